@@ -1,0 +1,14 @@
+// Bundles the CLI (and, as they arrive, the extension and the webview) with esbuild.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
+
+const targets = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs' },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+].filter((t) => existsSync(t.entryPoints[0]));
+
+await Promise.all(targets.map((t) => build({ ...common, ...t })));
+if (!watch) console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);

@@ -1,0 +1,8 @@
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Runs with the arguments after the command name; resolves to the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: CliCommand[] = [];

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { SourceDocument } from '../../../src/model/document';
+
+describe('SourceDocument (unit)', () => {
+  it('locates keys and values in JSON', () => {
+    const text = '{\n  "jobDefinitionName": "a",\n  "retryStrategy": { "attempts": 11 }\n}\n';
+    const doc = SourceDocument.parse('x.jobdef.json', text, 'json');
+    assert.deepEqual(doc.syntaxErrors, []);
+    assert.deepEqual(doc.rangeOf(['retryStrategy', 'attempts']), { start: { line: 2, column: 33 }, end: { line: 2, column: 35 } });
+    assert.deepEqual(doc.rangeOf(['retryStrategy', 'attempts'], 'key').start, { line: 2, column: 21 });
+  });
+
+  it('locates keys and values in YAML', () => {
+    const text = 'jobDefinitionName: a\nretryStrategy:\n  attempts: 11\ncontainerProperties:\n  command: [echo, hi]\n';
+    const doc = SourceDocument.parse('x.jobdef.yaml', text, 'yaml');
+    assert.deepEqual(doc.syntaxErrors, []);
+    assert.deepEqual(doc.rangeOf(['retryStrategy', 'attempts']), { start: { line: 2, column: 12 }, end: { line: 2, column: 14 } });
+    assert.deepEqual(doc.rangeOf(['retryStrategy', 'attempts'], 'key').start, { line: 2, column: 2 });
+    assert.deepEqual(doc.rangeOf(['containerProperties', 'command', 1]).start, { line: 4, column: 18 });
+  });
+
+  it('falls back to the nearest ancestor for a missing path', () => {
+    const doc = SourceDocument.parse('x.jobdef.json', '{"a": {"b": 1}}', 'json');
+    assert.deepEqual(doc.rangeOf(['a', 'missing']), doc.rangeOf(['a']));
+  });
+
+  it('reports one syntax diagnostic at the error position', () => {
+    const doc = SourceDocument.parse('x.jobdef.json', '{\n  "a": 1,\n  "b" 2\n}', 'json');
+    assert.equal(doc.value, undefined);
+    assert.equal(doc.syntaxErrors.length, 1);
+    assert.equal(doc.syntaxErrors[0].range.start.line, 2);
+    const y = SourceDocument.parse('x.jobdef.yaml', 'a: 1\nb: [1, 2\n', 'yaml');
+    assert.equal(y.syntaxErrors.length, 1);
+    assert.equal(y.syntaxErrors[0].rule, 'syntax');
+  });
+
+  it('turns empty and absurdly deep input into diagnostics, not exceptions', () => {
+    for (const format of ['json', 'yaml'] as const) {
+      assert.equal(SourceDocument.parse('e', '', format).syntaxErrors.length, 1);
+      const deep = SourceDocument.parse('d', '['.repeat(200000) + ']'.repeat(200000), format);
+      assert.ok(deep.syntaxErrors.length === 1 || deep.value !== undefined);
+    }
+  });
+});
