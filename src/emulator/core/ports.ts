@@ -1,0 +1,103 @@
+/**
+ * The edges of the scheduler core. The core reads time and runs containers only through these
+ * ports, so it has no Docker, HTTP, file or VS Code code and runs under a fake clock in tests.
+ * Both the scripted runtime (tests) and the Docker runtime implement ContainerRuntime and must pass
+ * the same conformance suite.
+ */
+
+export type TimerHandle = { readonly id: number };
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Calls `fn` once after `delayMs` (measured by this clock). */
+  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+export interface VolumeMount {
+  /** Absolute host path to bind, or undefined for an anonymous (container-lifetime) volume. */
+  readonly hostPath?: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
+export interface TmpfsMount {
+  readonly containerPath: string;
+  /** MiB. */
+  readonly sizeMiB: number;
+  readonly mountOptions?: readonly string[];
+}
+
+export interface DeviceMapping {
+  readonly hostPath: string;
+  readonly containerPath?: string;
+  /** Docker cgroup permissions, e.g. "rwm". */
+  readonly permissions?: string;
+}
+
+/** Everything needed to run one attempt of one job (or one node of a multi-node job). */
+export interface ContainerSpec {
+  /** Unique, Docker-safe name for this attempt's container. */
+  readonly name: string;
+  readonly image: string;
+  /** Replaces the image's CMD when non-empty (ENTRYPOINT is kept, as on ECS). */
+  readonly command: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly user?: string;
+  readonly workingDir?: string;
+  /** Requested vCPUs (may be fractional). Runtimes map this to a CPU quota. */
+  readonly vcpus: number;
+  /** Hard memory limit in MiB. */
+  readonly memoryMiB: number;
+  readonly gpus: number;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly privileged?: boolean;
+  readonly ulimits?: ReadonlyArray<{ readonly name: string; readonly soft: number; readonly hard: number }>;
+  readonly mounts?: readonly VolumeMount[];
+  readonly tmpfs?: readonly TmpfsMount[];
+  readonly devices?: readonly DeviceMapping[];
+  readonly initProcessEnabled?: boolean;
+  /** /dev/shm size in MiB. */
+  readonly sharedMemoryMiB?: number;
+  /** Labels on the container, so leftovers can be found and removed. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** CloudWatch-style log stream name; the runtime writes this attempt's output there. */
+  readonly logStreamName: string;
+}
+
+export interface ContainerExit {
+  /** Undefined when the container never produced an exit code (e.g. it could not be created). */
+  readonly exitCode?: number;
+  /** True when the kernel killed the container for exceeding its memory limit. */
+  readonly oomKilled: boolean;
+  /** Runtime-level failure text (e.g. image missing, create failed); becomes `container.reason`. */
+  readonly error?: string;
+}
+
+export interface RunningContainer {
+  readonly id: string;
+  /** Resolves once when the container has exited (or failed to run). Never rejects. */
+  readonly exited: Promise<ContainerExit>;
+}
+
+export type ContainerSignal = 'SIGTERM' | 'SIGKILL';
+
+export interface ImageProgress {
+  readonly image: string;
+  readonly message: string;
+}
+
+export interface ContainerRuntime {
+  /**
+   * Makes the image available (pulling it if missing). Rejects with a user-readable Error when it
+   * cannot (e.g. "CannotPullContainerError: ..."), which fails the attempt.
+   */
+  ensureImage(image: string, onProgress?: (p: ImageProgress) => void): Promise<void>;
+  /** Creates and starts the container. Rejects only when it could not be started at all. */
+  start(spec: ContainerSpec): Promise<RunningContainer>;
+  /** Sends a signal to a running container; a no-op when it has already exited. */
+  signal(containerId: string, signal: ContainerSignal): Promise<void>;
+  /** Removes the container (after exit). A no-op when already removed. */
+  remove(containerId: string): Promise<void>;
+}
