@@ -101,3 +101,17 @@ export interface ContainerRuntime {
   /** Removes the container (after exit). A no-op when already removed. */
   remove(containerId: string): Promise<void>;
 }
+
+export interface LogEvent {
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+/**
+ * Where container output goes, one stream per attempt (the job's `container.logStreamName`).
+ * Runtimes receive a LogSink when constructed and append each output line as it arrives.
+ */
+export interface LogSink {
+  append(logStreamName: string, events: readonly LogEvent[]): void;
+}
