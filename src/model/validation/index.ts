@@ -1,9 +1,13 @@
-import { compareDiagnostics, type Diagnostic } from '../diagnostics';
+import { compareDiagnostics, ZERO_RANGE, type Diagnostic } from '../diagnostics';
 import { SourceDocument } from '../document';
 import { kindOfFile, type DefinitionKind } from '../kinds';
 import { Reporter } from './reporter';
 import { checkSchema } from './schema';
 import { checkFileRules } from './rules';
+import { Workspace } from '../workspace';
+import { checkWorkspaceRules, WORKSPACE_RULES } from './workspace-rules';
+
+export { WORKSPACE_RULES };
 
 export interface DefinitionSource {
   /** Path as it should appear in diagnostics (relative to where the user ran the command). */
@@ -29,4 +33,37 @@ export function validateSource(source: DefinitionSource): Diagnostic[] {
   const kind = kindOfFile(source.path);
   if (!kind) return [];
   return validateDocument(SourceDocument.parse(source.path, source.text, kind.format), kind.kind);
+}
+
+/**
+ * Validates a set of files together: each file on its own (syntax, schema, single-file rules), then
+ * the cross-file rules over every definition found. Files of no known kind are ignored. Never throws;
+ * the result is sorted by file and position, without duplicates.
+ */
+export function validateWorkspace(sources: readonly DefinitionSource[]): Diagnostic[] {
+  const docs: SourceDocument[] = [];
+  const out: Diagnostic[] = [];
+  for (const source of sources) {
+    const kind = kindOfFile(source.path);
+    if (!kind) continue;
+    const doc = SourceDocument.parse(source.path, source.text, kind.format);
+    docs.push(doc);
+    out.push(...validateDocument(doc, kind.kind));
+  }
+  try {
+    out.push(...checkWorkspaceRules(Workspace.fromDocuments(docs)));
+  } catch (err) {
+    out.push({ file: docs[0]?.file ?? '', range: ZERO_RANGE, severity: 'error', rule: 'internal', message: `localbatch could not finish the cross-file checks: ${String(err)}` });
+  }
+  return dedupe(out.sort(compareDiagnostics));
+}
+
+function dedupe(sorted: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return sorted.filter((d) => {
+    const key = `${d.file}\0${d.range.start.line}:${d.range.start.column}\0${d.rule}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,0 +1,58 @@
+/** What a cross-file rule sees: the indexed workspace and a way to report into any of its files. */
+import type { Diagnostic, Severity } from '../../diagnostics';
+import type { JsonPath, SourceDocument } from '../../document';
+import type { Workspace } from '../../workspace';
+
+export interface WorkspaceRuleContext {
+  readonly ws: Workspace;
+  report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value'): void;
+}
+
+export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
+
+export function createContext(ws: Workspace, out: Diagnostic[]): WorkspaceRuleContext {
+  return {
+    ws,
+    report(severity, doc, path, rule, message, part = 'value') {
+      out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message });
+    },
+  };
+}
+
+/** ` (did you mean 'x'?)` for the known name closest to `name`, or '' when none is close. */
+export function suggestion(name: string, known: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** `a, b and c`. */
+export function listNames(names: readonly string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}

@@ -1,0 +1,173 @@
+/**
+ * The workspace model: every parsed definition file indexed by name, so that cross-file rules, the
+ * emulator and deploy resolve references (`name`, `name:revision`, ARNs) the same way. Pure: it is
+ * built from documents already read and parsed. One file holds one definition; a name defined in two
+ * files is a `duplicate-definition` error at the name in the later file (files ordered by path).
+ */
+import type { Diagnostic } from './diagnostics';
+import type { JsonPath, SourceDocument } from './document';
+import { kindOfFile, KIND_LABELS, type DefinitionKind } from './kinds';
+import { LOCAL_QUEUE_NAME } from './types';
+import { asStr, isObj, objEntries, type Obj } from './values';
+
+/** One named definition (job definition, job queue or compute environment) and where it came from. */
+export interface DefinitionEntry {
+  readonly kind: 'jobDefinition' | 'jobQueue' | 'computeEnvironment';
+  readonly name: string;
+  readonly doc: SourceDocument;
+  /** The file's top-level object, unvalidated: read it with the accessors in `values.ts`. */
+  readonly value: Obj;
+  /** Path of the name inside the document, e.g. `['jobDefinitionName']`. */
+  readonly namePath: JsonPath;
+}
+
+export interface WorkflowEntry {
+  /** The file name without `.workflow.<ext>`, e.g. `pipeline` for `pipeline.workflow.yaml`. */
+  readonly name: string;
+  readonly doc: SourceDocument;
+  readonly value: Obj;
+  /** Jobs in file order; each job's key is its name within the workflow. */
+  readonly jobs: readonly WorkflowJobEntry[];
+  job(name: string): WorkflowJobEntry | undefined;
+}
+
+export interface WorkflowJobEntry {
+  readonly key: string;
+  readonly workflow: WorkflowEntry;
+  /** The job object (SubmitJob fields plus `dependsOn`), unvalidated. */
+  readonly value: Obj;
+  /** `['jobs', key]`. */
+  readonly path: JsonPath;
+}
+
+export interface SettingsEntry {
+  readonly doc: SourceDocument;
+  readonly value: Obj;
+}
+
+/** A reference to a job definition, queue or compute environment, as written by the user. */
+export interface ParsedRef {
+  readonly name: string;
+  readonly revision?: number;
+  /** Set when the reference is an ARN. */
+  readonly arn?: string;
+}
+
+type ResourceType = 'job-definition' | 'job-queue' | 'compute-environment';
+
+const ARN = /^arn:aws[a-z-]*:batch:[a-z0-9-]*:\d*:(job-definition|job-queue|compute-environment)\/([^:/\s]+)(?::(\d+))?$/;
+
+/** Parses `name`, `name:revision` (job definitions only) or a Batch ARN of the given resource type. */
+export function parseRef(ref: string, type: ResourceType): ParsedRef | undefined {
+  if (ref.startsWith('arn:')) {
+    const m = ARN.exec(ref);
+    if (!m || m[1] !== type || (m[3] !== undefined && type !== 'job-definition')) return undefined;
+    return { name: m[2], revision: m[3] === undefined ? undefined : Number(m[3]), arn: ref };
+  }
+  if (type === 'job-definition') {
+    const m = /^([^:]+):(\d+)$/.exec(ref);
+    if (m) return { name: m[1], revision: Number(m[2]) };
+  }
+  return ref.length > 0 && !ref.includes(':') ? { name: ref } : undefined;
+}
+
+export function isArn(ref: string): boolean {
+  return ref.startsWith('arn:');
+}
+
+const NAME_KEYS = { jobDefinition: 'jobDefinitionName', jobQueue: 'jobQueueName', computeEnvironment: 'computeEnvironmentName' } as const;
+
+export class Workspace {
+  readonly jobDefinitions = new Map<string, DefinitionEntry>();
+  readonly jobQueues = new Map<string, DefinitionEntry>();
+  readonly computeEnvironments = new Map<string, DefinitionEntry>();
+  readonly workflows: WorkflowEntry[] = [];
+  /** The `localbatch.yaml` closest to the root (shortest path) when there are several. */
+  settings: SettingsEntry | undefined;
+  /** Problems found while indexing (duplicate names). */
+  readonly diagnostics: Diagnostic[] = [];
+
+  private constructor(readonly documents: readonly SourceDocument[]) {}
+
+  /**
+   * Indexes parsed documents. A document's kind comes from its file name unless `kindOf` says
+   * otherwise; documents of no kind, with syntax errors or whose value is not an object are skipped.
+   */
+  static fromDocuments(docs: readonly SourceDocument[], kindOf: (doc: SourceDocument) => DefinitionKind | undefined = (d) => kindOfFile(d.file)?.kind): Workspace {
+    const sorted = [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const ws = new Workspace(sorted);
+    for (const doc of sorted) {
+      const kind = kindOf(doc);
+      if (!kind || doc.syntaxErrors.length > 0 || !isObj(doc.value)) continue;
+      if (kind === 'workflow') ws.workflows.push(makeWorkflow(doc, doc.value));
+      else if (kind === 'settings') {
+        if (!ws.settings || doc.file.length < ws.settings.doc.file.length) ws.settings = { doc, value: doc.value };
+      } else ws.add(kind, doc, doc.value);
+    }
+    return ws;
+  }
+
+  private add(kind: DefinitionEntry['kind'], doc: SourceDocument, value: Obj): void {
+    const key = NAME_KEYS[kind];
+    const name = asStr(value[key]);
+    if (name === undefined || name === '') return;
+    const map = this.mapOf(kind);
+    const first = map.get(name);
+    if (first) {
+      this.diagnostics.push({
+        file: doc.file,
+        range: doc.rangeOf([key]),
+        severity: 'error',
+        rule: 'duplicate-definition',
+        message: `The ${KIND_LABELS[kind]} '${name}' is already defined in ${first.doc.file}; define each name in one file only`,
+      });
+      return;
+    }
+    map.set(name, { kind, name, doc, value, namePath: [key] });
+  }
+
+  private mapOf(kind: DefinitionEntry['kind']): Map<string, DefinitionEntry> {
+    return kind === 'jobDefinition' ? this.jobDefinitions : kind === 'jobQueue' ? this.jobQueues : this.computeEnvironments;
+  }
+
+  /** Resolves `name`, `name:revision` or a job definition ARN whose name is defined here. */
+  jobDefinition(ref: string): DefinitionEntry | undefined {
+    const parsed = parseRef(ref, 'job-definition');
+    return parsed && this.jobDefinitions.get(parsed.name);
+  }
+
+  /** Resolves a queue name or job queue ARN whose name is defined here (not the built-in `local`). */
+  jobQueue(ref: string): DefinitionEntry | undefined {
+    const parsed = parseRef(ref, 'job-queue');
+    return parsed && this.jobQueues.get(parsed.name);
+  }
+
+  computeEnvironment(ref: string): DefinitionEntry | undefined {
+    const parsed = parseRef(ref, 'compute-environment');
+    return parsed && this.computeEnvironments.get(parsed.name);
+  }
+
+  /** Whether a workflow job's queue reference means the built-in local queue (omitted or `local`). */
+  static isLocalQueue(ref: unknown): boolean {
+    return ref === undefined || ref === LOCAL_QUEUE_NAME;
+  }
+
+  /** Every workflow job of every workflow, in file order. */
+  *workflowJobs(): Iterable<WorkflowJobEntry> {
+    for (const wf of this.workflows) yield* wf.jobs;
+  }
+}
+
+function makeWorkflow(doc: SourceDocument, value: Obj): WorkflowEntry {
+  const base = doc.file.split(/[\\/]/).pop() ?? doc.file;
+  const byName = new Map<string, WorkflowJobEntry>();
+  const jobs: WorkflowJobEntry[] = [];
+  const wf: WorkflowEntry = { name: base.replace(/\.workflow\.(json|ya?ml)$/i, ''), doc, value, jobs, job: (n) => byName.get(n) };
+  for (const [key, job] of objEntries(value.jobs)) {
+    if (!isObj(job)) continue;
+    const entry: WorkflowJobEntry = { key, workflow: wf, value: job, path: ['jobs', key] };
+    jobs.push(entry);
+    byName.set(key, entry);
+  }
+  return wf;
+}
