@@ -54,6 +54,7 @@ MEMBER_ADDITIONS = {
 }
 # Enums that AWS accepts in any letter case. The schema uses a case-insensitive pattern (with
 # `examples` for editor completion); `x-enumAnyCase` tells the validator to word its message as an enum.
+# `patternErrorMessage` (understood by VS Code) words pattern failures for editors and the validator.
 ANY_CASE_ENUMS = {'RetryAction'}
 
 
@@ -205,6 +206,7 @@ class SchemaBuilder:
                 out['pattern'] = '^(' + '|'.join(any_case(v) for v in enum) + ')$'
                 out['examples'] = enum
                 out['x-enumAnyCase'] = enum
+                out['patternErrorMessage'] = 'Must be one of ' + ', '.join(enum) + ' (in any letter case).'
             elif enum:
                 out['enum'] = enum
             if 'min' in shape:
@@ -348,7 +350,11 @@ def workflow_schema(shapes):
                 'description': 'The jobs of the workflow, keyed by name (letters, digits, hyphens and '
                 'underscores, up to 128 characters). At least one job.',
                 'minProperties': 1,
-                'propertyNames': {'pattern': JOB_NAME_PATTERN},
+                'propertyNames': {
+                    'pattern': JOB_NAME_PATTERN,
+                    'patternErrorMessage': 'A job name may contain only letters, digits, hyphens and underscores, '
+                    'up to 128 characters.',
+                },
                 'additionalProperties': {'$ref': '#/definitions/WorkflowJob'},
             },
         },
@@ -388,7 +394,7 @@ def settings_schema():
                 'The TCP port of the local AWS Batch endpoint (`localbatch serve`). Default 8747.',
             ),
             'accountId': prop(
-                {'type': 'string', 'pattern': '^[0-9]{12}$'},
+                {'type': 'string', 'pattern': '^[0-9]{12}$', 'patternErrorMessage': 'Must be exactly 12 digits, as a string.'},
                 'The 12-digit account id used in local ARNs. Default `000000000000`.',
             ),
             'region': prop({'type': 'string', 'minLength': 1}, 'The region used in local ARNs. Default `us-east-1`.'),
