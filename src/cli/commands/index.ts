@@ -1,3 +1,5 @@
+import { validateCommand } from './validate';
+
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;
@@ -5,4 +7,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [validateCommand];

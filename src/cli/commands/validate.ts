@@ -1,0 +1,105 @@
+/** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
+import { parseArgs } from 'node:util';
+import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
+import { validateWorkspace, type DefinitionSource } from '../../model/validation';
+import { displayPath, findDefinitionFiles, readDefinitionFile } from '../../node/definition-files';
+import { CliError } from '../errors';
+import type { CliCommand } from './index';
+
+const HELP = `Usage: localbatch validate [paths...] [--format text|json]
+
+Validates job definitions (*.jobdef.json|yaml|yml), job queues (*.jobqueue.*), compute
+environments (*.computeenv.*), workflows (*.workflow.*) and localbatch.yaml, each on its own and
+against each other. Directories are searched recursively (skipping node_modules, .git and
+.localbatch); the default is the current directory.
+
+Options:
+  --format text|json  text (default): one line per problem, path:line:column: severity: message [rule],
+                      then a summary. json: { files, diagnostics, summary }, positions one-based.
+  -h, --help          show this help
+
+Exit status: 0 when there is no error (warnings allowed), 1 when there is an error, 2 on bad usage.`;
+
+export interface ValidateResult {
+  readonly files: string[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Finds, reads and validates the files under `paths`; paths in the result are relative to `cwd`. */
+export async function validatePaths(paths: readonly string[], cwd: string): Promise<ValidateResult> {
+  const found = await findDefinitionFiles(paths, cwd);
+  if (found.missing.length > 0) throw new CliError(`no such file or directory: ${found.missing.join(', ')}`, 2);
+  const diagnostics: Diagnostic[] = found.problems.map((p) => ({
+    file: displayPath(p.path, cwd),
+    range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+    severity: 'error',
+    rule: p.rule,
+    message: p.message,
+  }));
+  const sources: DefinitionSource[] = [];
+  const files: string[] = [];
+  for (const abs of found.files) {
+    const display = displayPath(abs, cwd);
+    files.push(display);
+    const read = await readDefinitionFile(abs, display);
+    if ('problem' in read) diagnostics.push(read.problem);
+    else sources.push({ path: display, text: read.text });
+  }
+  diagnostics.push(...validateWorkspace(sources));
+  return { files: files.sort(), diagnostics: diagnostics.sort(compareDiagnostics) };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summaryLine(result: ValidateResult): string {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  return `${plural(errors, 'error')}, ${plural(result.diagnostics.length - errors, 'warning')} in ${plural(result.files.length, 'file')}`;
+}
+
+export function toJson(result: ValidateResult): object {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  return {
+    files: result.files,
+    diagnostics: result.diagnostics.map((d) => ({
+      file: d.file,
+      line: d.range.start.line + 1,
+      column: d.range.start.column + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.column + 1,
+      severity: d.severity,
+      message: d.message,
+      rule: d.rule,
+    })),
+    summary: { errors, warnings: result.diagnostics.length - errors, files: result.files.length },
+  };
+}
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'check definition files (job definitions, queues, compute environments, workflows)',
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
+    } catch (err) {
+      throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
+    }
+    if (parsed.values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const format = parsed.values.format;
+    if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json, not '${format}'`, 2);
+    const result = await validatePaths(parsed.positionals.length > 0 ? parsed.positionals : ['.'], process.cwd());
+    if (format === 'json') console.log(JSON.stringify(toJson(result), null, 2));
+    else {
+      const lines = result.diagnostics.map(formatDiagnostic);
+      if (result.files.length === 0) lines.push('no definition files found (*.jobdef.*, *.jobqueue.*, *.computeenv.*, *.workflow.*, localbatch.yaml)');
+      lines.push(summaryLine(result));
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  },
+};
