@@ -1,0 +1,125 @@
+/**
+ * Compute environments: local capacity (vCPU + memory MiB) the scheduler packs jobs into.
+ * vCPUs come from computeResources.maxvCpus (else the default capacity); memory from the default
+ * capacity (AWS has no field for it), unless the caller gives a local capacity explicitly.
+ */
+import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, UpdateComputeEnvironmentRequest } from '@aws-sdk/client-batch';
+import { arn, nameOf, type Partition } from './arns';
+import { invalid } from './errors';
+
+export interface Capacity {
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+}
+
+export interface ComputeEnvironmentRecord {
+  readonly name: string;
+  readonly arn: string;
+  detail: ComputeEnvironmentDetail;
+  capacity: Capacity;
+  used: { vcpus: number; memoryMiB: number };
+  /** Set once VALID and ENABLED: jobs may start here. */
+  usable: boolean;
+}
+
+export class ComputeEnvironments {
+  private readonly byName = new Map<string, ComputeEnvironmentRecord>();
+
+  constructor(
+    private readonly partition: Partition,
+    private readonly defaultCapacity: Capacity,
+  ) {}
+
+  create(req: CreateComputeEnvironmentRequest, capacity?: Partial<Capacity>): ComputeEnvironmentRecord {
+    const name = req.computeEnvironmentName;
+    if (!name || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(name)) invalid('computeEnvironmentName must be 1-128 letters, numbers, hyphens or underscores');
+    if (this.byName.has(name)) invalid(`Object already exists: compute environment ${name}`);
+    if (req.type !== 'MANAGED' && req.type !== 'UNMANAGED') invalid(`Invalid compute environment type: ${String(req.type)}`);
+    if (req.type === 'MANAGED' && req.computeResources?.maxvCpus === undefined) invalid('computeResources.maxvCpus is required for a MANAGED compute environment');
+    const ceArn = arn(this.partition, 'compute-environment', name);
+    const rec: ComputeEnvironmentRecord = {
+      name,
+      arn: ceArn,
+      detail: {
+        computeEnvironmentName: name,
+        computeEnvironmentArn: ceArn,
+        type: req.type,
+        state: req.state ?? 'ENABLED',
+        status: 'CREATING',
+        statusReason: 'Compute environment is being created',
+        computeResources: req.computeResources ? structuredClone(req.computeResources) : undefined,
+        serviceRole: req.serviceRole,
+        tags: req.tags ? { ...req.tags } : undefined,
+        unmanagedvCpus: req.unmanagedvCpus,
+        containerOrchestrationType: 'ECS',
+      },
+      capacity: {
+        vcpus: capacity?.vcpus ?? req.computeResources?.maxvCpus ?? this.defaultCapacity.vcpus,
+        memoryMiB: capacity?.memoryMiB ?? this.defaultCapacity.memoryMiB,
+      },
+      used: { vcpus: 0, memoryMiB: 0 },
+      usable: false,
+    };
+    this.byName.set(name, rec);
+    return rec;
+  }
+
+  /** Finishes CREATING/UPDATING (called by the engine one tick later). */
+  settle(rec: ComputeEnvironmentRecord): void {
+    if (rec.detail.status === 'DELETING') {
+      this.byName.delete(rec.name);
+      rec.detail.status = 'DELETED';
+      rec.usable = false;
+      return;
+    }
+    rec.detail.status = 'VALID';
+    rec.detail.statusReason = 'ComputeEnvironment Healthy';
+    rec.usable = rec.detail.state === 'ENABLED';
+  }
+
+  update(req: UpdateComputeEnvironmentRequest): ComputeEnvironmentRecord {
+    const rec = this.get(req.computeEnvironment ?? '');
+    if (req.state) rec.detail.state = req.state;
+    if (req.computeResources?.maxvCpus !== undefined) {
+      rec.capacity = { ...rec.capacity, vcpus: req.computeResources.maxvCpus };
+    }
+    if (req.computeResources) rec.detail.computeResources = { ...rec.detail.computeResources, ...structuredClone(req.computeResources) } as typeof rec.detail.computeResources;
+    if (req.serviceRole) rec.detail.serviceRole = req.serviceRole;
+    rec.detail.status = 'UPDATING';
+    rec.usable = false;
+    return rec;
+  }
+
+  /** Starts deleting; the caller has checked no queue uses it. */
+  delete(ref: string): ComputeEnvironmentRecord {
+    const rec = this.get(ref);
+    if (rec.detail.state !== 'DISABLED') invalid(`Cannot delete, found existing compute environment ${rec.name} in ENABLED state; disable it first`);
+    rec.detail.status = 'DELETING';
+    rec.usable = false;
+    return rec;
+  }
+
+  get(ref: string): ComputeEnvironmentRecord {
+    const rec = this.find(ref);
+    if (!rec) invalid(`Compute environment ${ref} does not exist`);
+    return rec;
+  }
+
+  find(ref: string): ComputeEnvironmentRecord | undefined {
+    return this.byName.get(nameOf(ref, 'compute-environment'));
+  }
+
+  describe(refs?: readonly string[]): ComputeEnvironmentDetail[] {
+    const recs = refs && refs.length > 0 ? refs.map((r) => this.find(r)).filter((r) => r !== undefined) : [...this.byName.values()];
+    return recs.map((r) => structuredClone(r.detail));
+  }
+
+  all(): ComputeEnvironmentRecord[] {
+    return [...this.byName.values()];
+  }
+
+  /** Free capacity fits the need now. */
+  static fitsNow(ce: ComputeEnvironmentRecord, vcpus: number, memoryMiB: number): boolean {
+    return ce.used.vcpus + vcpus <= ce.capacity.vcpus + 1e-9 && ce.used.memoryMiB + memoryMiB <= ce.capacity.memoryMiB;
+  }
+}

@@ -1,0 +1,60 @@
+/** "Batch Job State Change" events in EventBridge's shape, delivered to local listeners. */
+import type { JobDetail } from '@aws-sdk/client-batch';
+import type { Partition } from './arns';
+
+export interface JobStateChangeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': 'Batch Job State Change';
+  readonly source: 'aws.batch';
+  readonly account: string;
+  /** ISO 8601. */
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: JobDetail;
+}
+
+export type JobEventListener = (event: JobStateChangeEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<JobEventListener>();
+  private seq = 0;
+  private readonly prefix = globalThis.crypto.randomUUID().slice(0, 24);
+
+  constructor(private readonly partition: Partition) {}
+
+  get active(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  subscribe(listener: JobEventListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Builds the detail only when someone listens. */
+  emit(now: number, jobArn: string, detail: () => JobDetail): void {
+    if (this.listeners.size === 0) return;
+    const event: JobStateChangeEvent = {
+      version: '0',
+      id: `${this.prefix}${(++this.seq).toString(16).padStart(12, '0')}`,
+      'detail-type': 'Batch Job State Change',
+      source: 'aws.batch',
+      account: this.partition.account,
+      time: new Date(now).toISOString(),
+      region: this.partition.region,
+      resources: [jobArn],
+      detail: detail(),
+    };
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener's failure must not break the engine.
+      }
+    }
+  }
+}

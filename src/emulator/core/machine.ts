@@ -1,0 +1,214 @@
+/**
+ * The job state machine: every status change goes through `setStatus`, which keeps the indexes
+ * (queue by status, array summaries), emits the event, and on a terminal status wakes dependents
+ * and completes array parents. Dependencies are counters plus a dependents list: O(1) per edge.
+ */
+import type { Partition } from './arns';
+import type { Clock } from './ports';
+import type { EventBus } from './events';
+import { jobArnOf, toJobDetail } from './detail';
+import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
+
+export const DEPENDENT_FAILED = 'Dependent Job failed';
+
+export interface MachineHooks {
+  /** A job became RUNNABLE: queue it and schedule. */
+  enqueue(job: JobRecord): void;
+  /** Something changed that may let jobs start (runs once per microtask batch). */
+  requestPass(): void;
+  /** Stop a STARTING/RUNNING attempt (TerminateJob). */
+  stopAttempt(job: JobRecord, reason: string): void;
+}
+
+export class JobMachine {
+  /** Top-level jobs by id (array children are reached through their parent). */
+  readonly jobs = new Map<string, JobRecord>();
+  private intake: JobRecord[] = [];
+
+  constructor(
+    private readonly partition: Partition,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly hooks: MachineHooks,
+  ) {}
+
+  get(id: string): JobRecord | undefined {
+    const top = this.jobs.get(id);
+    if (top) return top;
+    const colon = id.lastIndexOf(':');
+    if (colon < 0) return undefined;
+    const parent = this.jobs.get(id.slice(0, colon));
+    const index = Number(id.slice(colon + 1));
+    return parent?.children && Number.isInteger(index) ? parent.children[index] : undefined;
+  }
+
+  /** Registers a submitted job (and its children); it leaves SUBMITTED on the next pass. */
+  add(job: JobRecord): void {
+    this.jobs.set(job.id, job);
+    this.index(job, undefined, 'SUBMITTED');
+    this.intake.push(job);
+    if (job.children) for (const c of job.children) this.intake.push(c);
+    this.hooks.requestPass();
+  }
+
+  /** Makes `dependent` wait for `target`. */
+  waitFor(dependent: JobRecord, target: JobRecord): void {
+    if (target.status === 'SUCCEEDED') return;
+    if (target.status === 'FAILED') {
+      dependent.dependencyFailed = true;
+      return;
+    }
+    (target.dependents ??= []).push(dependent);
+    dependent.waitingOn++;
+  }
+
+  /** Moves submitted jobs out of SUBMITTED (PENDING, RUNNABLE, or FAILED for a failed dependency). */
+  processIntake(): void {
+    while (this.intake.length > 0) {
+      const batch = this.intake;
+      this.intake = [];
+      for (const job of batch) {
+        if (job.status !== 'SUBMITTED') continue;
+        if (job.children) {
+          this.setStatus(job, 'PENDING');
+          continue;
+        }
+        const failed = job.dependencyFailed || job.parent?.dependencyFailed;
+        if (failed || job.waitingOn > 0) {
+          this.setStatus(job, 'PENDING');
+          if (failed) this.failDependent(job);
+        } else if (job.cancelReason !== undefined) {
+          this.fail(job, job.cancelReason, 'cancelled');
+        } else {
+          this.hooks.enqueue(job);
+        }
+      }
+    }
+  }
+
+  setStatus(job: JobRecord, status: JobStatus, reason?: string): void {
+    const old = job.status;
+    job.status = status;
+    if (reason !== undefined) job.statusReason = reason;
+    const now = this.clock.now();
+    if (TERMINAL.has(status)) job.stoppedAt = now;
+    this.index(job, old, status);
+    if (job.parent?.startedAt === undefined && status === 'RUNNING' && job.parent) job.parent.startedAt = now;
+    if (this.events.active) this.events.emit(now, jobArnOf(this.partition, job), () => toJobDetail(this.partition, job));
+    if (TERMINAL.has(status)) this.onTerminal(job);
+  }
+
+  /** Fails a job that has not started (or whose attempt is over) with `reason`. */
+  fail(job: JobRecord, reason: string, how?: 'cancelled' | 'terminated'): void {
+    if (TERMINAL.has(job.status)) return;
+    if (how === 'cancelled') job.isCancelled = true;
+    if (how === 'terminated') job.isTerminated = true;
+    this.setStatus(job, 'FAILED', reason);
+  }
+
+  cancel(job: JobRecord, reason: string): void {
+    if (TERMINAL.has(job.status)) return;
+    if (job.children) {
+      job.cancelReason = reason;
+      job.isCancelled = true;
+      for (const c of job.children) this.cancel(c, reason);
+      return;
+    }
+    switch (job.status) {
+      case 'SUBMITTED':
+        job.cancelReason = reason;
+        this.fail(job, reason, 'cancelled');
+        return;
+      case 'PENDING':
+        job.cancelReason = reason;
+        return;
+      case 'RUNNABLE':
+        job.cancelReason = reason;
+        if (job.blocked) {
+          job.plan.queue.blocked.delete(job);
+          this.fail(job, reason, 'cancelled');
+        } else this.hooks.requestPass();
+        return;
+      default:
+        // STARTING/RUNNING jobs are not cancelled (TerminateJob stops them); the call still succeeds.
+        return;
+    }
+  }
+
+  terminate(job: JobRecord, reason: string): void {
+    if (TERMINAL.has(job.status)) return;
+    if (job.children) {
+      job.cancelReason = reason;
+      job.isTerminated = true;
+      for (const c of job.children) this.terminate(c, reason);
+      return;
+    }
+    if (job.status === 'STARTING' || job.status === 'RUNNING') {
+      job.isTerminated = true;
+      this.hooks.stopAttempt(job, reason);
+      return;
+    }
+    job.cancelReason = reason;
+    job.plan.queue.blocked.delete(job);
+    this.fail(job, reason, 'cancelled');
+  }
+
+  private onTerminal(job: JobRecord): void {
+    const dependents = job.dependents;
+    job.dependents = undefined;
+    if (dependents) {
+      for (const d of dependents) {
+        d.waitingOn--;
+        if (job.status === 'FAILED') d.dependencyFailed = true;
+        if (d.waitingOn === 0 || job.status === 'FAILED') this.dependenciesDone(d);
+      }
+    }
+    const parent = job.parent;
+    if (parent?.children) {
+      parent.childrenDone = (parent.childrenDone ?? 0) + 1;
+      if (job.status === 'FAILED') parent.childrenFailed = (parent.childrenFailed ?? 0) + 1;
+      if (parent.childrenDone === parent.children.length) {
+        this.setStatus(parent, parent.childrenFailed ? 'FAILED' : 'SUCCEEDED', parent.cancelReason);
+      }
+    }
+  }
+
+  /** All of a job's dependencies have finished (or one failed). */
+  private dependenciesDone(job: JobRecord): void {
+    if (TERMINAL.has(job.status) || job.status === 'SUBMITTED') return;
+    if (job.children) {
+      // An array parent's own dependencies gate every child.
+      for (const c of job.children) {
+        if (job.dependencyFailed) c.dependencyFailed = true;
+        c.waitingOn--;
+        if (c.waitingOn === 0 || job.dependencyFailed) this.dependenciesDone(c);
+      }
+      return;
+    }
+    if (job.status !== 'PENDING') return;
+    if (job.dependencyFailed || job.parent?.dependencyFailed) this.failDependent(job);
+    else if (job.cancelReason !== undefined) this.fail(job, job.cancelReason, 'cancelled');
+    else this.hooks.enqueue(job);
+  }
+
+  private failDependent(job: JobRecord): void {
+    if (job.cancelReason !== undefined) this.fail(job, job.cancelReason, 'cancelled');
+    else this.fail(job, DEPENDENT_FAILED);
+  }
+
+  private index(job: JobRecord, old: JobStatus | undefined, status: JobStatus): void {
+    const parent = job.parent;
+    if (parent) {
+      const s = parent.summary!;
+      if (old) s[old]--;
+      s[status]++;
+      parent.summaryUpdatedAt = this.clock.now();
+      return;
+    }
+    const byStatus = job.plan.queue.byStatus;
+    if (old) byStatus.get(old)?.delete(job);
+    let set = byStatus.get(status);
+    if (!set) byStatus.set(status, (set = new Set()));
+    set.add(job);
+  }
+}

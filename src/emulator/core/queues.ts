@@ -1,0 +1,155 @@
+/**
+ * Job queues: priority, state, compute-environment order, a FIFO of RUNNABLE jobs, and an index of
+ * jobs by status for ListJobs.
+ */
+import type { CreateJobQueueRequest, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
+import { arn, nameOf, type Partition } from './arns';
+import { invalid } from './errors';
+import type { ComputeEnvironments, ComputeEnvironmentRecord } from './computeEnvironments';
+import type { JobRecord, JobStatus } from './jobs';
+
+/** A FIFO with O(1) push and shift. */
+export class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  push(item: T): void {
+    this.items.push(item);
+  }
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  get size(): number {
+    return this.items.length - this.head;
+  }
+}
+
+export interface QueueRecord {
+  readonly name: string;
+  readonly arn: string;
+  detail: JobQueueDetail;
+  /** Compute environments in ascending order. */
+  computeEnvironments: ComputeEnvironmentRecord[];
+  readonly runnable: Fifo<JobRecord>;
+  /** RUNNABLE jobs that can never fit (MISCONFIGURATION); re-checked when capacity changes. */
+  readonly blocked: Set<JobRecord>;
+  /** Jobs by status, for ListJobs (array children are listed through their parent). */
+  readonly byStatus: Map<JobStatus, Set<JobRecord>>;
+}
+
+export class JobQueues {
+  private readonly byName = new Map<string, QueueRecord>();
+  /** Queues by priority, highest first; recomputed on create/update. */
+  ordered: QueueRecord[] = [];
+
+  constructor(
+    private readonly partition: Partition,
+    private readonly ces: ComputeEnvironments,
+  ) {}
+
+  create(req: CreateJobQueueRequest): QueueRecord {
+    const name = req.jobQueueName;
+    if (!name || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(name)) invalid('jobQueueName must be 1-128 letters, numbers, hyphens or underscores');
+    if (this.byName.has(name)) invalid(`Object already exists: job queue ${name}`);
+    if (req.priority === undefined || !Number.isInteger(req.priority)) invalid('priority is required');
+    const qArn = arn(this.partition, 'job-queue', name);
+    const rec: QueueRecord = {
+      name,
+      arn: qArn,
+      detail: {
+        jobQueueName: name,
+        jobQueueArn: qArn,
+        state: req.state ?? 'ENABLED',
+        status: 'CREATING',
+        statusReason: 'JobQueue is being created',
+        priority: req.priority,
+        computeEnvironmentOrder: [],
+        schedulingPolicyArn: req.schedulingPolicyArn,
+        jobStateTimeLimitActions: req.jobStateTimeLimitActions,
+        tags: req.tags ? { ...req.tags } : undefined,
+      },
+      computeEnvironments: [],
+      runnable: new Fifo(),
+      blocked: new Set(),
+      byStatus: new Map(),
+    };
+    this.setOrder(rec, req.computeEnvironmentOrder);
+    this.byName.set(name, rec);
+    this.sort();
+    return rec;
+  }
+
+  update(req: UpdateJobQueueRequest): QueueRecord {
+    const rec = this.get(req.jobQueue ?? '');
+    if (req.state) rec.detail.state = req.state;
+    if (req.priority !== undefined) rec.detail.priority = req.priority;
+    if (req.computeEnvironmentOrder) this.setOrder(rec, req.computeEnvironmentOrder);
+    if (req.schedulingPolicyArn) rec.detail.schedulingPolicyArn = req.schedulingPolicyArn;
+    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = req.jobStateTimeLimitActions;
+    rec.detail.status = 'UPDATING';
+    this.sort();
+    return rec;
+  }
+
+  delete(ref: string): QueueRecord {
+    const rec = this.get(ref);
+    if (rec.detail.state !== 'DISABLED') invalid(`Cannot delete, found existing job queue ${rec.name} in ENABLED state; disable it first`);
+    rec.detail.status = 'DELETING';
+    return rec;
+  }
+
+  /** Finishes CREATING/UPDATING/DELETING (called by the engine one tick later). */
+  settle(rec: QueueRecord): void {
+    if (rec.detail.status === 'DELETING') {
+      this.byName.delete(rec.name);
+      rec.detail.status = 'DELETED';
+      this.sort();
+      return;
+    }
+    rec.detail.status = 'VALID';
+    rec.detail.statusReason = 'JobQueue Healthy';
+  }
+
+  get(ref: string): QueueRecord {
+    const rec = this.find(ref);
+    if (!rec) invalid(`Job queue ${ref} does not exist`);
+    return rec;
+  }
+
+  find(ref: string): QueueRecord | undefined {
+    return this.byName.get(nameOf(ref, 'job-queue'));
+  }
+
+  describe(refs?: readonly string[]): JobQueueDetail[] {
+    const recs = refs && refs.length > 0 ? refs.map((r) => this.find(r)).filter((r) => r !== undefined) : [...this.byName.values()];
+    return recs.map((r) => structuredClone(r.detail));
+  }
+
+  all(): QueueRecord[] {
+    return [...this.byName.values()];
+  }
+
+  usesComputeEnvironment(ce: ComputeEnvironmentRecord): boolean {
+    return this.all().some((q) => q.computeEnvironments.includes(ce));
+  }
+
+  private setOrder(rec: QueueRecord, order: CreateJobQueueRequest['computeEnvironmentOrder']): void {
+    const entries = [...(order ?? [])];
+    if (entries.length > 3) invalid('computeEnvironmentOrder can have at most 3 compute environments');
+    entries.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+    rec.computeEnvironments = entries.map((e) => this.ces.get(e.computeEnvironment ?? ''));
+    rec.detail.computeEnvironmentOrder = entries.map((e, i) => ({ order: e.order, computeEnvironment: rec.computeEnvironments[i].arn }));
+  }
+
+  private sort(): void {
+    this.ordered = [...this.byName.values()].sort((a, b) => (b.detail.priority ?? 0) - (a.detail.priority ?? 0));
+  }
+}
