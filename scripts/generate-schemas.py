@@ -10,11 +10,13 @@ Only what the model states is encoded (types, enums, required members, min/max f
 Numeric ranges that live only in the documentation prose (retry attempts 1..10, array size, timeout
 >= 60 s, ...) are left to the semantic rules in src/model/validation/rules.
 
-Usage: python3 scripts/generate-schemas.py   (or `npm run schemas`). Output is deterministic.
+Usage: python3 scripts/generate-schemas.py   (or `npm run schemas`). Output is deterministic. It then runs
+scripts/compile-schema-validators.cjs, which precompiles the schemas into standalone validation code.
 """
 import json
 import os
 import re
+import subprocess
 import sys
 from html.parser import HTMLParser
 
@@ -445,6 +447,8 @@ def main():
             json.dump(schema, f, indent=2, ensure_ascii=False)
             f.write('\n')
         print(f'wrote {os.path.relpath(path)}', file=sys.stderr)
+    # Precompile the validators (ajv standalone code) so validation pays no compile time at run time.
+    subprocess.run(['node', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'compile-schema-validators.cjs')], check=True)
 
 
 if __name__ == '__main__':

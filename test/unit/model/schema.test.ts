@@ -195,6 +195,13 @@ describe('generated schemas (unit)', () => {
     });
   }
 
+  it('has precompiled validators in sync with the schema files (run `npm run schemas` after changing them)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generate } = require('../../../scripts/compile-schema-validators.cjs') as { generate: () => string };
+    const committed = fs.readFileSync(path.join(SCHEMA_DIR, 'validators.generated.js'), 'utf8');
+    assert.ok(generate() === committed, 'src/model/schemas/validators.generated.js is stale');
+  });
+
   it('keeps HTML out of descriptions', () => {
     const text = fs.readFileSync(path.join(SCHEMA_DIR, 'jobDefinition.schema.json'), 'utf8');
     assert.doesNotMatch(text, /<\/?(p|code|a|ul|li|note)\b/);
