@@ -1,6 +1,6 @@
 // Bundles the CLI (and, as they arrive, the extension and the webview) with esbuild.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 // mainFields: prefer ESM builds; jsonc-parser's UMD main uses a dynamic require esbuild cannot bundle.
@@ -12,4 +12,9 @@ const targets = [
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 await Promise.all(targets.map((t) => build({ ...common, ...t })));
+// The JSON schemas, for the extension's `jsonValidation` contributions (./dist/schemas/*.schema.json).
+mkdirSync('dist/schemas', { recursive: true });
+for (const f of readdirSync('src/model/schemas').filter((n) => n.endsWith('.schema.json'))) {
+  copyFileSync(`src/model/schemas/${f}`, `dist/schemas/${f}`);
+}
 if (!watch) console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);
