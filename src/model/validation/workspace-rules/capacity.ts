@@ -8,7 +8,7 @@ import type { JsonPath } from '../../document';
 import { asArr, asNum, asStr, prop } from '../../values';
 import { Workspace, type WorkflowJobEntry } from '../../workspace';
 import { listNames, type WorkspaceRule, type WorkspaceRuleContext } from './context';
-import { computeCapacity, jobDefinitionPlatform, jobNeeds, type Capacity, type Dimension, type Need } from './resources';
+import { computeCapacity, jobDefinitionPlatform, jobNeeds, type Capacity, type Dimension, type Limit, type Need } from './resources';
 
 const UNITS: Readonly<Record<Dimension, string>> = { vcpus: 'vCPU', memoryMiB: 'MiB of memory', gpus: 'GPU' };
 const DIMENSIONS: readonly Dimension[] = ['vcpus', 'memoryMiB', 'gpus'];
@@ -45,10 +45,10 @@ export const jobCapacity: WorkspaceRule = (ctx) => {
     for (const need of jobNeeds(job, def)) {
       const failures = capacities.map((c) => firstExceeded(need, c));
       if (failures.some((f) => f === undefined)) continue;
-      const list = failures as Array<{ dim: Dimension; capacity: Capacity }>;
+      const list = failures as Exceeded[];
       const first = list[0];
-      const reason = list.every((f) => f.capacity.limits[f.dim]!.maxResource) ? MAX_RESOURCE : REQUIREMENT;
-      const details = list.map((f) => `'${f.capacity.name}': ${f.capacity.limits[f.dim]!.source}`).join('; ');
+      const reason = list.every((f) => f.limit.maxResource) ? MAX_RESOURCE : REQUIREMENT;
+      const details = list.map((f) => `'${f.capacity.name}': ${f.limit.source}`).join('; ');
       ctx.report('error', job.workflow.doc, need.overridden[first.dim] ?? queuePath, 'job-exceeds-capacity',
         `Job '${job.key}'${need.label ? ` (${need.label})` : ''} needs ${describe(need, first.dim)}, more than any compute environment of job queue '${queue.name}' can ever provide (${details}); ` +
           `it would stay RUNNABLE forever (${reason})`);
@@ -56,11 +56,20 @@ export const jobCapacity: WorkspaceRule = (ctx) => {
   }
 };
 
-function firstExceeded(need: Need, capacity: Capacity): { dim: Dimension; capacity: Capacity } | undefined {
+interface Exceeded {
+  readonly dim: Dimension;
+  readonly capacity: Capacity;
+  readonly limit: Limit;
+}
+
+/** The first requirement the compute environment can never meet (maxvCpus first), if any. */
+function firstExceeded(need: Need, capacity: Capacity): Exceeded | undefined {
+  const vcpus = need.amounts.vcpus;
+  if (vcpus !== undefined && capacity.maxvCpus !== undefined && vcpus > capacity.maxvCpus.value) return { dim: 'vcpus', capacity, limit: capacity.maxvCpus };
   for (const dim of DIMENSIONS) {
     const amount = need.amounts[dim];
     const limit = capacity.limits[dim];
-    if (amount !== undefined && limit !== undefined && amount > limit.value) return { dim, capacity };
+    if (amount !== undefined && limit !== undefined && amount > limit.value) return { dim, capacity, limit };
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ export function createContext(ws: Workspace, out: Diagnostic[]): WorkspaceRuleCo
 /** ` (did you mean 'x'?)` for the known name closest to `name`, or '' when none is close. */
 export function suggestion(name: string, known: Iterable<string>): string {
   let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
     if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), bestDistance);

@@ -23,10 +23,17 @@ export const dependencyCycles: WorkspaceRule = ({ ws, report }) => {
       const names = cycle.map((n) => wf.jobs[n].key);
       const firstEdge = graph[start].find((e) => e.to === cycle[1])!;
       report('error', wf.doc, [...wf.jobs[start].path, 'dependsOn', firstEdge.depIndex, 'job'], 'dependency-cycle',
-        `Dependency cycle: ${[...names, names[0]].join(' -> ')}; these jobs would wait for each other forever`);
+        `Dependency cycle: ${showCycle(names)}; these jobs would wait for each other forever`);
     }
   }
 };
+
+/** `a -> b -> c -> a`, shortened in the middle for long cycles. */
+function showCycle(names: readonly string[]): string {
+  const closed = [...names, names[0]];
+  if (closed.length <= 12) return closed.join(' -> ');
+  return `${[...closed.slice(0, 6), '...', ...closed.slice(-4)].join(' -> ')} (${names.length} jobs)`;
+}
 
 function buildGraph(wf: WorkflowEntry): Edge[][] {
   const index = new Map(wf.jobs.map((j, i) => [j.key, i]));

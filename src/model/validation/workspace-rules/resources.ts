@@ -71,12 +71,20 @@ export function jobDefinitionPlatform(def: DefinitionEntry): Platform | undefine
   return caps.includes('EC2') ? 'EC2' : undefined;
 }
 
+export interface Limit {
+  readonly value: number;
+  readonly source: string;
+  readonly maxResource: boolean;
+}
+
 export interface Capacity {
   readonly name: string;
   readonly platform: Platform | undefined;
   readonly resourceType: string | undefined;
   /** Per dimension: the most one job can get, and why (for messages). */
-  readonly limits: Partial<Record<Dimension, { value: number; source: string; maxResource: boolean }>>;
+  readonly limits: Partial<Record<Dimension, Limit>>;
+  /** computeResources.maxvCpus: a job needing more vCPU is MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE. */
+  readonly maxvCpus: Limit | undefined;
   readonly architecture: 'x86_64' | 'arm64' | undefined;
   readonly disabled: boolean;
 }
@@ -110,8 +118,8 @@ export function computeCapacity(ce: DefinitionEntry): Capacity {
     const arches = new Set(types.map((t) => (t === undefined ? undefined : instanceArchitecture(t))));
     if (arches.size === 1 && !arches.has(undefined)) architecture = [...arches][0];
   }
-  if (platform !== undefined && maxvCpus !== undefined) setLimit('vcpus', maxvCpus, `maxvCpus is ${maxvCpus}`, true);
-  return { name: ce.name, platform, resourceType, limits, architecture, disabled: prop(ce.value, 'state') === 'DISABLED' };
+  const max = platform !== undefined && maxvCpus !== undefined ? { value: maxvCpus, source: `maxvCpus is ${maxvCpus}`, maxResource: true } : undefined;
+  return { name: ce.name, platform, resourceType, limits, maxvCpus: max, architecture, disabled: prop(ce.value, 'state') === 'DISABLED' };
 }
 
 /** vCPU per size for the regular sizes (`Nxlarge` = 4N vCPU). */

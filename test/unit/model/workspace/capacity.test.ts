@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { expectOne, validate, withRule, workflow } from './helpers';
+
+const W = 'w.workflow.yaml';
+
+describe('workspace rules: capacity and platform (unit)', () => {
+  it('reports a job needing more vCPU than maxvCpus of every compute environment', () => {
+    const diags = validate({
+      [W]: workflow(['  big:', '    jobDefinition: work', '    jobQueue: cpu', '    containerOverrides:', '      resourceRequirements:', '        - {type: VCPU, value: "32"}']),
+    });
+    const d = expectOne(diags, 'job-exceeds-capacity', W, 7);
+    assert.match(d.message, /RUNNABLE forever/);
+    assert.match(d.message, /MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE/);
+    assert.match(d.message, /32 vCPU/);
+  });
+
+  it('reports a job definition too big for its queue at the jobQueue value', () => {
+    const huge = JSON.stringify({ jobDefinitionName: 'huge', type: 'container', containerProperties: { image: 'x', resourceRequirements: [{ type: 'VCPU', value: '4' }, { type: 'MEMORY', value: '20000' }] } });
+    const diags = validate({ 'huge.jobdef.json': huge, [W]: workflow(['  a:', '    jobDefinition: huge', '    jobQueue: cpu']) });
+    const d = expectOne(diags, 'job-exceeds-capacity', W, 4);
+    // m5.xlarge has 16 GiB: no instance of the compute environment fits 20000 MiB.
+    assert.match(d.message, /MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT/);
+    assert.match(d.message, /20000 MiB/);
+  });
+
+  it('accepts a job that fits at least one compute environment of its queue', () => {
+    const queue = 'jobQueueName: both\npriority: 1\ncomputeEnvironmentOrder:\n  - {order: 1, computeEnvironment: ec2}\n  - {order: 2, computeEnvironment: ec2-big}\n';
+    const big = 'computeEnvironmentName: ec2-big\ntype: MANAGED\ncomputeResources: {type: EC2, maxvCpus: 256, instanceTypes: [optimal], subnets: [s], securityGroupIds: [g], instanceRole: r}\n';
+    const diags = validate({ 'both.jobqueue.yaml': queue, 'big.computeenv.yaml': big, [W]: workflow(['  a:', '    jobDefinition: work', '    jobQueue: both', '    containerOverrides: {resourceRequirements: [{type: VCPU, value: "64"}]}']) });
+    assert.deepEqual(withRule(diags, 'job-exceeds-capacity'), []);
+  });
+
+  it('applies the Fargate limits (16 vCPU, no GPU)', () => {
+    const diags = validate({ [W]: workflow(['  a:', '    jobDefinition: small', '    jobQueue: fg', '    containerOverrides:', '      resourceRequirements: [{type: VCPU, value: "32"}, {type: MEMORY, value: "65536"}]']) });
+    const d = expectOne(diags, 'job-exceeds-capacity', W, 6);
+    assert.match(d.message, /Fargate allows at most 16 vCPU/);
+  });
+
+  it('reports a Fargate job definition on an EC2 queue and the reverse', () => {
+    const diags = validate({ [W]: workflow(['  a:', '    jobDefinition: small', '    jobQueue: cpu', '  b:', '    jobDefinition: work', '    jobQueue: fg']) });
+    const hits = withRule(diags, 'platform-mismatch');
+    assert.deepEqual(hits.map((h) => [h.file, h.range.start.line + 1]), [[W, 4], [W, 7]]);
+    assert.match(hits[0].message, /FARGATE job definition 'small'.*job queue 'cpu' has only EC2/);
+    assert.match(hits[1].message, /EC2 job definition 'work'.*job queue 'fg' has only FARGATE/);
+  });
+
+  it('checks the local queue only against localbatch.yaml capacity, as a warning', () => {
+    const job = workflow(['  a:', '    jobDefinition: work', '    containerOverrides:', '      resourceRequirements: [{type: VCPU, value: "64"}]']);
+    assert.deepEqual(withRule(validate({ [W]: job }), 'job-exceeds-local-capacity'), []);
+    const diags = validate({ [W]: job, 'localbatch.yaml': 'capacity:\n  vcpus: 4\n  memoryMiB: 8192\n' });
+    const d = expectOne(diags, 'job-exceeds-local-capacity', W, 5);
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /capacity\.vcpus: 4/);
+    assert.deepEqual(withRule(diags, 'job-exceeds-capacity'), []);
+  });
+
+  it('skips the check when a compute environment is only an ARN', () => {
+    const queue = 'jobQueueName: remote\npriority: 1\ncomputeEnvironmentOrder:\n  - {order: 1, computeEnvironment: "arn:aws:batch:us-east-1:123456789012:compute-environment/big"}\n';
+    const diags = validate({ 'remote.jobqueue.yaml': queue, [W]: workflow(['  a:', '    jobDefinition: work', '    jobQueue: remote', '    containerOverrides: {resourceRequirements: [{type: VCPU, value: "640"}]}']) });
+    assert.deepEqual(withRule(diags, 'job-exceeds-capacity'), []);
+  });
+});
