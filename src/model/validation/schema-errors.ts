@@ -83,7 +83,7 @@ function toCandidate(kind: DefinitionKind, root: unknown, e: ErrorObject): Candi
     }
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
-      return { path, part: 'value', priority: 1, message: enumMessage(subject, allowed, e.data, false) };
+      return { path, part: 'value', priority: -1, message: enumMessage(subject, allowed, e.data, false) };
     }
     case 'pattern': {
       const anyCase = parent['x-enumAnyCase'];
@@ -218,7 +218,7 @@ function toPath(root: unknown, pointer: string): PathSegment[] {
       node = node[Number(seg)];
     } else {
       out.push(seg);
-      node = isRecord(node) ? node[seg] : undefined;
+      node = isRecord(node) && Object.hasOwn(node, seg) ? node[seg] : undefined;
     }
   }
   return out;

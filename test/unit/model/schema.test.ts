@@ -63,6 +63,7 @@ describe('schema check: errors (unit)', () => {
     const d = single('x.jobdef.json', '{\n  "jobDefinitionName": "a",\n  "type": "Container"\n}');
     assert.deepEqual([d.line, d.column], [3, 11]);
     assert.equal(d.message, 'type must be one of container, multinode, not "Container"; did you mean "container"?');
+    assert.equal(single('x.jobdef.yaml', 'jobDefinitionName: a\ntype: 5\n').message, 'type must be one of container, multinode, not 5');
   });
 
   it('accepts evaluateOnExit actions in any case but reports other words', () => {
