@@ -1,0 +1,106 @@
+/**
+ * Errors the API answers with, and the one function that turns any thrown value into an AWS
+ * error response. AWS clients read the error type from the `X-Amzn-Errortype` header (restJson1)
+ * or the body's `__type` (awsJson1_1); we send both, so one shape serves Batch and Logs.
+ */
+
+/** An error that is part of the API: its `type` is the AWS error code clients map to a class. */
+export class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** Batch's error for anything the caller got wrong (400). */
+export class ClientException extends ApiError {
+  constructor(message: string) {
+    super('ClientException', 400, message);
+  }
+}
+
+/** Batch's error for a failure on the server's side (500). */
+export class ServerException extends ApiError {
+  constructor(message: string) {
+    super('ServerException', 500, message);
+  }
+}
+
+/** A path or X-Amz-Target that names no operation at all. */
+export class UnknownOperationException extends ApiError {
+  constructor(message: string, status = 404) {
+    super('UnknownOperationException', status, message);
+  }
+}
+
+/** A body over the general size cap (413). */
+export class RequestEntityTooLargeException extends ApiError {
+  constructor(message: string) {
+    super('RequestEntityTooLargeException', 413, message);
+  }
+}
+
+/** A body that is not a JSON object (awsJson's name for it; Batch routes use ClientException). */
+export class SerializationException extends ApiError {
+  constructor(message: string) {
+    super('SerializationException', 400, message);
+  }
+}
+
+/** CloudWatch Logs: no such log group or stream. */
+export class ResourceNotFoundException extends ApiError {
+  constructor(message: string) {
+    super('ResourceNotFoundException', 400, message);
+  }
+}
+
+/** CloudWatch Logs: a parameter out of range or malformed. */
+export class InvalidParameterException extends ApiError {
+  constructor(message: string) {
+    super('InvalidParameterException', 400, message);
+  }
+}
+
+/** Every authentication refusal is a 403 with one of the codes AWS uses for JSON protocols. */
+export type AuthErrorType =
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException';
+
+export class AuthError extends ApiError {
+  constructor(type: AuthErrorType, message: string) {
+    super(type, 403, message);
+  }
+}
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** What went wrong, for the server log (never includes request headers or credentials). */
+  readonly logLine?: string;
+}
+
+/**
+ * Maps anything thrown while serving a request to the response AWS would give. API errors keep
+ * their type and status; anything else is an internal bug and becomes a ServerException whose
+ * message does not leak internals (the detail goes to `logLine` instead).
+ */
+export function toErrorResponse(err: unknown, contentType = 'application/json'): ErrorResponse {
+  const apiError =
+    err instanceof ApiError ? err : new ServerException('localbatch hit an internal error; see the server log.');
+  const body = JSON.stringify({ __type: apiError.type, message: apiError.message });
+  const headers = { 'content-type': contentType, 'x-amzn-errortype': apiError.type };
+  const logLine =
+    err instanceof ApiError
+      ? apiError.status >= 500
+        ? `${apiError.type}: ${apiError.message}`
+        : undefined
+      : `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  return { status: apiError.status, headers, body, logLine };
+}

@@ -1,0 +1,183 @@
+/**
+ * The emulator's HTTP endpoint on 127.0.0.1: the AWS Batch API (restJson1), CloudWatch Logs
+ * (awsJson1_1, `POST /` + X-Amz-Target) and localbatch's own `/localbatch/v1/` endpoints, all
+ * behind SigV4. Thin by design: route → read and verify → parse → handler → serialise; every
+ * error goes through `toErrorResponse`.
+ *
+ * Authentication covers every path, health included: a signature proves the caller can read the
+ * state directory, and anything that can sign can also ask for health.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySigV4 } from './auth';
+import type { ApiCredentials } from './credentials';
+import { ApiError, ClientException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
+import { type EventSource, serveEventStream } from './events';
+import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, SUBMIT_JOB_MAX_BYTES } from './http';
+import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from './logs';
+import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from './routes';
+
+export interface ApiServerOptions {
+  /** Only loopback is ever served; any other value is refused. */
+  readonly host?: '127.0.0.1';
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly credentials: ApiCredentials;
+  readonly batch: BatchHandlers;
+  readonly logs: LogsBackend;
+  readonly events: EventSource;
+  readonly accountId: string;
+  readonly region: string;
+  readonly version: string;
+  /** Where request errors are reported (default: console.error). Lines never hold credentials. */
+  readonly log?: (line: string) => void;
+  readonly heartbeatMs?: number;
+  /** Clock for signature dates (tests). */
+  readonly now?: () => number;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const IDLE_SOCKET_TIMEOUT_MS = 60_000;
+
+const BATCH_JSON = 'application/json';
+const LOGS_JSON = 'application/x-amz-json-1.1';
+const LOCAL_PREFIX = '/localbatch/v1/';
+
+type Target =
+  | { readonly api: 'batch'; readonly route: RouteMatch }
+  | { readonly api: 'logs'; readonly operation: string }
+  | { readonly api: 'local'; readonly endpoint: string }
+  | { readonly api: 'none' };
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const host = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error(`localbatch serves on 127.0.0.1 only, not ${String(host)}.`);
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const logsCtx: LogsContext = { backend: opts.logs, accountId: opts.accountId, region: opts.region };
+  const streams = new Set<() => void>();
+
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => log(`localbatch api: unexpected failure: ${String(err)}`));
+    },
+  );
+  server.keepAliveTimeout = 5_000;
+  server.setTimeout(IDLE_SOCKET_TIMEOUT_MS, (socket) => socket.destroy());
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const base = { 'x-amzn-requestid': requestId };
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const target = classify(method, rawPath, req.headers['x-amz-target']);
+    const contentType = target.api === 'logs' ? LOGS_JSON : BATCH_JSON;
+    try {
+      const operation = target.api === 'batch' && target.route.kind === 'operation' ? target.route.operation : undefined;
+      const limit = operation === 'SubmitJob' ? SUBMIT_JOB_MAX_BYTES : MAX_BODY_BYTES;
+      const body = await readBody(req, limit, bodyLimitError(operation));
+      await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, opts.credentials, servicesFor(target), opts.now?.());
+
+      if (target.api === 'local') return serveLocal(target.endpoint, req, res, base);
+      const result = await dispatch(target, method, rawPath, rawQuery, body);
+      send(res, 200, { ...base, 'content-type': contentType }, JSON.stringify(result ?? {}));
+    } catch (err) {
+      const out = toErrorResponse(err, contentType);
+      const where = `${method} ${rawPath.slice(0, 200)}`;
+      if (out.logLine) log(`localbatch api: ${requestId} ${where}: ${out.logLine}`);
+      else if (err instanceof ApiError && err.status === 403) log(`localbatch api: ${requestId} ${where}: refused (${err.type})`);
+      if (out.status === 413 || !req.complete) res.setHeader('connection', 'close');
+      send(res, out.status, { ...base, ...out.headers }, out.body);
+    }
+  }
+
+  async function dispatch(target: Target, method: string, rawPath: string, rawQuery: string, body: Buffer): Promise<unknown> {
+    if (target.api === 'logs') {
+      const op = LOGS_OPERATIONS[target.operation];
+      if (!op) throw new UnknownOperationException(`localbatch does not implement CloudWatch Logs operation ${target.operation}.`, 400);
+      return op(parseJsonObject(body, (m) => new SerializationException(m)), logsCtx);
+    }
+    if (target.api === 'batch' && target.route.kind === 'operation') {
+      const { operation, pathParams } = target.route;
+      const handler = opts.batch[operation];
+      if (!handler) throw new ClientException(`localbatch does not implement ${operation} yet`);
+      const input = {
+        ...parseJsonObject(body, (m) => new ClientException(m)),
+        ...pathParams,
+        ...queryMembers(operation, new URLSearchParams(rawQuery)),
+      };
+      return await handler(input);
+    }
+    if (target.api === 'batch' && target.route.kind === 'method-not-allowed') {
+      throw new UnknownOperationException(`No AWS Batch operation at ${method} ${rawPath}; this path takes ${target.route.allowed.join(', ')}.`, 405);
+    }
+    throw new UnknownOperationException(`No AWS Batch, CloudWatch Logs or localbatch operation at ${method} ${rawPath.slice(0, 200)}.`);
+  }
+
+  function serveLocal(endpoint: string, req: IncomingMessage, res: ServerResponse, base: Record<string, string>): void {
+    if (req.method === 'GET' && endpoint === 'health') {
+      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify({ status: 'ok', version: opts.version, pid: process.pid }));
+      return;
+    }
+    if (req.method === 'GET' && endpoint === 'events') {
+      const cleanup = serveEventStream(req, res, opts.events, { accountId: opts.accountId, region: opts.region, heartbeatMs: opts.heartbeatMs }, base);
+      streams.add(cleanup);
+      res.on('close', () => streams.delete(cleanup));
+      return;
+    }
+    throw new UnknownOperationException(`No localbatch endpoint at ${req.method} ${LOCAL_PREFIX}${endpoint.slice(0, 200)}; there are GET health and GET events.`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const cleanup of streams) cleanup();
+        streams.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function classify(method: string, rawPath: string, amzTarget: string | string[] | undefined): Target {
+  if (rawPath.startsWith(LOCAL_PREFIX)) return { api: 'local', endpoint: rawPath.slice(LOCAL_PREFIX.length) };
+  if (rawPath === '/' && method === 'POST' && typeof amzTarget === 'string') {
+    if (amzTarget.startsWith(LOGS_TARGET_PREFIX)) return { api: 'logs', operation: amzTarget.slice(LOGS_TARGET_PREFIX.length) };
+    return { api: 'logs', operation: amzTarget };
+  }
+  const route = matchRoute(method, rawPath);
+  return route.kind === 'none' ? { api: 'none' } : { api: 'batch', route };
+}
+
+/** The SigV4 service names a request may be scoped to, by what it addresses. */
+function servicesFor(target: Target): readonly string[] {
+  switch (target.api) {
+    case 'batch':
+      return ['batch'];
+    case 'logs':
+      return ['logs'];
+    default:
+      return ['localbatch', 'batch', 'logs'];
+  }
+}
