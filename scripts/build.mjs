@@ -4,7 +4,17 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 // mainFields: prefer ESM builds; jsonc-parser's UMD main uses a dynamic require esbuild cannot bundle.
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, mainFields: ['module', 'main'] };
+// noNative: dockerode -> ssh2 optionally requires native addons (cpu-features, sshcrypto.node) inside
+// try/catch; bundle a stub that throws instead, so ssh2 uses its pure-JS fallbacks and no native
+// module is ever loaded (the extension runs in VS Code's Electron).
+const noNative = {
+  name: 'no-native',
+  setup(b) {
+    b.onResolve({ filter: /^cpu-features$|\.node$/ }, (a) => ({ path: a.path, namespace: 'no-native' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-native' }, (a) => ({ contents: `throw new Error(${JSON.stringify(`native module not bundled: ${a.path}`)});` }));
+  },
+};
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, mainFields: ['module', 'main'], plugins: [noNative] };
 
 const targets = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs' },
