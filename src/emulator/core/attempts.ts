@@ -74,7 +74,10 @@ export class Attempts {
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
     try {
-      containers = await Promise.all(Array.from({ length: nodes }, (_, n) => runtime.start(this.spec(job, run, n))));
+      containers =
+        nodes === 1
+          ? [await runtime.start(this.spec(job, run, 0))]
+          : await Promise.all(Array.from({ length: nodes }, (_, n) => runtime.start(this.spec(job, run, n))));
     } catch (e) {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }

@@ -1,7 +1,10 @@
-/** Builds DescribeJobs' JobDetail (and JobSummary) from a job record, exactly in AWS's shape. */
+/**
+ * Builds DescribeJobs' JobDetail (and JobSummary) from a job record, exactly in AWS's shape.
+ * Nested objects may be shared between details (and events): treat them as read-only.
+ */
 import type { ContainerDetail, JobDependency, JobDetail, JobSummary, KeyValuePair } from '@aws-sdk/client-batch';
 import { arn, type Partition } from './arns';
-import type { JobRecord } from './jobs';
+import type { JobPlan, JobRecord } from './jobs';
 
 export function jobArnOf(p: Partition, job: JobRecord): string {
   return arn(p, 'job', job.id);
@@ -23,11 +26,20 @@ function env(record: Readonly<Record<string, string>>): KeyValuePair[] {
   return Object.entries(record).map(([name, value]) => ({ name, value }));
 }
 
-function containerOf(job: JobRecord): ContainerDetail {
-  const plan = job.plan;
+/** The parts of a JobDetail every job of a plan shares, built once (details are read-only). */
+interface PlanView {
+  readonly container: ContainerDetail;
+  readonly retryStrategy: JobDetail['retryStrategy'];
+  readonly parameters: Record<string, string>;
+}
+
+const views = new WeakMap<JobPlan, PlanView>();
+
+function viewOf(plan: JobPlan): PlanView {
+  let v = views.get(plan);
+  if (v) return v;
   const cp = plan.jobDefinition.containerProperties ?? {};
-  const last = job.attempts?.[job.attempts.length - 1]?.container;
-  const c: ContainerDetail = {
+  const container: ContainerDetail = {
     ...structuredClone(cp),
     image: plan.image,
     command: [...plan.command],
@@ -37,20 +49,65 @@ function containerOf(job: JobRecord): ContainerDetail {
       { type: 'MEMORY', value: String(plan.memoryMiB) },
       ...(plan.gpus > 0 ? [{ type: 'GPU' as const, value: String(plan.gpus) }] : []),
     ],
-    vcpus: undefined,
-    memory: undefined,
   };
-  if (job.run) c.logStreamName = job.run.startedAt !== undefined ? job.run.logStreamName : undefined;
-  else if (last) {
-    c.exitCode = last.exitCode;
-    c.reason = last.reason;
-    c.logStreamName = last.logStreamName;
+  delete container.vcpus;
+  delete container.memory;
+  v = {
+    container,
+    retryStrategy: { attempts: plan.retry.attempts, evaluateOnExit: plan.retry.evaluateOnExit.map((e) => ({ ...e })) },
+    parameters: { ...plan.parameters },
+  };
+  views.set(plan, v);
+  return v;
+}
+
+/** The mutable part of a job at one moment: enough to build its detail later, as it was then. */
+export interface JobState {
+  readonly status: JobRecord['status'];
+  readonly statusReason?: string;
+  readonly startedAt?: number;
+  readonly stoppedAt?: number;
+  readonly attempts: number;
+  /** The running attempt's stream, if RUNNING. */
+  readonly liveStream?: string;
+  readonly inAttempt: boolean;
+  readonly isCancelled: boolean;
+  readonly isTerminated: boolean;
+  readonly summary?: Record<string, number>;
+  readonly summaryUpdatedAt?: number;
+}
+
+export function captureState(job: JobRecord): JobState {
+  return {
+    status: job.status,
+    statusReason: job.statusReason,
+    startedAt: job.startedAt,
+    stoppedAt: job.stoppedAt,
+    attempts: job.attempts?.length ?? 0,
+    liveStream: job.run?.startedAt !== undefined ? job.run.logStreamName : undefined,
+    inAttempt: job.run !== undefined,
+    isCancelled: job.isCancelled ?? false,
+    isTerminated: job.isTerminated ?? false,
+    summary: job.summary ? { ...job.summary } : undefined,
+    summaryUpdatedAt: job.summaryUpdatedAt,
+  };
+}
+
+function containerOf(job: JobRecord, st: JobState): ContainerDetail {
+  const c: ContainerDetail = { ...viewOf(job.plan).container };
+  const last = st.attempts > 0 ? job.attempts![st.attempts - 1].container : undefined;
+  if (st.inAttempt) {
+    if (st.liveStream !== undefined) c.logStreamName = st.liveStream;
+  } else if (last) {
+    if (last.exitCode !== undefined) c.exitCode = last.exitCode;
+    if (last.reason !== undefined) c.reason = last.reason;
+    if (last.logStreamName !== undefined) c.logStreamName = last.logStreamName;
     c.taskArn = last.taskArn;
   }
   return c;
 }
 
-export function toJobDetail(p: Partition, job: JobRecord): JobDetail {
+export function toJobDetail(p: Partition, job: JobRecord, st: JobState = captureState(job)): JobDetail {
   const plan = job.plan;
   const req = plan.request;
   const d: JobDetail = {
@@ -58,31 +115,31 @@ export function toJobDetail(p: Partition, job: JobRecord): JobDetail {
     jobName: jobNameOf(job),
     jobId: job.id,
     jobQueue: plan.queue.arn,
-    status: job.status,
+    status: st.status,
     shareIdentifier: req.shareIdentifier,
     schedulingPriority: plan.schedulingPriority,
-    attempts: (job.attempts ?? []).map((a) => ({ ...a, container: { ...a.container } })),
-    statusReason: job.statusReason,
+    attempts: job.attempts ? job.attempts.slice(0, st.attempts) : [],
+    statusReason: st.statusReason,
     createdAt: job.createdAt,
-    retryStrategy: { attempts: plan.retry.attempts, evaluateOnExit: plan.retry.evaluateOnExit.map((e) => ({ ...e })) },
-    startedAt: job.startedAt,
-    stoppedAt: job.stoppedAt,
+    retryStrategy: viewOf(plan).retryStrategy,
+    startedAt: st.startedAt,
+    stoppedAt: st.stoppedAt,
     dependsOn: dependsOnOf(job),
     jobDefinition: plan.jobDefinition.jobDefinitionArn!,
-    parameters: { ...plan.parameters },
+    parameters: viewOf(plan).parameters,
     timeout: plan.timeoutSeconds !== undefined ? { attemptDurationSeconds: plan.timeoutSeconds } : undefined,
     tags: plan.tags ? { ...plan.tags } : undefined,
     propagateTags: req.propagateTags ?? plan.jobDefinition.propagateTags,
     platformCapabilities: plan.jobDefinition.platformCapabilities,
-    isCancelled: job.isCancelled ?? false,
-    isTerminated: job.isTerminated ?? false,
+    isCancelled: st.isCancelled,
+    isTerminated: st.isTerminated,
   };
   if (job.children) {
-    d.arrayProperties = { size: job.children.length, statusSummary: { ...job.summary! }, statusSummaryLastUpdatedAt: job.summaryUpdatedAt };
+    d.arrayProperties = { size: job.children.length, statusSummary: st.summary, statusSummaryLastUpdatedAt: st.summaryUpdatedAt };
   } else if (job.parent) {
     d.arrayProperties = { index: job.index };
   }
-  if (!job.children) d.container = containerOf(job);
+  if (!job.children) d.container = containerOf(job, st);
   if (plan.jobDefinition.type === 'multinode') {
     d.nodeProperties = structuredClone(plan.jobDefinition.nodeProperties);
     if (d.nodeProperties) d.nodeProperties.numNodes = plan.numNodes;

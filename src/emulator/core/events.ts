@@ -20,6 +20,8 @@ export type JobEventListener = (event: JobStateChangeEvent) => void;
 export class EventBus {
   private readonly listeners = new Set<JobEventListener>();
   private seq = 0;
+  private lastNow = NaN;
+  private lastIso = '';
   private readonly prefix = globalThis.crypto.randomUUID().slice(0, 24);
 
   constructor(private readonly partition: Partition) {}
@@ -35,19 +37,29 @@ export class EventBus {
     };
   }
 
-  /** Builds the detail only when someone listens. */
+  /**
+   * Emits one event when someone listens. `detail` is built on first read (from state captured at
+   * emission), so listeners that only look at `resources` or serialise later pay nothing extra.
+   */
   emit(now: number, jobArn: string, detail: () => JobDetail): void {
     if (this.listeners.size === 0) return;
+    let built: JobDetail | undefined;
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastIso = new Date(now).toISOString();
+    }
     const event: JobStateChangeEvent = {
       version: '0',
       id: `${this.prefix}${(++this.seq).toString(16).padStart(12, '0')}`,
       'detail-type': 'Batch Job State Change',
       source: 'aws.batch',
       account: this.partition.account,
-      time: new Date(now).toISOString(),
+      time: this.lastIso,
       region: this.partition.region,
       resources: [jobArn],
-      detail: detail(),
+      get detail(): JobDetail {
+        return (built ??= detail());
+      },
     };
     for (const l of this.listeners) {
       try {

@@ -6,7 +6,7 @@
 import type { Partition } from './arns';
 import type { Clock } from './ports';
 import type { EventBus } from './events';
-import { jobArnOf, toJobDetail } from './detail';
+import { captureState, jobArnOf, toJobDetail } from './detail';
 import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
 
 export const DEPENDENT_FAILED = 'Dependent Job failed';
@@ -94,7 +94,10 @@ export class JobMachine {
     if (TERMINAL.has(status)) job.stoppedAt = now;
     this.index(job, old, status);
     if (job.parent?.startedAt === undefined && status === 'RUNNING' && job.parent) job.parent.startedAt = now;
-    if (this.events.active) this.events.emit(now, jobArnOf(this.partition, job), () => toJobDetail(this.partition, job));
+    if (this.events.active) {
+      const state = captureState(job);
+      this.events.emit(now, jobArnOf(this.partition, job), () => toJobDetail(this.partition, job, state));
+    }
     if (TERMINAL.has(status)) this.onTerminal(job);
   }
 
