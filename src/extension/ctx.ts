@@ -4,19 +4,49 @@
  * `activate` (the composition root) and handed to every command; there are no globals.
  */
 import * as vscode from 'vscode';
+import { readSettings } from './config';
 import { DefinitionDiagnostics } from './editing/diagnostics';
 import { DefinitionIndex } from './editing/definitionIndex';
+import { JobLogsChannel } from './emulator/jobLogs';
+import { EmulatorManager } from './emulator/manager';
+import { EmulatorStatusBar } from './statusBar';
+import { DefinitionsTree } from './views/definitionsTree';
+import { LocalTree } from './views/localTree';
+
+export interface Views {
+  readonly local: LocalTree;
+  readonly definitions: DefinitionsTree;
+}
 
 export class Ctx implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly output: vscode.LogOutputChannel;
   readonly index: DefinitionIndex;
   readonly diagnostics: DefinitionDiagnostics;
+  readonly emulator: EmulatorManager;
+  readonly jobLogs: JobLogsChannel;
+  readonly views: Views;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = this.push(vscode.window.createOutputChannel('LocalBatch', { log: true }));
     this.index = this.push(new DefinitionIndex(this.output));
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
+    this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output));
+    this.jobLogs = this.push(new JobLogsChannel());
+    this.push(new EmulatorStatusBar(this.emulator));
+    this.views = {
+      local: this.push(new LocalTree(this.emulator)),
+      definitions: this.push(new DefinitionsTree(this.index, this.diagnostics)),
+    };
+    this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true }));
+    this.push(vscode.window.createTreeView('localbatch.definitions', { treeDataProvider: this.views.definitions, showCollapseAll: true }));
+    void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', this.emulator.state);
+  }
+
+  /** Attaches to an emulator already running for this workspace (only in a trusted workspace). */
+  async attachToRunningEmulator(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    if (await this.emulator.attach(readSettings())) this.output.info('attached to the running emulator');
   }
 
   /** Takes ownership of a disposable; it is disposed with the context, in reverse order. */

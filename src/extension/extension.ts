@@ -7,6 +7,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   registerCommands(ctx);
+  void ctx.attachToRunningEmulator();
   ctx.output.info(`LocalBatch ${String(context.extension.packageJSON.version)} activated`);
   return ctx;
 }

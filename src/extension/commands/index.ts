@@ -1,11 +1,47 @@
 /** The command table: each command lives in its own file; all share one error handling. */
 import type { Ctx } from '../ctx';
+import { addAwsRegion } from './addAwsRegion';
+import { cancelJob } from './cancelJob';
 import { registerCommand, type CommandHandler } from './command';
+import { copyJobArn } from './copyJobArn';
+import { copyJobId } from './copyJobId';
+import { loadMore } from './loadMore';
 import { notAvailable } from './notAvailable';
+import { openDefinition } from './openDefinition';
+import { refresh } from './refresh';
+import { removeAwsRegion } from './removeAwsRegion';
+import { resubmitJob } from './resubmitJob';
+import { runJobDefinition } from './runJobDefinition';
+import { runWorkflow } from './runWorkflow';
+import { selectAwsProfile } from './selectAwsProfile';
+import { showJobDetails } from './showJobDetails';
+import { showLogs } from './showLogs';
+import { startEmulator } from './startEmulator';
+import { stopEmulator } from './stopEmulator';
+import { terminateJob } from './terminateJob';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
+  ['localbatch.startEmulator', startEmulator],
+  ['localbatch.stopEmulator', stopEmulator],
+  ['localbatch.runWorkflow', runWorkflow],
+  ['localbatch.runJobDefinition', runJobDefinition],
+  ['localbatch.showLogs', showLogs],
+  ['localbatch.refresh', refresh],
+  ['localbatch.retry', refresh],
+  ['localbatch.loadMore', loadMore],
+  ['localbatch.terminateJob', terminateJob],
+  ['localbatch.cancelJob', cancelJob],
+  ['localbatch.resubmitJob', resubmitJob],
+  ['localbatch.copyJobId', copyJobId],
+  ['localbatch.copyJobArn', copyJobArn],
+  ['localbatch.showJobDetails', showJobDetails],
+  ['localbatch.openDefinition', openDefinition],
+  ['localbatch.selectAwsProfile', selectAwsProfile],
+  ['localbatch.addAwsRegion', addAwsRegion],
+  ['localbatch.removeAwsRegion', removeAwsRegion],
   ['localbatch.showDag', notAvailable('The dependency graph view', 'it arrives with the DAG issue')],
   ['localbatch.deploy', notAvailable('Deploying to AWS Batch', 'it arrives with the deploy issue; `localbatch deploy` will do the same from the CLI')],
+  ['localbatch.submitToAws', notAvailable('Submitting workflows to AWS Batch', 'it arrives with the deploy issue, after deploy')],
 ];
 
 export function registerCommands(ctx: Ctx): void {

@@ -1,0 +1,62 @@
+/** Listing queues and jobs through any Batch client (the emulator or AWS), page by page. */
+import { DescribeJobQueuesCommand, ListJobsCommand, type BatchClient, type JobQueueDetail, type JobSummary } from '@aws-sdk/client-batch';
+import { JOB_STATUSES, type JobStatus } from '../model/types';
+
+/** AWS allows up to 1000 per ListJobs page; a tree shows this many per "Load more…". */
+export const JOBS_PAGE_SIZE = 50;
+const MAX_API_PAGE = 1000;
+
+export async function listQueues(batch: BatchClient): Promise<JobQueueDetail[]> {
+  const out: JobQueueDetail[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await batch.send(new DescribeJobQueuesCommand({ nextToken }));
+    out.push(...(page.jobQueues ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out.sort((a, b) => (a.jobQueueName ?? '').localeCompare(b.jobQueueName ?? ''));
+}
+
+export interface JobsSlice {
+  readonly jobs: JobSummary[];
+  /** More jobs exist beyond `limit`. */
+  readonly more: boolean;
+}
+
+export type JobsScope = { readonly jobQueue: string } | { readonly arrayJobId: string };
+
+/** Up to `limit` jobs of one status in a queue (or of an array job's children), newest first. */
+export async function listJobs(batch: BatchClient, scope: JobsScope, status: JobStatus, limit: number): Promise<JobsSlice> {
+  const jobs: JobSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await batch.send(new ListJobsCommand({ ...scope, jobStatus: status, nextToken, maxResults: Math.min(MAX_API_PAGE, limit - jobs.length + 1) }));
+    jobs.push(...(page.jobSummaryList ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && jobs.length <= limit);
+  return { jobs: jobs.slice(0, limit), more: jobs.length > limit || nextToken !== undefined };
+}
+
+export interface StatusGroup extends JobsSlice {
+  readonly status: JobStatus;
+}
+
+/** The non-empty status groups of a queue, in lifecycle order (ListJobs once per status, in parallel). */
+export async function listStatusGroups(batch: BatchClient, scope: JobsScope, limitOf: (status: JobStatus) => number): Promise<StatusGroup[]> {
+  const groups = await Promise.all(JOB_STATUSES.map(async (status) => ({ status, ...(await listJobs(batch, scope, status, limitOf(status))) })));
+  return groups.filter((g) => g.jobs.length > 0);
+}
+
+/** An array job's children of every status, by index, up to `limit`. */
+export async function listArrayChildren(batch: BatchClient, arrayJobId: string, limit: number): Promise<JobsSlice> {
+  const groups = await listStatusGroups(batch, { arrayJobId }, () => limit);
+  const all = groups.flatMap((g) => g.jobs).sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0));
+  return { jobs: all.slice(0, limit), more: all.length > limit || groups.some((g) => g.more) };
+}
+
+/** How many jobs are RUNNING across all queues. */
+export async function countRunning(batch: BatchClient): Promise<number> {
+  const queues = await listQueues(batch);
+  const counts = await Promise.all(queues.map((q) => listJobs(batch, { jobQueue: q.jobQueueName! }, 'RUNNING', MAX_API_PAGE)));
+  return counts.reduce((n, c) => n + c.jobs.length, 0);
+}

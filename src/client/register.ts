@@ -1,0 +1,80 @@
+/**
+ * Creates the compute environments and job queues a run needs (when missing, then waits until they
+ * are VALID) and registers its job definitions, through any Batch client. Used to run workspace
+ * definitions on the local emulator.
+ */
+import {
+  CreateComputeEnvironmentCommand,
+  CreateJobQueueCommand,
+  DescribeComputeEnvironmentsCommand,
+  DescribeJobQueuesCommand,
+  RegisterJobDefinitionCommand,
+  type BatchClient,
+  type CreateComputeEnvironmentRequest,
+  type CreateJobQueueRequest,
+  type RegisterJobDefinitionRequest,
+} from '@aws-sdk/client-batch';
+
+export interface DefinitionsToRegister {
+  readonly computeEnvironments: readonly CreateComputeEnvironmentRequest[];
+  readonly jobQueues: readonly CreateJobQueueRequest[];
+  readonly jobDefinitions: readonly RegisterJobDefinitionRequest[];
+}
+
+export interface Registered {
+  /** Job definition name → ARN of the revision just registered. */
+  readonly jobDefinitionArns: ReadonlyMap<string, string>;
+  /** What was created or registered, for the log. */
+  readonly actions: readonly string[];
+}
+
+const VALID_TIMEOUT_MS = 15_000;
+const VALID_POLL_MS = 100;
+
+export async function registerDefinitions(batch: BatchClient, defs: DefinitionsToRegister, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<Registered> {
+  const actions: string[] = [];
+  const ceNames = defs.computeEnvironments.map((c) => c.computeEnvironmentName!);
+  const existingCes = ceNames.length === 0 ? [] : ((await batch.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: ceNames }))).computeEnvironments ?? []);
+  for (const ce of defs.computeEnvironments) {
+    if (existingCes.some((e) => e.computeEnvironmentName === ce.computeEnvironmentName)) continue;
+    await batch.send(new CreateComputeEnvironmentCommand(ce));
+    actions.push(`created compute environment ${ce.computeEnvironmentName}`);
+  }
+  await waitValid(ceNames, async () => (await batch.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: ceNames }))).computeEnvironments ?? [], (e) => e.computeEnvironmentName, sleep);
+
+  const queueNames = defs.jobQueues.map((q) => q.jobQueueName!);
+  const existingQueues = queueNames.length === 0 ? [] : ((await batch.send(new DescribeJobQueuesCommand({ jobQueues: queueNames }))).jobQueues ?? []);
+  for (const q of defs.jobQueues) {
+    if (existingQueues.some((e) => e.jobQueueName === q.jobQueueName)) continue;
+    await batch.send(new CreateJobQueueCommand(q));
+    actions.push(`created job queue ${q.jobQueueName}`);
+  }
+  await waitValid(queueNames, async () => (await batch.send(new DescribeJobQueuesCommand({ jobQueues: queueNames }))).jobQueues ?? [], (q) => q.jobQueueName, sleep);
+
+  const jobDefinitionArns = new Map<string, string>();
+  for (const jd of defs.jobDefinitions) {
+    const res = await batch.send(new RegisterJobDefinitionCommand(jd));
+    jobDefinitionArns.set(jd.jobDefinitionName!, res.jobDefinitionArn ?? `${res.jobDefinitionName}:${res.revision}`);
+    actions.push(`registered job definition ${res.jobDefinitionName}:${res.revision}`);
+  }
+  return { jobDefinitionArns, actions };
+}
+
+async function waitValid<T extends { status?: string; statusReason?: string }>(
+  names: readonly string[],
+  describe: () => Promise<T[]>,
+  nameOf: (t: T) => string | undefined,
+  sleep: (ms: number) => Promise<unknown>,
+): Promise<void> {
+  if (names.length === 0) return;
+  const deadline = Date.now() + VALID_TIMEOUT_MS;
+  for (;;) {
+    const items = await describe();
+    const invalid = items.find((i) => i.status === 'INVALID');
+    if (invalid) throw new Error(`${nameOf(invalid)} is INVALID: ${invalid.statusReason ?? 'no reason given'}`);
+    const pending = names.filter((n) => items.find((i) => nameOf(i) === n)?.status !== 'VALID');
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending.join(', ')} did not become VALID within ${VALID_TIMEOUT_MS / 1000} s`);
+    await sleep(VALID_POLL_MS);
+  }
+}

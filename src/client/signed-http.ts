@@ -1,0 +1,56 @@
+/** SigV4-signed GET requests to a local emulator's `/localbatch/v1/` endpoints (health, events). */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import * as http from 'node:http';
+import type { EmulatorEndpoint } from './endpoint';
+
+export const SIGNING_SERVICE = 'batch';
+
+/** Signs a GET of `pathAndQuery` on the endpoint; returns the headers to send. */
+export async function signGet(endpoint: EmulatorEndpoint, pathAndQuery: string, extraHeaders: Record<string, string> = {}): Promise<{ url: URL; headers: Record<string, string> }> {
+  const url = new URL(pathAndQuery, endpoint.url + '/');
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((v, k) => (query[k] = v));
+  const signer = new SignatureV4({ credentials: endpoint.credentials, region: endpoint.region, service: SIGNING_SERVICE, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query,
+    headers: { host: url.host, ...extraHeaders },
+  });
+  return { url, headers: signed.headers as Record<string, string> };
+}
+
+export interface HealthResult {
+  readonly ok: boolean;
+  readonly status: number;
+  /** The parsed body when it is JSON (the server reports e.g. whether Docker is reachable). */
+  readonly body: unknown;
+}
+
+/** GET /localbatch/v1/health; rejects when the server cannot be reached within the timeout. */
+export async function checkHealth(endpoint: EmulatorEndpoint, timeoutMs = 2000): Promise<HealthResult> {
+  const { url, headers } = await signGet(endpoint, '/localbatch/v1/health');
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        const status = res.statusCode ?? 0;
+        resolve({ ok: status >= 200 && status < 300, status, body });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${endpoint.url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}

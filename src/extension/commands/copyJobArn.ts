@@ -1,0 +1,8 @@
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { jobArg } from './jobArg';
+
+export async function copyJobArn(_ctx: Ctx, arg: unknown): Promise<void> {
+  const { job } = jobArg(arg);
+  await vscode.env.clipboard.writeText(job.jobArn ?? job.jobId!);
+}

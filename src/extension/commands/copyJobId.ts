@@ -1,0 +1,7 @@
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { jobArg } from './jobArg';
+
+export async function copyJobId(_ctx: Ctx, arg: unknown): Promise<void> {
+  await vscode.env.clipboard.writeText(jobArg(arg).job.jobId!);
+}

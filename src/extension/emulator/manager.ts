@@ -1,0 +1,204 @@
+/**
+ * The connection to the workspace's emulator: attaches to a running `localbatch serve` (found by its
+ * endpoint.json and answering its health check) or starts one, keeps a Batch client and the live
+ * event stream, and stops it on request. State changes and job events are published as events.
+ */
+import { BatchClient } from '@aws-sdk/client-batch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ENDPOINT_FILE, readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
+import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
+import { dockerProblem } from '../../client/job-display';
+import { checkHealth } from '../../client/signed-http';
+import type { Settings } from '../config';
+import { UserError } from '../errors';
+import { spawnServe } from './serveProcess';
+
+export type EmulatorState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export interface EmulatorConnection {
+  readonly endpoint: EmulatorEndpoint;
+  readonly batch: BatchClient;
+  readonly logs: CloudWatchLogsClient;
+  /** Whether this window started the server (and so owns its process). */
+  readonly owned: boolean;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const START_POLL_MS = 200;
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+export class EmulatorManager implements vscode.Disposable {
+  private stateValue: EmulatorState = 'stopped';
+  private conn: EmulatorConnection | undefined;
+  private child: ChildProcess | undefined;
+  private events: EventSubscription | undefined;
+  private dockerWarned = false;
+  private disposed = false;
+  private readonly stateChanged = new vscode.EventEmitter<EmulatorState>();
+  private readonly jobEvent = new vscode.EventEmitter<JobStateChangeEvent>();
+  readonly onDidChangeState = this.stateChanged.event;
+  readonly onJobEvent = this.jobEvent.event;
+
+  constructor(private readonly cliPath: string, private readonly log: vscode.LogOutputChannel) {}
+
+  get state(): EmulatorState {
+    return this.stateValue;
+  }
+
+  get connection(): EmulatorConnection | undefined {
+    return this.conn;
+  }
+
+  /** The connection, or a UserError offering to start the emulator. */
+  requireConnection(): EmulatorConnection {
+    if (this.conn && this.stateValue === 'running') return this.conn;
+    throw new UserError('The LocalBatch emulator is not running.', { 'Start Emulator': 'localbatch.startEmulator' });
+  }
+
+  /** Attaches to a healthy emulator in the state directory; false when there is none. */
+  async attach(settings: Settings): Promise<boolean> {
+    if (!settings.emulatorStateDir || this.conn) return this.conn !== undefined;
+    let endpoint: EmulatorEndpoint;
+    try {
+      endpoint = await readEndpoint(settings.emulatorStateDir);
+      const health = await checkHealth(endpoint);
+      if (!health.ok) return false;
+      this.reportDocker(health.body);
+    } catch {
+      return false;
+    }
+    this.connect(endpoint, false);
+    return true;
+  }
+
+  /** Attaches, or starts `localbatch serve` and waits (with a deadline) until it answers. */
+  async start(settings: Settings, cwd: string | undefined): Promise<void> {
+    if (this.stateValue === 'running' || this.stateValue === 'starting') return;
+    const stateDir = settings.emulatorStateDir;
+    if (!stateDir) throw new UserError('Open a folder first: the emulator keeps its state in the workspace (.localbatch/).');
+    this.setState('starting');
+    try {
+      if (await this.attach(settings)) return;
+      // A stale endpoint file from a server that died would make us attach to nothing.
+      await rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
+      const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, cwd, log: this.log });
+      this.child = child;
+      let exited: string | undefined;
+      child.on('exit', (code, signal) => {
+        exited = `exited with ${signal ?? `code ${code}`}`;
+        this.log.info(`localbatch serve ${exited}`);
+        if (this.child === child) {
+          this.child = undefined;
+          if (this.conn?.owned) this.disconnect();
+        }
+      });
+      child.on('error', (err) => (exited = err.message));
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      while (Date.now() < deadline && !exited && !this.disposed) {
+        if (await this.attach(settings)) {
+          this.conn = { ...this.conn!, owned: true };
+          return;
+        }
+        await new Promise((r) => setTimeout(r, START_POLL_MS));
+      }
+      child.kill();
+      throw new Error(exited ? `localbatch serve ${exited} before it was ready (see the LocalBatch output)` : `localbatch serve did not answer within ${START_TIMEOUT_MS / 1000} s`);
+    } catch (err) {
+      if ((this.stateValue as EmulatorState) === 'starting') this.setState('stopped');
+      throw err;
+    }
+  }
+
+  /** Stops the emulator: our own child, or a server another window or terminal started (by its pid). */
+  async stop(): Promise<void> {
+    const conn = this.conn;
+    this.setState('stopping');
+    const child = this.child;
+    this.disconnect();
+    if (child) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    } else if (conn?.endpoint.pid) {
+      try {
+        process.kill(conn.endpoint.pid, 'SIGTERM');
+      } catch (err) {
+        this.log.warn(`could not stop process ${conn.endpoint.pid}: ${String(err)}`);
+      }
+    }
+    this.setState('stopped');
+  }
+
+  private connect(endpoint: EmulatorEndpoint, owned: boolean): void {
+    const config = { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials };
+    this.conn = { endpoint, owned, batch: new BatchClient(config), logs: new CloudWatchLogsClient(config) };
+    this.log.info(`connected to the emulator at ${endpoint.url}${endpoint.version ? ` (version ${endpoint.version})` : ''}`);
+    this.subscribe();
+    this.setState('running');
+  }
+
+  private subscribe(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.events = subscribeEvents(conn.endpoint, {
+      onEvent: (e) => this.jobEvent.fire(e),
+      onClose: (err) => {
+        if (this.conn !== conn || this.disposed) return;
+        this.log.info(`event stream closed${err ? `: ${err.message}` : ''}`);
+        setTimeout(() => void this.recover(conn), RESUBSCRIBE_DELAY_MS);
+      },
+    });
+  }
+
+  /** After the event stream closed: resubscribe if the server is still there, else we are stopped. */
+  private async recover(conn: EmulatorConnection): Promise<void> {
+    if (this.conn !== conn) return;
+    const alive = await checkHealth(conn.endpoint).then((h) => h.ok, () => false);
+    if (this.conn !== conn) return;
+    if (alive) this.subscribe();
+    else {
+      this.disconnect();
+      this.setState('stopped');
+    }
+  }
+
+  private disconnect(): void {
+    this.events?.close();
+    this.events = undefined;
+    this.conn?.batch.destroy();
+    this.conn?.logs.destroy();
+    this.conn = undefined;
+    this.child = undefined;
+    if (this.stateValue === 'running') this.setState('stopped');
+  }
+
+  private reportDocker(healthBody: unknown): void {
+    const problem = dockerProblem(healthBody);
+    if (!problem || this.dockerWarned) return;
+    this.dockerWarned = true;
+    this.log.warn(`Docker: ${problem}`);
+    void vscode.window.showWarningMessage(
+      `LocalBatch: the emulator cannot reach Docker (${problem}). Jobs stay RUNNABLE until it can. Start Docker (for example \`sudo systemctl start docker\` or Docker Desktop), make sure your user may use /var/run/docker.sock or DOCKER_HOST, then restart the emulator.`,
+    );
+  }
+
+  private setState(state: EmulatorState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', state);
+    this.stateChanged.fire(state);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    // Our own server stops with the window; one started elsewhere keeps running.
+    this.child?.kill('SIGTERM');
+    this.disconnect();
+    this.stateChanged.dispose();
+    this.jobEvent.dispose();
+  }
+}
