@@ -14,6 +14,7 @@ export function arraySize(job: WorkflowJobEntry | undefined): number | undefined
 export const dependencyEntries: WorkspaceRule = ({ ws, report }) => {
   for (const wf of ws.workflows) {
     const allNames = objEntries(wf.value.jobs).map(([k]) => k);
+    const known = new Set(allNames);
     for (const job of wf.jobs) {
       asArr(job.value.dependsOn)?.forEach((dep, i) => {
         const at = [...job.path, 'dependsOn', i];
@@ -39,7 +40,7 @@ export const dependencyEntries: WorkspaceRule = ({ ws, report }) => {
           return;
         }
         const other = wf.job(name);
-        if (!allNames.includes(name)) {
+        if (!known.has(name)) {
           report('error', wf.doc, [...at, 'job'], 'unknown-dependency', `Job '${job.key}' depends on '${name}', which is not a job of this workflow${suggestion(name, allNames)}`);
           return;
         }

@@ -92,7 +92,16 @@ export interface Capacity {
 /** Fargate caps per task (service model: VCPU up to 16, MEMORY up to 122880 MiB, no GPU). */
 const FARGATE_MAX = { vcpus: 16, memoryMiB: 122880, gpus: 0 };
 
+const capacityCache = new WeakMap<DefinitionEntry, Capacity>();
+
+/** What one compute environment can ever give one job (computed once per entry). */
 export function computeCapacity(ce: DefinitionEntry): Capacity {
+  let cached = capacityCache.get(ce);
+  if (!cached) capacityCache.set(ce, (cached = readCapacity(ce)));
+  return cached;
+}
+
+function readCapacity(ce: DefinitionEntry): Capacity {
   const res = prop(ce.value, 'computeResources');
   const resourceType = asStr(prop(res, 'type'));
   const managed = prop(ce.value, 'type') !== 'UNMANAGED' && isObj(res) && prop(ce.value, 'eksConfiguration') === undefined;

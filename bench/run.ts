@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: runs every registered benchmark and prints its result lines. Benchmarks report;
+ * they never assert timings. Run one with `npm run bench -- <name>`.
+ */
+import { validateBench } from './validate.bench';
+
+export type { Benchmark } from './benchmark';
+import type { Benchmark } from './benchmark';
+
+const BENCHMARKS: readonly Benchmark[] = [validateBench];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const selected = only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS;
+  if (selected.length === 0) {
+    console.error(`no benchmark named ${only.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const bench of selected) for (const line of await bench.run()) console.log(line);
+}
+
+if (require.main === module) void main();
