@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a Docker engine available for the integration tests: Debian's docker.io (the machines ship
 # only the client), started in the background when `docker info` fails, plus busybox-static and the
-# test image localbatch-busybox:latest built from it (no registry is reachable). Idempotent: installs
+# test image localbatch-busybox:latest built from it (no registry is reachable), and docker-registry
+# (the pull tests run one on loopback). Idempotent: installs
 # only what is missing and starts dockerd only when no engine answers. Needs root for the installs.
 # See ../shared/reference/real-vscode-and-docker-here.md.
 #
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(docker.io busybox-static)
+APT_PACKAGES=(docker.io busybox-static docker-registry)
 WAIT="${DOCKER_WAIT_SECONDS:-60}"
 LOG="${DOCKERD_LOG:-/tmp/dockerd.log}"
 start=$SECONDS
