@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { DefinitionDiagnostics } from './editing/diagnostics';
 import { DefinitionIndex } from './editing/definitionIndex';
+import { registerEditingProviders } from './editing/providers';
 import { JobLogsChannel } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
 import { EmulatorStatusBar } from './statusBar';
@@ -31,6 +32,7 @@ export class Ctx implements vscode.Disposable {
     this.output = this.push(vscode.window.createOutputChannel('LocalBatch', { log: true }));
     this.index = this.push(new DefinitionIndex(this.output));
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
+    for (const d of registerEditingProviders(this.index)) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output));
     this.jobLogs = this.push(new JobLogsChannel());
     this.push(new EmulatorStatusBar(this.emulator));

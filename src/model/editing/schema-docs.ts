@@ -1,0 +1,106 @@
+/** Reads the JSON Schemas of the definition kinds for editor help: the subschema at a path, its docs. */
+import type { JsonPath } from '../document';
+import type { DefinitionKind } from '../kinds';
+import computeEnvironmentSchema from '../schemas/computeEnvironment.schema.json';
+import jobDefinitionSchema from '../schemas/jobDefinition.schema.json';
+import jobQueueSchema from '../schemas/jobQueue.schema.json';
+import settingsSchema from '../schemas/settings.schema.json';
+import workflowSchema from '../schemas/workflow.schema.json';
+
+export interface SchemaNode {
+  readonly type?: string | string[];
+  readonly description?: string;
+  readonly markdownDescription?: string;
+  readonly enum?: readonly unknown[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly additionalProperties?: SchemaNode | boolean;
+  readonly items?: SchemaNode;
+  readonly $ref?: string;
+  readonly anyOf?: readonly SchemaNode[];
+  readonly oneOf?: readonly SchemaNode[];
+  readonly allOf?: readonly SchemaNode[];
+  readonly definitions?: Readonly<Record<string, SchemaNode>>;
+  readonly 'x-enumAnyCase'?: readonly string[];
+}
+
+export const SCHEMAS: Readonly<Record<DefinitionKind, SchemaNode>> = {
+  jobDefinition: jobDefinitionSchema as SchemaNode,
+  jobQueue: jobQueueSchema as SchemaNode,
+  computeEnvironment: computeEnvironmentSchema as SchemaNode,
+  workflow: workflowSchema as SchemaNode,
+  settings: settingsSchema as SchemaNode,
+};
+
+function resolve(root: SchemaNode, node: SchemaNode, depth = 0): SchemaNode {
+  if (!node.$ref || depth > 20) return node;
+  const m = /^#\/definitions\/(.+)$/.exec(node.$ref);
+  const target = m ? root.definitions?.[m[1]] : undefined;
+  return target ? resolve(root, { ...target, ...withoutRef(node) }, depth + 1) : node;
+}
+
+function withoutRef(node: SchemaNode): SchemaNode {
+  const { $ref: _ref, ...rest } = node;
+  return rest;
+}
+
+/** The branches a value may match (the node itself plus anyOf / oneOf / allOf members), resolved. */
+function branches(root: SchemaNode, node: SchemaNode): SchemaNode[] {
+  const r = resolve(root, node);
+  const subs = [...(r.anyOf ?? []), ...(r.oneOf ?? []), ...(r.allOf ?? [])].flatMap((s) => branches(root, s));
+  return [r, ...subs];
+}
+
+/** The schema of the value at `path`, or undefined where the schema says nothing. */
+export function schemaAt(kind: DefinitionKind, path: JsonPath): SchemaNode | undefined {
+  const root = SCHEMAS[kind];
+  let node: SchemaNode | undefined = root;
+  for (const seg of path) {
+    if (!node) return undefined;
+    let next: SchemaNode | undefined;
+    for (const b of branches(root, node)) {
+      if (typeof seg === 'number') next = b.items;
+      else next = b.properties?.[seg] ?? (typeof b.additionalProperties === 'object' ? b.additionalProperties : undefined);
+      if (next) break;
+    }
+    node = next;
+  }
+  return node && resolve(root, node);
+}
+
+/** Allowed values of the value at `path` (enums, also inside anyOf branches, and booleans). */
+export function enumValuesAt(kind: DefinitionKind, path: JsonPath): unknown[] {
+  const node = schemaAt(kind, path);
+  if (!node) return [];
+  const out = new Set<unknown>();
+  for (const b of branches(SCHEMAS[kind], node)) {
+    for (const v of b.enum ?? []) out.add(v);
+    if (b.type === 'boolean') [true, false].forEach((v) => out.add(v));
+  }
+  return [...out];
+}
+
+/** Property names the object at `path` may have, with their schemas. */
+export function propertiesAt(kind: DefinitionKind, path: JsonPath): Array<[string, SchemaNode]> {
+  const node = schemaAt(kind, path);
+  if (!node) return [];
+  const root = SCHEMAS[kind];
+  const out = new Map<string, SchemaNode>();
+  for (const b of branches(root, node)) for (const [k, v] of Object.entries(b.properties ?? {})) if (!out.has(k)) out.set(k, resolve(root, v));
+  return [...out];
+}
+
+/** Markdown hover text for the property or value at `path`, or undefined when there is no documentation. */
+export function hoverMarkdown(kind: DefinitionKind, path: JsonPath): string | undefined {
+  const node = schemaAt(kind, path);
+  const text = node && (node.markdownDescription ?? node.description ?? branches(SCHEMAS[kind], node).map((b) => b.markdownDescription ?? b.description).find(Boolean));
+  if (!node || !text) return undefined;
+  const last = path.at(-1);
+  const title = typeof last === 'string' ? `**${last}**${typeLabel(node) ? ` \`${typeLabel(node)}\`` : ''}\n\n` : '';
+  const values = enumValuesAt(kind, path).filter((v) => typeof v !== 'boolean');
+  const allowed = values.length > 0 ? `\n\nAllowed values: ${values.map((v) => `\`${String(v)}\``).join(', ')}` : '';
+  return `${title}${text}${allowed}`;
+}
+
+function typeLabel(node: SchemaNode): string | undefined {
+  return Array.isArray(node.type) ? node.type.join(' | ') : node.type;
+}
