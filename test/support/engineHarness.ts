@@ -19,10 +19,10 @@ export interface Harness {
   def(name: string, script: string, extra?: Partial<RegisterJobDefinitionRequest>): string;
 }
 
-export async function harness(opts: { vcpus?: number; memoryMiB?: number } = {}): Promise<Harness> {
+export async function harness(opts: { vcpus?: number; memoryMiB?: number; pullDelayMs?: number } = {}): Promise<Harness> {
   const clock = new FakeClock();
   const logs = new MemoryLogSink();
-  const runtime = new ScriptedRuntime({ clock, logs });
+  const runtime = new ScriptedRuntime({ clock, logs, pullDelayMs: opts.pullDelayMs });
   let n = 0;
   const engine = new BatchEngine({ clock, runtime, newId: () => `00000000-0000-4000-8000-${(++n).toString().padStart(12, '0')}` });
   engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: opts.vcpus ?? 4, subnets: [] } }, { memoryMiB: opts.memoryMiB ?? 8192 });
