@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes a Docker engine available for the integration tests: Debian's docker.io (the machines ship
-# only the client), started in the background when `docker info` fails, plus busybox-static and the
-# test image localbatch-busybox:latest built from it (no registry is reachable), and docker-registry
-# (the pull tests run one on loopback). Idempotent: installs
-# only what is missing and starts dockerd only when no engine answers. Needs root for the installs.
+# only the client), started in the background when `docker info` fails; busybox-static and the test
+# image localbatch-busybox:latest built from it (no registry is reachable); docker-registry (the pull
+# tests run one on loopback). Idempotent: installs only what is missing and starts dockerd only when
+# no engine answers. Needs root for the installs.
 # See ../shared/reference/real-vscode-and-docker-here.md.
 #
 #   SKIP_APT_UPDATE=1        the caller already ran `apt-get update`
