@@ -29,7 +29,7 @@ function assertWellFormed(text: string, diagnostics: readonly Diagnostic[]): voi
   }
 }
 
-function validateBoth(value: unknown): void {
+function validateBoth(value: unknown, files: readonly string[] = FILES): void {
   let json: string | undefined;
   let yaml: string | undefined;
   try {
@@ -38,7 +38,7 @@ function validateBoth(value: unknown): void {
   } catch {
     return; // not serializable (e.g. a bigint): nothing to parse
   }
-  for (const file of FILES) {
+  for (const file of files) {
     const text = file.endsWith('.json') ? json : yaml;
     if (text === undefined) continue;
     assertWellFormed(text, validateSource({ path: file, text }));
@@ -71,17 +71,29 @@ function replaced(template: unknown, path: ReadonlyArray<string | number>, value
   return copy;
 }
 
+/** The file names each template is validated under (its own kind, both formats). */
+const TEMPLATE_FILES = [0, 0, 2, 4, 6, 8].map((i) => (i === 8 ? ['localbatch.yaml'] : [FILES[i], FILES[i + 1]]));
+
 const mutated = fc
   .tuple(fc.nat({ max: TEMPLATES.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }))
-  .map(([t, edits]) => edits.reduce<unknown>((doc, [p, v]) => { const all = paths(doc); return replaced(doc, all[p % all.length], v); }, TEMPLATES[t]));
+  .map(([t, edits]) => ({
+    files: TEMPLATE_FILES[t],
+    doc: edits.reduce<unknown>((doc, [p, v]) => {
+      const all = paths(doc);
+      return replaced(doc, all[p % all.length], v);
+    }, TEMPLATES[t]),
+  }));
 
 describe('single-file rules: robustness (unit)', () => {
-  it('never throws on arbitrary JSON values, in every kind and both formats', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), validateBoth), { numRuns: 150 });
+  // Property runs share two cores with the rest of the suite: generous timeouts, modest run counts.
+  it('never throws on arbitrary JSON values, in every kind and both formats', function () {
+    this.timeout(60_000);
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => validateBoth(v)), { numRuns: 80 });
   });
 
-  it('never throws on valid-looking documents with random values in random places', () => {
-    fc.assert(fc.property(mutated, validateBoth), { numRuns: 400 });
+  it('never throws on valid-looking documents with random values in random places', function () {
+    this.timeout(60_000);
+    fc.assert(fc.property(mutated, ({ doc, files }) => validateBoth(doc, files)), { numRuns: 150 });
   });
 
   it('never throws on arbitrary text', () => {
