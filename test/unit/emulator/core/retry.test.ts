@@ -41,7 +41,7 @@ describe('Retries and evaluateOnExit (unit)', () => {
   });
 
   it('matches the action case-insensitively', async () => {
-    const { d } = await runWith('exit 6', [{ onExitCode: '6', action: 'exit' }]);
+    const { d } = await runWith('exit 6', [{ onExitCode: '6', action: 'exit' as 'EXIT' }]);
     assert.equal(d.attempts?.length, 1);
   });
 
