@@ -11,12 +11,14 @@ import { registerEditingProviders } from './editing/providers';
 import { JobLogsChannel } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
 import { EmulatorStatusBar } from './statusBar';
+import { AwsTree } from './views/awsTree';
 import { DefinitionsTree } from './views/definitionsTree';
 import { LocalTree } from './views/localTree';
 
 export interface Views {
   readonly local: LocalTree;
   readonly definitions: DefinitionsTree;
+  readonly aws: AwsTree;
 }
 
 export class Ctx implements vscode.Disposable {
@@ -39,9 +41,13 @@ export class Ctx implements vscode.Disposable {
     this.views = {
       local: this.push(new LocalTree(this.emulator)),
       definitions: this.push(new DefinitionsTree(this.index, this.diagnostics)),
+      aws: this.push(new AwsTree()),
     };
     this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true }));
     this.push(vscode.window.createTreeView('localbatch.definitions', { treeDataProvider: this.views.definitions, showCollapseAll: true }));
+    const awsView = this.push(vscode.window.createTreeView('localbatch.aws', { treeDataProvider: this.views.aws, showCollapseAll: true }));
+    this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
+    this.views.aws.setVisible(awsView.visible);
     void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', this.emulator.state);
   }
 

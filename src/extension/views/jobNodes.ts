@@ -31,6 +31,8 @@ export interface ErrorNode {
   readonly kind: 'error';
   readonly id: string;
   readonly message: string;
+  /** Not a failure, just nothing to show (no retry action). */
+  readonly empty?: boolean;
 }
 
 export function isJobNode(x: unknown): x is JobNode {
@@ -78,7 +80,7 @@ export function errorItem(node: ErrorNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.tooltip = node.message;
-  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.contextValue = 'error';
+  item.iconPath = node.empty ? new vscode.ThemeIcon('info') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.contextValue = node.empty ? 'empty' : 'error';
   return item;
 }

@@ -1,0 +1,146 @@
+/**
+ * The AWS view: the selected profile, the regions from settings, then queues → jobs by status →
+ * array children, page by page. Refreshed on demand, and on an interval only while visible.
+ * Failures show as a node with the reason and a retry action, never as an empty tree.
+ */
+import type { JobQueueDetail } from '@aws-sdk/client-batch';
+import * as vscode from 'vscode';
+import { JOBS_PAGE_SIZE, listArrayChildren, listQueues, listStatusGroups, type StatusGroup } from '../../client/jobs';
+import { AwsClients } from '../aws/clients';
+import { readSettings } from '../config';
+import { errorMessage } from '../errors';
+import { errorItem, jobItem, moreItem, statusGroupItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+
+interface ProfileNode { readonly kind: 'profile'; readonly id: string; readonly profile: string | undefined; readonly endpoint: string | undefined }
+interface RegionNode { readonly kind: 'region'; readonly id: string; readonly region: string }
+interface QueueNode { readonly kind: 'queue'; readonly id: string; readonly region: string; readonly queue: JobQueueDetail; readonly target: JobTarget }
+interface GroupNode { readonly kind: 'status'; readonly id: string; readonly listPrefix: string; readonly group: StatusGroup; readonly target: JobTarget }
+export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode;
+
+export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AwsNode | undefined>();
+  private readonly clients = new AwsClients();
+  private readonly limits = new Map<string, number>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private timer: NodeJS.Timeout | undefined;
+  private visible = false;
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('localbatch.aws')) return;
+        this.limits.clear();
+        this.schedule();
+        this.refresh();
+      }),
+    );
+  }
+
+  /** Called with the TreeView's visibility: the interval runs only while the view is visible. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const intervalMs = readSettings().awsRefreshIntervalMs;
+    if (this.visible && intervalMs > 0) this.timer = setInterval(() => this.refresh(), intervalMs);
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  loadMore(listKey: string): void {
+    this.limits.set(listKey, this.limit(listKey) + JOBS_PAGE_SIZE);
+    this.refresh();
+  }
+
+  private limit(key: string): number {
+    return this.limits.get(key) ?? JOBS_PAGE_SIZE;
+  }
+
+  getTreeItem(node: AwsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'profile': {
+        const item = new vscode.TreeItem(`Profile: ${node.profile ?? 'default credential chain'}`, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('account');
+        item.description = node.endpoint ? `endpoint ${node.endpoint}` : undefined;
+        item.tooltip = 'Change with "LocalBatch: Select AWS Profile" (setting localbatch.aws.profile).';
+        item.contextValue = 'awsProfile';
+        return item;
+      }
+      case 'region': {
+        const item = new vscode.TreeItem(node.region, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('globe');
+        item.contextValue = 'awsRegion';
+        return item;
+      }
+      case 'queue': {
+        const item = new vscode.TreeItem(node.queue.jobQueueName ?? '?', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('list-ordered');
+        item.description = [node.queue.state === 'DISABLED' ? 'disabled' : '', node.queue.status && node.queue.status !== 'VALID' ? node.queue.status.toLowerCase() : ''].filter(Boolean).join(' · ') || undefined;
+        item.tooltip = [node.queue.jobQueueArn, node.queue.statusReason].filter(Boolean).join('\n');
+        item.contextValue = 'awsQueue';
+        return item;
+      }
+      case 'status':
+        return statusGroupItem(node.id, node.group.status, node.group.jobs.length, node.group.more, false);
+      case 'job':
+        return jobItem(node);
+      case 'more':
+        return moreItem(node);
+      case 'error':
+        return errorItem(node);
+    }
+  }
+
+  async getChildren(node?: AwsNode): Promise<AwsNode[]> {
+    const settings = readSettings();
+    try {
+      if (!node) {
+        const profile: ProfileNode = { kind: 'profile', id: 'aws:profile', profile: settings.awsProfile, endpoint: settings.awsEndpointUrl };
+        return [profile, ...settings.awsRegions.map((region): RegionNode => ({ kind: 'region', id: `aws:region:${region}`, region }))];
+      }
+      if (node.kind === 'region') {
+        const target = this.clients.target(settings, node.region);
+        const queues = await listQueues(target.batch);
+        if (queues.length === 0) return [{ kind: 'error', id: `aws:empty:${node.region}`, message: `No job queues in ${node.region}`, empty: true }];
+        return queues.map((queue): QueueNode => ({ kind: 'queue', id: `aws:${node.region}:queue:${queue.jobQueueArn ?? queue.jobQueueName}`, region: node.region, queue, target }));
+      }
+      if (node.kind === 'queue') {
+        const name = node.queue.jobQueueArn ?? node.queue.jobQueueName!;
+        const prefix = `aws:${node.region}:${name}`;
+        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limit(`${prefix}:${s}`));
+        if (groups.length === 0) return [{ kind: 'error', id: `${prefix}:empty`, message: 'No jobs in this queue', empty: true }];
+        return groups.map((group): GroupNode => ({ kind: 'status', id: `${prefix}:group:${group.status}`, listPrefix: prefix, group, target: node.target }));
+      }
+      if (node.kind === 'status') {
+        const key = `${node.listPrefix}:${node.group.status}`;
+        const jobs: AwsNode[] = node.group.jobs.map((job): JobNode => ({ kind: 'job', id: `${node.listPrefix}:job:${job.jobId}`, job, target: node.target }));
+        return node.group.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'aws', listKey: key }] : jobs;
+      }
+      if (node.kind === 'job') {
+        const key = `aws:array:${node.job.jobId}`;
+        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limit(key));
+        const jobs: AwsNode[] = slice.jobs.map((job): JobNode => ({ kind: 'job', id: `${node.id}:${job.jobId}`, job, target: node.target }));
+        return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'aws', listKey: key }] : jobs;
+      }
+      return [];
+    } catch (err) {
+      return [{ kind: 'error', id: `aws:error:${node?.id ?? 'root'}`, message: `Could not list: ${errorMessage(err)}` }];
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.clients.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
