@@ -1,0 +1,125 @@
+/**
+ * The VS Code workbench in Debian's Chromium, driven by playwright-core: open a folder, answer the
+ * workspace-trust dialog, run palette commands, read the Problems panel, find views, screenshots.
+ */
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { appendFileSync } from 'node:fs';
+import { CHROMIUM, resultsPath } from './env';
+import type { CodeServer } from './code-server';
+import { waitFor } from './wait';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+export type TrustAnswer = 'trust' | 'untrust';
+
+export class Workbench {
+  private constructor(readonly browser: Browser, readonly page: Page, readonly name: string) {}
+
+  /** Launches Chromium and opens `folder` in the workbench of `server`; waits for the workbench. */
+  static async open(server: CodeServer, folder: string, name: string): Promise<Workbench> {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const log = resultsPath(`${name}-browser.log`);
+      page.on('console', (m) => { if (m.type() === 'error') appendFileSync(log, `console.error: ${m.text()}\n`); });
+      page.on('pageerror', (e) => appendFileSync(log, `pageerror: ${e.message}\n`));
+      await page.goto(server.folderUrl(folder), { timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+      return new Workbench(browser, page, name);
+    } catch (err) {
+      await browser.close();
+      throw err;
+    }
+  }
+
+  /** The workspace-trust dialog's buttons (it appears once the workbench has restored). */
+  private trustButton(answer: TrustAnswer): Locator {
+    const label = answer === 'trust' ? /Yes, I trust the authors/ : /No, I don.t trust the authors/;
+    return this.page.locator('.monaco-dialog-box').getByRole('button', { name: label });
+  }
+
+  /** Waits for the trust dialog and answers it. */
+  async answerTrustDialog(answer: TrustAnswer, timeoutMs = 30_000): Promise<void> {
+    const button = this.trustButton(answer);
+    await button.waitFor({ state: 'visible', timeout: timeoutMs });
+    await button.click();
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Runs a command from the palette: F1, type its title, Enter on the matching entry. */
+  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await waitFor(async () => {
+      if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+      return input.isVisible();
+    }, { timeoutMs, intervalMs: 300, what: 'the command palette' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Opens the Problems panel and returns its rows' accessible labels (message, source, line). */
+  async problems(): Promise<string[]> {
+    await this.runCommand('View: Focus Problems');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible', timeout: 15_000 });
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+  }
+
+  /** Waits until the Problems panel has a row matching `pattern`; returns all rows. */
+  async waitForProblem(pattern: RegExp, timeoutMs = 30_000): Promise<string[]> {
+    let rows: string[] = [];
+    await waitFor(async () => {
+      rows = await this.problems();
+      return rows.some((r) => pattern.test(r));
+    }, { timeoutMs, intervalMs: 1000, what: `a problem matching ${pattern}` }).catch((err: Error) => {
+      throw new Error(`${err.message}; rows: ${JSON.stringify(rows)}`);
+    });
+    return rows;
+  }
+
+  /** Waits until the status bar no longer shows "Activating Extensions...". */
+  async waitForExtensionsActivated(timeoutMs = 60_000): Promise<void> {
+    const busy = this.page.locator('.part.statusbar', { hasText: 'Activating Extensions' });
+    await waitFor(async () => (await busy.count()) === 0, { timeoutMs, intervalMs: 250, what: 'extensions to activate' });
+  }
+
+  /** The activity bar entry of a view container, by its title. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator('.part.activitybar li.action-item').filter({
+      has: this.page.locator(`[aria-label^="${title}"]`),
+    }).or(this.page.locator(`.part.activitybar li.action-item[aria-label^="${title}"]`)).first();
+  }
+
+  /** Clicks a view container in the activity bar and returns the titles of its views. */
+  async openViewContainer(title: string, timeoutMs = 30_000): Promise<string[]> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    const sidebarTitle = this.page.locator('.part.sidebar .composite.title h2');
+    if ((await item.getAttribute('aria-selected')) !== 'true' && !(await item.locator('.checked').count())) await item.click();
+    await waitFor(async () => (await sidebarTitle.textContent())?.trim().toUpperCase() === title.toUpperCase(),
+      { timeoutMs, what: `the ${title} side bar` });
+    return this.viewTitles();
+  }
+
+  /** Titles of the views shown in the side bar. */
+  async viewTitles(): Promise<string[]> {
+    const headers = this.page.locator('.part.sidebar .pane-header h3.title');
+    return (await headers.allTextContents()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Saves a full-page screenshot as test-results/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = resultsPath(`${this.name}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

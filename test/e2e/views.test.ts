@@ -1,0 +1,31 @@
+/** The LocalBatch activity-bar container and its views, seen in the real workbench. */
+import * as assert from 'node:assert/strict';
+import { requireRealVsCode } from './support/env';
+import { Session } from './support/session';
+import { extensionVsix } from './support/vsix';
+
+describe('LocalBatch views in the workbench (e2e)', function () {
+  this.timeout(180_000);
+  let session: Session | undefined;
+
+  before(async function () {
+    requireRealVsCode(this);
+    session = await Session.start({ name: 'views', vsix: [extensionVsix()] });
+  });
+
+  after(async () => {
+    await session?.dispose();
+  });
+
+  it('shows the LocalBatch container with the Local, AWS and Definitions views', async () => {
+    const wb = await session!.workbench();
+    await wb.answerTrustDialog('trust');
+    const views = await wb.openViewContainer('LocalBatch');
+    await wb.waitForExtensionsActivated();
+    const shot = await wb.screenshot('localbatch-views');
+    console.log(`      screenshot: ${shot}`);
+    for (const title of ['Local', 'AWS', 'Definitions']) {
+      assert.ok(views.some((v) => v.toLowerCase() === title.toLowerCase()), `view ${title} in ${JSON.stringify(views)}`);
+    }
+  });
+});
