@@ -30,6 +30,7 @@ import { buildPlan } from './plan';
 import type { Clock, ContainerRuntime } from './ports';
 import { JobQueues } from './queues';
 import { Scheduler } from './scheduler';
+import { restoreSnapshot, takeSnapshot, type EngineParts, type EngineSnapshot } from './snapshot';
 
 export interface EngineOptions {
   readonly clock: Clock;
@@ -256,6 +257,23 @@ export class BatchEngine {
 
   terminateJob(jobId: string, reason: string): void {
     this.machine.terminate(this.job(jobId, reason), reason);
+  }
+
+  /** The whole state as plain data (see snapshot.ts). */
+  snapshot(): EngineSnapshot {
+    return takeSnapshot(this.parts());
+  }
+
+  /** Loads a snapshot into a fresh engine (one with no compute environments, queues or jobs). */
+  restore(snapshot: EngineSnapshot): void {
+    if (this.machine.jobs.size > 0 || this.queues.all().length > 0 || this.computeEnvironments.all().length > 0) {
+      throw new Error('restore() needs a fresh engine');
+    }
+    restoreSnapshot(this.parts(), snapshot);
+  }
+
+  private parts(): EngineParts {
+    return { definitions: this.definitions, computeEnvironments: this.computeEnvironments, queues: this.queues, machine: this.machine, scheduler: this.scheduler };
   }
 
   /** True when no job is waiting, queued or running. */

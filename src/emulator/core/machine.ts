@@ -51,6 +51,23 @@ export class JobMachine {
     this.hooks.requestPass();
   }
 
+  /** Takes a restored job as it is (no intake, no event). */
+  adopt(job: JobRecord): void {
+    this.jobs.set(job.id, job);
+    this.index(job, undefined, job.status);
+  }
+
+  /** Puts a restored SUBMITTED job back into intake. */
+  requeueIntake(job: JobRecord): void {
+    this.intake.push(job);
+    this.hooks.requestPass();
+  }
+
+  /** Re-evaluates a restored PENDING job whose dependencies may be over. */
+  recheck(job: JobRecord): void {
+    if (job.status === 'PENDING' && (job.waitingOn === 0 || job.dependencyFailed)) this.dependenciesDone(job);
+  }
+
   /** Makes `dependent` wait for `target`. */
   waitFor(dependent: JobRecord, target: JobRecord): void {
     if (target.status === 'SUCCEEDED') return;

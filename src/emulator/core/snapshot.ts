@@ -1,0 +1,179 @@
+/**
+ * Persistence hook: the engine's state as plain JSON-safe data, and back. Chosen over an event log
+ * because a snapshot is what a store needs after a restart and does not depend on replaying runtime
+ * outcomes. Array children are stored compactly (only their own mutable fields).
+ *
+ * Restoring cannot bring containers back: an attempt that was STARTING/RUNNING when the snapshot was
+ * taken ends as AWS ends an attempt whose host disappeared (`Host EC2 (instance local) terminated.`),
+ * then is retried or failed by the job's retry strategy.
+ */
+import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
+import type { Capacity } from './computeEnvironments';
+import type { ComputeEnvironments } from './computeEnvironments';
+import type { JobDefinitions } from './jobDefinitions';
+import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
+import type { JobMachine } from './machine';
+import { buildPlan } from './plan';
+import type { JobQueues } from './queues';
+import { shouldRetry } from './retry';
+import type { Scheduler } from './scheduler';
+
+export const HOST_TERMINATED = 'Host EC2 (instance local) terminated.';
+
+export interface JobFields {
+  status: JobStatus;
+  statusReason?: string;
+  startedAt?: number;
+  stoppedAt?: number;
+  attempts?: AttemptDetail[];
+  attemptCount: number;
+  isCancelled?: boolean;
+  isTerminated?: boolean;
+  cancelReason?: string;
+}
+
+export interface JobSnapshot extends JobFields {
+  id: string;
+  request: SubmitJobRequest;
+  jobDefinitionArn: string;
+  queueName: string;
+  createdAt: number;
+  children?: JobFields[];
+}
+
+export interface EngineSnapshot {
+  version: 1;
+  jobDefinitions: JobDefinition[];
+  computeEnvironments: Array<{ detail: ComputeEnvironmentDetail; capacity: Capacity }>;
+  jobQueues: JobQueueDetail[];
+  /** Top-level jobs in submission order. */
+  jobs: JobSnapshot[];
+}
+
+export interface EngineParts {
+  readonly definitions: JobDefinitions;
+  readonly computeEnvironments: ComputeEnvironments;
+  readonly queues: JobQueues;
+  readonly machine: JobMachine;
+  readonly scheduler: Scheduler;
+}
+
+function fieldsOf(job: JobRecord): JobFields {
+  const f: JobFields = { status: job.status, attemptCount: job.attemptCount };
+  if (job.statusReason !== undefined) f.statusReason = job.statusReason;
+  if (job.startedAt !== undefined) f.startedAt = job.startedAt;
+  if (job.stoppedAt !== undefined) f.stoppedAt = job.stoppedAt;
+  if (job.attempts) f.attempts = structuredClone(job.attempts);
+  if (job.isCancelled) f.isCancelled = true;
+  if (job.isTerminated) f.isTerminated = true;
+  if (job.cancelReason !== undefined) f.cancelReason = job.cancelReason;
+  return f;
+}
+
+export function takeSnapshot(parts: EngineParts): EngineSnapshot {
+  return {
+    version: 1,
+    jobDefinitions: structuredClone(parts.definitions.all()),
+    computeEnvironments: parts.computeEnvironments.all().map((ce) => ({ detail: structuredClone(ce.detail), capacity: { ...ce.capacity } })),
+    jobQueues: parts.queues.all().map((q) => structuredClone(q.detail)),
+    jobs: [...parts.machine.jobs.values()].map((job) => ({
+      ...fieldsOf(job),
+      id: job.id,
+      request: structuredClone(job.plan.request),
+      jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
+      queueName: job.plan.queue.name,
+      createdAt: job.createdAt,
+      children: job.children?.map(fieldsOf),
+    })),
+  };
+}
+
+/** Loads a snapshot into an engine that has no resources yet. */
+export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void {
+  if (snap.version !== 1) throw new Error(`Unsupported snapshot version ${String(snap.version)}`);
+  parts.definitions.restore(snap.jobDefinitions);
+  for (const { detail, capacity } of snap.computeEnvironments) {
+    const rec = parts.computeEnvironments.create(
+      { computeEnvironmentName: detail.computeEnvironmentName, type: detail.type, state: detail.state, computeResources: detail.computeResources, serviceRole: detail.serviceRole, tags: detail.tags },
+      capacity,
+    );
+    parts.computeEnvironments.settle(rec);
+  }
+  for (const q of snap.jobQueues) {
+    const rec = parts.queues.create({
+      jobQueueName: q.jobQueueName,
+      priority: q.priority,
+      state: q.state,
+      computeEnvironmentOrder: q.computeEnvironmentOrder,
+      schedulingPolicyArn: q.schedulingPolicyArn,
+      jobStateTimeLimitActions: q.jobStateTimeLimitActions,
+      tags: q.tags,
+    });
+    parts.queues.settle(rec);
+  }
+  const restored: JobRecord[] = [];
+  for (const s of snap.jobs) {
+    const queue = parts.queues.get(s.queueName);
+    const def = parts.definitions.byArn(s.jobDefinitionArn);
+    if (!def) throw new Error(`Snapshot names a missing job definition ${s.jobDefinitionArn}`);
+    const deps = s.request.dependsOn ?? [];
+    const nToN = deps.filter((d) => d.type === 'N_TO_N').map((d) => parts.machine.get(d.jobId!)!);
+    const sequential = deps.some((d) => d.type === 'SEQUENTIAL' && !d.jobId);
+    const plan = buildPlan(s.request, queue, def, nToN, sequential);
+    const job: JobRecord = { id: s.id, plan, createdAt: s.createdAt, waitingOn: 0, ...copyFields(s) };
+    for (const d of deps) {
+      if (d.jobId && d.type !== 'N_TO_N') {
+        const t = parts.machine.get(d.jobId);
+        if (t && !TERMINAL.has(job.status)) parts.machine.waitFor(job, t);
+      }
+    }
+    if (s.children) {
+      job.summary = emptySummary();
+      job.childrenDone = 0;
+      job.childrenFailed = 0;
+      const gate = job.waitingOn > 0 ? 1 : 0;
+      job.children = s.children.map((f, i) => ({ id: `${s.id}:${i}`, plan, parent: job, index: i, createdAt: s.createdAt, waitingOn: 0, ...copyFields(f) }));
+      job.children.forEach((c, i) => {
+        job.summary![c.status]++;
+        if (TERMINAL.has(c.status)) {
+          job.childrenDone!++;
+          if (c.status === 'FAILED') job.childrenFailed!++;
+          return;
+        }
+        c.waitingOn += gate;
+        for (const t of nToN) parts.machine.waitFor(c, t.children![i]);
+        if (sequential && i > 0) parts.machine.waitFor(c, job.children![i - 1]);
+      });
+      job.summaryUpdatedAt = s.createdAt;
+    }
+    parts.machine.adopt(job);
+    restored.push(job);
+  }
+  for (const job of restored) {
+    if (job.children && job.status === 'PENDING') parts.machine.recheck(job);
+    for (const j of job.children ?? [job]) resume(parts, j);
+  }
+  parts.scheduler.recheckBlocked();
+}
+
+function copyFields(f: JobFields): Omit<JobFields, 'attempts'> & { attempts?: AttemptDetail[] } {
+  return { ...f, attempts: f.attempts ? structuredClone(f.attempts) : undefined };
+}
+
+/** Puts a restored job back where it can make progress. */
+function resume(parts: EngineParts, job: JobRecord): void {
+  if (job.status === 'RUNNABLE') {
+    job.plan.queue.runnable.push(job);
+  } else if (job.status === 'STARTING' || job.status === 'RUNNING') {
+    const attempt: AttemptDetail = { container: {}, statusReason: HOST_TERMINATED };
+    if (job.status === 'RUNNING' && job.startedAt !== undefined) attempt.startedAt = job.startedAt;
+    (job.attempts ??= []).push(attempt);
+    if (!job.isTerminated && shouldRetry(job.plan.retry, job.attemptCount, { statusReason: HOST_TERMINATED })) {
+      parts.scheduler.enqueue(job);
+    } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? HOST_TERMINATED) : HOST_TERMINATED);
+  } else if (job.status === 'SUBMITTED') {
+    parts.machine.requeueIntake(job);
+  } else if (job.status === 'PENDING') {
+    parts.machine.recheck(job);
+  }
+}

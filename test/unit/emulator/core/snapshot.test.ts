@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { BatchEngine } from '../../../../src/emulator/core/engine';
+import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
+import { MemoryLogSink } from '../../../support/runtime-conformance';
+import { harness } from '../../../support/engineHarness';
+
+describe('Snapshot and restore (unit)', () => {
+  it('round-trips definitions, queues, environments and jobs as plain data, and resumes the work', async () => {
+    const h = await harness({ vcpus: 1 });
+    h.def('s', 'sleep 10', { retryStrategy: { attempts: 2 } });
+    h.def('s', 'sleep 10', { retryStrategy: { attempts: 2 } });
+    const a = h.engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: 's' });
+    const arr = h.engine.submitJob({ jobName: 'arr', jobQueue: 'q', jobDefinition: 's', arrayProperties: { size: 2 }, dependsOn: [{ jobId: a.jobId }] });
+    const seq = h.engine.submitJob({ jobName: 'seq', jobQueue: 'q', jobDefinition: 's', arrayProperties: { size: 2 }, dependsOn: [{ type: 'SEQUENTIAL' }, { jobId: arr.jobId, type: 'N_TO_N' }] });
+    await h.clock.advance(5_000);
+    assert.equal(h.describe(a.jobId).status, 'RUNNING');
+    const snap = JSON.parse(JSON.stringify(h.engine.snapshot()));
+
+    const clock = new FakeClock(h.clock.now());
+    const runtime = new ScriptedRuntime({ clock, logs: new MemoryLogSink() });
+    const e2 = new BatchEngine({ clock, runtime });
+    e2.restore(snap);
+    assert.deepEqual(e2.describeJobDefinitions().map((d) => d.revision), [1, 2]);
+    assert.equal(e2.describeJobQueues()[0].status, 'VALID');
+    await clock.advance(120_000);
+    const [ra] = e2.describeJobs([a.jobId]);
+    assert.equal(ra.status, 'SUCCEEDED', 'the interrupted attempt is retried');
+    assert.equal(ra.attempts?.[0].statusReason, 'Host EC2 (instance local) terminated.');
+    assert.deepEqual(e2.describeJobs([arr.jobId, seq.jobId]).map((d) => d.status), ['SUCCEEDED', 'SUCCEEDED']);
+    assert.equal(e2.describeJobs([`${seq.jobId}:1`])[0].status, 'SUCCEEDED');
+    assert.equal(runtime.started.length, 5);
+  });
+});
