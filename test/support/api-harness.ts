@@ -60,7 +60,7 @@ function recording(handlers: BatchHandlers, calls: FakeBatchCall[]): BatchHandle
   return out;
 }
 
-export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatMs?: number } = {}): Promise<ApiHarness> {
+export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatMs?: number; timeouts?: { headersMs?: number; requestMs?: number; idleMs?: number } } = {}): Promise<ApiHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'localbatch-api-'));
   const credentials = loadOrCreateCredentials(stateDir, TEST_REGION);
   const logStore = new FileLogStore(stateDir);
@@ -78,6 +78,7 @@ export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatM
     version: '0.0.0-test',
     log: (line) => logLines.push(line),
     heartbeatMs: extra.heartbeatMs,
+    timeouts: extra.timeouts,
   });
   return {
     server,

@@ -92,15 +92,26 @@ export interface ErrorResponse {
  * message does not leak internals (the detail goes to `logLine` instead).
  */
 export function toErrorResponse(err: unknown, contentType = 'application/json'): ErrorResponse {
-  const apiError =
-    err instanceof ApiError ? err : new ServerException('localbatch hit an internal error; see the server log.');
+  const known = asApiError(err);
+  const apiError = known ?? new ServerException('localbatch hit an internal error; see the server log.');
   const body = JSON.stringify({ __type: apiError.type, message: apiError.message });
   const headers = { 'content-type': contentType, 'x-amzn-errortype': apiError.type };
-  const logLine =
-    err instanceof ApiError
-      ? apiError.status >= 500
-        ? `${apiError.type}: ${apiError.message}`
-        : undefined
-      : `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  const logLine = !known
+    ? `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+    : known.status >= 500
+      ? `${known.type}: ${known.message}`
+      : undefined;
   return { status: apiError.status, headers, body, logLine };
+}
+
+/**
+ * The core is pure and does not import this module, so its errors (`src/emulator/core/errors.ts`)
+ * are recognised by shape: an Error named ClientException or ServerException.
+ */
+function asApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (!(err instanceof Error)) return undefined;
+  if (err.name === 'ClientException') return new ClientException(err.message);
+  if (err.name === 'ServerException') return new ServerException(err.message);
+  return undefined;
 }

@@ -4,47 +4,36 @@
  * buffering), a comment heartbeat keeps idle connections and proxies alive, and the subscription
  * ends when the client goes away.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** What the core emits; the server wraps it in the EventBridge envelope. */
+/**
+ * An event as EventBridge delivers it ("Batch Job State Change", "Batch Job Queue Blocked"). The
+ * core builds the whole envelope (account, region, id, time), so the stream sends it unchanged;
+ * `JobStateChangeEvent` from the core fits this shape.
+ */
 export interface BatchEvent {
-  readonly detailType: 'Batch Job State Change' | 'Batch Job Queue Blocked' | (string & {});
-  /** Epoch ms. */
-  readonly time: number;
-  /** ARNs the event is about (the job's ARN for job state changes). */
+  readonly version: string;
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  /** ISO 8601. */
+  readonly time: string;
+  readonly region: string;
   readonly resources: readonly string[];
-  /** For job state changes: the job as DescribeJobs returns it. */
   readonly detail: unknown;
 }
 
-/** Port the core implements: `subscribe` returns the unsubscribe function. */
+/** Port the core implements (`BatchEngine.subscribe`): returns the unsubscribe function. */
 export interface EventSource {
   subscribe(listener: (event: BatchEvent) => void): () => void;
 }
 
 export interface EventStreamOptions {
-  readonly accountId: string;
-  readonly region: string;
   readonly heartbeatMs?: number;
 }
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
-
-/** The AWS shape of an event as EventBridge delivers it. */
-export function toEventBridgeShape(event: BatchEvent, opts: EventStreamOptions): Record<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': event.detailType,
-    source: 'aws.batch',
-    account: opts.accountId,
-    time: new Date(event.time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: opts.region,
-    resources: [...event.resources],
-    detail: event.detail,
-  };
-}
 
 /** Serves one SSE client until it disconnects or the server closes. Returns the cleanup function. */
 export function serveEventStream(
@@ -69,7 +58,7 @@ export function serveEventStream(
 
   let seq = 0;
   const unsubscribe = source.subscribe((event) => {
-    const data = JSON.stringify(toEventBridgeShape(event, opts));
+    const data = JSON.stringify(event);
     res.write(`id: ${++seq}\ndata: ${data}\n\n`);
   });
   const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);

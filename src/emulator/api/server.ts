@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   /** Where request errors are reported (default: console.error). Lines never hold credentials. */
   readonly log?: (line: string) => void;
   readonly heartbeatMs?: number;
+  /** Overrides of the slow-client limits (tests). */
+  readonly timeouts?: { readonly headersMs?: number; readonly requestMs?: number; readonly idleMs?: number };
   /** Clock for signature dates (tests). */
   readonly now?: () => number;
 }
@@ -65,13 +67,32 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const streams = new Set<() => void>();
 
   const server = createServer(
-    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    {
+      headersTimeout: opts.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: opts.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 250,
+    },
     (req, res) => {
       handle(req, res).catch((err: unknown) => log(`localbatch api: unexpected failure: ${String(err)}`));
     },
   );
   server.keepAliveTimeout = 5_000;
-  server.setTimeout(IDLE_SOCKET_TIMEOUT_MS, (socket) => socket.destroy());
+  // Requests node cannot parse (bad request line, header overflow, timeouts) still get an AWS-shaped
+  // answer with a request id instead of node's bare default.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, text] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({ __type: 'ClientException', message: `localbatch could not read the HTTP request: ${text}.` });
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ClientException\r\n` +
+        `x-amzn-requestid: ${randomUUID()}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+  server.setTimeout(opts.timeouts?.idleMs ?? IDLE_SOCKET_TIMEOUT_MS, (socket) => socket.destroy());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -131,7 +152,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       return;
     }
     if (req.method === 'GET' && endpoint === 'events') {
-      const cleanup = serveEventStream(req, res, opts.events, { accountId: opts.accountId, region: opts.region, heartbeatMs: opts.heartbeatMs }, base);
+      const cleanup = serveEventStream(req, res, opts.events, { heartbeatMs: opts.heartbeatMs }, base);
       streams.add(cleanup);
       res.on('close', () => streams.delete(cleanup));
       return;

@@ -44,7 +44,7 @@ describe('Live events over SSE (integration)', () => {
   before(async () => (h = await startHarness({}, { heartbeatMs: 50 })));
   after(async () => h.close());
 
-  it('streams a pushed event in the EventBridge shape, sends heartbeats, and unsubscribes on disconnect', async () => {
+  it('streams a pushed event unchanged, sends heartbeats, and unsubscribes on disconnect', async () => {
     const { Sha256 } = await import('@aws-crypto/sha256-js');
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const url = new URL(h.server.url);
@@ -61,7 +61,17 @@ describe('Live events over SSE (integration)', () => {
         res.on('data', (chunk: string) => {
           buf += chunk;
           if (buf.includes(': localbatch events') && h.events.subscriberCount === 1 && !buf.includes('data:')) {
-            h.events.emit({ detailType: 'Batch Job State Change', time: Date.UTC(2026, 0, 1), resources: ['arn:aws:batch:us-east-1:123456789012:job/j-1'], detail: { jobId: 'j-1', status: 'RUNNING' } });
+            h.events.emit({
+              version: '0',
+              id: 'e-1',
+              'detail-type': 'Batch Job State Change',
+              source: 'aws.batch',
+              account: '123456789012',
+              time: '2026-01-01T00:00:00Z',
+              region: 'us-east-1',
+              resources: ['arn:aws:batch:us-east-1:123456789012:job/j-1'],
+              detail: { jobId: 'j-1', status: 'RUNNING' },
+            });
           }
           if (buf.includes('data:') && buf.includes(': heartbeat')) {
             clearTimeout(deadline);

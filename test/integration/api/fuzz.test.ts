@@ -20,7 +20,10 @@ interface Probe {
 function send(baseUrl: string, p: Probe, headers: Record<string, string>): Promise<number> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: p.method, path: p.path, headers, timeout: DEADLINE_MS }, (res) => {
+    // Frame the body explicitly: node sends a GET/HEAD/DELETE body unframed otherwise, which is a
+    // broken request on the client's side rather than a server fault.
+    const framed = { ...headers, 'content-length': String(Buffer.byteLength(p.body)) };
+    const req = request({ host: url.hostname, port: url.port, method: p.method, path: p.path, headers: framed, timeout: DEADLINE_MS }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);

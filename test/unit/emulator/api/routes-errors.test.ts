@@ -45,3 +45,14 @@ describe('toErrorResponse (unit)', () => {
     assert.match(out.logLine ?? '', /secret internals/);
   });
 });
+
+describe('toErrorResponse with the core errors (unit)', () => {
+  it('maps errors named ClientException / ServerException (the core cannot import the API) by name', () => {
+    class CoreClientException extends Error {
+      override readonly name = 'ClientException';
+    }
+    const out = toErrorResponse(new CoreClientException('Job queue nope does not exist'));
+    assert.equal(out.status, 400);
+    assert.deepEqual(JSON.parse(out.body), { __type: 'ClientException', message: 'Job queue nope does not exist' });
+  });
+});
