@@ -28,4 +28,14 @@ describe('LocalBatch views in the workbench (e2e)', function () {
       assert.ok(views.some((v) => v.toLowerCase() === title.toLowerCase()), `view ${title} in ${JSON.stringify(views)}`);
     }
   });
+
+  it('shows a broken job definition\'s error in Problems at its line', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('broken.jobdef.json');
+    const rows = await wb.waitForProblem(/localbatch/i);
+    await wb.screenshot('problems');
+    console.log(`      problems: ${JSON.stringify(rows)}`);
+    const ours = rows.filter((r) => /localbatch/i.test(r));
+    assert.ok(ours.some((r) => /\bline 12\b/.test(r)), `a localbatch problem on line 12 (retryStrategy.attempts): ${JSON.stringify(ours)}`);
+  });
 });

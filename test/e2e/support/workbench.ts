@@ -62,6 +62,19 @@ export class Workbench {
     await input.waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
+  /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(name: string, timeoutMs = 15_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await waitFor(async () => {
+      if (!(await input.isVisible())) await this.page.keyboard.press('Control+P');
+      return input.isVisible();
+    }, { timeoutMs, intervalMs: 300, what: 'Quick Open' });
+    await input.fill(name);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await input.press('Enter');
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
   /** Opens the Problems panel and returns its rows' accessible labels (message, source, line). */
   async problems(): Promise<string[]> {
     await this.runCommand('View: Focus Problems');
