@@ -3,6 +3,7 @@
  * diagnostic can point at the exact key or value. Never throws: syntax problems become diagnostics.
  */
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
 import { isMap, isScalar, isSeq, isPair, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, Position, Range } from './diagnostics';
 import type { SourceFormat } from './kinds';
@@ -20,9 +21,15 @@ interface PosNode {
 
 /** Nesting below this depth keeps no positions (ranges point at the deepest kept ancestor). */
 const MAX_POSITION_DEPTH = 64;
+/**
+ * Deeper documents are refused before the recursive parsers see them: past a few hundred levels
+ * they exhaust the stack, and V8 can then die outright instead of throwing a RangeError.
+ */
+const MAX_NESTING = 200;
 
 export class SourceDocument {
   private lineStarts: number[] | undefined;
+  private rootCache: PosNode | undefined | null = null;
 
   private constructor(
     readonly file: string,
@@ -31,28 +38,45 @@ export class SourceDocument {
     /** The parsed value; undefined when the text could not be parsed at all. */
     readonly value: unknown,
     readonly syntaxErrors: readonly Diagnostic[],
-    private readonly root: PosNode | undefined,
+    /** Position tree, built on first use: most files have no diagnostics and never need it. */
+    private readonly buildRoot: () => PosNode | undefined,
   ) {}
 
+  private get root(): PosNode | undefined {
+    if (this.rootCache === null) {
+      try {
+        this.rootCache = this.buildRoot();
+      } catch {
+        this.rootCache = undefined;
+      }
+    }
+    return this.rootCache;
+  }
+
   static parse(file: string, text: string, format: SourceFormat): SourceDocument {
+    const depth = estimateNesting(text);
+    if (depth > MAX_NESTING) {
+      const doc = new SourceDocument(file, format, text, undefined, [], noRoot);
+      return doc.withSyntaxError(0, 0, `the document is nested more than ${MAX_NESTING} levels deep, which no definition needs`);
+    }
     try {
       return format === 'json' ? parseJson(file, text) : parseYaml(file, text);
     } catch (err) {
       // The parsers recurse; absurdly deep input can exhaust the stack.
       const reason = err instanceof RangeError ? 'the document is nested too deeply to read' : `the document could not be read (${String(err)})`;
-      const doc = new SourceDocument(file, format, text, undefined, [], undefined);
+      const doc = new SourceDocument(file, format, text, undefined, [], noRoot);
       return doc.withSyntaxError(0, 0, reason);
     }
   }
 
   /** Builds a document from an in-memory value (no source text), e.g. for API input. */
   static fromValue(file: string, value: unknown): SourceDocument {
-    return new SourceDocument(file, 'json', '', value, [], undefined);
+    return new SourceDocument(file, 'json', '', value, [], noRoot);
   }
 
   private withSyntaxError(offset: number, length: number, message: string): SourceDocument {
     const diag: Diagnostic = { file: this.file, range: this.rangeFromOffsets(offset, offset + length), severity: 'error', message, rule: 'syntax' };
-    return new SourceDocument(this.file, this.format, this.text, undefined, [diag], undefined);
+    return new SourceDocument(this.file, this.format, this.text, undefined, [diag], noRoot);
   }
 
   /**
@@ -103,9 +127,52 @@ export class SourceDocument {
     return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
   }
 
-  static create(file: string, format: SourceFormat, text: string, value: unknown, errors: Diagnostic[], root: PosNode | undefined): SourceDocument {
-    return new SourceDocument(file, format, text, value, errors, root);
+  static create(file: string, format: SourceFormat, text: string, value: unknown, errors: Diagnostic[], root: PosNode | undefined | (() => PosNode | undefined)): SourceDocument {
+    return new SourceDocument(file, format, text, value, errors, typeof root === 'function' ? root : () => root);
   }
+}
+
+const noRoot = (): PosNode | undefined => undefined;
+
+/**
+ * An upper estimate of a document's nesting, in one pass: open brackets outside quoted strings,
+ * plus the depth of the stack of indentation levels (YAML block structure).
+ */
+export function estimateNesting(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let quote = 0;
+  const indents: number[] = [];
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      lineStart = true;
+      indent = 0;
+      if (quote === 39) quote = 0; // a single-quoted YAML scalar rarely spans lines; don't let one hide the rest
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32 || c === 45 /* - */) {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+    }
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) quote = c;
+    else if (c === 91 || c === 123) flow++;
+    else if ((c === 93 || c === 125) && flow > 0) flow--;
+    if (flow + indents.length > max) max = flow + indents.length;
+  }
+  return max;
 }
 
 function computeLineStarts(text: string): number[] {
@@ -123,7 +190,21 @@ function computeLineStarts(text: string): number[] {
 
 // ---------------------------------------------------------------- JSON
 
+/** JSON: the native parser gives the value; jsonc-parser gives positions (lazily) and syntax errors. */
 function parseJson(file: string, text: string): SourceDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return parseJsonFully(file, text);
+  }
+  return SourceDocument.create(file, 'json', text, value, [], () => {
+    const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+    return tree ? jsonPos(tree, 0) : undefined;
+  });
+}
+
+function parseJsonFully(file: string, text: string): SourceDocument {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
   const empty = SourceDocument.create(file, 'json', text, undefined, [], undefined);
@@ -180,7 +261,29 @@ function jsonPos(node: JsonNode, depth: number): PosNode {
 
 // ---------------------------------------------------------------- YAML
 
+/**
+ * YAML is read twice over, for speed: js-yaml (about 15x faster than \`yaml\` here) gives the value;
+ * \`yaml\` gives positions, only when a diagnostic asks for one, and the syntax errors. Any input
+ * js-yaml declines (syntax errors, aliases, deep nesting) takes the \`yaml\` path whole, so both
+ * parsers never need to agree on anything but well-formed, alias-free documents.
+ */
 function parseYaml(file: string, text: string): SourceDocument {
+  let value: unknown;
+  try {
+    value = loadYamlFast(text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_NESTING, filename: file });
+  } catch {
+    return parseYamlFully(file, text);
+  }
+  if (value === null || value === undefined) return parseYamlFully(file, text);
+  return SourceDocument.create(file, 'yaml', text, value, [], () => yamlPositions(text));
+}
+
+function yamlPositions(text: string): PosNode | undefined {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  return doc.errors.length > 0 || !doc.contents ? undefined : yamlPos(doc.contents as YamlNode, 0);
+}
+
+function parseYamlFully(file: string, text: string): SourceDocument {
   const empty = SourceDocument.create(file, 'yaml', text, undefined, [], undefined);
   // YAML 1.2 core schema: `on`/`yes` stay strings, like JSON. No aliases expansion bombs.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });

@@ -10,6 +10,18 @@ describe('SourceDocument (unit)', () => {
     assert.deepEqual(doc.rangeOf(['retryStrategy', 'attempts'], 'key').start, { line: 2, column: 21 });
   });
 
+  it('reads YAML values fast but still gives positions and rejects aliases safely', () => {
+    const doc = SourceDocument.parse('x.jobdef.yaml', 'a: &x [1, 2]\nb: *x\n', 'yaml');
+    assert.deepEqual(doc.value, { a: [1, 2], b: [1, 2] });
+    assert.deepEqual(doc.rangeOf(['b']).start, { line: 1, column: 3 });
+    const proto = SourceDocument.parse('p.yaml', '__proto__: {polluted: 1}\n', 'yaml');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.ok(Object.prototype.hasOwnProperty.call(proto.value, '__proto__'));
+    const dup = SourceDocument.parse('d.yaml', 'a: 1\na: 2\n', 'yaml');
+    assert.equal(dup.syntaxErrors.length, 1);
+    assert.equal(dup.syntaxErrors[0].range.start.line, 1);
+  });
+
   it('locates keys and values in YAML', () => {
     const text = 'jobDefinitionName: a\nretryStrategy:\n  attempts: 11\ncontainerProperties:\n  command: [echo, hi]\n';
     const doc = SourceDocument.parse('x.jobdef.yaml', text, 'yaml');
@@ -37,8 +49,15 @@ describe('SourceDocument (unit)', () => {
   it('turns empty and absurdly deep input into diagnostics, not exceptions', () => {
     for (const format of ['json', 'yaml'] as const) {
       assert.equal(SourceDocument.parse('e', '', format).syntaxErrors.length, 1);
-      const deep = SourceDocument.parse('d', '['.repeat(200000) + ']'.repeat(200000), format);
-      assert.ok(deep.syntaxErrors.length === 1 || deep.value !== undefined);
+      for (const n of [1000, 200000]) {
+        const deep = SourceDocument.parse('d', '['.repeat(n) + ']'.repeat(n), format);
+        assert.equal(deep.syntaxErrors.length, 1);
+        assert.match(deep.syntaxErrors[0].message, /nested more than 200 levels/);
+      }
+      const ok = SourceDocument.parse('d', '['.repeat(150) + ']'.repeat(150), format);
+      assert.deepEqual(ok.syntaxErrors, []);
+      const block = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+      assert.equal(SourceDocument.parse('b', block, 'yaml').syntaxErrors.length, 1);
     }
   });
 });

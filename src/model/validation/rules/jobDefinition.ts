@@ -122,6 +122,7 @@ function checkSize(doc: Obj, r: Reporter): void {
   } catch {
     return; // self-referencing YAML aliases: not a valid request anyway
   }
+  if (text.length * 3 <= MAX_JOB_DEFINITION_BYTES) return; // cannot be over the limit: skip counting
   const bytes = utf8Length(text);
   if (bytes > MAX_JOB_DEFINITION_BYTES) {
     r.error([], 'job-definition-size', `the job definition is ${bytes} bytes as a JSON request; AWS Batch allows at most ${MAX_JOB_DEFINITION_BYTES} bytes (24 KiB): move large values (long commands, many parameters) elsewhere`);
