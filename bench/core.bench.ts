@@ -57,6 +57,9 @@ export async function benchCore(size = 10_000): Promise<CoreBenchResult> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, peakHeapMB: peak / 1024 / 1024, events };
 }
 
+/** For bench/run.ts: `import { coreBench } from './core.bench'` and add it to BENCHMARKS. */
+export const coreBench = { name: 'core', run: async (): Promise<string[]> => [await run()] };
+
 export async function run(): Promise<string> {
   const r = await benchCore();
   const line =

@@ -15,6 +15,44 @@ export interface JobStateChangeEvent {
   readonly detail: JobDetail;
 }
 
+/**
+ * An event whose detail is built on first read, from the state captured at emission, so listeners
+ * that only route on `resources` pay nothing for it. `toJSON` gives the plain EventBridge object.
+ */
+class LazyJobEvent implements JobStateChangeEvent {
+  readonly version = '0';
+  readonly 'detail-type' = 'Batch Job State Change';
+  readonly source = 'aws.batch';
+  private built?: JobDetail;
+
+  constructor(
+    readonly id: string,
+    readonly account: string,
+    readonly region: string,
+    readonly time: string,
+    readonly resources: readonly string[],
+    private readonly build: () => JobDetail,
+  ) {}
+
+  get detail(): JobDetail {
+    return (this.built ??= this.build());
+  }
+
+  toJSON(): object {
+    return {
+      version: this.version,
+      id: this.id,
+      'detail-type': this['detail-type'],
+      source: this.source,
+      account: this.account,
+      time: this.time,
+      region: this.region,
+      resources: this.resources,
+      detail: this.detail,
+    };
+  }
+}
+
 export type JobEventListener = (event: JobStateChangeEvent) => void;
 
 export class EventBus {
@@ -37,30 +75,15 @@ export class EventBus {
     };
   }
 
-  /**
-   * Emits one event when someone listens. `detail` is built on first read (from state captured at
-   * emission), so listeners that only look at `resources` or serialise later pay nothing extra.
-   */
+  /** Emits one event when someone listens; `detail` runs on the event's first read of its detail. */
   emit(now: number, jobArn: string, detail: () => JobDetail): void {
     if (this.listeners.size === 0) return;
-    let built: JobDetail | undefined;
     if (now !== this.lastNow) {
       this.lastNow = now;
       this.lastIso = new Date(now).toISOString();
     }
-    const event: JobStateChangeEvent = {
-      version: '0',
-      id: `${this.prefix}${(++this.seq).toString(16).padStart(12, '0')}`,
-      'detail-type': 'Batch Job State Change',
-      source: 'aws.batch',
-      account: this.partition.account,
-      time: this.lastIso,
-      region: this.partition.region,
-      resources: [jobArn],
-      get detail(): JobDetail {
-        return (built ??= detail());
-      },
-    };
+    const id = `${this.prefix}${(++this.seq).toString(16).padStart(12, '0')}`;
+    const event = new LazyJobEvent(id, this.partition.account, this.partition.region, this.lastIso, [jobArn], detail);
     for (const l of this.listeners) {
       try {
         l(event);
