@@ -16,6 +16,7 @@ interface Results {
   failed: Array<{ title: string; error?: string }>;
   pending: Array<{ title: string }>;
   durationMs: number;
+  foreignErrors?: string[];
 }
 
 describe('extension-host suite in code-server (e2e)', function () {
@@ -55,6 +56,7 @@ describe('extension-host suite in code-server (e2e)', function () {
     for (const t of results.passed) console.log(`      ✔ ${t.title} (${t.durationMs ?? 0} ms)`);
     for (const t of results.pending) console.log(`      - ${t.title} (pending)`);
     for (const t of results.failed) console.log(`      ✗ ${t.title}\n${(t.error ?? '').replace(/^/gm, '          ')}`);
+    if (results.foreignErrors?.length) console.log(`      (ignored ${results.foreignErrors.length} uncaught error(s) from other extensions: ${results.foreignErrors.join('; ')})`);
     console.log(`      extension host: ${results.passed.length} passed, ${results.failed.length} failed, ${results.pending.length} pending`);
     assert.ok(results.passed.length > 0, 'the suite ran at least one test');
     assert.deepEqual(results.failed.map((t) => t.title), []);
