@@ -22,6 +22,8 @@ export interface AttemptHost {
   readonly clock: Clock;
   readonly runtime: ContainerRuntime;
   readonly machine: JobMachine;
+  /** Extra labels on every container (e.g. which emulator owns it). */
+  readonly containerLabels?: Readonly<Record<string, string>>;
   newId(): string;
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
@@ -34,6 +36,9 @@ export function needOf(job: JobRecord): { vcpus: number; memoryMiB: number } {
 }
 
 export class Attempts {
+  /** Attempts between STARTING and their end. */
+  inFlight = 0;
+
   constructor(private readonly host: AttemptHost) {}
 
   start(job: JobRecord, ce: ComputeEnvironmentRecord): void {
@@ -52,6 +57,7 @@ export class Attempts {
       finished: false,
     };
     job.run = run;
+    this.inFlight++;
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
     this.host.runtime.ensureImage(job.plan.image).then(
@@ -134,7 +140,7 @@ export class Attempts {
       ...plan.specBase,
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
-      labels: { 'localbatch.managed': 'true', 'localbatch.job-id': job.id, 'localbatch.attempt': String(run.number) },
+      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
       logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
     };
   }
@@ -142,6 +148,7 @@ export class Attempts {
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {
     if (run.finished) return;
     run.finished = true;
+    this.inFlight--;
     const { clock, runtime, machine, partition } = this.host;
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);

@@ -39,6 +39,8 @@ export interface EngineOptions {
   readonly account?: string;
   /** Capacity of a compute environment that names none (defaults: 2 vCPUs, 4096 MiB). */
   readonly defaultCapacity?: Capacity;
+  /** Extra labels put on every container (e.g. the owning state directory). */
+  readonly containerLabels?: Readonly<Record<string, string>>;
   /** Id generator (v4 UUIDs by default). */
   readonly newId?: () => string;
 }
@@ -88,6 +90,7 @@ export class BatchEngine {
       clock: this.clock,
       runtime: options.runtime,
       machine: this.machine,
+      containerLabels: options.containerLabels,
       newId: this.newId,
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
@@ -174,6 +177,9 @@ export class BatchEngine {
     const queue = this.queues.get(req.jobQueue ?? '');
     if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
     const def = this.definitions.resolve(req.jobDefinition ?? '');
+    if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+    const priority = req.schedulingPriorityOverride;
+    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 9999)) invalid('schedulingPriorityOverride must be between 0 and 9999');
     const deps = req.dependsOn ?? [];
     if (deps.length > 20) invalid('A job can depend on at most 20 jobs');
     const size = req.arrayProperties?.size;
@@ -274,6 +280,16 @@ export class BatchEngine {
 
   private parts(): EngineParts {
     return { definitions: this.definitions, computeEnvironments: this.computeEnvironments, queues: this.queues, machine: this.machine, scheduler: this.scheduler };
+  }
+
+  /** Terminates every unfinished job (shutting down): running ones get SIGTERM, the rest fail now. */
+  terminateAll(reason: string): void {
+    for (const job of [...this.machine.jobs.values()]) this.machine.terminate(job, reason);
+  }
+
+  /** True when no attempt is in flight (no container is starting or running). */
+  get quiescent(): boolean {
+    return this.attempts.inFlight === 0;
   }
 
   /** True when no job is waiting, queued or running. */

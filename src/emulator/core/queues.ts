@@ -32,13 +32,54 @@ export class Fifo<T> {
   }
 }
 
+/**
+ * RUNNABLE jobs of a queue: FIFO, or with a scheduling policy (fair share) highest
+ * schedulingPriority first and FIFO among equals.
+ */
+export class RunnableJobs {
+  private readonly byPriority = new Map<number, Fifo<JobRecord>>();
+  /** Priorities present, highest first. */
+  private priorities: number[] = [];
+
+  push(job: JobRecord, priority = 0): void {
+    let fifo = this.byPriority.get(priority);
+    if (!fifo) {
+      this.byPriority.set(priority, (fifo = new Fifo()));
+      this.priorities = [...this.priorities, priority].sort((a, b) => b - a);
+    }
+    fifo.push(job);
+  }
+
+  peek(): JobRecord | undefined {
+    for (const p of this.priorities) {
+      const job = this.byPriority.get(p)!.peek();
+      if (job) return job;
+    }
+    return undefined;
+  }
+
+  shift(): JobRecord | undefined {
+    for (const p of this.priorities) {
+      const job = this.byPriority.get(p)!.shift();
+      if (job) return job;
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const f of this.byPriority.values()) n += f.size;
+    return n;
+  }
+}
+
 export interface QueueRecord {
   readonly name: string;
   readonly arn: string;
   detail: JobQueueDetail;
   /** Compute environments in ascending order. */
   computeEnvironments: ComputeEnvironmentRecord[];
-  readonly runnable: Fifo<JobRecord>;
+  readonly runnable: RunnableJobs;
   /** RUNNABLE jobs that can never fit (MISCONFIGURATION); re-checked when capacity changes. */
   readonly blocked: Set<JobRecord>;
   /** Jobs by status, for ListJobs (array children are listed through their parent). */
@@ -77,7 +118,7 @@ export class JobQueues {
         tags: req.tags ? { ...req.tags } : undefined,
       },
       computeEnvironments: [],
-      runnable: new Fifo(),
+      runnable: new RunnableJobs(),
       blocked: new Set(),
       byStatus: new Map(),
     };

@@ -1,5 +1,6 @@
 /**
- * The scheduling pass: queues by priority (highest first), each a FIFO of RUNNABLE jobs; the head
+ * The scheduling pass: queues by priority (highest first), each a FIFO of RUNNABLE jobs (by
+ * schedulingPriority first when the queue has a scheduling policy); the head
  * starts on the first compute environment (in the queue's order) with free capacity. A head that
  * cannot fit now blocks its queue (FIFO); one that can never fit is set aside with AWS's
  * MISCONFIGURATION reason and never starts. Each pass costs O(queues + jobs started), not O(jobs).
@@ -26,6 +27,12 @@ export function neverFitsReason(q: QueueRecord, job: JobRecord): string | undefi
   return vcpuFits ? JOB_RESOURCE : MAX_RESOURCE;
 }
 
+/** Queues a RUNNABLE job; a queue with a scheduling policy orders by schedulingPriority. */
+export function pushRunnable(job: JobRecord): void {
+  const q = job.plan.queue;
+  q.runnable.push(job, q.detail.schedulingPolicyArn ? (job.plan.schedulingPriority ?? 0) : 0);
+}
+
 export class Scheduler {
   private queued = false;
 
@@ -38,7 +45,7 @@ export class Scheduler {
   /** Puts a job in RUNNABLE at the tail of its queue. */
   enqueue(job: JobRecord): void {
     this.machine.setStatus(job, 'RUNNABLE');
-    job.plan.queue.runnable.push(job);
+    pushRunnable(job);
     this.requestPass();
   }
 
@@ -57,7 +64,7 @@ export class Scheduler {
           q.blocked.delete(job);
           job.blocked = false;
           job.statusReason = undefined;
-          q.runnable.push(job);
+          pushRunnable(job);
         }
       }
     }

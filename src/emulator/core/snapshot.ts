@@ -16,7 +16,7 @@ import type { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { JobQueues } from './queues';
 import { shouldRetry } from './retry';
-import type { Scheduler } from './scheduler';
+import { pushRunnable, type Scheduler } from './scheduler';
 
 export const HOST_TERMINATED = 'Host EC2 (instance local) terminated.';
 
@@ -163,7 +163,7 @@ function copyFields(f: JobFields): Omit<JobFields, 'attempts'> & { attempts?: At
 /** Puts a restored job back where it can make progress. */
 function resume(parts: EngineParts, job: JobRecord): void {
   if (job.status === 'RUNNABLE') {
-    job.plan.queue.runnable.push(job);
+    pushRunnable(job);
   } else if (job.status === 'STARTING' || job.status === 'RUNNING') {
     const attempt: AttemptDetail = { container: {}, statusReason: HOST_TERMINATED };
     if (job.status === 'RUNNING' && job.startedAt !== undefined) attempt.startedAt = job.startedAt;

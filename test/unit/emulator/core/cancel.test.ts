@@ -121,3 +121,20 @@ describe('CancelJob and TerminateJob (unit)', () => {
     assert.throws(() => h.engine.cancelJob(r.jobId, ''), /reason/);
   });
 });
+
+describe('Shutting down (unit)', () => {
+  it('terminateAll stops running jobs and fails the rest; quiescent once no container is in flight', async () => {
+    const h = await harness({ vcpus: 1 });
+    h.def('s', 'sleep 100');
+    const a = h.engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: 's' });
+    const b = h.engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: 's' });
+    await h.clock.advance(1_000);
+    assert.equal(h.engine.quiescent, false);
+    h.engine.terminateAll('stopping');
+    await h.clock.advance(1);
+    assert.equal(h.engine.quiescent, true);
+    assert.deepEqual(h.engine.describeJobs([a.jobId, b.jobId]).map((d) => [d.status, d.statusReason]), [['FAILED', 'stopping'], ['FAILED', 'stopping']]);
+    assert.equal(h.engine.idle, true);
+    assert.equal(h.runtime.existing, 0);
+  });
+});
