@@ -128,3 +128,19 @@ describe('Capacity, queues and compute environments (unit)', () => {
     assert.equal(b.jobName, 'b');
   });
 });
+
+describe('Fair-share scheduling order (unit)', () => {
+  it('starts higher schedulingPriority first on a queue with a scheduling policy, FIFO among equals; requires shareIdentifier', async () => {
+    const h = await harness({ vcpus: 1 });
+    h.engine.createJobQueue({ jobQueueName: 'fs', priority: 1, schedulingPolicyArn: 'arn:aws:batch:us-east-1:000000000000:scheduling-policy/p', computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
+    await h.clock.settle();
+    h.def('s', 'sleep 10');
+    assert.throws(() => h.engine.submitJob({ jobName: 'x', jobQueue: 'fs', jobDefinition: 's' }), /shareIdentifier/);
+    const names = ['first', 'low', 'high', 'high2'];
+    const prio = [5, 1, 9, 9];
+    names.forEach((jobName, i) => h.engine.submitJob({ jobName, jobQueue: 'fs', jobDefinition: 's', shareIdentifier: 'a', schedulingPriorityOverride: prio[i] }));
+    await h.clock.advance(60_000);
+    const order = h.events.filter((e) => e.detail.status === 'RUNNING').map((e) => e.detail.jobName);
+    assert.deepEqual(order, ['high', 'high2', 'first', 'low']);
+  });
+});
