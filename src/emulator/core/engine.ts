@@ -29,8 +29,10 @@ import { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { Clock, ContainerRuntime } from './ports';
 import { JobQueues } from './queues';
+import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
 import { restoreSnapshot, takeSnapshot, type EngineParts, type EngineSnapshot } from './snapshot';
+import { TagStore } from './tags';
 
 export interface EngineOptions {
   readonly clock: Clock;
@@ -71,11 +73,15 @@ export class BatchEngine {
   protected readonly scheduler: Scheduler;
   private readonly attempts: Attempts;
   private readonly newId: () => string;
+  /** Tags changed through TagResource/UntagResource (see tags.ts). */
+  readonly tags = new TagStore();
+  readonly schedulingPolicies: SchedulingPolicies;
 
   constructor(options: EngineOptions) {
     this.partition = { region: options.region ?? DEFAULT_REGION, account: options.account ?? DEFAULT_ACCOUNT_ID };
     this.clock = options.clock;
     this.newId = options.newId ?? randomId;
+    this.schedulingPolicies = new SchedulingPolicies(this.partition);
     this.definitions = new JobDefinitions(this.partition);
     this.computeEnvironments = new ComputeEnvironments(this.partition, options.defaultCapacity ?? { vcpus: 2, memoryMiB: 4096 });
     this.queues = new JobQueues(this.partition, this.computeEnvironments);
@@ -267,7 +273,7 @@ export class BatchEngine {
 
   /** The whole state as plain data (see snapshot.ts). */
   snapshot(): EngineSnapshot {
-    return takeSnapshot(this.parts());
+    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot() };
   }
 
   /** Loads a snapshot into a fresh engine (one with no compute environments, queues or jobs). */
@@ -275,6 +281,8 @@ export class BatchEngine {
     if (this.machine.jobs.size > 0 || this.queues.all().length > 0 || this.computeEnvironments.all().length > 0) {
       throw new Error('restore() needs a fresh engine');
     }
+    this.schedulingPolicies.restore(snapshot.schedulingPolicies);
+    this.tags.restore(snapshot.tags);
     restoreSnapshot(this.parts(), snapshot);
   }
 

@@ -7,7 +7,7 @@
  * taken ends as AWS ends an attempt whose host disappeared (`Host EC2 (instance local) terminated.`),
  * then is retried or failed by the job's retry strategy.
  */
-import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
+import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { Capacity } from './computeEnvironments';
 import type { ComputeEnvironments } from './computeEnvironments';
 import type { JobDefinitions } from './jobDefinitions';
@@ -48,6 +48,9 @@ export interface EngineSnapshot {
   jobQueues: JobQueueDetail[];
   /** Top-level jobs in submission order. */
   jobs: JobSnapshot[];
+  /** Tag sets changed through TagResource/UntagResource, by ARN (absent in older snapshots). */
+  tags?: Array<[string, Record<string, string>]>;
+  schedulingPolicies?: SchedulingPolicyDetail[];
 }
 
 export interface EngineParts {

@@ -1,0 +1,96 @@
+/**
+ * Create/Update/Delete/DescribeJobQueues (status CREATING → VALID as the engine settles it) and
+ * GetJobQueueSnapshot.
+ */
+import type { CreateJobQueueRequest, FrontOfQueueJobSummary, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
+import { jobArnOf } from '../../core/detail';
+import type { BatchEngine } from '../../core/engine';
+import type { JobRecord } from '../../core/jobs';
+import { validateTags } from '../../core/tags';
+import { ClientException } from '../errors';
+import type { BatchHandlers } from '../routes';
+import { asInput, checkShapes, oneOf, optionalInteger, optionalList, optionalString, requiredString, stringList, type Input } from './input';
+import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
+
+const STATES = ['ENABLED', 'DISABLED'] as const;
+const FRONT_OF_QUEUE = 100;
+
+function withTags(engine: BatchEngine, d: JobQueueDetail): JobQueueDetail {
+  const tags = d.jobQueueArn ? engine.tags.get(d.jobQueueArn) : undefined;
+  return tags ? { ...d, tags } : d;
+}
+
+function checkCommon(engine: BatchEngine, input: Input): void {
+  oneOf(input, 'state', STATES);
+  optionalInteger(input, 'priority');
+  checkShapes(input, ['computeEnvironmentOrder', 'jobStateTimeLimitActions'], []);
+  const policy = optionalString(input, 'schedulingPolicyArn');
+  if (policy !== undefined && !engine.schedulingPolicies.find(policy)) throw new ClientException(`Scheduling policy ${policy} does not exist`);
+  if (optionalList(input, 'serviceEnvironmentOrder')?.length) throw new ClientException('localbatch does not support service environments yet (serviceEnvironmentOrder)');
+  for (const e of (input.computeEnvironmentOrder as unknown[] | undefined) ?? []) {
+    const o = e as { order?: unknown; computeEnvironment?: unknown } | null;
+    if (o === null || typeof o !== 'object' || typeof o.computeEnvironment !== 'string' || typeof o.order !== 'number' || !Number.isInteger(o.order)) {
+      throw new ClientException('computeEnvironmentOrder entries must be {order: integer, computeEnvironment: string}');
+    }
+  }
+}
+
+/** The first RUNNABLE jobs of a queue (array children included), in the order they would start. */
+function frontOfQueue(engine: BatchEngine, jobQueue: string): JobRecord[] {
+  const runnable: JobRecord[] = [...engine.jobsWhere({ jobQueue }, 'RUNNABLE')];
+  for (const parent of engine.jobsWhere({ jobQueue }, 'PENDING')) {
+    if (!parent.children || !parent.summary?.RUNNABLE) continue;
+    for (const c of parent.children) if (c.status === 'RUNNABLE') runnable.push(c);
+  }
+  const priority = (j: JobRecord) => j.plan.schedulingPriority ?? 0;
+  runnable.sort((a, b) => priority(b) - priority(a) || a.createdAt - b.createdAt || (a.index ?? 0) - (b.index ?? 0));
+  return runnable.slice(0, FRONT_OF_QUEUE);
+}
+
+export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
+  return {
+    CreateJobQueue(raw) {
+      const input = asInput(raw);
+      requiredString(input, 'jobQueueName');
+      if (input.priority === undefined) throw new ClientException('priority is required');
+      checkCommon(engine, input);
+      if (!(input.computeEnvironmentOrder as unknown[] | undefined)?.length) throw new ClientException('computeEnvironmentOrder must name at least one compute environment');
+      if (input.tags !== undefined) validateTags(input.tags);
+      return engine.createJobQueue(input as unknown as CreateJobQueueRequest);
+    },
+
+    UpdateJobQueue(raw) {
+      const input = asInput(raw);
+      requiredString(input, 'jobQueue');
+      checkCommon(engine, input);
+      return engine.updateJobQueue(input as unknown as UpdateJobQueueRequest);
+    },
+
+    DeleteJobQueue(raw) {
+      const ref = requiredString(asInput(raw), 'jobQueue');
+      const [q] = engine.describeJobQueues([ref]);
+      engine.deleteJobQueue(ref);
+      if (q?.jobQueueArn) engine.tags.delete(q.jobQueueArn);
+      return {};
+    },
+
+    DescribeJobQueues(raw) {
+      const input = asInput(raw);
+      const names = stringList(input, 'jobQueues', 100);
+      const size = pageSize(input.maxResults, 100);
+      const fp = fingerprint('DescribeJobQueues', names ?? null);
+      const page = pageOfArray(engine.describeJobQueues(names), decodeToken(input.nextToken, fp), size, fp);
+      const out: { jobQueues: JobQueueDetail[]; nextToken?: string } = { jobQueues: page.items.map((d) => withTags(engine, d)) };
+      if (page.nextToken) out.nextToken = page.nextToken;
+      return out;
+    },
+
+    GetJobQueueSnapshot(raw) {
+      const ref = requiredString(asInput(raw), 'jobQueue');
+      if (engine.describeJobQueues([ref]).length === 0) throw new ClientException(`Job queue ${ref} does not exist`);
+      // The engine does not record when a job reached its position; its creation time stands in.
+      const jobs: FrontOfQueueJobSummary[] = frontOfQueue(engine, ref).map((j) => ({ jobArn: jobArnOf(engine.partition, j), earliestTimeAtPosition: j.createdAt }));
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() } };
+    },
+  };
+}
