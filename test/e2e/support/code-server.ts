@@ -71,6 +71,25 @@ export function groupMembers(pgid: number): number[] {
 
 const groupAlive = (pgid: number): boolean => groupMembers(pgid).length > 0;
 
+/**
+ * Process groups of running servers. They are detached (own groups), so they would outlive a test
+ * run that is interrupted before its after() hooks: kill them when this process exits or is signalled.
+ */
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pgid of liveGroups) {
+    try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  liveGroups.clear();
+}
+process.once('exit', killLiveGroups);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    process.exit(code);
+  });
+}
+
 export class CodeServer {
   private exited = false;
 
@@ -113,6 +132,7 @@ export class CodeServer {
       env: { ...process.env, ...opts.env },
     });
     closeSync(fd);
+    if (child.pid !== undefined) liveGroups.add(child.pid);
     const server = new CodeServer(port, dataDir, extensionsDir, installed, logFile, child);
     try {
       await waitFor(async () => {
@@ -147,6 +167,7 @@ export class CodeServer {
         await waitFor(() => !groupAlive(pgid), { timeoutMs: 5_000, what: 'code-server to die' });
       }
     }
+    if (pgid !== undefined) liveGroups.delete(pgid);
     rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
   }
 }

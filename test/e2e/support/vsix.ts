@@ -3,9 +3,9 @@
  * extension-host test extension (test/extension-host), bundled with esbuild and packaged with vsce
  * here, only for tests.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, isCI } from './env';
@@ -37,9 +37,24 @@ export function extensionVsix(): string {
 /** Entry point of the test extension's bundle (also the `@vscode/test-electron` tests module). */
 export const TEST_EXTENSION_ENTRY = path.join(TEST_EXTENSION_DIR, 'src', 'extension.ts');
 
+const SUITE_DIR = path.join(TEST_EXTENSION_DIR, 'src', 'suite');
+
+/** Replaces src/suites.ts with lazy imports of every src/suite/*.test.ts, in name order. */
+const discoverSuites: Plugin = {
+  name: 'discover-extension-host-suites',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]test[\\/]extension-host[\\/]src[\\/]suites\.ts$/ }, () => {
+      const files = readdirSync(SUITE_DIR).filter((f) => f.endsWith('.test.ts')).sort();
+      const imports = files.map((f) => `  () => import(${JSON.stringify(`./suite/${f.replace(/\.ts$/, '')}`)}),`);
+      return { contents: `export const SUITES = [\n${imports.join('\n')}\n];\n`, loader: 'ts', resolveDir: path.dirname(SUITE_DIR) };
+    });
+  },
+};
+
 /** Bundles the test extension (mocha included, `vscode` external) into `outfile`. */
 export async function bundleTestExtension(outfile: string): Promise<void> {
   await build({
+    plugins: [discoverSuites],
     entryPoints: [TEST_EXTENSION_ENTRY], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
     external: ['vscode'], sourcemap: 'inline', logLevel: 'error',
     // mocha's parallel mode (never used here) resolves worker files at run time.
