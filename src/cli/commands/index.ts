@@ -1,3 +1,4 @@
+import { serveCommand } from './serve';
 import { validateCommand } from './validate';
 
 export interface CliCommand {
@@ -7,4 +8,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand];
+export const commands: CliCommand[] = [validateCommand, serveCommand];

@@ -37,6 +37,8 @@ export interface ApiServerOptions {
   readonly timeouts?: { readonly headersMs?: number; readonly requestMs?: number; readonly idleMs?: number };
   /** Clock for signature dates (tests). */
   readonly now?: () => number;
+  /** Extra members of the health answer, e.g. `{ docker: 'ok' | <problem> }` (read on every health request). */
+  readonly health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 export interface ApiServer {
@@ -110,7 +112,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const body = await readBody(req, limit, bodyLimitError(operation));
       await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, opts.credentials, servicesFor(target), opts.now?.());
 
-      if (target.api === 'local') return serveLocal(target.endpoint, req, res, base);
+      if (target.api === 'local') return await serveLocal(target.endpoint, req, res, base);
       const result = await dispatch(target, method, rawPath, rawQuery, body);
       send(res, 200, { ...base, 'content-type': contentType }, JSON.stringify(result ?? {}));
     } catch (err) {
@@ -146,9 +148,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     throw new UnknownOperationException(`No AWS Batch, CloudWatch Logs or localbatch operation at ${method} ${rawPath.slice(0, 200)}.`);
   }
 
-  function serveLocal(endpoint: string, req: IncomingMessage, res: ServerResponse, base: Record<string, string>): void {
+  async function serveLocal(endpoint: string, req: IncomingMessage, res: ServerResponse, base: Record<string, string>): Promise<void> {
     if (req.method === 'GET' && endpoint === 'health') {
-      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify({ status: 'ok', version: opts.version, pid: process.pid }));
+      const extra = opts.health ? await opts.health() : {};
+      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify({ status: 'ok', version: opts.version, pid: process.pid, ...extra }));
       return;
     }
     if (req.method === 'GET' && endpoint === 'events') {
