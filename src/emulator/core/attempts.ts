@@ -38,6 +38,8 @@ export function needOf(job: JobRecord): { vcpus: number; memoryMiB: number } {
 export class Attempts {
   /** Attempts between STARTING and their end. */
   inFlight = 0;
+  /** Containers whose removal has been asked for and not yet confirmed. */
+  removing = 0;
 
   constructor(private readonly host: AttemptHost) {}
 
@@ -152,7 +154,13 @@ export class Attempts {
     const { clock, runtime, machine, partition } = this.host;
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
-    for (const id of run.containerIds) void runtime.remove(id).catch(() => undefined);
+    for (const id of run.containerIds) {
+      this.removing++;
+      void runtime
+        .remove(id)
+        .catch(() => undefined)
+        .finally(() => this.removing--);
+    }
     const need = needOf(job);
     run.ce.used.vcpus -= need.vcpus;
     run.ce.used.memoryMiB -= need.memoryMiB;

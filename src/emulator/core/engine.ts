@@ -295,9 +295,9 @@ export class BatchEngine {
     for (const job of [...this.machine.jobs.values()]) this.machine.terminate(job, reason);
   }
 
-  /** True when no attempt is in flight (no container is starting or running). */
+  /** True when no attempt is in flight and no container is still being removed. */
   get quiescent(): boolean {
-    return this.attempts.inFlight === 0;
+    return this.attempts.inFlight === 0 && this.attempts.removing === 0;
   }
 
   /** True when no job is waiting, queued or running. */

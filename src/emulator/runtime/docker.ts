@@ -139,8 +139,9 @@ export async function cleanupContainers(docker: Docker, labels: Readonly<Record<
 
 /** Where this client connects, as a user would write it. */
 export function dockerEndpoint(docker?: Docker): string {
-  const modem = docker?.modem as { socketPath?: string; host?: string; port?: number; protocol?: string } | undefined;
-  if (modem?.socketPath) return `unix://${modem.socketPath}`;
+  const modem = docker?.modem as { socketPath?: unknown; host?: string; port?: number; protocol?: string } | undefined;
+  // dockerode 5 may hold a function here (it probes ~/.docker/run/docker.sock lazily).
+  if (typeof modem?.socketPath === 'string') return `unix://${modem.socketPath}`;
   if (modem?.host) return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
