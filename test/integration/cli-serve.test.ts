@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BatchClient, DescribeJobQueuesCommand, DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { readEndpoint } from '../../src/client/endpoint';
+import { checkHealth } from '../../src/client/signed-http';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** Runs the CLI from source (no build needed), as bin/localbatch.js runs dist/cli.js. */
+const RUNNER = "require('./src/cli/main.ts').main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})";
+const cliArgs = (...args: string[]) => ['--import', 'tsx', '-e', RUNNER, ...args];
+
+async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('localbatch serve CLI (integration)', () => {
+  let dir: string;
+  let stateDir: string;
+  let child: ChildProcess | undefined;
+  let stdout = '';
+  let exit: Promise<number | null>;
+
+  before(async function () {
+    this.timeout(60_000);
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-serve-'));
+    stateDir = path.join(dir, 'state');
+    child = spawn(process.execPath, cliArgs('serve', '--runtime', 'scripted', '--port', '0', '--state-dir', stateDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.resume();
+    exit = new Promise((resolve) => child!.once('exit', (code) => resolve(code)));
+    await until(() => existsSync(path.join(stateDir, 'endpoint.json')) && stdout.includes('describe-job-queues'), 45_000);
+  });
+
+  after(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes endpoint.json (0600) and prints how to reach it', () => {
+    const file = path.join(stateDir, 'endpoint.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const info = JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number; version: string; port: number };
+    assert.equal(info.pid, child!.pid);
+    assert.equal(info.url, `http://127.0.0.1:${info.port}`);
+    assert.match(info.version, /^\d+\.\d+\.\d+/);
+    assert.ok(stdout.includes(`AWS_SHARED_CREDENTIALS_FILE=${path.join(stateDir, 'credentials')} aws --profile localbatch --endpoint-url ${info.url} batch describe-job-queues`), stdout);
+  });
+
+  it('serves the Batch API with the local queue ready, and health with a docker field', async () => {
+    const endpoint = await readEndpoint(stateDir);
+    const health = await checkHealth(endpoint);
+    assert.equal(health.ok, true);
+    assert.deepEqual({ ...(health.body as object), pid: 0 }, { status: 'ok', version: endpoint.version, pid: 0, docker: 'not used (scripted runtime)' });
+    const client = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+    try {
+      const queues = await client.send(new DescribeJobQueuesCommand({}));
+      assert.deepEqual(queues.jobQueues!.map((q) => [q.jobQueueName, q.status]), [['local', 'VALID']]);
+      await client.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'hi', type: 'container', containerProperties: { image: 'busybox', command: ['echo', 'hi'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '32' }] } }));
+      const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'hi', jobQueue: 'local', jobDefinition: 'hi' }));
+      await until(async () => (await client.send(new DescribeJobsCommand({ jobs: [jobId!] }))).jobs?.[0]?.status === 'SUCCEEDED', 10_000);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('refuses a second server on the same state directory, and bad options', () => {
+    const second = spawnSync(process.execPath, cliArgs('serve', '--runtime', 'scripted', '--port', '0', '--state-dir', stateDir), { cwd: ROOT, encoding: 'utf8', timeout: 45_000 });
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, /already serving .*state at http:\/\/127\.0\.0\.1:\d+/);
+    const bad = spawnSync(process.execPath, cliArgs('serve', '--runtime', 'podman'), { cwd: ROOT, encoding: 'utf8', timeout: 45_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--runtime must be docker or scripted/);
+  });
+
+  it('stops cleanly on SIGTERM: exit 0, endpoint.json removed, state saved', async () => {
+    child!.kill('SIGTERM');
+    const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => r('timeout'), 20_000))]);
+    assert.equal(code, 0);
+    assert.equal(existsSync(path.join(stateDir, 'endpoint.json')), false);
+    assert.equal(existsSync(path.join(stateDir, 'state.json')), true);
+  });
+});
