@@ -2,12 +2,13 @@
  * `npm run bench`: runs every registered benchmark and prints its result lines. Benchmarks report;
  * they never assert timings. Run one with `npm run bench -- <name>`.
  */
+import { apiBench } from './api.bench';
 import { validateBench } from './validate.bench';
 
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, apiBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
