@@ -2,7 +2,7 @@
 import { commands, type CliCommand } from './commands';
 import { CliError } from './errors';
 
-const VERSION = '0.1.0';
+import { VERSION } from '../version';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,3 +1,5 @@
+import { logsCommand } from './logs';
+import { runCommand } from './run';
 import { serveCommand } from './serve';
 import { validateCommand } from './validate';
 
@@ -8,4 +10,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, serveCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand];

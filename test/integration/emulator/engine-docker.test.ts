@@ -95,7 +95,7 @@ describe('BatchEngine on Docker (integration)', function () {
   it('fails dependents of a failed job with "Dependent Job failed"', async () => {
     const bad = define('bad', ['sh', '-c', 'exit 4']);
     const ok = define('ok', ['true']);
-    const a = engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: bad, retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '4', action: 'exit' }] } });
+    const a = engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: bad, retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '4', action: 'exit' as 'EXIT' /* AWS accepts any case */ }] } });
     const b = engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: ok, dependsOn: [{ jobId: a.jobId }] });
     await until(() => done(b.jobId), 'the dependent to fail');
     const [ja, jb] = engine.describeJobs([a.jobId, b.jobId]);

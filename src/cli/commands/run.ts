@@ -1,0 +1,121 @@
+/** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from '../../model/diagnostics';
+import { kindOfFile } from '../../model/kinds';
+import type { LocalSettingsFile } from '../../model/types';
+import { loadWorkspace } from '../../node/load-workspace';
+import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
+import { CliError } from '../errors';
+import { openSession, type RuntimeKind } from '../run/session';
+import { executeRun, type RunTarget } from '../run/execute';
+import type { CliCommand } from './index';
+
+const HELP = `Usage: localbatch run <file> [--param name=value]... [--state-dir DIR] [--json]
+
+Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml) on the
+local emulator, with AWS Batch's semantics, each attempt in its own Docker container. Every
+definition under the file's folder is loaded and validated first; errors stop the run.
+
+If \`localbatch serve\` is running on the state directory the run is submitted there; otherwise an
+emulator runs inside this command until the run ends.
+
+Options:
+  --param name=value  a submit-time parameter for every job (wins over the definitions' defaults)
+  --state-dir DIR     emulator state (jobs, logs): default .localbatch in the workspace root
+                      (the folder holding localbatch.yaml, else the file's folder)
+  --json              print every job (array children included) as DescribeJobs JobDetail JSON
+  -h, --help          show this help
+
+Exit status: 0 when every job SUCCEEDED, 1 otherwise (or on invalid definitions), 2 on bad
+usage, 130 when interrupted.`;
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run a workflow or job definition locally in Docker, with AWS Batch semantics',
+  async run(args: string[]): Promise<number> {
+    const opts = parse(args);
+    if (!opts) return 0;
+    const abs = path.resolve(opts.file);
+    const kind = kindOfFile(abs);
+    if (!kind || (kind.kind !== 'workflow' && kind.kind !== 'jobDefinition')) {
+      throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml) or job definition (*.jobdef.json|yaml|yml) file`, 2);
+    }
+    const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
+    if (errors.length > 0) {
+      console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
+      return 1;
+    }
+    const target = findTarget(loaded.workspace, abs, opts.file);
+    const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+    const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
+    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line) });
+    return executeRun({
+      session,
+      workspace: loaded.workspace,
+      workspaceRoot: loaded.root,
+      target,
+      settings,
+      parameters: opts.params,
+      json: opts.json,
+      runtime: opts.runtime,
+      out: process.stdout,
+      err: process.stderr,
+    });
+  },
+};
+
+interface RunOptions {
+  file: string;
+  params: Record<string, string>;
+  stateDir?: string;
+  json: boolean;
+  runtime: RuntimeKind;
+}
+
+function parse(args: string[]): RunOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        param: { type: 'string', multiple: true, short: 'p' },
+        'state-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        // For tests and benchmarks: run containers with the scripted fake instead of Docker.
+        runtime: { type: 'string', default: 'docker' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
+  }
+  if (parsed.values.help) {
+    console.log(HELP);
+    return undefined;
+  }
+  if (parsed.positionals.length !== 1) throw new CliError(`expected exactly one file to run\n\n${HELP}`, 2);
+  const params: Record<string, string> = {};
+  for (const p of parsed.values.param ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new CliError(`--param takes name=value, not '${p}'`, 2);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const runtime = parsed.values.runtime;
+  if (runtime !== 'docker' && runtime !== 'scripted') throw new CliError(`--runtime must be docker or scripted`, 2);
+  return { file: parsed.positionals[0], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime };
+}
+
+function findTarget(ws: import('../../model/workspace').Workspace, abs: string, shown: string): RunTarget {
+  const rel = path.relative(process.cwd(), abs);
+  const same = (file: string) => path.resolve(file) === abs || file === rel;
+  const workflow = ws.workflows.find((w) => same(w.doc.file));
+  if (workflow) return { kind: 'workflow', workflow };
+  const def = [...ws.jobDefinitions.values()].find((d) => same(d.doc.file));
+  if (def) return { kind: 'jobDefinition', definition: def };
+  throw new CliError(`${shown} holds no runnable definition`, 1);
+}

@@ -1,0 +1,197 @@
+/**
+ * One `localbatch run`: register what the run needs, submit it in dependency order, follow its
+ * events until every job has finished (or can never start), then report. Talks to the emulator
+ * only through the AWS Batch API and its event stream.
+ */
+import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDetail } from '@aws-sdk/client-batch';
+import Docker from 'dockerode';
+import path from 'node:path';
+import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
+import { registerDefinitions } from '../../client/register';
+import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
+import { buildImage } from '../../emulator/runtime/images';
+import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
+import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
+import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
+import { renderTable, summaryLines, transitionLine } from './render';
+import type { RuntimeKind, Session } from './session';
+import { RunTracker } from './tracker';
+
+export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
+
+export interface RunContext {
+  readonly session: Session;
+  readonly workspace: Workspace;
+  readonly workspaceRoot: string;
+  readonly target: RunTarget;
+  readonly settings?: LocalSettingsFile;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly json: boolean;
+  readonly runtime: RuntimeKind;
+  readonly out: NodeJS.WriteStream;
+  readonly err: NodeJS.WriteStream;
+}
+
+const RECONCILE_MS = 5_000;
+const INTERRUPT_GRACE_MS = 40_000;
+const EXIT_INTERRUPTED = 130;
+
+export async function executeRun(ctx: RunContext): Promise<number> {
+  const { session } = ctx;
+  const progress = ctx.json ? ctx.err : ctx.out;
+  const live = progress.isTTY === true && !process.env.CI;
+  const tracker = new RunTracker();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    progress.write('\nInterrupted: terminating the run\'s jobs and removing their containers…\n');
+    wake();
+  };
+  let wake: () => void = () => {};
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let events: { close(): void } | undefined;
+  try {
+    if (ctx.runtime === 'docker') await buildImages(ctx, progress);
+    const plan = await prepare(ctx);
+
+    // Subscribe before submitting, and hold events until the ids are known.
+    let buffered: Array<[JobStateChangeDetail, number]> | undefined = [];
+    let streamError: Error | undefined;
+    await new Promise<void>((resolve, reject) => {
+      events = subscribeEvents(session.endpoint, {
+        onOpen: resolve,
+        onEvent: (e) => {
+          if (buffered) buffered.push([e.detail, Date.now()]);
+          else apply(e.detail, Date.now());
+        },
+        onClose: (error) => {
+          streamError = error ?? new Error('the emulator closed the event stream');
+          reject(streamError);
+          wake();
+        },
+      });
+    });
+    const apply = (detail: JobStateChangeDetail, at: number) => {
+      const t = tracker.apply(detail, at);
+      if (t && !live) {
+        const line = transitionLine(t, at);
+        if (line) progress.write(line + '\n');
+      }
+      wake();
+    };
+
+    await submitPlan(plan, (req) => session.batch.send(new SubmitJobCommand(req)), (s) => {
+      const planned = plan.find((p) => p.name === s.name);
+      tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size);
+      if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
+    });
+    const early = buffered;
+    buffered = undefined;
+    for (const [d, at] of early) apply(d, at);
+
+    let lastDrawn = 0;
+    const draw = () => {
+      if (!live) return;
+      const lines = renderTable(tracker.jobs, Date.now(), progress.columns ?? 100);
+      if (lastDrawn > 0) progress.write(`\x1b[${lastDrawn}A`);
+      progress.write(lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+      lastDrawn = lines.length;
+    };
+    let stuck: string | undefined;
+    const ticker = setInterval(draw, 250);
+    const reconciler = setInterval(() => void reconcile(ctx, tracker).then(wake, () => undefined), RECONCILE_MS);
+    try {
+      while (!tracker.done && !interrupted && !streamError && !(stuck = tracker.stuckReason())) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      clearInterval(ticker);
+      clearInterval(reconciler);
+      draw();
+    }
+    if (streamError && !tracker.done) throw streamError;
+    if (stuck) progress.write(`\nThe run cannot go on: ${stuck}. On AWS these jobs would wait forever; terminating them.\n`);
+    if (interrupted || stuck) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : `Run stopped by localbatch: ${stuck}`);
+
+    const details = await describeAll(ctx, tracker);
+    if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');
+    const summary = summaryLines(tracker.jobs, Date.now());
+    const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
+    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.logStreamName ? ` — localbatch logs ${f.jobId}` : ''}`);
+    progress.write('\n' + summary.join('\n') + '\n');
+    if (interrupted) return EXIT_INTERRUPTED;
+    return tracker.allSucceeded ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    events?.close();
+    await session.close(interrupted ? 'Run interrupted by the user' : undefined);
+  }
+}
+
+async function buildImages(ctx: RunContext, progress: NodeJS.WriteStream): Promise<void> {
+  const images = ctx.settings?.images ?? [];
+  if (images.length === 0) return;
+  const docker = ctx.session.host?.docker ?? new Docker();
+  for (const image of images) {
+    progress.write(`Building image ${image.name} from ${image.context}…\n`);
+    await buildImage(docker, { name: image.name, contextDir: path.resolve(ctx.workspaceRoot, image.context), dockerfile: image.dockerfile, buildArgs: image.buildArgs }, (p) => {
+      if (/^Step \d+\/\d+/.test(p.message)) progress.write(`  ${p.message}\n`);
+    });
+  }
+}
+
+/** Registers the definitions the target uses and returns what to submit, in dependency order. */
+async function prepare(ctx: RunContext): Promise<PlannedJob[]> {
+  const { workspace: ws, target, session } = ctx;
+  if (target.kind === 'jobDefinition') {
+    const registered = await registerDefinitions(session.batch, { computeEnvironments: [], jobQueues: [], jobDefinitions: [target.definition.value as never] });
+    const arn = registered.jobDefinitionArns.get(target.definition.name) ?? target.definition.name;
+    const parameters = Object.keys(ctx.parameters).length > 0 ? { parameters: { ...ctx.parameters } } : {};
+    return [{ name: target.definition.name, request: { jobName: target.definition.name, jobDefinition: arn, jobQueue: LOCAL_QUEUE_NAME, ...parameters }, dependsOn: [] }];
+  }
+  const registered = await registerDefinitions(session.batch, referencedDefinitions(ws, target.workflow));
+  return planWorkflow(target.workflow.value as unknown as WorkflowFile, {
+    defaultQueue: LOCAL_QUEUE_NAME,
+    resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),
+    parameters: ctx.parameters,
+  });
+}
+
+/** Catches up with the service's view, in case an event was missed. */
+async function reconcile(ctx: RunContext, tracker: RunTracker): Promise<void> {
+  const open = tracker.jobs.filter((j) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED');
+  for (let i = 0; i < open.length; i += 100) {
+    const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100).map((j) => j.jobId) }));
+    for (const d of res.jobs ?? []) if (d.jobId && d.status) tracker.apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
+  }
+}
+
+async function terminateAll(ctx: RunContext, tracker: RunTracker, reason: string): Promise<void> {
+  for (const j of tracker.jobs) {
+    if (j.status === 'SUCCEEDED' || j.status === 'FAILED') continue;
+    await ctx.session.batch.send(new TerminateJobCommand({ jobId: j.jobId, reason })).catch(() => undefined);
+  }
+  const deadline = Date.now() + INTERRUPT_GRACE_MS;
+  while (!tracker.done && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    await reconcile(ctx, tracker).catch(() => undefined);
+  }
+}
+
+/** Every job of the run as DescribeJobs returns it, array children after their parent. */
+async function describeAll(ctx: RunContext, tracker: RunTracker): Promise<JobDetail[]> {
+  const ids: string[] = [];
+  for (const j of tracker.jobs) {
+    ids.push(j.jobId);
+    for (let i = 0; i < (j.arraySize ?? 0); i++) ids.push(`${j.jobId}:${i}`);
+  }
+  const out: JobDetail[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: ids.slice(i, i + 100) }));
+    out.push(...(res.jobs ?? []));
+  }
+  return out;
+}

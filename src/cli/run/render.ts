@@ -1,0 +1,46 @@
+/** How `localbatch run` shows progress: a live table on a terminal, one line per transition otherwise. */
+import { formatDuration } from '../../client/job-display';
+import type { TrackedJob, Transition } from './tracker';
+
+const STATUS_MARK: Readonly<Record<string, string>> = {
+  SUBMITTED: '·', PENDING: '…', RUNNABLE: '◌', STARTING: '◔', RUNNING: '▶', SUCCEEDED: '✔', FAILED: '✖',
+};
+
+/** The live view: one row per top-level job (status, array progress, elapsed time, reason). */
+export function renderTable(jobs: readonly TrackedJob[], now: number, width = 100): string[] {
+  const nameWidth = Math.min(32, Math.max(4, ...jobs.map((j) => j.name.length)));
+  return jobs.map((j) => {
+    const elapsed = j.startedAt ? formatDuration((j.stoppedAt ?? now) - j.startedAt) : '';
+    const row = `${STATUS_MARK[j.status] ?? ' '} ${j.name.padEnd(nameWidth).slice(0, nameWidth)}  ${j.status.padEnd(9)}  ${arrayProgress(j).padEnd(24)} ${elapsed.padStart(7)}`;
+    const reason = j.status === 'FAILED' || j.statusReason?.startsWith('MISCONFIGURATION') ? `  ${j.statusReason ?? ''}` : '';
+    return (row + reason).slice(0, Math.max(40, width - 1));
+  });
+}
+
+export function arrayProgress(j: TrackedJob): string {
+  if (!j.children || j.arraySize === undefined) return '';
+  const c = j.children;
+  const parts = [`${c.SUCCEEDED}/${j.arraySize} done`];
+  if (c.RUNNING + c.STARTING > 0) parts.push(`${c.RUNNING + c.STARTING} running`);
+  if (c.FAILED > 0) parts.push(`${c.FAILED} failed`);
+  return parts.join(', ');
+}
+
+/** Line mode: children report only RUNNING and final states, so a 10,000-child array stays readable. */
+export function transitionLine(t: Transition, now: number): string | undefined {
+  const name = t.child === undefined ? t.job.name : `${t.job.name}[${t.child}]`;
+  if (t.child !== undefined && !['RUNNING', 'SUCCEEDED', 'FAILED'].includes(t.status)) return undefined;
+  const time = new Date(now).toISOString().slice(11, 19);
+  const reason = t.reason && (t.status === 'FAILED' || t.status === 'RUNNABLE') ? ` (${t.reason})` : '';
+  const progress = t.child !== undefined ? `  [${arrayProgress(t.job)}]` : '';
+  return `${time} ${name} ${t.status}${reason}${progress}`;
+}
+
+/** The end-of-run summary. */
+export function summaryLines(jobs: readonly TrackedJob[], now: number): string[] {
+  const ok = jobs.filter((j) => j.status === 'SUCCEEDED').length;
+  const lines = renderTable(jobs, now, 200);
+  const failed = jobs.length - ok;
+  lines.push('', failed === 0 ? `All ${jobs.length} jobs SUCCEEDED.` : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
+  return lines;
+}

@@ -1,0 +1,71 @@
+/**
+ * The emulator a CLI command talks to: the `localbatch serve` already running on the state
+ * directory, or else one started in this process for as long as the command runs. Either way the
+ * command speaks the AWS Batch API to it, like every other client.
+ */
+import { BatchClient } from '@aws-sdk/client-batch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
+import { checkHealth } from '../../client/signed-http';
+import { LocalService } from '../../emulator/service';
+import type { EmulatorHost } from '../../emulator/host';
+import type { LocalSettingsFile } from '../../model/types';
+import { ScriptedRuntime } from '../../emulator/runtime/scripted';
+import { systemClock } from '../../emulator/core/clock';
+
+export type RuntimeKind = 'docker' | 'scripted';
+
+export interface Session {
+  readonly endpoint: EmulatorEndpoint;
+  readonly batch: BatchClient;
+  readonly logs: CloudWatchLogsClient;
+  /** Set when this process runs the emulator (no server was running). */
+  readonly host?: EmulatorHost;
+  close(reason?: string): Promise<void>;
+}
+
+export function clientsFor(endpoint: EmulatorEndpoint): { batch: BatchClient; logs: CloudWatchLogsClient } {
+  const config = { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 2 };
+  return { batch: new BatchClient(config), logs: new CloudWatchLogsClient(config) };
+}
+
+/** A running server on this state directory, if there is one that answers. */
+export async function attach(stateDir: string): Promise<EmulatorEndpoint | undefined> {
+  let endpoint: EmulatorEndpoint;
+  try {
+    endpoint = await readEndpoint(stateDir);
+  } catch {
+    return undefined;
+  }
+  const health = await checkHealth(endpoint).catch(() => undefined);
+  return health?.ok ? endpoint : undefined;
+}
+
+export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void }): Promise<Session> {
+  const running = await attach(options.stateDir);
+  if (running) {
+    const clients = clientsFor(running);
+    return { endpoint: running, ...clients, close: async () => destroy(clients) };
+  }
+  const service = await LocalService.start({
+    stateDir: options.stateDir,
+    settings: options.settings,
+    runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
+    log: options.log,
+  });
+  const clients = clientsFor(service.endpoint);
+  return {
+    endpoint: service.endpoint,
+    ...clients,
+    host: service.host,
+    close: async (reason?: string) => {
+      destroy(clients);
+      await service.close(reason);
+    },
+  };
+}
+
+function destroy(clients: { batch: BatchClient; logs: CloudWatchLogsClient }): void {
+  clients.batch.destroy();
+  clients.logs.destroy();
+}

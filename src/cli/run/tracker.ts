@@ -1,0 +1,104 @@
+/**
+ * What `localbatch run` knows about its jobs, folded from "Batch Job State Change" events: each
+ * top-level job's status, its array children's counts, and times. Pure: no I/O, no clock of its own.
+ */
+import type { JobStateChangeDetail } from '../../client/events';
+import { JOB_STATUSES, type JobStatus } from '../../model/types';
+
+export interface TrackedJob {
+  readonly name: string;
+  readonly jobId: string;
+  status: JobStatus;
+  statusReason?: string;
+  /** When the job was submitted, started (first attempt RUNNING) and stopped, in epoch ms. */
+  submittedAt: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  /** For array jobs: size and per-status counts of the children. */
+  arraySize?: number;
+  children?: Record<JobStatus, number>;
+  /** Attempts started so far (of the job itself, or the sum over its children). */
+  attempts: number;
+}
+
+export type Transition = { readonly job: TrackedJob; readonly child?: number; readonly status: JobStatus; readonly reason?: string };
+
+const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED']);
+
+export class RunTracker {
+  readonly jobs: TrackedJob[] = [];
+  private readonly byId = new Map<string, TrackedJob>();
+  private readonly childStatus = new Map<string, JobStatus>();
+
+  add(name: string, jobId: string, submittedAt: number, arraySize?: number): TrackedJob {
+    const job: TrackedJob = { name, jobId, status: 'SUBMITTED', submittedAt, attempts: 0, arraySize };
+    if (arraySize !== undefined) job.children = { ...zeroCounts(), SUBMITTED: arraySize };
+    this.jobs.push(job);
+    this.byId.set(jobId, job);
+    return job;
+  }
+
+  /** Folds one event in; returns the transition it made, or undefined for events of other jobs. */
+  apply(detail: JobStateChangeDetail, at: number): Transition | undefined {
+    const status = detail.status as JobStatus;
+    if (!JOB_STATUSES.includes(status)) return undefined;
+    const reason = typeof detail.statusReason === 'string' ? detail.statusReason : undefined;
+    const own = this.byId.get(detail.jobId);
+    if (own) {
+      if (own.status === status && own.statusReason === reason) return undefined;
+      own.status = status;
+      own.statusReason = reason;
+      if (status === 'RUNNING') {
+        own.startedAt ??= numberOr(detail.startedAt, at);
+        if (!own.children) own.attempts++;
+      }
+      if (TERMINAL.has(status)) own.stoppedAt = numberOr(detail.stoppedAt, at);
+      return { job: own, status, reason };
+    }
+    const sep = detail.jobId.lastIndexOf(':');
+    const parent = sep > 0 ? this.byId.get(detail.jobId.slice(0, sep)) : undefined;
+    if (!parent?.children) return undefined;
+    const previous = this.childStatus.get(detail.jobId) ?? 'SUBMITTED';
+    if (previous === status) return undefined;
+    parent.children[previous] = Math.max(0, parent.children[previous] - 1);
+    parent.children[status]++;
+    this.childStatus.set(detail.jobId, status);
+    if (status === 'RUNNING') {
+      parent.attempts++;
+      parent.startedAt ??= numberOr(detail.startedAt, at);
+    }
+    return { job: parent, child: Number(detail.jobId.slice(sep + 1)), status, reason };
+  }
+
+  get done(): boolean {
+    return this.jobs.every((j) => TERMINAL.has(j.status));
+  }
+
+  get allSucceeded(): boolean {
+    return this.jobs.every((j) => j.status === 'SUCCEEDED');
+  }
+
+  /**
+   * Why the run can make no more progress, or undefined while it can: nothing is starting or
+   * running and every waiting job is RUNNABLE with a MISCONFIGURATION reason (it would wait forever,
+   * as on AWS) or PENDING on such a job.
+   */
+  stuckReason(): string | undefined {
+    const open = this.jobs.filter((j) => !TERMINAL.has(j.status));
+    if (open.length === 0) return undefined;
+    const active = (j: TrackedJob) => j.status === 'STARTING' || j.status === 'RUNNING' || (j.children !== undefined && j.children.STARTING + j.children.RUNNING > 0);
+    if (open.some(active)) return undefined;
+    const blocked = open.filter((j) => j.status === 'RUNNABLE' && j.statusReason?.startsWith('MISCONFIGURATION:'));
+    if (blocked.length === 0) return undefined;
+    if (open.some((j) => j.status !== 'PENDING' && !blocked.includes(j))) return undefined;
+    return blocked.map((j) => `${j.name}: RUNNABLE with ${j.statusReason}`).join('; ');
+  }
+}
+
+export function zeroCounts(): Record<JobStatus, number> {
+  return { SUBMITTED: 0, PENDING: 0, RUNNABLE: 0, STARTING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0 };
+}
+
+function numberOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}

@@ -1,0 +1,27 @@
+/**
+ * Finds a job's log streams in saved state (`state.json`), for `localbatch logs` when no emulator
+ * is running. Accepts a top-level job id or an array child id `<parent>:<index>`.
+ */
+import type { EngineSnapshot, JobFields } from '../core/snapshot';
+
+export interface SavedJobLogs {
+  readonly jobName: string;
+  readonly status: string;
+  /** One stream name per attempt, in attempt order (undefined where an attempt never ran). */
+  readonly attemptStreams: ReadonlyArray<string | undefined>;
+}
+
+export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobLogs | undefined {
+  const id = jobId.replace(/^arn:[^:]*:batch:[^:]*:[^:]*:job\//, '');
+  const sep = id.lastIndexOf(':');
+  const parentId = sep > 0 && /^\d+$/.test(id.slice(sep + 1)) ? id.slice(0, sep) : undefined;
+  const top = snapshot.jobs.find((j) => j.id === (parentId ?? id));
+  if (!top) return undefined;
+  const fields: JobFields | undefined = parentId ? top.children?.[Number(id.slice(sep + 1))] : top;
+  if (!fields) return undefined;
+  return {
+    jobName: top.request.jobName ?? id,
+    status: fields.status,
+    attemptStreams: (fields.attempts ?? []).map((a) => a.container?.logStreamName),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * `localbatch run` and `localbatch logs` as users run them: the built CLI, a real Docker engine,
+ * the bundled examples and small workflows written for each rule.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { JobDetail } from '@aws-sdk/client-batch';
+import type Docker from 'dockerode';
+import { dockerForTests, TEST_IMAGE } from '../support/docker';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'localbatch.js');
+const MANAGED = 'dev.localbatch.managed=true';
+
+function cli(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, CI: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function jobdef(name: string, command: string[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    jobDefinitionName: name,
+    type: 'container',
+    containerProperties: { image: TEST_IMAGE, command, resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }], linuxParameters: { initProcessEnabled: true } },
+    ...extra,
+  });
+}
+
+describe('localbatch run (integration)', function () {
+  this.timeout(240_000);
+  let docker: Docker;
+  let dir: string;
+
+  before(async function () {
+    docker = await dockerForTests(this);
+    if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-run-'));
+  });
+  afterEach(async () => {
+    const left = await docker.listContainers({ all: true, filters: { label: [MANAGED, `dev.localbatch.state-dir=${path.join(dir, '.localbatch')}`] } });
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left.map((c) => c.Names), [], 'containers were left behind');
+  });
+
+  it('runs the bundled example pipeline: arrays, N_TO_N, SEQUENTIAL, parameters, logs per child', () => {
+    cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
+    const r = cli(dir, ['run', 'montecarlo.workflow.yaml', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const jobs = JSON.parse(r.stdout) as JobDetail[];
+    assert.equal(jobs.length, 1 + 9 + 9 + 1 + 5);
+    assert.deepEqual([...new Set(jobs.map((j) => j.status))], ['SUCCEEDED']);
+    const byName = (n: string) => jobs.filter((j) => j.jobName === n);
+    const children = (n: string) => byName(n).filter((j) => j.arrayProperties?.index !== undefined).sort((a, b) => a.arrayProperties!.index! - b.arrayProperties!.index!);
+    // N_TO_N: postprocess child i starts after simulate child i stopped.
+    const sim = children('simulate');
+    const post = children('postprocess');
+    for (let i = 0; i < 8; i++) assert.ok(post[i].startedAt! >= sim[i].stoppedAt!, `postprocess[${i}] waited for simulate[${i}]`);
+    // SEQUENTIAL: each frame starts after the previous one stopped.
+    const frames = children('render-frames');
+    for (let i = 1; i < 4; i++) assert.ok(frames[i].startedAt! >= frames[i - 1].stoppedAt!, `frame ${i} ran after frame ${i - 1}`);
+    // Plain dependency on an array: aggregate starts after every postprocess child.
+    const aggregate = byName('aggregate')[0];
+    assert.ok(post.every((p) => aggregate.startedAt! >= p.stoppedAt!));
+    // Each child's log names its own index; the workflow's parameter wins over the definition's default.
+    for (const child of [sim[0], sim[5]]) {
+      assert.match(child.container?.logStreamName ?? '', /^montecarlo-simulate\/default\//);
+      const logs = cli(dir, ['logs', child.jobId!]);
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.equal(logs.stdout, `simulate chunk ${child.arrayProperties!.index} with 500 iterations\n`);
+    }
+  });
+
+  it('retries as evaluateOnExit says, fails dependents, and exits 1', () => {
+    writeFileSync(path.join(dir, 'flaky.jobdef.json'), jobdef('flaky', ['sh', '-c', 'echo try $AWS_BATCH_JOB_ATTEMPT; exit 3'], { retryStrategy: { attempts: 3, evaluateOnExit: [{ onExitCode: '3', action: 'RETRY' }] } }));
+    writeFileSync(path.join(dir, 'quitter.jobdef.json'), jobdef('quitter', ['sh', '-c', 'exit 4'], { retryStrategy: { attempts: 3, evaluateOnExit: [{ onExitCode: '4', action: 'EXIT' }] } }));
+    writeFileSync(path.join(dir, 'ok.jobdef.json'), jobdef('ok', ['true']));
+    writeFileSync(path.join(dir, 'flow.workflow.yaml'), 'jobs:\n  flaky: {jobDefinition: flaky}\n  quitter: {jobDefinition: quitter}\n  after: {jobDefinition: ok, dependsOn: [{job: flaky}]}\n');
+    const r = cli(dir, ['run', 'flow.workflow.yaml', '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const jobs = JSON.parse(r.stdout) as JobDetail[];
+    const get = (n: string) => jobs.find((j) => j.jobName === n)!;
+    assert.equal(get('flaky').status, 'FAILED');
+    assert.deepEqual(get('flaky').attempts!.map((a) => a.container?.exitCode), [3, 3, 3]);
+    assert.equal(get('quitter').attempts!.length, 1);
+    assert.equal(get('after').status, 'FAILED');
+    assert.equal(get('after').statusReason, 'Dependent Job failed');
+    const second = cli(dir, ['logs', get('flaky').jobId!, '--attempt', '2']);
+    assert.equal(second.stdout, 'try 2\n');
+  });
+
+  it('refuses to run definitions with errors, showing them', () => {
+    writeFileSync(path.join(dir, 'bad.jobdef.json'), jobdef('bad', ['true'], { retryStrategy: { attempts: 11 } }));
+    writeFileSync(path.join(dir, 'flow.workflow.json'), JSON.stringify({ jobs: { a: { jobDefinition: 'bad' } } }));
+    const r = cli(dir, ['run', 'flow.workflow.json']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad\.jobdef\.json:1:\d+: error: .*\[retry-attempts-range\]/);
+    assert.match(r.stderr, /nothing was run/);
+  });
+
+  it('stops cleanly on Ctrl-C: exit 130, jobs terminated, no container left', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'sleepy.jobdef.json'), jobdef('sleepy', ['sleep', '300']));
+    const child = spawn(process.execPath, [BIN, 'run', 'sleepy.jobdef.json', '--json'], { cwd: dir, env: { ...process.env, CI: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!/sleepy RUNNING/.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(err, /sleepy RUNNING/);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, err);
+    const jobs = JSON.parse(out) as JobDetail[];
+    assert.equal(jobs[0].status, 'FAILED');
+    assert.equal(jobs[0].statusReason, 'Run interrupted by the user');
+  });
+});
