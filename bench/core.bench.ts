@@ -6,6 +6,7 @@
 import { BatchEngine } from '../src/emulator/core/engine';
 import { FakeClock } from '../src/emulator/core/testing/fakeClock';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
+import type { Benchmark } from './benchmark';
 
 const GOAL_MS = 2000;
 const GOAL_MB = 300;
@@ -57,21 +58,23 @@ export async function benchCore(size = 10_000): Promise<CoreBenchResult> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, peakHeapMB: peak / 1024 / 1024, events };
 }
 
-/** For bench/run.ts: `import { coreBench } from './core.bench'` and add it to BENCHMARKS. */
-export const coreBench = { name: 'core', run: async (): Promise<string[]> => [await run()] };
+/** Registered in bench/run.ts. */
+export const coreBench: Benchmark = { name: 'core', run: async (): Promise<string[]> => [await run()] };
 
 export async function run(): Promise<string> {
   const r = await benchCore();
-  const line =
+  return (
     `core: 10,000-child array + N_TO_N 10,000 → SUCCEEDED in ${r.ms.toFixed(0)} ms, peak heap ${r.peakHeapMB.toFixed(0)} MB ` +
-    `(CPU ${r.cpuMs.toFixed(0)} ms; goal ${GOAL_MS} ms / ${GOAL_MB} MB, ratio ${(r.ms / GOAL_MS).toFixed(2)} / ${(r.peakHeapMB / GOAL_MB).toFixed(2)}; ${r.events} events)`;
-  console.log(line);
-  return line;
+    `(CPU ${r.cpuMs.toFixed(0)} ms; goal ${GOAL_MS} ms / ${GOAL_MB} MB, ratio ${(r.ms / GOAL_MS).toFixed(2)} / ${(r.peakHeapMB / GOAL_MB).toFixed(2)}; ${r.events} events)`
+  );
 }
 
 if (require.main === module) {
-  run().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
+  run().then(
+    (line) => console.log(line),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -3,12 +3,15 @@
  * they never assert timings. Run one with `npm run bench -- <name>`.
  */
 import { apiBench } from './api.bench';
+import { coreBench } from './core.bench';
+import { dockerArrayBench } from './docker-array.bench';
+import { dockerChainBench } from './docker-chain.bench';
 import { validateBench } from './validate.bench';
 
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, apiBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
