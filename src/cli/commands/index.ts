@@ -1,6 +1,8 @@
+import { deployCommand } from './deploy';
 import { logsCommand } from './logs';
 import { runCommand } from './run';
 import { serveCommand } from './serve';
+import { submitCommand } from './submit';
 import { validateCommand } from './validate';
 
 export interface CliCommand {
@@ -10,4 +12,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand, deployCommand, submitCommand];

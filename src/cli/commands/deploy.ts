@@ -1,0 +1,178 @@
+/** `localbatch deploy [paths…]`: plans and applies the workspace's definitions on AWS Batch. */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import Docker from 'dockerode';
+import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
+import type { LocalImage } from '../../model/types';
+import { imageExists } from '../../emulator/runtime/images';
+import { applyPlan, describeResult } from '../../deploy/apply';
+import { awsErrorMessage, openAwsTarget, type AwsTarget } from '../../deploy/aws';
+import { imageWarnings, pushImages } from '../../deploy/images';
+import { DeployInputError, loadDeployInput, planDeploy, withImages } from '../../deploy/input';
+import { planHasChanges } from '../../deploy/plan';
+import { ecrRegistryHost, pushedUri } from '../../deploy/registry';
+import { renderPlan } from '../../deploy/render';
+import { CliError } from '../errors';
+import type { CliCommand } from './index';
+
+const HELP = `Usage: localbatch deploy [paths...] [--region R] [--profile P] [--endpoint-url URL]
+                         [--dry-run] [--yes] [--deregister-previous] [--push-images]
+
+Deploys the compute environments, job queues and job definitions under the paths (default: the
+current directory) to AWS Batch. The definitions are validated first (errors stop the deploy).
+The plan compares each file with what AWS holds (for a job definition, its latest ACTIVE
+revision) and prints what changes as a diff: create, update in place, register a new revision, no
+change, or cannot change in place (with what to do instead). Nothing changes before you confirm.
+
+Options:
+  --region R             AWS region (default: AWS_REGION, then the profile's region)
+  --profile P            profile from ~/.aws/config and ~/.aws/credentials (default: the standard chain)
+  --endpoint-url URL     another endpoint for Batch and ECR (e.g. moto_server, localbatch serve)
+  --dry-run              print the plan and stop
+  --yes, -y              apply without asking (needed when standard input is not a terminal)
+  --deregister-previous  deregister the ACTIVE revisions a new revision supersedes
+  --push-images          build and push local images to ECR and register the pushed URIs
+  -h, --help             show this help
+
+Exit status: 0 when everything was applied (or nothing needed to), 1 on invalid definitions, a
+failure, a refused confirmation or changes AWS cannot make in place, 2 on bad usage.`;
+
+interface DeployOptions {
+  paths: string[];
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  dryRun: boolean;
+  yes: boolean;
+  deregisterPrevious: boolean;
+  pushImages: boolean;
+}
+
+export const deployCommand: CliCommand = {
+  name: 'deploy',
+  summary: 'deploy compute environments, job queues and job definitions to AWS Batch (plan, confirm, apply)',
+  async run(args: string[]): Promise<number> {
+    const opts = parse(args);
+    if (!opts) return 0;
+    let input;
+    try {
+      input = await loadDeployInput(opts.paths, process.cwd());
+    } catch (err) {
+      if (err instanceof DeployInputError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    for (const d of input.diagnostics) console.error(formatDiagnostic(d));
+    if (hasErrors(input.diagnostics)) {
+      const n = input.diagnostics.filter((d) => d.severity === 'error').length;
+      console.error(`localbatch deploy: ${n} error${n === 1 ? '' : 's'} in the definitions; nothing was deployed.`);
+      return 1;
+    }
+    const target = await openAwsTarget(opts).catch((err: unknown) => {
+      throw new CliError(awsErrorMessage(err), 1);
+    });
+    try {
+      return await deploy(opts, input, target);
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new CliError(`deploy to ${target.label} failed: ${awsErrorMessage(err)}`, 1);
+    } finally {
+      target.destroy();
+    }
+  },
+};
+
+async function deploy(opts: DeployOptions, input: Awaited<ReturnType<typeof loadDeployInput>>, target: AwsTarget): Promise<number> {
+  const jds = input.desired.filter((d) => d.kind === 'jobDefinition');
+  const warnings = imageWarnings(jds, input.localImages);
+  const docker = new Docker();
+  const toPush = opts.pushImages ? await pushable([...new Set(warnings.map((w) => w.image))], input.localImages, docker) : [];
+  for (const w of warnings) if (!toPush.includes(w.image)) console.error(`warning: ${w.message}`);
+  const override = process.env.LOCALBATCH_ECR_REGISTRY_OVERRIDE || undefined;
+  const predicted = new Map<string, string>();
+  if (toPush.length > 0) {
+    const registry = await ecrRegistryHost(target.ecr(), override);
+    for (const image of toPush) predicted.set(image, pushedUri(registry, image));
+  }
+  const desired = withImages(input.desired, predicted);
+  const plan = await planDeploy(target.batch, desired, { deregisterPrevious: opts.deregisterPrevious });
+  for (const image of toPush) console.log(`image ${image} → ${predicted.get(image)} (built and pushed before applying)`);
+  console.log(renderPlan(plan, target.label).join('\n'));
+  if (!planHasChanges(plan) && toPush.length === 0) return 0;
+  if (opts.dryRun) {
+    console.log('Dry run: nothing was changed.');
+    return 0;
+  }
+  if (!opts.yes && !(await confirm('Apply this plan?'))) return 1;
+  if (toPush.length > 0) {
+    await pushImages({ docker, ecr: target.ecr(), images: toPush, localImages: input.localImages, root: input.root, registry: override, onProgress: (l) => console.error(l) });
+  }
+  const result = await applyPlan(target.batch, plan, { onProgress: (p) => console.error(`… ${p.message}`) });
+  const lines = describeResult(result);
+  console.log(result.failed ? 'Deploy stopped by a failure:' : 'Deploy complete:');
+  console.log(lines.length > 0 ? lines.join('\n') : '  nothing to apply');
+  return result.failed || result.skipped.length > 0 ? 1 : 0;
+}
+
+/** The images --push-images can push: those localbatch.yaml builds and those the local engine has. */
+async function pushable(images: readonly string[], local: readonly LocalImage[], docker: Docker): Promise<string[]> {
+  const out: string[] = [];
+  for (const image of images) if (local.some((l) => l.name === image) || (await imageExists(docker, image).catch(() => false))) out.push(image);
+  return out;
+}
+
+/**
+ * Asks a yes/no question on the terminal. Without a terminal it refuses (no surprise changes from
+ * scripts): the caller must pass --yes.
+ */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new CliError('refusing to change anything without confirmation: standard input is not a terminal; pass --yes to apply', 1);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    const yes = /^y(es)?$/i.test(answer.trim());
+    if (!yes) console.error('Nothing was changed.');
+    return yes;
+  } finally {
+    rl.close();
+  }
+}
+
+function parse(args: string[]): DeployOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        'deregister-previous': { type: 'boolean', default: false },
+        'push-images': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
+  }
+  if (parsed.values.help) {
+    console.log(HELP);
+    return undefined;
+  }
+  const v = parsed.values;
+  return {
+    paths: parsed.positionals,
+    region: v.region,
+    profile: v.profile,
+    endpointUrl: v['endpoint-url'],
+    dryRun: v['dry-run'] ?? false,
+    yes: v.yes ?? false,
+    deregisterPrevious: v['deregister-previous'] ?? false,
+    pushImages: v['push-images'] ?? false,
+  };
+}
