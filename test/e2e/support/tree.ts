@@ -1,0 +1,94 @@
+/**
+ * Reading the workbench's tree views, status bar and notifications as plain data: rows of a view
+ * (label, description, aria label, level, expanded state), expanding rows, the status bar's text.
+ */
+import type { Locator } from 'playwright-core';
+import type { Workbench } from './workbench';
+import { waitFor } from './wait';
+
+export interface TreeRow {
+  readonly label: string;
+  readonly description: string;
+  readonly ariaLabel: string;
+  readonly level: number;
+  /** undefined for leaves. */
+  readonly expanded: boolean | undefined;
+}
+
+/** The side-bar pane of the view titled `title` (e.g. "Local"). */
+export function viewPane(wb: Workbench, title: string): Locator {
+  return wb.page.locator('.part.sidebar .pane').filter({
+    has: wb.page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${title}\\s*$`, 'i') }),
+  }).first();
+}
+
+/** Expands the pane of a view when it is collapsed. */
+export async function expandView(wb: Workbench, title: string): Promise<Locator> {
+  const pane = viewPane(wb, title);
+  const header = pane.locator('.pane-header').first();
+  await header.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  await waitFor(async () => (await header.getAttribute('aria-expanded')) !== 'false', { timeoutMs: 10_000, what: `the ${title} view to expand` });
+  return pane;
+}
+
+/** The rows the view currently renders. */
+export async function treeRows(wb: Workbench, title: string): Promise<TreeRow[]> {
+  // No named functions inside evaluate callbacks: tsx's keepNames would reference a missing __name.
+  return viewPane(wb, title).locator('.pane-body .monaco-list-row').evaluateAll((rows) => rows.map((r) => ({
+    label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+    description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+    ariaLabel: r.getAttribute('aria-label') ?? '',
+    level: Number(r.getAttribute('aria-level') ?? 0),
+    expanded: r.getAttribute('aria-expanded') === null ? undefined : r.getAttribute('aria-expanded') === 'true',
+  })));
+}
+
+/** Waits until the view's rows satisfy `probe`; the error names the last rows seen. */
+export async function waitForRows<T>(wb: Workbench, title: string, probe: (rows: TreeRow[]) => T | undefined | false,
+  what: string, timeoutMs = 60_000): Promise<T> {
+  let last: TreeRow[] = [];
+  return waitFor(async () => probe((last = await treeRows(wb, title))), { timeoutMs, intervalMs: 300, what })
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; ${title} view rows: ${JSON.stringify(last.map((r) => `${'  '.repeat(r.level)}${r.label} | ${r.description}`))}`);
+    });
+}
+
+/** Expands every collapsed row whose label matches `label` (clicking its twistie). */
+export async function expandRows(wb: Workbench, title: string, label: RegExp): Promise<void> {
+  const rows = viewPane(wb, title).locator('.pane-body .monaco-list-row[aria-expanded="false"]');
+  for (let i = (await rows.count()) - 1; i >= 0; i--) {
+    const row = rows.nth(i);
+    if (label.test((await row.locator('.label-name').textContent()) ?? '')) await row.locator('.monaco-tl-twistie').click();
+  }
+}
+
+/** The status bar's entries' texts (icons dropped). */
+export async function statusBarTexts(wb: Workbench): Promise<string[]> {
+  return wb.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
+    items.map((i) => (i.getAttribute('aria-label') || i.textContent || '').trim()).filter(Boolean));
+}
+
+/** Waits for a status-bar entry matching `pattern`; returns its text. */
+export async function waitForStatusBar(wb: Workbench, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  let last: string[] = [];
+  return waitFor(async () => (last = await statusBarTexts(wb)).find((t) => pattern.test(t)), { timeoutMs, intervalMs: 250, what: `a status-bar entry matching ${pattern}` })
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; status bar: ${JSON.stringify(last)}`);
+    });
+}
+
+/** Texts of the notification toasts and the notification center. */
+export async function notificationTexts(wb: Workbench): Promise<string[]> {
+  return wb.page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item').evaluateAll((items) =>
+    items.map((i) => (i.getAttribute('aria-label') || i.textContent || '').trim()));
+}
+
+/** Waits for a notification matching `pattern`; returns its text. */
+export async function waitForNotification(wb: Workbench, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  let last: string[] = [];
+  return waitFor(async () => (last = await notificationTexts(wb)).find((t) => pattern.test(t)), { timeoutMs, intervalMs: 250, what: `a notification matching ${pattern}` })
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; notifications: ${JSON.stringify(last)}`);
+    });
+}
