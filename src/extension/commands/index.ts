@@ -5,6 +5,7 @@ import { cancelJob } from './cancelJob';
 import { registerCommand, type CommandHandler } from './command';
 import { copyJobArn } from './copyJobArn';
 import { copyJobId } from './copyJobId';
+import { deploy } from './deploy';
 import { loadMore } from './loadMore';
 import { notAvailable } from './notAvailable';
 import { openDefinition } from './openDefinition';
@@ -18,6 +19,7 @@ import { showJobDetails } from './showJobDetails';
 import { showLogs } from './showLogs';
 import { startEmulator } from './startEmulator';
 import { stopEmulator } from './stopEmulator';
+import { submitToAws } from './submitToAws';
 import { terminateJob } from './terminateJob';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
@@ -40,8 +42,8 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.addAwsRegion', addAwsRegion],
   ['localbatch.removeAwsRegion', removeAwsRegion],
   ['localbatch.showDag', notAvailable('The dependency graph view', 'it arrives with the DAG issue')],
-  ['localbatch.deploy', notAvailable('Deploying to AWS Batch', 'it arrives with the deploy issue; `localbatch deploy` will do the same from the CLI')],
-  ['localbatch.submitToAws', notAvailable('Submitting workflows to AWS Batch', 'it arrives with the deploy issue, after deploy')],
+  ['localbatch.deploy', deploy],
+  ['localbatch.submitToAws', submitToAws],
 ];
 
 export function registerCommands(ctx: Ctx): void {
