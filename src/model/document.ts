@@ -3,7 +3,7 @@
  * diagnostic can point at the exact key or value. Never throws: syntax problems become diagnostics.
  */
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
+import { CORE_SCHEMA, load as loadYamlFast, mergeTag } from 'js-yaml';
 import { isMap, isScalar, isSeq, isPair, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, Position, Range } from './diagnostics';
 import type { SourceFormat } from './kinds';
@@ -88,7 +88,8 @@ export class SourceDocument {
     let node: PosNode = this.root;
     let parentKeyed: PosNode | undefined;
     for (const seg of path) {
-      const next: PosNode | undefined = node.children?.get(seg);
+      // A key brought in by a YAML merge key (`<<: *common`) points at that merge.
+      const next: PosNode | undefined = node.children?.get(seg) ?? (this.format === 'yaml' ? node.children?.get(MERGE_KEY) : undefined);
       if (!next) {
         parentKeyed = undefined;
         break;
@@ -131,6 +132,11 @@ export class SourceDocument {
     return new SourceDocument(file, format, text, value, errors, typeof root === 'function' ? root : () => root);
   }
 }
+
+/** The YAML merge key; merges (`<<: *anchor`) are a common idiom in hand-written YAML, so both parsers enable them. */
+const MERGE_KEY = '<<';
+const YAML_FAST_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: '1.2', merge: true } as const;
 
 const noRoot = (): PosNode | undefined => undefined;
 
@@ -270,7 +276,7 @@ function jsonPos(node: JsonNode, depth: number): PosNode {
 function parseYaml(file: string, text: string): SourceDocument {
   let value: unknown;
   try {
-    value = loadYamlFast(text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_NESTING, filename: file });
+    value = loadYamlFast(text, { schema: YAML_FAST_SCHEMA, maxAliases: 0, maxDepth: MAX_NESTING, filename: file });
   } catch {
     return parseYamlFully(file, text);
   }
@@ -279,18 +285,19 @@ function parseYaml(file: string, text: string): SourceDocument {
 }
 
 function yamlPositions(text: string): PosNode | undefined {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const doc = parseDocument(text, YAML_OPTIONS);
   return doc.errors.length > 0 || !doc.contents ? undefined : yamlPos(doc.contents as YamlNode, 0);
 }
 
 function parseYamlFully(file: string, text: string): SourceDocument {
   const empty = SourceDocument.create(file, 'yaml', text, undefined, [], undefined);
   // YAML 1.2 core schema: `on`/`yes` stay strings, like JSON. No aliases expansion bombs.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    const diag = syntaxDiagnostic(empty, file, e.pos[0], e.pos[1] - e.pos[0], `YAML syntax error: ${message}`);
+    const [start, end] = yamlErrorSpan(text, doc.errors);
+    const diag = syntaxDiagnostic(empty, file, start, end - start, `YAML syntax error: ${message}`);
     return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -299,6 +306,25 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   }
   const value = doc.toJS({ maxAliasCount: 100 });
   return SourceDocument.create(file, 'yaml', text, value, [], yamlPos(doc.contents as YamlNode, 0));
+}
+
+/**
+ * Where to show the first YAML error. A line indented deeper than the value above it (`image: x`
+ * then `   command: y`) continues that value as a plain scalar, which \`yaml\` reports at the value's
+ * start; the mistake is the continuation line holding the `key:`, so point there.
+ */
+function yamlErrorSpan(text: string, errors: ReadonlyArray<{ code: string; pos: [number, number] }>): [number, number] {
+  const [start, end] = errors[0].pos;
+  if (errors[0].code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const multi = errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === start);
+    const newline = multi ? text.lastIndexOf('\n', multi.pos[1] - 1) : -1;
+    if (multi && newline >= start) {
+      let at = newline + 1;
+      while (at < multi.pos[1] && (text[at] === ' ' || text[at] === '\t')) at++;
+      return [at, Math.max(at + 1, multi.pos[1])];
+    }
+  }
+  return [start, end];
 }
 
 function yamlPos(node: YamlNode | null | undefined, depth: number): PosNode {

@@ -140,12 +140,16 @@ const GIB_PER_VCPU: Readonly<Record<string, number>> = { c: 2, m: 4, r: 8 };
 export function instanceInfo(type: string): { vcpus: number; memoryMiB: number } | undefined {
   const m = /^([a-z]+)(\d+)([a-z-]*)\.(\d*)(medium|large|xlarge)$/.exec(type);
   if (!m) return undefined;
-  const [, family, , , mult, size] = m;
+  const [, family, generation, suffix, mult, size] = m;
   if (mult !== '' && size !== 'xlarge') return undefined;
-  const ratio = GIB_PER_VCPU[family];
+  // Generations before 5 (c4.8xlarge has 36 vCPU, m3 / c4 / r4 odd memory sizes) do not follow the
+  // pattern: unknown, so a job is never refused on a guess.
+  if (Number(generation) < 5) return undefined;
+  // c5n has more memory per vCPU than other c families (c5n.9xlarge: 36 vCPU, 96 GiB).
+  const ratio = family === 'c' && generation === '5' && suffix.includes('n') ? 8 / 3 : GIB_PER_VCPU[family];
   const vcpus = mult === '' ? SIZE_VCPUS[size] : Number(mult) * 4;
   if (ratio === undefined || !(vcpus > 0)) return undefined;
-  return { vcpus, memoryMiB: vcpus * ratio * 1024 };
+  return { vcpus, memoryMiB: Math.ceil(vcpus * ratio * 1024) };
 }
 
 export function instanceArchitecture(type: string): 'x86_64' | 'arm64' | undefined {
