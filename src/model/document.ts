@@ -216,7 +216,12 @@ function parseJsonFully(file: string, text: string): SourceDocument {
   const empty = SourceDocument.create(file, 'json', text, undefined, [], undefined);
   if (errors.length > 0) {
     const e = errors[0];
-    const diag = syntaxDiagnostic(empty, file, e.offset, e.length, `JSON syntax error: ${describeJsonError(printParseErrorCode(e.error))}`);
+    const code = printParseErrorCode(e.error);
+    let detail = describeJsonError(code);
+    if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && /,\s*$/.test(text.slice(Math.max(0, e.offset - 200), e.offset)) && /^[}\]]/.test(text.slice(e.offset, e.offset + 1))) {
+      detail = `a trailing comma before "${text[e.offset]}" is not allowed in JSON; remove the comma`;
+    }
+    const diag = syntaxDiagnostic(empty, file, e.offset, e.length, `JSON syntax error: ${detail}`);
     return SourceDocument.create(file, 'json', text, undefined, [diag], undefined);
   }
   if (!tree) {

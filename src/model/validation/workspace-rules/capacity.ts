@@ -50,7 +50,7 @@ export const jobCapacity: WorkspaceRule = (ctx) => {
       const reason = list.every((f) => f.limit.maxResource) ? MAX_RESOURCE : REQUIREMENT;
       const details = list.map((f) => `'${f.capacity.name}': ${f.limit.source}`).join('; ');
       ctx.report('error', job.workflow.doc, need.overridden[first.dim] ?? queuePath, 'job-exceeds-capacity',
-        `Job '${job.key}'${need.label ? ` (${need.label})` : ''} needs ${describe(need, first.dim)}, more than any compute environment of job queue '${queue.name}' can ever provide (${details}); ` +
+        `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${def.name}') needs ${describe(need, first.dim)}, more than any compute environment of job queue '${queue.name}' can ever provide (${details}); ` +
           `it would stay RUNNABLE forever (${reason})`);
     }
   }
