@@ -6,12 +6,13 @@ import { apiBench } from './api.bench';
 import { coreBench } from './core.bench';
 import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
+import { extensionBench } from './extension.bench';
 import { validateBench } from './validate.bench';
 
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

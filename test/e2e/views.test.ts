@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { requireRealVsCode } from './support/env';
 import { Session } from './support/session';
+import { expandView, waitForRows } from './support/tree';
 import { extensionVsix } from './support/vsix';
 
 describe('LocalBatch views in the workbench (e2e)', function () {
@@ -37,5 +38,21 @@ describe('LocalBatch views in the workbench (e2e)', function () {
     console.log(`      problems: ${JSON.stringify(rows)}`);
     const ours = rows.filter((r) => /localbatch/i.test(r));
     assert.ok(ours.some((r) => /\bline 12\b/.test(r)), `a localbatch problem on line 12 (retryStrategy.attempts): ${JSON.stringify(ours)}`);
+  });
+
+  it('lists the workspace\'s definitions by kind with their problem counts in the Definitions view', async () => {
+    const wb = await session!.workbench();
+    await wb.openViewContainer('LocalBatch');
+    await expandView(wb, 'Definitions');
+    const rows = await waitForRows(wb, 'Definitions', (r) => r.some((x) => x.label === 'broken' && /1 error/.test(x.description)) && r,
+      'the broken job definition with its error count', 30_000);
+    await wb.screenshot('definitions');
+    for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
+    const row = (label: string, file: string) => rows.find((r) => r.label === label && r.description.startsWith(file));
+    assert.deepEqual(rows.filter((r) => r.level === 1).map((r) => [r.label, r.description]),
+      [['Workflows', '1'], ['Job Definitions', '2 · 1 error']]);
+    assert.equal(row('broken', 'broken.jobdef.json')?.description, 'broken.jobdef.json · 1 error');
+    assert.equal(row('hello', 'hello.jobdef.json')?.description, 'hello.jobdef.json');
+    assert.equal(row('hello', 'hello.workflow.yaml')?.description, 'hello.workflow.yaml');
   });
 });

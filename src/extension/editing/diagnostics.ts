@@ -57,7 +57,9 @@ export class DefinitionDiagnostics implements vscode.Disposable {
 
   private schedulePublish(): void {
     clearTimeout(this.publishTimer);
-    this.publishTimer = setTimeout(() => this.publish(), PUBLISH_DEBOUNCE_MS);
+    // Not before the workspace scan finished: cross-file checks on a partial index would report
+    // definitions that do exist as unknown, for a moment.
+    this.publishTimer = setTimeout(() => void this.index.ready().then(() => this.publish()), PUBLISH_DEBOUNCE_MS);
   }
 
   /** Recomputes the cross-file checks and publishes every file's diagnostics. */
