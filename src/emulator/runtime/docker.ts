@@ -28,6 +28,8 @@ export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
   private readonly hostCpus: number;
   private readonly pulls = new Map<string, Promise<void>>();
+  /** Images seen present (or pulled) by this runtime. */
+  private readonly present = new Set<string>();
 
   constructor(
     docker: Docker | Docker.DockerOptions | undefined,
@@ -39,10 +41,15 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   ensureImage(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
+    // Known present: no round trip per attempt. If it is removed meanwhile, start() finds out
+    // (create answers "no such image") and makes it available again.
+    if (this.present.has(image)) return Promise.resolve();
     // Concurrent requests for one image (e.g. array children) share a single pull.
     let pending = this.pulls.get(image);
     if (!pending) {
-      pending = this.pullIfMissing(image, onProgress).finally(() => this.pulls.delete(image));
+      pending = this.pullIfMissing(image, onProgress)
+        .then(() => void this.present.add(image))
+        .finally(() => this.pulls.delete(image));
       this.pulls.set(image, pending);
     }
     return pending;
@@ -72,9 +79,18 @@ export class DockerRuntime implements ContainerRuntime {
 
   async start(spec: ContainerSpec): Promise<RunningContainer> {
     let container: Docker.Container;
+    const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
     try {
-      container = await this.docker.createContainer(toCreateOptions(spec, { hostCpus: this.hostCpus }));
+      try {
+        container = await this.docker.createContainer(options);
+      } catch (err) {
+        // The image went away since it was last seen: make it available again, once.
+        if ((err as { statusCode?: number }).statusCode !== 404 || !this.present.delete(spec.image)) throw err;
+        await this.ensureImage(spec.image);
+        container = await this.docker.createContainer(options);
+      }
     } catch (err) {
+      if ((err as Error).message?.startsWith('CannotPullContainerError')) throw err;
       throw new Error(`CannotCreateContainerError: ${dockerMessage(err)}`, { cause: err });
     }
     try {
@@ -92,6 +108,8 @@ export class DockerRuntime implements ContainerRuntime {
   private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
     try {
       const [waited] = (await Promise.all([container.wait(), logsDone])) as [{ StatusCode?: number }, void];
+      // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
+      if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
       try {
         const info = await container.inspect();
         return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
