@@ -3,35 +3,13 @@
  * so a rule can skip it silently (wrong types are the schema check's business) and never throws.
  */
 import type { JsonPath } from '../../document';
+import { prop } from '../../values';
 
-export type Obj = Readonly<Record<string, unknown>>;
+export type { Obj } from '../../values';
 export type Path = JsonPath;
 
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The property `key` of `v` when `v` is an object and owns it. */
-export function get(v: unknown, key: string): unknown {
-  return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
-}
-
-export function obj(v: unknown): Obj | undefined {
-  return isObj(v) ? v : undefined;
-}
-
-export function arr(v: unknown): readonly unknown[] | undefined {
-  return Array.isArray(v) ? v : undefined;
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** A finite number (JSON numbers only; strings are a type error for the schema). */
-export function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
+// The total accessors are the model's own (src/model/values.ts), under the short names rules use.
+export { isObj, prop as get, asObj as obj, asArr as arr, asStr as str, asNum as num, objEntries as entries } from '../../values';
 
 /** A safe integer, else undefined (a fractional value is a schema type error). */
 export function int(v: unknown): number | undefined {
@@ -39,12 +17,7 @@ export function int(v: unknown): number | undefined {
 }
 
 export function has(v: unknown, key: string): boolean {
-  return get(v, key) !== undefined;
-}
-
-/** Entries of an object (own, enumerable), or none. */
-export function entries(v: unknown): Array<[string, unknown]> {
-  return isObj(v) ? Object.entries(v) : [];
+  return prop(v, key) !== undefined;
 }
 
 /** Parses a decimal number written as a string ("2", "0.25"); undefined for anything else. */
