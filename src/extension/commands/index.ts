@@ -1,5 +1,6 @@
 /** The command table: each command lives in its own file; all share one error handling. */
 import type { Ctx } from '../ctx';
+import { showDag } from '../dag/showDag';
 import { addAwsRegion } from './addAwsRegion';
 import { cancelJob } from './cancelJob';
 import { registerCommand, type CommandHandler } from './command';
@@ -7,7 +8,6 @@ import { copyJobArn } from './copyJobArn';
 import { copyJobId } from './copyJobId';
 import { deploy } from './deploy';
 import { loadMore } from './loadMore';
-import { notAvailable } from './notAvailable';
 import { openDefinition } from './openDefinition';
 import { refresh } from './refresh';
 import { removeAwsRegion } from './removeAwsRegion';
@@ -41,7 +41,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.selectAwsProfile', selectAwsProfile],
   ['localbatch.addAwsRegion', addAwsRegion],
   ['localbatch.removeAwsRegion', removeAwsRegion],
-  ['localbatch.showDag', notAvailable('The dependency graph view', 'it arrives with the DAG issue')],
+  ['localbatch.showDag', showDag],
   ['localbatch.deploy', deploy],
   ['localbatch.submitToAws', submitToAws],
 ];

@@ -1,0 +1,72 @@
+/**
+ * The one place the dependency-graph webview's HTML is made (no `vscode` import, so the browser
+ * tests and the benchmark serve exactly this page). Strict CSP: nothing inline, scripts by nonce,
+ * the layout worker fetched from the extension's resources and started from a blob URL.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface DagHtmlInput {
+  /** `webview.cspSource`: the origin webview resources are served from. */
+  readonly cspSource: string;
+  /** URIs of dist/webview/dag.js, dist/webview/layout-worker.js and media/dag.css, as the webview sees them. */
+  readonly scriptUri: string;
+  readonly workerUri: string;
+  readonly styleUri: string;
+  /** Fixed only by tests; default a fresh random nonce. */
+  readonly nonce?: string;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+const STATUSES = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+
+function attr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function dagHtml(input: DagHtmlInput): string {
+  const nonce = input.nonce ?? makeNonce();
+  const csp = [
+    "default-src 'none'",
+    `style-src ${input.cspSource}`,
+    `img-src ${input.cspSource} data:`,
+    `font-src ${input.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    `connect-src ${input.cspSource}`,
+    'worker-src blob:',
+  ].join('; ');
+  const options = ['ALL', 'ACTIVE', ...STATUSES].map((s) => `<vscode-option value="${s}">${s === 'ALL' ? 'All statuses' : s === 'ACTIVE' ? 'Not finished' : s}</vscode-option>`).join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(input.styleUri)}">
+<title>Dependency Graph</title>
+</head>
+<body data-worker-uri="${attr(input.workerUri)}">
+<header class="toolbar" role="toolbar" aria-label="Graph">
+  <span id="title" class="title"></span>
+  <vscode-button id="fit" secondary title="Fit the graph to the view">Fit</vscode-button>
+  <vscode-button id="zoom-in" secondary title="Zoom in">+</vscode-button>
+  <vscode-button id="zoom-out" secondary title="Zoom out">−</vscode-button>
+  <vscode-button id="direction" secondary title="Switch the layout direction">Top–Down</vscode-button>
+  <vscode-single-select id="filter" title="Highlight jobs by status">${options}</vscode-single-select>
+  <vscode-button id="export" secondary title="Save the graph as an SVG file">Export SVG</vscode-button>
+  <span id="notice" class="notice" role="status"></span>
+</header>
+<section id="details" class="details" hidden>
+  <span id="details-name"></span>
+  <vscode-button id="act-definition" secondary>Open Definition</vscode-button>
+  <vscode-button id="act-logs" secondary>Show Logs</vscode-button>
+  <vscode-button id="act-details" secondary>Job Details</vscode-button>
+  <vscode-button id="act-expand" secondary>Expand</vscode-button>
+</section>
+<main id="canvas" class="canvas"></main>
+<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,176 @@
+/**
+ * The dependency-graph panel: one webview panel (createOrShow / revive), its HTML from dagHtml, the
+ * typed messages of dag-protocol.ts, and the node actions (open definition, logs, details, reveal).
+ */
+import type { BatchClient } from '@aws-sdk/client-batch';
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { isFromWebview, type DagSource, type DagViewState, type FromWebview } from '../../model/dag-protocol';
+import type { WorkflowFile } from '../../model/types';
+import type { Ctx } from '../ctx';
+import { toVsRange } from '../editing/convert';
+import type { JobNode } from '../views/jobNodes';
+import { dagHtml } from './html';
+import { DagSession } from './session';
+
+export const DAG_VIEW_TYPE = 'localbatch.dag';
+const DEFINITIONS_DEBOUNCE_MS = 600;
+
+export class DagPanel implements vscode.Disposable {
+  private static current: DagPanel | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private session: DagSession | undefined;
+  private ready = false;
+
+  /** Shows `source` in the panel, creating it when there is none. */
+  static createOrShow(ctx: Ctx, source: DagSource, awsClient?: BatchClient): DagPanel {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    if (DagPanel.current) {
+      DagPanel.current.panel.reveal(column);
+      DagPanel.current.show(source, awsClient);
+      return DagPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Dependency Graph', column, DagPanel.options(ctx));
+    DagPanel.current = new DagPanel(ctx, panel);
+    DagPanel.current.show(source, awsClient);
+    return DagPanel.current;
+  }
+
+  /** Restores a panel after a window reload (from the state the webview saved). */
+  static revive(ctx: Ctx, panel: vscode.WebviewPanel, state: DagViewState | undefined): void {
+    panel.webview.options = DagPanel.options(ctx);
+    DagPanel.current?.dispose();
+    DagPanel.current = new DagPanel(ctx, panel);
+    if (state?.source) DagPanel.current.show(state.source);
+  }
+
+  static disposeCurrent(): void {
+    DagPanel.current?.dispose();
+  }
+
+  static options(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const root = ctx.extension.extensionUri;
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+    };
+  }
+
+  private constructor(private readonly ctx: Ctx, readonly panel: vscode.WebviewPanel) {
+    const w = panel.webview;
+    const root = ctx.extension.extensionUri;
+    w.html = dagHtml({
+      cspSource: w.cspSource,
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'dag.js')).toString(),
+      workerUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'layout-worker.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'dag.css')).toString(),
+    });
+    this.subscriptions.push(
+      panel.onDidDispose(() => this.dispose()),
+      w.onDidReceiveMessage((m: unknown) => {
+        if (isFromWebview(m)) void this.onMessage(m).catch((err: unknown) => ctx.output.error(`dependency graph: ${String(err)}`));
+      }),
+      panel.onDidChangeViewState((e) => {
+        if (this.session) this.session.paused = !e.webviewPanel.visible;
+      }),
+      ctx.index.onDidChange(() => this.onDefinitionsChanged()),
+      { dispose: () => clearTimeout(this.changeTimer) },
+    );
+  }
+
+  private show(source: DagSource, awsClient?: BatchClient): void {
+    this.session?.dispose();
+    this.session = new DagSession(this.ctx, source, (m) => void this.panel.webview.postMessage(m), awsClient);
+    this.panel.title = source.kind === 'workflow' ? `Graph: ${source.file.split('/').pop()}` : 'Graph: jobs';
+    if (this.ready) void this.session.refresh();
+  }
+
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Redraws a workflow's graph when definition files change (debounced: the index updates as you type). */
+  private onDefinitionsChanged(): void {
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => {
+      if (this.session?.source.kind === 'workflow' && this.panel.visible) void this.session.refresh();
+    }, DEFINITIONS_DEBOUNCE_MS);
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (!this.session && m.state?.source) this.show(m.state.source);
+        for (const id of m.state?.expanded ?? []) this.session?.expanded.add(id);
+        await this.session?.refresh();
+        return;
+      case 'expand':
+        this.session?.setExpanded(m.nodeId, m.expanded);
+        return;
+      case 'exportSvg':
+        return this.exportSvg(m.svg);
+      case 'error':
+        this.ctx.output.warn(`dependency graph webview: ${m.message}`);
+        return;
+      case 'node':
+        return this.nodeAction(m);
+    }
+  }
+
+  private async nodeAction(m: Extract<FromWebview, { type: 'node' }>): Promise<void> {
+    const jobId = m.jobId ?? this.session?.jobIdOf(m.nodeId);
+    switch (m.action) {
+      case 'select':
+        if (jobId) await vscode.commands.executeCommand(this.session?.source.kind === 'jobs' && this.session.source.target === 'aws' ? 'localbatch.aws.focus' : 'localbatch.local.focus');
+        return;
+      case 'openDefinition':
+        return this.openDefinition(m.jobName);
+      case 'showLogs':
+      case 'showDetails': {
+        const node = this.jobNode(jobId, m.jobName);
+        if (node) await vscode.commands.executeCommand(m.action === 'showLogs' ? 'localbatch.showLogs' : 'localbatch.showJobDetails', node);
+        return;
+      }
+    }
+  }
+
+  /** A Local/AWS view job element for the job commands (they take the view's elements). */
+  private jobNode(jobId: string | undefined, jobName: string): JobNode | undefined {
+    const conn = this.ctx.emulator.connection;
+    if (!jobId || !conn) return undefined;
+    return { kind: 'job', id: `dag:${jobId}`, job: { jobId, jobName }, target: { label: 'local emulator', batch: conn.batch, logs: conn.logs } };
+  }
+
+  /** Opens the workflow at the job's key (or, for a job of no workflow, nothing). */
+  private async openDefinition(jobName: string): Promise<void> {
+    const source = this.session?.source;
+    const files = this.ctx.index.all().filter((f) => f.kind.kind === 'workflow' && (source?.kind !== 'workflow' || f.doc.file === source.file));
+    for (const f of files) {
+      const jobs = (f.doc.value as WorkflowFile | undefined)?.jobs ?? {};
+      const key = jobName in jobs ? jobName : Object.keys(jobs).find((k) => jobs[k]?.jobName === jobName);
+      const uri = this.ctx.index.uriOf(f.doc.file);
+      if (key === undefined || !uri) continue;
+      const range = toVsRange(f.doc.rangeOf(['jobs', key], 'key'));
+      await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.One });
+      return;
+    }
+    void vscode.window.showInformationMessage(`LocalBatch: no workflow in this workspace defines the job '${jobName}'.`);
+  }
+
+  private async exportSvg(svg: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${this.panel.title.replace(/^Graph: /, '').replace(/\.(workflow\.)?(json|ya?ml)$/, '').replace(/[^\w.-]+/g, '-')}.svg`;
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { SVG: ['svg'] } });
+    if (!target) return;
+    await writeFile(target.fsPath, svg, 'utf8');
+    void vscode.window.showInformationMessage(`LocalBatch: saved the graph to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  dispose(): void {
+    if (DagPanel.current === this) DagPanel.current = undefined;
+    this.session?.dispose();
+    this.session = undefined;
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

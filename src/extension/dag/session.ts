@@ -1,0 +1,209 @@
+/**
+ * What one DAG panel shows and how it stays live: the planned graph of a workflow file, bound to the
+ * latest local run of its jobs (found with ListJobs by job name, then followed through the emulator's
+ * event stream, which also picks up new runs as they are submitted); or the graph of submitted jobs
+ * (upstream through `dependsOn`), followed by events locally and by polling DescribeJobs on AWS.
+ */
+import { DescribeJobsCommand, ListJobsCommand, type BatchClient, type JobDetail } from '@aws-sdk/client-batch';
+import * as vscode from 'vscode';
+import type { JobStateChangeEvent } from '../../client/events';
+import { expandArray, graphFromJobs, graphFromWorkflow, type DagGraph, type DagNodeUpdate } from '../../model/dag';
+import { DagLiveState } from '../../model/dag-live';
+import type { DagSource, ToWebview } from '../../model/dag-protocol';
+import { LOCAL_QUEUE_NAME, type JobStatus, type WorkflowFile } from '../../model/types';
+import type { Ctx } from '../ctx';
+
+export const AWS_POLL_INTERVAL_MS = 5000;
+const MAX_LIVE_JOBS = 500;
+
+export class DagSession implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private graph: DagGraph | undefined;
+  private live: DagLiveState | undefined;
+  /** Node id by the job name SubmitJob receives (workflow sources). */
+  private byJobName = new Map<string, string>();
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private liveText: string | undefined;
+  readonly expanded = new Set<string>();
+
+  constructor(private readonly ctx: Ctx, readonly source: DagSource, private readonly post: (m: ToWebview) => void, private readonly awsClient?: BatchClient) {
+    this.subscriptions.push(ctx.emulator.onJobEvent((e) => this.onEvent(e)));
+    this.subscriptions.push(ctx.emulator.onDidChangeState((s) => {
+      if (s === 'running') void this.refresh();
+    }));
+  }
+
+  /** Builds the graph (again) and sends it, then binds it to live jobs where there are some. */
+  async refresh(): Promise<void> {
+    const base = this.source.kind === 'workflow' ? this.workflowGraph(this.source.file) : await this.jobsGraph();
+    if (!base) return;
+    let graph = base;
+    for (const id of this.expanded) graph = expandArray(graph, id);
+    this.graph = graph;
+    this.live = new DagLiveState(graph);
+    this.liveText = undefined;
+    const updates = this.source.kind === 'workflow' ? await this.bindLatestLocalRun() : this.bindJobs();
+    this.post({ type: 'graph', graph, source: this.source, live: this.liveText });
+    if (updates.length > 0) this.post({ type: 'update', updates });
+  }
+
+  setExpanded(nodeId: string, expanded: boolean): void {
+    if (expanded) this.expanded.add(nodeId);
+    else this.expanded.delete(nodeId);
+    void this.refresh();
+  }
+
+  /** The job a node is bound to, if any. */
+  jobIdOf(nodeId: string): string | undefined {
+    const m = /^(.*)\[(\d+)\]$/.exec(nodeId);
+    if (m) {
+      const parent = this.live?.jobIdOf(m[1]);
+      return parent ? `${parent}:${m[2]}` : undefined;
+    }
+    return this.live?.jobIdOf(nodeId);
+  }
+
+  private workflowGraph(file: string): DagGraph | undefined {
+    const indexed = this.ctx.index.all().find((f) => f.doc.file === file);
+    if (!indexed) {
+      this.post({ type: 'notice', text: `${file} is not in the workspace any more.` });
+      return undefined;
+    }
+    const wf = indexed.doc.value as WorkflowFile;
+    const graph = graphFromWorkflow(wf, file.split('/').pop() ?? file);
+    this.byJobName = new Map(Object.entries(wf.jobs ?? {}).map(([key, job]) => [typeof job?.jobName === 'string' ? job.jobName : key, key]));
+    return graph;
+  }
+
+  private queuesOf(): string[] {
+    const indexed = this.source.kind === 'workflow' ? this.ctx.index.all().find((f) => f.doc.file === (this.source as { file: string }).file) : undefined;
+    const jobs = Object.values((indexed?.doc.value as WorkflowFile | undefined)?.jobs ?? {});
+    return [...new Set(jobs.map((j) => (typeof j?.jobQueue === 'string' ? j.jobQueue : LOCAL_QUEUE_NAME)))];
+  }
+
+  /** Binds each workflow job to its latest job of the same name on the local emulator. */
+  private async bindLatestLocalRun(): Promise<DagNodeUpdate[]> {
+    const batch = this.ctx.emulator.state === 'running' ? this.ctx.emulator.connection?.batch : undefined;
+    if (!batch || !this.live) return [];
+    const latest = new Map<string, { jobId: string; createdAt: number }>();
+    try {
+      for (const queue of this.queuesOf()) {
+        for (const jobName of this.byJobName.keys()) {
+          const res = await batch.send(new ListJobsCommand({ jobQueue: queue, filters: [{ name: 'JOB_NAME', values: [jobName] }] }));
+          for (const j of res.jobSummaryList ?? []) {
+            const prev = latest.get(jobName);
+            if (j.jobId && (!prev || (j.createdAt ?? 0) > prev.createdAt)) latest.set(jobName, { jobId: j.jobId, createdAt: j.createdAt ?? 0 });
+          }
+        }
+      }
+      const details = await describeAll(batch, [...latest.values()].map((l) => l.jobId));
+      const updates: DagNodeUpdate[] = [];
+      for (const job of details) {
+        const nodeId = this.byJobName.get(job.jobName ?? '');
+        const u = nodeId && this.live.bind(nodeId, job.jobId!, job.status as JobStatus, summaryOf(job));
+        if (u) updates.push(u);
+      }
+      if (updates.length > 0) this.liveText = 'Following the latest local run';
+      return updates;
+    } catch (err) {
+      this.ctx.output.warn(`dependency graph: could not find the local run: ${String(err)}`);
+      return [];
+    }
+  }
+
+  private liveJobs: JobDetail[] = [];
+
+  private async jobsGraph(): Promise<DagGraph | undefined> {
+    if (this.source.kind !== 'jobs') return undefined;
+    const batch = this.source.target === 'aws' ? this.awsClient : this.ctx.emulator.connection?.batch;
+    if (!batch) {
+      this.post({ type: 'notice', text: this.source.target === 'aws' ? 'Open the graph again from the AWS view.' : 'The local emulator is not running.' });
+      return undefined;
+    }
+    const seen = new Map<string, JobDetail>();
+    let frontier = [...this.source.jobIds];
+    while (frontier.length > 0 && seen.size < MAX_LIVE_JOBS) {
+      const found = await describeAll(batch, frontier.filter((id) => !seen.has(id)));
+      for (const j of found) seen.set(j.jobId!, j);
+      frontier = found.flatMap((j) => (j.dependsOn ?? []).map((d) => d.jobId ?? '')).filter((id) => id && !seen.has(id) && !id.includes(':'));
+    }
+    this.liveJobs = [...seen.values()];
+    if (this.source.target === 'aws') this.startPolling(batch);
+    return graphFromJobs(this.liveJobs, this.source.jobIds.length === 1 ? `${seen.get(this.source.jobIds[0])?.jobName ?? 'job'} and its dependencies` : 'Jobs');
+  }
+
+  private bindJobs(): DagNodeUpdate[] {
+    if (!this.graph || !this.live) return [];
+    const updates: DagNodeUpdate[] = [];
+    for (const n of this.graph.nodes) {
+      const job = n.jobId ? this.liveJobs.find((j) => j.jobId === n.jobId) : undefined;
+      const u = job && n.parentId === undefined ? this.live.bind(n.id, job.jobId!, job.status as JobStatus, summaryOf(job)) : undefined;
+      if (u) updates.push(u);
+    }
+    this.liveText = this.source.kind === 'jobs' && this.source.target === 'aws' ? `Polling AWS every ${AWS_POLL_INTERVAL_MS / 1000} s` : 'Following local events';
+    return updates;
+  }
+
+  private startPolling(batch: BatchClient): void {
+    if (this.poll) return;
+    this.poll = setInterval(() => void this.pollOnce(batch), AWS_POLL_INTERVAL_MS);
+  }
+
+  /** One DescribeJobs round for AWS jobs (the panel pauses polling while hidden). */
+  paused = false;
+  private async pollOnce(batch: BatchClient): Promise<void> {
+    if (this.paused || !this.live || !this.graph) return;
+    try {
+      const ids = this.graph.nodes.filter((n) => n.parentId === undefined && n.jobId).map((n) => n.jobId!);
+      const updates: DagNodeUpdate[] = [];
+      for (const job of await describeAll(batch, ids)) {
+        const node = this.graph.nodes.find((n) => n.jobId === job.jobId);
+        const u = node && this.live.bind(node.id, job.jobId!, job.status as JobStatus, summaryOf(job));
+        if (u) updates.push(u);
+      }
+      if (updates.length > 0) this.post({ type: 'update', updates });
+    } catch (err) {
+      this.post({ type: 'notice', text: `Polling AWS failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
+  private onEvent(e: JobStateChangeEvent): void {
+    if (!this.live || !this.graph) return;
+    const { jobId, status, jobName } = e.detail;
+    let updates = this.live.apply(jobId, status);
+    if (updates.length === 0 && this.source.kind === 'workflow' && status === 'SUBMITTED' && !jobId.includes(':')) {
+      const nodeId = this.byJobName.get(jobName ?? '');
+      if (!nodeId) return;
+      // A new run of this workflow: earlier bindings belong to the old run.
+      const wasBound = this.live.jobIdOf(nodeId) !== undefined;
+      const reset: DagNodeUpdate[] = [];
+      if (wasBound || !this.live.bound) {
+        this.live = new DagLiveState(this.graph);
+        for (const n of this.graph.nodes) reset.push({ id: n.id, status: 'PLANNED', counts: {} });
+      }
+      const u = this.live.bind(nodeId, jobId, 'SUBMITTED');
+      updates = [...reset, ...(u ? [u] : [])];
+      this.post({ type: 'notice', text: 'Following the latest local run' });
+    }
+    if (updates.length > 0) this.post({ type: 'update', updates });
+  }
+
+  dispose(): void {
+    if (this.poll) clearInterval(this.poll);
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+  }
+}
+
+function summaryOf(job: JobDetail): Partial<Record<JobStatus, number>> | undefined {
+  const s = job.arrayProperties?.statusSummary;
+  return s ? (Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v === 'number' && v > 0)) as Partial<Record<JobStatus, number>>) : undefined;
+}
+
+async function describeAll(batch: BatchClient, ids: readonly string[]): Promise<JobDetail[]> {
+  const out: JobDetail[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const res = await batch.send(new DescribeJobsCommand({ jobs: ids.slice(i, i + 100) }));
+    out.push(...(res.jobs ?? []).filter((j) => j.jobId));
+  }
+  return out;
+}

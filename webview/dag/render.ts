@@ -1,0 +1,213 @@
+/**
+ * SVG rendering of a laid-out DAG. Each node is a `<g class="node">` with `data-job-name`,
+ * `data-status` and `data-id`; colours come from CSS rules on those attributes (dag.css, VS Code theme
+ * variables), so status changes are attribute changes: no re-layout, nothing moves.
+ */
+import { JOB_STATUSES, type JobStatus } from '../../src/model/types';
+import type { DagEdge, DagGraph, DagNode, DagNodeUpdate, StatusCounts } from '../../src/model/dag';
+import type { LayoutNodeInput, LayoutResponse, Point } from '../../src/model/dag-protocol';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const CHAR_WIDTH = 7.2;
+const BAR_HEIGHT = 6;
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  parent?.appendChild(e);
+  return e;
+}
+
+function nodeLabel(n: DagNode): string {
+  return n.index !== undefined ? `${n.name} [${n.index}]` : n.name;
+}
+
+function metaText(n: DagNode): string {
+  const parts: string[] = [];
+  if (n.arraySize !== undefined) parts.push(`array ×${n.arraySize}`);
+  if (n.sequential) parts.push('SEQUENTIAL');
+  return parts.join(' · ');
+}
+
+/** The size a node needs, computed from its text (no DOM measuring, so 5,000 nodes stay cheap). */
+export function nodeSize(n: DagNode): LayoutNodeInput {
+  // The second line reads `<status> · <meta>`; size it for the longest status so updates never overflow.
+  const meta = metaText(n);
+  const text = Math.max(nodeLabel(n).length, ('SUCCEEDED'.length + (meta ? meta.length + 3 : 0)) * 0.85);
+  const width = Math.round(Math.min(280, Math.max(96, 24 + text * CHAR_WIDTH)));
+  return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44 };
+}
+
+interface Drawn {
+  readonly g: SVGGElement;
+  readonly node: DagNode;
+  readonly width: number;
+  readonly status: SVGTextElement;
+  readonly bar?: SVGGElement;
+}
+
+export class DagRenderer {
+  private readonly drawn = new Map<string, Drawn>();
+  readonly root: SVGSVGElement;
+  readonly viewport: SVGGElement;
+  width = 0;
+  height = 0;
+
+  constructor(host: HTMLElement) {
+    this.root = el('svg', { class: 'dag', role: 'img' });
+    const defs = el('defs', {}, this.root);
+    const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker);
+    this.viewport = el('g', { class: 'viewport' }, this.root);
+    host.appendChild(this.root);
+  }
+
+  get nodeCount(): number {
+    return this.drawn.size;
+  }
+
+  /** Draws the whole graph at the positions of `layout` (replacing what was there). */
+  draw(graph: DagGraph, layout: Extract<LayoutResponse, { ok: true }>): void {
+    this.drawn.clear();
+    this.viewport.replaceChildren();
+    this.width = layout.width;
+    this.height = layout.height;
+    const edgeLayer = el('g', { class: 'edges' }, this.viewport);
+    const nodeLayer = el('g', { class: 'nodes' }, this.viewport);
+    const points = new Map(layout.edges.map((e) => [e.id, e.points]));
+    const frag = document.createDocumentFragment();
+    for (const e of graph.edges) this.drawEdge(frag, e, points.get(e.id) ?? []);
+    edgeLayer.appendChild(frag);
+    const pos = new Map(layout.nodes.map((n) => [n.id, n]));
+    const nodes = document.createDocumentFragment();
+    for (const n of graph.nodes) {
+      const p = pos.get(n.id) ?? { x: 0, y: 0 };
+      this.drawNode(nodes, n, p.x, p.y);
+    }
+    nodeLayer.appendChild(nodes);
+  }
+
+  private drawEdge(parent: Node, e: DagEdge, pts: readonly Point[]): void {
+    if (pts.length < 2) return;
+    const g = el('g', { class: 'edge', 'data-type': e.type, 'data-id': e.id });
+    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+    el('path', { d, 'marker-end': 'url(#arrow)' }, g);
+    if (e.type !== 'plain') {
+      const mid = Math.floor((pts.length - 1) / 2);
+      const a = pts[mid];
+      const b = pts[mid + 1];
+      const label = el('text', { x: ((a.x + b.x) / 2).toFixed(1), y: ((a.y + b.y) / 2 - 4).toFixed(1), class: 'edge-label', 'text-anchor': 'middle' }, g);
+      label.textContent = e.type;
+    }
+    parent.appendChild(g);
+  }
+
+  private drawNode(parent: Node, n: DagNode, x: number, y: number): void {
+    const { width, height } = nodeSize(n);
+    const g = el('g', { class: 'node', transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, 'data-id': n.id, 'data-job-name': n.name, 'data-status': n.status, tabindex: 0 });
+    if (n.arraySize !== undefined) g.setAttribute('data-array-size', String(n.arraySize));
+    if (n.jobId) g.setAttribute('data-job-id', n.jobId);
+    el('rect', { class: 'node-box', width, height, rx: 4, ry: 4 }, g);
+    el('rect', { class: 'node-stripe', width: 4, height, rx: 2, ry: 2 }, g);
+    const label = el('text', { class: 'node-label', x: 12, y: 17 }, g);
+    label.textContent = nodeLabel(n);
+    const status = el('text', { class: 'node-status', x: 12, y: 33 }, g);
+    const meta = metaText(n);
+    status.textContent = meta ? `${n.status} · ${meta}` : n.status;
+    const title = el('title', {}, g);
+    title.textContent = `${nodeLabel(n)} (${n.status})${meta ? `, ${meta}` : ''}`;
+    let bar: SVGGElement | undefined;
+    if (n.arraySize !== undefined) {
+      bar = el('g', { class: 'countbar', transform: `translate(12,${height - BAR_HEIGHT - 8})` }, g);
+      el('rect', { class: 'countbar-bg', width: width - 24, height: BAR_HEIGHT, rx: 2, ry: 2 }, bar);
+    }
+    const drawn: Drawn = { g, node: n, width, status, bar };
+    this.drawn.set(n.id, drawn);
+    if (bar) this.paintCounts(drawn, n.counts ?? (n.status === 'PLANNED' ? {} : { [n.status]: n.arraySize }));
+    parent.appendChild(g);
+  }
+
+  private paintCounts(d: Drawn, counts: StatusCounts): void {
+    const bar = d.bar!;
+    while (bar.childNodes.length > 1) bar.lastChild!.remove();
+    const total = d.node.arraySize ?? 0;
+    const inner = d.width - 24;
+    let x = 0;
+    const parts: string[] = [];
+    for (const s of JOB_STATUSES) {
+      const c = counts[s] ?? 0;
+      if (c <= 0 || total <= 0) continue;
+      const w = (inner * Math.min(c, total)) / total;
+      el('rect', { class: 'seg', 'data-status': s, 'data-count': c, x: x.toFixed(2), width: Math.max(0, w).toFixed(2), height: BAR_HEIGHT }, bar);
+      x += w;
+      parts.push(`${c} ${s}`);
+    }
+    bar.setAttribute('data-counts', parts.join(', '));
+  }
+
+  /** Applies status changes in place. Unknown ids are ignored. */
+  update(updates: readonly DagNodeUpdate[]): void {
+    for (const u of updates) {
+      const d = this.drawn.get(u.id);
+      if (!d) continue;
+      if (d.g.getAttribute('data-status') !== u.status) {
+        d.g.setAttribute('data-status', u.status);
+        const meta = metaText(d.node);
+        d.status.textContent = meta ? `${u.status} · ${meta}` : u.status;
+      }
+      if (u.jobId) d.g.setAttribute('data-job-id', u.jobId);
+      if (d.bar && u.counts) this.paintCounts(d, u.counts);
+    }
+  }
+
+  nodeOf(target: EventTarget | null): DagNode | undefined {
+    const g = (target as Element | null)?.closest?.('g.node');
+    const id = g?.getAttribute('data-id');
+    return id ? this.drawn.get(id)?.node : undefined;
+  }
+
+  /** The status a node shows now (after updates). */
+  statusOf(id: string): string | undefined {
+    return this.drawn.get(id)?.g.getAttribute('data-status') ?? undefined;
+  }
+
+  select(id: string | undefined): void {
+    for (const e of this.viewport.querySelectorAll('g.node.selected')) e.classList.remove('selected');
+    if (id) this.drawn.get(id)?.g.classList.add('selected');
+  }
+
+  /** Dims nodes whose status (or, for arrays, none of whose children's statuses) is not in `statuses`. */
+  filter(statuses: ReadonlySet<string> | undefined): void {
+    for (const d of this.drawn.values()) {
+      const status = d.g.getAttribute('data-status') ?? '';
+      const counts = d.bar?.querySelectorAll('rect.seg') ?? [];
+      const match = !statuses || statuses.has(status) || [...counts].some((r) => statuses.has(r.getAttribute('data-status') ?? ''));
+      d.g.classList.toggle('dim', !match);
+    }
+  }
+
+  /** A standalone SVG document of the graph, theme colours resolved into presentation attributes. */
+  exportSvg(): string {
+    const clone = this.root.cloneNode(true) as SVGSVGElement;
+    clone.setAttribute('xmlns', SVG);
+    clone.setAttribute('viewBox', `-10 -10 ${this.width + 20} ${this.height + 20}`);
+    clone.setAttribute('width', String(this.width + 20));
+    clone.setAttribute('height', String(this.height + 20));
+    clone.querySelector('g.viewport')?.removeAttribute('transform');
+    const from = this.root.querySelectorAll('*');
+    const to = clone.querySelectorAll('*');
+    for (let i = 0; i < from.length; i++) {
+      const cs = getComputedStyle(from[i]);
+      for (const prop of ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family', 'font-weight']) {
+        const v = cs.getPropertyValue(prop);
+        if (v && v !== 'none' && v !== 'normal') to[i].setAttribute(prop, v);
+        else if (v === 'none' && (prop === 'fill' || prop === 'stroke')) to[i].setAttribute(prop, 'none');
+      }
+      to[i].removeAttribute('class');
+    }
+    return new XMLSerializer().serializeToString(clone);
+  }
+}
+
+export const STATUS_LIST: readonly string[] = ['PLANNED', ...JOB_STATUSES];
+export type { JobStatus };
