@@ -20,7 +20,7 @@ describe('extension packaging', () => {
   it('activates lazily: no "*" and no onStartupFinished', () => {
     assert.ok(pkg.activationEvents.length > 0);
     assert.deepEqual(pkg.activationEvents.filter((e) => e === '*' || e === 'onStartupFinished'), []);
-    for (const e of pkg.activationEvents) assert.match(e, /^(workspaceContains|onView|onCommand|onLanguage):/, e);
+    for (const e of pkg.activationEvents) assert.match(e, /^(workspaceContains|onView|onCommand|onLanguage|onWebviewPanel|onCustomEditor|onUri):/, e);
   });
 
   it('asks for a VS Code no newer than 1.100 and points main at the bundle', () => {
