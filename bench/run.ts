@@ -4,6 +4,7 @@
  */
 import { apiBench } from './api.bench';
 import { coreBench } from './core.bench';
+import { dagBench } from './dag.bench';
 import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
 import { extensionBench } from './extension.bench';
@@ -12,7 +13,7 @@ import { validateBench } from './validate.bench';
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
