@@ -12,6 +12,7 @@ import { RegisterJobDefinitionCommand, SubmitJobCommand, type BatchClient, type 
 import Docker from 'dockerode';
 import { subscribeEvents, type EventSubscription, type JobStateChangeDetail } from '../src/client/events';
 import { clientsFor } from '../src/cli/run/session';
+import { checkDocker, dockerMessage } from '../src/emulator/runtime/docker';
 import { LocalService } from '../src/emulator/service';
 import { median } from './timing';
 
@@ -137,8 +138,12 @@ export function submit(batch: BatchClient, req: Omit<SubmitJobRequest, 'jobQueue
 /** Makes sure Docker answers and the image is there, and warms Docker up with one container. */
 export async function prepareDocker(): Promise<void> {
   const docker = new Docker();
-  await docker.ping();
-  await docker.getImage(IMAGE).inspect();
+  await checkDocker(docker);
+  try {
+    await docker.getImage(IMAGE).inspect();
+  } catch (err) {
+    throw new Error(`image ${IMAGE} is missing (build it with .ci/setup-docker.sh): ${dockerMessage(err)}`, { cause: err });
+  }
   await dockerRun('warm-up');
 }
 

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every registered benchmark and prints its result lines. Benchmarks report;
- * they never assert timings. Run one with `npm run bench -- <name>`.
+ * they never assert timings. Run some with `npm run bench -- <name> [<name>...]`. The Docker
+ * benchmarks (docker-chain, docker-array) need Docker and localbatch-busybox:latest
+ * (.ci/setup-docker.sh); LOCALBATCH_BENCH_ROUNDS sets their number of alternated rounds (default 3).
  */
 import { apiBench } from './api.bench';
 import { coreBench } from './core.bench';
@@ -23,7 +25,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  for (const bench of selected) for (const line of await bench.run()) console.log(line);
+  for (const bench of selected) {
+    try {
+      for (const line of await bench.run()) console.log(line);
+    } catch (err) {
+      // One benchmark failing (e.g. Docker unreachable) does not hide the others' results.
+      console.log(`${bench.name}: failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    }
+  }
 }
 
 if (require.main === module) void main();
