@@ -33,7 +33,7 @@ export const dagBench: Benchmark = {
         await send(page, { type: 'update', updates });
         await new Promise((r) => setTimeout(r, 100));
       }
-      const lag = await page.evaluate(() => new Promise<number>((resolve) => { const t = performance.now(); requestAnimationFrame(() => resolve(performance.now() - t)); }));
+      const lag = await page.evaluate(() => new Promise<number>((resolve) => { const t = performance.now(); (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => resolve(performance.now() - t)); }));
       const applied = await page.evaluate(() => (globalThis as unknown as { __dagStats: { updates: number } }).__dagStats.updates);
       const rate = applied / ((Date.now() - start) / 1000);
       // The sender (one page.evaluate per message) limits the rate; what counts is that every update landed and frames kept flowing.
