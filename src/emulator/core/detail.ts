@@ -139,7 +139,8 @@ export function toJobDetail(p: Partition, job: JobRecord, st: JobState = capture
   } else if (job.parent) {
     d.arrayProperties = { index: job.index };
   }
-  if (!job.children) d.container = containerOf(job, st);
+  // AWS shows an array parent's container too (image, command, ...), without attempt fields.
+  d.container = job.children ? { ...viewOf(plan).container } : containerOf(job, st);
   if (plan.jobDefinition.type === 'multinode') {
     d.nodeProperties = structuredClone(plan.jobDefinition.nodeProperties);
     if (d.nodeProperties) d.nodeProperties.numNodes = plan.numNodes;

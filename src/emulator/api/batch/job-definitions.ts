@@ -4,6 +4,7 @@ import type { BatchEngine } from '../../core/engine';
 import { validateTags } from '../../core/tags';
 import { ClientException } from '../errors';
 import type { BatchHandlers } from '../routes';
+import { withContainerLists } from './defaults';
 import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 
@@ -13,6 +14,13 @@ const OBJECTS = ['parameters', 'containerProperties', 'nodeProperties', 'retrySt
 function withTags(engine: BatchEngine, d: JobDefinition): JobDefinition {
   const tags = d.jobDefinitionArn ? engine.tags.get(d.jobDefinitionArn) : undefined;
   return tags ? { ...d, tags } : d;
+}
+
+/** As AWS describes a definition: empty `parameters` and container lists are present, not omitted. */
+function withDefaults(d: JobDefinition): JobDefinition {
+  const out: JobDefinition = { ...d, parameters: d.parameters ?? {} };
+  if (d.containerProperties) out.containerProperties = withContainerLists(d.containerProperties);
+  return out;
 }
 
 export function jobDefinitionHandlers(engine: BatchEngine): BatchHandlers {
@@ -44,7 +52,7 @@ export function jobDefinitionHandlers(engine: BatchEngine): BatchHandlers {
       const offset = decodeToken(input.nextToken, fp);
       const all = engine.describeJobDefinitions({ jobDefinitions, jobDefinitionName, status });
       const page = pageOfArray(all, offset, size, fp);
-      const out: { jobDefinitions: JobDefinition[]; nextToken?: string } = { jobDefinitions: page.items.map((d) => withTags(engine, d)) };
+      const out: { jobDefinitions: JobDefinition[]; nextToken?: string } = { jobDefinitions: page.items.map((d) => withDefaults(withTags(engine, d))) };
       if (page.nextToken) out.nextToken = page.nextToken;
       return out;
     },

@@ -4,6 +4,7 @@ import type { BatchEngine } from '../../core/engine';
 import { validateTags } from '../../core/tags';
 import { ClientException } from '../errors';
 import type { BatchHandlers } from '../routes';
+import { withContainerLists } from './defaults';
 import { asInput, checkShapes, optionalInteger, optionalString, requiredString, stringList } from './input';
 
 const SUBMIT_LISTS = ['dependsOn'];
@@ -12,7 +13,10 @@ const SUBMIT_OBJECTS = ['arrayProperties', 'parameters', 'containerOverrides', '
 /** The job's tags as DescribeJobs shows them: the store's (after TagResource) or the submitted ones. */
 export function withTags(engine: BatchEngine, d: JobDetail): JobDetail {
   const tags = d.jobArn ? engine.tags.get(d.jobArn) : undefined;
-  return tags ? { ...d, tags } : d;
+  const out = tags ? { ...d, tags } : { ...d };
+  // AWS lists the container's empty lists (volumes, mountPoints, ...) rather than omitting them.
+  if (d.container) out.container = withContainerLists(d.container);
+  return out;
 }
 
 export function jobHandlers(engine: BatchEngine): BatchHandlers {
