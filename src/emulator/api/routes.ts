@@ -50,9 +50,15 @@ const POST_OPERATIONS = [
   'UpdateServiceJob',
 ] as const;
 
+/**
+ * Operations newer than the botocore model on the development machines, present in the model that
+ * `@aws-sdk/client-batch` ships (same `POST /v1/<lowercase name>` form).
+ */
+export const SDK_ONLY_OPERATIONS = ['CancelJobs', 'TerminateJobs'] as const;
+
 const TAG_OPERATIONS = { GET: 'ListTagsForResource', POST: 'TagResource', DELETE: 'UntagResource' } as const;
 
-export type OperationName = (typeof POST_OPERATIONS)[number] | (typeof TAG_OPERATIONS)[keyof typeof TAG_OPERATIONS];
+export type OperationName = (typeof POST_OPERATIONS)[number] | (typeof SDK_ONLY_OPERATIONS)[number] | (typeof TAG_OPERATIONS)[keyof typeof TAG_OPERATIONS];
 
 /**
  * What the core plugs in: one function per operation, taking the parsed request (the JSON body
@@ -71,7 +77,7 @@ export interface RouteDef {
 }
 
 export const ROUTES: readonly RouteDef[] = [
-  ...POST_OPERATIONS.map((operation) => ({
+  ...[...POST_OPERATIONS, ...SDK_ONLY_OPERATIONS].map((operation) => ({
     operation,
     method: 'POST' as const,
     requestUri: `/v1/${operation.toLowerCase()}`,
@@ -91,7 +97,7 @@ export type RouteMatch =
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly string[] }
   | { readonly kind: 'none' };
 
-const BY_PATH = new Map<string, OperationName>(POST_OPERATIONS.map((op) => [`/v1/${op.toLowerCase()}`, op]));
+const BY_PATH = new Map<string, OperationName>(ROUTES.filter((r) => r.method === 'POST' && !r.requestUri.includes('{')).map((r) => [r.requestUri, r.operation]));
 const TAGS_PREFIX = '/v1/tags/';
 
 /** Matches a raw (still percent-encoded) path without its query string. */

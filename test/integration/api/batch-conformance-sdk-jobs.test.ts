@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   BatchClient,
   CancelJobCommand,
+  CancelJobsCommand,
   ClientException,
   CreateComputeEnvironmentCommand,
   CreateJobQueueCommand,
@@ -13,6 +14,7 @@ import {
   RegisterJobDefinitionCommand,
   SubmitJobCommand,
   TerminateJobCommand,
+  TerminateJobsCommand,
   type JobSummary,
 } from '@aws-sdk/client-batch';
 import { startConformanceServer, until, type ConformanceServer } from './batch-conformance-harness';
@@ -200,5 +202,18 @@ describe('Batch conformance, jobs, through @aws-sdk/client-batch (integration)',
     assert.equal(terminated.statusReason, 'stop now');
     await rejectsClient(client.send(new CancelJobCommand({ jobId: 'ghost', reason: 'x' })), /ghost does not exist/);
     await rejectsClient(client.send(new TerminateJobCommand({ jobId, reason: '' })), /reason/);
+  });
+
+  it('CancelJobs / TerminateJobs act on up to 50 jobs and report per-job errors', async () => {
+    const a = await client.send(new SubmitJobCommand({ jobName: 'batch-a', jobQueue: 'local', jobDefinition: 'sleeper' }));
+    const b = await client.send(new SubmitJobCommand({ jobName: 'batch-b', jobQueue: 'local', jobDefinition: 'sleeper' }));
+    await until(async () => (await client.send(new DescribeJobsCommand({ jobs: [a.jobId!, b.jobId!] }))).jobs?.every((j) => j.status === 'RUNNING') === true);
+    const out = await client.send(new TerminateJobsCommand({ jobs: [a.jobId!, 'ghost', b.jobId!], reason: 'batch stop' }));
+    assert.deepEqual(out.successful, [a.jobId, b.jobId]);
+    assert.deepEqual(out.errors?.map((e) => [e.job, e.code]), [['ghost', 'ClientException']]);
+    await until(async () => (await client.send(new DescribeJobsCommand({ jobs: [a.jobId!, b.jobId!] }))).jobs?.every((j) => j.status === 'FAILED' && j.statusReason === 'batch stop') === true);
+    const cancelled = await client.send(new CancelJobsCommand({ jobs: [held[1].jobId], reason: 'batch cancel' }));
+    assert.deepEqual(cancelled.successful, [held[1].jobId]);
+    await rejectsClient(client.send(new CancelJobsCommand({ jobs: Array.from({ length: 51 }, (_, i) => `j${i}`), reason: 'x' })), /50/);
   });
 });

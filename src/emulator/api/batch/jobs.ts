@@ -58,5 +58,28 @@ export function jobHandlers(engine: BatchEngine): BatchHandlers {
       engine.terminateJob(requiredString(input, 'jobId'), requiredString(input, 'reason'));
       return {};
     },
+
+    CancelJobs: (raw) => eachJob(raw, (id, reason) => engine.cancelJob(id, reason)),
+    TerminateJobs: (raw) => eachJob(raw, (id, reason) => engine.terminateJob(id, reason)),
   };
+}
+
+/** The batch forms: up to 50 jobs, one reason; per-job failures are reported, not thrown. */
+function eachJob(raw: unknown, act: (jobId: string, reason: string) => void): { successful: string[]; errors: Array<{ job: string; code: string; message: string }> } {
+  const input = asInput(raw);
+  const jobs = stringList(input, 'jobs', 50, true)!;
+  if (jobs.length === 0) throw new ClientException('jobs must list between 1 and 50 job IDs');
+  const reason = requiredString(input, 'reason');
+  const successful: string[] = [];
+  const errors: Array<{ job: string; code: string; message: string }> = [];
+  for (const job of jobs) {
+    try {
+      act(job, reason);
+      successful.push(job);
+    } catch (err) {
+      if (!(err instanceof Error) || err.name !== 'ClientException') throw err;
+      errors.push({ job, code: 'ClientException', message: err.message });
+    }
+  }
+  return { successful, errors };
 }
