@@ -43,7 +43,7 @@ export class Ctx implements vscode.Disposable {
       definitions: this.push(new DefinitionsTree(this.index, this.diagnostics)),
       aws: this.push(new AwsTree()),
     };
-    this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true }));
+    this.views.local.setView(this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true })));
     this.push(vscode.window.createTreeView('localbatch.definitions', { treeDataProvider: this.views.definitions, showCollapseAll: true }));
     const awsView = this.push(vscode.window.createTreeView('localbatch.aws', { treeDataProvider: this.views.aws, showCollapseAll: true }));
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));

@@ -38,6 +38,37 @@ export function nodeSize(n: DagNode): LayoutNodeInput {
   return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44 };
 }
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const esc = (v: string | number): string => String(v).replace(/[&<>"]/g, (c) => ESCAPES[c]);
+
+function edgeMarkup(e: DagEdge, pts: readonly Point[]): string {
+  if (pts.length < 2) return '';
+  const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  let label = '';
+  if (e.type !== 'plain') {
+    const mid = Math.floor((pts.length - 1) / 2);
+    const a = pts[mid];
+    const b = pts[mid + 1];
+    label = `<text x="${((a.x + b.x) / 2).toFixed(1)}" y="${((a.y + b.y) / 2 - 4).toFixed(1)}" class="edge-label" text-anchor="middle">${esc(e.type)}</text>`;
+  }
+  return `<g class="edge" data-type="${esc(e.type)}" data-id="${esc(e.id)}"><path d="${d}" marker-end="url(#arrow)"/>${label}</g>`;
+}
+
+function nodeMarkup(n: DagNode, x: number, y: number): string {
+  const { width, height } = nodeSize(n);
+  const meta = metaText(n);
+  const array = n.arraySize !== undefined;
+  return `<g class="node" transform="translate(${x.toFixed(1)},${y.toFixed(1)})" data-id="${esc(n.id)}" data-job-name="${esc(n.name)}" data-status="${esc(n.status)}" tabindex="0"`
+    + `${array ? ` data-array-size="${n.arraySize}"` : ''}${n.jobId ? ` data-job-id="${esc(n.jobId)}"` : ''}>`
+    + `<rect class="node-box" width="${width}" height="${height}" rx="4" ry="4"/>`
+    + `<rect class="node-stripe" width="4" height="${height}" rx="2" ry="2"/>`
+    + `<text class="node-label" x="12" y="17">${esc(nodeLabel(n))}</text>`
+    + `<text class="node-status" x="12" y="33">${esc(meta ? `${n.status} · ${meta}` : n.status)}</text>`
+    + `<title>${esc(`${nodeLabel(n)} (${n.status})${meta ? `, ${meta}` : ''}`)}</title>`
+    + (array ? `<g class="countbar" transform="translate(12,${height - BAR_HEIGHT - 8})"><rect class="countbar-bg" width="${width - 24}" height="${BAR_HEIGHT}" rx="2" ry="2"/></g>` : '')
+    + '</g>';
+}
+
 interface Drawn {
   readonly g: SVGGElement;
   readonly node: DagNode;
@@ -66,7 +97,11 @@ export class DagRenderer {
     return this.drawn.size;
   }
 
-  /** Draws the whole graph at the positions of `layout` (replacing what was there). */
+  /**
+   * Draws the whole graph at the positions of `layout` (replacing what was there). The markup is built
+   * as one string per layer and parsed once (much cheaper than thousands of createElementNS and
+   * setAttribute calls for 5,000 nodes); the elements updates need are then looked up once.
+   */
   draw(graph: DagGraph, layout: Extract<LayoutResponse, { ok: true }>): void {
     this.drawn.clear();
     this.viewport.replaceChildren();
@@ -75,56 +110,25 @@ export class DagRenderer {
     const edgeLayer = el('g', { class: 'edges' }, this.viewport);
     const nodeLayer = el('g', { class: 'nodes' }, this.viewport);
     const points = new Map(layout.edges.map((e) => [e.id, e.points]));
-    const frag = document.createDocumentFragment();
-    for (const e of graph.edges) this.drawEdge(frag, e, points.get(e.id) ?? []);
-    edgeLayer.appendChild(frag);
+    const edges: string[] = [];
+    for (const e of graph.edges) edges.push(edgeMarkup(e, points.get(e.id) ?? []));
+    edgeLayer.innerHTML = edges.join('');
     const pos = new Map(layout.nodes.map((n) => [n.id, n]));
-    const nodes = document.createDocumentFragment();
+    const nodes: string[] = [];
     for (const n of graph.nodes) {
       const p = pos.get(n.id) ?? { x: 0, y: 0 };
-      this.drawNode(nodes, n, p.x, p.y);
+      nodes.push(nodeMarkup(n, p.x, p.y));
     }
-    nodeLayer.appendChild(nodes);
-  }
-
-  private drawEdge(parent: Node, e: DagEdge, pts: readonly Point[]): void {
-    if (pts.length < 2) return;
-    const g = el('g', { class: 'edge', 'data-type': e.type, 'data-id': e.id });
-    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-    el('path', { d, 'marker-end': 'url(#arrow)' }, g);
-    if (e.type !== 'plain') {
-      const mid = Math.floor((pts.length - 1) / 2);
-      const a = pts[mid];
-      const b = pts[mid + 1];
-      const label = el('text', { x: ((a.x + b.x) / 2).toFixed(1), y: ((a.y + b.y) / 2 - 4).toFixed(1), class: 'edge-label', 'text-anchor': 'middle' }, g);
-      label.textContent = e.type;
+    nodeLayer.innerHTML = nodes.join('');
+    const gs = nodeLayer.children;
+    for (let i = 0; i < graph.nodes.length; i++) {
+      const n = graph.nodes[i];
+      const g = gs[i] as SVGGElement;
+      const bar = n.arraySize !== undefined ? (g.querySelector('g.countbar') as SVGGElement) : undefined;
+      const drawn: Drawn = { g, node: n, width: nodeSize(n).width, status: g.querySelector('text.node-status') as SVGTextElement, bar };
+      this.drawn.set(n.id, drawn);
+      if (bar) this.paintCounts(drawn, n.counts ?? (n.status === 'PLANNED' ? {} : { [n.status]: n.arraySize }));
     }
-    parent.appendChild(g);
-  }
-
-  private drawNode(parent: Node, n: DagNode, x: number, y: number): void {
-    const { width, height } = nodeSize(n);
-    const g = el('g', { class: 'node', transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, 'data-id': n.id, 'data-job-name': n.name, 'data-status': n.status, tabindex: 0 });
-    if (n.arraySize !== undefined) g.setAttribute('data-array-size', String(n.arraySize));
-    if (n.jobId) g.setAttribute('data-job-id', n.jobId);
-    el('rect', { class: 'node-box', width, height, rx: 4, ry: 4 }, g);
-    el('rect', { class: 'node-stripe', width: 4, height, rx: 2, ry: 2 }, g);
-    const label = el('text', { class: 'node-label', x: 12, y: 17 }, g);
-    label.textContent = nodeLabel(n);
-    const status = el('text', { class: 'node-status', x: 12, y: 33 }, g);
-    const meta = metaText(n);
-    status.textContent = meta ? `${n.status} · ${meta}` : n.status;
-    const title = el('title', {}, g);
-    title.textContent = `${nodeLabel(n)} (${n.status})${meta ? `, ${meta}` : ''}`;
-    let bar: SVGGElement | undefined;
-    if (n.arraySize !== undefined) {
-      bar = el('g', { class: 'countbar', transform: `translate(12,${height - BAR_HEIGHT - 8})` }, g);
-      el('rect', { class: 'countbar-bg', width: width - 24, height: BAR_HEIGHT, rx: 2, ry: 2 }, bar);
-    }
-    const drawn: Drawn = { g, node: n, width, status, bar };
-    this.drawn.set(n.id, drawn);
-    if (bar) this.paintCounts(drawn, n.counts ?? (n.status === 'PLANNED' ? {} : { [n.status]: n.arraySize }));
-    parent.appendChild(g);
   }
 
   private paintCounts(d: Drawn, counts: StatusCounts): void {
@@ -178,6 +182,10 @@ export class DagRenderer {
 
   /** Dims nodes whose status (or, for arrays, none of whose children's statuses) is not in `statuses`. */
   filter(statuses: ReadonlySet<string> | undefined): void {
+    if (!statuses) {
+      for (const e of this.viewport.querySelectorAll('g.node.dim')) e.classList.remove('dim');
+      return;
+    }
     for (const d of this.drawn.values()) {
       const status = d.g.getAttribute('data-status') ?? '';
       const counts = d.bar?.querySelectorAll('rect.seg') ?? [];

@@ -121,7 +121,13 @@ export class DagPanel implements vscode.Disposable {
     const jobId = m.jobId ?? this.session?.jobIdOf(m.nodeId);
     switch (m.action) {
       case 'select':
-        if (jobId) await vscode.commands.executeCommand(this.session?.source.kind === 'jobs' && this.session.source.target === 'aws' ? 'localbatch.aws.focus' : 'localbatch.local.focus');
+        if (!jobId) return;
+        if (this.session?.source.kind === 'jobs' && this.session.source.target === 'aws') {
+          await vscode.commands.executeCommand('localbatch.aws.focus');
+          return;
+        }
+        // Select the job in the Local view without taking the focus from the graph.
+        if (!(await this.ctx.views.local.revealJob(jobId).catch(() => false))) await vscode.commands.executeCommand('localbatch.local.focus');
         return;
       case 'openDefinition':
         return this.openDefinition(m.jobName);

@@ -15,6 +15,7 @@ import type { Ctx } from '../ctx';
 
 export const AWS_POLL_INTERVAL_MS = 5000;
 const MAX_LIVE_JOBS = 500;
+const REBIND_DEBOUNCE_MS = 250;
 
 export class DagSession implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -173,7 +174,10 @@ export class DagSession implements vscode.Disposable {
     let updates = this.live.apply(jobId, status);
     if (updates.length === 0 && this.source.kind === 'workflow' && status === 'SUBMITTED' && !jobId.includes(':')) {
       const nodeId = this.byJobName.get(jobName ?? '');
-      if (!nodeId) return;
+      if (!nodeId) {
+        if (!jobName) this.scheduleRebind();
+        return;
+      }
       // A new run of this workflow: earlier bindings belong to the old run.
       const wasBound = this.live.jobIdOf(nodeId) !== undefined;
       const reset: DagNodeUpdate[] = [];
@@ -184,12 +188,41 @@ export class DagSession implements vscode.Disposable {
       const u = this.live.bind(nodeId, jobId, 'SUBMITTED');
       updates = [...reset, ...(u ? [u] : [])];
       this.post({ type: 'notice', text: 'Following the latest local run' });
+    } else if (updates.length === 0 && this.source.kind === 'workflow' && !jobId.includes(':') && (!jobName || this.byJobName.has(jobName))) {
+      // A job of this workflow that is not followed, whose SUBMITTED event was missed (e.g. the run
+      // started the emulator and submitted before the event stream was connected): find the run again.
+      this.scheduleRebind();
     }
     if (updates.length > 0) this.post({ type: 'update', updates });
   }
 
+  private rebindTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private scheduleRebind(): void {
+    clearTimeout(this.rebindTimer);
+    this.rebindTimer = setTimeout(() => void this.rebind(), REBIND_DEBOUNCE_MS);
+  }
+
+  /** Binds the graph to the latest local run again (ListJobs by job name), in place: no new layout. */
+  private async rebind(): Promise<void> {
+    const graph = this.graph;
+    if (!graph || this.source.kind !== 'workflow') return;
+    const previous = this.live;
+    this.live = new DagLiveState(graph);
+    const binds = await this.bindLatestLocalRun();
+    if (this.graph !== graph) return;
+    if (binds.length === 0) {
+      this.live = previous;
+      return;
+    }
+    const reset: DagNodeUpdate[] = graph.nodes.map((n) => ({ id: n.id, status: 'PLANNED', counts: {} }));
+    this.post({ type: 'update', updates: [...reset, ...binds] });
+    this.post({ type: 'notice', text: 'Following the latest local run' });
+  }
+
   dispose(): void {
     if (this.poll) clearInterval(this.poll);
+    clearTimeout(this.rebindTimer);
     for (const d of this.subscriptions.splice(0)) d.dispose();
   }
 }

@@ -21,6 +21,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly limits = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
+  private readonly parents = new Map<string, LocalNode>();
+  private view: vscode.TreeView<LocalNode> | undefined;
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(private readonly emulator: EmulatorManager) {
@@ -86,7 +89,54 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return item;
   }
 
+  /** The tree view showing this tree (for revealJob). */
+  setView(view: vscode.TreeView<LocalNode>): void {
+    this.view = view;
+  }
+
+  getParent(node: LocalNode): LocalNode | undefined {
+    return this.parents.get(node.id);
+  }
+
+  /**
+   * Selects the job `jobId` in the Local view (queue → status group → job, or the array parent's
+   * children for `parent:index`), expanding what it must. False when it is not listed (e.g. beyond
+   * the loaded page) or the emulator is not running.
+   */
+  async revealJob(jobId: string, options: { focus?: boolean } = {}): Promise<boolean> {
+    if (!this.view) return false;
+    const node = await this.findJob(jobId);
+    if (!node) return false;
+    await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: false });
+    return true;
+  }
+
+  private async findJob(jobId: string): Promise<JobNode | undefined> {
+    const parentId = jobId.includes(':') ? jobId.slice(0, jobId.indexOf(':')) : undefined;
+    const wanted = `job:${parentId ?? jobId}`;
+    for (const queue of await this.getChildren()) {
+      if (queue.kind !== 'queue') continue;
+      for (const group of await this.getChildren(queue)) {
+        if (group.kind !== 'status') continue;
+        const found = (await this.getChildren(group)).find((n): n is JobNode => n.kind === 'job' && n.id === wanted);
+        if (!found) continue;
+        if (!parentId) return found;
+        return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
+      }
+    }
+    return undefined;
+  }
+
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
+    const children = await this.listChildren(node);
+    for (const c of children) {
+      if (node) this.parents.set(c.id, node);
+      else this.parents.delete(c.id);
+    }
+    return children;
+  }
+
+  private async listChildren(node?: LocalNode): Promise<LocalNode[]> {
     const conn = this.emulator.connection;
     const target: JobTarget | undefined = conn && { label: 'local emulator', batch: conn.batch, logs: conn.logs };
     try {
