@@ -1,6 +1,5 @@
 /** `localbatch deploy [paths…]`: plans and applies the workspace's definitions on AWS Batch. */
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
 import type { LocalImage } from '../../model/types';
@@ -12,6 +11,7 @@ import { DeployInputError, loadDeployInput, planDeploy, withImages } from '../..
 import { planHasChanges } from '../../deploy/plan';
 import { ecrRegistryHost, pushedUri } from '../../deploy/registry';
 import { renderPlan } from '../../deploy/render';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
 
@@ -140,12 +140,10 @@ export async function confirm(question: string): Promise<boolean> {
 }
 
 function parse(args: string[]): DeployOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
-      strict: true,
       options: {
         region: { type: 'string' },
         profile: { type: 'string' },
@@ -154,16 +152,12 @@ function parse(args: string[]): DeployOptions | undefined {
         yes: { type: 'boolean', short: 'y', default: false },
         'deregister-previous': { type: 'boolean', default: false },
         'push-images': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
+        ...HELP_OPTION,
       },
-    });
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return undefined;
-  }
+    },
+    HELP,
+  );
+  if (!parsed) return undefined;
   const v = parsed.values;
   return {
     paths: parsed.positionals,

@@ -1,13 +1,13 @@
 /** `localbatch logs <job-id>`: prints a job's log (its latest attempt, or --attempt N), optionally following it. */
 import { DescribeJobsCommand, type JobDetail } from '@aws-sdk/client-batch';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { followLogStream } from '../../client/logs';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { FileLogStore } from '../../emulator/store/log-store';
 import { savedJobLogs } from '../../emulator/store/job-lookup';
 import { StateStore } from '../../emulator/store/state-store';
 import { findWorkspaceRoot } from '../../node/load-workspace';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { attach, clientsFor } from '../run/session';
 import type { CliCommand } from './index';
@@ -28,16 +28,11 @@ export const logsCommand: CliCommand = {
   name: 'logs',
   summary: "print a local job's log (latest attempt, or --attempt N), optionally following it",
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { attempt: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (err) {
-      throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-    }
-    if (parsed.values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    const parsed = parseCommandArgs(
+      { args, allowPositionals: true, options: { attempt: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, 'state-dir': { type: 'string' }, ...HELP_OPTION } },
+      HELP,
+    );
+    if (!parsed) return 0;
     if (parsed.positionals.length !== 1) throw new CliError(`expected one job id\n\n${HELP}`, 2);
     const jobId = parsed.positionals[0];
     const attempt = parsed.values.attempt === undefined ? undefined : Number(parsed.values.attempt);

@@ -1,11 +1,11 @@
 /** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import type { LocalSettingsFile } from '../../model/types';
 import { loadWorkspace } from '../../node/load-workspace';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { openSession, type RuntimeKind } from '../run/session';
 import { executeRun, type RunTarget } from '../run/execute';
@@ -76,28 +76,22 @@ interface RunOptions {
 }
 
 function parse(args: string[]): RunOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
-      strict: true,
       options: {
         param: { type: 'string', multiple: true, short: 'p' },
         'state-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         // For tests and benchmarks: run containers with the scripted fake instead of Docker.
         runtime: { type: 'string', default: 'docker' },
-        help: { type: 'boolean', short: 'h' },
+        ...HELP_OPTION,
       },
-    });
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return undefined;
-  }
+    },
+    HELP,
+  );
+  if (!parsed) return undefined;
   if (parsed.positionals.length !== 1) throw new CliError(`expected exactly one file to run\n\n${HELP}`, 2);
   const params: Record<string, string> = {};
   for (const p of parsed.values.param ?? []) {

@@ -4,7 +4,6 @@
  * `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it listens.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { credentialsPath } from '../../emulator/api';
 import { systemClock } from '../../emulator/core/clock';
 import { ScriptedRuntime } from '../../emulator/runtime/scripted';
@@ -13,6 +12,7 @@ import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { DEFAULT_EMULATOR_PORT } from '../../model/types';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { readSettings, SettingsError } from '../../node/settings';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
 
@@ -39,20 +39,8 @@ interface ServeOptions {
 }
 
 function parse(args: string[]): ServeOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return undefined;
-  }
+  const parsed = parseCommandArgs({ args, options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, ...HELP_OPTION } }, HELP);
+  if (!parsed) return undefined;
   const portText = parsed.values.port;
   const port = portText === undefined ? undefined : Number(portText);
   if (portText !== undefined && (!/^\d+$/.test(portText) || port! > 65535)) throw new CliError(`--port must be a port number (0-65535), not '${portText}'`, 2);

@@ -1,12 +1,12 @@
 /** `localbatch submit <workflow>`: submits a workflow's jobs to AWS Batch in dependency order. */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
 import { loadWorkspace } from '../../node/load-workspace';
 import { awsErrorMessage, openAwsTarget } from '../../deploy/aws';
 import { NotDeployedError, planAwsSubmission } from '../../deploy/submit';
 import { submitPlan } from '../../model/workflow-plan';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { confirm } from './deploy';
 import type { CliCommand } from './index';
@@ -30,28 +30,22 @@ export const submitCommand: CliCommand = {
   name: 'submit',
   summary: 'submit a workflow to AWS Batch (after deploy)',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
+    const parsed = parseCommandArgs(
+      {
         args,
         allowPositionals: true,
-        strict: true,
         options: {
           region: { type: 'string' },
           profile: { type: 'string' },
           'endpoint-url': { type: 'string' },
           yes: { type: 'boolean', short: 'y', default: false },
           json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h' },
+          ...HELP_OPTION,
         },
-      });
-    } catch (err) {
-      throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-    }
-    if (parsed.values.help) {
-      console.log(HELP);
-      return 0;
-    }
+      },
+      HELP,
+    );
+    if (!parsed) return 0;
     if (parsed.positionals.length !== 1) throw new CliError(`expected exactly one workflow file\n\n${HELP}`, 2);
     const file = parsed.positionals[0];
     const abs = path.resolve(file);

@@ -1,8 +1,8 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
-import { parseArgs } from 'node:util';
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
 import { validateWorkspace, type DefinitionSource } from '../../model/validation';
 import { displayPath, findDefinitionFiles, readDefinitionFile } from '../../node/definition-files';
+import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
 
@@ -80,16 +80,8 @@ export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check definition files (job definitions, queues, compute environments, workflows)',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (err) {
-      throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`, 2);
-    }
-    if (parsed.values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    const parsed = parseCommandArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, ...HELP_OPTION } }, HELP);
+    if (!parsed) return 0;
     const format = parsed.values.format;
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json, not '${format}'`, 2);
     const result = await validatePaths(parsed.positionals.length > 0 ? parsed.positionals : ['.'], process.cwd());
