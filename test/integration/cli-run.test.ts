@@ -93,6 +93,24 @@ describe('localbatch run (integration)', function () {
     assert.equal(second.stdout, 'try 2\n');
   });
 
+  it('builds the images localbatch.yaml lists before the run, and runs a job definition file alone', async () => {
+    const tag = `lb-test-built-${process.pid}:dev`;
+    mkdirSync(path.join(dir, 'app'), { recursive: true });
+    writeFileSync(path.join(dir, 'app', 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo "built for $(cat /etc/hostname 2>/dev/null | wc -c) bytes" > /greeting\nCMD ["cat", "/greeting"]\n`);
+    writeFileSync(path.join(dir, 'localbatch.yaml'), `images:\n  - name: ${tag}\n    context: ./app\n`);
+    writeFileSync(path.join(dir, 'app.jobdef.json'), JSON.stringify({ jobDefinitionName: 'app', type: 'container', containerProperties: { image: tag, resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] } }));
+    try {
+      const r = cli(dir, ['run', 'app.jobdef.json', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`Building image ${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const [job] = JSON.parse(r.stdout) as JobDetail[];
+      assert.equal(job.jobName, 'app');
+      assert.match(cli(dir, ['logs', job.jobId!]).stdout, /^built for \d+ bytes\n$/);
+    } finally {
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('refuses to run definitions with errors, showing them', () => {
     writeFileSync(path.join(dir, 'bad.jobdef.json'), jobdef('bad', ['true'], { retryStrategy: { attempts: 11 } }));
     writeFileSync(path.join(dir, 'flow.workflow.json'), JSON.stringify({ jobs: { a: { jobDefinition: 'bad' } } }));
