@@ -17,6 +17,9 @@ import type { Benchmark } from './benchmark';
 
 const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench];
 
+// The AWS SDK's notice about its own future Node.js support would interleave with the results.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const selected = only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS;
