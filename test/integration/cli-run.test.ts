@@ -139,3 +139,19 @@ describe('localbatch run (integration)', function () {
     assert.equal(jobs[0].statusReason, 'Run interrupted by the user');
   });
 });
+
+describe('localbatch run without Docker (integration)', () => {
+  it('says in one line that Docker is unreachable and how to fix it, exit 1, no stack trace', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lb-nodocker-'));
+    try {
+      if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+      writeFileSync(path.join(dir, 'ok.jobdef.json'), jobdef('ok', ['true']));
+      const r = spawnSync(process.execPath, [BIN, 'run', 'ok.jobdef.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: `unix://${path.join(dir, 'no-docker.sock')}` } });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^localbatch run: Docker is not reachable at unix:\/\/.*no-docker\.sock .*Start Docker/m);
+      assert.doesNotMatch(r.stderr, /^\s+at /m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import type { LocalSettingsFile } from '../../model/types';
 import { loadWorkspace } from '../../node/load-workspace';
+import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
@@ -51,7 +52,11 @@ export const runCommand: CliCommand = {
     const target = findTarget(loaded.workspace, abs, opts.file);
     const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
     const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
-    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line) });
+    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line) }).catch((err: unknown) => {
+      // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
+      if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
+      throw err;
+    });
     return executeRun({
       session,
       workspace: loaded.workspace,

@@ -88,6 +88,13 @@ export class EmulatorManager implements vscode.Disposable {
       const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, cwd, log: this.log });
       this.child = child;
       let exited: string | undefined;
+      // The server's own last error line (e.g. "Docker is not reachable at … Start Docker …") is what
+      // the user needs to read when it stops before it is ready.
+      let lastError = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        const lines = chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+        if (lines.length > 0) lastError = lines[lines.length - 1];
+      });
       child.on('exit', (code, signal) => {
         exited = `exited with ${signal ?? `code ${code}`}`;
         this.log.info(`localbatch serve ${exited}`);
@@ -106,7 +113,8 @@ export class EmulatorManager implements vscode.Disposable {
         await new Promise((r) => setTimeout(r, START_POLL_MS));
       }
       child.kill();
-      throw new Error(exited ? `localbatch serve ${exited} before it was ready (see the LocalBatch output)` : `localbatch serve did not answer within ${START_TIMEOUT_MS / 1000} s`);
+      if (exited) throw new Error(lastError ? lastError.replace(/^localbatch serve: /, 'The emulator could not start: ') : `localbatch serve ${exited} before it was ready (see the LocalBatch output)`);
+      throw new Error(`localbatch serve did not answer within ${START_TIMEOUT_MS / 1000} s`);
     } catch (err) {
       if ((this.stateValue as EmulatorState) === 'starting') this.setState('stopped');
       throw err;
@@ -182,7 +190,7 @@ export class EmulatorManager implements vscode.Disposable {
     this.dockerWarned = true;
     this.log.warn(`Docker: ${problem}`);
     void vscode.window.showWarningMessage(
-      `LocalBatch: the emulator cannot reach Docker (${problem}). Jobs stay RUNNABLE until it can. Start Docker (for example \`sudo systemctl start docker\` or Docker Desktop), make sure your user may use /var/run/docker.sock or DOCKER_HOST, then restart the emulator.`,
+      `LocalBatch: the emulator cannot reach Docker (${problem}). Attempts that start before it is back fail. Start Docker (for example \`sudo systemctl start docker\` or Docker Desktop), make sure your user may use /var/run/docker.sock or DOCKER_HOST, then restart the emulator.`,
     );
   }
 
