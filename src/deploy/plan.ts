@@ -74,25 +74,29 @@ export function buildPlan(desired: readonly DesiredItem[], current: CurrentState
 }
 
 function planComputeEnvironment(d: DesiredItem, cur: ComputeEnvironmentDetail | undefined): PlanItem {
-  const desired = normalize('computeEnvironment', d.request);
-  if (!cur) return created(d, desired);
-  const current = normalize('computeEnvironment', cur, desired);
-  const base = { kind: d.kind, name: d.name, file: d.file, current, desired, diff: describeDiff(current, desired), arn: cur.computeEnvironmentArn };
-  if (sameJson(current, desired)) return { ...base, action: 'no-change' };
-  const c = classifyComputeEnvironment(current, desired, d.request);
-  const tags = tagChanges(current.tags, desired.tags, cur.computeEnvironmentArn);
-  if (c.cannot.length > 0) return { ...base, action: 'cannot-change', reason: c.cannot.join('; ') };
-  return { ...base, action: 'update', request: c.update, tags, reason: c.changed.join(', ') };
+  return planUpdatable('computeEnvironment', d, cur, cur?.computeEnvironmentArn, classifyComputeEnvironment);
 }
 
 function planJobQueue(d: DesiredItem, cur: JobQueueDetail | undefined): PlanItem {
-  const desired = normalize('jobQueue', d.request);
-  if (!cur) return created(d, desired, { ...d.request, state: d.request.state ?? 'ENABLED' });
-  const current = normalize('jobQueue', cur, desired);
-  const base = { kind: d.kind, name: d.name, file: d.file, current, desired, diff: describeDiff(current, desired), arn: cur.jobQueueArn };
+  return planUpdatable('jobQueue', d, cur, cur?.jobQueueArn, classifyJobQueue, { ...d.request, state: d.request.state ?? 'ENABLED' });
+}
+
+/** Compute environments and queues: create when missing, else no change, update in place, or say what cannot change. */
+function planUpdatable(
+  kind: 'computeEnvironment' | 'jobQueue',
+  d: DesiredItem,
+  cur: object | undefined,
+  arn: string | undefined,
+  classify: typeof classifyJobQueue,
+  createRequest: JsonObject = d.request,
+): PlanItem {
+  const desired = normalize(kind, d.request);
+  if (!cur) return created(d, desired, createRequest);
+  const current = normalize(kind, cur, desired);
+  const base = { kind: d.kind, name: d.name, file: d.file, current, desired, diff: describeDiff(current, desired), arn };
   if (sameJson(current, desired)) return { ...base, action: 'no-change' };
-  const c = classifyJobQueue(current, desired, d.request);
-  const tags = tagChanges(current.tags, desired.tags, cur.jobQueueArn);
+  const c = classify(current, desired, d.request);
+  const tags = tagChanges(current.tags, desired.tags, arn);
   if (c.cannot.length > 0) return { ...base, action: 'cannot-change', reason: c.cannot.join('; ') };
   return { ...base, action: 'update', request: c.update, tags, reason: c.changed.join(', ') };
 }
