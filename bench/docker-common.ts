@@ -67,24 +67,25 @@ export interface EmulatorRun {
  * as `localbatch run` has it), registers the bench job definition (as `bench`) and opens the event
  * stream, as `localbatch run` does before submitting.
  */
+/** The job every Docker benchmark runs, registered over the API or written as a workspace file. */
+const BENCH_JOB_DEFINITION = {
+  jobDefinitionName: 'bench',
+  type: 'container' as const,
+  containerProperties: {
+    image: IMAGE,
+    command: ['sh', '-c', SCRIPT],
+    resourceRequirements: [
+      { type: 'VCPU' as const, value: String(VCPUS) },
+      { type: 'MEMORY' as const, value: String(MEMORY_MIB) },
+    ],
+  },
+};
+
 export async function startEmulator(vcpus: number): Promise<EmulatorRun> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'localbatch-bench-docker-'));
   const service = await LocalService.start({ stateDir, settings: { capacity: { vcpus, memoryMiB: 64 * 1024 } }, log: () => undefined });
   const { batch, logs } = clientsFor(service.endpoint);
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: 'bench',
-      type: 'container',
-      containerProperties: {
-        image: IMAGE,
-        command: ['sh', '-c', SCRIPT],
-        resourceRequirements: [
-          { type: 'VCPU', value: String(VCPUS) },
-          { type: 'MEMORY', value: String(MEMORY_MIB) },
-        ],
-      },
-    }),
-  );
+  await batch.send(new RegisterJobDefinitionCommand(BENCH_JOB_DEFINITION));
   const seen = new Map<string, Map<string, number>>();
   const waiters = new Set<() => void>();
   let failure: Error | undefined;
@@ -160,18 +161,7 @@ export function writeWorkspace(workflowYaml: string, vcpus: number): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, 'bench.jobdef.json'),
-    JSON.stringify({
-      jobDefinitionName: 'bench',
-      type: 'container',
-      containerProperties: {
-        image: IMAGE,
-        command: ['sh', '-c', SCRIPT],
-        resourceRequirements: [
-          { type: 'VCPU', value: String(VCPUS) },
-          { type: 'MEMORY', value: String(MEMORY_MIB) },
-        ],
-      },
-    }),
+    JSON.stringify(BENCH_JOB_DEFINITION),
   );
   writeFileSync(path.join(dir, 'localbatch.yaml'), `capacity:\n  vcpus: ${vcpus}\n  memoryMiB: 65536\n`);
   writeFileSync(path.join(dir, 'bench.workflow.yaml'), workflowYaml);
