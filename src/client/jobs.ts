@@ -60,3 +60,20 @@ export async function countRunning(batch: BatchClient): Promise<number> {
   const counts = await Promise.all(queues.map((q) => listJobs(batch, { jobQueue: q.jobQueueName! }, 'RUNNING', MAX_API_PAGE)));
   return counts.reduce((n, c) => n + c.jobs.length, 0);
 }
+
+/** How many jobs each paged list of a tree shows: one page at first, one more per "Load more…". */
+export class PageLimits {
+  private readonly limits = new Map<string, number>();
+
+  get(listKey: string): number {
+    return this.limits.get(listKey) ?? JOBS_PAGE_SIZE;
+  }
+
+  more(listKey: string): void {
+    this.limits.set(listKey, this.get(listKey) + JOBS_PAGE_SIZE);
+  }
+
+  clear(): void {
+    this.limits.clear();
+  }
+}

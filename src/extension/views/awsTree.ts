@@ -5,7 +5,7 @@
  */
 import type { JobQueueDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { JOBS_PAGE_SIZE, listArrayChildren, listQueues, listStatusGroups, type StatusGroup } from '../../client/jobs';
+import { listArrayChildren, listQueues, listStatusGroups, PageLimits, type StatusGroup } from '../../client/jobs';
 import { AwsClients } from '../aws/clients';
 import { readSettings } from '../config';
 import { errorMessage } from '../errors';
@@ -20,7 +20,7 @@ export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode
 export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<AwsNode | undefined>();
   private readonly clients = new AwsClients();
-  private readonly limits = new Map<string, number>();
+  private readonly limits = new PageLimits();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private timer: NodeJS.Timeout | undefined;
   private visible = false;
@@ -55,13 +55,10 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
   }
 
   loadMore(listKey: string): void {
-    this.limits.set(listKey, this.limit(listKey) + JOBS_PAGE_SIZE);
+    this.limits.more(listKey);
     this.refresh();
   }
 
-  private limit(key: string): number {
-    return this.limits.get(key) ?? JOBS_PAGE_SIZE;
-  }
 
   getTreeItem(node: AwsNode): vscode.TreeItem {
     switch (node.kind) {
@@ -117,7 +114,7 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
       if (node.kind === 'queue') {
         const name = node.queue.jobQueueArn ?? node.queue.jobQueueName!;
         const prefix = `aws:${node.region}:${name}`;
-        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limit(`${prefix}:${s}`));
+        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limits.get(`${prefix}:${s}`));
         if (groups.length === 0) return [{ kind: 'error', id: `${prefix}:empty`, message: 'No jobs in this queue', empty: true }];
         return groups.map((group): GroupNode => ({ kind: 'status', id: `${prefix}:group:${group.status}`, listPrefix: prefix, group, target: node.target }));
       }
@@ -128,7 +125,7 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
       }
       if (node.kind === 'job') {
         const key = `aws:array:${node.job.jobId}`;
-        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limit(key));
+        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limits.get(key));
         const jobs: AwsNode[] = slice.jobs.map((job): JobNode => ({ kind: 'job', id: `${node.id}:${job.jobId}`, job, target: node.target }));
         return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'aws', listKey: key }] : jobs;
       }

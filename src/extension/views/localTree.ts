@@ -4,7 +4,7 @@
  */
 import type { JobQueueDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { JOBS_PAGE_SIZE, listArrayChildren, listQueues, listStatusGroups, type StatusGroup } from '../../client/jobs';
+import { listArrayChildren, listQueues, listStatusGroups, PageLimits, type StatusGroup } from '../../client/jobs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import { errorItem, jobItem, moreItem, statusGroupItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
@@ -18,7 +18,7 @@ export type LocalNode = EmulatorNode | QueueNode | GroupNode | JobNode | MoreNod
 
 export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LocalNode | undefined>();
-  private readonly limits = new Map<string, number>();
+  private readonly limits = new PageLimits();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshTimer: NodeJS.Timeout | undefined;
   /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
@@ -44,13 +44,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   }
 
   loadMore(listKey: string): void {
-    this.limits.set(listKey, this.limit(listKey) + JOBS_PAGE_SIZE);
+    this.limits.more(listKey);
     this.refresh();
   }
 
-  private limit(listKey: string): number {
-    return this.limits.get(listKey) ?? JOBS_PAGE_SIZE;
-  }
 
   getTreeItem(node: LocalNode): vscode.TreeItem {
     switch (node.kind) {
@@ -148,7 +145,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       }
       if (node.kind === 'queue') {
         const name = node.queue.jobQueueName!;
-        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limit(`q:${name}:${s}`));
+        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limits.get(`q:${name}:${s}`));
         return groups.map((group): GroupNode => ({ kind: 'status', id: `group:${name}:${group.status}`, queueName: name, group, target: node.target }));
       }
       if (node.kind === 'status') {
@@ -158,7 +155,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       }
       if (node.kind === 'job') {
         const key = `a:${node.job.jobId}`;
-        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limit(key));
+        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limits.get(key));
         const jobs: LocalNode[] = slice.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
         return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'local', listKey: key }] : jobs;
       }
