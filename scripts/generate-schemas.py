@@ -412,6 +412,52 @@ def settings_schema():
                 'The capacity of the local compute environment that jobs are packed into.',
             ),
             'images': prop({'type': 'array', 'items': image}, 'Images to build from Dockerfiles before a run.'),
+            'imageOverrides': prop(
+                {'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}},
+                'Images to run instead of the ones job definitions name, locally only: `{ "<image in the job definition>": "<local image>" }`, '
+                'so one definition file serves both AWS (an ECR image) and local runs (an image built here).',
+            ),
+            'aws': prop(
+                {
+                    'type': 'object',
+                    'properties': {
+                        'profile': prop({'type': 'string', 'minLength': 1}, 'The AWS profile local jobs get their credentials from (default: the AWS SDK\'s credential chain).'),
+                        'region': prop({'type': 'string', 'minLength': 1}, 'The region of AWS calls made for local jobs (STS, ECR, SSM, Secrets Manager), and `AWS_REGION` in containers. Default: the profile\'s region, else `region`.'),
+                        'jobRoles': prop(
+                            {'type': 'string', 'enum': ['none', 'assume', 'profile']},
+                            'What a job with a `jobRoleArn` gets: `assume` (STS AssumeRole of its jobRoleArn), `profile` (the profile\'s own credentials) or `none` (default: no credentials).',
+                        ),
+                        'secrets': prop(
+                            {'type': 'string', 'enum': ['local', 'fetch']},
+                            '`local` (default): `secrets[].valueFrom` resolve from `.localbatch/secrets.yaml`; `fetch`: from SSM Parameter Store and Secrets Manager with the profile, when the local file has no value.',
+                        ),
+                        'endpoints': prop(
+                            {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^https?://'}},
+                            'Endpoint overrides per service (`s3`, `sts`, `ssm`, `secretsmanager`, `ecr`, ...): become `AWS_ENDPOINT_URL_<SERVICE>` in containers and are used for the calls localbatch makes for jobs.',
+                        ),
+                    },
+                    'additionalProperties': False,
+                },
+                'How local jobs reach AWS: job role credentials, secrets, endpoints. Opt-in; without it containers get no AWS credentials.',
+            ),
+            'volumes': prop(
+                {'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}},
+                'Where volumes of job definitions live locally: an EFS file system id (`fs-12345678`, or `fs-12345678:/root/dir`) or a host `sourcePath` '
+                '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`. Unmapped EFS volumes become named Docker volumes kept between runs.',
+            ),
+            'allowHostAccess': prop(
+                {'type': 'array', 'items': {'type': 'string', 'minLength': 1}},
+                'Host paths outside the workspace that job volumes (`host.sourcePath`), the Docker socket and `devices` may use locally. Default: none.',
+            ),
+            'allowPrivileged': prop({'type': 'boolean'}, 'Allow `privileged: true` job definitions to run locally. Default false.'),
+            'templates': prop(
+                {'type': 'array', 'items': {'type': 'string', 'minLength': 1}},
+                'CloudFormation/CDK templates (`cdk.out/*.template.json`) or Terraform `show -json` files whose AWS Batch resources are definitions of this workspace, relative to `localbatch.yaml`.',
+            ),
+            'parameters': prop(
+                {'type': 'object', 'additionalProperties': {'type': 'string'}},
+                'Values of CloudFormation template parameters (by parameter name) for local use; a parameter without one uses its `Default`.',
+            ),
         },
         'additionalProperties': False,
     }

@@ -88,6 +88,32 @@ export interface LocalSettingsFile {
   capacity?: { vcpus?: number; memoryMiB?: number };
   /** Images to build from Dockerfiles before a run. */
   images?: LocalImage[];
+  /** Image to run instead of the one a job definition names (local runs only). */
+  imageOverrides?: Record<string, string>;
+  /** How local jobs reach AWS (job roles, secrets, endpoints); opt-in. */
+  aws?: LocalAwsSettings;
+  /** EFS file system id (`fs-x` or `fs-x:/root`) or host sourcePath → folder relative to localbatch.yaml. */
+  volumes?: Record<string, string>;
+  /** Host paths outside the workspace that jobs may mount (also the Docker socket and devices). */
+  allowHostAccess?: string[];
+  /** Allow `privileged: true` locally. */
+  allowPrivileged?: boolean;
+  /** CloudFormation/CDK templates or Terraform `show -json` files, relative to localbatch.yaml. */
+  templates?: string[];
+  /** CloudFormation template parameter values for local use. */
+  parameters?: Record<string, string>;
+}
+
+export interface LocalAwsSettings {
+  /** AWS profile for job credentials, pulls and secrets (default: the SDK's chain). */
+  profile?: string;
+  region?: string;
+  /** What a job with a jobRoleArn gets (default none). */
+  jobRoles?: 'none' | 'assume' | 'profile';
+  /** Where secrets come from (default local: `.localbatch/secrets.yaml`). */
+  secrets?: 'local' | 'fetch';
+  /** Endpoint overrides per service id (s3, sts, ssm, secretsmanager, ecr, ...). */
+  endpoints?: Record<string, string>;
 }
 
 export interface LocalImage {
