@@ -15,7 +15,7 @@ import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
 import { renderTable, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
-import { RunTracker } from './tracker';
+import { RunTracker, type TimeLimited } from './tracker';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -84,7 +84,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
 
     await submitPlan(plan, (req) => session.batch.send(new SubmitJobCommand(req)), (s) => {
       const planned = plan.find((p) => p.name === s.name);
-      tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size);
+      tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);
       if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
     });
     const early = buffered;
@@ -103,7 +103,8 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const ticker = setInterval(draw, 250);
     const reconciler = setInterval(() => void reconcile(ctx, tracker).then(wake, () => undefined), RECONCILE_MS);
     try {
-      while (!tracker.done && !interrupted && !streamError && !(stuck = tracker.stuckReason())) {
+      const timeLimited = timeLimitedQueues(ctx.workspace);
+      while (!tracker.done && !interrupted && !streamError && !(stuck = tracker.stuckReason(timeLimited))) {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     } finally {
@@ -158,6 +159,16 @@ async function prepare(ctx: RunContext): Promise<PlannedJob[]> {
     resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),
     parameters: ctx.parameters,
   });
+}
+
+/** Whether a workspace queue (by name or ARN) cancels jobs blocked for a reason after a time limit. */
+function timeLimitedQueues(ws: Workspace): TimeLimited {
+  return (queue, code) => {
+    const name = queue?.replace(/^arn:.*:job-queue\//, '');
+    const def = name === undefined ? undefined : ws.jobQueues.get(name);
+    const actions = (def?.value as { jobStateTimeLimitActions?: Array<{ reason?: string; action?: string; state?: string }> } | undefined)?.jobStateTimeLimitActions ?? [];
+    return actions.some((a) => a.reason === code && a.action === 'CANCEL' && a.state === 'RUNNABLE');
+  };
 }
 
 /** Catches up with the service's view, in case an event was missed. */

@@ -19,7 +19,14 @@ export interface TrackedJob {
   children?: Record<JobStatus, number>;
   /** Attempts started so far (of the job itself, or the sum over its children). */
   attempts: number;
+  /** The job queue it was submitted to (as named in the request). */
+  queue?: string;
+  /** A MISCONFIGURATION reason the job (or one of its array children) is blocked by, RUNNABLE at the head of its queue. */
+  blockedBy?: string;
 }
+
+/** Whether a queue's jobStateTimeLimitActions will cancel a job blocked for `reasonCode` (so the run waits for it). */
+export type TimeLimited = (queue: string | undefined, reasonCode: string) => boolean;
 
 export type Transition = { readonly job: TrackedJob; readonly child?: number; readonly status: JobStatus; readonly reason?: string };
 
@@ -30,8 +37,8 @@ export class RunTracker {
   private readonly byId = new Map<string, TrackedJob>();
   private readonly childStatus = new Map<string, JobStatus>();
 
-  add(name: string, jobId: string, submittedAt: number, arraySize?: number): TrackedJob {
-    const job: TrackedJob = { name, jobId, status: 'SUBMITTED', submittedAt, attempts: 0, arraySize };
+  add(name: string, jobId: string, submittedAt: number, arraySize?: number, queue?: string): TrackedJob {
+    const job: TrackedJob = { name, jobId, status: 'SUBMITTED', submittedAt, attempts: 0, arraySize, queue };
     if (arraySize !== undefined) job.children = { ...zeroCounts(), SUBMITTED: arraySize };
     this.jobs.push(job);
     this.byId.set(jobId, job);
@@ -48,6 +55,7 @@ export class RunTracker {
       if (own.status === status && own.statusReason === reason) return undefined;
       own.status = status;
       own.statusReason = reason;
+      own.blockedBy = blockingReason(status, reason);
       if (status === 'RUNNING') {
         own.startedAt ??= numberOr(detail.startedAt, at);
         if (!own.children) own.attempts++;
@@ -59,6 +67,9 @@ export class RunTracker {
     const parent = sep > 0 ? this.byId.get(detail.jobId.slice(0, sep)) : undefined;
     if (!parent?.children) return undefined;
     const previous = this.childStatus.get(detail.jobId) ?? 'SUBMITTED';
+    const blocked = blockingReason(status, reason);
+    if (blocked) parent.blockedBy = blocked;
+    else if (parent.blockedBy && status !== 'RUNNABLE') parent.blockedBy = undefined;
     if (previous === status) return undefined;
     parent.children[previous] = Math.max(0, parent.children[previous] - 1);
     parent.children[status]++;
@@ -80,19 +91,31 @@ export class RunTracker {
 
   /**
    * Why the run can make no more progress, or undefined while it can: nothing is starting or
-   * running and every waiting job is RUNNABLE with a MISCONFIGURATION reason (it would wait forever,
-   * as on AWS) or PENDING on such a job.
+   * running, a job (or an array child) blocks its queue with a MISCONFIGURATION reason that no
+   * jobStateTimeLimitActions entry will cancel (it would wait forever, as on AWS), and every other
+   * unfinished job waits (PENDING, or RUNNABLE behind it).
    */
-  stuckReason(): string | undefined {
+  stuckReason(timeLimited: TimeLimited = () => false): string | undefined {
     const open = this.jobs.filter((j) => !TERMINAL.has(j.status));
     if (open.length === 0) return undefined;
     const active = (j: TrackedJob) => j.status === 'STARTING' || j.status === 'RUNNING' || (j.children !== undefined && j.children.STARTING + j.children.RUNNING > 0);
     if (open.some(active)) return undefined;
-    const blocked = open.filter((j) => j.status === 'RUNNABLE' && j.statusReason?.startsWith('MISCONFIGURATION:'));
+    const blocked = open.filter((j) => j.blockedBy !== undefined);
     if (blocked.length === 0) return undefined;
-    if (open.some((j) => j.status !== 'PENDING' && !blocked.includes(j))) return undefined;
-    return blocked.map((j) => `${j.name}: RUNNABLE with ${j.statusReason}`).join('; ');
+    if (blocked.some((j) => timeLimited(j.queue, reasonCode(j.blockedBy!)))) return undefined;
+    if (open.some((j) => j.status !== 'PENDING' && j.status !== 'RUNNABLE' && !blocked.includes(j))) return undefined;
+    return blocked.map((j) => `${j.name}: RUNNABLE with ${j.blockedBy}`).join('; ');
   }
+}
+
+/** The MISCONFIGURATION reason of a RUNNABLE job that blocks its queue, else undefined. */
+function blockingReason(status: JobStatus, reason: string | undefined): string | undefined {
+  return status === 'RUNNABLE' && reason?.startsWith('MISCONFIGURATION:') ? reason : undefined;
+}
+
+/** `MISCONFIGURATION:X - explanation` → `MISCONFIGURATION:X`. */
+export function reasonCode(reason: string): string {
+  return reason.split(' ')[0];
 }
 
 export function zeroCounts(): Record<JobStatus, number> {

@@ -9,6 +9,7 @@ import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningCont
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { AttemptRun, JobRecord } from './jobs';
 import type { JobMachine } from './machine';
+import { needOf } from './placement';
 import { shouldRetry } from './retry';
 
 export const ESSENTIAL_EXITED = 'Essential container in task exited';
@@ -30,10 +31,7 @@ export interface AttemptHost {
   requestPass(): void;
 }
 
-export function needOf(job: JobRecord): { vcpus: number; memoryMiB: number } {
-  const n = job.plan.numNodes;
-  return { vcpus: job.plan.vcpus * n, memoryMiB: job.plan.memoryMiB * n };
-}
+export { needOf };
 
 export class Attempts {
   /** Attempts between STARTING and their end. */
@@ -47,6 +45,7 @@ export class Attempts {
     const need = needOf(job);
     ce.used.vcpus += need.vcpus;
     ce.used.memoryMiB += need.memoryMiB;
+    ce.used.gpus += need.gpus;
     const taskId = this.host.newId().replace(/-/g, '');
     const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
     const run: AttemptRun = {
@@ -164,6 +163,7 @@ export class Attempts {
     const need = needOf(job);
     run.ce.used.vcpus -= need.vcpus;
     run.ce.used.memoryMiB -= need.memoryMiB;
+    run.ce.used.gpus -= need.gpus;
     const reason = exit.oomKilled ? OOM_REASON : exit.error?.slice(0, 255);
     let statusReason: string;
     if (run.timedOut) statusReason = TIMEOUT_REASON;

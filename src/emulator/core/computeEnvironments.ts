@@ -1,7 +1,8 @@
 /**
  * Compute environments: local capacity (vCPU + memory MiB) the scheduler packs jobs into.
  * vCPUs come from computeResources.maxvCpus (else the default capacity); memory from the default
- * capacity (AWS has no field for it), unless the caller gives a local capacity explicitly.
+ * capacity (AWS has no field for it), unless the caller gives a local capacity explicitly; GPUs from
+ * the default capacity (the host's, 0 unless configured).
  */
 import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, UpdateComputeEnvironmentRequest } from '@aws-sdk/client-batch';
 import { arn, nameOf, type Partition } from './arns';
@@ -10,14 +11,16 @@ import { invalid } from './errors';
 export interface Capacity {
   readonly vcpus: number;
   readonly memoryMiB: number;
+  /** GPUs jobs may hold at once (default 0: GPU jobs never fit). */
+  readonly gpus?: number;
 }
 
 export interface ComputeEnvironmentRecord {
   readonly name: string;
   readonly arn: string;
   detail: ComputeEnvironmentDetail;
-  capacity: Capacity;
-  used: { vcpus: number; memoryMiB: number };
+  capacity: Required<Capacity>;
+  used: { vcpus: number; memoryMiB: number; gpus: number };
   /** Set once VALID and ENABLED: jobs may start here. */
   usable: boolean;
 }
@@ -56,8 +59,9 @@ export class ComputeEnvironments {
       capacity: {
         vcpus: capacity?.vcpus ?? req.computeResources?.maxvCpus ?? this.defaultCapacity.vcpus,
         memoryMiB: capacity?.memoryMiB ?? this.defaultCapacity.memoryMiB,
+        gpus: capacity?.gpus ?? this.defaultCapacity.gpus ?? 0,
       },
-      used: { vcpus: 0, memoryMiB: 0 },
+      used: { vcpus: 0, memoryMiB: 0, gpus: 0 },
       usable: false,
     };
     this.byName.set(name, rec);
@@ -119,7 +123,8 @@ export class ComputeEnvironments {
   }
 
   /** Free capacity fits the need now. */
-  static fitsNow(ce: ComputeEnvironmentRecord, vcpus: number, memoryMiB: number): boolean {
-    return ce.used.vcpus + vcpus <= ce.capacity.vcpus + 1e-9 && ce.used.memoryMiB + memoryMiB <= ce.capacity.memoryMiB;
+  static fitsNow(ce: ComputeEnvironmentRecord, need: { vcpus: number; memoryMiB: number; gpus: number }): boolean {
+    const { used, capacity } = ce;
+    return used.vcpus + need.vcpus <= capacity.vcpus + 1e-9 && used.memoryMiB + need.memoryMiB <= capacity.memoryMiB && used.gpus + need.gpus <= capacity.gpus;
   }
 }

@@ -101,7 +101,7 @@ export class BatchEngine {
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
     });
-    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts);
+    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies);
   }
 
   /** Listens to "Batch Job State Change" events; returns the unsubscribe function. */
@@ -167,7 +167,7 @@ export class BatchEngine {
   deleteJobQueue(jobQueue: string): void {
     const rec = this.queues.delete(jobQueue);
     for (const status of ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'] as const) {
-      for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.terminate(job, 'Job queue deleted');
+      for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.failNow(job, 'Job queue deleted');
     }
     this.later(() => this.queues.settle(rec));
   }
@@ -292,7 +292,7 @@ export class BatchEngine {
 
   /** Terminates every unfinished job (shutting down): running ones get SIGTERM, the rest fail now. */
   terminateAll(reason: string): void {
-    for (const job of [...this.machine.jobs.values()]) this.machine.terminate(job, reason);
+    for (const job of [...this.machine.jobs.values()]) this.machine.failNow(job, reason);
   }
 
   /** True when no attempt is in flight and no container is still being removed. */

@@ -1,11 +1,17 @@
-/** "Batch Job State Change" events in EventBridge's shape, delivered to local listeners. */
+/**
+ * "Batch Job State Change" and "Batch Job Queue Blocked" events in EventBridge's shape, delivered to
+ * local listeners. A queue-blocked event names the job and its queue in `resources`, and its detail
+ * is the blocking job's JobDetail (RUNNABLE, with the blocking reason as statusReason).
+ */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
+
+export type BatchEventType = 'Batch Job State Change' | 'Batch Job Queue Blocked';
 
 export interface JobStateChangeEvent {
   readonly version: '0';
   readonly id: string;
-  readonly 'detail-type': 'Batch Job State Change';
+  readonly 'detail-type': BatchEventType;
   readonly source: 'aws.batch';
   readonly account: string;
   /** ISO 8601. */
@@ -21,18 +27,21 @@ export interface JobStateChangeEvent {
  */
 class LazyJobEvent implements JobStateChangeEvent {
   readonly version = '0';
-  readonly 'detail-type' = 'Batch Job State Change';
   readonly source = 'aws.batch';
+  readonly 'detail-type': BatchEventType;
   private built?: JobDetail;
 
   constructor(
+    type: BatchEventType,
     readonly id: string,
     readonly account: string,
     readonly region: string,
     readonly time: string,
     readonly resources: readonly string[],
     private readonly build: () => JobDetail,
-  ) {}
+  ) {
+    this['detail-type'] = type;
+  }
 
   get detail(): JobDetail {
     return (this.built ??= this.build());
@@ -77,13 +86,22 @@ export class EventBus {
 
   /** Emits one event when someone listens; `detail` runs on the event's first read of its detail. */
   emit(now: number, jobArn: string, detail: () => JobDetail): void {
+    this.send('Batch Job State Change', now, [jobArn], detail);
+  }
+
+  /** "Batch Job Queue Blocked": the job at the head of `queueArn` cannot be placed. */
+  emitQueueBlocked(now: number, jobArn: string, queueArn: string, detail: () => JobDetail): void {
+    this.send('Batch Job Queue Blocked', now, [jobArn, queueArn], detail);
+  }
+
+  private send(type: BatchEventType, now: number, resources: readonly string[], detail: () => JobDetail): void {
     if (this.listeners.size === 0) return;
     if (now !== this.lastNow) {
       this.lastNow = now;
       this.lastIso = new Date(now).toISOString();
     }
     const id = `${this.prefix}${(++this.seq).toString(16).padStart(12, '0')}`;
-    const event = new LazyJobEvent(id, this.partition.account, this.partition.region, this.lastIso, [jobArn], detail);
+    const event = new LazyJobEvent(type, id, this.partition.account, this.partition.region, this.lastIso, resources, detail);
     for (const l of this.listeners) {
       try {
         l(event);

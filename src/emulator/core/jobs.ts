@@ -77,8 +77,11 @@ export interface JobRecord {
   waitingOn: number;
   dependencyFailed?: boolean;
   dependents?: JobRecord[];
-  /** Never fits its queue's compute environments (MISCONFIGURATION reason set). */
-  blocked?: boolean;
+  /** At the head of its queue and can never be placed (the MISCONFIGURATION code), since when. */
+  blockedReason?: string;
+  blockedSince?: number;
+  /** The queue's jobStateTimeLimitActions cancel, armed while blocked. */
+  blockTimer?: { readonly handle: TimerHandle; readonly dueAt: number };
   /** Array parent only. */
   children?: JobRecord[];
   summary?: Record<JobStatus, number>;

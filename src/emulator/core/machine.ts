@@ -143,11 +143,9 @@ export class JobMachine {
         job.cancelReason = reason;
         return;
       case 'RUNNABLE':
+        // Failed when it reaches the head of its queue (at once when it is the head that blocks it).
         job.cancelReason = reason;
-        if (job.blocked) {
-          job.plan.queue.blocked.delete(job);
-          this.fail(job, reason, 'cancelled');
-        } else this.hooks.requestPass();
+        this.hooks.requestPass();
         return;
       default:
         // STARTING/RUNNING jobs are not cancelled (TerminateJob stops them); the call still succeeds.
@@ -168,9 +166,41 @@ export class JobMachine {
       this.hooks.stopAttempt(job, reason);
       return;
     }
+    // A job that has not started is cancelled (TerminateJob API reference), with CancelJob's timing:
+    // a PENDING job when its dependencies finish, a RUNNABLE one at the head of its queue.
+    this.cancel(job, reason);
+  }
+
+  /** Fails a not-started job now (queue deleted, emulator told to terminate everything). */
+  failNow(job: JobRecord, reason: string): void {
+    if (TERMINAL.has(job.status)) return;
+    if (job.children) {
+      job.cancelReason = reason;
+      job.isCancelled = true;
+      for (const c of job.children) this.failNow(c, reason);
+      return;
+    }
+    if (job.status === 'STARTING' || job.status === 'RUNNING') {
+      job.isTerminated = true;
+      this.hooks.stopAttempt(job, reason);
+      return;
+    }
     job.cancelReason = reason;
-    job.plan.queue.blocked.delete(job);
     this.fail(job, reason, 'cancelled');
+  }
+
+  /** Emits a state-change event for a reason that changed while the status stayed (RUNNABLE). */
+  announce(job: JobRecord): void {
+    if (!this.events.active) return;
+    const state = captureState(job);
+    this.events.emit(this.clock.now(), jobArnOf(this.partition, job), () => toJobDetail(this.partition, job, state));
+  }
+
+  /** "Batch Job Queue Blocked" for the job at the head of its queue. */
+  announceQueueBlocked(job: JobRecord): void {
+    if (!this.events.active) return;
+    const state = captureState(job);
+    this.events.emitQueueBlocked(this.clock.now(), jobArnOf(this.partition, job), job.plan.queue.arn, () => toJobDetail(this.partition, job, state));
   }
 
   private onTerminal(job: JobRecord): void {

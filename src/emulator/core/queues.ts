@@ -1,6 +1,6 @@
 /**
- * Job queues: priority, state, compute-environment order, a FIFO of RUNNABLE jobs, and an index of
- * jobs by status for ListJobs.
+ * Job queues: priority, state, compute-environment order, the RUNNABLE jobs in line, and an index
+ * of jobs by status for ListJobs.
  */
 import type { CreateJobQueueRequest, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
 import { arn, nameOf, type Partition } from './arns';
@@ -32,16 +32,13 @@ export class Fifo<T> {
   }
 }
 
-/**
- * RUNNABLE jobs of a queue: FIFO, or with a scheduling policy (fair share) highest
- * schedulingPriority first and FIFO among equals.
- */
-export class RunnableJobs {
+/** RUNNABLE jobs of one share: highest schedulingPriority first, FIFO among equals. */
+class PriorityFifo {
   private readonly byPriority = new Map<number, Fifo<JobRecord>>();
   /** Priorities present, highest first. */
   private priorities: number[] = [];
 
-  push(job: JobRecord, priority = 0): void {
+  push(job: JobRecord, priority: number): void {
     let fifo = this.byPriority.get(priority);
     if (!fifo) {
       this.byPriority.set(priority, (fifo = new Fifo()));
@@ -50,18 +47,14 @@ export class RunnableJobs {
     fifo.push(job);
   }
 
-  peek(): JobRecord | undefined {
+  /** The first job still waiting to start; entries that left RUNNABLE meanwhile are dropped. */
+  head(): JobRecord | undefined {
     for (const p of this.priorities) {
-      const job = this.byPriority.get(p)!.peek();
-      if (job) return job;
-    }
-    return undefined;
-  }
-
-  shift(): JobRecord | undefined {
-    for (const p of this.priorities) {
-      const job = this.byPriority.get(p)!.shift();
-      if (job) return job;
+      const fifo = this.byPriority.get(p)!;
+      for (let job = fifo.peek(); job; job = fifo.peek()) {
+        if (job.status === 'RUNNABLE' && !job.run) return job;
+        fifo.shift();
+      }
     }
     return undefined;
   }
@@ -73,6 +66,45 @@ export class RunnableJobs {
   }
 }
 
+/**
+ * RUNNABLE jobs of a queue, by share identifier (one share, '', on a FIFO queue). Within a share the
+ * highest schedulingPriority goes first (only on queues with a scheduling policy), FIFO among
+ * equals. Which share goes next on a fair-share queue is the scheduler's choice (fairShare.ts).
+ */
+export class RunnableJobs {
+  private readonly shares = new Map<string, PriorityFifo>();
+
+  push(job: JobRecord, priority = 0, share = ''): void {
+    let q = this.shares.get(share);
+    if (!q) this.shares.set(share, (q = new PriorityFifo()));
+    q.push(job, priority);
+  }
+
+  /** Heads of every share that has a job waiting, keyed by share identifier. */
+  heads(): Map<string, JobRecord> {
+    const out = new Map<string, JobRecord>();
+    for (const [share, q] of this.shares) {
+      const job = q.head();
+      if (job) out.set(share, job);
+      else this.shares.delete(share);
+    }
+    return out;
+  }
+
+  /** The job first in line: the oldest head when there are several shares. */
+  peek(): JobRecord | undefined {
+    let first: JobRecord | undefined;
+    for (const job of this.heads().values()) if (!first || job.createdAt < first.createdAt) first = job;
+    return first;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const q of this.shares.values()) n += q.size;
+    return n;
+  }
+}
+
 export interface QueueRecord {
   readonly name: string;
   readonly arn: string;
@@ -80,8 +112,6 @@ export interface QueueRecord {
   /** Compute environments in ascending order. */
   computeEnvironments: ComputeEnvironmentRecord[];
   readonly runnable: RunnableJobs;
-  /** RUNNABLE jobs that can never fit (MISCONFIGURATION); re-checked when capacity changes. */
-  readonly blocked: Set<JobRecord>;
   /** Jobs by status, for ListJobs (array children are listed through their parent). */
   readonly byStatus: Map<JobStatus, Set<JobRecord>>;
 }
@@ -119,7 +149,6 @@ export class JobQueues {
       },
       computeEnvironments: [],
       runnable: new RunnableJobs(),
-      blocked: new Set(),
       byStatus: new Map(),
     };
     this.setOrder(rec, req.computeEnvironmentOrder);

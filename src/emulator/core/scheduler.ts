@@ -1,45 +1,42 @@
 /**
- * The scheduling pass: queues by priority (highest first), each a FIFO of RUNNABLE jobs (by
- * schedulingPriority first when the queue has a scheduling policy); the head
- * starts on the first compute environment (in the queue's order) with free capacity. A head that
- * cannot fit now blocks its queue (FIFO); one that can never fit is set aside with AWS's
- * MISCONFIGURATION reason and never starts. Each pass costs O(queues + jobs started), not O(jobs).
+ * The scheduling pass: queues by priority (highest first); in each, the job first in line (FIFO,
+ * or by share and schedulingPriority on a fair-share queue, see fairShare.ts) starts on the first
+ * compute environment, in the queue's order, with free capacity. A head that cannot start now holds
+ * its queue. A head that can never start blocks its queue, as on AWS: its statusReason says why
+ * (placement.ts), a "Batch Job Queue Blocked" event goes out, and only cancelling it (by hand, or by
+ * a jobStateTimeLimitActions entry after maxTimeSeconds) or changing the compute environments lets
+ * the jobs behind it advance. Each pass costs O(queues + jobs started), not O(jobs).
  */
+import type { FairsharePolicy } from '@aws-sdk/client-batch';
 import { ComputeEnvironments, type ComputeEnvironmentRecord } from './computeEnvironments';
-import { needOf, type Attempts } from './attempts';
+import type { Attempts } from './attempts';
+import { FairShare, shareOf } from './fairShare';
 import type { JobRecord } from './jobs';
 import type { JobMachine } from './machine';
+import { BLOCKED_MESSAGES, needOf, neverFitsReason, timeLimitCancelReason, type BlockedReason } from './placement';
+import type { Clock } from './ports';
 import type { JobQueues, QueueRecord } from './queues';
+import type { SchedulingPolicies } from './schedulingPolicies';
 
-export const MAX_RESOURCE = 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE';
-export const JOB_RESOURCE = 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT';
+export { JOB_RESOURCE, MAX_RESOURCE, neverFitsReason } from './placement';
 
-/** Why a job can never run on any compute environment of its queue, or undefined if it can. */
-export function neverFitsReason(q: QueueRecord, job: JobRecord): string | undefined {
-  if (q.computeEnvironments.length === 0) return undefined;
-  const need = needOf(job);
-  let vcpuFits = false;
-  for (const ce of q.computeEnvironments) {
-    const v = need.vcpus <= ce.capacity.vcpus + 1e-9;
-    if (v && need.memoryMiB <= ce.capacity.memoryMiB) return undefined;
-    vcpuFits ||= v;
-  }
-  return vcpuFits ? JOB_RESOURCE : MAX_RESOURCE;
-}
-
-/** Queues a RUNNABLE job; a queue with a scheduling policy orders by schedulingPriority. */
+/** Queues a RUNNABLE job; a queue with a scheduling policy orders by share and schedulingPriority. */
 export function pushRunnable(job: JobRecord): void {
   const q = job.plan.queue;
-  q.runnable.push(job, q.detail.schedulingPolicyArn ? (job.plan.schedulingPriority ?? 0) : 0);
+  if (q.detail.schedulingPolicyArn) q.runnable.push(job, job.plan.schedulingPriority ?? 0, shareOf(job));
+  else q.runnable.push(job);
 }
 
 export class Scheduler {
   private queued = false;
+  private readonly fairShare = new FairShare();
 
   constructor(
     private readonly queues: JobQueues,
     private readonly machine: JobMachine,
     private readonly attempts: Attempts,
+    private readonly clock: Clock,
+    private readonly policies: SchedulingPolicies,
   ) {}
 
   /** Puts a job in RUNNABLE at the tail of its queue. */
@@ -56,18 +53,8 @@ export class Scheduler {
     queueMicrotask(() => this.pass());
   }
 
-  /** Gives set-aside jobs another look after capacity or queue configuration changed. */
+  /** Capacity or queue configuration changed: blocked heads get another look on the next pass. */
   recheckBlocked(): void {
-    for (const q of this.queues.all()) {
-      for (const job of q.blocked) {
-        if (neverFitsReason(q, job) === undefined) {
-          q.blocked.delete(job);
-          job.blocked = false;
-          job.statusReason = undefined;
-          pushRunnable(job);
-        }
-      }
-    }
     this.requestPass();
   }
 
@@ -76,41 +63,84 @@ export class Scheduler {
     this.machine.processIntake();
     for (const q of this.queues.ordered) {
       if (q.detail.status === 'DELETED') continue;
+      const policy = this.policyOf(q);
       for (;;) {
-        const job = q.runnable.peek();
+        const usage = policy ? this.fairShare.usage(q, policy, this.clock.now()) : undefined;
+        const job = usage ? this.fairShare.choose(q.runnable.heads(), usage, policy) : q.runnable.peek();
         if (!job) break;
-        if (job.status !== 'RUNNABLE' || job.run) {
-          q.runnable.shift();
-          continue;
-        }
         if (job.cancelReason !== undefined) {
-          q.runnable.shift();
+          this.unblock(job);
           this.machine.fail(job, job.cancelReason, 'cancelled');
-          continue;
-        }
-        const ce = this.pick(q, job);
-        if (ce) {
-          q.runnable.shift();
-          this.attempts.start(job, ce);
           continue;
         }
         const reason = neverFitsReason(q, job);
         if (reason) {
-          q.runnable.shift();
-          job.blocked = true;
-          job.statusReason = reason;
-          q.blocked.add(job);
-          continue;
+          this.block(q, job, reason);
+          break;
         }
-        break;
+        if (usage && !this.fairShare.reservationAllows(q, policy, job, usage, this.clock.now())) break;
+        const ce = this.pick(q, job);
+        if (!ce) {
+          this.unblock(job, true);
+          break;
+        }
+        this.unblock(job);
+        this.attempts.start(job, ce);
+        if (usage) this.fairShare.started(q, job, this.clock.now());
       }
     }
+  }
+
+  private policyOf(q: QueueRecord): FairsharePolicy | undefined {
+    const arn = q.detail.schedulingPolicyArn;
+    if (!arn) return undefined;
+    return this.policies.describe([arn])[0]?.fairsharePolicy ?? {};
+  }
+
+  /** The head can never start: say why (once), tell listeners, arm the queue's time-limit action. */
+  private block(q: QueueRecord, job: JobRecord, reason: BlockedReason): void {
+    if (job.blockedReason !== reason) {
+      this.unblock(job);
+      job.blockedReason = reason;
+      job.blockedSince = this.clock.now();
+      job.statusReason = BLOCKED_MESSAGES[reason];
+      this.machine.announce(job);
+      this.machine.announceQueueBlocked(job);
+    }
+    this.armTimeLimit(q, job, reason);
+  }
+
+  private armTimeLimit(q: QueueRecord, job: JobRecord, reason: BlockedReason): void {
+    const action = (q.detail.jobStateTimeLimitActions ?? []).find((a) => a.state === 'RUNNABLE' && a.action === 'CANCEL' && a.reason === reason);
+    const dueAt = action?.maxTimeSeconds !== undefined ? (job.blockedSince ?? this.clock.now()) + action.maxTimeSeconds * 1000 : undefined;
+    if (job.blockTimer && job.blockTimer.dueAt === dueAt) return;
+    if (job.blockTimer) this.clock.clearTimer(job.blockTimer.handle);
+    job.blockTimer = undefined;
+    if (dueAt === undefined) return;
+    const handle = this.clock.setTimer(Math.max(0, dueAt - this.clock.now()), () => {
+      job.blockTimer = undefined;
+      if (job.status !== 'RUNNABLE' || job.blockedReason !== reason) return;
+      job.cancelReason = timeLimitCancelReason(reason);
+      this.requestPass();
+    });
+    job.blockTimer = { handle, dueAt };
+  }
+
+  /** The job no longer blocks its queue (it starts, waits for capacity, or leaves). */
+  private unblock(job: JobRecord, announce = false): void {
+    if (job.blockedReason === undefined) return;
+    job.blockedReason = undefined;
+    job.blockedSince = undefined;
+    if (job.blockTimer) this.clock.clearTimer(job.blockTimer.handle);
+    job.blockTimer = undefined;
+    job.statusReason = undefined;
+    if (announce) this.machine.announce(job);
   }
 
   private pick(q: QueueRecord, job: JobRecord): ComputeEnvironmentRecord | undefined {
     const need = needOf(job);
     for (const ce of q.computeEnvironments) {
-      if (ce.usable && ComputeEnvironments.fitsNow(ce, need.vcpus, need.memoryMiB)) return ce;
+      if (ce.usable && ComputeEnvironments.fitsNow(ce, need)) return ce;
     }
     return undefined;
   }

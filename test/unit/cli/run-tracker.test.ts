@@ -50,6 +50,23 @@ describe('run tracker (unit)', () => {
     assert.equal(t.stuckReason(), undefined, 'something still runs');
   });
 
+  it('is stuck behind a blocked head (jobs RUNNABLE behind it) and on an array child that never fits, unless a time limit will cancel it', () => {
+    const t = new RunTracker();
+    t.add('big', 'b', 0, undefined, 'cpu');
+    t.add('behind', 'c', 0, undefined, 'cpu');
+    t.apply(ev('c', 'RUNNABLE'), 1);
+    t.apply(ev('b', 'RUNNABLE', { statusReason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement is higher' }), 2);
+    assert.match(t.stuckReason() ?? '', /^big: RUNNABLE with MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT/);
+    const limited = (queue: string | undefined, code: string) => queue === 'cpu' && code === 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT';
+    assert.equal(t.stuckReason(limited), undefined, 'the queue cancels it after maxTimeSeconds: wait for that');
+
+    const a = new RunTracker();
+    a.add('arr', 'p', 0, 2);
+    a.apply(ev('p', 'PENDING'), 1);
+    a.apply(ev('p:0', 'RUNNABLE', { statusReason: 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - CE(s) cannot' }), 2);
+    assert.match(a.stuckReason() ?? '', /^arr: RUNNABLE with MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE/);
+  });
+
   it('prints child transitions only when they matter, and a table row per job', () => {
     const t = new RunTracker();
     t.add('sim', 's', 0, 2);

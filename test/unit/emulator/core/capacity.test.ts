@@ -22,22 +22,6 @@ describe('Capacity, queues and compute environments (unit)', () => {
     assert.deepEqual(h.engine.describeJobs(ids).map((d) => d.status), ['RUNNING', 'RUNNING', 'RUNNABLE']);
   });
 
-  it('leaves a job that can never fit RUNNABLE with the MISCONFIGURATION reason, without blocking others', async () => {
-    const h = await harness({ vcpus: 2, memoryMiB: 2048 });
-    h.def('s', 'true');
-    const big = h.engine.submitJob({ jobName: 'big', jobQueue: 'q', jobDefinition: 's', containerOverrides: { resourceRequirements: [{ type: 'VCPU', value: '4' }] } });
-    const fat = h.engine.submitJob({ jobName: 'fat', jobQueue: 'q', jobDefinition: 's', containerOverrides: { resourceRequirements: [{ type: 'MEMORY', value: '4096' }] } });
-    const ok = h.engine.submitJob({ jobName: 'ok', jobQueue: 'q', jobDefinition: 's' });
-    await h.clock.advance(3_600_000);
-    assert.deepEqual([h.describe(big.jobId).status, h.describe(big.jobId).statusReason], ['RUNNABLE', 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE']);
-    assert.deepEqual([h.describe(fat.jobId).status, h.describe(fat.jobId).statusReason], ['RUNNABLE', 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT']);
-    assert.equal(h.describe(ok.jobId).status, 'SUCCEEDED');
-    assert.equal(h.runtime.started.length, 1);
-    h.engine.updateComputeEnvironment({ computeEnvironment: 'ce', computeResources: { maxvCpus: 4 } });
-    await h.clock.advance(1_000);
-    assert.equal(h.describe(big.jobId).status, 'SUCCEEDED', 'runs once the environment is large enough');
-  });
-
   it('starts jobs of the higher-priority queue first on a shared compute environment', async () => {
     const h = await harness({ vcpus: 1 });
     h.engine.createJobQueue({ jobQueueName: 'high', priority: 10, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
