@@ -406,6 +406,7 @@ def settings_schema():
                     'properties': {
                         'vcpus': prop({'type': 'number', 'exclusiveMinimum': 0}, 'vCPUs available to local jobs (default: the host\'s CPUs).'),
                         'memoryMiB': prop({'type': 'integer', 'minimum': 4}, 'Memory in MiB available to local jobs (default: the host\'s memory).'),
+                        'gpus': prop({'type': 'integer', 'minimum': 0}, 'GPUs available to local jobs (default: the NVIDIA GPUs the host\'s driver reports, else 0). GPU jobs wait for a free GPU; with none they block their queue with MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT.'),
                     },
                     'additionalProperties': False,
                 },

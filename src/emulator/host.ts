@@ -3,6 +3,7 @@
  * the per-attempt log store and the on-disk state. `localbatch serve` and `localbatch run` both
  * start one; everything else talks to it through the AWS Batch API.
  */
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import Docker from 'dockerode';
 import { LOCAL_COMPUTE_ENVIRONMENT_NAME, LOCAL_QUEUE_NAME, type LocalSettingsFile } from '../model/types';
@@ -29,14 +30,25 @@ export interface HostOptions {
 export interface LocalCapacity {
   readonly vcpus: number;
   readonly memoryMiB: number;
+  readonly gpus: number;
 }
 
-/** The local compute environment's capacity: localbatch.yaml's, else this machine's CPUs and memory. */
+/** The local compute environments' capacity: localbatch.yaml's, else this machine's CPUs, memory and NVIDIA GPUs. */
 export function localCapacity(settings?: LocalSettingsFile): LocalCapacity {
   return {
     vcpus: settings?.capacity?.vcpus ?? os.availableParallelism(),
     memoryMiB: settings?.capacity?.memoryMiB ?? Math.floor(os.totalmem() / (1024 * 1024)),
+    gpus: settings?.capacity?.gpus ?? nvidiaGpus(),
   };
+}
+
+/** NVIDIA GPUs the kernel driver reports (0 without the driver). */
+function nvidiaGpus(): number {
+  try {
+    return readdirSync('/proc/driver/nvidia/gpus').length;
+  } catch {
+    return 0;
+  }
 }
 
 export class EmulatorHost {

@@ -85,7 +85,7 @@ export interface LocalSettingsFile {
   accountId?: string;
   region?: string;
   /** Capacity of the local compute environment; defaults to the host's CPUs and memory. */
-  capacity?: { vcpus?: number; memoryMiB?: number };
+  capacity?: { vcpus?: number; memoryMiB?: number; gpus?: number };
   /** Images to build from Dockerfiles before a run. */
   images?: LocalImage[];
   /** Image to run instead of the one a job definition names (local runs only). */

@@ -15,6 +15,8 @@ import { shouldRetry } from './retry';
 export const ESSENTIAL_EXITED = 'Essential container in task exited';
 export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+/** An attempt whose container never ran (image pull, create, secrets): the cause goes to container.reason. */
+export const TASK_FAILED_TO_START = 'Task failed to start';
 /** Time between SIGTERM and SIGKILL when stopping an attempt (ECS's default stop timeout). */
 export const KILL_GRACE_MS = 30_000;
 
@@ -129,7 +131,10 @@ export class Attempts {
       AWS_BATCH_CE_NAME: run.ce.name,
       AWS_BATCH_JOB_ATTEMPT: String(run.number),
     };
-    if (job.index !== undefined) env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.index);
+    if (job.index !== undefined) {
+      env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.index);
+      env.AWS_BATCH_JOB_ARRAY_SIZE = String(job.parent?.children?.length ?? plan.arraySize ?? '');
+    }
     if (multi) {
       env.AWS_BATCH_JOB_NODE_INDEX = String(node);
       env.AWS_BATCH_JOB_MAIN_NODE_INDEX = String(plan.mainNode);
@@ -168,7 +173,7 @@ export class Attempts {
     let statusReason: string;
     if (run.timedOut) statusReason = TIMEOUT_REASON;
     else if (run.terminated !== undefined) statusReason = run.terminated;
-    else if (exit.exitCode === undefined) statusReason = exit.error ?? 'Task failed to start';
+    else if (exit.exitCode === undefined) statusReason = TASK_FAILED_TO_START;
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {

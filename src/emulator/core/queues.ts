@@ -116,6 +116,24 @@ export interface QueueRecord {
   readonly byStatus: Map<JobStatus, Set<JobRecord>>;
 }
 
+/**
+ * jobStateTimeLimitActions as the API accepts them: state RUNNABLE, action CANCEL (TERMINATE is for
+ * SageMaker queues), maxTimeSeconds 600-86400, a reason (M:JobStateTimeLimitAction).
+ */
+function validTimeLimitActions(actions: CreateJobQueueRequest['jobStateTimeLimitActions']): CreateJobQueueRequest['jobStateTimeLimitActions'] {
+  if (actions === undefined) return undefined;
+  if (!Array.isArray(actions)) invalid('jobStateTimeLimitActions must be a list');
+  for (const a of actions) {
+    if (a === null || typeof a !== 'object') invalid('jobStateTimeLimitActions entries must be objects');
+    if (typeof a.reason !== 'string' || a.reason === '') invalid('jobStateTimeLimitActions reason is required');
+    if (a.state !== 'RUNNABLE') invalid(`jobStateTimeLimitActions state must be RUNNABLE, not ${String(a.state)}`);
+    if (a.action !== 'CANCEL') invalid(`jobStateTimeLimitActions action must be CANCEL for a job queue of compute environments, not ${String(a.action)}`);
+    const t = a.maxTimeSeconds;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 600 || t > 86_400) invalid(`jobStateTimeLimitActions maxTimeSeconds must be between 600 and 86400, not ${String(t)}`);
+  }
+  return structuredClone(actions);
+}
+
 export class JobQueues {
   private readonly byName = new Map<string, QueueRecord>();
   /** Queues by priority, highest first; recomputed on create/update. */
@@ -144,7 +162,7 @@ export class JobQueues {
         priority: req.priority,
         computeEnvironmentOrder: [],
         schedulingPolicyArn: req.schedulingPolicyArn,
-        jobStateTimeLimitActions: req.jobStateTimeLimitActions,
+        jobStateTimeLimitActions: validTimeLimitActions(req.jobStateTimeLimitActions),
         tags: req.tags ? { ...req.tags } : undefined,
       },
       computeEnvironments: [],
@@ -163,7 +181,7 @@ export class JobQueues {
     if (req.priority !== undefined) rec.detail.priority = req.priority;
     if (req.computeEnvironmentOrder) this.setOrder(rec, req.computeEnvironmentOrder);
     if (req.schedulingPolicyArn) rec.detail.schedulingPolicyArn = req.schedulingPolicyArn;
-    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = req.jobStateTimeLimitActions;
+    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = validTimeLimitActions(req.jobStateTimeLimitActions);
     rec.detail.status = 'UPDATING';
     this.sort();
     return rec;

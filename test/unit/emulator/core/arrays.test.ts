@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { harness } from '../../../support/engineHarness';
 
 describe('Array jobs (unit)', () => {
-  it('creates children <parent>:<i> with their index and AWS_BATCH_JOB_ARRAY_INDEX', async () => {
+  it('creates children <parent>:<i> with their index, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE', async () => {
     const h = await harness();
     h.def('a', 'echo "i=$AWS_BATCH_JOB_ARRAY_INDEX"');
     const r = h.engine.submitJob({ jobName: 'arr', jobQueue: 'q', jobDefinition: 'a', arrayProperties: { size: 3 } });
@@ -14,6 +14,7 @@ describe('Array jobs (unit)', () => {
       [`${r.jobId}:2`, 2, 'SUCCEEDED'],
     ]);
     assert.deepEqual(kids.map((k) => h.logs.lines(k.container!.logStreamName!)[0]), ['i=0', 'i=1', 'i=2']);
+    assert.deepEqual(h.runtime.started.map((s) => s.environment.AWS_BATCH_JOB_ARRAY_SIZE), ['3', '3', '3']);
     assert.deepEqual([...h.engine.listJobs({ arrayJobId: r.jobId, jobStatus: 'SUCCEEDED' })].map((s) => s.arrayProperties?.index), [0, 1, 2]);
   });
 

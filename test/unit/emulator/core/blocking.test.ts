@@ -136,3 +136,17 @@ describe('GPUs are capacity (unit)', () => {
     assert.deepEqual(h.engine.describeJobs(ids).map((d) => d.status), ['SUCCEEDED', 'RUNNING']);
   });
 });
+
+describe('jobStateTimeLimitActions validation (unit)', () => {
+  it('refuses what the API refuses: maxTimeSeconds outside 600-86400, another state or action', async () => {
+    const h = await harness();
+    const base = { reason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT', state: 'RUNNABLE' as const, maxTimeSeconds: 600, action: 'CANCEL' as const };
+    assert.throws(() => h.engine.updateJobQueue({ jobQueue: 'q', jobStateTimeLimitActions: [{ ...base, maxTimeSeconds: 599 }] }), /between 600 and 86400/);
+    assert.throws(() => h.engine.updateJobQueue({ jobQueue: 'q', jobStateTimeLimitActions: [{ ...base, maxTimeSeconds: 86_401 }] }), /between 600 and 86400/);
+    assert.throws(() => h.engine.updateJobQueue({ jobQueue: 'q', jobStateTimeLimitActions: [{ ...base, action: 'TERMINATE' }] }), /must be CANCEL/);
+    assert.throws(() => h.engine.createJobQueue({ jobQueueName: 'x', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }], jobStateTimeLimitActions: [{ ...base, state: 'PENDING' as never }] }), /state must be RUNNABLE/);
+    h.engine.updateJobQueue({ jobQueue: 'q', jobStateTimeLimitActions: [{ ...base, maxTimeSeconds: 86_400 }] });
+    await h.clock.settle();
+    assert.equal(h.engine.describeJobQueues(['q'])[0].jobStateTimeLimitActions?.[0].maxTimeSeconds, 86_400);
+  });
+});

@@ -85,8 +85,9 @@ describe('Retries and evaluateOnExit (unit)', () => {
     await h.clock.advance(1000);
     const d = h.describe(r.jobId);
     assert.equal(d.status, 'FAILED');
-    assert.match(d.statusReason!, /^CannotPullContainerError/);
-    assert.match(d.attempts![0].container!.reason!, /localbatch-does-not-exist/);
+    assert.equal(d.statusReason, 'Task failed to start', 'AWS\'s statusReason; the cause is in container.reason');
+    assert.match(d.attempts![0].container!.reason!, /^CannotPullContainerError: .*localbatch-does-not-exist/);
+    assert.match(d.container!.reason!, /^CannotPullContainerError: /);
     assert.deepEqual(h.statuses(r.jobId), ['RUNNABLE', 'STARTING', 'FAILED']);
   });
 });
