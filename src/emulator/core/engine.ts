@@ -16,7 +16,8 @@ import type {
   UpdateComputeEnvironmentRequest,
   UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../model/types';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, JOB_STATUSES } from '../../model/types';
+import type { JobKey } from './jobIndex';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
 import { ComputeEnvironments, type Capacity } from './computeEnvironments';
@@ -250,17 +251,28 @@ export class BatchEngine {
     for (const job of this.jobsWhere(query, status)) yield toJobSummary(this.partition, job);
   }
 
-  /** The records behind listJobs, for callers that filter on more than status (status undefined: all). */
-  *jobsWhere(query: ListJobsQuery, status: JobStatus | undefined): Generator<JobRecord> {
+  /**
+   * The records behind listJobs, for callers that filter on more than status (status undefined:
+   * all). With one status they come in submission order (array children by index), and `after`
+   * resumes strictly after a job seen before (a cursor: nothing repeated or skipped when other
+   * jobs change status meanwhile).
+   */
+  *jobsWhere(query: ListJobsQuery, status: JobStatus | undefined, after?: JobKey & { readonly index?: number }): Generator<JobRecord> {
     if (query.arrayJobId !== undefined) {
       const parent = this.machine.get(query.arrayJobId);
       if (!parent?.children) invalid(`Array job ${query.arrayJobId} does not exist`);
-      for (const c of parent.children) if (status === undefined || c.status === status) yield c;
+      const children = parent.children;
+      for (let i = after?.index !== undefined ? after.index + 1 : 0; i < children.length; i++) {
+        if (status === undefined || children[i].status === status) yield children[i];
+      }
       return;
     }
     const queue = this.queues.get(query.jobQueue ?? '');
-    const statuses: readonly JobStatus[] = status ? [status] : ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
-    for (const s of statuses) yield* queue.byStatus.get(s) ?? [];
+    if (status) {
+      yield* queue.byStatus.get(status)?.after(after) ?? [];
+      return;
+    }
+    for (const s of JOB_STATUSES) yield* queue.byStatus.get(s) ?? [];
   }
 
   cancelJob(jobId: string, reason: string): void {

@@ -7,6 +7,7 @@ import type { Partition } from './arns';
 import type { Clock } from './ports';
 import type { EventBus } from './events';
 import { captureState, jobArnOf, toJobDetail } from './detail';
+import { OrderedJobs } from './jobIndex';
 import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
 
 export const DEPENDENT_FAILED = 'Dependent Job failed';
@@ -258,7 +259,7 @@ export class JobMachine {
     const byStatus = job.plan.queue.byStatus;
     if (old) byStatus.get(old)?.delete(job);
     let set = byStatus.get(status);
-    if (!set) byStatus.set(status, (set = new Set()));
+    if (!set) byStatus.set(status, (set = new OrderedJobs()));
     set.add(job);
   }
 }

@@ -6,6 +6,7 @@ import type { CreateJobQueueRequest, JobQueueDetail, UpdateJobQueueRequest } fro
 import { arn, nameOf, type Partition } from './arns';
 import { invalid } from './errors';
 import type { ComputeEnvironments, ComputeEnvironmentRecord } from './computeEnvironments';
+import { OrderedJobs } from './jobIndex';
 import type { JobRecord, JobStatus } from './jobs';
 
 /** A FIFO with O(1) push and shift. */
@@ -113,7 +114,7 @@ export interface QueueRecord {
   computeEnvironments: ComputeEnvironmentRecord[];
   readonly runnable: RunnableJobs;
   /** Jobs by status, for ListJobs (array children are listed through their parent). */
-  readonly byStatus: Map<JobStatus, Set<JobRecord>>;
+  readonly byStatus: Map<JobStatus, OrderedJobs>;
 }
 
 /**

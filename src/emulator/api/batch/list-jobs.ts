@@ -5,8 +5,9 @@
  * SHARE_IDENTIFIER, which keeps jobStatus) sorted by createdAt, newest first; maxResults up to
  * 1000 (100 with a filter); opaque nextTokens bound to the query.
  *
- * Without a filter a page reads the engine's per-status index from the token's offset: no sorting
- * and no copy of the list, so a page costs O(offset + page) on any queue size.
+ * Tokens are cursors (the last job of the page), not offsets: a job that changes status between
+ * two pages is neither listed twice nor makes another be skipped. Without a filter a page reads
+ * the engine's per-status index (in submission order) from just after the cursor: O(log n + page).
  */
 import type { JobSummary, ListJobsRequest } from '@aws-sdk/client-batch';
 import { toJobSummary } from '../../core/detail';
@@ -14,7 +15,8 @@ import type { BatchEngine } from '../../core/engine';
 import type { JobRecord, JobStatus } from '../../core/jobs';
 import { ClientException } from '../errors';
 import { asInput, oneOf, optionalList, optionalString, type Input } from './input';
-import { decodeToken, fingerprint, pageOfArray, pageOfIterable, pageSize, type Page } from './pagination';
+import { compareKeys } from '../../core/jobIndex';
+import { decodeCursor, decodeToken, fingerprint, pageAfter, pageOfArray, pageSize, type JobCursor, type Page } from './pagination';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'] as const;
@@ -118,21 +120,23 @@ export function listJobs(engine: BatchEngine, raw: unknown): { jobSummaryList: J
   const filter = parseFilter(input);
   const size = pageSize(req.maxResults, filter ? 100 : 1000);
   const fp = fingerprint('ListJobs', [jobQueue ?? null, arrayJobId ?? null, multiNodeJobId ?? null, jobStatus ?? null, filter ?? null]);
-  const offset = decodeToken(req.nextToken, fp);
   const map = (job: JobRecord) => toJobSummary(engine.partition, job);
   let page: Page<JobSummary>;
   if (multiNodeJobId !== undefined) {
-    page = pageOfArray(listNodes(engine, multiNodeJobId, jobStatus ?? 'RUNNING'), offset, size, fp);
+    page = pageOfArray(listNodes(engine, multiNodeJobId, jobStatus ?? 'RUNNING'), decodeToken(req.nextToken, fp), size, fp);
   } else if (!filter) {
-    page = pageOfIterable(engine.jobsWhere({ jobQueue, arrayJobId }, jobStatus ?? 'RUNNING'), offset, size, fp, map);
+    const after = decodeCursor(req.nextToken, fp);
+    page = pageAfter(engine.jobsWhere({ jobQueue, arrayJobId }, jobStatus ?? 'RUNNING', after), size, fp, map);
   } else {
+    const after = decodeCursor(req.nextToken, fp);
     const status = filter.name === 'SHARE_IDENTIFIER' ? (jobStatus ?? 'RUNNING') : undefined;
     const keep = predicate(filter);
+    // Newest first; a page starts after the cursor in that order.
+    const newestFirst = (a: JobCursor, b: JobCursor) => compareKeys(b, a);
     const matched: JobRecord[] = [];
-    for (const job of engine.jobsWhere({ jobQueue, arrayJobId }, status)) if (keep(job)) matched.push(job);
-    matched.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const p = pageOfArray(matched, offset, size, fp);
-    page = { items: p.items.map(map), nextToken: p.nextToken };
+    for (const job of engine.jobsWhere({ jobQueue, arrayJobId }, status)) if (keep(job) && (!after || newestFirst(job, after) > 0)) matched.push(job);
+    matched.sort(newestFirst);
+    page = pageAfter(matched, size, fp, map);
   }
   return page.nextToken ? { jobSummaryList: page.items, nextToken: page.nextToken } : { jobSummaryList: page.items };
 }

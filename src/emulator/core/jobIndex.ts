@@ -1,0 +1,69 @@
+/**
+ * Jobs kept in submission order (createdAt, then id), so ListJobs can page with a cursor: a page
+ * starts strictly after the last job of the previous one, and a job that changes status between
+ * two pages is neither repeated nor makes another job be skipped. Insert and delete are a binary
+ * search plus one splice; new jobs go at the end.
+ */
+import type { JobRecord } from './jobs';
+
+export interface JobKey {
+  readonly createdAt: number;
+  readonly id: string;
+}
+
+export function compareKeys(a: JobKey, b: JobKey): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export class OrderedJobs implements Iterable<JobRecord> {
+  private readonly items: JobRecord[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(job: JobRecord): void {
+    const i = this.lowerBound(job);
+    if (this.items[i] !== job) this.items.splice(i, 0, job);
+  }
+
+  delete(job: JobRecord): boolean {
+    const i = this.lowerBound(job);
+    if (this.items[i] !== job) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+
+  [Symbol.iterator](): Iterator<JobRecord> {
+    return this.after(undefined);
+  }
+
+  /** The jobs after `key` (all without one), in order; reads the live index. */
+  *after(key: JobKey | undefined): Generator<JobRecord> {
+    for (let i = key ? this.upperBound(key) : 0; i < this.items.length; i++) yield this.items[i];
+  }
+
+  /** First index whose key is >= `key`. */
+  private lowerBound(key: JobKey): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(this.items[mid], key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First index whose key is > `key`. */
+  private upperBound(key: JobKey): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(this.items[mid], key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
