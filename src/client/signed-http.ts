@@ -1,4 +1,4 @@
-/** SigV4-signed GET requests to a local emulator's `/localbatch/v1/` endpoints (health, events). */
+/** SigV4-signed requests to a local emulator's `/localbatch/v1/` endpoints (health, events, interrupt). */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import * as http from 'node:http';
@@ -52,5 +52,42 @@ export async function checkHealth(endpoint: EmulatorEndpoint, timeoutMs = 2000):
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${endpoint.url} within ${timeoutMs} ms`)));
     req.on('error', reject);
+  });
+}
+
+/** POSTs a JSON body to a `/localbatch/v1/` endpoint; resolves to the parsed answer, rejects with the server's message on an error status. */
+export async function postLocal(endpoint: EmulatorEndpoint, path: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
+  const url = new URL(path, endpoint.url + '/');
+  const text = JSON.stringify(body);
+  const signer = new SignatureV4({ credentials: endpoint.credentials, region: endpoint.region, service: SIGNING_SERVICE, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body: text,
+  });
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...(signed.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(text)) }, timeout: timeoutMs }, (res) => {
+      let answer = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (answer += c));
+      res.on('end', () => {
+        let parsed: unknown = answer;
+        try {
+          parsed = JSON.parse(answer);
+        } catch {
+          // not JSON: keep the text
+        }
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(parsed);
+        else reject(new Error((parsed as { message?: string })?.message ?? `HTTP ${status} from ${endpoint.url}`));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${endpoint.url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(text);
   });
 }

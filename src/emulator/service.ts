@@ -57,6 +57,7 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
+        interrupt: (jobId) => host.engine.interruptJob(jobId),
       });
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });

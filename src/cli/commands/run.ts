@@ -9,10 +9,11 @@ import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { openSession, type RuntimeKind } from '../run/session';
+import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
 import type { CliCommand } from './index';
 
-const HELP = `Usage: localbatch run <file> [--param name=value]... [--state-dir DIR] [--json]
+const HELP = `Usage: localbatch run <file> [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
 
 Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml) on the
 local emulator, with AWS Batch's semantics, each attempt in its own Docker container. Every
@@ -26,6 +27,9 @@ Options:
   --state-dir DIR     emulator state (jobs, logs): default .localbatch in the workspace root
                       (the folder holding localbatch.yaml, else the file's folder)
   --json              print every job (array children included) as DescribeJobs JobDetail JSON
+  --interrupt-rate R  rehearse Spot interruptions: each attempt that reaches RUNNING is killed
+                      with probability R (0-1) within 2 s, failing "Host EC2 (instance i-...)
+                      terminated." (see \`localbatch interrupt\`); retries follow evaluateOnExit
   -h, --help          show this help
 
 Exit status: 0 when every job SUCCEEDED, 1 otherwise (or on invalid definitions), 2 on bad
@@ -65,6 +69,7 @@ export const runCommand: CliCommand = {
       settings,
       parameters: opts.params,
       json: opts.json,
+      interruptRate: opts.interruptRate,
       runtime: opts.runtime,
       out: process.stdout,
       err: process.stderr,
@@ -78,6 +83,7 @@ interface RunOptions {
   stateDir?: string;
   json: boolean;
   runtime: RuntimeKind;
+  interruptRate: number;
 }
 
 function parse(args: string[]): RunOptions | undefined {
@@ -89,6 +95,7 @@ function parse(args: string[]): RunOptions | undefined {
         param: { type: 'string', multiple: true, short: 'p' },
         'state-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
+        'interrupt-rate': { type: 'string' },
         // For tests and benchmarks: run containers with the scripted fake instead of Docker.
         runtime: { type: 'string', default: 'docker' },
         ...HELP_OPTION,
@@ -106,7 +113,13 @@ function parse(args: string[]): RunOptions | undefined {
   }
   const runtime = parsed.values.runtime;
   if (runtime !== 'docker' && runtime !== 'scripted') throw new CliError(`--runtime must be docker or scripted`, 2);
-  return { file: parsed.positionals[0], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime };
+  let interruptRate: number;
+  try {
+    interruptRate = parseRate(parsed.values['interrupt-rate']);
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+  return { file: parsed.positionals[0], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
 }
 
 function findTarget(ws: import('../../model/workspace').Workspace, abs: string, shown: string): RunTarget {

@@ -7,12 +7,14 @@ import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDet
 import Docker from 'dockerode';
 import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
+import { interruptJob } from '../../client/interrupt';
 import { registerDefinitions } from '../../client/register';
 import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
 import { buildImage } from '../../emulator/runtime/images';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
+import { RandomInterrupter } from './chaos';
 import { renderTable, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
@@ -28,6 +30,8 @@ export interface RunContext {
   readonly parameters: Readonly<Record<string, string>>;
   readonly json: boolean;
   readonly runtime: RuntimeKind;
+  /** Probability that an attempt is interrupted (a rehearsed Spot interruption); 0: never. */
+  readonly interruptRate?: number;
   readonly out: NodeJS.WriteStream;
   readonly err: NodeJS.WriteStream;
 }
@@ -73,8 +77,15 @@ export async function executeRun(ctx: RunContext): Promise<number> {
         },
       });
     });
+    const chaos = new RandomInterrupter(ctx.interruptRate ?? 0, {
+      interrupt: (jobId) => interruptJob(session.endpoint, jobId),
+      random: Math.random,
+      later: (ms, fn) => void setTimeout(fn, ms),
+      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${jobId} ${outcome}\n`),
+    });
     const apply = (detail: JobStateChangeDetail, at: number) => {
       const t = tracker.apply(detail, at);
+      if (t?.status === 'RUNNING') chaos.onRunning(t.child === undefined ? t.job.jobId : `${t.job.jobId}:${t.child}`);
       if (t && !live) {
         const line = transitionLine(t, at);
         if (line) progress.write(line + '\n');

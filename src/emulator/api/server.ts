@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   readonly now?: () => number;
   /** Extra members of the health answer, e.g. `{ docker: 'ok' | <problem> }` (read on every health request). */
   readonly health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** `POST /localbatch/v1/interrupt {jobId}`: rehearse a Spot interruption of a running job. */
+  readonly interrupt?: (jobId: string) => unknown;
 }
 
 export interface ApiServer {
@@ -112,7 +114,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const body = await readBody(req, limit, bodyLimitError(operation));
       await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, opts.credentials, servicesFor(target), opts.now?.());
 
-      if (target.api === 'local') return await serveLocal(target.endpoint, req, res, base);
+      if (target.api === 'local') return await serveLocal(target.endpoint, req, res, base, body);
       const result = await dispatch(target, method, rawPath, rawQuery, body);
       send(res, 200, { ...base, 'content-type': contentType }, JSON.stringify(result ?? {}));
     } catch (err) {
@@ -148,7 +150,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     throw new UnknownOperationException(`No AWS Batch, CloudWatch Logs or localbatch operation at ${method} ${rawPath.slice(0, 200)}.`);
   }
 
-  async function serveLocal(endpoint: string, req: IncomingMessage, res: ServerResponse, base: Record<string, string>): Promise<void> {
+  async function serveLocal(endpoint: string, req: IncomingMessage, res: ServerResponse, base: Record<string, string>, body: Buffer): Promise<void> {
+    if (req.method === 'POST' && endpoint === 'interrupt' && opts.interrupt) {
+      const input = parseJsonObject(body, (m) => new ClientException(m));
+      if (typeof input.jobId !== 'string' || input.jobId === '') throw new ClientException('jobId is required');
+      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify(opts.interrupt(input.jobId)));
+      return;
+    }
     if (req.method === 'GET' && endpoint === 'health') {
       const extra = opts.health ? await opts.health() : {};
       send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify({ status: 'ok', version: opts.version, pid: process.pid, ...extra }));
@@ -160,7 +168,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       res.on('close', () => streams.delete(cleanup));
       return;
     }
-    throw new UnknownOperationException(`No localbatch endpoint at ${req.method} ${LOCAL_PREFIX}${endpoint.slice(0, 200)}; there are GET health and GET events.`);
+    throw new UnknownOperationException(`No localbatch endpoint at ${req.method} ${LOCAL_PREFIX}${endpoint.slice(0, 200)}; there are GET health, GET events and POST interrupt.`);
   }
 
   await new Promise<void>((resolve, reject) => {

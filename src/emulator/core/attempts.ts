@@ -69,6 +69,19 @@ export class Attempts {
     );
   }
 
+  /**
+   * A Spot interruption or host loss, rehearsed: the attempt's containers are killed at once and the
+   * attempt fails with `reason` (AWS's host-terminated wording), retried per the retry strategy.
+   * Returns false when the job has no attempt in flight.
+   */
+  interrupt(job: JobRecord, reason: string): boolean {
+    const run = job.run;
+    if (!run || run.finished || run.terminated !== undefined || run.interrupted !== undefined) return false;
+    run.interrupted = reason;
+    for (const id of run.containerIds) void this.host.runtime.signal(id, 'SIGKILL').catch(() => undefined);
+    return true;
+  }
+
   /** TerminateJob on a STARTING/RUNNING job: SIGTERM now, SIGKILL after the grace period. */
   stop(job: JobRecord, reason: string): void {
     const run = job.run;
@@ -78,7 +91,7 @@ export class Attempts {
   }
 
   private async launch(job: JobRecord, run: AttemptRun): Promise<void> {
-    if (run.terminated !== undefined) return this.finish(job, run, { oomKilled: false });
+    if (run.terminated !== undefined || run.interrupted !== undefined) return this.finish(job, run, { oomKilled: false });
     const { runtime } = this.host;
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
@@ -103,6 +116,7 @@ export class Attempts {
       });
     }
     if (run.terminated !== undefined) this.signalAll(run);
+    if (run.interrupted !== undefined) for (const c of containers) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
     const main = containers[nodes > 1 ? job.plan.mainNode : 0] ?? containers[0];
     const exit = await main.exited;
     if (nodes > 1) {
@@ -173,11 +187,12 @@ export class Attempts {
     let statusReason: string;
     if (run.timedOut) statusReason = TIMEOUT_REASON;
     else if (run.terminated !== undefined) statusReason = run.terminated;
+    else if (run.interrupted !== undefined) statusReason = run.interrupted;
     else if (exit.exitCode === undefined) statusReason = TASK_FAILED_TO_START;
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {
-        exitCode: exit.exitCode,
+        exitCode: run.interrupted === undefined ? exit.exitCode : undefined,
         reason,
         logStreamName: run.startedAt !== undefined ? run.logStreamName : undefined,
         taskArn: `arn:aws:ecs:${partition.region}:${partition.account}:task/${run.ce.name}/${run.taskId}`,
@@ -195,9 +210,9 @@ export class Attempts {
     this.host.requestPass();
     if (run.terminated !== undefined) {
       machine.fail(job, statusReason, 'terminated');
-    } else if (exit.exitCode === 0 && !run.timedOut) {
+    } else if (exit.exitCode === 0 && !run.timedOut && run.interrupted === undefined) {
       machine.setStatus(job, 'SUCCEEDED', statusReason);
-    } else if (!run.timedOut && shouldRetry(job.plan.retry, run.number, { exitCode: exit.exitCode, reason, statusReason })) {
+    } else if (!run.timedOut && shouldRetry(job.plan.retry, run.number, { exitCode: attempt.container!.exitCode, reason, statusReason })) {
       job.statusReason = statusReason;
       this.host.requeue(job);
     } else {

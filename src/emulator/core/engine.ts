@@ -22,6 +22,7 @@ import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
 import { ComputeEnvironments, type Capacity } from './computeEnvironments';
 import { toJobDetail, toJobSummary } from './detail';
+import { hostTerminated } from './placement';
 import { invalid } from './errors';
 import { EventBus, type JobEventListener } from './events';
 import { JobDefinitions, type DescribeJobDefinitionsFilter, type RegisterResult } from './jobDefinitions';
@@ -273,6 +274,21 @@ export class BatchEngine {
       return;
     }
     for (const s of JOB_STATUSES) yield* queue.byStatus.get(s) ?? [];
+  }
+
+  /**
+   * Rehearses a Spot interruption (or host loss) of a STARTING or RUNNING job: its containers are
+   * killed and the attempt fails with `Host EC2 (instance i-...) terminated.`, then the retry
+   * strategy decides (evaluateOnExit `onStatusReason: "Host EC2*"`). Returns the made-up instance id.
+   */
+  interruptJob(jobId: string): { jobId: string; instanceId: string; statusReason: string } {
+    const job = this.machine.get(jobId);
+    if (!job) invalid(`Job ${jobId} does not exist`);
+    if (job.children) invalid(`Job ${jobId} is an array job: interrupt one of its children (${jobId}:<index>)`);
+    const instanceId = `i-${this.newId().replace(/-/g, '').slice(0, 17)}`;
+    const statusReason = hostTerminated(instanceId);
+    if (!this.attempts.interrupt(job, statusReason)) invalid(`Job ${jobId} is ${job.status}: only a STARTING or RUNNING job can be interrupted`);
+    return { jobId: job.id, instanceId, statusReason };
   }
 
   cancelJob(jobId: string, reason: string): void {

@@ -51,6 +51,8 @@ export interface AttemptRun {
   startedAt?: number;
   timedOut: boolean;
   terminated?: string;
+  /** Set by a rehearsed Spot interruption / host loss: the attempt's statusReason. */
+  interrupted?: string;
   timeoutTimer?: TimerHandle;
   killTimer?: TimerHandle;
   finished: boolean;

@@ -22,6 +22,11 @@ export function timeLimitCancelReason(reason: string): string {
   return `Canceled by JobStateTimeLimit action due to reason: ${reason}`;
 }
 
+/** The statusReason of an attempt whose host went away (a Spot interruption, an instance lost). */
+export function hostTerminated(instanceId: string): string {
+  return `Host EC2 (instance ${instanceId}) terminated.`;
+}
+
 export interface Need {
   readonly vcpus: number;
   readonly memoryMiB: number;
