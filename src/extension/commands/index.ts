@@ -6,6 +6,7 @@ import { cancelJob } from './cancelJob';
 import { registerCommand, type CommandHandler } from './command';
 import { copyJobArn } from './copyJobArn';
 import { copyJobId } from './copyJobId';
+import { interruptJob } from './interruptJob';
 import { deploy } from './deploy';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
@@ -32,6 +33,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.retry', refresh],
   ['localbatch.loadMore', loadMore],
   ['localbatch.terminateJob', terminateJob],
+  ['localbatch.interruptJob', interruptJob],
   ['localbatch.cancelJob', cancelJob],
   ['localbatch.resubmitJob', resubmitJob],
   ['localbatch.copyJobId', copyJobId],

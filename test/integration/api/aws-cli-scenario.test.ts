@@ -131,6 +131,20 @@ call log_next logs get-log-events --log-group-name /aws/batch/job --log-stream-n
 call log_filter logs filter-log-events --log-group-name /aws/batch/job --log-stream-names "$STREAM" --filter-pattern line2
 call log_streams logs describe-log-streams --log-group-name /aws/batch/job --log-stream-name-prefix jd-cli/
 call log_missing logs get-log-events --log-group-name /aws/batch/job --log-stream-name nope/default/0
+# --- a head of queue that can never fit blocks its queue until cancelled
+call jq_blocked batch create-job-queue --job-queue-name bq --priority 1 --compute-environment-order order=1,computeEnvironment=small --job-state-time-limit-actions reason=MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE,state=RUNNABLE,maxTimeSeconds=600,action=CANCEL
+call jq_badlimit batch create-job-queue --job-queue-name bq2 --priority 1 --compute-environment-order order=1,computeEnvironment=small --job-state-time-limit-actions reason=MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE,state=RUNNABLE,maxTimeSeconds=60,action=CANCEL
+BIG=$(val batch submit-job --job-name big --job-queue bq --job-definition jd-cli --container-overrides '{"resourceRequirements":[{"type":"VCPU","value":"4"}]}' --query jobId)
+BEHIND=$(val batch submit-job --job-name behind-big --job-queue bq --job-definition jd-cli --query jobId)
+for i in $(seq 1 40); do [ "$(val batch describe-jobs --jobs "$BIG" --query 'jobs[0].statusReason')" != "None" ] && break; sleep 0.25; done
+call blocked batch describe-jobs --jobs "$BIG" "$BEHIND" --query 'jobs[].[status,statusReason]'
+call blocked_list batch list-jobs --job-queue bq --job-status RUNNABLE --query 'jobSummaryList[].[jobName,statusReason]'
+call blocked_q batch describe-job-queues --job-queues bq --query 'jobQueues[0].jobStateTimeLimitActions'
+call cancel_big batch cancel-job --job-id "$BIG" --reason "too big for this queue"
+settle "$BIG" "$BEHIND"
+call unblocked batch describe-jobs --jobs "$BIG" "$BEHIND" --query 'jobs[].[status,statusReason]'
+val batch update-job-queue --job-queue bq --state DISABLED >/dev/null
+val batch delete-job-queue --job-queue bq >/dev/null
 # --- errors
 call err_jd batch submit-job --job-name x --job-queue q1 --job-definition nope
 call err_101 batch describe-jobs --jobs $(seq 1 101)
@@ -146,7 +160,7 @@ call del_enabled batch delete-job-queue --job-queue sq
 call del_ce_used batch delete-compute-environment --compute-environment small
 val batch update-job-queue --job-queue sq --state DISABLED >/dev/null
 call del_q batch delete-job-queue --job-queue sq
-for i in $(seq 1 20); do [ "$(val batch describe-job-queues --job-queues sq --query 'length(jobQueues)')" = "0" ] && break; sleep 0.5; done
+for i in $(seq 1 20); do [ "$(val batch describe-job-queues --job-queues sq bq --query 'length(jobQueues)')" = "0" ] && break; sleep 0.5; done
 val batch update-compute-environment --compute-environment small --state DISABLED >/dev/null
 call del_ce batch delete-compute-environment --compute-environment small
 call gone batch describe-job-queues --job-queues sq
@@ -524,6 +538,17 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       assert.ok(streams.length >= 5);
       assert.ok(streams.every((s) => (s.logStreamName as string).startsWith('jd-cli/') && (s.arn as string).startsWith('arn:aws:logs:us-east-1:000000000000:log-group:/aws/batch/job:log-stream:')));
       out.error('log_missing', 'GetLogEvents', /log stream does not exist/, 'ResourceNotFoundException');
+    });
+
+    it('blocks a queue behind a head that can never fit (AWS\'s reason), validates jobStateTimeLimitActions, and moves on once it is cancelled', () => {
+      const MAX = 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - CE(s) associated with the job queue cannot meet the CPU requirement of the job.';
+      assert.equal(out.json('jq_blocked').jobQueueName, 'bq');
+      out.error('jq_badlimit', 'CreateJobQueue', /maxTimeSeconds must be between 600 and 86400/);
+      assert.deepEqual(out.json('blocked'), [['RUNNABLE', MAX], ['RUNNABLE', null]]);
+      assert.deepEqual(out.json('blocked_list'), [['big', MAX], ['behind-big', null]]);
+      assert.deepEqual(out.json('blocked_q'), [{ reason: 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE', state: 'RUNNABLE', maxTimeSeconds: 600, action: 'CANCEL' }]);
+      assert.deepEqual(out.json('cancel_big'), {});
+      assert.deepEqual(out.json('unblocked'), [['FAILED', 'too big for this queue'], ['SUCCEEDED', 'Essential container in task exited']]);
     });
 
     it('answers bad requests with AWS-style ClientException messages', () => {
