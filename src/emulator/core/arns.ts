@@ -5,7 +5,7 @@ export interface Partition {
   readonly account: string;
 }
 
-export type ArnKind = 'job' | 'job-definition' | 'job-queue' | 'compute-environment' | 'scheduling-policy';
+export type ArnKind = 'job' | 'job-definition' | 'job-queue' | 'compute-environment' | 'scheduling-policy' | 'consumable-resource';
 
 export function arn(p: Partition, kind: ArnKind, resource: string): string {
   return `arn:aws:batch:${p.region}:${p.account}:${kind}/${resource}`;

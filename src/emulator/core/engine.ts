@@ -20,6 +20,7 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, JOB_STATUSES } from '../../model/ty
 import type { JobKey } from './jobIndex';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
+import { ConsumableResources } from './consumableResources';
 import { ComputeEnvironments, type Capacity } from './computeEnvironments';
 import { toJobDetail, toJobSummary } from './detail';
 import { hostTerminated } from './placement';
@@ -78,12 +79,14 @@ export class BatchEngine {
   /** Tags changed through TagResource/UntagResource (see tags.ts). */
   readonly tags = new TagStore();
   readonly schedulingPolicies: SchedulingPolicies;
+  readonly consumableResources: ConsumableResources;
 
   constructor(options: EngineOptions) {
     this.partition = { region: options.region ?? DEFAULT_REGION, account: options.account ?? DEFAULT_ACCOUNT_ID };
     this.clock = options.clock;
     this.newId = options.newId ?? randomId;
     this.schedulingPolicies = new SchedulingPolicies(this.partition);
+    this.consumableResources = new ConsumableResources(this.partition, () => this.clock.now());
     this.definitions = new JobDefinitions(this.partition);
     this.computeEnvironments = new ComputeEnvironments(this.partition, options.defaultCapacity ?? { vcpus: 2, memoryMiB: 4096 });
     this.queues = new JobQueues(this.partition, this.computeEnvironments);
@@ -103,7 +106,7 @@ export class BatchEngine {
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
     });
-    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies);
+    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources);
   }
 
   /** Listens to "Batch Job State Change" events; returns the unsubscribe function. */
@@ -212,6 +215,7 @@ export class BatchEngine {
     const plan = buildPlan(structuredClone(req), queue, def, nToN, sequential);
     const id = this.newId();
     const job: JobRecord = { id, plan, createdAt: this.clock.now(), status: 'SUBMITTED', attemptCount: 0, waitingOn: 0 };
+    this.consumableResources.check(job);
     for (const t of plain) this.machine.waitFor(job, t);
     if (size !== undefined) {
       job.summary = emptySummary();
@@ -291,6 +295,40 @@ export class BatchEngine {
     return { jobId: job.id, instanceId, statusReason };
   }
 
+  /** UpdateConsumableResource; more of it may let a waiting job start. */
+  updateConsumableResource(ref: string, operation: unknown, quantity: unknown): ReturnType<ConsumableResources['update']> {
+    const out = this.consumableResources.update(ref, operation, quantity);
+    this.scheduler.requestPass();
+    return out;
+  }
+
+  /** Every job, array children included (children after their parent), in submission order. */
+  *allJobs(): Generator<JobRecord> {
+    for (const job of this.machine.jobs.values()) {
+      yield job;
+      if (job.children) yield* job.children;
+    }
+  }
+
+  /** A ListJobsByConsumableResource entry. */
+  consumableJobSummary(job: JobRecord, quantity: number): Record<string, unknown> {
+    const s = toJobSummary(this.partition, job);
+    const props = (job.plan.request as { consumableResourcePropertiesOverride?: unknown }).consumableResourcePropertiesOverride ?? job.plan.jobDefinition.consumableResourceProperties;
+    return {
+      jobArn: s.jobArn,
+      jobQueueArn: job.plan.queue.arn,
+      jobName: s.jobName,
+      jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn,
+      ...(job.plan.request.shareIdentifier ? { shareIdentifier: job.plan.request.shareIdentifier } : {}),
+      jobStatus: job.status,
+      quantity,
+      ...(job.statusReason ? { statusReason: job.statusReason } : {}),
+      ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+      createdAt: job.createdAt,
+      consumableResourceProperties: structuredClone(props),
+    };
+  }
+
   cancelJob(jobId: string, reason: string): void {
     this.machine.cancel(this.job(jobId, reason), reason);
   }
@@ -301,7 +339,7 @@ export class BatchEngine {
 
   /** The whole state as plain data (see snapshot.ts). */
   snapshot(): EngineSnapshot {
-    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot() };
+    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot() };
   }
 
   /** Loads a snapshot into a fresh engine (one with no compute environments, queues or jobs). */
@@ -310,8 +348,10 @@ export class BatchEngine {
       throw new Error('restore() needs a fresh engine');
     }
     this.schedulingPolicies.restore(snapshot.schedulingPolicies);
+    this.consumableResources.restore(snapshot.consumableResources);
     this.tags.restore(snapshot.tags);
     restoreSnapshot(this.parts(), snapshot);
+    for (const job of this.machine.jobs.values()) for (const j of job.children ?? [job]) this.consumableResources.adopt(j);
   }
 
   private parts(): EngineParts {

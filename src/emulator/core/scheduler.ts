@@ -5,11 +5,13 @@
  * its queue. A head that can never start blocks its queue, as on AWS: its statusReason says why
  * (placement.ts), a "Batch Job Queue Blocked" event goes out, and only cancelling it (by hand, or by
  * a jobStateTimeLimitActions entry after maxTimeSeconds) or changing the compute environments lets
- * the jobs behind it advance. Each pass costs O(queues + jobs started), not O(jobs).
+ * the jobs behind it advance. A head that needs consumable resources waits for them (see
+ * consumableResources.ts). Each pass costs O(queues + jobs started), not O(jobs).
  */
 import type { FairsharePolicy } from '@aws-sdk/client-batch';
 import { ComputeEnvironments, type ComputeEnvironmentRecord } from './computeEnvironments';
 import type { Attempts } from './attempts';
+import type { ConsumableResources } from './consumableResources';
 import { FairShare, shareOf } from './fairShare';
 import type { JobRecord } from './jobs';
 import type { JobMachine } from './machine';
@@ -37,6 +39,7 @@ export class Scheduler {
     private readonly attempts: Attempts,
     private readonly clock: Clock,
     private readonly policies: SchedulingPolicies,
+    private readonly consumables: ConsumableResources,
   ) {}
 
   /** Puts a job in RUNNABLE at the tail of its queue. */
@@ -79,12 +82,13 @@ export class Scheduler {
           break;
         }
         if (usage && !this.fairShare.reservationAllows(q, policy, job, usage, this.clock.now())) break;
-        const ce = this.pick(q, job);
+        const ce = this.consumables.available(job) ? this.pick(q, job) : undefined;
         if (!ce) {
           this.unblock(job, true);
           break;
         }
         this.unblock(job);
+        this.consumables.lock(job);
         this.attempts.start(job, ce);
         if (usage) this.fairShare.started(q, job, this.clock.now());
       }

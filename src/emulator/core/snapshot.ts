@@ -16,6 +16,7 @@ import type { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { JobQueues } from './queues';
 import { shouldRetry } from './retry';
+import type { ConsumableSnapshot } from './consumableResources';
 import { pushRunnable, type Scheduler } from './scheduler';
 
 export const HOST_TERMINATED = 'Host EC2 (instance local) terminated.';
@@ -51,6 +52,7 @@ export interface EngineSnapshot {
   /** Tag sets changed through TagResource/UntagResource, by ARN (absent in older snapshots). */
   tags?: Array<[string, Record<string, string>]>;
   schedulingPolicies?: SchedulingPolicyDetail[];
+  consumableResources?: ConsumableSnapshot[];
 }
 
 export interface EngineParts {

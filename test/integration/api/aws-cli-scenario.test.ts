@@ -145,6 +145,19 @@ settle "$BIG" "$BEHIND"
 call unblocked batch describe-jobs --jobs "$BIG" "$BEHIND" --query 'jobs[].[status,statusReason]'
 val batch update-job-queue --job-queue bq --state DISABLED >/dev/null
 val batch delete-job-queue --job-queue bq >/dev/null
+# --- consumable resources: a licence of 1 runs its jobs one at a time
+call cr_create batch create-consumable-resource --consumable-resource-name licence --total-quantity 1 --resource-type REPLENISHABLE
+call cr_jd batch register-job-definition --job-definition-name licensed --type container --consumable-resource-properties 'consumableResourceList=[{consumableResource=licence,quantity=1}]' --container-properties '{"image":"localbatch-busybox:latest","command":["sh","-c","sleep 1"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}'
+L1=$(val batch submit-job --job-name lic-1 --job-queue q1 --job-definition licensed --query jobId)
+L2=$(val batch submit-job --job-name lic-2 --job-queue q1 --job-definition licensed --query jobId)
+call cr_desc batch describe-consumable-resource --consumable-resource licence
+call cr_jobs batch list-jobs-by-consumable-resource --consumable-resource licence --query 'jobs[].[jobName,quantity]'
+settle "$L1" "$L2"
+call cr_done batch describe-jobs --jobs "$L1" "$L2" --query 'jobs[].[status,startedAt,stoppedAt]'
+call cr_list batch list-consumable-resources --filters 'name=CONSUMABLE_RESOURCE_NAME,values=LIC*'
+call cr_update batch update-consumable-resource --consumable-resource licence --operation ADD --quantity 2
+call cr_delete batch delete-consumable-resource --consumable-resource licence
+call cr_gone batch describe-consumable-resource --consumable-resource licence
 # --- errors
 call err_jd batch submit-job --job-name x --job-queue q1 --job-definition nope
 call err_101 batch describe-jobs --jobs $(seq 1 101)
@@ -154,7 +167,7 @@ call err_image batch register-job-definition --job-definition-name bad --type co
 call err_retry batch submit-job --job-name x --job-queue q1 --job-definition jd-cli --retry-strategy '{"evaluateOnExit":[{"onExitCode":"1","action":"RETRY"}]}'
 call err_size batch submit-job --job-name x --job-queue q1 --job-definition jd-cli --array-properties size=1
 call err_cancel batch cancel-job --job-id nope --reason x
-call err_unimpl batch list-consumable-resources
+call err_unimpl batch describe-service-environments
 # --- teardown
 call del_enabled batch delete-job-queue --job-queue sq
 call del_ce_used batch delete-compute-environment --compute-environment small
@@ -551,6 +564,22 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       assert.deepEqual(out.json('unblocked'), [['FAILED', 'too big for this queue'], ['SUCCEEDED', 'Essential container in task exited']]);
     });
 
+    it('runs jobs that need a consumable resource only while some is available', () => {
+      assert.equal(out.json('cr_create').consumableResourceArn, `${ARN}:consumable-resource/licence`);
+      assert.equal(out.json('cr_jd').jobDefinitionName, 'licensed');
+      const desc = out.json('cr_desc');
+      assert.deepEqual([desc.consumableResourceName, desc.totalQuantity, desc.resourceType], ['licence', 1, 'REPLENISHABLE']);
+      assert.deepEqual(out.json('cr_jobs'), [['lic-1', 1], ['lic-2', 1]]);
+      const [[s1, start1, stop1], [s2, start2]] = out.json('cr_done') as Array<[string, number, number]>;
+      assert.deepEqual([s1, s2], ['SUCCEEDED', 'SUCCEEDED']);
+      assert.ok(start2 >= stop1 || start1 >= (out.json('cr_done') as Array<[string, number, number]>)[1][2], 'the two licensed jobs did not overlap');
+      const [listed] = out.json('cr_list').consumableResources as Json[];
+      assert.deepEqual([listed.consumableResourceName, listed.inUseQuantity], ['licence', 0]);
+      assert.equal(out.json('cr_update').totalQuantity, 3);
+      assert.deepEqual(out.json('cr_delete'), {});
+      out.error('cr_gone', 'DescribeConsumableResource', /licence does not exist/);
+    });
+
     it('answers bad requests with AWS-style ClientException messages', () => {
       out.error('err_jd', 'SubmitJob', /nope/);
       out.error('err_101', 'DescribeJobs', /100/);
@@ -560,7 +589,7 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       out.error('err_retry', 'SubmitJob', /attempts|RetryAttempts/i);
       out.error('err_size', 'SubmitJob', /size/i);
       out.error('err_cancel', 'CancelJob', /nope/);
-      out.error('err_unimpl', 'ListConsumableResources', /ListConsumableResources/);
+      out.error('err_unimpl', 'DescribeServiceEnvironments', /DescribeServiceEnvironments/);
     });
 
     it('deletes queues only once DISABLED, then their compute environments', () => {

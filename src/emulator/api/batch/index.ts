@@ -3,13 +3,14 @@
  * response shapes as AWS has them, errors as ClientException. `batchHandlers(engine)` is what
  * `startApiServer({ batch })` takes.
  *
- * Not implemented (the server answers "localbatch does not implement <Op> yet"): consumable
- * resources, quota shares, service environments and service jobs (Create/Describe/Update/Delete/
- * List of each, ListJobsByConsumableResource, SubmitServiceJob, TerminateServiceJob, ...).
+ * Not implemented (the server answers "localbatch does not implement <Op> yet"): quota shares,
+ * service environments and service jobs (Create/Describe/Update/Delete/List of each,
+ * SubmitServiceJob, TerminateServiceJob, ...).
  */
 import type { BatchEngine } from '../../core/engine';
 import type { BatchHandlers } from '../routes';
 import { computeEnvironmentHandlers } from './compute-environments';
+import { consumableResourceHandlers } from './consumable-resources';
 import { jobDefinitionHandlers } from './job-definitions';
 import { jobQueueHandlers } from './job-queues';
 import { jobHandlers } from './jobs';
@@ -26,5 +27,6 @@ export function batchHandlers(engine: BatchEngine): BatchHandlers {
     ...computeEnvironmentHandlers(engine),
     ...schedulingPolicyHandlers(engine),
     ...tagHandlers(engine),
+    ...consumableResourceHandlers(engine),
   };
 }
