@@ -96,10 +96,7 @@ export class Attempts {
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
     try {
-      containers =
-        nodes === 1
-          ? [await runtime.start(this.spec(job, run, 0))]
-          : await Promise.all(Array.from({ length: nodes }, (_, n) => runtime.start(this.spec(job, run, n))));
+      containers = nodes === 1 && !job.plan.nodes ? [await runtime.start(this.spec(job, run, 0))] : await this.startNodes(job, run);
     } catch (e) {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
@@ -127,6 +124,26 @@ export class Attempts {
     this.finish(job, run, exit);
   }
 
+  /**
+   * Multi-node: a private network for the attempt, the main node first (its address is what the
+   * other nodes get as AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS), then the others.
+   */
+  private async startNodes(job: JobRecord, run: AttemptRun): Promise<RunningContainer[]> {
+    const { runtime } = this.host;
+    const plan = job.plan;
+    const network = `localbatch-${run.taskId}`;
+    await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
+    run.network = network;
+    const started: RunningContainer[] = new Array(plan.numNodes);
+    const main = await runtime.start(this.spec(job, run, plan.mainNode, network));
+    started[plan.mainNode] = main;
+    run.containerIds.push(main.id);
+    const rest = Array.from({ length: plan.numNodes }, (_, n) => n).filter((n) => n !== plan.mainNode);
+    const others = await Promise.all(rest.map((n) => runtime.start(this.spec(job, run, n, network, main.ipAddress))));
+    rest.forEach((n, i) => (started[n] = others[i]));
+    return started;
+  }
+
   private signalAll(run: AttemptRun): void {
     const { runtime, clock } = this.host;
     for (const id of run.containerIds) void runtime.signal(id, 'SIGTERM').catch(() => undefined);
@@ -135,11 +152,12 @@ export class Attempts {
     });
   }
 
-  private spec(job: JobRecord, run: AttemptRun, node: number): ContainerSpec {
+  private spec(job: JobRecord, run: AttemptRun, node: number, network?: string, mainAddress?: string): ContainerSpec {
     const plan = job.plan;
     const multi = plan.numNodes > 1 || plan.jobDefinition.type === 'multinode';
+    const own = plan.nodes?.[node];
     const env: Record<string, string> = {
-      ...plan.environment,
+      ...(own?.environment ?? plan.environment),
       AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
       AWS_BATCH_JQ_NAME: plan.queue.name,
       AWS_BATCH_CE_NAME: run.ce.name,
@@ -153,11 +171,12 @@ export class Attempts {
       env.AWS_BATCH_JOB_NODE_INDEX = String(node);
       env.AWS_BATCH_JOB_MAIN_NODE_INDEX = String(plan.mainNode);
       env.AWS_BATCH_JOB_NUM_NODES = String(plan.numNodes);
-      if (node !== plan.mainNode) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = '127.0.0.1';
+      if (node !== plan.mainNode && mainAddress) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = mainAddress;
     }
     const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
     return {
-      ...plan.specBase,
+      ...(own?.specBase ?? plan.specBase),
+      ...(network ? { network } : {}),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
@@ -172,10 +191,18 @@ export class Attempts {
     const { clock, runtime, machine, partition } = this.host;
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
-    for (const id of run.containerIds) {
+    const removals = run.containerIds.map((id) => {
       this.removing++;
-      void runtime
+      return runtime
         .remove(id)
+        .catch(() => undefined)
+        .finally(() => this.removing--);
+    });
+    if (run.network) {
+      const network = run.network;
+      this.removing++;
+      void Promise.all(removals)
+        .then(() => runtime.removeNetwork(network))
         .catch(() => undefined)
         .finally(() => this.removing--);
     }

@@ -168,3 +168,23 @@ export function toJobSummary(p: Partition, job: JobRecord): JobSummary {
   for (const k of Object.keys(s) as Array<keyof JobSummary>) if (s[k] === undefined) delete s[k];
   return s;
 }
+
+/**
+ * One node of a multi-node job (`<jobId>#<n>`), as DescribeJobs shows it: the job's state with
+ * the node's index, whether it is the main node, and its own container and log stream.
+ */
+export function toNodeDetail(p: Partition, job: JobRecord, node: number): JobDetail {
+  const d = toJobDetail(p, job);
+  const spec = job.plan.nodes?.[node]?.specBase;
+  d.jobId = `${job.id}#${node}`;
+  d.jobArn = `${jobArnOf(p, job)}#${node}`;
+  d.nodeDetails = { nodeIndex: node, isMainNode: node === job.plan.mainNode };
+  delete d.nodeProperties;
+  const stream = d.container?.logStreamName;
+  d.container = {
+    ...d.container,
+    ...(spec ? { image: spec.image, command: [...spec.command] } : {}),
+    ...(stream ? { logStreamName: `${stream}-node${node}` } : {}),
+  };
+  return d;
+}

@@ -22,7 +22,7 @@ import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
 import { ConsumableResources } from './consumableResources';
 import { ComputeEnvironments, type Capacity } from './computeEnvironments';
-import { toJobDetail, toJobSummary } from './detail';
+import { toJobDetail, toJobSummary, toNodeDetail } from './detail';
 import { hostTerminated } from './placement';
 import { invalid } from './errors';
 import { EventBus, type JobEventListener } from './events';
@@ -240,8 +240,15 @@ export class BatchEngine {
   /** Jobs in the order asked; unknown ids are left out (as AWS does). */
   describeJobs(jobs: readonly string[]): JobDetail[] {
     const out: JobDetail[] = [];
-    for (const id of jobs) {
-      const job = this.machine.get(id) ?? this.machine.get(id.replace(/^arn:.*:job\//, ''));
+    for (const raw of jobs) {
+      const id = raw.replace(/^arn:.*:job\//, '');
+      const node = /^(.+)#(\d{1,5})$/.exec(id);
+      if (node) {
+        const parent = this.machine.get(node[1]);
+        if (parent && parent.plan.jobDefinition.type === 'multinode' && Number(node[2]) < parent.plan.numNodes) out.push(toNodeDetail(this.partition, parent, Number(node[2])));
+        continue;
+      }
+      const job = this.machine.get(id);
       if (job) out.push(toJobDetail(this.partition, job));
     }
     return out;

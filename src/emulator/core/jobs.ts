@@ -33,12 +33,23 @@ export interface JobPlan {
   /** Multi-node: number of nodes (1 for container jobs). */
   readonly numNodes: number;
   readonly mainNode: number;
+  /** Multi-node: each node's container, index = node index (undefined for container jobs). */
+  readonly nodes?: ReadonlyArray<NodePlan>;
   readonly arraySize?: number;
   /** N_TO_N targets (array parents) and whether children run SEQUENTIAL. */
   readonly nToN: readonly JobRecord[];
   readonly sequential: boolean;
   /** Base spec fields copied into each container spec. */
   readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName'>;
+}
+
+/** What one node of a multi-node job runs. */
+export interface NodePlan {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly gpus: number;
+  readonly specBase: JobPlan['specBase'];
 }
 
 /** The attempt in flight (STARTING or RUNNING). */
@@ -48,6 +59,8 @@ export interface AttemptRun {
   readonly taskId: string;
   readonly logStreamName: string;
   containerIds: string[];
+  /** Multi-node: the attempt's private network, removed with its containers. */
+  network?: string;
   startedAt?: number;
   timedOut: boolean;
   terminated?: string;

@@ -35,8 +35,17 @@ export interface Need {
 
 /** What one attempt of the job holds while it runs (every node of a multi-node job). */
 export function needOf(job: JobRecord): Need {
-  const n = job.plan.numNodes;
-  return { vcpus: job.plan.vcpus * n, memoryMiB: job.plan.memoryMiB * n, gpus: job.plan.gpus * n };
+  const nodes = job.plan.nodes;
+  if (!nodes) return { vcpus: job.plan.vcpus, memoryMiB: job.plan.memoryMiB, gpus: job.plan.gpus };
+  let vcpus = 0;
+  let memoryMiB = 0;
+  let gpus = 0;
+  for (const n of nodes) {
+    vcpus += n.vcpus;
+    memoryMiB += n.memoryMiB;
+    gpus += n.gpus;
+  }
+  return { vcpus, memoryMiB, gpus };
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * Resolves a SubmitJob request against its job definition into the JobPlan every attempt runs:
- * `Ref::` substitution (submit parameters win), container overrides, resources, retry and timeout.
+ * `Ref::` substitution (submit parameters win), container overrides, resources, retry and timeout;
+ * for a multi-node job, each node's own container (nodes.ts).
  */
-import type { ContainerProperties, JobDefinition, KeyValuePair, ResourceRequirement, SubmitJobRequest } from '@aws-sdk/client-batch';
+import type { ContainerOverrides, ContainerProperties, JobDefinition, KeyValuePair, ResourceRequirement, SubmitJobRequest } from '@aws-sdk/client-batch';
 import { invalid } from './errors';
 import type { JobPlan, JobRecord } from './jobs';
+import { nodeContainers } from './nodes';
 import type { QueueRecord } from './queues';
 import { retryPolicy } from './retry';
 import { validateEnvironment, validateRetryStrategy, validateTimeout } from './validation';
@@ -36,50 +38,32 @@ function containerOf(def: JobDefinition): ContainerProperties {
   invalid(`Job definition ${def.jobDefinitionName} has no container to run`);
 }
 
-export function buildPlan(
-  req: SubmitJobRequest,
-  queue: QueueRecord,
-  def: JobDefinition,
-  nToN: readonly JobRecord[],
-  sequential: boolean,
-): JobPlan {
-  const cp = containerOf(def);
-  const ov = req.containerOverrides ?? req.nodeOverrides?.nodePropertyOverrides?.[0]?.containerOverrides;
-  validateRetryStrategy(req.retryStrategy);
-  validateTimeout(req.timeout);
+/** What one container of a job runs: command, environment, resources and the spec fields. */
+interface ResolvedContainer {
+  readonly image: string;
+  readonly command: string[];
+  readonly environment: Record<string, string>;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly gpus: number;
+  readonly specBase: JobPlan['specBase'];
+}
+
+function resolveContainer(cp: ContainerProperties, ov: ContainerOverrides | undefined, parameters: Readonly<Record<string, string>>): ResolvedContainer {
   validateEnvironment(ov?.environment);
-  const parameters = { ...(def.parameters ?? {}), ...(req.parameters ?? {}) };
   const command = substituteRefs(ov?.command ?? cp.command ?? [], parameters);
   const vcpus = resource(ov?.resourceRequirements, 'VCPU') ?? ov?.vcpus ?? resource(cp.resourceRequirements, 'VCPU') ?? cp.vcpus ?? 1;
   const memoryMiB = resource(ov?.resourceRequirements, 'MEMORY') ?? ov?.memory ?? resource(cp.resourceRequirements, 'MEMORY') ?? cp.memory ?? 2048;
   const gpus = resource(ov?.resourceRequirements, 'GPU') ?? resource(cp.resourceRequirements, 'GPU') ?? 0;
   if (!(vcpus > 0)) invalid('The job requires at least a fraction of a vCPU');
   if (!(memoryMiB >= 4)) invalid('The job requires at least 4 MiB of memory');
-  const arraySize = req.arrayProperties?.size;
-  if (arraySize !== undefined && (!Number.isInteger(arraySize) || arraySize < 2 || arraySize > 10000)) {
-    invalid('Array properties size must be between 2 and 10000');
-  }
-  const tags = req.propagateTags ?? def.propagateTags ? { ...(def.tags ?? {}), ...(req.tags ?? {}) } : req.tags;
   return {
-    request: req,
-    queue,
-    jobDefinition: def,
     image: cp.image ?? '',
     command,
     environment: envRecord(cp.environment, ov?.environment),
     vcpus,
     memoryMiB,
     gpus,
-    retry: retryPolicy(def.retryStrategy, req.retryStrategy),
-    timeoutSeconds: req.timeout?.attemptDurationSeconds ?? def.timeout?.attemptDurationSeconds,
-    parameters,
-    tags,
-    schedulingPriority: req.schedulingPriorityOverride ?? def.schedulingPriority,
-    numNodes: def.type === 'multinode' ? (req.nodeOverrides?.numNodes ?? def.nodeProperties?.numNodes ?? 1) : 1,
-    mainNode: def.nodeProperties?.mainNode ?? 0,
-    arraySize,
-    nToN,
-    sequential,
     specBase: {
       image: cp.image ?? '',
       command,
@@ -97,6 +81,49 @@ export function buildPlan(
       devices: cp.linuxParameters?.devices?.map((d) => ({ hostPath: d.hostPath ?? '', containerPath: d.containerPath, permissions: d.permissions?.map((p) => p[0].toLowerCase()).join('') })),
       mounts: mountsOf(cp),
     },
+  };
+}
+
+export function buildPlan(
+  req: SubmitJobRequest,
+  queue: QueueRecord,
+  def: JobDefinition,
+  nToN: readonly JobRecord[],
+  sequential: boolean,
+): JobPlan {
+  validateRetryStrategy(req.retryStrategy);
+  validateTimeout(req.timeout);
+  const parameters = { ...(def.parameters ?? {}), ...(req.parameters ?? {}) };
+  const numNodes = def.type === 'multinode' ? (req.nodeOverrides?.numNodes ?? def.nodeProperties?.numNodes ?? 1) : 1;
+  const nodes = def.type === 'multinode' ? nodeContainers(def, req, numNodes).map((n) => resolveContainer(n.container, n.overrides, parameters)) : undefined;
+  const main = nodes?.[def.nodeProperties?.mainNode ?? 0] ?? resolveContainer(containerOf(def), req.containerOverrides, parameters);
+  const arraySize = req.arrayProperties?.size;
+  if (arraySize !== undefined && (!Number.isInteger(arraySize) || arraySize < 2 || arraySize > 10000)) {
+    invalid('Array properties size must be between 2 and 10000');
+  }
+  const tags = req.propagateTags ?? def.propagateTags ? { ...(def.tags ?? {}), ...(req.tags ?? {}) } : req.tags;
+  return {
+    request: req,
+    queue,
+    jobDefinition: def,
+    image: main.image,
+    command: main.command,
+    environment: main.environment,
+    vcpus: main.vcpus,
+    memoryMiB: main.memoryMiB,
+    gpus: main.gpus,
+    retry: retryPolicy(def.retryStrategy, req.retryStrategy),
+    timeoutSeconds: req.timeout?.attemptDurationSeconds ?? def.timeout?.attemptDurationSeconds,
+    parameters,
+    tags,
+    schedulingPriority: req.schedulingPriorityOverride ?? def.schedulingPriority,
+    numNodes,
+    mainNode: def.nodeProperties?.mainNode ?? 0,
+    nodes: nodes?.map((n) => ({ environment: n.environment, vcpus: n.vcpus, memoryMiB: n.memoryMiB, gpus: n.gpus, specBase: n.specBase })),
+    arraySize,
+    nToN,
+    sequential,
+    specBase: main.specBase,
   };
 }
 

@@ -64,6 +64,8 @@ export interface ContainerSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** CloudWatch-style log stream name; the runtime writes this attempt's output there. */
   readonly logStreamName: string;
+  /** A network made by `createNetwork` to join (multi-node jobs); default: the runtime's usual one. */
+  readonly network?: string;
 }
 
 export interface ContainerExit {
@@ -77,6 +79,8 @@ export interface ContainerExit {
 
 export interface RunningContainer {
   readonly id: string;
+  /** Its IPv4 address on `spec.network`, when it joined one. */
+  readonly ipAddress?: string;
   /** Resolves once when the container has exited (or failed to run). Never rejects. */
   readonly exited: Promise<ContainerExit>;
 }
@@ -100,6 +104,10 @@ export interface ContainerRuntime {
   signal(containerId: string, signal: ContainerSignal): Promise<void>;
   /** Removes the container (after exit). A no-op when already removed. */
   remove(containerId: string): Promise<void>;
+  /** Creates a private network the containers of one multi-node attempt share. */
+  createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /** Removes a network made by createNetwork (its containers removed first). A no-op when gone. */
+  removeNetwork(name: string): Promise<void>;
 }
 
 export interface LogEvent {

@@ -45,6 +45,7 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
       mounts.push({ Type: 'volume', Source: '', Target: m.containerPath, ReadOnly: m.readOnly });
     }
   }
+  if (spec.network) hostConfig.NetworkMode = spec.network;
   if (binds.length > 0) hostConfig.Binds = binds;
   if (mounts.length > 0) hostConfig.Mounts = mounts;
 

@@ -15,7 +15,7 @@ import type {
   LogSink,
   RunningContainer,
 } from '../core/ports';
-import { labelFilters, toCreateOptions, withDefaultTag } from './docker-spec';
+import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions, withDefaultTag } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import { imageExists } from './images';
 
@@ -98,7 +98,10 @@ export class DockerRuntime implements ContainerRuntime {
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       const logsDone = pumpLogs(stream, this.logSink, spec.logStreamName);
       await container.start();
-      return { id: container.id, exited: this.awaitExit(container, logsDone) };
+      const exited = this.awaitExit(container, logsDone);
+      if (!spec.network) return { id: container.id, exited };
+      const info = await container.inspect();
+      return { id: container.id, exited, ipAddress: info.NetworkSettings.Networks[spec.network]?.IPAddress || undefined };
     } catch (err) {
       await this.remove(container.id).catch(() => undefined);
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
@@ -132,6 +135,22 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      await this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, ...labels } });
+    } catch (err) {
+      throw new Error(`CannotCreateContainerError: network ${name}: ${dockerMessage(err)}`, { cause: err });
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
   async remove(containerId: string): Promise<void> {
     try {
       await this.docker.getContainer(containerId).remove({ force: true, v: true });
@@ -145,13 +164,16 @@ export class DockerRuntime implements ContainerRuntime {
 
 /**
  * Force-removes every managed container carrying all of `labels` (leftovers of a crashed or
- * interrupted run). Returns how many were removed.
+ * interrupted run), then the multi-node networks with those labels. Returns how many containers
+ * were removed.
  */
 export async function cleanupContainers(docker: Docker, labels: Readonly<Record<string, string>> = {}): Promise<number> {
   const list = await docker.listContainers({ all: true, filters: labelFilters(labels) });
   const results = await Promise.allSettled(
     list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
   );
+  const networks = await docker.listNetworks({ filters: labelFilters(labels) }).catch(() => []);
+  await Promise.allSettled(networks.map((n) => docker.getNetwork(n.Id).remove()));
   return results.filter((r) => r.status === 'fulfilled').length;
 }
 

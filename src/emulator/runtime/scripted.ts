@@ -124,7 +124,19 @@ export class ScriptedRuntime implements ContainerRuntime {
     const c: Live = { spec, steps, pc: 0, ignoreTerm: scripted?.ignoreSigterm ?? false, done: false, resolve };
     this.live.set(id, c);
     this.step(c);
-    return { id, exited };
+    return spec.network ? { id, exited, ipAddress: `10.99.0.${this.seq % 250 + 2}` } : { id, exited };
+  }
+
+  /** Networks that exist (made by createNetwork, not yet removed). */
+  readonly networks = new Set<string>();
+
+  async createNetwork(name: string): Promise<void> {
+    if (this.networks.has(name)) throw new Error(`network ${name} already exists`);
+    this.networks.add(name);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.networks.delete(name);
   }
 
   async signal(containerId: string, signal: ContainerSignal): Promise<void> {
