@@ -7,10 +7,11 @@ import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
-import type { AttemptRun, JobRecord } from './jobs';
+import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
 import type { JobMachine } from './machine';
 import { needOf } from './placement';
 import { shouldRetry } from './retry';
+import { runTask, type TaskContainerResult } from './task';
 
 export const ESSENTIAL_EXITED = 'Essential container in task exited';
 export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
@@ -93,6 +94,7 @@ export class Attempts {
   private async launch(job: JobRecord, run: AttemptRun): Promise<void> {
     if (run.terminated !== undefined || run.interrupted !== undefined) return this.finish(job, run, { oomKilled: false });
     const { runtime } = this.host;
+    if (job.plan.task) return this.launchTask(job, run, job.plan.task);
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
     try {
@@ -101,6 +103,19 @@ export class Attempts {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     run.containerIds = containers.map((c) => c.id);
+    this.running(job, run);
+    const main = containers[nodes > 1 ? job.plan.mainNode : 0] ?? containers[0];
+    const exit = await main.exited;
+    if (nodes > 1) {
+      // The main node decides the job; the other nodes are stopped with it.
+      for (const c of containers) if (c !== main) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
+      await Promise.all(containers.map((c) => c.exited));
+    }
+    this.finish(job, run, exit);
+  }
+
+  /** The attempt's containers run: RUNNING, its timeout armed, a stop asked for meanwhile applied. */
+  private running(job: JobRecord, run: AttemptRun): void {
     const now = this.host.clock.now();
     run.startedAt = now;
     job.startedAt = now;
@@ -113,15 +128,49 @@ export class Attempts {
       });
     }
     if (run.terminated !== undefined) this.signalAll(run);
-    if (run.interrupted !== undefined) for (const c of containers) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
-    const main = containers[nodes > 1 ? job.plan.mainNode : 0] ?? containers[0];
-    const exit = await main.exited;
-    if (nodes > 1) {
-      // The main node decides the job; the other nodes are stopped with it.
-      for (const c of containers) if (c !== main) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
-      await Promise.all(containers.map((c) => c.exited));
+    if (run.interrupted !== undefined) for (const id of run.containerIds) void this.host.runtime.signal(id, 'SIGKILL').catch(() => undefined);
+  }
+
+  /**
+   * Multi-container: the task's containers on a private network of the attempt (each reachable by
+   * its container name), started in dependency order (task.ts); RUNNING once the first one runs.
+   */
+  private async launchTask(job: JobRecord, run: AttemptRun, task: readonly TaskContainerPlan[]): Promise<void> {
+    const { runtime } = this.host;
+    const network = `localbatch-${run.taskId}`;
+    try {
+      await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
+    } catch (e) {
+      return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
-    this.finish(job, run, exit);
+    run.network = network;
+    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
+    const outcome = await runTask(task, {
+      start: (c) => runtime.start(this.taskSpec(job, run, c, network)),
+      started: (id) => {
+        run.containerIds.push(id);
+        if (run.startedAt === undefined) this.running(job, run);
+        else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
+      },
+      stopTask: () => this.signalAll(run),
+      logStreamOf: (c) => `${defName}/${c.name}/${run.taskId}`,
+    });
+    run.task = outcome.containers;
+    this.finish(job, run, outcome.exit);
+  }
+
+  private taskSpec(job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {
+    const base = this.spec(job, run, 0);
+    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
+    return {
+      ...base,
+      ...c.specBase,
+      environment: { ...c.environment, ...batchVariables(base.environment) },
+      name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
+      network,
+      networkAliases: [c.name],
+      logStreamName: `${defName}/${c.name}/${run.taskId}`,
+    };
   }
 
   /**
@@ -221,13 +270,14 @@ export class Attempts {
       container: {
         exitCode: run.interrupted === undefined ? exit.exitCode : undefined,
         reason,
-        logStreamName: run.startedAt !== undefined ? run.logStreamName : undefined,
+        logStreamName: run.startedAt !== undefined ? (run.task?.find((c) => c.exit === exit)?.logStreamName ?? run.logStreamName) : undefined,
         taskArn: `arn:aws:ecs:${partition.region}:${partition.account}:task/${run.ce.name}/${run.taskId}`,
       },
       startedAt: run.startedAt,
       stoppedAt: clock.now(),
       statusReason,
     };
+    if (run.task) attempt.taskProperties = [{ taskArn: attempt.container!.taskArn, containers: run.task.map(taskContainerDetail) }];
     for (const k of Object.keys(attempt.container!) as Array<keyof typeof attempt.container>) {
       if (attempt.container![k] === undefined) delete attempt.container![k];
     }
@@ -250,4 +300,21 @@ export class Attempts {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The AWS_BATCH_* variables of an environment (what the emulator sets, not the user's). */
+function batchVariables(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('AWS_BATCH_')) out[k] = v;
+  return out;
+}
+
+/** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */
+function taskContainerDetail(c: TaskContainerResult): { name: string; exitCode?: number; reason?: string; logStreamName?: string } {
+  const out: { name: string; exitCode?: number; reason?: string; logStreamName?: string } = { name: c.name };
+  if (c.exit?.exitCode !== undefined) out.exitCode = c.exit.exitCode;
+  const reason = c.exit?.oomKilled ? OOM_REASON : c.exit?.error?.slice(0, 255);
+  if (reason) out.reason = reason;
+  if (c.started) out.logStreamName = c.logStreamName;
+  return out;
 }

@@ -141,6 +141,7 @@ export function toJobDetail(p: Partition, job: JobRecord, st: JobState = capture
   }
   // AWS shows an array parent's container too (image, command, ...), without attempt fields.
   d.container = job.children ? { ...viewOf(plan).container } : containerOf(job, st);
+  if (plan.task && plan.jobDefinition.ecsProperties) d.ecsProperties = ecsDetail(job, st);
   if (plan.jobDefinition.type === 'multinode') {
     d.nodeProperties = structuredClone(plan.jobDefinition.nodeProperties);
     if (d.nodeProperties) d.nodeProperties.numNodes = plan.numNodes;
@@ -187,4 +188,23 @@ export function toNodeDetail(p: Partition, job: JobRecord, node: number): JobDet
     ...(stream ? { logStreamName: `${stream}-node${node}` } : {}),
   };
   return d;
+}
+
+/**
+ * A multi-container job's `ecsProperties` as DescribeJobs shows them: the definition's task with
+ * each container's exit code, reason and log stream from the latest finished attempt.
+ */
+function ecsDetail(job: JobRecord, st: JobState): JobDetail['ecsProperties'] {
+  const def = structuredClone(job.plan.jobDefinition.ecsProperties!);
+  const last = st.inAttempt ? undefined : job.attempts?.[st.attempts - 1]?.taskProperties?.[0];
+  return {
+    taskProperties: (def.taskProperties ?? []).map((t, i) => ({
+      ...t,
+      ...(i === 0 && last?.taskArn ? { taskArn: last.taskArn } : {}),
+      containers: (t.containers ?? []).map((c) => {
+        const seen = i === 0 ? last?.containers?.find((x) => x.name === c.name) : undefined;
+        return { ...c, ...(seen?.exitCode !== undefined ? { exitCode: seen.exitCode } : {}), ...(seen?.reason ? { reason: seen.reason } : {}), ...(seen?.logStreamName ? { logStreamName: seen.logStreamName } : {}) };
+      }),
+    })),
+  } as JobDetail['ecsProperties'];
 }

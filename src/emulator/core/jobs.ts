@@ -8,6 +8,7 @@ import type { ContainerSpec, TimerHandle } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { QueueRecord } from './queues';
 import type { RetryPolicy } from './retry';
+import type { TaskContainerResult } from './task';
 
 export type { JobStatus };
 
@@ -35,12 +36,27 @@ export interface JobPlan {
   readonly mainNode: number;
   /** Multi-node: each node's container, index = node index (undefined for container jobs). */
   readonly nodes?: ReadonlyArray<NodePlan>;
+  /** Multi-container (`ecsProperties`): every container of the task, in definition order. */
+  readonly task?: ReadonlyArray<TaskContainerPlan>;
   readonly arraySize?: number;
   /** N_TO_N targets (array parents) and whether children run SEQUENTIAL. */
   readonly nToN: readonly JobRecord[];
   readonly sequential: boolean;
   /** Base spec fields copied into each container spec. */
   readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName'>;
+}
+
+/** One container of a multi-container (`ecsProperties`) job. */
+export interface TaskContainerPlan {
+  readonly name: string;
+  /** Default true: when an essential container exits, the task stops. */
+  readonly essential: boolean;
+  readonly dependsOn: ReadonlyArray<{ readonly name: string; readonly condition: 'START' | 'COMPLETE' | 'SUCCESS' }>;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly gpus: number;
+  readonly specBase: JobPlan['specBase'];
 }
 
 /** What one node of a multi-node job runs. */
@@ -59,8 +75,10 @@ export interface AttemptRun {
   readonly taskId: string;
   readonly logStreamName: string;
   containerIds: string[];
-  /** Multi-node: the attempt's private network, removed with its containers. */
+  /** Multi-node and multi-container: the attempt's private network, removed with its containers. */
   network?: string;
+  /** Multi-container: how each container of the task ended. */
+  task?: readonly TaskContainerResult[];
   startedAt?: number;
   timedOut: boolean;
   terminated?: string;

@@ -33,9 +33,9 @@ export interface Need {
   readonly gpus: number;
 }
 
-/** What one attempt of the job holds while it runs (every node of a multi-node job). */
+/** What one attempt of the job holds while it runs (every node of a multi-node job, every container of a task). */
 export function needOf(job: JobRecord): Need {
-  const nodes = job.plan.nodes;
+  const nodes = job.plan.nodes ?? job.plan.task;
   if (!nodes) return { vcpus: job.plan.vcpus, memoryMiB: job.plan.memoryMiB, gpus: job.plan.gpus };
   let vcpus = 0;
   let memoryMiB = 0;

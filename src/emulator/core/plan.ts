@@ -5,7 +5,7 @@
  */
 import type { ContainerOverrides, ContainerProperties, JobDefinition, KeyValuePair, ResourceRequirement, SubmitJobRequest } from '@aws-sdk/client-batch';
 import { invalid } from './errors';
-import type { JobPlan, JobRecord } from './jobs';
+import type { JobPlan, JobRecord, TaskContainerPlan } from './jobs';
 import { nodeContainers } from './nodes';
 import type { QueueRecord } from './queues';
 import { retryPolicy } from './retry';
@@ -96,7 +96,11 @@ export function buildPlan(
   const parameters = { ...(def.parameters ?? {}), ...(req.parameters ?? {}) };
   const numNodes = def.type === 'multinode' ? (req.nodeOverrides?.numNodes ?? def.nodeProperties?.numNodes ?? 1) : 1;
   const nodes = def.type === 'multinode' ? nodeContainers(def, req, numNodes).map((n) => resolveContainer(n.container, n.overrides, parameters)) : undefined;
-  const main = nodes?.[def.nodeProperties?.mainNode ?? 0] ?? resolveContainer(containerOf(def), req.containerOverrides, parameters);
+  const task = taskContainers(def, req, parameters);
+  const first = task?.find((c) => c.essential);
+  const main =
+    nodes?.[def.nodeProperties?.mainNode ?? 0] ??
+    (first ? { ...first, image: first.specBase.image, command: [...first.specBase.command], environment: { ...first.environment } } : resolveContainer(containerOf(def), req.containerOverrides, parameters));
   const arraySize = req.arrayProperties?.size;
   if (arraySize !== undefined && (!Number.isInteger(arraySize) || arraySize < 2 || arraySize > 10000)) {
     invalid('Array properties size must be between 2 and 10000');
@@ -120,11 +124,39 @@ export function buildPlan(
     numNodes,
     mainNode: def.nodeProperties?.mainNode ?? 0,
     nodes: nodes?.map((n) => ({ environment: n.environment, vcpus: n.vcpus, memoryMiB: n.memoryMiB, gpus: n.gpus, specBase: n.specBase })),
+    task,
     arraySize,
     nToN,
     sequential,
     specBase: main.specBase,
   };
+}
+
+/**
+ * The containers of an `ecsProperties` job definition's task, with SubmitJob's
+ * `ecsPropertiesOverride` applied by container name; undefined for other job definitions.
+ */
+function taskContainers(def: JobDefinition, req: SubmitJobRequest, parameters: Readonly<Record<string, string>>): TaskContainerPlan[] | undefined {
+  const containers = def.ecsProperties?.taskProperties?.[0]?.containers;
+  if (!containers || containers.length === 0) return undefined;
+  const overrides = req.ecsPropertiesOverride?.taskProperties?.[0]?.containers ?? [];
+  const names = new Set<string>();
+  const out = containers.map((c, i) => {
+    const name = c.name ?? `container-${i}`;
+    if (names.has(name)) invalid(`Container name ${name} is used twice in the task`);
+    names.add(name);
+    const ov = overrides.find((o) => o.name === name);
+    const resolved = resolveContainer(c as ContainerProperties, ov as ContainerOverrides | undefined, parameters);
+    const dependsOn = (c.dependsOn ?? []).map((d) => {
+      const condition = (d.condition ?? 'START').toUpperCase();
+      if (condition !== 'START' && condition !== 'COMPLETE' && condition !== 'SUCCESS') invalid(`Container ${name} depends on ${String(d.containerName)} with condition ${condition}; locally START, COMPLETE and SUCCESS are supported`);
+      return { name: d.containerName ?? '', condition: condition as 'START' | 'COMPLETE' | 'SUCCESS' };
+    });
+    return { name, essential: c.essential ?? true, dependsOn, environment: resolved.environment, vcpus: resolved.vcpus, memoryMiB: resolved.memoryMiB, gpus: resolved.gpus, specBase: resolved.specBase };
+  });
+  for (const c of out) for (const d of c.dependsOn) if (!names.has(d.name)) invalid(`Container ${c.name} depends on ${d.name}, which is not a container of the task`);
+  if (!out.some((c) => c.essential)) invalid('At least one container of the task must be essential');
+  return out;
 }
 
 function mountsOf(cp: ContainerProperties): JobPlan['specBase']['mounts'] {

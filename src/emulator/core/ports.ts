@@ -66,6 +66,8 @@ export interface ContainerSpec {
   readonly logStreamName: string;
   /** A network made by `createNetwork` to join (multi-node jobs); default: the runtime's usual one. */
   readonly network?: string;
+  /** Names other containers on `network` reach this one by (multi-container jobs). */
+  readonly networkAliases?: readonly string[];
 }
 
 export interface ContainerExit {

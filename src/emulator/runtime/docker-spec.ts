@@ -84,6 +84,9 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
   if (spec.command.length > 0) options.Cmd = [...spec.command];
   if (spec.user !== undefined && spec.user !== '') options.User = spec.user;
   if (spec.workingDir !== undefined && spec.workingDir !== '') options.WorkingDir = spec.workingDir;
+  if (spec.network && spec.networkAliases && spec.networkAliases.length > 0) {
+    options.NetworkingConfig = { EndpointsConfig: { [spec.network]: { Aliases: [...spec.networkAliases] } } };
+  }
   return options;
 }
 

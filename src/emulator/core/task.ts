@@ -1,0 +1,113 @@
+/**
+ * One attempt of a multi-container (`ecsProperties`) job, as ECS runs a task: every container
+ * starts once the containers it depends on meet the condition (START: started; COMPLETE: exited;
+ * SUCCESS: exited 0), and when an essential container exits, the others are stopped. The attempt's
+ * exit is that of the essential container that decided it: the first to fail on its own (a
+ * non-zero exit, a failed start, a dependency that can no longer be met), else the first to exit.
+ * Pure orchestration over injected ports; no timers, no I/O.
+ */
+import type { ContainerExit, RunningContainer } from './ports';
+import type { TaskContainerPlan } from './jobs';
+
+export interface TaskContainerResult {
+  readonly name: string;
+  readonly logStreamName: string;
+  /** Set once it exited (or could not start: `error`). */
+  exit?: ContainerExit;
+  /** It was stopped because the task stopped, not by its own end. */
+  stoppedByTask: boolean;
+  started: boolean;
+}
+
+export interface TaskPorts {
+  start(container: TaskContainerPlan): Promise<RunningContainer>;
+  /** A container started (its id joins the attempt's containers). */
+  started(id: string): void;
+  /** An essential container exited: stop the others (SIGTERM, SIGKILL after the grace period). */
+  stopTask(): void;
+  logStreamOf(container: TaskContainerPlan): string;
+}
+
+export interface TaskOutcome {
+  readonly exit: ContainerExit;
+  readonly containers: readonly TaskContainerResult[];
+}
+
+type Status = 'waiting' | 'starting' | 'running' | 'exited';
+
+export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): Promise<TaskOutcome> {
+  const status = new Map<string, Status>(task.map((c) => [c.name, 'waiting']));
+  const results = new Map<string, TaskContainerResult>(task.map((c) => [c.name, { name: c.name, logStreamName: ports.logStreamOf(c), stoppedByTask: false, started: false }]));
+  let stopping = false;
+  let decided: ContainerExit | undefined;
+  let firstExit: ContainerExit | undefined;
+
+  return new Promise<TaskOutcome>((resolve) => {
+    const exited = (c: TaskContainerPlan, exit: ContainerExit, own: boolean) => {
+      status.set(c.name, 'exited');
+      const r = results.get(c.name)!;
+      r.exit = exit;
+      r.stoppedByTask = !own;
+      if (c.essential && own) {
+        firstExit ??= exit;
+        if (exit.exitCode !== 0) decided ??= exit;
+        if (!stopping) {
+          stopping = true;
+          ports.stopTask();
+        }
+      }
+      step();
+    };
+
+    const verdict = (c: TaskContainerPlan): 'go' | 'wait' | string => {
+      for (const d of c.dependsOn) {
+        const s = status.get(d.name)!;
+        const exit = results.get(d.name)!.exit;
+        if (d.condition === 'START') {
+          if (s === 'waiting' || s === 'starting') return 'wait';
+          if (!results.get(d.name)!.started) return `DependencyConditionNotMet: container ${d.name} never started`;
+        } else if (s !== 'exited') return 'wait';
+        else if (d.condition === 'SUCCESS' && exit?.exitCode !== 0) return `DependencyConditionNotMet: container ${d.name} did not exit 0 (SUCCESS condition)`;
+        else if (d.condition === 'COMPLETE' && !results.get(d.name)!.started) return `DependencyConditionNotMet: container ${d.name} never ran (COMPLETE condition)`;
+      }
+      return 'go';
+    };
+
+    const step = () => {
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (const c of task) {
+          if (status.get(c.name) !== 'waiting') continue;
+          const v = stopping ? 'the task stopped before this container started' : verdict(c);
+          if (v === 'wait') continue;
+          progressed = true;
+          if (v !== 'go') {
+            exited(c, { oomKilled: false, error: v }, c.essential && !stopping);
+            continue;
+          }
+          status.set(c.name, 'starting');
+          ports.start(c).then(
+            (running) => {
+              results.get(c.name)!.started = true;
+              status.set(c.name, 'running');
+              ports.started(running.id);
+              if (stopping) ports.stopTask();
+              void running.exited.then((exit) => exited(c, exit, !stopping));
+              step();
+            },
+            (err: unknown) => exited(c, { oomKilled: false, error: err instanceof Error ? err.message : String(err) }, true),
+          );
+        }
+      }
+      const busy = [...status.values()].some((s) => s === 'starting' || s === 'running');
+      if (busy) return;
+      // Nothing runs and nothing can start: any container still waiting waits on a cycle.
+      for (const c of task) if (status.get(c.name) === 'waiting') exited(c, { oomKilled: false, error: 'DependencyConditionNotMet: its dependencies can never be met' }, c.essential);
+      if ([...status.values()].some((s) => s !== 'exited')) return;
+      resolve({ exit: decided ?? firstExit ?? { oomKilled: false, error: 'No essential container ran' }, containers: task.map((c) => results.get(c.name)!) });
+    };
+
+    step();
+  });
+}

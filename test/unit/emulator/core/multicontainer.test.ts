@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import type { TaskContainerProperties } from '@aws-sdk/client-batch';
+import { harness, type Harness } from '../../../support/engineHarness';
+
+function register(h: Harness, name: string, containers: TaskContainerProperties[]): void {
+  h.engine.registerJobDefinition({ jobDefinitionName: name, type: 'container', ecsProperties: { taskProperties: [{ containers }] } });
+}
+
+const res = [{ type: 'VCPU' as const, value: '1' }, { type: 'MEMORY' as const, value: '128' }];
+
+describe('Multi-container jobs (unit)', () => {
+  it('starts containers in dependency order (COMPLETE, START, SUCCESS) and stops the rest when the essential one exits', async () => {
+    const h = await harness({ vcpus: 8 });
+    register(h, 'mc', [
+      { name: 'init', essential: false, image: 'img', command: ['sh', '-c', 'echo init; sleep 2'], resourceRequirements: res },
+      { name: 'sidecar', essential: false, image: 'img', command: ['sh', '-c', 'sleep 100'], resourceRequirements: res, dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }] },
+      { name: 'app', image: 'img', command: ['sh', '-c', 'echo app; sleep 3'], resourceRequirements: res, dependsOn: [{ containerName: 'sidecar', condition: 'START' }, { containerName: 'init', condition: 'SUCCESS' }] },
+    ]);
+    const r = h.engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 'mc' });
+    await h.clock.advance(1_000);
+    assert.deepEqual(h.runtime.started.map((s) => s.name.split('-').at(-1)), ['init'], 'only init runs until it completes');
+    assert.equal(h.describe(r.jobId).status, 'RUNNING');
+    await h.clock.advance(2_000);
+    assert.deepEqual(h.runtime.started.map((s) => s.name.split('-').at(-1)), ['init', 'sidecar', 'app']);
+    assert.ok(h.runtime.started.every((s) => s.network === h.runtime.started[0].network), 'one network for the task');
+    assert.deepEqual(h.runtime.started.map((s) => s.networkAliases), [['init'], ['sidecar'], ['app']]);
+    assert.equal(h.runtime.started[2].environment.AWS_BATCH_JOB_ID, r.jobId);
+    await h.clock.advance(4_000);
+    const d = h.describe(r.jobId);
+    assert.equal(d.status, 'SUCCEEDED', 'the essential container exited 0; the sidecar was stopped');
+    const containers = d.attempts![0].taskProperties![0].containers!;
+    assert.deepEqual(containers.map((c) => [c.name, c.exitCode]), [['init', 0], ['sidecar', 143], ['app', 0]]);
+    assert.match(containers[2].logStreamName!, /^mc\/app\/[0-9a-f]+$/);
+    assert.deepEqual(h.logs.lines(containers[2].logStreamName!), ['app']);
+    assert.deepEqual(d.ecsProperties!.taskProperties![0].containers!.map((c) => [c.name, c.exitCode]), [['init', 0], ['sidecar', 143], ['app', 0]]);
+    assert.equal(h.runtime.networks.size, 0);
+  });
+
+  it('fails the attempt when an essential container fails, or a SUCCESS dependency does not succeed', async () => {
+    const h = await harness({ vcpus: 8 });
+    register(h, 'bad-init', [
+      { name: 'init', essential: false, image: 'img', command: ['sh', '-c', 'exit 3'], resourceRequirements: res },
+      { name: 'app', image: 'img', command: ['sh', '-c', 'echo never'], resourceRequirements: res, dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
+    ]);
+    register(h, 'two', [
+      { name: 'a', image: 'img', command: ['sh', '-c', 'sleep 1; exit 5'], resourceRequirements: res },
+      { name: 'b', image: 'img', command: ['sh', '-c', 'sleep 10'], resourceRequirements: res },
+    ]);
+    const bad = h.engine.submitJob({ jobName: 'bad', jobQueue: 'q', jobDefinition: 'bad-init' });
+    const two = h.engine.submitJob({ jobName: 'two', jobQueue: 'q', jobDefinition: 'two' });
+    await h.clock.advance(5_000);
+    const b = h.describe(bad.jobId);
+    assert.equal(b.status, 'FAILED');
+    const app = b.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'app')!;
+    assert.match(app.reason!, /DependencyConditionNotMet: container init did not exit 0/);
+    assert.equal(app.logStreamName, undefined, 'it never ran');
+    const t = h.describe(two.jobId);
+    assert.deepEqual([t.status, t.container?.exitCode], ['FAILED', 5], 'the essential container that failed decides');
+    assert.equal(h.runtime.started.filter((s) => s.name.endsWith('-b')).length, 1);
+  });
+
+  it('holds the capacity of every container of the task', async () => {
+    const h = await harness({ vcpus: 2 });
+    register(h, 'wide', [
+      { name: 'a', image: 'img', command: ['sh', '-c', 'sleep 5'], resourceRequirements: res },
+      { name: 'b', image: 'img', command: ['sh', '-c', 'sleep 5'], resourceRequirements: res },
+    ]);
+    const one = h.engine.submitJob({ jobName: 'one', jobQueue: 'q', jobDefinition: 'wide' });
+    const two = h.engine.submitJob({ jobName: 'two', jobQueue: 'q', jobDefinition: 'wide' });
+    await h.clock.advance(1_000);
+    assert.deepEqual([h.describe(one.jobId).status, h.describe(two.jobId).status], ['RUNNING', 'RUNNABLE']);
+  });
+});
