@@ -1,4 +1,5 @@
 import { deployCommand } from './deploy';
+import { imagesCommand } from './images';
 import { logsCommand } from './logs';
 import { runCommand } from './run';
 import { serveCommand } from './serve';
@@ -12,4 +13,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand, deployCommand, submitCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand, imagesCommand, deployCommand, submitCommand];

@@ -7,6 +7,7 @@ import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
+import { imageToRun } from './images';
 import type { AttemptRun, JobRecord } from './jobs';
 import type { JobMachine } from './machine';
 import { shouldRetry } from './retry';
@@ -24,6 +25,8 @@ export interface AttemptHost {
   readonly machine: JobMachine;
   /** Extra labels on every container (e.g. which emulator owns it). */
   readonly containerLabels?: Readonly<Record<string, string>>;
+  /** Definition image → local image to run instead (localbatch.yaml's imageOverrides). */
+  readonly imageOverrides?: Readonly<Record<string, string>>;
   newId(): string;
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
@@ -62,7 +65,7 @@ export class Attempts {
     this.inFlight++;
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
-    this.host.runtime.ensureImage(job.plan.image).then(
+    this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
       () => this.launch(job, run),
       (e: unknown) => this.finish(job, run, { oomKilled: false, error: messageOf(e) }),
     );
@@ -140,6 +143,7 @@ export class Attempts {
     const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
     return {
       ...plan.specBase,
+      image: imageToRun(plan.specBase.image, this.host.imageOverrides),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
