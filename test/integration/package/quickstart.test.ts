@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { SEED_LABEL } from '../../../src/emulator/runtime/seed';
+import { StateStore } from '../../../src/emulator/store/state-store';
 import { dockerForTests } from '../../support/docker';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -63,9 +64,8 @@ describe('README quick start in a fresh clone (integration)', function () {
     assert.match(r.stdout, /All 5 jobs SUCCEEDED\./);
 
     // Every job and array child, as the emulator saved them.
-    const state = JSON.parse(readFileSync(path.join(clone, 'examples', '.localbatch', 'state.json'), 'utf8')) as {
-      jobs: Array<{ request: { jobName: string }; status: string; children?: Array<{ status: string }> }>;
-    };
+    const state = new StateStore(path.join(clone, 'examples', '.localbatch')).load();
+    assert.ok(state, 'the run saved its state');
     assert.deepEqual(state.jobs.map((j) => j.request.jobName).sort(), ['aggregate', 'postprocess', 'preprocess', 'render-frames', 'simulate']);
     for (const j of state.jobs) {
       assert.equal(j.status, 'SUCCEEDED', j.request.jobName);
@@ -73,7 +73,7 @@ describe('README quick start in a fresh clone (integration)', function () {
     }
     assert.deepEqual(state.jobs.map((j) => j.children?.length ?? 0).sort(), [0, 0, 4, 8, 8]);
     // The jobs ran the example's own image: aggregate calls the script the Dockerfile copies in.
-    const aggregate = spawnSync('sh', ['-c', `npx localbatch logs ${(state.jobs.find((j) => j.request.jobName === 'aggregate') as unknown as { id: string }).id}`], { cwd: path.join(clone, 'examples'), encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const aggregate = spawnSync('sh', ['-c', `npx localbatch logs ${state.jobs.find((j) => j.request.jobName === 'aggregate')!.id}`], { cwd: path.join(clone, 'examples'), encoding: 'utf8', env: { ...process.env, CI: '1' } });
     assert.equal(aggregate.stdout, 'aggregate 8 chunks into estimate.txt\n', aggregate.stderr);
     assert.ok(existsSync(path.join(clone, 'examples', 'image', 'Dockerfile')));
   });
