@@ -8,6 +8,7 @@ import type { Partition } from './arns';
 import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
+import { logTargetOf } from './logs';
 import type { AttemptRun, JobRecord } from './jobs';
 import type { JobMachine } from './machine';
 import { shouldRetry } from './retry';
@@ -51,12 +52,11 @@ export class Attempts {
     ce.used.vcpus += need.vcpus;
     ce.used.memoryMiB += need.memoryMiB;
     const taskId = this.host.newId().replace(/-/g, '');
-    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
     const run: AttemptRun = {
       ce,
       number: ++job.attemptCount,
       taskId,
-      logStreamName: `${defName}/default/${taskId}`,
+      ...logTargetOf(job.plan.jobDefinition, taskId),
       containerIds: [],
       timedOut: false,
       finished: false,
@@ -148,6 +148,7 @@ export class Attempts {
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
       logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
+      logGroupName: run.logGroupName,
     };
   }
 

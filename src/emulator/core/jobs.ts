@@ -38,7 +38,7 @@ export interface JobPlan {
   readonly nToN: readonly JobRecord[];
   readonly sequential: boolean;
   /** Base spec fields copied into each container spec. */
-  readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName'>;
+  readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName' | 'logGroupName'>;
 }
 
 /** The attempt in flight (STARTING or RUNNING). */
@@ -47,6 +47,7 @@ export interface AttemptRun {
   readonly number: number;
   readonly taskId: string;
   readonly logStreamName: string;
+  readonly logGroupName: string;
   containerIds: string[];
   startedAt?: number;
   timedOut: boolean;

@@ -64,6 +64,8 @@ export interface ContainerSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** CloudWatch-style log stream name; the runtime writes this attempt's output there. */
   readonly logStreamName: string;
+  /** The stream's log group (default /aws/batch/job). */
+  readonly logGroupName?: string;
 }
 
 export interface ContainerExit {
@@ -113,5 +115,5 @@ export interface LogEvent {
  * Runtimes receive a LogSink when constructed and append each output line as it arrives.
  */
 export interface LogSink {
-  append(logStreamName: string, events: readonly LogEvent[]): void;
+  append(logStreamName: string, events: readonly LogEvent[], logGroupName?: string): void;
 }

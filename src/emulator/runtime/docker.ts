@@ -93,7 +93,8 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      const logsDone = pumpLogs(stream, this.logSink, spec.logStreamName);
+      const sink: LogSink = { append: (name, events) => this.logSink.append(name, events, spec.logGroupName) };
+      const logsDone = pumpLogs(stream, sink, spec.logStreamName);
       await container.start();
       return { id: container.id, exited: this.awaitExit(container, logsDone) };
     } catch (err) {
