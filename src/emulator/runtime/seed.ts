@@ -13,7 +13,7 @@ import type { RegistryAuth } from './ecr-auth';
 import { buildImage, imageExists } from './images';
 import { pullImage, SEED_IMAGE } from './pull';
 
-/** Label on seeded images (value: how it was made), so they can be told from pulled ones. */
+/** Label on seeded images (value: how it was made), so they can be told from pulled ones; images built FROM them inherit it. */
 export const SEED_LABEL = 'dev.localbatch.seeded';
 
 /** Where the host's busybox is looked for (LOCALBATCH_BUSYBOX overrides). */
