@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -76,5 +76,35 @@ describe('README quick start in a fresh clone (integration)', function () {
     const aggregate = spawnSync('sh', ['-c', `npx localbatch logs ${state.jobs.find((j) => j.request.jobName === 'aggregate')!.id}`], { cwd: path.join(clone, 'examples'), encoding: 'utf8', env: { ...process.env, CI: '1' } });
     assert.equal(aggregate.stdout, 'aggregate 8 chunks into estimate.txt\n', aggregate.stderr);
     assert.ok(existsSync(path.join(clone, 'examples', 'image', 'Dockerfile')));
+  });
+
+  it('localbatch images seed makes a working base image offline, and a missing base stops a build with the fix', async () => {
+    const bin = path.join(ROOT, 'bin', 'localbatch.js');
+    if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    const name = `localbatch-it-seed-${process.pid}:test`;
+    try {
+      const seed = spawnSync(process.execPath, [bin, 'images', 'seed', '--name', name], { cwd: dir, encoding: 'utf8' });
+      assert.equal(seed.status, 0, seed.stderr);
+      assert.match(seed.stdout, new RegExp(`${name} is ready \\((pulled|built)\\)`));
+      const info = await docker.getImage(name).inspect();
+      if (/built/.test(seed.stdout)) assert.equal(info.Config?.Labels?.[SEED_LABEL], 'busybox-static');
+      const again = spawnSync(process.execPath, [bin, 'images', 'seed', '--name', name], { cwd: dir, encoding: 'utf8' });
+      assert.match(again.stdout, /is already available/);
+      const dynamic = spawnSync(process.execPath, [bin, 'images', 'seed', '--name', name, '--force', '--busybox', process.execPath], { cwd: dir, encoding: 'utf8' });
+      assert.equal(dynamic.status, 1);
+      assert.match(dynamic.stderr, /is dynamically linked .*busybox-static/);
+    } finally {
+      await docker.getImage(name).remove({ force: true }).catch(() => undefined);
+    }
+
+    const ws = path.join(dir, 'missing-base');
+    const base = `localbatch-it-absent-${process.pid}:1`;
+    execFileSync('mkdir', ['-p', path.join(ws, 'app')]);
+    writeFileSync(path.join(ws, 'app', 'Dockerfile'), `FROM ${base}\n`);
+    writeFileSync(path.join(ws, 'localbatch.yaml'), 'images:\n  - { name: my-app:dev, context: app }\n');
+    const build = spawnSync(process.execPath, [bin, 'images', 'build'], { cwd: ws, encoding: 'utf8' });
+    assert.equal(build.status, 1, build.stdout);
+    assert.match(build.stderr, new RegExp(`Cannot build image my-app:dev: its base image ${base.replace(/[.]/g, '\\.')} \\(FROM in app/Dockerfile\\) is not in the local Docker engine and cannot be pulled`));
+    assert.match(build.stderr, /docker pull .*under images: in localbatch\.yaml.*localbatch images seed/);
   });
 });
