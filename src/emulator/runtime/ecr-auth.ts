@@ -82,7 +82,7 @@ export function ecrRegistryAuth(o: EcrAuthOptions = {}): RegistryAuth {
         const profile = o.aws?.profile ? `profile ${o.aws.profile}` : "the AWS SDK's default credentials";
         throw new Error(
           `cannot get an ECR authorization token for ${registry.host} with ${profile} (${(err as Error).message}); ` +
-            'set aws.profile (and aws.region) in localbatch.yaml to a profile that may pull from this registry, or map the image to a local one with imageOverrides',
+            'set aws.profile in localbatch.yaml to a profile that may pull from this registry, or map the image to a local one with imageOverrides',
           { cause: err },
         );
       } finally {
