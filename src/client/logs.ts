@@ -1,7 +1,14 @@
 /** Reads a job's CloudWatch log stream (local emulator or AWS) and follows it while the job runs. */
+import type { JobDetail } from '@aws-sdk/client-batch';
 import { GetLogEventsCommand, type CloudWatchLogsClient, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 
 export const BATCH_LOG_GROUP = '/aws/batch/job';
+
+/** The log group of a job's streams, as DescribeJobs shows it: its awslogs `awslogs-group`, else /aws/batch/job. */
+export function logGroupOfJob(job: Pick<JobDetail, 'container'>): string {
+  const config = job.container?.logConfiguration;
+  return (config?.logDriver === 'awslogs' && config.options?.['awslogs-group']) || BATCH_LOG_GROUP;
+}
 
 export interface FollowOptions {
   readonly logGroupName?: string;

@@ -11,6 +11,7 @@ import { systemClock } from './core/clock';
 import { BatchEngine } from './core/engine';
 import type { ContainerRuntime } from './core/ports';
 import { checkDocker, cleanupContainers, DockerRuntime } from './runtime/docker';
+import { registryAuthFromSettings } from './runtime/ecr-auth';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
 import { FileLogStore } from './store/log-store';
 import { ensureStateDir } from './store/state-dir';
@@ -25,6 +26,8 @@ export interface HostOptions {
   readonly docker?: Docker;
   /** Keep state in `<stateDir>/state.json` (default true). */
   readonly persist?: boolean;
+  /** Where image pull progress goes (e.g. the serve log). */
+  readonly log?: (line: string) => void;
 }
 
 export interface LocalCapacity {
@@ -78,7 +81,11 @@ export class EmulatorHost {
       docker = options.docker ?? new Docker();
       await checkDocker(docker);
       await cleanupContainers(docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, 'dev.localbatch.state-dir': stateDir });
-      runtime = new DockerRuntime(docker, logs);
+      const log = options.log ?? ((line: string) => console.error(line));
+      runtime = new DockerRuntime(docker, logs, {
+        registryAuth: registryAuthFromSettings(options.settings),
+        onImageProgress: (p) => log(`pulling ${p.image}: ${p.message}`),
+      });
     }
     const capacity = localCapacity(options.settings);
     const engine = new BatchEngine({
@@ -88,6 +95,7 @@ export class EmulatorHost {
       region: options.settings?.region,
       defaultCapacity: capacity,
       containerLabels: { 'dev.localbatch.state-dir': stateDir },
+      imageOverrides: options.settings?.imageOverrides,
     });
     const store = options.persist === false ? undefined : new StateStore(stateDir);
     const saved = store?.load();

@@ -11,6 +11,7 @@ import { registerEditingProviders } from './editing/providers';
 import { JobLogsChannel } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
 import { EmulatorStatusBar } from './statusBar';
+import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
 import { DefinitionsTree } from './views/definitionsTree';
 import { LocalTree } from './views/localTree';
@@ -37,6 +38,7 @@ export class Ctx implements vscode.Disposable {
     for (const d of registerEditingProviders(this.index)) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output));
     this.jobLogs = this.push(new JobLogsChannel());
+    offerCliInTerminals(extension, this.output);
     this.push(new EmulatorStatusBar(this.emulator));
     this.views = {
       local: this.push(new LocalTree(this.emulator)),

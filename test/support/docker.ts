@@ -4,42 +4,17 @@
  * scratch with Debian's static busybox (package busybox-static), since no registry is reachable.
  */
 
-import { promises as fsp } from 'node:fs';
 import Docker from 'dockerode';
-import { buildImage, imageExists } from '../../src/emulator/runtime/images';
+import { imageExists } from '../../src/emulator/runtime/images';
 import { checkDocker } from '../../src/emulator/runtime/docker';
+import { buildBusyboxImage, hostBusybox } from '../../src/emulator/runtime/seed';
 
 export const TEST_IMAGE = 'localbatch-busybox:latest';
-const BUSYBOX = process.env.LOCALBATCH_BUSYBOX ?? '/bin/busybox';
 
-const DOCKERFILE = [
-  'FROM scratch',
-  'COPY busybox /bin/busybox',
-  'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
-  'CMD ["/bin/sh"]',
-  '',
-].join('\n');
-
-/** Builds localbatch-busybox:latest from /bin/busybox unless the engine already has it. */
+/** Builds localbatch-busybox:latest from the host's busybox (LOCALBATCH_BUSYBOX, else /bin/busybox) unless the engine has it. */
 export async function ensureTestImage(docker: Docker = new Docker(), onLine?: (line: string) => void): Promise<void> {
   if (await imageExists(docker, TEST_IMAGE)) return;
-  let busybox: Buffer;
-  try {
-    busybox = await fsp.readFile(BUSYBOX);
-  } catch {
-    throw new Error(`Cannot build ${TEST_IMAGE}: ${BUSYBOX} is missing (apt-get install busybox-static).`);
-  }
-  await buildImage(
-    docker,
-    {
-      name: TEST_IMAGE,
-      files: [
-        { name: 'Dockerfile', content: DOCKERFILE },
-        { name: 'busybox', content: busybox, mode: 0o755 },
-      ],
-    },
-    onLine ? (p) => onLine(p.message) : undefined,
-  );
+  await buildBusyboxImage(docker, TEST_IMAGE, hostBusybox(), onLine ? (p) => onLine(p.message) : undefined);
 }
 
 let cached: Promise<Docker | string> | undefined;

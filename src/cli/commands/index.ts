@@ -1,5 +1,6 @@
 import { deployCommand } from './deploy';
 import { interruptCommand } from './interrupt';
+import { imagesCommand } from './images';
 import { logsCommand } from './logs';
 import { runCommand } from './run';
 import { serveCommand } from './serve';
@@ -13,4 +14,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, deployCommand, submitCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, imagesCommand, deployCommand, submitCommand];

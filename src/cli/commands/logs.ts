@@ -1,7 +1,7 @@
 /** `localbatch logs <job-id>`: prints a job's log (its latest attempt, or --attempt N), optionally following it. */
 import { DescribeJobsCommand, type JobDetail } from '@aws-sdk/client-batch';
 import path from 'node:path';
-import { followLogStream } from '../../client/logs';
+import { followLogStream, logGroupOfJob } from '../../client/logs';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { FileLogStore } from '../../emulator/store/log-store';
 import { savedJobLogs } from '../../emulator/store/job-lookup';
@@ -58,7 +58,7 @@ function printSaved(stateDir: string, jobId: string, attempt: number | undefined
   const job = snapshot && savedJobLogs(snapshot, jobId);
   if (!job) throw new CliError(`no job ${jobId} in ${stateDir}`, 1);
   const stream = pickStream(job.attemptStreams, attempt, jobId);
-  for (const e of new FileLogStore(stateDir).events(stream)) process.stdout.write(e.message + '\n');
+  for (const e of new FileLogStore(stateDir).events(stream, job.logGroupName)) process.stdout.write(e.message + '\n');
   return 0;
 }
 
@@ -75,6 +75,7 @@ async function printLive(endpoint: Parameters<typeof clientsFor>[0], jobId: stri
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
     await followLogStream(logs, {
+      logGroupName: logGroupOfJob(job),
       logStreamName: stream,
       signal: abort.signal,
       onEvents: (events) => process.stdout.write(events.map((e) => (e.message ?? '') + '\n').join('')),

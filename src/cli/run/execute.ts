@@ -5,12 +5,11 @@
  */
 import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDetail } from '@aws-sdk/client-batch';
 import Docker from 'dockerode';
-import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
 import { interruptJob } from '../../client/interrupt';
 import { registerDefinitions } from '../../client/register';
 import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
-import { buildImage } from '../../emulator/runtime/images';
+import { prepareImages } from './images';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
@@ -57,7 +56,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
   process.on('SIGTERM', onSigint);
   let events: { close(): void } | undefined;
   try {
-    if (ctx.runtime === 'docker') await buildImages(ctx, progress);
+    if (ctx.runtime === 'docker') await prepareImages({ ...ctx, docker: ctx.session.host?.docker ?? new Docker(), say: (line) => progress.write(line + '\n') });
     const plan = await prepare(ctx);
 
     // Subscribe before submitting, and hold events until the ids are known.
@@ -140,18 +139,6 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     process.off('SIGTERM', onSigint);
     events?.close();
     await session.close(interrupted ? 'Run interrupted by the user' : undefined);
-  }
-}
-
-async function buildImages(ctx: RunContext, progress: NodeJS.WriteStream): Promise<void> {
-  const images = ctx.settings?.images ?? [];
-  if (images.length === 0) return;
-  const docker = ctx.session.host?.docker ?? new Docker();
-  for (const image of images) {
-    progress.write(`Building image ${image.name} from ${image.context}…\n`);
-    await buildImage(docker, { name: image.name, contextDir: path.resolve(ctx.workspaceRoot, image.context), dockerfile: image.dockerfile, buildArgs: image.buildArgs }, (p) => {
-      if (/^Step \d+\/\d+/.test(p.message)) progress.write(`  ${p.message}\n`);
-    });
   }
 }
 

@@ -7,6 +7,8 @@ import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
+import { imageToRun } from './images';
+import { logTargetOf } from './logs';
 import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
 import type { JobMachine } from './machine';
 import { needOf } from './placement';
@@ -28,6 +30,8 @@ export interface AttemptHost {
   readonly machine: JobMachine;
   /** Extra labels on every container (e.g. which emulator owns it). */
   readonly containerLabels?: Readonly<Record<string, string>>;
+  /** Definition image → local image to run instead (localbatch.yaml's imageOverrides). */
+  readonly imageOverrides?: Readonly<Record<string, string>>;
   newId(): string;
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
@@ -50,12 +54,11 @@ export class Attempts {
     ce.used.memoryMiB += need.memoryMiB;
     ce.used.gpus += need.gpus;
     const taskId = this.host.newId().replace(/-/g, '');
-    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
     const run: AttemptRun = {
       ce,
       number: ++job.attemptCount,
       taskId,
-      logStreamName: `${defName}/default/${taskId}`,
+      ...logTargetOf(job.plan.jobDefinition, taskId),
       containerIds: [],
       timedOut: false,
       finished: false,
@@ -64,7 +67,7 @@ export class Attempts {
     this.inFlight++;
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
-    this.host.runtime.ensureImage(job.plan.image).then(
+    this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
       () => this.launch(job, run),
       (e: unknown) => this.finish(job, run, { oomKilled: false, error: messageOf(e) }),
     );
@@ -144,7 +147,6 @@ export class Attempts {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     run.network = network;
-    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
     const outcome = await runTask(task, {
       start: (c) => runtime.start(this.taskSpec(job, run, c, network)),
       started: (id) => {
@@ -153,7 +155,7 @@ export class Attempts {
         else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
       },
       stopTask: () => this.signalAll(run),
-      logStreamOf: (c) => `${defName}/${c.name}/${run.taskId}`,
+      logStreamOf: (c) => taskStreamOf(run, c.name),
     });
     run.task = outcome.containers;
     this.finish(job, run, outcome.exit);
@@ -161,15 +163,15 @@ export class Attempts {
 
   private taskSpec(job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {
     const base = this.spec(job, run, 0);
-    const defName = (job.plan.jobDefinition.jobDefinitionName ?? 'job').slice(0, 200);
     return {
       ...base,
       ...c.specBase,
+      image: imageToRun(c.specBase.image, this.host.imageOverrides),
       environment: { ...c.environment, ...batchVariables(base.environment) },
       name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
       network,
       networkAliases: [c.name],
-      logStreamName: `${defName}/${c.name}/${run.taskId}`,
+      logStreamName: taskStreamOf(run, c.name),
     };
   }
 
@@ -225,11 +227,13 @@ export class Attempts {
     const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
     return {
       ...(own?.specBase ?? plan.specBase),
+      image: imageToRun((own?.specBase ?? plan.specBase).image, this.host.imageOverrides),
       ...(network ? { network } : {}),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
       logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
+      logGroupName: run.logGroupName,
     };
   }
 
@@ -317,4 +321,10 @@ function taskContainerDetail(c: TaskContainerResult): { name: string; exitCode?:
   if (reason) out.reason = reason;
   if (c.started) out.logStreamName = c.logStreamName;
   return out;
+}
+
+/** A task container's stream: the attempt's `<prefix or job definition>/<container name>/<task id>`. */
+function taskStreamOf(run: AttemptRun, container: string): string {
+  const prefix = run.logStreamName.split('/').slice(0, -2).join('/');
+  return `${prefix}/${container}/${run.taskId}`;
 }

@@ -46,6 +46,8 @@ export interface EngineOptions {
   readonly defaultCapacity?: Capacity;
   /** Extra labels put on every container (e.g. the owning state directory). */
   readonly containerLabels?: Readonly<Record<string, string>>;
+  /** Definition image → local image that attempts run instead (localbatch.yaml's imageOverrides). */
+  readonly imageOverrides?: Readonly<Record<string, string>>;
   /** Id generator (v4 UUIDs by default). */
   readonly newId?: () => string;
 }
@@ -102,6 +104,7 @@ export class BatchEngine {
       runtime: options.runtime,
       machine: this.machine,
       containerLabels: options.containerLabels,
+      imageOverrides: options.imageOverrides,
       newId: this.newId,
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),

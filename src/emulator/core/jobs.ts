@@ -43,7 +43,7 @@ export interface JobPlan {
   readonly nToN: readonly JobRecord[];
   readonly sequential: boolean;
   /** Base spec fields copied into each container spec. */
-  readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName'>;
+  readonly specBase: Omit<ContainerSpec, 'name' | 'environment' | 'labels' | 'logStreamName' | 'logGroupName'>;
 }
 
 /** One container of a multi-container (`ecsProperties`) job. */
@@ -74,6 +74,7 @@ export interface AttemptRun {
   readonly number: number;
   readonly taskId: string;
   readonly logStreamName: string;
+  readonly logGroupName: string;
   containerIds: string[];
   /** Multi-node and multi-container: the attempt's private network, removed with its containers. */
   network?: string;

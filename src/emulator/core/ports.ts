@@ -68,6 +68,8 @@ export interface ContainerSpec {
   readonly network?: string;
   /** Names other containers on `network` reach this one by (multi-container jobs). */
   readonly networkAliases?: readonly string[];
+  /** The stream's log group (default /aws/batch/job). */
+  readonly logGroupName?: string;
 }
 
 export interface ContainerExit {
@@ -123,5 +125,5 @@ export interface LogEvent {
  * Runtimes receive a LogSink when constructed and append each output line as it arrives.
  */
 export interface LogSink {
-  append(logStreamName: string, events: readonly LogEvent[]): void;
+  append(logStreamName: string, events: readonly LogEvent[], logGroupName?: string): void;
 }

@@ -15,18 +15,26 @@ import type {
   LogSink,
   RunningContainer,
 } from '../core/ports';
-import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions, withDefaultTag } from './docker-spec';
+import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions } from './docker-spec';
 import { pumpLogs } from './docker-logs';
+import type { RegistryAuth } from './ecr-auth';
 import { imageExists } from './images';
+import { missingImageHint, pullImage } from './pull';
 
 export interface DockerRuntimeOptions {
   /** CPUs of the Docker host (NanoCpus is clamped to it); defaults to this machine's. */
   readonly hostCpus?: number;
+  /** Credentials for private registries (ECR); anonymous pulls when absent. */
+  readonly registryAuth?: RegistryAuth;
+  /** Where pull progress goes when the caller of ensureImage passes no listener (e.g. the serve log). */
+  readonly onImageProgress?: (p: ImageProgress) => void;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
   private readonly hostCpus: number;
+  private readonly registryAuth?: RegistryAuth;
+  private readonly onImageProgress?: (p: ImageProgress) => void;
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
   private readonly present = new Set<string>();
@@ -38,6 +46,8 @@ export class DockerRuntime implements ContainerRuntime {
   ) {
     this.docker = docker instanceof Docker ? docker : new Docker(docker);
     this.hostCpus = options.hostCpus ?? os.availableParallelism();
+    this.registryAuth = options.registryAuth;
+    this.onImageProgress = options.onImageProgress;
   }
 
   ensureImage(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
@@ -55,25 +65,12 @@ export class DockerRuntime implements ContainerRuntime {
     return pending;
   }
 
-  private async pullIfMissing(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
+  private async pullIfMissing(image: string, onProgress = this.onImageProgress): Promise<void> {
     if (await imageExists(this.docker, image)) return;
     try {
-      const stream = await this.docker.pull(withDefaultTag(image));
-      const failure = await new Promise<string | undefined>((resolve, reject) => {
-        let error: string | undefined;
-        this.docker.modem.followProgress(
-          stream,
-          (err: Error | null) => (err ? reject(err) : resolve(error)),
-          (e: { status?: string; progress?: string; id?: string; error?: string }) => {
-            if (e.error !== undefined) error = e.error;
-            const message = [e.id, e.status, e.progress].filter(Boolean).join(' ');
-            if (message !== '' && onProgress) onProgress({ image, message });
-          },
-        );
-      });
-      if (failure !== undefined) throw new Error(failure);
+      await pullImage(this.docker, image, { auth: this.registryAuth, onProgress });
     } catch (err) {
-      throw new Error(`CannotPullContainerError: ${image}: ${dockerMessage(err)}`, { cause: err });
+      throw new Error(`CannotPullContainerError: ${image}: ${dockerMessage(err)}. ${missingImageHint(image)}`, { cause: err });
     }
   }
 
@@ -96,7 +93,8 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      const logsDone = pumpLogs(stream, this.logSink, spec.logStreamName);
+      const sink: LogSink = { append: (name, events) => this.logSink.append(name, events, spec.logGroupName) };
+      const logsDone = pumpLogs(stream, sink, spec.logStreamName);
       await container.start();
       const exited = this.awaitExit(container, logsDone);
       if (!spec.network) return { id: container.id, exited };

@@ -165,7 +165,7 @@ export class ScriptedRuntime implements ContainerRuntime {
     const flush = (): void => {
       if (lines.length === 0) return;
       const timestamp = this.options.clock.now();
-      this.options.logs.append(c.spec.logStreamName, lines.map((message) => ({ timestamp, message })));
+      this.options.logs.append(c.spec.logStreamName, lines.map((message) => ({ timestamp, message })), c.spec.logGroupName);
       lines.length = 0;
     };
     while (!c.done && c.pc < c.steps.length) {

@@ -2,11 +2,14 @@
  * Finds a job's log streams in saved state (`state.json`), for `localbatch logs` when no emulator
  * is running. Accepts a top-level job id or an array child id `<parent>:<index>`.
  */
+import { logGroupOf } from '../core/logs';
 import type { EngineSnapshot, JobFields } from '../core/snapshot';
 
 export interface SavedJobLogs {
   readonly jobName: string;
   readonly status: string;
+  /** The log group of its streams (the job definition's awslogs-group, else /aws/batch/job). */
+  readonly logGroupName: string;
   /** One stream name per attempt, in attempt order (undefined where an attempt never ran). */
   readonly attemptStreams: ReadonlyArray<string | undefined>;
 }
@@ -19,9 +22,11 @@ export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobL
   if (!top) return undefined;
   const fields: JobFields | undefined = parentId ? top.children?.[Number(id.slice(sep + 1))] : top;
   if (!fields) return undefined;
+  const definition = snapshot.jobDefinitions.find((d) => d.jobDefinitionArn === top.jobDefinitionArn);
   return {
     jobName: top.request.jobName ?? id,
     status: fields.status,
+    logGroupName: definition ? logGroupOf(definition) : '/aws/batch/job',
     attemptStreams: (fields.attempts ?? []).map((a) => a.container?.logStreamName),
   };
 }

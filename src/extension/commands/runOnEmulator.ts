@@ -1,14 +1,16 @@
 /** The shared path of "Run Workflow Locally" and "Run Job Definition Locally": validate, register, submit. */
+import path from 'node:path';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { registerDefinitions, type DefinitionsToRegister } from '../../client/register';
 import { jobDefinitionResolver } from '../../client/workflow-run';
-import type { WorkflowFile } from '../../model/types';
+import type { LocalSettingsFile, WorkflowFile } from '../../model/types';
 import { LOCAL_QUEUE_NAME } from '../../model/types';
 import { planWorkflow, submitPlan, type SubmittedJob } from '../../model/workflow-plan';
 import type { Workspace } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
+import { buildImagesWithCli } from '../emulator/buildImages';
 import { UserError } from '../errors';
 
 export interface LocalRun {
@@ -41,6 +43,14 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun): Promise<SubmittedJ
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const { batch } = ctx.emulator.requireConnection();
   const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${run.label} locally` }, async (progress) => {
+    const settings = run.workspace.settings;
+    const settingsUri = settings && ctx.index.uriOf(settings.doc.file);
+    if (settingsUri && ((settings.value as LocalSettingsFile | undefined)?.images?.length ?? 0) > 0) {
+      progress.report({ message: 'building images' });
+      await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(settingsUri.fsPath), ctx.output).catch((err: Error) => {
+        throw new UserError(`Cannot run ${run.label}: ${err.message} (details in the LocalBatch output)`);
+      });
+    }
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(batch, run.definitions);
     for (const a of registered.actions) ctx.output.info(a);

@@ -1,5 +1,5 @@
 import { FINAL_STATUSES } from '../../client/job-display';
-import { followLogStream } from '../../client/logs';
+import { followLogStream, logGroupOfJob } from '../../client/logs';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
 import { describeJob } from './describeJob';
@@ -12,9 +12,11 @@ export async function showLogs(ctx: Ctx, arg: unknown): Promise<void> {
   const stream = job.container?.logStreamName ?? job.attempts?.at(-1)?.container?.logStreamName;
   if (!stream) throw new UserError(`Job '${job.jobName}' has no log stream yet (status ${job.status}).`);
   const { channel, signal } = ctx.jobLogs.begin();
-  channel.appendLine(`# ${job.jobName} (${job.jobId}) — ${node.target.label}, log stream ${stream}`);
+  const group = logGroupOfJob(job);
+  channel.appendLine(`# ${job.jobName} (${job.jobId}) — ${node.target.label}, log group ${group}, stream ${stream}`);
   channel.show(true);
   await followLogStream(node.target.logs, {
+    logGroupName: group,
     logStreamName: stream,
     signal,
     onEvents: (events) => {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type * as vscode from 'vscode';
 
 /** dist/cli.js exports `main(argv)`; this runs it the way bin/localbatch.js does. */
-const RUNNER = "const {main}=require(process.env.LOCALBATCH_CLI);main(process.argv.slice(1)).then(c=>{process.exitCode=c},e=>{console.error(e);process.exitCode=1})";
+export const RUNNER = "const {main}=require(process.env.LOCALBATCH_CLI);main(process.argv.slice(1)).then(c=>{process.exitCode=c},e=>{console.error(e);process.exitCode=1})";
 
 export interface ServeOptions {
   readonly cliPath: string;

@@ -1,14 +1,18 @@
-/** Shared pieces of the CloudWatch Logs API: the backend port, the one log group, input checks. */
+/** Shared pieces of the CloudWatch Logs API: the backend port, log groups, input checks. */
+import { DEFAULT_LOG_GROUP } from '../../core/logs';
 import type { LogStreamInfo, StoredLogEvent } from '../../store/log-store';
 import { InvalidParameterException, ResourceNotFoundException } from '../errors';
 
 /** What the Logs API reads; `FileLogStore` satisfies it. */
 export interface LogsBackend {
-  has(logStreamName: string): boolean;
+  /** Every log group: the default one and those job definitions' `awslogs-group` named. */
+  groups(): string[];
+  hasGroup(logGroupName: string): boolean;
+  has(logStreamName: string, logGroupName: string): boolean;
   /** All events of a stream, oldest first ([] for an unknown stream). */
-  events(logStreamName: string): readonly StoredLogEvent[];
-  /** Streams whose name starts with `prefix`, sorted by name. */
-  streams(prefix?: string): LogStreamInfo[];
+  events(logStreamName: string, logGroupName: string): readonly StoredLogEvent[];
+  /** Streams of a group whose name starts with `prefix`, sorted by name. */
+  streams(prefix: string, logGroupName: string): LogStreamInfo[];
 }
 
 export interface LogsContext {
@@ -17,17 +21,17 @@ export interface LogsContext {
   readonly region: string;
 }
 
-/** The only log group: where AWS Batch sends job output by default. */
-export const BATCH_LOG_GROUP = '/aws/batch/job';
+/** Where AWS Batch sends job output by default. */
+export const BATCH_LOG_GROUP = DEFAULT_LOG_GROUP;
 
 export type Input = Record<string, unknown>;
 
-export function logGroupArn(ctx: LogsContext): string {
-  return `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${BATCH_LOG_GROUP}`;
+export function logGroupArn(ctx: LogsContext, logGroupName: string): string {
+  return `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`;
 }
 
-/** Resolves `logGroupName` / `logGroupIdentifier` (name or ARN); throws like AWS for others. */
-export function requireLogGroup(input: Input, ctx: LogsContext): void {
+/** Resolves `logGroupName` / `logGroupIdentifier` (name or ARN) to a group name; throws like AWS for unknown groups. */
+export function requireLogGroup(input: Input, ctx: LogsContext): string {
   const name = optString(input, 'logGroupName');
   const id = optString(input, 'logGroupIdentifier');
   if (name !== undefined && id !== undefined) {
@@ -35,10 +39,10 @@ export function requireLogGroup(input: Input, ctx: LogsContext): void {
   }
   const given = name ?? id;
   if (given === undefined) throw new InvalidParameterException('Either logGroupName or logGroupIdentifier must be provided.');
-  const arn = logGroupArn(ctx);
-  if (given !== BATCH_LOG_GROUP && given !== arn && given !== `${arn}:*`) {
-    throw new ResourceNotFoundException('The specified log group does not exist.');
-  }
+  const arnPrefix = `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:`;
+  const group = given.startsWith(arnPrefix) ? given.slice(arnPrefix.length).replace(/:\*$/, '') : given;
+  if (!ctx.backend.hasGroup(group)) throw new ResourceNotFoundException('The specified log group does not exist.');
+  return group;
 }
 
 export function optString(input: Input, key: string): string | undefined {

@@ -1,7 +1,6 @@
-/** DescribeLogGroups (the one group) and DescribeLogStreams over the log store. */
+/** DescribeLogGroups and DescribeLogStreams over the log store. */
 import { InvalidParameterException } from '../errors';
 import {
-  BATCH_LOG_GROUP,
   decodeOffsetToken,
   encodeOffsetToken,
   type Input,
@@ -16,23 +15,28 @@ import {
 export function describeLogGroups(input: Input, ctx: LogsContext): unknown {
   const prefix = optString(input, 'logGroupNamePrefix') ?? '';
   const pattern = optString(input, 'logGroupNamePattern');
-  optInt(input, 'limit', 1, 50);
-  const matches = BATCH_LOG_GROUP.startsWith(prefix) && (pattern === undefined || BATCH_LOG_GROUP.includes(pattern));
-  const streams = matches ? ctx.backend.streams() : [];
-  const group = {
-    logGroupName: BATCH_LOG_GROUP,
-    creationTime: streams.reduce((min, s) => Math.min(min, s.creationTime), Date.now()),
-    metricFilterCount: 0,
-    arn: `${logGroupArn(ctx)}:*`,
-    logGroupArn: logGroupArn(ctx),
-    storedBytes: streams.reduce((sum, s) => sum + s.storedBytes, 0),
-    logGroupClass: 'STANDARD',
-  };
-  return { logGroups: matches ? [group] : [] };
+  if (prefix !== '' && pattern !== undefined) throw new InvalidParameterException('logGroupNamePrefix and logGroupNamePattern are mutually exclusive.');
+  const limit = optInt(input, 'limit', 1, 50) ?? 50;
+  const query = JSON.stringify([prefix, pattern ?? '']);
+  const offset = decodeOffsetToken(optString(input, 'nextToken'), query);
+  const names = ctx.backend.groups().filter((g) => g.startsWith(prefix) && (pattern === undefined || g.toLowerCase().includes(pattern.toLowerCase())));
+  const logGroups = names.slice(offset, offset + limit).map((name) => {
+    const streams = ctx.backend.streams('', name);
+    return {
+      logGroupName: name,
+      creationTime: streams.reduce((min, s) => Math.min(min, s.creationTime), Date.now()),
+      metricFilterCount: 0,
+      arn: `${logGroupArn(ctx, name)}:*`,
+      logGroupArn: logGroupArn(ctx, name),
+      storedBytes: streams.reduce((sum, s) => sum + s.storedBytes, 0),
+      logGroupClass: 'STANDARD',
+    };
+  });
+  return { logGroups, nextToken: offset + limit < names.length ? encodeOffsetToken(offset + limit, query) : undefined };
 }
 
 export function describeLogStreams(input: Input, ctx: LogsContext): unknown {
-  requireLogGroup(input, ctx);
+  const group = requireLogGroup(input, ctx);
   const prefix = optString(input, 'logStreamNamePrefix');
   const orderBy = optString(input, 'orderBy') ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
@@ -43,10 +47,10 @@ export function describeLogStreams(input: Input, ctx: LogsContext): unknown {
   }
   const descending = optBool(input, 'descending') ?? false;
   const limit = optInt(input, 'limit', 1, 50) ?? 50;
-  const query = JSON.stringify([prefix ?? '', orderBy, descending]);
+  const query = JSON.stringify([group, prefix ?? '', orderBy, descending]);
   const offset = decodeOffsetToken(optString(input, 'nextToken'), query);
 
-  const streams = ctx.backend.streams(prefix ?? '');
+  const streams = ctx.backend.streams(prefix ?? '', group);
   if (orderBy === 'LastEventTime') {
     streams.sort((a, b) => (a.lastEventTimestamp ?? 0) - (b.lastEventTimestamp ?? 0) || (a.logStreamName < b.logStreamName ? -1 : 1));
   }
@@ -57,7 +61,7 @@ export function describeLogStreams(input: Input, ctx: LogsContext): unknown {
     firstEventTimestamp: s.firstEventTimestamp,
     lastEventTimestamp: s.lastEventTimestamp,
     lastIngestionTime: s.lastIngestionTime,
-    arn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${BATCH_LOG_GROUP}:log-stream:${s.logStreamName}`,
+    arn: `${logGroupArn(ctx, group)}:log-stream:${s.logStreamName}`,
     storedBytes: s.storedBytes,
   }));
   const next = offset + limit < streams.length ? encodeOffsetToken(offset + limit, query) : undefined;

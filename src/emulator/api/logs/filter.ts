@@ -41,7 +41,7 @@ export function compileFilterPattern(pattern: string | undefined): LogMatcher {
 }
 
 export function filterLogEvents(input: Input, ctx: LogsContext): unknown {
-  requireLogGroup(input, ctx);
+  const group = requireLogGroup(input, ctx);
   const names = optStringList(input, 'logStreamNames', 100);
   const prefix = optString(input, 'logStreamNamePrefix');
   if (names && prefix !== undefined) {
@@ -55,18 +55,18 @@ export function filterLogEvents(input: Input, ctx: LogsContext): unknown {
 
   let streamNames: string[];
   if (names) {
-    const missing = names.filter((n) => !ctx.backend.has(n));
+    const missing = names.filter((n) => !ctx.backend.has(n, group));
     if (missing.length === names.length) throw new ResourceNotFoundException('The specified log stream does not exist.');
-    streamNames = names.filter((n) => ctx.backend.has(n));
+    streamNames = names.filter((n) => ctx.backend.has(n, group));
   } else {
-    streamNames = ctx.backend.streams(prefix ?? '').map((s) => s.logStreamName);
+    streamNames = ctx.backend.streams(prefix ?? '', group).map((s) => s.logStreamName);
   }
-  const query = JSON.stringify([streamNames, startTime, endTime, pattern ?? '']);
+  const query = JSON.stringify([group, streamNames, startTime, endTime, pattern ?? '']);
   const offset = decodeOffsetToken(optString(input, 'nextToken'), query);
 
   const all: Array<{ logStreamName: string; timestamp: number; message: string; ingestionTime: number; eventId: string }> = [];
   for (const logStreamName of streamNames) {
-    ctx.backend.events(logStreamName).forEach((e, i) => {
+    ctx.backend.events(logStreamName, group).forEach((e, i) => {
       if (startTime !== undefined && e.timestamp < startTime) return;
       if (endTime !== undefined && e.timestamp > endTime) return;
       if (!matches(e.message)) return;

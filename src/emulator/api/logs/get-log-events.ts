@@ -23,7 +23,7 @@ function token(dir: 'f' | 'b', pos: number): string {
 }
 
 export function getLogEvents(input: Input, ctx: LogsContext): unknown {
-  requireLogGroup(input, ctx);
+  const group = requireLogGroup(input, ctx);
   const stream = optString(input, 'logStreamName');
   if (!stream) throw new InvalidParameterException('logStreamName is required.');
   const startTime = optInt(input, 'startTime', 0, Number.MAX_SAFE_INTEGER);
@@ -31,9 +31,9 @@ export function getLogEvents(input: Input, ctx: LogsContext): unknown {
   const limit = optInt(input, 'limit', 1, DEFAULT_LIMIT) ?? DEFAULT_LIMIT;
   const startFromHead = optBool(input, 'startFromHead') ?? false;
   const nextToken = optString(input, 'nextToken');
-  if (!ctx.backend.has(stream)) throw new ResourceNotFoundException('The specified log stream does not exist.');
+  if (!ctx.backend.has(stream, group)) throw new ResourceNotFoundException('The specified log stream does not exist.');
 
-  const all = ctx.backend.events(stream);
+  const all = ctx.backend.events(stream, group);
   const inRange = (i: number) => {
     const ts = all[i].timestamp;
     return (startTime === undefined || ts >= startTime) && (endTime === undefined || ts < endTime);

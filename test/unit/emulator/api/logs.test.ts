@@ -10,7 +10,10 @@ import type { LogStreamInfo, StoredLogEvent } from '../../../../src/emulator/sto
 function memoryBackend(streams: Record<string, string[]>): LogsBackend {
   const events = (name: string): StoredLogEvent[] =>
     (streams[name] ?? []).map((message, i) => ({ timestamp: (i + 1) * 1000, message, ingestionTime: (i + 1) * 1000 + 5 }));
+  // One group, the default one.
   return {
+    groups: () => ['/aws/batch/job'],
+    hasGroup: (group) => group === '/aws/batch/job',
     has: (name) => name in streams,
     events,
     streams: (prefix = '') =>

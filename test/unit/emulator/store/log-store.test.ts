@@ -55,3 +55,28 @@ describe('FileLogStore (unit)', () => {
     assert.match(readFileSync(join(state, '.gitignore'), 'utf8'), /^\*$/m);
   });
 });
+
+describe('FileLogStore log groups (unit)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lb-logs-groups-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps streams of other groups apart from the default group, across instances', () => {
+    const store = new FileLogStore(dir);
+    assert.deepEqual(store.groups(), ['/aws/batch/job']);
+    assert.equal(store.hasGroup('/team/etl'), false);
+    store.append('p/default/t1', [{ timestamp: 1, message: 'in team group' }], '/team/etl');
+    store.append('p/default/t1', [{ timestamp: 1, message: 'in default group' }]);
+    const again = new FileLogStore(dir);
+    assert.deepEqual(again.groups(), ['/aws/batch/job', '/team/etl']);
+    assert.equal(again.hasGroup('/team/etl'), true);
+    assert.deepEqual(again.events('p/default/t1', '/team/etl').map((e) => e.message), ['in team group']);
+    assert.deepEqual(again.events('p/default/t1').map((e) => e.message), ['in default group']);
+    assert.equal(again.has('p/default/t1', '/team/etl'), true);
+    assert.equal(again.has('p/default/t2', '/team/etl'), false);
+    assert.deepEqual(again.streams('', '/team/etl').map((s) => s.logStreamName), ['p/default/t1']);
+    assert.deepEqual(again.streams('', '/nope'), []);
+  });
+});
