@@ -41,10 +41,19 @@ export interface StatusGroup extends JobsSlice {
   readonly status: JobStatus;
 }
 
-/** The non-empty status groups of a queue, in lifecycle order (ListJobs once per status, in parallel). */
+/**
+ * The non-empty status groups of a queue, in lifecycle order (ListJobs once per status, in parallel).
+ * A job that changed status between two of those calls is kept only in its later group (jobs only
+ * move forward), so no job is listed twice.
+ */
 export async function listStatusGroups(batch: BatchClient, scope: JobsScope, limitOf: (status: JobStatus) => number): Promise<StatusGroup[]> {
   const groups = await Promise.all(JOB_STATUSES.map(async (status) => ({ status, ...(await listJobs(batch, scope, status, limitOf(status))) })));
-  return groups.filter((g) => g.jobs.length > 0);
+  const seen = new Set<string>();
+  const deduped = groups.reverse().map((g) => {
+    const jobs = g.jobs.filter((j) => !seen.has(j.jobId ?? '') && seen.add(j.jobId ?? ''));
+    return { ...g, jobs };
+  }).reverse();
+  return deduped.filter((g) => g.jobs.length > 0);
 }
 
 /** An array job's children of every status, by index, up to `limit`. */
