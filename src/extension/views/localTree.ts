@@ -192,7 +192,8 @@ function runItem(node: RunNode, now: number): vscode.TreeItem {
   item.id = node.id;
   item.iconPath = statusIcon(run.status);
   const duration = formatDuration(runDuration(run, now));
-  item.description = `${startTimeText(run.createdAt, now)} · ${progressText(run.progress)} · ${duration}`;
+  // Progress first: a narrow side bar cuts the description off at its end.
+  item.description = `${progressText(run.progress)} · ${duration} · ${startTimeText(run.createdAt, now)}`;
   const lines = [`${run.name} — ${run.status}`, `Started: ${new Date(run.startedAt ?? run.createdAt).toISOString()}`, `Duration: ${duration}`, `Jobs: ${progressText(run.progress)}`];
   if (run.source) lines.push(`From: ${run.source}`);
   for (const f of run.status === 'FAILED' ? rootFailures(run) : []) lines.push(`Failed: ${f.jobName} — ${failureText(f)}`);
