@@ -64,7 +64,7 @@ export async function followJobLog(o: FollowJobOptions): Promise<void> {
   };
   let shown = 0;
   let job = await describe();
-  const total = () => (job.retryStrategy?.attempts ? ` of up to ${job.retryStrategy.attempts}` : '');
+  const total = () => ((job.retryStrategy?.attempts ?? 1) > 1 ? ` of up to ${job.retryStrategy!.attempts}` : '');
   o.sink.line(`${job.jobName ?? o.jobId} (${o.jobId})`, 'header');
   if (attemptStreams(job).length === 0 && !isFinal(job.status)) o.sink.line(`Waiting for the job to start (now ${job.status})…`, 'header');
   while (!o.signal.aborted) {

@@ -136,7 +136,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       throw new Error(`${err.message}; terminal: ${text}`);
     });
     console.log(`      terminal:\n${text.split('\n').filter((l) => l.trim()).map((l) => `        ${l}`).join('\n')}`);
-    assert.match(text, /── Attempt 1 · started \d{4}-\d\d-\d\dT/);
+    assert.match(text, /── Attempt 1 · started \d{4}-\d\d-\d\dT[^\n]* · log stream boom\//);
     assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}going to fail/);
     assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}on stderr/);
     assert.match(text, /Job FAILED: Essential container in task exited \(exit code 3\)/);

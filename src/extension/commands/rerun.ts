@@ -44,5 +44,5 @@ export async function rerunFailed(ctx: Ctx, arg: unknown): Promise<void> {
   if (!isFinal(run.status)) throw new UserError(`'${run.name}' is still running: wait until it ends (or terminate its jobs), then re-run what failed.`);
   const prepared = await prepare(ctx, node);
   const statusByKey = new Map(run.jobs.map((j) => [runInfoOf(j).key, j.status]));
-  await runOnEmulator(ctx, { ...prepared, label: `the failed jobs of ${prepared.label}` }, { runId: run.id, select: (plan) => rerunFailedPlan(plan, statusByKey) });
+  await runOnEmulator(ctx, { ...prepared, label: `${prepared.label} (failed jobs)` }, { runId: run.id, select: (plan) => rerunFailedPlan(plan, statusByKey) });
 }
