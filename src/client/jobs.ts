@@ -63,13 +63,6 @@ export async function listArrayChildren(batch: BatchClient, arrayJobId: string, 
   return { jobs: all.slice(0, limit), more: all.length > limit || groups.some((g) => g.more) };
 }
 
-/** How many jobs are RUNNING across all queues. */
-export async function countRunning(batch: BatchClient): Promise<number> {
-  const queues = await listQueues(batch);
-  const counts = await Promise.all(queues.map((q) => listJobs(batch, { jobQueue: q.jobQueueName! }, 'RUNNING', MAX_API_PAGE)));
-  return counts.reduce((n, c) => n + c.jobs.length, 0);
-}
-
 /** How many jobs each paged list of a tree shows: one page at first, one more per "Load more…". */
 export class PageLimits {
   private readonly limits = new Map<string, number>();
