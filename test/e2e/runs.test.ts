@@ -166,4 +166,76 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     console.log(`      screenshot: ${await wb.screenshot('rerun-failed')}`);
     await waitFor(async () => !(await waitForStatusBar(wb, /LocalBatch/, 5_000)).includes('failed'), { timeoutMs: 15_000, what: 'the failed count to clear' });
   });
+
+  it('opens Job Details as a read-only JSON document with ISO times', async () => {
+    const wb = await session!.workbench();
+    await wb.openViewContainer('LocalBatch');
+    const row = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'prep' }).first();
+    await row.click({ button: 'right' });
+    await wb.page.locator('.context-view .action-label', { hasText: 'Show Job Details (JSON)' }).click();
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: /^prep-.*\.json/ }).first();
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const lines = wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    const text = async () => (await lines.innerText()).replace(/\u00a0/g, ' ');
+    await waitFor(async () => /"createdAtIso": "\d{4}-\d\d-\d\dT/.test(await text()), { timeoutMs: 15_000, what: 'createdAtIso in the job details' });
+    await lines.click();
+    await wb.page.keyboard.type('zzz');
+    assert.ok(!(await text()).includes('zzz'), 'the document is read-only');
+    assert.equal(await wb.page.locator('.tabs-container .tab.dirty').count(), 0, 'no unsaved (Untitled) document');
+    console.log(`      tab: ${(await tab.innerText()).trim()}`);
+    console.log(`      screenshot: ${await wb.screenshot('job-details')}`);
+  });
+
+  it('the status bar opens a menu; Stop asks first while a job runs; Terminate All ends it', async () => {
+    const wb = await session!.workbench();
+    writeFileSync(path.join(session!.workspace, 'slow.jobdef.json'), jobdef('slow', 'echo sleeping; sleep 120'));
+    await wb.openFile('slow.jobdef.json');
+    await wb.runCommand('LocalBatch: Run Job Definition Locally');
+    await waitForStatusBar(wb, /1 running/, 120_000);
+    const menu = async () => {
+      await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'LocalBatch' }).first().click();
+      const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      return rows;
+    };
+    const rows = await menu();
+    const labels = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    console.log(`      menu: ${labels.join(' | ')}`);
+    assert.ok(labels[0].startsWith('Stop Emulator'), labels[0]);
+    for (const want of ['Show Local View', 'Terminate All Jobs…', 'Show Output']) assert.ok(labels.some((l) => l.startsWith(want)), `${want} in ${labels.join(' | ')}`);
+    console.log(`      screenshot: ${await wb.screenshot('status-bar-menu')}`);
+    await rows.filter({ hasText: 'Stop Emulator' }).click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const question = (await dialog.innerText()).replace(/\s+/g, ' ');
+    console.log(`      dialog: ${question}`);
+    assert.match(question, /Stop the LocalBatch emulator\?.*1 job\(s\) have not finished/);
+    console.log(`      screenshot: ${await wb.screenshot('stop-asks')}`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await waitForStatusBar(wb, /vm-running\s+LocalBatch.*1 running/, 5_000);
+
+    await (await menu()).filter({ hasText: 'Terminate All Jobs' }).click();
+    await dialog.getByRole('button', { name: 'Terminate All' }).click();
+    await waitForRows(wb, 'Local', (r) => {
+      const [run] = runsNamed(r, 'slow.jobdef.json');
+      return run && /1\/1 · 1 failed/.test(run.run.description);
+    }, 'the slow run terminated', 60_000);
+  });
+
+  it('shows the whole AWS error from the AWS view\'s welcome when no credentials work', async () => {
+    const wb = await session!.workbench();
+    const pane = await expandView(wb, 'AWS');
+    const welcome = pane.locator('.welcome-view-content');
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await welcome.innerText()).replace(/\s+/g, ' '), /No AWS credentials work for the AWS view/);
+    await welcome.getByRole('button', { name: 'Show Error' }).click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    console.log(`      dialog: ${text}`);
+    assert.match(text, /credential/i);
+    for (const b of ['Select AWS Profile', 'Add Region']) assert.equal(await dialog.getByRole('button', { name: b }).count(), 1, b);
+    console.log(`      screenshot: ${await wb.screenshot('aws-error')}`);
+    await wb.page.keyboard.press('Escape');
+  });
 });
