@@ -262,3 +262,12 @@ export function startTimeText(at: number, now: number): string {
   const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
   return `${month} ${d.getDate()} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
+
+/** Status reasons of jobs a user stopped on purpose (from VS Code, or Ctrl-C on `localbatch run`). */
+const USER_STOP_REASON = /^(Terminated from VS Code|Cancelled from VS Code|Run interrupted by the user)/;
+
+/** Whether the run failed only because someone stopped its jobs on purpose (no need to announce it). */
+export function failedByUser(run: Run): boolean {
+  const roots = rootFailures(run);
+  return roots.length > 0 && roots.every((j) => USER_STOP_REASON.test(j.statusReason ?? ''));
+}

@@ -6,7 +6,7 @@
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { RunLister } from '../../client/run-list';
-import { isFinal, statusCounts, type Run } from '../../model/runs';
+import { failedByUser, isFinal, statusCounts, type Run } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from './manager';
 
@@ -108,7 +108,7 @@ export class RunsStore implements vscode.Disposable {
     const stateOf = (r: EmulatorRun) => `${r.status} ${r.jobs.map((j) => j.jobId).join(',')}`;
     this.known = new Map(runs.map((r) => [r.id, stateOf(r)]));
     for (const run of runs) {
-      if (run.status !== 'FAILED') continue;
+      if (run.status !== 'FAILED' || failedByUser(run)) continue;
       const was = before?.get(run.id);
       // Ended since the last look (or was re-run and ended again), or started and ended between
       // two looks after we connected.

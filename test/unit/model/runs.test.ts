@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  arrayProgressText, dependencyOrder, groupRuns, newRunId, progressText, RUN_TAGS, rerunFailedPlan, rootFailures, runDuration,
+  arrayProgressText, dependencyOrder, failedByUser, groupRuns, newRunId, progressText, RUN_TAGS, rerunFailedPlan, rootFailures, runDuration,
   startTimeText, statusCounts, statusOf, tagPlan, tagValue, type RunJob,
 } from '../../../src/model/runs';
 import { planWorkflow } from '../../../src/model/workflow-plan';
@@ -35,6 +35,9 @@ describe('run model (unit)', () => {
     assert.equal(runDuration(r1, 99_999), 1500 - 1010, 'a finished run: first start to last stop');
     assert.equal(runDuration(runs[1], 2500), 2500 - 2010, 'a running run ticks with now');
     assert.deepEqual(rootFailures(r1).map((j) => j.jobId), ['b1']);
+    assert.equal(failedByUser(r1), false);
+    const [stopped] = groupRuns([job('t', 'FAILED', 1, { tags: tags('r', 't'), statusReason: 'Terminated from VS Code' }), job('d', 'FAILED', 2, { tags: tags('r', 'd'), statusReason: 'Dependent Job failed' })]);
+    assert.equal(failedByUser(stopped), true, 'stopped on purpose: not announced');
   });
 
   it('orders by dependencies even when a dependency was submitted later', () => {
