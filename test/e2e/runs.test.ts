@@ -140,9 +140,17 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}going to fail/);
     assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}on stderr/);
     assert.match(text, /Job FAILED: Essential container in task exited \(exit code 3\)/);
-    const tabs = await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts().catch(() => []);
-    console.log(`      terminal tabs: ${tabs.join(' | ')}`);
     console.log(`      screenshot: ${await wb.screenshot('failed-job-terminal')}`);
+    // Showing the same job's logs again (the row's inline action) focuses its terminal: still one.
+    const boomRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'boom' }).first();
+    await boomRow.hover();
+    await boomRow.locator('.action-label[aria-label="Show Logs"]').click();
+    const tabs = wb.page.locator('.terminal-tabs-entry, .single-terminal-tab');
+    await waitFor(async () => (await tabs.count()) > 0, { timeoutMs: 10_000, what: 'the terminal tab' });
+    const names = (await tabs.allInnerTexts()).map((t) => t.trim());
+    console.log(`      terminal tabs: ${names.join(' | ')}`);
+    assert.equal(names.length, 1, names.join(' | '));
+    assert.match(names[0], /Logs: boom/);
   });
 
   it('Re-run Failed Jobs after a fix completes the same run, keeping the job that succeeded', async () => {
