@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { dockerForTests, TEST_IMAGE } from '../support/docker';
 import { requireRealVsCode } from './support/env';
 import { Session } from './support/session';
-import { expandView, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
+import { expandView, notificationTexts, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 
@@ -181,8 +181,11 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     const row = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'prep' }).first();
     await row.click({ button: 'right' });
     await wb.page.locator('.context-view .action-label', { hasText: 'Show Job Details (JSON)' }).click();
-    const tab = wb.page.locator('.tabs-container .tab', { hasText: /^prep-.*\.json/ }).first();
-    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
+    await waitFor(async () => /^prep-.*\.json/.test((await tab.innerText().catch(() => '')).trim()), { timeoutMs: 15_000, what: 'the job details tab' })
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}; active tab: ${await tab.innerText().catch(() => '?')}; notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('job-details-missing')}`);
+      });
     const lines = wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     const text = async () => (await lines.innerText()).replace(/\u00a0/g, ' ');
     await waitFor(async () => /"createdAtIso": "\d{4}-\d\d-\d\dT/.test(await text()), { timeoutMs: 15_000, what: 'createdAtIso in the job details' });
