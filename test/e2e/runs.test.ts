@@ -104,6 +104,20 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     assert.ok(newest >= oldest, `newest first: ${newest} then ${oldest}`);
   });
 
+  it('shows an array job\'s progress on its row and its children beneath', async () => {
+    const wb = await session!.workbench();
+    writeFileSync(path.join(session!.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
+    await wb.openFile('fan.workflow.yaml');
+    await wb.runCommand('LocalBatch: Run Workflow Locally');
+    await waitForRows(wb, 'Local', (r) => runsNamed(r, 'fan.workflow.yaml')[0]?.jobs.some((j) => j.label === 'fan' && /^3\/3 succeeded/.test(j.description)), 'fan with 3/3 succeeded', 120_000);
+    const fan = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"][aria-expanded="false"]', { hasText: 'fan' });
+    if (await fan.count()) await fan.first().locator('.monaco-tl-twistie').click();
+    const rows = await waitForRows(wb, 'Local', (r) => r.filter((x) => x.level === 3 && /^fan \[\d\]$/.test(x.label)).length === 3 && r, 'the three children', 30_000);
+    for (const r of rows.filter((x) => x.level >= 1 && x.level <= 3).slice(0, 6)) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
+    assert.deepEqual(rows.filter((x) => x.level === 3).map((x) => x.label).slice(0, 3), ['fan [0]', 'fan [1]', 'fan [2]']);
+    console.log(`      screenshot: ${await wb.screenshot('array-progress')}`);
+  });
+
   it('announces a failed run: notification with the job and exit code, status bar count, the job selected; Show Logs opens its terminal', async () => {
     const wb = await session!.workbench();
     await wb.openFile('oops.workflow.yaml');
