@@ -54,6 +54,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       machineSettings: { 'localbatch.emulator.port': 0, 'terminal.integrated.gpuAcceleration': 'off' },
     });
     writeFileSync(path.join(session.workspace, 'boom.jobdef.json'), jobdef('boom', 'echo going to fail; echo on stderr >&2; exit 3'));
+    writeFileSync(path.join(session.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
     writeFileSync(path.join(session.workspace, 'oops.workflow.yaml'), 'jobs:\n  prep:\n    jobDefinition: hello\n  boom:\n    jobDefinition: boom\n    dependsOn: [{ job: prep }]\n  after:\n    jobDefinition: hello\n    dependsOn: [{ job: boom }]\n');
   });
 
@@ -106,7 +107,6 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
 
   it('shows an array job\'s progress on its row and its children beneath', async () => {
     const wb = await session!.workbench();
-    writeFileSync(path.join(session!.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
     await wb.openFile('fan.workflow.yaml');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     await waitForRows(wb, 'Local', (r) => runsNamed(r, 'fan.workflow.yaml')[0]?.jobs.some((j) => j.label === 'fan' && /^3\/3 succeeded/.test(j.description)), 'fan with 3/3 succeeded', 120_000);
