@@ -54,6 +54,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       machineSettings: { 'localbatch.emulator.port': 0, 'terminal.integrated.gpuAcceleration': 'off' },
     });
     writeFileSync(path.join(session.workspace, 'boom.jobdef.json'), jobdef('boom', 'echo going to fail; echo on stderr >&2; exit 3'));
+    writeFileSync(path.join(session.workspace, 'slow.jobdef.json'), jobdef('slow', 'echo sleeping; sleep 120'));
     writeFileSync(path.join(session.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
     writeFileSync(path.join(session.workspace, 'oops.workflow.yaml'), 'jobs:\n  prep:\n    jobDefinition: hello\n  boom:\n    jobDefinition: boom\n    dependsOn: [{ job: prep }]\n  after:\n    jobDefinition: hello\n    dependsOn: [{ job: boom }]\n');
   });
@@ -213,7 +214,6 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
 
   it('the status bar opens a menu; Stop asks first while a job runs; Terminate All ends it', async () => {
     const wb = await session!.workbench();
-    writeFileSync(path.join(session!.workspace, 'slow.jobdef.json'), jobdef('slow', 'echo sleeping; sleep 120'));
     await wb.openFile('slow.jobdef.json');
     await wb.runCommand('LocalBatch: Run Job Definition Locally');
     await waitForStatusBar(wb, /1 running/, 120_000);
