@@ -195,7 +195,12 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     await wb.openViewContainer('LocalBatch');
     const row = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'prep' }).first();
     await row.click({ button: 'right' });
-    await wb.page.locator('.context-view .action-label', { hasText: 'Show Job Details (JSON)' }).click();
+    const item = wb.page.locator('.context-view .action-label', { hasText: 'Show Job Details (JSON)' });
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
+    await item.click();
+    // A click that lands while the menu is still opening only highlights the entry: then Enter runs it.
+    await item.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => wb.page.keyboard.press('Enter'));
     const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
     await waitFor(async () => /^prep-.*\.json/.test((await tab.innerText().catch(() => '')).trim()), { timeoutMs: 15_000, what: 'the job details tab' })
       .catch(async (err: Error) => {
