@@ -119,6 +119,18 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     console.log(`      screenshot: ${await wb.screenshot('array-progress')}`);
   });
 
+  it('Re-run runs the run\'s file again as a new run', async () => {
+    const wb = await session!.workbench();
+    const runRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="1"]', { hasText: 'fan.workflow.yaml' }).first();
+    await runRow.hover();
+    await runRow.locator('.action-label[aria-label="Re-run"]').click();
+    const rows = await waitForRows(wb, 'Local', (r) => {
+      const runs = runsNamed(r, 'fan.workflow.yaml');
+      return runs.length === 2 && runs.every((x) => /^1\/1 · /.test(x.run.description)) && r;
+    }, 'two finished runs of fan.workflow.yaml', 120_000);
+    for (const { run } of runsNamed(rows, 'fan.workflow.yaml')) console.log(`      ${run.label} | ${run.description}`);
+  });
+
   it('announces a failed run: notification with the job and exit code, status bar count, the job selected; Show Logs opens its terminal', async () => {
     const wb = await session!.workbench();
     await wb.openFile('oops.workflow.yaml');
