@@ -41,10 +41,19 @@ export interface StatusGroup extends JobsSlice {
   readonly status: JobStatus;
 }
 
-/** The non-empty status groups of a queue, in lifecycle order (ListJobs once per status, in parallel). */
+/**
+ * The non-empty status groups of a queue, in lifecycle order (ListJobs once per status, in parallel).
+ * A job that changed status between two of those calls is kept only in its later group (jobs only
+ * move forward), so no job is listed twice.
+ */
 export async function listStatusGroups(batch: BatchClient, scope: JobsScope, limitOf: (status: JobStatus) => number): Promise<StatusGroup[]> {
   const groups = await Promise.all(JOB_STATUSES.map(async (status) => ({ status, ...(await listJobs(batch, scope, status, limitOf(status))) })));
-  return groups.filter((g) => g.jobs.length > 0);
+  const seen = new Set<string>();
+  const deduped = groups.reverse().map((g) => {
+    const jobs = g.jobs.filter((j) => !seen.has(j.jobId ?? '') && seen.add(j.jobId ?? ''));
+    return { ...g, jobs };
+  }).reverse();
+  return deduped.filter((g) => g.jobs.length > 0);
 }
 
 /** An array job's children of every status, by index, up to `limit`. */
@@ -52,13 +61,6 @@ export async function listArrayChildren(batch: BatchClient, arrayJobId: string, 
   const groups = await listStatusGroups(batch, { arrayJobId }, () => limit);
   const all = groups.flatMap((g) => g.jobs).sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0));
   return { jobs: all.slice(0, limit), more: all.length > limit || groups.some((g) => g.more) };
-}
-
-/** How many jobs are RUNNING across all queues. */
-export async function countRunning(batch: BatchClient): Promise<number> {
-  const queues = await listQueues(batch);
-  const counts = await Promise.all(queues.map((q) => listJobs(batch, { jobQueue: q.jobQueueName! }, 'RUNNING', MAX_API_PAGE)));
-  return counts.reduce((n, c) => n + c.jobs.length, 0);
 }
 
 /** How many jobs each paged list of a tree shows: one page at first, one more per "Load more…". */

@@ -8,12 +8,15 @@ import { readSettings } from './config';
 import { DefinitionDiagnostics } from './editing/diagnostics';
 import { DefinitionIndex } from './editing/definitionIndex';
 import { registerEditingProviders } from './editing/providers';
-import { JobLogsChannel } from './emulator/jobLogs';
+import { announceFailure } from './emulator/failures';
+import { JobTerminals } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
+import { RunsStore } from './emulator/runs';
 import { EmulatorStatusBar } from './statusBar';
 import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
 import { DefinitionsTree } from './views/definitionsTree';
+import { JobDocuments } from './views/jobDocuments';
 import { LocalTree } from './views/localTree';
 
 export interface Views {
@@ -28,7 +31,10 @@ export class Ctx implements vscode.Disposable {
   readonly index: DefinitionIndex;
   readonly diagnostics: DefinitionDiagnostics;
   readonly emulator: EmulatorManager;
-  readonly jobLogs: JobLogsChannel;
+  readonly jobLogs: JobTerminals;
+  /** The local emulator's runs (Local view, status bar, failure notifications). */
+  readonly runs: RunsStore;
+  readonly jobDocuments: JobDocuments;
   readonly views: Views;
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -37,11 +43,13 @@ export class Ctx implements vscode.Disposable {
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
     for (const d of registerEditingProviders(this.index)) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output));
-    this.jobLogs = this.push(new JobLogsChannel());
+    this.jobLogs = this.push(new JobTerminals());
+    this.jobDocuments = this.push(new JobDocuments());
+    this.runs = this.push(new RunsStore(this.emulator));
     offerCliInTerminals(extension, this.output);
-    this.push(new EmulatorStatusBar(this.emulator));
+    this.push(new EmulatorStatusBar(this.emulator, this.runs));
     this.views = {
-      local: this.push(new LocalTree(this.emulator)),
+      local: this.push(new LocalTree(this.emulator, this.runs)),
       definitions: this.push(new DefinitionsTree(this.index, this.diagnostics)),
       aws: this.push(new AwsTree()),
     };
@@ -50,6 +58,7 @@ export class Ctx implements vscode.Disposable {
     const awsView = this.push(vscode.window.createTreeView('localbatch.aws', { treeDataProvider: this.views.aws, showCollapseAll: true }));
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
     this.views.aws.setVisible(awsView.visible);
+    this.push(this.runs.onRunFailed((run) => void announceFailure(this, run).catch((err: unknown) => this.output.error(`failure notice: ${String(err)}`))));
     void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', this.emulator.state);
   }
 

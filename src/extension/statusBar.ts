@@ -1,55 +1,41 @@
-/** The status-bar item: emulator state and how many jobs run, updated from the event stream. */
+/** The status-bar item: emulator state, how many jobs run and how many failed; a click opens a menu. */
 import * as vscode from 'vscode';
-import { countRunning } from '../client/jobs';
 import type { EmulatorManager } from './emulator/manager';
+import type { RunsStore } from './emulator/runs';
 
-const COUNT_DEBOUNCE_MS = 500;
+export const STATUS_BAR_MENU_COMMAND = 'localbatch.statusBarMenu';
 
 export class EmulatorStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('localbatch.emulator', vscode.StatusBarAlignment.Left, 10);
   private readonly disposables: vscode.Disposable[] = [this.item];
-  private running = 0;
-  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly emulator: EmulatorManager) {
+  constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
     this.item.name = 'LocalBatch Emulator';
-    this.disposables.push(
-      emulator.onDidChangeState(() => this.recount(0)),
-      emulator.onJobEvent(() => this.recount(COUNT_DEBOUNCE_MS)),
-    );
+    this.item.command = STATUS_BAR_MENU_COMMAND;
+    this.disposables.push(emulator.onDidChangeState(() => this.render()), runs.onDidChange(() => this.render()));
     this.render();
     this.item.show();
-  }
-
-  private recount(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.render();
-    this.timer = setTimeout(() => {
-      const conn = this.emulator.connection;
-      if (!conn) return;
-      countRunning(conn.batch).then((n) => {
-        this.running = n;
-        this.render();
-      }, () => undefined);
-    }, delayMs);
   }
 
   private render(): void {
     const state = this.emulator.state;
     if (state === 'running') {
-      this.item.text = `$(vm-running) LocalBatch${this.running > 0 ? `: ${this.running} running` : ''}`;
-      this.item.tooltip = `LocalBatch emulator at ${this.emulator.connection?.endpoint.url ?? '?'}: ${this.running} job(s) running. Click to stop.`;
-      this.item.command = 'localbatch.stopEmulator';
+      const { running, failed } = this.runs.counts;
+      const parts = ['$(vm-running) LocalBatch'];
+      if (running > 0) parts.push(`$(sync~spin) ${running} running`);
+      if (failed > 0) parts.push(`$(error) ${failed} failed`);
+      this.item.text = parts.join('  ');
+      this.item.backgroundColor = failed > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      this.item.tooltip = `LocalBatch emulator at ${this.emulator.connection?.endpoint.url ?? '?'}: ${running} job(s) running`
+        + `${failed > 0 ? `, ${failed} failed in the latest runs` : ''}. Click for actions.`;
     } else {
-      this.running = 0;
+      this.item.backgroundColor = undefined;
       this.item.text = state === 'stopped' ? '$(vm-outline) LocalBatch: stopped' : `$(loading~spin) LocalBatch: ${state}`;
-      this.item.tooltip = state === 'stopped' ? 'LocalBatch emulator is stopped. Click to start.' : `LocalBatch emulator is ${state}.`;
-      this.item.command = state === 'stopped' ? 'localbatch.startEmulator' : undefined;
+      this.item.tooltip = state === 'stopped' ? 'LocalBatch emulator is stopped. Click for actions.' : `LocalBatch emulator is ${state}.`;
     }
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

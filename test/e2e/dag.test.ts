@@ -84,7 +84,7 @@ describe('dependency graph in the workbench (e2e)', function () {
     // Clicking a node selects its job in the Local view.
     await wb.openViewContainer('LocalBatch');
     await expandView(wb, 'Local');
-    await waitForRows(wb, 'Local', (r) => r.some((x) => x.label === 'SUCCEEDED'), 'the SUCCEEDED group', 60_000);
+    await waitForRows(wb, 'Local', (r) => r.some((x) => x.label === 'hello.workflow.yaml'), 'the run of hello.workflow.yaml', 60_000);
     await frame.locator('g.node[data-job-name="farewell"]').click();
     const selected = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row.selected');
     await waitFor(async () => (await selected.count()) === 1 && (await selected.locator('.label-name').textContent())?.trim() === 'farewell',

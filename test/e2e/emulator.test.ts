@@ -1,7 +1,7 @@
 /**
  * The emulator's lifecycle in a real VS Code, with real Docker: "Run Workflow Locally" from the
  * palette starts `localbatch serve` as a child of the extension host (its node, ELECTRON_RUN_AS_NODE=1),
- * the workflow's jobs reach SUCCEEDED in the Local view, the status bar follows, "Stop Emulator" ends
+ * the workflow's run and its jobs finish in the Local view, the status bar follows, "Stop Emulator" ends
  * the server, and "Start Emulator" attaches to a server started outside VS Code on the same state.
  */
 import * as assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, requireRealVsCode, resultsPath } from './support/env';
 import { dockerForTests } from '../support/docker';
 import { Session } from './support/session';
-import { expandRows, expandView, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
+import { expandRows, expandView, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 
@@ -30,16 +30,21 @@ function endpointOf(workspace: string): Endpoint | undefined {
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
-/** The job rows under the status group `status` (label → description). */
-function jobsIn(rows: TreeRow[], status: string): TreeRow[] {
-  const at = rows.findIndex((r) => r.label === status);
+/** The job rows of the run labelled `name` (the newest one). */
+function jobsOfRun(rows: TreeRow[], name: string): TreeRow[] {
+  const at = rows.findIndex((r) => r.level === 1 && r.label === name);
   if (at < 0) return [];
   const out: TreeRow[] = [];
   for (const r of rows.slice(at + 1)) {
-    if (r.level <= rows[at].level) break;
-    if (r.level === rows[at].level + 1) out.push(r);
+    if (r.level <= 1) break;
+    if (r.level === 2) out.push(r);
   }
   return out;
+}
+
+/** The Local view's description (next to its title): the emulator's URL while it runs. */
+async function localDescription(wb: Awaited<ReturnType<Session['workbench']>>): Promise<string> {
+  return ((await viewPane(wb, 'Local').locator('.pane-header .description').textContent().catch(() => '')) ?? '').trim();
 }
 
 describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
@@ -58,7 +63,7 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     await session?.dispose();
   });
 
-  it('runs a workflow from the palette: the emulator starts and its jobs reach SUCCEEDED in the Local view', async () => {
+  it('runs a workflow from the palette: the emulator starts and its run finishes in the Local view', async () => {
     const wb = await session!.workbench();
     await wb.answerTrustDialog('trust');
     await wb.openViewContainer('LocalBatch');
@@ -82,16 +87,17 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     assert.match(parentCmd, /extensionHost|bootstrap-fork/);
 
     const rows = await waitForRows(wb, 'Local', (r) => {
-      const done = jobsIn(r, 'SUCCEEDED').map((j) => j.label).sort();
-      return done.join(',') === 'farewell,greet' && r;
-    }, 'greet and farewell under SUCCEEDED', 120_000);
+      const run = r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml');
+      return run && /^2\/2 · /.test(run.description) && r;
+    }, 'the run of hello.workflow.yaml with 2/2 jobs done', 120_000);
     console.log(`      jobs SUCCEEDED in the Local view after ${Date.now() - t0} ms`);
     await expandRows(wb, 'Local', /./);
     const shot = await wb.screenshot('local-succeeded');
     console.log(`      screenshot: ${shot}`);
     for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description} | ${r.ariaLabel}`);
-    assert.ok(rows.some((r) => r.label === 'Emulator: running' && r.description === endpoint.url));
-    assert.ok(rows.some((r) => r.label === 'local'), 'the local queue');
+    const expanded = await waitForRows(wb, 'Local', (r) => jobsOfRun(r, 'hello.workflow.yaml').length === 2 && r, 'the run\'s jobs', 15_000);
+    assert.deepEqual(jobsOfRun(expanded, 'hello.workflow.yaml').map((j) => j.label), ['greet', 'farewell']);
+    assert.equal(await localDescription(wb), endpoint.url);
   });
 
   it('"Stop Emulator" stops the server it started', async () => {
@@ -100,7 +106,8 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     await wb.runCommand('LocalBatch: Stop Emulator');
     await waitForStatusBar(wb, /LocalBatch: stopped/, 30_000);
     await waitFor(() => !alive(pid), { timeoutMs: 15_000, what: `serve (pid ${pid}) to exit` });
-    await waitForRows(wb, 'Local', (r) => r.some((x) => x.label === 'Emulator: stopped'), 'Emulator: stopped', 15_000);
+    // An empty Local view: its welcome offers to start the emulator.
+    await viewPane(wb, 'Local').locator('.welcome-view-content', { hasText: 'Start Emulator' }).waitFor({ state: 'visible', timeout: 15_000 });
     await wb.screenshot('stopped');
   });
 
@@ -116,8 +123,9 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     await wb.runCommand('LocalBatch: Start Emulator');
     await waitForStatusBar(wb, RUNNING, 30_000);
     // Attached: same server, and the jobs of the first run (kept in the state directory) are listed.
-    await waitForRows(wb, 'Local', (r) => r.some((x) => x.label === 'Emulator: running' && x.description === endpoint.url)
-      && jobsIn(r, 'SUCCEEDED').length === 2, 'the attached emulator with the earlier jobs', 30_000);
+    await waitForRows(wb, 'Local', (r) => r.some((x) => x.level === 1 && x.label === 'hello.workflow.yaml' && /^2\/2 · /.test(x.description)),
+      'the attached emulator with the earlier run', 30_000);
+    assert.equal(await localDescription(wb), endpoint.url);
     await wb.screenshot('attached');
 
     // Stopping a server this window did not start asks first.

@@ -5,12 +5,14 @@
  */
 import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDetail } from '@aws-sdk/client-batch';
 import Docker from 'dockerode';
+import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
 import { interruptJob } from '../../client/interrupt';
 import { registerDefinitions } from '../../client/register';
 import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
 import { prepareImages } from './images';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
+import { newRunId, tagPlan } from '../../model/runs';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
 import { RandomInterrupter } from './chaos';
@@ -142,8 +144,14 @@ export async function executeRun(ctx: RunContext): Promise<number> {
   }
 }
 
-/** Registers the definitions the target uses and returns what to submit, in dependency order. */
+/** Registers the definitions the target uses and returns what to submit, in dependency order, tagged as one run. */
 async function prepare(ctx: RunContext): Promise<PlannedJob[]> {
+  const file = ctx.target.kind === 'workflow' ? ctx.target.workflow.doc.file : ctx.target.definition.doc.file;
+  const source = path.relative(ctx.workspaceRoot, path.resolve(file)).split(path.sep).join('/');
+  return tagPlan(await planOf(ctx), { id: newRunId(Date.now()), name: source, source });
+}
+
+async function planOf(ctx: RunContext): Promise<PlannedJob[]> {
   const { workspace: ws, target, session } = ctx;
   if (target.kind === 'jobDefinition') {
     const registered = await registerDefinitions(session.batch, { computeEnvironments: [], jobQueues: [], jobDefinitions: [target.definition.value as never] });

@@ -12,15 +12,19 @@ import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
 import { refresh } from './refresh';
 import { removeAwsRegion } from './removeAwsRegion';
+import { rerun, rerunFailed } from './rerun';
 import { resubmitJob } from './resubmitJob';
 import { runJobDefinition } from './runJobDefinition';
 import { runWorkflow } from './runWorkflow';
 import { selectAwsProfile } from './selectAwsProfile';
+import { showError } from './showError';
 import { showJobDetails } from './showJobDetails';
 import { showLogs } from './showLogs';
 import { startEmulator } from './startEmulator';
+import { showOutput, statusBarMenu } from './statusBarMenu';
 import { stopEmulator } from './stopEmulator';
 import { submitToAws } from './submitToAws';
+import { terminateAll } from './terminateAll';
 import { terminateJob } from './terminateJob';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
@@ -46,6 +50,12 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.showDag', showDag],
   ['localbatch.deploy', deploy],
   ['localbatch.submitToAws', submitToAws],
+  ['localbatch.rerun', rerun],
+  ['localbatch.rerunFailed', rerunFailed],
+  ['localbatch.statusBarMenu', statusBarMenu],
+  ['localbatch.showOutput', showOutput],
+  ['localbatch.terminateAll', terminateAll],
+  ['localbatch.showError', showError],
 ];
 
 export function registerCommands(ctx: Ctx): void {

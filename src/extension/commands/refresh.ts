@@ -1,7 +1,7 @@
 import type { Ctx } from '../ctx';
 
 export function refresh(ctx: Ctx): void {
-  ctx.views.local.refresh();
+  void ctx.views.local.reload();
   ctx.views.definitions.refresh();
   ctx.views.aws.refresh();
 }

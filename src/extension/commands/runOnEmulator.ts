@@ -6,7 +6,8 @@ import { registerDefinitions, type DefinitionsToRegister } from '../../client/re
 import { jobDefinitionResolver } from '../../client/workflow-run';
 import type { LocalSettingsFile, WorkflowFile } from '../../model/types';
 import { LOCAL_QUEUE_NAME } from '../../model/types';
-import { planWorkflow, submitPlan, type SubmittedJob } from '../../model/workflow-plan';
+import { newRunId, tagPlan } from '../../model/runs';
+import { planWorkflow, submitPlan, type PlannedJob, type SubmittedJob } from '../../model/workflow-plan';
 import type { Workspace } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
@@ -14,8 +15,11 @@ import { buildImagesWithCli } from '../emulator/buildImages';
 import { UserError } from '../errors';
 
 export interface LocalRun {
-  /** What the user sees, e.g. `workflow pipeline`. */
+  /** What the user sees in messages, e.g. `workflow pipeline.workflow.yaml`. */
   readonly label: string;
+  /** The run's name in the Local view and the workspace-relative file it comes from (for Re-run). */
+  readonly name: string;
+  readonly source: string;
   readonly workflow: WorkflowFile;
   readonly definitions: DefinitionsToRegister;
   /** Workspace-relative files whose errors block the run. */
@@ -38,7 +42,14 @@ export function blockOnErrors(ctx: Ctx, files: readonly string[], label: string)
   );
 }
 
-export async function runOnEmulator(ctx: Ctx, run: LocalRun): Promise<SubmittedJob[]> {
+export interface RunOptions {
+  /** Add the jobs to this run (Re-run failed) instead of starting a new one. */
+  readonly runId?: string;
+  /** Which of the planned jobs to submit (default: all). */
+  readonly select?: (plan: PlannedJob[]) => PlannedJob[];
+}
+
+export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions = {}): Promise<SubmittedJob[]> {
   blockOnErrors(ctx, run.files, run.label);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const { batch } = ctx.emulator.requireConnection();
@@ -54,12 +65,16 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun): Promise<SubmittedJ
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(batch, run.definitions);
     for (const a of registered.actions) ctx.output.info(a);
-    const plan = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns) });
+    const full = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns) });
+    const selected = options.select ? options.select(full) : full;
+    if (selected.length === 0) throw new UserError(`Nothing to re-run in ${run.label}: every job succeeded.`);
+    const plan = tagPlan(selected, { id: options.runId ?? newRunId(Date.now()), name: run.name, source: run.source });
     return submitPlan(plan, async (req) => batch.send(new SubmitJobCommand(req)), (job) => {
       ctx.output.info(`submitted ${job.name} as ${job.jobName} (${job.jobId})`);
       progress.report({ message: `submitted ${job.name}`, increment: 100 / plan.length });
     });
   });
+  void ctx.runs.refresh();
   void vscode.commands.executeCommand('localbatch.local.focus');
   void vscode.window.showInformationMessage(`LocalBatch: submitted ${submitted.length} job(s) of ${run.label}. Follow them in the Local view.`);
   return submitted;

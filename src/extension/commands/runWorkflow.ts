@@ -2,17 +2,23 @@ import { referencedDefinitions } from '../../client/workflow-run';
 import type { WorkflowFile } from '../../model/types';
 import { Workspace } from '../../model/workspace';
 import type { Ctx } from '../ctx';
+import type { IndexedFile } from '../editing/definitionIndex';
 import { requireTrust } from '../trust';
 import { definitionArg } from './definitionArg';
-import { blockOnErrors, runOnEmulator } from './runOnEmulator';
+import { blockOnErrors, runOnEmulator, type LocalRun } from './runOnEmulator';
 
 export async function runWorkflow(ctx: Ctx, arg: unknown): Promise<void> {
   requireTrust('run workflows');
   const file = await definitionArg(ctx, arg, 'workflow', 'workflow');
+  await runOnEmulator(ctx, prepareWorkflowRun(ctx, file));
+}
+
+/** What running a workflow file submits (its errors stop it here). */
+export function prepareWorkflowRun(ctx: Ctx, file: IndexedFile): LocalRun {
   const label = `workflow ${file.doc.file}`;
   blockOnErrors(ctx, [file.doc.file], label);
   const workspace = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
   const workflow = workspace.workflows.find((w) => w.doc === file.doc)!;
   const { files, ...definitions } = referencedDefinitions(workspace, workflow);
-  await runOnEmulator(ctx, { label, workflow: workflow.value as unknown as WorkflowFile, definitions, files, workspace });
+  return { label, name: file.doc.file, source: file.doc.file, workflow: workflow.value as unknown as WorkflowFile, definitions, files, workspace };
 }

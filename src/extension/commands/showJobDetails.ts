@@ -1,10 +1,7 @@
-import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { describeJob } from './describeJob';
 import { jobArg } from './jobArg';
 
-export async function showJobDetails(_ctx: Ctx, arg: unknown): Promise<void> {
-  const job = await describeJob(jobArg(arg));
-  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(job, null, 2) + '\n' });
-  await vscode.window.showTextDocument(doc, { preview: true });
+/** Opens the job's DescribeJobs answer as a read-only JSON document with ISO-8601 times. */
+export async function showJobDetails(ctx: Ctx, arg: unknown): Promise<void> {
+  await ctx.jobDocuments.show(jobArg(arg));
 }

@@ -1,28 +1,13 @@
-import { FINAL_STATUSES } from '../../client/job-display';
-import { followLogStream, logGroupOfJob } from '../../client/logs';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
-import { describeJob } from './describeJob';
 import { jobArg } from './jobArg';
 
-/** Shows a job's log in the "LocalBatch Job Logs" output, following it live until the job finishes. */
-export async function showLogs(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(arg);
-  const job = await describeJob(node);
-  const stream = job.container?.logStreamName ?? job.attempts?.at(-1)?.container?.logStreamName;
-  if (!stream) throw new UserError(`Job '${job.jobName}' has no log stream yet (status ${job.status}).`);
-  const { channel, signal } = ctx.jobLogs.begin();
-  const group = logGroupOfJob(job);
-  channel.appendLine(`# ${job.jobName} (${job.jobId}) — ${node.target.label}, log group ${group}, stream ${stream}`);
-  channel.show(true);
-  await followLogStream(node.target.logs, {
-    logGroupName: group,
-    logStreamName: stream,
-    signal,
-    onEvents: (events) => {
-      for (const e of events) channel.appendLine(e.message ?? '');
-    },
-    isFinished: async () => FINAL_STATUSES.has((await describeJob(node)).status ?? ''),
-  });
-  if (!signal.aborted) channel.appendLine(`# end of log (job ${(await describeJob(node)).status})`);
+/** Shows a job's log in its own terminal, following it live until the job finishes. */
+export function showLogs(ctx: Ctx, arg: unknown): void {
+  const { job, target } = jobArg(arg);
+  if (job.arrayProperties?.size !== undefined && job.arrayProperties.index === undefined) {
+    throw new UserError(`'${job.jobName}' is an array job: show the logs of one of its children (expand it in the view).`);
+  }
+  const title = job.arrayProperties?.index !== undefined ? `${job.jobName} [${job.arrayProperties.index}]` : (job.jobName ?? job.jobId!);
+  ctx.jobLogs.show(target, job.jobId!, title);
 }

@@ -1,13 +1,15 @@
 /**
  * The AWS view: the selected profile, the regions from settings, then queues → jobs by status →
  * array children, page by page. Refreshed on demand, and on an interval only while visible.
- * Failures show as a node with the reason and a retry action, never as an empty tree.
+ * Failures show as a node whose children hold the whole reason and what to do (select a profile,
+ * add a region, retry); when no credentials work at all the tree is empty and its welcome says so.
  */
 import type { JobQueueDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { listArrayChildren, listQueues, listStatusGroups, PageLimits, type StatusGroup } from '../../client/jobs';
 import { AwsClients } from '../aws/clients';
 import { readSettings } from '../config';
+import { wrapText } from '../../client/display-text';
 import { errorMessage } from '../errors';
 import { errorItem, jobItem, moreItem, statusGroupItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 
@@ -15,7 +17,11 @@ interface ProfileNode { readonly kind: 'profile'; readonly id: string; readonly 
 interface RegionNode { readonly kind: 'region'; readonly id: string; readonly region: string }
 interface QueueNode { readonly kind: 'queue'; readonly id: string; readonly region: string; readonly queue: JobQueueDetail; readonly target: JobTarget }
 interface GroupNode { readonly kind: 'status'; readonly id: string; readonly listPrefix: string; readonly group: StatusGroup; readonly target: JobTarget }
-export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode;
+/** One line of an error's full text, or an action offered under it. */
+interface DetailNode { readonly kind: 'detail'; readonly id: string; readonly text: string; readonly command?: vscode.Command; readonly icon?: string }
+export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode | DetailNode;
+
+
 
 export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<AwsNode | undefined>();
@@ -24,6 +30,8 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private timer: NodeJS.Timeout | undefined;
   private visible = false;
+  /** Why no credentials work (the tree is then empty and the welcome view offers what to do). */
+  credentialError: string | undefined;
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor() {
@@ -93,8 +101,42 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
         return jobItem(node);
       case 'more':
         return moreItem(node);
-      case 'error':
-        return errorItem(node);
+      case 'error': {
+        const item = errorItem(node);
+        if (!node.empty) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.tooltip = node.text;
+        item.command = node.command;
+        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.command ? 'errorAction' : 'errorText';
+        return item;
+      }
+    }
+  }
+
+  /** The full text of an error node, then Select AWS Profile, Add Region and Retry. */
+  private errorDetails(node: ErrorNode): DetailNode[] {
+    const lines = wrapText(node.message).map((text, i): DetailNode => ({ kind: 'detail', id: `${node.id}:line:${i}`, text }));
+    const action = (title: string, command: string, icon: string): DetailNode => ({ kind: 'detail', id: `${node.id}:do:${command}`, text: title, icon, command: { title, command } });
+    return [
+      ...lines,
+      action('Select AWS Profile…', 'localbatch.selectAwsProfile', 'account'),
+      action('Add Region…', 'localbatch.addAwsRegion', 'add'),
+      action('Retry', 'localbatch.retry', 'refresh'),
+    ];
+  }
+
+  /** Resolves the credentials the view would use; the reason when none work. */
+  private async checkCredentials(target: JobTarget): Promise<string | undefined> {
+    try {
+      await target.batch.config.credentials();
+      return undefined;
+    } catch (err) {
+      return errorMessage(err);
     }
   }
 
@@ -102,9 +144,14 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
     const settings = readSettings();
     try {
       if (!node) {
+        const first = settings.awsRegions[0];
+        this.credentialError = first ? await this.checkCredentials(this.clients.target(settings, first)) : undefined;
+        void vscode.commands.executeCommand('setContext', 'localbatch.awsState', this.credentialError ? 'noCredentials' : 'ok');
+        if (this.credentialError) return [];
         const profile: ProfileNode = { kind: 'profile', id: 'aws:profile', profile: settings.awsProfile, endpoint: settings.awsEndpointUrl };
         return [profile, ...settings.awsRegions.map((region): RegionNode => ({ kind: 'region', id: `aws:region:${region}`, region }))];
       }
+      if (node.kind === 'error') return node.empty ? [] : this.errorDetails(node);
       if (node.kind === 'region') {
         const target = this.clients.target(settings, node.region);
         const queues = await listQueues(target.batch);

@@ -1,71 +1,97 @@
 /**
- * The Local view: the emulator's status, then queues → jobs grouped by status → array children.
- * Refreshed by the emulator's event stream (debounced), never by polling.
+ * The Local view: the emulator's runs, newest first (name, start time, progress, duration, status),
+ * each with its jobs in dependency order, array jobs with their children. Empty while the emulator
+ * is stopped or has no runs, so the view's welcome content shows. Data comes from the RunsStore
+ * (refreshed by the event stream); while a run is active its duration ticks every second.
  */
-import type { JobQueueDetail } from '@aws-sdk/client-batch';
+import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { listArrayChildren, listQueues, listStatusGroups, PageLimits, type StatusGroup } from '../../client/jobs';
+import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
+import { listAllJobs } from '../../client/run-list';
+import { PageLimits } from '../../client/jobs';
+import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
-import { errorItem, jobItem, moreItem, statusGroupItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import type { EmulatorRun, RunsStore } from '../emulator/runs';
+import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 
-export const EVENT_REFRESH_DEBOUNCE_MS = 300;
+export const RUNS_LIST_KEY = 'runs';
+const TICK_MS = 1000;
 
-interface EmulatorNode { readonly kind: 'emulator'; readonly id: string }
-interface QueueNode { readonly kind: 'queue'; readonly id: string; readonly queue: JobQueueDetail; readonly target: JobTarget }
-interface GroupNode { readonly kind: 'status'; readonly id: string; readonly queueName: string; readonly group: StatusGroup; readonly target: JobTarget }
-export type LocalNode = EmulatorNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode;
+export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode;
+
+export function isRunNode(x: unknown): x is RunNode {
+  return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
+}
 
 export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<LocalNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<LocalNode | LocalNode[] | undefined>();
   private readonly limits = new PageLimits();
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
   /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
   private readonly parents = new Map<string, LocalNode>();
+  /** The run nodes last handed out, by run id (ticking refreshes these very objects). */
+  private runNodes = new Map<string, RunNode>();
+  /** Array children per parent job id, until the next refresh of the runs. */
+  private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly emulator: EmulatorManager) {
+  constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
     this.disposables.push(
-      emulator.onDidChangeState(() => this.refresh()),
-      emulator.onJobEvent(() => this.scheduleRefresh()),
+      runs.onDidChange(() => this.refresh()),
+      emulator.onDidChangeState(() => this.updateDescription()),
     );
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
   }
 
+  /** Redraws from the store's data (array children are listed again). */
   refresh(): void {
-    clearTimeout(this.refreshTimer);
+    this.children.clear();
     this.changed.fire(undefined);
   }
 
-  private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.changed.fire(undefined), EVENT_REFRESH_DEBOUNCE_MS);
+  /** Re-reads the runs from the emulator, then redraws. */
+  async reload(): Promise<void> {
+    this.limits.clear();
+    await this.runs.refresh();
   }
 
   loadMore(listKey: string): void {
+    if (listKey === RUNS_LIST_KEY) {
+      this.runs.loadMore();
+      return;
+    }
     this.limits.more(listKey);
     this.refresh();
   }
 
+  private tick(): void {
+    if (!this.view?.visible) return;
+    const active = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    if (active.length > 0) this.changed.fire(active);
+  }
+
+  /** The tree view showing this tree (for revealJob and its description). */
+  setView(view: vscode.TreeView<LocalNode>): void {
+    this.view = view;
+    this.updateDescription();
+  }
+
+  private updateDescription(): void {
+    if (!this.view) return;
+    const conn = this.emulator.connection;
+    this.view.description = this.emulator.state === 'running' && conn ? conn.endpoint.url : this.emulator.state === 'stopped' ? undefined : this.emulator.state;
+  }
 
   getTreeItem(node: LocalNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'emulator':
-        return this.emulatorItem();
-      case 'queue': {
-        const item = new vscode.TreeItem(node.queue.jobQueueName ?? '?', vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('list-ordered');
-        item.description = node.queue.state === 'DISABLED' ? 'disabled' : node.queue.status !== 'VALID' ? node.queue.status?.toLowerCase() : undefined;
-        item.tooltip = `${node.queue.jobQueueArn ?? ''}\n${node.queue.statusReason ?? ''}`.trim();
-        item.contextValue = 'queue';
-        return item;
-      }
-      case 'status':
-        return statusGroupItem(node.id, node.group.status, node.group.jobs.length, node.group.more, true);
+      case 'run':
+        return runItem(node, Date.now());
       case 'job':
-        return jobItem(node);
+        return localJobItem(node, Date.now());
       case 'more':
         return moreItem(node);
       case 'error':
@@ -73,32 +99,13 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     }
   }
 
-  private emulatorItem(): vscode.TreeItem {
-    const state = this.emulator.state;
-    const conn = this.emulator.connection;
-    const item = new vscode.TreeItem(`Emulator: ${state}`, vscode.TreeItemCollapsibleState.None);
-    item.id = 'emulator';
-    item.iconPath = state === 'running' ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'))
-      : state === 'stopped' ? new vscode.ThemeIcon('vm-outline') : new vscode.ThemeIcon('loading~spin');
-    item.description = conn ? conn.endpoint.url : undefined;
-    item.tooltip = conn ? `${conn.endpoint.url}${conn.endpoint.version ? `\nversion ${conn.endpoint.version}` : ''}${conn.owned ? '\nstarted by this window' : '\nattached'}` : 'Start the emulator to run jobs locally.';
-    item.contextValue = `emulator.${state}`;
-    return item;
-  }
-
-  /** The tree view showing this tree (for revealJob). */
-  setView(view: vscode.TreeView<LocalNode>): void {
-    this.view = view;
-  }
-
   getParent(node: LocalNode): LocalNode | undefined {
     return this.parents.get(node.id);
   }
 
   /**
-   * Selects the job `jobId` in the Local view (queue → status group → job, or the array parent's
-   * children for `parent:index`), expanding what it must. False when it is not listed (e.g. beyond
-   * the loaded page) or the emulator is not running.
+   * Selects the job `jobId` (or array child `parent:index`) in the Local view under its run,
+   * expanding what it must. False when it is not listed or the emulator is not running.
    */
   async revealJob(jobId: string, options: { focus?: boolean } = {}): Promise<boolean> {
     if (!this.view) return false;
@@ -110,18 +117,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private async findJob(jobId: string): Promise<JobNode | undefined> {
     const parentId = jobId.includes(':') ? jobId.slice(0, jobId.indexOf(':')) : undefined;
-    const wanted = `job:${parentId ?? jobId}`;
-    for (const queue of await this.getChildren()) {
-      if (queue.kind !== 'queue') continue;
-      for (const group of await this.getChildren(queue)) {
-        if (group.kind !== 'status') continue;
-        const found = (await this.getChildren(group)).find((n): n is JobNode => n.kind === 'job' && n.id === wanted);
-        if (!found) continue;
-        if (!parentId) return found;
-        return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
-      }
-    }
-    return undefined;
+    const top = parentId ?? jobId;
+    const runNode = (await this.getChildren()).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
+    if (!runNode) return undefined;
+    const found = (await this.getChildren(runNode)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${top}`);
+    if (!found || !parentId) return found;
+    return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
   }
 
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
@@ -133,40 +134,93 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return children;
   }
 
-  private async listChildren(node?: LocalNode): Promise<LocalNode[]> {
+  private target(): JobTarget | undefined {
     const conn = this.emulator.connection;
-    const target: JobTarget | undefined = conn && { label: 'local emulator', batch: conn.batch, logs: conn.logs };
-    try {
-      if (!node) {
-        const root: LocalNode[] = [{ kind: 'emulator', id: 'emulator' }];
-        if (!target || this.emulator.state !== 'running') return root;
-        const queues = await listQueues(target.batch);
-        return [...root, ...queues.map((queue): QueueNode => ({ kind: 'queue', id: `queue:${queue.jobQueueName}`, queue, target }))];
-      }
-      if (node.kind === 'queue') {
-        const name = node.queue.jobQueueName!;
-        const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limits.get(`q:${name}:${s}`));
-        return groups.map((group): GroupNode => ({ kind: 'status', id: `group:${name}:${group.status}`, queueName: name, group, target: node.target }));
-      }
-      if (node.kind === 'status') {
-        const key = `q:${node.queueName}:${node.group.status}`;
-        const jobs: LocalNode[] = node.group.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
-        return node.group.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'local', listKey: key }] : jobs;
-      }
-      if (node.kind === 'job') {
-        const key = `a:${node.job.jobId}`;
-        const slice = await listArrayChildren(node.target.batch, node.job.jobId!, this.limits.get(key));
-        const jobs: LocalNode[] = slice.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
-        return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'local', listKey: key }] : jobs;
-      }
+    return conn && this.emulator.state === 'running' ? { label: 'local emulator', batch: conn.batch, logs: conn.logs } : undefined;
+  }
+
+  private async listChildren(node?: LocalNode): Promise<LocalNode[]> {
+    const target = this.target();
+    if (!target) {
+      this.runNodes = new Map();
       return [];
+    }
+    if (!node) {
+      if (this.runs.error) return [{ kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+      const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
+      this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
+      return this.runs.more ? [...nodes, { kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY }] : nodes;
+    }
+    if (node.kind === 'run') {
+      // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
+      const run = this.runNodes.get(node.run.id)?.run ?? node.run;
+      return run.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+    }
+    if (node.kind === 'job' && node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined) {
+      const key = `a:${node.job.jobId}`;
+      let p = this.children.get(key);
+      if (!p) {
+        p = this.listArray(node, key);
+        this.children.set(key, p);
+      }
+      return p;
+    }
+    return [];
+  }
+
+  private async listArray(node: JobNode, key: string): Promise<LocalNode[]> {
+    try {
+      const slice = await listAllJobs(node.target.batch, { arrayJobId: node.job.jobId! }, this.limits.get(key));
+      const sorted = [...slice.jobs].sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0));
+      const jobs: LocalNode[] = sorted.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+      return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'local', listKey: key }] : jobs;
     } catch (err) {
-      return [{ kind: 'error', id: `error:${node?.id ?? 'root'}`, message: `Could not list: ${errorMessage(err)}` }];
+      this.children.delete(key);
+      return [{ kind: 'error', id: `error:${node.id}`, message: `Could not list: ${errorMessage(err)}` }];
     }
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    clearInterval(this.ticker);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function runItem(node: RunNode, now: number): vscode.TreeItem {
+  const { run } = node;
+  const item = new vscode.TreeItem(run.name, run.status === 'FAILED' || !isFinal(run.status) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.iconPath = statusIcon(run.status);
+  const duration = formatDuration(runDuration(run, now));
+  // Progress first: a narrow side bar cuts the description off at its end.
+  item.description = `${progressText(run.progress)} · ${duration} · ${startTimeText(run.createdAt, now)}`;
+  const lines = [`${run.name} — ${run.status}`, `Started: ${new Date(run.startedAt ?? run.createdAt).toISOString()}`, `Duration: ${duration}`, `Jobs: ${progressText(run.progress)}`];
+  if (run.source) lines.push(`From: ${run.source}`);
+  for (const f of run.status === 'FAILED' ? rootFailures(run) : []) lines.push(`Failed: ${f.jobName} — ${failureText(f)}`);
+  lines.push(`Run id: ${run.id}`);
+  item.tooltip = lines.join('\n');
+  item.contextValue = `run.${run.status}${run.tagged && run.source ? '.rerun' : ''}`;
+  return item;
+}
+
+/** A job under its run: array progress on a parent, duration ticking, exit code and reason on failure. */
+function localJobItem(node: JobNode, now: number): vscode.TreeItem {
+  const item = jobItem(node);
+  const job = node.job as JobDetail;
+  const parts: string[] = [];
+  const array = arrayProgressText(job);
+  if (array) parts.push(array);
+  const d = jobDuration(job, now);
+  if (d !== undefined) parts.push(formatDuration(d));
+  if (job.status === 'FAILED') parts.push(failureText(job));
+  item.description = parts.join(' · ');
+  item.tooltip = jobTooltip(job, now);
+  return item;
+}
+
+/** `exit 1: Essential container in task exited`, or the status reason alone. */
+export function failureText(job: { readonly statusReason?: string; readonly container?: { readonly exitCode?: number; readonly reason?: string } }): string {
+  const exit = job.container?.exitCode;
+  const reason = job.statusReason ?? job.container?.reason ?? 'FAILED';
+  return exit !== undefined && exit !== 0 ? `exit ${exit}: ${reason}` : reason;
 }

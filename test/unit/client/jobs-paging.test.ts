@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { JOBS_PAGE_SIZE, PageLimits } from '../../../src/client/jobs';
+import type { BatchClient } from '@aws-sdk/client-batch';
+import { JOBS_PAGE_SIZE, listStatusGroups, PageLimits } from '../../../src/client/jobs';
 
 describe('PageLimits (unit)', () => {
   it('starts at one page per list, grows by a page, and resets', () => {
@@ -10,5 +11,18 @@ describe('PageLimits (unit)', () => {
     assert.equal(limits.get('q:b:RUNNING'), JOBS_PAGE_SIZE);
     limits.clear();
     assert.equal(limits.get('q:a:RUNNING'), JOBS_PAGE_SIZE);
+  });
+});
+
+describe('status groups (unit, fake Batch client)', () => {
+  it('lists a job that moved between two per-status calls only once, in its later status', async () => {
+    // A fake client answering ListJobs per status, as if job b finished between the RUNNING and SUCCEEDED calls.
+    const byStatus: Record<string, Array<{ jobId: string; status: string }>> = {
+      RUNNING: [{ jobId: 'a', status: 'RUNNING' }, { jobId: 'b', status: 'RUNNING' }],
+      SUCCEEDED: [{ jobId: 'b', status: 'SUCCEEDED' }],
+    };
+    const fakeBatch = { send: async (cmd: { input: { jobStatus: string } }) => ({ jobSummaryList: byStatus[cmd.input.jobStatus] ?? [] }) } as unknown as BatchClient;
+    const groups = await listStatusGroups(fakeBatch, { jobQueue: 'q' }, () => 50);
+    assert.deepEqual(groups.map((g) => [g.status, g.jobs.map((j) => j.jobId)]), [['RUNNING', ['a']], ['SUCCEEDED', ['b']]]);
   });
 });
