@@ -7,6 +7,7 @@ import { registerCommand, type CommandHandler } from './command';
 import { copyJobArn } from './copyJobArn';
 import { copyJobId } from './copyJobId';
 import { deploy } from './deploy';
+import { explainStuck } from './explainStuck';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
 import { refresh } from './refresh';
@@ -42,6 +43,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.addAwsRegion', addAwsRegion],
   ['localbatch.removeAwsRegion', removeAwsRegion],
   ['localbatch.showDag', showDag],
+  ['localbatch.explainStuck', explainStuck],
   ['localbatch.deploy', deploy],
   ['localbatch.submitToAws', submitToAws],
 ];
