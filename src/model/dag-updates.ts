@@ -36,7 +36,9 @@ export function applyUpdates(graph: DagGraph, updates: readonly DagNodeUpdate[])
     const u = merged.get(n.id);
     if (!u) return n;
     changed = true;
-    return { ...n, status: u.status, ...(u.counts ? { counts: u.counts } : {}), ...(u.jobId ? { jobId: u.jobId } : {}) };
+    const { jobId: _old, ...rest } = n;
+    const jobId = u.jobId ?? (u.status === 'PLANNED' ? undefined : n.jobId);
+    return { ...rest, status: u.status, ...(u.counts ? { counts: u.counts } : {}), ...(jobId ? { jobId } : {}) };
   });
   return changed ? { ...graph, nodes } : graph;
 }
