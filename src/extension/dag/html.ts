@@ -59,8 +59,8 @@ export function dagHtml(input: DagHtmlInput): string {
 <header class="toolbar" role="toolbar" aria-label="Graph">
   <span id="title" class="title"></span>
   <vscode-tabs id="tabs" selected-index="0">
-    <vscode-tab-header slot="header" id="tab-graph">Graph</vscode-tab-header>
-    <vscode-tab-header slot="header" id="tab-timeline">Timeline</vscode-tab-header>
+    <vscode-tab-header slot="header" data-tab="graph">Graph</vscode-tab-header>
+    <vscode-tab-header slot="header" data-tab="timeline">Timeline</vscode-tab-header>
     <vscode-tab-panel></vscode-tab-panel>
     <vscode-tab-panel></vscode-tab-panel>
   </vscode-tabs>
