@@ -241,7 +241,7 @@ export function explainStuck(input: StuckInput): StuckExplanation {
     ({ ...base, verdict, queueName, queueNotes, environments, summary, fixes: dedupe([...fixes, ...more]) });
   if (queueBlocks) return result('blocked', `Job queue '${queueName}' cannot schedule jobs: ${queueNotes.join(' ')}`, []);
   if (fitting.length === 0) {
-    return result('never', `It can never run: it needs ${need}, more than any compute environment of job queue '${queueName}' can provide. It stays RUNNABLE until it is cancelled${job.statusReason && MISCONFIGURATION.test(job.statusReason) ? ` (${job.statusReason})` : ''}.`,
+    return result('never', `It needs ${need}, more than any compute environment of job queue '${queueName}' can provide, so it stays RUNNABLE until it is cancelled${job.statusReason && MISCONFIGURATION.test(job.statusReason) ? ` (${job.statusReason})` : ''}.`,
       [...ceFixes, `Or submit it to a job queue whose compute environments are large enough (cancel this job first: as the head of its queue it blocks the jobs behind it).`]);
   }
   const ready = fitting.filter((e) => e.usable);

@@ -45,7 +45,7 @@ describe('why a job is stuck (unit)', () => {
     // m5.xlarge: 4 vCPU, 16 GiB; the job wants 8 vCPU.
     const e = explainStuck(input(job('8', '1024'), queue(['small']), [ce('small', 256)]));
     assert.equal(e.verdict, 'never');
-    assert.match(e.summary, /can never run: it needs 8 vCPU, 1024 MiB of memory/);
+    assert.match(e.summary, /^It needs 8 vCPU, 1024 MiB of memory, more than any compute environment of job queue 'cpu' can provide, so it stays RUNNABLE until it is cancelled/);
     assert.equal(e.environments[0].fits, false);
     assert.match(e.environments[0].problems.join(), /needs 8 vCPU, but its largest instance type has 4 vCPU/);
     assert.ok(e.fixes.some((f) => /Add a larger instance type to 'small' to at least 8, or lower the job's vCPU to 4 or less/.test(f)), e.fixes.join('\n'));
