@@ -12,8 +12,10 @@ const SVG = 'http://www.w3.org/2000/svg';
 const ROW = 22;
 const BAR = 12;
 const AXIS = 26;
-const LABEL_WIDTH = 220;
-const RIGHT_PAD = 24;
+const MAX_LABEL_WIDTH = 220;
+const RIGHT_PAD = 16;
+/** Room right of the last bar for its duration. */
+const DURATION_ROOM = 44;
 const labelText = new TextMeasure('12px');
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -30,6 +32,16 @@ function segmentTitle(row: TimelineRow, s: TimelineSegment, now: number): string
   if (s.reason) parts.push(s.reason);
   return parts.join('\n');
 }
+
+/** `0.4s`, `12s`, `2m 05s`: run times are often under a second. */
+function shortDuration(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(ms);
+}
+
+const LEGEND = '<div class="timeline-legend legend-inline">'
+  + '<span><svg width="22" height="8" aria-hidden="true"><line class="wait" x1="1" x2="21" y1="4" y2="4"/></svg>waiting to start</span>'
+  + ['RUNNING', 'SUCCEEDED', 'FAILED'].map((st) => `<span><span class="swatch" data-status="${st}"></span>attempt ${st === 'RUNNING' ? 'running' : st.toLowerCase()}</span>`).join('')
+  + '<span>one bar per attempt</span></div>';
 
 export class TimelineView {
   private timeline: Timeline | undefined;
@@ -80,11 +92,12 @@ export class TimelineView {
     const now = this.now();
     const start = t.start;
     const end = Math.max(t.end ?? now, start + 1000);
-    const width = Math.max(480, this.host.clientWidth - 4);
-    const plot = width - LABEL_WIDTH - RIGHT_PAD;
+    const width = Math.max(360, this.host.clientWidth - 4);
+    const LABEL_WIDTH = Math.round(Math.min(MAX_LABEL_WIDTH, Math.max(110, width * 0.28)));
+    const plot = width - LABEL_WIDTH - RIGHT_PAD - DURATION_ROOM;
     const x = (time: number) => LABEL_WIDTH + ((time - start) / (end - start)) * plot;
     const height = AXIS + t.rows.length * ROW + 8;
-    const out: string[] = [];
+    const out: string[] = [`<text class="tick-label start" x="8" y="${AXIS - 10}">started ${esc(clock(start))} UTC</text>`];
     const step = tickStep(end - start, Math.max(2, Math.floor(plot / 90)));
     for (let v = 0; v <= end - start; v += step) {
       const tx = x(start + v).toFixed(1);
@@ -108,6 +121,11 @@ export class TimelineView {
         const w = Math.max(2, x(s.end ?? now) - x0);
         out.push(`<rect class="seg" data-status="${s.status}" data-attempt="${s.attempt}" x="${x0.toFixed(1)}" y="${y + (ROW - BAR) / 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"><title>${esc(segmentTitle(r, s, now))}</title></rect>`);
       }
+      const last = r.segments[r.segments.length - 1];
+      if (last && r.segments.length > 0) {
+        const total = r.segments.reduce((a, seg) => a + ((seg.end ?? now) - seg.start), 0);
+        out.push(`<text class="seg-label" x="${(x(last.end ?? now) + 4).toFixed(1)}" y="${y + ROW / 2 + 4}">${esc(shortDuration(total))}</text>`);
+      }
       if (r.arraySize !== undefined) {
         const kids = t.rows.filter((k) => k.parentJobId === r.jobId).flatMap((k) => k.segments);
         if (kids.length > 0) {
@@ -118,7 +136,7 @@ export class TimelineView {
       }
       out.push('</g>');
     });
-    this.host.innerHTML = `<svg class="timeline-svg" xmlns="${SVG}" width="${width}" height="${height}" role="img" aria-label="Timeline of the run">${out.join('')}</svg>`;
+    this.host.innerHTML = `<svg class="timeline-svg" xmlns="${SVG}" width="${width}" height="${height}" role="img" aria-label="Timeline of the run">${out.join('')}</svg>${LEGEND}`;
     this.renders++;
     this.host.dataset.renders = String(this.renders);
   }
