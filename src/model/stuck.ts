@@ -4,7 +4,7 @@
  * queue itself, and says what blocks it and what to change. Works on DescribeJobs /
  * DescribeJobQueues / DescribeComputeEnvironments answers, from the local emulator or from AWS. Pure.
  */
-import type { ComputeEnvironmentDetail, JobDetail, JobQueueDetail } from '@aws-sdk/client-batch';
+import type { ComputeEnvironmentDetail, JobDefinition, JobDetail, JobQueueDetail } from '@aws-sdk/client-batch';
 import { asArr, asStr, prop } from './values';
 import { capacityOf, instanceInfo, readResources, type Amounts, type Dimension } from './validation/workspace-rules/resources';
 
@@ -30,6 +30,8 @@ export interface QueuedJob {
 export interface StuckInput {
   readonly target: StuckTarget;
   readonly job: JobDetail;
+  /** The job's definition, for what the job detail leaves out (some AWS-compatible APIs omit resources). */
+  readonly jobDefinition?: JobDefinition;
   /** The job's queue, undefined when it could not be found. */
   readonly queue: JobQueueDetail | undefined;
   /** Compute environments of the queue (any order; matched by name or ARN). */
@@ -80,8 +82,11 @@ const MISCONFIGURATION = /^MISCONFIGURATION:/;
 
 const nameFromArn = (ref: string | undefined): string => (ref ?? '').split('/').pop() ?? '';
 
-/** The job's needs per container (one for a container job, one per node range for a multi-node job). */
-export function jobNeedsOf(job: JobDetail): Array<{ label: string; amounts: Amounts }> {
+/**
+ * The job's needs per container (one for a container job, one per node range for a multi-node job);
+ * what the job detail does not say is taken from its job definition when given.
+ */
+export function jobNeedsOf(job: JobDetail, def?: JobDefinition): Array<{ label: string; amounts: Amounts }> {
   const ranges = asArr(prop(prop(job, 'nodeProperties'), 'nodeRangeProperties'));
   if (ranges && ranges.length > 0) {
     return ranges.map((r) => ({ label: `node range ${asStr(prop(r, 'targetNodes')) ?? '?'}`, amounts: readResources(prop(r, 'container')).amounts }));
@@ -92,7 +97,7 @@ export function jobNeedsOf(job: JobDetail): Array<{ label: string; amounts: Amou
     for (const c of containers) for (const [d, v] of Object.entries(readResources(c).amounts) as Array<[Dimension, number]>) sum[d] = (sum[d] ?? 0) + v;
     return [{ label: '', amounts: sum }];
   }
-  return [{ label: '', amounts: readResources(prop(job, 'container')).amounts }];
+  return [{ label: '', amounts: { ...readResources(prop(def, 'containerProperties')).amounts, ...readResources(prop(job, 'container')).amounts } }];
 }
 
 function needText(amounts: Amounts): string {
@@ -100,8 +105,8 @@ function needText(amounts: Amounts): string {
   return parts.length > 0 ? parts.join(', ') : 'no stated resources';
 }
 
-function isFargateJob(job: JobDetail): boolean {
-  return (job.platformCapabilities ?? []).includes('FARGATE');
+function isFargateJob(job: JobDetail, def?: JobDefinition): boolean {
+  return (job.platformCapabilities ?? def?.platformCapabilities ?? []).includes('FARGATE');
 }
 
 interface CeCheck {
@@ -115,7 +120,7 @@ function checkFit(input: StuckInput, ce: ComputeEnvironmentDetail, needs: Return
   const out: CeCheck = { problems: [], fixes: [], fits: true };
   const name = ce.computeEnvironmentName ?? nameFromArn(ce.computeEnvironmentArn);
   const cap = capacityOf(name, ce);
-  const fargateJob = isFargateJob(input.job);
+  const fargateJob = isFargateJob(input.job, input.jobDefinition);
   if (cap.platform !== undefined && (cap.platform === 'FARGATE') !== fargateJob) {
     out.fits = false;
     out.problems.push(`it is a ${cap.resourceType} compute environment, the job is for ${fargateJob ? 'Fargate' : 'EC2'}`);
@@ -171,7 +176,7 @@ function capitalise(s: string): string {
 
 export function explainStuck(input: StuckInput): StuckExplanation {
   const { job } = input;
-  const needs = jobNeedsOf(job);
+  const needs = jobNeedsOf(job, input.jobDefinition);
   const base = {
     jobName: job.jobName ?? job.jobId ?? '?', jobId: job.jobId ?? '', status: job.status ?? 'UNKNOWN',
     ...(job.statusReason ? { statusReason: job.statusReason } : {}), needs,

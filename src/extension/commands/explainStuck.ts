@@ -1,20 +1,14 @@
 /**
  * "Why is this job stuck?" on a RUNNABLE job of the Local or AWS view (or a graph node): reads the
  * job, its queue, the queue's compute environments and the queue's other active jobs through the
- * job's own Batch client (the emulator's or the AWS view's), explains with src/model/stuck.ts and
- * shows the answer as a read-only Markdown document in the Markdown preview.
+ * job's own Batch client (the emulator's or the AWS view's; src/client/stuck-input.ts), explains
+ * with src/model/stuck.ts and shows the answer as a read-only Markdown document in the Markdown preview.
  */
-import {
-  DescribeComputeEnvironmentsCommand,
-  DescribeJobQueuesCommand,
-  DescribeJobsCommand,
-  ListJobsCommand,
-  type BatchClient,
-  type JobStatus as SdkJobStatus,
-} from '@aws-sdk/client-batch';
+import type { BatchClient } from '@aws-sdk/client-batch';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { explainStuck as explain, stuckMarkdown, type LocalCapacity, type QueuedJob, type StuckTarget } from '../../model/stuck';
+import { readStuckInput } from '../../client/stuck-input';
+import { explainStuck as explain, stuckMarkdown, type LocalCapacity, type StuckTarget } from '../../model/stuck';
 import type { LocalSettingsFile } from '../../model/types';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
@@ -73,21 +67,9 @@ function localCapacity(ctx: Ctx): LocalCapacity {
 
 export async function explainStuckJob(ctx: Ctx, batch: BatchClient, jobId: string, target: StuckTarget): Promise<void> {
   const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'LocalBatch: reading the job queue' }, async () => {
-    const job = (await batch.send(new DescribeJobsCommand({ jobs: [jobId] }))).jobs?.[0];
-    if (!job) throw new UserError(`Job ${jobId} was not found.`);
-    const queue = job.jobQueue ? (await batch.send(new DescribeJobQueuesCommand({ jobQueues: [job.jobQueue] }))).jobQueues?.[0] : undefined;
-    const refs = (queue?.computeEnvironmentOrder ?? []).map((o) => o.computeEnvironment ?? '').filter(Boolean);
-    const computeEnvironments = refs.length > 0 ? ((await batch.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: refs }))).computeEnvironments ?? []) : [];
-    const queueJobs: QueuedJob[] = [];
-    if (queue?.jobQueueArn && job.status === 'RUNNABLE') {
-      for (const status of ['RUNNABLE', 'STARTING', 'RUNNING'] satisfies SdkJobStatus[]) {
-        const res = await batch.send(new ListJobsCommand({ jobQueue: queue.jobQueueArn, jobStatus: status, maxResults: 100 }));
-        for (const j of res.jobSummaryList ?? []) {
-          if (j.jobId) queueJobs.push({ jobId: j.jobId, jobName: j.jobName, status: j.status ?? status, createdAt: j.createdAt, statusReason: j.statusReason });
-        }
-      }
-    }
-    const explanation = explain({ target, job, queue, computeEnvironments, queueJobs, ...(target === 'local' ? { localCapacity: localCapacity(ctx) } : {}) });
+    const input = await readStuckInput(batch, jobId, target, target === 'local' ? localCapacity(ctx) : undefined);
+    if (!input) throw new UserError(`Job ${jobId} was not found.`);
+    const explanation = explain(input);
     ctx.output.info(`why stuck: ${explanation.jobName} (${jobId}): ${explanation.verdict}: ${explanation.summary}`);
     return { markdown: stuckMarkdown(explanation, target), name: explanation.jobName };
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { ComputeEnvironmentDetail, JobDetail, JobQueueDetail } from '@aws-sdk/client-batch';
+import type { ComputeEnvironmentDetail, JobDefinition, JobDetail, JobQueueDetail } from '@aws-sdk/client-batch';
 import { explainStuck, jobNeedsOf, stuckMarkdown, type StuckInput } from '../../../src/model/stuck';
 
 const ARN = 'arn:aws:batch:us-east-1:123456789012';
@@ -39,6 +39,10 @@ describe('why a job is stuck (unit)', () => {
     assert.deepEqual(jobNeedsOf({ container: { vcpus: 2, memory: 512 } } as JobDetail)[0].amounts, { vcpus: 2, memoryMiB: 512 });
     const mnp = { nodeProperties: { numNodes: 2, mainNode: 0, nodeRangeProperties: [{ targetNodes: '0:1', container: { resourceRequirements: [{ type: 'GPU', value: '1' }] } }] } } as JobDetail;
     assert.deepEqual(jobNeedsOf(mnp), [{ label: 'node range 0:1', amounts: { gpus: 1 } }]);
+    // What the job detail leaves out comes from the job definition; the job's own values win.
+    const def = { jobDefinitionName: 'd', jobDefinitionArn: 'a', revision: 1, type: 'container', containerProperties: { resourceRequirements: [{ type: 'VCPU', value: '8' }, { type: 'MEMORY', value: '4096' }] } } as JobDefinition;
+    assert.deepEqual(jobNeedsOf({ container: { resourceRequirements: [{ type: 'MEMORY', value: '512' }] } } as JobDetail, def)[0].amounts, { vcpus: 8, memoryMiB: 512 });
+    assert.deepEqual(jobNeedsOf({} as JobDetail, def)[0].amounts, { vcpus: 8, memoryMiB: 4096 });
   });
 
   it('a job no instance type can hold never runs, and the fix names a larger instance type or a smaller need', () => {
