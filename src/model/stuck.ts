@@ -121,7 +121,8 @@ function checkFit(input: StuckInput, ce: ComputeEnvironmentDetail, needs: Return
   const name = ce.computeEnvironmentName ?? nameFromArn(ce.computeEnvironmentArn);
   const cap = capacityOf(name, ce);
   const fargateJob = isFargateJob(input.job, input.jobDefinition);
-  if (cap.platform !== undefined && (cap.platform === 'FARGATE') !== fargateJob) {
+  // The local emulator runs any job on any compute environment (no instances, no Fargate tasks).
+  if (input.target === 'aws' && cap.platform !== undefined && (cap.platform === 'FARGATE') !== fargateJob) {
     out.fits = false;
     out.problems.push(`it is a ${cap.resourceType} compute environment, the job is for ${fargateJob ? 'Fargate' : 'EC2'}`);
     out.fixes.push(`Submit the job to a queue with ${fargateJob ? 'FARGATE' : 'EC2 or SPOT'} compute environments, or change the job definition's platformCapabilities.`);

@@ -38,6 +38,8 @@ async function frameWithText(wb: Workbench, text: string): Promise<Frame | undef
 }
 declare const document: { body: { innerText: string } | null };
 
+const DONE = 'fan:SUCCEEDED,farewell:SUCCEEDED,greet:SUCCEEDED';
+
 describe('dependency graph after runs, timeline and the stuck explainer (e2e)', function () {
   this.timeout(300_000);
   let session: Session | undefined;
@@ -60,14 +62,14 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.waitForExtensionsActivated();
     await wb.runCommand('LocalBatch: Show Dependency Graph');
     const frame = webview(wb);
-    await waitFor(async () => (await statuses(frame)) === 'farewell:PLANNED,greet:PLANNED', { timeoutMs: 60_000, intervalMs: 250, what: 'greet and farewell PLANNED' });
+    await waitFor(async () => (await statuses(frame)) === 'fan:PLANNED,farewell:PLANNED,greet:PLANNED', { timeoutMs: 60_000, intervalMs: 250, what: 'every node PLANNED' });
     // The legend is there from the start.
     assert.match((await frame.locator('#legend').textContent()) ?? '', /RUNNABLE.*SUCCEEDED.*FAILED.*N_TO_N/);
 
     await wb.page.keyboard.press('Control+1');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     try {
-      await waitFor(async () => (await statuses(frame)) === 'farewell:SUCCEEDED,greet:SUCCEEDED', { timeoutMs: 150_000, intervalMs: 250, what: 'every node SUCCEEDED' });
+      await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 150_000, intervalMs: 250, what: 'every node SUCCEEDED' });
     } catch (err) {
       console.log(`      notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('dag-live-run-failed')}`);
       throw err;
@@ -80,9 +82,9 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.openFile('hello.jobdef.json');
     await waitFor(async () => (await wb.page.locator('iframe.webview.ready').count()) === 0 || !(await wb.page.locator('iframe.webview.ready').first().isVisible()), { timeoutMs: 15_000, what: 'the graph hidden' });
     await editorTabs(wb, /Graph: hello\.workflow\.yaml/).first().click();
-    await waitFor(async () => (await statuses(frame)) === 'farewell:SUCCEEDED,greet:SUCCEEDED', { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED again after the tab switch' });
+    await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED again after the tab switch' });
     assert.deepEqual(await frame.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-job-id') ?? '').sort()), runIds, 'bound to the same run');
-    console.log('      after a tab switch: farewell and greet SUCCEEDED');
+    console.log('      after a tab switch: every node SUCCEEDED');
 
     // Node actions are those of a submitted job, not just Open Definition.
     await frame.locator('g.node[data-job-name="greet"]').click();
@@ -93,7 +95,7 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.page.keyboard.press('Control+1');
     await wb.openFile('hello.workflow.yaml');
     await wb.runCommand('LocalBatch: Show Dependency Graph');
-    await waitFor(async () => (await statuses(frame)) === 'farewell:SUCCEEDED,greet:SUCCEEDED', { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED on the second Show' });
+    await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED on the second Show' });
     assert.equal(await editorTabs(wb, /Graph: hello\.workflow\.yaml/).count(), 1, 'one panel for the workflow');
 
     // 3. Closed and opened again after the run.
@@ -103,20 +105,31 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.page.keyboard.press('Control+1');
     await wb.openFile('hello.workflow.yaml');
     await wb.runCommand('LocalBatch: Show Dependency Graph');
-    await waitFor(async () => (await statuses(frame)) === 'farewell:SUCCEEDED,greet:SUCCEEDED', { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED after reopening' });
-    console.log('      after reopening: farewell and greet SUCCEEDED');
+    await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 30_000, intervalMs: 250, what: 'SUCCEEDED after reopening' });
+    console.log('      after reopening: every node SUCCEEDED');
     console.log(`      screenshot: ${await wb.screenshot('dag-live-reopened')}`);
 
-    // 4. The timeline tab: one row per job, each attempt a SUCCEEDED segment, in run order.
+    // 4. Expanding the array shows its children with their statuses, not PLANNED.
+    await frame.locator('g.node[data-job-name="fan"]').click();
+    await frame.locator('#act-expand').click();
+    await waitFor(async () => (await statuses(frame)) === 'fan:SUCCEEDED,fan:SUCCEEDED,farewell:SUCCEEDED,greet:SUCCEEDED', { timeoutMs: 30_000, intervalMs: 250, what: 'the expanded children SUCCEEDED' });
+    assert.equal(await frame.locator('g.node[data-id="fan[0]"][data-job-id$=":0"]').count(), 1, 'a child is bound to its job');
+    console.log(`      expanded: fan[0] and fan[1] SUCCEEDED; screenshot: ${await wb.screenshot('dag-live-expanded')}`);
+
+    // 5. The timeline tab: one row per job and child, each attempt a SUCCEEDED segment, in run order.
     await frame.locator('vscode-tab-header[data-tab="timeline"]').click();
-    await waitFor(async () => (await frame.locator('#timeline g.row').count()) === 2, { timeoutMs: 30_000, intervalMs: 250, what: 'two timeline rows' });
+    await waitFor(async () => (await frame.locator('#timeline g.row').count()) === 5, { timeoutMs: 30_000, intervalMs: 250, what: 'five timeline rows' });
     const rows = await frame.locator('#timeline g.row').evaluateAll((els) => els.map((g) => ({
       name: g.querySelector('text.row-label')?.firstChild?.textContent ?? '',
       segs: [...g.querySelectorAll('rect.seg')].map((r) => ({ status: r.getAttribute('data-status'), x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')) })),
     })));
-    assert.deepEqual(rows.map((r) => r.name), ['greet', 'farewell']);
-    for (const r of rows) assert.deepEqual(r.segs.map((s) => s.status), ['SUCCEEDED'], r.name);
-    assert.ok(rows[1].segs[0].x >= rows[0].segs[0].x + rows[0].segs[0].w - 1, 'farewell starts after greet ends');
+    assert.equal(rows[0].name, 'greet');
+    assert.deepEqual(rows.map((r) => r.name).sort(), ['fan', 'fan [0]', 'fan [1]', 'farewell', 'greet']);
+    const fan = rows.findIndex((r) => r.name === 'fan');
+    assert.deepEqual(rows.slice(fan, fan + 3).map((r) => r.name), ['fan', 'fan [0]', 'fan [1]'], 'children under their parent');
+    for (const r of rows.filter((x) => x.name !== 'fan')) assert.deepEqual(r.segs.map((seg) => seg.status), ['SUCCEEDED'], r.name);
+    const farewell = rows.find((r) => r.name === 'farewell')!;
+    assert.ok(farewell.segs[0].x >= rows[0].segs[0].x + rows[0].segs[0].w - 1, 'farewell starts after greet ends');
     console.log(`      timeline: ${JSON.stringify(rows)}; screenshot: ${await wb.screenshot('dag-live-timeline')}`);
     await frame.locator('vscode-tab-header[data-tab="graph"]').click();
     await frame.locator('#canvas').waitFor({ state: 'visible', timeout: 10_000 });
