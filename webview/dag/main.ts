@@ -42,7 +42,9 @@ const layouts = new LayoutClient(document.body.dataset.workerUri ?? '');
 layouts.warmUp();
 
 let state: DagViewState | undefined = vscode.getState();
-let direction: DagDirection = state?.direction ?? 'RIGHT';
+// Until the user picks one, the layout runs along the panel's longer side (a panel beside an editor
+// is usually taller than wide: a left-to-right chain would not fit it at a readable size).
+let direction: DagDirection = state?.direction ?? (canvas.clientHeight > canvas.clientWidth * 1.2 ? 'DOWN' : 'RIGHT');
 let graph: DagGraph | undefined;
 let selected: DagNode | undefined;
 let statusFilter: Set<string> | undefined;
@@ -90,7 +92,7 @@ async function layoutAndDraw(g: DagGraph): Promise<void> {
   renderer.filter(statusFilter);
   if (selected) renderer.select(selected.id);
   if (canvas.hidden) fitWhenShown = true;
-  else panZoom.fit(renderer.width, renderer.height, true);
+  else panZoom.fit(renderer.width, renderer.height, true, legendHeight());
   // Paint is done when the next frame has been produced.
   requestAnimationFrame(() => setTimeout(() => {
     const end = performance.now();
@@ -98,6 +100,12 @@ async function layoutAndDraw(g: DagGraph): Promise<void> {
     canvas.removeAttribute('aria-busy');
     document.body.dataset.renders = String(stats.renders);
   }, 0));
+}
+
+/** Room the legend takes at the bottom of the graph, so a fitted graph is not drawn under it. */
+function legendHeight(): number {
+  const legend = $('legend');
+  return legend.hidden ? 0 : legend.offsetHeight + 8;
 }
 
 function flushUpdates(): void {
@@ -181,7 +189,7 @@ renderer.root.addEventListener('keydown', (e) => {
 function onClick(id: string, f: () => void): void {
   $(id).addEventListener('click', f);
 }
-onClick('fit', () => panZoom.fit(renderer.width, renderer.height));
+onClick('fit', () => panZoom.fit(renderer.width, renderer.height, false, legendHeight()));
 onClick('zoom-in', () => panZoom.zoomAt(1.25));
 onClick('zoom-out', () => panZoom.zoomAt(0.8));
 onClick('direction', () => {
@@ -211,7 +219,7 @@ function showTab(next: DagTab, tell = true): void {
   if (tabs.selectedIndex !== (graphShown ? 0 : 1)) tabs.selectedIndex = graphShown ? 0 : 1;
   if (graphShown && fitWhenShown) {
     fitWhenShown = false;
-    panZoom.fit(renderer.width, renderer.height, true);
+    panZoom.fit(renderer.width, renderer.height, true, legendHeight());
   }
   if (state) vscode.setState((state = { ...state, tab: next }));
   if (tell) post({ type: 'tab', tab: next });
