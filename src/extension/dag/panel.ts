@@ -58,11 +58,6 @@ export class DagPanel implements vscode.Disposable {
     for (const p of [...DagPanel.panels.values()]) p.dispose();
   }
 
-  /** The panels open now (for tests and the commands). */
-  static get count(): number {
-    return DagPanel.panels.size;
-  }
-
   static options(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     const root = ctx.extension.extensionUri;
     return {
