@@ -49,7 +49,8 @@ function statusLine(status: string, n: DagNode): string {
  */
 export function nodeSize(n: DagNode): LayoutNodeInput {
   const text = Math.max(labelText.width(nodeLabel(n)), statusText.width(statusLine('SUCCEEDED', n)));
-  const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, PAD_LEFT + text + PAD_RIGHT)));
+  // Rounded up (and a pixel to spare): a status line sized exactly must never be cut by rounding.
+  const width = Math.ceil(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, PAD_LEFT + text + PAD_RIGHT + 1)));
   return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44 };
 }
 

@@ -130,6 +130,10 @@ describe('dependency graph webview (integration)', function () {
     assert.ok(cut.text.length < long.length);
     assert.ok(cut.title.startsWith(long), 'the tooltip has the full name');
     assert.equal(boxes.find((b) => b.name === 'short')!.text, 'short');
+    // The longest status fits without an ellipsis (nodes are sized for it).
+    await send(page, { type: 'update', updates: [{ id: 'mid', status: 'SUCCEEDED' }] });
+    await page.waitForFunction(() => document.querySelectorAll('g.node[data-job-name="mid"][data-status="SUCCEEDED"]').length === 1);
+    assert.equal(await page.locator('g.node[data-job-name="mid"] text.node-status').textContent(), 'SUCCEEDED · array ×10');
     for (const b of boxes) {
       assert.ok(b.label.x + b.label.width <= b.box.x + b.box.width + 0.5, `${b.name}: label inside its node`);
       assert.ok(b.status.x + b.status.width <= b.box.x + b.box.width + 0.5, `${b.name}: status inside its node`);
