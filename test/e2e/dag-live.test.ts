@@ -174,7 +174,11 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await row.click({ button: 'right' });
     const item = wb.page.locator('.context-view .action-item', { hasText: 'Why Is This Job Stuck?' });
     await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
+    // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
+    await waitFor(async () => {
+      if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
+      return !(await item.isVisible());
+    }, { timeoutMs: 15_000, intervalMs: 500, what: 'the context menu entry to run' });
     try {
       await waitFor(() => frameWithText(wb, title), { timeoutMs: 30_000, intervalMs: 500, what: 'the explanation from the Local view' });
     } finally {
