@@ -65,11 +65,20 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await waitFor(async () => (await statuses(frame)) === 'fan:PLANNED,farewell:PLANNED,greet:PLANNED', { timeoutMs: 60_000, intervalMs: 250, what: 'every node PLANNED' });
     // The legend is there from the start.
     assert.match((await frame.locator('#legend').textContent()) ?? '', /RUNNABLE.*SUCCEEDED.*FAILED.*N_TO_N/);
+    // The timeline tab before any run, then following the run live.
+    await frame.locator('vscode-tab-header[data-tab="timeline"]').click();
+    await frame.locator('#timeline .timeline-empty', { hasText: 'No run to show yet' }).waitFor({ state: 'visible', timeout: 30_000 });
 
     await wb.page.keyboard.press('Control+1');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
+    const segmentStatuses = () => frame.locator('#timeline rect.seg').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).join(','));
     try {
-      await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 150_000, intervalMs: 250, what: 'every node SUCCEEDED' });
+      await waitFor(async () => (await frame.locator('#timeline g.row').count()) === 5 && (await segmentStatuses()) === 'SUCCEEDED,SUCCEEDED,SUCCEEDED,SUCCEEDED',
+        { timeoutMs: 150_000, intervalMs: 250, what: 'the timeline to follow the run to its end' });
+      console.log('      the timeline followed the run live: 5 rows, 4 SUCCEEDED attempts');
+      await frame.locator('vscode-tab-header[data-tab="graph"]').click();
+      await frame.locator('#canvas').waitFor({ state: 'visible', timeout: 10_000 });
+      await waitFor(async () => (await statuses(frame)) === DONE, { timeoutMs: 30_000, intervalMs: 250, what: 'every node SUCCEEDED' });
     } catch (err) {
       console.log(`      notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('dag-live-run-failed')}`);
       throw err;
@@ -147,6 +156,16 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.page.keyboard.press('Control+1');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     await waitFor(async () => (await statuses(frame)) === 'crunch:RUNNABLE', { timeoutMs: 90_000, intervalMs: 250, what: 'crunch RUNNABLE' });
+    // Its timeline row: a wait line that grows with the clock, no attempt.
+    await frame.locator('vscode-tab-header[data-tab="timeline"]').click();
+    const wait = frame.locator('#timeline g.row[data-status="RUNNABLE"] line.wait');
+    await wait.waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(await frame.locator('#timeline rect.seg').count(), 0);
+    const tickLabels = () => frame.locator('#timeline text.tick-label').allTextContents();
+    const before = (await tickLabels()).join(' ');
+    await waitFor(async () => (await tickLabels()).join(' ') !== before, { timeoutMs: 20_000, intervalMs: 500, what: 'the time axis to move on while the job waits' });
+    await frame.locator('vscode-tab-header[data-tab="graph"]').click();
+    await frame.locator('#canvas').waitFor({ state: 'visible', timeout: 10_000 });
 
     await frame.locator('g.node[data-job-name="crunch"]').click();
     const why = frame.locator('#act-stuck');
