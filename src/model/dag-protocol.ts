@@ -3,6 +3,7 @@
  * webview's layout worker. Both sides import this one module; it carries types and type guards only.
  */
 import type { DagEdgeType, DagGraph, DagNodeUpdate, DagStatus } from './dag';
+import type { Timeline } from './dag-timeline';
 
 export type DagDirection = 'RIGHT' | 'DOWN';
 
@@ -16,7 +17,11 @@ export interface DagViewState {
   readonly direction?: DagDirection;
   /** Ids of expanded array nodes. */
   readonly expanded?: readonly string[];
+  /** The tab shown: the graph (default) or the run's timeline. */
+  readonly tab?: DagTab;
 }
+
+export type DagTab = 'graph' | 'timeline';
 
 /** Extension → webview. */
 export type ToWebview =
@@ -25,9 +30,11 @@ export type ToWebview =
   /** Status changes applied in place, without re-layout. */
   | { readonly type: 'update'; readonly updates: readonly DagNodeUpdate[] }
   /** A one-line notice (e.g. "following run of 12:03", "emulator stopped"). */
-  | { readonly type: 'notice'; readonly text: string };
+  | { readonly type: 'notice'; readonly text: string }
+  /** The timeline of the run the graph follows (sent while the timeline tab is shown). */
+  | { readonly type: 'timeline'; readonly timeline: Timeline };
 
-export type NodeAction = 'select' | 'openDefinition' | 'showLogs' | 'showDetails';
+export type NodeAction = 'select' | 'openDefinition' | 'showLogs' | 'showDetails' | 'explainStuck';
 
 /** Webview → extension. */
 export type FromWebview =
@@ -35,10 +42,12 @@ export type FromWebview =
   | { readonly type: 'node'; readonly action: NodeAction; readonly nodeId: string; readonly jobName: string; readonly jobId?: string }
   | { readonly type: 'expand'; readonly nodeId: string; readonly expanded: boolean }
   | { readonly type: 'exportSvg'; readonly svg: string }
+  /** The webview shows (or hides) the timeline tab: the extension sends timelines while it is shown. */
+  | { readonly type: 'tab'; readonly tab: DagTab }
   | { readonly type: 'error'; readonly message: string };
 
-const FROM_TYPES = new Set(['ready', 'node', 'expand', 'exportSvg', 'error']);
-const TO_TYPES = new Set(['graph', 'update', 'notice']);
+const FROM_TYPES = new Set(['ready', 'node', 'expand', 'exportSvg', 'tab', 'error']);
+const TO_TYPES = new Set(['graph', 'update', 'notice', 'timeline']);
 
 export function isFromWebview(m: unknown): m is FromWebview {
   return typeof m === 'object' && m !== null && FROM_TYPES.has((m as { type?: string }).type ?? '');

@@ -6,10 +6,16 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { canExpand, type DagGraph, type DagNode, type DagNodeUpdate } from '../../src/model/dag';
-import { isToWebview, type DagDirection, type DagSource, type DagViewState, type FromWebview, type NodeAction, type ToWebview } from '../../src/model/dag-protocol';
+import { isToWebview, type DagDirection, type DagSource, type DagTab, type DagViewState, type FromWebview, type NodeAction, type ToWebview } from '../../src/model/dag-protocol';
+import { mergeUpdates } from '../../src/model/dag-updates';
 import { LayoutClient } from './layout-client';
 import { DagRenderer, nodeSize } from './render';
+import { TimelineView } from './timeline';
 import { PanZoom } from './viewport';
 
 interface VsCodeApi {
@@ -30,17 +36,25 @@ const canvas = $('canvas');
 const notice = $('notice');
 const details = $('details');
 const renderer = new DagRenderer(canvas);
+const timeline = new TimelineView($('timeline'));
 const panZoom = new PanZoom(renderer.root, renderer.viewport);
 const layouts = new LayoutClient(document.body.dataset.workerUri ?? '');
 layouts.warmUp();
 
 let state: DagViewState | undefined = vscode.getState();
-let direction: DagDirection = state?.direction ?? 'RIGHT';
+// Until the user picks one, the layout runs along the panel's longer side (a panel beside an editor
+// is usually taller than wide: a left-to-right chain would not fit it at a readable size).
+let direction: DagDirection = state?.direction ?? (canvas.clientHeight > canvas.clientWidth * 1.2 ? 'DOWN' : 'RIGHT');
 let graph: DagGraph | undefined;
 let selected: DagNode | undefined;
 let statusFilter: Set<string> | undefined;
+/** Updates not applied yet: merged per node, applied on the next frame or, during a layout, after it. */
 let pending: DagNodeUpdate[] = [];
 let frame = 0;
+let laying = false;
+/** The graph was drawn while its tab was hidden: fit it when the tab is shown. */
+let fitWhenShown = false;
+let tab: DagTab = state?.tab ?? 'graph';
 
 function post(m: FromWebview): void {
   vscode.postMessage(m);
@@ -48,7 +62,7 @@ function post(m: FromWebview): void {
 
 function saveState(source: DagSource | undefined): void {
   if (!source) return;
-  state = { ...state, source, direction };
+  state = { ...state, source, direction, tab };
   vscode.setState(state);
 }
 
@@ -59,9 +73,13 @@ function setNotice(text: string): void {
 async function layoutAndDraw(g: DagGraph): Promise<void> {
   const start = performance.now();
   canvas.setAttribute('aria-busy', 'true');
+  laying = true;
   const res = await layouts.layout({ direction, nodes: g.nodes.map(nodeSize), edges: g.edges });
+  // A newer layout is on its way: it applies what is pending.
   if (res.seq !== layouts.latest || g !== graph) return;
+  laying = false;
   if (!res.ok) {
+    canvas.removeAttribute('aria-busy');
     setNotice(`Layout failed: ${res.error}`);
     post({ type: 'error', message: `layout failed: ${res.error}` });
     return;
@@ -69,10 +87,12 @@ async function layoutAndDraw(g: DagGraph): Promise<void> {
   const laidOut = performance.now();
   renderer.draw(g, res);
   const drawn = performance.now();
-  pending = [];
+  // Updates that arrived during the layout: applied now, nothing lost.
+  if (pending.length > 0) flushUpdates();
   renderer.filter(statusFilter);
   if (selected) renderer.select(selected.id);
-  panZoom.fit(renderer.width, renderer.height);
+  if (canvas.hidden) fitWhenShown = true;
+  else panZoom.fit(renderer.width, renderer.height, true, legendHeight());
   // Paint is done when the next frame has been produced.
   requestAnimationFrame(() => setTimeout(() => {
     const end = performance.now();
@@ -82,8 +102,16 @@ async function layoutAndDraw(g: DagGraph): Promise<void> {
   }, 0));
 }
 
+/** Room the legend takes at the bottom of the graph, so a fitted graph is not drawn under it. */
+function legendHeight(): number {
+  const legend = $('legend');
+  return legend.hidden ? 0 : legend.offsetHeight + 8;
+}
+
 function flushUpdates(): void {
+  if (frame) cancelAnimationFrame(frame);
   frame = 0;
+  if (laying) return;
   const batch = pending;
   pending = [];
   renderer.update(batch);
@@ -95,7 +123,9 @@ function flushUpdates(): void {
 function onMessage(m: ToWebview): void {
   switch (m.type) {
     case 'graph':
+      // The graph carries the statuses of its moment: earlier updates are in it already.
       graph = m.graph;
+      pending = [];
       saveState(m.source);
       $('title').textContent = m.graph.title;
       setNotice(m.live ?? '');
@@ -103,11 +133,14 @@ function onMessage(m: ToWebview): void {
       void layoutAndDraw(m.graph);
       break;
     case 'update':
-      pending.push(...m.updates);
-      if (!frame) frame = requestAnimationFrame(flushUpdates);
+      pending = mergeUpdates(pending, m.updates);
+      if (!frame && !laying) frame = requestAnimationFrame(flushUpdates);
       break;
     case 'notice':
       setNotice(m.text);
+      break;
+    case 'timeline':
+      timeline.set(m.timeline);
       break;
   }
 }
@@ -124,6 +157,7 @@ function showDetails(n: DagNode | undefined): void {
   const live = !!renderer.root.querySelector(`g.node[data-id="${CSS.escape(n.id)}"][data-job-id]`);
   $('act-logs').hidden = !live;
   $('act-details').hidden = !live;
+  $('act-stuck').hidden = !live || renderer.statusOf(n.id) !== 'RUNNABLE';
   const expandable = canExpand(n) || n.parentId !== undefined;
   $('act-expand').hidden = !expandable;
   $('act-expand').textContent = n.parentId !== undefined ? 'Collapse' : 'Expand';
@@ -155,7 +189,7 @@ renderer.root.addEventListener('keydown', (e) => {
 function onClick(id: string, f: () => void): void {
   $(id).addEventListener('click', f);
 }
-onClick('fit', () => panZoom.fit(renderer.width, renderer.height));
+onClick('fit', () => panZoom.fit(renderer.width, renderer.height, false, legendHeight()));
 onClick('zoom-in', () => panZoom.zoomAt(1.25));
 onClick('zoom-out', () => panZoom.zoomAt(0.8));
 onClick('direction', () => {
@@ -168,6 +202,30 @@ onClick('export', () => post({ type: 'exportSvg', svg: renderer.exportSvg() }));
 onClick('act-definition', () => selected && nodeAction('openDefinition', selected));
 onClick('act-logs', () => selected && nodeAction('showLogs', selected));
 onClick('act-details', () => selected && nodeAction('showDetails', selected));
+onClick('act-stuck', () => selected && nodeAction('explainStuck', selected));
+$('show-legend').addEventListener('change', (e) => {
+  $('legend').hidden = !(e.target as HTMLInputElement).checked;
+});
+
+function showTab(next: DagTab, tell = true): void {
+  tab = next;
+  const graphShown = next === 'graph';
+  canvas.hidden = !graphShown;
+  details.classList.toggle('off-tab', !graphShown);
+  $('graph-tools').hidden = !graphShown;
+  $('timeline').hidden = graphShown;
+  timeline.setShown(!graphShown);
+  const tabs = $('tabs') as HTMLElement & { selectedIndex: number };
+  if (tabs.selectedIndex !== (graphShown ? 0 : 1)) tabs.selectedIndex = graphShown ? 0 : 1;
+  if (graphShown && fitWhenShown) {
+    fitWhenShown = false;
+    panZoom.fit(renderer.width, renderer.height, true, legendHeight());
+  }
+  if (state) vscode.setState((state = { ...state, tab: next }));
+  if (tell) post({ type: 'tab', tab: next });
+}
+$('tabs').addEventListener('vsc-tabs-select', (e) => showTab((e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'));
+showTab(tab, false);
 onClick('act-expand', () => {
   if (!selected) return;
   const parent = selected.parentId ?? selected.id;

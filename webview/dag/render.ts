@@ -6,10 +6,18 @@
 import { JOB_STATUSES, type JobStatus } from '../../src/model/types';
 import type { DagEdge, DagGraph, DagNode, DagNodeUpdate, StatusCounts } from '../../src/model/dag';
 import type { LayoutNodeInput, LayoutResponse, Point } from '../../src/model/dag-protocol';
+import { TextMeasure } from './measure';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const CHAR_WIDTH = 7.2;
 const BAR_HEIGHT = 6;
+/** Node widths: room for a short name and the longest status line; longer names are cut with an ellipsis. */
+const MIN_WIDTH = 112;
+const MAX_WIDTH = 240;
+const PAD_LEFT = 12;
+const PAD_RIGHT = 10;
+/** The fonts of .node-label and .node-status in dag.css. */
+const labelText = new TextMeasure('600 12px');
+const statusText = new TextMeasure('10.5px');
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
@@ -29,13 +37,30 @@ function metaText(n: DagNode): string {
   return parts.join(' · ');
 }
 
-/** The size a node needs, computed from its text (no DOM measuring, so 5,000 nodes stay cheap). */
-export function nodeSize(n: DagNode): LayoutNodeInput {
-  // The second line reads `<status> · <meta>`; size it for the longest status so updates never overflow.
+/** The status line: `<status> · <meta>`. */
+function statusLine(status: string, n: DagNode): string {
   const meta = metaText(n);
-  const text = Math.max(nodeLabel(n).length, ('SUCCEEDED'.length + (meta ? meta.length + 3 : 0)) * 0.85);
-  const width = Math.round(Math.min(280, Math.max(96, 24 + text * CHAR_WIDTH)));
+  return meta ? `${status} · ${meta}` : status;
+}
+
+/**
+ * The size a node needs, from its measured text (canvas measureText, cached: no DOM layout, so 5,000
+ * nodes stay cheap). The status line is sized for the longest status so updates never overflow.
+ */
+export function nodeSize(n: DagNode): LayoutNodeInput {
+  const text = Math.max(labelText.width(nodeLabel(n)), statusText.width(statusLine('SUCCEEDED', n)));
+  // Rounded up (and a pixel to spare): a status line sized exactly must never be cut by rounding.
+  const width = Math.ceil(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, PAD_LEFT + text + PAD_RIGHT + 1)));
   return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44 };
+}
+
+/** The label as drawn: the full name when it fits the node, else cut with an ellipsis (the tooltip has it all). */
+export function shownLabel(n: DagNode, width = nodeSize(n).width): string {
+  return labelText.truncate(nodeLabel(n), width - PAD_LEFT - PAD_RIGHT);
+}
+
+function shownStatus(status: string, n: DagNode, width: number): string {
+  return statusText.truncate(statusLine(status, n), width - PAD_LEFT - PAD_RIGHT);
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -58,12 +83,13 @@ function nodeMarkup(n: DagNode, x: number, y: number): string {
   const { width, height } = nodeSize(n);
   const meta = metaText(n);
   const array = n.arraySize !== undefined;
+  const label = shownLabel(n, width);
   return `<g class="node" transform="translate(${x.toFixed(1)},${y.toFixed(1)})" data-id="${esc(n.id)}" data-job-name="${esc(n.name)}" data-status="${esc(n.status)}" tabindex="0"`
     + `${array ? ` data-array-size="${n.arraySize}"` : ''}${n.jobId ? ` data-job-id="${esc(n.jobId)}"` : ''}>`
     + `<rect class="node-box" width="${width}" height="${height}" rx="4" ry="4"/>`
     + `<rect class="node-stripe" width="4" height="${height}" rx="2" ry="2"/>`
-    + `<text class="node-label" x="12" y="17">${esc(nodeLabel(n))}</text>`
-    + `<text class="node-status" x="12" y="33">${esc(meta ? `${n.status} · ${meta}` : n.status)}</text>`
+    + `<text class="node-label" x="${PAD_LEFT}" y="17"${label !== nodeLabel(n) ? ' data-truncated="true"' : ''}>${esc(label)}</text>`
+    + `<text class="node-status" x="${PAD_LEFT}" y="33">${esc(shownStatus(n.status, n, width))}</text>`
     + `<title>${esc(`${nodeLabel(n)} (${n.status})${meta ? `, ${meta}` : ''}`)}</title>`
     + (array ? `<g class="countbar" transform="translate(12,${height - BAR_HEIGHT - 8})"><rect class="countbar-bg" width="${width - 24}" height="${BAR_HEIGHT}" rx="2" ry="2"/></g>` : '')
     + '</g>';
@@ -158,10 +184,13 @@ export class DagRenderer {
       if (!d) continue;
       if (d.g.getAttribute('data-status') !== u.status) {
         d.g.setAttribute('data-status', u.status);
+        d.status.textContent = shownStatus(u.status, d.node, d.width);
+        const title = d.g.querySelector('title');
         const meta = metaText(d.node);
-        d.status.textContent = meta ? `${u.status} · ${meta}` : u.status;
+        if (title) title.textContent = `${nodeLabel(d.node)} (${u.status})${meta ? `, ${meta}` : ''}`;
       }
       if (u.jobId) d.g.setAttribute('data-job-id', u.jobId);
+      else if (u.status === 'PLANNED') d.g.removeAttribute('data-job-id');
       if (d.bar && u.counts) this.paintCounts(d, u.counts);
     }
   }

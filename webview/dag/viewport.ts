@@ -1,4 +1,7 @@
 /** Pan and zoom of the graph: one transform on the viewport group; wheel zooms, drag pans. */
+
+/** The smallest zoom a graph is first shown at: 12 px labels stay at least about 7 px. */
+export const READABLE = 0.6;
 export class PanZoom {
   private x = 0;
   private y = 0;
@@ -40,14 +43,20 @@ export class PanZoom {
     this.apply();
   }
 
-  /** Fits a width × height drawing into the visible area (never zooming in past 1). */
-  fit(width: number, height: number): void {
+  /**
+   * Fits a width × height drawing into the visible area, never zooming in past 1 (small graphs are not
+   * blown up). With `readable`, never zooms out below READABLE either: a graph too big for that starts
+   * at its top-left corner at a size whose labels can be read, and the user pans (Fit shows it all).
+   * `insetBottom` is covered (by the legend) and left free.
+   */
+  fit(width: number, height: number, readable = false, insetBottom = 0): void {
     const r = this.svg.getBoundingClientRect();
     const pad = 24;
-    const k = Math.min(1, (r.width - 2 * pad) / Math.max(1, width), (r.height - 2 * pad) / Math.max(1, height));
-    this.k = Math.max(0.02, k);
-    this.x = (r.width - width * this.k) / 2;
-    this.y = Math.max(pad, (r.height - height * this.k) / 2);
+    const h = Math.max(2 * pad + 1, r.height - insetBottom);
+    const k = Math.min(1, (r.width - 2 * pad) / Math.max(1, width), (h - 2 * pad) / Math.max(1, height));
+    this.k = Math.max(readable ? READABLE : 0.02, k);
+    this.x = width * this.k <= r.width - 2 * pad ? (r.width - width * this.k) / 2 : pad;
+    this.y = height * this.k <= h - 2 * pad ? (h - height * this.k) / 2 : pad;
     this.apply();
   }
 

@@ -8,6 +8,7 @@ import { copyJobArn } from './copyJobArn';
 import { copyJobId } from './copyJobId';
 import { interruptJob } from './interruptJob';
 import { deploy } from './deploy';
+import { explainStuck } from './explainStuck';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
 import { refresh } from './refresh';
@@ -48,6 +49,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.addAwsRegion', addAwsRegion],
   ['localbatch.removeAwsRegion', removeAwsRegion],
   ['localbatch.showDag', showDag],
+  ['localbatch.explainStuck', explainStuck],
   ['localbatch.deploy', deploy],
   ['localbatch.submitToAws', submitToAws],
   ['localbatch.rerun', rerun],

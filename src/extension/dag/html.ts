@@ -22,6 +22,14 @@ export function makeNonce(): string {
 
 const STATUSES = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
 
+/** What the colours and line styles mean (static markup: the CSP allows no inline styles). */
+function legendHtml(): string {
+  const statuses = ['PLANNED', ...STATUSES].map((s) => `<li><span class="swatch" data-status="${s}"></span>${s}</li>`).join('');
+  const edge = (type: string, label: string) => `<li><svg class="edge-sample" width="28" height="8" aria-hidden="true"><path class="legend-edge" data-type="${type}" d="M1,4 L27,4"/></svg>${label}</li>`;
+  return `<aside id="legend" class="legend" aria-label="Legend"><ul class="legend-statuses">${statuses}</ul>`
+    + `<ul class="legend-edges">${edge('plain', 'depends on')}${edge('N_TO_N', 'N_TO_N (child i → child i)')}${edge('SEQUENTIAL', 'SEQUENTIAL')}</ul></aside>`;
+}
+
 function attr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
@@ -50,12 +58,21 @@ export function dagHtml(input: DagHtmlInput): string {
 <body data-worker-uri="${attr(input.workerUri)}">
 <header class="toolbar" role="toolbar" aria-label="Graph">
   <span id="title" class="title"></span>
-  <vscode-button id="fit" secondary title="Fit the graph to the view">Fit</vscode-button>
-  <vscode-button id="zoom-in" secondary title="Zoom in">+</vscode-button>
-  <vscode-button id="zoom-out" secondary title="Zoom out">−</vscode-button>
-  <vscode-button id="direction" secondary title="Switch the layout direction">Top–Down</vscode-button>
-  <vscode-single-select id="filter" title="Highlight jobs by status">${options}</vscode-single-select>
-  <vscode-button id="export" secondary title="Save the graph as an SVG file">Export SVG</vscode-button>
+  <vscode-tabs id="tabs" selected-index="0">
+    <vscode-tab-header slot="header" data-tab="graph">Graph</vscode-tab-header>
+    <vscode-tab-header slot="header" data-tab="timeline">Timeline</vscode-tab-header>
+    <vscode-tab-panel></vscode-tab-panel>
+    <vscode-tab-panel></vscode-tab-panel>
+  </vscode-tabs>
+  <span id="graph-tools" class="tools">
+    <vscode-button id="fit" secondary title="Fit the graph to the view">Fit</vscode-button>
+    <vscode-button id="zoom-in" secondary title="Zoom in">+</vscode-button>
+    <vscode-button id="zoom-out" secondary title="Zoom out">−</vscode-button>
+    <vscode-button id="direction" secondary title="Switch the layout direction">Top–Down</vscode-button>
+    <vscode-single-select id="filter" title="Highlight jobs by status">${options}</vscode-single-select>
+    <vscode-button id="export" secondary title="Save the graph as an SVG file">Export SVG</vscode-button>
+    <vscode-checkbox id="show-legend" checked title="Show what colours and lines mean">Legend</vscode-checkbox>
+  </span>
   <span id="notice" class="notice" role="status"></span>
 </header>
 <section id="details" class="details" hidden>
@@ -64,8 +81,10 @@ export function dagHtml(input: DagHtmlInput): string {
   <vscode-button id="act-logs" secondary>Show Logs</vscode-button>
   <vscode-button id="act-details" secondary>Job Details</vscode-button>
   <vscode-button id="act-expand" secondary>Expand</vscode-button>
+  <vscode-button id="act-stuck" secondary title="Compare what the job needs with its queue's compute environments">Why Is It Stuck?</vscode-button>
 </section>
-<main id="canvas" class="canvas"></main>
+<main id="canvas" class="canvas">${legendHtml()}</main>
+<main id="timeline" class="timeline" hidden></main>
 <script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>`;

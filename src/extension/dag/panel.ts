@@ -1,6 +1,7 @@
 /**
- * The dependency-graph panel: one webview panel (createOrShow / revive), its HTML from dagHtml, the
- * typed messages of dag-protocol.ts, and the node actions (open definition, logs, details, reveal).
+ * The dependency-graph panels: one webview panel per workflow (or set of jobs) (createOrShow /
+ * revive), its HTML from dagHtml, the typed messages of dag-protocol.ts, and the node actions (open
+ * definition, logs, details, why stuck, reveal).
  */
 import type { BatchClient } from '@aws-sdk/client-batch';
 import { writeFile } from 'node:fs/promises';
@@ -10,42 +11,51 @@ import type { WorkflowFile } from '../../model/types';
 import type { Ctx } from '../ctx';
 import { toVsRange } from '../editing/convert';
 import type { JobNode } from '../views/jobNodes';
+import { explainStuckJob } from '../commands/explainStuck';
 import { dagHtml } from './html';
 import { DagSession } from './session';
 
 export const DAG_VIEW_TYPE = 'localbatch.dag';
 const DEFINITIONS_DEBOUNCE_MS = 600;
 
+/** Which panel shows a source: one per workflow file, one per set of jobs. */
+export function sourceKey(source: DagSource): string {
+  return source.kind === 'workflow' ? `workflow:${source.file}` : `jobs:${source.target}:${[...source.jobIds].sort().join(',')}`;
+}
+
 export class DagPanel implements vscode.Disposable {
-  private static current: DagPanel | undefined;
+  private static readonly panels = new Map<string, DagPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private session: DagSession | undefined;
+  private key: string | undefined;
   private ready = false;
 
-  /** Shows `source` in the panel, creating it when there is none. */
+  /** Reveals the panel of `source` (refreshing its statuses), or opens a new one beside the editor. */
   static createOrShow(ctx: Ctx, source: DagSource, awsClient?: BatchClient): DagPanel {
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    if (DagPanel.current) {
-      DagPanel.current.panel.reveal(column);
-      DagPanel.current.show(source, awsClient);
-      return DagPanel.current;
+    const existing = DagPanel.panels.get(sourceKey(source));
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn);
+      if (awsClient) existing.show(source, awsClient);
+      else if (existing.ready) void existing.session?.refresh();
+      return existing;
     }
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Dependency Graph', column, DagPanel.options(ctx));
-    DagPanel.current = new DagPanel(ctx, panel);
-    DagPanel.current.show(source, awsClient);
-    return DagPanel.current;
+    const created = new DagPanel(ctx, panel);
+    created.show(source, awsClient);
+    return created;
   }
 
   /** Restores a panel after a window reload (from the state the webview saved). */
   static revive(ctx: Ctx, panel: vscode.WebviewPanel, state: DagViewState | undefined): void {
     panel.webview.options = DagPanel.options(ctx);
-    DagPanel.current?.dispose();
-    DagPanel.current = new DagPanel(ctx, panel);
-    if (state?.source) DagPanel.current.show(state.source);
+    if (state?.source) DagPanel.panels.get(sourceKey(state.source))?.dispose();
+    const revived = new DagPanel(ctx, panel);
+    if (state?.source) revived.show(state.source);
   }
 
-  static disposeCurrent(): void {
-    DagPanel.current?.dispose();
+  static disposeAll(): void {
+    for (const p of [...DagPanel.panels.values()]) p.dispose();
   }
 
   static options(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -72,7 +82,14 @@ export class DagPanel implements vscode.Disposable {
         if (isFromWebview(m)) void this.onMessage(m).catch((err: unknown) => ctx.output.error(`dependency graph: ${String(err)}`));
       }),
       panel.onDidChangeViewState((e) => {
-        if (this.session) this.session.paused = !e.webviewPanel.visible;
+        const visible = e.webviewPanel.visible;
+        if (this.session) this.session.paused = !visible;
+        // A hidden webview is discarded (retainContextWhenHidden is off): it loads again when shown
+        // and asks for the current state with 'ready'. Until then nothing sent to it arrives.
+        if (!visible) {
+          this.ready = false;
+          this.session?.setTab('graph');
+        }
       }),
       ctx.index.onDidChange(() => this.onDefinitionsChanged()),
       { dispose: () => clearTimeout(this.changeTimer) },
@@ -80,6 +97,13 @@ export class DagPanel implements vscode.Disposable {
   }
 
   private show(source: DagSource, awsClient?: BatchClient): void {
+    const key = sourceKey(source);
+    if (this.key !== key) {
+      if (this.key && DagPanel.panels.get(this.key) === this) DagPanel.panels.delete(this.key);
+      DagPanel.panels.get(key)?.dispose();
+      DagPanel.panels.set(key, this);
+      this.key = key;
+    }
     this.session?.dispose();
     this.session = new DagSession(this.ctx, source, (m) => void this.panel.webview.postMessage(m), awsClient);
     this.panel.title = source.kind === 'workflow' ? `Graph: ${source.file.split('/').pop()}` : 'Graph: jobs';
@@ -103,6 +127,10 @@ export class DagPanel implements vscode.Disposable {
         if (!this.session && m.state?.source) this.show(m.state.source);
         for (const id of m.state?.expanded ?? []) this.session?.expanded.add(id);
         await this.session?.refresh();
+        this.session?.setTab(m.state?.tab ?? 'graph');
+        return;
+      case 'tab':
+        this.session?.setTab(m.tab);
         return;
       case 'expand':
         this.session?.setExpanded(m.nodeId, m.expanded);
@@ -131,6 +159,14 @@ export class DagPanel implements vscode.Disposable {
         return;
       case 'openDefinition':
         return this.openDefinition(m.jobName);
+      case 'explainStuck': {
+        const batch = this.session?.batch();
+        if (!jobId || !batch) {
+          void vscode.window.showInformationMessage(`LocalBatch: '${m.jobName}' is not bound to a submitted job.`);
+          return;
+        }
+        return explainStuckJob(this.ctx, batch, jobId, this.session?.onAws ? 'aws' : 'local');
+      }
       case 'showLogs':
       case 'showDetails': {
         const node = this.jobNode(jobId, m.jobName);
@@ -173,7 +209,7 @@ export class DagPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (DagPanel.current === this) DagPanel.current = undefined;
+    if (this.key && DagPanel.panels.get(this.key) === this) DagPanel.panels.delete(this.key);
     this.session?.dispose();
     this.session = undefined;
     for (const d of this.subscriptions.splice(0)) d.dispose();

@@ -4,14 +4,16 @@
  * event stream, which also picks up new runs as they are submitted); or the graph of submitted jobs
  * (upstream through `dependsOn`), followed by events locally and by polling DescribeJobs on AWS.
  */
-import { DescribeJobsCommand, ListJobsCommand, type BatchClient, type JobDetail } from '@aws-sdk/client-batch';
+import { ListJobsCommand, type BatchClient, type JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import type { JobStateChangeEvent } from '../../client/events';
 import { expandArray, graphFromJobs, graphFromWorkflow, type DagGraph, type DagNodeUpdate } from '../../model/dag';
 import { DagLiveState } from '../../model/dag-live';
-import type { DagSource, ToWebview } from '../../model/dag-protocol';
+import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
+import { applyUpdates, mergeUpdates } from '../../model/dag-updates';
 import { LOCAL_QUEUE_NAME, type JobStatus, type WorkflowFile } from '../../model/types';
 import type { Ctx } from '../ctx';
+import { describeAll, TimelineFeed } from './timelineFeed';
 
 export const AWS_POLL_INTERVAL_MS = 5000;
 const MAX_LIVE_JOBS = 500;
@@ -26,26 +28,118 @@ export class DagSession implements vscode.Disposable {
   private poll: ReturnType<typeof setInterval> | undefined;
   private liveText: string | undefined;
   readonly expanded = new Set<string>();
+  private readonly timeline: TimelineFeed;
+  /** While a refresh builds a graph, updates are held (merged) and folded into it: none is lost. */
+  private refreshing = 0;
+  private held: DagNodeUpdate[] = [];
 
   constructor(private readonly ctx: Ctx, readonly source: DagSource, private readonly post: (m: ToWebview) => void, private readonly awsClient?: BatchClient) {
+    this.timeline = new TimelineFeed(() => this.batch(), () => this.boundJobs(), post);
+    this.subscriptions.push(this.timeline);
     this.subscriptions.push(ctx.emulator.onJobEvent((e) => this.onEvent(e)));
     this.subscriptions.push(ctx.emulator.onDidChangeState((s) => {
       if (s === 'running') void this.refresh();
     }));
   }
 
-  /** Builds the graph (again) and sends it, then binds it to live jobs where there are some. */
+  /** The client the session's jobs are read with. */
+  batch(): BatchClient | undefined {
+    if (this.source.kind === 'jobs' && this.source.target === 'aws') return this.awsClient;
+    return this.ctx.emulator.state === 'running' ? this.ctx.emulator.connection?.batch : undefined;
+  }
+
+  /** Whether the session's jobs are on AWS (else on the local emulator). */
+  get onAws(): boolean {
+    return this.source.kind === 'jobs' && this.source.target === 'aws';
+  }
+
+  /** Which tab the webview shows; the timeline is fetched (and kept live) only while it is shown. */
+  setTab(tab: DagTab): void {
+    this.timeline.setShown(tab === 'timeline');
+  }
+
+  private seq = 0;
+
+  /**
+   * Builds the graph (again), binds it to the live jobs where there are some and sends it with their
+   * current statuses in it (so a graph is never drawn all PLANNED and then corrected, and an update
+   * sent while the webview lays out cannot be lost).
+   */
   async refresh(): Promise<void> {
-    const base = this.source.kind === 'workflow' ? this.workflowGraph(this.source.file) : await this.jobsGraph();
-    if (!base) return;
-    let graph = base;
-    for (const id of this.expanded) graph = expandArray(graph, id);
-    this.graph = graph;
-    this.live = new DagLiveState(graph);
-    this.liveText = undefined;
-    const updates = this.source.kind === 'workflow' ? await this.bindLatestLocalRun() : this.bindJobs();
-    this.post({ type: 'graph', graph, source: this.source, live: this.liveText });
-    if (updates.length > 0) this.post({ type: 'update', updates });
+    const seq = ++this.seq;
+    this.refreshing++;
+    try {
+      const base = this.source.kind === 'workflow' ? this.workflowGraph(this.source.file) : await this.jobsGraph();
+      if (!base || seq !== this.seq) return;
+      let graph = base;
+      for (const id of this.expanded) graph = expandArray(graph, id);
+      this.graph = graph;
+      this.live = new DagLiveState(graph);
+      this.liveText = undefined;
+      const binds = this.source.kind === 'workflow' ? await this.bindLatestLocalRun() : this.bindJobs();
+      const children = await this.expandedChildren();
+      if (seq !== this.seq) return;
+      const updates = mergeUpdates(mergeUpdates(binds, children), this.held);
+      this.held = [];
+      this.post({ type: 'graph', graph: applyUpdates(graph, updates), source: this.source, live: this.liveText });
+      this.timeline.changed(true);
+    } finally {
+      this.refreshing--;
+      if (this.refreshing === 0 && this.held.length > 0) {
+        const held = this.held;
+        this.held = [];
+        this.post({ type: 'update', updates: held });
+      }
+    }
+  }
+
+  /** Posts updates now, or holds them while a refresh is building the graph they belong to. */
+  private emit(updates: readonly DagNodeUpdate[]): void {
+    if (updates.length === 0) return;
+    if (this.refreshing > 0) this.held = mergeUpdates(this.held, updates);
+    else this.post({ type: 'update', updates });
+    this.timeline.changed();
+  }
+
+  /** Statuses of the children of expanded, bound array nodes (DescribeJobs of `parent:i`). */
+  private async expandedChildren(): Promise<DagNodeUpdate[]> {
+    const batch = this.batch();
+    const live = this.live;
+    if (!batch || !live || !this.graph) return [];
+    const ids: string[] = [];
+    for (const nodeId of this.expanded) {
+      const jobId = live.jobIdOf(nodeId);
+      const size = this.graph.nodes.filter((n) => n.parentId === nodeId).length;
+      for (let i = 0; jobId && i < size; i++) ids.push(`${jobId}:${i}`);
+    }
+    if (ids.length === 0) return [];
+    try {
+      const out: DagNodeUpdate[] = [];
+      for (const child of await describeAll(batch, ids)) out.push(...live.apply(child.jobId!, child.status ?? ''));
+      return mergeUpdates([], out);
+    } catch (err) {
+      this.ctx.output.warn(`dependency graph: could not read the array children: ${String(err)}`);
+      return [];
+    }
+  }
+
+  /** The jobs the graph's top-level nodes are bound to, with their array sizes (for the timeline). */
+  private boundJobs(): Array<{ nodeId: string; jobId: string; arraySize?: number }> {
+    const live = this.live;
+    if (!live || !this.graph) return [];
+    const out: Array<{ nodeId: string; jobId: string; arraySize?: number }> = [];
+    const sizes = new Map<string, number>();
+    for (const n of this.graph.nodes) if (n.parentId !== undefined) sizes.set(n.parentId, (sizes.get(n.parentId) ?? 0) + 1);
+    const tops = new Map<string, number | undefined>();
+    for (const n of this.graph.nodes) {
+      if (n.parentId === undefined) tops.set(n.id, n.arraySize);
+      else tops.set(n.parentId, sizes.get(n.parentId));
+    }
+    for (const [nodeId, arraySize] of tops) {
+      const jobId = live.jobIdOf(nodeId);
+      if (jobId) out.push({ nodeId, jobId, ...(arraySize !== undefined ? { arraySize } : {}) });
+    }
+    return out;
   }
 
   setExpanded(nodeId: string, expanded: boolean): void {
@@ -85,7 +179,8 @@ export class DagSession implements vscode.Disposable {
   /** Binds each workflow job to its latest job of the same name on the local emulator. */
   private async bindLatestLocalRun(): Promise<DagNodeUpdate[]> {
     const batch = this.ctx.emulator.state === 'running' ? this.ctx.emulator.connection?.batch : undefined;
-    if (!batch || !this.live) return [];
+    const live = this.live;
+    if (!batch || !live) return [];
     const latest = new Map<string, { jobId: string; createdAt: number }>();
     try {
       for (const queue of this.queuesOf()) {
@@ -98,10 +193,11 @@ export class DagSession implements vscode.Disposable {
         }
       }
       const details = await describeAll(batch, [...latest.values()].map((l) => l.jobId));
+      if (live !== this.live) return [];
       const updates: DagNodeUpdate[] = [];
       for (const job of details) {
         const nodeId = this.byJobName.get(job.jobName ?? '');
-        const u = nodeId && this.live.bind(nodeId, job.jobId!, job.status as JobStatus, summaryOf(job));
+        const u = nodeId && live.bind(nodeId, job.jobId!, job.status as JobStatus, summaryOf(job));
         if (u) updates.push(u);
       }
       if (updates.length > 0) this.liveText = 'Following the latest local run';
@@ -162,7 +258,8 @@ export class DagSession implements vscode.Disposable {
         const u = node && this.live.bind(node.id, job.jobId!, job.status as JobStatus, summaryOf(job));
         if (u) updates.push(u);
       }
-      if (updates.length > 0) this.post({ type: 'update', updates });
+      this.emit(updates);
+      this.timeline.changed();
     } catch (err) {
       this.post({ type: 'notice', text: `Polling AWS failed: ${err instanceof Error ? err.message : String(err)}` });
     }
@@ -188,12 +285,13 @@ export class DagSession implements vscode.Disposable {
       const u = this.live.bind(nodeId, jobId, 'SUBMITTED');
       updates = [...reset, ...(u ? [u] : [])];
       this.post({ type: 'notice', text: 'Following the latest local run' });
+      this.timeline.changed(true);
     } else if (updates.length === 0 && this.source.kind === 'workflow' && !jobId.includes(':') && (!jobName || this.byJobName.has(jobName))) {
       // A job of this workflow that is not followed, whose SUBMITTED event was missed (e.g. the run
       // started the emulator and submitted before the event stream was connected): find the run again.
       this.scheduleRebind();
     }
-    if (updates.length > 0) this.post({ type: 'update', updates });
+    this.emit(updates);
   }
 
   private rebindTimer: ReturnType<typeof setTimeout> | undefined;
@@ -215,8 +313,11 @@ export class DagSession implements vscode.Disposable {
       this.live = previous;
       return;
     }
+    const children = await this.expandedChildren();
+    if (this.graph !== graph) return;
     const reset: DagNodeUpdate[] = graph.nodes.map((n) => ({ id: n.id, status: 'PLANNED', counts: {} }));
-    this.post({ type: 'update', updates: [...reset, ...binds] });
+    this.emit(mergeUpdates(reset, mergeUpdates(binds, children)));
+    this.timeline.changed(true);
     this.post({ type: 'notice', text: 'Following the latest local run' });
   }
 
@@ -227,16 +328,7 @@ export class DagSession implements vscode.Disposable {
   }
 }
 
-function summaryOf(job: JobDetail): Partial<Record<JobStatus, number>> | undefined {
+export function summaryOf(job: JobDetail): Partial<Record<JobStatus, number>> | undefined {
   const s = job.arrayProperties?.statusSummary;
   return s ? (Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v === 'number' && v > 0)) as Partial<Record<JobStatus, number>>) : undefined;
-}
-
-async function describeAll(batch: BatchClient, ids: readonly string[]): Promise<JobDetail[]> {
-  const out: JobDetail[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    const res = await batch.send(new DescribeJobsCommand({ jobs: ids.slice(i, i + 100) }));
-    out.push(...(res.jobs ?? []).filter((j) => j.jobId));
-  }
-  return out;
 }

@@ -23,5 +23,5 @@ export function registerDagSerializer(ctx: Ctx): void {
       DagPanel.revive(ctx, panel, state as DagViewState | undefined);
     },
   }));
-  ctx.push({ dispose: () => DagPanel.disposeCurrent() });
+  ctx.push({ dispose: () => DagPanel.disposeAll() });
 }

@@ -5,10 +5,13 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { graphFromWorkflow } from '../../../src/model/dag';
 import type { WorkflowFile } from '../../../src/model/types';
+import { resultsPath } from '../../e2e/support/env';
 import { CHROMIUM, DagHost, fixtureGraph, launchChromium, openDagPage, posted, send, showGraph, THEME } from './dag-host';
 
 /** Browser globals used inside page.evaluate (this project compiles without the DOM library). */
-declare function getComputedStyle(e: unknown): { stroke: string; fill: string };
+declare function getComputedStyle(e: unknown): { stroke: string; fill: string; backgroundColor: string; strokeDasharray: string };
+declare const document: { querySelectorAll(s: string): { length: number }; getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+interface PagePosted { __posted: Array<Record<string, unknown>> }
 
 const BUNDLE = path.resolve(__dirname, '..', '..', '..', 'dist', 'webview', 'dag.js');
 const WORKFLOW: WorkflowFile = {
@@ -89,6 +92,119 @@ describe('dependency graph webview (integration)', function () {
     const svg = (await posted(page)).find((m) => m.type === 'exportSvg')?.svg as string;
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.ok(svg.includes(THEME['--vscode-testing-iconPassed']), 'theme colour resolved in the export');
+  });
+
+  it('shows a legend of the status colours and edge kinds, and hides it on request', async () => {
+    const legend = page.locator('#legend');
+    assert.ok(await legend.isVisible());
+    const statuses = await legend.locator('.swatch').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    assert.deepEqual(statuses, ['PLANNED', 'SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+    const fill = await legend.locator('.swatch[data-status="FAILED"]').evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.equal(fill, THEME['--vscode-testing-iconFailed'], 'the swatch has the colour FAILED nodes have');
+    assert.match((await legend.textContent()) ?? '', /depends on.*N_TO_N.*SEQUENTIAL/);
+    const dash = await legend.locator('.legend-edge[data-type="N_TO_N"]').evaluate((e) => getComputedStyle(e).strokeDasharray);
+    const graphDash = await page.locator('g.edge[data-type="N_TO_N"] path').evaluate((e) => getComputedStyle(e).strokeDasharray);
+    assert.equal(dash, graphDash, 'the legend draws N_TO_N as the graph does');
+    await page.locator('#show-legend').click();
+    assert.equal(await legend.isVisible(), false);
+    await page.locator('#show-legend').click();
+    assert.ok(await legend.isVisible());
+  });
+
+  it('cuts long names with an ellipsis inside their node (full name in the tooltip), and nodes do not overlap', async () => {
+    const long = 'preprocess-the-raw-input-files-from-the-instrument-bucket-and-normalise-them';
+    await showGraph(page, graphFromWorkflow({ jobs: {
+      [long]: { jobDefinition: 'x' },
+      short: { jobDefinition: 'x', dependsOn: [{ job: long }] },
+      [`${long}-again`]: { jobDefinition: 'x', dependsOn: [{ job: long }] },
+      mid: { jobDefinition: 'x', arrayProperties: { size: 10 }, dependsOn: [{ job: 'short' }] },
+    } }, 'labels'));
+    const boxes = await page.locator('g.node').evaluateAll((els) => els.map((g) => {
+      const box = (g.querySelector('rect.node-box') as unknown as { getBoundingClientRect(): { x: number; y: number; width: number; height: number } }).getBoundingClientRect();
+      const label = (g.querySelector('text.node-label') as unknown as { getBoundingClientRect(): { x: number; width: number }; textContent: string }).getBoundingClientRect();
+      const status = (g.querySelector('text.node-status') as unknown as { getBoundingClientRect(): { x: number; width: number } }).getBoundingClientRect();
+      return { name: g.getAttribute('data-job-name') ?? '', text: g.querySelector('text.node-label')?.textContent ?? '', title: g.querySelector('title')?.textContent ?? '', box, label, status };
+    }));
+    const cut = boxes.find((b) => b.name === long)!;
+    assert.match(cut.text, /^preprocess-the-raw.*…$/);
+    assert.ok(cut.text.length < long.length);
+    assert.ok(cut.title.startsWith(long), 'the tooltip has the full name');
+    assert.equal(boxes.find((b) => b.name === 'short')!.text, 'short');
+    // The longest status fits without an ellipsis (nodes are sized for it).
+    await send(page, { type: 'update', updates: [{ id: 'mid', status: 'SUCCEEDED' }] });
+    await page.waitForFunction(() => document.querySelectorAll('g.node[data-job-name="mid"][data-status="SUCCEEDED"]').length === 1);
+    assert.equal(await page.locator('g.node[data-job-name="mid"] text.node-status').textContent(), 'SUCCEEDED · array ×10');
+    for (const b of boxes) {
+      assert.ok(b.label.x + b.label.width <= b.box.x + b.box.width + 0.5, `${b.name}: label inside its node`);
+      assert.ok(b.status.x + b.status.width <= b.box.x + b.box.width + 0.5, `${b.name}: status inside its node`);
+    }
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].box;
+        const c = boxes[j].box;
+        const overlap = a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
+        assert.ok(!overlap, `${boxes[i].name} and ${boxes[j].name} overlap`);
+      }
+    }
+    // A small graph is shown at full size (zoom 1), not blown up or shrunk.
+    const transform = await page.locator('g.viewport').getAttribute('transform');
+    assert.match(transform ?? '', /scale\(1\.0000\)/);
+    await page.screenshot({ path: resultsPath('webview-dag-labels.png') });
+  });
+
+  it('keeps updates that arrive while a layout runs and applies them once it is drawn', async () => {
+    const graph = fixtureGraph(200);
+    const before = await page.evaluate(() => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0));
+    await send(page, { type: 'graph', graph, source: { kind: 'workflow', file: 'fixture.workflow.yaml' }, live: 'Following the latest local run' });
+    // Sent right after the graph, while the worker lays it out.
+    await send(page, { type: 'update', updates: [{ id: 'job-0', status: 'RUNNING', jobId: 'J0' }] });
+    await send(page, { type: 'update', updates: [{ id: 'job-0', status: 'SUCCEEDED' }, { id: 'job-199', status: 'FAILED', jobId: 'J199' }] });
+    await page.waitForFunction((n) => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0) > n, before);
+    const status = (id: string) => page.locator(`g.node[data-id="${id}"]`).evaluate((e) => `${e.getAttribute('data-status')}:${e.getAttribute('data-job-id')}`);
+    assert.equal(await status('job-0'), 'SUCCEEDED:J0');
+    assert.equal(await status('job-199'), 'FAILED:J199');
+    // Large graphs start at a readable zoom, not shrunk to fit.
+    const transform = await page.locator('g.viewport').getAttribute('transform');
+    assert.ok(Number(/scale\(([\d.]+)\)/.exec(transform ?? '')?.[1]) >= 0.6, transform ?? '');
+  });
+
+  it('draws the timeline: a row per job and child, attempts as segments coloured by status, a growing running bar', async () => {
+    await page.locator('vscode-tab-header[data-tab="timeline"]').click();
+    await page.waitForFunction(() => (globalThis as unknown as PagePosted).__posted.some((m) => m.type === 'tab' && m.tab === 'timeline'));
+    const now = Date.now();
+    const renders = () => page.evaluate(() => Number((globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string> } } }).document.getElementById('timeline').dataset.renders ?? 0));
+    await send(page, { type: 'timeline', timeline: { start: now - 60_000, now, rows: [
+      { jobId: 'P', nodeId: 'preprocess', label: 'preprocess', status: 'SUCCEEDED', createdAt: now - 60_000, segments: [
+        { start: now - 58_000, end: now - 50_000, status: 'FAILED', attempt: 1, exitCode: 1 },
+        { start: now - 49_000, end: now - 40_000, status: 'SUCCEEDED', attempt: 2, exitCode: 0 },
+      ] },
+      { jobId: 'S', nodeId: 'simulate', label: 'simulate', status: 'PENDING', arraySize: 2, createdAt: now - 39_000, segments: [] },
+      { jobId: 'S:0', nodeId: 'simulate', label: 'simulate [0]', status: 'SUCCEEDED', parentJobId: 'S', index: 0, createdAt: now - 39_000, segments: [{ start: now - 38_000, end: now - 20_000, status: 'SUCCEEDED', attempt: 1, exitCode: 0 }] },
+      { jobId: 'S:1', nodeId: 'simulate', label: 'simulate [1]', status: 'RUNNING', parentJobId: 'S', index: 1, createdAt: now - 39_000, segments: [{ start: now - 10_000, status: 'RUNNING', attempt: 1 }] },
+    ] } });
+    await page.waitForFunction(() => document.querySelectorAll('#timeline g.row').length === 4);
+    assert.equal(await page.locator('#canvas').isVisible(), false, 'the graph is hidden on the timeline tab');
+    const segs = await page.locator('#timeline rect.seg').evaluateAll((els) => els.map((e) => `${e.closest('g.row')?.getAttribute('data-job-id')}:${e.getAttribute('data-attempt')}:${e.getAttribute('data-status')}`));
+    assert.deepEqual(segs, ['P:1:FAILED', 'P:2:SUCCEEDED', 'S:0:1:SUCCEEDED', 'S:1:1:RUNNING']);
+    const colour = (sel: string) => page.locator(sel).evaluate((e) => getComputedStyle(e).fill);
+    assert.equal(await colour('#timeline g.row[data-job-id="P"] rect.seg[data-attempt="1"]'), THEME['--vscode-testing-iconFailed']);
+    assert.equal(await colour('#timeline g.row[data-job-id="P"] rect.seg[data-attempt="2"]'), THEME['--vscode-testing-iconPassed']);
+    assert.equal(await colour('#timeline g.row[data-job-id="S:1"] rect.seg'), THEME['--vscode-charts-blue']);
+    const x = (sel: string) => page.locator(sel).evaluate((e) => Number(e.getAttribute('x')));
+    assert.ok(await x('#timeline g.row[data-job-id="P"] rect.seg[data-attempt="1"]') < await x('#timeline g.row[data-job-id="P"] rect.seg[data-attempt="2"]'), 'attempts in time order');
+    assert.equal(await page.locator('#timeline g.row[data-job-id="S"] rect.span').count(), 1, 'the array parent spans its children');
+    assert.ok(await page.locator('#timeline text.tick-label').count() >= 3, 'a time axis');
+    assert.match((await page.locator('#timeline g.row[data-job-id="P"] rect.seg[data-attempt="1"] title').textContent()) ?? '', /attempt 1, FAILED[\s\S]*exit code 1/);
+    // The running bar grows with the clock (the view ticks every second while something runs).
+    const width = () => page.locator('#timeline g.row[data-job-id="S:1"] rect.seg').evaluate((e) => Number(e.getAttribute('width')));
+    const w0 = await width();
+    const r0 = await renders();
+    await page.waitForFunction((n) => Number(document.getElementById('timeline')!.dataset.renders ?? 0) > n + 1, r0, { timeout: 10_000 });
+    assert.ok(await width() >= w0, 'the running segment does not shrink');
+    assert.ok(await page.locator('#timeline line.now').count() === 1, 'a now line while the run goes on');
+    await page.screenshot({ path: resultsPath('webview-dag-timeline.png') });
+    await page.locator('vscode-tab-header[data-tab="graph"]').click();
+    await page.locator('#canvas').waitFor({ state: 'visible' });
   });
 
   it('lays out 1,000 nodes in the worker, and ran without CSP violations or errors', async () => {

@@ -102,9 +102,17 @@ export function computeCapacity(ce: DefinitionEntry): Capacity {
 }
 
 function readCapacity(ce: DefinitionEntry): Capacity {
-  const res = prop(ce.value, 'computeResources');
+  return capacityOf(ce.name, ce.value);
+}
+
+/**
+ * What a compute environment given as a CreateComputeEnvironment request or a
+ * DescribeComputeEnvironments entry (`value`) can ever give one job.
+ */
+export function capacityOf(name: string, value: unknown): Capacity {
+  const res = prop(value, 'computeResources');
   const resourceType = asStr(prop(res, 'type'));
-  const managed = prop(ce.value, 'type') !== 'UNMANAGED' && isObj(res) && prop(ce.value, 'eksConfiguration') === undefined;
+  const managed = prop(value, 'type') !== 'UNMANAGED' && isObj(res) && prop(value, 'eksConfiguration') === undefined;
   const platform: Platform | undefined = !managed ? undefined : resourceType === 'FARGATE' || resourceType === 'FARGATE_SPOT' ? 'FARGATE' : resourceType === 'EC2' || resourceType === 'SPOT' ? 'EC2' : undefined;
   const limits: Capacity['limits'] = {};
   const maxvCpus = asNum(prop(res, 'maxvCpus'));
@@ -128,7 +136,7 @@ function readCapacity(ce: DefinitionEntry): Capacity {
     if (arches.size === 1 && !arches.has(undefined)) architecture = [...arches][0];
   }
   const max = platform !== undefined && maxvCpus !== undefined ? { value: maxvCpus, source: `maxvCpus is ${maxvCpus}`, maxResource: true } : undefined;
-  return { name: ce.name, platform, resourceType, limits, maxvCpus: max, architecture, disabled: prop(ce.value, 'state') === 'DISABLED' };
+  return { name, platform, resourceType, limits, maxvCpus: max, architecture, disabled: prop(value, 'state') === 'DISABLED' };
 }
 
 /** vCPU per size for the regular sizes (`Nxlarge` = 4N vCPU). */
