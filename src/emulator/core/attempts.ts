@@ -28,6 +28,12 @@ export interface AttemptHost {
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
   requestPass(): void;
+  /**
+   * Resolves once every change journaled so far is on disk. A container is created only after its
+   * attempt's STARTING is durable, and removed only after the attempt's end is, so a restart always
+   * finds the container of an attempt it knows of (see reconcile.ts).
+   */
+  durable?(): Promise<void>;
 }
 
 export function needOf(job: JobRecord): { vcpus: number; memoryMiB: number } {
@@ -40,8 +46,32 @@ export class Attempts {
   inFlight = 0;
   /** Containers whose removal has been asked for and not yet confirmed. */
   removing = 0;
+  /** Attempts in flight (for detach). */
+  private readonly live = new Set<AttemptRun>();
+  private detached = false;
 
   constructor(private readonly host: AttemptHost) {}
+
+  get runtime(): ContainerRuntime {
+    return this.host.runtime;
+  }
+
+  /**
+   * Stops watching every attempt without touching its containers (a graceful stop): no timer
+   * fires, no exit is recorded, nothing new starts. The next start re-attaches the containers.
+   */
+  detach(): void {
+    this.detached = true;
+    for (const run of this.live) {
+      if (run.timeoutTimer) this.host.clock.clearTimer(run.timeoutTimer);
+      if (run.killTimer) this.host.clock.clearTimer(run.killTimer);
+    }
+    this.live.clear();
+  }
+
+  get isDetached(): boolean {
+    return this.detached;
+  }
 
   start(job: JobRecord, ce: ComputeEnvironmentRecord): void {
     const need = needOf(job);
@@ -60,6 +90,7 @@ export class Attempts {
     };
     job.run = run;
     this.inFlight++;
+    this.live.add(run);
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
     this.host.runtime.ensureImage(job.plan.image).then(
@@ -77,11 +108,14 @@ export class Attempts {
   }
 
   private async launch(job: JobRecord, run: AttemptRun): Promise<void> {
+    if (this.detached) return;
     if (run.terminated !== undefined) return this.finish(job, run, { oomKilled: false });
     const { runtime } = this.host;
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
     try {
+      await this.host.durable?.();
+      if (this.detached) return;
       containers =
         nodes === 1
           ? [await runtime.start(this.spec(job, run, 0))]
@@ -89,14 +123,36 @@ export class Attempts {
     } catch (e) {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
+    if (this.detached) return;
+    return this.follow(job, run, containers, this.host.clock.now());
+  }
+
+  /**
+   * Takes over an attempt found on restart (reconcile.ts): its containers, already attached by the
+   * runtime, count against `ce` again, and its timeout counts from `startedAt`.
+   */
+  adopt(job: JobRecord, run: AttemptRun, containers: RunningContainer[], startedAt: number): Promise<void> {
+    const need = needOf(job);
+    run.ce.used.vcpus += need.vcpus;
+    run.ce.used.memoryMiB += need.memoryMiB;
+    job.run = run;
+    job.resumeRun = undefined;
+    this.inFlight++;
+    this.live.add(run);
+    return this.follow(job, run, containers, startedAt);
+  }
+
+  /** From the containers' start to the attempt's end. */
+  private async follow(job: JobRecord, run: AttemptRun, containers: RunningContainer[], startedAt: number): Promise<void> {
+    const { runtime, clock } = this.host;
+    const nodes = job.plan.numNodes;
     run.containerIds = containers.map((c) => c.id);
-    const now = this.host.clock.now();
-    run.startedAt = now;
-    job.startedAt = now;
-    this.host.machine.setStatus(job, 'RUNNING');
+    run.startedAt = startedAt;
+    job.startedAt = startedAt;
+    if (job.status !== 'RUNNING') this.host.machine.setStatus(job, 'RUNNING');
     const timeout = job.plan.timeoutSeconds;
     if (timeout !== undefined) {
-      run.timeoutTimer = this.host.clock.setTimer(timeout * 1000, () => {
+      run.timeoutTimer = clock.setTimer(Math.max(0, startedAt + timeout * 1000 - clock.now()), () => {
         run.timedOut = true;
         this.signalAll(run);
       });
@@ -109,6 +165,7 @@ export class Attempts {
       for (const c of containers) if (c !== main) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
       await Promise.all(containers.map((c) => c.exited));
     }
+    if (this.detached) return;
     this.finish(job, run, exit);
   }
 
@@ -142,22 +199,26 @@ export class Attempts {
       ...plan.specBase,
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
-      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
+      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number), ...(multi ? { 'dev.localbatch.node': String(node) } : {}) },
       logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
     };
   }
 
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {
-    if (run.finished) return;
+    if (run.finished || this.detached) return;
     run.finished = true;
     this.inFlight--;
+    this.live.delete(run);
     const { clock, runtime, machine, partition } = this.host;
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
     for (const id of run.containerIds) {
       this.removing++;
-      void runtime
-        .remove(id)
+      // Only once the attempt's end is on disk: until then a restart must still find the container.
+      void Promise.resolve()
+        .then(() => this.host.durable?.())
+        .catch(() => undefined)
+        .then(() => (this.detached ? undefined : runtime.remove(id)))
         .catch(() => undefined)
         .finally(() => this.removing--);
     }

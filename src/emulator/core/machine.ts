@@ -8,6 +8,7 @@ import type { Clock } from './ports';
 import type { EventBus } from './events';
 import { captureState, jobArnOf, toJobDetail } from './detail';
 import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
+import { IllegalTransitionError, isLegalTransition } from './transitions';
 
 export const DEPENDENT_FAILED = 'Dependent Job failed';
 
@@ -18,6 +19,8 @@ export interface MachineHooks {
   requestPass(): void;
   /** Stop a STARTING/RUNNING attempt (TerminateJob). */
   stopAttempt(job: JobRecord, reason: string): void;
+  /** A job changed (status `from` → its current one, or only its fields when `from` is undefined): journal it. */
+  changed?(job: JobRecord, from?: JobStatus): void;
 }
 
 export class JobMachine {
@@ -105,11 +108,13 @@ export class JobMachine {
 
   setStatus(job: JobRecord, status: JobStatus, reason?: string): void {
     const old = job.status;
+    if (!isLegalTransition(old, status, job.children !== undefined)) throw new IllegalTransitionError(job.id, old, status);
     job.status = status;
     if (reason !== undefined) job.statusReason = reason;
     const now = this.clock.now();
     if (TERMINAL.has(status)) job.stoppedAt = now;
     this.index(job, old, status);
+    this.hooks.changed?.(job, old);
     if (job.parent?.startedAt === undefined && status === 'RUNNING' && job.parent) job.parent.startedAt = now;
     if (this.events.active) {
       const state = captureState(job);
@@ -131,6 +136,7 @@ export class JobMachine {
     if (job.children) {
       job.cancelReason = reason;
       job.isCancelled = true;
+      this.hooks.changed?.(job);
       for (const c of job.children) this.cancel(c, reason);
       return;
     }
@@ -141,9 +147,11 @@ export class JobMachine {
         return;
       case 'PENDING':
         job.cancelReason = reason;
+        this.hooks.changed?.(job);
         return;
       case 'RUNNABLE':
         job.cancelReason = reason;
+        this.hooks.changed?.(job);
         if (job.blocked) {
           job.plan.queue.blocked.delete(job);
           this.fail(job, reason, 'cancelled');
@@ -160,11 +168,14 @@ export class JobMachine {
     if (job.children) {
       job.cancelReason = reason;
       job.isTerminated = true;
+      this.hooks.changed?.(job);
       for (const c of job.children) this.terminate(c, reason);
       return;
     }
     if (job.status === 'STARTING' || job.status === 'RUNNING') {
       job.isTerminated = true;
+      job.cancelReason ??= reason;
+      this.hooks.changed?.(job);
       this.hooks.stopAttempt(job, reason);
       return;
     }

@@ -35,6 +35,7 @@ export function pushRunnable(job: JobRecord): void {
 
 export class Scheduler {
   private queued = false;
+  private stopped = false;
 
   constructor(
     private readonly queues: JobQueues,
@@ -47,6 +48,11 @@ export class Scheduler {
     this.machine.setStatus(job, 'RUNNABLE');
     pushRunnable(job);
     this.requestPass();
+  }
+
+  /** No pass runs any more (the engine was detached). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Runs one pass after the current synchronous work (coalesced). */
@@ -73,6 +79,7 @@ export class Scheduler {
 
   pass(): void {
     this.queued = false;
+    if (this.stopped) return;
     this.machine.processIntake();
     for (const q of this.queues.ordered) {
       if (q.detail.status === 'DELETED') continue;

@@ -3,9 +3,10 @@
  * because a snapshot is what a store needs after a restart and does not depend on replaying runtime
  * outcomes. Array children are stored compactly (only their own mutable fields).
  *
- * Restoring cannot bring containers back: an attempt that was STARTING/RUNNING when the snapshot was
- * taken ends as AWS ends an attempt whose host disappeared (`Host EC2 (instance local) terminated.`),
- * then is retried or failed by the job's retry strategy.
+ * Jobs that were STARTING/RUNNING come back as they were, with their attempt (`run`), and are
+ * handed to reconciliation (reconcile.ts), which re-attaches their containers or ends the attempt.
+ * Without reconciliation (`reconcile: false`), such an attempt ends as AWS ends one whose host
+ * disappeared (`Host EC2 (instance i-...) terminated.`) and is retried or failed by the retry strategy.
  */
 import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { Capacity } from './computeEnvironments';
@@ -18,7 +19,21 @@ import type { JobQueues } from './queues';
 import { shouldRetry } from './retry';
 import { pushRunnable, type Scheduler } from './scheduler';
 
-export const HOST_TERMINATED = 'Host EC2 (instance local) terminated.';
+/** AWS's status reason for an attempt whose instance went away. */
+export function hostTerminated(taskId?: string): string {
+  const instance = `i-0${(taskId ?? '').replace(/[^0-9a-f]/g, '').padEnd(16, '0').slice(0, 16)}`;
+  return `Host EC2 (instance ${instance}) terminated.`;
+}
+
+/** The attempt in flight, as stored (enough to find and re-attach its containers). */
+export interface RunFields {
+  number: number;
+  taskId: string;
+  logStreamName: string;
+  /** Compute environment name. */
+  ce: string;
+  startedAt?: number;
+}
 
 export interface JobFields {
   status: JobStatus;
@@ -30,6 +45,7 @@ export interface JobFields {
   isCancelled?: boolean;
   isTerminated?: boolean;
   cancelReason?: string;
+  run?: RunFields;
 }
 
 export interface JobSnapshot extends JobFields {
@@ -61,7 +77,7 @@ export interface EngineParts {
   readonly scheduler: Scheduler;
 }
 
-function fieldsOf(job: JobRecord): JobFields {
+export function fieldsOf(job: JobRecord): JobFields {
   const f: JobFields = { status: job.status, attemptCount: job.attemptCount };
   if (job.statusReason !== undefined) f.statusReason = job.statusReason;
   if (job.startedAt !== undefined) f.startedAt = job.startedAt;
@@ -70,7 +86,25 @@ function fieldsOf(job: JobRecord): JobFields {
   if (job.isCancelled) f.isCancelled = true;
   if (job.isTerminated) f.isTerminated = true;
   if (job.cancelReason !== undefined) f.cancelReason = job.cancelReason;
+  const run = job.run ?? job.resumeRun;
+  if (run) {
+    f.run = { number: run.number, taskId: run.taskId, logStreamName: run.logStreamName, ce: typeof run.ce === 'string' ? run.ce : run.ce.name };
+    if (run.startedAt !== undefined) f.run.startedAt = run.startedAt;
+  }
   return f;
+}
+
+/** One top-level job (and its children) as stored. */
+export function snapshotOfJob(job: JobRecord): JobSnapshot {
+  return {
+    ...fieldsOf(job),
+    id: job.id,
+    request: structuredClone(job.plan.request),
+    jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
+    queueName: job.plan.queue.name,
+    createdAt: job.createdAt,
+    children: job.children?.map(fieldsOf),
+  };
 }
 
 export function takeSnapshot(parts: EngineParts): EngineSnapshot {
@@ -79,20 +113,20 @@ export function takeSnapshot(parts: EngineParts): EngineSnapshot {
     jobDefinitions: structuredClone(parts.definitions.all()),
     computeEnvironments: parts.computeEnvironments.all().map((ce) => ({ detail: structuredClone(ce.detail), capacity: { ...ce.capacity } })),
     jobQueues: parts.queues.all().map((q) => structuredClone(q.detail)),
-    jobs: [...parts.machine.jobs.values()].map((job) => ({
-      ...fieldsOf(job),
-      id: job.id,
-      request: structuredClone(job.plan.request),
-      jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
-      queueName: job.plan.queue.name,
-      createdAt: job.createdAt,
-      children: job.children?.map(fieldsOf),
-    })),
+    jobs: [...parts.machine.jobs.values()].map(snapshotOfJob),
   };
 }
 
+export interface RestoreResult {
+  /** STARTING/RUNNING jobs (or children) left for reconciliation. */
+  readonly active: JobRecord[];
+  /** What could not be restored (e.g. a job whose queue is gone), for the log. */
+  readonly problems: string[];
+}
+
 /** Loads a snapshot into an engine that has no resources yet. */
-export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void {
+export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, options: { reconcile?: boolean } = {}): RestoreResult {
+  const result: RestoreResult = { active: [], problems: [] };
   if (snap.version !== 1) throw new Error(`Unsupported snapshot version ${String(snap.version)}`);
   parts.definitions.restore(snap.jobDefinitions);
   for (const { detail, capacity } of snap.computeEnvironments) {
@@ -116,13 +150,16 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
   }
   const restored: JobRecord[] = [];
   for (const s of snap.jobs) {
-    const queue = parts.queues.get(s.queueName);
+    const queue = parts.queues.find(s.queueName);
     const def = parts.definitions.byArn(s.jobDefinitionArn);
-    if (!def) throw new Error(`Snapshot names a missing job definition ${s.jobDefinitionArn}`);
     const deps = s.request.dependsOn ?? [];
-    const nToN = deps.filter((d) => d.type === 'N_TO_N').map((d) => parts.machine.get(d.jobId!)!);
+    const nToN = deps.filter((d) => d.type === 'N_TO_N').map((d) => parts.machine.get(d.jobId!));
+    if (!queue || !def || nToN.some((t) => !t?.children)) {
+      result.problems.push(`job ${s.id} left out: its ${!queue ? `job queue ${s.queueName}` : !def ? `job definition ${s.jobDefinitionArn}` : 'N_TO_N dependency'} is gone`);
+      continue;
+    }
     const sequential = deps.some((d) => d.type === 'SEQUENTIAL' && !d.jobId);
-    const plan = buildPlan(s.request, queue, def, nToN, sequential);
+    const plan = buildPlan(s.request, queue, def, nToN as JobRecord[], sequential);
     const job: JobRecord = { id: s.id, plan, createdAt: s.createdAt, waitingOn: 0, ...copyFields(s) };
     for (const d of deps) {
       if (d.jobId && d.type !== 'N_TO_N') {
@@ -144,7 +181,7 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
           return;
         }
         c.waitingOn += gate;
-        for (const t of nToN) parts.machine.waitFor(c, t.children![i]);
+        for (const t of nToN) parts.machine.waitFor(c, t!.children![i]);
         if (sequential && i > 0) parts.machine.waitFor(c, job.children![i - 1]);
       });
       job.summaryUpdatedAt = s.createdAt;
@@ -154,26 +191,44 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
   }
   for (const job of restored) {
     if (job.children && job.status === 'PENDING') parts.machine.recheck(job);
-    for (const j of job.children ?? [job]) resume(parts, j);
+    for (const j of job.children ?? [job]) {
+      if (options.reconcile && (j.status === 'STARTING' || j.status === 'RUNNING')) result.active.push(j);
+      else resume(parts, j);
+    }
   }
   parts.scheduler.recheckBlocked();
+  return result;
 }
 
-function copyFields(f: JobFields): Omit<JobFields, 'attempts'> & { attempts?: AttemptDetail[] } {
-  return { ...f, attempts: f.attempts ? structuredClone(f.attempts) : undefined };
+function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'run'> & { attempts?: AttemptDetail[]; resumeRun?: RunFields } {
+  const { run, ...rest } = f;
+  return { ...rest, attempts: f.attempts ? structuredClone(f.attempts) : undefined, resumeRun: run ? { ...run } : undefined };
 }
 
 /** Puts a restored job back where it can make progress. */
+/**
+ * Ends the attempt of a STARTING/RUNNING job whose containers are gone as AWS ends one whose host
+ * disappeared, then retries it (per its retry strategy) or fails it.
+ */
+export function endVanishedAttempt(parts: Pick<EngineParts, 'machine' | 'scheduler'>, job: JobRecord, now?: number): void {
+  const reason = hostTerminated(job.resumeRun?.taskId);
+  const attempt: AttemptDetail = { container: {}, statusReason: reason };
+  const startedAt = job.resumeRun?.startedAt ?? (job.status === 'RUNNING' ? job.startedAt : undefined);
+  if (startedAt !== undefined) attempt.startedAt = startedAt;
+  if (now !== undefined) attempt.stoppedAt = now;
+  (job.attempts ??= []).push(attempt);
+  job.resumeRun = undefined;
+  if (!job.isTerminated && shouldRetry(job.plan.retry, job.attemptCount, { statusReason: reason })) {
+    job.statusReason = reason;
+    parts.scheduler.enqueue(job);
+  } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? reason) : reason);
+}
+
 function resume(parts: EngineParts, job: JobRecord): void {
   if (job.status === 'RUNNABLE') {
     pushRunnable(job);
   } else if (job.status === 'STARTING' || job.status === 'RUNNING') {
-    const attempt: AttemptDetail = { container: {}, statusReason: HOST_TERMINATED };
-    if (job.status === 'RUNNING' && job.startedAt !== undefined) attempt.startedAt = job.startedAt;
-    (job.attempts ??= []).push(attempt);
-    if (!job.isTerminated && shouldRetry(job.plan.retry, job.attemptCount, { statusReason: HOST_TERMINATED })) {
-      parts.scheduler.enqueue(job);
-    } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? HOST_TERMINATED) : HOST_TERMINATED);
+    endVanishedAttempt(parts, job);
   } else if (job.status === 'SUBMITTED') {
     parts.machine.requeueIntake(job);
   } else if (job.status === 'PENDING') {

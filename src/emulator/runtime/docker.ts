@@ -11,12 +11,16 @@ import type {
   ContainerRuntime,
   ContainerSignal,
   ContainerSpec,
+  ContainerState,
   ImageProgress,
+  LogEvent,
   LogSink,
+  ManagedContainer,
   RunningContainer,
 } from '../core/ports';
 import { labelFilters, toCreateOptions, withDefaultTag } from './docker-spec';
 import { pumpLogs } from './docker-logs';
+import { inspectState, listManaged } from './docker-state';
 import { imageExists } from './images';
 
 export interface DockerRuntimeOptions {
@@ -30,6 +34,9 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
   private readonly present = new Set<string>();
+  /** Aborts every wait and log stream on detach(). */
+  private readonly following = new AbortController();
+  private readonly streams = new Set<NodeJS.ReadableStream>();
 
   constructor(
     docker: Docker | Docker.DockerOptions | undefined,
@@ -95,8 +102,8 @@ export class DockerRuntime implements ContainerRuntime {
     }
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      const logsDone = pumpLogs(stream, this.logSink, spec.logStreamName);
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: this.following.signal })) as NodeJS.ReadableStream;
+      const logsDone = this.pump(stream, this.logSink, spec.logStreamName);
       await container.start();
       return { id: container.id, exited: this.awaitExit(container, logsDone) };
     } catch (err) {
@@ -105,9 +112,48 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]> {
+    return listManaged(this.docker, labels);
+  }
+
+  inspect(containerId: string): Promise<ContainerState | undefined> {
+    return inspectState(this.docker, containerId);
+  }
+
+  async attach(containerId: string, logStreamName: string): Promise<RunningContainer> {
+    const container = this.docker.getContainer(containerId);
+    await container.inspect();
+    // The whole output again (Docker keeps it), minus the lines already stored for this attempt.
+    let skip = this.logSink.count?.(logStreamName) ?? 0;
+    const sink: LogSink = {
+      append: (name: string, events: readonly LogEvent[]) => {
+        const rest = skip >= events.length ? [] : events.slice(skip);
+        skip = Math.max(0, skip - events.length);
+        if (rest.length > 0) this.logSink.append(name, rest);
+      },
+      
+    };
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, abortSignal: this.following.signal })) as unknown as NodeJS.ReadableStream;
+    const logsDone = this.pump(stream, sink, logStreamName);
+    return { id: containerId, exited: this.awaitExit(container, logsDone) };
+  }
+
+  async detach(): Promise<void> {
+    this.following.abort();
+    for (const s of this.streams) (s as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    this.streams.clear();
+  }
+
+  private pump(stream: NodeJS.ReadableStream, sink: LogSink, logStreamName: string): Promise<void> {
+    this.streams.add(stream);
+    return pumpLogs(stream, sink, logStreamName).finally(() => this.streams.delete(stream));
+  }
+
   private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
+    const detached = new Promise<never>((_, reject) => this.following.signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
+    detached.catch(() => undefined);
     try {
-      const [waited] = (await Promise.all([container.wait(), logsDone])) as [{ StatusCode?: number }, void];
+      const [waited] = (await Promise.race([Promise.all([container.wait({ abortSignal: this.following.signal }), logsDone]), detached])) as [{ StatusCode?: number }, void];
       // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
       if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
       try {
@@ -118,6 +164,8 @@ export class DockerRuntime implements ContainerRuntime {
         return { exitCode: waited.StatusCode, oomKilled: false };
       }
     } catch (err) {
+      // Detached: the attempt is someone else's now; never settle.
+      if (this.following.signal.aborted) return new Promise<ContainerExit>(() => undefined);
       return { oomKilled: false, error: dockerMessage(err) };
     }
   }

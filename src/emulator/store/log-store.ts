@@ -60,6 +60,10 @@ export class FileLogStore implements LogSink {
     return events;
   }
 
+  count(logStreamName: string): number {
+    return this.events(logStreamName).length;
+  }
+
   has(logStreamName: string): boolean {
     return this.cache.has(logStreamName) || existsSync(this.fileOf(logStreamName));
   }
