@@ -2,6 +2,7 @@ import { deployCommand } from './deploy';
 import { logsCommand } from './logs';
 import { runCommand } from './run';
 import { serveCommand } from './serve';
+import { stopCommand } from './stop';
 import { submitCommand } from './submit';
 import { validateCommand } from './validate';
 
@@ -12,4 +13,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand, deployCommand, submitCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, serveCommand, stopCommand, deployCommand, submitCommand];

@@ -20,6 +20,7 @@ import { showLogs } from './showLogs';
 import { startEmulator } from './startEmulator';
 import { stopEmulator } from './stopEmulator';
 import { submitToAws } from './submitToAws';
+import { terminateAllJobs } from './terminateAllJobs';
 import { terminateJob } from './terminateJob';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
@@ -32,6 +33,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.retry', refresh],
   ['localbatch.loadMore', loadMore],
   ['localbatch.terminateJob', terminateJob],
+  ['localbatch.terminateAllJobs', terminateAllJobs],
   ['localbatch.cancelJob', cancelJob],
   ['localbatch.resubmitJob', resubmitJob],
   ['localbatch.copyJobId', copyJobId],

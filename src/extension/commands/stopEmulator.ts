@@ -6,7 +6,7 @@ export async function stopEmulator(ctx: Ctx): Promise<void> {
   if (!conn) return;
   if (!conn.owned) {
     const choice = await vscode.window.showWarningMessage(
-      `The emulator at ${conn.endpoint.url} was started outside this window. Stop it anyway? Running jobs end with it.`,
+      `The emulator at ${conn.endpoint.url} was started outside this window. Stop it anyway? Jobs are kept: queued ones stay queued and running containers go on until the emulator starts again.`,
       { modal: true },
       'Stop Emulator',
     );
