@@ -344,6 +344,8 @@ export class BatchEngine {
     }
     this.schedulingPolicies.restore(snapshot.schedulingPolicies);
     this.tags.restore(snapshot.tags);
+    // Nothing starts before reconcile() has put the attempts in flight back on their capacity.
+    if (options.reconcile) this.scheduler.pause();
     const result = restoreSnapshot(this.parts(), snapshot, options);
     this.active = result.active;
     return result;
@@ -353,14 +355,18 @@ export class BatchEngine {
    * Matches restored STARTING/RUNNING jobs with the runtime's containers (see reconcile.ts) and
    * removes containers of this engine's labels that belong to no attempt in flight.
    */
-  reconcile(): Promise<ReconcileReport> {
+  async reconcile(): Promise<ReconcileReport> {
     const active = this.active;
     this.active = [];
-    return reconcile(
-      { runtime: this.attempts.runtime, machine: this.machine, scheduler: this.scheduler, attempts: this.attempts, computeEnvironments: this.computeEnvironments, now: () => this.clock.now() },
-      active,
-      this.containerLabels,
-    );
+    try {
+      return await reconcile(
+        { runtime: this.attempts.runtime, machine: this.machine, scheduler: this.scheduler, attempts: this.attempts, computeEnvironments: this.computeEnvironments, now: () => this.clock.now() },
+        active,
+        this.containerLabels,
+      );
+    } finally {
+      this.scheduler.resume();
+    }
   }
 
   /**

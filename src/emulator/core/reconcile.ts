@@ -50,14 +50,31 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
     if (!list) byAttempt.set(key, (list = []));
     list.push(c);
   }
+  // Decide first, remove containers of no attempt next, then change jobs: a job put back to RUNNABLE
+  // must not meet its own never-started container (same name) when it starts again.
   const keep = new Set<string>();
-  const follows: Array<Promise<void>> = [];
+  const plans: Array<{ job: JobRecord; containers: ManagedContainer[] } | { job: JobRecord; end: 'never-started' | 'vanished' }> = [];
   for (const job of active) {
     const fields = job.resumeRun;
     const mine = fields ? (byAttempt.get(`${job.id}#${fields.number}`) ?? []) : [];
     const started = mine.filter((c) => c.state.status !== 'created');
     if (!fields || started.length === 0 || (job.plan.numNodes > 1 && started.length < job.plan.numNodes)) {
-      if (fields && job.status === 'STARTING' && started.length === 0) {
+      plans.push({ job, end: fields && job.status === 'STARTING' && started.length === 0 ? 'never-started' : 'vanished' });
+      continue;
+    }
+    for (const c of started) keep.add(c.id);
+    plans.push({ job, containers: started });
+  }
+  for (const c of containers) {
+    if (keep.has(c.id)) continue;
+    await parts.runtime.remove(c.id).catch(() => undefined);
+    report.removed++;
+  }
+  const follows: Array<Promise<void>> = [];
+  for (const p of plans) {
+    const job = p.job;
+    if ('end' in p) {
+      if (p.end === 'never-started') {
         neverStarted(parts, job);
         report.neverStarted++;
       } else {
@@ -66,38 +83,33 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
       }
       continue;
     }
+    const fields = job.resumeRun!;
     const ce = ceFor(parts, job, fields.ce);
     const run: AttemptRun = { ce, number: fields.number, taskId: fields.taskId, logStreamName: fields.logStreamName, containerIds: [], timedOut: false, finished: false };
     if (job.isTerminated) run.terminated = job.cancelReason ?? 'Terminated';
-    const sorted = [...started].sort((a, b) => Number(a.labels[NODE_LABEL] ?? 0) - Number(b.labels[NODE_LABEL] ?? 0));
+    const sorted = [...p.containers].sort((a, b) => Number(a.labels[NODE_LABEL] ?? 0) - Number(b.labels[NODE_LABEL] ?? 0));
     const startedAt = fields.startedAt ?? Math.min(...sorted.map((c) => c.state.startedAt ?? parts.now()));
     const timeout = job.plan.timeoutSeconds;
     const main = sorted[job.plan.numNodes > 1 ? job.plan.mainNode : 0] ?? sorted[0];
-    if (main.state.status === 'exited') {
-      report.exitedWhileDown++;
-      if (timeout !== undefined && (main.state.finishedAt ?? 0) > startedAt + timeout * 1000) run.timedOut = true;
-    } else report.reattached++;
     let attached: RunningContainer[];
     try {
       attached = [];
       for (const c of sorted) {
-        keep.add(c.id);
         const stream = job.plan.numNodes > 1 ? `${fields.logStreamName}-node${c.labels[NODE_LABEL] ?? 0}` : fields.logStreamName;
         attached.push(await parts.runtime.attach(c.id, stream));
       }
     } catch {
       endVanishedAttempt(parts, job, parts.now());
+      report.vanished++;
       continue;
     }
+    if (main.state.status === 'exited') {
+      report.exitedWhileDown++;
+      if (timeout !== undefined && (main.state.finishedAt ?? 0) > startedAt + timeout * 1000) run.timedOut = true;
+    } else report.reattached++;
     follows.push(parts.attempts.adopt(job, run, attached, startedAt));
   }
-  for (const c of containers) {
-    if (keep.has(c.id)) continue;
-    await parts.runtime.remove(c.id).catch(() => undefined);
-    report.removed++;
-  }
   void Promise.all(follows);
-  parts.scheduler.requestPass();
   return report;
 }
 

@@ -36,6 +36,7 @@ export function pushRunnable(job: JobRecord): void {
 export class Scheduler {
   private queued = false;
   private stopped = false;
+  private paused = false;
 
   constructor(
     private readonly queues: JobQueues,
@@ -53,6 +54,16 @@ export class Scheduler {
   /** No pass runs any more (the engine was detached). */
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Holds passes (while restored attempts are reconciled) until `resume()`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.requestPass();
   }
 
   /** Runs one pass after the current synchronous work (coalesced). */
@@ -79,7 +90,7 @@ export class Scheduler {
 
   pass(): void {
     this.queued = false;
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
     this.machine.processIntake();
     for (const q of this.queues.ordered) {
       if (q.detail.status === 'DELETED') continue;

@@ -89,7 +89,7 @@ describe('Durable store: journal, group commit, compaction (unit)', () => {
   it('compacts into state.json past the size limit, deletes covered journals, and replays to the same state', async () => {
     const { store } = await DurableStore.open(dir, { compactBytes: 2_000 });
     const state = new Map<string, JournalEntry>();
-    store.setSnapshotSource(() => ({ version: 1, jobDefinitions: [...state.values()].map((e) => (e as { v: never }).v), computeEnvironments: [], jobQueues: [], jobs: [] }));
+    store.setSnapshotSource(() => ({ version: 1, jobDefinitions: [...state.values()].map((e) => (e as unknown as { v: never }).v), computeEnvironments: [], jobQueues: [], jobs: [] }));
     for (let i = 0; i < 60; i++) {
       const e = def(`d${i}`);
       state.set(`d${i}`, e);
