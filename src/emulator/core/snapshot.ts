@@ -181,6 +181,8 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, option
           return;
         }
         c.waitingOn += gate;
+        // The parent's own dependencies are over (no gate): a failed one fails every child.
+        if (gate === 0 && job.dependencyFailed) c.dependencyFailed = true;
         for (const t of nToN) parts.machine.waitFor(c, t!.children![i]);
         if (sequential && i > 0) parts.machine.waitFor(c, job.children![i - 1]);
       });
@@ -190,7 +192,9 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, option
     restored.push(job);
   }
   for (const job of restored) {
-    if (job.children && job.status === 'PENDING') parts.machine.recheck(job);
+    // An array parent is released by its dependencies' ends (the gate); restored children are
+    // re-evaluated one by one below. A parent still SUBMITTED goes through intake again.
+    if (job.children && job.status === 'SUBMITTED') parts.machine.requeueIntake(job);
     for (const j of job.children ?? [job]) {
       if (options.reconcile && (j.status === 'STARTING' || j.status === 'RUNNING')) result.active.push(j);
       else resume(parts, j);

@@ -174,4 +174,18 @@ describe('Reconciliation after a restart (unit, scripted runtime)', () => {
     assert.deepEqual([f.status, wd.status, cd.status], ['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
     assert.equal(cd.statusReason, 'not needed');
   });
+
+  it('keeps N_TO_N children waiting on their own targets across a restart (a failed target fails its child)', async () => {
+    const w = await world();
+    def(w.engine, 'odd', 'sleep 10');
+    def(w.engine, 'ok', 'sleep 1');
+    const b = w.engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: 'odd', arrayProperties: { size: 2 } });
+    w.runtime.script((spec) => spec.environment.AWS_BATCH_JOB_ID === `${b.jobId}:1`, { durationMs: 10_000, exitCode: 3 });
+    const c = w.engine.submitJob({ jobName: 'c', jobQueue: 'q', jobDefinition: 'ok', arrayProperties: { size: 2 }, dependsOn: [{ jobId: b.jobId, type: 'N_TO_N' }] });
+    await w.clock.advance(2_000);
+    const e = await restart(w);
+    await w.clock.advance(60_000);
+    assert.deepEqual(e.describeJobs([`${c.jobId}:0`, `${c.jobId}:1`, c.jobId]).map((d) => d.status), ['SUCCEEDED', 'FAILED', 'FAILED']);
+    assert.equal(e.describeJobs([`${c.jobId}:1`])[0].statusReason, 'Dependent Job failed');
+  });
 });
