@@ -121,7 +121,13 @@ export class EmulatorHost {
     const host = new EmulatorHost(stateDir, engine, logs, runtime, docker, store);
     store?.setSnapshotSource(() => engine.snapshot());
     await host.ensureLocalQueue(capacity);
-    await engine.reconcile();
+    const r = await engine.reconcile();
+    if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {
+      log(
+        `localbatch: after the restart: ${r.reattached} running container(s) re-attached, ${r.exitedWhileDown} that exited meanwhile recorded, ` +
+          `${r.vanished} vanished (attempt ended as host terminated), ${r.neverStarted} attempt(s) that never started queued again, ${r.removed} stray container(s) removed`,
+      );
+    }
     await store?.compact();
     return host;
   }

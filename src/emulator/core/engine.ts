@@ -102,7 +102,8 @@ export class BatchEngine {
       enqueue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
       stopAttempt: (job, reason) => this.attempts.stop(job, reason),
-      changed: this.journal ? (job, from) => this.record(from === undefined ? { k: 'job', id: job.id, v: fieldsOf(job) } : { k: 'job', id: job.id, from, to: job.status, v: fieldsOf(job) }) : undefined,
+      // The journal serialises at once, so entries may share the records' objects.
+      changed: this.journal ? (job, from) => this.record(from === undefined ? { k: 'job', id: job.id, v: fieldsOf(job, false) } : { k: 'job', id: job.id, from, to: job.status, v: fieldsOf(job, false) }) : undefined,
     });
     this.attempts = new Attempts({
       partition: this.partition,
@@ -284,7 +285,7 @@ export class BatchEngine {
       job.children = children;
     }
     this.machine.add(job);
-    if (this.journal) this.record({ k: 'sub', v: snapshotOfJob(job) });
+    if (this.journal) this.record({ k: 'sub', v: snapshotOfJob(job, false) });
     return { jobArn: arn(this.partition, 'job', id), jobName: req.jobName, jobId: id };
   }
 

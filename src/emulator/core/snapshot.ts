@@ -77,12 +77,13 @@ export interface EngineParts {
   readonly scheduler: Scheduler;
 }
 
-export function fieldsOf(job: JobRecord): JobFields {
+/** A job's own fields; `copy` false shares nested objects (for a caller that serialises at once). */
+export function fieldsOf(job: JobRecord, copy = true): JobFields {
   const f: JobFields = { status: job.status, attemptCount: job.attemptCount };
   if (job.statusReason !== undefined) f.statusReason = job.statusReason;
   if (job.startedAt !== undefined) f.startedAt = job.startedAt;
   if (job.stoppedAt !== undefined) f.stoppedAt = job.stoppedAt;
-  if (job.attempts) f.attempts = structuredClone(job.attempts);
+  if (job.attempts) f.attempts = copy ? structuredClone(job.attempts) : job.attempts;
   if (job.isCancelled) f.isCancelled = true;
   if (job.isTerminated) f.isTerminated = true;
   if (job.cancelReason !== undefined) f.cancelReason = job.cancelReason;
@@ -95,15 +96,15 @@ export function fieldsOf(job: JobRecord): JobFields {
 }
 
 /** One top-level job (and its children) as stored. */
-export function snapshotOfJob(job: JobRecord): JobSnapshot {
+export function snapshotOfJob(job: JobRecord, copy = true): JobSnapshot {
   return {
-    ...fieldsOf(job),
+    ...fieldsOf(job, copy),
     id: job.id,
-    request: structuredClone(job.plan.request),
+    request: copy ? structuredClone(job.plan.request) : job.plan.request,
     jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
     queueName: job.plan.queue.name,
     createdAt: job.createdAt,
-    children: job.children?.map(fieldsOf),
+    children: job.children?.map((c) => fieldsOf(c, copy)),
   };
 }
 
@@ -113,7 +114,7 @@ export function takeSnapshot(parts: EngineParts): EngineSnapshot {
     jobDefinitions: structuredClone(parts.definitions.all()),
     computeEnvironments: parts.computeEnvironments.all().map((ce) => ({ detail: structuredClone(ce.detail), capacity: { ...ce.capacity } })),
     jobQueues: parts.queues.all().map((q) => structuredClone(q.detail)),
-    jobs: [...parts.machine.jobs.values()].map(snapshotOfJob),
+    jobs: [...parts.machine.jobs.values()].map((j) => snapshotOfJob(j)),
   };
 }
 
