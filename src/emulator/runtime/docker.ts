@@ -34,8 +34,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
   private readonly present = new Set<string>();
-  /** Aborts every wait and log stream on detach(). */
-  private readonly following = new AbortController();
+  /** Aborts every wait and log stream on detach() (then replaced: the runtime can attach again). */
+  private following = new AbortController();
   private readonly streams = new Set<NodeJS.ReadableStream>();
 
   constructor(
@@ -139,7 +139,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async detach(): Promise<void> {
-    this.following.abort();
+    const old = this.following;
+    this.following = new AbortController();
+    old.abort();
     for (const s of this.streams) (s as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     this.streams.clear();
   }
@@ -150,10 +152,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
-    const detached = new Promise<never>((_, reject) => this.following.signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
+    const signal = this.following.signal;
+    const detached = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
     detached.catch(() => undefined);
     try {
-      const [waited] = (await Promise.race([Promise.all([container.wait({ abortSignal: this.following.signal }), logsDone]), detached])) as [{ StatusCode?: number }, void];
+      const [waited] = (await Promise.race([Promise.all([container.wait({ abortSignal: signal }), logsDone]), detached])) as [{ StatusCode?: number }, void];
       // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
       if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
       try {
@@ -165,7 +168,7 @@ export class DockerRuntime implements ContainerRuntime {
       }
     } catch (err) {
       // Detached: the attempt is someone else's now; never settle.
-      if (this.following.signal.aborted) return new Promise<ContainerExit>(() => undefined);
+      if (signal.aborted) return new Promise<ContainerExit>(() => undefined);
       return { oomKilled: false, error: dockerMessage(err) };
     }
   }

@@ -20,11 +20,7 @@ class MemoryJournal implements JournalSink {
   }
 }
 
-class MemoryLogs extends MemoryLogSink {
-  count(name: string): number {
-    return this.streams.get(name)?.length ?? 0;
-  }
-}
+class MemoryLogs extends MemoryLogSink {}
 
 interface World {
   clock: FakeClock;
