@@ -61,3 +61,17 @@ export async function killServe(s: ServeChild): Promise<void> {
   s.child.kill('SIGKILL');
   await s.exit;
 }
+
+/** Runs another CLI command (e.g. `stop`) to its end. */
+export async function runCli(args: string[], cwd: string, timeoutMs = 90_000): Promise<{ code: number | null; output: string }> {
+  const cli = await bundledCli();
+  const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+  const child = spawn(process.execPath, ['-e', runner, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
