@@ -160,7 +160,7 @@ describe('Chaos: SIGKILL and restart of localbatch serve during a workflow (inte
     assert.deepEqual(acked.filter((id) => !known.has(id)), [], 'every acknowledged job is known after the restarts');
 
     const deadline = Date.now() + 150_000;
-    let details: JobDetail[] = [];
+    let details: JobDetail[];
     for (;;) {
       details = await describe([...expected.keys()]);
       if (details.length === expected.size && details.every((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED')) break;
@@ -199,7 +199,7 @@ describe('Chaos: SIGKILL and restart of localbatch serve during a workflow (inte
     assert.equal(await serve!.exit, 0);
     batch.destroy();
     const leftDeadline = Date.now() + 30_000;
-    let left: Docker.ContainerInfo[] = [];
+    let left: Docker.ContainerInfo[];
     do {
       left = await docker.listContainers({ all: true, filters: { label: [`dev.localbatch.state-dir=${stateDir}`] } });
       if (left.length === 0) break;
