@@ -163,6 +163,9 @@ export class EmulatorHost {
         await this.store?.committed().catch(() => undefined);
         if (this.docker) await cleanupContainers(this.docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, [STATE_DIR_LABEL]: this.stateDir }).catch(() => 0);
       }
+      // Finished attempts' containers go (bounded); running ones stay for the next start.
+      const deadline = Date.now() + 10_000;
+      while (this.engine.removing > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.engine.detach();
       await this.store?.close();
     })();

@@ -218,7 +218,7 @@ export class Attempts {
       void Promise.resolve()
         .then(() => this.host.durable?.())
         .catch(() => undefined)
-        .then(() => (this.detached ? undefined : runtime.remove(id)))
+        .then(() => runtime.remove(id))
         .catch(() => undefined)
         .finally(() => this.removing--);
     }

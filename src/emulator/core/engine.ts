@@ -394,6 +394,11 @@ export class BatchEngine {
     return this.attempts.inFlight === 0 && this.attempts.removing === 0;
   }
 
+  /** Containers of finished attempts still being removed. */
+  get removing(): number {
+    return this.attempts.removing;
+  }
+
   /** True when no job is waiting, queued or running. */
   get idle(): boolean {
     for (const job of this.machine.jobs.values()) if (!TERMINAL.has(job.status)) return false;
