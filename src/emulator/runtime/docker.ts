@@ -34,9 +34,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
   private readonly present = new Set<string>();
-  /** Aborts every wait and log stream on detach() (then replaced: the runtime can attach again). */
-  private following = new AbortController();
-  private readonly streams = new Set<NodeJS.ReadableStream>();
+  /** One per followed container: detach() aborts its wait and log stream (the runtime can attach again). */
+  private readonly following = new Set<AbortController>();
 
   constructor(
     docker: Docker | Docker.DockerOptions | undefined,
@@ -102,10 +101,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: this.following.signal })) as NodeJS.ReadableStream;
-      const logsDone = this.pump(stream, this.logSink, spec.logStreamName);
+      const follow = this.follow();
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal })) as NodeJS.ReadableStream;
+      const logsDone = this.pump(stream, this.logSink, spec.logStreamName, follow);
       await container.start();
-      return { id: container.id, exited: this.awaitExit(container, logsDone) };
+      return { id: container.id, exited: this.awaitExit(container, logsDone, follow) };
     } catch (err) {
       await this.remove(container.id).catch(() => undefined);
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
@@ -133,26 +133,31 @@ export class DockerRuntime implements ContainerRuntime {
       },
       
     };
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, abortSignal: this.following.signal })) as unknown as NodeJS.ReadableStream;
-    const logsDone = this.pump(stream, sink, logStreamName);
-    return { id: containerId, exited: this.awaitExit(container, logsDone) };
+    const follow = this.follow();
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, abortSignal: follow.signal })) as unknown as NodeJS.ReadableStream;
+    const logsDone = this.pump(stream, sink, logStreamName, follow);
+    return { id: containerId, exited: this.awaitExit(container, logsDone, follow) };
   }
 
   async detach(): Promise<void> {
-    const old = this.following;
-    this.following = new AbortController();
-    old.abort();
-    for (const s of this.streams) (s as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    this.streams.clear();
+    for (const f of this.following) f.abort();
+    this.following.clear();
   }
 
-  private pump(stream: NodeJS.ReadableStream, sink: LogSink, logStreamName: string): Promise<void> {
-    this.streams.add(stream);
-    return pumpLogs(stream, sink, logStreamName).finally(() => this.streams.delete(stream));
+  private follow(): AbortController {
+    const f = new AbortController();
+    this.following.add(f);
+    return f;
   }
 
-  private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
-    const signal = this.following.signal;
+  private pump(stream: NodeJS.ReadableStream, sink: LogSink, logStreamName: string, follow: AbortController): Promise<void> {
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    follow.signal.addEventListener('abort', destroy, { once: true });
+    return pumpLogs(stream, sink, logStreamName).finally(() => follow.signal.removeEventListener('abort', destroy));
+  }
+
+  private async awaitExit(container: Docker.Container, logsDone: Promise<void>, follow: AbortController): Promise<ContainerExit> {
+    const signal = follow.signal;
     const detached = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
     detached.catch(() => undefined);
     try {
@@ -170,6 +175,8 @@ export class DockerRuntime implements ContainerRuntime {
       // Detached: the attempt is someone else's now; never settle.
       if (signal.aborted) return new Promise<ContainerExit>(() => undefined);
       return { oomKilled: false, error: dockerMessage(err) };
+    } finally {
+      this.following.delete(follow);
     }
   }
 
