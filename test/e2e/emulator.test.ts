@@ -1,8 +1,9 @@
 /**
  * The emulator's lifecycle in a real VS Code, with real Docker: "Run Workflow Locally" from the
  * palette starts `localbatch serve` as a child of the extension host (its node, ELECTRON_RUN_AS_NODE=1),
- * the workflow's jobs reach SUCCEEDED in the Local view, the status bar follows, "Stop Emulator" ends
- * the server, and "Start Emulator" attaches to a server started outside VS Code on the same state.
+ * the workflow's jobs reach SUCCEEDED in the Local view, the status bar follows, the server outlives
+ * a window reload (the reloaded window attaches to it again), "Stop Emulator" ends the server, and
+ * "Start Emulator" attaches to a server started outside VS Code on the same state.
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -92,6 +93,20 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description} | ${r.ariaLabel}`);
     assert.ok(rows.some((r) => r.label === 'Emulator: running' && r.description === endpoint.url));
     assert.ok(rows.some((r) => r.label === 'local'), 'the local queue');
+  });
+
+  it('keeps the server across a window reload and attaches to it again', async () => {
+    const wb = await session!.workbench();
+    const before = endpointOf(session!.workspace)!;
+    await wb.runCommand('Developer: Reload Window');
+    await waitForStatusBar(await session!.workbench(), RUNNING, 60_000);
+    const after = endpointOf(session!.workspace)!;
+    assert.deepEqual([after.pid, after.url], [before.pid, before.url], 'the same server');
+    assert.ok(alive(before.pid));
+    const wb2 = await session!.workbench();
+    await wb2.openViewContainer('LocalBatch');
+    await expandView(wb2, 'Local');
+    await waitForRows(wb2, 'Local', (r) => r.some((x) => x.label === 'Emulator: running' && x.description === before.url) && jobsIn(r, 'SUCCEEDED').length === 2, 'the attached emulator with its jobs', 30_000);
   });
 
   it('"Stop Emulator" stops the server it started', async () => {

@@ -32,6 +32,7 @@ const START_TIMEOUT_MS = 30_000;
 const START_POLL_MS = 200;
 const RESUBSCRIBE_DELAY_MS = 1000;
 const STOP_TIMEOUT_MS = 15_000;
+const OWNED_PID_KEY = 'localbatch.emulator.startedPid';
 
 function alive(pid: number): boolean {
   try {
@@ -54,7 +55,12 @@ export class EmulatorManager implements vscode.Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   readonly onJobEvent = this.jobEvent.event;
 
-  constructor(private readonly cliPath: string, private readonly log: vscode.LogOutputChannel) {}
+  /** `memory` keeps the pid of the server this workspace's window started, so it stays "ours" across reloads. */
+  constructor(
+    private readonly cliPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly memory?: vscode.Memento,
+  ) {}
 
   get state(): EmulatorState {
     return this.stateValue;
@@ -82,7 +88,7 @@ export class EmulatorManager implements vscode.Disposable {
     } catch {
       return false;
     }
-    this.connect(endpoint, false);
+    this.connect(endpoint, endpoint.pid !== undefined && this.memory?.get<number>(OWNED_PID_KEY) === endpoint.pid);
     return true;
   }
 
@@ -113,6 +119,7 @@ export class EmulatorManager implements vscode.Disposable {
       while (Date.now() < deadline && !exited && !this.disposed) {
         if (await this.attach(settings)) {
           this.conn = { ...this.conn!, owned: true };
+          await this.memory?.update(OWNED_PID_KEY, child.pid);
           return;
         }
         await new Promise((r) => setTimeout(r, START_POLL_MS));
@@ -139,6 +146,7 @@ export class EmulatorManager implements vscode.Disposable {
     this.setState('stopping');
     const pid = this.child?.pid ?? conn?.endpoint.pid;
     this.disconnect();
+    await this.memory?.update(OWNED_PID_KEY, undefined);
     if (pid) {
       try {
         process.kill(pid, 'SIGTERM');
