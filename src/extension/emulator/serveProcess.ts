@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { ensureStateDir } from '../../emulator/store/state-dir';
 
 /** dist/cli.js exports `main(argv)`; this runs it the way bin/localbatch.js does. */
 const RUNNER = "const {main}=require(process.env.LOCALBATCH_CLI);main(process.argv.slice(1)).then(c=>{process.exitCode=c},e=>{console.error(e);process.exitCode=1})";
@@ -28,6 +29,8 @@ export function serveLogPath(stateDir: string): string {
 
 export function spawnServe(o: ServeOptions): ChildProcess {
   const args = ['-e', RUNNER, 'serve', '--state-dir', o.stateDir, '--port', String(o.port)];
+  // The log lives in the state directory: create it as the server would.
+  ensureStateDir(o.stateDir);
   const logFile = serveLogPath(o.stateDir);
   o.log.info(`starting: localbatch serve --state-dir ${o.stateDir} --port ${o.port} (output in ${logFile})`);
   const fd = openSync(logFile, 'a', 0o600);
