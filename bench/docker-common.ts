@@ -126,7 +126,7 @@ export async function startEmulator(vcpus: number): Promise<EmulatorRun> {
       subscription?.close();
       batch.destroy();
       logs.destroy();
-      await service.close('benchmark over');
+      await service.close({ terminateAll: true, reason: 'benchmark over' });
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -5,17 +5,23 @@
  */
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { LOCAL_COMPUTE_ENVIRONMENT_NAME, LOCAL_QUEUE_NAME, type LocalSettingsFile } from '../model/types';
 import { systemClock } from './core/clock';
 import { BatchEngine } from './core/engine';
+import type { EngineSnapshot } from './core/snapshot';
 import type { ContainerRuntime } from './core/ports';
 import { checkDocker, cleanupContainers, DockerRuntime } from './runtime/docker';
 import { registryAuthFromSettings } from './runtime/ecr-auth';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
+
+/** Label naming the state directory whose emulator owns a container. */
+export const STATE_DIR_LABEL = 'dev.localbatch.state-dir';
+import { DurableStore } from './store/durable-store';
+import { setAside, STATE_FILE_NAME } from './store/journal-files';
 import { FileLogStore } from './store/log-store';
 import { ensureStateDir } from './store/state-dir';
-import { StateStore } from './store/state-store';
 
 export interface HostOptions {
   readonly stateDir: string;
@@ -24,16 +30,27 @@ export interface HostOptions {
   readonly runtime?: (logs: FileLogStore) => ContainerRuntime;
   /** Docker connection; defaults to DOCKER_HOST or the local socket. */
   readonly docker?: Docker;
-  /** Keep state in `<stateDir>/state.json` (default true). */
+  /** Keep state in `<stateDir>` (journal + snapshot, default true). */
   readonly persist?: boolean;
-  /** Where image pull progress goes (e.g. the serve log). */
+  /** Where problems found in the saved state and image pull progress are reported (default: console.error). */
   readonly log?: (line: string) => void;
+  /** Journal size that triggers a snapshot (tests). */
+  readonly compactBytes?: number;
 }
 
 export interface LocalCapacity {
   readonly vcpus: number;
   readonly memoryMiB: number;
   readonly gpus: number;
+}
+
+export interface CloseOptions {
+  /** Terminate every unfinished job first and remove the containers (default: keep them for the next start). */
+  readonly terminateAll?: boolean;
+  /** Status reason of the jobs terminated by `terminateAll`. */
+  readonly reason?: string;
+  /** How long `terminateAll` waits for containers to stop. */
+  readonly graceMs?: number;
 }
 
 /** The local compute environments' capacity: localbatch.yaml's, else this machine's CPUs, memory and NVIDIA GPUs. */
@@ -55,8 +72,7 @@ function nvidiaGpus(): number {
 }
 
 export class EmulatorHost {
-  private unsubscribe: (() => void) | undefined;
-  private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     readonly stateDir: string,
@@ -64,15 +80,17 @@ export class EmulatorHost {
     readonly logs: FileLogStore,
     readonly runtime: ContainerRuntime,
     readonly docker: Docker | undefined,
-    private readonly store: StateStore | undefined,
+    private readonly store: DurableStore | undefined,
   ) {}
 
   /**
    * Creates the state directory, checks Docker (one clear error when it is unreachable), restores
-   * saved state and makes sure the `local` compute environment and job queue exist.
+   * the saved state (snapshot + journal), re-attaches or settles the attempts that were in flight
+   * (see core/reconcile.ts) and makes sure the `local` compute environment and job queue exist.
    */
   static async start(options: HostOptions): Promise<EmulatorHost> {
     const stateDir = ensureStateDir(options.stateDir);
+    const log = options.log ?? ((line: string) => console.error(line));
     const logs = new FileLogStore(stateDir);
     let runtime: ContainerRuntime;
     let docker: Docker | undefined;
@@ -80,30 +98,59 @@ export class EmulatorHost {
     else {
       docker = options.docker ?? new Docker();
       await checkDocker(docker);
-      await cleanupContainers(docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, 'dev.localbatch.state-dir': stateDir });
-      const log = options.log ?? ((line: string) => console.error(line));
       runtime = new DockerRuntime(docker, logs, {
         registryAuth: registryAuthFromSettings(options.settings),
         onImageProgress: (p) => log(`pulling ${p.image}: ${p.message}`),
       });
     }
     const capacity = localCapacity(options.settings);
-    const engine = new BatchEngine({
-      clock: systemClock(),
-      runtime,
-      account: options.settings?.accountId,
-      region: options.settings?.region,
-      defaultCapacity: capacity,
-      containerLabels: { 'dev.localbatch.state-dir': stateDir },
-      imageOverrides: options.settings?.imageOverrides,
-    });
-    const store = options.persist === false ? undefined : new StateStore(stateDir);
-    const saved = store?.load();
-    if (saved) engine.restore(saved);
+    let store: DurableStore | undefined;
+    let saved: EngineSnapshot | undefined;
+    if (options.persist !== false) {
+      const opened = await DurableStore.open(stateDir, { compactBytes: options.compactBytes });
+      store = opened.store;
+      saved = opened.loaded.snapshot;
+      for (const p of opened.loaded.problems) log(`localbatch: ${p}`);
+    }
+    const make = () =>
+      new BatchEngine({
+        clock: systemClock(),
+        runtime,
+        account: options.settings?.accountId,
+        region: options.settings?.region,
+        defaultCapacity: capacity,
+        containerLabels: { [STATE_DIR_LABEL]: stateDir },
+        imageOverrides: options.settings?.imageOverrides,
+        journal: store,
+        durable: store ? () => store.committed() : undefined,
+      });
+    let engine = make();
+    if (saved) {
+      try {
+        for (const p of engine.restore(saved, { reconcile: true }).problems) log(`localbatch: ${p}`);
+      } catch (err) {
+        log(`localbatch: the saved state in ${stateDir} could not be restored (${err instanceof Error ? err.message : String(err)}); starting empty, the files are kept aside`);
+        setAsideAll(stateDir);
+        engine = make();
+      }
+    }
     const host = new EmulatorHost(stateDir, engine, logs, runtime, docker, store);
+    store?.setSnapshotSource(() => engine.snapshot());
     await host.ensureLocalQueue(capacity);
-    if (store) host.unsubscribe = engine.subscribe(() => store.saveSoon(() => engine.snapshot()));
+    const r = await engine.reconcile();
+    if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {
+      log(
+        `localbatch: after the restart: ${r.reattached} running container(s) re-attached, ${r.exitedWhileDown} that exited meanwhile recorded, ` +
+          `${r.vanished} vanished (attempt ended as host terminated), ${r.neverStarted} attempt(s) that never started queued again, ${r.removed} stray container(s) removed`,
+      );
+    }
+    await store?.compact();
     return host;
+  }
+
+  /** Resolves once every change made so far is on disk (the API answers only after it). */
+  committed(): Promise<void> {
+    return this.store ? this.store.committed() : Promise.resolve();
   }
 
   private async ensureLocalQueue(capacity: LocalCapacity): Promise<void> {
@@ -119,17 +166,32 @@ export class EmulatorHost {
   }
 
   /**
-   * Terminates unfinished jobs (reason given), waits up to `graceMs` for their containers to go,
-   * removes any left over, and saves the state.
+   * Stops the emulator. By default gracefully: queued jobs stay queued and running containers keep
+   * running, for the next start to re-attach. With `terminateAll`, unfinished jobs are terminated
+   * (running ones get SIGTERM, then SIGKILL), their containers removed, then the state saved.
    */
-  async close(reason = 'localbatch emulator stopped', graceMs = 35_000): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.engine.terminateAll(reason);
-    const deadline = Date.now() + graceMs;
-    while (!this.engine.quiescent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    this.unsubscribe?.();
-    if (this.docker) await cleanupContainers(this.docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, 'dev.localbatch.state-dir': this.stateDir }).catch(() => 0);
-    this.store?.flush(() => this.engine.snapshot());
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= (async () => {
+      if (options.terminateAll) {
+        this.engine.terminateAll(options.reason ?? 'localbatch emulator stopped: all jobs terminated');
+        const deadline = Date.now() + (options.graceMs ?? 35_000);
+        while (!this.engine.quiescent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        await this.store?.committed().catch(() => undefined);
+        if (this.docker) await cleanupContainers(this.docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, [STATE_DIR_LABEL]: this.stateDir }).catch(() => 0);
+      }
+      // Finished attempts' containers go (bounded); running ones stay for the next start.
+      const deadline = Date.now() + 10_000;
+      while (this.engine.removing > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await this.engine.detach();
+      await this.store?.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** Moves the snapshot and journals aside (the state could not be restored). */
+function setAsideAll(stateDir: string): void {
+  for (const f of readdirSync(stateDir)) {
+    if (f === STATE_FILE_NAME || /^journal\.\d+\.jsonl$/.test(f)) setAside(join(stateDir, f));
   }
 }

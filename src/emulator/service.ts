@@ -12,7 +12,8 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../model/types';
 import { VERSION } from '../version';
 import { batchHandlers } from './api/batch';
 import { loadOrCreateCredentials, startApiServer, type ApiServer } from './api';
-import { EmulatorHost, type HostOptions } from './host';
+import type { BatchHandler, BatchHandlers } from './api/routes';
+import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 
@@ -49,7 +50,7 @@ export class LocalService {
       const server = await startApiServer({
         port: options.port ?? 0,
         credentials,
-        batch: batchHandlers(host.engine),
+        batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
         logs: host.logs,
         events: host.engine,
         accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
@@ -64,18 +65,21 @@ export class LocalService {
       renameSync(tmp, endpointFile);
       return new LocalService(host, server, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
     } catch (err) {
-      await host.close('localbatch emulator failed to start', 5000);
+      await host.close();
       throw err;
     }
   }
 
-  /** Stops serving, terminates unfinished jobs, removes their containers, saves state. Idempotent. */
-  close(reason = 'localbatch emulator stopped'): Promise<void> {
+  /**
+   * Stops serving and saves the state. Gracefully by default: queued jobs stay queued and running
+   * containers keep running for the next start; `terminateAll` terminates them first. Idempotent.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= (async () => {
       this.removeEndpoint();
       process.off('exit', this.onExit);
       await this.server.close();
-      await this.host.close(reason);
+      await this.host.close(options);
     })();
     return this.closing;
   }
@@ -88,6 +92,24 @@ export class LocalService {
       // already gone, or another process's
     }
   }
+}
+
+/** Operations that only read: their answers need not wait for the journal. */
+const READ_ONLY = /^(Describe|List|Get)/;
+
+/** Each changing operation answers only once its change is on disk (see store/durable-store.ts). */
+export function durableHandlers(handlers: BatchHandlers, committed: () => Promise<void>): BatchHandlers {
+  const out: BatchHandlers = {};
+  for (const [op, handler] of Object.entries(handlers) as Array<[keyof BatchHandlers, BatchHandler]>) {
+    out[op] = READ_ONLY.test(op)
+      ? handler
+      : async (input) => {
+          const result = await handler(input);
+          await committed();
+          return result;
+        };
+  }
+  return out;
 }
 
 /** Refuses to start over a live emulator of the same state directory; clears a stale endpoint.json. */

@@ -1,8 +1,9 @@
 /**
  * The emulator's lifecycle in a real VS Code, with real Docker: "Run Workflow Locally" from the
  * palette starts `localbatch serve` as a child of the extension host (its node, ELECTRON_RUN_AS_NODE=1),
- * the workflow's run and its jobs finish in the Local view, the status bar follows, "Stop Emulator" ends
- * the server, and "Start Emulator" attaches to a server started outside VS Code on the same state.
+ * the workflow's run and its jobs finish in the Local view, the status bar follows, the server outlives
+ * a window reload (the reloaded window attaches to it again), "Stop Emulator" ends the server, and
+ * "Start Emulator" attaches to a server started outside VS Code on the same state.
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -98,6 +99,24 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     const expanded = await waitForRows(wb, 'Local', (r) => jobsOfRun(r, 'hello.workflow.yaml').length === 2 && r, 'the run\'s jobs', 15_000);
     assert.deepEqual(jobsOfRun(expanded, 'hello.workflow.yaml').map((j) => j.label), ['greet', 'farewell']);
     assert.equal(await localDescription(wb), endpoint.url);
+  });
+
+  it('keeps the server across a window reload and attaches to it again', async () => {
+    const wb = await session!.workbench();
+    const before = endpointOf(session!.workspace)!;
+    await wb.runCommand('Developer: Reload Window');
+    await waitForStatusBar(await session!.workbench(), RUNNING, 60_000);
+    const after = endpointOf(session!.workspace)!;
+    assert.deepEqual([after.pid, after.url], [before.pid, before.url], 'the same server');
+    assert.ok(alive(before.pid));
+    const wb2 = await session!.workbench();
+    await wb2.openViewContainer('LocalBatch');
+    await expandView(wb2, 'Local');
+    await waitForRows(wb2, 'Local', (r) => {
+      const run = r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml');
+      return run && /^2\/2 · /.test(run.description) && r;
+    }, 'the attached emulator with its run', 30_000);
+    assert.equal(await localDescription(wb2), before.url);
   });
 
   it('"Stop Emulator" stops the server it started', async () => {

@@ -5,7 +5,8 @@
  *
  * Usage: runtimeConformance('docker (integration)', async (logs) => ({ runtime, image, elapse, dispose })).
  * Contract checked here beyond ports.ts: all of an attempt's output is in the LogSink by the time
- * `exited` resolves.
+ * `exited` resolves; after `detach()` a container goes on and `attach()` picks it up again (output
+ * after the lines the sink holds, its exit), as a restarted server does.
  */
 import assert from 'node:assert/strict';
 import type { ContainerExit, ContainerRuntime, ContainerSpec, LogEvent, LogSink } from '../../src/emulator/core/ports';
@@ -28,6 +29,9 @@ export class MemoryLogSink implements LogSink {
     let s = this.streams.get(logStreamName);
     if (!s) this.streams.set(logStreamName, (s = []));
     s.push(...events);
+  }
+  count(logStreamName: string): number {
+    return this.streams.get(logStreamName)?.length ?? 0;
   }
   lines(logStreamName: string): string[] {
     return (this.streams.get(logStreamName) ?? []).map((e) => e.message);
@@ -149,6 +153,51 @@ export function runtimeConformance(name: string, makeRuntime: MakeRuntime): void
         assert.match(e.message, /localbatch-does-not-exist/);
         return true;
       });
+    });
+
+    it('lists its containers by label with their state, and inspect sees them exit and go', async () => {
+      const label = { 'localbatch.test': 'conformance', 'localbatch.case': `list-${process.pid}-${++counter}` };
+      const c = await run(spec(['sh', '-c', 'sleep 1; exit 4'], { labels: label }));
+      const listed = await h.runtime.list(label);
+      assert.deepEqual(listed.map((x) => x.id), [c.id]);
+      assert.equal(listed[0].labels['localbatch.case'], label['localbatch.case']);
+      assert.equal(listed[0].state.status, 'running');
+      assert.equal(typeof listed[0].state.startedAt, 'number');
+      await h.elapse(1500);
+      await c.exited;
+      const state = await h.runtime.inspect(c.id);
+      assert.equal(state?.status, 'exited');
+      assert.equal(state?.exitCode, 4);
+      await h.runtime.remove(c.id);
+      assert.equal(await h.runtime.inspect(c.id), undefined);
+      assert.deepEqual(await h.runtime.list(label), []);
+    });
+
+    it('re-attaches a running container after detach: output goes on without repeats, then its exit', async () => {
+      const s = spec(['sh', '-c', 'echo one; sleep 2; echo two; exit 5']);
+      const c = await run(s);
+      for (let i = 0; i < 100 && logs.count(s.logStreamName) === 0; i++) await h.elapse(50);
+      assert.deepEqual(logs.lines(s.logStreamName), ['one']);
+      let old = false;
+      void c.exited.then(() => (old = true));
+      await h.runtime.detach();
+      const again = await h.runtime.attach(c.id, s.logStreamName);
+      await h.elapse(2500);
+      const exit = await again.exited;
+      assert.equal(exit.exitCode, 5);
+      assert.deepEqual(logs.lines(s.logStreamName), ['one', 'two']);
+      assert.equal(old, false, 'the detached wait never settles');
+    });
+
+    it('attaches an exited container: its remaining output, then its exit at once', async () => {
+      const s = spec(['sh', '-c', 'echo a; echo b; exit 2']);
+      const c = await run(s);
+      await c.exited;
+      const other = `${s.logStreamName}-again`;
+      const again = await h.runtime.attach(c.id, other);
+      assert.deepEqual(await again.exited, { exitCode: 2, oomKilled: false });
+      assert.deepEqual(logs.lines(other), ['a', 'b']);
+      await assert.rejects(h.runtime.attach('localbatch-no-such-container', other));
     });
   });
 }

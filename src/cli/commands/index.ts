@@ -4,6 +4,7 @@ import { imagesCommand } from './images';
 import { logsCommand } from './logs';
 import { runCommand } from './run';
 import { serveCommand } from './serve';
+import { stopCommand } from './stop';
 import { submitCommand } from './submit';
 import { validateCommand } from './validate';
 
@@ -14,4 +15,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, imagesCommand, deployCommand, submitCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, stopCommand, imagesCommand, deployCommand, submitCommand];

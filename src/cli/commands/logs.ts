@@ -5,7 +5,7 @@ import { followLogStream, logGroupOfJob } from '../../client/logs';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { FileLogStore } from '../../emulator/store/log-store';
 import { savedJobLogs } from '../../emulator/store/job-lookup';
-import { StateStore } from '../../emulator/store/state-store';
+import { loadState } from '../../emulator/store/durable-store';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
@@ -54,7 +54,7 @@ function pickStream(streams: ReadonlyArray<string | undefined>, attempt: number 
 }
 
 function printSaved(stateDir: string, jobId: string, attempt: number | undefined): number {
-  const snapshot = new StateStore(stateDir).load();
+  const snapshot = loadState(stateDir).loaded.snapshot;
   const job = snapshot && savedJobLogs(snapshot, jobId);
   if (!job) throw new CliError(`no job ${jobId} in ${stateDir}`, 1);
   const stream = pickStream(job.attemptStreams, attempt, jobId);

@@ -1,7 +1,9 @@
 /**
- * `localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted]`: the local AWS Batch
- * emulator (Batch API, CloudWatch Logs, live events) on 127.0.0.1 until SIGINT/SIGTERM.
- * `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it listens.
+ * `localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]`:
+ * the local AWS Batch emulator (Batch API, CloudWatch Logs, live events) on 127.0.0.1 until
+ * SIGINT/SIGTERM. `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it
+ * listens. Stopping keeps jobs (queued stay queued, running containers go on and are re-attached by
+ * the next start) unless --terminate-all-on-exit.
  */
 import path from 'node:path';
 import { credentialsPath } from '../../emulator/api';
@@ -16,7 +18,7 @@ import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
 
-const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted]
+const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
 
 Runs the local AWS Batch emulator on 127.0.0.1: the AWS Batch API, CloudWatch Logs for
 /aws/batch/job and live job events, all signed with the key in DIR/credentials (profile
@@ -28,25 +30,31 @@ Options:
                         the nearest folder up from here holding localbatch.yaml, else this one)
   --runtime R           docker (default): each attempt in a container; scripted: containers are
                         simulated (no Docker; for tests and benchmarks)
+  --terminate-all-on-exit
+                        on stop, terminate every unfinished job and remove its container first
   -h, --help            show this help
 
-Stops cleanly on Ctrl-C (SIGINT) or SIGTERM: unfinished jobs are terminated and state is saved.`;
+Every change the API acknowledges is on disk (fsync) before the answer. Ctrl-C (SIGINT), SIGTERM
+or \`localbatch stop\` stop it without failing anything: queued jobs stay queued and running
+containers keep running; the next start on the same state directory re-attaches them. A second
+signal stops at once (still without losing acknowledged work).`;
 
 interface ServeOptions {
   readonly port?: number;
   readonly stateDir?: string;
   readonly runtime: 'docker' | 'scripted';
+  readonly terminateAll: boolean;
 }
 
 function parse(args: string[]): ServeOptions | undefined {
-  const parsed = parseCommandArgs({ args, options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, ...HELP_OPTION } }, HELP);
+  const parsed = parseCommandArgs({ args, options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, 'terminate-all-on-exit': { type: 'boolean' }, ...HELP_OPTION } }, HELP);
   if (!parsed) return undefined;
   const portText = parsed.values.port;
   const port = portText === undefined ? undefined : Number(portText);
   if (portText !== undefined && (!/^\d+$/.test(portText) || port! > 65535)) throw new CliError(`--port must be a port number (0-65535), not '${portText}'`, 2);
   const runtime = parsed.values.runtime;
   if (runtime !== 'docker' && runtime !== 'scripted') throw new CliError(`--runtime must be docker or scripted, not '${runtime}'`, 2);
-  return { port, stateDir: parsed.values['state-dir'], runtime };
+  return { port, stateDir: parsed.values['state-dir'], runtime, terminateAll: parsed.values['terminate-all-on-exit'] === true };
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {
@@ -101,8 +109,12 @@ export const serveCommand: CliCommand = {
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
     const got = await signal;
-    console.log(`localbatch serve: ${got}: stopping (terminating unfinished jobs, saving state)`);
-    await service.close();
+    console.log(
+      opts.terminateAll
+        ? `localbatch serve: ${got}: stopping (terminating unfinished jobs, saving state)`
+        : `localbatch serve: ${got}: stopping (jobs kept: queued ones stay queued, running containers go on; the next start re-attaches them)`,
+    );
+    await service.close({ terminateAll: opts.terminateAll, reason: 'localbatch serve stopped with --terminate-all-on-exit' });
     return 0;
   },
 };

@@ -140,7 +140,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     events?.close();
-    await session.close(interrupted ? 'Run interrupted by the user' : undefined);
+    await session.close();
   }
 }
 

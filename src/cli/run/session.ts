@@ -21,7 +21,7 @@ export interface Session {
   readonly logs: CloudWatchLogsClient;
   /** Set when this process runs the emulator (no server was running). */
   readonly host?: EmulatorHost;
-  close(reason?: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function clientsFor(endpoint: EmulatorEndpoint): { batch: BatchClient; logs: CloudWatchLogsClient } {
@@ -58,9 +58,9 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
     endpoint: service.endpoint,
     ...clients,
     host: service.host,
-    close: async (reason?: string) => {
+    close: async () => {
       destroy(clients);
-      await service.close(reason);
+      await service.close();
     },
   };
 }

@@ -36,6 +36,12 @@ export interface AttemptHost {
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
   requestPass(): void;
+  /**
+   * Resolves once every change journaled so far is on disk. A container is created only after its
+   * attempt's STARTING is durable, and removed only after the attempt's end is, so a restart always
+   * finds the container of an attempt it knows of (see reconcile.ts).
+   */
+  durable?(): Promise<void>;
 }
 
 export { needOf };
@@ -45,8 +51,32 @@ export class Attempts {
   inFlight = 0;
   /** Containers whose removal has been asked for and not yet confirmed. */
   removing = 0;
+  /** Attempts in flight (for detach). */
+  private readonly live = new Set<AttemptRun>();
+  private detached = false;
 
   constructor(private readonly host: AttemptHost) {}
+
+  get runtime(): ContainerRuntime {
+    return this.host.runtime;
+  }
+
+  /**
+   * Stops watching every attempt without touching its containers (a graceful stop): no timer
+   * fires, no exit is recorded, nothing new starts. The next start re-attaches the containers.
+   */
+  detach(): void {
+    this.detached = true;
+    for (const run of this.live) {
+      if (run.timeoutTimer) this.host.clock.clearTimer(run.timeoutTimer);
+      if (run.killTimer) this.host.clock.clearTimer(run.killTimer);
+    }
+    this.live.clear();
+  }
+
+  get isDetached(): boolean {
+    return this.detached;
+  }
 
   start(job: JobRecord, ce: ComputeEnvironmentRecord): void {
     const need = needOf(job);
@@ -65,6 +95,7 @@ export class Attempts {
     };
     job.run = run;
     this.inFlight++;
+    this.live.add(run);
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
     this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
@@ -95,18 +126,46 @@ export class Attempts {
   }
 
   private async launch(job: JobRecord, run: AttemptRun): Promise<void> {
+    if (this.detached) return;
     if (run.terminated !== undefined || run.interrupted !== undefined) return this.finish(job, run, { oomKilled: false });
     const { runtime } = this.host;
     if (job.plan.task) return this.launchTask(job, run, job.plan.task);
     const nodes = job.plan.numNodes;
     let containers: RunningContainer[];
     try {
+      // A container is created only once its attempt's STARTING is on disk (a restart finds it).
+      await this.host.durable?.();
+      if (this.detached) return;
       containers = nodes === 1 && !job.plan.nodes ? [await runtime.start(this.spec(job, run, 0))] : await this.startNodes(job, run);
     } catch (e) {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
+    if (this.detached) return;
+    return this.follow(job, run, containers, this.host.clock.now());
+  }
+
+  /**
+   * Takes over an attempt found on restart (reconcile.ts): its containers, already attached by the
+   * runtime, count against `ce` again, and its timeout counts from `startedAt`.
+   */
+  adopt(job: JobRecord, run: AttemptRun, containers: RunningContainer[], startedAt: number): Promise<void> {
+    const need = needOf(job);
+    run.ce.used.vcpus += need.vcpus;
+    run.ce.used.memoryMiB += need.memoryMiB;
+    run.ce.used.gpus += need.gpus;
+    job.run = run;
+    job.resumeRun = undefined;
+    this.inFlight++;
+    this.live.add(run);
+    return this.follow(job, run, containers, startedAt);
+  }
+
+  /** From the containers' start to the attempt's end. */
+  private async follow(job: JobRecord, run: AttemptRun, containers: RunningContainer[], startedAt: number): Promise<void> {
+    const { runtime } = this.host;
+    const nodes = job.plan.numNodes;
     run.containerIds = containers.map((c) => c.id);
-    this.running(job, run);
+    this.running(job, run, startedAt);
     const main = containers[nodes > 1 ? job.plan.mainNode : 0] ?? containers[0];
     const exit = await main.exited;
     if (nodes > 1) {
@@ -114,18 +173,19 @@ export class Attempts {
       for (const c of containers) if (c !== main) void runtime.signal(c.id, 'SIGKILL').catch(() => undefined);
       await Promise.all(containers.map((c) => c.exited));
     }
+    if (this.detached) return;
     this.finish(job, run, exit);
   }
 
-  /** The attempt's containers run: RUNNING, its timeout armed, a stop asked for meanwhile applied. */
-  private running(job: JobRecord, run: AttemptRun): void {
-    const now = this.host.clock.now();
-    run.startedAt = now;
-    job.startedAt = now;
-    this.host.machine.setStatus(job, 'RUNNING');
+  /** The attempt's containers run: RUNNING, its timeout armed from `startedAt`, a stop asked for meanwhile applied. */
+  private running(job: JobRecord, run: AttemptRun, startedAt: number): void {
+    const { clock } = this.host;
+    run.startedAt = startedAt;
+    job.startedAt = startedAt;
+    if (job.status !== 'RUNNING') this.host.machine.setStatus(job, 'RUNNING');
     const timeout = job.plan.timeoutSeconds;
     if (timeout !== undefined) {
-      run.timeoutTimer = this.host.clock.setTimer(timeout * 1000, () => {
+      run.timeoutTimer = clock.setTimer(Math.max(0, startedAt + timeout * 1000 - clock.now()), () => {
         run.timedOut = true;
         this.signalAll(run);
       });
@@ -142,6 +202,8 @@ export class Attempts {
     const { runtime } = this.host;
     const network = `localbatch-${run.taskId}`;
     try {
+      await this.host.durable?.();
+      if (this.detached) return;
       await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
     } catch (e) {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
@@ -151,12 +213,13 @@ export class Attempts {
       start: (c) => runtime.start(this.taskSpec(job, run, c, network)),
       started: (id) => {
         run.containerIds.push(id);
-        if (run.startedAt === undefined) this.running(job, run);
+        if (run.startedAt === undefined) this.running(job, run, this.host.clock.now());
         else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
       },
       stopTask: () => this.signalAll(run),
       logStreamOf: (c) => taskStreamOf(run, c.name),
     });
+    if (this.detached) return;
     run.task = outcome.containers;
     this.finish(job, run, outcome.exit);
   }
@@ -231,23 +294,27 @@ export class Attempts {
       ...(network ? { network } : {}),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
-      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
+      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number), ...(multi ? { 'dev.localbatch.node': String(node) } : {}) },
       logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
       logGroupName: run.logGroupName,
     };
   }
 
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {
-    if (run.finished) return;
+    if (run.finished || this.detached) return;
     run.finished = true;
     this.inFlight--;
+    this.live.delete(run);
     const { clock, runtime, machine, partition } = this.host;
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
     const removals = run.containerIds.map((id) => {
       this.removing++;
-      return runtime
-        .remove(id)
+      // Only once the attempt's end is on disk: until then a restart must still find the container.
+      return Promise.resolve()
+        .then(() => this.host.durable?.())
+        .catch(() => undefined)
+        .then(() => runtime.remove(id))
         .catch(() => undefined)
         .finally(() => this.removing--);
     });

@@ -30,11 +30,13 @@ import { JobDefinitions, type DescribeJobDefinitionsFilter, type RegisterResult 
 import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
 import { JobMachine } from './machine';
 import { buildPlan } from './plan';
+import type { JournalEntry, JournalSink } from './journal';
 import type { Clock, ContainerRuntime } from './ports';
+import { reconcile, type ReconcileReport } from './reconcile';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
-import { restoreSnapshot, takeSnapshot, type EngineParts, type EngineSnapshot } from './snapshot';
+import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
 
 export interface EngineOptions {
@@ -50,6 +52,10 @@ export interface EngineOptions {
   readonly imageOverrides?: Readonly<Record<string, string>>;
   /** Id generator (v4 UUIDs by default). */
   readonly newId?: () => string;
+  /** Where every acknowledged change and every job transition is journaled (see journal.ts). */
+  readonly journal?: JournalSink;
+  /** Resolves once everything journaled so far is on disk (see AttemptHost.durable). */
+  readonly durable?: () => Promise<void>;
 }
 
 export interface SubmitJobResult {
@@ -78,6 +84,10 @@ export class BatchEngine {
   protected readonly scheduler: Scheduler;
   private readonly attempts: Attempts;
   private readonly newId: () => string;
+  private readonly journal: JournalSink | undefined;
+  private readonly containerLabels: Readonly<Record<string, string>>;
+  /** Restored STARTING/RUNNING jobs waiting for `reconcile()`. */
+  private active: JobRecord[] = [];
   /** Tags changed through TagResource/UntagResource (see tags.ts). */
   readonly tags = new TagStore();
   readonly schedulingPolicies: SchedulingPolicies;
@@ -87,6 +97,8 @@ export class BatchEngine {
     this.partition = { region: options.region ?? DEFAULT_REGION, account: options.account ?? DEFAULT_ACCOUNT_ID };
     this.clock = options.clock;
     this.newId = options.newId ?? randomId;
+    this.journal = options.journal;
+    this.containerLabels = options.containerLabels ?? {};
     this.schedulingPolicies = new SchedulingPolicies(this.partition);
     this.consumableResources = new ConsumableResources(this.partition, () => this.clock.now());
     this.definitions = new JobDefinitions(this.partition);
@@ -97,6 +109,8 @@ export class BatchEngine {
       enqueue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
       stopAttempt: (job, reason) => this.attempts.stop(job, reason),
+      // The journal serialises at once, so entries may share the records' objects.
+      changed: this.journal ? (job, from) => this.record(from === undefined ? { k: 'job', id: job.id, v: fieldsOf(job, false) } : { k: 'job', id: job.id, from, to: job.status, v: fieldsOf(job, false) }) : undefined,
     });
     this.attempts = new Attempts({
       partition: this.partition,
@@ -108,8 +122,29 @@ export class BatchEngine {
       newId: this.newId,
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
+      durable: options.durable,
     });
     this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources);
+    if (this.journal) {
+      this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });
+      this.schedulingPolicies.onChange = (key) => this.record({ k: 'pol', key, v: this.schedulingPolicies.find(key) ?? null });
+    }
+  }
+
+  private record(entry: JournalEntry): void {
+    this.journal?.append(entry);
+  }
+
+  private recordCe(name: string): void {
+    if (!this.journal) return;
+    const rec = this.computeEnvironments.find(name);
+    this.record({ k: 'ce', key: name, v: rec ? { detail: rec.detail, capacity: rec.capacity } : null });
+  }
+
+  private recordQueue(name: string): void {
+    if (!this.journal) return;
+    const rec = this.queues.find(name);
+    this.record({ k: 'q', key: name, v: rec ? rec.detail : null });
   }
 
   /** Listens to "Batch Job State Change" events; returns the unsubscribe function. */
@@ -120,11 +155,15 @@ export class BatchEngine {
   // ---- job definitions
 
   registerJobDefinition(req: RegisterJobDefinitionRequest): RegisterResult {
-    return this.definitions.register(req);
+    const result = this.definitions.register(req);
+    if (this.journal) this.record({ k: 'def', v: this.definitions.byArn(result.jobDefinitionArn)! });
+    return result;
   }
 
   deregisterJobDefinition(jobDefinition: string): void {
     this.definitions.deregister(jobDefinition);
+    const def = this.journal && this.definitions.byArn(jobDefinition);
+    if (def) this.record({ k: 'def', v: def });
   }
 
   describeJobDefinitions(filter?: DescribeJobDefinitionsFilter): JobDefinition[] {
@@ -136,13 +175,21 @@ export class BatchEngine {
   /** `capacity` is localbatch's own: the local vCPUs/memory this environment may use. */
   createComputeEnvironment(req: CreateComputeEnvironmentRequest, capacity?: Partial<Capacity>): { computeEnvironmentName: string; computeEnvironmentArn: string } {
     const rec = this.computeEnvironments.create(req, capacity);
-    this.later(() => this.computeEnvironments.settle(rec));
+    this.recordCe(rec.name);
+    this.later(() => {
+      this.computeEnvironments.settle(rec);
+      this.recordCe(rec.name);
+    });
     return { computeEnvironmentName: rec.name, computeEnvironmentArn: rec.arn };
   }
 
   updateComputeEnvironment(req: UpdateComputeEnvironmentRequest): { computeEnvironmentName: string; computeEnvironmentArn: string } {
     const rec = this.computeEnvironments.update(req);
-    this.later(() => this.computeEnvironments.settle(rec));
+    this.recordCe(rec.name);
+    this.later(() => {
+      this.computeEnvironments.settle(rec);
+      this.recordCe(rec.name);
+    });
     return { computeEnvironmentName: rec.name, computeEnvironmentArn: rec.arn };
   }
 
@@ -150,6 +197,7 @@ export class BatchEngine {
     const rec = this.computeEnvironments.get(computeEnvironment);
     if (this.queues.usesComputeEnvironment(rec)) invalid(`Cannot delete, compute environment ${rec.name} is still associated with a job queue`);
     this.computeEnvironments.delete(computeEnvironment);
+    this.record({ k: 'ce', key: rec.name, v: null });
     this.later(() => this.computeEnvironments.settle(rec));
   }
 
@@ -161,13 +209,21 @@ export class BatchEngine {
 
   createJobQueue(req: CreateJobQueueRequest): { jobQueueName: string; jobQueueArn: string } {
     const rec = this.queues.create(req);
-    this.later(() => this.queues.settle(rec));
+    this.recordQueue(rec.name);
+    this.later(() => {
+      this.queues.settle(rec);
+      this.recordQueue(rec.name);
+    });
     return { jobQueueName: rec.name, jobQueueArn: rec.arn };
   }
 
   updateJobQueue(req: UpdateJobQueueRequest): { jobQueueName: string; jobQueueArn: string } {
     const rec = this.queues.update(req);
-    this.later(() => this.queues.settle(rec));
+    this.recordQueue(rec.name);
+    this.later(() => {
+      this.queues.settle(rec);
+      this.recordQueue(rec.name);
+    });
     return { jobQueueName: rec.name, jobQueueArn: rec.arn };
   }
 
@@ -177,6 +233,7 @@ export class BatchEngine {
     for (const status of ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'] as const) {
       for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.failNow(job, 'Job queue deleted');
     }
+    this.record({ k: 'q', key: rec.name, v: null });
     this.later(() => this.queues.settle(rec));
   }
 
@@ -237,6 +294,7 @@ export class BatchEngine {
       job.children = children;
     }
     this.machine.add(job);
+    if (this.journal) this.record({ k: 'sub', v: snapshotOfJob(job, false) });
     return { jobArn: arn(this.partition, 'job', id), jobName: req.jobName, jobId: id };
   }
 
@@ -352,16 +410,52 @@ export class BatchEngine {
     return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot() };
   }
 
-  /** Loads a snapshot into a fresh engine (one with no compute environments, queues or jobs). */
-  restore(snapshot: EngineSnapshot): void {
+  /**
+   * Loads a snapshot into a fresh engine (one with no compute environments, queues or jobs). With
+   * `reconcile`, jobs that were STARTING/RUNNING wait for `reconcile()` to find their containers;
+   * otherwise their attempts end as if their host went away.
+   */
+  restore(snapshot: EngineSnapshot, options: { reconcile?: boolean } = {}): RestoreResult {
     if (this.machine.jobs.size > 0 || this.queues.all().length > 0 || this.computeEnvironments.all().length > 0) {
       throw new Error('restore() needs a fresh engine');
     }
     this.schedulingPolicies.restore(snapshot.schedulingPolicies);
     this.consumableResources.restore(snapshot.consumableResources);
     this.tags.restore(snapshot.tags);
-    restoreSnapshot(this.parts(), snapshot);
+    // Nothing starts before reconcile() has put the attempts in flight back on their capacity.
+    if (options.reconcile) this.scheduler.pause();
+    const result = restoreSnapshot(this.parts(), snapshot, options);
     for (const job of this.machine.jobs.values()) for (const j of job.children ?? [job]) this.consumableResources.adopt(j);
+    this.active = result.active;
+    return result;
+  }
+
+  /**
+   * Matches restored STARTING/RUNNING jobs with the runtime's containers (see reconcile.ts) and
+   * removes containers of this engine's labels that belong to no attempt in flight.
+   */
+  async reconcile(): Promise<ReconcileReport> {
+    const active = this.active;
+    this.active = [];
+    try {
+      return await reconcile(
+        { runtime: this.attempts.runtime, machine: this.machine, scheduler: this.scheduler, attempts: this.attempts, computeEnvironments: this.computeEnvironments, now: () => this.clock.now() },
+        active,
+        this.containerLabels,
+      );
+    } finally {
+      this.scheduler.resume();
+    }
+  }
+
+  /**
+   * A graceful stop: stops following containers and timers without ending any attempt; queued
+   * jobs stay queued. The engine does nothing more afterwards.
+   */
+  async detach(): Promise<void> {
+    this.attempts.detach();
+    this.scheduler.stop();
+    await this.attempts.runtime.detach();
   }
 
   private parts(): EngineParts {
@@ -376,6 +470,11 @@ export class BatchEngine {
   /** True when no attempt is in flight and no container is still being removed. */
   get quiescent(): boolean {
     return this.attempts.inFlight === 0 && this.attempts.removing === 0;
+  }
+
+  /** Containers of finished attempts still being removed. */
+  get removing(): number {
+    return this.attempts.removing;
   }
 
   /** True when no job is waiting, queued or running. */

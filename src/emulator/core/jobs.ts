@@ -102,6 +102,8 @@ export interface JobRecord {
   stoppedAt?: number;
   attempts?: AttemptDetail[];
   run?: AttemptRun;
+  /** A restored attempt waiting for reconciliation (its containers not yet found). */
+  resumeRun?: import('./snapshot').RunFields;
   attemptCount: number;
   isCancelled?: boolean;
   isTerminated?: boolean;

@@ -9,6 +9,7 @@ import type { EventBus } from './events';
 import { captureState, jobArnOf, toJobDetail } from './detail';
 import { OrderedJobs } from './jobIndex';
 import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
+import { IllegalTransitionError, isLegalTransition } from './transitions';
 
 export const DEPENDENT_FAILED = 'Dependent Job failed';
 
@@ -19,6 +20,8 @@ export interface MachineHooks {
   requestPass(): void;
   /** Stop a STARTING/RUNNING attempt (TerminateJob). */
   stopAttempt(job: JobRecord, reason: string): void;
+  /** A job changed (status `from` → its current one, or only its fields when `from` is undefined): journal it. */
+  changed?(job: JobRecord, from?: JobStatus): void;
 }
 
 export class JobMachine {
@@ -106,11 +109,13 @@ export class JobMachine {
 
   setStatus(job: JobRecord, status: JobStatus, reason?: string): void {
     const old = job.status;
+    if (!isLegalTransition(old, status, job.children !== undefined)) throw new IllegalTransitionError(job.id, old, status);
     job.status = status;
     if (reason !== undefined) job.statusReason = reason;
     const now = this.clock.now();
     if (TERMINAL.has(status)) job.stoppedAt = now;
     this.index(job, old, status);
+    this.hooks.changed?.(job, old);
     if (job.parent?.startedAt === undefined && status === 'RUNNING' && job.parent) job.parent.startedAt = now;
     if (this.events.active) {
       const state = captureState(job);
@@ -132,6 +137,7 @@ export class JobMachine {
     if (job.children) {
       job.cancelReason = reason;
       job.isCancelled = true;
+      this.hooks.changed?.(job);
       for (const c of job.children) this.cancel(c, reason);
       return;
     }
@@ -142,10 +148,12 @@ export class JobMachine {
         return;
       case 'PENDING':
         job.cancelReason = reason;
+        this.hooks.changed?.(job);
         return;
       case 'RUNNABLE':
         // Failed when it reaches the head of its queue (at once when it is the head that blocks it).
         job.cancelReason = reason;
+        this.hooks.changed?.(job);
         this.hooks.requestPass();
         return;
       default:
@@ -159,11 +167,14 @@ export class JobMachine {
     if (job.children) {
       job.cancelReason = reason;
       job.isTerminated = true;
+      this.hooks.changed?.(job);
       for (const c of job.children) this.terminate(c, reason);
       return;
     }
     if (job.status === 'STARTING' || job.status === 'RUNNING') {
       job.isTerminated = true;
+      job.cancelReason ??= reason;
+      this.hooks.changed?.(job);
       this.hooks.stopAttempt(job, reason);
       return;
     }
@@ -178,11 +189,14 @@ export class JobMachine {
     if (job.children) {
       job.cancelReason = reason;
       job.isCancelled = true;
+      this.hooks.changed?.(job);
       for (const c of job.children) this.failNow(c, reason);
       return;
     }
     if (job.status === 'STARTING' || job.status === 'RUNNING') {
       job.isTerminated = true;
+      job.cancelReason ??= reason;
+      this.hooks.changed?.(job);
       this.hooks.stopAttempt(job, reason);
       return;
     }

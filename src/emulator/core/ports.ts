@@ -91,6 +91,24 @@ export interface RunningContainer {
 
 export type ContainerSignal = 'SIGTERM' | 'SIGKILL';
 
+/** What the runtime knows of a container it manages (Docker's `State`). */
+export interface ContainerState {
+  /** created: never started; running (also paused or restarting); exited (also dead). */
+  readonly status: 'created' | 'running' | 'exited';
+  /** Epoch ms; undefined when never started. */
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  /** Set once exited. */
+  readonly exitCode?: number;
+  readonly oomKilled: boolean;
+}
+
+export interface ManagedContainer {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state: ContainerState;
+}
+
 export interface ImageProgress {
   readonly image: string;
   readonly message: string;
@@ -112,6 +130,22 @@ export interface ContainerRuntime {
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   /** Removes a network made by createNetwork (its containers removed first). A no-op when gone. */
   removeNetwork(name: string): Promise<void>;
+  /** The managed containers carrying all of `labels` (any state), e.g. after a restart. */
+  list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]>;
+  /** The container's state, or undefined when it no longer exists. */
+  inspect(containerId: string): Promise<ContainerState | undefined>;
+  /**
+   * Follows a container started earlier (by this runtime or a previous process) as `start` does:
+   * its output goes on into `logStreamName`, after the lines the LogSink already holds for that
+   * stream (none repeated), and `exited` settles when it has exited (at once for an exited one,
+   * after its remaining output). Rejects when the container does not exist.
+   */
+  attach(containerId: string, logStreamName: string, logGroupName?: string): Promise<RunningContainer>;
+  /**
+   * Stops following every container (their `exited` never settle) and leaves them as they are:
+   * a graceful stop, after which a new runtime can `attach` them again.
+   */
+  detach(): Promise<void>;
 }
 
 export interface LogEvent {
@@ -126,4 +160,6 @@ export interface LogEvent {
  */
 export interface LogSink {
   append(logStreamName: string, events: readonly LogEvent[], logGroupName?: string): void;
+  /** How many events the stream holds (a re-attached container's output resumes after them; 0 if absent). */
+  count?(logStreamName: string, logGroupName?: string): number;
 }

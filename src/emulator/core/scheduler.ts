@@ -32,6 +32,8 @@ export function pushRunnable(job: JobRecord): void {
 export class Scheduler {
   private queued = false;
   private readonly fairShare = new FairShare();
+  private stopped = false;
+  private paused = false;
 
   constructor(
     private readonly queues: JobQueues,
@@ -49,6 +51,21 @@ export class Scheduler {
     this.requestPass();
   }
 
+  /** No pass runs any more (the engine was detached). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Holds passes (while restored attempts are reconciled) until `resume()`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.requestPass();
+  }
+
   /** Runs one pass after the current synchronous work (coalesced). */
   requestPass(): void {
     if (this.queued) return;
@@ -63,6 +80,7 @@ export class Scheduler {
 
   pass(): void {
     this.queued = false;
+    if (this.stopped || this.paused) return;
     this.machine.processIntake();
     for (const q of this.queues.ordered) {
       if (q.detail.status === 'DELETED') continue;

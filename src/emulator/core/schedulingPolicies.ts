@@ -50,6 +50,8 @@ export function validateFairsharePolicy(p: unknown): FairsharePolicy {
 
 export class SchedulingPolicies {
   private readonly byArn = new Map<string, SchedulingPolicyDetail>();
+  /** Called after a policy is created, updated or deleted (the journal listens). */
+  onChange?: (arn: string) => void;
 
   constructor(private readonly partition: Partition) {}
 
@@ -64,6 +66,7 @@ export class SchedulingPolicies {
     else detail.fairsharePolicy = validateFairsharePolicy(req.fairsharePolicy ?? {});
     if (req.tags) detail.tags = { ...req.tags };
     this.byArn.set(policyArn, detail);
+    this.onChange?.(policyArn);
     return { name, arn: policyArn };
   }
 
@@ -77,11 +80,14 @@ export class SchedulingPolicies {
       if (p.fairsharePolicy) invalid('A fair-share scheduling policy cannot become a quota-share policy');
       p.quotaSharePolicy = structuredClone(req.quotaSharePolicy);
     }
+    this.onChange?.(p.arn!);
   }
 
   /** The caller checks no job queue uses it. */
   delete(policyArn: string | undefined): void {
-    this.byArn.delete(this.get(policyArn).arn!);
+    const key = this.get(policyArn).arn!;
+    this.byArn.delete(key);
+    this.onChange?.(key);
   }
 
   get(policyArn: string | undefined): SchedulingPolicyDetail {

@@ -3,9 +3,10 @@
  * because a snapshot is what a store needs after a restart and does not depend on replaying runtime
  * outcomes. Array children are stored compactly (only their own mutable fields).
  *
- * Restoring cannot bring containers back: an attempt that was STARTING/RUNNING when the snapshot was
- * taken ends as AWS ends an attempt whose host disappeared (`Host EC2 (instance local) terminated.`),
- * then is retried or failed by the job's retry strategy.
+ * Jobs that were STARTING/RUNNING come back as they were, with their attempt (`run`), and are
+ * handed to reconciliation (reconcile.ts), which re-attaches their containers or ends the attempt.
+ * Without reconciliation (`reconcile: false`), such an attempt ends as AWS ends one whose host
+ * disappeared (`Host EC2 (instance i-...) terminated.`) and is retried or failed by the retry strategy.
  */
 import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { Capacity } from './computeEnvironments';
@@ -17,9 +18,26 @@ import { buildPlan } from './plan';
 import type { JobQueues } from './queues';
 import { shouldRetry } from './retry';
 import type { ConsumableSnapshot } from './consumableResources';
+import { DEFAULT_LOG_GROUP } from './logs';
 import { pushRunnable, type Scheduler } from './scheduler';
 
-export const HOST_TERMINATED = 'Host EC2 (instance local) terminated.';
+/** AWS's status reason for an attempt whose instance went away. */
+export function hostTerminated(taskId?: string): string {
+  const instance = `i-0${(taskId ?? '').replace(/[^0-9a-f]/g, '').padEnd(16, '0').slice(0, 16)}`;
+  return `Host EC2 (instance ${instance}) terminated.`;
+}
+
+/** The attempt in flight, as stored (enough to find and re-attach its containers). */
+export interface RunFields {
+  number: number;
+  taskId: string;
+  logStreamName: string;
+  /** The stream's log group, when not the default one. */
+  logGroupName?: string;
+  /** Compute environment name. */
+  ce: string;
+  startedAt?: number;
+}
 
 export interface JobFields {
   status: JobStatus;
@@ -31,6 +49,7 @@ export interface JobFields {
   isCancelled?: boolean;
   isTerminated?: boolean;
   cancelReason?: string;
+  run?: RunFields;
 }
 
 export interface JobSnapshot extends JobFields {
@@ -63,16 +82,36 @@ export interface EngineParts {
   readonly scheduler: Scheduler;
 }
 
-function fieldsOf(job: JobRecord): JobFields {
+/** A job's own fields; `copy` false shares nested objects (for a caller that serialises at once). */
+export function fieldsOf(job: JobRecord, copy = true): JobFields {
   const f: JobFields = { status: job.status, attemptCount: job.attemptCount };
   if (job.statusReason !== undefined) f.statusReason = job.statusReason;
   if (job.startedAt !== undefined) f.startedAt = job.startedAt;
   if (job.stoppedAt !== undefined) f.stoppedAt = job.stoppedAt;
-  if (job.attempts) f.attempts = structuredClone(job.attempts);
+  if (job.attempts) f.attempts = copy ? structuredClone(job.attempts) : job.attempts;
   if (job.isCancelled) f.isCancelled = true;
   if (job.isTerminated) f.isTerminated = true;
   if (job.cancelReason !== undefined) f.cancelReason = job.cancelReason;
+  const run = job.run ?? job.resumeRun;
+  if (run) {
+    f.run = { number: run.number, taskId: run.taskId, logStreamName: run.logStreamName, ce: typeof run.ce === 'string' ? run.ce : run.ce.name };
+    if (run.startedAt !== undefined) f.run.startedAt = run.startedAt;
+    if (run.logGroupName !== undefined && run.logGroupName !== DEFAULT_LOG_GROUP) f.run.logGroupName = run.logGroupName;
+  }
   return f;
+}
+
+/** One top-level job (and its children) as stored. */
+export function snapshotOfJob(job: JobRecord, copy = true): JobSnapshot {
+  return {
+    ...fieldsOf(job, copy),
+    id: job.id,
+    request: copy ? structuredClone(job.plan.request) : job.plan.request,
+    jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
+    queueName: job.plan.queue.name,
+    createdAt: job.createdAt,
+    children: job.children?.map((c) => fieldsOf(c, copy)),
+  };
 }
 
 export function takeSnapshot(parts: EngineParts): EngineSnapshot {
@@ -81,20 +120,20 @@ export function takeSnapshot(parts: EngineParts): EngineSnapshot {
     jobDefinitions: structuredClone(parts.definitions.all()),
     computeEnvironments: parts.computeEnvironments.all().map((ce) => ({ detail: structuredClone(ce.detail), capacity: { ...ce.capacity } })),
     jobQueues: parts.queues.all().map((q) => structuredClone(q.detail)),
-    jobs: [...parts.machine.jobs.values()].map((job) => ({
-      ...fieldsOf(job),
-      id: job.id,
-      request: structuredClone(job.plan.request),
-      jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn!,
-      queueName: job.plan.queue.name,
-      createdAt: job.createdAt,
-      children: job.children?.map(fieldsOf),
-    })),
+    jobs: [...parts.machine.jobs.values()].map((j) => snapshotOfJob(j)),
   };
 }
 
+export interface RestoreResult {
+  /** STARTING/RUNNING jobs (or children) left for reconciliation. */
+  readonly active: JobRecord[];
+  /** What could not be restored (e.g. a job whose queue is gone), for the log. */
+  readonly problems: string[];
+}
+
 /** Loads a snapshot into an engine that has no resources yet. */
-export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void {
+export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, options: { reconcile?: boolean } = {}): RestoreResult {
+  const result: RestoreResult = { active: [], problems: [] };
   if (snap.version !== 1) throw new Error(`Unsupported snapshot version ${String(snap.version)}`);
   parts.definitions.restore(snap.jobDefinitions);
   for (const { detail, capacity } of snap.computeEnvironments) {
@@ -118,13 +157,16 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
   }
   const restored: JobRecord[] = [];
   for (const s of snap.jobs) {
-    const queue = parts.queues.get(s.queueName);
+    const queue = parts.queues.find(s.queueName);
     const def = parts.definitions.byArn(s.jobDefinitionArn);
-    if (!def) throw new Error(`Snapshot names a missing job definition ${s.jobDefinitionArn}`);
     const deps = s.request.dependsOn ?? [];
-    const nToN = deps.filter((d) => d.type === 'N_TO_N').map((d) => parts.machine.get(d.jobId!)!);
+    const nToN = deps.filter((d) => d.type === 'N_TO_N').map((d) => parts.machine.get(d.jobId!));
+    if (!queue || !def || nToN.some((t) => !t?.children)) {
+      result.problems.push(`job ${s.id} left out: its ${!queue ? `job queue ${s.queueName}` : !def ? `job definition ${s.jobDefinitionArn}` : 'N_TO_N dependency'} is gone`);
+      continue;
+    }
     const sequential = deps.some((d) => d.type === 'SEQUENTIAL' && !d.jobId);
-    const plan = buildPlan(s.request, queue, def, nToN, sequential);
+    const plan = buildPlan(s.request, queue, def, nToN as JobRecord[], sequential);
     const job: JobRecord = { id: s.id, plan, createdAt: s.createdAt, waitingOn: 0, ...copyFields(s) };
     for (const d of deps) {
       if (d.jobId && d.type !== 'N_TO_N') {
@@ -146,7 +188,9 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
           return;
         }
         c.waitingOn += gate;
-        for (const t of nToN) parts.machine.waitFor(c, t.children![i]);
+        // The parent's own dependencies are over (no gate): a failed one fails every child.
+        if (gate === 0 && job.dependencyFailed) c.dependencyFailed = true;
+        for (const t of nToN) parts.machine.waitFor(c, t!.children![i]);
         if (sequential && i > 0) parts.machine.waitFor(c, job.children![i - 1]);
       });
       job.summaryUpdatedAt = s.createdAt;
@@ -155,27 +199,47 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot): void 
     restored.push(job);
   }
   for (const job of restored) {
-    if (job.children && job.status === 'PENDING') parts.machine.recheck(job);
-    for (const j of job.children ?? [job]) resume(parts, j);
+    // An array parent is released by its dependencies' ends (the gate); restored children are
+    // re-evaluated one by one below. A parent still SUBMITTED goes through intake again.
+    if (job.children && job.status === 'SUBMITTED') parts.machine.requeueIntake(job);
+    for (const j of job.children ?? [job]) {
+      if (options.reconcile && (j.status === 'STARTING' || j.status === 'RUNNING')) result.active.push(j);
+      else resume(parts, j);
+    }
   }
   parts.scheduler.recheckBlocked();
+  return result;
 }
 
-function copyFields(f: JobFields): Omit<JobFields, 'attempts'> & { attempts?: AttemptDetail[] } {
-  return { ...f, attempts: f.attempts ? structuredClone(f.attempts) : undefined };
+function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'run'> & { attempts?: AttemptDetail[]; resumeRun?: RunFields } {
+  const { run, ...rest } = f;
+  return { ...rest, attempts: f.attempts ? structuredClone(f.attempts) : undefined, resumeRun: run ? { ...run } : undefined };
 }
 
 /** Puts a restored job back where it can make progress. */
+/**
+ * Ends the attempt of a STARTING/RUNNING job whose containers are gone as AWS ends one whose host
+ * disappeared, then retries it (per its retry strategy) or fails it.
+ */
+export function endVanishedAttempt(parts: Pick<EngineParts, 'machine' | 'scheduler'>, job: JobRecord, now?: number): void {
+  const reason = hostTerminated(job.resumeRun?.taskId);
+  const attempt: AttemptDetail = { container: {}, statusReason: reason };
+  const startedAt = job.resumeRun?.startedAt ?? (job.status === 'RUNNING' ? job.startedAt : undefined);
+  if (startedAt !== undefined) attempt.startedAt = startedAt;
+  if (now !== undefined) attempt.stoppedAt = now;
+  (job.attempts ??= []).push(attempt);
+  job.resumeRun = undefined;
+  if (!job.isTerminated && shouldRetry(job.plan.retry, job.attemptCount, { statusReason: reason })) {
+    job.statusReason = reason;
+    parts.scheduler.enqueue(job);
+  } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? reason) : reason);
+}
+
 function resume(parts: EngineParts, job: JobRecord): void {
   if (job.status === 'RUNNABLE') {
     pushRunnable(job);
   } else if (job.status === 'STARTING' || job.status === 'RUNNING') {
-    const attempt: AttemptDetail = { container: {}, statusReason: HOST_TERMINATED };
-    if (job.status === 'RUNNING' && job.startedAt !== undefined) attempt.startedAt = job.startedAt;
-    (job.attempts ??= []).push(attempt);
-    if (!job.isTerminated && shouldRetry(job.plan.retry, job.attemptCount, { statusReason: HOST_TERMINATED })) {
-      parts.scheduler.enqueue(job);
-    } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? HOST_TERMINATED) : HOST_TERMINATED);
+    endVanishedAttempt(parts, job);
   } else if (job.status === 'SUBMITTED') {
     parts.machine.requeueIntake(job);
   } else if (job.status === 'PENDING') {

@@ -23,6 +23,8 @@ export function validateTags(tags: unknown, what = 'tags'): Tags {
 
 export class TagStore {
   private readonly byArn = new Map<string, Tags>();
+  /** Called after each change of one ARN's tag set (the journal listens). */
+  onChange?: (arn: string) => void;
 
   /** The tags set through the store, or undefined when the resource's own tags still apply. */
   get(arn: string): Tags | undefined {
@@ -36,17 +38,19 @@ export class TagStore {
     const next = { ...(this.byArn.get(arn) ?? current ?? {}), ...add };
     if (Object.keys(next).length > 50) invalid('A resource can have at most 50 tags');
     this.byArn.set(arn, next);
+    this.onChange?.(arn);
   }
 
   untag(arn: string, current: Tags | undefined, keys: readonly string[]): void {
     const next = { ...(this.byArn.get(arn) ?? current ?? {}) };
     for (const k of keys) delete next[k];
     this.byArn.set(arn, next);
+    this.onChange?.(arn);
   }
 
   /** Forgets a deleted resource. */
   delete(arn: string): void {
-    this.byArn.delete(arn);
+    if (this.byArn.delete(arn)) this.onChange?.(arn);
   }
 
   snapshot(): Array<[string, Tags]> {

@@ -11,13 +11,17 @@ import type {
   ContainerRuntime,
   ContainerSignal,
   ContainerSpec,
+  ContainerState,
   ImageProgress,
+  LogEvent,
   LogSink,
+  ManagedContainer,
   RunningContainer,
 } from '../core/ports';
 import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
+import { inspectState, listManaged } from './docker-state';
 import { imageExists } from './images';
 import { missingImageHint, pullImage } from './pull';
 
@@ -38,6 +42,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
   private readonly present = new Set<string>();
+  /** One per followed container: detach() aborts its wait and log stream (the runtime can attach again). */
+  private readonly following = new Set<AbortController>();
 
   constructor(
     docker: Docker | Docker.DockerOptions | undefined,
@@ -92,11 +98,12 @@ export class DockerRuntime implements ContainerRuntime {
     }
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      const follow = this.follow();
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal })) as NodeJS.ReadableStream;
       const sink: LogSink = { append: (name, events) => this.logSink.append(name, events, spec.logGroupName) };
-      const logsDone = pumpLogs(stream, sink, spec.logStreamName);
+      const logsDone = this.pump(stream, sink, spec.logStreamName, follow);
       await container.start();
-      const exited = this.awaitExit(container, logsDone);
+      const exited = this.awaitExit(container, logsDone, follow);
       if (!spec.network) return { id: container.id, exited };
       const info = await container.inspect();
       return { id: container.id, exited, ipAddress: info.NetworkSettings.Networks[spec.network]?.IPAddress || undefined };
@@ -106,9 +113,55 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
+  async list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]> {
+    return listManaged(this.docker, labels);
+  }
+
+  inspect(containerId: string): Promise<ContainerState | undefined> {
+    return inspectState(this.docker, containerId);
+  }
+
+  async attach(containerId: string, logStreamName: string, logGroupName?: string): Promise<RunningContainer> {
+    const container = this.docker.getContainer(containerId);
+    await container.inspect();
+    // The whole output again (Docker keeps it), minus the lines already stored for this attempt.
+    let skip = this.logSink.count?.(logStreamName, logGroupName) ?? 0;
+    const sink: LogSink = {
+      append: (name: string, events: readonly LogEvent[]) => {
+        const rest = skip >= events.length ? [] : events.slice(skip);
+        skip = Math.max(0, skip - events.length);
+        if (rest.length > 0) this.logSink.append(name, rest, logGroupName);
+      },
+    };
+    const follow = this.follow();
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, abortSignal: follow.signal })) as unknown as NodeJS.ReadableStream;
+    const logsDone = this.pump(stream, sink, logStreamName, follow);
+    return { id: containerId, exited: this.awaitExit(container, logsDone, follow) };
+  }
+
+  async detach(): Promise<void> {
+    for (const f of this.following) f.abort();
+    this.following.clear();
+  }
+
+  private follow(): AbortController {
+    const f = new AbortController();
+    this.following.add(f);
+    return f;
+  }
+
+  private pump(stream: NodeJS.ReadableStream, sink: LogSink, logStreamName: string, follow: AbortController): Promise<void> {
+    const destroy = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    follow.signal.addEventListener('abort', destroy, { once: true });
+    return pumpLogs(stream, sink, logStreamName).finally(() => follow.signal.removeEventListener('abort', destroy));
+  }
+
+  private async awaitExit(container: Docker.Container, logsDone: Promise<void>, follow: AbortController): Promise<ContainerExit> {
+    const signal = follow.signal;
+    const detached = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
+    detached.catch(() => undefined);
     try {
-      const [waited] = (await Promise.all([container.wait(), logsDone])) as [{ StatusCode?: number }, void];
+      const [waited] = (await Promise.race([Promise.all([container.wait({ abortSignal: signal }), logsDone]), detached])) as [{ StatusCode?: number }, void];
       // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
       if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
       try {
@@ -119,7 +172,11 @@ export class DockerRuntime implements ContainerRuntime {
         return { exitCode: waited.StatusCode, oomKilled: false };
       }
     } catch (err) {
+      // Detached: the attempt is someone else's now; never settle.
+      if (signal.aborted) return new Promise<ContainerExit>(() => undefined);
       return { oomKilled: false, error: dockerMessage(err) };
+    } finally {
+      this.following.delete(follow);
     }
   }
 

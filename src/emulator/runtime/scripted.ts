@@ -17,6 +17,10 @@
  *
  * Tests may also script a behaviour per image or per predicate with `script()`; a scripted behaviour
  * wins over the command.
+ *
+ * Like Docker, a container keeps its whole output and goes on running after `detach()`; `attach()`
+ * (e.g. by a new engine using the same runtime, as after a restart) delivers the lines the LogSink
+ * does not hold yet and follows it again.
  */
 import type {
   Clock,
@@ -24,8 +28,11 @@ import type {
   ContainerRuntime,
   ContainerSignal,
   ContainerSpec,
+  ContainerState,
   ImageProgress,
+  LogEvent,
   LogSink,
+  ManagedContainer,
   RunningContainer,
   TimerHandle,
 } from '../core/ports';
@@ -68,6 +75,13 @@ interface Live {
   timer?: TimerHandle;
   done: boolean;
   resolve: (exit: ContainerExit) => void;
+  readonly startedAt: number;
+  finishedAt?: number;
+  exit?: ContainerExit;
+  /** Everything it printed (what `docker logs` would show). */
+  readonly output: LogEvent[];
+  /** The stream it is followed into, or undefined while detached. */
+  following?: string;
 }
 
 type Matcher = (spec: ContainerSpec) => boolean;
@@ -121,7 +135,7 @@ export class ScriptedRuntime implements ContainerRuntime {
     const steps = scripted ? stepsOf(scripted) : parseCommand(this.commandOf(spec), spec.environment);
     let resolve!: (exit: ContainerExit) => void;
     const exited = new Promise<ContainerExit>((r) => (resolve = r));
-    const c: Live = { spec, steps, pc: 0, ignoreTerm: scripted?.ignoreSigterm ?? false, done: false, resolve };
+    const c: Live = { spec, steps, pc: 0, ignoreTerm: scripted?.ignoreSigterm ?? false, done: false, resolve, startedAt: this.options.clock.now(), output: [], following: spec.logStreamName };
     this.live.set(id, c);
     this.step(c);
     return spec.network ? { id, exited, ipAddress: `10.99.0.${this.seq % 250 + 2}` } : { id, exited };
@@ -155,6 +169,36 @@ export class ScriptedRuntime implements ContainerRuntime {
     this.removedCount++;
   }
 
+  async list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]> {
+    const out: ManagedContainer[] = [];
+    for (const [id, c] of this.live) {
+      if (Object.entries(labels).every(([k, v]) => c.spec.labels[k] === v)) out.push({ id, labels: { ...c.spec.labels }, state: stateOf(c) });
+    }
+    return out;
+  }
+
+  async inspect(containerId: string): Promise<ContainerState | undefined> {
+    const c = this.live.get(containerId);
+    return c ? stateOf(c) : undefined;
+  }
+
+  async attach(containerId: string, logStreamName: string, logGroupName?: string): Promise<RunningContainer> {
+    const c = this.live.get(containerId);
+    if (!c) throw new Error(`No such container: ${containerId}`);
+    const have = this.options.logs.count?.(logStreamName, logGroupName) ?? 0;
+    if (c.output.length > have) this.options.logs.append(logStreamName, c.output.slice(have), logGroupName);
+    c.following = logStreamName;
+    const exited = c.done ? Promise.resolve(c.exit!) : new Promise<ContainerExit>((r) => (c.resolve = r));
+    return { id: containerId, exited };
+  }
+
+  async detach(): Promise<void> {
+    for (const c of this.live.values()) {
+      c.following = undefined;
+      c.resolve = () => undefined;
+    }
+  }
+
   private commandOf(spec: ContainerSpec): readonly string[] {
     if (spec.command.length > 0) return spec.command;
     return this.options.defaultCommands?.[spec.image] ?? ['sh'];
@@ -165,7 +209,9 @@ export class ScriptedRuntime implements ContainerRuntime {
     const flush = (): void => {
       if (lines.length === 0) return;
       const timestamp = this.options.clock.now();
-      this.options.logs.append(c.spec.logStreamName, lines.map((message) => ({ timestamp, message })), c.spec.logGroupName);
+      const events = lines.map((message) => ({ timestamp, message }));
+      c.output.push(...events);
+      if (c.following !== undefined) this.options.logs.append(c.following, events, c.spec.logGroupName);
       lines.length = 0;
     };
     while (!c.done && c.pc < c.steps.length) {
@@ -193,9 +239,16 @@ export class ScriptedRuntime implements ContainerRuntime {
   private finish(c: Live, exit: ContainerExit): void {
     if (c.done) return;
     c.done = true;
+    c.exit = exit;
+    c.finishedAt = this.options.clock.now();
     if (c.timer) this.options.clock.clearTimer(c.timer);
     c.resolve(exit);
   }
+}
+
+function stateOf(c: Live): ContainerState {
+  if (!c.done) return { status: 'running', startedAt: c.startedAt, oomKilled: false };
+  return { status: 'exited', startedAt: c.startedAt, finishedAt: c.finishedAt, exitCode: c.exit?.exitCode, oomKilled: c.exit?.oomKilled === true };
 }
 
 function stepsOf(b: ScriptedBehaviour): Step[] {

@@ -77,6 +77,10 @@ export class FileLogStore implements LogSink {
     return events;
   }
 
+  count(logStreamName: string, logGroupName = DEFAULT_LOG_GROUP): number {
+    return this.events(logStreamName, logGroupName).length;
+  }
+
   has(logStreamName: string, logGroupName = DEFAULT_LOG_GROUP): boolean {
     return this.cache.has(keyOf(logGroupName, logStreamName)) || existsSync(this.fileOf(logStreamName, logGroupName));
   }

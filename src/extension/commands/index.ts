@@ -25,7 +25,7 @@ import { startEmulator } from './startEmulator';
 import { showOutput, statusBarMenu } from './statusBarMenu';
 import { stopEmulator } from './stopEmulator';
 import { submitToAws } from './submitToAws';
-import { terminateAll } from './terminateAll';
+import { terminateAllJobs } from './terminateAllJobs';
 import { terminateJob } from './terminateJob';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
@@ -39,6 +39,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.loadMore', loadMore],
   ['localbatch.terminateJob', terminateJob],
   ['localbatch.interruptJob', interruptJob],
+  ['localbatch.terminateAllJobs', terminateAllJobs],
   ['localbatch.cancelJob', cancelJob],
   ['localbatch.resubmitJob', resubmitJob],
   ['localbatch.copyJobId', copyJobId],
@@ -56,7 +57,6 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.rerunFailed', rerunFailed],
   ['localbatch.statusBarMenu', statusBarMenu],
   ['localbatch.showOutput', showOutput],
-  ['localbatch.terminateAll', terminateAll],
   ['localbatch.showError', showError],
 ];
 

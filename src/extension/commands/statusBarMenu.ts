@@ -13,7 +13,7 @@ export async function statusBarMenu(ctx: Ctx): Promise<void> {
       : { label: '$(play) Start Emulator', command: 'localbatch.startEmulator' },
     { label: '$(list-tree) Show Local View', description: failed > 0 ? `${failed} failed` : undefined, command: 'localbatch.local.focus' },
   ];
-  if (running && active > 0) items.push({ label: '$(stop-circle) Terminate All Jobs…', description: `${active} job(s)`, command: 'localbatch.terminateAll' });
+  if (running && active > 0) items.push({ label: '$(stop-circle) Terminate All Jobs…', description: `${active} job(s)`, command: 'localbatch.terminateAllJobs' });
   items.push({ label: '$(output) Show Output', command: 'localbatch.showOutput' });
   const pick = await vscode.window.showQuickPick(items, { placeHolder: `LocalBatch emulator: ${ctx.emulator.state}${ctx.emulator.connection ? ` at ${ctx.emulator.connection.endpoint.url}` : ''}` });
   if (pick) await vscode.commands.executeCommand(pick.command);

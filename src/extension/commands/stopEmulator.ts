@@ -8,7 +8,7 @@ export async function stopEmulator(ctx: Ctx): Promise<void> {
   await ctx.runs.refresh().catch(() => undefined);
   const { active } = ctx.runs.counts;
   const reasons: string[] = [];
-  if (active > 0) reasons.push(`${active} job(s) have not finished: stopping the emulator interrupts them.`);
+  if (active > 0) reasons.push(`${active} job(s) have not finished: they are kept: queued ones stay queued and running containers go on until the emulator starts again (use Terminate All Jobs to end them).`);
   if (!conn.owned) reasons.push(`The emulator at ${conn.endpoint.url} was started outside this window.`);
   if (reasons.length > 0) {
     const choice = await vscode.window.showWarningMessage('Stop the LocalBatch emulator?', { modal: true, detail: reasons.join('\n') }, 'Stop Emulator');

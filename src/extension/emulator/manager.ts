@@ -1,7 +1,8 @@
 /**
  * The connection to the workspace's emulator: attaches to a running `localbatch serve` (found by its
- * endpoint.json and answering its health check) or starts one, keeps a Batch client and the live
- * event stream, and stops it on request. State changes and job events are published as events.
+ * endpoint.json and answering its health check) or starts one (detached: it outlives the window, see
+ * serveProcess.ts), keeps a Batch client and the live event stream, and stops it on request (a
+ * graceful stop: jobs are kept for the next start). State changes and job events are published.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -15,7 +16,7 @@ import { dockerProblem } from '../../client/job-display';
 import { checkHealth } from '../../client/signed-http';
 import type { Settings } from '../config';
 import { UserError } from '../errors';
-import { spawnServe } from './serveProcess';
+import { serveLogPath, serveLogSize, serveLogTail, spawnServe } from './serveProcess';
 
 export type EmulatorState = 'stopped' | 'starting' | 'running' | 'stopping';
 
@@ -30,6 +31,17 @@ export interface EmulatorConnection {
 const START_TIMEOUT_MS = 30_000;
 const START_POLL_MS = 200;
 const RESUBSCRIBE_DELAY_MS = 1000;
+const STOP_TIMEOUT_MS = 15_000;
+const OWNED_PID_KEY = 'localbatch.emulator.startedPid';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class EmulatorManager implements vscode.Disposable {
   private stateValue: EmulatorState = 'stopped';
@@ -43,7 +55,12 @@ export class EmulatorManager implements vscode.Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   readonly onJobEvent = this.jobEvent.event;
 
-  constructor(private readonly cliPath: string, private readonly log: vscode.LogOutputChannel) {}
+  /** `memory` keeps the pid of the server this workspace's window started, so it stays "ours" across reloads. */
+  constructor(
+    private readonly cliPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly memory?: vscode.Memento,
+  ) {}
 
   get state(): EmulatorState {
     return this.stateValue;
@@ -71,7 +88,7 @@ export class EmulatorManager implements vscode.Disposable {
     } catch {
       return false;
     }
-    this.connect(endpoint, false);
+    this.connect(endpoint, endpoint.pid !== undefined && this.memory?.get<number>(OWNED_PID_KEY) === endpoint.pid);
     return true;
   }
 
@@ -85,16 +102,10 @@ export class EmulatorManager implements vscode.Disposable {
       if (await this.attach(settings)) return;
       // A stale endpoint file from a server that died would make us attach to nothing.
       await rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
+      const logOffset = serveLogSize(stateDir);
       const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, cwd, log: this.log });
       this.child = child;
       let exited: string | undefined;
-      // The server's own last error line (e.g. "Docker is not reachable at … Start Docker …") is what
-      // the user needs to read when it stops before it is ready.
-      let lastError = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        const lines = chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-        if (lines.length > 0) lastError = lines[lines.length - 1];
-      });
       child.on('exit', (code, signal) => {
         exited = `exited with ${signal ?? `code ${code}`}`;
         this.log.info(`localbatch serve ${exited}`);
@@ -108,12 +119,16 @@ export class EmulatorManager implements vscode.Disposable {
       while (Date.now() < deadline && !exited && !this.disposed) {
         if (await this.attach(settings)) {
           this.conn = { ...this.conn!, owned: true };
+          await this.memory?.update(OWNED_PID_KEY, child.pid);
           return;
         }
         await new Promise((r) => setTimeout(r, START_POLL_MS));
       }
       child.kill();
-      if (exited) throw new Error(lastError ? lastError.replace(/^localbatch serve: /, 'The emulator could not start: ') : `localbatch serve ${exited} before it was ready (see the LocalBatch output)`);
+      // The server's own last line (e.g. "Docker is not reachable at … Start Docker …") is what the
+      // user needs to read when it stops before it is ready.
+      const lastError = serveLogTail(stateDir, logOffset)[0] ?? '';
+      if (exited) throw new Error(lastError ? lastError.replace(/^localbatch serve: /, 'The emulator could not start: ') : `localbatch serve ${exited} before it was ready (see ${serveLogPath(stateDir)})`);
       throw new Error(`localbatch serve did not answer within ${START_TIMEOUT_MS / 1000} s`);
     } catch (err) {
       if ((this.stateValue as EmulatorState) === 'starting') this.setState('stopped');
@@ -121,21 +136,24 @@ export class EmulatorManager implements vscode.Disposable {
     }
   }
 
-  /** Stops the emulator: our own child, or a server another window or terminal started (by its pid). */
+  /**
+   * Stops the emulator gracefully (SIGTERM: queued jobs stay queued, running containers keep
+   * running for the next start), whether this window, an earlier one or a terminal started it,
+   * and waits (bounded) until its process is gone.
+   */
   async stop(): Promise<void> {
     const conn = this.conn;
     this.setState('stopping');
-    const child = this.child;
+    const pid = this.child?.pid ?? conn?.endpoint.pid;
     this.disconnect();
-    if (child) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    } else if (conn?.endpoint.pid) {
+    await this.memory?.update(OWNED_PID_KEY, undefined);
+    if (pid) {
       try {
-        process.kill(conn.endpoint.pid, 'SIGTERM');
+        process.kill(pid, 'SIGTERM');
+        const deadline = Date.now() + STOP_TIMEOUT_MS;
+        while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 100));
       } catch (err) {
-        this.log.warn(`could not stop process ${conn.endpoint.pid}: ${String(err)}`);
+        this.log.warn(`could not stop process ${pid}: ${String(err)}`);
       }
     }
     this.setState('stopped');
@@ -203,8 +221,7 @@ export class EmulatorManager implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    // Our own server stops with the window; one started elsewhere keeps running.
-    this.child?.kill('SIGTERM');
+    // The server outlives the window (a reload attaches to it again); Stop Emulator stops it.
     this.disconnect();
     this.stateChanged.dispose();
     this.jobEvent.dispose();

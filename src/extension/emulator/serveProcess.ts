@@ -1,12 +1,19 @@
 /**
- * Runs `localbatch serve` as a child of the extension host, with VS Code's own runtime
- * (`process.execPath` + ELECTRON_RUN_AS_NODE=1) and the bundled CLI (`dist/cli.js`, shipped in the VSIX).
+ * Runs `localbatch serve` with VS Code's own runtime (`process.execPath` + ELECTRON_RUN_AS_NODE=1)
+ * and the bundled CLI (`dist/cli.js`, shipped in the VSIX), as a detached process (its own process
+ * group) with its output in `<state>/serve.log`: it outlives a window reload or the extension host,
+ * and the next activation finds it again through `<state>/endpoint.json`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { ensureStateDir } from '../../emulator/store/state-dir';
 
 /** dist/cli.js exports `main(argv)`; this runs it the way bin/localbatch.js does. */
 export const RUNNER = "const {main}=require(process.env.LOCALBATCH_CLI);main(process.argv.slice(1)).then(c=>{process.exitCode=c},e=>{console.error(e);process.exitCode=1})";
+
+export const SERVE_LOG_FILE = 'serve.log';
 
 export interface ServeOptions {
   readonly cliPath: string;
@@ -16,18 +23,46 @@ export interface ServeOptions {
   readonly log: vscode.LogOutputChannel;
 }
 
+export function serveLogPath(stateDir: string): string {
+  return path.join(stateDir, SERVE_LOG_FILE);
+}
+
 export function spawnServe(o: ServeOptions): ChildProcess {
   const args = ['-e', RUNNER, 'serve', '--state-dir', o.stateDir, '--port', String(o.port)];
-  o.log.info(`starting: localbatch serve --state-dir ${o.stateDir} --port ${o.port}`);
-  const child = spawn(process.execPath, args, {
-    cwd: o.cwd,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', LOCALBATCH_CLI: o.cliPath },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const forward = (level: 'info' | 'warn') => (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line.trim()) o.log[level](`[serve] ${line}`);
-  };
-  child.stdout?.on('data', forward('info'));
-  child.stderr?.on('data', forward('warn'));
-  return child;
+  // The log lives in the state directory: create it as the server would.
+  ensureStateDir(o.stateDir);
+  const logFile = serveLogPath(o.stateDir);
+  o.log.info(`starting: localbatch serve --state-dir ${o.stateDir} --port ${o.port} (output in ${logFile})`);
+  const fd = openSync(logFile, 'a', 0o600);
+  try {
+    const child = spawn(process.execPath, args, {
+      cwd: o.cwd,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', LOCALBATCH_CLI: o.cliPath },
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last non-empty lines the server wrote to its log from `offset` on (for error messages). */
+export function serveLogTail(stateDir: string, offset: number, lines = 1): string[] {
+  try {
+    const text = readFileSync(serveLogPath(stateDir), 'utf8').slice(offset);
+    return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+/** Current size of the log (where this start's output begins). */
+export function serveLogSize(stateDir: string): number {
+  try {
+    return statSync(serveLogPath(stateDir)).size;
+  } catch {
+    return 0;
+  }
 }

@@ -2,7 +2,7 @@
  * One real-VS-Code session for a test file: a fresh copy of a fixture workspace, code-server with the
  * given VSIXs installed, and Chromium showing the workbench. dispose() tears everything down.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeServer, type CodeServerOptions } from './code-server';
@@ -38,9 +38,38 @@ export class Session {
 
   async dispose(): Promise<void> {
     const errors: unknown[] = [];
-    for (const step of [() => this.wb?.close(), () => this.server.stop(), () => rmSync(this.workspace, { recursive: true, force: true })]) {
+    for (const step of [() => this.wb?.close(), () => this.stopEmulator(), () => this.server.stop(), () => rmSync(this.workspace, { recursive: true, force: true })]) {
       try { await step(); } catch (err) { errors.push(err); }
     }
     if (errors.length) throw errors[0];
+  }
+
+  /** The extension's emulator outlives the window (detached): stop one still serving the workspace. */
+  private async stopEmulator(): Promise<void> {
+    let pid: number | undefined;
+    try {
+      pid = (JSON.parse(readFileSync(path.join(this.workspace, '.localbatch', 'endpoint.json'), 'utf8')) as { pid?: number }).pid;
+    } catch {
+      return;
+    }
+    if (!pid) return;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      if (Date.now() > deadline) {
+        process.kill(pid, 'SIGKILL');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }

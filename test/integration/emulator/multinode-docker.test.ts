@@ -24,7 +24,7 @@ describe('Multi-node parallel job on Docker (integration)', function () {
     dir = mkdtempSync(path.join(tmpdir(), 'lb-mnp-'));
   });
   afterEach(async () => {
-    await host?.close('test over', 5_000);
+    await host?.close({ terminateAll: true, reason: 'test over', graceMs: 5_000 });
     host = undefined;
     const labels = { label: ['dev.localbatch.managed=true', `dev.localbatch.state-dir=${dir}`] };
     const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters: labels }), docker.listNetworks({ filters: labels })]);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { SEED_LABEL } from '../../../src/emulator/runtime/seed';
-import { StateStore } from '../../../src/emulator/store/state-store';
+import { loadState } from '../../../src/emulator/store/durable-store';
 import { dockerForTests } from '../../support/docker';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -64,7 +64,7 @@ describe('README quick start in a fresh clone (integration)', function () {
     assert.match(r.stdout, /All 5 jobs SUCCEEDED\./);
 
     // Every job and array child, as the emulator saved them.
-    const state = new StateStore(path.join(clone, 'examples', '.localbatch')).load();
+    const state = loadState(path.join(clone, 'examples', '.localbatch')).loaded.snapshot;
     assert.ok(state, 'the run saved its state');
     assert.deepEqual(state.jobs.map((j) => j.request.jobName).sort(), ['aggregate', 'postprocess', 'preprocess', 'render-frames', 'simulate']);
     for (const j of state.jobs) {

@@ -1,0 +1,70 @@
+/**
+ * `localbatch stop [--terminate-all] [--state-dir DIR]`: stops the `localbatch serve` of a state
+ * directory (SIGTERM to the pid in endpoint.json) and waits until it is gone. Jobs are kept: queued
+ * ones stay queued, running containers go on, and the next start re-attaches them. With
+ * --terminate-all, every unfinished job is terminated first (through the API) and the command waits
+ * for them to end before stopping the server.
+ */
+import path from 'node:path';
+import { terminateAllJobs, unfinishedJobIds } from '../../client/terminate-all';
+import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
+import { findWorkspaceRoot } from '../../node/load-workspace';
+import { HELP_OPTION, parseCommandArgs } from '../args';
+import { CliError } from '../errors';
+import { attach, clientsFor } from '../run/session';
+import type { CliCommand } from './index';
+
+const HELP = `Usage: localbatch stop [--terminate-all] [--state-dir DIR]
+
+Stops the local emulator serving DIR. Nothing is failed: queued jobs stay queued and running
+containers keep running; the next \`localbatch serve\` (or run) on DIR re-attaches them.
+
+Options:
+  --terminate-all   first terminate every unfinished job (running containers get SIGTERM, then
+                    SIGKILL after 30 s) and wait for them to end
+  --state-dir DIR   emulator state: default .localbatch in the workspace root
+  -h, --help        show this help`;
+
+const TERMINATE_WAIT_MS = 45_000;
+const EXIT_WAIT_MS = 60_000;
+
+export const stopCommand: CliCommand = {
+  name: 'stop',
+  summary: 'stop the local emulator (jobs kept for the next start; --terminate-all terminates them)',
+  async run(args: string[]): Promise<number> {
+    const parsed = parseCommandArgs({ args, options: { 'terminate-all': { type: 'boolean' }, 'state-dir': { type: 'string' }, ...HELP_OPTION } }, HELP);
+    if (!parsed) return 0;
+    const stateDir = path.resolve(parsed.values['state-dir'] ?? path.join(findWorkspaceRoot(process.cwd()) ?? process.cwd(), DEFAULT_STATE_DIR_NAME));
+    const endpoint = await attach(stateDir);
+    if (!endpoint) throw new CliError(`no emulator is running on ${stateDir}`, 1);
+    if (!endpoint.pid) throw new CliError(`the emulator at ${endpoint.url} did not say its process id; stop it where it runs`, 1);
+    if (parsed.values['terminate-all']) {
+      const { batch } = clientsFor(endpoint);
+      try {
+        const n = await terminateAllJobs(batch);
+        console.log(`localbatch stop: terminating ${n} unfinished job${n === 1 ? '' : 's'}…`);
+        const deadline = Date.now() + TERMINATE_WAIT_MS;
+        while (Date.now() < deadline && (await unfinishedJobIds(batch)).size > 0) await new Promise((r) => setTimeout(r, 250));
+      } finally {
+        batch.destroy();
+      }
+    }
+    process.kill(endpoint.pid, 'SIGTERM');
+    const deadline = Date.now() + EXIT_WAIT_MS;
+    while (alive(endpoint.pid)) {
+      if (Date.now() > deadline) throw new CliError(`the emulator (pid ${endpoint.pid}) is still running after ${EXIT_WAIT_MS / 1000} s`, 1);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`localbatch stop: stopped the emulator of ${stateDir} (pid ${endpoint.pid})`);
+    return 0;
+  },
+};
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
