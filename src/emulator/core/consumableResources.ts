@@ -62,6 +62,8 @@ export function consumablesOf(job: JobRecord): Array<{ resource: string; quantit
 
 export class ConsumableResources {
   private readonly byName = new Map<string, ResourceRecord>();
+  /** Told the name of a resource whose stored fields changed (journaling). */
+  onChange?: (name: string) => void;
 
   constructor(
     private readonly partition: Partition,
@@ -84,6 +86,7 @@ export class ConsumableResources {
       holders: new Map(),
     };
     this.byName.set(name, rec);
+    this.onChange?.(name);
     return { consumableResourceName: name, consumableResourceArn: rec.arn };
   }
 
@@ -96,11 +99,19 @@ export class ConsumableResources {
     else if (op === 'ADD') rec.total = Math.min(MAX_QUANTITY, rec.total + q);
     else if (op === 'REMOVE') rec.total = Math.max(0, rec.total - q);
     else invalid(`operation must be SET, ADD or REMOVE, not ${String(op)}`);
+    this.onChange?.(rec.name);
     return { consumableResourceName: rec.name, consumableResourceArn: rec.arn, totalQuantity: rec.total };
   }
 
   delete(ref: string): void {
-    this.byName.delete(this.get(ref).name);
+    const name = this.get(ref).name;
+    this.byName.delete(name);
+    this.onChange?.(name);
+  }
+
+  /** One resource as stored (undefined once deleted). */
+  stored(name: string): ConsumableSnapshot | undefined {
+    return this.snapshot().find((r) => r.name === name);
   }
 
   describe(ref: string): ConsumableResourceDetail {
@@ -144,7 +155,10 @@ export class ConsumableResources {
       const rec = this.find(need.resource);
       if (!rec || rec.holders.has(job) || need.quantity === 0) continue;
       rec.holders.set(job, need.quantity);
-      if (rec.type === 'NON_REPLENISHABLE') rec.total = Math.max(0, rec.total - need.quantity);
+      if (rec.type === 'NON_REPLENISHABLE') {
+        rec.total = Math.max(0, rec.total - need.quantity);
+        this.onChange?.(rec.name);
+      }
     }
   }
 

@@ -128,6 +128,7 @@ export class BatchEngine {
     if (this.journal) {
       this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });
       this.schedulingPolicies.onChange = (key) => this.record({ k: 'pol', key, v: this.schedulingPolicies.find(key) ?? null });
+      this.consumableResources.onChange = (key) => this.record({ k: 'cr', key, v: this.consumableResources.stored(key) ?? null });
     }
   }
 

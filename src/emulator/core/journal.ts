@@ -1,12 +1,13 @@
 /**
  * What the engine journals: one entry per acknowledged change (definitions, compute environments,
- * queues, scheduling policies, tags, submitted jobs) and per job transition. Entries carry the new
+ * queues, scheduling policies, consumable resources, tags, submitted jobs) and per job transition. Entries carry the new
  * state of one thing, not the operation, so replaying them over a snapshot that already holds some
  * of them gives the same result (compaction relies on it). The store writes them to disk; this file
  * only says what they are and how they fold into a snapshot (pure, no I/O).
  */
 import type { ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail } from '@aws-sdk/client-batch';
 import type { Capacity } from './computeEnvironments';
+import type { ConsumableSnapshot } from './consumableResources';
 import type { JobStatus } from './jobs';
 import type { EngineSnapshot, JobFields, JobSnapshot } from './snapshot';
 import type { Tags } from './tags';
@@ -18,6 +19,8 @@ export type JournalEntry =
   | { readonly k: 'ce'; readonly key: string; readonly v: { detail: ComputeEnvironmentDetail; capacity: Capacity } | null }
   | { readonly k: 'q'; readonly key: string; readonly v: JobQueueDetail | null }
   | { readonly k: 'pol'; readonly key: string; readonly v: SchedulingPolicyDetail | null }
+  /** A consumable resource by name (its total after the change); null once deleted. */
+  | { readonly k: 'cr'; readonly key: string; readonly v: ConsumableSnapshot | null }
   /** The tag set of an ARN as TagResource/UntagResource left it; null once forgotten. */
   | { readonly k: 'tag'; readonly key: string; readonly v: Tags | null }
   /** A submitted job (with its children). */
@@ -37,6 +40,7 @@ export class SnapshotBuilder {
   private readonly queues = new Map<string, JobQueueDetail>();
   private readonly policies = new Map<string, SchedulingPolicyDetail>();
   private readonly tags = new Map<string, Tags>();
+  private readonly consumables = new Map<string, ConsumableSnapshot>();
   private readonly jobs = new Map<string, JobSnapshot>();
   /** Entries that named something unknown (skipped). */
   orphans = 0;
@@ -48,6 +52,7 @@ export class SnapshotBuilder {
     for (const q of base.jobQueues) this.queues.set(q.jobQueueName!, q);
     for (const p of base.schedulingPolicies ?? []) if (p.arn) this.policies.set(p.arn, p);
     for (const [arn, t] of base.tags ?? []) this.tags.set(arn, t);
+    for (const c of base.consumableResources ?? []) this.consumables.set(c.name, c);
     for (const j of base.jobs) this.jobs.set(j.id, j);
   }
 
@@ -64,6 +69,8 @@ export class SnapshotBuilder {
         return upsert(this.policies, e.key, e.v);
       case 'tag':
         return upsert(this.tags, e.key, e.v);
+      case 'cr':
+        return upsert(this.consumables, e.key, e.v);
       case 'sub':
         this.jobs.set(e.v.id, e.v);
         return;
@@ -81,6 +88,7 @@ export class SnapshotBuilder {
       jobs: [...this.jobs.values()],
       tags: [...this.tags],
       schedulingPolicies: [...this.policies.values()],
+      consumableResources: [...this.consumables.values()],
     };
   }
 

@@ -48,3 +48,25 @@ describe('Consumable resources (unit)', () => {
     assert.throws(() => h.engine.updateConsumableResource('r', 'DOUBLE', 1), /SET, ADD or REMOVE/);
   });
 });
+
+describe('Consumable resources are journaled (unit)', () => {
+  it('replays create, use of a NON_REPLENISHABLE one, and delete from the journal', async () => {
+    const { BatchEngine } = await import('../../../../src/emulator/core/engine');
+    const { SnapshotBuilder } = await import('../../../../src/emulator/core/journal');
+    const { FakeClock } = await import('../../../../src/emulator/core/testing/fakeClock');
+    const { ScriptedRuntime } = await import('../../../../src/emulator/runtime/scripted');
+    const { MemoryLogSink } = await import('../../../support/runtime-conformance');
+    const entries: unknown[] = [];
+    const clock = new FakeClock();
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }), journal: { append: (e) => entries.push(structuredClone(e)) } });
+    engine.consumableResources.create({ consumableResourceName: 'keep', totalQuantity: 5, resourceType: 'NON_REPLENISHABLE' });
+    engine.consumableResources.create({ consumableResourceName: 'gone', totalQuantity: 1 });
+    engine.updateConsumableResource('keep', 'REMOVE', 2);
+    engine.consumableResources.delete('gone');
+    const builder = new SnapshotBuilder();
+    for (const e of entries) builder.apply(e as never);
+    const restored = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }) });
+    restored.restore(builder.build());
+    assert.deepEqual(restored.consumableResources.list().map((r) => [r.consumableResourceName, r.totalQuantity, r.resourceType]), [['keep', 3, 'NON_REPLENISHABLE']]);
+  });
+});
