@@ -5,7 +5,7 @@
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
-import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
+import { isRuntimeUnavailable, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { AttemptRun, JobRecord } from './jobs';
 import type { JobMachine } from './machine';
@@ -64,7 +64,7 @@ export class Attempts {
     this.host.machine.setStatus(job, 'STARTING');
     this.host.runtime.ensureImage(job.plan.image).then(
       () => this.launch(job, run),
-      (e: unknown) => this.finish(job, run, { oomKilled: false, error: messageOf(e) }),
+      (e: unknown) => (isRuntimeUnavailable(e) ? this.unstart(job, run) : this.finish(job, run, { oomKilled: false, error: messageOf(e) })),
     );
   }
 
@@ -87,6 +87,7 @@ export class Attempts {
           ? [await runtime.start(this.spec(job, run, 0))]
           : await Promise.all(Array.from({ length: nodes }, (_, n) => runtime.start(this.spec(job, run, n))));
     } catch (e) {
+      if (isRuntimeUnavailable(e)) return this.unstart(job, run);
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     run.containerIds = containers.map((c) => c.id);
@@ -110,6 +111,24 @@ export class Attempts {
       await Promise.all(containers.map((c) => c.exited));
     }
     this.finish(job, run, exit);
+  }
+
+  /**
+   * The engine could not be reached, so nothing of this attempt ran: it is taken back (not
+   * counted, capacity freed) and the job waits in RUNNABLE until the engine is back.
+   */
+  private unstart(job: JobRecord, run: AttemptRun): void {
+    if (run.finished) return;
+    run.finished = true;
+    this.inFlight--;
+    const need = needOf(job);
+    run.ce.used.vcpus -= need.vcpus;
+    run.ce.used.memoryMiB -= need.memoryMiB;
+    job.attemptCount--;
+    job.run = undefined;
+    if (run.terminated !== undefined) this.host.machine.fail(job, run.terminated, 'terminated');
+    else this.host.requeue(job);
+    this.host.requestPass();
   }
 
   private signalAll(run: AttemptRun): void {

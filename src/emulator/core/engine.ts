@@ -101,7 +101,7 @@ export class BatchEngine {
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),
     });
-    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts);
+    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, options.runtime.availability);
   }
 
   /** Listens to "Batch Job State Change" events; returns the unsubscribe function. */

@@ -9,6 +9,7 @@ import { ComputeEnvironments, type ComputeEnvironmentRecord } from './computeEnv
 import { needOf, type Attempts } from './attempts';
 import type { JobRecord } from './jobs';
 import type { JobMachine } from './machine';
+import type { RuntimeAvailability } from './ports';
 import type { JobQueues, QueueRecord } from './queues';
 
 export const MAX_RESOURCE = 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE';
@@ -40,12 +41,34 @@ export class Scheduler {
     private readonly queues: JobQueues,
     private readonly machine: JobMachine,
     private readonly attempts: Attempts,
-  ) {}
+    /** The runtime's engine: while it is unreachable nothing starts (see holdAll). */
+    private readonly runtime?: RuntimeAvailability,
+  ) {
+    runtime?.onChange((up) => (up ? this.releaseAll() : this.holdAll()));
+  }
 
   /** Puts a job in RUNNABLE at the tail of its queue. */
   enqueue(job: JobRecord): void {
     this.machine.setStatus(job, 'RUNNABLE');
     pushRunnable(job);
+    if (this.runtime?.available === false) job.statusReason = this.runtime.unavailableReason;
+    this.requestPass();
+  }
+
+  /** The engine went away: every waiting RUNNABLE job says why it does not start. */
+  private holdAll(): void {
+    const reason = this.runtime!.unavailableReason;
+    for (const q of this.queues.all()) {
+      for (const job of q.runnable) if (job.status === 'RUNNABLE' && !job.run && !job.blocked) job.statusReason = reason;
+    }
+  }
+
+  /** The engine is back: the outage reason goes, and the queues move again. */
+  private releaseAll(): void {
+    const reason = this.runtime!.unavailableReason;
+    for (const q of this.queues.all()) {
+      for (const job of q.runnable) if (job.statusReason === reason) job.statusReason = undefined;
+    }
     this.requestPass();
   }
 
@@ -89,6 +112,10 @@ export class Scheduler {
           continue;
         }
         const ce = this.pick(q, job);
+        if (ce && this.runtime?.available === false) {
+          job.statusReason = this.runtime.unavailableReason;
+          break;
+        }
         if (ce) {
           q.runnable.shift();
           this.attempts.start(job, ce);

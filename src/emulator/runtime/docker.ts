@@ -15,6 +15,9 @@ import type {
   LogSink,
   RunningContainer,
 } from '../core/ports';
+import { RuntimeUnavailableError, isRuntimeUnavailable } from '../core/ports';
+import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
+import { FollowedOutput, reconnect } from './docker-reconnect';
 import { labelFilters, toCreateOptions, withDefaultTag } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import { imageExists } from './images';
@@ -22,10 +25,14 @@ import { imageExists } from './images';
 export interface DockerRuntimeOptions {
   /** CPUs of the Docker host (NanoCpus is clamped to it); defaults to this machine's. */
   readonly hostCpus?: number;
+  /** How the engine's health is probed (tests use short pauses). */
+  readonly health?: HealthTimings;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
+  /** Whether the engine answers; the scheduler holds jobs while it does not. */
+  readonly availability: EngineHealth;
   private readonly hostCpus: number;
   private readonly pulls = new Map<string, Promise<void>>();
   /** Images seen present (or pulled) by this runtime. */
@@ -38,9 +45,17 @@ export class DockerRuntime implements ContainerRuntime {
   ) {
     this.docker = docker instanceof Docker ? docker : new Docker(docker);
     this.hostCpus = options.hostCpus ?? os.availableParallelism();
+    this.availability = new EngineHealth(this.docker, dockerEndpoint(this.docker), options.health);
+  }
+
+  /** The engine could not be reached: mark it down and say so in the port's terms. */
+  private unavailable(err: unknown): RuntimeUnavailableError {
+    this.availability.markDown();
+    return new RuntimeUnavailableError(`${this.availability.unavailableReason} (${dockerMessage(err)})`);
   }
 
   ensureImage(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
+    if (!this.availability.available) return Promise.reject(new RuntimeUnavailableError(this.availability.unavailableReason));
     // Known present: no round trip per attempt. If it is removed meanwhile, start() finds out
     // (create answers "no such image") and makes it available again.
     if (this.present.has(image)) return Promise.resolve();
@@ -56,7 +71,12 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async pullIfMissing(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
-    if (await imageExists(this.docker, image)) return;
+    try {
+      if (await within(imageExists(this.docker, image), CALL_TIMEOUT_MS, 'image inspect')) return;
+    } catch (err) {
+      if (isUnreachable(err)) throw this.unavailable(err);
+      throw err;
+    }
     try {
       const stream = await this.docker.pull(withDefaultTag(image));
       const failure = await new Promise<string | undefined>((resolve, reject) => {
@@ -73,59 +93,107 @@ export class DockerRuntime implements ContainerRuntime {
       });
       if (failure !== undefined) throw new Error(failure);
     } catch (err) {
+      if (isUnreachable(err)) throw this.unavailable(err);
       throw new Error(`CannotPullContainerError: ${image}: ${dockerMessage(err)}`, { cause: err });
     }
   }
 
   async start(spec: ContainerSpec): Promise<RunningContainer> {
+    if (!this.availability.available) throw new RuntimeUnavailableError(this.availability.unavailableReason);
     let container: Docker.Container;
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
+    const create = () => within(this.docker.createContainer(options), CALL_TIMEOUT_MS, 'create');
     try {
       try {
-        container = await this.docker.createContainer(options);
+        container = await create();
       } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        // The name is taken by this attempt's container from before an outage (never started): replace it, once.
+        if (code === 409 && (await this.removeStale(spec))) container = await create();
         // The image went away since it was last seen: make it available again, once.
-        if ((err as { statusCode?: number }).statusCode !== 404 || !this.present.delete(spec.image)) throw err;
-        await this.ensureImage(spec.image);
-        container = await this.docker.createContainer(options);
+        else if (code !== 404 || !this.present.delete(spec.image)) throw err;
+        else {
+          await this.ensureImage(spec.image);
+          container = await create();
+        }
       }
     } catch (err) {
+      if (isRuntimeUnavailable(err)) throw err;
+      if (isUnreachable(err)) throw this.unavailable(err);
       if ((err as Error).message?.startsWith('CannotPullContainerError')) throw err;
       throw new Error(`CannotCreateContainerError: ${dockerMessage(err)}`, { cause: err });
     }
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      const logsDone = pumpLogs(stream, this.logSink, spec.logStreamName);
-      await container.start();
-      return { id: container.id, exited: this.awaitExit(container, logsDone) };
+      const stream = (await within(container.attach({ stream: true, stdout: true, stderr: true }), CALL_TIMEOUT_MS, 'attach')) as NodeJS.ReadableStream;
+      const out = new FollowedOutput(this.logSink, spec.logStreamName);
+      const logsDone = pumpLogs(stream, out.sink(), spec.logStreamName);
+      await within(container.start(), CALL_TIMEOUT_MS, 'start');
+      return { id: container.id, exited: this.awaitExit(container, logsDone, out) };
     } catch (err) {
-      await this.remove(container.id).catch(() => undefined);
+      // Removed once the engine answers again (remove() waits for it), so the name is free for the retry.
+      const removed = this.remove(container.id).catch(() => undefined);
+      if (isUnreachable(err)) throw this.unavailable(err);
+      await removed;
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
     }
   }
 
-  private async awaitExit(container: Docker.Container, logsDone: Promise<void>): Promise<ContainerExit> {
+  private async awaitExit(container: Docker.Container, logsDone: Promise<void>, out: FollowedOutput): Promise<ContainerExit> {
+    const unfollow = this.availability.follow();
     try {
-      const [waited] = (await Promise.all([container.wait(), logsDone])) as [{ StatusCode?: number }, void];
-      // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
-      if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
-      try {
-        const info = await container.inspect();
-        return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
-      } catch {
-        // Removed between wait and inspect: the wait status is still the exit code.
-        return { exitCode: waited.StatusCode, oomKilled: false };
+      for (;;) {
+        const down = this.availability.whenDown();
+        try {
+          const [waited] = (await Promise.race([Promise.all([container.wait(), logsDone]), down.promise])) as [{ StatusCode?: number }, void];
+          // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
+          if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
+          try {
+            const info = await within(container.inspect(), CALL_TIMEOUT_MS, 'inspect');
+            return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
+          } catch {
+            // Removed between wait and inspect: the wait status is still the exit code.
+            return { exitCode: waited.StatusCode, oomKilled: false };
+          }
+        } catch (err) {
+          if (!isUnreachable(err)) return { oomKilled: false, error: dockerMessage(err) };
+        } finally {
+          down.cancel();
+        }
+        // The engine went away while the container ran: settle it once the engine is back.
+        this.availability.markDown();
+        const next = await reconnect(container, this.availability, out);
+        if ('exit' in next) return next.exit;
+        logsDone = next.logsDone;
       }
-    } catch (err) {
-      return { oomKilled: false, error: dockerMessage(err) };
+    } finally {
+      unfollow();
+    }
+  }
+
+  /** Removes a leftover container of this very attempt (same name and job), if that is what holds the name. */
+  private async removeStale(spec: ContainerSpec): Promise<boolean> {
+    const jobId = spec.labels['dev.localbatch.job-id'];
+    try {
+      const info = await within(this.docker.getContainer(spec.name).inspect(), CALL_TIMEOUT_MS, 'inspect');
+      if (jobId === undefined || info.Config?.Labels?.['dev.localbatch.job-id'] !== jobId) return false;
+      await this.remove(info.Id);
+      return true;
+    } catch {
+      return false;
     }
   }
 
   async signal(containerId: string, signal: ContainerSignal): Promise<void> {
     try {
-      await this.docker.getContainer(containerId).kill({ signal });
+      await within(this.docker.getContainer(containerId).kill({ signal }), CALL_TIMEOUT_MS, 'kill');
     } catch (err) {
+      if (isUnreachable(err)) {
+        // Delivered once the engine is back (a TerminateJob during an outage still stops the job).
+        this.availability.markDown();
+        void this.availability.whenUp().then(() => this.signal(containerId, signal)).catch(() => undefined);
+        return;
+      }
       // 404: already removed; 409: not running (already exited).
       const code = (err as { statusCode?: number }).statusCode;
       if (code !== 404 && code !== 409) throw err;
@@ -133,12 +201,22 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async remove(containerId: string): Promise<void> {
-    try {
-      await this.docker.getContainer(containerId).remove({ force: true, v: true });
-    } catch (err) {
-      // 404: already gone; 409: a removal is already in progress.
-      const code = (err as { statusCode?: number }).statusCode;
-      if (code !== 404 && code !== 409) throw err;
+    for (let tries = 0; ; tries++) {
+      try {
+        await within(this.docker.getContainer(containerId).remove({ force: true, v: true }), CALL_TIMEOUT_MS, 'remove');
+        return;
+      } catch (err) {
+        // The engine is away: remove it once it is back (bounded, so a dead engine ends it too).
+        if (isUnreachable(err) && tries < MAX_REMOVE_TRIES) {
+          this.availability.markDown();
+          await this.availability.whenUp();
+          continue;
+        }
+        // 404: already gone; 409: a removal is already in progress.
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code !== 404 && code !== 409) throw err;
+        return;
+      }
     }
   }
 }
@@ -148,9 +226,9 @@ export class DockerRuntime implements ContainerRuntime {
  * interrupted run). Returns how many were removed.
  */
 export async function cleanupContainers(docker: Docker, labels: Readonly<Record<string, string>> = {}): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: labelFilters(labels) });
+  const list = await within(docker.listContainers({ all: true, filters: labelFilters(labels) }), CALL_TIMEOUT_MS, 'list');
   const results = await Promise.allSettled(
-    list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
+    list.map((c) => within(docker.getContainer(c.Id).remove({ force: true, v: true }), CALL_TIMEOUT_MS, 'remove')),
   );
   return results.filter((r) => r.status === 'fulfilled').length;
 }
@@ -163,6 +241,9 @@ export function dockerEndpoint(docker?: Docker): string {
   if (modem?.host) return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
+
+/** remove() waits for the engine at most this many times. */
+const MAX_REMOVE_TRIES = 20;
 
 export class DockerUnavailableError extends Error {
   constructor(message: string) {
