@@ -144,8 +144,14 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       for (;;) {
         const down = this.availability.whenDown();
+        let stall: NodeJS.Timeout | undefined;
         try {
-          const [waited] = (await Promise.race([Promise.all([container.wait(), logsDone]), down.promise])) as [{ StatusCode?: number }, void];
+          // The output ending is the sign the container exited, or that the connection died (a wait
+          // on a dead connection never answers): if wait says nothing soon after, ask the engine.
+          const stalled = logsDone.then(() => new Promise<'stalled'>((resolve) => (stall = setTimeout(() => resolve('stalled'), WAIT_AFTER_OUTPUT_MS)).unref()));
+          const first = await Promise.race([Promise.all([container.wait(), logsDone]), down.promise, stalled]);
+          if (first === 'stalled') throw Object.assign(new Error('the container output ended but wait did not answer'), { code: 'ECONNRESET' });
+          const [waited] = first as [{ StatusCode?: number }, void];
           // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
           if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
           try {
@@ -158,10 +164,10 @@ export class DockerRuntime implements ContainerRuntime {
         } catch (err) {
           if (!isUnreachable(err)) return { oomKilled: false, error: dockerMessage(err) };
         } finally {
+          clearTimeout(stall);
           down.cancel();
         }
-        // The engine went away while the container ran: settle it once the engine is back.
-        this.availability.markDown();
+        // The connection to the engine broke while the container ran: settle it once the engine answers.
         const next = await reconnect(container, this.availability, out);
         if ('exit' in next) return next.exit;
         logsDone = next.logsDone;
@@ -242,6 +248,8 @@ export function dockerEndpoint(docker?: Docker): string {
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
 
+/** How long wait may stay silent after a container's output ended before the engine is asked. */
+const WAIT_AFTER_OUTPUT_MS = 2_000;
 /** remove() waits for the engine at most this many times. */
 const MAX_REMOVE_TRIES = 20;
 
