@@ -317,6 +317,23 @@ function parseYaml(file: string, text: string): SourceDocument {
   return SourceDocument.create(file, 'yaml', text, value, [], () => yamlPositions(text));
 }
 
+/** The offset of the first mapping key that is itself a list or mapping, if any (one walk, no recursion). */
+function collectionKeyOffset(root: YamlNode | null | undefined): number | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isMap(pair.key) || isSeq(pair.key)) return pair.key.range?.[0] ?? 0;
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return undefined;
+}
+
 function yamlPositions(text: string): PosNode | undefined {
   const doc = parseDocument(text, YAML_OPTIONS);
   return doc.errors.length > 0 || !doc.contents ? undefined : yamlPos(doc.contents as YamlNode, 0);
@@ -335,6 +352,12 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     const diag = syntaxDiagnostic(empty, file, 0, 0, 'The file is empty: expected a YAML mapping');
+    return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
+  }
+  const complexKey = collectionKeyOffset(doc.contents as YamlNode);
+  if (complexKey !== undefined) {
+    // toJS would stringify such keys, which costs exponential time when they nest (`? ? ? x`).
+    const diag = syntaxDiagnostic(empty, file, complexKey, 1, 'YAML syntax error: a key that is a list or mapping (`? ...`) is not allowed in definition files; keys are plain names');
     return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
   }
   const value = doc.toJS({ maxAliasCount: 100 });
