@@ -15,7 +15,7 @@ export interface WorkspaceRuleContext {
 }
 
 /** Name comparisons one workspace check may spend on suggestions. */
-export const SUGGESTION_BUDGET = 200_000;
+export const SUGGESTION_BUDGET = 50_000;
 
 export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
 
