@@ -78,13 +78,25 @@ export class DockerRuntime implements ContainerRuntime {
       throw err;
     }
     try {
-      const stream = await this.docker.pull(withDefaultTag(image));
+      const stream = (await within(this.docker.pull(withDefaultTag(image)), CALL_TIMEOUT_MS, 'pull')) as NodeJS.ReadableStream;
       const failure = await new Promise<string | undefined>((resolve, reject) => {
         let error: string | undefined;
+        // A pull that reports nothing for this long is taken as a dead connection.
+        let idle: NodeJS.Timeout | undefined;
+        const arm = () => {
+          clearTimeout(idle);
+          idle = setTimeout(() => {
+            (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+            reject(Object.assign(new Error(`the pull of ${image} reported nothing for ${PULL_IDLE_MS / 1000} s`), { code: 'ETIMEDOUT' }));
+          }, PULL_IDLE_MS);
+          idle.unref();
+        };
+        arm();
         this.docker.modem.followProgress(
           stream,
-          (err: Error | null) => (err ? reject(err) : resolve(error)),
+          (err: Error | null) => (clearTimeout(idle), err ? reject(err) : resolve(error)),
           (e: { status?: string; progress?: string; id?: string; error?: string }) => {
+            arm();
             if (e.error !== undefined) error = e.error;
             const message = [e.id, e.status, e.progress].filter(Boolean).join(' ');
             if (message !== '' && onProgress) onProgress({ image, message });
@@ -248,6 +260,8 @@ export function dockerEndpoint(docker?: Docker): string {
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
 
+/** A pull that reports no progress for this long is abandoned (the engine is asked whether it is still there). */
+const PULL_IDLE_MS = 120_000;
 /** How long wait may stay silent after a container's output ended before the engine is asked. */
 const WAIT_AFTER_OUTPUT_MS = 2_000;
 /** remove() waits for the engine at most this many times. */
