@@ -32,6 +32,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`localbatch ${name}: ${err.message}`);
       return err.exitCode;
     }
+    if ((err as { userFacing?: unknown })?.userFacing === true) {
+      console.error(`localbatch ${name}: ${(err as Error).message}`);
+      return 1;
+    }
     console.error(`localbatch ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   }

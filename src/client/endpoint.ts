@@ -3,7 +3,7 @@
  * and `<state>/credentials` (shared-credentials format, profile `localbatch`), both written by the
  * server. Shared by the CLI and the extension.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularTextFile } from '../node/read-file';
 import * as path from 'node:path';
 import { DEFAULT_REGION } from '../model/types';
 import { parseIni } from './ini';
@@ -27,14 +27,17 @@ export interface EmulatorEndpoint {
 
 export class EndpointNotFoundError extends Error {}
 
+/** endpoint.json and credentials are a few lines each. */
+const MAX_STATE_FILE_BYTES = 64 * 1024;
+
 /** Reads the endpoint and credentials files of a state directory; throws EndpointNotFoundError when absent. */
 export async function readEndpoint(stateDir: string): Promise<EmulatorEndpoint> {
   let endpointText: string;
   let credentialsText: string;
   try {
     [endpointText, credentialsText] = await Promise.all([
-      readFile(path.join(stateDir, ENDPOINT_FILE), 'utf8'),
-      readFile(path.join(stateDir, CREDENTIALS_FILE), 'utf8'),
+      readRegularTextFile(path.join(stateDir, ENDPOINT_FILE), MAX_STATE_FILE_BYTES),
+      readRegularTextFile(path.join(stateDir, CREDENTIALS_FILE), MAX_STATE_FILE_BYTES),
     ]);
   } catch {
     throw new EndpointNotFoundError(`no running emulator found in ${stateDir} (no ${ENDPOINT_FILE} or ${CREDENTIALS_FILE})`);

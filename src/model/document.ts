@@ -142,7 +142,10 @@ const noRoot = (): PosNode | undefined => undefined;
 
 /**
  * An upper estimate of a document's nesting, in one pass: open brackets outside quoted strings,
- * plus the depth of the stack of indentation levels (YAML block structure).
+ * plus the depth of the stack of YAML block levels. Each block indicator at the start of a line
+ * (`- `, `? `, `: `) opens a level of its own, so `- - - x` counts three levels, not one. A quote
+ * opens a string only where a scalar can start (so `it's` in a plain scalar hides nothing), and a
+ * YAML comment is skipped.
  */
 export function estimateNesting(text: string): number {
   let max = 0;
@@ -150,35 +153,60 @@ export function estimateNesting(text: string): number {
   let quote = 0;
   const indents: number[] = [];
   let lineStart = true;
-  let indent = 0;
+  let column = 0;
+  /** The last non-blank character outside strings on this line (0 at the start of a line). */
+  let last = 0;
+  const push = (col: number): void => {
+    while (indents.length > 0 && indents[indents.length - 1] >= col) indents.pop();
+    indents.push(col);
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) {
       lineStart = true;
-      indent = 0;
+      column = 0;
+      last = 0;
       if (quote === 39) quote = 0; // a single-quoted YAML scalar rarely spans lines; don't let one hide the rest
       continue;
     }
-    if (lineStart) {
-      if (c === 32 || c === 45 /* - */) {
-        indent++;
+    if (lineStart && quote === 0) {
+      if (c === 32 || c === 9) {
+        column++;
+        continue;
+      }
+      if ((c === 45 || c === 63 || c === 58) && isBlankOrEnd(text.charCodeAt(i + 1))) {
+        push(column);
+        column++;
+        if (indents.length + flow > max) max = indents.length + flow;
         continue;
       }
       lineStart = false;
-      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
-      indents.push(indent);
+      push(column);
     }
     if (quote !== 0) {
       if (c === 92 && quote === 34) i++;
       else if (c === quote) quote = 0;
       continue;
     }
-    if (c === 34 || c === 39) quote = c;
+    if (c === 35 && (last === 0 || isBlankOrEnd(text.charCodeAt(i - 1)))) {
+      // A comment (in JSON `#` only occurs inside strings, which never get here).
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) i++;
+      continue;
+    }
+    if ((c === 34 || c === 39) && (last === 0 || SCALAR_START.has(last))) quote = c;
     else if (c === 91 || c === 123) flow++;
     else if ((c === 93 || c === 125) && flow > 0) flow--;
+    if (c !== 32 && c !== 9) last = c;
     if (flow + indents.length > max) max = flow + indents.length;
   }
   return max;
+}
+
+/** Characters after which a quote starts a string: `:` `,` `[` `{` `-` `?` (and a line's start). */
+const SCALAR_START = new Set([58, 44, 91, 123, 45, 63]);
+
+function isBlankOrEnd(c: number): boolean {
+  return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 function computeLineStarts(text: string): number[] {
@@ -289,6 +317,23 @@ function parseYaml(file: string, text: string): SourceDocument {
   return SourceDocument.create(file, 'yaml', text, value, [], () => yamlPositions(text));
 }
 
+/** The offset of the first mapping key that is itself a list or mapping, if any (one walk, no recursion). */
+function collectionKeyOffset(root: YamlNode | null | undefined): number | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isMap(pair.key) || isSeq(pair.key)) return pair.key.range?.[0] ?? 0;
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return undefined;
+}
+
 function yamlPositions(text: string): PosNode | undefined {
   const doc = parseDocument(text, YAML_OPTIONS);
   return doc.errors.length > 0 || !doc.contents ? undefined : yamlPos(doc.contents as YamlNode, 0);
@@ -307,6 +352,12 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     const diag = syntaxDiagnostic(empty, file, 0, 0, 'The file is empty: expected a YAML mapping');
+    return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
+  }
+  const complexKey = collectionKeyOffset(doc.contents as YamlNode);
+  if (complexKey !== undefined) {
+    // toJS would stringify such keys, which costs exponential time when they nest (`? ? ? x`).
+    const diag = syntaxDiagnostic(empty, file, complexKey, 1, 'YAML syntax error: a key that is a list or mapping (`? ...`) is not allowed in definition files; keys are plain names');
     return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
   }
   const value = doc.toJS({ maxAliasCount: 100 });

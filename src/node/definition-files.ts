@@ -8,6 +8,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ZERO_RANGE, type Diagnostic } from '../model/diagnostics';
 import { kindOfFile } from '../model/kinds';
+import { FileReadError, readRegularFile } from './read-file';
 
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git', '.localbatch']);
 /** Larger files are reported, not parsed (a job definition may be at most 24 KiB on AWS). */
@@ -42,14 +43,18 @@ export async function findDefinitionFiles(paths: readonly string[], cwd: string)
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      let exists = true;
       if (entry.isSymbolicLink()) {
         const stat = await fs.stat(full).catch(() => undefined); // broken links are skipped
         isDir = stat?.isDirectory() ?? false;
-        isFile = stat?.isFile() ?? false;
+        exists = stat !== undefined;
       }
-      if (isDir && !SKIPPED_DIRECTORIES.has(entry.name)) await walk(full);
-      else if (isFile && kindOfFile(entry.name)) await add(full);
+      if (isDir) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(full);
+      } else if (exists && kindOfFile(entry.name)) {
+        // FIFOs and devices under a definition name are listed too: reading them reports why not.
+        await add(full);
+      }
     }
   };
   const add = async (file: string): Promise<void> => {
@@ -80,13 +85,11 @@ export async function readDefinitionFile(abs: string, display: string): Promise<
   const problem = (rule: string, message: string) => ({ problem: { file: display, range: ZERO_RANGE, severity: 'error' as const, rule, message } });
   let bytes: Buffer;
   try {
-    const stat = await fs.stat(abs);
-    if (stat.size > MAX_FILE_BYTES) return problem('file-too-large', `the file is ${formatBytes(stat.size)}; definition files larger than ${formatBytes(MAX_FILE_BYTES)} are not read`);
-    bytes = await fs.readFile(abs);
+    bytes = await readRegularFile(abs, MAX_FILE_BYTES);
   } catch (err) {
-    return problem('unreadable-file', `cannot read this file: ${errorText(err)}`);
+    const e = err instanceof FileReadError ? err : undefined;
+    return problem(e?.reason === 'too-large' ? 'file-too-large' : 'unreadable-file', e?.detail ?? `cannot read this file: ${errorText(err)}`);
   }
-  if (bytes.length > MAX_FILE_BYTES) return problem('file-too-large', `definition files larger than ${formatBytes(MAX_FILE_BYTES)} are not read`);
   if (bytes.includes(0)) return problem('binary-file', 'this is a binary file, not JSON or YAML text');
   let text: string;
   try {
@@ -101,10 +104,6 @@ export async function readDefinitionFile(abs: string, display: string): Promise<
 export function displayPath(abs: string, cwd: string): string {
   const rel = path.relative(cwd, abs) || path.basename(abs);
   return rel.split(path.sep).join('/');
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 function errorText(err: unknown): string {

@@ -11,6 +11,7 @@ import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { attach, clientsFor } from '../run/session';
 import type { CliCommand } from './index';
+import { parseChildId, parsePositiveInteger } from '../../emulator/core/job-ids';
 
 const HELP = `Usage: localbatch logs <job-id> [--attempt N] [--follow] [--state-dir DIR]
 
@@ -35,8 +36,10 @@ export const logsCommand: CliCommand = {
     if (!parsed) return 0;
     if (parsed.positionals.length !== 1) throw new CliError(`expected one job id\n\n${HELP}`, 2);
     const jobId = parsed.positionals[0];
-    const attempt = parsed.values.attempt === undefined ? undefined : Number(parsed.values.attempt);
-    if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1)) throw new CliError('--attempt takes a whole number from 1', 2);
+    const attempt = parsed.values.attempt === undefined ? undefined : parsePositiveInteger(parsed.values.attempt);
+    if (parsed.values.attempt !== undefined && attempt === undefined) throw new CliError(`--attempt takes a whole number from 1 (like 2), not '${parsed.values.attempt}'`, 2);
+    const bad = badJobId(jobId);
+    if (bad) throw new CliError(bad, 2);
     const stateDir = path.resolve(parsed.values['state-dir'] ?? path.join(findWorkspaceRoot(process.cwd()) ?? process.cwd(), DEFAULT_STATE_DIR_NAME));
     const endpoint = await attach(stateDir);
     if (endpoint) return printLive(endpoint, jobId, attempt, parsed.values.follow === true);
@@ -44,6 +47,14 @@ export const logsCommand: CliCommand = {
     return printSaved(stateDir, jobId, attempt);
   },
 };
+
+/** Why a job id cannot name a job (a malformed `<array-job-id>:<index>`), or undefined. */
+function badJobId(jobId: string): string | undefined {
+  const id = jobId.replace(/^arn:[^:]*:batch:[^:]*:[^:]*:job\//, '');
+  const colon = id.lastIndexOf(':');
+  if (colon < 0 || parseChildId(id)) return undefined;
+  return `'${jobId}' is not a job id: an array child is <array-job-id>:<index>, the index a whole number from 0 written without sign, spaces or leading zeros (like ${id.slice(0, colon) || 'abc'}:3)`;
+}
 
 function pickStream(streams: ReadonlyArray<string | undefined>, attempt: number | undefined, jobId: string): string {
   if (streams.length === 0) throw new CliError(`job ${jobId} has not started an attempt yet, so it has no log`, 1);

@@ -19,6 +19,7 @@ import { RandomInterrupter } from './chaos';
 import { renderTable, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
+import { removeRunContainers } from './force-stop';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -47,10 +48,20 @@ export async function executeRun(ctx: RunContext): Promise<number> {
   const live = progress.isTTY === true && !process.env.CI;
   const tracker = new RunTracker();
   let interrupted = false;
+  let forcing = false;
   const onSigint = () => {
-    if (interrupted) return;
+    if (interrupted) {
+      // Asked twice: stop waiting, remove the run's containers now and exit.
+      if (forcing) process.exit(EXIT_INTERRUPTED);
+      forcing = true;
+      progress.write('\nInterrupted again: force-removing the run\'s containers and exiting…\n');
+      const docker = ctx.runtime === 'docker' ? (session.host?.docker ?? new Docker()) : undefined;
+      const removed = docker ? removeRunContainers(docker, tracker.jobs.map((j) => j.jobId)) : Promise.resolve(0);
+      void removed.finally(() => process.exit(EXIT_INTERRUPTED));
+      return;
+    }
     interrupted = true;
-    progress.write('\nInterrupted: terminating the run\'s jobs and removing their containers…\n');
+    progress.write('\nInterrupted: terminating the run\'s jobs and removing their containers (press Ctrl-C again to force-stop)…\n');
     wake();
   };
   let wake: () => void = () => {};
@@ -94,6 +105,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       wake();
     };
 
+    if (interrupted) return EXIT_INTERRUPTED; // nothing submitted yet
     await submitPlan(plan, (req) => session.batch.send(new SubmitJobCommand(req)), (s) => {
       const planned = plan.find((p) => p.name === s.name);
       tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);

@@ -4,7 +4,8 @@
  * `AWS_SHARED_CREDENTIALS_FILE=<state>/credentials aws --profile localbatch ...` works.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { readRegularFileSync } from '../../node/read-file';
 import { join } from 'node:path';
 import { ensureStateDir } from '../store/state-dir';
 
@@ -68,6 +69,9 @@ export function formatCredentialsFile(creds: ApiCredentials, region: string): st
   ].join('\n');
 }
 
+/** A credentials file is a few lines; anything bigger is not one of ours. */
+const MAX_CREDENTIALS_BYTES = 64 * 1024;
+
 /**
  * Returns the credentials in `<stateDir>/credentials`, creating the state directory (0700) and
  * the file (0600) with fresh credentials if there are none yet.
@@ -76,7 +80,7 @@ export function loadOrCreateCredentials(stateDir: string, region = 'us-east-1'):
   const dir = ensureStateDir(stateDir);
   const file = credentialsPath(dir);
   if (existsSync(file)) {
-    const existing = parseCredentialsFile(readFileSync(file, 'utf8'));
+    const existing = parseCredentialsFile(readRegularFileSync(file, MAX_CREDENTIALS_BYTES).toString('utf8'));
     if (existing) {
       chmodSync(file, 0o600);
       return existing;

@@ -5,7 +5,7 @@
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
-import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
+import { isRuntimeUnavailable, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -100,7 +100,7 @@ export class Attempts {
     this.host.machine.setStatus(job, 'STARTING');
     this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
       () => this.launch(job, run),
-      (e: unknown) => this.finish(job, run, { oomKilled: false, error: messageOf(e) }),
+      (e: unknown) => (isRuntimeUnavailable(e) ? this.unstart(job, run) : this.finish(job, run, { oomKilled: false, error: messageOf(e) })),
     );
   }
 
@@ -138,6 +138,7 @@ export class Attempts {
       if (this.detached) return;
       containers = nodes === 1 && !job.plan.nodes ? [await runtime.start(this.spec(job, run, 0))] : await this.startNodes(job, run);
     } catch (e) {
+      if (isRuntimeUnavailable(e)) return this.unstart(job, run);
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     if (this.detached) return;
@@ -258,6 +259,26 @@ export class Attempts {
     return started;
   }
 
+  /**
+   * The engine could not be reached, so nothing of this attempt ran: it is taken back (not
+   * counted, capacity freed) and the job waits in RUNNABLE until the engine is back.
+   */
+  private unstart(job: JobRecord, run: AttemptRun): void {
+    if (run.finished) return;
+    run.finished = true;
+    this.inFlight--;
+    this.live.delete(run);
+    const need = needOf(job);
+    run.ce.used.vcpus -= need.vcpus;
+    run.ce.used.memoryMiB -= need.memoryMiB;
+    run.ce.used.gpus -= need.gpus;
+    job.attemptCount--;
+    job.run = undefined;
+    if (run.terminated !== undefined) this.host.machine.fail(job, run.terminated, 'terminated');
+    else this.host.requeue(job);
+    this.host.requestPass();
+  }
+
   private signalAll(run: AttemptRun): void {
     const { runtime, clock } = this.host;
     for (const id of run.containerIds) void runtime.signal(id, 'SIGTERM').catch(() => undefined);
@@ -335,7 +356,8 @@ export class Attempts {
     if (run.timedOut) statusReason = TIMEOUT_REASON;
     else if (run.terminated !== undefined) statusReason = run.terminated;
     else if (run.interrupted !== undefined) statusReason = run.interrupted;
-    else if (exit.exitCode === undefined) statusReason = TASK_FAILED_TO_START;
+    // A container that ran and vanished (its host gone) keeps that reason; one that never ran failed to start.
+    else if (exit.exitCode === undefined) statusReason = exit.error?.startsWith('Host EC2 ') ? exit.error : TASK_FAILED_TO_START;
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {

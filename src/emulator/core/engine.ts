@@ -124,7 +124,7 @@ export class BatchEngine {
       requestPass: () => this.scheduler.requestPass(),
       durable: options.durable,
     });
-    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources);
+    this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources, options.runtime.availability);
     if (this.journal) {
       this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });
       this.schedulingPolicies.onChange = (key) => this.record({ k: 'pol', key, v: this.schedulingPolicies.find(key) ?? null });

@@ -10,6 +10,7 @@ import { captureState, jobArnOf, toJobDetail } from './detail';
 import { OrderedJobs } from './jobIndex';
 import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
 import { IllegalTransitionError, isLegalTransition } from './transitions';
+import { childAt, parseChildId } from './job-ids';
 
 export const DEPENDENT_FAILED = 'Dependent Job failed';
 
@@ -39,11 +40,8 @@ export class JobMachine {
   get(id: string): JobRecord | undefined {
     const top = this.jobs.get(id);
     if (top) return top;
-    const colon = id.lastIndexOf(':');
-    if (colon < 0) return undefined;
-    const parent = this.jobs.get(id.slice(0, colon));
-    const index = Number(id.slice(colon + 1));
-    return parent?.children && Number.isInteger(index) ? parent.children[index] : undefined;
+    const child = parseChildId(id);
+    return child && childAt(this.jobs.get(child.parentId)?.children, child.index);
   }
 
   /** Registers a submitted job (and its children); it leaves SUBMITTED on the next pass. */

@@ -114,7 +114,37 @@ export interface ImageProgress {
   readonly message: string;
 }
 
+/**
+ * Whether a runtime's engine answers (Docker can go away and come back). While it does not, the
+ * scheduler starts nothing: RUNNABLE jobs wait with `unavailableReason` as their statusReason.
+ */
+export interface RuntimeAvailability {
+  readonly available: boolean;
+  /** The statusReason of RUNNABLE jobs while the engine is unreachable. */
+  readonly unavailableReason: string;
+  /** Called with false when the engine goes away and true when it is back; returns the unsubscribe. */
+  onChange(listener: (available: boolean) => void): () => void;
+}
+
+/**
+ * Rejected by ensureImage/start when the engine could not be reached at all, so nothing of the
+ * attempt ran: the attempt does not count, and the job waits in RUNNABLE for the engine.
+ */
+export class RuntimeUnavailableError extends Error {
+  readonly runtimeUnavailable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeUnavailableError';
+  }
+}
+
+export function isRuntimeUnavailable(e: unknown): boolean {
+  return (e as { runtimeUnavailable?: unknown } | undefined)?.runtimeUnavailable === true;
+}
+
 export interface ContainerRuntime {
+  /** Absent: always available (e.g. the scripted runtime). */
+  readonly availability?: RuntimeAvailability;
   /**
    * Makes the image available (pulling it if missing). Rejects with a user-readable Error when it
    * cannot (e.g. "CannotPullContainerError: ..."), which fails the attempt.

@@ -31,6 +31,9 @@ export class Fifo<T> {
   get size(): number {
     return this.items.length - this.head;
   }
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i];
+  }
 }
 
 /** RUNNABLE jobs of one share: highest schedulingPriority first, FIFO among equals. */
@@ -64,6 +67,11 @@ class PriorityFifo {
     let n = 0;
     for (const f of this.byPriority.values()) n += f.size;
     return n;
+  }
+
+  /** Every queued entry, in no particular order (entries may be stale: check the job's status). */
+  *[Symbol.iterator](): IterableIterator<JobRecord> {
+    for (const f of this.byPriority.values()) yield* f;
   }
 }
 
@@ -103,6 +111,11 @@ export class RunnableJobs {
     let n = 0;
     for (const q of this.shares.values()) n += q.size;
     return n;
+  }
+
+  /** Every queued entry, in no particular order (entries may be stale: check the job's status). */
+  *[Symbol.iterator](): IterableIterator<JobRecord> {
+    for (const q of this.shares.values()) yield* q;
   }
 }
 

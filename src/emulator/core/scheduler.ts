@@ -16,7 +16,7 @@ import { FairShare, shareOf } from './fairShare';
 import type { JobRecord } from './jobs';
 import type { JobMachine } from './machine';
 import { BLOCKED_MESSAGES, needOf, neverFitsReason, timeLimitCancelReason, type BlockedReason } from './placement';
-import type { Clock } from './ports';
+import type { Clock, RuntimeAvailability } from './ports';
 import type { JobQueues, QueueRecord } from './queues';
 import type { SchedulingPolicies } from './schedulingPolicies';
 
@@ -42,12 +42,34 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly policies: SchedulingPolicies,
     private readonly consumables: ConsumableResources,
-  ) {}
+    /** The runtime's engine: while it is unreachable nothing starts (see holdAll). */
+    private readonly runtime?: RuntimeAvailability,
+  ) {
+    runtime?.onChange((up) => (up ? this.releaseAll() : this.holdAll()));
+  }
 
   /** Puts a job in RUNNABLE at the tail of its queue. */
   enqueue(job: JobRecord): void {
     this.machine.setStatus(job, 'RUNNABLE');
     pushRunnable(job);
+    if (this.runtime?.available === false) job.statusReason = this.runtime.unavailableReason;
+    this.requestPass();
+  }
+
+  /** The engine went away: every waiting RUNNABLE job says why it does not start. */
+  private holdAll(): void {
+    const reason = this.runtime!.unavailableReason;
+    for (const q of this.queues.all()) {
+      for (const job of q.runnable) if (job.status === 'RUNNABLE' && !job.run && job.blockedReason === undefined) job.statusReason = reason;
+    }
+  }
+
+  /** The engine is back: the outage reason goes, and the queues move again. */
+  private releaseAll(): void {
+    const reason = this.runtime!.unavailableReason;
+    for (const q of this.queues.all()) {
+      for (const job of q.runnable) if (job.statusReason === reason) job.statusReason = undefined;
+    }
     this.requestPass();
   }
 
@@ -103,6 +125,12 @@ export class Scheduler {
         const ce = this.consumables.available(job) ? this.pick(q, job) : undefined;
         if (!ce) {
           this.unblock(job, true);
+          break;
+        }
+        if (this.runtime?.available === false) {
+          // The engine is unreachable: the head waits with the outage as its reason.
+          this.unblock(job);
+          job.statusReason = this.runtime.unavailableReason;
           break;
         }
         this.unblock(job);

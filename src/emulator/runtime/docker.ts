@@ -13,11 +13,13 @@ import type {
   ContainerSpec,
   ContainerState,
   ImageProgress,
-  LogEvent,
   LogSink,
   ManagedContainer,
   RunningContainer,
 } from '../core/ports';
+import { RuntimeUnavailableError, isRuntimeUnavailable } from '../core/ports';
+import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
+import { FollowedOutput, reconnect } from './docker-reconnect';
 import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
@@ -32,10 +34,14 @@ export interface DockerRuntimeOptions {
   readonly registryAuth?: RegistryAuth;
   /** Where pull progress goes when the caller of ensureImage passes no listener (e.g. the serve log). */
   readonly onImageProgress?: (p: ImageProgress) => void;
+  /** How the engine's health is probed (tests use short pauses). */
+  readonly health?: HealthTimings;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
+  /** Whether the engine answers; the scheduler holds jobs while it does not. */
+  readonly availability: EngineHealth;
   private readonly hostCpus: number;
   private readonly registryAuth?: RegistryAuth;
   private readonly onImageProgress?: (p: ImageProgress) => void;
@@ -54,9 +60,17 @@ export class DockerRuntime implements ContainerRuntime {
     this.hostCpus = options.hostCpus ?? os.availableParallelism();
     this.registryAuth = options.registryAuth;
     this.onImageProgress = options.onImageProgress;
+    this.availability = new EngineHealth(this.docker, dockerEndpoint(this.docker), options.health);
+  }
+
+  /** The engine could not be reached: mark it down and say so in the port's terms. */
+  private unavailable(err: unknown): RuntimeUnavailableError {
+    this.availability.markDown();
+    return new RuntimeUnavailableError(`${this.availability.unavailableReason} (${dockerMessage(err)})`);
   }
 
   ensureImage(image: string, onProgress?: (p: ImageProgress) => void): Promise<void> {
+    if (!this.availability.available) return Promise.reject(new RuntimeUnavailableError(this.availability.unavailableReason));
     // Known present: no round trip per attempt. If it is removed meanwhile, start() finds out
     // (create answers "no such image") and makes it available again.
     if (this.present.has(image)) return Promise.resolve();
@@ -72,44 +86,75 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async pullIfMissing(image: string, onProgress = this.onImageProgress): Promise<void> {
-    if (await imageExists(this.docker, image)) return;
+    try {
+      if (await within(imageExists(this.docker, image), CALL_TIMEOUT_MS, 'image inspect')) return;
+    } catch (err) {
+      if (isUnreachable(err)) throw this.unavailable(err);
+      throw err;
+    }
     try {
       await pullImage(this.docker, image, { auth: this.registryAuth, onProgress });
     } catch (err) {
+      if (isUnreachable(err)) throw this.unavailable(err);
       throw new Error(`CannotPullContainerError: ${image}: ${dockerMessage(err)}. ${missingImageHint(image)}`, { cause: err });
     }
   }
 
   async start(spec: ContainerSpec): Promise<RunningContainer> {
+    if (!this.availability.available) throw new RuntimeUnavailableError(this.availability.unavailableReason);
     let container: Docker.Container;
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
+    const create = () => within(this.docker.createContainer(options), CALL_TIMEOUT_MS, 'create');
     try {
       try {
-        container = await this.docker.createContainer(options);
+        container = await create();
       } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        // The name is taken by this attempt's container from before an outage (never started): replace it, once.
+        if (code === 409 && (await this.removeStale(spec))) container = await create();
         // The image went away since it was last seen: make it available again, once.
-        if ((err as { statusCode?: number }).statusCode !== 404 || !this.present.delete(spec.image)) throw err;
-        await this.ensureImage(spec.image);
-        container = await this.docker.createContainer(options);
+        else if (code !== 404 || !this.present.delete(spec.image)) throw err;
+        else {
+          await this.ensureImage(spec.image);
+          container = await create();
+        }
       }
     } catch (err) {
+      if (isRuntimeUnavailable(err)) throw err;
+      if (isUnreachable(err)) throw this.unavailable(err);
       if ((err as Error).message?.startsWith('CannotPullContainerError')) throw err;
       throw new Error(`CannotCreateContainerError: ${dockerMessage(err)}`, { cause: err });
     }
     try {
       // Attached before start (as `docker run` does) so the very first bytes are captured.
       const follow = this.follow();
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal })) as NodeJS.ReadableStream;
-      const sink: LogSink = { append: (name, events) => this.logSink.append(name, events, spec.logGroupName) };
-      const logsDone = this.pump(stream, sink, spec.logStreamName, follow);
-      await container.start();
-      const exited = this.awaitExit(container, logsDone, follow);
+      const stream = (await within(container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal }), CALL_TIMEOUT_MS, 'attach')) as NodeJS.ReadableStream;
+      const out = new FollowedOutput(this.logSink, spec.logStreamName, spec.logGroupName);
+      const logsDone = this.pump(stream, out.sink(), spec.logStreamName, follow);
+      await within(container.start(), CALL_TIMEOUT_MS, 'start');
+      const exited = this.awaitExit(container, logsDone, follow, out);
       if (!spec.network) return { id: container.id, exited };
-      const info = await container.inspect();
+      const info = await within(container.inspect(), CALL_TIMEOUT_MS, 'inspect');
       return { id: container.id, exited, ipAddress: info.NetworkSettings.Networks[spec.network]?.IPAddress || undefined };
     } catch (err) {
-      await this.remove(container.id).catch(() => undefined);
+      // Removed once the engine answers again (remove() waits for it), so the name is free for the retry.
+      const removed = this.remove(container.id).catch(() => undefined);
+      if (isUnreachable(err)) throw this.unavailable(err);
+      await removed;
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Removes a leftover container of this very attempt (same name and job), if that is what holds the name. */
+  private async removeStale(spec: ContainerSpec): Promise<boolean> {
+    const jobId = spec.labels['dev.localbatch.job-id'];
+    try {
+      const info = await within(this.docker.getContainer(spec.name).inspect(), CALL_TIMEOUT_MS, 'inspect');
+      if (jobId === undefined || info.Config?.Labels?.['dev.localbatch.job-id'] !== jobId) return false;
+      await this.remove(info.Id);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -123,20 +168,13 @@ export class DockerRuntime implements ContainerRuntime {
 
   async attach(containerId: string, logStreamName: string, logGroupName?: string): Promise<RunningContainer> {
     const container = this.docker.getContainer(containerId);
-    await container.inspect();
+    await within(container.inspect(), CALL_TIMEOUT_MS, 'inspect');
     // The whole output again (Docker keeps it), minus the lines already stored for this attempt.
-    let skip = this.logSink.count?.(logStreamName, logGroupName) ?? 0;
-    const sink: LogSink = {
-      append: (name: string, events: readonly LogEvent[]) => {
-        const rest = skip >= events.length ? [] : events.slice(skip);
-        skip = Math.max(0, skip - events.length);
-        if (rest.length > 0) this.logSink.append(name, rest, logGroupName);
-      },
-    };
+    const out = new FollowedOutput(this.logSink, logStreamName, logGroupName, this.logSink.count?.(logStreamName, logGroupName) ?? 0);
     const follow = this.follow();
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, abortSignal: follow.signal })) as unknown as NodeJS.ReadableStream;
-    const logsDone = this.pump(stream, sink, logStreamName, follow);
-    return { id: containerId, exited: this.awaitExit(container, logsDone, follow) };
+    const stream = (await within(container.logs({ follow: true, stdout: true, stderr: true, abortSignal: follow.signal }), CALL_TIMEOUT_MS, 'logs')) as unknown as NodeJS.ReadableStream;
+    const logsDone = this.pump(stream, out.resumed(), logStreamName, follow);
+    return { id: containerId, exited: this.awaitExit(container, logsDone, follow, out) };
   }
 
   async detach(): Promise<void> {
@@ -156,34 +194,63 @@ export class DockerRuntime implements ContainerRuntime {
     return pumpLogs(stream, sink, logStreamName).finally(() => follow.signal.removeEventListener('abort', destroy));
   }
 
-  private async awaitExit(container: Docker.Container, logsDone: Promise<void>, follow: AbortController): Promise<ContainerExit> {
+  /**
+   * The container's exit. A detach (graceful stop) leaves it unsettled for good. When the connection
+   * to the engine breaks while it runs (a wait on a dead connection never answers, so a wait still
+   * silent soon after the output ended counts too), it is settled once the engine answers again.
+   */
+  private async awaitExit(container: Docker.Container, logsDone: Promise<void>, follow: AbortController, out: FollowedOutput): Promise<ContainerExit> {
     const signal = follow.signal;
     const detached = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('detached')), { once: true }));
     detached.catch(() => undefined);
+    const unfollow = this.availability.follow();
     try {
-      const [waited] = (await Promise.race([Promise.all([container.wait({ abortSignal: signal }), logsDone]), detached])) as [{ StatusCode?: number }, void];
-      // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
-      if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
-      try {
-        const info = await container.inspect();
-        return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
-      } catch {
-        // Removed between wait and inspect: the wait status is still the exit code.
-        return { exitCode: waited.StatusCode, oomKilled: false };
+      for (;;) {
+        const down = this.availability.whenDown();
+        let stall: NodeJS.Timeout | undefined;
+        try {
+          const stalled = logsDone.then(() => new Promise<'stalled'>((resolve) => (stall = setTimeout(() => resolve('stalled'), WAIT_AFTER_OUTPUT_MS)).unref()));
+          const first = await Promise.race([Promise.all([container.wait({ abortSignal: signal }), logsDone]), down.promise, stalled, detached]);
+          if (first === 'stalled') throw Object.assign(new Error('the container output ended but wait did not answer'), { code: 'ECONNRESET' });
+          const [waited] = first as [{ StatusCode?: number }, void];
+          // A clean exit needs no inspect round trip: only a failed exit can be an out-of-memory kill.
+          if (waited.StatusCode === 0) return { exitCode: 0, oomKilled: false };
+          try {
+            const info = await within(container.inspect(), CALL_TIMEOUT_MS, 'inspect');
+            return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true };
+          } catch {
+            // Removed between wait and inspect: the wait status is still the exit code.
+            return { exitCode: waited.StatusCode, oomKilled: false };
+          }
+        } catch (err) {
+          // Detached: the attempt is someone else's now; never settle.
+          if (signal.aborted) return new Promise<ContainerExit>(() => undefined);
+          if (!isUnreachable(err)) return { oomKilled: false, error: dockerMessage(err) };
+        } finally {
+          clearTimeout(stall);
+          down.cancel();
+        }
+        const next = await Promise.race([reconnect(container, this.availability, out), detached]).catch(() => undefined);
+        if (next === undefined || signal.aborted) return new Promise<ContainerExit>(() => undefined);
+        if ('exit' in next) return next.exit;
+        logsDone = next.logsDone;
       }
-    } catch (err) {
-      // Detached: the attempt is someone else's now; never settle.
-      if (signal.aborted) return new Promise<ContainerExit>(() => undefined);
-      return { oomKilled: false, error: dockerMessage(err) };
     } finally {
+      unfollow();
       this.following.delete(follow);
     }
   }
 
   async signal(containerId: string, signal: ContainerSignal): Promise<void> {
     try {
-      await this.docker.getContainer(containerId).kill({ signal });
+      await within(this.docker.getContainer(containerId).kill({ signal }), CALL_TIMEOUT_MS, 'kill');
     } catch (err) {
+      if (isUnreachable(err)) {
+        // Delivered once the engine is back (a TerminateJob during an outage still stops the job).
+        this.availability.markDown();
+        void this.availability.whenUp().then(() => this.signal(containerId, signal)).catch(() => undefined);
+        return;
+      }
       // 404: already removed; 409: not running (already exited).
       const code = (err as { statusCode?: number }).statusCode;
       if (code !== 404 && code !== 409) throw err;
@@ -207,12 +274,22 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async remove(containerId: string): Promise<void> {
-    try {
-      await this.docker.getContainer(containerId).remove({ force: true, v: true });
-    } catch (err) {
-      // 404: already gone; 409: a removal is already in progress.
-      const code = (err as { statusCode?: number }).statusCode;
-      if (code !== 404 && code !== 409) throw err;
+    for (let tries = 0; ; tries++) {
+      try {
+        await within(this.docker.getContainer(containerId).remove({ force: true, v: true }), CALL_TIMEOUT_MS, 'remove');
+        return;
+      } catch (err) {
+        // The engine is away: remove it once it is back (bounded, so a dead engine ends it too).
+        if (isUnreachable(err) && tries < MAX_REMOVE_TRIES) {
+          this.availability.markDown();
+          await this.availability.whenUp();
+          continue;
+        }
+        // 404: already gone; 409: a removal is already in progress.
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code !== 404 && code !== 409) throw err;
+        return;
+      }
     }
   }
 }
@@ -223,9 +300,9 @@ export class DockerRuntime implements ContainerRuntime {
  * were removed.
  */
 export async function cleanupContainers(docker: Docker, labels: Readonly<Record<string, string>> = {}): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: labelFilters(labels) });
+  const list = await within(docker.listContainers({ all: true, filters: labelFilters(labels) }), CALL_TIMEOUT_MS, 'list');
   const results = await Promise.allSettled(
-    list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })),
+    list.map((c) => within(docker.getContainer(c.Id).remove({ force: true, v: true }), CALL_TIMEOUT_MS, 'remove')),
   );
   const networks = await docker.listNetworks({ filters: labelFilters(labels) }).catch(() => []);
   await Promise.allSettled(networks.map((n) => docker.getNetwork(n.Id).remove()));
@@ -240,6 +317,11 @@ export function dockerEndpoint(docker?: Docker): string {
   if (modem?.host) return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
+
+/** How long wait may stay silent after a container's output ended before the engine is asked. */
+const WAIT_AFTER_OUTPUT_MS = 2_000;
+/** remove() waits for the engine at most this many times. */
+const MAX_REMOVE_TRIES = 20;
 
 export class DockerUnavailableError extends Error {
   constructor(message: string) {

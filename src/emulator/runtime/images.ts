@@ -11,6 +11,7 @@ import picomatch from 'picomatch';
 import * as tar from 'tar-stream';
 import type Docker from 'dockerode';
 import type { ImageProgress } from '../core/ports';
+import { FileReadError, readRegularTextFile } from '../../node/read-file';
 
 export interface ContextFile {
   /** Path inside the build context, with "/" separators. */
@@ -165,8 +166,10 @@ function addEntry(pack: tar.Pack, root: string, e: WalkEntry): Promise<void> {
 export async function readDockerignore(dir: string): Promise<(rel: string) => boolean> {
   let text: string;
   try {
-    text = await fsp.readFile(path.join(dir, '.dockerignore'), 'utf8');
-  } catch {
+    text = await readRegularTextFile(path.join(dir, '.dockerignore'), 1024 * 1024);
+  } catch (err) {
+    // No .dockerignore: nothing is excluded. One that is a FIFO, a device or huge is an error.
+    if (err instanceof FileReadError && err.reason !== 'unreadable') throw err;
     return () => false;
   }
   return dockerignoreMatcher(text);

@@ -3,6 +3,7 @@
  * is running. Accepts a top-level job id or an array child id `<parent>:<index>`.
  */
 import { logGroupOf } from '../core/logs';
+import { childAt, parseChildId } from '../core/job-ids';
 import type { EngineSnapshot, JobFields } from '../core/snapshot';
 
 export interface SavedJobLogs {
@@ -16,13 +17,12 @@ export interface SavedJobLogs {
 
 export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobLogs | undefined {
   const id = jobId.replace(/^arn:[^:]*:batch:[^:]*:[^:]*:job\//, '');
-  const sep = id.lastIndexOf(':');
-  const parentId = sep > 0 && /^\d+$/.test(id.slice(sep + 1)) ? id.slice(0, sep) : undefined;
-  const top = snapshot.jobs.find((j) => j.id === (parentId ?? id));
+  const child = snapshot.jobs.some((j) => j.id === id) ? undefined : parseChildId(id);
+  const top = snapshot.jobs.find((j) => j.id === (child?.parentId ?? id));
   if (!top) return undefined;
-  const fields: JobFields | undefined = parentId ? top.children?.[Number(id.slice(sep + 1))] : top;
+  const fields: JobFields | undefined = child ? childAt(top.children, child.index) : top;
   if (!fields) return undefined;
-  const definition = snapshot.jobDefinitions.find((d) => d.jobDefinitionArn === top.jobDefinitionArn);
+  const definition = snapshot.jobDefinitions?.find((d) => d.jobDefinitionArn === top.jobDefinitionArn);
   return {
     jobName: top.request.jobName ?? id,
     status: fields.status,

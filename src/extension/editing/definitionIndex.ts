@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { SourceDocument } from '../../model/document';
 import { kindOfFile, type FileKind } from '../../model/kinds';
+import { MAX_FILE_BYTES } from '../../node/definition-files';
+import { FileReadError, readRegularFile } from '../../node/read-file';
 
 export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
 export const EXCLUDE_GLOB = '**/{node_modules,.git,.localbatch}/**';
@@ -77,8 +79,10 @@ export class DefinitionIndex implements vscode.Disposable {
       return;
     }
     try {
-      this.update(uri, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-    } catch {
+      this.update(uri, new TextDecoder().decode(await readDefinitionBytes(uri)));
+    } catch (err) {
+      // A FIFO, a device, a directory or a huge file under a definition name is skipped, not read.
+      if (err instanceof FileReadError) this.log.warn(`not indexed: ${err.message}`);
       this.remove(uri);
     }
   }
@@ -93,6 +97,15 @@ export class DefinitionIndex implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A definition file's bytes: only a regular file, at most MAX_FILE_BYTES (local files never block on a FIFO). */
+async function readDefinitionBytes(uri: vscode.Uri): Promise<Uint8Array> {
+  if (uri.scheme === 'file') return readRegularFile(uri.fsPath, MAX_FILE_BYTES);
+  const stat = await vscode.workspace.fs.stat(uri);
+  if ((stat.type & vscode.FileType.File) === 0) throw new FileReadError(uri.toString(), 'not-regular', 'this is not a regular file; only regular files are read');
+  if (stat.size > MAX_FILE_BYTES) throw new FileReadError(uri.toString(), 'too-large', `the file is too large to read (limit ${MAX_FILE_BYTES} bytes)`);
+  return vscode.workspace.fs.readFile(uri);
 }
 
 function isExcluded(uri: vscode.Uri): boolean {

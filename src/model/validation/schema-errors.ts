@@ -26,14 +26,20 @@ interface Candidate extends SchemaFinding {
 
 /** At most this many schema findings per file; the rest are summarised in one more. */
 const MAX_FINDINGS = 100;
+/** At most this many of ajv's errors are turned into findings (isWrapperNoise is quadratic in them). */
+const MAX_EXPLAINED = 1000;
 
 export function schemaFindings(kind: DefinitionKind, root: unknown, errors: readonly ErrorObject[]): SchemaFinding[] {
   const candidates: Candidate[] = [];
-  for (const e of errors) {
-    if (isWrapperNoise(e, errors)) continue;
+  // Only the first MAX_FINDINGS are shown: past MAX_EXPLAINED errors the rest are only counted,
+  // so a file with thousands of problems costs no more than one with a few hundred.
+  const explainedErrors = errors.length > MAX_EXPLAINED ? errors.slice(0, MAX_EXPLAINED) : errors;
+  for (const e of explainedErrors) {
+    if (isWrapperNoise(e, explainedErrors)) continue;
     const c = toCandidate(kind, root, e);
     if (c) candidates.push(c);
   }
+  const unexplained = errors.length - explainedErrors.length;
   const merged = mergeRequired(kind, dropExplainedRequired(candidates));
   const best = new Map<string, Candidate>();
   for (const c of merged) {
@@ -42,9 +48,10 @@ export function schemaFindings(kind: DefinitionKind, root: unknown, errors: read
     if (!prev || c.priority < prev.priority) best.set(spot, c);
   }
   const findings: SchemaFinding[] = [...best.values()].map(({ path, part, message }) => ({ path, part, message }));
-  if (findings.length <= MAX_FINDINGS) return findings;
-  const rest = findings.length - MAX_FINDINGS;
-  return [...findings.slice(0, MAX_FINDINGS), { path: [], part: 'value', message: `…and ${rest} more schema problems in this file` }];
+  if (findings.length <= MAX_FINDINGS && unexplained === 0) return findings;
+  const rest = Math.max(0, findings.length - MAX_FINDINGS);
+  const more = unexplained === 0 ? `${rest}` : `${rest + unexplained} or so`;
+  return [...findings.slice(0, MAX_FINDINGS), { path: [], part: 'value', message: `…and ${more} more schema problems in this file` }];
 }
 
 /** Wrapper errors that only restate errors reported below them. */
@@ -65,9 +72,8 @@ function toCandidate(kind: DefinitionKind, root: unknown, e: ErrorObject): Candi
   switch (e.keyword) {
     case 'additionalProperties': {
       const prop = String((e.params as { additionalProperty: string }).additionalProperty);
-      const present = isRecord(e.data) ? Object.keys(e.data) : [];
       const known = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
-      const suggestion = nearest(prop, known.filter((k) => !present.includes(k)));
+      const suggestion = nearest(prop, absentKnown(e.data, parent, known));
       const hint = suggestion ? `; did you mean "${suggestion}"?` : knownList(known);
       return { path: [...path, prop], part: 'key', priority: 1, suggestion, message: `Unknown property "${prop}" in ${where}${hint}` };
     }
@@ -95,6 +101,17 @@ function toCandidate(kind: DefinitionKind, root: unknown, e: ErrorObject): Candi
     default:
       return { path, part: 'value', priority: 3, message: limitMessage(kind, subject, path, e) };
   }
+}
+
+/** Per object and schema: the known property names the object does not have (computed once, not per unknown key). */
+const absentCache = new WeakMap<object, WeakMap<object, string[]>>();
+function absentKnown(data: unknown, parent: object, known: string[]): string[] {
+  if (!isRecord(data)) return known;
+  let bySchema = absentCache.get(data);
+  if (!bySchema) absentCache.set(data, (bySchema = new WeakMap()));
+  let absent = bySchema.get(parent);
+  if (!absent) bySchema.set(parent, (absent = known.filter((k) => !Object.hasOwn(data, k))));
+  return absent;
 }
 
 /** Errors about an object's keys (from `propertyNames`): placed on the offending key. */

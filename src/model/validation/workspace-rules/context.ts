@@ -6,13 +6,29 @@ import type { Workspace } from '../../workspace';
 export interface WorkspaceRuleContext {
   readonly ws: Workspace;
   report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value'): void;
+  /**
+   * `suggestion()` under a budget shared by the whole check: once SUGGESTION_BUDGET names have been
+   * compared, unknown names get no "did you mean" (thousands of unknown names against thousands
+   * of known ones would otherwise be quadratic).
+   */
+  suggest(name: string, known: Iterable<string>): string;
 }
+
+/** Name comparisons one workspace check may spend on suggestions. */
+export const SUGGESTION_BUDGET = 50_000;
 
 export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
 
 export function createContext(ws: Workspace, out: Diagnostic[]): WorkspaceRuleContext {
+  let budget = SUGGESTION_BUDGET;
   return {
     ws,
+    suggest(name, known) {
+      if (budget <= 0) return '';
+      const list = Array.isArray(known) ? (known as string[]) : [...known];
+      budget -= list.length;
+      return budget < 0 ? '' : suggestion(name, list);
+    },
     report(severity, doc, path, rule, message, part = 'value') {
       out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message });
     },
