@@ -5,7 +5,8 @@
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
-import type { Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
+import type { AttemptPreparer, Clock, ContainerExit, ContainerRuntime, ContainerSpec, RunningContainer } from './ports';
+import { containerOf } from './plan';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { AttemptRun, JobRecord } from './jobs';
 import type { JobMachine } from './machine';
@@ -14,6 +15,8 @@ import { shouldRetry } from './retry';
 export const ESSENTIAL_EXITED = 'Essential container in task exited';
 export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+/** statusReason of an attempt that failed before its container started (AWS's wording). */
+export const START_FAILED_REASON = 'Task failed to start';
 /** Time between SIGTERM and SIGKILL when stopping an attempt (ECS's default stop timeout). */
 export const KILL_GRACE_MS = 30_000;
 
@@ -24,6 +27,8 @@ export interface AttemptHost {
   readonly machine: JobMachine;
   /** Extra labels on every container (e.g. which emulator owns it). */
   readonly containerLabels?: Readonly<Record<string, string>>;
+  /** Credentials, secrets, storage and host-access checks for each attempt (none: nothing added). */
+  readonly preparer?: AttemptPreparer;
   newId(): string;
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
@@ -62,10 +67,30 @@ export class Attempts {
     this.inFlight++;
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
+    if (this.host.preparer) void this.prepare(job, run, this.host.preparer);
+    else this.pull(job, run);
+  }
+
+  private pull(job: JobRecord, run: AttemptRun): void {
     this.host.runtime.ensureImage(job.plan.image).then(
       () => this.launch(job, run),
       (e: unknown) => this.finish(job, run, { oomKilled: false, error: messageOf(e) }),
     );
+  }
+
+  /** Before the pull (as ECS fetches secrets and registry auth first); a failure fails the attempt. */
+  private async prepare(job: JobRecord, run: AttemptRun, preparer: AttemptPreparer): Promise<void> {
+    let prep;
+    try {
+      const plan = job.plan;
+      prep = await preparer.prepare({ jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: containerOf(plan.jobDefinition), mounts: plan.specBase.mounts ?? [] });
+    } catch (e) {
+      prep = { ok: false as const, reason: messageOf(e) };
+    }
+    if (run.terminated !== undefined) return this.finish(job, run, { oomKilled: false });
+    if (!prep.ok) return this.finish(job, run, { oomKilled: false, error: prep.reason, statusReason: START_FAILED_REASON });
+    run.prepared = prep;
+    this.pull(job, run);
   }
 
   /** TerminateJob on a STARTING/RUNNING job: SIGTERM now, SIGKILL after the grace period. */
@@ -125,6 +150,7 @@ export class Attempts {
     const multi = plan.numNodes > 1 || plan.jobDefinition.type === 'multinode';
     const env: Record<string, string> = {
       ...plan.environment,
+      ...run.prepared?.environment,
       AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
       AWS_BATCH_JQ_NAME: plan.queue.name,
       AWS_BATCH_CE_NAME: run.ce.name,
@@ -138,8 +164,11 @@ export class Attempts {
       if (node !== plan.mainNode) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = '127.0.0.1';
     }
     const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
+    const prepared = run.prepared;
     return {
       ...plan.specBase,
+      ...(prepared?.mounts ? { mounts: prepared.mounts } : {}),
+      ...(prepared?.network ? { network: prepared.network } : {}),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) },
@@ -152,6 +181,8 @@ export class Attempts {
     run.finished = true;
     this.inFlight--;
     const { clock, runtime, machine, partition } = this.host;
+    run.prepared = undefined;
+    this.host.preparer?.release(job.id, run.number);
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
     for (const id of run.containerIds) {
@@ -168,7 +199,7 @@ export class Attempts {
     let statusReason: string;
     if (run.timedOut) statusReason = TIMEOUT_REASON;
     else if (run.terminated !== undefined) statusReason = run.terminated;
-    else if (exit.exitCode === undefined) statusReason = exit.error ?? 'Task failed to start';
+    else if (exit.exitCode === undefined) statusReason = exit.statusReason ?? exit.error ?? START_FAILED_REASON;
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {

@@ -27,7 +27,7 @@ import { JobDefinitions, type DescribeJobDefinitionsFilter, type RegisterResult 
 import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
 import { JobMachine } from './machine';
 import { buildPlan } from './plan';
-import type { Clock, ContainerRuntime } from './ports';
+import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
@@ -45,6 +45,8 @@ export interface EngineOptions {
   readonly containerLabels?: Readonly<Record<string, string>>;
   /** Id generator (v4 UUIDs by default). */
   readonly newId?: () => string;
+  /** Prepares each attempt before its containers start (credentials, secrets, storage, host access). */
+  readonly preparer?: AttemptPreparer;
 }
 
 export interface SubmitJobResult {
@@ -97,6 +99,7 @@ export class BatchEngine {
       runtime: options.runtime,
       machine: this.machine,
       containerLabels: options.containerLabels,
+      preparer: options.preparer,
       newId: this.newId,
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),

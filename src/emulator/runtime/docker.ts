@@ -15,7 +15,7 @@ import type {
   LogSink,
   RunningContainer,
 } from '../core/ports';
-import { labelFilters, toCreateOptions, withDefaultTag } from './docker-spec';
+import { labelFilters, toCreateOptions, volumeLabels, withDefaultTag } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import { imageExists } from './images';
 
@@ -81,6 +81,7 @@ export class DockerRuntime implements ContainerRuntime {
     let container: Docker.Container;
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
     try {
+      await this.ensureVolumes(spec);
       try {
         container = await this.docker.createContainer(options);
       } catch (err) {
@@ -102,6 +103,18 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       await this.remove(container.id).catch(() => undefined);
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Creates the named volumes a spec mounts (with localbatch's labels); an existing one is kept as is. */
+  private async ensureVolumes(spec: ContainerSpec): Promise<void> {
+    for (const m of spec.mounts ?? []) {
+      if (m.volumeName === undefined || m.hostPath !== undefined) continue;
+      try {
+        await this.docker.getVolume(m.volumeName).inspect();
+      } catch {
+        await this.docker.createVolume({ Name: m.volumeName, Labels: volumeLabels(m) });
+      }
     }
   }
 
