@@ -4,6 +4,7 @@
  * start one; everything else talks to it through the AWS Batch API.
  */
 import os from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { LOCAL_COMPUTE_ENVIRONMENT_NAME, LOCAL_QUEUE_NAME, type LocalSettingsFile } from '../model/types';
 import { systemClock } from './core/clock';
@@ -11,6 +12,7 @@ import { BatchEngine } from './core/engine';
 import type { ContainerRuntime } from './core/ports';
 import { checkDocker, cleanupContainers, DockerRuntime } from './runtime/docker';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
+import { JobEnvironment } from './jobs-env';
 import { FileLogStore } from './store/log-store';
 import { ensureStateDir } from './store/state-dir';
 import { StateStore } from './store/state-store';
@@ -24,6 +26,10 @@ export interface HostOptions {
   readonly docker?: Docker;
   /** Keep state in `<stateDir>/state.json` (default true). */
   readonly persist?: boolean;
+  /** Folder of localbatch.yaml (host paths, `volumes` and `.localbatch/secrets.yaml`); default: the state directory's parent. */
+  readonly workspaceRoot?: string;
+  /** Where the job environment reports problems (never credentials). */
+  readonly log?: (line: string) => void;
 }
 
 export interface LocalCapacity {
@@ -42,6 +48,8 @@ export function localCapacity(settings?: LocalSettingsFile): LocalCapacity {
 export class EmulatorHost {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
+  /** Credentials, secrets, storage and host access of each attempt (src/emulator/jobs-env). */
+  jobEnvironment!: JobEnvironment;
 
   private constructor(
     readonly stateDir: string,
@@ -69,7 +77,9 @@ export class EmulatorHost {
       runtime = new DockerRuntime(docker, logs);
     }
     const capacity = localCapacity(options.settings);
+    const jobEnvironment = await JobEnvironment.start({ settings: options.settings, workspaceRoot: options.workspaceRoot ?? path.dirname(stateDir), docker, log: options.log });
     const engine = new BatchEngine({
+      preparer: jobEnvironment,
       clock: systemClock(),
       runtime,
       account: options.settings?.accountId,
@@ -81,6 +91,7 @@ export class EmulatorHost {
     const saved = store?.load();
     if (saved) engine.restore(saved);
     const host = new EmulatorHost(stateDir, engine, logs, runtime, docker, store);
+    host.jobEnvironment = jobEnvironment;
     await host.ensureLocalQueue(capacity);
     if (store) host.unsubscribe = engine.subscribe(() => store.saveSoon(() => engine.snapshot()));
     return host;
@@ -111,5 +122,6 @@ export class EmulatorHost {
     this.unsubscribe?.();
     if (this.docker) await cleanupContainers(this.docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, 'dev.localbatch.state-dir': this.stateDir }).catch(() => 0);
     this.store?.flush(() => this.engine.snapshot());
+    await this.jobEnvironment.close();
   }
 }

@@ -66,10 +66,8 @@ export function hostPathProblem(sourcePath: string, policy: HostAccessPolicy): H
     return { kind: 'docker-socket', rule: 'docker-socket-mount', path: p, message: `mounts the socket ${p}, which gives the job control of the service behind it (the Docker socket is root on this machine); localbatch refuses it locally: ${HOW_TO_ALLOW} exactly` };
   }
   if (allowed) return undefined;
-  if (policy.workspaceRoot === undefined) {
-    return { kind: 'host-path', rule: 'host-path-outside-workspace', path: p, message: `mounts the host path ${p}; without a workspace root localbatch mounts only paths listed under allowHostAccess in localbatch.yaml` };
-  }
-  if (isUnder(p, policy.workspaceRoot)) return undefined;
+  // Without a known workspace root (a pure check of files alone) only sockets are flagged.
+  if (policy.workspaceRoot === undefined || isUnder(p, policy.workspaceRoot)) return undefined;
   return { kind: 'host-path', rule: 'host-path-outside-workspace', path: p, message: `mounts the host path ${p}, outside the workspace ${policy.workspaceRoot}; localbatch refuses it locally: ${HOW_TO_ALLOW}, or map it to a workspace folder with volumes` };
 }
 
