@@ -126,7 +126,7 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
 
   it("one job's token is refused for another's credentials, and a token stops working when its attempt ends; nothing is written to disk", async () => {
     const service = await serve(assumeSettings());
-    const def = define(service, 'waiter', { jobRoleArn: ROLE_ARN, command: ['wait', '60000'] });
+    const def = define(service, 'waiter', { jobRoleArn: ROLE_ARN, command: ['wait', '60000'], linuxParameters: { initProcessEnabled: true } });
     const ids = [submit(service, def), submit(service, def)];
     const envOf = async (id: string) => {
       await until(`job ${id} to run`, () => (detail(service, id).status === 'RUNNING' ? true : undefined));
