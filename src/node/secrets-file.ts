@@ -3,7 +3,7 @@
  * mapping of valueFrom (or a shorter key, see secretLookupKeys) to a value. It lives in the state
  * folder, which localbatch git-ignores. Errors never quote the file: it holds secret values.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
@@ -21,6 +21,7 @@ export function secretsFilePath(workspaceRoot: string): string {
 export function readSecretsFile(workspaceRoot: string): ReadonlyMap<string, unknown> {
   const file = secretsFilePath(workspaceRoot);
   if (!existsSync(file)) return new Map();
+  keepIgnored(path.dirname(file));
   const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false });
   if (doc.errors.length > 0) {
     const line = doc.errors[0].linePos?.[0].line;
@@ -38,5 +39,16 @@ export function secretKeys(workspaceRoot: string): ReadonlySet<string> {
     return new Set(readSecretsFile(workspaceRoot).keys());
   } catch {
     return new Set();
+  }
+}
+
+/** The state folder ignores everything in it (as the emulator makes it), also when the user created it first. */
+function keepIgnored(dir: string): void {
+  const ignore = path.join(dir, '.gitignore');
+  if (existsSync(ignore)) return;
+  try {
+    writeFileSync(ignore, '# Created by localbatch: local emulator state, never commit it.\n*\n');
+  } catch {
+    // read-only checkout: nothing to protect against committing from here
   }
 }

@@ -87,7 +87,7 @@ export class JobEnvironment implements AttemptPreparer {
     if (!storage.ok) return storage;
 
     const { env: secretList, log: logSecrets } = secretEntries(a.container);
-    let values: Record<string, string> = {};
+    const values: Record<string, string> = {};
     if (secretList.length + logSecrets.length > 0) {
       const fetch = settings?.aws?.secrets === 'fetch';
       let credentials;
@@ -108,6 +108,8 @@ export class JobEnvironment implements AttemptPreparer {
     const roleArn = a.container.jobRoleArn;
     if (!roleArn) return { ok: true, environment, mounts: storage.mounts };
     if (!this.server || !this.network) {
+      // With jobRoles: none the credentials are a convenience (the local API only): run without them.
+      if (this.broker.mode === 'none') return { ok: true, environment, mounts: storage.mounts };
       return { ok: false, reason: `CannotStartContainerError: localbatch cannot serve credentials for the job role ${roleArn}: ${this.unavailable ?? 'no container network'}` };
     }
     let grant;

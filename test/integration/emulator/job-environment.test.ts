@@ -11,7 +11,7 @@ import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { JobDetail } from '@aws-sdk/client-batch';
+import type { JobDetail, ResourceRequirement } from '@aws-sdk/client-batch';
 import type Docker from 'dockerode';
 import { ensureContainerNetwork } from '../../../src/emulator/jobs-env/network';
 import { LocalService } from '../../../src/emulator/service';
@@ -21,7 +21,7 @@ import { dockerForTests, TEST_IMAGE } from '../../support/docker';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../../support/moto';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/reader';
-const RESOURCES = [{ type: 'VCPU', value: '0.5' }, { type: 'MEMORY', value: '128' }];
+const RESOURCES: ResourceRequirement[] = [{ type: 'VCPU', value: '0.5' }, { type: 'MEMORY', value: '128' }];
 
 describe('job environment: roles, secrets, storage, host access (integration)', function () {
   this.timeout(180_000);
@@ -32,6 +32,8 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
   const workspaces: string[] = [];
   const savedEnv: Record<string, string | undefined> = {};
   const services: LocalService[] = [];
+  /** Everything the emulators reported through their log callback. */
+  const logged: string[] = [];
   const fsId = `fs-${process.pid.toString(16).padStart(8, '0')}`;
 
   before(async function () {
@@ -70,7 +72,7 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
       mkdirSync(path.join(workspace, '.localbatch'), { recursive: true });
       writeFileSync(path.join(workspace, '.localbatch', 'secrets.yaml'), secrets);
     }
-    const service = await LocalService.start({ stateDir: path.join(workspace, '.localbatch'), workspaceRoot: workspace, settings, log: () => undefined });
+    const service = await LocalService.start({ stateDir: path.join(workspace, '.localbatch'), workspaceRoot: workspace, settings, log: (line) => logged.push(line) });
     services.push(service);
     return service;
   }
@@ -124,6 +126,15 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
     assert.equal(service.host.jobEnvironment.broker.liveGrants, 0, 'every grant revoked once its attempt ended');
   });
 
+  it("with jobRoles: profile, a job with a role gets the profile's own credentials (as a session token)", async () => {
+    const service = await serve({ aws: { ...assumeSettings().aws, jobRoles: 'profile' } });
+    const d = await finished(service, submit(service, define(service, 'profiled', { jobRoleArn: ROLE_ARN, command: ['s3', 'inputs', 'hello.txt'] })));
+    const out = output(service, d);
+    assert.equal(d.status, 'SUCCEEDED', `${d.statusReason} ${d.container?.reason ?? ''}\n${out}`);
+    assert.match(out, /^OBJECT hello from moto s3$/m);
+    assert.doesNotMatch(out, /assumed-role/);
+  });
+
   it("one job's token is refused for another's credentials, and a token stops working when its attempt ends; nothing is written to disk", async () => {
     const service = await serve(assumeSettings());
     const def = define(service, 'waiter', { jobRoleArn: ROLE_ARN, command: ['wait', '60000'], linuxParameters: { initProcessEnabled: true } });
@@ -162,9 +173,9 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
     };
     walk(workspace);
     assert.ok(files.some((f) => f.endsWith('state.json')), `state written: ${files.join(', ')}`);
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      for (const secret of [creds.SecretAccessKey, creds.Token, a.token, b.token]) assert.ok(!text.includes(secret), `${f} holds a credential`);
+    const texts: Array<[string, string]> = [...files.map((f): [string, string] => [f, readFileSync(f, 'utf8')]), ['the emulator log', logged.join('\n')]];
+    for (const [where, text] of texts) {
+      for (const secret of [creds.SecretAccessKey, creds.Token, a.token, b.token]) assert.ok(!text.includes(secret), `${where} holds a credential`);
     }
   });
 
