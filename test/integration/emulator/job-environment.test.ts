@@ -231,6 +231,19 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
     assert.match(f.attempts?.[0]?.container?.reason ?? '', /unable to retrieve secrets from ssm: invalid parameters: \/app\/nope/);
   });
 
+  it('with jobRoles: assume, secrets are fetched with the assumed executionRoleArn', async () => {
+    const service = await serve({ aws: { ...assumeSettings().aws, secrets: 'fetch' } });
+    const def = define(service, 'exec-role', {
+      image: TEST_IMAGE,
+      executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+      command: ['sh', '-c', 'test "$DB" = ssm-value-41 && echo EXEC_OK'],
+      secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password' }],
+    });
+    const d = await finished(service, submit(service, def));
+    assert.equal(d.status, 'SUCCEEDED', `${d.statusReason} ${d.attempts?.[0]?.container?.reason ?? ''}`);
+    assert.match(output(service, d), /^EXEC_OK$/m);
+  });
+
   it('two jobs share an EFS volume: one writes, its dependent reads', async () => {
     const service = await serve({});
     const efs = (command: string) =>
