@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -156,6 +157,16 @@ describe('job environment: roles, secrets, storage, host access (integration)', 
     assert.equal(own.status, 200);
     const creds = (await own.json()) as { AccessKeyId: string; SecretAccessKey: string; Token: string; Expiration: string };
     assert.ok(Date.parse(creds.Expiration) > Date.now() + 20 * 60_000, 'expires well after now');
+    // botocore's container provider accepts the same URI and answer (it allows 169.254.170.2 over http).
+    // Asynchronously: the credentials server answers from this process.
+    const py = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('python3', ['-c', 'import botocore.session; c = botocore.session.get_session().get_credentials(); print("BOTOCORE", c.method, c.access_key)'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir(), AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONTAINER_CREDENTIALS_FULL_URI: a.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: a.token },
+    }, (err, stdout, stderr) => resolve({ status: err ? 1 : 0, stdout, stderr })));
+    if (py.status === 0) assert.equal(py.stdout.trim(), `BOTOCORE container-role ${creds.AccessKeyId}`);
+    else if (process.env.CI) assert.fail(`botocore check failed: ${py.stderr}`);
     service.host.engine.terminateJob(ids[0], 'done');
     await finished(service, ids[0]);
     assert.equal((await get(a.uri, a.token)).status, 403, 'revoked when the attempt ended');
