@@ -31,6 +31,8 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
+    // node_modules may be a symbolic link (shared installs): resolve inside this checkout.
+    preserveSymlinks: true,
   });
   const script = Buffer.from(bundle.outputFiles[0].contents);
   const tag = `localbatch-aws-probe:${createHash('sha256').update(script).update(node).digest('hex').slice(0, 12)}`;
