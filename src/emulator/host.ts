@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import Docker from 'dockerode';
 import { LOCAL_COMPUTE_ENVIRONMENT_NAME, LOCAL_QUEUE_NAME, type LocalSettingsFile } from '../model/types';
 import { systemClock } from './core/clock';
@@ -15,6 +15,7 @@ import type { ContainerRuntime } from './core/ports';
 import { checkDocker, cleanupContainers, DockerRuntime } from './runtime/docker';
 import { registryAuthFromSettings } from './runtime/ecr-auth';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
+import { JobEnvironment } from './jobs-env';
 
 /** Label naming the state directory whose emulator owns a container. */
 export const STATE_DIR_LABEL = 'dev.localbatch.state-dir';
@@ -32,7 +33,9 @@ export interface HostOptions {
   readonly docker?: Docker;
   /** Keep state in `<stateDir>` (journal + snapshot, default true). */
   readonly persist?: boolean;
-  /** Where problems found in the saved state and image pull progress are reported (default: console.error). */
+  /** Folder of localbatch.yaml (host paths, `volumes` and `.localbatch/secrets.yaml`); default: the state directory's parent. */
+  readonly workspaceRoot?: string;
+  /** Where problems found in the saved state, image pull progress and job-environment problems are reported (default: console.error; never credentials). */
   readonly log?: (line: string) => void;
   /** Journal size that triggers a snapshot (tests). */
   readonly compactBytes?: number;
@@ -73,6 +76,8 @@ function nvidiaGpus(): number {
 
 export class EmulatorHost {
   private closing: Promise<void> | undefined;
+  /** Credentials, secrets, storage and host access of each attempt (src/emulator/jobs-env). */
+  jobEnvironment!: JobEnvironment;
 
   private constructor(
     readonly stateDir: string,
@@ -112,8 +117,10 @@ export class EmulatorHost {
       saved = opened.loaded.snapshot;
       for (const p of opened.loaded.problems) log(`localbatch: ${p}`);
     }
+    const jobEnvironment = await JobEnvironment.start({ settings: options.settings, workspaceRoot: options.workspaceRoot ?? path.dirname(stateDir), docker, log });
     const make = () =>
       new BatchEngine({
+        preparer: jobEnvironment,
         clock: systemClock(),
         runtime,
         account: options.settings?.accountId,
@@ -135,6 +142,7 @@ export class EmulatorHost {
       }
     }
     const host = new EmulatorHost(stateDir, engine, logs, runtime, docker, store);
+    host.jobEnvironment = jobEnvironment;
     store?.setSnapshotSource(() => engine.snapshot());
     await host.ensureLocalQueue(capacity);
     const r = await engine.reconcile();
@@ -184,6 +192,7 @@ export class EmulatorHost {
       while (this.engine.removing > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.engine.detach();
       await this.store?.close();
+      await this.jobEnvironment.close();
     })();
     return this.closing;
   }

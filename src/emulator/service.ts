@@ -34,6 +34,8 @@ export class LocalService {
   private constructor(
     readonly host: EmulatorHost,
     readonly server: ApiServer,
+    /** The same API where containers reach it (the container network's gateway), for driver jobs. */
+    readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
   ) {
@@ -45,10 +47,10 @@ export class LocalService {
     await refuseIfServed(options.stateDir, endpointFile);
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
+    let containerServer: ApiServer | undefined;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
-      const server = await startApiServer({
-        port: options.port ?? 0,
+      const api = {
         credentials,
         batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
         logs: host.logs,
@@ -58,13 +60,21 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
-        interrupt: (jobId) => host.engine.interruptJob(jobId),
-      });
+        interrupt: (jobId: string) => host.engine.interruptJob(jobId),
+      };
+      const server = await startApiServer({ ...api, port: options.port ?? 0 });
+      const jobs = host.jobEnvironment;
+      if (jobs.gateway) {
+        // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
+        containerServer = await startApiServer({ ...api, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
+        jobs.setApiUrl(containerServer.url);
+      }
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
     } catch (err) {
+      await containerServer?.close();
       await host.close();
       throw err;
     }
@@ -79,6 +89,7 @@ export class LocalService {
       this.removeEndpoint();
       process.off('exit', this.onExit);
       await this.server.close();
+      await this.containerServer?.close();
       await this.host.close(options);
     })();
     return this.closing;

@@ -10,6 +10,7 @@ import { kindOfFile, SETTINGS_FILE_NAME } from '../model/kinds';
 import { validateWorkspace, type DefinitionSource } from '../model/validation';
 import { Workspace } from '../model/workspace';
 import { displayPath, findDefinitionFiles, readDefinitionFile } from './definition-files';
+import { secretKeys } from './secrets-file';
 
 export interface LoadedWorkspace {
   /** The folder holding `localbatch.yaml`, else the folder searched. */
@@ -40,7 +41,7 @@ export async function loadWorkspace(folder: string, cwd: string): Promise<Loaded
     if ('problem' in read) diagnostics.push(read.problem);
     else sources.push({ path: display, text: read.text });
   }
-  diagnostics.push(...validateWorkspace(sources));
+  diagnostics.push(...validateWorkspace(sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
   const docs = sources.map((s) => SourceDocument.parse(s.path, s.text, kindOfFile(s.path)!.format));
   return { root, workspace: Workspace.fromDocuments(docs), diagnostics };
 }

@@ -41,7 +41,11 @@ export function motoMissing(): string | undefined {
 }
 
 /** For a suite's `before` hook: a started moto_server, or a skip (outside CI) when it is missing. */
-export async function startMoto(ctx: Mocha.Context): Promise<Moto> {
+/**
+ * `host` is where moto listens: loopback by default; the container network's gateway
+ * (169.254.170.2) when containers must reach it too.
+ */
+export async function startMoto(ctx: Mocha.Context, host = '127.0.0.1'): Promise<Moto> {
   const missing = motoMissing();
   if (missing) {
     if (process.env.CI) throw new Error(`CI is set but ${missing}`);
@@ -49,10 +53,10 @@ export async function startMoto(ctx: Mocha.Context): Promise<Moto> {
     ctx.skip();
   }
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('moto_server', ['-H', host, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

@@ -56,7 +56,7 @@ export const runCommand: CliCommand = {
     const target = findTarget(loaded.workspace, abs, opts.file);
     const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
     const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
-    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line) }).catch((err: unknown) => {
+    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
       // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
       if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
       throw err;

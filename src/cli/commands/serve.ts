@@ -94,6 +94,7 @@ export const serveCommand: CliCommand = {
         stateDir: path.resolve(opts.stateDir ?? path.join(root, DEFAULT_STATE_DIR_NAME)),
         port,
         settings,
+        workspaceRoot: root,
         runtime: opts.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
       });
     } catch (err) {

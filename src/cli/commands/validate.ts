@@ -1,7 +1,10 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
 import { validateWorkspace, type DefinitionSource } from '../../model/validation';
+import path from 'node:path';
 import { displayPath, findDefinitionFiles, readDefinitionFile } from '../../node/definition-files';
+import { findWorkspaceRoot } from '../../node/load-workspace';
+import { secretKeys } from '../../node/secrets-file';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
@@ -45,7 +48,12 @@ export async function validatePaths(paths: readonly string[], cwd: string): Prom
     if ('problem' in read) diagnostics.push(read.problem);
     else sources.push({ path: display, text: read.text });
   }
-  diagnostics.push(...validateWorkspace(sources));
+  // The workspace root: the folder of the localbatch.yaml nearest to the first path.
+  // The workspace root, as `run` finds it: the folder of the nearest localbatch.yaml, else the folder searched.
+  const first = path.resolve(cwd, paths[0] ?? '.');
+  const folder = found.files.includes(first) ? path.dirname(first) : first;
+  const root = findWorkspaceRoot(folder) ?? folder;
+  diagnostics.push(...validateWorkspace(sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
   return { files: files.sort(), diagnostics: diagnostics.sort(compareDiagnostics) };
 }
 

@@ -144,7 +144,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');
     const summary = summaryLines(tracker.jobs, Date.now());
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
-    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.logStreamName ? ` — localbatch logs ${f.jobId}` : ''}`);
+    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — localbatch logs ${f.jobId}` : ''}`);
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;

@@ -41,7 +41,7 @@ export async function attach(stateDir: string): Promise<EmulatorEndpoint | undef
   return health?.ok ? endpoint : undefined;
 }
 
-export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void }): Promise<Session> {
+export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void; workspaceRoot?: string }): Promise<Session> {
   const running = await attach(options.stateDir);
   if (running) {
     const clients = clientsFor(running);
@@ -50,6 +50,7 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
   const service = await LocalService.start({
     stateDir: options.stateDir,
     settings: options.settings,
+    workspaceRoot: options.workspaceRoot,
     runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
     log: options.log,
   });

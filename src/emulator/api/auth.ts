@@ -46,16 +46,26 @@ const BAD_SIGNATURE =
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
 
+/** Finds the credentials of an access key id (the server's own, or ones it handed to a running job). */
+export type CredentialLookup = (accessKeyId: string) => (ApiCredentials & { readonly sessionToken?: string }) | undefined;
+
 export async function verifySigV4(
   req: SignedRequest,
-  creds: ApiCredentials,
+  known: ApiCredentials | CredentialLookup,
   allowedServices: readonly string[],
   now: number = Date.now(),
 ): Promise<VerifiedCaller> {
   const query = parseQuery(req.rawQuery);
   const presigned = 'X-Amz-Signature' in query;
   const auth = presigned ? fromQuery(query) : fromHeader(req.headers);
-  if (auth.accessKeyId !== creds.accessKeyId) {
+  const creds = typeof known === 'function' ? known(auth.accessKeyId) : known.accessKeyId === auth.accessKeyId ? known : undefined;
+  if (!creds) {
+    throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  // Temporary credentials are valid only with their own session token.
+  const token = presigned ? query['X-Amz-Security-Token'] : req.headers['x-amz-security-token'];
+  const sessionToken: string | undefined = (creds as { sessionToken?: string }).sessionToken;
+  if (sessionToken !== undefined && (typeof token !== 'string' || !constantTimeEqual(token, sessionToken))) {
     throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (!allowedServices.includes(auth.service)) {

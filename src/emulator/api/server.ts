@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySigV4 } from './auth';
+import { verifySigV4, type CredentialLookup } from './auth';
 import type { ApiCredentials } from './credentials';
 import { ApiError, ClientException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
 import { type EventSource, serveEventStream } from './events';
@@ -19,11 +19,16 @@ import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from './routes';
 
 export interface ApiServerOptions {
-  /** Only loopback is ever served; any other value is refused. */
-  readonly host?: '127.0.0.1';
+  /**
+   * Loopback, or the container network's gateway (169.254.170.2, see jobs-env/network.ts) for the
+   * listener jobs reach; any other value is refused.
+   */
+  readonly host?: '127.0.0.1' | '169.254.170.2';
   /** 0 picks a free port. */
   readonly port: number;
   readonly credentials: ApiCredentials;
+  /** Also accepted: credentials the emulator handed to running jobs (by access key id). */
+  readonly jobCredentials?: CredentialLookup;
   readonly batch: BatchHandlers;
   readonly logs: LogsBackend;
   readonly events: EventSource;
@@ -65,7 +70,11 @@ type Target =
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error(`localbatch serves on 127.0.0.1 only, not ${String(host)}.`);
+  if (host !== '127.0.0.1' && host !== '169.254.170.2') throw new Error(`localbatch serves on 127.0.0.1 (and the container gateway 169.254.170.2) only, not ${String(host)}.`);
+  const own = opts.credentials;
+  const known: ApiCredentials | CredentialLookup = opts.jobCredentials
+    ? (id) => (id === own.accessKeyId ? own : opts.jobCredentials!(id))
+    : own;
   const log = opts.log ?? ((line: string) => console.error(line));
   const logsCtx: LogsContext = { backend: opts.logs, accountId: opts.accountId, region: opts.region };
   const streams = new Set<() => void>();
@@ -112,7 +121,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const operation = target.api === 'batch' && target.route.kind === 'operation' ? target.route.operation : undefined;
       const limit = operation === 'SubmitJob' ? SUBMIT_JOB_MAX_BYTES : MAX_BODY_BYTES;
       const body = await readBody(req, limit, bodyLimitError(operation));
-      await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, opts.credentials, servicesFor(target), opts.now?.());
+      await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, known, servicesFor(target), opts.now?.());
 
       if (target.api === 'local') return await serveLocal(target.endpoint, req, res, base, body);
       const result = await dispatch(target, method, rawPath, rawQuery, body);

@@ -5,7 +5,8 @@
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
-import { isRuntimeUnavailable, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
+import { isRuntimeUnavailable, type AttemptPreparer, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
+import { containerOf } from './plan';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -32,6 +33,8 @@ export interface AttemptHost {
   readonly containerLabels?: Readonly<Record<string, string>>;
   /** Definition image → local image to run instead (localbatch.yaml's imageOverrides). */
   readonly imageOverrides?: Readonly<Record<string, string>>;
+  /** Credentials, secrets, storage and host-access checks for each attempt (none: nothing added). */
+  readonly preparer?: AttemptPreparer;
   newId(): string;
   /** Capacity freed or a job re-queued. */
   requeue(job: JobRecord): void;
@@ -98,10 +101,30 @@ export class Attempts {
     this.live.add(run);
     job.statusReason = undefined;
     this.host.machine.setStatus(job, 'STARTING');
+    if (this.host.preparer) void this.prepare(job, run, this.host.preparer);
+    else this.pull(job, run);
+  }
+
+  private pull(job: JobRecord, run: AttemptRun): void {
     this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
       () => this.launch(job, run),
       (e: unknown) => (isRuntimeUnavailable(e) ? this.unstart(job, run) : this.finish(job, run, { oomKilled: false, error: messageOf(e) })),
     );
+  }
+
+  /** Before the pull (as ECS fetches secrets and registry auth first); a failure fails the attempt. */
+  private async prepare(job: JobRecord, run: AttemptRun, preparer: AttemptPreparer): Promise<void> {
+    let prep;
+    try {
+      const plan = job.plan;
+      prep = await preparer.prepare({ jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: containerOf(plan.jobDefinition), mounts: plan.specBase.mounts ?? [] });
+    } catch (e) {
+      prep = { ok: false as const, reason: messageOf(e) };
+    }
+    if (run.terminated !== undefined) return this.finish(job, run, { oomKilled: false });
+    if (!prep.ok) return this.finish(job, run, { oomKilled: false, error: prep.reason, statusReason: TASK_FAILED_TO_START });
+    run.prepared = prep;
+    this.pull(job, run);
   }
 
   /**
@@ -234,6 +257,7 @@ export class Attempts {
       environment: { ...c.environment, ...batchVariables(base.environment) },
       name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
       network,
+      ...(run.prepared?.network ? { extraNetworks: [run.prepared.network] } : {}),
       networkAliases: [c.name],
       logStreamName: taskStreamOf(run, c.name),
     };
@@ -293,6 +317,7 @@ export class Attempts {
     const own = plan.nodes?.[node];
     const env: Record<string, string> = {
       ...(own?.environment ?? plan.environment),
+      ...run.prepared?.environment,
       AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
       AWS_BATCH_JQ_NAME: plan.queue.name,
       AWS_BATCH_CE_NAME: run.ce.name,
@@ -309,10 +334,13 @@ export class Attempts {
       if (node !== plan.mainNode && mainAddress) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = mainAddress;
     }
     const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
+    const prepared = run.prepared;
     return {
       ...(own?.specBase ?? plan.specBase),
       image: imageToRun((own?.specBase ?? plan.specBase).image, this.host.imageOverrides),
-      ...(network ? { network } : {}),
+      ...(prepared?.mounts ? { mounts: prepared.mounts } : {}),
+      // The attempt's own network (multi-node, multi-container) wins; the job-credentials network is joined as well.
+      ...(network ? { network, ...(prepared?.network ? { extraNetworks: [prepared.network] } : {}) } : prepared?.network ? { network: prepared.network } : {}),
       name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
       environment: env,
       labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number), ...(multi ? { 'dev.localbatch.node': String(node) } : {}) },
@@ -327,6 +355,8 @@ export class Attempts {
     this.inFlight--;
     this.live.delete(run);
     const { clock, runtime, machine, partition } = this.host;
+    run.prepared = undefined;
+    this.host.preparer?.release(job.id, run.number);
     if (run.timeoutTimer) clock.clearTimer(run.timeoutTimer);
     if (run.killTimer) clock.clearTimer(run.killTimer);
     const removals = run.containerIds.map((id) => {
@@ -357,7 +387,7 @@ export class Attempts {
     else if (run.terminated !== undefined) statusReason = run.terminated;
     else if (run.interrupted !== undefined) statusReason = run.interrupted;
     // A container that ran and vanished (its host gone) keeps that reason; one that never ran failed to start.
-    else if (exit.exitCode === undefined) statusReason = exit.error?.startsWith('Host EC2 ') ? exit.error : TASK_FAILED_TO_START;
+    else if (exit.exitCode === undefined) statusReason = exit.statusReason ?? (exit.error?.startsWith('Host EC2 ') ? exit.error : TASK_FAILED_TO_START);
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {

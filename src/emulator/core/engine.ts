@@ -31,7 +31,7 @@ import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
 import { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { JournalEntry, JournalSink } from './journal';
-import type { Clock, ContainerRuntime } from './ports';
+import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
@@ -56,6 +56,8 @@ export interface EngineOptions {
   readonly journal?: JournalSink;
   /** Resolves once everything journaled so far is on disk (see AttemptHost.durable). */
   readonly durable?: () => Promise<void>;
+  /** Prepares each attempt before its containers start (credentials, secrets, storage, host access). */
+  readonly preparer?: AttemptPreparer;
 }
 
 export interface SubmitJobResult {
@@ -119,6 +121,7 @@ export class BatchEngine {
       machine: this.machine,
       containerLabels: options.containerLabels,
       imageOverrides: options.imageOverrides,
+      preparer: options.preparer,
       newId: this.newId,
       requeue: (job) => this.scheduler.enqueue(job),
       requestPass: () => this.scheduler.requestPass(),

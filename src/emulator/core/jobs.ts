@@ -4,7 +4,7 @@
  */
 import type { AttemptDetail, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { JobStatus } from '../../model/types';
-import type { ContainerSpec, TimerHandle } from './ports';
+import type { AttemptPreparation, ContainerSpec, TimerHandle } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { QueueRecord } from './queues';
 import type { RetryPolicy } from './retry';
@@ -88,6 +88,8 @@ export interface AttemptRun {
   timeoutTimer?: TimerHandle;
   killTimer?: TimerHandle;
   finished: boolean;
+  /** What the attempt preparer added (in memory only: it may hold secret values). */
+  prepared?: Extract<AttemptPreparation, { ok: true }>;
 }
 
 export interface JobRecord {

@@ -29,7 +29,7 @@ function resource(reqs: readonly ResourceRequirement[] | undefined, type: string
 }
 
 /** The container properties a job runs: the definition's (node range 0 for multinode). */
-function containerOf(def: JobDefinition): ContainerProperties {
+export function containerOf(def: JobDefinition): ContainerProperties {
   if (def.containerProperties) return def.containerProperties;
   const range = def.nodeProperties?.nodeRangeProperties?.find((r) => r.container)?.container;
   if (range) return range;
@@ -161,9 +161,37 @@ function taskContainers(def: JobDefinition, req: SubmitJobRequest, parameters: R
 
 function mountsOf(cp: ContainerProperties): JobPlan['specBase']['mounts'] {
   const volumes = new Map((cp.volumes ?? []).map((v) => [v.name, v]));
-  return (cp.mountPoints ?? []).map((m) => ({
-    hostPath: volumes.get(m.sourceVolume)?.host?.sourcePath,
-    containerPath: m.containerPath ?? '',
-    readOnly: m.readOnly ?? false,
-  }));
+  return (cp.mountPoints ?? []).map((m) => {
+    const volume = volumes.get(m.sourceVolume);
+    const base = { containerPath: m.containerPath ?? '', readOnly: m.readOnly ?? false };
+    const efs = volume?.efsVolumeConfiguration;
+    if (efs?.fileSystemId) {
+      const rootDirectory = normalizeRoot(efs.rootDirectory);
+      const key = efs.authorizationConfig?.accessPointId ? `${rootDirectory}@${efs.authorizationConfig.accessPointId}` : rootDirectory;
+      return { ...base, volumeName: efsVolumeName(efs.fileSystemId, key), efs: { fileSystemId: efs.fileSystemId, rootDirectory } };
+    }
+    return { ...base, hostPath: volume?.host?.sourcePath };
+  });
+}
+
+/** `/a/b` for `a/b/`, `/` for nothing. */
+function normalizeRoot(root: string | undefined): string {
+  const parts = (root ?? '/').split('/').filter((p) => p !== '' && p !== '.');
+  return `/${parts.join('/')}`;
+}
+
+/**
+ * The Docker volume that stands for one EFS file system seen from one root directory (and access
+ * point): `localbatch-efs-<fs id>` for the root, else `localbatch-efs-<fs id>-<8 hex digits of
+ * FNV-1a over the root>`. Every job mounting the same file system and root shares it.
+ */
+export function efsVolumeName(fileSystemId: string, rootKey = '/'): string {
+  const fs = fileSystemId.replace(/[^A-Za-z0-9_.-]/g, '-');
+  if (rootKey === '/') return `localbatch-efs-${fs}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < rootKey.length; i++) {
+    h ^= rootKey.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `localbatch-efs-${fs}-${h.toString(16).padStart(8, '0')}`;
 }

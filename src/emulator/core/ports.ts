@@ -4,6 +4,7 @@
  * Both the scripted runtime (tests) and the Docker runtime implement ContainerRuntime and must pass
  * the same conformance suite.
  */
+import type { ContainerProperties, JobDefinition } from '@aws-sdk/client-batch';
 
 export type TimerHandle = { readonly id: number };
 
@@ -16,8 +17,12 @@ export interface Clock {
 }
 
 export interface VolumeMount {
-  /** Absolute host path to bind, or undefined for an anonymous (container-lifetime) volume. */
+  /** Absolute host path to bind; with neither this nor volumeName, an anonymous (container-lifetime) volume. */
   readonly hostPath?: string;
+  /** A named volume kept between runs (EFS file systems); the runtime creates it when missing. */
+  readonly volumeName?: string;
+  /** Set when the job definition's volume is an EFS file system (what `volumes:` settings map). */
+  readonly efs?: { readonly fileSystemId: string; readonly rootDirectory: string };
   readonly containerPath: string;
   readonly readOnly: boolean;
 }
@@ -64,10 +69,13 @@ export interface ContainerSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** CloudWatch-style log stream name; the runtime writes this attempt's output there. */
   readonly logStreamName: string;
-  /** A network made by `createNetwork` to join (multi-node jobs); default: the runtime's usual one. */
+  /** Docker network to join instead of the default bridge: the attempt's own (multi-node and
+   *  multi-container jobs, made by `createNetwork`) or the one offering the job-credential endpoints. */
   readonly network?: string;
   /** Names other containers on `network` reach this one by (multi-container jobs). */
   readonly networkAliases?: readonly string[];
+  /** Further networks the container joins before it starts (e.g. the job-credentials network). */
+  readonly extraNetworks?: readonly string[];
   /** The stream's log group (default /aws/batch/job). */
   readonly logGroupName?: string;
 }
@@ -79,6 +87,8 @@ export interface ContainerExit {
   readonly oomKilled: boolean;
   /** Runtime-level failure text (e.g. image missing, create failed); becomes `container.reason`. */
   readonly error?: string;
+  /** The job's statusReason when no container ran (default: `error`). */
+  readonly statusReason?: string;
 }
 
 export interface RunningContainer {
@@ -192,4 +202,38 @@ export interface LogSink {
   append(logStreamName: string, events: readonly LogEvent[], logGroupName?: string): void;
   /** How many events the stream holds (a re-attached container's output resumes after them; 0 if absent). */
   count?(logStreamName: string, logGroupName?: string): number;
+}
+
+/** What an attempt asks of the world outside the core before its containers start. */
+export interface AttemptToPrepare {
+  readonly jobId: string;
+  /** One-based attempt number. */
+  readonly attempt: number;
+  readonly jobDefinition: JobDefinition;
+  /** The container properties that run (the first node range's for multinode jobs). */
+  readonly container: ContainerProperties;
+  /** The mounts the core derived from the definition's volumes and mountPoints. */
+  readonly mounts: readonly VolumeMount[];
+}
+
+export type AttemptPreparation =
+  | {
+      readonly ok: true;
+      /** Added to the container's environment (credentials endpoint, secrets, endpoints). */
+      readonly environment?: Readonly<Record<string, string>>;
+      /** Replaces the mounts (e.g. EFS volumes mapped to workspace folders). */
+      readonly mounts?: readonly VolumeMount[];
+      readonly network?: string;
+    }
+  /** The attempt fails before any container starts: `reason` becomes `container.reason`. */
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Prepares each attempt before its containers start: job role credentials, secrets, storage and
+ * host-access checks live outside the core behind this port. `prepare` never rejects (a rejection
+ * is taken as a failure); `release` is called once when the attempt ends, whatever its outcome.
+ */
+export interface AttemptPreparer {
+  prepare(attempt: AttemptToPrepare): Promise<AttemptPreparation>;
+  release(jobId: string, attempt: number): void;
 }

@@ -40,6 +40,9 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
   for (const m of spec.mounts ?? []) {
     if (m.hostPath !== undefined) {
       binds.push(`${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`);
+    } else if (m.volumeName !== undefined) {
+      // A named volume outlives the container (remove v=true removes anonymous volumes only).
+      mounts.push({ Type: 'volume', Source: m.volumeName, Target: m.containerPath, ReadOnly: m.readOnly });
     } else {
       // No Source: Docker creates an anonymous volume, removed with the container (remove v=true).
       mounts.push({ Type: 'volume', Source: '', Target: m.containerPath, ReadOnly: m.readOnly });
@@ -88,6 +91,16 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
     options.NetworkingConfig = { EndpointsConfig: { [spec.network]: { Aliases: [...spec.networkAliases] } } };
   }
   return options;
+}
+
+/** Labels of the named volumes this runtime creates (EFS file systems), so they can be found. */
+export function volumeLabels(mount: { efs?: { fileSystemId: string; rootDirectory: string } }): Record<string, string> {
+  const labels: Record<string, string> = { [MANAGED_LABEL]: MANAGED_LABEL_VALUE };
+  if (mount.efs) {
+    labels['dev.localbatch.efs.file-system-id'] = mount.efs.fileSystemId;
+    labels['dev.localbatch.efs.root-directory'] = mount.efs.rootDirectory;
+  }
+  return labels;
 }
 
 /** vCPUs → NanoCpus, clamped to the host's CPUs; undefined (no limit) for 0 or less. */

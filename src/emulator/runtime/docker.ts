@@ -20,7 +20,7 @@ import type {
 import { RuntimeUnavailableError, isRuntimeUnavailable } from '../core/ports';
 import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
 import { FollowedOutput, reconnect } from './docker-reconnect';
-import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions } from './docker-spec';
+import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions, volumeLabels } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
 import { inspectState, listManaged } from './docker-state';
@@ -106,6 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
     const create = () => within(this.docker.createContainer(options), CALL_TIMEOUT_MS, 'create');
     try {
+      await this.ensureVolumes(spec);
       try {
         container = await create();
       } catch (err) {
@@ -131,6 +132,7 @@ export class DockerRuntime implements ContainerRuntime {
       const stream = (await within(container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal }), CALL_TIMEOUT_MS, 'attach')) as NodeJS.ReadableStream;
       const out = new FollowedOutput(this.logSink, spec.logStreamName, spec.logGroupName);
       const logsDone = this.pump(stream, out.sink(), spec.logStreamName, follow);
+      for (const n of spec.extraNetworks ?? []) await within(this.docker.getNetwork(n).connect({ Container: container.id }), CALL_TIMEOUT_MS, 'network connect');
       await within(container.start(), CALL_TIMEOUT_MS, 'start');
       const exited = this.awaitExit(container, logsDone, follow, out);
       if (!spec.network) return { id: container.id, exited };
@@ -142,6 +144,18 @@ export class DockerRuntime implements ContainerRuntime {
       if (isUnreachable(err)) throw this.unavailable(err);
       await removed;
       throw new Error(`CannotStartContainerError: ${dockerMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Creates the named volumes a spec mounts (with localbatch's labels); an existing one is kept as is. */
+  private async ensureVolumes(spec: ContainerSpec): Promise<void> {
+    for (const m of spec.mounts ?? []) {
+      if (m.volumeName === undefined || m.hostPath !== undefined) continue;
+      try {
+        await this.docker.getVolume(m.volumeName).inspect();
+      } catch {
+        await this.docker.createVolume({ Name: m.volumeName, Labels: volumeLabels(m) });
+      }
     }
   }
 

@@ -6,8 +6,10 @@ import { checkSchema } from './schema';
 import { checkFileRules } from './rules';
 import { Workspace } from '../workspace';
 import { checkWorkspaceRules, WORKSPACE_RULES } from './workspace-rules';
+import type { WorkspaceCheckOptions } from './workspace-rules/context';
 
 export { WORKSPACE_RULES };
+export type { WorkspaceCheckOptions };
 
 export interface DefinitionSource {
   /** Path as it should appear in diagnostics (relative to where the user ran the command). */
@@ -40,7 +42,7 @@ export function validateSource(source: DefinitionSource): Diagnostic[] {
  * the cross-file rules over every definition found. Files of no known kind are ignored. Never throws;
  * the result is sorted by file and position, without duplicates.
  */
-export function validateWorkspace(sources: readonly DefinitionSource[]): Diagnostic[] {
+export function validateWorkspace(sources: readonly DefinitionSource[], options: WorkspaceCheckOptions = {}): Diagnostic[] {
   const docs: SourceDocument[] = [];
   const out: Diagnostic[] = [];
   for (const source of sources) {
@@ -51,7 +53,7 @@ export function validateWorkspace(sources: readonly DefinitionSource[]): Diagnos
     out.push(...validateDocument(doc, kind.kind));
   }
   try {
-    out.push(...checkWorkspaceRules(Workspace.fromDocuments(docs)));
+    out.push(...checkWorkspaceRules(Workspace.fromDocuments(docs), options));
   } catch (err) {
     out.push({ file: docs[0]?.file ?? '', range: ZERO_RANGE, severity: 'error', rule: 'internal', message: `localbatch could not finish the cross-file checks: ${String(err)}` });
   }

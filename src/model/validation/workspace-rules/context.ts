@@ -3,8 +3,17 @@ import type { Diagnostic, Severity } from '../../diagnostics';
 import type { JsonPath, SourceDocument } from '../../document';
 import type { Workspace } from '../../workspace';
 
+/** What the node layer knows about the machine that validation itself may not read. */
+export interface WorkspaceCheckOptions {
+  /** Absolute path of the workspace root (folder of localbatch.yaml), for host-path checks. */
+  readonly workspaceRoot?: string;
+  /** The keys of `.localbatch/secrets.yaml`; undefined when it was not read (no secret warnings). */
+  readonly secretKeys?: ReadonlySet<string>;
+}
+
 export interface WorkspaceRuleContext {
   readonly ws: Workspace;
+  readonly options: WorkspaceCheckOptions;
   report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value'): void;
   /**
    * `suggestion()` under a budget shared by the whole check: once SUGGESTION_BUDGET names have been
@@ -19,10 +28,11 @@ export const SUGGESTION_BUDGET = 50_000;
 
 export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
 
-export function createContext(ws: Workspace, out: Diagnostic[]): WorkspaceRuleContext {
+export function createContext(ws: Workspace, out: Diagnostic[], options: WorkspaceCheckOptions = {}): WorkspaceRuleContext {
   let budget = SUGGESTION_BUDGET;
   return {
     ws,
+    options,
     suggest(name, known) {
       if (budget <= 0) return '';
       const list = Array.isArray(known) ? (known as string[]) : [...known];

@@ -1,7 +1,8 @@
 /** The cross-file rules, run over a whole workspace after every file passed its own checks. */
 import type { Diagnostic } from '../../diagnostics';
 import type { Workspace } from '../../workspace';
-import { createContext, type WorkspaceRule } from './context';
+import { createContext, type WorkspaceCheckOptions, type WorkspaceRule } from './context';
+import { hostAccess, localSecrets } from './host-access';
 import { jobCapacity } from './capacity';
 import { dependencyCycles } from './cycles';
 import { dependencyEntries } from './dependencies';
@@ -34,6 +35,11 @@ export const WORKSPACE_RULES = {
   'workflow-parameter-missing': 'a Ref:: placeholder without default is not set in the workflow job parameters (warning)',
   'multinode-array-job': 'an array job uses a multinode job definition',
   'fargate-override-combination': 'containerOverrides give a Fargate job an unsupported vCPU / memory combination',
+  'host-path-outside-workspace': 'a job definition mounts a host path outside the workspace that localbatch.yaml does not allow (refused locally; warning)',
+  'docker-socket-mount': 'a job definition mounts the Docker socket (or another .sock) that localbatch.yaml does not allow (refused locally; warning)',
+  'host-device': 'a job definition maps a host device that localbatch.yaml does not allow (refused locally; warning)',
+  'privileged-container': 'a job definition runs privileged without allowPrivileged in localbatch.yaml (refused locally; warning)',
+  'secret-without-local-value': 'a secret has no value in .localbatch/secrets.yaml and aws.secrets is not fetch (the job fails to start locally; warning)',
 } as const;
 
 const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
@@ -48,12 +54,14 @@ const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
   ['job definitions', workflowParameters],
   ['job definitions', multinodeArrayJob],
   ['job definitions', fargateOverrideCombination],
+  ['host access', hostAccess],
+  ['secrets', localSecrets],
 ];
 
 /** Runs every cross-file rule; a rule that fails is reported once as `internal`, never thrown. */
-export function checkWorkspaceRules(ws: Workspace): Diagnostic[] {
+export function checkWorkspaceRules(ws: Workspace, options: WorkspaceCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [...ws.diagnostics];
-  const ctx = createContext(ws, out);
+  const ctx = createContext(ws, out, options);
   for (const [group, rule] of RULES) {
     try {
       rule(ctx);

@@ -1,0 +1,145 @@
+/**
+ * The attempt preparer (the core's AttemptPreparer port): before an attempt's container starts it
+ * checks host access and maps storage, resolves secrets, and gives a job with a jobRoleArn its
+ * credentials endpoint, region and endpoint variables. Anything that fails fails the attempt with
+ * `Task failed to start` and the reason as `container.reason`, before the image is pulled.
+ */
+import type Docker from 'dockerode';
+import { DEFAULT_REGION, type LocalSettingsFile } from '../../model/types';
+import type { ApiCredentials } from '../api/credentials';
+import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../core/ports';
+import { AwsAccess, sessionNameFor } from './aws-access';
+import { startCredentialServer, type CredentialServer } from './credential-server';
+import { CredentialBroker } from './credentials';
+import { containerUrl, endpointEnvironment, endpointVariable } from './endpoints';
+import { ensureContainerNetwork } from './network';
+import { resolveSecrets, secretEntries } from './secrets';
+import { prepareStorage } from './storage';
+
+export interface JobEnvironmentOptions {
+  readonly settings?: LocalSettingsFile;
+  /** Folder of localbatch.yaml: host paths, `volumes` folders and `.localbatch/secrets.yaml` are relative to it. */
+  readonly workspaceRoot: string;
+  /** Docker, to set up the container network; without it jobs with a jobRoleArn cannot start. */
+  readonly docker?: Docker;
+  readonly log?: (line: string) => void;
+}
+
+export class JobEnvironment implements AttemptPreparer {
+  private access?: AwsAccess;
+  private apiUrl?: string;
+  readonly broker: CredentialBroker;
+  readonly region: string;
+
+  private network?: { name: string; gateway: string };
+  private server?: CredentialServer;
+  /** Why there is no container endpoint, when there is none. */
+  private unavailable?: string;
+
+  private constructor(private readonly options: JobEnvironmentOptions) {
+    const aws = options.settings?.aws;
+    this.region = aws?.region ?? options.settings?.region ?? DEFAULT_REGION;
+    const mode = aws?.jobRoles ?? 'none';
+    this.broker = new CredentialBroker(mode, mode === 'none' ? undefined : this.aws());
+  }
+
+  /** Sets up the container network and the credentials endpoint on its gateway (when Docker is used). */
+  static async start(options: JobEnvironmentOptions): Promise<JobEnvironment> {
+    const env = new JobEnvironment(options);
+    if (!options.docker) {
+      env.unavailable = 'the emulator runs without Docker';
+      return env;
+    }
+    try {
+      const network = await ensureContainerNetwork(options.docker);
+      env.server = await startCredentialServer(env.broker, network.gateway, options.log);
+      env.network = network;
+    } catch (err) {
+      env.unavailable = (err as Error).message;
+    }
+    return env;
+  }
+
+  /** The gateway address containers reach the host on (undefined without a container network). */
+  get gateway(): string | undefined {
+    return this.server ? this.network?.gateway : undefined;
+  }
+
+  /** Where containers reach the emulator's Batch and Logs API (set once that listener is up). */
+  setApiUrl(url: string): void {
+    this.apiUrl = url;
+  }
+
+  /** Credentials handed to a live attempt, for the API's SigV4 check. */
+  lookupKey(accessKeyId: string): (ApiCredentials & { sessionToken: string }) | undefined {
+    const c = this.broker.lookupKey(accessKeyId);
+    return c && { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  }
+
+  private aws(): AwsAccess {
+    this.access ??= new AwsAccess(this.options.settings?.aws ?? {}, this.options.settings?.aws?.region ?? this.options.settings?.region ?? DEFAULT_REGION);
+    return this.access;
+  }
+
+  async prepare(a: AttemptToPrepare): Promise<AttemptPreparation> {
+    const { settings, workspaceRoot } = this.options;
+    const storage = prepareStorage(a.container, a.mounts, settings, workspaceRoot);
+    if (!storage.ok) return storage;
+
+    const { env: secretList, log: logSecrets } = secretEntries(a.container);
+    const values: Record<string, string> = {};
+    if (secretList.length + logSecrets.length > 0) {
+      const fetch = settings?.aws?.secrets === 'fetch';
+      let credentials;
+      if (fetch && settings?.aws?.jobRoles === 'assume' && a.container.executionRoleArn) {
+        try {
+          credentials = await this.aws().assumeRole(a.container.executionRoleArn, sessionNameFor(a.jobId, a.attempt));
+        } catch (err) {
+          return { ok: false, reason: `ResourceInitializationError: unable to pull secrets or registry auth: unable to assume the execution role ${a.container.executionRoleArn}: ${errorText(err)}` };
+        }
+      }
+      const resolved = await resolveSecrets([...secretList, ...logSecrets], fetch ? { mode: 'fetch', access: this.aws(), credentials } : { mode: 'local', workspaceRoot });
+      if (!resolved.ok) return resolved;
+      // Log driver secrets must resolve (ECS fails the task otherwise) but go to no container.
+      for (const s of secretList) values[s.name] = resolved.values[s.name];
+    }
+
+    const environment: Record<string, string> = { ...values };
+    const roleArn = a.container.jobRoleArn;
+    if (!roleArn) return { ok: true, environment, mounts: storage.mounts };
+    if (!this.server || !this.network) {
+      // With jobRoles: none the credentials are a convenience (the local API only): run without them.
+      if (this.broker.mode === 'none') return { ok: true, environment, mounts: storage.mounts };
+      return { ok: false, reason: `CannotStartContainerError: localbatch cannot serve credentials for the job role ${roleArn}: ${this.unavailable ?? 'no container network'}` };
+    }
+    let grant;
+    try {
+      grant = await this.broker.grant(a.jobId, a.attempt, roleArn);
+    } catch (err) {
+      return { ok: false, reason: `ResourceInitializationError: unable to get credentials for the job role ${roleArn}: ${errorText(err)}` };
+    }
+    const gateway = this.network.gateway;
+    Object.assign(environment, {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: this.server.uriFor(grant.id),
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: grant.token,
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      ...(this.apiUrl ? { [endpointVariable('batch')]: containerUrl(this.apiUrl, gateway), [endpointVariable('logs')]: containerUrl(this.apiUrl, gateway) } : {}),
+      ...endpointEnvironment(settings?.aws?.endpoints, gateway),
+    });
+    return { ok: true, environment, mounts: storage.mounts, network: this.network.name };
+  }
+
+  release(jobId: string, attempt: number): void {
+    this.broker.revoke(jobId, attempt);
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+    this.access?.destroy();
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
