@@ -1,7 +1,7 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
-import { validateWorkspace, type DefinitionSource } from '../../model/validation';
-import { displayPath, findDefinitionFiles, readDefinitionFile } from '../../node/definition-files';
+import { validateWorkspace } from '../../model/validation';
+import { displayPath, findDefinitionFiles, readSources } from '../../node/definition-files';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
@@ -10,7 +10,9 @@ const HELP = `Usage: localbatch validate [paths...] [--format text|json]
 
 Validates job definitions (*.jobdef.json|yaml|yml), job queues (*.jobqueue.*), compute
 environments (*.computeenv.*), workflows (*.workflow.*) and localbatch.yaml, each on its own and
-against each other. Directories are searched recursively (skipping node_modules, .git and
+against each other, and the AWS::Batch resources of CloudFormation/CDK templates (cdk.out
+included) and Terraform \`show -json\` files, found by content or listed under templates: in
+localbatch.yaml, at their line inside the template. Directories are searched recursively (skipping node_modules, .git and
 .localbatch); the default is the current directory.
 
 Options:
@@ -36,17 +38,9 @@ export async function validatePaths(paths: readonly string[], cwd: string): Prom
     rule: p.rule,
     message: p.message,
   }));
-  const sources: DefinitionSource[] = [];
-  const files: string[] = [];
-  for (const abs of found.files) {
-    const display = displayPath(abs, cwd);
-    files.push(display);
-    const read = await readDefinitionFile(abs, display);
-    if ('problem' in read) diagnostics.push(read.problem);
-    else sources.push({ path: display, text: read.text });
-  }
-  diagnostics.push(...validateWorkspace(sources));
-  return { files: files.sort(), diagnostics: diagnostics.sort(compareDiagnostics) };
+  const read = await readSources(found, cwd);
+  diagnostics.push(...read.diagnostics, ...validateWorkspace(read.sources));
+  return { files: read.files, diagnostics: diagnostics.sort(compareDiagnostics) };
 }
 
 function plural(n: number, word: string): string {

@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
-import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
+import { jobDefinitionResolver, jobQueueResolver, referencedDefinitions } from '../../client/workflow-run';
 import { buildImage } from '../../emulator/runtime/images';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
@@ -156,6 +156,7 @@ async function prepare(ctx: RunContext): Promise<PlannedJob[]> {
   return planWorkflow(target.workflow.value as unknown as WorkflowFile, {
     defaultQueue: LOCAL_QUEUE_NAME,
     resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),
+    resolveJobQueue: jobQueueResolver(ws),
     parameters: ctx.parameters,
   });
 }

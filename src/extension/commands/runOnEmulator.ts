@@ -2,7 +2,7 @@
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { registerDefinitions, type DefinitionsToRegister } from '../../client/register';
-import { jobDefinitionResolver } from '../../client/workflow-run';
+import { jobDefinitionResolver, jobQueueResolver } from '../../client/workflow-run';
 import type { WorkflowFile } from '../../model/types';
 import { LOCAL_QUEUE_NAME } from '../../model/types';
 import { planWorkflow, submitPlan, type SubmittedJob } from '../../model/workflow-plan';
@@ -44,7 +44,7 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun): Promise<SubmittedJ
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(batch, run.definitions);
     for (const a of registered.actions) ctx.output.info(a);
-    const plan = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns) });
+    const plan = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns), resolveJobQueue: jobQueueResolver(run.workspace) });
     return submitPlan(plan, async (req) => batch.send(new SubmitJobCommand(req)), (job) => {
       ctx.output.info(`submitted ${job.name} as ${job.jobName} (${job.jobId})`);
       progress.report({ message: `submitted ${job.name}`, increment: 100 / plan.length });

@@ -36,15 +36,25 @@ export const BATCH_TYPES: Readonly<Record<string, BatchType>> = {
 /** Maps whose keys are data, not property names. */
 const FREE_FORM = new Set(['Parameters', 'Tags', 'Options', 'Labels', 'Annotations', 'Limits', 'Requests']);
 
-/** CloudFormation-only properties (how CloudFormation updates or keeps the resource), not API members. */
-const CFN_ONLY: Readonly<Partial<Record<BatchResourceKind, ReadonlySet<string>>>> = {
-  jobDefinition: new Set(['ResourceRetentionPolicy']),
-  computeEnvironment: new Set(['ReplaceComputeEnvironment', 'UpdatePolicy']),
+/** CloudFormation-only properties (how CloudFormation updates or keeps the resource), not Create/Register members, by parent path. */
+const CFN_ONLY: Readonly<Partial<Record<BatchResourceKind, ReadonlyArray<readonly [string, string]>>>> = {
+  jobDefinition: [['', 'ResourceRetentionPolicy']],
+  computeEnvironment: [['', 'ReplaceComputeEnvironment'], ['', 'UpdatePolicy'], ['computeResources', 'UpdateToLatestImageVersion']],
+};
+
+/**
+ * Values CloudFormation passes on in any case (the CDK writes `Type: managed`), upper-cased for the
+ * API schema's enums.
+ */
+const UPPER_CASED: Readonly<Partial<Record<BatchResourceKind, ReadonlySet<string>>>> = {
+  computeEnvironment: new Set(['type', 'state']),
+  jobQueue: new Set(['state']),
 };
 
 /** The API request for resolved CloudFormation properties, with origins under the API's names. */
 export function toApiShape(kind: BatchResourceKind, props: Resolved): Resolved {
-  const dropped = CFN_ONLY[kind];
+  const dropped = new Set((CFN_ONLY[kind] ?? []).map(([parent, k]) => `${parent}\0${k}`));
+  const upper = UPPER_CASED[kind];
   const schemaKind: DefinitionKind | undefined = kind === 'jobDefinition' || kind === 'jobQueue' || kind === 'computeEnvironment' ? kind : undefined;
   const convert = (value: unknown, origin: Origin, path: JsonPath, freeForm: boolean): Resolved => {
     if (Array.isArray(value)) {
@@ -60,7 +70,7 @@ export function toApiShape(kind: BatchResourceKind, props: Resolved): Resolved {
       const kids = new Map<string | number, Origin>();
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (path.length === 0 && dropped?.has(k)) continue;
+        if (dropped.has(`${path.join('.')}\0${k}`)) continue;
         const key = freeForm ? k : lowerFirst(k);
         const r = freeForm ? { value: v, origin: origin.kids?.get(k) ?? origin } : convert(v, origin.kids?.get(k) ?? origin, [...path, key], FREE_FORM.has(k));
         Object.defineProperty(out, key, { value: r.value, enumerable: true, writable: true, configurable: true });
@@ -68,7 +78,8 @@ export function toApiShape(kind: BatchResourceKind, props: Resolved): Resolved {
       }
       return { value: out, origin: { ...origin, kids } };
     }
-    return { value: schemaKind ? coerce(schemaKind, path, value) : value, origin };
+    const cased = path.length === 1 && typeof value === 'string' && upper?.has(String(path[0])) ? value.toUpperCase() : value;
+    return { value: schemaKind ? coerce(schemaKind, path, cased) : cased, origin };
   };
   return convert(props.value, props.origin, [], false);
 }

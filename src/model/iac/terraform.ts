@@ -93,7 +93,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
       problem(r.path, `${r.address}: ${pending.join(', ')} is known only after apply in this plan (it uses values of resources not created yet); read the state (terraform show -json after apply) instead`);
       continue;
     }
-    const conv = convert(r.values, at, type.nameKey, (path, message) => problem(path, `${r.address}: ${message}`));
+    const conv = convert(r.values, at, type.nameKey, type.kind !== 'jobDefinition', (path, message) => problem(path, `${r.address}: ${message}`));
     const value = conv.value as Record<string, unknown>;
     const kids = new Map(conv.origin.kids ?? []);
     if (type.kind === 'jobQueue') {
@@ -115,7 +115,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
   return { tool: 'terraform', doc, resources, diagnostics };
 }
 
-function convert(values: Obj, at: JsonPath, nameKey: string, problem: (path: JsonPath, message: string) => void): { value: unknown; origin: Origin } {
+function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean, problem: (path: JsonPath, message: string) => void): { value: unknown; origin: Origin } {
   const walk = (v: unknown, p: JsonPath, key: string | undefined, depth: number): { value: unknown; origin: Origin } | undefined => {
     if (v === null || v === undefined) return undefined;
     if (key && JSON_STRINGS.has(key) && typeof v === 'string') {
@@ -148,7 +148,7 @@ function convert(values: Obj, at: JsonPath, nameKey: string, problem: (path: Jso
         const r = walk(item, [...p, k], k, depth + 1);
         if (!r) continue;
         const apiKey = depth === 0 && k === 'name' ? nameKey : (RENAMES[k] ?? camel(k));
-        out[apiKey] = UPPER.has(k) && typeof r.value === 'string' ? r.value.toUpperCase() : r.value;
+        out[apiKey] = upperCase && UPPER.has(k) && typeof r.value === 'string' ? r.value.toUpperCase() : r.value;
         kids.set(apiKey, r.origin);
       }
       return { value: out, origin: { at: p, kids } };
