@@ -5,15 +5,23 @@
  */
 import * as vscode from 'vscode';
 import { SourceDocument } from '../../model/document';
-import { kindOfFile, type FileKind } from '../../model/kinds';
+import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument } from '../../model/iac';
+import { kindOfFile, type FileKind, type SourceFormat } from '../../model/kinds';
 
 export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
+/** Files that may be CloudFormation/CDK templates or Terraform JSON (cdk.out included): kept when their content says so. */
+export const TEMPLATE_GLOB = '**/*.{json,yaml,yml,template}';
+/** Larger candidates are not read as templates. */
+const MAX_TEMPLATE_BYTES = 5 * 1024 * 1024;
 export const EXCLUDE_GLOB = '**/{node_modules,.git,.localbatch}/**';
 const MAX_FILES = 5000;
 
+/** A definition file by its name, or a template (or Terraform JSON) by its content. */
+export type IndexedKind = FileKind | { readonly kind: 'template'; readonly format: SourceFormat };
+
 export interface IndexedFile {
   readonly uri: vscode.Uri;
-  readonly kind: FileKind;
+  readonly kind: IndexedKind;
   /** Parsed with `file` set to the workspace-relative path, which is what messages show. */
   readonly doc: SourceDocument;
 }
@@ -26,7 +34,7 @@ export class DefinitionIndex implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    for (const glob of DEFINITION_GLOBS) {
+    for (const glob of [...DEFINITION_GLOBS, TEMPLATE_GLOB]) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       this.disposables.push(
         watcher,
@@ -55,11 +63,24 @@ export class DefinitionIndex implements vscode.Disposable {
     return this.all().find((f) => f.doc.file === file)?.uri;
   }
 
-  /** Replaces a file's entry with this text (an open document's live content). */
+  /**
+   * Replaces a file's entry with this text (an open document's live content). A file of no
+   * definition kind is kept as a template while its text mentions AWS Batch resource types.
+   */
   update(uri: vscode.Uri, text: string): IndexedFile | undefined {
+    if (isExcluded(uri)) return undefined;
     const kind = kindOfFile(uri.path);
-    if (!kind || isExcluded(uri)) return undefined;
-    const entry: IndexedFile = { uri, kind, doc: SourceDocument.parse(vscode.workspace.asRelativePath(uri), text, kind.format) };
+    const file = vscode.workspace.asRelativePath(uri);
+    let entry: IndexedFile | undefined;
+    if (kind) entry = { uri, kind, doc: SourceDocument.parse(file, text, kind.format) };
+    else if (IAC_FILE_PATTERN.test(uri.path) && mightBeIac(text)) {
+      const doc = parseTemplateDocument(file, text);
+      entry = { uri, kind: { kind: 'template', format: doc.format }, doc };
+    }
+    if (!entry) {
+      this.remove(uri);
+      return undefined;
+    }
     this.files.set(uri.toString(), entry);
     this.changed.fire();
     return entry;
@@ -77,6 +98,10 @@ export class DefinitionIndex implements vscode.Disposable {
       return;
     }
     try {
+      if (!kindOfFile(uri.path)) {
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.size > MAX_TEMPLATE_BYTES) return this.remove(uri);
+      }
       this.update(uri, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
     } catch {
       this.remove(uri);
@@ -84,10 +109,11 @@ export class DefinitionIndex implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    const found = await Promise.all(DEFINITION_GLOBS.map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
+    const found = await Promise.all([...DEFINITION_GLOBS, TEMPLATE_GLOB].map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
     const uris = found.flat();
     await Promise.all(uris.map((u) => this.reload(u)));
-    this.log.info(`indexed ${this.files.size} definition file(s)`);
+    const templates = this.all().filter((f) => f.kind.kind === 'template').length;
+    this.log.info(`indexed ${this.files.size - templates} definition file(s) and ${templates} template(s)`);
   }
 
   dispose(): void {
