@@ -10,6 +10,9 @@ import { indexAndValidate, type DefinitionSource } from '../../../../src/model/v
 import { Workspace } from '../../../../src/model/workspace';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/iac');
+/** Resolved definitions are read freely here: the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
 const source = (rel: string): DefinitionSource => ({ path: rel, text: readFileSync(path.join(FIXTURES, rel), 'utf8') });
 const at = (d: Diagnostic) => `${d.range.start.line + 1}:${d.range.start.column + 1}`;
 /** The one-based line of the first line of `text` containing `needle`. */
@@ -26,7 +29,7 @@ describe('IaC: CloudFormation templates (unit)', () => {
     const { workspace, diagnostics } = indexAndValidate([stack]);
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${at(d)} ${d.message}`), []);
     assert.deepEqual([...workspace.jobDefinitions.keys()].sort(), ['batch-stack-CleanupJob', 'report']);
-    const report = workspace.jobDefinition('report')!.value as Record<string, any>;
+    const report = workspace.jobDefinition('report')!.value as Record<string, Loose>;
     assert.equal(report.type, 'container');
     assert.deepEqual(report.retryStrategy, { attempts: 2, evaluateOnExit: [{ onExitCode: '137', action: 'RETRY' }] });
     const c = report.containerProperties;
@@ -43,13 +46,13 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.match(c.volumes[0].efsVolumeConfiguration.fileSystemId, /^fs-[0-9a-f]{17}$/);
     assert.deepEqual(report.tags, { owner: 'reports' }, 'tag keys kept as written');
     assert.deepEqual(report.parameters, { day: 'today' });
-    const cleanup = workspace.jobDefinition('CleanupJob')!.value as Record<string, any>;
+    const cleanup = workspace.jobDefinition('CleanupJob')!.value as Record<string, Loose>;
     assert.deepEqual({ vcpus: cleanup.containerProperties.vcpus, privileged: cleanup.containerProperties.privileged }, { vcpus: 1, privileged: false }, 'strings CloudFormation converts');
     const queue = workspace.jobQueue('JobQueue')!;
     assert.equal(queue.name, 'dev-reports');
     assert.deepEqual(queue.value.computeEnvironmentOrder, [{ order: 1, computeEnvironment: 'arn:aws:batch:us-east-1:000000000000:compute-environment/dev-ec2' }]);
-    assert.equal(workspace.computeEnvironment((queue.value.computeEnvironmentOrder as any)[0].computeEnvironment)?.name, 'dev-ec2');
-    const ce = workspace.computeEnvironment('dev-ec2')!.value as Record<string, any>;
+    assert.equal(workspace.computeEnvironment((queue.value.computeEnvironmentOrder as Loose)[0].computeEnvironment)?.name, 'dev-ec2');
+    const ce = workspace.computeEnvironment('dev-ec2')!.value as Record<string, Loose>;
     assert.deepEqual(ce.computeResources.subnets, ['subnet-aaaa1111', 'subnet-bbbb2222'], 'List<> parameter');
     assert.equal(ce.serviceRole, 'arn:aws:iam::000000000000:role/batch-stack-BatchServiceRole', 'a role without RoleName: <stack>-<LogicalId>');
     const policy = workspace.templates[0].resources.find((r) => r.kind === 'schedulingPolicy')!;
@@ -61,7 +64,7 @@ describe('IaC: CloudFormation templates (unit)', () => {
     const settings: DefinitionSource = { path: 'localbatch.yaml', text: 'region: eu-west-1\naccountId: "123456789012"\nparameters:\n  Environment: prod\n  AWS::StackName: reports\n' };
     const { workspace } = indexAndValidate([stack, settings]);
     assert.ok(workspace.jobDefinition('prod-only'), 'a resource whose Condition is now true');
-    const report = workspace.jobDefinition('report')!.value as Record<string, any>;
+    const report = workspace.jobDefinition('report')!.value as Record<string, Loose>;
     const env = Object.fromEntries(report.containerProperties.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
     assert.equal(env.STAGE, 'production');
     assert.equal(env.DEBUG, undefined, '!Ref AWS::NoValue removes the value');
@@ -128,10 +131,10 @@ describe('IaC: cdk synth templates (unit)', () => {
     assert.equal(t.stackName, 'BatchStack');
     const ids = t.resources.map((r) => `${r.id}=${r.name}`);
     assert.deepEqual(ids, ['Compute0F1C7D7E=BatchStack-Compute0F1C7D7E', 'QueueF7C6D4B2=cdk-queue', 'HelloJobDef5D9E2A17=BatchStack-HelloJobDef5D9E2A17', 'FromRepoJobDef8E1F4C62=from-repo']);
-    const hello = t.resources[2].value as Record<string, any>;
+    const hello = t.resources[2].value as Record<string, Loose>;
     assert.equal(hello.containerProperties.executionRoleArn, 'arn:aws:iam::000000000000:role/BatchStack-HelloJobDefExecutionRole4C9A0B21');
-    assert.equal((t.resources[3].value as any).containerProperties.image, '000000000000.dkr.ecr.us-east-1.amazonaws.com/batchstack-repo02ac86cf:latest');
-    const ce = t.resources[0].value as Record<string, any>;
+    assert.equal((t.resources[3].value as Loose).containerProperties.image, '000000000000.dkr.ecr.us-east-1.amazonaws.com/batchstack-repo02ac86cf:latest');
+    const ce = t.resources[0].value as Record<string, Loose>;
     assert.equal(ce.type, 'MANAGED', 'the CDK writes managed');
     assert.equal(ce.computeResources.updateToLatestImageVersion, undefined, 'CloudFormation-only properties are dropped');
     assert.equal(ce.replaceComputeEnvironment, undefined);
@@ -159,12 +162,12 @@ describe('IaC: Terraform show -json (unit)', () => {
     assert.equal(hello.name, 'tf-hello');
     assert.deepEqual(hello.value.retryStrategy, { attempts: 3, evaluateOnExit: [{ action: 'RETRY', onExitCode: '1' }] });
     assert.deepEqual(hello.value.timeout, { attemptDurationSeconds: 120 });
-    assert.equal((hello.value.containerProperties as any).image, 'localbatch-busybox:latest');
+    assert.equal((hello.value.containerProperties as Loose).image, 'localbatch-busybox:latest');
     assert.deepEqual(hello.value.tags, { team: 'data' });
     assert.equal(hello.value.deregisterOnNewRevision, undefined);
     assert.ok(workspace.jobDefinition('tf-nightly'), 'a child module resource');
     assert.deepEqual(workspace.jobQueue('tf-queue')?.value.computeEnvironmentOrder, [{ order: 1, computeEnvironment: 'arn:aws:batch:us-east-1:000000000000:compute-environment/tf-fargate' }]);
-    assert.deepEqual((workspace.computeEnvironment('tf-fargate')?.value as any).computeResources, { maxvCpus: 16, securityGroupIds: ['sg-0123456789abcdef0'], subnets: ['subnet-0123456789abcdef0'], type: 'FARGATE' });
+    assert.deepEqual((workspace.computeEnvironment('tf-fargate')?.value as Loose).computeResources, { maxvCpus: 16, securityGroupIds: ['sg-0123456789abcdef0'], subnets: ['subnet-0123456789abcdef0'], type: 'FARGATE' });
     const pending = diagnostics.filter((d) => d.rule === 'terraform-unknown-value');
     assert.deepEqual(pending.map(at), [`${lineOf(plan.text, '"address": "aws_batch_job_definition.pending"') - 1}:9`]);
     assert.equal(workspace.jobDefinition('tf-pending'), undefined);
