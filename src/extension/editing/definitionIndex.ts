@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { SourceDocument } from '../../model/document';
 import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument } from '../../model/iac';
 import { kindOfFile, type FileKind, type SourceFormat } from '../../model/kinds';
+import { Workspace } from '../../model/workspace';
 
 export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
 /** Files that may be CloudFormation/CDK templates or Terraform JSON (cdk.out included): kept when their content says so. */
@@ -31,9 +32,11 @@ export class DefinitionIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private loaded: Promise<void> | undefined;
+  private workspaceCache: Workspace | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(this.changed.event(() => (this.workspaceCache = undefined)));
     for (const glob of [...DEFINITION_GLOBS, TEMPLATE_GLOB]) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       this.disposables.push(
@@ -52,6 +55,11 @@ export class DefinitionIndex implements vscode.Disposable {
 
   all(): IndexedFile[] {
     return [...this.files.values()].sort((a, b) => (a.doc.file < b.doc.file ? -1 : a.doc.file > b.doc.file ? 1 : 0));
+  }
+
+  /** The workspace model of every indexed file (templates read with the settings), rebuilt after a change. */
+  workspace(): Workspace {
+    return (this.workspaceCache ??= Workspace.fromDocuments(this.all().map((f) => f.doc)));
   }
 
   get(uri: vscode.Uri): IndexedFile | undefined {

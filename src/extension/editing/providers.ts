@@ -5,7 +5,6 @@ import { cursorAt } from '../../model/editing/cursor';
 import { quickFixesFor } from '../../model/editing/quick-fixes';
 import { hoverMarkdown } from '../../model/editing/schema-docs';
 import { kindOfFile } from '../../model/kinds';
-import { Workspace } from '../../model/workspace';
 import { DIAGNOSTIC_SOURCE, fromVsDiagnostic, toVsRange } from './convert';
 import type { DefinitionIndex } from './definitionIndex';
 
@@ -35,7 +34,7 @@ function provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Ho
 
 /** Names of the workspace's definitions, those of templates included. */
 function workspaceNames(index: DefinitionIndex): WorkspaceNames {
-  const ws = Workspace.fromDocuments(index.all().map((f) => f.doc));
+  const ws = index.workspace();
   return { jobDefinitions: [...ws.jobDefinitions.keys()], jobQueues: [...ws.jobQueues.keys()], computeEnvironments: [...ws.computeEnvironments.keys()] };
 }
 

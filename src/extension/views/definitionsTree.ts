@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { IacResource } from '../../model/iac';
 import { KIND_LABELS, type DefinitionKind } from '../../model/kinds';
 import { asStr, prop } from '../../model/values';
-import { Workspace } from '../../model/workspace';
+import type { Workspace } from '../../model/workspace';
 import type { DefinitionDiagnostics } from '../editing/diagnostics';
 import type { DefinitionIndex, IndexedFile } from '../editing/definitionIndex';
 
@@ -119,7 +119,7 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
   }
 
   private workspace(): Workspace {
-    return Workspace.fromDocuments(this.index.all().map((f) => f.doc));
+    return this.index.workspace();
   }
 
   async getChildren(node?: DefinitionNode): Promise<DefinitionNode[]> {

@@ -60,6 +60,18 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.equal(workspace.templates[0].tool, 'cloudformation');
   });
 
+  it('reads the documented resource examples (JSON) cleanly, and cross-file rules see them', () => {
+    const docs = source('cloudformation/documented-examples.json');
+    const { workspace, diagnostics } = indexAndValidate([docs]);
+    assert.deepEqual(diagnostics.map((d) => `${at(d)} ${d.rule} ${d.message}`), []);
+    const t = workspace.templates[0];
+    assert.deepEqual(t.resources.map((r) => `${r.kind} ${r.name}`), ['jobDefinition nvidia-smi', 'computeEnvironment C4OnDemand', 'jobQueue HighPriority', 'schedulingPolicy MySchedulingPolicy', 'jobQueue documented-examples-FairShareQueue', 'consumableResource licenses']);
+    assert.deepEqual((workspace.computeEnvironment('C4OnDemand')!.value as Loose).computeResources.tags, { Name: 'Batch Instance - C4OnDemand' });
+    const wf = { path: 'fair.workflow.yaml', text: 'jobs:\n  gpu:\n    jobDefinition: GpuJobDefinition\n    jobQueue: FairShareQueue\n' };
+    const rules = indexAndValidate([docs, wf]).diagnostics.map((d) => `${d.file}:${at(d)} ${d.rule}`);
+    assert.deepEqual(rules, ['fair.workflow.yaml:4:15 share-identifier-required'], 'the template queue has a scheduling policy (its Ref)');
+  });
+
   it('takes parameter values, the stack name, region and account from localbatch.yaml; Conditions follow', () => {
     const settings: DefinitionSource = { path: 'localbatch.yaml', text: 'region: eu-west-1\naccountId: "123456789012"\nparameters:\n  Environment: prod\n  AWS::StackName: reports\n' };
     const { workspace } = indexAndValidate([stack, settings]);
