@@ -93,6 +93,9 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
       problem(r.path, `${r.address}: ${pending.join(', ')} is known only after apply in this plan (it uses values of resources not created yet); read the state (terraform show -json after apply) instead`);
       continue;
     }
+    if ((asArr(r.values.eks_properties) ?? []).length > 0) {
+      diagnostics.push({ file: doc.file, range: doc.rangeOf([...at, 'eks_properties']), severity: 'warning', rule: 'terraform-not-read', message: `${r.address}: eks_properties blocks are not read by localbatch (EKS job definitions do not run locally); the rest of the job definition is` });
+    }
     const conv = convert(r.values, at, type.nameKey, type.kind !== 'jobDefinition', (path, message) => problem(path, `${r.address}: ${message}`));
     const value = conv.value as Record<string, unknown>;
     const kids = new Map(conv.origin.kids ?? []);
