@@ -127,7 +127,8 @@ export function readCloudFormation(doc: SourceDocument, options: IacOptions = {}
     const api = toApiShape(batch.kind, resolved);
     const value = { ...(api.value as Obj) };
     const kids = new Map(api.origin.kids ?? []);
-    if (typeof value[batch.nameKey] !== 'string') {
+    const generatedName = typeof value[batch.nameKey] !== 'string';
+    if (generatedName) {
       value[batch.nameKey] = physicalName(id);
       kids.set(batch.nameKey, { at, part: 'key' });
     }
@@ -138,6 +139,7 @@ export function readCloudFormation(doc: SourceDocument, options: IacOptions = {}
       id,
       type: res.Type,
       name: str(value[batch.nameKey]),
+      generatedName,
       doc: SourceDocument.view(doc, value, locateOrigin(origin)),
       value,
       path: at,

@@ -108,12 +108,13 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
         kids.set('computeEnvironmentOrder', order.origin);
       }
     }
-    if (typeof value[type.nameKey] !== 'string') {
+    const generatedName = typeof value[type.nameKey] !== 'string';
+    if (generatedName) {
       value[type.nameKey] = nameOf(r);
       kids.set(type.nameKey, { at: r.path });
     }
     const origin: Origin = { at, kids };
-    resources.push({ kind: type.kind, id: r.address, type: r.type, name: String(value[type.nameKey]), doc: SourceDocument.view(doc, value, locateOrigin(origin)), value, path: r.path, unresolved: [] });
+    resources.push({ kind: type.kind, id: r.address, type: r.type, name: String(value[type.nameKey]), generatedName, doc: SourceDocument.view(doc, value, locateOrigin(origin)), value, path: r.path, unresolved: [] });
   }
   return { tool: 'terraform', doc, resources, diagnostics };
 }

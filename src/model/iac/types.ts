@@ -16,6 +16,8 @@ export interface IacResource {
   readonly type: string;
   /** The resolved name (the name property, else generated; see README). */
   readonly name: string;
+  /** True when the template gives no name: on AWS the deploying tool chooses it (CloudFormation adds a random suffix). */
+  readonly generatedName: boolean;
   /** A view over the template: its value is the API request, its ranges point into the template. */
   readonly doc: SourceDocument;
   readonly value: Obj;
