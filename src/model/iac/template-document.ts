@@ -5,7 +5,7 @@
  * position tree gets the long form's key too, so `['Image', 'Fn::Sub']` points at the tagged node.
  * Never throws: syntax problems become the document's syntax errors.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { SourceDocument, estimateNesting, type PosNode } from '../document';
 import type { SourceFormat } from '../kinds';
 
@@ -31,7 +31,7 @@ export function parseTemplateDocument(file: string, text: string, format: Source
     const doc = parseDocument(text, YAML_OPTIONS);
     if (doc.errors.length > 0 || !doc.contents) return SourceDocument.parse(file, text, 'yaml');
     const root = doc.contents as YamlNode;
-    return SourceDocument.create(file, 'yaml', text, toValue(root, 0), [], () => toPos(root, 0));
+    return SourceDocument.create(file, 'yaml', text, toValue(root, 0, doc), [], () => toPos(root, 0));
   } catch {
     return SourceDocument.parse(file, text, 'yaml');
   }
@@ -41,11 +41,13 @@ function tagged(node: YamlNode): string | undefined {
   return node.tag ? longForm(node.tag) : undefined;
 }
 
-function toValue(node: YamlNode | null | undefined, depth: number): unknown {
+function toValue(node: YamlNode | null | undefined, depth: number, doc: Document): unknown {
   if (!node) return null;
   if (depth > MAX_NESTING) throw new RangeError('too deep');
+  // An alias (`*name`) reads as the node it names (its positions stay at the alias).
+  if (isAlias(node)) return toValue(node.resolve(doc) as YamlNode | undefined, depth + 1, doc);
   const fn = tagged(node);
-  const plain = plainValue(node, depth);
+  const plain = plainValue(node, depth, doc);
   if (!fn) return plain;
   // `!GetAtt Resource.Attribute` is the string form of `Fn::GetAtt: [Resource, Attribute]`.
   if (fn === 'Fn::GetAtt' && typeof plain === 'string') {
@@ -55,14 +57,14 @@ function toValue(node: YamlNode | null | undefined, depth: number): unknown {
   return { [fn]: plain };
 }
 
-function plainValue(node: YamlNode, depth: number): unknown {
-  if (isSeq(node)) return node.items.map((i) => toValue(i as YamlNode, depth + 1));
+function plainValue(node: YamlNode, depth: number, doc: Document): unknown {
+  if (isSeq(node)) return node.items.map((i) => toValue(i as YamlNode, depth + 1, doc));
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      Object.defineProperty(out, key, { value: toValue(pair.value as YamlNode, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: toValue(pair.value as YamlNode, depth + 1, doc), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -121,6 +121,12 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.ok(got.includes('11:54 resource-memory-value'), `the branch !If takes: ${got.join('\n')}`);
   });
 
+  it('reads YAML aliases of short forms as the intrinsic they name', () => {
+    const text = 'Resources:\n  J:\n    Type: AWS::Batch::JobDefinition\n    Properties:\n      Type: container\n      JobDefinitionName: &n !Sub "${AWS::Region}-job"\n      Parameters: {name: *n}\n      ContainerProperties: {Image: busybox, ResourceRequirements: [{Type: VCPU, Value: "1"}, {Type: MEMORY, Value: "64"}]}\n';
+    const { workspace } = indexAndValidate([{ path: 'a.yaml', text }]);
+    assert.deepEqual(workspace.jobDefinition('us-east-1-job')?.value.parameters, { name: 'us-east-1-job' });
+  });
+
   it('never throws on hostile templates', () => {
     const intrinsic = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), fc.array(tie('node'), { maxLength: 3 }),
