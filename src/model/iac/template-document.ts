@@ -31,7 +31,7 @@ export function parseTemplateDocument(file: string, text: string, format: Source
     const doc = parseDocument(text, YAML_OPTIONS);
     if (doc.errors.length > 0 || !doc.contents) return SourceDocument.parse(file, text, 'yaml');
     const root = doc.contents as YamlNode;
-    return SourceDocument.create(file, 'yaml', text, toValue(root, 0, doc), [], () => toPos(root, 0));
+    return SourceDocument.create(file, 'yaml', text, toValue(root, 0, { doc, aliases: 0 }), [], () => toPos(root, 0));
   } catch {
     return SourceDocument.parse(file, text, 'yaml');
   }
@@ -41,13 +41,20 @@ function tagged(node: YamlNode): string | undefined {
   return node.tag ? longForm(node.tag) : undefined;
 }
 
-function toValue(node: YamlNode | null | undefined, depth: number, doc: Document): unknown {
+/** Aliases expanded per document at most (more is an alias bomb: the plain parser then refuses it). */
+const MAX_ALIASES = 100;
+interface ReadContext { readonly doc: Document; aliases: number }
+
+function toValue(node: YamlNode | null | undefined, depth: number, ctx: ReadContext): unknown {
   if (!node) return null;
   if (depth > MAX_NESTING) throw new RangeError('too deep');
   // An alias (`*name`) reads as the node it names (its positions stay at the alias).
-  if (isAlias(node)) return toValue(node.resolve(doc) as YamlNode | undefined, depth + 1, doc);
+  if (isAlias(node)) {
+    if (++ctx.aliases > MAX_ALIASES) throw new RangeError('too many aliases');
+    return toValue(node.resolve(ctx.doc) as YamlNode | undefined, depth + 1, ctx);
+  }
   const fn = tagged(node);
-  const plain = plainValue(node, depth, doc);
+  const plain = plainValue(node, depth, ctx);
   if (!fn) return plain;
   // `!GetAtt Resource.Attribute` is the string form of `Fn::GetAtt: [Resource, Attribute]`.
   if (fn === 'Fn::GetAtt' && typeof plain === 'string') {
@@ -57,14 +64,14 @@ function toValue(node: YamlNode | null | undefined, depth: number, doc: Document
   return { [fn]: plain };
 }
 
-function plainValue(node: YamlNode, depth: number, doc: Document): unknown {
-  if (isSeq(node)) return node.items.map((i) => toValue(i as YamlNode, depth + 1, doc));
+function plainValue(node: YamlNode, depth: number, ctx: ReadContext): unknown {
+  if (isSeq(node)) return node.items.map((i) => toValue(i as YamlNode, depth + 1, ctx));
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      Object.defineProperty(out, key, { value: toValue(pair.value as YamlNode, depth + 1, doc), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: toValue(pair.value as YamlNode, depth + 1, ctx), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

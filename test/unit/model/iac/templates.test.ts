@@ -137,6 +137,12 @@ describe('IaC: CloudFormation templates (unit)', () => {
       const result = indexAndValidate([{ path: 't.json', text: JSON.stringify(template) }]);
       assert.ok(Array.isArray(result.diagnostics));
     }), { numRuns: 300 });
+    let bomb = 'a: &a [AWS::Batch::JobQueue, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 0; i < 9; i++) bomb += `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill('*' + String.fromCharCode(97 + i)).join(', ')}]\n`;
+    const started = Date.now();
+    const result = indexAndValidate([{ path: 'bomb.yaml', text: bomb }]);
+    assert.ok(Date.now() - started < 5_000, 'an alias bomb is refused quickly');
+    assert.deepEqual(result.diagnostics.map((d) => d.rule), ['syntax']);
   });
 });
 
