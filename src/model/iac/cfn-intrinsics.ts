@@ -48,7 +48,9 @@ const leaf = (at: JsonPath, value: unknown): Resolved => ({ value, origin: { at 
 
 function problem(scope: CfnScope, at: JsonPath, rule: string, message: string, severity: 'error' | 'warning' = 'error'): Resolved {
   scope.problems.push({ path: at, severity, rule, message });
-  scope.unresolved.push(at);
+  // The whole function node holds the placeholder: `{"Fn::Sub": ...}`, not only its argument.
+  const last = at[at.length - 1];
+  scope.unresolved.push(typeof last === 'string' && (last === 'Ref' || last.startsWith('Fn::')) ? at.slice(0, -1) : at);
   return leaf(at, `unresolved:${message.slice(0, 60)}`);
 }
 
@@ -212,8 +214,6 @@ function fnSub(arg: unknown, at: JsonPath, nodeAt: JsonPath, scope: CfnScope, de
     if (isObj(arg[1])) for (const [k, v] of Object.entries(arg[1])) vars.set(k, resolveValue(v, [...at, 1, k], scope, depth + 1).value);
   }
   if (typeof template !== 'string') return problem(scope, at, 'template-invalid-intrinsic', 'Fn::Sub takes a string, or [string, {variables}]');
-  let failed = false;
-  const before = scope.problems.length;
   const out = template.replace(/\$\{([^}]*)\}/g, (_match, inner: string) => {
     if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
     const name = inner.trim();
@@ -222,13 +222,13 @@ function fnSub(arg: unknown, at: JsonPath, nodeAt: JsonPath, scope: CfnScope, de
     const r = dot > 0 && !name.startsWith('AWS::')
       ? resolveIntrinsic('Fn::GetAtt', [name.slice(0, dot), name.slice(dot + 1)], at, nodeAt, scope, depth + 1)
       : ref(name, at, scope);
-    if (scope.problems.length > before) failed = true;
     return str(r.value);
   });
-  return failed ? { value: out, origin: { at: nodeAt } } : leaf(nodeAt, out);
+  // A variable that cannot be resolved is reported (and listed as unresolved) by ref / Fn::GetAtt.
+  return leaf(nodeAt, out);
 }
 
-/** Evaluates the condition `name` of the template's Conditions (memoised per scope is not needed: templates are small). */
+/** Evaluates the condition `name` of the template's Conditions (false, reported, when it is not defined). */
 export function evaluateCondition(name: string, at: JsonPath, scope: CfnScope, depth: number): boolean {
   const conditions = scope.template.Conditions;
   const decl = isObj(conditions) ? conditions[name] : undefined;
