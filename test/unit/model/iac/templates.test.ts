@@ -72,6 +72,18 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.deepEqual(rules, ['fair.workflow.yaml:4:15 share-identifier-required'], 'the template queue has a scheduling policy (its Ref)');
   });
 
+  it('reads EKS, ECS and multinode job definitions, Spot environments and GetAtt of Batch resources (SAM transform kept)', () => {
+    const t = source('cloudformation/eks-ecs-multinode.yaml');
+    const { workspace, diagnostics } = indexAndValidate([t]);
+    assert.deepEqual(diagnostics.map((d) => `${at(d)} ${d.rule}`), [`${lineOf(t.text, '!ImportValue')}:32 template-import-value`]);
+    const eks = workspace.jobDefinition('eks-job')!.value as Loose;
+    assert.deepEqual(eks.eksProperties.podProperties.containers[0].resources, { limits: { cpu: '1', memory: '1024Mi' } });
+    assert.deepEqual(eks.eksProperties.podProperties.metadata.labels, { 'app.kubernetes.io/name': 'demo' });
+    assert.equal((workspace.jobDefinition('ecs-job')!.value as Loose).ecsProperties.taskProperties[0].containers[0].essential, true);
+    assert.equal((workspace.jobDefinition('mnp')!.value as Loose).nodeProperties.numNodes, 2);
+    assert.equal((workspace.jobQueue('Queue')!.value as Loose).computeEnvironmentOrder[0].computeEnvironment, 'arn:aws:batch:us-east-1:000000000000:compute-environment/eks-ecs-multinode-Spot');
+  });
+
   it('takes parameter values, the stack name, region and account from localbatch.yaml; Conditions follow', () => {
     const settings: DefinitionSource = { path: 'localbatch.yaml', text: 'region: eu-west-1\naccountId: "123456789012"\nparameters:\n  Environment: prod\n  AWS::StackName: reports\n' };
     const { workspace } = indexAndValidate([stack, settings]);
