@@ -40,3 +40,8 @@ export function jobDefinitionResolver(ws: Workspace, registeredArns: ReadonlyMap
     return (entry && registeredArns.get(entry.name)) ?? ref;
   };
 }
+
+/** Maps a workflow's queue reference (a name, ARN or template logical id) to the queue's name, else leaves it. */
+export function jobQueueResolver(ws: Workspace): (ref: string) => string {
+  return (ref) => ws.jobQueue(ref)?.name ?? ref;
+}

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostics';
+import { deployCommandOf, type IacTool } from '../model/iac';
 import type { LocalImage, LocalSettingsFile } from '../model/types';
 import type { DefinitionEntry, Workspace } from '../model/workspace';
 import { loadWorkspace } from '../node/load-workspace';
@@ -22,6 +23,17 @@ export interface DeployInput {
   /** The definitions to deploy, as requests, in no particular order (the plan orders them). */
   readonly desired: readonly DesiredItem[];
   readonly localImages: readonly LocalImage[];
+  /** Definitions under the paths that a template or Terraform owns: never deployed by localbatch. */
+  readonly owned: readonly OwnedTemplate[];
+}
+
+export interface OwnedTemplate {
+  readonly file: string;
+  readonly tool: IacTool;
+  /** The command that deploys them (`cdk deploy`, `terraform apply`, ...). */
+  readonly command: string;
+  /** `job definition report`, ... */
+  readonly resources: readonly string[];
 }
 
 export class DeployInputError extends Error {}
@@ -46,12 +58,38 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
   };
   const ws = loaded.workspace;
   const desired: DesiredItem[] = [];
+  const owned = new Map<string, OwnedTemplate & { resources: string[] }>();
   for (const map of [ws.computeEnvironments, ws.jobQueues, ws.jobDefinitions]) {
-    for (const e of map.values()) if (selected(e)) desired.push({ kind: e.kind, name: e.name, file: e.doc.file, request: toJson(e.value) as JsonObject });
+    for (const e of map.values()) {
+      if (!selected(e)) continue;
+      if (e.origin) {
+        const t = e.origin.template;
+        const entry = owned.get(e.doc.file) ?? { file: e.doc.file, tool: t.tool, command: deployCommandOf(t.tool), resources: [] };
+        entry.resources.push(`${KIND_WORDS[e.kind]} ${e.name}`);
+        owned.set(e.doc.file, entry);
+        continue;
+      }
+      desired.push({ kind: e.kind, name: e.name, file: e.doc.file, request: toJson(e.value) as JsonObject });
+    }
   }
   const settings = ws.settings?.value as LocalSettingsFile | undefined;
-  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [] };
+  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [], owned: [...owned.values()] };
 }
+
+const KIND_WORDS = { jobDefinition: 'job definition', jobQueue: 'job queue', computeEnvironment: 'compute environment' } as const;
+
+/** Errors that stop a deploy: those outside the templates it leaves to their own tool. */
+export function blockingErrors(input: DeployInput): Diagnostic[] {
+  const templates = new Set(input.workspace.templates.map((t) => t.doc.file));
+  return input.diagnostics.filter((d) => d.severity === 'error' && !templates.has(d.file));
+}
+
+/** One line per template: what localbatch leaves to the template's own tool. */
+export function ownedNotes(input: DeployInput): string[] {
+  return input.owned.map((o) => `not deployed: ${o.file} is a ${TOOL_LABELS[o.tool]}; deploy its ${o.resources.join(', ')} with \`${o.command}\``);
+}
+
+const TOOL_LABELS: Readonly<Record<IacTool, string>> = { cloudformation: 'CloudFormation template', cdk: 'CDK template', terraform: 'Terraform file' };
 
 function commonAncestor(dirs: readonly string[]): string {
   let common = dirs[0];

@@ -11,7 +11,7 @@ import type { SourceFormat } from './kinds';
 export type JsonPath = ReadonlyArray<string | number>;
 
 /** Where one value (and, inside an object, its key) sits in the text, as offsets. */
-interface PosNode {
+export interface PosNode {
   readonly start: number;
   readonly end: number;
   readonly keyStart?: number;
@@ -27,9 +27,17 @@ const MAX_POSITION_DEPTH = 64;
  */
 const MAX_NESTING = 200;
 
+/** Where a path of a view (see {@link SourceDocument.view}) sits in the document it views. */
+export interface ViewLocation {
+  readonly path: JsonPath;
+  readonly part?: 'key' | 'value';
+}
+
 export class SourceDocument {
   private lineStarts: number[] | undefined;
   private rootCache: PosNode | undefined | null = null;
+  /** Set on views: maps a path of this document's value to a path of the viewed document. */
+  private viewOf: { readonly base: SourceDocument; readonly locate: (path: JsonPath, part: 'key' | 'value') => ViewLocation } | undefined;
 
   private constructor(
     readonly file: string,
@@ -74,6 +82,22 @@ export class SourceDocument {
     return new SourceDocument(file, 'json', '', value, [], noRoot);
   }
 
+  /**
+   * A document whose value is derived from `base` (e.g. a template resource read as an API request):
+   * same file and text, and every range found through `locate`, so diagnostics on the derived value
+   * point into the text it came from.
+   */
+  static view(base: SourceDocument, value: unknown, locate: (path: JsonPath, part: 'key' | 'value') => ViewLocation): SourceDocument {
+    const doc = new SourceDocument(base.file, base.format, base.text, value, [], noRoot);
+    doc.viewOf = { base, locate };
+    return doc;
+  }
+
+  /** The document a view was made from (itself when it is not a view). */
+  get source(): SourceDocument {
+    return this.viewOf ? this.viewOf.base.source : this;
+  }
+
   private withSyntaxError(offset: number, length: number, message: string): SourceDocument {
     const diag: Diagnostic = { file: this.file, range: this.rangeFromOffsets(offset, offset + length), severity: 'error', message, rule: 'syntax' };
     return new SourceDocument(this.file, this.format, this.text, undefined, [diag], noRoot);
@@ -84,6 +108,10 @@ export class SourceDocument {
    * not exist resolves to its nearest existing ancestor: a missing property points at its object.
    */
   rangeOf(path: JsonPath, part: 'key' | 'value' = 'value'): Range {
+    if (this.viewOf) {
+      const at = this.viewOf.locate(path, part);
+      return this.viewOf.base.rangeOf(at.path, at.part ?? 'value');
+    }
     if (!this.root) return this.rangeFromOffsets(0, 0);
     let node: PosNode = this.root;
     let parentKeyed: PosNode | undefined;
@@ -103,6 +131,11 @@ export class SourceDocument {
 
   /** Whether a value exists at exactly this path (not only an ancestor). */
   has(path: JsonPath): boolean {
+    if (this.viewOf) {
+      let v: unknown = this.value;
+      for (const seg of path) v = v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string | number, unknown>)[seg] : undefined;
+      return v !== undefined;
+    }
     let node = this.root;
     for (const seg of path) {
       node = node?.children?.get(seg);

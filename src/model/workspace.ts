@@ -6,8 +6,9 @@
  */
 import type { Diagnostic } from './diagnostics';
 import type { JsonPath, SourceDocument } from './document';
+import { readIac, type IacResource, type IacTemplate } from './iac';
 import { kindOfFile, KIND_LABELS, type DefinitionKind } from './kinds';
-import { LOCAL_QUEUE_NAME } from './types';
+import { LOCAL_QUEUE_NAME, type LocalSettingsFile } from './types';
 import { asStr, isObj, objEntries, type Obj } from './values';
 
 /** One named definition (job definition, job queue or compute environment) and where it came from. */
@@ -19,6 +20,8 @@ export interface DefinitionEntry {
   readonly value: Obj;
   /** Path of the name inside the document, e.g. `['jobDefinitionName']`. */
   readonly namePath: JsonPath;
+  /** Set when the definition is a resource of a CloudFormation/CDK template or Terraform JSON. */
+  readonly origin?: { readonly template: IacTemplate; readonly resource: IacResource };
 }
 
 export interface WorkflowEntry {
@@ -82,6 +85,10 @@ export class Workspace {
   readonly jobQueues = new Map<string, DefinitionEntry>();
   readonly computeEnvironments = new Map<string, DefinitionEntry>();
   readonly workflows: WorkflowEntry[] = [];
+  /** CloudFormation/CDK templates and Terraform JSON holding AWS Batch resources. */
+  readonly templates: IacTemplate[] = [];
+  /** Template resources by logical id (or Terraform address), for references that use them. */
+  private readonly aliases = { jobDefinition: new Map<string, DefinitionEntry>(), jobQueue: new Map<string, DefinitionEntry>(), computeEnvironment: new Map<string, DefinitionEntry>() };
   /** The `localbatch.yaml` closest to the root (shortest path) when there are several. */
   settings: SettingsEntry | undefined;
   /** Problems found while indexing (duplicate names). */
@@ -91,26 +98,45 @@ export class Workspace {
 
   /**
    * Indexes parsed documents. A document's kind comes from its file name unless `kindOf` says
-   * otherwise; documents of no kind, with syntax errors or whose value is not an object are skipped.
+   * otherwise; documents of no kind, with syntax errors or whose value is not an object are skipped,
+   * except templates and Terraform JSON (found by content, parsed with parseTemplateDocument), whose
+   * Batch resources are read with the settings' `parameters`, region and account.
    */
   static fromDocuments(docs: readonly SourceDocument[], kindOf: (doc: SourceDocument) => DefinitionKind | undefined = (d) => kindOfFile(d.file)?.kind): Workspace {
     const sorted = [...docs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const ws = new Workspace(sorted);
+    const unnamed: SourceDocument[] = [];
     for (const doc of sorted) {
       const kind = kindOf(doc);
+      if (!kind) unnamed.push(doc);
       if (!kind || doc.syntaxErrors.length > 0 || !isObj(doc.value)) continue;
       if (kind === 'workflow') ws.workflows.push(makeWorkflow(doc, doc.value));
       else if (kind === 'settings') {
         if (!ws.settings || doc.file.length < ws.settings.doc.file.length) ws.settings = { doc, value: doc.value };
       } else ws.add(kind, doc, doc.value);
     }
+    const settings = ws.settings?.value as LocalSettingsFile | undefined;
+    const options = { parameters: settings?.parameters, region: settings?.region ?? settings?.aws?.region, accountId: settings?.accountId };
+    for (const doc of unnamed) {
+      const template = readIac(doc, options);
+      if (template) ws.addTemplate(template);
+    }
     return ws;
   }
 
-  private add(kind: DefinitionEntry['kind'], doc: SourceDocument, value: Obj): void {
+  private addTemplate(template: IacTemplate): void {
+    this.templates.push(template);
+    for (const resource of template.resources) {
+      if (resource.kind !== 'jobDefinition' && resource.kind !== 'jobQueue' && resource.kind !== 'computeEnvironment') continue;
+      const entry = this.add(resource.kind, resource.doc, resource.value, { template, resource });
+      if (entry && !this.aliases[resource.kind].has(resource.id)) this.aliases[resource.kind].set(resource.id, entry);
+    }
+  }
+
+  private add(kind: DefinitionEntry['kind'], doc: SourceDocument, value: Obj, origin?: DefinitionEntry['origin']): DefinitionEntry | undefined {
     const key = NAME_KEYS[kind];
     const name = asStr(value[key]);
-    if (name === undefined || name === '') return;
+    if (name === undefined || name === '') return undefined;
     const map = this.mapOf(kind);
     const first = map.get(name);
     if (first) {
@@ -121,30 +147,35 @@ export class Workspace {
         rule: 'duplicate-definition',
         message: `The ${KIND_LABELS[kind]} '${name}' is already defined in ${first.doc.file}; define each name in one file only`,
       });
-      return;
+      return undefined;
     }
-    map.set(name, { kind, name, doc, value, namePath: [key] });
+    const entry: DefinitionEntry = { kind, name, doc, value, namePath: [key], ...(origin ? { origin } : {}) };
+    map.set(name, entry);
+    return entry;
   }
 
   private mapOf(kind: DefinitionEntry['kind']): Map<string, DefinitionEntry> {
     return kind === 'jobDefinition' ? this.jobDefinitions : kind === 'jobQueue' ? this.jobQueues : this.computeEnvironments;
   }
 
-  /** Resolves `name`, `name:revision` or a job definition ARN whose name is defined here. */
+  /**
+   * Resolves `name`, `name:revision` or a job definition ARN whose name is defined here, or the
+   * logical id (Terraform address) of a template's job definition.
+   */
   jobDefinition(ref: string): DefinitionEntry | undefined {
     const parsed = parseRef(ref, 'job-definition');
-    return parsed && this.jobDefinitions.get(parsed.name);
+    return (parsed && this.jobDefinitions.get(parsed.name)) ?? this.aliases.jobDefinition.get(ref);
   }
 
-  /** Resolves a queue name or job queue ARN whose name is defined here (not the built-in `local`). */
+  /** Resolves a queue name, job queue ARN or template logical id defined here (not the built-in `local`). */
   jobQueue(ref: string): DefinitionEntry | undefined {
     const parsed = parseRef(ref, 'job-queue');
-    return parsed && this.jobQueues.get(parsed.name);
+    return (parsed && this.jobQueues.get(parsed.name)) ?? this.aliases.jobQueue.get(ref);
   }
 
   computeEnvironment(ref: string): DefinitionEntry | undefined {
     const parsed = parseRef(ref, 'compute-environment');
-    return parsed && this.computeEnvironments.get(parsed.name);
+    return (parsed && this.computeEnvironments.get(parsed.name)) ?? this.aliases.computeEnvironment.get(ref);
   }
 
   /** Whether a workflow job's queue reference means the built-in local queue (omitted or `local`). */

@@ -7,8 +7,12 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ZERO_RANGE, type Diagnostic } from '../model/diagnostics';
+import { SourceDocument } from '../model/document';
+import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument, readIac } from '../model/iac';
 import { kindOfFile } from '../model/kinds';
 import { FileReadError, readRegularFile } from './read-file';
+import type { DefinitionSource } from '../model/validation';
+import { asArr, asStr, prop } from '../model/values';
 
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git', '.localbatch']);
 /** Larger files are reported, not parsed (a job definition may be at most 24 KiB on AWS). */
@@ -21,12 +25,20 @@ export interface FoundFiles {
   readonly problems: Array<{ path: string; rule: string; message: string }>;
   /** Given paths that do not exist. */
   readonly missing: string[];
+  /**
+   * Other JSON/YAML files (`.json`, `.yaml`, `.yml`, `.template`), which may be CloudFormation/CDK
+   * templates or Terraform JSON: that is decided by their content.
+   */
+  readonly candidates: string[];
+  /** Candidates given by path (not found in a folder): not being a template is then a problem. */
+  readonly explicit: Set<string>;
 }
 
 export async function findDefinitionFiles(paths: readonly string[], cwd: string): Promise<FoundFiles> {
   const found = new Map<string, string>(); // real path -> path as found
   const visitedDirs = new Set<string>();
-  const result: FoundFiles = { files: [], problems: [], missing: [] };
+  const candidates = new Map<string, string>();
+  const result: FoundFiles = { files: [], problems: [], missing: [], candidates: [], explicit: new Set() };
 
   const walk = async (dir: string): Promise<void> => {
     const real = await fs.realpath(dir).catch(() => dir);
@@ -54,8 +66,15 @@ export async function findDefinitionFiles(paths: readonly string[], cwd: string)
       } else if (exists && kindOfFile(entry.name)) {
         // FIFOs and devices under a definition name are listed too: reading them reports why not.
         await add(full);
+      } else if (exists && IAC_FILE_PATTERN.test(entry.name)) {
+        // Maybe a CloudFormation/CDK template or Terraform JSON: read and kept only if it holds Batch resources.
+        await addCandidate(full);
       }
     }
+  };
+  const addCandidate = async (file: string): Promise<void> => {
+    const real = await fs.realpath(file).catch(() => file);
+    if (!candidates.has(real)) candidates.set(real, file);
   };
   const add = async (file: string): Promise<void> => {
     const real = await fs.realpath(file).catch(() => file);
@@ -69,15 +88,83 @@ export async function findDefinitionFiles(paths: readonly string[], cwd: string)
     else if (stat.isDirectory()) await walk(abs);
     else if (kindOfFile(abs)) await add(abs);
     else {
-      result.problems.push({
-        path: abs,
-        rule: 'unknown-file-kind',
-        message: 'not a localbatch definition file: expected a name ending in .jobdef, .jobqueue, .computeenv or .workflow plus .json, .yaml or .yml, or localbatch.yaml',
-      });
+      await addCandidate(abs);
+      result.explicit.add(abs);
     }
   }
   result.files.push(...[...found.values()].sort());
+  result.candidates.push(...[...candidates.values()].filter((c) => !found.has(c)).sort());
   return result;
+}
+
+const UNKNOWN_KIND_MESSAGE = 'not a localbatch definition file: expected a name ending in .jobdef, .jobqueue, .computeenv or .workflow plus .json, .yaml or .yml, localbatch.yaml, or a CloudFormation/CDK template or Terraform show -json file with AWS Batch resources';
+
+export interface ReadSources {
+  readonly sources: DefinitionSource[];
+  /** Display paths of the definition files and templates read. */
+  readonly files: string[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads what `findDefinitionFiles` found: definition files, candidates that turn out to be templates
+ * (by content), and the templates a localbatch.yaml among them lists under `templates:` (relative to
+ * it, found even in folders the search skips). Never throws.
+ */
+export async function readSources(found: FoundFiles, cwd: string): Promise<ReadSources> {
+  const out: ReadSources = { sources: [], files: [], diagnostics: [] };
+  const seen = new Set<string>();
+  const listed = new Set<string>();
+  for (const abs of found.files) {
+    const display = displayPath(abs, cwd);
+    seen.add(path.resolve(abs));
+    out.files.push(display);
+    const read = await readDefinitionFile(abs, display);
+    if ('problem' in read) {
+      out.diagnostics.push(read.problem);
+      continue;
+    }
+    out.sources.push({ path: display, text: read.text });
+    if (kindOfFile(abs)?.kind === 'settings') {
+      const settings = SourceDocument.parse(display, read.text, 'yaml');
+      for (const [i, entry] of (asArr(prop(settings.value, 'templates')) ?? []).entries()) {
+        const rel = asStr(entry);
+        if (!rel) continue;
+        const target = path.resolve(path.dirname(abs), rel);
+        const stat = await fs.stat(target).catch(() => undefined);
+        if (!stat?.isFile()) {
+          out.diagnostics.push({ file: display, range: settings.rangeOf(['templates', i]), severity: 'error', rule: 'template-not-found', message: `the template '${rel}' does not exist (paths are relative to this file)` });
+          continue;
+        }
+        listed.add(target);
+      }
+    }
+  }
+  const candidates = [...new Set([...found.candidates.map((c) => path.resolve(c)), ...listed])].filter((c) => !seen.has(c)).sort();
+  for (const abs of candidates) {
+    const display = displayPath(abs, cwd);
+    const explicit = found.explicit.has(abs) || listed.has(abs);
+    const read = await readDefinitionFile(abs, display);
+    if ('problem' in read) {
+      if (explicit) out.diagnostics.push(read.problem);
+      continue;
+    }
+    const isIac = mightBeIac(read.text) && (!explicit || isIacText(display, read.text));
+    if (!isIac) {
+      if (explicit) out.diagnostics.push({ file: display, range: ZERO_RANGE, severity: 'error', rule: 'unknown-file-kind', message: UNKNOWN_KIND_MESSAGE });
+      continue;
+    }
+    out.files.push(display);
+    out.sources.push({ path: display, text: read.text });
+  }
+  out.files.sort();
+  return out;
+}
+
+/** Whether the text parses as a template or Terraform JSON with Batch resources (a syntax error counts: it is reported). */
+function isIacText(display: string, text: string): boolean {
+  const doc = parseTemplateDocument(display, text);
+  return doc.syntaxErrors.length > 0 || readIac(doc) !== undefined;
 }
 
 /** The text of a definition file, or a diagnostic saying why it cannot be validated. */

@@ -5,11 +5,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostics';
-import { SourceDocument } from '../model/document';
-import { kindOfFile, SETTINGS_FILE_NAME } from '../model/kinds';
-import { validateWorkspace, type DefinitionSource } from '../model/validation';
-import { Workspace } from '../model/workspace';
-import { displayPath, findDefinitionFiles, readDefinitionFile } from './definition-files';
+import { SETTINGS_FILE_NAME } from '../model/kinds';
+import { indexAndValidate } from '../model/validation';
+import type { Workspace } from '../model/workspace';
+import { findDefinitionFiles, readSources } from './definition-files';
 import { secretKeys } from './secrets-file';
 
 export interface LoadedWorkspace {
@@ -33,15 +32,7 @@ export async function loadWorkspace(folder: string, cwd: string): Promise<Loaded
   const settingsFile = path.join(root, SETTINGS_FILE_NAME);
   if (path.resolve(folder) !== root && existsSync(settingsFile)) searched.push(settingsFile);
   const found = await findDefinitionFiles(searched, cwd);
-  const diagnostics: Diagnostic[] = [];
-  const sources: DefinitionSource[] = [];
-  for (const abs of found.files) {
-    const display = displayPath(abs, cwd);
-    const read = await readDefinitionFile(abs, display);
-    if ('problem' in read) diagnostics.push(read.problem);
-    else sources.push({ path: display, text: read.text });
-  }
-  diagnostics.push(...validateWorkspace(sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
-  const docs = sources.map((s) => SourceDocument.parse(s.path, s.text, kindOfFile(s.path)!.format));
-  return { root, workspace: Workspace.fromDocuments(docs), diagnostics };
+  const read = await readSources(found, cwd);
+  const { workspace, diagnostics } = indexAndValidate(read.sources, { workspaceRoot: root, secretKeys: secretKeys(root) });
+  return { root, workspace, diagnostics: [...read.diagnostics, ...diagnostics] };
 }

@@ -7,7 +7,7 @@ import { imageExists } from '../../emulator/runtime/images';
 import { applyPlan, describeResult } from '../../deploy/apply';
 import { awsErrorMessage, openAwsTarget, type AwsTarget } from '../../deploy/aws';
 import { imageWarnings, pushImages } from '../../deploy/images';
-import { DeployInputError, loadDeployInput, planDeploy, withImages } from '../../deploy/input';
+import { blockingErrors, DeployInputError, loadDeployInput, ownedNotes, planDeploy, withImages } from '../../deploy/input';
 import { planHasChanges } from '../../deploy/plan';
 import { ecrRegistryHost, pushedUri } from '../../deploy/registry';
 import { renderPlan } from '../../deploy/render';
@@ -19,7 +19,9 @@ const HELP = `Usage: localbatch deploy [paths...] [--region R] [--profile P] [--
                          [--dry-run] [--yes] [--deregister-previous] [--push-images]
 
 Deploys the compute environments, job queues and job definitions under the paths (default: the
-current directory) to AWS Batch. The definitions are validated first (errors stop the deploy).
+current directory) to AWS Batch. Resources of CloudFormation/CDK templates and Terraform files
+are not deployed: deploy them with their own tool (aws cloudformation deploy, cdk deploy,
+terraform apply); localbatch says which. The definitions are validated first (errors stop the deploy).
 The plan compares each file with what AWS holds (for a job definition, its latest ACTIVE
 revision) and prints what changes as a diff: create, update in place, register a new revision, no
 change, or cannot change in place (with what to do instead). Nothing changes before you confirm.
@@ -62,10 +64,16 @@ export const deployCommand: CliCommand = {
       throw err;
     }
     for (const d of input.diagnostics) console.error(formatDiagnostic(d));
-    if (hasErrors(input.diagnostics)) {
-      const n = input.diagnostics.filter((d) => d.severity === 'error').length;
+    const errors = blockingErrors(input);
+    if (hasErrors(errors)) {
+      const n = errors.length;
       console.error(`localbatch deploy: ${n} error${n === 1 ? '' : 's'} in the definitions; nothing was deployed.`);
       return 1;
+    }
+    for (const note of ownedNotes(input)) console.error(note);
+    if (input.desired.length === 0 && input.owned.length > 0) {
+      console.error('Nothing else to deploy: localbatch deploys plain definition files only.');
+      return 0;
     }
     const target = await openAwsTarget(opts).catch((err: unknown) => {
       throw new CliError(awsErrorMessage(err), 1);

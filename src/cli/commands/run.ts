@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import type { LocalSettingsFile } from '../../model/types';
+import type { Workspace } from '../../model/workspace';
 import { loadWorkspace } from '../../node/load-workspace';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
@@ -13,16 +14,21 @@ import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
 import type { CliCommand } from './index';
 
-const HELP = `Usage: localbatch run <file> [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
+const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
 
-Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml) on the
+Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml, or one
+AWS::Batch::JobDefinition of a CloudFormation/CDK template or Terraform show -json file) on the
 local emulator, with AWS Batch's semantics, each attempt in its own Docker container. Every
-definition under the file's folder is loaded and validated first; errors stop the run.
+definition under the file's folder (and the templates localbatch.yaml lists) is loaded and
+validated first; errors stop the run. Workflows name template job definitions and queues by
+their names or logical ids.
 
 If \`localbatch serve\` is running on the state directory the run is submitted there; otherwise an
 emulator runs inside this command until the run ends.
 
 Options:
+  --job-definition ID the template's job definition to run (logical id, Terraform address or
+                      name); needed when the template holds more than one
   --param name=value  a submit-time parameter for every job (wins over the definitions' defaults)
   --state-dir DIR     emulator state (jobs, logs): default .localbatch in the workspace root
                       (the folder holding localbatch.yaml, else the file's folder)
@@ -43,8 +49,8 @@ export const runCommand: CliCommand = {
     if (!opts) return 0;
     const abs = path.resolve(opts.file);
     const kind = kindOfFile(abs);
-    if (!kind || (kind.kind !== 'workflow' && kind.kind !== 'jobDefinition')) {
-      throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml) or job definition (*.jobdef.json|yaml|yml) file`, 2);
+    if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition') {
+      throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml) or template file`, 2);
     }
     const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -53,7 +59,7 @@ export const runCommand: CliCommand = {
       console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
       return 1;
     }
-    const target = findTarget(loaded.workspace, abs, opts.file);
+    const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
     const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
     const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
@@ -79,6 +85,7 @@ export const runCommand: CliCommand = {
 
 interface RunOptions {
   file: string;
+  jobDefinition?: string;
   params: Record<string, string>;
   stateDir?: string;
   json: boolean;
@@ -93,6 +100,7 @@ function parse(args: string[]): RunOptions | undefined {
       allowPositionals: true,
       options: {
         param: { type: 'string', multiple: true, short: 'p' },
+        'job-definition': { type: 'string' },
         'state-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         'interrupt-rate': { type: 'string' },
@@ -119,15 +127,24 @@ function parse(args: string[]): RunOptions | undefined {
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  return { file: parsed.positionals[0], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
+  return { file: parsed.positionals[0], jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
 }
 
-function findTarget(ws: import('../../model/workspace').Workspace, abs: string, shown: string): RunTarget {
+function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | undefined): RunTarget {
   const rel = path.relative(process.cwd(), abs);
   const same = (file: string) => path.resolve(file) === abs || file === rel;
   const workflow = ws.workflows.find((w) => same(w.doc.file));
   if (workflow) return { kind: 'workflow', workflow };
-  const def = [...ws.jobDefinitions.values()].find((d) => same(d.doc.file));
+  const defs = [...ws.jobDefinitions.values()].filter((d) => same(d.doc.file));
+  if (!defs.some((d) => d.origin)) {
+    if (wanted !== undefined) throw new CliError('--job-definition is for templates: it names one of their job definitions', 2);
+    if (defs[0]) return { kind: 'jobDefinition', definition: defs[0] };
+    throw new CliError(`${shown} holds no runnable definition`, 1);
+  }
+  const ids = defs.map((d) => d.origin!.resource.id);
+  const def = wanted === undefined ? (defs.length === 1 ? defs[0] : undefined) : defs.find((d) => d.origin!.resource.id === wanted || d.name === wanted);
   if (def) return { kind: 'jobDefinition', definition: def };
-  throw new CliError(`${shown} holds no runnable definition`, 1);
+  throw new CliError(wanted === undefined
+    ? `${shown} holds ${defs.length} job definitions (${ids.join(', ')}); choose one with --job-definition`
+    : `${shown} holds no job definition '${wanted}' (it holds ${ids.join(', ')})`, 2);
 }

@@ -62,7 +62,7 @@ export const submitCommand: CliCommand = {
       throw new CliError(awsErrorMessage(err), 1);
     });
     try {
-      const plan = await planAwsSubmission(target.batch, workflow, target.label);
+      const plan = await planAwsSubmission(target.batch, workflow, target.label, loaded.workspace);
       console.error(`Submitting ${plan.length} job${plan.length === 1 ? '' : 's'} of ${file} to AWS Batch in ${target.label}: ${plan.map((p) => p.name).join(', ')}`);
       if (!parsed.values.yes && !(await confirm('Submit?'))) return 1;
       const submitted = await submitPlan(

@@ -1,8 +1,8 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
-import { validateWorkspace, type DefinitionSource } from '../../model/validation';
+import { validateWorkspace } from '../../model/validation';
 import path from 'node:path';
-import { displayPath, findDefinitionFiles, readDefinitionFile } from '../../node/definition-files';
+import { displayPath, findDefinitionFiles, readSources } from '../../node/definition-files';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { secretKeys } from '../../node/secrets-file';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -13,7 +13,9 @@ const HELP = `Usage: localbatch validate [paths...] [--format text|json]
 
 Validates job definitions (*.jobdef.json|yaml|yml), job queues (*.jobqueue.*), compute
 environments (*.computeenv.*), workflows (*.workflow.*) and localbatch.yaml, each on its own and
-against each other. Directories are searched recursively (skipping node_modules, .git and
+against each other, and the AWS::Batch resources of CloudFormation/CDK templates (cdk.out
+included) and Terraform \`show -json\` files, found by content or listed under templates: in
+localbatch.yaml, at their line inside the template. Directories are searched recursively (skipping node_modules, .git and
 .localbatch); the default is the current directory.
 
 Options:
@@ -39,22 +41,13 @@ export async function validatePaths(paths: readonly string[], cwd: string): Prom
     rule: p.rule,
     message: p.message,
   }));
-  const sources: DefinitionSource[] = [];
-  const files: string[] = [];
-  for (const abs of found.files) {
-    const display = displayPath(abs, cwd);
-    files.push(display);
-    const read = await readDefinitionFile(abs, display);
-    if ('problem' in read) diagnostics.push(read.problem);
-    else sources.push({ path: display, text: read.text });
-  }
-  // The workspace root: the folder of the localbatch.yaml nearest to the first path.
+  const read = await readSources(found, cwd);
   // The workspace root, as `run` finds it: the folder of the nearest localbatch.yaml, else the folder searched.
   const first = path.resolve(cwd, paths[0] ?? '.');
   const folder = found.files.includes(first) ? path.dirname(first) : first;
   const root = findWorkspaceRoot(folder) ?? folder;
-  diagnostics.push(...validateWorkspace(sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
-  return { files: files.sort(), diagnostics: diagnostics.sort(compareDiagnostics) };
+  diagnostics.push(...read.diagnostics, ...validateWorkspace(read.sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
+  return { files: read.files, diagnostics: diagnostics.sort(compareDiagnostics) };
 }
 
 function plural(n: number, word: string): string {

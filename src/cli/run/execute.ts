@@ -9,7 +9,7 @@ import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
 import { interruptJob } from '../../client/interrupt';
 import { registerDefinitions } from '../../client/register';
-import { jobDefinitionResolver, referencedDefinitions } from '../../client/workflow-run';
+import { jobDefinitionResolver, jobQueueResolver, referencedDefinitions } from '../../client/workflow-run';
 import { prepareImages } from './images';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile, type WorkflowFile } from '../../model/types';
 import { newRunId, tagPlan } from '../../model/runs';
@@ -175,6 +175,7 @@ async function planOf(ctx: RunContext): Promise<PlannedJob[]> {
   return planWorkflow(target.workflow.value as unknown as WorkflowFile, {
     defaultQueue: LOCAL_QUEUE_NAME,
     resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),
+    resolveJobQueue: jobQueueResolver(ws),
     parameters: ctx.parameters,
   });
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { applyPlan, describeResult } from '../../deploy/apply';
 import { awsErrorMessage } from '../../deploy/aws';
 import { imageWarnings, pushImages } from '../../deploy/images';
-import { loadDeployInput, planDeploy, withImages } from '../../deploy/input';
+import { blockingErrors, loadDeployInput, ownedNotes, planDeploy, withImages } from '../../deploy/input';
 import { planHasChanges, planSummary } from '../../deploy/plan';
 import { ecrRegistryHost, pushedUri } from '../../deploy/registry';
 import { planDocuments, renderPlan } from '../../deploy/render';
@@ -21,9 +21,15 @@ export async function deploy(ctx: Ctx): Promise<void> {
   if (!folder) throw new UserError('Open a folder with AWS Batch definition files to deploy them.');
   await vscode.workspace.saveAll(false);
   const input = await loadDeployInput([folder], folder);
-  if (hasErrors(input.diagnostics)) {
-    const n = input.diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = blockingErrors(input);
+  for (const note of ownedNotes(input)) ctx.output.info(note);
+  if (hasErrors(errors)) {
+    const n = errors.length;
     throw new UserError(`The definitions have ${n} error${n === 1 ? '' : 's'}; nothing was deployed. Fix them first.`, { 'Show Problems': 'workbench.actions.view.problems' });
+  }
+  if (input.desired.length === 0 && input.owned.length > 0) {
+    void vscode.window.showInformationMessage(`LocalBatch deploys plain definition files only. ${ownedNotes(input).join(' ')}`);
+    return;
   }
   const deregister = await vscode.window.showQuickPick(
     [

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { registerDefinitions, type DefinitionsToRegister } from '../../client/register';
-import { jobDefinitionResolver } from '../../client/workflow-run';
+import { jobDefinitionResolver, jobQueueResolver } from '../../client/workflow-run';
 import type { LocalSettingsFile, WorkflowFile } from '../../model/types';
 import { LOCAL_QUEUE_NAME } from '../../model/types';
 import { newRunId, tagPlan } from '../../model/runs';
@@ -65,7 +65,7 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(batch, run.definitions);
     for (const a of registered.actions) ctx.output.info(a);
-    const full = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns) });
+    const full = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns), resolveJobQueue: jobQueueResolver(run.workspace) });
     const selected = options.select ? options.select(full) : full;
     if (selected.length === 0) throw new UserError(`Nothing to re-run in ${run.label}: every job succeeded.`);
     const plan = tagPlan(selected, { id: options.runId ?? newRunId(Date.now()), name: run.name, source: run.source });

@@ -25,7 +25,7 @@ export async function submitToAws(ctx: Ctx, arg: unknown): Promise<void> {
   if (!workflow) throw new UserError(`${file.doc.file} holds no workflow.`);
   const target = await pickAwsTarget();
   try {
-    const plan = await planAwsSubmission(target.batch, workflow, target.label);
+    const plan = await planAwsSubmission(target.batch, workflow, target.label, loaded.workspace);
     const ok = await vscode.window.showWarningMessage(
       `Submit ${plan.length} job${plan.length === 1 ? '' : 's'} of ${path.basename(abs)} to AWS Batch in ${target.label}?`,
       { modal: true, detail: plan.map((p) => `${p.name} → ${p.request.jobQueue} (${String(p.request.jobDefinition).split('/').pop()})`).join('\n') },

@@ -5,17 +5,26 @@
  */
 import * as vscode from 'vscode';
 import { SourceDocument } from '../../model/document';
-import { kindOfFile, type FileKind } from '../../model/kinds';
+import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument } from '../../model/iac';
+import { kindOfFile, type FileKind, type SourceFormat } from '../../model/kinds';
+import { Workspace } from '../../model/workspace';
 import { MAX_FILE_BYTES } from '../../node/definition-files';
 import { FileReadError, readRegularFile } from '../../node/read-file';
 
 export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
+/** Files that may be CloudFormation/CDK templates or Terraform JSON (cdk.out included): kept when their content says so. */
+export const TEMPLATE_GLOB = '**/*.{json,yaml,yml,template}';
+/** Larger candidates are not read as templates. */
+const MAX_TEMPLATE_BYTES = 5 * 1024 * 1024;
 export const EXCLUDE_GLOB = '**/{node_modules,.git,.localbatch}/**';
 const MAX_FILES = 5000;
 
+/** A definition file by its name, or a template (or Terraform JSON) by its content. */
+export type IndexedKind = FileKind | { readonly kind: 'template'; readonly format: SourceFormat };
+
 export interface IndexedFile {
   readonly uri: vscode.Uri;
-  readonly kind: FileKind;
+  readonly kind: IndexedKind;
   /** Parsed with `file` set to the workspace-relative path, which is what messages show. */
   readonly doc: SourceDocument;
 }
@@ -25,10 +34,12 @@ export class DefinitionIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private loaded: Promise<void> | undefined;
+  private workspaceCache: Workspace | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    for (const glob of DEFINITION_GLOBS) {
+    this.disposables.push(this.changed.event(() => (this.workspaceCache = undefined)));
+    for (const glob of [...DEFINITION_GLOBS, TEMPLATE_GLOB]) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       this.disposables.push(
         watcher,
@@ -48,6 +59,11 @@ export class DefinitionIndex implements vscode.Disposable {
     return [...this.files.values()].sort((a, b) => (a.doc.file < b.doc.file ? -1 : a.doc.file > b.doc.file ? 1 : 0));
   }
 
+  /** The workspace model of every indexed file (templates read with the settings), rebuilt after a change. */
+  workspace(): Workspace {
+    return (this.workspaceCache ??= Workspace.fromDocuments(this.all().map((f) => f.doc)));
+  }
+
   get(uri: vscode.Uri): IndexedFile | undefined {
     return this.files.get(uri.toString());
   }
@@ -57,11 +73,24 @@ export class DefinitionIndex implements vscode.Disposable {
     return this.all().find((f) => f.doc.file === file)?.uri;
   }
 
-  /** Replaces a file's entry with this text (an open document's live content). */
+  /**
+   * Replaces a file's entry with this text (an open document's live content). A file of no
+   * definition kind is kept as a template while its text mentions AWS Batch resource types.
+   */
   update(uri: vscode.Uri, text: string): IndexedFile | undefined {
+    if (isExcluded(uri)) return undefined;
     const kind = kindOfFile(uri.path);
-    if (!kind || isExcluded(uri)) return undefined;
-    const entry: IndexedFile = { uri, kind, doc: SourceDocument.parse(vscode.workspace.asRelativePath(uri), text, kind.format) };
+    const file = vscode.workspace.asRelativePath(uri);
+    let entry: IndexedFile | undefined;
+    if (kind) entry = { uri, kind, doc: SourceDocument.parse(file, text, kind.format) };
+    else if (IAC_FILE_PATTERN.test(uri.path) && mightBeIac(text)) {
+      const doc = parseTemplateDocument(file, text);
+      entry = { uri, kind: { kind: 'template', format: doc.format }, doc };
+    }
+    if (!entry) {
+      this.remove(uri);
+      return undefined;
+    }
     this.files.set(uri.toString(), entry);
     this.changed.fire();
     return entry;
@@ -79,19 +108,22 @@ export class DefinitionIndex implements vscode.Disposable {
       return;
     }
     try {
-      this.update(uri, new TextDecoder().decode(await readDefinitionBytes(uri)));
+      // Templates are found by content, so only files of a template's size are read.
+      const limit = kindOfFile(uri.path) ? MAX_FILE_BYTES : Math.min(MAX_FILE_BYTES, MAX_TEMPLATE_BYTES);
+      this.update(uri, new TextDecoder().decode(await readDefinitionBytes(uri, limit)));
     } catch (err) {
       // A FIFO, a device, a directory or a huge file under a definition name is skipped, not read.
-      if (err instanceof FileReadError) this.log.warn(`not indexed: ${err.message}`);
+      if (err instanceof FileReadError && kindOfFile(uri.path)) this.log.warn(`not indexed: ${err.message}`);
       this.remove(uri);
     }
   }
 
   private async scan(): Promise<void> {
-    const found = await Promise.all(DEFINITION_GLOBS.map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
+    const found = await Promise.all([...DEFINITION_GLOBS, TEMPLATE_GLOB].map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
     const uris = found.flat();
     await Promise.all(uris.map((u) => this.reload(u)));
-    this.log.info(`indexed ${this.files.size} definition file(s)`);
+    const templates = this.all().filter((f) => f.kind.kind === 'template').length;
+    this.log.info(`indexed ${this.files.size - templates} definition file(s) and ${templates} template(s)`);
   }
 
   dispose(): void {
@@ -100,11 +132,11 @@ export class DefinitionIndex implements vscode.Disposable {
 }
 
 /** A definition file's bytes: only a regular file, at most MAX_FILE_BYTES (local files never block on a FIFO). */
-async function readDefinitionBytes(uri: vscode.Uri): Promise<Uint8Array> {
-  if (uri.scheme === 'file') return readRegularFile(uri.fsPath, MAX_FILE_BYTES);
+async function readDefinitionBytes(uri: vscode.Uri, limit = MAX_FILE_BYTES): Promise<Uint8Array> {
+  if (uri.scheme === 'file') return readRegularFile(uri.fsPath, limit);
   const stat = await vscode.workspace.fs.stat(uri);
   if ((stat.type & vscode.FileType.File) === 0) throw new FileReadError(uri.toString(), 'not-regular', 'this is not a regular file; only regular files are read');
-  if (stat.size > MAX_FILE_BYTES) throw new FileReadError(uri.toString(), 'too-large', `the file is too large to read (limit ${MAX_FILE_BYTES} bytes)`);
+  if (stat.size > limit) throw new FileReadError(uri.toString(), 'too-large', `the file is too large to read (limit ${limit} bytes)`);
   return vscode.workspace.fs.readFile(uri);
 }
 

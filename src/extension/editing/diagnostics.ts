@@ -10,7 +10,8 @@ import { checkWorkspaceRules } from '../../model/validation/workspace-rules';
 import { Workspace } from '../../model/workspace';
 import { kindOfFile } from '../../model/kinds';
 import { toVsDiagnostic } from './convert';
-import type { DefinitionIndex } from './definitionIndex';
+import type { DefinitionIndex, IndexedKind } from './definitionIndex';
+import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac';
 
 export const TYPING_DEBOUNCE_MS = 300;
 const PUBLISH_DEBOUNCE_MS = 50;
@@ -30,7 +31,7 @@ export class DefinitionDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.documentChanged(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document, TYPING_DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        if (kindOfFile(d.uri.path)) void index.reload(d.uri);
+        if (kindOfFile(d.uri.path) || index.get(d.uri)) void index.reload(d.uri);
       }),
       index.onDidChange(() => this.schedulePublish()),
     );
@@ -44,7 +45,7 @@ export class DefinitionDiagnostics implements vscode.Disposable {
   }
 
   private documentChanged(doc: vscode.TextDocument, delayMs: number): void {
-    if (!isDefinitionDocument(doc)) return;
+    if (!isDefinitionDocument(doc) && !this.index.get(doc.uri) && !isTemplateDocument(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.typingTimers.get(key));
     const run = () => {
@@ -73,10 +74,11 @@ export class DefinitionDiagnostics implements vscode.Disposable {
     this.published.fire();
   }
 
-  private ownDiagnostics(doc: SourceDocument, kind: Parameters<typeof validateDocument>[1]): Diagnostic[] {
+  /** A file's own checks; a template's are its syntax errors (its resources are checked with the workspace, which knows the parameters). */
+  private ownDiagnostics(doc: SourceDocument, kind: IndexedKind['kind']): Diagnostic[] {
     let diags = this.fileDiagnostics.get(doc);
     if (!diags) {
-      diags = validateDocument(doc, kind);
+      diags = kind === 'template' ? [...doc.syntaxErrors] : validateDocument(doc, kind);
       this.fileDiagnostics.set(doc, diags);
     }
     return diags;
@@ -100,4 +102,9 @@ export class DefinitionDiagnostics implements vscode.Disposable {
 
 export function isDefinitionDocument(doc: vscode.TextDocument): boolean {
   return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && kindOfFile(doc.uri.path) !== undefined;
+}
+
+/** A file that may be a CloudFormation/CDK template or Terraform JSON, by its name and text. */
+export function isTemplateDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === 'file' && IAC_FILE_PATTERN.test(doc.uri.path) && !kindOfFile(doc.uri.path) && mightBeIac(doc.getText());
 }

@@ -5,7 +5,6 @@ import { cursorAt } from '../../model/editing/cursor';
 import { quickFixesFor } from '../../model/editing/quick-fixes';
 import { hoverMarkdown } from '../../model/editing/schema-docs';
 import { kindOfFile } from '../../model/kinds';
-import { asStr, prop } from '../../model/values';
 import { DIAGNOSTIC_SOURCE, fromVsDiagnostic, toVsRange } from './convert';
 import type { DefinitionIndex } from './definitionIndex';
 
@@ -33,13 +32,10 @@ function provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Ho
   return new vscode.Hover(new vscode.MarkdownString(markdown), range);
 }
 
+/** Names of the workspace's definitions, those of templates included. */
 function workspaceNames(index: DefinitionIndex): WorkspaceNames {
-  const names = (kind: string, key: string) => index.all().filter((f) => f.kind.kind === kind).map((f) => asStr(prop(f.doc.value, key))).filter((n): n is string => !!n);
-  return {
-    jobDefinitions: [...new Set(names('jobDefinition', 'jobDefinitionName'))],
-    jobQueues: [...new Set(names('jobQueue', 'jobQueueName'))],
-    computeEnvironments: [...new Set(names('computeEnvironment', 'computeEnvironmentName'))],
-  };
+  const ws = index.workspace();
+  return { jobDefinitions: [...ws.jobDefinitions.keys()], jobQueues: [...ws.jobQueues.keys()], computeEnvironments: [...ws.computeEnvironments.keys()] };
 }
 
 async function provideCompletions(index: DefinitionIndex, doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[]> {

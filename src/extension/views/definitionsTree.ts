@@ -1,22 +1,38 @@
-/** The Definitions view: the workspace's definition files grouped by kind, with their problem counts. */
+/**
+ * The Definitions view: the workspace's definition files grouped by kind, with their problem counts,
+ * and CloudFormation/CDK templates and Terraform files with their AWS Batch resources under them.
+ */
 import * as vscode from 'vscode';
+import type { IacResource } from '../../model/iac';
 import { KIND_LABELS, type DefinitionKind } from '../../model/kinds';
 import { asStr, prop } from '../../model/values';
+import type { Workspace } from '../../model/workspace';
 import type { DefinitionDiagnostics } from '../editing/diagnostics';
 import type { DefinitionIndex, IndexedFile } from '../editing/definitionIndex';
 
-const GROUPS: ReadonlyArray<[DefinitionKind, string, string]> = [
+type GroupKind = DefinitionKind | 'template';
+const GROUPS: ReadonlyArray<[GroupKind, string, string]> = [
   ['workflow', 'Workflows', 'type-hierarchy'],
   ['jobDefinition', 'Job Definitions', 'file-code'],
   ['jobQueue', 'Job Queues', 'list-ordered'],
   ['computeEnvironment', 'Compute Environments', 'server'],
+  ['template', 'Templates', 'cloud'],
   ['settings', 'Local Settings', 'settings-gear'],
 ];
+const RESOURCE_LABELS: Readonly<Record<IacResource['kind'], [string, string]>> = {
+  jobDefinition: ['job definition', 'file-code'],
+  jobQueue: ['job queue', 'list-ordered'],
+  computeEnvironment: ['compute environment', 'server'],
+  schedulingPolicy: ['scheduling policy', 'law'],
+  consumableResource: ['consumable resource', 'symbol-numeric'],
+};
 const NAME_KEYS: Partial<Record<DefinitionKind, string>> = { jobDefinition: 'jobDefinitionName', jobQueue: 'jobQueueName', computeEnvironment: 'computeEnvironmentName' };
 
-interface GroupNode { readonly kind: 'group'; readonly defKind: DefinitionKind; readonly title: string; readonly icon: string; readonly files: IndexedFile[] }
+interface GroupNode { readonly kind: 'group'; readonly defKind: GroupKind; readonly title: string; readonly icon: string; readonly files: IndexedFile[] }
 interface FileNode { readonly kind: 'file'; readonly file: IndexedFile; readonly uri: vscode.Uri }
-export type DefinitionNode = GroupNode | FileNode;
+/** A Batch resource of a template: `resourceId` is its logical id (or Terraform address). */
+export interface TemplateResourceNode { readonly kind: 'templateResource'; readonly file: IndexedFile; readonly uri: vscode.Uri; readonly resourceId: string; readonly resource: IacResource }
+export type DefinitionNode = GroupNode | FileNode | TemplateResourceNode;
 
 export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DefinitionNode | undefined>();
@@ -48,7 +64,9 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
       item.contextValue = `definitionGroup.${node.defKind}`;
       return item;
     }
+    if (node.kind === 'templateResource') return this.resourceItem(node);
     const { file } = node;
+    if (file.kind.kind === 'template') return this.templateItem(node, file);
     const nameKey = NAME_KEYS[file.kind.kind];
     const base = file.doc.file.split(/[\\/]/).pop() ?? file.doc.file;
     const name = (nameKey && asStr(prop(file.doc.value, nameKey))) || base.replace(/\.(jobdef|jobqueue|computeenv|workflow)\.(json|ya?ml)$/i, '');
@@ -66,12 +84,56 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     return item;
   }
 
+  private templateItem(node: FileNode, file: IndexedFile): vscode.TreeItem {
+    const item = new vscode.TreeItem(file.doc.file.split(/[\\/]/).pop() ?? file.doc.file, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `template:${file.uri.toString()}`;
+    item.resourceUri = file.uri;
+    const { errors, warnings } = this.counts(file.uri);
+    const problems = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+    const template = this.templateOf(file);
+    const tool = template?.tool === 'terraform' ? 'Terraform' : template?.tool === 'cdk' ? 'CDK template' : 'CloudFormation template';
+    item.description = problems ? `${file.doc.file} · ${problems}` : file.doc.file;
+    item.tooltip = `${tool}: ${file.doc.file}${problems ? `\n${problems}` : '\nno problems'}\nIts resources are deployed by ${template?.tool === 'terraform' ? 'terraform apply' : template?.tool === 'cdk' ? 'cdk deploy' : 'CloudFormation'}, not by LocalBatch.`;
+    item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')) : new vscode.ThemeIcon('cloud');
+    item.contextValue = 'definition.template';
+    item.command = { command: 'localbatch.openDefinition', title: 'Open Definition', arguments: [node] };
+    return item;
+  }
+
+  private resourceItem(node: TemplateResourceNode): vscode.TreeItem {
+    const { resource } = node;
+    const [label, icon] = RESOURCE_LABELS[resource.kind];
+    const item = new vscode.TreeItem(resource.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `templateResource:${node.uri.toString()}#${resource.id}`;
+    item.description = resource.id === resource.name ? label : `${label} · ${resource.id}`;
+    item.tooltip = `${label} ${resource.name}\n${resource.type} ${resource.id} in ${node.file.doc.file}`;
+    item.iconPath = new vscode.ThemeIcon(icon);
+    item.contextValue = `templateResource.${resource.kind}`;
+    item.command = { command: 'localbatch.openDefinition', title: 'Open Definition', arguments: [node] };
+    return item;
+  }
+
+  /** The template a file holds, read with the workspace's settings (parameters, region, account). */
+  private templateOf(file: IndexedFile) {
+    return this.workspace().templates.find((t) => t.doc.file === file.doc.file);
+  }
+
+  private workspace(): Workspace {
+    return this.index.workspace();
+  }
+
   async getChildren(node?: DefinitionNode): Promise<DefinitionNode[]> {
     if (node?.kind === 'group') return node.files.map((file): FileNode => ({ kind: 'file', file, uri: file.uri }));
+    if (node?.kind === 'file' && node.file.kind.kind === 'template') {
+      const template = this.templateOf(node.file);
+      return (template?.resources ?? []).map((resource): TemplateResourceNode => ({ kind: 'templateResource', file: node.file, uri: node.uri, resourceId: resource.id, resource }));
+    }
     if (node) return [];
     await this.index.ready();
     const all = this.index.all();
-    return GROUPS.map(([defKind, title, icon]): GroupNode => ({ kind: 'group', defKind, title, icon, files: all.filter((f) => f.kind.kind === defKind) })).filter((g) => g.files.length > 0);
+    const templates = new Set(this.workspace().templates.map((t) => t.doc.file));
+    const inGroup = (f: IndexedFile, kind: GroupKind) => f.kind.kind === kind && (kind !== 'template' || templates.has(f.doc.file));
+    return GROUPS.map(([defKind, title, icon]): GroupNode => ({ kind: 'group', defKind, title, icon, files: all.filter((f) => inGroup(f, defKind)) })).filter((g) => g.files.length > 0);
   }
 
   dispose(): void {

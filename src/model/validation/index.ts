@@ -1,5 +1,6 @@
 import { compareDiagnostics, ZERO_RANGE, type Diagnostic } from '../diagnostics';
 import { SourceDocument } from '../document';
+import { mightBeIac, parseTemplateDocument } from '../iac';
 import { kindOfFile, type DefinitionKind } from '../kinds';
 import { Reporter } from './reporter';
 import { checkSchema } from './schema';
@@ -43,21 +44,39 @@ export function validateSource(source: DefinitionSource): Diagnostic[] {
  * the result is sorted by file and position, without duplicates.
  */
 export function validateWorkspace(sources: readonly DefinitionSource[], options: WorkspaceCheckOptions = {}): Diagnostic[] {
+  return indexAndValidate(sources, options).diagnostics;
+}
+
+/**
+ * Parses a source: a definition file by its name, else (found by content) a CloudFormation/CDK
+ * template or Terraform JSON; undefined for anything else.
+ */
+export function parseSource(source: DefinitionSource): SourceDocument | undefined {
+  const kind = kindOfFile(source.path);
+  if (kind) return SourceDocument.parse(source.path, source.text, kind.format);
+  return mightBeIac(source.text) ? parseTemplateDocument(source.path, source.text) : undefined;
+}
+
+/** {@link validateWorkspace}, also returning the workspace the sources make. */
+export function indexAndValidate(sources: readonly DefinitionSource[], options: WorkspaceCheckOptions = {}): { workspace: Workspace; diagnostics: Diagnostic[] } {
   const docs: SourceDocument[] = [];
   const out: Diagnostic[] = [];
   for (const source of sources) {
-    const kind = kindOfFile(source.path);
-    if (!kind) continue;
-    const doc = SourceDocument.parse(source.path, source.text, kind.format);
+    const doc = parseSource(source);
+    if (!doc) continue;
     docs.push(doc);
-    out.push(...validateDocument(doc, kind.kind));
+    const kind = kindOfFile(source.path);
+    if (kind) out.push(...validateDocument(doc, kind.kind));
+    else out.push(...doc.syntaxErrors);
   }
+  let workspace = Workspace.fromDocuments([]);
   try {
-    out.push(...checkWorkspaceRules(Workspace.fromDocuments(docs), options));
+    workspace = Workspace.fromDocuments(docs);
+    out.push(...checkWorkspaceRules(workspace, options));
   } catch (err) {
     out.push({ file: docs[0]?.file ?? '', range: ZERO_RANGE, severity: 'error', rule: 'internal', message: `localbatch could not finish the cross-file checks: ${String(err)}` });
   }
-  return dedupe(out.sort(compareDiagnostics));
+  return { workspace, diagnostics: dedupe(out.sort(compareDiagnostics)) };
 }
 
 function dedupe(sorted: Diagnostic[]): Diagnostic[] {

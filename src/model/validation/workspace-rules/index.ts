@@ -9,6 +9,7 @@ import { dependencyEntries } from './dependencies';
 import { fargateOverrideCombination, multinodeArrayJob, workflowParameters } from './job-definition-use';
 import { queueComputeMix, queueUse } from './queues';
 import { unknownComputeEnvironment, unknownJobDefinition, unknownJobQueue } from './references';
+import { checkTemplates } from './templates';
 
 /** Every cross-file rule id with a one-line description. */
 export const WORKSPACE_RULES = {
@@ -40,6 +41,13 @@ export const WORKSPACE_RULES = {
   'host-device': 'a job definition maps a host device that localbatch.yaml does not allow (refused locally; warning)',
   'privileged-container': 'a job definition runs privileged without allowPrivileged in localbatch.yaml (refused locally; warning)',
   'secret-without-local-value': 'a secret has no value in .localbatch/secrets.yaml and aws.secrets is not fetch (the job fails to start locally; warning)',
+  'template-unknown-reference': 'a template Ref, Fn::GetAtt, Fn::FindInMap or Condition names something the template does not define',
+  'template-parameter-value': 'a template parameter used by a Batch resource has no Default and no value under parameters: in localbatch.yaml (or is an SSM parameter)',
+  'template-import-value': 'Fn::ImportValue (another stack\'s export) without a value under parameters: in localbatch.yaml',
+  'template-invalid-intrinsic': 'an intrinsic function with arguments of the wrong shape',
+  'template-unsupported': 'an intrinsic function localbatch does not evaluate locally',
+  'terraform-unknown-value': 'a Terraform plan value known only after apply, or a JSON attribute that is not valid JSON',
+  'terraform-not-read': 'a Terraform attribute localbatch does not read (eks_properties blocks; warning)',
 } as const;
 
 const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
@@ -61,6 +69,12 @@ const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
 /** Runs every cross-file rule; a rule that fails is reported once as `internal`, never thrown. */
 export function checkWorkspaceRules(ws: Workspace, options: WorkspaceCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [...ws.diagnostics];
+  try {
+    out.push(...checkTemplates(ws));
+  } catch (err) {
+    const doc = ws.templates[0]?.doc;
+    out.push({ file: doc?.file ?? '', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, severity: 'error', rule: 'internal', message: `localbatch could not finish checking the templates: ${String(err)}` });
+  }
   const ctx = createContext(ws, out, options);
   for (const [group, rule] of RULES) {
     try {

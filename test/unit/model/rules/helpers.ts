@@ -23,6 +23,8 @@ export interface RuleCase {
 
 /** Rule ids exercised by some case; filled while the test files load. */
 export const EXERCISED = new Set<string>();
+/** Every case, as the test files load (the template tests re-run them inside CloudFormation templates). */
+export const CASES: RuleCase[] = [];
 
 /** Diagnostics of the single-file rules only, so the tests do not depend on schema output. */
 export function fileRuleDiagnostics(file: string, text: string): Diagnostic[] {
@@ -32,6 +34,7 @@ export function fileRuleDiagnostics(file: string, text: string): Diagnostic[] {
 export function runCases(cases: readonly RuleCase[]): void {
   for (const c of cases) {
     EXERCISED.add(c.rule);
+    CASES.push(c);
     it(`${c.rule}: ${c.title}`, () => {
       const all = fileRuleDiagnostics(c.file, c.text);
       const hits = all.filter((d) => d.rule === c.rule);

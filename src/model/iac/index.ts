@@ -1,0 +1,27 @@
+/** Infrastructure-as-code sources of definitions: CloudFormation/CDK templates and Terraform JSON. */
+import type { SourceDocument } from '../document';
+import { readCloudFormation } from './cloudformation';
+import { readTerraform } from './terraform';
+import type { IacOptions, IacTemplate } from './types';
+
+export type { IacOptions, IacResource, IacTemplate, IacTool } from './types';
+export { parseTemplateDocument, iacFormat } from './template-document';
+
+/** Names of files that may hold a template or Terraform JSON (found by content, not by name). */
+export const IAC_FILE_PATTERN = /\.(json|ya?ml|template)$/i;
+
+/** A cheap test on the text before parsing: does it mention an AWS Batch resource type at all? */
+export function mightBeIac(text: string): boolean {
+  return text.includes('AWS::Batch::') || text.includes('aws_batch_');
+}
+
+/** The Batch resources of a parsed template or Terraform JSON, or undefined when it holds none. */
+export function readIac(doc: SourceDocument, options: IacOptions = {}): IacTemplate | undefined {
+  if (doc.syntaxErrors.length > 0) return undefined;
+  return readCloudFormation(doc, options) ?? readTerraform(doc, options);
+}
+
+/** The command that deploys what a tool owns, for messages. */
+export function deployCommandOf(tool: IacTemplate['tool']): string {
+  return tool === 'terraform' ? 'terraform apply' : tool === 'cdk' ? 'cdk deploy' : 'aws cloudformation deploy';
+}
