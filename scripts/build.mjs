@@ -1,8 +1,25 @@
-// Bundles the CLI (and, as they arrive, the extension and the webview) with esbuild.
+// Bundles the CLI, the extension and the webview with esbuild.
+//
+// `--production` (what `vsce package` runs through vscode:prepublish): minified, no source maps, so
+// the VSIX holds no dangling `sourceMappingURL`. Without it: readable bundles with linked source maps.
+//
+// The extension loads fast because its main bundle (dist/extension.js) holds no AWS SDK and no
+// deploy code. Two mechanisms, both in this file, keep it that way:
+// - `import { X } from '@aws-sdk/…'` (and the other LAZY_PACKAGES) anywhere in the extension resolves
+//   to a small stub whose exports are getters; the first use of any of them requires
+//   dist/lazy-aws-sdk.js, one bundle with those packages. Source code imports the SDK as usual.
+//   (Top-level use of an SDK export would defeat this: use it inside functions only.)
+// - `await import('./some/module')` of a project file in the extension becomes its own bundle,
+//   dist/lazy-<module>.js, loaded on first use (e.g. the deploy flows in src/deploy/flows.ts).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const require = createRequire(import.meta.url);
+
 // mainFields: prefer ESM builds; jsonc-parser's UMD main uses a dynamic require esbuild cannot bundle.
 // noNative: dockerode -> ssh2 optionally requires native addons (cpu-features, sshcrypto.node) inside
 // try/catch; bundle a stub that throws instead, so ssh2 uses its pure-JS fallbacks and no native
@@ -14,20 +31,91 @@ const noNative = {
     b.onLoad({ filter: /.*/, namespace: 'no-native' }, (a) => ({ contents: `throw new Error(${JSON.stringify(`native module not bundled: ${a.path}`)});` }));
   },
 };
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, mainFields: ['module', 'main'], plugins: [noNative] };
 
+/** Packages the extension's bundles load on first use, from dist/lazy-aws-sdk.js. */
+const LAZY_PACKAGES = [
+  '@aws-sdk/client-batch',
+  '@aws-sdk/client-cloudwatch-logs',
+  '@aws-sdk/client-ecr',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/credential-providers',
+  '@smithy/signature-v4',
+];
+const SDK_BUNDLE = 'lazy-aws-sdk.js';
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const lazySdk = {
+  name: 'lazy-sdk',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_PACKAGES.map(escapeRe).join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
+    b.onResolve({ filter: new RegExp(`^\\./${escapeRe(SDK_BUNDLE)}$`) }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
+      const names = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      return {
+        resolveDir: process.cwd(),
+        contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(`./${SDK_BUNDLE}`)})[${JSON.stringify(a.path)}]);
+Object.defineProperty(exports, '__esModule', { value: true });
+for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+      };
+    });
+  },
+};
+
+/** `import('./x')` of a project file → external `./lazy-x.js`, built as its own bundle afterwards. */
+function lazyChunks(found) {
+  return {
+    name: 'lazy-chunks',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (a) => {
+        if (a.kind !== 'dynamic-import') return undefined;
+        const file = ['.ts', '/index.ts'].map((ext) => path.resolve(a.resolveDir, a.path) + ext).find((f) => existsSync(f));
+        if (!file) return { errors: [{ text: `cannot find ${a.path} for a lazy chunk` }] };
+        const name = `lazy-${path.basename(file).replace(/(\/index)?\.ts$/, '')}.js`;
+        found.set(name, file);
+        return { path: `./${name}`, external: true };
+      });
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
+};
+const node = { platform: 'node', target: 'node20', format: 'cjs' };
+
+// Stale source maps from a development build must not sit next to production bundles.
+if (existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.endsWith('.map') || n.startsWith('lazy-'))) rmSync(`dist/${f}`);
+
+const chunks = new Map();
 const targets = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs' },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node, plugins: [noNative] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, lazySdk, lazyChunks(chunks)] },
   // The dependency-graph webview and its layout worker: browser code, loaded from dist/webview/.
   { entryPoints: ['webview/dag/main.ts'], outfile: 'dist/webview/dag.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
   { entryPoints: ['webview/dag/layout-worker.ts'], outfile: 'dist/webview/layout-worker.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 await Promise.all(targets.map((t) => build({ ...common, ...t })));
-// The JSON schemas, for the extension's `jsonValidation` contributions (./dist/schemas/*.schema.json).
+
+// The extension's lazy bundles: the SDK packages (each evaluated on first access), then every chunk
+// found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
+const sdkEntry = `module.exports = {\n${LAZY_PACKAGES.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
+const lazy = [{ stdin: { contents: sdkEntry, resolveDir: process.cwd(), sourcefile: 'lazy-aws-sdk-entry.js' }, outfile: `dist/${SDK_BUNDLE}`, ...node, plugins: [noNative] }];
+for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, lazySdk] });
+await Promise.all(lazy.map((t) => build({ ...common, ...t })));
+
+// The JSON schemas, for users' own `$schema` references and tools (./dist/schemas/*.schema.json).
 mkdirSync('dist/schemas', { recursive: true });
 for (const f of readdirSync('src/model/schemas').filter((n) => n.endsWith('.schema.json'))) {
   copyFileSync(`src/model/schemas/${f}`, `dist/schemas/${f}`);
 }
-if (!watch) console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);
+if (!watch) console.log(`built ${[...targets, ...lazy].map((t) => t.outfile).join(', ')}${production ? ' (production: minified, no source maps)' : ''}`);
