@@ -6,10 +6,18 @@
  * dist/lazy-aws-sdk.js on first use.)
  */
 export type DeployFlows = typeof import('../deploy/flows');
+export type EditingEngine = typeof import('./editing/engine');
 
 let deployFlows: Promise<DeployFlows> | undefined;
 
 /** src/deploy (plans, apply, image pushes, submit to AWS) and dockerode. */
 export function loadDeployFlows(): Promise<DeployFlows> {
   return (deployFlows ??= import('../deploy/flows'));
+}
+
+let editingEngine: Promise<EditingEngine> | undefined;
+
+/** Validation and the schema-driven editor help (src/model/validation, src/model/editing). */
+export function loadEditingEngine(): Promise<EditingEngine> {
+  return (editingEngine ??= import('./editing/engine'));
 }

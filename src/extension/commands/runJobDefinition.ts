@@ -12,7 +12,7 @@ export async function runJobDefinition(ctx: Ctx, arg: unknown): Promise<void> {
   requireTrust('run jobs');
   const file = await definitionArg(ctx, arg, 'jobDefinition', 'job definition');
   const label = `job definition ${file.doc.file}`;
-  blockOnErrors(ctx, [file.doc.file], label);
+  await blockOnErrors(ctx, [file.doc.file], label);
   const value = file.doc.value as RegisterJobDefinitionRequest;
   const name = asStr(value.jobDefinitionName);
   if (!name) throw new UserError(`${file.doc.file} has no jobDefinitionName.`);

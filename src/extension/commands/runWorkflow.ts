@@ -10,7 +10,7 @@ export async function runWorkflow(ctx: Ctx, arg: unknown): Promise<void> {
   requireTrust('run workflows');
   const file = await definitionArg(ctx, arg, 'workflow', 'workflow');
   const label = `workflow ${file.doc.file}`;
-  blockOnErrors(ctx, [file.doc.file], label);
+  await blockOnErrors(ctx, [file.doc.file], label);
   const workspace = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
   const workflow = workspace.workflows.find((w) => w.doc === file.doc)!;
   const { files, ...definitions } = referencedDefinitions(workspace, workflow);

@@ -5,7 +5,8 @@ import type { Workspace } from '../../workspace';
 
 export interface WorkspaceRuleContext {
   readonly ws: Workspace;
-  report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value'): void;
+  /** `suggestion`: the name the message suggests for the key or value (see Diagnostic.suggestion). */
+  report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value', suggestion?: string): void;
 }
 
 export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
@@ -13,14 +14,24 @@ export type WorkspaceRule = (ctx: WorkspaceRuleContext) => void;
 export function createContext(ws: Workspace, out: Diagnostic[]): WorkspaceRuleContext {
   return {
     ws,
-    report(severity, doc, path, rule, message, part = 'value') {
-      out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message });
+    report(severity, doc, path, rule, message, part = 'value', suggestion) {
+      out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message, ...(suggestion !== undefined ? { suggestion } : {}) });
     },
   };
 }
 
+/** ` (did you mean 'x'?)` for a suggested name, or '' without one. */
+export function didYouMean(best: string | undefined): string {
+  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+}
+
 /** ` (did you mean 'x'?)` for the known name closest to `name`, or '' when none is close. */
 export function suggestion(name: string, known: Iterable<string>): string {
+  return didYouMean(closestName(name, known));
+}
+
+/** The known name closest to `name`, or undefined when none is close. */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
@@ -31,7 +42,7 @@ export function suggestion(name: string, known: Iterable<string>): string {
       bestDistance = d;
     }
   }
-  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+  return best;
 }
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */

@@ -4,7 +4,7 @@
  */
 import { asArr, asNum, asStr, objEntries, prop } from '../../values';
 import type { WorkflowJobEntry } from '../../workspace';
-import { suggestion, type WorkspaceRule } from './context';
+import { closestName, didYouMean, type WorkspaceRule } from './context';
 
 /** The array size of a workflow job, or undefined when it is not an array job. */
 export function arraySize(job: WorkflowJobEntry | undefined): number | undefined {
@@ -41,7 +41,8 @@ export const dependencyEntries: WorkspaceRule = ({ ws, report }) => {
         }
         const other = wf.job(name);
         if (!known.has(name)) {
-          report('error', wf.doc, [...at, 'job'], 'unknown-dependency', `Job '${job.key}' depends on '${name}', which is not a job of this workflow${suggestion(name, allNames)}`);
+          const best = closestName(name, allNames.filter((n) => n !== job.key));
+          report('error', wf.doc, [...at, 'job'], 'unknown-dependency', `Job '${job.key}' depends on '${name}', which is not a job of this workflow${didYouMean(best)}`, 'value', best);
           return;
         }
         if (type !== 'N_TO_N') return;
