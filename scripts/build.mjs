@@ -12,7 +12,7 @@
 // - `await import('./some/module')` of a project file in the extension becomes its own bundle,
 //   dist/lazy-<module>.js, loaded on first use (e.g. the deploy flows in src/deploy/flows.ts).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -126,9 +126,7 @@ const lazy = [{ stdin: { contents: sdkEntry, resolveDir: process.cwd(), sourcefi
 for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk] });
 await Promise.all(lazy.map((t) => build({ ...common, ...t })));
 
-// The JSON schemas, for users' own `$schema` references and tools (./dist/schemas/*.schema.json).
-mkdirSync('dist/schemas', { recursive: true });
-for (const f of readdirSync('src/model/schemas').filter((n) => n.endsWith('.schema.json'))) {
-  copyFileSync(`src/model/schemas/${f}`, `dist/schemas/${f}`);
-}
+// No dist/schemas: the extension contributes no JSON schemas to VS Code (its own diagnostics, hover
+// and completion cover them; VS Code's would report every mistake a second time).
+rmSync('dist/schemas', { recursive: true, force: true });
 if (!watch) console.log(`built ${[...targets, ...lazy].map((t) => t.outfile).join(', ')}${production ? ' (production: minified, no source maps)' : ''}`);
