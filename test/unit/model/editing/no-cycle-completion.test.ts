@@ -33,7 +33,7 @@ describe('editing: dependsOn completion without cycles (unit)', () => {
         ...[...deps.get(j)!].map((d) => `      - job: ${d}`),
         ...(j === target ? ['      - job: |'] : []),
         ...(deps.get(j)!.size === 0 && j !== target ? ['      []'] : []),
-      ].filter((l) => l !== '      []'))].join('\n').replace(/    dependsOn:\n(?!      -)/g, '') + '\n';
+      ].filter((l) => l !== '      []'))].join('\n').replace(/ {4}dependsOn:\n(?! {6}-)/g, '') + '\n';
       const offered = at(yaml, 'yaml');
       const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
         from === to || [...deps.get(from)!].some((d) => !seen.has(d) && (seen.add(d), reaches(d, to, seen)));
