@@ -33,6 +33,7 @@ import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
 import { restoreSnapshot, takeSnapshot, type EngineParts, type EngineSnapshot } from './snapshot';
 import { TagStore } from './tags';
+import { ACTIVE_JOB_STATUSES, JOB_STATUSES } from '../../model/types';
 
 export interface EngineOptions {
   readonly clock: Clock;
@@ -166,7 +167,7 @@ export class BatchEngine {
   /** The queue must be DISABLED; its unfinished jobs are terminated. */
   deleteJobQueue(jobQueue: string): void {
     const rec = this.queues.delete(jobQueue);
-    for (const status of ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'] as const) {
+    for (const status of ACTIVE_JOB_STATUSES) {
       for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.terminate(job, 'Job queue deleted');
     }
     this.later(() => this.queues.settle(rec));
@@ -259,7 +260,7 @@ export class BatchEngine {
       return;
     }
     const queue = this.queues.get(query.jobQueue ?? '');
-    const statuses: readonly JobStatus[] = status ? [status] : ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+    const statuses: readonly JobStatus[] = status ? [status] : JOB_STATUSES;
     for (const s of statuses) yield* queue.byStatus.get(s) ?? [];
   }
 

@@ -1,4 +1,4 @@
-import { FINAL_STATUSES } from '../../client/job-display';
+import { isFinalJobStatus } from '../../model/types';
 import { followLogStream } from '../../client/logs';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
@@ -20,7 +20,7 @@ export async function showLogs(ctx: Ctx, arg: unknown): Promise<void> {
     onEvents: (events) => {
       for (const e of events) channel.appendLine(e.message ?? '');
     },
-    isFinished: async () => FINAL_STATUSES.has((await describeJob(node)).status ?? ''),
+    isFinished: async () => isFinalJobStatus((await describeJob(node)).status),
   });
   if (!signal.aborted) channel.appendLine(`# end of log (job ${(await describeJob(node)).status})`);
 }
