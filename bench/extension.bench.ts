@@ -5,7 +5,8 @@
  * (read, compile, evaluate) plus activate(), the "Activation: N ms" it shows for each extension. The
  * extension also logs, with performance.now() in the extension host, how long activate() itself ran.
  * Each run opens a new window, so a new extension host, on a workspace with definition files (the
- * `workspaceContains` activation).
+ * `workspaceContains` activation). LOCALBATCH_BENCH_VSIX=<file> measures another VSIX instead of
+ * packaging this checkout (e.g. an older build, for a before/after comparison).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -46,10 +47,14 @@ function activations(dataDir: string): Activation[] {
   }));
 }
 
+const OTHER_VSIX = process.env.LOCALBATCH_BENCH_VSIX || undefined;
+
 function vsixSize(): string[] {
-  const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
-  const file = extensionVsix();
+  if (!OTHER_VSIX) {
+    const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  const file = OTHER_VSIX ?? extensionVsix();
   const bytes = statSync(file).size;
   const list = spawnSync('unzip', ['-Z1', file], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('extension/'));
   return [`extension: VSIX ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes} bytes, ${list.length} files): ${(100 * bytes / BUDGET_BYTES).toFixed(0)}% of the 5 MB budget`];
@@ -75,7 +80,7 @@ async function activationTime(): Promise<string[]> {
   if (missing.length) return [`extension: activation time skipped: ${missing.join(', ')}`];
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'localbatch-bench-ws-'));
   cpSync(path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
-  const server = await CodeServer.start({ name: 'bench-activation', vsix: [extensionVsix()] });
+  const server = await CodeServer.start({ name: 'bench-activation', vsix: [OTHER_VSIX ?? extensionVsix()] });
   try {
     const vscodeTimes: RunningExtension[][] = [];
     for (let i = 1; i <= RUNS; i++) {
