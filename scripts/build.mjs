@@ -6,9 +6,9 @@
 // The extension loads fast because its main bundle (dist/extension.js) holds no AWS SDK and no
 // deploy code. Two mechanisms, both in this file, keep it that way:
 // - `import { X } from '@aws-sdk/…'` (and the other LAZY_PACKAGES) anywhere in the extension resolves
-//   to a small stub whose exports are getters; the first use of any of them requires
-//   dist/lazy-aws-sdk.js, one bundle with those packages. Source code imports the SDK as usual.
-//   (Top-level use of an SDK export would defeat this: use it inside functions only.)
+//   to a small stub whose exports are getters; the first use of any of them requires its bundle
+//   (dist/lazy-aws-sdk.js, dist/lazy-parsers.js), synchronously. Source code imports them as usual.
+//   (Top-level use of such an export would defeat this: use them inside functions only.)
 // - `await import('./some/module')` of a project file in the extension becomes its own bundle,
 //   dist/lazy-<module>.js, loaded on first use (e.g. the deploy flows in src/deploy/flows.ts).
 import { build } from 'esbuild';
@@ -45,18 +45,23 @@ const jsonAsString = {
   },
 };
 
-/** Packages the extension's bundles load on first use, from dist/lazy-aws-sdk.js. */
-const LAZY_PACKAGES = [
-  '@aws-sdk/client-batch',
-  '@aws-sdk/client-cloudwatch-logs',
-  '@aws-sdk/client-ecr',
-  '@aws-sdk/client-secrets-manager',
-  '@aws-sdk/client-ssm',
-  '@aws-sdk/client-sts',
-  '@aws-sdk/credential-providers',
-  '@smithy/signature-v4',
-];
-const SDK_BUNDLE = 'lazy-aws-sdk.js';
+/** Packages the extension's bundles load on first use, by the bundle that holds them. */
+const LAZY_BUNDLES = {
+  'lazy-aws-sdk.js': [
+    '@aws-sdk/client-batch',
+    '@aws-sdk/client-cloudwatch-logs',
+    '@aws-sdk/client-ecr',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sts',
+    '@aws-sdk/credential-providers',
+    '@smithy/signature-v4',
+  ],
+  // The JSON and YAML parsers: needed for the first definition file, just after activation.
+  'lazy-parsers.js': ['yaml', 'js-yaml', 'jsonc-parser'],
+};
+const LAZY_PACKAGES = Object.values(LAZY_BUNDLES).flat();
+const bundleOf = (pkg) => Object.keys(LAZY_BUNDLES).find((b) => LAZY_BUNDLES[b].includes(pkg));
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const lazySdk = {
@@ -64,13 +69,13 @@ const lazySdk = {
   setup(b) {
     const filter = new RegExp(`^(${LAZY_PACKAGES.map(escapeRe).join('|')})$`);
     b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
-    b.onResolve({ filter: new RegExp(`^\\./${escapeRe(SDK_BUNDLE)}$`) }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: new RegExp(`^\\./(${Object.keys(LAZY_BUNDLES).map(escapeRe).join('|')})$`) }, (a) => ({ path: a.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
       const names = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
       return {
         resolveDir: process.cwd(),
         contents: `let m;
-const load = () => (m ??= require(${JSON.stringify(`./${SDK_BUNDLE}`)})[${JSON.stringify(a.path)}]);
+const load = () => (m ??= require(${JSON.stringify(`./${bundleOf(a.path)}`)})[${JSON.stringify(a.path)}]);
 Object.defineProperty(exports, '__esModule', { value: true });
 for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
       };
@@ -119,10 +124,10 @@ const targets = [
 
 await Promise.all(targets.map((t) => build({ ...common, ...t })));
 
-// The extension's lazy bundles: the SDK packages (each evaluated on first access), then every chunk
+// The extension's lazy bundles: the lazy packages (each evaluated on first access), then every chunk
 // found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
-const sdkEntry = `module.exports = {\n${LAZY_PACKAGES.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
-const lazy = [{ stdin: { contents: sdkEntry, resolveDir: process.cwd(), sourcefile: 'lazy-aws-sdk-entry.js' }, outfile: `dist/${SDK_BUNDLE}`, ...node, plugins: [noNative] }];
+const entry = (pkgs) => `module.exports = {\n${pkgs.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
+const lazy = Object.entries(LAZY_BUNDLES).map(([file, pkgs]) => ({ stdin: { contents: entry(pkgs), resolveDir: process.cwd(), sourcefile: `${file}-entry.js` }, outfile: `dist/${file}`, ...node, plugins: [noNative] }));
 for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk] });
 await Promise.all(lazy.map((t) => build({ ...common, ...t })));
 

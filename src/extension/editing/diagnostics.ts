@@ -37,7 +37,8 @@ export class DefinitionDiagnostics implements vscode.Disposable {
       }),
       index.onDidChange(() => this.schedulePublish()),
     );
-    for (const d of vscode.workspace.textDocuments) this.documentChanged(d, 0);
+    // Parsed just after activation, not during it (the parsers are loaded on first use).
+    for (const d of vscode.workspace.textDocuments) this.documentChanged(d, 1);
     void index.ready().then(() => this.schedulePublish());
   }
 
