@@ -76,10 +76,12 @@ describe('editing in the workbench (e2e)', function () {
     await key.waitFor({ state: 'visible', timeout: 15_000 });
     const hover = wb.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
     const text = await waitFor(async () => {
+      // Leave and re-enter the key, so each attempt starts a new hover.
+      await wb.page.mouse.move(700, 700);
       await key.hover();
       const t = await hover.first().textContent({ timeout: 2000 }).catch(() => null);
       return t !== null && /retry strategy/i.test(t) ? t : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500, what: 'the hover on retryStrategy' });
+    }, { timeoutMs: 45_000, intervalMs: 500, what: 'the hover on retryStrategy' });
     await wb.screenshot('hover');
     console.log(`      hover: ${text.slice(0, 200)}…`);
     assert.equal((text.match(/The retry strategy to use/g) ?? []).length, 1, `the documentation once: ${text}`);
