@@ -1,8 +1,25 @@
-// Bundles the CLI (and, as they arrive, the extension and the webview) with esbuild.
+// Bundles the CLI, the extension and the webview with esbuild.
+//
+// `--production` (what `vsce package` runs through vscode:prepublish): minified, no source maps, so
+// the VSIX holds no dangling `sourceMappingURL`. Without it: readable bundles with linked source maps.
+//
+// The extension loads fast because its main bundle (dist/extension.js) holds no AWS SDK and no
+// deploy code. Two mechanisms, both in this file, keep it that way:
+// - `import { X } from '@aws-sdk/…'` (and the other LAZY_PACKAGES) anywhere in the extension resolves
+//   to a small stub whose exports are getters; the first use of any of them requires its bundle
+//   (dist/lazy-aws-sdk.js, dist/lazy-parsers.js), synchronously. Source code imports them as usual.
+//   (Top-level use of such an export would defeat this: use them inside functions only.)
+// - `await import('./some/module')` of a project file in the extension becomes its own bundle,
+//   dist/lazy-<module>.js, loaded on first use (e.g. the deploy flows in src/deploy/flows.ts).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const require = createRequire(import.meta.url);
+
 // mainFields: prefer ESM builds; jsonc-parser's UMD main uses a dynamic require esbuild cannot bundle.
 // noNative: dockerode -> ssh2 optionally requires native addons (cpu-features, sshcrypto.node) inside
 // try/catch; bundle a stub that throws instead, so ssh2 uses its pure-JS fallbacks and no native
@@ -14,20 +31,107 @@ const noNative = {
     b.onLoad({ filter: /.*/, namespace: 'no-native' }, (a) => ({ contents: `throw new Error(${JSON.stringify(`native module not bundled: ${a.path}`)});` }));
   },
 };
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false, mainFields: ['module', 'main'], plugins: [noNative] };
 
+// jsonAsString: imported JSON (the schemas, ~300 KB) as `JSON.parse('…')`: V8 scans one string
+// literal much faster than it parses the same data as an object literal, which matters at load time.
+const jsonAsString = {
+  name: 'json-as-string',
+  setup(b) {
+    b.onLoad({ filter: /\.json$/ }, async (a) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = JSON.stringify(JSON.parse(await readFile(a.path, 'utf8')));
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
+/** Packages the extension's bundles load on first use, by the bundle that holds them. */
+const LAZY_BUNDLES = {
+  'lazy-aws-sdk.js': [
+    '@aws-sdk/client-batch',
+    '@aws-sdk/client-cloudwatch-logs',
+    '@aws-sdk/client-ecr',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sts',
+    '@aws-sdk/credential-providers',
+    '@smithy/signature-v4',
+  ],
+  // The JSON and YAML parsers: needed for the first definition file, just after activation.
+  'lazy-parsers.js': ['yaml', 'js-yaml', 'jsonc-parser'],
+};
+const LAZY_PACKAGES = Object.values(LAZY_BUNDLES).flat();
+const bundleOf = (pkg) => Object.keys(LAZY_BUNDLES).find((b) => LAZY_BUNDLES[b].includes(pkg));
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const lazySdk = {
+  name: 'lazy-sdk',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_PACKAGES.map(escapeRe).join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
+    b.onResolve({ filter: new RegExp(`^\\./(${Object.keys(LAZY_BUNDLES).map(escapeRe).join('|')})$`) }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
+      const names = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      return {
+        resolveDir: process.cwd(),
+        contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(`./${bundleOf(a.path)}`)})[${JSON.stringify(a.path)}]);
+Object.defineProperty(exports, '__esModule', { value: true });
+for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+      };
+    });
+  },
+};
+
+/** `import('./x')` of a project file → external `./lazy-x.js`, built as its own bundle afterwards. */
+function lazyChunks(found) {
+  return {
+    name: 'lazy-chunks',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (a) => {
+        if (a.kind !== 'dynamic-import') return undefined;
+        const file = ['.ts', '/index.ts'].map((ext) => path.resolve(a.resolveDir, a.path) + ext).find((f) => existsSync(f));
+        if (!file) return { errors: [{ text: `cannot find ${a.path} for a lazy chunk` }] };
+        const name = `lazy-${path.basename(file).replace(/(\/index)?\.ts$/, '')}.js`;
+        found.set(name, file);
+        return { path: `./${name}`, external: true };
+      });
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
+};
+const node = { platform: 'node', target: 'node20', format: 'cjs' };
+
+// Stale source maps from a development build must not sit next to production bundles.
+if (existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.endsWith('.map') || n.startsWith('lazy-'))) rmSync(`dist/${f}`);
+
+const chunks = new Map();
 const targets = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs' },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node, plugins: [noNative, jsonAsString] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk, lazyChunks(chunks)] },
   // The dependency-graph webview and its layout worker: browser code, loaded from dist/webview/.
   { entryPoints: ['webview/dag/main.ts'], outfile: 'dist/webview/dag.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
   { entryPoints: ['webview/dag/layout-worker.ts'], outfile: 'dist/webview/layout-worker.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 await Promise.all(targets.map((t) => build({ ...common, ...t })));
-// The JSON schemas, for the extension's `jsonValidation` contributions (./dist/schemas/*.schema.json).
-mkdirSync('dist/schemas', { recursive: true });
-for (const f of readdirSync('src/model/schemas').filter((n) => n.endsWith('.schema.json'))) {
-  copyFileSync(`src/model/schemas/${f}`, `dist/schemas/${f}`);
-}
-if (!watch) console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);
+
+// The extension's lazy bundles: the lazy packages (each evaluated on first access), then every chunk
+// found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
+const entry = (pkgs) => `module.exports = {\n${pkgs.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
+const lazy = Object.entries(LAZY_BUNDLES).map(([file, pkgs]) => ({ stdin: { contents: entry(pkgs), resolveDir: process.cwd(), sourcefile: `${file}-entry.js` }, outfile: `dist/${file}`, ...node, plugins: [noNative] }));
+for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk] });
+await Promise.all(lazy.map((t) => build({ ...common, ...t })));
+
+// No dist/schemas: the extension contributes no JSON schemas to VS Code (its own diagnostics, hover
+// and completion cover them; VS Code's would report every mistake a second time).
+rmSync('dist/schemas', { recursive: true, force: true });
+if (!watch) console.log(`built ${[...targets, ...lazy].map((t) => t.outfile).join(', ')}${production ? ' (production: minified, no source maps)' : ''}`);

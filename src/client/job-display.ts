@@ -1,6 +1,6 @@
 /** How job states look in a UI (icons, colours, durations, tooltips): data only, no VS Code. */
 import type { JobSummary } from '@aws-sdk/client-batch';
-import { JOB_STATUSES, type JobStatus } from '../model/types';
+import { isJobStatus, JOB_STATUSES, type JobStatus } from '../model/types';
 
 export { JOB_STATUSES };
 
@@ -15,11 +15,7 @@ export const STATUS_ICONS: Readonly<Record<JobStatus, { icon: string; color: str
   FAILED: { icon: 'error', color: 'testing.iconFailed' },
 };
 
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED']);
-
-export function isJobStatus(s: unknown): s is JobStatus {
-  return typeof s === 'string' && (JOB_STATUSES as readonly string[]).includes(s);
-}
+export { isJobStatus };
 
 /** `4s`, `2m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {

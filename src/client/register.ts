@@ -1,19 +1,23 @@
 /**
  * Creates the compute environments and job queues a run needs (when missing, then waits until they
- * are VALID) and registers its job definitions, through any Batch client. Used to run workspace
- * definitions on the local emulator.
+ * are VALID) and registers its job definitions, through any Batch client: a job definition whose
+ * latest ACTIVE revision is identical (compared in canonical form) is reused instead of registered
+ * again. Used to run workspace definitions on the local emulator.
  */
 import {
   CreateComputeEnvironmentCommand,
   CreateJobQueueCommand,
   DescribeComputeEnvironmentsCommand,
+  DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   RegisterJobDefinitionCommand,
   type BatchClient,
   type CreateComputeEnvironmentRequest,
   type CreateJobQueueRequest,
+  type JobDefinition,
   type RegisterJobDefinitionRequest,
 } from '@aws-sdk/client-batch';
+import { sameJobDefinition } from '../model/definition-normalize';
 
 export interface DefinitionsToRegister {
   readonly computeEnvironments: readonly CreateComputeEnvironmentRequest[];
@@ -22,7 +26,7 @@ export interface DefinitionsToRegister {
 }
 
 export interface Registered {
-  /** Job definition name → ARN of the revision just registered. */
+  /** Job definition name → ARN of the revision to use (just registered, or an identical one reused). */
   readonly jobDefinitionArns: ReadonlyMap<string, string>;
   /** What was created or registered, for the log. */
   readonly actions: readonly string[];
@@ -53,11 +57,29 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
 
   const jobDefinitionArns = new Map<string, string>();
   for (const jd of defs.jobDefinitions) {
+    const latest = (await activeRevisions(batch, jd.jobDefinitionName!)).at(-1);
+    if (latest?.jobDefinitionArn && sameJobDefinition(latest, jd)) {
+      jobDefinitionArns.set(jd.jobDefinitionName!, latest.jobDefinitionArn);
+      actions.push(`reused job definition ${latest.jobDefinitionName}:${latest.revision} (unchanged)`);
+      continue;
+    }
     const res = await batch.send(new RegisterJobDefinitionCommand(jd));
     jobDefinitionArns.set(jd.jobDefinitionName!, res.jobDefinitionArn ?? `${res.jobDefinitionName}:${res.revision}`);
     actions.push(`registered job definition ${res.jobDefinitionName}:${res.revision}`);
   }
   return { jobDefinitionArns, actions };
+}
+
+/** The ACTIVE revisions of a job definition name, oldest first. */
+export async function activeRevisions(batch: BatchClient, name: string): Promise<JobDefinition[]> {
+  const out: JobDefinition[] = [];
+  let nextToken: string | undefined;
+  do {
+    const res = await batch.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'ACTIVE', nextToken }));
+    for (const jd of res.jobDefinitions ?? []) if (jd.jobDefinitionName === name && (jd.status ?? 'ACTIVE') === 'ACTIVE') out.push(jd);
+    nextToken = res.nextToken;
+  } while (nextToken);
+  return out.sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
 }
 
 async function waitValid<T extends { status?: string; statusReason?: string }>(

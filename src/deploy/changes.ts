@@ -10,7 +10,7 @@
  * eksConfiguration never. Job queues: jobQueueType never changes, and a FIFO queue (no scheduling
  * policy) cannot gain one or lose it.
  */
-import { isObject, sameJson, type Json, type JsonObject } from './normalize';
+import { isObject, sameJson, type Json, type JsonObject } from '../model/definition-normalize';
 
 export interface TagChanges {
   readonly arn: string;

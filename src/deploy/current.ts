@@ -1,13 +1,13 @@
 /** What the account holds now: compute environments, job queues and ACTIVE job definition revisions, by name. */
 import {
   DescribeComputeEnvironmentsCommand,
-  DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   type BatchClient,
   type ComputeEnvironmentDetail,
   type JobDefinition,
   type JobQueueDetail,
 } from '@aws-sdk/client-batch';
+import { activeRevisions } from '../client/register';
 
 export interface CurrentState {
   readonly computeEnvironments: ReadonlyMap<string, ComputeEnvironmentDetail>;
@@ -42,17 +42,8 @@ export async function describeJobQueues(batch: BatchClient, names: readonly stri
   return out;
 }
 
-/** The ACTIVE revisions of a job definition name, oldest first. */
-export async function activeRevisions(batch: BatchClient, name: string): Promise<JobDefinition[]> {
-  const out: JobDefinition[] = [];
-  let nextToken: string | undefined;
-  do {
-    const res = await batch.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'ACTIVE', nextToken }));
-    for (const jd of res.jobDefinitions ?? []) if (jd.jobDefinitionName === name && (jd.status ?? 'ACTIVE') === 'ACTIVE') out.push(jd);
-    nextToken = res.nextToken;
-  } while (nextToken);
-  return out.sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
-}
+/** The ACTIVE revisions of a job definition name, oldest first (shared with local runs). */
+export { activeRevisions };
 
 export async function describeCurrent(
   batch: BatchClient,

@@ -4,7 +4,7 @@
  * sees `- image: app:1` / `+ image: app:2` with a few lines of context. Pure.
  */
 import { stringify } from 'yaml';
-import type { Json } from './normalize';
+import type { Json } from '../model/definition-normalize';
 
 export interface DiffLine {
   readonly op: ' ' | '-' | '+';

@@ -14,7 +14,7 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationT
 import type Docker from 'dockerode';
 import type { LocalImage } from '../model/types';
 import { buildImage, imageExists } from '../emulator/runtime/images';
-import { isObject, type Json, type JsonObject } from './normalize';
+import { isObject, type Json, type JsonObject } from '../model/definition-normalize';
 
 export interface ImageWarning {
   readonly jobDefinition: string;

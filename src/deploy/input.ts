@@ -11,7 +11,7 @@ import type { DefinitionEntry, Workspace } from '../model/workspace';
 import { loadWorkspace } from '../node/load-workspace';
 import { describeCurrent } from './current';
 import { substituteImages } from './images';
-import { toJson, type JsonObject } from './normalize';
+import { toJson, type JsonObject } from '../model/definition-normalize';
 import { buildPlan, type DeployPlan, type DesiredItem, type PlanOptions } from './plan';
 import type { BatchClient } from '@aws-sdk/client-batch';
 

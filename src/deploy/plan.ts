@@ -7,7 +7,7 @@ import type { ComputeEnvironmentDetail, JobDefinition, JobQueueDetail } from '@a
 import { classifyComputeEnvironment, classifyJobQueue, tagChanges, type TagChanges } from './changes';
 import type { CurrentState } from './current';
 import { describeDiff } from './diff';
-import { normalize, sameJson, toJson, type JsonObject } from './normalize';
+import { normalize, sameJson, toJson, type JsonObject } from '../model/definition-normalize';
 
 export type ItemKind = 'computeEnvironment' | 'jobQueue' | 'jobDefinition';
 export type PlanAction = 'create' | 'update' | 'register' | 'no-change' | 'cannot-change';

@@ -42,7 +42,7 @@ export class Ctx implements vscode.Disposable {
     this.output = this.push(vscode.window.createOutputChannel('LocalBatch', { log: true }));
     this.index = this.push(new DefinitionIndex(this.output));
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
-    for (const d of registerEditingProviders(this.index)) this.push(d);
+    for (const d of registerEditingProviders(this.index, this.diagnostics)) this.push(d);
     for (const d of registerTemplateLenses(this.index)) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output, extension.workspaceState));
     this.jobLogs = this.push(new JobTerminals());

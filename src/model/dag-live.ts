@@ -3,7 +3,7 @@
  * parents and of array children `parent:i`) into in-place node updates with per-status counts. Pure.
  */
 import { childId, type DagGraph, type DagNodeUpdate, type DagStatus, type StatusCounts } from './dag';
-import { JOB_STATUSES, type JobStatus } from './types';
+import { isFinalJobStatus, JOB_STATUSES, type JobStatus } from './types';
 
 interface Bound {
   readonly nodeId: string;
@@ -72,7 +72,7 @@ export class DagLiveState {
     if (direct) {
       direct.status = s;
       // Children that never reported follow a parent that ends (e.g. dependency failure cancels all).
-      if (direct.arraySize !== undefined && (s === 'SUCCEEDED' || s === 'FAILED')) {
+      if (direct.arraySize !== undefined && isFinalJobStatus(s)) {
         const left = Object.values(direct.pool).reduce((a, b) => a + (b ?? 0), 0);
         for (const k of Object.keys(direct.pool)) delete direct.pool[k as JobStatus];
         if (left > 0) direct.pool[s] = left;

@@ -4,7 +4,7 @@
  * 10,000-child arrays stays a small graph; small arrays can be expanded to their children. Pure.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
-import { JOB_STATUSES, type JobStatus, type WorkflowFile } from './types';
+import { isJobStatus, JOB_STATUSES, type JobStatus, type WorkflowFile } from './types';
 
 /** A job's status, or PLANNED for a workflow job not submitted yet. */
 export type DagStatus = JobStatus | 'PLANNED';
@@ -85,9 +85,7 @@ export function graphFromWorkflow(workflow: WorkflowFile, title: string): DagGra
   return { title, nodes, edges };
 }
 
-function isStatus(s: unknown): s is JobStatus {
-  return typeof s === 'string' && (JOB_STATUSES as readonly string[]).includes(s);
-}
+const isStatus = isJobStatus;
 
 /** Counts of an array parent from its `arrayProperties.statusSummary`, or undefined. */
 function summaryCounts(job: JobDetail): StatusCounts | undefined {

@@ -18,6 +18,11 @@ export interface Diagnostic {
   readonly message: string;
   /** Stable rule id, e.g. `retry-attempts-range`. */
   readonly rule: string;
+  /**
+   * The name the message suggests ("did you mean 'x'?"): the text that should replace the range's
+   * (a key or a value; quotes are kept as the file has them). Quick fixes offer it.
+   */
+  readonly suggestion?: string;
 }
 
 export const ZERO_RANGE: Range = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };

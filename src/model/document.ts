@@ -168,7 +168,9 @@ export class SourceDocument {
 
 /** The YAML merge key; merges (`<<: *anchor`) are a common idiom in hand-written YAML, so both parsers enable them. */
 const MERGE_KEY = '<<';
-const YAML_FAST_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+let yamlFastSchema: ReturnType<typeof CORE_SCHEMA.withTags> | undefined;
+/** Built on first use (not at load: the extension loads the parsers lazily). */
+const fastSchema = () => (yamlFastSchema ??= CORE_SCHEMA.withTags(mergeTag));
 const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: '1.2', merge: true } as const;
 
 const noRoot = (): PosNode | undefined => undefined;
@@ -342,7 +344,7 @@ function jsonPos(node: JsonNode, depth: number): PosNode {
 function parseYaml(file: string, text: string): SourceDocument {
   let value: unknown;
   try {
-    value = loadYamlFast(text, { schema: YAML_FAST_SCHEMA, maxAliases: 0, maxDepth: MAX_NESTING, filename: file });
+    value = loadYamlFast(text, { schema: fastSchema(), maxAliases: 0, maxDepth: MAX_NESTING, filename: file });
   } catch {
     return parseYamlFully(file, text);
   }

@@ -41,7 +41,21 @@ export type JobQueueFile = CreateJobQueueRequest;
 export type ComputeEnvironmentFile = CreateComputeEnvironmentRequest;
 
 export type JobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** Every job status, in lifecycle order: the one definition the emulator, clients, CLI, extension and webview use. */
 export const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+export type FinalJobStatus = 'SUCCEEDED' | 'FAILED';
+/** The statuses a job ends in. */
+export const FINAL_JOB_STATUSES: readonly FinalJobStatus[] = ['SUCCEEDED', 'FAILED'];
+/** The statuses of a job that has not ended, in lifecycle order. */
+export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((s) => !(FINAL_JOB_STATUSES as readonly string[]).includes(s));
+
+export function isJobStatus(s: unknown): s is JobStatus {
+  return typeof s === 'string' && (JOB_STATUSES as readonly string[]).includes(s);
+}
+
+export function isFinalJobStatus(s: unknown): s is FinalJobStatus {
+  return typeof s === 'string' && (FINAL_JOB_STATUSES as readonly string[]).includes(s);
+}
 
 export type DependencyType = 'N_TO_N' | 'SEQUENTIAL';
 

@@ -17,6 +17,7 @@ import { LayoutClient } from './layout-client';
 import { DagRenderer, nodeSize } from './render';
 import { TimelineView } from './timeline';
 import { PanZoom } from './viewport';
+import { ACTIVE_JOB_STATUSES } from '../../src/model/types';
 
 interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -238,7 +239,7 @@ onClick('act-expand', () => {
 });
 $('filter').addEventListener('change', (e) => {
   const v = (e.target as HTMLSelectElement).value;
-  statusFilter = v && v !== 'ALL' ? new Set(v === 'ACTIVE' ? ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'] : [v]) : undefined;
+  statusFilter = v && v !== 'ALL' ? new Set<string>(v === 'ACTIVE' ? ACTIVE_JOB_STATUSES : [v]) : undefined;
   renderer.filter(statusFilter);
 });
 $('direction').textContent = direction === 'RIGHT' ? 'Top–Down' : 'Left–Right';

@@ -1,16 +1,8 @@
 /** `localbatch deploy [paths…]`: plans and applies the workspace's definitions on AWS Batch. */
 import { createInterface } from 'node:readline/promises';
-import Docker from 'dockerode';
 import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
-import type { LocalImage } from '../../model/types';
-import { imageExists } from '../../emulator/runtime/images';
-import { applyPlan, describeResult } from '../../deploy/apply';
-import { awsErrorMessage, openAwsTarget, type AwsTarget } from '../../deploy/aws';
-import { imageWarnings, pushImages } from '../../deploy/images';
-import { blockingErrors, DeployInputError, loadDeployInput, ownedNotes, planDeploy, withImages } from '../../deploy/input';
-import { planHasChanges } from '../../deploy/plan';
-import { ecrRegistryHost, pushedUri } from '../../deploy/registry';
-import { renderPlan } from '../../deploy/render';
+import { awsErrorMessage, blockingErrors, DeployInputError, loadDeployInput, openAwsTarget, ownedNotes, renderPlan, runDeploy, type AwsTarget } from '../../deploy/flows';
+import type { DeployInput } from '../../deploy/input';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
@@ -89,43 +81,32 @@ export const deployCommand: CliCommand = {
   },
 };
 
-async function deploy(opts: DeployOptions, input: Awaited<ReturnType<typeof loadDeployInput>>, target: AwsTarget): Promise<number> {
-  const jds = input.desired.filter((d) => d.kind === 'jobDefinition');
-  const warnings = imageWarnings(jds, input.localImages);
-  const docker = new Docker();
-  const toPush = opts.pushImages ? await pushable([...new Set(warnings.map((w) => w.image))], input.localImages, docker) : [];
-  for (const w of warnings) if (!toPush.includes(w.image)) console.error(`warning: ${w.message}`);
-  const override = process.env.LOCALBATCH_ECR_REGISTRY_OVERRIDE || undefined;
-  const predicted = new Map<string, string>();
-  if (toPush.length > 0) {
-    const registry = await ecrRegistryHost(target.ecr(), override);
-    for (const image of toPush) predicted.set(image, pushedUri(registry, image));
+async function deploy(opts: DeployOptions, input: DeployInput, target: AwsTarget): Promise<number> {
+  const outcome = await runDeploy(target, input, {
+    log: (line) => console.error(line.startsWith('…') ? line : `… ${line}`),
+    warn: (message) => console.error(`warning: ${message}`),
+    withProgress: (_title, task) => task(() => undefined),
+    choosePush: async () => opts.pushImages,
+    showPlan: async (plan, pushes) => {
+      for (const [image, uri] of pushes) console.log(`image ${image} → ${uri} (built and pushed before applying)`);
+      console.log(renderPlan(plan, target.label).join('\n'));
+    },
+    confirm: async () => opts.yes || confirm('Apply this plan?'),
+  }, { deregisterPrevious: opts.deregisterPrevious, dryRun: opts.dryRun, registryOverride: process.env.LOCALBATCH_ECR_REGISTRY_OVERRIDE || undefined });
+  switch (outcome.kind) {
+    case 'no-changes':
+      return 0;
+    case 'dry-run':
+      console.log('Dry run: nothing was changed.');
+      return 0;
+    case 'cancelled':
+    case 'declined':
+      return 1;
+    case 'applied':
+      console.log(outcome.result.failed ? 'Deploy stopped by a failure:' : 'Deploy complete:');
+      console.log(outcome.lines.length > 0 ? outcome.lines.join('\n') : '  nothing to apply');
+      return outcome.result.failed || outcome.result.skipped.length > 0 ? 1 : 0;
   }
-  const desired = withImages(input.desired, predicted);
-  const plan = await planDeploy(target.batch, desired, { deregisterPrevious: opts.deregisterPrevious });
-  for (const image of toPush) console.log(`image ${image} → ${predicted.get(image)} (built and pushed before applying)`);
-  console.log(renderPlan(plan, target.label).join('\n'));
-  if (!planHasChanges(plan) && toPush.length === 0) return 0;
-  if (opts.dryRun) {
-    console.log('Dry run: nothing was changed.');
-    return 0;
-  }
-  if (!opts.yes && !(await confirm('Apply this plan?'))) return 1;
-  if (toPush.length > 0) {
-    await pushImages({ docker, ecr: target.ecr(), images: toPush, localImages: input.localImages, root: input.root, registry: override, onProgress: (l) => console.error(l) });
-  }
-  const result = await applyPlan(target.batch, plan, { onProgress: (p) => console.error(`… ${p.message}`) });
-  const lines = describeResult(result);
-  console.log(result.failed ? 'Deploy stopped by a failure:' : 'Deploy complete:');
-  console.log(lines.length > 0 ? lines.join('\n') : '  nothing to apply');
-  return result.failed || result.skipped.length > 0 ? 1 : 0;
-}
-
-/** The images --push-images can push: those localbatch.yaml builds and those the local engine has. */
-async function pushable(images: readonly string[], local: readonly LocalImage[], docker: Docker): Promise<string[]> {
-  const out: string[] = [];
-  for (const image of images) if (local.some((l) => l.name === image) || (await imageExists(docker, image).catch(() => false))) out.push(image);
-  return out;
 }
 
 /**

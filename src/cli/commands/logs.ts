@@ -12,6 +12,7 @@ import { CliError } from '../errors';
 import { attach, clientsFor } from '../run/session';
 import type { CliCommand } from './index';
 import { parseChildId, parsePositiveInteger } from '../../emulator/core/job-ids';
+import { isFinalJobStatus } from '../../model/types';
 
 const HELP = `Usage: localbatch logs <job-id> [--attempt N] [--follow] [--state-dir DIR]
 
@@ -90,7 +91,7 @@ async function printLive(endpoint: Parameters<typeof clientsFor>[0], jobId: stri
       logStreamName: stream,
       signal: abort.signal,
       onEvents: (events) => process.stdout.write(events.map((e) => (e.message ?? '') + '\n').join('')),
-      isFinished: async () => !follow || ['SUCCEEDED', 'FAILED'].includes((await describe())?.status ?? 'FAILED'),
+      isFinished: async () => !follow || isFinalJobStatus((await describe())?.status ?? 'FAILED'),
       pollMs: 500,
     });
     return 0;

@@ -1,11 +1,7 @@
 /** `localbatch submit <workflow>`: submits a workflow's jobs to AWS Batch in dependency order. */
 import path from 'node:path';
 import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
-import { loadWorkspace } from '../../node/load-workspace';
-import { awsErrorMessage, openAwsTarget } from '../../deploy/aws';
-import { NotDeployedError, planAwsSubmission } from '../../deploy/submit';
-import { submitPlan } from '../../model/workflow-plan';
-import { SubmitJobCommand } from '@aws-sdk/client-batch';
+import { awsErrorMessage, loadWorkflowToSubmit, NotDeployedError, openAwsTarget, runSubmit } from '../../deploy/flows';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { confirm } from './deploy';
@@ -50,31 +46,29 @@ export const submitCommand: CliCommand = {
     const file = parsed.positionals[0];
     const abs = path.resolve(file);
     if (!/\.workflow\.(json|ya?ml)$/i.test(abs)) throw new CliError(`${file} is not a workflow file (*.workflow.json|yaml|yml)`, 2);
-    const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
+    const loaded = await loadWorkflowToSubmit(abs, process.cwd());
     for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
     if (hasErrors(loaded.diagnostics)) {
       console.error('localbatch submit: the definitions have errors; nothing was submitted.');
       return 1;
     }
-    const workflow = loaded.workspace.workflows.find((w) => path.resolve(w.doc.file) === abs);
+    const workflow = loaded.workflow;
     if (!workflow) throw new CliError(`${file} holds no workflow`, 1);
     const target = await openAwsTarget({ region: parsed.values.region, profile: parsed.values.profile, endpointUrl: parsed.values['endpoint-url'] }).catch((err: unknown) => {
       throw new CliError(awsErrorMessage(err), 1);
     });
     try {
-      const plan = await planAwsSubmission(target.batch, workflow, target.label, loaded.workspace);
-      console.error(`Submitting ${plan.length} job${plan.length === 1 ? '' : 's'} of ${file} to AWS Batch in ${target.label}: ${plan.map((p) => p.name).join(', ')}`);
-      if (!parsed.values.yes && !(await confirm('Submit?'))) return 1;
-      const submitted = await submitPlan(
-        plan,
-        async (request) => {
-          const res = await target.batch.send(new SubmitJobCommand(request));
-          return { jobId: res.jobId, jobName: res.jobName };
+      const submitted = await runSubmit(target.batch, workflow, target.label, loaded.workspace, {
+        withProgress: (_title, task) => task(() => undefined),
+        confirm: async (plan) => {
+          console.error(`Submitting ${plan.length} job${plan.length === 1 ? '' : 's'} of ${file} to AWS Batch in ${target.label}: ${plan.map((p) => p.name).join(', ')}`);
+          return parsed.values.yes || confirm('Submit?');
         },
-        (job) => {
+        submitted: (job) => {
           if (!parsed.values.json) console.log(`${job.name}\t${job.jobId}`);
         },
-      );
+      });
+      if (!submitted) return 1;
       if (parsed.values.json) console.log(JSON.stringify(submitted, null, 2));
       else console.error(`${submitted.length} job${submitted.length === 1 ? '' : 's'} submitted.`);
       return 0;

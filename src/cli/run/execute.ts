@@ -20,6 +20,7 @@ import { renderTable, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
+import { isFinalJobStatus } from '../../model/types';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -201,7 +202,7 @@ async function reconcile(ctx: RunContext, tracker: RunTracker): Promise<void> {
 
 async function terminateAll(ctx: RunContext, tracker: RunTracker, reason: string): Promise<void> {
   for (const j of tracker.jobs) {
-    if (j.status === 'SUCCEEDED' || j.status === 'FAILED') continue;
+    if (isFinalJobStatus(j.status)) continue;
     await ctx.session.batch.send(new TerminateJobCommand({ jobId: j.jobId, reason })).catch(() => undefined);
   }
   const deadline = Date.now() + INTERRUPT_GRACE_MS;

@@ -7,7 +7,7 @@
 import type Docker from 'dockerode';
 import { referencedDefinitions } from '../../client/workflow-run';
 import { imagesOf } from '../../deploy/images';
-import type { JsonObject } from '../../deploy/normalize';
+import type { JsonObject } from '../../model/definition-normalize';
 import { imageToRun } from '../../emulator/core/images';
 import { dockerMessage } from '../../emulator/runtime/docker';
 import { withDefaultTag } from '../../emulator/runtime/docker-spec';

@@ -1,6 +1,7 @@
 /** How `localbatch run` shows progress: a live table on a terminal, one line per transition otherwise. */
 import { formatDuration } from '../../client/job-display';
 import type { TrackedJob, Transition } from './tracker';
+import { isFinalJobStatus } from '../../model/types';
 
 const STATUS_MARK: Readonly<Record<string, string>> = {
   SUBMITTED: '·', PENDING: '…', RUNNABLE: '◌', STARTING: '◔', RUNNING: '▶', SUCCEEDED: '✔', FAILED: '✖',
@@ -29,7 +30,7 @@ export function arrayProgress(j: TrackedJob): string {
 /** Line mode: children report only RUNNING and final states, so a 10,000-child array stays readable. */
 export function transitionLine(t: Transition, now: number): string | undefined {
   const name = t.child === undefined ? t.job.name : `${t.job.name}[${t.child}]`;
-  if (t.child !== undefined && !['RUNNING', 'SUCCEEDED', 'FAILED'].includes(t.status)) return undefined;
+  if (t.child !== undefined && t.status !== 'RUNNING' && !isFinalJobStatus(t.status)) return undefined;
   const time = new Date(now).toISOString().slice(11, 19);
   const reason = t.reason && (t.status === 'FAILED' || t.status === 'RUNNABLE') ? ` (${t.reason})` : '';
   const progress = t.child !== undefined ? `  [${arrayProgress(t.job)}]` : '';

@@ -3,7 +3,7 @@
  * top-level job's status, its array children's counts, and times. Pure: no I/O, no clock of its own.
  */
 import type { JobStateChangeDetail } from '../../client/events';
-import { JOB_STATUSES, type JobStatus } from '../../model/types';
+import { isFinalJobStatus, JOB_STATUSES, type JobStatus } from '../../model/types';
 
 export interface TrackedJob {
   readonly name: string;
@@ -29,8 +29,6 @@ export interface TrackedJob {
 export type TimeLimited = (queue: string | undefined, reasonCode: string) => boolean;
 
 export type Transition = { readonly job: TrackedJob; readonly child?: number; readonly status: JobStatus; readonly reason?: string };
-
-const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED']);
 
 export class RunTracker {
   readonly jobs: TrackedJob[] = [];
@@ -60,7 +58,7 @@ export class RunTracker {
         own.startedAt ??= numberOr(detail.startedAt, at);
         if (!own.children) own.attempts++;
       }
-      if (TERMINAL.has(status)) own.stoppedAt = numberOr(detail.stoppedAt, at);
+      if (isFinalJobStatus(status)) own.stoppedAt = numberOr(detail.stoppedAt, at);
       return { job: own, status, reason };
     }
     const sep = detail.jobId.lastIndexOf(':');
@@ -82,7 +80,7 @@ export class RunTracker {
   }
 
   get done(): boolean {
-    return this.jobs.every((j) => TERMINAL.has(j.status));
+    return this.jobs.every((j) => isFinalJobStatus(j.status));
   }
 
   get allSucceeded(): boolean {
@@ -96,7 +94,7 @@ export class RunTracker {
    * unfinished job waits (PENDING, or RUNNABLE behind it).
    */
   stuckReason(timeLimited: TimeLimited = () => false): string | undefined {
-    const open = this.jobs.filter((j) => !TERMINAL.has(j.status));
+    const open = this.jobs.filter((j) => !isFinalJobStatus(j.status));
     if (open.length === 0) return undefined;
     const active = (j: TrackedJob) => j.status === 'STARTING' || j.status === 'RUNNING' || (j.children !== undefined && j.children.STARTING + j.children.RUNNING > 0);
     if (open.some(active)) return undefined;

@@ -16,7 +16,7 @@ import type {
   UpdateComputeEnvironmentRequest,
   UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, JOB_STATUSES } from '../../model/types';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../model/types';
 import type { JobKey } from './jobIndex';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
@@ -38,6 +38,7 @@ import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
 import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
+import { ACTIVE_JOB_STATUSES, JOB_STATUSES } from '../../model/types';
 
 export interface EngineOptions {
   readonly clock: Clock;
@@ -234,7 +235,7 @@ export class BatchEngine {
   /** The queue must be DISABLED; its unfinished jobs are terminated. */
   deleteJobQueue(jobQueue: string): void {
     const rec = this.queues.delete(jobQueue);
-    for (const status of ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'] as const) {
+    for (const status of ACTIVE_JOB_STATUSES) {
       for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.failNow(job, 'Job queue deleted');
     }
     this.record({ k: 'q', key: rec.name, v: null });

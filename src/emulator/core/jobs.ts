@@ -3,7 +3,7 @@
  * JobPlan (resolved once at submit), so 10,000 children cost little memory.
  */
 import type { AttemptDetail, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
-import type { JobStatus } from '../../model/types';
+import { FINAL_JOB_STATUSES, type JobStatus } from '../../model/types';
 import type { AttemptPreparation, ContainerSpec, TimerHandle } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { QueueRecord } from './queues';
@@ -12,7 +12,7 @@ import type { TaskContainerResult } from './task';
 
 export type { JobStatus };
 
-export const TERMINAL: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED']);
+export const TERMINAL: ReadonlySet<JobStatus> = new Set(FINAL_JOB_STATUSES);
 
 /** Everything about how to run a job, resolved at submit and shared by an array's children. */
 export interface JobPlan {

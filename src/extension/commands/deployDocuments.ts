@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../config';
-import { openAwsTarget, type AwsTarget } from '../../deploy/aws';
+import type { AwsTarget, WithProgress } from '../../deploy/flows';
+import type { DeployFlows } from '../lazy';
 
 /** Read-only documents for the deploy diff editor: "current in AWS" and "after deploy". */
 export const DEPLOY_SCHEME = 'localbatch-deploy';
@@ -39,12 +40,16 @@ export async function showPlanDiff(ctx: Ctx, region: string, current: string, af
 }
 
 /** The AWS target from the settings (profile, endpoint), in a region the user picks when several are listed. */
-export async function pickAwsTarget(): Promise<AwsTarget> {
+export async function pickAwsTarget(flows: DeployFlows): Promise<AwsTarget> {
   const s = readSettings();
   let region = s.awsRegions[0];
   if (s.awsRegions.length > 1) {
     region = (await vscode.window.showQuickPick([...s.awsRegions], { placeHolder: 'Which AWS region?' })) ?? '';
     if (!region) throw new vscode.CancellationError();
   }
-  return openAwsTarget({ region, profile: s.awsProfile, endpointUrl: s.awsEndpointUrl });
+  return flows.openAwsTarget({ region, profile: s.awsProfile, endpointUrl: s.awsEndpointUrl });
 }
+
+/** The flows' progress as a VS Code notification titled "LocalBatch: <title>". */
+export const notificationProgress: WithProgress = (title, task) =>
+  Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LocalBatch: ${title}` }, (progress) => task((message) => progress.report({ message }))));

@@ -22,7 +22,7 @@ async function prepare(ctx: Ctx, node: RunNode): Promise<LocalRun> {
   const file = ctx.index.all().find((f) => f.doc.file === source);
   if (!file) throw new UserError(`The run's file ${source} is no longer in this workspace.`);
   if (file.kind.kind === 'workflow') return prepareWorkflowRun(ctx, file);
-  if (file.kind.kind === 'jobDefinition') return prepareJobDefinitionRun(ctx, file);
+  if (file.kind.kind === 'jobDefinition') return prepareJobDefinitionRun(file);
   throw new UserError(`${source} is neither a workflow nor a job definition.`);
 }
 

@@ -7,7 +7,7 @@ import type { IndexedFile } from '../editing/definitionIndex';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
 import { definitionArg } from './definitionArg';
-import { blockOnErrors, runOnEmulator, type LocalRun } from './runOnEmulator';
+import { runOnEmulator, type LocalRun } from './runOnEmulator';
 
 /**
  * Registers one job definition on the emulator and submits one job of it to the local queue. The
@@ -19,27 +19,27 @@ export async function runJobDefinition(ctx: Ctx, arg: unknown): Promise<void> {
   const fromTemplate = await templateJobDefinition(ctx, arg);
   if (fromTemplate) return runEntry(ctx, fromTemplate.entry, fromTemplate.workspace);
   const file = await definitionArg(ctx, arg, 'jobDefinition', 'job definition');
-  await runOnEmulator(ctx, prepareJobDefinitionRun(ctx, file));
+  await runOnEmulator(ctx, prepareJobDefinitionRun(file));
 }
 
 /** What running a job definition file submits: one job of it (its errors stop it here). */
-export function prepareJobDefinitionRun(ctx: Ctx, file: IndexedFile): LocalRun {
+export function prepareJobDefinitionRun(file: IndexedFile): LocalRun {
   const value = file.doc.value as RegisterJobDefinitionRequest;
   if (!asStr(value.jobDefinitionName)) throw new UserError(`${file.doc.file} has no jobDefinitionName.`);
   const workspace = Workspace.fromDocuments([file.doc]);
   const entry = workspace.jobDefinition(value.jobDefinitionName!);
   if (!entry) throw new UserError(`${file.doc.file} is not a job definition LocalBatch can read.`);
-  return prepareEntryRun(ctx, entry, workspace);
+  return prepareEntryRun(entry, workspace);
 }
 
 async function runEntry(ctx: Ctx, entry: DefinitionEntry, workspace: Workspace): Promise<void> {
-  await runOnEmulator(ctx, prepareEntryRun(ctx, entry, workspace));
+  await runOnEmulator(ctx, prepareEntryRun(entry, workspace));
 }
 
 /** One job of a job definition entry (a file's, or a template resource's). */
-function prepareEntryRun(ctx: Ctx, entry: DefinitionEntry, workspace: Workspace): LocalRun {
+function prepareEntryRun(entry: DefinitionEntry, workspace: Workspace): LocalRun {
+  // Its errors stop the run: runOnEmulator checks the files first.
   const label = entry.origin ? `job definition ${entry.name} (${entry.origin.resource.id} in ${entry.doc.file})` : `job definition ${entry.doc.file}`;
-  blockOnErrors(ctx, [entry.doc.file], label);
   return {
     label,
     name: entry.origin ? `${entry.doc.file}#${entry.origin.resource.id}` : entry.doc.file,

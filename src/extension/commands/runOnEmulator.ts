@@ -28,11 +28,11 @@ export interface LocalRun {
 }
 
 /** Errors in these files (as published in Problems) stop the run with a message. */
-export function blockOnErrors(ctx: Ctx, files: readonly string[], label: string): void {
-  ctx.diagnostics.publish();
+export async function blockOnErrors(ctx: Ctx, files: readonly string[], label: string): Promise<void> {
+  await ctx.diagnostics.publish();
   const errors = files.flatMap((f) => {
     const uri = ctx.index.uriOf(f);
-    return uri ? ctx.diagnostics.get(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => ({ f, d })) : [];
+    return uri ? ctx.diagnostics.model(uri).filter((d) => d.severity === 'error').map((d) => ({ f, d })) : [];
   });
   if (errors.length === 0) return;
   const first = errors[0];
@@ -50,7 +50,7 @@ export interface RunOptions {
 }
 
 export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions = {}): Promise<SubmittedJob[]> {
-  blockOnErrors(ctx, run.files, run.label);
+  await blockOnErrors(ctx, run.files, run.label);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const { batch } = ctx.emulator.requireConnection();
   const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${run.label} locally` }, async (progress) => {

@@ -5,7 +5,7 @@ import type { Ctx } from '../ctx';
 import type { IndexedFile } from '../editing/definitionIndex';
 import { requireTrust } from '../trust';
 import { definitionArg } from './definitionArg';
-import { blockOnErrors, runOnEmulator, type LocalRun } from './runOnEmulator';
+import { runOnEmulator, type LocalRun } from './runOnEmulator';
 
 export async function runWorkflow(ctx: Ctx, arg: unknown): Promise<void> {
   requireTrust('run workflows');
@@ -13,10 +13,9 @@ export async function runWorkflow(ctx: Ctx, arg: unknown): Promise<void> {
   await runOnEmulator(ctx, prepareWorkflowRun(ctx, file));
 }
 
-/** What running a workflow file submits (its errors stop it here). */
+/** What running a workflow file submits (its errors stop the run: runOnEmulator checks the files first). */
 export function prepareWorkflowRun(ctx: Ctx, file: IndexedFile): LocalRun {
   const label = `workflow ${file.doc.file}`;
-  blockOnErrors(ctx, [file.doc.file], label);
   const workspace = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
   const workflow = workspace.workflows.find((w) => w.doc === file.doc)!;
   const { files, ...definitions } = referencedDefinitions(workspace, workflow);

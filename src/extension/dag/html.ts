@@ -4,6 +4,7 @@
  * the layout worker fetched from the extension's resources and started from a blob URL.
  */
 import { randomBytes } from 'node:crypto';
+import { JOB_STATUSES } from '../../model/types';
 
 export interface DagHtmlInput {
   /** `webview.cspSource`: the origin webview resources are served from. */
@@ -20,7 +21,7 @@ export function makeNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
-const STATUSES = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+const STATUSES = JOB_STATUSES;
 
 /** What the colours and line styles mean (static markup: the CSP allows no inline styles). */
 function legendHtml(): string {

@@ -1,14 +1,15 @@
 /**
  * Validation as you type: each definition file's own checks plus the cross-file checks over the
- * whole workspace index, published to the Problems panel under the source `localbatch`.
+ * whole workspace index, published to the Problems panel under the source `localbatch`. One
+ * diagnostic per mistake: the package contributes no JSON schemas to VS Code (which would report
+ * each schema mistake again), and in JSON files VS Code's own JSON language already reports syntax
+ * errors, so ours are kept (for counts and the CLI) but not published there.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../../model/diagnostics';
 import type { SourceDocument } from '../../model/document';
-import { validateDocument } from '../../model/validation';
-import { checkWorkspaceRules } from '../../model/validation/workspace-rules';
-import { Workspace } from '../../model/workspace';
 import { kindOfFile } from '../../model/kinds';
+import { loadEditingEngine, type EditingEngine } from '../lazy';
 import { toVsDiagnostic } from './convert';
 import type { DefinitionIndex, IndexedKind } from './definitionIndex';
 import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac';
@@ -19,6 +20,8 @@ const PUBLISH_DEBOUNCE_MS = 50;
 export class DefinitionDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('localbatch');
   private readonly fileDiagnostics = new WeakMap<SourceDocument, Diagnostic[]>();
+  /** Every file's diagnostics in the model's shape (with suggestions), by uri. */
+  private readonly modelDiagnostics = new Map<string, readonly Diagnostic[]>();
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
   private publishTimer: NodeJS.Timeout | undefined;
   private readonly published = new vscode.EventEmitter<void>();
@@ -35,13 +38,19 @@ export class DefinitionDiagnostics implements vscode.Disposable {
       }),
       index.onDidChange(() => this.schedulePublish()),
     );
-    for (const d of vscode.workspace.textDocuments) this.documentChanged(d, 0);
+    // Parsed just after activation, not during it (the parsers are loaded on first use).
+    for (const d of vscode.workspace.textDocuments) this.documentChanged(d, 1);
     void index.ready().then(() => this.schedulePublish());
   }
 
-  /** Diagnostics of one file, as published (for counts and tests). */
+  /** Diagnostics of one file, as published (for tests). */
   get(uri: vscode.Uri): readonly vscode.Diagnostic[] {
     return this.collection.get(uri) ?? [];
+  }
+
+  /** Every diagnostic of one file in the model's shape, also those VS Code reports itself (for counts and quick fixes). */
+  model(uri: vscode.Uri): readonly Diagnostic[] {
+    return this.modelDiagnostics.get(uri.toString()) ?? [];
   }
 
   private documentChanged(doc: vscode.TextDocument, delayMs: number): void {
@@ -64,29 +73,36 @@ export class DefinitionDiagnostics implements vscode.Disposable {
   }
 
   /** Recomputes the cross-file checks and publishes every file's diagnostics. */
-  publish(): void {
+  async publish(): Promise<void> {
+    const engine = await loadEditingEngine();
     const files = this.index.all();
-    const byFile = new Map<string, Diagnostic[]>(files.map((f) => [f.doc.file, [...this.ownDiagnostics(f.doc, f.kind.kind)]]));
-    for (const d of this.workspaceDiagnostics(files.map((f) => f.doc))) byFile.get(d.file)?.push(d);
-    const entries: Array<[vscode.Uri, vscode.Diagnostic[]]> = files.map((f) => [f.uri, byFile.get(f.doc.file)!.map(toVsDiagnostic)]);
+    const byFile = new Map<string, Diagnostic[]>(files.map((f) => [f.doc.file, [...this.ownDiagnostics(engine, f.doc, f.kind.kind)]]));
+    for (const d of this.workspaceDiagnostics(engine, files.map((f) => f.doc))) byFile.get(d.file)?.push(d);
+    const jsonSyntaxShown = vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true);
+    this.modelDiagnostics.clear();
+    for (const f of files) this.modelDiagnostics.set(f.uri.toString(), byFile.get(f.doc.file)!);
+    const entries: Array<[vscode.Uri, vscode.Diagnostic[]]> = files.map((f) => [
+      f.uri,
+      byFile.get(f.doc.file)!.filter((d) => !(jsonSyntaxShown && f.kind.format === 'json' && isJsonParseError(d))).map(toVsDiagnostic),
+    ]);
     this.collection.clear();
     this.collection.set(entries);
     this.published.fire();
   }
 
   /** A file's own checks; a template's are its syntax errors (its resources are checked with the workspace, which knows the parameters). */
-  private ownDiagnostics(doc: SourceDocument, kind: IndexedKind['kind']): Diagnostic[] {
+  private ownDiagnostics(engine: EditingEngine, doc: SourceDocument, kind: IndexedKind['kind']): Diagnostic[] {
     let diags = this.fileDiagnostics.get(doc);
     if (!diags) {
-      diags = kind === 'template' ? [...doc.syntaxErrors] : validateDocument(doc, kind);
+      diags = kind === 'template' ? [...doc.syntaxErrors] : engine.validateDocument(doc, kind);
       this.fileDiagnostics.set(doc, diags);
     }
     return diags;
   }
 
-  private workspaceDiagnostics(docs: SourceDocument[]): Diagnostic[] {
+  private workspaceDiagnostics(engine: EditingEngine, docs: SourceDocument[]): Diagnostic[] {
     try {
-      return checkWorkspaceRules(Workspace.fromDocuments(docs));
+      return engine.checkWorkspaceRules(engine.Workspace.fromDocuments(docs));
     } catch (err) {
       this.log.error(`cross-file checks failed: ${String(err)}`);
       return [];
@@ -98,6 +114,11 @@ export class DefinitionDiagnostics implements vscode.Disposable {
     clearTimeout(this.publishTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A JSON parse error, which VS Code's JSON language reports at the same spot. */
+function isJsonParseError(d: Diagnostic): boolean {
+  return d.rule === 'syntax' && /^JSON syntax error:/.test(d.message);
 }
 
 export function isDefinitionDocument(doc: vscode.TextDocument): boolean {

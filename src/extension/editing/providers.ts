@@ -1,29 +1,30 @@
 /** Hover, completion and quick fixes for definition files: glue over src/model/editing. */
 import * as vscode from 'vscode';
-import { completionsAt, type WorkspaceNames } from '../../model/editing/completion';
-import { cursorAt } from '../../model/editing/cursor';
-import { quickFixesFor } from '../../model/editing/quick-fixes';
-import { hoverMarkdown } from '../../model/editing/schema-docs';
+import type { WorkspaceNames } from '../../model/editing/completion';
+import type { Diagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import { DIAGNOSTIC_SOURCE, fromVsDiagnostic, toVsRange } from './convert';
 import type { DefinitionIndex } from './definitionIndex';
+import type { DefinitionDiagnostics } from './diagnostics';
+import { loadEditingEngine } from '../lazy';
 
 export const DEFINITION_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}' },
   { scheme: 'file', pattern: '**/localbatch.{yaml,yml}' },
 ];
 
-export function registerEditingProviders(index: DefinitionIndex): vscode.Disposable[] {
+export function registerEditingProviders(index: DefinitionIndex, diagnostics: DefinitionDiagnostics): vscode.Disposable[] {
   return [
     vscode.languages.registerHoverProvider(DEFINITION_SELECTOR, { provideHover }),
     vscode.languages.registerCompletionItemProvider(DEFINITION_SELECTOR, { provideCompletionItems: (doc, pos) => provideCompletions(index, doc, pos) }, '"', ':', ' '),
-    vscode.languages.registerCodeActionsProvider(DEFINITION_SELECTOR, { provideCodeActions }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider(DEFINITION_SELECTOR, { provideCodeActions: (doc, range, context) => provideCodeActions(diagnostics, doc, range, context) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   ];
 }
 
-function provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+async function provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
   const kind = kindOfFile(doc.uri.path);
   if (!kind) return undefined;
+  const { cursorAt, hoverMarkdown } = await loadEditingEngine();
   const cursor = cursorAt(doc.getText(), kind.format, doc.offsetAt(pos));
   if (!cursor || cursor.path.length === 0) return undefined;
   const markdown = hoverMarkdown(kind.kind, cursor.path);
@@ -42,6 +43,7 @@ async function provideCompletions(index: DefinitionIndex, doc: vscode.TextDocume
   const kind = kindOfFile(doc.uri.path);
   if (!kind) return [];
   await index.ready();
+  const { completionsAt } = await loadEditingEngine();
   const candidates = completionsAt(doc.getText(), kind.format, kind.kind, doc.offsetAt(pos), workspaceNames(index));
   return candidates.map((c) => {
     const item = new vscode.CompletionItem(c.label, c.kind === 'property' ? vscode.CompletionItemKind.Property : c.kind === 'reference' ? vscode.CompletionItemKind.Reference : vscode.CompletionItemKind.EnumMember);
@@ -58,12 +60,15 @@ async function provideCompletions(index: DefinitionIndex, doc: vscode.TextDocume
   });
 }
 
-function provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+async function provideCodeActions(diagnostics: DefinitionDiagnostics, doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  const { quickFixesFor } = await loadEditingEngine();
   const text = doc.getText();
+  const published = diagnostics.model(doc.uri);
   return context.diagnostics
     .filter((d) => d.source === DIAGNOSTIC_SOURCE)
     .flatMap((d) =>
-      quickFixesFor(fromVsDiagnostic(doc.uri.fsPath, d), text).map((fix) => {
+      // The published diagnostic in the model's shape carries what VS Code's cannot (the suggested name).
+      quickFixesFor(modelDiagnostic(published, doc.uri.fsPath, d), text).map((fix) => {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.preferred;
@@ -72,4 +77,12 @@ function provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, cont
         return action;
       }),
     );
+}
+
+/** The model diagnostic VS Code's `d` was published from (same range, rule and message), else `d` converted. */
+function modelDiagnostic(published: readonly Diagnostic[], file: string, d: vscode.Diagnostic): Diagnostic {
+  const plain = fromVsDiagnostic(file, d);
+  const same = (a: Diagnostic['range'], b: Diagnostic['range']) =>
+    a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
+  return published.find((p) => p.rule === plain.rule && p.message === plain.message && same(p.range, plain.range)) ?? plain;
 }

@@ -49,8 +49,8 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
   }
 
   private counts(uri: vscode.Uri): { errors: number; warnings: number } {
-    const diags = this.diagnostics.get(uri);
-    const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+    const diags = this.diagnostics.model(uri);
+    const errors = diags.filter((d) => d.severity === 'error').length;
     return { errors, warnings: diags.length - errors };
   }
 

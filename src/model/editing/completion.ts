@@ -5,6 +5,8 @@
  */
 import type { DefinitionKind, SourceFormat } from '../kinds';
 import { LOCAL_QUEUE_NAME } from '../types';
+import { parseDocument } from 'yaml';
+import { asArr, asStr, isObj, prop } from '../values';
 import { cursorAt } from './cursor';
 import { enumValuesAt, propertiesAt } from './schema-docs';
 
@@ -45,10 +47,49 @@ function referenceNames(kind: DefinitionKind, path: ReadonlyArray<string | numbe
   if (kind === 'workflow' && path[0] === 'jobs' && path.length === 3 && path[2] === 'jobDefinition') return { names: [...names.jobDefinitions], detail: 'job definition in this workspace' };
   if (kind === 'workflow' && path[0] === 'jobs' && path.length === 3 && path[2] === 'jobQueue') return { names: [LOCAL_QUEUE_NAME, ...names.jobQueues.filter((q) => q !== LOCAL_QUEUE_NAME)], detail: 'job queue' };
   if (kind === 'workflow' && path[0] === 'jobs' && path[2] === 'dependsOn' && path.length === 5 && path[4] === 'job') {
-    return { names: workflowJobNames(text, format).filter((n) => n !== path[1]), detail: 'job of this workflow' };
+    const job = String(path[1]);
+    const deps = workflowDependencies(text);
+    const listed = (deps.get(job) ?? []).filter((_, i) => i !== path[3]);
+    // Never itself, never a job already listed, never one that depends on this job (directly or not): that would be a cycle.
+    const downstream = dependents(job, deps);
+    return { names: workflowJobNames(text, format).filter((n) => n !== job && !listed.includes(n) && !downstream.has(n)), detail: 'job of this workflow' };
   }
   if (kind === 'jobQueue' && path[0] === 'computeEnvironmentOrder' && path[2] === 'computeEnvironment') return { names: [...names.computeEnvironments], detail: 'compute environment in this workspace' };
   return undefined;
+}
+
+/** Each job's `dependsOn` job names, read leniently (the file may be half-typed; what cannot be read has no edges). */
+function workflowDependencies(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let value: unknown;
+  try {
+    value = parseDocument(text, { version: '1.2', uniqueKeys: false, strict: false }).toJS({ maxAliasCount: 100 });
+  } catch {
+    return out;
+  }
+  const jobs = prop(value, 'jobs');
+  if (!isObj(jobs)) return out;
+  for (const [name, job] of Object.entries(jobs)) {
+    const list = asArr(prop(job, 'dependsOn')) ?? [];
+    out.set(name, list.map((d) => (isObj(d) ? asStr(d.job) : undefined) ?? ''));
+  }
+  return out;
+}
+
+/** Jobs that depend on `job`, directly or through others. */
+function dependents(job: string, deps: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const found = new Set<string>();
+  const queue = [job];
+  while (queue.length > 0) {
+    const target = queue.pop()!;
+    for (const [name, list] of deps) {
+      if (!found.has(name) && list.includes(target)) {
+        found.add(name);
+        queue.push(name);
+      }
+    }
+  }
+  return found;
 }
 
 /** The keys under `jobs` (read leniently, as the file may be half-typed). */

@@ -22,12 +22,10 @@ export function quickFixesFor(d: Diagnostic, text: string): QuickFix[] {
   const quoted = current.startsWith('"') || current.startsWith("'");
   const wrap = (s: string) => (quoted ? `${current[0]}${s}${current[0]}` : s);
   const replace = (title: string, newText: string): QuickFix[] => [{ title, edits: [{ range: d.range, newText }], preferred: true }];
-  if (d.rule === 'schema') {
-    const unknown = /^Unknown property "([^"]+)".*did you mean "([^"]+)"/.exec(d.message);
-    if (unknown) return replace(`Rename "${unknown[1]}" to "${unknown[2]}"`, wrap(unknown[2]));
-    const value = /must be one of .*; did you mean "([^"]+)"\?$/.exec(d.message);
-    if (value) return replace(`Change to "${value[1]}"`, wrap(value[1]));
-    return [];
+  // Every rule whose message suggests a name ("did you mean …?") carries it as data.
+  if (d.suggestion !== undefined) {
+    const title = /^Unknown property/.test(d.message) ? `Rename ${unquote(current)} to "${d.suggestion}"` : `Change to "${d.suggestion}"`;
+    return replace(title, wrap(d.suggestion));
   }
   if (d.rule === 'retry-attempts-range') {
     const n = Number(current.replace(/["']/g, ''));
@@ -40,6 +38,10 @@ export function quickFixesFor(d: Diagnostic, text: string): QuickFix[] {
     return replace(`Raise the timeout to ${MIN_TIMEOUT_SECONDS} seconds`, String(MIN_TIMEOUT_SECONDS));
   }
   return [];
+}
+
+function unquote(s: string): string {
+  return `"${s.replace(/^["']|["']$/g, '')}"`;
 }
 
 /** The text a zero-based line/column range covers. */

@@ -98,7 +98,35 @@ export function hoverMarkdown(kind: DefinitionKind, path: JsonPath): string | un
   const title = typeof last === 'string' ? `**${last}**${typeLabel(node) ? ` \`${typeLabel(node)}\`` : ''}\n\n` : '';
   const values = enumValuesAt(kind, path).filter((v) => typeof v !== 'boolean');
   const allowed = values.length > 0 ? `\n\nAllowed values: ${values.map((v) => `\`${String(v)}\``).join(', ')}` : '';
-  return `${title}${text}${allowed}`;
+  return `${title}${node.markdownDescription ? cleanMarkdown(text) : escapeMarkdown(text)}${allowed}`;
+}
+
+const API_REFERENCE = 'https://docs.aws.amazon.com/batch/latest/APIReference';
+
+/**
+ * The schemas' documentation comes from the AWS API models, with markup a Markdown renderer shows
+ * raw: bare references like `[SubmitJob]` (linked here to the API reference) or other `[text]`
+ * (escaped), emphasis inside code spans (a starred `*image*` between backticks, shown as plain code),
+ * and `<placeholders>` outside code (escaped, so they are not taken for HTML).
+ */
+export function cleanMarkdown(md: string): string {
+  return md.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? cleanCode(part) : cleanText(part))).join('');
+}
+
+function cleanCode(span: string): string {
+  const inner = span.slice(1, -1).replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?![\w*])/g, '$1$2').trim();
+  return inner ? `\`${inner}\`` : span;
+}
+
+function cleanText(text: string): string {
+  return text
+    .replace(/\[([^\]\n]+)\](?![([:])/g, (_m, label: string) => (/^[A-Z][a-z]+(?:[A-Z][a-z]*)+$/.test(label) ? `[${label}](${API_REFERENCE}/API_${label}.html)` : `\\[${label}\\]`))
+    .replace(/<([^<>\n]+)>/g, (m, inner: string) => (/^https?:/.test(inner) ? m : `\\<${inner}\\>`));
+}
+
+/** Plain-text descriptions shown as Markdown: characters Markdown would interpret are escaped. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#])/g, '\\$1');
 }
 
 function typeLabel(node: SchemaNode): string | undefined {

@@ -7,12 +7,13 @@ export class Reporter {
 
   constructor(readonly doc: SourceDocument) {}
 
-  report(severity: Severity, path: JsonPath, rule: string, message: string, part: 'key' | 'value' = 'value'): void {
-    this.diagnostics.push({ file: this.doc.file, range: this.doc.rangeOf(path, part), severity, message, rule });
+  /** `suggestion`: the name the message suggests for the key or value (see Diagnostic.suggestion). */
+  report(severity: Severity, path: JsonPath, rule: string, message: string, part: 'key' | 'value' = 'value', suggestion?: string): void {
+    this.diagnostics.push({ file: this.doc.file, range: this.doc.rangeOf(path, part), severity, message, rule, ...(suggestion !== undefined ? { suggestion } : {}) });
   }
 
-  error(path: JsonPath, rule: string, message: string, part: 'key' | 'value' = 'value'): void {
-    this.report('error', path, rule, message, part);
+  error(path: JsonPath, rule: string, message: string, part: 'key' | 'value' = 'value', suggestion?: string): void {
+    this.report('error', path, rule, message, part, suggestion);
   }
 
   warning(path: JsonPath, rule: string, message: string, part: 'key' | 'value' = 'value'): void {

@@ -13,13 +13,13 @@ export interface SchemaFinding {
   readonly path: PathSegment[];
   readonly part: 'key' | 'value';
   readonly message: string;
+  /** The key or value the message suggests instead ("did you mean"). */
+  readonly suggestion?: string;
 }
 
 interface Candidate extends SchemaFinding {
   /** Lower wins when several findings land on the same spot. */
   readonly priority: number;
-  /** For unknown properties: the suggested (existing) property name. */
-  readonly suggestion?: string;
   /** For missing required properties: the missing name. */
   readonly missing?: string;
 }
@@ -47,7 +47,7 @@ export function schemaFindings(kind: DefinitionKind, root: unknown, errors: read
     const prev = best.get(spot);
     if (!prev || c.priority < prev.priority) best.set(spot, c);
   }
-  const findings: SchemaFinding[] = [...best.values()].map(({ path, part, message }) => ({ path, part, message }));
+  const findings: SchemaFinding[] = [...best.values()].map(({ path, part, message, suggestion }) => ({ path, part, message, ...(suggestion !== undefined ? { suggestion } : {}) }));
   if (findings.length <= MAX_FINDINGS && unexplained === 0) return findings;
   const rest = Math.max(0, findings.length - MAX_FINDINGS);
   const more = unexplained === 0 ? `${rest}` : `${rest + unexplained} or so`;
@@ -89,11 +89,11 @@ function toCandidate(kind: DefinitionKind, root: unknown, e: ErrorObject): Candi
     }
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
-      return { path, part: 'value', priority: -1, message: enumMessage(subject, allowed, e.data, false) };
+      return { path, part: 'value', priority: -1, ...enumMessage(subject, allowed, e.data, false) };
     }
     case 'pattern': {
       const anyCase = parent['x-enumAnyCase'];
-      if (Array.isArray(anyCase)) return { path, part: 'value', priority: 1, message: enumMessage(subject, anyCase.map(String), e.data, true) };
+      if (Array.isArray(anyCase)) return { path, part: 'value', priority: 1, ...enumMessage(subject, anyCase.map(String), e.data, true) };
       const custom = parent.patternErrorMessage;
       const rule = typeof custom === 'string' ? lowerFirst(custom.replace(/\.$/, '')) : `must match the pattern ${String((e.params as { pattern: string }).pattern)}`;
       return { path, part: 'value', priority: 1, message: `${subject} ${rule}, not ${describe(e.data)}` };
@@ -126,14 +126,12 @@ function keyCandidate(path: PathSegment[], e: ErrorObject, parent: Record<string
   return { path: [...path, name], part: 'key', priority: 1, message: `Invalid key "${name}" in ${container}: ${rule}` };
 }
 
-function enumMessage(subject: string, allowed: string[], data: unknown, anyCase: boolean): string {
+function enumMessage(subject: string, allowed: string[], data: unknown, anyCase: boolean): { message: string; suggestion?: string } {
   const list = allowed.join(', ') + (anyCase ? ' (in any letter case)' : '');
-  let message = `${subject} must be one of ${list}, not ${describe(data)}`;
-  if (typeof data === 'string') {
-    const suggestion = allowed.find((a) => a.toLowerCase() === data.toLowerCase()) ?? nearest(data, allowed);
-    if (suggestion) message += `; did you mean "${suggestion}"?`;
-  }
-  return message;
+  const message = `${subject} must be one of ${list}, not ${describe(data)}`;
+  if (typeof data !== 'string') return { message };
+  const suggestion = allowed.find((a) => a.toLowerCase() === data.toLowerCase()) ?? nearest(data, allowed);
+  return suggestion ? { message: `${message}; did you mean "${suggestion}"?`, suggestion } : { message };
 }
 
 /** Messages for size and range keywords (and a readable fallback for anything else). */
@@ -175,7 +173,7 @@ function dropExplainedRequired(candidates: Candidate[]): Candidate[] {
   const explained = new Set<string>();
   const out: Candidate[] = [];
   for (const c of candidates) {
-    if (c.suggestion === undefined) continue;
+    if (c.suggestion === undefined || c.part !== 'key') continue;
     const objectPath = JSON.stringify(c.path.slice(0, -1));
     if (candidates.some((r) => r.missing === c.suggestion && JSON.stringify(r.path) === objectPath)) {
       explained.add(`${objectPath}|${c.suggestion}`);
@@ -183,7 +181,7 @@ function dropExplainedRequired(candidates: Candidate[]): Candidate[] {
   }
   for (const c of candidates) {
     if (c.missing !== undefined && explained.has(`${JSON.stringify(c.path)}|${c.missing}`)) continue;
-    if (c.suggestion !== undefined && explained.has(`${JSON.stringify(c.path.slice(0, -1))}|${c.suggestion}`)) {
+    if (c.suggestion !== undefined && c.part === 'key' && explained.has(`${JSON.stringify(c.path.slice(0, -1))}|${c.suggestion}`)) {
       out.push({ ...c, message: `${c.message.replace(/\?$/, '')} (a required property)?` });
       continue;
     }

@@ -30,6 +30,6 @@ export function checkSchema(kind: DefinitionKind, value: unknown, reporter: Repo
   const validate = VALIDATORS[kind];
   if (validate(value)) return;
   for (const f of schemaFindings(kind, value, validate.errors ?? [])) {
-    reporter.error(f.path, SCHEMA_RULE, f.message, f.part);
+    reporter.error(f.path, SCHEMA_RULE, f.message, f.part, f.suggestion);
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ComputeEnvironmentDetail, JobDefinition, JobQueueDetail } from '@aws-sdk/client-batch';
 import { describeDiff } from '../../../src/deploy/diff';
 import { imageWarnings, repositoryAndTag, substituteImages } from '../../../src/deploy/images';
-import { normalize, sameJson, type JsonObject } from '../../../src/deploy/normalize';
+import { normalize, sameJson, type JsonObject } from '../../../src/model/definition-normalize';
 import { buildPlan, planHasChanges, type DesiredItem } from '../../../src/deploy/plan';
 
 const ACCOUNT = 'arn:aws:batch:us-east-1:123456789012';

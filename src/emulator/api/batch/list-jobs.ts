@@ -12,13 +12,13 @@
 import type { JobSummary, ListJobsRequest } from '@aws-sdk/client-batch';
 import { toJobSummary } from '../../core/detail';
 import type { BatchEngine } from '../../core/engine';
+import { JOB_STATUSES } from '../../../model/types';
 import type { JobRecord, JobStatus } from '../../core/jobs';
 import { ClientException } from '../errors';
 import { asInput, oneOf, optionalList, optionalString, type Input } from './input';
 import { compareKeys } from '../../core/jobIndex';
 import { decodeCursor, decodeToken, fingerprint, pageAfter, pageOfArray, pageSize, type JobCursor, type Page } from './pagination';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'] as const;
 type FilterName = (typeof FILTER_NAMES)[number];
 

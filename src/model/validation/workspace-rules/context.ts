@@ -14,13 +14,14 @@ export interface WorkspaceCheckOptions {
 export interface WorkspaceRuleContext {
   readonly ws: Workspace;
   readonly options: WorkspaceCheckOptions;
-  report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value'): void;
+  /** `suggestion`: the name the message suggests for the key or value (see Diagnostic.suggestion). */
+  report(severity: Severity, doc: SourceDocument, path: JsonPath, rule: string, message: string, part?: 'key' | 'value', suggestion?: string): void;
   /**
-   * `suggestion()` under a budget shared by the whole check: once SUGGESTION_BUDGET names have been
-   * compared, unknown names get no "did you mean" (thousands of unknown names against thousands
+   * `closestName()` under a budget shared by the whole check: once SUGGESTION_BUDGET names have
+   * been compared, unknown names get no suggestion (thousands of unknown names against thousands
    * of known ones would otherwise be quadratic).
    */
-  suggest(name: string, known: Iterable<string>): string;
+  closest(name: string, known: Iterable<string>): string | undefined;
 }
 
 /** Name comparisons one workspace check may spend on suggestions. */
@@ -33,20 +34,30 @@ export function createContext(ws: Workspace, out: Diagnostic[], options: Workspa
   return {
     ws,
     options,
-    suggest(name, known) {
-      if (budget <= 0) return '';
+    closest(name, known) {
+      if (budget <= 0) return undefined;
       const list = Array.isArray(known) ? (known as string[]) : [...known];
       budget -= list.length;
-      return budget < 0 ? '' : suggestion(name, list);
+      return budget < 0 ? undefined : closestName(name, list);
     },
-    report(severity, doc, path, rule, message, part = 'value') {
-      out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message });
+    report(severity, doc, path, rule, message, part = 'value', suggestion) {
+      out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message, ...(suggestion !== undefined ? { suggestion } : {}) });
     },
   };
 }
 
+/** ` (did you mean 'x'?)` for a suggested name, or '' without one. */
+export function didYouMean(best: string | undefined): string {
+  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+}
+
 /** ` (did you mean 'x'?)` for the known name closest to `name`, or '' when none is close. */
 export function suggestion(name: string, known: Iterable<string>): string {
+  return didYouMean(closestName(name, known));
+}
+
+/** The known name closest to `name`, or undefined when none is close. */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
@@ -57,7 +68,7 @@ export function suggestion(name: string, known: Iterable<string>): string {
       bestDistance = d;
     }
   }
-  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+  return best;
 }
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */

@@ -4,14 +4,14 @@
  */
 import { asArr, asNum, asStr, objEntries, prop } from '../../values';
 import type { WorkflowJobEntry } from '../../workspace';
-import type { WorkspaceRule } from './context';
+import { didYouMean, type WorkspaceRule } from './context';
 
 /** The array size of a workflow job, or undefined when it is not an array job. */
 export function arraySize(job: WorkflowJobEntry | undefined): number | undefined {
   return asNum(prop(job?.value.arrayProperties, 'size'));
 }
 
-export const dependencyEntries: WorkspaceRule = ({ ws, report, suggest }) => {
+export const dependencyEntries: WorkspaceRule = ({ ws, report, closest }) => {
   for (const wf of ws.workflows) {
     const allNames = objEntries(wf.value.jobs).map(([k]) => k);
     const known = new Set(allNames);
@@ -41,7 +41,8 @@ export const dependencyEntries: WorkspaceRule = ({ ws, report, suggest }) => {
         }
         const other = wf.job(name);
         if (!known.has(name)) {
-          report('error', wf.doc, [...at, 'job'], 'unknown-dependency', `Job '${job.key}' depends on '${name}', which is not a job of this workflow${suggest(name, allNames)}`);
+          const best = closest(name, allNames.filter((n) => n !== job.key));
+          report('error', wf.doc, [...at, 'job'], 'unknown-dependency', `Job '${job.key}' depends on '${name}', which is not a job of this workflow${didYouMean(best)}`, 'value', best);
           return;
         }
         if (type !== 'N_TO_N') return;

@@ -12,7 +12,8 @@
  * - lists whose order does not matter (environment, secrets, subnets, resourceRequirements, …) are
  *   sorted; role names and ARNs compare by name; compute environments in a queue by name.
  *
- * Pure: no I/O. Both sides go through the same function.
+ * Pure: no I/O. Both sides go through the same function. Used by deploy plans (src/deploy) and by
+ * local runs, which reuse an identical registered revision (src/client/register.ts).
  */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -172,4 +173,13 @@ function deletePath(o: JsonObject, dotted: string): void {
 /** Deep equality of canonical values (keys are already sorted by `normalize`). */
 export function sameJson(a: Json | undefined, b: Json | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Whether `registered` (a DescribeJobDefinitions item) is the same job definition as `request` (a
+ * RegisterJobDefinition request), so registering the request again would only add an identical revision.
+ */
+export function sameJobDefinition(registered: unknown, request: unknown): boolean {
+  const desired = normalize('jobDefinition', request);
+  return sameJson(normalize('jobDefinition', registered, desired), desired);
 }

@@ -1,0 +1,118 @@
+/**
+ * Editing in the real workbench: one diagnostic per mistake in JSON (no second copy from VS Code's
+ * JSON schema validation), one clean hover, and a quick fix that applies a suggested name.
+ */
+import * as assert from 'node:assert/strict';
+import { requireRealVsCode, resultsPath } from './support/env';
+import { Session } from './support/session';
+import { extensionVsix } from './support/vsix';
+import { waitFor } from './support/wait';
+import type { Workbench } from './support/workbench';
+
+/** Problems rows that are markers of one file (the rows after its "N problems in file X" header). */
+async function markersOf(wb: Workbench, file: string): Promise<string[]> {
+  const out: string[] = [];
+  let current: string | undefined;
+  for (const r of await wb.problems()) {
+    const header = /problems? in file (\S+)/.exec(r);
+    if (header) current = header[1];
+    else if (current === file) out.push(r);
+  }
+  return out;
+}
+
+describe('editing in the workbench (e2e)', function () {
+  this.timeout(240_000);
+  let session: Session | undefined;
+
+  before(async function () {
+    requireRealVsCode(this);
+    session = await Session.start({ name: 'editing', fixture: 'editing', vsix: [extensionVsix()] });
+    const wb = await session.workbench();
+    await wb.answerTrustDialog('trust');
+    await wb.waitForExtensionsActivated();
+  });
+
+  after(async () => {
+    await session?.dispose();
+  });
+
+  it('shows the LocalBatch activity-bar icon', async () => {
+    const wb = await session!.workbench();
+    await wb.openViewContainer('LocalBatch');
+    const icon = wb.activityBarItem('LocalBatch');
+    const file = resultsPath('editing-activity-bar-icon.png');
+    await icon.screenshot({ path: file });
+    console.log(`      screenshots: ${file}, ${await wb.screenshot('activity-bar')}`);
+    // The container's icon is our SVG (an icon from a URI, drawn as a CSS mask), not a codicon placeholder.
+    const cls = (await icon.locator('.action-label').first().getAttribute('class')) ?? '';
+    console.log(`      activity-bar icon classes: ${cls}`);
+    assert.match(cls, /uri-icon/);
+  });
+
+  it('a misspelt key in a JSON job definition gives exactly one problem, and a JSON syntax error one too', async () => {
+    const wb = await session!.workbench();
+    // control.json has a trailing comma: once VS Code's JSON language reports it, it has run on the files opened before it.
+    await wb.openFile('typo.jobdef.json');
+    await wb.openFile('syntax.jobdef.json');
+    await wb.openFile('control.json');
+    const rows = await wb.waitForProblem(/control\.json|Trailing comma/i, 60_000);
+    const typo = await waitFor(async () => {
+      const m = await markersOf(wb, 'typo.jobdef.json');
+      return m.length > 0 && m;
+    }, { timeoutMs: 30_000, intervalMs: 1000, what: 'the problem in typo.jobdef.json' });
+    await wb.screenshot('one-problem');
+    console.log(`      problems: ${JSON.stringify(rows)}`);
+    assert.equal(typo.length, 1, `one problem for the typo: ${JSON.stringify(typo)}`);
+    assert.match(typo[0], /Unknown property "jobDefinitionNam".*did you mean "jobDefinitionName"/);
+    const syntax = await markersOf(wb, 'syntax.jobdef.json');
+    assert.equal(syntax.length, 1, `one problem for the missing comma: ${JSON.stringify(syntax)}`);
+  });
+
+  it('hovering a key shows one hover, as clean Markdown', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('typo.jobdef.json');
+    const key = wb.page.locator('.monaco-editor .view-line span', { hasText: /^"retryStrategy"$/ }).first();
+    await key.waitFor({ state: 'visible', timeout: 15_000 });
+    const hover = wb.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
+    const text = await waitFor(async () => {
+      // Leave and re-enter the key, so each attempt starts a new hover.
+      await wb.page.mouse.move(700, 700);
+      await key.hover();
+      const t = await hover.first().textContent({ timeout: 2000 }).catch(() => null);
+      return t !== null && /retry strategy/i.test(t) ? t : undefined;
+    }, { timeoutMs: 45_000, intervalMs: 500, what: 'the hover on retryStrategy' });
+    await wb.screenshot('hover');
+    console.log(`      hover: ${text.slice(0, 200)}…`);
+    assert.equal((text.match(/The retry strategy to use/g) ?? []).length, 1, `the documentation once: ${text}`);
+    assert.doesNotMatch(text, /\[SubmitJob\]/);
+    assert.match(text, /SubmitJob operation/);
+  });
+
+  it('"did you mean \'preprocess\'?" comes with a quick fix that replaces the value', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('pipeline.workflow.yaml');
+    await waitFor(async () => (await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /did you mean 'preprocess'/.test(r)),
+      { timeoutMs: 30_000, intervalMs: 1000, what: "the did-you-mean problem" });
+    // Put the cursor on the misspelt value and open the quick fixes (Ctrl+.).
+    const value = wb.page.locator('.monaco-editor .view-line span', { hasText: /^preproces$/ }).first();
+    await value.click();
+    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: /Change to "preprocess"/ }).first();
+    await waitFor(async () => {
+      if (!(await fix.isVisible())) await wb.page.keyboard.press('Control+.');
+      return fix.isVisible();
+    }, { timeoutMs: 20_000, intervalMs: 1000, what: 'the quick fix menu' });
+    await wb.screenshot('quick-fix-menu');
+    // The menu's pointer block swallows clicks; choose with the keyboard (the fix is the preferred, focused entry).
+    await waitFor(async () => {
+      if (/\bfocused\b/.test((await fix.getAttribute('class')) ?? '')) return true;
+      await wb.page.keyboard.press('ArrowDown');
+      return false;
+    }, { timeoutMs: 10_000, intervalMs: 300, what: 'the quick fix focused' });
+    await wb.page.keyboard.press('Enter');
+    const editorText = async () => ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await waitFor(async () => /- job: preprocess\b/.test(await editorText()) && !(await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /preproces\b/.test(r)),
+      { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
+    await wb.screenshot('quick-fix-applied');
+  });
+});
