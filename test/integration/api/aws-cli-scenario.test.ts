@@ -158,6 +158,29 @@ call cr_list batch list-consumable-resources --filters 'name=CONSUMABLE_RESOURCE
 call cr_update batch update-consumable-resource --consumable-resource licence --operation ADD --quantity 2
 call cr_delete batch delete-consumable-resource --consumable-resource licence
 call cr_gone batch describe-consumable-resource --consumable-resource licence
+# --- multi-node: node ranges, nodes describable and listable as <jobId>#<n>
+call mnp_jd batch register-job-definition --job-definition-name mnp --type multinode --node-properties '{"numNodes":3,"mainNode":0,"nodeRangeProperties":[{"targetNodes":"0","container":{"image":"localbatch-busybox:latest","command":["sh","-c","sleep 10; echo main"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}},{"targetNodes":"1:","container":{"image":"localbatch-busybox:latest","command":["sh","-c","echo worker $AWS_BATCH_JOB_NODE_INDEX of $AWS_BATCH_JOB_NUM_NODES; sleep 60"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}}]}'
+MNP=$(val batch submit-job --job-name mnp --job-queue q1 --job-definition mnp --query jobId)
+until_status "$MNP" RUNNING
+call mnp_nodes batch list-jobs --multi-node-job-id "$MNP" --job-status RUNNING --query 'jobSummaryList[].[jobId,nodeProperties.nodeIndex,nodeProperties.isMainNode]'
+call mnp_node1 batch describe-jobs --jobs "$MNP#1" --query 'jobs[0].[jobId,nodeDetails.nodeIndex,nodeDetails.isMainNode,container.command[2]]'
+settle "$MNP"
+call mnp_done batch describe-jobs --jobs "$MNP" --query 'jobs[0].[status,nodeProperties.numNodes]'
+# --- multi-container: dependsOn order, essential exit stops the sidecar
+call mc_jd batch register-job-definition --job-definition-name mc --type container --ecs-properties '{"taskProperties":[{"containers":[{"name":"init","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","echo init"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"sidecar","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","sleep 600"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"app","image":"localbatch-busybox:latest","command":["sh","-c","echo app"],"dependsOn":[{"containerName":"init","condition":"SUCCESS"},{"containerName":"sidecar","condition":"START"}],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}]}]}'
+MC=$(val batch submit-job --job-name mc --job-queue q1 --job-definition mc --query jobId)
+settle "$MC"
+call mc_done batch describe-jobs --jobs "$MC" --query 'jobs[0].[status,attempts[0].taskProperties[0].containers[].[name,exitCode]]'
+# --- fair share: a scheduling policy on a queue, jobs with share identifiers
+call fs_policy batch create-scheduling-policy --name teams --fairshare-policy 'shareDecaySeconds=0,computeReservation=0,shareDistribution=[{shareIdentifier=blue,weightFactor=0.5},{shareIdentifier=green,weightFactor=1}]'
+call fs_queue batch create-job-queue --job-queue-name fsq --priority 1 --scheduling-policy-arn "$ARN:scheduling-policy/teams" --compute-environment-order order=1,computeEnvironment=ce-managed
+call fs_noshare batch submit-job --job-name noshare --job-queue fsq --job-definition jd-cli
+FS1=$(val batch submit-job --job-name blue-1 --job-queue fsq --job-definition jd-cli --share-identifier blue --scheduling-priority-override 5 --query jobId)
+settle "$FS1"
+call fs_done batch describe-jobs --jobs "$FS1" --query 'jobs[0].[status,shareIdentifier,schedulingPriority]'
+call fs_list batch list-jobs --job-queue fsq --filters name=SHARE_IDENTIFIER,values=blue --job-status SUCCEEDED --query 'jobSummaryList[].jobName'
+val batch update-job-queue --job-queue fsq --state DISABLED >/dev/null
+val batch delete-job-queue --job-queue fsq >/dev/null
 # --- errors
 call err_jd batch submit-job --job-name x --job-queue q1 --job-definition nope
 call err_101 batch describe-jobs --jobs $(seq 1 101)
@@ -578,6 +601,30 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       assert.equal(out.json('cr_update').totalQuantity, 3);
       assert.deepEqual(out.json('cr_delete'), {});
       out.error('cr_gone', 'DescribeConsumableResource', /licence does not exist/);
+    });
+
+    it('runs a multi-node job whose nodes are listable and describable as <jobId>#<n>', () => {
+      const id = out.json('mnp_nodes')[0][0].split('#')[0];
+      assert.deepEqual(out.json('mnp_nodes'), [[`${id}#0`, 0, true], [`${id}#1`, 1, false], [`${id}#2`, 2, false]]);
+      assert.deepEqual(out.json('mnp_node1'), [`${id}#1`, 1, false, 'echo worker $AWS_BATCH_JOB_NODE_INDEX of $AWS_BATCH_JOB_NUM_NODES; sleep 60']);
+      assert.deepEqual(out.json('mnp_done'), ['SUCCEEDED', 3], 'the main node decides; the workers are stopped');
+    });
+
+    it('runs every container of a multi-container job in dependsOn order; the essential one decides', () => {
+      assert.equal(out.json('mc_jd').jobDefinitionName, 'mc');
+      const [status, containers] = out.json('mc_done') as [string, Array<[string, number]>];
+      assert.equal(status, 'SUCCEEDED');
+      assert.deepEqual(containers.map(([n]) => n), ['init', 'sidecar', 'app']);
+      assert.deepEqual([containers[0][1], containers[2][1]], [0, 0]);
+      assert.notEqual(containers[1][1], 0, 'the sidecar was stopped when the essential app exited');
+    });
+
+    it('schedules a fair-share queue by share identifier and requires one', () => {
+      assert.equal(out.json('fs_policy').name, 'teams');
+      assert.equal(out.json('fs_queue').jobQueueName, 'fsq');
+      out.error('fs_noshare', 'SubmitJob', /shareIdentifier/);
+      assert.deepEqual(out.json('fs_done'), ['SUCCEEDED', 'blue', 5]);
+      assert.deepEqual(out.json('fs_list'), ['blue-1']);
     });
 
     it('answers bad requests with AWS-style ClientException messages', () => {

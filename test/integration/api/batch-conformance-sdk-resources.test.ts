@@ -4,6 +4,8 @@ import {
   ClientException,
   CreateComputeEnvironmentCommand,
   CreateConsumableResourceCommand,
+  DescribeConsumableResourceCommand,
+  DescribeServiceEnvironmentsCommand,
   CreateJobQueueCommand,
   CreateSchedulingPolicyCommand,
   DeleteComputeEnvironmentCommand,
@@ -185,8 +187,15 @@ describe('Batch conformance, resources and tags, through @aws-sdk/client-batch (
     fresh.terminateAll('test over');
   });
 
+  it('creates, describes and deletes a consumable resource', async () => {
+    const created = await client.send(new CreateConsumableResourceCommand({ consumableResourceName: 'licences', totalQuantity: 2 }));
+    assert.match(created.consumableResourceArn ?? '', /:consumable-resource\/licences$/);
+    const d = await client.send(new DescribeConsumableResourceCommand({ consumableResource: 'licences' }));
+    assert.deepEqual([d.totalQuantity, d.inUseQuantity, d.availableQuantity, d.resourceType], [2, 0, 2, 'REPLENISHABLE']);
+  });
+
   it('answers operations it does not implement with a ClientException naming them', async () => {
-    await rejectsClient(client.send(new CreateConsumableResourceCommand({ consumableResourceName: 'licences' })), /^localbatch does not implement CreateConsumableResource yet$/);
+    await rejectsClient(client.send(new DescribeServiceEnvironmentsCommand({})), /^localbatch does not implement DescribeServiceEnvironments yet$/);
     await rejectsClient(client.send(new ListServiceJobsCommand({ jobQueue: 'local' })), /does not implement ListServiceJobs/);
     assert.deepEqual(s.logLines.filter((l) => /internal error/.test(l)), []);
   });

@@ -4,37 +4,15 @@
  * attempt's private network, and the main node's exit decides the job.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type Docker from 'dockerode';
-import { EmulatorHost } from '../../../src/emulator/host';
-import { dockerForTests, TEST_IMAGE } from '../../support/docker';
+import { TEST_IMAGE } from '../../support/docker';
+import { dockerHostSuite } from '../../support/docker-host';
 
 describe('Multi-node parallel job on Docker (integration)', function () {
   this.timeout(120_000);
-  let docker: Docker;
-  let dir: string;
-  let host: EmulatorHost | undefined;
-
-  before(async function () {
-    docker = await dockerForTests(this);
-  });
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lb-mnp-'));
-  });
-  afterEach(async () => {
-    await host?.close({ terminateAll: true, reason: 'test over', graceMs: 5_000 });
-    host = undefined;
-    const labels = { label: ['dev.localbatch.managed=true', `dev.localbatch.state-dir=${dir}`] };
-    const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters: labels }), docker.listNetworks({ filters: labels })]);
-    rmSync(dir, { recursive: true, force: true });
-    assert.deepEqual(containers.map((c) => c.Names), [], 'containers left behind');
-    assert.deepEqual(networks.map((n) => n.Name), [], 'networks left behind');
-  });
+  const suite = dockerHostSuite('lb-mnp-');
 
   it('a worker node reaches the main node over the private network', async () => {
-    host = await EmulatorHost.start({ stateDir: dir, docker, persist: false, settings: { capacity: { vcpus: 4, memoryMiB: 2048 } } });
+    const host = await suite.start();
     const e = host.engine;
     const resources = [{ type: 'VCPU' as const, value: '1' }, { type: 'MEMORY' as const, value: '64' }];
     e.registerJobDefinition({
@@ -57,12 +35,7 @@ describe('Multi-node parallel job on Docker (integration)', function () {
       },
     });
     const { jobId } = e.submitJob({ jobName: 'mnp', jobQueue: 'local', jobDefinition: 'mnp' });
-    const deadline = Date.now() + 90_000;
-    let d = e.describeJobs([jobId])[0];
-    while (d.status !== 'SUCCEEDED' && d.status !== 'FAILED' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      d = e.describeJobs([jobId])[0];
-    }
+    const d = await suite.finished(host, jobId);
     assert.equal(d.status, 'SUCCEEDED', JSON.stringify(d.attempts));
     const main = e.describeJobs([`${jobId}#0`])[0];
     assert.deepEqual(main.nodeDetails, { nodeIndex: 0, isMainNode: true });
