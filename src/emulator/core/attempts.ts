@@ -106,7 +106,8 @@ export class Attempts {
   }
 
   private pull(job: JobRecord, run: AttemptRun): void {
-    this.host.runtime.ensureImage(imageToRun(job.plan.image, this.host.imageOverrides)).then(
+    const images = new Set((job.plan.task?.map((c) => c.specBase.image) ?? [job.plan.image]).map((i) => imageToRun(i, this.host.imageOverrides)));
+    Promise.all([...images].map((i) => this.host.runtime.ensureImage(i))).then(
       () => this.launch(job, run),
       (e: unknown) => (isRuntimeUnavailable(e) ? this.unstart(job, run) : this.finish(job, run, { oomKilled: false, error: messageOf(e) })),
     );
@@ -230,6 +231,7 @@ export class Attempts {
       if (this.detached) return;
       await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
     } catch (e) {
+      if (isRuntimeUnavailable(e)) return this.unstart(job, run);
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     run.network = network;
@@ -253,8 +255,9 @@ export class Attempts {
     return {
       ...base,
       ...c.specBase,
+      ...(run.prepared?.mounts ? { mounts: run.prepared.mounts } : {}),
       image: imageToRun(c.specBase.image, this.host.imageOverrides),
-      environment: { ...c.environment, ...batchVariables(base.environment) },
+      environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
       name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
       network,
       ...(run.prepared?.network ? { extraNetworks: [run.prepared.network] } : {}),
@@ -278,8 +281,16 @@ export class Attempts {
     started[plan.mainNode] = main;
     run.containerIds.push(main.id);
     const rest = Array.from({ length: plan.numNodes }, (_, n) => n).filter((n) => n !== plan.mainNode);
-    const others = await Promise.all(rest.map((n) => runtime.start(this.spec(job, run, n, network, main.ipAddress))));
-    rest.forEach((n, i) => (started[n] = others[i]));
+    // Every node that did start joins the attempt (so it is removed with it), even when another failed.
+    const results = await Promise.allSettled(rest.map((n) => runtime.start(this.spec(job, run, n, network, main.ipAddress))));
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        started[rest[i]] = r.value;
+        run.containerIds.push(r.value.id);
+      }
+    });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return started;
   }
 
@@ -298,6 +309,18 @@ export class Attempts {
     run.ce.used.gpus -= need.gpus;
     job.attemptCount--;
     job.run = undefined;
+    // Whatever of the attempt exists goes (a multi-node main node may already run), and its grants end.
+    const { runtime } = this.host;
+    const removals = run.containerIds.map((id) => {
+      this.removing++;
+      return runtime.remove(id).catch(() => undefined).finally(() => this.removing--);
+    });
+    if (run.network) {
+      const network = run.network;
+      void Promise.all(removals).then(() => runtime.removeNetwork(network)).catch(() => undefined);
+    }
+    run.prepared = undefined;
+    this.host.preparer?.release(job.id, run.number);
     if (run.terminated !== undefined) this.host.machine.fail(job, run.terminated, 'terminated');
     else this.host.requeue(job);
     this.host.requestPass();
@@ -387,7 +410,7 @@ export class Attempts {
     else if (run.terminated !== undefined) statusReason = run.terminated;
     else if (run.interrupted !== undefined) statusReason = run.interrupted;
     // A container that ran and vanished (its host gone) keeps that reason; one that never ran failed to start.
-    else if (exit.exitCode === undefined) statusReason = exit.statusReason ?? (exit.error?.startsWith('Host EC2 ') ? exit.error : TASK_FAILED_TO_START);
+    else if (exit.exitCode === undefined) statusReason = exit.statusReason ?? (exit.error?.startsWith('Host EC2 ') ? exit.error : run.startedAt !== undefined ? ESSENTIAL_EXITED : TASK_FAILED_TO_START);
     else statusReason = ESSENTIAL_EXITED;
     const attempt: AttemptDetail = {
       container: {

@@ -164,7 +164,9 @@ export class ConsumableResources {
 
   /** A restored job that is past STARTING holds what it needs again (the saved totals already count it). */
   adopt(job: JobRecord): void {
-    if (job.status !== 'STARTING' && job.status !== 'RUNNING') return;
+    // Also a job waiting for a retry: it locked its quantities at its first start and keeps them.
+    const retrying = job.status === 'RUNNABLE' && (job.attempts?.length ?? 0) > 0;
+    if (job.status !== 'STARTING' && job.status !== 'RUNNING' && !retrying) return;
     for (const need of consumablesOf(job)) {
       const rec = this.find(need.resource);
       if (rec && need.quantity > 0) rec.holders.set(job, need.quantity);

@@ -76,6 +76,13 @@ export class Scheduler {
   /** No pass runs any more (the engine was detached). */
   stop(): void {
     this.stopped = true;
+    // Time-limit actions are armed on real timers: a stopped emulator must not be kept alive by them.
+    for (const q of this.queues.all()) for (const job of q.runnable) this.clearTimeLimit(job);
+  }
+
+  private clearTimeLimit(job: JobRecord): void {
+    if (job.blockTimer) this.clock.clearTimer(job.blockTimer.handle);
+    job.blockTimer = undefined;
   }
 
   /** Holds passes (while restored attempts are reconciled) until `resume()`. */
@@ -121,7 +128,10 @@ export class Scheduler {
           this.block(q, job, reason);
           break;
         }
-        if (usage && !this.fairShare.reservationAllows(q, policy, job, usage, this.clock.now())) break;
+        if (usage && !this.fairShare.reservationAllows(q, policy, job, usage, this.clock.now())) {
+          this.unblock(job, true);
+          break;
+        }
         const ce = this.consumables.available(job) ? this.pick(q, job) : undefined;
         if (!ce) {
           this.unblock(job, true);
@@ -169,7 +179,7 @@ export class Scheduler {
     if (dueAt === undefined) return;
     const handle = this.clock.setTimer(Math.max(0, dueAt - this.clock.now()), () => {
       job.blockTimer = undefined;
-      if (job.status !== 'RUNNABLE' || job.blockedReason !== reason) return;
+      if (this.stopped || job.status !== 'RUNNABLE' || job.blockedReason !== reason) return;
       job.cancelReason = timeLimitCancelReason(reason);
       this.requestPass();
     });

@@ -272,16 +272,18 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    if (!this.availability.available) throw new RuntimeUnavailableError(this.availability.unavailableReason);
     try {
-      await this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, ...labels } });
+      await within(this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, ...labels } }), CALL_TIMEOUT_MS, 'network create');
     } catch (err) {
+      if (isUnreachable(err)) throw this.unavailable(err);
       throw new Error(`CannotCreateContainerError: network ${name}: ${dockerMessage(err)}`, { cause: err });
     }
   }
 
   async removeNetwork(name: string): Promise<void> {
     try {
-      await this.docker.getNetwork(name).remove();
+      await within(this.docker.getNetwork(name).remove(), CALL_TIMEOUT_MS, 'network remove');
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
