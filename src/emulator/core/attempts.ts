@@ -6,7 +6,7 @@
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import { isRuntimeUnavailable, type AttemptPreparer, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
-import { containerOf } from './plan';
+import { preparedContainerOf } from './plan';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -118,7 +118,8 @@ export class Attempts {
     let prep;
     try {
       const plan = job.plan;
-      prep = await preparer.prepare({ jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: containerOf(plan.jobDefinition), mounts: plan.specBase.mounts ?? [] });
+      const mounts = plan.task ? plan.task.flatMap((c) => c.specBase.mounts ?? []) : (plan.specBase.mounts ?? []);
+      prep = await preparer.prepare({ jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: preparedContainerOf(plan.jobDefinition), mounts });
     } catch (e) {
       prep = { ok: false as const, reason: messageOf(e) };
     }
@@ -255,7 +256,8 @@ export class Attempts {
     return {
       ...base,
       ...c.specBase,
-      ...(run.prepared?.mounts ? { mounts: run.prepared.mounts } : {}),
+      // The prepared mounts of this container's own mount points (the task's were prepared together).
+      ...(run.prepared?.mounts ? { mounts: run.prepared.mounts.filter((m) => (c.specBase.mounts ?? []).some((x) => x.containerPath === m.containerPath)) } : {}),
       image: imageToRun(c.specBase.image, this.host.imageOverrides),
       environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
       name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,

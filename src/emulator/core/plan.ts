@@ -38,6 +38,28 @@ export function containerOf(def: JobDefinition): ContainerProperties {
   invalid(`Job definition ${def.jobDefinitionName} has no container to run`);
 }
 
+/**
+ * What an attempt's preparation (roles, secrets, host access) must see of a job definition: its
+ * container, or for a multi-container task all its containers at once (any privileged one, every
+ * device, mount point and secret) with the task's roles, so no container escapes the checks.
+ */
+export function preparedContainerOf(def: JobDefinition): ContainerProperties {
+  const task = def.ecsProperties?.taskProperties?.[0];
+  if (!task?.containers?.length || def.containerProperties) return containerOf(def);
+  const all = task.containers;
+  return {
+    ...containerOf(def),
+    jobRoleArn: task.taskRoleArn,
+    executionRoleArn: task.executionRoleArn,
+    privileged: all.some((c) => c.privileged === true) || undefined,
+    linuxParameters: { devices: all.flatMap((c) => c.linuxParameters?.devices ?? []) },
+    mountPoints: all.flatMap((c) => c.mountPoints ?? []),
+    volumes: task.volumes,
+    secrets: all.flatMap((c) => c.secrets ?? []),
+    logConfiguration: all.find((c) => c.logConfiguration)?.logConfiguration,
+  };
+}
+
 /** What one container of a job runs: command, environment, resources and the spec fields. */
 interface ResolvedContainer {
   readonly image: string;

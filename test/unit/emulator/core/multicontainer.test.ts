@@ -71,3 +71,46 @@ describe('Multi-container jobs (unit)', () => {
     assert.deepEqual([h.describe(one.jobId).status, h.describe(two.jobId).status], ['RUNNING', 'RUNNABLE']);
   });
 });
+
+describe('Multi-container jobs are prepared as a whole (unit)', () => {
+  it('shows the preparer every container: a privileged sidecar, its secrets and the task role are checked too', async () => {
+    const { BatchEngine } = await import('../../../../src/emulator/core/engine');
+    const { FakeClock } = await import('../../../../src/emulator/core/testing/fakeClock');
+    const { ScriptedRuntime } = await import('../../../../src/emulator/runtime/scripted');
+    const { MemoryLogSink } = await import('../../../support/runtime-conformance');
+    const seen: Array<{ privileged?: boolean; secrets?: unknown[]; jobRoleArn?: string }> = [];
+    const clock = new FakeClock();
+    const engine = new BatchEngine({
+      clock,
+      runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }),
+      preparer: {
+        prepare: async (a) => {
+          seen.push(a.container);
+          return a.container.privileged ? { ok: false, reason: 'privileged is not allowed here' } : { ok: true };
+        },
+        release: () => undefined,
+      },
+    });
+    engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'UNMANAGED' }, { vcpus: 8, memoryMiB: 8192 });
+    engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
+    await clock.settle();
+    engine.registerJobDefinition({
+      jobDefinitionName: 'side',
+      type: 'container',
+      ecsProperties: {
+        taskProperties: [{
+          taskRoleArn: 'arn:aws:iam::000000000000:role/task',
+          containers: [
+            { name: 'app', image: 'img', command: ['true'], resourceRequirements: res },
+            { name: 'agent', essential: false, image: 'img', command: ['true'], privileged: true, secrets: [{ name: 'TOKEN', valueFrom: 'tok' }], resourceRequirements: res },
+          ],
+        }],
+      },
+    });
+    const { jobId } = engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 'side' });
+    await clock.advance(1_000);
+    assert.deepEqual([seen[0].privileged, seen[0].secrets?.length, seen[0].jobRoleArn], [true, 1, 'arn:aws:iam::000000000000:role/task']);
+    const d = engine.describeJobs([jobId])[0];
+    assert.deepEqual([d.status, d.statusReason, d.attempts?.[0].container?.reason], ['FAILED', 'Task failed to start', 'privileged is not allowed here']);
+  });
+});
