@@ -383,25 +383,6 @@ export class BatchEngine {
     }
   }
 
-  /** A ListJobsByConsumableResource entry. */
-  consumableJobSummary(job: JobRecord, quantity: number): Record<string, unknown> {
-    const s = toJobSummary(this.partition, job);
-    const props = (job.plan.request as { consumableResourcePropertiesOverride?: unknown }).consumableResourcePropertiesOverride ?? job.plan.jobDefinition.consumableResourceProperties;
-    return {
-      jobArn: s.jobArn,
-      jobQueueArn: job.plan.queue.arn,
-      jobName: s.jobName,
-      jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn,
-      ...(job.plan.request.shareIdentifier ? { shareIdentifier: job.plan.request.shareIdentifier } : {}),
-      jobStatus: job.status,
-      quantity,
-      ...(job.statusReason ? { statusReason: job.statusReason } : {}),
-      ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
-      createdAt: job.createdAt,
-      consumableResourceProperties: structuredClone(props),
-    };
-  }
-
   cancelJob(jobId: string, reason: string): void {
     this.machine.cancel(this.job(jobId, reason), reason);
   }

@@ -4,6 +4,7 @@
  */
 import type { BatchEngine } from '../../core/engine';
 import { consumablesOf } from '../../core/consumableResources';
+import { toJobSummary } from '../../core/detail';
 import type { JobRecord } from '../../core/jobs';
 import { JOB_STATUSES } from '../../../model/types';
 import { validateTags } from '../../core/tags';
@@ -92,8 +93,27 @@ export function consumableResourceHandlers(engine: BatchEngine): BatchHandlers {
         if (ok) matching.push({ job, quantity: need.quantity });
       }
       const page = pageOfArray(matching, decodeToken(input.nextToken, fp), size, fp);
-      const jobs = page.items.map(({ job, quantity }) => engine.consumableJobSummary(job, quantity));
+      const jobs = page.items.map(({ job, quantity }) => consumableJobSummary(engine, job, quantity));
       return page.nextToken ? { jobs, nextToken: page.nextToken } : { jobs };
     },
+  };
+}
+
+/** A ListJobsByConsumableResource entry. */
+function consumableJobSummary(engine: BatchEngine, job: JobRecord, quantity: number): Record<string, unknown> {
+  const s = toJobSummary(engine.partition, job);
+  const props = (job.plan.request as { consumableResourcePropertiesOverride?: unknown }).consumableResourcePropertiesOverride ?? job.plan.jobDefinition.consumableResourceProperties;
+  return {
+    jobArn: s.jobArn,
+    jobQueueArn: job.plan.queue.arn,
+    jobName: s.jobName,
+    jobDefinitionArn: job.plan.jobDefinition.jobDefinitionArn,
+    ...(job.plan.request.shareIdentifier ? { shareIdentifier: job.plan.request.shareIdentifier } : {}),
+    jobStatus: job.status,
+    quantity,
+    ...(job.statusReason ? { statusReason: job.statusReason } : {}),
+    ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+    createdAt: job.createdAt,
+    consumableResourceProperties: structuredClone(props),
   };
 }
