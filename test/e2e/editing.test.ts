@@ -72,8 +72,11 @@ describe('editing in the workbench (e2e)', function () {
   it('hovering a key shows one hover, as clean Markdown', async () => {
     const wb = await session!.workbench();
     await wb.openFile('typo.jobdef.json');
-    const key = wb.page.locator('.monaco-editor .view-line span', { hasText: /^"retryStrategy"$/ }).first();
-    await key.waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.screenshot('hover-opened');
+    // The token of the key (inner span), whether or not the tokenizer split off its quotes.
+    const key = wb.page.locator('.monaco-editor .view-line span span', { hasText: /^"?retryStrategy"?$/ }).first();
+    // On a loaded machine the editor may show the line before its tokens (one span per key) exist.
+    await waitFor(async () => (await key.isVisible()) || undefined, { timeoutMs: 45_000, intervalMs: 500, what: 'the retryStrategy key in the editor' });
     const hover = wb.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
     const text = await waitFor(async () => {
       // Leave and re-enter the key, so each attempt starts a new hover.
