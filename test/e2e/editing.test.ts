@@ -72,6 +72,9 @@ describe('editing in the workbench (e2e)', function () {
   it('hovering a key shows one hover, as clean Markdown', async () => {
     const wb = await session!.workbench();
     await wb.openFile('typo.jobdef.json');
+    // The file may already be open in a tab that Quick Open did not bring forward: pick its tab.
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'typo.jobdef.json' }).first();
+    if (await tab.isVisible()) await tab.click();
     await wb.screenshot('hover-opened');
     // The token of the key (inner span), whether or not the tokenizer split off its quotes.
     const key = wb.page.locator('.monaco-editor .view-line span span', { hasText: /^"?retryStrategy"?$/ }).first();
