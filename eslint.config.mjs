@@ -18,10 +18,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/model/**/*.ts', 'src/emulator/core/**/*.ts'],
+    files: ['src/model/**/*.ts', 'src/emulator/batch/core/**/*.ts', 'src/emulator/clock/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fs', 'node:*', 'path', 'http', 'child_process', 'dockerode', 'vscode', 'os', 'net'], message: 'model and emulator/core are pure: no I/O imports.' },
+        { group: ['fs', 'node:*', 'path', 'http', 'child_process', 'dockerode', 'vscode', 'os', 'net'], message: 'model and the emulator cores are pure: no I/O imports.' },
       ] }],
     },
   },

@@ -3,8 +3,8 @@
  * engine alone (FakeClock + ScriptedRuntime, containers exit at once), with an event subscriber.
  * Run alone with `tsx bench/core.bench.ts`, or through bench/run.ts.
  */
-import { BatchEngine } from '../src/emulator/core/engine';
-import { FakeClock } from '../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../src/emulator/batch/core/engine';
+import { FakeClock } from '../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
 import type { Benchmark } from './benchmark';
 

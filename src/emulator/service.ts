@@ -10,9 +10,9 @@ import { ENDPOINT_FILE, readEndpoint, type EmulatorEndpoint } from '../client/en
 import { checkHealth } from '../client/signed-http';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../model/types';
 import { VERSION } from '../version';
-import { batchHandlers } from './api/batch';
-import { loadOrCreateCredentials, startApiServer, type ApiServer } from './api';
-import type { BatchHandler, BatchHandlers } from './api/routes';
+import { batchHandlers } from './batch/api';
+import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge';
+import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';

@@ -12,7 +12,7 @@ import { followJobLog } from '../../src/client/job-log-follow';
 import { registerDefinitions } from '../../src/client/register';
 import { RunLister } from '../../src/client/run-list';
 import { clientsFor } from '../../src/cli/run/session';
-import { systemClock } from '../../src/emulator/core/clock';
+import { systemClock } from '../../src/emulator/clock/clock';
 import { ScriptedRuntime } from '../../src/emulator/runtime/scripted';
 import { LocalService } from '../../src/emulator/service';
 import { rerunFailedPlan, runInfoOf, tagPlan } from '../../src/model/runs';

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { credentialsPath, loadOrCreateCredentials, type ApiCredentials } from '../../src/emulator/api/credentials';
-import type { BatchEvent, EventSource } from '../../src/emulator/api/events';
-import type { BatchHandlers, OperationName } from '../../src/emulator/api/routes';
-import { startApiServer, type ApiServer } from '../../src/emulator/api/server';
+import { credentialsPath, loadOrCreateCredentials, type ApiCredentials } from '../../src/emulator/edge/credentials';
+import type { BatchEvent, EventSource } from '../../src/emulator/edge/events';
+import type { BatchHandlers, OperationName } from '../../src/emulator/batch/api/routes';
+import { startApiServer, type ApiServer } from '../../src/emulator/edge/server';
 import { FileLogStore } from '../../src/emulator/store/log-store';
 
 export const TEST_ACCOUNT = '123456789012';

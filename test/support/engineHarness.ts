@@ -1,8 +1,8 @@
 /** An engine on a FakeClock and a ScriptedRuntime, with one compute environment and queue, recording events. */
 import type { JobDetail, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
-import { BatchEngine } from '../../src/emulator/core/engine';
-import type { JobStateChangeEvent } from '../../src/emulator/core/events';
-import { FakeClock } from '../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../src/emulator/batch/core/engine';
+import type { JobStateChangeEvent } from '../../src/emulator/batch/core/events';
+import { FakeClock } from '../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from './runtime-conformance';
 

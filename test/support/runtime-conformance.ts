@@ -9,7 +9,7 @@
  * after the lines the sink holds, its exit), as a restarted server does.
  */
 import assert from 'node:assert/strict';
-import type { ContainerExit, ContainerRuntime, ContainerSpec, LogEvent, LogSink } from '../../src/emulator/core/ports';
+import type { ContainerExit, ContainerRuntime, ContainerSpec, LogEvent, LogSink } from '../../src/emulator/batch/core/ports';
 
 export interface ConformanceHarness {
   readonly runtime: ContainerRuntime;

@@ -11,7 +11,7 @@ import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { attach, clientsFor } from '../run/session';
 import type { CliCommand } from './index';
-import { parseChildId, parsePositiveInteger } from '../../emulator/core/job-ids';
+import { parseChildId, parsePositiveInteger } from '../../emulator/batch/core/job-ids';
 import { isFinalJobStatus } from '../../model/types';
 
 const HELP = `Usage: localbatch logs <job-id> [--attempt N] [--follow] [--state-dir DIR]

@@ -6,8 +6,8 @@
  * the next start) unless --terminate-all-on-exit.
  */
 import path from 'node:path';
-import { credentialsPath } from '../../emulator/api';
-import { systemClock } from '../../emulator/core/clock';
+import { credentialsPath } from '../../emulator/edge';
+import { systemClock } from '../../emulator/clock/clock';
 import { ScriptedRuntime } from '../../emulator/runtime/scripted';
 import { AlreadyServingError, LocalService } from '../../emulator/service';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';

@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { referencedDefinitions } from '../../client/workflow-run';
 import { imagesOf } from '../../deploy/images';
 import type { JsonObject } from '../../model/definition-normalize';
-import { imageToRun } from '../../emulator/core/images';
+import { imageToRun } from '../../emulator/batch/core/images';
 import { dockerMessage } from '../../emulator/runtime/docker';
 import { withDefaultTag } from '../../emulator/runtime/docker-spec';
 import { registryAuthFromSettings } from '../../emulator/runtime/ecr-auth';

@@ -11,7 +11,7 @@ import { LocalService } from '../../emulator/service';
 import type { EmulatorHost } from '../../emulator/host';
 import type { LocalSettingsFile } from '../../model/types';
 import { ScriptedRuntime } from '../../emulator/runtime/scripted';
-import { systemClock } from '../../emulator/core/clock';
+import { systemClock } from '../../emulator/clock/clock';
 
 export type RuntimeKind = 'docker' | 'scripted';
 

@@ -10,7 +10,7 @@
  * - `none`: emulator-only credentials, valid for nothing but the emulator's own Batch and Logs API.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { generateCredentials } from '../api/credentials';
+import { generateCredentials } from '../edge/credentials';
 import { sessionNameFor, type AwsAccess, type TemporaryCredentials } from './aws-access';
 
 export type JobRolesMode = 'none' | 'assume' | 'profile';

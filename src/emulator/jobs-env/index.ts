@@ -6,8 +6,8 @@
  */
 import type Docker from 'dockerode';
 import { DEFAULT_REGION, type LocalSettingsFile } from '../../model/types';
-import type { ApiCredentials } from '../api/credentials';
-import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../core/ports';
+import type { ApiCredentials } from '../edge/credentials';
+import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../batch/core/ports';
 import { AwsAccess, sessionNameFor } from './aws-access';
 import { startCredentialServer, type CredentialServer } from './credential-server';
 import { CredentialBroker } from './credentials';

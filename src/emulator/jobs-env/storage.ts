@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ContainerProperties } from '@aws-sdk/client-batch';
 import { deviceProblem, hostPathProblem, privilegedProblem, resolvePolicy } from '../../model/host-access';
 import type { LocalSettingsFile } from '../../model/types';
-import type { VolumeMount } from '../core/ports';
+import type { VolumeMount } from '../batch/core/ports';
 
 export const HOST_ACCESS_REFUSED = 'CannotStartContainerError: localbatch refused host access: the job definition';
 

@@ -6,7 +6,7 @@
  * without closing the connection is noticed too.
  */
 import type Docker from 'dockerode';
-import type { RuntimeAvailability } from '../core/ports';
+import type { RuntimeAvailability } from '../batch/core/ports';
 
 export interface HealthTimings {
   /** A ping that takes longer counts as no answer. */

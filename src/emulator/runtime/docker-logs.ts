@@ -7,7 +7,7 @@
  * or chunks survive. A last line without a newline is emitted by `end()`.
  */
 
-import type { LogEvent, LogSink } from '../core/ports';
+import type { LogEvent, LogSink } from '../batch/core/ports';
 
 export type StreamKind = 'stdout' | 'stderr';
 

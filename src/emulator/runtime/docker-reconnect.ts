@@ -6,8 +6,8 @@
  * AWS ends one whose host disappeared.
  */
 import type Docker from 'dockerode';
-import type { ContainerExit, LogEvent, LogSink } from '../core/ports';
-import { hostTerminated } from '../core/snapshot';
+import type { ContainerExit, LogEvent, LogSink } from '../batch/core/ports';
+import { hostTerminated } from '../batch/core/snapshot';
 import { pumpLogs } from './docker-logs';
 import { CALL_TIMEOUT_MS, isUnreachable, withTimeout, type EngineHealth } from './docker-health';
 

@@ -4,7 +4,7 @@
  */
 
 import type Docker from 'dockerode';
-import type { ContainerSpec } from '../core/ports';
+import type { ContainerSpec } from '../batch/core/ports';
 
 /** Label put on every container this runtime creates, so leftovers can always be found. */
 export const MANAGED_LABEL = 'dev.localbatch.managed';

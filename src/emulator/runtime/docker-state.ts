@@ -3,7 +3,7 @@
  * label and reading their state (for reconciliation after a restart).
  */
 import type Docker from 'dockerode';
-import type { ContainerState, ManagedContainer } from '../core/ports';
+import type { ContainerState, ManagedContainer } from '../batch/core/ports';
 import { labelFilters } from './docker-spec';
 
 interface DockerState {

@@ -16,8 +16,8 @@ import type {
   LogSink,
   ManagedContainer,
   RunningContainer,
-} from '../core/ports';
-import { RuntimeUnavailableError, isRuntimeUnavailable } from '../core/ports';
+} from '../batch/core/ports';
+import { RuntimeUnavailableError, isRuntimeUnavailable } from '../batch/core/ports';
 import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
 import { FollowedOutput, reconnect } from './docker-reconnect';
 import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions, volumeLabels } from './docker-spec';

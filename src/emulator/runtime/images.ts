@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import * as tar from 'tar-stream';
 import type Docker from 'dockerode';
-import type { ImageProgress } from '../core/ports';
+import type { ImageProgress } from '../batch/core/ports';
 import { FileReadError, readRegularTextFile } from '../../node/read-file';
 
 export interface ContextFile {

@@ -4,7 +4,7 @@
  * when an image is neither present nor pullable.
  */
 import type Docker from 'dockerode';
-import type { ImageProgress } from '../core/ports';
+import type { ImageProgress } from '../batch/core/ports';
 import { withDefaultTag } from './docker-spec';
 import type { RegistryAuth } from './ecr-auth';
 

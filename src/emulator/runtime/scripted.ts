@@ -35,7 +35,7 @@ import type {
   ManagedContainer,
   RunningContainer,
   TimerHandle,
-} from '../core/ports';
+} from '../batch/core/ports';
 
 export interface ScriptedBehaviour {
   readonly exitCode?: number;

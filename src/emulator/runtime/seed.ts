@@ -7,7 +7,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import type Docker from 'dockerode';
-import type { ImageProgress } from '../core/ports';
+import type { ImageProgress } from '../batch/core/ports';
 import { dockerMessage } from './docker';
 import type { RegistryAuth } from './ecr-auth';
 import { buildImage, imageExists } from './images';

@@ -10,8 +10,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../core/journal';
-import type { EngineSnapshot } from '../core/snapshot';
+import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../batch/core/journal';
+import type { EngineSnapshot } from '../batch/core/snapshot';
 import { journalFileName, journalSeqs, readJournal, readSnapshot, SNAPSHOT_FORMAT, STATE_FILE_NAME, syncDir, type SnapshotFile } from './journal-files';
 
 export { STATE_FILE_NAME };

@@ -2,9 +2,9 @@
  * Finds a job's log streams in saved state (`state.json`), for `localbatch logs` when no emulator
  * is running. Accepts a top-level job id or an array child id `<parent>:<index>`.
  */
-import { logGroupOf } from '../core/logs';
-import { childAt, parseChildId } from '../core/job-ids';
-import type { EngineSnapshot, JobFields } from '../core/snapshot';
+import { logGroupOf } from '../batch/core/logs';
+import { childAt, parseChildId } from '../batch/core/job-ids';
+import type { EngineSnapshot, JobFields } from '../batch/core/snapshot';
 
 export interface SavedJobLogs {
   readonly jobName: string;

@@ -6,8 +6,8 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalEntry } from '../core/journal';
-import type { EngineSnapshot } from '../core/snapshot';
+import type { JournalEntry } from '../batch/core/journal';
+import type { EngineSnapshot } from '../batch/core/snapshot';
 
 export const STATE_FILE_NAME = 'state.json';
 export const SNAPSHOT_FORMAT = 2;

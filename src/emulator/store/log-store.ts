@@ -6,8 +6,8 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_LOG_GROUP } from '../core/logs';
-import type { LogEvent, LogSink } from '../core/ports';
+import { DEFAULT_LOG_GROUP } from '../batch/core/logs';
+import type { LogEvent, LogSink } from '../batch/core/ports';
 
 export interface StoredLogEvent extends LogEvent {
   /** When the event was stored (epoch ms). */

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchClient } from '@aws-sdk/client-batch';
-import { batchHandlers } from '../../../src/emulator/api/batch';
-import { credentialsPath, loadOrCreateCredentials, type ApiCredentials } from '../../../src/emulator/api/credentials';
-import { startApiServer, type ApiServer } from '../../../src/emulator/api/server';
-import { systemClock } from '../../../src/emulator/core/clock';
-import { BatchEngine } from '../../../src/emulator/core/engine';
+import { batchHandlers } from '../../../src/emulator/batch/api';
+import { credentialsPath, loadOrCreateCredentials, type ApiCredentials } from '../../../src/emulator/edge/credentials';
+import { startApiServer, type ApiServer } from '../../../src/emulator/edge/server';
+import { systemClock } from '../../../src/emulator/clock/clock';
+import { BatchEngine } from '../../../src/emulator/batch/core/engine';
 import { ScriptedRuntime } from '../../../src/emulator/runtime/scripted';
 import { FileLogStore } from '../../../src/emulator/store/log-store';
 

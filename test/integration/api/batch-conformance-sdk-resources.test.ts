@@ -31,8 +31,8 @@ import {
   UpdateJobQueueCommand,
   UpdateSchedulingPolicyCommand,
 } from '@aws-sdk/client-batch';
-import { systemClock } from '../../../src/emulator/core/clock';
-import { BatchEngine } from '../../../src/emulator/core/engine';
+import { systemClock } from '../../../src/emulator/clock/clock';
+import { BatchEngine } from '../../../src/emulator/batch/core/engine';
 import { ScriptedRuntime } from '../../../src/emulator/runtime/scripted';
 import { ACCOUNT, REGION, startConformanceServer, type ConformanceServer } from './batch-conformance-harness';
 

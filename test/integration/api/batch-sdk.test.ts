@@ -9,8 +9,8 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-batch';
-import { ClientException } from '../../../src/emulator/api/errors';
-import type { BatchHandlers } from '../../../src/emulator/api/routes';
+import { ClientException } from '../../../src/emulator/edge/errors';
+import type { BatchHandlers } from '../../../src/emulator/batch/api/routes';
 import { signedFetch, startHarness, type ApiHarness } from '../../support/api-harness';
 
 const fakeBatch: BatchHandlers = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { ClientException } from '../../../src/emulator/api/errors';
-import { ROUTES, SDK_ONLY_OPERATIONS } from '../../../src/emulator/api/routes';
+import { ClientException } from '../../../src/emulator/edge/errors';
+import { ROUTES, SDK_ONLY_OPERATIONS } from '../../../src/emulator/batch/api/routes';
 import { startHarness, type ApiHarness } from '../../support/api-harness';
 
 interface Run {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { JobDetail } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type Docker from 'dockerode';
-import type { ImageProgress } from '../../../src/emulator/core/ports';
+import type { ImageProgress } from '../../../src/emulator/batch/core/ports';
 import { DockerRuntime } from '../../../src/emulator/runtime/docker';
 import { ecrRegistryAuth } from '../../../src/emulator/runtime/ecr-auth';
 import { imageExists } from '../../../src/emulator/runtime/images';

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { BatchEngine } from '../../../src/emulator/core/engine';
-import type { JobStateChangeEvent } from '../../../src/emulator/core/events';
-import { FakeClock } from '../../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../../src/emulator/batch/core/engine';
+import type { JobStateChangeEvent } from '../../../src/emulator/batch/core/events';
+import { FakeClock } from '../../../src/emulator/clock/testing/fakeClock';
 import { DockerRuntime } from '../../../src/emulator/runtime/docker';
 import { MemoryLogSink } from '../../support/runtime-conformance';
 import { dockerForTests, TEST_IMAGE } from '../../support/docker';

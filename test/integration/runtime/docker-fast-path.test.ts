@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import type { ContainerSpec } from '../../../src/emulator/core/ports';
+import type { ContainerSpec } from '../../../src/emulator/batch/core/ports';
 import { DockerRuntime, cleanupContainers } from '../../../src/emulator/runtime/docker';
 import { imageExists } from '../../../src/emulator/runtime/images';
 import { MemoryLogSink } from '../../support/runtime-conformance';

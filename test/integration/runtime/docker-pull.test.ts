@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { ImageProgress } from '../../../src/emulator/core/ports';
+import type { ImageProgress } from '../../../src/emulator/batch/core/ports';
 import { DockerRuntime } from '../../../src/emulator/runtime/docker';
 import { imageExists } from '../../../src/emulator/runtime/images';
 import { MemoryLogSink } from '../../support/runtime-conformance';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { ContainerExit, ContainerSpec } from '../../../src/emulator/core/ports';
+import type { ContainerExit, ContainerSpec } from '../../../src/emulator/batch/core/ports';
 import { DockerRuntime, checkDocker, cleanupContainers } from '../../../src/emulator/runtime/docker';
 import { MANAGED_LABEL } from '../../../src/emulator/runtime/docker-spec';
 import { MemoryLogSink, runtimeConformance } from '../../support/runtime-conformance';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { estimateNesting, SourceDocument } from '../../../src/model/document';
 import { validateSource, validateWorkspace } from '../../../src/model/validation';
-import { parseChildId } from '../../../src/emulator/core/job-ids';
+import { parseChildId } from '../../../src/emulator/batch/core/job-ids';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const FILES = ['x.jobdef.yaml', 'x.jobdef.json', 'x.jobqueue.yaml', 'x.computeenv.json', 'x.workflow.yaml', 'localbatch.yaml'];

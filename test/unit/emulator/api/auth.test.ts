@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { verifySigV4, type SignedRequest } from '../../../../src/emulator/api/auth';
-import { credentialsPath, loadOrCreateCredentials, parseCredentialsFile, type ApiCredentials } from '../../../../src/emulator/api/credentials';
-import { AuthError } from '../../../../src/emulator/api/errors';
+import { verifySigV4, type SignedRequest } from '../../../../src/emulator/edge/auth';
+import { credentialsPath, loadOrCreateCredentials, parseCredentialsFile, type ApiCredentials } from '../../../../src/emulator/edge/credentials';
+import { AuthError } from '../../../../src/emulator/edge/errors';
 
 const CREDS: ApiCredentials = { accessKeyId: 'LBLKAAAAAAAAAAAAAAAA', secretAccessKey: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' };
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);

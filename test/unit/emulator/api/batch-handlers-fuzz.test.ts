@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { batchHandlers } from '../../../../src/emulator/api/batch';
-import type { OperationName } from '../../../../src/emulator/api/routes';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { batchHandlers } from '../../../../src/emulator/batch/api';
+import type { OperationName } from '../../../../src/emulator/batch/api/routes';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 
 /** Request members per operation (from the service model), so random values land where handlers look. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { listJobs } from '../../../../src/emulator/api/batch/list-jobs';
+import { listJobs } from '../../../../src/emulator/batch/api/list-jobs';
 import { harness } from '../../../support/engineHarness';
 
 describe('ListJobs pages with cursors (unit)', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { ApiError } from '../../../../src/emulator/api/errors';
-import type { LogsBackend, LogsContext } from '../../../../src/emulator/api/logs';
-import { describeLogGroups, describeLogStreams } from '../../../../src/emulator/api/logs/describe';
-import { compileFilterPattern, filterLogEvents } from '../../../../src/emulator/api/logs/filter';
-import { getLogEvents } from '../../../../src/emulator/api/logs/get-log-events';
+import { ApiError } from '../../../../src/emulator/edge/errors';
+import type { LogsBackend, LogsContext } from '../../../../src/emulator/logs/api';
+import { describeLogGroups, describeLogStreams } from '../../../../src/emulator/logs/api/describe';
+import { compileFilterPattern, filterLogEvents } from '../../../../src/emulator/logs/api/filter';
+import { getLogEvents } from '../../../../src/emulator/logs/api/get-log-events';
 import type { LogStreamInfo, StoredLogEvent } from '../../../../src/emulator/store/log-store';
 
 /** In-memory LogsBackend: stream name → messages at timestamps 1000, 2000, ... */

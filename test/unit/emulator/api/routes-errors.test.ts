@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ClientException, ServerException, toErrorResponse } from '../../../../src/emulator/api/errors';
-import { ALL_OPERATIONS, matchRoute, queryMembers } from '../../../../src/emulator/api/routes';
+import { ClientException, ServerException, toErrorResponse } from '../../../../src/emulator/edge/errors';
+import { ALL_OPERATIONS, matchRoute, queryMembers } from '../../../../src/emulator/batch/api/routes';
 
 describe('API route table (unit)', () => {
   it('routes POST /v1/<lowercase op> to its operation and refuses other methods', () => {

@@ -1,6 +1,6 @@
 /** The system clock with real timers: delays past setTimeout's 2^31-1 ms limit are re-armed in steps. */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../../../src/emulator/core/clock';
+import { systemClock } from '../../../../src/emulator/clock/clock';
 
 const DAY_MS = 86_400_000;
 

@@ -51,9 +51,9 @@ describe('Consumable resources (unit)', () => {
 
 describe('Consumable resources are journaled (unit)', () => {
   it('replays create, use of a NON_REPLENISHABLE one, and delete from the journal', async () => {
-    const { BatchEngine } = await import('../../../../src/emulator/core/engine');
-    const { SnapshotBuilder } = await import('../../../../src/emulator/core/journal');
-    const { FakeClock } = await import('../../../../src/emulator/core/testing/fakeClock');
+    const { BatchEngine } = await import('../../../../src/emulator/batch/core/engine');
+    const { SnapshotBuilder } = await import('../../../../src/emulator/batch/core/journal');
+    const { FakeClock } = await import('../../../../src/emulator/clock/testing/fakeClock');
     const { ScriptedRuntime } = await import('../../../../src/emulator/runtime/scripted');
     const { MemoryLogSink } = await import('../../../support/runtime-conformance');
     const entries: unknown[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FairsharePolicy } from '@aws-sdk/client-batch';
-import { weightOf } from '../../../../src/emulator/core/fairShare';
+import { weightOf } from '../../../../src/emulator/batch/core/fairShare';
 import { harness, type Harness } from '../../../support/engineHarness';
 
 async function fairQueue(vcpus: number, policy: FairsharePolicy): Promise<Harness> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { imageToRun } from '../../../../src/emulator/core/images';
-import { logTargetOf } from '../../../../src/emulator/core/logs';
+import { imageToRun } from '../../../../src/emulator/batch/core/images';
+import { logTargetOf } from '../../../../src/emulator/batch/core/logs';
 import { harness } from '../../../support/engineHarness';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.2';

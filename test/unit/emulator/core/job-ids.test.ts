@@ -1,8 +1,8 @@
 /** Strict `<array-job-id>:<index>` parsing, in the core lookup and the CLI's saved-state lookup. */
 import assert from 'node:assert/strict';
-import { parseChildId, parsePositiveInteger } from '../../../../src/emulator/core/job-ids';
+import { parseChildId, parsePositiveInteger } from '../../../../src/emulator/batch/core/job-ids';
 import { savedJobLogs } from '../../../../src/emulator/store/job-lookup';
-import type { EngineSnapshot } from '../../../../src/emulator/core/snapshot';
+import type { EngineSnapshot } from '../../../../src/emulator/batch/core/snapshot';
 
 describe('array child ids', () => {
   it('accepts a non-negative decimal index without sign, spaces or leading zeros', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ClientException } from '../../../../src/emulator/core/errors';
+import { ClientException } from '../../../../src/emulator/batch/core/errors';
 import { harness } from '../../../support/engineHarness';
 
 describe('Job definitions (unit)', () => {

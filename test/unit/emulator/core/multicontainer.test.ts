@@ -74,8 +74,8 @@ describe('Multi-container jobs (unit)', () => {
 
 describe('Multi-container jobs are prepared as a whole (unit)', () => {
   it('shows the preparer every container: a privileged sidecar, its secrets and the task role are checked too', async () => {
-    const { BatchEngine } = await import('../../../../src/emulator/core/engine');
-    const { FakeClock } = await import('../../../../src/emulator/core/testing/fakeClock');
+    const { BatchEngine } = await import('../../../../src/emulator/batch/core/engine');
+    const { FakeClock } = await import('../../../../src/emulator/clock/testing/fakeClock');
     const { ScriptedRuntime } = await import('../../../../src/emulator/runtime/scripted');
     const { MemoryLogSink } = await import('../../../support/runtime-conformance');
     const seen: Array<{ privileged?: boolean; secrets?: unknown[]; jobRoleArn?: string }> = [];

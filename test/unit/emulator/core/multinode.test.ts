@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { listJobs } from '../../../../src/emulator/api/batch/list-jobs';
-import { nodeRange } from '../../../../src/emulator/core/nodes';
+import { listJobs } from '../../../../src/emulator/batch/api/list-jobs';
+import { nodeRange } from '../../../../src/emulator/batch/core/nodes';
 import { harness } from '../../../support/engineHarness';
 
 describe('Multi-node parallel jobs (unit)', () => {

@@ -4,9 +4,9 @@
  * an attempt that could not start does not count, and the queues move again when it is back.
  */
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import { RuntimeUnavailableError, type ContainerRuntime, type ContainerSpec, type RuntimeAvailability } from '../../../../src/emulator/core/ports';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { RuntimeUnavailableError, type ContainerRuntime, type ContainerSpec, type RuntimeAvailability } from '../../../../src/emulator/batch/core/ports';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
 

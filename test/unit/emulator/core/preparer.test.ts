@@ -4,10 +4,10 @@
  * The preparer here is a fake (FakePreparer); the runtime is the scripted one.
  */
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../../../../src/emulator/core/ports';
-import { efsVolumeName } from '../../../../src/emulator/core/plan';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../../../../src/emulator/batch/core/ports';
+import { efsVolumeName } from '../../../../src/emulator/batch/core/plan';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
 

@@ -5,9 +5,9 @@
  * reconciles the attempts that were in flight with the containers the runtime still has.
  */
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/core/journal';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/batch/core/journal';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EvaluateOnExit } from '@aws-sdk/client-batch';
-import { actionIsRetry, globMatches, retryPolicy } from '../../../../src/emulator/core/retry';
+import { actionIsRetry, globMatches, retryPolicy } from '../../../../src/emulator/batch/core/retry';
 import { harness } from '../../../support/engineHarness';
 
 async function runWith(script: string, evaluateOnExit: EvaluateOnExit[], attempts = 3) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
 import { harness } from '../../../support/engineHarness';

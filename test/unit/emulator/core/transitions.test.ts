@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/core/engine';
-import type { JournalEntry } from '../../../../src/emulator/core/journal';
-import type { JobStatus } from '../../../../src/emulator/core/jobs';
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
-import { IllegalTransitionError, isLegalTransition, TRANSITIONS } from '../../../../src/emulator/core/transitions';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import type { JournalEntry } from '../../../../src/emulator/batch/core/journal';
+import type { JobStatus } from '../../../../src/emulator/batch/core/jobs';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { IllegalTransitionError, isLegalTransition, TRANSITIONS } from '../../../../src/emulator/batch/core/transitions';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
 import { harness } from '../../../support/engineHarness';

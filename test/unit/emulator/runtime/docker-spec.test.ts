@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ContainerSpec } from '../../../../src/emulator/core/ports';
+import type { ContainerSpec } from '../../../../src/emulator/batch/core/ports';
 import { labelFilters, toCreateOptions, toNanoCpus, withDefaultTag } from '../../../../src/emulator/runtime/docker-spec';
 import { DockerStreamDemuxer } from '../../../../src/emulator/runtime/docker-logs';
 import { dockerignoreMatcher } from '../../../../src/emulator/runtime/images';

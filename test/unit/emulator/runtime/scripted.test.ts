@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../../src/emulator/core/testing/fakeClock';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { runtimeConformance } from '../../../support/runtime-conformance';
 

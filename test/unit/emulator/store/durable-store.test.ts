@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JournalEntry } from '../../../../src/emulator/core/journal';
-import type { EngineSnapshot, JobSnapshot } from '../../../../src/emulator/core/snapshot';
+import type { JournalEntry } from '../../../../src/emulator/batch/core/journal';
+import type { EngineSnapshot, JobSnapshot } from '../../../../src/emulator/batch/core/snapshot';
 import { DurableStore } from '../../../../src/emulator/store/durable-store';
 
 function def(name: string, revision = 1): JournalEntry {

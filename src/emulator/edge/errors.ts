@@ -105,7 +105,7 @@ export function toErrorResponse(err: unknown, contentType = 'application/json'):
 }
 
 /**
- * The core is pure and does not import this module, so its errors (`src/emulator/core/errors.ts`)
+ * The core is pure and does not import this module, so its errors (`src/emulator/batch/core/errors.ts`)
  * are recognised by shape: an Error named ClientException or ServerException.
  */
 function asApiError(err: unknown): ApiError | undefined {

@@ -1,5 +1,5 @@
 /** DescribeLogGroups and DescribeLogStreams over the log store. */
-import { InvalidParameterException } from '../errors';
+import { InvalidParameterException } from '../../edge/errors';
 import {
   decodeOffsetToken,
   encodeOffsetToken,

@@ -1,8 +1,8 @@
 /** Create/Update/Delete/DescribeComputeEnvironments; status CREATING → VALID as the engine settles it. */
 import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, UpdateComputeEnvironmentRequest } from '@aws-sdk/client-batch';
-import type { BatchEngine } from '../../core/engine';
-import { validateTags } from '../../core/tags';
-import type { BatchHandlers } from '../routes';
+import type { BatchEngine } from '../core/engine';
+import { validateTags } from '../core/tags';
+import type { BatchHandlers } from './routes';
 import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 

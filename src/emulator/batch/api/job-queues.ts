@@ -3,12 +3,12 @@
  * GetJobQueueSnapshot.
  */
 import type { CreateJobQueueRequest, FrontOfQueueJobSummary, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
-import { jobArnOf } from '../../core/detail';
-import type { BatchEngine } from '../../core/engine';
-import type { JobRecord } from '../../core/jobs';
-import { validateTags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import { jobArnOf } from '../core/detail';
+import type { BatchEngine } from '../core/engine';
+import type { JobRecord } from '../core/jobs';
+import { validateTags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { asInput, checkShapes, oneOf, optionalInteger, optionalList, optionalString, requiredString, stringList, type Input } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 

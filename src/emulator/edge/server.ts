@@ -15,8 +15,8 @@ import type { ApiCredentials } from './credentials';
 import { ApiError, ClientException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
 import { type EventSource, serveEventStream } from './events';
 import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, SUBMIT_JOB_MAX_BYTES } from './http';
-import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from './logs';
-import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from './routes';
+import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
+import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
 
 export interface ApiServerOptions {
   /**

@@ -10,13 +10,13 @@
  * the engine's per-status index (in submission order) from just after the cursor: O(log n + page).
  */
 import type { JobSummary, ListJobsRequest } from '@aws-sdk/client-batch';
-import { toJobSummary } from '../../core/detail';
-import type { BatchEngine } from '../../core/engine';
+import { toJobSummary } from '../core/detail';
+import type { BatchEngine } from '../core/engine';
 import { JOB_STATUSES } from '../../../model/types';
-import type { JobRecord, JobStatus } from '../../core/jobs';
-import { ClientException } from '../errors';
+import type { JobRecord, JobStatus } from '../core/jobs';
+import { ClientException } from '../../edge/errors';
 import { asInput, oneOf, optionalList, optionalString, type Input } from './input';
-import { compareKeys } from '../../core/jobIndex';
+import { compareKeys } from '../core/jobIndex';
 import { decodeCursor, decodeToken, fingerprint, pageAfter, pageOfArray, pageSize, type JobCursor, type Page } from './pagination';
 
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'] as const;

@@ -7,8 +7,8 @@
  * service environments and service jobs (Create/Describe/Update/Delete/List of each,
  * SubmitServiceJob, TerminateServiceJob, ...).
  */
-import type { BatchEngine } from '../../core/engine';
-import type { BatchHandlers } from '../routes';
+import type { BatchEngine } from '../core/engine';
+import type { BatchHandlers } from './routes';
 import { computeEnvironmentHandlers } from './compute-environments';
 import { consumableResourceHandlers } from './consumable-resources';
 import { jobDefinitionHandlers } from './job-definitions';

@@ -1,7 +1,7 @@
 /** Shared pieces of the CloudWatch Logs API: the backend port, log groups, input checks. */
-import { DEFAULT_LOG_GROUP } from '../../core/logs';
+import { DEFAULT_LOG_GROUP } from '../../batch/core/logs';
 import type { LogStreamInfo, StoredLogEvent } from '../../store/log-store';
-import { InvalidParameterException, ResourceNotFoundException } from '../errors';
+import { InvalidParameterException, ResourceNotFoundException } from '../../edge/errors';
 
 /** What the Logs API reads; `FileLogStore` satisfies it. */
 export interface LogsBackend {

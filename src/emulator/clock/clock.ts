@@ -1,5 +1,5 @@
 /** The real clock: epoch milliseconds and the platform's timers. */
-import type { Clock, TimerHandle } from './ports';
+import type { Clock, TimerHandle } from '../batch/core/ports';
 
 /**
  * The longest delay one platform timer takes: setTimeout treats anything above 2^31-1 ms

@@ -3,11 +3,11 @@
  * environment and scheduling policy ARNs. An ARN must name an existing resource exactly (region
  * and account included); the resource's create-time tags are the starting set.
  */
-import { resourceOf } from '../../core/arns';
-import type { BatchEngine } from '../../core/engine';
-import type { Tags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import { resourceOf } from '../core/arns';
+import type { BatchEngine } from '../core/engine';
+import type { Tags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { asInput, requiredString, stringList } from './input';
 
 /** The current tags of the resource `arn` names (the store's, else its own); throws when there is none. */

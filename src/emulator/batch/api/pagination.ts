@@ -6,7 +6,7 @@
  * to a different query is refused instead of silently paging through the wrong list.
  */
 import { createHash } from 'node:crypto';
-import { ClientException } from '../errors';
+import { ClientException } from '../../edge/errors';
 
 export interface Page<T> {
   readonly items: T[];

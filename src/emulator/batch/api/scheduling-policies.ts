@@ -1,9 +1,9 @@
 /** Create/Update/Delete/Describe/ListSchedulingPolicies over the engine's policy store. */
-import type { BatchEngine } from '../../core/engine';
-import type { CreateSchedulingPolicyInput, UpdateSchedulingPolicyInput } from '../../core/schedulingPolicies';
-import { validateTags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import type { BatchEngine } from '../core/engine';
+import type { CreateSchedulingPolicyInput, UpdateSchedulingPolicyInput } from '../core/schedulingPolicies';
+import { validateTags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { asInput, checkShapes, requiredString, stringList } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 

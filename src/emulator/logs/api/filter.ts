@@ -3,7 +3,7 @@
  * appear (case-sensitive), "quoted phrases", `?term` alternatives (any one must appear) and `-term`
  * exclusions. JSON and space-delimited patterns (`{ ... }`, `[ ... ]`) are refused clearly.
  */
-import { InvalidParameterException, ResourceNotFoundException } from '../errors';
+import { InvalidParameterException, ResourceNotFoundException } from '../../edge/errors';
 import {
   decodeOffsetToken,
   encodeOffsetToken,

@@ -1,9 +1,9 @@
 /** RegisterJobDefinition, DeregisterJobDefinition and DescribeJobDefinitions (paginated). */
 import type { JobDefinition, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
-import type { BatchEngine } from '../../core/engine';
-import { validateTags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import type { BatchEngine } from '../core/engine';
+import { validateTags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { withContainerLists } from './defaults';
 import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';

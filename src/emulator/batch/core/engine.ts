@@ -16,7 +16,7 @@ import type {
   UpdateComputeEnvironmentRequest,
   UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../model/types';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../../model/types';
 import type { JobKey } from './jobIndex';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
@@ -38,7 +38,7 @@ import { SchedulingPolicies } from './schedulingPolicies';
 import { Scheduler } from './scheduler';
 import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
-import { ACTIVE_JOB_STATUSES, JOB_STATUSES } from '../../model/types';
+import { ACTIVE_JOB_STATUSES, JOB_STATUSES } from '../../../model/types';
 
 export interface EngineOptions {
   readonly clock: Clock;

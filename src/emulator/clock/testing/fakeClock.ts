@@ -3,7 +3,7 @@
  * microseconds. `advance` fires due timers in time order and lets pending promise chains (container
  * exits, engine reactions) run between them.
  */
-import type { Clock, TimerHandle } from '../ports';
+import type { Clock, TimerHandle } from '../../batch/core/ports';
 
 interface Timer {
   readonly id: number;

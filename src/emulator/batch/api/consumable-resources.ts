@@ -2,14 +2,14 @@
  * Create/Describe/Update/Delete/ListConsumableResources and ListJobsByConsumableResource over the
  * engine's consumable resources (local semaphores, see core/consumableResources.ts).
  */
-import type { BatchEngine } from '../../core/engine';
-import { consumablesOf } from '../../core/consumableResources';
-import { toJobSummary } from '../../core/detail';
-import type { JobRecord } from '../../core/jobs';
+import type { BatchEngine } from '../core/engine';
+import { consumablesOf } from '../core/consumableResources';
+import { toJobSummary } from '../core/detail';
+import type { JobRecord } from '../core/jobs';
 import { JOB_STATUSES } from '../../../model/types';
-import { validateTags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import { validateTags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { asInput, optionalList, requiredString } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 

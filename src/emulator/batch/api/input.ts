@@ -2,7 +2,7 @@
  * Checks of request members against the service model's types, so a wrong type is a
  * ClientException naming the member instead of an internal error deeper in the engine.
  */
-import { ClientException } from '../errors';
+import { ClientException } from '../../edge/errors';
 
 export type Input = Record<string, unknown>;
 

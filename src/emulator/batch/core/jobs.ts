@@ -3,7 +3,7 @@
  * JobPlan (resolved once at submit), so 10,000 children cost little memory.
  */
 import type { AttemptDetail, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
-import { FINAL_JOB_STATUSES, type JobStatus } from '../../model/types';
+import { FINAL_JOB_STATUSES, type JobStatus } from '../../../model/types';
 import type { AttemptPreparation, ContainerSpec, TimerHandle } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import type { QueueRecord } from './queues';

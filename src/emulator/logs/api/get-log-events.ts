@@ -3,7 +3,7 @@
  * reads backward from before n; when there is nothing more in that direction the same token comes
  * back, which is how clients (and the SDK's paginator) know to stop.
  */
-import { InvalidParameterException, ResourceNotFoundException } from '../errors';
+import { InvalidParameterException, ResourceNotFoundException } from '../../edge/errors';
 import {
   eventBytes,
   type Input,

@@ -1,9 +1,9 @@
 /** SubmitJob, DescribeJobs, CancelJob, TerminateJob over the engine. */
 import type { JobDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
-import type { BatchEngine } from '../../core/engine';
-import { validateTags } from '../../core/tags';
-import { ClientException } from '../errors';
-import type { BatchHandlers } from '../routes';
+import type { BatchEngine } from '../core/engine';
+import { validateTags } from '../core/tags';
+import { ClientException } from '../../edge/errors';
+import type { BatchHandlers } from './routes';
 import { withContainerLists } from './defaults';
 import { asInput, checkShapes, optionalInteger, optionalString, requiredString, stringList } from './input';
 
