@@ -11,6 +11,7 @@ import { credentialsPath, loadOrCreateCredentials, type ApiCredentials } from '.
 import type { BatchEvent, EventSource } from '../../src/emulator/edge/events';
 import type { BatchHandlers, OperationName } from '../../src/emulator/batch/api/routes';
 import { startApiServer, type ApiServer } from '../../src/emulator/edge/server';
+import type { EdgeService } from '../../src/emulator/edge/service';
 import { FileLogStore } from '../../src/emulator/store/log-store';
 
 export const TEST_ACCOUNT = '123456789012';
@@ -60,7 +61,7 @@ function recording(handlers: BatchHandlers, calls: FakeBatchCall[]): BatchHandle
   return out;
 }
 
-export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatMs?: number; timeouts?: { headersMs?: number; requestMs?: number; idleMs?: number } } = {}): Promise<ApiHarness> {
+export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatMs?: number; timeouts?: { headersMs?: number; requestMs?: number; idleMs?: number }; services?: readonly EdgeService[] } = {}): Promise<ApiHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'localbatch-api-'));
   const credentials = loadOrCreateCredentials(stateDir, TEST_REGION);
   const logStore = new FileLogStore(stateDir);
@@ -79,6 +80,7 @@ export async function startHarness(fakeBatch: BatchHandlers, extra: { heartbeatM
     log: (line) => logLines.push(line),
     heartbeatMs: extra.heartbeatMs,
     timeouts: extra.timeouts,
+    services: extra.services,
   });
   return {
     server,

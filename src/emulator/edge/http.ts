@@ -70,6 +70,16 @@ export function send(
   res.end(body);
 }
 
+/** Like `send`, for a body that may be binary. */
+export function sendRaw(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
 /** Parses a JSON object body; an empty body is `{}`. */
 export function parseJsonObject(body: Buffer, malformed: (msg: string) => ApiError): Record<string, unknown> {
   if (body.length === 0) return {};

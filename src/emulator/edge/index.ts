@@ -5,3 +5,4 @@ export { ALL_OPERATIONS, type BatchHandler, type BatchHandlers, type OperationNa
 export { ClientException, ServerException } from './errors';
 export type { BatchEvent, EventSource } from './events';
 export type { LogsBackend } from '../logs/api';
+export type { EdgeRequest, EdgeResponse, EdgeService } from './service';

@@ -12,11 +12,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { verifySigV4, type CredentialLookup } from './auth';
 import type { ApiCredentials } from './credentials';
-import { ApiError, ClientException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
+import { ApiError, ClientException, RequestEntityTooLargeException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
 import { type EventSource, serveEventStream } from './events';
-import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, SUBMIT_JOB_MAX_BYTES } from './http';
+import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, sendRaw, SUBMIT_JOB_MAX_BYTES } from './http';
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
+import { type EdgeService, findService, signingServiceOf } from './service';
 
 export interface ApiServerOptions {
   /**
@@ -46,6 +47,8 @@ export interface ApiServerOptions {
   readonly health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** `POST /localbatch/v1/interrupt {jobId}`: rehearse a Spot interruption of a running job. */
   readonly interrupt?: (jobId: string) => unknown;
+  /** Further services on the same endpoint (S3, EventBridge, SNS, ...), see `service.ts`. */
+  readonly services?: readonly EdgeService[];
 }
 
 export interface ApiServer {
@@ -115,6 +118,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
+      ? findService(opts.services, signingServiceOf(req.headers, rawQuery), req.headers['x-amz-target'])
+      : undefined;
+    if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
     const target = classify(method, rawPath, req.headers['x-amz-target']);
     const contentType = target.api === 'logs' ? LOGS_JSON : BATCH_JSON;
     try {
@@ -133,6 +140,29 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       else if (err instanceof ApiError && err.status === 403) log(`localbatch api: ${requestId} ${where}: refused (${err.type})`);
       if (out.status === 413 || !req.complete) res.setHeader('connection', 'close');
       send(res, out.status, { ...base, ...out.headers }, out.body);
+    }
+  }
+
+  async function handleService(
+    service: EdgeService,
+    req: IncomingMessage,
+    res: ServerResponse,
+    head: { requestId: string; method: string; rawPath: string; rawQuery: string },
+  ): Promise<void> {
+    const base = { 'x-amzn-requestid': head.requestId };
+    try {
+      const limit = service.maxBodyBytes ?? MAX_BODY_BYTES;
+      const body = await readBody(req, limit, () => new RequestEntityTooLargeException(`The request body is larger than localbatch's limit of ${limit} bytes for ${service.name}.`));
+      const caller = await verifySigV4({ method: head.method, rawPath: head.rawPath, rawQuery: head.rawQuery, headers: req.headers, body }, known, service.signingNames, opts.now?.());
+      const out = await service.handle({ ...head, headers: req.headers, body, caller });
+      sendRaw(res, out.status, { ...base, ...out.headers }, out.body ?? '');
+    } catch (err) {
+      const out = service.errorResponse ? service.errorResponse(err, head.requestId) : toErrorResponse(err);
+      const where = `${service.name} ${head.method} ${head.rawPath.slice(0, 200)}`;
+      if (out.logLine) log(`localbatch api: ${head.requestId} ${where}: ${out.logLine}`);
+      else if (err instanceof ApiError && err.status === 403) log(`localbatch api: ${head.requestId} ${where}: refused (${err.type})`);
+      if (out.status === 413 || !req.complete) res.setHeader('connection', 'close');
+      sendRaw(res, out.status, { ...base, ...out.headers }, out.body);
     }
   }
 
