@@ -4,48 +4,20 @@
  * are removed after each attempt.
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
-import type { Partition } from './arns';
-import { isRuntimeUnavailable, type AttemptPreparer, type Clock, type ContainerExit, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './ports';
+import { isRuntimeUnavailable, type AttemptPreparer, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
 import { preparedContainerOf } from './plan';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
 import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
-import type { JobMachine } from './machine';
 import { needOf } from './placement';
 import { shouldRetry } from './retry';
-import { runTask, type TaskContainerResult } from './task';
+import { ESSENTIAL_EXITED, KILL_GRACE_MS, messageOf, OOM_REASON, TASK_FAILED_TO_START, TIMEOUT_REASON, type AttemptHost } from './attemptHost';
+import { containerSpec } from './containerSpecs';
+import { startNodes } from './nodeLaunch';
+import { createTaskNetwork, launchTask, taskContainerDetail } from './taskLaunch';
 
-export const ESSENTIAL_EXITED = 'Essential container in task exited';
-export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
-export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
-/** An attempt whose container never ran (image pull, create, secrets): the cause goes to container.reason. */
-export const TASK_FAILED_TO_START = 'Task failed to start';
-/** Time between SIGTERM and SIGKILL when stopping an attempt (ECS's default stop timeout). */
-export const KILL_GRACE_MS = 30_000;
-
-export interface AttemptHost {
-  readonly partition: Partition;
-  readonly clock: Clock;
-  readonly runtime: ContainerRuntime;
-  readonly machine: JobMachine;
-  /** Extra labels on every container (e.g. which emulator owns it). */
-  readonly containerLabels?: Readonly<Record<string, string>>;
-  /** Definition image → local image to run instead (localbatch.yaml's imageOverrides). */
-  readonly imageOverrides?: Readonly<Record<string, string>>;
-  /** Credentials, secrets, storage and host-access checks for each attempt (none: nothing added). */
-  readonly preparer?: AttemptPreparer;
-  newId(): string;
-  /** Capacity freed or a job re-queued. */
-  requeue(job: JobRecord): void;
-  requestPass(): void;
-  /**
-   * Resolves once every change journaled so far is on disk. A container is created only after its
-   * attempt's STARTING is durable, and removed only after the attempt's end is, so a restart always
-   * finds the container of an attempt it knows of (see reconcile.ts).
-   */
-  durable?(): Promise<void>;
-}
+export { ESSENTIAL_EXITED, KILL_GRACE_MS, OOM_REASON, TASK_FAILED_TO_START, TIMEOUT_REASON, type AttemptHost };
 
 export { needOf };
 
@@ -161,7 +133,7 @@ export class Attempts {
       // A container is created only once its attempt's STARTING is on disk (a restart finds it).
       await this.host.durable?.();
       if (this.detached) return;
-      containers = nodes === 1 && !job.plan.nodes ? [await runtime.start(this.spec(job, run, 0))] : await this.startNodes(job, run);
+      containers = nodes === 1 && !job.plan.nodes ? [await runtime.start(containerSpec(this.host, job, run, 0))] : await startNodes(this.host, job, run);
     } catch (e) {
       if (isRuntimeUnavailable(e)) return this.unstart(job, run);
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
@@ -221,79 +193,27 @@ export class Attempts {
   }
 
   /**
-   * Multi-container: the task's containers on a private network of the attempt (each reachable by
-   * its container name), started in dependency order (task.ts); RUNNING once the first one runs.
+   * Multi-container: the task's network, then its containers in dependency order (taskLaunch.ts);
+   * RUNNING once the first one runs.
    */
   private async launchTask(job: JobRecord, run: AttemptRun, task: readonly TaskContainerPlan[]): Promise<void> {
-    const { runtime } = this.host;
-    const network = `localbatch-${run.taskId}`;
+    let network: string;
     try {
       await this.host.durable?.();
       if (this.detached) return;
-      await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
+      network = await createTaskNetwork(this.host, job, run);
     } catch (e) {
       if (isRuntimeUnavailable(e)) return this.unstart(job, run);
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
-    run.network = network;
-    const outcome = await runTask(task, {
-      start: (c) => runtime.start(this.taskSpec(job, run, c, network)),
-      started: (id) => {
-        run.containerIds.push(id);
-        if (run.startedAt === undefined) this.running(job, run, this.host.clock.now());
-        else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
-      },
-      stopTask: () => this.signalAll(run),
-      logStreamOf: (c) => taskStreamOf(run, c.name),
-    });
+    const outcome = await launchTask(this.host, job, run, task, network, this.hooksFor(job, run));
     if (this.detached) return;
     run.task = outcome.containers;
     this.finish(job, run, outcome.exit);
   }
 
-  private taskSpec(job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {
-    const base = this.spec(job, run, 0);
-    return {
-      ...base,
-      ...c.specBase,
-      // The prepared mounts of this container's own mount points (the task's were prepared together).
-      ...(run.prepared?.mounts ? { mounts: run.prepared.mounts.filter((m) => (c.specBase.mounts ?? []).some((x) => x.containerPath === m.containerPath)) } : {}),
-      image: imageToRun(c.specBase.image, this.host.imageOverrides),
-      environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
-      name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
-      network,
-      ...(run.prepared?.network ? { extraNetworks: [run.prepared.network] } : {}),
-      networkAliases: [c.name],
-      logStreamName: taskStreamOf(run, c.name),
-    };
-  }
-
-  /**
-   * Multi-node: a private network for the attempt, the main node first (its address is what the
-   * other nodes get as AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS), then the others.
-   */
-  private async startNodes(job: JobRecord, run: AttemptRun): Promise<RunningContainer[]> {
-    const { runtime } = this.host;
-    const plan = job.plan;
-    const network = `localbatch-${run.taskId}`;
-    await runtime.createNetwork(network, { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number) });
-    run.network = network;
-    const started: RunningContainer[] = new Array(plan.numNodes);
-    const main = await runtime.start(this.spec(job, run, plan.mainNode, network));
-    started[plan.mainNode] = main;
-    run.containerIds.push(main.id);
-    const rest = Array.from({ length: plan.numNodes }, (_, n) => n).filter((n) => n !== plan.mainNode);
-    // Every node that did start joins the attempt (so it is removed with it), even when another failed.
-    const results = await Promise.allSettled(rest.map((n) => runtime.start(this.spec(job, run, n, network, main.ipAddress))));
-    results.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
-        started[rest[i]] = r.value;
-        run.containerIds.push(r.value.id);
-      }
-    });
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return started;
+  private hooksFor(job: JobRecord, run: AttemptRun): { running(startedAt: number): void; stopAll(): void } {
+    return { running: (startedAt) => this.running(job, run, startedAt), stopAll: () => this.signalAll(run) };
   }
 
   /**
@@ -334,44 +254,6 @@ export class Attempts {
     run.killTimer ??= clock.setTimer(KILL_GRACE_MS, () => {
       for (const id of run.containerIds) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
     });
-  }
-
-  private spec(job: JobRecord, run: AttemptRun, node: number, network?: string, mainAddress?: string): ContainerSpec {
-    const plan = job.plan;
-    const multi = plan.numNodes > 1 || plan.jobDefinition.type === 'multinode';
-    const own = plan.nodes?.[node];
-    const env: Record<string, string> = {
-      ...(own?.environment ?? plan.environment),
-      ...run.prepared?.environment,
-      AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
-      AWS_BATCH_JQ_NAME: plan.queue.name,
-      AWS_BATCH_CE_NAME: run.ce.name,
-      AWS_BATCH_JOB_ATTEMPT: String(run.number),
-    };
-    if (job.index !== undefined) {
-      env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.index);
-      env.AWS_BATCH_JOB_ARRAY_SIZE = String(job.parent?.children?.length ?? plan.arraySize ?? '');
-    }
-    if (multi) {
-      env.AWS_BATCH_JOB_NODE_INDEX = String(node);
-      env.AWS_BATCH_JOB_MAIN_NODE_INDEX = String(plan.mainNode);
-      env.AWS_BATCH_JOB_NUM_NODES = String(plan.numNodes);
-      if (node !== plan.mainNode && mainAddress) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = mainAddress;
-    }
-    const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
-    const prepared = run.prepared;
-    return {
-      ...(own?.specBase ?? plan.specBase),
-      image: imageToRun((own?.specBase ?? plan.specBase).image, this.host.imageOverrides),
-      ...(prepared?.mounts ? { mounts: prepared.mounts } : {}),
-      // The attempt's own network (multi-node, multi-container) wins; the job-credentials network is joined as well.
-      ...(network ? { network, ...(prepared?.network ? { extraNetworks: [prepared.network] } : {}) } : prepared?.network ? { network: prepared.network } : {}),
-      name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
-      environment: env,
-      labels: { ...this.host.containerLabels, 'dev.localbatch.job-id': job.id, 'dev.localbatch.attempt': String(run.number), ...(multi ? { 'dev.localbatch.node': String(node) } : {}) },
-      logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
-      logGroupName: run.logGroupName,
-    };
   }
 
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {
@@ -444,31 +326,4 @@ export class Attempts {
       machine.setStatus(job, 'FAILED', statusReason);
     }
   }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The AWS_BATCH_* variables of an environment (what the emulator sets, not the user's). */
-function batchVariables(env: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('AWS_BATCH_')) out[k] = v;
-  return out;
-}
-
-/** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */
-function taskContainerDetail(c: TaskContainerResult): { name: string; exitCode?: number; reason?: string; logStreamName?: string } {
-  const out: { name: string; exitCode?: number; reason?: string; logStreamName?: string } = { name: c.name };
-  if (c.exit?.exitCode !== undefined) out.exitCode = c.exit.exitCode;
-  const reason = c.exit?.oomKilled ? OOM_REASON : c.exit?.error?.slice(0, 255);
-  if (reason) out.reason = reason;
-  if (c.started) out.logStreamName = c.logStreamName;
-  return out;
-}
-
-/** A task container's stream: the attempt's `<prefix or job definition>/<container name>/<task id>`. */
-function taskStreamOf(run: AttemptRun, container: string): string {
-  const prefix = run.logStreamName.split('/').slice(0, -2).join('/');
-  return `${prefix}/${container}/${run.taskId}`;
 }

@@ -23,13 +23,13 @@ import { Attempts } from './attempts';
 import { ConsumableResources } from './consumableResources';
 import { ComputeEnvironments, type Capacity } from './computeEnvironments';
 import { toJobDetail, toJobSummary, toNodeDetail } from './detail';
-import { hostTerminated } from './placement';
+import { interruptJob, type InterruptResult } from './interrupts';
+import { newJob } from './submit';
 import { invalid } from './errors';
 import { EventBus, type JobEventListener } from './events';
 import { JobDefinitions, type DescribeJobDefinitionsFilter, type RegisterResult } from './jobDefinitions';
-import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
+import { TERMINAL, type JobRecord, type JobStatus } from './jobs';
 import { JobMachine } from './machine';
-import { buildPlan } from './plan';
 import type { JournalEntry, JournalSink } from './journal';
 import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -73,8 +73,6 @@ export interface ListJobsQuery {
   /** Default RUNNING, as ListJobs. */
   readonly jobStatus?: JobStatus;
 }
-
-const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export class BatchEngine {
   readonly partition: Partition;
@@ -249,58 +247,10 @@ export class BatchEngine {
   // ---- jobs
 
   submitJob(req: SubmitJobRequest): SubmitJobResult {
-    if (!req.jobName || !JOB_NAME.test(req.jobName)) invalid('jobName must be 1-128 letters, numbers, hyphens or underscores, starting with a letter or number');
-    const queue = this.queues.get(req.jobQueue ?? '');
-    if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
-    const def = this.definitions.resolve(req.jobDefinition ?? '');
-    if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
-    const priority = req.schedulingPriorityOverride;
-    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 9999)) invalid('schedulingPriorityOverride must be between 0 and 9999');
-    const deps = req.dependsOn ?? [];
-    if (deps.length > 20) invalid('A job can depend on at most 20 jobs');
-    const size = req.arrayProperties?.size;
-    const plain: JobRecord[] = [];
-    const nToN: JobRecord[] = [];
-    let sequential = false;
-    for (const d of deps) {
-      if (d.type === 'SEQUENTIAL' && !d.jobId) {
-        if (size === undefined) invalid('A SEQUENTIAL dependency is only valid for an array job');
-        sequential = true;
-        continue;
-      }
-      const target = this.machine.get(d.jobId ?? '');
-      if (!target) invalid(`Dependent job ID ${String(d.jobId)} does not exist`);
-      if (d.type === 'N_TO_N') {
-        if (size === undefined || target.children?.length !== size) invalid('An N_TO_N dependency requires two array jobs of the same size');
-        nToN.push(target);
-      } else if (d.type === 'SEQUENTIAL') {
-        plain.push(target);
-      } else plain.push(target);
-    }
-    const plan = buildPlan(structuredClone(req), queue, def, nToN, sequential);
-    const id = this.newId();
-    const job: JobRecord = { id, plan, createdAt: this.clock.now(), status: 'SUBMITTED', attemptCount: 0, waitingOn: 0 };
-    this.consumableResources.check(job);
-    for (const t of plain) this.machine.waitFor(job, t);
-    if (size !== undefined) {
-      job.summary = emptySummary();
-      job.summary.SUBMITTED = size;
-      job.summaryUpdatedAt = job.createdAt;
-      job.childrenDone = 0;
-      job.childrenFailed = 0;
-      const gate = job.waitingOn > 0 ? 1 : 0;
-      const children: JobRecord[] = new Array(size);
-      for (let i = 0; i < size; i++) {
-        const child: JobRecord = { id: `${id}:${i}`, plan, parent: job, index: i, createdAt: job.createdAt, status: 'SUBMITTED', attemptCount: 0, waitingOn: gate };
-        for (const t of nToN) this.machine.waitFor(child, t.children![i]);
-        if (sequential && i > 0) this.machine.waitFor(child, children[i - 1]);
-        children[i] = child;
-      }
-      job.children = children;
-    }
+    const job = newJob(req, { queues: this.queues, definitions: this.definitions, machine: this.machine, consumableResources: this.consumableResources }, this.newId, this.clock.now());
     this.machine.add(job);
     if (this.journal) this.record({ k: 'sub', v: snapshotOfJob(job, false) });
-    return { jobArn: arn(this.partition, 'job', id), jobName: req.jobName, jobId: id };
+    return { jobArn: arn(this.partition, 'job', job.id), jobName: req.jobName!, jobId: job.id };
   }
 
   /** Jobs in the order asked; unknown ids are left out (as AWS does). */
@@ -353,19 +303,9 @@ export class BatchEngine {
     for (const s of JOB_STATUSES) yield* queue.byStatus.get(s) ?? [];
   }
 
-  /**
-   * Rehearses a Spot interruption (or host loss) of a STARTING or RUNNING job: its containers are
-   * killed and the attempt fails with `Host EC2 (instance i-...) terminated.`, then the retry
-   * strategy decides (evaluateOnExit `onStatusReason: "Host EC2*"`). Returns the made-up instance id.
-   */
-  interruptJob(jobId: string): { jobId: string; instanceId: string; statusReason: string } {
-    const job = this.machine.get(jobId);
-    if (!job) invalid(`Job ${jobId} does not exist`);
-    if (job.children) invalid(`Job ${jobId} is an array job: interrupt one of its children (${jobId}:<index>)`);
-    const instanceId = `i-${this.newId().replace(/-/g, '').slice(0, 17)}`;
-    const statusReason = hostTerminated(instanceId);
-    if (!this.attempts.interrupt(job, statusReason)) invalid(`Job ${jobId} is ${job.status}: only a STARTING or RUNNING job can be interrupted`);
-    return { jobId: job.id, instanceId, statusReason };
+  /** Rehearses a Spot interruption of a STARTING or RUNNING job (see interrupts.ts). */
+  interruptJob(jobId: string): InterruptResult {
+    return interruptJob({ machine: this.machine, attempts: this.attempts, newId: this.newId }, jobId);
   }
 
   /** UpdateConsumableResource; more of it may let a waiting job start. */

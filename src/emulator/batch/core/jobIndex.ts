@@ -4,8 +4,6 @@
  * two pages is neither repeated nor makes another job be skipped. Insert and delete are a binary
  * search plus one splice; new jobs go at the end.
  */
-import type { JobRecord } from './jobs';
-
 export interface JobKey {
   readonly createdAt: number;
   readonly id: string;
@@ -15,31 +13,32 @@ export function compareKeys(a: JobKey, b: JobKey): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-export class OrderedJobs implements Iterable<JobRecord> {
-  private readonly items: JobRecord[] = [];
+/** Generic over the record (jobs.ts's JobRecord) so this index imports nothing of the core. */
+export class OrderedJobs<T extends JobKey> implements Iterable<T> {
+  private readonly items: T[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  add(job: JobRecord): void {
+  add(job: T): void {
     const i = this.lowerBound(job);
     if (this.items[i] !== job) this.items.splice(i, 0, job);
   }
 
-  delete(job: JobRecord): boolean {
+  delete(job: T): boolean {
     const i = this.lowerBound(job);
     if (this.items[i] !== job) return false;
     this.items.splice(i, 1);
     return true;
   }
 
-  [Symbol.iterator](): Iterator<JobRecord> {
+  [Symbol.iterator](): Iterator<T> {
     return this.after(undefined);
   }
 
   /** The jobs after `key` (all without one), in order; reads the live index. */
-  *after(key: JobKey | undefined): Generator<JobRecord> {
+  *after(key: JobKey | undefined): Generator<T> {
     for (let i = key ? this.upperBound(key) : 0; i < this.items.length; i++) yield this.items[i];
   }
 

@@ -2,15 +2,50 @@
  * The job records the engine keeps. An array's children are small records sharing their parent's
  * JobPlan (resolved once at submit), so 10,000 children cost little memory.
  */
-import type { AttemptDetail, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
+import type { AttemptDetail, JobDefinition, JobQueueDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../../../model/types';
-import type { AttemptPreparation, ContainerSpec, TimerHandle } from './ports';
+import type { AttemptPreparation, ContainerExit, ContainerSpec, TimerHandle } from './ports';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
-import type { QueueRecord } from './queues';
+import type { OrderedJobs } from './jobIndex';
 import type { RetryPolicy } from './retry';
-import type { TaskContainerResult } from './task';
+import type { RunnableJobs } from './runnable';
 
 export type { JobStatus };
+
+/** A job queue (queues.ts keeps them; declared here so a job's plan can point at its queue). */
+export interface QueueRecord {
+  readonly name: string;
+  readonly arn: string;
+  detail: JobQueueDetail;
+  /** Compute environments in ascending order. */
+  computeEnvironments: ComputeEnvironmentRecord[];
+  readonly runnable: RunnableJobs<JobRecord>;
+  /** Jobs by status, for ListJobs (array children are listed through their parent). */
+  readonly byStatus: Map<JobStatus, OrderedJobs<JobRecord>>;
+}
+
+/** How one container of a multi-container attempt ended (task.ts). */
+export interface TaskContainerResult {
+  readonly name: string;
+  readonly logStreamName: string;
+  /** Set once it exited (or could not start: `error`). */
+  exit?: ContainerExit;
+  /** It was stopped because the task stopped, not by its own end. */
+  stoppedByTask: boolean;
+  started: boolean;
+}
+
+/** The attempt in flight, as stored (enough to find and re-attach its containers). */
+export interface RunFields {
+  number: number;
+  taskId: string;
+  logStreamName: string;
+  /** The stream's log group, when not the default one. */
+  logGroupName?: string;
+  /** Compute environment name. */
+  ce: string;
+  startedAt?: number;
+}
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(FINAL_JOB_STATUSES);
 
@@ -105,7 +140,7 @@ export interface JobRecord {
   attempts?: AttemptDetail[];
   run?: AttemptRun;
   /** A restored attempt waiting for reconciliation (its containers not yet found). */
-  resumeRun?: import('./snapshot').RunFields;
+  resumeRun?: RunFields;
   attemptCount: number;
   isCancelled?: boolean;
   isTerminated?: boolean;

@@ -10,6 +10,7 @@
  *     attempt whose host went away and is retried per its retry strategy.
  * Containers that belong to no attempt in flight (finished attempts, unknown jobs) are removed.
  */
+import { ATTEMPT_LABEL, JOB_ID_LABEL, NODE_LABEL } from './containerSpecs';
 import { DEFAULT_LOG_GROUP } from './logs';
 import type { Attempts } from './attempts';
 import type { ComputeEnvironments, ComputeEnvironmentRecord } from './computeEnvironments';
@@ -20,9 +21,7 @@ import type { ContainerRuntime, ManagedContainer, RunningContainer } from './por
 import { pushRunnable, type Scheduler } from './scheduler';
 import { endVanishedAttempt } from './snapshot';
 
-export const JOB_ID_LABEL = 'dev.localbatch.job-id';
-export const ATTEMPT_LABEL = 'dev.localbatch.attempt';
-export const NODE_LABEL = 'dev.localbatch.node';
+export { JOB_ID_LABEL, ATTEMPT_LABEL, NODE_LABEL };
 
 export interface ReconcileParts {
   readonly runtime: ContainerRuntime;

@@ -12,7 +12,9 @@ import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDe
 import type { Capacity } from './computeEnvironments';
 import type { ComputeEnvironments } from './computeEnvironments';
 import type { JobDefinitions } from './jobDefinitions';
-import { emptySummary, TERMINAL, type JobRecord, type JobStatus } from './jobs';
+import { emptySummary, TERMINAL, type JobRecord, type JobStatus, type RunFields } from './jobs';
+
+export type { RunFields };
 import type { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { JobQueues } from './queues';
@@ -25,18 +27,6 @@ import { pushRunnable, type Scheduler } from './scheduler';
 export function hostTerminated(taskId?: string): string {
   const instance = `i-0${(taskId ?? '').replace(/[^0-9a-f]/g, '').padEnd(16, '0').slice(0, 16)}`;
   return `Host EC2 (instance ${instance}) terminated.`;
-}
-
-/** The attempt in flight, as stored (enough to find and re-attach its containers). */
-export interface RunFields {
-  number: number;
-  taskId: string;
-  logStreamName: string;
-  /** The stream's log group, when not the default one. */
-  logGroupName?: string;
-  /** Compute environment name. */
-  ce: string;
-  startedAt?: number;
 }
 
 export interface JobFields {

@@ -7,17 +7,9 @@
  * Pure orchestration over injected ports; no timers, no I/O.
  */
 import type { ContainerExit, RunningContainer } from './ports';
-import type { TaskContainerPlan } from './jobs';
+import type { TaskContainerPlan, TaskContainerResult } from './jobs';
 
-export interface TaskContainerResult {
-  readonly name: string;
-  readonly logStreamName: string;
-  /** Set once it exited (or could not start: `error`). */
-  exit?: ContainerExit;
-  /** It was stopped because the task stopped, not by its own end. */
-  stoppedByTask: boolean;
-  started: boolean;
-}
+export type { TaskContainerResult };
 
 export interface TaskPorts {
   start(container: TaskContainerPlan): Promise<RunningContainer>;

@@ -1,0 +1,94 @@
+/**
+ * The container specs of an attempt: a container job's one container, each node of a multi-node
+ * job, each container of a multi-container task (names, labels, AWS_BATCH_* variables, log streams,
+ * networks, what the attempt preparer added). Pure: no I/O.
+ */
+import type { AttemptHost } from './attemptHost';
+import { imageToRun } from './images';
+import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
+import type { ContainerSpec } from './ports';
+
+export const JOB_ID_LABEL = 'dev.localbatch.job-id';
+export const ATTEMPT_LABEL = 'dev.localbatch.attempt';
+export const NODE_LABEL = 'dev.localbatch.node';
+/** A multi-container task's container name (as in the job definition). */
+export const TASK_CONTAINER_LABEL = 'dev.localbatch.container';
+
+/** The private network of a multi-node or multi-container attempt. */
+export function attemptNetworkName(taskId: string): string {
+  return `localbatch-${taskId}`;
+}
+
+/** Labels of an attempt's network (so a restart finds it). */
+export function attemptLabels(host: Pick<AttemptHost, 'containerLabels'>, job: JobRecord, run: Pick<AttemptRun, 'number'>): Record<string, string> {
+  return { ...host.containerLabels, [JOB_ID_LABEL]: job.id, [ATTEMPT_LABEL]: String(run.number) };
+}
+
+export function containerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun, node: number, network?: string, mainAddress?: string): ContainerSpec {
+  const plan = job.plan;
+  const multi = plan.numNodes > 1 || plan.jobDefinition.type === 'multinode';
+  const own = plan.nodes?.[node];
+  const env: Record<string, string> = {
+    ...(own?.environment ?? plan.environment),
+    ...run.prepared?.environment,
+    AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
+    AWS_BATCH_JQ_NAME: plan.queue.name,
+    AWS_BATCH_CE_NAME: run.ce.name,
+    AWS_BATCH_JOB_ATTEMPT: String(run.number),
+  };
+  if (job.index !== undefined) {
+    env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.index);
+    env.AWS_BATCH_JOB_ARRAY_SIZE = String(job.parent?.children?.length ?? plan.arraySize ?? '');
+  }
+  if (multi) {
+    env.AWS_BATCH_JOB_NODE_INDEX = String(node);
+    env.AWS_BATCH_JOB_MAIN_NODE_INDEX = String(plan.mainNode);
+    env.AWS_BATCH_JOB_NUM_NODES = String(plan.numNodes);
+    if (node !== plan.mainNode && mainAddress) env.AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS = mainAddress;
+  }
+  const safeId = job.id.replace(/[^A-Za-z0-9_.-]/g, '-');
+  const prepared = run.prepared;
+  return {
+    ...(own?.specBase ?? plan.specBase),
+    image: imageToRun((own?.specBase ?? plan.specBase).image, host.imageOverrides),
+    ...(prepared?.mounts ? { mounts: prepared.mounts } : {}),
+    // The attempt's own network (multi-node, multi-container) wins; the job-credentials network is joined as well.
+    ...(network ? { network, ...(prepared?.network ? { extraNetworks: [prepared.network] } : {}) } : prepared?.network ? { network: prepared.network } : {}),
+    name: `localbatch-${safeId}-${run.number}${multi ? `-node${node}` : ''}`,
+    environment: env,
+    labels: { ...attemptLabels(host, job, run), ...(multi ? { [NODE_LABEL]: String(node) } : {}) },
+    logStreamName: multi ? `${run.logStreamName}-node${node}` : run.logStreamName,
+    logGroupName: run.logGroupName,
+  };
+}
+
+export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {
+  const base = containerSpec(host, job, run, 0);
+  return {
+    ...base,
+    ...c.specBase,
+    // The prepared mounts of this container's own mount points (the task's were prepared together).
+    ...(run.prepared?.mounts ? { mounts: run.prepared.mounts.filter((m) => (c.specBase.mounts ?? []).some((x) => x.containerPath === m.containerPath)) } : {}),
+    image: imageToRun(c.specBase.image, host.imageOverrides),
+    environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
+    name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
+    labels: { ...base.labels, [TASK_CONTAINER_LABEL]: c.name },
+    network,
+    ...(run.prepared?.network ? { extraNetworks: [run.prepared.network] } : {}),
+    networkAliases: [c.name],
+    logStreamName: taskStreamOf(run, c.name),
+  };
+}
+
+/** The AWS_BATCH_* variables of an environment (what the emulator sets, not the user's). */
+function batchVariables(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('AWS_BATCH_')) out[k] = v;
+  return out;
+}
+
+/** A task container's stream: the attempt's `<prefix or job definition>/<container name>/<task id>`. */
+export function taskStreamOf(run: Pick<AttemptRun, 'logStreamName' | 'taskId'>, container: string): string {
+  const prefix = run.logStreamName.split('/').slice(0, -2).join('/');
+  return `${prefix}/${container}/${run.taskId}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Multi-container launch: the task's containers on a private network of the attempt (each
+ * reachable by its container name), started in dependency order (task.ts), and how the task's
+ * containers show in the attempt's detail.
+ */
+import { OOM_REASON, type AttemptHost } from './attemptHost';
+import { attemptLabels, attemptNetworkName, taskContainerSpec, taskStreamOf } from './containerSpecs';
+import type { AttemptRun, JobRecord, TaskContainerPlan, TaskContainerResult } from './jobs';
+import { runTask, type TaskOutcome, type TaskPorts } from './task';
+
+/** What the attempt's lifecycle (attempts.ts) lends a launch. */
+export interface LaunchHooks {
+  /** The first container runs: RUNNING, timeout armed. */
+  running(startedAt: number): void;
+  /** SIGTERM every container, SIGKILL after the grace period. */
+  stopAll(): void;
+}
+
+/** Creates the attempt's network (rejects when it cannot); the attempt owns it from then on. */
+export async function createTaskNetwork(host: AttemptHost, job: JobRecord, run: AttemptRun): Promise<string> {
+  const network = attemptNetworkName(run.taskId);
+  await host.runtime.createNetwork(network, attemptLabels(host, job, run));
+  run.network = network;
+  return network;
+}
+
+/** Runs the task on `network` to its end; `start` overrides how a container starts (re-attach). */
+export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, task: readonly TaskContainerPlan[], network: string, hooks: LaunchHooks, start?: TaskPorts['start']): Promise<TaskOutcome> {
+  const { runtime } = host;
+  return runTask(task, {
+    start: start ?? ((c) => runtime.start(taskContainerSpec(host, job, run, c, network))),
+    started: (id) => {
+      run.containerIds.push(id);
+      if (run.startedAt === undefined) hooks.running(host.clock.now());
+      else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
+    },
+    stopTask: () => hooks.stopAll(),
+    logStreamOf: (c) => taskStreamOf(run, c.name),
+  });
+}
+
+/** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */
+export function taskContainerDetail(c: TaskContainerResult): { name: string; exitCode?: number; reason?: string; logStreamName?: string } {
+  const out: { name: string; exitCode?: number; reason?: string; logStreamName?: string } = { name: c.name };
+  if (c.exit?.exitCode !== undefined) out.exitCode = c.exit.exitCode;
+  const reason = c.exit?.oomKilled ? OOM_REASON : c.exit?.error?.slice(0, 255);
+  if (reason) out.reason = reason;
+  if (c.started) out.logStreamName = c.logStreamName;
+  return out;
+}
