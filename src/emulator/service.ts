@@ -60,7 +60,12 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
-        interrupt: (jobId: string) => host.engine.interruptJob(jobId),
+        // Answered once the interruption is on disk (it is journaled before the kill).
+        interrupt: async (jobId: string) => {
+          const out = host.engine.interruptJob(jobId);
+          await host.committed();
+          return out;
+        },
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       const jobs = host.jobEnvironment;

@@ -46,7 +46,7 @@ export interface ApiServerOptions {
   /** Extra members of the health answer, e.g. `{ docker: 'ok' | <problem> }` (read on every health request). */
   readonly health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** `POST /localbatch/v1/interrupt {jobId}`: rehearse a Spot interruption of a running job. */
-  readonly interrupt?: (jobId: string) => unknown;
+  readonly interrupt?: (jobId: string) => unknown;  // may return a promise: answered once it resolves
   /** Further services on the same endpoint (S3, EventBridge, SNS, ...), see `service.ts`. */
   readonly services?: readonly EdgeService[];
 }
@@ -193,7 +193,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (req.method === 'POST' && endpoint === 'interrupt' && opts.interrupt) {
       const input = parseJsonObject(body, (m) => new ClientException(m));
       if (typeof input.jobId !== 'string' || input.jobId === '') throw new ClientException('jobId is required');
-      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify(opts.interrupt(input.jobId)));
+      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify(await opts.interrupt(input.jobId)));
       return;
     }
     if (req.method === 'GET' && endpoint === 'health') {

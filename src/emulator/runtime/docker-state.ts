@@ -49,7 +49,7 @@ export async function listManaged(docker: Docker, labels: Readonly<Record<string
   const out: ManagedContainer[] = [];
   for (const c of list) {
     const state = await inspectState(docker, c.Id);
-    if (state) out.push({ id: c.Id, labels: { ...c.Labels }, state });
+    if (state) out.push({ id: c.Id, name: (c.Names?.[0] ?? '').replace(/^\//, ''), labels: { ...c.Labels }, state });
   }
   return out;
 }

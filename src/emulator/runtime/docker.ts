@@ -176,6 +176,11 @@ export class DockerRuntime implements ContainerRuntime {
     return listManaged(this.docker, labels);
   }
 
+  async networks(labels: Readonly<Record<string, string>>): Promise<Array<{ name: string; labels: Readonly<Record<string, string>> }>> {
+    const list = await within(this.docker.listNetworks({ filters: labelFilters({ [MANAGED_LABEL]: MANAGED_LABEL_VALUE, ...labels }) }), CALL_TIMEOUT_MS, 'network list');
+    return list.map((n) => ({ name: n.Name, labels: n.Labels ?? {} }));
+  }
+
   inspect(containerId: string): Promise<ContainerState | undefined> {
     return inspectState(this.docker, containerId);
   }

@@ -142,15 +142,22 @@ export class ScriptedRuntime implements ContainerRuntime {
   }
 
   /** Networks that exist (made by createNetwork, not yet removed). */
-  readonly networks = new Set<string>();
+  readonly networkNames = new Set<string>();
+  private readonly networkLabels = new Map<string, Readonly<Record<string, string>>>();
 
-  async createNetwork(name: string): Promise<void> {
-    if (this.networks.has(name)) throw new Error(`network ${name} already exists`);
-    this.networks.add(name);
+  async createNetwork(name: string, labels: Readonly<Record<string, string>> = {}): Promise<void> {
+    if (this.networkNames.has(name)) throw new Error(`network ${name} already exists`);
+    this.networkNames.add(name);
+    this.networkLabels.set(name, { ...labels });
   }
 
   async removeNetwork(name: string): Promise<void> {
-    this.networks.delete(name);
+    this.networkNames.delete(name);
+    this.networkLabels.delete(name);
+  }
+
+  async networks(labels: Readonly<Record<string, string>>): Promise<Array<{ name: string; labels: Readonly<Record<string, string>> }>> {
+    return [...this.networkLabels].filter(([, l]) => Object.entries(labels).every(([k, v]) => l[k] === v)).map(([name, l]) => ({ name, labels: l }));
   }
 
   async signal(containerId: string, signal: ContainerSignal): Promise<void> {
@@ -172,7 +179,7 @@ export class ScriptedRuntime implements ContainerRuntime {
   async list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]> {
     const out: ManagedContainer[] = [];
     for (const [id, c] of this.live) {
-      if (Object.entries(labels).every(([k, v]) => c.spec.labels[k] === v)) out.push({ id, labels: { ...c.spec.labels }, state: stateOf(c) });
+      if (Object.entries(labels).every(([k, v]) => c.spec.labels[k] === v)) out.push({ id, name: c.spec.name, labels: { ...c.spec.labels }, state: stateOf(c) });
     }
     return out;
   }

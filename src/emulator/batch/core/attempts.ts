@@ -4,7 +4,7 @@
  * are removed after each attempt.
  */
 import type { AttemptDetail } from '@aws-sdk/client-batch';
-import { isRuntimeUnavailable, type AttemptPreparer, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
+import { isRuntimeUnavailable, type AttemptPreparer, type AttemptToPrepare, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
 import { preparedContainerOf } from './plan';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
@@ -13,9 +13,9 @@ import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
 import { needOf } from './placement';
 import { shouldRetry } from './retry';
 import { ESSENTIAL_EXITED, KILL_GRACE_MS, messageOf, OOM_REASON, TASK_FAILED_TO_START, TIMEOUT_REASON, type AttemptHost } from './attemptHost';
-import { containerSpec } from './containerSpecs';
+import { attemptNetworkName, containerSpec } from './containerSpecs';
 import { startNodes } from './nodeLaunch';
-import { createTaskNetwork, launchTask, taskContainerDetail } from './taskLaunch';
+import { createTaskNetwork, launchTask, resumedStarts, taskContainerDetail } from './taskLaunch';
 
 export { ESSENTIAL_EXITED, KILL_GRACE_MS, OOM_REASON, TASK_FAILED_TO_START, TIMEOUT_REASON, type AttemptHost };
 
@@ -89,9 +89,7 @@ export class Attempts {
   private async prepare(job: JobRecord, run: AttemptRun, preparer: AttemptPreparer): Promise<void> {
     let prep;
     try {
-      const plan = job.plan;
-      const mounts = plan.task ? plan.task.flatMap((c) => c.specBase.mounts ?? []) : (plan.specBase.mounts ?? []);
-      prep = await preparer.prepare({ jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: preparedContainerOf(plan.jobDefinition), mounts });
+      prep = await preparer.prepare(this.toPrepare(job, run));
     } catch (e) {
       prep = { ok: false as const, reason: messageOf(e) };
     }
@@ -99,6 +97,12 @@ export class Attempts {
     if (!prep.ok) return this.finish(job, run, { oomKilled: false, error: prep.reason, statusReason: TASK_FAILED_TO_START });
     run.prepared = prep;
     this.pull(job, run);
+  }
+
+  private toPrepare(job: JobRecord, run: AttemptRun): AttemptToPrepare {
+    const plan = job.plan;
+    const mounts = plan.task ? plan.task.flatMap((c) => c.specBase.mounts ?? []) : (plan.specBase.mounts ?? []);
+    return { jobId: job.id, attempt: run.number, jobDefinition: plan.jobDefinition, container: preparedContainerOf(plan.jobDefinition), mounts };
   }
 
   /**
@@ -110,7 +114,14 @@ export class Attempts {
     const run = job.run;
     if (!run || run.finished || run.terminated !== undefined || run.interrupted !== undefined) return false;
     run.interrupted = reason;
-    for (const id of run.containerIds) void this.host.runtime.signal(id, 'SIGKILL').catch(() => undefined);
+    // Journaled before the kill: a restart in between still ends the attempt as interrupted.
+    this.host.machine.touched(job);
+    void Promise.resolve()
+      .then(() => this.host.durable?.())
+      .catch(() => undefined)
+      .then(() => {
+        for (const id of run.containerIds) void this.host.runtime.signal(id, 'SIGKILL').catch(() => undefined);
+      });
     return true;
   }
 
@@ -153,9 +164,41 @@ export class Attempts {
     run.ce.used.gpus += need.gpus;
     job.run = run;
     job.resumeRun = undefined;
+    if (job.plan.numNodes > 1) run.network = attemptNetworkName(run.taskId);
     this.inFlight++;
     this.live.add(run);
     return this.follow(job, run, containers, startedAt);
+  }
+
+  /**
+   * Takes over a multi-container attempt found on restart: the containers found (attached by the
+   * runtime, by task container name) go on under the task's rules, the others start when their
+   * dependencies allow (taskLaunch.ts); the attempt's network is removed with it.
+   */
+  async adoptTask(job: JobRecord, run: AttemptRun, found: ReadonlyMap<string, { container: RunningContainer; finishedAt?: number }>, startedAt: number): Promise<void> {
+    const need = needOf(job);
+    run.ce.used.vcpus += need.vcpus;
+    run.ce.used.memoryMiB += need.memoryMiB;
+    run.ce.used.gpus += need.gpus;
+    job.run = run;
+    job.resumeRun = undefined;
+    const network = attemptNetworkName(run.taskId);
+    run.network = network;
+    this.inFlight++;
+    this.live.add(run);
+    run.containerIds = [...found.values()].map((f) => f.container.id);
+    this.running(job, run, startedAt);
+    const prepare = async () => {
+      const preparer = this.host.preparer;
+      if (!preparer) return;
+      const prep = await preparer.prepare(this.toPrepare(job, run));
+      if (!prep.ok) throw new Error(prep.reason);
+      run.prepared = prep;
+    };
+    const outcome = await launchTask(this.host, job, run, job.plan.task!, network, this.hooksFor(job, run), resumedStarts(this.host, job, run, network, found, prepare));
+    if (this.detached) return;
+    run.task = outcome.containers;
+    this.finish(job, run, outcome.exit);
   }
 
   /** From the containers' start to the attempt's end. */

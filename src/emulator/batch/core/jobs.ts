@@ -45,6 +45,8 @@ export interface RunFields {
   /** Compute environment name. */
   ce: string;
   startedAt?: number;
+  /** A rehearsed interruption's status reason, journaled before its containers are killed. */
+  interrupted?: string;
 }
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(FINAL_JOB_STATUSES);

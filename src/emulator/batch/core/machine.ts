@@ -202,6 +202,11 @@ export class JobMachine {
     this.fail(job, reason, 'cancelled');
   }
 
+  /** Journals a job whose fields changed while its status stayed (e.g. its attempt was interrupted). */
+  touched(job: JobRecord): void {
+    this.hooks.changed?.(job);
+  }
+
   /** Emits a state-change event for a reason that changed while the status stayed (RUNNABLE). */
   announce(job: JobRecord): void {
     if (!this.events.active) return;

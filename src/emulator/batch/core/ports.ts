@@ -115,6 +115,8 @@ export interface ContainerState {
 
 export interface ManagedContainer {
   readonly id: string;
+  /** The container's name (ContainerSpec.name), when the runtime knows it. */
+  readonly name?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly state: ContainerState;
 }
@@ -170,6 +172,8 @@ export interface ContainerRuntime {
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   /** Removes a network made by createNetwork (its containers removed first). A no-op when gone. */
   removeNetwork(name: string): Promise<void>;
+  /** The networks made by createNetwork that carry all of `labels`, e.g. after a restart (absent: none are listed). */
+  networks?(labels: Readonly<Record<string, string>>): Promise<Array<{ readonly name: string; readonly labels: Readonly<Record<string, string>> }>>;
   /** The managed containers carrying all of `labels` (any state), e.g. after a restart. */
   list(labels: Readonly<Record<string, string>>): Promise<ManagedContainer[]>;
   /** The container's state, or undefined when it no longer exists. */

@@ -10,7 +10,7 @@
  *     attempt whose host went away and is retried per its retry strategy.
  * Containers that belong to no attempt in flight (finished attempts, unknown jobs) are removed.
  */
-import { ATTEMPT_LABEL, JOB_ID_LABEL, NODE_LABEL } from './containerSpecs';
+import { ATTEMPT_LABEL, JOB_ID_LABEL, NODE_LABEL, TASK_CONTAINER_LABEL, taskStreamOf } from './containerSpecs';
 import { DEFAULT_LOG_GROUP } from './logs';
 import type { Attempts } from './attempts';
 import type { ComputeEnvironments, ComputeEnvironmentRecord } from './computeEnvironments';
@@ -38,10 +38,12 @@ export interface ReconcileReport {
   vanished: number;
   neverStarted: number;
   removed: number;
+  /** Private networks of attempts that ended (multi-node, multi-container). */
+  networksRemoved: number;
 }
 
 export async function reconcile(parts: ReconcileParts, active: readonly JobRecord[], labels: Readonly<Record<string, string>>): Promise<ReconcileReport> {
-  const report: ReconcileReport = { reattached: 0, exitedWhileDown: 0, vanished: 0, neverStarted: 0, removed: 0 };
+  const report: ReconcileReport = { reattached: 0, exitedWhileDown: 0, vanished: 0, neverStarted: 0, removed: 0, networksRemoved: 0 };
   const containers = await parts.runtime.list(labels);
   const byAttempt = new Map<string, ManagedContainer[]>();
   for (const c of containers) {
@@ -70,6 +72,13 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
     await parts.runtime.remove(c.id).catch(() => undefined);
     report.removed++;
   }
+  // The private networks of attempts that do not go on (ended while down, or never to be re-attached).
+  const going = new Set(plans.flatMap((p) => ('containers' in p ? [`${p.job.id}#${p.job.resumeRun!.number}`] : [])));
+  for (const n of (await parts.runtime.networks?.(labels).catch(() => [])) ?? []) {
+    if (n.labels[JOB_ID_LABEL] === undefined || going.has(`${n.labels[JOB_ID_LABEL]}#${n.labels[ATTEMPT_LABEL]}`)) continue;
+    await parts.runtime.removeNetwork(n.name).catch(() => undefined);
+    report.networksRemoved++;
+  }
   const follows: Array<Promise<void>> = [];
   for (const p of plans) {
     const job = p.job;
@@ -88,6 +97,7 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
     const logGroupName = fields.logGroupName ?? DEFAULT_LOG_GROUP;
     const run: AttemptRun = { ce, number: fields.number, taskId: fields.taskId, logStreamName: fields.logStreamName, logGroupName, containerIds: [], timedOut: false, finished: false };
     if (job.isTerminated) run.terminated = job.cancelReason ?? 'Terminated';
+    if (fields.interrupted !== undefined) run.interrupted = fields.interrupted;
     const sorted = [...p.containers].sort((a, b) => Number(a.labels[NODE_LABEL] ?? 0) - Number(b.labels[NODE_LABEL] ?? 0));
     const startedAt = fields.startedAt ?? Math.min(...sorted.map((c) => c.state.startedAt ?? parts.now()));
     const timeout = job.plan.timeoutSeconds;
@@ -96,7 +106,7 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
     try {
       attached = [];
       for (const c of sorted) {
-        const stream = job.plan.numNodes > 1 ? `${fields.logStreamName}-node${c.labels[NODE_LABEL] ?? 0}` : fields.logStreamName;
+        const stream = job.plan.task ? taskStreamOf(fields, taskContainerOf(job, c)) : job.plan.numNodes > 1 ? `${fields.logStreamName}-node${c.labels[NODE_LABEL] ?? 0}` : fields.logStreamName;
         attached.push(await parts.runtime.attach(c.id, stream, logGroupName));
       }
     } catch {
@@ -104,11 +114,22 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
       report.vanished++;
       continue;
     }
+    if (job.plan.task) {
+      // Every container of the task found goes on (or is recorded) under the task's rules (task.ts).
+      const found = new Map<string, { container: RunningContainer; finishedAt?: number }>();
+      sorted.forEach((c, i) => found.set(taskContainerOf(job, c), { container: attached[i], finishedAt: c.state.status === 'exited' ? (c.state.finishedAt ?? 0) : undefined }));
+      if (sorted.every((c) => c.state.status === 'exited')) report.exitedWhileDown++;
+      else report.reattached++;
+      follows.push(parts.attempts.adoptTask(job, run, found, startedAt));
+      parts.scheduler.adopted(job, startedAt);
+      continue;
+    }
     if (main.state.status === 'exited') {
       report.exitedWhileDown++;
       if (timeout !== undefined && (main.state.finishedAt ?? 0) > startedAt + timeout * 1000) run.timedOut = true;
     } else report.reattached++;
     follows.push(parts.attempts.adopt(job, run, attached, startedAt));
+    parts.scheduler.adopted(job, startedAt);
   }
   void Promise.all(follows);
   return report;
@@ -124,6 +145,14 @@ function neverStarted(parts: ReconcileParts, job: JobRecord): void {
   }
   parts.machine.setStatus(job, 'RUNNABLE');
   pushRunnable(job);
+}
+
+/** The task container a container runs (its label; older containers by their name's suffix). */
+function taskContainerOf(job: JobRecord, c: ManagedContainer): string {
+  const label = c.labels[TASK_CONTAINER_LABEL];
+  if (label !== undefined) return label;
+  const name = c.name ?? '';
+  return job.plan.task?.find((t) => name.endsWith(`-${t.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`))?.name ?? '';
 }
 
 function ceFor(parts: ReconcileParts, job: JobRecord, name: string): ComputeEnvironmentRecord {

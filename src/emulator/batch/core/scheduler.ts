@@ -151,6 +151,12 @@ export class Scheduler {
     }
   }
 
+  /** An attempt re-attached after a restart counts towards its share's usage from its original start. */
+  adopted(job: JobRecord, startedAt: number): void {
+    const q = job.plan.queue;
+    if (this.policyOf(q)) this.fairShare.started(q, job, startedAt);
+  }
+
   private policyOf(q: QueueRecord): FairsharePolicy | undefined {
     const arn = q.detail.schedulingPolicyArn;
     if (!arn) return undefined;

@@ -86,6 +86,7 @@ export function fieldsOf(job: JobRecord, copy = true): JobFields {
   if (run) {
     f.run = { number: run.number, taskId: run.taskId, logStreamName: run.logStreamName, ce: typeof run.ce === 'string' ? run.ce : run.ce.name };
     if (run.startedAt !== undefined) f.run.startedAt = run.startedAt;
+    if (run.interrupted !== undefined) f.run.interrupted = run.interrupted;
     if (run.logGroupName !== undefined && run.logGroupName !== DEFAULT_LOG_GROUP) f.run.logGroupName = run.logGroupName;
   }
   return f;
@@ -212,7 +213,7 @@ function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'run'> & { attem
  * disappeared, then retries it (per its retry strategy) or fails it.
  */
 export function endVanishedAttempt(parts: Pick<EngineParts, 'machine' | 'scheduler'>, job: JobRecord, now?: number): void {
-  const reason = hostTerminated(job.resumeRun?.taskId);
+  const reason = job.resumeRun?.interrupted ?? hostTerminated(job.resumeRun?.taskId);
   const attempt: AttemptDetail = { container: {}, statusReason: reason };
   const startedAt = job.resumeRun?.startedAt ?? (job.status === 'RUNNING' ? job.startedAt : undefined);
   if (startedAt !== undefined) attempt.startedAt = startedAt;

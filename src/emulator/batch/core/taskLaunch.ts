@@ -6,6 +6,7 @@
 import { OOM_REASON, type AttemptHost } from './attemptHost';
 import { attemptLabels, attemptNetworkName, taskContainerSpec, taskStreamOf } from './containerSpecs';
 import type { AttemptRun, JobRecord, TaskContainerPlan, TaskContainerResult } from './jobs';
+import type { ContainerExit, RunningContainer } from './ports';
 import { runTask, type TaskOutcome, type TaskPorts } from './task';
 
 /** What the attempt's lifecycle (attempts.ts) lends a launch. */
@@ -30,7 +31,7 @@ export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, t
   return runTask(task, {
     start: start ?? ((c) => runtime.start(taskContainerSpec(host, job, run, c, network))),
     started: (id) => {
-      run.containerIds.push(id);
+      if (!run.containerIds.includes(id)) run.containerIds.push(id);
       if (run.startedAt === undefined) hooks.running(host.clock.now());
       else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
     },
@@ -40,6 +41,38 @@ export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, t
 }
 
 /** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */
+/**
+ * How a task resumes after a restart: a container found goes on as it was (its exit, when it
+ * exited while the server was down, delivered in the order the containers exited, so the task's
+ * rules decide as they would have live); one never started starts when its dependencies allow,
+ * prepared again first (`prepare`, once) since what the first preparation added lived in memory.
+ */
+export function resumedStarts(
+  host: AttemptHost,
+  job: JobRecord,
+  run: AttemptRun,
+  network: string,
+  found: ReadonlyMap<string, { readonly container: RunningContainer; readonly finishedAt?: number }>,
+  prepare: () => Promise<void>,
+): TaskPorts['start'] {
+  const exitedInOrder = [...found].filter(([, f]) => f.finishedAt !== undefined).sort((a, b) => a[1].finishedAt! - b[1].finishedAt!);
+  const delivered = new Map<string, Promise<ContainerExit>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const [name, f] of exitedInOrder) {
+    const exit = previous.then(() => f.container.exited);
+    delivered.set(name, exit);
+    // Let the task react to one exit before the next is delivered.
+    previous = exit.then(() => new Promise((r) => setImmediate(r)));
+  }
+  let prepared: Promise<void> | undefined;
+  return async (c) => {
+    const f = found.get(c.name);
+    if (f) return { ...f.container, exited: delivered.get(c.name) ?? f.container.exited };
+    await (prepared ??= prepare());
+    return host.runtime.start(taskContainerSpec(host, job, run, c, network));
+  };
+}
+
 export function taskContainerDetail(c: TaskContainerResult): { name: string; exitCode?: number; reason?: string; logStreamName?: string } {
   const out: { name: string; exitCode?: number; reason?: string; logStreamName?: string } = { name: c.name };
   if (c.exit?.exitCode !== undefined) out.exitCode = c.exit.exitCode;

@@ -33,7 +33,7 @@ describe('Multi-container jobs (unit)', () => {
     assert.match(containers[2].logStreamName!, /^mc\/app\/[0-9a-f]+$/);
     assert.deepEqual(h.logs.lines(containers[2].logStreamName!), ['app']);
     assert.deepEqual(d.ecsProperties!.taskProperties![0].containers!.map((c) => [c.name, c.exitCode]), [['init', 0], ['sidecar', 143], ['app', 0]]);
-    assert.equal(h.runtime.networks.size, 0);
+    assert.equal(h.runtime.networkNames.size, 0);
   });
 
   it('fails the attempt when an essential container fails, or a SUCCESS dependency does not succeed', async () => {

@@ -40,7 +40,7 @@ describe('Multi-node parallel jobs (unit)', () => {
 
     await h.clock.advance(3_000);
     assert.equal(h.describe(r.jobId).status, 'SUCCEEDED', 'the main node (3 s) decides; the others are stopped');
-    assert.equal(h.runtime.networks.size, 0, 'the network is removed with the containers');
+    assert.equal(h.runtime.networkNames.size, 0, 'the network is removed with the containers');
   });
 
   it('reads targetNodes ranges as AWS writes them', () => {
