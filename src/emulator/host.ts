@@ -117,7 +117,7 @@ export class EmulatorHost {
       saved = opened.loaded.snapshot;
       for (const p of opened.loaded.problems) log(`localbatch: ${p}`);
     }
-    const jobEnvironment = await JobEnvironment.start({ settings: options.settings, workspaceRoot: options.workspaceRoot ?? path.dirname(stateDir), docker, log });
+    const jobEnvironment = await JobEnvironment.start({ settings: options.settings, workspaceRoot: options.workspaceRoot ?? path.dirname(stateDir), docker, log, stateDir: options.persist !== false ? stateDir : undefined });
     const make = () =>
       new BatchEngine({
         preparer: jobEnvironment,
@@ -146,6 +146,8 @@ export class EmulatorHost {
     store?.setSnapshotSource(() => engine.snapshot());
     await host.ensureLocalQueue(capacity);
     const r = await engine.reconcile();
+    // Credentials of re-attached attempts keep working; those of attempts that ended while down end.
+    jobEnvironment.retain(new Set([...engine.attemptsInFlight()].map((a) => `${a.jobId}#${a.attempt}`)));
     if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {
       log(
         `localbatch: after the restart: ${r.reattached} running container(s) re-attached, ${r.exitedWhileDown} that exited meanwhile recorded, ` +

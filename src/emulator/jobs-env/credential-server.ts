@@ -18,7 +18,8 @@ export interface CredentialServer {
   close(): Promise<void>;
 }
 
-export async function startCredentialServer(broker: CredentialBroker, host: string, log: (line: string) => void = () => undefined): Promise<CredentialServer> {
+/** `port`: the one to listen on if free (the previous run's, so re-attached containers' URIs still work); else any. */
+export async function startCredentialServer(broker: CredentialBroker, host: string, log: (line: string) => void = () => undefined, port?: number): Promise<CredentialServer> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -38,18 +39,27 @@ export async function startCredentialServer(broker: CredentialBroker, host: stri
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
+  if (port) {
+    try {
+      await listen(port);
+    } catch {
+      log(`localbatch credentials: port ${port} of the previous run is taken; containers re-attached from it cannot renew their credentials`);
+      await listen(0);
+    }
+  } else await listen(0);
+  const bound = (server.address() as AddressInfo).port;
   return {
     host,
-    port,
-    uriFor: (grantId) => `http://${host}:${port}${CREDENTIALS_PATH}${grantId}`,
+    port: bound,
+    uriFor: (grantId) => `http://${host}:${bound}${CREDENTIALS_PATH}${grantId}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

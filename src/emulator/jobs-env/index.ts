@@ -11,6 +11,7 @@ import type { AttemptPreparation, AttemptPreparer, AttemptToPrepare } from '../b
 import { AwsAccess, sessionNameFor } from './aws-access';
 import { startCredentialServer, type CredentialServer } from './credential-server';
 import { CredentialBroker } from './credentials';
+import { readGrants, writeGrants } from './grant-file';
 import { containerUrl, endpointEnvironment, endpointVariable } from './endpoints';
 import { ensureContainerNetwork } from './network';
 import { resolveSecrets, secretEntries } from './secrets';
@@ -23,6 +24,8 @@ export interface JobEnvironmentOptions {
   /** Docker, to set up the container network; without it jobs with a jobRoleArn cannot start. */
   readonly docker?: Docker;
   readonly log?: (line: string) => void;
+  /** Where live grants are saved for a restart (grant-file.ts); none: grants end with the process. */
+  readonly stateDir?: string;
 }
 
 export class JobEnvironment implements AttemptPreparer {
@@ -50,12 +53,21 @@ export class JobEnvironment implements AttemptPreparer {
       env.unavailable = 'the emulator runs without Docker';
       return env;
     }
+    const saved = options.stateDir ? readGrants(options.stateDir) : undefined;
     try {
       const network = await ensureContainerNetwork(options.docker);
-      env.server = await startCredentialServer(env.broker, network.gateway, options.log);
+      env.server = await startCredentialServer(env.broker, network.gateway, options.log, saved?.port);
       env.network = network;
     } catch (err) {
       env.unavailable = (err as Error).message;
+    }
+    const stateDir = options.stateDir;
+    if (stateDir && env.server) {
+      const port = env.server.port;
+      // Grants of attempts that may be re-attached work again, on the same URIs (same port).
+      if (saved?.port === port) env.broker.restore(saved.grants);
+      env.broker.onChange = (grants) => writeGrants(stateDir, { port, grants });
+      writeGrants(stateDir, { port, grants: env.broker.stored() });
     }
     return env;
   }
@@ -128,6 +140,11 @@ export class JobEnvironment implements AttemptPreparer {
       ...endpointEnvironment(settings?.aws?.endpoints, gateway),
     });
     return { ok: true, environment, mounts: storage.mounts, network: this.network.name };
+  }
+
+  /** After a restart: keeps the saved grants of the attempts still in flight (`jobId#attempt`) and revokes the rest. */
+  retain(live: ReadonlySet<string>): void {
+    this.broker.retain(live);
   }
 
   release(jobId: string, attempt: number): void {

@@ -393,6 +393,11 @@ export class BatchEngine {
     for (const job of [...this.machine.jobs.values()]) this.machine.failNow(job, reason);
   }
 
+  /** The attempts in flight (STARTING/RUNNING jobs), e.g. to keep their grants after a restart. */
+  *attemptsInFlight(): Generator<{ jobId: string; attempt: number }> {
+    for (const job of this.allJobs()) if (job.run && !job.run.finished) yield { jobId: job.id, attempt: job.run.number };
+  }
+
   /** True when no attempt is in flight and no container is still being removed. */
   get quiescent(): boolean {
     return this.attempts.inFlight === 0 && this.attempts.removing === 0;

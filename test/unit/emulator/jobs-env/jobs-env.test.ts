@@ -1,9 +1,10 @@
 /** The pure parts of the job environment: secret references, host access, endpoints, the credential broker, storage mapping. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CredentialBroker, CredentialRefused, REFRESH_BEFORE_MS } from '../../../../src/emulator/jobs-env/credentials';
+import { GRANTS_FILE, readGrants, writeGrants } from '../../../../src/emulator/jobs-env/grant-file';
 import { containerUrl, endpointEnvironment, endpointVariable } from '../../../../src/emulator/jobs-env/endpoints';
 import { resolveLocal } from '../../../../src/emulator/jobs-env/secrets';
 import { prepareStorage } from '../../../../src/emulator/jobs-env/storage';
@@ -81,6 +82,31 @@ describe('job environment (unit)', () => {
     assert.equal(broker.lookupKey(first.accessKeyId), undefined);
     assert.equal(broker.lookupKey(renewed.accessKeyId), undefined);
     assert.equal(broker.liveGrants, 1);
+  });
+
+  it('grants survive a restart as hashes: the old token works again for live attempts only, never another job\'s, and no token is saved', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-grants-'));
+    try {
+      const before = new CredentialBroker('none', undefined);
+      before.onChange = (grants) => writeGrants(dir, { port: 4711, grants });
+      const a = await before.grant('job-a', 1, 'arn:aws:iam::1:role/a');
+      const b = await before.grant('job-b', 2, 'arn:aws:iam::1:role/b');
+      const file = readFileSync(path.join(dir, GRANTS_FILE), 'utf8');
+      assert.ok(!file.includes(a.token) && !file.includes(b.token), 'no token on disk');
+      assert.equal(statSync(path.join(dir, GRANTS_FILE)).mode & 0o777, 0o600);
+      // The emulator restarts: a new broker from the file; job-b's attempt ended while it was down.
+      const saved = readGrants(dir);
+      assert.equal(saved.port, 4711);
+      const after = new CredentialBroker('none', undefined);
+      after.restore(saved.grants);
+      after.retain(new Set(['job-a#1']));
+      assert.equal((await after.credentials(a.id, a.token)).roleArn, 'arn:aws:iam::1:role/a', 'the old token works again');
+      await assert.rejects(after.credentials(a.id, b.token), CredentialRefused, "another job's token is refused");
+      await assert.rejects(after.credentials(b.id, b.token), CredentialRefused, 'an attempt that ended is revoked');
+      assert.deepEqual(after.stored().map((g) => g.jobId), ['job-a']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('storage: volumes settings map EFS and host paths to workspace folders; refusals name the path', () => {
