@@ -9,6 +9,7 @@ import path, { join } from 'node:path';
 import Docker from 'dockerode';
 import { LOCAL_COMPUTE_ENVIRONMENT_NAME, LOCAL_QUEUE_NAME, type LocalSettingsFile } from '../model/types';
 import { systemClock } from './clock/clock';
+import { KILL_GRACE_MS } from './batch/core/attemptHost';
 import { BatchEngine } from './batch/core/engine';
 import type { EngineSnapshot } from './batch/core/snapshot';
 import type { ContainerRuntime } from './batch/core/ports';
@@ -189,6 +190,10 @@ export class EmulatorHost {
         await this.store?.committed().catch(() => undefined);
         if (this.docker) await cleanupContainers(this.docker, { [MANAGED_LABEL]: MANAGED_LABEL_VALUE, [STATE_DIR_LABEL]: this.stateDir }).catch(() => 0);
       }
+      // A TerminateJob answered before the stop is carried out: its containers get SIGTERM, then
+      // SIGKILL after the grace period, and the attempt's end is journaled before the stop ends.
+      const killed = Date.now() + KILL_GRACE_MS + 10_000;
+      while (this.engine.terminating > 0 && Date.now() < killed) await new Promise((r) => setTimeout(r, 50));
       // Finished attempts' containers go (bounded); running ones stay for the next start.
       const deadline = Date.now() + 10_000;
       while (this.engine.removing > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

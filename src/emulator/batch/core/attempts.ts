@@ -49,6 +49,13 @@ export class Attempts {
     this.live.clear();
   }
 
+  /** Attempts a TerminateJob is stopping (SIGTERM sent, SIGKILL after the grace period) that have not ended yet. */
+  get terminating(): number {
+    let n = 0;
+    for (const run of this.live) if (run.terminated !== undefined && !run.finished) n++;
+    return n;
+  }
+
   get isDetached(): boolean {
     return this.detached;
   }

@@ -403,6 +403,11 @@ export class BatchEngine {
     return this.attempts.inFlight === 0 && this.attempts.removing === 0;
   }
 
+  /** Attempts a TerminateJob is still stopping (a graceful stop waits for them: see EmulatorHost.close). */
+  get terminating(): number {
+    return this.attempts.terminating;
+  }
+
   /** Containers of finished attempts still being removed. */
   get removing(): number {
     return this.attempts.removing;
