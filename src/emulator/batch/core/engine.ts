@@ -35,6 +35,7 @@ import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
+import { ServiceBatch } from './serviceBatch';
 import { Scheduler } from './scheduler';
 import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
@@ -95,6 +96,8 @@ export class BatchEngine {
   readonly tags = new TagStore();
   readonly schedulingPolicies: SchedulingPolicies;
   readonly consumableResources: ConsumableResources;
+  /** Service environments, service jobs and quota shares (serviceBatch.ts). */
+  readonly services: ServiceBatch;
 
   constructor(options: EngineOptions) {
     this.partition = { region: options.region ?? DEFAULT_REGION, account: options.account ?? DEFAULT_ACCOUNT_ID };
@@ -128,6 +131,7 @@ export class BatchEngine {
       requestPass: () => this.scheduler.requestPass(),
       durable: options.durable,
     });
+    this.services = new ServiceBatch({ partition: this.partition, clock: this.clock, events: this.events, queues: this.queues, newId: this.newId, journal: this.journal });
     this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources, options.runtime.availability);
     if (this.journal) {
       this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });
@@ -238,6 +242,7 @@ export class BatchEngine {
     for (const status of ACTIVE_JOB_STATUSES) {
       for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.failNow(job, 'Job queue deleted');
     }
+    this.services.queueDeleted(rec.name);
     this.record({ k: 'q', key: rec.name, v: null });
     this.later(() => this.queues.settle(rec));
   }
@@ -252,6 +257,7 @@ export class BatchEngine {
     if (!req.jobName || !JOB_NAME.test(req.jobName)) invalid('jobName must be 1-128 letters, numbers, hyphens or underscores, starting with a letter or number');
     const queue = this.queues.get(req.jobQueue ?? '');
     if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
+    if (queue.detail.jobQueueType === 'SAGEMAKER_TRAINING') invalid(`Job queue ${queue.name} is a SAGEMAKER_TRAINING queue: submit to it with SubmitServiceJob`);
     const def = this.definitions.resolve(req.jobDefinition ?? '');
     if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
     const priority = req.schedulingPriorityOverride;
@@ -393,7 +399,7 @@ export class BatchEngine {
 
   /** The whole state as plain data (see snapshot.ts). */
   snapshot(): EngineSnapshot {
-    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot() };
+    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot(), ...this.services.snapshot() };
   }
 
   /**
@@ -410,7 +416,9 @@ export class BatchEngine {
     this.tags.restore(snapshot.tags);
     // Nothing starts before reconcile() has put the attempts in flight back on their capacity.
     if (options.reconcile) this.scheduler.pause();
+    this.services.restoreEnvironments(snapshot);
     const result = restoreSnapshot(this.parts(), snapshot, options);
+    result.problems.push(...this.services.restoreJobs(snapshot));
     for (const job of this.machine.jobs.values()) for (const j of job.children ?? [job]) this.consumableResources.adopt(j);
     this.active = result.active;
     return result;
@@ -441,6 +449,7 @@ export class BatchEngine {
   async detach(): Promise<void> {
     this.attempts.detach();
     this.scheduler.stop();
+    this.services.jobs.stop();
     await this.attempts.runtime.detach();
   }
 
