@@ -48,6 +48,10 @@ export interface ContainerSpec {
   readonly image: string;
   /** Replaces the image's CMD when non-empty (ENTRYPOINT is kept, as on ECS). */
   readonly command: readonly string[];
+  /** Replaces the image's ENTRYPOINT when non-empty (SageMaker's ContainerEntrypoint). */
+  readonly entrypoint?: readonly string[];
+  /** The container's hostname (training hosts are algo-1 … algo-n). */
+  readonly hostname?: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly user?: string;
   readonly workingDir?: string;
