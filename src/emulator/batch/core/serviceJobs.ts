@@ -148,7 +148,7 @@ export class ServiceJobs {
     const job: ServiceJobRecord = { id, name: req.jobName, queueName: queue.name, request: structuredClone(req), training, status: 'SUBMITTED', createdAt: this.deps.clock.now(), attempts: [], schedulingPriority: priority };
     this.jobs.set(id, job);
     if (token !== undefined) this.byToken.set(token, id);
-    this.changed(job);
+    this.transition(job, 'SUBMITTED');
     this.requestPass();
     return job;
   }
@@ -234,7 +234,8 @@ export class ServiceJobs {
     job.statusReason = MAX_RESOURCE_MESSAGE;
     this.changed(job);
     const now = this.deps.clock.now();
-    this.deps.events.emitRaw('Batch Service Job Queue Blocked', now, [serviceJobArn(this.deps.partition, job.id), queue.arn], () => this.detailOf(job));
+    const detail = this.detailOf(job);
+    this.deps.events.emitRaw('Batch Service Job Queue Blocked', now, [serviceJobArn(this.deps.partition, job.id), queue.arn], () => detail);
     const action = (queue.detail.jobStateTimeLimitActions ?? []).find((a) => a.state === 'RUNNABLE' && a.action === 'TERMINATE' && a.reason === MAX_RESOURCE_REASON);
     if (action?.maxTimeSeconds !== undefined) {
       job.limitTimer = this.deps.clock.setTimer(action.maxTimeSeconds * 1000, () => {
@@ -313,7 +314,9 @@ export class ServiceJobs {
     job.status = to;
     if (reason !== undefined) job.statusReason = reason;
     this.changed(job);
-    this.deps.events.emitRaw('Batch Service Job State Change', this.deps.clock.now(), [serviceJobArn(this.deps.partition, job.id)], () => this.detailOf(job));
+    if (!this.deps.events.active) return;
+    const detail = this.detailOf(job); // the state at this transition, not at the listener's read
+    this.deps.events.emitRaw('Batch Service Job State Change', this.deps.clock.now(), [serviceJobArn(this.deps.partition, job.id)], () => detail);
   }
 
   private changed(job: ServiceJobRecord): void {
