@@ -156,3 +156,42 @@ describe('Service jobs on the fake clock (unit)', () => {
     assert.equal(((await h.DescribeServiceJob!({ jobId: waiting })) as { status: string }).status, 'SUCCEEDED');
   });
 });
+
+describe('Quota shares and service environments through the handlers (unit)', () => {
+  it('create, describe, list, update and delete a quota share of a SageMaker queue with AWS shapes; refuse bad ones', async () => {
+    const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
+    const base = { jobQueue: 'q', capacityLimits: [{ maxCapacity: 2, capacityUnit: 'ml.m5.large' }], resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 50 }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } };
+    const created = (await t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base, tags: { team: 'a' } })) as { quotaShareArn: string; quotaShareName: string };
+    assert.equal(created.quotaShareName, 'team-a');
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base }), /already exists/);
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'b', ...base, resourceSharingConfiguration: { strategy: 'RESERVE', borrowLimit: 5 } }), /borrowLimit is only valid with strategy LEND_AND_BORROW/);
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'c', ...base, capacityLimits: [{ maxCapacity: 0, capacityUnit: 'ml.m5.large' }] }), /positive integer/);
+    const d = (await t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn })) as Record<string, unknown>;
+    assert.deepEqual([d.state, d.status, d.tags, (d.resourceSharingConfiguration as { borrowLimit: number }).borrowLimit], ['ENABLED', 'VALID', { team: 'a' }, 50]);
+    await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, capacityLimits: [{ maxCapacity: 4, capacityUnit: 'ml.m5.large' }] });
+    const listed = (await t.h.ListQuotaShares!({ jobQueue: 'q' })) as { quotaShares: Array<{ capacityLimits: Array<{ maxCapacity: number }> }> };
+    assert.deepEqual(listed.quotaShares.map((s) => s.capacityLimits[0].maxCapacity), [4]);
+    await assert.rejects(async () => t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn }), /disable it first/);
+    await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, state: 'DISABLED' });
+    await t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn });
+    await assert.rejects(async () => t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn }), /does not exist/);
+  });
+
+  it('a service environment goes CREATING → VALID, is refused deletion while ENABLED or used by a queue', async () => {
+    const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
+    // Synchronous calls: the status is still CREATING until the engine settles it (a microtask later).
+    void t.h.CreateServiceEnvironment!({ serviceEnvironmentName: 'other', serviceEnvironmentType: 'SAGEMAKER_TRAINING', capacityLimits: [{ maxCapacity: 1, capacityUnit: 'NUM_INSTANCES' }] });
+    const first = t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['other'] }) as { serviceEnvironments: Array<{ status: string }> };
+    assert.equal(first.serviceEnvironments[0].status, 'CREATING');
+    await t.clock.settle();
+    const env = (await t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['other'] })) as { serviceEnvironments: Array<{ status: string; serviceEnvironmentArn: string }> };
+    assert.equal(env.serviceEnvironments[0].status, 'VALID');
+    await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /ENABLED state; disable it first/);
+    await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'sm', state: 'DISABLED' });
+    await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /still associated with a job queue/);
+    await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'other', state: 'DISABLED' });
+    await t.h.DeleteServiceEnvironment!({ serviceEnvironment: env.serviceEnvironments[0].serviceEnvironmentArn });
+    await t.clock.settle();
+    assert.deepEqual(((await t.h.DescribeServiceEnvironments!({})) as { serviceEnvironments: Array<{ serviceEnvironmentName: string }> }).serviceEnvironments.map((e) => e.serviceEnvironmentName), ['sm']);
+  });
+});
