@@ -3,6 +3,7 @@
  * GetJobQueueSnapshot.
  */
 import type { CreateJobQueueRequest, FrontOfQueueJobSummary, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
+import { queueUtilization } from '../core/capacityUsage';
 import { jobArnOf } from '../core/detail';
 import type { BatchEngine } from '../core/engine';
 import type { JobRecord } from '../core/jobs';
@@ -92,7 +93,10 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       if (engine.describeJobQueues([ref]).length === 0) throw new ClientException(`Job queue ${ref} does not exist`);
       // The engine does not record when a job reached its position; its creation time stands in.
       const jobs: FrontOfQueueJobSummary[] = frontOfQueue(engine, ref).map((j) => ({ jobArn: jobArnOf(engine.partition, j), earliestTimeAtPosition: j.createdAt }));
-      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() } };
+      const [q] = engine.describeJobQueues([ref]);
+      const holding = [...engine.allJobs()].filter((j) => j.plan.queue.name === q.jobQueueName && !j.children && (j.status === 'STARTING' || j.status === 'RUNNING'));
+      const service = [...engine.services.jobs.jobs.values()].filter((j) => j.queueName === q.jobQueueName && (j.status === 'SCHEDULED' || j.status === 'STARTING' || j.status === 'RUNNING'));
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
     },
   };
 }

@@ -3,6 +3,7 @@
  * Nested objects may be shared between details (and events): treat them as read-only.
  */
 import type { ContainerDetail, JobDependency, JobDetail, JobSummary, KeyValuePair } from '@aws-sdk/client-batch';
+import { jobCapacityUsage } from './capacityUsage';
 import { arn, type Partition } from './arns';
 import type { JobPlan, JobRecord } from './jobs';
 
@@ -161,6 +162,11 @@ export function toJobSummary(p: Partition, job: JobRecord): JobSummary {
     startedAt: job.startedAt,
     stoppedAt: job.stoppedAt,
     jobDefinition: job.plan.jobDefinition.jobDefinitionArn,
+    // 2024+ fields (capacityUsage.ts): configured capacity, share, how it ended.
+    capacityUsage: jobCapacityUsage(job),
+    shareIdentifier: job.plan.request.shareIdentifier,
+    isCancelled: job.isCancelled ?? false,
+    isTerminated: job.isTerminated ?? false,
   };
   if (job.children) s.arrayProperties = { size: job.children.length };
   else if (job.parent) s.arrayProperties = { index: job.index };
