@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { cpuOf, memoryOf } from '../../../../src/emulator/batch/core/eksPod';
+import { harness } from '../../../support/engineHarness';
+
+describe('EKS pods as local tasks (unit)', () => {
+  it('read Kubernetes quantities', () => {
+    assert.deepEqual([cpuOf('500m'), cpuOf('2'), cpuOf('0.25')], [0.5, 2, 0.25]);
+    assert.deepEqual([memoryOf('512Mi'), memoryOf('1Gi'), memoryOf('1G'), memoryOf('1048576')], [512, 1024, 954, 1]);
+    assert.throws(() => cpuOf('two'), /Kubernetes quantity/);
+    assert.throws(() => memoryOf('1GB'), /Kubernetes quantity/);
+  });
+
+  it('start init containers in order, then the containers; command is the entrypoint, args the command; overrides by name', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'pod',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [
+            { name: 'i1', image: 'img', command: ['sh', '-c'], args: ['exit 0'], resources: { limits: { cpu: '250m', memory: '64Mi' } } },
+            { name: 'i2', image: 'img', command: ['sh', '-c'], args: ['exit 0'], resources: { requests: { cpu: '1', memory: '32Mi' } } },
+          ],
+          containers: [{ name: 'main', image: 'img', command: ['sh', '-c'], args: ['sleep 1'], env: [{ name: 'A', value: '1' }], resources: { limits: { cpu: '2', memory: '1Gi' } } }],
+        },
+      },
+    });
+    const { jobId } = h.engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod', eksPropertiesOverride: { podProperties: { containers: [{ name: 'main', args: ['sleep 2'], env: [{ name: 'B', value: '2' }] }] } } });
+    await h.clock.advance(10_000);
+    const started = h.runtime.started;
+    assert.deepEqual(started.map((s) => [s.entrypoint, s.command, s.vcpus, s.memoryMiB]), [
+      [['sh', '-c'], ['exit 0'], 0.25, 64],
+      [['sh', '-c'], ['exit 0'], 1, 32],
+      [['sh', '-c'], ['sleep 2'], 2, 1024],
+    ]);
+    assert.equal(started[2].environment.A, '1');
+    assert.equal(started[2].environment.B, '2');
+    assert.equal(started[2].environment.AWS_BATCH_JOB_ID, jobId);
+    assert.equal(h.describe(jobId).status, 'SUCCEEDED');
+  });
+});
