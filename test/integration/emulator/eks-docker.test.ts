@@ -66,5 +66,7 @@ describe('EKS job on Docker (integration)', function () {
     const byName = new Map(d.attempts![0].taskProperties![0].containers!.map((c) => [c.name!, c]));
     assert.equal(byName.get('prepare')!.exitCode, 4);
     assert.equal(host.logs.events(byName.get('main')!.logStreamName!).length, 0, 'main never ran');
+    assert.deepEqual(d.eksAttempts?.[0].initContainers?.map((c) => [c.name, c.exitCode]), [['prepare', 4]]);
+    assert.equal(d.eksProperties?.podProperties?.initContainers?.[0].exitCode, 4);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { ContainerDetail, JobDependency, JobDetail, JobSummary, KeyValuePair } from '@aws-sdk/client-batch';
 import { jobCapacityUsage } from './capacityUsage';
+import { addEksDetail } from './eksDetail';
 import { arn, type Partition } from './arns';
 import type { JobPlan, JobRecord } from './jobs';
 
@@ -143,6 +144,7 @@ export function toJobDetail(p: Partition, job: JobRecord, st: JobState = capture
   // AWS shows an array parent's container too (image, command, ...), without attempt fields.
   d.container = job.children ? { ...viewOf(plan).container } : containerOf(job, st);
   if (plan.task && plan.jobDefinition.ecsProperties) d.ecsProperties = ecsDetail(job, st);
+  if (plan.jobDefinition.eksProperties) addEksDetail(d, job, d.attempts ?? [], st.inAttempt);
   if (plan.jobDefinition.type === 'multinode') {
     d.nodeProperties = structuredClone(plan.jobDefinition.nodeProperties);
     if (d.nodeProperties) d.nodeProperties.numNodes = plan.numNodes;

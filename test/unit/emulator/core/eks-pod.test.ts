@@ -36,6 +36,12 @@ describe('EKS pods as local tasks (unit)', () => {
     assert.equal(started[2].environment.A, '1');
     assert.equal(started[2].environment.B, '2');
     assert.equal(started[2].environment.AWS_BATCH_JOB_ID, jobId);
-    assert.equal(h.describe(jobId).status, 'SUCCEEDED');
+    const d = h.describe(jobId);
+    assert.equal(d.status, 'SUCCEEDED');
+    assert.deepEqual(d.eksAttempts?.map((a) => [a.podName, a.nodeName, a.initContainers?.map((c) => [c.name, c.exitCode]), a.containers?.map((c) => [c.name, c.exitCode])]), [
+      [`aws-batch.${jobId}`, 'localbatch', [['i1', 0], ['i2', 0]], [['main', 0]]],
+    ]);
+    const pod = d.eksProperties?.podProperties;
+    assert.deepEqual([pod?.podName, pod?.nodeName, pod?.containers?.[0].exitCode, pod?.initContainers?.map((c) => c.exitCode)], [`aws-batch.${jobId}`, 'localbatch', 0, [0, 0]]);
   });
 });
