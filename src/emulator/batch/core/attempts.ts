@@ -14,6 +14,7 @@ import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
 import type { JobMachine } from './machine';
 import { needOf } from './placement';
 import { shouldRetry } from './retry';
+import { SharedLocalhost } from './sharedLocalhost';
 import { runTask, type TaskContainerResult } from './task';
 
 export const ESSENTIAL_EXITED = 'Essential container in task exited';
@@ -236,8 +237,9 @@ export class Attempts {
       return this.finish(job, run, { oomKilled: false, error: messageOf(e) });
     }
     run.network = network;
+    const localhost = new SharedLocalhost(task);
     const outcome = await runTask(task, {
-      start: (c) => runtime.start(this.taskSpec(job, run, c, network)),
+      start: (c) => localhost.start(c, this.taskSpec(job, run, c, network), (spec) => runtime.start(spec)),
       started: (id) => {
         run.containerIds.push(id);
         if (run.startedAt === undefined) this.running(job, run, this.host.clock.now());

@@ -76,6 +76,8 @@ export interface ContainerSpec {
   /** Docker network to join instead of the default bridge: the attempt's own (multi-node and
    *  multi-container jobs, made by `createNetwork`) or the one offering the job-credential endpoints. */
   readonly network?: string;
+  /** `container:<id>`: join that running container's network namespace instead (shared localhost; see sharedLocalhost.ts). */
+  readonly networkMode?: string;
   /** Names other containers on `network` reach this one by (multi-container jobs). */
   readonly networkAliases?: readonly string[];
   /** Further networks the container joins before it starts (e.g. the job-credentials network). */

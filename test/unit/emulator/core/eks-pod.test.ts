@@ -44,4 +44,31 @@ describe('EKS pods as local tasks (unit)', () => {
     const pod = d.eksProperties?.podProperties;
     assert.deepEqual([pod?.podName, pod?.nodeName, pod?.containers?.[0].exitCode, pod?.initContainers?.map((c) => c.exitCode)], [`aws-batch.${jobId}`, 'localbatch', 0, [0, 0]]);
   });
+
+  it('share one network namespace between the containers (init containers keep their own)', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    const resources = { limits: { cpu: '1', memory: '64Mi' } };
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'pod2',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'init', image: 'img', args: ['sh', '-c', 'exit 0'], resources }],
+          containers: [
+            { name: 'a', image: 'img', args: ['sh', '-c', 'sleep 5'], resources },
+            { name: 'b', image: 'img', args: ['sh', '-c', 'sleep 1'], resources },
+          ],
+        },
+      },
+    });
+    h.engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod2' });
+    await h.clock.advance(1000);
+    const [init, a, b] = h.runtime.started;
+    assert.deepEqual([init.networkMode, init.networkAliases], [undefined, ['init']]);
+    assert.ok(a.network, 'the owner is on the attempt network');
+    assert.deepEqual([a.networkMode, a.networkAliases], [undefined, ['a', 'b']]);
+    assert.equal(b.network, undefined);
+    assert.match(b.networkMode ?? '', /^container:scripted-\d+$/);
+    assert.equal(b.networkMode, `container:scripted-2`);
+  });
 });
