@@ -15,7 +15,8 @@ export function configuredVcpus(plan: JobPlan): number {
 }
 
 export function jobCapacityUsage(job: JobRecord): JobCapacityUsageSummary[] {
-  return [{ capacityUnit: 'VCPU', quantity: configuredVcpus(job.plan) }];
+  // VCPU for EC2, cpu for EKS (API reference, JobCapacityUsageSummary).
+  return [{ capacityUnit: job.plan.jobDefinition.eksProperties ? 'cpu' : 'VCPU', quantity: configuredVcpus(job.plan) }];
 }
 
 /** queueUtilization of a queue from the jobs holding capacity in it now. */

@@ -72,10 +72,22 @@ function containerProperties(c: EksContainer, ov: EksContainerOverride | undefin
   };
 }
 
-/** The first container of the pod as container properties (preparation checks, job detail). */
+/**
+ * The first container of the pod as container properties, carrying every container's volumes,
+ * mount points and privileged flag, so the attempt's preparation (host access) sees all of them.
+ */
 export function eksMainContainer(def: JobDefinition): ContainerProperties | undefined {
-  const c = def.eksProperties?.podProperties?.containers?.[0];
-  return c ? containerProperties(c, undefined, def) : undefined;
+  const pod = def.eksProperties?.podProperties;
+  const c = pod?.containers?.[0];
+  if (!c) return undefined;
+  const all = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((x) => containerProperties(x, undefined, def));
+  const volumes = new Map(all.flatMap((x) => x.volumes ?? []).map((v) => [v.name, v]));
+  return {
+    ...containerProperties(c, undefined, def),
+    privileged: all.some((x) => x.privileged === true) || undefined,
+    volumes: [...volumes.values()],
+    mountPoints: all.flatMap((x) => x.mountPoints ?? []),
+  };
 }
 
 /** The pod's containers as a task: init containers chained on SUCCESS, then the containers. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { listJobs } from '../../../../src/emulator/batch/api/list-jobs';
 import { cpuOf, memoryOf } from '../../../../src/emulator/batch/core/eksPod';
 import { harness } from '../../../support/engineHarness';
 
@@ -56,8 +57,9 @@ describe('EKS pods as local tasks (unit)', () => {
           initContainers: [{ name: 'init', image: 'img', args: ['sh', '-c', 'exit 0'], resources }],
           containers: [
             { name: 'a', image: 'img', args: ['sh', '-c', 'sleep 5'], resources },
-            { name: 'b', image: 'img', args: ['sh', '-c', 'sleep 1'], resources },
+            { name: 'b', image: 'img', args: ['sh', '-c', 'sleep 1'], resources, volumeMounts: [{ name: 'data', mountPath: '/data', readOnly: true }] },
           ],
+          volumes: [{ name: 'data', hostPath: { path: '/srv/data' } }],
         },
       },
     });
@@ -70,5 +72,9 @@ describe('EKS pods as local tasks (unit)', () => {
     assert.equal(b.network, undefined);
     assert.match(b.networkMode ?? '', /^container:scripted-\d+$/);
     assert.equal(b.networkMode, `container:scripted-2`);
+    assert.deepEqual(b.mounts, [{ containerPath: '/data', readOnly: true, hostPath: '/srv/data' }]);
+    assert.deepEqual(a.mounts, []);
+    const [summary] = listJobs(h.engine, { jobQueue: 'q', filters: [{ name: 'JOB_NAME', values: ['p'] }] }).jobSummaryList;
+    assert.deepEqual(summary.capacityUsage, [{ capacityUnit: 'cpu', quantity: 3 }]);
   });
 });
