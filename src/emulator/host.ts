@@ -17,6 +17,8 @@ import { checkDocker, cleanupContainers, DockerRuntime } from './runtime/docker'
 import { registryAuthFromSettings } from './runtime/ecr-auth';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
 import { JobEnvironment } from './jobs-env';
+import { trainingPathCheck } from './jobs-env/training-paths';
+import { DockerTrainingRunner } from './runtime/training';
 
 /** Label naming the state directory whose emulator owns a container. */
 export const STATE_DIR_LABEL = 'dev.localbatch.state-dir';
@@ -149,6 +151,17 @@ export class EmulatorHost {
     const r = await engine.reconcile();
     // Credentials of re-attached attempts keep working; those of attempts that ended while down end.
     jobEnvironment.retain(new Set([...engine.attemptsInFlight()].map((a) => `${a.jobId}#${a.attempt}`)));
+    // Service jobs (SageMaker training) run in Docker under SageMaker's container contract; only after
+    // reconcile(), which removes containers of this state directory that no attempt owns.
+    engine.services.jobs.setRunner(
+      new DockerTrainingRunner({
+        runtime,
+        workDir: join(stateDir, 'training'),
+        labels: { [STATE_DIR_LABEL]: stateDir },
+        checkHostPath: trainingPathCheck(options.settings, options.workspaceRoot ?? path.dirname(stateDir)),
+        imageOverrides: options.settings?.imageOverrides,
+      }),
+    );
     if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {
       log(
         `localbatch: after the restart: ${r.reattached} running container(s) re-attached, ${r.exitedWhileDown} that exited meanwhile recorded, ` +

@@ -49,6 +49,7 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
     }
   }
   if (spec.network) hostConfig.NetworkMode = spec.network;
+  if (spec.networkMode) hostConfig.NetworkMode = spec.networkMode;
   if (binds.length > 0) hostConfig.Binds = binds;
   if (mounts.length > 0) hostConfig.Mounts = mounts;
 
@@ -85,6 +86,8 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
   };
   // ENTRYPOINT is kept; a non-empty command replaces the image's CMD (as ECS does).
   if (spec.command.length > 0) options.Cmd = [...spec.command];
+  if (spec.entrypoint && spec.entrypoint.length > 0) options.Entrypoint = [...spec.entrypoint];
+  if (spec.hostname && !spec.networkMode) options.Hostname = spec.hostname;
   if (spec.user !== undefined && spec.user !== '') options.User = spec.user;
   if (spec.workingDir !== undefined && spec.workingDir !== '') options.WorkingDir = spec.workingDir;
   if (spec.network && spec.networkAliases && spec.networkAliases.length > 0) {

@@ -207,6 +207,8 @@ export class ScriptedRuntime implements ContainerRuntime {
   }
 
   private commandOf(spec: ContainerSpec): readonly string[] {
+    // An entrypoint override (SageMaker's ContainerEntrypoint, a Kubernetes command) runs before the command.
+    if (spec.entrypoint && spec.entrypoint.length > 0) return [...spec.entrypoint, ...spec.command];
     if (spec.command.length > 0) return spec.command;
     return this.options.defaultCommands?.[spec.image] ?? ['sh'];
   }

@@ -55,7 +55,7 @@ out['errors'] = {
     'badQueue': err(b.submit_job, jobName='x', jobQueue='nope', jobDefinition='py'),
     'twoFilters': err(b.list_jobs, jobQueue='hold', filters=[{'name': 'JOB_NAME', 'values': ['a']}, {'name': 'JOB_NAME', 'values': ['b']}]),
     'tagGhost': err(b.list_tags_for_resource, resourceArn=pol['arn'] + 'x'),
-    'unimplemented': err(b.describe_service_environments),
+    'noServiceJob': err(b.describe_service_job, jobId='nope'),
 }
 print(json.dumps(out))
 `;
@@ -117,6 +117,6 @@ describe('Batch conformance through boto3 (integration)', () => {
     assert.match(errors.badQueue[1], /Job queue nope does not exist/);
     assert.match(errors.twoFilters[1], /Only one filter/);
     assert.match(errors.tagGhost[1], /does not exist/);
-    assert.match(errors.unimplemented[1], /does not implement DescribeServiceEnvironments/);
+    assert.match(errors.noServiceJob[1], /Job nope does not exist/);
   });
 });

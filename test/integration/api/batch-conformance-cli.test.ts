@@ -31,7 +31,7 @@ call terminate terminate-job --job-id "$B" --reason "cli terminate"
 call after describe-jobs --jobs "$A" "$B"
 call badlist list-jobs
 call badsubmit submit-job --job-name x --job-queue nope --job-definition montecarlo-preprocess
-call unimplemented describe-service-environments
+call noservicejob describe-service-job --job-id nope
 `;
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -104,7 +104,7 @@ describe('Batch conformance through the AWS CLI (integration)', () => {
     for (const [name, pattern] of [
       ['badlist', /ClientException.*Exactly one of jobQueue, arrayJobId or multiNodeJobId/],
       ['badsubmit', /ClientException.*Job queue nope does not exist/],
-      ['unimplemented', /ClientException.*does not implement DescribeServiceEnvironments/],
+      ['noservicejob', /ClientException.*Job nope does not exist/],
     ] as const) {
       const sec = sections.get(name)!;
       assert.notEqual(sec.code, 0, name);

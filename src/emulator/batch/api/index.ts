@@ -2,10 +2,7 @@
  * The AWS Batch operations of the service model adapted to the engine: request checks and
  * response shapes as AWS has them, errors as ClientException. `batchHandlers(engine)` is what
  * `startApiServer({ batch })` takes.
- *
- * Not implemented (the server answers "localbatch does not implement <Op> yet"): quota shares,
- * service environments and service jobs (Create/Describe/Update/Delete/List of each,
- * SubmitServiceJob, TerminateServiceJob, ...).
+ * Every operation of the service model has a handler (test/unit/emulator/api/operations-coverage.test.ts).
  */
 import type { BatchEngine } from '../core/engine';
 import type { BatchHandlers } from './routes';
@@ -15,7 +12,10 @@ import { jobDefinitionHandlers } from './job-definitions';
 import { jobQueueHandlers } from './job-queues';
 import { jobHandlers } from './jobs';
 import { listJobs } from './list-jobs';
+import { quotaShareHandlers } from './quota-shares';
 import { schedulingPolicyHandlers } from './scheduling-policies';
+import { serviceEnvironmentHandlers } from './service-environments';
+import { serviceJobHandlers } from './service-jobs';
 import { tagHandlers } from './tags';
 
 export function batchHandlers(engine: BatchEngine): BatchHandlers {
@@ -28,5 +28,8 @@ export function batchHandlers(engine: BatchEngine): BatchHandlers {
     ...schedulingPolicyHandlers(engine),
     ...tagHandlers(engine),
     ...consumableResourceHandlers(engine),
+    ...serviceEnvironmentHandlers(engine),
+    ...serviceJobHandlers(engine),
+    ...quotaShareHandlers(engine),
   };
 }

@@ -3,13 +3,14 @@
  * GetJobQueueSnapshot.
  */
 import type { CreateJobQueueRequest, FrontOfQueueJobSummary, JobQueueDetail, UpdateJobQueueRequest } from '@aws-sdk/client-batch';
+import { queueUtilization } from '../core/capacityUsage';
 import { jobArnOf } from '../core/detail';
 import type { BatchEngine } from '../core/engine';
 import type { JobRecord } from '../core/jobs';
 import { validateTags } from '../core/tags';
 import { ClientException } from '../../edge/errors';
 import type { BatchHandlers } from './routes';
-import { asInput, checkShapes, oneOf, optionalInteger, optionalList, optionalString, requiredString, stringList, type Input } from './input';
+import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList, type Input } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 
 const STATES = ['ENABLED', 'DISABLED'] as const;
@@ -26,7 +27,7 @@ function checkCommon(engine: BatchEngine, input: Input): void {
   checkShapes(input, ['computeEnvironmentOrder', 'jobStateTimeLimitActions'], []);
   const policy = optionalString(input, 'schedulingPolicyArn');
   if (policy !== undefined && !engine.schedulingPolicies.find(policy)) throw new ClientException(`Scheduling policy ${policy} does not exist`);
-  if (optionalList(input, 'serviceEnvironmentOrder')?.length) throw new ClientException('localbatch does not support service environments yet (serviceEnvironmentOrder)');
+  checkShapes(input, ['serviceEnvironmentOrder'], []);
   for (const e of (input.computeEnvironmentOrder as unknown[] | undefined) ?? []) {
     const o = e as { order?: unknown; computeEnvironment?: unknown } | null;
     if (o === null || typeof o !== 'object' || typeof o.computeEnvironment !== 'string' || typeof o.order !== 'number' || !Number.isInteger(o.order)) {
@@ -54,7 +55,9 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       requiredString(input, 'jobQueueName');
       if (input.priority === undefined) throw new ClientException('priority is required');
       checkCommon(engine, input);
-      if (!(input.computeEnvironmentOrder as unknown[] | undefined)?.length) throw new ClientException('computeEnvironmentOrder must name at least one compute environment');
+      oneOf(input, 'jobQueueType', ['ECS', 'ECS_FARGATE', 'ECS_MANAGED_INSTANCES', 'EKS', 'SAGEMAKER_TRAINING']);
+      const service = input.jobQueueType === 'SAGEMAKER_TRAINING' || (input.jobQueueType === undefined && Array.isArray(input.serviceEnvironmentOrder) && input.serviceEnvironmentOrder.length > 0);
+      if (!service && !(input.computeEnvironmentOrder as unknown[] | undefined)?.length) throw new ClientException('computeEnvironmentOrder must name at least one compute environment');
       if (input.tags !== undefined) validateTags(input.tags);
       return engine.createJobQueue(input as unknown as CreateJobQueueRequest);
     },
@@ -90,7 +93,10 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       if (engine.describeJobQueues([ref]).length === 0) throw new ClientException(`Job queue ${ref} does not exist`);
       // The engine does not record when a job reached its position; its creation time stands in.
       const jobs: FrontOfQueueJobSummary[] = frontOfQueue(engine, ref).map((j) => ({ jobArn: jobArnOf(engine.partition, j), earliestTimeAtPosition: j.createdAt }));
-      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() } };
+      const [q] = engine.describeJobQueues([ref]);
+      const holding = [...engine.allJobs()].filter((j) => j.plan.queue.name === q.jobQueueName && !j.children && (j.status === 'STARTING' || j.status === 'RUNNING'));
+      const service = [...engine.services.jobs.jobs.values()].filter((j) => j.queueName === q.jobQueueName && (j.status === 'SCHEDULED' || j.status === 'STARTING' || j.status === 'RUNNING'));
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
     },
   };
 }

@@ -54,7 +54,7 @@ const POST_OPERATIONS = [
  * Operations newer than the botocore model on the development machines, present in the model that
  * `@aws-sdk/client-batch` ships (same `POST /v1/<lowercase name>` form).
  */
-export const SDK_ONLY_OPERATIONS = ['CancelJobs', 'TerminateJobs'] as const;
+export const SDK_ONLY_OPERATIONS = ['CancelJobs', 'TerminateJobs', 'TerminateServiceJobs'] as const;
 
 const TAG_OPERATIONS = { GET: 'ListTagsForResource', POST: 'TagResource', DELETE: 'UntagResource' } as const;
 

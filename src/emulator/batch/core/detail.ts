@@ -3,6 +3,8 @@
  * Nested objects may be shared between details (and events): treat them as read-only.
  */
 import type { ContainerDetail, JobDependency, JobDetail, JobSummary, KeyValuePair } from '@aws-sdk/client-batch';
+import { jobCapacityUsage } from './capacityUsage';
+import { addEksDetail } from './eksDetail';
 import { arn, type Partition } from './arns';
 import type { JobPlan, JobRecord } from './jobs';
 
@@ -142,6 +144,7 @@ export function toJobDetail(p: Partition, job: JobRecord, st: JobState = capture
   // AWS shows an array parent's container too (image, command, ...), without attempt fields.
   d.container = job.children ? { ...viewOf(plan).container } : containerOf(job, st);
   if (plan.task && plan.jobDefinition.ecsProperties) d.ecsProperties = ecsDetail(job, st);
+  if (plan.jobDefinition.eksProperties) addEksDetail(d, job, d.attempts ?? [], st.inAttempt);
   if (plan.jobDefinition.type === 'multinode') {
     d.nodeProperties = structuredClone(plan.jobDefinition.nodeProperties);
     if (d.nodeProperties) d.nodeProperties.numNodes = plan.numNodes;
@@ -161,6 +164,11 @@ export function toJobSummary(p: Partition, job: JobRecord): JobSummary {
     startedAt: job.startedAt,
     stoppedAt: job.stoppedAt,
     jobDefinition: job.plan.jobDefinition.jobDefinitionArn,
+    // 2024+ fields (capacityUsage.ts): configured capacity, share, how it ended.
+    capacityUsage: jobCapacityUsage(job),
+    shareIdentifier: job.plan.request.shareIdentifier,
+    isCancelled: job.isCancelled ?? false,
+    isTerminated: job.isTerminated ?? false,
   };
   if (job.children) s.arrayProperties = { size: job.children.length };
   else if (job.parent) s.arrayProperties = { index: job.index };

@@ -35,6 +35,7 @@ import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
+import { ServiceBatch } from './serviceBatch';
 import { Scheduler } from './scheduler';
 import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
@@ -93,6 +94,8 @@ export class BatchEngine {
   readonly tags = new TagStore();
   readonly schedulingPolicies: SchedulingPolicies;
   readonly consumableResources: ConsumableResources;
+  /** Service environments, service jobs and quota shares (serviceBatch.ts). */
+  readonly services: ServiceBatch;
 
   constructor(options: EngineOptions) {
     this.partition = { region: options.region ?? DEFAULT_REGION, account: options.account ?? DEFAULT_ACCOUNT_ID };
@@ -126,6 +129,7 @@ export class BatchEngine {
       requestPass: () => this.scheduler.requestPass(),
       durable: options.durable,
     });
+    this.services = new ServiceBatch({ partition: this.partition, clock: this.clock, events: this.events, queues: this.queues, newId: this.newId, journal: this.journal });
     this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources, options.runtime.availability);
     if (this.journal) {
       this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });
@@ -236,6 +240,7 @@ export class BatchEngine {
     for (const status of ACTIVE_JOB_STATUSES) {
       for (const job of [...(rec.byStatus.get(status) ?? [])]) this.machine.failNow(job, 'Job queue deleted');
     }
+    this.services.queueDeleted(rec.name);
     this.record({ k: 'q', key: rec.name, v: null });
     this.later(() => this.queues.settle(rec));
   }
@@ -333,7 +338,7 @@ export class BatchEngine {
 
   /** The whole state as plain data (see snapshot.ts). */
   snapshot(): EngineSnapshot {
-    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot() };
+    return { ...takeSnapshot(this.parts()), tags: this.tags.snapshot(), schedulingPolicies: this.schedulingPolicies.snapshot(), consumableResources: this.consumableResources.snapshot(), ...this.services.snapshot() };
   }
 
   /**
@@ -350,7 +355,9 @@ export class BatchEngine {
     this.tags.restore(snapshot.tags);
     // Nothing starts before reconcile() has put the attempts in flight back on their capacity.
     if (options.reconcile) this.scheduler.pause();
+    this.services.restoreEnvironments(snapshot);
     const result = restoreSnapshot(this.parts(), snapshot, options);
+    result.problems.push(...this.services.restoreJobs(snapshot));
     for (const job of this.machine.jobs.values()) for (const j of job.children ?? [job]) this.consumableResources.adopt(j);
     this.active = result.active;
     return result;
@@ -381,6 +388,7 @@ export class BatchEngine {
   async detach(): Promise<void> {
     this.attempts.detach();
     this.scheduler.stop();
+    this.services.jobs.stop();
     await this.attempts.runtime.detach();
   }
 

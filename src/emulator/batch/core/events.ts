@@ -6,7 +6,7 @@
 import type { JobDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 
-export type BatchEventType = 'Batch Job State Change' | 'Batch Job Queue Blocked';
+export type BatchEventType = 'Batch Job State Change' | 'Batch Job Queue Blocked' | 'Batch Service Job State Change' | 'Batch Service Job Queue Blocked';
 
 export interface JobStateChangeEvent {
   readonly version: '0';
@@ -92,6 +92,11 @@ export class EventBus {
   /** "Batch Job Queue Blocked": the job at the head of `queueArn` cannot be placed. */
   emitQueueBlocked(now: number, jobArn: string, queueArn: string, detail: () => JobDetail): void {
     this.send('Batch Job Queue Blocked', now, [jobArn, queueArn], detail);
+  }
+
+  /** Service-job events (serviceJobs.ts): the detail is DescribeServiceJob's answer, not a JobDetail. */
+  emitRaw(type: BatchEventType, now: number, resources: readonly string[], detail: () => object): void {
+    this.send(type, now, resources, detail as () => JobDetail);
   }
 
   private send(type: BatchEventType, now: number, resources: readonly string[], detail: () => JobDetail): void {

@@ -5,7 +5,9 @@
  * of them gives the same result (compaction relies on it). The store writes them to disk; this file
  * only says what they are and how they fold into a snapshot (pure, no I/O).
  */
-import type { ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail } from '@aws-sdk/client-batch';
+import type { ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, ServiceEnvironmentDetail } from '@aws-sdk/client-batch';
+import type { QuotaShareStored } from './quotaShares';
+import type { ServiceJobStored } from './serviceJobs';
 import type { Capacity } from './computeEnvironments';
 import type { ConsumableSnapshot } from './consumableResources';
 import type { JobStatus } from './jobs';
@@ -26,7 +28,11 @@ export type JournalEntry =
   /** A submitted job (with its children). */
   | { readonly k: 'sub'; readonly v: JobSnapshot }
   /** A job's fields after a transition `from` → `to`, or after a change of fields only (no from/to). */
-  | { readonly k: 'job'; readonly id: string; readonly from?: JobStatus; readonly to?: JobStatus; readonly v: JobFields };
+  | { readonly k: 'job'; readonly id: string; readonly from?: JobStatus; readonly to?: JobStatus; readonly v: JobFields }
+  /** A service environment by name; a service job by id (its whole stored state); a quota share by ARN; null once gone. */
+  | { readonly k: 'se'; readonly key: string; readonly v: ServiceEnvironmentDetail | null }
+  | { readonly k: 'sj'; readonly key: string; readonly v: ServiceJobStored }
+  | { readonly k: 'qs'; readonly key: string; readonly v: QuotaShareStored | null };
 
 /** Where the engine sends entries. `append` must take its copy at once (the objects change later). */
 export interface JournalSink {
@@ -42,6 +48,9 @@ export class SnapshotBuilder {
   private readonly tags = new Map<string, Tags>();
   private readonly consumables = new Map<string, ConsumableSnapshot>();
   private readonly jobs = new Map<string, JobSnapshot>();
+  private readonly serviceEnvironments = new Map<string, ServiceEnvironmentDetail>();
+  private readonly serviceJobs = new Map<string, ServiceJobStored>();
+  private readonly quotaShares = new Map<string, QuotaShareStored>();
   /** Entries that named something unknown (skipped). */
   orphans = 0;
 
@@ -54,6 +63,9 @@ export class SnapshotBuilder {
     for (const [arn, t] of base.tags ?? []) this.tags.set(arn, t);
     for (const c of base.consumableResources ?? []) this.consumables.set(c.name, c);
     for (const j of base.jobs) this.jobs.set(j.id, j);
+    for (const e of base.serviceEnvironments ?? []) this.serviceEnvironments.set(e.serviceEnvironmentName!, e);
+    for (const j of base.serviceJobs ?? []) this.serviceJobs.set(j.id, j);
+    for (const q of base.quotaShares ?? []) this.quotaShares.set(q.detail.quotaShareArn!, q);
   }
 
   apply(e: JournalEntry): void {
@@ -76,6 +88,12 @@ export class SnapshotBuilder {
         return;
       case 'job':
         return this.applyJob(e.id, e.v);
+      case 'se':
+        return upsert(this.serviceEnvironments, e.key, e.v);
+      case 'sj':
+        return upsert(this.serviceJobs, e.key, e.v);
+      case 'qs':
+        return upsert(this.quotaShares, e.key, e.v);
     }
   }
 
@@ -89,6 +107,9 @@ export class SnapshotBuilder {
       tags: [...this.tags],
       schedulingPolicies: [...this.policies.values()],
       consumableResources: [...this.consumables.values()],
+      serviceEnvironments: [...this.serviceEnvironments.values()],
+      serviceJobs: [...this.serviceJobs.values()],
+      quotaShares: [...this.quotaShares.values()],
     };
   }
 

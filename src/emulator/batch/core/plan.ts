@@ -4,6 +4,7 @@
  * for a multi-node job, each node's own container (nodes.ts).
  */
 import type { ContainerOverrides, ContainerProperties, JobDefinition, KeyValuePair, ResourceRequirement, SubmitJobRequest } from '@aws-sdk/client-batch';
+import { eksMainContainer, eksTaskContainers } from './eksPod';
 import { invalid } from './errors';
 import type { JobPlan, JobRecord, TaskContainerPlan } from './jobs';
 import { nodeContainers } from './nodes';
@@ -35,6 +36,8 @@ export function containerOf(def: JobDefinition): ContainerProperties {
   if (range) return range;
   const ecs = def.ecsProperties?.taskProperties?.[0]?.containers?.[0];
   if (ecs) return { image: ecs.image, command: ecs.command, environment: ecs.environment, resourceRequirements: ecs.resourceRequirements };
+  const eks = eksMainContainer(def);
+  if (eks) return eks;
   invalid(`Job definition ${def.jobDefinitionName} has no container to run`);
 }
 
@@ -71,7 +74,7 @@ interface ResolvedContainer {
   readonly specBase: JobPlan['specBase'];
 }
 
-function resolveContainer(cp: ContainerProperties, ov: ContainerOverrides | undefined, parameters: Readonly<Record<string, string>>): ResolvedContainer {
+export function resolveContainer(cp: ContainerProperties, ov: ContainerOverrides | undefined, parameters: Readonly<Record<string, string>>): ResolvedContainer {
   validateEnvironment(ov?.environment);
   const command = substituteRefs(ov?.command ?? cp.command ?? [], parameters);
   const vcpus = resource(ov?.resourceRequirements, 'VCPU') ?? ov?.vcpus ?? resource(cp.resourceRequirements, 'VCPU') ?? cp.vcpus ?? 1;
@@ -118,7 +121,7 @@ export function buildPlan(
   const parameters = { ...(def.parameters ?? {}), ...(req.parameters ?? {}) };
   const numNodes = def.type === 'multinode' ? (req.nodeOverrides?.numNodes ?? def.nodeProperties?.numNodes ?? 1) : 1;
   const nodes = def.type === 'multinode' ? nodeContainers(def, req, numNodes).map((n) => resolveContainer(n.container, n.overrides, parameters)) : undefined;
-  const task = taskContainers(def, req, parameters);
+  const task = taskContainers(def, req, parameters) ?? eksTaskContainers(def, req, parameters, resolveContainer);
   const first = task?.find((c) => c.essential);
   const main =
     nodes?.[def.nodeProperties?.mainNode ?? 0] ??

@@ -48,6 +48,10 @@ export interface ContainerSpec {
   readonly image: string;
   /** Replaces the image's CMD when non-empty (ENTRYPOINT is kept, as on ECS). */
   readonly command: readonly string[];
+  /** Replaces the image's ENTRYPOINT when non-empty (SageMaker's ContainerEntrypoint). */
+  readonly entrypoint?: readonly string[];
+  /** The container's hostname (training hosts are algo-1 … algo-n). */
+  readonly hostname?: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly user?: string;
   readonly workingDir?: string;
@@ -72,6 +76,8 @@ export interface ContainerSpec {
   /** Docker network to join instead of the default bridge: the attempt's own (multi-node and
    *  multi-container jobs, made by `createNetwork`) or the one offering the job-credential endpoints. */
   readonly network?: string;
+  /** `container:<id>`: join that running container's network namespace instead (shared localhost; see sharedLocalhost.ts). */
+  readonly networkMode?: string;
   /** Names other containers on `network` reach this one by (multi-container jobs). */
   readonly networkAliases?: readonly string[];
   /** Further networks the container joins before it starts (e.g. the job-credentials network). */

@@ -17,14 +17,15 @@ export { Fifo, RunnableJobs } from './runnable';
  * jobStateTimeLimitActions as the API accepts them: state RUNNABLE, action CANCEL (TERMINATE is for
  * SageMaker queues), maxTimeSeconds 600-86400, a reason (M:JobStateTimeLimitAction).
  */
-function validTimeLimitActions(actions: CreateJobQueueRequest['jobStateTimeLimitActions']): CreateJobQueueRequest['jobStateTimeLimitActions'] {
+function validTimeLimitActions(actions: CreateJobQueueRequest['jobStateTimeLimitActions'], service = false): CreateJobQueueRequest['jobStateTimeLimitActions'] {
   if (actions === undefined) return undefined;
   if (!Array.isArray(actions)) invalid('jobStateTimeLimitActions must be a list');
   for (const a of actions) {
     if (a === null || typeof a !== 'object') invalid('jobStateTimeLimitActions entries must be objects');
     if (typeof a.reason !== 'string' || a.reason === '') invalid('jobStateTimeLimitActions reason is required');
     if (a.state !== 'RUNNABLE') invalid(`jobStateTimeLimitActions state must be RUNNABLE, not ${String(a.state)}`);
-    if (a.action !== 'CANCEL') invalid(`jobStateTimeLimitActions action must be CANCEL for a job queue of compute environments, not ${String(a.action)}`);
+    if (service && a.action !== 'TERMINATE') invalid(`jobStateTimeLimitActions action must be TERMINATE for a SAGEMAKER_TRAINING job queue, not ${String(a.action)}`);
+    if (!service && a.action !== 'CANCEL') invalid(`jobStateTimeLimitActions action must be CANCEL for a job queue of compute environments, not ${String(a.action)}`);
     const t = a.maxTimeSeconds;
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 600 || t > 86_400) invalid(`jobStateTimeLimitActions maxTimeSeconds must be between 600 and 86400, not ${String(t)}`);
   }
@@ -35,6 +36,8 @@ export class JobQueues {
   private readonly byName = new Map<string, QueueRecord>();
   /** Queues by priority, highest first; recomputed on create/update. */
   ordered: QueueRecord[] = [];
+  /** Resolves serviceEnvironmentOrder entries (SAGEMAKER_TRAINING queues; see serviceQueues.ts). */
+  serviceEnvironmentArn?: (ref: string) => string | undefined;
 
   constructor(
     private readonly partition: Partition,
@@ -46,6 +49,7 @@ export class JobQueues {
     if (!name || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(name)) invalid('jobQueueName must be 1-128 letters, numbers, hyphens or underscores');
     if (this.byName.has(name)) invalid(`Object already exists: job queue ${name}`);
     if (req.priority === undefined || !Number.isInteger(req.priority)) invalid('priority is required');
+    const service = checkQueueType(req);
     const qArn = arn(this.partition, 'job-queue', name);
     const rec: QueueRecord = {
       name,
@@ -59,14 +63,16 @@ export class JobQueues {
         priority: req.priority,
         computeEnvironmentOrder: [],
         schedulingPolicyArn: req.schedulingPolicyArn,
-        jobStateTimeLimitActions: validTimeLimitActions(req.jobStateTimeLimitActions),
+        jobStateTimeLimitActions: validTimeLimitActions(req.jobStateTimeLimitActions, service),
         tags: req.tags ? { ...req.tags } : undefined,
+        ...(service ? { jobQueueType: 'SAGEMAKER_TRAINING' as const, serviceEnvironmentOrder: [] } : {}),
       },
       computeEnvironments: [],
       runnable: new RunnableJobs(),
       byStatus: new Map(),
     };
-    this.setOrder(rec, req.computeEnvironmentOrder);
+    if (service) rec.detail.serviceEnvironmentOrder = serviceOrder(req.serviceEnvironmentOrder, this.serviceEnvironmentArn);
+    else this.setOrder(rec, req.computeEnvironmentOrder);
     this.byName.set(name, rec);
     this.sort();
     return rec;
@@ -76,9 +82,13 @@ export class JobQueues {
     const rec = this.get(req.jobQueue ?? '');
     if (req.state) rec.detail.state = req.state;
     if (req.priority !== undefined) rec.detail.priority = req.priority;
+    const service = rec.detail.jobQueueType === 'SAGEMAKER_TRAINING';
+    if (service && req.computeEnvironmentOrder?.length) invalid(`Job queue ${rec.name} is a SAGEMAKER_TRAINING queue: it takes serviceEnvironmentOrder, not computeEnvironmentOrder`);
+    if (!service && req.serviceEnvironmentOrder?.length) invalid(`Job queue ${rec.name} runs on compute environments: serviceEnvironmentOrder is only for SAGEMAKER_TRAINING queues`);
+    if (service && req.serviceEnvironmentOrder) rec.detail.serviceEnvironmentOrder = serviceOrder(req.serviceEnvironmentOrder, this.serviceEnvironmentArn);
     if (req.computeEnvironmentOrder) this.setOrder(rec, req.computeEnvironmentOrder);
     if (req.schedulingPolicyArn) rec.detail.schedulingPolicyArn = req.schedulingPolicyArn;
-    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = validTimeLimitActions(req.jobStateTimeLimitActions);
+    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = validTimeLimitActions(req.jobStateTimeLimitActions, service);
     rec.detail.status = 'UPDATING';
     this.sort();
     return rec;
@@ -137,4 +147,30 @@ export class JobQueues {
   private sort(): void {
     this.ordered = [...this.byName.values()].sort((a, b) => (b.detail.priority ?? 0) - (a.detail.priority ?? 0));
   }
+}
+
+/**
+ * Whether a CreateJobQueue request makes a SAGEMAKER_TRAINING queue (jobQueueType, or
+ * serviceEnvironmentOrder given); a queue has compute environments or service environments, never both.
+ */
+function checkQueueType(req: CreateJobQueueRequest): boolean {
+  const type = req.jobQueueType;
+  const service = type === 'SAGEMAKER_TRAINING' || (type === undefined && (req.serviceEnvironmentOrder?.length ?? 0) > 0);
+  if (service && req.computeEnvironmentOrder?.length) invalid('A job queue takes either computeEnvironmentOrder or serviceEnvironmentOrder, not both: a SAGEMAKER_TRAINING queue has service environments only');
+  if (service && !req.serviceEnvironmentOrder?.length) invalid('serviceEnvironmentOrder must name at least one service environment for a SAGEMAKER_TRAINING job queue');
+  if (!service && req.serviceEnvironmentOrder?.length) invalid(`serviceEnvironmentOrder is only for jobQueueType SAGEMAKER_TRAINING, not ${String(type)}`);
+  return service;
+}
+
+function serviceOrder(order: CreateJobQueueRequest['serviceEnvironmentOrder'], resolve: ((ref: string) => string | undefined) | undefined): NonNullable<JobQueueDetail['serviceEnvironmentOrder']> {
+  const entries = [...(order ?? [])];
+  if (entries.length > 3) invalid('serviceEnvironmentOrder can have at most 3 service environments');
+  return entries
+    .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+    .map((e) => {
+      if (typeof e?.serviceEnvironment !== 'string' || typeof e.order !== 'number' || !Number.isInteger(e.order)) invalid('serviceEnvironmentOrder entries must be {order: integer, serviceEnvironment: string}');
+      const arn = resolve?.(e.serviceEnvironment);
+      if (!arn) invalid(`Service environment ${e.serviceEnvironment} does not exist`);
+      return { order: e.order, serviceEnvironment: arn };
+    });
 }

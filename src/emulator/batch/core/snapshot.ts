@@ -8,7 +8,7 @@
  * Without reconciliation (`reconcile: false`), such an attempt ends as AWS ends one whose host
  * disappeared (`Host EC2 (instance i-...) terminated.`) and is retried or failed by the retry strategy.
  */
-import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
+import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDetail, SchedulingPolicyDetail, ServiceEnvironmentDetail, SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { Capacity } from './computeEnvironments';
 import type { ComputeEnvironments } from './computeEnvironments';
 import type { JobDefinitions } from './jobDefinitions';
@@ -18,6 +18,8 @@ export type { RunFields };
 import type { JobMachine } from './machine';
 import { buildPlan } from './plan';
 import type { JobQueues } from './queues';
+import type { QuotaShareStored } from './quotaShares';
+import type { ServiceJobStored } from './serviceJobs';
 import { shouldRetry } from './retry';
 import type { ConsumableSnapshot } from './consumableResources';
 import { DEFAULT_LOG_GROUP } from './logs';
@@ -62,6 +64,10 @@ export interface EngineSnapshot {
   tags?: Array<[string, Record<string, string>]>;
   schedulingPolicies?: SchedulingPolicyDetail[];
   consumableResources?: ConsumableSnapshot[];
+  /** Service environments, service jobs and quota shares (absent in older snapshots; see serviceQueues.ts). */
+  serviceEnvironments?: ServiceEnvironmentDetail[];
+  serviceJobs?: ServiceJobStored[];
+  quotaShares?: QuotaShareStored[];
 }
 
 export interface EngineParts {
@@ -143,6 +149,8 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, option
       schedulingPolicyArn: q.schedulingPolicyArn,
       jobStateTimeLimitActions: q.jobStateTimeLimitActions,
       tags: q.tags,
+      jobQueueType: q.jobQueueType,
+      serviceEnvironmentOrder: q.serviceEnvironmentOrder,
     });
     parts.queues.settle(rec);
   }

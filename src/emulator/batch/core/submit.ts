@@ -26,6 +26,7 @@ export function newJob(req: SubmitJobRequest, parts: SubmitParts, newId: () => s
   if (!req.jobName || !JOB_NAME.test(req.jobName)) invalid('jobName must be 1-128 letters, numbers, hyphens or underscores, starting with a letter or number');
   const queue = parts.queues.get(req.jobQueue ?? '');
   if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
+  if (queue.detail.jobQueueType === 'SAGEMAKER_TRAINING') invalid(`Job queue ${queue.name} is a SAGEMAKER_TRAINING queue: submit to it with SubmitServiceJob`);
   const def = parts.definitions.resolve(req.jobDefinition ?? '');
   if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
   const priority = req.schedulingPriorityOverride;

@@ -7,6 +7,7 @@ import { OOM_REASON, type AttemptHost } from './attemptHost';
 import { attemptLabels, attemptNetworkName, taskContainerSpec, taskStreamOf } from './containerSpecs';
 import type { AttemptRun, JobRecord, TaskContainerPlan, TaskContainerResult } from './jobs';
 import type { ContainerExit, RunningContainer } from './ports';
+import { SharedLocalhost } from './sharedLocalhost';
 import { runTask, type TaskOutcome, type TaskPorts } from './task';
 
 /** What the attempt's lifecycle (attempts.ts) lends a launch. */
@@ -28,8 +29,9 @@ export async function createTaskNetwork(host: AttemptHost, job: JobRecord, run: 
 /** Runs the task on `network` to its end; `start` overrides how a container starts (re-attach). */
 export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, task: readonly TaskContainerPlan[], network: string, hooks: LaunchHooks, start?: TaskPorts['start']): Promise<TaskOutcome> {
   const { runtime } = host;
+  const localhost = new SharedLocalhost(task);
   return runTask(task, {
-    start: start ?? ((c) => runtime.start(taskContainerSpec(host, job, run, c, network))),
+    start: start ?? ((c) => localhost.start(c, taskContainerSpec(host, job, run, c, network), (spec) => runtime.start(spec))),
     started: (id) => {
       if (!run.containerIds.includes(id)) run.containerIds.push(id);
       if (run.startedAt === undefined) hooks.running(host.clock.now());

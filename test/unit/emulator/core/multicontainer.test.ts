@@ -22,8 +22,11 @@ describe('Multi-container jobs (unit)', () => {
     assert.equal(h.describe(r.jobId).status, 'RUNNING');
     await h.clock.advance(2_000);
     assert.deepEqual(h.runtime.started.map((s) => s.name.split('-').at(-1)), ['init', 'sidecar', 'app']);
-    assert.ok(h.runtime.started.every((s) => s.network === h.runtime.started[0].network), 'one network for the task');
-    assert.deepEqual(h.runtime.started.map((s) => s.networkAliases), [['init'], ['sidecar'], ['app']]);
+    // One network for the task; the containers after init share the sidecar's namespace (localhost, as awsvpc).
+    const [init, sidecar, app] = h.runtime.started;
+    assert.ok(init.network && sidecar.network === init.network, 'one network for the task');
+    assert.deepEqual([init.networkAliases, sidecar.networkAliases], [['init'], ['sidecar', 'app']]);
+    assert.deepEqual([app.network, app.networkMode], [undefined, 'container:scripted-2']);
     assert.equal(h.runtime.started[2].environment.AWS_BATCH_JOB_ID, r.jobId);
     await h.clock.advance(4_000);
     const d = h.describe(r.jobId);

@@ -1,0 +1,128 @@
+/**
+ * An `eksProperties` job definition's pod, run locally through the multi-container path: the init
+ * containers one after the other (each must succeed before the next), then the containers. A
+ * Kubernetes `command` replaces the image's ENTRYPOINT and `args` its CMD; `resources` (limits,
+ * else requests: cpu "500m"/"2", memory "512Mi"/"1Gi"/bytes) become the container's vCPUs and
+ * memory; `env`, `securityContext` (runAsUser, privileged, readOnlyRootFilesystem) and `hostPath`
+ * volumes carry over. SubmitJob's `eksPropertiesOverride` applies by container name.
+ */
+import type { ContainerOverrides, ContainerProperties, EksContainer, EksContainerOverride, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
+import { invalid } from './errors';
+import type { TaskContainerPlan } from './jobs';
+
+type Resolve = (cp: ContainerProperties, ov: ContainerOverrides | undefined, parameters: Readonly<Record<string, string>>) => {
+  environment: Readonly<Record<string, string>>;
+  vcpus: number;
+  memoryMiB: number;
+  gpus: number;
+  specBase: TaskContainerPlan['specBase'];
+};
+
+/** Kubernetes cpu quantity → vCPUs. */
+export function cpuOf(q: string | undefined): number | undefined {
+  if (q === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
+  if (!m) invalid(`cpu ${q} is not a Kubernetes quantity (e.g. "1", "0.5", "500m")`);
+  return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+
+/** Kubernetes memory quantity → MiB. */
+export function memoryOf(q: string | undefined): number | undefined {
+  if (q === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(q.trim());
+  if (!m) invalid(`memory ${q} is not a Kubernetes quantity (e.g. "512Mi", "1Gi")`);
+  return Math.ceil((Number(m[1]) * MEMORY_UNITS[m[2] ?? '']) / 1024 ** 2);
+}
+
+function containerProperties(c: EksContainer, ov: EksContainerOverride | undefined, def: JobDefinition): ContainerProperties {
+  const pod = def.eksProperties?.podProperties;
+  const res = ov?.resources ?? c.resources;
+  const pick = (k: string) => res?.limits?.[k] ?? res?.requests?.[k];
+  const vcpus = cpuOf(pick('cpu'));
+  const memory = memoryOf(pick('memory'));
+  const gpus = pick('nvidia.com/gpu');
+  const volumes = new Map((pod?.volumes ?? []).map((v) => [v.name, v]));
+  const mountPoints: NonNullable<ContainerProperties['mountPoints']> = [];
+  const hostVolumes: NonNullable<ContainerProperties['volumes']> = [];
+  for (const m of c.volumeMounts ?? []) {
+    const v = volumes.get(m.name);
+    if (!v) invalid(`Container ${String(c.name)} mounts volume ${String(m.name)}, which the pod does not define`);
+    if (v.hostPath?.path) {
+      hostVolumes.push({ name: v.name, host: { sourcePath: v.hostPath.path } });
+      mountPoints.push({ sourceVolume: v.name, containerPath: m.mountPath, readOnly: m.readOnly ?? false });
+    }
+  }
+  const sc = c.securityContext;
+  return {
+    image: ov?.image ?? c.image,
+    command: ov?.args ?? c.args ?? [],
+    environment: (c.env ?? []).map((e) => ({ name: e.name, value: e.value })),
+    resourceRequirements: [
+      ...(vcpus !== undefined ? [{ type: 'VCPU' as const, value: String(vcpus) }] : []),
+      ...(memory !== undefined ? [{ type: 'MEMORY' as const, value: String(memory) }] : []),
+      ...(gpus !== undefined ? [{ type: 'GPU' as const, value: gpus }] : []),
+    ],
+    user: sc?.runAsUser !== undefined ? String(sc.runAsUser) : undefined,
+    privileged: sc?.privileged,
+    readonlyRootFilesystem: sc?.readOnlyRootFilesystem,
+    volumes: hostVolumes,
+    mountPoints,
+  };
+}
+
+/**
+ * The first container of the pod as container properties, carrying every container's volumes,
+ * mount points and privileged flag, so the attempt's preparation (host access) sees all of them.
+ */
+export function eksMainContainer(def: JobDefinition): ContainerProperties | undefined {
+  const pod = def.eksProperties?.podProperties;
+  const c = pod?.containers?.[0];
+  if (!c) return undefined;
+  const all = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((x) => containerProperties(x, undefined, def));
+  const volumes = new Map(all.flatMap((x) => x.volumes ?? []).map((v) => [v.name, v]));
+  return {
+    ...containerProperties(c, undefined, def),
+    privileged: all.some((x) => x.privileged === true) || undefined,
+    volumes: [...volumes.values()],
+    mountPoints: all.flatMap((x) => x.mountPoints ?? []),
+  };
+}
+
+/** The pod's containers as a task: init containers chained on SUCCESS, then the containers. */
+export function eksTaskContainers(def: JobDefinition, req: SubmitJobRequest, parameters: Readonly<Record<string, string>>, resolve: Resolve): TaskContainerPlan[] | undefined {
+  const pod = def.eksProperties?.podProperties;
+  if (!pod?.containers?.length) return undefined;
+  const override = req.eksPropertiesOverride?.podProperties;
+  const names = new Set<string>();
+  const plan = (c: EksContainer, i: number, init: boolean, after: string | undefined): TaskContainerPlan => {
+    const name = c.name ?? `${init ? 'init' : 'container'}-${i}`;
+    if (names.has(name)) invalid(`Container name ${name} is used twice in the pod`);
+    names.add(name);
+    const ov = (init ? override?.initContainers : override?.containers)?.find((o) => o.name === name);
+    const cp = containerProperties(c, ov, def);
+    const extraEnv = (ov?.env ?? []).map((e) => ({ name: e.name, value: e.value }));
+    const r = resolve(cp, extraEnv.length ? { environment: extraEnv } : undefined, parameters);
+    const entrypoint = ov?.command ?? c.command;
+    return {
+      name,
+      essential: !init,
+      dependsOn: after ? [{ name: after, condition: 'SUCCESS' }] : [],
+      environment: r.environment,
+      vcpus: r.vcpus,
+      memoryMiB: r.memoryMiB,
+      gpus: r.gpus,
+      specBase: { ...r.specBase, ...(entrypoint?.length ? { entrypoint: [...entrypoint] } : {}) },
+    };
+  };
+  const out: TaskContainerPlan[] = [];
+  let last: string | undefined;
+  for (const [i, c] of (pod.initContainers ?? []).entries()) {
+    const p = plan(c, i, true, last);
+    out.push(p);
+    last = p.name;
+  }
+  for (const [i, c] of pod.containers.entries()) out.push(plan(c, i, false, last));
+  return out;
+}

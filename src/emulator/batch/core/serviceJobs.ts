@@ -1,0 +1,436 @@
+/**
+ * Service jobs (SubmitServiceJob, SAGEMAKER_TRAINING): SUBMITTED → RUNNABLE → SCHEDULED → STARTING
+ * → RUNNING → SUCCEEDED | FAILED, capacity counted in instances against the queue's service
+ * environments, retries by evaluateOnExit on the status reason, attempt timeouts, and the queue's
+ * jobStateTimeLimitActions (TERMINATE). The training itself runs behind the TrainingRunner port
+ * (runtime/training.ts runs it in Docker under SageMaker's container contract).
+ */
+import type { JobQueueDetail, ServiceJobAttemptDetail, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
+import type { Partition } from './arns';
+import { invalid } from './errors';
+import type { EventBus } from './events';
+import type { QueueRecord } from './queues';
+import { shouldRetry, type RetryPolicy } from './retry';
+import type { ServiceEnvironments } from './serviceEnvironments';
+import type { Clock, TimerHandle } from './ports';
+import { parseTrainingRequest, type TrainingRequest } from './trainingRequest';
+
+export type ServiceJobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'SCHEDULED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const SERVICE_JOB_STATUSES: readonly ServiceJobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+
+/** What one attempt of a training job is given to run. */
+export interface TrainingLaunch {
+  readonly jobId: string;
+  /** One-based. */
+  readonly attempt: number;
+  readonly trainingJobArn: string;
+  readonly request: TrainingRequest;
+}
+
+export interface TrainingOutcome {
+  readonly succeeded: boolean;
+  /** SageMaker's FailureReason (e.g. `AlgorithmError: <the failure file>`), when it failed. */
+  readonly failureReason?: string;
+}
+
+export interface RunningTraining {
+  /** Settles once every host has exited and the output is packed. Never rejects. */
+  readonly finished: Promise<TrainingOutcome>;
+  /** Stops the hosts (SIGTERM then SIGKILL); `finished` settles afterwards. */
+  stop(): void;
+}
+
+/** Runs training jobs (Docker in the emulator; a fake in unit tests). */
+export interface TrainingRunner {
+  /** Starts downloading (STARTING); `running` is called once the algorithm's containers run. */
+  run(launch: TrainingLaunch, running: () => void): RunningTraining;
+}
+
+/** The stored part of a service job (journaled; see toStored). */
+export interface ServiceJobStored {
+  id: string;
+  name: string;
+  queueName: string;
+  request: SubmitServiceJobRequest;
+  status: ServiceJobStatus;
+  statusReason?: string;
+  createdAt: number;
+  scheduledAt?: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  attempts: ServiceJobAttemptDetail[];
+  isTerminated?: boolean;
+  schedulingPriority?: number;
+  /** Instances it holds while SCHEDULED/STARTING/RUNNING, and in which service environment. */
+  environment?: string;
+}
+
+export interface ServiceJobRecord extends ServiceJobStored {
+  training: TrainingRequest;
+  /** The attempt in flight (not stored: a restart ends it). */
+  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string };
+  /** The jobStateTimeLimitActions timer while blocked in RUNNABLE. */
+  limitTimer?: TimerHandle;
+  blockedReason?: string;
+}
+
+export const TERMINAL_SERVICE = new Set<ServiceJobStatus>(['SUCCEEDED', 'FAILED']);
+const IN_FLIGHT = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
+export const MAX_RESOURCE_REASON = 'MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE';
+const MAX_RESOURCE_MESSAGE = `${MAX_RESOURCE_REASON} - Service environment(s) associated with the job queue cannot meet the capacity requirement of the job.`;
+
+export interface ServiceJobsDeps {
+  readonly partition: Partition;
+  readonly clock: Clock;
+  readonly events: EventBus;
+  readonly environments: ServiceEnvironments;
+  readonly queue: (ref: string) => QueueRecord | undefined;
+  readonly queues: () => readonly QueueRecord[];
+  readonly newId: () => string;
+  /** Journals a job's stored state (SubmitServiceJob answers only once it is durable). */
+  readonly changed?: (job: ServiceJobStored) => void;
+}
+
+export function serviceJobArn(p: Partition, id: string): string {
+  return `arn:aws:batch:${p.region}:${p.account}:service-job/${id}`;
+}
+
+export function trainingJobArn(p: Partition, name: string): string {
+  return `arn:aws:sagemaker:${p.region}:${p.account}:training-job/${name.toLowerCase()}`;
+}
+
+/** The arns of a SAGEMAKER_TRAINING queue's service environments, in order. */
+export function serviceEnvironmentArns(detail: JobQueueDetail): string[] {
+  return [...(detail.serviceEnvironmentOrder ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((e) => e.serviceEnvironment ?? '');
+}
+
+export class ServiceJobs {
+  readonly jobs = new Map<string, ServiceJobRecord>();
+  private readonly byToken = new Map<string, string>();
+  private runner?: TrainingRunner;
+  private passQueued = false;
+  private stopped = false;
+
+  constructor(private readonly deps: ServiceJobsDeps) {}
+
+  /** Where attempts run; without one, jobs wait in RUNNABLE. */
+  setRunner(runner: TrainingRunner): void {
+    this.runner = runner;
+    this.requestPass();
+  }
+
+  submit(req: SubmitServiceJobRequest): ServiceJobRecord {
+    if (!req.jobName || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(req.jobName)) invalid('jobName must be 1-128 letters, numbers, hyphens or underscores, starting with a letter or number');
+    if (req.serviceJobType !== 'SAGEMAKER_TRAINING') invalid(`serviceJobType must be SAGEMAKER_TRAINING, not ${String(req.serviceJobType)}`);
+    const token = req.clientToken;
+    if (token !== undefined) {
+      if (typeof token !== 'string' || token.length < 1 || token.length > 64) invalid('clientToken must be 1-64 characters');
+      const earlier = this.jobs.get(this.byToken.get(token) ?? '');
+      if (earlier) {
+        if (earlier.name !== req.jobName || earlier.request.serviceRequestPayload !== req.serviceRequestPayload) invalid(`clientToken ${token} was already used for another request (job ${earlier.id})`);
+        return earlier;
+      }
+    }
+    const queue = this.deps.queue(req.jobQueue ?? '');
+    if (!queue) invalid(`Job queue ${String(req.jobQueue)} does not exist`);
+    if (queue.detail.jobQueueType !== 'SAGEMAKER_TRAINING') invalid(`Job queue ${queue.name} is not a SAGEMAKER_TRAINING queue: submit container jobs with SubmitJob, service jobs to a queue with serviceEnvironmentOrder`);
+    if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
+    if (typeof req.serviceRequestPayload !== 'string') invalid('serviceRequestPayload is required');
+    const training = parseTrainingRequest(req.serviceRequestPayload, req.jobName);
+    if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+    const attempts = req.retryStrategy?.attempts;
+    if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)) invalid('retryStrategy.attempts must be between 1 and 10');
+    const duration = req.timeoutConfig?.attemptDurationSeconds;
+    if (duration !== undefined && (!Number.isInteger(duration) || duration < 1)) invalid('timeoutConfig.attemptDurationSeconds must be a positive integer');
+    const priority = req.schedulingPriority;
+    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 9999)) invalid('schedulingPriority must be between 0 and 9999');
+    const id = this.deps.newId();
+    const job: ServiceJobRecord = { id, name: req.jobName, queueName: queue.name, request: structuredClone(req), training, status: 'SUBMITTED', createdAt: this.deps.clock.now(), attempts: [], schedulingPriority: priority };
+    this.jobs.set(id, job);
+    if (token !== undefined) this.byToken.set(token, id);
+    this.transition(job, 'SUBMITTED');
+    this.requestPass();
+    return job;
+  }
+
+  get(ref: string): ServiceJobRecord | undefined {
+    return this.jobs.get(ref.replace(/^arn:.*:service-job\//, ''));
+  }
+
+  /** TerminateServiceJob: a job not yet finished fails with `reason` (a running one once stopped). */
+  terminate(ref: string, reason: string): ServiceJobRecord {
+    if (typeof reason !== 'string' || reason.length === 0) invalid('reason is required');
+    const job = this.get(ref);
+    if (!job) invalid(`Job ${ref} does not exist`);
+    if (TERMINAL_SERVICE.has(job.status)) return job;
+    job.isTerminated = true;
+    if (job.run?.handle) {
+      job.run.stopReason = reason;
+      job.run.handle.stop();
+      this.changed(job);
+    } else this.finish(job, 'FAILED', reason);
+    return job;
+  }
+
+  updatePriority(ref: string, priority: unknown): ServiceJobRecord {
+    const job = this.get(ref);
+    if (!job) invalid(`Job ${ref} does not exist`);
+    if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > 9999) invalid('schedulingPriority must be an integer between 0 and 9999');
+    if (TERMINAL_SERVICE.has(job.status)) invalid(`Job ${job.id} is ${job.status}: only an unfinished job's priority can be updated`);
+    job.schedulingPriority = priority;
+    this.changed(job);
+    this.requestPass();
+    return job;
+  }
+
+  /** Instances in use per service environment arn. */
+  private usage(): Map<string, number> {
+    const used = new Map<string, number>();
+    for (const j of this.jobs.values()) if (j.environment && IN_FLIGHT.has(j.status)) used.set(j.environment, (used.get(j.environment) ?? 0) + j.training.instanceCount);
+    return used;
+  }
+
+  requestPass(): void {
+    if (this.passQueued || this.stopped) return;
+    this.passQueued = true;
+    queueMicrotask(() => {
+      this.passQueued = false;
+      this.pass();
+    });
+  }
+
+  /** Moves SUBMITTED jobs on and starts the heads of the queues that fit. */
+  private pass(): void {
+    if (this.stopped) return;
+    for (const job of this.jobs.values()) if (job.status === 'SUBMITTED') this.transition(job, 'RUNNABLE');
+    if (!this.runner) return;
+    const used = this.usage();
+    const queues = [...this.deps.queues()].filter((q) => q.detail.jobQueueType === 'SAGEMAKER_TRAINING').sort((a, b) => (b.detail.priority ?? 0) - (a.detail.priority ?? 0));
+    for (const queue of queues) {
+      if (queue.detail.state !== 'ENABLED') continue;
+      const envs = serviceEnvironmentArns(queue.detail)
+        .map((a) => this.deps.environments.find(a))
+        .filter((e) => e !== undefined && e.detail.state === 'ENABLED' && e.detail.status !== 'DELETING');
+      const runnable = [...this.jobs.values()].filter((j) => j.queueName === queue.name && j.status === 'RUNNABLE');
+      runnable.sort((a, b) => (b.schedulingPriority ?? 0) - (a.schedulingPriority ?? 0) || a.createdAt - b.createdAt);
+      for (const job of runnable) {
+        const need = job.training.instanceCount;
+        if (envs.length > 0 && envs.every((e) => this.deps.environments.maxInstances(e!) < need)) {
+          this.block(job, queue);
+          break; // the head blocks the queue (first in, first out)
+        }
+        const env = envs.find((e) => this.deps.environments.maxInstances(e!) - (used.get(e!.arn) ?? 0) >= need);
+        if (!env) break;
+        used.set(env.arn, (used.get(env.arn) ?? 0) + need);
+        this.start(job, env.arn);
+      }
+    }
+  }
+
+  /** The head needs more instances than any environment has: statusReason, event, time-limit action. */
+  private block(job: ServiceJobRecord, queue: QueueRecord): void {
+    if (job.blockedReason === MAX_RESOURCE_REASON) return;
+    job.blockedReason = MAX_RESOURCE_REASON;
+    job.statusReason = MAX_RESOURCE_MESSAGE;
+    this.changed(job);
+    const now = this.deps.clock.now();
+    const detail = this.detailOf(job);
+    this.deps.events.emitRaw('Batch Service Job Queue Blocked', now, [serviceJobArn(this.deps.partition, job.id), queue.arn], () => detail);
+    const action = (queue.detail.jobStateTimeLimitActions ?? []).find((a) => a.state === 'RUNNABLE' && a.action === 'TERMINATE' && a.reason === MAX_RESOURCE_REASON);
+    if (action?.maxTimeSeconds !== undefined) {
+      job.limitTimer = this.deps.clock.setTimer(action.maxTimeSeconds * 1000, () => {
+        job.limitTimer = undefined;
+        if (job.status === 'RUNNABLE' && job.blockedReason === MAX_RESOURCE_REASON) {
+          job.isTerminated = true;
+          this.finish(job, 'FAILED', `Terminated by JobStateTimeLimit action due to reason: ${MAX_RESOURCE_REASON}`);
+        }
+      });
+    }
+  }
+
+  private start(job: ServiceJobRecord, environmentArn: string): void {
+    const runner = this.runner!;
+    if (job.limitTimer) this.deps.clock.clearTimer(job.limitTimer);
+    job.limitTimer = undefined;
+    job.blockedReason = undefined;
+    job.environment = environmentArn;
+    const attempt = job.attempts.length + 1;
+    const arn = trainingJobArn(this.deps.partition, job.training.trainingJobName);
+    const now = this.deps.clock.now();
+    job.scheduledAt ??= now;
+    job.attempts.push({ serviceResourceId: { name: 'TrainingJobArn', value: arn } });
+    job.run = {};
+    this.transition(job, 'SCHEDULED', 'Service job successfully submitted to SageMaker');
+    const seconds = job.request.timeoutConfig?.attemptDurationSeconds ?? job.training.maxRuntimeSeconds;
+    if (seconds !== undefined) {
+      job.run.timer = this.deps.clock.setTimer(seconds * 1000, () => {
+        if (!job.run?.handle) return;
+        job.run.stopReason = 'Job attempt duration exceeded timeout';
+        job.run.handle.stop();
+      });
+    }
+    const run = job.run;
+    this.transition(job, 'STARTING');
+    run.handle = runner.run({ jobId: job.id, attempt, trainingJobArn: arn, request: job.training }, () => {
+      if (job.run !== run || job.status !== 'STARTING') return;
+      job.startedAt = this.deps.clock.now();
+      job.attempts[job.attempts.length - 1].startedAt = job.startedAt;
+      this.transition(job, 'RUNNING');
+    });
+    void run.handle.finished.then((outcome) => this.attemptEnded(job, run, outcome));
+  }
+
+  private attemptEnded(job: ServiceJobRecord, run: NonNullable<ServiceJobRecord['run']>, outcome: TrainingOutcome): void {
+    if (job.run !== run) return;
+    if (run.timer) this.deps.clock.clearTimer(run.timer);
+    job.run = undefined;
+    job.environment = undefined;
+    const now = this.deps.clock.now();
+    const current = job.attempts[job.attempts.length - 1];
+    current.startedAt ??= now;
+    current.stoppedAt = now;
+    let reason: string;
+    if (run.stopReason !== undefined) reason = run.stopReason;
+    else if (outcome.succeeded) reason = 'Received status from SageMaker: Training job completed';
+    else reason = `Received status from SageMaker: ${outcome.failureReason ?? 'AlgorithmError: the training job failed'}`;
+    current.statusReason = reason;
+    if (outcome.succeeded && run.stopReason === undefined) {
+      this.finish(job, 'SUCCEEDED', reason);
+    } else if (!job.isTerminated && shouldRetry(retryPolicyOf(job.request), job.attempts.length, { statusReason: reason })) {
+      this.transition(job, 'RUNNABLE', reason);
+    } else this.finish(job, 'FAILED', reason);
+    this.requestPass();
+  }
+
+  private finish(job: ServiceJobRecord, status: 'SUCCEEDED' | 'FAILED', reason: string): void {
+    if (job.limitTimer) this.deps.clock.clearTimer(job.limitTimer);
+    job.limitTimer = undefined;
+    job.stoppedAt = this.deps.clock.now();
+    this.transition(job, status, reason);
+    this.requestPass();
+  }
+
+  private transition(job: ServiceJobRecord, to: ServiceJobStatus, reason?: string): void {
+    job.status = to;
+    if (reason !== undefined) job.statusReason = reason;
+    this.changed(job);
+    if (!this.deps.events.active) return;
+    const detail = this.detailOf(job); // the state at this transition, not at the listener's read
+    this.deps.events.emitRaw('Batch Service Job State Change', this.deps.clock.now(), [serviceJobArn(this.deps.partition, job.id)], () => detail);
+  }
+
+  private changed(job: ServiceJobRecord): void {
+    this.deps.changed?.(toStored(job));
+  }
+
+  /** DescribeServiceJob's answer (tags added by the API layer). */
+  detailOf(job: ServiceJobRecord): Record<string, unknown> {
+    const queue = this.deps.queue(job.queueName);
+    const latest = job.attempts[job.attempts.length - 1];
+    return dropUndefined({
+      attempts: structuredClone(job.attempts),
+      capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
+      createdAt: job.createdAt,
+      isTerminated: job.isTerminated ?? false,
+      jobArn: serviceJobArn(this.deps.partition, job.id),
+      jobId: job.id,
+      jobName: job.name,
+      jobQueue: queue?.arn ?? job.queueName,
+      latestAttempt: latest ? { serviceResourceId: latest.serviceResourceId } : undefined,
+      retryStrategy: job.request.retryStrategy,
+      scheduledAt: job.scheduledAt,
+      schedulingPriority: job.schedulingPriority,
+      serviceRequestPayload: job.request.serviceRequestPayload,
+      serviceJobType: 'SAGEMAKER_TRAINING',
+      shareIdentifier: job.request.shareIdentifier,
+      quotaShareName: job.request.quotaShareName,
+      startedAt: job.startedAt,
+      status: job.status,
+      statusReason: job.statusReason,
+      stoppedAt: job.stoppedAt,
+      tags: job.request.tags,
+      timeoutConfig: job.request.timeoutConfig,
+    });
+  }
+
+  /** ListServiceJobs' summary of one job. */
+  summaryOf(job: ServiceJobRecord): Record<string, unknown> {
+    const latest = job.attempts[job.attempts.length - 1];
+    return dropUndefined({
+      latestAttempt: latest ? { serviceResourceId: latest.serviceResourceId } : undefined,
+      capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
+      createdAt: job.createdAt,
+      jobArn: serviceJobArn(this.deps.partition, job.id),
+      jobId: job.id,
+      jobName: job.name,
+      scheduledAt: job.scheduledAt,
+      serviceJobType: 'SAGEMAKER_TRAINING',
+      shareIdentifier: job.request.shareIdentifier,
+      quotaShareName: job.request.quotaShareName,
+      status: job.status,
+      statusReason: job.statusReason,
+      startedAt: job.startedAt,
+      stoppedAt: job.stoppedAt,
+      isTerminated: job.isTerminated ?? false,
+    });
+  }
+
+  /** Whether a queue still holds unfinished service jobs. */
+  hasUnfinished(queueName: string): boolean {
+    for (const j of this.jobs.values()) if (j.queueName === queueName && !TERMINAL_SERVICE.has(j.status)) return true;
+    return false;
+  }
+
+  snapshot(): ServiceJobStored[] {
+    return [...this.jobs.values()].map(toStored);
+  }
+
+  /**
+   * Loads stored jobs. An attempt that was in flight when the emulator stopped cannot be followed
+   * again: it ends as failed (`localbatch restarted during the training job`) and the retry
+   * strategy decides, as for a lost host.
+   */
+  restore(stored: readonly ServiceJobStored[] | undefined): string[] {
+    const problems: string[] = [];
+    for (const s of stored ?? []) {
+      let training: TrainingRequest;
+      try {
+        training = parseTrainingRequest(s.request.serviceRequestPayload ?? '', s.name);
+      } catch (e) {
+        problems.push(`service job ${s.id} left out: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const job: ServiceJobRecord = { ...structuredClone(s), training };
+      this.jobs.set(job.id, job);
+      if (job.request.clientToken) this.byToken.set(job.request.clientToken, job.id);
+      if (IN_FLIGHT.has(job.status)) {
+        const run = {};
+        job.run = run;
+        this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' });
+      }
+    }
+    this.requestPass();
+    return problems;
+  }
+
+  /** Stops scheduling (shutdown); attempts in flight are left to the runner. */
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+/** A service job's retry strategy as the container jobs' decision reads it (only onStatusReason). */
+function retryPolicyOf(req: SubmitServiceJobRequest): RetryPolicy {
+  const r = req.retryStrategy;
+  return { attempts: r?.attempts ?? 1, evaluateOnExit: (r?.evaluateOnExit ?? []).map((e) => ({ action: (e.action ?? '') as 'RETRY', onStatusReason: e.onStatusReason })) };
+}
+
+export function toStored(job: ServiceJobRecord): ServiceJobStored {
+  const { training: _t, run: _r, limitTimer: _l, blockedReason: _b, ...stored } = job;
+  return structuredClone(stored);
+}
+
+function dropUndefined<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

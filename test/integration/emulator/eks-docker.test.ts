@@ -1,0 +1,95 @@
+/**
+ * An EKS (eksProperties) job run locally on a real Docker engine through the emulator host: its
+ * init container runs and succeeds first, then the pod's two containers run sharing one network
+ * namespace: one reaches the other on localhost, as in a pod. Kubernetes `command`
+ * replaces the entrypoint, `args` the command; cpu/memory quantities become limits.
+ */
+import assert from 'node:assert/strict';
+import { TEST_IMAGE } from '../../support/docker';
+import { dockerHostSuite } from '../../support/docker-host';
+
+describe('EKS job on Docker (integration)', function () {
+  this.timeout(120_000);
+  const suite = dockerHostSuite('lb-eks-');
+
+  it('runs the init container before the containers, which talk to each other over localhost', async () => {
+    const host = await suite.start();
+    const e = host.engine;
+    const resources = { limits: { cpu: '500m', memory: '64Mi' } };
+    e.registerJobDefinition({
+      jobDefinitionName: 'pod',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'prepare', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo prepared'], resources }],
+          containers: [
+            { name: 'server', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo "server got: $(nc -l -p 7000)"'], resources },
+            {
+              name: 'client',
+              image: TEST_IMAGE,
+              command: ['sh', '-c'],
+              args: ['for i in $(seq 1 100); do echo "hi from $GREETING" | nc -w 2 localhost 7000 && echo sent && exit 0; sleep 0.1; done; exit 1'],
+              env: [{ name: 'GREETING', value: 'client' }],
+              resources,
+            },
+          ],
+        },
+      },
+    });
+    const { jobId } = e.submitJob({ jobName: 'pod', jobQueue: 'local', jobDefinition: 'pod' });
+    const d = await suite.finished(host, jobId);
+    assert.equal(d.status, 'SUCCEEDED', JSON.stringify(d.attempts));
+    const byName = new Map(d.attempts![0].taskProperties![0].containers!.map((c) => [c.name!, c]));
+    assert.deepEqual([...byName.keys()], ['prepare', 'server', 'client']);
+    const log = (name: string) => host.logs.events(byName.get(name)!.logStreamName!).map((x) => x.message);
+    assert.deepEqual(log('prepare'), ['prepared']);
+    assert.deepEqual(log('client'), ['sent']);
+    assert.ok(host.logs.events(byName.get('prepare')!.logStreamName!)[0].timestamp <= host.logs.events(byName.get('client')!.logStreamName!)[0].timestamp, 'init ran first');
+  });
+
+  it('fails the job when the init container fails, and the containers never start', async () => {
+    const host = await suite.start();
+    const e = host.engine;
+    e.registerJobDefinition({
+      jobDefinitionName: 'badinit',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'prepare', image: TEST_IMAGE, command: ['sh', '-c', 'exit 4'], resources: { requests: { cpu: '0.5', memory: '32Mi' } } }],
+          containers: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'echo ran'], resources: { requests: { cpu: '0.5', memory: '32Mi' } } }],
+        },
+      },
+    });
+    const { jobId } = e.submitJob({ jobName: 'badinit', jobQueue: 'local', jobDefinition: 'badinit' });
+    const d = await suite.finished(host, jobId);
+    assert.equal(d.status, 'FAILED');
+    const byName = new Map(d.attempts![0].taskProperties![0].containers!.map((c) => [c.name!, c]));
+    assert.equal(byName.get('prepare')!.exitCode, 4);
+    assert.equal(host.logs.events(byName.get('main')!.logStreamName!).length, 0, 'main never ran');
+    assert.deepEqual(d.eksAttempts?.[0].initContainers?.map((c) => [c.name, c.exitCode]), [['prepare', 4]]);
+    assert.equal(d.eksProperties?.podProperties?.initContainers?.[0].exitCode, 4);
+  });
+
+  it('an ECS multi-container task shares localhost the same way (awsvpc)', async () => {
+    const host = await suite.start();
+    const e = host.engine;
+    const res = [{ type: 'VCPU' as const, value: '0.5' }, { type: 'MEMORY' as const, value: '32' }];
+    e.registerJobDefinition({
+      jobDefinitionName: 'ecs-localhost',
+      type: 'container',
+      ecsProperties: {
+        taskProperties: [{
+          containers: [
+            { name: 'web', essential: false, image: TEST_IMAGE, command: ['sh', '-c', 'echo "web got: $(nc -l -p 6100)"'], resourceRequirements: res },
+            { name: 'app', image: TEST_IMAGE, command: ['sh', '-c', 'for i in $(seq 1 100); do echo ping | nc -w 2 127.0.0.1 6100 && echo sent && exit 0; sleep 0.1; done; exit 1'], resourceRequirements: res },
+          ],
+        }],
+      },
+    });
+    const { jobId } = e.submitJob({ jobName: 'ecs-localhost', jobQueue: 'local', jobDefinition: 'ecs-localhost' });
+    const d = await suite.finished(host, jobId);
+    assert.equal(d.status, 'SUCCEEDED', JSON.stringify(d.attempts));
+    const web = d.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'web')!;
+    assert.deepEqual(host.logs.events(web.logStreamName!).map((x) => x.message), ['web got: ping']);
+  });
+});

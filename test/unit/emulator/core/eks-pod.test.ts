@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { listJobs } from '../../../../src/emulator/batch/api/list-jobs';
+import { cpuOf, memoryOf } from '../../../../src/emulator/batch/core/eksPod';
+import { harness } from '../../../support/engineHarness';
+
+describe('EKS pods as local tasks (unit)', () => {
+  it('read Kubernetes quantities', () => {
+    assert.deepEqual([cpuOf('500m'), cpuOf('2'), cpuOf('0.25')], [0.5, 2, 0.25]);
+    assert.deepEqual([memoryOf('512Mi'), memoryOf('1Gi'), memoryOf('1G'), memoryOf('1048576')], [512, 1024, 954, 1]);
+    assert.throws(() => cpuOf('two'), /Kubernetes quantity/);
+    assert.throws(() => memoryOf('1GB'), /Kubernetes quantity/);
+  });
+
+  it('start init containers in order, then the containers; command is the entrypoint, args the command; overrides by name', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'pod',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [
+            { name: 'i1', image: 'img', command: ['sh', '-c'], args: ['exit 0'], resources: { limits: { cpu: '250m', memory: '64Mi' } } },
+            { name: 'i2', image: 'img', command: ['sh', '-c'], args: ['exit 0'], resources: { requests: { cpu: '1', memory: '32Mi' } } },
+          ],
+          containers: [{ name: 'main', image: 'img', command: ['sh', '-c'], args: ['sleep 1'], env: [{ name: 'A', value: '1' }], resources: { limits: { cpu: '2', memory: '1Gi' } } }],
+        },
+      },
+    });
+    const { jobId } = h.engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod', eksPropertiesOverride: { podProperties: { containers: [{ name: 'main', args: ['sleep 2'], env: [{ name: 'B', value: '2' }] }] } } });
+    await h.clock.advance(10_000);
+    const started = h.runtime.started;
+    assert.deepEqual(started.map((s) => [s.entrypoint, s.command, s.vcpus, s.memoryMiB]), [
+      [['sh', '-c'], ['exit 0'], 0.25, 64],
+      [['sh', '-c'], ['exit 0'], 1, 32],
+      [['sh', '-c'], ['sleep 2'], 2, 1024],
+    ]);
+    assert.equal(started[2].environment.A, '1');
+    assert.equal(started[2].environment.B, '2');
+    assert.equal(started[2].environment.AWS_BATCH_JOB_ID, jobId);
+    const d = h.describe(jobId);
+    assert.equal(d.status, 'SUCCEEDED');
+    assert.deepEqual(d.eksAttempts?.map((a) => [a.podName, a.nodeName, a.initContainers?.map((c) => [c.name, c.exitCode]), a.containers?.map((c) => [c.name, c.exitCode])]), [
+      [`aws-batch.${jobId}`, 'localbatch', [['i1', 0], ['i2', 0]], [['main', 0]]],
+    ]);
+    const pod = d.eksProperties?.podProperties;
+    assert.deepEqual([pod?.podName, pod?.nodeName, pod?.containers?.[0].exitCode, pod?.initContainers?.map((c) => c.exitCode)], [`aws-batch.${jobId}`, 'localbatch', 0, [0, 0]]);
+  });
+
+  it('share one network namespace between the containers (init containers keep their own)', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    const resources = { limits: { cpu: '1', memory: '64Mi' } };
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'pod2',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'init', image: 'img', args: ['sh', '-c', 'exit 0'], resources }],
+          containers: [
+            { name: 'a', image: 'img', args: ['sh', '-c', 'sleep 5'], resources },
+            { name: 'b', image: 'img', args: ['sh', '-c', 'sleep 1'], resources, volumeMounts: [{ name: 'data', mountPath: '/data', readOnly: true }] },
+          ],
+          volumes: [{ name: 'data', hostPath: { path: '/srv/data' } }],
+        },
+      },
+    });
+    h.engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod2' });
+    await h.clock.advance(1000);
+    const [init, a, b] = h.runtime.started;
+    assert.deepEqual([init.networkMode, init.networkAliases], [undefined, ['init']]);
+    assert.ok(a.network, 'the owner is on the attempt network');
+    assert.deepEqual([a.networkMode, a.networkAliases], [undefined, ['a', 'b']]);
+    assert.equal(b.network, undefined);
+    assert.match(b.networkMode ?? '', /^container:scripted-\d+$/);
+    assert.equal(b.networkMode, `container:scripted-2`);
+    assert.deepEqual(b.mounts, [{ containerPath: '/data', readOnly: true, hostPath: '/srv/data' }]);
+    assert.deepEqual(a.mounts, []);
+    const [summary] = listJobs(h.engine, { jobQueue: 'q', filters: [{ name: 'JOB_NAME', values: ['p'] }] }).jobSummaryList;
+    assert.deepEqual(summary.capacityUsage, [{ capacityUnit: 'cpu', quantity: 3 }]);
+  });
+});

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { batchHandlers } from '../../../../src/emulator/batch/api';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import type { JobStateChangeEvent } from '../../../../src/emulator/batch/core/events';
+import type { JournalEntry } from '../../../../src/emulator/batch/core/journal';
+import { SnapshotBuilder } from '../../../../src/emulator/batch/core/journal';
+import type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from '../../../../src/emulator/batch/core/serviceJobs';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
+
+/** A fake runner: each training runs `ms` of fake time, then ends with the scripted outcome. */
+class FakeTrainingRunner implements TrainingRunner {
+  readonly launched: TrainingLaunch[] = [];
+  readonly stopped: string[] = [];
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly script: (l: TrainingLaunch) => { ms: number; outcome: TrainingOutcome },
+  ) {}
+  run(launch: TrainingLaunch, running: () => void): RunningTraining {
+    this.launched.push(launch);
+    const { ms, outcome } = this.script(launch);
+    let done!: (o: TrainingOutcome) => void;
+    const finished = new Promise<TrainingOutcome>((r) => (done = r));
+    this.clock.setTimer(1, running);
+    const t = this.clock.setTimer(ms, () => done(outcome));
+    return {
+      finished,
+      stop: () => {
+        this.stopped.push(launch.jobId);
+        this.clock.clearTimer(t);
+        this.clock.setTimer(1, () => done({ succeeded: false, failureReason: 'Stopped' }));
+      },
+    };
+  }
+}
+
+function payload(name: string, count = 1, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ TrainingJobName: name, AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' }, ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: count }, ...extra });
+}
+
+async function setup(script: (l: TrainingLaunch) => { ms: number; outcome: TrainingOutcome }, max = 2, journal?: JournalEntry[]) {
+  const clock = new FakeClock();
+  const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal: journal ? { append: (e) => journal.push(structuredClone(e)) } : undefined });
+  const h = batchHandlers(engine);
+  const runner = new FakeTrainingRunner(clock, script);
+  engine.services.jobs.setRunner(runner);
+  await h.CreateServiceEnvironment!({ serviceEnvironmentName: 'sm', serviceEnvironmentType: 'SAGEMAKER_TRAINING', capacityLimits: [{ maxCapacity: max, capacityUnit: 'NUM_INSTANCES' }] });
+  await h.CreateJobQueue!({
+    jobQueueName: 'q',
+    priority: 1,
+    jobQueueType: 'SAGEMAKER_TRAINING',
+    serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: 'sm' }],
+    jobStateTimeLimitActions: [{ reason: 'MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE', state: 'RUNNABLE', maxTimeSeconds: 600, action: 'TERMINATE' }],
+  });
+  const events: JobStateChangeEvent[] = [];
+  engine.subscribe((e) => events.push(e));
+  await clock.settle();
+  const submit = async (name: string, count = 1, extra: Record<string, unknown> = {}, req: Record<string, unknown> = {}) =>
+    ((await h.SubmitServiceJob!({ jobName: name, jobQueue: 'q', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: payload(name, count, extra), ...req })) as { jobId: string }).jobId;
+  const describe = async (jobId: string) => (await h.DescribeServiceJob!({ jobId })) as Record<string, unknown> & { status: string; statusReason?: string; attempts: unknown[] };
+  return { clock, engine, h, runner, events, submit, describe };
+}
+
+describe('Service jobs on the fake clock (unit)', () => {
+  it('go SUBMITTED → RUNNABLE → SCHEDULED → STARTING → RUNNING → SUCCEEDED with "Batch Service Job State Change" events', async () => {
+    const t = await setup(() => ({ ms: 5000, outcome: { succeeded: true } }));
+    const id = await t.submit('a');
+    await t.clock.advance(2);
+    assert.equal((await t.describe(id)).status, 'RUNNING');
+    await t.clock.advance(5000);
+    const d = await t.describe(id);
+    assert.deepEqual([d.status, d.statusReason], ['SUCCEEDED', 'Received status from SageMaker: Training job completed']);
+    const states = t.events.filter((e) => e['detail-type'] === 'Batch Service Job State Change').map((e) => (e.detail as unknown as { status: string }).status);
+    assert.deepEqual(states, ['SUBMITTED', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED']);
+  });
+
+  it('count capacity in instances: a job waits while the environment is full, then starts', async () => {
+    const t = await setup(() => ({ ms: 1000, outcome: { succeeded: true } }), 3);
+    const a = await t.submit('a', 2);
+    const b = await t.submit('b', 2);
+    await t.clock.advance(2);
+    assert.deepEqual([(await t.describe(a)).status, (await t.describe(b)).status], ['RUNNING', 'RUNNABLE']);
+    await t.clock.advance(1000);
+    assert.equal((await t.describe(b)).status, 'RUNNING');
+  });
+
+  it('a job needing more instances than the environment has blocks the queue, then the time-limit action terminates it', async () => {
+    const t = await setup(() => ({ ms: 1000, outcome: { succeeded: true } }), 2);
+    const big = await t.submit('big', 3);
+    const small = await t.submit('small', 1);
+    await t.clock.advance(2);
+    const d = await t.describe(big);
+    assert.equal(d.status, 'RUNNABLE');
+    assert.match(d.statusReason ?? '', /^MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE - /);
+    assert.equal((await t.describe(small)).status, 'RUNNABLE', 'the blocked head holds the queue');
+    assert.ok(t.events.some((e) => e['detail-type'] === 'Batch Service Job Queue Blocked'));
+    await t.clock.advance(600_000);
+    const after = await t.describe(big);
+    assert.deepEqual([after.status, after.statusReason, after.isTerminated], ['FAILED', 'Terminated by JobStateTimeLimit action due to reason: MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE', true]);
+    await t.clock.advance(2);
+    assert.equal((await t.describe(small)).status, 'RUNNING');
+  });
+
+  it('retry on a matching status reason only, stop at attemptDurationSeconds, and terminate on request', async () => {
+    const t = await setup((l) => ({ ms: l.request.trainingJobName === 'slow' ? 10_000_000 : 100, outcome: { succeeded: false, failureReason: `AlgorithmError: ${l.request.trainingJobName}` } }), 4);
+    const retried = await t.submit('boom', 1, {}, { retryStrategy: { attempts: 3, evaluateOnExit: [{ action: 'EXIT', onStatusReason: '*ClientError*' }, { action: 'RETRY', onStatusReason: 'Received status from SageMaker: AlgorithmError*' }] } });
+    const exited = await t.submit('other', 1, {}, { retryStrategy: { attempts: 3, evaluateOnExit: [{ action: 'EXIT', onStatusReason: 'Received status from SageMaker: AlgorithmError: other' }] } });
+    const slow = await t.submit('slow', 1, {}, { timeoutConfig: { attemptDurationSeconds: 60 } });
+    await t.clock.advance(1000);
+    const r = await t.describe(retried);
+    assert.deepEqual([r.status, r.attempts.length, r.statusReason], ['FAILED', 3, 'Received status from SageMaker: AlgorithmError: boom']);
+    assert.equal((await t.describe(exited)).attempts.length, 1);
+    await t.clock.advance(60_000);
+    const s = await t.describe(slow);
+    assert.deepEqual([s.status, s.statusReason], ['FAILED', 'Job attempt duration exceeded timeout']);
+    const term = await t.submit('slow', 1);
+    await t.clock.advance(2);
+    await t.h.TerminateServiceJobs!({ jobs: [term, 'nope'], reason: 'no longer needed' });
+    await t.clock.advance(5);
+    const d = await t.describe(term);
+    assert.deepEqual([d.status, d.statusReason, d.isTerminated], ['FAILED', 'no longer needed', true]);
+  });
+
+  it('refuse bad requests: mixed queue orders, SubmitJob to a SageMaker queue, payload over 10 KiB, reused clientToken', async () => {
+    const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
+    t.engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'UNMANAGED' });
+    await t.clock.settle();
+    await assert.rejects(async () => t.h.CreateJobQueue!({ jobQueueName: 'mixed', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }], serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: 'sm' }] }), /either computeEnvironmentOrder or serviceEnvironmentOrder/);
+    t.engine.registerJobDefinition({ jobDefinitionName: 'd', type: 'container', containerProperties: { image: 'x', resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] } });
+    assert.throws(() => t.engine.submitJob({ jobName: 'x', jobQueue: 'q', jobDefinition: 'd' }), /SubmitServiceJob/);
+    await assert.rejects(async () => t.submit('huge', 1, { Environment: { BIG: 'x'.repeat(11_000) } }), /10 KiB/);
+    await t.submit('tok', 1, {}, { clientToken: 't1' });
+    await assert.rejects(async () => t.submit('tok2', 1, {}, { clientToken: 't1' }), /clientToken t1 was already used/);
+  });
+
+  it('journal service environments and jobs; a snapshot rebuilt from the journal restores them, an attempt in flight ending as failed', async () => {
+    const journal: JournalEntry[] = [];
+    const t = await setup(() => ({ ms: 1_000_000, outcome: { succeeded: true } }), 2, journal);
+    const done = await t.submit('done', 1);
+    const waiting = await t.submit('waiting', 2);
+    await t.clock.advance(2);
+    assert.equal((await t.describe(done)).status, 'RUNNING');
+    const builder = new SnapshotBuilder();
+    for (const e of journal) builder.apply(e);
+    const snapshot = builder.build();
+    const clock = new FakeClock();
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
+    engine.restore(snapshot);
+    const h = batchHandlers(engine);
+    assert.equal(((await h.DescribeServiceEnvironments!({})) as { serviceEnvironments: unknown[] }).serviceEnvironments.length, 1);
+    const d1 = (await h.DescribeServiceJob!({ jobId: done })) as { status: string; statusReason: string };
+    assert.deepEqual([d1.status, d1.statusReason], ['FAILED', 'Received status from SageMaker: InternalServerError: localbatch restarted during the training job']);
+    const runner = new FakeTrainingRunner(clock, () => ({ ms: 10, outcome: { succeeded: true } }));
+    engine.services.jobs.setRunner(runner);
+    await clock.advance(20);
+    assert.equal(((await h.DescribeServiceJob!({ jobId: waiting })) as { status: string }).status, 'SUCCEEDED');
+  });
+});
+
+describe('Quota shares and service environments through the handlers (unit)', () => {
+  it('create, describe, list, update and delete a quota share of a SageMaker queue with AWS shapes; refuse bad ones', async () => {
+    const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
+    const base = { jobQueue: 'q', capacityLimits: [{ maxCapacity: 2, capacityUnit: 'ml.m5.large' }], resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 50 }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } };
+    const created = (await t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base, tags: { team: 'a' } })) as { quotaShareArn: string; quotaShareName: string };
+    assert.equal(created.quotaShareName, 'team-a');
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base }), /already exists/);
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'b', ...base, resourceSharingConfiguration: { strategy: 'RESERVE', borrowLimit: 5 } }), /borrowLimit is only valid with strategy LEND_AND_BORROW/);
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'c', ...base, capacityLimits: [{ maxCapacity: 0, capacityUnit: 'ml.m5.large' }] }), /positive integer/);
+    const d = (await t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn })) as Record<string, unknown>;
+    assert.deepEqual([d.state, d.status, d.tags, (d.resourceSharingConfiguration as { borrowLimit: number }).borrowLimit], ['ENABLED', 'VALID', { team: 'a' }, 50]);
+    await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, capacityLimits: [{ maxCapacity: 4, capacityUnit: 'ml.m5.large' }] });
+    const listed = (await t.h.ListQuotaShares!({ jobQueue: 'q' })) as { quotaShares: Array<{ capacityLimits: Array<{ maxCapacity: number }> }> };
+    assert.deepEqual(listed.quotaShares.map((s) => s.capacityLimits[0].maxCapacity), [4]);
+    await assert.rejects(async () => t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn }), /disable it first/);
+    await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, state: 'DISABLED' });
+    await t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn });
+    await assert.rejects(async () => t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn }), /does not exist/);
+  });
+
+  it('a service environment goes CREATING → VALID, is refused deletion while ENABLED or used by a queue', async () => {
+    const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
+    // Synchronous calls: the status is still CREATING until the engine settles it (a microtask later).
+    void t.h.CreateServiceEnvironment!({ serviceEnvironmentName: 'other', serviceEnvironmentType: 'SAGEMAKER_TRAINING', capacityLimits: [{ maxCapacity: 1, capacityUnit: 'NUM_INSTANCES' }] });
+    const first = t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['other'] }) as { serviceEnvironments: Array<{ status: string }> };
+    assert.equal(first.serviceEnvironments[0].status, 'CREATING');
+    await t.clock.settle();
+    const env = (await t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['other'] })) as { serviceEnvironments: Array<{ status: string; serviceEnvironmentArn: string }> };
+    assert.equal(env.serviceEnvironments[0].status, 'VALID');
+    await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /ENABLED state; disable it first/);
+    await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'sm', state: 'DISABLED' });
+    await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /still associated with a job queue/);
+    await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'other', state: 'DISABLED' });
+    await t.h.DeleteServiceEnvironment!({ serviceEnvironment: env.serviceEnvironments[0].serviceEnvironmentArn });
+    await t.clock.settle();
+    assert.deepEqual(((await t.h.DescribeServiceEnvironments!({})) as { serviceEnvironments: Array<{ serviceEnvironmentName: string }> }).serviceEnvironments.map((e) => e.serviceEnvironmentName), ['sm']);
+  });
+});
