@@ -4,6 +4,7 @@
  * The headline number is VS Code's own, from Developer: Show Running Extensions: loading the bundle
  * (read, compile, evaluate) plus activate(), the "Activation: N ms" it shows for each extension. The
  * extension also logs, with performance.now() in the extension host, how long activate() itself ran.
+ * The headline is a ratio: LocalBatch's time over the built-in Git's and Emmet's in the same window.
  * Each run opens a new window, so a new extension host, on a workspace with definition files (the
  * `workspaceContains` activation). LOCALBATCH_BENCH_VSIX=<file> measures another VSIX instead of
  * packaging this checkout (e.g. an older build, for a before/after comparison).
@@ -28,6 +29,23 @@ interface Activation { activateMs: number; loadedMs: number; returnedMs: number 
 /** A row of Running Extensions: name and VS Code's activation time (code loading + activate call). */
 interface RunningExtension { name: string; ms: number }
 const TARGET_MS = 150;
+/** Built-in extensions activated in the same windows: LocalBatch should activate no slower than Git. */
+const PEERS = ['Git', 'Emmet'];
+
+/**
+ * LocalBatch's activation time over a built-in's, run by run (same window, same extension host, same
+ * moment, so the machine's load cancels out), and their median: at or under 1 is as fast or faster.
+ */
+function peerRatio(peer: string, runs: RunningExtension[][]): string {
+  const ratios = runs.flatMap((rows) => {
+    const ours = rows.find((r) => r.name === 'LocalBatch')?.ms;
+    const theirs = rows.find((r) => r.name === peer)?.ms;
+    return ours !== undefined && theirs ? [ours / theirs] : [];
+  });
+  if (ratios.length === 0) return `extension: ${peer} did not activate in these windows: no ratio`;
+  const m = median([...ratios].sort((a, b) => a - b));
+  return `extension: activation ratio LocalBatch / ${peer} (built-in, same window): median ${m.toFixed(2)} (${m <= 1 ? 'at or under' : 'OVER'} ${peer}'s); per run: ${ratios.map((r) => r.toFixed(2)).join(', ')}`;
+}
 
 function logFiles(dir: string): string[] {
   const out: string[] = [];
@@ -127,6 +145,7 @@ async function activationTime(): Promise<string[]> {
     return [
       `extension: activation in code-server (VS Code 1.100.3), bundle load included (VS Code's Running Extensions), ${ours.length} runs: `
         + `median ${ourMedian} ms, best ${Math.min(...ours)} ms (${ourMedian <= TARGET_MS ? 'within' : 'OVER'} the ${TARGET_MS} ms target); per run: ${ours.join(', ')} ms`,
+      ...PEERS.map((peer) => peerRatio(peer, vscodeTimes)),
       `extension: last run, every activated extension: ${last.map((r) => `${r.name} ${r.ms} ms`).join(', ')}`,
       `extension: activate() alone (logged by the extension), median ${med(runs.map((a) => a.activateMs)).toFixed(1)} ms; per run: ${runs.map((a) => a.activateMs.toFixed(1)).join(', ')} ms`,
     ];

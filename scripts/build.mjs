@@ -12,7 +12,7 @@
 // - `await import('./some/module')` of a project file in the extension becomes its own bundle,
 //   dist/lazy-<module>.js, loaded on first use (e.g. the deploy flows in src/deploy/flows.ts).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -64,6 +64,42 @@ const LAZY_PACKAGES = Object.values(LAZY_BUNDLES).flat();
 const bundleOf = (pkg) => Object.keys(LAZY_BUNDLES).find((b) => LAZY_BUNDLES[b].includes(pkg));
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/**
+ * The names the project's sources import from a lazy package (`import { A, B as C } from 'pkg'`,
+ * type-only names left out), or undefined when some file imports it whole (`import * as`, default).
+ * The stub exports only these: esbuild copies every export of a CommonJS module into the importer's
+ * namespace object when the bundle loads, and the SDK clients export thousands of names (measured:
+ * tens of milliseconds of activation for names never used).
+ */
+function importedNames(pkg) {
+  const names = new Set();
+  const from = `from ['"]${escapeRe(pkg)}['"]`;
+  const named = new RegExp(`import\\s+(type\\s+)?\\{([^}]*)\\}\\s*${from}`, 'g');
+  const whole = new RegExp(`import\\s+(\\*\\s+as\\s+\\w+|\\w+)\\s*(,|${from})|require\\(['"]${escapeRe(pkg)}['"]\\)|import\\(['"]${escapeRe(pkg)}['"]\\)`);
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (walk(p) === false) return false;
+      } else if (/\.tsx?$/.test(e.name)) {
+        const text = readFileSync(p, 'utf8');
+        if (!text.includes(pkg)) continue;
+        if (whole.test(text)) return false;
+        for (const m of text.matchAll(named)) {
+          if (m[1]) continue;
+          for (const part of m[2].split(',')) {
+            const spec = part.trim();
+            if (!spec || spec.startsWith('type ')) continue;
+            names.add(spec.split(/\s+as\s+/)[0].trim());
+          }
+        }
+      }
+    }
+    return true;
+  };
+  return walk('src') ? [...names].sort() : undefined;
+}
+
 const lazySdk = {
   name: 'lazy-sdk',
   setup(b) {
@@ -71,7 +107,11 @@ const lazySdk = {
     b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
     b.onResolve({ filter: new RegExp(`^\\./(${Object.keys(LAZY_BUNDLES).map(escapeRe).join('|')})$`) }, (a) => ({ path: a.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
-      const names = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      const all = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      const used = importedNames(a.path);
+      const missing = used?.filter((n) => !all.includes(n)) ?? [];
+      if (missing.length > 0) return { errors: [{ text: `${a.path} has no export ${missing.join(', ')}` }] };
+      const names = used ?? all;
       return {
         resolveDir: process.cwd(),
         contents: `let m;
@@ -82,6 +122,25 @@ for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { en
     });
   },
 };
+
+/**
+ * The JSON Schemas (src/model/schemas/*.schema.json, ~350 KB) live in dist/lazy-schemas.js: in the
+ * extension's bundles a `require` of one becomes a require of that bundle, made on first use (see
+ * src/model/editing/schema-docs.ts, which requires them inside functions).
+ */
+const SCHEMA_FILE = /[\\/]schemas[\\/]([A-Za-z]+\.schema\.json)$/;
+const lazySchemas = {
+  name: 'lazy-schemas',
+  setup(b) {
+    b.onResolve({ filter: /\.schema\.json$/ }, (a) => {
+      const m = SCHEMA_FILE.exec(a.path);
+      return m ? { path: m[1], namespace: 'lazy-schemas' } : undefined;
+    });
+    b.onResolve({ filter: /^\.\/lazy-schemas\.js$/ }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-schemas' }, (a) => ({ resolveDir: process.cwd(), contents: `module.exports = require('./lazy-schemas.js')[${JSON.stringify(a.path)}];` }));
+  },
+};
+const schemaFiles = readdirSync('src/model/schemas').filter((f) => f.endsWith('.schema.json'));
 
 /** `import('./x')` of a project file → external `./lazy-x.js`, built as its own bundle afterwards. */
 function lazyChunks(found) {
@@ -116,7 +175,7 @@ if (existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.ends
 const chunks = new Map();
 const targets = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node, plugins: [noNative, jsonAsString] },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk, lazyChunks(chunks)] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, lazySchemas, jsonAsString, lazySdk, lazyChunks(chunks)] },
   // The dependency-graph webview and its layout worker: browser code, loaded from dist/webview/.
   { entryPoints: ['webview/dag/main.ts'], outfile: 'dist/webview/dag.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
   { entryPoints: ['webview/dag/layout-worker.ts'], outfile: 'dist/webview/layout-worker.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
@@ -128,7 +187,9 @@ await Promise.all(targets.map((t) => build({ ...common, ...t })));
 // found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
 const entry = (pkgs) => `module.exports = {\n${pkgs.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
 const lazy = Object.entries(LAZY_BUNDLES).map(([file, pkgs]) => ({ stdin: { contents: entry(pkgs), resolveDir: process.cwd(), sourcefile: `${file}-entry.js` }, outfile: `dist/${file}`, ...node, plugins: [noNative] }));
-for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, jsonAsString, lazySdk] });
+for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, lazySchemas, jsonAsString, lazySdk] });
+const schemasEntry = `module.exports = {\n${schemaFiles.map((f) => `  get ${JSON.stringify(f)}() { return require(${JSON.stringify(`./src/model/schemas/${f}`)}); },`).join('\n')}\n};\n`;
+lazy.push({ stdin: { contents: schemasEntry, resolveDir: process.cwd(), sourcefile: 'lazy-schemas-entry.js' }, outfile: 'dist/lazy-schemas.js', ...node, plugins: [jsonAsString] });
 await Promise.all(lazy.map((t) => build({ ...common, ...t })));
 
 // No dist/schemas: the extension contributes no JSON schemas to VS Code (its own diagnostics, hover

@@ -14,14 +14,21 @@ import { batchHandlers } from './batch/api';
 import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge';
 import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
+import { CountedEventSource, IdleShutdown } from './idle-shutdown';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
+import { systemClock } from './clock/clock';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number;
   /** Where request errors go (default: console.error). */
   readonly log?: (line: string) => void;
+  /**
+   * Stop by itself after this long with no client holding the event stream open, no unfinished job
+   * and no API request (see idle-shutdown.ts): `idle` then resolves. Undefined or 0: never.
+   */
+  readonly idleShutdownMs?: number;
 }
 
 /** Thrown when another live emulator already serves the state directory. */
@@ -30,6 +37,8 @@ export class AlreadyServingError extends Error {}
 export class LocalService {
   private closing: Promise<void> | undefined;
   private readonly onExit = () => this.removeEndpoint();
+  /** Resolves once the emulator has been idle for `idleShutdownMs` (never without it). */
+  readonly idle: Promise<void>;
 
   private constructor(
     readonly host: EmulatorHost,
@@ -38,7 +47,10 @@ export class LocalService {
     readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
+    private readonly idleWatch: IdleShutdown | undefined,
+    idle: Promise<void>,
   ) {
+    this.idle = idle;
     process.on('exit', this.onExit);
   }
 
@@ -48,13 +60,21 @@ export class LocalService {
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
+    const events = new CountedEventSource(host.engine);
+    let idleWatch: IdleShutdown | undefined;
+    let becameIdle: () => void = () => undefined;
+    const idle = new Promise<void>((resolve) => (becameIdle = resolve));
+    if (options.idleShutdownMs && options.idleShutdownMs > 0) {
+      idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
+    }
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
+      const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
       const api = {
         credentials,
-        batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
+        batch: idleWatch ? touching(batch, idleWatch) : batch,
         logs: host.logs,
-        events: host.engine,
+        events,
         accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
         region,
         version: VERSION,
@@ -77,8 +97,9 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle);
     } catch (err) {
+      idleWatch?.stop();
       await containerServer?.close();
       await host.close();
       throw err;
@@ -91,6 +112,7 @@ export class LocalService {
    */
   close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= (async () => {
+      this.idleWatch?.stop();
       this.removeEndpoint();
       process.off('exit', this.onExit);
       await this.server.close();
@@ -124,6 +146,18 @@ export function durableHandlers(handlers: BatchHandlers, committed: () => Promis
           await committed();
           return result;
         };
+  }
+  return out;
+}
+
+/** Every Batch API request is activity: it restarts the idle wait. */
+function touching(handlers: BatchHandlers, watch: IdleShutdown): BatchHandlers {
+  const out: BatchHandlers = {};
+  for (const [op, handler] of Object.entries(handlers) as Array<[keyof BatchHandlers, BatchHandler]>) {
+    out[op] = (input) => {
+      watch.touch();
+      return handler(input);
+    };
   }
   return out;
 }

@@ -11,6 +11,8 @@ export interface Settings {
   readonly emulatorPort: number;
   /** Absolute state directory of the emulator, or undefined without a workspace folder. */
   readonly emulatorStateDir: string | undefined;
+  /** Seconds the emulator the extension starts may stay idle before it stops by itself; 0: never. */
+  readonly emulatorIdleShutdownSeconds: number;
 }
 
 export function readSettings(): Settings {
@@ -25,7 +27,15 @@ export function readSettings(): Settings {
     awsRefreshIntervalMs: Math.max(0, c.get<number>('aws.refreshIntervalSeconds', 30)) * 1000,
     emulatorPort: c.get<number>('emulator.port', DEFAULT_EMULATOR_PORT),
     emulatorStateDir: stateDir ? (root && !path.isAbsolute(stateDir) ? path.join(root, stateDir) : stateDir) : root && path.join(root, '.localbatch'),
+    emulatorIdleShutdownSeconds: idleSeconds(c.get<number>('emulator.idleShutdownMinutes', DEFAULT_IDLE_SHUTDOWN_MINUTES)),
   };
+}
+
+export const DEFAULT_IDLE_SHUTDOWN_MINUTES = 10;
+
+/** `localbatch.emulator.idleShutdownMinutes` as seconds: 0 (or anything not a positive number) is never. */
+export function idleSeconds(minutes: unknown): number {
+  return typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? Math.round(minutes * 60) : 0;
 }
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * `localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]`:
- * the local AWS Batch emulator (Batch API, CloudWatch Logs, live events) on 127.0.0.1 until
- * SIGINT/SIGTERM. `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it
+ * `localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
+ * [--idle-shutdown SECONDS]`: the local AWS Batch emulator (Batch API, CloudWatch Logs, live events) on
+ * 127.0.0.1 until SIGINT/SIGTERM, or until idle that long (see emulator/idle-shutdown.ts). `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it
  * listens. Stopping keeps jobs (queued stay queued, running containers go on and are re-attached by
  * the next start) unless --terminate-all-on-exit.
  */
@@ -19,6 +19,7 @@ import { CliError } from '../errors';
 import type { CliCommand } from './index';
 
 const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
+                       [--idle-shutdown SECONDS]
 
 Runs the local AWS Batch emulator on 127.0.0.1: the AWS Batch API, CloudWatch Logs for
 /aws/batch/job and live job events, all signed with the key in DIR/credentials (profile
@@ -32,6 +33,10 @@ Options:
                         simulated (no Docker; for tests and benchmarks)
   --terminate-all-on-exit
                         on stop, terminate every unfinished job and remove its container first
+  --idle-shutdown S     stop by itself (gracefully, as on Ctrl-C) once for S seconds no client has held
+                        the live event stream open (an editor window does while open), no job was
+                        unfinished and no API request came (default 0: never). The VS Code
+                        extension starts its emulator with this (localbatch.emulator.idleShutdownMinutes)
   -h, --help            show this help
 
 Every change the API acknowledges is on disk (fsync) before the answer. Ctrl-C (SIGINT), SIGTERM
@@ -44,17 +49,21 @@ interface ServeOptions {
   readonly stateDir?: string;
   readonly runtime: 'docker' | 'scripted';
   readonly terminateAll: boolean;
+  /** Seconds; 0 = never. */
+  readonly idleShutdown: number;
 }
 
 function parse(args: string[]): ServeOptions | undefined {
-  const parsed = parseCommandArgs({ args, options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, 'terminate-all-on-exit': { type: 'boolean' }, ...HELP_OPTION } }, HELP);
+  const parsed = parseCommandArgs({ args, options: { port: { type: 'string' }, 'state-dir': { type: 'string' }, runtime: { type: 'string', default: 'docker' }, 'terminate-all-on-exit': { type: 'boolean' }, 'idle-shutdown': { type: 'string' }, ...HELP_OPTION } }, HELP);
   if (!parsed) return undefined;
   const portText = parsed.values.port;
   const port = portText === undefined ? undefined : Number(portText);
   if (portText !== undefined && (!/^\d+$/.test(portText) || port! > 65535)) throw new CliError(`--port must be a port number (0-65535), not '${portText}'`, 2);
   const runtime = parsed.values.runtime;
   if (runtime !== 'docker' && runtime !== 'scripted') throw new CliError(`--runtime must be docker or scripted, not '${runtime}'`, 2);
-  return { port, stateDir: parsed.values['state-dir'], runtime, terminateAll: parsed.values['terminate-all-on-exit'] === true };
+  const idleText = parsed.values['idle-shutdown'];
+  if (idleText !== undefined && !/^\d+(\.\d+)?$/.test(idleText)) throw new CliError(`--idle-shutdown must be a number of seconds (0: never), not '${idleText}'`, 2);
+  return { port, stateDir: parsed.values['state-dir'], runtime, terminateAll: parsed.values['terminate-all-on-exit'] === true, idleShutdown: Number(idleText ?? 0) };
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {
@@ -96,6 +105,7 @@ export const serveCommand: CliCommand = {
         settings,
         workspaceRoot: root,
         runtime: opts.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
+        idleShutdownMs: opts.idleShutdown * 1000,
       });
     } catch (err) {
       if (err instanceof AlreadyServingError) throw new CliError(err.message, 1);
@@ -109,9 +119,12 @@ export const serveCommand: CliCommand = {
       `localbatch serve: AWS Batch on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
-    const got = await signal;
+    const idle = service.idle.then(() => 'idle' as const);
+    const got = await Promise.race([signal, idle]);
     console.log(
-      opts.terminateAll
+      got === 'idle'
+        ? `localbatch serve: idle for ${opts.idleShutdown} s (no editor attached, no job unfinished, no request): stopping (state saved; the next start goes on from it)`
+        : opts.terminateAll
         ? `localbatch serve: ${got}: stopping (terminating unfinished jobs, saving state)`
         : `localbatch serve: ${got}: stopping (jobs kept: queued ones stay queued, running containers go on; the next start re-attaches them)`,
     );

@@ -33,6 +33,12 @@ export interface BuildImageOptions {
   readonly buildArgs?: Readonly<Record<string, string>>;
   /** Extra labels on the image. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Multi-stage build target (`docker build --target`). */
+  readonly target?: string;
+  /** `docker build --platform`, e.g. linux/amd64. */
+  readonly platform?: string;
+  /** `docker build --network` for RUN steps. */
+  readonly networkMode?: string;
 }
 
 interface BuildEvent {
@@ -69,6 +75,9 @@ export async function buildImage(
     dockerfile: opts.dockerfile ?? 'Dockerfile',
     buildargs: opts.buildArgs ? { ...opts.buildArgs } : undefined,
     labels: opts.labels ? { ...opts.labels } : undefined,
+    ...(opts.target ? { target: opts.target } : {}),
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    ...(opts.networkMode ? { networkmode: opts.networkMode } : {}),
     rm: true,
     forcerm: true,
   });

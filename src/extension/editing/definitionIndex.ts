@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { SourceDocument } from '../../model/document';
-import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument } from '../../model/iac';
+// Not '../../model/iac': its readers (and the JSON Schemas) load with the editing engine, not at activation.
+import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac/detect';
+import { parseTemplateDocument } from '../../model/iac/template-document';
 import { kindOfFile, type FileKind, type SourceFormat } from '../../model/kinds';
 import { Workspace } from '../../model/workspace';
 import { MAX_FILE_BYTES } from '../../node/definition-files';

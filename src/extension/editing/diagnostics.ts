@@ -12,7 +12,7 @@ import { kindOfFile } from '../../model/kinds';
 import { loadEditingEngine, type EditingEngine } from '../lazy';
 import { toVsDiagnostic } from './convert';
 import type { DefinitionIndex, IndexedKind } from './definitionIndex';
-import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac';
+import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac/detect';
 
 export const TYPING_DEBOUNCE_MS = 300;
 const PUBLISH_DEBOUNCE_MS = 50;

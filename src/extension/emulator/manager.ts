@@ -103,7 +103,7 @@ export class EmulatorManager implements vscode.Disposable {
       // A stale endpoint file from a server that died would make us attach to nothing.
       await rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
       const logOffset = serveLogSize(stateDir);
-      const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, cwd, log: this.log });
+      const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, idleShutdownSeconds: settings.emulatorIdleShutdownSeconds, cwd, log: this.log });
       this.child = child;
       let exited: string | undefined;
       child.on('exit', (code, signal) => {

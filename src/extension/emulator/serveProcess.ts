@@ -2,7 +2,9 @@
  * Runs `localbatch serve` with VS Code's own runtime (`process.execPath` + ELECTRON_RUN_AS_NODE=1)
  * and the bundled CLI (`dist/cli.js`, shipped in the VSIX), as a detached process (its own process
  * group) with its output in `<state>/serve.log`: it outlives a window reload or the extension host,
- * and the next activation finds it again through `<state>/endpoint.json`.
+ * and the next activation finds it again through `<state>/endpoint.json`. It stops by itself once no
+ * window has held its event stream and no job has run for `localbatch.emulator.idleShutdownMinutes`
+ * (`--idle-shutdown`; see emulator/idle-shutdown.ts), so closing the editor does not leave it forever.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
@@ -19,6 +21,8 @@ export interface ServeOptions {
   readonly cliPath: string;
   readonly stateDir: string;
   readonly port: number;
+  /** `--idle-shutdown`: seconds idle (no window attached, no job, no request) before it stops by itself; 0: never. */
+  readonly idleShutdownSeconds: number;
   readonly cwd: string | undefined;
   readonly log: vscode.LogOutputChannel;
 }
@@ -27,12 +31,17 @@ export function serveLogPath(stateDir: string): string {
   return path.join(stateDir, SERVE_LOG_FILE);
 }
 
+/** The arguments of the background `localbatch serve` (after the runner). */
+export function serveArgs(o: Pick<ServeOptions, 'stateDir' | 'port' | 'idleShutdownSeconds'>): string[] {
+  return ['serve', '--state-dir', o.stateDir, '--port', String(o.port), '--idle-shutdown', String(o.idleShutdownSeconds)];
+}
+
 export function spawnServe(o: ServeOptions): ChildProcess {
-  const args = ['-e', RUNNER, 'serve', '--state-dir', o.stateDir, '--port', String(o.port)];
+  const args = ['-e', RUNNER, ...serveArgs(o)];
   // The log lives in the state directory: create it as the server would.
   ensureStateDir(o.stateDir);
   const logFile = serveLogPath(o.stateDir);
-  o.log.info(`starting: localbatch serve --state-dir ${o.stateDir} --port ${o.port} (output in ${logFile})`);
+  o.log.info(`starting: localbatch ${serveArgs(o).join(' ')} (output in ${logFile})`);
   const fd = openSync(logFile, 'a', 0o600);
   try {
     const child = spawn(process.execPath, args, {

@@ -1,11 +1,6 @@
 /** Reads the JSON Schemas of the definition kinds for editor help: the subschema at a path, its docs. */
 import type { JsonPath } from '../document';
 import type { DefinitionKind } from '../kinds';
-import computeEnvironmentSchema from '../schemas/computeEnvironment.schema.json';
-import jobDefinitionSchema from '../schemas/jobDefinition.schema.json';
-import jobQueueSchema from '../schemas/jobQueue.schema.json';
-import settingsSchema from '../schemas/settings.schema.json';
-import workflowSchema from '../schemas/workflow.schema.json';
 
 export interface SchemaNode {
   readonly type?: string | string[];
@@ -23,13 +18,32 @@ export interface SchemaNode {
   readonly 'x-enumAnyCase'?: readonly string[];
 }
 
-export const SCHEMAS: Readonly<Record<DefinitionKind, SchemaNode>> = {
-  jobDefinition: jobDefinitionSchema as SchemaNode,
-  jobQueue: jobQueueSchema as SchemaNode,
-  computeEnvironment: computeEnvironmentSchema as SchemaNode,
-  workflow: workflowSchema as SchemaNode,
-  settings: settingsSchema as SchemaNode,
+/*
+ * The schemas (about 350 KB of JSON) are read on first use, not when this module loads: the
+ * extension's main bundle reaches this module (templates are indexed at activation) long before any
+ * schema is needed, and the build serves these requires from a lazy bundle (scripts/build.mjs).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const LOADERS: Readonly<Record<DefinitionKind, () => unknown>> = {
+  jobDefinition: () => require('../schemas/jobDefinition.schema.json'),
+  jobQueue: () => require('../schemas/jobQueue.schema.json'),
+  computeEnvironment: () => require('../schemas/computeEnvironment.schema.json'),
+  workflow: () => require('../schemas/workflow.schema.json'),
+  settings: () => require('../schemas/settings.schema.json'),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The kinds that have a schema. */
+export const SCHEMA_KINDS = Object.keys(LOADERS) as readonly DefinitionKind[];
+
+const loaded = new Map<DefinitionKind, SchemaNode>();
+
+/** The JSON Schema of a definition kind. */
+export function schemaOf(kind: DefinitionKind): SchemaNode {
+  let schema = loaded.get(kind);
+  if (!schema) loaded.set(kind, (schema = LOADERS[kind]() as SchemaNode));
+  return schema;
+}
 
 function resolve(root: SchemaNode, node: SchemaNode, depth = 0): SchemaNode {
   if (!node.$ref || depth > 20) return node;
@@ -52,7 +66,7 @@ function branches(root: SchemaNode, node: SchemaNode): SchemaNode[] {
 
 /** The schema of the value at `path`, or undefined where the schema says nothing. */
 export function schemaAt(kind: DefinitionKind, path: JsonPath): SchemaNode | undefined {
-  const root = SCHEMAS[kind];
+  const root = schemaOf(kind);
   let node: SchemaNode | undefined = root;
   for (const seg of path) {
     if (!node) return undefined;
@@ -72,7 +86,7 @@ export function enumValuesAt(kind: DefinitionKind, path: JsonPath): unknown[] {
   const node = schemaAt(kind, path);
   if (!node) return [];
   const out = new Set<unknown>();
-  for (const b of branches(SCHEMAS[kind], node)) {
+  for (const b of branches(schemaOf(kind), node)) {
     for (const v of b.enum ?? []) out.add(v);
     if (b.type === 'boolean') [true, false].forEach((v) => out.add(v));
   }
@@ -83,7 +97,7 @@ export function enumValuesAt(kind: DefinitionKind, path: JsonPath): unknown[] {
 export function propertiesAt(kind: DefinitionKind, path: JsonPath): Array<[string, SchemaNode]> {
   const node = schemaAt(kind, path);
   if (!node) return [];
-  const root = SCHEMAS[kind];
+  const root = schemaOf(kind);
   const out = new Map<string, SchemaNode>();
   for (const b of branches(root, node)) for (const [k, v] of Object.entries(b.properties ?? {})) if (!out.has(k)) out.set(k, resolve(root, v));
   return [...out];
@@ -92,7 +106,7 @@ export function propertiesAt(kind: DefinitionKind, path: JsonPath): Array<[strin
 /** Markdown hover text for the property or value at `path`, or undefined when there is no documentation. */
 export function hoverMarkdown(kind: DefinitionKind, path: JsonPath): string | undefined {
   const node = schemaAt(kind, path);
-  const text = node && (node.markdownDescription ?? node.description ?? branches(SCHEMAS[kind], node).map((b) => b.markdownDescription ?? b.description).find(Boolean));
+  const text = node && (node.markdownDescription ?? node.description ?? branches(schemaOf(kind), node).map((b) => b.markdownDescription ?? b.description).find(Boolean));
   if (!node || !text) return undefined;
   const last = path.at(-1);
   const title = typeof last === 'string' ? `**${last}**${typeLabel(node) ? ` \`${typeLabel(node)}\`` : ''}\n\n` : '';

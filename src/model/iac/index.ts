@@ -6,14 +6,7 @@ import type { IacOptions, IacTemplate } from './types';
 
 export type { IacOptions, IacResource, IacTemplate, IacTool } from './types';
 export { parseTemplateDocument, iacFormat } from './template-document';
-
-/** Names of files that may hold a template or Terraform JSON (found by content, not by name). */
-export const IAC_FILE_PATTERN = /\.(json|ya?ml|template)$/i;
-
-/** A cheap test on the text before parsing: does it mention an AWS Batch resource type at all? */
-export function mightBeIac(text: string): boolean {
-  return text.includes('AWS::Batch::') || text.includes('aws_batch_');
-}
+export { IAC_FILE_PATTERN, mightBeIac } from './detect';
 
 /** The Batch resources of a parsed template or Terraform JSON, or undefined when it holds none. */
 export function readIac(doc: SourceDocument, options: IacOptions = {}): IacTemplate | undefined {

@@ -42,8 +42,14 @@ const SINGLE_BLOCKS = new Set(['retry_strategy', 'timeout', 'compute_resources',
 const JSON_STRINGS = new Set(['container_properties', 'node_properties', 'ecs_properties']);
 const FREE_FORM = new Set(['tags', 'parameters']);
 /** Computed or Terraform-only attributes, not request members. */
-const SKIPPED = new Set(['arn', 'arn_prefix', 'id', 'revision', 'tags_all', 'status', 'status_reason', 'ecs_cluster_arn', 'timeouts', 'name_prefix', 'deregister_on_new_revision', 'update_policy', 'eks_properties', 'compute_environments', 'compute_environment_order']);
-const UPPER = new Set(['type', 'state']);
+const SKIPPED = new Set(['arn', 'arn_prefix', 'id', 'revision', 'tags_all', 'status', 'status_reason', 'ecs_cluster_arn', 'timeouts', 'name_prefix', 'compute_environment_name_prefix', 'region', 'deregister_on_new_revision', 'update_policy', 'eks_properties', 'compute_environments', 'compute_environment_order']);
+/**
+ * Numbers where 0 is a value. Everywhere else the AWS provider sends a number only when it is not 0
+ * (its expanders test `v != 0`), and its state holds 0 for an optional number never set.
+ */
+const ZERO_IS_A_VALUE = new Set(['priority', 'order']);
+/** Attributes the provider upper-cases (its StateFunc), so a configuration may write them in any case. */
+const UPPER = new Set(['type', 'state', 'allocation_strategy']);
 
 export function isTerraformJson(value: unknown): value is Obj {
   return isObj(value) && typeof value.format_version === 'string' && (isObj(value.planned_values) || isObj(value.values));
@@ -121,16 +127,18 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
 
 function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean, problem: (path: JsonPath, message: string) => void): { value: unknown; origin: Origin } {
   const walk = (v: unknown, p: JsonPath, key: string | undefined, depth: number): { value: unknown; origin: Origin } | undefined => {
-    if (v === null || v === undefined) return undefined;
+    // Terraform's forms of "unset": null, and in a state the zero value of the attribute's type.
+    if (v === null || v === undefined || v === '') return undefined;
+    if (v === 0 && !(key && ZERO_IS_A_VALUE.has(key))) return undefined;
     if (key && JSON_STRINGS.has(key) && typeof v === 'string') {
       try {
-        return { value: JSON.parse(v), origin: { at: p } };
+        return { value: withoutEmpties(JSON.parse(v)), origin: { at: p } };
       } catch {
         problem(p, `${key} is not valid JSON`);
         return undefined;
       }
     }
-    if (key && FREE_FORM.has(key)) return { value: v, origin: { at: p } };
+    if (key && FREE_FORM.has(key)) return isObj(v) && Object.keys(v).length === 0 ? undefined : { value: v, origin: { at: p } };
     if (Array.isArray(v)) {
       if (v.length === 0) return undefined;
       if (key && SINGLE_BLOCKS.has(key)) return walk(v[0], [...p, 0], undefined, depth + 1);
@@ -142,7 +150,7 @@ function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean,
         kids.set(out.length, r.origin);
         out.push(r.value);
       });
-      return { value: out, origin: { at: p, kids } };
+      return out.length === 0 ? undefined : { value: out, origin: { at: p, kids } };
     }
     if (isObj(v)) {
       const kids = new Map<string | number, Origin>();
@@ -155,7 +163,8 @@ function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean,
         out[apiKey] = upperCase && UPPER.has(k) && typeof r.value === 'string' ? r.value.toUpperCase() : r.value;
         kids.set(apiKey, r.origin);
       }
-      return { value: out, origin: { at: p, kids } };
+      // A block whose members are all unset (`ec2_configuration { }` read back as empty strings) is unset too.
+      return depth > 0 && kids.size === 0 ? undefined : { value: out, origin: { at: p, kids } };
     }
     return { value: v, origin: { at: p } };
   };
@@ -186,6 +195,26 @@ function queueOrder(r: TfResource, at: JsonPath, expressions: Obj | undefined, a
     kids.set(out.length - 1, { at: [...at, 'compute_environments', i], kids: new Map([['computeEnvironment', { at: [...at, 'compute_environments', i] }]]) });
   });
   return { value: out, origin: { at: [...at, 'compute_environments'], kids } };
+}
+
+/**
+ * A JSON-string attribute as the provider sends it: the state holds the API's DescribeJobDefinitions
+ * answer, which adds an empty list for every list member never given (the provider ignores them when
+ * comparing), and the provider drops environment variables with an empty value (so does Batch).
+ */
+function withoutEmpties(v: unknown, key?: string): unknown {
+  if (Array.isArray(v)) {
+    const items = key === 'environment' ? v.filter((e) => !isObj(e) || (typeof e.value === 'string' && e.value !== '')) : v;
+    return items.map((item) => withoutEmpties(item));
+  }
+  if (!isObj(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, item] of Object.entries(v)) {
+    const kept = withoutEmpties(item, k);
+    if (Array.isArray(kept) && kept.length === 0) continue;
+    out[k] = kept;
+  }
+  return out;
 }
 
 function prop(v: unknown, k: string): unknown {

@@ -62,6 +62,8 @@ describe('extension packaging', () => {
     assert.equal(r.status, 0, r.stderr);
     const loaded = JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
     assert.deepEqual(loaded, ['dist/extension.js']);
+    // The JSON Schemas live in dist/lazy-schemas.js, required on first use (scripts/build.mjs).
+    assert.equal(readFileSync(main, 'utf8').includes('json-schema.org'), false, 'no JSON Schema text in the main bundle');
   });
 
   it('lists only runtime files for the VSIX (vsce ls), the CLI bundle included', function () {
@@ -83,7 +85,7 @@ describe('extension packaging', () => {
     assert.deepEqual(entries.filter((e) => !e.startsWith('extension/') && !/^(extension\.vsixmanifest|\[Content_Types\]\.xml)$/.test(e)), []);
     assert.deepEqual(inside.filter((f) => !allowed(f)), []);
     assert.ok(inside.includes('dist/cli.js'), 'the emulator CLI the extension starts');
-    for (const f of ['dist/lazy-aws-sdk.js', 'dist/lazy-flows.js', 'dist/lazy-engine.js', 'media/icon.png']) assert.ok(inside.includes(f), `${f} in the VSIX`);
+    for (const f of ['dist/lazy-aws-sdk.js', 'dist/lazy-flows.js', 'dist/lazy-engine.js', 'dist/lazy-schemas.js', 'media/icon.png']) assert.ok(inside.includes(f), `${f} in the VSIX`);
     // Minified bundles without a source-map reference to a file the VSIX does not hold.
     for (const f of inside.filter((x) => x.endsWith('.js'))) {
       const js = spawnSync('unzip', ['-p', vsix, `extension/${f}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;

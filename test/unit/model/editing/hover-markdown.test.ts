@@ -1,6 +1,6 @@
 /** Hover text from the schemas is clean Markdown: no raw botocore markup. */
 import assert from 'node:assert/strict';
-import { cleanMarkdown, hoverMarkdown, propertiesAt, SCHEMAS } from '../../../../src/model/editing/schema-docs';
+import { cleanMarkdown, hoverMarkdown, propertiesAt, SCHEMA_KINDS } from '../../../../src/model/editing/schema-docs';
 import type { DefinitionKind } from '../../../../src/model/kinds';
 
 /** Every property path of a kind's schema, down to `depth`. */
@@ -21,7 +21,7 @@ describe('editing: hover markdown (unit)', () => {
 
   it('no hover of any schema property shows a bare [Reference] or emphasis inside code', () => {
     let checked = 0;
-    for (const kind of Object.keys(SCHEMAS) as DefinitionKind[]) {
+    for (const kind of SCHEMA_KINDS) {
       for (const p of paths(kind)) {
         const md = hoverMarkdown(kind, p);
         if (!md) continue;

@@ -215,14 +215,14 @@ describe('IaC: Terraform show -json (unit)', () => {
     const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [
       { address: 'aws_batch_job_queue.q', mode: 'managed', type: 'aws_batch_job_queue', name: 'q', values: { name: 'q', priority: 1, state: 'enabled', compute_environments: ['arn:aws:batch:us-east-1:1:compute-environment/a', 'arn:aws:batch:us-east-1:1:compute-environment/b', 'arn:aws:batch:us-east-1:1:compute-environment/c', 'arn:aws:batch:us-east-1:1:compute-environment/d'] } },
       { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', eks_properties: [{ pod_properties: [{ containers: [{ image: 'busybox' }] }] }] } },
-      { address: 'aws_batch_job_definition.j', mode: 'managed', type: 'aws_batch_job_definition', name: 'j', values: { name: 'j', type: 'container', retry_strategy: [{ attempts: 0 }], container_properties: '{"image":"busybox","resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"512"}]}' } },
+      { address: 'aws_batch_job_definition.j', mode: 'managed', type: 'aws_batch_job_definition', name: 'j', values: { name: 'j', type: 'container', retry_strategy: [{ attempts: 11 }], container_properties: '{"image":"busybox","resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"512"}]}' } },
     ] } } }, null, 2);
     const { diagnostics, workspace } = indexAndValidate([{ path: 'terraform.tfstate.json', text: state }]);
     assert.equal(workspace.jobQueue('q')?.value.state, 'ENABLED');
     const got = diagnostics.map((d) => `${at(d)} ${d.rule}`);
     const line = (g: string) => Number(g.split(':')[0]);
     assert.deepEqual(got.filter((g) => g.endsWith('queue-compute-environment-limit')).map(line), [lineOf(state, '"compute_environments"')]);
-    assert.deepEqual(got.filter((g) => g.endsWith('retry-attempts-range')).map(line), [lineOf(state, '"attempts": 0')]);
+    assert.deepEqual(got.filter((g) => g.endsWith('retry-attempts-range')).map(line), [lineOf(state, '"attempts": 11')]);
     assert.deepEqual(got.filter((g) => g.endsWith('terraform-not-read')).map(line), [lineOf(state, '"eks_properties"')]);
   });
 });

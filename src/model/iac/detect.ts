@@ -1,0 +1,12 @@
+/**
+ * Which files may be templates, without reading them as one: small on purpose, so the extension's
+ * main bundle can ask this without loading the readers (and the JSON Schemas they use).
+ */
+
+/** Names of files that may hold a template or Terraform JSON (found by content, not by name). */
+export const IAC_FILE_PATTERN = /\.(json|ya?ml|template)$/i;
+
+/** A cheap test on the text before parsing: does it mention an AWS Batch resource type at all? */
+export function mightBeIac(text: string): boolean {
+  return text.includes('AWS::Batch::') || text.includes('aws_batch_');
+}
