@@ -173,6 +173,8 @@ async function planOf(ctx: RunContext): Promise<PlannedJob[]> {
     return [{ name: target.definition.name, request: { jobName: target.definition.name, jobDefinition: arn, jobQueue: LOCAL_QUEUE_NAME, ...parameters }, dependsOn: [] }];
   }
   const registered = await registerDefinitions(session.batch, referencedDefinitions(ws, target.workflow));
+  // The emulator keeps queues and compute environments between runs: say when the files changed them.
+  for (const a of registered.actions) if (a.startsWith('updated ')) (ctx.json ? ctx.err : ctx.out).write(`${a[0].toUpperCase()}${a.slice(1)}\n`);
   return planWorkflow(target.workflow.value as unknown as WorkflowFile, {
     defaultQueue: LOCAL_QUEUE_NAME,
     resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),
