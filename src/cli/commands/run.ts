@@ -71,6 +71,7 @@ export const runCommand: CliCommand = {
       session,
       workspace: loaded.workspace,
       workspaceRoot: loaded.root,
+      stateDir,
       target,
       settings,
       parameters: opts.params,

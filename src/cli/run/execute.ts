@@ -21,6 +21,7 @@ import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
 import { isFinalJobStatus } from '../../model/types';
+import { stateDirCandidates } from '../../node/state-dirs';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly session: Session;
   readonly workspace: Workspace;
   readonly workspaceRoot: string;
+  /** The state directory the run's emulator uses (for the `localbatch logs` hints). */
+  readonly stateDir?: string;
   readonly target: RunTarget;
   readonly settings?: LocalSettingsFile;
   readonly parameters: Readonly<Record<string, string>>;
@@ -145,7 +148,8 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');
     const summary = summaryLines(tracker.jobs, Date.now());
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
-    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — localbatch logs ${f.jobId}` : ''}`);
+    const logsCommand = (jobId: string | undefined) => `localbatch logs ${jobId}${stateDirOption(ctx.stateDir)}`;
+    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — ${logsCommand(f.jobId)}` : ''}`);
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;
@@ -155,6 +159,13 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     events?.close();
     await session.close();
   }
+}
+
+/** ` --state-dir DIR` when `localbatch logs` run from here would not find the run's state by itself. */
+function stateDirOption(stateDir: string | undefined): string {
+  if (stateDir === undefined || stateDirCandidates(process.cwd()).includes(stateDir)) return '';
+  const rel = path.relative(process.cwd(), stateDir) || '.';
+  return ` --state-dir ${/\s/.test(rel) ? JSON.stringify(rel) : rel}`;
 }
 
 /** Registers the definitions the target uses and returns what to submit, in dependency order, tagged as one run. */
