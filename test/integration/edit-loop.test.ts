@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundledCli, startServe } from '../support/serve-process';
@@ -109,6 +109,56 @@ describe('edited compute environments and queues take effect on the next run (in
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exit;
+    }
+  });
+});
+
+describe('run says which emulator it uses (integration)', function () {
+  this.timeout(180_000);
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-which-emulator-'));
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'capacity: { vcpus: 4, memoryMiB: 4096 }\n');
+    writeFileSync(path.join(dir, 'big.jobdef.yaml'), JOBDEF(1));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = () => cli(dir, ['run', 'big.jobdef.yaml', '--runtime', 'scripted']);
+
+  it('its own emulator, or the serve on its state directory, warning when localbatch.yaml changed after that server started', async () => {
+    const own = await run();
+    assert.equal(own.code, 0, own.stdout + own.stderr);
+    assert.match(own.stderr, /^Emulator: this run's own, until it ends \(no localbatch serve runs on \.localbatch\); state in \.localbatch$/m);
+    const serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, path.join(dir, '.localbatch'));
+    try {
+      const attached = await run();
+      assert.equal(attached.code, 0, attached.stdout + attached.stderr);
+      assert.match(attached.stderr, new RegExp(`^Emulator: localbatch serve at ${serve.endpoint.url} \\(pid ${serve.child.pid}\\), state in \\.localbatch$`, 'm'));
+      assert.doesNotMatch(attached.stderr, /changed after that server started/);
+      const later = new Date(Date.now() + 5_000);
+      writeFileSync(path.join(dir, 'localbatch.yaml'), 'capacity: { vcpus: 4, memoryMiB: 4096 }\nimageOverrides: { busybox: localbatch-busybox:latest }\n');
+      utimesSync(path.join(dir, 'localbatch.yaml'), later, later);
+      const stale = await run();
+      assert.match(stale.stderr, /warning: localbatch\.yaml changed after that server started; it still uses the settings it read then .*Restart it to apply them: localbatch stop, then localbatch serve/);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+  });
+
+  it('a serve on another state directory on the port localbatch.yaml names is reported', async () => {
+    const other = mkdtempSync(path.join(tmpdir(), 'lb-which-other-'));
+    const serve = await startServe(['--runtime', 'scripted', '--port', '0'], other, path.join(other, 'state'));
+    try {
+      writeFileSync(path.join(dir, 'localbatch.yaml'), `port: ${new URL(serve.endpoint.url).port}\n`);
+      const r = await run();
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`note: a server answers on port ${new URL(serve.endpoint.url).port} \\(the port localbatch\\.yaml names\\), but not for \\.localbatch: this run does not use it`));
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
-import type { LocalSettingsFile } from '../../model/types';
+import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { Workspace } from '../../model/workspace';
 import { loadWorkspace } from '../../node/load-workspace';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
@@ -12,6 +12,7 @@ import { CliError } from '../errors';
 import { openSession, type RuntimeKind } from '../run/session';
 import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
+import { emulatorLines } from '../run/which-emulator';
 import type { CliCommand } from './index';
 
 const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
@@ -67,6 +68,8 @@ export const runCommand: CliCommand = {
       if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
       throw err;
     });
+    const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
+    for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
     return executeRun({
       session,
       workspace: loaded.workspace,
