@@ -1,4 +1,5 @@
 /** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
@@ -49,6 +50,7 @@ export const runCommand: CliCommand = {
     const opts = parse(args);
     if (!opts) return 0;
     const abs = path.resolve(opts.file);
+    if (!existsSync(abs)) throw new CliError(`no such file: ${opts.file}`, 2);
     const kind = kindOfFile(abs);
     if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition') {
       throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml) or template file`, 2);
