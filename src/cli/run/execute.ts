@@ -97,7 +97,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       interrupt: (jobId) => interruptJob(session.endpoint, jobId),
       random: Math.random,
       later: (ms, fn) => void setTimeout(fn, ms),
-      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${jobId} ${outcome}\n`),
+      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${displayName(tracker, jobId)} ${outcome}\n`),
     });
     const apply = (detail: JobStateChangeDetail, at: number) => {
       const t = tracker.apply(detail, at);
@@ -159,6 +159,15 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     events?.close();
     await session.close();
   }
+}
+
+/** `name` or `name[i]` for a job id of the run (`<id>` or `<id>:<i>`), as the other lines show jobs. */
+function displayName(tracker: RunTracker, jobId: string): string {
+  const sep = jobId.lastIndexOf(':');
+  const own = tracker.jobs.find((j) => j.jobId === jobId);
+  if (own) return own.name;
+  const parent = sep > 0 ? tracker.jobs.find((j) => j.jobId === jobId.slice(0, sep)) : undefined;
+  return parent ? `${parent.name}[${jobId.slice(sep + 1)}]` : jobId;
 }
 
 /** ` --state-dir DIR` when `localbatch logs` run from here would not find the run's state by itself. */
