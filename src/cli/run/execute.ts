@@ -150,6 +150,10 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
     const logsCommand = (jobId: string | undefined) => `localbatch logs ${jobId}${stateDirOption(ctx.stateDir)}`;
     for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — ${logsCommand(f.jobId)}` : ''}`);
+    if (failed.length === 0 && tracker.jobs.length > 0) {
+      const shownJobs = tracker.jobs.slice(0, 10);
+      summary.push(`Output: ${logsCommand('<job id>')}, job ids: ${shownJobs.map((j) => `${j.name} ${j.jobId}`).join(', ')}${tracker.jobs.length > shownJobs.length ? ', …' : ''}`);
+    }
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;

@@ -45,7 +45,8 @@ export function transitionLine(t: Transition, now: number): string | undefined {
 /** The end-of-run summary. */
 export function summaryLines(jobs: readonly TrackedJob[], now: number): string[] {
   const ok = jobs.filter((j) => j.status === 'SUCCEEDED').length;
-  const lines = renderTable(jobs, now, 200);
+  // The summary stays on screen: reasons are shown whole (the end of a reason is often the fix).
+  const lines = renderTable(jobs, now, Number.MAX_SAFE_INTEGER);
   const failed = jobs.length - ok;
   lines.push('', failed === 0 ? `All ${jobs.length} jobs SUCCEEDED.` : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
   return lines;
