@@ -162,3 +162,19 @@ describe('run says which emulator it uses (integration)', function () {
     }
   });
 });
+
+describe('run warns about --param names no job uses (integration)', function () {
+  this.timeout(120_000);
+  it('names the closest Ref:: name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lb-param-'));
+    try {
+      writeFileSync(path.join(dir, 'p.jobdef.yaml'), 'jobDefinitionName: p\ntype: container\nparameters: { greeting: hi }\ncontainerProperties:\n  image: busybox\n  command: [echo, Ref::greeting]\n  resourceRequirements: [{ type: VCPU, value: "1" }, { type: MEMORY, value: "128" }]\n');
+      const r = await cli(dir, ['run', 'p.jobdef.yaml', '--runtime', 'scripted', '--param', 'greting=hello', '--param', 'greeting=x']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, /warning: --param greting is used by no job of this run \(no Ref::greting in its job definitions\); did you mean 'greeting'\?/);
+      assert.doesNotMatch(r.stderr, /--param greeting is used/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
