@@ -1,6 +1,7 @@
 /**
- * Creates the compute environments and job queues a run needs (when missing, then waits until they
- * are VALID) and registers its job definitions, through any Batch client: a job definition whose
+ * Creates the compute environments and job queues a run needs (when missing), brings existing ones
+ * up to date with their files (UpdateComputeEnvironment / UpdateJobQueue, under AWS's in-place update
+ * rules, see resource-updates.ts), waits until they are VALID, and registers its job definitions, through any Batch client: a job definition whose
  * latest ACTIVE revision is identical (compared in canonical form) is reused instead of registered
  * again. Used to run workspace definitions on the local emulator.
  */
@@ -11,13 +12,18 @@ import {
   DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   RegisterJobDefinitionCommand,
+  UpdateComputeEnvironmentCommand,
+  UpdateJobQueueCommand,
   type BatchClient,
   type CreateComputeEnvironmentRequest,
   type CreateJobQueueRequest,
   type JobDefinition,
   type RegisterJobDefinitionRequest,
+  type UpdateComputeEnvironmentRequest,
+  type UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
 import { sameJobDefinition } from '../model/definition-normalize';
+import { computeEnvironmentUpdate, jobQueueUpdate, type ResourceUpdate } from './resource-updates';
 
 export interface DefinitionsToRegister {
   readonly computeEnvironments: readonly CreateComputeEnvironmentRequest[];
@@ -28,8 +34,13 @@ export interface DefinitionsToRegister {
 export interface Registered {
   /** Job definition name → ARN of the revision to use (just registered, or an identical one reused). */
   readonly jobDefinitionArns: ReadonlyMap<string, string>;
-  /** What was created or registered, for the log. */
+  /** What was created, updated, registered or reused, for the log. */
   readonly actions: readonly string[];
+}
+
+/** A compute environment or queue whose file asks for a change that cannot be made in place. */
+export class OutOfDateResourceError extends Error {
+  readonly userFacing = true;
 }
 
 const VALID_TIMEOUT_MS = 15_000;
@@ -40,7 +51,14 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
   const ceNames = defs.computeEnvironments.map((c) => c.computeEnvironmentName!);
   const existingCes = ceNames.length === 0 ? [] : ((await batch.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: ceNames }))).computeEnvironments ?? []);
   for (const ce of defs.computeEnvironments) {
-    if (existingCes.some((e) => e.computeEnvironmentName === ce.computeEnvironmentName)) continue;
+    const existing = existingCes.find((e) => e.computeEnvironmentName === ce.computeEnvironmentName);
+    if (existing) {
+      const update = checked('compute environment', ce.computeEnvironmentName!, computeEnvironmentUpdate(ce, existing));
+      if (!update.request) continue;
+      await batch.send(new UpdateComputeEnvironmentCommand(update.request as unknown as UpdateComputeEnvironmentRequest));
+      actions.push(`updated compute environment ${ce.computeEnvironmentName}: ${update.changes.join(', ')}`);
+      continue;
+    }
     await batch.send(new CreateComputeEnvironmentCommand(ce));
     actions.push(`created compute environment ${ce.computeEnvironmentName}`);
   }
@@ -49,7 +67,14 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
   const queueNames = defs.jobQueues.map((q) => q.jobQueueName!);
   const existingQueues = queueNames.length === 0 ? [] : ((await batch.send(new DescribeJobQueuesCommand({ jobQueues: queueNames }))).jobQueues ?? []);
   for (const q of defs.jobQueues) {
-    if (existingQueues.some((e) => e.jobQueueName === q.jobQueueName)) continue;
+    const existing = existingQueues.find((e) => e.jobQueueName === q.jobQueueName);
+    if (existing) {
+      const update = checked('job queue', q.jobQueueName!, jobQueueUpdate(q, existing));
+      if (!update.request) continue;
+      await batch.send(new UpdateJobQueueCommand(update.request as unknown as UpdateJobQueueRequest));
+      actions.push(`updated job queue ${q.jobQueueName}: ${update.changes.join(', ')}`);
+      continue;
+    }
     await batch.send(new CreateJobQueueCommand(q));
     actions.push(`created job queue ${q.jobQueueName}`);
   }
@@ -68,6 +93,14 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
     actions.push(`registered job definition ${res.jobDefinitionName}:${res.revision}`);
   }
   return { jobDefinitionArns, actions };
+}
+
+function checked(kind: string, name: string, update: ResourceUpdate): ResourceUpdate {
+  if (update.cannot.length === 0) return update;
+  throw new OutOfDateResourceError(
+    `the ${kind} ${name} on the emulator differs from its file (${update.changes.join(', ')}), and, as on AWS, this cannot change in place: ${update.cannot.join('; ')}. ` +
+      `Locally you can instead use a new --state-dir, or delete the ${kind} from the emulator (disable it, then delete it with the AWS CLI against the emulator's endpoint).`,
+  );
 }
 
 /** The ACTIVE revisions of a job definition name, oldest first. */

@@ -9,6 +9,7 @@
  * - fields AWS fills with values of its own choosing (ec2Configuration, updatePolicy, jobQueueType,
  *   runtimePlatform, …) are compared only when the file sets them;
  * - empty arrays and objects and nulls are dropped (AWS returns `volumes: []`, `parameters: {}`, …);
+ * - enum values AWS reads case-insensitively (evaluateOnExit `action`) are upper-cased;
  * - lists whose order does not matter (environment, secrets, subnets, resourceRequirements, …) are
  *   sorted; role names and ARNs compare by name; compute environments in a queue by name.
  *
@@ -90,7 +91,19 @@ function fillJobQueue(q: JsonObject): void {
   }
 }
 
+/**
+ * Enum values AWS treats case-insensitively, by the path of the object holding them: evaluateOnExit's
+ * `action` ("The values aren't case sensitive", API reference), which services answer in lower case
+ * (moto does on purpose; the Terraform provider lower-cases it too). Compared upper-cased.
+ */
+function caseInsensitiveEnums(jd: JsonObject): void {
+  const retry = jd.retryStrategy;
+  const rules = isObject(retry) && Array.isArray(retry.evaluateOnExit) ? retry.evaluateOnExit : [];
+  for (const rule of rules) if (isObject(rule) && typeof rule.action === 'string') rule.action = rule.action.toUpperCase();
+}
+
 function fillJobDefinition(jd: JsonObject): void {
+  caseInsensitiveEnums(jd);
   setDefault(jd, 'propagateTags', false);
   const type = jd.type;
   if (type === 'container' || type === 'multinode') setDefault(jd, 'platformCapabilities', ['EC2']);

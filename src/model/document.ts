@@ -2,6 +2,7 @@
  * Parses a definition file (JSON or YAML) into a plain value plus a position tree, so that any
  * diagnostic can point at the exact key or value. Never throws: syntax problems become diagnostics.
  */
+import { findMisindentedKey } from './yaml-indent';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { CORE_SCHEMA, load as loadYamlFast, mergeTag } from 'js-yaml';
 import { isMap, isScalar, isSeq, isPair, parseDocument, type Node as YamlNode } from 'yaml';
@@ -281,10 +282,15 @@ function parseJsonFully(file: string, text: string): SourceDocument {
     const e = errors[0];
     const code = printParseErrorCode(e.error);
     let detail = describeJsonError(code);
-    if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && /,\s*$/.test(text.slice(Math.max(0, e.offset - 200), e.offset)) && /^[}\]]/.test(text.slice(e.offset, e.offset + 1))) {
+    let [at, length] = [e.offset, e.length];
+    const before = text.slice(Math.max(0, e.offset - 200), e.offset);
+    const trailing = /,\s*$/.exec(before);
+    if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && trailing && /^[}\]]/.test(text.slice(e.offset, e.offset + 1))) {
       detail = `a trailing comma before "${text[e.offset]}" is not allowed in JSON; remove the comma`;
+      // Point at the comma itself, not at the bracket after it.
+      [at, length] = [e.offset - before.length + trailing.index, 1];
     }
-    const diag = syntaxDiagnostic(empty, file, e.offset, e.length, `JSON syntax error: ${detail}`);
+    const diag = syntaxDiagnostic(empty, file, at, length, `JSON syntax error: ${detail}`);
     return SourceDocument.create(file, 'json', text, undefined, [diag], undefined);
   }
   if (!tree) {
@@ -382,6 +388,12 @@ function parseYamlFully(file: string, text: string): SourceDocument {
     const e = doc.errors[0];
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const [start, end] = yamlErrorSpan(text, doc.errors);
+    const key = findMisindentedKey(text);
+    if (key && key.offset <= Math.max(start, text.indexOf('\n', start))) {
+      const where = key.expected.map((x) => `column ${x.column}${x.key !== undefined ? ` (like '${x.key}' above)` : ''}`).join(' or ');
+      const msg = `YAML syntax error: the key '${key.key}' starts at column ${key.column}, which lines up with no mapping above it; start it at ${where}`;
+      return SourceDocument.create(file, 'yaml', text, undefined, [syntaxDiagnostic(empty, file, key.offset, key.key.length, msg)], undefined);
+    }
     const diag = syntaxDiagnostic(empty, file, start, end - start, `YAML syntax error: ${message}`);
     return SourceDocument.create(file, 'yaml', text, undefined, [diag], undefined);
   }

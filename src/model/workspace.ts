@@ -78,6 +78,12 @@ export function isArn(ref: string): boolean {
   return ref.startsWith('arn:');
 }
 
+/** The value of `key` as the text of a file that does not parse seems to give it (JSON or YAML), if any. */
+function nameInText(text: string, key: string): string | undefined {
+  const m = new RegExp(`(?:^|[\\s{,])["']?${key}["']?\\s*:\\s*["']?([A-Za-z0-9_-]{1,128})`, 'm').exec(text);
+  return m?.[1];
+}
+
 const NAME_KEYS = { jobDefinition: 'jobDefinitionName', jobQueue: 'jobQueueName', computeEnvironment: 'computeEnvironmentName' } as const;
 
 export class Workspace {
@@ -93,6 +99,11 @@ export class Workspace {
   settings: SettingsEntry | undefined;
   /** Problems found while indexing (duplicate names). */
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * Definition files that could not be read (syntax errors, or not an object), with the name the
+   * text seems to give (`jobDefinitionName: x`), so a reference to it can say why it is unknown.
+   */
+  readonly unreadable: Array<{ readonly kind: DefinitionEntry['kind']; readonly doc: SourceDocument; readonly name?: string }> = [];
 
   private constructor(readonly documents: readonly SourceDocument[]) {}
 
@@ -109,6 +120,9 @@ export class Workspace {
     for (const doc of sorted) {
       const kind = kindOf(doc);
       if (!kind) unnamed.push(doc);
+      if (kind && kind !== 'workflow' && kind !== 'settings' && (doc.syntaxErrors.length > 0 || !isObj(doc.value))) {
+        ws.unreadable.push({ kind, doc, name: nameInText(doc.text, NAME_KEYS[kind]) });
+      }
       if (!kind || doc.syntaxErrors.length > 0 || !isObj(doc.value)) continue;
       if (kind === 'workflow') ws.workflows.push(makeWorkflow(doc, doc.value));
       else if (kind === 'settings') {
@@ -171,6 +185,13 @@ export class Workspace {
   jobQueue(ref: string): DefinitionEntry | undefined {
     const parsed = parseRef(ref, 'job-queue');
     return (parsed && this.jobQueues.get(parsed.name)) ?? this.aliases.jobQueue.get(ref);
+  }
+
+  /** The unreadable files of a kind that may define `name` (the one naming it, else those naming nothing readable). */
+  unreadableFor(kind: DefinitionEntry['kind'], name: string): SourceDocument[] {
+    const ofKind = this.unreadable.filter((u) => u.kind === kind);
+    const named = ofKind.filter((u) => u.name === name);
+    return (named.length > 0 ? named : ofKind.filter((u) => u.name === undefined)).map((u) => u.doc);
   }
 
   computeEnvironment(ref: string): DefinitionEntry | undefined {

@@ -1,8 +1,9 @@
 /** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
-import type { LocalSettingsFile } from '../../model/types';
+import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { Workspace } from '../../model/workspace';
 import { loadWorkspace } from '../../node/load-workspace';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
@@ -12,6 +13,9 @@ import { CliError } from '../errors';
 import { openSession, type RuntimeKind } from '../run/session';
 import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
+import { emulatorLines } from '../run/which-emulator';
+import { referencedDefinitions } from '../../client/workflow-run';
+import { closestName } from '../../model/validation/workspace-rules/context';
 import type { CliCommand } from './index';
 
 const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
@@ -48,6 +52,7 @@ export const runCommand: CliCommand = {
     const opts = parse(args);
     if (!opts) return 0;
     const abs = path.resolve(opts.file);
+    if (!existsSync(abs)) throw new CliError(`no such file: ${opts.file}`, 2);
     const kind = kindOfFile(abs);
     if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition') {
       throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml) or template file`, 2);
@@ -60,6 +65,7 @@ export const runCommand: CliCommand = {
       return 1;
     }
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
+    for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
     const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
     const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
     const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
@@ -67,10 +73,13 @@ export const runCommand: CliCommand = {
       if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
       throw err;
     });
+    const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
+    for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
     return executeRun({
       session,
       workspace: loaded.workspace,
       workspaceRoot: loaded.root,
+      stateDir,
       target,
       settings,
       parameters: opts.params,
@@ -128,6 +137,23 @@ function parse(args: string[]): RunOptions | undefined {
     throw new CliError((err as Error).message, 2);
   }
   return { file: parsed.positionals[0], jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
+}
+
+/** A warning per --param name no job of the run uses (no `Ref::name` nor default), with the closest used name. */
+function unusedParams(ws: Workspace, target: RunTarget, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const defs = target.kind === 'workflow' ? referencedDefinitions(ws, target.workflow).jobDefinitions : [target.definition.value];
+  const used = new Set<string>();
+  for (const d of defs) {
+    for (const m of JSON.stringify(d).matchAll(/Ref::([A-Za-z0-9_.-]+)/g)) used.add(m[1]);
+    for (const k of Object.keys((d as { parameters?: object }).parameters ?? {})) used.add(k);
+  }
+  return names
+    .filter((n) => !used.has(n))
+    .map((n) => {
+      const best = closestName(n, used);
+      return `warning: --param ${n} is used by no job of this run (no Ref::${n} in its job definitions)${best !== undefined ? `; did you mean '${best}'?` : ''}`;
+    });
 }
 
 function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | undefined): RunTarget {

@@ -1,7 +1,9 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
 import { validateWorkspace } from '../../model/validation';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { SETTINGS_FILE_NAME } from '../../model/kinds';
 import { displayPath, findDefinitionFiles, readSources } from '../../node/definition-files';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { secretKeys } from '../../node/secrets-file';
@@ -28,26 +30,47 @@ Exit status: 0 when there is no error (warnings allowed), 1 when there is an err
 export interface ValidateResult {
   readonly files: string[];
   readonly diagnostics: Diagnostic[];
+  /** Errors in the files a named file is loaded with (its folder, as `run` loads it), not shown. */
+  readonly contextErrors: number;
 }
 
-/** Finds, reads and validates the files under `paths`; paths in the result are relative to `cwd`. */
+/**
+ * Finds, reads and validates the files under `paths`; paths in the result are relative to `cwd`.
+ * A file named on its own is checked against the definitions `run` loads with it (every definition
+ * under its folder, and the workspace's localbatch.yaml), so its references resolve as they do
+ * when it runs; only the named files' problems are reported.
+ */
 export async function validatePaths(paths: readonly string[], cwd: string): Promise<ValidateResult> {
-  const found = await findDefinitionFiles(paths, cwd);
-  if (found.missing.length > 0) throw new CliError(`no such file or directory: ${found.missing.join(', ')}`, 2);
-  const diagnostics: Diagnostic[] = found.problems.map((p) => ({
+  const asked = await findDefinitionFiles(paths, cwd);
+  if (asked.missing.length > 0) throw new CliError(`no such file or directory: ${asked.missing.join(', ')}`, 2);
+  const diagnostics: Diagnostic[] = asked.problems.map((p) => ({
     file: displayPath(p.path, cwd),
     range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
     severity: 'error',
     rule: p.rule,
     message: p.message,
   }));
+  const context = new Set<string>();
+  for (const given of paths) {
+    const abs = path.resolve(cwd, given);
+    if (!asked.files.includes(abs) && !asked.explicit.has(abs)) continue;
+    const folder = path.dirname(abs);
+    context.add(folder);
+    const root = findWorkspaceRoot(folder);
+    if (root && existsSync(path.join(root, SETTINGS_FILE_NAME))) context.add(path.join(root, SETTINGS_FILE_NAME));
+  }
+  const found = context.size > 0 ? await findDefinitionFiles([...paths, ...context], cwd) : asked;
   const read = await readSources(found, cwd);
   // The workspace root, as `run` finds it: the folder of the nearest localbatch.yaml, else the folder searched.
   const first = path.resolve(cwd, paths[0] ?? '.');
-  const folder = found.files.includes(first) ? path.dirname(first) : first;
+  const folder = asked.files.includes(first) || asked.explicit.has(first) ? path.dirname(first) : first;
   const root = findWorkspaceRoot(folder) ?? folder;
-  diagnostics.push(...read.diagnostics, ...validateWorkspace(read.sources, { workspaceRoot: root, secretKeys: secretKeys(root) }));
-  return { files: read.files, diagnostics: diagnostics.sort(compareDiagnostics) };
+  const all = [...read.diagnostics, ...validateWorkspace(read.sources, { workspaceRoot: root, secretKeys: secretKeys(root) })];
+  if (context.size === 0) return { files: read.files, diagnostics: [...diagnostics, ...all].sort(compareDiagnostics), contextErrors: 0 };
+  const wanted = new Set([...asked.files, ...asked.candidates, ...asked.explicit].map((f) => displayPath(f, cwd)));
+  const mine = all.filter((d) => wanted.has(d.file));
+  const contextErrors = all.filter((d) => !wanted.has(d.file) && d.severity === 'error').length;
+  return { files: read.files.filter((f) => wanted.has(f)), diagnostics: [...diagnostics, ...mine].sort(compareDiagnostics), contextErrors };
 }
 
 function plural(n: number, word: string): string {
@@ -90,6 +113,9 @@ export const validateCommand: CliCommand = {
     else {
       const lines = result.diagnostics.map(formatDiagnostic);
       if (result.files.length === 0) lines.push('no definition files found (*.jobdef.*, *.jobqueue.*, *.computeenv.*, *.workflow.*, localbatch.yaml)');
+      if (result.contextErrors > 0) {
+        lines.push(`note: ${plural(result.contextErrors, 'error')} in other definition files loaded with ${parsed.positionals.length === 1 ? 'this file' : 'these files'} (\`run\` stops on them too): see \`localbatch validate ${path.relative(process.cwd(), path.dirname(path.resolve(parsed.positionals[0]))).split(path.sep).join('/') || '.'}\``);
+      }
       lines.push(summaryLine(result));
       process.stdout.write(lines.join('\n') + '\n');
     }

@@ -21,6 +21,7 @@ import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
 import { isFinalJobStatus } from '../../model/types';
+import { stateDirCandidates } from '../../node/state-dirs';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly session: Session;
   readonly workspace: Workspace;
   readonly workspaceRoot: string;
+  /** The state directory the run's emulator uses (for the `localbatch logs` hints). */
+  readonly stateDir?: string;
   readonly target: RunTarget;
   readonly settings?: LocalSettingsFile;
   readonly parameters: Readonly<Record<string, string>>;
@@ -94,7 +97,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       interrupt: (jobId) => interruptJob(session.endpoint, jobId),
       random: Math.random,
       later: (ms, fn) => void setTimeout(fn, ms),
-      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${jobId} ${outcome}\n`),
+      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${displayName(tracker, jobId)} ${outcome}\n`),
     });
     const apply = (detail: JobStateChangeDetail, at: number) => {
       const t = tracker.apply(detail, at);
@@ -145,7 +148,12 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');
     const summary = summaryLines(tracker.jobs, Date.now());
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
-    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — localbatch logs ${f.jobId}` : ''}`);
+    const logsCommand = (jobId: string | undefined) => `localbatch logs ${jobId}${stateDirOption(ctx.stateDir)}`;
+    for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — ${logsCommand(f.jobId)}` : ''}`);
+    if (failed.length === 0 && tracker.jobs.length > 0) {
+      const shownJobs = tracker.jobs.slice(0, 10);
+      summary.push(`Output: ${logsCommand('<job id>')}, job ids: ${shownJobs.map((j) => `${j.name} ${j.jobId}`).join(', ')}${tracker.jobs.length > shownJobs.length ? ', …' : ''}`);
+    }
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;
@@ -155,6 +163,22 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     events?.close();
     await session.close();
   }
+}
+
+/** `name` or `name[i]` for a job id of the run (`<id>` or `<id>:<i>`), as the other lines show jobs. */
+function displayName(tracker: RunTracker, jobId: string): string {
+  const sep = jobId.lastIndexOf(':');
+  const own = tracker.jobs.find((j) => j.jobId === jobId);
+  if (own) return own.name;
+  const parent = sep > 0 ? tracker.jobs.find((j) => j.jobId === jobId.slice(0, sep)) : undefined;
+  return parent ? `${parent.name}[${jobId.slice(sep + 1)}]` : jobId;
+}
+
+/** ` --state-dir DIR` when `localbatch logs` run from here would not find the run's state by itself. */
+function stateDirOption(stateDir: string | undefined): string {
+  if (stateDir === undefined || stateDirCandidates(process.cwd()).includes(stateDir)) return '';
+  const rel = path.relative(process.cwd(), stateDir) || '.';
+  return ` --state-dir ${/\s/.test(rel) ? JSON.stringify(rel) : rel}`;
 }
 
 /** Registers the definitions the target uses and returns what to submit, in dependency order, tagged as one run. */
@@ -173,6 +197,8 @@ async function planOf(ctx: RunContext): Promise<PlannedJob[]> {
     return [{ name: target.definition.name, request: { jobName: target.definition.name, jobDefinition: arn, jobQueue: LOCAL_QUEUE_NAME, ...parameters }, dependsOn: [] }];
   }
   const registered = await registerDefinitions(session.batch, referencedDefinitions(ws, target.workflow));
+  // The emulator keeps queues and compute environments between runs: say when the files changed them.
+  for (const a of registered.actions) if (a.startsWith('updated ')) (ctx.json ? ctx.err : ctx.out).write(`${a[0].toUpperCase()}${a.slice(1)}\n`);
   return planWorkflow(target.workflow.value as unknown as WorkflowFile, {
     defaultQueue: LOCAL_QUEUE_NAME,
     resolveJobDefinition: jobDefinitionResolver(ws, registered.jobDefinitionArns),

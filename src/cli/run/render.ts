@@ -30,8 +30,13 @@ export function arrayProgress(j: TrackedJob): string {
 /** Line mode: children report only RUNNING and final states, so a 10,000-child array stays readable. */
 export function transitionLine(t: Transition, now: number): string | undefined {
   const name = t.child === undefined ? t.job.name : `${t.job.name}[${t.child}]`;
-  if (t.child !== undefined && t.status !== 'RUNNING' && !isFinalJobStatus(t.status)) return undefined;
   const time = new Date(now).toISOString().slice(11, 19);
+  if (t.retried) {
+    const r = t.retried;
+    const how = [r.exitCode !== undefined ? `exit code ${r.exitCode}` : undefined, r.reason].filter(Boolean).join(': ');
+    return `${time} ${name} attempt ${r.attempt} failed${how ? ` (${how})` : ''}; retrying as attempt ${r.attempt + 1} (evaluateOnExit decided RETRY, or no rule matched)`;
+  }
+  if (t.child !== undefined && t.status !== 'RUNNING' && !isFinalJobStatus(t.status)) return undefined;
   const reason = t.reason && (t.status === 'FAILED' || t.status === 'RUNNABLE') ? ` (${t.reason})` : '';
   const progress = t.child !== undefined ? `  [${arrayProgress(t.job)}]` : '';
   return `${time} ${name} ${t.status}${reason}${progress}`;
@@ -40,7 +45,8 @@ export function transitionLine(t: Transition, now: number): string | undefined {
 /** The end-of-run summary. */
 export function summaryLines(jobs: readonly TrackedJob[], now: number): string[] {
   const ok = jobs.filter((j) => j.status === 'SUCCEEDED').length;
-  const lines = renderTable(jobs, now, 200);
+  // The summary stays on screen: reasons are shown whole (the end of a reason is often the fix).
+  const lines = renderTable(jobs, now, Number.MAX_SAFE_INTEGER);
   const failed = jobs.length - ok;
   lines.push('', failed === 0 ? `All ${jobs.length} jobs SUCCEEDED.` : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
   return lines;

@@ -28,7 +28,25 @@ export interface TrackedJob {
 /** Whether a queue's jobStateTimeLimitActions will cancel a job blocked for `reasonCode` (so the run waits for it). */
 export type TimeLimited = (queue: string | undefined, reasonCode: string) => boolean;
 
-export type Transition = { readonly job: TrackedJob; readonly child?: number; readonly status: JobStatus; readonly reason?: string };
+/** An attempt that ended and is retried (the job went back to RUNNABLE). */
+export interface RetriedAttempt {
+  /** One-based number of the attempt that ended. */
+  readonly attempt: number;
+  readonly exitCode?: number;
+  readonly reason?: string;
+}
+
+export type Transition = { readonly job: TrackedJob; readonly child?: number; readonly status: JobStatus; readonly reason?: string; readonly retried?: RetriedAttempt };
+
+/** The attempt that just ended, when a job that ran goes back to RUNNABLE (a retry). */
+function retriedAttempt(previous: JobStatus, status: JobStatus, detail: JobStateChangeDetail): RetriedAttempt | undefined {
+  if (status !== 'RUNNABLE' || (previous !== 'RUNNING' && previous !== 'STARTING')) return undefined;
+  const attempts = Array.isArray(detail.attempts) ? (detail.attempts as Array<{ statusReason?: string; container?: { exitCode?: number; reason?: string } }>) : [];
+  const last = attempts.at(-1);
+  if (!last) return undefined;
+  const reason = last.statusReason ?? last.container?.reason;
+  return { attempt: attempts.length, ...(last.container?.exitCode !== undefined ? { exitCode: last.container.exitCode } : {}), ...(reason ? { reason } : {}) };
+}
 
 export class RunTracker {
   readonly jobs: TrackedJob[] = [];
@@ -51,6 +69,7 @@ export class RunTracker {
     const own = this.byId.get(detail.jobId);
     if (own) {
       if (own.status === status && own.statusReason === reason) return undefined;
+      const retried = retriedAttempt(own.status, status, detail);
       own.status = status;
       own.statusReason = reason;
       own.blockedBy = blockingReason(status, reason);
@@ -59,7 +78,7 @@ export class RunTracker {
         if (!own.children) own.attempts++;
       }
       if (isFinalJobStatus(status)) own.stoppedAt = numberOr(detail.stoppedAt, at);
-      return { job: own, status, reason };
+      return { job: own, status, reason, ...(retried ? { retried } : {}) };
     }
     const sep = detail.jobId.lastIndexOf(':');
     const parent = sep > 0 ? this.byId.get(detail.jobId.slice(0, sep)) : undefined;
@@ -76,7 +95,8 @@ export class RunTracker {
       parent.attempts++;
       parent.startedAt ??= numberOr(detail.startedAt, at);
     }
-    return { job: parent, child: Number(detail.jobId.slice(sep + 1)), status, reason };
+    const retried = retriedAttempt(previous, status, detail);
+    return { job: parent, child: Number(detail.jobId.slice(sep + 1)), status, reason, ...(retried ? { retried } : {}) };
   }
 
   get done(): boolean {

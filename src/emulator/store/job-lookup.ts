@@ -9,6 +9,9 @@ import type { EngineSnapshot, JobFields } from '../batch/core/snapshot';
 export interface SavedJobLogs {
   readonly jobName: string;
   readonly status: string;
+  readonly statusReason?: string;
+  /** Set on an array job's parent: how many children it has (their logs are theirs). */
+  readonly arraySize?: number;
   /** The log group of its streams (the job definition's awslogs-group, else /aws/batch/job). */
   readonly logGroupName: string;
   /** One stream name per attempt, in attempt order (undefined where an attempt never ran). */
@@ -26,7 +29,14 @@ export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobL
   return {
     jobName: top.request.jobName ?? id,
     status: fields.status,
+    ...(fields.statusReason !== undefined ? { statusReason: fields.statusReason } : {}),
+    ...(!child && top.request.arrayProperties?.size !== undefined ? { arraySize: top.request.arrayProperties.size } : {}),
     logGroupName: definition ? logGroupOf(definition) : '/aws/batch/job',
     attemptStreams: (fields.attempts ?? []).map((a) => a.container?.logStreamName),
   };
+}
+
+/** The size of the array job `parentId` (undefined when it is not a saved array job). */
+export function savedArraySize(snapshot: EngineSnapshot, parentId: string): number | undefined {
+  return snapshot.jobs.find((j) => j.id === parentId)?.request.arrayProperties?.size;
 }
