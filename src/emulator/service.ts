@@ -16,6 +16,10 @@ import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
+import { S3Service } from './s3/service';
+import type { DeclaredBucket } from './s3/buckets';
+import type { LocalSettingsFile } from '../model/types';
+import { dirname, resolve } from 'node:path';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
@@ -38,6 +42,8 @@ export class LocalService {
     readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
+    /** The local S3 on the same endpoint; `s3.subscribe` gives its EventBridge events. */
+    readonly s3: S3Service,
   ) {
     process.on('exit', this.onExit);
   }
@@ -48,14 +54,18 @@ export class LocalService {
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
+    let s3: S3Service;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
+      const accountId = options.settings?.accountId ?? DEFAULT_ACCOUNT_ID;
+      s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
       const api = {
+        services: [s3],
         credentials,
         batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
         logs: host.logs,
         events: host.engine,
-        accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
+        accountId,
         region,
         version: VERSION,
         log: options.log,
@@ -72,7 +82,7 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, s3);
     } catch (err) {
       await containerServer?.close();
       await host.close();
@@ -103,6 +113,15 @@ export class LocalService {
       // already gone, or another process's
     }
   }
+}
+
+/** localbatch.yaml's `buckets`, folders resolved against the workspace root. */
+export function declaredBuckets(settings: LocalSettingsFile | undefined, workspaceRoot: string): Record<string, DeclaredBucket> {
+  const out: Record<string, DeclaredBucket> = {};
+  for (const [name, v] of Object.entries(settings?.buckets ?? {})) {
+    out[name] = typeof v === 'string' ? { path: resolve(workspaceRoot, v) } : { path: resolve(workspaceRoot, v.path), eventBridge: v.eventBridge };
+  }
+  return out;
 }
 
 /** Operations that only read: their answers need not wait for the journal. */
