@@ -147,7 +147,7 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
     if (method === 'DELETE') return abortUpload(ctx, req, bucket, key, uploadId);
     if (method === 'GET') return listParts(ctx, req, bucket, key, uploadId);
   }
-  const onlyOwn = [...q.keys()].every((k) => k.startsWith('X-Amz-') || k.startsWith('x-amz-') || k.startsWith('response-') || k === 'partNumber' || k === 'versionId');
+  const onlyOwn = [...q.keys()].every((k) => k.startsWith('X-Amz-') || k.startsWith('x-amz-') || k.startsWith('response-') || k === 'partNumber' || k === 'versionId' || k === 'x-id');
   if (!onlyOwn) throw notImplemented(req);
   if (method === 'PUT') {
     const source = req.headers['x-amz-copy-source'];
