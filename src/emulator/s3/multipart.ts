@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, isoDate, reply, type S3Context, type S3Request } from './context';
@@ -142,9 +142,10 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
   try {
     for (const { n, part } of chosen) {
       md5s.push(Buffer.from(part.etag.slice(1, -1), 'hex'));
-      const src = createReadStream(join(dir, String(n)), { highWaterMark: 1024 * 1024 });
-      if (full) src.on('data', (c) => full.update(c as Buffer));
-      await pipeline(src, out, { end: false });
+      for await (const c of createReadStream(join(dir, String(n)), { highWaterMark: 1024 * 1024 })) {
+        full?.update(c as Buffer);
+        if (!out.write(c)) await once(out, 'drain');
+      }
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     const fh = await open(tmp, 'r+');
