@@ -23,6 +23,8 @@ const LIST_COUNT = 10_000;
 
 interface Peer {
   readonly name: string;
+  /** Puts the 10,000 objects to list (the local S3: files written into the bucket's folder). */
+  readonly seedList?: (keys: readonly string[]) => void;
   readonly url: string;
   readonly pid: number;
   readonly creds: { accessKeyId: string; secretAccessKey: string };
@@ -56,7 +58,14 @@ async function startLocal(stateDir: string): Promise<Peer> {
     });
     child.once('exit', () => reject(new Error('the local S3 server exited')));
   });
-  return { name: 'localbatch', url: info.url, pid: child.pid!, creds: info, child };
+  const seedList = (keys: readonly string[]) => {
+    const dir = join(stateDir, 's3', 'buckets', 'bench');
+    for (const k of keys) {
+      mkdirSync(join(dir, k, '..'), { recursive: true });
+      writeFileSync(join(dir, k), 'x');
+    }
+  };
+  return { name: 'localbatch', url: info.url, pid: child.pid!, creds: info, child, seedList };
 }
 
 async function startMotoServer(): Promise<Peer> {
@@ -126,7 +135,8 @@ async function measure(peer: Peer, work: string, bigFile: string, smallDir: stri
     times['SDK upload 200x64 KiB'] = await timed(() => pool(keys, 10, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: smallData }))));
     times['SDK download 200x64 KiB'] = await timed(() => pool(keys, 10, async (k) => (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body!.transformToByteArray()));
     const many = Array.from({ length: LIST_COUNT }, (_, i) => `list/${String(i).padStart(6, '0')}`);
-    await pool(many, 16, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: 'x' })));
+    if (peer.seedList) peer.seedList(many);
+    else await pool(many, 32, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: 'x' })));
     let pages = 0;
     times['ListObjectsV2 10,000 (per 1,000-key page)'] = (await timed(async () => {
       let token: string | undefined;
