@@ -455,6 +455,27 @@ def settings_schema():
                 {'type': 'array', 'items': {'type': 'string', 'minLength': 1}},
                 'CloudFormation/CDK templates (`cdk.out/*.template.json`) or Terraform `show -json` files whose AWS Batch resources are definitions of this workspace, relative to `localbatch.yaml`.',
             ),
+            'buckets': prop(
+                {
+                    'type': 'object',
+                    'propertyNames': {'pattern': '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'},
+                    'additionalProperties': {
+                        'anyOf': [
+                            {'type': 'string', 'minLength': 1},
+                            {
+                                'type': 'object',
+                                'properties': {
+                                    'path': prop({'type': 'string', 'minLength': 1}, 'The folder holding the bucket\'s objects, relative to `localbatch.yaml`.'),
+                                    'eventBridge': prop({'type': 'boolean'}, 'Send "Object Created" / "Object Deleted" events to EventBridge (as the bucket\'s `EventBridgeConfiguration` does). Default false.'),
+                                },
+                                'required': ['path'],
+                                'additionalProperties': False,
+                            },
+                        ]
+                    },
+                },
+                'Buckets of the local S3 (on the emulator\'s endpoint) and the folders that hold their objects: `{ raw-data: ./data/raw }` or `{ raw-data: { path: ./data/raw, eventBridge: true } }`. A file in the folder is an object; a key with `/` is a subfolder.',
+            ),
             'parameters': prop(
                 {'type': 'object', 'additionalProperties': {'type': 'string'}},
                 'Values of CloudFormation template parameters (by parameter name) for local use; a parameter without one uses its `Default`.',

@@ -18,6 +18,10 @@ import { CountedEventSource, IdleShutdown } from './idle-shutdown';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
+import { S3Service } from './s3/service';
+import type { DeclaredBucket } from './s3/buckets';
+import type { LocalSettingsFile } from '../model/types';
+import { dirname, resolve } from 'node:path';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
@@ -49,6 +53,8 @@ export class LocalService {
     private readonly endpointFile: string,
     private readonly idleWatch: IdleShutdown | undefined,
     idle: Promise<void>,
+    /** The local S3 on the same endpoint; `s3.subscribe` gives its EventBridge events. */
+    readonly s3: S3Service,
   ) {
     this.idle = idle;
     process.on('exit', this.onExit);
@@ -67,15 +73,19 @@ export class LocalService {
     if (options.idleShutdownMs && options.idleShutdownMs > 0) {
       idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
     }
+    let s3: S3Service;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
       const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
+      const accountId = options.settings?.accountId ?? DEFAULT_ACCOUNT_ID;
+      s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
       const api = {
+        services: [s3],
         credentials,
         batch: idleWatch ? touching(batch, idleWatch) : batch,
         logs: host.logs,
         events,
-        accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
+        accountId,
         region,
         version: VERSION,
         log: options.log,
@@ -97,7 +107,7 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3);
     } catch (err) {
       idleWatch?.stop();
       await containerServer?.close();
@@ -130,6 +140,15 @@ export class LocalService {
       // already gone, or another process's
     }
   }
+}
+
+/** localbatch.yaml's `buckets`, folders resolved against the workspace root. */
+export function declaredBuckets(settings: LocalSettingsFile | undefined, workspaceRoot: string): Record<string, DeclaredBucket> {
+  const out: Record<string, DeclaredBucket> = {};
+  for (const [name, v] of Object.entries(settings?.buckets ?? {})) {
+    out[name] = typeof v === 'string' ? { path: resolve(workspaceRoot, v) } : { path: resolve(workspaceRoot, v.path), eventBridge: v.eventBridge };
+  }
+  return out;
 }
 
 /** Operations that only read: their answers need not wait for the journal. */

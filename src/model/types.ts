@@ -116,6 +116,8 @@ export interface LocalSettingsFile {
   templates?: string[];
   /** CloudFormation template parameter values for local use. */
   parameters?: Record<string, string>;
+  /** Buckets of the local S3: bucket name → folder (relative to localbatch.yaml), or with EventBridge notifications on. */
+  buckets?: Record<string, string | { path: string; eventBridge?: boolean }>;
 }
 
 export interface LocalAwsSettings {

@@ -30,7 +30,7 @@ export interface VerifiedCaller {
   readonly service: string;
 }
 
-interface AuthParams {
+export interface AuthParams {
   readonly accessKeyId: string;
   readonly date: string;
   readonly region: string;
@@ -41,7 +41,7 @@ interface AuthParams {
   readonly expiresSec?: number;
 }
 
-const BAD_SIGNATURE =
+export const BAD_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
@@ -116,7 +116,7 @@ export async function verifySigV4(
   return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
 }
 
-function fromHeader(headers: IncomingHttpHeaders): AuthParams {
+export function fromHeader(headers: IncomingHttpHeaders): AuthParams {
   const header = headers['authorization'];
   if (!header) throw new AuthError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const m = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(header);
@@ -137,7 +137,7 @@ function fromHeader(headers: IncomingHttpHeaders): AuthParams {
   return { ...parseCredential(parts['Credential']), date, signedHeaders: parts['SignedHeaders'].split(';'), signature: parts['Signature'] };
 }
 
-function fromQuery(query: Record<string, string | string[]>): AuthParams {
+export function fromQuery(query: Record<string, string | string[]>): AuthParams {
   const get = (k: string): string => {
     const v = query[k];
     if (typeof v !== 'string' || !v) throw new AuthError('IncompleteSignatureException', `Presigned request requires '${k}'.`);
@@ -167,7 +167,7 @@ function parseCredential(credential: string): Pick<AuthParams, 'accessKeyId' | '
   return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
 }
 
-function checkDate(auth: AuthParams, now: number): Date {
+export function checkDate(auth: AuthParams, now: number): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(auth.date);
   if (!m) throw new AuthError('IncompleteSignatureException', 'X-Amz-Date must be in the ISO 8601 basic format YYYYMMDDTHHMMSSZ.');
   const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
@@ -205,7 +205,7 @@ function safeDecode(s: string): string {
   }
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
+export function constantTimeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

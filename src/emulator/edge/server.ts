@@ -18,6 +18,7 @@ import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, sendRa
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
 import { type EdgeService, findService, signingServiceOf } from './service';
+import { verifyStreamingSigV4 } from './stream-auth';
 
 export interface ApiServerOptions {
   /**
@@ -85,7 +86,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const server = createServer(
     {
       headersTimeout: opts.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
-      requestTimeout: opts.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+      // Streamed bodies (S3 objects) may take longer than any fixed bound: the idle-socket timeout
+      // (no byte for 60 s) and the headers timeout still bound slow clients.
+      requestTimeout: opts.timeouts?.requestMs ?? (opts.services?.some((s) => s.handleStream) ? 0 : REQUEST_TIMEOUT_MS),
       connectionsCheckingInterval: 250,
     },
     (req, res) => {
@@ -151,6 +154,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   ): Promise<void> {
     const base = { 'x-amzn-requestid': head.requestId };
     try {
+      if (service.handleStream) {
+        const auth = verifyStreamingSigV4({ ...head, headers: req.headers }, known, service.signingNames, opts.now?.());
+        await service.handleStream({ ...head, headers: req.headers, body: req, auth }, res);
+        return;
+      }
+      if (!service.handle) throw new UnknownOperationException(`${service.name} has no request handler.`);
       const limit = service.maxBodyBytes ?? MAX_BODY_BYTES;
       const body = await readBody(req, limit, () => new RequestEntityTooLargeException(`The request body is larger than localbatch's limit of ${limit} bytes for ${service.name}.`));
       const caller = await verifySigV4({ method: head.method, rawPath: head.rawPath, rawQuery: head.rawQuery, headers: req.headers, body }, known, service.signingNames, opts.now?.());
@@ -161,8 +170,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const where = `${service.name} ${head.method} ${head.rawPath.slice(0, 200)}`;
       if (out.logLine) log(`localbatch api: ${head.requestId} ${where}: ${out.logLine}`);
       else if (err instanceof ApiError && err.status === 403) log(`localbatch api: ${head.requestId} ${where}: refused (${err.type})`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       if (out.status === 413 || !req.complete) res.setHeader('connection', 'close');
       sendRaw(res, out.status, { ...base, ...out.headers }, out.body);
+      if (!req.complete) req.resume();
     }
   }
 

@@ -10,8 +10,9 @@
  * Batch, Logs and `/localbatch/v1/` keep their own routes in `server.ts`; every other service is
  * one `EdgeService` given to `startApiServer({ services })`.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorResponse } from './errors';
+import type { StreamAuth } from './stream-auth';
 
 export interface EdgeRequest {
   readonly requestId: string;
@@ -24,6 +25,17 @@ export interface EdgeRequest {
   readonly body: Buffer;
   /** Who signed the request (the server's own key, or a running job's). */
   readonly caller: { readonly accessKeyId: string; readonly region: string; readonly service: string };
+}
+
+export interface EdgeStreamRequest {
+  readonly requestId: string;
+  readonly method: string;
+  readonly rawPath: string;
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The body, unread. */
+  readonly body: IncomingMessage;
+  readonly auth: StreamAuth;
 }
 
 export interface EdgeResponse {
@@ -41,7 +53,14 @@ export interface EdgeService {
   readonly targetPrefixes?: readonly string[];
   /** Cap on a request body (default: the edge's 1 MiB). */
   readonly maxBodyBytes?: number;
-  handle(req: EdgeRequest): Promise<EdgeResponse>;
+  handle?(req: EdgeRequest): Promise<EdgeResponse>;
+  /**
+   * Streaming services (S3) take the raw request and response instead of `handle`: the edge checks
+   * the signature over the request line and headers (see stream-auth.ts) and hands over the body
+   * unread; the service checks the declared payload hash or chunk signatures as the body streams,
+   * and writes the response. A throw before the response is started is serialised by `errorResponse`.
+   */
+  handleStream?(req: EdgeStreamRequest, res: ServerResponse): Promise<void>;
   /** Shapes a thrown error as this service's protocol does (default: JSON with X-Amzn-Errortype). */
   errorResponse?(err: unknown, requestId: string): ErrorResponse;
 }

@@ -136,7 +136,16 @@ export class JobEnvironment implements AttemptPreparer {
       AWS_CONTAINER_AUTHORIZATION_TOKEN: grant.token,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
-      ...(this.apiUrl ? { [endpointVariable('batch')]: containerUrl(this.apiUrl, gateway), [endpointVariable('logs')]: containerUrl(this.apiUrl, gateway) } : {}),
+      ...(this.apiUrl
+        ? {
+            // One endpoint serves every local service (Batch, Logs, S3, ...); service-specific
+            // settings in aws.endpoints still win below.
+            AWS_ENDPOINT_URL: containerUrl(this.apiUrl, gateway),
+            [endpointVariable('batch')]: containerUrl(this.apiUrl, gateway),
+            [endpointVariable('logs')]: containerUrl(this.apiUrl, gateway),
+            [endpointVariable('s3')]: containerUrl(this.apiUrl, gateway),
+          }
+        : {}),
       ...endpointEnvironment(settings?.aws?.endpoints, gateway),
     });
     return { ok: true, environment, mounts: storage.mounts, network: this.network.name };

@@ -1,0 +1,67 @@
+/** Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, notifications. */
+import { readBodySmall } from './small-body';
+import { header, isoDate, reply, type S3Context, type S3Request } from './context';
+import { S3Error } from './errors';
+import { fromXml, toXml } from './xml';
+
+const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'localbatch' };
+
+export function listBuckets(ctx: S3Context, req: S3Request): void {
+  const buckets = ctx.buckets.list();
+  const prefix = req.query.get('prefix') ?? '';
+  const shown = buckets.filter((b) => b.name.startsWith(prefix));
+  reply(req, 200, {}, toXml('ListAllMyBucketsResult', {
+    Owner: OWNER,
+    Buckets: { Bucket: shown.map((b) => ({ Name: b.name, CreationDate: isoDate(new Date(b.created)), BucketRegion: ctx.region })) },
+    ...(prefix ? { Prefix: prefix } : {}),
+  }));
+}
+
+export async function createBucket(ctx: S3Context, req: S3Request, name: string): Promise<void> {
+  const body = await readBodySmall(req, 64 * 1024);
+  if (body.length > 0) {
+    const conf = fromXml(body, 'CreateBucketConfiguration');
+    const loc = typeof conf.LocationConstraint === 'string' ? conf.LocationConstraint : '';
+    if (loc && loc !== ctx.region) {
+      throw new S3Error('IllegalLocationConstraintException', 400, `The ${loc} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+    }
+  }
+  const created = ctx.buckets.create(name, ctx.now());
+  if (!created && ctx.region !== 'us-east-1') {
+    throw new S3Error('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: name });
+  }
+  reply(req, 200, { location: `/${name}` });
+}
+
+export function headBucket(ctx: S3Context, req: S3Request, name: string): void {
+  ctx.buckets.get(name);
+  reply(req, 200, { 'x-amz-bucket-region': ctx.region, 'x-amz-access-point-alias': 'false' });
+}
+
+export async function deleteBucket(ctx: S3Context, req: S3Request, name: string): Promise<void> {
+  ctx.buckets.delete(name);
+  await Promise.resolve();
+  reply(req, 204);
+}
+
+export function getBucketLocation(ctx: S3Context, req: S3Request, name: string): void {
+  ctx.buckets.get(name);
+  const loc = ctx.region === 'us-east-1' ? '' : ctx.region;
+  reply(req, 200, {}, `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${loc}</LocationConstraint>`);
+}
+
+export function getNotifications(ctx: S3Context, req: S3Request, name: string): void {
+  const b = ctx.buckets.get(name);
+  const xml = b.notificationXml ?? (b.eventBridge ? toXml('NotificationConfiguration', { EventBridgeConfiguration: '' }) : toXml('NotificationConfiguration', {}));
+  reply(req, 200, {}, xml);
+}
+
+export async function putNotifications(ctx: S3Context, req: S3Request, name: string): Promise<void> {
+  ctx.buckets.get(name);
+  const body = await readBodySmall(req, 256 * 1024);
+  const conf = fromXml(body, 'NotificationConfiguration');
+  const eventBridge = 'EventBridgeConfiguration' in conf;
+  ctx.buckets.setNotifications(name, body.toString('utf8'), eventBridge);
+  void header;
+  reply(req, 200);
+}

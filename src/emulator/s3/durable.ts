@@ -1,0 +1,64 @@
+/** Small durable-file helpers: write to a temp file, fsync, rename, fsync the folder. */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some file systems refuse fsync on folders; the file itself is synced
+  }
+}
+
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // as above
+  }
+}
+
+let counter = 0;
+export function tempName(): string {
+  return `${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+}
+
+/** Replaces `file` with `data` so that a crash leaves either the old or the new content, never a mix. */
+export async function writeDurable(file: string, data: string | Buffer, tmpDir = dirname(file)): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${tmpDir}/${tempName()}.tmp`;
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  renameSync(tmp, file);
+  await fsyncDirAsync(dirname(file));
+}
+
+export function writeDurableSync(file: string, data: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${tempName()}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  const fd = openSync(tmp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  fsyncDir(dirname(file));
+}

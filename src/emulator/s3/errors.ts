@@ -1,0 +1,62 @@
+/** S3's error XML and codes (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
+import { ApiError, AuthError } from '../edge/errors';
+import type { ErrorResponse } from '../edge/errors';
+import { xmlEscape } from './xml';
+
+export class S3Error extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly extra: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'S3Error';
+  }
+}
+
+export const noSuchBucket = (bucket: string) => new S3Error('NoSuchBucket', 404, 'The specified bucket does not exist', { BucketName: bucket });
+export const noSuchKey = (key: string) => new S3Error('NoSuchKey', 404, 'The specified key does not exist.', { Key: key });
+export const noSuchUpload = (uploadId: string) =>
+  new S3Error('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+export const invalidArgument = (message: string, name?: string, value?: string) =>
+  new S3Error('InvalidArgument', 400, message, name ? { ArgumentName: name, ArgumentValue: value ?? '' } : {});
+export const malformedXml = () => new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+export const badDigest = (what: string) => new S3Error('BadDigest', 400, `The ${what} you specified did not match the calculated checksum.`);
+
+/** The edge's SigV4 refusals, in S3's codes. */
+const AUTH_CODES: Readonly<Record<string, string>> = {
+  MissingAuthenticationTokenException: 'AccessDenied',
+  IncompleteSignatureException: 'AuthorizationHeaderMalformed',
+  UnrecognizedClientException: 'InvalidAccessKeyId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+};
+
+export function s3ErrorResponse(err: unknown, requestId: string, resource = ''): ErrorResponse {
+  let code = 'InternalError';
+  let status = 500;
+  let message = 'We encountered an internal error. Please try again.';
+  let extra: Readonly<Record<string, string>> = {};
+  let logLine: string | undefined;
+  if (err instanceof S3Error) ({ code, status, message, extra } = err);
+  else if (err instanceof AuthError) {
+    code = AUTH_CODES[err.type] ?? 'AccessDenied';
+    status = 403;
+    message = err.message;
+    if (/^Signature expired: \S+ \+ \d+ s/.test(err.message)) [code, message] = ['AccessDenied', 'Request has expired'];
+    else if (/^Signature (expired|not yet current)/.test(err.message)) code = 'RequestTimeTooSkewed';
+  } else if (err instanceof ApiError) {
+    code = err.type === 'RequestEntityTooLargeException' ? 'EntityTooLarge' : err.type;
+    status = err.status;
+    message = err.message;
+  } else logLine = `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('');
+  const body =
+    status === 304
+      ? ''
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}` +
+        `${resource ? `<Resource>${xmlEscape(resource)}</Resource>` : ''}<RequestId>${requestId}</RequestId><HostId>localbatch</HostId></Error>`;
+  return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': 'localbatch' }, body, logLine };
+}

@@ -1,0 +1,114 @@
+/**
+ * Reads a request body to a durable temp file while it streams: decodes `aws-chunked`, checks the
+ * declared SHA-256 (signed payloads) and chunk signatures, Content-MD5 and any flexible checksum
+ * (header or trailer), and computes the MD5 that makes the ETag. Nothing is gathered in memory.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamAuth } from '../edge/stream-auth';
+import { ALGORITHMS, type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
+import { ChunkedDecoder } from './chunked';
+import { badDigest, S3Error } from './errors';
+
+export interface Ingested {
+  readonly tmp: string;
+  readonly size: number;
+  readonly md5Hex: string;
+  readonly checksum?: { readonly algorithm: ChecksumAlgorithm; readonly value: string };
+}
+
+const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(',') : v;
+};
+
+/** The checksum algorithm a request names (header value, trailer or x-amz-sdk-checksum-algorithm). */
+export function requestedChecksum(h: IncomingHttpHeaders): ChecksumAlgorithm | undefined {
+  for (const alg of ALGORITHMS) if (header(h, headerOf(alg)) !== undefined) return alg;
+  const trailer = header(h, 'x-amz-trailer')?.trim().toLowerCase();
+  if (trailer) {
+    const alg = ALGORITHMS.find((a) => headerOf(a) === trailer);
+    if (alg) return alg;
+  }
+  return parseAlgorithm(header(h, 'x-amz-sdk-checksum-algorithm'), 'x-amz-sdk-checksum-algorithm');
+}
+
+export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string, maxBytes: number, extraAlgorithm?: ChecksumAlgorithm): Promise<Ingested> {
+  const h = req.headers;
+  const mode = auth.payloadHash;
+  const chunked = mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER || mode === STREAMING_UNSIGNED_TRAILER || /aws-chunked/i.test(header(h, 'content-encoding') ?? '');
+  const lengthHeader = chunked ? header(h, 'x-amz-decoded-content-length') : header(h, 'content-length');
+  if (lengthHeader === undefined && !chunked && header(h, 'transfer-encoding') === undefined) {
+    throw new S3Error('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
+  }
+  const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
+  if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) throw new S3Error('InvalidArgument', 400, 'The Content-Length is not a non-negative integer.');
+  if (declared !== undefined && declared > maxBytes) {
+    req.resume();
+    throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: String(declared), MaxSizeAllowed: String(maxBytes) });
+  }
+  const algorithm = requestedChecksum(h) ?? extraAlgorithm;
+  const check = algorithm ? hasher(algorithm) : undefined;
+  const md5 = createHash('md5');
+  const sha = /^[0-9a-f]{64}$/.test(mode) ? createHash('sha256') : undefined;
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done(new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { MaxSizeAllowed: String(maxBytes) }));
+        return;
+      }
+      md5.update(chunk);
+      sha?.update(chunk);
+      check?.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const decoder = chunked ? new ChunkedDecoder(mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER ? auth.chunkSigner : undefined) : undefined;
+  const out = createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 });
+  try {
+    const aborted = new Promise<never>((_, reject) => req.once('aborted', () => reject(new S3Error('IncompleteBody', 400, 'The client closed the connection before sending the whole body.'))));
+    aborted.catch(() => undefined);
+    await Promise.race([decoder ? pipeline(req, decoder, tap, out) : pipeline(req, tap, out), aborted]);
+    if (declared !== undefined && size !== declared) {
+      throw new S3Error('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+    }
+    if (sha && sha.digest('hex') !== mode) {
+      throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.", { ClientComputedContentSHA256: mode });
+    }
+    const md5Raw = md5.digest();
+    const contentMd5 = header(h, 'content-md5');
+    if (contentMd5 !== undefined) {
+      if (!/^[A-Za-z0-9+/]{22}==$/.test(contentMd5)) throw new S3Error('InvalidDigest', 400, 'The Content-MD5 you specified was invalid.');
+      if (contentMd5 !== md5Raw.toString('base64')) throw badDigest('Content-MD5');
+    }
+    let checksum: Ingested['checksum'];
+    if (algorithm && check) {
+      const value = await check.digest();
+      const given = header(h, headerOf(algorithm)) ?? decoder?.trailers[headerOf(algorithm)];
+      if (given !== undefined && given !== value) {
+        throw new S3Error('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
+      }
+      checksum = { algorithm, value };
+    }
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum };
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    if (err instanceof S3Error) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') throw new S3Error('IncompleteBody', 400, 'The client closed the connection before sending the whole body.');
+    throw err;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Multipart uploads, kept under `<state>/s3/uploads/<uploadId>/`: `upload.json` (bucket, key,
+ * metadata, checksum algorithm) and each part as `<n>` with `<n>.json` (ETag, size, checksum), each
+ * written durably before its request answers. Completing streams the parts into one temp file
+ * (computing a FULL_OBJECT checksum on the way when asked) and commits it as one object.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Bucket } from './buckets';
+import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, hasher, headerOf, parseAlgorithm } from './checksums';
+import { header, isoDate, reply, type S3Context, type S3Request } from './context';
+import { writeDurable } from './durable';
+import { invalidArgument, noSuchUpload, S3Error } from './errors';
+import { ingest } from './ingest';
+import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from './names';
+import type { NewMeta } from './objects';
+import { metaFromHeaders } from './object-api';
+import { readBodySmall } from './small-body';
+import { fromXml, many, toXml } from './xml';
+
+interface Upload {
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiated: string;
+  readonly meta: Pick<NewMeta, 'contentType' | 'headers' | 'userMeta'>;
+  readonly algorithm?: ChecksumAlgorithm;
+  readonly type?: ChecksumType;
+}
+
+interface Part {
+  readonly etag: string;
+  readonly size: number;
+  readonly lastModified: string;
+  readonly checksum?: string;
+}
+
+const uploadDir = (ctx: S3Context, id: string) => {
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(id)) throw noSuchUpload(id);
+  return join(ctx.uploadsDir, id);
+};
+
+function load(ctx: S3Context, id: string, bucket: Bucket, key: string): Upload {
+  const dir = uploadDir(ctx, id);
+  let up: Upload;
+  try {
+    up = JSON.parse(readFileSync(join(dir, 'upload.json'), 'utf8')) as Upload;
+  } catch {
+    throw noSuchUpload(id);
+  }
+  if (up.bucket !== bucket.name || up.key !== key) throw noSuchUpload(id);
+  return up;
+}
+
+function parts(ctx: S3Context, id: string): Map<number, Part> {
+  const dir = uploadDir(ctx, id);
+  const out = new Map<number, Part>();
+  for (const f of readdirSync(dir)) {
+    const m = /^(\d+)\.json$/.exec(f);
+    if (!m) continue;
+    try {
+      out.set(Number(m[1]), JSON.parse(readFileSync(join(dir, f), 'utf8')) as Part);
+    } catch {
+      // a part being written
+    }
+  }
+  return out;
+}
+
+export async function createUpload(ctx: S3Context, req: S3Request, bucket: Bucket, key: string): Promise<void> {
+  ctx.objects.pathOf(bucket, key);
+  req.body.resume();
+  const algorithm = parseAlgorithm(header(req, 'x-amz-checksum-algorithm'));
+  const typeHeader = header(req, 'x-amz-checksum-type')?.toUpperCase();
+  if (typeHeader && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') throw invalidArgument('Value for x-amz-checksum-type header is invalid.', 'x-amz-checksum-type', typeHeader);
+  const type = algorithm ? ((typeHeader as ChecksumType | undefined) ?? defaultType(algorithm)) : undefined;
+  if (algorithm && type === 'FULL_OBJECT' && (algorithm === 'SHA1' || algorithm === 'SHA256')) throw invalidArgument(`The ${algorithm} checksum algorithm does not support the FULL_OBJECT checksum type.`);
+  if (algorithm && type === 'COMPOSITE' && algorithm === 'CRC64NVME') throw invalidArgument('The CRC64NVME checksum algorithm supports only the FULL_OBJECT checksum type.');
+  const id = randomBytes(24).toString('base64url');
+  const up: Upload = { bucket: bucket.name, key, initiated: ctx.now().toISOString(), meta: metaFromHeaders(req), algorithm, type };
+  mkdirSync(uploadDir(ctx, id), { recursive: true });
+  await writeDurable(join(uploadDir(ctx, id), 'upload.json'), JSON.stringify(up));
+  const h: Record<string, string> = algorithm ? { 'x-amz-checksum-algorithm': algorithm, 'x-amz-checksum-type': type! } : {};
+  reply(req, 200, h, toXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: id }));
+}
+
+export async function uploadPart(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string, partRaw: string): Promise<void> {
+  const n = Number(partRaw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, 'partNumber', partRaw);
+  const up = load(ctx, id, bucket, key);
+  const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PART_BYTES, up.algorithm);
+  const dir = uploadDir(ctx, id);
+  if (!existsSync(dir)) {
+    await rm(got.tmp, { force: true });
+    throw noSuchUpload(id);
+  }
+  await rename(got.tmp, join(dir, String(n)));
+  const part: Part = { etag: `"${got.md5Hex}"`, size: got.size, lastModified: ctx.now().toISOString(), checksum: got.checksum?.value };
+  await writeDurable(join(dir, `${n}.json`), JSON.stringify(part));
+  const h: Record<string, string> = { etag: part.etag };
+  if (got.checksum) h[headerOf(got.checksum.algorithm)] = got.checksum.value;
+  reply(req, 200, h);
+}
+
+export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string): Promise<void> {
+  const up = load(ctx, id, bucket, key);
+  const doc = fromXml(await readBodySmall(req, 4 * 1024 * 1024), 'CompleteMultipartUpload');
+  const listed = many<Record<string, unknown>>(doc.Part);
+  if (listed.length === 0) throw new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  const have = parts(ctx, id);
+  const chosen: Array<{ n: number; part: Part }> = [];
+  let prev = 0;
+  for (const p of listed) {
+    const n = Number(p.PartNumber);
+    if (!(n > prev)) throw new S3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: id });
+    prev = n;
+    const part = have.get(n);
+    const etag = String(p.ETag ?? '').replace(/^"?(.*?)"?$/, '"$1"');
+    if (!part || part.etag !== etag) {
+      throw new S3Error('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part\'s entity tag.', { UploadId: id, PartNumber: String(n), ETag: etag });
+    }
+    if (up.algorithm && up.type === 'COMPOSITE') {
+      const given = p[`Checksum${up.algorithm}`];
+      if (given !== undefined && String(given) !== part.checksum) throw new S3Error('InvalidPart', 400, `The ${up.algorithm} of part ${n} you specified does not match the part's.`, { UploadId: id, PartNumber: String(n) });
+    }
+    chosen.push({ n, part });
+  }
+  chosen.forEach(({ part, n }, i) => {
+    if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) {
+      throw new S3Error('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES), PartNumber: String(n) });
+    }
+  });
+  const total = chosen.reduce((s, c) => s + c.part.size, 0);
+  if (total > MAX_OBJECT_BYTES) throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size');
+  const dir = uploadDir(ctx, id);
+  const tmp = ctx.objects.tempPath();
+  const full = up.algorithm && up.type === 'FULL_OBJECT' ? hasher(up.algorithm) : undefined;
+  const out = createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 });
+  const md5s: Buffer[] = [];
+  try {
+    for (const { n, part } of chosen) {
+      md5s.push(Buffer.from(part.etag.slice(1, -1), 'hex'));
+      for await (const c of createReadStream(join(dir, String(n)), { highWaterMark: 1024 * 1024 })) {
+        full?.update(c as Buffer);
+        if (!out.write(c)) await once(out, 'drain');
+      }
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    const fh = await open(tmp, 'r+');
+    await fh.sync();
+    await fh.close();
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  const etag = `"${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${chosen.length}"`;
+  let checksum: NewMeta['checksum'];
+  if (up.algorithm && full) checksum = { algorithm: up.algorithm, value: await full.digest(), type: 'FULL_OBJECT' };
+  else if (up.algorithm && chosen.every((c) => c.part.checksum)) checksum = { algorithm: up.algorithm, value: await composite(up.algorithm, chosen.map((c) => c.part.checksum!)), type: 'COMPOSITE' };
+  const info = await ctx.objects.commit(bucket, key, tmp, { ...up.meta, etag, checksum, parts: chosen.length }).catch(async (err: unknown) => {
+    await rm(tmp, { force: true });
+    throw err;
+  });
+  await rm(dir, { recursive: true, force: true });
+  ctx.publish({ kind: 'created', bucket: bucket.name, key, size: info.size, etag: etag.slice(1, -1), reason: 'CompleteMultipartUpload' }, req);
+  const body: Record<string, unknown> = { Location: `/${bucket.name}/${key}`, Bucket: bucket.name, Key: key, ETag: etag };
+  if (checksum) {
+    body[`Checksum${checksum.algorithm}`] = checksum.value;
+    body.ChecksumType = checksum.type;
+  }
+  reply(req, 200, {}, toXml('CompleteMultipartUploadResult', body));
+}
+
+export async function abortUpload(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string): Promise<void> {
+  load(ctx, id, bucket, key);
+  req.body.resume();
+  await rm(uploadDir(ctx, id), { recursive: true, force: true });
+  reply(req, 204);
+}
+
+export function listParts(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string): void {
+  const up = load(ctx, id, bucket, key);
+  const max = Math.min(Number(req.query.get('max-parts') ?? 1000) || 1000, 1000);
+  const marker = Number(req.query.get('part-number-marker') ?? 0) || 0;
+  const all = [...parts(ctx, id)].filter(([n]) => n > marker).sort((a, b) => a[0] - b[0]);
+  const page = all.slice(0, max);
+  const truncated = all.length > page.length;
+  reply(req, 200, {}, toXml('ListPartsResult', {
+    Bucket: bucket.name,
+    Key: key,
+    UploadId: id,
+    PartNumberMarker: marker,
+    ...(truncated ? { NextPartNumberMarker: page[page.length - 1][0] } : {}),
+    MaxParts: max,
+    IsTruncated: truncated,
+    Part: page.map(([n, p]) => ({ PartNumber: n, LastModified: isoDate(new Date(p.lastModified)), ETag: p.etag, Size: p.size, ...(up.algorithm && p.checksum ? { [`Checksum${up.algorithm}`]: p.checksum } : {}) })),
+    Initiator: { ID: 'localbatch', DisplayName: 'localbatch' },
+    Owner: { ID: 'localbatch', DisplayName: 'localbatch' },
+    StorageClass: 'STANDARD',
+    ...(up.algorithm ? { ChecksumAlgorithm: up.algorithm, ChecksumType: up.type } : {}),
+  }));
+}
