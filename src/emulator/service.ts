@@ -16,6 +16,10 @@ import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
+import { systemClock } from './clock/clock';
+import { statesEdgeService } from './states/api/handlers';
+import type { StatesService } from './states/service';
+import { createStatesService } from './states/wiring';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
@@ -38,6 +42,8 @@ export class LocalService {
     readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
+    /** Step Functions (src/emulator/states), on the same endpoint. */
+    readonly states: StatesService,
   ) {
     process.on('exit', this.onExit);
   }
@@ -48,11 +54,29 @@ export class LocalService {
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
+    let states: StatesService | undefined;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
+      const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
+      // Step Functions reaches Batch only through its API handlers and job events.
+      states = createStatesService({
+        clock: systemClock(),
+        account: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
+        region,
+        stateDir: options.persist === false ? undefined : host.stateDir,
+        batch: {
+          call: async (operation, input) => {
+            const handler = batch[operation as keyof typeof batch];
+            if (!handler) throw Object.assign(new Error(`AWS Batch has no operation ${operation}`), { name: 'ClientException' });
+            return handler(input);
+          },
+          subscribe: (listener) => host.engine.subscribe((e) => listener({ jobId: e.detail.jobId ?? '', status: e.detail.status ?? '' })),
+        },
+      });
       const api = {
+        services: [statesEdgeService(states)],
         credentials,
-        batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
+        batch,
         logs: host.logs,
         events: host.engine,
         accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
@@ -72,8 +96,9 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, states);
     } catch (err) {
+      states?.close();
       await containerServer?.close();
       await host.close();
       throw err;
@@ -88,6 +113,7 @@ export class LocalService {
     this.closing ??= (async () => {
       this.removeEndpoint();
       process.off('exit', this.onExit);
+      this.states.close();
       await this.server.close();
       await this.containerServer?.close();
       await this.host.close(options);
