@@ -20,6 +20,7 @@ import { systemClock } from './clock/clock';
 import { statesEdgeService } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
+import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
@@ -64,6 +65,7 @@ export class LocalService {
         account: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
         region,
         stateDir: options.persist === false ? undefined : host.stateDir,
+        mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
         batch: {
           call: async (operation, input) => {
             const handler = batch[operation as keyof typeof batch];
@@ -129,6 +131,20 @@ export class LocalService {
       // already gone, or another process's
     }
   }
+}
+
+/** Step Functions Local's mock file, as its SFN_MOCK_CONFIG names it; a bad file stops the start with what to fix. */
+function readMockConfig(file: string | undefined): MockConfig | undefined {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`SFN_MOCK_CONFIG: ${file} could not be read as JSON (${err instanceof Error ? err.message : String(err)}); fix the file or unset SFN_MOCK_CONFIG`, { cause: err });
+  }
+  const problems = mockConfigProblems(parsed);
+  if (problems.length) throw new Error(`SFN_MOCK_CONFIG: ${file}: ${problems.join('; ')}`);
+  return parsed as MockConfig;
 }
 
 /** Operations that only read: their answers need not wait for the journal. */

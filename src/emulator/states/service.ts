@@ -47,6 +47,10 @@ export interface ExecutionRecord {
   run?: Execution;
   done?: Promise<Outcome>;
   memo: Map<string, unknown>;
+  /** Step Functions Local's test case (StartExecution on `<arn>#<TestCase>`). */
+  testCase?: string;
+  /** Task calls per state so far (mocked responses are picked by this number). */
+  calls?: Map<string, number>;
 }
 
 export interface StatesServiceOptions {
@@ -55,7 +59,11 @@ export interface StatesServiceOptions {
   readonly region: string;
   readonly journal: StatesJournal;
   /** Runs a Task's Resource (Batch, mocks...); `memo` remembers what it started across restarts. */
-  readonly runTask: (inv: TaskInvocation, memory: { get(key: string): string | undefined; set(key: string, v: string): void }) => Promise<unknown>;
+  readonly runTask: (
+    inv: TaskInvocation,
+    memory: { get(key: string): string | undefined; set(key: string, v: string): void },
+    execution: { readonly stateMachineName: string; readonly testCase?: string; readonly invocation: number },
+  ) => Promise<unknown>;
   readonly readItems?: InterpreterPorts['readItems'];
 }
 
@@ -112,7 +120,7 @@ export class StatesService {
     this.options.journal.append({ k: 'tags', arn, tags });
   }
 
-  start(machine: StateMachineRecord, name: string | undefined, input: string): ExecutionRecord {
+  start(machine: StateMachineRecord, name: string | undefined, input: string, testCase?: string): ExecutionRecord {
     const execName = name ?? randomUUID();
     const executionArn = this.arn(machine.type === 'EXPRESS' ? 'express' : 'execution', `${machine.name}:${execName}`);
     const rec: ExecutionRecord = {
@@ -126,6 +134,7 @@ export class StatesService {
       roleArn: machine.roleArn,
       history: [],
       memo: new Map(),
+      testCase,
     };
     this.executions.set(executionArn, rec);
     const { history: _h, memo: _m, run: _r, done: _d, ...persisted } = rec;
@@ -155,11 +164,19 @@ export class StatesService {
         remember(key, v);
         return v;
       },
-      runTask: (inv) =>
-        this.options.runTask(inv, {
-          get: (key) => rec.memo.get(`task:${key}`) as string | undefined,
-          set: (key, v) => remember(`task:${key}`, v),
-        }),
+      runTask: (inv) => {
+        rec.calls ??= new Map();
+        const invocation = rec.calls.get(inv.stateName) ?? 0;
+        rec.calls.set(inv.stateName, invocation + 1);
+        return this.options.runTask(
+          inv,
+          {
+            get: (key) => rec.memo.get(`task:${key}`) as string | undefined,
+            set: (key, v) => remember(`task:${key}`, v),
+          },
+          { stateMachineName: machineName, testCase: rec.testCase, invocation },
+        );
+      },
       readItems: this.options.readItems,
     };
     const run = new Execution(def, JSON.parse(rec.input) as unknown, {

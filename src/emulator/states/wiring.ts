@@ -7,6 +7,7 @@ import { StatesError } from './core/errors';
 import { StatesService } from './service';
 import { fileJournal, memoryJournal } from './store';
 import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
+import { mockedResponse, type MockConfig } from './tasks/mocks';
 
 export interface StatesWiring {
   readonly clock: Clock;
@@ -15,6 +16,8 @@ export interface StatesWiring {
   /** Where states.jsonl lives; undefined keeps everything in memory. */
   readonly stateDir?: string;
   readonly batch: BatchPort;
+  /** Step Functions Local's mock file (SFN_MOCK_CONFIG), already read and checked. */
+  readonly mocks?: MockConfig;
 }
 
 export function createStatesService(w: StatesWiring): StatesService {
@@ -23,11 +26,15 @@ export function createStatesService(w: StatesWiring): StatesService {
     account: w.account,
     region: w.region,
     journal: w.stateDir ? fileJournal(w.stateDir) : memoryJournal(),
-    runTask: async (inv, memory) => {
+    runTask: async (inv, memory, execution) => {
+      const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
+      if (mocked.found) return mocked.value;
       if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
       throw new StatesError(
         'States.Runtime',
-        `localbatch runs no stand-in for the resource '${inv.resource}': it runs AWS Batch tasks (arn:aws:states:::batch:submitJob[.sync], arn:aws:states:::aws-sdk:batch:<action>); other services are not emulated yet`,
+        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks run locally; for other services, ` +
+          `add the state to a Step Functions Local mock file (SFN_MOCK_CONFIG=<file>: StateMachines.${execution.stateMachineName}.TestCases.<TestCase>.${inv.stateName} = <MockedResponses name>) ` +
+          `and start the execution on '<stateMachineArn>#<TestCase>'`,
       );
     },
   });

@@ -113,7 +113,9 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return {};
     },
     StartExecution(input) {
-      const m = machine(str(input, 'stateMachineArn'));
+      // Step Functions Local's mocked test case: `<stateMachineArn>#<TestCase>`.
+      const [smArn, testCase] = str(input, 'stateMachineArn').split('#', 2);
+      const m = machine(smArn);
       const name = input.name === undefined ? undefined : str(input, 'name');
       if (name !== undefined && !NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
       const raw = startInput(input);
@@ -124,7 +126,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
           throw sfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
         }
       }
-      const e = svc.start(m, name, raw);
+      const e = svc.start(m, name, raw, testCase);
       return { executionArn: e.executionArn, startDate: secs(e.startDate) };
     },
     async StartSyncExecution(input) {
