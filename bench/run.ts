@@ -11,12 +11,13 @@ import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
 import { extensionBench } from './extension.bench';
 import { s3Bench } from './s3.bench';
+import { sfnBench } from './sfn.bench';
 import { validateBench } from './validate.bench';
 
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench, sfnBench];
 
 // The AWS SDK's notice about its own future Node.js support would interleave with the results.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -22,6 +22,10 @@ import { S3Service } from './s3/service';
 import type { DeclaredBucket } from './s3/buckets';
 import type { LocalSettingsFile } from '../model/types';
 import { dirname, resolve } from 'node:path';
+import { statesEdgeService } from './states/api/handlers';
+import type { StatesService } from './states/service';
+import { createStatesService } from './states/wiring';
+import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
 export interface ServiceOptions extends HostOptions {
   /** 0 (default) picks a free port. */
@@ -55,6 +59,8 @@ export class LocalService {
     idle: Promise<void>,
     /** The local S3 on the same endpoint; `s3.subscribe` gives its EventBridge events. */
     readonly s3: S3Service,
+    /** Step Functions (src/emulator/states), on the same endpoint. */
+    readonly states: StatesService,
   ) {
     this.idle = idle;
     process.on('exit', this.onExit);
@@ -74,13 +80,30 @@ export class LocalService {
       idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
     }
     let s3: S3Service;
+    let states: StatesService | undefined;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
       const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
       const accountId = options.settings?.accountId ?? DEFAULT_ACCOUNT_ID;
       s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
+      // Step Functions reaches Batch only through its API handlers and job events.
+      states = createStatesService({
+        clock: systemClock(),
+        account: accountId,
+        region,
+        stateDir: options.persist === false ? undefined : host.stateDir,
+        mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
+        batch: {
+          call: async (operation, input) => {
+            const handler = batch[operation as keyof typeof batch];
+            if (!handler) throw Object.assign(new Error(`AWS Batch has no operation ${operation}`), { name: 'ClientException' });
+            return handler(input);
+          },
+          subscribe: (listener) => host.engine.subscribe((e) => listener({ jobId: e.detail.jobId ?? '', status: e.detail.status ?? '' })),
+        },
+      });
       const api = {
-        services: [s3],
+        services: [s3, statesEdgeService(states)],
         credentials,
         batch: idleWatch ? touching(batch, idleWatch) : batch,
         logs: host.logs,
@@ -107,9 +130,10 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3, states);
     } catch (err) {
       idleWatch?.stop();
+      states?.close();
       await containerServer?.close();
       await host.close();
       throw err;
@@ -125,6 +149,7 @@ export class LocalService {
       this.idleWatch?.stop();
       this.removeEndpoint();
       process.off('exit', this.onExit);
+      this.states.close();
       await this.server.close();
       await this.containerServer?.close();
       await this.host.close(options);
@@ -149,6 +174,20 @@ export function declaredBuckets(settings: LocalSettingsFile | undefined, workspa
     out[name] = typeof v === 'string' ? { path: resolve(workspaceRoot, v) } : { path: resolve(workspaceRoot, v.path), eventBridge: v.eventBridge };
   }
   return out;
+}
+
+/** Step Functions Local's mock file, as its SFN_MOCK_CONFIG names it; a bad file stops the start with what to fix. */
+function readMockConfig(file: string | undefined): MockConfig | undefined {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`SFN_MOCK_CONFIG: ${file} could not be read as JSON (${err instanceof Error ? err.message : String(err)}); fix the file or unset SFN_MOCK_CONFIG`, { cause: err });
+  }
+  const problems = mockConfigProblems(parsed);
+  if (problems.length) throw new Error(`SFN_MOCK_CONFIG: ${file}: ${problems.join('; ')}`);
+  return parsed as MockConfig;
 }
 
 /** Operations that only read: their answers need not wait for the journal. */

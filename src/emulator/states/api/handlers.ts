@@ -1,0 +1,251 @@
+/**
+ * The Step Functions API (awsJson1_0, X-Amz-Target `AWSStepFunctions.<Operation>`) over the
+ * StatesService: state machines, executions, history (paged), task tokens, validation, tags.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/service';
+import { ApiError } from '../../edge/errors';
+import { validateDefinition } from '../core/validate';
+import type { ExecutionRecord, StatesService } from '../service';
+import { sfnError } from './errors';
+
+type Input = Record<string, unknown>;
+type Handler = (input: Input) => Promise<unknown> | unknown;
+
+const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+function str(input: Input, key: string, required = true): string {
+  const v = input[key];
+  if (v === undefined && !required) return undefined as unknown as string;
+  if (typeof v !== 'string' || (required && v === '')) throw sfnError('ValidationException', `1 validation error detected: Value at '${key[0].toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  return v;
+}
+
+function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
+  const max = typeof input.maxResults === 'number' && input.maxResults > 0 ? Math.min(input.maxResults, 1000) : 100;
+  const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) || 0 : 0;
+  const slice = items.slice(start, start + max);
+  return { page: slice, nextToken: start + max < items.length ? Buffer.from(String(start + max)).toString('base64url') : undefined };
+}
+
+export function statesHandlers(svc: StatesService, committed: () => Promise<void> = async () => undefined): Record<string, Handler> {
+  const machine = (arn: string) => {
+    const m = svc.machines.get(arn);
+    if (!m) throw sfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return m;
+  };
+  const execution = (arn: string) => {
+    const e = svc.executions.get(arn);
+    if (!e) throw sfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  };
+  const checkDefinition = (definition: string) => {
+    const problems = validateDefinition(definition);
+    if (problems.length) throw sfnError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code} at ${p.location}: ${p.message}`).join(', ')}'`);
+  };
+  const describeExecution = (e: ExecutionRecord) => ({
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: secs(e.startDate),
+    stopDate: secs(e.stopDate),
+    input: e.input,
+    inputDetails: { included: true },
+    ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
+    ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+    redriveCount: 0,
+    redriveStatus: 'NOT_REDRIVABLE',
+  });
+  const startInput = (input: Input): string => {
+    const raw = input.input === undefined ? '{}' : str(input, 'input');
+    try {
+      JSON.parse(raw);
+    } catch {
+      throw sfnError('InvalidExecutionInput', `Invalid execution input: '${raw.slice(0, 200)}' is not JSON`);
+    }
+    return raw;
+  };
+  const token = (input: Input) => {
+    const t = str(input, 'taskToken');
+    const e = svc.byToken(t);
+    if (!e) throw sfnError('InvalidToken', 'Invalid Token');
+    return { t, e };
+  };
+  const handlers: Record<string, Handler> = {
+    CreateStateMachine(input) {
+      const name = str(input, 'name');
+      if (!NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      const definition = str(input, 'definition');
+      checkDefinition(definition);
+      const type = (input.type as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD';
+      const arn = svc.arn('stateMachine', name);
+      const existing = svc.machines.get(arn);
+      if (existing) {
+        if (existing.definition === definition && existing.roleArn === input.roleArn) return { stateMachineArn: arn, creationDate: secs(existing.creationDate) };
+        throw sfnError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      }
+      const now = svc.options.clock.now();
+      svc.putMachine({ stateMachineArn: arn, name, definition, roleArn: str(input, 'roleArn'), type, creationDate: now, revisionId: randomUUID(), loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
+      if (Array.isArray(input.tags)) svc.setTags(arn, Object.fromEntries((input.tags as Array<{ key: string; value: string }>).map((t) => [t.key, t.value])));
+      return { stateMachineArn: arn, creationDate: secs(now) };
+    },
+    UpdateStateMachine(input) {
+      const m = machine(str(input, 'stateMachineArn'));
+      if (input.definition !== undefined) checkDefinition(str(input, 'definition'));
+      const now = svc.options.clock.now();
+      svc.putMachine({ ...m, definition: (input.definition as string | undefined) ?? m.definition, roleArn: (input.roleArn as string | undefined) ?? m.roleArn, updateDate: now, revisionId: randomUUID() });
+      return { updateDate: secs(now), revisionId: svc.machines.get(m.stateMachineArn)!.revisionId };
+    },
+    DescribeStateMachine(input) {
+      const m = machine(str(input, 'stateMachineArn'));
+      return { stateMachineArn: m.stateMachineArn, name: m.name, status: 'ACTIVE', definition: m.definition, roleArn: m.roleArn, type: m.type, creationDate: secs(m.creationDate), revisionId: m.revisionId, loggingConfiguration: m.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false }, tracingConfiguration: m.tracingConfiguration ?? { enabled: false } };
+    },
+    ListStateMachines(input) {
+      const all = [...svc.machines.values()].sort((a, b) => a.name.localeCompare(b.name));
+      const p = page(all, input);
+      return { stateMachines: p.page.map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: secs(m.creationDate) })), nextToken: p.nextToken };
+    },
+    DeleteStateMachine(input) {
+      const arn = str(input, 'stateMachineArn');
+      if (svc.machines.has(arn)) svc.deleteMachine(arn);
+      return {};
+    },
+    StartExecution(input) {
+      // Step Functions Local's mocked test case: `<stateMachineArn>#<TestCase>`.
+      const [smArn, testCase] = str(input, 'stateMachineArn').split('#', 2);
+      const m = machine(smArn);
+      const name = input.name === undefined ? undefined : str(input, 'name');
+      if (name !== undefined && !NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      const raw = startInput(input);
+      if (name !== undefined) {
+        const existing = svc.executions.get(svc.arn(m.type === 'EXPRESS' ? 'express' : 'execution', `${m.name}:${name}`));
+        if (existing) {
+          if (existing.status === 'RUNNING' && existing.input === raw) return { executionArn: existing.executionArn, startDate: secs(existing.startDate) };
+          throw sfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+        }
+      }
+      const e = svc.start(m, name, raw, testCase);
+      return { executionArn: e.executionArn, startDate: secs(e.startDate) };
+    },
+    async StartSyncExecution(input) {
+      const m = machine(str(input, 'stateMachineArn'));
+      if (m.type !== 'EXPRESS') throw sfnError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      const e = svc.start(m, input.name as string | undefined, startInput(input));
+      await e.done;
+      const d = describeExecution(e);
+      return { ...d, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, (e.stopDate ?? 0) - e.startDate) } };
+    },
+    DescribeExecution: (input) => describeExecution(execution(str(input, 'executionArn'))),
+    ListExecutions(input) {
+      const arn = str(input, 'stateMachineArn');
+      machine(arn);
+      const filter = input.statusFilter as string | undefined;
+      const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter)).sort((a, b) => b.startDate - a.startDate);
+      const p = page(all, input);
+      return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
+    },
+    GetExecutionHistory(input) {
+      const e = execution(str(input, 'executionArn'));
+      const events = input.reverseOrder === true ? [...e.history].reverse() : e.history;
+      const p = page(events, input);
+      const withData = input.includeExecutionData !== false;
+      return {
+        events: p.page.map((ev) => {
+          const out: Record<string, unknown> = { ...ev, timestamp: secs(ev.timestamp) };
+          if (!withData) for (const v of Object.values(out)) if (v && typeof v === 'object') for (const k of ['input', 'output', 'parameters']) delete (v as Record<string, unknown>)[k];
+          return out;
+        }),
+        nextToken: p.nextToken,
+      };
+    },
+    async StopExecution(input) {
+      const e = execution(str(input, 'executionArn'));
+      if (e.run) {
+        e.run.stop((input.error as string | undefined) ?? '', (input.cause as string | undefined) ?? '');
+        await e.done;
+      }
+      return { stopDate: secs(e.stopDate ?? svc.options.clock.now()) };
+    },
+    DescribeStateMachineForExecution(input) {
+      const e = execution(str(input, 'executionArn'));
+      const m = svc.machines.get(e.stateMachineArn);
+      return { stateMachineArn: e.stateMachineArn, name: m?.name ?? e.stateMachineArn.split(':').at(-1), definition: e.definition, roleArn: e.roleArn, updateDate: secs(m?.updateDate ?? m?.creationDate ?? e.startDate), revisionId: m?.revisionId };
+    },
+    SendTaskSuccess(input) {
+      const { t, e } = token(input);
+      let output: unknown;
+      try {
+        output = JSON.parse(str(input, 'output'));
+      } catch {
+        throw sfnError('InvalidOutput', 'Invalid Output: the output is not JSON');
+      }
+      if (!e.run?.complete(t, { output })) throw sfnError('TaskTimedOut', 'Task Timed Out: the task is no longer waiting for this token');
+      return {};
+    },
+    SendTaskFailure(input) {
+      const { t, e } = token(input);
+      if (!e.run?.complete(t, { error: (input.error as string | undefined) ?? '', cause: (input.cause as string | undefined) ?? '' })) throw sfnError('TaskTimedOut', 'Task Timed Out: the task is no longer waiting for this token');
+      return {};
+    },
+    SendTaskHeartbeat(input) {
+      const { t, e } = token(input);
+      if (!e.run?.complete(t, 'heartbeat')) throw sfnError('TaskTimedOut', 'Task Timed Out: the task is no longer waiting for this token');
+      return {};
+    },
+    ValidateStateMachineDefinition(input) {
+      const diagnostics = validateDefinition(str(input, 'definition')).map((d) => ({ severity: 'ERROR', code: d.code, message: d.message, location: d.location }));
+      return { result: diagnostics.length ? 'FAIL' : 'OK', diagnostics, truncated: false };
+    },
+    TagResource(input) {
+      const arn = str(input, 'resourceArn');
+      if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+      const tags = { ...(svc.tags.get(arn) ?? {}) };
+      for (const t of (input.tags as Array<{ key: string; value: string }>) ?? []) tags[t.key] = t.value;
+      svc.setTags(arn, tags);
+      return {};
+    },
+    UntagResource(input) {
+      const arn = str(input, 'resourceArn');
+      if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+      const tags = { ...(svc.tags.get(arn) ?? {}) };
+      for (const k of (input.tagKeys as string[]) ?? []) delete tags[k];
+      svc.setTags(arn, tags);
+      return {};
+    },
+    ListTagsForResource(input) {
+      const arn = str(input, 'resourceArn');
+      if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+      return { tags: Object.entries(svc.tags.get(arn) ?? {}).map(([key, value]) => ({ key, value })) };
+    },
+  };
+  void committed;
+  return handlers;
+}
+
+/** The Step Functions EdgeService for startApiServer({ services }). */
+export function statesEdgeService(svc: StatesService): EdgeService {
+  const handlers = statesHandlers(svc);
+  return {
+    name: 'states',
+    signingNames: ['states'],
+    targetPrefixes: ['AWSStepFunctions.'],
+    async handle(req: EdgeRequest): Promise<EdgeResponse> {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const op = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
+      const handler = handlers[op];
+      if (!handler) throw new ApiError('UnknownOperationException', 400, `The operation '${op || target}' is not supported by this Step Functions endpoint`);
+      let input: Input;
+      try {
+        const text = req.body.length ? req.body.toString('utf8') : '{}';
+        input = JSON.parse(text) as Input;
+        if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('not an object');
+      } catch {
+        throw new ApiError('SerializationException', 400, 'The request body is not a JSON object');
+      }
+      const result = await handler(input);
+      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(result ?? {}) };
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Parallel branches and Map iterations (inline, and distributed with ItemReader, ItemBatcher and
+ * tolerated failures). A failing branch or iteration stops the others, as in AWS.
+ */
+import { asStatesError, StatesError } from './errors';
+import { evaluateTemplate } from './jsonata';
+import { mustRead } from './paths';
+import { AbortedError, pool } from './timing';
+import type { TaskRunContext } from './task';
+import type { StateDef, StateMachineDef } from './types';
+
+export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
+  const { execution, frame } = run;
+  const branches = run.state.Branches ?? [];
+  if (frame.record) execution.emit('ParallelStateStarted');
+  const controller = execution.controllerFor(frame.signal);
+  try {
+    const out = await Promise.all(
+      branches.map(async (def, i) => {
+        try {
+          return await execution.runStates(execution.childFrame(frame, def, `${run.key}[${i}]`, controller.signal), input);
+        } catch (err) {
+          controller.abort();
+          throw err;
+        }
+      }),
+    );
+    if (frame.record) execution.emit('ParallelStateSucceeded');
+    return out;
+  } catch (err) {
+    if (frame.signal.aborted) throw new AbortedError();
+    const e = firstReal(err);
+    if (frame.record) execution.emit('ParallelStateFailed', { parallelStateFailedEventDetails: { error: e.error, cause: e.cause } } as Record<string, unknown>);
+    throw e;
+  } finally {
+    controller.abort();
+  }
+}
+
+function firstReal(err: unknown): StatesError {
+  return asStatesError(err instanceof AbortedError ? new StatesError('States.BranchFailed', 'A branch was stopped') : err);
+}
+
+async function numberField(run: TaskRunContext, field: 'MaxConcurrency' | 'ToleratedFailurePercentage' | 'ToleratedFailureCount'): Promise<number | undefined> {
+  const s = run.state;
+  const path = s[`${field}Path`];
+  let v: unknown = s[field];
+  if (path !== undefined) v = mustRead(path, run.scope, () => `The ${field}Path '${path}' selects nothing in the input`);
+  else if (run.jsonata && typeof v === 'string') v = await evaluateTemplate(v, run.jscope, field);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || v < 0) throw new StatesError('States.Runtime', `The ${field} must be a non-negative number, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Map: `effective` is the state input after InputPath; `selectorInput` the Parameters-free input (unused in JSONPath). */
+export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown[]> {
+  const { execution, frame, state } = run;
+  const processor: StateMachineDef | undefined = state.ItemProcessor ?? state.Iterator;
+  if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
+  const distributed = state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  let items: unknown;
+  if (state.ItemReader) {
+    if (!execution.ports.readItems) throw new StatesError('States.ItemReaderFailed', 'ItemReader is not available here');
+    const params = run.jsonata
+      ? await evaluateTemplate(state.ItemReader.Arguments ?? {}, run.jscope, 'ItemReader')
+      : execution.template(state.ItemReader.Parameters ?? {}, run.scope);
+    try {
+      items = await execution.ports.readItems(state.ItemReader, params, frame.signal);
+    } catch (err) {
+      if (err instanceof AbortedError) throw err;
+      throw new StatesError('States.ItemReaderFailed', asStatesError(err).cause);
+    }
+  } else if (run.jsonata) {
+    items = state.Items !== undefined ? await evaluateTemplate(state.Items, run.jscope, 'Items') : effective;
+  } else {
+    items = state.ItemsPath !== undefined ? mustRead(state.ItemsPath, run.scope, () => `The ItemsPath '${state.ItemsPath}' selects nothing in the input`) : effective;
+  }
+  if (!Array.isArray(items)) {
+    throw new StatesError(run.jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Map state's items must be a JSON array, not ${JSON.stringify(items)?.slice(0, 200)}`);
+  }
+  const list = await batch(run, items);
+  const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
+  const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
+  const toleratedCount = await numberField(run, 'ToleratedFailureCount');
+  const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
+  const record = frame.record && !distributed;
+  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', distributed ? { mapRunStartedEventDetails: { mapRunArn: `${execution.identity.executionArn.replace(':execution:', ':mapRun:')}/${run.name}` } } : { mapStateStartedEventDetails: { length: list.length } });
+  const controller = execution.controllerFor(frame.signal);
+  let failures = 0;
+  const selector = state.ItemSelector ?? state.Parameters;
+  try {
+    const out = await pool(list, maxConcurrency, async (value, index) => {
+      if (controller.signal.aborted) throw new AbortedError();
+      const mapItem = { Index: index, Value: value };
+      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, mapItem, record);
+      let input = value;
+      if (selector !== undefined) {
+        const context = { ...execution.contextObject(frame, run.name, 0), Map: { Item: mapItem } };
+        input = run.jsonata
+          ? await evaluateTemplate(selector, { states: { input: run.jscope.states.input, context }, variables: frame.variables }, 'ItemSelector')
+          : execution.template(selector, { ...run.scope, context });
+      }
+      if (record) execution.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } });
+      try {
+        const r = await execution.runStates(itemFrame, input);
+        if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } });
+        return r;
+      } catch (err) {
+        if (frame.signal.aborted) throw new AbortedError();
+        if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } });
+        if (err instanceof AbortedError) throw err;
+        const e = asStatesError(err);
+        if (tolerant) {
+          failures++;
+          const overCount = toleratedCount !== undefined && failures > toleratedCount;
+          const overPct = toleratedPct !== undefined && (failures / list.length) * 100 > toleratedPct;
+          const over = toleratedCount !== undefined && toleratedPct !== undefined ? overCount && overPct : overCount || overPct;
+          if (!over) return { Error: e.error, Cause: e.cause };
+          controller.abort();
+          throw new StatesError('States.ExceedToleratedFailureThreshold', `The number of failed items (${failures}) exceeds the tolerated failure threshold of the Map state '${run.name}'`);
+        }
+        controller.abort();
+        throw e;
+      }
+    });
+    if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded');
+    return out;
+  } catch (err) {
+    if (frame.signal.aborted) throw new AbortedError();
+    const e = firstReal(err);
+    if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined);
+    throw e;
+  } finally {
+    controller.abort();
+  }
+}
+
+/** ItemBatcher: items grouped as `{ Items: [...], BatchInput }`. */
+async function batch(run: TaskRunContext, items: unknown[]): Promise<unknown[]> {
+  const b = run.state.ItemBatcher;
+  if (!b) return items;
+  const maxItems = b.MaxItemsPerBatchPath !== undefined ? Number(mustRead(b.MaxItemsPerBatchPath, run.scope, () => 'MaxItemsPerBatchPath selects nothing')) : b.MaxItemsPerBatch;
+  const maxBytes = b.MaxInputBytesPerBatchPath !== undefined ? Number(mustRead(b.MaxInputBytesPerBatchPath, run.scope, () => 'MaxInputBytesPerBatchPath selects nothing')) : b.MaxInputBytesPerBatch ?? 256 * 1024;
+  const batchInput = b.BatchInput === undefined ? undefined : run.jsonata ? await evaluateTemplate(b.BatchInput, run.jscope, 'BatchInput') : run.execution.template(b.BatchInput, run.scope);
+  const out: unknown[] = [];
+  let current: unknown[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length) out.push(batchInput === undefined ? { Items: current } : { BatchInput: batchInput, Items: current });
+    current = [];
+    bytes = 0;
+  };
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (current.length && ((maxItems && current.length >= maxItems) || bytes + size > maxBytes)) flush();
+    current.push(item);
+    bytes += size;
+  }
+  flush();
+  return out;
+}
+
+export type { StateDef };

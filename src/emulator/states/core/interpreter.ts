@@ -1,0 +1,344 @@
+/**
+ * Runs one execution of a state machine: every state type, JSONPath and JSONata processing,
+ * Retry/Catch, timeouts, stop. Pure: time comes from the clock port, tasks from `runTask`, and each
+ * step is reported as an AWS history event through `emit`.
+ */
+import { evaluateRule } from './choice';
+import { asStatesError, errorMatches, StatesError } from './errors';
+import { evaluateTemplate, isJsonataExpression } from './jsonata';
+import { applyResultPath, mustRead, type PathScope } from './paths';
+import { applyTemplate, selectPath } from './payload';
+import { AbortedError, childController, sleep } from './timing';
+import { runTask, resourceParts, type TaskRunContext } from './task';
+import { runMap, runParallel } from './branches';
+import type { ExecutionIdentity, HistoryEventInput, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
+
+export type Outcome =
+  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
+  | { readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error: string; readonly cause: string };
+
+/** One level of states: the whole machine, a Parallel branch or a Map iteration. */
+export interface Frame {
+  readonly def: StateMachineDef;
+  readonly language: QueryLanguage;
+  readonly variables: Map<string, unknown>;
+  readonly keyPrefix: string;
+  readonly signal: AbortSignal;
+  readonly mapItem?: { Index: number; Value: unknown };
+  /** History events of this level are recorded (not for distributed Map children). */
+  readonly record: boolean;
+}
+
+interface StepResult {
+  readonly output: unknown;
+  readonly next?: string;
+}
+
+export class Execution {
+  private readonly controller = new AbortController();
+  private stopReason: { error: string; cause: string } | undefined;
+  private lastEventId = 0;
+  readonly callbacks = new Map<string, { resolve: (v: unknown) => void; reject: (e: StatesError) => void; heartbeat: () => void }>();
+
+  constructor(
+    readonly def: StateMachineDef,
+    readonly input: unknown,
+    readonly identity: ExecutionIdentity,
+    readonly ports: InterpreterPorts,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  emit(type: string, details?: Record<string, unknown>): number {
+    const e: HistoryEventInput = { type, details };
+    this.lastEventId = this.ports.emit ? this.ports.emit(e) : this.lastEventId + 1;
+    return this.lastEventId;
+  }
+
+  /** Runs to the end; never throws. */
+  async run(): Promise<Outcome> {
+    this.emit('ExecutionStarted', {
+      executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn },
+    });
+    const language = this.def.QueryLanguage ?? 'JSONPath';
+    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, record: true };
+    let timer: { id: number } | undefined;
+    if (typeof this.def.TimeoutSeconds === 'number' && this.def.TimeoutSeconds > 0) {
+      timer = this.ports.clock.setTimer(this.def.TimeoutSeconds * 1000, () => this.stop('States.Timeout', `The execution timed out after ${this.def.TimeoutSeconds} seconds`, 'TIMED_OUT'));
+    }
+    try {
+      const output = await this.runStates(frame, this.input);
+      this.emit('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(output), outputDetails: { truncated: false } } });
+      return { status: 'SUCCEEDED', output };
+    } catch (err) {
+      if (this.stopReason || err instanceof AbortedError) {
+        const r = this.stopReason ?? { error: 'States.Aborted', cause: '' };
+        const timedOut = this.timedOut;
+        this.emit(timedOut ? 'ExecutionTimedOut' : 'ExecutionAborted', { [timedOut ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails']: { error: r.error, cause: r.cause } });
+        return { status: timedOut ? 'TIMED_OUT' : 'ABORTED', error: r.error, cause: r.cause };
+      }
+      const e = asStatesError(err);
+      this.emit('ExecutionFailed', { executionFailedEventDetails: { error: e.error, cause: e.cause } });
+      return { status: 'FAILED', error: e.error, cause: e.cause };
+    } finally {
+      if (timer) this.ports.clock.clearTimer(timer);
+    }
+  }
+
+  private timedOut = false;
+
+  /** StopExecution (or the execution's own timeout): every running state is interrupted. */
+  stop(error = '', cause = '', status: 'ABORTED' | 'TIMED_OUT' = 'ABORTED'): void {
+    if (this.stopReason) return;
+    this.timedOut = status === 'TIMED_OUT';
+    this.stopReason = { error, cause };
+    this.controller.abort();
+  }
+
+  /** Runs a level of states from its StartAt to an End / Succeed; returns its output. */
+  async runStates(frame: Frame, input: unknown): Promise<unknown> {
+    let name = frame.def.StartAt;
+    let value = input;
+    const entries = new Map<string, number>();
+    for (;;) {
+      if (frame.signal.aborted) throw new AbortedError();
+      const state = frame.def.States[name];
+      if (!state) throw new StatesError('States.Runtime', `The state '${name}' does not exist in the state machine`);
+      const entry = (entries.get(name) ?? 0) + 1;
+      entries.set(name, entry);
+      const enteredId = frame.record ? this.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }) : 0;
+      const key = `${frame.keyPrefix}/${name}#${entry}`;
+      let step: StepResult;
+      try {
+        step = await this.runState(name, state, frame, value, key);
+      } catch (err) {
+        if (err instanceof StatesError && err.error === 'States.Runtime' && !err.cause.startsWith('An error occurred while executing the state')) {
+          throw new StatesError(err.error, `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`);
+        }
+        throw err;
+      }
+      if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
+      if (frame.record) this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(step.output), outputDetails: { truncated: false } } });
+      value = step.output;
+      if (state.Type === 'Succeed') return value;
+      const next = step.next ?? state.Next;
+      if (state.End && !step.next) return value;
+      if (!next) throw new StatesError('States.Runtime', `The state '${name}' has neither Next nor End`);
+      name = next;
+    }
+  }
+
+  contextObject(frame: Frame, stateName: string, retryCount: number, token?: string): Record<string, unknown> {
+    const id = this.identity;
+    const ctx: Record<string, unknown> = {
+      Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: 0 },
+      StateMachine: { Id: id.stateMachineArn, Name: id.stateMachineName },
+      State: { Name: stateName, EnteredTime: new Date(this.ports.clock.now()).toISOString(), RetryCount: retryCount },
+    };
+    if (token) ctx.Task = { Token: token };
+    if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
+    return ctx;
+  }
+
+  private async runState(name: string, state: StateDef, frame: Frame, input: unknown, key: string): Promise<StepResult> {
+    const language: QueryLanguage = state.QueryLanguage ?? frame.language;
+    const jsonata = language === 'JSONata';
+    const context = this.contextObject(frame, name, 0);
+    const scope: PathScope = { input, context, variables: frame.variables };
+    const jscope = { states: { input, context }, variables: frame.variables };
+    switch (state.Type) {
+      case 'Pass': {
+        if (jsonata) {
+          await this.assign(state.Assign, frame, jsonata, jscope, scope);
+          return { output: state.Output !== undefined ? await evaluateTemplate(state.Output, jscope, 'Output') : input };
+        }
+        const effective = selectPath(state.InputPath, scope, 'InputPath');
+        let result = state.Parameters !== undefined ? this.template(state.Parameters, { ...scope, input: effective }) : effective;
+        if ('Result' in state) result = state.Result;
+        await this.assign(state.Assign, frame, jsonata, jscope, { ...scope, input: result });
+        return { output: selectPath(state.OutputPath, { ...scope, input: applyResultPath(input, result, state.ResultPath) }, 'OutputPath') };
+      }
+      case 'Succeed': {
+        if (jsonata) return { output: state.Output !== undefined ? await evaluateTemplate(state.Output, jscope, 'Output') : input };
+        const effective = selectPath(state.InputPath, scope, 'InputPath');
+        return { output: selectPath(state.OutputPath, { ...scope, input: effective }, 'OutputPath') };
+      }
+      case 'Fail': {
+        let error = state.Error;
+        let cause = state.Cause;
+        if (jsonata) {
+          if (isJsonataExpression(error)) error = String(await evaluateTemplate(error, jscope, 'Error'));
+          if (isJsonataExpression(cause)) cause = String(await evaluateTemplate(cause, jscope, 'Cause'));
+        } else {
+          if (state.ErrorPath) error = String(this.pathOrIntrinsic(state.ErrorPath, scope, 'ErrorPath'));
+          if (state.CausePath) cause = String(this.pathOrIntrinsic(state.CausePath, scope, 'CausePath'));
+        }
+        throw new StatesError(error ?? '', cause ?? '');
+      }
+      case 'Choice':
+        return this.runChoice(state, frame, input, scope, jscope, jsonata);
+      case 'Wait':
+        return this.runWait(state, frame, input, scope, jscope, jsonata, key);
+      case 'Task':
+      case 'Parallel':
+      case 'Map':
+        return this.withRetryCatch(name, state, frame, input, jsonata, (retryCount) => this.runWork(name, state, frame, input, key, jsonata, retryCount));
+      default:
+        throw new StatesError('States.Runtime', `The state '${name}' has an unknown Type ${JSON.stringify((state as { Type: unknown }).Type)}`);
+    }
+  }
+
+  template(template: unknown, scope: PathScope): unknown {
+    return applyTemplate(template, scope, { random: this.ports.random, uuid: this.ports.uuid });
+  }
+
+  private pathOrIntrinsic(path: string, scope: PathScope, field: string): unknown {
+    return (this.template({ 'v.$': path }, scope) as { v: unknown }).v ?? mustRead(path, scope, () => `The ${field} '${path}' selects nothing`);
+  }
+
+  /** Assign: every value is computed from the current variables first, then all are set. */
+  async assign(assign: Record<string, unknown> | undefined, frame: Frame, jsonata: boolean, jscope: Parameters<typeof evaluateTemplate>[1], scope: PathScope): Promise<void> {
+    if (!assign) return;
+    const values = jsonata ? ((await evaluateTemplate(assign, jscope, 'Assign')) as Record<string, unknown>) : (this.template(assign, scope) as Record<string, unknown>);
+    for (const [k, v] of Object.entries(values)) frame.variables.set(k, v);
+  }
+
+  private async runChoice(state: StateDef, frame: Frame, input: unknown, scope: PathScope, jscope: Parameters<typeof evaluateTemplate>[1], jsonata: boolean): Promise<StepResult> {
+    const effective = jsonata ? input : selectPath(state.InputPath, scope, 'InputPath');
+    const inner = { ...scope, input: effective };
+    for (const rule of state.Choices ?? []) {
+      let matched: boolean;
+      if (jsonata) {
+        const c = await evaluateTemplate(rule.Condition, jscope, 'Condition');
+        if (typeof c !== 'boolean') throw new StatesError('States.QueryEvaluationError', `The Condition of a choice rule must evaluate to a boolean, not ${JSON.stringify(c)}`);
+        matched = c;
+      } else matched = evaluateRule(rule, inner);
+      if (matched) {
+        await this.assign(rule.Assign as Record<string, unknown> | undefined, frame, jsonata, jscope, inner);
+        if (jsonata) return { output: rule.Output !== undefined ? await evaluateTemplate(rule.Output, jscope, 'Output') : input, next: String(rule.Next) };
+        return { output: selectPath(state.OutputPath, inner, 'OutputPath'), next: String(rule.Next) };
+      }
+    }
+    if (!state.Default) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
+    await this.assign(state.Assign, frame, jsonata, jscope, inner);
+    if (jsonata) return { output: state.Output !== undefined ? await evaluateTemplate(state.Output, jscope, 'Output') : input, next: state.Default };
+    return { output: selectPath(state.OutputPath, inner, 'OutputPath'), next: state.Default };
+  }
+
+  private async runWait(state: StateDef, frame: Frame, input: unknown, scope: PathScope, jscope: Parameters<typeof evaluateTemplate>[1], jsonata: boolean, key: string): Promise<StepResult> {
+    const effective = jsonata ? input : selectPath(state.InputPath, scope, 'InputPath');
+    const inner = { ...scope, input: effective };
+    const now = this.ports.clock.now();
+    let until: number;
+    const value = async (v: unknown, field: string) => (jsonata && isJsonataExpression(v) ? evaluateTemplate(v, jscope, field) : v);
+    if (state.Seconds !== undefined || state.SecondsPath !== undefined) {
+      const s = state.SecondsPath !== undefined ? mustRead(state.SecondsPath, inner, () => `The SecondsPath '${state.SecondsPath}' selects nothing in the input`) : await value(state.Seconds, 'Seconds');
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new StatesError(jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Wait state's seconds must be a non-negative integer, not ${JSON.stringify(s)}`);
+      until = now + s * 1000;
+    } else {
+      const t = state.TimestampPath !== undefined ? mustRead(state.TimestampPath, inner, () => `The TimestampPath '${state.TimestampPath}' selects nothing in the input`) : await value(state.Timestamp, 'Timestamp');
+      const at = typeof t === 'string' ? Date.parse(t) : NaN;
+      if (Number.isNaN(at)) throw new StatesError(jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Wait state's timestamp must be an RFC 3339 timestamp, not ${JSON.stringify(t)}`);
+      until = at;
+    }
+    const due = this.ports.memo ? this.ports.memo(`wait:${key}`, () => until) : until;
+    await sleep(this.ports.clock, due - this.ports.clock.now(), frame.signal);
+    await this.assign(state.Assign, frame, jsonata, jscope, inner);
+    if (jsonata) return { output: state.Output !== undefined ? await evaluateTemplate(state.Output, jscope, 'Output') : input };
+    return { output: selectPath(state.OutputPath, inner, 'OutputPath') };
+  }
+
+  /** Task, Parallel and Map: their processing around the work itself. */
+  private async runWork(name: string, state: StateDef, frame: Frame, input: unknown, key: string, jsonata: boolean, retryCount: number): Promise<unknown> {
+    const callback = state.Type === 'Task' && (state.Resource ?? '').endsWith('.waitForTaskToken');
+    const token = callback ? Buffer.from(JSON.stringify({ e: this.identity.executionArn, k: `${key}.${retryCount}` })).toString('base64url') : undefined;
+    const context = this.contextObject(frame, name, retryCount, token);
+    const scope: PathScope = { input, context, variables: frame.variables };
+    const jscope = { states: { input, context } as { input: unknown; context: unknown; result?: unknown }, variables: frame.variables };
+    let args: unknown;
+    let effective = input;
+    if (jsonata) args = state.Arguments !== undefined && state.Type !== 'Map' ? await evaluateTemplate(state.Arguments, jscope, 'Arguments') : input;
+    else {
+      effective = selectPath(state.InputPath, scope, 'InputPath');
+      // A Map's Parameters are its legacy ItemSelector (evaluated per item).
+      args = state.Parameters !== undefined && state.Type !== 'Map' ? this.template(state.Parameters, { ...scope, input: effective }) : effective;
+    }
+    const run: TaskRunContext = { execution: this, frame, name, state, key: `${key}.${retryCount}`, jsonata, scope: { ...scope, input: effective }, jscope, token };
+    let result: unknown;
+    if (state.Type === 'Task') result = await runTask(run, args);
+    else if (state.Type === 'Parallel') result = await runParallel(run, args);
+    else result = await runMap(run, effective, args);
+    if (jsonata) {
+      jscope.states.result = result;
+      await this.assign(state.Assign, frame, true, jscope, scope);
+      return state.Output !== undefined ? evaluateTemplate(state.Output, jscope, 'Output') : result;
+    }
+    const selected = state.ResultSelector !== undefined ? this.template(state.ResultSelector, { ...scope, input: result }) : result;
+    await this.assign(state.Assign, frame, false, jscope, { ...scope, input: selected });
+    return selectPath(state.OutputPath, { ...scope, input: applyResultPath(input, selected, state.ResultPath) }, 'OutputPath');
+  }
+
+  private async withRetryCatch(name: string, state: StateDef, frame: Frame, input: unknown, jsonata: boolean, attempt: (retryCount: number) => Promise<unknown>): Promise<StepResult> {
+    const counts = new Map<number, number>();
+    let retryCount = 0;
+    for (;;) {
+      try {
+        return { output: await attempt(retryCount) };
+      } catch (err) {
+        if (err instanceof AbortedError || frame.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
+        const e = asStatesError(err);
+        const index = (state.Retry ?? []).findIndex((r) => matches(r.ErrorEquals, e.error));
+        if (index >= 0) {
+          const r = state.Retry![index];
+          const done = counts.get(index) ?? 0;
+          if (done < (r.MaxAttempts ?? 3)) {
+            counts.set(index, done + 1);
+            retryCount++;
+            let delay = (r.IntervalSeconds ?? 1) * Math.pow(r.BackoffRate ?? 2, done);
+            if (r.MaxDelaySeconds !== undefined) delay = Math.min(delay, r.MaxDelaySeconds);
+            if (r.JitterStrategy === 'FULL') delay = (this.ports.random ?? Math.random)() * delay;
+            await sleep(this.ports.clock, delay * 1000, frame.signal);
+            continue;
+          }
+        }
+        const catcher = (state.Catch ?? []).find((c) => matches(c.ErrorEquals, e.error));
+        if (!catcher) throw e;
+        const errorOutput = { Error: e.error, Cause: e.cause };
+        const context = this.contextObject(frame, name, retryCount);
+        if (jsonata) {
+          const jscope = { states: { input, context, errorOutput }, variables: frame.variables };
+          await this.assign(catcher.Assign, frame, true, jscope, { input, context, variables: frame.variables });
+          return { output: catcher.Output !== undefined ? await evaluateTemplate(catcher.Output, jscope, 'Output') : errorOutput, next: catcher.Next };
+        }
+        await this.assign(catcher.Assign, frame, false, { states: { input, context }, variables: frame.variables }, { input: errorOutput, context, variables: frame.variables });
+        return { output: applyResultPath(input, errorOutput, catcher.ResultPath === undefined ? '$' : catcher.ResultPath), next: catcher.Next };
+      }
+    }
+  }
+
+  /** SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a token of this execution; false when no task waits on it. */
+  complete(token: string, outcome: { output: unknown } | { error: string; cause: string } | 'heartbeat'): boolean {
+    const waiter = this.callbacks.get(token);
+    if (!waiter) return false;
+    if (outcome === 'heartbeat') waiter.heartbeat();
+    else if ('output' in outcome) waiter.resolve(outcome.output);
+    else waiter.reject(new StatesError(outcome.error, outcome.cause));
+    return true;
+  }
+
+  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, mapItem?: Frame['mapItem'], record = frame.record): Frame {
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem, record };
+  }
+
+  controllerFor(signal: AbortSignal): AbortController {
+    return childController(signal);
+  }
+}
+
+function matches(errorEquals: readonly string[], error: string): boolean {
+  return errorMatches(errorEquals, error);
+}
+
+export { resourceParts };

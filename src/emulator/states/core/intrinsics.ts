@@ -1,0 +1,280 @@
+/**
+ * The intrinsic functions of JSONPath states (`States.Format(...)` and the rest), parsed and
+ * evaluated as AWS documents them. Failures raise `States.IntrinsicFailure` (AWS's name).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { StatesError } from './errors';
+import { mustRead, type PathScope } from './paths';
+
+type Arg = { kind: 'literal'; value: unknown } | { kind: 'path'; path: string } | { kind: 'call'; name: string; args: Arg[] };
+
+export function isIntrinsic(text: string): boolean {
+  return /^States\.[A-Za-z0-9]+\s*\(/.test(text);
+}
+
+function fail(message: string): never {
+  throw new StatesError('States.IntrinsicFailure', message);
+}
+
+/** Parses one intrinsic call (nesting allowed, as AWS allows up to 10 levels). */
+export function parseIntrinsic(text: string): Arg {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const parseArg = (depth: number): Arg => {
+    ws();
+    const c = text[i];
+    if (c === "'") {
+      let out = '';
+      i++;
+      while (i < text.length && text[i] !== "'") {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          // \' \{ \} \\ keep the escaped character (\{ and \} stay escaped for States.Format).
+          const n = text[i + 1];
+          out += n === '{' || n === '}' ? '\\' + n : n;
+          i += 2;
+        } else out += text[i++];
+      }
+      if (text[i] !== "'") fail(`The intrinsic function has an unterminated string: ${text}`);
+      i++;
+      return { kind: 'literal', value: out };
+    }
+    if (c === '$') {
+      const start = i;
+      let bracket = 0;
+      let quote: string | undefined;
+      while (i < text.length) {
+        const ch = text[i];
+        if (quote) {
+          if (ch === '\\') i++;
+          else if (ch === quote) quote = undefined;
+        } else if (ch === "'" || ch === '"') quote = ch;
+        else if (ch === '[' || ch === '(') bracket++;
+        else if (ch === ']' || (ch === ')' && bracket > 0)) bracket--;
+        else if ((ch === ',' || ch === ')') && bracket === 0) break;
+        i++;
+      }
+      return { kind: 'path', path: text.slice(start, i).trim() };
+    }
+    if (text.startsWith('States.', i)) {
+      if (depth >= 10) fail('Intrinsic functions nest at most 10 levels');
+      const m = /^States\.([A-Za-z0-9]+)\s*\(/.exec(text.slice(i));
+      if (!m) fail(`Invalid intrinsic function call at '${text.slice(i)}'`);
+      i += m[0].length;
+      const args: Arg[] = [];
+      ws();
+      if (text[i] === ')') i++;
+      else {
+        for (;;) {
+          args.push(parseArg(depth + 1));
+          ws();
+          if (text[i] === ',') {
+            i++;
+            continue;
+          }
+          if (text[i] === ')') {
+            i++;
+            break;
+          }
+          fail(`Invalid intrinsic function call: expected ',' or ')' at position ${i} of ${text}`);
+        }
+      }
+      return { kind: 'call', name: `States.${m[1]}`, args };
+    }
+    const lit = /^(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    if (!lit) fail(`Invalid argument at position ${i} of ${text}`);
+    i += lit[0].length;
+    return { kind: 'literal', value: JSON.parse(lit[0]) as unknown };
+  };
+  const arg = parseArg(0);
+  ws();
+  if (i !== text.length || arg.kind !== 'call') fail(`Invalid intrinsic function: ${text}`);
+  return arg;
+}
+
+export const INTRINSIC_ARITY: Record<string, [number, number]> = {
+  'States.Format': [1, Infinity],
+  'States.StringToJson': [1, 1],
+  'States.JsonToString': [1, 1],
+  'States.Array': [0, Infinity],
+  'States.ArrayPartition': [2, 2],
+  'States.ArrayContains': [2, 2],
+  'States.ArrayRange': [3, 3],
+  'States.ArrayGetItem': [2, 2],
+  'States.ArrayLength': [1, 1],
+  'States.ArrayUnique': [1, 1],
+  'States.Base64Encode': [1, 1],
+  'States.Base64Decode': [1, 1],
+  'States.Hash': [2, 2],
+  'States.JsonMerge': [3, 3],
+  'States.MathRandom': [2, 3],
+  'States.MathAdd': [2, 2],
+  'States.StringSplit': [2, 2],
+  'States.UUID': [0, 0],
+};
+
+export interface IntrinsicOptions {
+  /** Randomness for MathRandom (tests pass a fixed one). */
+  readonly random?: () => number;
+  readonly uuid?: () => string;
+}
+
+/** Evaluates an intrinsic function call string against the state's scope. */
+export function evaluateIntrinsic(text: string, scope: PathScope, options: IntrinsicOptions = {}): unknown {
+  return run(parseIntrinsic(text), scope, options);
+}
+
+function run(arg: Arg, scope: PathScope, options: IntrinsicOptions): unknown {
+  if (arg.kind === 'literal') return arg.value;
+  if (arg.kind === 'path') return mustRead(arg.path, scope, () => `The JSONPath '${arg.path}' could not be found in the input '${JSON.stringify(scope.input)}'`);
+  const arity = INTRINSIC_ARITY[arg.name];
+  if (!arity) fail(`The intrinsic function '${arg.name}' is not supported`);
+  if (arg.args.length < arity[0] || arg.args.length > arity[1]) {
+    fail(`The intrinsic function ${arg.name} takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} to ${arity[1] === Infinity ? 'any number of' : arity[1]}`} argument(s) but was given ${arg.args.length}`);
+  }
+  const a = arg.args.map((x) => run(x, scope, options));
+  return call(arg.name, a, options);
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const num = (name: string, v: unknown): number => (typeof v === 'number' ? v : fail(`${name}: expected a number but got ${JSON.stringify(v)}`));
+const int = (name: string, v: unknown): number => (isInt(v) ? v : fail(`${name}: expected an integer but got ${JSON.stringify(v)}`));
+const str = (name: string, v: unknown): string => (typeof v === 'string' ? v : fail(`${name}: expected a string but got ${JSON.stringify(v)}`));
+const arr = (name: string, v: unknown): unknown[] => (Array.isArray(v) ? v : fail(`${name}: expected an array but got ${JSON.stringify(v)}`));
+const obj = (name: string, v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(`${name}: expected a JSON object but got ${JSON.stringify(v)}`);
+
+function call(name: string, a: unknown[], options: IntrinsicOptions): unknown {
+  switch (name) {
+    case 'States.Format':
+      return format(str(name, a[0]), a.slice(1));
+    case 'States.StringToJson': {
+      try {
+        return JSON.parse(str(name, a[0])) as unknown;
+      } catch {
+        return fail(`States.StringToJson: ${JSON.stringify(a[0])} is not valid JSON`);
+      }
+    }
+    case 'States.JsonToString':
+      return JSON.stringify(a[0]);
+    case 'States.Array':
+      return a;
+    case 'States.ArrayPartition': {
+      const items = arr(name, a[0]);
+      const size = int(name, a[1]);
+      if (size <= 0) fail('States.ArrayPartition: the chunk size must be a positive integer');
+      const out: unknown[][] = [];
+      for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+      return out;
+    }
+    case 'States.ArrayContains':
+      return arr(name, a[0]).some((x) => deepEqual(x, a[1]));
+    case 'States.ArrayRange': {
+      const [start, end, step] = [int(name, a[0]), int(name, a[1]), int(name, a[2])];
+      if (step === 0) fail('States.ArrayRange: the step must not be 0');
+      const out: number[] = [];
+      for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+        out.push(v);
+        if (out.length > 1000) fail('States.ArrayRange: the range has more than 1000 items');
+      }
+      return out;
+    }
+    case 'States.ArrayGetItem': {
+      const items = arr(name, a[0]);
+      const index = int(name, a[1]);
+      if (index < 0 || index >= items.length) fail(`States.ArrayGetItem: index ${index} is out of bounds for an array of ${items.length} items`);
+      return items[index];
+    }
+    case 'States.ArrayLength':
+      return arr(name, a[0]).length;
+    case 'States.ArrayUnique': {
+      const out: unknown[] = [];
+      for (const x of arr(name, a[0])) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+      return out;
+    }
+    case 'States.Base64Encode': {
+      const s = str(name, a[0]);
+      if (s.length > 10_000) fail('States.Base64Encode: the input is longer than 10,000 characters');
+      return Buffer.from(s, 'utf8').toString('base64');
+    }
+    case 'States.Base64Decode': {
+      const s = str(name, a[0]);
+      if (s.length > 10_000) fail('States.Base64Decode: the input is longer than 10,000 characters');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) fail(`States.Base64Decode: '${s}' is not Base64`);
+      return Buffer.from(s, 'base64').toString('utf8');
+    }
+    case 'States.Hash': {
+      const data = typeof a[0] === 'string' ? a[0] : JSON.stringify(a[0]);
+      const algo = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[str(name, a[1])];
+      if (!algo) fail(`States.Hash: the algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, not ${JSON.stringify(a[1])}`);
+      if (data.length > 10_000) fail('States.Hash: the input is longer than 10,000 characters');
+      return createHash(algo).update(data, 'utf8').digest('hex');
+    }
+    case 'States.JsonMerge': {
+      if (a[2] !== false) fail('States.JsonMerge: only a shallow merge is supported; the third argument must be false');
+      return { ...obj(name, a[0]), ...obj(name, a[1]) };
+    }
+    case 'States.MathRandom': {
+      const start = int(name, a[0]);
+      const end = int(name, a[1]);
+      if (a.length === 3) int(name, a[2]);
+      if (end <= start) fail('States.MathRandom: the end must be greater than the start');
+      return start + Math.floor((options.random ?? Math.random)() * (end - start));
+    }
+    case 'States.MathAdd': {
+      const x = num(name, a[0]);
+      const y = num(name, a[1]);
+      if (!isInt(x) || !isInt(y)) fail('States.MathAdd: both arguments must be integers');
+      return x + y;
+    }
+    case 'States.StringSplit': {
+      const s = str(name, a[0]);
+      const delims = str(name, a[1]);
+      if (delims === '') return [s];
+      const parts: string[] = [];
+      let cur = '';
+      for (const ch of s) {
+        if (delims.includes(ch)) {
+          parts.push(cur);
+          cur = '';
+        } else cur += ch;
+      }
+      parts.push(cur);
+      return parts.filter((p) => p !== '');
+    }
+    case 'States.UUID':
+      return (options.uuid ?? randomUUID)();
+    default:
+      return fail(`The intrinsic function '${name}' is not supported`);
+  }
+}
+
+function format(template: string, args: unknown[]): string {
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '\\' && (template[i + 1] === '{' || template[i + 1] === '}' || template[i + 1] === '\\')) {
+      out += template[++i];
+    } else if (c === '{' && template[i + 1] === '}') {
+      if (next >= args.length) fail(`States.Format: the template has more '{}' than the ${args.length} argument(s) given`);
+      const v = args[next++];
+      if (v !== null && typeof v === 'object') fail('States.Format: arguments must be strings, numbers, booleans or null');
+      out += typeof v === 'string' ? v : JSON.stringify(v);
+      i++;
+    } else out += c;
+  }
+  if (next !== args.length) fail(`States.Format: ${args.length} argument(s) given for ${next} '{}' in the template`);
+  return out;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,124 @@
+/**
+ * A Task state's work: TaskScheduled → TaskStarted → (TaskSubmitted) → TaskSucceeded / TaskFailed /
+ * TaskTimedOut, with TimeoutSeconds(Path), HeartbeatSeconds(Path) and the callback pattern
+ * (`.waitForTaskToken`: the task waits for SendTaskSuccess / SendTaskFailure on its token).
+ */
+import { asStatesError, StatesError } from './errors';
+import { evaluateTemplate, isJsonataExpression } from './jsonata';
+import { mustRead, type PathScope } from './paths';
+import { AbortedError, whenAborted } from './timing';
+import type { Execution, Frame } from './interpreter';
+import type { StateDef } from './types';
+
+export interface TaskRunContext {
+  readonly execution: Execution;
+  readonly frame: Frame;
+  readonly name: string;
+  readonly state: StateDef;
+  readonly key: string;
+  readonly jsonata: boolean;
+  readonly scope: PathScope;
+  readonly jscope: Parameters<typeof evaluateTemplate>[1];
+  readonly token?: string;
+}
+
+/** History's resourceType / resource for a Task's Resource (e.g. batch / submitJob.sync). */
+export function resourceParts(resource: string): { resourceType: string; resource: string } {
+  const optimized = /^arn:aws[\w-]*:states:[^:]*:[^:]*:(aws-sdk:[^:]+|[^:]+):(.+)$/.exec(resource);
+  if (optimized) return { resourceType: optimized[1], resource: optimized[2] };
+  const lambda = /^arn:aws[\w-]*:lambda:/.exec(resource);
+  if (lambda) return { resourceType: 'lambda', resource: resource };
+  const activity = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:(.+)$/.exec(resource);
+  if (activity) return { resourceType: 'activity', resource: resource };
+  return { resourceType: 'unknown', resource };
+}
+
+/** TimeoutSeconds / HeartbeatSeconds from the field, its Path, or a JSONata expression. */
+async function seconds(run: TaskRunContext, field: 'TimeoutSeconds' | 'HeartbeatSeconds'): Promise<number | undefined> {
+  const s = run.state;
+  let v: unknown = s[field];
+  const path = s[`${field}Path`];
+  if (path !== undefined) v = mustRead(path, run.scope, () => `The ${field}Path '${path}' selects nothing in the input`);
+  else if (run.jsonata && isJsonataExpression(v)) v = await evaluateTemplate(v, run.jscope, field);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+    throw new StatesError('States.Runtime', `The ${field} must be a positive integer, not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export async function runTask(run: TaskRunContext, parameters: unknown): Promise<unknown> {
+  const { execution, frame, state } = run;
+  const resource = state.Resource ?? '';
+  const parts = resourceParts(resource);
+  const timeout = await seconds(run, 'TimeoutSeconds');
+  const heartbeat = await seconds(run, 'HeartbeatSeconds');
+  const rec = frame.record;
+  if (rec) {
+    execution.emit('TaskScheduled', {
+      taskScheduledEventDetails: {
+        resourceType: parts.resourceType,
+        resource: parts.resource,
+        region: /^arn:[^:]+:[^:]+:([^:]*):/.exec(execution.identity.executionArn)?.[1] ?? '',
+        parameters: JSON.stringify(parameters),
+        ...(timeout !== undefined ? { timeoutInSeconds: timeout } : {}),
+        ...(heartbeat !== undefined ? { heartbeatInSeconds: heartbeat } : {}),
+      },
+    });
+    execution.emit('TaskStarted', { taskStartedEventDetails: { resourceType: parts.resourceType, resource: parts.resource } });
+  }
+  const controller = execution.controllerFor(frame.signal);
+  const clock = execution.ports.clock;
+  const timers: Array<{ id: number }> = [];
+  let expiry: ((e: StatesError) => void) | undefined;
+  const expired = new Promise<never>((_, reject) => (expiry = reject));
+  expired.catch(() => undefined);
+  if (timeout !== undefined) timers.push(clock.setTimer(timeout * 1000, () => expiry!(new StatesError('States.Timeout', ''))));
+  let heartbeatTimer: { id: number } | undefined;
+  const armHeartbeat = () => {
+    if (heartbeat === undefined) return;
+    if (heartbeatTimer) clock.clearTimer(heartbeatTimer);
+    heartbeatTimer = clock.setTimer(heartbeat * 1000, () => expiry!(new StatesError('States.HeartbeatTimeout', '')));
+  };
+  try {
+    const work = (async () => {
+      let callbackResult: Promise<unknown> | undefined;
+      if (run.token) {
+        const token = run.token;
+        callbackResult = new Promise((resolve, reject) => {
+          execution.callbacks.set(token, { resolve, reject, heartbeat: armHeartbeat });
+        });
+        callbackResult.catch(() => undefined);
+        armHeartbeat();
+      }
+      const response = await execution.ports.runTask({
+        resource,
+        parameters,
+        stateName: run.name,
+        key: run.key,
+        signal: controller.signal,
+        taskToken: run.token,
+        executionArn: execution.identity.executionArn,
+        submitted: (output) => {
+          if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } });
+        },
+      });
+      return callbackResult ? await callbackResult : response;
+    })();
+    const result = await Promise.race([work, expired, whenAborted(frame.signal)]);
+    if (rec) execution.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } });
+    return result;
+  } catch (err) {
+    if (err instanceof AbortedError || frame.signal.aborted) throw new AbortedError();
+    const e = asStatesError(err);
+    const timedOut = e.error === 'States.Timeout' || e.error === 'States.HeartbeatTimeout';
+    if (rec) execution.emit(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resourceType: parts.resourceType, resource: parts.resource, error: e.error, cause: e.cause } });
+    throw e;
+  } finally {
+    // The state is over: a `.sync` task still running (timeout, stop) is told to end its work.
+    controller.abort();
+    for (const t of timers) clock.clearTimer(t);
+    if (heartbeatTimer) clock.clearTimer(heartbeatTimer);
+    if (run.token) execution.callbacks.delete(run.token);
+  }
+}

@@ -1,0 +1,64 @@
+/** Clock-driven waiting that a stop (AbortSignal) interrupts. */
+import type { Clock } from '../../batch/core/ports';
+
+export class AbortedError extends Error {
+  constructor() {
+    super('aborted');
+  }
+}
+
+/** Resolves after `ms` on the clock; rejects with AbortedError when `signal` aborts first. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new AbortedError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimer(handle);
+      reject(new AbortedError());
+    };
+    const handle = clock.setTimer(Math.max(0, ms), () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Rejects with AbortedError when `signal` aborts. */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new AbortedError());
+    else signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+  });
+}
+
+/** An AbortController that also aborts when `parent` does. */
+export function childController(parent: AbortSignal): AbortController {
+  const c = new AbortController();
+  if (parent.aborted) c.abort();
+  else {
+    const onAbort = () => c.abort();
+    parent.addEventListener('abort', onAbort, { once: true });
+    c.signal.addEventListener('abort', () => parent.removeEventListener('abort', onAbort), { once: true });
+  }
+  return c;
+}
+
+/** Runs `work` over `items` with at most `limit` at once (0 = all); stops starting new ones when `signal` aborts. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const width = limit > 0 ? Math.min(limit, items.length) : items.length;
+  const lanes: Promise<void>[] = [];
+  for (let l = 0; l < width; l++) {
+    lanes.push(
+      (async () => {
+        while (next < items.length) {
+          const i = next++;
+          out[i] = await work(items[i], i);
+        }
+      })(),
+    );
+  }
+  await Promise.all(lanes);
+  return out;
+}

@@ -1,0 +1,125 @@
+/** Amazon States Language as the interpreter reads it (validated loosely; see validate.ts for checks). */
+import type { Clock } from '../../batch/core/ports';
+
+export type QueryLanguage = 'JSONPath' | 'JSONata';
+
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+export interface Catcher {
+  ErrorEquals: string[];
+  Next: string;
+  ResultPath?: string | null;
+  Output?: unknown;
+  Assign?: Record<string, unknown>;
+}
+
+export interface StateDef {
+  Type: 'Task' | 'Pass' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map';
+  QueryLanguage?: QueryLanguage;
+  Comment?: string;
+  Next?: string;
+  End?: boolean;
+  InputPath?: string | null;
+  OutputPath?: string | null;
+  Parameters?: unknown;
+  ResultSelector?: unknown;
+  ResultPath?: string | null;
+  Result?: unknown;
+  Arguments?: unknown;
+  Output?: unknown;
+  Assign?: Record<string, unknown>;
+  Resource?: string;
+  TimeoutSeconds?: number | string;
+  TimeoutSecondsPath?: string;
+  HeartbeatSeconds?: number | string;
+  HeartbeatSecondsPath?: string;
+  Credentials?: unknown;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+  Choices?: Array<Record<string, unknown>>;
+  Default?: string;
+  Seconds?: number | string;
+  SecondsPath?: string;
+  Timestamp?: string;
+  TimestampPath?: string;
+  Error?: string;
+  Cause?: string;
+  ErrorPath?: string;
+  CausePath?: string;
+  Branches?: StateMachineDef[];
+  Items?: unknown;
+  ItemsPath?: string;
+  ItemSelector?: unknown;
+  ItemProcessor?: StateMachineDef & { ProcessorConfig?: { Mode?: 'INLINE' | 'DISTRIBUTED'; ExecutionType?: 'STANDARD' | 'EXPRESS' } };
+  Iterator?: StateMachineDef;
+  ItemReader?: { Resource: string; Parameters?: unknown; Arguments?: unknown; ReaderConfig?: Record<string, unknown> };
+  ItemBatcher?: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; MaxInputBytesPerBatch?: number; MaxInputBytesPerBatchPath?: string; BatchInput?: unknown };
+  ResultWriter?: unknown;
+  MaxConcurrency?: number | string;
+  MaxConcurrencyPath?: string;
+  ToleratedFailurePercentage?: number | string;
+  ToleratedFailurePercentagePath?: string;
+  ToleratedFailureCount?: number | string;
+  ToleratedFailureCountPath?: string;
+  Label?: string;
+}
+
+export interface StateMachineDef {
+  StartAt: string;
+  States: Record<string, StateDef>;
+  Comment?: string;
+  Version?: string;
+  TimeoutSeconds?: number;
+  QueryLanguage?: QueryLanguage;
+}
+
+/** A history event as GetExecutionHistory returns it, before its id is given. */
+export interface HistoryEventInput {
+  readonly type: string;
+  /** The details member, e.g. `stateEnteredEventDetails`. */
+  readonly details?: Record<string, unknown>;
+}
+
+export interface TaskInvocation {
+  /** The Resource as written (e.g. arn:aws:states:::batch:submitJob.sync). */
+  readonly resource: string;
+  readonly parameters: unknown;
+  readonly stateName: string;
+  /** Stable across restarts for this state entry and attempt (journal key). */
+  readonly key: string;
+  /** Aborted when the execution stops or the state times out: a `.sync` task ends its work. */
+  readonly signal: AbortSignal;
+  readonly taskToken?: string;
+  readonly executionArn: string;
+  /** A `.sync` task reports the work it started (TaskSubmitted). */
+  readonly submitted: (output: unknown) => void;
+}
+
+export interface InterpreterPorts {
+  readonly clock: Clock;
+  readonly runTask: (invocation: TaskInvocation) => Promise<unknown>;
+  /** Called for each history event; returns its id. */
+  readonly emit?: (event: HistoryEventInput) => number;
+  /** A value fixed once per key across restarts (Wait deadlines); default computes it. */
+  readonly memo?: <T>(key: string, compute: () => T) => T;
+  readonly random?: () => number;
+  readonly uuid?: () => string;
+  /** Items of a distributed Map's ItemReader. */
+  readonly readItems?: (reader: NonNullable<StateDef['ItemReader']>, parameters: unknown, signal: AbortSignal) => Promise<unknown[]>;
+}
+
+export interface ExecutionIdentity {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  readonly startTime: string;
+}

@@ -1,0 +1,85 @@
+/**
+ * Structural checks of a definition (what CreateStateMachine refuses with InvalidDefinition and
+ * ValidateStateMachineDefinition reports): StartAt and Next targets exist, every state ends or
+ * goes on, a state's Type is known, no state is unreachable, ErrorEquals names known States.* errors.
+ */
+import { KNOWN_STATES_ERRORS } from './errors';
+import type { StateMachineDef } from './types';
+
+export interface Diagnostic {
+  readonly code: string;
+  readonly message: string;
+  readonly location: string;
+}
+
+const TYPES = new Set(['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
+
+export function validateDefinition(text: string): Diagnostic[] {
+  let def: StateMachineDef;
+  try {
+    def = JSON.parse(text) as StateMachineDef;
+  } catch (err) {
+    return [{ code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, location: '/' }];
+  }
+  const out: Diagnostic[] = [];
+  checkMachine(def, '', out);
+  return out;
+}
+
+function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void {
+  if (!def || typeof def !== 'object' || typeof def.States !== 'object' || def.States === null) {
+    out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: 'The definition must have a States object', location: `${at}/States` });
+    return;
+  }
+  const names = Object.keys(def.States);
+  if (typeof def.StartAt !== 'string' || !(def.StartAt in def.States)) {
+    out.push({ code: 'MISSING_TRANSITION_TARGET', message: `StartAt '${String(def.StartAt)}' is not a state of this level`, location: `${at}/StartAt` });
+  }
+  const reached = new Set<string>();
+  const targets = (name: string): string[] => {
+    const s = def.States[name];
+    const t: string[] = [];
+    if (s.Next) t.push(s.Next);
+    if (s.Default) t.push(s.Default);
+    for (const c of s.Choices ?? []) if (typeof c.Next === 'string') t.push(c.Next);
+    for (const c of s.Catch ?? []) t.push(c.Next);
+    return t;
+  };
+  for (const name of names) {
+    const s = def.States[name];
+    const loc = `${at}/States/${name}`;
+    if (!s || !TYPES.has(s.Type)) {
+      out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The state '${name}' has an unknown Type ${JSON.stringify(s?.Type)}`, location: `${loc}/Type` });
+      continue;
+    }
+    const terminal = s.Type === 'Succeed' || s.Type === 'Fail' || s.Type === 'Choice';
+    if (!terminal && !s.Next && s.End !== true) out.push({ code: 'MISSING_TRANSITION_TARGET', message: `The state '${name}' needs Next or "End": true`, location: loc });
+    if (s.Next && s.End) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The state '${name}' has both Next and End`, location: loc });
+    if (s.Type === 'Task' && typeof s.Resource !== 'string') out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' needs a Resource`, location: `${loc}/Resource` });
+    if (s.Type === 'Choice' && !(s.Choices && s.Choices.length)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Choice state '${name}' needs at least one rule in Choices`, location: `${loc}/Choices` });
+    for (const t of targets(name)) {
+      if (!(t in def.States)) out.push({ code: 'MISSING_TRANSITION_TARGET', message: `Missing 'Next' target: ${t}`, location: loc });
+    }
+    for (const [field, list] of [['Retry', s.Retry], ['Catch', s.Catch]] as const) {
+      for (const [i, r] of (list ?? []).entries()) {
+        for (const e of r.ErrorEquals ?? []) {
+          if (e.startsWith('States.') && !KNOWN_STATES_ERRORS.has(e)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `'${e}' is not a States.* error name`, location: `${loc}/${field}/${i}/ErrorEquals` });
+        }
+      }
+    }
+    for (const [i, b] of (s.Branches ?? []).entries()) checkMachine(b, `${loc}/Branches/${i}`, out);
+    const processor = s.ItemProcessor ?? s.Iterator;
+    if (s.Type === 'Map') {
+      if (processor) checkMachine(processor, `${loc}/${s.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`, out);
+      else out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Map state '${name}' needs an ItemProcessor`, location: loc });
+    }
+  }
+  const queue = typeof def.StartAt === 'string' && def.StartAt in def.States ? [def.StartAt] : [];
+  while (queue.length) {
+    const n = queue.pop()!;
+    if (reached.has(n) || !def.States[n]) continue;
+    reached.add(n);
+    queue.push(...targets(n).filter((t) => t in def.States));
+  }
+  for (const name of names) if (!reached.has(name) && queue.length === 0 && reached.size) out.push({ code: 'UNREACHABLE_STATE', message: `The state '${name}' is not reachable from StartAt`, location: `${at}/States/${name}` });
+}

@@ -1,0 +1,223 @@
+/**
+ * Step Functions' state: state machines, executions (each an interpreter run), their histories and
+ * task tokens, journaled. The API handlers (api/) call this; tasks reach other services only
+ * through the `runTask` port the composition root gives.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../batch/core/ports';
+import { Execution, type Outcome } from './core/interpreter';
+import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
+import type { StatesJournal } from './store';
+
+export interface StateMachineRecord {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: number;
+  updateDate?: number;
+  revisionId: string;
+  loggingConfiguration?: unknown;
+  tracingConfiguration?: unknown;
+}
+
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  startDate: number;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  definition: string;
+  roleArn: string;
+  history: HistoryEvent[];
+  run?: Execution;
+  done?: Promise<Outcome>;
+  memo: Map<string, unknown>;
+  /** Step Functions Local's test case (StartExecution on `<arn>#<TestCase>`). */
+  testCase?: string;
+  /** Task calls per state so far (mocked responses are picked by this number). */
+  calls?: Map<string, number>;
+}
+
+export interface StatesServiceOptions {
+  readonly clock: Clock;
+  readonly account: string;
+  readonly region: string;
+  readonly journal: StatesJournal;
+  /** Runs a Task's Resource (Batch, mocks...); `memo` remembers what it started across restarts. */
+  readonly runTask: (
+    inv: TaskInvocation,
+    memory: { get(key: string): string | undefined; set(key: string, v: string): void },
+    execution: { readonly stateMachineName: string; readonly testCase?: string; readonly invocation: number },
+  ) => Promise<unknown>;
+  readonly readItems?: InterpreterPorts['readItems'];
+}
+
+export class StatesService {
+  readonly machines = new Map<string, StateMachineRecord>();
+  readonly executions = new Map<string, ExecutionRecord>();
+  readonly tags = new Map<string, Record<string, string>>();
+
+  constructor(readonly options: StatesServiceOptions) {}
+
+  arn(kind: 'stateMachine' | 'execution' | 'express', rest: string): string {
+    return `arn:aws:states:${this.options.region}:${this.options.account}:${kind}:${rest}`;
+  }
+
+  /** Loads the journal; executions that were running are replayed (their tasks find what they started). */
+  restore(): void {
+    const ended = new Map<string, Record<string, unknown>>();
+    const started: Array<Record<string, unknown>> = [];
+    const memos = new Map<string, Map<string, unknown>>();
+    for (const r of this.options.journal.load()) {
+      if (r.k === 'sm') this.machines.set(String(r.v.stateMachineArn), r.v as unknown as StateMachineRecord);
+      else if (r.k === 'sm-del') this.machines.delete(r.arn);
+      else if (r.k === 'tags') this.tags.set(r.arn, r.tags);
+      else if (r.k === 'ex') started.push(r.v);
+      else if (r.k === 'end') ended.set(r.arn, r.v);
+      else if (r.k === 'memo') {
+        const m = memos.get(r.arn) ?? new Map<string, unknown>();
+        m.set(r.key, r.v);
+        memos.set(r.arn, m);
+      }
+    }
+    for (const v of started) {
+      const arn = String(v.executionArn);
+      const end = ended.get(arn);
+      const rec: ExecutionRecord = { ...(v as unknown as ExecutionRecord), status: 'RUNNING', history: [], memo: memos.get(arn) ?? new Map() };
+      this.executions.set(arn, rec);
+      if (end) Object.assign(rec, end);
+      else this.launch(rec);
+    }
+  }
+
+  putMachine(rec: StateMachineRecord): void {
+    this.machines.set(rec.stateMachineArn, rec);
+    this.options.journal.append({ k: 'sm', v: rec as unknown as Record<string, unknown> });
+  }
+
+  deleteMachine(arn: string): void {
+    this.machines.delete(arn);
+    this.options.journal.append({ k: 'sm-del', arn });
+  }
+
+  setTags(arn: string, tags: Record<string, string>): void {
+    this.tags.set(arn, tags);
+    this.options.journal.append({ k: 'tags', arn, tags });
+  }
+
+  start(machine: StateMachineRecord, name: string | undefined, input: string, testCase?: string): ExecutionRecord {
+    const execName = name ?? randomUUID();
+    const executionArn = this.arn(machine.type === 'EXPRESS' ? 'express' : 'execution', `${machine.name}:${execName}`);
+    const rec: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.stateMachineArn,
+      name: execName,
+      input,
+      startDate: this.options.clock.now(),
+      status: 'RUNNING',
+      definition: machine.definition,
+      roleArn: machine.roleArn,
+      history: [],
+      memo: new Map(),
+      testCase,
+    };
+    this.executions.set(executionArn, rec);
+    const { history: _h, memo: _m, run: _r, done: _d, ...persisted } = rec;
+    this.options.journal.append({ k: 'ex', v: persisted as unknown as Record<string, unknown> });
+    this.launch(rec);
+    return rec;
+  }
+
+  private launch(rec: ExecutionRecord): void {
+    const clock = this.options.clock;
+    const def = JSON.parse(rec.definition) as StateMachineDef;
+    const machineName = rec.stateMachineArn.split(':').at(-1) ?? '';
+    const remember = (key: string, value: unknown) => {
+      rec.memo.set(key, value);
+      if (!this.closed) this.options.journal.append({ k: 'memo', arn: rec.executionArn, key, v: value });
+    };
+    const ports: InterpreterPorts = {
+      clock,
+      emit: (e) => {
+        const id = rec.history.length + 1;
+        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: id - 1, ...(e.details ?? {}) });
+        return id;
+      },
+      memo: <T>(key: string, compute: () => T): T => {
+        if (rec.memo.has(key)) return rec.memo.get(key) as T;
+        const v = compute();
+        remember(key, v);
+        return v;
+      },
+      runTask: (inv) => {
+        rec.calls ??= new Map();
+        const invocation = rec.calls.get(inv.stateName) ?? 0;
+        rec.calls.set(inv.stateName, invocation + 1);
+        return this.options.runTask(
+          inv,
+          {
+            get: (key) => rec.memo.get(`task:${key}`) as string | undefined,
+            set: (key, v) => remember(`task:${key}`, v),
+          },
+          { stateMachineName: machineName, testCase: rec.testCase, invocation },
+        );
+      },
+      readItems: this.options.readItems,
+    };
+    const run = new Execution(def, JSON.parse(rec.input) as unknown, {
+      executionArn: rec.executionArn,
+      name: rec.name,
+      stateMachineArn: rec.stateMachineArn,
+      stateMachineName: machineName,
+      roleArn: rec.roleArn,
+      startTime: new Date(rec.startDate).toISOString(),
+    }, ports);
+    rec.run = run;
+    rec.done = run.run().then((outcome) => {
+      rec.status = outcome.status;
+      rec.stopDate = clock.now();
+      if (outcome.status === 'SUCCEEDED') rec.output = JSON.stringify(outcome.output);
+      else {
+        rec.error = outcome.error;
+        rec.cause = outcome.cause;
+      }
+      rec.run = undefined;
+      const end: Record<string, unknown> = { status: rec.status, stopDate: rec.stopDate, output: rec.output, error: rec.error, cause: rec.cause };
+      if (!this.closed) this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
+      return outcome;
+    });
+  }
+
+  /** The execution a task token belongs to. */
+  byToken(token: string): ExecutionRecord | undefined {
+    try {
+      const { e } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { e?: string };
+      return e ? this.executions.get(e) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stops every running execution's timers without ending them (a graceful server stop). */
+  close(): void {
+    // Executions stay RUNNING in the journal (nothing more is written): the next start replays them.
+    this.closed = true;
+  }
+
+  private closed = false;
+}

@@ -1,0 +1,111 @@
+/**
+ * AWS Batch as Step Functions calls it: the optimized integration (`batch:submitJob` and
+ * `batch:submitJob.sync`, which waits on the job's state-change events, never polls) and the SDK
+ * integration (`aws-sdk:batch:<action>`, including `submitJob.waitForTaskToken`). Batch is reached
+ * only through the port the composition root gives (the Batch API's own handlers).
+ */
+import { StatesError } from '../core/errors';
+import { AbortedError } from '../core/timing';
+import type { TaskInvocation } from '../core/types';
+import { toCamel, toPascal } from './casing';
+
+export interface BatchJobEvent {
+  readonly jobId: string;
+  readonly status: string;
+}
+
+export interface BatchPort {
+  /** Calls a Batch API operation (e.g. 'SubmitJob') with its camelCase input. */
+  call(operation: string, input: unknown): Promise<unknown>;
+  /** Job state changes; returns the unsubscribe function. */
+  subscribe(listener: (event: BatchJobEvent) => void): () => void;
+}
+
+/** What a task remembers across a restart (the job it submitted). */
+export interface TaskMemory {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+const OPTIMIZED = /^arn:aws[\w-]*:states:::batch:submitJob(\.sync)?$/;
+const SDK = /^arn:aws[\w-]*:states:::aws-sdk:batch:([a-zA-Z]+)(\.waitForTaskToken)?$/;
+
+export function isBatchResource(resource: string): boolean {
+  return OPTIMIZED.test(resource) || SDK.test(resource);
+}
+
+/** `Batch.<ErrorCode>` for an error the Batch API answered. */
+function batchError(err: unknown): StatesError {
+  if (err instanceof StatesError || err instanceof AbortedError) return err as StatesError;
+  const e = err as { name?: string; type?: string; message?: string };
+  const code = e.type ?? (e.name && e.name !== 'Error' ? e.name : 'ServerException');
+  return new StatesError(`Batch.${code}`, `${e.message ?? String(err)} (Service: AWSBatch; Status Code: ${code === 'ServerException' ? 500 : 400}; Error Code: ${code})`);
+}
+
+export async function runBatchTask(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory): Promise<unknown> {
+  const sdk = SDK.exec(inv.resource);
+  if (sdk) {
+    const operation = sdk[1].charAt(0).toUpperCase() + sdk[1].slice(1);
+    try {
+      return toPascal(await batch.call(operation, toCamel(inv.parameters ?? {})));
+    } catch (err) {
+      throw batchError(err);
+    }
+  }
+  const sync = OPTIMIZED.exec(inv.resource)?.[1] === '.sync';
+  if (!sync) {
+    try {
+      return toPascal(await batch.call('SubmitJob', toCamel(inv.parameters ?? {})));
+    } catch (err) {
+      throw batchError(err);
+    }
+  }
+  return runSync(inv, batch, memory);
+}
+
+const DONE = new Set(['SUCCEEDED', 'FAILED']);
+
+async function describe(batch: BatchPort, jobId: string): Promise<Record<string, unknown> | undefined> {
+  const r = (await batch.call('DescribeJobs', { jobs: [jobId] })) as { jobs?: Array<Record<string, unknown>> };
+  return r.jobs?.[0];
+}
+
+/** submitJob.sync: submit once (a restart finds the job it submitted), then wait for its end. */
+async function runSync(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory): Promise<unknown> {
+  let ended: (() => void) | undefined;
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  let jobId: string | undefined = memory.get(inv.key);
+  const unsubscribe = batch.subscribe((e) => {
+    if (jobId && e.jobId === jobId && DONE.has(e.status)) ended!();
+  });
+  const onAbort = () => ended!();
+  inv.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (!jobId) {
+      let submitted: { jobId: string; jobName: string; jobArn: string };
+      try {
+        submitted = (await batch.call('SubmitJob', toCamel(inv.parameters ?? {}))) as typeof submitted;
+      } catch (err) {
+        throw batchError(err);
+      }
+      jobId = submitted.jobId;
+      memory.set(inv.key, jobId);
+      inv.submitted(toPascal(submitted));
+    }
+    let detail = await describe(batch, jobId);
+    if (!detail) throw new StatesError('States.TaskFailed', `The job ${jobId} no longer exists`);
+    if (!DONE.has(String(detail.status)) && !inv.signal.aborted) await end;
+    if (inv.signal.aborted) {
+      // The execution stopped or the state timed out: the job does not outlive its task.
+      await batch.call('TerminateJob', { jobId, reason: 'Terminated by AWS Step Functions: the task ended (execution stopped or state timed out)' }).catch(() => undefined);
+      throw new AbortedError();
+    }
+    detail = (await describe(batch, jobId)) ?? detail;
+    const output = toPascal(detail);
+    if (detail.status === 'FAILED') throw new StatesError('States.TaskFailed', JSON.stringify(output));
+    return output;
+  } finally {
+    unsubscribe();
+    inv.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * How the composition root builds Step Functions: the service, its journal, and the Task runner
+ * that reaches Batch through the Batch API's own handlers and job events (never its internals).
+ */
+import type { Clock } from '../batch/core/ports';
+import { StatesError } from './core/errors';
+import { StatesService } from './service';
+import { fileJournal, memoryJournal } from './store';
+import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
+import { mockedResponse, type MockConfig } from './tasks/mocks';
+
+export interface StatesWiring {
+  readonly clock: Clock;
+  readonly account: string;
+  readonly region: string;
+  /** Where states.jsonl lives; undefined keeps everything in memory. */
+  readonly stateDir?: string;
+  readonly batch: BatchPort;
+  /** Step Functions Local's mock file (SFN_MOCK_CONFIG), already read and checked. */
+  readonly mocks?: MockConfig;
+}
+
+export function createStatesService(w: StatesWiring): StatesService {
+  const svc = new StatesService({
+    clock: w.clock,
+    account: w.account,
+    region: w.region,
+    journal: w.stateDir ? fileJournal(w.stateDir) : memoryJournal(),
+    runTask: async (inv, memory, execution) => {
+      const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
+      if (mocked.found) return mocked.value;
+      if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
+      throw new StatesError(
+        'States.Runtime',
+        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks run locally; for other services, ` +
+          `add the state to a Step Functions Local mock file (SFN_MOCK_CONFIG=<file>: StateMachines.${execution.stateMachineName}.TestCases.<TestCase>.${inv.stateName} = <MockedResponses name>) ` +
+          `and start the execution on '<stateMachineArn>#<TestCase>'`,
+      );
+    },
+  });
+  svc.restore();
+  return svc;
+}

@@ -1,0 +1,88 @@
+/**
+ * The AWS CLI's `aws stepfunctions` against the emulator's endpoint: a JSONata and JSONPath machine
+ * with a callback task answered by send-task-success, validation, histories and tags.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import { clientsFor } from '../../../src/cli/run/session';
+import { credentialsPath } from '../../../src/emulator/edge/credentials';
+import { LocalService } from '../../../src/emulator/service';
+import { dockerForTests, TEST_IMAGE } from '../../support/docker';
+
+describe('aws stepfunctions (AWS CLI) against the emulator', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let service: LocalService;
+  /** The server runs in this process: the CLI is run asynchronously so it can answer. */
+  let aws: (...args: string[]) => Promise<Record<string, unknown>>;
+
+  before(async function () {
+    await dockerForTests(this);
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-cli-'));
+    const stateDir = path.join(dir, '.localbatch');
+    service = await LocalService.start({ stateDir, workspaceRoot: dir, log: () => undefined });
+    await clientsFor(service.endpoint).batch.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'ok', type: 'container', containerProperties: { image: TEST_IMAGE, command: ['true'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '32' }] } }));
+    const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentialsPath(stateDir), AWS_PROFILE: 'localbatch', AWS_DEFAULT_REGION: service.endpoint.region };
+    aws = (...args) =>
+      new Promise((resolve, reject) => {
+        execFile('aws', ['--endpoint-url', service.endpoint.url, 'stepfunctions', ...args, '--output', 'json'], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+          if (err) reject(new Error(`${err.message}\n${stderr}`));
+          else resolve(stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {});
+        });
+      });
+  });
+  after(async () => {
+    await service.close({ terminateAll: true, graceMs: 5000 });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a callback task answered with send-task-success, with JSONata variables', async () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Submit',
+      States: {
+        Submit: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:batch:submitJob.waitForTaskToken',
+          Arguments: { JobName: 'cb', JobQueue: 'local', JobDefinition: 'ok', ContainerOverrides: { Environment: [{ Name: 'TASK_TOKEN', Value: '{% $states.context.Task.Token %}' }] } },
+          Assign: { answer: '{% $states.result.answer %}' },
+          Output: { doubled: '{% $answer * 2 %}' },
+          End: true,
+        },
+      },
+    };
+    const { stateMachineArn } = (await aws('create-state-machine', '--name', 'cb', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify(definition))) as { stateMachineArn: string };
+    const { executionArn } = (await aws('start-execution', '--state-machine-arn', stateMachineArn, '--input', '{}')) as { executionArn: string };
+    let token: string | undefined;
+    for (let i = 0; i < 300 && !token; i++) {
+      const h = (await aws('get-execution-history', '--execution-arn', executionArn)) as { events: Array<{ type: string; taskScheduledEventDetails?: { parameters: string } }> };
+      const s = h.events.find((e) => e.type === 'TaskScheduled');
+      token = s && (JSON.parse(s.taskScheduledEventDetails!.parameters) as { ContainerOverrides: { Environment: Array<{ Value: string }> } }).ContainerOverrides.Environment[0].Value;
+      if (!token) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(token);
+    await aws('send-task-success', '--task-token', token, '--task-output', '{"answer":21}');
+    let d: { status: string; output?: string } = { status: 'RUNNING' };
+    for (let i = 0; i < 300 && d.status === 'RUNNING'; i++) {
+      d = (await aws('describe-execution', '--execution-arn', executionArn)) as typeof d;
+      if (d.status === 'RUNNING') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(d.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(d.output!), { doubled: 42 });
+    await assert.rejects(aws('send-task-success', '--task-token', 'bogus', '--task-output', '{}'), /InvalidToken/);
+  });
+
+  it('create-state-machine refuses a broken definition; tags round-trip', async () => {
+    await assert.rejects(
+      aws('create-state-machine', '--name', 'broken', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } })),
+      /InvalidDefinition[\s\S]*Nowhere/,
+    );
+    const { stateMachineArn } = (await aws('create-state-machine', '--name', 'tagged', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }))) as { stateMachineArn: string };
+    await aws('tag-resource', '--resource-arn', stateMachineArn, '--tags', 'key=team,value=genomics');
+    assert.deepEqual((await aws('list-tags-for-resource', '--resource-arn', stateMachineArn)).tags, [{ key: 'team', value: 'genomics' }]);
+  });
+});

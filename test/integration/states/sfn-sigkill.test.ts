@@ -1,0 +1,67 @@
+/**
+ * SIGKILL of `localbatch serve` while a Step Functions `.sync` task waits on its Batch job (real
+ * Docker): the next serve replays the execution, finds the job it had submitted, waits for it and
+ * succeeds with that job's detail; the job ran once.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ListJobsCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { clientsFor } from '../../../src/cli/run/session';
+import type { EmulatorEndpoint } from '../../../src/client/endpoint';
+import { dockerForTests, TEST_IMAGE } from '../../support/docker';
+import { killServe, runCli, startServe } from '../../support/serve-process';
+
+const sfnFor = (e: EmulatorEndpoint) => new SFNClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+
+describe('Step Functions .sync across a SIGKILL of the server', function () {
+  this.timeout(240_000);
+  let dir: string;
+
+  before(async function () {
+    await dockerForTests(this);
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-kill-'));
+  });
+  after(async () => {
+    await runCli(['stop', '--terminate-all', '--state-dir', path.join(dir, '.localbatch')], dir).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resumes the waiting task without submitting its job again', async () => {
+    const stateDir = path.join(dir, '.localbatch');
+    const first = await startServe([], dir, stateDir);
+    const batch = clientsFor(first.endpoint).batch;
+    await batch.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'wait', type: 'container', containerProperties: { image: TEST_IMAGE, command: ['sh', '-c', 'sleep 6; echo done'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '32' }] } }));
+    let sfn = sfnFor(first.endpoint);
+    const definition = { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'once', JobQueue: 'local', JobDefinition: 'wait' }, ResultSelector: { 'id.$': '$.JobId', 'status.$': '$.Status' }, End: true } } };
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'kill', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify(definition) }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
+    let jobId: string | undefined;
+    for (let i = 0; i < 300 && !jobId; i++) {
+      const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+      const e = h.events!.find((x) => x.type === 'TaskSubmitted');
+      jobId = e && (JSON.parse(e.taskSubmittedEventDetails!.output!) as { JobId: string }).JobId;
+      if (!jobId) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(jobId);
+    await killServe(first);
+
+    const second = await startServe([], dir, stateDir);
+    sfn = sfnFor(second.endpoint);
+    let status = 'RUNNING';
+    let output: string | undefined;
+    for (let i = 0; i < 600 && status === 'RUNNING'; i++) {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      status = d.status!;
+      output = d.output;
+      if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(output!), { id: jobId, status: 'SUCCEEDED' });
+    const jobs = await clientsFor(second.endpoint).batch.send(new ListJobsCommand({ jobQueue: 'local', filters: [{ name: 'JOB_NAME', values: ['once'] }] }));
+    assert.deepEqual(jobs.jobSummaryList!.map((j) => j.jobId), [jobId]);
+    await killServe(second);
+  });
+});
