@@ -14,6 +14,7 @@ import { batchHandlers } from './batch/api';
 import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge';
 import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
+import { startPipelineServices, type PipelineServices } from './pipeline';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 
@@ -38,6 +39,8 @@ export class LocalService {
     readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
+    /** EventBridge, Scheduler, SNS on the same endpoint. */
+    readonly pipeline: PipelineServices,
   ) {
     process.on('exit', this.onExit);
   }
@@ -48,7 +51,9 @@ export class LocalService {
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
+    let pipeline: PipelineServices | undefined;
     try {
+      pipeline = await startPipelineServices(host, { accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID, region, persist: options.persist !== false, log: options.log ?? ((l) => console.error(l)) });
       const credentials = loadOrCreateCredentials(host.stateDir, region);
       const api = {
         credentials,
@@ -61,6 +66,7 @@ export class LocalService {
         log: options.log,
         health: dockerHealth(host),
         interrupt: (jobId: string) => host.engine.interruptJob(jobId),
+        services: pipeline.edgeServices,
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       const jobs = host.jobEnvironment;
@@ -72,9 +78,10 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, pipeline);
     } catch (err) {
       await containerServer?.close();
+      await pipeline?.close();
       await host.close();
       throw err;
     }
@@ -90,6 +97,7 @@ export class LocalService {
       process.off('exit', this.onExit);
       await this.server.close();
       await this.containerServer?.close();
+      await this.pipeline.close();
       await this.host.close(options);
     })();
     return this.closing;

@@ -1,0 +1,64 @@
+/**
+ * Composition root for the event-driven services (EventBridge; Scheduler and SNS join here): each
+ * opened with its journal under `<state>/<service>/`, their edge services for startApiServer, and
+ * the wiring between them and Batch: the engine's job events flow into EventBridge, Batch targets
+ * submit through the engine's public submitJob, Logs targets append to the local log store.
+ *
+ * For the lead: S3 events come in through `pipeline.events.publish(event)` (subscribe S3's bus to
+ * it); Step Functions targets go out through `setStartExecution(fn)`.
+ */
+import { join } from 'node:path';
+import type { SubmitJobRequest } from '@aws-sdk/client-batch';
+import { systemClock } from './clock/clock';
+import type { EdgeService } from './edge/service';
+import { EventsService } from './events';
+import type { EmulatorHost } from './host';
+
+export interface PipelineOptions {
+  readonly accountId: string;
+  readonly region: string;
+  /** Keep definitions in the state directory (false: memory only). */
+  readonly persist: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface PipelineServices {
+  readonly events: EventsService;
+  readonly edgeServices: readonly EdgeService[];
+  /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
+  setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
+  close(): Promise<void>;
+}
+
+export async function startPipelineServices(host: EmulatorHost, o: PipelineOptions): Promise<PipelineServices> {
+  const clock = systemClock();
+  let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
+  const events = await EventsService.open({
+    dir: o.persist ? join(host.stateDir, 'events') : undefined,
+    clock,
+    account: o.accountId,
+    region: o.region,
+    log: o.log,
+    targets: {
+      submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
+      putLogEvents: (group, stream, evs) => host.logs.append(stream, evs, group),
+      startExecution: (arn, input, name) => {
+        if (!startExecution) throw new Error('Step Functions is not available in this emulator yet');
+        return startExecution(arn, input, name);
+      },
+    },
+  });
+  // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
+  const unsubscribe = host.engine.subscribe((e) => events.publish(e));
+  return {
+    events,
+    edgeServices: [events.edge],
+    setStartExecution: (fn) => {
+      startExecution = fn;
+    },
+    async close() {
+      unsubscribe();
+      await events.close();
+    },
+  };
+}
