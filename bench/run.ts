@@ -9,13 +9,14 @@ import { coreBench } from './core.bench';
 import { dagBench } from './dag.bench';
 import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
+import { eventsBench } from './events.bench';
 import { extensionBench } from './extension.bench';
 import { validateBench } from './validate.bench';
 
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, eventsBench];
 
 // The AWS SDK's notice about its own future Node.js support would interleave with the results.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
