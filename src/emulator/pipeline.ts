@@ -13,6 +13,8 @@ import { systemClock } from './clock/clock';
 import type { EdgeService } from './edge/service';
 import { EventsService } from './events';
 import type { EmulatorHost } from './host';
+import { SchedulerService } from './scheduler';
+import { ScheduleRunner } from './scheduler/core/runner';
 
 export interface PipelineOptions {
   readonly accountId: string;
@@ -24,6 +26,7 @@ export interface PipelineOptions {
 
 export interface PipelineServices {
   readonly events: EventsService;
+  readonly scheduler: SchedulerService;
   readonly edgeServices: readonly EdgeService[];
   /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
   setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
@@ -33,31 +36,48 @@ export interface PipelineServices {
 export async function startPipelineServices(host: EmulatorHost, o: PipelineOptions): Promise<PipelineServices> {
   const clock = systemClock();
   let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
+  const targets = {
+    submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
+    putLogEvents: (group: string, stream: string, evs: ReadonlyArray<{ timestamp: number; message: string }>) => host.logs.append(stream, evs, group),
+    startExecution: (arn: string, input: string, name?: string) => {
+      if (!startExecution) throw new Error('Step Functions is not available in this emulator yet');
+      return startExecution(arn, input, name);
+    },
+  };
   const events = await EventsService.open({
     dir: o.persist ? join(host.stateDir, 'events') : undefined,
     clock,
     account: o.accountId,
     region: o.region,
     log: o.log,
-    targets: {
-      submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
-      putLogEvents: (group, stream, evs) => host.logs.append(stream, evs, group),
-      startExecution: (arn, input, name) => {
-        if (!startExecution) throw new Error('Step Functions is not available in this emulator yet');
-        return startExecution(arn, input, name);
-      },
-    },
+    targets,
+  });
+  const scheduleRunner = new ScheduleRunner(clock, Math.random);
+  const scheduler = await SchedulerService.open({
+    dir: o.persist ? join(host.stateDir, 'scheduler') : undefined,
+    clock,
+    runner: scheduleRunner,
+    account: o.accountId,
+    region: o.region,
+    log: o.log,
+    targets,
+  }).catch(async (err: unknown) => {
+    await events.close();
+    throw err;
   });
   // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
   const unsubscribe = host.engine.subscribe((e) => events.publish(e));
   return {
     events,
-    edgeServices: [events.edge],
+    scheduler,
+    edgeServices: [events.edge, scheduler.edge],
     setStartExecution: (fn) => {
       startExecution = fn;
     },
     async close() {
       unsubscribe();
+      scheduleRunner.stop();
+      await scheduler.close();
       await events.close();
     },
   };

@@ -87,7 +87,7 @@ export function targetPort(services: TargetServices): TargetPort {
 }
 
 /** `ContainerOverrides` in an EventBridge input is written in either case; SubmitJob takes camelCase. */
-function lowerFirst(v: unknown): unknown {
+export function lowerFirst(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(lowerFirst);
   if (typeof v !== 'object' || v === null) return v;
   const out: Record<string, unknown> = {};
