@@ -10,10 +10,12 @@
 import { join } from 'node:path';
 import type { SubmitJobRequest } from '@aws-sdk/client-batch';
 import { systemClock } from './clock/clock';
+import type { EventSource } from './edge/events';
 import type { EdgeService } from './edge/service';
 import { EventsService } from './events';
 import type { EmulatorHost } from './host';
 import { SchedulerService } from './scheduler';
+import { SnsService } from './sns';
 import { ScheduleRunner } from './scheduler/core/runner';
 
 export interface PipelineOptions {
@@ -27,6 +29,9 @@ export interface PipelineOptions {
 export interface PipelineServices {
   readonly events: EventsService;
   readonly scheduler: SchedulerService;
+  readonly sns: SnsService;
+  /** The server's URL once it listens (for SNS's SubscribeURL). */
+  setEndpointUrl(url: string): void;
   readonly edgeServices: readonly EdgeService[];
   /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
   setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
@@ -36,7 +41,10 @@ export interface PipelineServices {
 export async function startPipelineServices(host: EmulatorHost, o: PipelineOptions): Promise<PipelineServices> {
   const clock = systemClock();
   let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
+  let endpointUrl = 'http://127.0.0.1';
+  const sns = await SnsService.open({ dir: o.persist ? join(host.stateDir, 'sns') : undefined, clock, account: o.accountId, region: o.region, endpointUrl: () => endpointUrl, log: o.log });
   const targets = {
+    publishSns: (topicArn: string, message: string, subject?: string) => sns.publish(topicArn, message, subject),
     submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
     putLogEvents: (group: string, stream: string, evs: ReadonlyArray<{ timestamp: number; message: string }>) => host.logs.append(stream, evs, group),
     startExecution: (arn: string, input: string, name?: string) => {
@@ -63,6 +71,7 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
     targets,
   }).catch(async (err: unknown) => {
     await events.close();
+    await sns.close();
     throw err;
   });
   // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
@@ -70,7 +79,11 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
   return {
     events,
     scheduler,
-    edgeServices: [events.edge, scheduler.edge],
+    sns,
+    setEndpointUrl: (url) => {
+      endpointUrl = url;
+    },
+    edgeServices: [events.edge, scheduler.edge, sns.edge],
     setStartExecution: (fn) => {
       startExecution = fn;
     },
@@ -79,6 +92,21 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
       scheduleRunner.stop();
       await scheduler.close();
       await events.close();
+      await sns.close();
+    },
+  };
+}
+
+/** The `/localbatch/v1/events` stream's source: the engine's job events and SNS's published messages. */
+export function localEvents(host: EmulatorHost, pipeline: PipelineServices): EventSource {
+  return {
+    subscribe(listener) {
+      const a = host.engine.subscribe(listener);
+      const b = pipeline.sns.subscribe(listener);
+      return () => {
+        a();
+        b();
+      };
     },
   };
 }

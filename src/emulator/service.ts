@@ -14,7 +14,7 @@ import { batchHandlers } from './batch/api';
 import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge';
 import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
-import { startPipelineServices, type PipelineServices } from './pipeline';
+import { localEvents, startPipelineServices, type PipelineServices } from './pipeline';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 
@@ -59,7 +59,8 @@ export class LocalService {
         credentials,
         batch: durableHandlers(batchHandlers(host.engine), () => host.committed()),
         logs: host.logs,
-        events: host.engine,
+        // Job events and SNS notifications (the editor shows the latter as notifications).
+        events: localEvents(host, pipeline),
         accountId: options.settings?.accountId ?? DEFAULT_ACCOUNT_ID,
         region,
         version: VERSION,
@@ -69,6 +70,7 @@ export class LocalService {
         services: pipeline.edgeServices,
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
+      pipeline.setEndpointUrl(server.url);
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
