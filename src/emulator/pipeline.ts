@@ -13,6 +13,7 @@ import { systemClock } from './clock/clock';
 import type { EventSource } from './edge/events';
 import type { EdgeService } from './edge/service';
 import { EventsService } from './events';
+import { EventsError } from './events/core/bus';
 import type { EmulatorHost } from './host';
 import { SchedulerService } from './scheduler';
 import { SnsService } from './sns';
@@ -74,6 +75,21 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
     await sns.close();
     throw err;
   });
+  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+  events.localOperations.LocalbatchList = () => ({
+    Rules: events.core.rules.all().map((r) => ({ Name: r.record.Name, State: r.record.State, EventPattern: r.record.EventPattern, ScheduleExpression: r.record.ScheduleExpression, Next: iso(events.schedules.next(r.record.Name)), Targets: r.record.Targets.map((t) => t.Arn), LastDeliveries: events.core.deliveries.of(r.record.Name).slice(0, 5) })),
+    Schedules: scheduler.core.all().map((s) => ({ Name: s.Name, State: s.State, ScheduleExpression: s.ScheduleExpression, Timezone: s.ScheduleExpressionTimezone, Next: iso(scheduler.core.next(s)), Target: s.Target.Arn, LastDeliveries: scheduler.deliveries.of(s.Name).slice(0, 5) })),
+  });
+  events.localOperations.LocalbatchFire = (input) => {
+    const name = typeof input.Name === 'string' ? input.Name : '';
+    if (events.core.rules.get(name)) {
+      events.core.fireRule(name);
+      return { Fired: 'rule', Name: name };
+    }
+    if (!scheduler.core.all().some((s) => s.Name === name)) throw new EventsError('ResourceNotFoundException', `No rule or schedule is named ${name}; see localbatch events list.`);
+    scheduler.core.fireNow(name);
+    return { Fired: 'schedule', Name: name };
+  };
   // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
   const unsubscribe = host.engine.subscribe((e) => events.publish(e));
   return {

@@ -54,7 +54,11 @@ export function eventsOperations(core: EventsCore): Record<string, (input: Input
 
 const CHANGES = new Set(['PutRule', 'DeleteRule', 'EnableRule', 'DisableRule', 'PutTargets', 'RemoveTargets']);
 
-export function eventsService(core: EventsCore, committed: () => Promise<void>): EdgeService {
+/**
+ * `extra`: localbatch's own operations (`AWSEvents.Localbatch*`, for `localbatch events list|fire`),
+ * added by the composition root, which sees rules and schedules together.
+ */
+export function eventsService(core: EventsCore, committed: () => Promise<void>, extra: Record<string, (input: Input) => unknown> = {}): EdgeService {
   const ops = eventsOperations(core);
   return {
     name: 'events',
@@ -64,7 +68,7 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>):
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const target = req.headers['x-amz-target'];
       const op = typeof target === 'string' && target.startsWith('AWSEvents.') ? target.slice('AWSEvents.'.length) : '';
-      const fn = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined;
+      const fn = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : /^Localbatch[A-Za-z]+$/.test(op) && Object.prototype.hasOwnProperty.call(extra, op) ? extra[op] : undefined;
       if (!fn) throw new UnknownOperationException(`localbatch's EventBridge does not serve ${op || 'this request'}; it serves ${Object.keys(ops).join(', ')}.`, 400);
       let input: unknown;
       try {

@@ -28,13 +28,15 @@ export interface EventsServiceOptions {
 
 export class EventsService {
   readonly edge: EdgeService;
+  /** localbatch's own operations (list with next times, fire now), set by the composition root. */
+  readonly localOperations: Record<string, (input: Record<string, unknown>) => unknown> = {};
 
   private constructor(
     readonly core: EventsCore,
     readonly schedules: ScheduleRunner,
     private readonly journal: RecordJournal<RuleRecord> | undefined,
   ) {
-    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve());
+    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve(), this.localOperations);
   }
 
   static async open(o: EventsServiceOptions): Promise<EventsService> {
