@@ -15,6 +15,7 @@ import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge'
 import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { CountedEventSource, IdleShutdown } from './idle-shutdown';
+import { localEvents, startPipelineServices, type PipelineServices } from './pipeline';
 import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
@@ -22,7 +23,7 @@ import { S3Service } from './s3/service';
 import type { DeclaredBucket } from './s3/buckets';
 import type { LocalSettingsFile } from '../model/types';
 import { dirname, resolve } from 'node:path';
-import { statesEdgeService } from './states/api/handlers';
+import { statesEdgeService, statesHandlers } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
 import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
@@ -61,6 +62,8 @@ export class LocalService {
     readonly s3: S3Service,
     /** Step Functions (src/emulator/states), on the same endpoint. */
     readonly states: StatesService,
+    /** EventBridge, Scheduler, SNS on the same endpoint. */
+    readonly pipeline: PipelineServices,
   ) {
     this.idle = idle;
     process.on('exit', this.onExit);
@@ -72,20 +75,25 @@ export class LocalService {
     const host = await EmulatorHost.start(options);
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
-    const events = new CountedEventSource(host.engine);
     let idleWatch: IdleShutdown | undefined;
     let becameIdle: () => void = () => undefined;
     const idle = new Promise<void>((resolve) => (becameIdle = resolve));
-    if (options.idleShutdownMs && options.idleShutdownMs > 0) {
-      idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
-    }
-    let s3: S3Service;
     let states: StatesService | undefined;
+    let pipeline: PipelineServices | undefined;
     try {
       const credentials = loadOrCreateCredentials(host.stateDir, region);
-      const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
       const accountId = options.settings?.accountId ?? DEFAULT_ACCOUNT_ID;
-      s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
+      const batch = durableHandlers(batchHandlers(host.engine), () => host.committed());
+      pipeline = await startPipelineServices(host, { accountId, region, persist: options.persist !== false, log: options.log ?? ((l) => console.error(l)) });
+      // Job events and SNS notifications (the editor shows the latter), counted for idle shutdown.
+      const events = new CountedEventSource(localEvents(host, pipeline));
+      if (options.idleShutdownMs && options.idleShutdownMs > 0) {
+        idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
+      }
+      const s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
+      // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
+      const events$ = pipeline.events;
+      s3.subscribe((e) => events$.publish(e));
       // Step Functions reaches Batch only through its API handlers and job events.
       states = createStatesService({
         clock: systemClock(),
@@ -102,11 +110,18 @@ export class LocalService {
           subscribe: (listener) => host.engine.subscribe((e) => listener({ jobId: e.detail.jobId ?? '', status: e.detail.status ?? '' })),
         },
       });
+      // Rule and schedule targets start executions through Step Functions' own StartExecution.
+      const sfnApi = statesHandlers(states);
+      pipeline.setStartExecution(async (stateMachineArn, input, name) => {
+        const out = (await sfnApi.StartExecution({ stateMachineArn, input, ...(name ? { name } : {}) })) as { executionArn: string };
+        return out.executionArn;
+      });
       const api = {
-        services: [s3, statesEdgeService(states)],
+        services: [s3, statesEdgeService(states), ...pipeline.edgeServices],
         credentials,
         batch: idleWatch ? touching(batch, idleWatch) : batch,
         logs: host.logs,
+        // Job events and SNS notifications (the editor shows the latter as notifications), counted for idle shutdown.
         events,
         accountId,
         region,
@@ -121,6 +136,7 @@ export class LocalService {
         },
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
+      pipeline.setEndpointUrl(server.url);
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
@@ -130,11 +146,12 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3, states);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3, states, pipeline);
     } catch (err) {
       idleWatch?.stop();
       states?.close();
       await containerServer?.close();
+      await pipeline?.close();
       await host.close();
       throw err;
     }
@@ -152,6 +169,7 @@ export class LocalService {
       this.states.close();
       await this.server.close();
       await this.containerServer?.close();
+      await this.pipeline.close();
       await this.host.close(options);
     })();
     return this.closing;

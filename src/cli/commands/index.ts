@@ -1,4 +1,5 @@
 import { deployCommand } from './deploy';
+import { eventsCommand } from './events';
 import { interruptCommand } from './interrupt';
 import { imagesCommand } from './images';
 import { logsCommand } from './logs';
@@ -15,4 +16,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, stopCommand, imagesCommand, deployCommand, submitCommand];
+export const commands: CliCommand[] = [validateCommand, runCommand, logsCommand, interruptCommand, serveCommand, stopCommand, imagesCommand, deployCommand, submitCommand, eventsCommand];

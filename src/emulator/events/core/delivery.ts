@@ -1,0 +1,125 @@
+/**
+ * Delivering one event to one target: the port does the work (Batch, SNS, Logs, Step Functions);
+ * a retryable failure is tried again with exponential backoff (1 s doubling, at most 60 s apart)
+ * until the target's RetryPolicy runs out (MaximumRetryAttempts, default 185;
+ * MaximumEventAgeInSeconds, default 86,400), then the event goes to the DeadLetterConfig queue
+ * through the port, or, without one, the failure is reported. A failure that retrying cannot fix
+ * (the queue does not exist, the input is malformed) skips the retries, as EventBridge does.
+ * Every outcome is kept in a short per-rule history for the editor and `events list`. Pure: the
+ * clock's timers only.
+ */
+import type { Target } from '@aws-sdk/client-eventbridge';
+import type { Clock } from '../../batch/core/ports';
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface DeliveryContext {
+  readonly ruleName: string;
+  readonly ruleArn: string;
+  readonly event: Record<string, unknown>;
+}
+
+export interface TargetPort {
+  /** Delivers `input` (the text the target receives); resolves to a note (e.g. the job id). */
+  deliver(target: Target, input: string, ctx: DeliveryContext): Promise<string | undefined>;
+  /** Sends an undeliverable event to a dead-letter queue (absent: none can be reached locally). */
+  deadLetter?(queueArn: string, input: string, reason: string): Promise<void>;
+}
+
+export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'dead-lettered';
+
+export interface DeliveryRecord {
+  /** ISO 8601. */
+  readonly time: string;
+  readonly rule: string;
+  readonly targetId: string;
+  readonly targetArn: string;
+  readonly eventId: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly detail?: string;
+}
+
+const HISTORY = 20;
+
+export class Deliveries {
+  private readonly history = new Map<string, DeliveryRecord[]>();
+  private readonly pending = new Set<{ id: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly port: TargetPort,
+    private readonly onRecord: (r: DeliveryRecord) => void = () => {},
+  ) {}
+
+  /** The last deliveries of a rule, newest first. */
+  of(rule: string): readonly DeliveryRecord[] {
+    return this.history.get(rule) ?? [];
+  }
+
+  /** Starts delivering; resolves when the first attempt has settled (retries continue on timers). */
+  send(target: Target, input: string, ctx: DeliveryContext): Promise<void> {
+    const first = this.clock.now();
+    const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
+    const maxAttempts = 1 + (target.RetryPolicy?.MaximumRetryAttempts ?? 185);
+    const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
+    const record = (status: DeliveryStatus, attempts: number, detail?: string): void => {
+      const r: DeliveryRecord = { time: new Date(this.clock.now()).toISOString(), rule: ctx.ruleName, targetId: target.Id ?? '', targetArn: target.Arn ?? '', eventId, status, attempts, detail };
+      const list = this.history.get(ctx.ruleName) ?? [];
+      list.unshift(r);
+      if (list.length > HISTORY) list.length = HISTORY;
+      this.history.set(ctx.ruleName, list);
+      this.onRecord(r);
+    };
+    const attempt = async (n: number): Promise<void> => {
+      try {
+        const note = await this.port.deliver(target, input, ctx);
+        record('delivered', n, note);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const retryable = err instanceof DeliveryError ? err.retryable : true;
+        const delay = Math.min(60_000, 1000 * 2 ** (n - 1));
+        if (retryable && n < maxAttempts && this.clock.now() + delay - first <= maxAgeMs) {
+          record('retrying', n, message);
+          const handle = { id: 0 };
+          this.pending.add(handle);
+          handle.id = this.clock.setTimer(delay, () => {
+            this.pending.delete(handle);
+            void attempt(n + 1);
+          }).id;
+          return;
+        }
+        await this.giveUp(target, input, n, message, record);
+      }
+    };
+    return attempt(1);
+  }
+
+  /** Stops pending retries (the server is stopping). */
+  stop(): void {
+    for (const h of this.pending) this.clock.clearTimer(h);
+    this.pending.clear();
+  }
+
+  private async giveUp(target: Target, input: string, attempts: number, message: string, record: (s: DeliveryStatus, n: number, d?: string) => void): Promise<void> {
+    const dlq = target.DeadLetterConfig?.Arn;
+    if (dlq && this.port.deadLetter) {
+      try {
+        await this.port.deadLetter(dlq, input, message);
+        record('dead-lettered', attempts, `${message}; sent to ${dlq}`);
+        return;
+      } catch (err) {
+        record('failed', attempts, `${message}; the dead-letter queue ${dlq} failed too: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+    }
+    record('failed', attempts, dlq ? `${message}; dead-letter queue ${dlq} is not emulated locally, so the event is reported here` : message);
+  }
+}

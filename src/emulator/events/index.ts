@@ -1,0 +1,95 @@
+/**
+ * The EventBridge service as the composition root uses it: the core, its journal
+ * (`<state>/events/rules.jsonl`), the schedule runner for rules with a ScheduleExpression, and
+ * the edge service. Events from other services come in through `publish` (subscribed in the
+ * composition root).
+ */
+import type { Clock } from '../batch/core/ports';
+import type { EdgeService } from '../edge/service';
+import { RecordJournal } from '../store/record-journal';
+import { parseSchedule } from '../scheduler/core/expression';
+import { ScheduleRunner } from '../scheduler/core/runner';
+import { eventsService } from './api';
+import { EventsCore } from './core/bus';
+import type { DeliveryRecord } from './core/delivery';
+import type { RuleRecord } from './core/rules';
+import { targetPort, type TargetServices } from './targets';
+
+export interface EventsServiceOptions {
+  /** Where the journal lives (`<state>/events`); undefined keeps rules in memory only. */
+  readonly dir?: string;
+  readonly clock: Clock;
+  readonly account: string;
+  readonly region: string;
+  readonly targets: Omit<TargetServices, 'now'>;
+  readonly log?: (line: string) => void;
+  readonly onDelivery?: (r: DeliveryRecord) => void;
+}
+
+export class EventsService {
+  readonly edge: EdgeService;
+  /** localbatch's own operations (list with next times, fire now), set by the composition root. */
+  readonly localOperations: Record<string, (input: Record<string, unknown>) => unknown> = {};
+
+  private constructor(
+    readonly core: EventsCore,
+    readonly schedules: ScheduleRunner,
+    private readonly journal: RecordJournal<RuleRecord> | undefined,
+  ) {
+    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve(), this.localOperations);
+  }
+
+  static async open(o: EventsServiceOptions): Promise<EventsService> {
+    const journal = o.dir ? await RecordJournal.open<RuleRecord>(o.dir, 'rules') : undefined;
+    for (const p of journal?.problems ?? []) o.log?.(`localbatch events: ${p}`);
+    const schedules = new ScheduleRunner(o.clock, Math.random);
+    let core: EventsCore | undefined = undefined;
+    const onSchedule = (rule: RuleRecord | undefined, name: string): void => {
+      if (!rule || rule.State === 'DISABLED' || !rule.ScheduleExpression) {
+        schedules.set(name, undefined);
+        return;
+      }
+      schedules.set(name, {
+        schedule: parseSchedule(rule.ScheduleExpression),
+        anchor: o.clock.now(),
+        fire: () => core?.fireRule(name),
+      });
+    };
+    core = new EventsCore({
+      clock: o.clock,
+      account: o.account,
+      region: o.region,
+      targets: targetPort({ ...o.targets, now: () => o.clock.now() }),
+      onChange: (name, record) => (record ? journal?.put(name, record) : journal?.delete(name)),
+      onSchedule,
+      onDelivery: (r) => {
+        if (r.status === 'failed') o.log?.(`localbatch events: rule ${r.rule} could not deliver event ${r.eventId} to ${r.targetArn} after ${r.attempts} attempt(s): ${r.detail ?? ''}`);
+        o.onDelivery?.(r);
+      },
+    });
+    for (const record of journal?.values() ?? []) {
+      try {
+        core.restore(record);
+      } catch (err) {
+        o.log?.(`localbatch events: rule ${record.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
+      }
+    }
+    return new EventsService(core, schedules, journal);
+  }
+
+  /** An event from another service (Batch job state changes, S3 object events). */
+  publish(event: object): void {
+    const plain = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+    this.core.publish(plain);
+  }
+
+  committed(): Promise<void> {
+    return this.journal?.committed() ?? Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.schedules.stop();
+    this.core.deliveries.stop();
+    await this.journal?.close();
+  }
+}

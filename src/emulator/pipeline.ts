@@ -1,0 +1,128 @@
+/**
+ * Composition root for the event-driven services (EventBridge; Scheduler and SNS join here): each
+ * opened with its journal under `<state>/<service>/`, their edge services for startApiServer, and
+ * the wiring between them and Batch: the engine's job events flow into EventBridge, Batch targets
+ * submit through the engine's public submitJob, Logs targets append to the local log store.
+ *
+ * For the lead: S3 events come in through `pipeline.events.publish(event)` (subscribe S3's bus to
+ * it); Step Functions targets go out through `setStartExecution(fn)`.
+ */
+import { join } from 'node:path';
+import type { SubmitJobRequest } from '@aws-sdk/client-batch';
+import { systemClock } from './clock/clock';
+import type { EventSource } from './edge/events';
+import type { EdgeService } from './edge/service';
+import { EventsService } from './events';
+import { EventsError } from './events/core/bus';
+import type { EmulatorHost } from './host';
+import { SchedulerService } from './scheduler';
+import { SnsService } from './sns';
+import { ScheduleRunner } from './scheduler/core/runner';
+
+export interface PipelineOptions {
+  readonly accountId: string;
+  readonly region: string;
+  /** Keep definitions in the state directory (false: memory only). */
+  readonly persist: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface PipelineServices {
+  readonly events: EventsService;
+  readonly scheduler: SchedulerService;
+  readonly sns: SnsService;
+  /** The server's URL once it listens (for SNS's SubscribeURL). */
+  setEndpointUrl(url: string): void;
+  readonly edgeServices: readonly EdgeService[];
+  /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
+  setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
+  close(): Promise<void>;
+}
+
+export async function startPipelineServices(host: EmulatorHost, o: PipelineOptions): Promise<PipelineServices> {
+  const clock = systemClock();
+  let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
+  let endpointUrl = 'http://127.0.0.1';
+  const sns = await SnsService.open({ dir: o.persist ? join(host.stateDir, 'sns') : undefined, clock, account: o.accountId, region: o.region, endpointUrl: () => endpointUrl, log: o.log });
+  const targets = {
+    publishSns: (topicArn: string, message: string, subject?: string) => sns.publish(topicArn, message, subject),
+    submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
+    putLogEvents: (group: string, stream: string, evs: ReadonlyArray<{ timestamp: number; message: string }>) => host.logs.append(stream, evs, group),
+    startExecution: (arn: string, input: string, name?: string) => {
+      if (!startExecution) throw new Error('Step Functions is not available in this emulator yet');
+      return startExecution(arn, input, name);
+    },
+  };
+  const events = await EventsService.open({
+    dir: o.persist ? join(host.stateDir, 'events') : undefined,
+    clock,
+    account: o.accountId,
+    region: o.region,
+    log: o.log,
+    targets,
+  });
+  const scheduleRunner = new ScheduleRunner(clock, Math.random);
+  const scheduler = await SchedulerService.open({
+    dir: o.persist ? join(host.stateDir, 'scheduler') : undefined,
+    clock,
+    runner: scheduleRunner,
+    account: o.accountId,
+    region: o.region,
+    log: o.log,
+    targets,
+  }).catch(async (err: unknown) => {
+    await events.close();
+    await sns.close();
+    throw err;
+  });
+  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+  events.localOperations.LocalbatchList = () => ({
+    Rules: events.core.rules.all().map((r) => ({ Name: r.record.Name, State: r.record.State, EventPattern: r.record.EventPattern, ScheduleExpression: r.record.ScheduleExpression, Next: iso(events.schedules.next(r.record.Name)), Targets: r.record.Targets.map((t) => t.Arn), LastDeliveries: events.core.deliveries.of(r.record.Name).slice(0, 5) })),
+    Schedules: scheduler.core.all().map((s) => ({ Name: s.Name, State: s.State, ScheduleExpression: s.ScheduleExpression, Timezone: s.ScheduleExpressionTimezone, Next: iso(scheduler.core.next(s)), Target: s.Target.Arn, LastDeliveries: scheduler.deliveries.of(s.Name).slice(0, 5) })),
+  });
+  events.localOperations.LocalbatchFire = (input) => {
+    const name = typeof input.Name === 'string' ? input.Name : '';
+    if (events.core.rules.get(name)) {
+      events.core.fireRule(name);
+      return { Fired: 'rule', Name: name };
+    }
+    if (!scheduler.core.all().some((s) => s.Name === name)) throw new EventsError('ResourceNotFoundException', `No rule or schedule is named ${name}; see localbatch events list.`);
+    scheduler.core.fireNow(name);
+    return { Fired: 'schedule', Name: name };
+  };
+  // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
+  const unsubscribe = host.engine.subscribe((e) => events.publish(e));
+  return {
+    events,
+    scheduler,
+    sns,
+    setEndpointUrl: (url) => {
+      endpointUrl = url;
+    },
+    edgeServices: [events.edge, scheduler.edge, sns.edge],
+    setStartExecution: (fn) => {
+      startExecution = fn;
+    },
+    async close() {
+      unsubscribe();
+      scheduleRunner.stop();
+      await scheduler.close();
+      await events.close();
+      await sns.close();
+    },
+  };
+}
+
+/** The `/localbatch/v1/events` stream's source: the engine's job events and SNS's published messages. */
+export function localEvents(host: EmulatorHost, pipeline: PipelineServices): EventSource {
+  return {
+    subscribe(listener) {
+      const a = host.engine.subscribe(listener);
+      const b = pipeline.sns.subscribe(listener);
+      return () => {
+        a();
+        b();
+      };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The SNS API (query protocol, signing name `sns`): form-encoded `Action=...` requests answered
+ * with SNS's XML (`<XResponse><XResult>...</XResult><ResponseMetadata>`), errors as
+ * `<ErrorResponse><Error><Type>Sender</Type><Code>...`. Changes answer once journaled.
+ */
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
+import type { ErrorResponse } from '../edge/errors';
+import { SnsCore, SnsError, type MessageAttributes } from './core';
+
+const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function xml(action: string, result: string, requestId: string): EdgeResponse {
+  return { status: 200, headers: { 'content-type': 'text/xml' }, body: `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>` };
+}
+
+/** `Prefix.entry.N.key/value` maps (Attributes) and `MessageAttributes.entry.N.Name/Value.*`. */
+function entries(p: URLSearchParams, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 1; p.has(`${prefix}.entry.${i}.key`); i++) out[p.get(`${prefix}.entry.${i}.key`)!] = p.get(`${prefix}.entry.${i}.value`) ?? '';
+  return out;
+}
+
+function messageAttributes(p: URLSearchParams): MessageAttributes {
+  const out: MessageAttributes = {};
+  for (let i = 1; p.has(`MessageAttributes.entry.${i}.Name`); i++) {
+    const base = `MessageAttributes.entry.${i}`;
+    out[p.get(`${base}.Name`)!] = { DataType: p.get(`${base}.Value.DataType`) ?? 'String', StringValue: p.get(`${base}.Value.StringValue`) ?? undefined };
+  }
+  return out;
+}
+
+function need(p: URLSearchParams, name: string): string {
+  const v = p.get(name);
+  if (v === null) throw new SnsError('InvalidParameter', 400, `Invalid parameter: ${name} is required`);
+  return v;
+}
+
+const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription']);
+
+export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeService {
+  return {
+    name: 'sns',
+    signingNames: ['sns'],
+    async handle(req: EdgeRequest): Promise<EdgeResponse> {
+      const p = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);
+      const action = p.get('Action') ?? '';
+      let result: string;
+      switch (action) {
+        case 'CreateTopic': {
+          const attrs = entries(p, 'Attributes');
+          result = `<TopicArn>${esc(core.createTopic(need(p, 'Name'), attrs))}</TopicArn>`;
+          break;
+        }
+        case 'ListTopics':
+          result = `<Topics>${core.listTopics().map((a) => `<member><TopicArn>${esc(a)}</TopicArn></member>`).join('')}</Topics>`;
+          break;
+        case 'DeleteTopic':
+          core.deleteTopic(need(p, 'TopicArn'));
+          result = '';
+          break;
+        case 'GetTopicAttributes':
+          result = `<Attributes>${Object.entries(core.topicAttributes(need(p, 'TopicArn'))).map(([k, v]) => `<entry><key>${esc(k)}</key><value>${esc(v)}</value></entry>`).join('')}</Attributes>`;
+          break;
+        case 'Subscribe':
+          result = `<SubscriptionArn>${esc(core.subscribe(need(p, 'TopicArn'), need(p, 'Protocol'), p.get('Endpoint') ?? '', entries(p, 'Attributes')))}</SubscriptionArn>`;
+          break;
+        case 'ConfirmSubscription':
+          result = `<SubscriptionArn>${esc(core.confirm(need(p, 'TopicArn'), need(p, 'Token')))}</SubscriptionArn>`;
+          break;
+        case 'Unsubscribe':
+          core.unsubscribe(need(p, 'SubscriptionArn'));
+          result = '';
+          break;
+        case 'ListSubscriptionsByTopic':
+        case 'ListSubscriptions': {
+          const subs = core.subscriptions(action === 'ListSubscriptionsByTopic' ? need(p, 'TopicArn') : undefined);
+          result = `<Subscriptions>${subs.map((s) => `<member><SubscriptionArn>${esc(s.SubscriptionArn)}</SubscriptionArn><Owner>${s.Owner}</Owner><Protocol>${esc(s.Protocol)}</Protocol><Endpoint>${esc(s.Endpoint)}</Endpoint><TopicArn>${esc(s.TopicArn)}</TopicArn></member>`).join('')}</Subscriptions>`;
+          break;
+        }
+        case 'Publish':
+          result = `<MessageId>${core.publish(need(p, 'TopicArn'), need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p))}</MessageId>`;
+          break;
+        default:
+          throw new SnsError('InvalidAction', 400, `localbatch's SNS does not serve ${action || 'this request'}; it serves CreateTopic, ListTopics, DeleteTopic, GetTopicAttributes, Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic and Publish.`);
+      }
+      if (CHANGES.has(action)) await committed();
+      return xml(action, result, req.requestId);
+    },
+    errorResponse(err: unknown, requestId: string): ErrorResponse {
+      const e = err instanceof SnsError ? err : undefined;
+      const code = e?.code ?? (err instanceof Error && 'type' in err ? String((err as { type: unknown }).type) : 'InternalError');
+      const status = e?.status ?? (err instanceof Error && 'status' in err ? Number((err as { status: unknown }).status) : 500);
+      const message = err instanceof Error ? err.message : 'internal error';
+      const body = `<ErrorResponse xmlns="${NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${esc(code)}</Code><Message>${esc(status >= 500 && !e ? 'localbatch hit an internal error; see the server log.' : message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      return { status, headers: { 'content-type': 'text/xml' }, body, logLine: status >= 500 ? `sns: ${err instanceof Error ? (err.stack ?? message) : String(err)}` : undefined };
+    },
+  };
+}

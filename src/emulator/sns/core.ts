@@ -1,0 +1,210 @@
+/**
+ * SNS topics and subscriptions: CreateTopic (idempotent by name), DeleteTopic, Subscribe (email is
+ * confirmed locally at once; http/https wait for ConfirmSubscription with the token sent to the
+ * endpoint in a SubscriptionConfirmation), Unsubscribe, Publish with filter policies on message
+ * attributes (or the body, with FilterPolicyScope MessageBody), matched by the EventBridge pattern
+ * matcher whose operators SNS filter policies share. Pure: ports deliver, the clock stamps.
+ */
+import type { Clock } from '../batch/core/ports';
+import { compilePattern, matches, PatternError, type CompiledPattern } from '../events/core/pattern';
+
+export class SnsError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TopicRecord {
+  readonly kind: 'topic';
+  readonly Name: string;
+  readonly TopicArn: string;
+  readonly Attributes: Record<string, string>;
+}
+
+export interface SubscriptionRecord {
+  readonly kind: 'sub';
+  readonly SubscriptionArn: string;
+  readonly TopicArn: string;
+  readonly Protocol: string;
+  readonly Endpoint: string;
+  readonly Owner: string;
+  readonly confirmed: boolean;
+  readonly token: string;
+  readonly Attributes: Record<string, string>;
+}
+
+export type SnsRecord = TopicRecord | SubscriptionRecord;
+
+export interface Notification {
+  readonly Type: 'Notification' | 'SubscriptionConfirmation';
+  readonly MessageId: string;
+  readonly TopicArn: string;
+  readonly Subject?: string;
+  readonly Message: string;
+  readonly Timestamp: string;
+  readonly Token?: string;
+  readonly MessageAttributes?: Record<string, { Type: string; Value: string }>;
+}
+
+export interface SnsPorts {
+  deliver(sub: SubscriptionRecord, n: Notification): void;
+  /** Every published message (the editor's notification). */
+  published?(topic: TopicRecord, n: Notification): void;
+}
+
+export type MessageAttributes = Record<string, { DataType: string; StringValue?: string }>;
+
+const PROTOCOLS = new Set(['http', 'https', 'email', 'email-json']);
+
+export class SnsCore {
+  private readonly topics = new Map<string, TopicRecord>();
+  private readonly subs = new Map<string, SubscriptionRecord>();
+  private readonly policies = new Map<string, CompiledPattern>();
+  private seq = 0;
+
+  constructor(
+    private readonly o: { clock: Clock; account: string; region: string; ports: SnsPorts; onChange?: (key: string, r: SnsRecord | undefined) => void; newId?: () => string },
+  ) {}
+
+  restore(r: SnsRecord): void {
+    if (r.kind === 'topic') this.topics.set(r.TopicArn, r);
+    else this.setSub(r, false);
+  }
+
+  createTopic(name: string, attributes: Record<string, string> = {}): string {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name) && !(attributes.FifoTopic === 'true' && /^[A-Za-z0-9_-]{1,251}\.fifo$/.test(name))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Topic Name');
+    const arn = `arn:aws:sns:${this.o.region}:${this.o.account}:${name}`;
+    const old = this.topics.get(arn);
+    if (old) return arn;
+    const t: TopicRecord = { kind: 'topic', Name: name, TopicArn: arn, Attributes: attributes };
+    this.topics.set(arn, t);
+    this.o.onChange?.(arn, t);
+    return arn;
+  }
+
+  listTopics(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  topic(arn: unknown): TopicRecord {
+    const t = typeof arn === 'string' ? this.topics.get(arn) : undefined;
+    if (!t) throw new SnsError('NotFound', 404, 'Topic does not exist');
+    return t;
+  }
+
+  deleteTopic(arn: string): void {
+    if (!this.topics.delete(arn)) return;
+    this.o.onChange?.(arn, undefined);
+    for (const s of [...this.subs.values()]) if (s.TopicArn === arn) this.unsubscribe(s.SubscriptionArn);
+  }
+
+  topicAttributes(arn: string): Record<string, string> {
+    const t = this.topic(arn);
+    const subs = [...this.subs.values()].filter((s) => s.TopicArn === arn);
+    return { ...t.Attributes, TopicArn: arn, Owner: this.o.account, DisplayName: t.Attributes.DisplayName ?? '', SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length), SubscriptionsPending: String(subs.filter((s) => !s.confirmed).length), SubscriptionsDeleted: '0' };
+  }
+
+  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): string {
+    this.topic(topicArn);
+    if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
+    if ((protocol === 'http' || protocol === 'https') && !new RegExp(`^${protocol}://`).test(endpoint)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Endpoint must match the specified protocol`);
+    if (protocol.startsWith('email') && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Email address');
+    if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
+    const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
+    if (existing) return existing.confirmed ? existing.SubscriptionArn : 'pending confirmation';
+    const id = this.o.newId?.() ?? globalThis.crypto.randomUUID();
+    const sub: SubscriptionRecord = { kind: 'sub', SubscriptionArn: `${topicArn}:${id}`, TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Owner: this.o.account, confirmed: protocol.startsWith('email'), token: (globalThis.crypto.randomUUID() + globalThis.crypto.randomUUID()).replace(/-/g, ''), Attributes: attributes };
+    this.setSub(sub, true);
+    if (!sub.confirmed) {
+      this.o.ports.deliver(sub, { Type: 'SubscriptionConfirmation', MessageId: this.messageId(), TopicArn: topicArn, Token: sub.token, Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`, Timestamp: this.now() });
+      return 'pending confirmation';
+    }
+    return sub.SubscriptionArn;
+  }
+
+  confirm(topicArn: string, token: string): string {
+    this.topic(topicArn);
+    const sub = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.token === token);
+    if (!sub) throw new SnsError('InvalidParameter', 400, 'Invalid token');
+    if (!sub.confirmed) this.setSub({ ...sub, confirmed: true }, true);
+    return sub.SubscriptionArn;
+  }
+
+  unsubscribe(subArn: string): void {
+    if (!this.subs.delete(subArn)) throw new SnsError('NotFound', 404, 'Subscription does not exist');
+    this.policies.delete(subArn);
+    this.o.onChange?.(subArn, undefined);
+  }
+
+  subscriptions(topicArn?: string): Array<{ SubscriptionArn: string; Owner: string; Protocol: string; Endpoint: string; TopicArn: string }> {
+    if (topicArn !== undefined) this.topic(topicArn);
+    return [...this.subs.values()].filter((s) => topicArn === undefined || s.TopicArn === topicArn).map((s) => ({ SubscriptionArn: s.confirmed ? s.SubscriptionArn : 'PendingConfirmation', Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, TopicArn: s.TopicArn }));
+  }
+
+  publish(topicArn: string, message: string, subject?: string, attributes: MessageAttributes = {}): string {
+    const topic = this.topic(topicArn);
+    if (message === '') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Empty message');
+    if (Buffer.byteLength(message) > 256 * 1024) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
+    const id = this.messageId();
+    const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }])) } : {}) };
+    const attrs = attributeValues(attributes);
+    let body: unknown;
+    for (const s of this.subs.values()) {
+      if (s.TopicArn !== topicArn || !s.confirmed) continue;
+      const policy = this.policies.get(s.SubscriptionArn);
+      if (policy) {
+        const onBody = s.Attributes.FilterPolicyScope === 'MessageBody';
+        if (onBody && body === undefined) body = safeJson(message);
+        if (!matches(policy, onBody ? body : attrs)) continue;
+      }
+      this.o.ports.deliver(s, n);
+    }
+    this.o.ports.published?.(topic, n);
+    return id;
+  }
+
+  private setSub(s: SubscriptionRecord, journal: boolean): void {
+    this.subs.set(s.SubscriptionArn, s);
+    if (s.Attributes.FilterPolicy !== undefined) this.policies.set(s.SubscriptionArn, this.policy(s.Attributes.FilterPolicy));
+    if (journal) this.o.onChange?.(s.SubscriptionArn, s);
+  }
+
+  private policy(text: string): CompiledPattern {
+    try {
+      return compilePattern(JSON.parse(text));
+    } catch (err) {
+      throw new SnsError('InvalidParameter', 400, `Invalid parameter: FilterPolicy: ${err instanceof PatternError ? err.reason : 'not valid JSON'}`);
+    }
+  }
+
+  private messageId(): string {
+    return this.o.newId?.() ?? globalThis.crypto.randomUUID() ?? String(++this.seq);
+  }
+
+  private now(): string {
+    return new Date(this.o.clock.now()).toISOString();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+/** Message attributes as the values a filter policy sees: Number as number, String.Array as a list. */
+function attributeValues(attrs: MessageAttributes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v.DataType.startsWith('Number')) out[k] = Number(v.StringValue);
+    else if (v.DataType === 'String.Array') out[k] = safeJson(v.StringValue ?? '[]');
+    else if (v.DataType.startsWith('String')) out[k] = v.StringValue;
+  }
+  return out;
+}

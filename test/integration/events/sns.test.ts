@@ -1,0 +1,113 @@
+/**
+ * SNS on a real `localbatch serve` (scripted runtime) through @aws-sdk/client-sns: an http
+ * subscriber on this machine gets a SubscriptionConfirmation and is confirmed with its token; email
+ * subscribers get files in the outbox; filter policies hold; an EventBridge rule's SNS target
+ * publishes; acknowledged CreateTopic and Subscribe survive SIGKILL.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { ConfirmSubscriptionCommand, CreateTopicCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import type { EmulatorEndpoint } from '../../../src/client/endpoint';
+import { killServe, startServe, type ServeChild } from '../../support/serve-process';
+
+async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('SNS on the emulator endpoint (integration)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let stateDir: string;
+  let serve: (ServeChild & { endpoint: EmulatorEndpoint }) | undefined;
+  let http: Server;
+  let httpUrl: string;
+  const received: Array<{ headers: Record<string, unknown>; body: Record<string, string> }> = [];
+  const args = ['--runtime', 'scripted', '--port', '0'];
+  const sns = (e: EmulatorEndpoint) => new SNSClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+  const outbox = () => path.join(stateDir, 'sns', 'outbox');
+  const mails = () => {
+    try {
+      return readdirSync(outbox()).map((f) => readFileSync(path.join(outbox(), f), 'utf8'));
+    } catch {
+      return [];
+    }
+  };
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-sns-'));
+    stateDir = path.join(dir, 'state');
+    http = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(b) as Record<string, string> });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    httpUrl = `http://127.0.0.1:${(http.address() as { port: number }).port}/hook`;
+    serve = await startServe(args, dir, stateDir);
+  });
+  after(async () => {
+    if (serve) {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+    http.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('confirms http subscribers as AWS does, delivers to them and to email outbox files, with filter policies', async () => {
+    const c = sns(serve!.endpoint);
+    const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'job-alerts' }));
+    assert.equal(TopicArn, `arn:aws:sns:${serve!.endpoint.region}:000000000000:job-alerts`);
+    const pending = await c.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: httpUrl }));
+    assert.equal(pending.SubscriptionArn, 'pending confirmation');
+    const confirmation = await until('the SubscriptionConfirmation', () => received.find((r) => r.body.Type === 'SubscriptionConfirmation'));
+    assert.equal(confirmation.headers['x-amz-sns-message-type'], 'SubscriptionConfirmation');
+    assert.match(confirmation.body.SubscribeURL!, /Action=ConfirmSubscription/);
+    const confirmed = await c.send(new ConfirmSubscriptionCommand({ TopicArn, Token: confirmation.body.Token! }));
+    assert.match(confirmed.SubscriptionArn!, /^arn:aws:sns:.*:job-alerts:/);
+    await c.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'team@example.com' }));
+    await c.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'oncall@example.com', Attributes: { FilterPolicy: JSON.stringify({ severity: ['high'] }) } }));
+    await c.send(new PublishCommand({ TopicArn, Subject: 'Job failed', Message: 'job nightly failed', MessageAttributes: { severity: { DataType: 'String', StringValue: 'low' } } }));
+    const note = await until('the notification', () => received.find((r) => r.body.Type === 'Notification'));
+    assert.equal(note.body.Message, 'job nightly failed');
+    assert.equal(note.body.Subject, 'Job failed');
+    const mail = await until('the mail', () => (mails().length > 0 ? mails() : undefined));
+    assert.equal(mail.length, 1, 'the filter policy kept the low-severity message from oncall');
+    assert.match(mail[0]!, /^To: team@example.com$/m);
+    assert.match(mail[0]!, /job nightly failed/);
+    await assert.rejects(c.send(new PublishCommand({ TopicArn: `${TopicArn!}-missing`, Message: 'x' })), NotFoundException);
+  });
+
+  it('an EventBridge rule with an SNS target publishes; CreateTopic and Subscribe survive SIGKILL', async () => {
+    const e = serve!.endpoint;
+    const events = new EventBridgeClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+    const c = sns(e);
+    const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'kept' }));
+    await c.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'kept@example.com' }));
+    await events.send(new PutRuleCommand({ Name: 'to-sns', EventPattern: '{"source":["my.app"]}' }));
+    await events.send(new PutTargetsCommand({ Rule: 'to-sns', Targets: [{ Id: 'sns', Arn: TopicArn!, InputTransformer: { InputPathsMap: { job: '$.detail.job' }, InputTemplate: '"Job <job> failed"' } }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'x', Detail: '{"job":"nightly"}' }] }));
+    await until('the rule-published mail', () => mails().find((m) => m.includes('To: kept@example.com')));
+    assert.match(mails().find((m) => m.includes('To: kept@example.com'))!, /"Job nightly failed"/);
+    await killServe(serve!);
+    serve = await startServe(args, dir, stateDir);
+    const c2 = sns(serve.endpoint);
+    const topics = await c2.send(new ListTopicsCommand({}));
+    assert.deepEqual(topics.Topics?.map((t) => t.TopicArn?.split(':').pop()), ['job-alerts', 'kept']);
+    const subs = await c2.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.deepEqual(subs.Subscriptions?.map((s) => [s.Protocol, s.Endpoint]), [['email', 'kept@example.com']]);
+  });
+});

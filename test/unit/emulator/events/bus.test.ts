@@ -1,0 +1,118 @@
+/** The events core on a fake clock with a scripted target port (a fake: records what it is given). */
+import assert from 'node:assert/strict';
+import type { Target } from '@aws-sdk/client-eventbridge';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { EventsCore, EventsError } from '../../../../src/emulator/events/core/bus';
+import { DeliveryError, type TargetPort } from '../../../../src/emulator/events/core/delivery';
+
+function setup(fail: (n: number) => Error | undefined = () => undefined) {
+  const clock = new FakeClock();
+  const seen: Array<{ arn: string; input: string }> = [];
+  const dead: string[] = [];
+  let calls = 0;
+  const port: TargetPort = {
+    async deliver(t: Target, input: string) {
+      calls++;
+      const err = fail(calls);
+      if (err) throw err;
+      seen.push({ arn: t.Arn!, input });
+      return undefined;
+    },
+    async deadLetter(arn: string) {
+      dead.push(arn);
+    },
+  };
+  const core = new EventsCore({ clock, account: '123456789012', region: 'us-east-1', targets: port });
+  return { clock, core, seen, dead, calls: () => calls };
+}
+
+describe('EventBridge core', () => {
+  it('routes PutEvents entries to the targets of matching enabled rules, with AWS entry errors', async () => {
+    const { core, seen } = setup();
+    core.putRule({ Name: 'r', EventPattern: '{"source":["my.app"],"detail":{"n":[{"numeric":[">",1]}]}}' });
+    core.putTargets({ Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sns:us-east-1:123456789012:topic', InputPath: '$.detail' }] });
+    const out = core.putEvents({
+      Entries: [
+        { Source: 'my.app', DetailType: 'x', Detail: '{"n":2}' },
+        { Source: 'my.app', DetailType: 'x', Detail: '{"n":1}' },
+        { Source: 'my.app', DetailType: 'x', Detail: 'nope' },
+        { DetailType: 'x', Detail: '{}' },
+      ],
+    });
+    assert.equal(out.FailedEntryCount, 2);
+    assert.equal(out.Entries[2]!.ErrorCode, 'MalformedDetail');
+    assert.equal(out.Entries[3]!.ErrorCode, 'InvalidArgument');
+    assert.match(out.Entries[0]!.EventId!, /^[0-9a-f-]{36}$/);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, [{ arn: 'arn:aws:sns:us-east-1:123456789012:topic', input: '{"n":2}' }]);
+    core.setState({ Name: 'r' }, 'DISABLED');
+    core.putEvents({ Entries: [{ Source: 'my.app', DetailType: 'x', Detail: '{"n":5}' }] });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(seen.length, 1);
+  });
+
+  it('validates rules and targets with AWS error codes', () => {
+    const { core } = setup();
+    const code = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        return err instanceof EventsError ? err.type : 'other';
+      }
+      return 'none';
+    };
+    assert.equal(code(() => core.putRule({ Name: 'r' })), 'ValidationException');
+    assert.equal(code(() => core.putRule({ Name: 'r', EventPattern: '{"a":"b"}' })), 'InvalidEventPatternException');
+    assert.equal(code(() => core.putRule({ Name: 'r', ScheduleExpression: 'rate(1 minutes)' })), 'ValidationException');
+    assert.equal(code(() => core.describeRule({ Name: 'nope' })), 'ResourceNotFoundException');
+    core.putRule({ Name: 'r', ScheduleExpression: 'cron(0 3 * * ? *)' });
+    const targets = [1, 2, 3, 4, 5].map((i) => ({ Id: `t${i}`, Arn: 'arn:aws:sns:us-east-1:1:t' }));
+    core.putTargets({ Rule: 'r', Targets: targets });
+    assert.equal(code(() => core.putTargets({ Rule: 'r', Targets: [{ Id: 't6', Arn: 'arn:aws:sns:us-east-1:1:t' }] })), 'LimitExceededException');
+    assert.equal(code(() => core.deleteRule({ Name: 'r' })), 'ValidationException');
+    assert.equal(code(() => core.putTargets({ Rule: 'r', Targets: [{ Id: 'b', Arn: 'arn:aws:batch:us-east-1:123456789012:job-queue/q' }] })), 'ValidationException');
+    assert.equal(code(() => core.putTargets({ Rule: 'r', Targets: [{ Id: 'x', Arn: 'arn:aws:sns:us-east-1:1:t', InputTransformer: { InputTemplate: '<nope>' } }] })), 'ValidationException');
+    core.removeTargets({ Rule: 'r', Ids: targets.map((t) => t.Id) });
+    core.deleteRule({ Name: 'r' });
+    assert.equal(core.rules.size, 0);
+  });
+
+  it('retries a retryable failure with backoff, then sends to the dead-letter queue', async () => {
+    const { clock, core, seen, dead, calls } = setup(() => new DeliveryError('throttled', true));
+    core.putRule({ Name: 'r', EventPattern: '{"source":["a"]}' });
+    core.putTargets({ Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sns:us-east-1:1:t', RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:1:dlq' } }] });
+    core.putEvents({ Entries: [{ Source: 'a', DetailType: 'x', Detail: '{}' }] });
+    await clock.advance(0);
+    assert.equal(calls(), 1);
+    await clock.advance(1000);
+    assert.equal(calls(), 2);
+    await clock.advance(2000);
+    await clock.advance(4000);
+    assert.equal(calls(), 4);
+    await clock.advance(60_000);
+    assert.equal(calls(), 4);
+    assert.deepEqual(dead, ['arn:aws:sqs:us-east-1:1:dlq']);
+    assert.equal(seen.length, 0);
+    assert.equal(core.deliveries.of('r')[0]!.status, 'dead-lettered');
+  });
+
+  it('does not retry a failure retrying cannot fix, and reports it', async () => {
+    const { clock, core, calls } = setup(() => new DeliveryError('no such queue', false));
+    core.putRule({ Name: 'r', EventPattern: '{"source":["a"]}' });
+    core.putTargets({ Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sns:us-east-1:1:t' }] });
+    core.putEvents({ Entries: [{ Source: 'a', DetailType: 'x', Detail: '{}' }] });
+    await clock.advance(120_000);
+    assert.equal(calls(), 1);
+    const last = core.deliveries.of('r')[0]!;
+    assert.equal(last.status, 'failed');
+    assert.match(last.detail!, /no such queue/);
+  });
+
+  it('TestEventPattern answers Result and refuses events without the envelope', () => {
+    const { core } = setup();
+    const ev = { id: '1', account: '1', source: 'a', time: 't', region: 'r', resources: [], 'detail-type': 'x', detail: { k: 'v' } };
+    assert.deepEqual(core.testEventPattern({ EventPattern: '{"detail":{"k":["v"]}}', Event: JSON.stringify(ev) }), { Result: true });
+    assert.deepEqual(core.testEventPattern({ EventPattern: '{"detail":{"k":["w"]}}', Event: JSON.stringify(ev) }), { Result: false });
+    assert.throws(() => core.testEventPattern({ EventPattern: '{"a":["b"]}', Event: '{"source":"a"}' }), /lacks id/);
+  });
+});
