@@ -5,6 +5,7 @@
  * evaluateOnExit's rules (first match wins, trailing-* globs, every condition, default RETRY).
  */
 import assert from 'node:assert/strict';
+import type { EvaluateOnExit } from '@aws-sdk/client-batch';
 import type { JobStatus } from '../../../../src/emulator/batch/core/jobs';
 import { actionIsRetry, globMatches, retryPolicy, shouldRetry } from '../../../../src/emulator/batch/core/retry';
 import { IllegalTransitionError, isLegalTransition } from '../../../../src/emulator/batch/core/transitions';
@@ -44,7 +45,7 @@ describe('transition table and retry decisions, case by case (unit)', () => {
   });
 
   it('takes the submit-time retry strategy over the job definition, defaulting to one attempt', () => {
-    const onExit = [{ onExitCode: '1', action: 'EXIT' }];
+    const onExit: EvaluateOnExit[] = [{ onExitCode: '1', action: 'EXIT' }];
     assert.deepEqual(retryPolicy(), { attempts: 1, evaluateOnExit: [] });
     assert.deepEqual(retryPolicy({ attempts: 3, evaluateOnExit: onExit }), { attempts: 3, evaluateOnExit: onExit });
     assert.deepEqual(retryPolicy({ attempts: 3, evaluateOnExit: onExit }, { attempts: 2 }), { attempts: 2, evaluateOnExit: [] });
@@ -61,6 +62,7 @@ describe('transition table and retry decisions, case by case (unit)', () => {
   });
 
   it('decides RETRY or EXIT from the first entry whose every condition matches, RETRY when none does', () => {
+    // Cast: AWS accepts the action in any case; the SDK's type lists only the upper-case names.
     const policy = {
       attempts: 3,
       evaluateOnExit: [
@@ -68,7 +70,7 @@ describe('transition table and retry decisions, case by case (unit)', () => {
         { onStatusReason: 'Host EC2*', action: 'RETRY' },
         { onExitCode: '3', action: 'EXIT' },
         { onReason: 'CannotPull*' },
-      ],
+      ] as EvaluateOnExit[],
     };
     const cases: Array<[object, boolean]> = [
       [{ exitCode: 3, reason: 'OutOfMemoryError: killed' }, false], // first entry, lower-case exit
@@ -83,7 +85,7 @@ describe('transition table and retry decisions, case by case (unit)', () => {
   });
 
   it('retries only while attempts remain and the action is RETRY', () => {
-    const policy = { attempts: 3, evaluateOnExit: [{ onExitCode: '9', action: 'EXIT' }] };
+    const policy = { attempts: 3, evaluateOnExit: [{ onExitCode: '9', action: 'EXIT' }] as EvaluateOnExit[] };
     assert.deepEqual([1, 2, 3, 4].map((a) => shouldRetry(policy, a, { exitCode: 1 })), [true, true, false, false]);
     assert.equal(shouldRetry(policy, 1, { exitCode: 9 }), false);
     assert.equal(shouldRetry({ attempts: 1, evaluateOnExit: [] }, 1, { exitCode: 1 }), false);
