@@ -13,6 +13,7 @@ import { expandRows, expandView, notificationTexts, treeRows, viewPane } from '.
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
+import { describeJobs, sawIntermediate } from './support/emulator-jobs';
 
 /** The content frame of the one webview shown (webviews are nested iframes). */
 function webview(wb: Workbench): FrameLocator {
@@ -72,8 +73,11 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
     await wb.page.keyboard.press('Control+1');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     const segmentStatuses = () => frame.locator('#timeline rect.seg').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).join(','));
+    // Every status of the timeline's rows while it follows the run (a row per job: PENDING, RUNNING, …).
+    const seen = new Set<string>();
+    const rowStatuses = () => frame.locator('#timeline g.row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-node-id')}:${e.getAttribute('data-status')}`).join(','));
     try {
-      await waitFor(async () => (await frame.locator('#timeline g.row').count()) === 5 && (await segmentStatuses()) === 'SUCCEEDED,SUCCEEDED,SUCCEEDED,SUCCEEDED',
+      await waitFor(async () => { seen.add(await rowStatuses()); return (await frame.locator('#timeline g.row').count()) === 5 && (await segmentStatuses()) === 'SUCCEEDED,SUCCEEDED,SUCCEEDED,SUCCEEDED'; },
         { timeoutMs: 150_000, intervalMs: 250, what: 'the timeline to follow the run to its end' });
       console.log('      the timeline followed the run live: 5 rows, 4 SUCCEEDED attempts');
       await frame.locator('vscode-tab-header[data-tab="graph"]').click();
@@ -84,7 +88,14 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
       throw err;
     }
     const runIds = await frame.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-job-id') ?? '').sort());
-    assert.ok(runIds.every((id) => id.length > 0), `job ids: ${runIds.join(', ')}`);
+    // The graph followed the run: the timeline showed statuses between PLANNED and SUCCEEDED, and the
+    // nodes carry the ids of this run's jobs (the emulator knows each, SUCCEEDED, by its node's name).
+    const nodes = await frame.locator('g.node').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-job-name') ?? '', id: e.getAttribute('data-job-id') ?? '' })));
+    const jobs = await describeJobs(session!.workspace, nodes.map((n) => n.id).filter((id) => id.length > 0));
+    assert.deepEqual({
+      intermediate: sawIntermediate(seen),
+      jobs: nodes.map((n) => { const j = jobs.find((x) => x.jobId === n.id); return `${n.name}:${j ? `${j.jobName}:${j.status}` : `no job ${n.id}`}`; }).sort(),
+    }, { intermediate: true, jobs: ['fan:fan:SUCCEEDED', 'farewell:farewell:SUCCEEDED', 'greet:greet:SUCCEEDED'] }, `seen: ${[...seen].join(' | ')}`);
 
     // 1. Another tab in the graph's group hides it (its webview is discarded); showing it again reloads it.
     await wb.page.keyboard.press('Control+2');

@@ -12,6 +12,7 @@ import { Session } from './support/session';
 import { expandView, notificationTexts, viewPane, waitForRows } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
+import { describeJobs, sawIntermediate } from './support/emulator-jobs';
 
 describe('dependency graph in the workbench (e2e)', function () {
   this.timeout(240_000);
@@ -75,9 +76,14 @@ describe('dependency graph in the workbench (e2e)', function () {
       throw err;
     }
     console.log(`      every node SUCCEEDED after ${Date.now() - t0} ms; seen: ${[...seen].join(' | ')}`);
-    // It followed this run: the nodes carry the job ids of the run's jobs.
-    const jobIds = await frame.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-job-id') ?? ''));
-    assert.ok(jobIds.every((id) => id.length > 0), `job ids: ${jobIds.join(', ')}`);
+    // It followed this run: it showed a status between PLANNED and SUCCEEDED (farewell PENDING while
+    // greet runs, at least), and its nodes carry the ids of this run's jobs, each the job of that name.
+    const nodes = await frame.locator('g.node').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-job-name') ?? '', id: e.getAttribute('data-job-id') ?? '' })));
+    const jobs = await describeJobs(session!.workspace, nodes.map((n) => n.id).filter((id) => id.length > 0));
+    assert.deepEqual({
+      intermediate: sawIntermediate(seen),
+      jobs: nodes.map((n) => { const j = jobs.find((x) => x.jobId === n.id); return `${n.name}:${j ? `${j.jobName}:${j.status}` : `no job ${n.id}`}`; }).sort(),
+    }, { intermediate: true, jobs: ['farewell:farewell:SUCCEEDED', 'greet:greet:SUCCEEDED'] }, `seen: ${[...seen].join(' | ')}`);
     const shot = await wb.screenshot('dag-run-succeeded');
     console.log(`      screenshot: ${shot}`);
 

@@ -9,10 +9,10 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, requireRealVsCode, resultsPath } from './support/env';
+import { REPO_ROOT, requireRealVsCode } from './support/env';
 import { dockerForTests } from '../support/docker';
 import { Session } from './support/session';
-import { expandRows, expandView, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
+import { assertRunSucceeded, expandRows, expandView, runFinished, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 
@@ -89,15 +89,19 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
 
     const rows = await waitForRows(wb, 'Local', (r) => {
       const run = r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml');
-      return run && /^2\/2 · /.test(run.description) && r;
+      return runFinished(run, 2) && r;
     }, 'the run of hello.workflow.yaml with 2/2 jobs done', 120_000);
-    console.log(`      jobs SUCCEEDED in the Local view after ${Date.now() - t0} ms`);
+    console.log(`      run finished in the Local view after ${Date.now() - t0} ms`);
     await expandRows(wb, 'Local', /./);
     const shot = await wb.screenshot('local-succeeded');
     console.log(`      screenshot: ${shot}`);
     for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description} | ${r.ariaLabel}`);
+    assertRunSucceeded(rows.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml')!);
     const expanded = await waitForRows(wb, 'Local', (r) => jobsOfRun(r, 'hello.workflow.yaml').length === 2 && r, 'the run\'s jobs', 15_000);
-    assert.deepEqual(jobsOfRun(expanded, 'hello.workflow.yaml').map((j) => j.label), ['greet', 'farewell']);
+    const jobs = jobsOfRun(expanded, 'hello.workflow.yaml');
+    assert.deepEqual(jobs.map((j) => j.label), ['greet', 'farewell']);
+    // A failed job's row shows its exit code and reason ("exit 1: Essential container in task exited").
+    for (const j of jobs) assert.doesNotMatch(j.description, /exit \d|FAILED|failed/, `${j.label}: ${j.description}`);
     assert.equal(await localDescription(wb), endpoint.url);
   });
 
@@ -112,10 +116,11 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     const wb2 = await session!.workbench();
     await wb2.openViewContainer('LocalBatch');
     await expandView(wb2, 'Local');
-    await waitForRows(wb2, 'Local', (r) => {
-      const run = r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml');
-      return run && /^2\/2 · /.test(run.description) && r;
+    const run = await waitForRows(wb2, 'Local', (r) => {
+      const row = r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml');
+      return runFinished(row, 2) && row;
     }, 'the attached emulator with its run', 30_000);
+    assertRunSucceeded(run);
     assert.equal(await localDescription(wb2), before.url);
   });
 
@@ -142,8 +147,9 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     await wb.runCommand('LocalBatch: Start Emulator');
     await waitForStatusBar(wb, RUNNING, 30_000);
     // Attached: same server, and the jobs of the first run (kept in the state directory) are listed.
-    await waitForRows(wb, 'Local', (r) => r.some((x) => x.level === 1 && x.label === 'hello.workflow.yaml' && /^2\/2 · /.test(x.description)),
+    const earlier = await waitForRows(wb, 'Local', (r) => r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml' && runFinished(x, 2)),
       'the attached emulator with the earlier run', 30_000);
+    assertRunSucceeded(earlier);
     assert.equal(await localDescription(wb), endpoint.url);
     await wb.screenshot('attached');
 
@@ -155,6 +161,8 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     await confirm.click();
     await waitFor(() => outside!.exitCode !== null || outside!.signalCode !== null, { timeoutMs: 20_000, what: 'the outside server to exit' });
     await waitForStatusBar(wb, /LocalBatch: stopped/, 15_000);
-    assert.ok(existsSync(resultsPath()));
+    // A clean stop (SIGTERM, not a kill): exit code 0, and the server withdrew its endpoint.json.
+    assert.deepEqual([outside!.exitCode, outside!.signalCode], [0, null]);
+    assert.equal(endpointOf(session!.workspace), undefined, 'endpoint.json removed by the stopped server');
   });
 });

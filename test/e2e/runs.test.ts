@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { dockerForTests, TEST_IMAGE } from '../support/docker';
 import { requireRealVsCode } from './support/env';
 import { Session } from './support/session';
-import { expandView, notificationTexts, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
+import { assertRunSucceeded, expandView, notificationTexts, runFinished, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 
@@ -126,9 +126,10 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     await runRow.locator('.action-label[aria-label="Re-run"]').click();
     const rows = await waitForRows(wb, 'Local', (r) => {
       const runs = runsNamed(r, 'fan.workflow.yaml');
-      return runs.length === 2 && runs.every((x) => /^1\/1 · /.test(x.run.description)) && r;
+      return runs.length === 2 && runs.every((x) => runFinished(x.run, 1)) && r;
     }, 'two finished runs of fan.workflow.yaml', 120_000);
     for (const { run } of runsNamed(rows, 'fan.workflow.yaml')) console.log(`      ${run.label} | ${run.description}`);
+    for (const { run } of runsNamed(rows, 'fan.workflow.yaml')) assertRunSucceeded(run);
   });
 
   it('announces a failed run: notification with the job and exit code, status bar count, the job selected; Show Logs opens its terminal', async () => {

@@ -39,7 +39,7 @@ describe('bad input through the CLI (integration)', function () {
     }
   });
 
-  it('validate and run report a FIFO, a symlink to /dev/zero and a huge file, and return at once', function () {
+  it('validate and run report a FIFO, a symlink to /dev/zero and a huge file, and return at once (POSIX: skipped on other platforms)', function () {
     if (process.platform === 'win32') this.skip();
     execFileSync('mkfifo', [path.join(dir, 'fifo.jobdef.yaml')]);
     symlinkSync('/dev/zero', path.join(dir, 'zero.jobdef.yaml'));
@@ -59,7 +59,7 @@ describe('bad input through the CLI (integration)', function () {
     assert.match(all.stdout, /huge\.jobdef\.yaml:1:1: error: the file is too large to read \(64\.0 MiB; the limit is 5\.0 MiB\) \[file-too-large\]/);
   });
 
-  it('refuses a localbatch.yaml that is a FIFO', function () {
+  it('refuses a localbatch.yaml that is a FIFO (POSIX: skipped on other platforms)', function () {
     if (process.platform === 'win32') this.skip();
     execFileSync('mkfifo', [path.join(dir, 'localbatch.yaml')]);
     const r = cli(dir, ['validate'], 20_000);

@@ -139,11 +139,18 @@ export function runtimeConformance(name: string, makeRuntime: MakeRuntime): void
     });
 
     it('treats signal after exit, and a repeated remove, as no-ops', async () => {
-      const c = await run(spec(['true']));
-      await c.exited;
+      const c = await run(spec(['sh', '-c', 'exit 3']));
+      assert.equal((await c.exited).exitCode, 3);
+      // A signal after exit changes nothing: still exited, with its own exit code (not 143 or 137).
       await h.runtime.signal(c.id, 'SIGTERM');
+      await h.runtime.signal(c.id, 'SIGKILL');
+      const after = await h.runtime.inspect(c.id);
+      assert.deepEqual([after?.status, after?.exitCode], ['exited', 3]);
+      // remove removes; a second remove of the gone container resolves and leaves it gone.
       await h.runtime.remove(c.id);
+      assert.equal(await h.runtime.inspect(c.id), undefined);
       await h.runtime.remove(c.id);
+      assert.equal(await h.runtime.inspect(c.id), undefined);
     });
 
     it('rejects ensureImage for a missing image with a readable message naming it', async () => {

@@ -15,6 +15,19 @@ export interface TreeRow {
   readonly expanded: boolean | undefined;
 }
 
+/**
+ * Whether a run row's progress says all `total` jobs are done: "2/2 · 3s · 10:04", also when some
+ * failed ("2/2 · 2 failed · …"). Pair it with `assertRunSucceeded`.
+ */
+export function runFinished(row: TreeRow | undefined, total: number): boolean {
+  return row !== undefined && row.description.startsWith(`${total}/${total} · `);
+}
+
+/** Fails unless the finished run row says none of its jobs failed (no "N failed" in its progress). */
+export function assertRunSucceeded(row: TreeRow): void {
+  if (/\bfailed\b/.test(row.description)) throw new Error(`run ${row.label} finished with failed jobs: ${row.description}`);
+}
+
 /** The side-bar pane of the view titled `title` (e.g. "Local"). */
 export function viewPane(wb: Workbench, title: string): Locator {
   return wb.page.locator('.part.sidebar .pane').filter({

@@ -9,6 +9,12 @@ import { writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { runSuite, type SuiteResults } from './runner';
 
+/** Where the extension under test is installed: uncaught errors from its code fail the suite. */
+function ownCode(): string[] {
+  const ext = vscode.extensions.getExtension('localbatch.localbatch');
+  return ext ? [ext.extensionPath] : [];
+}
+
 function resultsFile(): string | undefined {
   const fromEnv = process.env.LOCALBATCH_EH_RESULTS;
   if (fromEnv) return fromEnv;
@@ -26,7 +32,7 @@ function write(file: string, results: SuiteResults): void {
 export function activate(): void {
   const file = resultsFile();
   if (!file) return; // installed without a results file: nothing to do
-  void runSuite().then(
+  void runSuite(ownCode()).then(
     (results) => write(file, results),
     (err: unknown) => write(file, { ok: false, passed: [], failed: [{ title: 'extension-host suite', error: String(err) }], pending: [], durationMs: 0, foreignErrors: [] }),
   );
@@ -36,8 +42,8 @@ export function deactivate(): void {}
 
 /** The `@vscode/test-electron` tests-module entry point. */
 export async function run(): Promise<void> {
-  const results = await runSuite();
+  const results = await runSuite(ownCode());
   const file = resultsFile();
   if (file) write(file, results);
-  if (!results.ok) throw new Error(`${results.failed.length} extension-host test(s) failed`);
+  if (!results.ok) throw new Error(`extension-host suite: ${results.failed.length} failed, ${results.pending.length} pending, ${results.ownErrors?.length ?? 0} uncaught error(s) from the extension`);
 }

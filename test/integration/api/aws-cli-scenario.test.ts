@@ -167,10 +167,13 @@ call mnp_node1 batch describe-jobs --jobs "$MNP#1" --query 'jobs[0].[jobId,nodeD
 settle "$MNP"
 call mnp_done batch describe-jobs --jobs "$MNP" --query 'jobs[0].[status,nodeProperties.numNodes]'
 # --- multi-container: dependsOn order, essential exit stops the sidecar
-call mc_jd batch register-job-definition --job-definition-name mc --type container --ecs-properties '{"taskProperties":[{"containers":[{"name":"init","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","echo init"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"sidecar","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","sleep 600"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"app","image":"localbatch-busybox:latest","command":["sh","-c","echo app"],"dependsOn":[{"containerName":"init","condition":"SUCCESS"},{"containerName":"sidecar","condition":"START"}],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}]}]}'
+call mc_jd batch register-job-definition --job-definition-name mc --type container --ecs-properties '{"taskProperties":[{"containers":[{"name":"init","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","sleep 2; echo init"],"dependsOn":[{"containerName":"sidecar","condition":"START"}],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"sidecar","essential":false,"image":"localbatch-busybox:latest","command":["sh","-c","sleep 600"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]},{"name":"app","image":"localbatch-busybox:latest","command":["sh","-c","echo app"],"dependsOn":[{"containerName":"init","condition":"SUCCESS"},{"containerName":"sidecar","condition":"START"}],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"64"}]}]}]}'
 MC=$(val batch submit-job --job-name mc --job-queue q1 --job-definition mc --query jobId)
 settle "$MC"
 call mc_done batch describe-jobs --jobs "$MC" --query 'jobs[0].[status,attempts[0].taskProperties[0].containers[].[name,exitCode]]'
+read -r MC_INIT MC_SIDECAR MC_APP <<< "$(val batch describe-jobs --jobs "$MC" --query 'jobs[0].attempts[0].taskProperties[0].containers[].logStreamName')"
+call mc_init_log logs get-log-events --log-group-name /aws/batch/job --log-stream-name "$MC_INIT" --start-from-head --query 'events[].[timestamp,message]'
+call mc_app_log logs get-log-events --log-group-name /aws/batch/job --log-stream-name "$MC_APP" --start-from-head --query 'events[].[timestamp,message]'
 # --- fair share: a scheduling policy on a queue, jobs with share identifiers
 call fs_policy batch create-scheduling-policy --name teams --fairshare-policy 'shareDecaySeconds=0,computeReservation=0,shareDistribution=[{shareIdentifier=blue,weightFactor=0.5},{shareIdentifier=green,weightFactor=1}]'
 call fs_queue batch create-job-queue --job-queue-name fsq --priority 1 --scheduling-policy-arn "$ARN:scheduling-policy/teams" --compute-environment-order order=1,computeEnvironment=ce-managed
@@ -617,6 +620,12 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       assert.deepEqual(containers.map(([n]) => n), ['init', 'sidecar', 'app']);
       assert.deepEqual([containers[0][1], containers[2][1]], [0, 0]);
       assert.notEqual(containers[1][1], 0, 'the sidecar was stopped when the essential app exited');
+      // init starts once the sidecar runs and prints after 2 s; the app prints as it starts. An app
+      // not held back by init's SUCCESS condition would print first.
+      const [[initAt, initMsg]] = out.json('mc_init_log') as Array<[number, string]>;
+      const [[appAt, appMsg]] = out.json('mc_app_log') as Array<[number, string]>;
+      assert.deepEqual([initMsg, appMsg], ['init', 'app']);
+      assert.ok(initAt <= appAt, `init printed (${initAt}) before the app started (${appAt})`);
     });
 
     it('schedules a fair-share queue by share identifier and requires one', () => {

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BatchClient, DescribeJobsCommand } from '@aws-sdk/client-batch';
+import { readEndpoint } from '../../../src/client/endpoint';
 import { cli, ROOT, write } from './moto-workspace';
 
 /** Our own `localbatch serve` as a second deploy target, reached with its credentials file through the standard chain. */
@@ -12,12 +14,13 @@ describe('localbatch deploy against localbatch serve (integration)', function ()
   let child: ChildProcess | undefined;
   let args: string[];
   let env: Record<string, string>;
+  let state: string;
 
   before(async function () {
     this.timeout(120_000);
     if (!existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('run `npm run build` first: this test starts bin/localbatch.js');
     dir = mkdtempSync(path.join(tmpdir(), 'localbatch-deploy-serve-'));
-    const state = path.join(dir, 'state');
+    state = path.join(dir, 'state');
     child = spawn(process.execPath, [path.join(ROOT, 'bin/localbatch.js'), 'serve', '--runtime', 'scripted', '--port', '0', '--state-dir', state], { stdio: 'ignore' });
     const deadline = Date.now() + 60_000;
     while (!existsSync(path.join(state, 'endpoint.json')) || !existsSync(path.join(state, 'credentials'))) {
@@ -44,7 +47,7 @@ describe('localbatch deploy against localbatch serve (integration)', function ()
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates, then reports no changes, then registers one revision for a change; submit maps ids', () => {
+  it('creates, then reports no changes, then registers one revision for a change; submit maps ids', async () => {
     const ws = path.join(dir, 'ws');
     const first = cli(ws, ['deploy', ...args, '--yes'], env);
     assert.equal(first.status, 0, first.stdout + first.stderr);
@@ -60,5 +63,18 @@ describe('localbatch deploy against localbatch serve (integration)', function ()
     assert.equal(sub.status, 0, sub.stderr);
     const jobs = JSON.parse(sub.stdout) as Array<{ name: string; jobId: string }>;
     assert.deepEqual(jobs.map((j) => j.name), ['a', 'b']);
+    // The ids are the submitted jobs': each names its workflow job, runs the new revision, and b
+    // depends on a's id (the workflow's dependsOn mapped to the job id SubmitJob returned for a).
+    const endpoint = await readEndpoint(state);
+    const batch = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+    try {
+      const { jobs: described = [] } = await batch.send(new DescribeJobsCommand({ jobs: jobs.map((j) => j.jobId) }));
+      const byId = new Map(described.map((d) => [d.jobId!, d]));
+      assert.deepEqual(jobs.map((j) => [j.name, byId.get(j.jobId)?.jobName, byId.get(j.jobId)?.jobDefinition?.replace(/^.*:job-definition\//, '')]),
+        [['a', 'a', 'hello:2'], ['b', 'b', 'hello:2']]);
+      assert.deepEqual(byId.get(jobs[1].jobId)?.dependsOn?.map((d) => d.jobId), [jobs[0].jobId]);
+    } finally {
+      batch.destroy();
+    }
   });
 });

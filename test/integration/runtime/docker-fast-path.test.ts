@@ -62,13 +62,26 @@ describe('DockerRuntime fast path (integration)', function () {
 
   it('reports a failed exit code and an out-of-memory kill (inspected), a clean exit without', async () => {
     const rt = new DockerRuntime(docker, new MemoryLogSink());
+    // Counts container inspects per container name: the runtime's containers come from createContainer.
+    const inspects = new Map<string, number>();
+    const counting = Object.create(docker) as Docker;
+    counting.createContainer = async (options: Docker.ContainerCreateOptions) => {
+      const c = await docker.createContainer(options);
+      const inspect = c.inspect.bind(c);
+      c.inspect = ((...args: unknown[]) => (inspects.set(options.name!, (inspects.get(options.name!) ?? 0) + 1), (inspect as (...a: unknown[]) => unknown)(...args))) as typeof c.inspect;
+      return c;
+    };
+    (rt as unknown as { docker: Docker }).docker = counting;
     await rt.ensureImage(TEST_IMAGE);
-    const clean = await rt.start(spec(TEST_IMAGE, ['sh', '-c', 'echo done']));
-    const failed = await rt.start(spec(TEST_IMAGE, ['sh', '-c', 'exit 3']));
-    const oom = await rt.start(spec(TEST_IMAGE, ['sh', '-c', 'x=a; while true; do x="$x$x"; done'], 8));
+    const specs = { clean: spec(TEST_IMAGE, ['sh', '-c', 'echo done']), failed: spec(TEST_IMAGE, ['sh', '-c', 'exit 3']), oom: spec(TEST_IMAGE, ['sh', '-c', 'x=a; while true; do x="$x$x"; done'], 8) };
+    const clean = await rt.start(specs.clean);
+    const failed = await rt.start(specs.failed);
+    const oom = await rt.start(specs.oom);
     assert.deepEqual(await clean.exited, { exitCode: 0, oomKilled: false });
     assert.deepEqual(await failed.exited, { exitCode: 3, oomKilled: false });
     assert.equal((await oom.exited).oomKilled, true);
+    // No inspect for the clean exit; one each for the failed exit and the kill (to tell an OOM kill apart).
+    assert.deepEqual([specs.clean, specs.failed, specs.oom].map((x) => inspects.get(x.name) ?? 0), [0, 1, 1]);
     for (const c of [clean, failed, oom]) await rt.remove(c.id);
   });
 });

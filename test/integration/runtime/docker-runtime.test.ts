@@ -168,7 +168,20 @@ describe('DockerRuntime (integration)', function () {
   });
 
   it('rejects start when the container cannot be created, leaving nothing', async () => {
-    await assert.rejects(rt.start(spec(['true'], { image: 'localbatch-not-built:latest' })), /^Error: CannotCreateContainerError: No such image: localbatch-not-built:latest/);
+    const failing = spec(['true'], { image: 'localbatch-not-built:latest' });
+    await assert.rejects(rt.start(failing), /^Error: CannotCreateContainerError: No such image: localbatch-not-built:latest/);
+    // Nothing left behind under the attempt's name: no container (any state) and no name reserved.
+    const left = await docker.listContainers({ all: true, filters: { name: [failing.name] } });
+    assert.deepEqual(left.map((c) => c.Names), []);
+    assert.equal(await rt.inspect(failing.name), undefined);
+  });
+
+  it('removes the container it created when starting it fails, leaving nothing', async () => {
+    // Created, then connecting it to a network that does not exist fails before it starts.
+    const failing = spec(['true'], { extraNetworks: [`localbatch-no-such-network-${runId}`] });
+    await assert.rejects(rt.start(failing), /network/i);
+    const left = await docker.listContainers({ all: true, filters: { name: [failing.name] } });
+    assert.deepEqual(left.map((c) => c.Names), []);
   });
 
   it('checkDocker passes here and explains an unreachable engine', async () => {

@@ -26,7 +26,8 @@ describe('parsers and validators under fuzzing', function () {
     fc.assert(
       fc.property(yamlish, fc.constantFrom<'yaml' | 'json'>('yaml', 'json'), (text, format) => {
         const doc = SourceDocument.parse('f', text, format);
-        assert.ok(doc.value !== undefined || doc.syntaxErrors.length > 0 || text.trim() === '' || format === 'yaml');
+        // YAML too: a document without a value has a syntax error, unless it is blank.
+        assert.ok(doc.value !== undefined || doc.syntaxErrors.length > 0 || text.trim() === '', `${format} ${JSON.stringify(text)}: no value and no syntax error`);
         // Positions of every path resolve without throwing.
         doc.rangeOf(['jobs', 'a', 0]);
       }),
@@ -36,14 +37,24 @@ describe('parsers and validators under fuzzing', function () {
 
   it('the nesting estimate is an upper bound of the parsed depth for YAML block sequences and flow collections', () => {
     const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0);
+    // Every generated text is valid YAML (block sequences, flow sequences and mappings, block around
+    // flow), so the bound is checked on every case rather than only on those that happen to parse.
+    let checked = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.constantFrom('- ', '[', '? ', '- ['), fc.constantFrom('x', '"x"', "'x'", 'it\'s "x'), (n, unit, leaf) => {
-        const text = unit === '[' ? '['.repeat(n) + leaf + ']'.repeat(n) : unit.repeat(n) + leaf + (unit === '- [' ? ']'.repeat(n) : '');
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.constantFrom('- ', '[', '{a: ', '- ['), fc.constantFrom('x', '"x"', "'x'", 'it\'s "x'), (n, unit, leaf) => {
+        const half = Math.floor(n / 2);
+        const text = unit === '[' ? '['.repeat(n) + leaf + ']'.repeat(n)
+          : unit === '{a: ' ? '{a: '.repeat(n) + leaf + '}'.repeat(n)
+          : unit === '- [' ? '- '.repeat(n - half) + '['.repeat(half) + leaf + ']'.repeat(half)
+          : unit.repeat(n) + leaf;
         const doc = SourceDocument.parse('f.yaml', text, 'yaml');
-        if (doc.value !== undefined) assert.ok(estimateNesting(text) >= depthOf(doc.value), `${text}: estimate ${estimateNesting(text)} < depth ${depthOf(doc.value)}`);
+        assert.notEqual(doc.value, undefined, `${text}: ${doc.syntaxErrors.map((e) => e.message).join('; ')}`);
+        assert.ok(estimateNesting(text) >= depthOf(doc.value), `${text}: estimate ${estimateNesting(text)} < depth ${depthOf(doc.value)}`);
+        checked++;
       }),
       { numRuns: RUNS },
     );
+    assert.equal(checked, RUNS, 'the bound was checked on every case');
   });
 
   it('single-file validation of any text or JSON value gives diagnostics, never an exception', () => {

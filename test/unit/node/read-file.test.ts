@@ -24,13 +24,13 @@ describe('readRegularFile', () => {
     assert.equal(readRegularFileSync(path.join(dir, 'a'), 5).toString(), 'hello');
   });
 
-  it('refuses a FIFO with no writer at once instead of blocking', async function () {
+  it('refuses a FIFO with no writer at once instead of blocking (POSIX: skipped on other platforms)', async function () {
     if (process.platform === 'win32') this.skip();
     execFileSync('mkfifo', [path.join(dir, 'fifo')]);
     await refused(path.join(dir, 'fifo'), 'not-regular', /FIFO/);
   });
 
-  it('refuses a symlink to /dev/zero without reading it', async function () {
+  it('refuses a symlink to /dev/zero without reading it (POSIX: skipped on other platforms)', async function () {
     if (process.platform === 'win32') this.skip();
     symlinkSync('/dev/zero', path.join(dir, 'zero'));
     await refused(path.join(dir, 'zero'), 'not-regular', /character device/);

@@ -1,0 +1,27 @@
+/**
+ * What the emulator a workspace's VS Code started says about jobs, asked through its Batch API
+ * (endpoint and credentials from the workspace's .localbatch state directory), so a test can check
+ * that what the workbench shows belongs to the run it started.
+ */
+import { BatchClient, DescribeJobsCommand } from '@aws-sdk/client-batch';
+import * as path from 'node:path';
+import { readEndpoint } from '../../../src/client/endpoint';
+
+export interface EmulatorJob { readonly jobId: string; readonly jobName: string; readonly status: string }
+
+/** DescribeJobs for `ids` on the workspace's emulator; unknown ids are simply absent. */
+export async function describeJobs(workspace: string, ids: readonly string[]): Promise<EmulatorJob[]> {
+  const endpoint = await readEndpoint(path.join(workspace, '.localbatch'));
+  const client = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+  try {
+    const out = await client.send(new DescribeJobsCommand({ jobs: [...ids] }));
+    return (out.jobs ?? []).map((j) => ({ jobId: j.jobId!, jobName: j.jobName!, status: j.status! }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Whether a sequence of graph snapshots ("name:STATUS,…") passed through a status between PLANNED and the end. */
+export function sawIntermediate(snapshots: Iterable<string>): boolean {
+  return [...snapshots].some((s) => /:(SUBMITTED|PENDING|RUNNABLE|STARTING|RUNNING)\b/.test(s));
+}

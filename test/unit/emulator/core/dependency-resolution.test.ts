@@ -1,0 +1,29 @@
+/**
+ * Dependency resolution edge cases that `npm run mutate` found untested (machine.ts onTerminal and
+ * dependenciesDone): a job waits for every one of its dependencies, not the first to finish; a failed
+ * dependency fails the dependent at once even while another still runs.
+ */
+import assert from 'node:assert/strict';
+import { harness } from '../../../support/engineHarness';
+
+describe('Dependency resolution (unit, fake clock and scripted runtime)', () => {
+  it('waits for every dependency, not the first one to finish', async () => {
+    const h = await harness();
+    const fast = h.engine.submitJob({ jobName: 'fast', jobQueue: 'q', jobDefinition: h.def('short', 'sleep 1') });
+    const slow = h.engine.submitJob({ jobName: 'slow', jobQueue: 'q', jobDefinition: h.def('long', 'sleep 30') });
+    const c = h.engine.submitJob({ jobName: 'c', jobQueue: 'q', jobDefinition: 'short', dependsOn: [{ jobId: fast.jobId }, { jobId: slow.jobId }] });
+    await h.clock.advance(10_000);
+    assert.deepEqual([h.describe(fast.jobId).status, h.describe(slow.jobId).status, h.describe(c.jobId).status], ['SUCCEEDED', 'RUNNING', 'PENDING']);
+    await h.clock.advance(60_000);
+    assert.equal(h.describe(c.jobId).status, 'SUCCEEDED');
+  });
+
+  it('fails a dependent as soon as one dependency fails, while another still runs', async () => {
+    const h = await harness();
+    const bad = h.engine.submitJob({ jobName: 'bad', jobQueue: 'q', jobDefinition: h.def('boom', 'sleep 1; exit 2') });
+    const slow = h.engine.submitJob({ jobName: 'slow', jobQueue: 'q', jobDefinition: h.def('long', 'sleep 60') });
+    const c = h.engine.submitJob({ jobName: 'c', jobQueue: 'q', jobDefinition: 'long', dependsOn: [{ jobId: bad.jobId }, { jobId: slow.jobId }] });
+    await h.clock.advance(10_000);
+    assert.deepEqual([h.describe(slow.jobId).status, h.describe(c.jobId).status], ['RUNNING', 'FAILED']);
+  });
+});
