@@ -83,12 +83,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const logsCtx: LogsContext = { backend: opts.logs, accountId: opts.accountId, region: opts.region };
   const streams = new Set<() => void>();
 
+  const requestMs = opts.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
+  // Streamed bodies (S3 objects) may take longer than any fixed bound, so with a streaming service
+  // node's whole-request timeout is off and every other request gets the same bound per request
+  // (`boundRequest`); streamed ones are bound by the idle-socket and headers timeouts.
+  const perRequestBound = opts.services?.some((s) => s.handleStream) ?? false;
   const server = createServer(
     {
       headersTimeout: opts.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
-      // Streamed bodies (S3 objects) may take longer than any fixed bound: the idle-socket timeout
-      // (no byte for 60 s) and the headers timeout still bound slow clients.
-      requestTimeout: opts.timeouts?.requestMs ?? (opts.services?.some((s) => s.handleStream) ? 0 : REQUEST_TIMEOUT_MS),
+      requestTimeout: perRequestBound ? 0 : requestMs,
       connectionsCheckingInterval: 250,
     },
     (req, res) => {
@@ -105,12 +108,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const [status, text] =
       err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
-    const body = JSON.stringify({ __type: 'ClientException', message: `localbatch could not read the HTTP request: ${text}.` });
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ClientException\r\n` +
-        `x-amzn-requestid: ${randomUUID()}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+    refuseOnSocket(socket, status, text);
   });
+
+  /** A request that is not streamed must arrive whole within `requestMs`, as node would enforce. */
+  function boundRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (!perRequestBound || req.complete) return;
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      refuseOnSocket(req.socket, 408, 'Request Timeout');
+    }, requestMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    req.once('end', clear);
+    req.once('close', clear);
+  }
   server.setTimeout(opts.timeouts?.idleMs ?? IDLE_SOCKET_TIMEOUT_MS, (socket) => socket.destroy());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -124,6 +136,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
       ? findService(opts.services, signingServiceOf(req.headers, rawQuery), req.headers['x-amz-target'])
       : undefined;
+    if (!service?.handleStream) boundRequest(req, res);
     if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
     const target = classify(method, rawPath, req.headers['x-amz-target']);
     const contentType = target.api === 'logs' ? LOGS_JSON : BATCH_JSON;
@@ -243,6 +256,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         server.closeAllConnections();
       }),
   };
+}
+
+/** An AWS-shaped error written straight on the socket (no request object to answer through), then closed. */
+function refuseOnSocket(socket: { writable: boolean; end(data: string): unknown; destroy(): unknown }, status: number, text: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ __type: 'ClientException', message: `localbatch could not read the HTTP request: ${text}.` });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ClientException\r\n` +
+      `x-amzn-requestid: ${randomUUID()}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 function classify(method: string, rawPath: string, amzTarget: string | string[] | undefined): Target {

@@ -47,3 +47,17 @@ describe('API against slow and broken HTTP clients (integration)', () => {
     assert.match(text, /^HTTP\/1\.1 408/);
   });
 });
+
+describe('API against slow clients beside a streaming service (integration)', () => {
+  let h: ApiHarness;
+  // A service that streams (as S3 does) turns node's whole-request timeout off; every other request keeps it.
+  const streaming = { name: 'stream', signingNames: ['stream'], handleStream: async () => undefined };
+  before(async () => (h = await startHarness({}, { timeouts: { headersMs: 400, requestMs: 800, idleMs: 5000 }, services: [streaming] })));
+  after(async () => h.close());
+
+  it('still cuts off a Batch client that never finishes its body, with a 408 before the idle timeout', async () => {
+    const { text, closedBy } = await rawExchange(h.server.port, 'POST /v1/submitjob HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a"', 4000);
+    assert.equal(closedBy, 'server');
+    assert.match(text, /^HTTP\/1\.1 408/);
+  });
+});
