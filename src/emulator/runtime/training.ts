@@ -174,7 +174,7 @@ export class DockerTrainingRunner implements TrainingRunner {
     const key = `${output.replace(/\/+$/, '')}/${name}/output/model.tar.gz`;
     if (output.startsWith('s3://')) {
       const file = join(root, 'model.tar.gz');
-      writeTarGz(merged, file);
+      await writeTarGz(merged, file);
       await this.options.s3!.upload(file, key);
       return;
     }
@@ -182,6 +182,6 @@ export class DockerTrainingRunner implements TrainingRunner {
     const refused = this.options.checkHostPath?.(fileFolder(output));
     if (refused) throw new TrainingError(`ClientError: OutputDataConfig.S3OutputPath: ${refused}`);
     mkdirSync(join(target, '..'), { recursive: true });
-    writeTarGz(merged, target);
+    await writeTarGz(merged, target);
   }
 }
