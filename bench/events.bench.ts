@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -19,6 +18,7 @@ import { EventsService } from '../src/emulator/events';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
 import { FileLogStore } from '../src/emulator/store/log-store';
 import type { Benchmark } from './benchmark';
+import { freePort } from '../test/support/free-port';
 
 const RULES = 200;
 const ENTRIES = 10_000;
@@ -61,16 +61,6 @@ async function drive(client: EventBridgeClient): Promise<number> {
   return ENTRIES / ((performance.now() - start) / 1000);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function motoRate(): Promise<number | string> {
   if (spawnSync('moto_server', ['--help'], { timeout: 30_000 }).status !== 0) return 'moto_server is not installed';

@@ -7,7 +7,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -15,6 +14,7 @@ import { systemClock } from '../src/emulator/clock/clock';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
 import { LocalService } from '../src/emulator/service';
 import type { Benchmark } from './benchmark';
+import { freePort } from '../test/support/free-port';
 
 const GOAL_RATIO = 10;
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -28,16 +28,6 @@ const chain = (n: number) => ({
   States: Object.fromEntries(Array.from({ length: n }, (_, i) => [`S${i}`, i === n - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }])),
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function timeExecution(sfn: SFNClient, name: string, definition: unknown, input: unknown): Promise<{ ms: number; status: string }> {
   const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, roleArn: ROLE, definition: JSON.stringify(definition) }));

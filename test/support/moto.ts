@@ -5,10 +5,10 @@
  * unset; under CI=true a missing moto_server fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { BatchClient } from '@aws-sdk/client-batch';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { freePort } from './free-port';
 
 export interface Moto {
   readonly url: string;
@@ -23,16 +23,6 @@ export interface Moto {
 export const MOTO_REGION = 'us-east-1';
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The reason moto_server cannot run here, or undefined when it can. */
 export function motoMissing(): string | undefined {

@@ -11,7 +11,7 @@ async function entriesOf(file: string): Promise<Array<{ name: string; type: stri
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
     stream.on('end', () => {
       out.push({ name: header.name, type: header.type ?? '', body: Buffer.concat(chunks).toString('utf8') });
       next();
