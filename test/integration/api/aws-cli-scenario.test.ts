@@ -193,7 +193,7 @@ call err_image batch register-job-definition --job-definition-name bad --type co
 call err_retry batch submit-job --job-name x --job-queue q1 --job-definition jd-cli --retry-strategy '{"evaluateOnExit":[{"onExitCode":"1","action":"RETRY"}]}'
 call err_size batch submit-job --job-name x --job-queue q1 --job-definition jd-cli --array-properties size=1
 call err_cancel batch cancel-job --job-id nope --reason x
-call err_unimpl batch describe-service-environments
+call err_svcjob batch describe-service-job --job-id nope
 # --- teardown
 call del_enabled batch delete-job-queue --job-queue sq
 call del_ce_used batch delete-compute-environment --compute-environment small
@@ -645,7 +645,7 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
       out.error('err_retry', 'SubmitJob', /attempts|RetryAttempts/i);
       out.error('err_size', 'SubmitJob', /size/i);
       out.error('err_cancel', 'CancelJob', /nope/);
-      out.error('err_unimpl', 'DescribeServiceEnvironments', /DescribeServiceEnvironments/);
+      out.error('err_svcjob', 'DescribeServiceJob', /nope/);
     });
 
     it('deletes queues only once DISABLED, then their compute environments', () => {
