@@ -16,7 +16,7 @@ import { newRunId, tagPlan } from '../../model/runs';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
 import { RandomInterrupter } from './chaos';
-import { renderTable, summaryLines, transitionLine } from './render';
+import { outputLine, renderTable, stuckLine, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
@@ -141,7 +141,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       draw();
     }
     if (streamError && !tracker.done) throw streamError;
-    if (stuck) progress.write(`\nThe run cannot go on: ${stuck}. On AWS these jobs would wait forever; terminating them.\n`);
+    if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
     if (interrupted || stuck) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : `Run stopped by localbatch: ${stuck}`);
 
     const details = await describeAll(ctx, tracker);
@@ -150,10 +150,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
     const logsCommand = (jobId: string | undefined) => `localbatch logs ${jobId}${stateDirOption(ctx.stateDir)}`;
     for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — ${logsCommand(f.jobId)}` : ''}`);
-    if (failed.length === 0 && tracker.jobs.length > 0) {
-      const shownJobs = tracker.jobs.slice(0, 10);
-      summary.push(`Output: ${logsCommand('<job id>')}, job ids: ${shownJobs.map((j) => `${j.name} ${j.jobId}`).join(', ')}${tracker.jobs.length > shownJobs.length ? ', …' : ''}`);
-    }
+    if (failed.length === 0 && tracker.jobs.length > 0) summary.push(outputLine(tracker.jobs, stateDirOption(ctx.stateDir)));
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;

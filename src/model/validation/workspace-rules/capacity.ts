@@ -2,7 +2,9 @@
  * Whether a workflow job can ever run on its queue: the job definition's platform must match the
  * queue's compute environments, and its vCPU / memory / GPU (after containerOverrides) must fit at
  * least one of them; otherwise AWS leaves it RUNNABLE forever. The built-in `local` queue is checked
- * (as a warning) only against `capacity` in localbatch.yaml.
+ * (as a warning) only against `capacity` in localbatch.yaml; a job on any other queue is also checked
+ * (as a warning) against `capacity.memoryMiB`, the memory every local compute environment has (its
+ * vCPUs come from maxvCpus, checked above).
  */
 import type { JsonPath } from '../../document';
 import { asArr, asNum, asStr, prop } from '../../values';
@@ -28,6 +30,7 @@ export const jobCapacity: WorkspaceRule = (ctx) => {
     }
     const queue = typeof queueRef === 'string' ? ws.jobQueue(queueRef) : undefined;
     if (!queue) continue;
+    checkLocal(ctx, job, jobNeeds(job, def), def.name, ['memoryMiB'], queue.name);
     const ceRefs = (asArr(queue.value.computeEnvironmentOrder) ?? []).map((item) => asStr(prop(item, 'computeEnvironment')));
     const ces = ceRefs.map((ref) => (ref === undefined ? undefined : ws.computeEnvironment(ref)));
     if (ces.length === 0 || ces.some((ce) => ce === undefined)) continue;
@@ -78,18 +81,18 @@ function describe(need: Need, dim: Dimension): string {
   return `${need.amounts[dim]} ${UNITS[dim]}`;
 }
 
-function checkLocal(ctx: WorkspaceRuleContext, job: WorkflowJobEntry, needs: Need[], defName: string): void {
+function checkLocal(ctx: WorkspaceRuleContext, job: WorkflowJobEntry, needs: Need[], defName: string, dims: readonly Dimension[] = DIMENSIONS, queueName?: string): void {
   const settings = ctx.ws.settings;
   const capacity = prop(settings?.value, 'capacity');
   if (!settings || capacity === undefined) return;
   const limits: Partial<Record<Dimension, number>> = { vcpus: asNum(prop(capacity, 'vcpus')), memoryMiB: asNum(prop(capacity, 'memoryMiB')) };
   const keys: Partial<Record<Dimension, string>> = { vcpus: 'capacity.vcpus', memoryMiB: 'capacity.memoryMiB' };
   for (const need of needs) {
-    const dim = DIMENSIONS.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]!);
+    const dim = dims.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]!);
     if (!dim) continue;
     const at: JsonPath = need.overridden[dim] ?? (job.value.jobQueue !== undefined ? [...job.path, 'jobQueue'] : [...job.path, 'jobDefinition']);
     ctx.report('warning', job.workflow.doc, at, 'job-exceeds-local-capacity',
-      `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${defName}') needs ${describe(need, dim)}, more than the local capacity (${keys[dim]}: ${limits[dim]} in ${settings.doc.file}); ` +
-        `it would stay RUNNABLE forever when run locally (${MAX_RESOURCE})`);
+      `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${defName}') needs ${describe(need, dim)}, more than the local capacity (${keys[dim]}: ${limits[dim]} in ${settings.doc.file}${queueName ? `, the memory of every compute environment of job queue '${queueName}' when run locally` : ''}); ` +
+        `it would stay RUNNABLE forever when run locally (${dim === 'vcpus' ? MAX_RESOURCE : REQUIREMENT}): raise ${keys[dim]} or lower the job's ${UNITS[dim]}`);
   }
 }
