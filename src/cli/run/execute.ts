@@ -22,6 +22,7 @@ import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
 import { isFinalJobStatus } from '../../model/types';
 import { stateDirCandidates } from '../../node/state-dirs';
+import { CliError } from '../errors';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -110,10 +111,20 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     };
 
     if (interrupted) return EXIT_INTERRUPTED; // nothing submitted yet
-    await submitPlan(plan, (req) => session.batch.send(new SubmitJobCommand(req)), (s) => {
+    let submitting: string | undefined = plan[0]?.name;
+    await submitPlan(plan, (req) => {
+      submitting = req.jobName;
+      return session.batch.send(new SubmitJobCommand(req));
+    }, (s) => {
       const planned = plan.find((p) => p.name === s.name);
       tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);
       if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
+    }).catch(async (err: unknown) => {
+      // The emulator refused the job (a ClientException: what it cannot run, or bad input): one line, no stack.
+      if ((err as { $fault?: string })?.$fault !== 'client') throw err;
+      const submitted = tracker.jobs.length;
+      if (submitted > 0) await terminateAll(ctx, tracker, `Run stopped by localbatch: SubmitJob of ${submitting} was refused`);
+      throw new CliError(`SubmitJob of ${submitting} was refused: ${(err as Error).message}${submitted > 0 ? ` (the ${submitted} job${submitted === 1 ? '' : 's'} submitted before it ${submitted === 1 ? 'was' : 'were'} terminated)` : ''}`, 1);
     });
     const early = buffered;
     buffered = undefined;
