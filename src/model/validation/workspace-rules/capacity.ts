@@ -10,7 +10,7 @@ import type { JsonPath } from '../../document';
 import { asArr, asNum, asStr, prop } from '../../values';
 import { Workspace, type WorkflowJobEntry } from '../../workspace';
 import { listNames, type WorkspaceRule, type WorkspaceRuleContext } from './context';
-import { computeCapacity, jobDefinitionPlatform, jobNeeds, type Capacity, type Dimension, type Limit, type Need } from './resources';
+import { computeCapacity, jobDefinitionPlatform, jobNeeds, readResources, type Capacity, type Dimension, type Limit, type Need } from './resources';
 
 const UNITS: Readonly<Record<Dimension, string>> = { vcpus: 'vCPU', memoryMiB: 'MiB of memory', gpus: 'GPU' };
 const DIMENSIONS: readonly Dimension[] = ['vcpus', 'memoryMiB', 'gpus'];
@@ -19,6 +19,7 @@ const REQUIREMENT = 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT';
 
 export const jobCapacity: WorkspaceRule = (ctx) => {
   const { ws } = ctx;
+  checkDefinitionsMemory(ctx);
   for (const job of ws.workflowJobs()) {
     const defRef = asStr(job.value.jobDefinition);
     const def = defRef === undefined ? undefined : ws.jobDefinition(defRef);
@@ -88,11 +89,31 @@ function checkLocal(ctx: WorkspaceRuleContext, job: WorkflowJobEntry, needs: Nee
   const limits: Partial<Record<Dimension, number>> = { vcpus: asNum(prop(capacity, 'vcpus')), memoryMiB: asNum(prop(capacity, 'memoryMiB')) };
   const keys: Partial<Record<Dimension, string>> = { vcpus: 'capacity.vcpus', memoryMiB: 'capacity.memoryMiB' };
   for (const need of needs) {
-    const dim = dims.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]!);
+    // A definition's own memory is reported once, at the definition (checkDefinitionsMemory); here only overrides.
+    const dim = dims.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]! && (d !== 'memoryMiB' || need.overridden.memoryMiB !== undefined));
     if (!dim) continue;
     const at: JsonPath = need.overridden[dim] ?? (job.value.jobQueue !== undefined ? [...job.path, 'jobQueue'] : [...job.path, 'jobDefinition']);
     ctx.report('warning', job.workflow.doc, at, 'job-exceeds-local-capacity',
       `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${defName}') needs ${describe(need, dim)}, more than the local capacity (${keys[dim]}: ${limits[dim]} in ${settings.doc.file}${queueName ? `, the memory of every compute environment of job queue '${queueName}' when run locally` : ''}); ` +
         `it would stay RUNNABLE forever when run locally (${dim === 'vcpus' ? MAX_RESOURCE : REQUIREMENT}): raise ${keys[dim]} or lower the job's ${UNITS[dim]}`);
+  }
+}
+
+/**
+ * A container job definition that needs more memory than `capacity.memoryMiB`: every local compute
+ * environment has that much memory, so it would stay RUNNABLE on any queue when run locally.
+ */
+function checkDefinitionsMemory(ctx: WorkspaceRuleContext): void {
+  const settings = ctx.ws.settings;
+  const limit = asNum(prop(prop(settings?.value, 'capacity'), 'memoryMiB'));
+  if (!settings || limit === undefined) return;
+  for (const def of ctx.ws.jobDefinitions.values()) {
+    const base = [...def.namePath.slice(0, -1), 'containerProperties'];
+    const { amounts, paths } = readResources(prop(def.value, 'containerProperties'), base);
+    const memory = amounts.memoryMiB;
+    if (memory === undefined || memory <= limit) continue;
+    ctx.report('warning', def.doc, paths.memoryMiB ?? def.namePath, 'job-exceeds-local-capacity',
+      `Job definition '${def.name}' needs ${memory} MiB of memory, more than capacity.memoryMiB: ${limit} in ${settings.doc.file}, the memory of every local compute environment; ` +
+        `its jobs would stay RUNNABLE forever when run locally (${REQUIREMENT}): raise capacity.memoryMiB or lower the job definition's memory`);
   }
 }
