@@ -16,7 +16,7 @@ import { newRunId, tagPlan } from '../../model/runs';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
 import { RandomInterrupter } from './chaos';
-import { outputLine, renderTable, stuckLine, summaryLines, transitionLine } from './render';
+import { outputLine, renderTable, stuckHints, stuckLine, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
@@ -153,7 +153,8 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     }
     if (streamError && !tracker.done) throw streamError;
     if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
-    if (interrupted || stuck) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : `Run stopped by localbatch: ${stuck}`);
+    const stopped = stuck ? [`Run stopped by localbatch: ${stuck}`, ...stuckHints(stuck, ctx.settings?.capacity ?? {})].join(' ') : undefined;
+    if (interrupted || stopped) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : stopped!);
 
     const details = await describeAll(ctx, tracker);
     if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');

@@ -59,11 +59,11 @@ export function outputLine(jobs: readonly TrackedJob[], stateDirOption: string):
 }
 
 /**
- * Why the run stops, and which setting to change: locally every compute environment has the memory
- * of `capacity.memoryMiB` (AWS has no such field) and the vCPUs of its maxvCpus (`capacity.vcpus`
- * for the built-in local queue).
+ * Which setting to change when the run stops on a MISCONFIGURATION reason: locally every compute
+ * environment has the memory of `capacity.memoryMiB` (AWS has no such field) and the vCPUs of its
+ * maxvCpus (`capacity.vcpus` for the built-in local queue).
  */
-export function stuckLine(stuck: string, capacity: { readonly vcpus?: number; readonly memoryMiB?: number }): string {
+export function stuckHints(stuck: string, capacity: { readonly vcpus?: number; readonly memoryMiB?: number }): string[] {
   const hints: string[] = [];
   if (stuck.includes('MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT')) {
     const where = capacity.memoryMiB !== undefined ? `${capacity.memoryMiB} MiB in localbatch.yaml` : "not set: this machine's memory";
@@ -73,5 +73,10 @@ export function stuckLine(stuck: string, capacity: { readonly vcpus?: number; re
     const where = capacity.vcpus !== undefined ? `${capacity.vcpus} in localbatch.yaml` : "not set: this machine's CPUs";
     hints.push(`Raise maxvCpus of the queue's compute environment (for the built-in local queue, capacity.vcpus (${where})) or lower the job's vCPUs.`);
   }
-  return `\nThe run cannot go on: ${stuck}. On AWS these jobs would wait forever; terminating them.${hints.map((h) => `\n${h}`).join('')}\n`;
+  return hints;
+}
+
+/** Why the run stops, and which setting to change. */
+export function stuckLine(stuck: string, capacity: { readonly vcpus?: number; readonly memoryMiB?: number }): string {
+  return `\nThe run cannot go on: ${stuck.replace(/\.$/, '')}. On AWS these jobs would wait forever; terminating them.${stuckHints(stuck, capacity).map((h) => `\n${h}`).join('')}\n`;
 }
