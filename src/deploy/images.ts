@@ -16,8 +16,9 @@ import type { LocalImage } from '../model/types';
 import { buildImage, imageExists } from '../emulator/runtime/images';
 import { isObject, type Json, type JsonObject } from '../model/definition-normalize';
 
+/** One warning per image (however many job definitions use it), so the plan says each thing once. */
 export interface ImageWarning {
-  readonly jobDefinition: string;
+  readonly jobDefinitions: readonly string[];
   readonly image: string;
   readonly message: string;
 }
@@ -59,21 +60,22 @@ export function registryHost(image: string): string | undefined {
 
 export function imageWarnings(jobDefinitions: ReadonlyArray<{ name: string; request: JsonObject }>, localImages: readonly LocalImage[]): ImageWarning[] {
   const built = new Set(localImages.map((i) => i.name));
-  const out: ImageWarning[] = [];
+  const users = new Map<string, string[]>();
   for (const jd of jobDefinitions) {
     for (const image of imagesOf(jd.request)) {
-      if (built.has(image)) {
-        out.push({ jobDefinition: jd.name, image, message: `image ${image} of job definition ${jd.name} is built locally (localbatch.yaml): AWS cannot pull it; pass --push-images to push it to ECR` });
-      } else if (registryHost(image) === undefined && !image.startsWith('resolve:ssm:')) {
-        out.push({
-          jobDefinition: jd.name,
-          image,
-          message: `image ${image} of job definition ${jd.name} names no registry host: AWS pulls it from Docker Hub, which works only for public images (and is rate-limited); a local image of that name cannot be pulled: pass --push-images to push it to ECR`,
-        });
-      }
+      if (!built.has(image) && (registryHost(image) !== undefined || image.startsWith('resolve:ssm:'))) continue;
+      const names = users.get(image) ?? [];
+      if (!names.includes(jd.name)) names.push(jd.name);
+      users.set(image, names);
     }
   }
-  return out;
+  return [...users].map(([image, names]) => {
+    const of = `image ${image} of job definition${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+    const message = built.has(image)
+      ? `${of} is built locally (localbatch.yaml): AWS cannot pull it; pass --push-images to push it to ECR`
+      : `${of} names no registry host: AWS pulls it from Docker Hub, which works only for public images (and is rate-limited); a local image of that name cannot be pulled: pass --push-images to push it to ECR`;
+    return { jobDefinitions: names, image, message };
+  });
 }
 
 export interface PushOptions {

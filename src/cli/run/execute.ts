@@ -16,12 +16,13 @@ import { newRunId, tagPlan } from '../../model/runs';
 import { planWorkflow, submitPlan, type PlannedJob } from '../../model/workflow-plan';
 import type { DefinitionEntry, Workspace, WorkflowEntry } from '../../model/workspace';
 import { RandomInterrupter } from './chaos';
-import { renderTable, summaryLines, transitionLine } from './render';
+import { outputLine, renderTable, stuckHints, stuckLine, summaryLines, transitionLine } from './render';
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
 import { isFinalJobStatus } from '../../model/types';
 import { stateDirCandidates } from '../../node/state-dirs';
+import { CliError } from '../errors';
 
 export type RunTarget = { readonly kind: 'workflow'; readonly workflow: WorkflowEntry } | { readonly kind: 'jobDefinition'; readonly definition: DefinitionEntry };
 
@@ -110,10 +111,20 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     };
 
     if (interrupted) return EXIT_INTERRUPTED; // nothing submitted yet
-    await submitPlan(plan, (req) => session.batch.send(new SubmitJobCommand(req)), (s) => {
+    let submitting: string | undefined = plan[0]?.name;
+    await submitPlan(plan, (req) => {
+      submitting = req.jobName;
+      return session.batch.send(new SubmitJobCommand(req));
+    }, (s) => {
       const planned = plan.find((p) => p.name === s.name);
       tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);
       if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
+    }).catch(async (err: unknown) => {
+      // The emulator refused the job (a ClientException: what it cannot run, or bad input): one line, no stack.
+      if ((err as { $fault?: string })?.$fault !== 'client') throw err;
+      const submitted = tracker.jobs.length;
+      if (submitted > 0) await terminateAll(ctx, tracker, `Run stopped by localbatch: SubmitJob of ${submitting} was refused`);
+      throw new CliError(`SubmitJob of ${submitting} was refused: ${(err as Error).message}${submitted > 0 ? ` (the ${submitted} job${submitted === 1 ? '' : 's'} submitted before it ${submitted === 1 ? 'was' : 'were'} terminated)` : ''}`, 1);
     });
     const early = buffered;
     buffered = undefined;
@@ -141,8 +152,9 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       draw();
     }
     if (streamError && !tracker.done) throw streamError;
-    if (stuck) progress.write(`\nThe run cannot go on: ${stuck}. On AWS these jobs would wait forever; terminating them.\n`);
-    if (interrupted || stuck) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : `Run stopped by localbatch: ${stuck}`);
+    if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
+    const stopped = stuck ? [`Run stopped by localbatch: ${stuck}`, ...stuckHints(stuck, ctx.settings?.capacity ?? {})].join(' ') : undefined;
+    if (interrupted || stopped) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : stopped!);
 
     const details = await describeAll(ctx, tracker);
     if (ctx.json) ctx.out.write(JSON.stringify(details, null, 2) + '\n');
@@ -150,10 +162,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const failed = details.filter((d) => d.status === 'FAILED' && !d.arrayProperties?.size).slice(0, 5);
     const logsCommand = (jobId: string | undefined) => `localbatch logs ${jobId}${stateDirOption(ctx.stateDir)}`;
     for (const f of failed) summary.push(`  ${f.jobName}${f.arrayProperties?.index !== undefined ? `[${f.arrayProperties.index}]` : ''} (${f.jobId}): ${f.statusReason ?? 'FAILED'}${f.container?.reason && f.container.reason !== f.statusReason ? `: ${f.container.reason}` : ''}${f.container?.logStreamName ? ` — ${logsCommand(f.jobId)}` : ''}`);
-    if (failed.length === 0 && tracker.jobs.length > 0) {
-      const shownJobs = tracker.jobs.slice(0, 10);
-      summary.push(`Output: ${logsCommand('<job id>')}, job ids: ${shownJobs.map((j) => `${j.name} ${j.jobId}`).join(', ')}${tracker.jobs.length > shownJobs.length ? ', …' : ''}`);
-    }
+    if (failed.length === 0 && tracker.jobs.length > 0) summary.push(outputLine(tracker.jobs, stateDirOption(ctx.stateDir)));
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;

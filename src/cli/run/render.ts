@@ -51,3 +51,32 @@ export function summaryLines(jobs: readonly TrackedJob[], now: number): string[]
   lines.push('', failed === 0 ? `All ${jobs.length} jobs SUCCEEDED.` : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
   return lines;
 }
+
+/** The last line of a run that made no failure: how to read the jobs' output, with their ids (at most ten). */
+export function outputLine(jobs: readonly TrackedJob[], stateDirOption: string): string {
+  const shown = jobs.slice(0, 10);
+  return `Output: localbatch logs <job id>${stateDirOption}, job ids: ${shown.map((j) => `${j.name} ${j.jobId}`).join(', ')}${jobs.length > shown.length ? ', …' : ''}`;
+}
+
+/**
+ * Which setting to change when the run stops on a MISCONFIGURATION reason: locally every compute
+ * environment has the memory of `capacity.memoryMiB` (AWS has no such field) and the vCPUs of its
+ * maxvCpus (`capacity.vcpus` for the built-in local queue).
+ */
+export function stuckHints(stuck: string, capacity: { readonly vcpus?: number; readonly memoryMiB?: number }): string[] {
+  const hints: string[] = [];
+  if (stuck.includes('MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT')) {
+    const where = capacity.memoryMiB !== undefined ? `${capacity.memoryMiB} MiB in localbatch.yaml` : "not set: this machine's memory";
+    hints.push(`Locally every compute environment has the memory of capacity.memoryMiB (${where}): raise capacity.memoryMiB in localbatch.yaml or lower the job's memory.`);
+  }
+  if (stuck.includes('MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE')) {
+    const where = capacity.vcpus !== undefined ? `${capacity.vcpus} in localbatch.yaml` : "not set: this machine's CPUs";
+    hints.push(`Raise maxvCpus of the queue's compute environment (for the built-in local queue, capacity.vcpus (${where})) or lower the job's vCPUs.`);
+  }
+  return hints;
+}
+
+/** Why the run stops, and which setting to change. */
+export function stuckLine(stuck: string, capacity: { readonly vcpus?: number; readonly memoryMiB?: number }): string {
+  return `\nThe run cannot go on: ${stuck.replace(/\.$/, '')}. On AWS these jobs would wait forever; terminating them.${stuckHints(stuck, capacity).map((h) => `\n${h}`).join('')}\n`;
+}

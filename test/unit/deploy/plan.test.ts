@@ -100,10 +100,20 @@ describe('deploy diff and images (unit)', () => {
 
   it('warns about local and hostless images, maps repositories and substitutes pushed URIs', () => {
     const w = imageWarnings([{ name: 'sim', request: JD_FILE }, { name: 'ok', request: { containerProperties: { image: '1.dkr.ecr.us-east-1.amazonaws.com/app:1' } } }], [{ name: 'app:1', context: '.' }]);
-    assert.deepEqual(w.map((x) => [x.jobDefinition, x.image]), [['sim', 'app:1']]);
+    assert.deepEqual(w.map((x) => [x.jobDefinitions, x.image]), [[['sim'], 'app:1']]);
     assert.match(w[0].message, /built locally/);
     assert.deepEqual(repositoryAndTag('localhost:5000/team/app'), ['team/app', 'latest']);
     const sub = substituteImages(JD_FILE, new Map([['app:1', 'r/app:1']]));
     assert.equal((sub.containerProperties as JsonObject).image, 'r/app:1');
+  });
+
+  it('warns once per image, naming every job definition that uses it (no repeated warnings in the plan)', () => {
+    const defs = ['a', 'b', 'c'].map((name) => ({ name, request: { containerProperties: { image: 'app:1' } } as JsonObject }));
+    const hostless = [{ name: 'd', request: { containerProperties: { image: 'busybox' } } as JsonObject }, { name: 'e', request: { containerProperties: { image: 'busybox' } } as JsonObject }];
+    const w = imageWarnings([...defs, ...hostless], [{ name: 'app:1', context: '.' }]);
+    assert.deepEqual(w.map((x) => [x.image, x.jobDefinitions]), [['app:1', ['a', 'b', 'c']], ['busybox', ['d', 'e']]]);
+    assert.equal(w[0].message, 'image app:1 of job definitions a, b, c is built locally (localbatch.yaml): AWS cannot pull it; pass --push-images to push it to ECR');
+    assert.match(w[1].message, /^image busybox of job definitions d, e names no registry host/);
+    assert.equal(new Set(w.map((x) => x.message)).size, w.length);
   });
 });

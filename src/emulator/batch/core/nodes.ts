@@ -25,9 +25,14 @@ export interface NodeContainer {
 
 /** Each node's container properties and overrides, index = node index. */
 export function nodeContainers(def: JobDefinition, req: SubmitJobRequest, numNodes: number): NodeContainer[] {
-  const out: Array<{ container?: ContainerProperties; overrides?: ContainerOverrides }> = Array.from({ length: numNodes }, () => ({}));
+  const out: Array<{ container?: ContainerProperties; overrides?: ContainerOverrides; eks?: boolean }> = Array.from({ length: numNodes }, () => ({}));
   for (const r of def.nodeProperties?.nodeRangeProperties ?? []) {
-    if (!r.container) continue;
+    if (!r.container) {
+      if (!r.eksProperties) continue;
+      const [from, to] = nodeRange(r.targetNodes, numNodes);
+      for (let i = from; i <= to; i++) out[i].eks = true;
+      continue;
+    }
     const [from, to] = nodeRange(r.targetNodes, numNodes);
     for (let i = from; i <= to; i++) out[i].container = r.container;
   }
@@ -37,6 +42,9 @@ export function nodeContainers(def: JobDefinition, req: SubmitJobRequest, numNod
     for (let i = from; i <= to; i++) out[i].overrides = o.containerOverrides;
   }
   return out.map((n, i) => {
+    if (!n.container && n.eks) {
+      invalid(`Job definition ${def.jobDefinitionName} is a multi-node EKS job (eksProperties in its node ranges), which localbatch does not run: run it on AWS, or give the node ranges container properties to run it locally`);
+    }
     if (!n.container) invalid(`Node ${i} of job definition ${def.jobDefinitionName} is in no node range with a container`);
     return { container: n.container, overrides: n.overrides };
   });

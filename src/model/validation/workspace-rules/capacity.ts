@@ -2,13 +2,15 @@
  * Whether a workflow job can ever run on its queue: the job definition's platform must match the
  * queue's compute environments, and its vCPU / memory / GPU (after containerOverrides) must fit at
  * least one of them; otherwise AWS leaves it RUNNABLE forever. The built-in `local` queue is checked
- * (as a warning) only against `capacity` in localbatch.yaml.
+ * (as a warning) only against `capacity` in localbatch.yaml; a job on any other queue is also checked
+ * (as a warning) against `capacity.memoryMiB`, the memory every local compute environment has (its
+ * vCPUs come from maxvCpus, checked above).
  */
 import type { JsonPath } from '../../document';
 import { asArr, asNum, asStr, prop } from '../../values';
 import { Workspace, type WorkflowJobEntry } from '../../workspace';
 import { listNames, type WorkspaceRule, type WorkspaceRuleContext } from './context';
-import { computeCapacity, jobDefinitionPlatform, jobNeeds, type Capacity, type Dimension, type Limit, type Need } from './resources';
+import { computeCapacity, jobDefinitionPlatform, jobNeeds, readResources, type Capacity, type Dimension, type Limit, type Need } from './resources';
 
 const UNITS: Readonly<Record<Dimension, string>> = { vcpus: 'vCPU', memoryMiB: 'MiB of memory', gpus: 'GPU' };
 const DIMENSIONS: readonly Dimension[] = ['vcpus', 'memoryMiB', 'gpus'];
@@ -17,6 +19,7 @@ const REQUIREMENT = 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT';
 
 export const jobCapacity: WorkspaceRule = (ctx) => {
   const { ws } = ctx;
+  checkDefinitionsMemory(ctx);
   for (const job of ws.workflowJobs()) {
     const defRef = asStr(job.value.jobDefinition);
     const def = defRef === undefined ? undefined : ws.jobDefinition(defRef);
@@ -28,6 +31,7 @@ export const jobCapacity: WorkspaceRule = (ctx) => {
     }
     const queue = typeof queueRef === 'string' ? ws.jobQueue(queueRef) : undefined;
     if (!queue) continue;
+    checkLocal(ctx, job, jobNeeds(job, def), def.name, ['memoryMiB'], queue.name);
     const ceRefs = (asArr(queue.value.computeEnvironmentOrder) ?? []).map((item) => asStr(prop(item, 'computeEnvironment')));
     const ces = ceRefs.map((ref) => (ref === undefined ? undefined : ws.computeEnvironment(ref)));
     if (ces.length === 0 || ces.some((ce) => ce === undefined)) continue;
@@ -78,18 +82,38 @@ function describe(need: Need, dim: Dimension): string {
   return `${need.amounts[dim]} ${UNITS[dim]}`;
 }
 
-function checkLocal(ctx: WorkspaceRuleContext, job: WorkflowJobEntry, needs: Need[], defName: string): void {
+function checkLocal(ctx: WorkspaceRuleContext, job: WorkflowJobEntry, needs: Need[], defName: string, dims: readonly Dimension[] = DIMENSIONS, queueName?: string): void {
   const settings = ctx.ws.settings;
   const capacity = prop(settings?.value, 'capacity');
   if (!settings || capacity === undefined) return;
   const limits: Partial<Record<Dimension, number>> = { vcpus: asNum(prop(capacity, 'vcpus')), memoryMiB: asNum(prop(capacity, 'memoryMiB')) };
   const keys: Partial<Record<Dimension, string>> = { vcpus: 'capacity.vcpus', memoryMiB: 'capacity.memoryMiB' };
   for (const need of needs) {
-    const dim = DIMENSIONS.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]!);
+    // A definition's own memory is reported once, at the definition (checkDefinitionsMemory); here only overrides.
+    const dim = dims.find((d) => need.amounts[d] !== undefined && limits[d] !== undefined && need.amounts[d]! > limits[d]! && (d !== 'memoryMiB' || need.overridden.memoryMiB !== undefined));
     if (!dim) continue;
     const at: JsonPath = need.overridden[dim] ?? (job.value.jobQueue !== undefined ? [...job.path, 'jobQueue'] : [...job.path, 'jobDefinition']);
     ctx.report('warning', job.workflow.doc, at, 'job-exceeds-local-capacity',
-      `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${defName}') needs ${describe(need, dim)}, more than the local capacity (${keys[dim]}: ${limits[dim]} in ${settings.doc.file}); ` +
-        `it would stay RUNNABLE forever when run locally (${MAX_RESOURCE})`);
+      `Job '${job.key}'${need.label ? ` (${need.label})` : ''} (job definition '${defName}') needs ${describe(need, dim)}, more than the local capacity (${keys[dim]}: ${limits[dim]} in ${settings.doc.file}${queueName ? `, the memory of every compute environment of job queue '${queueName}' when run locally` : ''}); ` +
+        `it would stay RUNNABLE forever when run locally (${dim === 'vcpus' ? MAX_RESOURCE : REQUIREMENT}): raise ${keys[dim]} or lower the job's ${UNITS[dim]}`);
+  }
+}
+
+/**
+ * A container job definition that needs more memory than `capacity.memoryMiB`: every local compute
+ * environment has that much memory, so it would stay RUNNABLE on any queue when run locally.
+ */
+function checkDefinitionsMemory(ctx: WorkspaceRuleContext): void {
+  const settings = ctx.ws.settings;
+  const limit = asNum(prop(prop(settings?.value, 'capacity'), 'memoryMiB'));
+  if (!settings || limit === undefined) return;
+  for (const def of ctx.ws.jobDefinitions.values()) {
+    const base = [...def.namePath.slice(0, -1), 'containerProperties'];
+    const { amounts, paths } = readResources(prop(def.value, 'containerProperties'), base);
+    const memory = amounts.memoryMiB;
+    if (memory === undefined || memory <= limit) continue;
+    ctx.report('warning', def.doc, paths.memoryMiB ?? def.namePath, 'job-exceeds-local-capacity',
+      `Job definition '${def.name}' needs ${memory} MiB of memory, more than capacity.memoryMiB: ${limit} in ${settings.doc.file}, the memory of every local compute environment; ` +
+        `its jobs would stay RUNNABLE forever when run locally (${REQUIREMENT}): raise capacity.memoryMiB or lower the job definition's memory`);
   }
 }

@@ -54,6 +54,32 @@ describe('workspace rules: capacity and platform (unit)', () => {
     assert.deepEqual(withRule(diags, 'job-exceeds-capacity'), []);
   });
 
+  it('warns when a job on any queue needs more memory than capacity.memoryMiB (every local compute environment has that much)', () => {
+    const job = workflow(['  a:', '    jobDefinition: work', '    jobQueue: cpu', '    containerOverrides:', '      resourceRequirements: [{type: MEMORY, value: "12000"}]']);
+    const settings = 'capacity:\n  vcpus: 1\n  memoryMiB: 8192\n';
+    const diags = validate({ [W]: job, 'localbatch.yaml': settings });
+    const d = expectOne(diags, 'job-exceeds-local-capacity', W, 6);
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /12000 MiB of memory/);
+    assert.match(d.message, /capacity\.memoryMiB: 8192/);
+    assert.match(d.message, /job queue 'cpu'/);
+    // It fits m5.xlarge on AWS: no error; and locally vCPUs come from maxvCpus, not capacity.vcpus.
+    assert.deepEqual(withRule(diags, 'job-exceeds-capacity'), []);
+    const fits = workflow(['  a:', '    jobDefinition: work', '    jobQueue: cpu', '    containerOverrides:', '      resourceRequirements: [{type: VCPU, value: "2"}, {type: MEMORY, value: "4096"}]']);
+    assert.deepEqual(withRule(validate({ [W]: fits, 'localbatch.yaml': settings }), 'job-exceeds-local-capacity'), []);
+  });
+
+  it('warns at a job definition that needs more memory than capacity.memoryMiB, once (not again at the workflow job using it)', () => {
+    const big = JSON.stringify({ jobDefinitionName: 'big', type: 'container', containerProperties: { image: 'x', resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '9000' }] } }, null, 2);
+    const settings = 'capacity:\n  memoryMiB: 8192\n';
+    const diags = validate({ 'big.jobdef.json': big, [W]: workflow(['  a:', '    jobDefinition: big', '    jobQueue: cpu', '  b:', '    jobDefinition: big']), 'localbatch.yaml': settings });
+    const hits = withRule(diags, 'job-exceeds-local-capacity');
+    assert.deepEqual(hits.map((h) => h.file), ['big.jobdef.json'], JSON.stringify(hits));
+    assert.equal(hits[0].severity, 'warning');
+    assert.match(hits[0].message, /Job definition 'big' needs 9000 MiB of memory, more than capacity\.memoryMiB: 8192/);
+    assert.deepEqual(withRule(validate({ 'big.jobdef.json': big }), 'job-exceeds-local-capacity'), []);
+  });
+
   it('skips the check when a compute environment is only an ARN', () => {
     const queue = 'jobQueueName: remote\npriority: 1\ncomputeEnvironmentOrder:\n  - {order: 1, computeEnvironment: "arn:aws:batch:us-east-1:123456789012:compute-environment/big"}\n';
     const diags = validate({ 'remote.jobqueue.yaml': queue, [W]: workflow(['  a:', '    jobDefinition: work', '    jobQueue: remote', '    containerOverrides: {resourceRequirements: [{type: VCPU, value: "640"}]}']) });
