@@ -1,0 +1,109 @@
+/**
+ * `localbatch run cdk.out/<Stack>.template.json` of a job definition whose image is
+ * `ecs.ContainerImage.fromAsset(...)`: the built CLI, a real Docker engine and a real aws-cdk-lib synth
+ * (in-process, offline; the asset's base image is localbatch-busybox:latest). The asset is built
+ * from cdk.out before any job starts and the job runs with it to SUCCEEDED while DescribeJobs shows
+ * the definition's ECR image; a second run reuses the built image; a broken Dockerfile stops the run
+ * with the build's own error and nothing submitted.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { JobDetail } from '@aws-sdk/client-batch';
+import { App, Size, Stack } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type Docker from 'dockerode';
+import { dockerForTests, ensureTestImage } from '../support/docker';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'localbatch.js');
+const MANAGED = 'dev.localbatch.managed=true';
+
+function cli(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Synthesizes a stack with one fromAsset job definition `asset-job` built from `dockerfile`; returns the asset hash. */
+function synth(dir: string, dockerfile: string, runId: string): string {
+  const appDir = path.join(dir, 'app');
+  mkdirSync(appDir);
+  // A unique file makes a unique asset hash: this test builds (and removes) its own images.
+  writeFileSync(path.join(appDir, 'run-id'), runId);
+  writeFileSync(path.join(appDir, 'Dockerfile'), dockerfile);
+  const app = new App({ outdir: path.join(dir, 'cdk.out') });
+  const stack = new Stack(app, 'AssetJobs');
+  const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', { image: ecs.ContainerImage.fromAsset(appDir), cpu: 1, memory: Size.mebibytes(128) });
+  new batch.EcsJobDefinition(stack, 'AssetJob', { jobDefinitionName: 'asset-job', container });
+  app.synth();
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'AssetJobs.assets.json'), 'utf8')) as { dockerImages: Record<string, unknown> };
+  const hashes = Object.keys(manifest.dockerImages);
+  assert.equal(hashes.length, 1);
+  return hashes[0];
+}
+
+describe('localbatch run of a CDK fromAsset job definition (integration)', function () {
+  this.timeout(300_000);
+  let docker: Docker;
+  const dirs: string[] = [];
+  const made: string[] = [];
+
+  before(async function () {
+    docker = await dockerForTests(this);
+    await ensureTestImage(docker);
+    if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  });
+  after(async () => {
+    for (const image of made) await docker?.getImage(image).remove({ force: true }).catch(() => undefined);
+    for (const dir of dirs) {
+      const left = await docker.listContainers({ all: true, filters: { label: [MANAGED, `dev.localbatch.state-dir=${path.join(dir, 'state')}`] } });
+      rmSync(dir, { recursive: true, force: true });
+      assert.deepEqual(left.map((c) => c.Names), [], 'containers were left behind');
+    }
+  });
+  const newDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lb-run-cdk-asset-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('builds the asset from cdk.out, runs the job with it to SUCCEEDED, and reuses the image on the next run', () => {
+    const dir = newDir();
+    const runId = randomUUID();
+    const hash = synth(dir, 'FROM localbatch-busybox:latest\nCOPY run-id /run-id\nCMD ["sh", "-c", "echo hello from a cdk asset $(cat /run-id)"]\n', runId);
+    made.push(`localbatch-cdk-asset:${hash}`);
+    const args = ['run', 'cdk.out/AssetJobs.template.json', '--job-definition', 'asset-job', '--state-dir', 'state', '--json'];
+
+    const first = cli(dir, args);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, new RegExp(`Built localbatch-cdk-asset:${hash} for asset-job`));
+    assert.ok(first.stderr.indexOf('Built ') < first.stderr.indexOf('SUBMITTED'), 'built before the job was submitted');
+    const jobs = JSON.parse(first.stdout) as JobDetail[];
+    assert.deepEqual(jobs.map((j) => `${j.jobName} ${j.status}`), ['asset-job SUCCEEDED']);
+    assert.match(jobs[0].container?.image ?? '', new RegExp(`/cdk-[a-z0-9]+-container-assets-[^:]+:${hash}$`), 'DescribeJobs shows the definition\'s image');
+    const logs = cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, `hello from a cdk asset ${runId}\n`, 'the job ran the image built from the asset');
+
+    const second = cli(dir, args);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, new RegExp(`Reusing localbatch-cdk-asset:${hash} for asset-job \\(asset ${hash} unchanged`));
+    assert.doesNotMatch(second.stderr, /Built localbatch-cdk-asset/);
+    assert.deepEqual((JSON.parse(second.stdout) as JobDetail[]).map((j) => j.status), ['SUCCEEDED']);
+  });
+
+  it('a broken Dockerfile stops the run with the build error before any job starts', () => {
+    const dir = newDir();
+    const hash = synth(dir, 'FROM localbatch-busybox:latest\nCOPY no-such-file /x\n', randomUUID());
+    made.push(`localbatch-cdk-asset:${hash}`);
+    const r = cli(dir, ['run', 'cdk.out/AssetJobs.template.json', '--state-dir', 'state']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /cannot build CDK asset .*job definition asset-job.*no-such-file.*Nothing was run/s);
+    assert.doesNotMatch(r.stdout + r.stderr, /SUBMITTED|RUNNING/);
+    assert.equal(existsSync(path.join(dir, 'state')), false, 'no emulator was started');
+  });
+});
