@@ -7,7 +7,7 @@
  * with the build's own error and nothing submitted.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,5 +105,39 @@ describe('localbatch run of a CDK fromAsset job definition (integration)', funct
     assert.match(r.stderr, /cannot build CDK asset .*job definition asset-job.*no-such-file.*Nothing was run/s);
     assert.doesNotMatch(r.stdout + r.stderr, /SUBMITTED|RUNNING/);
     assert.equal(existsSync(path.join(dir, 'state')), false, 'no emulator was started');
+  });
+
+  it('with a localbatch serve already running, the built image is tagged so that server runs it', async () => {
+    const dir = newDir();
+    const runId = randomUUID();
+    const hash = synth(dir, 'FROM localbatch-busybox:latest\nCOPY run-id /run-id\nCMD ["sh", "-c", "echo served $(cat /run-id)"]\n', runId);
+    made.push(`localbatch-cdk-asset:${hash}`);
+    const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--state-dir', 'state'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    serve.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise((resolve) => serve.once('exit', resolve));
+    try {
+      for (let i = 0; i < 300 && !out.includes('describe-job-queues'); i++) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(out.includes('describe-job-queues'), `serve did not start: ${out}`);
+      const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'run', 'cdk.out/AssetJobs.template.json', '--state-dir', 'state', '--json'], { cwd: dir, env: { ...process.env, CI: '1' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const jobs = JSON.parse(r.stdout) as JobDetail[];
+      const named = jobs[0].container?.image ?? '';
+      made.push(named);
+      assert.match(r.stderr, new RegExp(`Tagged localbatch-cdk-asset:${hash} as ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for the running localbatch serve`));
+      assert.deepEqual(jobs.map((j) => j.status), ['SUCCEEDED']);
+      const logs = cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']);
+      assert.equal(logs.stdout, `served ${runId}\n`, logs.stderr);
+    } finally {
+      serve.kill('SIGTERM');
+      await exited;
+    }
   });
 });
