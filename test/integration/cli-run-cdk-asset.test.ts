@@ -131,7 +131,7 @@ describe('localbatch run of a CDK fromAsset job definition (integration)', funct
       const jobs = JSON.parse(r.stdout) as JobDetail[];
       const named = jobs[0].container?.image ?? '';
       made.push(named);
-      assert.match(r.stderr, new RegExp(`Tagged localbatch-cdk-asset:${hash} as ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for the running localbatch serve`));
+      assert.match(r.stderr, new RegExp(`Tagged localbatch-cdk-asset:${hash} as ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(for a running localbatch serve\\)`));
       assert.deepEqual(jobs.map((j) => j.status), ['SUCCEEDED']);
       const logs = cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']);
       assert.equal(logs.stdout, `served ${runId}\n`, logs.stderr);
@@ -139,5 +139,23 @@ describe('localbatch run of a CDK fromAsset job definition (integration)', funct
       serve.kill('SIGTERM');
       await exited;
     }
+  });
+
+  it('`images cdk-assets` (what the editor\'s Run calls) builds a template\'s assets and tags them by the definitions\' image names', async () => {
+    const dir = newDir();
+    const hash = synth(dir, 'FROM localbatch-busybox:latest\nCOPY run-id /run-id\n', randomUUID());
+    made.push(`localbatch-cdk-asset:${hash}`);
+    const r = cli(dir, ['images', 'cdk-assets', 'cdk.out/AssetJobs.template.json']);
+    assert.equal(r.code, 0, r.stderr);
+    const named = /^ready: (\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    made.push(named);
+    assert.match(named, new RegExp(`/cdk-[a-z0-9]+-container-assets-[^:]+:${hash}$`), r.stdout);
+    assert.match(r.stderr, new RegExp(`Built localbatch-cdk-asset:${hash} for asset-job`));
+    const tagged = await docker.getImage(named).inspect();
+    const built = await docker.getImage(`localbatch-cdk-asset:${hash}`).inspect();
+    assert.equal(tagged.Id, built.Id, 'the definition\'s image name is the built image');
+    const again = cli(dir, ['images', 'cdk-assets', 'cdk.out/AssetJobs.template.json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Reusing localbatch-cdk-asset:/);
   });
 });

@@ -16,6 +16,7 @@ import { asStr } from '../../model/values';
 import type { DefinitionEntry, Workspace } from '../../model/workspace';
 import { assetImageName, ensureAssetImage } from '../../emulator/runtime/cdk-asset-images';
 import { dockerMessage } from '../../emulator/runtime/docker';
+import { loadWorkspace } from '../../node/load-workspace';
 import { CliError } from '../errors';
 import type { RunTarget } from './execute';
 
@@ -96,9 +97,19 @@ export async function tagForRunningServer(docker: Docker, overrides: Readonly<Re
     if (colon <= named.lastIndexOf('/')) continue;
     try {
       await docker.getImage(local).tag({ repo: named.slice(0, colon), tag: named.slice(colon + 1) });
-      say(`Tagged ${local} as ${named} for the running localbatch serve`);
+      say(`Tagged ${local} as ${named} (for a running localbatch serve)`);
     } catch (err) {
       throw new CliError(`cannot tag ${local} as ${named} for the running localbatch serve: ${dockerMessage(err)}. Stop it (localbatch stop) and run again. Nothing was run.`, 1);
     }
   }
+}
+
+/** `localbatch images cdk-assets`: builds the assets a template's job definitions use and tags them by the definitions' image names. */
+export async function buildTemplateAssets(docker: Docker, templateFile: string, say: (line: string) => void): Promise<string[]> {
+  if (!existsSync(templateFile)) throw new CliError(`no such file: ${templateFile}`, 2);
+  const loaded = await loadWorkspace(path.dirname(templateFile), process.cwd());
+  const defs = [...loaded.workspace.jobDefinitions.values()].filter((d) => d.origin && path.resolve(d.doc.file) === templateFile);
+  const overrides = await buildCdkAssetImages(docker, defs, say);
+  await tagForRunningServer(docker, overrides, say);
+  return Object.keys(overrides);
 }
