@@ -17,6 +17,8 @@ import { App, Size, Stack } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type Docker from 'dockerode';
+import type * as vscode from 'vscode';
+import { buildImagesWithCli } from '../../src/extension/emulator/buildImages';
 import { dockerForTests, ensureTestImage } from '../support/docker';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -157,5 +159,27 @@ describe('localbatch run of a CDK fromAsset job definition (integration)', funct
     const again = cli(dir, ['images', 'cdk-assets', 'cdk.out/AssetJobs.template.json']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /Reusing localbatch-cdk-asset:/);
+  });
+
+  it('the editor\'s Run path (buildImagesWithCli with cdk-assets) builds the asset, and stops with the build error when it fails', async () => {
+    // A recording stand-in for VS Code's LocalBatch output channel (only info is used).
+    const lines: string[] = [];
+    const log = { info: (line: string) => lines.push(line) } as unknown as vscode.LogOutputChannel;
+    const cliJs = path.join(ROOT, 'dist', 'cli.js');
+    const good = newDir();
+    const goodHash = synth(good, 'FROM localbatch-busybox:latest\nCOPY run-id /run-id\n', randomUUID());
+    made.push(`localbatch-cdk-asset:${goodHash}`);
+    const template = path.join(good, 'cdk.out', 'AssetJobs.template.json');
+    await buildImagesWithCli(cliJs, path.dirname(template), log, ['cdk-assets', template]);
+    assert.ok(lines.some((l) => l.includes(`Built localbatch-cdk-asset:${goodHash} for asset-job`)), lines.join('\n'));
+    const tagged = lines.map((l) => / as (\S+) \(for a running localbatch serve\)/.exec(l)?.[1]).find(Boolean);
+    assert.ok(tagged, lines.join('\n'));
+    made.push(tagged);
+
+    const broken = newDir();
+    const brokenHash = synth(broken, 'FROM localbatch-busybox:latest\nCOPY no-such-file /x\n', randomUUID());
+    made.push(`localbatch-cdk-asset:${brokenHash}`);
+    const brokenTemplate = path.join(broken, 'cdk.out', 'AssetJobs.template.json');
+    await assert.rejects(buildImagesWithCli(cliJs, path.dirname(brokenTemplate), log, ['cdk-assets', brokenTemplate]), /cannot build CDK asset .*no-such-file/);
   });
 });
