@@ -182,4 +182,18 @@ describe('localbatch run of a CDK fromAsset job definition (integration)', funct
     const brokenTemplate = path.join(broken, 'cdk.out', 'AssetJobs.template.json');
     await assert.rejects(buildImagesWithCli(cliJs, path.dirname(brokenTemplate), log, ['cdk-assets', brokenTemplate]), /cannot build CDK asset .*no-such-file/);
   });
+
+  it('a workflow naming the template\'s fromAsset job definition builds it and runs it', () => {
+    const dir = newDir();
+    const runId = randomUUID();
+    const hash = synth(dir, 'FROM localbatch-busybox:latest\nCOPY run-id /run-id\nCMD ["sh", "-c", "echo workflow $(cat /run-id)"]\n', runId);
+    made.push(`localbatch-cdk-asset:${hash}`);
+    writeFileSync(path.join(dir, 'pipeline.workflow.yaml'), 'jobs:\n  work:\n    jobDefinition: asset-job\n');
+    const r = cli(dir, ['run', 'pipeline.workflow.yaml', '--state-dir', 'state', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`Built localbatch-cdk-asset:${hash} for asset-job`));
+    const jobs = JSON.parse(r.stdout) as JobDetail[];
+    assert.deepEqual(jobs.map((j) => `${j.jobName} ${j.status}`), ['work SUCCEEDED']);
+    assert.equal(cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']).stdout, `workflow ${runId}\n`);
+  });
 });
