@@ -11,15 +11,20 @@ import { readSettings, SettingsError } from '../../node/settings';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
+import { buildTemplateAssets } from '../run/cdk-asset-overrides';
 
 const HELP = `Usage: localbatch images seed [--name IMAGE] [--busybox PATH] [--no-pull] [--force]
        localbatch images build [folder]
+       localbatch images cdk-assets <cdk.out/Stack.template.json>
 
 seed   makes the base image ${SEED_IMAGE} available without a registry: pulled when a registry
        answers, else built FROM scratch with this machine's statically linked busybox
        (Debian/Ubuntu: apt-get install busybox-static). Dockerfiles can then build FROM it offline.
 build  builds the images listed under images: in localbatch.yaml (of the folder, default the
        current one, or the nearest folder above holding localbatch.yaml), as \`localbatch run\` does.
+cdk-assets  builds the CDK container image assets (Stack.assets.json beside the template) that the
+       template's job definitions use, as \`localbatch run\` does, and tags each also with the
+       definition's image name, so a running \`localbatch serve\` runs it instead of pulling it.
 
 Options (seed):
   --name IMAGE     the image to make (default ${SEED_IMAGE})
@@ -42,7 +47,7 @@ export const imagesCommand: CliCommand = {
     );
     if (!parsed) return 0;
     const [action, ...rest] = parsed.positionals;
-    if (action !== 'seed' && action !== 'build') throw new CliError(`expected 'seed' or 'build'\n\n${HELP}`, 2);
+    if (action !== 'seed' && action !== 'build' && action !== 'cdk-assets') throw new CliError(`expected 'seed', 'build' or 'cdk-assets'\n\n${HELP}`, 2);
     const docker = new Docker();
     try {
       await checkDocker(docker);
@@ -62,6 +67,12 @@ export const imagesCommand: CliCommand = {
           say: (line) => console.error(line),
         });
         console.log(result === 'present' ? `${name} is already available (--force rebuilds it from busybox)` : `${name} is ready (${result})`);
+        return 0;
+      }
+      if (action === 'cdk-assets') {
+        if (rest.length !== 1) throw new CliError(`cdk-assets takes one template file\n\n${HELP}`, 2);
+        const built = await buildTemplateAssets(docker, path.resolve(rest[0]), (line) => console.error(line));
+        console.log(built.length === 0 ? `no job definition of ${rest[0]} uses a CDK container image asset` : `ready: ${built.join(', ')}`);
         return 0;
       }
       if (rest.length > 1) throw new CliError(`build takes at most one folder\n\n${HELP}`, 2);

@@ -17,6 +17,8 @@ import { emulatorLines } from '../run/which-emulator';
 import { referencedDefinitions } from '../../client/workflow-run';
 import { closestName } from '../../model/validation/workspace-rules/context';
 import type { CliCommand } from './index';
+import { buildCdkAssetImages, tagForRunningServer, targetDefinitions } from '../run/cdk-asset-overrides';
+import Docker from 'dockerode';
 
 const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
 
@@ -66,13 +68,17 @@ export const runCommand: CliCommand = {
     }
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
-    const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+    let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+    // CDK container image assets are built before the emulator starts, so its engine runs them (imageOverrides).
+    const assetOverrides = opts.runtime === 'docker' ? await buildCdkAssetImages(new Docker(), targetDefinitions(loaded.workspace, target), (line) => console.error(line)) : {};
+    if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
     const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
     const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
       // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
       if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
       throw err;
     });
+    if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
     const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
     for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
     return executeRun({

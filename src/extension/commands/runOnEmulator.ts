@@ -1,4 +1,5 @@
 /** The shared path of "Run Workflow Locally" and "Run Job Definition Locally": validate, register, submit. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -59,6 +60,15 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions
     if (settingsUri && ((settings.value as LocalSettingsFile | undefined)?.images?.length ?? 0) > 0) {
       progress.report({ message: 'building images' });
       await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(settingsUri.fsPath), ctx.output).catch((err: Error) => {
+        throw new UserError(`Cannot run ${run.label}: ${err.message} (details in the LocalBatch output)`);
+      });
+    }
+    // CDK templates with container image assets (cdk.out/<Stack>.assets.json beside them): built as `localbatch run` does.
+    for (const f of run.files) {
+      const file = ctx.index.uriOf(f)?.fsPath;
+      if (!file?.endsWith('.template.json') || !existsSync(file.replace(/\.template\.json$/, '.assets.json'))) continue;
+      progress.report({ message: `building CDK assets of ${path.basename(file)}` });
+      await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(file), ctx.output, ['cdk-assets', file]).catch((err: Error) => {
         throw new UserError(`Cannot run ${run.label}: ${err.message} (details in the LocalBatch output)`);
       });
     }
