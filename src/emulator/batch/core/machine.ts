@@ -162,20 +162,8 @@ export class JobMachine {
 
   terminate(job: JobRecord, reason: string): void {
     if (TERMINAL.has(job.status)) return;
-    if (job.children) {
-      job.cancelReason = reason;
-      job.isTerminated = true;
-      this.hooks.changed?.(job);
-      for (const c of job.children) this.terminate(c, reason);
-      return;
-    }
-    if (job.status === 'STARTING' || job.status === 'RUNNING') {
-      job.isTerminated = true;
-      job.cancelReason ??= reason;
-      this.hooks.changed?.(job);
-      this.hooks.stopAttempt(job, reason);
-      return;
-    }
+    if (job.children) return this.endChildren(job, reason, 'isTerminated', (c) => this.terminate(c, reason));
+    if (job.status === 'STARTING' || job.status === 'RUNNING') return this.stopStarted(job, reason);
     // A job that has not started is cancelled (TerminateJob API reference), with CancelJob's timing:
     // a PENDING job when its dependencies finish, a RUNNABLE one at the head of its queue.
     this.cancel(job, reason);
@@ -184,22 +172,26 @@ export class JobMachine {
   /** Fails a not-started job now (queue deleted, emulator told to terminate everything). */
   failNow(job: JobRecord, reason: string): void {
     if (TERMINAL.has(job.status)) return;
-    if (job.children) {
-      job.cancelReason = reason;
-      job.isCancelled = true;
-      this.hooks.changed?.(job);
-      for (const c of job.children) this.failNow(c, reason);
-      return;
-    }
-    if (job.status === 'STARTING' || job.status === 'RUNNING') {
-      job.isTerminated = true;
-      job.cancelReason ??= reason;
-      this.hooks.changed?.(job);
-      this.hooks.stopAttempt(job, reason);
-      return;
-    }
+    if (job.children) return this.endChildren(job, reason, 'isCancelled', (c) => this.failNow(c, reason));
+    if (job.status === 'STARTING' || job.status === 'RUNNING') return this.stopStarted(job, reason);
     job.cancelReason = reason;
     this.fail(job, reason, 'cancelled');
+  }
+
+  /** An array parent: marked (terminated or cancelled) with the reason, then each child ended the same way. */
+  private endChildren(job: JobRecord, reason: string, flag: 'isTerminated' | 'isCancelled', end: (child: JobRecord) => void): void {
+    job.cancelReason = reason;
+    job[flag] = true;
+    this.hooks.changed?.(job);
+    for (const c of job.children ?? []) end(c);
+  }
+
+  /** A started job: marked terminated (its first reason kept) and its attempt stopped; it ends when its containers do. */
+  private stopStarted(job: JobRecord, reason: string): void {
+    job.isTerminated = true;
+    job.cancelReason ??= reason;
+    this.hooks.changed?.(job);
+    this.hooks.stopAttempt(job, reason);
   }
 
   /** Journals a job whose fields changed while its status stayed (e.g. its attempt was interrupted). */
