@@ -65,11 +65,13 @@ export class Workbench {
   /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(name: string, timeoutMs = 15_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input[type="text"]');
+    // Quick Open can close again right after it opens (focus moving to a webview group): open it
+    // again until the name is typed into it.
     await waitFor(async () => {
       if (!(await input.isVisible())) await this.page.keyboard.press('Control+P');
-      return input.isVisible();
-    }, { timeoutMs, intervalMs: 300, what: 'Quick Open' });
-    await input.fill(name);
+      if (!(await input.isVisible())) return false;
+      return input.fill(name, { timeout: 2_000 }).then(() => true, () => false);
+    }, { timeoutMs, intervalMs: 300, what: `Quick Open with ${name} typed` });
     await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
     await input.press('Enter');
     await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
