@@ -66,7 +66,8 @@ export async function buildCdkAssetImages(docker: Docker, definitions: readonly 
         say(`CDK asset ${label} (image of job definition ${def.name}): ${assetImageName(asset)}…`);
         result = await ensureAssetImage(docker, asset, cdkOut, (p) => say(`  ${p.message}`));
       } catch (err) {
-        throw new CliError(`cannot build CDK asset ${label}, the image of job definition ${def.name}, from ${path.join(cdkOut, asset.source.directory ?? '')}: ${dockerMessage(err)}. Fix it, run \`cdk synth\` again, then run again. Nothing was run.`, 1);
+        const from = asset.source.directory ? `from ${path.join(cdkOut, asset.source.directory)}` : `with its command (run in ${cdkOut})`;
+        throw new CliError(`cannot build CDK asset ${label}, the image of job definition ${def.name}, ${from}: ${dockerMessage(err)}. Fix it, run \`cdk synth\` again, then run again. Nothing was run.`, 1);
       }
       say(result.built ? `Built ${result.image} for ${def.name}` : `Reusing ${result.image} for ${def.name} (asset ${asset.hash} unchanged since it was built)`);
       done.set(asset.hash, result.image);
