@@ -5,12 +5,14 @@
  *   one): the command runs in cdk.out, it `docker tag`s the seeded busybox and prints the name; the job
  *   runs that image to SUCCEEDED, a second run reuses it, and a failing command stops the run with its error.
  * - `dockerBuildSecrets` (BuildKit): built with `docker buildx build --secret` when the docker CLI has
- *   buildx, else the run stops saying what to install; this machine decides which, and both are checked.
+ *   buildx, else the run stops saying what to install; this machine decides which. The other branch is
+ *   checked with a recording fake docker CLI (CDK_DOCKER) standing in for buildx: the arguments and the
+ *   folder it is run in (secrets' src= paths are relative to the asset folder), and a CLI not on PATH.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JobDetail } from '@aws-sdk/client-batch';
@@ -24,8 +26,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'localbatch.js');
 const MANAGED = 'dev.localbatch.managed=true';
 
-function cli(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: '1' } });
+function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: '1', ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -131,5 +133,53 @@ describe('localbatch run of CDK assets made by a command or with BuildKit (integ
       assert.match(r.stderr, /cannot build CDK asset .*: it uses dockerBuildSecrets, which need BuildKit; localbatch builds such assets with `docker buildx build`, but .*Install the Docker CLI with its buildx plugin.*imageOverrides.*Nothing was run/s);
       assert.equal(existsSync(path.join(dir, 'state')), false, 'no emulator was started');
     }
+  });
+
+  it('with buildx (a recording fake docker CLI named by CDK_DOCKER), the secrets asset is built in its folder with --secret and the job runs the result', () => {
+    const dir = newDir();
+    const appDir = path.join(dir, 'app');
+    mkdirSync(appDir);
+    const runId = randomUUID();
+    writeFileSync(path.join(appDir, 'token.txt'), `secret ${runId}`);
+    writeFileSync(path.join(appDir, 'Dockerfile'), 'FROM localbatch-busybox:latest\nRUN --mount=type=secret,id=token cp /run/secrets/token /token\n');
+    synth(dir, () => ecs.ContainerImage.fromAsset(appDir, { buildSecrets: { token: DockerBuildSecret.fromSrc('token.txt') }, buildArgs: { A: '1' } }), ['echo', 'built by the fake buildx']);
+    // The fake: answers `buildx version`; for `buildx build` records its folder, its arguments and the
+    // secret file it can read from there, then tags the seeded busybox with the --tag it was given.
+    const fake = path.join(dir, 'fake-docker');
+    const record = path.join(dir, 'record');
+    writeFileSync(fake, [
+      '#!/bin/sh',
+      'if [ "$1 $2" = "buildx version" ]; then echo "fake buildx"; exit 0; fi',
+      `pwd > ${record}.cwd; printf '%s\n' "$@" > ${record}.args; cat token.txt > ${record}.secret`,
+      'tag=$(printf \'%s\\n\' "$@" | sed -n \'/^--tag$/{n;p;}\')',
+      'echo "building $tag"; docker tag localbatch-busybox:latest "$tag"',
+    ].join('\n'));
+    chmodSync(fake, 0o755);
+    const r = cli(dir, ['run', 'cdk.out/Jobs.template.json', '--state-dir', 'state', '--json'], { CDK_DOCKER: fake });
+    const built = /Built (\S+) for job/.exec(r.stderr)?.[1];
+    if (built) made.push(built);
+    assert.equal(r.code, 0, r.stderr);
+    const asset = readFileSync(`${record}.cwd`, 'utf8').trim();
+    assert.equal(path.dirname(asset), path.join(dir, 'cdk.out'), 'run in the asset\'s folder in cdk.out');
+    assert.match(path.basename(asset), /^asset\.[0-9a-f]{64}$/);
+    assert.equal(readFileSync(`${record}.secret`, 'utf8'), `secret ${runId}`, 'the secret\'s src= is found from that folder');
+    const args = readFileSync(`${record}.args`, 'utf8').trim().split('\n');
+    assert.deepEqual(args.slice(0, 5), ['buildx', 'build', '--load', '--tag', built]);
+    assert.ok(args.join(' ').includes('--build-arg A=1 --secret id=token,src=token.txt'), args.join(' '));
+    assert.equal(args.at(-1), '.');
+    assert.match(r.stderr, /building localbatch-cdk-asset:/, 'the build\'s output is shown as progress');
+    const jobs = JSON.parse(r.stdout) as JobDetail[];
+    assert.deepEqual(jobs.map((j) => j.status), ['SUCCEEDED']);
+    assert.equal(cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']).stdout, 'built by the fake buildx\n');
+
+    const noCli = { CDK_DOCKER: 'no-such-docker-for-localbatch' };
+    const again = cli(dir, ['images', 'cdk-assets', 'cdk.out/Jobs.template.json'], noCli);
+    assert.equal(again.code, 0, again.stderr);
+    made.push(/^ready: (\S+)$/m.exec(again.stdout)?.[1] ?? 'none');
+    assert.match(again.stderr, /Reusing localbatch-cdk-asset:/, 'an asset built before is reused without the CLI');
+    assert.equal(spawnSync('docker', ['rmi', built!]).status, 0);
+    const missing = cli(dir, ['images', 'cdk-assets', 'cdk.out/Jobs.template.json'], noCli);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /the docker CLI \(no-such-docker-for-localbatch\) is not on PATH\. Install the Docker CLI with its buildx plugin/);
   });
 });
