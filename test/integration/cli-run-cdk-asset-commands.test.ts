@@ -1,9 +1,10 @@
 /**
  * `localbatch run` of CDK job definitions whose image asset is not a plain directory build: the built
  * CLI, real Docker, the real docker CLI and a real aws-cdk-lib synth (offline).
- * - An `executable` source (the synthesizer's addDockerImageAsset with a command, as fromTarball makes
- *   one): the command runs in cdk.out, it `docker tag`s the seeded busybox and prints the name; the job
- *   runs that image to SUCCEEDED, a second run reuses it, and a failing command stops the run with its error.
+ * - `executable` sources: a real `ContainerImage.fromTarball` (its `docker load` command), and the
+ *   synthesizer's addDockerImageAsset with a command of our own that runs in cdk.out, `docker tag`s the
+ *   seeded busybox and prints the name; the jobs run that image to SUCCEEDED, a second run reuses it,
+ *   and a failing command stops the run with its error.
  * - `dockerBuildSecrets` (BuildKit): built with `docker buildx build --secret` when the docker CLI has
  *   buildx, else the run stops saying what to install; this machine decides which. The other branch is
  *   checked with a recording fake docker CLI (CDK_DOCKER) standing in for buildx: the arguments and the
@@ -91,6 +92,30 @@ describe('localbatch run of CDK assets made by a command or with BuildKit (integ
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, new RegExp(`Reusing localbatch-cdk-asset:${hash} for job`));
     assert.doesNotMatch(second.stderr, /making the image/, 'the command did not run again');
+  });
+
+  it('runs a real ContainerImage.fromTarball (its `docker load` command, with an explicit stack env) and uses the loaded image', () => {
+    const dir = newDir();
+    const loaded = `localbatch-cdk-tarball-test:${randomUUID()}`;
+    // The tarball holds the seeded busybox under a name of its own, which only `docker load` brings back.
+    execFileSync('docker', ['tag', 'localbatch-busybox:latest', loaded]);
+    execFileSync('docker', ['save', '-o', path.join(dir, 'image.tar'), loaded]);
+    execFileSync('docker', ['rmi', loaded]);
+    made.push(loaded);
+    const app = new App({ outdir: path.join(dir, 'cdk.out') });
+    const stack = new Stack(app, 'Jobs', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', { image: ecs.ContainerImage.fromTarball(path.join(dir, 'image.tar')), cpu: 1, memory: Size.mebibytes(128), command: ['echo', 'from a tarball'] });
+    new batch.EcsJobDefinition(stack, 'Job', { jobDefinitionName: 'job', container });
+    app.synth();
+    const r = cli(dir, ['run', 'cdk.out/Jobs.template.json', '--state-dir', 'state', '--json']);
+    const built = /Built (\S+) for job/.exec(r.stderr)?.[1];
+    if (built) made.push(built);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`tagged ${loaded} as localbatch-cdk-asset:`), 'the image docker load printed');
+    const jobs = JSON.parse(r.stdout) as JobDetail[];
+    assert.deepEqual(jobs.map((j) => j.status), ['SUCCEEDED']);
+    assert.match(jobs[0].container?.image ?? '', /^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/cdk-hnb659fds-container-assets-123456789012-eu-west-1:/);
+    assert.equal(cli(dir, ['logs', jobs[0].jobId!, '--state-dir', 'state']).stdout, 'from a tarball\n');
   });
 
   it('a failing executable stops the run with its exit code and error output before any job starts', () => {
