@@ -1,8 +1,9 @@
 /**
  * Before a run starts anything: job definitions of a CDK stack (`cdk.out/<Stack>.template.json`)
  * whose image is one of the stack's container image assets (`cdk.out/<Stack>.assets.json`,
- * `dockerImages`) get that image built locally from `cdk.out/<source.directory>` with the recorded
- * options (reused when its asset hash was built before), and the run uses it through the same
+ * `dockerImages`) get that image made locally (runtime/cdk-asset-images.ts: built from
+ * `cdk.out/<source.directory>` with the recorded options, or by the asset's command; reused when its
+ * asset hash was made before), and the run uses it through the same
  * mechanism as localbatch.yaml's `imageOverrides`: DescribeJobs still shows the definition's image.
  * A build failure stops the run before any job starts, with the build's own error.
  */

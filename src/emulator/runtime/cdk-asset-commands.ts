@@ -62,20 +62,29 @@ export function runCommand(argv: readonly string[], cwd: string, onLine: (line: 
     let stdout = '';
     let stderr = '';
     const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const flushers: Array<() => void> = [];
     const lines = (sink: (s: string) => void) => {
       let rest = '';
-      return (chunk: Buffer) => {
-        const text = rest + chunk.toString('utf8');
-        sink(chunk.toString('utf8'));
-        const parts = text.split(/\r?\n/);
+      flushers.push(() => {
+        if (rest.trim() !== '') onLine(rest);
+        rest = '';
+      });
+      return (text: string) => {
+        sink(text);
+        const parts = (rest + text).split(/\r?\n/);
         rest = parts.pop() ?? '';
         for (const p of parts) if (p.trim() !== '') onLine(p);
       };
     };
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', lines((s) => (stdout += s)));
     child.stderr.on('data', lines((s) => (stderr = (stderr + s).slice(-4000))));
     child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, stdout, stderrTail: stderr, startError: err }));
-    child.once('close', (code) => resolve({ code, stdout, stderrTail: stderr.trim().split('\n').slice(-10).join('\n') }));
+    child.once('close', (code) => {
+      for (const flush of flushers) flush();
+      resolve({ code, stdout, stderrTail: stderr.trim().split('\n').slice(-10).join('\n') });
+    });
   });
 }
 

@@ -58,6 +58,10 @@ describe('CDK asset commands (unit)', () => {
     assert.equal(r.stdout, `${tmpdir()}\nlast\n`);
     assert.equal(r.stderrTail, 'warn');
     assert.deepEqual(lines.filter((l) => l !== 'warn'), [tmpdir(), 'last']);
+    const unended: string[] = [];
+    const tail = await runCommand(['sh', '-c', 'printf "one\\ntwo"; printf "err" >&2'], tmpdir(), (l) => unended.push(l));
+    assert.deepEqual(unended.sort(), ['err', 'one', 'two'], 'a last line without a newline is still a line');
+    assert.equal(printedImageName(tail.stdout), 'two');
     const missing = await runCommand(['no-such-program-for-localbatch'], tmpdir(), () => undefined);
     assert.equal(missing.startError?.code, 'ENOENT');
   });
