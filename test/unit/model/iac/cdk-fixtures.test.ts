@@ -21,7 +21,9 @@ const assembly = (app: string, stack: string) => [source(`${app}/cdk.out/${stack
 
 describe('CDK fixtures from real synths, read by localbatch (unit)', () => {
   describe('batch-app (BatchStack: EC2 and Fargate containers, registry and asset images, multi-node)', () => {
-    const { workspace, diagnostics } = indexAndValidate(assembly('batch-app', 'BatchStack'));
+    let workspace: ReturnType<typeof indexAndValidate>['workspace'];
+    let diagnostics: ReturnType<typeof indexAndValidate>['diagnostics'];
+    before(() => ({ workspace, diagnostics } = indexAndValidate(assembly('batch-app', 'BatchStack'))));
     const jd = (name: string) => {
       const e = workspace.jobDefinition(name);
       assert.ok(e, `job definition ${name}`);
