@@ -16,7 +16,6 @@ import type { DagGraph, DagNodeUpdate, DagStatus } from './dag';
 export interface HistoryEventLike {
   readonly type?: string;
   readonly id?: number;
-  readonly [details: string]: unknown;
 }
 
 export interface ExecutionPicture {
@@ -49,7 +48,7 @@ export function jobIdIn(text: unknown): string | undefined {
 function details(e: HistoryEventLike): Obj {
   const type = e.type ?? '';
   const key = /StateEntered$/.test(type) ? 'stateEnteredEventDetails' : /StateExited$/.test(type) ? 'stateExitedEventDetails' : `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
-  const d = e[key];
+  const d = (e as Record<string, unknown>)[key];
   return isObj(d) ? d : {};
 }
 

@@ -159,11 +159,11 @@ describe('state machine live colours', () => {
   it('an uncaught Task failure fails the state; a stopped execution leaves its running state ABORTED', () => {
     const def = { StartAt: 'T', States: { T: { Type: 'Task', Resource: BATCH, End: true } } };
     const g = graphFromDefinition(def, 'd');
-    const base = [{ type: 'ExecutionStarted' }, { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T' } }, { type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'batch', resource: 'submitJob.sync' } }];
-    const failed = pictureFromHistory(g, [...base, { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'batch', resource: 'submitJob.sync', error: 'States.TaskFailed', cause: '{"JobId":"j9"}' } }, { type: 'ExecutionFailed' }]);
+    const base: object[] = [{ type: 'ExecutionStarted' }, { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T' } }, { type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'batch', resource: 'submitJob.sync' } }];
+    const failed = pictureFromHistory(g, [...base, { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'batch', resource: 'submitJob.sync', error: 'States.TaskFailed', cause: '{"JobId":"j9"}' } }, { type: 'ExecutionFailed' }] as HistoryEventLike[]);
     assert.equal(statusOf(failed.updates).T, 'FAILED');
     assert.deepEqual(failed.jobs.get('T'), ['j9']);
-    const aborted = pictureFromHistory(g, [...base, { type: 'ExecutionAborted' }]);
+    const aborted = pictureFromHistory(g, [...base, { type: 'ExecutionAborted' }] as HistoryEventLike[]);
     assert.equal(statusOf(aborted.updates).T, 'ABORTED');
     assert.equal(aborted.status, 'ABORTED');
   });
