@@ -14,7 +14,7 @@ import { dockerForTests } from '../support/docker';
 import { describeJobs } from './support/emulator-jobs';
 import { requireRealVsCode } from './support/env';
 import { Session } from './support/session';
-import { expandRows, expandView, notificationTexts, waitForRows } from './support/tree';
+import { expandRows, expandView, notificationTexts, waitForRows, waitForStatusBar } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
@@ -117,7 +117,13 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     // Selecting it offers its logs and details.
     await frame.locator('g.node[data-id="Greet"]').click();
     await frame.locator('#act-logs').waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match((await frame.locator('#details-name').textContent()) ?? '', /Greet: SUCCEEDED/);
+    assert.equal((await frame.locator('#details-name').textContent()) ?? '', `Greet: SUCCEEDED · Batch job ${jobId}`);
+    // Open Definition goes to the state in the file (line 6: "Greet": {).
+    await frame.locator('#act-definition').click();
+    await waitForStatusBar(wb, /Ln 6, Col \d+/);
+    // The legend shows a state machine's statuses and transitions, not Batch's.
+    const legend = await frame.locator('#legend li').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.textContent ?? ''));
+    assert.deepEqual(legend, ['PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'ABORTED', 'Next', 'Choice rule', 'Default', 'Catch']);
     assert.match((await frame.locator('#notice').textContent()) ?? '', /Execution .+: SUCCEEDED/);
 
     // The Local view: the execution under "State machine executions", SUCCEEDED, with its history.

@@ -174,11 +174,18 @@ export class DagPanel implements vscode.Disposable {
       }
       case 'showLogs':
       case 'showDetails': {
-        const node = this.jobNode(jobId, m.jobName);
+        const node = this.jobNode(await this.pickJob(m.nodeId, jobId), m.jobName);
         if (node) await vscode.commands.executeCommand(m.action === 'showLogs' ? 'localbatch.showLogs' : 'localbatch.showJobDetails', node);
         return;
       }
     }
+  }
+
+  /** The job of a node; for a state machine's Task that started several (Map iterations, retries), the one the user picks. */
+  private async pickJob(nodeId: string, jobId: string | undefined): Promise<string | undefined> {
+    const all = this.session instanceof StateMachineSession ? this.session.jobIdsOf(nodeId) : [];
+    if (all.length <= 1) return jobId;
+    return vscode.window.showQuickPick([...all].reverse(), { title: `Batch jobs started by ${nodeId} (newest first)` });
   }
 
   /** A Local/AWS view job element for the job commands (they take the view's elements). */
