@@ -13,6 +13,7 @@ import { asArr, asStr, prop } from '../../model/values';
 import { Workspace, type DefinitionEntry } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
+import { blockOnErrors } from '../commands/runOnEmulator';
 import { DagPanel } from '../dag/panel';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
@@ -41,9 +42,11 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
   requireTrust('run state machines');
   const uri = aslFileArg(arg);
   const { definition } = await readAslFile(uri);
+  const file = vscode.workspace.asRelativePath(uri, false);
+  // Errors the editor shows for the file stop the run, as for workflows (once ASL files are indexed).
+  await blockOnErrors(ctx, [file], file);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const conn = ctx.emulator.requireConnection();
-  const file = vscode.workspace.asRelativePath(uri, false);
   const executionArn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${file} locally` }, async (progress) => {
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(conn.batch, referencedByTasks(ctx, definition));
