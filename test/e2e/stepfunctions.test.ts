@@ -7,14 +7,14 @@
  * with its history.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { dockerForTests } from '../support/docker';
 import { describeJobs } from './support/emulator-jobs';
 import { requireRealVsCode } from './support/env';
 import { Session } from './support/session';
-import { expandRows, expandView, notificationTexts, waitForRows, waitForStatusBar } from './support/tree';
+import { expandRows, expandView, notificationTexts, viewPane, waitForRows, waitForStatusBar } from './support/tree';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
@@ -140,4 +140,38 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     assert.deepEqual(history.slice(0, 4).map((r) => `${r.label}|${r.description}`), ['1 ExecutionStarted|', '2 PassStateEntered|Prepare', '3 PassStateExited|Prepare', '4 TaskStateEntered|Greet']);
     console.log(`      Local view: ${row.label} | ${row.description}, ${history.length} history events; screenshot: ${await wb.screenshot('stepfunctions-local-view')}`);
   });
+
+  it('Re-run starts the execution again from the Local view; Stop aborts it, the graph shows where, and its Batch job is terminated', async () => {
+    const wb = await session!.workbench();
+    const frame = webview(wb);
+    // Close the gate again: the re-run's job waits until it is stopped.
+    rmSync(path.join(session!.workspace, 'gate', 'open'));
+    await contextMenu(wb, /^hello: /, 'Re-run Execution');
+    const running = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label.startsWith('hello: ') && r.description.startsWith('RUNNING')), 'a second execution RUNNING');
+    const name = running.label.slice('hello: '.length);
+    // The graph follows the new execution.
+    await waitFor(async () => /Greet:RUNNING/.test(await statuses(frame)) && ((await frame.locator('#notice').textContent()) ?? '').includes(name),
+      { timeoutMs: 120_000, intervalMs: 250, what: 'the graph on the re-run with Greet RUNNING' });
+    await waitFor(async () => !!(await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id')), { timeoutMs: 60_000, intervalMs: 250, what: 'the re-run job bound' });
+    const jobId = (await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id'))!;
+    await contextMenu(wb, new RegExp(`^hello: ${name}$`), 'Stop Execution');
+    await waitFor(async () => /Greet:ABORTED/.test(await statuses(frame)) && /\(end\):ABORTED/.test(await statuses(frame)), { timeoutMs: 60_000, intervalMs: 250, what: 'Greet and End ABORTED' });
+    assert.match(await statuses(frame), /Prepare:SUCCEEDED/);
+    await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === `hello: ${name}` && r.description.startsWith('ABORTED')), 'the execution ABORTED in the Local view');
+    await waitFor(async () => (await describeJobs(session!.workspace, [jobId]))[0]?.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 500, what: 'the stopped execution\'s job terminated' });
+    console.log(`      re-run ${name} stopped: Greet ABORTED, job ${jobId} FAILED; screenshot: ${await wb.screenshot('stepfunctions-stopped')}`);
+  });
 });
+
+/** Runs a context-menu entry of the Local view row whose label matches. */
+async function contextMenu(wb: Workbench, label: RegExp, entry: string): Promise<void> {
+  const row = viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
+  await row.click({ button: 'right' });
+  const item = wb.page.locator('.context-view .action-item', { hasText: entry });
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
+  await waitFor(async () => {
+    if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
+    return !(await item.isVisible());
+  }, { timeoutMs: 15_000, intervalMs: 500, what: `${entry} to run` });
+}
