@@ -52,6 +52,7 @@ const LAZY_BUNDLES = {
     '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-ecr',
     '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-sfn',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
     '@aws-sdk/credential-providers',

@@ -13,13 +13,14 @@ import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, st
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
+import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
-export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode;
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode;
 
 export function isRunNode(x: unknown): x is RunNode {
   return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
@@ -38,9 +39,13 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
   readonly onDidChangeTreeData = this.changed.event;
+  /** The state machine executions group (executionNodes.ts). */
+  readonly executions: ExecutionNodes;
 
   constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
+    this.executions = new ExecutionNodes(emulator, () => this.refresh());
     this.disposables.push(
+      this.executions,
       runs.onDidChange(() => this.refresh()),
       emulator.onDidChangeState(() => this.updateDescription()),
     );
@@ -87,6 +92,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   }
 
   getTreeItem(node: LocalNode): vscode.TreeItem {
+    if (isExecutionsNode(node)) return this.executions.item(node);
     switch (node.kind) {
       case 'run':
         return runItem(node, Date.now());
@@ -145,11 +151,13 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.runNodes = new Map();
       return [];
     }
+    if (isExecutionsNode(node)) return this.executions.children(node);
     if (!node) {
-      if (this.runs.error) return [{ kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+      const executions = await this.executions.roots();
+      if (this.runs.error) return [...executions, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      return this.runs.more ? [...nodes, { kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY }] : nodes;
+      return [...executions, ...nodes, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
