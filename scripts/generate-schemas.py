@@ -446,6 +446,12 @@ def settings_schema():
                 'Where volumes of job definitions live locally: an EFS file system id (`fs-12345678`, or `fs-12345678:/root/dir`) or a host `sourcePath` '
                 '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`. Unmapped EFS volumes become named Docker volumes kept between runs.',
             ),
+            'serviceAccounts': prop(
+                {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$'}},
+                'Kubernetes service accounts of EKS job definitions (`serviceAccountName`) mapped to the IAM role ARN their `eks.amazonaws.com/role-arn` '
+                'annotation (or EKS Pod Identity association) names in the cluster. A pod with a mapped service account gets that role\'s credentials '
+                'as a job with that `jobRoleArn` does (see `aws.jobRoles`).',
+            ),
             'allowHostAccess': prop(
                 {'type': 'array', 'items': {'type': 'string', 'minLength': 1}},
                 'Host paths outside the workspace that job volumes (`host.sourcePath`), the Docker socket and `devices` may use locally. Default: none.',

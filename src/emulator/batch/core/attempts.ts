@@ -6,6 +6,7 @@
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import { isRuntimeUnavailable, type AttemptPreparer, type AttemptToPrepare, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
 import { preparedContainerOf } from './plan';
+import { podVolumeNames } from './podVolumes';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -291,11 +292,23 @@ export class Attempts {
       const network = run.network;
       void Promise.all(removals).then(() => runtime.removeNetwork(network)).catch(() => undefined);
     }
+    this.removePodVolumes(job, run, removals);
     run.prepared = undefined;
     this.host.preparer?.release(job.id, run.number);
     if (run.terminated !== undefined) this.host.machine.fail(job, run.terminated, 'terminated');
     else this.host.requeue(job);
     this.host.requestPass();
+  }
+
+  /** An EKS attempt's emptyDir volumes go once its containers are removed. */
+  private removePodVolumes(job: JobRecord, run: AttemptRun, removals: ReadonlyArray<Promise<unknown>>): void {
+    const { runtime } = this.host;
+    const names = podVolumeNames(job, run);
+    if (names.length === 0 || !runtime.removeVolume) return;
+    this.removing++;
+    void Promise.all(removals)
+      .then(() => Promise.all(names.map((n) => runtime.removeVolume!(n).catch(() => undefined))))
+      .finally(() => this.removing--);
   }
 
   private signalAll(run: AttemptRun): void {
@@ -334,6 +347,7 @@ export class Attempts {
         .catch(() => undefined)
         .finally(() => this.removing--);
     }
+    this.removePodVolumes(job, run, removals);
     const need = needOf(job);
     run.ce.used.vcpus -= need.vcpus;
     run.ce.used.memoryMiB -= need.memoryMiB;

@@ -1,5 +1,5 @@
 /**
- * One attempt of a multi-container (`ecsProperties`) job, as ECS runs a task: every container
+ * One attempt of a multi-container (`ecsProperties`) job, as ECS runs a task (or an EKS pod, see TaskEnd): every container
  * starts once the containers it depends on meet the condition (START: started; COMPLETE: exited;
  * SUCCESS: exited 0), and when an essential container exits, the others are stopped. The attempt's
  * exit is that of the essential container that decided it: the first to fail on its own (a
@@ -27,7 +27,14 @@ export interface TaskOutcome {
 
 type Status = 'waiting' | 'starting' | 'running' | 'exited';
 
-export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): Promise<TaskOutcome> {
+/**
+ * `ecs` (default): the task stops when its first essential container exits. `pod`: as a Kubernetes
+ * pod with restartPolicy Never (how AWS Batch runs EKS jobs), the others run on until every
+ * container has exited; the attempt's exit is still the first failure, else the first exit.
+ */
+export type TaskEnd = 'ecs' | 'pod';
+
+export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, end: TaskEnd = 'ecs'): Promise<TaskOutcome> {
   const status = new Map<string, Status>(task.map((c) => [c.name, 'waiting']));
   const results = new Map<string, TaskContainerResult>(task.map((c) => [c.name, { name: c.name, logStreamName: ports.logStreamOf(c), stoppedByTask: false, started: false }]));
   let stopping = false;
@@ -43,7 +50,8 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): P
       if (c.essential && own) {
         firstExit ??= exit;
         if (exit.exitCode !== 0) decided ??= exit;
-        if (!stopping) {
+        const last = end === 'ecs' || task.every((x) => !x.essential || status.get(x.name) === 'exited');
+        if (!stopping && last) {
           stopping = true;
           ports.stopTask();
         }

@@ -39,7 +39,7 @@ export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, t
     },
     stopTask: () => hooks.stopAll(),
     logStreamOf: (c) => taskStreamOf(run, c.name),
-  });
+  }, job.plan.jobDefinition.eksProperties?.podProperties ? 'pod' : 'ecs');
 }
 
 /** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */
