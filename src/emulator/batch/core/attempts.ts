@@ -311,12 +311,21 @@ export class Attempts {
       .finally(() => this.removing--);
   }
 
+  /** SIGTERM to every container, SIGKILL to each after its grace (its stopTimeout, else KILL_GRACE_MS). */
   private signalAll(run: AttemptRun): void {
     const { runtime, clock } = this.host;
     for (const id of run.containerIds) void runtime.signal(id, 'SIGTERM').catch(() => undefined);
-    run.killTimer ??= clock.setTimer(KILL_GRACE_MS, () => {
-      for (const id of run.containerIds) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
-    });
+    if (run.killTimer) return;
+    const graceOf = (id: string) => run.stopGraceMs?.get(id) ?? KILL_GRACE_MS;
+    const killAfter = (elapsed: number) => {
+      const next = Math.min(...run.containerIds.map(graceOf).filter((g) => g > elapsed));
+      if (!Number.isFinite(next)) return;
+      run.killTimer = clock.setTimer(next - elapsed, () => {
+        for (const id of run.containerIds) if (graceOf(id) <= next) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
+        killAfter(next);
+      });
+    };
+    killAfter(0);
   }
 
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {

@@ -177,7 +177,19 @@ function taskContainers(def: JobDefinition, req: SubmitJobRequest, parameters: R
       if (condition !== 'START' && condition !== 'COMPLETE' && condition !== 'SUCCESS') invalid(`Container ${name} depends on ${String(d.containerName)} with condition ${condition}; locally START, COMPLETE and SUCCESS are supported`);
       return { name: d.containerName ?? '', condition: condition as 'START' | 'COMPLETE' | 'SUCCESS' };
     });
-    return { name, essential: c.essential ?? true, dependsOn, environment: resolved.environment, vcpus: resolved.vcpus, memoryMiB: resolved.memoryMiB, gpus: resolved.gpus, specBase: resolved.specBase };
+    const seconds = (v: number | undefined) => (v !== undefined && v > 0 ? v * 1000 : undefined);
+    return {
+      name,
+      essential: c.essential ?? true,
+      dependsOn,
+      environment: resolved.environment,
+      vcpus: resolved.vcpus,
+      memoryMiB: resolved.memoryMiB,
+      gpus: resolved.gpus,
+      specBase: resolved.specBase,
+      ...(seconds(c.startTimeout) !== undefined ? { startTimeoutMs: seconds(c.startTimeout) } : {}),
+      ...(seconds(c.stopTimeout) !== undefined ? { stopTimeoutMs: seconds(c.stopTimeout) } : {}),
+    };
   });
   for (const c of out) for (const d of c.dependsOn) if (!names.has(d.name)) invalid(`Container ${c.name} depends on ${d.name}, which is not a container of the task`);
   if (!out.some((c) => c.essential)) invalid('At least one container of the task must be essential');

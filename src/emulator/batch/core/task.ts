@@ -14,7 +14,9 @@ export type { TaskContainerResult };
 export interface TaskPorts {
   start(container: TaskContainerPlan): Promise<RunningContainer>;
   /** A container started (its id joins the attempt's containers). */
-  started(id: string): void;
+  started(id: string, container: TaskContainerPlan): void;
+  /** Calls `fn` after `ms` on the attempt's clock (startTimeout); absent: startTimeout is not applied. */
+  setTimer?(ms: number, fn: () => void): void;
   /** An essential container exited: stop the others (SIGTERM, SIGKILL after the grace period). */
   stopTask(): void;
   logStreamOf(container: TaskContainerPlan): string;
@@ -40,6 +42,8 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, en
   let stopping = false;
   let decided: ContainerExit | undefined;
   let firstExit: ContainerExit | undefined;
+  /** Containers whose startTimeout ran out before they met what others wait for. */
+  const gaveUp = new Set<string>();
 
   return new Promise<TaskOutcome>((resolve) => {
     const exited = (c: TaskContainerPlan, exit: ContainerExit, own: boolean) => {
@@ -63,6 +67,7 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, en
       for (const d of c.dependsOn) {
         const s = status.get(d.name)!;
         const exit = results.get(d.name)!.exit;
+        if (gaveUp.has(d.name) && d.condition !== 'START' && s !== 'exited') return `DependencyConditionNotMet: container ${d.name} did not ${d.condition === 'SUCCESS' ? 'succeed' : 'complete'} within its startTimeout`;
         if (d.condition === 'START') {
           if (s === 'waiting' || s === 'starting') return 'wait';
           if (!results.get(d.name)!.started) return `DependencyConditionNotMet: container ${d.name} never started`;
@@ -91,7 +96,14 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, en
             (running) => {
               results.get(c.name)!.started = true;
               status.set(c.name, 'running');
-              ports.started(running.id);
+              ports.started(running.id, c);
+              if (c.startTimeoutMs !== undefined && ports.setTimer) {
+                ports.setTimer(c.startTimeoutMs, () => {
+                  if (status.get(c.name) !== 'running') return;
+                  gaveUp.add(c.name);
+                  step();
+                });
+              }
               if (stopping) ports.stopTask();
               void running.exited.then((exit) => exited(c, exit, !stopping));
               step();
