@@ -54,6 +54,11 @@ MEMBER_ADDITIONS = {
         },
     },
 }
+# Members the bundled model still requires but the current SDK's model makes optional (AWS picks
+# defaults: ComputeResource.subnets falls back to the default VPC's subnets).
+REQUIRED_REMOVALS = {
+    'ComputeResource': ['subnets'],
+}
 # Enums that AWS accepts in any letter case. The schema uses a case-insensitive pattern (with
 # `examples` for editor completion); `x-enumAnyCase` tells the validator to word its message as an enum.
 # `patternErrorMessage` (understood by VS Code) words pattern failures for editors and the validator.
@@ -245,7 +250,7 @@ class SchemaBuilder:
             props[name] = dict(extra)
         out = with_docs({'type': 'object'}, shape.get('documentation'))
         out['properties'] = props
-        req = [r for r in (shape.get('required', []) if required is None else required) if r not in skip]
+        req = [r for r in (shape.get('required', []) if required is None else required) if r not in skip and r not in REQUIRED_REMOVALS.get(shape_name, [])]
         if req:
             out['required'] = req
         out['additionalProperties'] = False
