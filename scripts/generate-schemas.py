@@ -449,7 +449,9 @@ def settings_schema():
             'volumes': prop(
                 {'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}},
                 'Where volumes of job definitions live locally: an EFS file system id (`fs-12345678`, or `fs-12345678:/root/dir`) or a host `sourcePath` '
-                '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`. Unmapped EFS volumes become named Docker volumes kept between runs.',
+                '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`; an S3 Files file system (its ARN or id, optionally `:/root/dir`) '
+                'mapped to such a folder or to a bucket of the local S3 (`s3://bucket` or `s3://bucket/prefix`). Unmapped EFS and S3 Files volumes become '
+                'named Docker volumes kept between runs.',
             ),
             'serviceAccounts': prop(
                 {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$'}},

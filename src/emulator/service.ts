@@ -97,6 +97,8 @@ export class LocalService {
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));
+      // S3 Files volumes mapped to `s3://bucket` in localbatch.yaml mount the bucket's folder.
+      host.jobEnvironment.bucketFolder = (bucket) => s3.buckets().find((b) => b.name === bucket)?.dir;
       // Step Functions reaches Batch only through its API handlers and job events.
       states = createStatesService({
         clock: systemClock(),

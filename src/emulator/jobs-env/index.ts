@@ -17,7 +17,7 @@ import { containerUrl, endpointEnvironment, endpointVariable } from './endpoints
 import { ensureContainerNetwork } from './network';
 import { resolveSecrets, secretEntries } from './secrets';
 import { PodSecrets } from './pod-secrets';
-import { prepareStorage } from './storage';
+import { prepareStorage, type BucketFolder } from './storage';
 
 export interface JobEnvironmentOptions {
   readonly settings?: LocalSettingsFile;
@@ -81,6 +81,9 @@ export class JobEnvironment implements AttemptPreparer {
     return this.server ? this.network?.gateway : undefined;
   }
 
+  /** The local S3's bucket folders (S3 Files volumes mapped to `s3://bucket`); set by the composition root. */
+  bucketFolder?: BucketFolder;
+
   /** Where containers reach the emulator's Batch and Logs API (set once that listener is up). */
   setApiUrl(url: string): void {
     this.apiUrl = url;
@@ -99,7 +102,7 @@ export class JobEnvironment implements AttemptPreparer {
 
   async prepare(a: AttemptToPrepare): Promise<AttemptPreparation> {
     const { settings, workspaceRoot } = this.options;
-    const checked = prepareStorage(a.container, a.mounts, settings, workspaceRoot);
+    const checked = prepareStorage(a.container, a.mounts, settings, workspaceRoot, this.bucketFolder);
     if (!checked.ok) return checked;
     const storage = this.podSecrets.prepare(a.jobId, a.attempt, checked.mounts);
     if (!storage.ok) return storage;

@@ -207,8 +207,20 @@ function mountsOf(cp: ContainerProperties): JobPlan['specBase']['mounts'] {
       const key = efs.authorizationConfig?.accessPointId ? `${rootDirectory}@${efs.authorizationConfig.accessPointId}` : rootDirectory;
       return { ...base, volumeName: efsVolumeName(efs.fileSystemId, key), efs: { fileSystemId: efs.fileSystemId, rootDirectory } };
     }
+    const s3files = volume?.s3filesVolumeConfiguration;
+    if (s3files?.fileSystemArn) {
+      const rootDirectory = normalizeRoot(s3files.rootDirectory);
+      const id = s3FilesId(s3files.fileSystemArn);
+      const key = s3files.accessPointArn ? `${rootDirectory}@${s3files.accessPointArn}` : rootDirectory;
+      return { ...base, volumeName: efsVolumeName(id, key).replace(/^localbatch-efs-/, 'localbatch-s3files-'), s3files: { fileSystemArn: s3files.fileSystemArn, rootDirectory } };
+    }
     return { ...base, hostPath: volume?.host?.sourcePath };
   });
+}
+
+/** An S3 Files file system's id: the last part of its ARN (`…:file-system/fs-1234` → `fs-1234`). */
+export function s3FilesId(fileSystemArn: string): string {
+  return fileSystemArn.split(/[/:]/).filter((p) => p !== '').at(-1) ?? fileSystemArn;
 }
 
 /** `/a/b` for `a/b/`, `/` for nothing. */

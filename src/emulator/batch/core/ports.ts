@@ -28,6 +28,11 @@ export interface VolumeMount {
    * (`volumeName` is set once the attempt is known; see podVolumes.ts). `medium: Memory` is a tmpfs.
    */
   readonly emptyDir?: { readonly name: string; readonly memory: boolean; readonly sizeMiB?: number };
+  /**
+   * Set when the volume is an S3 Files file system (`s3filesVolumeConfiguration`): a named Docker
+   * volume like EFS, unless `volumes:` maps it to a folder or to a local S3 bucket (`s3://bucket`).
+   */
+  readonly s3files?: { readonly fileSystemArn: string; readonly rootDirectory: string };
   /** An EKS `secret` volume: the preparer turns it into a read-only folder of the secret's keys. */
   readonly secret?: { readonly secretName: string; readonly optional: boolean };
   readonly containerPath: string;
