@@ -454,7 +454,7 @@ def settings_schema():
                 'named Docker volumes kept between runs.',
             ),
             'serviceAccounts': prop(
-                {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$'}},
+                {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$', 'patternErrorMessage': 'Must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/trainer.'}},
                 'Kubernetes service accounts of EKS job definitions (`serviceAccountName`) mapped to the IAM role ARN their `eks.amazonaws.com/role-arn` '
                 'annotation (or EKS Pod Identity association) names in the cluster. A pod with a mapped service account gets that role\'s credentials '
                 'as a job with that `jobRoleArn` does (see `aws.jobRoles`).',
