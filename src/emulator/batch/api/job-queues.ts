@@ -96,7 +96,8 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       const [q] = engine.describeJobQueues([ref]);
       const holding = [...engine.allJobs()].filter((j) => j.plan.queue.name === q.jobQueueName && !j.children && (j.status === 'STARTING' || j.status === 'RUNNING'));
       const service = [...engine.services.jobs.jobs.values()].filter((j) => j.queueName === q.jobQueueName && (j.status === 'SCHEDULED' || j.status === 'STARTING' || j.status === 'RUNNING'));
-      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
+      const frontOfQuotaShares = engine.services.frontOfQuotaShares(q.jobQueueName!, engine.clock.now());
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, ...(frontOfQuotaShares ? { frontOfQuotaShares } : {}), queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
     },
   };
 }
