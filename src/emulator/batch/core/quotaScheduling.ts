@@ -24,7 +24,8 @@
  * - a job borrows only idle capacity; preemption is only for a job that fits in its own share's limits
  *   (cross-share) or when in-share preemption is on and borrowing cannot place it;
  * - victims: only as many as needed, none if they could not make room; the lowest schedulingPriority
- *   first, then the most recently scheduled (the least work lost), then the fewest instances;
+ *   first, then the most recently scheduled (the least work lost), then the fewest instances, then the
+ *   most recently submitted;
  * - jobs already being stopped still hold their instances; what they will free counts before anyone
  *   else is preempted.
  */
@@ -147,7 +148,7 @@ export function decideQuotaShares(state: QuotaQueueState, clock: Pick<Clock, 'no
     decision.start.push(j.id);
     queues.get(j.share)!.shift();
   };
-  const victimOrder = (a: QuotaJob, b: QuotaJob) => a.priority - b.priority || (b.since ?? now) - (a.since ?? now) || a.count - b.count || (a.id < b.id ? -1 : 1);
+  const victimOrder = (a: QuotaJob, b: QuotaJob) => a.priority - b.priority || (b.since ?? now) - (a.since ?? now) || a.count - b.count || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1);
   const preempt = (j: QuotaJob, victims: QuotaJob[], kind: PreemptionKind) => {
     for (const v of victims) {
       live.splice(live.indexOf(v), 1);

@@ -18,7 +18,7 @@ function job(id: string, shareName: string, extra: Partial<QuotaJob> = {}): Quot
   return { id, share: shareName, instanceType: T, count: 1, priority: 0, createdAt: ++seq, ...extra };
 }
 
-function decide(s: Partial<QuotaQueueState> & { capacity: number }) {
+function decide(s: Partial<Omit<QuotaQueueState, 'capacity'>> & { capacity: number }) {
   return decideQuotaShares({ shares: s.shares ?? [], capacity: { [T]: s.capacity }, inFlight: s.inFlight ?? [], runnable: s.runnable ?? [] }, clock);
 }
 
