@@ -322,7 +322,7 @@ export class ServiceJobs {
     current.statusReason = reason;
     const preempted = job.preempting;
     job.preempting = undefined;
-    if (preempted !== undefined && !job.isTerminated) {
+    if (preempted !== undefined && !job.isTerminated && !outcome.succeeded) {
       this.preempted(job, preempted);
     } else if (outcome.succeeded && run.stopReason === undefined) {
       this.finish(job, 'SUCCEEDED', reason);
