@@ -148,6 +148,25 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     assert.equal((await t.describe(a)).status, 'RUNNABLE', 'with in-share preemption DISABLED it waits');
   });
 
+  it('a head more than its share can ever hold blocks that share only, and the time-limit action on QUOTA_MANAGEMENT_LIMIT_EXCEEDED ends it', async () => {
+    const t = await setup();
+    await quotaQueue(t);
+    await t.h.UpdateJobQueue!({ jobQueue: 'qm', jobStateTimeLimitActions: [{ reason: 'MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED', state: 'RUNNABLE', maxTimeSeconds: 600, action: 'TERMINATE' }] });
+    const payload = JSON.stringify({ TrainingJobName: 'wide', AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' }, ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 3 } });
+    const wide = await t.submit('wide', 'hi', { serviceRequestPayload: payload });
+    const next = await t.submit('next', 'hi');
+    const other = await t.submit('other', 'lo');
+    await t.clock.advance(2000);
+    const d = await t.describe(wide);
+    assert.deepEqual([d.status, d.statusReason?.split(' - ')[0]], ['RUNNABLE', 'MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED']);
+    assert.deepEqual([(await t.describe(next)).status, (await t.describe(other)).status], ['RUNNABLE', 'SUCCEEDED'], 'the blocked head holds its own share only');
+    await t.clock.advance(600_000);
+    const after = await t.describe(wide);
+    assert.deepEqual([after.status, after.statusReason], ['FAILED', 'Terminated by JobStateTimeLimit action due to reason: MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED']);
+    await t.clock.advance(2000);
+    assert.equal((await t.describe(next)).status, 'SUCCEEDED');
+  });
+
   it('journal quota share changes and preemption state: a rebuilt engine has both, and a preemption under way ends in RUNNABLE', async () => {
     const journal: JournalEntry[] = [];
     const t = await setup({ journal });
