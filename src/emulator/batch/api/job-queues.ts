@@ -97,7 +97,9 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       const holding = [...engine.allJobs()].filter((j) => j.plan.queue.name === q.jobQueueName && !j.children && (j.status === 'STARTING' || j.status === 'RUNNING'));
       const service = [...engine.services.jobs.jobs.values()].filter((j) => j.queueName === q.jobQueueName && (j.status === 'SCHEDULED' || j.status === 'STARTING' || j.status === 'RUNNING'));
       const frontOfQuotaShares = engine.services.frontOfQuotaShares(q.jobQueueName!, engine.clock.now());
-      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, ...(frontOfQuotaShares ? { frontOfQuotaShares } : {}), queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
+      const utilization = queueUtilization(holding, service, engine.clock.now());
+      const quotaShareUtilization = engine.services.quotaShareUtilization(q.jobQueueName!);
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, ...(frontOfQuotaShares ? { frontOfQuotaShares } : {}), queueUtilization: quotaShareUtilization ? { ...utilization, quotaShareUtilization } : utilization };
     },
   };
 }

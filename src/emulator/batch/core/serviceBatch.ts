@@ -4,7 +4,7 @@
  * few places only (construction, snapshot/restore, job queue deletion), so container jobs and
  * service jobs share queues, events and the journal but not their machinery.
  */
-import type { FrontOfQuotaShareJobSummary, FrontOfQuotaSharesDetail } from '@aws-sdk/client-batch';
+import type { FrontOfQuotaShareJobSummary, FrontOfQuotaSharesDetail, QuotaShareUtilizationDetail } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import type { EventBus } from './events';
 import type { JournalSink } from './journal';
@@ -13,7 +13,7 @@ import type { JobQueues, QueueRecord } from './queues';
 import { QuotaShares, type QuotaShareStored } from './quotaShares';
 import type { SchedulingPolicies } from './schedulingPolicies';
 import { ServiceEnvironments } from './serviceEnvironments';
-import { serviceJobArn, ServiceJobs, TERMINAL_SERVICE } from './serviceJobs';
+import { IN_FLIGHT_SERVICE, serviceJobArn, ServiceJobs, TERMINAL_SERVICE } from './serviceJobs';
 import { quotaJobOf } from './quotaQueue';
 import { shareOrder } from './quotaScheduling';
 import type { EngineSnapshot } from './snapshot';
@@ -81,6 +81,27 @@ export class ServiceBatch {
       quotaShares[share.name] = head ? [{ jobArn: serviceJobArn(this.deps.partition, head.id), earliestTimeAtPosition: head.createdAt }] : [];
     }
     return { quotaShares, lastUpdatedAt: now };
+  }
+
+  /**
+   * GetJobQueueSnapshot `queueUtilization.quotaShareUtilization` of a quota-managed queue: the
+   * instances each share's SCHEDULED, STARTING and RUNNING jobs hold, by instance type, the 20 shares
+   * holding the most first (undefined for other queues).
+   */
+  quotaShareUtilization(queueName: string): QuotaShareUtilizationDetail | undefined {
+    const queue = this.deps.queues.find(queueName);
+    const shares = queue && this.quotaSharesOf(queue);
+    if (!shares) return undefined;
+    const rows = shares.map((share) => {
+      const byType = new Map<string, number>();
+      for (const j of this.jobs.jobs.values()) {
+        if (j.queueName !== queueName || j.request.quotaShareName !== share.name || !IN_FLIGHT_SERVICE.has(j.status)) continue;
+        byType.set(j.training.instanceType, (byType.get(j.training.instanceType) ?? 0) + j.training.instanceCount);
+      }
+      return { quotaShareName: share.name, capacityUsage: [...byType].map(([capacityUnit, quantity]) => ({ capacityUnit, quantity })), total: [...byType.values()].reduce((a, b) => a + b, 0) };
+    });
+    rows.sort((a, b) => b.total - a.total || a.quotaShareName.localeCompare(b.quotaShareName));
+    return { topCapacityUtilization: rows.slice(0, 20).map(({ quotaShareName, capacityUsage }) => ({ quotaShareName, capacityUsage })) };
   }
 
   /** Whether a job queue still lists the service environment. */

@@ -58,7 +58,8 @@ export interface ServiceJobRecord extends ServiceJobStored {
 }
 
 export const TERMINAL_SERVICE = new Set<ServiceJobStatus>(['SUCCEEDED', 'FAILED']);
-const IN_FLIGHT = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
+export const IN_FLIGHT_SERVICE: ReadonlySet<ServiceJobStatus> = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
+const IN_FLIGHT = IN_FLIGHT_SERVICE;
 export const MAX_RESOURCE_REASON = 'MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE';
 const MAX_RESOURCE_MESSAGE = `${MAX_RESOURCE_REASON} - Service environment(s) associated with the job queue cannot meet the capacity requirement of the job.`;
 

@@ -106,7 +106,14 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     assert.deepEqual(v.attempts, [], 'a preempted attempt uses no retryStrategy attempt');
     assert.equal((await t.describe(hi)).status, 'RUNNING');
     assert.deepEqual(t.runner.stopped, [victim]);
-    const snap = (await t.h.GetJobQueueSnapshot!({ jobQueue: 'qm' })) as { frontOfQuotaShares: { quotaShares: Record<string, Array<{ jobArn: string }>> } };
+    const snap = (await t.h.GetJobQueueSnapshot!({ jobQueue: 'qm' })) as {
+      frontOfQuotaShares: { quotaShares: Record<string, Array<{ jobArn: string }>> };
+      queueUtilization: { quotaShareUtilization: { topCapacityUtilization: unknown[] } };
+    };
+    assert.deepEqual(snap.queueUtilization.quotaShareUtilization.topCapacityUtilization, [
+      { quotaShareName: 'lo', capacityUsage: [{ capacityUnit: 'ml.m5.large', quantity: 3 }] },
+      { quotaShareName: 'hi', capacityUsage: [{ capacityUnit: 'ml.m5.large', quantity: 1 }] },
+    ]);
     assert.deepEqual(Object.keys(snap.frontOfQuotaShares.quotaShares).sort(), ['hi', 'lo']);
     assert.match(snap.frontOfQuotaShares.quotaShares.lo[0].jobArn, new RegExp(`service-job/${victim}$`));
     assert.deepEqual(snap.frontOfQuotaShares.quotaShares.hi, []);
