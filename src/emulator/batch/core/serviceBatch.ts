@@ -50,8 +50,11 @@ export class ServiceBatch {
       quotaSharesOf: (queue) => this.quotaSharesOf(queue),
       changed: journal ? (job) => journal.append({ k: 'sj', key: job.id, v: job }) : undefined,
     });
-    if (journal) this.environments.onChange = (name) => journal.append({ k: 'se', key: name, v: this.environments.stored(name) ?? null });
     // A change of limits, sharing or preemption settings can start or preempt jobs: journaled first.
+    this.environments.onChange = (name) => {
+      journal?.append({ k: 'se', key: name, v: this.environments.stored(name) ?? null });
+      this.jobs.requestPass();
+    };
     this.quotaShares.onChange = (arn) => {
       journal?.append({ k: 'qs', key: arn, v: this.quotaShares.stored(arn) ?? null });
       this.jobs.requestPass();
