@@ -202,7 +202,7 @@ export class ServiceJobs {
         .filter((e) => e !== undefined && e.detail.state === 'ENABLED' && e.detail.status !== 'DELETING');
       const shares = this.deps.quotaSharesOf?.(queue);
       if (shares) {
-        this.passQuota(queue, envs as ServiceEnvironmentRecord[], shares);
+        if (envs.length > 0) this.passQuota(queue, envs as ServiceEnvironmentRecord[], shares); // none ENABLED: jobs wait
         continue;
       }
       const runnable = [...this.jobs.values()].filter((j) => j.queueName === queue.name && j.status === 'RUNNABLE');
