@@ -233,6 +233,13 @@ export class ServiceJobs {
       },
       this.deps.clock,
     );
+    const blocked = new Set(decision.blocked.map((b) => b.jobId));
+    for (const j of mine) {
+      if (j.status !== 'RUNNABLE' || j.blockedReason === undefined || blocked.has(j.id)) continue;
+      if (j.limitTimer) this.deps.clock.clearTimer(j.limitTimer); // its share or the environment was fixed: no time-limit action
+      j.limitTimer = undefined;
+      j.blockedReason = undefined;
+    }
     for (const b of decision.blocked) {
       const code: BlockReason = b.reason;
       this.block(this.jobs.get(b.jobId)!, queue, `MISCONFIGURATION:${code}`, blockedMessage(code, b.share));

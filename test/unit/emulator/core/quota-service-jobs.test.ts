@@ -157,7 +157,7 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
 
   it('a head more than its share can ever hold blocks that share only, and the time-limit action on QUOTA_MANAGEMENT_LIMIT_EXCEEDED ends it', async () => {
     const t = await setup();
-    await quotaQueue(t);
+    const shares = await quotaQueue(t);
     await t.h.UpdateJobQueue!({ jobQueue: 'qm', jobStateTimeLimitActions: [{ reason: 'MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED', state: 'RUNNABLE', maxTimeSeconds: 600, action: 'TERMINATE' }] });
     const payload = JSON.stringify({ TrainingJobName: 'wide', AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' }, ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 3 } });
     await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'sm', state: 'DISABLED' });
@@ -173,7 +173,14 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     const d = await t.describe(wide);
     assert.deepEqual([d.status, d.statusReason?.split(' - ')[0]], ['RUNNABLE', 'MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED']);
     assert.deepEqual([(await t.describe(next)).status, (await t.describe(other)).status, (await t.describe(waiting)).status], ['RUNNABLE', 'SUCCEEDED', 'SUCCEEDED'], 'the blocked head holds its own share only');
+    // Raised in time, the limit lets a second wide job wait (and run) instead of being terminated.
+    await t.h.UpdateQuotaShare!({ quotaShareArn: shares.lo, resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 0 } });
+    const wide2 = await t.submit('wide2', 'lo', { serviceRequestPayload: payload.replace('"wide"', '"wide2"') });
+    await t.clock.advance(2000);
+    assert.match((await t.describe(wide2)).statusReason ?? '', /^MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Quota share lo /);
+    await t.h.UpdateQuotaShare!({ quotaShareArn: shares.lo, capacityLimits: [{ maxCapacity: 3, capacityUnit: 'ml.m5.large' }] });
     await t.clock.advance(600_000);
+    assert.equal((await t.describe(wide2)).status, 'SUCCEEDED');
     const after = await t.describe(wide);
     assert.deepEqual([after.status, after.statusReason], ['FAILED', 'Terminated by JobStateTimeLimit action due to reason: MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED']);
     await t.clock.advance(2000);
