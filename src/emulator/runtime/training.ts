@@ -150,7 +150,13 @@ export class DockerTrainingRunner implements TrainingRunner {
         ),
       );
       state.containers.push(...started);
-      if (state.stop) for (const c of started) void runtime.signal(c.id, 'SIGTERM');
+      if (state.stop) {
+        // Stopped while starting: stop() found no containers to signal, so these get both signals now.
+        for (const c of started) void runtime.signal(c.id, 'SIGTERM');
+        setTimeout(() => {
+          for (const c of started) void runtime.signal(c.id, 'SIGKILL');
+        }, STOP_GRACE_MS).unref();
+      }
       running();
       const exits = await Promise.all(started.map((c) => c.exited));
       for (const c of started) await runtime.remove(c.id).catch(() => undefined);
