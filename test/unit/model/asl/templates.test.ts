@@ -42,7 +42,7 @@ ${BATCH}  Flow:
     assert.ok(workspace.stateMachines.some((m) => m.source === 'file' && m.id === 'flow'));
     // A substitution naming a queue that does not exist is reported in the ASL file.
     const bad = indexAndValidate([{ path: 'app/template.yaml', text: template.replace('QueueArn: !Ref Queue', 'QueueArn: wrok') }, { path: 'app/statemachine/flow.asl.json', text: asl }]).diagnostics;
-    assert.deepEqual(bad.map((d) => [d.file, d.range.start.line + 1, d.rule, d.suggestion]), [['app/statemachine/flow.asl.json', 6, 'unknown-job-queue', 'work']]);
+    assert.deepEqual(bad.map((d) => [d.file, d.range.start.line + 1, d.rule, d.suggestion]), [['app/statemachine/flow.asl.json', 9, 'unknown-job-queue', 'work']]);
   });
 
   it('CloudFormation: Definition object with intrinsics, checked at its lines', () => {
