@@ -47,6 +47,7 @@ function readResource(doc: SourceDocument, id: string, res: Obj, scope: CfnScope
   const base = {
     id,
     name,
+    file: doc.file,
     source: sam ? ('sam' as const) : template?.tool === 'cdk' || isCdk(doc.value) ? ('cdk' as const) : ('cloudformation' as const),
     type: asStr(resolved(sam ? 'Type' : 'StateMachineType')),
     roleArn: asStr(resolved(sam ? 'Role' : 'RoleArn')),
@@ -183,6 +184,7 @@ function readTerraformStateMachines(doc: SourceDocument): StateMachineEntry[] {
         id,
         name: asStr(values.name) ?? asStr(r.name) ?? id,
         source: 'terraform',
+        file: doc.file,
         doc: SourceDocument.view(doc, definition, () => ({ path: [...at, 'definition'] })),
         definition,
         type: asStr(values.type),

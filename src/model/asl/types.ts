@@ -15,6 +15,8 @@ export interface StateMachineEntry {
   /** Its name: the template's StateMachineName / name when given, else the id. */
   readonly name: string;
   readonly source: StateMachineSourceKind;
+  /** The file declaring it: the ASL file, or the template (a SAM DefinitionUri's file is `doc.file`). */
+  readonly file: string;
   /**
    * The definition as a document: its value is the definition (intrinsics and
    * DefinitionSubstitutions resolved), its ranges point into the file it was read from.
@@ -41,5 +43,5 @@ export function aslFileId(file: string): string {
 /** A state machine read from an ASL file (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`). */
 export function fileStateMachine(doc: SourceDocument, value: Obj): StateMachineEntry {
   const id = aslFileId(doc.file);
-  return { id, name: id, source: 'file', doc, definition: value, diagnostics: [], checkedAsFile: true };
+  return { id, name: id, source: 'file', file: doc.file, doc, definition: value, diagnostics: [], checkedAsFile: true };
 }
