@@ -73,4 +73,23 @@ ${BATCH}  Flow:
     assert.equal(m.roleArn, 'arn:aws:iam::1:role/r');
     assert.deepEqual(diagnostics.map((d) => [d.rule, d.range.start.line + 1]), [['unknown-job-definition', tf.split('\n').findIndex((l) => l.includes('"definition"')) + 1]]);
   });
+
+  it('CloudFormation: a DefinitionString Fn::Join points a field at the piece after its key (as CDK writes Refs)', () => {
+    const template = `Resources:
+${BATCH}  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString:
+        Fn::Join:
+          - ""
+          - - '{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync","Parameters":{"JobName":"x","JobQueue":"'
+            - !Ref Queue
+            - '","JobDefinition":"'
+            - !Sub stpe
+            - '"},"End":true}}}'
+`;
+    const { diagnostics } = indexAndValidate([{ path: 'stack.yaml', text: template }]);
+    const lines = template.split('\n');
+    assert.deepEqual(diagnostics.map((d) => [d.rule, lines[d.range.start.line].trim(), d.suggestion]), [['unknown-job-definition', '- !Sub stpe', 'step']]);
+  });
 });
