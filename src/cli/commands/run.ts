@@ -214,6 +214,7 @@ function findStateMachine(ws: Workspace, abs: string, opts: RunOptions): StateMa
   const own = ws.stateMachines.find((m) => m.source === 'file' && same(m.file));
   if (own) {
     if (opts.stateMachine !== undefined) throw new CliError('--state-machine is for templates: it names one of their state machines', 2);
+    if (opts.jobDefinition !== undefined) throw new CliError('--job-definition is for templates: a state machine file runs as a state machine', 2);
     return own;
   }
   const machines = ws.stateMachines.filter((m) => m.source !== 'file' && same(m.file));
