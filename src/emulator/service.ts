@@ -106,6 +106,8 @@ export class LocalService {
         region,
         stateDir: options.persist === false ? undefined : host.stateDir,
         mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
+        // sns:publish tasks reach SNS through its public publish, as EventBridge targets do.
+        sns: { publish: (topicArn, message, subject) => pipeline!.sns.publish(topicArn, message, subject) },
         batch: {
           call: async (operation, input) => {
             const handler = batch[operation as keyof typeof batch];

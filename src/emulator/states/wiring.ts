@@ -8,6 +8,7 @@ import { StatesService } from './service';
 import { fileJournal, memoryJournal } from './store';
 import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
 import { mockedResponse, type MockConfig } from './tasks/mocks';
+import { isSnsPublish, runSnsPublish, type SnsPort } from './tasks/sns';
 
 export interface StatesWiring {
   readonly clock: Clock;
@@ -18,6 +19,8 @@ export interface StatesWiring {
   readonly batch: BatchPort;
   /** Step Functions Local's mock file (SFN_MOCK_CONFIG), already read and checked. */
   readonly mocks?: MockConfig;
+  /** The local SNS (its public publish), for sns:publish tasks; without it they need a mock. */
+  readonly sns?: SnsPort;
 }
 
 export function createStatesService(w: StatesWiring): StatesService {
@@ -30,9 +33,10 @@ export function createStatesService(w: StatesWiring): StatesService {
       const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
       if (mocked.found) return mocked.value;
       if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
+      if (w.sns && isSnsPublish(inv.resource)) return runSnsPublish(inv, w.sns, memory);
       throw new StatesError(
         'States.Runtime',
-        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks run locally; for other services, ` +
+        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks and SNS Publish run locally; for other services, ` +
           `add the state to a Step Functions Local mock file (SFN_MOCK_CONFIG=<file>: StateMachines.${execution.stateMachineName}.TestCases.<TestCase>.${inv.stateName} = <MockedResponses name>) ` +
           `and start the execution on '<stateMachineArn>#<TestCase>'`,
       );
