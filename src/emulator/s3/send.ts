@@ -1,0 +1,56 @@
+/**
+ * Sends bytes [start, end] of a file as a response body with a few reused 1 MiB buffers: a buffer
+ * is read into again only once the socket has taken it (res.write's callback), and reading waits
+ * while the response is full, so memory stays flat and nothing is allocated per read.
+ */
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+
+const BUFFER = 1024 * 1024;
+const BUFFERS = 4;
+
+export async function sendFile(res: ServerResponse, path: string, start: number, end: number): Promise<void> {
+  const fh = await open(path, 'r');
+  const free: Buffer[] = [];
+  let made = 0;
+  let waiting: (() => void) | undefined;
+  let gone = false;
+  const onClose = () => {
+    gone = true;
+    waiting?.();
+  };
+  res.once('close', onClose);
+  try {
+    let pos = start;
+    while (pos <= end && !gone) {
+      let buf = free.pop();
+      if (!buf && made < BUFFERS) {
+        buf = Buffer.allocUnsafe(Math.min(BUFFER, end - start + 1));
+        made++;
+      }
+      if (!buf) {
+        await new Promise<void>((r) => (waiting = r));
+        waiting = undefined;
+        continue;
+      }
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos + 1), pos);
+      if (bytesRead === 0) {
+        // the file shrank under us: cut the connection so the client sees a short body, not a hang
+        res.destroy();
+        return;
+      }
+      pos += bytesRead;
+      const held = buf;
+      const ok = res.write(held.subarray(0, bytesRead), () => {
+        free.push(held);
+        waiting?.();
+      });
+      if (!ok && !gone) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    if (!gone) res.end();
+  } finally {
+    res.off('close', onClose);
+    await fh.close();
+  }
+}
