@@ -25,6 +25,7 @@ interface KnownEtag {
 }
 
 const MAX_DIRS = 20_000;
+const FLUSH_AFTER_MS = 1000;
 /**
  * File systems stamp times from a coarse clock (a few ms), so a change in the same tick as the last
  * one may leave the mtime as it was: only what was last changed longer ago than this is cached.
@@ -42,6 +43,7 @@ export class ListIndex {
   private readonly etags = new Map<string, Map<string, KnownEtag>>();
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastChange = 0;
 
   constructor(private readonly indexDir: string) {}
 
@@ -157,9 +159,15 @@ export class ListIndex {
     return known;
   }
 
+  /** Written once changes have stopped for a second (a first listing of a big folder writes once, not per page). */
   private markDirty(bucket: string): void {
     this.dirty.add(bucket);
-    this.flushTimer ??= setTimeout(() => this.flush(), 1000).unref();
+    this.lastChange = Date.now();
+    const later = () => {
+      const quiet = Date.now() - this.lastChange;
+      this.flushTimer = quiet >= FLUSH_AFTER_MS ? (this.flush(), undefined) : setTimeout(later, FLUSH_AFTER_MS - quiet).unref();
+    };
+    this.flushTimer ??= setTimeout(later, FLUSH_AFTER_MS).unref();
   }
 }
 

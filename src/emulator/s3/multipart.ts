@@ -20,7 +20,7 @@ import { metaFromHeaders } from './object-api';
 import { readBodySmall } from './small-body';
 import { fromXml, many, toXml } from './xml';
 
-interface Upload {
+export interface Upload {
   readonly bucket: string;
   readonly key: string;
   readonly initiated: string;
@@ -29,19 +29,19 @@ interface Upload {
   readonly type?: ChecksumType;
 }
 
-interface Part {
+export interface Part {
   readonly etag: string;
   readonly size: number;
   readonly lastModified: string;
   readonly checksum?: string;
 }
 
-const uploadDir = (ctx: S3Context, id: string) => {
+export const uploadDir = (ctx: S3Context, id: string) => {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(id)) throw noSuchUpload(id);
   return join(ctx.uploadsDir, id);
 };
 
-function load(ctx: S3Context, id: string, bucket: Bucket, key: string): Upload {
+export function load(ctx: S3Context, id: string, bucket: Bucket, key: string): Upload {
   const dir = uploadDir(ctx, id);
   let up: Upload;
   try {
@@ -89,7 +89,7 @@ export async function createUpload(ctx: S3Context, req: S3Request, bucket: Bucke
  * The part's bytes and its record moved into the upload's folder, then one fsync of the part's
  * file makes both durable (the file system's journal commits the renames with it; see objects.ts).
  */
-async function savePart(ctx: S3Context, dir: string, n: number, tmp: string, part: Part): Promise<void> {
+export async function savePart(ctx: S3Context, dir: string, n: number, tmp: string, part: Part): Promise<void> {
   const file = join(dir, String(n));
   await rename(tmp, file);
   const recordTmp = ctx.objects.tempPath();
@@ -103,9 +103,14 @@ async function savePart(ctx: S3Context, dir: string, n: number, tmp: string, par
   }
 }
 
+export function partNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, 'partNumber', raw);
+  return n;
+}
+
 export async function uploadPart(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string, partRaw: string): Promise<void> {
-  const n = Number(partRaw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, 'partNumber', partRaw);
+  const n = partNumber(partRaw);
   const up = load(ctx, id, bucket, key);
   const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PART_BYTES, up.algorithm);
   const dir = uploadDir(ctx, id);

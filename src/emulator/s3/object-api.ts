@@ -80,7 +80,7 @@ export async function putObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
 }
 
 /** Evaluates If-Match/If-None-Match/If-Modified-Since/If-Unmodified-Since as S3 does. */
-function preconditions(req: S3Request, info: ObjectInfo, prefix = ''): { status: 304 | 412; condition: string } | undefined {
+export function preconditions(req: S3Request, info: ObjectInfo, prefix = ''): { status: 304 | 412; condition: string } | undefined {
   const ifMatch = header(req, `${prefix}if-match`);
   const ifNoneMatch = header(req, `${prefix}if-none-match`);
   const ifModified = header(req, `${prefix}if-modified-since`);

@@ -3,7 +3,6 @@
  * is read into again only once the socket has taken it (res.write's callback), and reading waits
  * while the response is full, so memory stays flat and nothing is allocated per read.
  */
-import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 
@@ -46,11 +45,24 @@ export async function sendFile(res: ServerResponse, path: string, start: number,
         free.push(held);
         waiting?.();
       });
-      if (!ok && !gone) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!ok && !gone) await drained(res);
     }
     if (!gone) res.end();
   } finally {
     res.off('close', onClose);
     await fh.close();
   }
+}
+
+/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
