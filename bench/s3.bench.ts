@@ -128,7 +128,7 @@ async function measure(peer: Peer, work: string, bigFile: string, smallDir: stri
     times['SDK download 100 MiB'] = await timed(async () => {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin' }));
       for await (const _ of got.Body as AsyncIterable<Buffer>) void _;
-    });
+    }, 'SDK download 100 MiB');
     const cpuBig = cpuSeconds(peer.pid) - cpu0;
     times['CLI upload 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', smallDir, 's3://bench/cli-small/']), 'CLI upload 200x64 KiB');
     times['CLI download 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', 's3://bench/cli-small/', join(work, `${peer.name}-small`)]), 'CLI download 200x64 KiB');
@@ -146,7 +146,7 @@ async function measure(peer: Peer, work: string, bigFile: string, smallDir: stri
         token = page.NextContinuationToken;
         pages++;
       } while (token);
-    })) / Math.max(1, pages);
+    }, 'ListObjectsV2 10,000 (per 1,000-key page)')) / Math.max(1, pages);
     return { times, cpuPerGiB: cpuBig / ((4 * BIG) / 1024 ** 3) };
   } finally {
     s3.destroy();
