@@ -67,4 +67,24 @@ describe('Scheduling passes (unit, fake clock and scripted runtime)', () => {
     const started = (id: string) => h.describe(id).startedAt!;
     assert.ok(started(blocker) < started(low) && started(low) < started(high), 'first come, first served');
   });
+
+  it('announces a head waiting for capacity once, however many passes go by, and a cancelled blocked head once more, as FAILED', async () => {
+    const h = await harness({ vcpus: 2 });
+    const short = sized(h, 'two-short', 2, 'sleep 5');
+    for (let i = 0; i < 3; i++) h.engine.submitJob({ jobName: `busy-${i}`, jobQueue: 'q', jobDefinition: short });
+    const waiter = h.engine.submitJob({ jobName: 'waiter', jobQueue: 'q', jobDefinition: short }).jobId;
+    await h.clock.advance(12_000);
+    // Two busy jobs have ended meanwhile (two passes with the waiter not first in line, then at the head).
+    assert.deepEqual(h.statuses(waiter), ['RUNNABLE'], 'no event per pass while it waits');
+    await h.clock.advance(60_000);
+    assert.deepEqual(h.statuses(waiter), ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED']);
+
+    const big = h.engine.submitJob({ jobName: 'big', jobQueue: 'q', jobDefinition: sized(h, 'four', 4, 'true') }).jobId;
+    await h.clock.advance(1_000);
+    h.engine.cancelJob(big, 'not this one');
+    await h.clock.advance(1_000);
+    const seen = h.events.filter((e) => e.detail.jobId === big).map((e) => `${e.detail.status}:${(e.detail.statusReason ?? '').split(' - ')[0]}`);
+    assert.deepEqual([seen[0], seen[1], seen.at(-1)], ['RUNNABLE:', 'RUNNABLE:MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE', 'FAILED:not this one']);
+    assert.ok(!seen.slice(1).includes('RUNNABLE:'), `cancelling does not announce the head as unblocked first: ${seen.join(', ')}`);
+  });
 });
