@@ -128,6 +128,8 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
+        // The editor's Topics view: recent SNS messages (not exposed by SNS's own API).
+        local: pipeline.localEndpoints,
         // Answered once the interruption is on disk (it is journaled before the kill).
         interrupt: async (jobId: string) => {
           const out = host.engine.interruptJob(jobId);

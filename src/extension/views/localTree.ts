@@ -14,12 +14,14 @@ import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import type { PipelineNode } from './pipeline/nodes';
+import { PipelineGroups } from './pipeline/pipelineGroups';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
-export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode;
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | PipelineNode;
 
 export function isRunNode(x: unknown): x is RunNode {
   return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
@@ -37,6 +39,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
+  /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
+  readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
@@ -44,6 +48,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       runs.onDidChange(() => this.refresh()),
       emulator.onDidChangeState(() => this.updateDescription()),
     );
+    this.pipeline = new PipelineGroups(emulator);
+    this.disposables.push(this.pipeline, this.pipeline.onDidChange((n) => this.changed.fire(n)));
     this.ticker = setInterval(() => this.tick(), TICK_MS);
   }
 
@@ -96,6 +102,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         return moreItem(node);
       case 'error':
         return errorItem(node);
+      case 'pipeline':
+        return this.pipeline.item(node);
     }
   }
 
@@ -149,8 +157,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       if (this.runs.error) return [{ kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      return this.runs.more ? [...nodes, { kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY }] : nodes;
+      return [...this.pipeline.roots(), ...nodes, ...(this.runs.more ? [{ kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY } as const] : [])];
     }
+    if (node.kind === 'pipeline') return this.pipeline.children(node);
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
