@@ -1,8 +1,9 @@
 /**
- * The Local view: the emulator's runs, newest first (name, start time, progress, duration, status),
- * each with its jobs in dependency order, array jobs with their children. Empty while the emulator
- * is stopped or has no runs, so the view's welcome content shows. Data comes from the RunsStore
- * (refreshed by the event stream); while a run is active its duration ticks every second.
+ * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), then
+ * the emulator's runs, newest first (name, start time, progress, duration, status), each with its
+ * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
+ * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
+ * while a run is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -157,7 +158,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       if (this.runs.error) return [{ kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      return [...this.pipeline.roots(), ...nodes, ...(this.runs.more ? [{ kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY } as const] : [])];
+      // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
+      const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
+      return [...this.pipeline.roots(), ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY } as const] : [])];
     }
     if (node.kind === 'pipeline') return this.pipeline.children(node);
     if (node.kind === 'run') {
