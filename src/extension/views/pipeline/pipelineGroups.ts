@@ -91,10 +91,12 @@ function rowOf(node: PipelineNode, now: number): RowText {
   }
 }
 
-const COLLAPSIBLE = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded };
+function collapsible(c: RowText['collapsible']): vscode.TreeItemCollapsibleState {
+  return c === 'none' ? vscode.TreeItemCollapsibleState.None : c === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
+}
 
 function toTreeItem(node: PipelineNode, row: RowText): vscode.TreeItem {
-  const item = new vscode.TreeItem(row.label, COLLAPSIBLE[row.collapsible]);
+  const item = new vscode.TreeItem(row.label, collapsible(row.collapsible));
   item.id = node.id;
   item.description = row.description;
   item.tooltip = row.tooltip;
