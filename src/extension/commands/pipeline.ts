@@ -11,12 +11,18 @@ import { PipelineDocuments } from '../views/pipeline/documents';
 import { isPipelineNode, type NodeOf, type PipelineNode } from '../views/pipeline/nodes';
 import { fireRuleNow, setRuleState } from '../views/pipeline/rules';
 
-let documents: PipelineDocuments | undefined;
+const documentsOf = new WeakMap<Ctx, PipelineDocuments>();
 
 /** The read-only document providers, registered at activation (a reload may restore their editors). */
 export function registerPipelineDocuments(ctx: Ctx): void {
   const storage = (ctx.extension.storageUri ?? ctx.extension.globalStorageUri).fsPath;
-  documents = ctx.push(new PipelineDocuments(ctx.emulator, storage));
+  documentsOf.set(ctx, ctx.push(new PipelineDocuments(ctx.emulator, storage)));
+}
+
+function documents(ctx: Ctx): PipelineDocuments {
+  const d = documentsOf.get(ctx);
+  if (!d) throw new Error('the pipeline documents are not registered');
+  return d;
 }
 
 function nodeOf<T extends PipelineNode['type']>(arg: unknown, types: readonly T[], what: string): NodeOf<T> {
@@ -24,18 +30,18 @@ function nodeOf<T extends PipelineNode['type']>(arg: unknown, types: readonly T[
   throw new UserError(`Run this command from ${what} in the Local view.`);
 }
 
-export async function openObject(_ctx: Ctx, arg: unknown): Promise<void> {
+export async function openObject(ctx: Ctx, arg: unknown): Promise<void> {
   const n = nodeOf(arg, ['object'], 'an object under Buckets');
-  await documents!.openObject(n.bucket, n.key);
+  await documents(ctx).openObject(n.bucket, n.key);
 }
 
-export async function downloadObject(_ctx: Ctx, arg: unknown): Promise<void> {
+export async function downloadObject(ctx: Ctx, arg: unknown): Promise<void> {
   const n = nodeOf(arg, ['object'], 'an object under Buckets');
-  await documents!.openObject(n.bucket, n.key, true);
+  await documents(ctx).openObject(n.bucket, n.key, true);
 }
 
-export async function openMessage(_ctx: Ctx, arg: unknown): Promise<void> {
-  await documents!.openMessage(nodeOf(arg, ['message'], 'a message under Topics').message);
+export async function openMessage(ctx: Ctx, arg: unknown): Promise<void> {
+  await documents(ctx).openMessage(nodeOf(arg, ['message'], 'a message under Topics').message);
 }
 
 /** Selects the job a Batch Job State Change message is about in the Local view and shows its logs. */
