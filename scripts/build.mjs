@@ -57,6 +57,7 @@ const LAZY_BUNDLES = {
     '@aws-sdk/client-scheduler',
     '@aws-sdk/client-sns',
     '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-sfn',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
     '@aws-sdk/credential-providers',

@@ -20,6 +20,7 @@ import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
 import { S3Service } from './s3/service';
+import { LocalTrainingS3 } from './training-s3';
 import type { DeclaredBucket } from './s3/buckets';
 import type { LocalSettingsFile } from '../model/types';
 import { dirname, resolve } from 'node:path';
@@ -72,7 +73,9 @@ export class LocalService {
   static async start(options: ServiceOptions): Promise<LocalService> {
     const endpointFile = join(ensureStateDir(options.stateDir), ENDPOINT_FILE);
     await refuseIfServed(options.stateDir, endpointFile);
-    const host = await EmulatorHost.start(options);
+    // Training jobs' s3:// channels and outputs use the local S3's API once it listens (below).
+    const trainingS3 = new LocalTrainingS3();
+    const host = await EmulatorHost.start({ ...options, trainingS3 });
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
     let idleWatch: IdleShutdown | undefined;
@@ -94,6 +97,8 @@ export class LocalService {
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));
+      // S3 Files volumes mapped to `s3://bucket` in localbatch.yaml mount the bucket's folder.
+      host.jobEnvironment.bucketFolder = (bucket) => s3.buckets().find((b) => b.name === bucket)?.dir;
       // Step Functions reaches Batch only through its API handlers and job events.
       states = createStatesService({
         clock: systemClock(),
@@ -139,6 +144,7 @@ export class LocalService {
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       pipeline.setEndpointUrl(server.url);
+      trainingS3.connect({ url: server.url, region, credentials });
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).

@@ -9,6 +9,7 @@ import { DefinitionDiagnostics } from './editing/diagnostics';
 import { DefinitionIndex } from './editing/definitionIndex';
 import { registerEditingProviders } from './editing/providers';
 import { registerTemplateLenses } from './editing/templateLenses';
+import { registerStateMachineLenses } from './stepfunctions/lenses';
 import { announceFailure } from './emulator/failures';
 import { JobTerminals } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
@@ -45,6 +46,7 @@ export class Ctx implements vscode.Disposable {
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
     for (const d of registerEditingProviders(this.index, this.diagnostics)) this.push(d);
     for (const d of registerTemplateLenses(this.index)) this.push(d);
+    for (const d of registerStateMachineLenses()) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output, extension.workspaceState));
     this.jobLogs = this.push(new JobTerminals());
     this.jobDocuments = this.push(new JobDocuments());

@@ -25,6 +25,8 @@ build  builds the images listed under images: in localbatch.yaml (of the folder,
 cdk-assets  builds the CDK container image assets (Stack.assets.json beside the template) that the
        template's job definitions use, as \`localbatch run\` does, and tags each also with the
        definition's image name, so a running \`localbatch serve\` runs it instead of pulling it.
+       Assets made by a command (fromTarball) run it in cdk.out; assets with build secrets, ssh or
+       build contexts are built with \`docker buildx build\` (the docker CLI, or CDK_DOCKER).
 
 Options (seed):
   --name IMAGE     the image to make (default ${SEED_IMAGE})

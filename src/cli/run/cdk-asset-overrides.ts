@@ -1,8 +1,9 @@
 /**
  * Before a run starts anything: job definitions of a CDK stack (`cdk.out/<Stack>.template.json`)
  * whose image is one of the stack's container image assets (`cdk.out/<Stack>.assets.json`,
- * `dockerImages`) get that image built locally from `cdk.out/<source.directory>` with the recorded
- * options (reused when its asset hash was built before), and the run uses it through the same
+ * `dockerImages`) get that image made locally (runtime/cdk-asset-images.ts: built from
+ * `cdk.out/<source.directory>` with the recorded options, or by the asset's command; reused when its
+ * asset hash was made before), and the run uses it through the same
  * mechanism as localbatch.yaml's `imageOverrides`: DescribeJobs still shows the definition's image.
  * A build failure stops the run before any job starts, with the build's own error.
  */
@@ -66,7 +67,8 @@ export async function buildCdkAssetImages(docker: Docker, definitions: readonly 
         say(`CDK asset ${label} (image of job definition ${def.name}): ${assetImageName(asset)}…`);
         result = await ensureAssetImage(docker, asset, cdkOut, (p) => say(`  ${p.message}`));
       } catch (err) {
-        throw new CliError(`cannot build CDK asset ${label}, the image of job definition ${def.name}, from ${path.join(cdkOut, asset.source.directory ?? '')}: ${dockerMessage(err)}. Fix it, run \`cdk synth\` again, then run again. Nothing was run.`, 1);
+        const from = asset.source.directory ? `from ${path.join(cdkOut, asset.source.directory)}` : `with its command (run in ${cdkOut})`;
+        throw new CliError(`cannot build CDK asset ${label}, the image of job definition ${def.name}, ${from}: ${dockerMessage(err)}. Fix it, run \`cdk synth\` again, then run again. Nothing was run.`, 1);
       }
       say(result.built ? `Built ${result.image} for ${def.name}` : `Reusing ${result.image} for ${def.name} (asset ${asset.hash} unchanged since it was built)`);
       done.set(asset.hash, result.image);

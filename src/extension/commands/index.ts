@@ -28,6 +28,7 @@ import { stopEmulator } from './stopEmulator';
 import { submitToAws } from './submitToAws';
 import { terminateAllJobs } from './terminateAllJobs';
 import { terminateJob } from './terminateJob';
+import { STATE_MACHINE_COMMANDS } from '../stepfunctions/commands';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.startEmulator', startEmulator],
@@ -59,6 +60,7 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.statusBarMenu', statusBarMenu],
   ['localbatch.showOutput', showOutput],
   ['localbatch.showError', showError],
+  ...STATE_MACHINE_COMMANDS,
   ['localbatch.openObject', openObject],
   ['localbatch.downloadObject', downloadObject],
   ['localbatch.openMessage', openMessage],

@@ -16,8 +16,12 @@ export interface ContainerAssetSource {
   readonly dockerFile?: string;
   readonly dockerBuildArgs?: Readonly<Record<string, string>>;
   readonly dockerBuildTarget?: string;
-  /** `id` → `type=…,src=…` docker build --secret specs. */
+  /** `id` → `type=…,src=…` docker build --secret specs (BuildKit). */
   readonly dockerBuildSecrets?: Readonly<Record<string, string>>;
+  /** docker build --ssh spec (BuildKit). */
+  readonly dockerBuildSsh?: string;
+  /** name → path: docker build --build-context (BuildKit). */
+  readonly dockerBuildContexts?: Readonly<Record<string, string>>;
   readonly platform?: string;
   readonly networkMode?: string;
   /** A command that builds (or finds) the image and prints its name, run in cdk.out, instead of a directory. */
@@ -73,6 +77,8 @@ export function readAssetManifest(json: unknown, file = 'assets.json'): AssetMan
       dockerBuildArgs: strings(src.dockerBuildArgs),
       dockerBuildTarget: asStr(src.dockerBuildTarget),
       dockerBuildSecrets: strings(src.dockerBuildSecrets),
+      dockerBuildSsh: asStr(src.dockerBuildSsh),
+      dockerBuildContexts: strings(src.dockerBuildContexts),
       platform: asStr(src.platform),
       networkMode: asStr(src.networkMode),
     };
