@@ -135,6 +135,8 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
+        // The editor's Topics view: recent SNS messages (not exposed by SNS's own API).
+        local: pipeline.localEndpoints,
         // Answered once the interruption is on disk (it is journaled before the kill).
         interrupt: async (jobId: string) => {
           const out = host.engine.interruptJob(jobId);
@@ -148,7 +150,8 @@ export class LocalService {
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
-        containerServer = await startApiServer({ ...api, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
+        // The editor's own endpoints (recent SNS messages) stay on 127.0.0.1: jobs have no use for them.
+        containerServer = await startApiServer({ ...api, local: undefined, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
         jobs.setApiUrl(containerServer.url);
       }
       const tmp = `${endpointFile}.${process.pid}.tmp`;

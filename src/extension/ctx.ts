@@ -14,6 +14,7 @@ import { announceFailure } from './emulator/failures';
 import { JobTerminals } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
 import { RunsStore } from './emulator/runs';
+import { notifySnsMessages } from './emulator/snsNotifications';
 import { EmulatorStatusBar } from './statusBar';
 import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
@@ -63,6 +64,7 @@ export class Ctx implements vscode.Disposable {
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
     this.views.aws.setVisible(awsView.visible);
     this.push(this.runs.onRunFailed((run) => void announceFailure(this, run).catch((err: unknown) => this.output.error(`failure notice: ${String(err)}`))));
+    this.push(notifySnsMessages(this));
     void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', this.emulator.state);
   }
 

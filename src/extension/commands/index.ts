@@ -11,6 +11,7 @@ import { deploy } from './deploy';
 import { explainStuck } from './explainStuck';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
+import { disableRule, downloadObject, enableRule, fireNow, openMessage, openObject, registerPipelineDocuments, showMessageJob } from './pipeline';
 import { refresh } from './refresh';
 import { removeAwsRegion } from './removeAwsRegion';
 import { rerun, rerunFailed } from './rerun';
@@ -60,8 +61,16 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.showOutput', showOutput],
   ['localbatch.showError', showError],
   ...STATE_MACHINE_COMMANDS,
+  ['localbatch.openObject', openObject],
+  ['localbatch.downloadObject', downloadObject],
+  ['localbatch.openMessage', openMessage],
+  ['localbatch.showMessageJob', showMessageJob],
+  ['localbatch.fireNow', fireNow],
+  ['localbatch.enableRule', enableRule],
+  ['localbatch.disableRule', disableRule],
 ];
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, handler] of COMMANDS) registerCommand(ctx, id, handler);
+  registerPipelineDocuments(ctx);
 }
