@@ -8,7 +8,7 @@ import { invalid } from './errors';
 import type { QuotaShareStored } from './quotaShares';
 import type { BlockReason, Preemption, QuotaJob, ShareState, SharingStrategy } from './quotaScheduling';
 import type { ServiceEnvironmentRecord } from './serviceEnvironments';
-import type { ServiceJobRecord } from './serviceJobs';
+import type { ServiceJobRecord } from './serviceJobRecord';
 
 /** How many preempted attempts `preemptionSummary.recentPreemptedAttempts` keeps (localbatch's choice). */
 export const RECENT_PREEMPTIONS = 5;

@@ -3,7 +3,7 @@
  */
 import type { Partition } from './arns';
 import type { QueueRecord } from './queues';
-import { serviceJobArn, type ServiceJobRecord } from './serviceJobs';
+import { serviceJobArn, type ServiceJobRecord } from './serviceJobRecord';
 
 /** DescribeServiceJob's answer. */
 export function serviceJobDetail(p: Partition, job: ServiceJobRecord, queue: QueueRecord | undefined): Record<string, unknown> {

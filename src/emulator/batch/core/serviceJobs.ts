@@ -5,7 +5,7 @@
  * jobStateTimeLimitActions (TERMINATE). The training itself runs behind the TrainingRunner port
  * (runtime/training.ts runs it in Docker under SageMaker's container contract).
  */
-import type { JobQueueDetail, ServiceJobAttemptDetail, ServiceJobPreemptedAttempt, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
+import type { JobQueueDetail, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import { invalid } from './errors';
 import type { EventBus } from './events';
@@ -15,47 +15,14 @@ import { decideQuotaShares, type BlockReason } from './quotaScheduling';
 import type { QuotaShareStored } from './quotaShares';
 import { shouldRetry, type RetryPolicy } from './retry';
 import type { ServiceEnvironmentRecord, ServiceEnvironments } from './serviceEnvironments';
-import type { Clock, TimerHandle } from './ports';
+import type { Clock } from './ports';
 import { serviceJobDetail, serviceJobSummary } from './serviceJobView';
 import { parseTrainingRequest, type TrainingRequest } from './trainingRequest';
 
-export type ServiceJobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'SCHEDULED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-export const SERVICE_JOB_STATUSES: readonly ServiceJobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
-
+export { SERVICE_JOB_STATUSES, serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
+import { serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
 export type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from './trainingPort';
-import type { RunningTraining, TrainingOutcome, TrainingRunner } from './trainingPort';
-
-/** The stored part of a service job (journaled; see toStored). */
-export interface ServiceJobStored {
-  id: string;
-  name: string;
-  queueName: string;
-  request: SubmitServiceJobRequest;
-  status: ServiceJobStatus;
-  statusReason?: string;
-  createdAt: number;
-  scheduledAt?: number;
-  startedAt?: number;
-  stoppedAt?: number;
-  attempts: ServiceJobAttemptDetail[];
-  isTerminated?: boolean;
-  schedulingPriority?: number;
-  /** Instances it holds while SCHEDULED/STARTING/RUNNING, and in which service environment. */
-  environment?: string;
-  /** Quota management: how often it was preempted, and the latest preempted attempts. */
-  preemption?: { count: number; recent: ServiceJobPreemptedAttempt[] };
-  /** The reason of a preemption under way (its attempt is being stopped). */
-  preempting?: string;
-}
-
-export interface ServiceJobRecord extends ServiceJobStored {
-  training: TrainingRequest;
-  /** The attempt in flight (not stored: a restart ends it). */
-  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string };
-  /** The jobStateTimeLimitActions timer while blocked in RUNNABLE. */
-  limitTimer?: TimerHandle;
-  blockedReason?: string;
-}
+import type { TrainingOutcome, TrainingRunner } from './trainingPort';
 
 export const TERMINAL_SERVICE = new Set<ServiceJobStatus>(['SUCCEEDED', 'FAILED']);
 export const IN_FLIGHT_SERVICE: ReadonlySet<ServiceJobStatus> = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
@@ -77,9 +44,6 @@ export interface ServiceJobsDeps {
   readonly changed?: (job: ServiceJobStored) => void;
 }
 
-export function serviceJobArn(p: Partition, id: string): string {
-  return `arn:aws:batch:${p.region}:${p.account}:service-job/${id}`;
-}
 
 export function trainingJobArn(p: Partition, name: string): string {
   return `arn:aws:sagemaker:${p.region}:${p.account}:training-job/${name.toLowerCase()}`;
