@@ -1,5 +1,5 @@
 /** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
@@ -19,8 +19,10 @@ import { closestName } from '../../model/validation/workspace-rules/context';
 import type { CliCommand } from './index';
 import { buildCdkAssetImages, tagForRunningServer, targetDefinitions } from '../run/cdk-asset-overrides';
 import Docker from 'dockerode';
+import { pipelineOf, isEmpty as isEmptyPipeline, type PipelineSet } from '../../client/pipeline-load';
+import { loadAndSay, watchPipeline } from '../run/pipeline-mode';
 
-const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
+const HELP = `Usage: localbatch run <file or folder> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
 
 Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml, or one
 AWS::Batch::JobDefinition of a CloudFormation/CDK template or Terraform show -json file) on the
@@ -28,6 +30,12 @@ local emulator, with AWS Batch's semantics, each attempt in its own Docker conta
 definition under the file's folder (and the templates localbatch.yaml lists) is loaded and
 validated first; errors stop the run. Workflows name template job definitions and queues by
 their names or logical ids.
+
+A template (or a folder) with EventBridge rules, Scheduler schedules or SNS topics is run as a
+pipeline: its rules, schedules, topics, subscriptions and buckets (with their EventBridge
+notification setting) are loaded into the emulator, with the queues and job definitions their
+targets use, and stay live, printing each job they start, until Ctrl-C. A workflow or job
+definition run loads the workspace's rules too, so they fire while it runs.
 
 If \`localbatch serve\` is running on the state directory the run is submitted there; otherwise an
 emulator runs inside this command until the run ends.
@@ -55,17 +63,31 @@ export const runCommand: CliCommand = {
     if (!opts) return 0;
     const abs = path.resolve(opts.file);
     if (!existsSync(abs)) throw new CliError(`no such file: ${opts.file}`, 2);
-    const kind = kindOfFile(abs);
+    const isFolder = statSync(abs).isDirectory();
+    const kind = isFolder ? undefined : kindOfFile(abs);
     if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition') {
       throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml) or template file`, 2);
     }
-    const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
+    const loaded = await loadWorkspace(isFolder ? abs : path.dirname(abs), process.cwd());
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
     if (errors.length > 0) {
       console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
       return 1;
     }
+    const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined);
+    if (pipeline) {
+      const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+      const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
+      const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
+        if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
+        throw err;
+      });
+      const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
+      for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+      return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
+    }
+    if (isFolder) throw new CliError(`${opts.file} holds no template with EventBridge rules, schedules or SNS topics; give a workflow, job definition or template file to run`, 2);
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
     let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
@@ -81,6 +103,11 @@ export const runCommand: CliCommand = {
     if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
     const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
     for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+    // The workspace's rules and schedules are live while the run runs (a failure notification, ...).
+    await loadAndSay(session, loaded.workspace, pipelineOf(loaded.workspace), (line) => console.error(line)).catch(async (err: unknown) => {
+      await session.close();
+      throw err;
+    });
     return executeRun({
       session,
       workspace: loaded.workspace,
@@ -160,6 +187,20 @@ function unusedParams(ws: Workspace, target: RunTarget, names: readonly string[]
       const best = closestName(n, used);
       return `warning: --param ${n} is used by no job of this run (no Ref::${n} in its job definitions)${best !== undefined ? `; did you mean '${best}'?` : ''}`;
     });
+}
+
+/** The pipeline a `run` of a folder, or of a template with rules or schedules (no --job-definition), runs. */
+function pipelineToRun(ws: Workspace, abs: string, isFolder: boolean, explicit: boolean): PipelineSet | undefined {
+  if (explicit) return undefined;
+  if (isFolder) {
+    const p = pipelineOf(ws);
+    return isEmptyPipeline(p) ? undefined : p;
+  }
+  const rel = path.relative(process.cwd(), abs);
+  const files = new Set(ws.templates.map((t) => t.doc.file).filter((f) => path.resolve(f) === abs || f === rel));
+  if (files.size === 0) return undefined;
+  const p = pipelineOf(ws, files);
+  return p.rules.length + p.schedules.length > 0 ? p : undefined;
 }
 
 function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | undefined): RunTarget {

@@ -10,6 +10,7 @@ import { fargateOverrideCombination, multinodeArrayJob, workflowParameters } fro
 import { queueComputeMix, queueUse } from './queues';
 import { unknownComputeEnvironment, unknownJobDefinition, unknownJobQueue } from './references';
 import { checkTemplates } from './templates';
+import { PIPELINE_RULES, pipelineChecks } from './pipeline';
 
 /** Every cross-file rule id with a one-line description. */
 export const WORKSPACE_RULES = {
@@ -48,6 +49,7 @@ export const WORKSPACE_RULES = {
   'template-unsupported': 'an intrinsic function localbatch does not evaluate locally',
   'terraform-unknown-value': 'a Terraform plan value known only after apply, or a JSON attribute that is not valid JSON',
   'terraform-not-read': 'a Terraform attribute localbatch does not read (eks_properties blocks; warning)',
+  ...PIPELINE_RULES,
 } as const;
 
 const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
@@ -64,6 +66,7 @@ const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
   ['job definitions', fargateOverrideCombination],
   ['host access', hostAccess],
   ['secrets', localSecrets],
+  ['pipeline', pipelineChecks],
 ];
 
 /** Runs every cross-file rule; a rule that fails is reported once as `internal`, never thrown. */
