@@ -12,7 +12,8 @@ import type { Session } from './session';
 
 /** Loads the pipeline into the session's emulator and prints what was loaded. */
 export async function loadAndSay(session: Session, ws: Workspace, p: PipelineSet, say: (line: string) => void): Promise<void> {
-  if (isEmpty(p) && p.buckets.length === 0) return;
+  // Buckets alone (a template's S3 buckets, no rule) are not loaded: nothing would use their notifications.
+  if (isEmpty(p)) return;
   let lines: string[];
   try {
     lines = await loadPipeline(session.endpoint, session.batch, ws, p);

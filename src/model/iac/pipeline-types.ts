@@ -46,6 +46,11 @@ export function isEmptyPipeline(p: PipelineResources | undefined): boolean {
   return !p || p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length + p.buckets.length === 0;
 }
 
+/** Whether it holds a rule, schedule, topic or subscription (buckets alone do not make a pipeline). */
+export function isEventDriven(p: PipelineResources | undefined): boolean {
+  return !!p && p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length > 0;
+}
+
 /** The ARN of an SNS topic (its CloudFormation Ref). */
 export function topicArn(partition: string, region: string, account: string, name: string): string {
   return `arn:${partition}:sns:${region}:${account}:${name}`;

@@ -14,7 +14,7 @@ import type { Origin } from './cfn-intrinsics';
 import type { BatchResourceKind } from './cfn-properties';
 import { locateOrigin, type IacResource, type IacTemplate } from './types';
 import { readTerraformPipeline } from './pipeline-terraform';
-import { isEmptyPipeline } from './pipeline-types';
+import { isEmptyPipeline, isEventDriven } from './pipeline-types';
 
 interface TfType {
   readonly kind: BatchResourceKind;
@@ -80,7 +80,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
   const top = isObj(root.planned_values) ? 'planned_values' : 'values';
   const all = [...moduleResources((root[top] as Obj).root_module, [top, 'root_module'])].filter((r) => TF_TYPES[r.type]);
   const pipeline = readTerraformPipeline(doc, root, options);
-  if (all.length === 0 && isEmptyPipeline(pipeline)) return undefined;
+  if (all.length === 0 && !isEventDriven(pipeline)) return undefined;
   const diagnostics: Diagnostic[] = [];
   const unknown = afterUnknown(root);
   const refs = configurationRefs(root);
