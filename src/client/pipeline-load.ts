@@ -26,11 +26,11 @@ export interface PipelineSet {
   readonly buckets: PipelineResource[];
 }
 
-/** Every template's pipeline resources (or only those of the templates in `files`). */
-export function pipelineOf(ws: Workspace, files?: ReadonlySet<string>): PipelineSet {
+/** Every template's pipeline resources (or only those of the templates whose file `include` accepts). */
+export function pipelineOf(ws: Workspace, include: (file: string) => boolean = () => true): PipelineSet {
   const out: PipelineSet = { rules: [], schedules: [], topics: [], subscriptions: [], buckets: [] };
   for (const t of ws.templates) {
-    if (!t.pipeline || (files && !files.has(t.doc.file))) continue;
+    if (!t.pipeline || !include(t.doc.file)) continue;
     out.rules.push(...t.pipeline.rules);
     out.schedules.push(...t.pipeline.schedules);
     out.topics.push(...t.pipeline.topics);

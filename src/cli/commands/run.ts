@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { Workspace } from '../../model/workspace';
-import { loadWorkspace } from '../../node/load-workspace';
+import { findWorkspaceRoot, loadWorkspace } from '../../node/load-workspace';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -75,7 +75,7 @@ export const runCommand: CliCommand = {
       console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
       return 1;
     }
-    const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined);
+    const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined, loaded.root);
     if (pipeline) {
       const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
       const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
@@ -104,7 +104,7 @@ export const runCommand: CliCommand = {
     const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
     for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
     // The workspace's rules and schedules are live while the run runs (a failure notification, ...).
-    await loadAndSay(session, loaded.workspace, pipelineOf(loaded.workspace), (line) => console.error(line)).catch(async (err: unknown) => {
+    await loadAndSay(session, loaded.workspace, pipelineOf(loaded.workspace, ownedBy(loaded.root)), (line) => console.error(line)).catch(async (err: unknown) => {
       await session.close();
       throw err;
     });
@@ -190,17 +190,28 @@ function unusedParams(ws: Workspace, target: RunTarget, names: readonly string[]
 }
 
 /** The pipeline a `run` of a folder, or of a template with rules or schedules (no --job-definition), runs. */
-function pipelineToRun(ws: Workspace, abs: string, isFolder: boolean, explicit: boolean): PipelineSet | undefined {
+function pipelineToRun(ws: Workspace, abs: string, isFolder: boolean, explicit: boolean, root: string): PipelineSet | undefined {
   if (explicit) return undefined;
   if (isFolder) {
-    const p = pipelineOf(ws);
+    const p = pipelineOf(ws, ownedBy(root));
     return isEmptyPipeline(p) ? undefined : p;
   }
   const rel = path.relative(process.cwd(), abs);
   const files = new Set(ws.templates.map((t) => t.doc.file).filter((f) => path.resolve(f) === abs || f === rel));
   if (files.size === 0) return undefined;
-  const p = pipelineOf(ws, files);
+  const p = pipelineOf(ws, (f) => files.has(f));
   return p.rules.length + p.schedules.length > 0 ? p : undefined;
+}
+
+/**
+ * Templates of this workspace: a folder below it with its own localbatch.yaml is another workspace
+ * (examples/pipeline inside examples/), whose rules a run here does not load.
+ */
+export function ownedBy(root: string): (file: string) => boolean {
+  return (file) => {
+    const own = findWorkspaceRoot(path.dirname(path.resolve(file)));
+    return own === undefined || own === root;
+  };
 }
 
 function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | undefined): RunTarget {

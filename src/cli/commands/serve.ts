@@ -21,6 +21,7 @@ import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf } from '../../clie
 import { formatDiagnostic } from '../../model/diagnostics';
 import { loadWorkspace } from '../../node/load-workspace';
 import { clientsFor } from '../run/session';
+import { ownedBy } from './run';
 
 /**
  * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator just
@@ -28,7 +29,7 @@ import { clientsFor } from '../run/session';
  */
 async function loadWorkspacePipeline(service: LocalService, root: string): Promise<void> {
   const loaded = await loadWorkspace(root, process.cwd());
-  const p = pipelineOf(loaded.workspace);
+  const p = pipelineOf(loaded.workspace, ownedBy(loaded.root));
   if (isEmptyPipeline(p)) return;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
