@@ -1,11 +1,11 @@
 /** `localbatch run <file>`: runs a workflow (or one job definition) on the local emulator, in Docker. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { Workspace } from '../../model/workspace';
-import { loadWorkspace, type LoadedWorkspace } from '../../node/load-workspace';
+import { findWorkspaceRoot, loadWorkspace, type LoadedWorkspace } from '../../node/load-workspace';
 import { readFile } from 'node:fs/promises';
 import type { StateMachineEntry } from '../../model/asl/types';
 import { runStateMachine } from '../run/state-machine';
@@ -22,8 +22,10 @@ import { closestName } from '../../model/validation/workspace-rules/context';
 import type { CliCommand } from './index';
 import { buildCdkAssetImages, tagForRunningServer, targetDefinitions } from '../run/cdk-asset-overrides';
 import Docker from 'dockerode';
+import { pipelineOf, isEmpty as isEmptyPipeline, type PipelineSet } from '../../client/pipeline-load';
+import { loadAndSay, watchPipeline } from '../run/pipeline-mode';
 
-const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
+const HELP = `Usage: localbatch run <file or folder> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
        localbatch run <file.asl.json|yaml | template> [--state-machine ID] [--input JSON|@file] [--state-dir DIR] [--json]
 
 Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml, or one
@@ -39,6 +41,12 @@ the emulator with its Batch Tasks' job definitions and queues registered, and on
 to its end: each state entered and exited, and each Batch job a Task started, is shown as it
 happens. Its job definitions and queues are named as in workflows (names, template logical ids,
 the template's Refs).
+
+A template (or a folder) with EventBridge rules, Scheduler schedules or SNS topics is run as a
+pipeline: its rules, schedules, topics, subscriptions and buckets (with their EventBridge
+notification setting) are loaded into the emulator, with the queues and job definitions their
+targets use, and stay live, printing each job they start, until Ctrl-C. A workflow or job
+definition run loads the workspace's rules too, so they fire while it runs.
 
 If \`localbatch serve\` is running on the state directory the run is submitted there; otherwise an
 emulator runs inside this command until the run ends.
@@ -70,14 +78,15 @@ export const runCommand: CliCommand = {
     if (!opts) return 0;
     const abs = path.resolve(opts.file);
     if (!existsSync(abs)) throw new CliError(`no such file: ${opts.file}`, 2);
-    const kind = kindOfFile(abs);
+    const isFolder = statSync(abs).isDirectory();
+    const kind = isFolder ? undefined : kindOfFile(abs);
     if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition' && kind.kind !== 'stateMachine') {
       throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml), state machine (*.asl.json|yaml|yml) or template file`, 2);
     }
     if (kind?.kind !== 'stateMachine' && kind !== undefined && (opts.stateMachine !== undefined || opts.input !== undefined)) {
       throw new CliError('--state-machine and --input are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     }
-    const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
+    const loaded = await loadWorkspace(isFolder ? abs : path.dirname(abs), process.cwd());
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
     if (errors.length > 0) {
@@ -87,6 +96,23 @@ export const runCommand: CliCommand = {
     const machine = findStateMachine(loaded.workspace, abs, opts);
     if (machine) return runMachine(loaded, machine, opts);
     if (opts.input !== undefined) throw new CliError('--input is for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
+    const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined, loaded.root);
+    if (pipeline) {
+      let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+      // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
+      const assetOverrides = opts.runtime === 'docker' ? await buildCdkAssetImages(new Docker(), [...loaded.workspace.jobDefinitions.values()], (line) => console.error(line)) : {};
+      if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
+      const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
+      const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
+        if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
+        throw err;
+      });
+      if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
+      const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
+      for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+      return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
+    }
+    if (isFolder) throw new CliError(`${opts.file} holds no template with EventBridge rules, schedules or SNS topics; give a workflow, job definition or template file to run`, 2);
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
     let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
@@ -102,6 +128,11 @@ export const runCommand: CliCommand = {
     if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
     const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
     for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+    // The workspace's rules and schedules are live while the run runs (a failure notification, ...).
+    await loadAndSay(session, loaded.workspace, pipelineOf(loaded.workspace, ownedBy(loaded.root)), (line) => console.error(line)).catch(async (err: unknown) => {
+      await session.close();
+      throw err;
+    });
     return executeRun({
       session,
       workspace: loaded.workspace,
@@ -186,6 +217,31 @@ function unusedParams(ws: Workspace, target: RunTarget, names: readonly string[]
       const best = closestName(n, used);
       return `warning: --param ${n} is used by no job of this run (no Ref::${n} in its job definitions)${best !== undefined ? `; did you mean '${best}'?` : ''}`;
     });
+}
+
+/** The pipeline a `run` of a folder, or of a template with rules or schedules (no --job-definition), runs. */
+function pipelineToRun(ws: Workspace, abs: string, isFolder: boolean, explicit: boolean, root: string): PipelineSet | undefined {
+  if (explicit) return undefined;
+  if (isFolder) {
+    const p = pipelineOf(ws, ownedBy(root));
+    return isEmptyPipeline(p) ? undefined : p;
+  }
+  const rel = path.relative(process.cwd(), abs);
+  const files = new Set(ws.templates.map((t) => t.doc.file).filter((f) => path.resolve(f) === abs || f === rel));
+  if (files.size === 0) return undefined;
+  const p = pipelineOf(ws, (f) => files.has(f));
+  return p.rules.length + p.schedules.length > 0 ? p : undefined;
+}
+
+/**
+ * Templates of this workspace: a folder below it with its own localbatch.yaml is another workspace
+ * (examples/pipeline inside examples/), whose rules a run here does not load.
+ */
+export function ownedBy(root: string): (file: string) => boolean {
+  return (file) => {
+    const own = findWorkspaceRoot(path.dirname(path.resolve(file)));
+    return own === undefined || own === root;
+  };
 }
 
 function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | undefined): RunTarget {

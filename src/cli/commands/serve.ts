@@ -17,6 +17,54 @@ import { readSettings, SettingsError } from '../../node/settings';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
+import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf } from '../../client/pipeline-load';
+import { formatDiagnostic } from '../../model/diagnostics';
+import { loadWorkspace } from '../../node/load-workspace';
+import { clientsFor } from '../run/session';
+import { ownedBy } from './run';
+import Docker from 'dockerode';
+import type { Workspace } from '../../model/workspace';
+import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
+
+/**
+ * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator just
+ * started (through its own APIs), so they are live while it serves. Problems are reported, never fatal.
+ */
+async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted'): Promise<void> {
+  const loaded = await loadWorkspace(root, process.cwd());
+  const p = pipelineOf(loaded.workspace, ownedBy(loaded.root));
+  if (isEmptyPipeline(p)) return;
+  if (runtime === 'docker') await buildAssetsForServe(loaded.workspace);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown)/.test(d.rule));
+  for (const d of errors) console.error(formatDiagnostic(d));
+  const { batch } = clientsFor(service.endpoint);
+  try {
+    const lines = await loadPipeline(service.endpoint, batch, loaded.workspace, p);
+    console.log('localbatch serve: loaded from the workspace\'s templates:');
+    for (const l of lines) console.log(`  ${l}`);
+  } catch (err) {
+    console.error(`localbatch serve: could not load the templates' rules and schedules: ${err instanceof Error ? err.message : String(err)} (fix the template, then restart; \`localbatch validate\` shows the problems at their lines)`);
+  } finally {
+    batch.destroy();
+  }
+}
+
+/**
+ * CDK container image assets of the workspace's job definitions (the ones its rules and schedules
+ * submit), built from cdk.out as `run` builds them and tagged with the ECR name the template gives,
+ * so this server's engine finds them locally instead of pulling. A build failure is reported, not
+ * fatal: the jobs that need the image fail to start with the pull error, as before.
+ */
+async function buildAssetsForServe(workspace: Workspace): Promise<void> {
+  const docker = new Docker();
+  const say = (line: string) => console.log(`localbatch serve: ${line}`);
+  try {
+    const overrides = await buildCdkAssetImages(docker, [...workspace.jobDefinitions.values()], say);
+    await tagForRunningServer(docker, overrides, say);
+  } catch (err) {
+    console.error(`localbatch serve: could not build the CDK image assets: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
                        [--idle-shutdown SECONDS]
@@ -24,6 +72,9 @@ const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime do
 Runs the local AWS Batch emulator on 127.0.0.1: the AWS Batch API, CloudWatch Logs for
 /aws/batch/job and live job events, all signed with the key in DIR/credentials (profile
 localbatch). A compute environment and a job queue named "local" are ready at start.
+
+Rules, schedules, SNS topics and subscriptions and buckets declared in the workspace's
+CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves.
 
 Options:
   --port P              port to listen on (default: localbatch.yaml's port, else ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
@@ -119,6 +170,7 @@ export const serveCommand: CliCommand = {
       `localbatch serve: AWS Batch on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
+    await loadWorkspacePipeline(service, root, opts.runtime);
     const idle = service.idle.then(() => 'idle' as const);
     const got = await Promise.race([signal, idle]);
     console.log(

@@ -135,8 +135,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const signedFor = signingServiceOf(req.headers, rawQuery);
     const service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
-      ? findService(opts.services, signingServiceOf(req.headers, rawQuery), req.headers['x-amz-target'])
+      ? (findService(opts.services, signedFor, req.headers['x-amz-target']) ?? (signedFor === undefined ? opts.services.find((s) => s.acceptsUnsigned?.(method, rawQuery)) : undefined))
       : undefined;
     if (!service?.handleStream) boundRequest(req, res);
     if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
@@ -177,7 +178,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (!service.handle) throw new UnknownOperationException(`${service.name} has no request handler.`);
       const limit = service.maxBodyBytes ?? MAX_BODY_BYTES;
       const body = await readBody(req, limit, () => new RequestEntityTooLargeException(`The request body is larger than localbatch's limit of ${limit} bytes for ${service.name}.`));
-      const caller = await verifySigV4({ method: head.method, rawPath: head.rawPath, rawQuery: head.rawQuery, headers: req.headers, body }, known, service.signingNames, opts.now?.());
+      const unsigned = signingServiceOf(req.headers, head.rawQuery) === undefined && service.acceptsUnsigned?.(head.method, head.rawQuery) === true;
+      const caller = unsigned
+        ? { accessKeyId: '', region: '', service: service.name }
+        : await verifySigV4({ method: head.method, rawPath: head.rawPath, rawQuery: head.rawQuery, headers: req.headers, body }, known, service.signingNames, opts.now?.());
       const out = await service.handle({ ...head, headers: req.headers, body, caller });
       sendRaw(res, out.status, { ...base, ...out.headers }, out.body ?? '');
     } catch (err) {

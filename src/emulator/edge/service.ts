@@ -55,6 +55,13 @@ export interface EdgeService {
   readonly maxBodyBytes?: number;
   handle?(req: EdgeRequest): Promise<EdgeResponse>;
   /**
+   * Whether a request that carries no signature is still this service's and may be answered
+   * unsigned (AWS does so for SNS's SubscribeURL: a plain GET of
+   * `?Action=ConfirmSubscription&TopicArn=...&Token=...`, where the token is the secret). Such a
+   * request reaches `handle` with an empty `caller.accessKeyId`.
+   */
+  acceptsUnsigned?(method: string, rawQuery: string): boolean;
+  /**
    * Streaming services (S3) take the raw request and response instead of `handle`: the edge checks
    * the signature over the request line and headers (see stream-auth.ts) and hands over the body
    * unread; the service checks the declared payload hash or chunk signatures as the body streams,

@@ -51,7 +51,8 @@ export class EventsService {
       }
       schedules.set(name, {
         schedule: parseSchedule(rule.ScheduleExpression),
-        anchor: o.clock.now(),
+        // Rates count from the rule's creation, also after a restart (journaled rules keep CreatedAt).
+        anchor: rule.CreatedAt ?? o.clock.now(),
         fire: () => core?.fireRule(name),
       });
     };

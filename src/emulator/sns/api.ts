@@ -45,6 +45,12 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
   return {
     name: 'sns',
     signingNames: ['sns'],
+    // The SubscribeURL of a SubscriptionConfirmation is visited with a plain GET, as on AWS: the token confirms.
+    acceptsUnsigned(method, rawQuery) {
+      if (method !== 'GET') return false;
+      const p = new URLSearchParams(rawQuery);
+      return p.get('Action') === 'ConfirmSubscription' && p.has('Token') && p.has('TopicArn');
+    },
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const p = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);
       const action = p.get('Action') ?? '';

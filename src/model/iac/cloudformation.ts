@@ -16,6 +16,8 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../types';
 import { isObj, type Obj } from '../values';
 import { evaluateCondition, resolveValue, str, type CfnScope, type ResolveProblem } from './cfn-intrinsics';
 import { BATCH_TYPES, toApiShape } from './cfn-properties';
+import { hasPipelineResources, readCfnPipeline } from './pipeline-resources';
+import { isEmptyPipeline, topicArn } from './pipeline-types';
 import { locateOrigin, type IacOptions, type IacResource, type IacTemplate } from './types';
 
 /** Whether a parsed value is a CloudFormation template with at least one AWS::Batch resource. */
@@ -32,7 +34,7 @@ export function stackNameOf(file: string): string {
 
 export function readCloudFormation(doc: SourceDocument, options: IacOptions = {}): IacTemplate | undefined {
   const template = doc.value;
-  if (!isBatchTemplate(template)) return undefined;
+  if (!isBatchTemplate(template) && !(hasPipelineResources(template) && isObj(template))) return undefined;
   const values = options.parameters ?? {};
   const region = options.region ?? DEFAULT_REGION;
   const account = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -80,6 +82,7 @@ export function readCloudFormation(doc: SourceDocument, options: IacOptions = {}
     if (service === 'IAM') return `arn:${partition}:iam::${account}:${IAM_KINDS[kind] ?? kind.toLowerCase()}/${name}`;
     if (type === 'AWS::SecretsManager::Secret') return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}`;
     if (type === 'AWS::S3::Bucket') return `arn:${partition}:s3:::${name}`;
+    if (type === 'AWS::SNS::Topic') return topicArn(partition, region, account, name);
     if (type === 'AWS::Logs::LogGroup') return `arn:${partition}:logs:${region}:${account}:log-group:${name}:*`;
     return `arn:${partition}:${service.toLowerCase()}:${region}:${account}:${kebab(kind)}/${name}`;
   };
@@ -146,8 +149,10 @@ export function readCloudFormation(doc: SourceDocument, options: IacOptions = {}
       unresolved: local.unresolved,
     });
   }
+  const jobDefinitionNames = new Set(out.filter((r) => r.kind === 'jobDefinition').map((r) => r.name));
+  const pipeline = readCfnPipeline({ doc, template, stackName, scope, report, physicalName, jobDefinitionNames });
   const cdk = Object.values(resources).some((r) => isObj(r) && (r.Type === 'AWS::CDK::Metadata' || (isObj(r.Metadata) && 'aws:cdk:path' in r.Metadata)));
-  return { tool: cdk ? 'cdk' : 'cloudformation', doc, stackName, resources: out, diagnostics };
+  return { tool: cdk ? 'cdk' : 'cloudformation', doc, stackName, resources: out, diagnostics, ...(isEmptyPipeline(pipeline) ? {} : { pipeline }) };
 }
 
 const IAM_KINDS: Readonly<Record<string, string>> = { Role: 'role', InstanceProfile: 'instance-profile', ManagedPolicy: 'policy', User: 'user', Group: 'group' };

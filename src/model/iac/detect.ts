@@ -6,9 +6,12 @@
 /** Names of files that may hold a template or Terraform JSON (found by content, not by name). */
 export const IAC_FILE_PATTERN = /\.(json|ya?ml|template)$/i;
 
-/** A cheap test on the text before parsing: does it mention an AWS Batch resource type (or a state machine) at all? */
+/** Event-driven resource types localbatch reads too (see pipeline-resources.ts / pipeline-terraform.ts). */
+const PIPELINE_MARKERS = ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::', 'aws_cloudwatch_event_rule', 'aws_scheduler_schedule', 'aws_sns_topic'];
+
+/** A cheap test on the text before parsing: does it mention an AWS Batch, event-driven or state machine resource type at all? */
 export function mightBeIac(text: string): boolean {
-  return text.includes('AWS::Batch::') || text.includes('aws_batch_') || mightHoldStateMachine(text);
+  return text.includes('AWS::Batch::') || text.includes('aws_batch_') || PIPELINE_MARKERS.some((m) => text.includes(m)) || mightHoldStateMachine(text);
 }
 
 /** State machines in templates (read by src/model/asl/templates.ts). */

@@ -5,6 +5,7 @@ import { readTerraform } from './terraform';
 import type { IacOptions, IacTemplate } from './types';
 
 export type { IacOptions, IacResource, IacTemplate, IacTool } from './types';
+export type { PipelineKind, PipelineResource, PipelineResources } from './pipeline-types';
 export { parseTemplateDocument, iacFormat } from './template-document';
 export { IAC_FILE_PATTERN, mightBeIac } from './detect';
 

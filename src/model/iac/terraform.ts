@@ -13,6 +13,8 @@ import { asArr, asStr, isObj, type Obj } from '../values';
 import type { Origin } from './cfn-intrinsics';
 import type { BatchResourceKind } from './cfn-properties';
 import { locateOrigin, type IacResource, type IacTemplate } from './types';
+import { readTerraformPipeline } from './pipeline-terraform';
+import { isEmptyPipeline, isEventDriven } from './pipeline-types';
 
 interface TfType {
   readonly kind: BatchResourceKind;
@@ -55,7 +57,7 @@ export function isTerraformJson(value: unknown): value is Obj {
   return isObj(value) && typeof value.format_version === 'string' && (isObj(value.planned_values) || isObj(value.values));
 }
 
-interface TfResource {
+export interface TfResource {
   readonly address: string;
   readonly type: string;
   readonly name: string;
@@ -63,7 +65,7 @@ interface TfResource {
   readonly path: JsonPath;
 }
 
-function* moduleResources(module: unknown, path: JsonPath): Iterable<TfResource> {
+export function* moduleResources(module: unknown, path: JsonPath): Iterable<TfResource> {
   if (!isObj(module)) return;
   for (const [i, r] of (asArr(module.resources) ?? []).entries()) {
     if (!isObj(r) || r.mode === 'data' || typeof r.type !== 'string' || !isObj(r.values)) continue;
@@ -77,7 +79,8 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
   if (!isTerraformJson(root)) return undefined;
   const top = isObj(root.planned_values) ? 'planned_values' : 'values';
   const all = [...moduleResources((root[top] as Obj).root_module, [top, 'root_module'])].filter((r) => TF_TYPES[r.type]);
-  if (all.length === 0) return undefined;
+  const pipeline = readTerraformPipeline(doc, root, options);
+  if (all.length === 0 && !isEventDriven(pipeline)) return undefined;
   const diagnostics: Diagnostic[] = [];
   const unknown = afterUnknown(root);
   const refs = configurationRefs(root);
@@ -122,7 +125,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
     const origin: Origin = { at, kids };
     resources.push({ kind: type.kind, id: r.address, type: r.type, name: String(value[type.nameKey]), generatedName, doc: SourceDocument.view(doc, value, locateOrigin(origin)), value, path: r.path, unresolved: [] });
   }
-  return { tool: 'terraform', doc, resources, diagnostics };
+  return { tool: 'terraform', doc, resources, diagnostics, ...(isEmptyPipeline(pipeline) ? {} : { pipeline }) };
 }
 
 function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean, problem: (path: JsonPath, message: string) => void): { value: unknown; origin: Origin } {
@@ -222,7 +225,7 @@ function prop(v: unknown, k: string): unknown {
 }
 
 /** `after_unknown` of each planned change, by address. */
-function afterUnknown(root: Obj): Map<string, Obj> {
+export function afterUnknown(root: Obj): Map<string, Obj> {
   const out = new Map<string, Obj>();
   for (const c of asArr(root.resource_changes) ?? []) {
     const unknown = prop(prop(c, 'change'), 'after_unknown');
@@ -232,7 +235,7 @@ function afterUnknown(root: Obj): Map<string, Obj> {
 }
 
 /** The configuration's expressions of each resource, by address (module resources prefixed by their module). */
-function configurationRefs(root: Obj): Map<string, Obj> {
+export function configurationRefs(root: Obj): Map<string, Obj> {
   const out = new Map<string, Obj>();
   const walk = (module: unknown, prefix: string) => {
     for (const r of asArr(prop(module, 'resources')) ?? []) {

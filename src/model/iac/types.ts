@@ -4,6 +4,7 @@ import type { JsonPath, SourceDocument } from '../document';
 import type { Obj } from '../values';
 import type { Origin } from './cfn-intrinsics';
 import type { BatchResourceKind } from './cfn-properties';
+import type { PipelineResources } from './pipeline-types';
 
 /** The tool that owns (and deploys) the resources of a template. */
 export type IacTool = 'cloudformation' | 'cdk' | 'terraform';
@@ -35,6 +36,8 @@ export interface IacTemplate {
   readonly resources: readonly IacResource[];
   /** Problems reading the template (unresolvable references, unknown values in a plan). */
   readonly diagnostics: readonly Diagnostic[];
+  /** Its EventBridge rules, schedules, SNS topics and subscriptions and S3 buckets (see pipeline-types.ts), when it has any. */
+  readonly pipeline?: PipelineResources;
 }
 
 /** Local values a template is read with. */

@@ -110,4 +110,24 @@ describe('SNS on the emulator endpoint (integration)', function () {
     const subs = await c2.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.deepEqual(subs.Subscriptions?.map((s) => [s.Protocol, s.Endpoint]), [['email', 'kept@example.com']]);
   });
+  it('a plain unsigned GET of the SubscribeURL confirms the subscription, as on AWS; a wrong token does not', async () => {
+    const c = sns(serve!.endpoint);
+    const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'by-url' }));
+    await c.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `${httpUrl}?by-url` }));
+    const confirmation = await until('the SubscriptionConfirmation', () => received.find((r) => r.body.Type === 'SubscriptionConfirmation' && r.body.TopicArn === TopicArn));
+    const url = confirmation.body.SubscribeURL!;
+    const wrong = await fetch(url.replace(/Token=[^&]+/, 'Token=not-the-token'));
+    assert.equal(wrong.status, 400);
+    const pendingSubs = await c.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.equal(pendingSubs.Subscriptions?.[0]?.SubscriptionArn, 'PendingConfirmation');
+    const res = await fetch(url);
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    assert.match(text, /<ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:[^<]*:by-url:/);
+    const subs = await c.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.match(subs.Subscriptions?.[0]?.SubscriptionArn ?? '', /^arn:aws:sns:.*:by-url:/);
+    // Nothing else is served unsigned.
+    const listing = await fetch(`${serve!.endpoint.url}/?Action=ListTopics`);
+    assert.notEqual(listing.status, 200);
+  });
 });

@@ -87,6 +87,8 @@ export class EventsCore {
       Description: optString(input.Description, 'Description', 512),
       RoleArn: optString(input.RoleArn, 'RoleArn', 1600),
       CreatedBy: this.o.account,
+      // Putting the same schedule again (a template loaded again) keeps its rate's start.
+      CreatedAt: old && old.ScheduleExpression === schedule && old.CreatedAt !== undefined ? old.CreatedAt : this.o.clock.now(),
       origin: old?.origin ?? origin,
       Targets: old?.Targets ?? [],
     };

@@ -8,11 +8,9 @@
  * of dot notation, array indices and `*`).
  */
 import { JSONPath } from 'jsonpath-plus';
+import { PREDEFINED, type InputTransformer } from '../../../model/events/input-transformer';
 
-export interface InputTransformer {
-  readonly InputPathsMap?: Record<string, string>;
-  readonly InputTemplate?: string;
-}
+export { checkInputTransformer, type InputTransformer } from '../../../model/events/input-transformer';
 
 export interface TargetInput {
   readonly Input?: string;
@@ -27,34 +25,12 @@ export interface RuleContext {
   readonly ingestionTime: string;
 }
 
-const PREDEFINED = ['aws.events.rule-arn', 'aws.events.rule-name', 'aws.events.event.ingestion-time', 'aws.events.event', 'aws.events.event.json'];
-
 /** The value a JSON path selects from `doc` (undefined when nothing); several matches give an array. */
 export function selectPath(doc: unknown, path: string): unknown {
   const found = JSONPath({ path, json: doc as object, wrap: true }) as unknown[] | undefined;
   if (!found || found.length === 0) return undefined;
   // A path with a wildcard selects a list; a plain path one value.
   return /\*|\.\.|\[.*[:,].*\]/.test(path) ? found : found[0];
-}
-
-/** Problems with a transformer that AWS refuses at PutTargets (empty when none). */
-export function checkInputTransformer(t: InputTransformer): string[] {
-  const problems: string[] = [];
-  const map = t.InputPathsMap ?? {};
-  if (Object.keys(map).length > 100) problems.push('InputPathsMap holds more than 100 entries');
-  for (const [name, path] of Object.entries(map)) {
-    if (name.startsWith('aws.')) problems.push(`InputPathsMap key "${name}" is reserved: keys cannot start with "aws."`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`InputPathsMap key "${name}" may hold only letters, digits, "_", "-" and "."`);
-    if (typeof path !== 'string' || !/^\$(\.[A-Za-z0-9_\-/*]+|\[\d+\]|\[\*\]|\['[^']*'\])*$/.test(path)) problems.push(`InputPathsMap value "${String(path)}" for "${name}" is not a JSON path EventBridge accepts (e.g. $.detail.status)`);
-  }
-  if (typeof t.InputTemplate !== 'string' || t.InputTemplate.length === 0) problems.push('InputTemplate is required');
-  else {
-    for (const m of t.InputTemplate.matchAll(/<([^<>\s"]+)>/g)) {
-      const name = m[1]!;
-      if (!(name in map) && !PREDEFINED.includes(name)) problems.push(`InputTemplate uses <${name}>, which InputPathsMap does not define`);
-    }
-  }
-  return problems;
 }
 
 /** The text a target receives for `event`. */

@@ -20,6 +20,11 @@ export interface RuleRecord {
   readonly Description?: string;
   readonly RoleArn?: string;
   readonly CreatedBy: string;
+  /**
+   * When the rule got its current ScheduleExpression (epoch ms): a rate counts from here, as
+   * EventBridge documents ("A rate expression starts when you create the scheduled event rule").
+   */
+  readonly CreatedAt?: number;
   /** Where the rule came from: 'api' or the template file that declares it. */
   readonly origin?: string;
   readonly Targets: readonly Target[];

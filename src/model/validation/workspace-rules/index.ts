@@ -12,6 +12,7 @@ import { unknownComputeEnvironment, unknownJobDefinition, unknownJobQueue } from
 import { checkTemplates } from './templates';
 import { stateMachineRules } from './state-machines';
 import { ASL_RULES } from '../../asl/rules';
+import { PIPELINE_RULES, pipelineChecks } from './pipeline';
 
 /** Every cross-file rule id with a one-line description. */
 export const WORKSPACE_RULES = {
@@ -51,6 +52,7 @@ export const WORKSPACE_RULES = {
   'terraform-unknown-value': 'a Terraform plan value known only after apply, or a JSON attribute that is not valid JSON',
   'terraform-not-read': 'a Terraform attribute localbatch does not read (eks_properties blocks; warning)',
   ...ASL_RULES,
+  ...PIPELINE_RULES,
 } as const;
 
 const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
@@ -68,6 +70,7 @@ const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
   ['host access', hostAccess],
   ['secrets', localSecrets],
   ['state machines', stateMachineRules],
+  ['pipeline', pipelineChecks],
 ];
 
 /** Runs every cross-file rule; a rule that fails is reported once as `internal`, never thrown. */

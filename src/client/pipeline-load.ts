@@ -1,0 +1,154 @@
+/**
+ * Puts a workspace's event-driven resources (read from its templates: rules, schedules, SNS topics
+ * and subscriptions, buckets with EventBridge notifications) into a running emulator through the
+ * same APIs a user's client would call: the Batch definitions their targets use (Register/Create),
+ * CreateTopic, Subscribe, CreateBucket + PutBucketNotificationConfiguration, PutRule + PutTargets
+ * (targets the template no longer lists are removed), CreateSchedule / UpdateSchedule. Loading again
+ * updates what is there. Returns one line per resource for the user.
+ */
+import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
+import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import type { BatchClient } from '@aws-sdk/client-batch';
+import type { PipelineResource } from '../model/iac';
+import { asArr, asStr, isObj, prop } from '../model/values';
+import type { DefinitionEntry, Workspace } from '../model/workspace';
+import type { EmulatorEndpoint } from './endpoint';
+import { registerDefinitions } from './register';
+
+export interface PipelineSet {
+  readonly rules: PipelineResource[];
+  readonly schedules: PipelineResource[];
+  readonly topics: PipelineResource[];
+  readonly subscriptions: PipelineResource[];
+  readonly buckets: PipelineResource[];
+}
+
+/** Every template's pipeline resources (or only those of the templates whose file `include` accepts). */
+export function pipelineOf(ws: Workspace, include: (file: string) => boolean = () => true): PipelineSet {
+  const out: PipelineSet = { rules: [], schedules: [], topics: [], subscriptions: [], buckets: [] };
+  for (const t of ws.templates) {
+    if (!t.pipeline || !include(t.doc.file)) continue;
+    out.rules.push(...t.pipeline.rules);
+    out.schedules.push(...t.pipeline.schedules);
+    out.topics.push(...t.pipeline.topics);
+    out.subscriptions.push(...t.pipeline.subscriptions);
+    out.buckets.push(...t.pipeline.buckets);
+  }
+  return out;
+}
+
+export function isEmpty(p: PipelineSet): boolean {
+  return p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length === 0;
+}
+
+const QUEUE_ARN = /^arn:[^:]+:batch:[^:]*:[^:]*:job-queue\/(.+)$/;
+
+/** The job queues, their compute environments and the job definitions the targets submit to. */
+function targetDefinitions(ws: Workspace, p: PipelineSet): { computeEnvironments: DefinitionEntry[]; jobQueues: DefinitionEntry[]; jobDefinitions: DefinitionEntry[] } {
+  const queues = new Map<string, DefinitionEntry>();
+  const defs = new Map<string, DefinitionEntry>();
+  const ces = new Map<string, DefinitionEntry>();
+  const use = (queue: string | undefined, jd: string | undefined) => {
+    const q = queue ? ws.jobQueue(QUEUE_ARN.exec(queue)?.[1] ?? queue) : undefined;
+    if (q) queues.set(q.name, q);
+    const d = jd ? ws.jobDefinition(jd) : undefined;
+    if (d) defs.set(d.name, d);
+  };
+  for (const r of p.rules) for (const t of asArr(r.value.Targets) ?? []) use(asStr(prop(t, 'Arn')), asStr(prop(prop(t, 'BatchParameters'), 'JobDefinition')));
+  for (const s of p.schedules) {
+    const input = asStr(prop(s.value.Target, 'Input'));
+    let body: unknown;
+    try {
+      body = input ? JSON.parse(input) : undefined;
+    } catch {
+      body = undefined;
+    }
+    use(asStr(prop(body, 'JobQueue')), asStr(prop(body, 'JobDefinition')));
+  }
+  for (const q of queues.values()) {
+    for (const o of asArr(q.value.computeEnvironmentOrder) ?? []) {
+      const ce = ws.computeEnvironment(asStr(prop(o, 'computeEnvironment')) ?? '');
+      if (ce) ces.set(ce.name, ce);
+    }
+  }
+  return { computeEnvironments: [...ces.values()], jobQueues: [...queues.values()], jobDefinitions: [...defs.values()] };
+}
+
+export interface PipelineClients {
+  readonly events: EventBridgeClient;
+  readonly scheduler: SchedulerClient;
+  readonly sns: SNSClient;
+  readonly s3: S3Client;
+  destroy(): void;
+}
+
+export function pipelineClients(endpoint: EmulatorEndpoint): PipelineClients {
+  const config = { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 2 };
+  const c = { events: new EventBridgeClient(config), scheduler: new SchedulerClient(config), sns: new SNSClient(config), s3: new S3Client({ ...config, forcePathStyle: true }) };
+  return { ...c, destroy: () => Object.values(c).forEach((x) => x.destroy()) };
+}
+
+/** Loads `p` into the emulator at `endpoint`; returns what was loaded, one line each. */
+export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClient, ws: Workspace, p: PipelineSet): Promise<string[]> {
+  const lines: string[] = [];
+  const defs = targetDefinitions(ws, p);
+  if (defs.jobQueues.length + defs.jobDefinitions.length > 0) {
+    await registerDefinitions(batch, {
+      computeEnvironments: defs.computeEnvironments.map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
+      jobQueues: defs.jobQueues.map((e) => e.value as unknown as CreateJobQueueRequest),
+      jobDefinitions: defs.jobDefinitions.map((e) => e.value as unknown as RegisterJobDefinitionRequest),
+    });
+  }
+  const c = pipelineClients(endpoint);
+  try {
+    for (const t of p.topics) {
+      await c.sns.send(new CreateTopicCommand({ Name: t.name }));
+      lines.push(`topic ${t.name}`);
+    }
+    for (const s of p.subscriptions) {
+      const v = s.value;
+      await c.sns.send(new SubscribeCommand({ TopicArn: asStr(v.TopicArn), Protocol: asStr(v.Protocol), Endpoint: asStr(v.Endpoint), ...(isObj(v.Attributes) ? { Attributes: v.Attributes as Record<string, string> } : {}), ReturnSubscriptionArn: true }));
+      lines.push(`subscription ${asStr(v.Protocol)} ${asStr(v.Endpoint) ?? ''} to ${String(v.TopicArn).split(':').pop()}`);
+    }
+    for (const b of p.buckets) {
+      const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
+      if (!exists) await c.s3.send(new CreateBucketCommand({ Bucket: b.name }));
+      if (b.value.EventBridgeEnabled === true) await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+      lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${b.value.EventBridgeEnabled === true ? ', EventBridge notifications on' : ''}`);
+    }
+    for (const r of p.rules) {
+      const v = r.value;
+      await c.events.send(new PutRuleCommand({ Name: r.name, EventPattern: asStr(v.EventPattern), ScheduleExpression: asStr(v.ScheduleExpression), State: asStr(v.State) as 'ENABLED' | undefined, Description: asStr(v.Description), RoleArn: asStr(v.RoleArn), EventBusName: asStr(v.EventBusName) }));
+      const targets = (asArr(v.Targets) ?? []) as Target[];
+      const keep = new Set(targets.map((t) => t.Id));
+      const old = (await c.events.send(new ListTargetsByRuleCommand({ Rule: r.name }))).Targets ?? [];
+      const gone = old.map((t) => t.Id!).filter((id) => !keep.has(id));
+      if (gone.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: r.name, Ids: gone }));
+      if (targets.length > 0) {
+        const res = await c.events.send(new PutTargetsCommand({ Rule: r.name, Targets: targets }));
+        if (res.FailedEntryCount) throw new Error(`rule ${r.name}: ${res.FailedEntries?.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; ')}`);
+      }
+      const when = asStr(v.ScheduleExpression) ?? 'on events';
+      lines.push(`rule ${r.name} (${when}${asStr(v.State) === 'DISABLED' ? ', disabled' : ''}) → ${targets.map((t) => targetLabel(t)).join(', ') || 'no targets'}`);
+    }
+    for (const s of p.schedules) {
+      const input = { FlexibleTimeWindow: { Mode: 'OFF' }, ...s.value, Name: s.name } as unknown as CreateScheduleCommandInput;
+      const exists = await c.scheduler.send(new GetScheduleCommand({ Name: s.name, GroupName: input.GroupName })).then(() => true, () => false);
+      await c.scheduler.send(exists ? new UpdateScheduleCommand(input) : new CreateScheduleCommand(input));
+      lines.push(`schedule ${s.name} (${asStr(s.value.ScheduleExpression) ?? ''}) → ${targetLabel(s.value.Target as Target)}`);
+    }
+  } finally {
+    c.destroy();
+  }
+  return lines;
+}
+
+function targetLabel(t: Target | undefined): string {
+  const arn = t?.Arn ?? '';
+  const queue = QUEUE_ARN.exec(arn)?.[1];
+  if (queue) return `job queue ${queue}${t?.BatchParameters?.JobDefinition ? ` (${t.BatchParameters.JobDefinition})` : ''}`;
+  return arn.replace(/^arn:[^:]+:/, '');
+}

@@ -1,0 +1,76 @@
+/**
+ * `localbatch serve` loads the workspace's templates' rules, topics and subscriptions at start
+ * (through its own APIs) and says so; they are then served like any other (the CLI as a child
+ * process, scripted runtime).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { startServe, type ServeChild } from '../../support/serve-process';
+
+const TEMPLATE = `Resources:
+  Queue:
+    Type: AWS::Batch::JobQueue
+    Properties:
+      JobQueueName: nightly
+      Priority: 1
+      ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: arn:aws:batch:us-east-1:000000000000:compute-environment/local }]
+  Job:
+    Type: AWS::Batch::JobDefinition
+    Properties:
+      JobDefinitionName: nightly-report
+      Type: container
+      ContainerProperties: { Image: localbatch-busybox:latest, Command: [echo, hi], ResourceRequirements: [{ Type: VCPU, Value: "1" }, { Type: MEMORY, Value: "128" }] }
+  Nightly:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: nightly
+      ScheduleExpression: cron(0 3 * * ? *)
+      Targets: [{ Id: report, Arn: !Ref Queue, BatchParameters: { JobDefinition: !Ref Job, JobName: report } }]
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts
+      Subscription: [{ Protocol: email, Endpoint: ops@example.com }]
+`;
+
+describe('localbatch serve loads the templates\' pipeline (integration)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let serve: (ServeChild & { endpoint: { url: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } }) | undefined;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-serve-pipeline-'));
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
+  });
+  after(async () => {
+    if (serve) {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says what it loaded, and serves the rule (with its target) and the topic\'s subscription', async () => {
+    serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, path.join(dir, '.localbatch'));
+    const deadline = Date.now() + 30_000;
+    while (!serve.output().includes('rule nightly') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const out = serve.output();
+    assert.match(out, /loaded from the workspace's templates:/, out);
+    assert.match(out, /rule nightly \(cron\(0 3 \* \* \? \*\)\) → job queue nightly \(nightly-report\)/);
+    assert.match(out, /subscription email ops@example.com to alerts/);
+    const config = { endpoint: serve.endpoint.url, region: serve.endpoint.region, credentials: serve.endpoint.credentials, maxAttempts: 1 };
+    const eb = new EventBridgeClient(config);
+    assert.equal((await eb.send(new DescribeRuleCommand({ Name: 'nightly' }))).ScheduleExpression, 'cron(0 3 * * ? *)');
+    const { Targets } = await eb.send(new ListTargetsByRuleCommand({ Rule: 'nightly' }));
+    assert.equal(Targets?.[0]?.Arn, 'arn:aws:batch:us-east-1:000000000000:job-queue/nightly');
+    const sns = new SNSClient(config);
+    const subs = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:alerts' }));
+    assert.equal(subs.Subscriptions?.[0]?.Endpoint, 'ops@example.com');
+    eb.destroy();
+    sns.destroy();
+  });
+});

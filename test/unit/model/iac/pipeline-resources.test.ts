@@ -1,0 +1,189 @@
+/**
+ * Event-driven resources read from templates (CloudFormation YAML, a real in-process `cdk synth`,
+ * Terraform show -json state and plan), and their validation at the template's lines.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Size } from 'aws-cdk-lib';
+import { SourceDocument } from '../../../../src/model/document';
+import { parseTemplateDocument, readIac } from '../../../../src/model/iac';
+import { validateWorkspace } from '../../../../src/model/validation';
+
+interface TargetShape {
+  Arn: string;
+  BatchParameters: { JobDefinition: string; JobName: string; ArrayProperties?: { Size: number } };
+  InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: unknown;
+}
+
+const EXAMPLE = path.resolve(__dirname, '../../../../examples/pipeline/pipeline.yaml');
+const exampleText = readFileSync(EXAMPLE, 'utf8');
+
+function read(file: string, text: string) {
+  const t = readIac(parseTemplateDocument(file, text));
+  assert.ok(t?.pipeline, 'the template has pipeline resources');
+  return t;
+}
+
+function diagnosticsOf(file: string, text: string) {
+  return validateWorkspace([{ path: file, text }]).filter((d) => d.file === file);
+}
+
+describe('pipeline resources in templates (unit)', () => {
+  it('reads the example CloudFormation template: rules with resolved targets, schedule, topic, subscription, buckets', () => {
+    const { pipeline } = read('pipeline.yaml', exampleText);
+    const upload = pipeline!.rules.find((r) => r.name === 'pipeline-on-upload')!;
+    assert.deepEqual(JSON.parse(upload.value.EventPattern as string), { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: ['pipeline-raw'] }, object: { key: [{ prefix: 'incoming/' }] } } });
+    const [t] = upload.value.Targets as TargetShape[];
+    assert.equal(t.Arn, 'arn:aws:batch:us-east-1:000000000000:job-queue/pipeline');
+    assert.deepEqual(t.BatchParameters, { JobDefinition: 'count-words', JobName: 'count-words', ArrayProperties: { Size: 2 } });
+    assert.equal(t.InputTransformer.InputPathsMap.key, '$.detail.object.key');
+    assert.deepEqual(t.RetryPolicy, { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
+    const failure = pipeline!.rules.find((r) => r.name === 'pipeline-on-failure')!;
+    assert.equal((failure.value.Targets as Array<Record<string, unknown>>)[0].Arn, 'arn:aws:sns:us-east-1:000000000000:pipeline-alerts');
+    assert.deepEqual(pipeline!.topics.map((x) => x.value), [{ Name: 'pipeline-alerts', TopicArn: 'arn:aws:sns:us-east-1:000000000000:pipeline-alerts' }]);
+    assert.deepEqual(pipeline!.subscriptions.map((x) => x.value), [{ TopicArn: 'arn:aws:sns:us-east-1:000000000000:pipeline-alerts', Protocol: 'email', Endpoint: 'team@example.com' }]);
+    assert.deepEqual(pipeline!.buckets.map((b) => b.value), [{ Bucket: 'pipeline-raw', EventBridgeEnabled: true }, { Bucket: 'pipeline-results', EventBridgeEnabled: false }]);
+    const [nightly] = pipeline!.schedules;
+    assert.equal(nightly.name, 'pipeline-nightly');
+    assert.equal(nightly.value.ScheduleExpressionTimezone, 'Europe/Berlin');
+    assert.deepEqual(diagnosticsOf('pipeline.yaml', exampleText), []);
+  });
+
+  it('generates names as CloudFormation does for unnamed rules and topics (<stack>-<LogicalId>), with a standalone Subscription', () => {
+    const text = `Resources:
+  Tick:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+  Topic:
+    Type: AWS::SNS::Topic
+  Sub:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Topic
+      Protocol: email
+      Endpoint: a@example.com
+      FilterPolicy: { status: [FAILED] }
+`;
+    const { pipeline } = read('ops.yaml', text);
+    assert.equal(pipeline!.rules[0].name, 'ops-Tick');
+    assert.equal(pipeline!.topics[0].name, 'ops-Topic');
+    assert.deepEqual(pipeline!.subscriptions[0].value, { TopicArn: 'arn:aws:sns:us-east-1:000000000000:ops-Topic', Protocol: 'email', Endpoint: 'a@example.com', Attributes: { FilterPolicy: '{"status":["FAILED"]}' } });
+  });
+
+  it('reports bad patterns, schedules, InputTransformer placeholders and unknown targets at their lines, with did-you-mean', () => {
+    const broken = exampleText
+      .replace('key: [{ prefix: incoming/ }]', 'key: [{ prefx: incoming/ }]')
+      .replace('JobDefinition: !Ref CountJob', 'JobDefinition: count-word')
+      .replace('"key": <key>}}', '"key": <kee>}}')
+      .replace('cron(0 3 * * ? *)', 'cron(0 3 * * * *)')
+      .replace('"JobQueue": "pipeline"', '"JobQueue": "pipelin"');
+    const lines = broken.split('\n');
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
+    const ds = diagnosticsOf('pipeline.yaml', broken);
+    const by = (rule: string) => ds.filter((d) => d.rule === rule);
+    assert.equal(by('event-pattern-invalid').length, 1);
+    assert.match(by('event-pattern-invalid')[0].message, /Unrecognized match type prefx/);
+    assert.equal(by('event-pattern-invalid')[0].range.start.line, lineOf('source: [aws.s3]'), 'at the pattern');
+    const jd = by('target-unknown-job-definition');
+    assert.equal(jd.length, 1);
+    assert.match(jd[0].message, /'count-word'.*did you mean 'count-words'/);
+    assert.equal(jd[0].range.start.line, lineOf('JobDefinition: count-word'));
+    assert.equal(jd[0].suggestion, 'count-words');
+    const it = by('input-transformer-invalid');
+    assert.match(it[0].message, /<kee>, which InputPathsMap does not define/);
+    assert.equal(it[0].range.start.line, lineOf('<kee>'));
+    const sched = by('schedule-expression-invalid');
+    assert.match(sched[0].message, /exactly one of day-of-month and day-of-week must be \?/);
+    assert.equal(sched[0].range.start.line, lineOf('cron(0 3 * * * *)'));
+    const queue = by('target-unknown-job-queue');
+    assert.match(queue[0].message, /'pipelin'.*did you mean 'pipeline'/);
+  });
+
+  it('refuses rate(1 minutes) and an at() on a rule, as AWS does', () => {
+    const text = `Resources:
+  A: { Type: AWS::Events::Rule, Properties: { ScheduleExpression: rate(1 minutes) } }
+  B: { Type: AWS::Events::Rule, Properties: { ScheduleExpression: at(2030-01-01T00:00:00) } }
+  C: { Type: AWS::Scheduler::Schedule, Properties: { ScheduleExpression: at(2030-01-01T00:00:00), FlexibleTimeWindow: { Mode: "OFF" }, Target: { Arn: arn:aws:sns:us-east-1:000000000000:t, RoleArn: arn:aws:iam::000000000000:role/r } } }
+`;
+    const ds = diagnosticsOf('s.yaml', text).filter((d) => d.rule === 'schedule-expression-invalid');
+    assert.deepEqual(ds.map((d) => d.message.split(':')[0]), ["Rule 's-A'", "Rule 's-B'"]);
+  });
+
+  it('reads a real cdk synth of events.Rule with targets.BatchJob and an eventBridgeEnabled bucket (aws-cdk-lib, offline)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'EventsStack', { env: { account: '000000000000', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    const ce = new batch.ManagedEc2EcsComputeEnvironment(stack, 'Ce', { vpc, computeEnvironmentName: 'cdk-ce' });
+    const queue = new batch.JobQueue(stack, 'Queue', { jobQueueName: 'cdk-queue', computeEnvironments: [{ computeEnvironment: ce, order: 1 }] });
+    const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', { image: ecs.ContainerImage.fromRegistry('localbatch-busybox:latest'), cpu: 1, memory: Size.mebibytes(256) });
+    const jobDef = new batch.EcsJobDefinition(stack, 'JobDef', { jobDefinitionName: 'cdk-job', container });
+    const bucket = new s3.Bucket(stack, 'Raw', { bucketName: 'cdk-raw', eventBridgeEnabled: true });
+    const rule = new events.Rule(stack, 'OnUpload', { eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] } } } });
+    rule.addTarget(new targets.BatchJob(queue.jobQueueArn, queue, jobDef.jobDefinitionArn, jobDef, { jobName: 'from-cdk', size: 3, event: events.RuleTargetInput.fromObject({ Parameters: { key: events.EventField.fromPath('$.detail.object.key') } }) }));
+    const template = app.synth().getStackByName('EventsStack').template as unknown;
+    const text = JSON.stringify(template, null, 1);
+    const t = readIac(SourceDocument.parse('cdk.out/EventsStack.template.json', text, 'json'));
+    assert.equal(t?.tool, 'cloudformation', 'app.synth() without the CLI writes no AWS::CDK::Metadata');
+    const [r] = t!.pipeline!.rules;
+    const [target] = r.value.Targets as TargetShape[];
+    assert.equal(target.Arn, 'arn:aws:batch:us-east-1:000000000000:job-queue/cdk-queue');
+    assert.equal(target.BatchParameters.JobDefinition, 'cdk-job');
+    assert.equal(target.BatchParameters.JobName, 'from-cdk');
+    assert.deepEqual(target.BatchParameters.ArrayProperties, { Size: 3 });
+    assert.match(target.InputTransformer.InputTemplate, /"key":<detail-object-key>/);
+    assert.deepEqual(JSON.parse(r.value.EventPattern as string).detail.bucket.name, ['cdk-raw']);
+    assert.deepEqual(t!.pipeline!.buckets.find((b) => b.name === 'cdk-raw')?.value, { Bucket: 'cdk-raw', EventBridgeEnabled: true });
+    const ds = validateWorkspace([{ path: 'cdk.out/EventsStack.template.json', text }]).filter((d) => /^(event-pattern|schedule|input-transformer|target-unknown)/.test(d.rule));
+    assert.deepEqual(ds, []);
+  });
+
+  it('reads Terraform state, and a plan whose ARNs are known only after apply through the configuration references', () => {
+    const resources = (queueArn: string | null, topic: string | null) => [
+      { address: 'aws_batch_job_queue.q', mode: 'managed', type: 'aws_batch_job_queue', name: 'q', values: { name: 'tf-queue', state: 'ENABLED', priority: 1, arn: queueArn, compute_environment_order: [] } },
+      { address: 'aws_batch_job_definition.jd', mode: 'managed', type: 'aws_batch_job_definition', name: 'jd', values: { name: 'tf-job', type: 'container', container_properties: '{"image":"busybox","command":["true"],"resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"128"}]}' } },
+      { address: 'aws_cloudwatch_event_rule.r', mode: 'managed', type: 'aws_cloudwatch_event_rule', name: 'r', values: { name: 'tf-rule', event_pattern: '{"source":["aws.s3"]}', state: 'ENABLED' } },
+      { address: 'aws_cloudwatch_event_target.t', mode: 'managed', type: 'aws_cloudwatch_event_target', name: 't', values: { rule: 'tf-rule', target_id: 'submit', arn: queueArn, batch_target: [{ job_definition: 'tf-job', job_name: 'tf', array_size: 4, job_attempts: 0 }], input_transformer: [{ input_paths: { k: '$.detail.object.key' }, input_template: '{"Parameters":{"key":<k>}}' }], retry_policy: [], dead_letter_config: [] } },
+      { address: 'aws_scheduler_schedule.s', mode: 'managed', type: 'aws_scheduler_schedule', name: 's', values: { name: 'tf-nightly', schedule_expression: 'cron(0 3 * * ? *)', flexible_time_window: [{ mode: 'OFF', maximum_window_in_minutes: 0 }], target: [{ arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', role_arn: 'arn:aws:iam::000000000000:role/r', input: '{"JobName":"n","JobQueue":"tf-queue","JobDefinition":"tf-job"}', retry_policy: [], dead_letter_config: [] }] } },
+      { address: 'aws_sns_topic.alerts', mode: 'managed', type: 'aws_sns_topic', name: 'alerts', values: { name: 'tf-alerts', arn: topic } },
+      { address: 'aws_sns_topic_subscription.mail', mode: 'managed', type: 'aws_sns_topic_subscription', name: 'mail', values: { topic_arn: topic, protocol: 'email', endpoint: 'ops@example.com', filter_policy: '' } },
+      { address: 'aws_s3_bucket_notification.raw', mode: 'managed', type: 'aws_s3_bucket_notification', name: 'raw', values: { bucket: 'tf-raw', eventbridge: true } },
+    ];
+    const state = { format_version: '1.0', values: { root_module: { resources: resources('arn:aws:batch:us-east-1:123456789012:job-queue/tf-queue', 'arn:aws:sns:us-east-1:123456789012:tf-alerts') } } };
+    const plan = {
+      format_version: '1.2',
+      planned_values: { root_module: { resources: resources(null, null) } },
+      resource_changes: [{ address: 'aws_cloudwatch_event_target.t', change: { after_unknown: { arn: true } } }, { address: 'aws_sns_topic_subscription.mail', change: { after_unknown: { topic_arn: true } } }],
+      configuration: { root_module: { resources: [
+        { address: 'aws_cloudwatch_event_target.t', expressions: { arn: { references: ['aws_batch_job_queue.q.arn', 'aws_batch_job_queue.q'] }, rule: { references: ['aws_cloudwatch_event_rule.r.name', 'aws_cloudwatch_event_rule.r'] } } },
+        { address: 'aws_sns_topic_subscription.mail', expressions: { topic_arn: { references: ['aws_sns_topic.alerts.arn', 'aws_sns_topic.alerts'] } } },
+      ] } },
+    };
+    for (const [file, json, arn, topicArn] of [['state.json', state, 'arn:aws:batch:us-east-1:123456789012:job-queue/tf-queue', 'arn:aws:sns:us-east-1:123456789012:tf-alerts'], ['plan.json', plan, 'arn:aws:batch:us-east-1:000000000000:job-queue/tf-queue', 'arn:aws:sns:us-east-1:000000000000:tf-alerts']] as const) {
+      const text = JSON.stringify(json, null, 1);
+      const t = readIac(SourceDocument.parse(file, text, 'json'));
+      const p = t!.pipeline!;
+      assert.equal(p.rules[0].name, 'tf-rule');
+      assert.deepEqual(p.rules[0].value.Targets, [{ Id: 'submit', Arn: arn, BatchParameters: { JobDefinition: 'tf-job', JobName: 'tf', ArrayProperties: { Size: 4 } }, InputTransformer: { InputPathsMap: { k: '$.detail.object.key' }, InputTemplate: '{"Parameters":{"key":<k>}}' } }], file);
+      assert.equal(p.schedules[0].value.ScheduleExpression, 'cron(0 3 * * ? *)');
+      assert.deepEqual(p.schedules[0].value.FlexibleTimeWindow, { Mode: 'OFF' });
+      assert.deepEqual(p.subscriptions[0].value, { TopicArn: topicArn, Protocol: 'email', Endpoint: 'ops@example.com' }, file);
+      assert.deepEqual(p.buckets[0].value, { Bucket: 'tf-raw', EventBridgeEnabled: true });
+      const ds = validateWorkspace([{ path: file, text }]).filter((d) => /^(event-pattern|schedule|input-transformer|target-unknown)/.test(d.rule));
+      assert.deepEqual(ds, [], file);
+    }
+    const bad = JSON.stringify(state, null, 1).replace('"job_definition": "tf-job"', '"job_definition": "tf-jbo"');
+    const ds = validateWorkspace([{ path: 'state.json', text: bad }]).filter((d) => d.rule === 'target-unknown-job-definition');
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0].range.start.line, bad.split('\n').findIndex((l) => l.includes('"tf-jbo"')));
+  });
+});
