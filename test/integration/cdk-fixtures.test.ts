@@ -9,14 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { JobDetail } from '@aws-sdk/client-batch';
+import { BatchClient, ListJobsCommand, type JobDetail, type JobSummary } from '@aws-sdk/client-batch';
 import type Docker from 'dockerode';
 import { FIXTURES_DIR, fixtureApps, readTree, synthFixture } from '../../scripts/synth-cdk-fixtures';
 import { indexAndValidate } from '../../src/model/validation';
 import { dockerForTests, ensureTestImage } from '../support/docker';
+import { killServe, runCli, startServe } from '../support/serve-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'localbatch.js');
@@ -127,6 +128,51 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
       assert.equal(logs.stdout, 'hello from cdk.out from the fromAsset job (index none)\n', logs.stderr);
       const left = await docker.listContainers({ all: true, filters: { label: ['dev.localbatch.managed=true', `dev.localbatch.state-dir=${path.join(dir, 'state')}`] } });
       assert.deepEqual(left.map((c) => c.Names), [], 'containers were left behind');
+    });
+
+    it('builds the assets of a serve whose workspace has a rule submitting the fromAsset job, and the rule runs it', async () => {
+      const dir = tempDir('lb-cdk-fixture-serve-');
+      cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(dir, 'cdk.out'), { recursive: true });
+      const templateFile = path.join(dir, 'cdk.out', 'BatchStack.template.json');
+      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+      template.Resources.NightlyRule = { Type: 'AWS::Events::Rule', Properties: { Name: 'nightly-asset', ScheduleExpression: 'rate(1 day)', Targets: [{ Id: 'job', Arn: { Ref: 'Ec2Queue2236D5B0' }, BatchParameters: { JobDefinition: { Ref: 'AssetJobBA24C612' }, JobName: 'from-rule' } }] } };
+      writeFileSync(templateFile, JSON.stringify(template));
+      writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string } }> };
+      const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
+      const image = `localbatch-cdk-asset:${hash}`;
+      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+      made.push(image);
+      const serve = await startServe(['--port', '0'], dir, path.join(dir, 'state'), 180_000);
+      try {
+        const deadline = Date.now() + 180_000;
+        while (!serve.output().includes('rule nightly-asset') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        const out = serve.output();
+        assert.match(out, new RegExp(`Built ${image} for asset-job`), out);
+        const tagged = new RegExp(`Tagged ${image} as (\\S+)`).exec(out);
+        assert.ok(tagged, `the image is tagged with the template's ECR name: ${out}`);
+        made.push(tagged[1]);
+        const fired = await runCli(['events', 'fire', 'nightly-asset', '--state-dir', path.join(dir, 'state')], dir);
+        assert.equal(fired.code, 0, fired.output);
+        const batch = new BatchClient({ endpoint: serve.endpoint.url, region: serve.endpoint.region, credentials: serve.endpoint.credentials, maxAttempts: 1 });
+        try {
+          let job: JobSummary | undefined;
+          const until = Date.now() + 120_000;
+          while (Date.now() < until) {
+            const { jobSummaryList = [] } = await batch.send(new ListJobsCommand({ jobQueue: 'ec2-queue', filters: [{ name: 'JOB_NAME', values: ['from-rule'] }] }));
+            job = jobSummaryList[0];
+            if (job?.status === 'SUCCEEDED' || job?.status === 'FAILED') break;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          assert.equal(job?.status, 'SUCCEEDED', JSON.stringify(job));
+          const logs = await runCli(['logs', job.jobId!, '--state-dir', path.join(dir, 'state')], dir);
+          assert.match(logs.output, /hello from cdk\.out from the fromAsset job/);
+        } finally {
+          batch.destroy();
+        }
+      } finally {
+        await killServe(serve);
+      }
     });
   });
 });
