@@ -26,6 +26,7 @@ import { dirname, resolve } from 'node:path';
 import { statesEdgeService, statesHandlers } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
+import { LocalAws } from './states/tasks/local-aws';
 import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
 export interface ServiceOptions extends HostOptions {
@@ -94,8 +95,11 @@ export class LocalService {
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));
-      // Step Functions reaches Batch only through its API handlers and job events.
+      // Step Functions reaches Batch only through its API handlers and job events, and S3, SNS and
+      // EventBridge through their own HTTP APIs once the server listens (below).
+      const localAws = new LocalAws();
       states = createStatesService({
+        aws: localAws,
         clock: systemClock(),
         account: accountId,
         region,
@@ -137,6 +141,7 @@ export class LocalService {
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       pipeline.setEndpointUrl(server.url);
+      localAws.connect({ url: server.url, region, credentials });
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).

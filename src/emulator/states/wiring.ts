@@ -7,7 +7,9 @@ import { StatesError } from './core/errors';
 import { StatesService } from './service';
 import { fileJournal, memoryJournal } from './store';
 import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
+import type { LocalAws } from './tasks/local-aws';
 import { mockedResponse, type MockConfig } from './tasks/mocks';
+import { isLocalServiceResource, localItemReader, localResultWriter, runLocalServiceTask } from './tasks/services';
 
 export interface StatesWiring {
   readonly clock: Clock;
@@ -18,6 +20,8 @@ export interface StatesWiring {
   readonly batch: BatchPort;
   /** Step Functions Local's mock file (SFN_MOCK_CONFIG), already read and checked. */
   readonly mocks?: MockConfig;
+  /** The emulator's own S3, SNS and EventBridge through their APIs (ItemReader, ResultWriter, their Tasks). */
+  readonly aws?: LocalAws;
 }
 
 export function createStatesService(w: StatesWiring): StatesService {
@@ -30,13 +34,15 @@ export function createStatesService(w: StatesWiring): StatesService {
       const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
       if (mocked.found) return mocked.value;
       if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
+      if (w.aws && isLocalServiceResource(inv.resource)) return runLocalServiceTask(inv, w.aws);
       throw new StatesError(
         'States.Runtime',
-        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks run locally; for other services, ` +
+        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks, SNS Publish, EventBridge PutEvents and S3 getObject/putObject/listObjectsV2 run locally; for other services, ` +
           `add the state to a Step Functions Local mock file (SFN_MOCK_CONFIG=<file>: StateMachines.${execution.stateMachineName}.TestCases.<TestCase>.${inv.stateName} = <MockedResponses name>) ` +
           `and start the execution on '<stateMachineArn>#<TestCase>'`,
       );
     },
+    ...(w.aws ? { readItems: localItemReader(w.aws), writeResults: localResultWriter(w.aws), onClose: () => w.aws?.close() } : {}),
   });
   svc.restore();
   return svc;
