@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { LocalService } from '../../../src/emulator/service';
 import { dockerForTests } from '../../support/docker';
 
@@ -163,5 +164,36 @@ describe('Step Functions with the local S3 and SNS (client-sfn, client-s3)', fun
     assert.equal(files.length, 1);
     assert.match(files[0], /done/);
     assert.match(files[0], /\{"sample":"A","status":"ok"\}/);
+  });
+
+  it('events:putEvents reaches the local EventBridge: a rule on its source forwards it to an SNS email subscriber', async () => {
+    const events = new EventBridgeClient({ endpoint: service.endpoint.url, region: service.endpoint.region, credentials: service.endpoint.credentials, maxAttempts: 1 });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'from-rules' }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'rules@example.com' }));
+    await events.send(new PutRuleCommand({ Name: 'pipeline-events', EventPattern: JSON.stringify({ source: ['my.pipeline'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'pipeline-events', Targets: [{ Id: 't', Arn: TopicArn }] }));
+    events.destroy();
+    const d = await execute(
+      'emit',
+      {
+        StartAt: 'Emit',
+        States: { Emit: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [{ Source: 'my.pipeline', DetailType: 'Stage done', Detail: { 'stage.$': '$.stage' } }] }, End: true } },
+      },
+      { stage: 'align' },
+    );
+    assert.equal(d.status, 'SUCCEEDED', `${d.error}: ${d.cause}`);
+    const out = JSON.parse(d.output!) as { FailedEntryCount: number; Entries: Array<{ EventId?: string }> };
+    assert.equal(out.FailedEntryCount, 0);
+    assert.match(String(out.Entries[0].EventId), /\S/);
+    const outbox = path.join(dir, '.localbatch', 'sns', 'outbox');
+    const deadline = Date.now() + 20_000;
+    let mails: string[] = [];
+    while (Date.now() < deadline) {
+      mails = readdirSync(outbox).map((f) => readFileSync(path.join(outbox, f), 'utf8')).filter((m) => m.includes('rules@example.com'));
+      if (mails.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(mails.length, 1, 'the rule delivered the event to the topic');
+    assert.match(mails[0], /"stage":\s*"align"/);
   });
 });
