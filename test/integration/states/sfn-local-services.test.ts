@@ -136,7 +136,7 @@ describe('Step Functions with the local S3 and SNS (client-sfn, client-s3)', fun
     assert.equal(out.error.Error, 'S3.NoSuchKeyException');
   });
 
-  it('sns:publish reaches the local topic (an email subscriber gets the message in the outbox); the aws-sdk form on a missing topic fails with Sns.NotFoundException', async () => {
+  it('sns:publish reaches the local topic (an email subscriber gets the message in the outbox); a missing topic fails with Sns.NotFoundException (aws-sdk) and SNS.NotFoundException (optimized)', async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'pipeline-done' }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'ops@example.com' }));
     const d = await execute(
@@ -149,7 +149,14 @@ describe('Step Functions with the local S3 and SNS (client-sfn, client-s3)', fun
             Type: 'Task',
             Resource: 'arn:aws:states:::aws-sdk:sns:publish',
             Parameters: { TopicArn: TopicArn!.replace('pipeline-done', 'no-such-topic'), Message: 'x' },
-            Catch: [{ ErrorEquals: ['Sns.NotFoundException'], ResultPath: '$.error', Next: 'End' }],
+            Catch: [{ ErrorEquals: ['Sns.NotFoundException'], ResultPath: '$.error', Next: 'MissingOptimized' }],
+            Next: 'MissingOptimized',
+          },
+          MissingOptimized: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sns:publish',
+            Parameters: { TopicArn: TopicArn!.replace('pipeline-done', 'no-such-topic'), Message: 'x' },
+            Catch: [{ ErrorEquals: ['SNS.NotFoundException'], ResultPath: '$.optimizedError', Next: 'End' }],
             Next: 'End',
           },
           End: { Type: 'Pass', End: true },
@@ -158,7 +165,9 @@ describe('Step Functions with the local S3 and SNS (client-sfn, client-s3)', fun
       { sample: 'A' },
     );
     assert.equal(d.status, 'SUCCEEDED', `${d.error}: ${d.cause}`);
-    assert.equal((JSON.parse(d.output!) as { error: { Error: string } }).error.Error, 'Sns.NotFoundException');
+    const out = JSON.parse(d.output!) as { error: { Error: string }; optimizedError: { Error: string } };
+    assert.equal(out.error.Error, 'Sns.NotFoundException');
+    assert.equal(out.optimizedError.Error, 'SNS.NotFoundException');
     const outbox = path.join(dir, '.localbatch', 'sns', 'outbox');
     const files = readdirSync(outbox).map((f) => readFileSync(path.join(outbox, f), 'utf8'));
     assert.equal(files.length, 1);
