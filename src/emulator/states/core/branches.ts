@@ -66,8 +66,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const params = run.jsonata
       ? await evaluateTemplate(state.ItemReader.Arguments ?? {}, run.jscope, 'ItemReader')
       : execution.template(state.ItemReader.Parameters ?? {}, run.scope);
+    const reader = await withMaxItems(run, state.ItemReader);
     try {
-      items = await execution.ports.readItems(state.ItemReader, params, frame.signal);
+      items = await execution.ports.readItems(reader, params, frame.signal);
     } catch (err) {
       if (err instanceof AbortedError) throw err;
       throw new StatesError('States.ItemReaderFailed', asStatesError(err).cause);
@@ -146,6 +147,20 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   } finally {
     controller.abort();
   }
+}
+
+/** ReaderConfig.MaxItemsPath (JSONPath) or a JSONata MaxItems resolved to a number in ReaderConfig.MaxItems. */
+async function withMaxItems(run: TaskRunContext, reader: NonNullable<StateDef['ItemReader']>): Promise<NonNullable<StateDef['ItemReader']>> {
+  const config = reader.ReaderConfig ?? {};
+  let max: unknown = config.MaxItems;
+  if (typeof config.MaxItemsPath === 'string') {
+    const path = config.MaxItemsPath;
+    max = mustRead(path, run.scope, () => `The MaxItemsPath '${path}' selects nothing in the input`);
+  } else if (run.jsonata && typeof max === 'string') max = await evaluateTemplate(max, run.jscope, 'MaxItems');
+  else return reader;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) throw new StatesError('States.Runtime', `The ItemReader's MaxItems must be a non-negative integer, not ${JSON.stringify(max)}`);
+  const { MaxItemsPath: _p, ...rest } = config;
+  return { ...reader, ReaderConfig: { ...rest, MaxItems: max } };
 }
 
 /** The map run's ARNs as AWS writes them (`mapRun:<machine>/<Map state>:<id>`), its id fixed across restarts. */

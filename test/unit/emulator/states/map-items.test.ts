@@ -201,4 +201,31 @@ describe('interpreter: a distributed Map with an ItemReader and a ResultWriter (
       ],
     );
   });
+
+  it('ReaderConfig.MaxItemsPath and a JSONata MaxItems reach the reader as a number; JSONata Arguments are evaluated', async () => {
+    const seen: unknown[] = [];
+    const runWith = async (d: StateMachineDef, input: unknown) => {
+      const clock = new FakeClock();
+      const ex = new Execution(d, input, { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:sm', stateMachineName: 'sm', roleArn: 'r', startTime: '2026-01-01T00:00:00.000Z' }, {
+        clock,
+        runTask: async (i) => i.parameters,
+        readItems: async (reader, params) => {
+          seen.push([reader.ReaderConfig, params]);
+          return parseItems('[1,2,3]', reader.ReaderConfig);
+        },
+      });
+      const done = ex.run();
+      await clock.runAll();
+      return done;
+    };
+    const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED' as const }, StartAt: 'P', States: { P: { Type: 'Pass' as const, End: true } } };
+    const a = await runWith({ StartAt: 'M', States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItemsPath: '$.max' }, Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: processor, End: true } } }, { max: 2 });
+    assert.deepEqual((a as { output: unknown }).output, [1, 2]);
+    const b = await runWith({ QueryLanguage: 'JSONata', StartAt: 'M', States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: '{% $states.input.max %}' }, Arguments: { Bucket: 'b', Key: '{% $states.input.key %}' } }, ItemProcessor: processor, End: true } } }, { max: 1, key: 'k.json' });
+    assert.deepEqual((b as { output: unknown }).output, [1]);
+    assert.deepEqual(seen, [
+      [{ InputType: 'JSON', MaxItems: 2 }, { Bucket: 'b', Key: 'k' }],
+      [{ InputType: 'JSON', MaxItems: 1 }, { Bucket: 'b', Key: 'k.json' }],
+    ]);
+  });
 });
