@@ -90,6 +90,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const mapRun = distributed ? mapRunOf(run) : undefined;
   const writer = distributed ? state.ResultWriter : undefined;
   const children: MapRunChild[] = [];
+  let writing = false;
   if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', mapRun ? { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } } : { mapStateStartedEventDetails: { length: list.length } });
   const controller = execution.controllerFor(frame.signal);
   let failures = 0;
@@ -120,15 +121,13 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } });
         if (err instanceof AbortedError) throw err;
         const e = asStatesError(err);
+        if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
         if (tolerant) {
           failures++;
           const overCount = toleratedCount !== undefined && failures > toleratedCount;
           const overPct = toleratedPct !== undefined && (failures / list.length) * 100 > toleratedPct;
           const over = toleratedCount !== undefined && toleratedPct !== undefined ? overCount && overPct : overCount || overPct;
-          if (!over) {
-            if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
-            return { Error: e.error, Cause: e.cause };
-          }
+          if (!over) return { Error: e.error, Cause: e.cause };
           controller.abort();
           throw new StatesError('States.ExceedToleratedFailureThreshold', `The number of failed items (${failures}) exceeds the tolerated failure threshold of the Map state '${run.name}'`);
         }
@@ -136,12 +135,15 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         throw e;
       }
     });
+    writing = true;
     const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
     if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded');
     return written ?? out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
     const e = firstReal(err);
+    // A failed map run still exports what its children did (the Map's own error is what counts).
+    if (writer?.Resource !== undefined && mapRun && !writing) await writeResults(run, writer, mapRun, children, []).catch(() => undefined);
     if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined);
     throw e;
   } finally {

@@ -228,4 +228,35 @@ describe('interpreter: a distributed Map with an ItemReader and a ResultWriter (
       [{ InputType: 'JSON', MaxItems: 1 }, { Bucket: 'b', Key: 'k.json' }],
     ]);
   });
+
+  it('a map run over its tolerated failures still exports its children (failed ones included) and fails with States.ExceedToleratedFailureThreshold', async () => {
+    const clock = new FakeClock();
+    const writes: MapRunReport[] = [];
+    const failing: StateMachineDef = { ...def, States: { Map: { ...def.States.Map, ToleratedFailureCount: 0, MaxConcurrency: 1 } } };
+    const ex = new Execution(failing, { key: 'k', prefix: 'p' }, { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:sm', stateMachineName: 'sm', roleArn: 'r', startTime: '2026-01-01T00:00:00.000Z' }, {
+      clock,
+      runTask: async (inv) => {
+        if ((inv.parameters as { id: string }).id === '2') throw new StatesError('Bad', 'row 2');
+        return 1;
+      },
+      readItems: async (reader) => parseItems('id\n1\n2\n3\n', reader.ReaderConfig),
+      writeResults: async (_w, _p, r) => {
+        writes.push(r);
+        return {};
+      },
+    });
+    const done = ex.run();
+    await clock.runAll();
+    const outcome = await done;
+    assert.equal(outcome.status, 'FAILED');
+    assert.equal((outcome as { error: string }).error, 'States.ExceedToleratedFailureThreshold');
+    assert.equal(writes.length, 1);
+    assert.deepEqual(
+      writes[0].children.map((c) => [c.index, c.status, c.error]),
+      [
+        [0, 'SUCCEEDED', undefined],
+        [1, 'FAILED', 'Bad'],
+      ],
+    );
+  });
 });
