@@ -9,6 +9,7 @@ import { coreBench } from './core.bench';
 import { dagBench } from './dag.bench';
 import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
+import { eventBatchBench } from './event-batch.bench';
 import { eventsBench } from './events.bench';
 import { extensionBench } from './extension.bench';
 import { s3Bench } from './s3.bench';
@@ -18,7 +19,7 @@ import { validateBench } from './validate.bench';
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench, sfnBench, eventsBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench, sfnBench, eventsBench, eventBatchBench];
 
 // The AWS SDK's notice about its own future Node.js support would interleave with the results.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -4,6 +4,9 @@ import { startApiServer } from '../src/emulator/edge/server';
 import { S3Service } from '../src/emulator/s3/service';
 import { FileLogStore } from '../src/emulator/store/log-store';
 
+// Exiting normally on SIGTERM lets `--cpu-prof` write its profile.
+process.on('SIGTERM', () => process.exit(0));
+
 void (async () => {
   const stateDir = process.argv[2];
   const credentials = loadOrCreateCredentials(stateDir, 'us-east-1');

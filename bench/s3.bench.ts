@@ -39,7 +39,10 @@ function cpuSeconds(pid: number): number {
 }
 
 async function startLocal(stateDir: string): Promise<Peer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 's3-server.ts'), stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // LOCALBATCH_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when the bench ends.
+  const prof = process.env.LOCALBATCH_BENCH_CPU_PROF;
+  const flags = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(__dirname, 's3-server.ts'), stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise<{ url: string; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -92,9 +95,15 @@ async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Prom
   }));
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/** Server CPU seconds per measured step (printed with LOCALBATCH_BENCH_S3_LOCAL_ONLY). */
+let cpuOf: Record<string, number> = {};
+let serverPid = 0;
+
+async function timed(fn: () => Promise<unknown>, what?: string): Promise<number> {
+  const cpu0 = serverPid ? cpuSeconds(serverPid) : 0;
   const start = performance.now();
   await fn();
+  if (what && serverPid) cpuOf[what] = cpuSeconds(serverPid) - cpu0;
   return (performance.now() - start) / 1000;
 }
 
@@ -106,24 +115,26 @@ interface Result {
 async function measure(peer: Peer, work: string, bigFile: string, smallDir: string): Promise<Result> {
   const s3 = new S3Client({ endpoint: peer.url, region: 'us-east-1', forcePathStyle: true, credentials: peer.creds });
   const times: Record<string, number> = {};
+  serverPid = peer.pid;
+  cpuOf = {};
   try {
     await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
     const bigData = readFileSync(bigFile);
     const smallData = randomBytes(SMALL);
     const cpu0 = cpuSeconds(peer.pid);
-    times['CLI upload 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', bigFile, 's3://bench/cli/big.bin']));
-    times['CLI download 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', 's3://bench/cli/big.bin', join(work, `${peer.name}-big.out`)]));
-    times['SDK upload 100 MiB'] = await timed(() => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin', Body: bigData })));
+    times['CLI upload 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', bigFile, 's3://bench/cli/big.bin']), 'CLI upload 100 MiB');
+    times['CLI download 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', 's3://bench/cli/big.bin', join(work, `${peer.name}-big.out`)]), 'CLI download 100 MiB');
+    times['SDK upload 100 MiB'] = await timed(() => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin', Body: bigData })), 'SDK upload 100 MiB');
     times['SDK download 100 MiB'] = await timed(async () => {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin' }));
       for await (const _ of got.Body as AsyncIterable<Buffer>) void _;
-    });
+    }, 'SDK download 100 MiB');
     const cpuBig = cpuSeconds(peer.pid) - cpu0;
-    times['CLI upload 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', smallDir, 's3://bench/cli-small/']));
-    times['CLI download 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', 's3://bench/cli-small/', join(work, `${peer.name}-small`)]));
+    times['CLI upload 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', smallDir, 's3://bench/cli-small/']), 'CLI upload 200x64 KiB');
+    times['CLI download 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', 's3://bench/cli-small/', join(work, `${peer.name}-small`)]), 'CLI download 200x64 KiB');
     const keys = Array.from({ length: SMALL_COUNT }, (_, i) => `sdk-small/${i}`);
-    times['SDK upload 200x64 KiB'] = await timed(() => pool(keys, 10, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: smallData }))));
-    times['SDK download 200x64 KiB'] = await timed(() => pool(keys, 10, async (k) => (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body!.transformToByteArray()));
+    times['SDK upload 200x64 KiB'] = await timed(() => pool(keys, 10, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: smallData }))), 'SDK upload 200x64 KiB');
+    times['SDK download 200x64 KiB'] = await timed(() => pool(keys, 10, async (k) => (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body!.transformToByteArray()), 'SDK download 200x64 KiB');
     const many = Array.from({ length: LIST_COUNT }, (_, i) => `list/${String(i).padStart(6, '0')}`);
     if (peer.seedList) peer.seedList(many);
     else await pool(many, 32, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: 'x' })));
@@ -135,7 +146,7 @@ async function measure(peer: Peer, work: string, bigFile: string, smallDir: stri
         token = page.NextContinuationToken;
         pages++;
       } while (token);
-    })) / Math.max(1, pages);
+    }, 'ListObjectsV2 10,000 (per 1,000-key page)')) / Math.max(1, pages);
     return { times, cpuPerGiB: cpuBig / ((4 * BIG) / 1024 ** 3) };
   } finally {
     s3.destroy();
@@ -156,9 +167,13 @@ export const s3Bench: Benchmark = {
       mkdirSync(join(work, 'state'));
       const local = await startLocal(join(work, 'state'));
       peers.push(local);
+      const ours = await measure(local, work, bigFile, smallDir);
+      // LOCALBATCH_BENCH_S3_LOCAL_ONLY=1 (while profiling): times of the local S3 only, no ratios.
+      if (process.env.LOCALBATCH_BENCH_S3_LOCAL_ONLY) {
+        return [...Object.entries(ours.times).map(([what, t]) => `s3 ${what}: localbatch ${t.toFixed(3)} s, server CPU ${(cpuOf[what] ?? NaN).toFixed(2)} s`), `s3 server CPU per GiB moved: localbatch ${ours.cpuPerGiB.toFixed(2)} s/GiB`];
+      }
       const moto = await startMotoServer();
       peers.push(moto);
-      const ours = await measure(local, work, bigFile, smallDir);
       const theirs = await measure(moto, work, bigFile, smallDir);
       const lines = Object.keys(ours.times).map((what) => {
         const goal = what.startsWith('List') ? 5 : what.includes('100 MiB') ? 4 : 3;
@@ -168,7 +183,9 @@ export const s3Bench: Benchmark = {
       lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${ours.cpuPerGiB.toFixed(2)} s/GiB (goal at most 2), moto ${theirs.cpuPerGiB.toFixed(2)} s/GiB`);
       return lines;
     } finally {
-      for (const p of peers) p.child.kill('SIGKILL');
+      // SIGTERM lets the local server write its CPU profile (s3-server.ts exits on it).
+      for (const p of peers) p.child.kill(p.name === 'localbatch' ? 'SIGTERM' : 'SIGKILL');
+      await Promise.all(peers.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
       rmSync(work, { recursive: true, force: true });
     }
   },

@@ -51,7 +51,13 @@ const LAZY_BUNDLES = {
     '@aws-sdk/client-batch',
     '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-ecr',
+    // The Local view's Buckets, Rules and schedules, Topics (src/extension/views/pipeline).
+    '@aws-sdk/client-eventbridge',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-scheduler',
+    '@aws-sdk/client-sns',
     '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-sfn',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
     '@aws-sdk/credential-providers',

@@ -54,6 +54,11 @@ MEMBER_ADDITIONS = {
         },
     },
 }
+# Members the bundled model still requires but the current SDK's model makes optional (AWS picks
+# defaults: ComputeResource.subnets falls back to the default VPC's subnets).
+REQUIRED_REMOVALS = {
+    'ComputeResource': ['subnets'],
+}
 # Enums that AWS accepts in any letter case. The schema uses a case-insensitive pattern (with
 # `examples` for editor completion); `x-enumAnyCase` tells the validator to word its message as an enum.
 # `patternErrorMessage` (understood by VS Code) words pattern failures for editors and the validator.
@@ -245,7 +250,7 @@ class SchemaBuilder:
             props[name] = dict(extra)
         out = with_docs({'type': 'object'}, shape.get('documentation'))
         out['properties'] = props
-        req = [r for r in (shape.get('required', []) if required is None else required) if r not in skip]
+        req = [r for r in (shape.get('required', []) if required is None else required) if r not in skip and r not in REQUIRED_REMOVALS.get(shape_name, [])]
         if req:
             out['required'] = req
         out['additionalProperties'] = False
@@ -444,7 +449,15 @@ def settings_schema():
             'volumes': prop(
                 {'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}},
                 'Where volumes of job definitions live locally: an EFS file system id (`fs-12345678`, or `fs-12345678:/root/dir`) or a host `sourcePath` '
-                '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`. Unmapped EFS volumes become named Docker volumes kept between runs.',
+                '(e.g. an FSx mount) mapped to a folder relative to `localbatch.yaml`; an S3 Files file system (its ARN or id, optionally `:/root/dir`) '
+                'mapped to such a folder or to a bucket of the local S3 (`s3://bucket` or `s3://bucket/prefix`). Unmapped EFS and S3 Files volumes become '
+                'named Docker volumes kept between runs.',
+            ),
+            'serviceAccounts': prop(
+                {'type': 'object', 'additionalProperties': {'type': 'string', 'pattern': '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$', 'patternErrorMessage': 'Must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/trainer.'}},
+                'Kubernetes service accounts of EKS job definitions (`serviceAccountName`) mapped to the IAM role ARN their `eks.amazonaws.com/role-arn` '
+                'annotation (or EKS Pod Identity association) names in the cluster. A pod with a mapped service account gets that role\'s credentials '
+                'as a job with that `jobRoleArn` does (see `aws.jobRoles`).',
             ),
             'allowHostAccess': prop(
                 {'type': 'array', 'items': {'type': 'string', 'minLength': 1}},

@@ -1,10 +1,12 @@
 /**
  * The emulator's live job events: a server-sent-events stream (`GET /localbatch/v1/events`, signed
- * with SigV4) of AWS-shaped "Batch Job State Change" events. Used by the extension and the CLI.
+ * with SigV4) of AWS-shaped "Batch Job State Change" events and the emulator's SNS messages
+ * ("SNS Notification", source `localbatch.sns`). Used by the extension and the CLI.
  */
 import * as http from 'node:http';
 import type { EmulatorEndpoint } from './endpoint';
 import { signGet } from './signed-http';
+import { toSnsNotification, type SnsNotification } from './sns-messages';
 
 export const EVENTS_PATH = '/localbatch/v1/events';
 
@@ -91,6 +93,8 @@ export interface EventSubscription {
 
 export interface SubscribeHandlers {
   onEvent(event: JobStateChangeEvent): void;
+  /** A message published to an SNS topic of the emulator (by a rule, a schedule, a state machine or a job). */
+  onNotification?(message: SnsNotification): void;
   /** The stream is open (the server answered 200). */
   onOpen?(): void;
   /** The stream ended or failed; not called after close(). */
@@ -119,8 +123,11 @@ export function subscribeEvents(endpoint: EmulatorEndpoint, handlers: SubscribeH
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         for (const message of parser.feed(chunk)) {
+          if (closed) break;
           const event = toJobStateChange(message);
-          if (event && !closed) handlers.onEvent(event);
+          if (event) handlers.onEvent(event);
+          const sns = event ? undefined : toSnsNotification(message.data);
+          if (sns) handlers.onNotification?.(sns);
         }
       });
       res.on('end', () => finish());

@@ -18,7 +18,7 @@ import { registryAuthFromSettings } from './runtime/ecr-auth';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './runtime/docker-spec';
 import { JobEnvironment } from './jobs-env';
 import { trainingPathCheck } from './jobs-env/training-paths';
-import { DockerTrainingRunner } from './runtime/training';
+import { DockerTrainingRunner, type TrainingS3 } from './runtime/training';
 
 /** Label naming the state directory whose emulator owns a container. */
 export const STATE_DIR_LABEL = 'dev.localbatch.state-dir';
@@ -42,6 +42,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** Journal size that triggers a snapshot (tests). */
   readonly compactBytes?: number;
+  /** Where training jobs' `s3://` channels and outputs go (the local S3; see training-s3.ts). */
+  readonly trainingS3?: TrainingS3;
 }
 
 export interface LocalCapacity {
@@ -160,6 +162,7 @@ export class EmulatorHost {
         labels: { [STATE_DIR_LABEL]: stateDir },
         checkHostPath: trainingPathCheck(options.settings, options.workspaceRoot ?? path.dirname(stateDir)),
         imageOverrides: options.settings?.imageOverrides,
+        s3: options.trainingS3,
       }),
     );
     if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {

@@ -34,6 +34,11 @@ export interface PipelineServices {
   /** The server's URL once it listens (for SNS's SubscribeURL). */
   setEndpointUrl(url: string): void;
   readonly edgeServices: readonly EdgeService[];
+  /**
+   * localbatch's own endpoints for the editor (`POST /localbatch/v1/<name>`): `sns-messages`
+   * ({TopicArn?}) answers the messages published since the emulator started, newest first.
+   */
+  readonly localEndpoints: Readonly<Record<string, (input: Record<string, unknown>) => unknown>>;
   /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
   setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
   close(): Promise<void>;
@@ -92,6 +97,8 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
   };
   // "Batch Job State Change" / "Batch Job Queue Blocked" events reach EventBridge rules.
   const unsubscribe = host.engine.subscribe((e) => events.publish(e));
+  const recent = new RecentMessages();
+  const unsubscribeSns = sns.subscribe((e) => recent.add(e.detail as PublishedMessage, e.time));
   return {
     events,
     scheduler,
@@ -100,11 +107,15 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
       endpointUrl = url;
     },
     edgeServices: [events.edge, scheduler.edge, sns.edge],
+    localEndpoints: {
+      'sns-messages': (input) => ({ Messages: recent.list(typeof input.TopicArn === 'string' ? input.TopicArn : undefined) }),
+    },
     setStartExecution: (fn) => {
       startExecution = fn;
     },
     async close() {
       unsubscribe();
+      unsubscribeSns();
       scheduleRunner.stop();
       await scheduler.close();
       await events.close();
@@ -125,4 +136,35 @@ export function localEvents(host: EmulatorHost, pipeline: PipelineServices): Eve
       };
     },
   };
+}
+
+/** A message SNS published (the detail of its local "SNS Notification" event). */
+export interface PublishedMessage {
+  readonly TopicArn: string;
+  readonly MessageId: string;
+  readonly Subject?: string;
+  readonly Message: string;
+  /** ISO 8601. */
+  readonly Timestamp?: string;
+}
+
+/** The last messages of each topic, newest first, in memory (for the editor's Topics view). */
+export class RecentMessages {
+  private readonly byTopic = new Map<string, PublishedMessage[]>();
+
+  constructor(private readonly perTopic = 20) {}
+
+  add(m: PublishedMessage, time: string): void {
+    if (typeof m?.TopicArn !== 'string' || typeof m.Message !== 'string') return;
+    const list = this.byTopic.get(m.TopicArn) ?? [];
+    list.unshift({ TopicArn: m.TopicArn, MessageId: m.MessageId, Subject: m.Subject, Message: m.Message, Timestamp: m.Timestamp ?? time });
+    if (list.length > this.perTopic) list.length = this.perTopic;
+    this.byTopic.set(m.TopicArn, list);
+  }
+
+  /** One topic's messages, or every topic's, newest first. */
+  list(topicArn?: string): PublishedMessage[] {
+    if (topicArn !== undefined) return [...(this.byTopic.get(topicArn) ?? [])];
+    return [...this.byTopic.values()].flat().sort((a, b) => (b.Timestamp ?? '').localeCompare(a.Timestamp ?? ''));
+  }
 }

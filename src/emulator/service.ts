@@ -20,6 +20,7 @@ import { checkDocker, dockerMessage } from './runtime/docker';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
 import { S3Service } from './s3/service';
+import { LocalTrainingS3 } from './training-s3';
 import type { DeclaredBucket } from './s3/buckets';
 import type { LocalSettingsFile } from '../model/types';
 import { dirname, resolve } from 'node:path';
@@ -73,7 +74,9 @@ export class LocalService {
   static async start(options: ServiceOptions): Promise<LocalService> {
     const endpointFile = join(ensureStateDir(options.stateDir), ENDPOINT_FILE);
     await refuseIfServed(options.stateDir, endpointFile);
-    const host = await EmulatorHost.start(options);
+    // Training jobs' s3:// channels and outputs use the local S3's API once it listens (below).
+    const trainingS3 = new LocalTrainingS3();
+    const host = await EmulatorHost.start({ ...options, trainingS3 });
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
     let idleWatch: IdleShutdown | undefined;
@@ -95,7 +98,9 @@ export class LocalService {
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));
-      // Step Functions reaches Batch only through its API handlers and job events, and S3, SNS and
+      // S3 Files volumes mapped to `s3://bucket` in localbatch.yaml mount the bucket's folder.
+      host.jobEnvironment.bucketFolder = (bucket) => s3.buckets().find((b) => b.name === bucket)?.dir;
+      // Step Functions reaches Batch only through its API handlers and job events, and S3 and
       // EventBridge through their own HTTP APIs once the server listens (below).
       const localAws = new LocalAws();
       states = createStatesService({
@@ -105,6 +110,8 @@ export class LocalService {
         region,
         stateDir: options.persist === false ? undefined : host.stateDir,
         mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
+        // sns:publish tasks reach SNS through its public publish, as EventBridge targets do.
+        sns: { publish: (topicArn, message, subject) => pipeline!.sns.publish(topicArn, message, subject) },
         batch: {
           call: async (operation, input) => {
             const handler = batch[operation as keyof typeof batch];
@@ -132,6 +139,8 @@ export class LocalService {
         version: VERSION,
         log: options.log,
         health: dockerHealth(host),
+        // The editor's Topics view: recent SNS messages (not exposed by SNS's own API).
+        local: pipeline.localEndpoints,
         // Answered once the interruption is on disk (it is journaled before the kill).
         interrupt: async (jobId: string) => {
           const out = host.engine.interruptJob(jobId);
@@ -141,11 +150,13 @@ export class LocalService {
       };
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       pipeline.setEndpointUrl(server.url);
+      trainingS3.connect({ url: server.url, region, credentials });
       localAws.connect({ url: server.url, region, credentials });
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
-        containerServer = await startApiServer({ ...api, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
+        // The editor's own endpoints (recent SNS messages) stay on 127.0.0.1: jobs have no use for them.
+        containerServer = await startApiServer({ ...api, local: undefined, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
         jobs.setApiUrl(containerServer.url);
       }
       const tmp = `${endpointFile}.${process.pid}.tmp`;

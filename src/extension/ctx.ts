@@ -9,10 +9,12 @@ import { DefinitionDiagnostics } from './editing/diagnostics';
 import { DefinitionIndex } from './editing/definitionIndex';
 import { registerEditingProviders } from './editing/providers';
 import { registerTemplateLenses } from './editing/templateLenses';
+import { registerStateMachineLenses } from './stepfunctions/lenses';
 import { announceFailure } from './emulator/failures';
 import { JobTerminals } from './emulator/jobLogs';
 import { EmulatorManager } from './emulator/manager';
 import { RunsStore } from './emulator/runs';
+import { notifySnsMessages } from './emulator/snsNotifications';
 import { EmulatorStatusBar } from './statusBar';
 import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
@@ -44,6 +46,7 @@ export class Ctx implements vscode.Disposable {
     this.diagnostics = this.push(new DefinitionDiagnostics(this.index, this.output));
     for (const d of registerEditingProviders(this.index, this.diagnostics)) this.push(d);
     for (const d of registerTemplateLenses(this.index)) this.push(d);
+    for (const d of registerStateMachineLenses()) this.push(d);
     this.emulator = this.push(new EmulatorManager(extension.asAbsolutePath('dist/cli.js'), this.output, extension.workspaceState));
     this.jobLogs = this.push(new JobTerminals());
     this.jobDocuments = this.push(new JobDocuments());
@@ -61,6 +64,7 @@ export class Ctx implements vscode.Disposable {
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
     this.views.aws.setVisible(awsView.visible);
     this.push(this.runs.onRunFailed((run) => void announceFailure(this, run).catch((err: unknown) => this.output.error(`failure notice: ${String(err)}`))));
+    this.push(notifySnsMessages(this));
     void vscode.commands.executeCommand('setContext', 'localbatch.emulatorState', this.emulator.state);
   }
 

@@ -10,7 +10,9 @@ export type DagDirection = 'RIGHT' | 'DOWN';
 /** What a panel shows, kept as the webview's state so a reload (the panel serializer) can restore it. */
 export type DagSource =
   | { readonly kind: 'workflow'; /** Workspace-relative file. */ readonly file: string }
-  | { readonly kind: 'jobs'; readonly target: 'local' | 'aws'; readonly jobIds: readonly string[]; readonly region?: string };
+  | { readonly kind: 'jobs'; readonly target: 'local' | 'aws'; readonly jobIds: readonly string[]; readonly region?: string }
+  /** A state machine file (workspace-relative), following `executionArn` when one is given. */
+  | { readonly kind: 'stateMachine'; readonly file: string; readonly executionArn?: string };
 
 export interface DagViewState {
   readonly source: DagSource;
@@ -62,6 +64,10 @@ export interface LayoutNodeInput {
   readonly id: string;
   readonly width: number;
   readonly height: number;
+  /** State machines: the group node this node is laid out inside. */
+  readonly container?: string;
+  /** State machines: a group, sized by the layout around its members. */
+  readonly group?: boolean;
 }
 
 /** Webview → layout worker. */
@@ -84,7 +90,8 @@ export type LayoutResponse =
       readonly ok: true;
       readonly width: number;
       readonly height: number;
-      readonly nodes: ReadonlyArray<{ readonly id: string; readonly x: number; readonly y: number }>;
+      /** Positions in the whole drawing's coordinates; groups also get the size the layout gave them. */
+      readonly nodes: ReadonlyArray<{ readonly id: string; readonly x: number; readonly y: number; readonly width?: number; readonly height?: number }>;
       readonly edges: ReadonlyArray<{ readonly id: string; readonly points: readonly Point[] }>;
       readonly ms: number;
       /** elkjs's layered algorithm, or the fast layered layout of dag-layout.ts for large graphs. */

@@ -6,10 +6,15 @@
 import type { JobDetail } from '@aws-sdk/client-batch';
 import { isJobStatus, JOB_STATUSES, type JobStatus, type WorkflowFile } from './types';
 
-/** A job's status, or PLANNED for a workflow job not submitted yet. */
-export type DagStatus = JobStatus | 'PLANNED';
+/**
+ * A job's status, or PLANNED for a workflow job not submitted yet. A state machine's states use
+ * PLANNED, RUNNING (entered), SUCCEEDED, FAILED and also CAUGHT (failed, then left by a Catch) and
+ * ABORTED (the execution was stopped while in it).
+ */
+export type DagStatus = JobStatus | 'PLANNED' | 'CAUGHT' | 'ABORTED';
 export const DAG_STATUSES: readonly DagStatus[] = ['PLANNED', ...JOB_STATUSES];
-export type DagEdgeType = 'plain' | 'N_TO_N' | 'SEQUENTIAL';
+/** Transitions of a state machine: Choice rules, a Choice's Default, Catchers. */
+export type DagEdgeType = 'plain' | 'N_TO_N' | 'SEQUENTIAL' | 'CHOICE' | 'DEFAULT' | 'CATCH';
 export type StatusCounts = Partial<Record<JobStatus, number>>;
 
 /** Arrays up to this size can be expanded to one node per child. */
@@ -32,6 +37,14 @@ export interface DagNode {
   /** Set on an expanded child: its parent node id and index. */
   readonly parentId?: string;
   readonly index?: number;
+  /** State machines: the state's Type (or Start / End for the two markers). */
+  readonly stateType?: string;
+  /** State machines: the group (Parallel, Parallel branch, Map) the node is drawn in. */
+  readonly container?: string;
+  /** State machines: the node is a group box drawn around the nodes whose container it is. */
+  readonly group?: boolean;
+  /** A short second line (e.g. a Task's resource) shown instead of array details. */
+  readonly detail?: string;
 }
 
 export interface DagEdge {
@@ -41,6 +54,8 @@ export interface DagEdge {
   /** The dependent job. */
   readonly target: string;
   readonly type: DagEdgeType;
+  /** Shown on the edge (default: the type, for non-plain edges). */
+  readonly label?: string;
 }
 
 export interface DagGraph {

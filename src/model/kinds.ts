@@ -1,5 +1,5 @@
 /** The kinds of definition files localbatch reads, recognised by file name. */
-export type DefinitionKind = 'jobDefinition' | 'jobQueue' | 'computeEnvironment' | 'workflow' | 'settings';
+export type DefinitionKind = 'jobDefinition' | 'jobQueue' | 'computeEnvironment' | 'workflow' | 'settings' | 'stateMachine';
 export type SourceFormat = 'json' | 'yaml';
 
 export const SETTINGS_FILE_NAME = 'localbatch.yaml';
@@ -9,9 +9,11 @@ const SUFFIXES: ReadonlyArray<[string, DefinitionKind]> = [
   ['jobqueue', 'jobQueue'],
   ['computeenv', 'computeEnvironment'],
   ['workflow', 'workflow'],
+  // Amazon States Language, named as the AWS Toolkit names state machine files.
+  ['asl', 'stateMachine'],
 ];
 
-const PATTERN = /\.(jobdef|jobqueue|computeenv|workflow)\.(json|ya?ml)$/i;
+const PATTERN = /\.(jobdef|jobqueue|computeenv|workflow|asl)\.(json|ya?ml)$/i;
 
 export interface FileKind {
   readonly kind: DefinitionKind;
@@ -34,4 +36,5 @@ export const KIND_LABELS: Readonly<Record<DefinitionKind, string>> = {
   computeEnvironment: 'compute environment',
   workflow: 'workflow',
   settings: 'localbatch settings',
+  stateMachine: 'state machine',
 };

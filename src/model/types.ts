@@ -108,6 +108,8 @@ export interface LocalSettingsFile {
   aws?: LocalAwsSettings;
   /** EFS file system id (`fs-x` or `fs-x:/root`) or host sourcePath → folder relative to localbatch.yaml. */
   volumes?: Record<string, string>;
+  /** EKS service account name → IAM role ARN (what its role annotation names in the cluster). */
+  serviceAccounts?: Record<string, string>;
   /** Host paths outside the workspace that jobs may mount (also the Docker socket and devices). */
   allowHostAccess?: string[];
   /** Allow `privileged: true` locally. */

@@ -7,6 +7,8 @@
 import type { Diagnostic } from './diagnostics';
 import type { JsonPath, SourceDocument } from './document';
 import { readIac, type IacResource, type IacTemplate } from './iac';
+import { readTemplateStateMachines } from './asl/templates';
+import { fileStateMachine, type StateMachineEntry } from './asl/types';
 import { kindOfFile, KIND_LABELS, type DefinitionKind } from './kinds';
 import { LOCAL_QUEUE_NAME, type LocalSettingsFile } from './types';
 import { asStr, isObj, objEntries, type Obj } from './values';
@@ -91,6 +93,8 @@ export class Workspace {
   readonly jobQueues = new Map<string, DefinitionEntry>();
   readonly computeEnvironments = new Map<string, DefinitionEntry>();
   readonly workflows: WorkflowEntry[] = [];
+  /** State machines: `*.asl.json|yaml|yml` files, then those declared in templates (see src/model/asl). */
+  readonly stateMachines: StateMachineEntry[] = [];
   /** CloudFormation/CDK templates and Terraform JSON holding AWS Batch resources. */
   readonly templates: IacTemplate[] = [];
   /** Template resources by logical id (or Terraform address), for references that use them. */
@@ -120,20 +124,23 @@ export class Workspace {
     for (const doc of sorted) {
       const kind = kindOf(doc);
       if (!kind) unnamed.push(doc);
-      if (kind && kind !== 'workflow' && kind !== 'settings' && (doc.syntaxErrors.length > 0 || !isObj(doc.value))) {
+      if (kind && kind !== 'workflow' && kind !== 'settings' && kind !== 'stateMachine' && (doc.syntaxErrors.length > 0 || !isObj(doc.value))) {
         ws.unreadable.push({ kind, doc, name: nameInText(doc.text, NAME_KEYS[kind]) });
       }
       if (!kind || doc.syntaxErrors.length > 0 || !isObj(doc.value)) continue;
       if (kind === 'workflow') ws.workflows.push(makeWorkflow(doc, doc.value));
+      else if (kind === 'stateMachine') ws.stateMachines.push(fileStateMachine(doc, doc.value));
       else if (kind === 'settings') {
         if (!ws.settings || doc.file.length < ws.settings.doc.file.length) ws.settings = { doc, value: doc.value };
       } else ws.add(kind, doc, doc.value);
     }
     const settings = ws.settings?.value as LocalSettingsFile | undefined;
     const options = { parameters: settings?.parameters, region: settings?.region ?? settings?.aws?.region, accountId: settings?.accountId };
+    const byFile = new Map(sorted.map((d) => [d.file, d]));
     for (const doc of unnamed) {
       const template = readIac(doc, options);
       if (template) ws.addTemplate(template);
+      ws.stateMachines.push(...readTemplateStateMachines(doc, template, options, (file) => byFile.get(file)));
     }
     return ws;
   }
@@ -179,6 +186,11 @@ export class Workspace {
   jobDefinition(ref: string): DefinitionEntry | undefined {
     const parsed = parseRef(ref, 'job-definition');
     return (parsed && this.jobDefinitions.get(parsed.name)) ?? this.aliases.jobDefinition.get(ref);
+  }
+
+  /** A state machine by id (file name without `.asl.json`, logical id, Terraform address) or name. */
+  stateMachine(ref: string): StateMachineEntry | undefined {
+    return this.stateMachines.find((m) => m.id === ref) ?? this.stateMachines.find((m) => m.name === ref);
   }
 
   /** Resolves a queue name, job queue ARN or template logical id defined here (not the built-in `local`). */

@@ -10,6 +10,7 @@ import { ZERO_RANGE, type Diagnostic } from '../model/diagnostics';
 import { SourceDocument } from '../model/document';
 import { IAC_FILE_PATTERN, mightBeIac, parseTemplateDocument, readIac } from '../model/iac';
 import { kindOfFile } from '../model/kinds';
+import { readTemplateStateMachines } from '../model/asl/templates';
 import { FileReadError, readRegularFile } from './read-file';
 import type { DefinitionSource } from '../model/validation';
 import { asArr, asStr, prop } from '../model/values';
@@ -97,7 +98,7 @@ export async function findDefinitionFiles(paths: readonly string[], cwd: string)
   return result;
 }
 
-const UNKNOWN_KIND_MESSAGE = 'not a localbatch definition file: expected a name ending in .jobdef, .jobqueue, .computeenv or .workflow plus .json, .yaml or .yml, localbatch.yaml, or a CloudFormation/CDK template or Terraform show -json file with AWS Batch resources';
+const UNKNOWN_KIND_MESSAGE = 'not a localbatch definition file: expected a name ending in .jobdef, .jobqueue, .computeenv, .workflow or .asl plus .json, .yaml or .yml, localbatch.yaml, or a CloudFormation/CDK template or Terraform show -json file with AWS Batch resources or state machines';
 
 export interface ReadSources {
   readonly sources: DefinitionSource[];
@@ -164,7 +165,7 @@ export async function readSources(found: FoundFiles, cwd: string): Promise<ReadS
 /** Whether the text parses as a template or Terraform JSON with Batch resources (a syntax error counts: it is reported). */
 function isIacText(display: string, text: string): boolean {
   const doc = parseTemplateDocument(display, text);
-  return doc.syntaxErrors.length > 0 || readIac(doc) !== undefined;
+  return doc.syntaxErrors.length > 0 || readIac(doc) !== undefined || readTemplateStateMachines(doc, undefined, {}, () => undefined).length > 0;
 }
 
 /** The text of a definition file, or a diagnostic saying why it cannot be validated. */

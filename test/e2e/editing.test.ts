@@ -1,6 +1,7 @@
 /**
  * Editing in the real workbench: one diagnostic per mistake in JSON (no second copy from VS Code's
- * JSON schema validation), one clean hover, and a quick fix that applies a suggested name.
+ * JSON schema validation), one clean hover, and quick fixes that apply a suggested name (in a workflow
+ * and in a state machine file).
  */
 import * as assert from 'node:assert/strict';
 import { requireRealVsCode, resultsPath } from './support/env';
@@ -120,5 +121,35 @@ describe('editing in the workbench (e2e)', function () {
     await waitFor(async () => /- job: preprocess\b/.test(await editorText()) && !(await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /preproces\b/.test(r)),
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
     await wb.screenshot('quick-fix-applied');
+  });
+
+  it('a misspelt JobDefinition in a state machine file is one problem, with a quick fix', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('typo.asl.json');
+    const rows = await waitFor(async () => {
+      const m = await markersOf(wb, 'typo.asl.json');
+      return m.length > 0 && m;
+    }, { timeoutMs: 45_000, intervalMs: 1000, what: 'the problem in typo.asl.json' });
+    await wb.screenshot('asl-one-problem');
+    assert.equal(rows.length, 1, `one problem for the misspelt job definition: ${JSON.stringify(rows)}`);
+    assert.match(rows[0], /job definition 'perp'.*did you mean 'prep'/);
+    const value = wb.page.locator('.monaco-editor .view-line span', { hasText: /^"?perp"?$/ }).first();
+    await waitFor(async () => (await value.isVisible()) || undefined, { timeoutMs: 30_000, intervalMs: 500, what: 'the misspelt value in the editor' });
+    await value.click();
+    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: /Change to "prep"/ }).first();
+    await waitFor(async () => {
+      if (!(await fix.isVisible())) await wb.page.keyboard.press('Control+.');
+      return fix.isVisible();
+    }, { timeoutMs: 20_000, intervalMs: 1000, what: 'the quick fix menu' });
+    await waitFor(async () => {
+      if (/\bfocused\b/.test((await fix.getAttribute('class')) ?? '')) return true;
+      await wb.page.keyboard.press('ArrowDown');
+      return false;
+    }, { timeoutMs: 10_000, intervalMs: 300, what: 'the quick fix focused' });
+    await wb.page.keyboard.press('Enter');
+    const editorText = async () => ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await waitFor(async () => /"JobDefinition": "prep"/.test(await editorText()) && (await markersOf(wb, 'typo.asl.json')).length === 0,
+      { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
+    await wb.screenshot('asl-quick-fix-applied');
   });
 });

@@ -15,7 +15,7 @@ import { dockerForTests } from './docker';
 
 export interface DockerHostSuite {
   /** Starts the host for the current test (closed, with every job terminated, after it). */
-  start(settings?: LocalSettingsFile): Promise<EmulatorHost>;
+  start(settings?: LocalSettingsFile, workspaceRoot?: string): Promise<EmulatorHost>;
   /** Polls until the job is SUCCEEDED or FAILED (or the deadline passes) and returns it. */
   finished(host: EmulatorHost, jobId: string, timeoutMs?: number): Promise<JobDetail>;
 }
@@ -34,14 +34,15 @@ export function dockerHostSuite(prefix: string): DockerHostSuite {
     await host?.close({ terminateAll: true, reason: 'test over', graceMs: 5_000 });
     host = undefined;
     const labels = { label: ['dev.localbatch.managed=true', `dev.localbatch.state-dir=${dir}`] };
-    const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters: labels }), docker.listNetworks({ filters: labels })]);
+    const [containers, networks, volumes] = await Promise.all([docker.listContainers({ all: true, filters: labels }), docker.listNetworks({ filters: labels }), docker.listVolumes({ filters: labels })]);
     rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(containers.map((c) => c.Names), [], 'containers left behind');
     assert.deepEqual(networks.map((n) => n.Name), [], 'networks left behind');
+    assert.deepEqual((volumes.Volumes ?? []).map((v) => v.Name), [], 'volumes left behind');
   });
   return {
-    async start(settings = { capacity: { vcpus: 4, memoryMiB: 2048 } }) {
-      host = await EmulatorHost.start({ stateDir: dir, docker, persist: false, settings });
+    async start(settings = { capacity: { vcpus: 4, memoryMiB: 2048 } }, workspaceRoot?: string) {
+      host = await EmulatorHost.start({ stateDir: dir, docker, persist: false, settings, workspaceRoot });
       return host;
     },
     async finished(h, jobId, timeoutMs = 90_000) {

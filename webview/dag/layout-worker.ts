@@ -66,7 +66,54 @@ function options(req: LayoutRequest): Record<string, string> {
   };
 }
 
+/**
+ * A graph with groups (a state machine's Parallel and Map states): the members are children of their
+ * group node in elk's graph, every level laid out in the same direction, edges at the root with
+ * hierarchy handling on (an edge may leave a group), and all coordinates in the root's frame.
+ */
+async function layoutGroups(req: LayoutRequest): Promise<LayoutResponse> {
+  const start = performance.now();
+  const base = options({ ...req, nodes: req.nodes.slice(0, 1) });
+  const byId = new Map<string, ElkNode>();
+  for (const n of req.nodes) {
+    byId.set(n.id, n.group
+      ? { id: n.id, children: [], layoutOptions: { 'elk.direction': req.direction, 'elk.padding': '[top=34,left=14,bottom=14,right=14]', 'elk.nodeSize.minimum': `(${n.width},${n.height})`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' } }
+      : { id: n.id, width: n.width, height: n.height });
+  }
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: { ...base, 'elk.hierarchyHandling': 'INCLUDE_CHILDREN', 'elk.json.shapeCoords': 'ROOT', 'elk.json.edgeCoords': 'ROOT' },
+    children: [],
+    edges: req.edges.map((e): ElkExtendedEdge => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+  };
+  for (const n of req.nodes) {
+    const parent = (n.container !== undefined ? byId.get(n.container) : undefined) ?? root;
+    parent.children!.push(byId.get(n.id)!);
+  }
+  const out = await elk.layout(root);
+  const nodes: Array<{ id: string; x: number; y: number; width?: number; height?: number }> = [];
+  const walk = (n: ElkNode) => {
+    for (const c of n.children ?? []) {
+      nodes.push({ id: c.id, x: c.x ?? 0, y: c.y ?? 0, ...(c.children ? { width: c.width ?? 0, height: c.height ?? 0 } : {}) });
+      walk(c);
+    }
+  };
+  walk(out);
+  const edges: Array<{ id: string; points: Point[] }> = [];
+  const collect = (n: ElkNode) => {
+    for (const e of n.edges ?? []) {
+      const points: Point[] = [];
+      for (const s of e.sections ?? []) points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
+      edges.push({ id: e.id, points });
+    }
+    for (const c of n.children ?? []) collect(c);
+  };
+  collect(out);
+  return { seq: req.seq, ok: true, width: out.width ?? 0, height: out.height ?? 0, nodes, edges, ms: performance.now() - start, engine: 'elk' };
+}
+
 async function layout(req: LayoutRequest): Promise<LayoutResponse> {
+  if (req.nodes.some((n) => n.group || n.container !== undefined)) return layoutGroups(req);
   if (req.nodes.length > ELK_MAX_NODES) return fastLayeredLayout(req);
   const start = performance.now();
   const graph: ElkNode = {

@@ -128,6 +128,7 @@ function onMessage(m: ToWebview): void {
       graph = m.graph;
       pending = [];
       saveState(m.source);
+      document.body.dataset.source = m.source.kind;
       $('title').textContent = m.graph.title;
       setNotice(m.live ?? '');
       if (selected && !graph.nodes.some((n) => n.id === selected!.id)) selectNode(undefined);
@@ -154,8 +155,11 @@ function nodeAction(action: NodeAction, n: DagNode): void {
 function showDetails(n: DagNode | undefined): void {
   details.hidden = !n;
   if (!n) return;
-  $('details-name').textContent = `${n.index !== undefined ? `${n.name} [${n.index}]` : n.name}: ${renderer.statusOf(n.id) ?? n.status}`;
-  const live = !!renderer.root.querySelector(`g.node[data-id="${CSS.escape(n.id)}"][data-job-id]`);
+  const boundJob = renderer.root.querySelector(`g.node[data-id="${CSS.escape(n.id)}"]`)?.getAttribute('data-job-id');
+  // A state machine's Task names the Batch job it started (the graph of Batch jobs shows job names already).
+  const job = n.stateType === 'Task' && boundJob ? ` · Batch job ${boundJob}` : '';
+  $('details-name').textContent = `${n.index !== undefined ? `${n.name} [${n.index}]` : n.name}: ${renderer.statusOf(n.id) ?? n.status}${job}`;
+  const live = !!boundJob;
   $('act-logs').hidden = !live;
   $('act-details').hidden = !live;
   $('act-stuck').hidden = !live || renderer.statusOf(n.id) !== 'RUNNABLE';

@@ -31,6 +31,7 @@ function nodeLabel(n: DagNode): string {
 }
 
 function metaText(n: DagNode): string {
+  if (n.detail !== undefined) return n.detail;
   const parts: string[] = [];
   if (n.arraySize !== undefined) parts.push(`array ×${n.arraySize}`);
   if (n.sequential) parts.push('SEQUENTIAL');
@@ -51,7 +52,7 @@ export function nodeSize(n: DagNode): LayoutNodeInput {
   const text = Math.max(labelText.width(nodeLabel(n)), statusText.width(statusLine('SUCCEEDED', n)));
   // Rounded up (and a pixel to spare): a status line sized exactly must never be cut by rounding.
   const width = Math.ceil(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, PAD_LEFT + text + PAD_RIGHT + 1)));
-  return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44 };
+  return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44, ...(n.container !== undefined ? { container: n.container } : {}), ...(n.group ? { group: true } : {}) };
 }
 
 /** The label as drawn: the full name when it fits the node, else cut with an ellipsis (the tooltip has it all). */
@@ -74,9 +75,21 @@ function edgeMarkup(e: DagEdge, pts: readonly Point[]): string {
     const mid = Math.floor((pts.length - 1) / 2);
     const a = pts[mid];
     const b = pts[mid + 1];
-    label = `<text x="${((a.x + b.x) / 2).toFixed(1)}" y="${((a.y + b.y) / 2 - 4).toFixed(1)}" class="edge-label" text-anchor="middle">${esc(e.type)}</text>`;
+    label = `<text x="${((a.x + b.x) / 2).toFixed(1)}" y="${((a.y + b.y) / 2 - 4).toFixed(1)}" class="edge-label" text-anchor="middle">${esc(e.label ?? e.type)}</text>`;
   }
   return `<g class="edge" data-type="${esc(e.type)}" data-id="${esc(e.id)}"><path d="${d}" marker-end="url(#arrow)"/>${label}</g>`;
+}
+
+/** A state machine's Parallel / Map / branch: a box around its members, its name and status on top. */
+function groupMarkup(n: DagNode, x: number, y: number, width: number, height: number): string {
+  const label = labelText.truncate(n.name, width - PAD_LEFT - PAD_RIGHT);
+  const status = n.stateType === 'Branch' ? '' : statusText.truncate(statusLine(n.status, n), width - PAD_LEFT - PAD_RIGHT);
+  return `<g class="node group" transform="translate(${x.toFixed(1)},${y.toFixed(1)})" data-id="${esc(n.id)}" data-job-name="${esc(n.name)}" data-status="${esc(n.status)}" data-state-type="${esc(n.stateType ?? '')}" tabindex="0">`
+    + `<rect class="node-box group-box" width="${width.toFixed(1)}" height="${height.toFixed(1)}" rx="6" ry="6"/>`
+    + `<text class="node-label" x="${PAD_LEFT}" y="15">${esc(label)}</text>`
+    + `<text class="node-status" x="${PAD_LEFT}" y="27">${esc(status)}</text>`
+    + `<title>${esc(`${n.name} (${n.status})`)}</title>`
+    + '</g>';
 }
 
 function nodeMarkup(n: DagNode, x: number, y: number): string {
@@ -85,7 +98,7 @@ function nodeMarkup(n: DagNode, x: number, y: number): string {
   const array = n.arraySize !== undefined;
   const label = shownLabel(n, width);
   return `<g class="node" transform="translate(${x.toFixed(1)},${y.toFixed(1)})" data-id="${esc(n.id)}" data-job-name="${esc(n.name)}" data-status="${esc(n.status)}" tabindex="0"`
-    + `${array ? ` data-array-size="${n.arraySize}"` : ''}${n.jobId ? ` data-job-id="${esc(n.jobId)}"` : ''}>`
+    + `${n.stateType ? ` data-state-type="${esc(n.stateType)}"` : ''}${array ? ` data-array-size="${n.arraySize}"` : ''}${n.jobId ? ` data-job-id="${esc(n.jobId)}"` : ''}>`
     + `<rect class="node-box" width="${width}" height="${height}" rx="4" ry="4"/>`
     + `<rect class="node-stripe" width="4" height="${height}" rx="2" ry="2"/>`
     + `<text class="node-label" x="${PAD_LEFT}" y="17"${label !== nodeLabel(n) ? ' data-truncated="true"' : ''}>${esc(label)}</text>`
@@ -135,6 +148,7 @@ export class DagRenderer {
     this.viewport.replaceChildren();
     this.width = layout.width;
     this.height = layout.height;
+    const groupLayer = el('g', { class: 'groups' }, this.viewport);
     const edgeLayer = el('g', { class: 'edges' }, this.viewport);
     const nodeLayer = el('g', { class: 'nodes' }, this.viewport);
     const points = new Map(layout.edges.map((e) => [e.id, e.points]));
@@ -142,15 +156,25 @@ export class DagRenderer {
     for (const e of graph.edges) edges.push(edgeMarkup(e, points.get(e.id) ?? []));
     edgeLayer.innerHTML = edges.join('');
     const pos = new Map(layout.nodes.map((n) => [n.id, n]));
+    const boxes = graph.nodes.filter((n) => !n.group);
+    const groups = graph.nodes.filter((n) => n.group);
     const nodes: string[] = [];
-    for (const n of graph.nodes) {
+    for (const n of boxes) {
       const p = pos.get(n.id) ?? { x: 0, y: 0 };
       nodes.push(nodeMarkup(n, p.x, p.y));
     }
     nodeLayer.innerHTML = nodes.join('');
+    groupLayer.innerHTML = groups.map((n) => {
+      const p = pos.get(n.id);
+      return groupMarkup(n, p?.x ?? 0, p?.y ?? 0, p?.width ?? 0, p?.height ?? 0);
+    }).join('');
+    groups.forEach((n, i) => {
+      const g = groupLayer.children[i] as SVGGElement;
+      this.drawn.set(n.id, { g, node: n, width: pos.get(n.id)?.width ?? 0, status: g.querySelector('text.node-status') as SVGTextElement });
+    });
     const gs = nodeLayer.children;
-    for (let i = 0; i < graph.nodes.length; i++) {
-      const n = graph.nodes[i];
+    for (let i = 0; i < boxes.length; i++) {
+      const n = boxes[i];
       const g = gs[i] as SVGGElement;
       const bar = n.arraySize !== undefined ? (g.querySelector('g.countbar') as SVGGElement) : undefined;
       const drawn: Drawn = { g, node: n, width: nodeSize(n).width, status: g.querySelector('text.node-status') as SVGTextElement, bar };

@@ -5,7 +5,10 @@ import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { Workspace } from '../../model/workspace';
-import { loadWorkspace } from '../../node/load-workspace';
+import { loadWorkspace, type LoadedWorkspace } from '../../node/load-workspace';
+import { readFile } from 'node:fs/promises';
+import type { StateMachineEntry } from '../../model/asl/types';
+import { runStateMachine } from '../run/state-machine';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -21,6 +24,7 @@ import { buildCdkAssetImages, tagForRunningServer, targetDefinitions } from '../
 import Docker from 'dockerode';
 
 const HELP = `Usage: localbatch run <file> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
+       localbatch run <file.asl.json|yaml | template> [--state-machine ID] [--input JSON|@file] [--state-dir DIR] [--json]
 
 Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml, or one
 AWS::Batch::JobDefinition of a CloudFormation/CDK template or Terraform show -json file) on the
@@ -28,6 +32,13 @@ local emulator, with AWS Batch's semantics, each attempt in its own Docker conta
 definition under the file's folder (and the templates localbatch.yaml lists) is loaded and
 validated first; errors stop the run. Workflows name template job definitions and queues by
 their names or logical ids.
+
+A Step Functions state machine (*.asl.json|yaml|yml, or an AWS::StepFunctions::StateMachine,
+AWS::Serverless::StateMachine or aws_sfn_state_machine of a template) is created (or updated) on
+the emulator with its Batch Tasks' job definitions and queues registered, and one execution runs
+to its end: each state entered and exited, and each Batch job a Task started, is shown as it
+happens. Its job definitions and queues are named as in workflows (names, template logical ids,
+the template's Refs).
 
 If \`localbatch serve\` is running on the state directory the run is submitted there; otherwise an
 emulator runs inside this command until the run ends.
@@ -38,13 +49,17 @@ Options:
   --param name=value  a submit-time parameter for every job (wins over the definitions' defaults)
   --state-dir DIR     emulator state (jobs, logs): default .localbatch in the workspace root
                       (the folder holding localbatch.yaml, else the file's folder)
-  --json              print every job (array children included) as DescribeJobs JobDetail JSON
+  --json              print every job (array children included) as DescribeJobs JobDetail JSON;
+                      for a state machine, the execution as DescribeExecution returns it
+  --state-machine ID  the template's state machine to run (logical id, Terraform address or
+                      name); needed when the template holds more than one
+  --input JSON|@file  the execution input (JSON text, or @ and a file holding it); default {}
   --interrupt-rate R  rehearse Spot interruptions: each attempt that reaches RUNNING is killed
                       with probability R (0-1) within 2 s, failing "Host EC2 (instance i-...)
                       terminated." (see \`localbatch interrupt\`); retries follow evaluateOnExit
   -h, --help          show this help
 
-Exit status: 0 when every job SUCCEEDED, 1 otherwise (or on invalid definitions), 2 on bad
+Exit status: 0 when every job (or the execution) SUCCEEDED, 1 otherwise (or on invalid definitions), 2 on bad
 usage, 130 when interrupted.`;
 
 export const runCommand: CliCommand = {
@@ -56,8 +71,11 @@ export const runCommand: CliCommand = {
     const abs = path.resolve(opts.file);
     if (!existsSync(abs)) throw new CliError(`no such file: ${opts.file}`, 2);
     const kind = kindOfFile(abs);
-    if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition') {
-      throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml) or template file`, 2);
+    if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition' && kind.kind !== 'stateMachine') {
+      throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml), state machine (*.asl.json|yaml|yml) or template file`, 2);
+    }
+    if (kind?.kind !== 'stateMachine' && kind !== undefined && (opts.stateMachine !== undefined || opts.input !== undefined)) {
+      throw new CliError('--state-machine and --input are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     }
     const loaded = await loadWorkspace(path.dirname(abs), process.cwd());
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -66,6 +84,9 @@ export const runCommand: CliCommand = {
       console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
       return 1;
     }
+    const machine = findStateMachine(loaded.workspace, abs, opts);
+    if (machine) return runMachine(loaded, machine, opts);
+    if (opts.input !== undefined) throw new CliError('--input is for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
     let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
@@ -100,6 +121,9 @@ export const runCommand: CliCommand = {
 
 interface RunOptions {
   file: string;
+  stateMachine?: string;
+  /** `--input` as given (JSON text or @file). */
+  input?: string;
   jobDefinition?: string;
   params: Record<string, string>;
   stateDir?: string;
@@ -116,6 +140,8 @@ function parse(args: string[]): RunOptions | undefined {
       options: {
         param: { type: 'string', multiple: true, short: 'p' },
         'job-definition': { type: 'string' },
+        'state-machine': { type: 'string' },
+        input: { type: 'string' },
         'state-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         'interrupt-rate': { type: 'string' },
@@ -142,7 +168,7 @@ function parse(args: string[]): RunOptions | undefined {
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  return { file: parsed.positionals[0], jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
+  return { file: parsed.positionals[0], stateMachine: parsed.values['state-machine'], input: parsed.values.input, jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
 }
 
 /** A warning per --param name no job of the run uses (no `Ref::name` nor default), with the closest used name. */
@@ -179,4 +205,62 @@ function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | 
   throw new CliError(wanted === undefined
     ? `${shown} holds ${defs.length} job definitions (${ids.join(', ')}); choose one with --job-definition`
     : `${shown} holds no job definition '${wanted}' (it holds ${ids.join(', ')})`, 2);
+}
+
+/** The state machine the file names: an ASL file's, or the template's (by --state-machine, or its only one when it holds no job definition). */
+function findStateMachine(ws: Workspace, abs: string, opts: RunOptions): StateMachineEntry | undefined {
+  const rel = path.relative(process.cwd(), abs);
+  const same = (file: string) => path.resolve(file) === abs || file === rel;
+  const own = ws.stateMachines.find((m) => m.source === 'file' && same(m.file));
+  if (own) {
+    if (opts.stateMachine !== undefined) throw new CliError('--state-machine is for templates: it names one of their state machines', 2);
+    if (opts.jobDefinition !== undefined) throw new CliError('--job-definition is for templates: a state machine file runs as a state machine', 2);
+    return own;
+  }
+  const machines = ws.stateMachines.filter((m) => m.source !== 'file' && same(m.file));
+  if (machines.length === 0) {
+    if (opts.stateMachine !== undefined) throw new CliError(`${opts.file} holds no state machine`, 2);
+    return undefined;
+  }
+  if (opts.stateMachine !== undefined) {
+    const m = machines.find((x) => x.id === opts.stateMachine) ?? machines.find((x) => x.name === opts.stateMachine);
+    if (m) return m;
+    const best = closestName(opts.stateMachine, machines.map((x) => x.id));
+    throw new CliError(`${opts.file} holds no state machine '${opts.stateMachine}' (it holds ${machines.map((x) => x.id).join(', ')})${best ? `; did you mean '${best}'?` : ''}`, 2);
+  }
+  if (opts.jobDefinition !== undefined || [...ws.jobDefinitions.values()].some((d) => same(d.doc.file))) return undefined;
+  if (machines.length === 1) return machines[0];
+  throw new CliError(`${opts.file} holds ${machines.length} state machines (${machines.map((x) => x.id).join(', ')}); choose one with --state-machine`, 2);
+}
+
+async function readInput(given: string | undefined): Promise<string> {
+  if (given === undefined) return '{}';
+  let text = given;
+  if (given.startsWith('@')) {
+    try {
+      text = await readFile(path.resolve(given.slice(1)), 'utf8');
+    } catch (err) {
+      throw new CliError(`--input ${given}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 2);
+    }
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--input is not JSON: ${(err as Error).message}; give JSON text (e.g. '{"items":[1,2]}') or @file`, 2);
+  }
+  return text;
+}
+
+async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, opts: RunOptions): Promise<number> {
+  if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
+  const input = await readInput(opts.input);
+  const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+  const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
+  const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
+    if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
+    throw err;
+  });
+  const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
+  for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
 }

@@ -14,8 +14,10 @@ import type { CliCommand } from './index';
 const HELP = `Usage: localbatch validate [paths...] [--format text|json]
 
 Validates job definitions (*.jobdef.json|yaml|yml), job queues (*.jobqueue.*), compute
-environments (*.computeenv.*), workflows (*.workflow.*) and localbatch.yaml, each on its own and
-against each other, and the AWS::Batch resources of CloudFormation/CDK templates (cdk.out
+environments (*.computeenv.*), workflows (*.workflow.*), Step Functions state machines
+(*.asl.json|yaml|yml) and localbatch.yaml, each on its own and against each other, and the
+AWS::Batch resources and state machines (AWS::StepFunctions::StateMachine,
+AWS::Serverless::StateMachine, aws_sfn_state_machine) of CloudFormation/CDK/SAM templates (cdk.out
 included) and Terraform \`show -json\` files, found by content or listed under templates: in
 localbatch.yaml, at their line inside the template. Directories are searched recursively (skipping node_modules, .git and
 .localbatch); the default is the current directory.

@@ -50,6 +50,8 @@ export interface ApiServerOptions {
   readonly interrupt?: (jobId: string) => unknown;  // may return a promise: answered once it resolves
   /** Further services on the same endpoint (S3, EventBridge, SNS, ...), see `service.ts`. */
   readonly services?: readonly EdgeService[];
+  /** Further `POST /localbatch/v1/<name>` endpoints from the composition root: a JSON object in, JSON out. */
+  readonly local?: Readonly<Record<string, (input: Record<string, unknown>) => unknown>>;
 }
 
 export interface ApiServer {
@@ -223,6 +225,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify(await opts.interrupt(input.jobId)));
       return;
     }
+    const more = opts.local && Object.prototype.hasOwnProperty.call(opts.local, endpoint) ? opts.local[endpoint] : undefined;
+    if (req.method === 'POST' && more) {
+      const input = parseJsonObject(body, (m) => new ClientException(m));
+      send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify(await more(input)));
+      return;
+    }
     if (req.method === 'GET' && endpoint === 'health') {
       const extra = opts.health ? await opts.health() : {};
       send(res, 200, { ...base, 'content-type': BATCH_JSON }, JSON.stringify({ status: 'ok', version: opts.version, pid: process.pid, ...extra }));
@@ -234,7 +242,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       res.on('close', () => streams.delete(cleanup));
       return;
     }
-    throw new UnknownOperationException(`No localbatch endpoint at ${req.method} ${LOCAL_PREFIX}${endpoint.slice(0, 200)}; there are GET health, GET events and POST interrupt.`);
+    throw new UnknownOperationException(`No localbatch endpoint at ${req.method} ${LOCAL_PREFIX}${endpoint.slice(0, 200)}; there are GET health, GET events and POST ${['interrupt', ...Object.keys(opts.local ?? {})].join(', POST ')}.`);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * The attempt preparer (the core's AttemptPreparer port): before an attempt's container starts it
- * checks host access and maps storage, resolves secrets, and gives a job with a jobRoleArn its
- * credentials endpoint, region and endpoint variables. Anything that fails fails the attempt with
+ * checks host access and maps storage, resolves secrets (and writes EKS secret volumes), and gives
+ * a job with a jobRoleArn (or an EKS pod with a mapped service account) its credentials endpoint,
+ * region and endpoint variables. Anything that fails fails the attempt with
  * `Task failed to start` and the reason as `container.reason`, before the image is pulled.
  */
 import type Docker from 'dockerode';
@@ -15,7 +16,8 @@ import { readGrants, writeGrants } from './grant-file';
 import { containerUrl, endpointEnvironment, endpointVariable } from './endpoints';
 import { ensureContainerNetwork } from './network';
 import { resolveSecrets, secretEntries } from './secrets';
-import { prepareStorage } from './storage';
+import { PodSecrets } from './pod-secrets';
+import { prepareStorage, type BucketFolder } from './storage';
 
 export interface JobEnvironmentOptions {
   readonly settings?: LocalSettingsFile;
@@ -32,6 +34,7 @@ export class JobEnvironment implements AttemptPreparer {
   private access?: AwsAccess;
   private apiUrl?: string;
   readonly broker: CredentialBroker;
+  private readonly podSecrets: PodSecrets;
   readonly region: string;
 
   private network?: { name: string; gateway: string };
@@ -44,6 +47,7 @@ export class JobEnvironment implements AttemptPreparer {
     this.region = aws?.region ?? options.settings?.region ?? DEFAULT_REGION;
     const mode = aws?.jobRoles ?? 'none';
     this.broker = new CredentialBroker(mode, mode === 'none' ? undefined : this.aws());
+    this.podSecrets = new PodSecrets(options.workspaceRoot);
   }
 
   /** Sets up the container network and the credentials endpoint on its gateway (when Docker is used). */
@@ -77,6 +81,9 @@ export class JobEnvironment implements AttemptPreparer {
     return this.server ? this.network?.gateway : undefined;
   }
 
+  /** The local S3's bucket folders (S3 Files volumes mapped to `s3://bucket`); set by the composition root. */
+  bucketFolder?: BucketFolder;
+
   /** Where containers reach the emulator's Batch and Logs API (set once that listener is up). */
   setApiUrl(url: string): void {
     this.apiUrl = url;
@@ -95,7 +102,9 @@ export class JobEnvironment implements AttemptPreparer {
 
   async prepare(a: AttemptToPrepare): Promise<AttemptPreparation> {
     const { settings, workspaceRoot } = this.options;
-    const storage = prepareStorage(a.container, a.mounts, settings, workspaceRoot);
+    const checked = prepareStorage(a.container, a.mounts, settings, workspaceRoot, this.bucketFolder);
+    if (!checked.ok) return checked;
+    const storage = this.podSecrets.prepare(a.jobId, a.attempt, checked.mounts);
     if (!storage.ok) return storage;
 
     const { env: secretList, log: logSecrets } = secretEntries(a.container);
@@ -117,7 +126,7 @@ export class JobEnvironment implements AttemptPreparer {
     }
 
     const environment: Record<string, string> = { ...values };
-    const roleArn = a.container.jobRoleArn;
+    const roleArn = a.container.jobRoleArn ?? serviceAccountRole(a.jobDefinition, settings);
     if (!roleArn) return { ok: true, environment, mounts: storage.mounts };
     if (!this.server || !this.network) {
       // With jobRoles: none the credentials are a convenience (the local API only): run without them.
@@ -158,12 +167,22 @@ export class JobEnvironment implements AttemptPreparer {
 
   release(jobId: string, attempt: number): void {
     this.broker.revoke(jobId, attempt);
+    this.podSecrets.release(jobId, attempt);
   }
 
   async close(): Promise<void> {
     await this.server?.close();
     this.access?.destroy();
   }
+}
+
+/**
+ * The role of an EKS pod's service account: `serviceAccounts` in localbatch.yaml maps its name to
+ * the role ARN its IAM annotation (or Pod Identity association) names in the cluster.
+ */
+function serviceAccountRole(def: AttemptToPrepare['jobDefinition'], settings: LocalSettingsFile | undefined): string | undefined {
+  const name = def.eksProperties?.podProperties?.serviceAccountName;
+  return name === undefined ? undefined : settings?.serviceAccounts?.[name];
 }
 
 function errorText(err: unknown): string {

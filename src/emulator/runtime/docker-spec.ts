@@ -106,6 +106,13 @@ export function volumeLabels(mount: { efs?: { fileSystemId: string; rootDirector
   return labels;
 }
 
+/** An emptyDir with `medium: Memory` is a tmpfs volume (the local driver's tmpfs type), sized by its sizeLimit. */
+export function emptyDirDriver(mount: { emptyDir?: { memory: boolean; sizeMiB?: number } }): { Driver?: string; DriverOpts?: Record<string, string> } {
+  if (!mount.emptyDir?.memory) return {};
+  const size = mount.emptyDir.sizeMiB;
+  return { Driver: 'local', DriverOpts: { type: 'tmpfs', device: 'tmpfs', ...(size !== undefined ? { o: `size=${size}m` } : {}) } };
+}
+
 /** vCPUs → NanoCpus, clamped to the host's CPUs; undefined (no limit) for 0 or less. */
 export function toNanoCpus(vcpus: number, hostCpus: number): number | undefined {
   if (!(vcpus > 0)) return undefined;

@@ -20,7 +20,7 @@ import type {
 import { RuntimeUnavailableError, isRuntimeUnavailable } from '../batch/core/ports';
 import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
 import { FollowedOutput, reconnect } from './docker-reconnect';
-import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions, volumeLabels } from './docker-spec';
+import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, emptyDirDriver, toCreateOptions, volumeLabels } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
 import { inspectState, listManaged } from './docker-state';
@@ -154,8 +154,20 @@ export class DockerRuntime implements ContainerRuntime {
       try {
         await this.docker.getVolume(m.volumeName).inspect();
       } catch {
-        await this.docker.createVolume({ Name: m.volumeName, Labels: volumeLabels(m) });
+        const options = { Name: m.volumeName, Labels: { ...volumeLabels(m), ...(m.emptyDir ? spec.labels : {}) }, ...emptyDirDriver(m) };
+        // Two containers of one pod may create their shared emptyDir at once: the second finds it made.
+        await this.docker.createVolume(options).catch(async (err: unknown) => {
+          if (!(await this.docker.getVolume(m.volumeName!).inspect().then(() => true, () => false))) throw err;
+        });
       }
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await within(this.docker.getVolume(name).remove(), CALL_TIMEOUT_MS, 'volume remove');
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
   }
 

@@ -156,6 +156,13 @@ export class ScriptedRuntime implements ContainerRuntime {
     this.networkLabels.delete(name);
   }
 
+  /** Names of the volumes removed (emptyDir volumes of ended attempts), in order. */
+  readonly removedVolumes: string[] = [];
+
+  async removeVolume(name: string): Promise<void> {
+    this.removedVolumes.push(name);
+  }
+
   async networks(labels: Readonly<Record<string, string>>): Promise<Array<{ name: string; labels: Readonly<Record<string, string>> }>> {
     return [...this.networkLabels].filter(([, l]) => Object.entries(labels).every(([k, v]) => l[k] === v)).map(([name, l]) => ({ name, labels: l }));
   }

@@ -15,8 +15,9 @@ import { inputDataConfig, resourceConfig, trainingHosts } from '../batch/core/tr
 import { writeTarGz } from './tar';
 
 /**
- * Where `s3://` channels and outputs go: the local S3 service plugs in here once it exists
- * (download a prefix into a folder; upload a file to a key). Without it, s3:// URIs fail the attempt.
+ * Where `s3://` channels and outputs go: the local S3, plugged in by the composition root
+ * (training-s3.ts: download a prefix into a folder; upload a file to a key). Without it, s3:// URIs
+ * fail the attempt.
  */
 export interface TrainingS3 {
   download(uri: string, folder: string): Promise<void>;
@@ -39,6 +40,12 @@ const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
 const STOP_GRACE_MS = 10_000;
 
 class TrainingError extends Error {}
+
+/** An S3 hook's failure as the attempt's reason (`ClientError: ...`). */
+function clientError(e: unknown, what: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.startsWith('ClientError: ') ? message : `ClientError: ${what}: ${message}`;
+}
 
 function fileFolder(uri: string): string {
   try {
@@ -89,7 +96,9 @@ export class DockerTrainingRunner implements TrainingRunner {
         if (!this.options.s3) throw new TrainingError(`ClientError: channel ${ch.name}: s3:// data needs localbatch's local S3, which is not available; use a file:// folder`);
         folder = join(root, 'data', ch.name);
         mkdirSync(folder, { recursive: true });
-        await this.options.s3.download(ch.uri, folder);
+        await this.options.s3.download(ch.uri, folder).catch((e: unknown) => {
+          throw new TrainingError(clientError(e, `channel ${ch.name}`));
+        });
       } else throw new TrainingError(`ClientError: channel ${ch.name}: S3Uri must be s3:// or file://, not ${ch.uri}`);
       channelMounts.push({ hostPath: folder, containerPath: `/opt/ml/input/data/${ch.name}`, readOnly: true });
     }
@@ -141,7 +150,13 @@ export class DockerTrainingRunner implements TrainingRunner {
         ),
       );
       state.containers.push(...started);
-      if (state.stop) for (const c of started) void runtime.signal(c.id, 'SIGTERM');
+      if (state.stop) {
+        // Stopped while starting: stop() found no containers to signal, so these get both signals now.
+        for (const c of started) void runtime.signal(c.id, 'SIGTERM');
+        setTimeout(() => {
+          for (const c of started) void runtime.signal(c.id, 'SIGKILL');
+        }, STOP_GRACE_MS).unref();
+      }
       running();
       const exits = await Promise.all(started.map((c) => c.exited));
       for (const c of started) await runtime.remove(c.id).catch(() => undefined);
@@ -175,7 +190,9 @@ export class DockerTrainingRunner implements TrainingRunner {
     if (output.startsWith('s3://')) {
       const file = join(root, 'model.tar.gz');
       await writeTarGz(merged, file);
-      await this.options.s3!.upload(file, key);
+      await this.options.s3!.upload(file, key).catch((e: unknown) => {
+        throw new TrainingError(clientError(e, 'OutputDataConfig.S3OutputPath'));
+      });
       return;
     }
     const target = fileFolder(key);

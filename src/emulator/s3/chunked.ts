@@ -33,13 +33,23 @@ export class ChunkedDecoder extends Transform {
 
   override _transform(buf: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
+      this.feed(buf, (piece) => this.push(piece));
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  /** Decodes `buf` without the stream machinery, handing each piece of data to `emit` (throws on a malformed body). */
+  feed(buf: Buffer, emit: (piece: Buffer) => void): void {
+    {
       let i = 0;
       while (i < buf.length) {
         if (this.state === 'data') {
           const n = Math.min(this.remaining, buf.length - i);
           const piece = buf.subarray(i, i + n);
           this.chunkHash?.update(piece);
-          this.push(piece);
+          emit(piece);
           this.remaining -= n;
           i += n;
           if (this.remaining === 0) {
@@ -61,18 +71,21 @@ export class ChunkedDecoder extends Transform {
         this.line = Buffer.alloc(0);
         this.onLine(text);
       }
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.finish();
       done();
     } catch (err) {
       done(err as Error);
     }
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.state !== 'done' && !(this.state === 'trailer' && this.trailerLines.length === 0 && !this.signer)) {
-      done(incomplete('the body ended before its final chunk'));
-      return;
-    }
-    done();
+  /** Throws unless the body ended where it may end (after its final chunk). */
+  finish(): void {
+    if (this.state !== 'done' && !(this.state === 'trailer' && this.trailerLines.length === 0 && !this.signer)) throw incomplete('the body ended before its final chunk');
   }
 
   private onLine(text: string): void {

@@ -1,18 +1,17 @@
 /**
- * Reads a request body to a durable temp file while it streams: decodes `aws-chunked`, checks the
+ * Reads a request body to a temp file while it streams: decodes `aws-chunked`, checks the
  * declared SHA-256 (signed payloads) and chunk signatures, Content-MD5 and any flexible checksum
  * (header or trailer), and computes the MD5 that makes the ETag. Nothing is gathered in memory.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamAuth } from '../edge/stream-auth';
 import { ALGORITHMS, type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
 import { ChunkedDecoder } from './chunked';
 import { badDigest, S3Error } from './errors';
+
+const WRITE_BATCH = 1024 * 1024;
 
 export interface Ingested {
   readonly tmp: string;
@@ -56,25 +55,50 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
   const md5 = createHash('md5');
   const sha = /^[0-9a-f]{64}$/.test(mode) ? createHash('sha256') : undefined;
   let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        done(new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { MaxSizeAllowed: String(maxBytes) }));
-        return;
-      }
-      md5.update(chunk);
-      sha?.update(chunk);
-      check?.update(chunk);
-      done(null, chunk);
-    },
-  });
   const decoder = chunked ? new ChunkedDecoder(mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER ? auth.chunkSigner : undefined) : undefined;
-  const out = createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 });
+  // One loop, no stream stages: each piece is hashed once, and pieces are written together in one
+  // writev once they reach 1 MiB (awaiting the write holds the socket back: memory stays flat).
+  let pieces: Buffer[] = [];
+  let gathered = 0;
+  let tooBig = false;
+  const take = (piece: Buffer) => {
+    size += piece.length;
+    if (size > maxBytes) {
+      tooBig = true;
+      return;
+    }
+    md5.update(piece);
+    sha?.update(piece);
+    check?.update(piece);
+    pieces.push(piece);
+    gathered += piece.length;
+  };
+  const out = await open(tmp, 'w', 0o600);
+  const writeGathered = async () => {
+    const batch = pieces;
+    pieces = [];
+    gathered = 0;
+    if (batch.length > 0) await out.writev(batch);
+  };
+  let closed = false;
   try {
     const aborted = new Promise<never>((_, reject) => req.once('aborted', () => reject(new S3Error('IncompleteBody', 400, 'The client closed the connection before sending the whole body.'))));
     aborted.catch(() => undefined);
-    await Promise.race([decoder ? pipeline(req, decoder, tap, out) : pipeline(req, tap, out), aborted]);
+    const consume = async () => {
+      for await (const raw of req) {
+        if (decoder) decoder.feed(raw as Buffer, take);
+        else take(raw as Buffer);
+        if (tooBig) throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { MaxSizeAllowed: String(maxBytes) });
+        if (gathered >= WRITE_BATCH) await writeGathered();
+      }
+      decoder?.finish();
+      await writeGathered();
+    };
+    const work = consume();
+    work.catch(() => undefined);
+    await Promise.race([work, aborted]);
+    closed = true;
+    await out.close();
     if (declared !== undefined && size !== declared) {
       throw new S3Error('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
     }
@@ -96,15 +120,11 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
       }
       checksum = { algorithm, value };
     }
-    const fh = await open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    // Not fsync'd here: the caller renames the file into place and then syncs it once (objects.ts).
     return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum };
   } catch (err) {
-    out.destroy();
+    req.resume();
+    if (!closed) await out.close().catch(() => undefined);
     await rm(tmp, { force: true });
     if (err instanceof S3Error) throw err;
     const code = (err as NodeJS.ErrnoException).code;

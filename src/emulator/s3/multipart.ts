@@ -5,10 +5,9 @@
  * (computing a FULL_OBJECT checksum on the way when asked) and commits it as one object.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, isoDate, reply, type S3Context, type S3Request } from './context';
@@ -21,7 +20,7 @@ import { metaFromHeaders } from './object-api';
 import { readBodySmall } from './small-body';
 import { fromXml, many, toXml } from './xml';
 
-interface Upload {
+export interface Upload {
   readonly bucket: string;
   readonly key: string;
   readonly initiated: string;
@@ -30,19 +29,19 @@ interface Upload {
   readonly type?: ChecksumType;
 }
 
-interface Part {
+export interface Part {
   readonly etag: string;
   readonly size: number;
   readonly lastModified: string;
   readonly checksum?: string;
 }
 
-const uploadDir = (ctx: S3Context, id: string) => {
+export const uploadDir = (ctx: S3Context, id: string) => {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(id)) throw noSuchUpload(id);
   return join(ctx.uploadsDir, id);
 };
 
-function load(ctx: S3Context, id: string, bucket: Bucket, key: string): Upload {
+export function load(ctx: S3Context, id: string, bucket: Bucket, key: string): Upload {
   const dir = uploadDir(ctx, id);
   let up: Upload;
   try {
@@ -86,9 +85,32 @@ export async function createUpload(ctx: S3Context, req: S3Request, bucket: Bucke
   reply(req, 200, h, toXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: id }));
 }
 
+/**
+ * The part's bytes and its record moved into the upload's folder, then one fsync of the part's
+ * file makes both durable (the file system's journal commits the renames with it; see objects.ts).
+ */
+export async function savePart(ctx: S3Context, dir: string, n: number, tmp: string, part: Part): Promise<void> {
+  const file = join(dir, String(n));
+  await rename(tmp, file);
+  const recordTmp = ctx.objects.tempPath();
+  await writeFile(recordTmp, JSON.stringify(part), { mode: 0o600 });
+  await rename(recordTmp, join(dir, `${n}.json`));
+  const fh = await open(file, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export function partNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, 'partNumber', raw);
+  return n;
+}
+
 export async function uploadPart(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string, partRaw: string): Promise<void> {
-  const n = Number(partRaw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, 'partNumber', partRaw);
+  const n = partNumber(partRaw);
   const up = load(ctx, id, bucket, key);
   const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PART_BYTES, up.algorithm);
   const dir = uploadDir(ctx, id);
@@ -96,9 +118,8 @@ export async function uploadPart(ctx: S3Context, req: S3Request, bucket: Bucket,
     await rm(got.tmp, { force: true });
     throw noSuchUpload(id);
   }
-  await rename(got.tmp, join(dir, String(n)));
   const part: Part = { etag: `"${got.md5Hex}"`, size: got.size, lastModified: ctx.now().toISOString(), checksum: got.checksum?.value };
-  await writeDurable(join(dir, `${n}.json`), JSON.stringify(part));
+  await savePart(ctx, dir, n, got.tmp, part);
   const h: Record<string, string> = { etag: part.etag };
   if (got.checksum) h[headerOf(got.checksum.algorithm)] = got.checksum.value;
   reply(req, 200, h);
@@ -137,22 +158,28 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
   const dir = uploadDir(ctx, id);
   const tmp = ctx.objects.tempPath();
   const full = up.algorithm && up.type === 'FULL_OBJECT' ? hasher(up.algorithm) : undefined;
-  const out = createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 });
   const md5s: Buffer[] = [];
+  // The parts are copied into one file through one reused 8 MiB buffer (no allocation per read).
+  const out = await open(tmp, 'w', 0o600);
   try {
+    const buf = Buffer.allocUnsafe(Math.min(8 * 1024 * 1024, Math.max(1, total)));
     for (const { n, part } of chosen) {
       md5s.push(Buffer.from(part.etag.slice(1, -1), 'hex'));
-      for await (const c of createReadStream(join(dir, String(n)), { highWaterMark: 1024 * 1024 })) {
-        full?.update(c as Buffer);
-        if (!out.write(c)) await once(out, 'drain');
+      const src = await open(join(dir, String(n)), 'r');
+      try {
+        for (;;) {
+          const { bytesRead } = await src.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          full?.update(buf.subarray(0, bytesRead));
+          await out.write(buf, 0, bytesRead);
+        }
+      } finally {
+        await src.close();
       }
     }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    const fh = await open(tmp, 'r+');
-    await fh.sync();
-    await fh.close();
+    await out.close();
   } catch (err) {
-    out.destroy();
+    await out.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw err;
   }

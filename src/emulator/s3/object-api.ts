@@ -1,6 +1,5 @@
 /** Object operations: PutObject, GetObject, HeadObject, CopyObject, DeleteObject, DeleteObjects. */
-import { copyFile, open, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, httpDate, isoDate, reply, type S3Context, type S3Request } from './context';
@@ -8,6 +7,7 @@ import { noSuchKey, S3Error } from './errors';
 import { ingest } from './ingest';
 import { MAX_PUT_BYTES, MAX_USER_METADATA_BYTES } from './names';
 import type { NewMeta, ObjectInfo } from './objects';
+import { sendFile } from './send';
 import { readBodySmall } from './small-body';
 import { fromXml, many, toXml } from './xml';
 
@@ -80,7 +80,7 @@ export async function putObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
 }
 
 /** Evaluates If-Match/If-None-Match/If-Modified-Since/If-Unmodified-Since as S3 does. */
-function preconditions(req: S3Request, info: ObjectInfo, prefix = ''): { status: 304 | 412; condition: string } | undefined {
+export function preconditions(req: S3Request, info: ObjectInfo, prefix = ''): { status: 304 | 412; condition: string } | undefined {
   const ifMatch = header(req, `${prefix}if-match`);
   const ifNoneMatch = header(req, `${prefix}if-none-match`);
   const ifModified = header(req, `${prefix}if-modified-since`);
@@ -151,8 +151,7 @@ export async function getObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
     return;
   }
   req.res.writeHead(status, { 'x-amz-request-id': req.requestId, 'x-amz-id-2': 'localbatch', ...h });
-  const stream = range !== 'ignore' ? ctx.objects.read(info, range.start, range.end) : ctx.objects.read(info);
-  await pipeline(stream, req.res).catch(() => req.res.destroy());
+  await sendFile(req.res, info.path, range !== 'ignore' ? range.start : 0, range !== 'ignore' ? range.end : info.size - 1).catch(() => req.res.destroy());
 }
 
 export async function deleteObject(ctx: S3Context, req: S3Request, bucket: Bucket, key: string): Promise<void> {
@@ -196,9 +195,6 @@ export async function copyObject(ctx: S3Context, req: S3Request, bucket: Bucket,
   }
   const tmp = ctx.objects.tempPath();
   await copyFile(info.path, tmp);
-  const fh = await open(tmp, 'r+');
-  await fh.sync();
-  await fh.close();
   const alg: ChecksumAlgorithm | undefined = parseAlgorithm(header(req, 'x-amz-checksum-algorithm')) ?? info.checksum?.algorithm;
   let checksum: NewMeta['checksum'];
   if (alg) {

@@ -5,17 +5,23 @@
  * mtime no longer match (the user replaced it), or that has no metadata (the user dropped it in),
  * is an object with an ETag computed from its content and no other metadata.
  *
- * Writes land in `<state>/s3/tmp/` first, are fsync'd, then renamed into the folder; the metadata
- * is written durably before that, so an acknowledged write survives a SIGKILL.
+ * Writes land in `<state>/s3/tmp/` first; the metadata is written (temp file, rename) before the
+ * object's file is renamed into the folder, and then one fsync of the object's file makes both
+ * durable before the request is answered: on ext4 (data=ordered), XFS and btrfs, fsync of a file
+ * commits the file system's journal with the renames and the metadata file before it. So an
+ * acknowledged write survives a SIGKILL (the kernel has it all) and a power cut. Listing reads
+ * through caches (list-index.ts, and the metadata kept in memory), so a page of a big folder costs
+ * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, type Dirent, type Stats } from 'node:fs';
-import { copyFile, rename, stat } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { copyFile, open, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
-import { fsyncDirAsync, tempName, writeDurable } from './durable';
+import { fsyncDirAsync, tempName } from './durable';
 import { S3Error } from './errors';
+import { ListIndex, md5SmallFile, SMALL_FILE } from './list-index';
 import { keySegments, TEMP_PREFIX } from './names';
 
 export interface ObjectMeta {
@@ -48,7 +54,10 @@ const localConflict = (key: string, why: string) =>
 
 export class ObjectStore {
   readonly tmpDir: string;
-  private readonly etagCache = new Map<string, { size: number; mtimeMs: number; etag: string }>();
+  private readonly index: ListIndex;
+  /** Metadata files as last read or written (this server is their only writer); null: none. */
+  private readonly metas = new Map<string, ObjectMeta | null>();
+  private readonly metaNamesOf = new Map<string, Set<string>>();
 
   constructor(
     readonly s3Dir: string,
@@ -58,6 +67,12 @@ export class ObjectStore {
     this.tmpDir = join(s3Dir, 'tmp');
     rmSync(this.tmpDir, { recursive: true, force: true });
     mkdirSync(this.tmpDir, { recursive: true });
+    this.index = new ListIndex(join(s3Dir, 'index'));
+  }
+
+  /** Writes the listing caches now (they are written a second after a change anyway). */
+  flush(): void {
+    this.index.flush();
   }
 
   /** A fresh temp file path on the state directory's file system. */
@@ -70,8 +85,34 @@ export class ObjectStore {
   }
 
   private metaPath(bucket: Bucket, key: string): string {
-    const h = createHash('sha256').update(key).digest('hex');
-    return join(this.s3Dir, 'meta', bucket.name, h.slice(0, 2), `${h}.json`);
+    return this.metaFile(bucket, createHash('sha256').update(key).digest('hex'));
+  }
+
+  private metaFile(bucket: Bucket, hash: string): string {
+    return join(this.s3Dir, 'meta', bucket.name, hash.slice(0, 2), `${hash}.json`);
+  }
+
+  /** The names (key hashes) of the bucket's metadata files, read once: most dropped files have none, and a miss costs no open. */
+  private metaNames(bucket: Bucket): Set<string> {
+    let names = this.metaNamesOf.get(bucket.name);
+    if (names) return names;
+    names = new Set();
+    const root = join(this.s3Dir, 'meta', bucket.name);
+    let subs: string[] = [];
+    try {
+      subs = readdirSync(root);
+    } catch {
+      // no metadata yet
+    }
+    for (const sub of subs) {
+      try {
+        for (const f of readdirSync(join(root, sub))) if (f.endsWith('.json')) names.add(f.slice(0, -5));
+      } catch {
+        // not a folder
+      }
+    }
+    this.metaNamesOf.set(bucket.name, names);
+    return names;
   }
 
   /** The object at `key`, or undefined. */
@@ -79,7 +120,7 @@ export class ObjectStore {
     const path = this.pathOf(bucket, key);
     let st: Stats;
     try {
-      st = await stat(path);
+      st = statSync(path);
     } catch {
       return undefined;
     }
@@ -88,27 +129,33 @@ export class ObjectStore {
     const meta = this.readMeta(bucket, key);
     if (marker) return meta ? { ...meta, size: 0, path, lastModified: new Date(meta.mtimeMs) } : undefined;
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
-    return { key, size: st.size, mtimeMs: st.mtimeMs, etag: await this.computedEtag(path, st), path, lastModified: st.mtime };
+    let etag = this.index.knownEtag(bucket.name, key, st);
+    if (!etag) {
+      etag = `"${st.size <= SMALL_FILE ? md5SmallFile(path, st.size) : await md5Stream(path)}"`;
+      this.index.rememberEtag(bucket.name, key, st, etag);
+    }
+    return { key, size: st.size, mtimeMs: st.mtimeMs, etag, path, lastModified: st.mtime };
   }
 
   private readMeta(bucket: Bucket, key: string): ObjectMeta | undefined {
+    const id = `${bucket.name}\0${key}`;
+    const hit = this.metas.get(id);
+    if (hit !== undefined) return hit ?? undefined;
+    let meta: ObjectMeta | null = null;
+    const hash = createHash('sha256').update(key).digest('hex');
     try {
-      const m = JSON.parse(readFileSync(this.metaPath(bucket, key), 'utf8')) as ObjectMeta;
-      return m.key === key ? m : undefined;
+      const m = this.metaNames(bucket).has(hash) ? (JSON.parse(readFileSync(this.metaFile(bucket, hash), 'utf8')) as ObjectMeta) : null;
+      if (m?.key === key) meta = m;
     } catch {
-      return undefined;
+      // none (a file the user dropped in), or torn: the file alone is the object
     }
+    this.cacheMeta(id, meta);
+    return meta ?? undefined;
   }
 
-  private async computedEtag(path: string, st: Stats): Promise<string> {
-    const hit = this.etagCache.get(path);
-    if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.etag;
-    const h = createHash('md5');
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-    const etag = `"${h.digest('hex')}"`;
-    if (this.etagCache.size > 100_000) this.etagCache.clear();
-    this.etagCache.set(path, { size: st.size, mtimeMs: st.mtimeMs, etag });
-    return etag;
+  private cacheMeta(id: string, meta: ObjectMeta | null): void {
+    if (this.metas.size >= 500_000) this.metas.clear();
+    this.metas.set(id, meta);
   }
 
   /** Moves the fsync'd temp file `tmp` to `key` with its metadata; durable once this resolves. */
@@ -125,7 +172,15 @@ export class ObjectStore {
     }
     const st = marker ? await stat(path) : await stat(tmp);
     const full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
-    await writeDurable(this.metaPath(bucket, key), JSON.stringify(full), this.tmpDir);
+    const hash = createHash('sha256').update(key).digest('hex');
+    const metaFile = this.metaFile(bucket, hash);
+    mkdirSync(dirname(metaFile), { recursive: true });
+    const metaTmp = join(this.tmpDir, `${tempName()}.json`);
+    await writeFile(metaTmp, JSON.stringify(full), { mode: 0o600 });
+    await rename(metaTmp, metaFile);
+    this.metaNames(bucket).add(hash);
+    this.cacheMeta(`${bucket.name}\0${key}`, full);
+    this.index.changed(bucket.name);
     if (!marker) {
       try {
         await rename(tmp, path);
@@ -134,15 +189,15 @@ export class ObjectStore {
         // Another file system: copy beside the target under a name listings skip, then rename.
         const near = join(dirname(path), `${TEMP_PREFIX}${tempName()}`);
         await copyFile(tmp, near);
-        const { open } = await import('node:fs/promises');
-        const fh = await open(near, 'r+');
-        await fh.sync();
-        await fh.close();
+        await fsyncFile(near);
         await rename(near, path);
         unlinkSync(tmp);
+        await fsyncDirAsync(dirname(path));
       }
-      await fsyncDirAsync(dirname(path));
     }
+    // The one fsync: the object's bytes, and (through the file system's journal) the renames and
+    // the metadata file written before it. A folder marker has no file of its own: sync the metadata.
+    await fsyncFile(marker ? metaFile : path);
     return { ...full, path, lastModified: st.mtime };
   }
 
@@ -180,7 +235,11 @@ export class ObjectStore {
     } catch {
       // absent
     }
-    rmSync(this.metaPath(bucket, key), { force: true });
+    const hash = createHash('sha256').update(key).digest('hex');
+    rmSync(this.metaFile(bucket, hash), { force: true });
+    this.metaNames(bucket).delete(hash);
+    this.cacheMeta(`${bucket.name}\0${key}`, null);
+    this.index.changed(bucket.name);
     let d = key.endsWith('/') ? path : dirname(path);
     while (d.length > bucket.dir.length && d.startsWith(bucket.dir)) {
       try {
@@ -196,9 +255,13 @@ export class ObjectStore {
     return existed;
   }
 
-  /** Every key under `prefix`, sorted (reads folders only; no per-file stat). */
+  /** Every key under `prefix`, sorted (reads folders only, through the listing caches; no per-file stat). */
   keys(bucket: Bucket, prefix: string): string[] {
+    const cached = this.index.walked(bucket.name, prefix);
+    if (cached) return cached;
     const out: string[] = [];
+    const dirs: Array<[string, number]> = [];
+    const unsettled = { any: false };
     const cut = prefix.lastIndexOf('/');
     const folderKey = cut < 0 ? '' : prefix.slice(0, cut + 1);
     let start: string;
@@ -207,38 +270,27 @@ export class ObjectStore {
     } catch {
       return [];
     }
-    this.walk(bucket, start, folderKey, prefix, out);
-    return out.sort(compareKeys);
+    this.walk(bucket, start, folderKey, prefix, out, dirs, unsettled);
+    out.sort(compareKeys);
+    if (!unsettled.any) this.index.remember(bucket.name, prefix, dirs, out);
+    return out;
   }
 
-  private walk(bucket: Bucket, dir: string, keyPrefix: string, filter: string, out: string[]): void {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
+  private walk(bucket: Bucket, dir: string, keyPrefix: string, filter: string, out: string[], dirs: Array<[string, number]>, unsettled: { any: boolean }): void {
+    const listed = this.index.entries(dir);
+    if (!listed) return;
+    if (!listed.settled) unsettled.any = true;
+    dirs.push([dir, listed.mtimeMs]);
     if (keyPrefix && keyPrefix.startsWith(filter) && this.readMeta(bucket, keyPrefix)) out.push(keyPrefix);
-    for (const e of entries) {
+    for (const e of listed.entries) {
       if (e.name.startsWith(TEMP_PREFIX)) continue;
       const key = keyPrefix + e.name;
       if (!(key.startsWith(filter) || filter.startsWith(key + '/'))) continue;
       const full = join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const st = statSync(full);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue;
-        }
-      }
-      if (isDir) {
+      if (e.isDir) {
         if (full === this.stateDir) continue;
-        this.walk(bucket, full, key + '/', filter, out);
-      } else if (isFile && key.startsWith(filter)) out.push(key);
+        this.walk(bucket, full, key + '/', filter, out, dirs, unsettled);
+      } else if (e.isFile && key.startsWith(filter)) out.push(key);
     }
   }
 
@@ -246,6 +298,21 @@ export class ObjectStore {
   read(info: ObjectInfo, start?: number, end?: number): NodeJS.ReadableStream {
     return createReadStream(info.path, { start, end, highWaterMark: 1024 * 1024 });
   }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function md5Stream(path: string): Promise<string> {
+  const h = createHash('md5');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 /** Keys in S3's order: UTF-8 bytes. */

@@ -18,6 +18,8 @@ import { listObjects } from './list-api';
 import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from './multipart';
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './object-api';
 import { ObjectStore } from './objects';
+import { uploadPartCopy } from './part-copy';
+import { listUploads } from './upload-list';
 
 export interface S3ServiceOptions {
   readonly stateDir: string;
@@ -129,6 +131,7 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
     if (method === 'DELETE' && [...q.keys()].length === 0) return deleteBucket(ctx, req, name);
     const bucket = ctx.buckets.get(name);
     if (method === 'POST' && q.has('delete')) return deleteObjects(ctx, req, bucket);
+    if (method === 'GET' && q.has('uploads')) return listUploads(ctx, req, bucket);
     if (method === 'GET' && !q.has('uploads') && !q.has('versions') && !q.has('policy') && !q.has('acl') && !q.has('tagging') && !q.has('versioning')) {
       return listObjects(ctx, req, bucket, q.get('list-type') === '2');
     }
@@ -140,7 +143,8 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
   if (method === 'POST' && q.has('uploads')) return createUpload(ctx, req, bucket, key);
   if (uploadId !== null) {
     if (method === 'PUT' && q.has('partNumber')) {
-      if (req.headers['x-amz-copy-source']) throw notImplemented(req, 'UploadPartCopy');
+      const source = req.headers['x-amz-copy-source'];
+      if (typeof source === 'string') return uploadPartCopy(ctx, req, bucket, key, uploadId, q.get('partNumber')!, source);
       return uploadPart(ctx, req, bucket, key, uploadId, q.get('partNumber')!);
     }
     if (method === 'POST') return completeUpload(ctx, req, bucket, key, uploadId);

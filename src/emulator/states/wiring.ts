@@ -10,6 +10,7 @@ import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
 import type { LocalAws } from './tasks/local-aws';
 import { mockedResponse, type MockConfig } from './tasks/mocks';
 import { isLocalServiceResource, localItemReader, localResultWriter, runLocalServiceTask } from './tasks/services';
+import { isSnsPublish, runSnsPublish, type SnsPort } from './tasks/sns';
 
 export interface StatesWiring {
   readonly clock: Clock;
@@ -20,7 +21,9 @@ export interface StatesWiring {
   readonly batch: BatchPort;
   /** Step Functions Local's mock file (SFN_MOCK_CONFIG), already read and checked. */
   readonly mocks?: MockConfig;
-  /** The emulator's own S3, SNS and EventBridge through their APIs (ItemReader, ResultWriter, their Tasks). */
+  /** The local SNS (its public publish), for sns:publish tasks; without it they need a mock. */
+  readonly sns?: SnsPort;
+  /** The emulator's own S3 and EventBridge through their APIs (ItemReader, ResultWriter, their Tasks). */
   readonly aws?: LocalAws;
 }
 
@@ -34,7 +37,8 @@ export function createStatesService(w: StatesWiring): StatesService {
       const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
       if (mocked.found) return mocked.value;
       if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
-      if (w.aws && isLocalServiceResource(inv.resource)) return runLocalServiceTask(inv, w.aws);
+      if (w.sns && isSnsPublish(inv.resource)) return runSnsPublish(inv, w.sns, memory);
+      if (w.aws && isLocalServiceResource(inv.resource)) return runLocalServiceTask(inv, w.aws, memory);
       throw new StatesError(
         'States.Runtime',
         `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks, SNS Publish, EventBridge PutEvents and S3 getObject/putObject/listObjectsV2 run locally; for other services, ` +

@@ -11,6 +11,7 @@ import { deploy } from './deploy';
 import { explainStuck } from './explainStuck';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
+import { disableRule, downloadObject, enableRule, fireNow, openMessage, openObject, registerPipelineDocuments, showMessageJob } from './pipeline';
 import { refresh } from './refresh';
 import { removeAwsRegion } from './removeAwsRegion';
 import { rerun, rerunFailed } from './rerun';
@@ -27,6 +28,7 @@ import { stopEmulator } from './stopEmulator';
 import { submitToAws } from './submitToAws';
 import { terminateAllJobs } from './terminateAllJobs';
 import { terminateJob } from './terminateJob';
+import { STATE_MACHINE_COMMANDS } from '../stepfunctions/commands';
 
 const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.startEmulator', startEmulator],
@@ -58,8 +60,17 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.statusBarMenu', statusBarMenu],
   ['localbatch.showOutput', showOutput],
   ['localbatch.showError', showError],
+  ...STATE_MACHINE_COMMANDS,
+  ['localbatch.openObject', openObject],
+  ['localbatch.downloadObject', downloadObject],
+  ['localbatch.openMessage', openMessage],
+  ['localbatch.showMessageJob', showMessageJob],
+  ['localbatch.fireNow', fireNow],
+  ['localbatch.enableRule', enableRule],
+  ['localbatch.disableRule', disableRule],
 ];
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, handler] of COMMANDS) registerCommand(ctx, id, handler);
+  registerPipelineDocuments(ctx);
 }

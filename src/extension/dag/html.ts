@@ -25,10 +25,14 @@ const STATUSES = JOB_STATUSES;
 
 /** What the colours and line styles mean (static markup: the CSP allows no inline styles). */
 function legendHtml(): string {
-  const statuses = ['PLANNED', ...STATUSES].map((s) => `<li><span class="swatch" data-status="${s}"></span>${s}</li>`).join('');
-  const edge = (type: string, label: string) => `<li><svg class="edge-sample" width="28" height="8" aria-hidden="true"><path class="legend-edge" data-type="${type}" d="M1,4 L27,4"/></svg>${label}</li>`;
+  const status = (s: string, cls = '') => `<li${cls ? ` class="${cls}"` : ''}><span class="swatch" data-status="${s}"></span>${s}</li>`;
+  // State machines (body[data-source="stateMachine"]) show their own statuses and transitions instead of Batch's.
+  const statuses = ['PLANNED', ...STATUSES].map((s) => status(s, ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING'].includes(s) ? 'jobs-only' : '')).join('')
+    + status('CAUGHT', 'sm-only') + status('ABORTED', 'sm-only');
+  const edge = (type: string, label: string, cls: string) => `<li class="${cls}"><svg class="edge-sample" width="28" height="8" aria-hidden="true"><path class="legend-edge" data-type="${type}" d="M1,4 L27,4"/></svg>${label}</li>`;
   return `<aside id="legend" class="legend" aria-label="Legend"><ul class="legend-statuses">${statuses}</ul>`
-    + `<ul class="legend-edges">${edge('plain', 'depends on')}${edge('N_TO_N', 'N_TO_N (child i → child i)')}${edge('SEQUENTIAL', 'SEQUENTIAL')}</ul></aside>`;
+    + `<ul class="legend-edges">${edge('plain', 'depends on', 'jobs-only')}${edge('N_TO_N', 'N_TO_N (child i → child i)', 'jobs-only')}${edge('SEQUENTIAL', 'SEQUENTIAL', 'jobs-only')}`
+    + `${edge('plain', 'Next', 'sm-only')}${edge('CHOICE', 'Choice rule', 'sm-only')}${edge('DEFAULT', 'Default', 'sm-only')}${edge('CATCH', 'Catch', 'sm-only')}</ul></aside>`;
 }
 
 function attr(s: string): string {

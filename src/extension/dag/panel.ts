@@ -6,13 +6,15 @@
 import type { BatchClient } from '@aws-sdk/client-batch';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { isFromWebview, type DagSource, type DagViewState, type FromWebview } from '../../model/dag-protocol';
+import { isFromWebview, type DagSource, type DagViewState, type FromWebview, type ToWebview } from '../../model/dag-protocol';
 import type { WorkflowFile } from '../../model/types';
 import type { Ctx } from '../ctx';
 import { toVsRange } from '../editing/convert';
 import type { JobNode } from '../views/jobNodes';
 import { explainStuckJob } from '../commands/explainStuck';
 import { dagHtml } from './html';
+import { StateMachineSession } from '../stepfunctions/session';
+import { openState } from '../stepfunctions/openState';
 import { DagSession } from './session';
 
 export const DAG_VIEW_TYPE = 'localbatch.dag';
@@ -20,13 +22,14 @@ const DEFINITIONS_DEBOUNCE_MS = 600;
 
 /** Which panel shows a source: one per workflow file, one per set of jobs. */
 export function sourceKey(source: DagSource): string {
+  if (source.kind === 'stateMachine') return `stateMachine:${source.file}`;
   return source.kind === 'workflow' ? `workflow:${source.file}` : `jobs:${source.target}:${[...source.jobIds].sort().join(',')}`;
 }
 
 export class DagPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, DagPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private session: DagSession | undefined;
+  private session: DagSession | StateMachineSession | undefined;
   private key: string | undefined;
   private ready = false;
 
@@ -35,7 +38,7 @@ export class DagPanel implements vscode.Disposable {
     const existing = DagPanel.panels.get(sourceKey(source));
     if (existing) {
       existing.panel.reveal(existing.panel.viewColumn);
-      if (awsClient) existing.show(source, awsClient);
+      if (awsClient || source.kind === 'stateMachine') existing.show(source, awsClient);
       else if (existing.ready) void existing.session?.refresh();
       return existing;
     }
@@ -105,8 +108,9 @@ export class DagPanel implements vscode.Disposable {
       this.key = key;
     }
     this.session?.dispose();
-    this.session = new DagSession(this.ctx, source, (m) => void this.panel.webview.postMessage(m), awsClient);
-    this.panel.title = source.kind === 'workflow' ? `Graph: ${source.file.split('/').pop()}` : 'Graph: jobs';
+    const post = (m: ToWebview) => void this.panel.webview.postMessage(m);
+    this.session = source.kind === 'stateMachine' ? new StateMachineSession(this.ctx, source, post) : new DagSession(this.ctx, source, post, awsClient);
+    this.panel.title = source.kind === 'jobs' ? 'Graph: jobs' : `Graph: ${source.file.split('/').pop()}`;
     if (this.ready) void this.session.refresh();
   }
 
@@ -158,6 +162,7 @@ export class DagPanel implements vscode.Disposable {
         if (!(await this.ctx.views.local.revealJob(jobId).catch(() => false))) await vscode.commands.executeCommand('localbatch.local.focus');
         return;
       case 'openDefinition':
+        if (this.session?.source.kind === 'stateMachine') return openState(this.session.source.file, m.jobName);
         return this.openDefinition(m.jobName);
       case 'explainStuck': {
         const batch = this.session?.batch();
@@ -169,11 +174,18 @@ export class DagPanel implements vscode.Disposable {
       }
       case 'showLogs':
       case 'showDetails': {
-        const node = this.jobNode(jobId, m.jobName);
+        const node = this.jobNode(await this.pickJob(m.nodeId, jobId), m.jobName);
         if (node) await vscode.commands.executeCommand(m.action === 'showLogs' ? 'localbatch.showLogs' : 'localbatch.showJobDetails', node);
         return;
       }
     }
+  }
+
+  /** The job of a node; for a state machine's Task that started several (Map iterations, retries), the one the user picks. */
+  private async pickJob(nodeId: string, jobId: string | undefined): Promise<string | undefined> {
+    const all = this.session instanceof StateMachineSession ? this.session.jobIdsOf(nodeId) : [];
+    if (all.length <= 1) return jobId;
+    return vscode.window.showQuickPick([...all].reverse(), { title: `Batch jobs started by ${nodeId} (newest first)` });
   }
 
   /** A Local/AWS view job element for the job commands (they take the view's elements). */

@@ -13,7 +13,7 @@ import { Workspace } from '../../model/workspace';
 import { MAX_FILE_BYTES } from '../../node/definition-files';
 import { FileReadError, readRegularFile } from '../../node/read-file';
 
-export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
+export const DEFINITION_GLOBS = ['**/*.{jobdef,jobqueue,computeenv,workflow,asl}.{json,yaml,yml}', '**/localbatch.{yaml,yml}'];
 /** Files that may be CloudFormation/CDK templates or Terraform JSON (cdk.out included): kept when their content says so. */
 export const TEMPLATE_GLOB = '**/*.{json,yaml,yml,template}';
 /** Larger candidates are not read as templates. */

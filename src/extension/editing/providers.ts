@@ -9,7 +9,7 @@ import type { DefinitionDiagnostics } from './diagnostics';
 import { loadEditingEngine } from '../lazy';
 
 export const DEFINITION_SELECTOR: vscode.DocumentSelector = [
-  { scheme: 'file', pattern: '**/*.{jobdef,jobqueue,computeenv,workflow}.{json,yaml,yml}' },
+  { scheme: 'file', pattern: '**/*.{jobdef,jobqueue,computeenv,workflow,asl}.{json,yaml,yml}' },
   { scheme: 'file', pattern: '**/localbatch.{yaml,yml}' },
 ];
 

@@ -2,7 +2,7 @@
  * The connection to the workspace's emulator: attaches to a running `localbatch serve` (found by its
  * endpoint.json and answering its health check) or starts one (detached: it outlives the window, see
  * serveProcess.ts), keeps a Batch client and the live event stream, and stops it on request (a
- * graceful stop: jobs are kept for the next start). State changes and job events are published.
+ * graceful stop: jobs are kept for the next start). State changes, job events and SNS messages are published.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { ENDPOINT_FILE, readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { dockerProblem } from '../../client/job-display';
+import type { SnsNotification } from '../../client/sns-messages';
 import { checkHealth } from '../../client/signed-http';
 import type { Settings } from '../config';
 import { UserError } from '../errors';
@@ -52,8 +53,11 @@ export class EmulatorManager implements vscode.Disposable {
   private disposed = false;
   private readonly stateChanged = new vscode.EventEmitter<EmulatorState>();
   private readonly jobEvent = new vscode.EventEmitter<JobStateChangeEvent>();
+  private readonly snsMessage = new vscode.EventEmitter<SnsNotification>();
   readonly onDidChangeState = this.stateChanged.event;
   readonly onJobEvent = this.jobEvent.event;
+  /** A message published to one of the emulator's SNS topics. */
+  readonly onSnsMessage = this.snsMessage.event;
 
   /** `memory` keeps the pid of the server this workspace's window started, so it stays "ours" across reloads. */
   constructor(
@@ -172,6 +176,7 @@ export class EmulatorManager implements vscode.Disposable {
     if (!conn) return;
     this.events = subscribeEvents(conn.endpoint, {
       onEvent: (e) => this.jobEvent.fire(e),
+      onNotification: (m) => this.snsMessage.fire(m),
       onClose: (err) => {
         if (this.conn !== conn || this.disposed) return;
         this.log.info(`event stream closed${err ? `: ${err.message}` : ''}`);
@@ -225,5 +230,6 @@ export class EmulatorManager implements vscode.Disposable {
     this.disconnect();
     this.stateChanged.dispose();
     this.jobEvent.dispose();
+    this.snsMessage.dispose();
   }
 }

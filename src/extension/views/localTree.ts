@@ -1,8 +1,9 @@
 /**
- * The Local view: the emulator's runs, newest first (name, start time, progress, duration, status),
- * each with its jobs in dependency order, array jobs with their children. Empty while the emulator
- * is stopped or has no runs, so the view's welcome content shows. Data comes from the RunsStore
- * (refreshed by the event stream); while a run is active its duration ticks every second.
+ * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), then
+ * the emulator's runs, newest first (name, start time, progress, duration, status), each with its
+ * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
+ * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
+ * while a run is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -13,13 +14,16 @@ import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, st
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
+import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import type { PipelineNode } from './pipeline/nodes';
+import { PipelineGroups } from './pipeline/pipelineGroups';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
-export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode;
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode;
 
 export function isRunNode(x: unknown): x is RunNode {
   return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
@@ -37,13 +41,21 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
+  /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
+  readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
+  /** The state machine executions group (executionNodes.ts). */
+  readonly executions: ExecutionNodes;
 
   constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
+    this.executions = new ExecutionNodes(emulator, () => this.refresh());
     this.disposables.push(
+      this.executions,
       runs.onDidChange(() => this.refresh()),
       emulator.onDidChangeState(() => this.updateDescription()),
     );
+    this.pipeline = new PipelineGroups(emulator);
+    this.disposables.push(this.pipeline, this.pipeline.onDidChange((n) => this.changed.fire(n)));
     this.ticker = setInterval(() => this.tick(), TICK_MS);
   }
 
@@ -87,6 +99,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   }
 
   getTreeItem(node: LocalNode): vscode.TreeItem {
+    if (isExecutionsNode(node)) return this.executions.item(node);
     switch (node.kind) {
       case 'run':
         return runItem(node, Date.now());
@@ -96,6 +109,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         return moreItem(node);
       case 'error':
         return errorItem(node);
+      case 'pipeline':
+        return this.pipeline.item(node);
     }
   }
 
@@ -145,12 +160,17 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.runNodes = new Map();
       return [];
     }
+    if (isExecutionsNode(node)) return this.executions.children(node);
     if (!node) {
-      if (this.runs.error) return [{ kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+      const executions = await this.executions.roots();
+      if (this.runs.error) return [...executions, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      return this.runs.more ? [...nodes, { kind: 'more', id: 'more:runs', view: 'local', listKey: RUNS_LIST_KEY }] : nodes;
+      // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
+      const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
+      return [...executions, ...this.pipeline.roots(), ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
+    if (node.kind === 'pipeline') return this.pipeline.children(node);
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;

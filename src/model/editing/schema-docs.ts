@@ -24,7 +24,8 @@ export interface SchemaNode {
  * schema is needed, and the build serves these requires from a lazy bundle (scripts/build.mjs).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const LOADERS: Readonly<Record<DefinitionKind, () => unknown>> = {
+/** State machine files (stateMachine) have no JSON Schema here: src/model/asl checks them. */
+const LOADERS: Readonly<Partial<Record<DefinitionKind, () => unknown>>> = {
   jobDefinition: () => require('../schemas/jobDefinition.schema.json'),
   jobQueue: () => require('../schemas/jobQueue.schema.json'),
   computeEnvironment: () => require('../schemas/computeEnvironment.schema.json'),
@@ -41,7 +42,7 @@ const loaded = new Map<DefinitionKind, SchemaNode>();
 /** The JSON Schema of a definition kind. */
 export function schemaOf(kind: DefinitionKind): SchemaNode {
   let schema = loaded.get(kind);
-  if (!schema) loaded.set(kind, (schema = LOADERS[kind]() as SchemaNode));
+  if (!schema) loaded.set(kind, (schema = (LOADERS[kind]?.() ?? {}) as SchemaNode));
   return schema;
 }
 

@@ -12,7 +12,8 @@ import { schemaFindings } from './schema-errors';
 
 export const SCHEMA_RULE = 'schema';
 
-const VALIDATORS: Readonly<Record<DefinitionKind, CompiledValidator>> = {
+/** State machine files have no JSON Schema: src/model/asl checks them (see rules/stateMachine.ts). */
+const VALIDATORS: Readonly<Partial<Record<DefinitionKind, CompiledValidator>>> = {
   jobDefinition: validators.jobDefinition,
   jobQueue: validators.jobQueue,
   computeEnvironment: validators.computeEnvironment,
@@ -21,14 +22,14 @@ const VALIDATORS: Readonly<Record<DefinitionKind, CompiledValidator>> = {
 };
 
 /** The validator of a kind (ajv with allErrors and verbose errors). */
-export function schemaValidator(kind: DefinitionKind): CompiledValidator {
+export function schemaValidator(kind: DefinitionKind): CompiledValidator | undefined {
   return VALIDATORS[kind];
 }
 
 /** Checks a parsed document against the JSON Schema of its kind. */
 export function checkSchema(kind: DefinitionKind, value: unknown, reporter: Reporter): void {
   const validate = VALIDATORS[kind];
-  if (validate(value)) return;
+  if (!validate || validate(value)) return;
   for (const f of schemaFindings(kind, value, validate.errors ?? [])) {
     reporter.error(f.path, SCHEMA_RULE, f.message, f.part, f.suggestion);
   }

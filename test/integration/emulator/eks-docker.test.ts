@@ -5,6 +5,9 @@
  * replaces the entrypoint, `args` the command; cpu/memory quantities become limits.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TEST_IMAGE } from '../../support/docker';
 import { dockerHostSuite } from '../../support/docker-host';
 
@@ -45,6 +48,69 @@ describe('EKS job on Docker (integration)', function () {
     assert.deepEqual(log('prepare'), ['prepared']);
     assert.deepEqual(log('client'), ['sent']);
     assert.ok(host.logs.events(byName.get('prepare')!.logStreamName!)[0].timestamp <= host.logs.events(byName.get('client')!.logStreamName!)[0].timestamp, 'init ran first');
+  });
+
+  it('shares an emptyDir from the init container, mounts a secret volume, gives the service account its role, and ends when every container has', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'lb-eks-ws-'));
+    try {
+      mkdirSync(path.join(workspace, '.localbatch'));
+      writeFileSync(path.join(workspace, '.localbatch', 'secrets.yaml'), 'kubernetes/db:\n  password: pod-s3cret\n');
+      const host = await suite.start({ capacity: { vcpus: 4, memoryMiB: 2048 }, serviceAccounts: { trainer: 'arn:aws:iam::123456789012:role/trainer' } }, workspace);
+      const e = host.engine;
+      const resources = { limits: { cpu: '500m', memory: '64Mi' } };
+      const work = { name: 'work', mountPath: '/work' };
+      e.registerJobDefinition({
+        jobDefinitionName: 'pod-volumes',
+        type: 'container',
+        eksProperties: {
+          podProperties: {
+            serviceAccountName: 'trainer',
+            initContainers: [{ name: 'fetch', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo greeting-from-init > /work/msg'], resources, volumeMounts: [work] }],
+            containers: [
+              {
+                name: 'server',
+                image: TEST_IMAGE,
+                command: ['sh', '-c'],
+                // Still listening when the client has exited: the pod waits for it.
+                args: ['echo "server got: $(nc -l -p 7001)"; sleep 1; echo "server saw $(cat /work/msg) and $(cat /creds/password)"; echo "creds ${AWS_CONTAINER_CREDENTIALS_FULL_URI:+yes}"; touch /creds/x 2>/dev/null || echo secret is read-only'],
+                resources,
+                volumeMounts: [{ name: 'work', mountPath: '/shared', readOnly: true }, { name: 'creds', mountPath: '/creds' }, work],
+              },
+              { name: 'client', image: TEST_IMAGE, command: ['sh', '-c'], args: ['for i in $(seq 1 100); do cat /work/msg | nc -w 2 localhost 7001 && exit 0; sleep 0.1; done; exit 1'], resources, volumeMounts: [work] },
+            ],
+            volumes: [{ name: 'work', emptyDir: {} }, { name: 'creds', secret: { secretName: 'db' } }],
+          },
+        },
+      });
+      const { jobId } = e.submitJob({ jobName: 'pod-volumes', jobQueue: 'local', jobDefinition: 'pod-volumes' });
+      const d = await suite.finished(host, jobId);
+      assert.equal(d.status, 'SUCCEEDED', JSON.stringify(d.attempts));
+      const server = d.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'server')!;
+      assert.deepEqual(host.logs.events(server.logStreamName!).map((x) => x.message), ['server got: greeting-from-init', 'server saw greeting-from-init and pod-s3cret', 'creds yes', 'secret is read-only']);
+      assert.deepEqual(d.eksAttempts?.[0].containers?.map((c) => [c.name, c.exitCode]), [['server', 0], ['client', 0]]);
+      assert.deepEqual([d.eksProperties?.podProperties?.podName, d.eksProperties?.podProperties?.nodeName], [`aws-batch.${jobId}`, 'localbatch']);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('fails to start a pod whose secret volume has no local value, saying where to add it', async () => {
+    const host = await suite.start();
+    host.engine.registerJobDefinition({
+      jobDefinitionName: 'nosecret',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          containers: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'echo ran'], resources: { requests: { cpu: '0.5', memory: '32Mi' } }, volumeMounts: [{ name: 's', mountPath: '/s' }] }],
+          volumes: [{ name: 's', secret: { secretName: 'absent-lb-test' } }],
+        },
+      },
+    });
+    const { jobId } = host.engine.submitJob({ jobName: 'nosecret', jobQueue: 'local', jobDefinition: 'nosecret' });
+    const d = await suite.finished(host, jobId);
+    assert.equal(d.status, 'FAILED');
+    assert.equal(d.statusReason, 'Task failed to start');
+    assert.match(d.attempts![0].container!.reason!, /secret "absent-lb-test" not found \(add kubernetes\/absent-lb-test to \.localbatch\/secrets\.yaml/);
   });
 
   it('fails the job when the init container fails, and the containers never start', async () => {

@@ -1,7 +1,8 @@
 /**
  * SageMaker training service jobs through @aws-sdk/client-batch against the real emulator on real
  * Docker: a training image built from localbatch-busybox reads its hyperparameters and channel and
- * writes a model (packed as model.tar.gz under the file:// output path); a failure file becomes the
+ * writes a model (packed as model.tar.gz under the file:// output path, or read from and written to
+ * the local S3 with s3:// URIs); a failure file becomes the
  * reason; two instances reach each other by host name.
  */
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import {
   UpdateServiceEnvironmentCommand,
   type DescribeServiceJobCommandOutput,
 } from '@aws-sdk/client-batch';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type Docker from 'dockerode';
 import { LocalService } from '../../../src/emulator/service';
 import { dockerForTests, TEST_IMAGE } from '../../support/docker';
@@ -142,6 +144,33 @@ describe('SageMaker training service jobs on Docker (integration)', function () 
     assert.equal(files.get('model.txt')?.trim(), `epochs=3 lines=3 job=fit-1 arn=${d.latestAttempt?.serviceResourceId?.value} greeting=hi`);
     const listed = await batch.send(new ListServiceJobsCommand({ jobQueue: 'train', filters: [{ name: 'JOB_NAME', values: ['fi*'] }] }));
     assert.deepEqual(listed.jobSummaryList?.map((s) => [s.jobId, s.status]), [[r.jobId, 'SUCCEEDED']]);
+  });
+
+  it('reads an s3:// channel from the local S3 and writes the model to an s3:// output path', async () => {
+    const e = service.endpoint;
+    const s3 = new S3Client({ endpoint: e.url, region: e.region, credentials: e.credentials, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'training' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'training', Key: 'datasets/iris/a.csv', Body: 'a,1\nb,2\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'training', Key: 'datasets/iris/b.csv', Body: 'c,3\nd,4\ne,5\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'training', Key: 'datasets/other/c.csv', Body: 'not,this\n' }));
+    const s3Payload = (name: string, channel: string) =>
+      payload(name, {
+        InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: channel } } }],
+        OutputDataConfig: { S3OutputPath: 's3://training/models' },
+      });
+    const r = await batch.send(new SubmitServiceJobCommand({ jobName: 's3fit', jobQueue: 'train', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: s3Payload('s3fit-1', 's3://training/datasets/iris') }));
+    const d = await finished(r.jobId!);
+    assert.equal(d.status, 'SUCCEEDED', d.statusReason);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'training', Key: 'models/s3fit-1/output/model.tar.gz' }));
+    const tgz = path.join(workspace, 's3fit-model.tar.gz');
+    writeFileSync(tgz, await got.Body!.transformToByteArray());
+    assert.equal(untar(tgz).get('model.txt')?.trim(), `epochs=3 lines=5 job=s3fit-1 arn=${d.latestAttempt?.serviceResourceId?.value} greeting=hi`);
+
+    const missing = await batch.send(new SubmitServiceJobCommand({ jobName: 's3none', jobQueue: 'train', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: s3Payload('s3none-1', 's3://training/nothing-here/') }));
+    const m = await finished(missing.jobId!);
+    assert.equal(m.status, 'FAILED');
+    assert.match(m.statusReason ?? '', /ClientError: no objects under s3:\/\/training\/nothing-here\/ in the local S3/);
+    s3.destroy();
   });
 
   it('a failure file becomes the reason; the retry strategy retries on the status reason', async () => {

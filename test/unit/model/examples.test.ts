@@ -12,7 +12,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 async function exampleSources() {
   const found = await findDefinitionFiles(['examples'], ROOT);
-  return found.files.map((abs) => ({ path: displayPath(abs, ROOT), text: readFileSync(abs, 'utf8') }));
+  // examples/stepfunctions is a workspace of its own (its localbatch.yaml), checked below.
+  return found.files.filter((f) => !f.includes(`${path.sep}stepfunctions${path.sep}`)).map((abs) => ({ path: displayPath(abs, ROOT), text: readFileSync(abs, 'utf8') }));
 }
 
 describe('examples (unit)', () => {
@@ -39,5 +40,14 @@ describe('examples (unit)', () => {
     assert.ok(ws.settings);
     const formats = new Set(docs.filter((d) => kindOfFile(d.file)?.kind === 'jobDefinition').map((d) => d.format));
     assert.deepEqual([...formats].sort(), ['json', 'yaml']);
+  });
+
+  it('stepfunctions: validates with zero errors and zero warnings; its state machine uses the example queues', async () => {
+    const found = await findDefinitionFiles(['examples/stepfunctions'], ROOT);
+    const sources = found.files.map((abs) => ({ path: displayPath(abs, ROOT), text: readFileSync(abs, 'utf8') }));
+    assert.deepEqual(validateWorkspace(sources).map(formatDiagnostic), []);
+    const ws = Workspace.fromDocuments(sources.map((s) => SourceDocument.parse(s.path, s.text, kindOfFile(s.path)!.format)));
+    assert.deepEqual(ws.stateMachines.map((m) => m.id), ['pipeline']);
+    assert.deepEqual([...ws.jobQueues.keys()].sort(), ['ondemand', 'reserved', 'spot']);
   });
 });

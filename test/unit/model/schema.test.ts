@@ -180,6 +180,24 @@ describe('schema check: valid definitions (unit)', () => {
     const jd = { jobDefinitionName: 'a', type: 'container', platformCapabilities: ['MANAGED_INSTANCES'], containerProperties: { image: 'x' } };
     assert.deepEqual(schemaDiagnostics('a.jobdef.json', JSON.stringify(jd)), []);
   });
+
+  it('localbatch.yaml serviceAccounts map EKS service accounts to IAM role ARNs', () => {
+    assert.deepEqual(schemaDiagnostics('localbatch.yaml', 'serviceAccounts:\n  trainer: arn:aws:iam::123456789012:role/trainer\n'), []);
+    assert.deepEqual(schemaDiagnostics('localbatch.yaml', 'serviceAccounts:\n  trainer: trainer-role\n').map((d) => d.message), [
+      'serviceAccounts.trainer must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/trainer, not "trainer-role"',
+    ]);
+  });
+
+  it('accepts the 2024-2026 shapes: no subnets (the default VPC), default_x86_64/default_arm64, Firelens, host networking, container timeouts', () => {
+    const ce = { computeEnvironmentName: 'ns', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: 16, instanceRole: 'ecsInstanceRole', instanceTypes: ['default_x86_64', 'default_arm64'] } };
+    assert.deepEqual(schemaDiagnostics('ns.computeenv.json', JSON.stringify(ce)), []);
+    const firelens = { jobDefinitionName: 'fl', type: 'container', containerProperties: { image: 'x', logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'cloudwatch' } } } };
+    assert.deepEqual(schemaDiagnostics('fl.jobdef.json', JSON.stringify(firelens)), []);
+    const task = { jobDefinitionName: 'h', type: 'container', ecsProperties: { taskProperties: [{ networkMode: 'host', containers: [{ name: 'a', image: 'x', startTimeout: 30, stopTimeout: 60 }] }] } };
+    assert.deepEqual(schemaDiagnostics('h.jobdef.json', JSON.stringify(task)), []);
+    const badDriver = { ...firelens, containerProperties: { image: 'x', logConfiguration: { logDriver: 'firelens' } } };
+    assert.equal(schemaDiagnostics('fl.jobdef.json', JSON.stringify(badDriver)).length, 1, 'the driver is still checked');
+  });
 });
 
 describe('generated schemas (unit)', () => {

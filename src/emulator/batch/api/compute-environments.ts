@@ -3,7 +3,8 @@ import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, UpdateC
 import type { BatchEngine } from '../core/engine';
 import { validateTags } from '../core/tags';
 import type { BatchHandlers } from './routes';
-import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList } from './input';
+import { ClientException } from '../../edge/errors';
+import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList, type Input } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
 
 const OBJECTS = ['computeResources', 'eksConfiguration', 'updatePolicy'];
@@ -12,6 +13,13 @@ const STATES = ['ENABLED', 'DISABLED'] as const;
 function withTags(engine: BatchEngine, d: ComputeEnvironmentDetail): ComputeEnvironmentDetail {
   const tags = d.computeEnvironmentArn ? engine.tags.get(d.computeEnvironmentArn) : undefined;
   return tags ? { ...d, tags } : d;
+}
+
+/** UpdatePolicy.jobExecutionTimeoutMinutes: 1 to 7200 in the current model (older models said 360). */
+function checkUpdatePolicy(policy: Input | undefined): void {
+  if (!policy) return;
+  const minutes = optionalInteger(policy, 'jobExecutionTimeoutMinutes');
+  if (minutes !== undefined && (minutes < 1 || minutes > 7200)) throw new ClientException(`updatePolicy.jobExecutionTimeoutMinutes must be between 1 and 7200, not ${minutes}`);
 }
 
 export function computeEnvironmentHandlers(engine: BatchEngine): BatchHandlers {
@@ -35,6 +43,7 @@ export function computeEnvironmentHandlers(engine: BatchEngine): BatchHandlers {
       oneOf(input, 'state', STATES);
       optionalInteger(input, 'unmanagedvCpus');
       checkShapes(input, [], OBJECTS);
+      checkUpdatePolicy(input.updatePolicy as Input | undefined);
       return engine.updateComputeEnvironment(input as unknown as UpdateComputeEnvironmentRequest);
     },
 

@@ -58,6 +58,8 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       oneOf(input, 'jobQueueType', ['ECS', 'ECS_FARGATE', 'ECS_MANAGED_INSTANCES', 'EKS', 'SAGEMAKER_TRAINING']);
       const service = input.jobQueueType === 'SAGEMAKER_TRAINING' || (input.jobQueueType === undefined && Array.isArray(input.serviceEnvironmentOrder) && input.serviceEnvironmentOrder.length > 0);
       if (!service && !(input.computeEnvironmentOrder as unknown[] | undefined)?.length) throw new ClientException('computeEnvironmentOrder must name at least one compute environment');
+      const policy = typeof input.schedulingPolicyArn === 'string' ? engine.schedulingPolicies.find(input.schedulingPolicyArn) : undefined;
+      if (!service && policy?.quotaSharePolicy) throw new ClientException('A quota-share scheduling policy is only for SAGEMAKER_TRAINING job queues: use a fair-share policy for a queue of compute environments');
       if (input.tags !== undefined) validateTags(input.tags);
       return engine.createJobQueue(input as unknown as CreateJobQueueRequest);
     },
@@ -96,7 +98,10 @@ export function jobQueueHandlers(engine: BatchEngine): BatchHandlers {
       const [q] = engine.describeJobQueues([ref]);
       const holding = [...engine.allJobs()].filter((j) => j.plan.queue.name === q.jobQueueName && !j.children && (j.status === 'STARTING' || j.status === 'RUNNING'));
       const service = [...engine.services.jobs.jobs.values()].filter((j) => j.queueName === q.jobQueueName && (j.status === 'SCHEDULED' || j.status === 'STARTING' || j.status === 'RUNNING'));
-      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, queueUtilization: queueUtilization(holding, service, engine.clock.now()) };
+      const frontOfQuotaShares = engine.services.frontOfQuotaShares(q.jobQueueName!, engine.clock.now());
+      const utilization = queueUtilization(holding, service, engine.clock.now());
+      const quotaShareUtilization = engine.services.quotaShareUtilization(q.jobQueueName!);
+      return { frontOfQueue: { jobs, lastUpdatedAt: engine.clock.now() }, ...(frontOfQuotaShares ? { frontOfQuotaShares } : {}), queueUtilization: quotaShareUtilization ? { ...utilization, quotaShareUtilization } : utilization };
     },
   };
 }

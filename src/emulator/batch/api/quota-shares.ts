@@ -1,4 +1,4 @@
-/** Create/Describe/List/Update/DeleteQuotaShare: stored and checked; not yet used in scheduling. */
+/** Create/Describe/List/Update/DeleteQuotaShare (scheduling by quota share: core/quotaScheduling.ts). */
 import type { BatchEngine } from '../core/engine';
 import { validateTags } from '../core/tags';
 import { ClientException } from '../../edge/errors';
@@ -17,7 +17,8 @@ export function quotaShareHandlers(engine: BatchEngine): BatchHandlers {
       if (input.tags !== undefined) validateTags(input.tags);
       const [q] = engine.describeJobQueues([ref]);
       if (!q) throw new ClientException(`Job queue ${ref} does not exist`);
-      const rec = shares.create(input, { name: q.jobQueueName!, arn: q.jobQueueArn!, sagemaker: q.jobQueueType === 'SAGEMAKER_TRAINING' });
+      const quotaManaged = q.schedulingPolicyArn !== undefined && engine.schedulingPolicies.find(q.schedulingPolicyArn)?.quotaSharePolicy !== undefined;
+      const rec = shares.create(input, { name: q.jobQueueName!, arn: q.jobQueueArn!, sagemaker: q.jobQueueType === 'SAGEMAKER_TRAINING', quotaManaged });
       return { quotaShareName: rec.name, quotaShareArn: rec.detail.quotaShareArn };
     },
 

@@ -6,6 +6,7 @@
 import type { AttemptDetail } from '@aws-sdk/client-batch';
 import { isRuntimeUnavailable, type AttemptPreparer, type AttemptToPrepare, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
 import { preparedContainerOf } from './plan';
+import { podVolumeNames } from './podVolumes';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -291,6 +292,7 @@ export class Attempts {
       const network = run.network;
       void Promise.all(removals).then(() => runtime.removeNetwork(network)).catch(() => undefined);
     }
+    this.removePodVolumes(job, run, removals);
     run.prepared = undefined;
     this.host.preparer?.release(job.id, run.number);
     if (run.terminated !== undefined) this.host.machine.fail(job, run.terminated, 'terminated');
@@ -298,12 +300,32 @@ export class Attempts {
     this.host.requestPass();
   }
 
+  /** An EKS attempt's emptyDir volumes go once its containers are removed. */
+  private removePodVolumes(job: JobRecord, run: AttemptRun, removals: ReadonlyArray<Promise<unknown>>): void {
+    const { runtime } = this.host;
+    const names = podVolumeNames(job, run);
+    if (names.length === 0 || !runtime.removeVolume) return;
+    this.removing++;
+    void Promise.all(removals)
+      .then(() => Promise.all(names.map((n) => runtime.removeVolume!(n).catch(() => undefined))))
+      .finally(() => this.removing--);
+  }
+
+  /** SIGTERM to every container, SIGKILL to each after its grace (its stopTimeout, else KILL_GRACE_MS). */
   private signalAll(run: AttemptRun): void {
     const { runtime, clock } = this.host;
     for (const id of run.containerIds) void runtime.signal(id, 'SIGTERM').catch(() => undefined);
-    run.killTimer ??= clock.setTimer(KILL_GRACE_MS, () => {
-      for (const id of run.containerIds) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
-    });
+    if (run.killTimer) return;
+    const graceOf = (id: string) => run.stopGraceMs?.get(id) ?? KILL_GRACE_MS;
+    const killAfter = (elapsed: number) => {
+      const next = Math.min(...run.containerIds.map(graceOf).filter((g) => g > elapsed));
+      if (!Number.isFinite(next)) return;
+      run.killTimer = clock.setTimer(next - elapsed, () => {
+        for (const id of run.containerIds) if (graceOf(id) <= next) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
+        killAfter(next);
+      });
+    };
+    killAfter(0);
   }
 
   private finish(job: JobRecord, run: AttemptRun, exit: ContainerExit): void {
@@ -334,6 +356,7 @@ export class Attempts {
         .catch(() => undefined)
         .finally(() => this.removing--);
     }
+    this.removePodVolumes(job, run, removals);
     const need = needOf(job);
     run.ce.used.vcpus -= need.vcpus;
     run.ce.used.memoryMiB -= need.memoryMiB;

@@ -5,7 +5,7 @@
  */
 import type { JobCapacityUsageSummary, QueueSnapshotUtilizationDetail } from '@aws-sdk/client-batch';
 import type { JobPlan, JobRecord } from './jobs';
-import type { ServiceJobRecord } from './serviceJobs';
+import type { ServiceJobRecord } from './serviceJobRecord';
 
 /** The vCPUs a job asks for: every node of a multi-node job, every container of a task. */
 export function configuredVcpus(plan: JobPlan): number {

@@ -6,7 +6,8 @@
 import type { AttemptHost } from './attemptHost';
 import { imageToRun } from './images';
 import type { AttemptRun, JobRecord, TaskContainerPlan } from './jobs';
-import type { ContainerSpec } from './ports';
+import type { ContainerSpec, VolumeMount } from './ports';
+import { withPodVolumes } from './podVolumes';
 
 export const JOB_ID_LABEL = 'dev.localbatch.job-id';
 export const ATTEMPT_LABEL = 'dev.localbatch.attempt';
@@ -67,8 +68,7 @@ export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: Attemp
   return {
     ...base,
     ...c.specBase,
-    // The prepared mounts of this container's own mount points (the task's were prepared together).
-    ...(run.prepared?.mounts ? { mounts: run.prepared.mounts.filter((m) => (c.specBase.mounts ?? []).some((x) => x.containerPath === m.containerPath)) } : {}),
+    mounts: withPodVolumes(preparedMountsOf(job, run, c), run),
     image: imageToRun(c.specBase.image, host.imageOverrides),
     environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
     name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
@@ -78,6 +78,25 @@ export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: Attemp
     networkAliases: [c.name],
     logStreamName: taskStreamOf(run, c.name),
   };
+}
+
+/**
+ * The prepared mounts of this container's own mount points: the task's were prepared together, in
+ * container order, one prepared mount for each (the preparer maps them one to one).
+ */
+function preparedMountsOf(job: JobRecord, run: AttemptRun, c: TaskContainerPlan): readonly VolumeMount[] {
+  const own = c.specBase.mounts ?? [];
+  const prepared = run.prepared?.mounts;
+  if (!prepared) return own;
+  const task = job.plan.task ?? [];
+  const total = task.reduce((n, x) => n + (x.specBase.mounts?.length ?? 0), 0);
+  if (prepared.length !== total) return prepared.filter((m) => own.some((x) => x.containerPath === m.containerPath));
+  let offset = 0;
+  for (const x of task) {
+    if (x.name === c.name) break;
+    offset += x.specBase.mounts?.length ?? 0;
+  }
+  return prepared.slice(offset, offset + own.length);
 }
 
 /** The AWS_BATCH_* variables of an environment (what the emulator sets, not the user's). */

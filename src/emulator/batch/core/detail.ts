@@ -170,7 +170,7 @@ export function toJobSummary(p: Partition, job: JobRecord): JobSummary {
     isCancelled: job.isCancelled ?? false,
     isTerminated: job.isTerminated ?? false,
   };
-  if (job.children) s.arrayProperties = { size: job.children.length };
+  if (job.children) s.arrayProperties = { size: job.children.length, statusSummary: job.summary && { ...job.summary }, statusSummaryLastUpdatedAt: job.summaryUpdatedAt };
   else if (job.parent) s.arrayProperties = { index: job.index };
   const last = job.attempts?.[job.attempts.length - 1]?.container;
   if (last && !job.run) s.container = { exitCode: last.exitCode, reason: last.reason };

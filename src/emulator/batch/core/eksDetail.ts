@@ -46,7 +46,8 @@ export function addEksDetail(d: JobDetail, job: JobRecord, attempts: readonly At
       ...structuredClone(pod),
       containers: withExit(pod.containers, last?.containers),
       initContainers: withExit(pod.initContainers, last?.initContainers),
-      ...(attempts.length > 0 ? { podName: podNameOf(job, attempts.length), nodeName: LOCAL_NODE_NAME } : {}),
+      // The current attempt's pod while one runs (as AWS shows a running job), else the last one's.
+      ...(inAttempt || attempts.length > 0 ? { podName: podNameOf(job, inAttempt ? attempts.length + 1 : attempts.length), nodeName: LOCAL_NODE_NAME } : {}),
     },
   };
 }

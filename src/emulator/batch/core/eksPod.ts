@@ -3,12 +3,13 @@
  * containers one after the other (each must succeed before the next), then the containers. A
  * Kubernetes `command` replaces the image's ENTRYPOINT and `args` its CMD; `resources` (limits,
  * else requests: cpu "500m"/"2", memory "512Mi"/"1Gi"/bytes) become the container's vCPUs and
- * memory; `env`, `securityContext` (runAsUser, privileged, readOnlyRootFilesystem) and `hostPath`
- * volumes carry over. SubmitJob's `eksPropertiesOverride` applies by container name.
+ * memory; `env`, `securityContext` (runAsUser, privileged, readOnlyRootFilesystem), `hostPath`,
+ * `emptyDir` (podVolumes.ts) and `secret` volumes (resolved by the attempt preparer) carry over. SubmitJob's `eksPropertiesOverride` applies by container name.
  */
 import type { ContainerOverrides, ContainerProperties, EksContainer, EksContainerOverride, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
 import { invalid } from './errors';
 import type { TaskContainerPlan } from './jobs';
+import type { VolumeMount } from './ports';
 
 type Resolve = (cp: ContainerProperties, ov: ContainerOverrides | undefined, parameters: Readonly<Record<string, string>>) => {
   environment: Readonly<Record<string, string>>;
@@ -72,6 +73,24 @@ function containerProperties(c: EksContainer, ov: EksContainerOverride | undefin
   };
 }
 
+/** A container's `emptyDir` and `secret` volume mounts (hostPath ones go through its container properties). */
+export function podMountsOf(c: EksContainer, def: JobDefinition): VolumeMount[] {
+  const volumes = new Map((def.eksProperties?.podProperties?.volumes ?? []).map((v) => [v.name, v]));
+  const out: VolumeMount[] = [];
+  for (const m of c.volumeMounts ?? []) {
+    const v = volumes.get(m.name);
+    const base = { containerPath: m.mountPath ?? '', readOnly: m.readOnly ?? false };
+    if (v?.emptyDir) {
+      const sizeMiB = memoryOf(v.emptyDir.sizeLimit);
+      out.push({ ...base, emptyDir: { name: v.name ?? '', memory: v.emptyDir.medium === 'Memory', ...(sizeMiB !== undefined ? { sizeMiB } : {}) } });
+    } else if (v?.secret?.secretName) {
+      // Kubernetes mounts secret volumes read-only whatever the mount says.
+      out.push({ ...base, readOnly: true, secret: { secretName: v.secret.secretName, optional: v.secret.optional ?? false } });
+    }
+  }
+  return out;
+}
+
 /**
  * The first container of the pod as container properties, carrying every container's volumes,
  * mount points and privileged flag, so the attempt's preparation (host access) sees all of them.
@@ -105,6 +124,7 @@ export function eksTaskContainers(def: JobDefinition, req: SubmitJobRequest, par
     const extraEnv = (ov?.env ?? []).map((e) => ({ name: e.name, value: e.value }));
     const r = resolve(cp, extraEnv.length ? { environment: extraEnv } : undefined, parameters);
     const entrypoint = ov?.command ?? c.command;
+    const mounts = [...(r.specBase.mounts ?? []), ...podMountsOf(c, def)];
     return {
       name,
       essential: !init,
@@ -113,7 +133,7 @@ export function eksTaskContainers(def: JobDefinition, req: SubmitJobRequest, par
       vcpus: r.vcpus,
       memoryMiB: r.memoryMiB,
       gpus: r.gpus,
-      specBase: { ...r.specBase, ...(entrypoint?.length ? { entrypoint: [...entrypoint] } : {}) },
+      specBase: { ...r.specBase, mounts, ...(entrypoint?.length ? { entrypoint: [...entrypoint] } : {}) },
     };
   };
   const out: TaskContainerPlan[] = [];

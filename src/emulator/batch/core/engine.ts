@@ -129,7 +129,7 @@ export class BatchEngine {
       requestPass: () => this.scheduler.requestPass(),
       durable: options.durable,
     });
-    this.services = new ServiceBatch({ partition: this.partition, clock: this.clock, events: this.events, queues: this.queues, newId: this.newId, journal: this.journal });
+    this.services = new ServiceBatch({ partition: this.partition, clock: this.clock, events: this.events, queues: this.queues, newId: this.newId, journal: this.journal, schedulingPolicies: this.schedulingPolicies });
     this.scheduler = new Scheduler(this.queues, this.machine, this.attempts, this.clock, this.schedulingPolicies, this.consumableResources, options.runtime.availability);
     if (this.journal) {
       this.tags.onChange = (key) => this.record({ k: 'tag', key, v: this.tags.get(key) ?? null });

@@ -94,6 +94,10 @@ export interface TaskContainerPlan {
   readonly memoryMiB: number;
   readonly gpus: number;
   readonly specBase: JobPlan['specBase'];
+  /** ECS `startTimeout`: containers waiting on this one give up when it has not met their condition this long after it started. */
+  readonly startTimeoutMs?: number;
+  /** ECS `stopTimeout`: SIGKILL this long after SIGTERM (default KILL_GRACE_MS). */
+  readonly stopTimeoutMs?: number;
 }
 
 /** What one node of a multi-node job runs. */
@@ -124,6 +128,8 @@ export interface AttemptRun {
   interrupted?: string;
   timeoutTimer?: TimerHandle;
   killTimer?: TimerHandle;
+  /** Multi-container: a container's stopTimeout, by container id (absent: KILL_GRACE_MS). */
+  stopGraceMs?: Map<string, number>;
   finished: boolean;
   /** What the attempt preparer added (in memory only: it may hold secret values). */
   prepared?: Extract<AttemptPreparation, { ok: true }>;

@@ -228,24 +228,25 @@ export class JobMachine {
       parent.childrenDone = (parent.childrenDone ?? 0) + 1;
       if (job.status === 'FAILED') parent.childrenFailed = (parent.childrenFailed ?? 0) + 1;
       if (parent.childrenDone === parent.children.length) {
-        this.setStatus(parent, parent.childrenFailed ? 'FAILED' : 'SUCCEEDED', parent.cancelReason);
+        this.setStatus(parent, (parent.childrenFailed ?? 0) > 0 ? 'FAILED' : 'SUCCEEDED', parent.cancelReason);
       }
     }
   }
 
   /** All of a job's dependencies have finished (or one failed). */
   private dependenciesDone(job: JobRecord): void {
-    if (TERMINAL.has(job.status) || job.status === 'SUBMITTED') return;
+    // Only a PENDING job waits on dependencies: a SUBMITTED one is resolved at intake, a cancelled
+    // one has ended, and an array parent stays PENDING until its own dependencies are done.
+    if (job.status !== 'PENDING') return;
     if (job.children) {
-      // An array parent's own dependencies gate every child.
+      // An array parent's own dependencies gate every child (a child sees the parent's failure
+      // through job.parent, below).
       for (const c of job.children) {
-        if (job.dependencyFailed) c.dependencyFailed = true;
         c.waitingOn--;
         if (c.waitingOn === 0 || job.dependencyFailed) this.dependenciesDone(c);
       }
       return;
     }
-    if (job.status !== 'PENDING') return;
     if (job.dependencyFailed || job.parent?.dependencyFailed) this.failDependent(job);
     else if (job.cancelReason !== undefined) this.fail(job, job.cancelReason, 'cancelled');
     else this.hooks.enqueue(job);

@@ -177,7 +177,19 @@ function taskContainers(def: JobDefinition, req: SubmitJobRequest, parameters: R
       if (condition !== 'START' && condition !== 'COMPLETE' && condition !== 'SUCCESS') invalid(`Container ${name} depends on ${String(d.containerName)} with condition ${condition}; locally START, COMPLETE and SUCCESS are supported`);
       return { name: d.containerName ?? '', condition: condition as 'START' | 'COMPLETE' | 'SUCCESS' };
     });
-    return { name, essential: c.essential ?? true, dependsOn, environment: resolved.environment, vcpus: resolved.vcpus, memoryMiB: resolved.memoryMiB, gpus: resolved.gpus, specBase: resolved.specBase };
+    const seconds = (v: number | undefined) => (v !== undefined && v > 0 ? v * 1000 : undefined);
+    return {
+      name,
+      essential: c.essential ?? true,
+      dependsOn,
+      environment: resolved.environment,
+      vcpus: resolved.vcpus,
+      memoryMiB: resolved.memoryMiB,
+      gpus: resolved.gpus,
+      specBase: resolved.specBase,
+      ...(seconds(c.startTimeout) !== undefined ? { startTimeoutMs: seconds(c.startTimeout) } : {}),
+      ...(seconds(c.stopTimeout) !== undefined ? { stopTimeoutMs: seconds(c.stopTimeout) } : {}),
+    };
   });
   for (const c of out) for (const d of c.dependsOn) if (!names.has(d.name)) invalid(`Container ${c.name} depends on ${d.name}, which is not a container of the task`);
   if (!out.some((c) => c.essential)) invalid('At least one container of the task must be essential');
@@ -195,8 +207,20 @@ function mountsOf(cp: ContainerProperties): JobPlan['specBase']['mounts'] {
       const key = efs.authorizationConfig?.accessPointId ? `${rootDirectory}@${efs.authorizationConfig.accessPointId}` : rootDirectory;
       return { ...base, volumeName: efsVolumeName(efs.fileSystemId, key), efs: { fileSystemId: efs.fileSystemId, rootDirectory } };
     }
+    const s3files = volume?.s3filesVolumeConfiguration;
+    if (s3files?.fileSystemArn) {
+      const rootDirectory = normalizeRoot(s3files.rootDirectory);
+      const id = s3FilesId(s3files.fileSystemArn);
+      const key = s3files.accessPointArn ? `${rootDirectory}@${s3files.accessPointArn}` : rootDirectory;
+      return { ...base, volumeName: efsVolumeName(id, key).replace(/^localbatch-efs-/, 'localbatch-s3files-'), s3files: { fileSystemArn: s3files.fileSystemArn, rootDirectory } };
+    }
     return { ...base, hostPath: volume?.host?.sourcePath };
   });
+}
+
+/** An S3 Files file system's id: the last part of its ARN (`…:file-system/fs-1234` → `fs-1234`). */
+export function s3FilesId(fileSystemArn: string): string {
+  return fileSystemArn.split(/[/:]/).filter((p) => p !== '').at(-1) ?? fileSystemArn;
 }
 
 /** `/a/b` for `a/b/`, `/` for nothing. */

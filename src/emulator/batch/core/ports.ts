@@ -23,6 +23,18 @@ export interface VolumeMount {
   readonly volumeName?: string;
   /** Set when the job definition's volume is an EFS file system (what `volumes:` settings map). */
   readonly efs?: { readonly fileSystemId: string; readonly rootDirectory: string };
+  /**
+   * An EKS `emptyDir` volume: one Docker volume per attempt shared by the pod's containers
+   * (`volumeName` is set once the attempt is known; see podVolumes.ts). `medium: Memory` is a tmpfs.
+   */
+  readonly emptyDir?: { readonly name: string; readonly memory: boolean; readonly sizeMiB?: number };
+  /**
+   * Set when the volume is an S3 Files file system (`s3filesVolumeConfiguration`): a named Docker
+   * volume like EFS, unless `volumes:` maps it to a folder or to a local S3 bucket (`s3://bucket`).
+   */
+  readonly s3files?: { readonly fileSystemArn: string; readonly rootDirectory: string };
+  /** An EKS `secret` volume: the preparer turns it into a read-only folder of the secret's keys. */
+  readonly secret?: { readonly secretName: string; readonly optional: boolean };
   readonly containerPath: string;
   readonly readOnly: boolean;
 }
@@ -178,6 +190,8 @@ export interface ContainerRuntime {
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   /** Removes a network made by createNetwork (its containers removed first). A no-op when gone. */
   removeNetwork(name: string): Promise<void>;
+  /** Removes a named volume made for one attempt (EKS `emptyDir`). A no-op when gone; absent: nothing to remove. */
+  removeVolume?(name: string): Promise<void>;
   /** The networks made by createNetwork that carry all of `labels`, e.g. after a restart (absent: none are listed). */
   networks?(labels: Readonly<Record<string, string>>): Promise<Array<{ readonly name: string; readonly labels: Readonly<Record<string, string>> }>>;
   /** The managed containers carrying all of `labels` (any state), e.g. after a restart. */

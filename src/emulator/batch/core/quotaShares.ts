@@ -1,7 +1,6 @@
 /**
- * Quota shares of a SAGEMAKER_TRAINING job queue (Create/Describe/List/Update/Delete): stored and
- * checked with AWS's shapes. Scheduling by quota share (borrowing, lending, preemption) is not
- * done yet: service jobs are scheduled by their queue's service environments only (README Limits).
+ * Quota shares of a quota-managed SAGEMAKER_TRAINING job queue (Create/Describe/List/Update/Delete),
+ * stored and checked with AWS's shapes and limits. Scheduling by quota share is quotaScheduling.ts's.
  */
 import type { QuotaShareCapacityLimit, QuotaShareDetail, QuotaSharePreemptionConfiguration, QuotaShareResourceSharingConfiguration } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
@@ -16,6 +15,8 @@ export interface QuotaShareStored {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const STRATEGIES = ['RESERVE', 'LEND', 'LEND_AND_BORROW'];
+/** At most 20 quota shares per job queue (User Guide, quota-shares). */
+const MAX_PER_QUEUE = 20;
 
 export function quotaShareArn(p: Partition, queueName: string, name: string): string {
   return `arn:aws:batch:${p.region}:${p.account}:job-queue/${queueName}/quota-share/${name}`;
@@ -23,6 +24,7 @@ export function quotaShareArn(p: Partition, queueName: string, name: string): st
 
 function capacityLimits(v: unknown): QuotaShareCapacityLimit[] {
   if (!Array.isArray(v) || v.length === 0) invalid('capacityLimits is required: e.g. [{"maxCapacity": 2, "capacityUnit": "ml.m5.xlarge"}]');
+  if (v.length > 5) invalid(`capacityLimits can have at most 5 entries, not ${v.length}`);
   return v.map((l: unknown) => {
     const o = l as { maxCapacity?: unknown; capacityUnit?: unknown } | null;
     if (o === null || typeof o !== 'object') invalid('capacityLimits entries must be objects');
@@ -62,12 +64,14 @@ export class QuotaShares {
 
   constructor(private readonly partition: Partition) {}
 
-  create(input: Record<string, unknown>, queue: { name: string; arn: string; sagemaker: boolean }): QuotaShareStored {
+  create(input: Record<string, unknown>, queue: { name: string; arn: string; sagemaker: boolean; quotaManaged: boolean }): QuotaShareStored {
     const name = input.quotaShareName;
     if (typeof name !== 'string' || !NAME.test(name)) invalid('quotaShareName must be 1-128 letters, numbers, hyphens or underscores');
     if (!queue.sagemaker) invalid(`Job queue ${queue.name} is not a SAGEMAKER_TRAINING queue: quota shares belong to SAGEMAKER_TRAINING queues`);
+    if (!queue.quotaManaged) invalid(`Job queue ${queue.name} is not quota-managed: give it a scheduling policy with quotaSharePolicy (CreateSchedulingPolicy) before creating quota shares`);
     const arn = quotaShareArn(this.partition, queue.name, name);
     if (this.byArn.has(arn)) invalid(`Object already exists: quota share ${name} of job queue ${queue.name}`);
+    if (this.ofQueue(queue.name).length >= MAX_PER_QUEUE) invalid(`Job queue ${queue.name} already has ${MAX_PER_QUEUE} quota shares, the most a job queue can have`);
     const rec: QuotaShareStored = {
       name,
       queueName: queue.name,

@@ -48,6 +48,14 @@ export function validateFairsharePolicy(p: unknown): FairsharePolicy {
   return structuredClone(f);
 }
 
+/** QuotaSharePolicy: idleResourceAssignmentStrategy is required and only FIFO exists (API reference). */
+export function validateQuotaSharePolicy(p: unknown): NonNullable<SchedulingPolicyDetail['quotaSharePolicy']> {
+  const q = p as { idleResourceAssignmentStrategy?: unknown } | null;
+  if (q === null || typeof q !== 'object' || Array.isArray(q)) invalid('quotaSharePolicy must be an object: {"idleResourceAssignmentStrategy": "FIFO"}');
+  if (q.idleResourceAssignmentStrategy !== 'FIFO') invalid(`quotaSharePolicy.idleResourceAssignmentStrategy must be FIFO, not ${String(q.idleResourceAssignmentStrategy)}`);
+  return { idleResourceAssignmentStrategy: 'FIFO' };
+}
+
 export class SchedulingPolicies {
   private readonly byArn = new Map<string, SchedulingPolicyDetail>();
   /** Called after a policy is created, updated or deleted (the journal listens). */
@@ -62,7 +70,7 @@ export class SchedulingPolicies {
     if (this.byArn.has(policyArn)) invalid(`Object already exists: scheduling policy ${name}`);
     if (req.fairsharePolicy && req.quotaSharePolicy) invalid('Only one of fairsharePolicy or quotaSharePolicy can be set');
     const detail: SchedulingPolicyDetail = { name, arn: policyArn };
-    if (req.quotaSharePolicy) detail.quotaSharePolicy = structuredClone(req.quotaSharePolicy);
+    if (req.quotaSharePolicy) detail.quotaSharePolicy = validateQuotaSharePolicy(req.quotaSharePolicy);
     else detail.fairsharePolicy = validateFairsharePolicy(req.fairsharePolicy ?? {});
     if (req.tags) detail.tags = { ...req.tags };
     this.byArn.set(policyArn, detail);
@@ -78,7 +86,7 @@ export class SchedulingPolicies {
     }
     if (req.quotaSharePolicy) {
       if (p.fairsharePolicy) invalid('A fair-share scheduling policy cannot become a quota-share policy');
-      p.quotaSharePolicy = structuredClone(req.quotaSharePolicy);
+      p.quotaSharePolicy = validateQuotaSharePolicy(req.quotaSharePolicy);
     }
     this.onChange?.(p.arn!);
   }

@@ -5,77 +5,28 @@
  * jobStateTimeLimitActions (TERMINATE). The training itself runs behind the TrainingRunner port
  * (runtime/training.ts runs it in Docker under SageMaker's container contract).
  */
-import type { JobQueueDetail, ServiceJobAttemptDetail, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
+import type { JobQueueDetail, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import { invalid } from './errors';
 import type { EventBus } from './events';
 import type { QueueRecord } from './queues';
+import { blockedMessage, capacityByType, checkQuotaShare, environmentFor, notePreemption, preemptionExhausted, preemptionReason, quotaJobOf, shareStateOf } from './quotaQueue';
+import { decideQuotaShares, type BlockReason } from './quotaScheduling';
+import type { QuotaShareStored } from './quotaShares';
 import { shouldRetry, type RetryPolicy } from './retry';
-import type { ServiceEnvironments } from './serviceEnvironments';
-import type { Clock, TimerHandle } from './ports';
+import type { ServiceEnvironmentRecord, ServiceEnvironments } from './serviceEnvironments';
+import type { Clock } from './ports';
+import { serviceJobDetail, serviceJobSummary } from './serviceJobView';
 import { parseTrainingRequest, type TrainingRequest } from './trainingRequest';
 
-export type ServiceJobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'SCHEDULED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-export const SERVICE_JOB_STATUSES: readonly ServiceJobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
-
-/** What one attempt of a training job is given to run. */
-export interface TrainingLaunch {
-  readonly jobId: string;
-  /** One-based. */
-  readonly attempt: number;
-  readonly trainingJobArn: string;
-  readonly request: TrainingRequest;
-}
-
-export interface TrainingOutcome {
-  readonly succeeded: boolean;
-  /** SageMaker's FailureReason (e.g. `AlgorithmError: <the failure file>`), when it failed. */
-  readonly failureReason?: string;
-}
-
-export interface RunningTraining {
-  /** Settles once every host has exited and the output is packed. Never rejects. */
-  readonly finished: Promise<TrainingOutcome>;
-  /** Stops the hosts (SIGTERM then SIGKILL); `finished` settles afterwards. */
-  stop(): void;
-}
-
-/** Runs training jobs (Docker in the emulator; a fake in unit tests). */
-export interface TrainingRunner {
-  /** Starts downloading (STARTING); `running` is called once the algorithm's containers run. */
-  run(launch: TrainingLaunch, running: () => void): RunningTraining;
-}
-
-/** The stored part of a service job (journaled; see toStored). */
-export interface ServiceJobStored {
-  id: string;
-  name: string;
-  queueName: string;
-  request: SubmitServiceJobRequest;
-  status: ServiceJobStatus;
-  statusReason?: string;
-  createdAt: number;
-  scheduledAt?: number;
-  startedAt?: number;
-  stoppedAt?: number;
-  attempts: ServiceJobAttemptDetail[];
-  isTerminated?: boolean;
-  schedulingPriority?: number;
-  /** Instances it holds while SCHEDULED/STARTING/RUNNING, and in which service environment. */
-  environment?: string;
-}
-
-export interface ServiceJobRecord extends ServiceJobStored {
-  training: TrainingRequest;
-  /** The attempt in flight (not stored: a restart ends it). */
-  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string };
-  /** The jobStateTimeLimitActions timer while blocked in RUNNABLE. */
-  limitTimer?: TimerHandle;
-  blockedReason?: string;
-}
+export { SERVICE_JOB_STATUSES, serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
+import { serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
+export type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from './trainingPort';
+import type { TrainingOutcome, TrainingRunner } from './trainingPort';
 
 export const TERMINAL_SERVICE = new Set<ServiceJobStatus>(['SUCCEEDED', 'FAILED']);
-const IN_FLIGHT = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
+export const IN_FLIGHT_SERVICE: ReadonlySet<ServiceJobStatus> = new Set<ServiceJobStatus>(['SCHEDULED', 'STARTING', 'RUNNING']);
+const IN_FLIGHT = IN_FLIGHT_SERVICE;
 export const MAX_RESOURCE_REASON = 'MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE';
 const MAX_RESOURCE_MESSAGE = `${MAX_RESOURCE_REASON} - Service environment(s) associated with the job queue cannot meet the capacity requirement of the job.`;
 
@@ -87,13 +38,12 @@ export interface ServiceJobsDeps {
   readonly queue: (ref: string) => QueueRecord | undefined;
   readonly queues: () => readonly QueueRecord[];
   readonly newId: () => string;
+  /** A quota-managed queue's shares (its scheduling policy has quotaSharePolicy); undefined otherwise. */
+  readonly quotaSharesOf?: (queue: QueueRecord) => readonly QuotaShareStored[] | undefined;
   /** Journals a job's stored state (SubmitServiceJob answers only once it is durable). */
   readonly changed?: (job: ServiceJobStored) => void;
 }
 
-export function serviceJobArn(p: Partition, id: string): string {
-  return `arn:aws:batch:${p.region}:${p.account}:service-job/${id}`;
-}
 
 export function trainingJobArn(p: Partition, name: string): string {
   return `arn:aws:sagemaker:${p.region}:${p.account}:training-job/${name.toLowerCase()}`;
@@ -137,7 +87,10 @@ export class ServiceJobs {
     if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
     if (typeof req.serviceRequestPayload !== 'string') invalid('serviceRequestPayload is required');
     const training = parseTrainingRequest(req.serviceRequestPayload, req.jobName);
-    if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+    const shares = this.deps.quotaSharesOf?.(queue);
+    if (shares) checkQuotaShare(req, queue.name, shares);
+    else if (req.quotaShareName !== undefined) invalid(`Job queue ${queue.name} has no quota-share scheduling policy: do not specify quotaShareName`);
+    else if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
     const attempts = req.retryStrategy?.attempts;
     if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)) invalid('retryStrategy.attempts must be between 1 and 10');
     const duration = req.timeoutConfig?.attemptDurationSeconds;
@@ -211,12 +164,17 @@ export class ServiceJobs {
       const envs = serviceEnvironmentArns(queue.detail)
         .map((a) => this.deps.environments.find(a))
         .filter((e) => e !== undefined && e.detail.state === 'ENABLED' && e.detail.status !== 'DELETING');
+      const shares = this.deps.quotaSharesOf?.(queue);
+      if (shares) {
+        if (envs.length > 0) this.passQuota(queue, envs as ServiceEnvironmentRecord[], shares); // none ENABLED: jobs wait
+        continue;
+      }
       const runnable = [...this.jobs.values()].filter((j) => j.queueName === queue.name && j.status === 'RUNNABLE');
       runnable.sort((a, b) => (b.schedulingPriority ?? 0) - (a.schedulingPriority ?? 0) || a.createdAt - b.createdAt);
       for (const job of runnable) {
         const need = job.training.instanceCount;
         if (envs.length > 0 && envs.every((e) => this.deps.environments.maxInstances(e!) < need)) {
-          this.block(job, queue);
+          this.block(job, queue, MAX_RESOURCE_REASON, MAX_RESOURCE_MESSAGE);
           break; // the head blocks the queue (first in, first out)
         }
         const env = envs.find((e) => this.deps.environments.maxInstances(e!) - (used.get(e!.arn) ?? 0) >= need);
@@ -227,22 +185,62 @@ export class ServiceJobs {
     }
   }
 
-  /** The head needs more instances than any environment has: statusReason, event, time-limit action. */
-  private block(job: ServiceJobRecord, queue: QueueRecord): void {
-    if (job.blockedReason === MAX_RESOURCE_REASON) return;
-    job.blockedReason = MAX_RESOURCE_REASON;
-    job.statusReason = MAX_RESOURCE_MESSAGE;
+  /** A quota-managed queue: each quota share is a virtual queue; the decision is quotaScheduling.ts's. */
+  private passQuota(queue: QueueRecord, envs: readonly ServiceEnvironmentRecord[], shares: readonly QuotaShareStored[]): void {
+    const mine = [...this.jobs.values()].filter((j) => j.queueName === queue.name);
+    const decision = decideQuotaShares(
+      {
+        shares: shares.map(shareStateOf),
+        capacity: capacityByType(envs),
+        inFlight: mine.filter((j) => IN_FLIGHT.has(j.status)).map(quotaJobOf),
+        runnable: mine.filter((j) => j.status === 'RUNNABLE').map(quotaJobOf),
+      },
+      this.deps.clock,
+    );
+    const blocked = new Set(decision.blocked.map((b) => b.jobId));
+    for (const j of mine) {
+      if (j.status !== 'RUNNABLE' || j.blockedReason === undefined || blocked.has(j.id)) continue;
+      if (j.limitTimer) this.deps.clock.clearTimer(j.limitTimer); // its share or the environment was fixed: no time-limit action
+      j.limitTimer = undefined;
+      j.blockedReason = undefined;
+    }
+    for (const b of decision.blocked) {
+      const code: BlockReason = b.reason;
+      this.block(this.jobs.get(b.jobId)!, queue, `MISCONFIGURATION:${code}`, blockedMessage(code, b.share));
+    }
+    for (const p of decision.preempt) this.preempt(this.jobs.get(p.victim)!, preemptionReason(p));
+    for (const id of decision.start) {
+      const job = this.jobs.get(id)!;
+      this.start(job, environmentFor(envs, job.training.instanceType) ?? envs[0]?.arn ?? '');
+    }
+  }
+
+  /** Stops an attempt in flight to free its instances; it returns to RUNNABLE (attemptEnded). */
+  private preempt(job: ServiceJobRecord, reason: string): void {
+    if (!job.run?.handle || job.preempting !== undefined) return;
+    job.preempting = reason;
+    this.changed(job);
+    job.run.handle.stop();
+  }
+
+  /** A head that cannot run as configured: statusReason, event, time-limit action. */
+  private block(job: ServiceJobRecord, queue: QueueRecord, code: string, message: string): void {
+    if (job.blockedReason === code) return;
+    if (job.limitTimer) this.deps.clock.clearTimer(job.limitTimer);
+    job.limitTimer = undefined;
+    job.blockedReason = code;
+    job.statusReason = message;
     this.changed(job);
     const now = this.deps.clock.now();
     const detail = this.detailOf(job);
     this.deps.events.emitRaw('Batch Service Job Queue Blocked', now, [serviceJobArn(this.deps.partition, job.id), queue.arn], () => detail);
-    const action = (queue.detail.jobStateTimeLimitActions ?? []).find((a) => a.state === 'RUNNABLE' && a.action === 'TERMINATE' && a.reason === MAX_RESOURCE_REASON);
+    const action = (queue.detail.jobStateTimeLimitActions ?? []).find((a) => a.state === 'RUNNABLE' && a.action === 'TERMINATE' && a.reason === code);
     if (action?.maxTimeSeconds !== undefined) {
       job.limitTimer = this.deps.clock.setTimer(action.maxTimeSeconds * 1000, () => {
         job.limitTimer = undefined;
-        if (job.status === 'RUNNABLE' && job.blockedReason === MAX_RESOURCE_REASON) {
+        if (job.status === 'RUNNABLE' && job.blockedReason === code) {
           job.isTerminated = true;
-          this.finish(job, 'FAILED', `Terminated by JobStateTimeLimit action due to reason: ${MAX_RESOURCE_REASON}`);
+          this.finish(job, 'FAILED', `Terminated by JobStateTimeLimit action due to reason: ${code}`);
         }
       });
     }
@@ -294,12 +292,30 @@ export class ServiceJobs {
     else if (outcome.succeeded) reason = 'Received status from SageMaker: Training job completed';
     else reason = `Received status from SageMaker: ${outcome.failureReason ?? 'AlgorithmError: the training job failed'}`;
     current.statusReason = reason;
-    if (outcome.succeeded && run.stopReason === undefined) {
+    const preempted = job.preempting;
+    job.preempting = undefined;
+    if (preempted !== undefined && !job.isTerminated && !outcome.succeeded) {
+      this.preempted(job, preempted);
+    } else if (outcome.succeeded && run.stopReason === undefined) {
       this.finish(job, 'SUCCEEDED', reason);
     } else if (!job.isTerminated && shouldRetry(retryPolicyOf(job.request), job.attempts.length, { statusReason: reason })) {
       this.transition(job, 'RUNNABLE', reason);
     } else this.finish(job, 'FAILED', reason);
     this.requestPass();
+  }
+
+  /**
+   * A preempted attempt leaves `attempts` for `preemptionSummary` (it uses no retryStrategy attempt);
+   * the job returns to RUNNABLE unless preemptionRetriesBeforeTermination is used up.
+   */
+  private preempted(job: ServiceJobRecord, reason: string): void {
+    const attempt = job.attempts.pop()!;
+    const count = notePreemption(job, { ...attempt, statusReason: reason });
+    const retries = job.request.preemptionConfiguration?.preemptionRetriesBeforeTermination;
+    if (retries !== undefined && count > retries) {
+      job.attempts.push({ ...attempt, statusReason: reason });
+      this.finish(job, 'FAILED', preemptionExhausted(reason, retries));
+    } else this.transition(job, 'RUNNABLE', reason);
   }
 
   private finish(job: ServiceJobRecord, status: 'SUCCEEDED' | 'FAILED', reason: string): void {
@@ -325,54 +341,12 @@ export class ServiceJobs {
 
   /** DescribeServiceJob's answer (tags added by the API layer). */
   detailOf(job: ServiceJobRecord): Record<string, unknown> {
-    const queue = this.deps.queue(job.queueName);
-    const latest = job.attempts[job.attempts.length - 1];
-    return dropUndefined({
-      attempts: structuredClone(job.attempts),
-      capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
-      createdAt: job.createdAt,
-      isTerminated: job.isTerminated ?? false,
-      jobArn: serviceJobArn(this.deps.partition, job.id),
-      jobId: job.id,
-      jobName: job.name,
-      jobQueue: queue?.arn ?? job.queueName,
-      latestAttempt: latest ? { serviceResourceId: latest.serviceResourceId } : undefined,
-      retryStrategy: job.request.retryStrategy,
-      scheduledAt: job.scheduledAt,
-      schedulingPriority: job.schedulingPriority,
-      serviceRequestPayload: job.request.serviceRequestPayload,
-      serviceJobType: 'SAGEMAKER_TRAINING',
-      shareIdentifier: job.request.shareIdentifier,
-      quotaShareName: job.request.quotaShareName,
-      startedAt: job.startedAt,
-      status: job.status,
-      statusReason: job.statusReason,
-      stoppedAt: job.stoppedAt,
-      tags: job.request.tags,
-      timeoutConfig: job.request.timeoutConfig,
-    });
+    return serviceJobDetail(this.deps.partition, job, this.deps.queue(job.queueName));
   }
 
   /** ListServiceJobs' summary of one job. */
   summaryOf(job: ServiceJobRecord): Record<string, unknown> {
-    const latest = job.attempts[job.attempts.length - 1];
-    return dropUndefined({
-      latestAttempt: latest ? { serviceResourceId: latest.serviceResourceId } : undefined,
-      capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
-      createdAt: job.createdAt,
-      jobArn: serviceJobArn(this.deps.partition, job.id),
-      jobId: job.id,
-      jobName: job.name,
-      scheduledAt: job.scheduledAt,
-      serviceJobType: 'SAGEMAKER_TRAINING',
-      shareIdentifier: job.request.shareIdentifier,
-      quotaShareName: job.request.quotaShareName,
-      status: job.status,
-      statusReason: job.statusReason,
-      startedAt: job.startedAt,
-      stoppedAt: job.stoppedAt,
-      isTerminated: job.isTerminated ?? false,
-    });
+    return serviceJobSummary(this.deps.partition, job);
   }
 
   /** Whether a queue still holds unfinished service jobs. */
@@ -406,7 +380,7 @@ export class ServiceJobs {
       if (IN_FLIGHT.has(job.status)) {
         const run = {};
         job.run = run;
-        this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' });
+        this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' }); // a preemption under way completes as one
       }
     }
     this.requestPass();
@@ -428,9 +402,4 @@ function retryPolicyOf(req: SubmitServiceJobRequest): RetryPolicy {
 export function toStored(job: ServiceJobRecord): ServiceJobStored {
   const { training: _t, run: _r, limitTimer: _l, blockedReason: _b, ...stored } = job;
   return structuredClone(stored);
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }

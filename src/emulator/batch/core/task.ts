@@ -1,5 +1,5 @@
 /**
- * One attempt of a multi-container (`ecsProperties`) job, as ECS runs a task: every container
+ * One attempt of a multi-container (`ecsProperties`) job, as ECS runs a task (or an EKS pod, see TaskEnd): every container
  * starts once the containers it depends on meet the condition (START: started; COMPLETE: exited;
  * SUCCESS: exited 0), and when an essential container exits, the others are stopped. The attempt's
  * exit is that of the essential container that decided it: the first to fail on its own (a
@@ -14,7 +14,9 @@ export type { TaskContainerResult };
 export interface TaskPorts {
   start(container: TaskContainerPlan): Promise<RunningContainer>;
   /** A container started (its id joins the attempt's containers). */
-  started(id: string): void;
+  started(id: string, container: TaskContainerPlan): void;
+  /** Calls `fn` after `ms` on the attempt's clock (startTimeout); absent: startTimeout is not applied. */
+  setTimer?(ms: number, fn: () => void): void;
   /** An essential container exited: stop the others (SIGTERM, SIGKILL after the grace period). */
   stopTask(): void;
   logStreamOf(container: TaskContainerPlan): string;
@@ -27,12 +29,21 @@ export interface TaskOutcome {
 
 type Status = 'waiting' | 'starting' | 'running' | 'exited';
 
-export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): Promise<TaskOutcome> {
+/**
+ * `ecs` (default): the task stops when its first essential container exits. `pod`: as a Kubernetes
+ * pod with restartPolicy Never (how AWS Batch runs EKS jobs), the others run on until every
+ * container has exited; the attempt's exit is still the first failure, else the first exit.
+ */
+export type TaskEnd = 'ecs' | 'pod';
+
+export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, end: TaskEnd = 'ecs'): Promise<TaskOutcome> {
   const status = new Map<string, Status>(task.map((c) => [c.name, 'waiting']));
   const results = new Map<string, TaskContainerResult>(task.map((c) => [c.name, { name: c.name, logStreamName: ports.logStreamOf(c), stoppedByTask: false, started: false }]));
   let stopping = false;
   let decided: ContainerExit | undefined;
   let firstExit: ContainerExit | undefined;
+  /** Containers whose startTimeout ran out before they met what others wait for. */
+  const gaveUp = new Set<string>();
 
   return new Promise<TaskOutcome>((resolve) => {
     const exited = (c: TaskContainerPlan, exit: ContainerExit, own: boolean) => {
@@ -43,7 +54,8 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): P
       if (c.essential && own) {
         firstExit ??= exit;
         if (exit.exitCode !== 0) decided ??= exit;
-        if (!stopping) {
+        const last = end === 'ecs' || task.every((x) => !x.essential || status.get(x.name) === 'exited');
+        if (!stopping && last) {
           stopping = true;
           ports.stopTask();
         }
@@ -55,6 +67,7 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): P
       for (const d of c.dependsOn) {
         const s = status.get(d.name)!;
         const exit = results.get(d.name)!.exit;
+        if (gaveUp.has(d.name) && d.condition !== 'START' && s !== 'exited') return `DependencyConditionNotMet: container ${d.name} did not ${d.condition === 'SUCCESS' ? 'succeed' : 'complete'} within its startTimeout`;
         if (d.condition === 'START') {
           if (s === 'waiting' || s === 'starting') return 'wait';
           if (!results.get(d.name)!.started) return `DependencyConditionNotMet: container ${d.name} never started`;
@@ -83,7 +96,14 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts): P
             (running) => {
               results.get(c.name)!.started = true;
               status.set(c.name, 'running');
-              ports.started(running.id);
+              ports.started(running.id, c);
+              if (c.startTimeoutMs !== undefined && ports.setTimer) {
+                ports.setTimer(c.startTimeoutMs, () => {
+                  if (status.get(c.name) !== 'running') return;
+                  gaveUp.add(c.name);
+                  step();
+                });
+              }
               if (stopping) ports.stopTask();
               void running.exited.then((exit) => exited(c, exit, !stopping));
               step();

@@ -32,14 +32,16 @@ export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, t
   const localhost = new SharedLocalhost(task);
   return runTask(task, {
     start: start ?? ((c) => localhost.start(c, taskContainerSpec(host, job, run, c, network), (spec) => runtime.start(spec))),
-    started: (id) => {
+    started: (id, c) => {
       if (!run.containerIds.includes(id)) run.containerIds.push(id);
+      if (c.stopTimeoutMs !== undefined) (run.stopGraceMs ??= new Map()).set(id, c.stopTimeoutMs);
       if (run.startedAt === undefined) hooks.running(host.clock.now());
       else if (run.interrupted !== undefined) void runtime.signal(id, 'SIGKILL').catch(() => undefined);
     },
     stopTask: () => hooks.stopAll(),
+    setTimer: (ms, fn) => void host.clock.setTimer(ms, fn),
     logStreamOf: (c) => taskStreamOf(run, c.name),
-  });
+  }, job.plan.jobDefinition.eksProperties?.podProperties ? 'pod' : 'ecs');
 }
 
 /** A task container as AWS shows it in attempts[].taskProperties[].containers[]. */

@@ -2,6 +2,8 @@
  * Errors a state machine raises, named as AWS Step Functions names them. An error that reaches a
  * Retry or Catch is matched by its `error` name; `cause` is the text AWS shows beside it.
  */
+import { STATES_ERROR_NAMES } from '../../../model/asl/language';
+
 export class StatesError extends Error {
   readonly error: string;
   override readonly cause: string;
@@ -15,26 +17,8 @@ export class StatesError extends Error {
 /** Errors no `States.ALL` retrier or catcher matches (AWS: terminal). */
 export const TERMINAL_ERRORS = new Set(['States.Runtime', 'States.DataLimitExceeded']);
 
-/** The predefined error names a definition may name in ErrorEquals. */
-export const KNOWN_STATES_ERRORS = new Set([
-  'States.ALL',
-  'States.DataLimitExceeded',
-  'States.ExceedToleratedFailureThreshold',
-  'States.HeartbeatTimeout',
-  'States.Http.Socket',
-  'States.IntrinsicFailure',
-  'States.ItemReaderFailed',
-  'States.NoChoiceMatched',
-  'States.ParameterPathFailure',
-  'States.Permissions',
-  'States.QueryEvaluationError',
-  'States.ResultPathMatchFailure',
-  'States.ResultWriterFailed',
-  'States.Runtime',
-  'States.TaskFailed',
-  'States.Timeout',
-  'States.BranchFailed',
-]);
+/** The predefined error names a definition may name in ErrorEquals (one list, in the model). */
+export const KNOWN_STATES_ERRORS = STATES_ERROR_NAMES;
 
 /** Any thrown value as a StatesError (unknown throws become States.TaskFailed). */
 export function asStatesError(err: unknown): StatesError {

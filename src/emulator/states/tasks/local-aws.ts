@@ -1,17 +1,16 @@
 /**
- * Step Functions' S3, SNS and EventBridge integrations against the emulator's own services, reached
+ * Step Functions' S3 and EventBridge integrations against the emulator's own services, reached
  * through their HTTP APIs on the emulator's endpoint with the AWS SDK clients (SigV4-signed with the
  * emulator's credentials like any client), so each service's validation, durability and events stay
  * its own business and the states core knows none of them. The endpoint is known once the API
  * listens (`connect`, from the composition root); calls made before wait for it.
  *
  * The SDK clients are used (rather than hand-built requests) because they speak each protocol
- * (REST-XML, query, JSON 1.1) and name errors exactly as AWS does, which Step Functions' error
+ * (REST-XML, JSON 1.1) and name errors exactly as AWS does, which Step Functions' error
  * names are made from.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { StatesError } from '../core/errors';
 
 export interface LocalEndpoint {
@@ -22,7 +21,6 @@ export interface LocalEndpoint {
 
 interface Clients {
   readonly s3: S3Client;
-  readonly sns: SNSClient;
   readonly events: EventBridgeClient;
 }
 
@@ -56,13 +54,12 @@ export class LocalAws {
   /** The emulator's API listens at `endpoint` from now on. */
   connect(e: LocalEndpoint): void {
     const config = { endpoint: e.url, region: e.region, credentials: { accessKeyId: e.credentials.accessKeyId, secretAccessKey: e.credentials.secretAccessKey }, maxAttempts: 1 };
-    this.connected = { s3: new S3Client({ ...config, forcePathStyle: true }), sns: new SNSClient(config), events: new EventBridgeClient(config) };
+    this.connected = { s3: new S3Client({ ...config, forcePathStyle: true }), events: new EventBridgeClient(config) };
     this.resolve(this.connected);
   }
 
   close(): void {
     this.connected?.s3.destroy();
-    this.connected?.sns.destroy();
     this.connected?.events.destroy();
   }
 
@@ -119,17 +116,6 @@ export class LocalAws {
       throw toStatesError('S3', err);
     }
     throw new StatesError('States.Runtime', `localbatch runs aws-sdk:s3 getObject, putObject and listObjectsV2 against the local S3, not ${action}; add a stand-in for it to a Step Functions Local mock file (SFN_MOCK_CONFIG)`);
-  }
-
-  /** SNS Publish; a Message that is not a string is sent as its JSON, as Step Functions does. */
-  async publish(params: Record<string, unknown>, service: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const { sns } = await this.clients;
-    const message = typeof params.Message === 'string' || params.Message === undefined ? params.Message : JSON.stringify(params.Message);
-    try {
-      return plain(await sns.send(new PublishCommand({ ...(params as object), Message: message } as PublishCommandInput), { abortSignal: signal }));
-    } catch (err) {
-      throw toStatesError(service, err);
-    }
   }
 
   /** EventBridge PutEvents; an entry's Detail that is not a string is sent as its JSON. */

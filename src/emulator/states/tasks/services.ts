@@ -1,13 +1,16 @@
 /**
- * The Task resources and distributed Map ports served by the emulator's own S3, SNS and EventBridge
- * (through `LocalAws`): `arn:aws:states:::sns:publish`, `arn:aws:states:::events:putEvents`,
- * `arn:aws:states:::aws-sdk:{sns:publish, eventbridge:putEvents, s3:getObject|putObject|listObjectsV2}`,
+ * The Task resources and distributed Map ports served by the emulator's own S3 and EventBridge
+ * (through `LocalAws`): `arn:aws:states:::events:putEvents`,
+ * `arn:aws:states:::aws-sdk:{eventbridge:putEvents, s3:getObject|putObject|listObjectsV2}`,
  * the ItemReader (`s3:getObject`, `s3:listObjectsV2`) and the ResultWriter (`s3:putObject`).
+ * (SNS Publish is tasks/sns.ts.) A task that writes (putEvents, putObject) remembers its result per
+ * state entry, so an execution replayed after a restart does not send the same events twice.
  */
 import { StatesError } from '../core/errors';
 import { resultExport } from '../core/map-results';
 import type { InterpreterPorts, TaskInvocation } from '../core/types';
 import { limit, listedItem, parseItems } from './item-reader';
+import type { TaskMemory } from './batch';
 import type { LocalAws } from './local-aws';
 
 const ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:/;
@@ -19,7 +22,7 @@ function resourceOf(resource: string): string | undefined {
 /** Whether the emulator's own services run this Task resource. */
 export function isLocalServiceResource(resource: string): boolean {
   const r = resourceOf(resource);
-  return r === 'sns:publish' || r === 'events:putEvents' || r === 'aws-sdk:sns:publish' || r === 'aws-sdk:eventbridge:putEvents' || /^aws-sdk:s3:(getObject|putObject|listObjectsV2)$/.test(r ?? '');
+  return r === 'events:putEvents' || r === 'aws-sdk:eventbridge:putEvents' || /^aws-sdk:s3:(getObject|putObject|listObjectsV2)$/.test(r ?? '');
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
@@ -33,17 +36,19 @@ function text(params: Record<string, unknown>, field: string, what: string): str
   return v;
 }
 
-export async function runLocalServiceTask(inv: TaskInvocation, aws: LocalAws): Promise<unknown> {
+export async function runLocalServiceTask(inv: TaskInvocation, aws: LocalAws, memory: TaskMemory): Promise<unknown> {
   const r = resourceOf(inv.resource) ?? '';
   const params = record(inv.parameters ?? {}, `state '${inv.stateName}'`);
-  if (r === 'sns:publish') {
-    const out = await aws.publish(params, 'SNS', inv.signal);
-    return { ...out, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: {} };
-  }
-  if (r === 'aws-sdk:sns:publish') return aws.publish(params, 'Sns', inv.signal);
-  if (r === 'events:putEvents' || r === 'aws-sdk:eventbridge:putEvents') return aws.putEvents(params, inv.signal);
+  const once = async (call: () => Promise<unknown>) => {
+    const done = memory.get(`${inv.key}:out`);
+    if (done !== undefined) return JSON.parse(done) as unknown;
+    const out = await call();
+    memory.set(`${inv.key}:out`, JSON.stringify(out));
+    return out;
+  };
+  if (r === 'events:putEvents' || r === 'aws-sdk:eventbridge:putEvents') return once(() => aws.putEvents(params, inv.signal));
   const s3 = /^aws-sdk:s3:(\w+)$/.exec(r);
-  if (s3) return aws.s3Sdk(s3[1], params, inv.signal);
+  if (s3) return s3[1] === 'putObject' ? once(() => aws.s3Sdk(s3[1], params, inv.signal)) : aws.s3Sdk(s3[1], params, inv.signal);
   throw new StatesError('States.Runtime', `localbatch's local services do not run '${inv.resource}'`);
 }
 

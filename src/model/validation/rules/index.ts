@@ -9,6 +9,7 @@ import { checkJobDefinition } from './jobDefinition';
 import { checkJobQueue } from './jobQueue';
 import { checkSettings } from './settings';
 import { checkWorkflow } from './workflow';
+import { checkDefinition } from '../../asl/rules';
 
 export { FILE_RULES, type FileRuleId } from './ruleIds';
 
@@ -18,6 +19,8 @@ const CHECKS: Readonly<Record<DefinitionKind, (value: unknown, reporter: Reporte
   computeEnvironment: checkComputeEnvironment,
   workflow: checkWorkflow,
   settings: checkSettings,
+  // Amazon States Language files: structure and expressions (src/model/asl).
+  stateMachine: (value, r) => checkDefinition(value, (severity, path, rule, message, part, suggestion) => r.report(severity, path, rule, message, part, suggestion)),
 };
 
 /** Runs the single-file rules of `kind` on a parsed document, reporting through `reporter`. Never throws. */

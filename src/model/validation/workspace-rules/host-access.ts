@@ -1,7 +1,7 @@
 /**
  * What running a job definition locally would touch on this machine, and what it would lack:
  * host paths outside the workspace, the Docker socket, devices and privileged mode (refused locally
- * unless localbatch.yaml allows them), and secrets with no local value.
+ * unless localbatch.yaml allows them), and secrets (also EKS secret volumes) with no local value.
  */
 import { deviceProblem, hostPathProblem, privilegedProblem, resolvePolicy, type HostAccessProblem } from '../../host-access';
 import type { JsonPath } from '../../document';
@@ -49,7 +49,20 @@ export const hostAccess: WorkspaceRule = ({ ws, options, report }) => {
 
 export const localSecrets: WorkspaceRule = ({ ws, options, report }) => {
   const keys = options.secretKeys;
-  if (!keys || prop(prop(ws.settings?.value, 'aws'), 'secrets') === 'fetch') return;
+  if (!keys) return;
+  // A Kubernetes secret lives in the cluster, never in AWS: always local (kubernetes/<name>).
+  for (const def of ws.jobDefinitions.values()) {
+    const pod = prop(prop(def.value, 'eksProperties'), 'podProperties');
+    (asArr(prop(pod, 'volumes')) ?? []).forEach((v, i) => {
+      const secret = prop(v, 'secret');
+      const name = asStr(prop(secret, 'secretName'));
+      if (name === undefined || prop(secret, 'optional') === true || keys.has(`kubernetes/${name}`)) return;
+      report('warning', def.doc, ['eksProperties', 'podProperties', 'volumes', i, 'secret', 'secretName'], 'secret-without-local-value',
+        `Job definition '${def.name}' mounts the Kubernetes secret ${name}, which has no value in .localbatch/secrets.yaml; ` +
+          `a local run fails to start unless you add kubernetes/${name} there (a mapping of file name to content)`);
+    });
+  }
+  if (prop(prop(ws.settings?.value, 'aws'), 'secrets') === 'fetch') return;
   for (const def of ws.jobDefinitions.values()) {
     for (const [c, at] of containers(def)) {
       const lists: Array<[unknown, JsonPath]> = [

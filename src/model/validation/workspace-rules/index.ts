@@ -10,12 +10,14 @@ import { fargateOverrideCombination, multinodeArrayJob, workflowParameters } fro
 import { queueComputeMix, queueUse } from './queues';
 import { unknownComputeEnvironment, unknownJobDefinition, unknownJobQueue } from './references';
 import { checkTemplates } from './templates';
+import { stateMachineRules } from './state-machines';
+import { ASL_RULES } from '../../asl/rules';
 
 /** Every cross-file rule id with a one-line description. */
 export const WORKSPACE_RULES = {
   'duplicate-definition': 'a job definition, job queue or compute environment name is defined in two files',
-  'unknown-job-definition': 'a workflow job names a job definition not defined in the workspace (ARNs are accepted)',
-  'unknown-job-queue': 'a workflow job names a job queue not defined in the workspace (besides `local` and ARNs)',
+  'unknown-job-definition': 'a workflow job or a state machine\'s Batch Task names a job definition not defined in the workspace (ARNs are accepted)',
+  'unknown-job-queue': 'a workflow job or a state machine\'s Batch Task names a job queue not defined in the workspace (besides `local` and ARNs)',
   'unknown-compute-environment': 'a job queue names a compute environment not defined in the workspace (ARNs are accepted)',
   'unknown-dependency': 'dependsOn names a job that is not in the same workflow',
   'self-dependency': 'a job depends on itself',
@@ -48,6 +50,7 @@ export const WORKSPACE_RULES = {
   'template-unsupported': 'an intrinsic function localbatch does not evaluate locally',
   'terraform-unknown-value': 'a Terraform plan value known only after apply, or a JSON attribute that is not valid JSON',
   'terraform-not-read': 'a Terraform attribute localbatch does not read (eks_properties blocks; warning)',
+  ...ASL_RULES,
 } as const;
 
 const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
@@ -64,11 +67,12 @@ const RULES: ReadonlyArray<[string, WorkspaceRule]> = [
   ['job definitions', fargateOverrideCombination],
   ['host access', hostAccess],
   ['secrets', localSecrets],
+  ['state machines', stateMachineRules],
 ];
 
 /** Runs every cross-file rule; a rule that fails is reported once as `internal`, never thrown. */
 export function checkWorkspaceRules(ws: Workspace, options: WorkspaceCheckOptions = {}): Diagnostic[] {
-  const out: Diagnostic[] = [...ws.diagnostics];
+  const out: Diagnostic[] = [...ws.diagnostics, ...ws.stateMachines.flatMap((m) => m.diagnostics)];
   try {
     out.push(...checkTemplates(ws));
   } catch (err) {

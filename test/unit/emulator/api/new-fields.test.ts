@@ -24,4 +24,21 @@ describe('2024+ fields: ListJobs capacityUsage/isCancelled/isTerminated, GetJobQ
     const after = (await api.GetJobQueueSnapshot!({ jobQueue: 'q' })) as { queueUtilization: { totalCapacityUsage: unknown[] } };
     assert.deepEqual(after.queueUtilization.totalCapacityUsage, []);
   });
+
+  it('UpdateComputeEnvironment takes jobExecutionTimeoutMinutes up to 7200 (the current model), and no more', async () => {
+    const h = await harness();
+    const api = batchHandlers(h.engine);
+    await api.UpdateComputeEnvironment!({ computeEnvironment: 'ce', updatePolicy: { terminateJobsOnUpdate: false, jobExecutionTimeoutMinutes: 7200 } });
+    await assert.rejects(async () => api.UpdateComputeEnvironment!({ computeEnvironment: 'ce', updatePolicy: { jobExecutionTimeoutMinutes: 7201 } }), /between 1 and 7200, not 7201/);
+    await assert.rejects(async () => api.UpdateComputeEnvironment!({ computeEnvironment: 'ce', updatePolicy: { jobExecutionTimeoutMinutes: 0 } }), /between 1 and 7200/);
+  });
+
+  it('CreateComputeEnvironment takes an ECS Managed Instances environment without subnets and default_x86_64 instance types', async () => {
+    const h = await harness();
+    const api = batchHandlers(h.engine);
+    await api.CreateComputeEnvironment!({ computeEnvironmentName: 'mi', type: 'MANAGED', computeResources: { type: 'ECS_MANAGED_INSTANCES', maxvCpus: 8, instanceTypes: ['default_x86_64'], allocationStrategy: 'BEST_FIT_PROGRESSIVE_ORDERED' } });
+    await h.clock.settle();
+    const [ce] = h.engine.describeComputeEnvironments(['mi']);
+    assert.deepEqual([ce.status, ce.computeResources?.type, ce.computeResources?.subnets], ['VALID', 'ECS_MANAGED_INSTANCES', undefined]);
+  });
 });

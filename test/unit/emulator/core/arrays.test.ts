@@ -29,6 +29,9 @@ describe('Array jobs (unit)', () => {
     assert.deepEqual(mid.arrayProperties?.statusSummary, { SUBMITTED: 0, PENDING: 0, RUNNABLE: 1, STARTING: 0, RUNNING: 1, SUCCEEDED: 1, FAILED: 0 });
     assert.equal(mid.arrayProperties?.size, 3);
     assert.equal(typeof mid.arrayProperties?.statusSummaryLastUpdatedAt, 'number');
+    // ListJobs shows the parent's summary too (ArrayPropertiesSummary, 2024+).
+    const [listed] = [...h.engine.listJobs({ jobQueue: 'q', jobStatus: 'PENDING' })].filter((x) => x.jobId === r.jobId);
+    assert.deepEqual(listed.arrayProperties, { size: 3, statusSummary: mid.arrayProperties?.statusSummary, statusSummaryLastUpdatedAt: mid.arrayProperties?.statusSummaryLastUpdatedAt });
     await h.clock.advance(30_000);
     assert.deepEqual(h.statuses(r.jobId), ['PENDING', 'SUCCEEDED']);
     assert.equal(h.describe(r.jobId).arrayProperties?.statusSummary?.SUCCEEDED, 3);

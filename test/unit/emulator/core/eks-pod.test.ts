@@ -78,3 +78,71 @@ describe('EKS pods as local tasks (unit)', () => {
     assert.deepEqual(summary.capacityUsage, [{ capacityUnit: 'cpu', quantity: 3 }]);
   });
 });
+
+describe('EKS pods: volumes and lifecycle (unit, scripted runtime)', () => {
+  const resources = { limits: { cpu: '1', memory: '64Mi' } };
+
+  it('share an emptyDir between init and main containers as one volume of the attempt, removed when it ends; secret volumes are read-only', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'vols',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'init', image: 'img', args: ['sh', '-c', 'exit 0'], resources, volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+          containers: [
+            { name: 'a', image: 'img', args: ['sh', '-c', 'sleep 1'], resources, volumeMounts: [{ name: 'work', mountPath: '/in' }, { name: 'cache', mountPath: '/cache' }] },
+            { name: 'b', image: 'img', args: ['sh', '-c', 'sleep 1'], resources, volumeMounts: [{ name: 'creds', mountPath: '/creds' }] },
+          ],
+          volumes: [{ name: 'work', emptyDir: {} }, { name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }, { name: 'creds', secret: { secretName: 'db', optional: true } }],
+        },
+      },
+    });
+    const { jobId } = h.engine.submitJob({ jobName: 'v', jobQueue: 'q', jobDefinition: 'vols' });
+    await h.clock.advance(1000);
+    const [init, a, b] = h.runtime.started;
+    assert.ok(init.mounts?.[0].volumeName, 'the init container mounts a named volume');
+    assert.equal(init.mounts?.[0].volumeName, a.mounts?.[0].volumeName, 'init and main share the emptyDir');
+    assert.deepEqual([init.mounts?.[0].containerPath, a.mounts?.[0].containerPath], ['/work', '/in']);
+    assert.deepEqual(a.mounts?.[1].emptyDir, { name: 'cache', memory: true, sizeMiB: 64 });
+    assert.notEqual(a.mounts?.[1].volumeName, a.mounts?.[0].volumeName);
+    assert.deepEqual([b.mounts?.[0].containerPath, b.mounts?.[0].readOnly, b.mounts?.[0].secret], ['/creds', true, { secretName: 'db', optional: true }]);
+    await h.clock.advance(10_000);
+    assert.equal(h.describe(jobId).status, 'SUCCEEDED');
+    await h.clock.settle();
+    const taskId = h.describe(jobId).attempts![0].container!.taskArn!.split('/').pop();
+    assert.deepEqual(h.runtime.removedVolumes.sort(), [`localbatch-${taskId}-cache`, `localbatch-${taskId}-work`]);
+    assert.equal(a.mounts?.[0].volumeName, `localbatch-${taskId}-work`);
+  });
+
+  it('end when every container has exited (not when the first does), the first failure deciding; podName shows while it runs', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'life',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          containers: [
+            { name: 'quick', image: 'img', args: ['sh', '-c', 'sleep 1; exit 3'], resources },
+            { name: 'slow', image: 'img', args: ['sh', '-c', 'sleep 5; echo slow done'], resources },
+          ],
+        },
+      },
+    });
+    const { jobId } = h.engine.submitJob({ jobName: 'l', jobQueue: 'q', jobDefinition: 'life' });
+    await h.clock.advance(500);
+    const running = h.describe(jobId);
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.eksProperties?.podProperties?.podName, `aws-batch.${jobId}`);
+    await h.clock.advance(2000);
+    assert.equal(h.describe(jobId).status, 'RUNNING', 'the pod runs on after its first container exits');
+    assert.deepEqual(h.runtime.signals, [], 'nothing was stopped');
+    await h.clock.advance(5000);
+    const d = h.describe(jobId);
+    assert.equal(d.status, 'FAILED');
+    assert.deepEqual(d.eksAttempts?.[0].containers?.map((c) => [c.name, c.exitCode]), [['quick', 3], ['slow', 0]]);
+    assert.equal(d.attempts?.[0].container?.exitCode, 3);
+    const slow = d.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'slow')!;
+    assert.deepEqual(h.logs.lines(slow.logStreamName!), ['slow done']);
+  });
+});

@@ -57,6 +57,20 @@ describe('Fair-share scheduling (unit)', () => {
     assert.deepEqual(runningByShare(h), { a: 4, b: 2 }, 'two active shares: 25% reserved, so 6 may run; b has used nothing');
   });
 
+  it('announces a blocked head that comes to fit as unblocked while the reservation holds it back', async () => {
+    const h = await fairQueue(2, { computeReservation: 50 });
+    const wide = h.def('six', 'true', { containerProperties: { image: 'localbatch-busybox:latest', command: ['true'], resourceRequirements: [{ type: 'VCPU', value: '6' }, { type: 'MEMORY', value: '64' }] } });
+    const big = h.engine.submitJob({ jobName: 'a-big', jobQueue: 'fs', jobDefinition: wide, shareIdentifier: 'a' }).jobId;
+    await h.clock.advance(1_000);
+    assert.match(h.describe(big).statusReason ?? '', /^MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE/);
+    h.engine.updateComputeEnvironment({ computeEnvironment: 'ce', computeResources: { maxvCpus: 8 } });
+    await h.clock.advance(1_000);
+    // It fits 8 vCPUs now, but one active share may use only half of them.
+    const last = h.events.filter((e) => e.detail.jobId === big).at(-1)!;
+    assert.deepEqual([h.describe(big).status, h.describe(big).statusReason], ['RUNNABLE', undefined]);
+    assert.deepEqual([last.detail.status, last.detail.statusReason], ['RUNNABLE', undefined], 'a state-change event says the reason went');
+  });
+
   it('counts vCPU-seconds over shareDecaySeconds, so a share that ran recently yields to one that did not', async () => {
     const h = await fairQueue(4, { shareDecaySeconds: 7200 });
     submitMany(h, 'a', 4, 'short');

@@ -62,6 +62,42 @@ describe('Multi-container jobs (unit)', () => {
     assert.equal(h.runtime.started.filter((s) => s.name.endsWith('-b')).length, 1);
   });
 
+  it('gives each container its stopTimeout between SIGTERM and SIGKILL (30 s without one)', async () => {
+    const h = await harness({ vcpus: 8 });
+    register(h, 'stop', [
+      { name: 'app', image: 'img', command: ['sh', '-c', 'sleep 1'], resourceRequirements: res },
+      { name: 'quick', essential: false, stopTimeout: 5, image: 'img', command: ['sh', '-c', 'trap "" TERM; sleep 100'], resourceRequirements: res },
+      { name: 'slow', essential: false, image: 'img', command: ['sh', '-c', 'trap "" TERM; sleep 100'], resourceRequirements: res },
+    ]);
+    const r = h.engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 'stop' });
+    await h.clock.advance(1_000);
+    const ids = new Map(h.runtime.started.map((s, i) => [s.name.split('-').at(-1)!, `scripted-${i + 1}`]));
+    await h.clock.advance(5_500);
+    const killed = () => h.runtime.signals.filter((x) => x.signal === 'SIGKILL').map((x) => x.id);
+    assert.deepEqual(killed(), [ids.get('quick')], 'the 5 s stopTimeout ran out first');
+    assert.equal(h.describe(r.jobId).status, 'RUNNING');
+    await h.clock.advance(25_000);
+    assert.deepEqual(killed(), [ids.get('quick'), ids.get('slow')]);
+    assert.equal(h.describe(r.jobId).status, 'SUCCEEDED');
+  });
+
+  it('gives up on a dependency that does not COMPLETE within its startTimeout', async () => {
+    const h = await harness({ vcpus: 8 });
+    register(h, 'start', [
+      { name: 'setup', essential: false, startTimeout: 3, image: 'img', command: ['sh', '-c', 'sleep 100'], resourceRequirements: res },
+      { name: 'app', image: 'img', command: ['sh', '-c', 'echo app'], resourceRequirements: res, dependsOn: [{ containerName: 'setup', condition: 'COMPLETE' }] },
+    ]);
+    const r = h.engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 'start' });
+    await h.clock.advance(2_000);
+    assert.equal(h.describe(r.jobId).status, 'RUNNING', 'still within the startTimeout');
+    await h.clock.advance(2_000);
+    const d = h.describe(r.jobId);
+    assert.equal(d.status, 'FAILED');
+    const app = d.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'app')!;
+    assert.equal(app.reason, 'DependencyConditionNotMet: container setup did not complete within its startTimeout');
+    assert.deepEqual(h.runtime.started.map((s) => s.name.split('-').at(-1)), ['setup'], 'app never started');
+  });
+
   it('holds the capacity of every container of the task', async () => {
     const h = await harness({ vcpus: 2 });
     register(h, 'wide', [

@@ -136,4 +136,35 @@ describe('runtime outage (unit, fake runtime)', () => {
     assert.equal(t.describe(id).status, 'FAILED');
     assert.equal(t.describe(id).statusReason, 'not needed');
   });
+
+  it('gives jobs waiting for capacity the reason when the engine goes away, never a blocked head or an ended job, and clears only its own reason when it is back', async () => {
+    const t = await setup();
+    const vcpus = (n: number) => [{ type: 'VCPU' as const, value: String(n) }, { type: 'MEMORY' as const, value: '64' }];
+    t.engine.registerJobDefinition({ jobDefinitionName: 'wide', type: 'container', containerProperties: { image: 'img', command: ['sh', '-c', 'sleep 300'], resourceRequirements: vcpus(4) } });
+    t.engine.createComputeEnvironment({ computeEnvironmentName: 'small', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: 2, subnets: [] } }, { memoryMiB: 8192 });
+    t.engine.createJobQueue({ jobQueueName: 'q2', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'small' }] });
+    await t.clock.settle();
+    const wide = t.engine.submitJob({ jobName: 'wide', jobQueue: 'q', jobDefinition: 'wide' }).jobId;
+    const blocked = t.engine.submitJob({ jobName: 'never-fits', jobQueue: 'q2', jobDefinition: 'wide' }).jobId;
+    await t.clock.advance(1_000);
+    const waiting = [t.submit(), t.submit()];
+    await t.clock.advance(1_000);
+    const blockedReason = t.describe(blocked).statusReason;
+    assert.match(blockedReason ?? '', /^MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE/);
+    assert.deepEqual(waiting.map((id) => [t.describe(id).status, t.describe(id).statusReason]), [['RUNNABLE', undefined], ['RUNNABLE', undefined]], 'waiting for capacity, no reason yet');
+    t.runtime.set(false);
+    assert.deepEqual(waiting.map((id) => t.describe(id).statusReason), [REASON, REASON], 'every waiting job says why at once');
+    assert.equal(t.describe(blocked).statusReason, blockedReason, 'a head that can never fit keeps its own reason');
+    assert.equal(t.describe(wide).status, 'RUNNING');
+
+    t.runtime.set(true);
+    assert.deepEqual(waiting.map((id) => [t.describe(id).status, t.describe(id).statusReason]), [['RUNNABLE', undefined], ['RUNNABLE', undefined]], 'the outage reason goes as soon as the engine is back');
+    assert.equal(t.describe(blocked).statusReason, blockedReason, 'and no other reason goes with it');
+
+    // Shutting down ends the queued jobs (they stay in their queue's line until it moves); an
+    // outage after that leaves their reason alone.
+    t.engine.terminateAll('shutting down');
+    t.runtime.set(false);
+    assert.deepEqual(waiting.map((id) => [t.describe(id).status, t.describe(id).statusReason]), [['FAILED', 'shutting down'], ['FAILED', 'shutting down']]);
+  });
 });

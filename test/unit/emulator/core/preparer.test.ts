@@ -80,6 +80,32 @@ describe('attempt preparer port', () => {
     assert.deepEqual(fake.released, [`${d.jobId}#1`, `${d.jobId}#2`]);
   });
 
+  it('shows the preparer an S3 Files volume as a named volume with its file system ARN and root directory', async () => {
+    const fake = new FakePreparer(() => ({ ok: true }));
+    const clock = new FakeClock();
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }), preparer: fake });
+    engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'UNMANAGED' }, { vcpus: 2, memoryMiB: 2048 });
+    engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
+    await clock.settle();
+    const arn = 'arn:aws:s3files:us-east-1:123456789012:file-system/fs-0abc';
+    engine.registerJobDefinition({
+      jobDefinitionName: 's3f',
+      type: 'container',
+      containerProperties: {
+        image: 'img',
+        resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }],
+        volumes: [{ name: 's', s3filesVolumeConfiguration: { fileSystemArn: arn, rootDirectory: 'runs/' } }],
+        mountPoints: [{ sourceVolume: 's', containerPath: '/mnt/s3', readOnly: true }],
+      },
+    });
+    engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 's3f' });
+    await clock.advance(1000);
+    const [m] = fake.seen[0].mounts;
+    assert.deepEqual(m.s3files, { fileSystemArn: arn, rootDirectory: '/runs' });
+    assert.match(m.volumeName ?? '', /^localbatch-s3files-fs-0abc-[0-9a-f]{8}$/);
+    assert.deepEqual([m.containerPath, m.readOnly], ['/mnt/s3', true]);
+  });
+
   it('names EFS volumes by file system and root directory', () => {
     assert.equal(efsVolumeName('fs-12345678'), 'localbatch-efs-fs-12345678');
     assert.match(efsVolumeName('fs-12345678', '/data'), /^localbatch-efs-fs-12345678-[0-9a-f]{8}$/);

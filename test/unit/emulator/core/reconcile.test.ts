@@ -184,4 +184,25 @@ describe('Reconciliation after a restart (unit, scripted runtime)', () => {
     assert.deepEqual(e.describeJobs([`${c.jobId}:0`, `${c.jobId}:1`, c.jobId]).map((d) => d.status), ['SUCCEEDED', 'FAILED', 'FAILED']);
     assert.equal(e.describeJobs([`${c.jobId}:1`])[0].statusReason, 'Dependent Job failed');
   });
+
+  it('starts nothing restored before reconcile() has put the attempts in flight back, then moves the queue', async () => {
+    const w = await world();
+    def(w.engine, 'long', 'sleep 50');
+    w.engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: 'long', containerOverrides: { resourceRequirements: [{ type: 'VCPU', value: '4' }] } });
+    await w.clock.advance(1_000);
+    const queued = w.engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: 'long' });
+    await w.clock.advance(1_000);
+    await w.engine.detach();
+    const snapshot = new SnapshotBuilder();
+    for (const e of w.journal.entries) snapshot.apply(e);
+    const engine = engineFor(w, { v: 100 });
+    engine.restore(snapshot.build(), { reconcile: true });
+    const startedBefore = w.runtime.started.length;
+    await w.clock.advance(100_000);
+    assert.equal(w.runtime.started.length, startedBefore, 'no pass runs while paused, even after the running job would have ended');
+    assert.equal(status(engine, queued.jobId), 'RUNNABLE');
+    await engine.reconcile();
+    await w.clock.advance(200_000);
+    assert.equal(status(engine, queued.jobId), 'SUCCEEDED', 'reconcile() resumes the passes');
+  });
 });

@@ -78,6 +78,14 @@ describe('Retries and evaluateOnExit (unit)', () => {
     assert.equal(actionIsRetry(p, { exitCode: 1 }), true);
   });
 
+  it('does not match onExitCode (even *) against an attempt that has no exit code', () => {
+    // A container that never ran (image pull, host terminated) has no ExitCode to match the glob
+    // against: the entry does not apply, and with no entry matching the job is retried.
+    const p = retryPolicy(undefined, { attempts: 2, evaluateOnExit: [{ onExitCode: '*', action: 'EXIT' }] });
+    assert.equal(actionIsRetry(p, { reason: 'CannotPullContainerError: no such image' }), true);
+    assert.equal(actionIsRetry(p, { exitCode: 0 }), false);
+  });
+
   it('fails an attempt whose image cannot be pulled, with the runtime message', async () => {
     const h = await harness();
     h.engine.registerJobDefinition({ jobDefinitionName: 'm', type: 'container', containerProperties: { image: 'localbatch-does-not-exist:1', command: ['true'] } });

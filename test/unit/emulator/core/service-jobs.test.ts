@@ -160,17 +160,29 @@ describe('Service jobs on the fake clock (unit)', () => {
 describe('Quota shares and service environments through the handlers (unit)', () => {
   it('create, describe, list, update and delete a quota share of a SageMaker queue with AWS shapes; refuse bad ones', async () => {
     const t = await setup(() => ({ ms: 1, outcome: { succeeded: true } }));
-    const base = { jobQueue: 'q', capacityLimits: [{ maxCapacity: 2, capacityUnit: 'ml.m5.large' }], resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 50 }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } };
+    const base = { jobQueue: 'qm', capacityLimits: [{ maxCapacity: 2, capacityUnit: 'ml.m5.large' }], resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 50 }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } };
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base, jobQueue: 'q' }), /Job queue q is not quota-managed: give it a scheduling policy with quotaSharePolicy/);
+    await assert.rejects(async () => t.h.CreateSchedulingPolicy!({ name: 'bad', quotaSharePolicy: { idleResourceAssignmentStrategy: 'LIFO' } }), /idleResourceAssignmentStrategy must be FIFO/);
+    const policy = (await t.h.CreateSchedulingPolicy!({ name: 'qp', quotaSharePolicy: { idleResourceAssignmentStrategy: 'FIFO' } })) as { arn: string };
+    t.engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'UNMANAGED' });
+    await t.clock.settle();
+    await assert.rejects(async () => t.h.CreateJobQueue!({ jobQueueName: 'ecs', priority: 1, schedulingPolicyArn: policy.arn, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] }), /only for SAGEMAKER_TRAINING job queues/);
+    await t.h.CreateJobQueue!({ jobQueueName: 'qm', priority: 1, jobQueueType: 'SAGEMAKER_TRAINING', schedulingPolicyArn: policy.arn, serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: 'sm' }] });
+    await t.clock.settle();
+    const six = Array.from({ length: 6 }, (_, i) => ({ maxCapacity: 1, capacityUnit: `ml.m5.${i}xlarge` }));
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'wide', ...base, capacityLimits: six }), /at most 5 entries/);
     const created = (await t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base, tags: { team: 'a' } })) as { quotaShareArn: string; quotaShareName: string };
     assert.equal(created.quotaShareName, 'team-a');
     await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base }), /already exists/);
     await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'b', ...base, resourceSharingConfiguration: { strategy: 'RESERVE', borrowLimit: 5 } }), /borrowLimit is only valid with strategy LEND_AND_BORROW/);
     await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'c', ...base, capacityLimits: [{ maxCapacity: 0, capacityUnit: 'ml.m5.large' }] }), /positive integer/);
+    for (let i = 1; i < 20; i++) await t.h.CreateQuotaShare!({ quotaShareName: `s${i}`, ...base });
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 's20', ...base }), /already has 20 quota shares/);
     const d = (await t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn })) as Record<string, unknown>;
     assert.deepEqual([d.state, d.status, d.tags, (d.resourceSharingConfiguration as { borrowLimit: number }).borrowLimit], ['ENABLED', 'VALID', { team: 'a' }, 50]);
     await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, capacityLimits: [{ maxCapacity: 4, capacityUnit: 'ml.m5.large' }] });
-    const listed = (await t.h.ListQuotaShares!({ jobQueue: 'q' })) as { quotaShares: Array<{ capacityLimits: Array<{ maxCapacity: number }> }> };
-    assert.deepEqual(listed.quotaShares.map((s) => s.capacityLimits[0].maxCapacity), [4]);
+    const listed = (await t.h.ListQuotaShares!({ jobQueue: 'qm' })) as { quotaShares: Array<{ quotaShareName: string; capacityLimits: Array<{ maxCapacity: number }> }> };
+    assert.deepEqual(listed.quotaShares.filter((s) => s.quotaShareName === 'team-a').map((s) => s.capacityLimits[0].maxCapacity), [4]);
     await assert.rejects(async () => t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn }), /disable it first/);
     await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, state: 'DISABLED' });
     await t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn });

@@ -133,6 +133,30 @@ describe('job environment (unit)', () => {
     }
   });
 
+  it('maps an S3 Files volume to a local S3 bucket folder (s3://bucket/prefix), a workspace folder, or keeps the named volume', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'lb-s3files-'));
+    try {
+      const arn = 'arn:aws:s3files:us-east-1:123456789012:file-system/fs-0abc';
+      const m = { volumeName: 'localbatch-s3files-fs-0abc-x', s3files: { fileSystemArn: arn, rootDirectory: '/runs' }, containerPath: '/mnt/s3', readOnly: false };
+      const bucketDir = path.join(root, 'bucket');
+      const folders = (b: string) => (b === 'datasets' ? bucketDir : undefined);
+      const toBucket = prepareStorage({}, [m], { volumes: { [arn]: 's3://datasets/team' } }, root, folders);
+      assert.ok(toBucket.ok);
+      assert.deepEqual(toBucket.mounts, [{ hostPath: path.join(bucketDir, 'team', 'runs'), containerPath: '/mnt/s3', readOnly: false }]);
+      assert.ok(existsSync(path.join(bucketDir, 'team', 'runs')));
+      const byId = prepareStorage({}, [m], { volumes: { 'fs-0abc:/runs': './s3files' } }, root, folders);
+      assert.ok(byId.ok && byId.mounts[0].hostPath === path.join(root, 's3files'), 'keyed by id and root directory, to a workspace folder');
+      const unmapped = prepareStorage({}, [m], {}, root, folders);
+      assert.ok(unmapped.ok && unmapped.mounts[0].volumeName === m.volumeName, 'an unmapped S3 Files volume stays a named volume');
+      const noBucket = prepareStorage({}, [m], { volumes: { [arn]: 's3://missing' } }, root, folders);
+      assert.ok(!noBucket.ok && /the local S3 has no bucket missing/.test(noBucket.reason));
+      const escape = prepareStorage({}, [m], { volumes: { [arn]: 's3://datasets/../../etc' } }, root, folders);
+      assert.ok(!escape.ok && /outside the bucket/.test(escape.reason));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('maps named volumes and the network to Docker create options', () => {
     const o = toCreateOptions(
       { name: 'n', image: 'i', command: [], environment: {}, vcpus: 1, memoryMiB: 64, gpus: 0, labels: {}, logStreamName: 's', network: 'localbatch-ecs', mounts: [{ volumeName: 'v', containerPath: '/v', readOnly: true }] },

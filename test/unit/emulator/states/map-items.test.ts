@@ -11,7 +11,8 @@ import { Execution, type Outcome } from '../../../../src/emulator/states/core/in
 import { mapRunIdentity, resultExport, transformResults } from '../../../../src/emulator/states/core/map-results';
 import type { MapRunReport, StateMachineDef } from '../../../../src/emulator/states/core/types';
 import { listedItem, parseCsv, parseItems } from '../../../../src/emulator/states/tasks/item-reader';
-import { sdkErrorName } from '../../../../src/emulator/states/tasks/local-aws';
+import { sdkErrorName, type LocalAws } from '../../../../src/emulator/states/tasks/local-aws';
+import { runLocalServiceTask } from '../../../../src/emulator/states/tasks/services';
 
 const fails = (fn: () => unknown, pattern: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof StatesError && e.error === 'States.ItemReaderFailed' && pattern.test(e.cause));
@@ -258,5 +259,20 @@ describe('interpreter: a distributed Map with an ItemReader and a ResultWriter (
         [1, 'FAILED', 'Bad'],
       ],
     );
+  });
+});
+
+describe('local service tasks (a recording LocalAws fake)', () => {
+  it('putEvents is sent once per state entry: a replay gets the remembered result', async () => {
+    const sent: unknown[] = [];
+    const aws = { putEvents: async (p: unknown) => (sent.push(p), { Entries: [{ EventId: `e${sent.length}` }], FailedEntryCount: 0 }) } as unknown as LocalAws;
+    const store = new Map<string, string>();
+    const memory = { get: (k: string) => store.get(k), set: (k: string, v: string) => void store.set(k, v) };
+    const inv = { resource: 'arn:aws:states:::events:putEvents', parameters: { Entries: [{ Source: 's' }] }, stateName: 'Emit', key: 'k', signal: new AbortController().signal, executionArn: 'arn', submitted: () => undefined };
+    const first = await runLocalServiceTask(inv, aws, memory);
+    const again = await runLocalServiceTask(inv, aws, memory);
+    assert.deepEqual(first, { Entries: [{ EventId: 'e1' }], FailedEntryCount: 0 });
+    assert.deepEqual(again, first);
+    assert.equal(sent.length, 1);
   });
 });

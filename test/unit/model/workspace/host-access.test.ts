@@ -47,4 +47,23 @@ describe('workspace rules: host access and local secrets (unit)', () => {
   it('does not check secrets when the secrets file was not read', () => {
     assert.deepEqual(rules(run('allowHostAccess: [/]\nallowPrivileged: true\n').filter((d) => d.rule.startsWith('secret'))), []);
   });
+
+  it('warns at an EKS secret volume without kubernetes/<name> in secrets.yaml, also with aws.secrets: fetch; optional ones are fine', () => {
+    const pod = [
+      'jobDefinitionName: pod',
+      'type: container',
+      'eksProperties:',
+      '  podProperties:',
+      '    containers: [{name: main, image: busybox, volumeMounts: [{name: creds, mountPath: /creds}, {name: extra, mountPath: /extra}]}]',
+      '    volumes:',
+      '      - {name: creds, secret: {secretName: db}}',
+      '      - {name: extra, secret: {secretName: extra, optional: true}}',
+    ].join('\n');
+    const warnings = (keys: string[], settings = '') =>
+      validateWorkspace([{ path: 'pod.jobdef.yaml', text: pod }, { path: 'localbatch.yaml', text: settings }], { workspaceRoot: '/ws', secretKeys: new Set(keys) }).filter((d) => d.rule === 'secret-without-local-value');
+    const missing = warnings([], 'aws: {secrets: fetch}\n');
+    assert.deepEqual(missing.map((d) => d.range.start.line + 1), [7]);
+    assert.match(missing[0].message, /Kubernetes secret db.*add kubernetes\/db there/);
+    assert.deepEqual(warnings(['kubernetes/db']), []);
+  });
 });

@@ -1,0 +1,203 @@
+/**
+ * `localbatch run` of a state machine (an ASL file, or one of a template's): registers the Batch
+ * definitions its Tasks name, creates (or updates) the state machine on the emulator with those
+ * references mapped to what was registered, starts an execution and follows its history, printing
+ * each state entered / exited and the Batch jobs each Task started (with their status changes, from
+ * the emulator's job events), until the execution ends. Talks to the emulator only through the
+ * Step Functions and Batch APIs and the event stream, as any client.
+ */
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  UpdateStateMachineCommand,
+  type DescribeExecutionOutput,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
+import { subscribeEvents, type EventSubscription } from '../../client/events';
+import { registerDefinitions } from '../../client/register';
+import { batchReferences, mapBatchReferences } from '../../model/asl/batch-refs';
+import type { StateMachineEntry } from '../../model/asl/types';
+import { asArr, asStr, prop } from '../../model/values';
+import type { DefinitionEntry, Workspace } from '../../model/workspace';
+import type { Session } from './session';
+
+export interface StateMachineRun {
+  readonly session: Session;
+  readonly workspace: Workspace;
+  readonly machine: StateMachineEntry;
+  /** The execution input (JSON text). */
+  readonly input: string;
+  readonly json: boolean;
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+}
+
+const POLL_MS = 250;
+const EXIT_INTERRUPTED = 130;
+
+/** What the state machine's Batch Tasks need registered on the emulator: queues with their compute environments, job definitions. */
+export function stateMachineDefinitions(ws: Workspace, machine: StateMachineEntry): { computeEnvironments: CreateComputeEnvironmentRequest[]; jobQueues: CreateJobQueueRequest[]; jobDefinitions: RegisterJobDefinitionRequest[] } {
+  const refs = batchReferences(machine.definition);
+  const unique = (entries: Array<DefinitionEntry | undefined>) => [...new Map(entries.filter((e): e is DefinitionEntry => e !== undefined).map((e) => [e.name, e])).values()];
+  const queues = unique(refs.jobQueues.map((r) => ws.jobQueue(r)));
+  const ces = unique(queues.flatMap((q) => (asArr(q.value.computeEnvironmentOrder) ?? []).map((o) => ws.computeEnvironment(asStr(prop(o, 'computeEnvironment')) ?? ''))));
+  return {
+    computeEnvironments: ces.map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
+    jobQueues: queues.map((e) => e.value as unknown as CreateJobQueueRequest),
+    jobDefinitions: unique(refs.jobDefinitions.map((r) => ws.jobDefinition(r))).map((e) => e.value as unknown as RegisterJobDefinitionRequest),
+  };
+}
+
+export async function runStateMachine(run: StateMachineRun): Promise<number> {
+  const { session, workspace: ws, machine } = run;
+  const progress = run.json ? run.err : run.out;
+  const say = (line: string) => progress.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const sfn = new SFNClient({ endpoint: session.endpoint.url, region: session.endpoint.region, credentials: session.endpoint.credentials, maxAttempts: 2 });
+  let events: EventSubscription | undefined;
+  let interrupted = false;
+  let executionArn: string | undefined;
+  const onSigint = () => {
+    interrupted = true;
+    progress.write('\nInterrupted: stopping the execution (its running jobs are terminated)…\n');
+    if (executionArn) void sfn.send(new StopExecutionCommand({ executionArn, error: 'localbatch.Interrupted', cause: 'Run interrupted by the user' })).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const registered = await registerDefinitions(session.batch, stateMachineDefinitions(ws, machine));
+    for (const a of registered.actions) if (a.startsWith('updated ')) progress.write(`${a[0].toUpperCase()}${a.slice(1)}\n`);
+    const definition = mapBatchReferences(machine.definition!, {
+      jobDefinition: (ref) => {
+        const e = ws.jobDefinition(ref);
+        return e ? registered.jobDefinitionArns.get(e.name) : undefined;
+      },
+      jobQueue: (ref) => ws.jobQueue(ref)?.name,
+    });
+    const stateMachineArn = await upsert(sfn, machine, JSON.stringify(definition), session.endpoint.region);
+    say(`State machine ${machine.name}: ${stateMachineArn}`);
+
+    // Job status lines: subscribe before starting, so no change is missed.
+    const jobs = new Map<string, { name: string; status?: string }>();
+    const pending = new Map<string, string>();
+    await new Promise<void>((resolve) => {
+      events = subscribeEvents(session.endpoint, {
+        onOpen: resolve,
+        onEvent: (e) => {
+          const job = jobs.get(e.detail.jobId);
+          if (!job) return void pending.set(e.detail.jobId, e.detail.status);
+          if (job.status === e.detail.status) return;
+          job.status = e.detail.status;
+          say(`  job ${job.name} (${e.detail.jobId}) ${e.detail.status}${e.detail.statusReason && e.detail.status === 'FAILED' ? `: ${e.detail.statusReason}` : ''}`);
+        },
+        onClose: () => resolve(),
+      });
+    });
+
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }));
+    executionArn = started.executionArn!;
+    say(`Execution ${executionArn.split(':').pop()} started`);
+    const shown = new Set<number>();
+    const show = (e: HistoryEvent) => {
+      if (e.id === undefined || shown.has(e.id)) return;
+      shown.add(e.id);
+      const line = historyLine(e);
+      if (line) say(line);
+      const jobId = startedJob(e);
+      if (!jobId || jobs.has(jobId)) return;
+      const job = { name: jobNameOf(e) ?? jobId.slice(0, 8), status: pending.get(jobId) };
+      jobs.set(jobId, job);
+      if (job.status) say(`  job ${job.name} (${jobId}) ${job.status}`);
+    };
+    // The whole history each round (GetExecutionHistory pages from the start); what was shown is skipped.
+    const readHistory = async () => {
+      let token: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken: token, maxResults: 1000 }));
+        (page.events ?? []).forEach(show);
+        token = page.nextToken;
+      } while (token);
+    };
+    let described: DescribeExecutionOutput;
+    for (;;) {
+      await readHistory();
+      described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (described.status !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    await readHistory(); // the last events may land between the two calls
+    const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
+    if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
+    progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${described.cause.slice(0, 300)})` : ''}` : ''}\n`);
+    if (interrupted) return EXIT_INTERRUPTED;
+    return described.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    events?.close();
+    sfn.destroy();
+    await session.close();
+  }
+}
+
+/** Creates the state machine on the emulator, or updates the one of the same name. */
+async function upsert(sfn: SFNClient, machine: StateMachineEntry, definition: string, region: string): Promise<string> {
+  const name = machine.name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+  const roleArn = machine.roleArn && machine.roleArn.startsWith('arn:') ? machine.roleArn : `arn:aws:iam::000000000000:role/localbatch-states-${region}`;
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+    const found = page.stateMachines?.find((m) => m.name === name);
+    if (found) {
+      await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: found.stateMachineArn, definition, roleArn }));
+      return found.stateMachineArn!;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const type = machine.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+  const created = await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn, type }));
+  return created.stateMachineArn!;
+}
+
+/** One line per history event worth showing (states entered / exited, task and execution outcomes). */
+export function historyLine(e: HistoryEvent): string | undefined {
+  const type = e.type ?? '';
+  if (type.endsWith('StateEntered')) return `${e.stateEnteredEventDetails?.name} entered (${type.replace('StateEntered', '')})`;
+  if (type.endsWith('StateExited')) return `${e.stateExitedEventDetails?.name} exited`;
+  if (type === 'TaskSubmitted') {
+    const job = jobFields(e.taskSubmittedEventDetails?.output);
+    return job ? `  submitted job ${job.JobName ?? ''} (${job.JobId})` : undefined;
+  }
+  if (type === 'TaskFailed' || type === 'TaskTimedOut') return `  task failed: ${e.taskFailedEventDetails?.error ?? e.taskTimedOutEventDetails?.error ?? ''}`;
+  if (type === 'ExecutionFailed') return `Execution failed: ${e.executionFailedEventDetails?.error ?? ''}`;
+  if (type === 'ExecutionTimedOut') return 'Execution timed out';
+  if (type === 'ExecutionAborted') return 'Execution stopped';
+  if (type === 'MapIterationStarted') return `  map iteration ${e.mapIterationStartedEventDetails?.index} started`;
+  return undefined;
+}
+
+function jobFields(output: string | undefined): { JobId?: string; JobName?: string } | undefined {
+  if (!output) return undefined;
+  try {
+    const v = JSON.parse(output) as { JobId?: string; JobName?: string };
+    return typeof v.JobId === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Batch job a Task started (SubmitJob's JobId in TaskSubmitted, or a request-response task's output). */
+function startedJob(e: HistoryEvent): string | undefined {
+  if (e.type === 'TaskSubmitted') return jobFields(e.taskSubmittedEventDetails?.output)?.JobId;
+  if (e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resource?.startsWith('submitJob')) return jobFields(e.taskSucceededEventDetails.output)?.JobId;
+  return undefined;
+}
+
+function jobNameOf(e: HistoryEvent): string | undefined {
+  return jobFields(e.taskSubmittedEventDetails?.output ?? e.taskSucceededEventDetails?.output)?.JobName;
+}

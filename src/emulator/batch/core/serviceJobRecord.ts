@@ -1,0 +1,49 @@
+/**
+ * A service job's records: what is journaled (ServiceJobStored), what the core keeps beside it
+ * (ServiceJobRecord) and its ARN. Kept apart from serviceJobs.ts so the files that read a job
+ * (quotaQueue.ts, serviceJobView.ts, capacityUsage.ts) import no logic and make no circle.
+ */
+import type { ServiceJobAttemptDetail, ServiceJobPreemptedAttempt, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
+import type { Partition } from './arns';
+import type { TimerHandle } from './ports';
+import type { RunningTraining } from './trainingPort';
+import type { TrainingRequest } from './trainingRequest';
+
+export type ServiceJobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'SCHEDULED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const SERVICE_JOB_STATUSES: readonly ServiceJobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+
+/** The stored part of a service job (journaled; see toStored). */
+export interface ServiceJobStored {
+  id: string;
+  name: string;
+  queueName: string;
+  request: SubmitServiceJobRequest;
+  status: ServiceJobStatus;
+  statusReason?: string;
+  createdAt: number;
+  scheduledAt?: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  attempts: ServiceJobAttemptDetail[];
+  isTerminated?: boolean;
+  schedulingPriority?: number;
+  /** Instances it holds while SCHEDULED/STARTING/RUNNING, and in which service environment. */
+  environment?: string;
+  /** Quota management: how often it was preempted, and the latest preempted attempts. */
+  preemption?: { count: number; recent: ServiceJobPreemptedAttempt[] };
+  /** The reason of a preemption under way (its attempt is being stopped). */
+  preempting?: string;
+}
+
+export interface ServiceJobRecord extends ServiceJobStored {
+  training: TrainingRequest;
+  /** The attempt in flight (not stored: a restart ends it). */
+  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string };
+  /** The jobStateTimeLimitActions timer while blocked in RUNNABLE. */
+  limitTimer?: TimerHandle;
+  blockedReason?: string;
+}
+
+export function serviceJobArn(p: Partition, id: string): string {
+  return `arn:aws:batch:${p.region}:${p.account}:service-job/${id}`;
+}

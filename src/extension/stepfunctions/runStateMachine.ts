@@ -1,0 +1,103 @@
+/**
+ * "Run State Machine Locally": the `.asl.json|yaml|yml` file's definition becomes a state machine on the
+ * local emulator (created, or updated when the name is taken), the workspace's job definitions and
+ * queues its Batch Tasks name are registered, an execution starts, and the graph view follows it.
+ * Trusted workspaces only (its Tasks run containers).
+ */
+import { registerDefinitions } from '../../client/register';
+import { CreateStateMachineCommand, StartExecutionCommand, UpdateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
+import * as vscode from 'vscode';
+import { batchReferences, isAslFile, parseAslText, stateMachineNameFor } from '../../model/asl-text';
+import { asArr, asStr, prop } from '../../model/values';
+import { Workspace, type DefinitionEntry } from '../../model/workspace';
+import { readSettings } from '../config';
+import type { Ctx } from '../ctx';
+import { blockOnErrors } from '../commands/runOnEmulator';
+import { DagPanel } from '../dag/panel';
+import { UserError } from '../errors';
+import { requireTrust } from '../trust';
+import { sfnClientOf } from './client';
+
+/** The role the local state machines get (the emulator does not check it; AWS requires one). */
+const LOCAL_ROLE = 'arn:aws:iam::000000000000:role/localbatch-state-machine';
+
+/** The ASL file a command was invoked on: a URI (explorer, CodeLens) or the active editor. */
+export function aslFileArg(arg: unknown): vscode.Uri {
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (!uri || !isAslFile(uri.path)) throw new UserError('Open a state machine file (*.asl.json, *.asl.yaml or *.asl.yml) first.');
+  return uri;
+}
+
+/** The definition text of an ASL file (the editor's unsaved text when it is open). */
+export async function readAslFile(uri: vscode.Uri): Promise<{ text: string; definition: unknown }> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const text = doc.getText();
+  const parsed = parseAslText(text);
+  if ('error' in parsed) throw new UserError(`Cannot read ${vscode.workspace.asRelativePath(uri)}: ${parsed.error}`);
+  return { text, definition: parsed.definition };
+}
+
+export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Promise<string> {
+  requireTrust('run state machines');
+  const uri = aslFileArg(arg);
+  const { definition } = await readAslFile(uri);
+  const file = vscode.workspace.asRelativePath(uri, false);
+  // Errors the editor shows for the file stop the run, as for workflows (once ASL files are indexed).
+  await blockOnErrors(ctx, [file], file);
+  if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  const conn = ctx.emulator.requireConnection();
+  const executionArn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${file} locally` }, async (progress) => {
+    progress.report({ message: 'registering definitions' });
+    const registered = await registerDefinitions(conn.batch, referencedByTasks(ctx, definition));
+    for (const a of registered.actions) ctx.output.info(a);
+    const sfn = sfnClientOf(conn);
+    const stateMachineArn = await putStateMachine(sfn, stateMachineNameFor(file), JSON.stringify(definition));
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
+    ctx.output.info(`started execution ${started.executionArn} of ${file}`);
+    return started.executionArn!;
+  });
+  ctx.views.local.executions.remember(executionArn, file);
+  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file, executionArn });
+  return executionArn;
+}
+
+/** Creates the state machine, or updates its definition when one of that name exists; returns its ARN. */
+async function putStateMachine(sfn: SFNClient, name: string, definition: string): Promise<string> {
+  try {
+    return (await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn: LOCAL_ROLE }))).stateMachineArn!;
+  } catch (err) {
+    const arn = /'(arn:[^']+)'/.exec(err instanceof Error ? err.message : '')?.[1];
+    if ((err as { name?: string }).name !== 'StateMachineAlreadyExists' || !arn) throw err;
+    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition }));
+    return arn;
+  }
+}
+
+/** The workspace's job definitions, queues and their compute environments that the Batch Tasks name. */
+function referencedByTasks(ctx: Ctx, definition: unknown) {
+  const ws = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
+  const refs = batchReferences(definition);
+  const defs = new Map<string, DefinitionEntry>();
+  const queues = new Map<string, DefinitionEntry>();
+  const ces = new Map<string, DefinitionEntry>();
+  for (const name of refs.jobDefinitions) {
+    const jd = ws.jobDefinition(name.replace(/^arn:.*:job-definition\//, '').replace(/:\d+$/, ''));
+    if (jd) defs.set(jd.name, jd);
+  }
+  for (const name of refs.jobQueues) {
+    const q = ws.jobQueue(name.replace(/^arn:.*:job-queue\//, ''));
+    if (q) queues.set(q.name, q);
+  }
+  for (const q of queues.values()) {
+    for (const order of asArr(q.value.computeEnvironmentOrder) ?? []) {
+      const ce = ws.computeEnvironment(asStr(prop(order, 'computeEnvironment')) ?? '');
+      if (ce) ces.set(ce.name, ce);
+    }
+  }
+  return {
+    computeEnvironments: [...ces.values()].map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
+    jobQueues: [...queues.values()].map((e) => e.value as unknown as CreateJobQueueRequest),
+    jobDefinitions: [...defs.values()].map((e) => e.value as unknown as RegisterJobDefinitionRequest),
+  };
+}

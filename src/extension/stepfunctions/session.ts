@@ -1,0 +1,195 @@
+/**
+ * What a graph panel shows for a state machine file: its states (asl-graph.ts), drawn again as the
+ * file is edited, coloured by an execution on the local emulator (the one given, else the latest of
+ * the state machine named for the file) from its history (asl-live.ts). The history is read again
+ * every half second while the execution runs (the emulator's event stream carries Batch job events
+ * only); updates carry only the states that changed, applied in place.
+ */
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import type { BatchClient } from '@aws-sdk/client-batch';
+import * as vscode from 'vscode';
+import { graphFromDefinition } from '../../model/asl-graph';
+import { pictureFromHistory, type ExecutionPicture } from '../../model/asl-live';
+import { parseAslText, stateMachineNameFor } from '../../model/asl-text';
+import type { DagGraph, DagNodeUpdate } from '../../model/dag';
+import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
+import { applyUpdates } from '../../model/dag-updates';
+import type { Ctx } from '../ctx';
+import { sfnClientOf } from './client';
+
+const POLL_MS = 500;
+const EDIT_DEBOUNCE_MS = 600;
+
+type StateMachineSource = Extract<DagSource, { kind: 'stateMachine' }>;
+
+export class StateMachineSession implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private graph: DagGraph | undefined;
+  private picture: ExecutionPicture | undefined;
+  private executionArn: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private editTimer: ReturnType<typeof setTimeout> | undefined;
+  private seq = 0;
+  private disposed = false;
+  readonly expanded = new Set<string>();
+  paused = false;
+  readonly onAws = false;
+
+  constructor(private readonly ctx: Ctx, readonly source: StateMachineSource, private readonly post: (m: ToWebview) => void) {
+    this.executionArn = source.executionArn;
+    const isMine = (doc: vscode.TextDocument) => vscode.workspace.asRelativePath(doc.uri, false) === source.file;
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isMine(e.document)) return;
+        clearTimeout(this.editTimer);
+        this.editTimer = setTimeout(() => void this.refresh(), EDIT_DEBOUNCE_MS);
+      }),
+      ctx.emulator.onDidChangeState((s) => {
+        if (s === 'running') void this.refresh();
+      }),
+    );
+  }
+
+  /** The local Batch client (for the job actions of Task nodes). */
+  batch(): BatchClient | undefined {
+    return this.ctx.emulator.state === 'running' ? this.ctx.emulator.connection?.batch : undefined;
+  }
+
+  private sfn(): SFNClient | undefined {
+    const conn = this.ctx.emulator.connection;
+    return conn && this.ctx.emulator.state === 'running' ? sfnClientOf(conn) : undefined;
+  }
+
+  setTab(_tab: DagTab): void {
+    // State machines have no timeline tab content yet: the graph is the view.
+  }
+
+  setExpanded(_nodeId: string, _expanded: boolean): void {
+    // States are not arrays: nothing to expand.
+  }
+
+  /** The Batch job a Task node started last, if any. */
+  jobIdOf(nodeId: string): string | undefined {
+    return this.picture?.jobs.get(nodeId)?.at(-1);
+  }
+
+  /** Every Batch job a Task node started. */
+  jobIdsOf(nodeId: string): readonly string[] {
+    return this.picture?.jobs.get(nodeId) ?? [];
+  }
+
+  /** Reads the file and the execution again and sends the whole graph (laid out afresh). */
+  async refresh(): Promise<void> {
+    const seq = ++this.seq;
+    const graph = await this.readGraph();
+    if (!graph || seq !== this.seq || this.disposed) return;
+    this.graph = graph;
+    const picture = await this.readPicture(graph);
+    if (seq !== this.seq || this.disposed) return;
+    this.picture = picture;
+    this.post({ type: 'graph', graph: picture ? applyUpdates(graph, picture.updates) : graph, source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
+    this.schedule();
+  }
+
+  private liveText(): string | undefined {
+    if (!this.executionArn) return this.ctx.emulator.state === 'running' ? 'No execution yet: Run State Machine to start one' : undefined;
+    const name = this.executionArn.split(':').at(-1);
+    return `Execution ${name}: ${this.picture?.status ?? 'unknown'}`;
+  }
+
+  private async readGraph(): Promise<DagGraph | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) return undefined;
+    let text: string;
+    try {
+      text = (await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, this.source.file))).getText();
+    } catch {
+      this.post({ type: 'notice', text: `${this.source.file} is not in the workspace any more.` });
+      return undefined;
+    }
+    const parsed = parseAslText(text);
+    if ('error' in parsed) {
+      this.post({ type: 'notice', text: `Cannot read ${this.source.file}: ${parsed.error}` });
+      return undefined;
+    }
+    return graphFromDefinition(parsed.definition, this.source.file.split('/').pop() ?? this.source.file);
+  }
+
+  private async readPicture(graph: DagGraph): Promise<ExecutionPicture | undefined> {
+    const sfn = this.sfn();
+    if (!sfn) return undefined;
+    try {
+      this.executionArn ??= await this.latestExecution(sfn);
+      if (!this.executionArn) return undefined;
+      return pictureFromHistory(graph, await readHistory(sfn, this.executionArn));
+    } catch (err) {
+      this.ctx.output.warn(`state machine graph: could not read the execution: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The newest execution of the state machine named for the file, if there is one. */
+  private async latestExecution(sfn: SFNClient): Promise<string | undefined> {
+    const name = stateMachineNameFor(this.source.file);
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+      const found = page.stateMachines?.find((m) => m.name === name);
+      if (found) return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: found.stateMachineArn, maxResults: 1 }))).executions?.[0]?.executionArn;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return undefined;
+  }
+
+  /** While the execution runs: read its history again and send what changed. */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.disposed || !this.executionArn || (this.picture && this.picture.status !== 'RUNNING')) return;
+    this.timer = setTimeout(() => void this.poll(), POLL_MS);
+  }
+
+  private async poll(): Promise<void> {
+    const sfn = this.sfn();
+    const graph = this.graph;
+    const arn = this.executionArn;
+    if (!sfn || !graph || !arn || this.disposed) return;
+    const seq = this.seq;
+    try {
+      if (!this.paused) {
+        const next = pictureFromHistory(graph, await readHistory(sfn, arn));
+        if (seq !== this.seq || this.disposed) return;
+        const before = new Map((this.picture?.updates ?? []).map((u) => [u.id, u]));
+        const changed: DagNodeUpdate[] = next.updates.filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId);
+        const statusChanged = next.status !== this.picture?.status;
+        this.picture = next;
+        if (changed.length > 0) this.post({ type: 'update', updates: changed });
+        if (statusChanged) {
+          this.post({ type: 'notice', text: this.liveText() ?? '' });
+          this.ctx.views.local.executions.changed();
+        }
+      }
+    } catch (err) {
+      this.ctx.output.warn(`state machine graph: could not read the execution: ${String(err)}`);
+    }
+    if (seq === this.seq) this.schedule();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.editTimer);
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+  }
+}
+
+/** An execution's whole history, oldest first. */
+export async function readHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}

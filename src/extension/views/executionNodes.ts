@@ -1,0 +1,157 @@
+/**
+ * The Local view's "State machine executions" group: the local emulator's Step Functions executions,
+ * newest first (state machine: execution name, status, start time), each with its history events as
+ * children. Listed with ListStateMachines / ListExecutions each time the view redraws; while one runs,
+ * the view redraws every couple of seconds. Execution items carry the Re-run / Stop / Show Graph
+ * actions (contextValue `execution.<STATUS>`).
+ */
+import { ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import * as vscode from 'vscode';
+import { startTimeText } from '../../model/runs';
+import { errorMessage } from '../errors';
+import type { EmulatorManager } from '../emulator/manager';
+import { sfnClientOf } from '../stepfunctions/client';
+import { readHistory } from '../stepfunctions/session';
+
+export const EXECUTIONS_GROUP_ID = 'sfn:executions';
+const MAX_EXECUTIONS = 50;
+const PER_MACHINE = 20;
+const RUNNING_REFRESH_MS = 2000;
+
+export interface ExecutionsGroupNode { readonly kind: 'sfnGroup'; readonly id: string; readonly executions: readonly ExecutionListItem[] }
+export interface ExecutionNode { readonly kind: 'execution'; readonly id: string; readonly execution: ExecutionListItem }
+export interface HistoryEventNode { readonly kind: 'sfnEvent'; readonly id: string; readonly event: HistoryEvent }
+export interface SfnErrorNode { readonly kind: 'sfnError'; readonly id: string; readonly message: string }
+export type ExecutionsNode = ExecutionsGroupNode | ExecutionNode | HistoryEventNode | SfnErrorNode;
+
+const KINDS = new Set(['sfnGroup', 'execution', 'sfnEvent', 'sfnError']);
+export function isExecutionsNode(x: unknown): x is ExecutionsNode {
+  return typeof x === 'object' && x !== null && KINDS.has((x as { kind?: string }).kind ?? '');
+}
+export function isExecutionNode(x: unknown): x is ExecutionNode {
+  return isExecutionsNode(x) && x.kind === 'execution' && typeof x.execution?.executionArn === 'string';
+}
+
+const STATUS_ICON: Record<string, [string, string | undefined]> = {
+  RUNNING: ['sync~spin', 'charts.blue'],
+  SUCCEEDED: ['pass', 'testing.iconPassed'],
+  FAILED: ['error', 'testing.iconFailed'],
+  TIMED_OUT: ['watch', 'testing.iconFailed'],
+  ABORTED: ['circle-slash', undefined],
+};
+
+export class ExecutionNodes implements vscode.Disposable {
+  private readonly files = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `redraw` redraws the Local view. */
+  constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
+
+  /** Remembers which workspace file an execution was started from (for its graph). */
+  remember(executionArn: string, file: string): void {
+    this.files.set(executionArn, file);
+    this.changed();
+  }
+
+  fileOf(executionArn: string): string | undefined {
+    return this.files.get(executionArn);
+  }
+
+  /** Something changed (an execution started or ended): redraw the view. */
+  changed(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.redraw();
+  }
+
+  private sfn(): SFNClient | undefined {
+    const conn = this.emulator.connection;
+    return conn && this.emulator.state === 'running' ? sfnClientOf(conn) : undefined;
+  }
+
+  /** The group at the top of the Local view, when there are executions. */
+  async roots(): Promise<ExecutionsNode[]> {
+    const sfn = this.sfn();
+    if (!sfn) return [];
+    try {
+      const executions = await listExecutions(sfn);
+      if (executions.some((e) => e.status === 'RUNNING') && !this.timer) this.timer = setTimeout(() => this.changed(), RUNNING_REFRESH_MS);
+      return executions.length > 0 ? [{ kind: 'sfnGroup', id: EXECUTIONS_GROUP_ID, executions }] : [];
+    } catch (err) {
+      return [{ kind: 'sfnError', id: 'sfn:error', message: `Could not list the state machine executions: ${errorMessage(err)}` }];
+    }
+  }
+
+  async children(node: ExecutionsNode): Promise<ExecutionsNode[]> {
+    if (node.kind === 'sfnGroup') return node.executions.map((execution): ExecutionNode => ({ kind: 'execution', id: `execution:${execution.executionArn}`, execution }));
+    if (node.kind !== 'execution') return [];
+    const sfn = this.sfn();
+    if (!sfn) return [];
+    try {
+      const events = await readHistory(sfn, node.execution.executionArn!);
+      return events.map((event): HistoryEventNode => ({ kind: 'sfnEvent', id: `${node.id}#${event.id}`, event }));
+    } catch (err) {
+      return [{ kind: 'sfnError', id: `${node.id}#error`, message: `Could not read the history: ${errorMessage(err)}` }];
+    }
+  }
+
+  item(node: ExecutionsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'sfnGroup': {
+        const item = new vscode.TreeItem('State machine executions', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        const running = node.executions.filter((e) => e.status === 'RUNNING').length;
+        item.description = `${node.executions.length}${running ? ` · ${running} running` : ''}`;
+        item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+        item.contextValue = 'sfnExecutions';
+        return item;
+      }
+      case 'execution': {
+        const e = node.execution;
+        const item = new vscode.TreeItem(`${e.stateMachineArn?.split(':').at(-1) ?? '?'}: ${e.name ?? '?'}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        const [icon, color] = STATUS_ICON[e.status ?? ''] ?? ['circle-outline', undefined];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.description = `${e.status ?? ''} · ${startTimeText(e.startDate?.getTime() ?? Date.now(), Date.now())}`;
+        item.tooltip = [`${e.name} — ${e.status}`, `State machine: ${e.stateMachineArn}`, `Started: ${e.startDate?.toISOString() ?? '?'}`, ...(e.stopDate ? [`Stopped: ${e.stopDate.toISOString()}`] : []), `Execution ARN: ${e.executionArn}`].join('\n');
+        item.contextValue = `execution.${e.status ?? 'UNKNOWN'}`;
+        item.command = { command: 'localbatch.showExecutionGraph', title: 'Show Graph', arguments: [node] };
+        return item;
+      }
+      case 'sfnEvent': {
+        const ev = node.event;
+        const name = ev.stateEnteredEventDetails?.name ?? ev.stateExitedEventDetails?.name;
+        const item = new vscode.TreeItem(`${ev.id} ${ev.type ?? ''}`, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = name ?? '';
+        item.tooltip = JSON.stringify(ev, null, 2).slice(0, 4000);
+        return item;
+      }
+      case 'sfnError': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** The newest executions of every state machine on the emulator, newest first. */
+async function listExecutions(sfn: SFNClient): Promise<ExecutionListItem[]> {
+  const all: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+    for (const m of page.stateMachines ?? []) {
+      const res = await sfn.send(new ListExecutionsCommand({ stateMachineArn: m.stateMachineArn, maxResults: PER_MACHINE }));
+      all.push(...(res.executions ?? []));
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0)).slice(0, MAX_EXECUTIONS);
+}

@@ -1,0 +1,79 @@
+/**
+ * State machines against the workspace: template state machines get the definition checks that ASL
+ * files get as files (src/model/asl/rules.ts), and every AWS Batch Task (batch:submitJob, .sync,
+ * aws-sdk:batch:submitJob) is checked: JobName, JobDefinition and JobQueue given, no parameter Step
+ * Functions does not take, and a literal JobDefinition / JobQueue names one of the workspace's
+ * (ARNs are accepted as they are; `local` is the built-in queue), with a did-you-mean fix.
+ */
+import type { SourceDocument, JsonPath } from '../../document';
+import { checkDefinition, type AslReport } from '../../asl/rules';
+import { forEachState } from '../../asl/structure';
+import { BATCH_SUBMIT_PARAMETERS, BATCH_SUBMIT_RESOURCE, JSONATA_EXPRESSION } from '../../asl/language';
+import type { StateMachineEntry } from '../../asl/types';
+import { LOCAL_QUEUE_NAME } from '../../types';
+import { asStr, isObj, type Obj } from '../../values';
+import { isArn, parseRef } from '../../workspace';
+import { didYouMean, type WorkspaceRule, type WorkspaceRuleContext } from './context';
+
+const REQUIRED = ['JobName', 'JobDefinition', 'JobQueue'];
+
+export const stateMachineRules: WorkspaceRule = (ctx) => {
+  const seen = new Set<string>();
+  // A definition read both as a file and through a template's DefinitionUri is reported once.
+  const report = (doc: SourceDocument): AslReport => (severity, path, rule, message, part = 'value', suggestion) => {
+    const r = doc.rangeOf(path, part);
+    const key = `${doc.file}:${r.start.line}:${r.start.column}:${rule}:${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ctx.report(severity, doc, path, rule, message, part, suggestion);
+  };
+  for (const m of ctx.ws.stateMachines) {
+    if (!m.definition) continue;
+    if (!m.checkedAsFile) checkDefinition(m.definition, report(m.doc));
+    checkBatchTasks(ctx, m, report(m.doc));
+  }
+};
+
+function checkBatchTasks(ctx: WorkspaceRuleContext, m: StateMachineEntry, report: AslReport): void {
+  const jsonata = m.definition?.QueryLanguage === 'JSONata';
+  forEachState(m.definition, (state, path, name) => {
+    const resource = asStr(state.Resource);
+    if (state.Type !== 'Task' || !resource || !BATCH_SUBMIT_RESOURCE.test(resource)) return;
+    const usesJsonata = state.QueryLanguage === 'JSONata' || (jsonata && state.QueryLanguage !== 'JSONPath');
+    const field = usesJsonata ? 'Arguments' : 'Parameters';
+    const params = state[field];
+    if (!isObj(params)) {
+      if (params === undefined) report('error', path, 'asl-batch-parameter', `The Task '${name}' calls AWS Batch SubmitJob: give ${field} with JobName, JobDefinition and JobQueue`, 'key');
+      return;
+    }
+    const given = (k: string) => params[k] !== undefined || params[`${k}.$`] !== undefined;
+    const missing = REQUIRED.filter((k) => !given(k));
+    if (missing.length > 0) report('error', [...path, field], 'asl-batch-parameter', `The Task '${name}' calls AWS Batch SubmitJob without ${missing.join(', ')}`, 'key');
+    for (const key of Object.keys(params)) {
+      const bare = key.endsWith('.$') ? key.slice(0, -2) : key;
+      if ((BATCH_SUBMIT_PARAMETERS as readonly string[]).includes(bare)) continue;
+      const best = ctx.closest(bare, BATCH_SUBMIT_PARAMETERS);
+      report('error', [...path, field, key], 'asl-batch-parameter', `Unknown property '${key}' of batch:submitJob${didYouMean(best)}`, 'key', best === undefined ? undefined : key.endsWith('.$') ? `${best}.$` : best);
+    }
+    checkReference(ctx, params, [...path, field], name, 'JobDefinition', report);
+    checkReference(ctx, params, [...path, field], name, 'JobQueue', report);
+  });
+}
+
+function checkReference(ctx: WorkspaceRuleContext, params: Obj, at: JsonPath, state: string, key: 'JobDefinition' | 'JobQueue', report: AslReport): void {
+  const ref = asStr(params[key]);
+  // Paths, JSONata, unresolved substitutions and ARNs (the resource may exist only on AWS) are not checked.
+  if (ref === undefined || ref === '' || isArn(ref) || JSONATA_EXPRESSION.test(ref) || ref.includes('${')) return;
+  const { ws } = ctx;
+  if (key === 'JobQueue') {
+    if (ref === LOCAL_QUEUE_NAME || ws.jobQueue(ref)) return;
+    const best = ctx.closest(ref, [...ws.jobQueues.keys(), LOCAL_QUEUE_NAME]);
+    report('error', [...at, key], 'unknown-job-queue', `The Task '${state}' uses the job queue '${ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', best);
+    return;
+  }
+  if (ws.jobDefinition(ref)) return;
+  const parsed = parseRef(ref, 'job-definition');
+  const best = ctx.closest(parsed?.name ?? ref, ws.jobDefinitions.keys());
+  const replacement = best === undefined ? undefined : parsed?.revision !== undefined ? `${best}:${parsed.revision}` : best;
+  report('error', [...at, key], 'unknown-job-definition', `The Task '${state}' uses the job definition '${parsed?.name ?? ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', replacement);
+}

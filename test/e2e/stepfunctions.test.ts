@@ -1,0 +1,177 @@
+/**
+ * State machines in the real workbench (real Docker): "Run State Machine Locally" on an `.asl.json`
+ * whose Task runs a Batch job (`batch:submitJob.sync`) draws the state machine (the Parallel as a group
+ * holding its branches, the Choice's rule and Default), colours its states live from the execution's
+ * history until they reach SUCCEEDED (read from the rendered SVG's attributes), binds the Task to the
+ * Batch job it started (the emulator knows it, SUCCEEDED), and lists the execution in the Local view
+ * with its history.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { dockerForTests } from '../support/docker';
+import { describeJobs } from './support/emulator-jobs';
+import { requireRealVsCode } from './support/env';
+import { Session } from './support/session';
+import { expandRows, expandView, notificationTexts, viewPane, waitForRows, waitForStatusBar } from './support/tree';
+import { extensionVsix } from './support/vsix';
+import { waitFor } from './support/wait';
+import type { Workbench } from './support/workbench';
+
+function webview(wb: Workbench): FrameLocator {
+  return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** `id:STATUS` of every drawn state (boxes and groups), sorted. */
+function statuses(frame: FrameLocator): Promise<string> {
+  return frame.locator('g.node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('data-status')}`).sort().join(','));
+}
+
+const DONE = [
+  '(end):SUCCEEDED', '(start):SUCCEEDED', 'Check:SUCCEEDED', 'Done:SUCCEEDED', 'Fan/branch 1:PLANNED', 'Fan/branch 2:PLANNED', 'Fan:SUCCEEDED',
+  'Greet:SUCCEEDED', 'JobFailed:PLANNED', 'Left:SUCCEEDED', 'Prepare:SUCCEEDED', 'Right:SUCCEEDED', 'RightDone:SUCCEEDED',
+].join(',');
+
+describe('state machines: run from the editor, live graph and Local view (e2e)', function () {
+  this.timeout(300_000);
+  let session: Session | undefined;
+
+  before(async function () {
+    requireRealVsCode(this);
+    await dockerForTests(this);
+    session = await Session.start({ name: 'stepfunctions', fixture: 'stepfunctions', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    // The Task's job waits until the test opens its gate (a file in a folder of the workspace it
+    // mounts): the graph is seen with the Task RUNNING however slow the machine is.
+    mkdirSync(path.join(session.workspace, 'gate'));
+    writeFileSync(path.join(session.workspace, 'gate.jobdef.json'), JSON.stringify({
+      jobDefinitionName: 'gate',
+      type: 'container',
+      containerProperties: {
+        image: 'localbatch-busybox:latest',
+        command: ['sh', '-c', 'while [ ! -f /gate/open ]; do sleep 0.2; done; echo gate opened'],
+        resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }],
+        volumes: [{ name: 'gate', host: { sourcePath: path.join(session.workspace, 'gate') } }],
+        mountPoints: [{ sourceVolume: 'gate', containerPath: '/gate', readOnly: true }],
+      },
+    }, null, 2));
+    const wb = await session.workbench();
+    await wb.answerTrustDialog('trust');
+  });
+
+  after(async () => {
+    await session?.dispose();
+  });
+
+  it('runs hello.asl.json: the graph colours its states to SUCCEEDED, the Task holds its Batch job, the execution is in the Local view', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('hello.asl.json');
+    await wb.waitForExtensionsActivated();
+    // The file's CodeLens offers the run.
+    await wb.page.locator('.contentWidgets .codelens-decoration', { hasText: 'Run State Machine Locally' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommand('LocalBatch: Run State Machine Locally');
+    const frame = webview(wb);
+    const seen = new Set<string>();
+    try {
+      // Live: the Task is RUNNING (entered, its job not finished) and the states before it SUCCEEDED.
+      await waitFor(async () => {
+        const s = await statuses(frame);
+        seen.add(s);
+        return /Greet:RUNNING/.test(s) && /Prepare:SUCCEEDED/.test(s) && /Done:PLANNED/.test(s);
+      }, { timeoutMs: 120_000, intervalMs: 200, what: 'Greet RUNNING' });
+      console.log(`      while the job runs: ${[...seen].at(-1)}; screenshot: ${await wb.screenshot('stepfunctions-graph-running')}`);
+      writeFileSync(path.join(session!.workspace, 'gate', 'open'), '');
+      await waitFor(async () => {
+        const s = await statuses(frame);
+        seen.add(s);
+        return s === DONE;
+      }, { timeoutMs: 120_000, intervalMs: 200, what: 'every state on the path SUCCEEDED' });
+    } catch (err) {
+      console.log(`      last: ${[...seen].at(-1)}; notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('stepfunctions-run-failed')}`);
+      throw err;
+    }
+    console.log(`      ${seen.size} distinct colourings on the way to SUCCEEDED; screenshot: ${await wb.screenshot('stepfunctions-graph-succeeded')}`);
+
+    // The shape: the Parallel is a group box around its branch groups, which hold their states; the
+    // Choice has its rule and its Default as labelled edges.
+    const boxes = await frame.locator('g.node').evaluateAll((els) => Object.fromEntries(els.map((e) => {
+      const r = e.querySelector('rect.node-box')!.getBoundingClientRect();
+      return [e.getAttribute('data-id'), { x: r.x, y: r.y, w: r.width, h: r.height, group: e.classList.contains('group') }];
+    })));
+    const inside = (inner: string, outer: string) => {
+      const a = boxes[inner];
+      const b = boxes[outer];
+      return a && b && a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w + 0.5 && a.y + a.h <= b.y + b.h + 0.5;
+    };
+    assert.equal(boxes.Fan?.group, true, 'Fan drawn as a group');
+    for (const [inner, outer] of [['Left', 'Fan/branch 1'], ['Right', 'Fan/branch 2'], ['RightDone', 'Fan/branch 2'], ['Fan/branch 1', 'Fan'], ['Fan/branch 2', 'Fan']]) assert.ok(inside(inner, outer), `${inner} inside ${outer}: ${JSON.stringify([boxes[inner], boxes[outer]])}`);
+    assert.ok(!inside('Greet', 'Fan'), 'Greet is outside the Parallel');
+    const edgeLabels = await frame.locator('g.edge text.edge-label').allTextContents();
+    assert.deepEqual(edgeLabels.sort(), ['$.job.Status == "SUCCEEDED"', 'Default']);
+
+    // The Task node is bound to the Batch job it started, which the emulator ran to SUCCEEDED.
+    const jobId = await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id');
+    assert.ok(jobId, 'Greet has a job id');
+    const [job] = await describeJobs(session!.workspace, [jobId]);
+    assert.deepEqual(job && { name: job.jobName, status: job.status }, { name: 'greet', status: 'SUCCEEDED' });
+    // Selecting it offers its logs and details.
+    await frame.locator('g.node[data-id="Greet"]').click();
+    await frame.locator('#act-logs').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal((await frame.locator('#details-name').textContent()) ?? '', `Greet: SUCCEEDED · Batch job ${jobId}`);
+    // Open Definition goes to the state in the file (line 6: "Greet": {).
+    await frame.locator('#act-definition').click();
+    await waitForStatusBar(wb, /Ln 6, Col \d+/);
+    // The legend shows a state machine's statuses and transitions, not Batch's.
+    const legend = await frame.locator('#legend li').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.textContent ?? ''));
+    assert.deepEqual(legend, ['PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'ABORTED', 'Next', 'Choice rule', 'Default', 'Catch']);
+    assert.match((await frame.locator('#notice').textContent()) ?? '', /Execution .+: SUCCEEDED/);
+
+    // The Local view: the execution under "State machine executions", SUCCEEDED, with its history.
+    await wb.openViewContainer('LocalBatch');
+    await expandView(wb, 'Local');
+    const row = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label.startsWith('hello: ') && r.description.startsWith('SUCCEEDED')), 'the execution row SUCCEEDED');
+    await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === 'State machine executions'), 'the executions group');
+    await expandRows(wb, 'Local', /^hello: /);
+    // (The list renders only the rows in sight: the first events, in order.)
+    const history = await waitForRows(wb, 'Local', (rows) => {
+      const events = rows.filter((r) => /^\d+ \w+$/.test(r.label));
+      return events.some((r) => r.label.endsWith(' TaskSubmitted')) && events;
+    }, 'the execution history');
+    assert.deepEqual(history.slice(0, 4).map((r) => `${r.label}|${r.description}`), ['1 ExecutionStarted|', '2 PassStateEntered|Prepare', '3 PassStateExited|Prepare', '4 TaskStateEntered|Greet']);
+    console.log(`      Local view: ${row.label} | ${row.description}, ${history.length} history events; screenshot: ${await wb.screenshot('stepfunctions-local-view')}`);
+  });
+
+  it('Re-run starts the execution again from the Local view; Stop aborts it, the graph shows where, and its Batch job is terminated', async () => {
+    const wb = await session!.workbench();
+    const frame = webview(wb);
+    // Close the gate again: the re-run's job waits until it is stopped.
+    rmSync(path.join(session!.workspace, 'gate', 'open'));
+    await contextMenu(wb, /^hello: /, 'Re-run Execution');
+    const running = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label.startsWith('hello: ') && r.description.startsWith('RUNNING')), 'a second execution RUNNING');
+    const name = running.label.slice('hello: '.length);
+    // The graph follows the new execution.
+    await waitFor(async () => /Greet:RUNNING/.test(await statuses(frame)) && ((await frame.locator('#notice').textContent()) ?? '').includes(name),
+      { timeoutMs: 120_000, intervalMs: 250, what: 'the graph on the re-run with Greet RUNNING' });
+    await waitFor(async () => !!(await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id')), { timeoutMs: 60_000, intervalMs: 250, what: 'the re-run job bound' });
+    const jobId = (await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id'))!;
+    await contextMenu(wb, new RegExp(`^hello: ${name}$`), 'Stop Execution');
+    await waitFor(async () => /Greet:ABORTED/.test(await statuses(frame)) && /\(end\):ABORTED/.test(await statuses(frame)), { timeoutMs: 60_000, intervalMs: 250, what: 'Greet and End ABORTED' });
+    assert.match(await statuses(frame), /Prepare:SUCCEEDED/);
+    await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === `hello: ${name}` && r.description.startsWith('ABORTED')), 'the execution ABORTED in the Local view');
+    await waitFor(async () => (await describeJobs(session!.workspace, [jobId]))[0]?.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 500, what: 'the stopped execution\'s job terminated' });
+    console.log(`      re-run ${name} stopped: Greet ABORTED, job ${jobId} FAILED; screenshot: ${await wb.screenshot('stepfunctions-stopped')}`);
+  });
+});
+
+/** Runs a context-menu entry of the Local view row whose label matches. */
+async function contextMenu(wb: Workbench, label: RegExp, entry: string): Promise<void> {
+  const row = viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
+  await row.click({ button: 'right' });
+  const item = wb.page.locator('.context-view .action-item', { hasText: entry });
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
+  await waitFor(async () => {
+    if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
+    return !(await item.isVisible());
+  }, { timeoutMs: 15_000, intervalMs: 500, what: `${entry} to run` });
+}

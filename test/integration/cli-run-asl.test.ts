@@ -1,0 +1,89 @@
+/**
+ * `localbatch run` and `localbatch validate` of a Step Functions state machine file, as users run
+ * them (the bundled CLI, a real Docker engine): the execution's states and the Batch job its Task
+ * started are shown live, the exit status follows the execution, `--json` prints DescribeExecution,
+ * and a misspelt job definition stops the run with one diagnostic at its line.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { dockerForTests, TEST_IMAGE } from '../support/docker';
+import { runCli } from '../support/serve-process';
+
+const MANAGED = 'dev.localbatch.managed=true';
+
+const FLOW = {
+  StartAt: 'Step',
+  States: {
+    Step: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::batch:submitJob.sync',
+      Parameters: { JobName: 'step', JobDefinition: 'step', JobQueue: 'local', ContainerOverrides: { Environment: [{ Name: 'code', 'Value.$': '$.code' }] } },
+      ResultSelector: { 'status.$': '$.Status' },
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'Failed' }],
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+    Failed: { Type: 'Fail', Error: 'StepFailed' },
+  },
+};
+
+describe('localbatch run of a state machine file (integration)', function () {
+  this.timeout(240_000);
+  let docker: Docker;
+  let dir: string;
+
+  before(async function () {
+    docker = await dockerForTests(this);
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-run-asl-'));
+    writeFileSync(path.join(dir, 'step.jobdef.json'), JSON.stringify({
+      jobDefinitionName: 'step',
+      type: 'container',
+      containerProperties: { image: TEST_IMAGE, command: ['sh', '-c', 'echo step; exit ${code:-0}'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] },
+    }));
+    writeFileSync(path.join(dir, 'flow.asl.json'), JSON.stringify(FLOW, null, 2));
+    writeFileSync(path.join(dir, 'input.json'), '{"code":"0"}');
+  });
+  after(async () => {
+    const left = await docker.listContainers({ all: true, filters: { label: [MANAGED, `dev.localbatch.state-dir=${path.join(dir, '.localbatch')}`] } });
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left.map((c) => c.Names), [], 'containers were left behind');
+  });
+
+  it('runs to SUCCEEDED, showing states and the Batch job the Task started', async () => {
+    const r = await runCli(['run', 'flow.asl.json', '--input', '@input.json'], dir, 200_000);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /Step entered \(Task\)/);
+    assert.match(r.output, /submitted job step \([0-9a-f-]{36}\)/);
+    assert.match(r.output, /job step \([0-9a-f-]{36}\) SUCCEEDED/);
+    assert.match(r.output, /Done entered \(Succeed\)/);
+    assert.match(r.output, /Execution SUCCEEDED/);
+  });
+
+  it('exits 1 when the execution fails, and --json prints DescribeExecution', async () => {
+    const r = await runCli(['run', 'flow.asl.json', '--input', '{"code":"3"}', '--json'], dir, 200_000);
+    assert.equal(r.code, 1, r.output);
+    const json = JSON.parse(r.output.slice(r.output.indexOf('{\n'), r.output.indexOf('\n}\n') + 2)) as { status: string; error: string; executionArn: string };
+    assert.equal(json.status, 'FAILED');
+    assert.equal(json.error, 'StepFailed');
+    assert.match(json.executionArn, /^arn:aws:states:[a-z0-9-]+:\d{12}:execution:flow:/);
+    assert.match(r.output, /job step \([0-9a-f-]{36}\) FAILED/);
+  });
+
+  it('validate and run report a misspelt JobDefinition at its line, and run starts nothing', async () => {
+    writeFileSync(path.join(dir, 'typo.asl.json'), JSON.stringify(FLOW, null, 2).replace('"JobDefinition": "step"', '"JobDefinition": "stpe"'));
+    try {
+      const v = await runCli(['validate', 'typo.asl.json'], dir);
+      assert.equal(v.code, 1, v.output);
+      const line = JSON.stringify(FLOW, null, 2).split('\n').findIndex((l) => l.includes('"JobDefinition"')) + 1;
+      assert.match(v.output, new RegExp(`^typo\\.asl\\.json:${line}:\\d+: error: The Task 'Step' uses the job definition 'stpe', which is not defined in the workspace \\(did you mean 'step'\\?\\) \\[unknown-job-definition\\]$`, 'm'));
+      const r = await runCli(['run', 'typo.asl.json'], dir);
+      assert.equal(r.code, 1, r.output);
+      assert.doesNotMatch(r.output, /Execution .* started/);
+    } finally {
+      rmSync(path.join(dir, 'typo.asl.json'));
+    }
+  });
+});

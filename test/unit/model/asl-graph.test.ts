@@ -1,0 +1,178 @@
+/**
+ * The state machine graph (asl-graph.ts) and its live colours from a history (asl-live.ts). The
+ * histories are written by the emulator's own interpreter, run on a fake clock (FakeClock) with a fake
+ * task runner (a function here that answers as Batch's submitJob.sync does), so the colours are
+ * checked against the events the API really returns.
+ */
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../../src/emulator/clock/testing/fakeClock';
+import { Execution } from '../../../src/emulator/states/core/interpreter';
+import { StatesError } from '../../../src/emulator/states/core/errors';
+import type { StateMachineDef, TaskInvocation } from '../../../src/emulator/states/core/types';
+import { END_ID, graphFromDefinition, resourceLabel, ruleLabel, START_ID } from '../../../src/model/asl-graph';
+import { jobIdIn, pictureFromHistory, type HistoryEventLike } from '../../../src/model/asl-live';
+
+const BATCH = 'arn:aws:states:::batch:submitJob.sync';
+
+const PIPELINE = {
+  StartAt: 'Preprocess',
+  States: {
+    Preprocess: { Type: 'Task', Resource: BATCH, Parameters: { JobName: 'pre', JobQueue: 'q', JobDefinition: 'd' }, ResultPath: null, Next: 'Fan' },
+    Fan: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'Left', States: { Left: { Type: 'Pass', End: true } } },
+        { StartAt: 'Right', States: { Right: { Type: 'Wait', Seconds: 1, Next: 'RightDone' }, RightDone: { Type: 'Pass', End: true } } },
+      ],
+      ResultPath: null,
+      Next: 'Each',
+    },
+    Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } }, ResultPath: null, Next: 'Check' },
+    Check: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.n', NumericGreaterThan: 3, Next: 'Big' }, { Not: { Variable: '$.s', StringEquals: 'x' }, Next: 'Fails' }],
+      Default: 'Done',
+    },
+    Big: { Type: 'Task', Resource: BATCH, Parameters: { JobName: 'big', JobQueue: 'q', JobDefinition: 'd' }, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Recover' }], End: true },
+    Recover: { Type: 'Pass', Next: 'Done' },
+    Fails: { Type: 'Fail', Error: 'E' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+function history(def: unknown, input: unknown, runTask: (i: TaskInvocation) => Promise<unknown>): Promise<HistoryEventLike[]> {
+  const clock = new FakeClock();
+  const events: HistoryEventLike[] = [];
+  const identity = { executionArn: 'arn:aws:states:us-east-1:1:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:sm', stateMachineName: 'sm', roleArn: 'arn:aws:iam::1:role/r', startTime: '2026-01-01T00:00:00.000Z' };
+  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, ...(e.details ?? {}) }), random: () => 0.5 });
+  const done = ex.run();
+  return clock.runAll().then(() => done).then(() => events);
+}
+
+/** Answers like submitJob.sync: reports the submission, then the job's detail (or fails with it as Cause). */
+function batch(fail: ReadonlySet<string> = new Set()) {
+  let n = 0;
+  return async (i: TaskInvocation) => {
+    const jobId = `job-${++n}-${(i.parameters as { JobName: string }).JobName}`;
+    i.submitted({ JobId: jobId, JobName: (i.parameters as { JobName: string }).JobName });
+    if (fail.has((i.parameters as { JobName: string }).JobName)) throw new StatesError('States.TaskFailed', JSON.stringify({ JobId: jobId, Status: 'FAILED' }));
+    return { JobId: jobId, Status: 'SUCCEEDED' };
+  };
+}
+
+const statusOf = (updates: ReadonlyArray<{ id: string; status: string }>) => Object.fromEntries(updates.map((u) => [u.id, u.status]));
+
+describe('state machine graph', () => {
+  it('has a node per state, Start and End markers, and Next / Choice / Default / Catch edges', () => {
+    const g = graphFromDefinition(PIPELINE, 'p.asl.json');
+    const ids = g.nodes.map((n) => n.id);
+    for (const s of ['Preprocess', 'Fan', 'Left', 'Right', 'RightDone', 'Each', 'Work', 'Check', 'Big', 'Recover', 'Fails', 'Done', START_ID, END_ID]) assert.ok(ids.includes(s), s);
+    const edges = g.edges.map((e) => `${e.source}->${e.target} ${e.type}${e.label ? ` [${e.label}]` : ''}`).sort();
+    assert.deepEqual(edges, [
+      '(start)->Preprocess plain',
+      'Big->(end) plain',
+      'Big->Recover CATCH [Catch States.TaskFailed]',
+      'Check->Big CHOICE [$.n > 3]',
+      'Check->Done DEFAULT [Default]',
+      'Check->Fails CHOICE [not $.s == "x"]',
+      'Done->(end) plain',
+      'Each->Check plain',
+      'Fails->(end) plain',
+      'Fan->Each plain',
+      'Preprocess->Fan plain',
+      'Recover->Done plain',
+      'Right->RightDone plain',
+    ]);
+  });
+
+  it('draws Parallel as a group of branch groups and Map as a group of its processor states', () => {
+    const g = graphFromDefinition(PIPELINE, 'p');
+    const node = (id: string) => g.nodes.find((n) => n.id === id)!;
+    assert.equal(node('Fan').group, true);
+    assert.equal(node('Fan/branch 1').container, 'Fan');
+    assert.equal(node('Fan/branch 1').group, true);
+    assert.equal(node('Left').container, 'Fan/branch 1');
+    assert.equal(node('Right').container, 'Fan/branch 2');
+    assert.equal(node('RightDone').container, 'Fan/branch 2');
+    assert.equal(node('Each').group, true);
+    assert.equal(node('Work').container, 'Each');
+    assert.equal(node('Preprocess').container, undefined);
+    assert.equal(node('Preprocess').detail, 'batch:submitJob.sync');
+    // Ends inside a branch or a Map end their scope, not the state machine.
+    assert.ok(!g.edges.some((e) => e.target === END_ID && (e.source === 'Left' || e.source === 'Work')));
+    // The legacy Iterator of a Map is read too.
+    const legacy = graphFromDefinition({ StartAt: 'M', States: { M: { Type: 'Map', Iterator: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true } } }, 'l');
+    assert.equal(legacy.nodes.find((n) => n.id === 'I')?.container, 'M');
+  });
+
+  it('draws what it can of a half-typed definition and keeps duplicate names apart', () => {
+    const g = graphFromDefinition({ StartAt: 'A', States: { A: { Type: 'Task', Next: 'Nowhere' }, B: 'oops', P: { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }], End: true } } }, 't');
+    assert.deepEqual(g.edges.map((e) => e.id).sort(), ['(start)->A:plain', 'P->(end):plain'].sort());
+    const ids = g.nodes.map((n) => n.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(ids.includes('P/branch 1/A'));
+    assert.equal(graphFromDefinition(undefined, 'x').nodes.length, 2);
+    assert.equal(graphFromDefinition('{', 'x').edges.length, 0);
+  });
+
+  it('labels resources and Choice rules as people write them', () => {
+    assert.equal(resourceLabel('arn:aws:states:::aws-sdk:batch:describeJobs'), 'aws-sdk:batch:describeJobs');
+    assert.equal(resourceLabel('arn:aws:lambda:us-east-1:123456789012:function:Hello:$LATEST'), 'lambda:Hello');
+    assert.equal(ruleLabel({ And: [{ Variable: '$.a', IsPresent: true }, { Variable: '$.b', BooleanEquals: false }] }), 'IsPresent $.a and $.b == false');
+    assert.equal(ruleLabel({ Condition: '{% $states.input.n > 1 %}', Next: 'X' }), '$states.input.n > 1');
+    assert.equal(ruleLabel({ Variable: '$.t', TimestampLessThanPath: '$.u' }), '$.t < $.u');
+  });
+});
+
+describe('state machine live colours', () => {
+  it('colours a run that takes the Catch: entered, succeeded, failed then caught, with the jobs each Task started', async () => {
+    const g = graphFromDefinition(PIPELINE, 'p');
+    const events = await history(PIPELINE, { items: [1, 2], n: 5 }, batch(new Set(['big'])));
+    const p = pictureFromHistory(g, events);
+    const s = statusOf(p.updates);
+    assert.equal(p.status, 'SUCCEEDED');
+    for (const id of [START_ID, 'Preprocess', 'Fan', 'Left', 'Right', 'RightDone', 'Each', 'Work', 'Check', 'Recover', 'Done', END_ID]) assert.equal(s[id], 'SUCCEEDED', id);
+    assert.equal(s.Big, 'CAUGHT');
+    assert.equal(s.Fails, 'PLANNED');
+    assert.deepEqual(p.jobs.get('Preprocess'), ['job-1-pre']);
+    assert.deepEqual(p.jobs.get('Big'), ['job-2-big']);
+    assert.equal(p.updates.find((u) => u.id === 'Big')?.jobId, 'job-2-big');
+    assert.ok(!p.updates.some((u) => u.id === 'Fan/branch 1'), 'branch groups have no status');
+  });
+
+  it('colours a failing run: the Fail state and the End are FAILED; a half-read history shows RUNNING', async () => {
+    const g = graphFromDefinition(PIPELINE, 'p');
+    const events = await history(PIPELINE, { items: [], n: 1, s: 'y' }, batch());
+    const p = pictureFromHistory(g, events);
+    assert.equal(p.status, 'FAILED');
+    const s = statusOf(p.updates);
+    assert.equal(s.Fails, 'FAILED');
+    assert.equal(s[END_ID], 'FAILED');
+    assert.equal(s.Big, 'PLANNED');
+    const upToTask = events.slice(0, events.findIndex((e) => e.type === 'TaskSubmitted') + 1);
+    const partial = pictureFromHistory(g, upToTask);
+    assert.equal(partial.status, 'RUNNING');
+    assert.equal(statusOf(partial.updates).Preprocess, 'RUNNING');
+    assert.deepEqual(partial.jobs.get('Preprocess'), ['job-1-pre']);
+  });
+
+  it('an uncaught Task failure fails the state; a stopped execution leaves its running state ABORTED', () => {
+    const def = { StartAt: 'T', States: { T: { Type: 'Task', Resource: BATCH, End: true } } };
+    const g = graphFromDefinition(def, 'd');
+    const base: object[] = [{ type: 'ExecutionStarted' }, { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T' } }, { type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'batch', resource: 'submitJob.sync' } }];
+    const failed = pictureFromHistory(g, [...base, { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'batch', resource: 'submitJob.sync', error: 'States.TaskFailed', cause: '{"JobId":"j9"}' } }, { type: 'ExecutionFailed' }] as HistoryEventLike[]);
+    assert.equal(statusOf(failed.updates).T, 'FAILED');
+    assert.deepEqual(failed.jobs.get('T'), ['j9']);
+    const aborted = pictureFromHistory(g, [...base, { type: 'ExecutionAborted' }] as HistoryEventLike[]);
+    assert.equal(statusOf(aborted.updates).T, 'ABORTED');
+    assert.equal(aborted.status, 'ABORTED');
+  });
+
+  it('reads a JobId from JSON outputs only', () => {
+    assert.equal(jobIdIn('{"JobId":"a"}'), 'a');
+    assert.equal(jobIdIn('{"jobId":"b"}'), 'b');
+    assert.equal(jobIdIn('not json'), undefined);
+    assert.equal(jobIdIn('[1]'), undefined);
+    assert.equal(jobIdIn(undefined), undefined);
+  });
+});

@@ -1,0 +1,124 @@
+/** State machine files (*.asl.json|yaml) checked at their lines: structure, expressions, Batch Tasks. */
+import assert from 'node:assert/strict';
+import type { Diagnostic } from '../../../../src/model/diagnostics';
+import { validateWorkspace } from '../../../../src/model/validation/index';
+import { quickFixesFor } from '../../../../src/model/editing/quick-fixes';
+
+const JOBDEF = { path: 'defs/align.jobdef.json', text: JSON.stringify({ jobDefinitionName: 'align', type: 'container', containerProperties: { image: 'busybox', command: ['true'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '512' }] } }) };
+const QUEUE = { path: 'defs/spot.jobqueue.json', text: JSON.stringify({ jobQueueName: 'spot', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] }) };
+const CE = { path: 'defs/ce.computeenv.json', text: JSON.stringify({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'SPOT', maxvCpus: 4, subnets: ['subnet-1'], securityGroupIds: ['sg-1'], instanceTypes: ['optimal'] } }) };
+
+function check(file: string, text: string, extra = [JOBDEF, QUEUE, CE]): Diagnostic[] {
+  return validateWorkspace([{ path: file, text }, ...extra]).filter((d) => d.file === file);
+}
+const at = (d: Diagnostic) => `${d.range.start.line + 1}:${d.rule}`;
+
+const GOOD = `{
+  "StartAt": "Align",
+  "States": {
+    "Align": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::batch:submitJob.sync",
+      "Parameters": { "JobName": "align", "JobDefinition": "align", "JobQueue": "spot", "Parameters": { "sample.$": "$.sample" } },
+      "Retry": [{ "ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 2 }],
+      "Catch": [{ "ErrorEquals": ["States.ALL"], "Next": "Failed" }],
+      "Next": "Done"
+    },
+    "Done": { "Type": "Succeed" },
+    "Failed": { "Type": "Fail", "Error": "AlignFailed" }
+  }
+}`;
+
+describe('state machine validation (ASL files)', () => {
+  it('accepts a good definition that uses the workspace job definition and queue', () => {
+    assert.deepEqual(check('flows/align.asl.json', GOOD), []);
+  });
+
+  it('reports a misspelt JobDefinition once, at its line, with a quick fix', () => {
+    const text = GOOD.replace('"JobDefinition": "align"', '"JobDefinition": "alignn"');
+    const diags = check('flows/align.asl.json', text);
+    assert.deepEqual(diags.map(at), ['7:unknown-job-definition']);
+    assert.equal(diags[0].suggestion, 'align');
+    const [fix] = quickFixesFor(diags[0], text);
+    assert.equal(fix.edits[0].newText, '"align"');
+    assert.equal(diags[0].range.start.column, text.split('\n')[6].indexOf('"alignn"'));
+  });
+
+  it('reports an unknown queue with the closest name (local included)', () => {
+    const diags = check('flows/align.asl.json', GOOD.replace('"JobQueue": "spot"', '"JobQueue": "spott"'));
+    assert.deepEqual(diags.map((d) => [at(d), d.suggestion]), [['7:unknown-job-queue', 'spot']]);
+    assert.deepEqual(check('flows/align.asl.json', GOOD.replace('"JobQueue": "spot"', '"JobQueue": "local"')), []);
+  });
+
+  it('reports an unknown Next with did-you-mean, and the state it leaves unreachable', () => {
+    const diags = check('flows/align.asl.json', GOOD.replace('"Next": "Done"', '"Next": "Don"'));
+    assert.deepEqual(diags.map(at), ['10:asl-unknown-state', '12:asl-unreachable']);
+    assert.equal(diags[0].suggestion, 'Done');
+  });
+
+  it('reports a missing Next/End, unknown States.* errors and States.ALL not last', () => {
+    const text = GOOD.replace(',\n      "Next": "Done"', '').replace('"States.TaskFailed"', '"States.TaskFail"').replace('[{ "ErrorEquals": ["States.ALL"], "Next": "Failed" }]', '[{ "ErrorEquals": ["States.ALL"], "Next": "Failed" }, { "ErrorEquals": ["X"], "Next": "Failed" }]');
+    const diags = check('flows/align.asl.json', text);
+    assert.deepEqual(diags.map(at), ['4:asl-missing-transition', '8:asl-unknown-error', '9:asl-states-all-last', '11:asl-unreachable']);
+    assert.equal(diags[1].suggestion, 'States.TaskFailed');
+  });
+
+  it('checks JSONPath syntax, reference paths and intrinsic arity', () => {
+    const text = `StartAt: P
+States:
+  P:
+    Type: Pass
+    InputPath: $.a[
+    ResultPath: $.items[*]
+    Parameters:
+      ok.$: States.Format('{}', $.x)
+      arity.$: States.ArrayLength($.a, $.b)
+      unknown.$: States.Nope(1)
+    End: true
+`;
+    assert.deepEqual(check('p.asl.yaml', text).map(at), ['5:asl-jsonpath', '6:asl-jsonpath', '9:asl-intrinsic', '10:asl-intrinsic']);
+  });
+
+  it('checks JSONata expressions and JSONPath-only fields in JSONata states', () => {
+    const text = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input.a + %}', InputPath: '$.x', End: true } } }, null, 2);
+    assert.deepEqual(check('p.asl.json', text).map((d) => d.rule).sort(), ['asl-jsonata', 'asl-query-language']);
+    const ok = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input.a + 1 %}', End: true } } });
+    assert.deepEqual(check('p.asl.json', ok), []);
+  });
+
+  it('checks Choice rule shapes and Batch parameters', () => {
+    const def = {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThen: 1, Next: 'T' }, { And: [{ Variable: '$.a', IsPresent: true, Next: 'T' }], Next: 'T' }], Default: 'T' },
+        T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', Parameters: { JobName: 'x', JobDefinition: 'align', JobQue: 'spot' }, End: true },
+      },
+    };
+    const diags = check('c.asl.json', JSON.stringify(def, null, 2));
+    const rules = diags.map((d) => [d.rule, d.suggestion]);
+    assert.deepEqual(rules, [
+      ['asl-choice-rule', undefined], // the rule then has no comparison (at the rule)
+      ['asl-choice-rule', 'NumericGreaterThan'],
+      ['asl-choice-rule', undefined], // Next inside And
+      ['asl-batch-parameter', undefined], // JobQueue missing
+      ['asl-batch-parameter', 'JobQueue'],
+    ]);
+  });
+
+  it('checks Parallel branches and Map processors as levels of their own', () => {
+    const def = {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Next: 'Y' } } }, Next: 'P' },
+        P: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pas', End: true } } }], End: true },
+      },
+    };
+    const diags = check('m.asl.json', JSON.stringify(def, null, 2));
+    assert.deepEqual(diags.map((d) => [d.rule, d.suggestion]), [['asl-unknown-state', 'X'], ['asl-state-type', 'Pass']]);
+  });
+
+  it('gives YAML files their lines', () => {
+    const text = 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n';
+    assert.deepEqual(check('a.asl.yml', text).map(at), ['5:asl-unknown-state']);
+  });
+});
