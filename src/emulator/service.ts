@@ -27,6 +27,7 @@ import { dirname, resolve } from 'node:path';
 import { statesEdgeService, statesHandlers } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
+import { LocalAws } from './states/tasks/local-aws';
 import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
 export interface ServiceOptions extends HostOptions {
@@ -99,8 +100,11 @@ export class LocalService {
       s3.subscribe((e) => events$.publish(e));
       // S3 Files volumes mapped to `s3://bucket` in localbatch.yaml mount the bucket's folder.
       host.jobEnvironment.bucketFolder = (bucket) => s3.buckets().find((b) => b.name === bucket)?.dir;
-      // Step Functions reaches Batch only through its API handlers and job events.
+      // Step Functions reaches Batch only through its API handlers and job events, and S3 and
+      // EventBridge through their own HTTP APIs once the server listens (below).
+      const localAws = new LocalAws();
       states = createStatesService({
+        aws: localAws,
         clock: systemClock(),
         account: accountId,
         region,
@@ -147,6 +151,7 @@ export class LocalService {
       const server = await startApiServer({ ...api, port: options.port ?? 0 });
       pipeline.setEndpointUrl(server.url);
       trainingS3.connect({ url: server.url, region, credentials });
+      localAws.connect({ url: server.url, region, credentials });
       const jobs = host.jobEnvironment;
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).

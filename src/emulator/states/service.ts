@@ -65,6 +65,9 @@ export interface StatesServiceOptions {
     execution: { readonly stateMachineName: string; readonly testCase?: string; readonly invocation: number },
   ) => Promise<unknown>;
   readonly readItems?: InterpreterPorts['readItems'];
+  readonly writeResults?: InterpreterPorts['writeResults'];
+  /** Called once by close() (the wiring releases its clients). */
+  readonly onClose?: () => void;
 }
 
 export class StatesService {
@@ -178,6 +181,7 @@ export class StatesService {
         );
       },
       readItems: this.options.readItems,
+      writeResults: this.options.writeResults,
     };
     const run = new Execution(def, JSON.parse(rec.input) as unknown, {
       executionArn: rec.executionArn,
@@ -216,6 +220,7 @@ export class StatesService {
   /** Stops every running execution's timers without ending them (a graceful server stop). */
   close(): void {
     // Executions stay RUNNING in the journal (nothing more is written): the next start replays them.
+    if (!this.closed) this.options.onClose?.();
     this.closed = true;
   }
 

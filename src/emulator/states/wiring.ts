@@ -7,7 +7,9 @@ import { StatesError } from './core/errors';
 import { StatesService } from './service';
 import { fileJournal, memoryJournal } from './store';
 import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
+import type { LocalAws } from './tasks/local-aws';
 import { mockedResponse, type MockConfig } from './tasks/mocks';
+import { isLocalServiceResource, localItemReader, localResultWriter, runLocalServiceTask } from './tasks/services';
 import { isSnsPublish, runSnsPublish, type SnsPort } from './tasks/sns';
 
 export interface StatesWiring {
@@ -21,6 +23,8 @@ export interface StatesWiring {
   readonly mocks?: MockConfig;
   /** The local SNS (its public publish), for sns:publish tasks; without it they need a mock. */
   readonly sns?: SnsPort;
+  /** The emulator's own S3 and EventBridge through their APIs (ItemReader, ResultWriter, their Tasks). */
+  readonly aws?: LocalAws;
 }
 
 export function createStatesService(w: StatesWiring): StatesService {
@@ -34,13 +38,15 @@ export function createStatesService(w: StatesWiring): StatesService {
       if (mocked.found) return mocked.value;
       if (isBatchResource(inv.resource)) return runBatchTask(inv, w.batch, memory);
       if (w.sns && isSnsPublish(inv.resource)) return runSnsPublish(inv, w.sns, memory);
+      if (w.aws && isLocalServiceResource(inv.resource)) return runLocalServiceTask(inv, w.aws, memory);
       throw new StatesError(
         'States.Runtime',
-        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks and SNS Publish run locally; for other services, ` +
+        `localbatch has no stand-in for the resource '${inv.resource}' of the state '${inv.stateName}': AWS Batch tasks, SNS Publish, EventBridge PutEvents and S3 getObject/putObject/listObjectsV2 run locally; for other services, ` +
           `add the state to a Step Functions Local mock file (SFN_MOCK_CONFIG=<file>: StateMachines.${execution.stateMachineName}.TestCases.<TestCase>.${inv.stateName} = <MockedResponses name>) ` +
           `and start the execution on '<stateMachineArn>#<TestCase>'`,
       );
     },
+    ...(w.aws ? { readItems: localItemReader(w.aws), writeResults: localResultWriter(w.aws), onClose: () => w.aws?.close() } : {}),
   });
   svc.restore();
   return svc;

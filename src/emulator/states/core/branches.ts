@@ -2,12 +2,14 @@
  * Parallel branches and Map iterations (inline, and distributed with ItemReader, ItemBatcher and
  * tolerated failures). A failing branch or iteration stops the others, as in AWS.
  */
+import { randomUUID } from 'node:crypto';
 import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate } from './jsonata';
+import { mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
-import type { StateDef, StateMachineDef } from './types';
+import type { MapRunChild, StateDef, StateMachineDef } from './types';
 
 export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
   const { execution, frame } = run;
@@ -53,7 +55,7 @@ async function numberField(run: TaskRunContext, field: 'MaxConcurrency' | 'Toler
 }
 
 /** Map: `effective` is the state input after InputPath; `selectorInput` the Parameters-free input (unused in JSONPath). */
-export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown[]> {
+export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown> {
   const { execution, frame, state } = run;
   const processor: StateMachineDef | undefined = state.ItemProcessor ?? state.Iterator;
   if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
@@ -64,8 +66,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const params = run.jsonata
       ? await evaluateTemplate(state.ItemReader.Arguments ?? {}, run.jscope, 'ItemReader')
       : execution.template(state.ItemReader.Parameters ?? {}, run.scope);
+    const reader = await withMaxItems(run, state.ItemReader);
     try {
-      items = await execution.ports.readItems(state.ItemReader, params, frame.signal);
+      items = await execution.ports.readItems(reader, params, frame.signal);
     } catch (err) {
       if (err instanceof AbortedError) throw err;
       throw new StatesError('States.ItemReaderFailed', asStatesError(err).cause);
@@ -84,7 +87,11 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
-  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', distributed ? { mapRunStartedEventDetails: { mapRunArn: `${execution.identity.executionArn.replace(':execution:', ':mapRun:')}/${run.name}` } } : { mapStateStartedEventDetails: { length: list.length } });
+  const mapRun = distributed ? mapRunOf(run) : undefined;
+  const writer = distributed ? state.ResultWriter : undefined;
+  const children: MapRunChild[] = [];
+  let writing = false;
+  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', mapRun ? { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } } : { mapStateStartedEventDetails: { length: list.length } });
   const controller = execution.controllerFor(frame.signal);
   let failures = 0;
   const selector = state.ItemSelector ?? state.Parameters;
@@ -101,15 +108,20 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           : execution.template(selector, { ...run.scope, context });
       }
       if (record) execution.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } });
+      const startDate = new Date(execution.ports.clock.now()).toISOString();
+      const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
+        children.push({ index, name: execution.ports.uuid?.() ?? randomUUID(), input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
       try {
         const r = await execution.runStates(itemFrame, input);
         if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } });
+        if (writer) child({ status: 'SUCCEEDED', output: r });
         return r;
       } catch (err) {
         if (frame.signal.aborted) throw new AbortedError();
         if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } });
         if (err instanceof AbortedError) throw err;
         const e = asStatesError(err);
+        if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
         if (tolerant) {
           failures++;
           const overCount = toleratedCount !== undefined && failures > toleratedCount;
@@ -123,15 +135,60 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         throw e;
       }
     });
+    writing = true;
+    const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
     if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded');
-    return out;
+    return written ?? out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
     const e = firstReal(err);
+    // A failed map run still exports what its children did (the Map's own error is what counts).
+    if (writer?.Resource !== undefined && mapRun && !writing) await writeResults(run, writer, mapRun, children, []).catch(() => undefined);
     if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined);
     throw e;
   } finally {
     controller.abort();
+  }
+}
+
+/** ReaderConfig.MaxItemsPath (JSONPath) or a JSONata MaxItems resolved to a number in ReaderConfig.MaxItems. */
+async function withMaxItems(run: TaskRunContext, reader: NonNullable<StateDef['ItemReader']>): Promise<NonNullable<StateDef['ItemReader']>> {
+  const config = reader.ReaderConfig ?? {};
+  let max: unknown = config.MaxItems;
+  if (typeof config.MaxItemsPath === 'string') {
+    const path = config.MaxItemsPath;
+    max = mustRead(path, run.scope, () => `The MaxItemsPath '${path}' selects nothing in the input`);
+  } else if (run.jsonata && typeof max === 'string') max = await evaluateTemplate(max, run.jscope, 'MaxItems');
+  else return reader;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) throw new StatesError('States.Runtime', `The ItemReader's MaxItems must be a non-negative integer, not ${JSON.stringify(max)}`);
+  const { MaxItemsPath: _p, ...rest } = config;
+  return { ...reader, ReaderConfig: { ...rest, MaxItems: max } };
+}
+
+/** The map run's ARNs as AWS writes them (`mapRun:<machine>/<Map state>:<id>`), its id fixed across restarts. */
+function mapRunOf(run: TaskRunContext): MapRunIdentity {
+  const { execution } = run;
+  const make = () => execution.ports.uuid?.() ?? randomUUID();
+  const id = execution.ports.memo ? execution.ports.memo(`maprun:${run.key}`, make) : make();
+  return mapRunIdentity(execution.identity.stateMachineArn, run.name, id);
+}
+
+/**
+ * ResultWriter: with a Resource the results go to S3 through the `writeResults` port and the Map's
+ * result is `{ MapRunArn, ResultWriterDetails }`; WriterConfig alone transforms the result in place.
+ */
+async function writeResults(run: TaskRunContext, writer: NonNullable<StateDef['ResultWriter']>, mapRun: MapRunIdentity, children: MapRunChild[], out: unknown[]): Promise<unknown> {
+  const { execution } = run;
+  const report = { ...mapRun, children: [...children].sort((a, b) => a.index - b.index) };
+  if (writer.Resource === undefined) return transformResults(writer.WriterConfig?.Transformation ?? 'COMPACT', report, out);
+  if (!execution.ports.writeResults) throw new StatesError('States.ResultWriterFailed', 'ResultWriter is not available here');
+  const params = run.jsonata ? await evaluateTemplate(writer.Arguments ?? {}, run.jscope, 'ResultWriter') : execution.template(writer.Parameters ?? {}, run.scope);
+  try {
+    const details = await execution.ports.writeResults(writer, params, report, run.frame.signal);
+    return { MapRunArn: mapRun.mapRunArn, ResultWriterDetails: details };
+  } catch (err) {
+    if (err instanceof AbortedError) throw err;
+    throw new StatesError('States.ResultWriterFailed', asStatesError(err).cause);
   }
 }
 

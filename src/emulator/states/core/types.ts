@@ -61,7 +61,7 @@ export interface StateDef {
   Iterator?: StateMachineDef;
   ItemReader?: { Resource: string; Parameters?: unknown; Arguments?: unknown; ReaderConfig?: Record<string, unknown> };
   ItemBatcher?: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; MaxInputBytesPerBatch?: number; MaxInputBytesPerBatchPath?: string; BatchInput?: unknown };
-  ResultWriter?: unknown;
+  ResultWriter?: { Resource?: string; Parameters?: unknown; Arguments?: unknown; WriterConfig?: { Transformation?: string; OutputType?: string } };
   MaxConcurrency?: number | string;
   MaxConcurrencyPath?: string;
   ToleratedFailurePercentage?: number | string;
@@ -113,6 +113,31 @@ export interface InterpreterPorts {
   readonly uuid?: () => string;
   /** Items of a distributed Map's ItemReader. */
   readonly readItems?: (reader: NonNullable<StateDef['ItemReader']>, parameters: unknown, signal: AbortSignal) => Promise<unknown[]>;
+  /** A distributed Map's ResultWriter with a Resource: writes the run's results, returns ResultWriterDetails. */
+  readonly writeResults?: (writer: NonNullable<StateDef['ResultWriter']>, parameters: unknown, run: MapRunReport, signal: AbortSignal) => Promise<unknown>;
+}
+
+/** One child workflow execution of a distributed Map run, as the ResultWriter exports it. */
+export interface MapRunChild {
+  readonly index: number;
+  readonly name: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: string;
+  readonly stopDate: string;
+}
+
+export interface MapRunReport {
+  readonly mapRunArn: string;
+  /** The map run's id (the last part of its ARN): the ResultWriter writes under `<Prefix>/<id>/`. */
+  readonly id: string;
+  /** The child workflows' state machine ARN (`stateMachine:<machine>/<Map state>:<id>`). */
+  readonly stateMachineArn: string;
+  readonly executionArnPrefix: string;
+  readonly children: readonly MapRunChild[];
 }
 
 export interface ExecutionIdentity {

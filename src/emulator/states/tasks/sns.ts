@@ -2,7 +2,7 @@
  * SNS Publish as Step Functions calls it (`arn:aws:states:::sns:publish`, and the SDK form
  * `aws-sdk:sns:publish`): TopicArn, Message (an object is sent as its JSON) and Subject go to the
  * local SNS through the port the composition root gives; the result is `{MessageId}` with the
- * SDK metadata. An SNS error is `SNS.<Code>Exception`. The MessageId is remembered per state entry,
+ * SDK metadata. An SNS error is `SNS.<Code>Exception` (`Sns.<Code>Exception` in the SDK form). The MessageId is remembered per state entry,
  * so an execution replayed after a restart does not publish the same message twice.
  */
 import { StatesError } from '../core/errors';
@@ -33,7 +33,9 @@ export function runSnsPublish(inv: TaskInvocation, sns: SnsPort, memory: TaskMem
     id = sns.publish(p.TopicArn, message, typeof p.Subject === 'string' ? p.Subject : undefined);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    throw new StatesError(typeof code === 'string' ? `SNS.${code.endsWith('Exception') ? code : `${code}Exception`}` : 'States.TaskFailed', err instanceof Error ? err.message : String(err));
+    // The optimized integration names errors `SNS.<Code>`; the SDK form as every SDK integration, `Sns.<Code>` (PascalCase service).
+    const prefix = inv.resource.includes(':aws-sdk:') ? 'Sns' : 'SNS';
+    throw new StatesError(typeof code === 'string' ? `${prefix}.${code.endsWith('Exception') ? code : `${code}Exception`}` : 'States.TaskFailed', err instanceof Error ? err.message : String(err));
   }
   memory.set(`${inv.key}:sns`, id);
   return result(id);

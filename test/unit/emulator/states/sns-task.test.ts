@@ -43,5 +43,8 @@ describe('sns:publish task (unit, fake SNS port)', () => {
   it('maps SNS errors to SNS.<Code>Exception and refuses a missing TopicArn', () => {
     assert.throws(() => runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:nope', Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.NotFoundException');
     assert.throws(() => runSnsPublish(inv({ Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.InvalidParameterException');
+    // The SDK form names errors as every AWS SDK integration does: the service in PascalCase.
+    const sdk = { ...inv({ TopicArn: 'arn:aws:sns:us-east-1:1:nope', Message: 'x' }), resource: 'arn:aws:states:::aws-sdk:sns:publish' };
+    assert.throws(() => runSnsPublish(sdk, fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'Sns.NotFoundException');
   });
 });
