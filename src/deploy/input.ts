@@ -78,8 +78,10 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
     }
   }
   const settings = ws.settings?.value as LocalSettingsFile | undefined;
-  const hasErrors = loaded.diagnostics.some((d) => d.severity === 'error');
-  const stateMachines = hasErrors ? [] : desiredStateMachines(ws, cwd, selectedFile);
+  // With blocking errors nothing deploys: their diagnostics come first, not a missing role.
+  const templateFiles = new Set(ws.templates.map((t) => t.doc.file));
+  const blocked = loaded.diagnostics.some((d) => d.severity === 'error' && !templateFiles.has(d.file));
+  const stateMachines = blocked ? [] : desiredStateMachines(ws, cwd, selectedFile);
   const ownedStateMachines = templateStateMachines(ws, selectedFile).map(
     (m) => `not deployed: state machine ${m.id} of ${m.file} is deployed with its template (\`${SM_TOOLS[m.source]}\`); localbatch deploy publishes only state machine files (*.asl.json|yaml)`,
   );
