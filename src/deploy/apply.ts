@@ -20,7 +20,9 @@ import {
   type UpdateComputeEnvironmentRequest,
   type UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { describeComputeEnvironments, describeJobQueues } from './current';
+import { applyStateMachine } from './state-machines';
 import { KIND_TITLES, type DeployPlan, type PlanItem } from './plan';
 
 export interface ApplyProgress {
@@ -35,6 +37,8 @@ export interface ApplyOptions {
   readonly validDeadlineMs?: number;
   readonly pollMs?: number;
   readonly sleep?: (ms: number) => Promise<unknown>;
+  /** Step Functions, needed when the plan has state machines (applied last, after the job definitions they name). */
+  readonly sfn?: SFNClient;
 }
 
 export interface AppliedStep {
@@ -69,6 +73,14 @@ export async function applyPlan(batch: BatchClient, plan: DeployPlan, options: A
       progress({ item, message: `skipping ${label(item)}: ${item.reason}` });
       return;
     }
+    if (item.kind === 'stateMachine') {
+      if (item.action === 'no-change') return;
+      if (!options.sfn) throw new Error('no Step Functions client to deploy state machines with');
+      progress({ item, message: `${item.action === 'create' ? 'creating' : 'updating'} ${label(item)}` });
+      const arn = await applyStateMachine(options.sfn, item);
+      applied.push({ item, description: `${item.action === 'create' ? 'created' : `updated`} ${label(item)}${item.reason ? ` (${item.reason})` : ''}`, arn });
+      return;
+    }
     for (const step of await applyItem(batch, item, progress)) applied.push(step);
   };
   try {
@@ -85,7 +97,7 @@ export async function applyPlan(batch: BatchClient, plan: DeployPlan, options: A
         await waitValid(batch, phase, touched, options);
       }
     }
-    for (const item of items.filter((i) => i.kind === 'jobDefinition')) {
+    for (const item of items.filter((i) => i.kind === 'jobDefinition' || i.kind === 'stateMachine')) {
       index = items.indexOf(item);
       await run(item);
     }

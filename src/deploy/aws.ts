@@ -7,6 +7,7 @@
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 
 export interface AwsTargetOptions {
@@ -22,6 +23,8 @@ export interface AwsTarget {
   readonly endpointUrl?: string;
   readonly batch: BatchClient;
   ecr(): ECRClient;
+  /** Step Functions, for state machine files. */
+  sfn(): SFNClient;
   /** `us-east-1 (profile dev, endpoint http://…)`: for messages; holds no secret. */
   readonly label: string;
   destroy(): void;
@@ -50,6 +53,7 @@ export async function openAwsTarget(options: AwsTargetOptions): Promise<AwsTarge
     throw new AwsConfigError('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile');
   }
   let ecr: ECRClient | undefined;
+  let sfn: SFNClient | undefined;
   const details = [profile && `profile ${profile}`, options.endpointUrl && `endpoint ${options.endpointUrl}`].filter(Boolean);
   return {
     region,
@@ -57,10 +61,12 @@ export async function openAwsTarget(options: AwsTargetOptions): Promise<AwsTarge
     endpointUrl: options.endpointUrl,
     batch,
     ecr: () => (ecr ??= new ECRClient({ ...base, region })),
+    sfn: () => (sfn ??= new SFNClient({ ...base, region })),
     label: `${region}${details.length > 0 ? ` (${details.join(', ')})` : ''}`,
     destroy: () => {
       batch.destroy();
       ecr?.destroy();
+      sfn?.destroy();
     },
   };
 }

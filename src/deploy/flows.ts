@@ -20,6 +20,7 @@ import { planDeploy, withImages, type DeployInput } from './input';
 import type { DeployPlan } from './plan';
 import { planHasChanges } from './plan';
 import { ecrRegistryHost, pushedUri } from './registry';
+import { planStateMachines } from './state-machines';
 import { planAwsSubmission } from './submit';
 
 export { applyPlan, describeResult } from './apply';
@@ -28,6 +29,7 @@ export { blockingErrors, DeployInputError, loadDeployInput, ownedNotes } from '.
 export { planHasChanges, planSummary } from './plan';
 export { planDocuments, renderPlan } from './render';
 export { NotDeployedError } from './submit';
+export { StateMachineSettingsError } from './state-machines';
 
 /** How a long step reports: `report(message)` per step; the flow awaits `task`. */
 export type WithProgress = <T>(title: string, task: (report: (message: string) => void) => Promise<T>) => Promise<T>;
@@ -77,7 +79,9 @@ export async function runDeploy(target: AwsTarget, input: DeployInput, io: Deplo
       const registry = await ecrRegistryHost(target.ecr(), options.registryOverride);
       for (const image of toPush) pushes.set(image, pushedUri(registry, image));
     }
-    return planDeploy(target.batch, withImages(input.desired, pushes), { deregisterPrevious: options.deregisterPrevious });
+    const batchPlan = await planDeploy(target.batch, withImages(input.desired, pushes), { deregisterPrevious: options.deregisterPrevious });
+    const machines = input.stateMachines.length > 0 ? await planStateMachines(target.sfn(), input.stateMachines) : [];
+    return { items: [...batchPlan.items, ...machines] };
   });
   await io.showPlan(plan, pushes);
   if (!planHasChanges(plan) && pushes.size === 0) return { kind: 'no-changes', plan };
@@ -88,6 +92,7 @@ export async function runDeploy(target: AwsTarget, input: DeployInput, io: Deplo
       await pushImages({ docker, ecr: target.ecr(), images: [...pushes.keys()], localImages: input.localImages, root: input.root, registry: options.registryOverride, onProgress: (l) => io.log(l) });
     }
     return applyPlan(target.batch, plan, {
+      sfn: input.stateMachines.length > 0 ? target.sfn() : undefined,
       onProgress: (p) => {
         io.log(p.message);
         report(p.message);

@@ -7,13 +7,14 @@ import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostics';
 import { deployCommandOf, type IacTool } from '../model/iac';
 import type { LocalImage, LocalSettingsFile } from '../model/types';
-import type { DefinitionEntry, Workspace } from '../model/workspace';
+import type { Workspace } from '../model/workspace';
 import { loadWorkspace } from '../node/load-workspace';
 import { describeCurrent } from './current';
 import { substituteImages } from './images';
 import { toJson, type JsonObject } from '../model/definition-normalize';
 import { buildPlan, type DeployPlan, type DesiredItem, type PlanOptions } from './plan';
 import type { BatchClient } from '@aws-sdk/client-batch';
+import { desiredStateMachines, templateStateMachines, type DesiredStateMachine } from './state-machines';
 
 export interface DeployInput {
   /** The folder holding localbatch.yaml, else the folder searched. */
@@ -25,6 +26,10 @@ export interface DeployInput {
   readonly localImages: readonly LocalImage[];
   /** Definitions under the paths that a template or Terraform owns: never deployed by localbatch. */
   readonly owned: readonly OwnedTemplate[];
+  /** State machine files to publish to AWS Step Functions (see state-machines.ts). */
+  readonly stateMachines: readonly DesiredStateMachine[];
+  /** Notes for the state machines declared in templates (left to their IaC tool). */
+  readonly ownedStateMachines: readonly string[];
 }
 
 export interface OwnedTemplate {
@@ -52,8 +57,8 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
     dirs.push(isDir ? p : path.dirname(p));
   }
   const loaded = await loadWorkspace(commonAncestor(dirs), cwd);
-  const selected = (e: DefinitionEntry) => {
-    const file = path.resolve(cwd, e.doc.file);
+  const selectedFile = (f: string) => {
+    const file = path.resolve(cwd, f);
     return abs.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   };
   const ws = loaded.workspace;
@@ -61,7 +66,7 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
   const owned = new Map<string, OwnedTemplate & { resources: string[] }>();
   for (const map of [ws.computeEnvironments, ws.jobQueues, ws.jobDefinitions]) {
     for (const e of map.values()) {
-      if (!selected(e)) continue;
+      if (!selectedFile(e.doc.file)) continue;
       if (e.origin) {
         const t = e.origin.template;
         const entry = owned.get(e.doc.file) ?? { file: e.doc.file, tool: t.tool, command: deployCommandOf(t.tool), resources: [] };
@@ -73,8 +78,17 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
     }
   }
   const settings = ws.settings?.value as LocalSettingsFile | undefined;
-  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [], owned: [...owned.values()] };
+  // With blocking errors nothing deploys: their diagnostics come first, not a missing role.
+  const templateFiles = new Set(ws.templates.map((t) => t.doc.file));
+  const blocked = loaded.diagnostics.some((d) => d.severity === 'error' && !templateFiles.has(d.file));
+  const stateMachines = blocked ? [] : desiredStateMachines(ws, cwd, selectedFile);
+  const ownedStateMachines = templateStateMachines(ws, selectedFile).map(
+    (m) => `not deployed: state machine ${m.id} of ${m.file} is deployed with its template (\`${SM_TOOLS[m.source]}\`); localbatch deploy publishes only state machine files (*.asl.json|yaml)`,
+  );
+  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [], owned: [...owned.values()], stateMachines, ownedStateMachines };
 }
+
+const SM_TOOLS: Readonly<Record<string, string>> = { sam: 'sam deploy', terraform: 'terraform apply', cdk: 'cdk deploy', cloudformation: 'aws cloudformation deploy' };
 
 const KIND_WORDS = { jobDefinition: 'job definition', jobQueue: 'job queue', computeEnvironment: 'compute environment' } as const;
 
@@ -86,7 +100,7 @@ export function blockingErrors(input: DeployInput): Diagnostic[] {
 
 /** One line per template: what localbatch leaves to the template's own tool. */
 export function ownedNotes(input: DeployInput): string[] {
-  return input.owned.map((o) => `not deployed: ${o.file} is a ${TOOL_LABELS[o.tool]}; deploy its ${o.resources.join(', ')} with \`${o.command}\``);
+  return [...input.owned.map((o) => `not deployed: ${o.file} is a ${TOOL_LABELS[o.tool]}; deploy its ${o.resources.join(', ')} with \`${o.command}\``), ...input.ownedStateMachines];
 }
 
 const TOOL_LABELS: Readonly<Record<IacTool, string>> = { cloudformation: 'CloudFormation template', cdk: 'CDK template', terraform: 'Terraform file' };

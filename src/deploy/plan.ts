@@ -9,13 +9,14 @@ import type { CurrentState } from './current';
 import { describeDiff } from './diff';
 import { normalize, sameJson, toJson, type JsonObject } from '../model/definition-normalize';
 
-export type ItemKind = 'computeEnvironment' | 'jobQueue' | 'jobDefinition';
+export type ItemKind = 'computeEnvironment' | 'jobQueue' | 'jobDefinition' | 'stateMachine';
 export type PlanAction = 'create' | 'update' | 'register' | 'no-change' | 'cannot-change';
 
 export const KIND_TITLES: Record<ItemKind, string> = {
   computeEnvironment: 'compute environment',
   jobQueue: 'job queue',
   jobDefinition: 'job definition',
+  stateMachine: 'state machine',
 };
 
 export interface DesiredItem {
@@ -43,7 +44,7 @@ export interface PlanItem {
   /** The request to send: Create…/Register… for create and register; Update… (only changed fields) for update. */
   readonly request?: JsonObject;
   readonly tags?: TagChanges;
-  /** ARN of the existing resource (compute environments and queues). */
+  /** ARN of the existing resource (compute environments, queues and state machines). */
   readonly arn?: string;
   /** Job definitions: the latest ACTIVE revision now. */
   readonly currentRevision?: number;

@@ -23,8 +23,9 @@ export function itemHeader(item: PlanItem): string {
 
 /** The whole plan, for the terminal. `verbose` also lists unchanged items. */
 export function renderPlan(plan: DeployPlan, target: string, verbose = true): string[] {
-  const lines = [`Plan for AWS Batch in ${target}:`];
-  if (plan.items.length === 0) lines.push('  (no compute environments, job queues or job definitions to deploy)');
+  const services = plan.items.some((i) => i.kind === 'stateMachine') ? 'AWS Batch and Step Functions' : 'AWS Batch';
+  const lines = [`Plan for ${services} in ${target}:`];
+  if (plan.items.length === 0) lines.push('  (no compute environments, job queues, job definitions or state machine files to deploy)');
   for (const item of plan.items) {
     if (!verbose && item.action === 'no-change' && !item.deregister) continue;
     lines.push(itemHeader(item));

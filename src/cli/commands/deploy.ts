@@ -1,7 +1,7 @@
 /** `localbatch deploy [paths…]`: plans and applies the workspace's definitions on AWS Batch. */
 import { createInterface } from 'node:readline/promises';
 import { formatDiagnostic, hasErrors } from '../../model/diagnostics';
-import { awsErrorMessage, blockingErrors, DeployInputError, loadDeployInput, openAwsTarget, ownedNotes, renderPlan, runDeploy, type AwsTarget } from '../../deploy/flows';
+import { awsErrorMessage, blockingErrors, DeployInputError, StateMachineSettingsError, loadDeployInput, openAwsTarget, ownedNotes, renderPlan, runDeploy, type AwsTarget } from '../../deploy/flows';
 import type { DeployInput } from '../../deploy/input';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
@@ -11,17 +11,23 @@ const HELP = `Usage: localbatch deploy [paths...] [--region R] [--profile P] [--
                          [--dry-run] [--yes] [--deregister-previous] [--push-images]
 
 Deploys the compute environments, job queues and job definitions under the paths (default: the
-current directory) to AWS Batch. Resources of CloudFormation/CDK templates and Terraform files
-are not deployed: deploy them with their own tool (aws cloudformation deploy, cdk deploy,
-terraform apply); localbatch says which. The definitions are validated first (errors stop the deploy).
-The plan compares each file with what AWS holds (for a job definition, its latest ACTIVE
-revision) and prints what changes as a diff: create, update in place, register a new revision, no
-change, or cannot change in place (with what to do instead). Nothing changes before you confirm.
+current directory) to AWS Batch, and the state machine files (*.asl.json|yaml|yml) to AWS Step
+Functions. A state machine file needs a sidecar next to it, <name>.asl.deploy.yaml (or .yml, .json),
+with \`roleArn: arn:aws:iam::<account>:role/<role>\` (its execution role) and optionally \`name:\`
+(default: the file's name without .asl.json); its Batch Tasks' JobQueue / JobDefinition references
+to the workspace's definitions become the names they are deployed under. Resources of
+CloudFormation/CDK templates and Terraform files, state machines included, are not deployed: deploy
+them with their own tool (aws cloudformation deploy, cdk deploy, terraform apply); localbatch says
+which. The definitions are validated first (errors stop the deploy). The plan compares each file
+with what AWS holds (for a job definition, its latest ACTIVE revision; for a state machine, its
+definition and role) and prints what changes as a diff: create, update in place, register a new
+revision, no change, or cannot change in place (with what to do instead). Nothing changes before
+you confirm.
 
 Options:
   --region R             AWS region (default: AWS_REGION, then the profile's region)
   --profile P            profile from ~/.aws/config and ~/.aws/credentials (default: the standard chain)
-  --endpoint-url URL     another endpoint for Batch and ECR (e.g. moto_server, localbatch serve)
+  --endpoint-url URL     another endpoint for Batch, ECR and Step Functions (e.g. moto_server, localbatch serve)
   --dry-run              print the plan and stop
   --yes, -y              apply without asking (needed when standard input is not a terminal)
   --deregister-previous  deregister the ACTIVE revisions a new revision supersedes
@@ -44,7 +50,7 @@ interface DeployOptions {
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
-  summary: 'deploy compute environments, job queues and job definitions to AWS Batch (plan, confirm, apply)',
+  summary: 'deploy compute environments, job queues, job definitions (AWS Batch) and state machine files (Step Functions) to AWS (plan, confirm, apply)',
   async run(args: string[]): Promise<number> {
     const opts = parse(args);
     if (!opts) return 0;
@@ -53,6 +59,11 @@ export const deployCommand: CliCommand = {
       input = await loadDeployInput(opts.paths, process.cwd());
     } catch (err) {
       if (err instanceof DeployInputError) throw new CliError(err.message, 2);
+      if (err instanceof StateMachineSettingsError) {
+        console.error(err.message);
+        console.error('localbatch deploy: state machine files need their deploy settings; nothing was deployed.');
+        return 1;
+      }
       throw err;
     }
     for (const d of input.diagnostics) console.error(formatDiagnostic(d));
@@ -63,7 +74,7 @@ export const deployCommand: CliCommand = {
       return 1;
     }
     for (const note of ownedNotes(input)) console.error(note);
-    if (input.desired.length === 0 && input.owned.length > 0) {
+    if (input.desired.length === 0 && input.stateMachines.length === 0 && (input.owned.length > 0 || input.ownedStateMachines.length > 0)) {
       console.error('Nothing else to deploy: localbatch deploys plain definition files only.');
       return 0;
     }
