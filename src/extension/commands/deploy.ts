@@ -26,7 +26,7 @@ export async function deploy(ctx: Ctx): Promise<void> {
     const n = errors.length;
     throw new UserError(`The definitions have ${n} error${n === 1 ? '' : 's'}; nothing was deployed. Fix them first.`, { 'Show Problems': 'workbench.actions.view.problems' });
   }
-  if (input.desired.length === 0 && input.owned.length > 0) {
+  if (input.desired.length === 0 && input.stateMachines.length === 0 && (input.owned.length > 0 || input.ownedStateMachines.length > 0)) {
     void vscode.window.showInformationMessage(`LocalBatch deploys plain definition files only. ${flows.ownedNotes(input).join(' ')}`);
     return;
   }
