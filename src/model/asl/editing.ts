@@ -12,8 +12,8 @@ import { LOCAL_QUEUE_NAME } from '../types';
 import { isObj, prop, type Obj } from '../values';
 import type { CompletionCandidate, WorkspaceNames } from '../editing/completion';
 import { cursorAt } from '../editing/cursor';
-import { MACHINE_FIELD_DOCS, RETRY_CATCH_FIELD_DOCS, STATE_FIELD_DOCS, STATE_TYPE_DOCS } from './field-docs';
-import { BATCH_SUBMIT_RESOURCE, STATE_TYPES, STATES_ERROR_NAMES } from './language';
+import { JSONATA_ONLY_FIELDS, MACHINE_FIELD_DOCS, RETRY_CATCH_FIELD_DOCS, STATE_FIELD_DOCS, STATE_TYPE_DOCS, STATE_TYPE_FIELDS } from './field-docs';
+import { BATCH_SUBMIT_RESOURCE, JSONPATH_ONLY_FIELDS, STATE_TYPES, STATES_ERROR_NAMES } from './language';
 
 /** Where a JSON path points inside a state machine definition. */
 export type AslPlace =
@@ -130,10 +130,16 @@ export const BATCH_RESOURCE_ARNS = ['arn:aws:states:::batch:submitJob.sync', 'ar
 /** Completion candidates at `offset` of an ASL file. */
 export function aslCompletionsAt(text: string, format: SourceFormat, offset: number, names: WorkspaceNames): CompletionCandidate[] {
   const cursor = cursorAt(text, format, offset);
-  if (!cursor || cursor.isKey) return [];
+  if (!cursor) return [];
   const place = aslPlaceOf(cursor.path);
-  if (!place?.field) return [];
+  // A key being typed has the field '' (a new key in YAML, an empty one in JSON).
+  if (place?.field === undefined) return [];
   const root = lenientValue(text, format);
+  if (cursor.isKey) {
+    const fields = fieldNames(place, root).filter((k) => !cursor.siblingKeys.includes(k) || k === place.field);
+    return fields.map((k) => ({ label: k, kind: 'property' as const, insertText: format === 'json' ? `"${k}"` : k, replace: cursor.token, detail: fieldDoc({ ...place, field: k })?.split('\n\n')[1]?.split('. ')[0] }));
+  }
+  if (!place.field) return [];
   const values = candidates(place, cursor.path, root, names);
   if (!values) return [];
   const quote = (v: string) => (format === 'json' ? JSON.stringify(v) : v);
@@ -159,6 +165,22 @@ function candidates(place: AslPlace, path: JsonPath, root: unknown, names: Works
     if (field === 'JobQueue') return { names: [LOCAL_QUEUE_NAME, ...names.jobQueues.filter((q) => q !== LOCAL_QUEUE_NAME)], kind: 'reference', detail: 'job queue' };
   }
   return undefined;
+}
+
+/**
+ * Field names for a key at `place`: the definition's (or branch's), a state's by its Type and
+ * query language (all state fields while the Type is not set), a retrier's or a catcher's.
+ */
+function fieldNames(place: AslPlace, root: unknown): string[] {
+  if (place.where === 'machine') return Object.keys(MACHINE_FIELD_DOCS).filter((k) => k !== 'ProcessorConfig' || place.machine.at(-1) === 'ItemProcessor');
+  if (place.where === 'retrier') return ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'];
+  if (place.where === 'catcher') return ['ErrorEquals', 'Next', 'ResultPath', 'Output', 'Assign', 'Comment'];
+  if (place.where !== 'state') return [];
+  const state = asObj(valueAt(root, place.state));
+  const byType = typeof state.Type === 'string' && Object.hasOwn(STATE_TYPE_FIELDS, state.Type) ? STATE_TYPE_FIELDS[state.Type] : Object.keys(STATE_FIELD_DOCS);
+  const language = state.QueryLanguage ?? prop(valueAt(root, place.machine), 'QueryLanguage') ?? prop(root, 'QueryLanguage');
+  const other: readonly string[] = language === 'JSONata' ? JSONPATH_ONLY_FIELDS : JSONATA_ONLY_FIELDS;
+  return [...new Set(['Type', 'Comment', 'QueryLanguage', ...byType])].filter((k) => !other.includes(k));
 }
 
 /** The file's value, read leniently (a half-typed file gives what can be read). */

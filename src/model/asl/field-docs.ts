@@ -89,3 +89,22 @@ export const STATE_TYPE_DOCS: Readonly<Record<string, string>> = {
   Parallel: 'Runs each of its `Branches` on the same input at once and continues with the array of their outputs; fails if any branch fails.',
   Map: 'Runs its `ItemProcessor` for each item of an array (or, distributed, of an S3 source), and continues with the array of results.',
 };
+
+const IO = ['InputPath', 'OutputPath', 'Output', 'Assign'];
+const TRANSITION = ['Next', 'End'];
+const RESULT = ['ResultPath', 'ResultSelector', 'Retry', 'Catch'];
+
+/** The fields each state type takes besides Type, Comment and QueryLanguage (either query language). */
+export const STATE_TYPE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Task: ['Resource', 'Parameters', 'Arguments', ...RESULT, 'TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath', 'Credentials', ...IO, ...TRANSITION],
+  Pass: ['Result', 'Parameters', 'ResultPath', ...IO, ...TRANSITION],
+  Choice: ['Choices', 'Default', ...IO],
+  Wait: ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', ...IO, ...TRANSITION],
+  Succeed: ['InputPath', 'OutputPath', 'Output'],
+  Fail: ['Error', 'ErrorPath', 'Cause', 'CausePath'],
+  Parallel: ['Branches', 'Parameters', 'Arguments', ...RESULT, ...IO, ...TRANSITION],
+  Map: ['ItemProcessor', 'Iterator', 'ItemsPath', 'Items', 'ItemSelector', 'ItemReader', 'ItemBatcher', 'ResultWriter', 'MaxConcurrency', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'Label', 'Parameters', ...RESULT, ...IO, ...TRANSITION],
+};
+
+/** Fields only JSONata states take (their JSONPath counterparts are JSONPATH_ONLY_FIELDS). */
+export const JSONATA_ONLY_FIELDS: readonly string[] = ['Arguments', 'Output', 'Items'];

@@ -110,6 +110,21 @@ describe('ASL editing: hover and completion (unit)', () => {
     assert.deepEqual(labels('{"States": {"A": {"Type": "Task", "Parameters": {"JobDefinition": "|"}}}}', 'json'), []);
   });
 
+  it('offers the field names a state of its Type and query language takes, not those already set', () => {
+    const wait = 'StartAt: A\nStates:\n  A:\n    Type: Wait\n    Seconds: 3\n    T|\n';
+    assert.deepEqual(labels(wait, 'yaml'), ['Comment', 'QueryLanguage', 'SecondsPath', 'Timestamp', 'TimestampPath', 'InputPath', 'OutputPath', 'Assign', 'Next', 'End']);
+    const jsonata = 'QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Task\n    R|\n';
+    const fields = labels(jsonata, 'yaml');
+    assert.ok(fields.includes('Arguments') && fields.includes('Output') && fields.includes('Retry'));
+    assert.ok(!fields.includes('Parameters') && !fields.includes('ResultPath') && !fields.includes('Type'));
+    assert.ok(!labels(jsonata.replace('JSONata', 'JSONPath'), 'yaml').includes('Arguments'));
+    const retrier = complete('{"StartAt": "A", "States": {"A": {"Type": "Task", "Retry": [{"ErrorEquals": ["States.ALL"], ""}]}}}'.replace('""', '"|"'), 'json');
+    assert.deepEqual(retrier.map((c) => c.label), ['IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
+    assert.equal(retrier[0].insertText, '"IntervalSeconds"');
+    assert.equal(retrier[0].detail, 'Seconds before the first retry (default 1).');
+    assert.deepEqual(labels('{"StartAt": "A", "|"}', 'json'), ['States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
+  });
+
   it('is what the shared completion gives for state machine files', () => {
     const text = '{"StartAt": "", "States": {"A": {"Type": "Pass", "End": true}}}';
     assert.deepEqual(completionsAt(text, 'json', 'stateMachine', text.indexOf('""') + 1, names).map((c) => c.label), ['A']);
