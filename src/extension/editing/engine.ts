@@ -11,3 +11,4 @@ export { completionsAt } from '../../model/editing/completion';
 export { cursorAt } from '../../model/editing/cursor';
 export { quickFixesFor } from '../../model/editing/quick-fixes';
 export { hoverMarkdown } from '../../model/editing/schema-docs';
+export { aslHoverAt } from '../../model/asl/editing';

@@ -15,16 +15,21 @@ export const DEFINITION_SELECTOR: vscode.DocumentSelector = [
 
 export function registerEditingProviders(index: DefinitionIndex, diagnostics: DefinitionDiagnostics): vscode.Disposable[] {
   return [
-    vscode.languages.registerHoverProvider(DEFINITION_SELECTOR, { provideHover }),
+    vscode.languages.registerHoverProvider(DEFINITION_SELECTOR, { provideHover: (doc, pos) => provideHover(index, doc, pos) }),
     vscode.languages.registerCompletionItemProvider(DEFINITION_SELECTOR, { provideCompletionItems: (doc, pos) => provideCompletions(index, doc, pos) }, '"', ':', ' '),
     vscode.languages.registerCodeActionsProvider(DEFINITION_SELECTOR, { provideCodeActions: (doc, range, context) => provideCodeActions(diagnostics, doc, range, context) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   ];
 }
 
-async function provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+async function provideHover(index: DefinitionIndex, doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
   const kind = kindOfFile(doc.uri.path);
   if (!kind) return undefined;
-  const { cursorAt, hoverMarkdown } = await loadEditingEngine();
+  const { cursorAt, hoverMarkdown, aslHoverAt } = await loadEditingEngine();
+  if (kind.kind === 'stateMachine') {
+    await index.ready();
+    const hover = aslHoverAt(doc.getText(), kind.format, doc.offsetAt(pos), index.workspace());
+    return hover && new vscode.Hover(new vscode.MarkdownString(hover.markdown), hover.range && new vscode.Range(doc.positionAt(hover.range[0]), doc.positionAt(hover.range[1])));
+  }
   const cursor = cursorAt(doc.getText(), kind.format, doc.offsetAt(pos));
   if (!cursor || cursor.path.length === 0) return undefined;
   const markdown = hoverMarkdown(kind.kind, cursor.path);

@@ -1,12 +1,14 @@
 /**
  * Completion candidates for a definition file at a cursor: enum values and booleans from the schema,
  * property names not yet set, and names defined elsewhere in the workspace (job definitions and queues
- * in workflows, compute environments in queues, jobs of the same workflow in dependsOn).
+ * in workflows, compute environments in queues, jobs of the same workflow in dependsOn). State
+ * machine files have their own (../asl/editing.ts).
  */
 import type { DefinitionKind, SourceFormat } from '../kinds';
 import { LOCAL_QUEUE_NAME } from '../types';
 import { parseDocument } from 'yaml';
 import { asArr, asStr, isObj, prop } from '../values';
+import { aslCompletionsAt } from '../asl/editing';
 import { cursorAt } from './cursor';
 import { enumValuesAt, propertiesAt } from './schema-docs';
 
@@ -27,6 +29,7 @@ export interface CompletionCandidate {
 }
 
 export function completionsAt(text: string, format: SourceFormat, kind: DefinitionKind, offset: number, names: WorkspaceNames): CompletionCandidate[] {
+  if (kind === 'stateMachine') return aslCompletionsAt(text, format, offset, names);
   const cursor = cursorAt(text, format, offset);
   if (!cursor) return [];
   const { path, isKey } = cursor;
