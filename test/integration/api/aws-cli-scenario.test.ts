@@ -504,7 +504,9 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
         [0, 1, 2].map((i) => [`${ids.AR}:${i}`, i]),
       );
       const arr = (out.json('list_succeeded').jobSummaryList as Json[]).find((j) => j.jobName === 'arr')!;
-      assert.deepEqual(arr.arrayProperties, { size: 3 });
+      // ArrayPropertiesSummary: the size, and (in the current model) the children's status counts.
+      assert.deepEqual({ ...arr.arrayProperties, statusSummaryLastUpdatedAt: undefined }, { size: 3, statusSummary: { SUBMITTED: 0, PENDING: 0, RUNNABLE: 0, STARTING: 0, RUNNING: 0, SUCCEEDED: 3, FAILED: 0 }, statusSummaryLastUpdatedAt: undefined });
+      assert.ok(isMs(arr.arrayProperties.statusSummaryLastUpdatedAt));
       assert.deepEqual(names('list_name'), ['arr-n2n', 'arr']);
       assert.deepEqual(names('list_jd'), ['dep']);
       assert.deepEqual(names('list_after'), ['ovr']);
