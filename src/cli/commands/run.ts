@@ -4,7 +4,7 @@ import path from 'node:path';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
 import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
-import type { Workspace } from '../../model/workspace';
+import type { DefinitionEntry, Workspace } from '../../model/workspace';
 import { findWorkspaceRoot, loadWorkspace, type LoadedWorkspace } from '../../node/load-workspace';
 import { readFile } from 'node:fs/promises';
 import type { StateMachineEntry } from '../../model/asl/types';
@@ -13,7 +13,7 @@ import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
-import { openSession, type RuntimeKind } from '../run/session';
+import { openSession, type RuntimeKind, type Session } from '../run/session';
 import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
 import { emulatorLines } from '../run/which-emulator';
@@ -98,36 +98,15 @@ export const runCommand: CliCommand = {
     if (opts.input !== undefined) throw new CliError('--input is for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined, loaded.root);
     if (pipeline) {
-      let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
-      const assetOverrides = opts.runtime === 'docker' ? await buildCdkAssetImages(new Docker(), [...loaded.workspace.jobDefinitions.values()], (line) => console.error(line)) : {};
-      if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
-      const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
-      const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
-        if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
-        throw err;
-      });
-      if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
-      const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
-      for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+      const { session } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()]);
       return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
     }
     if (isFolder) throw new CliError(`${opts.file} holds no template with EventBridge rules, schedules or SNS topics; give a workflow, job definition or template file to run`, 2);
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);
     for (const line of unusedParams(loaded.workspace, target, Object.keys(opts.params))) console.error(line);
-    let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
     // CDK container image assets are built before the emulator starts, so its engine runs them (imageOverrides).
-    const assetOverrides = opts.runtime === 'docker' ? await buildCdkAssetImages(new Docker(), targetDefinitions(loaded.workspace, target), (line) => console.error(line)) : {};
-    if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
-    const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
-    const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
-      // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
-      if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
-      throw err;
-    });
-    if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
-    const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
-    for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
+    const { session, settings, stateDir } = await startRun(loaded, opts, targetDefinitions(loaded.workspace, target));
     // The workspace's rules and schedules are live while the run runs (a failure notification, ...).
     await loadAndSay(session, loaded.workspace, pipelineOf(loaded.workspace, ownedBy(loaded.root)), (line) => console.error(line)).catch(async (err: unknown) => {
       await session.close();
@@ -310,13 +289,27 @@ async function readInput(given: string | undefined): Promise<string> {
 async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, opts: RunOptions): Promise<number> {
   if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
   const input = await readInput(opts.input);
-  const settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+  const { session } = await startRun(loaded, opts, []);
+  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
+}
+
+/**
+ * Builds the CDK image assets of `definitions` (Docker runtime), opens the session (a running
+ * serve, or an emulator started here with the assets as image overrides; a running serve gets the
+ * images tagged with the template's names) and prints where it runs.
+ */
+async function startRun(loaded: LoadedWorkspace, opts: RunOptions, definitions: readonly DefinitionEntry[]): Promise<{ session: Session; settings: LocalSettingsFile | undefined; stateDir: string }> {
+  let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
+  const assetOverrides = opts.runtime === 'docker' && definitions.length > 0 ? await buildCdkAssetImages(new Docker(), definitions, (line) => console.error(line)) : {};
+  if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
   const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
   const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
+    // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
     if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
     throw err;
   });
+  if (!session.host) await tagForRunningServer(new Docker(), assetOverrides, (line) => console.error(line));
   const settingsFile = loaded.workspace.settings ? path.resolve(loaded.workspace.settings.doc.file) : undefined;
   for (const line of await emulatorLines(session, stateDir, settingsFile, settings?.port ?? DEFAULT_EMULATOR_PORT)) console.error(line);
-  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
+  return { session, settings, stateDir };
 }
