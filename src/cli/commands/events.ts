@@ -4,10 +4,8 @@
  * now). Both talk to the emulator's EventBridge endpoint with localbatch's own signed operations.
  */
 import path from 'node:path';
-import * as http from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { EmulatorEndpoint } from '../../client/endpoint';
+import { callEvents } from '../../client/rules';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -26,30 +24,10 @@ Options:
   --state-dir DIR   emulator state: default .localbatch in the workspace root
   -h, --help        show this help`;
 
+/** The emulator's EventBridge (src/client/rules.ts, shared with the editor); its errors as CLI errors. */
 async function call(endpoint: EmulatorEndpoint, op: string, body: unknown): Promise<Record<string, unknown>> {
-  const url = new URL(endpoint.url + '/');
-  const text = JSON.stringify(body);
-  const signer = new SignatureV4({ credentials: endpoint.credentials, region: endpoint.region, service: 'events', sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: '/', headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${op}` }, body: text });
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { ...(signed.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(text)) }, timeout: 10_000 }, (res) => {
-      let answer = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (answer += c));
-      res.on('end', () => {
-        let parsed: Record<string, unknown> = {};
-        try {
-          parsed = JSON.parse(answer) as Record<string, unknown>;
-        } catch {
-          // keep {}
-        }
-        if ((res.statusCode ?? 500) >= 400) reject(new CliError(String(parsed.message ?? `the emulator answered ${res.statusCode}`), 1));
-        else resolve(parsed);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('the emulator did not answer within 10 s')));
-    req.on('error', reject);
-    req.end(text);
+  return callEvents(endpoint, op, body).catch((err: unknown) => {
+    throw new CliError(err instanceof Error ? err.message : String(err), 1);
   });
 }
 
