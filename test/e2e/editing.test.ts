@@ -10,6 +10,7 @@ import { requireRealVsCode, resultsPath } from './support/env';
 import { Session } from './support/session';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
+import type { Locator } from 'playwright-core';
 import type { Workbench } from './support/workbench';
 
 /** Problems rows that are markers of one file (the rows after its "N problems in file X" header). */
@@ -22,6 +23,32 @@ async function markersOf(wb: Workbench, file: string): Promise<string[]> {
     else if (current === file) out.push(r);
   }
   return out;
+}
+
+/**
+ * Clicks the misspelt value, opens the quick fixes (Ctrl+.) and applies the one whose label
+ * matches, with the keyboard (the menu's pointer block swallows clicks). `shot` names a screenshot
+ * of the open menu.
+ */
+async function applyQuickFix(wb: Workbench, value: Locator, label: RegExp, shot?: string): Promise<void> {
+  await value.click();
+  const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: label }).first();
+  await waitFor(async () => {
+    if (!(await fix.isVisible())) await wb.page.keyboard.press('Control+.');
+    return fix.isVisible();
+  }, { timeoutMs: 20_000, intervalMs: 1000, what: 'the quick fix menu' });
+  if (shot) await wb.screenshot(shot);
+  await waitFor(async () => {
+    if (/\bfocused\b/.test((await fix.getAttribute('class')) ?? '')) return true;
+    await wb.page.keyboard.press('ArrowDown');
+    return false;
+  }, { timeoutMs: 10_000, intervalMs: 300, what: 'the quick fix focused' });
+  await wb.page.keyboard.press('Enter');
+}
+
+/** The first editor's text, with non-breaking spaces as spaces. */
+async function editorText(wb: Workbench): Promise<string> {
+  return ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
 }
 
 describe('editing in the workbench (e2e)', function () {
@@ -103,24 +130,9 @@ describe('editing in the workbench (e2e)', function () {
     await wb.openFile('pipeline.workflow.yaml');
     await waitFor(async () => (await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /did you mean 'preprocess'/.test(r)),
       { timeoutMs: 30_000, intervalMs: 1000, what: "the did-you-mean problem" });
-    // Put the cursor on the misspelt value and open the quick fixes (Ctrl+.).
-    const value = wb.page.locator('.monaco-editor .view-line span', { hasText: /^preproces$/ }).first();
-    await value.click();
-    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: /Change to "preprocess"/ }).first();
-    await waitFor(async () => {
-      if (!(await fix.isVisible())) await wb.page.keyboard.press('Control+.');
-      return fix.isVisible();
-    }, { timeoutMs: 20_000, intervalMs: 1000, what: 'the quick fix menu' });
-    await wb.screenshot('quick-fix-menu');
-    // The menu's pointer block swallows clicks; choose with the keyboard (the fix is the preferred, focused entry).
-    await waitFor(async () => {
-      if (/\bfocused\b/.test((await fix.getAttribute('class')) ?? '')) return true;
-      await wb.page.keyboard.press('ArrowDown');
-      return false;
-    }, { timeoutMs: 10_000, intervalMs: 300, what: 'the quick fix focused' });
-    await wb.page.keyboard.press('Enter');
-    const editorText = async () => ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
-    await waitFor(async () => /- job: preprocess\b/.test(await editorText()) && !(await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /preproces\b/.test(r)),
+    // Put the cursor on the misspelt value and apply the suggested name.
+    await applyQuickFix(wb, wb.page.locator('.monaco-editor .view-line span', { hasText: /^preproces$/ }).first(), /Change to "preprocess"/, 'quick-fix-menu');
+    await waitFor(async () => /- job: preprocess\b/.test(await editorText(wb)) && !(await markersOf(wb, 'pipeline.workflow.yaml')).some((r) => /preproces\b/.test(r)),
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
     await wb.screenshot('quick-fix-applied');
   });
@@ -140,20 +152,8 @@ describe('editing in the workbench (e2e)', function () {
     assert.match(rows[0], /job definition 'perp'.*did you mean 'prep'/);
     const value = wb.page.locator('.monaco-editor .view-line span', { hasText: /^"?perp"?$/ }).first();
     await waitFor(async () => (await value.isVisible()) || undefined, { timeoutMs: 30_000, intervalMs: 500, what: 'the misspelt value in the editor' });
-    await value.click();
-    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: /Change to "prep"/ }).first();
-    await waitFor(async () => {
-      if (!(await fix.isVisible())) await wb.page.keyboard.press('Control+.');
-      return fix.isVisible();
-    }, { timeoutMs: 20_000, intervalMs: 1000, what: 'the quick fix menu' });
-    await waitFor(async () => {
-      if (/\bfocused\b/.test((await fix.getAttribute('class')) ?? '')) return true;
-      await wb.page.keyboard.press('ArrowDown');
-      return false;
-    }, { timeoutMs: 10_000, intervalMs: 300, what: 'the quick fix focused' });
-    await wb.page.keyboard.press('Enter');
-    const editorText = async () => ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
-    await waitFor(async () => /"JobDefinition": "prep"/.test(await editorText()) && (await markersOf(wb, 'typo.asl.json')).length === 0,
+    await applyQuickFix(wb, value, /Change to "prep"/);
+    await waitFor(async () => /"JobDefinition": "prep"/.test(await editorText(wb)) && (await markersOf(wb, 'typo.asl.json')).length === 0,
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
     await wb.screenshot('asl-quick-fix-applied');
   });

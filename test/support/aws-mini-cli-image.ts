@@ -4,23 +4,13 @@
  * `/usr/bin/aws`, so a job's shell script runs `aws s3 cp` against the local S3 with the real SDK.
  * Stands in for an image built FROM the AWS CLI, which cannot be pulled offline. No registry needed.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type Docker from 'dockerode';
 import { buildImage, imageExists, type ContextFile } from '../../src/emulator/runtime/images';
-
-function libraries(exe: string): string[] {
-  const out = execFileSync('ldd', [exe], { encoding: 'utf8' });
-  const libs: string[] = [];
-  for (const line of out.split('\n')) {
-    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
-    if (m) libs.push(m[1]);
-  }
-  return libs;
-}
+import { libraries } from './aws-probe-image';
 
 export async function ensureMiniCliImage(docker: Docker): Promise<string> {
   const node = realpathSync(process.execPath);

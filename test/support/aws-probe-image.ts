@@ -12,7 +12,7 @@ import type Docker from 'dockerode';
 import { buildImage, imageExists, type ContextFile } from '../../src/emulator/runtime/images';
 
 /** Shared libraries of an executable, as `ldd` lists them (empty for a static one). */
-function libraries(exe: string): string[] {
+export function libraries(exe: string): string[] {
   const out = execFileSync('ldd', [exe], { encoding: 'utf8' });
   const libs: string[] = [];
   for (const line of out.split('\n')) {
