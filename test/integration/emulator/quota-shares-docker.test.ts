@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import {
   CreateServiceEnvironmentCommand,
   DescribeServiceJobCommand,
   GetJobQueueSnapshotCommand,
+  ListServiceJobsCommand,
   SubmitServiceJobCommand,
   type DescribeServiceJobCommandOutput,
 } from '@aws-sdk/client-batch';
@@ -27,12 +28,15 @@ import { dockerForTests, TEST_IMAGE } from '../../support/docker';
 
 const IMAGE = `localbatch-test-quota-training:${process.pid}`;
 
-/** Sleeps `seconds` (a hyperparameter), stopping at once on SIGTERM, then writes a model. */
+/**
+ * Trains until the test releases it (a file named after the job in the bound `ctl` channel), then
+ * writes a model; stops on SIGTERM. Released by the test, not by a sleep: a preemption that lands
+ * before the shell has set its trap (PID 1 ignores SIGTERM then) is ended by the runner's SIGKILL,
+ * never by the job finishing first.
+ */
 const TRAIN = `#!/bin/sh
 trap 'exit 143' TERM
-seconds=$(sed -n 's/.*"seconds":"\\([0-9]*\\)".*/\\1/p' /opt/ml/input/config/hyperparameters.json)
-sleep "$seconds" &
-wait $!
+while [ ! -e "/opt/ml/input/data/ctl/$TRAINING_JOB_NAME" ]; do sleep 0.2; done
 echo "trained $TRAINING_JOB_NAME" > /opt/ml/model/model.txt
 `;
 
@@ -51,6 +55,7 @@ describe('Quota-share preemption on Docker (integration)', function () {
     execFileSync('docker', ['build', '-q', '-t', IMAGE, ctx], { stdio: 'ignore' });
     rmSync(ctx, { recursive: true, force: true });
     workspace = mkdtempSync(path.join(os.tmpdir(), 'lb-quota-'));
+    mkdirSync(path.join(workspace, 'ctl'));
     service = await LocalService.start({ stateDir: path.join(workspace, '.localbatch'), workspaceRoot: workspace, log: () => undefined });
     const e = service.endpoint;
     batch = new BatchClient({ endpoint: e.url, region: e.region, credentials: e.credentials });
@@ -62,12 +67,14 @@ describe('Quota-share preemption on Docker (integration)', function () {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  function payload(name: string, seconds: number): string {
+  const release = (name: string) => writeFileSync(path.join(workspace, 'ctl', name), '');
+
+  function payload(name: string): string {
     return JSON.stringify({
       TrainingJobName: name,
       RoleArn: 'arn:aws:iam::123456789012:role/sm',
       AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-      HyperParameters: { seconds: String(seconds) },
+      InputDataConfig: [{ ChannelName: 'ctl', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: pathToFileURL(path.join(workspace, 'ctl')).href } } }],
       OutputDataConfig: { S3OutputPath: pathToFileURL(path.join(workspace, 'out')).href },
       ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 1 },
       StoppingCondition: { MaxRuntimeInSeconds: 600 },
@@ -82,7 +89,12 @@ describe('Quota-share preemption on Docker (integration)', function () {
       if (last.status === 'SUCCEEDED' || last.status === 'FAILED') break; // finished otherwise
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`job ${jobId} never became ${what}: ${String(last?.status)} ${String(last?.statusReason)}`);
+    // Every job's state in the message: which job ran instead is what a failure here needs.
+    const all: string[] = [];
+    for (const jobStatus of ['RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const) {
+      for (const j of (await batch.send(new ListServiceJobsCommand({ jobQueue: 'qm', jobStatus }))).jobSummaryList ?? []) all.push(`${String(j.jobName)} ${jobStatus}`);
+    }
+    throw new Error(`job ${jobId} never became ${what}: ${String(last?.status)} ${String(last?.statusReason)} (jobs: ${all.join(', ')})`);
   }
 
   it('the lender’s job preempts the borrowing job, which returns to RUNNABLE and later succeeds', async () => {
@@ -92,16 +104,17 @@ describe('Quota-share preemption on Docker (integration)', function () {
     const limits = [{ maxCapacity: 1, capacityUnit: 'ml.m5.large' }];
     await batch.send(new CreateQuotaShareCommand({ quotaShareName: 'research', jobQueue: 'qm', capacityLimits: limits, resourceSharingConfiguration: { strategy: 'LEND' }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } }));
     await batch.send(new CreateQuotaShareCommand({ quotaShareName: 'batch', jobQueue: 'qm', capacityLimits: limits, resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 100 }, preemptionConfiguration: { inSharePreemption: 'DISABLED' } }));
-    await assert.rejects(batch.send(new SubmitServiceJobCommand({ jobName: 'no-share', jobQueue: 'qm', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: payload('no-share', 1) })), /quotaShareName is required/);
+    await assert.rejects(batch.send(new SubmitServiceJobCommand({ jobName: 'no-share', jobQueue: 'qm', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: payload('no-share') })), /quotaShareName is required/);
 
-    const submit = async (name: string, share: string, seconds: number) =>
-      (await batch.send(new SubmitServiceJobCommand({ jobName: name, jobQueue: 'qm', serviceJobType: 'SAGEMAKER_TRAINING', quotaShareName: share, serviceRequestPayload: payload(name, seconds) }))).jobId!;
-    const own = await submit('own', 'batch', 8);
-    const borrower = await submit('borrower', 'batch', 8);
+    const submit = async (name: string, share: string) =>
+      (await batch.send(new SubmitServiceJobCommand({ jobName: name, jobQueue: 'qm', serviceJobType: 'SAGEMAKER_TRAINING', quotaShareName: share, serviceRequestPayload: payload(name) }))).jobId!;
+    const own = await submit('own', 'batch');
+    const borrower = await submit('borrower', 'batch');
     await until(own, (d) => d.status === 'RUNNING', 'RUNNING');
     await until(borrower, (d) => d.status === 'RUNNING', 'RUNNING (on borrowed capacity)');
 
-    const lender = await submit('lender', 'research', 1);
+    release('lender');
+    const lender = await submit('lender', 'research');
     const preempted = await until(borrower, (d) => d.status === 'RUNNABLE', 'RUNNABLE after preemption');
     assert.equal(preempted.statusReason, `Preempted: quota share research reclaimed capacity that quota share batch borrowed, for job ${lender}`);
     assert.equal(preempted.preemptionSummary?.preemptedAttemptCount, 1);
@@ -111,6 +124,8 @@ describe('Quota-share preemption on Docker (integration)', function () {
     assert.match(snapshot.frontOfQuotaShares?.quotaShares?.batch?.[0]?.jobArn ?? '', new RegExp(`${borrower}$`));
     assert.equal((await batch.send(new DescribeServiceJobCommand({ jobId: own }))).status, 'RUNNING', 'the job within its own share’s limit is not preempted');
 
+    release('borrower');
+    release('own');
     const l = await until(lender, (d) => d.status === 'SUCCEEDED' || d.status === 'FAILED', 'finished');
     assert.equal(l.status, 'SUCCEEDED', l.statusReason);
     const done = await until(borrower, (d) => d.status === 'SUCCEEDED' || d.status === 'FAILED', 'finished');

@@ -56,7 +56,7 @@ describe('Step Functions with Batch .sync on real Docker (client-sfn)', function
     await dockerForTests(this);
     dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-'));
     const batch = await start();
-    for (const [name, script] of [['ok', 'echo hi'], ['bad', 'exit 3'], ['slow', 'sleep 300']]) {
+    for (const [name, script] of [['ok', 'echo hi'], ['bad', 'exit 3'], ['slow', 'trap "exit 143" TERM; sleep 300 & wait']]) {
       await batch.send(new RegisterJobDefinitionCommand({ jobDefinitionName: name, type: 'container', containerProperties: { image: TEST_IMAGE, command: ['sh', '-c', script], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '32' }] } }));
     }
     await batch.send(new CreateJobQueueCommand({ jobQueueName: 'ondemand', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'local' }] }));

@@ -46,7 +46,8 @@ export function quotaJobOf(job: ServiceJobRecord): QuotaJob {
     count: job.training.instanceCount,
     priority: job.schedulingPriority ?? 0,
     createdAt: job.createdAt,
-    since: job.run ? job.attempts[job.attempts.length - 1]?.startedAt ?? job.scheduledAt : undefined,
+    since: job.run?.scheduledAt,
+    order: job.run?.order,
     stopping: job.run?.stopReason !== undefined || job.preempting !== undefined,
   };
 }

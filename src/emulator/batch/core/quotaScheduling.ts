@@ -52,6 +52,8 @@ export interface QuotaJob {
   readonly createdAt: number;
   /** In flight: when its attempt was scheduled. */
   readonly since?: number;
+  /** In flight: the order its attempt was scheduled in (ties of `since`). */
+  readonly order?: number;
   /** In flight and already being stopped: it still holds its instances until it ends. */
   readonly stopping?: boolean;
 }
@@ -148,7 +150,7 @@ export function decideQuotaShares(state: QuotaQueueState, clock: Pick<Clock, 'no
     decision.start.push(j.id);
     queues.get(j.share)!.shift();
   };
-  const victimOrder = (a: QuotaJob, b: QuotaJob) => a.priority - b.priority || (b.since ?? now) - (a.since ?? now) || a.count - b.count || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1);
+  const victimOrder = (a: QuotaJob, b: QuotaJob) => a.priority - b.priority || (b.since ?? now) - (a.since ?? now) || (b.order ?? 0) - (a.order ?? 0) || a.count - b.count || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1);
   const preempt = (j: QuotaJob, victims: QuotaJob[], kind: PreemptionKind) => {
     for (const v of victims) {
       live.splice(live.indexOf(v), 1);

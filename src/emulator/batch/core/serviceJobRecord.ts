@@ -37,8 +37,12 @@ export interface ServiceJobStored {
 
 export interface ServiceJobRecord extends ServiceJobStored {
   training: TrainingRequest;
-  /** The attempt in flight (not stored: a restart ends it). */
-  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string };
+  /**
+   * The attempt in flight (not stored: a restart ends it), with when and in which order it was
+   * scheduled (the scheduler preempts the most recently scheduled first; `order` breaks ties within a
+   * millisecond, where the order RUNNING arrives in would be the containers' start latency).
+   */
+  run?: { handle?: RunningTraining; timer?: TimerHandle; stopReason?: string; scheduledAt: number; order: number };
   /** The jobStateTimeLimitActions timer while blocked in RUNNABLE. */
   limitTimer?: TimerHandle;
   blockedReason?: string;

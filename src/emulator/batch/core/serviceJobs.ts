@@ -60,6 +60,8 @@ export class ServiceJobs {
   private runner?: TrainingRunner;
   private passQueued = false;
   private stopped = false;
+  /** Attempts scheduled so far (their order, for the choice of preemption victims). */
+  private scheduled = 0;
 
   constructor(private readonly deps: ServiceJobsDeps) {}
 
@@ -257,7 +259,7 @@ export class ServiceJobs {
     const now = this.deps.clock.now();
     job.scheduledAt ??= now;
     job.attempts.push({ serviceResourceId: { name: 'TrainingJobArn', value: arn } });
-    job.run = {};
+    job.run = { scheduledAt: now, order: ++this.scheduled };
     this.transition(job, 'SCHEDULED', 'Service job successfully submitted to SageMaker');
     const seconds = job.request.timeoutConfig?.attemptDurationSeconds ?? job.training.maxRuntimeSeconds;
     if (seconds !== undefined) {
@@ -378,7 +380,7 @@ export class ServiceJobs {
       this.jobs.set(job.id, job);
       if (job.request.clientToken) this.byToken.set(job.request.clientToken, job.id);
       if (IN_FLIGHT.has(job.status)) {
-        const run = {};
+        const run = { scheduledAt: job.scheduledAt ?? job.createdAt, order: 0 };
         job.run = run;
         this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' }); // a preemption under way completes as one
       }

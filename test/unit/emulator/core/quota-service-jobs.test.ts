@@ -12,17 +12,18 @@ import type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner }
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 
-/** A fake runner: a training takes `ms` of fake time; stop() ends it 1 ms later. */
+/** A fake runner: a training reports RUNNING after `runningMs` (1) and takes `ms` of fake time; stop() ends it 1 ms later. */
 class FakeTrainingRunner implements TrainingRunner {
   readonly stopped: string[] = [];
   constructor(
     private readonly clock: FakeClock,
     private readonly ms: (l: TrainingLaunch) => number,
+    private readonly runningMs: (l: TrainingLaunch) => number = () => 1,
   ) {}
   run(launch: TrainingLaunch, running: () => void): RunningTraining {
     let done!: (o: TrainingOutcome) => void;
     const finished = new Promise<TrainingOutcome>((r) => (done = r));
-    this.clock.setTimer(1, running);
+    this.clock.setTimer(this.runningMs(launch), running);
     const t = this.clock.setTimer(this.ms(launch), () => done({ succeeded: true }));
     return {
       finished,
@@ -37,12 +38,12 @@ class FakeTrainingRunner implements TrainingRunner {
 
 type Detail = Record<string, unknown> & { status: string; statusReason?: string; attempts: unknown[]; preemptionSummary?: { preemptedAttemptCount: number; recentPreemptedAttempts: Array<{ statusReason: string; startedAt?: number; stoppedAt?: number }> } };
 
-async function setup(opts: { journal?: JournalEntry[]; clock?: FakeClock; ms?: (l: TrainingLaunch) => number } = {}) {
+async function setup(opts: { journal?: JournalEntry[]; clock?: FakeClock; ms?: (l: TrainingLaunch) => number; runningMs?: (l: TrainingLaunch) => number } = {}) {
   const clock = opts.clock ?? new FakeClock();
   const journal = opts.journal;
   const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal: journal ? { append: (e) => journal.push(structuredClone(e)) } : undefined });
   const h = batchHandlers(engine);
-  const runner = new FakeTrainingRunner(clock, opts.ms ?? ((l) => (l.request.trainingJobName.startsWith('long') ? 1_000_000 : 1000)));
+  const runner = new FakeTrainingRunner(clock, opts.ms ?? ((l) => (l.request.trainingJobName.startsWith('long') ? 1_000_000 : 1000)), opts.runningMs);
   engine.services.jobs.setRunner(runner);
   // Each submission 1 ms after the previous one, so that submission order is visible in createdAt.
   const submit = async (name: string, share: string | undefined, req: Record<string, unknown> = {}, queue = 'qm') =>
@@ -120,6 +121,20 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     await t.clock.advance(20_000);
     const after = await t.describe(victim);
     assert.deepEqual([after.status, after.attempts.length, after.preemptionSummary?.preemptedAttemptCount], ['SUCCEEDED', 1, 1]);
+  });
+
+  it('the victim is the most recently scheduled job, not the one whose container reported RUNNING last', async () => {
+    // Four lo jobs scheduled in one pass (one millisecond), their containers up in the reverse order.
+    const t = await setup({ runningMs: (l) => 50 - Number(l.request.trainingJobName.slice(-1)) * 10 });
+    await quotaQueue(t);
+    const payload = (name: string) => JSON.stringify({ TrainingJobName: name, AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' }, ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1 } });
+    const lo: string[] = [];
+    for (let i = 1; i <= 4; i++) lo.push(((await t.h.SubmitServiceJob!({ jobName: `lo${i}`, jobQueue: 'qm', serviceJobType: 'SAGEMAKER_TRAINING', quotaShareName: 'lo', serviceRequestPayload: payload(`long${i}`) })) as { jobId: string }).jobId);
+    await t.clock.advance(100);
+    assert.deepEqual(await Promise.all(lo.map(async (id) => (await t.describe(id)).status)), ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
+    await t.submit('hi1', 'hi');
+    await t.clock.advance(5);
+    assert.deepEqual(t.runner.stopped, [lo[3]], 'lo4 was scheduled last (it borrowed last), though its container came up first');
   });
 
   it('preemptionRetriesBeforeTermination 0 fails the job at its first preemption', async () => {
