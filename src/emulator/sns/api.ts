@@ -28,7 +28,7 @@ function messageAttributes(p: URLSearchParams): MessageAttributes {
   const out: MessageAttributes = {};
   for (let i = 1; p.has(`MessageAttributes.entry.${i}.Name`); i++) {
     const base = `MessageAttributes.entry.${i}`;
-    out[p.get(`${base}.Name`)!] = { DataType: p.get(`${base}.Value.DataType`) ?? 'String', StringValue: p.get(`${base}.Value.StringValue`) ?? undefined };
+    out[p.get(`${base}.Name`)!] = { DataType: p.get(`${base}.Value.DataType`) ?? '', StringValue: p.get(`${base}.Value.StringValue`) ?? undefined, BinaryValue: p.get(`${base}.Value.BinaryValue`) ?? undefined };
   }
   return out;
 }
@@ -39,7 +39,7 @@ function need(p: URLSearchParams, name: string): string {
   return v;
 }
 
-const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription']);
+const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription', 'SetTopicAttributes', 'SetSubscriptionAttributes']);
 
 export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeService {
   return {
@@ -71,6 +71,17 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
         case 'GetTopicAttributes':
           result = `<Attributes>${Object.entries(core.topicAttributes(need(p, 'TopicArn'))).map(([k, v]) => `<entry><key>${esc(k)}</key><value>${esc(v)}</value></entry>`).join('')}</Attributes>`;
           break;
+        case 'SetTopicAttributes':
+          core.setTopicAttribute(need(p, 'TopicArn'), need(p, 'AttributeName'), p.get('AttributeValue') ?? '');
+          result = '';
+          break;
+        case 'GetSubscriptionAttributes':
+          result = `<Attributes>${Object.entries(core.subscriptionAttributes(need(p, 'SubscriptionArn'))).map(([k, v]) => `<entry><key>${esc(k)}</key><value>${esc(v)}</value></entry>`).join('')}</Attributes>`;
+          break;
+        case 'SetSubscriptionAttributes':
+          core.setSubscriptionAttribute(need(p, 'SubscriptionArn'), need(p, 'AttributeName'), p.get('AttributeValue') ?? '');
+          result = '';
+          break;
         case 'Subscribe':
           result = `<SubscriptionArn>${esc(core.subscribe(need(p, 'TopicArn'), need(p, 'Protocol'), p.get('Endpoint') ?? '', entries(p, 'Attributes')))}</SubscriptionArn>`;
           break;
@@ -91,7 +102,7 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           result = `<MessageId>${core.publish(need(p, 'TopicArn'), need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p))}</MessageId>`;
           break;
         default:
-          throw new SnsError('InvalidAction', 400, `localbatch's SNS does not serve ${action || 'this request'}; it serves CreateTopic, ListTopics, DeleteTopic, GetTopicAttributes, Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic and Publish.`);
+          throw new SnsError('InvalidAction', 400, `localbatch's SNS does not serve ${action || 'this request'}; it serves CreateTopic, ListTopics, DeleteTopic, GetTopicAttributes, SetTopicAttributes, Subscribe, GetSubscriptionAttributes, SetSubscriptionAttributes, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic and Publish.`);
       }
       if (CHANGES.has(action)) await committed();
       return xml(action, result, req.requestId);

@@ -56,9 +56,49 @@ export interface SnsPorts {
   published?(topic: TopicRecord, n: Notification): void;
 }
 
-export type MessageAttributes = Record<string, { DataType: string; StringValue?: string }>;
+export type MessageAttributes = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
 
 const PROTOCOLS = new Set(['http', 'https', 'email', 'email-json']);
+
+/** Topic attributes SetTopicAttributes takes (SNS API reference); the JSON ones must be JSON objects. */
+const TOPIC_ATTRIBUTES = new Set([
+  'DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'SignatureVersion', 'TracingConfig', 'ContentBasedDeduplication', 'ArchivePolicy', 'FifoThroughputScope',
+  ...['Application', 'Firehose', 'HTTP', 'Lambda', 'SQS'].flatMap((p) => [`${p}SuccessFeedbackRoleArn`, `${p}SuccessFeedbackSampleRate`, `${p}FailureFeedbackRoleArn`]),
+]);
+/** Subscription attributes SetSubscriptionAttributes takes. */
+const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
+const JSON_ATTRIBUTES = new Set(['Policy', 'DeliveryPolicy', 'ArchivePolicy', 'RedrivePolicy', 'ReplayPolicy']);
+
+function checkAttribute(name: string, value: string, allowed: ReadonlySet<string>): void {
+  if (!allowed.has(name)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: AttributeName ${name}: use one of ${[...allowed].slice(0, 9).join(', ')}${allowed.size > 9 ? ', ...' : ''}`);
+  if (JSON_ATTRIBUTES.has(name)) {
+    let v: unknown;
+    try {
+      v = JSON.parse(value);
+    } catch {
+      v = undefined;
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: ${name}: the value must be a JSON object`);
+  }
+  if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: RawMessageDelivery: Invalid value [' + value + '] for RawMessageDelivery. Must be true or false.');
+  if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: FilterPolicyScope: must be MessageAttributes or MessageBody');
+}
+
+/**
+ * Publish's message attributes as SNS checks them: a data type of String, Number or Binary (with an
+ * optional `.custom` suffix) or String.Array, and a value of that type.
+ */
+function checkMessageAttributes(attrs: MessageAttributes): void {
+  const names = Object.keys(attrs);
+  if (names.length > 10) throw new SnsError('InvalidParameter', 400, `Invalid parameter: MessageAttributes: a message has at most 10 attributes, not ${names.length}`);
+  for (const [name, v] of Object.entries(attrs)) {
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw new SnsError('InvalidParameterValue', 400, `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    const value = v.DataType.startsWith('Binary') ? v.BinaryValue : v.StringValue;
+    if (value === undefined || value === '') throw new SnsError('InvalidParameterValue', 400, `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${v.DataType.split('.')[0]}'.`);
+    if (v.DataType.startsWith('Number') && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.trim())) throw new SnsError('InvalidParameterValue', 400, `The message attribute '${name}' with type 'Number' must have a numeric value, not '${value}'.`);
+    if (v.DataType === 'String.Array' && !Array.isArray(safeJson(value, undefined))) throw new SnsError('InvalidParameterValue', 400, `The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
+  }
+}
 
 export class SnsCore {
   private readonly topics = new Map<string, TopicRecord>();
@@ -108,6 +148,38 @@ export class SnsCore {
     return { ...t.Attributes, TopicArn: arn, Owner: this.o.account, DisplayName: t.Attributes.DisplayName ?? '', SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length), SubscriptionsPending: String(subs.filter((s) => !s.confirmed).length), SubscriptionsDeleted: '0' };
   }
 
+  /** SetTopicAttributes: one attribute at a time, as the API takes it; journaled. */
+  setTopicAttribute(arn: string, name: string, value: string): void {
+    const t = this.topic(arn);
+    checkAttribute(name, value, TOPIC_ATTRIBUTES);
+    const next: TopicRecord = { ...t, Attributes: { ...t.Attributes, [name]: value } };
+    this.topics.set(arn, next);
+    this.o.onChange?.(arn, next);
+  }
+
+  subscription(arn: string): SubscriptionRecord {
+    const s = this.subs.get(arn);
+    if (!s) throw new SnsError('NotFound', 404, 'Subscription does not exist');
+    return s;
+  }
+
+  /** GetSubscriptionAttributes: what AWS reports for every subscription, then what was set. */
+  subscriptionAttributes(arn: string): Record<string, string> {
+    const s = this.subscription(arn);
+    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...s.Attributes };
+  }
+
+  /** SetSubscriptionAttributes (a FilterPolicy is compiled first: a bad one changes nothing); journaled. */
+  setSubscriptionAttribute(arn: string, name: string, value: string): void {
+    const s = this.subscription(arn);
+    checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES);
+    if (name === 'FilterPolicy' && value !== '') this.policy(value);
+    const attributes = { ...s.Attributes, [name]: value };
+    if (name === 'FilterPolicy' && value === '') delete attributes.FilterPolicy;
+    if (attributes.FilterPolicy === undefined) this.policies.delete(arn);
+    this.setSub({ ...s, Attributes: attributes }, true);
+  }
+
   subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): string {
     this.topic(topicArn);
     if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
@@ -149,8 +221,9 @@ export class SnsCore {
     const topic = this.topic(topicArn);
     if (message === '') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Empty message');
     if (Buffer.byteLength(message) > 256 * 1024) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
+    checkMessageAttributes(attributes);
     const id = this.messageId();
-    const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }])) } : {}) };
+    const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }])) } : {}) };
     const attrs = attributeValues(attributes);
     let body: unknown;
     for (const s of this.subs.values()) {
@@ -190,11 +263,11 @@ export class SnsCore {
   }
 }
 
-function safeJson(text: string): unknown {
+function safeJson(text: string, fallback: unknown = {}): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return {};
+    return fallback;
   }
 }
 

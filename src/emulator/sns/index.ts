@@ -129,7 +129,10 @@ function deliver(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions,
   }
   const headers: Record<string, string> = { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': n.Type, 'x-amz-sns-message-id': n.MessageId, 'x-amz-sns-topic-arn': n.TopicArn };
   if (n.Type === 'Notification') headers['x-amz-sns-subscription-arn'] = sub.SubscriptionArn;
-  void fetch(url, { method: 'POST', headers, body: JSON.stringify(body(sub, n, o)), signal: AbortSignal.timeout(15_000) }).then(
+  // RawMessageDelivery: the message itself is the body (confirmations keep their JSON), as on AWS.
+  const raw = n.Type === 'Notification' && sub.Attributes.RawMessageDelivery === 'true';
+  if (raw) headers['x-amz-sns-rawdelivery'] = 'true';
+  void fetch(url, { method: 'POST', headers, body: raw ? n.Message : JSON.stringify(body(sub, n, o)), signal: AbortSignal.timeout(15_000) }).then(
     (r) => {
       if (!r.ok) o.log?.(`localbatch sns: ${sub.Endpoint} answered ${r.status} to message ${n.MessageId}`);
     },

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { ConfirmSubscriptionCommand, CreateTopicCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { killServe, startServe, type ServeChild } from '../../support/serve-process';
 
@@ -89,6 +89,16 @@ describe('SNS on the emulator endpoint (integration)', function () {
     assert.match(mail[0]!, /^To: team@example.com$/m);
     assert.match(mail[0]!, /job nightly failed/);
     await assert.rejects(c.send(new PublishCommand({ TopicArn: `${TopicArn!}-missing`, Message: 'x' })), NotFoundException);
+
+    // RawMessageDelivery set afterwards: the http subscriber gets the message itself as the body.
+    await c.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' }));
+    assert.equal((await c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn }))).Attributes?.RawMessageDelivery, 'true');
+    await c.send(new PublishCommand({ TopicArn, Message: '{"raw":1}' }));
+    const raw = await until('the raw message', () => received.find((r) => r.headers['x-amz-sns-rawdelivery'] === 'true'));
+    assert.deepEqual(raw.body, { raw: 1 });
+    await assert.rejects(c.send(new PublishCommand({ TopicArn, Message: 'x', MessageAttributes: { a: { DataType: 'Weird', StringValue: 'x' } } })), /invalid message attribute type/);
+    await c.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DisplayName', AttributeValue: 'Job alerts' }));
+    assert.equal((await c.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes?.DisplayName, 'Job alerts');
   });
 
   it('an EventBridge rule with an SNS target publishes; CreateTopic and Subscribe survive SIGKILL', async () => {

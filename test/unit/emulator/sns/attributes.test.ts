@@ -1,0 +1,68 @@
+/**
+ * The SNS core's attribute rules (pure, on a fake clock, deliveries recorded by a fake port):
+ * SetTopicAttributes and Set/GetSubscriptionAttributes with the names and values SNS takes, a filter
+ * policy set after subscribing taking effect (and a bad one changing nothing), RawMessageDelivery
+ * checked, and Publish refusing message attributes SNS refuses.
+ */
+import assert from 'node:assert/strict';
+import { SnsCore, SnsError, type Notification, type SnsRecord, type SubscriptionRecord } from '../../../../src/emulator/sns/core';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+
+function setup() {
+  const delivered: Array<{ sub: SubscriptionRecord; n: Notification }> = [];
+  const journal = new Map<string, SnsRecord | undefined>();
+  const core = new SnsCore({ clock: new FakeClock(), account: '123456789012', region: 'us-east-1', ports: { deliver: (sub, n) => delivered.push({ sub, n }) }, onChange: (k, r) => journal.set(k, r) });
+  const topic = core.createTopic('alerts');
+  const sub = core.subscribe(topic, 'email', 'team@example.com');
+  return { core, topic, sub, delivered, journal };
+}
+
+const code = (c: string) => (e: unknown) => e instanceof SnsError && e.code === c;
+
+describe('SNS attributes (unit)', () => {
+  it('SetTopicAttributes stores a known attribute (journaled) and refuses unknown names and non-JSON policies', () => {
+    const t = setup();
+    t.core.setTopicAttribute(t.topic, 'DisplayName', 'Alerts');
+    t.core.setTopicAttribute(t.topic, 'Policy', '{"Version":"2012-10-17","Statement":[]}');
+    assert.equal(t.core.topicAttributes(t.topic).DisplayName, 'Alerts');
+    assert.equal((t.journal.get(t.topic) as { Attributes: Record<string, string> }).Attributes.Policy, '{"Version":"2012-10-17","Statement":[]}');
+    assert.throws(() => t.core.setTopicAttribute(t.topic, 'Colour', 'red'), code('InvalidParameter'));
+    assert.throws(() => t.core.setTopicAttribute(t.topic, 'Policy', '{not json'), code('InvalidParameter'));
+    assert.throws(() => t.core.setTopicAttribute(`${t.topic}-gone`, 'DisplayName', 'x'), code('NotFound'));
+  });
+
+  it('a FilterPolicy set after subscribing filters the next message; an invalid one changes nothing; removing it lets all through', () => {
+    const t = setup();
+    const attrs = (kind: string) => ({ kind: { DataType: 'String', StringValue: kind } });
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '{"kind":["failure"]}');
+    t.core.publish(t.topic, 'ok', undefined, attrs('success'));
+    t.core.publish(t.topic, 'bad', undefined, attrs('failure'));
+    assert.deepEqual(t.delivered.map((d) => d.n.Message), ['bad']);
+    assert.throws(() => t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '{"kind":"failure"}'), code('InvalidParameter'));
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicy, '{"kind":["failure"]}', 'the refused policy left the old one');
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '');
+    t.core.publish(t.topic, 'any', undefined, attrs('success'));
+    assert.deepEqual(t.delivered.map((d) => d.n.Message), ['bad', 'any']);
+    const got = t.core.subscriptionAttributes(t.sub);
+    assert.deepEqual([got.TopicArn, got.Protocol, got.Endpoint, got.PendingConfirmation, got.RawMessageDelivery, got.FilterPolicy], [t.topic, 'email', 'team@example.com', 'false', 'false', undefined]);
+    assert.throws(() => t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'yes'), code('InvalidParameter'));
+    t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'true');
+    assert.equal((t.journal.get(t.sub) as SubscriptionRecord).Attributes.RawMessageDelivery, 'true');
+    assert.throws(() => t.core.subscriptionAttributes(`${t.sub}x`), code('NotFound'));
+  });
+
+  it('Publish refuses message attributes SNS refuses, and delivers nothing then', () => {
+    const t = setup();
+    const bad: Array<[string, Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>]> = [
+      ['an unknown type', { a: { DataType: 'Weird', StringValue: 'x' } }],
+      ['an empty value', { a: { DataType: 'String', StringValue: '' } }],
+      ['a Number that is not one', { a: { DataType: 'Number', StringValue: 'twelve' } }],
+      ['a String.Array that is not an array', { a: { DataType: 'String.Array', StringValue: '{"x":1}' } }],
+      ['a Binary without a BinaryValue', { a: { DataType: 'Binary', StringValue: 'x' } }],
+    ];
+    for (const [what, attrs] of bad) assert.throws(() => t.core.publish(t.topic, 'm', undefined, attrs), code('InvalidParameterValue'), what);
+    assert.equal(t.delivered.length, 0);
+    t.core.publish(t.topic, 'm', undefined, { n: { DataType: 'Number.float', StringValue: '1.5e3' }, b: { DataType: 'Binary', BinaryValue: 'AAE=' }, l: { DataType: 'String.Array', StringValue: '["a",1]' } });
+    assert.deepEqual(t.delivered[0]?.n.MessageAttributes, { n: { Type: 'Number.float', Value: '1.5e3' }, b: { Type: 'Binary', Value: 'AAE=' }, l: { Type: 'String.Array', Value: '["a",1]' } });
+  });
+});
