@@ -1,6 +1,7 @@
 /**
- * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), then
- * the emulator's runs, newest first (name, start time, progress, duration, status), each with its
+ * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), the
+ * SageMaker training queues with their service jobs (serviceJobNodes.ts, re-listed whenever the
+ * runs are, so on service job events too), then the emulator's runs, newest first (name, start time, progress, duration, status), each with its
  * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
  * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
  * while a run is active its duration ticks every second.
@@ -9,7 +10,8 @@ import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
 import { listAllJobs } from '../../client/run-list';
-import { PageLimits } from '../../client/jobs';
+import { listQueues, PageLimits } from '../../client/jobs';
+import { isServiceQueue } from '../../client/service-jobs';
 import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
@@ -18,12 +20,13 @@ import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executi
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
+import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
-export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode;
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode | TrainingQueueNode | ServiceJobNode;
 
 export function isRunNode(x: unknown): x is RunNode {
   return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
@@ -111,6 +114,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         return errorItem(node);
       case 'pipeline':
         return this.pipeline.item(node);
+      case 'trainingQueue':
+        return trainingQueueItem(node);
+      case 'serviceJob':
+        return serviceJobItem(node);
     }
   }
 
@@ -163,14 +170,19 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (isExecutionsNode(node)) return this.executions.children(node);
     if (!node) {
       const executions = await this.executions.roots();
-      if (this.runs.error) return [...executions, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+      const training = await this.trainingQueues(target);
+      if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
       // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
       const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
-      return [...executions, ...this.pipeline.roots(), ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
+      return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
     if (node.kind === 'pipeline') return this.pipeline.children(node);
+    if (node.kind === 'trainingQueue') {
+      const key = `svc:${node.queue.jobQueueName}`;
+      return serviceJobChildren(node, this.limits.get(key), key);
+    }
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
@@ -186,6 +198,16 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return p;
     }
     return [];
+  }
+
+  /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
+  private async trainingQueues(target: JobTarget): Promise<LocalNode[]> {
+    try {
+      const queues = (await listQueues(target.batch)).filter(isServiceQueue);
+      return queues.map((queue): TrainingQueueNode => ({ kind: 'trainingQueue', id: `training:${queue.jobQueueArn ?? queue.jobQueueName}`, queue, target, view: 'local' }));
+    } catch (err) {
+      return [{ kind: 'error', id: 'error:training', message: `Could not list the SageMaker training queues: ${errorMessage(err)}` }];
+    }
   }
 
   private async listArray(node: JobNode, key: string): Promise<LocalNode[]> {
