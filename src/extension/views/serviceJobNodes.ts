@@ -24,6 +24,8 @@ export interface ServiceJobNode {
   readonly id: string;
   readonly job: ServiceJobSummary;
   readonly target: JobTarget;
+  /** The job's queue name (its graph is the queue's). */
+  readonly queueName?: string;
 }
 
 export function isServiceJobNode(x: unknown): x is ServiceJobNode {
@@ -60,7 +62,7 @@ export async function serviceJobChildren(node: TrainingQueueNode, limit: number,
   try {
     const slice = await listServiceJobs(node.target.batch, node.queue.jobQueueArn ?? node.queue.jobQueueName!, limit);
     if (slice.jobs.length === 0) return [{ kind: 'error', id: `${node.id}:empty`, message: 'No service jobs in this queue', empty: true }];
-    const jobs = slice.jobs.map((job): ServiceJobNode => ({ kind: 'serviceJob', id: `${node.id}:svc:${job.jobId}`, job, target: node.target }));
+    const jobs = slice.jobs.map((job): ServiceJobNode => ({ kind: 'serviceJob', id: `${node.id}:svc:${job.jobId}`, job, target: node.target, queueName: node.queue.jobQueueName }));
     return slice.more ? [...jobs, { kind: 'more', id: `more:${listKey}`, view: node.view, listKey }] : jobs;
   } catch (err) {
     return [{ kind: 'error', id: `${node.id}:error`, message: `Could not list the service jobs: ${errorMessage(err)}` }];
