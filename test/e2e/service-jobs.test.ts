@@ -2,8 +2,9 @@
  * SageMaker training service jobs in a real VS Code with real Docker: a SAGEMAKER_TRAINING queue and
  * service environment made through the emulator's Batch API (as a user's SDK would), a training
  * image built from localbatch-busybox; the Local view lists the queue with its service jobs (status,
- * reason), clicking one opens its DescribeServiceJob answer read-only, and Terminate Job ends a
- * running one with TerminateServiceJob.
+ * reason), clicking one opens its DescribeServiceJob answer read-only, Terminate Job ends a
+ * running one with TerminateServiceJob, and the queue's graph shows the jobs by status and the
+ * timeline their attempts.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -149,6 +150,28 @@ describe('SageMaker training service jobs in the Local view (e2e)', function () 
     const jobs = await batch!.send(new DescribeServiceJobCommand({ jobId: (await findId('forever'))! }));
     assert.deepEqual([jobs.status, jobs.isTerminated], ['FAILED', true]);
     console.log(`      screenshot: ${await wb.screenshot('service-job-terminated')}`);
+  });
+
+  it('Show Dependency Graph on the queue draws its service jobs coloured by status, and the timeline their attempts', async () => {
+    const wb = await session!.workbench();
+    const queueRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="1"]', { has: wb.page.locator('.label-name', { hasText: /^train$/ }) }).first();
+    await queueRow.hover();
+    await queueRow.locator('.action-label[aria-label="Show Dependency Graph"]').click();
+    const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const statuses = () => frame.locator('g.node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-job-name')}:${e.getAttribute('data-status')}`).sort().join(','));
+    await waitFor(async () => (await statuses()) === 'diverge:FAILED,fit:SUCCEEDED,forever:FAILED', { timeoutMs: 30_000, intervalMs: 250, what: 'the queue\'s three service jobs with their statuses' })
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}; nodes: ${await statuses().catch(() => '?')}`);
+      });
+    assert.equal(await frame.locator('#title').textContent(), 'Training queue train');
+    assert.equal(await frame.locator('g.edge').count(), 0, 'service jobs have no dependencies');
+    console.log(`      graph: ${await statuses()}; screenshot: ${await wb.screenshot('service-jobs-graph')}`);
+    await frame.locator('vscode-tab-header[data-tab="timeline"]').click();
+    const rows = () => frame.locator('#timeline g.row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-node-id')}:${e.getAttribute('data-status')}`).join(','));
+    const segments = () => frame.locator('#timeline rect.seg').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).join(','));
+    await waitFor(async () => (await rows()) === 'fit:SUCCEEDED,diverge:FAILED,forever:FAILED', { timeoutMs: 30_000, intervalMs: 250, what: 'a timeline row per service job, oldest first' });
+    assert.equal(await segments(), 'SUCCEEDED,FAILED,FAILED', 'one attempt each, as it ended');
+    console.log(`      timeline: ${await rows()} / ${await segments()}; screenshot: ${await wb.screenshot('service-jobs-timeline')}`);
   });
 
   async function findId(name: string): Promise<string | undefined> {
