@@ -4,7 +4,7 @@
  * runs are, so on service job events too), then the emulator's runs, newest first (name, start time, progress, duration, status), each with its
  * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
  * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
- * while a run is active its duration ticks every second.
+ * while a run (or a service job) is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -41,6 +41,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly parents = new Map<string, LocalNode>();
   /** The run nodes last handed out, by run id (ticking refreshes these very objects). */
   private runNodes = new Map<string, RunNode>();
+  /** The service job rows last handed out, by training queue node id (ticking redraws the running ones). */
+  private readonly serviceJobs = new Map<string, ServiceJobNode[]>();
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
@@ -85,7 +87,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private tick(): void {
     if (!this.view?.visible) return;
-    const active = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    // A running service job's row redraws itself (its run time); nothing is listed again.
+    for (const jobs of this.serviceJobs.values()) active.push(...jobs.filter((j) => j.job.status === 'RUNNING' || j.job.status === 'STARTING'));
     if (active.length > 0) this.changed.fire(active);
   }
 
@@ -165,12 +169,14 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const target = this.target();
     if (!target) {
       this.runNodes = new Map();
+      this.serviceJobs.clear();
       return [];
     }
     if (isExecutionsNode(node)) return this.executions.children(node);
     if (!node) {
       const executions = await this.executions.roots();
       const training = await this.trainingQueues(target);
+      for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
       if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
@@ -181,7 +187,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (node.kind === 'pipeline') return this.pipeline.children(node);
     if (node.kind === 'trainingQueue') {
       const key = `svc:${node.queue.jobQueueName}`;
-      return serviceJobChildren(node, this.limits.get(key), key);
+      const children = await serviceJobChildren(node, this.limits.get(key), key);
+      this.serviceJobs.set(node.id, children.filter((c): c is ServiceJobNode => c.kind === 'serviceJob'));
+      return children;
     }
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
