@@ -11,6 +11,8 @@ export type DagDirection = 'RIGHT' | 'DOWN';
 export type DagSource =
   | { readonly kind: 'workflow'; /** Workspace-relative file. */ readonly file: string }
   | { readonly kind: 'jobs'; readonly target: 'local' | 'aws'; readonly jobIds: readonly string[]; readonly region?: string }
+  /** A SageMaker training queue's service jobs on the local emulator (service-graph.ts). */
+  | { readonly kind: 'serviceQueue'; readonly target: 'local'; readonly jobQueue: string }
   /** A state machine file (workspace-relative), following `executionArn` when one is given. */
   | { readonly kind: 'stateMachine'; readonly file: string; readonly executionArn?: string };
 

@@ -25,7 +25,8 @@ export interface TimelineRow {
   /** The graph node the row belongs to (the parent's node for array children). */
   readonly nodeId: string;
   readonly label: string;
-  readonly status: JobStatus;
+  /** A job's status (SCHEDULED: a service job's, see service-graph.ts). */
+  readonly status: JobStatus | 'SCHEDULED';
   readonly createdAt?: number;
   readonly segments: readonly TimelineSegment[];
   /** Set on array children: the parent's job id and the child's index. */

@@ -9,9 +9,10 @@ import { isJobStatus, JOB_STATUSES, type JobStatus, type WorkflowFile } from './
 /**
  * A job's status, or PLANNED for a workflow job not submitted yet. A state machine's states use
  * PLANNED, RUNNING (entered), SUCCEEDED, FAILED and also CAUGHT (failed, then left by a Catch) and
- * ABORTED (the execution was stopped while in it).
+ * ABORTED (the execution was stopped while in it). SCHEDULED is a SageMaker training service job's
+ * (capacity reserved, the training not started).
  */
-export type DagStatus = JobStatus | 'PLANNED' | 'CAUGHT' | 'ABORTED';
+export type DagStatus = JobStatus | 'PLANNED' | 'CAUGHT' | 'ABORTED' | 'SCHEDULED';
 export const DAG_STATUSES: readonly DagStatus[] = ['PLANNED', ...JOB_STATUSES];
 /** Transitions of a state machine: Choice rules, a Choice's Default, Catchers. */
 export type DagEdgeType = 'plain' | 'N_TO_N' | 'SEQUENTIAL' | 'CHOICE' | 'DEFAULT' | 'CATCH';

@@ -243,7 +243,8 @@ onClick('act-expand', () => {
 });
 $('filter').addEventListener('change', (e) => {
   const v = (e.target as HTMLSelectElement).value;
-  statusFilter = v && v !== 'ALL' ? new Set<string>(v === 'ACTIVE' ? ACTIVE_JOB_STATUSES : [v]) : undefined;
+  // "Not finished" includes a service job's SCHEDULED.
+  statusFilter = v && v !== 'ALL' ? new Set<string>(v === 'ACTIVE' ? [...ACTIVE_JOB_STATUSES, 'SCHEDULED'] : [v]) : undefined;
   renderer.filter(statusFilter);
 });
 $('direction').textContent = direction === 'RIGHT' ? 'Top–Down' : 'Left–Right';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { jobArg } from './jobArg';
+import { anyJobArg } from './jobArg';
 
 export async function copyJobArn(_ctx: Ctx, arg: unknown): Promise<void> {
-  const { job } = jobArg(arg);
+  const { job } = anyJobArg(arg);
   await vscode.env.clipboard.writeText(job.jobArn ?? job.jobId!);
 }

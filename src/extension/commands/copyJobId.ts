@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { jobArg } from './jobArg';
+import { anyJobArg } from './jobArg';
 
 export async function copyJobId(_ctx: Ctx, arg: unknown): Promise<void> {
-  await vscode.env.clipboard.writeText(jobArg(arg).job.jobId!);
+  await vscode.env.clipboard.writeText(anyJobArg(arg).job.jobId!);
 }

@@ -1,7 +1,7 @@
 import type { Ctx } from '../ctx';
-import { jobArg } from './jobArg';
+import { anyJobArg } from './jobArg';
 
 /** Opens the job's DescribeJobs answer as a read-only JSON document with ISO-8601 times. */
 export async function showJobDetails(ctx: Ctx, arg: unknown): Promise<void> {
-  await ctx.jobDocuments.show(jobArg(arg));
+  await ctx.jobDocuments.show(anyJobArg(arg));
 }

@@ -27,7 +27,9 @@ const STATUSES = JOB_STATUSES;
 function legendHtml(): string {
   const status = (s: string, cls = '') => `<li${cls ? ` class="${cls}"` : ''}><span class="swatch" data-status="${s}"></span>${s}</li>`;
   // State machines (body[data-source="stateMachine"]) show their own statuses and transitions instead of Batch's.
-  const statuses = ['PLANNED', ...STATUSES].map((s) => status(s, ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING'].includes(s) ? 'jobs-only' : '')).join('')
+  // A training queue's service jobs (body[data-source="serviceQueue"]) also show SCHEDULED, and no edges.
+  const statuses = ['PLANNED', ...STATUSES].map((s) => status(s, ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING'].includes(s) ? 'jobs-only' : '')
+    + (s === 'RUNNABLE' ? status('SCHEDULED', 'svc-only') : '')).join('')
     + status('CAUGHT', 'sm-only') + status('ABORTED', 'sm-only');
   const edge = (type: string, label: string, cls: string) => `<li class="${cls}"><svg class="edge-sample" width="28" height="8" aria-hidden="true"><path class="legend-edge" data-type="${type}" d="M1,4 L27,4"/></svg>${label}</li>`;
   return `<aside id="legend" class="legend" aria-label="Legend"><ul class="legend-statuses">${statuses}</ul>`

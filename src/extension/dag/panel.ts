@@ -11,10 +11,12 @@ import type { WorkflowFile } from '../../model/types';
 import type { Ctx } from '../ctx';
 import { toVsRange } from '../editing/convert';
 import type { JobNode } from '../views/jobNodes';
+import type { ServiceJobNode } from '../views/serviceJobNodes';
 import { explainStuckJob } from '../commands/explainStuck';
 import { dagHtml } from './html';
 import { StateMachineSession } from '../stepfunctions/session';
 import { openState } from '../stepfunctions/openState';
+import { ServiceQueueSession } from './serviceSession';
 import { DagSession } from './session';
 
 export const DAG_VIEW_TYPE = 'localbatch.dag';
@@ -23,13 +25,14 @@ const DEFINITIONS_DEBOUNCE_MS = 600;
 /** Which panel shows a source: one per workflow file, one per set of jobs. */
 export function sourceKey(source: DagSource): string {
   if (source.kind === 'stateMachine') return `stateMachine:${source.file}`;
+  if (source.kind === 'serviceQueue') return `serviceQueue:${source.target}:${source.jobQueue}`;
   return source.kind === 'workflow' ? `workflow:${source.file}` : `jobs:${source.target}:${[...source.jobIds].sort().join(',')}`;
 }
 
 export class DagPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, DagPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private session: DagSession | StateMachineSession | undefined;
+  private session: DagSession | StateMachineSession | ServiceQueueSession | undefined;
   private key: string | undefined;
   private ready = false;
 
@@ -109,8 +112,8 @@ export class DagPanel implements vscode.Disposable {
     }
     this.session?.dispose();
     const post = (m: ToWebview) => void this.panel.webview.postMessage(m);
-    this.session = source.kind === 'stateMachine' ? new StateMachineSession(this.ctx, source, post) : new DagSession(this.ctx, source, post, awsClient);
-    this.panel.title = source.kind === 'jobs' ? 'Graph: jobs' : `Graph: ${source.file.split('/').pop()}`;
+    this.session = source.kind === 'stateMachine' ? new StateMachineSession(this.ctx, source, post) : source.kind === 'serviceQueue' ? new ServiceQueueSession(this.ctx, source, post) : new DagSession(this.ctx, source, post, awsClient);
+    this.panel.title = source.kind === 'jobs' ? 'Graph: jobs' : source.kind === 'serviceQueue' ? `Graph: ${source.jobQueue}` : `Graph: ${source.file.split('/').pop()}`;
     if (this.ready) void this.session.refresh();
   }
 
@@ -151,6 +154,7 @@ export class DagPanel implements vscode.Disposable {
 
   private async nodeAction(m: Extract<FromWebview, { type: 'node' }>): Promise<void> {
     const jobId = m.jobId ?? this.session?.jobIdOf(m.nodeId);
+    if (this.session instanceof ServiceQueueSession) return this.serviceNodeAction(m, jobId);
     switch (m.action) {
       case 'select':
         if (!jobId) return;
@@ -179,6 +183,21 @@ export class DagPanel implements vscode.Disposable {
         return;
       }
     }
+  }
+
+  /** A service job's node: Job Details shows DescribeServiceJob's answer; it has no logs, definition or stuck check here. */
+  private async serviceNodeAction(m: Extract<FromWebview, { type: 'node' }>, jobId: string | undefined): Promise<void> {
+    const conn = this.ctx.emulator.connection;
+    if (m.action === 'select') {
+      await vscode.commands.executeCommand('localbatch.local.focus');
+      return;
+    }
+    if (m.action === 'showDetails' && jobId && conn) {
+      const node: ServiceJobNode = { kind: 'serviceJob', id: `dag:${jobId}`, job: { jobId, jobName: m.jobName, serviceJobType: 'SAGEMAKER_TRAINING' }, target: { label: 'local emulator', batch: conn.batch, logs: conn.logs } };
+      await vscode.commands.executeCommand('localbatch.showJobDetails', node);
+      return;
+    }
+    if (m.action !== 'showDetails') void vscode.window.showInformationMessage(`LocalBatch: '${m.jobName}' is a SageMaker training service job: open its details (DescribeServiceJob) instead.`);
   }
 
   /** The job of a node; for a state machine's Task that started several (Map iterations, retries), the one the user picks. */

@@ -266,7 +266,8 @@ export class DagSession implements vscode.Disposable {
   }
 
   private onEvent(e: JobStateChangeEvent): void {
-    if (!this.live || !this.graph) return;
+    // Service jobs (serviceSession.ts) are never in a workflow's or a job's dependency graph.
+    if (!this.live || !this.graph || e['detail-type'] === 'Batch Service Job State Change') return;
     const { jobId, status, jobName } = e.detail;
     let updates = this.live.apply(jobId, status);
     if (updates.length === 0 && this.source.kind === 'workflow' && status === 'SUBMITTED' && !jobId.includes(':')) {

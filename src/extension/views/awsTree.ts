@@ -1,6 +1,6 @@
 /**
  * The AWS view: the selected profile, the regions from settings, then queues → jobs by status →
- * array children, page by page. Refreshed on demand, and on an interval only while visible.
+ * array children, page by page (a SAGEMAKER_TRAINING queue → its service jobs, newest first). Refreshed on demand, and on an interval only while visible.
  * Failures show as a node whose children hold the whole reason and what to do (select a profile,
  * add a region, retry); when no credentials work at all the tree is empty and its welcome says so.
  */
@@ -11,7 +11,9 @@ import { AwsClients } from '../aws/clients';
 import { readSettings } from '../config';
 import { wrapText } from '../../client/display-text';
 import { errorMessage } from '../errors';
+import { isServiceQueue } from '../../client/service-jobs';
 import { errorItem, jobItem, moreItem, statusGroupItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 interface ProfileNode { readonly kind: 'profile'; readonly id: string; readonly profile: string | undefined; readonly endpoint: string | undefined }
 interface RegionNode { readonly kind: 'region'; readonly id: string; readonly region: string }
@@ -19,7 +21,7 @@ interface QueueNode { readonly kind: 'queue'; readonly id: string; readonly regi
 interface GroupNode { readonly kind: 'status'; readonly id: string; readonly listPrefix: string; readonly group: StatusGroup; readonly target: JobTarget }
 /** One line of an error's full text, or an action offered under it. */
 interface DetailNode { readonly kind: 'detail'; readonly id: string; readonly text: string; readonly command?: vscode.Command; readonly icon?: string }
-export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode | DetailNode;
+export type AwsNode = ProfileNode | RegionNode | QueueNode | GroupNode | JobNode | MoreNode | ErrorNode | DetailNode | TrainingQueueNode | ServiceJobNode;
 
 
 
@@ -99,6 +101,10 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
         return statusGroupItem(node.id, node.group.status, node.group.jobs.length, node.group.more, false);
       case 'job':
         return jobItem(node);
+      case 'trainingQueue':
+        return trainingQueueItem(node);
+      case 'serviceJob':
+        return serviceJobItem(node);
       case 'more':
         return moreItem(node);
       case 'error': {
@@ -156,7 +162,10 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
         const target = this.clients.target(settings, node.region);
         const queues = await listQueues(target.batch);
         if (queues.length === 0) return [{ kind: 'error', id: `aws:empty:${node.region}`, message: `No job queues in ${node.region}`, empty: true }];
-        return queues.map((queue): QueueNode => ({ kind: 'queue', id: `aws:${node.region}:queue:${queue.jobQueueArn ?? queue.jobQueueName}`, region: node.region, queue, target }));
+        return queues.map((queue): QueueNode | TrainingQueueNode => {
+          const id = `aws:${node.region}:queue:${queue.jobQueueArn ?? queue.jobQueueName}`;
+          return isServiceQueue(queue) ? { kind: 'trainingQueue', id, queue, target, view: 'aws' } : { kind: 'queue', id, region: node.region, queue, target };
+        });
       }
       if (node.kind === 'queue') {
         const name = node.queue.jobQueueArn ?? node.queue.jobQueueName!;
@@ -164,6 +173,10 @@ export class AwsTree implements vscode.TreeDataProvider<AwsNode>, vscode.Disposa
         const groups = await listStatusGroups(node.target.batch, { jobQueue: name }, (s) => this.limits.get(`${prefix}:${s}`));
         if (groups.length === 0) return [{ kind: 'error', id: `${prefix}:empty`, message: 'No jobs in this queue', empty: true }];
         return groups.map((group): GroupNode => ({ kind: 'status', id: `${prefix}:group:${group.status}`, listPrefix: prefix, group, target: node.target }));
+      }
+      if (node.kind === 'trainingQueue') {
+        const key = `${node.id}:service`;
+        return await serviceJobChildren(node, this.limits.get(key), key);
       }
       if (node.kind === 'status') {
         const key = `${node.listPrefix}:${node.group.status}`;

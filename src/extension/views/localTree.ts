@@ -1,15 +1,17 @@
 /**
- * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), then
- * the emulator's runs, newest first (name, start time, progress, duration, status), each with its
+ * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), the
+ * SageMaker training queues with their service jobs (serviceJobNodes.ts, re-listed whenever the
+ * runs are, so on service job events too), then the emulator's runs, newest first (name, start time, progress, duration, status), each with its
  * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
  * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
- * while a run is active its duration ticks every second.
+ * while a run (or a service job) is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
 import { listAllJobs } from '../../client/run-list';
-import { PageLimits } from '../../client/jobs';
+import { listQueues, PageLimits } from '../../client/jobs';
+import { isServiceQueue } from '../../client/service-jobs';
 import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
@@ -18,12 +20,13 @@ import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executi
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
+import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
-export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode;
+export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode | TrainingQueueNode | ServiceJobNode;
 
 export function isRunNode(x: unknown): x is RunNode {
   return typeof x === 'object' && x !== null && (x as RunNode).kind === 'run' && typeof (x as RunNode).run?.id === 'string';
@@ -38,6 +41,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly parents = new Map<string, LocalNode>();
   /** The run nodes last handed out, by run id (ticking refreshes these very objects). */
   private runNodes = new Map<string, RunNode>();
+  /** The service job rows last handed out, by training queue node id (ticking redraws the running ones). */
+  private readonly serviceJobs = new Map<string, ServiceJobNode[]>();
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
@@ -82,7 +87,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private tick(): void {
     if (!this.view?.visible) return;
-    const active = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    // A running service job's row redraws itself (its run time); nothing is listed again.
+    for (const jobs of this.serviceJobs.values()) active.push(...jobs.filter((j) => j.job.status === 'RUNNING' || j.job.status === 'STARTING'));
     if (active.length > 0) this.changed.fire(active);
   }
 
@@ -111,6 +118,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         return errorItem(node);
       case 'pipeline':
         return this.pipeline.item(node);
+      case 'trainingQueue':
+        return trainingQueueItem(node);
+      case 'serviceJob':
+        return serviceJobItem(node);
     }
   }
 
@@ -158,19 +169,28 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const target = this.target();
     if (!target) {
       this.runNodes = new Map();
+      this.serviceJobs.clear();
       return [];
     }
     if (isExecutionsNode(node)) return this.executions.children(node);
     if (!node) {
       const executions = await this.executions.roots();
-      if (this.runs.error) return [...executions, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+      const training = await this.trainingQueues(target);
+      for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
+      if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
       const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
       this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
       // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
       const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
-      return [...executions, ...this.pipeline.roots(), ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
+      return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
     if (node.kind === 'pipeline') return this.pipeline.children(node);
+    if (node.kind === 'trainingQueue') {
+      const key = `svc:${node.queue.jobQueueName}`;
+      const children = await serviceJobChildren(node, this.limits.get(key), key);
+      this.serviceJobs.set(node.id, children.filter((c): c is ServiceJobNode => c.kind === 'serviceJob'));
+      return children;
+    }
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
@@ -186,6 +206,16 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return p;
     }
     return [];
+  }
+
+  /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
+  private async trainingQueues(target: JobTarget): Promise<LocalNode[]> {
+    try {
+      const queues = (await listQueues(target.batch)).filter(isServiceQueue);
+      return queues.map((queue): TrainingQueueNode => ({ kind: 'trainingQueue', id: `training:${queue.jobQueueArn ?? queue.jobQueueName}`, queue, target, view: 'local' }));
+    } catch (err) {
+      return [{ kind: 'error', id: 'error:training', message: `Could not list the SageMaker training queues: ${errorMessage(err)}` }];
+    }
   }
 
   private async listArray(node: JobNode, key: string): Promise<LocalNode[]> {

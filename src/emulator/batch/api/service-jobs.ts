@@ -77,8 +77,10 @@ export function serviceJobHandlers(engine: BatchEngine): BatchHandlers {
       const filter = filterOf(input);
       const queue = queueRef === undefined ? undefined : engine.describeJobQueues([queueRef])[0];
       if (queueRef !== undefined && !queue) throw new ClientException(`Job queue ${queueRef} does not exist`);
-      const wanted = status ?? (filter ? undefined : 'RUNNING');
+      // With a filter, AWS ignores jobStatus and lists newest first (by createdAt).
+      const wanted = filter ? undefined : (status ?? 'RUNNING');
       const all = [...jobs.jobs.values()].filter((j) => (!queue || j.queueName === queue.jobQueueName) && (wanted === undefined || j.status === wanted) && (!filter || filter(j)));
+      if (filter) all.reverse().sort((a, b) => b.createdAt - a.createdAt);
       const size = pageSize(input.maxResults, 100);
       const fp = fingerprint('ListServiceJobs', [queueRef ?? null, wanted ?? null, input.filters ?? null]);
       const page = pageOfArray(all, decodeToken(input.nextToken, fp), size, fp);

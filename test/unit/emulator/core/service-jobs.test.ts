@@ -74,6 +74,18 @@ describe('Service jobs on the fake clock (unit)', () => {
     assert.deepEqual(states, ['SUBMITTED', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED']);
   });
 
+  it('ListServiceJobs with a filter ignores jobStatus and lists newest first, as AWS documents', async () => {
+    const t = await setup(() => ({ ms: 60_000, outcome: { succeeded: true } }), 1);
+    for (const name of ['a', 'b', 'c']) {
+      await t.submit(name);
+      await t.clock.advance(10);
+    }
+    const names = async (input: Record<string, unknown>) => ((await t.h.ListServiceJobs!({ jobQueue: 'q', ...input })) as { jobSummaryList: Array<{ jobName: string }> }).jobSummaryList.map((j) => j.jobName);
+    assert.deepEqual(await names({ jobStatus: 'RUNNING' }), ['a']);
+    assert.deepEqual(await names({ jobStatus: 'RUNNING', filters: [{ name: 'AFTER_CREATED_AT', values: ['0'] }] }), ['c', 'b', 'a']);
+    assert.deepEqual(await names({ filters: [{ name: 'JOB_NAME', values: ['*'] }] }), ['c', 'b', 'a']);
+  });
+
   it('count capacity in instances: a job waits while the environment is full, then starts', async () => {
     const t = await setup(() => ({ ms: 1000, outcome: { succeeded: true } }), 3);
     const a = await t.submit('a', 2);
