@@ -203,8 +203,9 @@ describe('Restarts keep every kind of job whole (integration, Docker)', function
 
   it('a TerminateJob answered just before a graceful stop: the stop ends the container (SIGTERM, then SIGKILL) and records it', async () => {
     const { batch } = await start();
-    // PID 1 without an init ignores SIGTERM: only the SIGKILL after the grace period ends it.
-    await register(batch, { jobDefinitionName: 'stubborn', type: 'container', containerProperties: { image: TEST_IMAGE, command: ['sh', '-c', 'echo up; sleep 1000'], resourceRequirements: RES } });
+    // PID 1 without an init ignores SIGTERM: only the SIGKILL after the grace period ends it. The
+    // grace is the container's ECS stopTimeout (2 s, the least AWS takes) rather than 30 s.
+    await register(batch, { jobDefinitionName: 'stubborn', type: 'container', ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'echo up; sleep 1000'], resourceRequirements: RES, stopTimeout: 2 }] }] } });
     const id = (await batch.send(new SubmitJobCommand({ jobName: 'stubborn', jobQueue: 'local', jobDefinition: 'stubborn' }))).jobId!;
     await until('running', async () => ((await describeJob(batch, id)).status === 'RUNNING' ? true : undefined));
     await batch.send(new TerminateJobCommand({ jobId: id, reason: 'no longer needed' }));
