@@ -81,6 +81,8 @@ export class Attempts {
     this.inFlight++;
     this.live.add(run);
     job.statusReason = undefined;
+    // ListJobs' scheduledAt: the scheduler placed it (journaled with the STARTING transition).
+    job.scheduledAt = this.host.clock.now();
     this.host.machine.setStatus(job, 'STARTING');
     if (this.host.preparer) void this.prepare(job, run, this.host.preparer);
     else this.pull(job, run);
