@@ -74,6 +74,23 @@ describe('Service jobs on the fake clock (unit)', () => {
     assert.deepEqual(states, ['SUBMITTED', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED']);
   });
 
+  it('terminateAll (a stop with terminate-all) ends the service jobs too, and the engine is quiescent only once the running one has stopped', async () => {
+    const t = await setup(() => ({ ms: 600_000, outcome: { succeeded: true } }), 1);
+    const running = await t.submit('running');
+    const waiting = await t.submit('waiting');
+    await t.clock.advance(2);
+    assert.deepEqual([(await t.describe(running)).status, (await t.describe(waiting)).status], ['RUNNING', 'RUNNABLE']);
+    t.engine.terminateAll('shutting down');
+    assert.equal(t.engine.quiescent, false, 'the running training is still stopping');
+    assert.deepEqual(t.runner.stopped, [running]);
+    await t.clock.advance(2);
+    assert.equal(t.engine.quiescent, true);
+    for (const id of [running, waiting]) {
+      const d = await t.describe(id);
+      assert.deepEqual([d.status, d.statusReason, d.isTerminated], ['FAILED', 'shutting down', true]);
+    }
+  });
+
   it('count capacity in instances: a job waits while the environment is full, then starts', async () => {
     const t = await setup(() => ({ ms: 1000, outcome: { succeeded: true } }), 3);
     const a = await t.submit('a', 2);
