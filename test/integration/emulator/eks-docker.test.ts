@@ -24,7 +24,8 @@ describe('EKS job on Docker (integration)', function () {
       type: 'container',
       eksProperties: {
         podProperties: {
-          initContainers: [{ name: 'prepare', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo prepared'], resources }],
+          // Its hostname is Docker's short id of its container (it has a network namespace of its own).
+          initContainers: [{ name: 'prepare', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo prepared; hostname'], resources }],
           containers: [
             { name: 'server', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo "server got: $(nc -l -p 7000)"'], resources },
             {
@@ -45,8 +46,16 @@ describe('EKS job on Docker (integration)', function () {
     const byName = new Map(d.attempts![0].taskProperties![0].containers!.map((c) => [c.name!, c]));
     assert.deepEqual([...byName.keys()], ['prepare', 'server', 'client']);
     const log = (name: string) => host.logs.events(byName.get(name)!.logStreamName!).map((x) => x.message);
-    assert.deepEqual(log('prepare'), ['prepared']);
+    const [prepared, shortId] = log('prepare');
+    assert.equal(prepared, 'prepared');
     assert.deepEqual(log('client'), ['sent']);
+    // eksAttempts name each container by its Docker id, and say where the pod ran (a local compute environment).
+    const [attempt] = d.eksAttempts!;
+    const ids = [...attempt.initContainers!, ...attempt.containers!].map((c) => c.containerID ?? '');
+    assert.ok(ids.every((id) => /^[0-9a-f]{64}$/.test(id)), ids.join(' '));
+    assert.equal(new Set(ids).size, 3);
+    assert.ok(ids[0].startsWith(shortId), `prepare's containerID ${ids[0]} is the container whose hostname is ${shortId}`);
+    assert.deepEqual([attempt.podNamespace, attempt.eksClusterArn], ['default', undefined]);
     assert.ok(host.logs.events(byName.get('prepare')!.logStreamName!)[0].timestamp <= host.logs.events(byName.get('client')!.logStreamName!)[0].timestamp, 'init ran first');
   });
 

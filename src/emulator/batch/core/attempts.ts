@@ -7,6 +7,7 @@ import type { AttemptDetail } from '@aws-sdk/client-batch';
 import { isRuntimeUnavailable, type AttemptPreparer, type AttemptToPrepare, type ContainerExit, type ContainerRuntime, type RunningContainer } from './ports';
 import { preparedContainerOf } from './plan';
 import { podVolumeNames } from './podVolumes';
+import { podAttemptOf } from './eksDetail';
 import type { ComputeEnvironmentRecord } from './computeEnvironments';
 import { imageToRun } from './images';
 import { logTargetOf } from './logs';
@@ -80,6 +81,8 @@ export class Attempts {
     this.inFlight++;
     this.live.add(run);
     job.statusReason = undefined;
+    // ListJobs' scheduledAt: the scheduler placed it (journaled with the STARTING transition).
+    job.scheduledAt = this.host.clock.now();
     this.host.machine.setStatus(job, 'STARTING');
     if (this.host.preparer) void this.prepare(job, run, this.host.preparer);
     else this.pull(job, run);
@@ -385,6 +388,7 @@ export class Attempts {
       if (attempt.container![k] === undefined) delete attempt.container![k];
     }
     if (attempt.startedAt === undefined) delete attempt.startedAt;
+    if (job.plan.jobDefinition.eksProperties?.podProperties) (job.pods ??= {})[String(job.attempts?.length ?? 0)] = podAttemptOf(job, run);
     (job.attempts ??= []).push(attempt);
     job.run = undefined;
     this.host.requestPass();

@@ -4,7 +4,7 @@
  * capacity (AWS has no field for it), unless the caller gives a local capacity explicitly; GPUs from
  * the default capacity (the host's, 0 unless configured).
  */
-import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, UpdateComputeEnvironmentRequest } from '@aws-sdk/client-batch';
+import type { ComputeEnvironmentDetail, CreateComputeEnvironmentRequest, EksConfiguration, UpdateComputeEnvironmentRequest } from '@aws-sdk/client-batch';
 import { arn, nameOf, type Partition } from './arns';
 import { invalid } from './errors';
 
@@ -25,6 +25,17 @@ export interface ComputeEnvironmentRecord {
   usable: boolean;
 }
 
+/** EksConfiguration as the model documents it: a cluster ARN and a Kubernetes namespace Batch may use. */
+function checkEksConfiguration(c: EksConfiguration): void {
+  if (typeof c.eksClusterArn !== 'string' || !/^arn:[^:]+:eks:[^:]*:[^:]*:cluster\/.+/.test(c.eksClusterArn)) {
+    invalid(`eksConfiguration.eksClusterArn must be an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>), not ${String(c.eksClusterArn)}`);
+  }
+  const ns = c.kubernetesNamespace;
+  if (typeof ns !== 'string' || ns.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns === 'default' || ns.startsWith('kube-')) {
+    invalid(`eksConfiguration.kubernetesNamespace must be 1-63 lowercase letters, digits and hyphens, start and end with a letter or digit, and be neither "default" nor start with "kube-" (got ${String(ns)})`);
+  }
+}
+
 export class ComputeEnvironments {
   private readonly byName = new Map<string, ComputeEnvironmentRecord>();
 
@@ -39,6 +50,7 @@ export class ComputeEnvironments {
     if (this.byName.has(name)) invalid(`Object already exists: compute environment ${name}`);
     if (req.type !== 'MANAGED' && req.type !== 'UNMANAGED') invalid(`Invalid compute environment type: ${String(req.type)}`);
     if (req.type === 'MANAGED' && req.computeResources?.maxvCpus === undefined) invalid('computeResources.maxvCpus is required for a MANAGED compute environment');
+    if (req.eksConfiguration) checkEksConfiguration(req.eksConfiguration);
     const ceArn = arn(this.partition, 'compute-environment', name);
     const rec: ComputeEnvironmentRecord = {
       name,
@@ -54,7 +66,9 @@ export class ComputeEnvironments {
         serviceRole: req.serviceRole,
         tags: req.tags ? { ...req.tags } : undefined,
         unmanagedvCpus: req.unmanagedvCpus,
-        containerOrchestrationType: 'ECS',
+        // An EKS compute environment keeps its cluster and namespace (its pods report them: eksDetail.ts).
+        ...(req.eksConfiguration ? { eksConfiguration: { ...req.eksConfiguration } } : {}),
+        containerOrchestrationType: req.eksConfiguration ? 'EKS' : 'ECS',
       },
       capacity: {
         vcpus: capacity?.vcpus ?? req.computeResources?.maxvCpus ?? this.defaultCapacity.vcpus,

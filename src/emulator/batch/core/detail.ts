@@ -159,6 +159,8 @@ export function toJobSummary(p: Partition, job: JobRecord): JobSummary {
     jobId: job.id,
     jobName: jobNameOf(job),
     createdAt: job.createdAt,
+    // When the scheduler last placed it (RUNNABLE → STARTING); JobSummary only (JobDetail has no such field).
+    scheduledAt: job.scheduledAt,
     status: job.status,
     statusReason: job.statusReason,
     startedAt: job.startedAt,

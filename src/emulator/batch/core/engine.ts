@@ -396,9 +396,10 @@ export class BatchEngine {
     return { definitions: this.definitions, computeEnvironments: this.computeEnvironments, queues: this.queues, machine: this.machine, scheduler: this.scheduler };
   }
 
-  /** Terminates every unfinished job (shutting down): running ones get SIGTERM, the rest fail now. */
+  /** Terminates every unfinished job, service jobs too (shutting down): running ones get SIGTERM, the rest fail now. */
   terminateAll(reason: string): void {
     for (const job of [...this.machine.jobs.values()]) this.machine.failNow(job, reason);
+    this.services.jobs.terminateAll(reason);
   }
 
   /** The attempts in flight (STARTING/RUNNING jobs), e.g. to keep their grants after a restart. */
@@ -406,9 +407,9 @@ export class BatchEngine {
     for (const job of this.allJobs()) if (job.run && !job.run.finished) yield { jobId: job.id, attempt: job.run.number };
   }
 
-  /** True when no attempt is in flight and no container is still being removed. */
+  /** True when no attempt (service jobs' included) is in flight and no container is still being removed. */
   get quiescent(): boolean {
-    return this.attempts.inFlight === 0 && this.attempts.removing === 0;
+    return this.attempts.inFlight === 0 && this.attempts.removing === 0 && this.services.jobs.inFlight === 0;
   }
 
   /** Attempts a TerminateJob is still stopping (a graceful stop waits for them: see EmulatorHost.close). */

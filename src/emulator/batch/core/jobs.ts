@@ -33,6 +33,16 @@ export interface TaskContainerResult {
   /** It was stopped because the task stopped, not by its own end. */
   stoppedByTask: boolean;
   started: boolean;
+  /** The runtime's id of the container, once started. */
+  containerId?: string;
+}
+
+/** Where an EKS job's finished attempt ran, as eksAttempts[] shows it (eksDetail.ts). */
+export interface PodAttempt {
+  readonly podNamespace: string;
+  readonly eksClusterArn?: string;
+  /** Container name → the runtime's container id, for the containers that started. */
+  readonly containerIds: Readonly<Record<string, string>>;
 }
 
 /** The attempt in flight, as stored (enough to find and re-attach its containers). */
@@ -146,6 +156,10 @@ export interface JobRecord {
   startedAt?: number;
   stoppedAt?: number;
   attempts?: AttemptDetail[];
+  /** EKS jobs: each finished attempt's pod, by the attempt's index in `attempts` (absent for one that vanished in a restart). */
+  pods?: Record<string, PodAttempt>;
+  /** When the scheduler last placed the job (RUNNABLE → STARTING): ListJobs' scheduledAt. */
+  scheduledAt?: number;
   run?: AttemptRun;
   /** A restored attempt waiting for reconciliation (its containers not yet found). */
   resumeRun?: RunFields;

@@ -130,7 +130,7 @@ export class SnapshotBuilder {
   }
 }
 
-const FIELD_KEYS: ReadonlyArray<keyof JobFields> = ['statusReason', 'startedAt', 'stoppedAt', 'attempts', 'isCancelled', 'isTerminated', 'cancelReason', 'run'];
+const FIELD_KEYS: ReadonlyArray<keyof JobFields> = ['statusReason', 'startedAt', 'stoppedAt', 'attempts', 'pods', 'scheduledAt', 'isCancelled', 'isTerminated', 'cancelReason', 'run'];
 
 /** The fields of `v`, with the optional ones it lacks explicitly cleared. */
 function replaceFields(v: JobFields): JobFields {

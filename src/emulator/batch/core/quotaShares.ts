@@ -95,10 +95,15 @@ export class QuotaShares {
   update(input: Record<string, unknown>): QuotaShareStored {
     const rec = this.get(input.quotaShareArn);
     const d = rec.detail;
-    if (input.capacityLimits !== undefined) d.capacityLimits = capacityLimits(input.capacityLimits);
-    if (input.resourceSharingConfiguration !== undefined) d.resourceSharingConfiguration = sharing(input.resourceSharingConfiguration);
-    if (input.preemptionConfiguration !== undefined) d.preemptionConfiguration = preemption(input.preemptionConfiguration);
-    if (input.state !== undefined) d.state = state(input.state);
+    // Every field checked before any applies: a refused update changes nothing (and journals nothing).
+    const limits = input.capacityLimits !== undefined ? capacityLimits(input.capacityLimits) : undefined;
+    const share = input.resourceSharingConfiguration !== undefined ? sharing(input.resourceSharingConfiguration) : undefined;
+    const preempt = input.preemptionConfiguration !== undefined ? preemption(input.preemptionConfiguration) : undefined;
+    const next = state(input.state);
+    if (limits) d.capacityLimits = limits;
+    if (share) d.resourceSharingConfiguration = share;
+    if (preempt) d.preemptionConfiguration = preempt;
+    if (next) d.state = next;
     this.onChange?.(d.quotaShareArn!);
     return rec;
   }

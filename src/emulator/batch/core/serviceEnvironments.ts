@@ -70,11 +70,11 @@ export class ServiceEnvironments {
 
   update(req: UpdateServiceEnvironmentRequest): ServiceEnvironmentRecord {
     const rec = this.get(req.serviceEnvironment ?? '');
-    if (req.state !== undefined) {
-      if (req.state !== 'ENABLED' && req.state !== 'DISABLED') invalid(`state must be ENABLED or DISABLED, not ${String(req.state)}`);
-      rec.detail.state = req.state;
-    }
-    if (req.capacityLimits !== undefined) rec.detail.capacityLimits = validCapacityLimits(req.capacityLimits);
+    // Both checked before either applies: a refused update changes nothing (and journals nothing).
+    if (req.state !== undefined && req.state !== 'ENABLED' && req.state !== 'DISABLED') invalid(`state must be ENABLED or DISABLED, not ${String(req.state)}`);
+    const limits = req.capacityLimits !== undefined ? validCapacityLimits(req.capacityLimits) : undefined;
+    if (req.state !== undefined) rec.detail.state = req.state;
+    if (limits) rec.detail.capacityLimits = limits;
     rec.detail.status = 'UPDATING';
     this.onChange?.(rec.name);
     return rec;

@@ -127,6 +127,18 @@ export class ServiceJobs {
     return job;
   }
 
+  /** Shutting down with terminate-all: every unfinished service job terminated (running ones stopped). */
+  terminateAll(reason: string): void {
+    for (const job of [...this.jobs.values()]) if (!TERMINAL_SERVICE.has(job.status)) this.terminate(job.id, reason);
+  }
+
+  /** Attempts whose training has not ended yet. */
+  get inFlight(): number {
+    let n = 0;
+    for (const job of this.jobs.values()) if (job.run) n++;
+    return n;
+  }
+
   updatePriority(ref: string, priority: unknown): ServiceJobRecord {
     const job = this.get(ref);
     if (!job) invalid(`Job ${ref} does not exist`);

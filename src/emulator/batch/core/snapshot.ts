@@ -12,7 +12,7 @@ import type { AttemptDetail, ComputeEnvironmentDetail, JobDefinition, JobQueueDe
 import type { Capacity } from './computeEnvironments';
 import type { ComputeEnvironments } from './computeEnvironments';
 import type { JobDefinitions } from './jobDefinitions';
-import { emptySummary, TERMINAL, type JobRecord, type JobStatus, type RunFields } from './jobs';
+import { emptySummary, TERMINAL, type JobRecord, type JobStatus, type PodAttempt, type RunFields } from './jobs';
 
 export type { RunFields };
 import type { JobMachine } from './machine';
@@ -37,6 +37,10 @@ export interface JobFields {
   startedAt?: number;
   stoppedAt?: number;
   attempts?: AttemptDetail[];
+  /** EKS jobs: each finished attempt's pod (namespace, cluster, container ids), by attempt index. */
+  pods?: Record<string, PodAttempt>;
+  /** When the scheduler last placed the job (RUNNABLE → STARTING). */
+  scheduledAt?: number;
   attemptCount: number;
   isCancelled?: boolean;
   isTerminated?: boolean;
@@ -85,6 +89,8 @@ export function fieldsOf(job: JobRecord, copy = true): JobFields {
   if (job.startedAt !== undefined) f.startedAt = job.startedAt;
   if (job.stoppedAt !== undefined) f.stoppedAt = job.stoppedAt;
   if (job.attempts) f.attempts = copy ? structuredClone(job.attempts) : job.attempts;
+  if (job.pods) f.pods = copy ? structuredClone(job.pods) : job.pods;
+  if (job.scheduledAt !== undefined) f.scheduledAt = job.scheduledAt;
   if (job.isCancelled) f.isCancelled = true;
   if (job.isTerminated) f.isTerminated = true;
   if (job.cancelReason !== undefined) f.cancelReason = job.cancelReason;
@@ -135,7 +141,7 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, option
   parts.definitions.restore(snap.jobDefinitions);
   for (const { detail, capacity } of snap.computeEnvironments) {
     const rec = parts.computeEnvironments.create(
-      { computeEnvironmentName: detail.computeEnvironmentName, type: detail.type, state: detail.state, computeResources: detail.computeResources, serviceRole: detail.serviceRole, tags: detail.tags },
+      { computeEnvironmentName: detail.computeEnvironmentName, type: detail.type, state: detail.state, computeResources: detail.computeResources, serviceRole: detail.serviceRole, tags: detail.tags, eksConfiguration: detail.eksConfiguration },
       capacity,
     );
     parts.computeEnvironments.settle(rec);
@@ -210,9 +216,9 @@ export function restoreSnapshot(parts: EngineParts, snap: EngineSnapshot, option
   return result;
 }
 
-function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'run'> & { attempts?: AttemptDetail[]; resumeRun?: RunFields } {
+function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'pods' | 'run'> & { attempts?: AttemptDetail[]; pods?: Record<string, PodAttempt>; resumeRun?: RunFields } {
   const { run, ...rest } = f;
-  return { ...rest, attempts: f.attempts ? structuredClone(f.attempts) : undefined, resumeRun: run ? { ...run } : undefined };
+  return { ...rest, attempts: f.attempts ? structuredClone(f.attempts) : undefined, pods: f.pods ? structuredClone(f.pods) : undefined, resumeRun: run ? { ...run } : undefined };
 }
 
 /** Puts a restored job back where it can make progress. */

@@ -95,6 +95,7 @@ export function runTask(task: readonly TaskContainerPlan[], ports: TaskPorts, en
           ports.start(c).then(
             (running) => {
               results.get(c.name)!.started = true;
+              results.get(c.name)!.containerId = running.id;
               status.set(c.name, 'running');
               ports.started(running.id, c);
               if (c.startTimeoutMs !== undefined && ports.setTimer) {

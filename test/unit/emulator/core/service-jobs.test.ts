@@ -86,6 +86,23 @@ describe('Service jobs on the fake clock (unit)', () => {
     assert.deepEqual(await names({ filters: [{ name: 'JOB_NAME', values: ['*'] }] }), ['c', 'b', 'a']);
   });
 
+  it('terminateAll (a stop with terminate-all) ends the service jobs too, and the engine is quiescent only once the running one has stopped', async () => {
+    const t = await setup(() => ({ ms: 600_000, outcome: { succeeded: true } }), 1);
+    const running = await t.submit('running');
+    const waiting = await t.submit('waiting');
+    await t.clock.advance(2);
+    assert.deepEqual([(await t.describe(running)).status, (await t.describe(waiting)).status], ['RUNNING', 'RUNNABLE']);
+    t.engine.terminateAll('shutting down');
+    assert.equal(t.engine.quiescent, false, 'the running training is still stopping');
+    assert.deepEqual(t.runner.stopped, [running]);
+    await t.clock.advance(2);
+    assert.equal(t.engine.quiescent, true);
+    for (const id of [running, waiting]) {
+      const d = await t.describe(id);
+      assert.deepEqual([d.status, d.statusReason, d.isTerminated], ['FAILED', 'shutting down', true]);
+    }
+  });
+
   it('count capacity in instances: a job waits while the environment is full, then starts', async () => {
     const t = await setup(() => ({ ms: 1000, outcome: { succeeded: true } }), 3);
     const a = await t.submit('a', 2);
@@ -195,6 +212,10 @@ describe('Quota shares and service environments through the handlers (unit)', ()
     await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, capacityLimits: [{ maxCapacity: 4, capacityUnit: 'ml.m5.large' }] });
     const listed = (await t.h.ListQuotaShares!({ jobQueue: 'qm' })) as { quotaShares: Array<{ quotaShareName: string; capacityLimits: Array<{ maxCapacity: number }> }> };
     assert.deepEqual(listed.quotaShares.filter((s) => s.quotaShareName === 'team-a').map((s) => s.capacityLimits[0].maxCapacity), [4]);
+    // A refused update changes nothing, not even the fields that were valid.
+    await assert.rejects(async () => t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, capacityLimits: [{ maxCapacity: 9, capacityUnit: 'ml.m5.large' }], state: 'PAUSED' }), /state must be ENABLED or DISABLED/);
+    const kept = (await t.h.DescribeQuotaShare!({ quotaShareArn: created.quotaShareArn })) as { capacityLimits: Array<{ maxCapacity: number }> };
+    assert.equal(kept.capacityLimits[0].maxCapacity, 4);
     await assert.rejects(async () => t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn }), /disable it first/);
     await t.h.UpdateQuotaShare!({ quotaShareArn: created.quotaShareArn, state: 'DISABLED' });
     await t.h.DeleteQuotaShare!({ quotaShareArn: created.quotaShareArn });
@@ -211,6 +232,9 @@ describe('Quota shares and service environments through the handlers (unit)', ()
     const env = (await t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['other'] })) as { serviceEnvironments: Array<{ status: string; serviceEnvironmentArn: string }> };
     assert.equal(env.serviceEnvironments[0].status, 'VALID');
     await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /ENABLED state; disable it first/);
+    // A refused update changes nothing, not even the valid state it carried.
+    await assert.rejects(async () => t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'sm', state: 'DISABLED', capacityLimits: [{ maxCapacity: 0, capacityUnit: 'NUM_INSTANCES' }] }));
+    assert.equal(((await t.h.DescribeServiceEnvironments!({ serviceEnvironments: ['sm'] })) as { serviceEnvironments: Array<{ state: string }> }).serviceEnvironments[0].state, 'ENABLED');
     await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'sm', state: 'DISABLED' });
     await assert.rejects(async () => t.h.DeleteServiceEnvironment!({ serviceEnvironment: 'sm' }), /still associated with a job queue/);
     await t.h.UpdateServiceEnvironment!({ serviceEnvironment: 'other', state: 'DISABLED' });
