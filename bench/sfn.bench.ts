@@ -3,13 +3,18 @@
  * Functions and on moto_server's (its state machine executor switched on through moto's config
  * API), both driven by @aws-sdk/client-sfn over HTTP, end measured by DescribeExecution. Goal: at
  * least 10× moto's speed for a Map of 1,000 Pass items and for an execution of 2,000 states; and a
- * GetExecutionHistory of a 10,000-event history read page by page.
+ * GetExecutionHistory of a 10,000-event history read page by page. Also a Map of 100 Batch `.sync`
+ * tasks against the same 100 jobs as one array job (goal: at most 1.10× its time), on the same
+ * server with scripted containers (1 s each, 20 at a time), so it measures the orchestration, not
+ * Docker.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type BatchClient } from '@aws-sdk/client-batch';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { clientsFor } from '../src/cli/run/session';
 import { systemClock } from '../src/emulator/clock/clock';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
 import { LocalService } from '../src/emulator/service';
@@ -29,6 +34,32 @@ const chain = (n: number) => ({
 });
 
 
+/** 100 jobs of 1 s each (scripted containers) on 20 vCPUs, 1 vCPU each: five waves of 20. */
+const SYNC_JOBS = 100;
+const SYNC_VCPUS = 20;
+const mapOfSync = {
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: { StartAt: 'J', States: { J: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { 'JobName.$': "States.Format('item-{}', $)", JobQueue: 'local', JobDefinition: 'sleep1' }, ResultSelector: { 'Status.$': '$.Status' }, End: true } } },
+      End: true,
+    },
+  },
+};
+
+async function timeArrayJob(batch: BatchClient): Promise<number> {
+  const start = performance.now();
+  const { jobId } = await batch.send(new SubmitJobCommand({ jobName: 'array', jobQueue: 'local', jobDefinition: 'sleep1', arrayProperties: { size: SYNC_JOBS } }));
+  for (;;) {
+    const status = (await batch.send(new DescribeJobsCommand({ jobs: [jobId!] }))).jobs?.[0]?.status;
+    if (status === 'SUCCEEDED') return performance.now() - start;
+    if (status === 'FAILED') throw new Error('the array job failed');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function timeExecution(sfn: SFNClient, name: string, definition: unknown, input: unknown): Promise<{ ms: number; status: string }> {
   const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, roleArn: ROLE, definition: JSON.stringify(definition) }));
   const start = performance.now();
@@ -46,7 +77,7 @@ export const sfnBench: Benchmark = {
     const lines: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'localbatch-sfn-bench-'));
     const clock = systemClock();
-    const local = await LocalService.start({ stateDir: join(dir, '.localbatch'), workspaceRoot: dir, runtime: (logs) => new ScriptedRuntime({ clock, logs, record: false }), log: () => undefined });
+    const local = await LocalService.start({ stateDir: join(dir, '.localbatch'), workspaceRoot: dir, settings: { capacity: { vcpus: SYNC_VCPUS } }, runtime: (logs) => new ScriptedRuntime({ clock, logs, record: false }), log: () => undefined });
     const port = await freePort();
     const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     try {
@@ -74,6 +105,27 @@ export const sfnBench: Benchmark = {
         }
         const ratio = b.ms / a.ms;
         lines.push(`sfn ${what}: localbatch ${a.ms.toFixed(0)} ms (${a.status}), moto_server ${b.ms.toFixed(0)} ms (${b.status}): ${ratio.toFixed(1)}× moto (goal ≥ ${GOAL_RATIO}×)`);
+      }
+      // A Map of 100 Batch .sync tasks against the same 100 jobs as one array job, alternated twice.
+      const batch = clientsFor(local.endpoint).batch;
+      try {
+        await batch.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'sleep1', type: 'container', containerProperties: { image: 'localbatch-busybox:latest', command: ['sh', '-c', 'sleep 1'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] } }));
+        const items = { items: Array.from({ length: SYNC_JOBS }, (_, i) => i) };
+        const arrays: number[] = [];
+        const maps: number[] = [];
+        for (let round = 0; round < 2; round++) {
+          arrays.push(await timeArrayJob(batch));
+          const m = await timeExecution(ours, `sync${round}`, mapOfSync, items);
+          if (m.status !== 'SUCCEEDED') throw new Error(`the Map of .sync tasks ended ${m.status}`);
+          maps.push(m.ms);
+        }
+        const best = (xs: number[]) => Math.min(...xs);
+        lines.push(
+          `sfn Map of ${SYNC_JOBS} Batch .sync tasks: ${maps.map((x) => x.toFixed(0)).join(', ')} ms; the same ${SYNC_JOBS} jobs as one array job: ${arrays.map((x) => x.toFixed(0)).join(', ')} ms ` +
+            `(scripted 1 s containers, ${SYNC_VCPUS} at a time): best ${(best(maps) / best(arrays)).toFixed(2)}× the array job (goal ≤ 1.10×)`,
+        );
+      } finally {
+        batch.destroy();
       }
       // A 10,000-event history (a Map of 2,500 items gives 4 events per item) read page by page.
       const { stateMachineArn } = await ours.send(new CreateStateMachineCommand({ name: 'history', roleArn: ROLE, definition: JSON.stringify(mapOfPass) }));
