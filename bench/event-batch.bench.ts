@@ -57,6 +57,8 @@ export const eventBatchBench: Benchmark = {
           submitted?.();
           return r;
         },
+        // As `serve` wires it: a PutEvents that submitted a job answers once it is journaled.
+        committed: () => store.committed(),
       },
     });
     const credentials = loadOrCreateCredentials(dir, 'us-east-1');
