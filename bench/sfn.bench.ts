@@ -60,6 +60,26 @@ async function timeArrayJob(batch: BatchClient): Promise<number> {
   }
 }
 
+/** Runs `fn` against a fresh moto_server with its Step Functions executor switched on. */
+async function withMoto<T>(fn: (client: SFNClient) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const client = new SFNClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${url}/moto-api/config`, { method: 'POST', body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }) }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error('moto_server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await fn(client);
+  } finally {
+    client.destroy();
+    moto.kill('SIGTERM');
+  }
+}
+
 async function timeExecution(sfn: SFNClient, name: string, definition: unknown, input: unknown): Promise<{ ms: number; status: string }> {
   const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, roleArn: ROLE, definition: JSON.stringify(definition) }));
   const start = performance.now();
@@ -78,18 +98,8 @@ export const sfnBench: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'localbatch-sfn-bench-'));
     const clock = systemClock();
     const local = await LocalService.start({ stateDir: join(dir, '.localbatch'), workspaceRoot: dir, settings: { capacity: { vcpus: SYNC_VCPUS } }, runtime: (logs) => new ScriptedRuntime({ clock, logs, record: false }), log: () => undefined });
-    const port = await freePort();
-    const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     try {
-      const motoUrl = `http://127.0.0.1:${port}`;
-      for (let i = 0; ; i++) {
-        const ok = await fetch(`${motoUrl}/moto-api/config`, { method: 'POST', body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }) }).then((r) => r.ok, () => false);
-        if (ok) break;
-        if (i > 300) throw new Error('moto_server did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const ours = new SFNClient({ endpoint: local.endpoint.url, region: local.endpoint.region, credentials: local.endpoint.credentials });
-      const theirs = new SFNClient({ endpoint: motoUrl, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
       const cases: Array<[string, unknown, unknown]> = [
         ['Map of 1,000 Pass items', mapOfPass, { items: Array.from({ length: 1000 }, (_, i) => i) }],
         ['execution of 2,000 Pass states', chain(2000), {}],
@@ -97,9 +107,11 @@ export const sfnBench: Benchmark = {
       ];
       for (const [i, [what, definition, input]] of cases.entries()) {
         const a = await timeExecution(ours, `local${i}`, definition, input);
-        const b = await timeExecution(theirs, `moto${i}`, definition, input).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        // A fresh moto_server for each case: moto 5's executor fails every StartExecution after its
+        // first one has run (a deepcopy of a lock, HTTP 500), so one server can time one execution.
+        const b = await withMoto((theirs) => timeExecution(theirs, `moto${i}`, definition, input)).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
         if (b instanceof Error) {
-          // moto's executor answers some definitions with an HTML error page (e.g. long chains): no ratio then.
+          // moto's executor answers some definitions with an HTML error page: no ratio then.
           lines.push(`sfn ${what}: localbatch ${a.ms.toFixed(0)} ms (${a.status}); moto_server could not run it (${b.message.split('\n')[0]})`);
           continue;
         }
@@ -143,7 +155,6 @@ export const sfnBench: Benchmark = {
       } while (token);
       lines.push(`sfn GetExecutionHistory of ${events} events: ${pages} pages of ≤1,000 in ${(performance.now() - start).toFixed(0)} ms (${((performance.now() - start) / pages).toFixed(1)} ms a page)`);
     } finally {
-      moto.kill('SIGTERM');
       await local.close({ terminateAll: true, graceMs: 1000 });
       rmSync(dir, { recursive: true, force: true });
     }
