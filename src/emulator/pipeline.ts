@@ -52,6 +52,8 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
   const targets = {
     publishSns: (topicArn: string, message: string, subject?: string) => sns.publish(topicArn, message, subject),
     submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
+    // A PutEvents that submitted jobs answers once they are journaled (acknowledged means durable).
+    committed: () => host.committed(),
     putLogEvents: (group: string, stream: string, evs: ReadonlyArray<{ timestamp: number; message: string }>) => host.logs.append(stream, evs, group),
     startExecution: (arn: string, input: string, name?: string) => {
       if (!startExecution) throw new Error('Step Functions is not available in this emulator yet');

@@ -1,7 +1,8 @@
 /**
  * The EventBridge API (awsJson1_1, `X-Amz-Target: AWSEvents.<Operation>`, signing name `events`)
  * over the core: each operation reads its JSON input and answers AWS's output shape. A changing
- * operation answers only once its change is journaled (`committed`).
+ * operation answers only once its change is journaled (`committed`), a PutEvents only once what
+ * its events' targets did is (`targetsCommitted`).
  */
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
 import { ApiError, SerializationException, UnknownOperationException } from '../edge/errors';
@@ -56,9 +57,11 @@ const CHANGES = new Set(['PutRule', 'DeleteRule', 'EnableRule', 'DisableRule', '
 
 /**
  * `extra`: localbatch's own operations (`AWSEvents.Localbatch*`, for `localbatch events list|fire`),
- * added by the composition root, which sees rules and schedules together.
+ * added by the composition root, which sees rules and schedules together. `targetsCommitted`:
+ * resolves once what targets did so far is durable; a PutEvents whose events reached targets
+ * answers only then (a job its event submitted is journaled before the answer, as SubmitJob's is).
  */
-export function eventsService(core: EventsCore, committed: () => Promise<void>, extra: Record<string, (input: Input) => unknown> = {}): EdgeService {
+export function eventsService(core: EventsCore, committed: () => Promise<void>, extra: Record<string, (input: Input) => unknown> = {}, targetsCommitted: () => Promise<void> = () => Promise.resolve()): EdgeService {
   const ops = eventsOperations(core);
   return {
     name: 'events',
@@ -78,6 +81,7 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SerializationException('The request body must be a JSON object.');
       let result: unknown;
+      const deliveries = core.deliveries.started;
       try {
         result = fn(input as Input);
       } catch (err) {
@@ -85,6 +89,7 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
         throw err;
       }
       if (CHANGES.has(op)) await committed();
+      else if (op === 'PutEvents' && core.deliveries.started !== deliveries) await targetsCommitted();
       return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(result ?? {}) };
     },
   };

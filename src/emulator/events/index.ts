@@ -35,8 +35,9 @@ export class EventsService {
     readonly core: EventsCore,
     readonly schedules: ScheduleRunner,
     private readonly journal: RecordJournal<RuleRecord> | undefined,
+    targetsCommitted: () => Promise<void>,
   ) {
-    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve(), this.localOperations);
+    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve(), this.localOperations, targetsCommitted);
   }
 
   static async open(o: EventsServiceOptions): Promise<EventsService> {
@@ -75,7 +76,7 @@ export class EventsService {
         o.log?.(`localbatch events: rule ${record.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
       }
     }
-    return new EventsService(core, schedules, journal);
+    return new EventsService(core, schedules, journal, () => o.targets.committed?.() ?? Promise.resolve());
   }
 
   /** An event from another service (Batch job state changes, S3 object events). */

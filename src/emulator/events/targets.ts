@@ -18,6 +18,11 @@ export interface TargetServices {
   putLogEvents?(group: string, stream: string, events: ReadonlyArray<{ timestamp: number; message: string }>): void;
   /** Set by the lead once Step Functions lands. */
   startExecution?(stateMachineArn: string, input: string, name?: string): Promise<string> | string;
+  /**
+   * Resolves once what the targets have done so far is on disk (the Batch journal): PutEvents
+   * answers only then, so a job its event submitted survives a SIGKILL after the answer.
+   */
+  committed?(): Promise<void>;
   now(): number;
 }
 

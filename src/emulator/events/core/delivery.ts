@@ -52,6 +52,7 @@ const HISTORY = 20;
 export class Deliveries {
   private readonly history = new Map<string, DeliveryRecord[]>();
   private readonly pending = new Set<{ id: number }>();
+  private sent = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -64,8 +65,14 @@ export class Deliveries {
     return this.history.get(rule) ?? [];
   }
 
+  /** How many deliveries have been started (a change tells that an event reached a target). */
+  get started(): number {
+    return this.sent;
+  }
+
   /** Starts delivering; resolves when the first attempt has settled (retries continue on timers). */
   send(target: Target, input: string, ctx: DeliveryContext): Promise<void> {
+    this.sent++;
     const first = this.clock.now();
     const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
     const maxAttempts = 1 + (target.RetryPolicy?.MaximumRetryAttempts ?? 185);

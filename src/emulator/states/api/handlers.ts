@@ -8,6 +8,7 @@ import { ApiError } from '../../edge/errors';
 import { validateDefinition } from '../core/validate';
 import type { ExecutionRecord, StatesService } from '../service';
 import { sfnError } from './errors';
+import { historyPage } from './history';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
@@ -147,18 +148,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
     },
     GetExecutionHistory(input) {
-      const e = execution(str(input, 'executionArn'));
-      const events = input.reverseOrder === true ? [...e.history].reverse() : e.history;
-      const p = page(events, input);
-      const withData = input.includeExecutionData !== false;
-      return {
-        events: p.page.map((ev) => {
-          const out: Record<string, unknown> = { ...ev, timestamp: secs(ev.timestamp) };
-          if (!withData) for (const v of Object.values(out)) if (v && typeof v === 'object') for (const k of ['input', 'output', 'parameters']) delete (v as Record<string, unknown>)[k];
-          return out;
-        }),
-        nextToken: p.nextToken,
-      };
+      return historyPage(execution(str(input, 'executionArn')).history, input, (ms) => ms / 1000);
     },
     async StopExecution(input) {
       const e = execution(str(input, 'executionArn'));

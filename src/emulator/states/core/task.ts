@@ -105,7 +105,9 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
       });
       return callbackResult ? await callbackResult : response;
     })();
-    const result = await Promise.race([work, expired, whenAborted(frame.signal)]);
+    // The task's own signal (aborted with the frame's, and when the task ends): a listener on the
+    // frame's signal would stay there for every task the frame ever ran.
+    const result = await Promise.race([work, expired, whenAborted(controller.signal)]);
     if (rec) execution.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } });
     return result;
   } catch (err) {

@@ -1,4 +1,5 @@
 /** Clock-driven waiting that a stop (AbortSignal) interrupts. */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../batch/core/ports';
 
 export class AbortedError extends Error {
@@ -31,9 +32,14 @@ export function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-/** An AbortController that also aborts when `parent` does. */
+/**
+ * An AbortController that also aborts when `parent` does. Its signal may have many listeners at
+ * once (a Map's: one per running iteration and task), so node's warning at 10 is off for it; each
+ * listener is removed when its child ends.
+ */
 export function childController(parent: AbortSignal): AbortController {
   const c = new AbortController();
+  setMaxListeners(0, c.signal);
   if (parent.aborted) c.abort();
   else {
     const onAbort = () => c.abort();

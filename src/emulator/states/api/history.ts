@@ -1,0 +1,60 @@
+/**
+ * One page of GetExecutionHistory, read straight from the execution's history: only the events of
+ * the page are read and copied (a 10,000-event history is not copied, reversed or serialised for
+ * each page). The nextToken names the id of the next event to return, so it stays right while a
+ * running execution keeps adding events (also when reading newest first). Events are answered as
+ * copies: `includeExecutionData: false` leaves out input, output and parameters of those copies,
+ * never of the history itself.
+ */
+import type { HistoryEvent } from '../service';
+import { sfnError } from './errors';
+
+type Input = Record<string, unknown>;
+
+const DATA = ['input', 'output', 'parameters'];
+
+function token(id: number): string {
+  return Buffer.from(`h${id}`, 'utf8').toString('base64url');
+}
+
+/** The event id a token names (1-based), or InvalidToken. */
+function fromToken(text: unknown): number {
+  const m = typeof text === 'string' ? /^h(\d{1,12})$/.exec(Buffer.from(text, 'base64url').toString('utf8')) : null;
+  if (!m) throw sfnError('InvalidToken', 'Invalid Token: the nextToken was not given by GetExecutionHistory for this execution; call again without it to read from the start.');
+  return Number(m[1]);
+}
+
+function copy(ev: HistoryEvent, secs: (ms: number) => number, withData: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...ev, timestamp: secs(ev.timestamp) };
+  if (withData) return out;
+  for (const [k, v] of Object.entries(out)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    const details = { ...(v as Record<string, unknown>) };
+    for (const d of DATA) delete details[d];
+    out[k] = details;
+  }
+  return out;
+}
+
+/**
+ * The page `input` asks for (maxResults 1-1000, default 100; reverseOrder; nextToken;
+ * includeExecutionData), reading `history[i]` only for the events it returns.
+ */
+export function historyPage(history: readonly HistoryEvent[], input: Input, secs: (ms: number) => number): { events: Array<Record<string, unknown>>; nextToken?: string } {
+  const max = typeof input.maxResults === 'number' && input.maxResults > 0 ? Math.min(Math.floor(input.maxResults), 1000) : 100;
+  const reverse = input.reverseOrder === true;
+  const withData = input.includeExecutionData !== false;
+  const n = history.length;
+  // Positions are 0-based indexes into `history` (event id - 1).
+  let from = reverse ? n - 1 : 0;
+  if (input.nextToken !== undefined && input.nextToken !== null) {
+    from = fromToken(input.nextToken) - 1;
+    if (from < 0 || from > (reverse ? n - 1 : n)) throw sfnError('InvalidToken', 'Invalid Token: the nextToken does not belong to this execution\'s history; call again without it to read from the start.');
+  }
+  const events: Array<Record<string, unknown>> = [];
+  const step = reverse ? -1 : 1;
+  let i = from;
+  for (; events.length < max && i >= 0 && i < n; i += step) events.push(copy(history[i], secs, withData));
+  const more = i >= 0 && i < n;
+  return { events, ...(more ? { nextToken: token(i + 1) } : {}) };
+}
