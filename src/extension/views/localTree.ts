@@ -1,8 +1,9 @@
 /**
  * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), then
  * the emulator's runs, newest first (name, start time, progress, duration, status), each with its
- * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
- * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
+ * jobs in dependency order (RUN_JOBS_PAGE at a time, then "Load more…": a run of 10,000 jobs does not
+ * hand VS Code 10,000 rows at once), array jobs with their children. Empty while the emulator is
+ * stopped, so the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
  * while a run is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
@@ -21,6 +22,8 @@ import { PipelineGroups } from './pipeline/pipelineGroups';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
+/** Jobs of a run shown before its "Load more…" row (each adds as many). */
+export const RUN_JOBS_PAGE = 500;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
 export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode;
@@ -32,6 +35,8 @@ export function isRunNode(x: unknown): x is RunNode {
 export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LocalNode | LocalNode[] | undefined>();
   private readonly limits = new PageLimits();
+  /** How many of each run's jobs show (by `run:<id>`). */
+  private readonly runLimits = new PageLimits(RUN_JOBS_PAGE);
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly ticker: NodeJS.Timeout;
   /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
@@ -68,6 +73,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Re-reads the runs from the emulator, then redraws. */
   async reload(): Promise<void> {
     this.limits.clear();
+    this.runLimits.clear();
     await this.runs.refresh();
   }
 
@@ -76,7 +82,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.runs.loadMore();
       return;
     }
-    this.limits.more(listKey);
+    (listKey.startsWith('run:') ? this.runLimits : this.limits).more(listKey);
     this.refresh();
   }
 
@@ -135,6 +141,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const top = parentId ?? jobId;
     const runNode = (await this.getChildren()).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
     if (!runNode) return undefined;
+    // A job beyond the run's shown page: show pages up to it (reveal waits for this redraw).
+    const index = runNode.run.jobs.findIndex((j) => j.jobId === top);
+    if (this.runLimits.cover(runNode.id, index + 1)) this.changed.fire(runNode);
     const found = (await this.getChildren(runNode)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${top}`);
     if (!found || !parentId) return found;
     return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
@@ -174,7 +183,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
-      return run.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+      const limit = this.runLimits.get(node.id);
+      const jobs: LocalNode[] = run.jobs.slice(0, limit).map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+      if (run.jobs.length <= limit) return jobs;
+      return [...jobs, { kind: 'more', id: `more:${node.id}`, view: 'local', listKey: node.id, description: `${limit} of ${run.jobs.length} jobs shown` }];
     }
     if (node.kind === 'job' && node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined) {
       const key = `a:${node.job.jobId}`;
