@@ -17,6 +17,7 @@ import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
 
@@ -37,6 +38,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly limits = new PageLimits();
   /** How many of each run's jobs show (by `run:<id>`). */
   private readonly runLimits = new PageLimits(RUN_JOBS_PAGE);
+  /** How many entries each bucket folder shows (by its node id, `s3:…`). */
+  private readonly objectLimits = new PageLimits(OBJECTS_PAGE);
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly ticker: NodeJS.Timeout;
   /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
@@ -74,6 +77,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   async reload(): Promise<void> {
     this.limits.clear();
     this.runLimits.clear();
+    this.objectLimits.clear();
     await this.runs.refresh();
   }
 
@@ -82,7 +86,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.runs.loadMore();
       return;
     }
-    (listKey.startsWith('run:') ? this.runLimits : this.limits).more(listKey);
+    (listKey.startsWith('run:') ? this.runLimits : listKey.startsWith('s3:') ? this.objectLimits : this.limits).more(listKey);
     this.refresh();
   }
 
@@ -179,7 +183,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
       return [...executions, ...this.pipeline.roots(), ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
-    if (node.kind === 'pipeline') return this.pipeline.children(node);
+    if (node.kind === 'pipeline') return this.pipeline.children(node, (key) => this.objectLimits.get(key));
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
