@@ -165,6 +165,8 @@ async function populate(endpoint: { url: string; region: string; credentials: { 
   }
 }
 
+/** Where the bench is, on stderr (the results go to stdout). */
+const progress = (what: string) => process.stderr.write(`editor-scale: ${new Date().toISOString().slice(11, 19)} ${what}\n`);
 const med = (xs: number[]) => median([...xs].sort((a, b) => a - b));
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
@@ -190,6 +192,7 @@ async function measure(): Promise<string[]> {
     const setupStart = performance.now();
     s3 = await populate(serve.endpoint);
     const setupMs = performance.now() - setupStart;
+    progress(`set up in ${(setupMs / 1000).toFixed(0)} s`);
     server = await CodeServer.start({ name: 'bench-editor-scale', vsix: [vsix],
       machineSettings: { 'localbatch.emulator.port': 0, 'workbench.view.alwaysShowHeaderActions': true } });
     wb = await Workbench.open(server, ws, 'bench-editor-scale');
@@ -199,7 +202,11 @@ async function measure(): Promise<string[]> {
     // The Local view, attached to the emulator, with the run listed in full.
     await wb.openViewContainer('LocalBatch');
     const local = await expandView(wb, 'Local');
-    await waitForRows(wb, 'Local', (r) => r.some((x) => x.label === RUN_NAME && x.description.startsWith(`${JOBS}/${JOBS} `)), `the run with ${JOBS}/${JOBS} jobs done`, 180_000);
+    // How many jobs the view counts in the run (an older VSIX listed at most 1,000 of them).
+    const counted = await waitForRows(wb, 'Local', (r) => {
+      const m = /^(\d+)\/\1 · /.exec(r.find((x) => x.level === 1 && x.label === RUN_NAME)?.description ?? '');
+      return m ? Number(m[1]) : undefined;
+    }, 'the run, finished', 180_000);
     const localRows = local.locator('.pane-body');
     await row(localRows, 'Buckets', 1).locator('.monaco-tl-twistie').click();
     await row(localRows, BUCKET, 2).waitFor({ state: 'visible', timeout: 60_000 });
@@ -214,6 +221,7 @@ async function measure(): Promise<string[]> {
     // Round 0 warms up (first listing, code paths compiled); rounds 1..ROUNDS are reported.
     for (let round = 0; round <= ROUNDS; round++) {
       const keep = round > 0;
+      progress(`round ${round}`);
       // The Explorer: expand a folder of FILES files not read before.
       await wb.openViewContainer('Explorer');
       const explorer = page.locator('.part.sidebar .explorer-folders-view');
@@ -226,8 +234,9 @@ async function measure(): Promise<string[]> {
 
       // The Local view: expand the run and the bucket, then Refresh with both expanded.
       await wb.openViewContainer('LocalBatch');
-      await collapse(localRows, RUN_NAME, 1);
+      // The bucket first: expanded, its rows push the run's row out of the rendered ones.
       await collapse(localRows, BUCKET, 2);
+      await collapse(localRows, RUN_NAME, 1);
       // A Refresh while both are collapsed marks their children stale, so expanding lists them
       // again (cold, as the Explorer's new folder); a bucket made since shows when it is done.
       await s3!.send(new CreateBucketCommand({ Bucket: `${BUCKET}-x${round}` }));
@@ -246,13 +255,17 @@ async function measure(): Promise<string[]> {
       }
     }
     const shot = await wb.screenshot('local-view');
+    progress('done');
     return [
-      `editor-scale: ${JOBS} jobs in one run, ${OBJECTS} objects in a bucket, Explorer folders of ${FILES} files; ${ROUNDS} rounds after a warm-up (setup ${(setupMs / 1000).toFixed(0)} s; screenshot ${shot})`,
+      `editor-scale: ${JOBS} jobs in one run (the view counts ${counted}), ${OBJECTS} objects in a bucket, Explorer folders of ${FILES} files; ${ROUNDS} rounds after a warm-up (setup ${(setupMs / 1000).toFixed(0)} s; screenshot ${shot})`,
       ratioLine(`expand the ${JOBS}-job run`, runExpand, explorerExpand, `expand a ${FILES}-file folder`),
       ratioLine(`expand the ${OBJECTS}-object bucket`, bucketExpand, explorerExpand, `expand a ${FILES}-file folder`),
       ratioLine('Refresh the Local view (run and bucket expanded)', localRefresh, explorerExpand, `expand a ${FILES}-file folder`),
       ratioLine('Refresh the Local view (run and bucket expanded)', localRefresh, explorerRefresh, 'Refresh Explorer (folder expanded)'),
     ];
+  } catch (err) {
+    if (wb) progress(`failed; screenshot ${await wb.screenshot('failure').catch(() => 'none')}`);
+    throw err;
   } finally {
     s3?.destroy();
     await wb?.close().catch(() => undefined);

@@ -149,5 +149,8 @@ describe('runs and job logs on the emulator API (integration)', function () {
     assert.equal(second.more, true, 'older runs remain');
     // One ListJobs page (the jobs after the newest seen) and one DescribeJobs (the new job), not 2 pages of 100 again.
     assert.deepEqual(commands.filter((c) => c !== 'DescribeJobQueuesCommand'), ['ListJobsCommand', 'DescribeJobsCommand']);
+    // Nothing new and nothing unfinished: the same runs again, without regrouping 121 jobs.
+    const third = await lister.list(batch, 2);
+    assert.equal(third.runs, second.runs);
   });
 });
