@@ -2,13 +2,14 @@
  * `npm run bench`: runs every registered benchmark and prints its result lines. Benchmarks report;
  * they never assert timings. Run some with `npm run bench -- <name> [<name>...]`. The Docker
  * benchmarks (docker-chain, docker-array) need Docker and localbatch-busybox:latest
- * (.ci/setup-docker.sh); LOCALBATCH_BENCH_ROUNDS sets their number of alternated rounds (default 3).
+ * (.ci/setup-docker.sh); editor-scale needs code-server (.ci/setup-code-server.sh); LOCALBATCH_BENCH_ROUNDS sets their number of alternated rounds (default 3).
  */
 import { apiBench } from './api.bench';
 import { coreBench } from './core.bench';
 import { dagBench } from './dag.bench';
 import { dockerArrayBench } from './docker-array.bench';
 import { dockerChainBench } from './docker-chain.bench';
+import { editorScaleBench } from './editor-scale.bench';
 import { eventBatchBench } from './event-batch.bench';
 import { eventsBench } from './events.bench';
 import { extensionBench } from './extension.bench';
@@ -19,7 +20,7 @@ import { validateBench } from './validate.bench';
 export type { Benchmark } from './benchmark';
 import type { Benchmark } from './benchmark';
 
-const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench, sfnBench, eventsBench, eventBatchBench];
+const BENCHMARKS: readonly Benchmark[] = [validateBench, coreBench, apiBench, dockerChainBench, dockerArrayBench, extensionBench, dagBench, s3Bench, sfnBench, eventsBench, eventBatchBench, editorScaleBench];
 
 // The AWS SDK's notice about its own future Node.js support would interleave with the results.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

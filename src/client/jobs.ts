@@ -67,12 +67,22 @@ export async function listArrayChildren(batch: BatchClient, arrayJobId: string, 
 export class PageLimits {
   private readonly limits = new Map<string, number>();
 
+  constructor(private readonly page = JOBS_PAGE_SIZE) {}
+
   get(listKey: string): number {
-    return this.limits.get(listKey) ?? JOBS_PAGE_SIZE;
+    return this.limits.get(listKey) ?? this.page;
   }
 
   more(listKey: string): void {
-    this.limits.set(listKey, this.get(listKey) + JOBS_PAGE_SIZE);
+    this.limits.set(listKey, this.get(listKey) + this.page);
+  }
+
+  /** Grows the list by whole pages until it shows `count` entries; whether it grew. */
+  cover(listKey: string, count: number): boolean {
+    const now = this.get(listKey);
+    if (count <= now) return false;
+    this.limits.set(listKey, Math.ceil(count / this.page) * this.page);
+    return true;
   }
 
   clear(): void {

@@ -15,7 +15,7 @@ import { clientsFor } from '../../src/cli/run/session';
 import { systemClock } from '../../src/emulator/clock/clock';
 import { ScriptedRuntime } from '../../src/emulator/runtime/scripted';
 import { LocalService } from '../../src/emulator/service';
-import { rerunFailedPlan, runInfoOf, tagPlan } from '../../src/model/runs';
+import { RUN_TAGS, rerunFailedPlan, runInfoOf, tagPlan } from '../../src/model/runs';
 import type { WorkflowFile } from '../../src/model/types';
 import { planWorkflow, submitPlan } from '../../src/model/workflow-plan';
 
@@ -127,5 +127,30 @@ describe('runs and job logs on the emulator API (integration)', function () {
     assert.deepEqual(after.replaced.map((j) => j.jobName).sort(), ['flaky', 'report']);
     const report = (await batch.send(new DescribeJobsCommand({ jobs: [ids[1]] }))).jobs![0];
     assert.deepEqual(report.dependsOn, [{ jobId: ids[0] }], 'report depends on the new flaky only');
+  });
+
+  it('lists a run of more jobs than 20 a run, whole; a later look lists only the jobs submitted since', async () => {
+    const tagged = (run: string, i: number) => ({ [RUN_TAGS.id]: run, [RUN_TAGS.name]: `${run}.workflow.yaml`, [RUN_TAGS.job]: `j${i}` });
+    const big: string[] = [];
+    for (let i = 0; i < 120; i++) big.push((await batch.send(new SubmitJobCommand({ jobName: `j${i}`, jobQueue: 'local', jobDefinition: 'ok', tags: tagged('r-big', i) }))).jobId!);
+    for (let i = 0; i < big.length; i += 100) await waitFinished(batch, big.slice(i, i + 100));
+    const lister = new RunLister();
+    // Two runs asked for: a fixed cap of 20 jobs a run would cut r-big at 40.
+    const first = await lister.list(batch, 2);
+    assert.equal(first.runs[0].id, 'r-big');
+    assert.equal(first.runs[0].jobs.length, 120);
+    assert.deepEqual(first.runs[0].progress, { done: 120, total: 120, succeeded: 120, failed: 0, running: 0 });
+
+    const later = (await batch.send(new SubmitJobCommand({ jobName: 'later', jobQueue: 'local', jobDefinition: 'ok', tags: tagged('r-later', 0) }))).jobId!;
+    await waitFinished(batch, [later]);
+    commands.length = 0;
+    const second = await lister.list(batch, 2);
+    assert.deepEqual(second.runs.map((r) => [r.id, r.jobs.length]), [['r-later', 1], ['r-big', 120]]);
+    assert.equal(second.more, true, 'older runs remain');
+    // One ListJobs page (the jobs after the newest seen) and one DescribeJobs (the new job), not 2 pages of 100 again.
+    assert.deepEqual(commands.filter((c) => c !== 'DescribeJobQueuesCommand'), ['ListJobsCommand', 'DescribeJobsCommand']);
+    // Nothing new and nothing unfinished: the same runs again, without regrouping 121 jobs.
+    const third = await lister.list(batch, 2);
+    assert.equal(third.runs, second.runs);
   });
 });

@@ -25,6 +25,8 @@ export interface MoreNode {
   readonly view: 'local' | 'aws';
   /** Key of the list this node extends (its limit grows by one page). */
   readonly listKey: string;
+  /** e.g. "500 of 10000 jobs shown". */
+  readonly description?: string;
 }
 
 export interface ErrorNode {
@@ -71,6 +73,7 @@ export function statusGroupItem(id: string, status: JobStatus, count: number, mo
 export function moreItem(node: MoreNode): vscode.TreeItem {
   const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
+  item.description = node.description;
   item.contextValue = 'loadMore';
   item.command = { command: 'localbatch.loadMore', title: 'Load More', arguments: [node] };
   return item;

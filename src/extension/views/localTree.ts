@@ -1,10 +1,12 @@
 /**
  * The Local view: the pipeline groups (Buckets, Rules and schedules, Topics: views/pipeline/), the
  * SageMaker training queues with their service jobs (serviceJobNodes.ts, re-listed whenever the
- * runs are, so on service job events too), then the emulator's runs, newest first (name, start time, progress, duration, status), each with its
- * jobs in dependency order, array jobs with their children. Empty while the emulator is stopped, so
- * the view's welcome content shows. Data comes from the RunsStore (refreshed by the event stream);
- * while a run (or a service job) is active its duration ticks every second.
+ * runs are, so on service job events too), then the emulator's runs, newest first (name, start
+ * time, progress, duration, status), each with its jobs in dependency order (RUN_JOBS_PAGE at a
+ * time, then "Load more…": a run of 10,000 jobs does not hand VS Code 10,000 rows at once), array
+ * jobs with their children. Empty while the emulator is stopped, so the view's welcome content
+ * shows. Data comes from the RunsStore (refreshed by the event stream); while a run (or a service
+ * job) is active its duration ticks every second.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -18,12 +20,15 @@ import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
 import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
+/** Jobs of a run shown before its "Load more…" row (each adds as many). */
+export const RUN_JOBS_PAGE = 500;
 
 export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
 export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode | TrainingQueueNode | ServiceJobNode;
@@ -35,6 +40,10 @@ export function isRunNode(x: unknown): x is RunNode {
 export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LocalNode | LocalNode[] | undefined>();
   private readonly limits = new PageLimits();
+  /** How many of each run's jobs show (by `run:<id>`). */
+  private readonly runLimits = new PageLimits(RUN_JOBS_PAGE);
+  /** How many entries each bucket folder shows (by its node id, `s3:…`). */
+  private readonly objectLimits = new PageLimits(OBJECTS_PAGE);
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly ticker: NodeJS.Timeout;
   /** The parent of every element handed out by getChildren (by element id), for getParent / reveal. */
@@ -73,6 +82,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Re-reads the runs from the emulator, then redraws. */
   async reload(): Promise<void> {
     this.limits.clear();
+    this.runLimits.clear();
+    this.objectLimits.clear();
     await this.runs.refresh();
   }
 
@@ -81,7 +92,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.runs.loadMore();
       return;
     }
-    this.limits.more(listKey);
+    (listKey.startsWith('run:') ? this.runLimits : listKey.startsWith('s3:') ? this.objectLimits : this.limits).more(listKey);
     this.refresh();
   }
 
@@ -146,6 +157,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const top = parentId ?? jobId;
     const runNode = (await this.getChildren()).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
     if (!runNode) return undefined;
+    // A job beyond the run's shown page: show pages up to it (reveal waits for this redraw).
+    const index = runNode.run.jobs.findIndex((j) => j.jobId === top);
+    if (this.runLimits.cover(runNode.id, index + 1)) this.changed.fire(runNode);
     const found = (await this.getChildren(runNode)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${top}`);
     if (!found || !parentId) return found;
     return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
@@ -184,7 +198,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
       return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
     }
-    if (node.kind === 'pipeline') return this.pipeline.children(node);
+    if (node.kind === 'pipeline') return this.pipeline.children(node, (key) => this.objectLimits.get(key));
     if (node.kind === 'trainingQueue') {
       const key = `svc:${node.queue.jobQueueName}`;
       const children = await serviceJobChildren(node, this.limits.get(key), key);
@@ -194,7 +208,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       const run = this.runNodes.get(node.run.id)?.run ?? node.run;
-      return run.jobs.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+      const limit = this.runLimits.get(node.id);
+      const jobs: LocalNode[] = run.jobs.slice(0, limit).map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
+      if (run.jobs.length <= limit) return jobs;
+      return [...jobs, { kind: 'more', id: `more:${node.id}`, view: 'local', listKey: node.id, description: `${limit} of ${run.jobs.length} jobs shown` }];
     }
     if (node.kind === 'job' && node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined) {
       const key = `a:${node.job.jobId}`;

@@ -12,6 +12,17 @@ describe('PageLimits (unit)', () => {
     limits.clear();
     assert.equal(limits.get('q:a:RUNNING'), JOBS_PAGE_SIZE);
   });
+
+  it('takes its own page size, and covers an entry by whole pages', () => {
+    const limits = new PageLimits(200);
+    assert.equal(limits.get('run:r'), 200);
+    assert.equal(limits.cover('run:r', 150), false);
+    assert.equal(limits.get('run:r'), 200);
+    assert.equal(limits.cover('run:r', 401), true);
+    assert.equal(limits.get('run:r'), 600);
+    limits.more('run:r');
+    assert.equal(limits.get('run:r'), 800);
+  });
 });
 
 describe('status groups (unit, fake Batch client)', () => {

@@ -13,8 +13,11 @@ export interface ListedObject {
   readonly LastModified?: Date | string;
 }
 
-/** Objects shown per folder (a listing stops there and says so). */
-export const MAX_LISTED = 1000;
+/**
+ * Entries (folders and objects) a folder shows before its "Load more…" row, and how many each Load
+ * more adds: what a side bar shows many times over, and a fraction of a 1,000-key listing's cost.
+ */
+export const OBJECTS_PAGE = 200;
 
 const iso = (d: Date | string | undefined): string | undefined => (d === undefined ? undefined : typeof d === 'string' ? d : d.toISOString());
 

@@ -1,11 +1,19 @@
-/** The Buckets group of the Local view: ListBuckets, then ListObjectsV2 (Delimiter "/") per folder. */
+/** The Buckets group of the Local view: ListBuckets, then ListObjectsV2 (Delimiter "/") per folder, a page at a time. */
 import { ListBucketsCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import type { EmulatorConnection } from '../../emulator/manager';
-import { bucketRow, folderRow, listingNodes, MAX_LISTED, objectRow, parentPrefix, prefixOf, type ListedObject } from './bucketRows';
+import type { MoreNode } from '../jobNodes';
+import { bucketRow, folderRow, listingNodes, objectRow, OBJECTS_PAGE, parentPrefix, prefixOf, type ListedObject } from './bucketRows';
 import { pipelineClients } from './clients';
 import { noteNode, type NodeOf, type PipelineNode, type RowText } from './nodes';
 
-export async function bucketChildren(conn: EmulatorConnection, node: NodeOf<'group'> | NodeOf<'bucket'> | NodeOf<'folder'>): Promise<PipelineNode[]> {
+/** ListObjectsV2 returns at most 1,000 keys a call. */
+const MAX_KEYS = 1000;
+
+/**
+ * A node's children: the buckets, or a folder's first `limit` entries (folders and objects, in S3's
+ * order) and a "Load more…" row when S3 has more; each Load more lists `OBJECTS_PAGE` more.
+ */
+export async function bucketChildren(conn: EmulatorConnection, node: NodeOf<'group'> | NodeOf<'bucket'> | NodeOf<'folder'>, limit: number = OBJECTS_PAGE): Promise<Array<PipelineNode | MoreNode>> {
   const { s3 } = pipelineClients(conn);
   if (node.type === 'group') {
     const out = await s3.send(new ListBucketsCommand({}));
@@ -17,16 +25,16 @@ export async function bucketChildren(conn: EmulatorConnection, node: NodeOf<'gro
   const prefixes: string[] = [];
   const objects: ListedObject[] = [];
   let token: string | undefined;
-  let truncated: boolean;
   do {
-    const page: ListObjectsV2CommandOutput = await s3.send(new ListObjectsV2Command({ Bucket: node.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+    // S3 counts a common prefix as one key against MaxKeys.
+    const maxKeys = Math.min(MAX_KEYS, limit - prefixes.length - objects.length);
+    const page: ListObjectsV2CommandOutput = await s3.send(new ListObjectsV2Command({ Bucket: node.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: maxKeys }));
     for (const p of page.CommonPrefixes ?? []) if (p.Prefix) prefixes.push(p.Prefix);
     objects.push(...(page.Contents ?? []));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    truncated = token !== undefined && prefixes.length + objects.length >= MAX_LISTED;
-  } while (token && !truncated);
-  const nodes = listingNodes(node.bucket, prefix, prefixes, objects);
-  if (truncated) nodes.push(noteNode(node.id, `Only the first ${prefixes.length + objects.length} entries are shown; list the rest with aws s3 ls s3://${node.bucket}/${prefix}`));
+  } while (token && prefixes.length + objects.length < limit);
+  const nodes: Array<PipelineNode | MoreNode> = listingNodes(node.bucket, prefix, prefixes, objects);
+  if (token) nodes.push({ kind: 'more', id: `more:${node.id}`, view: 'local', listKey: node.id, description: `first ${prefixes.length + objects.length} shown` });
   if (nodes.length === 0) nodes.push(noteNode(node.id, prefix ? 'Empty folder' : 'Empty bucket: drop files into its folder, or aws s3 cp FILE s3://' + node.bucket + '/'));
   return nodes;
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../errors';
 import type { EmulatorManager } from '../../emulator/manager';
+import type { MoreNode } from '../jobNodes';
 import { bucketChildren, bucketRowOf } from './buckets';
 import { dropPipelineClients } from './clients';
 import { GROUP_ROWS, groupNodes, noteNode, noteRow, type NodeOf, type PipelineNode, type RowText } from './nodes';
@@ -36,7 +37,8 @@ export class PipelineGroups implements vscode.Disposable {
     return this.groups.find((g) => g.type === 'group' && g.group === name)!;
   }
 
-  async children(node: PipelineNode): Promise<PipelineNode[]> {
+  /** `limitOf(listKey)`: how many entries a paged listing (a bucket's folder) shows. */
+  async children(node: PipelineNode, limitOf: (listKey: string) => number): Promise<Array<PipelineNode | MoreNode>> {
     const conn = this.emulator.connection;
     if (!conn) return [];
     try {
@@ -45,7 +47,7 @@ export class PipelineGroups implements vscode.Disposable {
           return node.group === 'buckets' ? await bucketChildren(conn, node) : node.group === 'rules' ? await ruleChildren(conn, node) : await topicChildrenOf(conn, node);
         case 'bucket':
         case 'folder':
-          return await bucketChildren(conn, node);
+          return await bucketChildren(conn, node, limitOf(node.id));
         case 'rule':
         case 'schedule':
           return await ruleChildren(conn, node);
