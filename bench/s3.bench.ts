@@ -1,10 +1,13 @@
 /**
- * S3 benchmark (issue 22, item 1): the local S3 and moto_server's S3 started side by side, each in
- * its own process, driven by the same clients in the same run: upload and download of a 100 MiB
- * object and of 200 objects of 64 KiB through the AWS CLI and through @aws-sdk/client-s3 at its
- * default settings, and ListObjectsV2 of 10,000 objects page by page. Prints moto's time / ours
- * (goals: 4x big, 3x small, 5x a list page) and the local server's CPU-seconds per GiB moved (goal
- * at most 2), read from /proc for the server process only.
+ * S3 benchmark (issue 22, item 1): the local S3, moto_server's S3 and a floor server (a server that
+ * does next to nothing: s3-floor-server.ts) started side by side, each in its own process, driven by
+ * the same clients in the same run: upload and download of a 100 MiB object and of 200 objects of
+ * 64 KiB through the AWS CLI and through @aws-sdk/client-s3 at its default settings, and
+ * ListObjectsV2 of 10,000 objects page by page (first listing and again). Steps alternate between
+ * the peers over LOCALBATCH_BENCH_ROUNDS rounds (default 3). Prints moto's time / ours (goals: 4x
+ * big, 3x small, 5x a list page) with its spread over the rounds, the highest ratio the clients'
+ * own work allows (moto's time / the floor's), and the local server's CPU-seconds per GiB moved
+ * (goal at most 2), read from /proc for the server process only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -78,6 +81,20 @@ async function startMotoServer(): Promise<Peer> {
   return { name: 'moto', url, pid: child.pid!, creds: { accessKeyId: 'testing', secretAccessKey: 'testing' }, child };
 }
 
+/** The clients' floor (s3-floor-server.ts): a server doing next to nothing, in its own process. */
+async function startFloor(): Promise<Peer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 's3-floor-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]) as { url: string }).url);
+    });
+    child.once('exit', () => reject(new Error('the floor server exited')));
+  });
+  return { name: 'floor', url, pid: child.pid!, creds: { accessKeyId: 'floor', secretAccessKey: 'floor' }, child };
+}
+
 function cli(peer: Peer, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: peer.creds.accessKeyId, AWS_SECRET_ACCESS_KEY: peer.creds.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
@@ -95,69 +112,102 @@ async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Prom
   }));
 }
 
-/** Server CPU seconds per measured step (printed with LOCALBATCH_BENCH_S3_LOCAL_ONLY). */
-let cpuOf: Record<string, number> = {};
-let serverPid = 0;
-
-async function timed(fn: () => Promise<unknown>, what?: string): Promise<number> {
-  const cpu0 = serverPid ? cpuSeconds(serverPid) : 0;
-  const start = performance.now();
-  await fn();
-  if (what && serverPid) cpuOf[what] = cpuSeconds(serverPid) - cpu0;
-  return (performance.now() - start) / 1000;
+/** A measured step: run against a peer; `cpu` set: counted in the server CPU per GiB moved. */
+interface Step {
+  readonly name: string;
+  readonly big?: boolean;
+  run(p: PeerRun): Promise<unknown>;
 }
 
-interface Result {
-  readonly times: Record<string, number>;
-  readonly cpuPerGiB: number;
+/** A peer with its client and files, for one run of the steps. */
+interface PeerRun {
+  readonly peer: Peer;
+  readonly s3: S3Client;
+  readonly work: string;
+  readonly bigFile: string;
+  readonly bigData: Buffer;
+  readonly smallDir: string;
+  readonly smallData: Buffer;
+  round: number;
 }
 
-async function measure(peer: Peer, work: string, bigFile: string, smallDir: string): Promise<Result> {
-  const s3 = new S3Client({ endpoint: peer.url, region: 'us-east-1', forcePathStyle: true, credentials: peer.creds });
-  const times: Record<string, number> = {};
-  serverPid = peer.pid;
-  cpuOf = {};
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
-    const bigData = readFileSync(bigFile);
-    const smallData = randomBytes(SMALL);
-    const cpu0 = cpuSeconds(peer.pid);
-    times['CLI upload 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', bigFile, 's3://bench/cli/big.bin']), 'CLI upload 100 MiB');
-    times['CLI download 100 MiB'] = await timed(() => cli(peer, ['s3', 'cp', 's3://bench/cli/big.bin', join(work, `${peer.name}-big.out`)]), 'CLI download 100 MiB');
-    times['SDK upload 100 MiB'] = await timed(() => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin', Body: bigData })), 'SDK upload 100 MiB');
-    times['SDK download 100 MiB'] = await timed(async () => {
-      const got = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin' }));
+const smallKeys = Array.from({ length: SMALL_COUNT }, (_, i) => `sdk-small/${i}`);
+
+async function listAll(p: PeerRun): Promise<number> {
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await p.s3.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: 'list/', ContinuationToken: token }));
+    token = page.NextContinuationToken;
+    pages++;
+  } while (token);
+  return pages;
+}
+
+const STEPS: readonly Step[] = [
+  { name: 'CLI upload 100 MiB', big: true, run: (p) => cli(p.peer, ['s3', 'cp', p.bigFile, 's3://bench/cli/big.bin']) },
+  { name: 'CLI download 100 MiB', big: true, run: (p) => cli(p.peer, ['s3', 'cp', 's3://bench/cli/big.bin', join(p.work, `${p.peer.name}-big.out`)]) },
+  { name: 'SDK upload 100 MiB', big: true, run: (p) => p.s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin', Body: p.bigData })) },
+  {
+    name: 'SDK download 100 MiB',
+    big: true,
+    run: async (p) => {
+      const got = await p.s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'sdk/big.bin' }));
       for await (const _ of got.Body as AsyncIterable<Buffer>) void _;
-    }, 'SDK download 100 MiB');
-    const cpuBig = cpuSeconds(peer.pid) - cpu0;
-    times['CLI upload 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', smallDir, 's3://bench/cli-small/']), 'CLI upload 200x64 KiB');
-    times['CLI download 200x64 KiB'] = await timed(() => cli(peer, ['s3', 'cp', '--recursive', 's3://bench/cli-small/', join(work, `${peer.name}-small`)]), 'CLI download 200x64 KiB');
-    const keys = Array.from({ length: SMALL_COUNT }, (_, i) => `sdk-small/${i}`);
-    times['SDK upload 200x64 KiB'] = await timed(() => pool(keys, 10, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: smallData }))), 'SDK upload 200x64 KiB');
-    times['SDK download 200x64 KiB'] = await timed(() => pool(keys, 10, async (k) => (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body!.transformToByteArray()), 'SDK download 200x64 KiB');
-    const many = Array.from({ length: LIST_COUNT }, (_, i) => `list/${String(i).padStart(6, '0')}`);
-    if (peer.seedList) peer.seedList(many);
-    else await pool(many, 32, (k) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: 'x' })));
-    let pages = 0;
-    times['ListObjectsV2 10,000 (per 1,000-key page)'] = (await timed(async () => {
-      let token: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: 'list/', ContinuationToken: token }));
-        token = page.NextContinuationToken;
-        pages++;
-      } while (token);
-    }, 'ListObjectsV2 10,000 (per 1,000-key page)')) / Math.max(1, pages);
-    return { times, cpuPerGiB: cpuBig / ((4 * BIG) / 1024 ** 3) };
-  } finally {
-    s3.destroy();
+    },
+  },
+  { name: 'CLI upload 200x64 KiB', run: (p) => cli(p.peer, ['s3', 'cp', '--recursive', p.smallDir, 's3://bench/cli-small/']) },
+  { name: 'CLI download 200x64 KiB', run: (p) => cli(p.peer, ['s3', 'cp', '--recursive', 's3://bench/cli-small/', join(p.work, `${p.peer.name}-small-${p.round}`)]) },
+  { name: 'SDK upload 200x64 KiB', run: (p) => pool(smallKeys, 10, (k) => p.s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: p.smallData }))) },
+  { name: 'SDK download 200x64 KiB', run: (p) => pool(smallKeys, 10, async (k) => (await p.s3.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body!.transformToByteArray()) },
+];
+
+/** Per peer: step -> times (one per round), CPU seconds of the big steps, per round. */
+interface Result {
+  readonly times: Record<string, number[]>;
+  readonly cpu: Record<string, number[]>;
+  readonly bigCpu: number[];
+}
+
+async function runStep(p: PeerRun, step: Step, out: Result): Promise<void> {
+  const cpu0 = cpuSeconds(p.peer.pid);
+  const start = performance.now();
+  await step.run(p);
+  const t = (performance.now() - start) / 1000;
+  const cpu = cpuSeconds(p.peer.pid) - cpu0;
+  (out.times[step.name] ??= []).push(t);
+  (out.cpu[step.name] ??= []).push(cpu);
+  if (step.big) out.bigCpu[p.round] = (out.bigCpu[p.round] ?? 0) + cpu;
+}
+
+/** The list steps: a page of the folder of 10,000 objects, first listing (cold) and again (warm). */
+async function runList(p: PeerRun, out: Result): Promise<void> {
+  const many = Array.from({ length: LIST_COUNT }, (_, i) => `list/${String(i).padStart(6, '0')}`);
+  if (p.peer.seedList) p.peer.seedList(many);
+  else await pool(many, 32, (k) => p.s3.send(new PutObjectCommand({ Bucket: 'bench', Key: k, Body: 'x' })));
+  for (const name of [LIST_COLD, LIST_WARM]) {
+    const cpu0 = cpuSeconds(p.peer.pid);
+    const start = performance.now();
+    const pages = await listAll(p);
+    (out.times[name] ??= []).push((performance.now() - start) / 1000 / Math.max(1, pages));
+    (out.cpu[name] ??= []).push(cpuSeconds(p.peer.pid) - cpu0);
   }
 }
+
+const LIST_COLD = 'ListObjectsV2 10,000, first listing (per 1,000-key page)';
+const LIST_WARM = 'ListObjectsV2 10,000, listed again (per 1,000-key page)';
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 export const s3Bench: Benchmark = {
   name: 's3',
   async run() {
     const work = mkdtempSync(join(tmpdir(), 'localbatch-s3-bench-'));
     const peers: Peer[] = [];
+    const rounds = Math.max(1, Number(process.env.LOCALBATCH_BENCH_ROUNDS ?? 3) || 3);
     try {
       const bigFile = join(work, 'big.bin');
       writeFileSync(bigFile, randomBytes(BIG));
@@ -165,26 +215,51 @@ export const s3Bench: Benchmark = {
       mkdirSync(smallDir);
       for (let i = 0; i < SMALL_COUNT; i++) writeFileSync(join(smallDir, `f${i}.bin`), randomBytes(SMALL));
       mkdirSync(join(work, 'state'));
-      const local = await startLocal(join(work, 'state'));
-      peers.push(local);
-      const ours = await measure(local, work, bigFile, smallDir);
-      // LOCALBATCH_BENCH_S3_LOCAL_ONLY=1 (while profiling): times of the local S3 only, no ratios.
-      if (process.env.LOCALBATCH_BENCH_S3_LOCAL_ONLY) {
-        return [...Object.entries(ours.times).map(([what, t]) => `s3 ${what}: localbatch ${t.toFixed(3)} s, server CPU ${(cpuOf[what] ?? NaN).toFixed(2)} s`), `s3 server CPU per GiB moved: localbatch ${ours.cpuPerGiB.toFixed(2)} s/GiB`];
+      const localOnly = !!process.env.LOCALBATCH_BENCH_S3_LOCAL_ONLY;
+      peers.push(await startLocal(join(work, 'state')));
+      if (!localOnly) peers.push(await startMotoServer(), await startFloor());
+      const bigData = readFileSync(bigFile);
+      const smallData = randomBytes(SMALL);
+      const runs: PeerRun[] = peers.map((peer) => ({ peer, s3: new S3Client({ endpoint: peer.url, region: 'us-east-1', forcePathStyle: true, credentials: peer.creds }), work, bigFile, bigData, smallDir, smallData, round: 0 }));
+      const results = new Map<string, Result>(peers.map((p) => [p.name, { times: {}, cpu: {}, bigCpu: [] }]));
+      for (const r of runs) await r.s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
+      // Step by step, each peer in turn (the order rotating each round), so that a change in the
+      // machine's load hits all peers alike; the figures are medians over the rounds.
+      for (let round = 0; round < rounds; round++) {
+        const order = runs.map((_, i) => runs[(i + round) % runs.length]);
+        for (const step of STEPS) {
+          for (const r of order) {
+            r.round = round;
+            await runStep(r, step, results.get(r.peer.name)!);
+          }
+        }
       }
-      const moto = await startMotoServer();
-      peers.push(moto);
-      const theirs = await measure(moto, work, bigFile, smallDir);
+      for (const r of runs) await runList(r, results.get(r.peer.name)!);
+      for (const r of runs) r.s3.destroy();
+      const ours = results.get('localbatch')!;
+      const gib = (4 * BIG) / 1024 ** 3;
+      const spread = (xs: readonly number[]) => (xs.length > 1 ? ` [${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}]` : '');
+      // LOCALBATCH_BENCH_S3_LOCAL_ONLY=1 (while profiling): times of the local S3 only, no ratios.
+      if (localOnly) {
+        return [
+          ...Object.entries(ours.times).map(([what, t]) => `s3 ${what}: localbatch ${median(t).toFixed(3)} s${spread(t)}, server CPU ${median(ours.cpu[what]).toFixed(2)} s`),
+          `s3 server CPU per GiB moved: localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB`,
+        ];
+      }
+      const moto = results.get('moto')!;
+      const floor = results.get('floor')!;
       const lines = Object.keys(ours.times).map((what) => {
         const goal = what.startsWith('List') ? 5 : what.includes('100 MiB') ? 4 : 3;
-        const ratio = theirs.times[what] / ours.times[what];
-        return `s3 ${what}: localbatch ${ours.times[what].toFixed(3)} s, moto ${theirs.times[what].toFixed(3)} s: ${ratio.toFixed(2)}x moto's speed (goal ${goal}x)`;
+        const ratios = ours.times[what].map((t, i) => moto.times[what][i] / t);
+        const best = median(moto.times[what]) / median(floor.times[what]);
+        return `s3 ${what}: localbatch ${median(ours.times[what]).toFixed(3)} s, moto ${median(moto.times[what]).toFixed(3)} s: ${median(ratios).toFixed(2)}x moto's speed${spread(ratios)} (goal ${goal}x); client floor ${median(floor.times[what]).toFixed(3)} s, so at most ${best.toFixed(2)}x`;
       });
-      lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${ours.cpuPerGiB.toFixed(2)} s/GiB (goal at most 2), moto ${theirs.cpuPerGiB.toFixed(2)} s/GiB`);
+      lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB`);
+      lines.push(`s3 rounds: ${rounds} (LOCALBATCH_BENCH_ROUNDS); medians, [min-max] of the per-round ratios`);
       return lines;
     } finally {
       // SIGTERM lets the local server write its CPU profile (s3-server.ts exits on it).
-      for (const p of peers) p.child.kill(p.name === 'localbatch' ? 'SIGTERM' : 'SIGKILL');
+      for (const p of peers) p.child.kill(p.name === 'moto' ? 'SIGKILL' : 'SIGTERM');
       await Promise.all(peers.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
       rmSync(work, { recursive: true, force: true });
     }

@@ -117,7 +117,22 @@ export function verifyStreamingSigV4(
   };
 }
 
+/** Signing keys by secret, day, region and service: the HMAC chain runs once a day per scope, not per request. */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 256;
+
 function signingKey(secret: string, shortDate: string, region: string, service: string): Buffer {
+  const id = `${shortDate}\0${region}\0${service}\0${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = deriveSigningKey(secret, shortDate, region, service);
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
+function deriveSigningKey(secret: string, shortDate: string, region: string, service: string): Buffer {
   const kDate = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
   const kRegion = createHmac('sha256', kDate).update(region).digest();
   const kService = createHmac('sha256', kRegion).update(service).digest();

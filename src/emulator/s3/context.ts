@@ -4,6 +4,7 @@ import type { StreamAuth } from '../edge/stream-auth';
 import type { BucketRegistry } from './buckets';
 import type { Change } from './events';
 import type { ObjectStore } from './objects';
+import type { PartLayout } from './part-layout';
 
 export interface S3Request {
   readonly requestId: string;
@@ -25,6 +26,8 @@ export interface S3Context {
   readonly publish: (change: Omit<Change, 'requestId' | 'sourceIp' | 'accessKeyId' | 'userAgent' | 'eventBridge'>, req: S3Request) => void;
   /** Multipart uploads' folder in the state directory. */
   readonly uploadsDir: string;
+  /** Which parts of which uploads are being written into their upload's data file. */
+  readonly layout: PartLayout;
 }
 
 export function header(req: S3Request, name: string): string | undefined {

@@ -4,6 +4,7 @@
  * (header or trailer), and computes the MD5 that makes the ETag. Nothing is gathered in memory.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamAuth } from '../edge/stream-auth';
@@ -12,6 +13,8 @@ import { ChunkedDecoder } from './chunked';
 import { badDigest, S3Error } from './errors';
 
 const WRITE_BATCH = 1024 * 1024;
+
+const lengthMismatch = () => new S3Error('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
 
 export interface Ingested {
   readonly tmp: string;
@@ -36,7 +39,8 @@ export function requestedChecksum(h: IncomingHttpHeaders): ChecksumAlgorithm | u
   return parseAlgorithm(header(h, 'x-amz-sdk-checksum-algorithm'), 'x-amz-sdk-checksum-algorithm');
 }
 
-export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string, maxBytes: number, extraAlgorithm?: ChecksumAlgorithm): Promise<Ingested> {
+/** Whether the body is `aws-chunked`, and the length of its data as declared (Content-Length, or x-amz-decoded-content-length when chunked). */
+export function bodyLength(req: IncomingMessage, auth: StreamAuth): { chunked: boolean; declared: number | undefined } {
   const h = req.headers;
   const mode = auth.payloadHash;
   const chunked = mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER || mode === STREAMING_UNSIGNED_TRAILER || /aws-chunked/i.test(header(h, 'content-encoding') ?? '');
@@ -46,6 +50,23 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
   }
   const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
   if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) throw new S3Error('InvalidArgument', 400, 'The Content-Length is not a non-negative integer.');
+  return { chunked, declared };
+}
+
+/**
+ * Where a body goes: a new temp file (removed if the body fails), or the bytes from `at` on in an
+ * existing file (a multipart upload's data file, see part-layout.ts; left as it is if the body
+ * fails, and never written past the declared length).
+ */
+export type IngestTarget = string | { readonly file: string; readonly at: number };
+
+export async function ingest(req: IncomingMessage, auth: StreamAuth, target: IngestTarget, maxBytes: number, extraAlgorithm?: ChecksumAlgorithm): Promise<Ingested> {
+  const h = req.headers;
+  const mode = auth.payloadHash;
+  const { chunked, declared } = bodyLength(req, auth);
+  const tmp = typeof target === 'string' ? target : target.file;
+  let position = typeof target === 'string' ? 0 : target.at;
+  if (typeof target !== 'string' && declared === undefined) throw new Error('ingest: a body written into a region needs a declared length');
   if (declared !== undefined && declared > maxBytes) {
     req.resume();
     throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: String(declared), MaxSizeAllowed: String(maxBytes) });
@@ -61,10 +82,15 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
   let pieces: Buffer[] = [];
   let gathered = 0;
   let tooBig = false;
+  let overDeclared = false;
   const take = (piece: Buffer) => {
     size += piece.length;
     if (size > maxBytes) {
       tooBig = true;
+      return;
+    }
+    if (declared !== undefined && size > declared) {
+      overDeclared = true;
       return;
     }
     md5.update(piece);
@@ -73,14 +99,17 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
     pieces.push(piece);
     gathered += piece.length;
   };
-  const out = await open(tmp, 'w', 0o600);
+  const out = typeof target === 'string' ? await open(tmp, 'w', 0o600) : await open(tmp, constants.O_RDWR | constants.O_CREAT, 0o600);
   const writeGathered = async () => {
     const batch = pieces;
+    const at = position;
+    position += gathered;
     pieces = [];
     gathered = 0;
-    if (batch.length > 0) await out.writev(batch);
+    if (batch.length > 0) await out.writev(batch, at);
   };
   let closed = false;
+  let work: Promise<void> | undefined;
   try {
     const aborted = new Promise<never>((_, reject) => req.once('aborted', () => reject(new S3Error('IncompleteBody', 400, 'The client closed the connection before sending the whole body.'))));
     aborted.catch(() => undefined);
@@ -89,19 +118,18 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
         if (decoder) decoder.feed(raw as Buffer, take);
         else take(raw as Buffer);
         if (tooBig) throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', { MaxSizeAllowed: String(maxBytes) });
+        if (overDeclared) throw lengthMismatch();
         if (gathered >= WRITE_BATCH) await writeGathered();
       }
       decoder?.finish();
       await writeGathered();
     };
-    const work = consume();
+    work = consume();
     work.catch(() => undefined);
     await Promise.race([work, aborted]);
     closed = true;
     await out.close();
-    if (declared !== undefined && size !== declared) {
-      throw new S3Error('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
-    }
+    if (declared !== undefined && size !== declared) throw lengthMismatch();
     if (sha && sha.digest('hex') !== mode) {
       throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.", { ClientComputedContentSHA256: mode });
     }
@@ -124,8 +152,11 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, tmp: string
     return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum };
   } catch (err) {
     req.resume();
+    // A write still under way (the client went away mid-body) lands before the file is closed, so
+    // nothing is written into a shared data file after this returns.
+    await work?.catch(() => undefined);
     if (!closed) await out.close().catch(() => undefined);
-    await rm(tmp, { force: true });
+    if (typeof target === 'string') await rm(tmp, { force: true });
     if (err instanceof S3Error) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') throw new S3Error('IncompleteBody', 400, 'The client closed the connection before sending the whole body.');

@@ -1,24 +1,30 @@
 /**
  * Multipart uploads, kept under `<state>/s3/uploads/<uploadId>/`: `upload.json` (bucket, key,
- * metadata, checksum algorithm) and each part as `<n>` with `<n>.json` (ETag, size, checksum), each
- * written durably before its request answers. Completing streams the parts into one temp file
- * (computing a FULL_OBJECT checksum on the way when asked) and commits it as one object.
+ * metadata, checksum algorithm) and each part's record `<n>.json` (ETag, size, checksum, where its
+ * bytes are), each written durably before its request answers. A part's bytes are written into the
+ * upload's `data` file at its place when the parts have one size, else into a file `<n>` of its own
+ * (part-layout.ts). Completing parts laid out in place makes the data file the object (cut to
+ * size, renamed: no copy); otherwise the parts are copied into one temp file. A FULL_OBJECT
+ * checksum is computed by reading the object's bytes once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bucket } from './buckets';
-import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, hasher, headerOf, parseAlgorithm } from './checksums';
+import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, type Hasher, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, isoDate, reply, type S3Context, type S3Request } from './context';
 import { writeDurable } from './durable';
 import { invalidArgument, noSuchUpload, S3Error } from './errors';
-import { ingest } from './ingest';
+import { bodyLength, ingest, type Ingested } from './ingest';
 import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from './names';
 import type { NewMeta } from './objects';
 import { metaFromHeaders } from './object-api';
+import { DATA_FILE, laidOutInPlace, type PartPlace } from './part-layout';
 import { readBodySmall } from './small-body';
 import { fromXml, many, toXml } from './xml';
+
+const COPY_BUFFER = 8 * 1024 * 1024;
 
 export interface Upload {
   readonly bucket: string;
@@ -29,7 +35,7 @@ export interface Upload {
   readonly type?: ChecksumType;
 }
 
-export interface Part {
+export interface Part extends PartPlace {
   readonly etag: string;
   readonly size: number;
   readonly lastModified: string;
@@ -95,7 +101,20 @@ export async function savePart(ctx: S3Context, dir: string, n: number, tmp: stri
   const recordTmp = ctx.objects.tempPath();
   await writeFile(recordTmp, JSON.stringify(part), { mode: 0o600 });
   await rename(recordTmp, join(dir, `${n}.json`));
-  const fh = await open(file, 'r');
+  await fsyncPath(file);
+}
+
+/** The record of a part written into the data file, then one fsync of that file (as in savePart). */
+async function savePartInPlace(ctx: S3Context, dir: string, n: number, part: Part): Promise<void> {
+  const recordTmp = ctx.objects.tempPath();
+  await writeFile(recordTmp, JSON.stringify(part), { mode: 0o600 });
+  await rename(recordTmp, join(dir, `${n}.json`));
+  await rm(join(dir, String(n)), { force: true });
+  await fsyncPath(join(dir, DATA_FILE));
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
   try {
     await fh.sync();
   } finally {
@@ -112,14 +131,23 @@ export function partNumber(raw: string): number {
 export async function uploadPart(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string, partRaw: string): Promise<void> {
   const n = partNumber(partRaw);
   const up = load(ctx, id, bucket, key);
-  const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PART_BYTES, up.algorithm);
   const dir = uploadDir(ctx, id);
-  if (!existsSync(dir)) {
-    await rm(got.tmp, { force: true });
-    throw noSuchUpload(id);
+  const { declared } = bodyLength(req.body, req.auth);
+  const at = declared !== undefined && declared <= MAX_PART_BYTES ? ctx.layout.claim(id, dir, n, declared) : undefined;
+  let part: Part;
+  let got: Ingested;
+  try {
+    got = await ingest(req.body, req.auth, at === undefined ? ctx.objects.tempPath() : { file: join(dir, DATA_FILE), at }, MAX_PART_BYTES, up.algorithm);
+    if (!existsSync(dir)) {
+      if (at === undefined) await rm(got.tmp, { force: true });
+      throw noSuchUpload(id);
+    }
+    part = { etag: `"${got.md5Hex}"`, size: got.size, lastModified: ctx.now().toISOString(), checksum: got.checksum?.value, ...(at === undefined ? {} : { at, stride: ctx.layout.stride(id) }) };
+    if (at === undefined) await savePart(ctx, dir, n, got.tmp, part);
+    else await savePartInPlace(ctx, dir, n, part);
+  } finally {
+    if (at !== undefined) ctx.layout.release(id, n);
   }
-  const part: Part = { etag: `"${got.md5Hex}"`, size: got.size, lastModified: ctx.now().toISOString(), checksum: got.checksum?.value };
-  await savePart(ctx, dir, n, got.tmp, part);
   const h: Record<string, string> = { etag: part.etag };
   if (got.checksum) h[headerOf(got.checksum.algorithm)] = got.checksum.value;
   reply(req, 200, h);
@@ -156,23 +184,60 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
   const total = chosen.reduce((s, c) => s + c.part.size, 0);
   if (total > MAX_OBJECT_BYTES) throw new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size');
   const dir = uploadDir(ctx, id);
-  const tmp = ctx.objects.tempPath();
   const full = up.algorithm && up.type === 'FULL_OBJECT' ? hasher(up.algorithm) : undefined;
-  const md5s: Buffer[] = [];
-  // The parts are copied into one file through one reused 8 MiB buffer (no allocation per read).
+  const inPlace = ctx.layout.beginComplete(id, dir) && laidOutInPlace(chosen, have);
+  let source: string;
+  let info;
+  const etag = `"${createHash('md5').update(Buffer.concat(chosen.map((c) => Buffer.from(c.part.etag.slice(1, -1), 'hex')))).digest('hex')}-${chosen.length}"`;
+  let checksum: NewMeta['checksum'];
+  try {
+    source = inPlace ? await cutInPlace(join(dir, DATA_FILE), total, full) : await assemble(ctx, dir, chosen, total, full);
+    if (up.algorithm && full) checksum = { algorithm: up.algorithm, value: await full.digest(), type: 'FULL_OBJECT' };
+    else if (up.algorithm && chosen.every((c) => c.part.checksum)) checksum = { algorithm: up.algorithm, value: await composite(up.algorithm, chosen.map((c) => c.part.checksum!)), type: 'COMPOSITE' };
+    info = await ctx.objects.commit(bucket, key, source, { ...up.meta, etag, checksum, parts: chosen.length }).catch(async (err: unknown) => {
+      if (!inPlace) await rm(source, { force: true });
+      throw err;
+    });
+  } catch (err) {
+    ctx.layout.endComplete(id);
+    throw err;
+  }
+  await rm(dir, { recursive: true, force: true });
+  ctx.layout.forget(id);
+  ctx.publish({ kind: 'created', bucket: bucket.name, key, size: info.size, etag: etag.slice(1, -1), reason: 'CompleteMultipartUpload' }, req);
+  const body: Record<string, unknown> = { Location: `/${bucket.name}/${key}`, Bucket: bucket.name, Key: key, ETag: etag };
+  if (checksum) {
+    body[`Checksum${checksum.algorithm}`] = checksum.value;
+    body.ChecksumType = checksum.type;
+  }
+  reply(req, 200, {}, toXml('CompleteMultipartUploadResult', body));
+}
+
+/** The data file cut to the object's size (its parts are laid out in place), read once for a FULL_OBJECT checksum. */
+async function cutInPlace(data: string, total: number, full: Hasher | undefined): Promise<string> {
+  const fh = await open(data, 'r+');
+  try {
+    await fh.truncate(total);
+    if (full) await readRange(fh, 0, total, Buffer.allocUnsafe(Math.min(COPY_BUFFER, total)), (piece) => full.update(piece));
+  } finally {
+    await fh.close();
+  }
+  return data;
+}
+
+/** The chosen parts copied into one new temp file through one reused buffer. */
+async function assemble(ctx: S3Context, dir: string, chosen: ReadonlyArray<{ n: number; part: Part }>, total: number, full: Hasher | undefined): Promise<string> {
+  const tmp = ctx.objects.tempPath();
   const out = await open(tmp, 'w', 0o600);
   try {
-    const buf = Buffer.allocUnsafe(Math.min(8 * 1024 * 1024, Math.max(1, total)));
+    const buf = Buffer.allocUnsafe(Math.min(COPY_BUFFER, Math.max(1, total)));
     for (const { n, part } of chosen) {
-      md5s.push(Buffer.from(part.etag.slice(1, -1), 'hex'));
-      const src = await open(join(dir, String(n)), 'r');
+      const src = await open(join(dir, part.at === undefined ? String(n) : DATA_FILE), 'r');
       try {
-        for (;;) {
-          const { bytesRead } = await src.read(buf, 0, buf.length, null);
-          if (bytesRead === 0) break;
-          full?.update(buf.subarray(0, bytesRead));
-          await out.write(buf, 0, bytesRead);
-        }
+        await readRange(src, part.at ?? 0, part.size, buf, async (piece) => {
+          full?.update(piece);
+          await out.write(piece);
+        });
       } finally {
         await src.close();
       }
@@ -183,28 +248,26 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
     await rm(tmp, { force: true });
     throw err;
   }
-  const etag = `"${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${chosen.length}"`;
-  let checksum: NewMeta['checksum'];
-  if (up.algorithm && full) checksum = { algorithm: up.algorithm, value: await full.digest(), type: 'FULL_OBJECT' };
-  else if (up.algorithm && chosen.every((c) => c.part.checksum)) checksum = { algorithm: up.algorithm, value: await composite(up.algorithm, chosen.map((c) => c.part.checksum!)), type: 'COMPOSITE' };
-  const info = await ctx.objects.commit(bucket, key, tmp, { ...up.meta, etag, checksum, parts: chosen.length }).catch(async (err: unknown) => {
-    await rm(tmp, { force: true });
-    throw err;
-  });
-  await rm(dir, { recursive: true, force: true });
-  ctx.publish({ kind: 'created', bucket: bucket.name, key, size: info.size, etag: etag.slice(1, -1), reason: 'CompleteMultipartUpload' }, req);
-  const body: Record<string, unknown> = { Location: `/${bucket.name}/${key}`, Bucket: bucket.name, Key: key, ETag: etag };
-  if (checksum) {
-    body[`Checksum${checksum.algorithm}`] = checksum.value;
-    body.ChecksumType = checksum.type;
+  return tmp;
+}
+
+/** Reads `length` bytes from `at` through `buf`, handing each piece to `each` (awaited before the buffer is reused). */
+async function readRange(fh: FileHandle, at: number, length: number, buf: Buffer, each: (piece: Buffer) => unknown): Promise<void> {
+  let pos = at;
+  const end = at + length;
+  while (pos < end) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+    if (bytesRead === 0) throw new S3Error('InternalError', 500, 'A part of this upload is shorter than when it was uploaded (was a file in the state directory changed?); upload the part again.');
+    await each(buf.subarray(0, bytesRead));
+    pos += bytesRead;
   }
-  reply(req, 200, {}, toXml('CompleteMultipartUploadResult', body));
 }
 
 export async function abortUpload(ctx: S3Context, req: S3Request, bucket: Bucket, key: string, id: string): Promise<void> {
   load(ctx, id, bucket, key);
   req.body.resume();
   await rm(uploadDir(ctx, id), { recursive: true, force: true });
+  ctx.layout.forget(id);
   reply(req, 204);
 }
 

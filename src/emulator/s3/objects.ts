@@ -14,8 +14,8 @@
  * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { copyFile, open, rename, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
@@ -160,30 +160,32 @@ export class ObjectStore {
 
   /** Moves the fsync'd temp file `tmp` to `key` with its metadata; durable once this resolves. */
   async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
+    // Stats, the small metadata file and the renames are done synchronously (microseconds each):
+    // the thread pool's few threads are left to the writes and fsyncs of requests running at once.
     const path = this.pathOf(bucket, key);
     const marker = key.endsWith('/');
     await this.prepareFolder(bucket, key, marker ? path : dirname(path));
     if (!marker) {
       try {
-        if ((await stat(path)).isDirectory()) throw localConflict(key, 'a folder of that name holds other objects');
+        if (statSync(path).isDirectory()) throw localConflict(key, 'a folder of that name holds other objects');
       } catch (err) {
         if (err instanceof S3Error) throw err;
       }
     }
-    const st = marker ? await stat(path) : await stat(tmp);
+    const st = statSync(marker ? path : tmp);
     const full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
     const hash = createHash('sha256').update(key).digest('hex');
     const metaFile = this.metaFile(bucket, hash);
     mkdirSync(dirname(metaFile), { recursive: true });
     const metaTmp = join(this.tmpDir, `${tempName()}.json`);
-    await writeFile(metaTmp, JSON.stringify(full), { mode: 0o600 });
-    await rename(metaTmp, metaFile);
+    writeFileSync(metaTmp, JSON.stringify(full), { mode: 0o600 });
+    renameSync(metaTmp, metaFile);
     this.metaNames(bucket).add(hash);
     this.cacheMeta(`${bucket.name}\0${key}`, full);
     this.index.changed(bucket.name);
     if (!marker) {
       try {
-        await rename(tmp, path);
+        renameSync(tmp, path);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         // Another file system: copy beside the target under a name listings skip, then rename.
@@ -212,8 +214,9 @@ export class ObjectStore {
       probe = dirname(probe);
     }
     const first = mkdirSync(folder, { recursive: true });
-    const real = realpathSync(folder);
-    const root = realpathSync(bucket.dir);
+    // realpath(3) in one call (the JS realpathSync lstat()s every component of the path)
+    const real = realpathSync.native(folder);
+    const root = realpathSync.native(bucket.dir);
     if (real !== root && !real.startsWith(root + sep)) throw localConflict(key, 'a folder on its path is a link leading out of the bucket');
     if (first) {
       // fsync each new folder's parent so the new entries survive a crash

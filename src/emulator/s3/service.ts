@@ -19,6 +19,7 @@ import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './object-api';
 import { ObjectStore } from './objects';
 import { uploadPartCopy } from './part-copy';
+import { PartLayout } from './part-layout';
 import { listUploads } from './upload-list';
 
 export interface S3ServiceOptions {
@@ -47,6 +48,7 @@ export class S3Service implements EdgeService {
       region: options.region,
       now,
       uploadsDir,
+      layout: new PartLayout(),
       publish: (change, req) => {
         if (this.listeners.size === 0) return;
         const bucket = buckets.find(change.bucket);

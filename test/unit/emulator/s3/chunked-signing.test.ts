@@ -54,6 +54,12 @@ describe('S3 streaming SigV4 (AWS worked example)', () => {
     await assert.rejects(decode(auth, body([SIGS[0], SIGS[0], SIGS[2]])), /SignatureDoesNotMatch|signature/);
     await assert.rejects(decode(auth, body([SIGS[1], SIGS[0], SIGS[2]])), /signature/);
   });
+
+  it('does not reuse a cached signing key for another secret of the same key id', () => {
+    verifyStreamingSigV4(head, CREDS, ['s3'], NOW);
+    assert.throws(() => verifyStreamingSigV4(head, { ...CREDS, secretAccessKey: `${CREDS.secretAccessKey}x` }, ['s3'], NOW), /signature we calculated/);
+    verifyStreamingSigV4(head, CREDS, ['s3'], NOW);
+  });
 });
 
 describe('S3 keys as paths (local limits)', () => {
