@@ -110,6 +110,14 @@ export function timelineFromJobs(jobs: readonly JobDetail[], nodeIdOf: (job: Job
       });
     }
   }
+  return timelineOf(rows, (r) => !FINAL.has(r.status) && r.arraySize === undefined, now);
+}
+
+/**
+ * A timeline of `rows`: it starts at the earliest creation or attempt, and ends at the latest
+ * attempt's end unless an attempt is still open or a row is `unfinished` (then it runs to `now`).
+ */
+export function timelineOf(rows: TimelineRow[], unfinished: (row: TimelineRow) => boolean, now: number): Timeline {
   let start: number | undefined;
   let end: number | undefined;
   let open = false;
@@ -119,7 +127,7 @@ export function timelineFromJobs(jobs: readonly JobDetail[], nodeIdOf: (job: Job
       if (s.end === undefined) open = true;
       else end = end === undefined ? s.end : Math.max(end, s.end);
     }
-    if (!FINAL.has(r.status) && r.arraySize === undefined) open = true;
+    if (unfinished(r)) open = true;
   }
   return { rows, ...(start !== undefined ? { start } : {}), ...(end !== undefined && !open ? { end } : {}), now };
 }

@@ -5,7 +5,7 @@
  * with a segment per attempt (from DescribeServiceJob's attempts). Pure, shared with the webview.
  */
 import type { DagGraph, DagNode, DagStatus } from './dag';
-import type { Timeline, TimelineRow, TimelineSegment } from './dag-timeline';
+import { timelineOf, type Timeline, type TimelineRow, type TimelineSegment } from './dag-timeline';
 import { isJobStatus } from './types';
 
 /** The fields of a ListServiceJobs summary or a DescribeServiceJob answer the graph reads. */
@@ -71,16 +71,5 @@ export function timelineFromServiceJobs(jobs: readonly ServiceJobLike[], now: nu
     jobId: j.jobId!, nodeId: ids.get(j.jobId!)!, label: j.jobName ?? j.jobId!, status: serviceDagStatus(j.status) as TimelineRow['status'],
     segments: serviceSegments(j), ...(j.createdAt !== undefined ? { createdAt: j.createdAt } : {}),
   }));
-  let start: number | undefined;
-  let end: number | undefined;
-  let open = false;
-  for (const r of rows) {
-    for (const t of [r.createdAt, ...r.segments.map((s) => s.start)]) if (t !== undefined) start = start === undefined ? t : Math.min(start, t);
-    for (const s of r.segments) {
-      if (s.end === undefined) open = true;
-      else end = end === undefined ? s.end : Math.max(end, s.end);
-    }
-    if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED') open = true;
-  }
-  return { rows, ...(start !== undefined ? { start } : {}), ...(end !== undefined && !open ? { end } : {}), now };
+  return timelineOf(rows, (r) => r.status !== 'SUCCEEDED' && r.status !== 'FAILED', now);
 }
