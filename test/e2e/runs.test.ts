@@ -54,7 +54,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       machineSettings: { 'localbatch.emulator.port': 0, 'terminal.integrated.gpuAcceleration': 'off' },
     });
     writeFileSync(path.join(session.workspace, 'boom.jobdef.json'), jobdef('boom', 'echo going to fail; echo on stderr >&2; exit 3'));
-    writeFileSync(path.join(session.workspace, 'slow.jobdef.json'), jobdef('slow', 'echo sleeping; sleep 120'));
+    writeFileSync(path.join(session.workspace, 'slow.jobdef.json'), jobdef('slow', 'trap "exit 143" TERM; echo sleeping; sleep 120 & wait'));
     writeFileSync(path.join(session.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
     writeFileSync(path.join(session.workspace, 'oops.workflow.yaml'), 'jobs:\n  prep:\n    jobDefinition: hello\n  boom:\n    jobDefinition: boom\n    dependsOn: [{ job: prep }]\n  after:\n    jobDefinition: hello\n    dependsOn: [{ job: boom }]\n');
   });

@@ -26,9 +26,10 @@ const IMAGE = `localbatch-test-e2e-training:${process.pid}`;
 
 /** `train` as SageMaker runs it: hyperparameter mode=fail writes a failure reason, mode=sleep trains "forever". */
 const TRAIN = `#!/bin/sh
+trap 'exit 143' TERM
 mode=$(sed -n 's/.*"mode":"\\([^"]*\\)".*/\\1/p' /opt/ml/input/config/hyperparameters.json)
 if [ "$mode" = "fail" ]; then echo "learning rate too high" > /opt/ml/output/failure; exit 2; fi
-if [ "$mode" = "sleep" ]; then echo sleeping; sleep 300; fi
+if [ "$mode" = "sleep" ]; then echo sleeping; sleep 300 & wait; fi
 echo trained > /opt/ml/model/model.txt
 `;
 
