@@ -132,7 +132,10 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     const row = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label.startsWith('hello: ') && r.description.startsWith('SUCCEEDED')), 'the execution row SUCCEEDED');
     await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === 'State machine executions'), 'the executions group');
     await expandRows(wb, 'Local', /^hello: /);
-    // (The list renders only the rows in sight: the first events, in order.)
+    // The list renders only the rows in sight, and the small Local pane may have scrolled to keep the
+    // expanded execution's last events in view: Home brings the top (the first events) back.
+    await viewPane(wb, 'Local').locator('.pane-body .monaco-list').first().focus();
+    await wb.page.keyboard.press('Home');
     const history = await waitForRows(wb, 'Local', (rows) => {
       const events = rows.filter((r) => /^\d+ \w+$/.test(r.label));
       return events.some((r) => r.label.endsWith(' TaskSubmitted')) && events;
