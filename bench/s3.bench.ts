@@ -254,7 +254,7 @@ export const s3Bench: Benchmark = {
         const best = median(moto.times[what]) / median(floor.times[what]);
         return `s3 ${what}: localbatch ${median(ours.times[what]).toFixed(3)} s, moto ${median(moto.times[what]).toFixed(3)} s: ${median(ratios).toFixed(2)}x moto's speed${spread(ratios)} (goal ${goal}x); client floor ${median(floor.times[what]).toFixed(3)} s, so at most ${best.toFixed(2)}x`;
       });
-      lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB`);
+      lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB; the floor server (HTTP only: no hashing, no disk) ${(median(floor.bigCpu) / gib).toFixed(2)} s/GiB`);
       lines.push(`s3 rounds: ${rounds} (LOCALBATCH_BENCH_ROUNDS); medians, [min-max] of the per-round ratios`);
       return lines;
     } finally {

@@ -14,8 +14,8 @@
  * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
-import { copyFile, open, rename } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { copyFile, open, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
@@ -57,6 +57,8 @@ export class ObjectStore {
   private readonly index: ListIndex;
   /** Metadata files as last read or written (this server is their only writer); null: none. */
   private readonly metas = new Map<string, ObjectMeta | null>();
+  /** Per key (`bucket\0key`): the write or delete under way, which the next one waits for. */
+  private readonly writing = new Map<string, Promise<void>>();
   private readonly metaNamesOf = new Map<string, Set<string>>();
 
   constructor(
@@ -158,10 +160,34 @@ export class ObjectStore {
     this.metas.set(id, meta);
   }
 
+  /**
+   * Runs `fn` after every earlier write or delete of the same key has finished: the metadata file
+   * and the object's file are replaced in separate steps, so two writes of one key must not
+   * interleave (the object of one with the metadata of the other).
+   */
+  private async exclusive<T>(bucket: Bucket, key: string, fn: () => Promise<T>): Promise<T> {
+    const id = `${bucket.name}\0${key}`;
+    const mine = (this.writing.get(id) ?? Promise.resolve()).then(fn, fn);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(id, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.writing.get(id) === settled) this.writing.delete(id);
+    }
+  }
+
   /** Moves the fsync'd temp file `tmp` to `key` with its metadata; durable once this resolves. */
-  async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
-    // Stats, the small metadata file and the renames are done synchronously (microseconds each):
-    // the thread pool's few threads are left to the writes and fsyncs of requests running at once.
+  commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
+    return this.exclusive(bucket, key, () => this.commitNow(bucket, key, tmp, meta));
+  }
+
+  private async commitNow(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
+    // The metadata file and the renames go through the thread pool, not the event loop: a rename
+    // that replaces a file waits for the file system's journal, which other requests' fsyncs hold.
     const path = this.pathOf(bucket, key);
     const marker = key.endsWith('/');
     await this.prepareFolder(bucket, key, marker ? path : dirname(path));
@@ -178,14 +204,14 @@ export class ObjectStore {
     const metaFile = this.metaFile(bucket, hash);
     mkdirSync(dirname(metaFile), { recursive: true });
     const metaTmp = join(this.tmpDir, `${tempName()}.json`);
-    writeFileSync(metaTmp, JSON.stringify(full), { mode: 0o600 });
-    renameSync(metaTmp, metaFile);
+    await writeFile(metaTmp, JSON.stringify(full), { mode: 0o600 });
+    await rename(metaTmp, metaFile);
     this.metaNames(bucket).add(hash);
     this.cacheMeta(`${bucket.name}\0${key}`, full);
     this.index.changed(bucket.name);
     if (!marker) {
       try {
-        renameSync(tmp, path);
+        await rename(tmp, path);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         // Another file system: copy beside the target under a name listings skip, then rename.
@@ -225,7 +251,11 @@ export class ObjectStore {
   }
 
   /** Removes the object (a no-op when absent) and the folders it leaves empty. */
-  async delete(bucket: Bucket, key: string): Promise<boolean> {
+  delete(bucket: Bucket, key: string): Promise<boolean> {
+    return this.exclusive(bucket, key, () => this.deleteNow(bucket, key));
+  }
+
+  private async deleteNow(bucket: Bucket, key: string): Promise<boolean> {
     const path = this.pathOf(bucket, key);
     let existed = false;
     try {
