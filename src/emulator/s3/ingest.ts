@@ -114,7 +114,6 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     pieces = [];
     gathered = 0;
     if (batch.length > 0) await out.writev(batch, at);
-    if (process.env.NOEARLY) return;
     if (unsynced >= SYNC_EVERY && !syncing) {
       unsynced = 0;
       syncing = out.datasync().then(
