@@ -1,15 +1,25 @@
 /**
  * Sends bytes [start, end] of a file as a response body with a few reused 1 MiB buffers: a buffer
  * is read into again only once the socket has taken it (res.write's callback), and reading waits
- * while the response is full, so memory stays flat and nothing is allocated per read.
+ * while the response is full, so memory stays flat and nothing is allocated per read. A small body
+ * is read at once with blocking calls: opening, reading and closing a file through the thread pool
+ * costs the event loop about ten times the CPU of the calls themselves (0.1 ms against 0.01 ms per
+ * open and close on the benchmark machine), which is most of a small GET's work.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 
 const BUFFER = 1024 * 1024;
 const BUFFERS = 4;
+/** Bodies up to this size are read with blocking calls (from the page cache, microseconds). */
+export const SMALL_BODY = 256 * 1024;
 
 export async function sendFile(res: ServerResponse, path: string, start: number, end: number): Promise<void> {
+  if (end - start + 1 <= SMALL_BODY) {
+    sendSmall(res, path, start, end - start + 1);
+    return;
+  }
   const fh = await open(path, 'r');
   const free: Buffer[] = [];
   let made = 0;
@@ -65,4 +75,22 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+function sendSmall(res: ServerResponse, path: string, start: number, length: number): void {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  const fd = openSync(path, 'r');
+  try {
+    while (got < length) {
+      const n = readSync(fd, buf, got, length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // the file shrank under us: cut the connection so the client sees a short body, not a hang
+  if (got < length) res.destroy();
+  else res.end(buf);
 }
