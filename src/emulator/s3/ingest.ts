@@ -114,7 +114,8 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     pieces = [];
     gathered = 0;
     if (batch.length > 0) await out.writev(batch, at);
-    if (unsynced >= SYNC_EVERY && !syncing) {
+    // (not once the whole declared body is in: the caller's fsync comes right after)
+    if (unsynced >= SYNC_EVERY && !syncing && (declared === undefined || size < declared)) {
       unsynced = 0;
       syncing = out.datasync().then(
         () => void (syncing = undefined),
