@@ -6,11 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { dockerForTests } from '../support/docker';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
+import { extensionSession, type Session } from './support/session';
 import { expandRows, expandView, notificationTexts, treeRows, viewPane } from './support/tree';
-import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 import { describeJobs, sawIntermediate } from './support/emulator-jobs';
@@ -46,9 +43,7 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({ name: 'dag-live', fixture: 'graph', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'dag-live', fixture: 'graph', docker: true });
     const wb = await session.workbench();
     await wb.answerTrustDialog('trust');
   });

@@ -7,10 +7,9 @@ import * as assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { dockerForTests } from '../support/docker';
-import { REPO_ROOT, requireRealVsCode } from './support/env';
-import { Session } from './support/session';
+import { REPO_ROOT } from './support/env';
+import { extensionSession, type Session } from './support/session';
 import { expandView, notificationTexts, viewPane, waitForRows } from './support/tree';
-import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import { describeJobs, sawIntermediate } from './support/emulator-jobs';
 
@@ -19,8 +18,7 @@ describe('dependency graph in the workbench (e2e)', function () {
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    session = await Session.start({ name: 'dag', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'dag' });
     cpSync(path.join(REPO_ROOT, 'examples'), session.workspace, { recursive: true });
   });
 

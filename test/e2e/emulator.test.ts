@@ -9,17 +9,14 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, requireRealVsCode } from './support/env';
-import { dockerForTests } from '../support/docker';
-import { Session } from './support/session';
-import { assertRunSucceeded, expandRows, expandView, runFinished, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
-import { extensionVsix } from './support/vsix';
+import { REPO_ROOT } from './support/env';
+import { extensionSession, type Session } from './support/session';
+import { assertRunSucceeded, EMULATOR_RUNNING, expandRows, expandView, runFinished, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { waitFor } from './support/wait';
 
 interface Endpoint { url: string; pid: number }
 
 /** The status-bar item while the emulator runs (its aria label starts with the codicon's name). */
-const RUNNING = /vm-running\s+LocalBatch/;
 
 function endpointOf(workspace: string): Endpoint | undefined {
   try {
@@ -54,9 +51,7 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
   let outside: ChildProcess | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({ name: 'emulator', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'emulator', docker: true });
   });
 
   after(async () => {
@@ -73,7 +68,7 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     const t0 = Date.now();
     await wb.runCommand('LocalBatch: Run Workflow Locally');
 
-    const status = await waitForStatusBar(wb, RUNNING);
+    const status = await waitForStatusBar(wb, EMULATOR_RUNNING);
     const endpoint = await waitFor(() => endpointOf(session!.workspace), { timeoutMs: 30_000, what: 'endpoint.json' });
     console.log(`      emulator running after ${Date.now() - t0} ms`);
     // The server is a child of the extension host, run by the extension host's own node.
@@ -109,7 +104,7 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
     const wb = await session!.workbench();
     const before = endpointOf(session!.workspace)!;
     await wb.runCommand('Developer: Reload Window');
-    await waitForStatusBar(await session!.workbench(), RUNNING, 60_000);
+    await waitForStatusBar(await session!.workbench(), EMULATOR_RUNNING, 60_000);
     const after = endpointOf(session!.workspace)!;
     assert.deepEqual([after.pid, after.url], [before.pid, before.url], 'the same server');
     assert.ok(alive(before.pid));
@@ -145,7 +140,7 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
       return e?.pid === outside!.pid && e;
     }, { timeoutMs: 30_000, what: 'the outside server\'s endpoint.json' });
     await wb.runCommand('LocalBatch: Start Emulator');
-    await waitForStatusBar(wb, RUNNING, 30_000);
+    await waitForStatusBar(wb, EMULATOR_RUNNING, 30_000);
     // Attached: same server, and the jobs of the first run (kept in the state directory) are listed.
     const earlier = await waitForRows(wb, 'Local', (r) => r.find((x) => x.level === 1 && x.label === 'hello.workflow.yaml' && runFinished(x, 2)),
       'the attached emulator with the earlier run', 30_000);

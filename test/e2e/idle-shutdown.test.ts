@@ -8,14 +8,10 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { requireRealVsCode } from './support/env';
-import { dockerForTests } from '../support/docker';
-import { Session } from './support/session';
-import { expandView, waitForStatusBar } from './support/tree';
-import { extensionVsix } from './support/vsix';
+import { extensionSession, type Session } from './support/session';
+import { EMULATOR_RUNNING, startEmulatorInLocalView, waitForStatusBar } from './support/tree';
 import { waitFor } from './support/wait';
 
-const RUNNING = /vm-running\s+LocalBatch/;
 /** Longer than a window reload takes on a busy machine (the stream is down meanwhile). */
 const IDLE_SECONDS = 30;
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
@@ -26,9 +22,7 @@ describe('the editor\'s emulator stops by itself once the editor is gone (e2e)',
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({ name: 'idle', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0, 'localbatch.emulator.idleShutdownMinutes': IDLE_SECONDS / 60 } });
+    session = await extensionSession(this, { name: 'idle', docker: true, machineSettings: { 'localbatch.emulator.idleShutdownMinutes': IDLE_SECONDS / 60 } });
   });
 
   after(async () => {
@@ -39,11 +33,7 @@ describe('the editor\'s emulator stops by itself once the editor is gone (e2e)',
     const ws = session!.workspace;
     const endpointFile = path.join(ws, '.localbatch', 'endpoint.json');
     const wb = await session!.workbench();
-    await wb.answerTrustDialog('trust');
-    await wb.openViewContainer('LocalBatch');
-    await expandView(wb, 'Local');
-    await wb.runCommand('LocalBatch: Start Emulator');
-    await waitForStatusBar(wb, RUNNING, 60_000);
+    await startEmulatorInLocalView(wb);
     const { pid } = JSON.parse(readFileSync(endpointFile, 'utf8')) as { pid: number };
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     assert.deepEqual(cmdline.slice(cmdline.indexOf('--idle-shutdown'), cmdline.indexOf('--idle-shutdown') + 2), ['--idle-shutdown', String(IDLE_SECONDS)]);
@@ -51,7 +41,7 @@ describe('the editor\'s emulator stops by itself once the editor is gone (e2e)',
     // No wait here: the wait after the reload covers both the first attachment and the second
     // (the server is up longer than the idle time since it started, with a gap in between).
     await wb.runCommand('Developer: Reload Window');
-    await waitForStatusBar(await session!.workbench(), RUNNING, 60_000).catch(async (err: Error) => {
+    await waitForStatusBar(await session!.workbench(), EMULATOR_RUNNING, 60_000).catch(async (err: Error) => {
       const log = readFileSync(path.join(ws, '.localbatch', 'serve.log'), 'utf8');
       throw new Error(`${err.message}\nserve alive: ${alive(pid)}; screenshot ${await wb.screenshot('idle-after-reload')}\nserve.log:\n${log.slice(-2000)}`);
     });

@@ -12,15 +12,11 @@ import * as path from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { readEndpoint } from '../../src/client/endpoint';
-import { dockerForTests, TEST_IMAGE } from '../support/docker';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
-import { expandView, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
-import { extensionVsix } from './support/vsix';
+import { TEST_IMAGE } from '../support/docker';
+import { emulatorClientConfig } from './support/emulator-jobs';
+import { extensionSession, type Session } from './support/session';
+import { startEmulatorInLocalView, viewPane, waitForNotification, waitForRows, type TreeRow } from './support/tree';
 import { waitFor } from './support/wait';
-
-const RUNNING = /vm-running\s+LocalBatch/;
 
 /** The rows directly beneath the level-1 row labelled `label`. */
 function under(rows: TreeRow[], label: string, level = 1): TreeRow[] {
@@ -39,9 +35,7 @@ describe('LocalBatch pipelines: SNS notifications and the Local view\'s buckets,
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({ name: 'pipeline', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'pipeline', docker: true });
     writeFileSync(path.join(session.workspace, 'boom.jobdef.json'), JSON.stringify({
       jobDefinitionName: 'boom',
       type: 'container',
@@ -56,15 +50,10 @@ describe('LocalBatch pipelines: SNS notifications and the Local view\'s buckets,
 
   it('a job that fails under a rule with an SNS target shows the notification; its Show Logs opens the job\'s log', async () => {
     const wb = await session!.workbench();
-    await wb.answerTrustDialog('trust');
-    await wb.openViewContainer('LocalBatch');
-    await expandView(wb, 'Local');
-    await wb.runCommand('LocalBatch: Start Emulator');
-    await waitForStatusBar(wb, RUNNING, 60_000);
+    await startEmulatorInLocalView(wb);
 
     // The pipeline, made through the emulator's own AWS APIs (what aws s3 mb / sns create-topic / events put-rule do).
-    const endpoint = await readEndpoint(path.join(session!.workspace, '.localbatch'));
-    const config = { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 };
+    const config = await emulatorClientConfig(session!.workspace);
     const s3 = new S3Client({ ...config, forcePathStyle: true });
     const sns = new SNSClient(config);
     const events = new EventBridgeClient(config);

@@ -9,10 +9,8 @@ import * as path from 'node:path';
 import { BatchClient, DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { RUN_TAGS } from '../../src/model/runs';
 import { killServe, startServe, type ServeChild } from '../support/serve-process';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
+import { extensionSession, type Session } from './support/session';
 import { expandView, viewPane, waitForRows, type TreeRow } from './support/tree';
-import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 
 const JOBS = 520;
@@ -26,8 +24,7 @@ describe('a run of more jobs than one page in the Local view (e2e)', function ()
   let serve: ServeChild | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    session = await Session.start({ name: 'run-paging', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'run-paging' });
     const started = await startServe(['--runtime', 'scripted', '--port', '0'], session.workspace, path.join(session.workspace, '.localbatch'));
     serve = started;
     const batch = new BatchClient({ endpoint: started.endpoint.url, region: started.endpoint.region, credentials: started.endpoint.credentials });

@@ -8,11 +8,9 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { dockerForTests, TEST_IMAGE } from '../support/docker';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
-import { assertRunSucceeded, expandView, notificationTexts, runFinished, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
-import { extensionVsix } from './support/vsix';
+import { TEST_IMAGE } from '../support/docker';
+import { extensionSession, type Session } from './support/session';
+import { assertRunSucceeded, EMULATOR_RUNNING, expandView, notificationTexts, runFinished, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { waitFor } from './support/wait';
 
 const RUN_ROW = /^\d+\/\d+ · \d+s · \d\d:\d\d:\d\d$/;
@@ -45,14 +43,8 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({
-      name: 'runs',
-      vsix: [extensionVsix()],
-      // The DOM renderer keeps the terminal's text readable from the page.
-      machineSettings: { 'localbatch.emulator.port': 0, 'terminal.integrated.gpuAcceleration': 'off' },
-    });
+    // The DOM renderer keeps the terminal's text readable from the page.
+    session = await extensionSession(this, { name: 'runs', docker: true, machineSettings: { 'terminal.integrated.gpuAcceleration': 'off' } });
     writeFileSync(path.join(session.workspace, 'boom.jobdef.json'), jobdef('boom', 'echo going to fail; echo on stderr >&2; exit 3'));
     writeFileSync(path.join(session.workspace, 'slow.jobdef.json'), jobdef('slow', 'trap "exit 143" TERM; echo sleeping; sleep 120 & wait'));
     writeFileSync(path.join(session.workspace, 'fan.workflow.yaml'), 'jobs:\n  fan:\n    jobDefinition: hello\n    arrayProperties: { size: 3 }\n');
@@ -82,7 +74,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     const wb = await session!.workbench();
     await wb.openFile('hello.workflow.yaml');
     await wb.runCommand('LocalBatch: Run Workflow Locally');
-    await waitForStatusBar(wb, /vm-running\s+LocalBatch/, 60_000);
+    await waitForStatusBar(wb, EMULATOR_RUNNING, 60_000);
     await waitForRows(wb, 'Local', (r) => runsNamed(r, 'hello.workflow.yaml').some((x) => x.run.description.includes('2/2')), 'the first run finished', 120_000);
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     const rows = await waitForRows(wb, 'Local', (r) => {

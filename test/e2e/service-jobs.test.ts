@@ -13,15 +13,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BatchClient, CreateJobQueueCommand, CreateServiceEnvironmentCommand, DescribeServiceJobCommand, ListServiceJobsCommand, SubmitServiceJobCommand } from '@aws-sdk/client-batch';
-import { readEndpoint } from '../../src/client/endpoint';
-import { dockerForTests, TEST_IMAGE } from '../support/docker';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
-import { expandView, viewPane, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
-import { extensionVsix } from './support/vsix';
+import { TEST_IMAGE } from '../support/docker';
+import { emulatorClientConfig } from './support/emulator-jobs';
+import { extensionSession, type Session } from './support/session';
+import { startEmulatorInLocalView, viewPane, waitForRows, type TreeRow } from './support/tree';
 import { waitFor } from './support/wait';
 
-const RUNNING = /vm-running\s+LocalBatch/;
 const IMAGE = `localbatch-test-e2e-training:${process.pid}`;
 
 /** `train` as SageMaker runs it: hyperparameter mode=fail writes a failure reason, mode=sleep trains "forever". */
@@ -52,16 +49,14 @@ describe('SageMaker training service jobs in the Local view (e2e)', function () 
   let imageBuilt = false;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
+    session = await extensionSession(this, { name: 'service-jobs', docker: true });
+    mkdirSync(path.join(session.workspace, 'models'));
     const ctx = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-train-img-'));
     writeFileSync(path.join(ctx, 'train'), TRAIN, { mode: 0o755 });
     writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY train /usr/local/bin/train\n`);
     execFileSync('docker', ['build', '-q', '-t', IMAGE, ctx], { stdio: 'ignore' });
     imageBuilt = true;
     rmSync(ctx, { recursive: true, force: true });
-    session = await Session.start({ name: 'service-jobs', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
-    mkdirSync(path.join(session.workspace, 'models'));
   });
 
   after(async () => {
@@ -84,14 +79,9 @@ describe('SageMaker training service jobs in the Local view (e2e)', function () 
 
   it('lists a training queue\'s service jobs with status and reason; a click opens DescribeServiceJob\'s answer', async () => {
     const wb = await session!.workbench();
-    await wb.answerTrustDialog('trust');
-    await wb.openViewContainer('LocalBatch');
-    await expandView(wb, 'Local');
-    await wb.runCommand('LocalBatch: Start Emulator');
-    await waitForStatusBar(wb, RUNNING, 60_000);
+    await startEmulatorInLocalView(wb);
 
-    const endpoint = await readEndpoint(path.join(session!.workspace, '.localbatch'));
-    batch = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+    batch = new BatchClient(await emulatorClientConfig(session!.workspace));
     await batch.send(new CreateServiceEnvironmentCommand({ serviceEnvironmentName: 'sm', serviceEnvironmentType: 'SAGEMAKER_TRAINING', capacityLimits: [{ maxCapacity: 2, capacityUnit: 'NUM_INSTANCES' }] }));
     await batch.send(new CreateJobQueueCommand({ jobQueueName: 'train', priority: 1, jobQueueType: 'SAGEMAKER_TRAINING', serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: 'sm' }] }));
     const submit = (jobName: string, mode: string) => batch!.send(new SubmitServiceJobCommand({ jobName, jobQueue: 'train', serviceJobType: 'SAGEMAKER_TRAINING', serviceRequestPayload: payload(`${jobName}-1`, mode) }));

@@ -10,12 +10,9 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { dockerForTests } from '../support/docker';
 import { describeJobs } from './support/emulator-jobs';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
+import { extensionSession, type Session } from './support/session';
 import { expandRows, expandView, notificationTexts, viewPane, waitForRows, waitForStatusBar } from './support/tree';
-import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 
@@ -38,9 +35,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    await dockerForTests(this);
-    session = await Session.start({ name: 'stepfunctions', fixture: 'stepfunctions', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'stepfunctions', fixture: 'stepfunctions', docker: true });
     // The Task's job waits until the test opens its gate (a file in a folder of the workspace it
     // mounts): the graph is seen with the Task RUNNING however slow the machine is.
     mkdirSync(path.join(session.workspace, 'gate'));

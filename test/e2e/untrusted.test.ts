@@ -5,18 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { requireRealVsCode } from './support/env';
-import { Session } from './support/session';
+import { extensionSession, type Session } from './support/session';
 import { waitForNotification, waitForStatusBar } from './support/tree';
-import { extensionVsix } from './support/vsix';
 
 describe('LocalBatch in an untrusted workspace (e2e)', function () {
   this.timeout(180_000);
   let session: Session | undefined;
 
   before(async function () {
-    requireRealVsCode(this);
-    session = await Session.start({ name: 'untrusted', vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0 } });
+    session = await extensionSession(this, { name: 'untrusted' });
   });
 
   after(async () => {

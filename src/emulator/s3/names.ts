@@ -31,13 +31,20 @@ export function checkBucketName(name: string): void {
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) throw bad('the name uses a prefix or suffix S3 reserves');
 }
 
+/**
+ * A key S3 accepts that localbatch cannot keep as a file ('..' segments, '//', a NUL...). No object
+ * can have such a key here, so reads and deletes answer as S3 does for a missing key; only writes
+ * are refused with this error.
+ */
+export class UnstorableKeyError extends S3Error {}
+
 /** The key's path segments, or a refusal saying why this key cannot be a file in the folder. */
 export function keySegments(key: string): string[] {
   const bytes = Buffer.byteLength(key);
   if (bytes === 0) throw new S3Error('InvalidArgument', 400, 'An object key must not be empty.');
   if (bytes > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 400, 'Your key is too long', { Size: String(bytes), MaxSizeAllowed: String(MAX_KEY_BYTES) });
   const local = (why: string) =>
-    new S3Error(
+    new UnstorableKeyError(
       'InvalidArgument',
       400,
       `localbatch stores each object as a file in the bucket's folder, so this key cannot be stored: ${why}. ` +

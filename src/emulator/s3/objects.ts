@@ -22,7 +22,7 @@ import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { fsyncDirAsync, tempName } from './durable';
 import { S3Error } from './errors';
 import { ListIndex, md5SmallFile, SMALL_FILE } from './list-index';
-import { keySegments, TEMP_PREFIX } from './names';
+import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 
 export interface ObjectMeta {
   readonly key: string;
@@ -86,6 +86,16 @@ export class ObjectStore {
     return join(bucket.dir, ...keySegments(key));
   }
 
+  /** The key's file, or undefined for a key no file can hold (so no object has it). */
+  private storedPath(bucket: Bucket, key: string): string | undefined {
+    try {
+      return this.pathOf(bucket, key);
+    } catch (err) {
+      if (err instanceof UnstorableKeyError) return undefined;
+      throw err;
+    }
+  }
+
   private metaPath(bucket: Bucket, key: string): string {
     return this.metaFile(bucket, createHash('sha256').update(key).digest('hex'));
   }
@@ -119,7 +129,8 @@ export class ObjectStore {
 
   /** The object at `key`, or undefined. */
   async head(bucket: Bucket, key: string): Promise<ObjectInfo | undefined> {
-    const path = this.pathOf(bucket, key);
+    const path = this.storedPath(bucket, key);
+    if (path === undefined) return undefined;
     let st: Stats;
     try {
       st = statSync(path);
@@ -256,7 +267,8 @@ export class ObjectStore {
   }
 
   private async deleteNow(bucket: Bucket, key: string): Promise<boolean> {
-    const path = this.pathOf(bucket, key);
+    const path = this.storedPath(bucket, key);
+    if (path === undefined) return false;
     let existed = false;
     try {
       if (key.endsWith('/')) {

@@ -5,14 +5,19 @@
  */
 import { BatchClient, DescribeJobsCommand } from '@aws-sdk/client-batch';
 import * as path from 'node:path';
-import { readEndpoint } from '../../../src/client/endpoint';
+import { readEndpoint, type EmulatorEndpoint } from '../../../src/client/endpoint';
 
 export interface EmulatorJob { readonly jobId: string; readonly jobName: string; readonly status: string }
 
+/** SDK client settings for the workspace's emulator (any of its services). */
+export async function emulatorClientConfig(workspace: string): Promise<{ endpoint: string; region: string; credentials: EmulatorEndpoint['credentials']; maxAttempts: number }> {
+  const endpoint = await readEndpoint(path.join(workspace, '.localbatch'));
+  return { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 };
+}
+
 /** DescribeJobs for `ids` on the workspace's emulator; unknown ids are simply absent. */
 export async function describeJobs(workspace: string, ids: readonly string[]): Promise<EmulatorJob[]> {
-  const endpoint = await readEndpoint(path.join(workspace, '.localbatch'));
-  const client = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+  const client = new BatchClient(await emulatorClientConfig(workspace));
   try {
     const out = await client.send(new DescribeJobsCommand({ jobs: [...ids] }));
     return (out.jobs ?? []).map((j) => ({ jobId: j.jobId!, jobName: j.jobName!, status: j.status! }));

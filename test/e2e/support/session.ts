@@ -5,8 +5,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { dockerForTests } from '../../support/docker';
 import { CodeServer, type CodeServerOptions } from './code-server';
-import { REPO_ROOT } from './env';
+import { REPO_ROOT, requireRealVsCode } from './env';
+import { extensionVsix } from './vsix';
 import { Workbench } from './workbench';
 
 export interface SessionOptions extends CodeServerOptions {
@@ -72,4 +74,17 @@ export class Session {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * For a suite's `before` hook: a Session with the packaged extension installed and its emulator on an
+ * ephemeral port. Skips (or, under CI, fails) when real VS Code, or Docker with `docker: true`, is missing.
+ */
+export async function extensionSession(
+  ctx: Mocha.Context,
+  opts: { name: string; fixture?: string; docker?: boolean; machineSettings?: Record<string, unknown> },
+): Promise<Session> {
+  requireRealVsCode(ctx);
+  if (opts.docker) await dockerForTests(ctx);
+  return Session.start({ name: opts.name, fixture: opts.fixture, vsix: [extensionVsix()], machineSettings: { 'localbatch.emulator.port': 0, ...opts.machineSettings } });
 }

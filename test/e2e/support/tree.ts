@@ -83,6 +83,18 @@ export async function statusBarTexts(wb: Workbench): Promise<string[]> {
 }
 
 /** Waits for a status-bar entry matching `pattern`; returns its text. */
+/** The status-bar entry of a running emulator. */
+export const EMULATOR_RUNNING = /vm-running\s+LocalBatch/;
+
+/** Trusts the workspace, opens the LocalBatch container with the Local view expanded, and starts the emulator from the palette. */
+export async function startEmulatorInLocalView(wb: Workbench): Promise<void> {
+  await wb.answerTrustDialog('trust');
+  await wb.openViewContainer('LocalBatch');
+  await expandView(wb, 'Local');
+  await wb.runCommand('LocalBatch: Start Emulator');
+  await waitForStatusBar(wb, EMULATOR_RUNNING, 60_000);
+}
+
 export async function waitForStatusBar(wb: Workbench, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   let last: string[] = [];
   return waitFor(async () => (last = await statusBarTexts(wb)).find((t) => pattern.test(t)), { timeoutMs, intervalMs: 250, what: `a status-bar entry matching ${pattern}` })

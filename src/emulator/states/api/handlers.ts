@@ -7,6 +7,7 @@ import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/service'
 import { ApiError } from '../../edge/errors';
 import { validateDefinition } from '../core/validate';
 import type { ExecutionRecord, StatesService } from '../service';
+import { checkArn } from './arns';
 import { sfnError } from './errors';
 import { historyPage } from './history';
 
@@ -32,11 +33,13 @@ function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
 
 export function statesHandlers(svc: StatesService, committed: () => Promise<void> = async () => undefined): Record<string, Handler> {
   const machine = (arn: string) => {
+    checkArn(arn, 'stateMachine');
     const m = svc.machines.get(arn);
     if (!m) throw sfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return m;
   };
   const execution = (arn: string) => {
+    checkArn(arn, 'execution');
     const e = svc.executions.get(arn);
     if (!e) throw sfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
@@ -110,6 +113,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     DeleteStateMachine(input) {
       const arn = str(input, 'stateMachineArn');
+      checkArn(arn, 'stateMachine');
       if (svc.machines.has(arn)) svc.deleteMachine(arn);
       return {};
     },
@@ -190,6 +194,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     TagResource(input) {
       const arn = str(input, 'resourceArn');
+      checkArn(arn, 'resource');
       if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
       const tags = { ...(svc.tags.get(arn) ?? {}) };
       for (const t of (input.tags as Array<{ key: string; value: string }>) ?? []) tags[t.key] = t.value;
@@ -198,6 +203,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     UntagResource(input) {
       const arn = str(input, 'resourceArn');
+      checkArn(arn, 'resource');
       if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
       const tags = { ...(svc.tags.get(arn) ?? {}) };
       for (const k of (input.tagKeys as string[]) ?? []) delete tags[k];
@@ -206,6 +212,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     ListTagsForResource(input) {
       const arn = str(input, 'resourceArn');
+      checkArn(arn, 'resource');
       if (!svc.machines.has(arn)) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
       return { tags: Object.entries(svc.tags.get(arn) ?? {}).map(([key, value]) => ({ key, value })) };
     },

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { harness } from '../../../support/engineHarness';
+import { MemoryJournal, replay } from '../../../support/journal-replay';
+import { MemoryLogSink } from '../../../support/runtime-conformance';
 
 describe('Consumable resources (unit)', () => {
   it('runs jobs needing a licence one at a time on a total of 1, and gives it back when each ends (REPLENISHABLE)', async () => {
@@ -51,22 +56,15 @@ describe('Consumable resources (unit)', () => {
 
 describe('Consumable resources are journaled (unit)', () => {
   it('replays create, use of a NON_REPLENISHABLE one, and delete from the journal', async () => {
-    const { BatchEngine } = await import('../../../../src/emulator/batch/core/engine');
-    const { SnapshotBuilder } = await import('../../../../src/emulator/batch/core/journal');
-    const { FakeClock } = await import('../../../../src/emulator/clock/testing/fakeClock');
-    const { ScriptedRuntime } = await import('../../../../src/emulator/runtime/scripted');
-    const { MemoryLogSink } = await import('../../../support/runtime-conformance');
-    const entries: unknown[] = [];
+    const journal = new MemoryJournal();
     const clock = new FakeClock();
-    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }), journal: { append: (e) => entries.push(structuredClone(e)) } });
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }), journal });
     engine.consumableResources.create({ consumableResourceName: 'keep', totalQuantity: 5, resourceType: 'NON_REPLENISHABLE' });
     engine.consumableResources.create({ consumableResourceName: 'gone', totalQuantity: 1 });
     engine.updateConsumableResource('keep', 'REMOVE', 2);
     engine.consumableResources.delete('gone');
-    const builder = new SnapshotBuilder();
-    for (const e of entries) builder.apply(e as never);
     const restored = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: new MemoryLogSink() }) });
-    restored.restore(builder.build());
+    restored.restore(replay(journal.entries));
     assert.deepEqual(restored.consumableResources.list().map((r) => [r.consumableResourceName, r.totalQuantity, r.resourceType]), [['keep', 3, 'NON_REPLENISHABLE']]);
   });
 });

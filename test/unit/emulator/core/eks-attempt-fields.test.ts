@@ -5,12 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { JobDetail } from '@aws-sdk/client-batch';
-import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/batch/core/journal';
-import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
-import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-import { MemoryLogSink } from '../../../support/runtime-conformance';
+import type { BatchEngine } from '../../../../src/emulator/batch/core/engine';
 import { harness } from '../../../support/engineHarness';
+import { journaledWorld, restart } from '../../../support/journal-replay';
 
 const CLUSTER = 'arn:aws:eks:us-east-1:123456789012:cluster/batch-cluster';
 const resources = { limits: { cpu: '1', memory: '64Mi' } };
@@ -31,13 +28,6 @@ function registerPod(e: BatchEngine, name: string, namespace?: string): void {
     },
     retryStrategy: { attempts: 2 },
   });
-}
-
-class MemoryJournal implements JournalSink {
-  readonly entries: JournalEntry[] = [];
-  append(e: JournalEntry): void {
-    this.entries.push(JSON.parse(JSON.stringify(e)) as JournalEntry);
-  }
 }
 
 function idsOf(a: NonNullable<JobDetail['eksAttempts']>[number]): Array<[string | undefined, string | undefined]> {
@@ -104,30 +94,16 @@ describe('EKS attempts: containerID, podNamespace, eksClusterArn (unit, scripted
   });
 
   it('keep them across a restart: a finished attempt replayed from the journal, a running one re-attached and finished after', async () => {
-    const clock = new FakeClock();
-    const runtime = new ScriptedRuntime({ clock, logs: new MemoryLogSink() });
-    let journal = new MemoryJournal();
-    let n = 0;
-    const make = () => new BatchEngine({ clock, runtime, journal, containerLabels: { 'dev.localbatch.state-dir': '/test/state' }, newId: () => `00000000-0000-4000-8000-${(++n).toString().padStart(12, '0')}` });
-    let engine = make();
-    engine.createComputeEnvironment({ computeEnvironmentName: 'eks', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: 8, subnets: [] }, eksConfiguration: { eksClusterArn: CLUSTER, kubernetesNamespace: 'batch-jobs' } }, { memoryMiB: 8192 });
-    await clock.settle();
-    engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'eks' }] });
-    await clock.settle();
-    registerPod(engine, 'pod');
-    const { jobId } = engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod' });
+    const w = await journaledWorld({ vcpus: 8, computeEnvironment: { computeEnvironmentName: 'eks', eksConfiguration: { eksClusterArn: CLUSTER, kubernetesNamespace: 'batch-jobs' } } });
+    const { clock, runtime } = w;
+    registerPod(w.engine, 'pod');
+    const { jobId } = w.engine.submitJob({ jobName: 'p', jobQueue: 'q', jobDefinition: 'pod' });
     // The first attempt ends (app exits 4); the second is running when the server goes.
     await clock.advance(5_000);
-    const before = engine.describeJobs([jobId])[0];
+    const before = w.engine.describeJobs([jobId])[0];
     assert.equal(before.status, 'RUNNING');
     assert.equal(before.eksAttempts?.length, 1);
-    await engine.detach();
-    const snap = new SnapshotBuilder();
-    for (const e of journal.entries) snap.apply(e);
-    journal = new MemoryJournal();
-    engine = make();
-    engine.restore(JSON.parse(JSON.stringify(snap.build())), { reconcile: true });
-    await engine.reconcile();
+    const engine = await restart(w);
     assert.deepEqual(engine.describeJobs([jobId])[0].eksAttempts, before.eksAttempts, 'the finished attempt as it was');
     await clock.advance(30_000);
     const d = engine.describeJobs([jobId])[0];

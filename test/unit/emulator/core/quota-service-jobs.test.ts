@@ -7,43 +7,20 @@
 import assert from 'node:assert/strict';
 import { batchHandlers } from '../../../../src/emulator/batch/api';
 import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
-import { SnapshotBuilder, type JournalEntry } from '../../../../src/emulator/batch/core/journal';
-import type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from '../../../../src/emulator/batch/core/serviceJobs';
+import type { TrainingLaunch } from '../../../../src/emulator/batch/core/serviceJobs';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-
-/** A fake runner: a training reports RUNNING after `runningMs` (1) and takes `ms` of fake time; stop() ends it 1 ms later. */
-class FakeTrainingRunner implements TrainingRunner {
-  readonly stopped: string[] = [];
-  constructor(
-    private readonly clock: FakeClock,
-    private readonly ms: (l: TrainingLaunch) => number,
-    private readonly runningMs: (l: TrainingLaunch) => number = () => 1,
-  ) {}
-  run(launch: TrainingLaunch, running: () => void): RunningTraining {
-    let done!: (o: TrainingOutcome) => void;
-    const finished = new Promise<TrainingOutcome>((r) => (done = r));
-    this.clock.setTimer(this.runningMs(launch), running);
-    const t = this.clock.setTimer(this.ms(launch), () => done({ succeeded: true }));
-    return {
-      finished,
-      stop: () => {
-        this.stopped.push(launch.jobId);
-        this.clock.clearTimer(t);
-        this.clock.setTimer(1, () => done({ succeeded: false, failureReason: 'Stopped' }));
-      },
-    };
-  }
-}
+import { FakeTrainingRunner } from '../../../support/fake-training-runner';
+import { MemoryJournal, replay } from '../../../support/journal-replay';
 
 type Detail = Record<string, unknown> & { status: string; statusReason?: string; attempts: unknown[]; preemptionSummary?: { preemptedAttemptCount: number; recentPreemptedAttempts: Array<{ statusReason: string; startedAt?: number; stoppedAt?: number }> } };
 
-async function setup(opts: { journal?: JournalEntry[]; clock?: FakeClock; ms?: (l: TrainingLaunch) => number; runningMs?: (l: TrainingLaunch) => number } = {}) {
+async function setup(opts: { journal?: MemoryJournal; clock?: FakeClock; ms?: (l: TrainingLaunch) => number; runningMs?: (l: TrainingLaunch) => number } = {}) {
   const clock = opts.clock ?? new FakeClock();
-  const journal = opts.journal;
-  const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal: journal ? { append: (e) => journal.push(structuredClone(e)) } : undefined });
+  const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal: opts.journal });
   const h = batchHandlers(engine);
-  const runner = new FakeTrainingRunner(clock, opts.ms ?? ((l) => (l.request.trainingJobName.startsWith('long') ? 1_000_000 : 1000)), opts.runningMs);
+  const ms = opts.ms ?? ((l) => (l.request.trainingJobName.startsWith('long') ? 1_000_000 : 1000));
+  const runner = new FakeTrainingRunner(clock, (l) => ({ ms: ms(l), runningMs: opts.runningMs?.(l), outcome: { succeeded: true } }));
   engine.services.jobs.setRunner(runner);
   // Each submission 1 ms after the previous one, so that submission order is visible in createdAt.
   const submit = async (name: string, share: string | undefined, req: Record<string, unknown> = {}, queue = 'qm') =>
@@ -203,7 +180,7 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
   });
 
   it('journal quota share changes and preemption state: a rebuilt engine has both, and a preemption under way ends in RUNNABLE', async () => {
-    const journal: JournalEntry[] = [];
+    const journal = new MemoryJournal();
     const t = await setup({ journal });
     const shares = await quotaQueue(t);
     await t.h.UpdateQuotaShare!({ quotaShareArn: shares.lo, capacityLimits: [{ maxCapacity: 1, capacityUnit: 'ml.m5.large' }], resourceSharingConfiguration: { strategy: 'LEND_AND_BORROW', borrowLimit: 300 } });
@@ -216,11 +193,9 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     await t.submit('long-hi2', 'hi');
     await t.clock.settle(); // preempted lo[2] is being stopped: not yet ended when the process dies
     assert.equal((await t.describe(lo[2])).status, 'RUNNING');
-    const builder = new SnapshotBuilder();
-    for (const e of journal) builder.apply(e);
     const clock = new FakeClock(t.clock.now());
     const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
-    engine.restore(builder.build());
+    engine.restore(replay(journal.entries));
     const h = batchHandlers(engine);
     const share = (await h.DescribeQuotaShare!({ quotaShareArn: shares.lo })) as { capacityLimits: Array<{ maxCapacity: number }>; resourceSharingConfiguration: { borrowLimit: number } };
     assert.deepEqual([share.capacityLimits[0].maxCapacity, share.resourceSharingConfiguration.borrowLimit], [1, 300]);

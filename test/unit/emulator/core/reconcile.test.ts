@@ -5,48 +5,10 @@
  * reconciles the attempts that were in flight with the containers the runtime still has.
  */
 import assert from 'node:assert/strict';
-import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/batch/core/journal';
-import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
-import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-import { MemoryLogSink } from '../../../support/runtime-conformance';
+import type { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { journaledWorld, replay, restart, STATE_DIR_LABELS as LABELS } from '../../../support/journal-replay';
 
-const LABELS = { 'dev.localbatch.state-dir': '/test/state' };
-
-class MemoryJournal implements JournalSink {
-  readonly entries: JournalEntry[] = [];
-  append(e: JournalEntry): void {
-    this.entries.push(JSON.parse(JSON.stringify(e)) as JournalEntry);
-  }
-}
-
-class MemoryLogs extends MemoryLogSink {}
-
-interface World {
-  clock: FakeClock;
-  logs: MemoryLogs;
-  runtime: ScriptedRuntime;
-  journal: MemoryJournal;
-  engine: BatchEngine;
-}
-
-function engineFor(w: Omit<World, 'engine'>, n = { v: 0 }): BatchEngine {
-  return new BatchEngine({ clock: w.clock, runtime: w.runtime, journal: w.journal, containerLabels: LABELS, newId: () => `00000000-0000-4000-8000-${(++n.v).toString().padStart(12, '0')}` });
-}
-
-async function world(pullDelayMs = 0): Promise<World> {
-  const clock = new FakeClock();
-  const logs = new MemoryLogs();
-  const runtime = new ScriptedRuntime({ clock, logs, pullDelayMs });
-  const journal = new MemoryJournal();
-  const w = { clock, logs, runtime, journal };
-  const engine = engineFor(w);
-  engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: 4, subnets: [] } }, { memoryMiB: 8192 });
-  await clock.settle();
-  engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
-  await clock.settle();
-  return { ...w, engine };
-}
+const world = (pullDelayMs = 0) => journaledWorld({ pullDelayMs });
 
 function def(e: BatchEngine, name: string, script: string, extra: object = {}): void {
   e.registerJobDefinition({
@@ -55,22 +17,6 @@ function def(e: BatchEngine, name: string, script: string, extra: object = {}): 
     containerProperties: { image: 'localbatch-busybox:latest', command: ['sh', '-c', script], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] },
     ...extra,
   });
-}
-
-/** The server is killed: the old engine stops watching; a new one replays the journal and reconciles. */
-async function restart(w: World, between?: () => Promise<void>): Promise<BatchEngine> {
-  await w.engine.detach();
-  await between?.();
-  const snapshot = new SnapshotBuilder();
-  for (const e of w.journal.entries) snapshot.apply(e);
-  const journal = new MemoryJournal();
-  w.journal = journal;
-  const engine = engineFor(w, { v: 100 });
-  engine.restore(snapshot.build(), { reconcile: true });
-  const report = await engine.reconcile();
-  w.engine = engine;
-  (w as World & { report?: unknown }).report = report;
-  return engine;
 }
 
 const status = (e: BatchEngine, id: string) => e.describeJobs([id])[0]?.status;
@@ -147,7 +93,7 @@ describe('Reconciliation after a restart (unit, scripted runtime)', () => {
     assert.equal(status(w.engine, p.jobId), 'STARTING');
     const stray = await w.runtime.start({ name: 'stray', image: 'x', command: ['sh', '-c', 'sleep 1000'], environment: {}, vcpus: 1, memoryMiB: 8, gpus: 0, labels: { ...LABELS, 'dev.localbatch.job-id': 'gone', 'dev.localbatch.attempt': '1' }, logStreamName: 'stray' });
     const e = await restart(w);
-    assert.equal((w as unknown as { report: { removed: number; neverStarted: number } }).report.removed, 1);
+    assert.equal(w.report?.removed, 1);
     assert.equal(await w.runtime.inspect(stray.id), undefined);
     await w.clock.advance(20_000);
     const d = e.describeJobs([p.jobId])[0];
@@ -193,10 +139,8 @@ describe('Reconciliation after a restart (unit, scripted runtime)', () => {
     const queued = w.engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: 'long' });
     await w.clock.advance(1_000);
     await w.engine.detach();
-    const snapshot = new SnapshotBuilder();
-    for (const e of w.journal.entries) snapshot.apply(e);
-    const engine = engineFor(w, { v: 100 });
-    engine.restore(snapshot.build(), { reconcile: true });
+    const engine = w.newEngine(w.journal);
+    engine.restore(replay(w.journal.entries), { reconcile: true });
     const startedBefore = w.runtime.started.length;
     await w.clock.advance(100_000);
     assert.equal(w.runtime.started.length, startedBefore, 'no pass runs while paused, even after the running job would have ended');

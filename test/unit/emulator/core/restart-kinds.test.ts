@@ -7,64 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import type { TaskContainerProperties } from '@aws-sdk/client-batch';
-import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/batch/core/journal';
-import type { ReconcileReport } from '../../../../src/emulator/batch/core/reconcile';
-import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
-import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-import { MemoryLogSink } from '../../../support/runtime-conformance';
+import type { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import { journaledWorld, restart, STATE_DIR_LABELS as LABELS } from '../../../support/journal-replay';
 
-const LABELS = { 'dev.localbatch.state-dir': '/test/state' };
 const RES = [{ type: 'VCPU' as const, value: '1' }, { type: 'MEMORY' as const, value: '64' }];
 
-class MemoryJournal implements JournalSink {
-  readonly entries: JournalEntry[] = [];
-  append(e: JournalEntry): void {
-    this.entries.push(JSON.parse(JSON.stringify(e)) as JournalEntry);
-  }
-}
-
-interface World {
-  clock: FakeClock;
-  logs: MemoryLogSink;
-  runtime: ScriptedRuntime;
-  journal: MemoryJournal;
-  engine: BatchEngine;
-  report?: ReconcileReport;
-}
-
-let ids = 0;
-function engineFor(w: Omit<World, 'engine'>, durable?: () => Promise<void>): BatchEngine {
-  return new BatchEngine({ clock: w.clock, runtime: w.runtime, journal: w.journal, containerLabels: LABELS, durable, newId: () => `00000000-0000-4000-8000-${(++ids).toString().padStart(12, '0')}` });
-}
-
-async function world(vcpus = 8, durable?: () => Promise<void>): Promise<World> {
-  const clock = new FakeClock();
-  const logs = new MemoryLogSink();
-  const runtime = new ScriptedRuntime({ clock, logs });
-  const journal = new MemoryJournal();
-  const w = { clock, logs, runtime, journal };
-  const engine = engineFor(w, durable);
-  engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: vcpus, subnets: [] } }, { vcpus, memoryMiB: 8192 });
-  await clock.settle();
-  engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
-  await clock.settle();
-  return { ...w, engine };
-}
-
-/** The server is killed: the old engine stops watching; a new one replays the journal and reconciles. */
-async function restart(w: World, between?: () => Promise<void>): Promise<BatchEngine> {
-  await w.engine.detach();
-  await between?.();
-  const snapshot = new SnapshotBuilder();
-  for (const e of w.journal.entries) snapshot.apply(e);
-  w.journal = new MemoryJournal();
-  const engine = engineFor(w);
-  engine.restore(snapshot.build(), { reconcile: true });
-  w.report = await engine.reconcile();
-  w.engine = engine;
-  return engine;
-}
+const world = (vcpus = 8, durable?: () => Promise<void>) => journaledWorld({ vcpus, durable });
 
 function task(e: BatchEngine, name: string, containers: TaskContainerProperties[]): void {
   e.registerJobDefinition({ jobDefinitionName: name, type: 'container', ecsProperties: { taskProperties: [{ containers }] } });

@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import type { JobSummary } from '@aws-sdk/client-batch';
 import { listJobs } from '../../../../src/emulator/batch/api/list-jobs';
-import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
-import { SnapshotBuilder, type JournalEntry, type JournalSink } from '../../../../src/emulator/batch/core/journal';
-import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
-import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-import { MemoryLogSink } from '../../../support/runtime-conformance';
+import type { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import type { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { harness } from '../../../support/engineHarness';
+import { journaledWorld, restart } from '../../../support/journal-replay';
 
 function summaryOf(engine: BatchEngine, jobName: string): JobSummary {
   const [s] = listJobs(engine, { jobQueue: 'q', filters: [{ name: 'JOB_NAME', values: [jobName] }] }).jobSummaryList;
@@ -25,13 +23,6 @@ function placements(engine: BatchEngine, clock: FakeClock): Map<string, number[]
     if (e.detail.status === 'STARTING') seen.set(e.detail.jobId!, [...(seen.get(e.detail.jobId!) ?? []), clock.now()]);
   });
   return seen;
-}
-
-class MemoryJournal implements JournalSink {
-  readonly entries: JournalEntry[] = [];
-  append(e: JournalEntry): void {
-    this.entries.push(JSON.parse(JSON.stringify(e)) as JournalEntry);
-  }
 }
 
 describe('ListJobs scheduledAt (unit, fake clock)', () => {
@@ -76,15 +67,9 @@ describe('ListJobs scheduledAt (unit, fake clock)', () => {
   });
 
   it('survives a restart: replayed from the journal for a finished job and for one in flight', async () => {
-    const clock = new FakeClock();
-    const runtime = new ScriptedRuntime({ clock, logs: new MemoryLogSink() });
-    let journal = new MemoryJournal();
-    const make = () => new BatchEngine({ clock, runtime, journal, containerLabels: { 'dev.localbatch.state-dir': '/test/state' } });
-    let engine = make();
-    engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: 1, subnets: [] } }, { memoryMiB: 8192 });
-    await clock.settle();
-    engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
-    await clock.settle();
+    const w = await journaledWorld({ vcpus: 1 });
+    const { clock } = w;
+    let engine = w.engine;
     engine.registerJobDefinition({ jobDefinitionName: 's', type: 'container', containerProperties: { image: 'img', command: ['sh', '-c', 'sleep 10'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] } });
     engine.submitJob({ jobName: 'a', jobQueue: 'q', jobDefinition: 's' });
     engine.submitJob({ jobName: 'b', jobQueue: 'q', jobDefinition: 's' });
@@ -92,13 +77,7 @@ describe('ListJobs scheduledAt (unit, fake clock)', () => {
     const before = { a: summaryOf(engine, 'a'), b: summaryOf(engine, 'b') };
     assert.deepEqual([before.a.status, before.b.status], ['SUCCEEDED', 'RUNNING']);
     assert.ok(before.a.scheduledAt !== undefined && before.b.scheduledAt! > before.a.scheduledAt);
-    await engine.detach();
-    const snap = new SnapshotBuilder();
-    for (const e of journal.entries) snap.apply(e);
-    journal = new MemoryJournal();
-    engine = make();
-    engine.restore(JSON.parse(JSON.stringify(snap.build())), { reconcile: true });
-    await engine.reconcile();
+    engine = await restart(w);
     assert.deepEqual([summaryOf(engine, 'a').scheduledAt, summaryOf(engine, 'b').scheduledAt], [before.a.scheduledAt, before.b.scheduledAt]);
     await clock.advance(30_000);
     assert.equal(summaryOf(engine, 'b').status, 'SUCCEEDED');

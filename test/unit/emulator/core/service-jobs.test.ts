@@ -2,45 +2,18 @@ import assert from 'node:assert/strict';
 import { batchHandlers } from '../../../../src/emulator/batch/api';
 import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
 import type { JobStateChangeEvent } from '../../../../src/emulator/batch/core/events';
-import type { JournalEntry } from '../../../../src/emulator/batch/core/journal';
-import { SnapshotBuilder } from '../../../../src/emulator/batch/core/journal';
-import type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from '../../../../src/emulator/batch/core/serviceJobs';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
-
-/** A fake runner: each training runs `ms` of fake time, then ends with the scripted outcome. */
-class FakeTrainingRunner implements TrainingRunner {
-  readonly launched: TrainingLaunch[] = [];
-  readonly stopped: string[] = [];
-  constructor(
-    private readonly clock: FakeClock,
-    private readonly script: (l: TrainingLaunch) => { ms: number; outcome: TrainingOutcome },
-  ) {}
-  run(launch: TrainingLaunch, running: () => void): RunningTraining {
-    this.launched.push(launch);
-    const { ms, outcome } = this.script(launch);
-    let done!: (o: TrainingOutcome) => void;
-    const finished = new Promise<TrainingOutcome>((r) => (done = r));
-    this.clock.setTimer(1, running);
-    const t = this.clock.setTimer(ms, () => done(outcome));
-    return {
-      finished,
-      stop: () => {
-        this.stopped.push(launch.jobId);
-        this.clock.clearTimer(t);
-        this.clock.setTimer(1, () => done({ succeeded: false, failureReason: 'Stopped' }));
-      },
-    };
-  }
-}
+import { FakeTrainingRunner } from '../../../support/fake-training-runner';
+import { MemoryJournal, replay } from '../../../support/journal-replay';
 
 function payload(name: string, count = 1, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ TrainingJobName: name, AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' }, ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: count }, ...extra });
 }
 
-async function setup(script: (l: TrainingLaunch) => { ms: number; outcome: TrainingOutcome }, max = 2, journal?: JournalEntry[]) {
+async function setup(script: ConstructorParameters<typeof FakeTrainingRunner>[1], max = 2, journal?: MemoryJournal) {
   const clock = new FakeClock();
-  const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal: journal ? { append: (e) => journal.push(structuredClone(e)) } : undefined });
+  const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }), journal });
   const h = batchHandlers(engine);
   const runner = new FakeTrainingRunner(clock, script);
   engine.services.jobs.setRunner(runner);
@@ -163,15 +136,13 @@ describe('Service jobs on the fake clock (unit)', () => {
   });
 
   it('journal service environments and jobs; a snapshot rebuilt from the journal restores them, an attempt in flight ending as failed', async () => {
-    const journal: JournalEntry[] = [];
+    const journal = new MemoryJournal();
     const t = await setup(() => ({ ms: 1_000_000, outcome: { succeeded: true } }), 2, journal);
     const done = await t.submit('done', 1);
     const waiting = await t.submit('waiting', 2);
     await t.clock.advance(2);
     assert.equal((await t.describe(done)).status, 'RUNNING');
-    const builder = new SnapshotBuilder();
-    for (const e of journal) builder.apply(e);
-    const snapshot = builder.build();
+    const snapshot = replay(journal.entries);
     const clock = new FakeClock();
     const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
     engine.restore(snapshot);
