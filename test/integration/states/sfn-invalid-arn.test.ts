@@ -118,6 +118,22 @@ describe('Step Functions: malformed ARNs are InvalidArn, as on AWS and moto_serv
     assert.match(short.message, /is not a Step Functions ARN of the form arn:aws:states:<region>:<account>:execution:/);
   });
 
+  it('names follow the documented rule: periods and other punctuation pass, white space, / : and the other listed characters are InvalidName', async () => {
+    const definition = '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}';
+    const roleArn = `arn:aws:iam::${TEST_ACCOUNT}:role/r`;
+    const { stateMachineArn } = await local.send(new CreateStateMachineCommand({ name: 'etl.v2', roleArn, definition }));
+    assert.match(stateMachineArn!, /:stateMachine:etl\.v2$/);
+    for (const name of ['run.1', "it's+(ok)@=!", 'é'.repeat(80)]) {
+      const { executionArn } = await local.send(new StartExecutionCommand({ stateMachineArn, name }));
+      assert.ok(executionArn!.endsWith(`:${name}`), executionArn);
+    }
+    for (const name of ['a b', 'a/b', 'a:b', 'a*', 'a#b', 'a\u0007', 'x'.repeat(81), '']) {
+      const got = await outcome(local, new StartExecutionCommand({ stateMachineArn, name }));
+      assert.equal(got.code, name === '' ? 'ValidationException' : 'InvalidName', `${JSON.stringify(name)}: ${got.message}`);
+    }
+    assert.equal((await outcome(local, new CreateStateMachineCommand({ name: 'a;b', roleArn, definition }))).code, 'InvalidName');
+  });
+
   it('real ARNs still work: create, start, describe, history, list, stop', async () => {
     const { stateMachineArn } = await local.send(new CreateStateMachineCommand({ name: 'real', roleArn: `arn:aws:iam::${TEST_ACCOUNT}:role/r`, definition: '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}' }));
     const { executionArn } = await local.send(new StartExecutionCommand({ stateMachineArn, name: 'run-1' }));

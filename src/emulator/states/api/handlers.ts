@@ -14,7 +14,13 @@ import { historyPage } from './history';
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
 
-const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/**
+ * A state machine's or execution's name as Step Functions documents it: 1 to 80 characters, none of
+ * them white space, < > { } [ ], ? *, " # % \ ^ | ~ ` $ & , ; : /, a control character
+ * (U+0000-001F, U+007F-009F), U+FFFE-FFFF or a lone surrogate. (Periods, for one, are allowed.)
+ */
+// eslint-disable-next-line no-control-regex
+const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]{1,80}$/u;
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function str(input: Input, key: string, required = true): string {
