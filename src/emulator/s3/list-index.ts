@@ -115,6 +115,11 @@ export class ListIndex {
     return hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino ? hit.etag : undefined;
   }
 
+  /** Whether an ETag is known for the key at all (valid or not: a stat tells). */
+  hasEtag(bucket: string, key: string): boolean {
+    return this.bucketEtags(bucket).has(key);
+  }
+
   rememberEtag(bucket: string, key: string, st: Stats, etag: string): void {
     if (!settled(st.mtimeMs)) return;
     this.bucketEtags(bucket).set(key, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, etag });
