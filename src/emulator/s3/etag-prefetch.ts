@@ -1,14 +1,18 @@
 /**
  * ETags of files dropped into a bucket's folder (no metadata), computed ahead of the listing page
- * that needs them: a few files at a time in libuv's thread pool (open, fstat, one read, close), so
- * the event loop is free to answer while the kernel and the MD5 work run beside it, and the next
- * page's files are hashed while the client is still reading the current page. A result goes only
- * to the ListIndex, keyed by the file's size, mtime and inode as fstat'ed on the open file; a page
- * is answered from a fresh stat of each file, so a file changed after it was hashed is hashed again
- * and never served with its old ETag.
+ * that needs them: once a page is answered, the next page's files are hashed while the client is
+ * still reading this one, a few milliseconds of work per turn of the event loop so that requests
+ * arriving meanwhile wait at most that long. Each file costs open, fstat, one read and close, with
+ * blocking calls. Measured on a loaded 2-core machine, the other ways cost more than they won:
+ * libuv's thread pool (a thread handoff per call: about 2.5x the CPU of the calls themselves) and
+ * a worker thread fed batches of paths (more CPU, and no spare core to run on).
+ *
+ * A result goes only to the ListIndex, keyed by the file's size, mtime and inode as fstat'ed on the
+ * open file; a page is answered from a fresh stat of each file, so a file changed after it was
+ * hashed is hashed again and never served with its old ETag.
  */
 import { createHash } from 'node:crypto';
-import { close, fstat, open, read } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ListIndex } from './list-index';
 import { SMALL_FILE } from './list-index';
 
@@ -17,80 +21,68 @@ export interface ToHash {
   readonly path: string;
 }
 
-interface Job extends ToHash {
-  readonly bucket: string;
-  readonly id: string;
-  readonly done: () => void;
-}
-
-/** Files hashed at once: libuv's pool has 4 threads by default; a few more keep it busy between callbacks. */
-const WIDTH = 6;
+/** Longest stretch of hashing before the event loop gets a turn. */
+const SLICE_MS = 4;
 
 export class EtagPrefetch {
-  private readonly pending = new Map<string, Promise<void>>();
-  private readonly queue: Job[] = [];
-  private head = 0;
-  private running = 0;
+  private queue: Array<ToHash & { readonly bucket: string }> = [];
+  private next = 0;
+  private scheduled = false;
 
   constructor(private readonly index: ListIndex) {}
 
-  /** Queues the files not already queued (in order); resolves once all of them are hashed or given up on. */
-  ensure(bucket: string, files: readonly ToHash[]): Promise<void> {
-    const waits: Array<Promise<void>> = [];
-    for (const f of files) {
-      const id = `${bucket}\0${f.key}`;
-      let p = this.pending.get(id);
-      if (!p) {
-        let done!: () => void;
-        p = new Promise<void>((resolve) => (done = resolve));
-        this.pending.set(id, p);
-        this.queue.push({ ...f, bucket, id, done });
-      }
-      waits.push(p);
-    }
-    this.pump();
-    return waits.length ? Promise.all(waits).then(() => undefined) : Promise.resolve();
-  }
-
-  private pump(): void {
-    while (this.running < WIDTH && this.head < this.queue.length) {
-      const job = this.queue[this.head++];
-      this.running++;
-      this.hash(job, () => {
-        this.running--;
-        this.pending.delete(job.id);
-        job.done();
-        this.pump();
-      });
-    }
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
+  /** Hashes these files in the background (those not known by then), after the current request. */
+  later(bucket: string, files: readonly ToHash[]): void {
+    for (const f of files) this.queue.push({ ...f, bucket });
+    if (!this.scheduled && this.queue.length) {
+      this.scheduled = true;
+      setImmediate(this.slice);
     }
   }
 
-  /** Hashes one file into the index; any failure only leaves it to be hashed when its page is answered. */
-  private hash(job: Job, finished: () => void): void {
-    open(job.path, 'r', (err, fd) => {
-      if (err) return finished();
-      const end = () => close(fd, () => finished());
-      fstat(fd, (err2, st) => {
-        if (err2 || !st.isFile() || st.size > SMALL_FILE || this.index.knownEtag(job.bucket, job.key, st)) return end();
-        const buf = Buffer.allocUnsafe(st.size + 1);
-        let got = 0;
-        const more = () =>
-          read(fd, buf, got, buf.length - got, got, (err3, n) => {
-            if (err3) return end();
-            got += n;
-            // All st.size bytes read: they are the file as fstat saw it. Had it changed since, its mtime
-            // would differ from the one recorded with this ETag (only settled mtimes are recorded), so
-            // the ETag could never be matched to the changed file.
-            if (n > 0 && got < st.size) return more();
-            if (got === st.size) this.index.rememberEtag(job.bucket, job.key, st, `"${createHash('md5').update(buf.subarray(0, got)).digest('hex')}"`);
-            end();
-          });
-        more();
-      });
-    });
+  private readonly slice = (): void => {
+    const stop = performance.now() + SLICE_MS;
+    while (this.next < this.queue.length && performance.now() < stop) {
+      const job = this.queue[this.next++];
+      // known already, or hashed meanwhile by the request for its page
+      if (!this.index.hasEtag(job.bucket, job.key)) hashInto(this.index, job.bucket, job.key, job.path);
+    }
+    if (this.next < this.queue.length) {
+      setImmediate(this.slice);
+      return;
+    }
+    this.queue = [];
+    this.next = 0;
+    this.scheduled = false;
+  };
+}
+
+/** Hashes one small file into the index; any failure only leaves it to be hashed when its page is answered. */
+function hashInto(index: ListIndex, bucket: string, key: string, path: string): void {
+  const readAt = Date.now();
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > SMALL_FILE) return;
+    const buf = Buffer.allocUnsafe(st.size + 1);
+    let got = 0;
+    for (;;) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      got += n;
+      if (n === 0 || got >= st.size) break;
+    }
+    // All st.size bytes read, and no more: they are the file as fstat saw it. Had it changed since,
+    // its mtime would differ from the one recorded with this ETag (only mtimes settled before
+    // `readAt` are recorded), so the ETag could never be matched to the changed file.
+    if (got === st.size) index.rememberEtag(bucket, key, st, `"${createHash('md5').update(buf.subarray(0, got)).digest('hex')}"`, readAt);
+  } catch {
+    // unreadable: hashed (or refused) when its page is answered
+  } finally {
+    closeSync(fd);
   }
 }

@@ -120,8 +120,9 @@ export class ListIndex {
     return this.bucketEtags(bucket).has(key);
   }
 
-  rememberEtag(bucket: string, key: string, st: Stats, etag: string): void {
-    if (!settled(st.mtimeMs)) return;
+  /** `readAt`: a time before the file's bytes were read (default: now, for a file read just now). */
+  rememberEtag(bucket: string, key: string, st: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>, etag: string, readAt = Date.now()): void {
+    if (readAt - st.mtimeMs <= SETTLED_MS) return;
     this.bucketEtags(bucket).set(key, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, etag });
     this.markDirty(bucket);
   }
@@ -182,10 +183,14 @@ export function md5SmallFile(path: string, size: number): string {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(size, SMALL_FILE) + 1);
+    let got = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       h.update(buf.subarray(0, n));
+      got += n;
+      // the size stat'ed, in a read shorter than the buffer: the end (a read of 0 would tell no more)
+      if (got === size && n < buf.length) break;
     }
   } finally {
     closeSync(fd);

@@ -134,23 +134,22 @@ export class ObjectStore {
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
     let etag = this.index.knownEtag(bucket.name, key, st);
     if (!etag) {
+      const readAt = Date.now();
       etag = `"${st.size <= SMALL_FILE ? md5SmallFile(path, st.size) : await md5Stream(path)}"`;
-      this.index.rememberEtag(bucket.name, key, st, etag);
+      this.index.rememberEtag(bucket.name, key, st, etag, readAt);
     }
     return { key, size: st.size, mtimeMs: st.mtimeMs, etag, path, lastModified: st.mtime };
   }
 
   /**
-   * The objects at `keys` (a listing page; undefined where one is gone), their ETags computed
-   * in the thread pool for files without metadata; `upcoming` (the next page's keys) are hashed in
-   * the background, ready for the client's next request.
+   * The objects at `keys` (a listing page; undefined where one is gone); then the dropped-in files
+   * among `upcoming` (the next page's keys) are hashed in the background, ready for the client's
+   * next request.
    */
   async heads(bucket: Bucket, keys: readonly string[], upcoming: readonly string[] = []): Promise<Array<ObjectInfo | undefined>> {
-    const ready = this.prefetch.ensure(bucket.name, this.unhashed(bucket, keys));
-    if (upcoming.length) void this.prefetch.ensure(bucket.name, this.unhashed(bucket, upcoming));
-    await ready;
     const out: Array<ObjectInfo | undefined> = [];
     for (const key of keys) out.push(await this.head(bucket, key));
+    if (upcoming.length) this.prefetch.later(bucket.name, this.unhashed(bucket, upcoming));
     return out;
   }
 
