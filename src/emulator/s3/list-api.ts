@@ -33,44 +33,16 @@ export async function listObjects(ctx: S3Context, req: S3Request, bucket: Bucket
     else hi = mid;
   }
   while (skipPrefix && lo < keys.length && keys[lo].startsWith(skipPrefix)) lo++;
-  const contents: string[] = [];
-  const prefixes: string[] = [];
-  let truncated = false;
-  let last = '';
-  let lastIsPrefix = false;
-  for (let i = lo; i < keys.length; i++) {
-    const key = keys[i];
-    let common: string | undefined;
-    if (delimiter) {
-      const at = key.indexOf(delimiter, prefix.length);
-      if (at >= 0) common = key.slice(0, at + delimiter.length);
-    }
-    if (common !== undefined && prefixes[prefixes.length - 1] === common) continue;
-    if (contents.length + prefixes.length >= limit) {
-      truncated = true;
-      break;
-    }
-    if (common !== undefined) {
-      prefixes.push(common);
-      last = common;
-      lastIsPrefix = true;
-      // skip the rest of this common prefix
-      let j = i + 1;
-      while (j < keys.length && keys[j].startsWith(common)) j++;
-      i = j - 1;
-    } else {
-      contents.push(key);
-      last = key;
-      lastIsPrefix = false;
-    }
-  }
+  const { contents, prefixes, truncated, last, lastIsPrefix, next } = pageOf(keys, lo, limit, prefix, delimiter, after);
+  // the next page's objects, hashed (if dropped in) while the client reads this one
+  const upcoming = truncated ? pageOf(keys, next, limit, prefix, delimiter, after).contents : [];
   const enc = (s: string) => (encode ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
   const items = [];
-  for (const key of contents) {
-    const info = await ctx.objects.head(bucket, key);
+  const infos = await ctx.objects.heads(bucket, contents, upcoming);
+  for (const [i, info] of infos.entries()) {
     if (!info) continue;
     items.push({
-      Key: enc(key),
+      Key: enc(contents[i]),
       LastModified: isoDate(info.lastModified),
       ETag: info.etag,
       ...(info.checksum ? { ChecksumAlgorithm: info.checksum.algorithm, ChecksumType: info.checksum.type } : {}),
@@ -99,4 +71,45 @@ export async function listObjects(ctx: S3Context, req: S3Request, bucket: Bucket
     if (truncated && delimiter) body.NextMarker = enc(last);
   }
   reply(req, 200, {}, toXml('ListBucketResult', body));
+}
+
+/**
+ * One page from index `lo` of the sorted keys: objects and common prefixes (at most `limit` in all),
+ * and the index the next page starts at. As AWS documents, a common prefix that is not greater than
+ * `after` (StartAfter, marker) is left out.
+ */
+function pageOf(keys: readonly string[], lo: number, limit: number, prefix: string, delimiter: string, after: string) {
+  const contents: string[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let last = '';
+  let lastIsPrefix = false;
+  let i = lo;
+  for (; i < keys.length; i++) {
+    const key = keys[i];
+    let common: string | undefined;
+    if (delimiter) {
+      const at = key.indexOf(delimiter, prefix.length);
+      if (at >= 0) common = key.slice(0, at + delimiter.length);
+    }
+    if (common !== undefined && (prefixes[prefixes.length - 1] === common || (after && compareKeys(common, after) <= 0))) continue;
+    if (contents.length + prefixes.length >= limit) {
+      truncated = true;
+      break;
+    }
+    if (common !== undefined) {
+      prefixes.push(common);
+      last = common;
+      lastIsPrefix = true;
+      // skip the rest of this common prefix
+      let j = i + 1;
+      while (j < keys.length && keys[j].startsWith(common)) j++;
+      i = j - 1;
+    } else {
+      contents.push(key);
+      last = key;
+      lastIsPrefix = false;
+    }
+  }
+  return { contents, prefixes, truncated, last, lastIsPrefix, next: i };
 }

@@ -115,8 +115,14 @@ export class ListIndex {
     return hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino ? hit.etag : undefined;
   }
 
-  rememberEtag(bucket: string, key: string, st: Stats, etag: string): void {
-    if (!settled(st.mtimeMs)) return;
+  /** Whether an ETag is known for the key at all (valid or not: a stat tells). */
+  hasEtag(bucket: string, key: string): boolean {
+    return this.bucketEtags(bucket).has(key);
+  }
+
+  /** `readAt`: a time before the file's bytes were read (default: now, for a file read just now). */
+  rememberEtag(bucket: string, key: string, st: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>, etag: string, readAt = Date.now()): void {
+    if (readAt - st.mtimeMs <= SETTLED_MS) return;
     this.bucketEtags(bucket).set(key, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, etag });
     this.markDirty(bucket);
   }
@@ -177,10 +183,14 @@ export function md5SmallFile(path: string, size: number): string {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(size, SMALL_FILE) + 1);
+    let got = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       h.update(buf.subarray(0, n));
+      got += n;
+      // the size stat'ed, in a read shorter than the buffer: the end (a read of 0 would tell no more)
+      if (got === size && n < buf.length) break;
     }
   } finally {
     closeSync(fd);

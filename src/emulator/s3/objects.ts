@@ -21,6 +21,7 @@ import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { fsyncDirAsync, tempName } from './durable';
 import { S3Error } from './errors';
+import { EtagPrefetch } from './etag-prefetch';
 import { ListIndex, md5SmallFile, SMALL_FILE } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 
@@ -55,6 +56,7 @@ const localConflict = (key: string, why: string) =>
 export class ObjectStore {
   readonly tmpDir: string;
   private readonly index: ListIndex;
+  private readonly prefetch: EtagPrefetch;
   /** Metadata files as last read or written (this server is their only writer); null: none. */
   private readonly metas = new Map<string, ObjectMeta | null>();
   /** Per key (`bucket\0key`): the write or delete under way, which the next one waits for. */
@@ -70,6 +72,7 @@ export class ObjectStore {
     rmSync(this.tmpDir, { recursive: true, force: true });
     mkdirSync(this.tmpDir, { recursive: true });
     this.index = new ListIndex(join(s3Dir, 'index'));
+    this.prefetch = new EtagPrefetch(this.index);
   }
 
   /** Writes the listing caches now (they are written a second after a change anyway). */
@@ -144,10 +147,37 @@ export class ObjectStore {
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
     let etag = this.index.knownEtag(bucket.name, key, st);
     if (!etag) {
+      const readAt = Date.now();
       etag = `"${st.size <= SMALL_FILE ? md5SmallFile(path, st.size) : await md5Stream(path)}"`;
-      this.index.rememberEtag(bucket.name, key, st, etag);
+      this.index.rememberEtag(bucket.name, key, st, etag, readAt);
     }
     return { key, size: st.size, mtimeMs: st.mtimeMs, etag, path, lastModified: st.mtime };
+  }
+
+  /**
+   * The objects at `keys` (a listing page; undefined where one is gone); then the dropped-in files
+   * among `upcoming` (the next page's keys) are hashed in the background, ready for the client's
+   * next request.
+   */
+  async heads(bucket: Bucket, keys: readonly string[], upcoming: readonly string[] = []): Promise<Array<ObjectInfo | undefined>> {
+    const out: Array<ObjectInfo | undefined> = [];
+    for (const key of keys) out.push(await this.head(bucket, key));
+    if (upcoming.length) this.prefetch.later(bucket.name, this.unhashed(bucket, upcoming));
+    return out;
+  }
+
+  /** Keys with neither metadata nor a known ETag: dropped-in files never hashed. */
+  private unhashed(bucket: Bucket, keys: readonly string[]): Array<{ key: string; path: string }> {
+    const out = [];
+    for (const key of keys) {
+      if (key.endsWith('/') || this.index.hasEtag(bucket.name, key) || this.readMeta(bucket, key)) continue;
+      try {
+        out.push({ key, path: this.pathOf(bucket, key) });
+      } catch {
+        // not a storable key: head() answers for it
+      }
+    }
+    return out;
   }
 
   private readMeta(bucket: Bucket, key: string): ObjectMeta | undefined {
@@ -155,9 +185,11 @@ export class ObjectStore {
     const hit = this.metas.get(id);
     if (hit !== undefined) return hit ?? undefined;
     let meta: ObjectMeta | null = null;
-    const hash = createHash('sha256').update(key).digest('hex');
+    const names = this.metaNames(bucket);
+    // a bucket of dropped-in files only has no metadata to look for (and no key to hash)
+    const hash = names.size ? createHash('sha256').update(key).digest('hex') : '';
     try {
-      const m = this.metaNames(bucket).has(hash) ? (JSON.parse(readFileSync(this.metaFile(bucket, hash), 'utf8')) as ObjectMeta) : null;
+      const m = names.has(hash) ? (JSON.parse(readFileSync(this.metaFile(bucket, hash), 'utf8')) as ObjectMeta) : null;
       if (m?.key === key) meta = m;
     } catch {
       // none (a file the user dropped in), or torn: the file alone is the object
