@@ -7,6 +7,13 @@
  * jobs with their children. Empty while the emulator is stopped, so the view's welcome content
  * shows. Data comes from the RunsStore (refreshed by the event stream); while a run (or a service
  * job) is active its duration ticks every second.
+ *
+ * Redraws are as small as they can be: when the runs are re-read, only the runs that changed are
+ * redrawn (runChanges.ts), the whole tree only when the list of runs changed. A Refresh (reload)
+ * redraws the whole tree, but first starts, all at once, every read its expanded nodes need (the
+ * runs, executions, queues, each expanded bucket's page, ...; prefetch.ts); VS Code's getChildren
+ * calls that follow, one level after another, take those in-flight reads instead of making a chain
+ * of round trips. Long lists' tooltips (jobs, objects) are resolved on hover, not sent with the rows.
  */
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -23,14 +30,19 @@ import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode,
 import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
+import { ExpandedNodes, Prefetch } from './prefetch';
+import { runChanges, type RunsShape } from './runChanges';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
+/** The prefetch key of the root's children. */
+const ROOT_KEY = '';
 
-export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
+/** `run` is the latest data: a run that changed is redrawn through the same node. */
+export interface RunNode { readonly kind: 'run'; readonly id: string; run: EmulatorRun; target: JobTarget }
 export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode | TrainingQueueNode | ServiceJobNode;
 
 export function isRunNode(x: unknown): x is RunNode {
@@ -55,6 +67,16 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
+  /** Reads a Refresh started for the nodes VS Code will ask for next. */
+  private readonly prefetch = new Prefetch();
+  /** The nodes VS Code shows expanded (it asked their children, and did not collapse them since). */
+  private readonly expanded = new ExpandedNodes<LocalNode>((id) => this.parents.get(id)?.id);
+  /** The runs as the tree last showed them (see runsChanged). */
+  private shownRuns: RunsShape = { ids: [], error: false, more: false };
+  /** The SageMaker training queue rows last shown (their service jobs are listed again with the runs). */
+  private trainingNodes: TrainingQueueNode[] = [];
+  /** While a Refresh waits for the runs: the root's listing it started waits for them too. */
+  private reloading: Promise<void> | undefined;
   /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
   readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
@@ -65,7 +87,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     this.executions = new ExecutionNodes(emulator, () => this.refresh());
     this.disposables.push(
       this.executions,
-      runs.onDidChange(() => this.refresh()),
+      runs.onDidChange(() => this.runsChanged()),
       emulator.onDidChangeState(() => this.updateDescription()),
     );
     this.pipeline = new PipelineGroups(emulator);
@@ -79,12 +101,56 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     this.changed.fire(undefined);
   }
 
-  /** Re-reads the runs from the emulator, then redraws. */
+  /**
+   * Re-reads everything shown: the runs, and every expanded node's children, all started now; the
+   * tree is redrawn at once and its listings wait for those reads. Resolves when the runs are read.
+   */
   async reload(): Promise<void> {
     this.limits.clear();
     this.runLimits.clear();
     this.objectLimits.clear();
-    await this.runs.refresh();
+    this.children.clear();
+    const runsDone = this.runs.refresh();
+    this.reloading = runsDone;
+    // Nodes whose read the last Refresh started but VS Code never asked for are not shown any more.
+    this.expanded.forget(this.prefetch.begin());
+    const target = this.target();
+    if (target) {
+      this.prefetch.start(ROOT_KEY, () => this.listRoot(target, runsDone));
+      for (const node of this.expanded.visible()) if (readsOnList(node)) this.prefetch.start(node.id, () => this.listFresh(node));
+    }
+    this.changed.fire(undefined);
+    try {
+      await runsDone;
+    } finally {
+      if (this.reloading === runsDone) this.reloading = undefined;
+    }
+  }
+
+  /**
+   * The runs were re-read (job events, or a Refresh). A Refresh's root listing shows them already;
+   * otherwise redraw the runs that changed, or everything when the list of runs did (a new run).
+   */
+  private runsChanged(): void {
+    if (this.reloading) return;
+    this.children.clear();
+    const { root, changed } = runChanges(this.shownRuns, new Map([...this.runNodes].map(([id, n]) => [id, n.run])), this.runsShape(), this.runs.runs);
+    if (root || !this.target()) {
+      this.refresh();
+      return;
+    }
+    const redraw: LocalNode[] = [...this.trainingNodes];
+    for (const run of changed) {
+      const node = this.runNodes.get(run.id);
+      if (!node) continue;
+      node.run = run;
+      redraw.push(node);
+    }
+    if (redraw.length > 0) this.changed.fire(redraw);
+  }
+
+  private runsShape(): RunsShape {
+    return { ids: this.runs.runs.map((r) => r.id), error: this.runs.error !== undefined, more: this.runs.more };
   }
 
   loadMore(listKey: string): void {
@@ -107,6 +173,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** The tree view showing this tree (for revealJob and its description). */
   setView(view: vscode.TreeView<LocalNode>): void {
     this.view = view;
+    this.disposables.push(
+      // VS Code may expand a node again from the children it kept, without asking for them.
+      view.onDidExpandElement((e) => this.expanded.listed(e.element)),
+      view.onDidCollapseElement((e) => this.expanded.collapsed(e.element.id)),
+    );
     this.updateDescription();
   }
 
@@ -122,18 +193,27 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       case 'run':
         return runItem(node, Date.now());
       case 'job':
-        return localJobItem(node, Date.now());
+        return withoutTooltip(localJobItem(node, Date.now()));
       case 'more':
         return moreItem(node);
       case 'error':
         return errorItem(node);
       case 'pipeline':
-        return this.pipeline.item(node);
+        return node.type === 'object' ? withoutTooltip(this.pipeline.item(node)) : this.pipeline.item(node);
       case 'trainingQueue':
         return trainingQueueItem(node);
       case 'serviceJob':
         return serviceJobItem(node);
     }
+  }
+
+  /** The tooltips getTreeItem leaves out (a job's, an object's), when the pointer rests on the row. */
+  resolveTreeItem(item: vscode.TreeItem, node: LocalNode): vscode.TreeItem {
+    if (item.tooltip === undefined) {
+      if (node.kind === 'job') item.tooltip = localJobItem(node, Date.now()).tooltip;
+      else if (node.kind === 'pipeline' && node.type === 'object') item.tooltip = this.pipeline.item(node).tooltip;
+    }
+    return item;
   }
 
   getParent(node: LocalNode): LocalNode | undefined {
@@ -166,6 +246,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   }
 
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
+    if (node) this.expanded.listed(node);
     const children = await this.listChildren(node);
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
@@ -179,7 +260,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return conn && this.emulator.state === 'running' ? { label: 'local emulator', batch: conn.batch, logs: conn.logs } : undefined;
   }
 
-  private async listChildren(node?: LocalNode): Promise<LocalNode[]> {
+  /** A node's children: what a Refresh started reading for it, or a read now. */
+  private listChildren(node?: LocalNode): Promise<LocalNode[]> {
+    return this.prefetch.take(node?.id ?? ROOT_KEY, () => this.listFresh(node));
+  }
+
+  private async listFresh(node?: LocalNode): Promise<LocalNode[]> {
     const target = this.target();
     if (!target) {
       this.runNodes = new Map();
@@ -187,17 +273,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return [];
     }
     if (isExecutionsNode(node)) return this.executions.children(node);
-    if (!node) {
-      const executions = await this.executions.roots();
-      const training = await this.trainingQueues(target);
-      for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
-      if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
-      const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
-      this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
-      const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
-      return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
-    }
+    if (!node) return this.listRoot(target, this.reloading);
+
     if (node.kind === 'pipeline') return this.pipeline.children(node, (key) => this.objectLimits.get(key));
     if (node.kind === 'trainingQueue') {
       const key = `svc:${node.queue.jobQueueName}`;
@@ -223,6 +300,30 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return p;
     }
     return [];
+  }
+
+  /**
+   * The top rows: executions, pipeline groups, training queues, then the runs (after `runsRead`, a
+   * Refresh's re-reading of them, when given). The reads run at once.
+   */
+  private async listRoot(target: JobTarget, runsRead?: Promise<void>): Promise<LocalNode[]> {
+    const [executions, training] = await Promise.all([this.executions.roots(), this.trainingQueues(target), runsRead]);
+    for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
+    this.trainingNodes = training.filter((t): t is TrainingQueueNode => t.kind === 'trainingQueue');
+    this.shownRuns = this.runsShape();
+    if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
+    // The same node object for the same run (its data updated), so redrawing one run finds it.
+    const nodes = this.runs.runs.map((run): RunNode => {
+      const node = this.runNodes.get(run.id);
+      if (!node) return { kind: 'run', id: `run:${run.id}`, run, target };
+      node.run = run;
+      node.target = target;
+      return node;
+    });
+    this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
+    // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
+    const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
+    return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
   }
 
   /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
@@ -267,6 +368,27 @@ function runItem(node: RunNode, now: number): vscode.TreeItem {
   lines.push(`Run id: ${run.id}`);
   item.tooltip = lines.join('\n');
   item.contextValue = `run.${run.status}${run.tagged && run.source ? '.rerun' : ''}`;
+  return item;
+}
+
+/** Whether listing `node`'s children reads the emulator (what a Refresh starts ahead for expanded nodes). */
+function readsOnList(node: LocalNode): boolean {
+  switch (node.kind) {
+    case 'pipeline':
+      return ['group', 'bucket', 'folder', 'rule', 'schedule', 'topic'].includes(node.type);
+    case 'execution':
+    case 'trainingQueue':
+      return true;
+    case 'job':
+      return node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined;
+    default:
+      return false;
+  }
+}
+
+/** Long lists' rows go to VS Code without their tooltip (resolveTreeItem adds it on hover). */
+function withoutTooltip(item: vscode.TreeItem): vscode.TreeItem {
+  item.tooltip = undefined;
   return item;
 }
 
