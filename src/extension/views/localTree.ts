@@ -15,23 +15,24 @@
  * calls that follow, one level after another, take those in-flight reads instead of making a chain
  * of round trips. Long lists' tooltips (jobs, objects) are resolved on hover, not sent with the rows.
  */
-import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
 import { listAllJobs } from '../../client/run-list';
 import { listQueues, PageLimits } from '../../client/jobs';
 import { isServiceQueue } from '../../client/service-jobs';
-import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
+import { isFinal } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
-import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { errorItem, moreItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { localJobItem, readsOnList, rowKey, runItem, withoutTooltip } from './localItems';
 import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
 import { ExpandedNodes, Prefetch } from './prefetch';
-import { runChanges, type RunsShape } from './runChanges';
+import { runChanges, sameRun, type RunsShape } from './runChanges';
+
+export { failureText } from './localItems';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
@@ -77,6 +78,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private trainingNodes: TrainingQueueNode[] = [];
   /** While a Refresh waits for the runs: the root's listing it started waits for them too. */
   private reloading: Promise<void> | undefined;
+  /** The ids of the root's rows VS Code last asked for (undefined: none yet). */
+  private shownRoot: string[] | undefined;
+  /** The root's nodes by id: a run, executions group or training queue keeps its object, its data updated. */
+  private top = new Map<string, LocalNode>();
+  /** Each run's data and row when VS Code last drew its row. */
+  private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
   /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
   readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
@@ -98,12 +105,17 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Redraws from the store's data (array children are listed again). */
   refresh(): void {
     this.children.clear();
+    this.prefetch.drop(ROOT_KEY);
     this.changed.fire(undefined);
   }
 
   /**
-   * Re-reads everything shown: the runs, and every expanded node's children, all started now; the
-   * tree is redrawn at once and its listings wait for those reads. Resolves when the runs are read.
+   * Re-reads everything shown: the runs, the top rows and every expanded node's children, all
+   * started now. The pipeline groups (always at the top) are redrawn at once, their expanded nodes
+   * taking those reads; once the top rows are read, the rest of the top is redrawn: the whole tree
+   * when its rows changed, else each top row but the expanded runs whose data and row did not
+   * change (their jobs are not sent again). A collapsed row redrawn only forgets its children, so
+   * expanding it lists them again. Resolves when done.
    */
   async reload(): Promise<void> {
     this.limits.clear();
@@ -115,16 +127,46 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     // Nodes whose read the last Refresh started but VS Code never asked for are not shown any more.
     this.expanded.forget(this.prefetch.begin());
     const target = this.target();
-    if (target) {
-      this.prefetch.start(ROOT_KEY, () => this.listRoot(target, runsDone));
-      for (const node of this.expanded.visible()) if (readsOnList(node)) this.prefetch.start(node.id, () => this.listFresh(node));
-    }
-    this.changed.fire(undefined);
     try {
-      await runsDone;
+      if (!target) {
+        this.refresh();
+        await runsDone;
+        return;
+      }
+      for (const node of this.expanded.visible()) if (readsOnList(node)) this.prefetch.start(node.id, () => this.listFresh(node));
+      const root = this.listRoot(target, runsDone);
+      if (this.shownRoot === undefined) {
+        this.prefetch.start(ROOT_KEY, () => root);
+        this.changed.fire(undefined);
+        await root;
+        return;
+      }
+      this.changed.fire(this.pipeline.roots());
+      this.redrawTop(await root);
     } finally {
       if (this.reloading === runsDone) this.reloading = undefined;
     }
+  }
+
+  /** The top rows read by a Refresh: redraws what reload() says. */
+  private redrawTop(root: LocalNode[]): void {
+    const shown = this.shownRoot;
+    const same = shown !== undefined && shown.length === root.length && root.every((n, i) => n.id === shown[i]);
+    if (!same || root.some((n) => n.kind === 'sfnError' || (n.kind === 'error' && !n.empty))) {
+      this.prefetch.start(ROOT_KEY, () => Promise.resolve(root));
+      this.changed.fire(undefined);
+      return;
+    }
+    const now = Date.now();
+    const expanded = new Set(this.expanded.visible().map((n) => n.id));
+    const redraw = root.filter((n) => {
+      // The pipeline groups are redrawn already; "Load more" and the empty hint never change.
+      if (n.kind === 'pipeline' || n.kind === 'more' || n.kind === 'error') return false;
+      if (n.kind !== 'run' || !expanded.has(n.id)) return true;
+      const drawn = this.drawnRuns.get(n.id);
+      return !drawn || !sameRun(drawn.run, n.run) || drawn.row !== rowKey(runItem(n, now));
+    });
+    if (redraw.length > 0) this.changed.fire(redraw);
   }
 
   /**
@@ -190,8 +232,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   getTreeItem(node: LocalNode): vscode.TreeItem {
     if (isExecutionsNode(node)) return this.executions.item(node);
     switch (node.kind) {
-      case 'run':
-        return runItem(node, Date.now());
+      case 'run': {
+        const item = runItem(node, Date.now());
+        this.drawnRuns.set(node.id, { run: node.run, row: rowKey(item) });
+        return item;
+      }
       case 'job':
         return withoutTooltip(localJobItem(node, Date.now()));
       case 'more':
@@ -248,6 +293,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
     if (node) this.expanded.listed(node);
     const children = await this.listChildren(node);
+    if (!node) this.shownRoot = children.map((c) => c.id);
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
       else this.parents.delete(c.id);
@@ -309,21 +355,28 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private async listRoot(target: JobTarget, runsRead?: Promise<void>): Promise<LocalNode[]> {
     const [executions, training] = await Promise.all([this.executions.roots(), this.trainingQueues(target), runsRead]);
     for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
-    this.trainingNodes = training.filter((t): t is TrainingQueueNode => t.kind === 'trainingQueue');
     this.shownRuns = this.runsShape();
-    if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
-    // The same node object for the same run (its data updated), so redrawing one run finds it.
-    const nodes = this.runs.runs.map((run): RunNode => {
-      const node = this.runNodes.get(run.id);
-      if (!node) return { kind: 'run', id: `run:${run.id}`, run, target };
-      node.run = run;
-      node.target = target;
-      return node;
-    });
-    this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
+    if (this.runs.error) return this.keepTop([...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }]);
+    const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
     // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
     const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
-    return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
+    const rows = this.keepTop([...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])]);
+    this.runNodes = new Map(rows.filter((n): n is RunNode => n.kind === 'run').map((n) => [n.run.id, n]));
+    this.trainingNodes = rows.filter((t): t is TrainingQueueNode => t.kind === 'trainingQueue');
+    return rows;
+  }
+
+  /** The same object for the same top row (its data updated in place), so it can be redrawn alone. */
+  private keepTop(rows: LocalNode[]): LocalNode[] {
+    const top = new Map<string, LocalNode>();
+    const kept = rows.map((n) => {
+      const old = this.top.get(n.id);
+      const k = old && old !== n && old.kind === n.kind && (n.kind === 'run' || n.kind === 'sfnGroup' || n.kind === 'trainingQueue') ? Object.assign(old, n) : n;
+      top.set(k.id, k);
+      return k;
+    });
+    this.top = top;
+    return kept;
   }
 
   /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
@@ -352,64 +405,4 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     clearInterval(this.ticker);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function runItem(node: RunNode, now: number): vscode.TreeItem {
-  const { run } = node;
-  const item = new vscode.TreeItem(run.name, run.status === 'FAILED' || !isFinal(run.status) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = node.id;
-  item.iconPath = statusIcon(run.status);
-  const duration = formatDuration(runDuration(run, now));
-  // Progress first: a narrow side bar cuts the description off at its end.
-  item.description = `${progressText(run.progress)} · ${duration} · ${startTimeText(run.createdAt, now)}`;
-  const lines = [`${run.name} — ${run.status}`, `Started: ${new Date(run.startedAt ?? run.createdAt).toISOString()}`, `Duration: ${duration}`, `Jobs: ${progressText(run.progress)}`];
-  if (run.source) lines.push(`From: ${run.source}`);
-  for (const f of run.status === 'FAILED' ? rootFailures(run) : []) lines.push(`Failed: ${f.jobName} — ${failureText(f)}`);
-  lines.push(`Run id: ${run.id}`);
-  item.tooltip = lines.join('\n');
-  item.contextValue = `run.${run.status}${run.tagged && run.source ? '.rerun' : ''}`;
-  return item;
-}
-
-/** Whether listing `node`'s children reads the emulator (what a Refresh starts ahead for expanded nodes). */
-function readsOnList(node: LocalNode): boolean {
-  switch (node.kind) {
-    case 'pipeline':
-      return ['group', 'bucket', 'folder', 'rule', 'schedule', 'topic'].includes(node.type);
-    case 'execution':
-    case 'trainingQueue':
-      return true;
-    case 'job':
-      return node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined;
-    default:
-      return false;
-  }
-}
-
-/** Long lists' rows go to VS Code without their tooltip (resolveTreeItem adds it on hover). */
-function withoutTooltip(item: vscode.TreeItem): vscode.TreeItem {
-  item.tooltip = undefined;
-  return item;
-}
-
-/** A job under its run: array progress on a parent, duration ticking, exit code and reason on failure. */
-function localJobItem(node: JobNode, now: number): vscode.TreeItem {
-  const item = jobItem(node);
-  const job = node.job as JobDetail;
-  const parts: string[] = [];
-  const array = arrayProgressText(job);
-  if (array) parts.push(array);
-  const d = jobDuration(job, now);
-  if (d !== undefined) parts.push(formatDuration(d));
-  if (job.status === 'FAILED') parts.push(failureText(job));
-  item.description = parts.join(' · ');
-  item.tooltip = jobTooltip(job, now);
-  return item;
-}
-
-/** `exit 1: Essential container in task exited`, or the status reason alone. */
-export function failureText(job: { readonly statusReason?: string; readonly container?: { readonly exitCode?: number; readonly reason?: string } }): string {
-  const exit = job.container?.exitCode;
-  const reason = job.statusReason ?? job.container?.reason ?? 'FAILED';
-  return exit !== undefined && exit !== 0 ? `exit ${exit}: ${reason}` : reason;
 }
