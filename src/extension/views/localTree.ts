@@ -30,7 +30,7 @@ import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
 import { ExpandedNodes, Prefetch } from './prefetch';
-import { runChanges, sameRun, type RunsShape } from './runChanges';
+import { runChanges, sameRun, topRedraw, type RunsShape } from './runChanges';
 
 export { failureText } from './localItems';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
@@ -150,23 +150,17 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   /** The top rows read by a Refresh: redraws what reload() says. */
   private redrawTop(root: LocalNode[]): void {
-    const shown = this.shownRoot;
-    const same = shown !== undefined && shown.length === root.length && root.every((n, i) => n.id === shown[i]);
-    if (!same || root.some((n) => n.kind === 'sfnError' || (n.kind === 'error' && !n.empty))) {
-      this.prefetch.start(ROOT_KEY, () => Promise.resolve(root));
-      this.changed.fire(undefined);
-      return;
-    }
     const now = Date.now();
     const expanded = new Set(this.expanded.visible().map((n) => n.id));
-    const redraw = root.filter((n) => {
-      // The pipeline groups are redrawn already; "Load more" and the empty hint never change.
-      if (n.kind === 'pipeline' || n.kind === 'more' || n.kind === 'error') return false;
-      if (n.kind !== 'run' || !expanded.has(n.id)) return true;
+    const redraw = topRedraw(this.shownRoot, root, (n) => {
+      if (n.kind !== 'run' || !expanded.has(n.id)) return false;
       const drawn = this.drawnRuns.get(n.id);
-      return !drawn || !sameRun(drawn.run, n.run) || drawn.row !== rowKey(runItem(n, now));
+      return drawn !== undefined && sameRun(drawn.run, n.run) && drawn.row === rowKey(runItem(n, now));
     });
-    if (redraw.length > 0) this.changed.fire(redraw);
+    if (redraw === 'all') {
+      this.prefetch.start(ROOT_KEY, () => Promise.resolve(root));
+      this.changed.fire(undefined);
+    } else if (redraw.length > 0) this.changed.fire(redraw);
   }
 
   /**

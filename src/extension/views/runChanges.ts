@@ -39,3 +39,21 @@ export function runChanges<R extends Run<object>>(shownShape: RunsShape, shown: 
   });
   return { root: false, changed };
 }
+
+/** A row at the top of the Local view, as topRedraw sees it. */
+export interface TopRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly empty?: boolean;
+}
+
+/**
+ * What a Refresh redraws once the top rows are read again (the pipeline groups are redrawn
+ * already): `all` when the rows are not the ones shown (or one is an error), else each row that can
+ * change (not "Load more" nor the empty hint), except the runs `keep` says are expanded and unchanged.
+ */
+export function topRedraw<R extends TopRow>(shown: readonly string[] | undefined, rows: readonly R[], keep: (run: R) => boolean): 'all' | R[] {
+  const same = shown !== undefined && shown.length === rows.length && rows.every((n, i) => n.id === shown[i]);
+  if (!same || rows.some((n) => n.kind === 'sfnError' || (n.kind === 'error' && !n.empty))) return 'all';
+  return rows.filter((n) => n.kind !== 'pipeline' && n.kind !== 'more' && n.kind !== 'error' && !(n.kind === 'run' && keep(n)));
+}

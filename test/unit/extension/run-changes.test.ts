@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runChanges, sameRun, type RunsShape } from '../../../src/extension/views/runChanges';
+import { runChanges, sameRun, topRedraw, type RunsShape, type TopRow } from '../../../src/extension/views/runChanges';
 import { groupRuns, RUN_TAGS, type Run } from '../../../src/model/runs';
 
 interface FakeJob { jobId: string; jobName: string; status: string; createdAt: number; startedAt?: number; stoppedAt?: number; tags: Record<string, string>; dependsOn: never[] }
@@ -49,5 +49,34 @@ describe('Local view: which runs to redraw when the runs are read again (unit)',
     assert.equal(sameRun(r, { ...r, jobs: [r.jobs[0], { ...r.jobs[1] }] }), false);
     assert.equal(sameRun(r, { ...r, status: 'FAILED' }), false);
     assert.equal(sameRun(r, { ...r, stoppedAt: 1 }), false);
+  });
+
+  describe('after a Refresh reads the top rows again', () => {
+    const rows: TopRow[] = [
+      { id: 'sfn:executions', kind: 'sfnGroup' },
+      { id: 'pipeline:buckets', kind: 'pipeline' },
+      { id: 'pipeline:rules', kind: 'pipeline' },
+      { id: 'run:big', kind: 'run' },
+      { id: 'run:changed', kind: 'run' },
+      { id: 'more:runs', kind: 'more' },
+    ];
+    const shown = rows.map((r) => r.id);
+
+    it('redraws each row that may have changed, but not an expanded unchanged run (its jobs are not sent again)', () => {
+      const redraw = topRedraw(shown, rows, (r) => r.id === 'run:big');
+      assert.notEqual(redraw, 'all');
+      assert.deepEqual((redraw as TopRow[]).map((r) => r.id), ['sfn:executions', 'run:changed']);
+    });
+
+    it('redraws everything when the rows are not the ones shown, or one is an error', () => {
+      assert.equal(topRedraw(shown, [...rows, { id: 'run:new', kind: 'run' }], () => true), 'all');
+      assert.equal(topRedraw(undefined, rows, () => true), 'all');
+      assert.equal(topRedraw(shown, rows.slice(0, -2), () => true), 'all', 'a run gone');
+      assert.equal(topRedraw(shown, [rows[1], rows[0], ...rows.slice(2)], () => true), 'all');
+      const withError = [...rows.slice(0, 3), { id: 'error:runs', kind: 'error' }];
+      assert.equal(topRedraw(withError.map((r) => r.id), withError, () => true), 'all');
+      const withHint = [...rows.slice(0, 3), { id: 'empty:runs', kind: 'error', empty: true }];
+      assert.deepEqual(topRedraw(withHint.map((r) => r.id), withHint, () => true), [rows[0]]);
+    });
   });
 });
