@@ -94,8 +94,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     this.executions = new ExecutionNodes(emulator, () => this.refresh());
     this.disposables.push(
       this.executions,
-      runs.onDidChange(() => this.runsChanged()),
-      emulator.onDidChangeState(() => this.updateDescription()),
+      runs.onDidChange(() => void this.runsChanged()),
+      emulator.onDidChangeState(() => {
+        this.updateDescription();
+        this.refresh();
+      }),
     );
     this.pipeline = new PipelineGroups(emulator);
     this.disposables.push(this.pipeline, this.pipeline.onDidChange((n) => this.changed.fire(n)));
@@ -167,11 +170,20 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
    * The runs were re-read (job events, or a Refresh). A Refresh's root listing shows them already;
    * otherwise redraw the runs that changed, or everything when the list of runs did (a new run).
    */
-  private runsChanged(): void {
+  private async runsChanged(): Promise<void> {
     if (this.reloading) return;
     this.children.clear();
+    const target = this.target();
     const { root, changed } = runChanges(this.shownRuns, new Map([...this.runNodes].map(([id, n]) => [id, n.run])), this.runsShape(), this.runs.runs);
-    if (root || !this.target()) {
+    // Nothing listed while connected yet (the emulator just started): everything.
+    if (root || !target || !this.shownRoot?.length) {
+      this.refresh();
+      return;
+    }
+    // Service job events come here too: a training queue made since shows with the top rows.
+    const training = await this.trainingQueues(target);
+    if (this.reloading) return;
+    if (training.map((t) => t.id).join('\n') !== this.trainingNodes.map((t) => t.id).join('\n')) {
       this.refresh();
       return;
     }
@@ -184,6 +196,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     }
     if (redraw.length > 0) this.changed.fire(redraw);
   }
+
 
   private runsShape(): RunsShape {
     return { ids: this.runs.runs.map((r) => r.id), error: this.runs.error !== undefined, more: this.runs.more };
