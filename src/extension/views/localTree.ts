@@ -115,10 +115,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /**
    * Re-reads everything shown: the runs, the top rows and every expanded node's children, all
    * started now. The pipeline groups (always at the top) are redrawn at once, their expanded nodes
-   * taking those reads; once the top rows are read, the rest of the top is redrawn: the whole tree
-   * when its rows changed, else each top row but the expanded runs whose data and row did not
-   * change (their jobs are not sent again). A collapsed row redrawn only forgets its children, so
-   * expanding it lists them again. Resolves when done.
+   * taking those reads, and so are the collapsed top rows: a collapsed row redrawn only forgets its
+   * children, so expanding it lists them again. Once the top rows are read, the rest is redrawn:
+   * the whole tree when its rows changed, else each top row but the runs whose data and row did not
+   * change (an expanded run's jobs are not sent again). Resolves when done.
    */
   async reload(): Promise<void> {
     this.limits.clear();
@@ -144,7 +144,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         await root;
         return;
       }
-      this.changed.fire(this.pipeline.roots());
+      // Now: the pipeline groups, and the collapsed top rows (which only forget their children).
+      const shown = new Set(this.expanded.visible().map((n) => n.id));
+      const collapsed = [...this.top.values()].filter((n) => (n.kind === 'run' || n.kind === 'sfnGroup' || n.kind === 'trainingQueue') && !shown.has(n.id));
+      this.changed.fire([...this.pipeline.roots(), ...collapsed]);
       this.redrawTop(await root);
     } finally {
       if (this.reloading === runsDone) this.reloading = undefined;
@@ -154,9 +157,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** The top rows read by a Refresh: redraws what reload() says. */
   private redrawTop(root: LocalNode[]): void {
     const now = Date.now();
-    const expanded = new Set(this.expanded.visible().map((n) => n.id));
     const redraw = topRedraw(this.shownRoot, root, (n) => {
-      if (n.kind !== 'run' || !expanded.has(n.id)) return false;
+      if (n.kind !== 'run') return false;
       const drawn = this.drawnRuns.get(n.id);
       return drawn !== undefined && sameRun(drawn.run, n.run) && drawn.row === rowKey(runItem(n, now));
     });

@@ -50,7 +50,7 @@ export interface TopRow {
 /**
  * What a Refresh redraws once the top rows are read again (the pipeline groups are redrawn
  * already): `all` when the rows are not the ones shown (or one is an error), else each row that can
- * change (not "Load more" nor the empty hint), except the runs `keep` says are expanded and unchanged.
+ * change (not "Load more" nor the empty hint), except the runs `keep` says are unchanged.
  */
 export function topRedraw<R extends TopRow>(shown: readonly string[] | undefined, rows: readonly R[], keep: (run: R) => boolean): 'all' | R[] {
   const same = shown !== undefined && shown.length === rows.length && rows.every((n, i) => n.id === shown[i]);
