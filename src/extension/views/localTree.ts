@@ -78,6 +78,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private trainingNodes: TrainingQueueNode[] = [];
   /** While a Refresh waits for the runs: the root's listing it started waits for them too. */
   private reloading: Promise<void> | undefined;
+  /** Counts runsChanged calls (the latest one redraws). */
+  private runsSeq = 0;
   /** The ids of the root's rows VS Code last asked for (undefined: none yet). */
   private shownRoot: string[] | undefined;
   /** The root's nodes by id: a run, executions group or training queue keeps its object, its data updated. */
@@ -175,17 +177,19 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private async runsChanged(): Promise<void> {
     if (this.reloading) return;
     this.children.clear();
+    const seq = ++this.runsSeq;
     const target = this.target();
-    const { root, changed } = runChanges(this.shownRuns, new Map([...this.runNodes].map(([id, n]) => [id, n.run])), this.runsShape(), this.runs.runs);
     // Nothing listed while connected yet (the emulator just started): everything.
-    if (root || !target || !this.shownRoot?.length) {
+    if (!target || !this.shownRoot?.length) {
       this.refresh();
       return;
     }
     // Service job events come here too: a training queue made since shows with the top rows.
     const training = await this.trainingQueues(target);
-    if (this.reloading) return;
-    if (training.map((t) => t.id).join('\n') !== this.trainingNodes.map((t) => t.id).join('\n')) {
+    // A later change (or a Refresh) redraws with newer runs: this one must not put older ones back.
+    if (seq !== this.runsSeq || this.reloading) return;
+    const { root, changed } = runChanges(this.shownRuns, new Map([...this.runNodes].map(([id, n]) => [id, n.run])), this.runsShape(), this.runs.runs);
+    if (root || training.map((t) => t.id).join('\n') !== this.trainingNodes.map((t) => t.id).join('\n')) {
       this.refresh();
       return;
     }
@@ -198,6 +202,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     }
     if (redraw.length > 0) this.changed.fire(redraw);
   }
+
 
 
   private runsShape(): RunsShape {
