@@ -188,7 +188,9 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const training = await this.trainingQueues(target);
     // A later change (or a Refresh) redraws with newer runs: this one must not put older ones back.
     if (seq !== this.runsSeq || this.reloading) return;
-    const { root, changed } = runChanges(this.shownRuns, new Map([...this.runNodes].map(([id, n]) => [id, n.run])), this.runsShape(), this.runs.runs);
+    // Against what VS Code drew: a listing of ours (revealJob's) may have updated a node it did not draw.
+    const drawn = new Map([...this.drawnRuns.values()].map((d) => [d.run.id, d.run]));
+    const { root, changed } = runChanges(this.shownRuns, drawn, this.runsShape(), this.runs.runs);
     if (root || training.map((t) => t.id).join('\n') !== this.trainingNodes.map((t) => t.id).join('\n')) {
       this.refresh();
       return;
@@ -294,7 +296,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private async findJob(jobId: string): Promise<JobNode | undefined> {
     const parentId = jobId.includes(':') ? jobId.slice(0, jobId.indexOf(':')) : undefined;
     const top = parentId ?? jobId;
-    const runNode = (await this.getChildren()).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
+    const runNode = (await this.getChildren(undefined, true)).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
     if (!runNode) return undefined;
     // A job beyond the run's shown page: show pages up to it (reveal waits for this redraw).
     const index = runNode.run.jobs.findIndex((j) => j.jobId === top);
@@ -304,10 +306,14 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
   }
 
-  async getChildren(node?: LocalNode): Promise<LocalNode[]> {
+  /** `ours`: asked by this tree (revealJob), not by VS Code: what VS Code shows is unchanged. */
+  async getChildren(node?: LocalNode, ours = false): Promise<LocalNode[]> {
     if (node) this.expanded.listed(node);
     const children = await this.listChildren(node);
-    if (!node) this.shownRoot = children.map((c) => c.id);
+    if (!node && !ours) {
+      this.shownRoot = children.map((c) => c.id);
+      this.shownRuns = { ids: children.filter((c): c is RunNode => c.kind === 'run').map((c) => c.run.id), error: children.some((c) => c.id === 'error:runs'), more: children.some((c) => c.id === 'more:runs') };
+    }
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
       else this.parents.delete(c.id);
@@ -369,7 +375,6 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private async listRoot(target: JobTarget, runsRead?: Promise<void>): Promise<LocalNode[]> {
     const [executions, training] = await Promise.all([this.executions.roots(), this.trainingQueues(target), runsRead]);
     for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
-    this.shownRuns = this.runsShape();
     if (this.runs.error) return this.keepTop([...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }]);
     const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
     // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
