@@ -147,10 +147,9 @@ async function listExecutions(sfn: SFNClient): Promise<ExecutionListItem[]> {
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
-    for (const m of page.stateMachines ?? []) {
-      const res = await sfn.send(new ListExecutionsCommand({ stateMachineArn: m.stateMachineArn, maxResults: PER_MACHINE }));
-      all.push(...(res.executions ?? []));
-    }
+    // One state machine's executions at a time would be a round trip each, one after another.
+    const lists = await Promise.all((page.stateMachines ?? []).map((m) => sfn.send(new ListExecutionsCommand({ stateMachineArn: m.stateMachineArn, maxResults: PER_MACHINE }))));
+    for (const res of lists) all.push(...(res.executions ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
   return all.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0)).slice(0, MAX_EXECUTIONS);

@@ -7,30 +7,43 @@
  * jobs with their children. Empty while the emulator is stopped, so the view's welcome content
  * shows. Data comes from the RunsStore (refreshed by the event stream); while a run (or a service
  * job) is active its duration ticks every second.
+ *
+ * Redraws are as small as they can be: when the runs are re-read, only the runs that changed are
+ * redrawn (runChanges.ts), the whole tree only when the list of runs changed. A Refresh (reload)
+ * redraws the whole tree, but first starts, all at once, every read its expanded nodes need (the
+ * runs, executions, queues, each expanded bucket's page, ...; prefetch.ts); VS Code's getChildren
+ * calls that follow, one level after another, take those in-flight reads instead of making a chain
+ * of round trips. Long lists' tooltips (jobs, objects) are resolved on hover, not sent with the rows.
  */
-import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
 import { listAllJobs } from '../../client/run-list';
 import { listQueues, PageLimits } from '../../client/jobs';
 import { isServiceQueue } from '../../client/service-jobs';
-import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
+import { isFinal } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
-import { errorItem, jobItem, moreItem, statusIcon, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { errorItem, moreItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
+import { localJobItem, readsOnList, rowKey, runItem, withoutTooltip } from './localItems';
 import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
+import { ExpandedNodes, Prefetch } from './prefetch';
+import { runChanges, sameRun, topRedraw, type RunsShape } from './runChanges';
+
+export { failureText } from './localItems';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
+/** The prefetch key of the root's children. */
+const ROOT_KEY = '';
 
-export interface RunNode { readonly kind: 'run'; readonly id: string; readonly run: EmulatorRun; readonly target: JobTarget }
+/** `run` is the latest data: a run that changed is redrawn through the same node. */
+export interface RunNode { readonly kind: 'run'; readonly id: string; run: EmulatorRun; target: JobTarget }
 export type LocalNode = RunNode | JobNode | MoreNode | ErrorNode | ExecutionsNode | PipelineNode | TrainingQueueNode | ServiceJobNode;
 
 export function isRunNode(x: unknown): x is RunNode {
@@ -55,6 +68,24 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Array children per parent job id, until the next refresh of the runs. */
   private readonly children = new Map<string, Promise<LocalNode[]>>();
   private view: vscode.TreeView<LocalNode> | undefined;
+  /** Reads a Refresh started for the nodes VS Code will ask for next. */
+  private readonly prefetch = new Prefetch();
+  /** The nodes VS Code shows expanded (it asked their children, and did not collapse them since). */
+  private readonly expanded = new ExpandedNodes<LocalNode>((id) => this.parents.get(id)?.id);
+  /** The runs as the tree last showed them (see runsChanged). */
+  private shownRuns: RunsShape = { ids: [], error: false, more: false };
+  /** The SageMaker training queue rows last shown (their service jobs are listed again with the runs). */
+  private trainingNodes: TrainingQueueNode[] = [];
+  /** While a Refresh waits for the runs: the root's listing it started waits for them too. */
+  private reloading: Promise<void> | undefined;
+  /** Counts runsChanged calls (the latest one redraws). */
+  private runsSeq = 0;
+  /** The ids of the root's rows VS Code last asked for (undefined: none yet). */
+  private shownRoot: string[] | undefined;
+  /** The root's nodes by id: a run, executions group or training queue keeps its object, its data updated. */
+  private top = new Map<string, LocalNode>();
+  /** Each run's data and row when VS Code last drew its row. */
+  private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
   /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
   readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
@@ -65,8 +96,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     this.executions = new ExecutionNodes(emulator, () => this.refresh());
     this.disposables.push(
       this.executions,
-      runs.onDidChange(() => this.refresh()),
-      emulator.onDidChangeState(() => this.updateDescription()),
+      runs.onDidChange(() => void this.runsChanged()),
+      emulator.onDidChangeState(() => {
+        this.updateDescription();
+        this.refresh();
+      }),
     );
     this.pipeline = new PipelineGroups(emulator);
     this.disposables.push(this.pipeline, this.pipeline.onDidChange((n) => this.changed.fire(n)));
@@ -76,15 +110,105 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** Redraws from the store's data (array children are listed again). */
   refresh(): void {
     this.children.clear();
+    this.prefetch.drop(ROOT_KEY);
     this.changed.fire(undefined);
   }
 
-  /** Re-reads the runs from the emulator, then redraws. */
+  /**
+   * Re-reads everything shown: the runs, the top rows and every expanded node's children, all
+   * started now. The pipeline groups (always at the top) are redrawn at once, their expanded nodes
+   * taking those reads, and so are the collapsed top rows: a collapsed row redrawn only forgets its
+   * children, so expanding it lists them again. Once the top rows are read, the rest is redrawn:
+   * the whole tree when its rows changed, else each top row but the runs whose data and row did not
+   * change (an expanded run's jobs are not sent again). Resolves when done.
+   */
   async reload(): Promise<void> {
     this.limits.clear();
     this.runLimits.clear();
     this.objectLimits.clear();
-    await this.runs.refresh();
+    this.children.clear();
+    const runsDone = this.runs.refresh();
+    this.reloading = runsDone;
+    // Nodes whose read the last Refresh started but VS Code never asked for are not shown any more.
+    this.expanded.forget(this.prefetch.begin());
+    const target = this.target();
+    try {
+      if (!target) {
+        this.refresh();
+        await runsDone;
+        return;
+      }
+      for (const node of this.expanded.visible()) if (readsOnList(node)) this.prefetch.start(node.id, () => this.listFresh(node));
+      const root = this.listRoot(target, runsDone);
+      if (this.shownRoot === undefined) {
+        this.prefetch.start(ROOT_KEY, () => root);
+        this.changed.fire(undefined);
+        await root;
+        return;
+      }
+      // Now: the pipeline groups, and the collapsed top rows (which only forget their children).
+      const shown = new Set(this.expanded.visible().map((n) => n.id));
+      const collapsed = [...this.top.values()].filter((n) => (n.kind === 'run' || n.kind === 'sfnGroup' || n.kind === 'trainingQueue') && !shown.has(n.id));
+      this.changed.fire([...this.pipeline.roots(), ...collapsed]);
+      this.redrawTop(await root);
+    } finally {
+      if (this.reloading === runsDone) this.reloading = undefined;
+    }
+  }
+
+  /** The top rows read by a Refresh: redraws what reload() says. */
+  private redrawTop(root: LocalNode[]): void {
+    const now = Date.now();
+    const redraw = topRedraw(this.shownRoot, root, (n) => {
+      if (n.kind !== 'run') return false;
+      const drawn = this.drawnRuns.get(n.id);
+      return drawn !== undefined && sameRun(drawn.run, n.run) && drawn.row === rowKey(runItem(n, now));
+    });
+    if (redraw === 'all') {
+      this.prefetch.start(ROOT_KEY, () => Promise.resolve(root));
+      this.changed.fire(undefined);
+    } else if (redraw.length > 0) this.changed.fire(redraw);
+  }
+
+  /**
+   * The runs were re-read (job events, or a Refresh). A Refresh's root listing shows them already;
+   * otherwise redraw the runs that changed, or everything when the list of runs did (a new run).
+   */
+  private async runsChanged(): Promise<void> {
+    if (this.reloading) return;
+    this.children.clear();
+    const seq = ++this.runsSeq;
+    const target = this.target();
+    // Nothing listed while connected yet (the emulator just started): everything.
+    if (!target || !this.shownRoot?.length) {
+      this.refresh();
+      return;
+    }
+    // Service job events come here too: a training queue made since shows with the top rows.
+    const training = await this.trainingQueues(target);
+    // A later change (or a Refresh) redraws with newer runs: this one must not put older ones back.
+    if (seq !== this.runsSeq || this.reloading) return;
+    // Against what VS Code drew: a listing of ours (revealJob's) may have updated a node it did not draw.
+    const drawn = new Map([...this.drawnRuns.values()].map((d) => [d.run.id, d.run]));
+    const { root, changed } = runChanges(this.shownRuns, drawn, this.runsShape(), this.runs.runs);
+    if (root || training.map((t) => t.id).join('\n') !== this.trainingNodes.map((t) => t.id).join('\n')) {
+      this.refresh();
+      return;
+    }
+    const redraw: LocalNode[] = [...this.trainingNodes];
+    for (const run of changed) {
+      const node = this.runNodes.get(run.id);
+      if (!node) continue;
+      node.run = run;
+      redraw.push(node);
+    }
+    if (redraw.length > 0) this.changed.fire(redraw);
+  }
+
+
+
+  private runsShape(): RunsShape {
+    return { ids: this.runs.runs.map((r) => r.id), error: this.runs.error !== undefined, more: this.runs.more };
   }
 
   loadMore(listKey: string): void {
@@ -107,6 +231,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   /** The tree view showing this tree (for revealJob and its description). */
   setView(view: vscode.TreeView<LocalNode>): void {
     this.view = view;
+    this.disposables.push(
+      // VS Code may expand a node again from the children it kept, without asking for them.
+      view.onDidExpandElement((e) => this.expanded.listed(e.element)),
+      view.onDidCollapseElement((e) => this.expanded.collapsed(e.element.id)),
+    );
     this.updateDescription();
   }
 
@@ -119,21 +248,33 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   getTreeItem(node: LocalNode): vscode.TreeItem {
     if (isExecutionsNode(node)) return this.executions.item(node);
     switch (node.kind) {
-      case 'run':
-        return runItem(node, Date.now());
+      case 'run': {
+        const item = runItem(node, Date.now());
+        this.drawnRuns.set(node.id, { run: node.run, row: rowKey(item) });
+        return item;
+      }
       case 'job':
-        return localJobItem(node, Date.now());
+        return withoutTooltip(localJobItem(node, Date.now()));
       case 'more':
         return moreItem(node);
       case 'error':
         return errorItem(node);
       case 'pipeline':
-        return this.pipeline.item(node);
+        return node.type === 'object' ? withoutTooltip(this.pipeline.item(node)) : this.pipeline.item(node);
       case 'trainingQueue':
         return trainingQueueItem(node);
       case 'serviceJob':
         return serviceJobItem(node);
     }
+  }
+
+  /** The tooltips getTreeItem leaves out (a job's, an object's), when the pointer rests on the row. */
+  resolveTreeItem(item: vscode.TreeItem, node: LocalNode): vscode.TreeItem {
+    if (item.tooltip === undefined) {
+      if (node.kind === 'job') item.tooltip = localJobItem(node, Date.now()).tooltip;
+      else if (node.kind === 'pipeline' && node.type === 'object') item.tooltip = this.pipeline.item(node).tooltip;
+    }
+    return item;
   }
 
   getParent(node: LocalNode): LocalNode | undefined {
@@ -155,7 +296,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private async findJob(jobId: string): Promise<JobNode | undefined> {
     const parentId = jobId.includes(':') ? jobId.slice(0, jobId.indexOf(':')) : undefined;
     const top = parentId ?? jobId;
-    const runNode = (await this.getChildren()).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
+    const runNode = (await this.getChildren(undefined, true)).find((n): n is RunNode => n.kind === 'run' && n.run.jobs.some((j) => j.jobId === top));
     if (!runNode) return undefined;
     // A job beyond the run's shown page: show pages up to it (reveal waits for this redraw).
     const index = runNode.run.jobs.findIndex((j) => j.jobId === top);
@@ -165,8 +306,14 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return (await this.getChildren(found)).find((n): n is JobNode => n.kind === 'job' && n.id === `job:${jobId}`);
   }
 
-  async getChildren(node?: LocalNode): Promise<LocalNode[]> {
+  /** `ours`: asked by this tree (revealJob), not by VS Code: what VS Code shows is unchanged. */
+  async getChildren(node?: LocalNode, ours = false): Promise<LocalNode[]> {
+    if (node) this.expanded.listed(node);
     const children = await this.listChildren(node);
+    if (!node && !ours) {
+      this.shownRoot = children.map((c) => c.id);
+      this.shownRuns = { ids: children.filter((c): c is RunNode => c.kind === 'run').map((c) => c.run.id), error: children.some((c) => c.id === 'error:runs'), more: children.some((c) => c.id === 'more:runs') };
+    }
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
       else this.parents.delete(c.id);
@@ -179,7 +326,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     return conn && this.emulator.state === 'running' ? { label: 'local emulator', batch: conn.batch, logs: conn.logs } : undefined;
   }
 
-  private async listChildren(node?: LocalNode): Promise<LocalNode[]> {
+  /** A node's children: what a Refresh started reading for it, or a read now. */
+  private listChildren(node?: LocalNode): Promise<LocalNode[]> {
+    return this.prefetch.take(node?.id ?? ROOT_KEY, () => this.listFresh(node));
+  }
+
+  private async listFresh(node?: LocalNode): Promise<LocalNode[]> {
     const target = this.target();
     if (!target) {
       this.runNodes = new Map();
@@ -187,17 +339,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return [];
     }
     if (isExecutionsNode(node)) return this.executions.children(node);
-    if (!node) {
-      const executions = await this.executions.roots();
-      const training = await this.trainingQueues(target);
-      for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
-      if (this.runs.error) return [...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }];
-      const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
-      this.runNodes = new Map(nodes.map((n) => [n.run.id, n]));
-      // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
-      const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
-      return [...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])];
-    }
+    if (!node) return this.listRoot(target, this.reloading);
+
     if (node.kind === 'pipeline') return this.pipeline.children(node, (key) => this.objectLimits.get(key));
     if (node.kind === 'trainingQueue') {
       const key = `svc:${node.queue.jobQueueName}`;
@@ -223,6 +366,36 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return p;
     }
     return [];
+  }
+
+  /**
+   * The top rows: executions, pipeline groups, training queues, then the runs (after `runsRead`, a
+   * Refresh's re-reading of them, when given). The reads run at once.
+   */
+  private async listRoot(target: JobTarget, runsRead?: Promise<void>): Promise<LocalNode[]> {
+    const [executions, training] = await Promise.all([this.executions.roots(), this.trainingQueues(target), runsRead]);
+    for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
+    if (this.runs.error) return this.keepTop([...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }]);
+    const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
+    // The pipeline groups always show, so the "no runs yet" hint is a row of its own.
+    const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
+    const rows = this.keepTop([...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])]);
+    this.runNodes = new Map(rows.filter((n): n is RunNode => n.kind === 'run').map((n) => [n.run.id, n]));
+    this.trainingNodes = rows.filter((t): t is TrainingQueueNode => t.kind === 'trainingQueue');
+    return rows;
+  }
+
+  /** The same object for the same top row (its data updated in place), so it can be redrawn alone. */
+  private keepTop(rows: LocalNode[]): LocalNode[] {
+    const top = new Map<string, LocalNode>();
+    const kept = rows.map((n) => {
+      const old = this.top.get(n.id);
+      const k = old && old !== n && old.kind === n.kind && (n.kind === 'run' || n.kind === 'sfnGroup' || n.kind === 'trainingQueue') ? Object.assign(old, n) : n;
+      top.set(k.id, k);
+      return k;
+    });
+    this.top = top;
+    return kept;
   }
 
   /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
@@ -251,43 +424,4 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     clearInterval(this.ticker);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function runItem(node: RunNode, now: number): vscode.TreeItem {
-  const { run } = node;
-  const item = new vscode.TreeItem(run.name, run.status === 'FAILED' || !isFinal(run.status) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = node.id;
-  item.iconPath = statusIcon(run.status);
-  const duration = formatDuration(runDuration(run, now));
-  // Progress first: a narrow side bar cuts the description off at its end.
-  item.description = `${progressText(run.progress)} · ${duration} · ${startTimeText(run.createdAt, now)}`;
-  const lines = [`${run.name} — ${run.status}`, `Started: ${new Date(run.startedAt ?? run.createdAt).toISOString()}`, `Duration: ${duration}`, `Jobs: ${progressText(run.progress)}`];
-  if (run.source) lines.push(`From: ${run.source}`);
-  for (const f of run.status === 'FAILED' ? rootFailures(run) : []) lines.push(`Failed: ${f.jobName} — ${failureText(f)}`);
-  lines.push(`Run id: ${run.id}`);
-  item.tooltip = lines.join('\n');
-  item.contextValue = `run.${run.status}${run.tagged && run.source ? '.rerun' : ''}`;
-  return item;
-}
-
-/** A job under its run: array progress on a parent, duration ticking, exit code and reason on failure. */
-function localJobItem(node: JobNode, now: number): vscode.TreeItem {
-  const item = jobItem(node);
-  const job = node.job as JobDetail;
-  const parts: string[] = [];
-  const array = arrayProgressText(job);
-  if (array) parts.push(array);
-  const d = jobDuration(job, now);
-  if (d !== undefined) parts.push(formatDuration(d));
-  if (job.status === 'FAILED') parts.push(failureText(job));
-  item.description = parts.join(' · ');
-  item.tooltip = jobTooltip(job, now);
-  return item;
-}
-
-/** `exit 1: Essential container in task exited`, or the status reason alone. */
-export function failureText(job: { readonly statusReason?: string; readonly container?: { readonly exitCode?: number; readonly reason?: string } }): string {
-  const exit = job.container?.exitCode;
-  const reason = job.statusReason ?? job.container?.reason ?? 'FAILED';
-  return exit !== undefined && exit !== 0 ? `exit ${exit}: ${reason}` : reason;
 }

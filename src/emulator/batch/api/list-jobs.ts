@@ -108,6 +108,14 @@ function listNodes(engine: BatchEngine, jobId: string, status: JobStatus): JobSu
   }));
 }
 
+/** The jobs `keep` accepts, newest first, until one created at or before `since` (when given). */
+function* matching(jobs: Iterable<JobRecord>, keep: (job: JobRecord) => boolean, since: number | undefined): Generator<JobRecord> {
+  for (const job of jobs) {
+    if (since !== undefined && job.createdAt <= since) return;
+    if (keep(job)) yield job;
+  }
+}
+
 export function listJobs(engine: BatchEngine, raw: unknown): { jobSummaryList: JobSummary[]; nextToken?: string } {
   const input = asInput(raw);
   const req = input as ListJobsRequest;
@@ -132,11 +140,18 @@ export function listJobs(engine: BatchEngine, raw: unknown): { jobSummaryList: J
     const status = filter.name === 'SHARE_IDENTIFIER' ? (jobStatus ?? 'RUNNING') : undefined;
     const keep = predicate(filter);
     // Newest first; a page starts after the cursor in that order.
-    const newestFirst = (a: JobCursor, b: JobCursor) => compareKeys(b, a);
-    const matched: JobRecord[] = [];
-    for (const job of engine.jobsWhere({ jobQueue, arrayJobId }, status)) if (keep(job) && (!after || newestFirst(job, after) > 0)) matched.push(job);
-    matched.sort(newestFirst);
-    page = pageAfter(matched, size, fp, map);
+    let source: Iterable<JobRecord>;
+    if (jobQueue !== undefined) {
+      // The queue's indexes merged newest first: a page reads its own jobs, not the whole queue
+      // (AFTER_CREATED_AT stops at the first older job).
+      source = matching(engine.jobsNewestFirst(jobQueue, status, after), keep, filter.name === 'AFTER_CREATED_AT' ? Number(filter.value) : undefined);
+    } else {
+      const newestFirst = (a: JobCursor, b: JobCursor) => compareKeys(b, a);
+      const matched: JobRecord[] = [];
+      for (const job of engine.jobsWhere({ arrayJobId }, status)) if (keep(job) && (!after || newestFirst(job, after) > 0)) matched.push(job);
+      source = matched.sort(newestFirst);
+    }
+    page = pageAfter(source, size, fp, map);
   }
   return page.nextToken ? { jobSummaryList: page.items, nextToken: page.nextToken } : { jobSummaryList: page.items };
 }

@@ -17,7 +17,7 @@ import type {
   UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../../model/types';
-import type { JobKey } from './jobIndex';
+import { newestFirst, type JobKey } from './jobIndex';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
 import { ConsumableResources } from './consumableResources';
@@ -306,6 +306,13 @@ export class BatchEngine {
       return;
     }
     for (const s of JOB_STATUSES) yield* queue.byStatus.get(s) ?? [];
+  }
+
+  /** A queue's jobs (status undefined: every status) newest first, strictly before `before` in that order, lazily. */
+  jobsNewestFirst(jobQueue: string, status: JobStatus | undefined, before?: JobKey): Generator<JobRecord> {
+    const queue = this.queues.get(jobQueue);
+    const indexes = (status ? [status] : JOB_STATUSES).map((s) => queue.byStatus.get(s)).filter((ix) => ix !== undefined);
+    return newestFirst(indexes, before);
   }
 
   /** Rehearses a Spot interruption of a STARTING or RUNNING job (see interrupts.ts). */

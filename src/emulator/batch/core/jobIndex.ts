@@ -42,6 +42,11 @@ export class OrderedJobs<T extends JobKey> implements Iterable<T> {
     for (let i = key ? this.upperBound(key) : 0; i < this.items.length; i++) yield this.items[i];
   }
 
+  /** The jobs strictly before `key` (all without one), newest first; reads the live index. */
+  *descending(key: JobKey | undefined): Generator<T> {
+    for (let i = (key ? this.lowerBound(key) : this.items.length) - 1; i >= 0; i--) yield this.items[i];
+  }
+
   /** First index whose key is >= `key`. */
   private lowerBound(key: JobKey): number {
     let lo = 0;
@@ -64,5 +69,21 @@ export class OrderedJobs<T extends JobKey> implements Iterable<T> {
       else hi = mid;
     }
     return lo;
+  }
+}
+
+/**
+ * Several indexes (a queue's, one per status) merged newest first, strictly before `key` in that
+ * order: a page of a filtered ListJobs reads its own jobs plus one look at each index, not every job.
+ */
+export function* newestFirst<T extends JobKey>(indexes: readonly OrderedJobs<T>[], key?: JobKey): Generator<T> {
+  const heads = indexes.map((ix) => ix.descending(key)).map((it) => ({ it, next: it.next() }));
+  for (;;) {
+    let best: (typeof heads)[number] | undefined;
+    for (const h of heads) if (!h.next.done && (!best || compareKeys(h.next.value, best.next.value as T) > 0)) best = h;
+    if (!best) return;
+    const job = best.next.value as T;
+    best.next = best.it.next();
+    yield job;
   }
 }

@@ -41,4 +41,37 @@ describe('ListJobs pages with cursors (unit)', () => {
     assert.throws(() => listJobs(h.engine, { jobQueue: 'q', jobStatus: 'RUNNING', nextToken: f1.nextToken }), /different request/);
     assert.throws(() => listJobs(h.engine, { jobQueue: 'q', nextToken: 'bm90LWEtdG9rZW4' }), /not valid/);
   });
+
+  it('lists filtered queue pages newest first across every status, AFTER_CREATED_AT stopping at the time', async () => {
+    const h = await harness({ vcpus: 1 });
+    h.def('s', 'sleep 5');
+    // 24 jobs over 8 milliseconds (3 a millisecond: ties broken by id), ending in every status.
+    for (let t = 0; t < 8; t++) {
+      for (let k = 0; k < 3; k++) h.engine.submitJob({ jobName: `${k === 0 ? 'x' : 'j'}${t}-${k}`, jobQueue: 'q', jobDefinition: 's' });
+      await h.clock.advance(1);
+    }
+    await h.clock.advance(12_000);
+    const all = (['SUCCEEDED', 'RUNNING', 'STARTING', 'RUNNABLE', 'PENDING', 'SUBMITTED', 'FAILED'] as const)
+      .flatMap((jobStatus) => listJobs(h.engine, { jobQueue: 'q', jobStatus }).jobSummaryList);
+    assert.equal(all.length, 24);
+    assert.ok(new Set(all.map((s) => s.status)).size >= 3, `jobs in several statuses: ${[...new Set(all.map((s) => s.status))].join(', ')}`);
+    const newestFirst = [...all].sort((a, b) => b.createdAt! - a.createdAt! || (a.jobId! < b.jobId! ? 1 : a.jobId! > b.jobId! ? -1 : 0)).map((s) => s.jobId);
+    const pages = (filters: Array<{ name: string; values: string[] }>, maxResults: number): string[] => {
+      const out: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = listJobs(h.engine, { jobQueue: 'q', filters, maxResults, ...(nextToken ? { nextToken } : {}) });
+        assert.ok(page.jobSummaryList.length <= maxResults);
+        out.push(...page.jobSummaryList.map((s) => s.jobId!));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return out;
+    };
+    assert.deepEqual(pages([{ name: 'AFTER_CREATED_AT', values: ['0'] }], 5), newestFirst);
+    const t0 = all.map((s) => s.createdAt!).sort((a, b) => a - b)[0];
+    const after = t0 + 3;
+    assert.deepEqual(pages([{ name: 'AFTER_CREATED_AT', values: [String(after)] }], 4), newestFirst.filter((id) => all.find((s) => s.jobId === id)!.createdAt! > after));
+    assert.deepEqual(pages([{ name: 'BEFORE_CREATED_AT', values: [String(after)] }], 4), newestFirst.filter((id) => all.find((s) => s.jobId === id)!.createdAt! < after));
+    assert.deepEqual(pages([{ name: 'JOB_NAME', values: ['x*'] }], 3), newestFirst.filter((id) => all.find((s) => s.jobId === id)!.jobName!.startsWith('x')));
+  });
 });
