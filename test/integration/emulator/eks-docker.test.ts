@@ -80,8 +80,10 @@ describe('EKS job on Docker (integration)', function () {
                 name: 'server',
                 image: TEST_IMAGE,
                 command: ['sh', '-c'],
-                // Still listening when the client has exited: the pod waits for it.
-                args: ['echo "server got: $(nc -l -p 7001)"; sleep 1; echo "server saw $(cat /work/msg) and $(cat /creds/password)"; echo "creds ${AWS_CONTAINER_CREDENTIALS_FULL_URI:+yes}"; touch /creds/x 2>/dev/null || echo secret is read-only'],
+                // Still running when the client has exited: the pod waits for it. The connection is
+                // read by `-e cat`, not nc's own copy loop: busybox nc quits at its stdin's EOF (a
+                // container's stdin is empty), which raced the client's bytes and printed nothing.
+                args: ['nc -l -p 7001 -e sh -c "cat > /work/got"; echo "server got: $(cat /work/got)"; sleep 1; echo "server saw $(cat /work/msg) and $(cat /creds/password)"; echo "creds ${AWS_CONTAINER_CREDENTIALS_FULL_URI:+yes}"; touch /creds/x 2>/dev/null || echo secret is read-only'],
                 resources,
                 volumeMounts: [{ name: 'work', mountPath: '/shared', readOnly: true }, { name: 'creds', mountPath: '/creds' }, work],
               },
