@@ -7,13 +7,13 @@
  * exactly as moto_server's S3 pages them (an independent oracle).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../../support/moto';
+import { killServed, serveS3, type ServedS3 } from '../../support/s3-process';
 import { startS3, type S3Harness } from '../../support/s3-harness';
 
 const md5 = (b: Buffer | string) => `"${createHash('md5').update(b).digest('hex')}"`;
@@ -133,38 +133,24 @@ describe('S3 ListObjectsV2 of a folder of dropped-in files', function () {
 describe('S3 ListObjectsV2 ETag index across a SIGKILL', function () {
   this.timeout(240_000);
   let work: string;
-  let child: ChildProcess | undefined;
+  let served: ServedS3 | undefined;
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'localbatch-s3-list-kill-'));
     mkdirSync(join(work, 'state'));
   });
   after(() => {
-    child?.kill('SIGKILL');
+    served?.child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   });
 
   async function serve(): Promise<S3Client> {
-    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'serve-s3.ts'), join(work, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const info = await new Promise<{ url: string; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as { url: string; accessKeyId: string; secretAccessKey: string });
-      });
-      child!.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    });
-    return new S3Client({ endpoint: info.url, region: 'us-east-1', forcePathStyle: true, credentials: info });
+    served = await serveS3(join(work, 'state'));
+    return served.client;
   }
 
-  async function kill(s3: S3Client): Promise<void> {
-    s3.destroy();
-    const c = child!;
-    if (c.exitCode !== null || c.signalCode !== null) return;
-    await new Promise((resolve) => {
-      c.once('exit', resolve);
-      c.kill('SIGKILL');
-    });
-  }
+  const kill = async (_s3: S3Client) => {
+    if (served) await killServed(served);
+  };
 
   it('never serves an ETag the index kept for a file changed while the server was down, nor one from a torn index', async () => {
     let s3 = await serve();

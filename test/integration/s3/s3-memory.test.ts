@@ -5,13 +5,14 @@
  * it must stay within a bound far below the object's size. The bytes that come back are checked too.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { serveS3 } from '../../support/s3-process';
 
 const MiB = 1024 * 1024;
 const SIZE = 1024 * MiB;
@@ -54,17 +55,10 @@ describe('S3 memory while streaming 1 GiB', function () {
   });
 
   it('keeps the server process within a flat memory bound for a 1 GiB upload and download', async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'serve-s3.ts'), join(work, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const info = await new Promise<{ url: string; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as { url: string; accessKeyId: string; secretAccessKey: string });
-      });
-      child!.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    });
+    const served = await serveS3(join(work, 'state'));
+    child = served.child;
     const pid = child.pid!;
-    const s3 = new S3Client({ endpoint: info.url, region: 'us-east-1', forcePathStyle: true, credentials: info });
+    const s3 = served.client;
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'big' }));
       const idle = rss(pid);

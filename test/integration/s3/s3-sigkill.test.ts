@@ -4,40 +4,15 @@
  * metadata.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { killServed, serveS3 } from '../../support/s3-process';
 
-interface Served {
-  child: ChildProcess;
-  client: S3Client;
-}
-
-function serve(stateDir: string): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'serve-s3.ts'), stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n')[0];
-      if (!out.includes('\n')) return;
-      const info = JSON.parse(line) as { url: string; accessKeyId: string; secretAccessKey: string };
-      resolve({ child, client: new S3Client({ endpoint: info.url, region: 'us-east-1', forcePathStyle: true, credentials: info }) });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-  });
-}
-
-function kill(s: Served): Promise<void> {
-  s.client.destroy();
-  return new Promise((resolve) => {
-    s.child.once('exit', () => resolve());
-    s.child.kill('SIGKILL');
-  });
-}
+const serve = serveS3;
+const kill = killServed;
 
 describe('S3 durability across SIGKILL', function () {
   this.timeout(120_000);
