@@ -17,7 +17,8 @@ import type {
   UpdateJobQueueRequest,
 } from '@aws-sdk/client-batch';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../../../model/types';
-import { newestFirst, type JobKey } from './jobIndex';
+import type { JobKey } from './jobIndex';
+import { jobsNewestFirst, jobsWhere, type ListJobsQuery } from './queueJobs';
 import { arn, randomId, type Partition } from './arns';
 import { Attempts } from './attempts';
 import { ConsumableResources } from './consumableResources';
@@ -39,7 +40,7 @@ import { ServiceBatch } from './serviceBatch';
 import { Scheduler } from './scheduler';
 import { fieldsOf, restoreSnapshot, snapshotOfJob, takeSnapshot, type EngineParts, type EngineSnapshot, type RestoreResult } from './snapshot';
 import { TagStore } from './tags';
-import { ACTIVE_JOB_STATUSES, JOB_STATUSES } from '../../../model/types';
+import { ACTIVE_JOB_STATUSES } from '../../../model/types';
 
 export interface EngineOptions {
   readonly clock: Clock;
@@ -68,12 +69,7 @@ export interface SubmitJobResult {
   readonly jobId: string;
 }
 
-export interface ListJobsQuery {
-  readonly jobQueue?: string;
-  readonly arrayJobId?: string;
-  /** Default RUNNING, as ListJobs. */
-  readonly jobStatus?: JobStatus;
-}
+export type { ListJobsQuery } from './queueJobs';
 
 export class BatchEngine {
   readonly partition: Partition;
@@ -284,35 +280,14 @@ export class BatchEngine {
     for (const job of this.jobsWhere(query, status)) yield toJobSummary(this.partition, job);
   }
 
-  /**
-   * The records behind listJobs, for callers that filter on more than status (status undefined:
-   * all). With one status they come in submission order (array children by index), and `after`
-   * resumes strictly after a job seen before (a cursor: nothing repeated or skipped when other
-   * jobs change status meanwhile).
-   */
-  *jobsWhere(query: ListJobsQuery, status: JobStatus | undefined, after?: JobKey & { readonly index?: number }): Generator<JobRecord> {
-    if (query.arrayJobId !== undefined) {
-      const parent = this.machine.get(query.arrayJobId);
-      if (!parent?.children) invalid(`Array job ${query.arrayJobId} does not exist`);
-      const children = parent.children;
-      for (let i = after?.index !== undefined ? after.index + 1 : 0; i < children.length; i++) {
-        if (status === undefined || children[i].status === status) yield children[i];
-      }
-      return;
-    }
-    const queue = this.queues.get(query.jobQueue ?? '');
-    if (status) {
-      yield* queue.byStatus.get(status)?.after(after) ?? [];
-      return;
-    }
-    for (const s of JOB_STATUSES) yield* queue.byStatus.get(s) ?? [];
+  /** See queueJobs.ts. */
+  jobsWhere(query: ListJobsQuery, status: JobStatus | undefined, after?: JobKey & { readonly index?: number }): Generator<JobRecord> {
+    return jobsWhere(this.machine, this.queues, query, status, after);
   }
 
-  /** A queue's jobs (status undefined: every status) newest first, strictly before `before` in that order, lazily. */
+  /** See queueJobs.ts. */
   jobsNewestFirst(jobQueue: string, status: JobStatus | undefined, before?: JobKey): Generator<JobRecord> {
-    const queue = this.queues.get(jobQueue);
-    const indexes = (status ? [status] : JOB_STATUSES).map((s) => queue.byStatus.get(s)).filter((ix) => ix !== undefined);
-    return newestFirst(indexes, before);
+    return jobsNewestFirst(this.queues, jobQueue, status, before);
   }
 
   /** Rehearses a Spot interruption of a STARTING or RUNNING job (see interrupts.ts). */
