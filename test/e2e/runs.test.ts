@@ -135,7 +135,11 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     console.log(`      status bar: ${bar}`);
     const selected = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row.selected .label-name');
     await waitFor(async () => (await selected.textContent())?.trim() === 'boom', { timeoutMs: 15_000, what: 'boom selected in the Local view' });
-    const rows = await waitForRows(wb, 'Local', (r) => runsNamed(r, 'oops.workflow.yaml')[0]?.jobs.length === 3 && r, 'the failed run with its jobs', 15_000);
+    // The row shows the run's end within a few ticks (VS Code may drop a redraw racing a listing).
+    const rows = await waitForRows(wb, 'Local', (r) => {
+      const [run] = runsNamed(r, 'oops.workflow.yaml');
+      return run?.jobs.length === 3 && /^3\/3/.test(run.run.description) && r;
+    }, 'the failed run with its jobs, ended', 15_000);
     const [failed] = runsNamed(rows, 'oops.workflow.yaml');
     console.log(`      ${failed.run.label} | ${failed.run.description}`);
     for (const j of failed.jobs) console.log(`        ${j.label} | ${j.description}`);

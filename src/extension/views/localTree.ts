@@ -37,6 +37,8 @@ import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobN
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
+/** How many ticks redraw a run after it ended (see `settling`). */
+const SETTLE_TICKS = 2;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
 /** The prefetch key of the root's children. */
@@ -86,6 +88,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private top = new Map<string, LocalNode>();
   /** Each run's data and row when VS Code last drew its row. */
   private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
+  /**
+   * Runs that just ended, with the ticks left to redraw them. VS Code drops a redraw of a row it is
+   * still listing (a root listing in flight), and a run that ended is not redrawn by the ticks that
+   * keep running ones current, so its last state is sent again on the next ticks.
+   */
+  private readonly settling = new Map<string, number>();
   /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
   readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
@@ -199,6 +207,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     for (const run of changed) {
       const node = this.runNodes.get(run.id);
       if (!node) continue;
+      if (isFinal(run.status)) this.settling.set(run.id, SETTLE_TICKS);
       node.run = run;
       redraw.push(node);
     }
@@ -222,7 +231,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private tick(): void {
     if (!this.view?.visible) return;
-    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status));
+    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status) || this.settling.has(n.run.id));
+    for (const [id, left] of this.settling) {
+      if (left <= 1) this.settling.delete(id);
+      else this.settling.set(id, left - 1);
+    }
     // A running service job's row redraws itself (its run time); nothing is listed again.
     for (const jobs of this.serviceJobs.values()) active.push(...jobs.filter((j) => j.job.status === 'RUNNING' || j.job.status === 'STARTING'));
     if (active.length > 0) this.changed.fire(active);
