@@ -86,7 +86,10 @@ async function timeClick(page: Page, container: Locator, target: Locator, patter
   if (!box) throw new Error('nothing to click');
   await p.arm(container, pattern);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  return Promise.race([p.result(), new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no row matching ${pattern} within ${timeoutMs} ms`)), timeoutMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`no row matching ${pattern} within ${timeoutMs} ms`)), timeoutMs)));
+  // (the timer cleared: 120 s timers left behind kept the bench's process alive after its results)
+  return Promise.race([p.result(), late]).finally(() => clearTimeout(timer));
 }
 
 const nameRe = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

@@ -255,10 +255,13 @@ export const s3Bench: Benchmark = {
       // Step by step, each peer in turn (the order rotating each round), so that a change in the
       // machine's load hits all peers alike; the figures are medians over the rounds.
       // LOCALBATCH_BENCH_S3_ONLY=list: the list steps alone (no 100 MiB / 64 KiB transfers).
-      const listOnly = process.env.LOCALBATCH_BENCH_S3_ONLY === 'list';
+      // LOCALBATCH_BENCH_S3_ONLY=<text>: only the transfer steps whose name has it ("SDK upload"), no list steps.
+      const only = process.env.LOCALBATCH_BENCH_S3_ONLY;
+      const listOnly = only === 'list';
+      const steps = only && !listOnly ? STEPS.filter((s) => s.name.includes(only)) : STEPS;
       for (let round = 0; round < (listOnly ? 0 : rounds); round++) {
         const order = runs.map((_, i) => runs[(i + round) % runs.length]);
-        for (const step of STEPS) {
+        for (const step of steps) {
           for (const r of order) {
             r.round = round;
             await runStep(r, step, results.get(r.peer.name)!);
@@ -273,7 +276,7 @@ export const s3Bench: Benchmark = {
         await pool(Array.from({ length: 3000 }, (_, i) => `list/${i}`), 32, (k) => floorRun.s3.send(new PutObjectCommand({ Bucket: 'warm-up', Key: k, Body: 'x' })));
         for (let i = 0; i < 3; i++) await listAll(floorRun, 'warm-up');
       }
-      for (let round = 0; round < rounds; round++) {
+      for (let round = 0; round < (only && !listOnly ? 0 : rounds); round++) {
         for (const r of runs.map((_, i) => runs[(i + round) % runs.length])) {
           r.round = round;
           await runList(r, results.get(r.peer.name)!);
@@ -298,9 +301,9 @@ export const s3Bench: Benchmark = {
         const best = median(moto.times[what]) / median(floor.times[what]);
         return `s3 ${what}: localbatch ${median(ours.times[what]).toFixed(3)} s, moto ${median(moto.times[what]).toFixed(3)} s: ${median(ratios).toFixed(2)}x moto's speed${spread(ratios)} (goal ${goal}x); client floor ${median(floor.times[what]).toFixed(3)} s, so at most ${best.toFixed(2)}x`;
       });
-      lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB; the floor server (HTTP only: no hashing, no disk) ${(median(floor.bigCpu) / gib).toFixed(2)} s/GiB`);
+      if (steps === STEPS) lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB; the floor server (HTTP only: no hashing, no disk) ${(median(floor.bigCpu) / gib).toFixed(2)} s/GiB`);
       const hashing = (2 * requiredHashSeconds(bigData)) / gib;
-      lines.push(`s3 hashes S3 requires of the two 100 MiB uploads (MD5 for the ETag, SHA-256 of the signed payload, the clients' CRC32), timed here: ${hashing.toFixed(2)} s/GiB moved; with the floor server's HTTP: ${(hashing + median(floor.bigCpu) / gib).toFixed(2)} s/GiB before any disk write`);
+      if (steps === STEPS) lines.push(`s3 hashes S3 requires of the two 100 MiB uploads (MD5 for the ETag, SHA-256 of the signed payload, the clients' CRC32), timed here: ${hashing.toFixed(2)} s/GiB moved; with the floor server's HTTP: ${(hashing + median(floor.bigCpu) / gib).toFixed(2)} s/GiB before any disk write`);
       lines.push(`s3 rounds: ${rounds} (LOCALBATCH_BENCH_ROUNDS); medians, [min-max] of the per-round ratios`);
       return lines;
     } finally {

@@ -62,3 +62,10 @@ export function writeDurableSync(file: string, data: string): void {
   renameSync(tmp, file);
   fsyncDir(dirname(file));
 }
+
+/** An open file the caller syncs and closes (a fs/promises FileHandle is one). */
+export interface OpenFile {
+  readonly fd: number;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}

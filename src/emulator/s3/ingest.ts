@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamAuth } from '../edge/stream-auth';
 import { ALGORITHMS, type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
 import { ChunkedDecoder } from './chunked';
+import type { OpenFile } from './durable';
 import { badDigest, S3Error } from './errors';
 
 const WRITE_BATCH = 1024 * 1024;
@@ -22,6 +23,8 @@ export interface Ingested {
   readonly size: number;
   readonly md5Hex: string;
   readonly checksum?: { readonly algorithm: ChecksumAlgorithm; readonly value: string };
+  /** The temp file, still open (only when `keepOpen` was asked): the caller syncs and closes it. */
+  readonly handle?: OpenFile;
 }
 
 const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
@@ -61,7 +64,11 @@ export function bodyLength(req: IncomingMessage, auth: StreamAuth): { chunked: b
  */
 export type IngestTarget = string | { readonly file: string; readonly at: number };
 
-export async function ingest(req: IncomingMessage, auth: StreamAuth, target: IngestTarget, maxBytes: number, extraAlgorithm?: ChecksumAlgorithm): Promise<Ingested> {
+/**
+ * `keepOpen` (a temp file target only): the file is returned open (`handle`), so that the commit
+ * syncs it through this handle instead of opening it again.
+ */
+export async function ingest(req: IncomingMessage, auth: StreamAuth, target: IngestTarget, maxBytes: number, extraAlgorithm?: ChecksumAlgorithm, keepOpen = false): Promise<Ingested> {
   const h = req.headers;
   const mode = auth.payloadHash;
   const { chunked, declared } = bodyLength(req, auth);
@@ -143,8 +150,11 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     work.catch(() => undefined);
     await Promise.race([work, aborted]);
     await syncing;
-    closed = true;
-    await out.close();
+    const handOver = keepOpen && typeof target === 'string';
+    if (!handOver) {
+      closed = true;
+      await out.close();
+    }
     if (declared !== undefined && size !== declared) throw lengthMismatch();
     if (sha && sha.digest('hex') !== mode) {
       throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.", { ClientComputedContentSHA256: mode });
@@ -165,7 +175,7 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
       checksum = { algorithm, value };
     }
     // Not fsync'd here: the caller renames the file into place and then syncs it once (objects.ts).
-    return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum };
+    return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum, handle: handOver ? out : undefined };
   } catch (err) {
     req.resume();
     // A write still under way (the client went away mid-body) lands before the file is closed, so

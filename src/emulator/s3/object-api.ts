@@ -57,15 +57,17 @@ export async function putObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
     req.body.resume();
     throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
   }
-  const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PUT_BYTES);
+  // The temp file stays open until the commit syncs it (no second open of it).
+  const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PUT_BYTES, undefined, true);
   if (key.endsWith('/') && got.size > 0) {
+    await got.handle?.close();
     await rm(got.tmp, { force: true });
     throw new S3Error('InvalidArgument', 400, `localbatch stores a key ending in '/' as a folder, so it must be empty (this one has ${got.size} bytes). S3 itself allows it; this is a local limit.`);
   }
   const checksum = got.checksum && { ...got.checksum, type: 'FULL_OBJECT' as const };
   let info: ObjectInfo;
   try {
-    info = await ctx.objects.commit(bucket, key, got.tmp, { ...meta, etag: `"${got.md5Hex}"`, checksum });
+    info = await ctx.objects.commit(bucket, key, got.tmp, { ...meta, etag: `"${got.md5Hex}"`, checksum }, got.handle);
   } catch (err) {
     await rm(got.tmp, { force: true });
     throw err;

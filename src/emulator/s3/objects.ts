@@ -14,12 +14,12 @@
  * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { copyFile, open, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
-import { fsyncDirAsync, tempName } from './durable';
+import { fsyncDirAsync, tempName, type OpenFile } from './durable';
 import { S3Error } from './errors';
 import { EtagPrefetch } from './etag-prefetch';
 import { ListIndex, md5SmallFile, SMALL_FILE } from './list-index';
@@ -223,14 +223,23 @@ export class ObjectStore {
     }
   }
 
-  /** Moves the fsync'd temp file `tmp` to `key` with its metadata; durable once this resolves. */
-  commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
-    return this.exclusive(bucket, key, () => this.commitNow(bucket, key, tmp, meta));
+  /**
+   * Moves the temp file `tmp` to `key` with its metadata; durable once this resolves. `handle`: the
+   * temp file still open (ingest's keepOpen), synced through it and closed here, whatever happens.
+   */
+  async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile): Promise<ObjectInfo> {
+    try {
+      return await this.exclusive(bucket, key, () => this.commitNow(bucket, key, tmp, meta, handle));
+    } finally {
+      // Closed after the sync (or the failure): nothing waits for it.
+      if (handle) void handle.close().catch(() => undefined);
+    }
   }
 
-  private async commitNow(bucket: Bucket, key: string, tmp: string, meta: NewMeta): Promise<ObjectInfo> {
-    // The metadata file and the renames go through the thread pool, not the event loop: a rename
-    // that replaces a file waits for the file system's journal, which other requests' fsyncs hold.
+  private async commitNow(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile): Promise<ObjectInfo> {
+    // The renames go through the thread pool, not the event loop: a rename that replaces a file
+    // waits for the file system's journal, which other requests' fsyncs hold. The metadata's temp
+    // file (new, small, replacing nothing) is written with one blocking call.
     const path = this.pathOf(bucket, key);
     const marker = key.endsWith('/');
     await this.prepareFolder(bucket, key, marker ? path : dirname(path));
@@ -241,22 +250,24 @@ export class ObjectStore {
         if (err instanceof S3Error) throw err;
       }
     }
-    const st = statSync(marker ? path : tmp);
+    const st = marker ? statSync(path) : handle ? fstatSync(handle.fd) : statSync(tmp);
     const full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
     const hash = createHash('sha256').update(key).digest('hex');
     const metaFile = this.metaFile(bucket, hash);
     mkdirSync(dirname(metaFile), { recursive: true });
     const metaTmp = join(this.tmpDir, `${tempName()}.json`);
-    await writeFile(metaTmp, JSON.stringify(full), { mode: 0o600 });
+    writeFileSync(metaTmp, JSON.stringify(full), { mode: 0o600 });
     await rename(metaTmp, metaFile);
     this.metaNames(bucket).add(hash);
     this.cacheMeta(`${bucket.name}\0${key}`, full);
     this.index.changed(bucket.name);
+    let copied = false;
     if (!marker) {
       try {
         await rename(tmp, path);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        copied = true;
         // Another file system: copy beside the target under a name listings skip, then rename.
         const near = join(dirname(path), `${TEMP_PREFIX}${tempName()}`);
         await copyFile(tmp, near);
@@ -268,7 +279,9 @@ export class ObjectStore {
     }
     // The one fsync: the object's bytes, and (through the file system's journal) the renames and
     // the metadata file written before it. A folder marker has no file of its own: sync the metadata.
-    await fsyncFile(marker ? metaFile : path);
+    // (through the temp file's handle when it is still open: the same file, now at `path`)
+    if (handle && !marker && !copied) await handle.sync();
+    else await fsyncFile(marker ? metaFile : path);
     return { ...full, path, lastModified: st.mtime };
   }
 
