@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { TEST_IMAGE } from '../support/docker';
 import { emulatorClientConfig } from './support/emulator-jobs';
@@ -122,5 +122,36 @@ describe('LocalBatch pipelines: SNS notifications and the Local view\'s buckets,
     console.log(`      editor tab: ${tab}`);
     assert.match(tab, /summary\.txt/);
     console.log(`      screenshot: ${await wb.screenshot('pipeline-object-open')}`);
+  });
+
+  it('the Local view\'s Refresh re-reads what is expanded: objects put and deleted since, a new bucket; expanded rows stay expanded', async () => {
+    const wb = await session!.workbench();
+    const pane = viewPane(wb, 'Local');
+    const s3 = new S3Client({ ...(await emulatorClientConfig(session!.workspace)), forcePathStyle: true });
+    const refresh = async () => {
+      await pane.locator('.pane-header').hover();
+      await pane.locator('.pane-header .actions').getByRole('button', { name: 'Refresh', exact: true }).click();
+    };
+    const shown = (r: TreeRow[]) => ({ buckets: under(r, 'Buckets').map((x) => x.label), results: under(r, 'results', 2).map((x) => x.label), out: under(r, 'out/', 3).map((x) => x.label) });
+    try {
+      // The previous test left Buckets, results and out/ expanded. Nothing below shows what S3 did
+      // since until the Refresh: the view does not watch the bucket.
+      await s3.send(new PutObjectCommand({ Bucket: 'results', Key: 'out/later.txt', Body: 'later\n' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'results', Key: 'top.txt', Body: 'top\n' }));
+      await s3.send(new CreateBucketCommand({ Bucket: 'more-results' }));
+      await refresh();
+      let rows = await waitForRows(wb, 'Local', (r) => shown(r).out.includes('later.txt') && shown(r).buckets.includes('more-results') && r, 'the new object, in its folder, and the new bucket', 30_000);
+      console.log(`      after Refresh: ${JSON.stringify(shown(rows))}`);
+      assert.deepEqual(shown(rows), { buckets: ['more-results', 'results'], results: ['out/', 'top.txt'], out: ['later.txt', 'summary.txt'] });
+      console.log(`      screenshot: ${await wb.screenshot('pipeline-refresh')}`);
+
+      // The buckets unchanged: the expanded bucket is still listed again.
+      await s3.send(new DeleteObjectCommand({ Bucket: 'results', Key: 'top.txt' }));
+      await refresh();
+      rows = await waitForRows(wb, 'Local', (r) => !shown(r).results.includes('top.txt') && r, 'the deleted object gone', 30_000);
+      assert.deepEqual(shown(rows), { buckets: ['more-results', 'results'], results: ['out/'], out: ['later.txt', 'summary.txt'] });
+    } finally {
+      s3.destroy();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { explainStuck } from './explainStuck';
 import { loadMore } from './loadMore';
 import { openDefinition } from './openDefinition';
 import { disableRule, downloadObject, enableRule, fireNow, openMessage, openObject, registerPipelineDocuments, showMessageJob } from './pipeline';
-import { refresh } from './refresh';
+import { refresh, refreshAws, refreshDefinitions, refreshLocal } from './refresh';
 import { removeAwsRegion } from './removeAwsRegion';
 import { rerun, rerunFailed } from './rerun';
 import { resubmitJob } from './resubmitJob';
@@ -37,6 +37,9 @@ const COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.runJobDefinition', runJobDefinition],
   ['localbatch.showLogs', showLogs],
   ['localbatch.refresh', refresh],
+  ['localbatch.local.refresh', refreshLocal],
+  ['localbatch.definitions.refresh', refreshDefinitions],
+  ['localbatch.aws.refresh', refreshAws],
   ['localbatch.retry', refresh],
   ['localbatch.loadMore', loadMore],
   ['localbatch.terminateJob', terminateJob],

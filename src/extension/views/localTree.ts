@@ -86,6 +86,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private shownRoot: string[] | undefined;
   /** The root's nodes by id: a run, executions group or training queue keeps its object, its data updated. */
   private top = new Map<string, LocalNode>();
+  /** The ids of the children VS Code was last given, for the nodes a Refresh may leave as they are (the Buckets group). */
+  private readonly listedIds = new Map<string, string>();
   /** Each run's data and row when VS Code last drew its row. */
   private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
   /**
@@ -135,18 +137,21 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     this.runLimits.clear();
     this.objectLimits.clear();
     this.children.clear();
-    const runsDone = this.runs.refresh();
-    this.reloading = runsDone;
     // Nodes whose read the last Refresh started but VS Code never asked for are not shown any more.
     this.expanded.forget(this.prefetch.begin());
     const target = this.target();
+    // The expanded nodes' reads go first, the deepest first (a bucket's objects before its group's
+    // buckets), ahead of the runs: the emulator answers in turn, and the deepest rows show last.
+    const reads = new Map<string, Promise<LocalNode[]>>();
+    if (target) for (const node of this.expanded.visible().reverse()) if (readsOnList(node)) reads.set(node.id, this.prefetch.start(node.id, () => this.listFresh(node)));
+    const runsDone = this.runs.refresh();
+    this.reloading = runsDone;
     try {
       if (!target) {
         this.refresh();
         await runsDone;
         return;
       }
-      for (const node of this.expanded.visible()) if (readsOnList(node)) this.prefetch.start(node.id, () => this.listFresh(node));
       const root = this.listRoot(target, runsDone);
       if (this.shownRoot === undefined) {
         this.prefetch.start(ROOT_KEY, () => root);
@@ -155,13 +160,29 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         return;
       }
       // Now: the pipeline groups, and the collapsed top rows (which only forget their children).
-      const shown = new Set(this.expanded.visible().map((n) => n.id));
+      const visible = this.expanded.visible();
+      const shown = new Set(visible.map((n) => n.id));
       const collapsed = [...this.top.values()].filter((n) => (n.kind === 'run' || n.kind === 'sfnGroup' || n.kind === 'trainingQueue') && !shown.has(n.id));
-      this.changed.fire([...this.pipeline.roots(), ...collapsed]);
+      // An expanded Buckets group is not redrawn itself (a bucket's row is just its name) unless
+      // its buckets changed; its expanded buckets are, at once: VS Code then lists each bucket
+      // without listing the group first (one round trip less before the objects show).
+      const buckets = this.pipeline.group('buckets');
+      const bucketsOpen = shown.has(buckets.id) && this.listedIds.has(buckets.id) ? reads.get(buckets.id) : undefined;
+      const openBuckets = bucketsOpen ? visible.filter((n) => this.parents.get(n.id) === buckets) : [];
+      this.changed.fire([...this.pipeline.roots().filter((g) => !bucketsOpen || g !== buckets), ...openBuckets, ...collapsed]);
+      if (bucketsOpen) void this.redrawIfListChanged(buckets, bucketsOpen);
       this.redrawTop(await root);
     } finally {
       if (this.reloading === runsDone) this.reloading = undefined;
     }
+  }
+
+  /** Redraws `node` once its children (`read`) are in, if they are not the ones VS Code shows (by id); else drops the read. */
+  private async redrawIfListChanged(node: LocalNode, read: Promise<LocalNode[]>): Promise<void> {
+    const shownIds = this.listedIds.get(node.id);
+    const ids = await read.then((c) => c.map((n) => n.id).join('\n'), () => undefined);
+    if (ids !== undefined && ids === shownIds) this.prefetch.drop(node.id);
+    else this.changed.fire(node);
   }
 
   /** The top rows read by a Refresh: redraws what reload() says. */
@@ -327,6 +348,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.shownRoot = children.map((c) => c.id);
       this.shownRuns = { ids: children.filter((c): c is RunNode => c.kind === 'run').map((c) => c.run.id), error: children.some((c) => c.id === 'error:runs'), more: children.some((c) => c.id === 'more:runs') };
     }
+    if (node?.kind === 'pipeline' && node.type === 'group' && !ours) this.listedIds.set(node.id, children.map((c) => c.id).join('\n'));
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
       else this.parents.delete(c.id);
