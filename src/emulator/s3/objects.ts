@@ -171,11 +171,9 @@ export class ObjectStore {
     const out = [];
     for (const key of keys) {
       if (key.endsWith('/') || this.index.hasEtag(bucket.name, key) || this.readMeta(bucket, key)) continue;
-      try {
-        out.push({ key, path: this.pathOf(bucket, key) });
-      } catch {
-        // not a storable key: head() answers for it
-      }
+      // (a key no file can hold is left to head(), which answers for it)
+      const path = this.storedPath(bucket, key);
+      if (path !== undefined) out.push({ key, path });
     }
     return out;
   }

@@ -61,12 +61,6 @@ export class Prefetch {
     this.entries.delete(key);
     this.untaken.delete(key);
   }
-
-  /** Whether a read for `key` is on offer. */
-  has(key: string): boolean {
-    const entry = this.entries.get(key);
-    return entry !== undefined && entry.until >= this.now();
-  }
 }
 
 /** The expanded nodes of a tree, by id, with the latest object VS Code handed back for each. */

@@ -19,26 +19,38 @@ function names(s: EngineSnapshot | undefined): string[] {
   return (s?.jobDefinitions ?? []).map((d) => d.jobDefinitionName!);
 }
 
+/** Every store a test opened (the tests open again without closing, as after a SIGKILL): closed after the test. */
+const opened: DurableStore[] = [];
+
+async function openStore(...args: Parameters<typeof DurableStore.open>): ReturnType<typeof DurableStore.open> {
+  const got = await DurableStore.open(...args);
+  opened.push(got.store);
+  return got;
+}
+
 describe('Durable store: journal, group commit, compaction (unit)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'localbatch-store-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('has every committed entry on disk when committed() resolves, and replays it', async () => {
-    const { store } = await DurableStore.open(dir);
+    const { store } = await openStore(dir);
     store.append(def('a'));
     store.append(job('j1'));
     await store.committed();
     const text = readdirSync(dir).filter((f) => f.startsWith('journal.')).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
     assert.equal(text.trim().split('\n').length, 2);
     // No close: as after a SIGKILL.
-    const { loaded } = await DurableStore.open(dir);
+    const { loaded } = await openStore(dir);
     assert.deepEqual(names(loaded.snapshot), ['a']);
     assert.deepEqual(loaded.snapshot!.jobs.map((j) => j.id), ['j1']);
   });
 
   it('commits many appends with far fewer writes (group commit)', async () => {
-    const { store } = await DurableStore.open(dir);
+    const { store } = await openStore(dir);
     const writes: number[] = [];
     const handle = (store as unknown as { handle: { write: (c: string) => Promise<unknown> } }).handle;
     const write = handle.write.bind(handle);
@@ -53,24 +65,24 @@ describe('Durable store: journal, group commit, compaction (unit)', () => {
   });
 
   it('ignores a torn last entry and reports it', async () => {
-    const { store } = await DurableStore.open(dir);
+    const { store } = await openStore(dir);
     store.append(def('a'));
     await store.committed();
     const file = join(dir, readdirSync(dir).find((f) => f.startsWith('journal.'))!);
     appendFileSync(file, JSON.stringify(def('b')).slice(0, 40));
-    const { loaded } = await DurableStore.open(dir);
+    const { loaded } = await openStore(dir);
     assert.deepEqual(names(loaded.snapshot), ['a']);
     assert.ok(loaded.problems.some((p) => p.includes('partial last entry')), loaded.problems.join('\n'));
     assert.ok(existsSync(file), 'a torn tail is not damage: the file stays');
   });
 
   it('sets a damaged journal aside with a timestamp, keeps what was before the damage, and still starts', async () => {
-    const { store } = await DurableStore.open(dir);
+    const { store } = await openStore(dir);
     store.append(def('a'));
     await store.committed();
     const name = readdirSync(dir).find((f) => f.startsWith('journal.'))!;
     appendFileSync(join(dir, name), 'garbage{\n' + JSON.stringify(def('c')) + '\n');
-    const { store: s2, loaded } = await DurableStore.open(dir);
+    const { store: s2, loaded } = await openStore(dir);
     assert.deepEqual(names(loaded.snapshot), ['a']);
     assert.ok(loaded.problems.some((p) => /damaged at line 2/.test(p)), loaded.problems.join('\n'));
     assert.ok(readdirSync(dir).some((f) => f.startsWith(`${name}.damaged-`)), readdirSync(dir).join(','));
@@ -80,14 +92,14 @@ describe('Durable store: journal, group commit, compaction (unit)', () => {
 
   it('sets a damaged snapshot aside and starts from the journals', async () => {
     writeFileSync(join(dir, 'state.json'), '{"version":2,"engine":');
-    const { loaded } = await DurableStore.open(dir);
+    const { loaded } = await openStore(dir);
     assert.equal(loaded.snapshot, undefined);
     assert.ok(loaded.problems[0].includes('could not be read'));
     assert.ok(readdirSync(dir).some((f) => f.startsWith('state.json.damaged-')));
   });
 
   it('compacts into state.json past the size limit, deletes covered journals, and replays to the same state', async () => {
-    const { store } = await DurableStore.open(dir, { compactBytes: 2_000 });
+    const { store } = await openStore(dir, { compactBytes: 2_000 });
     const state = new Map<string, JournalEntry>();
     store.setSnapshotSource(() => ({ version: 1, jobDefinitions: [...state.values()].map((e) => (e as unknown as { v: never }).v), computeEnvironments: [], jobQueues: [], jobs: [] }));
     for (let i = 0; i < 60; i++) {
@@ -98,7 +110,7 @@ describe('Durable store: journal, group commit, compaction (unit)', () => {
     }
     assert.ok(existsSync(join(dir, 'state.json')));
     assert.ok(readdirSync(dir).filter((f) => f.startsWith('journal.')).length <= 2);
-    const { loaded } = await DurableStore.open(dir);
+    const { loaded } = await openStore(dir);
     assert.deepEqual(names(loaded.snapshot).sort(), [...state.keys()].sort());
   });
 });

@@ -28,5 +28,7 @@ describe('RecordJournal', () => {
     assert.deepEqual([...c.records.keys()].sort(), ['w', 'x']);
     assert.ok(readFileSync(join(dir, 'rules.jsonl'), 'utf8').endsWith('\n'));
     await c.close();
+    // `a` stood for a process that was killed: closed only now, after the reopens.
+    await a.close();
   });
 });
