@@ -23,6 +23,7 @@ import { toJson, sameJson, type JsonObject } from '../model/definition-normalize
 import { parseRef, type DefinitionEntry, type Workspace } from '../model/workspace';
 import { describeDiff } from './diff';
 import type { PlanItem } from './plan';
+import { isStateMachineName, STATE_MACHINE_NAME_RULE } from '../model/asl/names';
 
 export interface DesiredStateMachine {
   readonly name: string;
@@ -54,7 +55,6 @@ function readSidecar(aslFile: string): { file: string; value: Record<string, unk
   return undefined;
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+/;
 
 /** A reference to a workspace definition as the name it is deployed under (a pinned revision kept). */
@@ -84,8 +84,8 @@ export function desiredStateMachines(ws: Workspace, cwd: string, selected: (file
       continue;
     }
     const name = sidecar?.value.name ?? m.id;
-    if (typeof name !== 'string' || !NAME.test(name)) {
-      missing.push(`${path.relative(cwd, sidecar!.file)}: name ${JSON.stringify(name)} is not a state machine name (1-80 letters, digits, - and _)`);
+    if (typeof name !== 'string' || !isStateMachineName(name)) {
+      missing.push(`${path.relative(cwd, sidecar!.file)}: name ${JSON.stringify(name)} is not a state machine name (${STATE_MACHINE_NAME_RULE})`);
       continue;
     }
     const definition = mapBatchReferences(m.definition, {

@@ -50,6 +50,11 @@ describe('deploy input with state machines (unit)', () => {
   it('stops with the sidecar to add when a file has no role, and with the field when the name is not valid', async () => {
     await assert.rejects(loadDeployInput([], dir), (e: Error) => e instanceof StateMachineSettingsError && /flow\.asl\.json: no execution role: add flow\.asl\.deploy\.yaml with `roleArn:/.test(e.message));
     writeFileSync(path.join(dir, 'flow.asl.deploy.yaml'), 'roleArn: arn:aws:iam::123456789012:role/sfn\nname: "has spaces"\n');
-    await assert.rejects(loadDeployInput([], dir), (e: Error) => e instanceof StateMachineSettingsError && /flow\.asl\.deploy\.yaml: name "has spaces" is not a state machine name/.test(e.message));
+    await assert.rejects(loadDeployInput([], dir), (e: Error) => e instanceof StateMachineSettingsError && /flow\.asl\.deploy\.yaml: name "has spaces" is not a state machine name \(1-80 characters, no white space/.test(e.message));
+    // Step Functions allows periods (and other punctuation outside its list) in a name.
+    writeFileSync(path.join(dir, 'flow.asl.deploy.yaml'), 'roleArn: arn:aws:iam::123456789012:role/sfn\nname: "etl.v2-nightly"\n');
+    assert.deepEqual((await loadDeployInput([], dir)).stateMachines.map((m) => m.name), ['etl.v2-nightly']);
+    writeFileSync(path.join(dir, 'flow.asl.deploy.yaml'), 'roleArn: arn:aws:iam::123456789012:role/sfn\nname: "etl/nightly"\n');
+    await assert.rejects(loadDeployInput([], dir), /name "etl\/nightly" is not a state machine name/);
   });
 });

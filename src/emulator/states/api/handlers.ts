@@ -10,17 +10,11 @@ import type { ExecutionRecord, StatesService } from '../service';
 import { checkArn } from './arns';
 import { sfnError } from './errors';
 import { historyPage } from './history';
+import { isStateMachineName } from '../../../model/asl/names';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
 
-/**
- * A state machine's or execution's name as Step Functions documents it: 1 to 80 characters, none of
- * them white space, < > { } [ ], ? *, " # % \ ^ | ~ ` $ & , ; : /, a control character
- * (U+0000-001F, U+007F-009F), U+FFFE-FFFF or a lone surrogate. (Periods, for one, are allowed.)
- */
-// eslint-disable-next-line no-control-regex
-const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]{1,80}$/u;
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function str(input: Input, key: string, required = true): string {
@@ -86,7 +80,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
   const handlers: Record<string, Handler> = {
     CreateStateMachine(input) {
       const name = str(input, 'name');
-      if (!NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      if (!isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
       const definition = str(input, 'definition');
       checkDefinition(definition);
       const type = (input.type as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD';
@@ -128,7 +122,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       const [smArn, testCase] = str(input, 'stateMachineArn').split('#', 2);
       const m = machine(smArn);
       const name = input.name === undefined ? undefined : str(input, 'name');
-      if (name !== undefined && !NAME.test(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      if (name !== undefined && !isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
       const raw = startInput(input);
       if (name !== undefined) {
         const existing = svc.executions.get(svc.arn(m.type === 'EXPRESS' ? 'express' : 'execution', `${m.name}:${name}`));
