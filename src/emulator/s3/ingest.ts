@@ -12,6 +12,7 @@ import { ALGORITHMS, type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } 
 import { ChunkedDecoder } from './chunked';
 import type { OpenFile } from './durable';
 import { badDigest, S3Error } from './errors';
+import { OFF_THREAD_MIN_BYTES, OffThreadHashes } from './hashes-off-thread';
 
 const WRITE_BATCH = 1024 * 1024;
 const SYNC_EVERY = 8 * 1024 * 1024;
@@ -81,8 +82,11 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
   }
   const algorithm = requestedChecksum(h) ?? extraAlgorithm;
   const check = algorithm ? hasher(algorithm) : undefined;
-  const md5 = createHash('md5');
-  const sha = /^[0-9a-f]{64}$/.test(mode) ? createHash('sha256') : undefined;
+  // A big body's MD5 and payload SHA-256 are computed on a worker thread (hashes-off-thread.ts), a small one's here.
+  const signedPayload = /^[0-9a-f]{64}$/.test(mode);
+  const offThread = declared === undefined || declared >= OFF_THREAD_MIN_BYTES ? new OffThreadHashes(signedPayload) : undefined;
+  const md5 = offThread ? undefined : createHash('md5');
+  const sha = signedPayload && !offThread ? createHash('sha256') : undefined;
   let size = 0;
   const decoder = chunked ? new ChunkedDecoder(mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER ? auth.chunkSigner : undefined) : undefined;
   // One loop, no stream stages: each piece is hashed once, and pieces are written together in one
@@ -101,7 +105,7 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
       overDeclared = true;
       return;
     }
-    md5.update(piece);
+    md5?.update(piece);
     sha?.update(piece);
     check?.update(piece);
     pieces.push(piece);
@@ -120,7 +124,11 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     unsynced += gathered;
     pieces = [];
     gathered = 0;
+    // (the copy to the MD5 worker first: it hashes while the bytes are written)
+    const hashed = batch.length > 0 ? offThread?.update(batch) : undefined;
+    hashed?.catch(() => undefined);
     if (batch.length > 0) await out.writev(batch, at);
+    await hashed;
     // (not once the whole declared body is in: the caller's fsync comes right after)
     if (unsynced >= SYNC_EVERY && !syncing && (declared === undefined || size < declared)) {
       unsynced = 0;
@@ -156,10 +164,12 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
       await out.close();
     }
     if (declared !== undefined && size !== declared) throw lengthMismatch();
-    if (sha && sha.digest('hex') !== mode) {
+    const digests = offThread ? await offThread.digest() : undefined;
+    const shaHex = digests?.sha256?.toString('hex') ?? sha?.digest('hex');
+    if (shaHex !== undefined && shaHex !== mode) {
       throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.", { ClientComputedContentSHA256: mode });
     }
-    const md5Raw = md5.digest();
+    const md5Raw = digests?.md5 ?? md5!.digest();
     const contentMd5 = header(h, 'content-md5');
     if (contentMd5 !== undefined) {
       if (!/^[A-Za-z0-9+/]{22}==$/.test(contentMd5)) throw new S3Error('InvalidDigest', 400, 'The Content-MD5 you specified was invalid.');
@@ -177,6 +187,7 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     // Not fsync'd here: the caller renames the file into place and then syncs it once (objects.ts).
     return { tmp, size, md5Hex: md5Raw.toString('hex'), checksum, handle: handOver ? out : undefined };
   } catch (err) {
+    offThread?.drop();
     req.resume();
     // A write still under way (the client went away mid-body) lands before the file is closed, so
     // nothing is written into a shared data file after this returns.
