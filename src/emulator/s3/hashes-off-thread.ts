@@ -51,8 +51,6 @@ const jobs = new Map<number, Job>();
 function theWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(WORKER_SOURCE, { eval: true });
-  // The worker never keeps the process alive: a server exits when its own handles close.
-  w.unref();
   w.on('message', (m: { id: number; acked?: number; digests?: Uint8Array[] }) => {
     const job = jobs.get(m.id);
     if (!job) return;
@@ -65,7 +63,7 @@ function theWorker(): Worker {
       }
     }
     if (m.digests !== undefined) {
-      jobs.delete(m.id);
+      forget(m.id);
       job.digested?.resolve(m.digests.map((d) => Buffer.from(d)));
     }
   });
@@ -75,13 +73,26 @@ function theWorker(): Worker {
       job.failed = err;
       job.drained?.();
       job.digested?.reject(err);
-      jobs.delete(id);
+      forget(id);
     }
   };
   w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`the MD5 worker thread exited (code ${code})`)));
+  w.on('exit', (code) => fail(new Error(`the hashing worker thread exited (code ${code})`)));
+  // Kept alive (ref'd) only while an upload uses it (see track/forget). Unref'd after the listeners
+  // are added: adding a 'message' listener refs a worker again, and an idle one kept the process
+  // from exiting.
+  w.unref();
   worker = w;
   return w;
+}
+
+function track(id: number, job: Job): void {
+  jobs.set(id, job);
+  if (jobs.size === 1) worker?.ref();
+}
+
+function forget(id: number): void {
+  if (jobs.delete(id) && jobs.size === 0) worker?.unref();
 }
 
 /** One upload's MD5 (and SHA-256 when `sha256`), computed on the worker thread. */
@@ -91,7 +102,7 @@ export class OffThreadHashes {
   private readonly worker = theWorker();
 
   constructor(private readonly sha256: boolean) {
-    jobs.set(this.id, this.job);
+    track(this.id, this.job);
     this.worker.postMessage({ op: 'start', id: this.id, algorithms: sha256 ? ['md5', 'sha256'] : ['md5'] });
   }
 
@@ -121,7 +132,8 @@ export class OffThreadHashes {
 
   /** Forgets the upload (it failed): the worker drops its state. */
   drop(): void {
-    if (!jobs.delete(this.id)) return;
+    if (!jobs.has(this.id)) return;
+    forget(this.id);
     this.worker.postMessage({ op: 'drop', id: this.id });
   }
 }

@@ -6,6 +6,8 @@
  * neither leaves an object behind.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startS3, type S3Harness } from '../../support/s3-harness';
@@ -85,4 +87,15 @@ describe('S3 upload checks, small and big bodies (integration)', function () {
       assert.ok(await absent(s3, `md5-${size}`), 'nothing stored');
     });
   }
+
+  it('a process whose uploads were hashed on the worker thread exits once it has nothing else to do', () => {
+    // An idle hashing worker must not keep a CLI or a test run alive (it once did).
+    const module = join(__dirname, '..', '..', '..', 'src', 'emulator', 's3', 'hashes-off-thread.ts');
+    const script = `const { OffThreadHashes } = require(${JSON.stringify(module)});
+(async () => { const h = new OffThreadHashes(true); await h.update([Buffer.alloc(1 << 20, 1)]); const d = await h.digest(); console.log(d.md5.toString('hex')); })();`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.signal, null, `the process did not exit by itself (killed: ${run.signal}); stderr: ${run.stderr}`);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), createHash('md5').update(Buffer.alloc(1 << 20, 1)).digest('hex'));
+  });
 });
