@@ -16,16 +16,14 @@
  * of round trips. Long lists' tooltips (jobs, objects) are resolved on hover, not sent with the rows.
  */
 import * as vscode from 'vscode';
-import { listAllJobs } from '../../client/run-list';
-import { listQueues, PageLimits } from '../../client/jobs';
-import { isServiceQueue } from '../../client/service-jobs';
+import { PageLimits } from '../../client/jobs';
 import { isFinal } from '../../model/runs';
-import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import type { EmulatorRun, RunsStore } from '../emulator/runs';
 import { ExecutionNodes, isExecutionsNode, type ExecutionsNode } from './executionNodes';
 import { errorItem, moreItem, type ErrorNode, type JobNode, type JobTarget, type MoreNode } from './jobNodes';
 import { localJobItem, readsOnList, rowKey, runItem, withoutTooltip } from './localItems';
+import { arrayChildren, runJobNodes } from './localJobs';
 import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
@@ -33,7 +31,7 @@ import { ExpandedNodes, Prefetch } from './prefetch';
 import { runChanges, sameRun, topRedraw, type RunsShape } from './runChanges';
 
 export { failureText } from './localItems';
-import { serviceJobChildren, serviceJobItem, trainingQueueItem, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
+import { serviceJobChildren, serviceJobItem, trainingQueueItem, trainingQueueNodes, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
@@ -214,7 +212,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       return;
     }
     // Service job events come here too: a training queue made since shows with the top rows.
-    const training = await this.trainingQueues(target);
+    const training = await trainingQueueNodes(target);
     // A later change (or a Refresh) redraws with newer runs: this one must not put older ones back.
     if (seq !== this.runsSeq || this.reloading) return;
     // Against what VS Code drew: a listing of ours (revealJob's) may have updated a node it did not draw.
@@ -234,8 +232,6 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     }
     if (redraw.length > 0) this.changed.fire(redraw);
   }
-
-
 
   private runsShape(): RunsShape {
     return { ids: this.runs.runs.map((r) => r.id), error: this.runs.error !== undefined, more: this.runs.more };
@@ -385,17 +381,17 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     }
     if (node.kind === 'run') {
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
-      const run = this.runNodes.get(node.run.id)?.run ?? node.run;
-      const limit = this.runLimits.get(node.id);
-      const jobs: LocalNode[] = run.jobs.slice(0, limit).map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
-      if (run.jobs.length <= limit) return jobs;
-      return [...jobs, { kind: 'more', id: `more:${node.id}`, view: 'local', listKey: node.id, description: `${limit} of ${run.jobs.length} jobs shown` }];
+      return runJobNodes(this.runNodes.get(node.run.id)?.run ?? node.run, node, this.runLimits.get(node.id));
     }
     if (node.kind === 'job' && node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined) {
       const key = `a:${node.job.jobId}`;
       let p = this.children.get(key);
       if (!p) {
-        p = this.listArray(node, key);
+        p = arrayChildren(node, key, this.limits.get(key)).then((c) => {
+          // a failed listing is tried again on the next ask
+          if (c.some((n) => n.kind === 'error')) this.children.delete(key);
+          return c;
+        });
         this.children.set(key, p);
       }
       return p;
@@ -408,7 +404,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
    * Refresh's re-reading of them, when given). The reads run at once.
    */
   private async listRoot(target: JobTarget, runsRead?: Promise<void>): Promise<LocalNode[]> {
-    const [executions, training] = await Promise.all([this.executions.roots(), this.trainingQueues(target), runsRead]);
+    const [executions, training] = await Promise.all([this.executions.roots(), trainingQueueNodes(target), runsRead]);
     for (const id of [...this.serviceJobs.keys()]) if (!training.some((t) => t.id === id)) this.serviceJobs.delete(id);
     if (this.runs.error) return this.keepTop([...executions, ...training, { kind: 'error', id: 'error:runs', message: `Could not list the runs: ${this.runs.error}` }]);
     const nodes = this.runs.runs.map((run): RunNode => ({ kind: 'run', id: `run:${run.id}`, run, target }));
@@ -431,28 +427,6 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     });
     this.top = top;
     return kept;
-  }
-
-  /** The SAGEMAKER_TRAINING queues, each listing its service jobs (none: no rows at all). */
-  private async trainingQueues(target: JobTarget): Promise<LocalNode[]> {
-    try {
-      const queues = (await listQueues(target.batch)).filter(isServiceQueue);
-      return queues.map((queue): TrainingQueueNode => ({ kind: 'trainingQueue', id: `training:${queue.jobQueueArn ?? queue.jobQueueName}`, queue, target, view: 'local' }));
-    } catch (err) {
-      return [{ kind: 'error', id: 'error:training', message: `Could not list the SageMaker training queues: ${errorMessage(err)}` }];
-    }
-  }
-
-  private async listArray(node: JobNode, key: string): Promise<LocalNode[]> {
-    try {
-      const slice = await listAllJobs(node.target.batch, { arrayJobId: node.job.jobId! }, this.limits.get(key));
-      const sorted = [...slice.jobs].sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0));
-      const jobs: LocalNode[] = sorted.map((job): JobNode => ({ kind: 'job', id: `job:${job.jobId}`, job, target: node.target }));
-      return slice.more ? [...jobs, { kind: 'more', id: `more:${key}`, view: 'local', listKey: key }] : jobs;
-    } catch (err) {
-      this.children.delete(key);
-      return [{ kind: 'error', id: `error:${node.id}`, message: `Could not list: ${errorMessage(err)}` }];
-    }
   }
 
   dispose(): void {

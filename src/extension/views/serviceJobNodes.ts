@@ -6,7 +6,8 @@
 import type { JobQueueDetail, ServiceJobSummary } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { serviceJobRow } from '../../client/service-job-display';
-import { listServiceJobs } from '../../client/service-jobs';
+import { listQueues } from '../../client/jobs';
+import { isServiceQueue, listServiceJobs } from '../../client/service-jobs';
 import { errorMessage } from '../errors';
 import type { ErrorNode, JobTarget, MoreNode } from './jobNodes';
 
@@ -30,6 +31,16 @@ export interface ServiceJobNode {
 
 export function isServiceJobNode(x: unknown): x is ServiceJobNode {
   return typeof x === 'object' && x !== null && (x as ServiceJobNode).kind === 'serviceJob' && typeof (x as ServiceJobNode).job?.jobId === 'string';
+}
+
+/** The Local view's SAGEMAKER_TRAINING queues (none: no rows at all), or an error row. */
+export async function trainingQueueNodes(target: JobTarget): Promise<Array<TrainingQueueNode | ErrorNode>> {
+  try {
+    const queues = (await listQueues(target.batch)).filter(isServiceQueue);
+    return queues.map((queue): TrainingQueueNode => ({ kind: 'trainingQueue', id: `training:${queue.jobQueueArn ?? queue.jobQueueName}`, queue, target, view: 'local' }));
+  } catch (err) {
+    return [{ kind: 'error', id: 'error:training', message: `Could not list the SageMaker training queues: ${errorMessage(err)}` }];
+  }
 }
 
 export function trainingQueueItem(node: TrainingQueueNode): vscode.TreeItem {
