@@ -70,7 +70,8 @@ export function dockerProblem(healthBody: unknown): string | undefined {
   if (typeof healthBody !== 'object' || healthBody === null) return undefined;
   const docker = (healthBody as Record<string, unknown>).docker;
   if (docker === false) return 'Docker is not reachable';
-  if (typeof docker === 'string') return /^(ok|available|reachable)$/i.test(docker) ? undefined : docker;
+  // 'not used (scripted runtime)': no containers run, so there is nothing to warn about
+  if (typeof docker === 'string') return /^(ok|available|reachable|not used\b.*)$/i.test(docker) ? undefined : docker;
   if (typeof docker !== 'object' || docker === null) return undefined;
   const d = docker as Record<string, unknown>;
   const bad = d.reachable === false || d.available === false || d.ok === false;

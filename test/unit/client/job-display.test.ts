@@ -23,6 +23,9 @@ describe('job display (unit)', () => {
     assert.equal(dockerProblem({ status: 'ok' }), undefined);
     assert.equal(dockerProblem({ docker: { reachable: true } }), undefined);
     assert.equal(dockerProblem({ docker: false }), 'Docker is not reachable');
+    // the scripted runtime runs no container: its health answer is no Docker problem
+    assert.equal(dockerProblem({ docker: 'not used (scripted runtime)' }), undefined);
+    assert.equal(dockerProblem({ docker: 'connect ECONNREFUSED /var/run/docker.sock' }), 'connect ECONNREFUSED /var/run/docker.sock');
     assert.equal(dockerProblem({ docker: { available: false, error: 'connect ENOENT /var/run/docker.sock' } }), 'connect ENOENT /var/run/docker.sock');
   });
 });
