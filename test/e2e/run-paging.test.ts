@@ -71,7 +71,10 @@ describe('a run of more jobs than one page in the Local view (e2e)', function ()
       await pane.locator('.pane-body .monaco-list').first().focus();
       await wb.page.keyboard.press('End');
       const rows = await waitForRows(wb, 'Local', (r) => r.length > 0 && r, 'rows', 10_000);
-      const focused = await pane.locator('.pane-body .monaco-list-row.focused .label-name').textContent();
+      // No focused row yet (the tree redrawn after Load more, the End pressed before its rows came):
+      // undefined, and the next look presses End again (a textContent waiting its default 30 s for
+      // the row would use up the whole wait on one look).
+      const focused = await pane.locator('.pane-body .monaco-list-row.focused .label-name').textContent({ timeout: 2_000 }).catch(() => undefined);
       return rows.find((r) => r.label === focused?.trim());
     };
     const more = await waitFor(async () => {

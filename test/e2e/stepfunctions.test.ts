@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { describeJobs } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
-import { expandRows, expandView, notificationTexts, viewPane, waitForRows, waitForStatusBar } from './support/tree';
+import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForRows, waitForStatusBar } from './support/tree';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 
@@ -128,13 +128,19 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === 'State machine executions'), 'the executions group');
     await expandRows(wb, 'Local', /^hello: /);
     // The list renders only the rows in sight, and the small Local pane may have scrolled to keep the
-    // expanded execution's last events in view: Home brings the top (the first events) back.
-    await viewPane(wb, 'Local').locator('.pane-body .monaco-list').first().focus();
-    await wb.page.keyboard.press('Home');
-    const history = await waitForRows(wb, 'Local', (rows) => {
-      const events = rows.filter((r) => /^\d+ \w+$/.test(r.label));
-      return events.some((r) => r.label.endsWith(' TaskSubmitted')) && events;
-    }, 'the execution history');
+    // expanded execution's last events in view: Home brings the top (the first events) back. The
+    // events may arrive (and the pane scroll) after a Home, so each look presses it again.
+    const list = viewPane(wb, 'Local').locator('.pane-body .monaco-list').first();
+    let inSight: string[] = [];
+    const history = await waitFor(async () => {
+      await list.focus();
+      await wb.page.keyboard.press('Home');
+      const events = (await treeRows(wb, 'Local')).filter((r) => /^\d+ \w+$/.test(r.label));
+      inSight = events.map((r) => r.label);
+      return events[0]?.label === '1 ExecutionStarted' && events.some((r) => r.label.endsWith(' TaskSubmitted')) && events;
+    }, { timeoutMs: 60_000, intervalMs: 300, what: 'the execution history from its first event' }).catch((err: Error) => {
+      throw new Error(`${err.message}; history rows in sight: ${JSON.stringify(inSight)}`);
+    });
     assert.deepEqual(history.slice(0, 4).map((r) => `${r.label}|${r.description}`), ['1 ExecutionStarted|', '2 PassStateEntered|Prepare', '3 PassStateExited|Prepare', '4 TaskStateEntered|Greet']);
     console.log(`      Local view: ${row.label} | ${row.description}, ${history.length} history events; screenshot: ${await wb.screenshot('stepfunctions-local-view')}`);
   });
