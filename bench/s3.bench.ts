@@ -3,7 +3,8 @@
  * does next to nothing: s3-floor-server.ts) started side by side, each in its own process, driven by
  * the same clients in the same run: upload and download of a 100 MiB object and of 200 objects of
  * 64 KiB through the AWS CLI and through @aws-sdk/client-s3 at its default settings, and
- * ListObjectsV2 of 10,000 objects page by page (first listing and again). Steps alternate between
+ * ListObjectsV2 of 10,000 objects page by page (the local S3's dropped into the bucket's folder:
+ * first listing and again; then 10,000 put through the API, first listing). Steps alternate between
  * the peers over LOCALBATCH_BENCH_ROUNDS rounds (default 3). Prints moto's time / ours (goals: 4x
  * big, 3x small, 5x a list page) with its spread over the rounds, the highest ratio the clients'
  * own work allows (moto's time / the floor's), and the local server's CPU-seconds per GiB moved
@@ -181,7 +182,10 @@ async function runStep(p: PeerRun, step: Step, out: Result): Promise<void> {
   if (step.big) out.bigCpu[p.round] = (out.bigCpu[p.round] ?? 0) + cpu;
 }
 
-/** The list steps: a page of the folder of 10,000 objects, first listing (cold) and again (warm); a new bucket each round. */
+/**
+ * The list steps: a page of the folder of 10,000 objects, first listing (cold) and again (warm), then
+ * (local S3) a first listing of 10,000 objects put through the API; new buckets each round.
+ */
 async function runList(p: PeerRun, out: Result): Promise<void> {
   const bucket = `bench-list-${p.round}`;
   // moto lists slower with more objects held in all: each round's listing starts from an empty moto
@@ -190,16 +194,32 @@ async function runList(p: PeerRun, out: Result): Promise<void> {
   const many = Array.from({ length: LIST_COUNT }, (_, i) => `list/${String(i).padStart(6, '0')}`);
   if (p.peer.seedList) p.peer.seedList(bucket, many);
   else await pool(many, 32, (k) => p.s3.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: 'x' })));
-  for (const name of [LIST_COLD, LIST_WARM]) {
-    const cpu0 = cpuSeconds(p.peer.pid);
-    const start = performance.now();
-    const pages = await listAll(p, bucket);
-    (out.times[name] ??= []).push((performance.now() - start) / 1000 / Math.max(1, pages));
-    (out.cpu[name] ??= []).push(cpuSeconds(p.peer.pid) - cpu0);
+  for (const name of [LIST_COLD, LIST_WARM]) await timeListing(p, bucket, name, out);
+  // The like-for-like case: objects put through the S3 API, then listed for the first time. Moto's
+  // and the floor's first listing above was that already; the local S3's was of dropped-in files.
+  if (p.peer.seedList) {
+    const put = `bench-put-${p.round}`;
+    await p.s3.send(new CreateBucketCommand({ Bucket: put }));
+    await pool(many, 32, (k) => p.s3.send(new PutObjectCommand({ Bucket: put, Key: k, Body: 'x' })));
+    await timeListing(p, put, LIST_PUT, out);
+  } else {
+    (out.times[LIST_PUT] ??= []).push(out.times[LIST_COLD].at(-1)!);
+    (out.cpu[LIST_PUT] ??= []).push(out.cpu[LIST_COLD].at(-1)!);
   }
 }
 
+/** Lists `bucket` whole, page by page, recording the time per page under `name`. */
+async function timeListing(p: PeerRun, bucket: string, name: string, out: Result): Promise<void> {
+  const cpu0 = cpuSeconds(p.peer.pid);
+  const start = performance.now();
+  const pages = await listAll(p, bucket);
+  (out.times[name] ??= []).push((performance.now() - start) / 1000 / Math.max(1, pages));
+  (out.cpu[name] ??= []).push(cpuSeconds(p.peer.pid) - cpu0);
+}
+
 const LIST_COLD = 'ListObjectsV2 10,000, first listing (per 1,000-key page)';
+/** (moto's and the floor's figure is their LIST_COLD: their objects are always put through the API) */
+const LIST_PUT = 'ListObjectsV2 10,000 put through the API, first listing (per 1,000-key page)';
 const LIST_WARM = 'ListObjectsV2 10,000, listed again (per 1,000-key page)';
 
 /** CPU seconds (median of 3) to hash `data` as an upload must be: MD5, SHA-256 and CRC32, in 64 KiB pieces as they arrive. */
@@ -301,9 +321,10 @@ export const s3Bench: Benchmark = {
         const best = median(moto.times[what]) / median(floor.times[what]);
         return `s3 ${what}: localbatch ${median(ours.times[what]).toFixed(3)} s, moto ${median(moto.times[what]).toFixed(3)} s: ${median(ratios).toFixed(2)}x moto's speed${spread(ratios)} (goal ${goal}x); client floor ${median(floor.times[what]).toFixed(3)} s, so at most ${best.toFixed(2)}x`;
       });
-      if (steps === STEPS) lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB; the floor server (HTTP only: no hashing, no disk) ${(median(floor.bigCpu) / gib).toFixed(2)} s/GiB`);
-      const hashing = (2 * requiredHashSeconds(bigData)) / gib;
-      if (steps === STEPS) lines.push(`s3 hashes S3 requires of the two 100 MiB uploads (MD5 for the ETag, SHA-256 of the signed payload, the clients' CRC32), timed here: ${hashing.toFixed(2)} s/GiB moved; with the floor server's HTTP: ${(hashing + median(floor.bigCpu) / gib).toFixed(2)} s/GiB before any disk write`);
+      const transfers = steps === STEPS && !listOnly;
+      if (transfers) lines.push(`s3 server CPU per GiB moved (100 MiB transfers, CLI + SDK): localbatch ${(median(ours.bigCpu) / gib).toFixed(2)} s/GiB${spread(ours.bigCpu.map((c) => c / gib))} (goal at most 2), moto ${(median(moto.bigCpu) / gib).toFixed(2)} s/GiB; the floor server (HTTP only: no hashing, no disk) ${(median(floor.bigCpu) / gib).toFixed(2)} s/GiB`);
+      const hashing = transfers ? (2 * requiredHashSeconds(bigData)) / gib : 0;
+      if (transfers) lines.push(`s3 hashes S3 requires of the two 100 MiB uploads (MD5 for the ETag, SHA-256 of the signed payload, the clients' CRC32), timed here: ${hashing.toFixed(2)} s/GiB moved; with the floor server's HTTP: ${(hashing + median(floor.bigCpu) / gib).toFixed(2)} s/GiB before any disk write`);
       lines.push(`s3 rounds: ${rounds} (LOCALBATCH_BENCH_ROUNDS); medians, [min-max] of the per-round ratios`);
       return lines;
     } finally {
