@@ -22,12 +22,15 @@ describe('Multi-node parallel job on Docker (integration)', function () {
         numNodes: 2,
         mainNode: 0,
         nodeRangeProperties: [
-          { targetNodes: '0', container: { image: TEST_IMAGE, command: ['sh', '-c', 'echo "main got: $(nc -l -p 5000)"'], resourceRequirements: resources } },
+          // busybox nc can hand over a connection whose bytes never arrive (CI saw "main got: " once):
+          // the main node listens until a message comes, and the worker sends until the main node
+          // has stopped listening after taking one.
+          { targetNodes: '0', container: { image: TEST_IMAGE, command: ['sh', '-c', 'm=""; while [ -z "$m" ]; do m=$(nc -l -p 5000); done; echo "main got: $m"'], resourceRequirements: resources } },
           {
             targetNodes: '1',
             container: {
               image: TEST_IMAGE,
-              command: ['sh', '-c', 'for i in $(seq 1 100); do echo "hello from node $AWS_BATCH_JOB_NODE_INDEX" | nc -w 2 "$AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS" 5000 && exit 0; sleep 0.1; done; exit 1'],
+              command: ['sh', '-c', 'sent=0; for i in $(seq 1 100); do if echo "hello from node $AWS_BATCH_JOB_NODE_INDEX" | nc -w 2 "$AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS" 5000; then sent=1; elif [ $sent = 1 ]; then exit 0; fi; sleep 0.1; done; exit 1'],
               resourceRequirements: resources,
             },
           },
