@@ -3,7 +3,7 @@ import { ListJobsCommand, type JobDetail, type JobSummary } from '@aws-sdk/clien
 import * as vscode from 'vscode';
 import { rootFailures } from '../../model/runs';
 import type { Ctx } from '../ctx';
-import type { JobNode, JobTarget } from '../views/jobNodes';
+import { jobNode, type JobTarget } from '../views/jobNodes';
 import { failureText } from '../views/localTree';
 import type { EmulatorRun } from './runs';
 
@@ -25,8 +25,7 @@ export async function announceFailure(ctx: Ctx, run: EmulatorRun): Promise<void>
   const message = `LocalBatch: ${run.name} failed: job ${who}${others} — ${failureText(culprit)}`;
   ctx.output.warn(message);
   void ctx.views.local.revealJob(culprit.jobId!).catch(() => false);
-  const node = (j: JobSummary | JobDetail): JobNode => ({ kind: 'job', id: `job:${j.jobId}`, job: j, target });
   const choice = await vscode.window.showErrorMessage(message, 'Show Logs', 'Show Graph');
-  if (choice === 'Show Logs') await vscode.commands.executeCommand('localbatch.showLogs', node(culprit));
-  if (choice === 'Show Graph') await vscode.commands.executeCommand('localbatch.showDag', node(job));
+  if (choice === 'Show Logs') await vscode.commands.executeCommand('localbatch.showLogs', jobNode(culprit, target));
+  if (choice === 'Show Graph') await vscode.commands.executeCommand('localbatch.showDag', jobNode(job, target));
 }

@@ -19,6 +19,11 @@ export interface JobNode {
   readonly target: JobTarget;
 }
 
+/** The tree node of `job` (by its job id), read from `target`. */
+export function jobNode(job: JobSummary, target: JobTarget): JobNode {
+  return { kind: 'job', id: `job:${job.jobId}`, job, target };
+}
+
 export interface MoreNode {
   readonly kind: 'more';
   readonly id: string;

@@ -51,8 +51,8 @@ describe('S3 upload checks, small and big bodies (integration)', function () {
   });
 
   after(async () => {
-    s3.destroy();
-    await h.close();
+    s3?.destroy();
+    await h?.close();
   });
 
   for (const [what, size] of [['1 KiB', 1024], ['9 MiB', 9 * MiB + 7]] as const) {
