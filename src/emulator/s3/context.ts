@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamAuth } from '../edge/stream-auth';
 import type { BucketRegistry } from './buckets';
 import type { Change } from './events';
+import type { ListAhead } from './list-ahead';
 import type { ObjectStore } from './objects';
 import type { PartLayout } from './part-layout';
 
@@ -28,6 +29,8 @@ export interface S3Context {
   readonly uploadsDir: string;
   /** Which parts of which uploads are being written into their upload's data file. */
   readonly layout: PartLayout;
+  /** Listing pages built ahead of their requests. */
+  readonly listAhead: ListAhead;
 }
 
 export function header(req: S3Request, name: string): string | undefined {

@@ -17,6 +17,16 @@ export interface DirEntry {
   readonly isFile: boolean;
 }
 
+/** The sorted keys under a prefix, and the folders they were read from with their mtimes then. */
+export interface Walk {
+  readonly keys: string[];
+  readonly dirs: ReadonlyArray<readonly [string, number]>;
+  /** false when a folder had changed within SETTLED_MS of the walk (it may change again unseen) */
+  readonly settled: boolean;
+  /** when the folders were read (performance.now()) */
+  readonly at: number;
+}
+
 interface KnownEtag {
   readonly size: number;
   readonly mtimeMs: number;
@@ -39,7 +49,7 @@ export const SMALL_FILE = 1024 * 1024;
 
 export class ListIndex {
   private readonly dirs = new Map<string, { mtimeMs: number; entries: DirEntry[] }>();
-  private readonly walks = new Map<string, { bucket: string; dirs: Array<[string, number]>; keys: string[] }>();
+  private readonly walks = new Map<string, Walk & { readonly bucket: string }>();
   private readonly etags = new Map<string, Map<string, KnownEtag>>();
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -86,7 +96,7 @@ export class ListIndex {
   }
 
   /** The sorted keys of an earlier walk, while every folder it read is unchanged. */
-  walked(bucket: string, id: string): string[] | undefined {
+  walked(bucket: string, id: string): Walk | undefined {
     const w = this.walks.get(`${bucket}\0${id}`);
     if (!w) return undefined;
     for (const [dir, mtimeMs] of w.dirs) {
@@ -96,12 +106,12 @@ export class ListIndex {
         return undefined;
       }
     }
-    return w.keys;
+    return w;
   }
 
-  remember(bucket: string, id: string, dirs: Array<[string, number]>, keys: string[]): void {
+  remember(bucket: string, id: string, walk: Walk): void {
     if (this.walks.size >= MAX_WALKS) this.walks.delete(this.walks.keys().next().value!);
-    this.walks.set(`${bucket}\0${id}`, { bucket, dirs, keys });
+    this.walks.set(`${bucket}\0${id}`, { ...walk, bucket });
   }
 
   /** Our own write or delete in the bucket: its walks may now miss a folder marker. */

@@ -21,8 +21,8 @@ import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { fsyncDirAsync, tempName, type OpenFile } from './durable';
 import { S3Error } from './errors';
-import { EtagPrefetch } from './etag-prefetch';
-import { ListIndex, md5SmallFile, SMALL_FILE } from './list-index';
+import type { Pace } from './list-ahead';
+import { ListIndex, md5SmallFile, SMALL_FILE, type Walk } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 
 export interface ObjectMeta {
@@ -56,7 +56,8 @@ const localConflict = (key: string, why: string) =>
 export class ObjectStore {
   readonly tmpDir: string;
   private readonly index: ListIndex;
-  private readonly prefetch: EtagPrefetch;
+  /** Per bucket: how many writes and deletes through the API have changed it (read-aheads made before one are stale). */
+  private readonly generations = new Map<string, number>();
   /** Metadata files as last read or written (this server is their only writer); null: none. */
   private readonly metas = new Map<string, ObjectMeta | null>();
   /** Per key (`bucket\0key`): the write or delete under way, which the next one waits for. */
@@ -72,7 +73,6 @@ export class ObjectStore {
     rmSync(this.tmpDir, { recursive: true, force: true });
     mkdirSync(this.tmpDir, { recursive: true });
     this.index = new ListIndex(join(s3Dir, 'index'));
-    this.prefetch = new EtagPrefetch(this.index);
   }
 
   /** Writes the listing caches now (they are written a second after a change anyway). */
@@ -132,14 +132,24 @@ export class ObjectStore {
 
   /** The object at `key`, or undefined. */
   async head(bucket: Bucket, key: string): Promise<ObjectInfo | undefined> {
+    const found = this.look(bucket, key);
+    if (!found || !('unhashed' in found)) return found;
+    const { st, path } = found.unhashed;
+    const readAt = Date.now();
+    const etag = `"${await md5Stream(path)}"`;
+    this.index.rememberEtag(bucket.name, key, st, etag, readAt);
+    return { key, size: st.size, mtimeMs: st.mtimeMs, etag, path, lastModified: st.mtime };
+  }
+
+  /**
+   * The object at `key` as far as blocking calls tell: a file with neither metadata nor a known
+   * ETag up to SMALL_FILE is hashed here; a bigger one is returned as `unhashed`.
+   */
+  private look(bucket: Bucket, key: string): ObjectInfo | undefined | { unhashed: { st: Stats; path: string } } {
     const path = this.storedPath(bucket, key);
     if (path === undefined) return undefined;
-    let st: Stats;
-    try {
-      st = statSync(path);
-    } catch {
-      return undefined;
-    }
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return undefined;
     const marker = key.endsWith('/');
     if (st.isDirectory() !== marker || (!st.isFile() && !st.isDirectory())) return undefined;
     const meta = this.readMeta(bucket, key);
@@ -147,35 +157,43 @@ export class ObjectStore {
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
     let etag = this.index.knownEtag(bucket.name, key, st);
     if (!etag) {
+      if (st.size > SMALL_FILE) return { unhashed: { st, path } };
       const readAt = Date.now();
-      etag = `"${st.size <= SMALL_FILE ? md5SmallFile(path, st.size) : await md5Stream(path)}"`;
+      etag = `"${md5SmallFile(path, st.size)}"`;
       this.index.rememberEtag(bucket.name, key, st, etag, readAt);
     }
     return { key, size: st.size, mtimeMs: st.mtimeMs, etag, path, lastModified: st.mtime };
   }
 
   /**
-   * The objects at `keys` (a listing page; undefined where one is gone); then the dropped-in files
-   * among `upcoming` (the next page's keys) are hashed in the background, ready for the client's
-   * next request.
+   * The objects at `keys` (a listing page; undefined where one is gone). `ahead`: the page is read
+   * ahead of its request, paced by it, and given up (undefined) when a dropped-in file over
+   * SMALL_FILE would have to be hashed: that is left to the request, if it comes.
    */
-  async heads(bucket: Bucket, keys: readonly string[], upcoming: readonly string[] = []): Promise<Array<ObjectInfo | undefined>> {
+  async heads(bucket: Bucket, keys: readonly string[], ahead?: Pace): Promise<Array<ObjectInfo | undefined> | undefined> {
     const out: Array<ObjectInfo | undefined> = [];
-    for (const key of keys) out.push(await this.head(bucket, key));
-    if (upcoming.length) this.prefetch.later(bucket.name, this.unhashed(bucket, upcoming));
+    for (const key of keys) {
+      if (!ahead) {
+        out.push(await this.head(bucket, key));
+        continue;
+      }
+      await ahead.turn();
+      const found = this.look(bucket, key);
+      if (found && 'unhashed' in found) return undefined;
+      out.push(found);
+    }
     return out;
   }
 
-  /** Keys with neither metadata nor a known ETag: dropped-in files never hashed. */
-  private unhashed(bucket: Bucket, keys: readonly string[]): Array<{ key: string; path: string }> {
-    const out = [];
-    for (const key of keys) {
-      if (key.endsWith('/') || this.index.hasEtag(bucket.name, key) || this.readMeta(bucket, key)) continue;
-      // (a key no file can hold is left to head(), which answers for it)
-      const path = this.storedPath(bucket, key);
-      if (path !== undefined) out.push({ key, path });
-    }
-    return out;
+  /** How many writes and deletes through the API have changed the bucket since the server started. */
+  generation(bucket: Bucket): number {
+    return this.generations.get(bucket.name) ?? 0;
+  }
+
+  /** Our own write or delete in the bucket, now in place: walks and pages read ahead may miss it. */
+  private changed(bucket: Bucket): void {
+    this.index.changed(bucket.name);
+    this.generations.set(bucket.name, this.generation(bucket) + 1);
   }
 
   private readMeta(bucket: Bucket, key: string): ObjectMeta | undefined {
@@ -258,7 +276,7 @@ export class ObjectStore {
     await rename(metaTmp, metaFile);
     this.metaNames(bucket).add(hash);
     this.cacheMeta(`${bucket.name}\0${key}`, full);
-    this.index.changed(bucket.name);
+    this.changed(bucket);
     let copied = false;
     if (!marker) {
       try {
@@ -274,6 +292,8 @@ export class ObjectStore {
         unlinkSync(tmp);
         await fsyncDirAsync(dirname(path));
       }
+      // the file in place: a page read ahead since the metadata was written may hold the old one
+      this.changed(bucket);
     }
     // The one fsync: the object's bytes, and (through the file system's journal) the renames and
     // the metadata file written before it. A folder marker has no file of its own: sync the metadata.
@@ -327,7 +347,7 @@ export class ObjectStore {
     rmSync(this.metaFile(bucket, hash), { force: true });
     this.metaNames(bucket).delete(hash);
     this.cacheMeta(`${bucket.name}\0${key}`, null);
-    this.index.changed(bucket.name);
+    this.changed(bucket);
     let d = key.endsWith('/') ? path : dirname(path);
     while (d.length > bucket.dir.length && d.startsWith(bucket.dir)) {
       try {
@@ -343,8 +363,11 @@ export class ObjectStore {
     return existed;
   }
 
-  /** Every key under `prefix`, sorted (reads folders only, through the listing caches; no per-file stat). */
-  keys(bucket: Bucket, prefix: string): string[] {
+  /**
+   * Every key under `prefix`, sorted, and the folders they were read from with their mtimes then
+   * (reads folders only, through the listing caches; no per-file stat).
+   */
+  walkKeys(bucket: Bucket, prefix: string): Walk {
     const cached = this.index.walked(bucket.name, prefix);
     if (cached) return cached;
     const out: string[] = [];
@@ -356,12 +379,14 @@ export class ObjectStore {
     try {
       start = folderKey ? join(bucket.dir, ...keySegments(folderKey)) : bucket.dir;
     } catch {
-      return [];
+      return { keys: [], dirs: [], settled: true, at: performance.now() };
     }
+    const at = performance.now();
     this.walk(bucket, start, folderKey, prefix, out, dirs, unsettled);
     out.sort(compareKeys);
-    if (!unsettled.any) this.index.remember(bucket.name, prefix, dirs, out);
-    return out;
+    const walk = { keys: out, dirs, settled: !unsettled.any, at };
+    if (walk.settled) this.index.remember(bucket.name, prefix, walk);
+    return walk;
   }
 
   private walk(bucket: Bucket, dir: string, keyPrefix: string, filter: string, out: string[], dirs: Array<[string, number]>, unsettled: { any: boolean }): void {

@@ -14,6 +14,7 @@ import { createBucket, deleteBucket, getBucketLocation, getNotifications, headBu
 import type { S3Context, S3Request } from './context';
 import { S3Error, s3ErrorResponse } from './errors';
 import { eventsFor, type S3EventListener } from './events';
+import { ListAhead } from './list-ahead';
 import { listObjects } from './list-api';
 import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from './multipart';
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './object-api';
@@ -49,6 +50,7 @@ export class S3Service implements EdgeService {
       now,
       uploadsDir,
       layout: new PartLayout(),
+      listAhead: new ListAhead(),
       publish: (change, req) => {
         if (this.listeners.size === 0) return;
         const bucket = buckets.find(change.bucket);

@@ -4,14 +4,16 @@
  * objects; a file changed after its ETag was computed (in place, or replaced with its old mtime)
  * is listed with its new ETag, also after a SIGKILL and restart (the ETag index is only a cache);
  * and prefixes, delimiters, StartAfter, continuation tokens, MaxKeys and EncodingType paged
- * exactly as moto_server's S3 pages them (an independent oracle).
+ * exactly as moto_server's S3 pages them (an independent oracle), ListObjects (version 1) too. A
+ * continuation page built ahead of its request is not answered after a write through the API or
+ * a change in its folder.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsCommandInput, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../../support/moto';
 import { killServed, serveS3, type ServedS3 } from '../../support/s3-process';
 import { startS3, type S3Harness } from '../../support/s3-harness';
@@ -128,6 +130,41 @@ describe('S3 ListObjectsV2 of a folder of dropped-in files', function () {
     assert.equal(got[200].etag, md5('v2-in-pl'));
     assert.equal(got[300].etag, md5('v2-repla'));
   });
+
+  it('answers a continuation page with writes through the API and a file dropped in or removed since the page before', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'ahead' }));
+    const dir = join(h.work, 'state', 's3', 'buckets', 'ahead');
+    const keys = drop(dir, 300);
+    // a folder among page 2's keys: a marker object put for it changes no folder's entries
+    const inner = `${keys[160]}x/inner`;
+    mkdirSync(join(dir, dirname(inner)));
+    writeFileSync(join(dir, inner), 'inner');
+    const marker = `${keys[160]}x/`;
+    await settle();
+    const page1 = await s3.send(new ListObjectsV2Command({ Bucket: 'ahead', MaxKeys: 100 }));
+    assert.deepEqual(page1.Contents!.map((c) => ({ key: c.Key, etag: c.ETag, size: c.Size })), expected(dir, keys.slice(0, 100)));
+    // page 2 is read ahead meanwhile; then a folder marker is put among its keys through the API
+    await settle();
+    await s3.send(new PutObjectCommand({ Bucket: 'ahead', Key: marker, Body: '' }));
+    const page2 = await s3.send(new ListObjectsV2Command({ Bucket: 'ahead', MaxKeys: 100, ContinuationToken: page1.NextContinuationToken }));
+    const got2 = page2.Contents!.map((c) => ({ key: c.Key, etag: c.ETag, size: c.Size }));
+    const want2 = [...expected(dir, keys.slice(100, 161)), { key: marker, etag: md5(''), size: 0 }, ...expected(dir, [inner, ...keys.slice(161, 198)])];
+    assert.deepEqual(got2, want2);
+    // page 3 is read ahead meanwhile; then one of its objects is written through the API, a file
+    // is dropped into its range and another removed
+    await settle();
+    await s3.send(new PutObjectCommand({ Bucket: 'ahead', Key: keys[240], Body: 'v2-put' }));
+    writeFileSync(join(dir, `${keys[250]}-new`), 'dropped');
+    rmSync(join(dir, keys[260]));
+    const page3 = await s3.send(new ListObjectsV2Command({ Bucket: 'ahead', MaxKeys: 100, ContinuationToken: page2.NextContinuationToken }));
+    const now = [...keys.slice(198, 251), `${keys[250]}-new`, ...keys.slice(251).filter((k) => k !== keys[260])];
+    const got3 = page3.Contents!.map((c) => ({ key: c.Key, etag: c.ETag, size: c.Size }));
+    assert.deepEqual(got3, expected(dir, now.slice(0, 100)));
+    assert.equal(got3[42].etag, md5('v2-put'));
+    const page4 = await s3.send(new ListObjectsV2Command({ Bucket: 'ahead', MaxKeys: 100, ContinuationToken: page3.NextContinuationToken }));
+    assert.deepEqual(page4.Contents!.map((c) => ({ key: c.Key, etag: c.ETag, size: c.Size })), expected(dir, now.slice(100)));
+    assert.equal(page4.IsTruncated, false);
+  });
 });
 
 describe('S3 ListObjectsV2 ETag index across a SIGKILL', function () {
@@ -237,6 +274,44 @@ describe('S3 ListObjectsV2 paging as moto_server pages it', function () {
         return out;
       };
       assert.deepEqual(await pages(ours), await pages(theirs), JSON.stringify(c));
+    }
+  });
+
+  it('answers ListObjects (version 1) pages, paged by NextMarker or the last key, as moto_server pages version 2', async () => {
+    // (moto_server's own version 1 is no oracle: with a delimiter it repeats every common prefix on
+    // each page, and its NextMarker is a token of its own)
+    const keys = ['a.txt', 'a/1', 'a/2', 'a/b/1', 'a/b/2', 'a/c', 'ab', 'b/1', 'b/2/x', 'b/3', 'c d/e f', 'ü/1', 'z+1'];
+    for (const client of [ours, theirs]) {
+      await client.send(new CreateBucketCommand({ Bucket: 'oracle-v1' }));
+      for (const key of keys) await client.send(new PutObjectCommand({ Bucket: 'oracle-v1', Key: key, Body: `body of ${key}` }));
+    }
+    const cases: Array<Omit<ListObjectsCommandInput, 'Bucket'>> = [];
+    for (const Prefix of [undefined, 'a', 'a/']) for (const Delimiter of [undefined, '/']) for (const MaxKeys of [undefined, 1, 2, 3]) cases.push({ Prefix, Delimiter, MaxKeys });
+    cases.push({ Marker: 'a/b' }, { Marker: 'a/', Delimiter: '/', MaxKeys: 2 });
+    const page = (p: { Contents?: Array<{ Key?: string; ETag?: string; Size?: number }>; CommonPrefixes?: Array<{ Prefix?: string }>; IsTruncated?: boolean }) => ({
+      keys: (p.Contents ?? []).map((o) => [o.Key, o.ETag, o.Size]),
+      prefixes: (p.CommonPrefixes ?? []).map((o) => o.Prefix),
+      truncated: p.IsTruncated,
+    });
+    for (const c of cases) {
+      const v1 = [];
+      let marker = c.Marker;
+      for (;;) {
+        const p = await ours.send(new ListObjectsCommand({ Bucket: 'oracle-v1', ...c, Marker: marker }));
+        v1.push(page(p));
+        // AWS returns NextMarker only with a delimiter: without one, the next marker is the last key
+        assert.equal(p.NextMarker, c.Delimiter && p.IsTruncated ? [...(p.Contents ?? []).map((o) => o.Key), ...(p.CommonPrefixes ?? []).map((o) => o.Prefix)].sort().at(-1) : undefined);
+        if (!p.IsTruncated) break;
+        marker = p.NextMarker ?? p.Contents!.at(-1)!.Key;
+      }
+      const v2 = [];
+      let token: string | undefined;
+      do {
+        const p = await theirs.send(new ListObjectsV2Command({ Bucket: 'oracle-v1', Prefix: c.Prefix, Delimiter: c.Delimiter, MaxKeys: c.MaxKeys, StartAfter: c.Marker, ContinuationToken: token }));
+        v2.push(page(p));
+        token = p.NextContinuationToken;
+      } while (token);
+      assert.deepEqual(v1, v2, JSON.stringify(c));
     }
   });
 });
