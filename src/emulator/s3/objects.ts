@@ -14,7 +14,7 @@
  * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { close, createReadStream, existsSync, fstatSync, openSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
@@ -253,19 +253,37 @@ export class ObjectStore {
   }
 
   private async commitNow(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile): Promise<ObjectInfo> {
-    // The renames go through the thread pool, not the event loop: a rename that replaces a file
-    // waits for the file system's journal, which other requests' fsyncs hold. The metadata's temp
-    // file (new, small, replacing nothing) is written with one blocking call.
     const path = this.pathOf(bucket, key);
     const marker = key.endsWith('/');
     await this.prepareFolder(bucket, key, marker ? path : dirname(path));
+    let replaced: Stats | undefined;
     if (!marker) {
       try {
-        if (statSync(path).isDirectory()) throw localConflict(key, 'a folder of that name holds other objects');
-      } catch (err) {
-        if (err instanceof S3Error) throw err;
+        replaced = statSync(path);
+      } catch {
+        // nothing there yet
       }
+      if (replaced?.isDirectory()) throw localConflict(key, 'a folder of that name holds other objects');
     }
+    // A big file being replaced is held open across the rename and closed after the answer: freeing
+    // its blocks (about 40 ms per 100 MiB on ext4 here) then happens in that close, in the thread
+    // pool, instead of in the rename the request waits for.
+    const held = replaced?.isFile() && replaced.size >= FREE_LATER_BYTES ? await open(path, 'r').catch(() => undefined) : undefined;
+    try {
+      return await this.replace(bucket, key, tmp, meta, path, handle);
+    } finally {
+      if (held) void held.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The metadata file, then the object's file, renamed into place, then synced. The renames go
+   * through the thread pool, not the event loop: a rename that replaces a file waits for the file
+   * system's journal, which other requests' fsyncs hold. The metadata's temp file (new, small,
+   * replacing nothing) is written with one blocking call.
+   */
+  private async replace(bucket: Bucket, key: string, tmp: string, meta: NewMeta, path: string, handle?: OpenFile): Promise<ObjectInfo> {
+    const marker = key.endsWith('/');
     const st = marker ? statSync(path) : handle ? fstatSync(handle.fd) : statSync(tmp);
     const full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
     const hash = createHash('sha256').update(key).digest('hex');
@@ -336,9 +354,15 @@ export class ObjectStore {
     try {
       if (key.endsWith('/')) {
         if (this.readMeta(bucket, key)) existed = true;
-      } else if (statSync(path).isFile()) {
-        unlinkSync(path);
-        existed = true;
+      } else {
+        const st = statSync(path);
+        if (st.isFile()) {
+          // (a big file's blocks are freed by the close, in the thread pool: see commitNow)
+          const held = st.size >= FREE_LATER_BYTES ? openQuietly(path) : undefined;
+          unlinkSync(path);
+          existed = true;
+          if (held !== undefined) close(held, () => undefined);
+        }
       }
     } catch {
       // absent
@@ -410,6 +434,17 @@ export class ObjectStore {
   /** Streams the file's bytes [start, end]. */
   read(info: ObjectInfo, start?: number, end?: number): NodeJS.ReadableStream {
     return createReadStream(info.path, { start, end, highWaterMark: 1024 * 1024 });
+  }
+}
+
+/** Files at least this big are freed after the answer when replaced or deleted. */
+const FREE_LATER_BYTES = 8 * 1024 * 1024;
+
+function openQuietly(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return undefined;
   }
 }
 
