@@ -2,7 +2,7 @@
 import type { Bucket } from './buckets';
 import { isoDate, reply, type S3Context, type S3Request } from './context';
 import { invalidArgument } from './errors';
-import { compareKeys } from './objects';
+import { compareKeys } from './names';
 import { FRESH_MS, type Pace } from './list-ahead';
 import type { Walk } from './list-index';
 import { toXml } from './xml';

@@ -24,6 +24,7 @@ import { S3Error } from './errors';
 import type { Pace } from './list-ahead';
 import { ListIndex, md5SmallFile, SMALL_FILE, type Walk } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
+import { walkKeys } from './walk';
 
 export interface ObjectMeta {
   readonly key: string;
@@ -392,43 +393,7 @@ export class ObjectStore {
    * (reads folders only, through the listing caches; no per-file stat).
    */
   walkKeys(bucket: Bucket, prefix: string): Walk {
-    const cached = this.index.walked(bucket.name, prefix);
-    if (cached) return cached;
-    const out: string[] = [];
-    const dirs: Array<[string, number]> = [];
-    const unsettled = { any: false };
-    const cut = prefix.lastIndexOf('/');
-    const folderKey = cut < 0 ? '' : prefix.slice(0, cut + 1);
-    let start: string;
-    try {
-      start = folderKey ? join(bucket.dir, ...keySegments(folderKey)) : bucket.dir;
-    } catch {
-      return { keys: [], dirs: [], settled: true, at: performance.now() };
-    }
-    const at = performance.now();
-    this.walk(bucket, start, folderKey, prefix, out, dirs, unsettled);
-    out.sort(compareKeys);
-    const walk = { keys: out, dirs, settled: !unsettled.any, at };
-    if (walk.settled) this.index.remember(bucket.name, prefix, walk);
-    return walk;
-  }
-
-  private walk(bucket: Bucket, dir: string, keyPrefix: string, filter: string, out: string[], dirs: Array<[string, number]>, unsettled: { any: boolean }): void {
-    const listed = this.index.entries(dir);
-    if (!listed) return;
-    if (!listed.settled) unsettled.any = true;
-    dirs.push([dir, listed.mtimeMs]);
-    if (keyPrefix && keyPrefix.startsWith(filter) && this.readMeta(bucket, keyPrefix)) out.push(keyPrefix);
-    for (const e of listed.entries) {
-      if (e.name.startsWith(TEMP_PREFIX)) continue;
-      const key = keyPrefix + e.name;
-      if (!(key.startsWith(filter) || filter.startsWith(key + '/'))) continue;
-      const full = join(dir, e.name);
-      if (e.isDir) {
-        if (full === this.stateDir) continue;
-        this.walk(bucket, full, key + '/', filter, out, dirs, unsettled);
-      } else if (e.isFile && key.startsWith(filter)) out.push(key);
-    }
+    return walkKeys(this.index, bucket, prefix, this.stateDir, (marker) => this.readMeta(bucket, marker) !== undefined);
   }
 
   /** Streams the file's bytes [start, end]. */
@@ -461,18 +426,4 @@ async function md5Stream(path: string): Promise<string> {
   const h = createHash('md5');
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-/** Keys in S3's order: UTF-8 bytes. */
-export function compareKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Below the surrogates, UTF-16 order is code point order, which is UTF-8 byte order.
-    if (x < 0xd800 && y < 0xd800) return x - y;
-    return Buffer.compare(Buffer.from(a.slice(i)), Buffer.from(b.slice(i)));
-  }
-  return a.length - b.length;
 }

@@ -9,7 +9,7 @@ import type { Bucket } from './buckets';
 import { reply, type S3Context, type S3Request } from './context';
 import { invalidArgument } from './errors';
 import type { Upload } from './multipart';
-import { compareKeys } from './objects';
+import { compareKeys } from './names';
 import { toXml } from './xml';
 
 interface Listed extends Upload {
