@@ -6,12 +6,16 @@
  *
  * A prepared page is answered only to the request it was built for (the same bucket and
  * parameters, the continuation that follows), once, and only while it is fresh:
- * - no write or delete through the API in the bucket since it was started (any such write throws
- *   it away, so a listing after a write always shows that write, as S3's listings do);
+ * - no write or delete through the API since its keys were read, in any bucket (a declared
+ *   bucket's folder may hold another's), so a listing after a write always shows that write, as
+ *   S3's listings do;
  * - none of the folders its keys were read from has changed (a file dropped in, removed or renamed);
- * - started at most FRESH_MS ago: a file edited in place (same folder entries) in that window may
- *   show its size and ETag as of the read-ahead, as a network file system's attribute cache would.
- * A page that cannot be read ahead cheaply (a dropped-in file over 1 MiB to hash) is not prepared.
+ * - started at most FRESH_MS ago.
+ * So a change made by hand in the folder in that window may show only on the listing after (a file
+ * edited in place keeps its folder's mtime; a file dropped in within the same tick of the file
+ * system's clock as the folder was read may too), as a network file system's attribute cache
+ * would. A page that cannot be read ahead cheaply (a dropped-in file over 1 MiB to hash) is not
+ * prepared. Builds run one at a time; one no longer wanted (stale, or pushed out) stops.
  */
 import { statSync } from 'node:fs';
 
@@ -21,15 +25,21 @@ export const FRESH_MS = 500;
 const SLICE_MS = 4;
 const MAX_PREPARED = 32;
 
-/** How a read-ahead paces itself: it yields every SLICE_MS unless a request is waiting for it. */
+/**
+ * How a read-ahead paces itself: it yields every SLICE_MS unless a request is waiting for it, and
+ * stops (turn() throws) once its page is no longer wanted.
+ */
 export class Pace {
   urgent = false;
+  cancelled = false;
   private until = performance.now() + SLICE_MS;
 
   /** Resolves at once, or after other events had a turn when this stretch has run long enough. */
   async turn(): Promise<void> {
+    if (this.cancelled) throw new Error('read-ahead no longer wanted');
     if (this.urgent || performance.now() < this.until) return;
     await new Promise((r) => setImmediate(r));
+    if (this.cancelled) throw new Error('read-ahead no longer wanted');
     this.until = performance.now() + SLICE_MS;
   }
 }
@@ -46,6 +56,8 @@ interface Prepared<T> {
 
 export class ListAhead {
   private readonly prepared = new Map<string, Prepared<unknown>>();
+  /** The builds run one after the other, so that together they take at most SLICE_MS per turn. */
+  private last: Promise<unknown> = Promise.resolve();
 
   /** `now`: milliseconds on a monotonic clock (a fake one in unit tests). */
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -56,9 +68,14 @@ export class ListAhead {
    */
   prepare<T>(id: string, generation: number, dirs: ReadonlyArray<readonly [string, number]>, build: (pace: Pace) => Promise<T | undefined>): void {
     this.prune();
-    if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
+    if (this.prepared.size >= MAX_PREPARED) this.drop(this.prepared.keys().next().value!);
+    this.drop(id);
     const pace = new Pace();
-    const page = new Promise<void>((r) => setImmediate(r)).then(() => build(pace)).catch(() => undefined);
+    const page = this.last
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => (pace.cancelled ? undefined : build(pace)))
+      .catch(() => undefined);
+    this.last = page;
     this.prepared.set(id, { started: this.now(), generation, dirs, pace, page });
   }
 
@@ -67,7 +84,10 @@ export class ListAhead {
     const p = this.prepared.get(id);
     if (!p) return undefined;
     this.prepared.delete(id);
-    if (p.generation !== generation || !this.fresh(p)) return undefined;
+    if (p.generation !== generation || !this.fresh(p)) {
+      p.pace.cancelled = true;
+      return undefined;
+    }
     p.pace.urgent = true;
     // (a write landing while this waits is concurrent with the request: S3 may answer either way)
     return (await p.page) as T | undefined;
@@ -76,13 +96,25 @@ export class ListAhead {
   private fresh(p: Prepared<unknown>): boolean {
     if (this.now() - p.started > FRESH_MS) return false;
     for (const [dir, mtimeMs] of p.dirs) {
-      if (statSync(dir, { throwIfNoEntry: false })?.mtimeMs !== mtimeMs) return false;
+      try {
+        if (statSync(dir).mtimeMs !== mtimeMs) return false;
+      } catch {
+        return false;
+      }
     }
     return true;
   }
 
   private prune(): void {
     const now = this.now();
-    for (const [id, p] of this.prepared) if (now - p.started > FRESH_MS) this.prepared.delete(id);
+    for (const [id, p] of this.prepared) if (now - p.started > FRESH_MS) this.drop(id);
+  }
+
+  /** Forgets a prepared page, stopping its build if it is still running. */
+  private drop(id: string): void {
+    const p = this.prepared.get(id);
+    if (!p) return;
+    p.pace.cancelled = true;
+    this.prepared.delete(id);
   }
 }

@@ -17,7 +17,7 @@ interface ListParams {
   readonly token: string | null;
   /** Keys up to this one (StartAfter, marker, the token's) are not listed. */
   readonly after: string;
-  /** A common prefix listed on the page before: its keys are not listed again. */
+  /** A common prefix listed on the page before (the continuation token's): its keys are not listed again. */
   readonly skipPrefix: string;
 }
 
@@ -33,9 +33,9 @@ interface Page {
 
 export async function listObjects(ctx: S3Context, req: S3Request, bucket: Bucket, v2: boolean): Promise<void> {
   const params = parseParams(req.query, v2);
-  let page = await ctx.listAhead.take<Page>(pageId(bucket, params), ctx.objects.generation(bucket));
+  let page = await ctx.listAhead.take<Page>(pageId(bucket, params), ctx.objects.generation());
   if (!page) {
-    const generation = ctx.objects.generation(bucket);
+    const generation = ctx.objects.generation();
     page = (await buildPage(ctx, bucket, params, ctx.objects.walkKeys(bucket, params.prefix), generation))!;
   }
   reply(req, 200, {}, page.xml);
@@ -61,7 +61,10 @@ function parseParams(q: URLSearchParams, v2: boolean): ListParams {
     if (!/^[kp]:/.test(decoded)) throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
     after = decoded.slice(2);
     if (decoded.startsWith('p:')) skipPrefix = after;
-  } else if (delimiter && after.endsWith(delimiter)) skipPrefix = after;
+  }
+  // (a marker or StartAfter that is a common prefix needs no skipping: pageOf leaves out common
+  // prefixes up to `after`; skipping every key that begins with it left out `a/b` after `a/` with
+  // the prefix `a/`)
   return { v2, query: q, prefix, delimiter, maxKeys, encode: q.get('encoding-type') === 'url', token, after, skipPrefix };
 }
 

@@ -57,8 +57,11 @@ const localConflict = (key: string, why: string) =>
 export class ObjectStore {
   readonly tmpDir: string;
   private readonly index: ListIndex;
-  /** Per bucket: how many writes and deletes through the API have changed it (read-aheads made before one are stale). */
-  private readonly generations = new Map<string, number>();
+  /**
+   * How many writes and deletes through the API have changed any bucket (pages read ahead before
+   * one are stale). One count for all: a declared bucket's folder may hold another bucket's folder.
+   */
+  private writes = 0;
   /** Metadata files as last read or written (this server is their only writer); null: none. */
   private readonly metas = new Map<string, ObjectMeta | null>();
   /** Per key (`bucket\0key`): the write or delete under way, which the next one waits for. */
@@ -149,8 +152,13 @@ export class ObjectStore {
   private look(bucket: Bucket, key: string): ObjectInfo | undefined | { unhashed: { st: Stats; path: string } } {
     const path = this.storedPath(bucket, key);
     if (path === undefined) return undefined;
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) return undefined;
+    let st: Stats;
+    try {
+      st = statSync(path);
+    } catch {
+      // absent, or a file where a folder of the key's path should be (ENOTDIR), or unreadable
+      return undefined;
+    }
     const marker = key.endsWith('/');
     if (st.isDirectory() !== marker || (!st.isFile() && !st.isDirectory())) return undefined;
     const meta = this.readMeta(bucket, key);
@@ -186,15 +194,15 @@ export class ObjectStore {
     return out;
   }
 
-  /** How many writes and deletes through the API have changed the bucket since the server started. */
-  generation(bucket: Bucket): number {
-    return this.generations.get(bucket.name) ?? 0;
+  /** How many writes and deletes through the API have changed a bucket since the server started. */
+  generation(): number {
+    return this.writes;
   }
 
   /** Our own write or delete in the bucket, now in place: walks and pages read ahead may miss it. */
   private changed(bucket: Bucket): void {
     this.index.changed(bucket.name);
-    this.generations.set(bucket.name, this.generation(bucket) + 1);
+    this.writes++;
   }
 
   private readMeta(bucket: Bucket, key: string): ObjectMeta | undefined {
@@ -360,9 +368,12 @@ export class ObjectStore {
         if (st.isFile()) {
           // (a big file's blocks are freed by the close, in the thread pool: see commitNow)
           const held = st.size >= FREE_LATER_BYTES ? openQuietly(path) : undefined;
-          unlinkSync(path);
+          try {
+            unlinkSync(path);
+          } finally {
+            if (held !== undefined) close(held, () => undefined);
+          }
           existed = true;
-          if (held !== undefined) close(held, () => undefined);
         }
       }
     } catch {

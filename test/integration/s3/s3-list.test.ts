@@ -251,6 +251,8 @@ describe('S3 ListObjectsV2 paging as moto_server pages it', function () {
       for (const Delimiter of [undefined, '/', 'b'])
         for (const MaxKeys of [undefined, 1, 2, 3]) cases.push({ Prefix, Delimiter, MaxKeys });
     for (const StartAfter of ['a/', 'a/b', 'a/b/2', 'b', 'zz']) cases.push({ StartAfter }, { StartAfter, Delimiter: '/', MaxKeys: 2 });
+    // StartAfter equal to the prefix, ending in the delimiter: not a common prefix, so nothing is skipped
+    cases.push({ Prefix: 'a/', Delimiter: '/', StartAfter: 'a/' }, { Prefix: 'zz/', Delimiter: '/', StartAfter: 'zz/' });
     cases.push({ EncodingType: 'url' }, { EncodingType: 'url', Delimiter: '/', MaxKeys: 2 }, { EncodingType: 'url', Prefix: 'c d/' });
     for (const c of cases) {
       const pages = async (client: S3Client) => {
@@ -287,7 +289,7 @@ describe('S3 ListObjectsV2 paging as moto_server pages it', function () {
     }
     const cases: Array<Omit<ListObjectsCommandInput, 'Bucket'>> = [];
     for (const Prefix of [undefined, 'a', 'a/']) for (const Delimiter of [undefined, '/']) for (const MaxKeys of [undefined, 1, 2, 3]) cases.push({ Prefix, Delimiter, MaxKeys });
-    cases.push({ Marker: 'a/b' }, { Marker: 'a/', Delimiter: '/', MaxKeys: 2 });
+    cases.push({ Marker: 'a/b' }, { Marker: 'a/', Delimiter: '/', MaxKeys: 2 }, { Prefix: 'a/', Marker: 'a/', Delimiter: '/' }, { Prefix: 'a/', Delimiter: '/', MaxKeys: 1 });
     const page = (p: { Contents?: Array<{ Key?: string; ETag?: string; Size?: number }>; CommonPrefixes?: Array<{ Prefix?: string }>; IsTruncated?: boolean }) => ({
       keys: (p.Contents ?? []).map((o) => [o.Key, o.ETag, o.Size]),
       prefixes: (p.CommonPrefixes ?? []).map((o) => o.Prefix),

@@ -1,7 +1,8 @@
 /**
  * Keys S3 accepts but localbatch cannot keep as files ('..' and '.' segments, '//', a leading '/'):
  * PUT refuses them with the local-limit error, but no object can have such a key, so GET, HEAD,
- * DeleteObject and DeleteObjects answer as S3 does for a missing key. moto_server (an S3 written by
+ * DeleteObject and DeleteObjects answer as S3 does for a missing key, as do reads of a key under an
+ * object's name (`a/b` when `a` is a file). moto_server (an S3 written by
  * others) is the oracle: the real AWS CLI's answers from both must be the same.
  */
 import assert from 'node:assert/strict';
@@ -77,5 +78,19 @@ describe('S3 keys localbatch cannot store: reads and deletes answer as for a mis
     assert.match(from.stderr, /\(NoSuchKey\) when calling the CopyObject operation/);
     const to = await localCli(['s3api', 'copy-object', '--bucket', BUCKET, '--key', 'a/../b', '--copy-source', `${BUCKET}/ok.txt`]);
     assert.match(to.stderr, /\(InvalidArgument\) when calling the CopyObject operation: localbatch stores each object as a file/);
+  });
+
+  it('a key under an object (a/b when a is an object) reads as missing, as moto_server answers', async () => {
+    const body = join(h.work, 'body.txt');
+    writeFileSync(body, 'an object');
+    for (const cli of [localCli, motoCli]) assert.equal((await cli(['s3api', 'put-object', '--bucket', BUCKET, '--key', 'plain', '--body', body])).status, 0);
+    for (const args of [
+      ['s3api', 'get-object', '--bucket', BUCKET, '--key', 'plain/under', join(h.work, 'under.bin')],
+      ['s3api', 'head-object', '--bucket', BUCKET, '--key', 'plain/under'],
+    ]) {
+      const local = await answer(localCli, args);
+      assert.deepEqual(local, await answer(motoCli, args), args[1]);
+      assert.match(local.error ?? '', /\((NoSuchKey|404)\)/);
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * ListAhead (listing pages built ahead of their requests), with a fake clock: a prepared page is
  * answered once, only to its own request, and never once stale: after a write through the API (the
- * bucket's generation moved), a change in one of its folders, or FRESH_MS after it was started. A
- * request waiting for a page still being built makes the build stop yielding to other events.
+ * write count moved), a change in one of its folders, or FRESH_MS after it was started. A request
+ * waiting for a page still being built makes the build stop yielding to other events; builds run
+ * one at a time, and one no longer wanted stops.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -72,9 +73,49 @@ describe('S3 listing pages read ahead (ListAhead)', () => {
       return `urgent: ${pace.urgent}`;
     });
     assert.equal(started, false, 'the build waits for the current request to be answered');
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 5));
     assert.equal(started, true);
     assert.equal(await ahead.take('page-2', 7), 'urgent: true');
     assert.equal(seen?.urgent, true);
+  });
+
+  it('runs the builds one after the other', async () => {
+    const order: string[] = [];
+    const build = (name: string) => async () => {
+      order.push(`${name} starts`);
+      await new Promise((r) => setTimeout(r, 10));
+      order.push(`${name} ends`);
+      return name;
+    };
+    ahead.prepare('page-2', 7, dirs, build('a'));
+    ahead.prepare('page-3', 7, dirs, build('b'));
+    assert.equal(await ahead.take('page-3', 7), 'b');
+    assert.equal(await ahead.take('page-2', 7), 'a');
+    assert.deepEqual(order, ['a starts', 'a ends', 'b starts', 'b ends']);
+  });
+
+  it('stops a build whose page is no longer wanted: stale when asked for, or pushed out', async () => {
+    const paces: Pace[] = [];
+    const slow = async (pace: Pace) => {
+      paces.push(pace);
+      for (;;) {
+        await pace.turn();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    ahead.prepare('stale', 7, dirs, slow);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await ahead.take('stale', 8), undefined);
+    assert.equal(paces[0].cancelled, true);
+    await assert.rejects(paces[0].turn(), /no longer wanted/);
+    // the next build runs once the stopped one has given up
+    ahead.prepare('page-2', 7, dirs, async () => 'xml of page 2');
+    assert.equal(await ahead.take('page-2', 7), 'xml of page 2');
+    // prepared again for the same request: the first build stops
+    ahead.prepare('again', 7, dirs, slow);
+    await new Promise((r) => setTimeout(r, 20));
+    ahead.prepare('again', 7, dirs, async () => 'the second');
+    assert.equal(paces[1].cancelled, true);
+    assert.equal(await ahead.take('again', 7), 'the second');
   });
 });
