@@ -64,7 +64,7 @@ export class ListAhead {
 
   /**
    * Starts building the page for request `id` (after the current request's turn). `generation`:
-   * the bucket's count of API writes now; `dirs`: the folders its keys came from.
+   * the count of API writes when its keys were read; `dirs`: the folders its keys came from.
    */
   prepare<T>(id: string, generation: number, dirs: ReadonlyArray<readonly [string, number]>, build: (pace: Pace) => Promise<T | undefined>): void {
     this.prune();

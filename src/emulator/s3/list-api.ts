@@ -27,7 +27,7 @@ interface Page {
   /** The next page's request, when this one is truncated. */
   readonly next?: ListParams;
   readonly walk: Walk;
-  /** The bucket's write count when its keys were walked. */
+  /** The count of API writes (all buckets) when its keys were walked. */
   readonly generation: number;
 }
 
