@@ -27,12 +27,15 @@ describe('EKS job on Docker (integration)', function () {
           // Its hostname is Docker's short id of its container (it has a network namespace of its own).
           initContainers: [{ name: 'prepare', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo prepared; hostname'], resources }],
           containers: [
-            { name: 'server', image: TEST_IMAGE, command: ['sh', '-c'], args: ['echo "server got: $(nc -l -p 7000)"'], resources },
+            // busybox nc can hand over a connection whose bytes never arrive (as in multinode-docker.test.ts):
+            // the server listens until a message comes, and the client sends until the server has
+            // stopped listening after taking one.
+            { name: 'server', image: TEST_IMAGE, command: ['sh', '-c'], args: ['m=""; while [ -z "$m" ]; do m=$(nc -l -p 7000); done; echo "server got: $m"'], resources },
             {
               name: 'client',
               image: TEST_IMAGE,
               command: ['sh', '-c'],
-              args: ['for i in $(seq 1 100); do echo "hi from $GREETING" | nc -w 2 localhost 7000 && echo sent && exit 0; sleep 0.1; done; exit 1'],
+              args: ['sent=0; for i in $(seq 1 100); do if echo "hi from $GREETING" | nc -w 2 localhost 7000 2>/dev/null; then sent=1; elif [ $sent = 1 ]; then echo sent; exit 0; fi; sleep 0.1; done; exit 1'],
               env: [{ name: 'GREETING', value: 'client' }],
               resources,
             },
@@ -157,8 +160,9 @@ describe('EKS job on Docker (integration)', function () {
       ecsProperties: {
         taskProperties: [{
           containers: [
-            { name: 'web', essential: false, image: TEST_IMAGE, command: ['sh', '-c', 'echo "web got: $(nc -l -p 6100)"'], resourceRequirements: res },
-            { name: 'app', image: TEST_IMAGE, command: ['sh', '-c', 'for i in $(seq 1 100); do echo ping | nc -w 2 127.0.0.1 6100 && echo sent && exit 0; sleep 0.1; done; exit 1'], resourceRequirements: res },
+            // (listens until a message comes, and sends until the listener has stopped: see the pod above)
+            { name: 'web', essential: false, image: TEST_IMAGE, command: ['sh', '-c', 'm=""; while [ -z "$m" ]; do m=$(nc -l -p 6100); done; echo "web got: $m"'], resourceRequirements: res },
+            { name: 'app', image: TEST_IMAGE, command: ['sh', '-c', 'sent=0; for i in $(seq 1 100); do if echo ping | nc -w 2 127.0.0.1 6100 2>/dev/null; then sent=1; elif [ $sent = 1 ]; then echo sent; exit 0; fi; sleep 0.1; done; exit 1'], resourceRequirements: res },
           ],
         }],
       },

@@ -25,11 +25,13 @@ describe('Multi-container job on Docker (integration)', function () {
               // Started once the sidecar runs, so the app's START condition on the sidecar already holds
               // while init runs: only init's COMPLETE condition keeps the app waiting.
               dependsOn: [{ containerName: 'sidecar', condition: 'START' }] },
-            { name: 'sidecar', essential: false, image: TEST_IMAGE, command: ['sh', '-c', 'echo "sidecar got: $(nc -l -p 6000)"; sleep 60'], resourceRequirements: res, linuxParameters: { initProcessEnabled: true } },
+            { name: 'sidecar', essential: false, image: TEST_IMAGE, command: ['sh', '-c', 'm=""; while [ -z "$m" ]; do m=$(nc -l -p 6000); done; echo "sidecar got: $m"; sleep 60'], resourceRequirements: res, linuxParameters: { initProcessEnabled: true } },
             {
               name: 'app',
               image: TEST_IMAGE,
-              command: ['sh', '-c', 'echo app up; for i in $(seq 1 100); do echo "hello sidecar" | nc -w 2 sidecar 6000 && echo sent && exit 0; sleep 0.1; done; exit 1'],
+              // (busybox nc can hand over a connection whose bytes never arrive: the sidecar listens until a
+              // message comes, and the app sends until the sidecar has stopped listening after taking one)
+              command: ['sh', '-c', 'echo app up; sent=0; for i in $(seq 1 100); do if echo "hello sidecar" | nc -w 2 sidecar 6000 2>/dev/null; then sent=1; elif [ $sent = 1 ]; then echo sent; exit 0; fi; sleep 0.1; done; exit 1'],
               resourceRequirements: res,
               dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }, { containerName: 'sidecar', condition: 'START' }],
             },

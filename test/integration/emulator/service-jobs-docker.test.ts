@@ -44,10 +44,11 @@ if [ -d /opt/ml/input/data/train ]; then
   echo "epochs=$epochs lines=$lines job=$TRAINING_JOB_NAME arn=$TRAINING_JOB_ARN greeting=$GREETING" > /opt/ml/model/model.txt
 fi
 if [ "$host" = "algo-1" ] && grep -q algo-2 /opt/ml/input/config/resourceconfig.json; then
-  i=0; until echo "hello from algo-1" | nc algo-2 7000; do i=$((i+1)); [ $i -gt 100 ] && exit 9; sleep 0.2; done
+  # (busybox nc can hand over a connection whose bytes never arrive: send until algo-2 stops listening after taking one)
+  i=0; sent=0; while :; do if echo "hello from algo-1" | nc algo-2 7000 2>/dev/null; then sent=1; elif [ $sent = 1 ]; then break; fi; i=$((i+1)); [ $i -gt 100 ] && exit 9; sleep 0.2; done
   echo sent > /opt/ml/model/algo-1.txt
 fi
-if [ "$host" = "algo-2" ]; then nc -l -p 7000 > /opt/ml/model/algo-2-received.txt; fi
+if [ "$host" = "algo-2" ]; then m=""; while [ -z "$m" ]; do m=$(nc -l -p 7000); done; echo "$m" > /opt/ml/model/algo-2-received.txt; fi
 echo "trained on $host"
 `;
 
