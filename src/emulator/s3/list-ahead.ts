@@ -17,7 +17,7 @@
  * would. A page that cannot be read ahead cheaply (a dropped-in file over 1 MiB to hash) is not
  * prepared. Builds run one at a time; one no longer wanted (stale, or pushed out) stops.
  */
-import { statSync } from 'node:fs';
+import { foldersUnchanged } from './list-index';
 
 /** Longest a prepared page is answered after its read-ahead started. */
 export const FRESH_MS = 500;
@@ -94,15 +94,7 @@ export class ListAhead {
   }
 
   private fresh(p: Prepared<unknown>): boolean {
-    if (this.now() - p.started > FRESH_MS) return false;
-    for (const [dir, mtimeMs] of p.dirs) {
-      try {
-        if (statSync(dir).mtimeMs !== mtimeMs) return false;
-      } catch {
-        return false;
-      }
-    }
-    return true;
+    return this.now() - p.started <= FRESH_MS && foldersUnchanged(p.dirs);
   }
 
   private prune(): void {

@@ -98,15 +98,7 @@ export class ListIndex {
   /** The sorted keys of an earlier walk, while every folder it read is unchanged. */
   walked(bucket: string, id: string): Walk | undefined {
     const w = this.walks.get(`${bucket}\0${id}`);
-    if (!w) return undefined;
-    for (const [dir, mtimeMs] of w.dirs) {
-      try {
-        if (statSync(dir).mtimeMs !== mtimeMs) return undefined;
-      } catch {
-        return undefined;
-      }
-    }
-    return w;
+    return w && foldersUnchanged(w.dirs) ? w : undefined;
   }
 
   remember(bucket: string, id: string, walk: Walk): void {
@@ -206,4 +198,16 @@ export function md5SmallFile(path: string, size: number): string {
     closeSync(fd);
   }
   return h.digest('hex');
+}
+
+/** Whether each folder still has the mtime recorded (false when one is gone or unreadable). */
+export function foldersUnchanged(dirs: ReadonlyArray<readonly [string, number]>): boolean {
+  for (const [dir, mtimeMs] of dirs) {
+    try {
+      if (statSync(dir).mtimeMs !== mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
