@@ -6,12 +6,50 @@
 // Under CI (CI set, and not "false"/"0") a skipped test is a failure: a missing prerequisite must not
 // pass silently. The one exception is a skip for another platform, whose title (with its suites')
 // says so: it contains "another platform" or "other platforms" (case-insensitive).
+//
+// A run whose process does not exit once its tests are done (a server, socket, child or worker left
+// open by a test) would hang CI with no word of why. LINGER_MS after the run ends, if the process is
+// still here, this prints what keeps it alive and exits with status 1. The timer is unref'd: it never
+// holds the process itself.
 const Mocha = require('mocha');
 const { Spec } = Mocha.reporters;
 const { EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 const isCI = () => !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const PLATFORM_SKIP = /\b(another|other) platforms?\b/i;
+const LINGER_MS = Number(process.env.LOCALBATCH_TEST_LINGER_MS) || 60_000;
+
+/** One line per handle that keeps the event loop alive, with what identifies it. */
+function describeHandles() {
+  const lines = [];
+  for (const h of process._getActiveHandles()) {
+    const name = (h && h.constructor && h.constructor.name) || typeof h;
+    let what = '';
+    try {
+      if (name === 'ChildProcess') what = `pid ${h.pid}: ${(h.spawnargs || []).join(' ').slice(0, 200)}`;
+      else if (name === 'Socket' || name === 'TLSSocket') what = h.remotePort ? `${h.localAddress}:${h.localPort} -> ${h.remoteAddress}:${h.remotePort}` : h._handle && h._handle.fd >= 0 ? `fd ${h._handle.fd}` : String(h.remoteAddress || h._pipeName || '');
+      else if (name === 'Server') what = JSON.stringify(h.address());
+      else if (name === 'Worker' || h.threadId !== undefined) what = `thread ${h.threadId}`;
+      else if (typeof h._idleTimeout === 'number') what = `timer ${h._idleTimeout} ms: ${String(h._onTimeout && (h._onTimeout.name || h._onTimeout)).slice(0, 200)}`;
+    } catch (err) {
+      what = `(not described: ${err.message})`;
+    }
+    lines.push(`  ${name}${what ? ` ${what}` : ''}`);
+  }
+  // Worker threads are in neither list: the diagnostic report names them, with each one's stack.
+  try {
+    const report = process.report.getReport();
+    for (const w of report.workers || []) {
+      const stack = ((w.javascriptStack && w.javascriptStack.stack) || []).slice(0, 4).map((l) => l.trim()).join(' | ');
+      lines.push(`  worker thread ${w.header && w.header.threadId}${stack ? `: ${stack}` : ''}`);
+    }
+    const refd = (report.libuv || []).filter((h) => h.is_active && h.is_referenced).map((h) => h.type);
+    lines.push(`  libuv handles holding the loop: ${refd.join(', ') || 'none'}`);
+  } catch (err) {
+    lines.push(`  (no diagnostic report: ${err.message})`);
+  }
+  return lines;
+}
 
 class SummaryReporter extends Spec {
   constructor(runner, options) {
@@ -47,6 +85,14 @@ class SummaryReporter extends Spec {
       }
       const extra = platformSkips ? ` (${platformSkips} for another platform)` : '';
       process.stdout.write(`${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped${extra}\n`);
+      require('node:timers').setTimeout(() => {
+        process.stderr.write(`The tests are done, but ${LINGER_MS / 1000} s later this process has not exited. What keeps it alive:\n`);
+        process.stderr.write(`  resources: ${process.getActiveResourcesInfo().join(', ')}\n${describeHandles().join('\n')}\n`);
+        // Mocha sets the exit code from the failures in an 'exit' listener of its own: this one, added
+        // later, runs after it.
+        process.on('exit', () => (process.exitCode = 1));
+        process.exit(1);
+      }, LINGER_MS).unref();
     });
   }
 }
