@@ -95,6 +95,11 @@ function forget(id: number): void {
   if (jobs.delete(id) && jobs.size === 0) worker?.unref();
 }
 
+/** How many uploads hold the worker thread (each keeps the process alive until it is digested or dropped). */
+export function uploadsHashing(): number {
+  return jobs.size;
+}
+
 /** One upload's MD5 (and SHA-256 when `sha256`), computed on the worker thread. */
 export class OffThreadHashes {
   private readonly id = nextId++;

@@ -82,6 +82,10 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
   }
   const algorithm = requestedChecksum(h) ?? extraAlgorithm;
   const check = algorithm ? hasher(algorithm) : undefined;
+  // (opened before the hashing job starts: a file that cannot be opened, such as a multipart
+  // upload's data file removed by an abort racing this part, must not leave the job, and with it
+  // the worker thread, held)
+  const out = typeof target === 'string' ? await open(tmp, 'w', 0o600) : await open(tmp, constants.O_RDWR | constants.O_CREAT, 0o600);
   // A big body's MD5 and payload SHA-256 are computed on a worker thread (hashes-off-thread.ts), a small one's here.
   const signedPayload = /^[0-9a-f]{64}$/.test(mode);
   const offThread = declared === undefined || declared >= OFF_THREAD_MIN_BYTES ? new OffThreadHashes(signedPayload) : undefined;
@@ -111,7 +115,6 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
     pieces.push(piece);
     gathered += piece.length;
   };
-  const out = typeof target === 'string' ? await open(tmp, 'w', 0o600) : await open(tmp, constants.O_RDWR | constants.O_CREAT, 0o600);
   // Written data is handed to the disk while the rest of the body streams in (a datasync every
   // SYNC_EVERY bytes, one at a time, not awaited), so the fsync that makes the object durable
   // (objects.ts) finds little left to write, instead of the whole object at once.
