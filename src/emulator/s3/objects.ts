@@ -3,7 +3,8 @@
  * (content type, user metadata, ETag, checksums) is a JSON file under `<state>/s3/meta/<bucket>/`,
  * named by the key's SHA-256, holding the file's size and mtime when written. A file whose size or
  * mtime no longer match (the user replaced it), or that has no metadata (the user dropped it in),
- * is an object with an ETag computed from its content and no other metadata.
+ * is an object with no other metadata and an ETag from its content (the MD5), or from its size,
+ * mtime and inode when it is 8 MiB or more (list-index.ts, statEtag).
  *
  * Writes land in `<state>/s3/tmp/` first; the metadata is written (temp file, rename) before the
  * object's file is renamed into the folder, and then one fsync of the object's file makes both
@@ -22,7 +23,7 @@ import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { fsyncDirAsync, tempName, type OpenFile } from './durable';
 import { S3Error } from './errors';
 import type { Pace } from './list-ahead';
-import { ListIndex, md5SmallFile, SMALL_FILE, type Walk } from './list-index';
+import { ListIndex, md5SmallFile, SMALL_FILE, STAT_ETAG_BYTES, statEtag, type Walk } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 import { walkKeys } from './walk';
 
@@ -147,7 +148,7 @@ export class ObjectStore {
 
   /**
    * The object at `key` as far as blocking calls tell: a file with neither metadata nor a known
-   * ETag up to SMALL_FILE is hashed here; a bigger one is returned as `unhashed`.
+   * ETag up to SMALL_FILE is hashed here; one up to STAT_ETAG_BYTES is returned as `unhashed`.
    */
   private look(bucket: Bucket, key: string): ObjectInfo | undefined | { unhashed: { st: Stats; path: string } } {
     const path = this.storedPath(bucket, key);
@@ -164,7 +165,7 @@ export class ObjectStore {
     const meta = this.readMeta(bucket, key);
     if (marker) return meta ? { ...meta, size: 0, path, lastModified: new Date(meta.mtimeMs) } : undefined;
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
-    let etag = this.index.knownEtag(bucket.name, key, st);
+    let etag = st.size >= STAT_ETAG_BYTES ? statEtag(st) : this.index.knownEtag(bucket.name, key, st);
     if (!etag) {
       if (st.size > SMALL_FILE) return { unhashed: { st, path } };
       const readAt = Date.now();
@@ -177,7 +178,8 @@ export class ObjectStore {
   /**
    * The objects at `keys` (a listing page; undefined where one is gone). `ahead`: the page is read
    * ahead of its request, paced by it, and given up (undefined) when a dropped-in file over
-   * SMALL_FILE would have to be hashed: that is left to the request, if it comes.
+   * SMALL_FILE (and under STAT_ETAG_BYTES) would have to be hashed: that is left to the request, if
+   * it comes.
    */
   async heads(bucket: Bucket, keys: readonly string[], ahead?: Pace): Promise<Array<ObjectInfo | undefined> | undefined> {
     const out: Array<ObjectInfo | undefined> = [];
