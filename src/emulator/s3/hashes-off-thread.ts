@@ -140,5 +140,13 @@ export class OffThreadHashes {
     if (!jobs.has(this.id)) return;
     forget(this.id);
     this.worker.postMessage({ op: 'drop', id: this.id });
+    // An update() waiting for the worker to take in-flight bytes would wait for acknowledgements
+    // no longer listened to: it (and a digest()) ends with this error instead.
+    const job = this.job;
+    job.failed ??= new Error('the upload was dropped');
+    const waiting = job.drained;
+    job.drained = undefined;
+    waiting?.();
+    job.digested?.reject(job.failed);
   }
 }

@@ -88,7 +88,15 @@ export async function ingest(req: IncomingMessage, auth: StreamAuth, target: Ing
   const out = typeof target === 'string' ? await open(tmp, 'w', 0o600) : await open(tmp, constants.O_RDWR | constants.O_CREAT, 0o600);
   // A big body's MD5 and payload SHA-256 are computed on a worker thread (hashes-off-thread.ts), a small one's here.
   const signedPayload = /^[0-9a-f]{64}$/.test(mode);
-  const offThread = declared === undefined || declared >= OFF_THREAD_MIN_BYTES ? new OffThreadHashes(signedPayload) : undefined;
+  let offThread: OffThreadHashes | undefined;
+  try {
+    offThread = declared === undefined || declared >= OFF_THREAD_MIN_BYTES ? new OffThreadHashes(signedPayload) : undefined;
+  } catch (err) {
+    // (no worker thread could be started: the file opened for the body is not left behind)
+    await out.close().catch(() => undefined);
+    if (typeof target === 'string') await rm(tmp, { force: true });
+    throw err;
+  }
   const md5 = offThread ? undefined : createHash('md5');
   const sha = signedPayload && !offThread ? createHash('sha256') : undefined;
   let size = 0;

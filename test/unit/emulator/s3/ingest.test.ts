@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { StreamAuth } from '../../../../src/emulator/edge/stream-auth';
-import { uploadsHashing } from '../../../../src/emulator/s3/hashes-off-thread';
+import { OffThreadHashes, uploadsHashing } from '../../../../src/emulator/s3/hashes-off-thread';
 import { ingest } from '../../../../src/emulator/s3/ingest';
 
 // A body of unknown length (chunked transfer encoding) is hashed on the worker thread, which each
@@ -51,6 +51,16 @@ describe('ingest (S3 request bodies, unit)', () => {
     req.emit('aborted');
     req.destroy();
     await assert.rejects(done, { code: 'IncompleteBody' });
+    assert.equal(uploadsHashing(), 0);
+  });
+
+  it('ends an upload dropped while more than 16 MiB of it wait for the worker (a client gone mid-body)', async () => {
+    const hashes = new OffThreadHashes(true);
+    // over the limit in flight: update() waits for the worker to take some in
+    const waiting = hashes.update([Buffer.alloc(40 * 1024 * 1024, 5)]);
+    hashes.drop();
+    await assert.rejects(waiting, /dropped/);
+    await assert.rejects(hashes.digest(), /dropped/);
     assert.equal(uploadsHashing(), 0);
   });
 });
