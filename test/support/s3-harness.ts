@@ -26,10 +26,11 @@ export interface S3Harness {
   close(): Promise<void>;
 }
 
-export async function startS3(): Promise<S3Harness> {
+/** `declaredDir`: where the declared bucket's folder is (default: beside the state directory). */
+export async function startS3(opts: { declaredDir?: string } = {}): Promise<S3Harness> {
   const work = mkdtempSync(join(tmpdir(), 'localbatch-s3-'));
   const stateDir = join(work, 'state');
-  const declaredDir = join(work, 'data', 'declared');
+  const declaredDir = opts.declaredDir ?? join(work, 'data', 'declared');
   mkdirSync(stateDir, { recursive: true });
   const s3 = new S3Service({ stateDir, accountId: TEST_ACCOUNT, region: TEST_REGION, buckets: { declared: { path: declaredDir, eventBridge: true } } });
   const events: S3Event[] = [];

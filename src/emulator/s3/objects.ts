@@ -4,7 +4,7 @@
  * named by the key's SHA-256, holding the file's size and mtime when written. A file whose size or
  * mtime no longer match (the user replaced it), or that has no metadata (the user dropped it in),
  * is an object with no other metadata and an ETag from its content (the MD5), or from its size,
- * mtime and inode when it is 8 MiB or more (list-index.ts, statEtag).
+ * times and inode when it is 8 MiB or more (list-index.ts, statEtag).
  *
  * Writes land in `<state>/s3/tmp/` first; the metadata is written (temp file, rename) before the
  * object's file is renamed into the folder, and then one fsync of the object's file makes both
@@ -165,7 +165,8 @@ export class ObjectStore {
     const meta = this.readMeta(bucket, key);
     if (marker) return meta ? { ...meta, size: 0, path, lastModified: new Date(meta.mtimeMs) } : undefined;
     if (meta && meta.size === st.size && meta.mtimeMs === st.mtimeMs) return { ...meta, path, lastModified: st.mtime };
-    let etag = st.size >= STAT_ETAG_BYTES ? statEtag(st) : this.index.knownEtag(bucket.name, key, st);
+    // (an MD5 computed before files this big got a statEtag stays while the file is unchanged)
+    let etag = this.index.knownEtag(bucket.name, key, st) ?? (st.size >= STAT_ETAG_BYTES ? statEtag(st) : undefined);
     if (!etag) {
       if (st.size > SMALL_FILE) return { unhashed: { st, path } };
       const readAt = Date.now();
@@ -296,15 +297,19 @@ export class ObjectStore {
   private async replace(bucket: Bucket, key: string, tmp: string, meta: NewMeta, path: string, handle?: OpenFile): Promise<ObjectInfo> {
     const marker = key.endsWith('/');
     const st = marker ? statSync(path) : handle ? fstatSync(handle.fd) : statSync(tmp);
-    const full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
+    let full: ObjectMeta = { ...meta, key, size: marker ? 0 : st.size, mtimeMs: st.mtimeMs };
+    let lastModified = st.mtime;
     const hash = createHash('sha256').update(key).digest('hex');
     const metaFile = this.metaFile(bucket, hash);
     mkdirSync(dirname(metaFile), { recursive: true });
-    const metaTmp = join(this.tmpDir, `${tempName()}.json`);
-    writeFileSync(metaTmp, JSON.stringify(full), { mode: 0o600 });
-    await rename(metaTmp, metaFile);
-    this.metaNames(bucket).add(hash);
-    this.cacheMeta(`${bucket.name}\0${key}`, full);
+    const writeMeta = async () => {
+      const metaTmp = join(this.tmpDir, `${tempName()}.json`);
+      writeFileSync(metaTmp, JSON.stringify(full), { mode: 0o600 });
+      await rename(metaTmp, metaFile);
+      this.metaNames(bucket).add(hash);
+      this.cacheMeta(`${bucket.name}\0${key}`, full);
+    };
+    await writeMeta();
     this.changed(bucket);
     let copied = false;
     if (!marker) {
@@ -316,6 +321,14 @@ export class ObjectStore {
         // Another file system: copy beside the target under a name listings skip, then rename.
         const near = join(dirname(path), `${TEMP_PREFIX}${tempName()}`);
         await copyFile(tmp, near);
+        // The copy has an mtime of its own: the metadata must name it, or the object would read
+        // as a file changed by hand (no content type, user metadata or stored ETag).
+        const copy = statSync(near);
+        if (copy.mtimeMs !== full.mtimeMs) {
+          full = { ...full, mtimeMs: copy.mtimeMs };
+          lastModified = copy.mtime;
+          await writeMeta();
+        }
         await fsyncFile(near);
         await rename(near, path);
         unlinkSync(tmp);
@@ -329,7 +342,7 @@ export class ObjectStore {
     // (through the temp file's handle when it is still open: the same file, now at `path`)
     if (handle && !marker && !copied) await handle.sync();
     else await fsyncFile(marker ? metaFile : path);
-    return { ...full, path, lastModified: st.mtime };
+    return { ...full, path, lastModified };
   }
 
   /** Creates the folders a key needs, refusing keys that would pass through a file or leave the bucket. */
