@@ -1,6 +1,6 @@
 /**
  * Listing pages read ahead: once a ListObjects page is answered, the page its continuation asks for
- * is built (its files stat'ed, dropped-in files hashed, its XML written) while the client is still
+ * is built (its files stat'ed, dropped-in files under 8 MiB hashed, its XML written) while the client is still
  * reading this one, a few milliseconds of work per turn of the event loop, so that a client paging
  * through a bucket finds its next page ready, as a file system reads ahead of a sequential reader.
  *
@@ -14,7 +14,7 @@
  * So a change made by hand in the folder in that window may show only on the listing after (a file
  * edited in place keeps its folder's mtime; a file dropped in within the same tick of the file
  * system's clock as the folder was read may too), as a network file system's attribute cache
- * would. A page that cannot be read ahead cheaply (a dropped-in file over 1 MiB to hash) is not
+ * would. A page that cannot be read ahead cheaply (a dropped-in file of 1 to 8 MiB to hash) is not
  * prepared. Builds run one at a time; one no longer wanted (stale, or pushed out) stops.
  */
 import { foldersUnchanged } from './list-index';

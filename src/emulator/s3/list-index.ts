@@ -201,7 +201,7 @@ export function md5SmallFile(path: string, size: number): string {
 }
 
 /**
- * Files dropped in at least this big get an ETag from their size, mtime and inode (statEtag), not
+ * Files dropped in at least this big get an ETag from their size, times and inode (statEtag), not
  * from their bytes: the AWS CLI uploads a file this big in parts, so on S3 its ETag is a multipart
  * one, no MD5 of the content either; and a listing (or a GET) of a folder of big files answers at
  * once instead of reading them all first (2-3 s per GiB here: a folder of 30 GiB outlasted the CLI's
@@ -212,12 +212,15 @@ export const STAT_ETAG_BYTES = 8 * 1024 * 1024;
 /**
  * A dropped-in big file's ETag, in the multipart form `"<32 hex>-<parts>"` (parts: as many as the
  * AWS CLI would upload it in, 8 MiB each, doubled while over 10,000), so that clients see it is no
- * MD5 of the content. It changes when the file's size, mtime or inode does.
+ * MD5 of the content. It changes when the file's size, inode, mtime or ctime does: the ctime too,
+ * which no one can set, since a copy over the file that keeps its times (`cp -p`, `rsync -t
+ * --inplace`, `touch -r`) changes the bytes with the size, inode and mtime as they were. (Not the
+ * device number: it can change between mounts with nothing in the file changed.)
  */
-export function statEtag(st: Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'dev'>): string {
+export function statEtag(st: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): string {
   let part = STAT_ETAG_BYTES;
   while (Math.ceil(st.size / part) > 10_000) part *= 2;
-  const hex = createHash('md5').update(`localbatch dropped-in file\0${st.dev}\0${st.ino}\0${st.size}\0${st.mtimeMs}`).digest('hex');
+  const hex = createHash('md5').update(`localbatch dropped-in file\0${st.ino}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}`).digest('hex');
   return `"${hex}-${Math.ceil(st.size / part)}"`;
 }
 

@@ -3,13 +3,14 @@
  * inode, in the multipart form (`"<hex>-<parts>"`, the parts the AWS CLI would upload them in), so
  * listing, HEAD and GET answer without reading them first. A sparse file of 1 TiB is the check: read
  * through, it would take minutes, past this test's timeout. A smaller file keeps the MD5 of its
- * content; touching a big file changes its ETag; If-Match takes the ETag listed.
+ * content; touching a big file, or rewriting it with its times kept, changes its ETag; If-Match and
+ * If-None-Match take the ETag listed.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startS3, type S3Harness } from '../../support/s3-harness';
 
 const MiB = 1024 * 1024;
@@ -35,7 +36,9 @@ describe('S3 files of 8 MiB or more dropped into a folder', function () {
     truncateSync(join(dir, 'huge.bin'), TiB);
     writeFileSync(join(dir, 'nine.bin'), nine);
     writeFileSync(join(dir, 'under.bin'), under);
-    for (const f of ['huge.bin', 'nine.bin', 'under.bin']) utimesSync(join(dir, f), PAST, PAST);
+    writeFileSync(join(dir, 'exact.bin'), '');
+    truncateSync(join(dir, 'exact.bin'), 8 * MiB);
+    for (const f of ['huge.bin', 'nine.bin', 'under.bin', 'exact.bin']) utimesSync(join(dir, f), PAST, PAST);
   });
   after(async () => {
     s3?.destroy();
@@ -53,6 +56,7 @@ describe('S3 files of 8 MiB or more dropped into a folder', function () {
     assert.match(got['in/nine.bin'].etag, /^"[0-9a-f]{32}-2"$/);
     assert.notEqual(got['in/nine.bin'].etag, `"${createHash('md5').update(nine).digest('hex')}"`);
     assert.equal(got['in/under.bin'].etag, `"${createHash('md5').update(under).digest('hex')}"`);
+    assert.match(got['in/exact.bin'].etag, /^"[0-9a-f]{32}-1"$/);
   });
 
   it('answers HEAD and a ranged GET of the 1 TiB file at once, with the ETag listed, and honours If-Match', async function () {
@@ -65,6 +69,7 @@ describe('S3 files of 8 MiB or more dropped into a folder', function () {
     assert.equal(tail.ETag, etag);
     assert.deepEqual(Buffer.from(await tail.Body!.transformToByteArray()), Buffer.alloc(4));
     await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'big-drops', Key: 'in/huge.bin', Range: 'bytes=0-3', IfMatch: '"0123456789abcdef0123456789abcdef-8192"' })), { name: 'PreconditionFailed' });
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'big-drops', Key: 'in/huge.bin', IfNoneMatch: etag })), (err: { $metadata?: { httpStatusCode?: number } }) => err.$metadata?.httpStatusCode === 304);
     const whole = await s3.send(new GetObjectCommand({ Bucket: 'big-drops', Key: 'in/nine.bin' }));
     assert.deepEqual(Buffer.from(await whole.Body!.transformToByteArray()), nine);
   });
@@ -76,5 +81,26 @@ describe('S3 files of 8 MiB or more dropped into a folder', function () {
     const after = await listed();
     assert.match(after['in/nine.bin'].etag, /^"[0-9a-f]{32}-2"$/);
     assert.notEqual(after['in/nine.bin'].etag, before);
+  });
+
+  it('changes it when the bytes are rewritten in place with the size and mtime kept (as cp -p over the file does)', async () => {
+    const before = (await listed())['in/nine.bin'].etag;
+    const { mtime, ino } = statSync(join(dir, 'nine.bin'));
+    writeFileSync(join(dir, 'nine.bin'), randomBytes(9 * MiB));
+    utimesSync(join(dir, 'nine.bin'), mtime, mtime);
+    const now = statSync(join(dir, 'nine.bin'));
+    assert.deepEqual([now.ino, now.size, now.mtimeMs], [ino, 9 * MiB, mtime.getTime()]);
+    assert.notEqual((await listed())['in/nine.bin'].etag, before);
+  });
+
+  it('gives an object put through the API, then touched by hand, a multipart-form ETag in place of its MD5', async () => {
+    const body = randomBytes(9 * MiB);
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'big-drops', Key: 'in/uploaded.bin', Body: body }));
+    assert.equal(put.ETag, `"${createHash('md5').update(body).digest('hex')}"`);
+    assert.equal((await listed())['in/uploaded.bin'].etag, put.ETag);
+    utimesSync(join(dir, 'uploaded.bin'), PAST, PAST);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'big-drops', Key: 'in/uploaded.bin' }));
+    assert.match(head.ETag ?? '', /^"[0-9a-f]{32}-2"$/);
+    assert.equal((await listed())['in/uploaded.bin'].etag, head.ETag);
   });
 });
