@@ -17,7 +17,9 @@ const { EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PENDING } 
 
 const isCI = () => !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const PLATFORM_SKIP = /\b(another|other) platforms?\b/i;
-const LINGER_MS = Number(process.env.LOCALBATCH_TEST_LINGER_MS) || 60_000;
+// (0 turns it off; so does --watch, whose process stays on purpose)
+const LINGER_MS = process.env.LOCALBATCH_TEST_LINGER_MS === undefined ? 60_000 : Number(process.env.LOCALBATCH_TEST_LINGER_MS);
+const WATCHING = process.argv.some((a) => a === '--watch' || a === '-w');
 
 /** One line per handle that keeps the event loop alive, with what identifies it. */
 function describeHandles() {
@@ -36,7 +38,12 @@ function describeHandles() {
     }
     lines.push(`  ${name}${what ? ` ${what}` : ''}`);
   }
-  // Worker threads are in neither list: the diagnostic report names them, with each one's stack.
+  return lines;
+}
+
+/** The worker threads (in neither list above) and the libuv handles holding the loop, from the diagnostic report. */
+function describeThreads() {
+  const lines = [];
   try {
     const report = process.report.getReport();
     for (const w of report.workers || []) {
@@ -85,9 +92,12 @@ class SummaryReporter extends Spec {
       }
       const extra = platformSkips ? ` (${platformSkips} for another platform)` : '';
       process.stdout.write(`${s.passes || 0} passed, ${s.failures || 0} failed, ${s.pending || 0} skipped${extra}\n`);
+      if (!(LINGER_MS > 0) || WATCHING) return;
       require('node:timers').setTimeout(() => {
         process.stderr.write(`The tests are done, but ${LINGER_MS / 1000} s later this process has not exited. What keeps it alive:\n`);
         process.stderr.write(`  resources: ${process.getActiveResourcesInfo().join(', ')}\n${describeHandles().join('\n')}\n`);
+        // (after the handles: the report waits for every worker thread, and one may be stuck)
+        process.stderr.write(`${describeThreads().join('\n')}\n`);
         // Mocha sets the exit code from the failures in an 'exit' listener of its own: this one, added
         // later, runs after it.
         process.on('exit', () => (process.exitCode = 1));
