@@ -196,16 +196,25 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
       return (await treeRows(wb, 'Local')).some((r) => r.label === 'crunch');
     }, { timeoutMs: 60_000, intervalMs: 500, what: 'the crunch job in the Local view' });
     const row = viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^crunch$/ }) }).first();
-    await row.click({ button: 'right' });
     const item = wb.page.locator('.context-view .action-item', { hasText: 'Why Is This Job Stuck?' });
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
-    await waitFor(async () => {
-      if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
-      return !(await item.isVisible());
-    }, { timeoutMs: 15_000, intervalMs: 500, what: 'the context menu entry to run' });
+    // A click that lands while the menu is still opening is ignored by the workbench, and a menu can
+    // close without running its entry (CI run 3 of the tenth session: closed, nothing ran): the
+    // menu is opened and its entry clicked again, up to three times, until the explanation shows.
     try {
-      await waitFor(() => frameWithText(wb, title), { timeoutMs: 30_000, intervalMs: 500, what: 'the explanation from the Local view' });
+      let shown = false;
+      for (let attempt = 1; attempt <= 3 && !shown; attempt++) {
+        await row.click({ button: 'right' });
+        await item.waitFor({ state: 'visible', timeout: 10_000 });
+        await waitFor(async () => {
+          if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
+          return !(await item.isVisible());
+        }, { timeoutMs: 15_000, intervalMs: 500, what: 'the context menu entry to run' });
+        shown = await waitFor(() => frameWithText(wb, title), { timeoutMs: 20_000, intervalMs: 500, what: 'the explanation' }).then(
+          () => true,
+          () => false,
+        );
+      }
+      assert.ok(shown, 'the explanation from the Local view never showed, after three runs of the context menu entry');
     } finally {
       console.log(`      screenshot: ${await wb.screenshot('dag-live-stuck-from-local-view')}; notifications: ${(await notificationTexts(wb)).join(' | ')}`);
     }
