@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { extensionSession, type Session } from './support/session';
 import { expandRows, expandView, notificationTexts, treeRows, viewPane } from './support/tree';
+import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 import { describeJobs, sawIntermediate } from './support/emulator-jobs';
@@ -196,25 +197,8 @@ describe('dependency graph after runs, timeline and the stuck explainer (e2e)', 
       return (await treeRows(wb, 'Local')).some((r) => r.label === 'crunch');
     }, { timeoutMs: 60_000, intervalMs: 500, what: 'the crunch job in the Local view' });
     const row = viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^crunch$/ }) }).first();
-    const item = wb.page.locator('.context-view .action-item', { hasText: 'Why Is This Job Stuck?' });
-    // A click that lands while the menu is still opening is ignored by the workbench, and a menu can
-    // close without running its entry (CI run 3 of the tenth session: closed, nothing ran): the
-    // menu is opened and its entry clicked again, up to three times, until the explanation shows.
     try {
-      let shown = false;
-      for (let attempt = 1; attempt <= 3 && !shown; attempt++) {
-        await row.click({ button: 'right' });
-        await item.waitFor({ state: 'visible', timeout: 10_000 });
-        await waitFor(async () => {
-          if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
-          return !(await item.isVisible());
-        }, { timeoutMs: 15_000, intervalMs: 500, what: 'the context menu entry to run' });
-        shown = await waitFor(() => frameWithText(wb, title), { timeoutMs: 20_000, intervalMs: 500, what: 'the explanation' }).then(
-          () => true,
-          () => false,
-        );
-      }
-      assert.ok(shown, 'the explanation from the Local view never showed, after three runs of the context menu entry');
+      await runMenuEntry(wb, row, 'Why Is This Job Stuck?', () => frameWithText(wb, title), { what: 'the explanation from the Local view' });
     } finally {
       console.log(`      screenshot: ${await wb.screenshot('dag-live-stuck-from-local-view')}; notifications: ${(await notificationTexts(wb)).join(' | ')}`);
     }

@@ -17,6 +17,7 @@ import { TEST_IMAGE } from '../support/docker';
 import { emulatorClientConfig } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
 import { startEmulatorInLocalView, viewPane, waitForRows, type TreeRow } from './support/tree';
+import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 
 const IMAGE = `localbatch-test-e2e-training:${process.pid}`;
@@ -119,16 +120,8 @@ describe('SageMaker training service jobs in the Local view (e2e)', function () 
     const wb = await session!.workbench();
     const pane = viewPane(wb, 'Local');
     const row = pane.locator('.pane-body .monaco-list-row[aria-level="2"]', { has: wb.page.locator('.label-name', { hasText: /^forever$/ }) }).first();
-    await row.click({ button: 'right' });
-    const item = wb.page.locator('.context-view .action-item', { hasText: 'Terminate Job' });
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
-    await waitFor(async () => {
-      if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
-      return !(await item.isVisible());
-    }, { timeoutMs: 15_000, intervalMs: 500, what: 'Terminate Job to run' });
     const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await runMenuEntry(wb, row, 'Terminate Job', () => dialog.isVisible(), { what: 'the Terminate Job dialog' });
     const question = (await dialog.innerText()).replace(/\s+/g, ' ');
     console.log(`      dialog: ${question}`);
     assert.match(question, /Terminate service job 'forever' on the local emulator\?/);

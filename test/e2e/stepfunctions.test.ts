@@ -9,10 +9,11 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator } from 'playwright-core';
 import { describeJobs } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
 import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForRows, waitForStatusBar } from './support/tree';
+import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 
@@ -150,8 +151,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     const frame = webview(wb);
     // Close the gate again: the re-run's job waits until it is stopped.
     rmSync(path.join(session!.workspace, 'gate', 'open'));
-    await contextMenu(wb, /^hello: /, 'Re-run Execution');
-    const running = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label.startsWith('hello: ') && r.description.startsWith('RUNNING')), 'a second execution RUNNING');
+    const running = await runMenuEntry(wb, localRow(wb, /^hello: /), 'Re-run Execution', async () => (await treeRows(wb, 'Local')).find((r) => r.label.startsWith('hello: ') && r.description.startsWith('RUNNING')), { what: 'a second execution RUNNING', timeoutMs: 60_000 });
     const name = running.label.slice('hello: '.length);
     // The graph follows the new execution.
     await waitFor(async () => /Greet:RUNNING/.test(await statuses(frame)) && ((await frame.locator('#notice').textContent()) ?? '').includes(name),
@@ -162,12 +162,8 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
       const s = await statuses(frame);
       return /Greet:ABORTED/.test(s) && /\(end\):ABORTED/.test(s);
     };
-    await contextMenu(wb, new RegExp(`^hello: ${name}$`), 'Stop Execution');
-    // A context-menu choice can be lost on a loaded machine (seen once in CI): choose Stop again
-    // while nothing shows it stopped. Stopping cannot be faked this way: only StopExecution ends it.
-    for (let i = 0; i < 3 && !(await waitFor(aborted, { timeoutMs: 20_000, intervalMs: 250, what: 'Greet and End ABORTED' }).then(() => true, () => false)); i++) {
-      await contextMenu(wb, new RegExp(`^hello: ${name}$`), 'Stop Execution').catch(() => undefined);
-    }
+    // (Stopping cannot be faked by running the entry again: only StopExecution ends the execution.)
+    await runMenuEntry(wb, localRow(wb, new RegExp(`^hello: ${name}$`)), 'Stop Execution', aborted, { what: 'Greet and End ABORTED' }).catch(() => undefined);
     assert.ok(await aborted(), `Greet and End ABORTED after Stop: ${await statuses(frame)}`);
     assert.match(await statuses(frame), /Prepare:SUCCEEDED/);
     await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === `hello: ${name}` && r.description.startsWith('ABORTED')), 'the execution ABORTED in the Local view');
@@ -176,15 +172,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
   });
 });
 
-/** Runs a context-menu entry of the Local view row whose label matches. */
-async function contextMenu(wb: Workbench, label: RegExp, entry: string): Promise<void> {
-  const row = viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
-  await row.click({ button: 'right' });
-  const item = wb.page.locator('.context-view .action-item', { hasText: entry });
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
-  // A click that lands while the menu is still opening is ignored by the workbench: click until it closes.
-  await waitFor(async () => {
-    if (await item.isVisible()) await item.click({ timeout: 2000 }).catch(() => undefined);
-    return !(await item.isVisible());
-  }, { timeoutMs: 15_000, intervalMs: 500, what: `${entry} to run` });
+/** The Local view's row whose label matches. */
+function localRow(wb: Workbench, label: RegExp): Locator {
+  return viewPane(wb, 'Local').locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
 }
