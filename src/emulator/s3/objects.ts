@@ -4,7 +4,7 @@
  * named by the key's SHA-256, holding the file's size and mtime when written. A file whose size or
  * mtime no longer match (the user replaced it), or that has no metadata (the user dropped it in),
  * is an object with no other metadata and an ETag from its content (the MD5), or from its size,
- * times and inode when it is 8 MiB or more (list-index.ts, statEtag).
+ * times and inode when it is 8 MiB or more (file-hashes.ts, statEtag).
  *
  * Writes land in `<state>/s3/tmp/` first; the metadata is written (temp file, rename) before the
  * object's file is renamed into the folder, and then one fsync of the object's file makes both
@@ -23,7 +23,8 @@ import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { fsyncDirAsync, tempName, type OpenFile } from './durable';
 import { S3Error } from './errors';
 import type { Pace } from './list-ahead';
-import { ListIndex, md5SmallFile, SMALL_FILE, STAT_ETAG_BYTES, statEtag, type Walk } from './list-index';
+import { md5SmallFile, md5Stream, SMALL_FILE, STAT_ETAG_BYTES, statEtag } from './file-hashes';
+import { ListIndex, type Walk } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 import { walkKeys } from './walk';
 
@@ -446,10 +447,4 @@ async function fsyncFile(path: string): Promise<void> {
   } finally {
     await fh.close();
   }
-}
-
-async function md5Stream(path: string): Promise<string> {
-  const h = createHash('md5');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
