@@ -19,8 +19,11 @@ import { EmulatorStatusBar } from './statusBar';
 import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
 import { DefinitionsTree } from './views/definitionsTree';
+import { isJobNode, type JobNode } from './views/jobNodes';
+import { JobSelection } from './views/jobSelection';
 import { JobDocuments } from './views/jobDocuments';
 import { LocalTree } from './views/localTree';
+import { isServiceJobNode, type ServiceJobNode } from './views/serviceJobNodes';
 
 export interface Views {
   readonly local: LocalTree;
@@ -39,6 +42,8 @@ export class Ctx implements vscode.Disposable {
   readonly runs: RunsStore;
   readonly jobDocuments: JobDocuments;
   readonly views: Views;
+  /** The job selected in the Local or AWS view (job commands run without a job act on it). */
+  readonly jobSelection = new JobSelection<JobNode | ServiceJobNode>((x): x is JobNode | ServiceJobNode => isJobNode(x) || isServiceJobNode(x));
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = this.push(vscode.window.createOutputChannel('LocalBatch', { log: true }));
@@ -58,9 +63,15 @@ export class Ctx implements vscode.Disposable {
       definitions: this.push(new DefinitionsTree(this.index, this.diagnostics)),
       aws: this.push(new AwsTree()),
     };
-    this.views.local.setView(this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true })));
+    const localView = this.push(vscode.window.createTreeView('localbatch.local', { treeDataProvider: this.views.local, showCollapseAll: true }));
+    this.views.local.setView(localView);
     this.push(vscode.window.createTreeView('localbatch.definitions', { treeDataProvider: this.views.definitions, showCollapseAll: true }));
     const awsView = this.push(vscode.window.createTreeView('localbatch.aws', { treeDataProvider: this.views.aws, showCollapseAll: true }));
+    // `job` or `serviceJob` while one is selected: the Command Palette offers its commands then.
+    this.push(this.jobSelection.onDidChange((node) => void vscode.commands.executeCommand('setContext', 'localbatch.selectedJob', node?.kind ?? '')));
+    this.push(this.jobSelection.track(localView));
+    this.push(this.jobSelection.track(awsView));
+    this.push(this.emulator.onDidChangeState(() => this.jobSelection.forget(localView)));
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
     this.views.aws.setVisible(awsView.visible);
     this.push(this.runs.onRunFailed((run) => void announceFailure(this, run).catch((err: unknown) => this.output.error(`failure notice: ${String(err)}`))));

@@ -222,6 +222,43 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     console.log(`      screenshot: ${await wb.screenshot('job-details')}`);
   });
 
+  it('the Command Palette offers a selected job\'s commands and runs them on that job', async () => {
+    const wb = await session!.workbench();
+    await wb.openViewContainer('LocalBatch');
+    const local = viewPane(wb, 'Local');
+    const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
+    /** The palette's entries for `filter`, once it lists Show Output (always offered) among them. */
+    const paletteEntries = async (filter: string): Promise<string[]> => {
+      const input = wb.page.locator('.quick-input-widget input[type="text"]');
+      await waitFor(async () => {
+        if (!(await input.isVisible())) await wb.page.keyboard.press('F1');
+        return input.isVisible();
+      }, { timeoutMs: 15_000, intervalMs: 300, what: 'the command palette' });
+      await input.fill(`>${filter}`);
+      const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+      await rows.filter({ hasText: 'LocalBatch: Show Output' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      await input.press('Escape');
+      return texts;
+    };
+
+    await local.locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'after' }).first().click();
+    assert.ok((await paletteEntries('LocalBatch: Show')).some((e) => e.includes('Show Job Details')), 'offered with a job selected');
+    await wb.runCommand('LocalBatch: Show Job Details (JSON)');
+    await waitFor(async () => /^after-.*\.json/.test((await tab.innerText().catch(() => '')).trim()), { timeoutMs: 15_000, what: 'the selected job\'s details tab' });
+    console.log(`      tab: ${(await tab.innerText()).trim()}`);
+
+    // A run selected (a click toggles it: twice leaves it expanded): no job, so no job commands.
+    const runRow = local.locator('.pane-body .monaco-list-row[aria-level="1"]', { hasText: 'oops.workflow.yaml' }).first();
+    await runRow.click();
+    await runRow.click();
+    let entries: string[] = [];
+    await waitFor(async () => !(entries = await paletteEntries('LocalBatch: Show')).some((e) => e.includes('Show Job Details')),
+      { timeoutMs: 15_000, intervalMs: 500, what: 'the palette to stop offering Show Job Details with a run selected' })
+      .catch((err: Error) => { throw new Error(`${err.message}; offered: ${entries.join(' | ')}`); });
+    console.log(`      offered with a run selected: ${entries.join(' | ')}`);
+  });
+
   it('the status bar opens a menu; Stop asks first while a job runs; Terminate All ends it', async () => {
     const wb = await session!.workbench();
     await wb.openFile('slow.jobdef.json');

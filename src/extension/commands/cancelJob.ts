@@ -5,7 +5,7 @@ import { requireTrust } from '../trust';
 import { jobArg } from './jobArg';
 
 export async function cancelJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(arg);
+  const node = jobArg(ctx, arg);
   requireTrust('change jobs');
   const name = node.job.jobName ?? node.job.jobId;
   const ok = await vscode.window.showWarningMessage(`Cancel job '${name}' on the ${node.target.label}? Jobs that depend on it fail.`, { modal: true }, 'Cancel Job');

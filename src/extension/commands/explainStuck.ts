@@ -46,7 +46,7 @@ function explanationDocuments(ctx: Ctx): ExplanationDocuments {
 
 /** The command: from a job element of the Local or AWS view. */
 export async function explainStuck(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(arg);
+  const node = jobArg(ctx, arg);
   const local = node.target.batch === ctx.emulator.connection?.batch;
   await explainStuckJob(ctx, node.target.batch, node.job.jobId!, local ? 'local' : 'aws');
 }

@@ -7,7 +7,7 @@ import { jobArg } from './jobArg';
 
 /** Rehearses a Spot interruption of a local STARTING/RUNNING job (see `localbatch interrupt`). */
 export async function interruptJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(arg);
+  const node = jobArg(ctx, arg);
   requireTrust('change jobs');
   const conn = ctx.emulator.requireConnection();
   if (node.target.batch !== conn.batch) throw new UserError('Only jobs of the local emulator can be interrupted: on AWS, Spot does that by itself.');

@@ -7,7 +7,7 @@ import { jobArg } from './jobArg';
 
 /** Submits the job again with the same definition, queue, parameters and overrides (no dependencies). */
 export async function resubmitJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(arg);
+  const node = jobArg(ctx, arg);
   requireTrust('submit jobs');
   const job = await describeJob(node);
   const request: SubmitJobRequest = {

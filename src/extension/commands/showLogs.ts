@@ -4,7 +4,7 @@ import { jobArg } from './jobArg';
 
 /** Shows a job's log in its own terminal, following it live until the job finishes. */
 export function showLogs(ctx: Ctx, arg: unknown): void {
-  const { job, target } = jobArg(arg);
+  const { job, target } = jobArg(ctx, arg);
   if (job.arrayProperties?.size !== undefined && job.arrayProperties.index === undefined) {
     throw new UserError(`'${job.jobName}' is an array job: show the logs of one of its children (expand it in the view).`);
   }

@@ -10,7 +10,7 @@ export const TERMINATE_REASON = 'Terminated from VS Code';
 
 /** TerminateJob, or TerminateServiceJob for a SageMaker training service job, after a modal confirmation. */
 export async function terminateJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = anyJobArg(arg);
+  const node = anyJobArg(ctx, arg);
   requireTrust('change jobs');
   const name = node.job.jobName ?? node.job.jobId;
   const service = isServiceJobNode(node);
