@@ -19,11 +19,10 @@ import { EmulatorStatusBar } from './statusBar';
 import { offerCliInTerminals } from './terminalCli';
 import { AwsTree } from './views/awsTree';
 import { DefinitionsTree } from './views/definitionsTree';
-import { isJobNode, type JobNode } from './views/jobNodes';
-import { JobSelection } from './views/jobSelection';
+import type { JobSelection } from './views/jobSelection';
 import { JobDocuments } from './views/jobDocuments';
 import { LocalTree } from './views/localTree';
-import { isServiceJobNode, type ServiceJobNode } from './views/serviceJobNodes';
+import { createJobSelection, type AnyJobNode } from './views/selectedJobs';
 
 export interface Views {
   readonly local: LocalTree;
@@ -43,7 +42,7 @@ export class Ctx implements vscode.Disposable {
   readonly jobDocuments: JobDocuments;
   readonly views: Views;
   /** The job selected in the Local or AWS view (job commands run without a job act on it). */
-  readonly jobSelection = new JobSelection<JobNode | ServiceJobNode>((x): x is JobNode | ServiceJobNode => isJobNode(x) || isServiceJobNode(x));
+  readonly jobSelection: JobSelection<AnyJobNode> = createJobSelection();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = this.push(vscode.window.createOutputChannel('LocalBatch', { log: true }));
@@ -68,10 +67,20 @@ export class Ctx implements vscode.Disposable {
     this.push(vscode.window.createTreeView('localbatch.definitions', { treeDataProvider: this.views.definitions, showCollapseAll: true }));
     const awsView = this.push(vscode.window.createTreeView('localbatch.aws', { treeDataProvider: this.views.aws, showCollapseAll: true }));
     // `job` or `serviceJob` while one is selected: the Command Palette offers its commands then.
-    this.push(this.jobSelection.onDidChange((node) => void vscode.commands.executeCommand('setContext', 'localbatch.selectedJob', node?.kind ?? '')));
-    this.push(this.jobSelection.track(localView));
-    this.push(this.jobSelection.track(awsView));
+    // The selected job's row contextValue (`job.RUNNING`, `serviceJob.RUNNING`; '' for none): the
+    // Command Palette offers its commands by the same rules as its context menu.
+    this.push(this.jobSelection.onDidChange((value) => void vscode.commands.executeCommand('setContext', 'localbatch.selectedJob', value)));
+    // (a Local job is acted on only while its emulator connection is the current one)
+    this.push(this.jobSelection.track(localView, 'Local', (n) => n.target.batch === this.emulator.connection?.batch));
+    this.push(this.jobSelection.track(awsView, 'AWS'));
     this.push(this.emulator.onDidChangeState(() => this.jobSelection.forget(localView)));
+    // A selected job that changed state is redrawn a moment after the runs change: its menus' rules then too.
+    let keyTimer: NodeJS.Timeout | undefined;
+    this.push(this.runs.onDidChange(() => {
+      clearTimeout(keyTimer);
+      keyTimer = setTimeout(() => this.jobSelection.refresh(), 500);
+    }));
+    this.push({ dispose: () => clearTimeout(keyTimer) });
     this.push(awsView.onDidChangeVisibility((e) => this.views.aws.setVisible(e.visible)));
     this.views.aws.setVisible(awsView.visible);
     this.push(this.runs.onRunFailed((run) => void announceFailure(this, run).catch((err: unknown) => this.output.error(`failure notice: ${String(err)}`))));

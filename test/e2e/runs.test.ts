@@ -227,8 +227,8 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     await wb.openViewContainer('LocalBatch');
     const local = viewPane(wb, 'Local');
     const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
-    /** The palette's entries for `filter`, once it lists Show Output (always offered) among them. */
-    const paletteEntries = async (filter: string): Promise<string[]> => {
+    /** The palette's entries for `filter`, once it lists `shown` (an entry always offered) among them. */
+    const paletteEntries = async (filter: string, shown = 'LocalBatch: Show Output'): Promise<string[]> => {
       const input = wb.page.locator('.quick-input-widget input[type="text"]');
       await waitFor(async () => {
         if (!(await input.isVisible())) await wb.page.keyboard.press('F1');
@@ -236,7 +236,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       }, { timeoutMs: 15_000, intervalMs: 300, what: 'the command palette' });
       await input.fill(`>${filter}`);
       const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
-      await rows.filter({ hasText: 'LocalBatch: Show Output' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await rows.filter({ hasText: shown }).first().waitFor({ state: 'visible', timeout: 15_000 });
       const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       await input.press('Escape');
       return texts;
@@ -244,6 +244,10 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
 
     await local.locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'after' }).first().click();
     assert.ok((await paletteEntries('LocalBatch: Show')).some((e) => e.includes('Show Job Details')), 'offered with a job selected');
+    // As on its context menu: a finished job can be copied, not terminated or cancelled.
+    const forFinished = await paletteEntries('Job', 'LocalBatch: Copy Job ID');
+    console.log(`      offered for the finished job: ${forFinished.join(' | ')}`);
+    assert.ok(!forFinished.some((e) => /Terminate Job|Cancel Job/.test(e)), 'no Terminate or Cancel for a finished job');
     await wb.runCommand('LocalBatch: Show Job Details (JSON)');
     await waitFor(async () => /^after-.*\.json/.test((await tab.innerText().catch(() => '')).trim()), { timeoutMs: 15_000, what: 'the selected job\'s details tab' });
     console.log(`      tab: ${(await tab.innerText()).trim()}`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { anyJobArg } from './jobArg';
 
-export async function copyJobArn(ctx: Ctx, arg: unknown): Promise<void> {
-  const { job } = anyJobArg(ctx, arg);
+export async function copyJobArn(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  const { job } = await anyJobArg(ctx, args);
   await vscode.env.clipboard.writeText(job.jobArn ?? job.jobId!);
 }

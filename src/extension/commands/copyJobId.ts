@@ -2,6 +2,6 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { anyJobArg } from './jobArg';
 
-export async function copyJobId(ctx: Ctx, arg: unknown): Promise<void> {
-  await vscode.env.clipboard.writeText(anyJobArg(ctx, arg).job.jobId!);
+export async function copyJobId(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  await vscode.env.clipboard.writeText((await anyJobArg(ctx, args)).job.jobId!);
 }

@@ -45,8 +45,8 @@ function explanationDocuments(ctx: Ctx): ExplanationDocuments {
 }
 
 /** The command: from a job element of the Local or AWS view. */
-export async function explainStuck(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(ctx, arg);
+export async function explainStuck(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  const node = await jobArg(ctx, args);
   const local = node.target.batch === ctx.emulator.connection?.batch;
   await explainStuckJob(ctx, node.target.batch, node.job.jobId!, local ? 'local' : 'aws');
 }

@@ -6,8 +6,8 @@ import { requireTrust } from '../trust';
 import { jobArg } from './jobArg';
 
 /** Rehearses a Spot interruption of a local STARTING/RUNNING job (see `localbatch interrupt`). */
-export async function interruptJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(ctx, arg);
+export async function interruptJob(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  const node = await jobArg(ctx, args);
   requireTrust('change jobs');
   const conn = ctx.emulator.requireConnection();
   if (node.target.batch !== conn.batch) throw new UserError('Only jobs of the local emulator can be interrupted: on AWS, Spot does that by itself.');

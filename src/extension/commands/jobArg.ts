@@ -1,25 +1,16 @@
 import type { Ctx } from '../ctx';
-import { UserError } from '../errors';
 import { isJobNode, type JobNode } from '../views/jobNodes';
 import { isServiceJobNode, type ServiceJobNode } from '../views/serviceJobNodes';
 
-const NO_JOB = 'Select a job in the Local or AWS view, or run this command from a job\'s context menu.';
-
 /**
- * The job a job command acts on: the one its context menu was opened on, else (a keybinding, the
- * Command Palette, or a menu whose row was just redrawn) the job selected in the Local or AWS view.
+ * The Batch job a job command acts on: the row it was run from, or, run with no arguments (a
+ * keybinding, the Command Palette), the job selected in the Local or AWS view (views/jobSelection.ts).
  */
-export function jobArg(ctx: Ctx, arg: unknown): JobNode {
-  if (isJobNode(arg)) return arg;
-  const selected = arg === undefined || arg === null ? ctx.jobSelection.current() : undefined;
-  if (isJobNode(selected)) return selected;
-  throw new UserError(NO_JOB);
+export function jobArg(ctx: Ctx, args: readonly unknown[]): Promise<JobNode> {
+  return ctx.jobSelection.resolve(args, isJobNode);
 }
 
-/** Commands that also act on a SageMaker training service job (details, terminate, copy id/ARN). */
-export function anyJobArg(ctx: Ctx, arg: unknown): JobNode | ServiceJobNode {
-  if (isServiceJobNode(arg) || isJobNode(arg)) return arg;
-  const selected = arg === undefined || arg === null ? ctx.jobSelection.current() : undefined;
-  if (isServiceJobNode(selected) || isJobNode(selected)) return selected;
-  throw new UserError(NO_JOB);
+/** The same for commands that also act on a SageMaker training service job (details, terminate, copy id/ARN). */
+export function anyJobArg(ctx: Ctx, args: readonly unknown[]): Promise<JobNode | ServiceJobNode> {
+  return ctx.jobSelection.resolve(args, (n): n is JobNode | ServiceJobNode => isJobNode(n) || isServiceJobNode(n));
 }

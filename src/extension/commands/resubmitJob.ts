@@ -6,8 +6,8 @@ import { describeJob } from './describeJob';
 import { jobArg } from './jobArg';
 
 /** Submits the job again with the same definition, queue, parameters and overrides (no dependencies). */
-export async function resubmitJob(ctx: Ctx, arg: unknown): Promise<void> {
-  const node = jobArg(ctx, arg);
+export async function resubmitJob(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  const node = await jobArg(ctx, args);
   requireTrust('submit jobs');
   const job = await describeJob(node);
   const request: SubmitJobRequest = {

@@ -3,8 +3,8 @@ import { UserError } from '../errors';
 import { jobArg } from './jobArg';
 
 /** Shows a job's log in its own terminal, following it live until the job finishes. */
-export function showLogs(ctx: Ctx, arg: unknown): void {
-  const { job, target } = jobArg(ctx, arg);
+export async function showLogs(ctx: Ctx, ...args: unknown[]): Promise<void> {
+  const { job, target } = await jobArg(ctx, args);
   if (job.arrayProperties?.size !== undefined && job.arrayProperties.index === undefined) {
     throw new UserError(`'${job.jobName}' is an array job: show the logs of one of its children (expand it in the view).`);
   }

@@ -1,17 +1,22 @@
 import assert from 'node:assert/strict';
-import { JobSelection, type SelectionSource } from '../../../src/extension/views/jobSelection';
+import { UserError } from '../../../src/extension/errors';
+import { JobSelection, NO_JOB, ROW_REDRAWN, type SelectionSource } from '../../../src/extension/views/jobSelection';
 
 interface Node {
-  readonly kind: 'job' | 'run';
+  readonly kind: 'job' | 'serviceJob' | 'run';
   readonly id: string;
-  readonly data?: string;
+  readonly status?: string;
+  readonly emulator?: number;
 }
 
-const isJob = (x: unknown): x is Node => typeof x === 'object' && x !== null && (x as Node).kind === 'job';
+const isJob = (x: unknown): x is Node => typeof x === 'object' && x !== null && ((x as Node).kind === 'job' || (x as Node).kind === 'serviceJob');
+const batchOnly = (n: Node): n is Node => n.kind === 'job';
+const anyJob = (_n: Node): _n is Node => true;
 
 /**
- * A fake tree view: `select` is the user selecting rows (VS Code fires the event); `redraw` is the
- * window after a refresh in which VS Code's handles resolve to no element, so `selection` reads
+ * A fake tree view, as VS Code's behaves: `select` is the user selecting rows, and fires the event
+ * only when the selection changed (clicking the selected row again fires nothing); `redraw` is the
+ * window after a refresh in which the view's handles resolve to no element, so `selection` reads
  * empty with no event; `listed` is the rows listed again (same ids, new objects).
  */
 class FakeView implements SelectionSource {
@@ -25,12 +30,13 @@ class FakeView implements SelectionSource {
 
   readonly onDidChangeSelection = (listener: (e: { selection: readonly unknown[] }) => void) => {
     this.listeners.push(listener);
-    return { dispose: () => this.listeners.splice(this.listeners.indexOf(listener), 1) };
+    return { dispose: () => void this.listeners.splice(this.listeners.indexOf(listener), 1) };
   };
 
-  select(...rows: unknown[]): void {
+  select(...rows: Node[]): void {
+    const same = rows.length === this.rows.length && rows.every((r, i) => r.id === (this.rows[i] as Node).id);
     this.rows = rows;
-    for (const l of [...this.listeners]) l({ selection: rows });
+    if (!same) for (const l of [...this.listeners]) l({ selection: rows });
   }
 
   redraw(): void {
@@ -43,88 +49,153 @@ class FakeView implements SelectionSource {
   }
 }
 
-describe('JobSelection (the job a command run without one acts on)', () => {
-  const job = (id: string, data = 'old'): Node => ({ kind: 'job', id: `job:${id}`, data });
+const job = (id: string, status = 'RUNNING', emulator = 1): Node => ({ kind: 'job', id: `job:${id}`, status, emulator });
 
-  it('is the job selected alone, as the view lists it now', () => {
-    const sel = new JobSelection(isJob);
+/** A JobSelection whose "which job?" answers with `pick` (or declines), on a fake clock. */
+function selection(pick?: (ids: string[]) => string | undefined) {
+  const asked: string[][] = [];
+  const keys: string[] = [];
+  let clock = 0;
+  const sel = new JobSelection<Node>({
+    accepts: isJob,
+    contextOf: (n) => `${n.kind}.${n.status}`,
+    choose: async (candidates) => {
+      const ids = candidates.map((c) => `${c.view}:${c.node.id}`);
+      asked.push(ids);
+      const chosen = pick?.(ids);
+      if (!chosen) throw new Error('cancelled');
+      return candidates[ids.indexOf(chosen)].node;
+    },
+    sleep: async (ms) => {
+      clock += ms;
+      onTick?.(clock);
+    },
+  });
+  sel.onDidChange((k) => keys.push(k));
+  let onTick: ((ms: number) => void) | undefined;
+  return { sel, asked, keys, onSleep: (f: (ms: number) => void) => (onTick = f), clock: () => clock };
+}
+
+const rejects = async (p: Promise<unknown>, message: string) => assert.rejects(p, (err: unknown) => err instanceof UserError && err.message === message);
+
+describe('JobSelection (which job a job command acts on)', () => {
+  it('a command run from a row acts on that row, whatever is selected', async () => {
+    const { sel } = selection();
     const local = new FakeView();
-    sel.track(local);
-    assert.equal(sel.current(), undefined);
+    sel.track(local, 'Local');
     local.select(job('a'));
-    assert.equal(sel.current()?.id, 'job:a');
-    local.listed(job('a', 'new'));
-    assert.equal(sel.current()?.data, 'new', 'the node listed now, not the one selected');
+    assert.equal((await sel.resolve([job('b')], batchOnly)).id, 'job:b');
   });
 
-  it('keeps the job selected while the view redraws its rows (its selection reads empty then)', () => {
-    const sel = new JobSelection(isJob);
+  it('a row the view was redrawing (undefined) is reported, never taken from the selection', async () => {
+    const { sel } = selection();
     const local = new FakeView();
-    sel.track(local);
+    sel.track(local, 'Local');
+    local.select(job('a'));
+    await rejects(sel.resolve([undefined], batchOnly), ROW_REDRAWN);
+    await rejects(sel.resolve([null], batchOnly), ROW_REDRAWN);
+    await rejects(sel.resolve([{ kind: 'run', id: 'run:1' }], batchOnly), NO_JOB);
+  });
+
+  it('run with no arguments (palette, keybinding) it acts on the selected job, as the view lists it now', async () => {
+    const { sel } = selection();
+    const local = new FakeView();
+    sel.track(local, 'Local');
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    local.select(job('a', 'RUNNING'));
+    local.listed(job('a', 'SUCCEEDED'));
+    assert.equal((await sel.resolve([], batchOnly)).status, 'SUCCEEDED');
+  });
+
+  it('waits for a view redrawing its rows to list the selected job again', async () => {
+    const { sel, onSleep, clock } = selection();
+    const local = new FakeView();
+    sel.track(local, 'Local');
     local.select(job('a'));
     local.redraw();
-    assert.equal(sel.current()?.id, 'job:a');
+    onSleep((ms) => ms >= 100 && local.listed(job('a', 'SUCCEEDED')));
+    assert.equal((await sel.resolve([], batchOnly)).status, 'SUCCEEDED');
+    assert.ok(clock() >= 100 && clock() < 200, `waited ${clock()} ms`);
   });
 
-  it('has no job when a run, several rows or nothing is selected', () => {
-    const sel = new JobSelection(isJob);
+  it('gives up on a view that stays empty (the job is gone), after a bounded wait', async () => {
+    const { sel, clock } = selection();
     const local = new FakeView();
-    sel.track(local);
+    sel.track(local, 'Local');
     local.select(job('a'));
-    local.select({ kind: 'run', id: 'run:1' });
-    assert.equal(sel.current(), undefined, 'a run');
-    local.select(job('a'));
-    local.select(job('a'), job('b'));
-    assert.equal(sel.current(), undefined, 'two jobs');
-    local.select(job('a'));
-    local.select();
-    assert.equal(sel.current(), undefined, 'cleared');
+    local.redraw();
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    assert.ok(clock() >= 1000 && clock() <= 1100, `waited ${clock()} ms`);
   });
 
-  it('follows the view selected in last; a selection cleared in the other view leaves it', () => {
-    const sel = new JobSelection(isJob);
+  it('has no job when a run, several rows or nothing is selected, or one the command does not take', async () => {
+    const { sel } = selection();
+    const local = new FakeView();
+    sel.track(local, 'Local');
+    local.select({ kind: 'run', id: 'run:1' });
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    local.select(job('a'), job('b'));
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    local.select();
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    local.select({ kind: 'serviceJob', id: 'svc:1', status: 'RUNNING' });
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+    assert.equal((await sel.resolve([], anyJob)).id, 'svc:1');
+  });
+
+  it('asks which job when both views have one selected (clicking a selected row again fires no event)', async () => {
+    const { sel, asked } = selection((ids) => ids[0]);
     const local = new FakeView();
     const aws = new FakeView();
-    sel.track(local);
-    sel.track(aws);
+    sel.track(local, 'Local');
+    sel.track(aws, 'AWS');
     local.select(job('a'));
     aws.select(job('b'));
-    assert.equal(sel.current()?.id, 'job:b');
-    local.select();
-    assert.equal(sel.current()?.id, 'job:b', 'clearing Local leaves the AWS job');
-    local.select({ kind: 'run', id: 'run:1' });
-    assert.equal(sel.current(), undefined, 'a run selected in Local replaces it');
+    local.select(job('a'));
+    assert.equal((await sel.resolve([], batchOnly)).id, 'job:a');
+    assert.deepEqual(asked, [['Local:job:a', 'AWS:job:b']]);
+    const declined = selection(() => undefined);
+    declined.sel.track(local, 'Local');
+    declined.sel.track(aws, 'AWS');
+    await assert.rejects(declined.sel.resolve([], batchOnly), /cancelled/);
   });
 
-  it('forget drops the kept node (emulator restarted) but not a job the view still shows selected', () => {
-    const sel = new JobSelection(isJob);
+  it('does not act on a job of a stopped emulator, nor offer it (forget, and the view\'s validity)', async () => {
+    const { sel, keys } = selection();
     const local = new FakeView();
-    sel.track(local);
-    local.select(job('a'));
+    let emulator = 1;
+    sel.track(local, 'Local', (n) => n.emulator === emulator);
+    local.select(job('a', 'RUNNING', 1));
+    assert.deepEqual(keys, ['job.RUNNING']);
+    emulator = 2;
     sel.forget(local);
-    assert.equal(sel.current()?.id, 'job:a', 'still selected in the view');
+    assert.deepEqual(keys, ['job.RUNNING', ''], 'the palette stops offering it');
+    // (a hidden view is not listed again: its selection still reads the old node)
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
+  });
+
+  it('the context key is the contextValue of the job selected last, and follows its state on refresh', () => {
+    const { sel, keys } = selection();
+    const local = new FakeView();
+    const aws = new FakeView();
+    sel.track(local, 'Local');
+    sel.track(aws, 'AWS');
+    local.select(job('a', 'RUNNABLE'));
+    aws.select({ kind: 'serviceJob', id: 'svc:1', status: 'RUNNING' });
+    aws.select({ kind: 'run', id: 'run:9' });
+    local.listed(job('a', 'RUNNING'));
+    sel.refresh();
     local.redraw();
-    assert.equal(sel.current(), undefined, 'no stale node while the view redraws');
-  });
-
-  it('tells its listeners the job selected, and nothing once none is', () => {
-    const sel = new JobSelection(isJob);
-    const local = new FakeView();
-    const seen: Array<string | undefined> = [];
-    sel.onDidChange((n) => seen.push(n?.id));
-    sel.track(local);
-    local.select(job('a'));
-    local.select({ kind: 'run', id: 'run:1' });
+    sel.refresh();
     local.select();
-    assert.deepEqual(seen, ['job:a', undefined]);
+    assert.deepEqual(keys, ['job.RUNNABLE', 'serviceJob.RUNNING', 'job.RUNNABLE', 'job.RUNNING', '']);
   });
 
-  it('stops following a view once its tracking is disposed', () => {
-    const sel = new JobSelection(isJob);
+  it('stops following a view once its tracking is disposed', async () => {
+    const { sel } = selection();
     const local = new FakeView();
-    const tracking = sel.track(local);
-    tracking.dispose();
+    sel.track(local, 'Local').dispose();
     local.select(job('a'));
-    assert.equal(sel.current(), undefined);
+    await rejects(sel.resolve([], batchOnly), NO_JOB);
   });
 });
