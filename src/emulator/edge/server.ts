@@ -137,7 +137,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const signedFor = signingServiceOf(req.headers, rawQuery);
     const service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
-      ? (findService(opts.services, signedFor, req.headers['x-amz-target']) ?? (signedFor === undefined ? opts.services.find((s) => s.acceptsUnsigned?.(method, rawQuery)) : undefined))
+      ? (findService(opts.services, signedFor, req.headers['x-amz-target']) ?? (signedFor === undefined ? unsignedService(opts.services, method, rawPath, rawQuery, req.headers['x-amz-target']) : undefined))
       : undefined;
     if (!service?.handleStream) boundRequest(req, res);
     if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
@@ -281,6 +281,18 @@ function refuseOnSocket(socket: { writable: boolean; end(data: string): unknown;
     `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ClientException\r\n` +
       `x-amzn-requestid: ${randomUUID()}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/**
+ * The service an unsigned request is for: one that takes it unsigned (an SNS subscription
+ * confirmation), else S3 for anything no other API addresses (no X-Amz-Target, no Batch path), so
+ * that a bucket or object URL opened without credentials (a browser, curl) is refused as S3 refuses
+ * it: 403 AccessDenied, in S3's XML.
+ */
+function unsignedService(services: readonly EdgeService[], method: string, rawPath: string, rawQuery: string, amzTarget: unknown): EdgeService | undefined {
+  const accepting = services.find((s) => s.acceptsUnsigned?.(method, rawQuery));
+  if (accepting || amzTarget !== undefined || matchRoute(method, rawPath).kind !== 'none') return accepting;
+  return services.find((s) => s.signingNames.includes('s3'));
 }
 
 function classify(method: string, rawPath: string, amzTarget: string | string[] | undefined): Target {

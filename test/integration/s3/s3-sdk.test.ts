@@ -151,6 +151,13 @@ describe('S3 through the JavaScript SDK and boto3', function () {
     const late = await fetch(expired);
     assert.equal(late.status, 403);
     assert.match(await late.text(), /AccessDenied/);
+    // Without any signature (a browser, curl): refused as S3 refuses it, in S3's XML.
+    for (const url of [`${h.url}/sdk/pre/signed.txt`, `${h.url}/sdk?list-type=2`, `${h.url}/`]) {
+      const anonymous = await fetch(url);
+      assert.equal(anonymous.status, 403, url);
+      assert.match(anonymous.headers.get('content-type') ?? '', /xml/, url);
+      assert.match(await anonymous.text(), /<Code>AccessDenied<\/Code>/, url);
+    }
   });
 
   it('refuses keys that would leave the folder, NUL and oversize keys; writes nothing outside', async () => {
