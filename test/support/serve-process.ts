@@ -30,8 +30,13 @@ export interface ServeChild {
   output(): string;
 }
 
-/** Starts `localbatch serve ARGS` in `cwd` and resolves once its endpoint answers health. */
+/**
+ * Starts `localbatch serve ARGS` in `cwd` and resolves once its endpoint answers health. Without a
+ * `--port` in ARGS it listens on a free port (`--port 0`), never serve's default 8747: an emulator
+ * the developer runs while the tests do (the editor's, or one in a terminal) has that one.
+ */
 export async function startServe(args: string[], cwd: string, stateDir: string, timeoutMs = 60_000): Promise<ServeChild & { endpoint: EmulatorEndpoint }> {
+  if (!args.includes('--port')) args = [...args, '--port', '0'];
   const cli = await bundledCli();
   const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
   const child = spawn(process.execPath, ['-e', runner, 'serve', '--state-dir', stateDir, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
