@@ -4,11 +4,11 @@
  * Palette it calls it with no arguments at all: then it acts on the job selected in the Local or
  * AWS view (asking which when both have one).
  *
- * A menu whose row the view redrew just as the entry was chosen (a running job's row is redrawn
- * every second) reaches the command with `undefined`: VS Code finds a row by a handle that a redraw
- * forgets until the view lists the rows again. That is not a palette run, and the row clicked need
- * not be the one selected (a right-click or an inline button does not select), so it is reported,
- * never guessed.
+ * A menu chosen just as the whole view was redrawn (a new run, a Refresh, the emulator starting)
+ * reaches the command with `undefined`: VS Code finds a row by a handle that such a redraw forgets
+ * until the view has listed its rows again, level by level. That is not a palette run, and the row
+ * clicked need not be the one selected (a right-click or an inline button does not select), so it
+ * is reported, never guessed.
  *
  * The selection is read live from the views (a view whose job is selected reads empty for the few
  * milliseconds of a redraw: it is read again until it shows), so a job is acted on with its data as
@@ -24,7 +24,7 @@ export interface SelectionSource {
 }
 
 export const NO_JOB = 'Select a job in the Local or AWS view, or run this command from a job\'s context menu.';
-export const ROW_REDRAWN = 'The job\'s row was being redrawn (its job changed) as the command was chosen: choose it again.';
+export const ROW_REDRAWN = 'The view was redrawn as the command was chosen, so it got no job: choose it again.';
 
 /** How long a view whose job was selected may read no selection (a redraw) before it counts as none. */
 const REDRAW_WAIT_MS = 1000;
