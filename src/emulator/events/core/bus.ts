@@ -42,7 +42,8 @@ export class EventsCore {
   readonly rules: RuleBook;
   readonly deliveries: Deliveries;
   private seq = 0;
-  private readonly idPrefix = globalThis.crypto.randomUUID().slice(0, 24);
+  /** An event id is this (20 hex digits of a random UUID, its version and variant included) and a 12-digit counter, as a UUID. */
+  private readonly idPrefix = globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 20);
 
   constructor(private readonly o: EventsCoreOptions) {
     this.rules = new RuleBook(o.onChange);

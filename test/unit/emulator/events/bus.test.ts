@@ -42,7 +42,12 @@ describe('EventBridge core', () => {
     assert.equal(out.FailedEntryCount, 2);
     assert.equal(out.Entries[2]!.ErrorCode, 'MalformedDetail');
     assert.equal(out.Entries[3]!.ErrorCode, 'InvalidArgument');
-    assert.match(out.Entries[0]!.EventId!, /^[0-9a-f-]{36}$/);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    assert.match(out.Entries[0]!.EventId!, uuid);
+    // Each event its own id, within a call and across calls.
+    const more = [...core.putEvents({ Entries: [{ Source: 'a', DetailType: 'x', Detail: '{}' }, { Source: 'a', DetailType: 'x', Detail: '{}' }] }).Entries, ...core.putEvents({ Entries: [{ Source: 'a', DetailType: 'x', Detail: '{}' }] }).Entries].map((e) => e.EventId!);
+    for (const id of more) assert.match(id, uuid);
+    assert.equal(new Set([out.Entries[0]!.EventId!, out.Entries[1]!.EventId!, ...more]).size, 5, more.join(' '));
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(seen, [{ arn: 'arn:aws:sns:us-east-1:123456789012:topic', input: '{"n":2}' }]);
     core.setState({ Name: 'r' }, 'DISABLED');
