@@ -43,6 +43,21 @@ export class OutOfDateResourceError extends Error {
   readonly userFacing = true;
 }
 
+/** A definition AWS Batch (or the emulator) refused as invalid: its ClientException, naming the definition. */
+export class RefusedDefinitionError extends Error {
+  readonly userFacing = true;
+}
+
+/** `send`, with a ClientException (the request was invalid) told as the definition's error, not a crash. */
+async function sending<T>(kind: string, name: string | undefined, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if ((err as Error)?.name !== 'ClientException') throw err;
+    throw new RefusedDefinitionError(`AWS Batch refused ${kind} '${name ?? '?'}': ${(err as Error).message}`, { cause: err });
+  }
+}
+
 const VALID_TIMEOUT_MS = 15_000;
 const VALID_POLL_MS = 100;
 
@@ -55,11 +70,11 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
     if (existing) {
       const update = checked('compute environment', ce.computeEnvironmentName!, computeEnvironmentUpdate(ce, existing));
       if (!update.request) continue;
-      await batch.send(new UpdateComputeEnvironmentCommand(update.request as unknown as UpdateComputeEnvironmentRequest));
+      await sending('compute environment', ce.computeEnvironmentName, () => batch.send(new UpdateComputeEnvironmentCommand(update.request as unknown as UpdateComputeEnvironmentRequest)));
       actions.push(`updated compute environment ${ce.computeEnvironmentName}: ${update.changes.join(', ')}`);
       continue;
     }
-    await batch.send(new CreateComputeEnvironmentCommand(ce));
+    await sending('compute environment', ce.computeEnvironmentName, () => batch.send(new CreateComputeEnvironmentCommand(ce)));
     actions.push(`created compute environment ${ce.computeEnvironmentName}`);
   }
   await waitValid(ceNames, async () => (await batch.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: ceNames }))).computeEnvironments ?? [], (e) => e.computeEnvironmentName, sleep);
@@ -71,11 +86,11 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
     if (existing) {
       const update = checked('job queue', q.jobQueueName!, jobQueueUpdate(q, existing));
       if (!update.request) continue;
-      await batch.send(new UpdateJobQueueCommand(update.request as unknown as UpdateJobQueueRequest));
+      await sending('job queue', q.jobQueueName, () => batch.send(new UpdateJobQueueCommand(update.request as unknown as UpdateJobQueueRequest)));
       actions.push(`updated job queue ${q.jobQueueName}: ${update.changes.join(', ')}`);
       continue;
     }
-    await batch.send(new CreateJobQueueCommand(q));
+    await sending('job queue', q.jobQueueName, () => batch.send(new CreateJobQueueCommand(q)));
     actions.push(`created job queue ${q.jobQueueName}`);
   }
   await waitValid(queueNames, async () => (await batch.send(new DescribeJobQueuesCommand({ jobQueues: queueNames }))).jobQueues ?? [], (q) => q.jobQueueName, sleep);
@@ -88,7 +103,7 @@ export async function registerDefinitions(batch: BatchClient, defs: DefinitionsT
       actions.push(`reused job definition ${latest.jobDefinitionName}:${latest.revision} (unchanged)`);
       continue;
     }
-    const res = await batch.send(new RegisterJobDefinitionCommand(jd));
+    const res = await sending('job definition', jd.jobDefinitionName, () => batch.send(new RegisterJobDefinitionCommand(jd)));
     jobDefinitionArns.set(jd.jobDefinitionName!, res.jobDefinitionArn ?? `${res.jobDefinitionName}:${res.revision}`);
     actions.push(`registered job definition ${res.jobDefinitionName}:${res.revision}`);
   }

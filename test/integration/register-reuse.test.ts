@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BatchClient, DescribeJobDefinitionsCommand, type RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { readEndpoint } from '../../src/client/endpoint';
-import { registerDefinitions } from '../../src/client/register';
+import { RefusedDefinitionError, registerDefinitions } from '../../src/client/register';
 import { SourceDocument } from '../../src/model/document';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -85,5 +85,15 @@ describe('local runs reuse an identical registered job definition revision (inte
     assert.deepEqual(changed.actions, ['registered job definition reuse-me:2']);
     assert.deepEqual((await register(FILE.replace('attempts: 2', 'attempts: 3'))).actions, ['reused job definition reuse-me:2 (unchanged)']);
     assert.deepEqual(await revisions(), [1, 2]);
+  });
+
+  it('a definition the API refuses is told as that definition\'s error (for the CLI: one line, no stack)', async () => {
+    const noImage = FILE.replace('reuse-me', 'no-image').replace('  image: busybox\n', '');
+    await assert.rejects(register(noImage), (err: unknown) => {
+      assert.ok(err instanceof RefusedDefinitionError, String(err));
+      assert.equal((err as RefusedDefinitionError).userFacing, true);
+      assert.match((err as Error).message, /^AWS Batch refused job definition 'no-image': containerProperties\.image is required$/);
+      return true;
+    });
   });
 });

@@ -19,6 +19,10 @@ export function checkJobDefinition(doc: unknown, r: Reporter): void {
   checkShape(doc, platform, r);
   const defaults = get(doc, 'parameters');
   const cp = get(doc, 'containerProperties');
+  // CFN:AWS::Batch::JobDefinition ContainerProperties.Image, "Required: Yes"; RegisterJobDefinition refuses a container without one.
+  if (isObj(cp) && !str(get(cp, 'image'))?.trim()) {
+    r.error(['containerProperties'], 'container-image', 'containerProperties has no image: name the Docker image the job runs (image: busybox:latest, an ECR URI, or an image localbatch.yaml builds)', 'key');
+  }
   if (isObj(cp)) {
     checkContainer(cp, ['containerProperties'], 'containerProperties', platform, get(doc, 'type') === 'container', defaults, r);
   }

@@ -30,6 +30,7 @@ export const FILE_RULES = {
   // Job definitions
   'job-definition-shape': 'type container needs one of containerProperties / ecsProperties / eksProperties; multinode needs nodeProperties only',
   'job-definition-size': 'a job definition may be at most 24 KiB (24,576 bytes)',
+  'container-image': 'containerProperties needs an image',
   'fargate-multinode': 'multinode (MNP) job definitions cannot run on Fargate',
   'fargate-only-field': 'networkConfiguration / fargatePlatformConfiguration are for Fargate job definitions only',
   'fargate-unsupported-field': 'privileged / ulimits / instanceType do not apply on Fargate (warning)',

@@ -48,6 +48,15 @@ const cases: RuleCase[] = [
   // Shape
   { title: 'a container job with nothing to run', rule: 'job-definition-shape', file: 'a.jobdef.yaml', text: 'jobDefinitionName: x\ntype: container\n', line: 2, column: 7, valid: JOBDEF_YAML },
   {
+    title: 'a container with no image',
+    rule: 'container-image',
+    file: 'n.jobdef.yaml',
+    text: `jobDefinitionName: n\ntype: container\ncontainerProperties:\n  command: [echo, hi]\n  ${RES}\n`,
+    line: 3,
+    column: 1,
+    valid: withCommand('[echo, hi]'),
+  },
+  {
     title: 'a multinode job with top-level containerProperties',
     rule: 'job-definition-shape',
     file: 'm.jobdef.yaml',
