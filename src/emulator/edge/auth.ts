@@ -9,7 +9,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiCredentials } from './credentials';
-import { AuthError } from './errors';
+import { AuthError, SIGV2_UNSUPPORTED } from './errors';
 
 /** How far X-Amz-Date may be from the server's clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -57,7 +57,7 @@ export async function verifySigV4(
 ): Promise<VerifiedCaller> {
   const query = parseQuery(req.rawQuery);
   const presigned = 'X-Amz-Signature' in query;
-  const auth = presigned ? fromQuery(query) : fromHeader(req.headers);
+  const auth = authParams(query, req.headers);
   const creds = typeof known === 'function' ? known(auth.accessKeyId) : known.accessKeyId === auth.accessKeyId ? known : undefined;
   if (!creds) {
     throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
@@ -116,9 +116,17 @@ export async function verifySigV4(
   return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
 }
 
+/** The auth parameters of a request: from its presigned query, else from its Authorization header. */
+export function authParams(query: Record<string, string | string[]>, headers: IncomingHttpHeaders): AuthParams {
+  if ('X-Amz-Signature' in query) return fromQuery(query);
+  if (headers['authorization'] === undefined && 'Signature' in query && 'AWSAccessKeyId' in query) throw new AuthError('IncompleteSignatureException', SIGV2_UNSUPPORTED);
+  return fromHeader(headers);
+}
+
 export function fromHeader(headers: IncomingHttpHeaders): AuthParams {
   const header = headers['authorization'];
   if (!header) throw new AuthError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (/^AWS [^:\s]+:\S+$/.test(header)) throw new AuthError('IncompleteSignatureException', SIGV2_UNSUPPORTED);
   const m = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(header);
   if (!m) throw new AuthError('IncompleteSignatureException', 'Authorization header must use the AWS4-HMAC-SHA256 algorithm.');
   const parts: Record<string, string> = {};

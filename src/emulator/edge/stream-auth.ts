@@ -10,12 +10,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  authParams,
   BAD_SIGNATURE,
   checkDate,
   constantTimeEqual,
   type CredentialLookup,
-  fromHeader,
-  fromQuery,
   parseQuery,
   type VerifiedCaller,
 } from './auth';
@@ -59,7 +58,7 @@ export function verifyStreamingSigV4(
 ): StreamAuth {
   const query = parseQuery(req.rawQuery);
   const presigned = 'X-Amz-Signature' in query;
-  const auth = presigned ? fromQuery(query) : fromHeader(req.headers);
+  const auth = authParams(query, req.headers);
   const creds = typeof known === 'function' ? known(auth.accessKeyId) : known.accessKeyId === auth.accessKeyId ? known : undefined;
   if (!creds) throw new AuthError('UnrecognizedClientException', 'The AWS Access Key Id you provided does not exist in our records.');
   const token = presigned ? query['X-Amz-Security-Token'] : req.headers['x-amz-security-token'];

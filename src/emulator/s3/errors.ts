@@ -1,5 +1,5 @@
 /** S3's error XML and codes (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
-import { ApiError, AuthError } from '../edge/errors';
+import { ApiError, AuthError, SIGV2_UNSUPPORTED } from '../edge/errors';
 import type { ErrorResponse } from '../edge/errors';
 import { xmlEscape } from './xml';
 
@@ -43,7 +43,8 @@ export function s3ErrorResponse(err: unknown, requestId: string, resource = ''):
     code = AUTH_CODES[err.type] ?? 'AccessDenied';
     status = 403;
     message = err.message;
-    if (/^Signature expired: \S+ \+ \d+ s/.test(err.message)) [code, message] = ['AccessDenied', 'Request has expired'];
+    if (err.message === SIGV2_UNSUPPORTED) [code, status] = ['InvalidRequest', 400];
+    else if (/^Signature expired: \S+ \+ \d+ s/.test(err.message)) [code, message] = ['AccessDenied', 'Request has expired'];
     else if (/^Signature (expired|not yet current)/.test(err.message)) code = 'RequestTimeTooSkewed';
   } else if (err instanceof ApiError) {
     code = err.type === 'RequestEntityTooLargeException' ? 'EntityTooLarge' : err.type;

@@ -151,6 +151,24 @@ describe('S3 through the JavaScript SDK and boto3', function () {
     const late = await fetch(expired);
     assert.equal(late.status, 403);
     assert.match(await late.text(), /AccessDenied/);
+    // The AWS CLI v1's `s3 presign` signs with Signature Version 2 unless told s3v4: refused as S3
+    // refuses SigV2, saying what to do; with s3v4 configured its URL works.
+    const v2 = await h.cli(['s3', 'presign', 's3://sdk/pre/signed.txt']);
+    assert.equal(v2.status, 0, v2.stderr);
+    if (/[?&]AWSAccessKeyId=/.test(v2.stdout)) {
+      const refused = await fetch(v2.stdout.trim());
+      const text = await refused.text();
+      assert.equal(refused.status, 400, text);
+      assert.match(text, /<Code>InvalidRequest<\/Code><Message>The authorization mechanism you have provided is not supported\. Please use AWS4-HMAC-SHA256\. .*signature_version s3v4/);
+    } else console.log(`      (this AWS CLI presigns with SigV4 by default: ${v2.stdout.slice(0, 80)}…)`);
+    const config = join(h.work, 's3v4.config');
+    writeFileSync(config, '[default]\ns3 =\n    signature_version = s3v4\n');
+    const v4 = await runProcess('aws', ['s3', 'presign', 's3://sdk/pre/signed.txt'], { ...h.env(), AWS_CONFIG_FILE: config });
+    assert.equal(v4.status, 0, v4.stderr);
+    assert.equal(await (await fetch(v4.stdout.trim())).text(), 'via presigned');
+    const header = await fetch(`${h.url}/sdk/pre/signed.txt`, { headers: { authorization: 'AWS LBLKAAAAAAAAAAAAAAAA:c2lnbmF0dXJl' } });
+    assert.equal(header.status, 400);
+    assert.match(await header.text(), /<Code>InvalidRequest<\/Code>/);
     // Without any signature (a browser, curl): refused as S3 refuses it, in S3's XML.
     for (const url of [`${h.url}/sdk/pre/signed.txt`, `${h.url}/sdk?list-type=2`, `${h.url}/`]) {
       const anonymous = await fetch(url);
