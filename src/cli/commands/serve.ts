@@ -1,6 +1,7 @@
 /**
  * `localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
- * [--idle-shutdown SECONDS]`: the local AWS Batch emulator (Batch API, CloudWatch Logs, live events) on
+ * [--idle-shutdown SECONDS]`: the local AWS Batch emulator (Batch, CloudWatch Logs, S3, EventBridge and
+ * Scheduler, SNS, Step Functions, live events) on
  * 127.0.0.1 until SIGINT/SIGTERM, or until idle that long (see emulator/idle-shutdown.ts). `DIR/endpoint.json` ({url, pid, version, port}, mode 0600) announces it while it
  * listens. Stopping keeps jobs (queued stay queued, running containers go on and are re-attached by
  * the next start) unless --terminate-all-on-exit.
@@ -70,8 +71,9 @@ const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime do
                        [--idle-shutdown SECONDS]
 
 Runs the local AWS Batch emulator on 127.0.0.1: the AWS Batch API, CloudWatch Logs for
-/aws/batch/job and live job events, all signed with the key in DIR/credentials (profile
-localbatch). A compute environment and a job queue named "local" are ready at start.
+/aws/batch/job, S3, EventBridge and EventBridge Scheduler, SNS, Step Functions and live job events,
+all on one port and signed with the key in DIR/credentials (profile localbatch). A compute
+environment and a job queue named "local" are ready at start.
 
 Rules, schedules, SNS topics and subscriptions and buckets declared in the workspace's
 CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves.
@@ -135,7 +137,7 @@ function nextSignal(): Promise<NodeJS.Signals> {
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the local AWS Batch emulator (Batch API, CloudWatch Logs, live events) on 127.0.0.1',
+  summary: 'run the local AWS Batch emulator on 127.0.0.1 (Batch, Logs, S3, EventBridge, Scheduler, SNS, Step Functions)',
   async run(args: string[]): Promise<number> {
     const opts = parse(args);
     if (!opts) return 0;
@@ -167,7 +169,7 @@ export const serveCommand: CliCommand = {
     const { url } = service.server;
     const stateDir = service.host.stateDir;
     console.log(
-      `localbatch serve: AWS Batch on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
+      `localbatch serve: AWS Batch, Logs, S3, EventBridge, Scheduler, SNS and Step Functions on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
     await loadWorkspacePipeline(service, root, opts.runtime);

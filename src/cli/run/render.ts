@@ -48,7 +48,7 @@ export function summaryLines(jobs: readonly TrackedJob[], now: number): string[]
   // The summary stays on screen: reasons are shown whole (the end of a reason is often the fix).
   const lines = renderTable(jobs, now, Number.MAX_SAFE_INTEGER);
   const failed = jobs.length - ok;
-  lines.push('', failed === 0 ? `All ${jobs.length} jobs SUCCEEDED.` : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
+  lines.push('', failed === 0 ? (jobs.length === 1 ? 'The job SUCCEEDED.' : `All ${jobs.length} jobs SUCCEEDED.`) : `${ok} of ${jobs.length} jobs SUCCEEDED, ${failed} did not.`);
   return lines;
 }
 
