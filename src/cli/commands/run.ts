@@ -16,6 +16,7 @@ import { CliError } from '../errors';
 import { openSession, type RuntimeKind, type Session } from '../run/session';
 import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
+import { buildListedImages } from '../run/images';
 import { emulatorLines } from '../run/which-emulator';
 import { referencedDefinitions } from '../../client/workflow-run';
 import { closestName } from '../../model/validation/workspace-rules/context';
@@ -289,7 +290,8 @@ async function readInput(given: string | undefined): Promise<string> {
 async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, opts: RunOptions): Promise<number> {
   if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
   const input = await readInput(opts.input);
-  const { session } = await startRun(loaded, opts, []);
+  const { session, settings } = await startRun(loaded, opts, []);
+  if (opts.runtime === 'docker') await buildListedImages(session.host?.docker ?? new Docker(), settings, loaded.root, (line) => console.error(line));
   return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
 }
 

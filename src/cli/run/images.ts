@@ -29,14 +29,19 @@ export interface PrepareImagesContext {
   readonly say: (line: string) => void;
 }
 
-export async function prepareImages(ctx: PrepareImagesContext): Promise<void> {
-  const auth = registryAuthFromSettings(ctx.settings);
-  const local = ctx.settings?.images ?? [];
+/** Builds the images localbatch.yaml lists (state machine runs too: their jobs' images may be among them). */
+export async function buildListedImages(docker: Docker, settings: LocalSettingsFile | undefined, workspaceRoot: string, say: (line: string) => void): Promise<void> {
   try {
-    await buildLocalImages(ctx.docker, { images: local, root: ctx.workspaceRoot, auth, say: ctx.say });
+    await buildLocalImages(docker, { images: settings?.images ?? [], root: workspaceRoot, auth: registryAuthFromSettings(settings), say });
   } catch (err) {
     throw new CliError((err as Error).message, 1);
   }
+}
+
+export async function prepareImages(ctx: PrepareImagesContext): Promise<void> {
+  const auth = registryAuthFromSettings(ctx.settings);
+  const local = ctx.settings?.images ?? [];
+  await buildListedImages(ctx.docker, ctx.settings, ctx.workspaceRoot, ctx.say);
   const built = new Set(local.map((i) => withDefaultTag(i.name)));
   const definitions =
     ctx.target.kind === 'workflow'

@@ -47,6 +47,8 @@ describe('examples/stepfunctions (integration)', function () {
     const r = await runCli(['run', 'pipeline.asl.json', '--input', '@input.json'], dir, 280_000);
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /Emulator: localbatch serve at/);
+    // Its image is built first from localbatch.yaml's images: (state machine runs build them too).
+    assert.match(r.output, /Building image localbatch-example-step:latest from image…/);
     assert.match(r.output, /OnDemand entered \(Task\)/);
     assert.equal(r.output.match(/submitted job process-ondemand/g)?.length, 1, 'only sample b is resubmitted');
     assert.equal(r.output.match(/submitted job process-spot/g)?.length, 3);
