@@ -21,6 +21,7 @@ import {
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { subscribeEvents, type EventSubscription } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
+import { causeLine } from './execution-cause';
 import { batchReferences, mapBatchReferences } from '../../model/asl/batch-refs';
 import type { StateMachineEntry } from '../../model/asl/types';
 import { asArr, asStr, prop } from '../../model/values';
@@ -133,7 +134,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     await readHistory(); // the last events may land between the two calls
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
-    progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${described.cause.slice(0, 300)})` : ''}` : ''}\n`);
+    progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);
     if (interrupted) return EXIT_INTERRUPTED;
     return described.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
