@@ -96,6 +96,17 @@ describe('localbatch validate CLI (integration)', () => {
     assert.match(r.stdout, /^bad\.jobqueue\.yaml:\d+:\d+: error: YAML syntax error.*\[syntax\]$/m);
   });
 
+  it('a file that is no definition gets its error alone, not "no definition files found" and a note on other files', () => {
+    write(dir, 'notes.txt', 'hello');
+    write(dir, 'broken.jobdef.yaml', 'jobDefinitionName: broken\ntype: container\n');
+    const r = run(dir, 'notes.txt');
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, r.stdout);
+    assert.match(lines[0], /^notes\.txt:1:1: error: not a localbatch definition file/);
+    assert.equal(lines[1], '1 error, 0 warnings in 0 files');
+  });
+
   it('exits 2 on usage errors', () => {
     assert.equal(run(dir, '--format', 'xml').code, 2);
     assert.equal(run(dir, '--nope').code, 2);
