@@ -113,6 +113,8 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
       if (!jobId || jobs.has(jobId)) return;
       const job = { name: jobNameOf(e) ?? jobId.slice(0, 8), status: pending.get(jobId) };
       jobs.set(jobId, job);
+      // (a .sync Task's TaskSubmitted line names it; a request-response submitJob's is said here)
+      if (e.type === 'TaskSucceeded') say(`  submitted job ${job.name} (${jobId})`);
       if (job.status) say(`  job ${job.name} (${jobId}) ${job.status}`);
     };
     // The whole history each round (GetExecutionHistory pages from the start); what was shown is skipped.

@@ -52,6 +52,7 @@ describe('examples/stepfunctions (integration)', function () {
     assert.match(r.output, /OnDemand entered \(Task\)/);
     assert.equal(r.output.match(/submitted job process-ondemand/g)?.length, 1, 'only sample b is resubmitted');
     assert.equal(r.output.match(/submitted job process-spot/g)?.length, 3);
+    assert.match(r.output, /submitted job report \(/, 'the request-response submitJob names its job too');
     assert.match(r.output, /CancelReport entered/);
     assert.match(r.output, /Notify entered/);
     assert.match(r.output, /Execution SUCCEEDED/);
