@@ -100,7 +100,8 @@ export const runCommand: CliCommand = {
     const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined, loaded.root);
     if (pipeline) {
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
-      const { session } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()]);
+      const { session, settings } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()]);
+      await buildImagesOrClose(session, settings, loaded.root, opts);
       return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
     }
     if (isFolder) throw new CliError(`${opts.file} holds no template with EventBridge rules, schedules or SNS topics; give a workflow, job definition or template file to run`, 2);
@@ -287,11 +288,22 @@ async function readInput(given: string | undefined): Promise<string> {
   return text;
 }
 
+/** Builds the images localbatch.yaml lists (Docker runtime); a failed build closes the session (its emulator) before it is told. */
+async function buildImagesOrClose(session: Session, settings: LocalSettingsFile | undefined, root: string, opts: RunOptions): Promise<void> {
+  if (opts.runtime !== 'docker') return;
+  try {
+    await buildListedImages(session.host?.docker ?? new Docker(), settings, root, (line) => console.error(line));
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
 async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, opts: RunOptions): Promise<number> {
   if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
   const input = await readInput(opts.input);
   const { session, settings } = await startRun(loaded, opts, []);
-  if (opts.runtime === 'docker') await buildListedImages(session.host?.docker ?? new Docker(), settings, loaded.root, (line) => console.error(line));
+  await buildImagesOrClose(session, settings, loaded.root, opts);
   return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
 }
 

@@ -114,9 +114,8 @@ export const validateCommand: CliCommand = {
     if (format === 'json') console.log(JSON.stringify(toJson(result), null, 2));
     else {
       const lines = result.diagnostics.map(formatDiagnostic);
-      // (a file named that is no definition has said so in its own error: nothing to add)
-      const notDefinitions = result.diagnostics.some((d) => d.rule === 'unknown-file-kind');
-      if (result.files.length === 0 && !notDefinitions) lines.push('no definition files found (*.jobdef.*, *.jobqueue.*, *.computeenv.*, *.workflow.*, localbatch.yaml)');
+      // (files named that are no definitions, binary or unreadable have said why in their own errors)
+      if (result.files.length === 0 && result.diagnostics.length === 0) lines.push('no definition files found (*.jobdef.*, *.jobqueue.*, *.computeenv.*, *.workflow.*, localbatch.yaml)');
       if (result.contextErrors > 0 && result.files.length > 0) {
         lines.push(`note: ${plural(result.contextErrors, 'error')} in other definition files loaded with ${parsed.positionals.length === 1 ? 'this file' : 'these files'} (\`run\` stops on them too): see \`localbatch validate ${path.relative(process.cwd(), path.dirname(path.resolve(parsed.positionals[0]))).split(path.sep).join('/') || '.'}\``);
       }

@@ -20,9 +20,9 @@ export function causeLine(cause: string): string {
     const last = job.Attempts?.at(-1);
     const container = last?.Container ?? job.Container;
     const why = [
-      job.StatusReason,
-      container?.Reason && container.Reason !== job.StatusReason ? container.Reason : undefined,
-      container?.ExitCode !== undefined ? `exit code ${container.ExitCode}` : undefined,
+      typeof job.StatusReason === 'string' ? job.StatusReason : undefined,
+      typeof container?.Reason === 'string' && container.Reason !== job.StatusReason ? container.Reason : undefined,
+      typeof container?.ExitCode === 'number' ? `exit code ${container.ExitCode}` : undefined,
       job.Attempts && job.Attempts.length > 1 ? `after ${job.Attempts.length} attempts` : undefined,
     ].filter((p): p is string => typeof p === 'string' && p.length > 0);
     const head = `job ${job.JobName ?? '?'} (${job.JobId ?? '?'})`;
@@ -40,7 +40,8 @@ function parseJob(cause: string): BatchJobCause | undefined {
     const v = JSON.parse(cause) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
     const o = v as BatchJobCause;
-    return typeof o.JobId === 'string' && (o.StatusReason !== undefined || o.Attempts !== undefined) ? o : undefined;
+    if (typeof o.JobId !== 'string' || (o.Attempts !== undefined && !Array.isArray(o.Attempts))) return undefined;
+    return typeof o.StatusReason === 'string' || Array.isArray(o.Attempts) ? o : undefined;
   } catch {
     return undefined;
   }

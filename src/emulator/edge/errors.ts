@@ -68,11 +68,10 @@ export class InvalidParameterException extends ApiError {
 /**
  * Signature Version 2 (`Authorization: AWS <key>:<signature>`, or a URL with AWSAccessKeyId,
  * Signature and Expires, as the AWS CLI v1's `s3 presign` makes by default) is refused saying so:
- * S3 accepts no SigV2 for buckets made since 2020, with this message (400 InvalidRequest).
+ * S3 accepts no SigV2 for buckets made since 2020, with this message (400 InvalidRequest; S3's
+ * answer adds how to make the AWS CLI v1 sign with SigV4).
  */
-export const SIGV2_UNSUPPORTED =
-  'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256. ' +
-  '(Signature Version 2; with the AWS CLI v1: aws configure set default.s3.signature_version s3v4)';
+export const SIGV2_UNSUPPORTED = 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
 
 /** Every authentication refusal is a 403 with one of the codes AWS uses for JSON protocols. */
 export type AuthErrorType =

@@ -43,7 +43,7 @@ export function s3ErrorResponse(err: unknown, requestId: string, resource = ''):
     code = AUTH_CODES[err.type] ?? 'AccessDenied';
     status = 403;
     message = err.message;
-    if (err.message === SIGV2_UNSUPPORTED) [code, status] = ['InvalidRequest', 400];
+    if (err.message === SIGV2_UNSUPPORTED) [code, status, message] = ['InvalidRequest', 400, `${SIGV2_UNSUPPORTED} (Signature Version 2; with the AWS CLI v1: aws configure set default.s3.signature_version s3v4)`];
     else if (/^Signature expired: \S+ \+ \d+ s/.test(err.message)) [code, message] = ['AccessDenied', 'Request has expired'];
     else if (/^Signature (expired|not yet current)/.test(err.message)) code = 'RequestTimeTooSkewed';
   } else if (err instanceof ApiError) {

@@ -49,7 +49,8 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
     acceptsUnsigned(method, rawQuery) {
       if (method !== 'GET') return false;
       const p = new URLSearchParams(rawQuery);
-      return p.get('Action') === 'ConfirmSubscription' && p.has('Token') && p.has('TopicArn');
+      // The SubscribeURL and UnsubscribeURL of SNS's messages work unsigned, as on AWS.
+      return (p.get('Action') === 'ConfirmSubscription' && p.has('Token') && p.has('TopicArn')) || (p.get('Action') === 'Unsubscribe' && p.has('SubscriptionArn'));
     },
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const p = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);

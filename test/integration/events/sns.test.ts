@@ -136,6 +136,12 @@ describe('SNS on the emulator endpoint (integration)', function () {
     assert.match(text, /<ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:[^<]*:by-url:/);
     const subs = await c.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.match(subs.Subscriptions?.[0]?.SubscriptionArn ?? '', /^arn:aws:sns:.*:by-url:/);
+    // Every notification carries an UnsubscribeURL, which works unsigned too.
+    await c.send(new PublishCommand({ TopicArn, Message: 'hello by url' }));
+    const note = await until('the Notification', () => received.find((r) => r.body.Type === 'Notification' && r.body.TopicArn === TopicArn));
+    const unsubscribe = await fetch(note.body.UnsubscribeURL!);
+    assert.equal(unsubscribe.status, 200, await unsubscribe.text());
+    assert.deepEqual((await c.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions ?? [], []);
     // Nothing else is served unsigned.
     const listing = await fetch(`${serve!.endpoint.url}/?Action=ListTopics`);
     assert.notEqual(listing.status, 200);

@@ -6,7 +6,7 @@
  * to the local SNS (sns:publish), which reaches an email-json subscriber's outbox.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -68,5 +68,19 @@ describe('examples/stepfunctions (integration)', function () {
     const outbox = path.join(dir, '.localbatch', 'sns', 'outbox');
     const mails = readdirSync(outbox).map((f) => readFileSync(path.join(outbox, f), 'utf8'));
     assert.ok(mails.some((m) => m.includes(`The report job ${report.jobId} was still RUNNABLE after 3 seconds and was cancelled.`)), mails.join('\n---\n'));
+  });
+
+  it('an image that does not build stops the run with the build error, and the command exits (its own emulator closed)', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'lb-sfn-badimage-'));
+    try {
+      cpSync(path.join(ROOT, 'examples', 'stepfunctions'), own, { recursive: true });
+      writeFileSync(path.join(own, 'image', 'Dockerfile'), 'FROM busybox:latest\nRUN echo the build breaks here && false\n');
+      const r = await runCli(['run', 'pipeline.asl.json', '--input', '@input.json'], own, 120_000);
+      assert.equal(r.code, 1, r.output);
+      assert.match(r.output, /the build breaks here|returned a non-zero code/);
+      assert.doesNotMatch(r.output, /Execution (SUCCEEDED|FAILED)/);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

@@ -23,6 +23,9 @@ describe('an execution\'s cause as one line (unit)', () => {
   it('shows any other cause whole up to a bound, cut at a word', () => {
     assert.equal(causeLine('Run interrupted by the user'), 'Run interrupted by the user');
     assert.equal(causeLine('{"errorMessage":"x"}'), '{"errorMessage":"x"}');
+    // JSON with a JobId that is no Batch job's detail (a Fail state's own Cause): shown as it is.
+    for (const odd of ['{"JobId":"x","Attempts":3}', '{"JobId":"x","Attempts":{}}', '{"JobId":"x"}']) assert.equal(causeLine(odd), odd);
+    assert.equal(causeLine('{"JobId":"x","JobName":"n","StatusReason":"r","Attempts":[{"Container":{"ExitCode":null}}]}'), 'job n (x): r');
     const long = causeLine(`${'word '.repeat(200)}end`);
     assert.ok(long.endsWith('word…') && long.length <= 401, long);
   });
