@@ -50,19 +50,23 @@ export interface RunOptions {
   readonly select?: (plan: PlannedJob[]) => PlannedJob[];
 }
 
+/** Builds the images the workspace's localbatch.yaml lists, through the CLI (`localbatch images build`), as `localbatch run` does. */
+export async function buildListedImages(ctx: Ctx, ws: Workspace, label: string, progress: vscode.Progress<{ message?: string }>): Promise<void> {
+  const settings = ws.settings;
+  const settingsUri = settings && ctx.index.uriOf(settings.doc.file);
+  if (!settingsUri || ((settings.value as LocalSettingsFile | undefined)?.images?.length ?? 0) === 0) return;
+  progress.report({ message: 'building images' });
+  await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(settingsUri.fsPath), ctx.output).catch((err: Error) => {
+    throw new UserError(`Cannot run ${label}: ${err.message} (details in the LocalBatch output)`);
+  });
+}
+
 export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions = {}): Promise<SubmittedJob[]> {
   await blockOnErrors(ctx, run.files, run.label);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const { batch } = ctx.emulator.requireConnection();
   const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${run.label} locally` }, async (progress) => {
-    const settings = run.workspace.settings;
-    const settingsUri = settings && ctx.index.uriOf(settings.doc.file);
-    if (settingsUri && ((settings.value as LocalSettingsFile | undefined)?.images?.length ?? 0) > 0) {
-      progress.report({ message: 'building images' });
-      await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(settingsUri.fsPath), ctx.output).catch((err: Error) => {
-        throw new UserError(`Cannot run ${run.label}: ${err.message} (details in the LocalBatch output)`);
-      });
-    }
+    await buildListedImages(ctx, run.workspace, run.label, progress);
     // CDK templates with container image assets (cdk.out/<Stack>.assets.json beside them): built as `localbatch run` does.
     for (const f of run.files) {
       const file = ctx.index.uriOf(f)?.fsPath;

@@ -1,7 +1,8 @@
 /**
  * "Run State Machine Locally": the `.asl.json|yaml|yml` file's definition becomes a state machine on the
- * local emulator (created, or updated when the name is taken), the workspace's job definitions and
- * queues its Batch Tasks name are registered, an execution starts, and the graph view follows it.
+ * local emulator (created, or updated when the name is taken), the images localbatch.yaml lists are
+ * built and the workspace's job definitions and queues its Batch Tasks name are registered, an
+ * execution starts, and the graph view follows it.
  * Trusted workspaces only (its Tasks run containers).
  */
 import { registerDefinitions } from '../../client/register';
@@ -13,7 +14,7 @@ import { asArr, asStr, prop } from '../../model/values';
 import { Workspace, type DefinitionEntry } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
-import { blockOnErrors } from '../commands/runOnEmulator';
+import { blockOnErrors, buildListedImages } from '../commands/runOnEmulator';
 import { DagPanel } from '../dag/panel';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
@@ -48,8 +49,11 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const conn = ctx.emulator.requireConnection();
   const executionArn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${file} locally` }, async (progress) => {
+    const ws = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
+    // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
+    await buildListedImages(ctx, ws, file, progress);
     progress.report({ message: 'registering definitions' });
-    const registered = await registerDefinitions(conn.batch, referencedByTasks(ctx, definition));
+    const registered = await registerDefinitions(conn.batch, referencedByTasks(ws, definition));
     for (const a of registered.actions) ctx.output.info(a);
     const sfn = sfnClientOf(conn);
     const stateMachineArn = await putStateMachine(sfn, stateMachineNameFor(file), JSON.stringify(definition));
@@ -75,8 +79,7 @@ async function putStateMachine(sfn: SFNClient, name: string, definition: string)
 }
 
 /** The workspace's job definitions, queues and their compute environments that the Batch Tasks name. */
-function referencedByTasks(ctx: Ctx, definition: unknown) {
-  const ws = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
+function referencedByTasks(ws: Workspace, definition: unknown) {
   const refs = batchReferences(definition);
   const defs = new Map<string, DefinitionEntry>();
   const queues = new Map<string, DefinitionEntry>();
