@@ -4,6 +4,7 @@
  * reads them (src/client/stuck-input.ts) and explained (src/model/stuck.ts).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { CreateComputeEnvironmentCommand, CreateJobQueueCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type BatchClient } from '@aws-sdk/client-batch';
 import { readStuckInput } from '../../src/client/stuck-input';
 import { explainStuck, stuckMarkdown } from '../../src/model/stuck';
@@ -13,6 +14,8 @@ describe('why a job is stuck, read from an AWS Batch API (integration, moto_serv
   this.timeout(120_000);
   let moto: Moto | undefined;
   let batch: BatchClient;
+  /** moto runs a submitted job in a Docker container of its own, named <job name>-<job id>, and leaves it behind. */
+  let jobContainer: string | undefined;
 
   before(async function () {
     moto = await startMoto(this);
@@ -22,6 +25,13 @@ describe('why a job is stuck, read from an AWS Batch API (integration, moto_serv
   after(async () => {
     batch?.destroy();
     await moto?.stop();
+    if (jobContainer) {
+      try {
+        execFileSync('docker', ['rm', '-f', jobContainer], { stdio: 'ignore', timeout: 30_000 });
+      } catch {
+        // (no container: moto had not started one, or there is no Docker)
+      }
+    }
   });
 
   it('reads the job, its queue and compute environments in order, and explains a job only a DISABLED environment could take', async () => {
@@ -34,6 +44,7 @@ describe('why a job is stuck, read from an AWS Batch API (integration, moto_serv
       image: 'localbatch-busybox:latest', command: ['true'], executionRoleArn: m.roleArn, resourceRequirements: [{ type: 'VCPU', value: '8' }, { type: 'MEMORY', value: '16384' }],
     } }));
     const { jobId } = await batch.send(new SubmitJobCommand({ jobName: 'crunch', jobQueue: 'stuck-cpu', jobDefinition: 'stuck-big' }));
+    jobContainer = `crunch-${jobId}`;
 
     const input = await readStuckInput(batch, jobId!, 'aws');
     assert.ok(input, 'the job was found');
