@@ -31,26 +31,5 @@ export function stateMachineNameFor(file: string): string {
   return name || 'state-machine';
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The JobDefinition and JobQueue names (static strings only) in the Batch Tasks of a definition, nested states included. */
-export function batchReferences(definition: unknown): { jobDefinitions: string[]; jobQueues: string[] } {
-  const jobDefinitions = new Set<string>();
-  const jobQueues = new Set<string>();
-  const visit = (def: unknown) => {
-    if (!isObj(def) || !isObj(def.States)) return;
-    for (const state of Object.values(def.States)) {
-      if (!isObj(state)) continue;
-      if (state.Type === 'Task' && typeof state.Resource === 'string' && /:batch:submitJob/.test(state.Resource)) {
-        const args = isObj(state.Parameters) ? state.Parameters : isObj(state.Arguments) ? state.Arguments : {};
-        if (typeof args.JobDefinition === 'string' && !args.JobDefinition.startsWith('{%')) jobDefinitions.add(args.JobDefinition);
-        if (typeof args.JobQueue === 'string' && !args.JobQueue.startsWith('{%')) jobQueues.add(args.JobQueue);
-      }
-      if (Array.isArray(state.Branches)) state.Branches.forEach(visit);
-      visit(state.ItemProcessor ?? state.Iterator);
-    }
-  };
-  visit(definition);
-  return { jobDefinitions: [...jobDefinitions], jobQueues: [...jobQueues] };
-}
+export { batchReferences } from './asl/batch-refs';

@@ -5,7 +5,8 @@
  * - the built `localbatch validate` is clean on them;
  * - the API requests localbatch reads from them are valid RegisterJobDefinition / CreateJobQueue /
  *   CreateComputeEnvironment input by botocore's own model and validator (an independent oracle);
- * - the fromAsset job definition runs from the committed cdk.out on real Docker: built, SUCCEEDED, its output.
+ * - the fromAsset job definition runs from the committed cdk.out on real Docker: built, SUCCEEDED, its output;
+ *   so does a state machine added to the stack whose Batch Task submits it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -128,6 +129,38 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
       assert.equal(logs.stdout, 'hello from cdk.out from the fromAsset job (index none)\n', logs.stderr);
       const left = await docker.listContainers({ all: true, filters: { label: ['dev.localbatch.managed=true', `dev.localbatch.state-dir=${path.join(dir, 'state')}`] } });
       assert.deepEqual(left.map((c) => c.Names), [], 'containers were left behind');
+    });
+
+    it('runs a state machine of the stack whose Batch Task submits the fromAsset job: the asset is built first', async () => {
+      const dir = tempDir('lb-cdk-fixture-sfn-');
+      cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(dir, 'cdk.out'), { recursive: true });
+      const templateFile = path.join(dir, 'cdk.out', 'BatchStack.template.json');
+      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+      // As CDK writes one (DefinitionString an Fn::Join of JSON pieces and Refs), running AssetJob and waiting for it.
+      template.Resources.AssetFlow = { Type: 'AWS::StepFunctions::StateMachine', Properties: {
+        StateMachineName: 'asset-flow',
+        RoleArn: 'arn:aws:iam::000000000000:role/asset-flow',
+        DefinitionString: { 'Fn::Join': ['', [
+          '{"StartAt":"Run Asset Job","States":{"Run Asset Job":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync","Parameters":{"JobName":"from-flow","JobQueue":"',
+          { Ref: 'Ec2Queue2236D5B0' }, '","JobDefinition":"', { Ref: 'AssetJobBA24C612' }, '"},"End":true}}}',
+        ]] },
+      } };
+      writeFileSync(templateFile, JSON.stringify(template));
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string; dockerFile?: string } }> };
+      const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
+      const other = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerFile === 'Fargate.Dockerfile')![0];
+      const image = `localbatch-cdk-asset:${hash}`;
+      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+      made.push(image);
+      const r = cli(dir, ['run', 'cdk.out/BatchStack.template.json', '--state-machine', 'AssetFlow', '--state-dir', 'state', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`Built ${image} for asset-job`));
+      assert.doesNotMatch(r.stderr, new RegExp(other), 'only the assets of the job definitions its Tasks submit are built');
+      assert.equal((JSON.parse(r.stdout) as { status: string }).status, 'SUCCEEDED');
+      const id = /from-flow.*?([0-9a-f]{8}-[0-9a-f-]{27})/.exec(r.stderr)?.[1];
+      assert.ok(id, `the run names the Task's job: ${r.stderr}`);
+      const logs = cli(dir, ['logs', id, '--state-dir', 'state']);
+      assert.equal(logs.stdout, 'hello from cdk.out from the fromAsset job (index none)\n', logs.stderr);
     });
 
     it('builds the assets of a serve whose workspace has a rule submitting the fromAsset job, and the rule runs it', async () => {

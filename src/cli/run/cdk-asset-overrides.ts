@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { imagesOf } from '../../deploy/images';
+import { batchReferences } from '../../model/asl/batch-refs';
 import type { JsonObject } from '../../model/definition-normalize';
 import { assetForImage, readAssetManifest, type AssetManifest } from '../../model/iac/cdk-assets';
 import { asStr } from '../../model/values';
@@ -84,6 +85,21 @@ export function targetDefinitions(ws: Workspace, target: RunTarget): DefinitionE
   const out = new Map<string, DefinitionEntry>();
   for (const job of target.workflow.jobs) {
     const jd = ws.jobDefinition(asStr(job.value.jobDefinition) ?? '');
+    if (jd) out.set(jd.name, jd);
+  }
+  return [...out.values()];
+}
+
+/**
+ * The job definitions a state machine's Batch Tasks submit: the workspace's definitions they name, or
+ * all of them when a Task chooses its definition at run time (from its input).
+ */
+export function machineDefinitions(ws: Workspace, definition: unknown): DefinitionEntry[] {
+  const refs = batchReferences(definition);
+  if (refs.anyJobDefinition) return [...ws.jobDefinitions.values()];
+  const out = new Map<string, DefinitionEntry>();
+  for (const ref of refs.jobDefinitions) {
+    const jd = ws.jobDefinition(ref);
     if (jd) out.set(jd.name, jd);
   }
   return [...out.values()];
