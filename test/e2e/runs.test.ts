@@ -228,19 +228,7 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     const local = viewPane(wb, 'Local');
     const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
     /** The palette's entries for `filter`, once it lists `shown` (an entry always offered) among them. */
-    const paletteEntries = async (filter: string, shown = 'LocalBatch: Show Output'): Promise<string[]> => {
-      const input = wb.page.locator('.quick-input-widget input[type="text"]');
-      await waitFor(async () => {
-        if (!(await input.isVisible())) await wb.page.keyboard.press('F1');
-        return input.isVisible();
-      }, { timeoutMs: 15_000, intervalMs: 300, what: 'the command palette' });
-      await input.fill(`>${filter}`);
-      const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
-      await rows.filter({ hasText: shown }).first().waitFor({ state: 'visible', timeout: 15_000 });
-      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      await input.press('Escape');
-      return texts;
-    };
+    const paletteEntries = (filter: string, shown = 'LocalBatch: Show Output'): Promise<string[]> => wb.paletteEntries(filter, shown);
 
     await local.locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'after' }).first().click();
     assert.ok((await paletteEntries('LocalBatch: Show')).some((e) => e.includes('Show Job Details')), 'offered with a job selected');

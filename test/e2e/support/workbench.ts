@@ -48,18 +48,37 @@ export class Workbench {
     await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
-  /** Runs a command from the palette: F1, type its title, Enter on the matching entry. */
-  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+  /** Opens the command palette (F1 until it shows) and types `>text` into it; returns its input. */
+  private async typeInPalette(text: string, timeoutMs: number): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input[type="text"]');
     await waitFor(async () => {
       if (!(await input.isVisible())) await this.page.keyboard.press('F1');
       return input.isVisible();
     }, { timeoutMs, intervalMs: 300, what: 'the command palette' });
-    await input.fill(`>${title}`);
+    await input.fill(`>${text}`);
+    return input;
+  }
+
+  /** Runs a command from the palette: F1, type its title, Enter on the matching entry. */
+  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    const input = await this.typeInPalette(title, timeoutMs);
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     await input.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /**
+   * The palette's entries for `filter`, read once it lists `shown` (an entry always offered for that
+   * filter, so the list is complete); closes the palette again.
+   */
+  async paletteEntries(filter: string, shown: string, timeoutMs = 15_000): Promise<string[]> {
+    const input = await this.typeInPalette(filter, timeoutMs);
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: shown }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await input.press('Escape');
+    return texts;
   }
 
   /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */

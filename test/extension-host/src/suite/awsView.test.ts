@@ -7,7 +7,7 @@ import {
   BatchClient, CreateComputeEnvironmentCommand, CreateJobQueueCommand, RegisterJobDefinitionCommand, SubmitJobCommand,
 } from '@aws-sdk/client-batch';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { localbatch, until } from './util';
@@ -49,6 +49,8 @@ async function labels(api: Api, nodes: unknown[]): Promise<string[]> {
 describe('LocalBatch AWS view against moto_server (extension host)', function () {
   this.timeout(120_000);
   let moto: ChildProcess | undefined;
+  /** moto runs a submitted job in a Docker container of its own, named <job name>-<job id>, and leaves it behind. */
+  let jobContainer: string | undefined;
   let endpoint = '';
   let api: Api;
   const savedEnv = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
@@ -73,7 +75,8 @@ describe('LocalBatch AWS view against moto_server (extension host)', function ()
     const ce = await batch.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: 'lb-moto-ce', type: 'UNMANAGED', state: 'ENABLED', serviceRole }));
     await batch.send(new CreateJobQueueCommand({ jobQueueName: QUEUE, priority: 1, state: 'ENABLED', computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.computeEnvironmentArn! }] }));
     const def = await batch.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'lb-moto-def', type: 'container', containerProperties: { image: 'busybox', command: ['true'], vcpus: 1, memory: 128 } }));
-    await batch.send(new SubmitJobCommand({ jobName: JOB, jobQueue: QUEUE, jobDefinition: def.jobDefinitionArn! }));
+    const { jobId } = await batch.send(new SubmitJobCommand({ jobName: JOB, jobQueue: QUEUE, jobDefinition: def.jobDefinitionArn! }));
+    jobContainer = `${JOB}-${jobId}`;
     batch.destroy();
     await config().update('aws.regions', [REGION], vscode.ConfigurationTarget.Global);
     await config().update('aws.endpointUrl', endpoint, vscode.ConfigurationTarget.Global);
@@ -81,6 +84,13 @@ describe('LocalBatch AWS view against moto_server (extension host)', function ()
 
   after(async () => {
     moto?.kill('SIGKILL');
+    if (jobContainer) {
+      try {
+        execFileSync('docker', ['rm', '-f', jobContainer], { stdio: 'ignore', timeout: 30_000 });
+      } catch {
+        // (no container: moto had not started one, or there is no Docker)
+      }
+    }
     await config().update('aws.endpointUrl', undefined, vscode.ConfigurationTarget.Global);
     await config().update('aws.regions', undefined, vscode.ConfigurationTarget.Global);
     process.env.AWS_ACCESS_KEY_ID = savedEnv.id;
