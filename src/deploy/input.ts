@@ -61,6 +61,12 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
     const file = path.resolve(cwd, f);
     return abs.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   };
+  // Each workspace has its own settings (region, roles, images): one deploy is one workspace.
+  const nested = loaded.nested.filter((dir) => selectedFile(dir) || abs.some((p) => p.startsWith(dir + path.sep)));
+  if (nested.length > 0) {
+    const rel = (d: string) => path.relative(cwd, d) || '.';
+    throw new DeployInputError(`${nested.map(rel).join(', ')} ${nested.length === 1 ? 'has its' : 'have their'} own localbatch.yaml: deploy one workspace at a time (\`localbatch deploy ${rel(nested[0])}\`)`);
+  }
   const ws = loaded.workspace;
   const desired: DesiredItem[] = [];
   const owned = new Map<string, OwnedTemplate & { resources: string[] }>();

@@ -105,6 +105,8 @@ export interface ReadSources {
   /** Display paths of the definition files and templates read. */
   readonly files: string[];
   readonly diagnostics: Diagnostic[];
+  /** Display path of each localbatch.yaml read → display paths of the templates it lists that exist. */
+  readonly listedTemplates: Map<string, string[]>;
 }
 
 /**
@@ -113,7 +115,7 @@ export interface ReadSources {
  * it, found even in folders the search skips). Never throws.
  */
 export async function readSources(found: FoundFiles, cwd: string): Promise<ReadSources> {
-  const out: ReadSources = { sources: [], files: [], diagnostics: [] };
+  const out: ReadSources = { sources: [], files: [], diagnostics: [], listedTemplates: new Map() };
   const seen = new Set<string>();
   const listed = new Set<string>();
   for (const abs of found.files) {
@@ -138,6 +140,7 @@ export async function readSources(found: FoundFiles, cwd: string): Promise<ReadS
           continue;
         }
         listed.add(target);
+        out.listedTemplates.set(display, [...(out.listedTemplates.get(display) ?? []), displayPath(target, cwd)]);
       }
     }
   }

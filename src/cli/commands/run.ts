@@ -13,6 +13,7 @@ import { DockerUnavailableError } from '../../emulator/runtime/docker';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
+import { nestedWorkspaceLines } from '../nested-workspaces';
 import { openSession, type RuntimeKind, type Session } from '../run/session';
 import { parseRate } from '../run/chaos';
 import { executeRun, type RunTarget } from '../run/execute';
@@ -88,6 +89,7 @@ export const runCommand: CliCommand = {
       throw new CliError('--state-machine and --input are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     }
     const loaded = await loadWorkspace(isFolder ? abs : path.dirname(abs), process.cwd());
+    if (isFolder) for (const line of nestedWorkspaceLines(loaded, (rel) => `\`localbatch run ${rel}\` runs it`)) console.error(line);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
     if (errors.length > 0) {

@@ -26,6 +26,7 @@ import { ownedBy } from './run';
 import Docker from 'dockerode';
 import type { Workspace } from '../../model/workspace';
 import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
+import { nestedWorkspaceLines } from '../nested-workspaces';
 
 /**
  * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator just
@@ -33,6 +34,7 @@ import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overr
  */
 async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted'): Promise<void> {
   const loaded = await loadWorkspace(root, process.cwd());
+  for (const line of nestedWorkspaceLines(loaded, (rel) => `run localbatch serve in it for its rules and schedules: cd ${rel}`)) console.error(line);
   const p = pipelineOf(loaded.workspace, ownedBy(loaded.root));
   if (isEmptyPipeline(p)) return;
   if (runtime === 'docker') await buildAssetsForServe(loaded.workspace);

@@ -60,7 +60,7 @@ async function templateJobDefinition(ctx: Ctx, arg: unknown): Promise<{ entry: D
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const file = open ? (ctx.index.update(uri, open.getText()) ?? ctx.index.get(uri)) : ctx.index.get(uri);
   if (file?.kind.kind !== 'template') return undefined;
-  const workspace = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
+  const workspace = ctx.index.workspaceOf(file.doc.file);
   const defs = [...workspace.jobDefinitions.values()].filter((d) => d.origin && d.doc.file === file.doc.file);
   if (defs.length === 0) throw new UserError(`${file.doc.file} has no AWS Batch job definition LocalBatch can read.`);
   if (typeof a?.resourceId === 'string') {

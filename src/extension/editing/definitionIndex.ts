@@ -10,6 +10,7 @@ import { IAC_FILE_PATTERN, mightBeIac } from '../../model/iac/detect';
 import { parseTemplateDocument } from '../../model/iac/template-document';
 import { kindOfFile, type FileKind, type SourceFormat } from '../../model/kinds';
 import { Workspace } from '../../model/workspace';
+import { listedTemplates, workspaceGroups } from '../../model/workspace-groups';
 import { MAX_FILE_BYTES } from '../../node/definition-files';
 import { FileReadError, readRegularFile } from '../../node/read-file';
 
@@ -37,10 +38,14 @@ export class DefinitionIndex implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private loaded: Promise<void> | undefined;
   private workspaceCache: Workspace | undefined;
+  private groupsCache: { groups: IndexedFile[][]; workspaces: Map<IndexedFile[], Workspace> } | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    this.disposables.push(this.changed.event(() => (this.workspaceCache = undefined)));
+    this.disposables.push(this.changed.event(() => {
+      this.workspaceCache = undefined;
+      this.groupsCache = undefined;
+    }));
     for (const glob of [...DEFINITION_GLOBS, TEMPLATE_GLOB]) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       this.disposables.push(
@@ -64,6 +69,33 @@ export class DefinitionIndex implements vscode.Disposable {
   /** The workspace model of every indexed file (templates read with the settings), rebuilt after a change. */
   workspace(): Workspace {
     return (this.workspaceCache ??= Workspace.fromDocuments(this.all().map((f) => f.doc)));
+  }
+
+  /**
+   * The indexed files by workspace: a folder holding several localbatch.yaml is several workspaces,
+   * each file in the one of the nearest localbatch.yaml above it (model/workspace-groups.ts).
+   */
+  groups(): IndexedFile[][] {
+    if (!this.groupsCache) {
+      const files = this.all();
+      const byFile = new Map(files.map((f) => [f.doc.file, f]));
+      const listed = new Map(files.filter((f) => f.kind.kind === 'settings').map((f) => [f.doc.file, listedTemplates(f.doc.file, f.doc.value)]));
+      const groups = workspaceGroups(files.map((f) => f.doc.file), listed).map((g) => g.files.map((f) => byFile.get(f)!));
+      this.groupsCache = { groups, workspaces: new Map() };
+    }
+    return this.groupsCache.groups;
+  }
+
+  /** The workspace model of the files `file` (a workspace-relative path) is checked and run with: its group's. */
+  workspaceOf(file: string): Workspace {
+    const groups = this.groups();
+    if (groups.length <= 1) return this.workspace();
+    const group = groups.find((g) => g.some((f) => f.doc.file === file));
+    if (!group) return this.workspace();
+    const cache = this.groupsCache!.workspaces;
+    let ws = cache.get(group);
+    if (!ws) cache.set(group, (ws = Workspace.fromDocuments(group.map((f) => f.doc))));
+    return ws;
   }
 
   get(uri: vscode.Uri): IndexedFile | undefined {

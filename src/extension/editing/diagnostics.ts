@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic } from '../../model/diagnostics';
 import type { SourceDocument } from '../../model/document';
 import { kindOfFile } from '../../model/kinds';
+import { uniqueDiagnostics } from '../../model/workspace-groups';
 import { loadEditingEngine, type EditingEngine } from '../lazy';
 import { toVsDiagnostic } from './convert';
 import type { DefinitionIndex, IndexedKind } from './definitionIndex';
@@ -77,7 +78,9 @@ export class DefinitionDiagnostics implements vscode.Disposable {
     const engine = await loadEditingEngine();
     const files = this.index.all();
     const byFile = new Map<string, Diagnostic[]>(files.map((f) => [f.doc.file, [...this.ownDiagnostics(engine, f.doc, f.kind.kind)]]));
-    for (const d of this.workspaceDiagnostics(engine, files.map((f) => f.doc))) byFile.get(d.file)?.push(d);
+    // Each workspace (a folder can hold several, each with its localbatch.yaml) is checked on its own.
+    const perGroup = this.index.groups().map((group) => this.workspaceDiagnostics(engine, group.map((f) => f.doc)));
+    for (const d of uniqueDiagnostics(perGroup)) byFile.get(d.file)?.push(d);
     const jsonSyntaxShown = vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true);
     this.modelDiagnostics.clear();
     for (const f of files) this.modelDiagnostics.set(f.uri.toString(), byFile.get(f.doc.file)!);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { WorkspaceNames } from '../../model/editing/completion';
 import type { Diagnostic } from '../../model/diagnostics';
 import { kindOfFile } from '../../model/kinds';
+import type { Workspace } from '../../model/workspace';
 import { DIAGNOSTIC_SOURCE, fromVsDiagnostic, toVsRange } from './convert';
 import type { DefinitionIndex } from './definitionIndex';
 import type { DefinitionDiagnostics } from './diagnostics';
@@ -27,7 +28,7 @@ async function provideHover(index: DefinitionIndex, doc: vscode.TextDocument, po
   const { cursorAt, hoverMarkdown, aslHoverAt } = await loadEditingEngine();
   if (kind.kind === 'stateMachine') {
     await index.ready();
-    const hover = aslHoverAt(doc.getText(), kind.format, doc.offsetAt(pos), index.workspace());
+    const hover = aslHoverAt(doc.getText(), kind.format, doc.offsetAt(pos), workspaceOfDocument(index, doc));
     return hover && new vscode.Hover(new vscode.MarkdownString(hover.markdown), hover.range && new vscode.Range(doc.positionAt(hover.range[0]), doc.positionAt(hover.range[1])));
   }
   const cursor = cursorAt(doc.getText(), kind.format, doc.offsetAt(pos));
@@ -38,9 +39,14 @@ async function provideHover(index: DefinitionIndex, doc: vscode.TextDocument, po
   return new vscode.Hover(new vscode.MarkdownString(markdown), range);
 }
 
-/** Names of the workspace's definitions, those of templates included. */
-function workspaceNames(index: DefinitionIndex): WorkspaceNames {
-  const ws = index.workspace();
+/** The workspace a document is checked with (its localbatch.yaml's, when a folder holds several). */
+function workspaceOfDocument(index: DefinitionIndex, doc: vscode.TextDocument): Workspace {
+  return index.workspaceOf(index.get(doc.uri)?.doc.file ?? vscode.workspace.asRelativePath(doc.uri));
+}
+
+/** Names of the document's workspace's definitions, those of templates included. */
+function workspaceNames(index: DefinitionIndex, doc: vscode.TextDocument): WorkspaceNames {
+  const ws = workspaceOfDocument(index, doc);
   return { jobDefinitions: [...ws.jobDefinitions.keys()], jobQueues: [...ws.jobQueues.keys()], computeEnvironments: [...ws.computeEnvironments.keys()] };
 }
 
@@ -49,7 +55,7 @@ async function provideCompletions(index: DefinitionIndex, doc: vscode.TextDocume
   if (!kind) return [];
   await index.ready();
   const { completionsAt } = await loadEditingEngine();
-  const candidates = completionsAt(doc.getText(), kind.format, kind.kind, doc.offsetAt(pos), workspaceNames(index));
+  const candidates = completionsAt(doc.getText(), kind.format, kind.kind, doc.offsetAt(pos), workspaceNames(index, doc));
   return candidates.map((c) => {
     const item = new vscode.CompletionItem(c.label, c.kind === 'property' ? vscode.CompletionItemKind.Property : c.kind === 'reference' ? vscode.CompletionItemKind.Reference : vscode.CompletionItemKind.EnumMember);
     item.insertText = c.insertText;

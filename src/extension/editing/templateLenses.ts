@@ -17,7 +17,7 @@ export function registerTemplateLenses(index: DefinitionIndex): vscode.Disposabl
       if (!vscode.workspace.isTrusted) return [];
       const file = index.get(doc.uri);
       if (file?.kind.kind !== 'template') return [];
-      const ws = index.workspace();
+      const ws = index.workspaceOf(file.doc.file);
       const template = ws.templates.find((t) => t.doc.file === file.doc.file);
       return (template?.resources ?? []).filter((r) => r.kind === 'jobDefinition').map((r) => new vscode.CodeLens(toVsRange(template!.doc.rangeOf(r.path, 'key')), {
         title: '$(play) Run Job Definition Locally',

@@ -11,7 +11,7 @@ import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJo
 import * as vscode from 'vscode';
 import { batchReferences, isAslFile, parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import { asArr, asStr, prop } from '../../model/values';
-import { Workspace, type DefinitionEntry } from '../../model/workspace';
+import type { DefinitionEntry, Workspace } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
 import { blockOnErrors, buildListedImages } from '../commands/runOnEmulator';
@@ -49,7 +49,7 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const conn = ctx.emulator.requireConnection();
   const executionArn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${file} locally` }, async (progress) => {
-    const ws = Workspace.fromDocuments(ctx.index.all().map((f) => f.doc));
+    const ws = ctx.index.workspaceOf(ctx.index.get(uri)?.doc.file ?? file);
     // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
     await buildListedImages(ctx, ws, file, progress);
     progress.report({ message: 'registering definitions' });

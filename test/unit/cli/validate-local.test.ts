@@ -32,4 +32,26 @@ describe('validate: local-run warnings (unit)', () => {
     const found = diagnostics.map((d) => `${d.rule}:${d.message.includes('/app/b') || d.message.includes('/srv/elsewhere')}`).sort();
     assert.deepEqual(found, ['host-path-outside-workspace:true', 'secret-without-local-value:true']);
   });
+
+  it('checks each workspace of a folder holding several (a localbatch.yaml each) on its own', async () => {
+    const jobdef = (name: string, hostPath?: string) => [
+      `jobDefinitionName: ${name}`, 'type: container', 'containerProperties:', '  image: busybox',
+      '  resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "512"}]',
+      ...(hostPath ? [`  volumes: [{name: in, host: {sourcePath: ${hostPath}}}]`] : []),
+    ].join('\n');
+    for (const w of ['a', 'b']) {
+      mkdirSync(path.join(dir, w));
+      writeFileSync(path.join(dir, w, 'localbatch.yaml'), 'region: us-east-1\n');
+      // The same name in both workspaces, each mounting a folder of workspace a.
+      writeFileSync(path.join(dir, w, 'worker.jobdef.yaml'), jobdef('worker', path.join(dir, 'a', 'data')));
+    }
+    writeFileSync(path.join(dir, 'b', 'only-in-b.jobdef.yaml'), jobdef('only-in-b'));
+    writeFileSync(path.join(dir, 'a', 'flow.workflow.yaml'), 'jobs:\n  one:\n    jobDefinition: worker\n  two:\n    jobDefinition: only-in-b\n');
+    const { diagnostics } = await validatePaths([dir], dir);
+    const found = diagnostics.filter((d) => d.file.startsWith('a/') || d.file.startsWith('b/')).map((d) => `${d.file} ${d.rule}`);
+    assert.deepEqual(found, [
+      'a/flow.workflow.yaml unknown-job-definition', // b's definition is not a's
+      'b/worker.jobdef.yaml host-path-outside-workspace', // a's folder is outside b's root, inside a's
+    ]);
+  });
 });

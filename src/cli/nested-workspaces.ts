@@ -1,0 +1,11 @@
+/** What a command says about the workspaces nested in the folder it loaded, which it left out. */
+import path from 'node:path';
+import type { LoadedWorkspace } from '../node/load-workspace';
+
+/** One line per nested workspace: where it is, and `howTo` (given its path from here) work on it. */
+export function nestedWorkspaceLines(loaded: LoadedWorkspace, howTo: (rel: string) => string): string[] {
+  return loaded.nested.map((dir) => {
+    const rel = path.relative(process.cwd(), dir) || '.';
+    return `note: left out ${rel}: it has its own localbatch.yaml, so it is a workspace of its own (${howTo(rel)})`;
+  });
+}

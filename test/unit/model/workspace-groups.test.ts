@@ -1,0 +1,54 @@
+/** Which workspace (nearest localbatch.yaml, or the one listing a template) each file belongs to. */
+import assert from 'node:assert/strict';
+import { listedTemplates, workspaceGroups } from '../../../src/model/workspace-groups';
+
+const shape = (groups: ReturnType<typeof workspaceGroups>) => groups.map((g) => `${g.settings ?? '(none)'}: ${g.files.join(' ')}`);
+
+describe('workspace groups (unit)', () => {
+  it('keeps every file together when there is at most one localbatch.yaml above them', () => {
+    assert.deepEqual(shape(workspaceGroups(['/r/a.jobdef.yaml', '/r/x/b.workflow.yaml'])), ['(none): /r/a.jobdef.yaml /r/x/b.workflow.yaml']);
+    assert.deepEqual(shape(workspaceGroups(['/r/localbatch.yaml', '/r/a.jobdef.yaml', '/r/x/b.workflow.yaml'])), ['/r/localbatch.yaml: /r/localbatch.yaml /r/a.jobdef.yaml /r/x/b.workflow.yaml']);
+    assert.deepEqual(workspaceGroups([]), []);
+  });
+
+  it('puts each file with the nearest localbatch.yaml above it, nested ones included', () => {
+    const groups = workspaceGroups([
+      '/repo/localbatch.yaml', '/repo/top.jobdef.yaml',
+      '/repo/svc/a/localbatch.yaml', '/repo/svc/a/jobs/worker.jobdef.yaml',
+      '/repo/svc/ab/worker.jobdef.yaml', // not under svc/a: a name that starts with it is another folder
+      '/repo/svc/b/localbatch.yml', '/repo/svc/b/worker.jobdef.yaml',
+    ]);
+    assert.deepEqual(shape(groups), [
+      '/repo/localbatch.yaml: /repo/localbatch.yaml /repo/top.jobdef.yaml /repo/svc/ab/worker.jobdef.yaml',
+      '/repo/svc/a/localbatch.yaml: /repo/svc/a/localbatch.yaml /repo/svc/a/jobs/worker.jobdef.yaml',
+      '/repo/svc/b/localbatch.yml: /repo/svc/b/localbatch.yml /repo/svc/b/worker.jobdef.yaml',
+    ]);
+  });
+
+  it('gives files no localbatch.yaml governs a group of their own', () => {
+    const groups = workspaceGroups(['/r/a/localbatch.yaml', '/r/a/x.jobdef.yaml', '/r/loose.jobdef.yaml']);
+    assert.deepEqual(shape(groups), ['/r/a/localbatch.yaml: /r/a/localbatch.yaml /r/a/x.jobdef.yaml', '(none): /r/loose.jobdef.yaml']);
+  });
+
+  it('puts a listed template with each localbatch.yaml that lists it, wherever it is', () => {
+    const listed = new Map([['/r/a/localbatch.yaml', ['/r/infra/cdk.out/S.template.json']], ['/r/b/localbatch.yaml', ['/r/infra/cdk.out/S.template.json', '/r/b/t.json']]]);
+    const groups = workspaceGroups(['/r/a/localbatch.yaml', '/r/b/localbatch.yaml', '/r/b/t.json', '/r/infra/cdk.out/S.template.json'], listed);
+    assert.deepEqual(shape(groups), [
+      '/r/a/localbatch.yaml: /r/a/localbatch.yaml /r/infra/cdk.out/S.template.json',
+      '/r/b/localbatch.yaml: /r/b/localbatch.yaml /r/b/t.json /r/infra/cdk.out/S.template.json',
+    ]);
+  });
+
+  it('reads paths relative to one folder (the editor\'s)', () => {
+    const groups = workspaceGroups(['localbatch.yaml', 'a.jobdef.yaml', 'sub/localbatch.yaml', 'sub/b.jobdef.yaml']);
+    assert.deepEqual(shape(groups), ['localbatch.yaml: localbatch.yaml a.jobdef.yaml', 'sub/localbatch.yaml: sub/localbatch.yaml sub/b.jobdef.yaml']);
+  });
+
+  it('reads the templates a localbatch.yaml lists in the form of its own path', () => {
+    const settings = { templates: ['cdk.out/S.template.json', '../infra/./t.yaml', '/abs/t.json', 7, ''] };
+    assert.deepEqual(listedTemplates('svc/a/localbatch.yaml', settings), ['svc/a/cdk.out/S.template.json', 'svc/infra/t.yaml', '/abs/t.json']);
+    assert.deepEqual(listedTemplates('/r/localbatch.yaml', settings), ['/r/cdk.out/S.template.json', '/infra/t.yaml', '/abs/t.json']);
+    assert.deepEqual(listedTemplates('localbatch.yaml', { templates: ['t.json'] }), ['t.json']);
+    assert.deepEqual(listedTemplates('localbatch.yaml', {}), []);
+  });
+});

@@ -1,0 +1,47 @@
+/** loadWorkspace (what `run` and `serve` load) leaves out the workspaces nested in the folder it loads. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadWorkspace } from '../../../src/node/load-workspace';
+
+const jobdef = (name: string) => `jobDefinitionName: ${name}\ntype: container\ncontainerProperties:\n  image: busybox\n  resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "512"}]\n`;
+
+describe('loadWorkspace: nested workspaces (unit)', () => {
+  let dir: string;
+  const write = (rel: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'lb-load-'));
+    mkdirSync(path.join(dir, '.git')); // a repository: the search for localbatch.yaml stops here
+    write('svc/localbatch.yaml', 'region: us-east-1\n');
+    write('svc/worker.jobdef.yaml', jobdef('worker'));
+    write('svc/deep/only-in-svc.jobdef.yaml', jobdef('only-in-svc'));
+    write('worker.jobdef.yaml', jobdef('worker'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const names = (ws: Awaited<ReturnType<typeof loadWorkspace>>) => [...ws.workspace.jobDefinitions.values()].map((d) => `${d.name} ${d.doc.file}`).sort();
+
+  it('loads a folder without the subfolder that has its own localbatch.yaml (no duplicate names)', async () => {
+    for (const settings of [false, true]) {
+      if (settings) write('localbatch.yaml', 'region: us-east-1\n');
+      const loaded = await loadWorkspace(dir, dir);
+      assert.deepEqual(names(loaded), ['worker worker.jobdef.yaml'], settings ? 'with a localbatch.yaml at the top' : 'with none at the top');
+      assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      assert.deepEqual(loaded.nested, [path.join(dir, 'svc')]);
+    }
+  });
+
+  it('loads the nested workspace from its own folder, or a folder inside it', async () => {
+    write('localbatch.yaml', 'region: us-east-1\n');
+    assert.deepEqual(names(await loadWorkspace(path.join(dir, 'svc'), dir)), ['only-in-svc svc/deep/only-in-svc.jobdef.yaml', 'worker svc/worker.jobdef.yaml']);
+    const deep = await loadWorkspace(path.join(dir, 'svc', 'deep'), dir);
+    assert.equal(deep.root, path.join(dir, 'svc'));
+    assert.deepEqual(names(deep), ['only-in-svc svc/deep/only-in-svc.jobdef.yaml']);
+    assert.equal(deep.workspace.settings?.doc.file, 'svc/localbatch.yaml');
+    assert.deepEqual(deep.nested, []);
+  });
+});
