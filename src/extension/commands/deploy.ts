@@ -18,8 +18,10 @@ export async function deploy(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) throw new UserError('Open a folder with AWS Batch definition files to deploy them.');
   await vscode.workspace.saveAll(false);
+  const paths = await workspaceToDeploy(ctx, folder);
+  if (!paths) return;
   const flows = await loadDeployFlows();
-  const input = await flows.loadDeployInput([folder], folder);
+  const input = await flows.loadDeployInput(paths, folder);
   const errors = flows.blockingErrors(input);
   for (const note of flows.ownedNotes(input)) ctx.output.info(note);
   if (hasErrors(errors)) {
@@ -87,4 +89,26 @@ export async function deploy(ctx: Ctx): Promise<void> {
   } finally {
     target.destroy();
   }
+}
+
+/**
+ * What to deploy: the folder, or, when it holds several workspaces (subfolders with their own
+ * localbatch.yaml), the files of the one chosen (a deploy uses one workspace's settings).
+ */
+async function workspaceToDeploy(ctx: Ctx, folder: string): Promise<string[] | undefined> {
+  await ctx.index.ready();
+  const groups = ctx.index.groups();
+  if (groups.length <= 1) return [folder];
+  const items = groups.map((files) => {
+    const settings = files.find((f) => f.kind.kind === 'settings');
+    const where = settings ? path.posix.dirname(settings.doc.file) : '';
+    return {
+      label: where === '.' || where === '' ? '(the folder itself)' : where,
+      description: settings ? settings.doc.file : 'no localbatch.yaml',
+      detail: `${files.length} file${files.length === 1 ? '' : 's'}`,
+      paths: files.map((f) => f.uri.fsPath),
+    };
+  });
+  const chosen = await vscode.window.showQuickPick(items, { placeHolder: 'This folder holds several workspaces (a localbatch.yaml each): which one to deploy?' });
+  return chosen?.paths;
 }
