@@ -19,7 +19,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
-import { subscribeEvents, type EventSubscription } from '../../client/events';
+import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
 import { causeLine } from './execution-cause';
 import { batchReferences, mapBatchReferences } from '../../model/asl/batch-refs';
@@ -58,7 +58,8 @@ export function stateMachineDefinitions(ws: Workspace, machine: StateMachineEntr
 export async function runStateMachine(run: StateMachineRun): Promise<number> {
   const { session, workspace: ws, machine } = run;
   const progress = run.json ? run.err : run.out;
-  const say = (line: string) => progress.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  /** A progress line, stamped with when it happened (`at`, ms) or else now. */
+  const say = (line: string, at = Date.now()) => progress.write(`${new Date(at).toISOString().slice(11, 19)} ${line}\n`);
   const sfn = new SFNClient({ endpoint: session.endpoint.url, region: session.endpoint.region, credentials: session.endpoint.credentials, maxAttempts: 2 });
   let events: EventSubscription | undefined;
   let interrupted = false;
@@ -83,48 +84,66 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const stateMachineArn = await upsert(sfn, machine, JSON.stringify(definition), session.endpoint.region);
     say(`State machine ${machine.name}: ${stateMachineArn}`);
 
-    // Job status lines: subscribe before starting, so no change is missed.
+    // Job status lines: subscribe before starting, so no change is missed. They wait for the history
+    // read after them, and the two are printed in the order things happened (see inTimeOrder).
     const jobs = new Map<string, { name: string; status?: string }>();
     const pending = new Map<string, string>();
+    const arrived: TimedJobEvent[] = [];
     await new Promise<void>((resolve) => {
       events = subscribeEvents(session.endpoint, {
         onOpen: resolve,
-        onEvent: (e) => {
-          const job = jobs.get(e.detail.jobId);
-          if (!job) return void pending.set(e.detail.jobId, e.detail.status);
-          if (job.status === e.detail.status) return;
-          job.status = e.detail.status;
-          say(`  job ${job.name} (${e.detail.jobId}) ${e.detail.status}${e.detail.statusReason && e.detail.status === 'FAILED' ? `: ${e.detail.statusReason}` : ''}`);
-        },
+        // (stamped by the emulator when the job changed, on the clock its history uses)
+        onEvent: (e) => void arrived.push({ at: (e.time && Date.parse(e.time)) || Date.now(), event: e }),
         onClose: () => resolve(),
       });
     });
+    const showJobEvent = ({ at, event: e }: TimedJobEvent) => {
+      const job = jobs.get(e.detail.jobId);
+      if (!job) return void pending.set(e.detail.jobId, e.detail.status);
+      if (job.status === e.detail.status) return;
+      job.status = e.detail.status;
+      say(`  job ${job.name} (${e.detail.jobId}) ${e.detail.status}${e.detail.statusReason && e.detail.status === 'FAILED' ? `: ${e.detail.statusReason}` : ''}`, at);
+    };
 
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }));
     executionArn = started.executionArn!;
     say(`Execution ${executionArn.split(':').pop()} started`);
     const shown = new Set<number>();
     const show = (e: HistoryEvent) => {
-      if (e.id === undefined || shown.has(e.id)) return;
-      shown.add(e.id);
+      const at = e.timestamp?.getTime();
       const line = historyLine(e);
-      if (line) say(line);
+      if (line) say(line, at);
       const jobId = startedJob(e);
       if (!jobId || jobs.has(jobId)) return;
       const job = { name: jobNameOf(e) ?? jobId.slice(0, 8), status: pending.get(jobId) };
       jobs.set(jobId, job);
       // (a .sync Task's TaskSubmitted line names it; a request-response submitJob's is said here)
-      if (e.type === 'TaskSucceeded') say(`  submitted job ${job.name} (${jobId})`);
-      if (job.status) say(`  job ${job.name} (${jobId}) ${job.status}`);
+      if (e.type === 'TaskSucceeded') say(`  submitted job ${job.name} (${jobId})`, at);
+      if (job.status) say(`  job ${job.name} (${jobId}) ${job.status}`, at);
     };
-    // The whole history each round (GetExecutionHistory pages from the start); what was shown is skipped.
+    // The whole history each round (GetExecutionHistory pages from the start); what was shown is
+    // skipped. The job events that arrived before the read, or during it from before its last
+    // event, are shown with it, in time order; later ones wait for the next read.
     const readHistory = async () => {
+      const before = arrived.length;
+      const fresh: HistoryEvent[] = [];
       let token: string | undefined;
       do {
         const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken: token, maxResults: 1000 }));
-        (page.events ?? []).forEach(show);
+        for (const e of page.events ?? []) {
+          if (e.id === undefined || shown.has(e.id)) continue;
+          shown.add(e.id);
+          fresh.push(e);
+        }
         token = page.nextToken;
       } while (token);
+      const latest = Math.max(-Infinity, ...fresh.map((e) => e.timestamp?.getTime() ?? -Infinity));
+      const now = arrived.filter((j, i) => i < before || j.at <= latest);
+      arrived.splice(0, arrived.length, ...arrived.filter((j) => !now.includes(j)));
+      for (const item of inTimeOrder(fresh, now)) {
+        if ('event' in item) showJobEvent(item);
+        else show(item);
+      }
     };
     let described: DescribeExecutionOutput;
     for (;;) {
@@ -134,6 +153,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     await readHistory(); // the last events may land between the two calls
+    arrived.splice(0).forEach(showJobEvent);
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
     progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);
@@ -165,6 +185,28 @@ async function upsert(sfn: SFNClient, machine: StateMachineEntry, definition: st
   const type = machine.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
   const created = await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn, type }));
   return created.stateMachineArn!;
+}
+
+/** A job state change from the event stream, with when it happened (ms). */
+export interface TimedJobEvent {
+  readonly at: number;
+  readonly event: JobStateChangeEvent;
+}
+
+/**
+ * History events and job events merged in the order they happened, by their timestamps (the
+ * emulator's, one clock for both). Stable: on a tie the
+ * history event comes first (a Task's submission before its job's first status); an event with no
+ * timestamp keeps its place after the one before it.
+ */
+export function inTimeOrder(history: readonly HistoryEvent[], jobEvents: readonly TimedJobEvent[]): Array<HistoryEvent | TimedJobEvent> {
+  let last = -Infinity;
+  const timed = history.map((e) => {
+    last = Math.max(last, e.timestamp?.getTime() ?? last);
+    return { at: last, item: e as HistoryEvent | TimedJobEvent, rank: 0 };
+  });
+  const all = [...timed, ...jobEvents.map((j) => ({ at: j.at, item: j as HistoryEvent | TimedJobEvent, rank: 1 }))];
+  return all.map((x, i) => ({ ...x, i })).sort((a, b) => a.at - b.at || a.rank - b.rank || a.i - b.i).map((x) => x.item);
 }
 
 /** One line per history event worth showing (states entered / exited, task and execution outcomes). */
