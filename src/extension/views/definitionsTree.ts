@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { IacResource } from '../../model/iac';
 import { KIND_LABELS, type DefinitionKind } from '../../model/kinds';
 import { asStr, prop } from '../../model/values';
-import type { Workspace } from '../../model/workspace';
 import type { DefinitionDiagnostics } from '../editing/diagnostics';
 import type { DefinitionIndex, IndexedFile } from '../editing/definitionIndex';
 
@@ -113,13 +112,9 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     return item;
   }
 
-  /** The template a file holds, read with the workspace's settings (parameters, region, account). */
+  /** The template a file holds, read with its workspace's settings (parameters, region, account). */
   private templateOf(file: IndexedFile) {
-    return this.workspace().templates.find((t) => t.doc.file === file.doc.file);
-  }
-
-  private workspace(): Workspace {
-    return this.index.workspace();
+    return this.index.workspaceOf(file.doc.file).templates.find((t) => t.doc.file === file.doc.file);
   }
 
   async getChildren(node?: DefinitionNode): Promise<DefinitionNode[]> {
@@ -131,8 +126,7 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     if (node) return [];
     await this.index.ready();
     const all = this.index.all();
-    const templates = new Set(this.workspace().templates.map((t) => t.doc.file));
-    const inGroup = (f: IndexedFile, kind: GroupKind) => f.kind.kind === kind && (kind !== 'template' || templates.has(f.doc.file));
+    const inGroup = (f: IndexedFile, kind: GroupKind) => f.kind.kind === kind && (kind !== 'template' || this.templateOf(f) !== undefined);
     return GROUPS.map(([defKind, title, icon]): GroupNode => ({ kind: 'group', defKind, title, icon, files: all.filter((f) => inGroup(f, defKind)) })).filter((g) => g.files.length > 0);
   }
 
