@@ -30,6 +30,8 @@ export interface DeployInput {
   readonly stateMachines: readonly DesiredStateMachine[];
   /** Notes for the state machines declared in templates (left to their IaC tool). */
   readonly ownedStateMachines: readonly string[];
+  /** Notes for the workspaces nested in a folder given (their own localbatch.yaml): left out. */
+  readonly leftOut: readonly string[];
 }
 
 export interface OwnedTemplate {
@@ -61,12 +63,14 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
     const file = path.resolve(cwd, f);
     return abs.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   };
-  // Each workspace has its own settings (region, roles, images): one deploy is one workspace.
-  const nested = loaded.nested.filter((dir) => selectedFile(dir) || abs.some((p) => p.startsWith(dir + path.sep)));
-  if (nested.length > 0) {
-    const rel = (d: string) => path.relative(cwd, d) || '.';
-    throw new DeployInputError(`${nested.map(rel).join(', ')} ${nested.length === 1 ? 'has its' : 'have their'} own localbatch.yaml: deploy one workspace at a time (\`localbatch deploy ${rel(nested[0])}\`)`);
+  // Each workspace has its own settings (region, roles, images): one deploy is one workspace. The
+  // workspaces nested in a folder given are left out (leftOut); a path inside one is refused.
+  const rel = (d: string) => path.relative(cwd, d) || '.';
+  const inside = loaded.nested.filter((dir) => abs.some((p) => p === dir || p.startsWith(dir + path.sep)));
+  if (inside.length > 0) {
+    throw new DeployInputError(`${inside.map(rel).join(', ')} ${inside.length === 1 ? 'has its' : 'have their'} own localbatch.yaml: deploy one workspace at a time (\`localbatch deploy ${rel(inside[0])}\`)`);
   }
+  const leftOut = loaded.nested.filter((dir) => selectedFile(dir)).map((dir) => `not deployed: ${rel(dir)} has its own localbatch.yaml, so it is a workspace of its own: \`localbatch deploy ${rel(dir)}\` deploys it`);
   const ws = loaded.workspace;
   const desired: DesiredItem[] = [];
   const owned = new Map<string, OwnedTemplate & { resources: string[] }>();
@@ -91,7 +95,7 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
   const ownedStateMachines = templateStateMachines(ws, selectedFile).map(
     (m) => `not deployed: state machine ${m.id} of ${m.file} is deployed with its template (\`${SM_TOOLS[m.source]}\`); localbatch deploy publishes only state machine files (*.asl.json|yaml)`,
   );
-  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [], owned: [...owned.values()], stateMachines, ownedStateMachines };
+  return { root: loaded.root, workspace: ws, diagnostics: loaded.diagnostics, desired, localImages: settings?.images ?? [], owned: [...owned.values()], stateMachines, ownedStateMachines, leftOut };
 }
 
 const SM_TOOLS: Readonly<Record<string, string>> = { sam: 'sam deploy', terraform: 'terraform apply', cdk: 'cdk deploy', cloudformation: 'aws cloudformation deploy' };
@@ -106,7 +110,7 @@ export function blockingErrors(input: DeployInput): Diagnostic[] {
 
 /** One line per template: what localbatch leaves to the template's own tool. */
 export function ownedNotes(input: DeployInput): string[] {
-  return [...input.owned.map((o) => `not deployed: ${o.file} is a ${TOOL_LABELS[o.tool]}; deploy its ${o.resources.join(', ')} with \`${o.command}\``), ...input.ownedStateMachines];
+  return [...input.owned.map((o) => `not deployed: ${o.file} is a ${TOOL_LABELS[o.tool]}; deploy its ${o.resources.join(', ')} with \`${o.command}\``), ...input.ownedStateMachines, ...input.leftOut];
 }
 
 const TOOL_LABELS: Readonly<Record<IacTool, string>> = { cloudformation: 'CloudFormation template', cdk: 'CDK template', terraform: 'Terraform file' };

@@ -1,70 +1,86 @@
 /**
  * A folder can hold several localbatch workspaces (a monorepo: `services/a/localbatch.yaml`,
  * `services/b/localbatch.yaml`). Each file belongs to the workspace of the nearest `localbatch.yaml`
- * above it, and a template a `localbatch.yaml` lists under `templates:` belongs to that one's
- * workspace wherever it sits; files with no `localbatch.yaml` above them form one group of their own.
- * Definitions are checked and run within their group only: two workspaces may both define a `worker`,
- * and each workflow resolves to its own. Pure: paths are '/'-separated, all in one form (absolute, or
- * relative to the same folder without `..`).
+ * (or `localbatch.yml`) above it, and a template a `localbatch.yaml` lists under `templates:` belongs
+ * to that one's workspace wherever it sits; files with no `localbatch.yaml` above them form one group
+ * of their own. Definitions are checked and run within their group only: two workspaces may both
+ * define a `worker`, and each workflow resolves to its own. Pure: paths are '/'-separated, all in one
+ * form (absolute, or relative to the same folder without `..`).
  */
 import type { Diagnostic } from './diagnostics';
-import { kindOfFile } from './kinds';
+import { isUnder, normalizePosix } from './host-access';
+import { kindOfFile, SETTINGS_FILE_NAME } from './kinds';
 import { asArr, asStr, prop } from './values';
 
 export interface WorkspaceGroup {
-  /** The group's localbatch.yaml; undefined for the files no localbatch.yaml governs. */
+  /** The folder of the group's localbatch.yaml (in the files' form, '' for a relative top); undefined for the files none governs. */
+  readonly folder?: string;
+  /** The group's localbatch.yaml (`localbatch.yaml` before `localbatch.yml` when a folder has both). */
   readonly settings?: string;
-  /** Its files, the settings file included, in the order given. */
+  /** Its files, its settings files included, in the order given. */
   readonly files: string[];
 }
 
-const dirOf = (p: string): string => {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
+/** The folder of a path, as an absolute one (`/` for a relative path's top). */
+const folderOf = (p: string): string => {
+  const abs = p.startsWith('/') ? p : `/${p}`;
+  return abs.slice(0, abs.lastIndexOf('/')) || '/';
 };
 
-const isUnder = (file: string, dir: string): boolean => dir === '' || dir === '.' || file.startsWith(`${dir}/`);
+const asAbsolute = (p: string): string => (p.startsWith('/') ? p : `/${p}`);
 
 /**
  * Splits `files` by workspace. `listed` maps a settings file to the templates it lists (same path
- * form); a listed template joins each settings file that lists it. Without a localbatch.yaml, one group.
+ * form); a listed template joins each workspace that lists it. Without a localbatch.yaml, one group.
  */
 export function workspaceGroups(files: readonly string[], listed: ReadonlyMap<string, readonly string[]> = new Map()): WorkspaceGroup[] {
-  const settings = files.filter((f) => kindOfFile(f)?.kind === 'settings');
-  if (settings.length === 0) return files.length === 0 ? [] : [{ files: [...files] }];
-  // Deepest folder first, so the first settings file above a path is the nearest.
-  const byDepth = [...settings].sort((a, b) => dirOf(b).length - dirOf(a).length);
-  const groups = new Map<string | undefined, string[]>(settings.map((s) => [s, []]));
+  const settingsFiles = files.filter((f) => kindOfFile(f)?.kind === 'settings');
+  if (settingsFiles.length === 0) return files.length === 0 ? [] : [{ files: [...files] }];
+  // One workspace per folder; its settings file is localbatch.yaml when the folder has both names.
+  const byFolder = new Map<string, { settings: string; files: string[] }>();
+  for (const s of settingsFiles) {
+    const group = byFolder.get(folderOf(s));
+    if (!group || s.endsWith(`/${SETTINGS_FILE_NAME}`) || s === SETTINGS_FILE_NAME) byFolder.set(folderOf(s), { settings: s, files: [] });
+  }
+  // Deepest folder first, so the first one above a path is the nearest.
+  const folders = [...byFolder.keys()].sort((a, b) => b.length - a.length);
   const listedBy = new Map<string, string[]>();
-  for (const s of settings) {
-    for (const t of listed.get(s) ?? []) listedBy.set(t, [...(listedBy.get(t) ?? []), s]);
+  for (const s of settingsFiles) {
+    const folder = folderOf(s);
+    for (const t of listed.get(s) ?? []) if (!listedBy.get(t)?.includes(folder)) listedBy.set(t, [...(listedBy.get(t) ?? []), folder]);
   }
+  const loose: string[] = [];
   for (const file of files) {
-    const owners = settings.includes(file) ? [file] : listedBy.get(file) ?? [byDepth.find((s) => isUnder(file, dirOf(s)))];
-    for (const owner of owners) {
-      if (!groups.has(owner)) groups.set(owner, []);
-      groups.get(owner)!.push(file);
-    }
+    const owners = kindOfFile(file)?.kind === 'settings' ? [folderOf(file)] : listedBy.get(file) ?? [folders.find((d) => isUnder(asAbsolute(file), d))];
+    for (const owner of owners) (owner === undefined ? loose : byFolder.get(owner)!.files).push(file);
   }
-  return [...groups].filter(([, members]) => members.length > 0).map(([s, members]) => ({ settings: s, files: members }));
+  const groups: WorkspaceGroup[] = [...byFolder].filter(([, g]) => g.files.length > 0).map(([folder, g]) => ({
+    folder: files[0]?.startsWith('/') ? folder : folder.slice(1),
+    settings: g.settings,
+    files: g.files,
+  }));
+  return loose.length > 0 ? [...groups, { files: loose }] : groups;
 }
 
 /**
  * The templates a localbatch.yaml's `templates:` lists, as paths in the settings file's own form
  * (its folder joined with each entry, `.` and `..` resolved). For the editor, whose files are paths
- * relative to the workspace folder; the CLI resolves them on disk.
+ * relative to the workspace folder (an entry that leads out of it, or an absolute one, names no file
+ * there and is left out); the CLI resolves them on disk.
  */
 export function listedTemplates(settingsFile: string, settings: unknown): string[] {
+  const relative = !settingsFile.startsWith('/');
+  // The relative form is resolved under a marker folder, so that a path leading out of the top shows.
+  const top = '/\0top';
+  const folder = folderOf(settingsFile);
+  const base = relative ? `${top}${folder === '/' ? '' : folder}` : folder;
   const out: string[] = [];
   for (const entry of asArr(prop(settings, 'templates')) ?? []) {
     const rel = asStr(entry);
     if (!rel) continue;
-    const parts: string[] = [];
-    for (const part of `${rel.startsWith('/') ? '' : dirOf(settingsFile)}/${rel}`.split('/')) {
-      if (part === '..') parts.pop();
-      else if (part !== '.' && part !== '') parts.push(part);
-    }
-    out.push((settingsFile.startsWith('/') || rel.startsWith('/') ? '/' : '') + parts.join('/'));
+    const resolved = normalizePosix(rel, base);
+    if (!relative) out.push(resolved);
+    else if (resolved.startsWith(`${top}/`)) out.push(resolved.slice(top.length + 1));
   }
   return out;
 }

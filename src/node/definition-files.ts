@@ -14,6 +14,7 @@ import { readTemplateStateMachines } from '../model/asl/templates';
 import { FileReadError, readRegularFile } from './read-file';
 import type { DefinitionSource } from '../model/validation';
 import { asArr, asStr, prop } from '../model/values';
+import { workspaceGroups } from '../model/workspace-groups';
 
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git', '.localbatch']);
 /** Larger files are reported, not parsed (a job definition may be at most 24 KiB on AWS). */
@@ -200,4 +201,24 @@ export function displayPath(abs: string, cwd: string): string {
 function errorText(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' ? code : String(err);
+}
+
+/** A workspace among what was read (see model/workspace-groups.ts), in display paths. */
+export interface ReadGroup {
+  /** The folder of its localbatch.yaml (an absolute path); undefined for the files none governs. */
+  readonly folder?: string;
+  /** Display paths of its files: sources, and files only a diagnostic names (unreadable ones). */
+  readonly files: ReadonlySet<string>;
+}
+
+/** What was read, split by workspace: a folder can hold several, each with its localbatch.yaml. */
+export function readGroups(read: ReadSources, cwd: string): ReadGroup[] {
+  const toAbs = (display: string) => path.resolve(cwd, display).split(path.sep).join('/');
+  const display = new Map<string, string>();
+  for (const f of [...read.sources.map((s) => s.path), ...read.diagnostics.map((d) => d.file)]) display.set(toAbs(f), f);
+  const listed = new Map([...read.listedTemplates].map(([s, ts]) => [toAbs(s), ts.map(toAbs)]));
+  return workspaceGroups([...display.keys()], listed).map((g) => ({
+    folder: g.folder === undefined ? undefined : path.resolve(g.folder),
+    files: new Set(g.files.map((f) => display.get(f)!)),
+  }));
 }

@@ -9,8 +9,7 @@ import type { Diagnostic } from '../model/diagnostics';
 import { SETTINGS_FILE_NAME } from '../model/kinds';
 import { indexAndValidate } from '../model/validation';
 import type { Workspace } from '../model/workspace';
-import { workspaceGroups } from '../model/workspace-groups';
-import { findDefinitionFiles, readSources, type ReadSources } from './definition-files';
+import { findDefinitionFiles, readGroups, readSources, type ReadSources } from './definition-files';
 import { secretKeys } from './secrets-file';
 
 export interface LoadedWorkspace {
@@ -36,23 +35,20 @@ export async function loadWorkspace(folder: string, cwd: string): Promise<Loaded
   const settingsFile = path.join(root, SETTINGS_FILE_NAME);
   if (path.resolve(folder) !== root && existsSync(settingsFile)) searched.push(settingsFile);
   const found = await findDefinitionFiles(searched, cwd);
-  const read = ownWorkspace(await readSources(found, cwd), cwd, existsSync(settingsFile) ? settingsFile : undefined);
+  const read = ownWorkspace(await readSources(found, cwd), cwd, root);
   const { workspace, diagnostics } = indexAndValidate(read.sources, { workspaceRoot: root, secretKeys: secretKeys(root) });
   return { root, workspace, diagnostics: [...read.diagnostics, ...diagnostics], nested: read.nested };
 }
 
 /**
  * What was read, without the workspaces nested in the folder searched (subfolders with their own
- * localbatch.yaml, see model/workspace-groups.ts): only `settingsFile`'s group (the files no
- * localbatch.yaml governs when there is none).
+ * localbatch.yaml, see model/workspace-groups.ts): only the root's workspace (the files no
+ * localbatch.yaml governs when the root has none).
  */
-function ownWorkspace(read: ReadSources, cwd: string, settingsFile: string | undefined): Pick<ReadSources, 'sources' | 'diagnostics'> & { nested: string[] } {
-  const abs = (display: string) => path.resolve(cwd, display).split(path.sep).join('/');
-  const files = [...new Set([...read.sources.map((s) => abs(s.path)), ...read.diagnostics.map((d) => abs(d.file))])];
-  const listed = new Map([...read.listedTemplates].map(([s, ts]) => [abs(s), ts.map(abs)]));
-  const groups = workspaceGroups(files, listed);
-  const mine = settingsFile && abs(settingsFile);
-  const own = new Set(groups.find((g) => g.settings === mine)?.files ?? []);
-  const nested = groups.filter((g) => g.settings !== undefined && g.settings !== mine).map((g) => path.dirname(path.resolve(g.settings!)));
-  return { sources: read.sources.filter((s) => own.has(abs(s.path))), diagnostics: read.diagnostics.filter((d) => own.has(abs(d.file))), nested };
+function ownWorkspace(read: ReadSources, cwd: string, root: string): Pick<ReadSources, 'sources' | 'diagnostics'> & { nested: string[] } {
+  const groups = readGroups(read, cwd);
+  const own = groups.find((g) => g.folder === root) ?? groups.find((g) => g.folder === undefined);
+  const mine = (file: string) => own?.files.has(file) ?? false;
+  const nested = groups.filter((g) => g.folder !== undefined && g.folder !== root).map((g) => g.folder!);
+  return { sources: read.sources.filter((s) => mine(s.path)), diagnostics: read.diagnostics.filter((d) => mine(d.file)), nested };
 }

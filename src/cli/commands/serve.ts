@@ -34,7 +34,7 @@ import { nestedWorkspaceLines } from '../nested-workspaces';
  */
 async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted'): Promise<void> {
   const loaded = await loadWorkspace(root, process.cwd());
-  for (const line of nestedWorkspaceLines(loaded, (rel) => `run localbatch serve in it for its rules and schedules: cd ${rel}`)) console.error(line);
+  for (const line of nestedWorkspaceLines(loaded, () => 'its rules, schedules and topics are not loaded here')) console.error(line);
   const p = pipelineOf(loaded.workspace, ownedBy(loaded.root));
   if (isEmptyPipeline(p)) return;
   if (runtime === 'docker') await buildAssetsForServe(loaded.workspace);

@@ -4,8 +4,8 @@ import { validateWorkspace } from '../../model/validation';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS_FILE_NAME } from '../../model/kinds';
-import { displayPath, findDefinitionFiles, readSources, type ReadSources } from '../../node/definition-files';
-import { uniqueDiagnostics, workspaceGroups } from '../../model/workspace-groups';
+import { displayPath, findDefinitionFiles, readGroups, readSources, type ReadSources } from '../../node/definition-files';
+import { uniqueDiagnostics } from '../../model/workspace-groups';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { secretKeys } from '../../node/secrets-file';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -68,27 +68,29 @@ export async function validatePaths(paths: readonly string[], cwd: string): Prom
   const first = path.resolve(cwd, paths[0] ?? '.');
   const folder = asked.files.includes(first) || asked.explicit.has(first) ? path.dirname(first) : first;
   const root = findWorkspaceRoot(folder) ?? folder;
-  const all = [...read.diagnostics, ...validateByWorkspace(read, cwd, root)];
+  const groups = validateByWorkspace(read, cwd, root);
+  // (a template two workspaces list is checked with each: its problems are reported once)
+  const all = [...read.diagnostics, ...uniqueDiagnostics(groups.map((g) => g.diagnostics))];
   if (context.size === 0) return { files: read.files, diagnostics: [...diagnostics, ...all].sort(compareDiagnostics), contextErrors: 0 };
   const wanted = new Set([...asked.files, ...asked.candidates, ...asked.explicit].map((f) => displayPath(f, cwd)));
   const mine = all.filter((d) => wanted.has(d.file));
-  const contextErrors = all.filter((d) => !wanted.has(d.file) && d.severity === 'error').length;
+  // Errors in what `run` loads with the named files: their own workspaces only.
+  const loadedWith = groups.filter((g) => [...wanted].some((f) => g.files.has(f)));
+  const contextErrors = uniqueDiagnostics([read.diagnostics, ...loadedWith.map((g) => g.diagnostics)])
+    .filter((d) => !wanted.has(d.file) && d.severity === 'error' && loadedWith.some((g) => g.files.has(d.file))).length;
   return { files: read.files.filter((f) => wanted.has(f)), diagnostics: [...diagnostics, ...mine].sort(compareDiagnostics), contextErrors };
 }
 
 /**
  * Each workspace among the sources (a folder can hold several, each with its localbatch.yaml) is
- * checked on its own, with its own root; `root` is the files' that no localbatch.yaml governs. A
- * template two workspaces list is checked with each: its problems are reported once.
+ * checked on its own, with its own root; `root` is the files' that no localbatch.yaml governs.
  */
-function validateByWorkspace(read: ReadSources, cwd: string, root: string): Diagnostic[] {
-  const abs = (display: string) => path.resolve(cwd, display).split(path.sep).join('/');
-  const byAbs = new Map(read.sources.map((s) => [abs(s.path), s]));
-  const listed = new Map([...read.listedTemplates].map(([s, ts]) => [abs(s), ts.map(abs)]));
-  return uniqueDiagnostics(workspaceGroups([...byAbs.keys()], listed).map((group) => {
-    const groupRoot = group.settings ? path.dirname(path.resolve(group.settings)) : root;
-    return validateWorkspace(group.files.map((f) => byAbs.get(f)!), { workspaceRoot: groupRoot, secretKeys: secretKeys(groupRoot) });
-  }));
+function validateByWorkspace(read: ReadSources, cwd: string, root: string): Array<{ files: ReadonlySet<string>; diagnostics: Diagnostic[] }> {
+  return readGroups(read, cwd).map((group) => {
+    const groupRoot = group.folder ?? root;
+    const sources = read.sources.filter((s) => group.files.has(s.path));
+    return { files: group.files, diagnostics: validateWorkspace(sources, { workspaceRoot: groupRoot, secretKeys: secretKeys(groupRoot) }) };
+  });
 }
 
 function plural(n: number, word: string): string {

@@ -91,14 +91,12 @@ export function targetDefinitions(ws: Workspace, target: RunTarget): DefinitionE
 }
 
 /**
- * The job definitions a state machine's Batch Tasks submit: the workspace's definitions they name, or
- * all of them when a Task chooses its definition at run time (from its input).
+ * The job definitions a state machine's Batch Tasks name (those `run` registers for it): the
+ * workspace's definitions they name literally.
  */
 export function machineDefinitions(ws: Workspace, definition: unknown): DefinitionEntry[] {
-  const refs = batchReferences(definition);
-  if (refs.anyJobDefinition) return [...ws.jobDefinitions.values()];
   const out = new Map<string, DefinitionEntry>();
-  for (const ref of refs.jobDefinitions) {
+  for (const ref of batchReferences(definition).jobDefinitions) {
     const jd = ws.jobDefinition(ref);
     if (jd) out.set(jd.name, jd);
   }

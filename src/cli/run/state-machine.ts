@@ -137,7 +137,8 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         }
         token = page.nextToken;
       } while (token);
-      const latest = Math.max(-Infinity, ...fresh.map((e) => e.timestamp?.getTime() ?? -Infinity));
+      let latest = -Infinity;
+      for (const e of fresh) latest = Math.max(latest, e.timestamp?.getTime() ?? -Infinity);
       const now = arrived.filter((j, i) => i < before || j.at <= latest);
       arrived.splice(0, arrived.length, ...arrived.filter((j) => !now.includes(j)));
       for (const item of inTimeOrder(fresh, now)) {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { DeployIO } from '../../deploy/flows';
 import { hasErrors } from '../../model/diagnostics';
 import type { Ctx } from '../ctx';
+import type { IndexedFile } from '../editing/definitionIndex';
 import { UserError } from '../errors';
 import { loadDeployFlows } from '../lazy';
 import { requireTrust } from '../trust';
@@ -93,20 +94,22 @@ export async function deploy(ctx: Ctx): Promise<void> {
 
 /**
  * What to deploy: the folder, or, when it holds several workspaces (subfolders with their own
- * localbatch.yaml), the files of the one chosen (a deploy uses one workspace's settings).
+ * localbatch.yaml), the one chosen (a deploy uses one workspace's settings; the folder's own leaves
+ * the nested ones out, as `localbatch deploy` does).
  */
 async function workspaceToDeploy(ctx: Ctx, folder: string): Promise<string[] | undefined> {
   await ctx.index.ready();
-  const groups = ctx.index.groups();
+  const inFolder = (f: IndexedFile) => f.uri.fsPath.startsWith(folder + path.sep);
+  const groups = ctx.index.groups().filter((files) => files.some(inFolder));
   if (groups.length <= 1) return [folder];
   const items = groups.map((files) => {
-    const settings = files.find((f) => f.kind.kind === 'settings');
-    const where = settings ? path.posix.dirname(settings.doc.file) : '';
+    const settings = files.find((f) => f.kind.kind === 'settings' && inFolder(f));
+    const dir = settings ? path.dirname(settings.uri.fsPath) : folder;
     return {
-      label: where === '.' || where === '' ? '(the folder itself)' : where,
-      description: settings ? settings.doc.file : 'no localbatch.yaml',
+      label: dir === folder ? '(the folder itself)' : path.relative(folder, dir).split(path.sep).join('/'),
+      description: settings ? path.relative(folder, settings.uri.fsPath).split(path.sep).join('/') : 'no localbatch.yaml',
       detail: `${files.length} file${files.length === 1 ? '' : 's'}`,
-      paths: files.map((f) => f.uri.fsPath),
+      paths: [dir],
     };
   });
   const chosen = await vscode.window.showQuickPick(items, { placeHolder: 'This folder holds several workspaces (a localbatch.yaml each): which one to deploy?' });

@@ -38,7 +38,7 @@ export class DefinitionIndex implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private loaded: Promise<void> | undefined;
   private workspaceCache: Workspace | undefined;
-  private groupsCache: { groups: IndexedFile[][]; workspaces: Map<IndexedFile[], Workspace> } | undefined;
+  private groupsCache: { groups: IndexedFile[][]; groupOf: Map<string, IndexedFile[]>; workspaces: Map<IndexedFile[], Workspace> } | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -81,7 +81,9 @@ export class DefinitionIndex implements vscode.Disposable {
       const byFile = new Map(files.map((f) => [f.doc.file, f]));
       const listed = new Map(files.filter((f) => f.kind.kind === 'settings').map((f) => [f.doc.file, listedTemplates(f.doc.file, f.doc.value)]));
       const groups = workspaceGroups(files.map((f) => f.doc.file), listed).map((g) => g.files.map((f) => byFile.get(f)!));
-      this.groupsCache = { groups, workspaces: new Map() };
+      const groupOf = new Map<string, IndexedFile[]>();
+      for (const g of groups) for (const f of g) if (!groupOf.has(f.doc.file)) groupOf.set(f.doc.file, g);
+      this.groupsCache = { groups, groupOf, workspaces: new Map() };
     }
     return this.groupsCache.groups;
   }
@@ -90,7 +92,7 @@ export class DefinitionIndex implements vscode.Disposable {
   workspaceOf(file: string): Workspace {
     const groups = this.groups();
     if (groups.length <= 1) return this.workspace();
-    const group = groups.find((g) => g.some((f) => f.doc.file === file));
+    const group = this.groupsCache!.groupOf.get(file);
     if (!group) return this.workspace();
     const cache = this.groupsCache!.workspaces;
     let ws = cache.get(group);

@@ -10,8 +10,6 @@ import { forEachState } from './structure';
 export interface BatchRefs {
   readonly jobDefinitions: string[];
   readonly jobQueues: string[];
-  /** Some Batch Task chooses its job definition at run time (a path, an intrinsic or JSONata). */
-  readonly anyJobDefinition: boolean;
 }
 
 type Mapper = (ref: string) => string | undefined;
@@ -31,13 +29,12 @@ function isBatchTask(state: Obj): boolean {
 }
 
 export function batchReferences(def: unknown): BatchRefs {
-  const out = { jobDefinitions: [] as string[], jobQueues: [] as string[], anyJobDefinition: false };
+  const out: BatchRefs = { jobDefinitions: [], jobQueues: [] };
   forEachState(def, (state) => {
     if (!isBatchTask(state)) return;
     const p = paramsOf(state);
     const jd = literal(p?.JobDefinition);
     const q = literal(p?.JobQueue);
-    if (jd === undefined) out.anyJobDefinition = true;
     if (jd !== undefined && !out.jobDefinitions.includes(jd)) out.jobDefinitions.push(jd);
     if (q !== undefined && !out.jobQueues.includes(q)) out.jobQueues.push(q);
   });

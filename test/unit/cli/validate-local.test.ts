@@ -54,4 +54,13 @@ describe('validate: local-run warnings (unit)', () => {
       'b/worker.jobdef.yaml host-path-outside-workspace', // a's folder is outside b's root, inside a's
     ]);
   });
+
+  it('counts as errors loaded with a named file only those of its own workspace, not of one nested in its folder', async () => {
+    mkdirSync(path.join(dir, 'svc'));
+    writeFileSync(path.join(dir, 'svc', 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(path.join(dir, 'svc', 'broken.workflow.yaml'), 'jobs:\n  one:\n    jobDefinition: nowhere\n');
+    assert.equal((await validatePaths([path.join(dir, 'app.jobdef.yaml')], dir)).contextErrors, 0);
+    writeFileSync(path.join(dir, 'broken.workflow.yaml'), 'jobs:\n  one:\n    jobDefinition: nowhere\n');
+    assert.equal((await validatePaths([path.join(dir, 'app.jobdef.yaml')], dir)).contextErrors, 1);
+  });
 });

@@ -1,9 +1,9 @@
-/** `deploy` works on one workspace: paths that take in a nested one (its own localbatch.yaml) are refused. */
+/** `deploy` works on one workspace: nested ones (their own localbatch.yaml) in a folder given are left out, paths inside one refused. */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeployInputError, loadDeployInput } from '../../../src/deploy/input';
+import { DeployInputError, loadDeployInput, ownedNotes } from '../../../src/deploy/input';
 
 describe('deploy input: nested workspaces (unit)', () => {
   let dir: string;
@@ -24,12 +24,25 @@ describe('deploy input: nested workspaces (unit)', () => {
     const a = await loadDeployInput(['a'], dir);
     assert.deepEqual(a.desired.map((d) => `${d.name} ${d.file}`), ['worker a/worker.jobdef.json']);
     await assert.rejects(loadDeployInput(['a', 'b'], dir), (err: Error) => err instanceof DeployInputError && /^a, b have their own localbatch\.yaml: deploy one workspace at a time \(`localbatch deploy a`\)$/.test(err.message));
-    await assert.rejects(loadDeployInput(['.'], dir), /a, b have their own localbatch\.yaml/);
     await assert.rejects(loadDeployInput(['top.jobdef.json', 'b/worker.jobdef.json'], dir), /^Error: b has its own localbatch\.yaml: deploy one workspace at a time \(`localbatch deploy b`\)$/);
   });
 
   it('deploys the top folder\'s own files when only they are named', async () => {
     const top = await loadDeployInput(['top.jobdef.json'], dir);
     assert.deepEqual(top.desired.map((d) => d.name), ['top']);
+    assert.deepEqual(ownedNotes(top), []);
+  });
+
+  it('leaves the workspaces nested in the folder out, and says so', async () => {
+    for (const settings of ['localbatch.yaml', 'localbatch.yml']) {
+      writeFileSync(path.join(dir, settings), 'region: us-east-1\n');
+      const input = await loadDeployInput(['.'], dir);
+      assert.deepEqual(input.desired.map((d) => d.name), ['top'], settings);
+      assert.deepEqual(ownedNotes(input), [
+        'not deployed: a has its own localbatch.yaml, so it is a workspace of its own: `localbatch deploy a` deploys it',
+        'not deployed: b has its own localbatch.yaml, so it is a workspace of its own: `localbatch deploy b` deploys it',
+      ]);
+      rmSync(path.join(dir, settings));
+    }
   });
 });

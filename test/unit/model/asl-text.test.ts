@@ -33,15 +33,7 @@ describe('state machine files (editor side)', () => {
         L: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { JobDefinition: 'not-batch' }, End: true },
       },
     };
-    assert.deepEqual(batchReferences(def), { jobDefinitions: ['pre', 'post', 'each'], jobQueues: ['spot'], anyJobDefinition: false });
-    assert.deepEqual(batchReferences(undefined), { jobDefinitions: [], jobQueues: [], anyJobDefinition: false });
-  });
-
-  it('says when a Batch Task chooses its job definition at run time', () => {
-    const task = (params: Record<string, unknown>) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobQueue: 'q', ...params }, End: true } } });
-    assert.equal(batchReferences(task({ 'JobDefinition.$': '$.def' })).anyJobDefinition, true);
-    assert.equal(batchReferences(task({ JobDefinition: 'fixed' })).anyJobDefinition, false);
-    const jsonata = { QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', Arguments: { JobDefinition: '{% $states.input.def %}', JobQueue: 'q' }, End: true } } };
-    assert.deepEqual(batchReferences(jsonata), { jobDefinitions: [], jobQueues: ['q'], anyJobDefinition: true });
+    assert.deepEqual(batchReferences(def), { jobDefinitions: ['pre', 'post', 'each'], jobQueues: ['spot'] });
+    assert.deepEqual(batchReferences(undefined), { jobDefinitions: [], jobQueues: [] });
   });
 });

@@ -25,6 +25,14 @@ describe('workspace groups (unit)', () => {
     ]);
   });
 
+  it('takes localbatch.yml as localbatch.yaml, one workspace per folder when a folder has both', () => {
+    assert.deepEqual(workspaceGroups(['/r/a/localbatch.yml', '/r/a/x.jobdef.yaml', '/r/b/localbatch.yaml', '/r/b/y.jobdef.yaml']).map((g) => `${g.folder}: ${g.files.join(' ')}`),
+      ['/r/a: /r/a/localbatch.yml /r/a/x.jobdef.yaml', '/r/b: /r/b/localbatch.yaml /r/b/y.jobdef.yaml']);
+    const both = workspaceGroups(['/r/localbatch.yml', '/r/localbatch.yaml', '/r/x.jobdef.yaml']);
+    assert.deepEqual(both.map((g) => `${g.folder} ${g.settings}: ${g.files.join(' ')}`), ['/r /r/localbatch.yaml: /r/localbatch.yml /r/localbatch.yaml /r/x.jobdef.yaml']);
+    assert.deepEqual(workspaceGroups(['localbatch.yml', 'x.jobdef.yaml']).map((g) => `'${g.folder}' ${g.settings}`), ["'' localbatch.yml"]);
+  });
+
   it('gives files no localbatch.yaml governs a group of their own', () => {
     const groups = workspaceGroups(['/r/a/localbatch.yaml', '/r/a/x.jobdef.yaml', '/r/loose.jobdef.yaml']);
     assert.deepEqual(shape(groups), ['/r/a/localbatch.yaml: /r/a/localbatch.yaml /r/a/x.jobdef.yaml', '(none): /r/loose.jobdef.yaml']);
@@ -46,7 +54,9 @@ describe('workspace groups (unit)', () => {
 
   it('reads the templates a localbatch.yaml lists in the form of its own path', () => {
     const settings = { templates: ['cdk.out/S.template.json', '../infra/./t.yaml', '/abs/t.json', 7, ''] };
-    assert.deepEqual(listedTemplates('svc/a/localbatch.yaml', settings), ['svc/a/cdk.out/S.template.json', 'svc/infra/t.yaml', '/abs/t.json']);
+    // (in the editor's relative form, an absolute path or one leading out of the folder names no file of it)
+    assert.deepEqual(listedTemplates('svc/a/localbatch.yaml', settings), ['svc/a/cdk.out/S.template.json', 'svc/infra/t.yaml']);
+    assert.deepEqual(listedTemplates('localbatch.yaml', { templates: ['../shared/t.json', 'x/../../t.json', 'x/../t.json'] }), ['t.json']);
     assert.deepEqual(listedTemplates('/r/localbatch.yaml', settings), ['/r/cdk.out/S.template.json', '/infra/t.yaml', '/abs/t.json']);
     assert.deepEqual(listedTemplates('localbatch.yaml', { templates: ['t.json'] }), ['t.json']);
     assert.deepEqual(listedTemplates('localbatch.yaml', {}), []);

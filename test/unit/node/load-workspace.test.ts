@@ -35,6 +35,22 @@ describe('loadWorkspace: nested workspaces (unit)', () => {
     }
   });
 
+  it('takes a localbatch.yml as the root\'s settings too (alone, or beside a localbatch.yaml)', async () => {
+    write('localbatch.yml', 'region: eu-west-1\n');
+    const yml = await loadWorkspace(dir, dir);
+    assert.deepEqual(names(yml), ['worker worker.jobdef.yaml']);
+    assert.deepEqual(yml.nested, [path.join(dir, 'svc')]);
+    write('localbatch.yaml', 'region: us-east-1\n');
+    const both = await loadWorkspace(dir, dir);
+    assert.deepEqual(names(both), ['worker worker.jobdef.yaml']);
+  });
+
+  it('loads a template the root lists from a nested workspace\'s folder with the root', async () => {
+    write('localbatch.yaml', 'region: us-east-1\ntemplates: [svc/infra/stack.json]\n');
+    write('svc/infra/stack.json', JSON.stringify({ Resources: { J: { Type: 'AWS::Batch::JobDefinition', Properties: { Type: 'container', JobDefinitionName: 'from-template', ContainerProperties: { Image: 'busybox', ResourceRequirements: [{ Type: 'VCPU', Value: '1' }, { Type: 'MEMORY', Value: '512' }] } } } } }));
+    assert.deepEqual(names(await loadWorkspace(dir, dir)), ['from-template svc/infra/stack.json', 'worker worker.jobdef.yaml']);
+  });
+
   it('loads the nested workspace from its own folder, or a folder inside it', async () => {
     write('localbatch.yaml', 'region: us-east-1\n');
     assert.deepEqual(names(await loadWorkspace(path.join(dir, 'svc'), dir)), ['only-in-svc svc/deep/only-in-svc.jobdef.yaml', 'worker svc/worker.jobdef.yaml']);
