@@ -4,7 +4,7 @@
  * and in a state machine file).
  */
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireRealVsCode, resultsPath } from './support/env';
 import { Session } from './support/session';
@@ -156,5 +156,34 @@ describe('editing in the workbench (e2e)', function () {
     await waitFor(async () => /"JobDefinition": "prep"/.test(await editorText(wb)) && (await markersOf(wb, 'typo.asl.json')).length === 0,
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
     await wb.screenshot('asl-quick-fix-applied');
+  });
+
+  it('Deploy of a folder holding several workspaces (a localbatch.yaml each) asks which one', async () => {
+    const wb = await session!.workbench();
+    const jobdef = 'jobDefinitionName: worker\ntype: container\ncontainerProperties:\n  image: busybox\n  resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "512"}]\n';
+    // The folders first: VS Code's file watcher can miss a file written into a folder it has not seen yet.
+    for (const w of ['svc-a', 'svc-b']) mkdirSync(path.join(session!.workspace, w));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const w of ['svc-a', 'svc-b']) {
+      writeFileSync(path.join(session!.workspace, w, 'localbatch.yaml'), 'region: us-east-1\n');
+      writeFileSync(path.join(session!.workspace, w, 'worker.jobdef.yaml'), jobdef);
+    }
+    const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+    let offered: string[] = [];
+    // (until the extension's file watcher has seen the new folders, Deploy goes on to its next question: closed again)
+    await waitFor(async () => {
+      await wb.runCommand('LocalBatch: Deploy to AWS Batch');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      offered = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      if (offered.some((t) => t.startsWith('svc-a')) && offered.some((t) => t.startsWith('svc-b'))) return true;
+      await wb.page.keyboard.press('Escape');
+      return false;
+    }, { timeoutMs: 60_000, intervalMs: 1000, what: 'Deploy to ask which workspace' }).catch((err: Error) => { throw new Error(`${err.message}; offered: ${offered.join(' | ')}`); });
+    await wb.screenshot('deploy-which-workspace');
+    console.log(`      offered: ${offered.join(' | ')}`);
+    await wb.page.keyboard.press('Escape');
+    assert.ok(offered.some((t) => /^svc-a\s*svc-a\/localbatch\.yaml\s*2 files$/.test(t)), offered.join(' | '));
+    assert.ok(offered.some((t) => /^svc-b\s*svc-b\/localbatch\.yaml\s*2 files$/.test(t)), offered.join(' | '));
+    assert.ok(offered.some((t) => /^\(the folder itself\)\s*no localbatch\.yaml/.test(t)), offered.join(' | '));
   });
 });

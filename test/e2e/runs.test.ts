@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TEST_IMAGE } from '../support/docker';
 import { extensionSession, type Session } from './support/session';
-import { assertRunSucceeded, EMULATOR_RUNNING, expandView, notificationTexts, runFinished, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
+import { assertRunSucceeded, EMULATOR_RUNNING, expandView, notificationTexts, runFinished, treeRows, viewPane, waitForNotification, waitForRows, waitForStatusBar, type TreeRow } from './support/tree';
 import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 
@@ -105,8 +105,16 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     await wb.runCommand('LocalBatch: Run Workflow Locally');
     await waitForRows(wb, 'Local', (r) => runsNamed(r, 'fan.workflow.yaml')[0]?.jobs.some((j) => j.label === 'fan' && /^3\/3 succeeded/.test(j.description)), 'fan with 3/3 succeeded', 120_000);
     const fan = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"][aria-expanded="false"]', { hasText: 'fan' });
-    if (await fan.count()) await fan.first().locator('.monaco-tl-twistie').click();
-    const rows = await waitForRows(wb, 'Local', (r) => r.filter((x) => x.level === 3 && /^fan \[\d\]$/.test(x.label)).length === 3 && r, 'the three children', 30_000);
+    // A click on the twistie while the view redraws the run (its jobs' last events) can be lost: click
+    // again while the row is still collapsed.
+    let last: TreeRow[] = [];
+    const rows = await waitFor(async () => {
+      last = await treeRows(wb, 'Local');
+      if (last.filter((x) => x.level === 3 && /^fan \[\d\]$/.test(x.label)).length === 3) return last;
+      if ((await fan.count()) > 0) await fan.first().locator('.monaco-tl-twistie').click({ timeout: 2000 }).catch(() => undefined);
+      return undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'the three children' })
+      .catch((err: Error) => { throw new Error(`${err.message}; Local view rows: ${JSON.stringify(last.map((r) => `${'  '.repeat(r.level)}${r.label} | ${r.description}`))}`); });
     for (const r of rows.filter((x) => x.level >= 1 && x.level <= 3).slice(0, 6)) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
     assert.deepEqual(rows.filter((x) => x.level === 3).map((x) => x.label).slice(0, 3), ['fan [0]', 'fan [1]', 'fan [2]']);
     console.log(`      screenshot: ${await wb.screenshot('array-progress')}`);
