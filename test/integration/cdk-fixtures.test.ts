@@ -110,15 +110,27 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
       for (const image of made) await docker?.getImage(image).remove({ force: true }).catch(() => undefined);
     });
 
-    it('runs the fromAsset job definition of the committed cdk.out: built from it, SUCCEEDED, with the asset\'s output', async () => {
-      const dir = tempDir('lb-cdk-fixture-run-');
+    type AssetSource = { dockerBuildTarget?: string; dockerFile?: string };
+    /**
+     * A copy of batch-app's cdk.out in a new folder, with BatchStack's template (to add resources to)
+     * and the image its `job` asset builds: this test's own, removed first (an earlier run's) and after.
+     */
+    const assetFixture = async (prefix: string) => {
+      const dir = tempDir(prefix);
       cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(dir, 'cdk.out'), { recursive: true });
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string } }> };
-      const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
+      const templateFile = path.join(dir, 'cdk.out', 'BatchStack.template.json');
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: AssetSource }> };
+      const assetHash = (is: (source: AssetSource) => boolean) => Object.entries(manifest.dockerImages).find(([, a]) => is(a.source))![0];
+      const hash = assetHash((a) => a.dockerBuildTarget === 'job');
       const image = `localbatch-cdk-asset:${hash}`;
-      // This fixture's own image: built by this test (an earlier run's is removed first), removed after.
       await docker.getImage(image).remove({ force: true }).catch(() => undefined);
       made.push(image);
+      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+      return { dir, hash, image, assetHash, template, saveTemplate: () => writeFileSync(templateFile, JSON.stringify(template)) };
+    };
+
+    it('runs the fromAsset job definition of the committed cdk.out: built from it, SUCCEEDED, with the asset\'s output', async () => {
+      const { dir, hash, image } = await assetFixture('lb-cdk-fixture-run-');
       const r = cli(dir, ['run', 'cdk.out/BatchStack.template.json', '--job-definition', 'asset-job', '--state-dir', 'state', '--json']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, new RegExp(`Built ${image} for asset-job`));
@@ -132,10 +144,7 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
     });
 
     it('runs a state machine of the stack whose Batch Task submits the fromAsset job: the asset is built first', async () => {
-      const dir = tempDir('lb-cdk-fixture-sfn-');
-      cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(dir, 'cdk.out'), { recursive: true });
-      const templateFile = path.join(dir, 'cdk.out', 'BatchStack.template.json');
-      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+      const { dir, image, assetHash, template, saveTemplate } = await assetFixture('lb-cdk-fixture-sfn-');
       // As CDK writes one (DefinitionString an Fn::Join of JSON pieces and Refs), running AssetJob and waiting for it.
       template.Resources.AssetFlow = { Type: 'AWS::StepFunctions::StateMachine', Properties: {
         StateMachineName: 'asset-flow',
@@ -145,13 +154,8 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
           { Ref: 'Ec2Queue2236D5B0' }, '","JobDefinition":"', { Ref: 'AssetJobBA24C612' }, '"},"End":true}}}',
         ]] },
       } };
-      writeFileSync(templateFile, JSON.stringify(template));
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string; dockerFile?: string } }> };
-      const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
-      const other = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerFile === 'Fargate.Dockerfile')![0];
-      const image = `localbatch-cdk-asset:${hash}`;
-      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
-      made.push(image);
+      saveTemplate();
+      const other = assetHash((a) => a.dockerFile === 'Fargate.Dockerfile');
       const r = cli(dir, ['run', 'cdk.out/BatchStack.template.json', '--state-machine', 'AssetFlow', '--state-dir', 'state', '--json']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, new RegExp(`Built ${image} for asset-job`));
@@ -164,18 +168,10 @@ describe('CDK fixtures: fresh, valid, and runnable (integration)', function () {
     });
 
     it('builds the assets of a serve whose workspace has a rule submitting the fromAsset job, and the rule runs it', async () => {
-      const dir = tempDir('lb-cdk-fixture-serve-');
-      cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(dir, 'cdk.out'), { recursive: true });
-      const templateFile = path.join(dir, 'cdk.out', 'BatchStack.template.json');
-      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+      const { dir, image, template, saveTemplate } = await assetFixture('lb-cdk-fixture-serve-');
       template.Resources.NightlyRule = { Type: 'AWS::Events::Rule', Properties: { Name: 'nightly-asset', ScheduleExpression: 'rate(1 day)', Targets: [{ Id: 'job', Arn: { Ref: 'Ec2Queue2236D5B0' }, BatchParameters: { JobDefinition: { Ref: 'AssetJobBA24C612' }, JobName: 'from-rule' } }] } };
-      writeFileSync(templateFile, JSON.stringify(template));
+      saveTemplate();
       writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string } }> };
-      const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
-      const image = `localbatch-cdk-asset:${hash}`;
-      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
-      made.push(image);
       const serve = await startServe(['--port', '0'], dir, path.join(dir, 'state'), 180_000);
       try {
         const deadline = Date.now() + 180_000;
