@@ -3,7 +3,7 @@ import type { Ctx } from '../ctx';
 /** LocalBatch: Refresh (the palette): every view. */
 export function refresh(ctx: Ctx): void {
   void ctx.views.local.reload();
-  ctx.views.definitions.refresh();
+  void refreshDefinitions(ctx);
   ctx.views.aws.refresh();
 }
 
@@ -12,5 +12,9 @@ export function refresh(ctx: Ctx): void {
  * loads credentials and calls AWS) would share the extension host's one thread with it.
  */
 export const refreshLocal = (ctx: Ctx): void => void ctx.views.local.reload();
-export const refreshDefinitions = (ctx: Ctx): void => ctx.views.definitions.refresh();
+/** The Definitions view reads the workspace's files again first (what the file watcher missed). */
+export async function refreshDefinitions(ctx: Ctx): Promise<void> {
+  await ctx.index.rescan();
+  ctx.views.definitions.refresh();
+}
 export const refreshAws = (ctx: Ctx): void => ctx.views.aws.refresh();

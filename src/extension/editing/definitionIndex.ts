@@ -155,16 +155,35 @@ export class DefinitionIndex implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    const found = await Promise.all([...DEFINITION_GLOBS, TEMPLATE_GLOB].map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
-    const uris = found.flat();
+    const uris = await findCandidates();
     await Promise.all(uris.map((u) => this.reload(u)));
     const templates = this.all().filter((f) => f.kind.kind === 'template').length;
     this.log.info(`indexed ${this.files.size - templates} definition file(s) and ${templates} template(s)`);
   }
 
+  /**
+   * Reads the workspace's files again (a Refresh of the Definitions view): a file the watcher missed
+   * is added (VS Code's watcher can miss files written into a folder just created, as a checkout
+   * or a copy does), one gone without an event is dropped. Open documents keep their live text.
+   */
+  async rescan(): Promise<void> {
+    await this.ready();
+    const uris = await findCandidates();
+    const found = new Set(uris.map((u) => u.toString()));
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    for (const f of this.all()) if (f.uri.scheme === 'file' && !found.has(f.uri.toString()) && !open.has(f.uri.toString())) this.remove(f.uri);
+    await Promise.all(uris.map((u) => this.reload(u)));
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The workspace files that may be definition files or templates. */
+async function findCandidates(): Promise<vscode.Uri[]> {
+  const found = await Promise.all([...DEFINITION_GLOBS, TEMPLATE_GLOB].map((g) => vscode.workspace.findFiles(g, EXCLUDE_GLOB, MAX_FILES)));
+  return found.flat();
 }
 
 /** A definition file's bytes: only a regular file, at most MAX_FILE_BYTES (local files never block on a FIFO). */

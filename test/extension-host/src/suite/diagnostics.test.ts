@@ -55,5 +55,15 @@ describe('LocalBatch diagnostics (extension host)', () => {
       assert.ok(names.includes('worker'), `worker offered: ${names.join(', ')}`);
       assert.ok(!names.includes('only-in-b'), `b's definition not offered in a: ${names.join(', ')}`);
     });
+
+    it('a Refresh of the Definitions view reads again a file the file watcher missed', async () => {
+      const api = localbatch().exports as { index: { remove(uri: vscode.Uri): void } };
+      // As if the watcher had missed a's worker (VS Code's can miss files written into a new folder).
+      api.index.remove(vscode.Uri.joinPath(services, 'a/worker.jobdef.yaml'));
+      await until(() => ours('a/flow.workflow.yaml').length === 2, 'the workflow of a to lose worker');
+      await vscode.commands.executeCommand('localbatch.definitions.refresh');
+      await until(() => ours('a/flow.workflow.yaml').length === 1, 'worker back after the Refresh');
+      assert.deepEqual(ours('a/flow.workflow.yaml'), ['unknown-job-definition']);
+    });
   });
 });
