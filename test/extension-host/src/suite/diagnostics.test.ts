@@ -34,6 +34,9 @@ describe('LocalBatch diagnostics (extension host)', () => {
       }
       await write('b/only-in-b.jobdef.yaml', jobdef('only-in-b'));
       await write('a/flow.workflow.yaml', 'jobs:\n  one:\n    jobDefinition: worker\n  two:\n    jobDefinition: only-in-b\n');
+      // VS Code's file watcher can miss files written into folders just created (CI run 2 of the
+      // twelfth session: a's files never came): the Definitions view's Refresh reads them all again.
+      await vscode.commands.executeCommand('localbatch.definitions.refresh');
     });
 
     after(async () => {
