@@ -35,7 +35,6 @@ const asAbsolute = (p: string): string => (p.startsWith('/') ? p : `/${p}`);
  */
 export function workspaceGroups(files: readonly string[], listed: ReadonlyMap<string, readonly string[]> = new Map()): WorkspaceGroup[] {
   const settingsFiles = files.filter((f) => kindOfFile(f)?.kind === 'settings');
-  if (settingsFiles.length === 0) return files.length === 0 ? [] : [{ files: [...files] }];
   // One workspace per folder; its settings file is localbatch.yaml when the folder has both names.
   const byFolder = new Map<string, { settings: string; files: string[] }>();
   for (const s of settingsFiles) {
@@ -54,8 +53,8 @@ export function workspaceGroups(files: readonly string[], listed: ReadonlyMap<st
     const owners = kindOfFile(file)?.kind === 'settings' ? [folderOf(file)] : listedBy.get(file) ?? [folders.find((d) => isUnder(asAbsolute(file), d))];
     for (const owner of owners) (owner === undefined ? loose : byFolder.get(owner)!.files).push(file);
   }
-  const groups: WorkspaceGroup[] = [...byFolder].filter(([, g]) => g.files.length > 0).map(([folder, g]) => ({
-    folder: files[0]?.startsWith('/') ? folder : folder.slice(1),
+  const groups: WorkspaceGroup[] = [...byFolder].map(([folder, g]) => ({
+    folder: files[0].startsWith('/') ? folder : folder.slice(1),
     settings: g.settings,
     files: g.files,
   }));
@@ -73,7 +72,7 @@ export function listedTemplates(settingsFile: string, settings: unknown): string
   // The relative form is resolved under a marker folder, so that a path leading out of the top shows.
   const top = '/\0top';
   const folder = folderOf(settingsFile);
-  const base = relative ? `${top}${folder === '/' ? '' : folder}` : folder;
+  const base = relative ? `${top}${folder}` : folder;
   const out: string[] = [];
   for (const entry of asArr(prop(settings, 'templates')) ?? []) {
     const rel = asStr(entry);

@@ -1,6 +1,7 @@
 /** Which workspace (nearest localbatch.yaml, or the one listing a template) each file belongs to. */
 import assert from 'node:assert/strict';
-import { listedTemplates, workspaceGroups } from '../../../src/model/workspace-groups';
+import type { Diagnostic } from '../../../src/model/diagnostics';
+import { listedTemplates, uniqueDiagnostics, workspaceGroups } from '../../../src/model/workspace-groups';
 
 const shape = (groups: ReturnType<typeof workspaceGroups>) => groups.map((g) => `${g.settings ?? '(none)'}: ${g.files.join(' ')}`);
 
@@ -31,6 +32,10 @@ describe('workspace groups (unit)', () => {
     const both = workspaceGroups(['/r/localbatch.yml', '/r/localbatch.yaml', '/r/x.jobdef.yaml']);
     assert.deepEqual(both.map((g) => `${g.folder} ${g.settings}: ${g.files.join(' ')}`), ['/r /r/localbatch.yaml: /r/localbatch.yml /r/localbatch.yaml /r/x.jobdef.yaml']);
     assert.deepEqual(workspaceGroups(['localbatch.yml', 'x.jobdef.yaml']).map((g) => `'${g.folder}' ${g.settings}`), ["'' localbatch.yml"]);
+    // localbatch.yaml is the folder's settings file whichever comes first, in either path form
+    for (const files of [['/r/localbatch.yaml', '/r/localbatch.yml'], ['localbatch.yml', 'localbatch.yaml'], ['localbatch.yaml', 'localbatch.yml']]) {
+      assert.deepEqual(workspaceGroups(files).map((g) => g.settings), [files.find((f) => f.endsWith('.yaml'))], files.join(' '));
+    }
   });
 
   it('gives files no localbatch.yaml governs a group of their own', () => {
@@ -45,6 +50,18 @@ describe('workspace groups (unit)', () => {
       '/r/a/localbatch.yaml: /r/a/localbatch.yaml /r/infra/cdk.out/S.template.json',
       '/r/b/localbatch.yaml: /r/b/localbatch.yaml /r/b/t.json /r/infra/cdk.out/S.template.json',
     ]);
+  });
+
+  it('puts a template listed twice (or by two settings files of one folder) in the group once', () => {
+    const listed = new Map([['/r/a/localbatch.yaml', ['/r/t.json', '/r/t.json']], ['/r/a/localbatch.yml', ['/r/t.json']]]);
+    const groups = workspaceGroups(['/r/a/localbatch.yaml', '/r/a/localbatch.yml', '/r/t.json'], listed);
+    assert.deepEqual(shape(groups), ['/r/a/localbatch.yaml: /r/a/localbatch.yaml /r/a/localbatch.yml /r/t.json']);
+  });
+
+  it('reports a problem two groups found in a file they share once', () => {
+    const d = (file: string, message: string, line = 0): Diagnostic => ({ file, message, severity: 'error', rule: 'r', range: { start: { line, column: 0 }, end: { line, column: 1 } } });
+    const merged = uniqueDiagnostics([[d('t.json', 'bad'), d('a.yaml', 'x')], [d('t.json', 'bad'), d('t.json', 'bad', 3), d('t.json', 'other')]]);
+    assert.deepEqual(merged.map((x) => `${x.file}:${x.range.start.line} ${x.message}`), ['t.json:0 bad', 'a.yaml:0 x', 't.json:3 bad', 't.json:0 other']);
   });
 
   it('reads paths relative to one folder (the editor\'s)', () => {
