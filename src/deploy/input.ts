@@ -66,11 +66,12 @@ export async function loadDeployInput(paths: readonly string[], cwd: string): Pr
   // Each workspace has its own settings (region, roles, images): one deploy is one workspace. The
   // workspaces nested in a folder given are left out (leftOut); a path inside one is refused.
   const rel = (d: string) => path.relative(cwd, d) || '.';
-  const inside = loaded.nested.filter((dir) => abs.some((p) => p === dir || p.startsWith(dir + path.sep)));
+  const inside = loaded.nested.filter(({ folder }) => abs.some((p) => p === folder || p.startsWith(folder + path.sep)));
   if (inside.length > 0) {
-    throw new DeployInputError(`${inside.map(rel).join(', ')} ${inside.length === 1 ? 'has its' : 'have their'} own localbatch.yaml: deploy one workspace at a time (\`localbatch deploy ${rel(inside[0])}\`)`);
+    throw new DeployInputError(`${inside.map((n) => rel(n.folder)).join(', ')} ${inside.length === 1 ? 'has its' : 'have their'} own localbatch.yaml: deploy one workspace at a time (\`localbatch deploy ${rel(inside[0].folder)}\`)`);
   }
-  const leftOut = loaded.nested.filter((dir) => selectedFile(dir)).map((dir) => `not deployed: ${rel(dir)} has its own localbatch.yaml, so it is a workspace of its own: \`localbatch deploy ${rel(dir)}\` deploys it`);
+  const leftOut = loaded.nested.filter(({ folder }) => selectedFile(folder))
+    .map(({ folder, settings }) => `not deployed: ${rel(folder)} has its own ${path.basename(settings)}, so it is a workspace of its own: \`localbatch deploy ${rel(folder)}\` deploys it`);
   const ws = loaded.workspace;
   const desired: DesiredItem[] = [];
   const owned = new Map<string, OwnedTemplate & { resources: string[] }>();

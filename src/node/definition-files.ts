@@ -207,6 +207,8 @@ function errorText(err: unknown): string {
 export interface ReadGroup {
   /** The folder of its localbatch.yaml (an absolute path); undefined for the files none governs. */
   readonly folder?: string;
+  /** Its localbatch.yaml (or localbatch.yml), an absolute path. */
+  readonly settings?: string;
   /** Display paths of its files: sources, and files only a diagnostic names (unreadable ones). */
   readonly files: ReadonlySet<string>;
 }
@@ -219,6 +221,7 @@ export function readGroups(read: ReadSources, cwd: string): ReadGroup[] {
   const listed = new Map([...read.listedTemplates].map(([s, ts]) => [toAbs(s), ts.map(toAbs)]));
   return workspaceGroups([...display.keys()], listed).map((g) => ({
     folder: g.folder === undefined ? undefined : path.resolve(g.folder),
+    settings: g.settings === undefined ? undefined : path.resolve(g.settings),
     files: new Set(g.files.map((f) => display.get(f)!)),
   }));
 }

@@ -17,8 +17,14 @@ export interface LoadedWorkspace {
   readonly root: string;
   readonly workspace: Workspace;
   readonly diagnostics: readonly Diagnostic[];
-  /** The folders of the workspaces nested in the folder loaded (their own localbatch.yaml): left out. */
-  readonly nested: readonly string[];
+  /** The workspaces nested in the folder loaded (a folder with its own localbatch.yaml): left out. */
+  readonly nested: readonly NestedWorkspace[];
+}
+
+export interface NestedWorkspace {
+  readonly folder: string;
+  /** Its localbatch.yaml (or localbatch.yml). */
+  readonly settings: string;
 }
 
 /** The nearest ancestor of `dir` (itself included) holding localbatch.yaml, stopping at a .git folder. */
@@ -45,10 +51,10 @@ export async function loadWorkspace(folder: string, cwd: string): Promise<Loaded
  * localbatch.yaml, see model/workspace-groups.ts): only the root's workspace (the files no
  * localbatch.yaml governs when the root has none).
  */
-function ownWorkspace(read: ReadSources, cwd: string, root: string): Pick<ReadSources, 'sources' | 'diagnostics'> & { nested: string[] } {
+function ownWorkspace(read: ReadSources, cwd: string, root: string): Pick<ReadSources, 'sources' | 'diagnostics'> & { nested: NestedWorkspace[] } {
   const groups = readGroups(read, cwd);
   const own = groups.find((g) => g.folder === root) ?? groups.find((g) => g.folder === undefined);
   const mine = (file: string) => own?.files.has(file) ?? false;
-  const nested = groups.filter((g) => g.folder !== undefined && g.folder !== root).map((g) => g.folder!);
+  const nested = groups.filter((g) => g.folder !== undefined && g.folder !== root).map((g) => ({ folder: g.folder!, settings: g.settings! }));
   return { sources: read.sources.filter((s) => mine(s.path)), diagnostics: read.diagnostics.filter((d) => mine(d.file)), nested };
 }

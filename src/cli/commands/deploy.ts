@@ -18,7 +18,9 @@ with \`roleArn: arn:aws:iam::<account>:role/<role>\` (its execution role) and op
 to the workspace's definitions become the names they are deployed under. Resources of
 CloudFormation/CDK templates and Terraform files, state machines included, are not deployed: deploy
 them with their own tool (aws cloudformation deploy, cdk deploy, terraform apply); localbatch says
-which. The definitions are validated first (errors stop the deploy). The plan compares each file
+which. A deploy is one workspace (the folder of a localbatch.yaml): the workspaces nested in a folder
+given (subfolders with their own localbatch.yaml) are left out, with a note, and paths in two
+workspaces are refused. The definitions are validated first (errors stop the deploy). The plan compares each file
 with what AWS holds (for a job definition, its latest ACTIVE revision; for a state machine, its
 definition and role) and prints what changes as a diff: create, update in place, register a new
 revision, no change, or cannot change in place (with what to do instead). Nothing changes before

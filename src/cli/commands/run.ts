@@ -89,7 +89,7 @@ export const runCommand: CliCommand = {
       throw new CliError('--state-machine and --input are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     }
     const loaded = await loadWorkspace(isFolder ? abs : path.dirname(abs), process.cwd());
-    if (isFolder) for (const line of nestedWorkspaceLines(loaded, (rel) => `\`localbatch run ${rel}\` runs it`)) console.error(line);
+    if (isFolder) for (const line of nestedWorkspaceLines(loaded, (rel) => `its files run with its own definitions: \`localbatch run ${rel}/<file>\``)) console.error(line);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
     if (errors.length > 0) {

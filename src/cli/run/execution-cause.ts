@@ -15,6 +15,16 @@ interface BatchJobCause {
 }
 
 export function causeLine(cause: string): string {
+  const job = jobCauseLine(cause);
+  if (job) return job;
+  if (cause.length <= MAX_CAUSE) return cause;
+  const cut = cause.slice(0, MAX_CAUSE);
+  const at = cut.lastIndexOf(' ');
+  return `${at > MAX_CAUSE / 2 ? cut.slice(0, at) : cut}…`;
+}
+
+/** A Batch job's cause (its DescribeJobs detail as JSON) as one line; undefined for any other cause. */
+export function jobCauseLine(cause: string): string | undefined {
   const job = parseJob(cause);
   if (job) {
     const last = job.Attempts?.at(-1);
@@ -28,10 +38,7 @@ export function causeLine(cause: string): string {
     const head = `job ${job.JobName ?? '?'} (${job.JobId ?? '?'})`;
     return why.length > 0 ? `${head}: ${why.join('; ')}` : head;
   }
-  if (cause.length <= MAX_CAUSE) return cause;
-  const cut = cause.slice(0, MAX_CAUSE);
-  const at = cut.lastIndexOf(' ');
-  return `${at > MAX_CAUSE / 2 ? cut.slice(0, at) : cut}…`;
+  return undefined;
 }
 
 function parseJob(cause: string): BatchJobCause | undefined {

@@ -21,7 +21,7 @@ import {
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
-import { causeLine } from './execution-cause';
+import { causeLine, jobCauseLine } from './execution-cause';
 import { batchReferences, mapBatchReferences } from '../../model/asl/batch-refs';
 import type { StateMachineEntry } from '../../model/asl/types';
 import { asArr, asStr, prop } from '../../model/values';
@@ -196,17 +196,18 @@ export interface TimedJobEvent {
 
 /**
  * History events and job events merged in the order they happened, by their timestamps (the
- * emulator's, one clock for both). Stable: on a tie the
- * history event comes first (a Task's submission before its job's first status); an event with no
- * timestamp keeps its place after the one before it.
+ * emulator's, one clock for both). Stable: on a tie the job event comes first (a job's end makes its
+ * Task succeed or fail within the same millisecond; a job event before its Task's submission waits
+ * until the submission names its job, then shows); an event with no timestamp keeps its place after
+ * the one before it.
  */
 export function inTimeOrder(history: readonly HistoryEvent[], jobEvents: readonly TimedJobEvent[]): Array<HistoryEvent | TimedJobEvent> {
   let last = -Infinity;
   const timed = history.map((e) => {
     last = Math.max(last, e.timestamp?.getTime() ?? last);
-    return { at: last, item: e as HistoryEvent | TimedJobEvent, rank: 0 };
+    return { at: last, item: e as HistoryEvent | TimedJobEvent, rank: 1 };
   });
-  const all = [...timed, ...jobEvents.map((j) => ({ at: j.at, item: j as HistoryEvent | TimedJobEvent, rank: 1 }))];
+  const all = [...timed, ...jobEvents.map((j) => ({ at: j.at, item: j as HistoryEvent | TimedJobEvent, rank: 0 }))];
   return all.map((x, i) => ({ ...x, i })).sort((a, b) => a.at - b.at || a.rank - b.rank || a.i - b.i).map((x) => x.item);
 }
 
@@ -219,7 +220,12 @@ export function historyLine(e: HistoryEvent): string | undefined {
     const job = jobFields(e.taskSubmittedEventDetails?.output);
     return job ? `  submitted job ${job.JobName ?? ''} (${job.JobId})` : undefined;
   }
-  if (type === 'TaskFailed' || type === 'TaskTimedOut') return `  task failed: ${e.taskFailedEventDetails?.error ?? e.taskTimedOutEventDetails?.error ?? ''}`;
+  if (type === 'TaskFailed' || type === 'TaskTimedOut') {
+    const failed = e.taskFailedEventDetails ?? e.taskTimedOutEventDetails;
+    // (a Batch Task's cause is its job: which one, when several run at once, and why)
+    const job = failed?.cause ? jobCauseLine(failed.cause) : undefined;
+    return `  task failed: ${failed?.error ?? ''}${job ? ` (${job})` : ''}`;
+  }
   if (type === 'ExecutionFailed') return `Execution failed: ${e.executionFailedEventDetails?.error ?? ''}`;
   if (type === 'ExecutionTimedOut') return 'Execution timed out';
   if (type === 'ExecutionAborted') return 'Execution stopped';

@@ -31,7 +31,7 @@ describe('loadWorkspace: nested workspaces (unit)', () => {
       const loaded = await loadWorkspace(dir, dir);
       assert.deepEqual(names(loaded), ['worker worker.jobdef.yaml'], settings ? 'with a localbatch.yaml at the top' : 'with none at the top');
       assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-      assert.deepEqual(loaded.nested, [path.join(dir, 'svc')]);
+      assert.deepEqual(loaded.nested, [{ folder: path.join(dir, 'svc'), settings: path.join(dir, 'svc', 'localbatch.yaml') }]);
     }
   });
 
@@ -39,7 +39,7 @@ describe('loadWorkspace: nested workspaces (unit)', () => {
     write('localbatch.yml', 'region: eu-west-1\n');
     const yml = await loadWorkspace(dir, dir);
     assert.deepEqual(names(yml), ['worker worker.jobdef.yaml']);
-    assert.deepEqual(yml.nested, [path.join(dir, 'svc')]);
+    assert.deepEqual(yml.nested.map((n) => n.folder), [path.join(dir, 'svc')]);
     write('localbatch.yaml', 'region: us-east-1\n');
     const both = await loadWorkspace(dir, dir);
     assert.deepEqual(names(both), ['worker worker.jobdef.yaml']);
