@@ -10,7 +10,9 @@
 import type { Diagnostic } from './diagnostics';
 import { isUnder, normalizePosix } from './host-access';
 import { kindOfFile, SETTINGS_FILE_NAME } from './kinds';
+import type { WorkspaceCheckOptions } from './validation/workspace-rules/context';
 import { asArr, asStr, prop } from './values';
+import type { Workspace } from './workspace';
 
 export interface WorkspaceGroup {
   /** The folder of the group's localbatch.yaml (in the files' form, '' for a relative top); undefined for the files none governs. */
@@ -96,4 +98,19 @@ export function uniqueDiagnostics(lists: Iterable<readonly Diagnostic[]>): Diagn
     }
   }
   return out;
+}
+
+/**
+ * The `elsewhere` check option of one workspace among several: the file of the first of the `others`
+ * (read only when a name is unknown here) that defines the name.
+ */
+export function elsewhereIn(others: ReadonlyArray<() => Workspace>): NonNullable<WorkspaceCheckOptions['elsewhere']> {
+  return (kind, name) => {
+    for (const workspace of others) {
+      const ws = workspace();
+      const entry = kind === 'jobDefinition' ? ws.jobDefinition(name) : kind === 'jobQueue' ? ws.jobQueue(name) : ws.computeEnvironment(name);
+      if (entry) return entry.doc.file;
+    }
+    return undefined;
+  };
 }

@@ -1,11 +1,12 @@
 /** `localbatch validate [paths…] [--format text|json]`: checks definition files, alone and together. */
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
-import { validateWorkspace } from '../../model/validation';
+import { parseSource, validateWorkspace } from '../../model/validation';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS_FILE_NAME } from '../../model/kinds';
 import { displayPath, findDefinitionFiles, readGroups, readSources, type ReadSources } from '../../node/definition-files';
-import { uniqueDiagnostics } from '../../model/workspace-groups';
+import { elsewhereIn, uniqueDiagnostics } from '../../model/workspace-groups';
+import { Workspace } from '../../model/workspace';
 import { findWorkspaceRoot } from '../../node/load-workspace';
 import { secretKeys } from '../../node/secrets-file';
 import { HELP_OPTION, parseCommandArgs } from '../args';
@@ -86,10 +87,15 @@ export async function validatePaths(paths: readonly string[], cwd: string): Prom
  * checked on its own, with its own root; `root` is the files' that no localbatch.yaml governs.
  */
 function validateByWorkspace(read: ReadSources, cwd: string, root: string): Array<{ files: ReadonlySet<string>; diagnostics: Diagnostic[] }> {
-  return readGroups(read, cwd).map((group) => {
+  const groups = readGroups(read, cwd);
+  const sources = groups.map((group) => read.sources.filter((s) => group.files.has(s.path)));
+  // The other workspaces' definitions, read when a reference is unknown: "x defines it, in another workspace".
+  const workspaces = new Map<number, Workspace>();
+  const workspace = (i: number) => () => workspaces.get(i) ?? workspaces.set(i, Workspace.fromDocuments(sources[i].map(parseSource).filter((d) => d !== undefined))).get(i)!;
+  return groups.map((group, i) => {
     const groupRoot = group.folder ?? root;
-    const sources = read.sources.filter((s) => group.files.has(s.path));
-    return { files: group.files, diagnostics: validateWorkspace(sources, { workspaceRoot: groupRoot, secretKeys: secretKeys(groupRoot) }) };
+    const elsewhere = groups.length > 1 ? elsewhereIn(groups.map((_, j) => j).filter((j) => j !== i).map(workspace)) : undefined;
+    return { files: group.files, diagnostics: validateWorkspace(sources[i], { workspaceRoot: groupRoot, secretKeys: secretKeys(groupRoot), elsewhere }) };
   });
 }
 

@@ -93,8 +93,13 @@ export class DefinitionIndex implements vscode.Disposable {
     const groups = this.groups();
     if (groups.length <= 1) return this.workspace();
     const group = this.groupsCache!.groupOf.get(file);
-    if (!group) return this.workspace();
-    const cache = this.groupsCache!.workspaces;
+    return group ? this.workspaceOfGroup(group) : this.workspace();
+  }
+
+  /** The workspace model of one of `groups()`, cached until the next change. */
+  workspaceOfGroup(group: IndexedFile[]): Workspace {
+    const cache = this.groups().length > 1 ? this.groupsCache!.workspaces : undefined;
+    if (!cache) return this.workspace();
     let ws = cache.get(group);
     if (!ws) cache.set(group, (ws = Workspace.fromDocuments(group.map((f) => f.doc))));
     return ws;

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { Diagnostic } from '../../model/diagnostics';
 import type { SourceDocument } from '../../model/document';
 import { kindOfFile } from '../../model/kinds';
-import { uniqueDiagnostics } from '../../model/workspace-groups';
+import type { WorkspaceCheckOptions } from '../../model/validation/workspace-rules/context';
+import { elsewhereIn, uniqueDiagnostics } from '../../model/workspace-groups';
 import { loadEditingEngine, type EditingEngine } from '../lazy';
 import { toVsDiagnostic } from './convert';
 import type { DefinitionIndex, IndexedKind } from './definitionIndex';
@@ -79,7 +80,12 @@ export class DefinitionDiagnostics implements vscode.Disposable {
     const files = this.index.all();
     const byFile = new Map<string, Diagnostic[]>(files.map((f) => [f.doc.file, [...this.ownDiagnostics(engine, f.doc, f.kind.kind)]]));
     // Each workspace (a folder can hold several, each with its localbatch.yaml) is checked on its own.
-    const perGroup = this.index.groups().map((group) => this.workspaceDiagnostics(engine, group.map((f) => f.doc)));
+    const groups = this.index.groups();
+    const perGroup = groups.map((group, i) => {
+      // A reference unknown here that another workspace defines says so (read only then).
+      const others = groups.filter((_, j) => j !== i).map((g) => () => this.index.workspaceOfGroup(g));
+      return this.workspaceDiagnostics(engine, group.map((f) => f.doc), groups.length > 1 ? { elsewhere: elsewhereIn(others) } : {});
+    });
     for (const d of uniqueDiagnostics(perGroup)) byFile.get(d.file)?.push(d);
     const jsonSyntaxShown = vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true);
     this.modelDiagnostics.clear();
@@ -103,9 +109,9 @@ export class DefinitionDiagnostics implements vscode.Disposable {
     return diags;
   }
 
-  private workspaceDiagnostics(engine: EditingEngine, docs: SourceDocument[]): Diagnostic[] {
+  private workspaceDiagnostics(engine: EditingEngine, docs: SourceDocument[], options: WorkspaceCheckOptions): Diagnostic[] {
     try {
-      return engine.checkWorkspaceRules(engine.Workspace.fromDocuments(docs));
+      return engine.checkWorkspaceRules(engine.Workspace.fromDocuments(docs), options);
     } catch (err) {
       this.log.error(`cross-file checks failed: ${String(err)}`);
       return [];

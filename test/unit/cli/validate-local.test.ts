@@ -53,6 +53,8 @@ describe('validate: local-run warnings (unit)', () => {
       'a/flow.workflow.yaml unknown-job-definition', // b's definition is not a's
       'b/worker.jobdef.yaml host-path-outside-workspace', // a's folder is outside b's root, inside a's
     ]);
+    assert.match(diagnostics.find((d) => d.file === 'a/flow.workflow.yaml')!.message,
+      /^Job 'two' uses the job definition 'only-in-b', which is not defined in the workspace; b\/only-in-b\.jobdef\.yaml defines it, in another workspace \(a folder with a localbatch\.yaml of its own/);
   });
 
   it('counts as errors loaded with a named file only those of its own workspace, not of one nested in its folder', async () => {

@@ -9,6 +9,11 @@ export interface WorkspaceCheckOptions {
   readonly workspaceRoot?: string;
   /** The keys of `.localbatch/secrets.yaml`; undefined when it was not read (no secret warnings). */
   readonly secretKeys?: ReadonlySet<string>;
+  /**
+   * For a folder holding several workspaces: the file of another workspace that defines `name`, if
+   * one does, so that a reference this workspace cannot resolve says where it is defined.
+   */
+  readonly elsewhere?: (kind: 'jobDefinition' | 'jobQueue' | 'computeEnvironment', name: string) => string | undefined;
 }
 
 export interface WorkspaceRuleContext {
@@ -44,6 +49,12 @@ export function createContext(ws: Workspace, out: Diagnostic[], options: Workspa
       out.push({ file: doc.file, range: doc.rangeOf(path, part), severity, rule, message, ...(suggestion !== undefined ? { suggestion } : {}) });
     },
   };
+}
+
+/** `; <file> defines it, in another workspace …` when a sibling workspace defines the name, or ''. */
+export function definedElsewhere(options: WorkspaceCheckOptions, kind: 'jobDefinition' | 'jobQueue' | 'computeEnvironment', name: string): string {
+  const file = options.elsewhere?.(kind, name);
+  return file === undefined ? '' : `; ${file} defines it, in another workspace (a folder with a localbatch.yaml of its own: each workspace sees only its own definitions)`;
 }
 
 /** ` (did you mean 'x'?)` for a suggested name, or '' without one. */

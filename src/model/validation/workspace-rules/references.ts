@@ -7,7 +7,7 @@ import { LOCAL_QUEUE_NAME } from '../../types';
 import { asArr, asStr, prop } from '../../values';
 import type { SourceDocument } from '../../document';
 import { isArn, parseRef, type Workspace } from '../../workspace';
-import { didYouMean, type WorkspaceRule } from './context';
+import { definedElsewhere, didYouMean, type WorkspaceRule } from './context';
 
 const LABELS = { jobDefinition: 'job definition', jobQueue: 'job queue', computeEnvironment: 'compute environment' } as const;
 
@@ -22,7 +22,7 @@ function unreadableMessage(ws: Workspace, kind: keyof typeof LABELS, name: strin
   return `${subject} uses the ${LABELS[kind]} '${name}', which localbatch cannot read: ${files} ${docs.length === 1 ? 'has a' : 'have'} syntax error${docs.length === 1 ? '' : 's'}; fix ${docs.length === 1 ? 'it' : 'them'} first`;
 }
 
-export const unknownJobDefinition: WorkspaceRule = ({ ws, report, closest }) => {
+export const unknownJobDefinition: WorkspaceRule = ({ ws, report, closest, options }) => {
   for (const job of ws.workflowJobs()) {
     const ref = asStr(job.value.jobDefinition);
     if (ref === undefined || isArn(ref) || ws.jobDefinition(ref)) continue;
@@ -37,11 +37,11 @@ export const unknownJobDefinition: WorkspaceRule = ({ ws, report, closest }) => 
     // The replacement keeps a `:revision` the reference has.
     const replacement = best === undefined ? undefined : parsed?.revision !== undefined ? `${best}:${parsed.revision}` : best;
     report('error', job.workflow.doc, [...job.path, 'jobDefinition'], 'unknown-job-definition',
-      `Job '${job.key}' uses the job definition '${name}', which is not defined in the workspace${didYouMean(best)}`, 'value', replacement);
+      `Job '${job.key}' uses the job definition '${name}', which is not defined in the workspace${didYouMean(best)}${definedElsewhere(options, 'jobDefinition', name)}`, 'value', replacement);
   }
 };
 
-export const unknownJobQueue: WorkspaceRule = ({ ws, report, closest }) => {
+export const unknownJobQueue: WorkspaceRule = ({ ws, report, closest, options }) => {
   for (const job of ws.workflowJobs()) {
     const ref = asStr(job.value.jobQueue);
     if (ref === undefined || ref === LOCAL_QUEUE_NAME || isArn(ref) || ws.jobQueue(ref)) continue;
@@ -52,11 +52,11 @@ export const unknownJobQueue: WorkspaceRule = ({ ws, report, closest }) => {
     }
     const best = closest(ref, [...ws.jobQueues.keys(), LOCAL_QUEUE_NAME]);
     report('error', job.workflow.doc, [...job.path, 'jobQueue'], 'unknown-job-queue',
-      `Job '${job.key}' uses the job queue '${ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', best);
+      `Job '${job.key}' uses the job queue '${ref}', which is not defined in the workspace${didYouMean(best)}${definedElsewhere(options, 'jobQueue', ref)}`, 'value', best);
   }
 };
 
-export const unknownComputeEnvironment: WorkspaceRule = ({ ws, report, closest }) => {
+export const unknownComputeEnvironment: WorkspaceRule = ({ ws, report, closest, options }) => {
   for (const queue of ws.jobQueues.values()) {
     asArr(queue.value.computeEnvironmentOrder)?.forEach((item, i) => {
       const ref = asStr(prop(item, 'computeEnvironment'));
@@ -68,7 +68,7 @@ export const unknownComputeEnvironment: WorkspaceRule = ({ ws, report, closest }
       }
       const best = closest(ref, ws.computeEnvironments.keys());
       report('error', queue.doc, ['computeEnvironmentOrder', i, 'computeEnvironment'], 'unknown-compute-environment',
-        `Job queue '${queue.name}' uses the compute environment '${ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', best);
+        `Job queue '${queue.name}' uses the compute environment '${ref}', which is not defined in the workspace${didYouMean(best)}${definedElsewhere(options, 'computeEnvironment', ref)}`, 'value', best);
     });
   }
 };

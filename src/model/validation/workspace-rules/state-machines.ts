@@ -13,7 +13,7 @@ import type { StateMachineEntry } from '../../asl/types';
 import { LOCAL_QUEUE_NAME } from '../../types';
 import { asStr, isObj, type Obj } from '../../values';
 import { isArn, parseRef } from '../../workspace';
-import { didYouMean, type WorkspaceRule, type WorkspaceRuleContext } from './context';
+import { definedElsewhere, didYouMean, type WorkspaceRule, type WorkspaceRuleContext } from './context';
 
 const REQUIRED = ['JobName', 'JobDefinition', 'JobQueue'];
 
@@ -68,12 +68,12 @@ function checkReference(ctx: WorkspaceRuleContext, params: Obj, at: JsonPath, st
   if (key === 'JobQueue') {
     if (ref === LOCAL_QUEUE_NAME || ws.jobQueue(ref)) return;
     const best = ctx.closest(ref, [...ws.jobQueues.keys(), LOCAL_QUEUE_NAME]);
-    report('error', [...at, key], 'unknown-job-queue', `The Task '${state}' uses the job queue '${ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', best);
+    report('error', [...at, key], 'unknown-job-queue', `The Task '${state}' uses the job queue '${ref}', which is not defined in the workspace${didYouMean(best)}${definedElsewhere(ctx.options, 'jobQueue', ref)}`, 'value', best);
     return;
   }
   if (ws.jobDefinition(ref)) return;
   const parsed = parseRef(ref, 'job-definition');
   const best = ctx.closest(parsed?.name ?? ref, ws.jobDefinitions.keys());
   const replacement = best === undefined ? undefined : parsed?.revision !== undefined ? `${best}:${parsed.revision}` : best;
-  report('error', [...at, key], 'unknown-job-definition', `The Task '${state}' uses the job definition '${parsed?.name ?? ref}', which is not defined in the workspace${didYouMean(best)}`, 'value', replacement);
+  report('error', [...at, key], 'unknown-job-definition', `The Task '${state}' uses the job definition '${parsed?.name ?? ref}', which is not defined in the workspace${didYouMean(best)}${definedElsewhere(ctx.options, 'jobDefinition', parsed?.name ?? ref)}`, 'value', replacement);
 }

@@ -47,6 +47,8 @@ describe('LocalBatch diagnostics (extension host)', () => {
     it('checks each on its own: the same name in two is no duplicate, and a workflow sees only its own definitions', async () => {
       await until(() => ours('a/flow.workflow.yaml').includes('unknown-job-definition'), 'the workflow of a to be told only-in-b (defined in b) is unknown');
       assert.deepEqual(ours('a/flow.workflow.yaml'), ['unknown-job-definition']);
+      const [unknown] = vscode.languages.getDiagnostics(vscode.Uri.joinPath(services, 'a/flow.workflow.yaml')).filter((d) => d.source === 'localbatch');
+      assert.match(unknown.message, /'only-in-b', which is not defined in the workspace; services\/b\/only-in-b\.jobdef\.yaml defines it, in another workspace/);
       assert.deepEqual([...ours('a/worker.jobdef.yaml'), ...ours('b/worker.jobdef.yaml')], [], 'worker is defined once in each workspace');
 
       // Completion of a job definition name in a's workflow offers a's definitions only.
