@@ -30,6 +30,3 @@ export function stateMachineNameFor(file: string): string {
   const name = base.replace(ASL_FILE, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
   return name || 'state-machine';
 }
-
-/** The JobDefinition and JobQueue names (static strings only) in the Batch Tasks of a definition, nested states included. */
-export { batchReferences } from './asl/batch-refs';

@@ -22,7 +22,8 @@ import { emulatorLines } from '../run/which-emulator';
 import { referencedDefinitions } from '../../client/workflow-run';
 import { closestName } from '../../model/validation/workspace-rules/context';
 import type { CliCommand } from './index';
-import { buildCdkAssetImages, machineDefinitions, tagForRunningServer, targetDefinitions } from '../run/cdk-asset-overrides';
+import { buildCdkAssetImages, tagForRunningServer, targetDefinitions } from '../run/cdk-asset-overrides';
+import { taskDefinitionEntries } from '../../client/state-machine-definitions';
 import Docker from 'dockerode';
 import { pipelineOf, isEmpty as isEmptyPipeline, type PipelineSet } from '../../client/pipeline-load';
 import { loadAndSay, watchPipeline } from '../run/pipeline-mode';
@@ -305,7 +306,7 @@ async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, o
   if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
   const input = await readInput(opts.input);
   // The CDK image assets of the job definitions its Batch Tasks submit are built first, as for a workflow run.
-  const { session, settings } = await startRun(loaded, opts, machineDefinitions(loaded.workspace, machine.definition));
+  const { session, settings } = await startRun(loaded, opts, taskDefinitionEntries(loaded.workspace, machine.definition).jobDefinitions);
   await buildImagesOrClose(session, settings, loaded.root, opts);
   return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
 }

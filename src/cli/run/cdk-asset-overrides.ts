@@ -11,7 +11,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { imagesOf } from '../../deploy/images';
-import { batchReferences } from '../../model/asl/batch-refs';
 import type { JsonObject } from '../../model/definition-normalize';
 import { assetForImage, readAssetManifest, type AssetManifest } from '../../model/iac/cdk-assets';
 import { asStr } from '../../model/values';
@@ -85,19 +84,6 @@ export function targetDefinitions(ws: Workspace, target: RunTarget): DefinitionE
   const out = new Map<string, DefinitionEntry>();
   for (const job of target.workflow.jobs) {
     const jd = ws.jobDefinition(asStr(job.value.jobDefinition) ?? '');
-    if (jd) out.set(jd.name, jd);
-  }
-  return [...out.values()];
-}
-
-/**
- * The job definitions a state machine's Batch Tasks name (those `run` registers for it): the
- * workspace's definitions they name literally.
- */
-export function machineDefinitions(ws: Workspace, definition: unknown): DefinitionEntry[] {
-  const out = new Map<string, DefinitionEntry>();
-  for (const ref of batchReferences(definition).jobDefinitions) {
-    const jd = ws.jobDefinition(ref);
     if (jd) out.set(jd.name, jd);
   }
   return [...out.values()];

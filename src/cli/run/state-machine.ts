@@ -18,14 +18,13 @@ import {
   type DescribeExecutionOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
+import { taskDefinitions } from '../../client/state-machine-definitions';
 import { causeLine, jobCauseLine } from './execution-cause';
-import { batchReferences, mapBatchReferences } from '../../model/asl/batch-refs';
+import { mapBatchReferences } from '../../model/asl/batch-refs';
 import type { StateMachineEntry } from '../../model/asl/types';
-import { asArr, asStr, prop } from '../../model/values';
-import type { DefinitionEntry, Workspace } from '../../model/workspace';
+import type { Workspace } from '../../model/workspace';
 import type { Session } from './session';
 
 export interface StateMachineRun {
@@ -41,19 +40,6 @@ export interface StateMachineRun {
 
 const POLL_MS = 250;
 const EXIT_INTERRUPTED = 130;
-
-/** What the state machine's Batch Tasks need registered on the emulator: queues with their compute environments, job definitions. */
-export function stateMachineDefinitions(ws: Workspace, machine: StateMachineEntry): { computeEnvironments: CreateComputeEnvironmentRequest[]; jobQueues: CreateJobQueueRequest[]; jobDefinitions: RegisterJobDefinitionRequest[] } {
-  const refs = batchReferences(machine.definition);
-  const unique = (entries: Array<DefinitionEntry | undefined>) => [...new Map(entries.filter((e): e is DefinitionEntry => e !== undefined).map((e) => [e.name, e])).values()];
-  const queues = unique(refs.jobQueues.map((r) => ws.jobQueue(r)));
-  const ces = unique(queues.flatMap((q) => (asArr(q.value.computeEnvironmentOrder) ?? []).map((o) => ws.computeEnvironment(asStr(prop(o, 'computeEnvironment')) ?? ''))));
-  return {
-    computeEnvironments: ces.map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
-    jobQueues: queues.map((e) => e.value as unknown as CreateJobQueueRequest),
-    jobDefinitions: unique(refs.jobDefinitions.map((r) => ws.jobDefinition(r))).map((e) => e.value as unknown as RegisterJobDefinitionRequest),
-  };
-}
 
 export async function runStateMachine(run: StateMachineRun): Promise<number> {
   const { session, workspace: ws, machine } = run;
@@ -72,7 +58,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const registered = await registerDefinitions(session.batch, stateMachineDefinitions(ws, machine));
+    const registered = await registerDefinitions(session.batch, taskDefinitions(ws, machine.definition));
     for (const a of registered.actions) if (a.startsWith('updated ')) progress.write(`${a[0].toUpperCase()}${a.slice(1)}\n`);
     const definition = mapBatchReferences(machine.definition!, {
       jobDefinition: (ref) => {

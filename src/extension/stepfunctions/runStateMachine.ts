@@ -6,12 +6,10 @@
  * Trusted workspaces only (its Tasks run containers).
  */
 import { registerDefinitions } from '../../client/register';
+import { taskDefinitions } from '../../client/state-machine-definitions';
 import { CreateStateMachineCommand, StartExecutionCommand, UpdateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { batchReferences, isAslFile, parseAslText, stateMachineNameFor } from '../../model/asl-text';
-import { asArr, asStr, prop } from '../../model/values';
-import type { DefinitionEntry, Workspace } from '../../model/workspace';
+import { isAslFile, parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
 import { blockOnErrors, buildListedImages } from '../commands/runOnEmulator';
@@ -53,7 +51,7 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
     // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
     await buildListedImages(ctx, ws, file, progress);
     progress.report({ message: 'registering definitions' });
-    const registered = await registerDefinitions(conn.batch, referencedByTasks(ws, definition));
+    const registered = await registerDefinitions(conn.batch, taskDefinitions(ws, definition));
     for (const a of registered.actions) ctx.output.info(a);
     const sfn = sfnClientOf(conn);
     const stateMachineArn = await putStateMachine(sfn, stateMachineNameFor(file), JSON.stringify(definition));
@@ -76,31 +74,4 @@ async function putStateMachine(sfn: SFNClient, name: string, definition: string)
     await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition }));
     return arn;
   }
-}
-
-/** The workspace's job definitions, queues and their compute environments that the Batch Tasks name. */
-function referencedByTasks(ws: Workspace, definition: unknown) {
-  const refs = batchReferences(definition);
-  const defs = new Map<string, DefinitionEntry>();
-  const queues = new Map<string, DefinitionEntry>();
-  const ces = new Map<string, DefinitionEntry>();
-  for (const name of refs.jobDefinitions) {
-    const jd = ws.jobDefinition(name.replace(/^arn:.*:job-definition\//, '').replace(/:\d+$/, ''));
-    if (jd) defs.set(jd.name, jd);
-  }
-  for (const name of refs.jobQueues) {
-    const q = ws.jobQueue(name.replace(/^arn:.*:job-queue\//, ''));
-    if (q) queues.set(q.name, q);
-  }
-  for (const q of queues.values()) {
-    for (const order of asArr(q.value.computeEnvironmentOrder) ?? []) {
-      const ce = ws.computeEnvironment(asStr(prop(order, 'computeEnvironment')) ?? '');
-      if (ce) ces.set(ce.name, ce);
-    }
-  }
-  return {
-    computeEnvironments: [...ces.values()].map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
-    jobQueues: [...queues.values()].map((e) => e.value as unknown as CreateJobQueueRequest),
-    jobDefinitions: [...defs.values()].map((e) => e.value as unknown as RegisterJobDefinitionRequest),
-  };
 }

@@ -1,6 +1,7 @@
 /** Reading a state machine file for the editor (asl-text.ts): which files, the definition, the name, the Batch references. */
 import assert from 'node:assert/strict';
-import { batchReferences, isAslFile, parseAslText, stateMachineNameFor } from '../../../src/model/asl-text';
+import { batchReferences } from '../../../src/model/asl/batch-refs';
+import { isAslFile, parseAslText, stateMachineNameFor } from '../../../src/model/asl-text';
 
 describe('state machine files (editor side)', () => {
   it('recognises the AWS Toolkit file names only', () => {
