@@ -23,13 +23,14 @@ export interface WorkspaceGroup {
   readonly files: string[];
 }
 
+/** A relative path as an absolute one under `/`. */
+const asAbsolute = (p: string): string => (p.startsWith('/') ? p : `/${p}`);
+
 /** The folder of a path, as an absolute one (`/` for a relative path's top). */
 const folderOf = (p: string): string => {
-  const abs = p.startsWith('/') ? p : `/${p}`;
+  const abs = asAbsolute(p);
   return abs.slice(0, abs.lastIndexOf('/')) || '/';
 };
-
-const asAbsolute = (p: string): string => (p.startsWith('/') ? p : `/${p}`);
 
 /**
  * Splits `files` by workspace. `listed` maps a settings file to the templates it lists (same path

@@ -125,8 +125,10 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
       } while (token);
       let latest = -Infinity;
       for (const e of fresh) latest = Math.max(latest, e.timestamp?.getTime() ?? -Infinity);
-      const now = arrived.filter((j, i) => i < before || j.at <= latest);
-      arrived.splice(0, arrived.length, ...arrived.filter((j) => !now.includes(j)));
+      const now: TimedJobEvent[] = [];
+      const later: TimedJobEvent[] = [];
+      arrived.forEach((j, i) => (i < before || j.at <= latest ? now : later).push(j));
+      arrived.splice(0, arrived.length, ...later);
       for (const item of inTimeOrder(fresh, now)) {
         if ('event' in item) showJobEvent(item);
         else show(item);
