@@ -44,6 +44,8 @@ export interface ExecutionRecord {
   definition: string;
   roleArn: string;
   history: HistoryEvent[];
+  /** An execution that had ended before a restart: its history is read from the journal when asked for. */
+  historySaved?: boolean;
   run?: Execution;
   done?: Promise<Outcome>;
   memo: Map<string, unknown>;
@@ -103,9 +105,18 @@ export class StatesService {
       const end = ended.get(arn);
       const rec: ExecutionRecord = { ...(v as unknown as ExecutionRecord), status: 'RUNNING', history: [], memo: memos.get(arn) ?? new Map() };
       this.executions.set(arn, rec);
-      if (end) Object.assign(rec, end);
+      if (end) Object.assign(rec, end, { historySaved: true });
       else this.launch(rec);
     }
+  }
+
+  /** An execution's history; one that had ended before a restart is read back once, when first asked for. */
+  historyOf(rec: ExecutionRecord): readonly HistoryEvent[] {
+    if (rec.historySaved) {
+      rec.history = this.options.journal.loadHistory(rec.executionArn) ?? [];
+      rec.historySaved = false;
+    }
+    return rec.history;
   }
 
   putMachine(rec: StateMachineRecord): void {
@@ -140,7 +151,7 @@ export class StatesService {
       testCase,
     };
     this.executions.set(executionArn, rec);
-    const { history: _h, memo: _m, run: _r, done: _d, ...persisted } = rec;
+    const { history: _h, historySaved: _s, memo: _m, run: _r, done: _d, ...persisted } = rec;
     this.options.journal.append({ k: 'ex', v: persisted as unknown as Record<string, unknown> });
     this.launch(rec);
     return rec;
@@ -202,7 +213,11 @@ export class StatesService {
       }
       rec.run = undefined;
       const end: Record<string, unknown> = { status: rec.status, stopDate: rec.stopDate, output: rec.output, error: rec.error, cause: rec.cause };
-      if (!this.closed) this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
+      if (!this.closed) {
+        // The history first: a crash between the two leaves the execution to be replayed, which writes it again.
+        this.options.journal.saveHistory(rec.executionArn, rec.history);
+        this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
+      }
       return outcome;
     });
   }

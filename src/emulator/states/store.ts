@@ -2,10 +2,14 @@
  * The Step Functions journal: `<state>/states.jsonl`, one JSON record a line, fsync'd before an API
  * answers (acknowledged means durable). State machines, executions, their ends, and what each task
  * or Wait fixed (a submitted job's id, a Wait deadline) so a restart replays an execution without
- * submitting its jobs twice.
+ * submitting its jobs twice. An ended execution's history is one file of its own under
+ * `<state>/states-history/`, written (and synced) before its end is journaled, and read back only
+ * when it is asked for after a restart.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HistoryEvent } from './service';
 
 export type StatesRecord =
   | { k: 'sm'; v: Record<string, unknown> }
@@ -18,10 +22,26 @@ export type StatesRecord =
 export interface StatesJournal {
   append(record: StatesRecord): void;
   load(): StatesRecord[];
+  /** Keeps an ended execution's history; durable when this returns. */
+  saveHistory(executionArn: string, events: readonly HistoryEvent[]): void;
+  /** The history saveHistory kept, or undefined (none was kept, or its file is unreadable). */
+  loadHistory(executionArn: string): HistoryEvent[] | undefined;
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function fileJournal(stateDir: string): StatesJournal {
   const file = join(stateDir, 'states.jsonl');
+  const histories = join(stateDir, 'states-history');
+  // An ARN can be longer than a file name may be and holds ':'; its hash names the file.
+  const historyFile = (arn: string) => join(histories, `${createHash('sha256').update(arn).digest('hex').slice(0, 40)}.json`);
   return {
     append(record) {
       const fd = openSync(file, 'a', 0o600);
@@ -45,10 +65,38 @@ export function fileJournal(stateDir: string): StatesJournal {
       }
       return out;
     },
+    saveHistory(executionArn, events) {
+      mkdirSync(histories, { recursive: true, mode: 0o700 });
+      const target = historyFile(executionArn);
+      const temp = `${target}.tmp`;
+      const fd = openSync(temp, 'w', 0o600);
+      try {
+        writeFileSync(fd, JSON.stringify({ executionArn, events }));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, target);
+      syncDir(histories);
+    },
+    loadHistory(executionArn) {
+      try {
+        const saved = JSON.parse(readFileSync(historyFile(executionArn), 'utf8')) as { executionArn?: string; events?: HistoryEvent[] };
+        return saved.executionArn === executionArn && Array.isArray(saved.events) ? saved.events : undefined;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
 export function memoryJournal(): StatesJournal {
   const records: StatesRecord[] = [];
-  return { append: (r) => void records.push(r), load: () => records.slice() };
+  const histories = new Map<string, HistoryEvent[]>();
+  return {
+    append: (r) => void records.push(r),
+    load: () => records.slice(),
+    saveHistory: (arn, events) => void histories.set(arn, events.slice()),
+    loadHistory: (arn) => histories.get(arn)?.slice(),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * SIGKILL of `localbatch serve` while a Step Functions `.sync` task waits on its Batch job (real
  * Docker): the next serve replays the execution, finds the job it had submitted, waits for it and
- * succeeds with that job's detail; the job ran once.
+ * succeeds with that job's detail; the job ran once. Once it has ended, its history outlives the
+ * next SIGKILL too.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,6 +63,13 @@ describe('Step Functions .sync across a SIGKILL of the server', function () {
     assert.deepEqual(JSON.parse(output!), { id: jobId, status: 'SUCCEEDED' });
     const jobs = await clientsFor(second.endpoint).batch.send(new ListJobsCommand({ jobQueue: 'local', filters: [{ name: 'JOB_NAME', values: ['once'] }] }));
     assert.deepEqual(jobs.jobSummaryList!.map((j) => j.jobId), [jobId]);
+    const ended = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    assert.equal(ended.events!.at(-1)!.type, 'ExecutionSucceeded');
     await killServe(second);
+
+    const third = await startServe([], dir, stateDir);
+    const kept = await sfnFor(third.endpoint).send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    assert.deepEqual(kept.events, ended.events, 'the ended execution answers the same history after the kill');
+    await killServe(third);
   });
 });
