@@ -4,18 +4,23 @@
  * holding its branches, the Choice's rule and Default), colours its states live from the execution's
  * history until they reach SUCCEEDED (read from the rendered SVG's attributes), binds the Task to the
  * Batch job it started (the emulator knows it, SUCCEEDED), and lists the execution in the Local view
- * with its history.
+ * with its history. "Run with Input…" asks for the execution's input (JSON or @file), refuses text
+ * that is not JSON, and offers the last input given again. A Task naming a CDK `fromAsset` job
+ * definition (batch-app's committed cdk.out) gets its image built before the run.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { describeJobs } from './support/emulator-jobs';
+import { describeJobs, emulatorClientConfig } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
 import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForRows, waitForStatusBar } from './support/tree';
 import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
+import Docker from 'dockerode';
+import { FIXTURES_DIR } from '../../scripts/synth-cdk-fixtures';
+import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 
 function webview(wb: Workbench): FrameLocator {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -51,12 +56,19 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
         mountPoints: [{ sourceVolume: 'gate', containerPath: '/gate', readOnly: true }],
       },
     }, null, 2));
+    // For "Run with Input…" (written before the window opens: Quick Open's file list is read once).
+    writeFileSync(path.join(session.workspace, 'echo.asl.json'), JSON.stringify({ StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }, null, 2));
+    writeFileSync(path.join(session.workspace, 'echo-input.json'), '{"from": "a file"}');
+    // A CDK app's cdk.out whose asset-job is built from a Dockerfile, and a state machine running it.
+    cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(session.workspace, 'cdk.out'), { recursive: true });
+    writeFileSync(path.join(session.workspace, 'asset.asl.json'), JSON.stringify({ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'from-editor', JobQueue: 'ec2-queue', JobDefinition: 'asset-job' }, End: true } } }, null, 2));
     const wb = await session.workbench();
     await wb.answerTrustDialog('trust');
   });
 
   after(async () => {
     await session?.dispose();
+    await removeAssetImages();
   });
 
   it('runs hello.asl.json: the graph colours its states to SUCCEEDED, the Task holds its Batch job, the execution is in the Local view', async () => {
@@ -170,7 +182,91 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     await waitFor(async () => (await describeJobs(session!.workspace, [jobId]))[0]?.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 500, what: 'the stopped execution\'s job terminated' });
     console.log(`      re-run ${name} stopped: Greet ABORTED, job ${jobId} FAILED; screenshot: ${await wb.screenshot('stepfunctions-stopped')}`);
   });
+
+  it('Run with Input… starts the execution with the JSON given (or @file), refuses text that is not JSON, and offers the last input again', async () => {
+    const wb = await session!.workbench();
+    const workspace = session!.workspace;
+    await wb.openFile('echo.asl.json');
+    const title = wb.page.locator('.quick-input-widget .quick-input-title');
+    const message = wb.page.locator('.quick-input-widget .quick-input-message');
+    const ask = async () => {
+      const box = await wb.startCommand('LocalBatch: Run State Machine Locally with Input…');
+      await title.filter({ hasText: 'Run echo.asl.json locally with input' }).waitFor({ state: 'visible', timeout: 15_000 });
+      return box;
+    };
+    const sfn = new SFNClient(await emulatorClientConfig(workspace));
+    const outputs = async () => {
+      const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name === 'echo');
+      if (!machine) return [];
+      const list = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions ?? [];
+      const described = await Promise.all(list.map((e) => sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))));
+      return described.sort((a, b) => a.startDate!.getTime() - b.startDate!.getTime()).map((d) => `${d.status} ${d.output ?? ''}`);
+    };
+    try {
+      let box = await ask();
+      assert.equal(await box.inputValue(), '{}', 'the first time, the box offers {}');
+      await box.fill('{"items": [1, 2');
+      await message.filter({ hasText: /Not JSON/ }).waitFor({ state: 'visible', timeout: 10_000 });
+      await box.press('Enter');
+      assert.ok(await title.isVisible(), 'text that is not JSON is not taken');
+      await box.fill('{"items": [1, 2]}');
+      await box.press('Enter');
+      await waitFor(async () => (await outputs()).join('|') === 'SUCCEEDED {"items":[1,2]}', { timeoutMs: 60_000, intervalMs: 300, what: 'an execution of echo with the input given' });
+
+      // The run opened the graph beside the file and focused it; the palette offers the command for the file's editor.
+      await wb.openFile('echo.asl.json');
+      box = await ask();
+      assert.equal(await box.inputValue(), '{"items": [1, 2]}', 'the box offers the last input given');
+      await box.fill('@echo-input.json');
+      console.log(`      screenshot: ${await wb.screenshot('stepfunctions-run-with-input')}`);
+      await box.press('Enter');
+      await waitFor(async () => (await outputs()).join('|') === 'SUCCEEDED {"items":[1,2]}|SUCCEEDED {"from":"a file"}', { timeoutMs: 60_000, intervalMs: 300, what: 'a second execution with the file\'s input' });
+    } catch (err) {
+      console.log(`      executions: ${(await outputs().catch(() => [])).join(' | ')}; notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('stepfunctions-run-with-input-failed')}`);
+      throw err;
+    } finally {
+      sfn.destroy();
+    }
+  });
+
+  it('Run State Machine Locally builds the CDK fromAsset image of the job definition its Task names; the job runs it', async () => {
+    const wb = await session!.workbench();
+    await removeAssetImages();
+    await wb.openFile('asset.asl.json');
+    await wb.runCommand('LocalBatch: Run State Machine Locally');
+    const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
+    let last = '';
+    try {
+      await waitFor(async () => {
+        const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name === 'asset');
+        const execution = machine && (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions?.[0];
+        const d = execution && (await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
+        last = d ? `${d.status} ${d.output ?? d.cause ?? ''}` : 'no execution yet';
+        return d?.status !== undefined && d.status !== 'RUNNING';
+      }, { timeoutMs: 240_000, intervalMs: 500, what: 'the execution of asset.asl.json to end' });
+      assert.match(last, /^SUCCEEDED /, last);
+      const job = JSON.parse(last.slice('SUCCEEDED '.length)) as { JobName: string; Status: string; Container: { Image: string } };
+      assert.deepEqual([job.JobName, job.Status], ['from-editor', 'SUCCEEDED']);
+      assert.match(job.Container.Image, /\.dkr\.ecr\..*cdk-hnb659fds-container-assets-/, 'the job definition\'s own (ECR) image name');
+      console.log(`      asset job ${job.Status} with ${job.Container.Image}; built: ${(await removeAssetImages()).join(', ')}`);
+    } catch (err) {
+      console.log(`      last: ${last}; notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('stepfunctions-asset-failed')}`);
+      throw err;
+    } finally {
+      sfn.destroy();
+    }
+  });
 });
+
+/** The tags asset-job's image gets (localbatch's and the template's ECR name), so a test builds it itself. */
+async function removeAssetImages(): Promise<string[]> {
+  const manifest = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out', 'BatchStack.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerBuildTarget?: string } }> };
+  const hash = Object.entries(manifest.dockerImages).find(([, a]) => a.source.dockerBuildTarget === 'job')![0];
+  const docker = new Docker();
+  const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.endsWith(`:${hash}`));
+  for (const t of tags) await docker.getImage(t).remove({ force: true }).catch(() => undefined);
+  return tags;
+}
 
 /** The Local view's row whose label matches. */
 function localRow(wb: Workbench, label: RegExp): Locator {

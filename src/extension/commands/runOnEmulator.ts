@@ -61,21 +61,29 @@ export async function buildListedImages(ctx: Ctx, ws: Workspace, label: string, 
   });
 }
 
+/**
+ * Builds the container image assets of the CDK templates among `files` (workspace-relative; those
+ * with cdk.out/<Stack>.assets.json beside them) through the CLI (`localbatch images cdk-assets`), as
+ * `localbatch run` does; the CLI tags them for the running emulator.
+ */
+export async function buildCdkAssets(ctx: Ctx, files: Iterable<string>, label: string, progress: vscode.Progress<{ message?: string }>): Promise<void> {
+  for (const f of new Set(files)) {
+    const file = ctx.index.uriOf(f)?.fsPath;
+    if (!file?.endsWith('.template.json') || !existsSync(file.replace(/\.template\.json$/, '.assets.json'))) continue;
+    progress.report({ message: `building CDK assets of ${path.basename(file)}` });
+    await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(file), ctx.output, ['cdk-assets', file]).catch((err: Error) => {
+      throw new UserError(`Cannot run ${label}: ${err.message} (details in the LocalBatch output)`);
+    });
+  }
+}
+
 export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions = {}): Promise<SubmittedJob[]> {
   await blockOnErrors(ctx, run.files, run.label);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const { batch } = ctx.emulator.requireConnection();
   const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${run.label} locally` }, async (progress) => {
     await buildListedImages(ctx, run.workspace, run.label, progress);
-    // CDK templates with container image assets (cdk.out/<Stack>.assets.json beside them): built as `localbatch run` does.
-    for (const f of run.files) {
-      const file = ctx.index.uriOf(f)?.fsPath;
-      if (!file?.endsWith('.template.json') || !existsSync(file.replace(/\.template\.json$/, '.assets.json'))) continue;
-      progress.report({ message: `building CDK assets of ${path.basename(file)}` });
-      await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(file), ctx.output, ['cdk-assets', file]).catch((err: Error) => {
-        throw new UserError(`Cannot run ${run.label}: ${err.message} (details in the LocalBatch output)`);
-      });
-    }
+    await buildCdkAssets(ctx, run.files, run.label, progress);
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(batch, run.definitions);
     for (const a of registered.actions) ctx.output.info(a);

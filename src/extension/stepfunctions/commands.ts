@@ -1,5 +1,5 @@
 /**
- * The state machine commands: Run (from the file, its CodeLens or the editor title), Show Graph (of a
+ * The state machine commands: Run and Run with Input… (from the file, its CodeLens or the editor title), Show Graph (of a
  * file, or of an execution in the Local view), and the execution actions Re-run and Stop.
  */
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -12,6 +12,7 @@ import { UserError } from '../errors';
 import { requireTrust } from '../trust';
 import { isExecutionNode, type ExecutionNode } from '../views/executionNodes';
 import { sfnClientOf } from './client';
+import { askExecutionInput } from './executionInput';
 import { aslFileArg, runStateMachine } from './runStateMachine';
 
 function executionArg(arg: unknown): ExecutionNode {
@@ -28,6 +29,13 @@ async function fileOf(ctx: Ctx, node: ExecutionNode): Promise<string | undefined
   const match = files.map((u) => vscode.workspace.asRelativePath(u, false)).find((f) => stateMachineNameFor(f) === name);
   return match;
 }
+
+const runStateMachineWithInput: CommandHandler = async (ctx, arg) => {
+  requireTrust('run state machines');
+  const uri = aslFileArg(arg);
+  const input = await askExecutionInput(ctx.extension.workspaceState, uri);
+  if (input !== undefined) await runStateMachine(ctx, uri, input);
+};
 
 const showStateMachineGraph: CommandHandler = (ctx, arg) => {
   const file = vscode.workspace.asRelativePath(aslFileArg(arg), false);
@@ -65,6 +73,7 @@ const stopExecution: CommandHandler = async (ctx, arg) => {
 
 export const STATE_MACHINE_COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.runStateMachine', (ctx, arg) => runStateMachine(ctx, arg)],
+  ['localbatch.runStateMachineWithInput', runStateMachineWithInput],
   ['localbatch.showStateMachineGraph', showStateMachineGraph],
   ['localbatch.showExecutionGraph', showExecutionGraph],
   ['localbatch.rerunExecution', rerunExecution],

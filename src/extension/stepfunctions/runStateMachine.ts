@@ -1,18 +1,19 @@
 /**
  * "Run State Machine Locally": the `.asl.json|yaml|yml` file's definition becomes a state machine on the
- * local emulator (created, or updated when the name is taken), the images localbatch.yaml lists are
- * built and the workspace's job definitions and queues its Batch Tasks name are registered, an
- * execution starts, and the graph view follows it.
+ * local emulator (created, or updated when the name is taken), the images localbatch.yaml lists and
+ * the CDK image assets of the job definitions its Batch Tasks name are built, those job definitions
+ * and queues are registered, an execution starts (input `{}`, or what "Run with Input…" was given),
+ * and the graph view follows it.
  * Trusted workspaces only (its Tasks run containers).
  */
 import { registerDefinitions } from '../../client/register';
-import { taskDefinitions } from '../../client/state-machine-definitions';
+import { taskDefinitionEntries, taskDefinitions } from '../../client/state-machine-definitions';
 import { CreateStateMachineCommand, StartExecutionCommand, UpdateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import * as vscode from 'vscode';
 import { isAslFile, parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
-import { blockOnErrors, buildListedImages } from '../commands/runOnEmulator';
+import { blockOnErrors, buildCdkAssets, buildListedImages } from '../commands/runOnEmulator';
 import { DagPanel } from '../dag/panel';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
@@ -50,6 +51,7 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
     const ws = ctx.index.workspaceOf(ctx.index.get(uri)?.doc.file ?? file);
     // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
     await buildListedImages(ctx, ws, file, progress);
+    await buildCdkAssets(ctx, taskDefinitionEntries(ws, definition).jobDefinitions.map((e) => e.doc.file), file, progress);
     progress.report({ message: 'registering definitions' });
     const registered = await registerDefinitions(conn.batch, taskDefinitions(ws, definition));
     for (const a of registered.actions) ctx.output.info(a);

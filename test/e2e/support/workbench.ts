@@ -61,11 +61,26 @@ export class Workbench {
 
   /** Runs a command from the palette: F1, type its title, Enter on the matching entry. */
   async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
-    const input = await this.typeInPalette(title, timeoutMs);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    await input.press('Enter');
+    const input = await this.startCommand(title, timeoutMs);
     await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /**
+   * Chooses a command in the palette without waiting for the palette to close (for a command that
+   * opens an input box in its place); returns the quick input's text box. Enter goes to the entry
+   * titled exactly `title`, also when another title starting with it is listed first.
+   */
+  async startCommand(title: string, timeoutMs = 15_000): Promise<Locator> {
+    const input = await this.typeInPalette(title, timeoutMs);
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const labels = await rows.evaluateAll((els) => els
+      .map((e) => ({ index: Number(e.getAttribute('data-index')), label: e.querySelector('.label-name')?.textContent?.trim() ?? '' }))
+      .sort((a, b) => a.index - b.index)
+      .map((r) => r.label));
+    for (let i = 0; i < labels.indexOf(title); i++) await input.press('ArrowDown');
+    await input.press('Enter');
+    return input;
   }
 
   /**
