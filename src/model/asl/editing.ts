@@ -1,8 +1,10 @@
 /**
- * Hover and completion in Amazon States Language files: field and state type descriptions, what a
- * Batch Task's JobDefinition / JobQueue resolves to in the workspace, and candidates for state names
- * (Next, Default, StartAt), state types, `States.*` error names, Batch resource ARNs and the
- * workspace's job definitions and queues. Pure; the half-typed file is read leniently.
+ * Hover and completion in Amazon States Language files: field and state type descriptions (Choice
+ * rules' too), what a Task's resource does locally and what a Batch Task's JobDefinition / JobQueue
+ * resolves to in the workspace, and candidates for field names, state names (Next, Default, StartAt),
+ * state types, `States.*` error names, Task resources (Batch's first, then the service integrations
+ * AWS's ASL schema lists) and the workspace's job definitions and queues. Pure; the half-typed file
+ * is read leniently.
  */
 import { parse as parseJsonLenient } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
@@ -12,7 +14,9 @@ import { LOCAL_QUEUE_NAME } from '../types';
 import { isObj, prop, type Obj } from '../values';
 import type { CompletionCandidate, WorkspaceNames } from '../editing/completion';
 import { cursorAt } from '../editing/cursor';
-import { JSONATA_ONLY_FIELDS, MACHINE_FIELD_DOCS, RETRY_CATCH_FIELD_DOCS, STATE_FIELD_DOCS, STATE_TYPE_DOCS, STATE_TYPE_FIELDS } from './field-docs';
+import { choiceRuleFields, taskResourceExamples } from './aws-schema';
+import { CHOICE_RULE_FIELD_DOCS, choiceOperatorDoc, JSONATA_ONLY_FIELDS, MACHINE_FIELD_DOCS, RETRY_CATCH_FIELD_DOCS, STATE_FIELD_DOCS, STATE_TYPE_DOCS, STATE_TYPE_FIELDS } from './field-docs';
+import { integrationOf, isBatchResource, runsLocally } from './local-resources';
 import { BATCH_SUBMIT_RESOURCE, JSONPATH_ONLY_FIELDS, STATE_TYPES, STATES_ERROR_NAMES } from './language';
 
 /** Where a JSON path points inside a state machine definition. */
@@ -75,21 +79,41 @@ export function aslHoverAt(text: string, format: SourceFormat, offset: number, r
   if (!cursor) return undefined;
   const place = aslPlaceOf(cursor.path);
   if (!place?.field) return undefined;
+  if (place.where === 'choiceRule' && !isRulePath(cursor.path.slice(place.state.length, -1))) return undefined;
   const markdown = cursor.isKey ? fieldDoc(place) : valueDoc(place, cursor.path, lenientValue(text, format), resolver);
   return markdown ? { markdown, range: cursor.token } : undefined;
 }
 
 function fieldDoc(place: AslPlace): string | undefined {
   const field = place.field!;
+  if (place.where === 'choiceRule') {
+    const doc = Object.hasOwn(CHOICE_RULE_FIELD_DOCS, field) ? CHOICE_RULE_FIELD_DOCS[field] : choiceOperatorDoc(field);
+    return doc && `**${field}** (Choice rule)\n\n${doc}`;
+  }
   const table = place.where === 'machine' ? MACHINE_FIELD_DOCS : place.where === 'state' ? STATE_FIELD_DOCS : place.where === 'retrier' || place.where === 'catcher' ? RETRY_CATCH_FIELD_DOCS : undefined;
   const doc = table && Object.hasOwn(table, field) ? table[field] : undefined;
   return doc && `**${field}**\n\n${doc}`;
+}
+
+/**
+ * Whether a path (from the state on, the rule's own keys excluded) is a Choice rule: `Choices[i]`,
+ * then any number of `And[i]`, `Or[i]` or `Not` (not an Assign or another value inside a rule).
+ */
+function isRulePath(rel: JsonPath): boolean {
+  if (rel[0] !== 'Choices' || typeof rel[1] !== 'number') return false;
+  for (let i = 2; i < rel.length; ) {
+    if ((rel[i] === 'And' || rel[i] === 'Or') && typeof rel[i + 1] === 'number') i += 2;
+    else if (rel[i] === 'Not') i += 1;
+    else return false;
+  }
+  return true;
 }
 
 function valueDoc(place: AslPlace, path: JsonPath, root: unknown, resolver: BatchResolver | undefined): string | undefined {
   const value = valueAt(root, path);
   if (place.where === 'state' && place.field === 'Type' && typeof value === 'string' && Object.hasOwn(STATE_TYPE_DOCS, value)) return `**${value}** state\n\n${STATE_TYPE_DOCS[value]}`;
   if (place.where === 'state' && place.field === 'Resource' && typeof value === 'string' && BATCH_SUBMIT_RESOURCE.test(value)) return batchResourceDoc(value);
+  if (place.where === 'state' && place.field === 'Resource' && typeof value === 'string' && integrationOf(value) !== undefined) return resourceDoc(value);
   if (place.where !== 'payload' || typeof value !== 'string' || !resolver || !batchParamsPath(place, path, root)) return undefined;
   if (place.field === 'JobDefinition') {
     const entry = resolver.jobDefinition(value);
@@ -107,6 +131,13 @@ function valueDoc(place: AslPlace, path: JsonPath, root: unknown, resolver: Batc
 
 function typeOf(value: Obj): string {
   return typeof value.type === 'string' ? ` (type \`${value.type}\`)` : '';
+}
+
+/** What a Task resource other than Batch's SubmitJob does on the local emulator. */
+function resourceDoc(arn: string): string {
+  const name = `**${integrationOf(arn)}**`;
+  if (runsLocally(arn)) return `${name}\n\nRuns on the local emulator's own ${isBatchResource(arn) ? 'AWS Batch' : /sns/.test(arn) ? 'SNS' : /events|eventbridge/.test(arn) ? 'EventBridge' : 'S3'}.`;
+  return `${name}\n\nThe local emulator does not run this service: give the state a stand-in in a Step Functions Local mock file (\`SFN_MOCK_CONFIG\`), or the Task fails with \`States.Runtime\`.`;
 }
 
 function batchResourceDoc(arn: string): string {
@@ -135,23 +166,48 @@ export function aslCompletionsAt(text: string, format: SourceFormat, offset: num
   // A key being typed has the field '' (a new key in YAML, an empty one in JSON).
   if (place?.field === undefined) return [];
   const root = lenientValue(text, format);
+  if (place.where === 'choiceRule' && !isRulePath(cursor.path.slice(place.state.length, -1))) return [];
   if (cursor.isKey) {
-    const fields = fieldNames(place, root).filter((k) => !cursor.siblingKeys.includes(k) || k === place.field);
+    const fields = (place.where === 'choiceRule' ? choiceFieldNames(place, cursor.path, cursor.siblingKeys.filter((k) => k !== place.field), root) : fieldNames(place, root)).filter((k) => !cursor.siblingKeys.includes(k) || k === place.field);
     return fields.map((k) => ({ label: k, kind: 'property' as const, insertText: format === 'json' ? `"${k}"` : k, replace: cursor.token, detail: fieldDoc({ ...place, field: k })?.split('\n\n')[1]?.split('. ')[0] }));
   }
   if (!place.field) return [];
   const values = candidates(place, cursor.path, root, names);
   if (!values) return [];
   const quote = (v: string) => (format === 'json' ? JSON.stringify(v) : v);
-  return values.names.map((n) => ({ label: n, kind: values.kind, insertText: quote(n), replace: cursor.token, detail: values.detail }));
+  return values.names.map((n) => ({ label: n, kind: values.kind, insertText: quote(n), replace: cursor.token, detail: values.detailOf?.(n) ?? values.detail }));
 }
 
-function candidates(place: AslPlace, path: JsonPath, root: unknown, names: WorkspaceNames): { names: string[]; kind: CompletionCandidate['kind']; detail: string } | undefined {
+/**
+ * Field names for a key of a Choice rule, from AWS's ASL schema: a JSONata state's rules take
+ * Condition, a JSONPath state's a Variable and one operator (none once the rule has one) or
+ * And / Or / Not; Next and Assign only at the top level.
+ */
+function choiceFieldNames(place: { readonly machine: JsonPath; readonly state: JsonPath }, path: JsonPath, siblings: readonly string[], root: unknown): string[] {
+  const state = asObj(valueAt(root, place.state));
+  const jsonata = (state.QueryLanguage ?? prop(valueAt(root, place.machine), 'QueryLanguage') ?? prop(root, 'QueryLanguage')) === 'JSONata';
+  const topLevel = path.length === place.state.length + 3;
+  const operators = choiceRuleFields().filter((k) => choiceOperatorDoc(k) !== undefined);
+  const hasOperator = siblings.some((k) => operators.includes(k) || k === 'And' || k === 'Or' || k === 'Not');
+  return choiceRuleFields().filter((k) => {
+    if (k === 'Next' || k === 'Assign') return topLevel;
+    if (k === 'Comment') return true;
+    if (k === 'Condition') return jsonata;
+    if (jsonata) return false;
+    if (k === 'Variable') return true;
+    return !hasOperator;
+  });
+}
+
+function candidates(place: AslPlace, path: JsonPath, root: unknown, names: WorkspaceNames): { names: string[]; kind: CompletionCandidate['kind']; detail: string; detailOf?: (name: string) => string } | undefined {
   const { field } = place;
   const stateNames = () => Object.keys(asObj(valueAt(root, [...place.machine, 'States'])));
   if (place.where === 'machine' && field === 'StartAt') return { names: stateNames(), kind: 'reference', detail: 'state' };
   if (place.where === 'state' && field === 'Type') return { names: [...STATE_TYPES], kind: 'value', detail: 'state type' };
-  if (place.where === 'state' && field === 'Resource') return { names: [...BATCH_RESOURCE_ARNS], kind: 'value', detail: 'AWS Batch SubmitJob' };
+  if (place.where === 'state' && field === 'Resource') {
+    const others = taskResourceExamples().filter((r) => !(BATCH_RESOURCE_ARNS as readonly string[]).includes(r));
+    return { names: [...BATCH_RESOURCE_ARNS, ...others], kind: 'value', detail: 'AWS Batch SubmitJob', detailOf: (r) => (BATCH_SUBMIT_RESOURCE.test(r) ? 'AWS Batch SubmitJob' : runsLocally(r) ? 'runs on the local emulator' : 'locally only with a mock file') };
+  }
   if (place.where !== 'machine' && (field === 'Next' || field === 'Default') && place.where !== 'payload' && place.where !== 'retrier') {
     const self = String(place.state.at(-1));
     return { names: stateNames().filter((n) => place.where !== 'state' || n !== self), kind: 'reference', detail: 'state' };

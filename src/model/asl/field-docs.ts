@@ -108,3 +108,31 @@ export const STATE_TYPE_FIELDS: Readonly<Record<string, readonly string[]>> = {
 
 /** Fields only JSONata states take (their JSONPath counterparts are JSONPATH_ONLY_FIELDS). */
 export const JSONATA_ONLY_FIELDS: readonly string[] = ['Arguments', 'Output', 'Items'];
+
+/** Fields of a Choice rule other than the comparison operators (those are described by {@link choiceOperatorDoc}). */
+export const CHOICE_RULE_FIELD_DOCS: Readonly<Record<string, string>> = {
+  Variable: 'JSONPath rules: the path to the value in the state input (or a `$variable`) that the rule\'s operator tests.',
+  Condition: 'JSONata rules: `true`, `false` or a `{% ... %}` expression giving a boolean; the rule matches when it is true.',
+  Next: 'The state to go to when this rule matches (top-level rules only, not those inside And, Or or Not).',
+  Assign: 'Variables to set when this rule matches, as an object from variable name to value.',
+  And: 'A non-empty array of rules (without Next): matches when every one of them matches.',
+  Or: 'A non-empty array of rules (without Next): matches when any one of them matches.',
+  Not: 'One rule (without Next): matches when that rule does not.',
+  Comment: 'Free text describing this rule, for people; the execution ignores it.',
+};
+
+const OPERATOR_TYPES: Readonly<Record<string, string>> = { String: 'a string', Numeric: 'a number', Boolean: 'a boolean', Timestamp: 'a timestamp (RFC 3339, such as `2026-12-06T10:00:00Z`)' };
+const RELATIONS: Readonly<Record<string, string>> = { Equals: 'equal to', GreaterThan: 'greater than', GreaterThanEquals: 'greater than or equal to', LessThan: 'less than', LessThanEquals: 'less than or equal to' };
+const TYPE_TESTS: Readonly<Record<string, string>> = { IsNull: 'is null', IsPresent: 'exists in the input (test this before comparing a field that may be missing)', IsNumeric: 'is a number', IsString: 'is a string', IsBoolean: 'is a boolean', IsTimestamp: 'is a string holding a timestamp (RFC 3339)' };
+
+/** What a JSONPath Choice rule's comparison operator tests, or undefined for a name that is not one. */
+export function choiceOperatorDoc(name: string): string | undefined {
+  const compare = /^(String|Numeric|Boolean|Timestamp)(Equals|GreaterThan|GreaterThanEquals|LessThan|LessThanEquals)(Path)?$/.exec(name);
+  if (compare && Object.hasOwn(OPERATOR_TYPES, compare[1]) && Object.hasOwn(RELATIONS, compare[2]) && !(compare[1] === 'Boolean' && compare[2] !== 'Equals')) {
+    const than = compare[3] ? 'the value at the reference path given here (a path into the input, or a `$variable`)' : 'the value given here';
+    return `Matches when the Variable's value is ${OPERATOR_TYPES[compare[1]]} ${RELATIONS[compare[2]]} ${than}. A value of another type does not match.`;
+  }
+  if (name === 'StringMatches') return 'Matches when the Variable\'s value is a string matching this pattern, where `*` stands for any characters (an asterisk itself is `\\\\*` in JSON text).';
+  if (Object.hasOwn(TYPE_TESTS, name)) return `\`true\`: matches when the Variable's value ${TYPE_TESTS[name]}; \`false\`: when it does not.`;
+  return undefined;
+}

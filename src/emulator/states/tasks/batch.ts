@@ -8,6 +8,7 @@ import { StatesError } from '../core/errors';
 import { AbortedError } from '../core/timing';
 import type { TaskInvocation } from '../core/types';
 import { toCamel, toPascal } from './casing';
+import { BATCH_OPTIMIZED, BATCH_SDK } from '../../../model/asl/local-resources';
 
 export interface BatchJobEvent {
   readonly jobId: string;
@@ -27,12 +28,7 @@ export interface TaskMemory {
   set(key: string, value: string): void;
 }
 
-const OPTIMIZED = /^arn:aws[\w-]*:states:::batch:submitJob(\.sync)?$/;
-const SDK = /^arn:aws[\w-]*:states:::aws-sdk:batch:([a-zA-Z]+)(\.waitForTaskToken)?$/;
-
-export function isBatchResource(resource: string): boolean {
-  return OPTIMIZED.test(resource) || SDK.test(resource);
-}
+export { isBatchResource } from '../../../model/asl/local-resources';
 
 /** `Batch.<ErrorCode>` for an error the Batch API answered. */
 function batchError(err: unknown): StatesError {
@@ -43,7 +39,7 @@ function batchError(err: unknown): StatesError {
 }
 
 export async function runBatchTask(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory): Promise<unknown> {
-  const sdk = SDK.exec(inv.resource);
+  const sdk = BATCH_SDK.exec(inv.resource);
   if (sdk) {
     const operation = sdk[1].charAt(0).toUpperCase() + sdk[1].slice(1);
     try {
@@ -52,7 +48,7 @@ export async function runBatchTask(inv: TaskInvocation, batch: BatchPort, memory
       throw batchError(err);
     }
   }
-  const sync = OPTIMIZED.exec(inv.resource)?.[1] === '.sync';
+  const sync = BATCH_OPTIMIZED.exec(inv.resource)?.[1] === '.sync';
   if (!sync) {
     try {
       return toPascal(await batch.call('SubmitJob', toCamel(inv.parameters ?? {})));

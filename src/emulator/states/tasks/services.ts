@@ -12,18 +12,9 @@ import type { InterpreterPorts, TaskInvocation } from '../core/types';
 import { limit, listedItem, parseItems } from './item-reader';
 import type { TaskMemory } from './batch';
 import type { LocalAws } from './local-aws';
+import { integrationOf } from '../../../model/asl/local-resources';
 
-const ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:/;
-
-function resourceOf(resource: string): string | undefined {
-  return ARN.test(resource) ? resource.replace(ARN, '') : undefined;
-}
-
-/** Whether the emulator's own services run this Task resource. */
-export function isLocalServiceResource(resource: string): boolean {
-  const r = resourceOf(resource);
-  return r === 'events:putEvents' || r === 'aws-sdk:eventbridge:putEvents' || /^aws-sdk:s3:(getObject|putObject|listObjectsV2)$/.test(r ?? '');
-}
+export { isLocalServiceResource } from '../../../model/asl/local-resources';
 
 function record(value: unknown, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new StatesError('States.Runtime', `The ${what} parameters must be a JSON object, not ${JSON.stringify(value)}`);
@@ -37,7 +28,7 @@ function text(params: Record<string, unknown>, field: string, what: string): str
 }
 
 export async function runLocalServiceTask(inv: TaskInvocation, aws: LocalAws, memory: TaskMemory): Promise<unknown> {
-  const r = resourceOf(inv.resource) ?? '';
+  const r = integrationOf(inv.resource) ?? '';
   const params = record(inv.parameters ?? {}, `state '${inv.stateName}'`);
   const once = async (call: () => Promise<unknown>) => {
     const done = memory.get(`${inv.key}:out`);
@@ -55,7 +46,7 @@ export async function runLocalServiceTask(inv: TaskInvocation, aws: LocalAws, me
 /** The ItemReader port: a JSON / JSONL / CSV object, or a bucket listing, from the local S3. */
 export function localItemReader(aws: LocalAws): NonNullable<InterpreterPorts['readItems']> {
   return async (reader, parameters, signal) => {
-    const r = resourceOf(reader.Resource);
+    const r = integrationOf(reader.Resource);
     const params = record(parameters ?? {}, 'ItemReader');
     const config = reader.ReaderConfig ?? {};
     if (r === 's3:getObject') {
@@ -75,7 +66,7 @@ export function localItemReader(aws: LocalAws): NonNullable<InterpreterPorts['re
 /** The ResultWriter port: the map run's result files and manifest.json into the local S3. */
 export function localResultWriter(aws: LocalAws): NonNullable<InterpreterPorts['writeResults']> {
   return async (writer, parameters, run, signal) => {
-    if (resourceOf(writer.Resource ?? '') !== 's3:putObject') {
+    if (integrationOf(writer.Resource ?? '') !== 's3:putObject') {
       throw new StatesError('States.ResultWriterFailed', `A ResultWriter's Resource must be arn:aws:states:::s3:putObject, not ${writer.Resource}`);
     }
     const params = record(parameters ?? {}, 'ResultWriter');

@@ -14,11 +14,7 @@ export interface SnsPort {
   publish(topicArn: string, message: string, subject?: string): string;
 }
 
-const RESOURCE = /^arn:aws[\w-]*:states:::(?:sns:publish|aws-sdk:sns:publish)$/;
-
-export function isSnsPublish(resource: string): boolean {
-  return RESOURCE.test(resource);
-}
+export { isSnsPublish } from '../../../model/asl/local-resources';
 
 export function runSnsPublish(inv: TaskInvocation, sns: SnsPort, memory: TaskMemory): unknown {
   const p = (inv.parameters ?? {}) as Record<string, unknown>;

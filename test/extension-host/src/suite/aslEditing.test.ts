@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { localbatch } from './util';
 
 /** A state machine file written into the test workspace at run time and removed afterwards. */
-const TEXT = '{\n  "StartAt": "Prep",\n  "States": {\n    "Prep": {"Type": "Pass", "Next": "Done"},\n    "Done": {"Type": "Succeed"}\n  }\n}\n';
+const TEXT = '{\n  "StartAt": "Prep",\n  "States": {\n    "Prep": {"Type": "Pass", "Next": "Done"},\n    "Done": {"Type": "Succeed"},\n    "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.x", "": 1, "Next": "Done"}], "Default": "Done"}\n  }\n}\n';
 
 describe('LocalBatch state machine hover and completion (extension host)', () => {
   let uri: vscode.Uri;
@@ -29,6 +29,14 @@ describe('LocalBatch state machine hover and completion (extension host)', () =>
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /\*\*Pass\*\* state/);
+  });
+
+  it('completes a Choice rule\'s operators and describes its Variable', async () => {
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, doc.positionAt(TEXT.indexOf('"": 1') + 1));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(['StringEquals', 'NumericGreaterThan', 'IsPresent', 'And'].every((l) => labels.includes(l)) && !labels.includes('Variable'), JSON.stringify(labels.slice(0, 60)));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(TEXT.indexOf('"Variable"') + 2));
+    assert.match(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /\*\*Variable\*\* \(Choice rule\)/);
   });
 
   it('completes Next with the state names', async () => {

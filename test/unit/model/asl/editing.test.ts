@@ -102,7 +102,13 @@ describe('ASL editing: hover and completion (unit)', () => {
     assert.ok(errors.includes('States.TaskFailed') && errors.includes('States.ALL'));
     assert.ok(!errors.includes('States.Timeout'));
     assert.ok(errors.every((e) => e.startsWith('States.')));
-    assert.deepEqual(labels('StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: |\n', 'yaml'), ['arn:aws:states:::batch:submitJob.sync', 'arn:aws:states:::batch:submitJob']);
+    const resources = complete('StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: |\n', 'yaml');
+    // Batch's first, then the other service integrations AWS's ASL schema lists, each saying whether it runs locally.
+    assert.deepEqual(resources.slice(0, 2).map((c) => c.label), ['arn:aws:states:::batch:submitJob.sync', 'arn:aws:states:::batch:submitJob']);
+    const detail = Object.fromEntries(resources.map((c) => [c.label, c.detail]));
+    assert.equal(new Set(resources.map((c) => c.label)).size, resources.length, 'each once');
+    assert.deepEqual([detail['arn:aws:states:::sns:publish'], detail['arn:aws:states:::events:putEvents'], detail['arn:aws:states:::lambda:invoke'], detail['arn:aws:states:::ecs:runTask.sync']], ['runs on the local emulator', 'runs on the local emulator', 'locally only with a mock file', 'locally only with a mock file']);
+    assert.ok(!detail['arn:aws:states:::s3:getObject'], 'ItemReader resources are not offered for a Task');
     const batch = 'StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::batch:submitJob\n    Parameters:\n      JobDefinition: |\n      JobQueue: spot\n    End: true\n';
     assert.deepEqual(labels(batch, 'yaml'), ['align', 'call']);
     assert.deepEqual(labels(batch.replace('|', 'al').replace('JobQueue: spot', 'JobQueue: |'), 'yaml'), ['local', 'spot']);
@@ -123,6 +129,38 @@ describe('ASL editing: hover and completion (unit)', () => {
     assert.equal(retrier[0].insertText, '"IntervalSeconds"');
     assert.equal(retrier[0].detail, 'Seconds before the first retry (default 1).');
     assert.deepEqual(labels('{"StartAt": "A", "|"}', 'json'), ['States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
+  });
+
+  it('offers a Choice rule\'s fields by query language and depth: a JSONPath rule one operator, Next and Assign only at the top', () => {
+    const rule = (fields: string, language = 'JSONPath') => labels(`{"QueryLanguage": "${language}", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [${fields}], "Default": "D"}, "D": {"Type": "Succeed"}}}`, 'json');
+    const empty = rule('{"|"}');
+    for (const k of ['Variable', 'StringEquals', 'NumericLessThanEqualsPath', 'BooleanEquals', 'TimestampGreaterThan', 'StringMatches', 'IsPresent', 'IsNull', 'And', 'Or', 'Not', 'Next', 'Assign', 'Comment']) assert.ok(empty.includes(k), `${k} in ${empty.join(',')}`);
+    assert.ok(!empty.includes('Condition') && !empty.includes('BooleanGreaterThan'));
+    // Once the rule has its operator, no other; those set are not offered again.
+    assert.deepEqual(rule('{"Variable": "$.x", "StringEquals": "a", "|"}'), ['Assign', 'Next', 'Comment']);
+    // Inside And / Not: a rule without Next or Assign.
+    const nested = rule('{"And": [{"|"}], "Next": "D"}');
+    assert.ok(nested.includes('Variable') && nested.includes('IsString') && !nested.includes('Next') && !nested.includes('Assign'), nested.join(','));
+    assert.ok(!rule('{"Not": {"|"}, "Next": "D"}').includes('Next'));
+    // Not a rule: the keys inside a rule's Assign.
+    assert.deepEqual(rule('{"Variable": "$.x", "IsPresent": true, "Assign": {"|"}, "Next": "D"}'), []);
+    // JSONata: Condition, not Variable or operators.
+    assert.deepEqual(rule('{"|"}', 'JSONata').sort(), ['Assign', 'Comment', 'Condition', 'Next']);
+    const yaml = labels('StartAt: C\nStates:\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.n\n        Num|\n', 'yaml');
+    assert.ok(yaml.includes('NumericGreaterThan') && !yaml.includes('Variable'), yaml.join(','));
+  });
+
+  it('describes Choice rule fields and operators, and whether a Task resource runs locally', () => {
+    assert.match(hover(MACHINE, 'json', '"Variable"')!, /^\*\*Variable\*\* \(Choice rule\)\n\nJSONPath rules: the path/);
+    assert.match(hover(MACHINE, 'json', '"IsPresent"')!, /^\*\*IsPresent\*\* \(Choice rule\)\n\n`true`: matches when the Variable's value exists/);
+    const compare = MACHINE.replace('"IsPresent": true', '"NumericGreaterThanEqualsPath": "$.min"');
+    assert.match(hover(compare, 'json', '"NumericGreaterThanEqualsPath"')!, /is a number greater than or equal to the value at the reference path/);
+    assert.match(hover(MACHINE.replace('"IsPresent": true', '"TimestampLessThan": "2026-01-01T00:00:00Z"'), 'json', '"TimestampLessThan"')!, /is a timestamp \(RFC 3339.*less than the value given here/);
+    assert.equal(hover(MACHINE.replace('"IsPresent": true', '"BooleanLessThan": true'), 'json', '"BooleanLessThan"'), undefined);
+    assert.match(hover(MACHINE.replace('"Next": "Done" }]', '"Next": "Done" }, { "Not": { "Variable": "$.y", "IsNull": true }, "Next": "Done" }]'), 'json', '"Not"')!, /matches when that rule does not/);
+    assert.match(hover(MACHINE.replace('batch:submitJob.sync', 'lambda:invoke'), 'json', 'lambda:invoke')!, /^\*\*lambda:invoke\*\*\n\nThe local emulator does not run this service: .*mock file/);
+    assert.match(hover(MACHINE.replace('batch:submitJob.sync', 'sns:publish'), 'json', 'sns:publish')!, /Runs on the local emulator's own SNS/);
+    assert.match(hover(MACHINE.replace('batch:submitJob.sync', 'aws-sdk:s3:putObject'), 'json', 'aws-sdk:s3:putObject')!, /own S3/);
   });
 
   it('is what the shared completion gives for state machine files', () => {
