@@ -5,17 +5,31 @@
  * Task started (the JobId in TaskSubmitted / TaskSucceeded outputs and TaskFailed causes). Recomputed
  * from the whole history each time, so it is the same however the history was read. Pure.
  *
+ * Each time a state ran is also kept as a segment (entered to exited, or to the execution's end), for
+ * the graph's Timeline tab (timelineFromPicture).
+ *
  * Task events name no state: they belong to the state entered last that is still running and whose
  * Resource is the event's (exact for one branch at a time; with Parallel branches or Map iterations
  * running the same resource at once, a job may be shown under its sibling).
  */
 import { END_ID, START_ID, stateIds } from './asl-graph';
 import type { DagGraph, DagNodeUpdate, DagStatus } from './dag';
+import { timelineOf, type Timeline, type TimelineRow, type TimelineSegment } from './dag-timeline';
 
 /** One GetExecutionHistory event, as the SDK returns it (only what is read here). */
 export interface HistoryEventLike {
   readonly type?: string;
   readonly id?: number;
+  /** When it happened (the SDK gives a Date; JSON a number of seconds or an ISO text). */
+  readonly timestamp?: Date | number | string;
+}
+
+/** One time a state ran: from its StateEntered to its StateExited (unset while it runs). */
+export interface StateRun {
+  readonly start: number;
+  readonly end?: number;
+  /** SUCCEEDED; CAUGHT (failed, a Catch took over); FAILED or ABORTED (the execution ended in it). */
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'CAUGHT' | 'FAILED' | 'ABORTED';
 }
 
 export interface ExecutionPicture {
@@ -25,6 +39,18 @@ export interface ExecutionPicture {
   readonly jobs: ReadonlyMap<string, readonly string[]>;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED (from the history's last execution event). */
   readonly status: string;
+  /** The times each state ran, by node id, in the order the states were first entered. */
+  readonly runs: ReadonlyMap<string, readonly StateRun[]>;
+}
+
+function millis(t: HistoryEventLike['timestamp']): number | undefined {
+  if (t instanceof Date) return t.getTime();
+  if (typeof t === 'number') return t < 1e11 ? t * 1000 : t;
+  if (typeof t === 'string') {
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
 }
 
 type Obj = Record<string, unknown>;
@@ -56,6 +82,7 @@ interface Open {
   readonly name: string;
   readonly type: string;
   failed: boolean;
+  readonly start?: number;
 }
 
 /**
@@ -68,7 +95,16 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
   const status = new Map<string, DagStatus>();
   const jobs = new Map<string, string[]>();
   const open: Open[] = [];
+  const runs = new Map<string, StateRun[]>();
   let execution = 'RUNNING';
+  let now: number | undefined;
+  const ran = (o: Open, status: StateRun['status']) => {
+    const id = ids.get(o.name);
+    if (!id || o.start === undefined) return;
+    const list = runs.get(id) ?? [];
+    list.push({ start: o.start, ...(status !== 'RUNNING' && now !== undefined ? { end: now } : {}), status });
+    runs.set(id, list);
+  };
 
   const set = (name: string, s: DagStatus) => {
     const id = ids.get(name);
@@ -90,24 +126,32 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
     return latestOpen((o) => o.type === 'Task' && resourceOf.get(o.name) === resource) ?? latestOpen((o) => o.type === 'Task');
   };
   const endAll = (s: DagStatus) => {
-    for (const o of open.splice(0)) set(o.name, s);
+    for (const o of open.splice(0)) {
+      set(o.name, s);
+      ran(o, s === 'ABORTED' ? 'ABORTED' : 'FAILED');
+    }
   };
 
   for (const e of events) {
     const type = e.type ?? '';
+    now = millis(e.timestamp) ?? now;
     const d = details(e);
     const entered = /^(\w+)StateEntered$/.exec(type);
     const exited = /^(\w+)StateExited$/.exec(type);
     if (type === 'ExecutionStarted') {
       status.set(START_ID, 'SUCCEEDED');
     } else if (entered && typeof d.name === 'string') {
-      open.push({ name: d.name, type: entered[1], failed: false });
+      open.push({ name: d.name, type: entered[1], failed: false, ...(now !== undefined ? { start: now } : {}) });
+      // Rows in the order the states were first entered.
+      const id = ids.get(d.name);
+      if (id && now !== undefined && !runs.has(id)) runs.set(id, []);
       set(d.name, entered[1] === 'Fail' ? 'FAILED' : 'RUNNING');
     } else if (exited && typeof d.name === 'string') {
       const name = d.name;
       const i = open.map((o) => o.name).lastIndexOf(name);
       const o = i >= 0 ? open.splice(i, 1)[0] : undefined;
       set(name, o?.failed ? 'CAUGHT' : 'SUCCEEDED');
+      if (o) ran(o, o.failed ? 'CAUGHT' : 'SUCCEEDED');
     } else if (type === 'TaskScheduled') {
       const o = taskOf(d);
       if (o) {
@@ -149,5 +193,30 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
     const jobIds = jobs.get(n.id);
     updates.push({ id: n.id, status: status.get(n.id) ?? 'PLANNED', ...(jobIds?.length ? { jobId: jobIds[jobIds.length - 1] } : {}) });
   }
-  return { updates, jobs, status: execution };
+  // States still running: open segments, in the order they were entered.
+  for (const o of open) ran(o, 'RUNNING');
+  // Each state's runs in the order they started (they are recorded as they end).
+  for (const list of runs.values()) list.sort((a, b) => a.start - b.start);
+  return { updates, jobs, status: execution, runs };
+}
+
+const SEGMENT: Record<StateRun['status'], TimelineSegment['status']> = { RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', CAUGHT: 'FAILED', FAILED: 'FAILED', ABORTED: 'FAILED' };
+const REASON: Partial<Record<StateRun['status'], string>> = { CAUGHT: 'failed; a Catch took over', ABORTED: 'the execution was stopped in it', FAILED: 'the execution failed in it' };
+
+/**
+ * The Timeline tab of a state machine graph: one row per state that ran (in the order the states were
+ * first entered), one bar each time it ran (a Map's iterations, a loop), coloured by how that run
+ * ended. A row's job id is the last Batch job its Task started.
+ */
+export function timelineFromPicture(graph: DagGraph, picture: ExecutionPicture, now: number): Timeline {
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  const status = new Map(picture.updates.map((u) => [u.id, u.status]));
+  const rows: TimelineRow[] = [];
+  for (const [id, list] of picture.runs) {
+    const s = status.get(id);
+    const rowStatus = s === 'RUNNING' ? 'RUNNING' : s === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
+    const segments = list.map((r, i): TimelineSegment => ({ start: r.start, ...(r.end !== undefined ? { end: r.end } : {}), status: SEGMENT[r.status], attempt: i + 1, ...(REASON[r.status] ? { reason: REASON[r.status] } : {}) }));
+    rows.push({ jobId: picture.jobs.get(id)?.at(-1) ?? '', nodeId: id, label: names.get(id) ?? id, status: rowStatus, segments });
+  }
+  return { ...timelineOf(rows, () => picture.status === 'RUNNING', now), unit: 'state' };
 }

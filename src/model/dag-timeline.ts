@@ -44,6 +44,8 @@ export interface Timeline {
   readonly end?: number;
   /** When the data was read, in the extension host's clock (the webview corrects for its own). */
   readonly now: number;
+  /** What a row is: a job with its attempts (the default), or a state machine's state with each time it ran. */
+  readonly unit?: 'job' | 'state';
 }
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED']);

@@ -134,6 +134,17 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     assert.deepEqual(legend, ['PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'ABORTED', 'Next', 'Choice rule', 'Default', 'Catch']);
     assert.match((await frame.locator('#notice').textContent()) ?? '', /Execution .+: SUCCEEDED/);
 
+    // The Timeline tab: a row per state that ran, in the order they were entered, each with its bar.
+    await frame.locator('vscode-tab-header[data-tab="timeline"]').click();
+    const timelineRows = () => frame.locator('#timeline g.row').evaluateAll((els) => els.map((g) => `${g.getAttribute('data-node-id')}:${[...g.querySelectorAll('rect.seg')].map((r) => r.getAttribute('data-status')).join('+')}`).join(','));
+    await waitFor(async () => (await timelineRows()) === 'Prepare:SUCCEEDED,Greet:SUCCEEDED,Fan:SUCCEEDED,Left:SUCCEEDED,Right:SUCCEEDED,RightDone:SUCCEEDED,Check:SUCCEEDED,Done:SUCCEEDED',
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the timeline of the execution\'s states' }).catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${await timelineRows()}`);
+    });
+    assert.equal(await frame.locator('#timeline g.row[data-node-id="Greet"]').getAttribute('data-job-id'), jobId, 'the Task\'s row names its Batch job');
+    console.log(`      timeline: ${await timelineRows()}; screenshot: ${await wb.screenshot('stepfunctions-timeline')}`);
+    await frame.locator('vscode-tab-header[data-tab="graph"]').click();
+
     // The Local view: the execution under "State machine executions", SUCCEEDED, with its history.
     await wb.openViewContainer('LocalBatch');
     await expandView(wb, 'Local');
@@ -213,8 +224,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
       await box.press('Enter');
       await waitFor(async () => (await outputs()).join('|') === 'SUCCEEDED {"items":[1,2]}', { timeoutMs: 60_000, intervalMs: 300, what: 'an execution of echo with the input given' });
 
-      // The run opened the graph beside the file and focused it; the palette offers the command for the file's editor.
-      await wb.openFile('echo.asl.json');
+      // The run opened the graph beside the file but left the focus in it: the palette offers the command again.
       box = await ask();
       assert.equal(await box.inputValue(), '{"items": [1, 2]}', 'the box offers the last input given');
       await box.fill('@echo-input.json');

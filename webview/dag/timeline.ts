@@ -1,7 +1,8 @@
 /**
  * The timeline tab: one row per job (array children under their parent), a time axis from the first
  * createdAt to the last stop (or now while the run goes on), each attempt a bar coloured by how it
- * ended (running bars grow every second), and a thin line for the time a job waited to start.
+ * ended (running bars grow every second), and a thin line for the time a job waited to start. For a
+ * state machine (unit `state`): one row per state, a bar each time it ran.
  * SVG, coloured by the same CSS status rules as the graph.
  */
 import { offsetLabel, tickStep, type Timeline, type TimelineRow, type TimelineSegment } from '../../src/model/dag-timeline';
@@ -25,9 +26,9 @@ function clock(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
 }
 
-function segmentTitle(row: TimelineRow, s: TimelineSegment, now: number): string {
+function segmentTitle(row: TimelineRow, s: TimelineSegment, now: number, unit: Timeline['unit']): string {
   const end = s.end ?? now;
-  const parts = [`${row.label}: attempt ${s.attempt}, ${s.status}`, `${clock(s.start)} → ${s.end === undefined ? 'now' : clock(end)} (${formatDuration(end - s.start)})`];
+  const parts = [`${row.label}: ${unit === 'state' ? 'run' : 'attempt'} ${s.attempt}, ${s.status}`, `${clock(s.start)} → ${s.end === undefined ? 'now' : clock(end)} (${formatDuration(end - s.start)})`];
   if (s.exitCode !== undefined) parts.push(`exit code ${s.exitCode}`);
   if (s.reason) parts.push(s.reason);
   return parts.join('\n');
@@ -42,6 +43,9 @@ const LEGEND = '<div class="timeline-legend legend-inline">'
   + '<span><svg width="22" height="8" aria-hidden="true"><line class="wait" x1="1" x2="21" y1="4" y2="4"/></svg>waiting to start</span>'
   + ['RUNNING', 'SUCCEEDED', 'FAILED'].map((st) => `<span><span class="swatch" data-status="${st}"></span>attempt ${st === 'RUNNING' ? 'running' : st.toLowerCase()}</span>`).join('')
   + '<span>one bar per attempt</span></div>';
+const STATE_LEGEND = '<div class="timeline-legend legend-inline">'
+  + ['RUNNING', 'SUCCEEDED', 'FAILED'].map((st) => `<span><span class="swatch" data-status="${st}"></span>${st === 'RUNNING' ? 'running' : st === 'SUCCEEDED' ? 'left' : 'failed (caught, or the execution ended in it)'}</span>`).join('')
+  + '<span>one bar each time the state ran</span></div>';
 
 export class TimelineView {
   private timeline: Timeline | undefined;
@@ -83,7 +87,9 @@ export class TimelineView {
     }
     if (t.rows.length === 0 || t.start === undefined) {
       this.stopTicking();
-      this.host.innerHTML = '<p class="timeline-empty">No run to show yet. Run the workflow (LocalBatch: Run Workflow Locally) and its jobs appear here as they start.</p>';
+      this.host.innerHTML = t.unit === 'state'
+        ? '<p class="timeline-empty">No execution to show yet. Run the state machine (LocalBatch: Run State Machine Locally) and its states appear here as they run.</p>'
+        : '<p class="timeline-empty">No run to show yet. Run the workflow (LocalBatch: Run Workflow Locally) and its jobs appear here as they start.</p>';
       return;
     }
     const live = t.end === undefined;
@@ -119,7 +125,7 @@ export class TimelineView {
       for (const s of r.segments) {
         const x0 = x(s.start);
         const w = Math.max(2, x(s.end ?? now) - x0);
-        out.push(`<rect class="seg" data-status="${s.status}" data-attempt="${s.attempt}" x="${x0.toFixed(1)}" y="${y + (ROW - BAR) / 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"><title>${esc(segmentTitle(r, s, now))}</title></rect>`);
+        out.push(`<rect class="seg" data-status="${s.status}" data-attempt="${s.attempt}" x="${x0.toFixed(1)}" y="${y + (ROW - BAR) / 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"><title>${esc(segmentTitle(r, s, now, t.unit))}</title></rect>`);
       }
       const last = r.segments[r.segments.length - 1];
       if (last && r.segments.length > 0) {
@@ -136,7 +142,7 @@ export class TimelineView {
       }
       out.push('</g>');
     });
-    this.host.innerHTML = `<svg class="timeline-svg" xmlns="${SVG}" width="${width}" height="${height}" role="img" aria-label="Timeline of the run">${out.join('')}</svg>${LEGEND}`;
+    this.host.innerHTML = `<svg class="timeline-svg" xmlns="${SVG}" width="${width}" height="${height}" role="img" aria-label="Timeline of the ${t.unit === 'state' ? 'execution' : 'run'}">${out.join('')}</svg>${t.unit === 'state' ? STATE_LEGEND : LEGEND}`;
     this.renders++;
     this.host.dataset.renders = String(this.renders);
   }

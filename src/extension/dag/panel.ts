@@ -37,16 +37,17 @@ export class DagPanel implements vscode.Disposable {
   private ready = false;
 
   /** Reveals the panel of `source` (refreshing its statuses), or opens a new one beside the editor. */
-  static createOrShow(ctx: Ctx, source: DagSource, awsClient?: BatchClient): DagPanel {
+  /** `preserveFocus`: show the panel beside the editor but leave the focus there (a run started from the file). */
+  static createOrShow(ctx: Ctx, source: DagSource, awsClient?: BatchClient, preserveFocus = false): DagPanel {
     const existing = DagPanel.panels.get(sourceKey(source));
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn);
+      existing.panel.reveal(existing.panel.viewColumn, preserveFocus);
       if (awsClient || source.kind === 'stateMachine') existing.show(source, awsClient);
       else if (existing.ready) void existing.session?.refresh();
       return existing;
     }
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Dependency Graph', column, DagPanel.options(ctx));
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Dependency Graph', { viewColumn: column, preserveFocus }, DagPanel.options(ctx));
     const created = new DagPanel(ctx, panel);
     created.show(source, awsClient);
     return created;

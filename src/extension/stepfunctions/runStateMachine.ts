@@ -62,7 +62,8 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
     return started.executionArn!;
   });
   ctx.views.local.executions.remember(executionArn, file);
-  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file, executionArn });
+  // The graph opens beside the file; the focus stays in the file (to edit and run again).
+  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file, executionArn }, undefined, true);
   return executionArn;
 }
 

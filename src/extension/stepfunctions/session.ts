@@ -3,13 +3,14 @@
  * file is edited, coloured by an execution on the local emulator (the one given, else the latest of
  * the state machine named for the file) from its history (asl-live.ts). The history is read again
  * every half second while the execution runs (the emulator's event stream carries Batch job events
- * only); updates carry only the states that changed, applied in place.
+ * only); updates carry only the states that changed, applied in place. The Timeline tab shows each
+ * time a state ran (asl-live.ts timelineFromPicture), sent with each read while the tab is shown.
  */
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { graphFromDefinition } from '../../model/asl-graph';
-import { pictureFromHistory, type ExecutionPicture } from '../../model/asl-live';
+import { pictureFromHistory, timelineFromPicture, type ExecutionPicture } from '../../model/asl-live';
 import { parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import type { DagGraph, DagNodeUpdate } from '../../model/dag';
 import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
@@ -31,6 +32,7 @@ export class StateMachineSession implements vscode.Disposable {
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
   private disposed = false;
+  private timelineShown = false;
   readonly expanded = new Set<string>();
   paused = false;
   readonly onAws = false;
@@ -60,8 +62,16 @@ export class StateMachineSession implements vscode.Disposable {
     return conn && this.ctx.emulator.state === 'running' ? sfnClientOf(conn) : undefined;
   }
 
-  setTab(_tab: DagTab): void {
-    // State machines have no timeline tab content yet: the graph is the view.
+  setTab(tab: DagTab): void {
+    this.timelineShown = tab === 'timeline';
+    this.postTimeline();
+  }
+
+  /** The execution's states on a time axis, while the Timeline tab is shown. */
+  private postTimeline(): void {
+    if (!this.timelineShown || !this.graph) return;
+    const empty: ExecutionPicture = { updates: [], jobs: new Map(), status: 'SUCCEEDED', runs: new Map() };
+    this.post({ type: 'timeline', timeline: timelineFromPicture(this.graph, this.picture ?? empty, Date.now()) });
   }
 
   setExpanded(_nodeId: string, _expanded: boolean): void {
@@ -88,6 +98,7 @@ export class StateMachineSession implements vscode.Disposable {
     if (seq !== this.seq || this.disposed) return;
     this.picture = picture;
     this.post({ type: 'graph', graph: picture ? applyUpdates(graph, picture.updates) : graph, source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
+    this.postTimeline();
     this.schedule();
   }
 
@@ -163,6 +174,7 @@ export class StateMachineSession implements vscode.Disposable {
         const statusChanged = next.status !== this.picture?.status;
         this.picture = next;
         if (changed.length > 0) this.post({ type: 'update', updates: changed });
+        this.postTimeline();
         if (statusChanged) {
           this.post({ type: 'notice', text: this.liveText() ?? '' });
           this.ctx.views.local.executions.changed();

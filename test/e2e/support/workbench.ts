@@ -51,11 +51,13 @@ export class Workbench {
   /** Opens the command palette (F1 until it shows) and types `>text` into it; returns its input. */
   private async typeInPalette(text: string, timeoutMs: number): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input[type="text"]');
+    // The palette can close again right after it opens (focus moving to an editor just opened, or to
+    // a webview): open it again until the text is typed into it.
     await waitFor(async () => {
       if (!(await input.isVisible())) await this.page.keyboard.press('F1');
-      return input.isVisible();
+      if (!(await input.isVisible())) return false;
+      return input.fill(`>${text}`, { timeout: 2_000 }).then(() => true, () => false);
     }, { timeoutMs, intervalMs: 300, what: 'the command palette' });
-    await input.fill(`>${text}`);
     return input;
   }
 

@@ -10,7 +10,7 @@ import { Execution } from '../../../src/emulator/states/core/interpreter';
 import { StatesError } from '../../../src/emulator/states/core/errors';
 import type { StateMachineDef, TaskInvocation } from '../../../src/emulator/states/core/types';
 import { END_ID, graphFromDefinition, resourceLabel, ruleLabel, START_ID } from '../../../src/model/asl-graph';
-import { jobIdIn, pictureFromHistory, type HistoryEventLike } from '../../../src/model/asl-live';
+import { jobIdIn, pictureFromHistory, timelineFromPicture, type HistoryEventLike } from '../../../src/model/asl-live';
 
 const BATCH = 'arn:aws:states:::batch:submitJob.sync';
 
@@ -44,7 +44,7 @@ function history(def: unknown, input: unknown, runTask: (i: TaskInvocation) => P
   const clock = new FakeClock();
   const events: HistoryEventLike[] = [];
   const identity = { executionArn: 'arn:aws:states:us-east-1:1:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:sm', stateMachineName: 'sm', roleArn: 'arn:aws:iam::1:role/r', startTime: '2026-01-01T00:00:00.000Z' };
-  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, ...(e.details ?? {}) }), random: () => 0.5 });
+  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, timestamp: new Date(clock.now()), ...(e.details ?? {}) }), random: () => 0.5 });
   const done = ex.run();
   return clock.runAll().then(() => done).then(() => events);
 }
@@ -166,6 +166,39 @@ describe('state machine live colours', () => {
     const aborted = pictureFromHistory(g, [...base, { type: 'ExecutionAborted' }] as HistoryEventLike[]);
     assert.equal(statusOf(aborted.updates).T, 'ABORTED');
     assert.equal(aborted.status, 'ABORTED');
+  });
+
+  it('puts each time a state ran on the Timeline: first entered first, a bar per Map iteration, a caught Task failed', async () => {
+    const g = graphFromDefinition(PIPELINE, 'p');
+    const events = await history(PIPELINE, { items: [1, 2, 3], n: 5 }, batch(new Set(['big'])));
+    const t = timelineFromPicture(g, pictureFromHistory(g, events), 0);
+    assert.equal(t.unit, 'state');
+    const rows = Object.fromEntries(t.rows.map((r) => [r.label, r]));
+    assert.deepEqual(t.rows.map((r) => r.label).slice(0, 2), ['Preprocess', 'Fan']);
+    assert.deepEqual(t.rows.map((r) => r.label).slice(-4), ['Check', 'Big', 'Recover', 'Done']);
+    assert.ok(!rows.Fails, 'a state that never ran has no row');
+    assert.deepEqual(rows.Work.segments.map((s) => `${s.attempt}:${s.status}`), ['1:SUCCEEDED', '2:SUCCEEDED', '3:SUCCEEDED']);
+    assert.deepEqual(rows.Big.segments.map((s) => [s.status, s.reason]), [['FAILED', 'failed; a Catch took over']]);
+    assert.equal(rows.Big.status, 'FAILED');
+    assert.equal(rows.Big.jobId, 'job-2-big');
+    // The Wait of 1 s inside Right's branch: Right's bar is a second long, and Fan's holds it.
+    const right = rows.Right.segments[0];
+    assert.equal(right.end! - right.start, 1000);
+    assert.ok(rows.Fan.segments[0].start <= right.start && rows.Fan.segments[0].end! >= right.end!);
+    assert.equal(t.start, rows.Preprocess.segments[0].start);
+    assert.equal(t.end, rows.Done.segments[0].end, 'the axis ends with the last state');
+  });
+
+  it('on the Timeline, a state still running has an open bar and the axis runs on; a stopped execution ends its state\'s bar', () => {
+    const def = { StartAt: 'T', States: { T: { Type: 'Task', Resource: BATCH, End: true } } };
+    const g = graphFromDefinition(def, 'd');
+    const base: object[] = [{ type: 'ExecutionStarted', timestamp: 1000 }, { type: 'TaskStateEntered', timestamp: 1001, stateEnteredEventDetails: { name: 'T' } }];
+    const running = timelineFromPicture(g, pictureFromHistory(g, base as HistoryEventLike[]), 5_000_000);
+    assert.deepEqual(running.rows.map((r) => [r.label, r.status, r.segments]), [['T', 'RUNNING', [{ start: 1_001_000, status: 'RUNNING', attempt: 1 }]]]);
+    assert.equal(running.end, undefined);
+    const stopped = timelineFromPicture(g, pictureFromHistory(g, [...base, { type: 'ExecutionAborted', timestamp: '1970-01-01T00:20:00.000Z' }] as HistoryEventLike[]), 5_000_000);
+    assert.deepEqual(stopped.rows[0].segments, [{ start: 1_001_000, end: 1_200_000, status: 'FAILED', attempt: 1, reason: 'the execution was stopped in it' }]);
+    assert.equal(stopped.end, 1_200_000);
   });
 
   it('reads a JobId from JSON outputs only', () => {
