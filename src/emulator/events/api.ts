@@ -59,7 +59,8 @@ const CHANGES = new Set(['PutRule', 'DeleteRule', 'EnableRule', 'DisableRule', '
  * `extra`: localbatch's own operations (`AWSEvents.Localbatch*`, for `localbatch events list|fire`),
  * added by the composition root, which sees rules and schedules together. `targetsCommitted`:
  * resolves once what targets did so far is durable; a PutEvents whose events reached targets
- * answers only then (a job its event submitted is journaled before the answer, as SubmitJob's is).
+ * answers only once their first attempts have settled and then (a job its event submitted is
+ * journaled before the answer, as SubmitJob's is; a delivery that failed has its retry journaled).
  */
 export function eventsService(core: EventsCore, committed: () => Promise<void>, extra: Record<string, (input: Input) => unknown> = {}, targetsCommitted: () => Promise<void> = () => Promise.resolve()): EdgeService {
   const ops = eventsOperations(core);
@@ -89,7 +90,10 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
         throw err;
       }
       if (CHANGES.has(op)) await committed();
-      else if (op === 'PutEvents' && core.deliveries.started !== deliveries) await targetsCommitted();
+      else if (op === 'PutEvents' && core.deliveries.started !== deliveries) {
+        await core.deliveries.settled();
+        await targetsCommitted();
+      }
       return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(result ?? {}) };
     },
   };

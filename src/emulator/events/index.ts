@@ -1,7 +1,7 @@
 /**
- * The EventBridge service as the composition root uses it: the core, its journal
- * (`<state>/events/rules.jsonl`), the schedule runner for rules with a ScheduleExpression, and
- * the edge service. Events from other services come in through `publish` (subscribed in the
+ * The EventBridge service as the composition root uses it: the core, its journals
+ * (`<state>/events/rules.jsonl`, and `retries.jsonl` for deliveries waiting to be tried again),
+ * the schedule runner for rules with a ScheduleExpression, and the edge service. Events from other services come in through `publish` (subscribed in the
  * composition root).
  */
 import type { Clock } from '../batch/core/ports';
@@ -11,7 +11,7 @@ import { parseSchedule } from '../scheduler/core/expression';
 import { ScheduleRunner } from '../scheduler/core/runner';
 import { eventsService } from './api';
 import { EventsCore } from './core/bus';
-import type { DeliveryRecord } from './core/delivery';
+import type { DeliveryRecord, PendingDelivery } from './core/delivery';
 import type { RuleRecord } from './core/rules';
 import { targetPort, type TargetServices } from './targets';
 
@@ -35,14 +35,20 @@ export class EventsService {
     readonly core: EventsCore,
     readonly schedules: ScheduleRunner,
     private readonly journal: RecordJournal<RuleRecord> | undefined,
+    private readonly retries: RecordJournal<PendingDelivery> | undefined,
     targetsCommitted: () => Promise<void>,
   ) {
-    this.edge = eventsService(core, () => journal?.committed() ?? Promise.resolve(), this.localOperations, targetsCommitted);
+    // A PutEvents answers once its rules' retries are journaled too (with what its targets did).
+    this.edge = eventsService(core, () => this.committed(), this.localOperations, async () => {
+      await targetsCommitted();
+      await retries?.committed();
+    });
   }
 
   static async open(o: EventsServiceOptions): Promise<EventsService> {
     const journal = o.dir ? await RecordJournal.open<RuleRecord>(o.dir, 'rules') : undefined;
-    for (const p of journal?.problems ?? []) o.log?.(`localbatch events: ${p}`);
+    const retries = o.dir ? await RecordJournal.open<PendingDelivery>(o.dir, 'retries') : undefined;
+    for (const p of [...(journal?.problems ?? []), ...(retries?.problems ?? [])]) o.log?.(`localbatch events: ${p}`);
     const schedules = new ScheduleRunner(o.clock, Math.random);
     let core: EventsCore | undefined = undefined;
     const onSchedule = (rule: RuleRecord | undefined, name: string): void => {
@@ -64,6 +70,7 @@ export class EventsService {
       targets: targetPort({ ...o.targets, now: () => o.clock.now() }),
       onChange: (name, record) => (record ? journal?.put(name, record) : journal?.delete(name)),
       onSchedule,
+      ...(retries ? { pending: retries } : {}),
       onDelivery: (r) => {
         if (r.status === 'failed') o.log?.(`localbatch events: rule ${r.rule} could not deliver event ${r.eventId} to ${r.targetArn} after ${r.attempts} attempt(s): ${r.detail ?? ''}`);
         o.onDelivery?.(r);
@@ -76,7 +83,9 @@ export class EventsService {
         o.log?.(`localbatch events: rule ${record.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
       }
     }
-    return new EventsService(core, schedules, journal, () => o.targets.committed?.() ?? Promise.resolve());
+    // Deliveries that were waiting for a retry when the server stopped are tried again when due.
+    if (retries) core.deliveries.resume(retries.records.entries());
+    return new EventsService(core, schedules, journal, retries, () => o.targets.committed?.() ?? Promise.resolve());
   }
 
   /** An event from another service (Batch job state changes, S3 object events). */
@@ -85,13 +94,15 @@ export class EventsService {
     this.core.publish(plain);
   }
 
-  committed(): Promise<void> {
-    return this.journal?.committed() ?? Promise.resolve();
+  async committed(): Promise<void> {
+    await this.journal?.committed();
+    await this.retries?.committed();
   }
 
   async close(): Promise<void> {
     this.schedules.stop();
     this.core.deliveries.stop();
     await this.journal?.close();
+    await this.retries?.close();
   }
 }

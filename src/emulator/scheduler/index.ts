@@ -8,7 +8,7 @@
 import type { SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { Clock } from '../batch/core/ports';
 import type { EdgeService } from '../edge/service';
-import { Deliveries, DeliveryError, type TargetPort } from '../events/core/delivery';
+import { Deliveries, DeliveryError, type PendingDelivery, type TargetPort } from '../events/core/delivery';
 import { lowerFirst, type TargetServices } from '../events/targets';
 import { RecordJournal } from '../store/record-journal';
 import { schedulerService } from './api';
@@ -73,16 +73,18 @@ export class SchedulerService {
     readonly core: SchedulerCore,
     readonly deliveries: Deliveries,
     private readonly journal: RecordJournal<ScheduleRecord> | undefined,
+    private readonly retries: RecordJournal<PendingDelivery> | undefined,
   ) {
     this.edge = schedulerService(core, () => journal?.committed() ?? Promise.resolve());
   }
 
   static async open(o: SchedulerServiceOptions): Promise<SchedulerService> {
     const journal = o.dir ? await RecordJournal.open<ScheduleRecord>(o.dir, 'schedules') : undefined;
-    for (const p of journal?.problems ?? []) o.log?.(`localbatch scheduler: ${p}`);
+    const retries = o.dir ? await RecordJournal.open<PendingDelivery>(o.dir, 'retries') : undefined;
+    for (const p of [...(journal?.problems ?? []), ...(retries?.problems ?? [])]) o.log?.(`localbatch scheduler: ${p}`);
     const deliveries = new Deliveries(o.clock, scheduleTargetPort(o.targets), (r) => {
       if (r.status === 'failed') o.log?.(`localbatch scheduler: schedule ${r.rule} could not invoke ${r.targetArn} after ${r.attempts} attempt(s): ${r.detail ?? ''}`);
-    });
+    }, retries);
     const core = new SchedulerCore({
       clock: o.clock,
       runner: o.runner,
@@ -101,11 +103,14 @@ export class SchedulerService {
         o.log?.(`localbatch scheduler: schedule ${r.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
       }
     }
-    return new SchedulerService(core, deliveries, journal);
+    // Invocations that were waiting for a retry when the server stopped are tried again when due.
+    if (retries) deliveries.resume(retries.records.entries());
+    return new SchedulerService(core, deliveries, journal, retries);
   }
 
   async close(): Promise<void> {
     this.deliveries.stop();
     await this.journal?.close();
+    await this.retries?.close();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { PutEventsRequestEntry, PutEventsResultEntry, Target } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../../batch/core/ports';
-import { Deliveries, type DeliveryRecord, type TargetPort } from './delivery';
+import { Deliveries, type DeliveryRecord, type PendingStore, type TargetPort } from './delivery';
 import { checkInputTransformer, targetInput } from './input';
 import { matches, parsePattern, PatternError } from './pattern';
 import { MAX_TARGETS_PER_RULE, RuleBook, type RuleRecord, type RuleState } from './rules';
@@ -32,6 +32,8 @@ export interface EventsCoreOptions {
   readonly onDelivery?: (r: DeliveryRecord) => void;
   /** A rule's schedule was set, changed or removed (for the schedule runner). */
   readonly onSchedule?: (rule: RuleRecord | undefined, name: string) => void;
+  /** Where deliveries waiting for a retry are kept (the journal). */
+  readonly pending?: PendingStore;
 }
 
 export const DEFAULT_BUS = 'default';
@@ -47,7 +49,7 @@ export class EventsCore {
 
   constructor(private readonly o: EventsCoreOptions) {
     this.rules = new RuleBook(o.onChange);
-    this.deliveries = new Deliveries(o.clock, o.targets, o.onDelivery);
+    this.deliveries = new Deliveries(o.clock, o.targets, o.onDelivery, o.pending);
   }
 
   /** Restores a journaled rule (no journal entry written). A pattern that no longer parses is reported. */

@@ -5,8 +5,10 @@
  * MaximumEventAgeInSeconds, default 86,400), then the event goes to the DeadLetterConfig queue
  * through the port, or, without one, the failure is reported. A failure that retrying cannot fix
  * (the queue does not exist, the input is malformed) skips the retries, as EventBridge does.
- * Every outcome is kept in a short per-rule history for the editor and `events list`. Pure: the
- * clock's timers only.
+ * Every outcome is kept in a short per-rule history for the editor and `events list`. A delivery
+ * waiting for its next attempt is handed to the `pending` store (journaled by the services), and
+ * `resume` takes those back after a restart: an accepted event is not lost to a SIGKILL while it
+ * is being retried. Pure: the clock's timers only.
  */
 import type { Target } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../../batch/core/ports';
@@ -33,6 +35,25 @@ export interface TargetPort {
   deadLetter?(queueArn: string, input: string, reason: string): Promise<void>;
 }
 
+/** A delivery waiting for its next attempt, as it is journaled. */
+export interface PendingDelivery {
+  readonly target: Target;
+  readonly input: string;
+  readonly ctx: DeliveryContext;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  /** When the first attempt was made (the RetryPolicy's event age counts from it). */
+  readonly first: number;
+  /** When the next attempt is due. */
+  readonly due: number;
+}
+
+/** Where waiting deliveries are kept (a journal); `put` before the retry is scheduled, `delete` once it ends. */
+export interface PendingStore {
+  put(key: string, pending: PendingDelivery): void;
+  delete(key: string): void;
+}
+
 export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'dead-lettered';
 
 export interface DeliveryRecord {
@@ -52,12 +73,15 @@ const HISTORY = 20;
 export class Deliveries {
   private readonly history = new Map<string, DeliveryRecord[]>();
   private readonly pending = new Set<{ id: number }>();
+  /** First attempts not settled yet. */
+  private readonly inFlight = new Set<Promise<void>>();
   private sent = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly port: TargetPort,
     private readonly onRecord: (r: DeliveryRecord) => void = () => {},
+    private readonly store?: PendingStore,
   ) {}
 
   /** The last deliveries of a rule, newest first. */
@@ -75,6 +99,35 @@ export class Deliveries {
     this.sent++;
     const first = this.clock.now();
     const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
+    const key = `${ctx.ruleName}/${target.Id ?? ''}/${eventId || `${first}.${this.sent}`}`;
+    const done = this.run(key, target, input, ctx, first, 1);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return done;
+  }
+
+  /**
+   * Resolves once every first attempt started so far has settled: each event then has reached its
+   * target or has its retry handed to the pending store (a PutEvents answers after this).
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Takes back the deliveries that were waiting for a retry when the server stopped; each is tried when it is due. */
+  resume(pending: Iterable<[string, PendingDelivery]>): void {
+    for (const [key, p] of pending) {
+      const handle = { id: 0 };
+      this.pending.add(handle);
+      handle.id = this.clock.setTimer(Math.max(0, p.due - this.clock.now()), () => {
+        this.pending.delete(handle);
+        void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1);
+      }).id;
+    }
+  }
+
+  private run(key: string, target: Target, input: string, ctx: DeliveryContext, first: number, from: number): Promise<void> {
+    const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
     const maxAttempts = 1 + (target.RetryPolicy?.MaximumRetryAttempts ?? 185);
     const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
     const record = (status: DeliveryStatus, attempts: number, detail?: string): void => {
@@ -88,6 +141,7 @@ export class Deliveries {
     const attempt = async (n: number): Promise<void> => {
       try {
         const note = await this.port.deliver(target, input, ctx);
+        if (n > 1) this.store?.delete(key);
         record('delivered', n, note);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -95,6 +149,7 @@ export class Deliveries {
         const delay = Math.min(60_000, 1000 * 2 ** (n - 1));
         if (retryable && n < maxAttempts && this.clock.now() + delay - first <= maxAgeMs) {
           record('retrying', n, message);
+          this.store?.put(key, { target, input, ctx, attempts: n, first, due: this.clock.now() + delay });
           const handle = { id: 0 };
           this.pending.add(handle);
           handle.id = this.clock.setTimer(delay, () => {
@@ -103,10 +158,11 @@ export class Deliveries {
           }).id;
           return;
         }
+        if (n > 1) this.store?.delete(key);
         await this.giveUp(target, input, n, message, record);
       }
     };
-    return attempt(1);
+    return attempt(from);
   }
 
   /** Stops pending retries (the server is stopping). */
