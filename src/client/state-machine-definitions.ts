@@ -5,10 +5,10 @@
  * image assets of the job definitions first.
  */
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
-import { batchReferences } from '../model/asl/batch-refs';
+import { batchReferences, mapBatchReferences } from '../model/asl/batch-refs';
 import { asArr, asStr, prop } from '../model/values';
 import type { DefinitionEntry, Workspace } from '../model/workspace';
-import type { DefinitionsToRegister } from './register';
+import type { DefinitionsToRegister, Registered } from './register';
 
 export interface TaskDefinitionEntries {
   readonly computeEnvironments: DefinitionEntry[];
@@ -36,4 +36,19 @@ export function taskDefinitions(ws: Workspace, definition: unknown): Definitions
     jobQueues: e.jobQueues.map((x) => x.value as unknown as CreateJobQueueRequest),
     jobDefinitions: e.jobDefinitions.map((x) => x.value as unknown as RegisterJobDefinitionRequest),
   };
+}
+
+/**
+ * The definition to create on the emulator: its Batch Tasks' job definitions and queues (names, ARNs
+ * of another account, a template's logical ids) mapped to the revisions just registered and the
+ * queues' names.
+ */
+export function localDefinition(ws: Workspace, definition: Record<string, unknown>, registered: Pick<Registered, 'jobDefinitionArns'>): Record<string, unknown> {
+  return mapBatchReferences(definition, {
+    jobDefinition: (ref) => {
+      const e = ws.jobDefinition(ref);
+      return e ? registered.jobDefinitionArns.get(e.name) : undefined;
+    },
+    jobQueue: (ref) => ws.jobQueue(ref)?.name,
+  });
 }

@@ -14,7 +14,8 @@ export type DagSource =
   /** A SageMaker training queue's service jobs on the local emulator (service-graph.ts). */
   | { readonly kind: 'serviceQueue'; readonly target: 'local'; readonly jobQueue: string }
   /** A state machine file (workspace-relative), following `executionArn` when one is given. */
-  | { readonly kind: 'stateMachine'; readonly file: string; readonly executionArn?: string };
+  /** `machine`: a template's state machine (its id there); absent for an ASL file. */
+  | { readonly kind: 'stateMachine'; readonly file: string; readonly machine?: string; readonly executionArn?: string };
 
 export interface DagViewState {
   readonly source: DagSource;

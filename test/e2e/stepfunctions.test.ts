@@ -6,7 +6,8 @@
  * Batch job it started (the emulator knows it, SUCCEEDED), and lists the execution in the Local view
  * with its history. "Run with Input…" asks for the execution's input (JSON or @file), refuses text
  * that is not JSON, and offers the last input given again. A Task naming a CDK `fromAsset` job
- * definition (batch-app's committed cdk.out) gets its image built before the run.
+ * definition (batch-app's committed cdk.out) gets its image built before the run. A state machine
+ * declared in that CDK template runs from its code lens and draws its graph.
  */
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,19 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     writeFileSync(path.join(session.workspace, 'echo-input.json'), '{"from": "a file"}');
     // A CDK app's cdk.out whose asset-job is built from a Dockerfile, and a state machine running it.
     cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(session.workspace, 'cdk.out'), { recursive: true });
+    // A state machine in the template, as CDK writes one (DefinitionString an Fn::Join of JSON pieces
+    // and Refs), first among the resources so that its code lens is in sight when the file opens.
+    const templateFile = path.join(session.workspace, 'cdk.out', 'BatchStack.template.json');
+    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, unknown> };
+    template.Resources = { AssetFlow: { Type: 'AWS::StepFunctions::StateMachine', Properties: {
+      StateMachineName: 'asset-flow',
+      RoleArn: 'arn:aws:iam::000000000000:role/asset-flow',
+      DefinitionString: { 'Fn::Join': ['', [
+        '{"StartAt":"Run Asset Job","States":{"Run Asset Job":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync","Parameters":{"JobName":"from-template","JobQueue":"',
+        { Ref: 'Ec2Queue2236D5B0' }, '","JobDefinition":"', { Ref: 'AssetJobBA24C612' }, '"},"End":true}}}',
+      ]] },
+    } }, ...template.Resources };
+    writeFileSync(templateFile, JSON.stringify(template, null, 1));
     writeFileSync(path.join(session.workspace, 'asset.asl.json'), JSON.stringify({ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'from-editor', JobQueue: 'ec2-queue', JobDefinition: 'asset-job' }, End: true } } }, null, 2));
     const wb = await session.workbench();
     await wb.answerTrustDialog('trust');
@@ -265,6 +279,40 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     } finally {
       sfn.destroy();
     }
+  });
+
+  it('runs a CDK template\'s state machine from its code lens: the graph draws it, its Task runs the fromAsset job', async () => {
+    const wb = await session!.workbench();
+    await removeAssetImages();
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('BatchStack.template.json');
+    const lens = wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run State Machine Locally' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 30_000 });
+    await lens.click();
+    const frame = webview(wb);
+    let last = '';
+    try {
+      await waitFor(async () => {
+        last = await statuses(frame).catch(() => '');
+        return last === '(end):SUCCEEDED,(start):SUCCEEDED,Run Asset Job:SUCCEEDED';
+      }, { timeoutMs: 240_000, intervalMs: 500, what: 'the template state machine\'s graph SUCCEEDED' });
+    } catch (err) {
+      console.log(`      last: ${last}; notifications: ${(await notificationTexts(wb)).join(' | ')}; screenshot: ${await wb.screenshot('stepfunctions-template-failed')}`);
+      throw err;
+    }
+    assert.ok(await wb.page.locator('.tab', { hasText: 'Graph: AssetFlow' }).first().isVisible(), 'the graph tab is named for the state machine');
+    // The emulator ran it under the template's name, and its Task's job is SUCCEEDED.
+    const jobId = await frame.locator('g.node[data-id="Run Asset Job"]').getAttribute('data-job-id');
+    const [job] = await describeJobs(session!.workspace, [jobId!]);
+    assert.deepEqual(job && [job.jobName, job.status], ['from-template', 'SUCCEEDED']);
+    const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
+    try {
+      const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.map((m) => m.name);
+      assert.ok(machines?.includes('asset-flow'), JSON.stringify(machines));
+    } finally {
+      sfn.destroy();
+    }
+    console.log(`      asset-flow SUCCEEDED, job ${jobId}; screenshot: ${await wb.screenshot('stepfunctions-template-graph')}`);
   });
 });
 

@@ -20,9 +20,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
-import { taskDefinitions } from '../../client/state-machine-definitions';
+import { localDefinition, taskDefinitions } from '../../client/state-machine-definitions';
 import { causeLine, jobCauseLine } from './execution-cause';
-import { mapBatchReferences } from '../../model/asl/batch-refs';
 import type { StateMachineEntry } from '../../model/asl/types';
 import type { Workspace } from '../../model/workspace';
 import type { Session } from './session';
@@ -60,13 +59,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
   try {
     const registered = await registerDefinitions(session.batch, taskDefinitions(ws, machine.definition));
     for (const a of registered.actions) if (a.startsWith('updated ')) progress.write(`${a[0].toUpperCase()}${a.slice(1)}\n`);
-    const definition = mapBatchReferences(machine.definition!, {
-      jobDefinition: (ref) => {
-        const e = ws.jobDefinition(ref);
-        return e ? registered.jobDefinitionArns.get(e.name) : undefined;
-      },
-      jobQueue: (ref) => ws.jobQueue(ref)?.name,
-    });
+    const definition = localDefinition(ws, machine.definition!, registered);
     const stateMachineArn = await upsert(sfn, machine, JSON.stringify(definition), session.endpoint.region);
     say(`State machine ${machine.name}: ${stateMachineArn}`);
 

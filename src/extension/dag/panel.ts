@@ -15,7 +15,7 @@ import type { ServiceJobNode } from '../views/serviceJobNodes';
 import { explainStuckJob } from '../commands/explainStuck';
 import { dagHtml } from './html';
 import { StateMachineSession } from '../stepfunctions/session';
-import { openState } from '../stepfunctions/openState';
+import { openState, openTemplateState } from '../stepfunctions/openState';
 import { ServiceQueueSession } from './serviceSession';
 import { DagSession } from './session';
 
@@ -24,7 +24,7 @@ const DEFINITIONS_DEBOUNCE_MS = 600;
 
 /** Which panel shows a source: one per workflow file, one per set of jobs. */
 export function sourceKey(source: DagSource): string {
-  if (source.kind === 'stateMachine') return `stateMachine:${source.file}`;
+  if (source.kind === 'stateMachine') return `stateMachine:${source.file}${source.machine ? `#${source.machine}` : ''}`;
   if (source.kind === 'serviceQueue') return `serviceQueue:${source.target}:${source.jobQueue}`;
   return source.kind === 'workflow' ? `workflow:${source.file}` : `jobs:${source.target}:${[...source.jobIds].sort().join(',')}`;
 }
@@ -114,7 +114,7 @@ export class DagPanel implements vscode.Disposable {
     this.session?.dispose();
     const post = (m: ToWebview) => void this.panel.webview.postMessage(m);
     this.session = source.kind === 'stateMachine' ? new StateMachineSession(this.ctx, source, post) : source.kind === 'serviceQueue' ? new ServiceQueueSession(this.ctx, source, post) : new DagSession(this.ctx, source, post, awsClient);
-    this.panel.title = source.kind === 'jobs' ? 'Graph: jobs' : source.kind === 'serviceQueue' ? `Graph: ${source.jobQueue}` : `Graph: ${source.file.split('/').pop()}`;
+    this.panel.title = source.kind === 'jobs' ? 'Graph: jobs' : source.kind === 'serviceQueue' ? `Graph: ${source.jobQueue}` : source.kind === 'stateMachine' && source.machine ? `Graph: ${source.machine}` : `Graph: ${source.file.split('/').pop()}`;
     if (this.ready) void this.session.refresh();
   }
 
@@ -167,7 +167,10 @@ export class DagPanel implements vscode.Disposable {
         if (!(await this.ctx.views.local.revealJob(jobId).catch(() => false))) await vscode.commands.executeCommand('localbatch.local.focus');
         return;
       case 'openDefinition':
-        if (this.session?.source.kind === 'stateMachine') return openState(this.session.source.file, m.jobName);
+        if (this.session?.source.kind === 'stateMachine') {
+          const { file, machine } = this.session.source;
+          return machine ? openTemplateState(this.ctx.index, file, machine, m.jobName) : openState(file, m.jobName);
+        }
         return this.openDefinition(m.jobName);
       case 'explainStuck': {
         const batch = this.session?.batch();

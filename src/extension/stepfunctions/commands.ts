@@ -10,43 +10,49 @@ import type { Ctx } from '../ctx';
 import { DagPanel } from '../dag/panel';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
-import { isExecutionNode, type ExecutionNode } from '../views/executionNodes';
+import { isExecutionNode, type ExecutionNode, type StateMachineRef } from '../views/executionNodes';
 import { sfnClientOf } from './client';
 import { askExecutionInput } from './executionInput';
-import { aslFileArg, runStateMachine } from './runStateMachine';
+import { runStateMachine, stateMachineArg } from './runStateMachine';
 
 function executionArg(arg: unknown): ExecutionNode {
   if (!isExecutionNode(arg)) throw new UserError('Pick a state machine execution in the Local view.');
   return arg;
 }
 
-/** The workspace file an execution's state machine comes from: the one it was run from, else the file named like it. */
-async function fileOf(ctx: Ctx, node: ExecutionNode): Promise<string | undefined> {
+/**
+ * Where an execution's state machine comes from: the file (or template state machine) it was run
+ * from, else a template state machine of that name, else the ASL file named like it.
+ */
+async function fileOf(ctx: Ctx, node: ExecutionNode): Promise<StateMachineRef | undefined> {
   const known = ctx.views.local.executions.fileOf(node.execution.executionArn!);
   if (known) return known;
   const name = node.execution.stateMachineArn?.split(':').at(-1);
+  await ctx.index.ready();
+  const declared = ctx.index.workspace().stateMachines.find((e) => e.source !== 'file' && e.name === name);
+  if (declared) return { file: declared.file, machine: declared.id };
   const files = await vscode.workspace.findFiles('**/*.asl.{json,yaml,yml}', '**/node_modules/**', 200);
   const match = files.map((u) => vscode.workspace.asRelativePath(u, false)).find((f) => stateMachineNameFor(f) === name);
-  return match;
+  return match ? { file: match } : undefined;
 }
 
 const runStateMachineWithInput: CommandHandler = async (ctx, arg) => {
   requireTrust('run state machines');
-  const uri = aslFileArg(arg);
-  const input = await askExecutionInput(ctx.extension.workspaceState, uri);
-  if (input !== undefined) await runStateMachine(ctx, uri, input);
+  const target = await stateMachineArg(ctx, arg);
+  const input = await askExecutionInput(ctx.extension.workspaceState, target);
+  if (input !== undefined) await runStateMachine(ctx, target.machine ? { kind: 'templateStateMachine', uri: target.uri, machine: target.machine } : target.uri, input);
 };
 
-const showStateMachineGraph: CommandHandler = (ctx, arg) => {
-  const file = vscode.workspace.asRelativePath(aslFileArg(arg), false);
-  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file });
+const showStateMachineGraph: CommandHandler = async (ctx, arg) => {
+  const target = await stateMachineArg(ctx, arg);
+  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file: vscode.workspace.asRelativePath(target.uri, false), ...(target.machine ? { machine: target.machine } : {}) });
 };
 
 const showExecutionGraph: CommandHandler = async (ctx, arg) => {
   const node = executionArg(arg);
-  const file = await fileOf(ctx, node);
-  if (!file) throw new UserError(`No *.asl.json/yaml file in this workspace is named for the state machine of ${node.execution.name}.`);
-  DagPanel.createOrShow(ctx, { kind: 'stateMachine', file, executionArn: node.execution.executionArn });
+  const source = await fileOf(ctx, node);
+  if (!source) throw new UserError(`No *.asl.json/yaml file or template in this workspace declares the state machine of ${node.execution.name}.`);
+  DagPanel.createOrShow(ctx, { kind: 'stateMachine', ...source, executionArn: node.execution.executionArn });
 };
 
 const rerunExecution: CommandHandler = async (ctx, arg) => {
@@ -55,10 +61,10 @@ const rerunExecution: CommandHandler = async (ctx, arg) => {
   const sfn = sfnClientOf(ctx.emulator.requireConnection());
   const previous = await sfn.send(new DescribeExecutionCommand({ executionArn: node.execution.executionArn }));
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: previous.stateMachineArn, input: previous.input }));
-  const file = await fileOf(ctx, node);
-  if (file) {
-    ctx.views.local.executions.remember(started.executionArn!, file);
-    DagPanel.createOrShow(ctx, { kind: 'stateMachine', file, executionArn: started.executionArn });
+  const source = await fileOf(ctx, node);
+  if (source) {
+    ctx.views.local.executions.remember(started.executionArn!, source);
+    DagPanel.createOrShow(ctx, { kind: 'stateMachine', ...source, executionArn: started.executionArn });
   } else {
     ctx.views.local.executions.changed();
   }

@@ -1,7 +1,7 @@
 /**
  * The input of "Run State Machine Locally with Input…": JSON text, or `@path` naming a JSON file
  * (relative to the workspace folder of the state machine file, as `localbatch run --input @file` takes
- * it relative to where it runs). The box opens with the input last given for that file.
+ * it relative to where it runs). The box opens with the input last given for that state machine.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,9 +20,10 @@ export function jsonProblem(text: string): string | undefined {
   }
 }
 
-/** The execution input the user gives for `uri` (undefined when the box is dismissed); remembered per file. */
-export async function askExecutionInput(state: vscode.Memento, uri: vscode.Uri): Promise<string | undefined> {
-  const file = vscode.workspace.asRelativePath(uri, false);
+/** The execution input the user gives for a state machine (undefined when the box is dismissed); remembered per state machine. */
+export async function askExecutionInput(state: vscode.Memento, target: { readonly uri: vscode.Uri; readonly machine?: string }): Promise<string | undefined> {
+  const { uri } = target;
+  const file = target.machine ? `${target.machine} of ${vscode.workspace.asRelativePath(uri, false)}` : vscode.workspace.asRelativePath(uri, false);
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
   const remembered = state.get<Record<string, string>>(KEY) ?? {};
   const given = await vscode.window.showInputBox({

@@ -1,5 +1,25 @@
-/** Opens a state machine file at a state's key (`"Name":` in JSON, `Name:` in YAML). */
+/**
+ * Opens a state machine file at a state's key (`"Name":` in JSON, `Name:` in YAML), or a template at
+ * the state of its state machine (found through the workspace index, whose ranges point into the
+ * template, also inside a CDK DefinitionString's pieces).
+ */
 import * as vscode from 'vscode';
+import { forEachState } from '../../model/asl/structure';
+import type { JsonPath } from '../../model/document';
+import { toVsRange } from '../editing/convert';
+import type { DefinitionIndex } from '../editing/definitionIndex';
+
+export async function openTemplateState(index: DefinitionIndex, file: string, machine: string, stateName: string): Promise<void> {
+  const uri = index.uriOf(file);
+  const entry = index.workspaceOf(file).stateMachines.find((e) => e.file === file && e.id === machine);
+  if (!uri || !entry) return;
+  let path: JsonPath = [];
+  forEachState(entry.definition, (_state, at, name) => {
+    if (name === stateName && path.length === 0) path = at;
+  });
+  const range = toVsRange(entry.doc.rangeOf(path, path.length ? 'key' : 'value'));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { selection: range, viewColumn: vscode.ViewColumn.One });
+}
 
 export async function openState(file: string, stateName: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

@@ -1,7 +1,8 @@
 /**
- * What a graph panel shows for a state machine file: its states (asl-graph.ts), drawn again as the
- * file is edited, coloured by an execution on the local emulator (the one given, else the latest of
- * the state machine named for the file) from its history (asl-live.ts). The history is read again
+ * What a graph panel shows for a state machine file (or a template's state machine, read through the
+ * workspace index): its states (asl-graph.ts), drawn again as the file is edited, coloured by an
+ * execution on the local emulator (the one given, else the latest of the state machine named for the
+ * file, or of the template's state machine's name) from its history (asl-live.ts). The history is read again
  * every half second while the execution runs (the emulator's event stream carries Batch job events
  * only); updates carry only the states that changed, applied in place. The Timeline tab shows each
  * time a state ran (asl-live.ts timelineFromPicture), sent with each read while the tab is shown.
@@ -33,18 +34,24 @@ export class StateMachineSession implements vscode.Disposable {
   private seq = 0;
   private disposed = false;
   private timelineShown = false;
+  /** The state machine's name on the emulator (set by readGraph). */
+  private machineName: string;
   readonly expanded = new Set<string>();
   paused = false;
   readonly onAws = false;
 
   constructor(private readonly ctx: Ctx, readonly source: StateMachineSource, private readonly post: (m: ToWebview) => void) {
     this.executionArn = source.executionArn;
+    this.machineName = source.machine ?? stateMachineNameFor(source.file);
     const isMine = (doc: vscode.TextDocument) => vscode.workspace.asRelativePath(doc.uri, false) === source.file;
+    const edited = () => {
+      clearTimeout(this.editTimer);
+      this.editTimer = setTimeout(() => void this.refresh(), EDIT_DEBOUNCE_MS);
+    };
     this.subscriptions.push(
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!isMine(e.document)) return;
-        clearTimeout(this.editTimer);
-        this.editTimer = setTimeout(() => void this.refresh(), EDIT_DEBOUNCE_MS);
+      // An ASL file is read from its text; a template's state machine from the index, once it has read the edit.
+      source.machine ? ctx.index.onDidChange(edited) : vscode.workspace.onDidChangeTextDocument((e) => {
+        if (isMine(e.document)) edited();
       }),
       ctx.emulator.onDidChangeState((s) => {
         if (s === 'running') void this.refresh();
@@ -109,6 +116,7 @@ export class StateMachineSession implements vscode.Disposable {
   }
 
   private async readGraph(): Promise<DagGraph | undefined> {
+    if (this.source.machine) return this.readTemplateGraph(this.source.machine);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!folder) return undefined;
     let text: string;
@@ -126,6 +134,19 @@ export class StateMachineSession implements vscode.Disposable {
     return graphFromDefinition(parsed.definition, this.source.file.split('/').pop() ?? this.source.file);
   }
 
+  /** A template's state machine, as the workspace index reads it (intrinsics resolved). */
+  private async readTemplateGraph(id: string): Promise<DagGraph | undefined> {
+    await this.ctx.index.ready();
+    const file = this.source.file;
+    const entry = this.ctx.index.workspaceOf(file).stateMachines.find((e) => e.file === file && e.id === id);
+    if (!entry?.definition) {
+      this.post({ type: 'notice', text: entry ? `Cannot read the definition of ${id} in ${file} (see Problems).` : `${file} declares no state machine ${id} (any more).` });
+      return undefined;
+    }
+    this.machineName = entry.name;
+    return graphFromDefinition(entry.definition, id);
+  }
+
   private async readPicture(graph: DagGraph): Promise<ExecutionPicture | undefined> {
     const sfn = this.sfn();
     if (!sfn) return undefined;
@@ -139,9 +160,9 @@ export class StateMachineSession implements vscode.Disposable {
     }
   }
 
-  /** The newest execution of the state machine named for the file, if there is one. */
+  /** The newest execution of the state machine (named for the file, or the template's name), if there is one. */
   private async latestExecution(sfn: SFNClient): Promise<string | undefined> {
-    const name = stateMachineNameFor(this.source.file);
+    const name = this.machineName;
     let nextToken: string | undefined;
     do {
       const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));

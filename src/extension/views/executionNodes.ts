@@ -40,20 +40,26 @@ const STATUS_ICON: Record<string, [string, string | undefined]> = {
   ABORTED: ['circle-slash', undefined],
 };
 
+/** Where a state machine comes from: an ASL file, or a template's state machine (`machine`: its id). */
+export interface StateMachineRef {
+  readonly file: string;
+  readonly machine?: string;
+}
+
 export class ExecutionNodes implements vscode.Disposable {
-  private readonly files = new Map<string, string>();
+  private readonly files = new Map<string, StateMachineRef>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `redraw` redraws the Local view. */
   constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
 
-  /** Remembers which workspace file an execution was started from (for its graph). */
-  remember(executionArn: string, file: string): void {
-    this.files.set(executionArn, file);
+  /** Remembers which workspace file (and template state machine) an execution was started from (for its graph). */
+  remember(executionArn: string, source: StateMachineRef): void {
+    this.files.set(executionArn, source);
     this.changed();
   }
 
-  fileOf(executionArn: string): string | undefined {
+  fileOf(executionArn: string): StateMachineRef | undefined {
     return this.files.get(executionArn);
   }
 
