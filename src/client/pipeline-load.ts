@@ -7,9 +7,9 @@
  * updates what is there. Returns one line per resource for the user.
  */
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
-import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import type { PipelineResource } from '../model/iac';
@@ -139,6 +139,35 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
       const exists = await c.scheduler.send(new GetScheduleCommand({ Name: s.name, GroupName: input.GroupName })).then(() => true, () => false);
       await c.scheduler.send(exists ? new UpdateScheduleCommand(input) : new CreateScheduleCommand(input));
       lines.push(`schedule ${s.name} (${asStr(s.value.ScheduleExpression) ?? ''}) → ${targetLabel(s.value.Target as Target)}`);
+    }
+  } finally {
+    c.destroy();
+  }
+  return lines;
+}
+
+/** Deletes rules (their targets first) and schedules, as a template that no longer declares them; one line each. */
+export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: { readonly rules: readonly string[]; readonly schedules: readonly string[] }): Promise<string[]> {
+  if (gone.rules.length + gone.schedules.length === 0) return [];
+  const lines: string[] = [];
+  const c = pipelineClients(endpoint);
+  const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
+  try {
+    for (const name of gone.rules) {
+      try {
+        const ids = ((await c.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? []).map((t) => t.Id!);
+        if (ids.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: name, Ids: ids }));
+        await c.events.send(new DeleteRuleCommand({ Name: name }));
+      } catch (err) {
+        if (!missing(err)) throw err;
+      }
+      lines.push(`rule ${name} deleted (no longer in the templates)`);
+    }
+    for (const name of gone.schedules) {
+      await c.scheduler.send(new DeleteScheduleCommand({ Name: name })).catch((err: unknown) => {
+        if (!missing(err)) throw err;
+      });
+      lines.push(`schedule ${name} deleted (no longer in the templates)`);
     }
   } finally {
     c.destroy();

@@ -6,6 +6,7 @@
  * listens. Stopping keeps jobs (queued stay queued, running containers go on and are re-attached by
  * the next start) unless --terminate-all-on-exit.
  */
+import { unwatchFile, watchFile } from 'node:fs';
 import path from 'node:path';
 import { credentialsPath } from '../../emulator/edge';
 import { systemClock } from '../../emulator/clock/clock';
@@ -18,7 +19,7 @@ import { readSettings, SettingsError } from '../../node/settings';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
-import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf } from '../../client/pipeline-load';
+import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf, unloadPipeline } from '../../client/pipeline-load';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { loadWorkspace } from '../../node/load-workspace';
 import { clientsFor } from '../run/session';
@@ -28,28 +29,76 @@ import type { Workspace } from '../../model/workspace';
 import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
 import { nestedWorkspaceLines } from '../nested-workspaces';
 
+/** What a load of the templates put into the emulator: the template files read, and the rules and schedules loaded. */
+interface LoadedPipeline {
+  readonly files: readonly string[];
+  readonly rules: ReadonlySet<string>;
+  readonly schedules: ReadonlySet<string>;
+}
+
 /**
- * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator just
- * started (through its own APIs), so they are live while it serves. Problems are reported, never fatal.
+ * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator (through
+ * its own APIs), so they are live while it serves; loaded again when a template changes
+ * (`previous`: what the last load put in; its rules and schedules the templates no longer declare
+ * are deleted). Problems are reported, never fatal.
  */
-async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted'): Promise<void> {
+async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted', previous?: LoadedPipeline): Promise<LoadedPipeline> {
   const loaded = await loadWorkspace(root, process.cwd());
-  for (const line of nestedWorkspaceLines(loaded, () => 'its rules, schedules and topics are not loaded here')) console.error(line);
-  const p = pipelineOf(loaded.workspace, ownedBy(loaded.root));
-  if (isEmptyPipeline(p)) return;
-  if (runtime === 'docker') await buildAssetsForServe(loaded.workspace);
+  if (!previous) for (const line of nestedWorkspaceLines(loaded, () => 'its rules, schedules and topics are not loaded here')) console.error(line);
+  const owned = ownedBy(loaded.root);
+  const files = loaded.workspace.templates.map((t) => t.doc.file).filter(owned).map((f) => path.resolve(loaded.root, f));
+  const p = pipelineOf(loaded.workspace, owned);
+  const now: LoadedPipeline = { files, rules: new Set(p.rules.map((r) => r.name)), schedules: new Set(p.schedules.map((r) => r.name)) };
+  const gone = previous ? { rules: [...previous.rules].filter((n) => !now.rules.has(n)), schedules: [...previous.schedules].filter((n) => !now.schedules.has(n)) } : { rules: [], schedules: [] };
+  if (isEmptyPipeline(p) && gone.rules.length + gone.schedules.length === 0) return now;
+  if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
   const { batch } = clientsFor(service.endpoint);
   try {
-    const lines = await loadPipeline(service.endpoint, batch, loaded.workspace, p);
-    console.log('localbatch serve: loaded from the workspace\'s templates:');
+    const lines = isEmptyPipeline(p) ? [] : await loadPipeline(service.endpoint, batch, loaded.workspace, p);
+    lines.push(...(await unloadPipeline(service.endpoint, gone)));
+    console.log(previous ? 'localbatch serve: a template changed; loaded again:' : 'localbatch serve: loaded from the workspace\'s templates:');
     for (const l of lines) console.log(`  ${l}`);
   } catch (err) {
-    console.error(`localbatch serve: could not load the templates' rules and schedules: ${err instanceof Error ? err.message : String(err)} (fix the template, then restart; \`localbatch validate\` shows the problems at their lines)`);
+    console.error(`localbatch serve: could not load the templates' rules and schedules: ${err instanceof Error ? err.message : String(err)} (fix the template and save it again; \`localbatch validate\` shows the problems at their lines)`);
+    // Keep what the last good load put in, so a later fix deletes what the templates dropped.
+    return previous ? { files, rules: new Set([...previous.rules, ...now.rules]), schedules: new Set([...previous.schedules, ...now.schedules]) } : now;
   } finally {
     batch.destroy();
   }
+  return now;
+}
+
+/**
+ * Loads the templates again whenever one of the template files changes (polled once a second, so
+ * a file a tool writes anew, as `cdk synth` does, is followed too); changes within half a second
+ * make one load. Returns a function that stops watching.
+ */
+function watchTemplates(first: LoadedPipeline, reload: (previous: LoadedPipeline) => Promise<LoadedPipeline>): () => void {
+  let current = first;
+  let watched: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let loading: Promise<void> = Promise.resolve();
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      loading = loading.then(async () => {
+        current = await reload(current);
+        watch(current.files);
+      });
+    }, 500);
+  };
+  const watch = (files: readonly string[]) => {
+    for (const f of watched) if (!files.includes(f)) unwatchFile(f, changed);
+    for (const f of files) if (!watched.includes(f)) watchFile(f, { interval: 1000, persistent: false }, changed);
+    watched = [...files];
+  };
+  watch(first.files);
+  return () => {
+    clearTimeout(timer);
+    for (const f of watched) unwatchFile(f, changed);
+  };
 }
 
 /**
@@ -78,7 +127,9 @@ all on one port and signed with the key in DIR/credentials (profile localbatch).
 environment and a job queue named "local" are ready at start.
 
 Rules, schedules, SNS topics and subscriptions and buckets declared in the workspace's
-CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves.
+CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves; when one
+of those template files changes they are loaded again (rules and schedules it no longer declares
+are deleted).
 
 Options:
   --port P              port to listen on (default: localbatch.yaml's port, else ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
@@ -174,9 +225,11 @@ export const serveCommand: CliCommand = {
       `localbatch serve: AWS Batch, Logs, S3, EventBridge, Scheduler, SNS and Step Functions on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
-    await loadWorkspacePipeline(service, root, opts.runtime);
+    const pipeline = await loadWorkspacePipeline(service, root, opts.runtime);
+    const stopWatching = watchTemplates(pipeline, (previous) => loadWorkspacePipeline(service, root, opts.runtime, previous));
     const idle = service.idle.then(() => 'idle' as const);
     const got = await Promise.race([signal, idle]);
+    stopWatching();
     console.log(
       got === 'idle'
         ? `localbatch serve: idle for ${opts.idleShutdown} s (no editor attached, no job unfinished, no request): stopping (state saved; the next start goes on from it)`

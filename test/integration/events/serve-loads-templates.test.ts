@@ -1,13 +1,14 @@
 /**
  * `localbatch serve` loads the workspace's templates' rules, topics and subscriptions at start
  * (through its own APIs) and says so; they are then served like any other (the CLI as a child
- * process, scripted runtime).
+ * process, scripted runtime). When the template changes they are loaded again: a rule renamed in
+ * it is created under its new name and the old one deleted.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startServe, type ServeChild } from '../../support/serve-process';
 
@@ -72,5 +73,24 @@ describe('localbatch serve loads the templates\' pipeline (integration)', functi
     assert.equal(subs.Subscriptions?.[0]?.Endpoint, 'ops@example.com');
     eb.destroy();
     sns.destroy();
+  });
+
+  it('loads the template again when it changes: a renamed rule is created, the old one deleted', async () => {
+    const before = serve!.output().length;
+    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE.replace('Name: nightly\n      ScheduleExpression', 'Name: weekly\n      ScheduleExpression').replace('cron(0 3 * * ? *)', 'cron(0 3 ? * MON *)'));
+    const deadline = Date.now() + 30_000;
+    while (!/rule nightly deleted/.test(serve!.output().slice(before)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const out = serve!.output().slice(before);
+    assert.match(out, /a template changed; loaded again:/, out);
+    assert.match(out, /rule weekly \(cron\(0 3 \? \* MON \*\)\) → job queue nightly \(nightly-report\)/);
+    assert.match(out, /rule nightly deleted \(no longer in the templates\)/);
+    const eb = new EventBridgeClient({ endpoint: serve!.endpoint.url, region: serve!.endpoint.region, credentials: serve!.endpoint.credentials, maxAttempts: 1 });
+    try {
+      const names = ((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name);
+      assert.deepEqual(names, ['weekly']);
+      assert.equal((await eb.send(new ListTargetsByRuleCommand({ Rule: 'weekly' }))).Targets?.[0]?.Arn, 'arn:aws:batch:us-east-1:000000000000:job-queue/nightly');
+    } finally {
+      eb.destroy();
+    }
   });
 });
