@@ -41,6 +41,8 @@ export interface PipelineServices {
   readonly localEndpoints: Readonly<Record<string, (input: Record<string, unknown>) => unknown>>;
   /** Wires Step Functions targets (rules and schedules): resolves to the execution ARN. */
   setStartExecution(fn: (stateMachineArn: string, input: string, name?: string) => Promise<string> | string): void;
+  /** Takes back the rules' and schedules' deliveries that were waiting for a retry; call once every target is wired. */
+  resumeRetries(): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,10 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
     },
     setStartExecution: (fn) => {
       startExecution = fn;
+    },
+    resumeRetries: () => {
+      const n = events.resumeRetries() + scheduler.resumeRetries();
+      if (n > 0) o.log?.(`localbatch events: ${n} deliver${n === 1 ? 'y' : 'ies'} that waited for a retry when the server stopped will be tried again when due`);
     },
     async close() {
       unsubscribe();

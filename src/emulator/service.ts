@@ -110,6 +110,7 @@ export class LocalService {
         region,
         stateDir: options.persist === false ? undefined : host.stateDir,
         mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
+        ...(options.log ? { log: options.log } : {}),
         // sns:publish tasks reach SNS through its public publish, as EventBridge targets do.
         sns: { publish: (topicArn, message, subject) => pipeline!.sns.publish(topicArn, message, subject) },
         batch: {
@@ -127,6 +128,8 @@ export class LocalService {
         const out = (await sfnApi.StartExecution({ stateMachineArn, input, ...(name ? { name } : {}) })) as { executionArn: string };
         return out.executionArn;
       });
+      // Every target is wired now: deliveries that waited for a retry when the server stopped go on.
+      pipeline.resumeRetries();
       const api = {
         services: [s3, statesEdgeService(states), ...pipeline.edgeServices],
         credentials,

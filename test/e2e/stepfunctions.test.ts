@@ -21,7 +21,7 @@ import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 import Docker from 'dockerode';
 import { FIXTURES_DIR } from '../../scripts/synth-cdk-fixtures';
-import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 
 function webview(wb: Workbench): FrameLocator {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -220,13 +220,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
       return box;
     };
     const sfn = new SFNClient(await emulatorClientConfig(workspace));
-    const outputs = async () => {
-      const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name === 'echo');
-      if (!machine) return [];
-      const list = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions ?? [];
-      const described = await Promise.all(list.map((e) => sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))));
-      return described.sort((a, b) => a.startDate!.getTime() - b.startDate!.getTime()).map((d) => `${d.status} ${d.output ?? ''}`);
-    };
+    const outputs = async () => (await executionsOf(sfn, 'echo')).map((d) => `${d.status} ${d.output ?? ''}`);
     try {
       let box = await ask();
       assert.equal(await box.inputValue(), '{}', 'the first time, the box offers {}');
@@ -262,9 +256,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     let last = '';
     try {
       await waitFor(async () => {
-        const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name === 'asset');
-        const execution = machine && (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions?.[0];
-        const d = execution && (await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
+        const d = (await executionsOf(sfn, 'asset')).at(-1);
         last = d ? `${d.status} ${d.output ?? d.cause ?? ''}` : 'no execution yet';
         return d?.status !== undefined && d.status !== 'RUNNING';
       }, { timeoutMs: 240_000, intervalMs: 500, what: 'the execution of asset.asl.json to end' });
@@ -315,6 +307,15 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     console.log(`      asset-flow SUCCEEDED, job ${jobId}; screenshot: ${await wb.screenshot('stepfunctions-template-graph')}`);
   });
 });
+
+/** The executions of the emulator's state machine `name`, described, oldest first. */
+async function executionsOf(sfn: SFNClient, name: string): Promise<DescribeExecutionCommandOutput[]> {
+  const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name === name);
+  if (!machine) return [];
+  const list = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions ?? [];
+  const described = await Promise.all(list.map((e) => sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))));
+  return described.sort((a, b) => a.startDate!.getTime() - b.startDate!.getTime());
+}
 
 /** The tags asset-job's image gets (localbatch's and the template's ECR name), so a test builds it itself. */
 async function removeAssetImages(): Promise<string[]> {

@@ -6,7 +6,6 @@ import { kindOfFile } from '../../model/kinds';
 import { DEFAULT_EMULATOR_PORT, type LocalSettingsFile } from '../../model/types';
 import type { DefinitionEntry, Workspace } from '../../model/workspace';
 import { findWorkspaceRoot, loadWorkspace, type LoadedWorkspace } from '../../node/load-workspace';
-import { readFile } from 'node:fs/promises';
 import type { StateMachineEntry } from '../../model/asl/types';
 import { runStateMachine } from '../run/state-machine';
 import { DockerUnavailableError } from '../../emulator/runtime/docker';
@@ -27,6 +26,7 @@ import { taskDefinitionEntries } from '../../client/state-machine-definitions';
 import Docker from 'dockerode';
 import { pipelineOf, isEmpty as isEmptyPipeline, type PipelineSet } from '../../client/pipeline-load';
 import { loadAndSay, watchPipeline } from '../run/pipeline-mode';
+import { ExecutionInputError, readExecutionInput } from '../../client/execution-input';
 
 const HELP = `Usage: localbatch run <file or folder> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
        localbatch run <file.asl.json|yaml | template> [--state-machine ID] [--input JSON|@file] [--state-dir DIR] [--json]
@@ -275,20 +275,12 @@ function findStateMachine(ws: Workspace, abs: string, opts: RunOptions): StateMa
 
 async function readInput(given: string | undefined): Promise<string> {
   if (given === undefined) return '{}';
-  let text = given;
-  if (given.startsWith('@')) {
-    try {
-      text = await readFile(path.resolve(given.slice(1)), 'utf8');
-    } catch (err) {
-      throw new CliError(`--input ${given}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 2);
-    }
-  }
   try {
-    JSON.parse(text);
+    return await readExecutionInput(given, process.cwd());
   } catch (err) {
-    throw new CliError(`--input is not JSON: ${(err as Error).message}; give JSON text (e.g. '{"items":[1,2]}') or @file`, 2);
+    if (err instanceof ExecutionInputError) throw new CliError(`--input: ${err.message}`, 2);
+    throw err;
   }
-  return text;
 }
 
 /** Builds the images localbatch.yaml lists (Docker runtime); a failed build closes the session (its emulator) before it is told. */

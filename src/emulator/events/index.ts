@@ -83,8 +83,6 @@ export class EventsService {
         o.log?.(`localbatch events: rule ${record.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
       }
     }
-    // Deliveries that were waiting for a retry when the server stopped are tried again when due.
-    if (retries) core.deliveries.resume(retries.records.entries());
     return new EventsService(core, schedules, journal, retries, () => o.targets.committed?.() ?? Promise.resolve());
   }
 
@@ -92,6 +90,14 @@ export class EventsService {
   publish(event: object): void {
     const plain = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
     this.core.publish(plain);
+  }
+
+  /**
+   * Takes back the deliveries that were waiting for a retry when the server stopped (tried again
+   * when due); called once every target is wired. Returns how many.
+   */
+  resumeRetries(): number {
+    return this.retries ? this.core.deliveries.resume(this.retries.records.entries()) : 0;
   }
 
   async committed(): Promise<void> {

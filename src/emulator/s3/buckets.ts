@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeDurableSync } from './durable';
+import { writeDurableSync } from '../store/durable-files';
 import { S3Error, noSuchBucket } from './errors';
 import { checkBucketName } from './names';
 

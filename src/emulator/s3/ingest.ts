@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamAuth } from '../edge/stream-auth';
 import { ALGORITHMS, type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
 import { ChunkedDecoder } from './chunked';
-import type { OpenFile } from './durable';
+import type { OpenFile } from '../store/durable-files';
 import { badDigest, S3Error } from './errors';
 import { OFF_THREAD_MIN_BYTES, OffThreadHashes } from './hashes-off-thread';
 

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { tempName } from './durable';
+import { tempName } from '../store/durable-files';
 
 export interface DirEntry {
   readonly name: string;

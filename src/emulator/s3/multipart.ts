@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, type Hasher, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, isoDate, reply, type S3Context, type S3Request } from './context';
-import { writeDurable } from './durable';
+import { writeDurable } from '../store/durable-files';
 import { invalidArgument, noSuchUpload, S3Error } from './errors';
 import { bodyLength, ingest, type Ingested } from './ingest';
 import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from './names';

@@ -20,7 +20,7 @@ import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
-import { fsyncDirAsync, tempName, type OpenFile } from './durable';
+import { fsyncDirAsync, tempName, type OpenFile } from '../store/durable-files';
 import { S3Error } from './errors';
 import type { Pace } from './list-ahead';
 import { md5SmallFile, md5Stream, SMALL_FILE, STAT_ETAG_BYTES, statEtag } from './file-hashes';

@@ -103,9 +103,12 @@ export class SchedulerService {
         o.log?.(`localbatch scheduler: schedule ${r.Name} could not be restored (${err instanceof Error ? err.message : String(err)}); skipped`);
       }
     }
-    // Invocations that were waiting for a retry when the server stopped are tried again when due.
-    if (retries) deliveries.resume(retries.records.entries());
     return new SchedulerService(core, deliveries, journal, retries);
+  }
+
+  /** Takes back the invocations that were waiting for a retry (see EventsService.resumeRetries). */
+  resumeRetries(): number {
+    return this.retries ? this.deliveries.resume(this.retries.records.entries()) : 0;
   }
 
   async close(): Promise<void> {

@@ -70,6 +70,8 @@ export interface StatesServiceOptions {
   readonly writeResults?: InterpreterPorts['writeResults'];
   /** Called once by close() (the wiring releases its clients). */
   readonly onClose?: () => void;
+  /** Problems worth a line in the server's log (a history that could not be written). */
+  readonly log?: (line: string) => void;
 }
 
 export class StatesService {
@@ -203,23 +205,24 @@ export class StatesService {
       startTime: new Date(rec.startDate).toISOString(),
     }, ports);
     rec.run = run;
-    rec.done = run.run().then((outcome) => {
-      rec.status = outcome.status;
-      rec.stopDate = clock.now();
-      if (outcome.status === 'SUCCEEDED') rec.output = JSON.stringify(outcome.output);
-      else {
-        rec.error = outcome.error;
-        rec.cause = outcome.cause;
+    rec.done = run.run().then(async (outcome) => {
+      const stopDate = clock.now();
+      const end: Record<string, unknown> = { status: outcome.status, stopDate, ...(outcome.status === 'SUCCEEDED' ? { output: JSON.stringify(outcome.output) } : { error: outcome.error, cause: outcome.cause }) };
+      // The history first (an EXPRESS execution's is not kept: AWS answers none for it): a crash
+      // between the two leaves the execution to be replayed, which writes it again. A history that
+      // cannot be written is reported; the execution still ends.
+      if (!this.closed && !rec.executionArn.includes(':express:')) {
+        await this.options.journal.saveHistory(rec.executionArn, rec.history).catch((err: unknown) => {
+          this.options.log?.(`localbatch states: the history of ${rec.executionArn} could not be saved (${err instanceof Error ? err.message : String(err)}); it is kept in memory until the server stops`);
+        });
       }
+      Object.assign(rec, end);
       rec.run = undefined;
-      const end: Record<string, unknown> = { status: rec.status, stopDate: rec.stopDate, output: rec.output, error: rec.error, cause: rec.cause };
-      if (!this.closed) {
-        // The history first: a crash between the two leaves the execution to be replayed, which writes it again.
-        this.options.journal.saveHistory(rec.executionArn, rec.history);
-        this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
-      }
+      if (!this.closed) this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
       return outcome;
     });
+    // Nobody may be waiting for it: a failure here is logged, not an unhandled rejection.
+    rec.done.catch((err: unknown) => this.options.log?.(`localbatch states: execution ${rec.executionArn} could not end cleanly: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /** The execution a task token belongs to. */

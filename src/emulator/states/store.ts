@@ -7,8 +7,9 @@
  * when it is asked for after a restart.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeDurable } from '../store/durable-files';
 import type { HistoryEvent } from './service';
 
 export type StatesRecord =
@@ -22,19 +23,10 @@ export type StatesRecord =
 export interface StatesJournal {
   append(record: StatesRecord): void;
   load(): StatesRecord[];
-  /** Keeps an ended execution's history; durable when this returns. */
-  saveHistory(executionArn: string, events: readonly HistoryEvent[]): void;
+  /** Keeps an ended execution's history; durable once the promise resolves. */
+  saveHistory(executionArn: string, events: readonly HistoryEvent[]): Promise<void>;
   /** The history saveHistory kept, or undefined (none was kept, or its file is unreadable). */
   loadHistory(executionArn: string): HistoryEvent[] | undefined;
-}
-
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function fileJournal(stateDir: string): StatesJournal {
@@ -65,20 +57,7 @@ export function fileJournal(stateDir: string): StatesJournal {
       }
       return out;
     },
-    saveHistory(executionArn, events) {
-      mkdirSync(histories, { recursive: true, mode: 0o700 });
-      const target = historyFile(executionArn);
-      const temp = `${target}.tmp`;
-      const fd = openSync(temp, 'w', 0o600);
-      try {
-        writeFileSync(fd, JSON.stringify({ executionArn, events }));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, target);
-      syncDir(histories);
-    },
+    saveHistory: (executionArn, events) => writeDurable(historyFile(executionArn), JSON.stringify({ executionArn, events })),
     loadHistory(executionArn) {
       try {
         const saved = JSON.parse(readFileSync(historyFile(executionArn), 'utf8')) as { executionArn?: string; events?: HistoryEvent[] };
@@ -96,7 +75,7 @@ export function memoryJournal(): StatesJournal {
   return {
     append: (r) => void records.push(r),
     load: () => records.slice(),
-    saveHistory: (arn, events) => void histories.set(arn, events.slice()),
+    saveHistory: async (arn, events) => void histories.set(arn, events.slice()),
     loadHistory: (arn) => histories.get(arn)?.slice(),
   };
 }

@@ -25,6 +25,8 @@ export interface StatesWiring {
   readonly sns?: SnsPort;
   /** The emulator's own S3 and EventBridge through their APIs (ItemReader, ResultWriter, their Tasks). */
   readonly aws?: LocalAws;
+  /** The server's log. */
+  readonly log?: (line: string) => void;
 }
 
 export function createStatesService(w: StatesWiring): StatesService {
@@ -33,6 +35,7 @@ export function createStatesService(w: StatesWiring): StatesService {
     account: w.account,
     region: w.region,
     journal: w.stateDir ? fileJournal(w.stateDir) : memoryJournal(),
+    ...(w.log ? { log: w.log } : {}),
     runTask: async (inv, memory, execution) => {
       const mocked = mockedResponse(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName, execution.invocation);
       if (mocked.found) return mocked.value;

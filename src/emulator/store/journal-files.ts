@@ -4,7 +4,7 @@
  * Reading is forgiving: a torn last line (a write cut short by a crash) is ignored; a file that is
  * damaged elsewhere is reported and renamed aside (`<name>.damaged-<time>`) so the server still starts.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEntry } from '../batch/core/journal';
 import type { EngineSnapshot } from '../batch/core/snapshot';
@@ -112,14 +112,4 @@ function isPrefixOfJson(line: string): boolean {
 }
 
 /** fsyncs a directory so renames and new files in it survive a crash (no-op where unsupported). */
-export function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Not supported on this platform.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+export { fsyncDir as syncDir } from './durable-files';

@@ -3,12 +3,15 @@
  * topics, subscriptions): one `<name>.jsonl` file of `{"k": key, "v": value}` lines (a missing `v`
  * deletes the key), appended and fsync'd before `committed()` resolves; writes made in the same
  * turn of the event loop share one fsync. When the file holds many more lines than live keys it is
- * rewritten (temp file, fsync, rename). A torn last line (the server killed mid-write) is ignored.
+ * rewritten (temp file, fsync, rename), also when it is opened (so payloads of keys deleted long
+ * ago do not linger). A torn last line (the server killed mid-write) is ignored. The folder is
+ * private (0700) and the file 0600: what it holds (an event's payload) can carry secrets.
  * node:fs only.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { syncDir } from './journal-files';
 
 export class RecordJournal<V> {
   private handle: FileHandle | undefined;
@@ -31,7 +34,8 @@ export class RecordJournal<V> {
 
   /** Reads `<dir>/<name>.jsonl` (creating the folder) and opens it for appending. */
   static async open<V>(dir: string, name: string): Promise<RecordJournal<V>> {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     const file = join(dir, `${name}.jsonl`);
     const records = new Map<string, V>();
     const problems: string[] = [];
@@ -60,7 +64,9 @@ export class RecordJournal<V> {
       }
     }
     const journal = new RecordJournal<V>(file, records, lines, problems);
-    journal.handle = await open(file, 'a');
+    if (existsSync(file)) chmodSync(file, 0o600);
+    journal.handle = await open(file, 'a', 0o600);
+    if (lines > records.size) await journal.compact();
     return journal;
   }
 
@@ -133,13 +139,14 @@ export class RecordJournal<V> {
   /** Rewrites the file with one line per live key. */
   private async compact(): Promise<void> {
     const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(tmp, 'w', 0o600);
     for (const [k, v] of this.records) writeSync(fd, JSON.stringify({ k, v }) + '\n');
     fsyncSync(fd);
     closeSync(fd);
     await this.handle?.close();
     renameSync(tmp, this.file);
-    this.handle = await open(this.file, 'a');
+    syncDir(dirname(this.file));
+    this.handle = await open(this.file, 'a', 0o600);
     this.lines = this.records.size;
   }
 }

@@ -1,24 +1,15 @@
 /**
  * The input of "Run State Machine Locally with Input…": JSON text, or `@path` naming a JSON file
  * (relative to the workspace folder of the state machine file, as `localbatch run --input @file` takes
- * it relative to where it runs). The box opens with the input last given for that state machine.
+ * it relative to where it runs; src/client/execution-input.ts reads both). The box opens with the
+ * input last given for that state machine.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { ExecutionInputError, jsonProblem, readExecutionInput } from '../../client/execution-input';
 import { UserError } from '../errors';
 
 const KEY = 'localbatch.stateMachineInputs';
-
-/** Why `text` is not JSON, or undefined when it is. */
-export function jsonProblem(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (err) {
-    return `Not JSON: ${(err as Error).message}. Give JSON (e.g. {"items": [1, 2]}) or @file.json.`;
-  }
-}
 
 /** The execution input the user gives for a state machine (undefined when the box is dismissed); remembered per state machine. */
 export async function askExecutionInput(state: vscode.Memento, target: { readonly uri: vscode.Uri; readonly machine?: string }): Promise<string | undefined> {
@@ -31,23 +22,20 @@ export async function askExecutionInput(state: vscode.Memento, target: { readonl
     prompt: 'The execution input: JSON, or @ and a JSON file relative to the workspace folder',
     value: remembered[file] ?? '{}',
     ignoreFocusOut: true,
-    validateInput: (text) => (text.trim().startsWith('@') ? undefined : jsonProblem(text)),
+    validateInput: (text) => {
+      if (text.trim().startsWith('@')) return undefined;
+      const problem = jsonProblem(text);
+      return problem && `Not JSON: ${problem}. Give JSON (e.g. {"items": [1, 2]}) or @file.json.`;
+    },
   });
   if (given === undefined) return undefined;
-  const input = given.trim().startsWith('@') ? await readInputFile(folder, given.trim().slice(1)) : given;
+  let input: string;
+  try {
+    input = await readExecutionInput(given, folder);
+  } catch (err) {
+    if (err instanceof ExecutionInputError) throw new UserError(`Cannot run ${file}: ${err.message}`);
+    throw err;
+  }
   await state.update(KEY, { ...remembered, [file]: given });
   return input;
-}
-
-async function readInputFile(folder: string, name: string): Promise<string> {
-  const file = path.resolve(folder, name);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read the input file ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  const problem = jsonProblem(text);
-  if (problem) throw new UserError(`The input file ${name} is ${problem.replace(/^Not JSON/, 'not JSON').replace(/ Give JSON.*$/, '')}`);
-  return text;
 }

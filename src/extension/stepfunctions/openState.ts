@@ -8,10 +8,11 @@ import { forEachState } from '../../model/asl/structure';
 import type { JsonPath } from '../../model/document';
 import { toVsRange } from '../editing/convert';
 import type { DefinitionIndex } from '../editing/definitionIndex';
+import { templateStateMachine } from './templateMachine';
 
 export async function openTemplateState(index: DefinitionIndex, file: string, machine: string, stateName: string): Promise<void> {
   const uri = index.uriOf(file);
-  const entry = index.workspaceOf(file).stateMachines.find((e) => e.file === file && e.id === machine);
+  const entry = templateStateMachine(index, file, machine);
   if (!uri || !entry) return;
   let path: JsonPath = [];
   forEachState(entry.definition, (_state, at, name) => {

@@ -19,6 +19,7 @@ import { DagPanel } from '../dag/panel';
 import { UserError } from '../errors';
 import { requireTrust } from '../trust';
 import { sfnClientOf } from './client';
+import { templateStateMachine } from './templateMachine';
 
 /** The role the local state machines get (the emulator does not check it; AWS requires one). */
 const LOCAL_ROLE = 'arn:aws:iam::000000000000:role/localbatch-state-machine';
@@ -113,7 +114,7 @@ export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Pro
 async function templateMachine(ctx: Ctx, uri: vscode.Uri, id: string): Promise<{ definition: unknown; name: string; label: string }> {
   await ctx.index.ready();
   const file = ctx.index.get(uri)?.doc.file ?? vscode.workspace.asRelativePath(uri, false);
-  const entry = ctx.index.workspaceOf(file).stateMachines.find((e) => e.file === file && e.id === id);
+  const entry = templateStateMachine(ctx.index, file, id);
   const label = `${id} of ${file}`;
   if (!entry) throw new UserError(`${file} declares no state machine ${id} (any more).`);
   if (!entry.definition) throw new UserError(`Cannot run ${label}: its definition cannot be read (see Problems).`);

@@ -18,6 +18,7 @@ import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
 import { applyUpdates } from '../../model/dag-updates';
 import type { Ctx } from '../ctx';
 import { sfnClientOf } from './client';
+import { templateStateMachine } from './templateMachine';
 
 const POLL_MS = 500;
 const EDIT_DEBOUNCE_MS = 600;
@@ -138,7 +139,7 @@ export class StateMachineSession implements vscode.Disposable {
   private async readTemplateGraph(id: string): Promise<DagGraph | undefined> {
     await this.ctx.index.ready();
     const file = this.source.file;
-    const entry = this.ctx.index.workspaceOf(file).stateMachines.find((e) => e.file === file && e.id === id);
+    const entry = templateStateMachine(this.ctx.index, file, id);
     if (!entry?.definition) {
       this.post({ type: 'notice', text: entry ? `Cannot read the definition of ${id} in ${file} (see Problems).` : `${file} declares no state machine ${id} (any more).` });
       return undefined;

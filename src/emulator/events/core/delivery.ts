@@ -54,6 +54,10 @@ export interface PendingStore {
   delete(key: string): void;
 }
 
+function eventIdOf(ctx: DeliveryContext): string {
+  return typeof ctx.event.id === 'string' ? ctx.event.id : '';
+}
+
 export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'dead-lettered';
 
 export interface DeliveryRecord {
@@ -98,8 +102,7 @@ export class Deliveries {
   send(target: Target, input: string, ctx: DeliveryContext): Promise<void> {
     this.sent++;
     const first = this.clock.now();
-    const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
-    const key = `${ctx.ruleName}/${target.Id ?? ''}/${eventId || `${first}.${this.sent}`}`;
+    const key = `${ctx.ruleName}/${target.Id ?? ''}/${eventIdOf(ctx) || `${first}.${this.sent}`}`;
     const done = this.run(key, target, input, ctx, first, 1);
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
@@ -114,9 +117,15 @@ export class Deliveries {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Takes back the deliveries that were waiting for a retry when the server stopped; each is tried when it is due. */
-  resume(pending: Iterable<[string, PendingDelivery]>): void {
+  /**
+   * Takes back the deliveries that were waiting for a retry when the server stopped; each is tried
+   * when it is due (one older than its RetryPolicy's MaximumEventAgeInSeconds is given up at once,
+   * without delivering). Returns how many there were.
+   */
+  resume(pending: Iterable<[string, PendingDelivery]>): number {
+    let count = 0;
     for (const [key, p] of pending) {
+      count++;
       const handle = { id: 0 };
       this.pending.add(handle);
       handle.id = this.clock.setTimer(Math.max(0, p.due - this.clock.now()), () => {
@@ -124,10 +133,11 @@ export class Deliveries {
         void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1);
       }).id;
     }
+    return count;
   }
 
   private run(key: string, target: Target, input: string, ctx: DeliveryContext, first: number, from: number): Promise<void> {
-    const eventId = typeof ctx.event.id === 'string' ? ctx.event.id : '';
+    const eventId = eventIdOf(ctx);
     const maxAttempts = 1 + (target.RetryPolicy?.MaximumRetryAttempts ?? 185);
     const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
     const record = (status: DeliveryStatus, attempts: number, detail?: string): void => {
@@ -139,6 +149,12 @@ export class Deliveries {
       this.onRecord(r);
     };
     const attempt = async (n: number): Promise<void> => {
+      if (n > 1 && this.clock.now() - first > maxAgeMs) {
+        // Only a delivery taken back after a restart can be due this late.
+        this.store?.delete(key);
+        await this.giveUp(target, input, n - 1, `the event is older than the target's MaximumEventAgeInSeconds (${maxAgeMs / 1000}) after a restart of the emulator`, record);
+        return;
+      }
       try {
         const note = await this.port.deliver(target, input, ctx);
         if (n > 1) this.store?.delete(key);

@@ -9,7 +9,7 @@ import { validateDefinition } from '../core/validate';
 import type { ExecutionRecord, StatesService } from '../service';
 import { checkArn } from './arns';
 import { sfnError } from './errors';
-import { historyPage } from './history';
+import { historyPage, maxResultsOf } from './history';
 import { isStateMachineName } from '../../../model/asl/names';
 
 type Input = Record<string, unknown>;
@@ -25,7 +25,7 @@ function str(input: Input, key: string, required = true): string {
 }
 
 function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
-  const max = typeof input.maxResults === 'number' && input.maxResults > 0 ? Math.min(input.maxResults, 1000) : 100;
+  const max = maxResultsOf(input);
   const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) || 0 : 0;
   const slice = items.slice(start, start + max);
   return { page: slice, nextToken: start + max < items.length ? Buffer.from(String(start + max)).toString('base64url') : undefined };

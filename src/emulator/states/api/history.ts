@@ -13,6 +13,13 @@ type Input = Record<string, unknown>;
 
 const DATA = ['input', 'output', 'parameters'];
 
+/** A list operation's maxResults: 0 or absent is the default 100; over 1000 is refused, as AWS refuses it. */
+export function maxResultsOf(input: Input): number {
+  const v = input.maxResults;
+  if (typeof v === 'number' && v > 1000) throw sfnError('ValidationException', `1 validation error detected: Value '${v}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  return typeof v === 'number' && v > 0 ? Math.floor(v) : 100;
+}
+
 function token(id: number): string {
   return Buffer.from(`h${id}`, 'utf8').toString('base64url');
 }
@@ -41,7 +48,7 @@ function copy(ev: HistoryEvent, secs: (ms: number) => number, withData: boolean)
  * includeExecutionData), reading `history[i]` only for the events it returns.
  */
 export function historyPage(history: readonly HistoryEvent[], input: Input, secs: (ms: number) => number): { events: Array<Record<string, unknown>>; nextToken?: string } {
-  const max = typeof input.maxResults === 'number' && input.maxResults > 0 ? Math.min(Math.floor(input.maxResults), 1000) : 100;
+  const max = maxResultsOf(input);
   const reverse = input.reverseOrder === true;
   const withData = input.includeExecutionData !== false;
   const n = history.length;

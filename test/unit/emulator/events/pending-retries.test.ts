@@ -63,6 +63,23 @@ describe('EventBridge deliveries waiting for a retry (unit)', () => {
     assert.equal(store.map.size, 0);
   });
 
+  it('gives up a resumed delivery older than its MaximumEventAgeInSeconds without delivering it', async () => {
+    const clock = new FakeClock();
+    await clock.advance(3_600_000);
+    const store = mapStore();
+    const port = succeeding();
+    const records: DeliveryRecord[] = [];
+    const d = new Deliveries(clock, port, (r) => records.push(r), store);
+    const first = clock.now() - 2 * 3_600_000;
+    store.put('old', { target: { ...TARGET, RetryPolicy: { MaximumEventAgeInSeconds: 3600 } }, input: 'x', ctx: ctx('e6'), attempts: 4, first, due: first + 15_000 });
+    assert.equal(d.resume([...store.map.entries()]), 1);
+    await clock.advance(0);
+    assert.deepEqual(port.calls, [], 'not delivered');
+    assert.deepEqual(records.map((r) => [r.status, r.attempts]), [['failed', 4]]);
+    assert.match(records[0].detail ?? '', /older than the target's MaximumEventAgeInSeconds \(3600\)/);
+    assert.equal(store.map.size, 0);
+  });
+
   it('stores nothing for a delivery that succeeds at once or fails for good', async () => {
     const clock = new FakeClock();
     const store = mapStore();

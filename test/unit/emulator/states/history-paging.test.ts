@@ -89,6 +89,11 @@ describe('GetExecutionHistory paging', () => {
     }
   });
 
+  it('refuses maxResults over 1000 as AWS does; 1000 is a page', () => {
+    assert.throws(() => history({ maxResults: 1001 }), (e: unknown) => e instanceof ApiError && e.type === 'ValidationException' && /less than or equal to 1000/.test(e.message));
+    assert.equal(history({ maxResults: 1000 }).events.length, 1000);
+  });
+
   it('a token it did not give is InvalidToken', () => {
     for (const nextToken of ['nonsense', Buffer.from('h999999').toString('base64url')]) {
       assert.throws(() => history({ nextToken }), (e: unknown) => e instanceof ApiError && e.type === 'InvalidToken');

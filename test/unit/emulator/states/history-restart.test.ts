@@ -91,6 +91,30 @@ describe('Step Functions histories across a restart (file journal)', () => {
     assert.equal(types.at(-1), 'ExecutionSucceeded');
   });
 
+  it('ends an execution whose history cannot be written (reported, kept in memory), and keeps no EXPRESS history', async () => {
+    const file = fileJournal(dir);
+    const lines: string[] = [];
+    const failing: StatesJournal = { ...file, saveHistory: () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) };
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: failing, runTask: () => Promise.reject(new Error('no tasks here')), log: (l) => lines.push(l) });
+    const api = statesHandlers(svc);
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'full', roleArn: ROLE, definition: JSON.stringify(PASSES) })) as { stateMachineArn: string };
+    const { executionArn } = (await api.StartExecution({ stateMachineArn, input: '{}' })) as { executionArn: string };
+    assert.equal((await svc.executions.get(executionArn)!.done)?.status, 'SUCCEEDED');
+    assert.equal(svc.executions.get(executionArn)!.status, 'SUCCEEDED');
+    assert.match(lines.join('\n'), /history of .* could not be saved \(ENOSPC/);
+    assert.ok((statesHandlers(svc).GetExecutionHistory({ executionArn }) as Page).events.length >= 3, 'still answered from memory');
+    const after = service(fileJournal(dir));
+    after.restore();
+    assert.equal(after.executions.get(executionArn)!.status, 'SUCCEEDED', 'its end was journaled');
+
+    const express = (await api.CreateStateMachine({ name: 'quick', roleArn: ROLE, type: 'EXPRESS', definition: JSON.stringify(PASSES) })) as { stateMachineArn: string };
+    const saved: string[] = [];
+    const counting = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: { ...file, saveHistory: async (arn) => void saved.push(arn) }, runTask: () => Promise.reject(new Error('no tasks here')) });
+    counting.machines.set(express.stateMachineArn, svc.machines.get(express.stateMachineArn)!);
+    await counting.start(svc.machines.get(express.stateMachineArn)!, undefined, '{}').done;
+    assert.deepEqual(saved, []);
+  });
+
   it('answers an empty history when the saved one is missing or torn, without failing', async () => {
     const { arns } = await runToEnd(PASSES, 'torn');
     const files = readdirSync(path.join(dir, 'states-history'));

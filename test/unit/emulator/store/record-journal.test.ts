@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordJournal } from '../../../../src/emulator/store/record-journal';
@@ -30,5 +30,25 @@ describe('RecordJournal', () => {
     await c.close();
     // `a` stood for a process that was killed: closed only now, after the reopens.
     await a.close();
+  });
+
+  it('is private (folder 0700, file 0600, also one made before) and drops deleted keys\' lines when opened', async () => {
+    const folder = join(dir, 'events');
+    const a = await RecordJournal.open<{ secret: string }>(folder, 'retries');
+    a.put('gone', { secret: 'payload of an event delivered long ago' });
+    a.put('kept', { secret: 'still waiting' });
+    a.delete('gone');
+    await a.close();
+    assert.equal(statSync(folder).mode & 0o777, 0o700);
+    assert.equal(statSync(join(folder, 'retries.jsonl')).mode & 0o777, 0o600);
+    chmodSync(folder, 0o755);
+    chmodSync(join(folder, 'retries.jsonl'), 0o644);
+    assert.match(readFileSync(join(folder, 'retries.jsonl'), 'utf8'), /long ago/);
+    const b = await RecordJournal.open<{ secret: string }>(folder, 'retries');
+    assert.deepEqual([...b.records.keys()], ['kept']);
+    assert.doesNotMatch(readFileSync(join(folder, 'retries.jsonl'), 'utf8'), /long ago/);
+    assert.equal(statSync(folder).mode & 0o777, 0o700);
+    assert.equal(statSync(join(folder, 'retries.jsonl')).mode & 0o777, 0o600);
+    await b.close();
   });
 });

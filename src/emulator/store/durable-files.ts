@@ -1,4 +1,4 @@
-/** Small durable-file helpers: write to a temp file, fsync, rename, fsync the folder. */
+/** Small durable-file helpers (S3's objects, Step Functions' histories, the journals): write to a temp file, fsync, rename, fsync the folder. */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
