@@ -39,6 +39,9 @@ const TICK_MS = 1000;
 const SETTLE_TICKS = 2;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
+/** How many collapsed buckets get their first page read ahead (the Buckets group opened, or a Refresh). */
+const BUCKETS_READ_AHEAD = 8;
+
 /** The prefetch key of the root's children. */
 const ROOT_KEY = '';
 
@@ -86,6 +89,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private top = new Map<string, LocalNode>();
   /** The ids of the children VS Code was last given, for the nodes a Refresh may leave as they are (the Buckets group). */
   private readonly listedIds = new Map<string, string>();
+  /** The bucket rows the Buckets group last listed (their first pages are read ahead; see readBucketsAhead). */
+  private bucketRows: LocalNode[] = [];
   /** Each run's data and row when VS Code last drew its row. */
   private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
   /**
@@ -168,7 +173,11 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       const bucketsOpen = shown.has(buckets.id) && this.listedIds.has(buckets.id) ? reads.get(buckets.id) : undefined;
       const openBuckets = bucketsOpen ? visible.filter((n) => this.parents.get(n.id) === buckets) : [];
       this.changed.fire([...this.pipeline.roots().filter((g) => !bucketsOpen || g !== buckets), ...openBuckets, ...collapsed]);
-      if (bucketsOpen) void this.redrawIfListChanged(buckets, bucketsOpen);
+      if (bucketsOpen) {
+        void this.redrawIfListChanged(buckets, bucketsOpen);
+        // The collapsed buckets' rows stay; their first pages are read ahead for an expand.
+        this.readBucketsAhead();
+      }
       this.redrawTop(await root);
     } finally {
       if (this.reloading === runsDone) this.reloading = undefined;
@@ -349,7 +358,24 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       if (node) this.parents.set(c.id, node);
       else this.parents.delete(c.id);
     }
+    if (node === this.pipeline.group('buckets') && !ours) {
+      this.bucketRows = children.filter((c) => c.kind === 'pipeline' && c.type === 'bucket');
+      this.readBucketsAhead();
+    }
     return children;
+  }
+
+  /**
+   * Reads the first page of the first collapsed buckets now, so that expanding one soon after (the
+   * Buckets group just opened, or a Refresh) shows its objects without a round trip to the
+   * emulator: the read is on offer for the expand for a few seconds (Prefetch), then dropped.
+   */
+  private readBucketsAhead(): void {
+    if (!this.target()) return;
+    const expanded = new Set(this.expanded.visible().map((n) => n.id));
+    for (const row of this.bucketRows.filter((r) => !expanded.has(r.id)).slice(0, BUCKETS_READ_AHEAD)) {
+      if (!this.prefetch.has(row.id)) this.prefetch.start(row.id, () => this.listFresh(row));
+    }
   }
 
   private target(): JobTarget | undefined {

@@ -56,6 +56,12 @@ export class Prefetch {
     return entry && entry.until >= this.now() ? (entry.value as Promise<T>) : read();
   }
 
+  /** Whether a read for `key` is on offer. */
+  has(key: string): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.until >= this.now();
+  }
+
   /** Withdraws the read for `key` (a redraw that must read afresh). */
   drop(key: string): void {
     this.entries.delete(key);

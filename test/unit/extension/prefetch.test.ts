@@ -68,8 +68,10 @@ describe('Local view: reading expanded nodes ahead of a Refresh (unit, fake clie
     const prefetch = new Prefetch(() => now);
     prefetch.begin();
     void prefetch.start('s3:scale', () => client.listObjects('scale'));
+    assert.equal(prefetch.has('s3:scale'), true);
     now += PREFETCH_TTL_MS + 1;
     const taken = prefetch.take('s3:scale', () => client.listObjects('scale'));
+    assert.equal(prefetch.has('s3:scale'), false, 'an old read is not on offer');
     assert.equal(client.calls.length, 2, 'an old read is not handed out: the view shows data as of now');
     client.answerAll();
     assert.deepEqual(await taken, ['obj-0000.txt']);
