@@ -7,7 +7,7 @@
  * when it is asked for after a restart.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDurable } from '../store/durable-files';
 import type { HistoryEvent } from './service';
@@ -57,7 +57,10 @@ export function fileJournal(stateDir: string): StatesJournal {
       }
       return out;
     },
-    saveHistory: (executionArn, events) => writeDurable(historyFile(executionArn), JSON.stringify({ executionArn, events })),
+    saveHistory: (executionArn, events) => {
+      mkdirSync(histories, { recursive: true, mode: 0o700 });
+      return writeDurable(historyFile(executionArn), JSON.stringify({ executionArn, events }));
+    },
     loadHistory(executionArn) {
       try {
         const saved = JSON.parse(readFileSync(historyFile(executionArn), 'utf8')) as { executionArn?: string; events?: HistoryEvent[] };

@@ -6,7 +6,7 @@
  * that is missing or torn answers an empty history instead of failing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
@@ -119,6 +119,8 @@ describe('Step Functions histories across a restart (file journal)', () => {
     const { arns } = await runToEnd(PASSES, 'torn');
     const files = readdirSync(path.join(dir, 'states-history'));
     assert.equal(files.length, 2);
+    assert.equal(statSync(path.join(dir, 'states-history')).mode & 0o777, 0o700, 'the histories folder is private');
+    assert.equal(statSync(path.join(dir, 'states-history', files[0])).mode & 0o777, 0o600);
     for (const f of files) writeFileSync(path.join(dir, 'states-history', f), '{"executionArn":"x","ev');
     const after = service(fileJournal(dir));
     after.restore();
