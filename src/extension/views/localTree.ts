@@ -27,7 +27,7 @@ import { arrayChildren, runJobNodes } from './localJobs';
 import { OBJECTS_PAGE } from './pipeline/bucketRows';
 import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
-import { ExpandedNodes, Prefetch } from './prefetch';
+import { ExpandedNodes, Prefetch, ReadAhead } from './prefetch';
 import { runChanges, sameRun, topRedraw, type RunsShape } from './runChanges';
 
 export { failureText } from './localItems';
@@ -39,7 +39,7 @@ const TICK_MS = 1000;
 const SETTLE_TICKS = 2;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
-/** How many collapsed buckets get their first page read ahead (the Buckets group opened, or a Refresh). */
+/** How many collapsed buckets get their first page read ahead (so an expand soon after needs no round trip). */
 const BUCKETS_READ_AHEAD = 8;
 
 /** The prefetch key of the root's children. */
@@ -89,8 +89,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private top = new Map<string, LocalNode>();
   /** The ids of the children VS Code was last given, for the nodes a Refresh may leave as they are (the Buckets group). */
   private readonly listedIds = new Map<string, string>();
-  /** The bucket rows the Buckets group last listed (their first pages are read ahead; see readBucketsAhead). */
-  private bucketRows: LocalNode[] = [];
+  /** Collapsed buckets' first pages, read when the group lists them or a Refresh finds it open. */
+  private readonly bucketsAhead = new ReadAhead<LocalNode>(this.prefetch, (row) => this.listFresh(row), BUCKETS_READ_AHEAD);
   /** Each run's data and row when VS Code last drew its row. */
   private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
   /**
@@ -176,7 +176,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       if (bucketsOpen) {
         void this.redrawIfListChanged(buckets, bucketsOpen);
         // The collapsed buckets' rows stay; their first pages are read ahead for an expand.
-        this.readBucketsAhead();
+        this.bucketsAhead.start(shown);
       }
       this.redrawTop(await root);
     } finally {
@@ -359,23 +359,10 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       else this.parents.delete(c.id);
     }
     if (node === this.pipeline.group('buckets') && !ours) {
-      this.bucketRows = children.filter((c) => c.kind === 'pipeline' && c.type === 'bucket');
-      this.readBucketsAhead();
+      this.bucketsAhead.listed(children.filter((c) => c.kind === 'pipeline' && c.type === 'bucket'));
+      this.bucketsAhead.start(new Set(this.expanded.visible().map((n) => n.id)));
     }
     return children;
-  }
-
-  /**
-   * Reads the first page of the first collapsed buckets now, so that expanding one soon after (the
-   * Buckets group just opened, or a Refresh) shows its objects without a round trip to the
-   * emulator: the read is on offer for the expand for a few seconds (Prefetch), then dropped.
-   */
-  private readBucketsAhead(): void {
-    if (!this.target()) return;
-    const expanded = new Set(this.expanded.visible().map((n) => n.id));
-    for (const row of this.bucketRows.filter((r) => !expanded.has(r.id)).slice(0, BUCKETS_READ_AHEAD)) {
-      if (!this.prefetch.has(row.id)) this.prefetch.start(row.id, () => this.listFresh(row));
-    }
   }
 
   private target(): JobTarget | undefined {

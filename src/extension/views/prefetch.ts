@@ -69,6 +69,29 @@ export class Prefetch {
   }
 }
 
+/**
+ * Rows whose children are read ahead of an expand (the Local view's buckets: their first page):
+ * the first `limit` of the rows last listed that are not expanded get a read on offer, unless one
+ * is on offer already.
+ */
+export class ReadAhead<N extends { readonly id: string }> {
+  private rows: readonly N[] = [];
+
+  constructor(private readonly prefetch: Prefetch, private readonly read: (row: N) => Promise<unknown>, private readonly limit: number) {}
+
+  /** The rows just listed (replacing the last ones). */
+  listed(rows: readonly N[]): void {
+    this.rows = rows;
+  }
+
+  /** Starts the reads; `expanded`: the ids of the rows shown expanded (VS Code lists those itself). */
+  start(expanded: ReadonlySet<string>): void {
+    for (const row of this.rows.filter((r) => !expanded.has(r.id)).slice(0, this.limit)) {
+      if (!this.prefetch.has(row.id)) this.prefetch.start(row.id, () => this.read(row));
+    }
+  }
+}
+
 /** The expanded nodes of a tree, by id, with the latest object VS Code handed back for each. */
 export class ExpandedNodes<N extends { readonly id: string }> {
   private readonly nodes = new Map<string, N>();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExpandedNodes, Prefetch, PREFETCH_TTL_MS } from '../../../src/extension/views/prefetch';
+import { ExpandedNodes, Prefetch, PREFETCH_TTL_MS, ReadAhead } from '../../../src/extension/views/prefetch';
 
 /**
  * A fake emulator client: every call is recorded and answers only when the test says so, so the
@@ -117,5 +117,19 @@ describe('Local view: reading expanded nodes ahead of a Refresh (unit, fake clie
     expanded.listed({ id: 'x', v: 1 });
     expanded.listed({ id: 'x', v: 2 });
     assert.deepEqual(expanded.visible(), [{ id: 'x', v: 2 }]);
+  });
+
+  it('reads ahead the first collapsed rows only, once while a read is on offer, and hands each to its expand', async () => {
+    const prefetch = new Prefetch();
+    const reads: string[] = [];
+    const ahead = new ReadAhead<{ id: string }>(prefetch, (row) => (reads.push(row.id), Promise.resolve([`${row.id}/obj`])), 2);
+    ahead.listed([{ id: 's3:a' }, { id: 's3:b' }, { id: 's3:c' }, { id: 's3:d' }]);
+    ahead.start(new Set(['s3:a']));
+    assert.deepEqual(reads, ['s3:b', 's3:c'], 'the expanded row is skipped, and only `limit` rows are read');
+    ahead.start(new Set(['s3:a']));
+    assert.deepEqual(reads, ['s3:b', 's3:c'], 'not read again while on offer');
+    assert.deepEqual(await prefetch.take('s3:b', () => Promise.resolve(['fresh'])), ['s3:b/obj']);
+    ahead.start(new Set(['s3:a']));
+    assert.deepEqual(reads, ['s3:b', 's3:c', 's3:b'], 'taken: read again for the next expand');
   });
 });
