@@ -86,6 +86,9 @@ function watchTemplates(first: LoadedPipeline, reload: (previous: LoadedPipeline
       loading = loading.then(async () => {
         current = await reload(current);
         watch(current.files);
+      }).catch((err: unknown) => {
+        // The workspace could not be read at all: say so, and keep watching for the fix.
+        console.error(`localbatch serve: could not read the workspace again: ${err instanceof Error ? err.message : String(err)}`);
       });
     }, 500);
   };

@@ -126,14 +126,19 @@ export class Deliveries {
     let count = 0;
     for (const [key, p] of pending) {
       count++;
-      const handle = { id: 0 };
-      this.pending.add(handle);
-      handle.id = this.clock.setTimer(Math.max(0, p.due - this.clock.now()), () => {
-        this.pending.delete(handle);
-        void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1);
-      }).id;
+      this.later(Math.max(0, p.due - this.clock.now()), () => void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1));
     }
     return count;
+  }
+
+  /** Runs `fn` after `delay` ms, unless stop() comes first. */
+  private later(delay: number, fn: () => void): void {
+    const handle = { id: 0 };
+    this.pending.add(handle);
+    handle.id = this.clock.setTimer(delay, () => {
+      this.pending.delete(handle);
+      fn();
+    }).id;
   }
 
   private run(key: string, target: Target, input: string, ctx: DeliveryContext, first: number, from: number): Promise<void> {
@@ -166,12 +171,7 @@ export class Deliveries {
         if (retryable && n < maxAttempts && this.clock.now() + delay - first <= maxAgeMs) {
           record('retrying', n, message);
           this.store?.put(key, { target, input, ctx, attempts: n, first, due: this.clock.now() + delay });
-          const handle = { id: 0 };
-          this.pending.add(handle);
-          handle.id = this.clock.setTimer(delay, () => {
-            this.pending.delete(handle);
-            void attempt(n + 1);
-          }).id;
+          this.later(delay, () => void attempt(n + 1));
           return;
         }
         if (n > 1) this.store?.delete(key);
