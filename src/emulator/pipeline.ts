@@ -49,10 +49,15 @@ export interface PipelineServices {
 export async function startPipelineServices(host: EmulatorHost, o: PipelineOptions): Promise<PipelineServices> {
   const clock = systemClock();
   let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
-  let endpointUrl = 'http://127.0.0.1';
-  const sns = await SnsService.open({ dir: o.persist ? join(host.stateDir, 'sns') : undefined, clock, account: o.accountId, region: o.region, endpointUrl: () => endpointUrl, log: o.log });
+  let endpointUrl: string | undefined;
+  const sns = await SnsService.open({ dir: o.persist ? join(host.stateDir, 'sns') : undefined, clock, account: o.accountId, region: o.region, endpointUrl: () => endpointUrl ?? 'http://127.0.0.1', log: o.log });
   const targets = {
-    publishSns: (topicArn: string, message: string, subject?: string) => sns.publish(topicArn, message, subject),
+    // A rule or schedule that publishes is done once the message's http(s) deliveries are journaled.
+    publishSns: async (topicArn: string, message: string, subject?: string) => {
+      const id = sns.publish(topicArn, message, subject);
+      await sns.committed();
+      return id;
+    },
     submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
     // A PutEvents that submitted jobs answers once they are journaled (acknowledged means durable).
     committed: () => host.committed(),
@@ -108,7 +113,11 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
     scheduler,
     sns,
     setEndpointUrl: (url) => {
+      const first = endpointUrl === undefined;
       endpointUrl = url;
+      // SNS's unfinished http(s) deliveries carry the endpoint's URL: they resume once it is known.
+      const n = first ? sns.resumeDeliveries() : 0;
+      if (n > 0) o.log?.(`localbatch sns: ${n} http(s) deliver${n === 1 ? 'y' : 'ies'} left unfinished when the server stopped will be tried when due`);
     },
     edgeServices: [events.edge, scheduler.edge, sns.edge],
     localEndpoints: {

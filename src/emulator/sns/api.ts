@@ -39,7 +39,8 @@ function need(p: URLSearchParams, name: string): string {
   return v;
 }
 
-const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription', 'SetTopicAttributes', 'SetSubscriptionAttributes']);
+/** Actions answered once their changes are on disk (a Publish: its http(s) deliveries, journaled until they end). */
+const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription', 'SetTopicAttributes', 'SetSubscriptionAttributes', 'Publish']);
 
 export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeService {
   return {

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../batch/core/ports';
 import { compilePattern, matches, PatternError, type CompiledPattern } from '../events/core/pattern';
+import { deliveryPolicyProblem, effectivePolicy, subscriptionEffectivePolicy, topicEffectivePolicy, type EffectivePolicy } from './delivery-policy';
 
 export class SnsError extends Error {
   constructor(
@@ -69,7 +70,7 @@ const TOPIC_ATTRIBUTES = new Set([
 const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
 const JSON_ATTRIBUTES = new Set(['Policy', 'DeliveryPolicy', 'ArchivePolicy', 'RedrivePolicy', 'ReplayPolicy']);
 
-function checkAttribute(name: string, value: string, allowed: ReadonlySet<string>): void {
+function checkAttribute(name: string, value: string, allowed: ReadonlySet<string>, of: 'topic' | 'subscription'): void {
   if (!allowed.has(name)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: AttributeName ${name}: use one of ${[...allowed].slice(0, 9).join(', ')}${allowed.size > 9 ? ', ...' : ''}`);
   if (JSON_ATTRIBUTES.has(name)) {
     let v: unknown;
@@ -80,6 +81,8 @@ function checkAttribute(name: string, value: string, allowed: ReadonlySet<string
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: ${name}: the value must be a JSON object`);
   }
+  const policyProblem = name === 'DeliveryPolicy' ? deliveryPolicyProblem(value, of) : undefined;
+  if (policyProblem) throw new SnsError('InvalidParameter', 400, `Invalid parameter: DeliveryPolicy: ${policyProblem}`);
   if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: RawMessageDelivery: Invalid value [' + value + '] for RawMessageDelivery. Must be true or false.');
   if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: FilterPolicyScope: must be MessageAttributes or MessageBody');
 }
@@ -145,13 +148,13 @@ export class SnsCore {
   topicAttributes(arn: string): Record<string, string> {
     const t = this.topic(arn);
     const subs = [...this.subs.values()].filter((s) => s.TopicArn === arn);
-    return { ...t.Attributes, TopicArn: arn, Owner: this.o.account, DisplayName: t.Attributes.DisplayName ?? '', SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length), SubscriptionsPending: String(subs.filter((s) => !s.confirmed).length), SubscriptionsDeleted: '0' };
+    return { ...t.Attributes, TopicArn: arn, Owner: this.o.account, DisplayName: t.Attributes.DisplayName ?? '', EffectiveDeliveryPolicy: topicEffectivePolicy(t.Attributes.DeliveryPolicy), SubscriptionsConfirmed: String(subs.filter((s) => s.confirmed).length), SubscriptionsPending: String(subs.filter((s) => !s.confirmed).length), SubscriptionsDeleted: '0' };
   }
 
   /** SetTopicAttributes: one attribute at a time, as the API takes it; journaled. */
   setTopicAttribute(arn: string, name: string, value: string): void {
     const t = this.topic(arn);
-    checkAttribute(name, value, TOPIC_ATTRIBUTES);
+    checkAttribute(name, value, TOPIC_ATTRIBUTES, 'topic');
     const next: TopicRecord = { ...t, Attributes: { ...t.Attributes, [name]: value } };
     this.topics.set(arn, next);
     this.o.onChange?.(arn, next);
@@ -166,13 +169,23 @@ export class SnsCore {
   /** GetSubscriptionAttributes: what AWS reports for every subscription, then what was set. */
   subscriptionAttributes(arn: string): Record<string, string> {
     const s = this.subscription(arn);
-    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...s.Attributes };
+    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...(isHttp(s) ? { EffectiveDeliveryPolicy: subscriptionEffectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy) } : {}), ...s.Attributes };
+  }
+
+  /** The subscription, if it exists (deliveries waiting for a retry look it up again). */
+  findSubscription(arn: string): SubscriptionRecord | undefined {
+    return this.subs.get(arn);
+  }
+
+  /** The delivery policy an http/https subscription's messages follow (its own, its topic's, SNS's default). */
+  deliveryPolicyOf(s: SubscriptionRecord): EffectivePolicy {
+    return effectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy);
   }
 
   /** SetSubscriptionAttributes (a FilterPolicy is compiled first: a bad one changes nothing); journaled. */
   setSubscriptionAttribute(arn: string, name: string, value: string): void {
     const s = this.subscription(arn);
-    checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES);
+    checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (name === 'FilterPolicy' && value !== '') this.policy(value);
     const attributes = { ...s.Attributes, [name]: value };
     if (name === 'FilterPolicy' && value === '') delete attributes.FilterPolicy;
@@ -185,6 +198,7 @@ export class SnsCore {
     if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
     if ((protocol === 'http' || protocol === 'https') && !new RegExp(`^${protocol}://`).test(endpoint)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Endpoint must match the specified protocol`);
     if (protocol.startsWith('email') && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Email address');
+    for (const [k, v] of Object.entries(attributes)) checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
     const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
     if (existing) return existing.confirmed ? existing.SubscriptionArn : 'pending confirmation';
@@ -261,6 +275,10 @@ export class SnsCore {
   private now(): string {
     return new Date(this.o.clock.now()).toISOString();
   }
+}
+
+function isHttp(s: SubscriptionRecord): boolean {
+  return s.Protocol === 'http' || s.Protocol === 'https';
 }
 
 function safeJson(text: string, fallback: unknown = {}): unknown {

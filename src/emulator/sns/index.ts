@@ -1,8 +1,9 @@
 /**
  * The SNS service as the composition root uses it: the core, its journal (`<state>/sns/topics.jsonl`),
- * delivery (http/https subscribers on this machine get SNS's JSON POST with its x-amz-sns-* headers;
- * email subscribers get a file in `<state>/sns/outbox/`), and every published message as a local
- * event ("SNS Notification", source `localbatch.sns`) for the editor's notifications.
+ * delivery (http/https subscribers on this machine get SNS's JSON POST with its x-amz-sns-* headers,
+ * retried by the subscription's delivery policy and journaled in `<state>/sns/retries.jsonl` until it
+ * ends; email subscribers get a file in `<state>/sns/outbox/`), and every published message as a
+ * local event ("SNS Notification", source `localbatch.sns`) for the editor's notifications.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { EdgeService } from '../edge/service';
 import { RecordJournal } from '../store/record-journal';
 import { snsService } from './api';
 import { SnsCore, type Notification, type SnsRecord, type SubscriptionRecord, type TopicRecord } from './core';
+import { HttpDeliveries, type AttemptOutcome, type PendingHttpDelivery } from './http-retries';
 
 export interface SnsServiceOptions {
   readonly dir?: string;
@@ -43,28 +45,55 @@ export class SnsService {
   private constructor(
     readonly core: SnsCore,
     private readonly journal: RecordJournal<SnsRecord> | undefined,
+    private readonly retries: RecordJournal<PendingHttpDelivery> | undefined,
+    private readonly http: HttpDeliveries,
   ) {
-    this.edge = snsService(core, () => journal?.committed() ?? Promise.resolve());
+    this.edge = snsService(core, () => this.committed());
   }
 
   static async open(o: SnsServiceOptions): Promise<SnsService> {
     const journal = o.dir ? await RecordJournal.open<SnsRecord>(o.dir, 'topics') : undefined;
-    for (const p of journal?.problems ?? []) o.log?.(`localbatch sns: ${p}`);
+    const retries = o.dir ? await RecordJournal.open<PendingHttpDelivery>(o.dir, 'retries') : undefined;
+    for (const p of [...(journal?.problems ?? []), ...(retries?.problems ?? [])]) o.log?.(`localbatch sns: ${p}`);
     const outbox = o.dir ? join(o.dir, 'outbox') : undefined;
     let service: SnsService | undefined = undefined;
-    const core = new SnsCore({
+    const log = (line: string) => o.log?.(line);
+    const core: SnsCore = new SnsCore({
       clock: o.clock,
       account: o.account,
       region: o.region,
       onChange: (k, r) => (r ? journal?.put(k, r) : journal?.delete(k)),
       ports: {
-        deliver: (sub, n) => deliver(sub, n, o, outbox),
+        deliver: (sub, n) => (sub.Protocol.startsWith('email') ? deliverEmail(sub, n, o, outbox) : http.send(sub, n)),
         published: (topic, n) => service?.emit(topic, n),
       },
     });
+    const http = new HttpDeliveries(
+      o.clock,
+      {
+        post: (sub, n) => post(sub, n, o, core.deliveryPolicyOf(sub).contentType),
+        subscription: (arn) => core.findSubscription(arn),
+        retryPolicy: (sub) => core.deliveryPolicyOf(sub).retry,
+        log,
+      },
+      retries,
+    );
     for (const r of journal?.values() ?? []) core.restore(r);
-    service = new SnsService(core, journal);
+    service = new SnsService(core, journal, retries, http);
     return service;
+  }
+
+  /**
+   * Takes back the http(s) deliveries left unfinished when the server stopped (call it once the
+   * endpoint's URL is known: the messages carry it); returns how many.
+   */
+  resumeDeliveries(): number {
+    return this.retries ? this.http.resume([...this.retries.records]) : 0;
+  }
+
+  /** Resolves once every acknowledged change is on disk: topics, subscriptions and the deliveries started. */
+  async committed(): Promise<void> {
+    await Promise.all([this.journal?.committed(), this.retries?.committed()]);
   }
 
   /** Published messages as local events (for `/localbatch/v1/events`). */
@@ -79,7 +108,8 @@ export class SnsService {
   }
 
   async close(): Promise<void> {
-    await this.journal?.close();
+    this.http.stop();
+    await Promise.all([this.journal?.close(), this.retries?.close()]);
   }
 
   private emit(topic: TopicRecord, n: Notification): void {
@@ -107,35 +137,42 @@ function body(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions): R
   return out;
 }
 
-function deliver(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions, outbox: string | undefined): void {
-  if (sub.Protocol.startsWith('email')) {
-    if (!outbox) return;
-    mkdirSync(outbox, { recursive: true });
-    const text = sub.Protocol === 'email-json' ? JSON.stringify(body(sub, n, o), null, 2) : n.Message;
-    const file = join(outbox, `${n.Timestamp.replace(/[:.]/g, '-')}-${n.MessageId}.eml`);
-    writeFileSync(file, `To: ${sub.Endpoint}\nFrom: no-reply@sns.localbatch\nSubject: ${n.Subject ?? 'AWS Notification Message'}\nX-Topic-Arn: ${n.TopicArn}\n\n${text}\n`, { mode: 0o600 });
-    return;
-  }
+function deliverEmail(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions, outbox: string | undefined): void {
+  if (!outbox) return;
+  mkdirSync(outbox, { recursive: true });
+  const text = sub.Protocol === 'email-json' ? JSON.stringify(body(sub, n, o), null, 2) : n.Message;
+  const file = join(outbox, `${n.Timestamp.replace(/[:.]/g, '-')}-${n.MessageId}.eml`);
+  writeFileSync(file, `To: ${sub.Endpoint}\nFrom: no-reply@sns.localbatch\nSubject: ${n.Subject ?? 'AWS Notification Message'}\nX-Topic-Arn: ${n.TopicArn}\n\n${text}\n`, { mode: 0o600 });
+}
+
+/** SNS waits 15 seconds for an answer. */
+const ANSWER_TIMEOUT_MS = 15_000;
+
+/**
+ * One attempt to POST a message to an http/https subscriber. As SNS counts them, a 2xx is
+ * delivered; a 5xx (or a status outside 200-599), no answer within 15 s or a connection error is a
+ * failure worth retrying; a 4xx is the endpoint refusing the message, not retried.
+ */
+async function post(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions, contentType: string): Promise<AttemptOutcome> {
   let url: URL;
   try {
     url = new URL(sub.Endpoint);
   } catch {
-    o.log?.(`localbatch sns: ${sub.Endpoint} is not a URL; message ${n.MessageId} not delivered`);
-    return;
+    return { delivered: false, retryable: false, detail: `${sub.Endpoint} is not a URL` };
   }
-  if (!LOOPBACK.has(url.hostname)) {
-    o.log?.(`localbatch sns: ${sub.Endpoint} is not on this machine; localbatch delivers http(s) messages to 127.0.0.1/localhost only`);
-    return;
-  }
-  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': n.Type, 'x-amz-sns-message-id': n.MessageId, 'x-amz-sns-topic-arn': n.TopicArn };
+  if (!LOOPBACK.has(url.hostname)) return { delivered: false, retryable: false, detail: `${sub.Endpoint} is not on this machine; localbatch delivers http(s) messages to 127.0.0.1/localhost only` };
+  const headers: Record<string, string> = { 'content-type': contentType, 'x-amz-sns-message-type': n.Type, 'x-amz-sns-message-id': n.MessageId, 'x-amz-sns-topic-arn': n.TopicArn };
   if (n.Type === 'Notification') headers['x-amz-sns-subscription-arn'] = sub.SubscriptionArn;
   // RawMessageDelivery: the message itself is the body (confirmations keep their JSON), as on AWS.
   const raw = n.Type === 'Notification' && sub.Attributes.RawMessageDelivery === 'true';
   if (raw) headers['x-amz-sns-rawdelivery'] = 'true';
-  void fetch(url, { method: 'POST', headers, body: raw ? n.Message : JSON.stringify(body(sub, n, o)), signal: AbortSignal.timeout(15_000) }).then(
-    (r) => {
-      if (!r.ok) o.log?.(`localbatch sns: ${sub.Endpoint} answered ${r.status} to message ${n.MessageId}`);
-    },
-    (err: unknown) => o.log?.(`localbatch sns: could not deliver message ${n.MessageId} to ${sub.Endpoint}: ${err instanceof Error ? err.message : String(err)}`),
-  );
+  try {
+    const r = await fetch(url, { method: 'POST', headers, body: raw ? n.Message : JSON.stringify(body(sub, n, o)), signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+    await r.body?.cancel().catch(() => undefined);
+    if (r.status >= 200 && r.status < 300) return { delivered: true, retryable: false, detail: `answered ${r.status}` };
+    return { delivered: false, retryable: !(r.status >= 400 && r.status < 500), detail: `${sub.Endpoint} answered ${r.status}` };
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    return { delivered: false, retryable: true, detail: timedOut ? `${sub.Endpoint} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s` : `could not reach ${sub.Endpoint}: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}` };
+  }
 }

@@ -2,7 +2,9 @@
  * SNS on a real `localbatch serve` (scripted runtime) through @aws-sdk/client-sns: an http
  * subscriber on this machine gets a SubscriptionConfirmation and is confirmed with its token; email
  * subscribers get files in the outbox; filter policies hold; an EventBridge rule's SNS target
- * publishes; acknowledged CreateTopic and Subscribe survive SIGKILL.
+ * publishes; acknowledged CreateTopic and Subscribe survive SIGKILL; an http(s) delivery that fails
+ * is retried by the subscription's delivery policy (a 4xx is not), and one waiting for its retry
+ * survives a SIGKILL.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -145,5 +147,58 @@ describe('SNS on the emulator endpoint (integration)', function () {
     // Nothing else is served unsigned.
     const listing = await fetch(`${serve!.endpoint.url}/?Action=ListTopics`);
     assert.notEqual(listing.status, 200);
+  });
+  it("retries a failed http delivery by the subscription's DeliveryPolicy, not a 4xx, and across a SIGKILL", async () => {
+    const hits: Array<{ id: string; type: string; body: string; at: number; status: number }> = [];
+    let answers: number[] = [];
+    const flaky = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const status = answers.shift() ?? 200;
+        hits.push({ id: String(req.headers['x-amz-sns-message-id']), type: String(req.headers['x-amz-sns-message-type']), body, at: Date.now(), status });
+        res.statusCode = status;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as { port: number }).port}/flaky`;
+      const c = sns(serve!.endpoint);
+      const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'retried' }));
+      const policy = { healthyRetryPolicy: { numRetries: 3, minDelayTarget: 1, maxDelayTarget: 1 } };
+      await c.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, Attributes: { DeliveryPolicy: JSON.stringify(policy) } }));
+      const confirmation = await until('the confirmation', () => hits.find((h) => h.type === 'SubscriptionConfirmation'));
+      const { SubscriptionArn: subArn } = await c.send(new ConfirmSubscriptionCommand({ TopicArn, Token: (JSON.parse(confirmation.body) as { Token: string }).Token }));
+      const effective = JSON.parse((await c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subArn }))).Attributes!.EffectiveDeliveryPolicy!);
+      assert.equal(effective.healthyRetryPolicy.numRetries, 3);
+      await assert.rejects(c.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subArn, AttributeName: 'DeliveryPolicy', AttributeValue: '{"healthyRetryPolicy":{"minDelayTarget":9,"maxDelayTarget":1}}' })), /maxDelayTarget/);
+
+      // Two 503s, then delivered on the third attempt, a second apart.
+      answers = [503, 503];
+      const { MessageId: flakyId } = await c.send(new PublishCommand({ TopicArn, Message: 'try again' }));
+      await until('the delivery on the third attempt', () => (hits.filter((h) => h.id === flakyId).length === 3 ? true : undefined));
+      const times = hits.filter((h) => h.id === flakyId).map((h) => h.at);
+      assert.ok(times[1]! - times[0]! >= 900 && times[2]! - times[1]! >= 900, `retries a second apart: ${times.join(', ')}`);
+
+      // A refusal (403) is not retried.
+      answers = [403];
+      const { MessageId: refusedId } = await c.send(new PublishCommand({ TopicArn, Message: 'refused' }));
+      await until('the refused attempt', () => (hits.some((h) => h.id === refusedId) ? true : undefined));
+      await new Promise((r) => setTimeout(r, 2_500));
+      assert.equal(hits.filter((h) => h.id === refusedId).length, 1);
+
+      // Waiting for its retry when the server is SIGKILLed: delivered after the restart.
+      answers = [503, 503, 503, 503];
+      const { MessageId: keptId } = await c.send(new PublishCommand({ TopicArn, Message: 'kept across a kill' }));
+      await until('the first failed attempt', () => (hits.some((h) => h.id === keptId) ? true : undefined));
+      await killServe(serve!);
+      answers = [];
+      serve = await startServe(args, dir, stateDir);
+      await until('the delivery after the restart', () => (hits.some((h) => h.id === keptId && h.status === 200) ? true : undefined));
+      assert.ok(serve.output().includes('http(s) delivery left unfinished'), serve.output());
+    } finally {
+      flaky.close();
+    }
   });
 });
