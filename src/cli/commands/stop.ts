@@ -5,7 +5,9 @@
  * --terminate-all, every unfinished job is terminated first (through the API) and the command waits
  * for them to end before stopping the server.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { ENDPOINT_FILE, readEndpoint } from '../../client/endpoint';
 import { terminateAllJobs, unfinishedJobIds } from '../../client/terminate-all';
 import { DEFAULT_STATE_DIR_NAME } from '../../emulator/store/state-dir';
 import { findWorkspaceRoot } from '../../node/load-workspace';
@@ -36,7 +38,7 @@ export const stopCommand: CliCommand = {
     if (!parsed) return 0;
     const stateDir = path.resolve(parsed.values['state-dir'] ?? path.join(findWorkspaceRoot(process.cwd()) ?? process.cwd(), DEFAULT_STATE_DIR_NAME));
     const endpoint = await attach(stateDir);
-    if (!endpoint) throw new CliError(`no emulator is running on ${stateDir}`, 1);
+    if (!endpoint) throw new CliError(await notRunning(stateDir), 1);
     if (!endpoint.pid) throw new CliError(`the emulator at ${endpoint.url} did not say its process id; stop it where it runs`, 1);
     if (parsed.values['terminate-all']) {
       const { batch } = clientsFor(endpoint);
@@ -59,6 +61,19 @@ export const stopCommand: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * Why nothing answered. An endpoint.json whose process is gone is left by a server that was killed
+ * (or lost power): it is removed, as the next start would. One whose process lives is left alone
+ * (a server starting up or stuck, or the pid reused by another program: not ours to signal).
+ */
+async function notRunning(stateDir: string): Promise<string> {
+  const left = await readEndpoint(stateDir).catch(() => undefined);
+  if (!left) return `no emulator is running on ${stateDir}`;
+  if (left.pid !== undefined && alive(left.pid)) return `no emulator answers at ${left.url} for ${stateDir}, but its process ${left.pid} is alive: it may be starting or stuck; try again, or end that process`;
+  rmSync(path.join(stateDir, ENDPOINT_FILE), { force: true });
+  return `no emulator is running on ${stateDir}: the last one${left.pid !== undefined ? ` (pid ${left.pid})` : ''} ended without stopping (killed?); its ${ENDPOINT_FILE} is removed. Jobs are kept: the next start re-attaches them`;
+}
 
 function alive(pid: number): boolean {
   try {

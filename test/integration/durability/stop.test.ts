@@ -1,14 +1,15 @@
 /**
  * Stopping is not failing: `localbatch stop` (SIGTERM) leaves a queued job queued for the next
- * start; `localbatch stop --terminate-all` terminates it first. Scripted runtime (no Docker).
+ * start; `localbatch stop --terminate-all` terminates it first; `stop` after a SIGKILL says the server
+ * ended without stopping and removes its stale endpoint.json. Scripted runtime (no Docker).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BatchClient, CreateComputeEnvironmentCommand, CreateJobQueueCommand, DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
-import { runCli, startServe } from '../../support/serve-process';
+import { killServe, runCli, startServe } from '../../support/serve-process';
 
 function client(e: EmulatorEndpoint): BatchClient {
   return new BatchClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
@@ -69,5 +70,18 @@ describe('localbatch stop keeps jobs; --terminate-all ends them (integration)', 
       serve.child.kill('SIGTERM');
       await serve.exit;
     }
+  });
+
+  it('after a SIGKILL, says the server ended without stopping and removes its stale endpoint.json', async () => {
+    const stateDir = path.join(dir, 'killed');
+    const serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, stateDir);
+    await killServe(serve);
+    assert.ok(existsSync(path.join(stateDir, 'endpoint.json')), 'a killed server leaves its endpoint.json');
+    const stopped = await runCli(['stop', '--state-dir', stateDir], dir);
+    assert.equal(stopped.code, 1, stopped.output);
+    assert.match(stopped.output, new RegExp(`the last one \\(pid ${serve.child.pid}\\) ended without stopping`));
+    assert.ok(!existsSync(path.join(stateDir, 'endpoint.json')), 'the stale endpoint.json is removed');
+    const again = await runCli(['stop', '--state-dir', stateDir], dir);
+    assert.match(again.output, /no emulator is running on .*killed$/m);
   });
 });
