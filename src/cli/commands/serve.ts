@@ -6,7 +6,6 @@
  * listens. Stopping keeps jobs (queued stay queued, running containers go on and are re-attached by
  * the next start) unless --terminate-all-on-exit.
  */
-import { unwatchFile, watchFile } from 'node:fs';
 import path from 'node:path';
 import { credentialsPath } from '../../emulator/edge';
 import { systemClock } from '../../emulator/clock/clock';
@@ -28,6 +27,7 @@ import Docker from 'dockerode';
 import type { Workspace } from '../../model/workspace';
 import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
 import { nestedWorkspaceLines } from '../nested-workspaces';
+import { watchTemplates } from '../run/template-watch';
 
 /** What a load of the templates put into the emulator: the template files read, and the rules and schedules loaded. */
 interface LoadedPipeline {
@@ -42,11 +42,13 @@ interface LoadedPipeline {
  * (`previous`: what the last load put in; its rules and schedules the templates no longer declare
  * are deleted). Problems are reported, never fatal.
  */
-async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted', previous?: LoadedPipeline): Promise<LoadedPipeline> {
+async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted', previous?: LoadedPipeline, newFiles = false): Promise<LoadedPipeline> {
   const loaded = await loadWorkspace(root, process.cwd());
   if (!previous) for (const line of nestedWorkspaceLines(loaded, () => 'its rules, schedules and topics are not loaded here')) console.error(line);
   const owned = ownedBy(loaded.root);
   const files = loaded.workspace.templates.map((t) => t.doc.file).filter(owned).map((f) => path.resolve(loaded.root, f));
+  // Files came or went, but no template among them: nothing to load again.
+  if (previous && newFiles && sameFiles(files, previous.files)) return previous;
   const p = pipelineOf(loaded.workspace, owned);
   const now: LoadedPipeline = { files, rules: new Set(p.rules.map((r) => r.name)), schedules: new Set(p.schedules.map((r) => r.name)) };
   const gone = previous ? { rules: [...previous.rules].filter((n) => !now.rules.has(n)), schedules: [...previous.schedules].filter((n) => !now.schedules.has(n)) } : { rules: [], schedules: [] };
@@ -70,38 +72,9 @@ async function loadWorkspacePipeline(service: LocalService, root: string, runtim
   return now;
 }
 
-/**
- * Loads the templates again whenever one of the template files changes (polled once a second, so
- * a file a tool writes anew, as `cdk synth` does, is followed too); changes within half a second
- * make one load. Returns a function that stops watching.
- */
-function watchTemplates(first: LoadedPipeline, reload: (previous: LoadedPipeline) => Promise<LoadedPipeline>): () => void {
-  let current = first;
-  let watched: string[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let loading: Promise<void> = Promise.resolve();
-  const changed = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      loading = loading.then(async () => {
-        current = await reload(current);
-        watch(current.files);
-      }).catch((err: unknown) => {
-        // The workspace could not be read at all: say so, and keep watching for the fix.
-        console.error(`localbatch serve: could not read the workspace again: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }, 500);
-  };
-  const watch = (files: readonly string[]) => {
-    for (const f of watched) if (!files.includes(f)) unwatchFile(f, changed);
-    for (const f of files) if (!watched.includes(f)) watchFile(f, { interval: 1000, persistent: false }, changed);
-    watched = [...files];
-  };
-  watch(first.files);
-  return () => {
-    clearTimeout(timer);
-    for (const f of watched) unwatchFile(f, changed);
-  };
+function sameFiles(a: readonly string[], b: readonly string[]): boolean {
+  const sorted = [...b].sort();
+  return a.length === b.length && [...a].sort().every((f, i) => f === sorted[i]);
 }
 
 /**
@@ -131,8 +104,8 @@ environment and a job queue named "local" are ready at start.
 
 Rules, schedules, SNS topics and subscriptions and buckets declared in the workspace's
 CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves; when one
-of those template files changes they are loaded again (rules and schedules it no longer declares
-are deleted).
+of those template files changes, or a template is added, they are loaded again (rules and
+schedules no longer declared are deleted).
 
 Options:
   --port P              port to listen on (default: localbatch.yaml's port, else ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
@@ -229,7 +202,7 @@ export const serveCommand: CliCommand = {
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
     const pipeline = await loadWorkspacePipeline(service, root, opts.runtime);
-    const stopWatching = watchTemplates(pipeline, (previous) => loadWorkspacePipeline(service, root, opts.runtime, previous));
+    const stopWatching = watchTemplates(root, pipeline, (previous, newFiles) => loadWorkspacePipeline(service, root, opts.runtime, previous, newFiles), (line) => console.error(line));
     const idle = service.idle.then(() => 'idle' as const);
     const got = await Promise.race([signal, idle]);
     stopWatching();

@@ -2,7 +2,8 @@
  * `localbatch serve` loads the workspace's templates' rules, topics and subscriptions at start
  * (through its own APIs) and says so; they are then served like any other (the CLI as a child
  * process, scripted runtime). When the template changes they are loaded again: a rule renamed in
- * it is created under its new name and the old one deleted.
+ * it is created under its new name and the old one deleted. A template added while it serves is
+ * loaded; another JSON file added is not a reason to load again.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,6 +90,32 @@ describe('localbatch serve loads the templates\' pipeline (integration)', functi
       const names = ((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name);
       assert.deepEqual(names, ['weekly']);
       assert.equal((await eb.send(new ListTargetsByRuleCommand({ Rule: 'weekly' }))).Targets?.[0]?.Arn, 'arn:aws:batch:us-east-1:000000000000:job-queue/nightly');
+    } finally {
+      eb.destroy();
+    }
+  });
+
+  it('loads a template added while it serves, and not again for a JSON file that is no template', async () => {
+    const before = serve!.output().length;
+    writeFileSync(path.join(dir, 'notes.json'), '{"not": "a template"}');
+    // The folder is scanned every 5 s: two scans' time, and nothing is loaded again.
+    await new Promise((r) => setTimeout(r, 11_000));
+    assert.doesNotMatch(serve!.output().slice(before), /loaded again/);
+    writeFileSync(path.join(dir, 'more.yaml'), `Resources:
+  Later:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: added-later
+      EventPattern: { source: [my.app] }
+      Targets: [{ Id: report, Arn: arn:aws:batch:us-east-1:000000000000:job-queue/nightly, BatchParameters: { JobDefinition: nightly-report, JobName: later } }]
+`);
+    const deadline = Date.now() + 30_000;
+    while (!/rule added-later/.test(serve!.output().slice(before)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output().slice(before), /a template changed; loaded again:[\s\S]*rule added-later/);
+    const eb = new EventBridgeClient({ endpoint: serve!.endpoint.url, region: serve!.endpoint.region, credentials: serve!.endpoint.credentials, maxAttempts: 1 });
+    try {
+      const names = ((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name);
+      assert.deepEqual(names, ['added-later', 'weekly']);
     } finally {
       eb.destroy();
     }

@@ -1,0 +1,83 @@
+/**
+ * How `localbatch serve` follows its workspace's templates while it runs: each template file it
+ * loaded is polled once a second (so a file a tool writes anew, as `cdk synth` does, is followed
+ * too), and the workspace's folders are scanned for new or removed JSON/YAML files (names only,
+ * as the first load found them), which may be templates added since. Changes within half a second
+ * make one load; a load the scan asked for that finds the same templates changes nothing. The scan
+ * runs every 5 seconds, or less often in a folder that takes long to walk (at most 5% of the time
+ * walking). Node I/O only.
+ */
+import { unwatchFile, watchFile } from 'node:fs';
+import { findDefinitionFiles } from '../../node/definition-files';
+
+export interface WatchedLoad {
+  /** Absolute paths of the template files the load read. */
+  readonly files: readonly string[];
+}
+
+/** Loads again; `newFiles`: asked by the scan (a load that finds the same templates may skip its work). */
+export type Reload<L extends WatchedLoad> = (previous: L, newFiles: boolean) => Promise<L>;
+
+const POLL_MS = 1000;
+const SETTLE_MS = 500;
+const SCAN_MS = 5000;
+/** The scan's share of the time at most. */
+const SCAN_SHARE = 0.05;
+
+export function watchTemplates<L extends WatchedLoad>(root: string, first: L, reload: Reload<L>, log: (line: string) => void): () => void {
+  let current = first;
+  let watched: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let scanTimer: ReturnType<typeof setTimeout> | undefined;
+  let loading: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let byScan = false;
+  let byFile = false;
+  const changed = (fromScan: boolean) => {
+    if (fromScan) byScan = true;
+    else byFile = true;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const newFiles = byScan && !byFile;
+      byScan = byFile = false;
+      loading = loading
+        .then(async () => {
+          current = await reload(current, newFiles);
+          watch(current.files);
+        })
+        .catch((err: unknown) => {
+          // The workspace could not be read at all: say so, and keep watching for the fix.
+          log(`localbatch serve: could not read the workspace again: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }, SETTLE_MS);
+  };
+  const fileChanged = () => changed(false);
+  const watch = (files: readonly string[]) => {
+    for (const f of watched) if (!files.includes(f)) unwatchFile(f, fileChanged);
+    for (const f of files) if (!watched.includes(f)) watchFile(f, { interval: POLL_MS, persistent: false }, fileChanged);
+    watched = [...files];
+  };
+  let known: string | undefined;
+  const scan = async () => {
+    const started = Date.now();
+    try {
+      const found = await findDefinitionFiles([root], root);
+      const names = [...found.files, ...found.candidates].join('\n');
+      if (known !== undefined && names !== known) changed(true);
+      known = names;
+    } catch {
+      // An unreadable folder is the load's to report.
+    }
+    if (stopped) return;
+    scanTimer = setTimeout(() => void scan(), Math.max(SCAN_MS, (Date.now() - started) / SCAN_SHARE));
+    scanTimer.unref();
+  };
+  watch(first.files);
+  void scan();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    clearTimeout(scanTimer);
+    for (const f of watched) unwatchFile(f, fileChanged);
+  };
+}
