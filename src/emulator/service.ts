@@ -186,6 +186,7 @@ export class LocalService {
       this.removeEndpoint();
       process.off('exit', this.onExit);
       this.states.close();
+      this.s3.close();
       await this.server.close();
       await this.containerServer?.close();
       await this.pipeline.close();

@@ -59,6 +59,7 @@ export async function startS3(opts: { declaredDir?: string } = {}): Promise<S3Ha
     cli: (args) => runProcess('aws', args, env()),
     env,
     close: async () => {
+      s3.close();
       await api.close();
       rmSync(work, { recursive: true, force: true });
     },

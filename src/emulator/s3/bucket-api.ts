@@ -27,6 +27,7 @@ export async function createBucket(ctx: S3Context, req: S3Request, name: string)
     }
   }
   const created = ctx.buckets.create(name, ctx.now());
+  ctx.bucketsChanged?.();
   if (!created && ctx.region !== 'us-east-1') {
     throw new S3Error('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: name });
   }
@@ -40,6 +41,7 @@ export function headBucket(ctx: S3Context, req: S3Request, name: string): void {
 
 export async function deleteBucket(ctx: S3Context, req: S3Request, name: string): Promise<void> {
   ctx.buckets.delete(name);
+  ctx.bucketsChanged?.();
   await Promise.resolve();
   reply(req, 204);
 }
@@ -62,6 +64,7 @@ export async function putNotifications(ctx: S3Context, req: S3Request, name: str
   const conf = fromXml(body, 'NotificationConfiguration');
   const eventBridge = 'EventBridgeConfiguration' in conf;
   ctx.buckets.setNotifications(name, body.toString('utf8'), eventBridge);
+  ctx.bucketsChanged?.();
   void header;
   reply(req, 200);
 }

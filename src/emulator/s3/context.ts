@@ -31,6 +31,8 @@ export interface S3Context {
   readonly layout: PartLayout;
   /** Listing pages built ahead of their requests. */
   readonly listAhead: ListAhead;
+  /** A bucket was created or deleted, or its notifications changed (the folder watch follows). */
+  readonly bucketsChanged?: () => void;
 }
 
 export function header(req: S3Request, name: string): string | undefined {

@@ -2,8 +2,10 @@
  * The local S3 as an edge service: routes REST-XML requests (path-style `/<bucket>/<key>` and
  * virtual-hosted-style `<bucket>.localhost:<port>/<key>`) to the bucket, object and multipart
  * handlers, streaming bodies both ways. Signed with the service name `s3` (checked by the edge).
- * `subscribe` hands out the events S3 sends to EventBridge (see events.ts).
+ * `subscribe` hands out the events S3 sends to EventBridge (see events.ts), also for files put into
+ * or removed from the folder of a bucket with EventBridge on by hand (folder-watch.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
@@ -13,7 +15,8 @@ import { BucketRegistry, type DeclaredBucket } from './buckets';
 import { createBucket, deleteBucket, getBucketLocation, getNotifications, headBucket, listBuckets, putNotifications } from './bucket-api';
 import type { S3Context, S3Request } from './context';
 import { S3Error, s3ErrorResponse } from './errors';
-import { eventsFor, type S3EventListener } from './events';
+import { eventsFor, type Change, type S3EventListener } from './events';
+import { FolderWatch, type FolderChange } from './folder-watch';
 import { ListAhead } from './list-ahead';
 import { listObjects } from './list-api';
 import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from './multipart';
@@ -36,6 +39,8 @@ export class S3Service implements EdgeService {
   readonly signingNames = ['s3'];
   private readonly listeners = new Set<S3EventListener>();
   private readonly ctx: S3Context;
+  private readonly folders: FolderWatch;
+  private readonly eventContext: { account: string; region: string; now: () => Date };
 
   constructor(options: S3ServiceOptions) {
     const s3Dir = join(options.stateDir, 's3');
@@ -43,6 +48,8 @@ export class S3Service implements EdgeService {
     mkdirSync(uploadsDir, { recursive: true });
     const buckets = new BucketRegistry(s3Dir, options.buckets ?? {});
     const now = options.now ?? (() => new Date());
+    this.eventContext = { account: options.accountId, region: options.region, now };
+    this.folders = new FolderWatch({ buckets: () => buckets.list(), skip: options.stateDir, emit: (c) => void this.byHand(c), log: (line) => console.error(line) });
     this.ctx = {
       buckets,
       objects: new ObjectStore(s3Dir, options.stateDir),
@@ -52,29 +59,55 @@ export class S3Service implements EdgeService {
       layout: new PartLayout(),
       listAhead: new ListAhead(),
       publish: (change, req) => {
+        this.folders.apiChanged(change.bucket, change.key, change.kind);
         if (this.listeners.size === 0) return;
         const bucket = buckets.find(change.bucket);
         const ua = req.headers['user-agent'];
-        const events = eventsFor(
-          {
-            ...change,
-            requestId: req.requestId,
-            sourceIp: req.body.socket.remoteAddress ?? '127.0.0.1',
-            accessKeyId: req.auth.caller.accessKeyId,
-            userAgent: typeof ua === 'string' ? ua : undefined,
-            eventBridge: !!bucket?.eventBridge,
-          },
-          { account: options.accountId, region: options.region, now },
-        );
-        for (const e of events) for (const l of this.listeners) {
-          try {
-            l(e);
-          } catch {
-            // a listener's failure is its own
-          }
-        }
+        this.dispatch({
+          ...change,
+          requestId: req.requestId,
+          sourceIp: req.body.socket.remoteAddress ?? '127.0.0.1',
+          accessKeyId: req.auth.caller.accessKeyId,
+          userAgent: typeof ua === 'string' ? ua : undefined,
+          eventBridge: !!bucket?.eventBridge,
+        });
       },
+      bucketsChanged: () => this.folders.update(),
     };
+    this.folders.update();
+  }
+
+  private dispatch(change: Change): void {
+    for (const e of eventsFor(change, this.eventContext)) {
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch {
+          // a listener's failure is its own
+        }
+      }
+    }
+  }
+
+  /** A file put into (or removed from) a watched bucket's folder by hand: the events of a PutObject (DeleteObject). */
+  private async byHand(c: FolderChange): Promise<void> {
+    if (this.listeners.size === 0) return;
+    const bucket = this.ctx.buckets.find(c.bucket);
+    if (!bucket) return;
+    const info = c.kind === 'created' ? await this.ctx.objects.head(bucket, c.key).catch(() => undefined) : undefined;
+    if (c.kind === 'created' && !info) return;
+    const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+    this.dispatch({ kind: c.kind, bucket: c.bucket, key: c.key, size: info?.size, etag: info?.etag.replace(/"/g, ''), reason: c.kind === 'created' ? 'PutObject' : 'DeleteObject', requestId, sourceIp: '127.0.0.1', accessKeyId: '', userAgent: 'localbatch (a file changed in the bucket\'s folder)', eventBridge: true });
+  }
+
+  /** Resolves once the watched bucket folders' first walks are done (files there now are not new). */
+  watching(): Promise<void> {
+    return this.folders.ready();
+  }
+
+  /** Stops watching the buckets' folders. */
+  close(): void {
+    this.folders.close();
   }
 
   /** Object Created / Object Deleted (buckets with EventBridge on) and CloudTrail-shaped API call events. Returns an unsubscribe. */
