@@ -58,6 +58,13 @@ export class ResourceNotFoundException extends ApiError {
   }
 }
 
+/** CloudWatch Logs: the log group or stream to create exists already. */
+export class ResourceAlreadyExistsException extends ApiError {
+  constructor(message: string) {
+    super('ResourceAlreadyExistsException', 400, message);
+  }
+}
+
 /** CloudWatch Logs: a parameter out of range or malformed. */
 export class InvalidParameterException extends ApiError {
   constructor(message: string) {

@@ -2,9 +2,11 @@
  * Container output, one file of JSON lines per log stream (= per attempt): streams of the default
  * group `/aws/batch/job` under `<state>/logs/`, those of any other log group (a job definition's
  * `awslogs-group`) under `<state>/logs/groups/<group>/`. It is the LogSink the runtimes write to and
- * the source of `localbatch logs` and the CloudWatch Logs API.
+ * the source of `localbatch logs` and the CloudWatch Logs API, whose CreateLogGroup, CreateLogStream
+ * and PutLogEvents write here too (synced before they answer).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LOG_GROUP } from '../batch/core/logs';
 import type { LogEvent, LogSink } from '../batch/core/ports';
@@ -35,6 +37,11 @@ export class FileLogStore implements LogSink {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
+  /** The CloudWatch Logs API's writing operations go to this store itself. */
+  get write(): this {
+    return this;
+  }
+
   append(logStreamName: string, events: readonly LogEvent[], logGroupName = DEFAULT_LOG_GROUP): void {
     if (events.length === 0) return;
     const ingestionTime = this.now();
@@ -44,6 +51,70 @@ export class FileLogStore implements LogSink {
     appendFileSync(this.fileOf(logStreamName, logGroupName), stored.map((e) => JSON.stringify(e)).join('\n') + '\n');
     this.cache.get(key)?.push(...stored);
     for (const l of this.listeners.get(key) ?? []) l(stored);
+  }
+
+  /**
+   * Appends as `append` does, then syncs the stream's file (an acknowledged PutLogEvents is on
+   * disk). The stream must exist (CreateLogStream, or a job's output).
+   */
+  async appendDurably(logStreamName: string, events: readonly LogEvent[], logGroupName = DEFAULT_LOG_GROUP): Promise<void> {
+    if (events.length === 0) return;
+    const ingestionTime = this.now();
+    const stored = events.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime }));
+    const file = await open(this.fileOf(logStreamName, logGroupName), 'a', 0o600);
+    try {
+      await file.write(stored.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    const key = keyOf(logGroupName, logStreamName);
+    this.cache.get(key)?.push(...stored);
+    for (const l of this.listeners.get(key) ?? []) l(stored);
+  }
+
+  /** CreateLogGroup: false when it exists already. Durable (its folder synced) once this returns. */
+  createGroup(logGroupName: string): boolean {
+    if (this.hasGroup(logGroupName)) return false;
+    mkdirSync(this.groupDir(logGroupName), { recursive: true, mode: 0o700 });
+    syncPath(join(this.dir, 'groups'));
+    return true;
+  }
+
+  /** CreateLogStream: false when it exists already (the group must exist). Durable once this returns. */
+  createStream(logStreamName: string, logGroupName = DEFAULT_LOG_GROUP): boolean {
+    if (this.has(logStreamName, logGroupName)) return false;
+    const file = this.fileOf(logStreamName, logGroupName);
+    const fd = openSync(file, 'wx', 0o600);
+    try {
+      writeSync(fd, '');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    syncPath(logGroupName === DEFAULT_LOG_GROUP ? this.dir : this.groupDir(logGroupName));
+    this.cache.set(keyOf(logGroupName, logStreamName), []);
+    return true;
+  }
+
+  /** DeleteLogStream: false when there is no such stream. */
+  deleteStream(logStreamName: string, logGroupName = DEFAULT_LOG_GROUP): boolean {
+    if (!this.has(logStreamName, logGroupName)) return false;
+    rmSync(this.fileOf(logStreamName, logGroupName), { force: true });
+    syncPath(logGroupName === DEFAULT_LOG_GROUP ? this.dir : this.groupDir(logGroupName));
+    this.cache.delete(keyOf(logGroupName, logStreamName));
+    return true;
+  }
+
+  /** DeleteLogGroup with all its streams (the default group keeps existing, empty). */
+  deleteGroup(logGroupName: string): boolean {
+    if (!this.hasGroup(logGroupName)) return false;
+    if (logGroupName === DEFAULT_LOG_GROUP) {
+      for (const f of readdirSync(this.dir)) if (f.endsWith('.jsonl')) unlinkSync(join(this.dir, f));
+    } else rmSync(this.groupDir(logGroupName), { recursive: true, force: true });
+    syncPath(logGroupName === DEFAULT_LOG_GROUP ? this.dir : join(this.dir, 'groups'));
+    for (const key of [...this.cache.keys()]) if (key.startsWith(`${logGroupName}\u0000`)) this.cache.delete(key);
+    return true;
   }
 
   /** The log groups that exist: the default one, and every group a stream was written to. */
@@ -132,4 +203,17 @@ export class FileLogStore implements LogSink {
 
 function keyOf(logGroupName: string, logStreamName: string): string {
   return `${logGroupName}\u0000${logStreamName}`;
+}
+
+/** fsync of a folder, so the entries just made in it survive a power cut. */
+function syncPath(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not every file system syncs folders
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

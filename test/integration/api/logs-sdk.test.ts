@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import {
   CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DeleteLogGroupCommand,
+  DeleteLogStreamCommand,
+  InvalidParameterException,
+  PutLogEventsCommand,
+  ResourceAlreadyExistsException,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
@@ -90,5 +97,35 @@ describe('CloudWatch Logs through @aws-sdk/client-cloudwatch-logs (integration)'
     assert.equal(phrase.events?.length, 1);
     const range = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNamePrefix: 'my-def', startTime: 2000, endTime: 3000 }));
     assert.deepEqual(range.events?.map((e) => e.message), ['line 2', 'line 3']);
+  });
+
+  it('CreateLogGroup, CreateLogStream and PutLogEvents write what GetLogEvents reads, with the API reference\'s checks', async () => {
+    const group = '/app/worker';
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await assert.rejects(logs.send(new CreateLogGroupCommand({ logGroupName: group })), ResourceAlreadyExistsException);
+    await assert.rejects(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad name!' })), InvalidParameterException);
+    await assert.rejects(logs.send(new CreateLogStreamCommand({ logGroupName: '/app/none', logStreamName: 's' })), ResourceNotFoundException);
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'run-1' }));
+    await assert.rejects(logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'run-1' })), ResourceAlreadyExistsException);
+    await assert.rejects(logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'run-2', logEvents: [{ timestamp: Date.now(), message: 'x' }] })), ResourceNotFoundException);
+
+    const now = Date.now();
+    const put = await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', logEvents: [
+      { timestamp: now - 15 * 24 * 3_600_000, message: 'too old' },
+      { timestamp: now - 2, message: 'started' },
+      { timestamp: now - 1, message: 'done' },
+    ] }));
+    assert.deepEqual(put.rejectedLogEventsInfo, { tooOldLogEventEndIndex: 1 });
+    await assert.rejects(logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', logEvents: [{ timestamp: now, message: 'b' }, { timestamp: now - 1, message: 'a' }] })), /chronological order/);
+    await assert.rejects(logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', logEvents: [{ timestamp: now - 25 * 3_600_000, message: 'a' }, { timestamp: now, message: 'b' }] })), /24 hours/);
+    const read = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', startFromHead: true }));
+    assert.deepEqual(read.events?.map((e) => e.message), ['started', 'done']);
+    assert.deepEqual((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/app/' }))).logGroups?.map((g) => g.logGroupName), [group]);
+
+    await logs.send(new DeleteLogStreamCommand({ logGroupName: group, logStreamName: 'run-1' }));
+    await assert.rejects(logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'run-1' })), ResourceNotFoundException);
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: group }));
+    await assert.rejects(logs.send(new DeleteLogGroupCommand({ logGroupName: group })), ResourceNotFoundException);
+    assert.deepEqual((await logs.send(new DescribeLogGroupsCommand({}))).logGroups?.map((g) => g.logGroupName), [GROUP]);
   });
 });

@@ -13,6 +13,17 @@ export interface LogsBackend {
   events(logStreamName: string, logGroupName: string): readonly StoredLogEvent[];
   /** Streams of a group whose name starts with `prefix`, sorted by name. */
   streams(prefix: string, logGroupName: string): LogStreamInfo[];
+  /** What the writing operations need (absent: a read-only backend, and they are refused). */
+  readonly write?: LogsWriter;
+}
+
+/** CreateLogGroup, CreateLogStream (false: exists already), PutLogEvents, Delete* (false: no such thing). */
+export interface LogsWriter {
+  createGroup(logGroupName: string): boolean;
+  createStream(logStreamName: string, logGroupName: string): boolean;
+  appendDurably(logStreamName: string, events: ReadonlyArray<{ timestamp: number; message: string }>, logGroupName: string): Promise<void>;
+  deleteStream(logStreamName: string, logGroupName: string): boolean;
+  deleteGroup(logGroupName: string): boolean;
 }
 
 export interface LogsContext {

@@ -2,6 +2,7 @@
 import { describeLogGroups, describeLogStreams } from './describe';
 import { filterLogEvents } from './filter';
 import { getLogEvents } from './get-log-events';
+import { createLogGroup, createLogStream, deleteLogGroup, deleteLogStream, putLogEvents } from './write';
 import type { Input, LogsContext } from './common';
 
 export { BATCH_LOG_GROUP, type LogsBackend, type LogsContext } from './common';
@@ -13,4 +14,9 @@ export const LOGS_OPERATIONS: Readonly<Record<string, (input: Input, ctx: LogsCo
   FilterLogEvents: filterLogEvents,
   DescribeLogStreams: describeLogStreams,
   DescribeLogGroups: describeLogGroups,
+  CreateLogGroup: createLogGroup,
+  CreateLogStream: createLogStream,
+  PutLogEvents: (input, ctx) => putLogEvents(input, ctx),
+  DeleteLogStream: deleteLogStream,
+  DeleteLogGroup: deleteLogGroup,
 };
