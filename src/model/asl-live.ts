@@ -8,9 +8,12 @@
  * Each time a state ran is also kept as a segment (entered to exited, or to the execution's end), for
  * the graph's Timeline tab (timelineFromPicture).
  *
- * Task events name no state: they belong to the state entered last that is still running and whose
- * Resource is the event's (exact for one branch at a time; with Parallel branches or Map iterations
- * running the same resource at once, a job may be shown under its sibling).
+ * Task events and StateExited name no run of a state: each event's previousEventId leads back to
+ * the event before it in its own branch or iteration, so following it finds the StateEntered it
+ * belongs to, also while Parallel branches or Map iterations run the same states at once. A history
+ * whose events do not chain so (previousEventId missing or always the event before) falls back to
+ * the state entered last that is still running (and, for a Task event, whose Resource is the
+ * event's): exact for one branch at a time.
  */
 import { END_ID, START_ID, stateIds } from './asl-graph';
 import type { DagGraph, DagNodeUpdate, DagStatus } from './dag';
@@ -20,6 +23,7 @@ import { timelineOf, type Timeline, type TimelineRow, type TimelineSegment } fro
 export interface HistoryEventLike {
   readonly type?: string;
   readonly id?: number;
+  readonly previousEventId?: number;
   /** When it happened (the SDK gives a Date; JSON a number of seconds or an ISO text). */
   readonly timestamp?: Date | number | string;
 }
@@ -83,6 +87,8 @@ interface Open {
   readonly type: string;
   failed: boolean;
   readonly start?: number;
+  /** Exited (or ended with the execution). */
+  done?: boolean;
 }
 
 /**
@@ -121,12 +127,21 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
     for (let i = open.length - 1; i >= 0; i--) if (accept(open[i])) return open[i];
     return undefined;
   };
-  const taskOf = (d: Obj): Open | undefined => {
+  // The run of a state each event belongs to, by event id, through previousEventId.
+  const owner = new Map<number, Open>();
+  const chained = (e: HistoryEventLike): Open | undefined => {
+    const o = e.previousEventId !== undefined ? owner.get(e.previousEventId) : undefined;
+    return o && !o.done ? o : undefined;
+  };
+  const taskOf = (e: HistoryEventLike, d: Obj): Open | undefined => {
+    const byChain = chained(e);
+    if (byChain?.type === 'Task') return byChain;
     const resource = `${String(d.resourceType ?? '')}:${String(d.resource ?? '')}`;
     return latestOpen((o) => o.type === 'Task' && resourceOf.get(o.name) === resource) ?? latestOpen((o) => o.type === 'Task');
   };
   const endAll = (s: DagStatus) => {
     for (const o of open.splice(0)) {
+      o.done = true;
       set(o.name, s);
       ran(o, s === 'ABORTED' ? 'ABORTED' : 'FAILED');
     }
@@ -136,33 +151,40 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
     const type = e.type ?? '';
     now = millis(e.timestamp) ?? now;
     const d = details(e);
+    // Every event belongs to the run its chain comes from (a StateEntered starts a run of its own).
+    const inherited = chained(e);
+    if (e.id !== undefined && inherited) owner.set(e.id, inherited);
     const entered = /^(\w+)StateEntered$/.exec(type);
     const exited = /^(\w+)StateExited$/.exec(type);
     if (type === 'ExecutionStarted') {
       status.set(START_ID, 'SUCCEEDED');
     } else if (entered && typeof d.name === 'string') {
-      open.push({ name: d.name, type: entered[1], failed: false, ...(now !== undefined ? { start: now } : {}) });
+      const o: Open = { name: d.name, type: entered[1], failed: false, ...(now !== undefined ? { start: now } : {}) };
+      open.push(o);
+      if (e.id !== undefined) owner.set(e.id, o);
       // Rows in the order the states were first entered.
       const id = ids.get(d.name);
       if (id && now !== undefined && !runs.has(id)) runs.set(id, []);
       set(d.name, entered[1] === 'Fail' ? 'FAILED' : 'RUNNING');
     } else if (exited && typeof d.name === 'string') {
       const name = d.name;
-      const i = open.map((o) => o.name).lastIndexOf(name);
+      const byChain = chained(e);
+      const i = byChain?.name === name ? open.indexOf(byChain) : open.map((o) => o.name).lastIndexOf(name);
       const o = i >= 0 ? open.splice(i, 1)[0] : undefined;
+      if (o) o.done = true;
       set(name, o?.failed ? 'CAUGHT' : 'SUCCEEDED');
       if (o) ran(o, o.failed ? 'CAUGHT' : 'SUCCEEDED');
     } else if (type === 'TaskScheduled') {
-      const o = taskOf(d);
+      const o = taskOf(e, d);
       if (o) {
         o.failed = false;
         set(o.name, 'RUNNING');
       }
     } else if (type === 'TaskSubmitted' || type === 'TaskSucceeded') {
-      const o = taskOf(d);
+      const o = taskOf(e, d);
       if (o) addJob(o.name, jobIdIn(d.output));
     } else if (type === 'TaskFailed' || type === 'TaskTimedOut') {
-      const o = taskOf(d);
+      const o = taskOf(e, d);
       if (o) {
         o.failed = true;
         addJob(o.name, jobIdIn(d.cause));

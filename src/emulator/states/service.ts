@@ -171,7 +171,7 @@ export class StatesService {
       clock,
       emit: (e) => {
         const id = rec.history.length + 1;
-        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: id - 1, ...(e.details ?? {}) });
+        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
         return id;
       },
       memo: <T>(key: string, compute: () => T): T => {

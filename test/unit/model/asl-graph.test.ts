@@ -44,7 +44,7 @@ function history(def: unknown, input: unknown, runTask: (i: TaskInvocation) => P
   const clock = new FakeClock();
   const events: HistoryEventLike[] = [];
   const identity = { executionArn: 'arn:aws:states:us-east-1:1:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:sm', stateMachineName: 'sm', roleArn: 'arn:aws:iam::1:role/r', startTime: '2026-01-01T00:00:00.000Z' };
-  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, timestamp: new Date(clock.now()), ...(e.details ?? {}) }), random: () => 0.5 });
+  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, previousEventId: e.previousEventId, timestamp: new Date(clock.now()), ...(e.details ?? {}) }), random: () => 0.5 });
   const done = ex.run();
   return clock.runAll().then(() => done).then(() => events);
 }
@@ -125,6 +125,46 @@ describe('state machine graph', () => {
 });
 
 describe('state machine live colours', () => {
+  it('pairs each run of a state with its own exit when Map iterations overlap (through previousEventId)', async () => {
+    // Iteration 0 runs Work from 0 s to 2 s, iteration 1 from 1 s to 3 s: the first exit is iteration 0's.
+    const def = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { StartAt: 'Stagger', States: { Stagger: { Type: 'Wait', SecondsPath: '$.d', Next: 'Work' }, Work: { Type: 'Task', Resource: BATCH, Parameters: { 'JobName.$': '$.name', JobQueue: 'q', JobDefinition: 'd' }, End: true } } },
+          End: true,
+        },
+      },
+    };
+    const clock = new FakeClock();
+    const events: HistoryEventLike[] = [];
+    const identity = { executionArn: 'arn:aws:states:us-east-1:1:execution:sm:e', name: 'e', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:sm', stateMachineName: 'sm', roleArn: 'arn:aws:iam::1:role/r', startTime: '2026-01-01T00:00:00.000Z' };
+    const runTask = async (i: TaskInvocation) => {
+      const name = (i.parameters as { JobName: string }).JobName;
+      i.submitted({ JobId: `job-${name}` });
+      await new Promise<void>((r) => clock.setTimer(2000, r));
+      return { JobId: `job-${name}`, Status: 'SUCCEEDED' };
+    };
+    const ex = new Execution(def as unknown as StateMachineDef, { items: [{ d: 0, name: 'a' }, { d: 1, name: 'b' }] }, identity, { clock, runTask, emit: (e) => events.push({ type: e.type, id: events.length + 1, previousEventId: e.previousEventId, timestamp: new Date(clock.now()), ...(e.details ?? {}) }), random: () => 0.5 });
+    const t0 = clock.now();
+    const done = ex.run();
+    await clock.runAll();
+    assert.equal((await done).status, 'SUCCEEDED');
+    // Each iteration's events form their own chain: every StateExited leads back to its own StateEntered.
+    const byId = new Map(events.map((e) => [e.id!, e as HistoryEventLike & Record<string, { name?: string; input?: string }>]));
+    for (const exit of events.filter((e) => e.type === 'TaskStateExited')) {
+      let e = byId.get(exit.previousEventId!);
+      while (e && e.type !== 'TaskStateEntered') e = byId.get(e.previousEventId!);
+      const output = JSON.parse((exit as unknown as { stateExitedEventDetails: { output: string } }).stateExitedEventDetails.output) as { JobId: string };
+      assert.equal(JSON.parse(e!.stateEnteredEventDetails!.input!).name, output.JobId.slice(4), 'the exit chains back to the entry of the same iteration');
+    }
+    const g = graphFromDefinition(def, 'p');
+    const runs = pictureFromHistory(g, events).runs.get('Work')!.map((r) => [r.start - t0, r.end! - t0]);
+    assert.deepEqual(runs, [[0, 2000], [1000, 3000]]);
+  });
+
   it('colours a run that takes the Catch: entered, succeeded, failed then caught, with the jobs each Task started', async () => {
     const g = graphFromDefinition(PIPELINE, 'p');
     const events = await history(PIPELINE, { items: [1, 2], n: 5 }, batch(new Set(['big'])));

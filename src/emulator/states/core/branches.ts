@@ -14,7 +14,8 @@ import type { MapRunChild, StateDef, StateMachineDef } from './types';
 export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
   const { execution, frame } = run;
   const branches = run.state.Branches ?? [];
-  if (frame.record) execution.emit('ParallelStateStarted');
+  // Each branch's events chain from ParallelStateStarted; the state's own events chain on.
+  if (frame.record) execution.emit('ParallelStateStarted', undefined, frame.chain);
   const controller = execution.controllerFor(frame.signal);
   try {
     const out = await Promise.all(
@@ -27,12 +28,12 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
         }
       }),
     );
-    if (frame.record) execution.emit('ParallelStateSucceeded');
+    if (frame.record) execution.emit('ParallelStateSucceeded', undefined, frame.chain);
     return out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
     const e = firstReal(err);
-    if (frame.record) execution.emit('ParallelStateFailed', { parallelStateFailedEventDetails: { error: e.error, cause: e.cause } } as Record<string, unknown>);
+    if (frame.record) execution.emit('ParallelStateFailed', { parallelStateFailedEventDetails: { error: e.error, cause: e.cause } } as Record<string, unknown>, frame.chain);
     throw e;
   } finally {
     controller.abort();
@@ -91,7 +92,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const writer = distributed ? state.ResultWriter : undefined;
   const children: MapRunChild[] = [];
   let writing = false;
-  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', mapRun ? { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } } : { mapStateStartedEventDetails: { length: list.length } });
+  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', mapRun ? { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } } : { mapStateStartedEventDetails: { length: list.length } }, frame.chain);
+  // Each iteration's events chain from its MapIterationStarted, which follows MapStateStarted.
+  const started = frame.chain?.last;
   const controller = execution.controllerFor(frame.signal);
   let failures = 0;
   const selector = state.ItemSelector ?? state.Parameters;
@@ -99,7 +102,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const out = await pool(list, maxConcurrency, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
       const mapItem = { Index: index, Value: value };
-      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, mapItem, record);
+      const chain = started === undefined ? undefined : { last: started };
+      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, mapItem, record, chain);
       let input = value;
       if (selector !== undefined) {
         const context = { ...execution.contextObject(frame, run.name, 0), Map: { Item: mapItem } };
@@ -107,18 +111,18 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           ? await evaluateTemplate(selector, { states: { input: run.jscope.states.input, context }, variables: frame.variables }, 'ItemSelector')
           : execution.template(selector, { ...run.scope, context });
       }
-      if (record) execution.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } });
+      if (record) execution.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
         children.push({ index, name: execution.ports.uuid?.() ?? randomUUID(), input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
       try {
         const r = await execution.runStates(itemFrame, input);
-        if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } });
+        if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } }, chain);
         if (writer) child({ status: 'SUCCEEDED', output: r });
         return r;
       } catch (err) {
         if (frame.signal.aborted) throw new AbortedError();
-        if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } });
+        if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } }, chain);
         if (err instanceof AbortedError) throw err;
         const e = asStatesError(err);
         if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
@@ -137,14 +141,14 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     });
     writing = true;
     const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
-    if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded');
+    if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded', undefined, frame.chain);
     return written ?? out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
     const e = firstReal(err);
     // A failed map run still exports what its children did (the Map's own error is what counts).
     if (writer?.Resource !== undefined && mapRun && !writing) await writeResults(run, writer, mapRun, children, []).catch(() => undefined);
-    if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined);
+    if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined, frame.chain);
     throw e;
   } finally {
     controller.abort();

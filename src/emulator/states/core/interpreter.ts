@@ -27,6 +27,16 @@ export interface Frame {
   readonly mapItem?: { Index: number; Value: unknown };
   /** History events of this level are recorded (not for distributed Map children). */
   readonly record: boolean;
+  /**
+   * The last history event of this branch or iteration: each event it records names it as its
+   * previousEventId, so the events of concurrent branches form separate chains, as on AWS.
+   */
+  readonly chain?: Chain;
+}
+
+/** The last event id of one branch's chain of history events (advanced by each event emitted on it). */
+export interface Chain {
+  last: number;
 }
 
 interface StepResult {
@@ -51,19 +61,21 @@ export class Execution {
     return this.controller.signal;
   }
 
-  emit(type: string, details?: Record<string, unknown>): number {
-    const e: HistoryEventInput = { type, details };
+  /** Records a history event; `chain`: the branch it belongs to (its previous event, then advanced to it). */
+  emit(type: string, details?: Record<string, unknown>, chain?: Chain): number {
+    const e: HistoryEventInput = { type, details, previousEventId: chain ? chain.last : this.lastEventId };
     this.lastEventId = this.ports.emit ? this.ports.emit(e) : this.lastEventId + 1;
+    if (chain) chain.last = this.lastEventId;
     return this.lastEventId;
   }
 
   /** Runs to the end; never throws. */
   async run(): Promise<Outcome> {
-    this.emit('ExecutionStarted', {
+    const started = this.emit('ExecutionStarted', {
       executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn },
     });
     const language = this.def.QueryLanguage ?? 'JSONPath';
-    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, record: true };
+    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, record: true, chain: { last: started } };
     let timer: { id: number } | undefined;
     if (typeof this.def.TimeoutSeconds === 'number' && this.def.TimeoutSeconds > 0) {
       timer = this.ports.clock.setTimer(this.def.TimeoutSeconds * 1000, () => this.stop('States.Timeout', `The execution timed out after ${this.def.TimeoutSeconds} seconds`, 'TIMED_OUT'));
@@ -108,7 +120,7 @@ export class Execution {
       if (!state) throw new StatesError('States.Runtime', `The state '${name}' does not exist in the state machine`);
       const entry = (entries.get(name) ?? 0) + 1;
       entries.set(name, entry);
-      const enteredId = frame.record ? this.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }) : 0;
+      const enteredId = frame.record ? this.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) : 0;
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
       try {
@@ -120,7 +132,7 @@ export class Execution {
         throw err;
       }
       if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
-      if (frame.record) this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(step.output), outputDetails: { truncated: false } } });
+      if (frame.record) this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(step.output), outputDetails: { truncated: false } } }, frame.chain);
       value = step.output;
       if (state.Type === 'Succeed') return value;
       const next = step.next ?? state.Next;
@@ -328,8 +340,9 @@ export class Execution {
     return true;
   }
 
-  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, mapItem?: Frame['mapItem'], record = frame.record): Frame {
-    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem, record };
+  /** `chain`: the branch's own chain of events (default: one starting at its parent's last event). */
+  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, mapItem?: Frame['mapItem'], record = frame.record, chain: Chain = { last: frame.chain?.last ?? this.lastEventId }): Frame {
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem, record, chain };
   }
 
   controllerFor(signal: AbortSignal): AbortController {

@@ -64,8 +64,8 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
         ...(timeout !== undefined ? { timeoutInSeconds: timeout } : {}),
         ...(heartbeat !== undefined ? { heartbeatInSeconds: heartbeat } : {}),
       },
-    });
-    execution.emit('TaskStarted', { taskStartedEventDetails: { resourceType: parts.resourceType, resource: parts.resource } });
+    }, frame.chain);
+    execution.emit('TaskStarted', { taskStartedEventDetails: { resourceType: parts.resourceType, resource: parts.resource } }, frame.chain);
   }
   const controller = execution.controllerFor(frame.signal);
   const clock = execution.ports.clock;
@@ -100,7 +100,7 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
         taskToken: run.token,
         executionArn: execution.identity.executionArn,
         submitted: (output) => {
-          if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } });
+          if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
         },
       });
       return callbackResult ? await callbackResult : response;
@@ -108,13 +108,13 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
     // The task's own signal (aborted with the frame's, and when the task ends): a listener on the
     // frame's signal would stay there for every task the frame ever ran.
     const result = await Promise.race([work, expired, whenAborted(controller.signal)]);
-    if (rec) execution.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } });
+    if (rec) execution.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } }, frame.chain);
     return result;
   } catch (err) {
     if (err instanceof AbortedError || frame.signal.aborted) throw new AbortedError();
     const e = asStatesError(err);
     const timedOut = e.error === 'States.Timeout' || e.error === 'States.HeartbeatTimeout';
-    if (rec) execution.emit(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resourceType: parts.resourceType, resource: parts.resource, error: e.error, cause: e.cause } });
+    if (rec) execution.emit(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resourceType: parts.resourceType, resource: parts.resource, error: e.error, cause: e.cause } }, frame.chain);
     throw e;
   } finally {
     // The state is over: a `.sync` task still running (timeout, stop) is told to end its work.

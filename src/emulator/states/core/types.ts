@@ -85,6 +85,8 @@ export interface HistoryEventInput {
   readonly type: string;
   /** The details member, e.g. `stateEnteredEventDetails`. */
   readonly details?: Record<string, unknown>;
+  /** The event before it in its own branch or iteration (so concurrent branches form separate chains). */
+  readonly previousEventId?: number;
 }
 
 export interface TaskInvocation {
