@@ -152,7 +152,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
     },
     GetExecutionHistory(input) {
-      return historyPage(svc.historyOf(execution(str(input, 'executionArn'))), input, (ms) => ms / 1000);
+      const arn = str(input, 'executionArn');
+      return historyPage(arn, svc.historyOf(execution(arn)), input, (ms) => ms / 1000);
     },
     async StopExecution(input) {
       const e = execution(str(input, 'executionArn'));

@@ -94,10 +94,17 @@ describe('GetExecutionHistory paging', () => {
     assert.equal(history({ maxResults: 1000 }).events.length, 1000);
   });
 
-  it('a token it did not give is InvalidToken', () => {
-    for (const nextToken of ['nonsense', Buffer.from('h999999').toString('base64url')]) {
-      assert.throws(() => history({ nextToken }), (e: unknown) => e instanceof ApiError && e.type === 'InvalidToken');
-    }
+  it('a token it did not give, or gave for the other order or another execution, is InvalidToken', async () => {
+    const invalid = (e: unknown) => e instanceof ApiError && e.type === 'InvalidToken';
+    for (const nextToken of ['nonsense', Buffer.from('h999999').toString('base64url')]) assert.throws(() => history({ nextToken }), invalid);
+    const forward = history({ maxResults: 10 }).nextToken;
+    const backward = history({ maxResults: 10, reverseOrder: true }).nextToken;
+    assert.throws(() => history({ maxResults: 10, reverseOrder: true, nextToken: forward }), (e: unknown) => invalid(e) && /oldest first/.test((e as Error).message));
+    assert.throws(() => history({ maxResults: 10, nextToken: backward }), (e: unknown) => invalid(e) && /newest first/.test((e as Error).message));
+    const { stateMachineArn } = (await handlers.CreateStateMachine({ name: 'other', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) })) as { stateMachineArn: string };
+    const other = ((await handlers.StartExecution({ stateMachineArn })) as { executionArn: string }).executionArn;
+    await svc.executions.get(other)!.done;
+    assert.throws(() => handlers.GetExecutionHistory({ executionArn: other, maxResults: 1, nextToken: forward }), invalid);
   });
 
   it('includeExecutionData: false leaves out input and output of the answer, not of the history', () => {
