@@ -192,7 +192,10 @@ export class FileLogStore implements LogSink {
   }
 
   private groupDir(logGroupName: string): string {
-    return join(this.dir, 'groups', encodeURIComponent(logGroupName));
+    // '/' is encoded, so a group is one folder; a name of dots only ('.', '..') would name the
+    // folder itself or its parent: its dots are encoded too.
+    const encoded = encodeURIComponent(logGroupName);
+    return join(this.dir, 'groups', /^\.*$/.test(encoded) ? encoded.replace(/\./g, '%2E') || '%00' : encoded);
   }
 
   private fileOf(logStreamName: string, logGroupName: string): string {

@@ -26,6 +26,22 @@ describe('FileLogStore (unit)', () => {
     assert.deepEqual(again.events('unknown'), []);
   });
 
+  it("a group named '.' or '..' is a folder of its own: deleting it leaves the other groups' logs", () => {
+    const store = new FileLogStore(dir);
+    store.append('s', [{ timestamp: 1, message: 'kept' }]);
+    store.append('s', [{ timestamp: 1, message: 'kept too' }], '/team/etl');
+    for (const name of ['..', '.']) {
+      assert.equal(store.hasGroup(name), false, name);
+      assert.equal(store.createGroup(name), true, name);
+      assert.equal(store.createStream('x', name), true, name);
+      assert.ok(store.groups().includes(name), name);
+      assert.equal(store.deleteGroup(name), true, name);
+    }
+    assert.deepEqual(store.events('s').map((e) => e.message), ['kept']);
+    assert.deepEqual(new FileLogStore(dir).events('s', '/team/etl').map((e) => e.message), ['kept too']);
+    assert.deepEqual(store.groups(), ['/aws/batch/job', '/team/etl']);
+  });
+
   it('notifies followers of new events only', () => {
     const store = new FileLogStore(dir);
     store.append('s', [{ timestamp: 1, message: 'before' }]);
