@@ -7,6 +7,7 @@
  * `resume` takes back the deliveries a stopped server left. Pure: the clock's timers only.
  */
 import type { Clock } from '../batch/core/ports';
+import { Timers } from '../clock/timers';
 import type { Notification, SubscriptionRecord } from './core';
 import { retryDelays, type RetryPolicy } from './delivery-policy';
 
@@ -41,14 +42,16 @@ export interface HttpDeliveryPort {
 }
 
 export class HttpDeliveries {
-  private readonly timers = new Set<{ id: number }>();
+  private readonly timers: Timers;
   private stopped = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly port: HttpDeliveryPort,
     private readonly store?: HttpPendingStore,
-  ) {}
+  ) {
+    this.timers = new Timers(clock);
+  }
 
   /** Journals the delivery, then makes its first attempt. */
   send(sub: SubscriptionRecord, n: Notification): void {
@@ -70,7 +73,6 @@ export class HttpDeliveries {
   /** Stops the waiting retries (the server is stopping; they stay journaled). */
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) this.clock.clearTimer(t);
     this.timers.clear();
   }
 
@@ -102,12 +104,6 @@ export class HttpDeliveries {
   }
 
   private later(delay: number, fn: () => void): void {
-    if (this.stopped) return;
-    const handle = { id: 0 };
-    this.timers.add(handle);
-    handle.id = this.clock.setTimer(delay, () => {
-      this.timers.delete(handle);
-      fn();
-    }).id;
+    if (!this.stopped) this.timers.later(delay, fn);
   }
 }

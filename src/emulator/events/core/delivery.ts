@@ -12,6 +12,7 @@
  */
 import type { Target } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../../batch/core/ports';
+import { Timers } from '../../clock/timers';
 
 export class DeliveryError extends Error {
   constructor(
@@ -76,7 +77,7 @@ const HISTORY = 20;
 
 export class Deliveries {
   private readonly history = new Map<string, DeliveryRecord[]>();
-  private readonly pending = new Set<{ id: number }>();
+  private readonly timers: Timers;
   /** First attempts not settled yet. */
   private readonly inFlight = new Set<Promise<void>>();
   private sent = 0;
@@ -86,7 +87,9 @@ export class Deliveries {
     private readonly port: TargetPort,
     private readonly onRecord: (r: DeliveryRecord) => void = () => {},
     private readonly store?: PendingStore,
-  ) {}
+  ) {
+    this.timers = new Timers(clock);
+  }
 
   /** The last deliveries of a rule, newest first. */
   of(rule: string): readonly DeliveryRecord[] {
@@ -126,19 +129,9 @@ export class Deliveries {
     let count = 0;
     for (const [key, p] of pending) {
       count++;
-      this.later(Math.max(0, p.due - this.clock.now()), () => void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1));
+      this.timers.later(Math.max(0, p.due - this.clock.now()), () => void this.run(key, p.target, p.input, p.ctx, p.first, p.attempts + 1));
     }
     return count;
-  }
-
-  /** Runs `fn` after `delay` ms, unless stop() comes first. */
-  private later(delay: number, fn: () => void): void {
-    const handle = { id: 0 };
-    this.pending.add(handle);
-    handle.id = this.clock.setTimer(delay, () => {
-      this.pending.delete(handle);
-      fn();
-    }).id;
   }
 
   private run(key: string, target: Target, input: string, ctx: DeliveryContext, first: number, from: number): Promise<void> {
@@ -171,7 +164,7 @@ export class Deliveries {
         if (retryable && n < maxAttempts && this.clock.now() + delay - first <= maxAgeMs) {
           record('retrying', n, message);
           this.store?.put(key, { target, input, ctx, attempts: n, first, due: this.clock.now() + delay });
-          this.later(delay, () => void attempt(n + 1));
+          this.timers.later(delay, () => void attempt(n + 1));
           return;
         }
         if (n > 1) this.store?.delete(key);
@@ -183,8 +176,7 @@ export class Deliveries {
 
   /** Stops pending retries (the server is stopping). */
   stop(): void {
-    for (const h of this.pending) this.clock.clearTimer(h);
-    this.pending.clear();
+    this.timers.clear();
   }
 
   private async giveUp(target: Target, input: string, attempts: number, message: string, record: (s: DeliveryStatus, n: number, d?: string) => void): Promise<void> {
