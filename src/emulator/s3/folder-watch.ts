@@ -1,16 +1,30 @@
 /**
  * Files put into (or removed from) a bucket's folder by hand, as S3 events: for each bucket with
- * EventBridge notifications on, its folder is watched (fs.watch, recursive) and a file that
- * appears or changes becomes an "Object Created" change, one that goes away an "Object Deleted",
- * as if uploaded or deleted through the API. A path is looked at once it has been quiet for half a
- * second (a file being copied in is reported once, when the copy is done); a folder that appears is
- * walked (its files may predate the watch on it). What the API itself wrote or deleted is not
- * reported again: the API tells the watch (`apiChanged`) before the folder's events come. Temp
- * files and the state directory (when inside a bucket's folder) are left out. Node I/O only.
+ * EventBridge notifications on, its folders are watched and a file that appears or changes becomes
+ * an "Object Created" change, one that goes away an "Object Deleted", as if uploaded or deleted
+ * through the API.
+ *
+ * Each folder has a watch of its own (fs.watch, not recursive: inotify on Linux reports every
+ * entry of a watched folder by name, also a file replaced by a rename). Node's recursive fs.watch
+ * is not used: on Linux it watches file by file, walks the tree synchronously, and loses the
+ * changes to a file replaced by a rename and to folders whose name starts like a removed one's.
+ * A path is looked at once it has been quiet for half a second (a file being copied in is
+ * reported once, when the copy is done). A folder that appears, is replaced or reports its own
+ * removal is synced again: watched anew (a folder made again under the same name can even get
+ * the same inode, and a watch of the old one sees nothing more), its files compared with what was
+ * seen there. What the API itself wrote or deleted is not reported again: the API tells the watch
+ * (`apiChanged`) before the folder's events come. Temp files and the state directory (when inside
+ * a bucket's folder) are left out.
+ *
+ * The kernel's queue of folder events holds about 16,000 (Linux's fs.inotify.max_queued_events):
+ * a bigger burst (a folder of 20,000 files removed at once) loses some, silently. So the watched
+ * folders' names are also compared with what was seen every 10 seconds (less often where that
+ * takes long: at most 5% of the time), which finds the files added or removed meanwhile. Node I/O
+ * only.
  */
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Bucket } from './buckets';
 import { TEMP_PREFIX } from './names';
 
@@ -33,21 +47,29 @@ export interface FolderWatchOptions {
 
 /** What the API last did to a key, until the folder's event for it has been seen. */
 const API = 'api';
+const CHECK_MS = 10_000;
+/** The check's share of the time at most. */
+const CHECK_SHARE = 0.05;
 
 interface Watched {
   readonly bucket: Bucket;
-  readonly watcher: FSWatcher;
-  /** key -> size:mtime:inode of the file as last seen (or API). */
-  readonly seen: Map<string, string>;
+  /** Folder key ('' for the bucket's folder, else `a/b`) -> its watch. */
+  readonly folders: Map<string, FSWatcher>;
+  /** Folder key -> file key -> size:mtime:inode as last seen (or API). */
+  readonly seen: Map<string, Map<string, string>>;
   readonly pending: Map<string, ReturnType<typeof setTimeout>>;
   ready: Promise<void>;
 }
 
 const signature = (st: Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
+const parentOf = (key: string) => key.slice(0, Math.max(0, key.lastIndexOf('/')));
+const childKey = (folder: string, name: string) => (folder === '' ? name : `${folder}/${name}`);
 
 export class FolderWatch {
   private readonly watched = new Map<string, Watched>();
   private closed = false;
+  private warnedLimit = false;
+  private checkTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly o: FolderWatchOptions) {}
 
@@ -60,117 +82,202 @@ export class FolderWatch {
       this.stop(w);
       this.watched.delete(name);
     }
-    for (const [name, bucket] of wanted) if (!this.watched.has(name)) this.start(bucket);
+    for (const [name, bucket] of wanted) {
+      if (this.watched.has(name)) continue;
+      const w: Watched = { bucket, folders: new Map(), seen: new Map(), pending: new Map(), ready: Promise.resolve() };
+      this.watched.set(name, w);
+      // What is there when the watch begins is not new.
+      w.ready = this.resync(w, '', { deep: true, report: false });
+    }
+    if (this.watched.size > 0 && !this.checkTimer) this.scheduleCheck(CHECK_MS);
   }
 
   /** The API wrote (or deleted) this key: its folder event is not a change by hand. */
   apiChanged(bucket: string, key: string, kind: 'created' | 'deleted'): void {
     const w = this.watched.get(bucket);
     if (!w) return;
-    if (kind === 'created') w.seen.set(key, API);
-    else w.seen.delete(key);
+    if (kind === 'created') this.remember(w, key, API);
+    else w.seen.get(parentOf(key))?.delete(key);
   }
 
-  /** Resolves once every watched folder's first walk is done (what is there then is not new). */
+  /** Resolves once every watched folder's first walk (and what was looked at since) is done. */
   async ready(): Promise<void> {
     await Promise.all([...this.watched.values()].map((w) => w.ready));
   }
 
+  /** Compares every watched folder's names with what was seen (the periodic check). */
+  async check(): Promise<void> {
+    for (const w of [...this.watched.values()]) await this.queue(w, () => this.checkBucket(w));
+  }
+
   close(): void {
     this.closed = true;
+    clearTimeout(this.checkTimer);
     for (const w of this.watched.values()) this.stop(w);
     this.watched.clear();
   }
 
-  private start(bucket: Bucket): void {
-    let watcher: FSWatcher;
-    try {
-      watcher = watch(bucket.dir, { recursive: true, persistent: false });
-    } catch (err) {
-      this.o.log(`localbatch s3: cannot watch ${bucket.dir} for files put in by hand (bucket ${bucket.name}): ${err instanceof Error ? err.message : String(err)}`);
-      return;
+  /** Runs `fn` after what is queued for the bucket (one look at a time). */
+  private queue(w: Watched, fn: () => Promise<void>): Promise<void> {
+    w.ready = w.ready.then(() => (this.closed || this.watched.get(w.bucket.name) !== w ? undefined : fn())).catch(() => undefined);
+    return w.ready;
+  }
+
+  private scheduleCheck(delay: number): void {
+    this.checkTimer = setTimeout(() => {
+      const started = Date.now();
+      void this.check().finally(() => {
+        this.checkTimer = undefined;
+        if (!this.closed && this.watched.size > 0) this.scheduleCheck(Math.max(CHECK_MS, (Date.now() - started) / CHECK_SHARE));
+      });
+    }, delay);
+    this.checkTimer.unref();
+  }
+
+  /** Syncs each watched folder whose names differ from what was seen in it (and the bucket's folder if unwatched). */
+  private async checkBucket(w: Watched): Promise<void> {
+    if (!w.folders.has('')) return this.resync(w, '', { deep: true, report: true });
+    for (const folder of [...w.folders.keys()]) {
+      if (!w.folders.has(folder)) continue;
+      const entries = await readdir(this.pathOf(w, folder), { withFileTypes: true }).catch(() => undefined);
+      const files = w.seen.get(folder) ?? new Map<string, string>();
+      const names = (entries ?? []).filter((e) => !e.name.startsWith(TEMP_PREFIX));
+      const fileCount = names.filter((e) => e.isFile()).length;
+      const differs = !entries || fileCount !== files.size || names.some((e) => (e.isDirectory() ? !w.folders.has(childKey(folder, e.name)) : e.isFile() && !files.has(childKey(folder, e.name))));
+      const subfolders = [...w.folders.keys()].filter((f) => f !== '' && f !== folder && parentOf(f) === folder);
+      if (differs || subfolders.some((f) => !names.some((e) => childKey(folder, e.name) === f))) await this.resync(w, folder, { deep: false, report: true });
     }
-    const w: Watched = { bucket, watcher, seen: new Map(), pending: new Map(), ready: Promise.resolve() };
-    // The state directory's own writes (journals, logs) when the bucket's folder holds it: dropped at once.
-    const stateKey = within(bucket.dir, this.o.skip) ? relative(bucket.dir, this.o.skip).split(sep).join('/') : undefined;
-    watcher.on('error', (err) => this.o.log(`localbatch s3: stopped watching ${bucket.dir} (bucket ${bucket.name}): ${err.message}`));
-    watcher.on('change', (_type, name) => {
-      if (typeof name !== 'string') return;
-      const key = name.split(sep).join('/');
-      if (key.split('/').some((s) => s.startsWith(TEMP_PREFIX))) return;
-      if (stateKey !== undefined && (stateKey === '' || key === stateKey || key.startsWith(`${stateKey}/`))) return;
-      clearTimeout(w.pending.get(key));
-      w.pending.set(
-        key,
-        setTimeout(() => {
-          w.pending.delete(key);
-          w.ready = w.ready.then(() => this.look(w, key)).catch(() => undefined);
-        }, this.o.quietMs ?? 500),
-      );
-    });
-    w.ready = this.walk(w, bucket.dir, (key, st) => w.seen.set(key, signature(st)));
-    this.watched.set(bucket.name, w);
   }
 
   private stop(w: Watched): void {
-    w.watcher.close();
+    for (const f of w.folders.values()) f.close();
+    w.folders.clear();
     for (const t of w.pending.values()) clearTimeout(t);
     w.pending.clear();
   }
 
+  private pathOf(w: Watched, key: string): string {
+    return key === '' ? w.bucket.dir : join(w.bucket.dir, ...key.split('/'));
+  }
+
+  /** Watches one folder (anew); its entries' changes are looked at once quiet. */
+  private watchFolder(w: Watched, folder: string): void {
+    w.folders.get(folder)?.close();
+    w.folders.delete(folder);
+    if (this.closed) return;
+    const path = this.pathOf(w, folder);
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(path, { persistent: false });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || this.warnedLimit) return;
+      this.warnedLimit = true;
+      const why = code === 'ENOSPC' ? 'the system\'s limit on watched folders is reached (fs.inotify.max_user_watches)' : err instanceof Error ? err.message : String(err);
+      this.o.log(`localbatch s3: cannot watch more folders of bucket ${w.bucket.name} (${why}): files put into them by hand are not reported`);
+      return;
+    }
+    const own = basename(path);
+    watcher.on('error', () => {
+      watcher.close();
+      if (w.folders.get(folder) === watcher) w.folders.delete(folder);
+    });
+    watcher.on('change', (_type, name) => {
+      if (typeof name !== 'string' || name.startsWith(TEMP_PREFIX)) return;
+      this.later(w, childKey(folder, name), () => this.look(w, childKey(folder, name)));
+      // A watch reports its own folder's removal under the folder's name: sync the folder again.
+      if (name === own) this.later(w, `${folder}\0self`, () => this.resync(w, folder, { deep: true, report: true }));
+    });
+    w.folders.set(folder, watcher);
+  }
+
+  /** Runs `fn` once `key` has been quiet for half a second. */
+  private later(w: Watched, key: string, fn: () => Promise<void>): void {
+    clearTimeout(w.pending.get(key));
+    w.pending.set(
+      key,
+      setTimeout(() => {
+        w.pending.delete(key);
+        void this.queue(w, fn);
+      }, this.o.quietMs ?? 500),
+    );
+  }
+
+  private remember(w: Watched, key: string, sig: string): string | undefined {
+    const folder = parentOf(key);
+    let files = w.seen.get(folder);
+    if (!files) w.seen.set(folder, (files = new Map()));
+    const was = files.get(key);
+    files.set(key, sig);
+    return was;
+  }
+
   /** Compares a path with what was seen there; reports what changed. */
   private async look(w: Watched, key: string): Promise<void> {
-    if (this.closed || this.watched.get(w.bucket.name) !== w) return;
-    const path = join(w.bucket.dir, ...key.split('/'));
+    const path = this.pathOf(w, key);
     if (this.skipped(w, path)) return;
     const st = await stat(path).catch(() => undefined);
-    if (st?.isDirectory()) {
-      await this.walk(w, path, (k, s) => this.file(w, k, s));
+    if (st?.isDirectory()) return this.resync(w, key, { deep: true, report: true });
+    if (st?.isFile()) return this.file(w, key, st, true);
+    this.forget(w, key);
+  }
+
+  private file(w: Watched, key: string, st: Stats, report: boolean): void {
+    const sig = signature(st);
+    const was = this.remember(w, key, sig);
+    if (report && was !== sig && was !== API) this.o.emit({ kind: 'created', bucket: w.bucket.name, key });
+  }
+
+  /** A file or folder that is gone: reports every file seen there, and ends its folders' watches. */
+  private forget(w: Watched, key: string): void {
+    if (w.seen.get(parentOf(key))?.delete(key)) {
+      this.o.emit({ kind: 'deleted', bucket: w.bucket.name, key });
       return;
     }
-    if (st?.isFile()) {
-      this.file(w, key, st);
-      return;
+    const under = (folder: string) => key === '' || folder === key || folder.startsWith(`${key}/`);
+    for (const folder of [...w.seen.keys()]) {
+      if (!under(folder)) continue;
+      for (const k of w.seen.get(folder)!.keys()) this.o.emit({ kind: 'deleted', bucket: w.bucket.name, key: k });
+      w.seen.delete(folder);
     }
-    // Gone: the file, or a folder with everything seen under it.
-    for (const k of [...w.seen.keys()]) {
-      if (k !== key && !k.startsWith(`${key}/`)) continue;
-      w.seen.delete(k);
-      this.o.emit({ kind: 'deleted', bucket: w.bucket.name, key: k });
+    for (const [folder, watcher] of [...w.folders]) {
+      if (!under(folder)) continue;
+      watcher.close();
+      w.folders.delete(folder);
     }
   }
 
-  private file(w: Watched, key: string, st: Stats): void {
-    const sig = signature(st);
-    const was = w.seen.get(key);
-    if (was === sig) return;
-    w.seen.set(key, sig);
-    if (was !== API) this.o.emit({ kind: 'created', bucket: w.bucket.name, key });
+  /**
+   * Watches `folder` anew and compares its entries with what was seen there: new or changed files
+   * are created, missing ones and missing folders deleted. `deep`: every folder under it too
+   * (else only folders not watched yet).
+   */
+  private async resync(w: Watched, folder: string, o: { deep: boolean; report: boolean }): Promise<void> {
+    const dir = this.pathOf(w, folder);
+    if (this.skipped(w, dir) || this.closed) return;
+    const st = await stat(dir).catch(() => undefined);
+    if (!st?.isDirectory()) return this.forget(w, folder);
+    this.watchFolder(w, folder);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const here = new Set<string>();
+    for (const e of entries) {
+      if (e.name.startsWith(TEMP_PREFIX)) continue;
+      const key = childKey(folder, e.name);
+      here.add(key);
+      if (e.isDirectory()) {
+        if (o.deep || !w.folders.has(key)) await this.resync(w, key, o);
+      } else if (e.isFile()) {
+        const fst = await stat(join(dir, e.name)).catch(() => undefined);
+        if (fst?.isFile()) this.file(w, key, fst, o.report);
+      }
+    }
+    for (const key of [...(w.seen.get(folder)?.keys() ?? [])]) if (!here.has(key)) this.forget(w, key);
+    for (const sub of new Set([...w.seen.keys(), ...w.folders.keys()])) if (sub !== folder && sub !== '' && parentOf(sub) === folder && !here.has(sub)) this.forget(w, sub);
   }
 
   /** Whether `path` is in the state directory, which is left out when the bucket's folder holds it. */
   private skipped(w: Watched, path: string): boolean {
     return within(w.bucket.dir, this.o.skip) && within(this.o.skip, path);
-  }
-
-  /** Every file under `dir` (not temp files, not the skipped folder), as keys of the bucket. */
-  private async walk(w: Watched, dir: string, each: (key: string, st: Stats) => void): Promise<void> {
-    if (this.skipped(w, dir)) return;
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith(TEMP_PREFIX)) continue;
-      const full = join(dir, e.name);
-      if (e.isDirectory()) await this.walk(w, full, each);
-      else if (e.isFile()) {
-        const st = await stat(full).catch(() => undefined);
-        if (st?.isFile()) each(relative(w.bucket.dir, full).split(sep).join('/'), st);
-      }
-    }
   }
 }
 

@@ -9,10 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from '../../../src/emulator/s3/events';
+import { FolderWatch } from '../../../src/emulator/s3/folder-watch';
 import { startS3, type S3Harness } from '../../support/s3-harness';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -80,6 +82,30 @@ describe('S3 events for files put into a bucket folder by hand (integration)', f
     assert.deepEqual(keys.map(kinds), keys.map(() => ['Object Created', 'Object Deleted']));
   });
 
+  it('a file replaced by a rename (an editor\'s save) and then edited or removed is reported each time; removing folders d1 and d10 reports both', async () => {
+    h.events.length = 0;
+    const file = join(h.declaredDir, 'saved.txt');
+    writeFileSync(file, 'v1');
+    await until('the first version', () => kinds('saved.txt').length === 1);
+    writeFileSync(join(h.declaredDir, 'saved.txt.swp'), 'v2, saved');
+    renameSync(join(h.declaredDir, 'saved.txt.swp'), file);
+    await until('the saved version', () => kinds('saved.txt').length === 2);
+    writeFileSync(file, 'v3, edited in place');
+    await until('the edit', () => kinds('saved.txt').length === 3);
+    unlinkSync(file);
+    await until('the removal', () => kinds('saved.txt').length === 4);
+    assert.deepEqual(kinds('saved.txt'), ['Object Created', 'Object Created', 'Object Created', 'Object Deleted']);
+
+    for (const d of ['d1', 'd10']) {
+      mkdirSync(join(h.declaredDir, d));
+      writeFileSync(join(h.declaredDir, d, 'f.txt'), d);
+    }
+    await until('both folders\' files', () => kinds('d1/f.txt').length === 1 && kinds('d10/f.txt').length === 1);
+    rmSync(join(h.declaredDir, 'd1'), { recursive: true });
+    rmSync(join(h.declaredDir, 'd10'), { recursive: true });
+    await until('both removals', () => kinds('d1/f.txt').length === 2 && kinds('d10/f.txt').length === 2);
+  });
+
   it('what the API writes or deletes is reported once, not again by the folder', async () => {
     h.events.length = 0;
     await s3.send(new PutObjectCommand({ Bucket: 'declared', Key: 'api/put.txt', Body: 'through the API' }));
@@ -95,6 +121,9 @@ describe('S3 events for files put into a bucket folder by hand (integration)', f
     writeFileSync(join(h.declaredDir, 'api', 'mixed.txt'), 'by hand, longer');
     await until('the hand-made Object Created', () => kinds('api/mixed.txt').length === 2);
     assert.equal((objectEvents('api/mixed.txt')[1]!.detail.object as { size: number }).size, 15);
+    unlinkSync(join(h.declaredDir, 'api', 'mixed.txt'));
+    await until('the hand-made Object Deleted', () => kinds('api/mixed.txt').length === 3);
+    assert.deepEqual(kinds('api/mixed.txt'), ['Object Created', 'Object Created', 'Object Deleted']);
   });
 
   it('a bucket without EventBridge reports nothing; once it is turned on, only files put in after', async () => {
@@ -110,5 +139,34 @@ describe('S3 events for files put into a bucket folder by hand (integration)', f
     await sleep(700);
     assert.deepEqual(kinds('before.txt'), []);
     assert.deepEqual(h.events.filter((e) => e.resources.includes('arn:aws:s3:::declared')), [], 'the other bucket is quiet');
+  });
+});
+
+describe('FolderWatch: the periodic check finds what the folder events missed (real files)', () => {
+  it('files added and removed without an event reaching it, and a bucket folder removed and made again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'localbatch-folder-check-'));
+    const seen: string[] = [];
+    // Events are looked at only after an hour here: everything found is the check's.
+    const fw = new FolderWatch({ buckets: () => [{ name: 'b', dir, created: '', declared: true, eventBridge: true }], skip: join(dir, 'none'), emit: (c) => seen.push(`${c.kind} ${c.key}`), log: () => {}, quietMs: 3_600_000 });
+    try {
+      writeFileSync(join(dir, 'old.txt'), 'there before');
+      fw.update();
+      await fw.ready();
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'sub', 'new.txt'), 'new');
+      unlinkSync(join(dir, 'old.txt'));
+      await fw.check();
+      assert.deepEqual(seen.sort(), ['created sub/new.txt', 'deleted old.txt']);
+      seen.length = 0;
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'again.txt'), 'made again');
+      await fw.check();
+      await fw.check();
+      assert.deepEqual(seen.sort(), ['created again.txt', 'deleted sub/new.txt']);
+    } finally {
+      fw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
