@@ -50,6 +50,10 @@ export interface ObjectInfo extends ObjectMeta {
 
 export type NewMeta = Omit<ObjectMeta, 'key' | 'size' | 'mtimeMs'>;
 
+/** A delete through a link out of the bucket's folder: refused, as localbatch changes no file outside it. */
+const outsideBucket = (key: string) =>
+  new S3Error('InvalidArgument', 400, `localbatch does not delete ${key}: a folder on its path is a link leading out of the bucket's folder, and localbatch changes no file outside it (remove the file or the link yourself).`, { ArgumentName: 'key', ArgumentValue: key.slice(0, 200) });
+
 const localConflict = (key: string, why: string) =>
   new S3Error('InvalidArgument', 400, `localbatch stores each object as a file in the bucket's folder, so the key ${key} cannot be stored: ${why}. S3 itself allows it; this is a local limit (see the README, S3).`, {
     ArgumentName: 'key',
@@ -346,6 +350,13 @@ export class ObjectStore {
     return { ...full, path, lastModified };
   }
 
+  /** Whether `folder` (an existing folder) is the bucket's folder or inside it, links followed. */
+  private insideBucket(bucket: Bucket, folder: string): boolean {
+    const real = realpathSync.native(folder);
+    const root = realpathSync.native(bucket.dir);
+    return real === root || real.startsWith(root + sep);
+  }
+
   /** Creates the folders a key needs, refusing keys that would pass through a file or leave the bucket. */
   private async prepareFolder(bucket: Bucket, key: string, folder: string): Promise<void> {
     let probe = folder;
@@ -358,9 +369,7 @@ export class ObjectStore {
     }
     const first = mkdirSync(folder, { recursive: true });
     // realpath(3) in one call (the JS realpathSync lstat()s every component of the path)
-    const real = realpathSync.native(folder);
-    const root = realpathSync.native(bucket.dir);
-    if (real !== root && !real.startsWith(root + sep)) throw localConflict(key, 'a folder on its path is a link leading out of the bucket');
+    if (!this.insideBucket(bucket, folder)) throw localConflict(key, 'a folder on its path is a link leading out of the bucket');
     if (first) {
       // fsync each new folder's parent so the new entries survive a crash
       for (let d = folder; d.length >= first.length; d = dirname(d)) await fsyncDirAsync(dirname(d));
@@ -382,6 +391,8 @@ export class ObjectStore {
       } else {
         const st = statSync(path);
         if (st.isFile()) {
+          // A folder on the key's path may be a link the user made: never delete through one out of the bucket.
+          if (!this.insideBucket(bucket, dirname(path))) throw outsideBucket(key);
           // (a big file's blocks are freed by the close, in the thread pool: see commitNow)
           const held = st.size >= FREE_LATER_BYTES ? openQuietly(path) : undefined;
           try {
@@ -392,7 +403,8 @@ export class ObjectStore {
           existed = true;
         }
       }
-    } catch {
+    } catch (err) {
+      if (err instanceof S3Error) throw err;
       // absent
     }
     const hash = createHash('sha256').update(key).digest('hex');
