@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startS3, type S3Harness } from '../../support/s3-harness';
 
 describe('S3: a folder link leading out of the bucket is read through, never written or deleted through (integration)', () => {
@@ -28,7 +28,9 @@ describe('S3: a folder link leading out of the bucket is read through, never wri
     await h.close();
   });
 
-  it('reads through the link; PutObject, DeleteObject and DeleteObjects through it are refused and change nothing outside', async () => {
+  it('lists and reads through the link; PutObject, DeleteObject and DeleteObjects through it are refused and change nothing outside', async () => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'declared', Prefix: 'linked/' }));
+    assert.deepEqual(listed.Contents?.map((c) => c.Key), ['linked/precious.txt']);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'declared', Key: 'linked/precious.txt' }));
     assert.equal(await got.Body!.transformToString(), 'keep me');
     await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'declared', Key: 'linked/new.txt', Body: 'x' })), /link leading out of the bucket/);
