@@ -19,7 +19,10 @@ import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
 import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf, unloadPipeline } from '../../client/pipeline-load';
-import { formatDiagnostic } from '../../model/diagnostics';
+import { formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
+import { mightBeIac, parseTemplateDocument } from '../../model/iac';
+import { MAX_FILE_BYTES } from '../../node/definition-files';
+import { readRegularTextFile } from '../../node/read-file';
 import { loadWorkspace } from '../../node/load-workspace';
 import { clientsFor } from '../run/session';
 import { ownedBy } from './run';
@@ -27,7 +30,7 @@ import Docker from 'dockerode';
 import type { Workspace } from '../../model/workspace';
 import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
 import { nestedWorkspaceLines } from '../nested-workspaces';
-import { watchTemplates } from '../run/template-watch';
+import { watchTemplates, workspaceNames } from '../run/template-watch';
 
 /** What a load of the templates put into the emulator: the template files read, and the rules and schedules loaded. */
 interface LoadedPipeline {
@@ -49,6 +52,14 @@ async function loadWorkspacePipeline(service: LocalService, root: string, runtim
   const files = loaded.workspace.templates.map((t) => t.doc.file).filter(owned).map((f) => path.resolve(loaded.root, f));
   // Files came or went, but no template among them: nothing to load again.
   if (previous && newFiles && sameFiles(files, previous.files)) return previous;
+  // A template that no longer parses (saved in the middle of an edit) was not removed: everything
+  // stays as loaded, and it stays watched, until it reads again.
+  const unreadable = previous ? await syntaxProblems(previous.files.filter((f) => !files.includes(f))) : [];
+  if (previous && unreadable.length > 0) {
+    for (const d of unreadable) console.error(formatDiagnostic(d));
+    console.error('localbatch serve: a template does not parse (above); its rules and schedules stay as they were until it is fixed and saved again');
+    return { ...previous, files: [...new Set([...files, ...previous.files.filter((f) => unreadable.some((d) => path.resolve(process.cwd(), d.file) === f))])] };
+  }
   const p = pipelineOf(loaded.workspace, owned);
   const now: LoadedPipeline = { files, rules: new Set(p.rules.map((r) => r.name)), schedules: new Set(p.schedules.map((r) => r.name)) };
   const gone = previous ? { rules: [...previous.rules].filter((n) => !now.rules.has(n)), schedules: [...previous.schedules].filter((n) => !now.schedules.has(n)) } : { rules: [], schedules: [] };
@@ -70,6 +81,18 @@ async function loadWorkspacePipeline(service: LocalService, root: string, runtim
     batch.destroy();
   }
   return now;
+}
+
+/** The first syntax error of each file that still looks like a template but does not parse. */
+async function syntaxProblems(files: readonly string[]): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const f of files) {
+    const text = await readRegularTextFile(f, MAX_FILE_BYTES).catch(() => undefined);
+    if (text === undefined || !mightBeIac(text)) continue;
+    const first = parseTemplateDocument(path.relative(process.cwd(), f), text).syntaxErrors[0];
+    if (first) out.push(first);
+  }
+  return out;
 }
 
 function sameFiles(a: readonly string[], b: readonly string[]): boolean {
@@ -201,8 +224,9 @@ export const serveCommand: CliCommand = {
       `localbatch serve: AWS Batch, Logs, S3, EventBridge, Scheduler, SNS and Step Functions on ${url} (state ${stateDir}; Ctrl-C stops). Try: ` +
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
+    const names = await workspaceNames(root).catch(() => undefined);
     const pipeline = await loadWorkspacePipeline(service, root, opts.runtime);
-    const stopWatching = watchTemplates(root, pipeline, (previous, newFiles) => loadWorkspacePipeline(service, root, opts.runtime, previous, newFiles), (line) => console.error(line));
+    const stopWatching = watchTemplates(root, pipeline, names, (previous, newFiles) => loadWorkspacePipeline(service, root, opts.runtime, previous, newFiles), (line) => console.error(line));
     const idle = service.idle.then(() => 'idle' as const);
     const got = await Promise.race([signal, idle]);
     stopWatching();

@@ -24,7 +24,14 @@ const SCAN_MS = 5000;
 /** The scan's share of the time at most. */
 const SCAN_SHARE = 0.05;
 
-export function watchTemplates<L extends WatchedLoad>(root: string, first: L, reload: Reload<L>, log: (line: string) => void): () => void {
+/** The workspace's definition and JSON/YAML file names (what the scan compares); take it before the first load. */
+export async function workspaceNames(root: string): Promise<string> {
+  const found = await findDefinitionFiles([root], root);
+  return [...found.files, ...found.candidates].join('\n');
+}
+
+/** `names`: workspaceNames taken before `first` was loaded (a template added meanwhile is then noticed). */
+export function watchTemplates<L extends WatchedLoad>(root: string, first: L, names: string | undefined, reload: Reload<L>, log: (line: string) => void): () => void {
   let current = first;
   let watched: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,8 +49,9 @@ export function watchTemplates<L extends WatchedLoad>(root: string, first: L, re
       byScan = byFile = false;
       loading = loading
         .then(async () => {
+          if (stopped) return;
           current = await reload(current, newFiles);
-          watch(current.files);
+          if (!stopped) watch(current.files);
         })
         .catch((err: unknown) => {
           // The workspace could not be read at all: say so, and keep watching for the fix.
@@ -57,14 +65,13 @@ export function watchTemplates<L extends WatchedLoad>(root: string, first: L, re
     for (const f of files) if (!watched.includes(f)) watchFile(f, { interval: POLL_MS, persistent: false }, fileChanged);
     watched = [...files];
   };
-  let known: string | undefined;
+  let known = names;
   const scan = async () => {
     const started = Date.now();
     try {
-      const found = await findDefinitionFiles([root], root);
-      const names = [...found.files, ...found.candidates].join('\n');
-      if (known !== undefined && names !== known) changed(true);
-      known = names;
+      const now = await workspaceNames(root);
+      if (known !== undefined && now !== known) changed(true);
+      known = now;
     } catch {
       // An unreadable folder is the load's to report.
     }

@@ -3,10 +3,11 @@
  * (through its own APIs) and says so; they are then served like any other (the CLI as a child
  * process, scripted runtime). When the template changes they are loaded again: a rule renamed in
  * it is created under its new name and the old one deleted. A template added while it serves is
- * loaded; another JSON file added is not a reason to load again.
+ * loaded; another JSON file added is not a reason to load again. A template saved with a syntax
+ * error keeps its rules until it is fixed, and the fix is loaded.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -116,6 +117,28 @@ describe('localbatch serve loads the templates\' pipeline (integration)', functi
     try {
       const names = ((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name);
       assert.deepEqual(names, ['added-later', 'weekly']);
+    } finally {
+      eb.destroy();
+    }
+  });
+
+  it('a template saved with a syntax error keeps its rules and is loaded again once fixed', async () => {
+    const file = path.join(dir, 'more.yaml');
+    const good = readFileSync(file, 'utf8');
+    let before = serve!.output().length;
+    writeFileSync(file, good.replace('Properties:\n      Name: added-later', 'Properties:\n    Name: [added-later\n      Name2: x'));
+    const deadline = Date.now() + 30_000;
+    while (!/does not parse/.test(serve!.output().slice(before)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output().slice(before), /more\.yaml:\d+:\d+: error: .*\n.*does not parse .* stay as they were/);
+    assert.doesNotMatch(serve!.output().slice(before), /deleted/);
+    const eb = new EventBridgeClient({ endpoint: serve!.endpoint.url, region: serve!.endpoint.region, credentials: serve!.endpoint.credentials, maxAttempts: 1 });
+    try {
+      assert.deepEqual(((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name), ['added-later', 'weekly']);
+      before = serve!.output().length;
+      writeFileSync(file, good.replace('Name: added-later', 'Name: added-fixed'));
+      const fixed = Date.now() + 30_000;
+      while (!/rule added-later deleted/.test(serve!.output().slice(before)) && Date.now() < fixed) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name), ['added-fixed', 'weekly']);
     } finally {
       eb.destroy();
     }
