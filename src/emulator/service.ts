@@ -112,7 +112,13 @@ export class LocalService {
         mocks: readMockConfig(process.env.SFN_MOCK_CONFIG),
         ...(options.log ? { log: options.log } : {}),
         // sns:publish tasks reach SNS through its public publish, as EventBridge targets do.
-        sns: { publish: (topicArn, message, subject) => pipeline!.sns.publish(topicArn, message, subject) },
+        sns: {
+          publish: async (topicArn, message, subject) => {
+            const id = pipeline!.sns.publish(topicArn, message, subject);
+            await pipeline!.sns.committed();
+            return id;
+          },
+        },
         batch: {
           call: async (operation, input) => {
             const handler = batch[operation as keyof typeof batch];

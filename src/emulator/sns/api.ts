@@ -85,7 +85,7 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           result = '';
           break;
         case 'Subscribe':
-          result = `<SubscriptionArn>${esc(core.subscribe(need(p, 'TopicArn'), need(p, 'Protocol'), p.get('Endpoint') ?? '', entries(p, 'Attributes')))}</SubscriptionArn>`;
+          result = `<SubscriptionArn>${esc(core.subscribe(need(p, 'TopicArn'), need(p, 'Protocol'), p.get('Endpoint') ?? '', entries(p, 'Attributes'), p.get('ReturnSubscriptionArn') === 'true'))}</SubscriptionArn>`;
           break;
         case 'ConfirmSubscription':
           result = `<SubscriptionArn>${esc(core.confirm(need(p, 'TopicArn'), need(p, 'Token')))}</SubscriptionArn>`;

@@ -193,7 +193,8 @@ export class SnsCore {
     this.setSub({ ...s, Attributes: attributes }, true);
   }
 
-  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): string {
+  /** Subscribe; `returnArn` (ReturnSubscriptionArn): the ARN even while confirmation is pending. */
+  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}, returnArn = false): string {
     this.topic(topicArn);
     if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
     if ((protocol === 'http' || protocol === 'https') && !new RegExp(`^${protocol}://`).test(endpoint)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Endpoint must match the specified protocol`);
@@ -201,13 +202,13 @@ export class SnsCore {
     for (const [k, v] of Object.entries(attributes)) checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
     const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
-    if (existing) return existing.confirmed ? existing.SubscriptionArn : 'pending confirmation';
+    if (existing) return existing.confirmed || returnArn ? existing.SubscriptionArn : 'pending confirmation';
     const id = this.o.newId?.() ?? globalThis.crypto.randomUUID();
     const sub: SubscriptionRecord = { kind: 'sub', SubscriptionArn: `${topicArn}:${id}`, TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Owner: this.o.account, confirmed: protocol.startsWith('email'), token: (globalThis.crypto.randomUUID() + globalThis.crypto.randomUUID()).replace(/-/g, ''), Attributes: attributes };
     this.setSub(sub, true);
     if (!sub.confirmed) {
       this.o.ports.deliver(sub, { Type: 'SubscriptionConfirmation', MessageId: this.messageId(), TopicArn: topicArn, Token: sub.token, Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`, Timestamp: this.now() });
-      return 'pending confirmation';
+      return returnArn ? sub.SubscriptionArn : 'pending confirmation';
     }
     return sub.SubscriptionArn;
   }

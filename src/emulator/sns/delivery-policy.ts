@@ -52,13 +52,16 @@ function retryProblem(p: Json, where: string): string | undefined {
     const v = p[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) return `${where}.${k} must be a whole number of 0 or more`;
   }
-  if (p.backoffFunction !== undefined && !BACKOFFS.includes(String(p.backoffFunction))) return `${where}.backoffFunction must be one of ${BACKOFFS.join(', ')}`;
+  // (the CDK writes the backoff function in capitals: 'EXPONENTIAL')
+  if (p.backoffFunction !== undefined && !BACKOFFS.includes(String(p.backoffFunction).toLowerCase())) return `${where}.backoffFunction must be one of ${BACKOFFS.join(', ')}`;
   const r = withDefaults(p);
   if (r.minDelayTarget < 1) return `${where}.minDelayTarget must be at least 1 second`;
   if (r.maxDelayTarget < r.minDelayTarget) return `${where}.maxDelayTarget must not be less than minDelayTarget`;
   if (r.maxDelayTarget > MAX_DELAY_SECONDS) return `${where}.maxDelayTarget must be at most ${MAX_DELAY_SECONDS} seconds`;
   if (r.numRetries > MAX_RETRIES) return `${where}.numRetries must be at most ${MAX_RETRIES}`;
   if (r.numNoDelayRetries + r.numMinDelayRetries + r.numMaxDelayRetries > r.numRetries) return `${where}: numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries must not exceed numRetries`;
+  const total = retryDelays(r).reduce((a, b) => a + b, 0);
+  if (total > MAX_DELAY_SECONDS) return `${where}: its retries take ${total} seconds in all; an HTTP/S policy's may take at most ${MAX_DELAY_SECONDS}`;
   return undefined;
 }
 
@@ -66,13 +69,20 @@ function requestProblem(p: unknown, where: string): string | undefined {
   if (p === undefined) return undefined;
   const o = object(p);
   if (!o || (o.headerContentType !== undefined && typeof o.headerContentType !== 'string')) return `${where} must be an object with a headerContentType string`;
+  if (typeof o.headerContentType === 'string' && !/^[\t\x20-\x7e]*$/.test(o.headerContentType)) return `${where}.headerContentType must be a header value (printable characters, no line breaks)`;
   return undefined;
 }
 
 function withDefaults(p: Json | undefined): RetryPolicy {
   const out: Record<string, unknown> = { ...DEFAULT_RETRY_POLICY };
   for (const k of [...NUMBERS, 'backoffFunction']) if (p?.[k] !== undefined) out[k] = p[k];
+  if (typeof out.backoffFunction === 'string') out.backoffFunction = out.backoffFunction.toLowerCase();
   return out as unknown as RetryPolicy;
+}
+
+/** A retry policy as given, if SNS would take it (one stored before these checks may not be). */
+function usable(p: Json | undefined, where: string): Json | undefined {
+  return p && retryProblem(p, where) === undefined ? p : undefined;
 }
 
 /** Checks a DeliveryPolicy attribute's JSON as SNS does; returns the problem, or undefined. */
@@ -80,10 +90,12 @@ export function deliveryPolicyProblem(text: string, of: 'topic' | 'subscription'
   const p = parse(text);
   if (!p) return 'the value must be a JSON object';
   if (of === 'subscription') {
+    if (p.http !== undefined) return 'a subscription\'s policy has no http member: put healthyRetryPolicy at its top level';
     const retry = p.healthyRetryPolicy;
     if (retry !== undefined && !object(retry)) return 'healthyRetryPolicy must be an object';
     return (object(retry) && retryProblem(object(retry)!, 'healthyRetryPolicy')) || requestProblem(p.requestPolicy, 'requestPolicy');
   }
+  if (p.healthyRetryPolicy !== undefined) return 'a topic\'s retry policy goes under http.defaultHealthyRetryPolicy';
   const http = p.http;
   if (http === undefined) return undefined;
   const h = object(http);
@@ -103,9 +115,9 @@ export interface EffectivePolicy {
 export function effectivePolicy(topicPolicy: string | undefined, subscriptionPolicy: string | undefined): EffectivePolicy {
   const http = object(parse(topicPolicy)?.http);
   const sub = http?.disableSubscriptionOverrides === true ? undefined : parse(subscriptionPolicy);
-  const retry = object(sub?.healthyRetryPolicy) ?? object(http?.defaultHealthyRetryPolicy);
-  const contentType = object(sub?.requestPolicy)?.headerContentType ?? object(http?.defaultRequestPolicy)?.headerContentType;
-  return { retry: withDefaults(retry), contentType: typeof contentType === 'string' && contentType !== '' ? contentType : DEFAULT_CONTENT_TYPE };
+  const retry = usable(object(sub?.healthyRetryPolicy), 'healthyRetryPolicy') ?? usable(object(http?.defaultHealthyRetryPolicy), 'http.defaultHealthyRetryPolicy');
+  const contentType = [object(sub?.requestPolicy)?.headerContentType, object(http?.defaultRequestPolicy)?.headerContentType].find((t) => typeof t === 'string' && t !== '' && /^[\t\x20-\x7e]*$/.test(t));
+  return { retry: withDefaults(retry), contentType: typeof contentType === 'string' ? contentType : DEFAULT_CONTENT_TYPE };
 }
 
 /** The topic's EffectiveDeliveryPolicy attribute, in the shape SNS reports it. */

@@ -167,9 +167,12 @@ describe('SNS on the emulator endpoint (integration)', function () {
       const c = sns(serve!.endpoint);
       const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'retried' }));
       const policy = { healthyRetryPolicy: { numRetries: 3, minDelayTarget: 1, maxDelayTarget: 1 } };
-      await c.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, Attributes: { DeliveryPolicy: JSON.stringify(policy) } }));
+      // ReturnSubscriptionArn: the ARN even while the confirmation is pending, as on AWS.
+      const pendingArn = (await c.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, Attributes: { DeliveryPolicy: JSON.stringify(policy) }, ReturnSubscriptionArn: true }))).SubscriptionArn;
+      assert.match(pendingArn ?? '', /^arn:aws:sns:.*:retried:/);
       const confirmation = await until('the confirmation', () => hits.find((h) => h.type === 'SubscriptionConfirmation'));
       const { SubscriptionArn: subArn } = await c.send(new ConfirmSubscriptionCommand({ TopicArn, Token: (JSON.parse(confirmation.body) as { Token: string }).Token }));
+      assert.equal(subArn, pendingArn);
       const effective = JSON.parse((await c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subArn }))).Attributes!.EffectiveDeliveryPolicy!);
       assert.equal(effective.healthyRetryPolicy.numRetries, 3);
       await assert.rejects(c.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subArn, AttributeName: 'DeliveryPolicy', AttributeValue: '{"healthyRetryPolicy":{"minDelayTarget":9,"maxDelayTarget":1}}' })), /maxDelayTarget/);

@@ -10,13 +10,17 @@ import type { TaskInvocation } from '../core/types';
 import type { TaskMemory } from './batch';
 
 export interface SnsPort {
-  /** Publishes to a local topic; resolves to the MessageId, throws an error with `code` (SNS's) when refused. */
-  publish(topicArn: string, message: string, subject?: string): string;
+  /**
+   * Publishes to a local topic; resolves to the MessageId once the message's deliveries are on
+   * disk (the MessageId is then remembered, and a replay does not publish again); throws an error
+   * with `code` (SNS's) when refused.
+   */
+  publish(topicArn: string, message: string, subject?: string): string | Promise<string>;
 }
 
 export { isSnsPublish } from '../../../model/asl/local-resources';
 
-export function runSnsPublish(inv: TaskInvocation, sns: SnsPort, memory: TaskMemory): unknown {
+export async function runSnsPublish(inv: TaskInvocation, sns: SnsPort, memory: TaskMemory): Promise<unknown> {
   const p = (inv.parameters ?? {}) as Record<string, unknown>;
   const done = memory.get(`${inv.key}:sns`);
   const result = (id: string) => ({ MessageId: id, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: id } });
@@ -26,7 +30,7 @@ export function runSnsPublish(inv: TaskInvocation, sns: SnsPort, memory: TaskMem
   const message = typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message);
   let id: string;
   try {
-    id = sns.publish(p.TopicArn, message, typeof p.Subject === 'string' ? p.Subject : undefined);
+    id = await sns.publish(p.TopicArn, message, typeof p.Subject === 'string' ? p.Subject : undefined);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     // The optimized integration names errors `SNS.<Code>`; the SDK form as every SDK integration, `Sns.<Code>` (PascalCase service).

@@ -103,6 +103,13 @@ describe('SNS http(s) delivery policy and retries (unit)', () => {
     assert.match(deliveryPolicyProblem('{"healthyRetryPolicy":{"backoffFunction":"cubic"}}', 'subscription') ?? '', /backoffFunction/);
     assert.match(deliveryPolicyProblem('{"healthyRetryPolicy":{"numRetries":2,"numNoDelayRetries":3}}', 'subscription') ?? '', /must not exceed numRetries/);
     assert.match(deliveryPolicyProblem('{"http":{"defaultHealthyRetryPolicy":{"numRetries":-1}}}', 'topic') ?? '', /whole number/);
+    // The CDK writes the backoff function in capitals.
+    assert.equal(deliveryPolicyProblem('{"healthyRetryPolicy":{"numRetries":6,"minDelayTarget":5,"maxDelayTarget":10,"backoffFunction":"EXPONENTIAL"}}', 'subscription'), undefined);
+    assert.match(deliveryPolicyProblem('{"healthyRetryPolicy":{"numRetries":100,"minDelayTarget":3600,"maxDelayTarget":3600}}', 'subscription') ?? '', /at most 3600/);
+    assert.match(deliveryPolicyProblem('{"requestPolicy":{"headerContentType":"text/plain\\r\\nX-Evil: 1"}}', 'subscription') ?? '', /no line breaks/);
+    assert.match(deliveryPolicyProblem('{"healthyRetryPolicy":{"numRetries":1}}', 'topic') ?? '', /http.defaultHealthyRetryPolicy/);
+    // A policy stored before these checks, which SNS would refuse, is not followed: the default is.
+    assert.deepEqual(effectivePolicy(undefined, '{"healthyRetryPolicy":{"numRetries":1000000000}}').retry, DEFAULT_RETRY_POLICY);
 
     const tokens: string[] = [];
     const core = new SnsCore({ clock: new FakeClock(), account: '123456789012', region: 'us-east-1', ports: { deliver: (_s, n) => void (n.Token && tokens.push(n.Token)) } });

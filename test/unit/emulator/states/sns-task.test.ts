@@ -29,22 +29,22 @@ describe('sns:publish task (unit, fake SNS port)', () => {
     assert.ok(!isSnsPublish('arn:aws:states:::sqs:sendMessage'));
   });
 
-  it('publishes Message (an object as JSON) and Subject, returning the MessageId; a replay does not publish again', () => {
+  it('publishes Message (an object as JSON) and Subject, returning the MessageId; a replay does not publish again', async () => {
     const sns = fakeSns();
     const mem = memory();
-    const out = runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:alerts', Message: { a: 1 }, Subject: 'S' }), sns, mem) as { MessageId: string };
+    const out = (await runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:alerts', Message: { a: 1 }, Subject: 'S' }), sns, mem)) as { MessageId: string };
     assert.equal(out.MessageId, 'm-1');
     assert.deepEqual(sns.sent, [['arn:aws:sns:us-east-1:1:alerts', '{"a":1}', 'S']]);
-    const again = runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:alerts', Message: { a: 1 } }), sns, mem) as { MessageId: string };
+    const again = (await runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:alerts', Message: { a: 1 } }), sns, mem)) as { MessageId: string };
     assert.equal(again.MessageId, 'm-1');
     assert.equal(sns.sent.length, 1);
   });
 
-  it('maps SNS errors to SNS.<Code>Exception and refuses a missing TopicArn', () => {
-    assert.throws(() => runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:nope', Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.NotFoundException');
-    assert.throws(() => runSnsPublish(inv({ Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.InvalidParameterException');
+  it('maps SNS errors to SNS.<Code>Exception and refuses a missing TopicArn', async () => {
+    await assert.rejects(runSnsPublish(inv({ TopicArn: 'arn:aws:sns:us-east-1:1:nope', Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.NotFoundException');
+    await assert.rejects(runSnsPublish(inv({ Message: 'x' }), fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'SNS.InvalidParameterException');
     // The SDK form names errors as every AWS SDK integration does: the service in PascalCase.
     const sdk = { ...inv({ TopicArn: 'arn:aws:sns:us-east-1:1:nope', Message: 'x' }), resource: 'arn:aws:states:::aws-sdk:sns:publish' };
-    assert.throws(() => runSnsPublish(sdk, fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'Sns.NotFoundException');
+    await assert.rejects(runSnsPublish(sdk, fakeSns(), memory()), (e: unknown) => e instanceof StatesError && e.error === 'Sns.NotFoundException');
   });
 });
