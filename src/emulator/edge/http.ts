@@ -4,6 +4,11 @@ import { ApiError, ClientException, RequestEntityTooLargeException } from './err
 
 /** Cap on any request body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A PutLogEvents body: a batch may hold 1,048,576 bytes of messages, and JSON escapes can make
+ * each byte six (`\u00e9`).
+ */
+export const PUT_LOG_EVENTS_MAX_BYTES = 8 * 1024 * 1024;
 /** AWS Batch's limit on a SubmitJob request. */
 export const SUBMIT_JOB_MAX_BYTES = 30 * 1024;
 

@@ -14,7 +14,7 @@ import { verifySigV4, type CredentialLookup } from './auth';
 import type { ApiCredentials } from './credentials';
 import { ApiError, ClientException, RequestEntityTooLargeException, SerializationException, toErrorResponse, UnknownOperationException } from './errors';
 import { type EventSource, serveEventStream } from './events';
-import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, readBody, send, sendRaw, SUBMIT_JOB_MAX_BYTES } from './http';
+import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, PUT_LOG_EVENTS_MAX_BYTES, readBody, send, sendRaw, SUBMIT_JOB_MAX_BYTES } from './http';
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
 import { type EdgeService, findService, signingServiceOf } from './service';
@@ -145,7 +145,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const contentType = target.api === 'logs' ? LOGS_JSON : BATCH_JSON;
     try {
       const operation = target.api === 'batch' && target.route.kind === 'operation' ? target.route.operation : undefined;
-      const limit = operation === 'SubmitJob' ? SUBMIT_JOB_MAX_BYTES : MAX_BODY_BYTES;
+      const limit = operation === 'SubmitJob' ? SUBMIT_JOB_MAX_BYTES : target.api === 'logs' && target.operation === 'PutLogEvents' ? PUT_LOG_EVENTS_MAX_BYTES : MAX_BODY_BYTES;
       const body = await readBody(req, limit, bodyLimitError(operation));
       await verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, known, servicesFor(target), opts.now?.());
 

@@ -122,6 +122,15 @@ describe('CloudWatch Logs through @aws-sdk/client-cloudwatch-logs (integration)'
     assert.deepEqual(read.events?.map((e) => e.message), ['started', 'done']);
     assert.deepEqual((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/app/' }))).logGroups?.map((g) => g.logGroupName), [group]);
 
+    // Names too long for a file name here (CloudWatch allows 512 characters) are a local limit, said as such.
+    await assert.rejects(logs.send(new CreateLogGroupCommand({ logGroupName: `/${'g'.repeat(300)}` })), /local limit/);
+    await assert.rejects(logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'x/'.repeat(100) })), /local limit/);
+    // A batch under the 1 MiB limit whose JSON escapes make the request bigger (1.2 MB here) is taken.
+    const wide = '\u0001'.repeat(200_000);
+    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', logEvents: [{ timestamp: Date.now(), message: wide }] }));
+    const last = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'run-1', limit: 1 }));
+    assert.equal(last.events?.[0]?.message, wide);
+
     await logs.send(new DeleteLogStreamCommand({ logGroupName: group, logStreamName: 'run-1' }));
     await assert.rejects(logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'run-1' })), ResourceNotFoundException);
     await logs.send(new DeleteLogGroupCommand({ logGroupName: group }));

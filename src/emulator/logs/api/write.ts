@@ -22,18 +22,27 @@ const EVENT_OVERHEAD = 26;
 const MAX_EVENT_BYTES = 1_048_576 - EVENT_OVERHEAD;
 const HOUR = 3_600_000;
 
+/** A file name's limit on the file systems here; each group is a folder and each stream a file named after it. */
+const MAX_FILE_NAME_BYTES = 255;
+
+function fitsAsFileName(name: string, what: 'log group' | 'log stream', suffix: number): string {
+  const bytes = Buffer.byteLength(encodeURIComponent(name)) + suffix;
+  if (bytes > MAX_FILE_NAME_BYTES) throw new InvalidParameterException(`localbatch keeps each ${what} in a file named after it, and this name takes ${bytes} bytes as a file name (at most ${MAX_FILE_NAME_BYTES}); CloudWatch Logs allows it, so this is a local limit (see the README, Limits).`);
+  return name;
+}
+
 function groupName(input: Input): string {
   const name = optString(input, 'logGroupName');
   if (name === undefined) throw new InvalidParameterException('1 validation error detected: Value null at \'logGroupName\' failed to satisfy constraint: Member must not be null');
   if (!GROUP_NAME.test(name)) throw new InvalidParameterException(`1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+ (1 to 512 characters)`);
-  return name;
+  return fitsAsFileName(name, 'log group', 0);
 }
 
 function streamName(input: Input): string {
   const name = optString(input, 'logStreamName');
   if (name === undefined) throw new InvalidParameterException('1 validation error detected: Value null at \'logStreamName\' failed to satisfy constraint: Member must not be null');
   if (name.length < 1 || name.length > 512 || /[:*]/.test(name)) throw new InvalidParameterException(`1 validation error detected: Value '${name}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]* (1 to 512 characters)`);
-  return name;
+  return fitsAsFileName(name, 'log stream', '.jsonl'.length);
 }
 
 export function createLogGroup(input: Input, ctx: LogsContext): unknown {
