@@ -5,7 +5,7 @@
  * --terminate-all, every unfinished job is terminated first (through the API) and the command waits
  * for them to end before stopping the server.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ENDPOINT_FILE, readEndpoint } from '../../client/endpoint';
 import { terminateAllJobs, unfinishedJobIds } from '../../client/terminate-all';
@@ -68,18 +68,31 @@ export const stopCommand: CliCommand = {
  * (a server starting up or stuck, or the pid reused by another program: not ours to signal).
  */
 async function notRunning(stateDir: string): Promise<string> {
+  const file = path.join(stateDir, ENDPOINT_FILE);
+  const text = readText(file);
   const left = await readEndpoint(stateDir).catch(() => undefined);
   if (!left) return `no emulator is running on ${stateDir}`;
-  if (left.pid !== undefined && alive(left.pid)) return `no emulator answers at ${left.url} for ${stateDir}, but its process ${left.pid} is alive: it may be starting or stuck; try again, or end that process`;
-  rmSync(path.join(stateDir, ENDPOINT_FILE), { force: true });
-  return `no emulator is running on ${stateDir}: the last one${left.pid !== undefined ? ` (pid ${left.pid})` : ''} ended without stopping (killed?); its ${ENDPOINT_FILE} is removed. Jobs are kept: the next start re-attaches them`;
+  if (left.pid === undefined) return `no emulator answers at ${left.url} for ${stateDir}, and its ${ENDPOINT_FILE} names no process; if none runs, the next start replaces it`;
+  if (alive(left.pid)) return `no emulator answers at ${left.url} for ${stateDir}, but its process ${left.pid} is alive: it may be starting or stuck; try again, or end that process`;
+  // Removed only if no server wrote a new one meanwhile.
+  if (readText(file) === text) rmSync(file, { force: true });
+  return `no emulator is running on ${stateDir}: the last one (pid ${left.pid}) ended without stopping (killed?); its ${ENDPOINT_FILE} is removed. Jobs are kept: the next start re-attaches them`;
 }
 
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process has that pid (one of another user's counts: EPERM). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
