@@ -14,6 +14,7 @@ export const ASL_RULES = {
   'asl-unknown-state': 'StartAt, Next, Default or a Catch Next names no state of its level',
   'asl-missing-transition': 'a state has neither Next nor "End": true',
   'asl-next-and-end': 'a state has both Next and End',
+  'asl-number': 'a number field out of its range (TimeoutSeconds, Wait Seconds, MaxConcurrency, a retrier\'s BackoffRate, ...)',
   'asl-unreachable': 'a state that no StartAt, Next, Default or Catch names',
   'asl-unknown-error': 'Retry / Catch ErrorEquals names a States.* error that does not exist',
   'asl-states-all-last': 'States.ALL not alone in ErrorEquals, or not in the last retrier / catcher',

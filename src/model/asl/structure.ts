@@ -9,6 +9,7 @@ import type { JsonPath } from '../document';
 import { closestName } from '../validation/workspace-rules/context';
 import { asArr, asStr, isObj, objEntries, type Obj } from '../values';
 import { CHOICE_OPERATORS, STATE_TYPES, STATES_ERROR_NAMES } from './language';
+import { numberProblems } from './numbers';
 import type { AslReport } from './rules';
 
 const TERMINAL = new Set(['Choice', 'Succeed', 'Fail']);
@@ -73,6 +74,7 @@ function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number
     checkErrorHandlers(s, path, report);
     if (type === 'Task' && s.Resource === undefined) report('error', path, 'asl-structure', `The Task state '${name}' needs a Resource`, 'key');
     if (type === 'Choice') checkChoice(s, path, report, target);
+    for (const p of numberProblems(s, name)) report('error', [...path, ...p.path], 'asl-number', p.message, 'value');
     if (type === 'Wait') {
       const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((k) => s[k] !== undefined);
       if (given.length !== 1) report('error', path, 'asl-structure', `The Wait state '${name}' needs exactly one of Seconds, Timestamp, SecondsPath or TimestampPath${given.length > 1 ? ` (it has ${given.join(', ')})` : ''}`, 'key');

@@ -81,6 +81,15 @@ describe('aws stepfunctions (AWS CLI) against the emulator', function () {
       aws('create-state-machine', '--name', 'broken', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } })),
       /InvalidDefinition[\s\S]*Nowhere/,
     );
+    // A Wait with two of its fields, and a Map whose MaxConcurrency is negative, fail at creation, not at run time.
+    await assert.rejects(
+      aws('create-state-machine', '--name', 'two-waits', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true } } })),
+      /InvalidDefinition[\s\S]*exactly one of Seconds/,
+    );
+    await assert.rejects(
+      aws('create-state-machine', '--name', 'negative', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: -1, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } })),
+      /InvalidDefinition[\s\S]*MaxConcurrency/,
+    );
     const { stateMachineArn } = (await aws('create-state-machine', '--name', 'tagged', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }))) as { stateMachineArn: string };
     await aws('tag-resource', '--resource-arn', stateMachineArn, '--tags', 'key=team,value=genomics');
     assert.deepEqual((await aws('list-tags-for-resource', '--resource-arn', stateMachineArn)).tags, [{ key: 'team', value: 'genomics' }]);

@@ -1,8 +1,10 @@
 /**
  * Structural checks of a definition (what CreateStateMachine refuses with InvalidDefinition and
  * ValidateStateMachineDefinition reports): StartAt and Next targets exist, every state ends or
- * goes on, a state's Type is known, no state is unreachable, ErrorEquals names known States.* errors.
+ * goes on, a state's Type is known, no state is unreachable, ErrorEquals names known States.* errors,
+ * a Wait has exactly one of its four fields, number fields are in range (model/asl/numbers.ts).
  */
+import { numberProblems } from '../../../model/asl/numbers';
 import { KNOWN_STATES_ERRORS } from './errors';
 import type { StateMachineDef } from './types';
 
@@ -57,6 +59,11 @@ function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void
     if (s.Next && s.End) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The state '${name}' has both Next and End`, location: loc });
     if (s.Type === 'Task' && typeof s.Resource !== 'string') out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' needs a Resource`, location: `${loc}/Resource` });
     if (s.Type === 'Choice' && !(s.Choices && s.Choices.length)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Choice state '${name}' needs at least one rule in Choices`, location: `${loc}/Choices` });
+    if (s.Type === 'Wait') {
+      const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);
+      if (given.length !== 1) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Wait state '${name}' needs exactly one of Seconds, Timestamp, SecondsPath or TimestampPath${given.length > 1 ? ` (it has ${given.join(', ')})` : ''}`, location: loc });
+    }
+    for (const p of numberProblems(s as unknown as Record<string, unknown>, name)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: p.message, location: `${loc}/${p.path.join('/')}` });
     for (const t of targets(name)) {
       if (!(t in def.States)) out.push({ code: 'MISSING_TRANSITION_TARGET', message: `Missing 'Next' target: ${t}`, location: loc });
     }

@@ -117,6 +117,21 @@ States:
     assert.deepEqual(diags.map((d) => [d.rule, d.suggestion]), [['asl-unknown-state', 'X'], ['asl-state-type', 'Pass']]);
   });
 
+  it('checks number fields: MaxConcurrency, Wait Seconds, TimeoutSeconds and HeartbeatSeconds, retriers (asl-number)', () => {
+    const def = {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', MaxConcurrency: -1, ToleratedFailurePercentage: 150, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1.5, End: true } } }, Next: 'T' },
+        T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 10, HeartbeatSeconds: 10, Retry: [{ ErrorEquals: ['States.ALL'], BackoffRate: 0.5, IntervalSeconds: 0 }], End: true },
+      },
+    };
+    const diags = check('flows/n.asl.json', JSON.stringify(def, null, 2));
+    const numbers = diags.filter((d) => d.rule === 'asl-number').map((d) => d.message.split(' of the state')[0]);
+    assert.deepEqual(numbers.sort(), ['BackoffRate', 'HeartbeatSeconds', 'IntervalSeconds', 'MaxConcurrency', 'Seconds', 'ToleratedFailurePercentage']);
+    const fine = { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 0, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 0, End: true } } }, End: true } } };
+    assert.deepEqual(check('flows/fine.asl.json', JSON.stringify(fine)).filter((d) => d.rule === 'asl-number'), []);
+  });
+
   it('gives YAML files their lines', () => {
     const text = 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n';
     assert.deepEqual(check('a.asl.yml', text).map(at), ['5:asl-unknown-state']);

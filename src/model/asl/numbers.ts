@@ -1,0 +1,59 @@
+/**
+ * The number fields of a state and of its retriers, as the Amazon States Language defines them:
+ * Task TimeoutSeconds and HeartbeatSeconds positive integers (the heartbeat under the timeout),
+ * Wait Seconds a non-negative integer, Map MaxConcurrency and ToleratedFailureCount non-negative
+ * integers and ToleratedFailurePercentage 0 to 100; a retrier's IntervalSeconds and MaxDelaySeconds
+ * positive integers, MaxAttempts a non-negative integer and BackoffRate at least 1.0. A field that
+ * is not a number (a JSONata expression) is checked when it runs. Shared by `localbatch validate`
+ * and the emulator's CreateStateMachine. Pure.
+ */
+
+export interface NumberProblem {
+  /** The field's path inside the state: ['MaxConcurrency'] or ['Retry', 0, 'BackoffRate']. */
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+type Rule = 'positive' | 'non-negative' | 'percentage' | 'backoff';
+
+const STATE_RULES: Readonly<Record<string, ReadonlyArray<[string, Rule]>>> = {
+  Task: [['TimeoutSeconds', 'positive'], ['HeartbeatSeconds', 'positive']],
+  Wait: [['Seconds', 'non-negative']],
+  Map: [['MaxConcurrency', 'non-negative'], ['ToleratedFailureCount', 'non-negative'], ['ToleratedFailurePercentage', 'percentage']],
+};
+const RETRIER_RULES: ReadonlyArray<[string, Rule]> = [['IntervalSeconds', 'positive'], ['MaxAttempts', 'non-negative'], ['BackoffRate', 'backoff'], ['MaxDelaySeconds', 'positive']];
+
+const DESCRIBE: Readonly<Record<Rule, string>> = {
+  positive: 'a whole number of 1 or more',
+  'non-negative': 'a whole number of 0 or more',
+  percentage: 'a number from 0 to 100',
+  backoff: 'a number of 1.0 or more',
+};
+
+function fits(v: number, rule: Rule): boolean {
+  if (rule === 'percentage') return v >= 0 && v <= 100;
+  if (rule === 'backoff') return v >= 1;
+  return Number.isInteger(v) && v >= (rule === 'positive' ? 1 : 0);
+}
+
+export function numberProblems(state: Readonly<Record<string, unknown>>, stateName: string): NumberProblem[] {
+  const out: NumberProblem[] = [];
+  const check = (owner: Readonly<Record<string, unknown>>, rules: ReadonlyArray<[string, Rule]>, at: ReadonlyArray<string | number>) => {
+    for (const [field, rule] of rules) {
+      const v = owner[field];
+      if (typeof v === 'number' && !fits(v, rule)) out.push({ path: [...at, field], message: `${field} of the state '${stateName}' must be ${DESCRIBE[rule]}, not ${v}` });
+    }
+  };
+  check(state, STATE_RULES[String(state.Type)] ?? [], []);
+  const { TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat } = state;
+  if (state.Type === 'Task' && typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
+    out.push({ path: ['HeartbeatSeconds'], message: `HeartbeatSeconds of the state '${stateName}' must be less than its TimeoutSeconds (${timeout})` });
+  }
+  const retry = state.Retry;
+  if (Array.isArray(retry)) {
+    retry.forEach((r, i) => {
+      if (typeof r === 'object' && r !== null) check(r as Record<string, unknown>, RETRIER_RULES, ['Retry', i]);
+    });
+  }
+  return out;
+}
