@@ -153,6 +153,7 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: { readonl
   const c = pipelineClients(endpoint);
   const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
   try {
+    // (one a failed load never created is not there to delete: no line for it)
     for (const name of gone.rules) {
       try {
         const ids = ((await c.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? []).map((t) => t.Id!);
@@ -160,14 +161,19 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: { readonl
         await c.events.send(new DeleteRuleCommand({ Name: name }));
       } catch (err) {
         if (!missing(err)) throw err;
+        continue;
       }
       lines.push(`rule ${name} deleted (no longer in the templates)`);
     }
     for (const name of gone.schedules) {
-      await c.scheduler.send(new DeleteScheduleCommand({ Name: name })).catch((err: unknown) => {
-        if (!missing(err)) throw err;
-      });
-      lines.push(`schedule ${name} deleted (no longer in the templates)`);
+      const deleted = await c.scheduler.send(new DeleteScheduleCommand({ Name: name })).then(
+        () => true,
+        (err: unknown) => {
+          if (!missing(err)) throw err;
+          return false;
+        },
+      );
+      if (deleted) lines.push(`schedule ${name} deleted (no longer in the templates)`);
     }
   } finally {
     c.destroy();
