@@ -40,6 +40,11 @@ export interface FolderWatchOptions {
   /** A folder never looked into: the state directory, when a bucket's folder holds it. */
   readonly skip: string;
   readonly emit: (change: FolderChange) => void;
+  /**
+   * Whether the file is the one the API last wrote at that key (its metadata says so): a slow
+   * write's folder event can be looked at before the API has told the watch.
+   */
+  readonly writtenByApi?: (bucket: Bucket, key: string, st: Stats) => boolean;
   readonly log: (line: string) => void;
   /** How long a path stays quiet before it is looked at. */
   readonly quietMs?: number;
@@ -225,7 +230,7 @@ export class FolderWatch {
   private file(w: Watched, key: string, st: Stats, report: boolean): void {
     const sig = signature(st);
     const was = this.remember(w, key, sig);
-    if (report && was !== sig && was !== API) this.o.emit({ kind: 'created', bucket: w.bucket.name, key });
+    if (report && was !== sig && was !== API && !this.o.writtenByApi?.(w.bucket, key, st)) this.o.emit({ kind: 'created', bucket: w.bucket.name, key });
   }
 
   /** A file or folder that is gone: reports every file seen there, and ends its folders' watches. */

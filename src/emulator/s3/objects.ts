@@ -213,6 +213,12 @@ export class ObjectStore {
     this.writes++;
   }
 
+  /** Whether the file at `key` (its size and mtime as `st` says) is the one the API last wrote there. */
+  writtenByApi(bucket: Bucket, key: string, st: { size: number; mtimeMs: number }): boolean {
+    const meta = this.readMeta(bucket, key);
+    return meta !== undefined && meta.size === st.size && meta.mtimeMs === st.mtimeMs;
+  }
+
   private readMeta(bucket: Bucket, key: string): ObjectMeta | undefined {
     const id = `${bucket.name}\0${key}`;
     const hit = this.metas.get(id);

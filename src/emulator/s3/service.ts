@@ -49,10 +49,11 @@ export class S3Service implements EdgeService {
     const buckets = new BucketRegistry(s3Dir, options.buckets ?? {});
     const now = options.now ?? (() => new Date());
     this.eventContext = { account: options.accountId, region: options.region, now };
-    this.folders = new FolderWatch({ buckets: () => buckets.list(), skip: options.stateDir, emit: (c) => void this.byHand(c), log: (line) => console.error(line) });
+    const objects = new ObjectStore(s3Dir, options.stateDir);
+    this.folders = new FolderWatch({ buckets: () => buckets.list(), skip: options.stateDir, emit: (c) => void this.byHand(c), writtenByApi: (b, key, st) => objects.writtenByApi(b, key, st), log: (line) => console.error(line) });
     this.ctx = {
       buckets,
-      objects: new ObjectStore(s3Dir, options.stateDir),
+      objects,
       region: options.region,
       now,
       uploadsDir,

@@ -83,7 +83,7 @@ export class HttpDeliveries {
       this.port.log(`localbatch sns: message ${n.MessageId} not delivered: subscription ${subArn} is gone`);
       return;
     }
-    const outcome = await this.port.post(sub, n);
+    const outcome = await this.port.post(sub, n).catch((err: unknown): AttemptOutcome => ({ delivered: false, retryable: true, detail: err instanceof Error ? err.message : String(err) }));
     if (this.stopped) return;
     if (outcome.delivered) {
       this.store?.delete(key);
