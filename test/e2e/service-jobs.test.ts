@@ -103,9 +103,16 @@ describe('SageMaker training service jobs in the Local view (e2e)', function () 
     assert.match(jobs[1].description, /^FAILED · \d+s · .*learning rate too high/);
     console.log(`      screenshot: ${await wb.screenshot('service-jobs-local-view')}`);
 
-    await viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { has: wb.page.locator('.label-name', { hasText: /^fit$/ }) }).first().click();
+    // The row redraws while 'forever' runs; a click on a row VS Code has just redrawn can name a
+    // command handle of the old render ("Actual command not found"): click again until it opens.
+    const fitRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { has: wb.page.locator('.label-name', { hasText: /^fit$/ }) }).first();
     const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
-    await waitFor(async () => /^fit-.*\.json/.test((await tab.innerText().catch(() => '')).trim()), { timeoutMs: 15_000, what: 'the service job details tab' });
+    const opened = async () => /^fit-.*\.json/.test((await tab.innerText().catch(() => '')).trim());
+    await waitFor(async () => {
+      if (await opened()) return true;
+      await fitRow.click();
+      return waitFor(opened, { timeoutMs: 3_000, what: 'the tab' }).then(() => true, () => false);
+    }, { timeoutMs: 20_000, what: 'the service job details tab' });
     const lines = wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     const text = async () => (await lines.innerText()).replace(/\u00a0/g, ' ');
     await waitFor(async () => /"serviceJobType": "SAGEMAKER_TRAINING"/.test(await text()), { timeoutMs: 15_000, what: 'DescribeServiceJob\'s answer in the editor' });
