@@ -123,6 +123,29 @@ describe('SNS http(s) delivery policy and retries (unit)', () => {
     assert.throws(() => core.subscribe(topicArn, 'http', 'http://127.0.0.1:9/other', { DeliveryPolicy: '{"healthyRetryPolicy":{"numRetries":500}}' }), (e: unknown) => e instanceof SnsError && e.code === 'InvalidParameter');
   });
 
+  it('checks every field of a policy at its boundaries', () => {
+    const sub = (retry: unknown) => deliveryPolicyProblem(JSON.stringify({ healthyRetryPolicy: retry }), 'subscription');
+    const base = { minDelayTarget: 1, maxDelayTarget: 1, numRetries: 1 };
+    assert.equal(sub(base), undefined);
+    assert.equal(sub({ ...base, numRetries: 0 }), undefined);
+    assert.equal(sub({ ...base, numRetries: 100, numMaxDelayRetries: 100, maxDelayTarget: 36 }), undefined, '100 retries 36 s apart: 3,600 s in all');
+    assert.match(sub({ ...base, numRetries: 100, numMaxDelayRetries: 100, maxDelayTarget: 37 }) ?? '', /take 3700 seconds in all; .* at most 3600/);
+    assert.equal(sub({ minDelayTarget: 3600, maxDelayTarget: 3600, numRetries: 1 }), undefined);
+    assert.match(sub({ minDelayTarget: 3600, maxDelayTarget: 3601, numRetries: 0 }) ?? '', /maxDelayTarget must be at most 3600/);
+    assert.equal(sub({ ...base, numRetries: 3, numNoDelayRetries: 1, numMinDelayRetries: 1, numMaxDelayRetries: 1 }), undefined, 'the phases may add up to numRetries');
+    for (const bad of [{ ...base, colour: 1 }, { ...base, numRetries: '3' }, { ...base, numRetries: 1.5 }, { ...base, numNoDelayRetries: -1 }, [1]]) assert.notEqual(sub(bad), undefined, JSON.stringify(bad));
+    assert.match(deliveryPolicyProblem('[]', 'subscription') ?? '', /JSON object/);
+    assert.match(deliveryPolicyProblem('{"http":[]}', 'topic') ?? '', /http must be an object/);
+    assert.match(deliveryPolicyProblem('{"http":{"disableSubscriptionOverrides":"yes"}}', 'topic') ?? '', /true or false/);
+    assert.match(deliveryPolicyProblem('{"http":{"defaultHealthyRetryPolicy":[]}}', 'topic') ?? '', /must be an object/);
+    assert.match(deliveryPolicyProblem('{"requestPolicy":"json"}', 'subscription') ?? '', /headerContentType string/);
+    assert.match(deliveryPolicyProblem('{"requestPolicy":{"headerContentType":5}}', 'subscription') ?? '', /headerContentType string/);
+    assert.match(deliveryPolicyProblem('{"http":{}}', 'subscription') ?? '', /no http member/);
+    assert.equal(deliveryPolicyProblem('{"http":{"defaultRequestPolicy":{"headerContentType":"application/json"}}}', 'topic'), undefined);
+    // An empty or unreadable stored policy leaves SNS's default in force.
+    assert.deepEqual(effectivePolicy('', 'not json'), { retry: DEFAULT_RETRY_POLICY, contentType: 'text/plain; charset=UTF-8' });
+  });
+
   it('resume takes back a stopped server\'s deliveries, each tried when it is due', async () => {
     const h = harness([DOWN, OK]);
     const first = h.make();
