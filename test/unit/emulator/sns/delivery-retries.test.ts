@@ -123,6 +123,23 @@ describe('SNS http(s) delivery policy and retries (unit)', () => {
     assert.throws(() => core.subscribe(topicArn, 'http', 'http://127.0.0.1:9/other', { DeliveryPolicy: '{"healthyRetryPolicy":{"numRetries":500}}' }), (e: unknown) => e instanceof SnsError && e.code === 'InvalidParameter');
   });
 
+  it('journals each delivery under its own key before the first attempt, and a resumed one keeps its count of attempts', async () => {
+    // Killed before the first attempt's outcome: the store holds the message with no attempt made.
+    const h = harness([OK, OK]);
+    const d = h.make();
+    d.send(h.sub, h.n);
+    d.send(h.sub, { ...h.n, MessageId: 'm2' });
+    assert.deepEqual([...h.store.values()].map((p) => [p.notification.MessageId, p.attempts, p.subscriptionArn]), [['m1', 0, h.sub.SubscriptionArn], ['m2', 0, h.sub.SubscriptionArn]]);
+    await h.clock.settle();
+    assert.equal(h.store.size, 0);
+    // Left after its third attempt (two retries made): one retry remains of the default three.
+    const late = harness([DOWN, DOWN]);
+    late.make().resume([['m1/x', { subscriptionArn: late.sub.SubscriptionArn, notification: late.n, attempts: 3, due: late.clock.now() }]]);
+    await late.clock.advance(600_000);
+    assert.equal(late.attempts.length, 1, 'the fourth attempt, then it gives up');
+    assert.ok(late.logs.some((l) => /gave up .* after 4 attempts/.test(l)), late.logs.join('\n'));
+  });
+
   it('checks every field of a policy at its boundaries', () => {
     const sub = (retry: unknown) => deliveryPolicyProblem(JSON.stringify({ healthyRetryPolicy: retry }), 'subscription');
     const base = { minDelayTarget: 1, maxDelayTarget: 1, numRetries: 1 };
