@@ -22,6 +22,12 @@ export const noSuchUpload = (uploadId: string) =>
 export const invalidArgument = (message: string, name?: string, value?: string) =>
   new S3Error('InvalidArgument', 400, message, name ? { ArgumentName: name, ArgumentValue: value ?? '' } : {});
 export const malformedXml = () => new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+/** A key localbatch cannot keep as a file in the bucket's folder (S3 itself allows it). */
+export const unstorableKey = (key: string, why: string) =>
+  new S3Error('InvalidArgument', 400, `localbatch stores each object as a file in the bucket's folder, so the key ${key} cannot be stored: ${why}. S3 itself allows it; this is a local limit (see the README, S3).`, { ArgumentName: 'key', ArgumentValue: key.slice(0, 200) });
+/** A delete through a link out of the bucket's folder: refused, as localbatch changes no file outside it. */
+export const linkOutOfBucket = (key: string) =>
+  new S3Error('InvalidArgument', 400, `localbatch does not delete ${key}: a folder on its path is a link leading out of the bucket's folder, and localbatch changes no file outside it (remove the file or the link yourself).`, { ArgumentName: 'key', ArgumentValue: key.slice(0, 200) });
 export const badDigest = (what: string) => new S3Error('BadDigest', 400, `The ${what} you specified did not match the calculated checksum.`);
 
 /** The edge's SigV4 refusals, in S3's codes. */

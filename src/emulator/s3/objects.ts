@@ -15,13 +15,13 @@
  * one stat per key.
  */
 import { createHash } from 'node:crypto';
-import { close, createReadStream, existsSync, fstatSync, openSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { close, createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Bucket } from './buckets';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
-import { fsyncDirAsync, tempName, type OpenFile } from '../store/durable-files';
-import { S3Error } from './errors';
+import { fsyncDirAsync, fsyncFile, openQuietly, tempName, type OpenFile } from '../store/durable-files';
+import { linkOutOfBucket, S3Error, unstorableKey } from './errors';
 import type { Pace } from './list-ahead';
 import { md5SmallFile, md5Stream, SMALL_FILE, STAT_ETAG_BYTES, statEtag } from './file-hashes';
 import { ListIndex, type Walk } from './list-index';
@@ -49,16 +49,6 @@ export interface ObjectInfo extends ObjectMeta {
 }
 
 export type NewMeta = Omit<ObjectMeta, 'key' | 'size' | 'mtimeMs'>;
-
-/** A delete through a link out of the bucket's folder: refused, as localbatch changes no file outside it. */
-const outsideBucket = (key: string) =>
-  new S3Error('InvalidArgument', 400, `localbatch does not delete ${key}: a folder on its path is a link leading out of the bucket's folder, and localbatch changes no file outside it (remove the file or the link yourself).`, { ArgumentName: 'key', ArgumentValue: key.slice(0, 200) });
-
-const localConflict = (key: string, why: string) =>
-  new S3Error('InvalidArgument', 400, `localbatch stores each object as a file in the bucket's folder, so the key ${key} cannot be stored: ${why}. S3 itself allows it; this is a local limit (see the README, S3).`, {
-    ArgumentName: 'key',
-    ArgumentValue: key.slice(0, 200),
-  });
 
 export class ObjectStore {
   readonly tmpDir: string;
@@ -286,7 +276,7 @@ export class ObjectStore {
       } catch {
         // nothing there yet
       }
-      if (replaced?.isDirectory()) throw localConflict(key, 'a folder of that name holds other objects');
+      if (replaced?.isDirectory()) throw unstorableKey(key, 'a folder of that name holds other objects');
     }
     // A big file being replaced is held open across the rename and closed after the answer: freeing
     // its blocks (about 40 ms per 100 MiB on ext4 here) then happens in that close, in the thread
@@ -368,14 +358,14 @@ export class ObjectStore {
     let probe = folder;
     while (probe.length > bucket.dir.length) {
       if (existsSync(probe)) {
-        if (!statSync(probe).isDirectory()) throw localConflict(key, `${relative(bucket.dir, probe)} is an object, not a folder`);
+        if (!statSync(probe).isDirectory()) throw unstorableKey(key, `${relative(bucket.dir, probe)} is an object, not a folder`);
         break;
       }
       probe = dirname(probe);
     }
     const first = mkdirSync(folder, { recursive: true });
     // realpath(3) in one call (the JS realpathSync lstat()s every component of the path)
-    if (!this.insideBucket(bucket, folder)) throw localConflict(key, 'a folder on its path is a link leading out of the bucket');
+    if (!this.insideBucket(bucket, folder)) throw unstorableKey(key, 'a folder on its path is a link leading out of the bucket');
     if (first) {
       // fsync each new folder's parent so the new entries survive a crash
       for (let d = folder; d.length >= first.length; d = dirname(d)) await fsyncDirAsync(dirname(d));
@@ -398,7 +388,7 @@ export class ObjectStore {
         const st = statSync(path);
         if (st.isFile()) {
           // A folder on the key's path may be a link the user made: never delete through one out of the bucket.
-          if (!this.insideBucket(bucket, dirname(path))) throw outsideBucket(key);
+          if (!this.insideBucket(bucket, dirname(path))) throw linkOutOfBucket(key);
           // (a big file's blocks are freed by the close, in the thread pool: see commitNow)
           const held = st.size >= FREE_LATER_BYTES ? openQuietly(path) : undefined;
           try {
@@ -450,19 +440,3 @@ export class ObjectStore {
 /** Files at least this big are freed after the answer when replaced or deleted. */
 const FREE_LATER_BYTES = 8 * 1024 * 1024;
 
-function openQuietly(path: string): number | undefined {
-  try {
-    return openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

@@ -69,3 +69,22 @@ export interface OpenFile {
   sync(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** fsync of a file by its path (open, sync, close). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A read-only descriptor of the file, or undefined when it cannot be opened. */
+export function openQuietly(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+}
