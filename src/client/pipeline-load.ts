@@ -10,12 +10,13 @@ import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJo
 import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import type { PipelineResource } from '../model/iac';
-import { asArr, asStr, isObj, prop } from '../model/values';
+import { asArr, asStr, prop } from '../model/values';
 import type { DefinitionEntry, Workspace } from '../model/workspace';
 import type { EmulatorEndpoint } from './endpoint';
+import { attributesOf, subscribe, subscriptionKey, unloadSns } from './pipeline-sns';
 import { registerDefinitions } from './register';
 
 export interface PipelineSet {
@@ -91,8 +92,12 @@ export function pipelineClients(endpoint: EmulatorEndpoint): PipelineClients {
   return { ...c, destroy: () => Object.values(c).forEach((x) => x.destroy()) };
 }
 
-/** Loads `p` into the emulator at `endpoint`; returns what was loaded, one line each. */
-export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClient, ws: Workspace, p: PipelineSet): Promise<string[]> {
+/**
+ * Loads `p` into the emulator at `endpoint`; returns what was loaded, one line each. `previous`:
+ * what the last load of the same templates put in (a subscription's attributes dropped since are
+ * reset).
+ */
+export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClient, ws: Workspace, p: PipelineSet, previous?: PipelineSet): Promise<string[]> {
   const lines: string[] = [];
   const defs = targetDefinitions(ws, p);
   if (defs.jobQueues.length + defs.jobDefinitions.length > 0) {
@@ -110,8 +115,9 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
     }
     for (const s of p.subscriptions) {
       const v = s.value;
-      await c.sns.send(new SubscribeCommand({ TopicArn: asStr(v.TopicArn), Protocol: asStr(v.Protocol), Endpoint: asStr(v.Endpoint), ...(isObj(v.Attributes) ? { Attributes: v.Attributes as Record<string, string> } : {}), ReturnSubscriptionArn: true }));
-      lines.push(`subscription ${asStr(v.Protocol)} ${asStr(v.Endpoint) ?? ''} to ${String(v.TopicArn).split(':').pop()}`);
+      const before = previous?.subscriptions.find((x) => subscriptionKey(x) === subscriptionKey(s));
+      const updated = await subscribe(c.sns, s, before ? Object.keys(attributesOf(before)).filter((k) => !(k in attributesOf(s))) : []);
+      lines.push(`subscription ${asStr(v.Protocol)} ${asStr(v.Endpoint) ?? ''} to ${String(v.TopicArn).split(':').pop()}${updated ? ' (attributes updated)' : ''}`);
     }
     for (const b of p.buckets) {
       const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
@@ -146,9 +152,38 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
   return lines;
 }
 
-/** Deletes rules (their targets first) and schedules, as a template that no longer declares them; one line each. */
-export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: { readonly rules: readonly string[]; readonly schedules: readonly string[] }): Promise<string[]> {
-  if (gone.rules.length + gone.schedules.length === 0) return [];
+/** What the templates no longer declare: rules and schedules by name, topics and subscriptions as the last load read them. */
+export interface PipelineGone {
+  readonly rules: readonly string[];
+  readonly schedules: readonly string[];
+  readonly topics: readonly PipelineResource[];
+  readonly subscriptions: readonly PipelineResource[];
+}
+
+/** What `previous` loaded that `now` no longer declares. */
+export function pipelineGone(previous: PipelineSet, now: PipelineSet): PipelineGone {
+  const names = (rs: readonly PipelineResource[]) => new Set(rs.map((r) => r.name));
+  const [rules, schedules, topics] = [names(now.rules), names(now.schedules), new Set(now.topics.map((t) => asStr(t.value.TopicArn)))];
+  const subs = new Set(now.subscriptions.map(subscriptionKey));
+  return {
+    rules: [...names(previous.rules)].filter((n) => !rules.has(n)),
+    schedules: [...names(previous.schedules)].filter((n) => !schedules.has(n)),
+    topics: previous.topics.filter((t) => !topics.has(asStr(t.value.TopicArn))),
+    subscriptions: previous.subscriptions.filter((s) => !subs.has(subscriptionKey(s))),
+  };
+}
+
+export function isNothingGone(g: PipelineGone): boolean {
+  return g.rules.length + g.schedules.length + g.topics.length + g.subscriptions.length === 0;
+}
+
+/**
+ * Deletes rules (their targets first), schedules, topics (with their subscriptions) and
+ * subscriptions, as a template that no longer declares them; one line each. Buckets stay: their
+ * folders hold the user's files.
+ */
+export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineGone): Promise<string[]> {
+  if (isNothingGone(gone)) return [];
   const lines: string[] = [];
   const c = pipelineClients(endpoint);
   const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
@@ -175,6 +210,7 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: { readonl
       );
       if (deleted) lines.push(`schedule ${name} deleted (no longer in the templates)`);
     }
+    lines.push(...(await unloadSns(c.sns, gone)));
   } finally {
     c.destroy();
   }

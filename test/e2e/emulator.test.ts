@@ -122,7 +122,8 @@ describe('LocalBatch emulator lifecycle and local runs (e2e)', function () {
   it('"Stop Emulator" stops the server it started', async () => {
     const wb = await session!.workbench();
     const { pid } = endpointOf(session!.workspace)!;
-    await wb.runCommand('LocalBatch: Stop Emulator');
+    // The first command after the window reload: its palette may need a second try (runCommand retries).
+    await wb.runCommand('LocalBatch: Stop Emulator', 30_000);
     await waitForStatusBar(wb, /LocalBatch: stopped/, 30_000);
     await waitFor(() => !alive(pid), { timeoutMs: 15_000, what: `serve (pid ${pid}) to exit` });
     // An empty Local view: its welcome offers to start the emulator.

@@ -114,7 +114,10 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
       if ((await fan.count()) > 0) await fan.first().locator('.monaco-tl-twistie').click({ timeout: 2000 }).catch(() => undefined);
       return undefined;
     }, { timeoutMs: 30_000, intervalMs: 500, what: 'the three children' })
-      .catch((err: Error) => { throw new Error(`${err.message}; Local view rows: ${JSON.stringify(last.map((r) => `${'  '.repeat(r.level)}${r.label} | ${r.description}`))}`); });
+      .catch(async (err: Error) => {
+        const states = await viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'fan' }).evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')}: expanded=${e.getAttribute('aria-expanded')}, twistie=${e.querySelector('.monaco-tl-twistie')?.className}`));
+        throw new Error(`${err.message}; Local view rows: ${JSON.stringify(last.map((r) => `${'  '.repeat(r.level)}${r.label} | ${r.description}`))}; fan rows: ${JSON.stringify(states)}`);
+      });
     for (const r of rows.filter((x) => x.level >= 1 && x.level <= 3).slice(0, 6)) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
     assert.deepEqual(rows.filter((x) => x.level === 3).map((x) => x.label).slice(0, 3), ['fan [0]', 'fan [1]', 'fan [2]']);
     console.log(`      screenshot: ${await wb.screenshot('array-progress')}`);

@@ -18,7 +18,7 @@ import { readSettings, SettingsError } from '../../node/settings';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
-import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf, unloadPipeline } from '../../client/pipeline-load';
+import { isEmpty as isEmptyPipeline, isNothingGone, loadPipeline, pipelineGone, pipelineOf, unloadPipeline, type PipelineSet } from '../../client/pipeline-load';
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
 import { mightBeIac, parseTemplateDocument } from '../../model/iac';
 import { MAX_FILE_BYTES } from '../../node/definition-files';
@@ -30,13 +30,14 @@ import Docker from 'dockerode';
 import type { Workspace } from '../../model/workspace';
 import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
 import { nestedWorkspaceLines } from '../nested-workspaces';
+import { subscriptionKey } from '../../client/pipeline-sns';
+import type { PipelineResource } from '../../model/iac';
 import { watchTemplates, workspaceNames } from '../run/template-watch';
 
-/** What a load of the templates put into the emulator: the template files read, and the rules and schedules loaded. */
+/** What a load of the templates put into the emulator: the template files read, and what they declared. */
 interface LoadedPipeline {
   readonly files: readonly string[];
-  readonly rules: ReadonlySet<string>;
-  readonly schedules: ReadonlySet<string>;
+  readonly set: PipelineSet;
 }
 
 /**
@@ -57,30 +58,39 @@ async function loadWorkspacePipeline(service: LocalService, root: string, runtim
   const unreadable = previous ? await syntaxProblems(previous.files.filter((f) => !files.includes(f))) : [];
   if (previous && unreadable.length > 0) {
     for (const d of unreadable) console.error(formatDiagnostic(d));
-    console.error('localbatch serve: a template does not parse (above); its rules and schedules stay as they were until it is fixed and saved again');
+    console.error('localbatch serve: a template does not parse (above); its rules, schedules, topics and subscriptions stay as they were until it is fixed and saved again');
     return { ...previous, files: [...new Set([...files, ...previous.files.filter((f) => unreadable.some((d) => path.resolve(process.cwd(), d.file) === f))])] };
   }
   const p = pipelineOf(loaded.workspace, owned);
-  const now: LoadedPipeline = { files, rules: new Set(p.rules.map((r) => r.name)), schedules: new Set(p.schedules.map((r) => r.name)) };
-  const gone = previous ? { rules: [...previous.rules].filter((n) => !now.rules.has(n)), schedules: [...previous.schedules].filter((n) => !now.schedules.has(n)) } : { rules: [], schedules: [] };
-  if (isEmptyPipeline(p) && gone.rules.length + gone.schedules.length === 0) return now;
+  const now: LoadedPipeline = { files, set: p };
+  const gone = pipelineGone(previous?.set ?? EMPTY, p);
+  if (isEmptyPipeline(p) && isNothingGone(gone)) return now;
   if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
   const { batch } = clientsFor(service.endpoint);
   try {
-    const lines = isEmptyPipeline(p) ? [] : await loadPipeline(service.endpoint, batch, loaded.workspace, p);
+    const lines = isEmptyPipeline(p) ? [] : await loadPipeline(service.endpoint, batch, loaded.workspace, p, previous?.set);
     lines.push(...(await unloadPipeline(service.endpoint, gone)));
     console.log(previous ? 'localbatch serve: a template changed; loaded again:' : 'localbatch serve: loaded from the workspace\'s templates:');
     for (const l of lines) console.log(`  ${l}`);
   } catch (err) {
     console.error(`localbatch serve: could not load the templates' rules and schedules: ${err instanceof Error ? err.message : String(err)} (fix the template and save it again; \`localbatch validate\` shows the problems at their lines)`);
     // Keep what the last good load put in, so a later fix deletes what the templates dropped.
-    return previous ? { files, rules: new Set([...previous.rules, ...now.rules]), schedules: new Set([...previous.schedules, ...now.schedules]) } : now;
+    return previous ? { files, set: union(previous.set, p) } : now;
   } finally {
     batch.destroy();
   }
   return now;
+}
+
+const EMPTY: PipelineSet = { rules: [], schedules: [], topics: [], subscriptions: [], buckets: [] };
+
+/** Both sets' resources (`b`'s where both have the same one). */
+function union(a: PipelineSet, b: PipelineSet): PipelineSet {
+  const key = (r: PipelineResource) => (r.kind === 'subscription' ? subscriptionKey(r) : `${r.kind} ${r.name}`);
+  const merge = <K extends keyof PipelineSet>(k: K) => [...a[k].filter((r) => !b[k].some((x) => key(x) === key(r))), ...b[k]];
+  return { rules: merge('rules'), schedules: merge('schedules'), topics: merge('topics'), subscriptions: merge('subscriptions'), buckets: merge('buckets') };
 }
 
 /** The first syntax error of each file that still looks like a template but does not parse. */
@@ -127,8 +137,8 @@ environment and a job queue named "local" are ready at start.
 
 Rules, schedules, SNS topics and subscriptions and buckets declared in the workspace's
 CloudFormation/CDK/Terraform templates are loaded at start and stay live while it serves; when one
-of those template files changes, or a template is added, they are loaded again (rules and
-schedules no longer declared are deleted).
+of those template files changes, or a template is added, they are loaded again (rules, schedules,
+topics and subscriptions no longer declared are deleted; buckets stay, with their files).
 
 Options:
   --port P              port to listen on (default: localbatch.yaml's port, else ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)

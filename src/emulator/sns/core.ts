@@ -186,9 +186,11 @@ export class SnsCore {
   setSubscriptionAttribute(arn: string, name: string, value: string): void {
     const s = this.subscription(arn);
     checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES, 'subscription');
-    if (name === 'FilterPolicy' && value !== '') this.policy(value);
+    // An empty value or `{}` removes the filter policy (the SNS guide's way to remove one).
+    const removes = name === 'FilterPolicy' && (value === '' || /^\s*\{\s*\}\s*$/.test(value));
+    if (name === 'FilterPolicy' && !removes) this.policy(value);
     const attributes = { ...s.Attributes, [name]: value };
-    if (name === 'FilterPolicy' && value === '') delete attributes.FilterPolicy;
+    if (removes) delete attributes.FilterPolicy;
     if (attributes.FilterPolicy === undefined) this.policies.delete(arn);
     this.setSub({ ...s, Attributes: attributes }, true);
   }
@@ -202,7 +204,12 @@ export class SnsCore {
     for (const [k, v] of Object.entries(attributes)) checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
     const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
-    if (existing) return existing.confirmed || returnArn ? existing.SubscriptionArn : 'pending confirmation';
+    if (existing) {
+      // As SNS: the same subscription again is no change, but not with other values for the attributes asked for.
+      const defaults: Record<string, string> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
+      if (Object.entries(attributes).some(([k, v]) => (existing.Attributes[k] ?? defaults[k]) !== v)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      return existing.confirmed || returnArn ? existing.SubscriptionArn : 'pending confirmation';
+    }
     const id = this.o.newId?.() ?? globalThis.crypto.randomUUID();
     const sub: SubscriptionRecord = { kind: 'sub', SubscriptionArn: `${topicArn}:${id}`, TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Owner: this.o.account, confirmed: protocol.startsWith('email'), token: (globalThis.crypto.randomUUID() + globalThis.crypto.randomUUID()).replace(/-/g, ''), Attributes: attributes };
     this.setSub(sub, true);

@@ -61,6 +61,28 @@ export class Workbench {
     return input;
   }
 
+  /**
+   * Types `text` into the palette until `row` shows, and returns the palette's input. Right after a
+   * window reload the palette can open with a list that never gets the extension's commands (seen
+   * in CI: "Stop Emulator" missing for 15 s): it is closed and typed into again every few seconds.
+   * On a timeout the palette's rows are in the error, and a screenshot is saved.
+   */
+  private async findInPalette(text: string, row: Locator, timeoutMs: number): Promise<Locator> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const left = timeoutMs - (Date.now() - started);
+      const input = await this.typeInPalette(text, Math.max(left, 2_000));
+      const shown = await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, left)) }).then(() => true, () => false);
+      if (shown) return input;
+      if (Date.now() - started >= timeoutMs) {
+        const listed = await this.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+        const shot = await this.screenshot(`palette-${text.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch(() => 'none');
+        throw new Error(`the palette did not list what was asked for "${text}" within ${timeoutMs} ms (${attempt} tries); it listed ${JSON.stringify(listed.map((t) => t.replace(/\s+/g, ' ').trim()))}; screenshot: ${shot}`);
+      }
+      await input.press('Escape').catch(() => undefined);
+    }
+  }
+
   /** Runs a command from the palette: F1, type its title, Enter on the matching entry. */
   async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
     const input = await this.startCommand(title, timeoutMs);
@@ -73,9 +95,8 @@ export class Workbench {
    * titled exactly `title`, also when another title starting with it is listed first.
    */
   async startCommand(title: string, timeoutMs = 15_000): Promise<Locator> {
-    const input = await this.typeInPalette(title, timeoutMs);
     const rows = this.page.locator('.quick-input-widget .monaco-list-row');
-    await rows.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const input = await this.findInPalette(title, rows.filter({ hasText: title }).first(), timeoutMs);
     const labels = await rows.evaluateAll((els) => els
       .map((e) => ({ index: Number(e.getAttribute('data-index')), label: e.querySelector('.label-name')?.textContent?.trim() ?? '' }))
       .sort((a, b) => a.index - b.index)
@@ -90,9 +111,8 @@ export class Workbench {
    * filter, so the list is complete); closes the palette again.
    */
   async paletteEntries(filter: string, shown: string, timeoutMs = 15_000): Promise<string[]> {
-    const input = await this.typeInPalette(filter, timeoutMs);
     const rows = this.page.locator('.quick-input-widget .monaco-list-row');
-    await rows.filter({ hasText: shown }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const input = await this.findInPalette(filter, rows.filter({ hasText: shown }).first(), timeoutMs);
     const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     await input.press('Escape');
     return texts;

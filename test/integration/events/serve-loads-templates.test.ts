@@ -4,14 +4,15 @@
  * process, scripted runtime). When the template changes they are loaded again: a rule renamed in
  * it is created under its new name and the old one deleted. A template added while it serves is
  * loaded; another JSON file added is not a reason to load again. A template saved with a syntax
- * error keeps its rules until it is fixed, and the fix is loaded.
+ * error keeps its rules until it is fixed, and the fix is loaded. A subscription's changed or
+ * dropped FilterPolicy is applied to it, and topics and subscriptions dropped are deleted.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startServe, type ServeChild } from '../../support/serve-process';
 
 const TEMPLATE = `Resources:
@@ -141,6 +142,65 @@ describe('localbatch serve loads the templates\' pipeline (integration)', functi
       assert.deepEqual(((await eb.send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name), ['added-fixed', 'weekly']);
     } finally {
       eb.destroy();
+    }
+  });
+
+  it('follows a template\'s SNS: a changed FilterPolicy is applied, a dropped one removed, dropped topics and subscriptions deleted', async () => {
+    const file = path.join(dir, 'sns.yaml');
+    const template = (filter: string) => `Resources:
+  Audit:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: audit
+  Filtered:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: arn:aws:sns:us-east-1:000000000000:alerts
+      Protocol: email
+      Endpoint: oncall@example.com
+${filter}`;
+    const sns = new SNSClient({ endpoint: serve!.endpoint.url, region: serve!.endpoint.region, credentials: serve!.endpoint.credentials, maxAttempts: 1 });
+    const alerts = 'arn:aws:sns:us-east-1:000000000000:alerts';
+    const waitFor = async (pattern: RegExp, from: number) => {
+      const deadline = Date.now() + 30_000;
+      while (!pattern.test(serve!.output().slice(from)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(serve!.output().slice(from), pattern);
+    };
+    const oncall = async () => {
+      const subs = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: alerts }))).Subscriptions ?? [];
+      const s = subs.find((x) => x.Endpoint === 'oncall@example.com');
+      return s ? (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }))).Attributes : undefined;
+    };
+    try {
+      let before = serve!.output().length;
+      writeFileSync(file, template('      FilterPolicy: { kind: [failure] }\n'));
+      await waitFor(/subscription email oncall@example.com to alerts\n/, before);
+      assert.equal((await oncall())?.FilterPolicy, '{"kind":["failure"]}');
+      const topics = async () => ((await sns.send(new ListTopicsCommand({}))).Topics ?? []).map((t) => t.TopicArn!.split(':').pop()).sort();
+      assert.deepEqual(await topics(), ['alerts', 'audit']);
+
+      before = serve!.output().length;
+      writeFileSync(file, template('      FilterPolicy: { kind: [failure, timeout] }\n      RawMessageDelivery: true\n'));
+      await waitFor(/subscription email oncall@example.com to alerts \(attributes updated\)/, before);
+      const changed = await oncall();
+      assert.deepEqual([changed?.FilterPolicy, changed?.RawMessageDelivery], ['{"kind":["failure","timeout"]}', 'true']);
+
+      before = serve!.output().length;
+      writeFileSync(file, template(''));
+      await waitFor(/subscription email oncall@example.com to alerts \(attributes updated\)/, before);
+      const dropped = await oncall();
+      assert.deepEqual([dropped?.FilterPolicy, dropped?.RawMessageDelivery], [undefined, 'false']);
+
+      before = serve!.output().length;
+      writeFileSync(file, 'Resources:\n  Other:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: other\n');
+      await waitFor(/subscription email oncall@example.com to alerts deleted \(no longer in the templates\)/, before);
+      assert.match(serve!.output().slice(before), /topic audit deleted, with its subscriptions \(no longer in the templates\)/);
+      assert.deepEqual(await topics(), ['alerts', 'other']);
+      assert.equal(await oncall(), undefined);
+      const left = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: alerts }))).Subscriptions ?? [];
+      assert.deepEqual(left.map((x) => x.Endpoint), ['ops@example.com'], 'the subscription the other template declares stays');
+    } finally {
+      sns.destroy();
     }
   });
 });

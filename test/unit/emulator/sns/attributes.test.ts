@@ -43,12 +43,30 @@ describe('SNS attributes (unit)', () => {
     t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '');
     t.core.publish(t.topic, 'any', undefined, attrs('success'));
     assert.deepEqual(t.delivered.map((d) => d.n.Message), ['bad', 'any']);
+    // `{}` removes it too (the SNS guide's example).
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '{"kind":["failure"]}');
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', ' { } ');
+    t.core.publish(t.topic, 'again', undefined, attrs('success'));
+    assert.deepEqual(t.delivered.map((d) => d.n.Message), ['bad', 'any', 'again']);
     const got = t.core.subscriptionAttributes(t.sub);
     assert.deepEqual([got.TopicArn, got.Protocol, got.Endpoint, got.PendingConfirmation, got.RawMessageDelivery, got.FilterPolicy], [t.topic, 'email', 'team@example.com', 'false', 'false', undefined]);
     assert.throws(() => t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'yes'), code('InvalidParameter'));
     t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'true');
     assert.equal((t.journal.get(t.sub) as SubscriptionRecord).Attributes.RawMessageDelivery, 'true');
     assert.throws(() => t.core.subscriptionAttributes(`${t.sub}x`), code('NotFound'));
+  });
+
+  it('Subscribe again with the same topic, protocol and endpoint returns the same subscription, but refuses other values for the attributes it names', () => {
+    const t = setup();
+    assert.equal(t.core.subscribe(t.topic, 'email', 'team@example.com'), t.sub);
+    assert.equal(t.core.subscribe(t.topic, 'email', 'team@example.com', { RawMessageDelivery: 'false' }), t.sub, 'the default value is no difference');
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '{"kind":["failure"]}');
+    assert.equal(t.core.subscribe(t.topic, 'email', 'team@example.com', { FilterPolicy: '{"kind":["failure"]}' }), t.sub);
+    assert.equal(t.core.subscribe(t.topic, 'email', 'team@example.com'), t.sub, 'attributes not named are not compared');
+    assert.throws(() => t.core.subscribe(t.topic, 'email', 'team@example.com', { FilterPolicy: '{"kind":["success"]}' }), (e: unknown) => e instanceof SnsError && e.code === 'InvalidParameter' && /already exists with different attributes/.test(e.message));
+    assert.throws(() => t.core.subscribe(t.topic, 'email', 'team@example.com', { RawMessageDelivery: 'true' }), code('InvalidParameter'));
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicy, '{"kind":["failure"]}', 'a refused Subscribe changes nothing');
+    assert.equal(t.core.subscriptions(t.topic).length, 1);
   });
 
   it('Publish refuses message attributes SNS refuses, and delivers nothing then', () => {
