@@ -1,6 +1,7 @@
 /**
  * Acknowledged means durable: a change the API answered survives a SIGKILL of `localbatch serve`
- * that follows the answer at once (the scripted runtime: no Docker needed).
+ * that follows the answer at once (the scripted runtime: no Docker needed): Batch resources and
+ * jobs, and CloudWatch Logs groups, streams and events.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   SubmitJobCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-batch';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteLogStreamCommand, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { killServe, startServe } from '../../support/serve-process';
 
@@ -56,6 +58,37 @@ describe('Acknowledged changes survive SIGKILL (integration)', function () {
       for (const c of [c1, c2, c3]) c.destroy();
       third.child.kill('SIGTERM');
       assert.equal(await third.exit, 0);
+    }
+  });
+
+  it('keeps CloudWatch Logs writes (a group, streams, events, a stream deleted) answered just before the kill', async () => {
+    const stateDir = path.join(dir, 'logs-state');
+    const args = ['--runtime', 'scripted', '--port', '0'];
+    const first = await startServe(args, dir, stateDir);
+    const logs = (e: EmulatorEndpoint) => new CloudWatchLogsClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+    const c1 = logs(first.endpoint);
+    const t0 = Date.now();
+    await c1.send(new CreateLogGroupCommand({ logGroupName: '/app/pricing' }));
+    await c1.send(new CreateLogStreamCommand({ logGroupName: '/app/pricing', logStreamName: 'run-1' }));
+    await c1.send(new CreateLogStreamCommand({ logGroupName: '/app/pricing', logStreamName: 'scratch' }));
+    await c1.send(new PutLogEventsCommand({ logGroupName: '/app/pricing', logStreamName: 'run-1', logEvents: [{ timestamp: t0, message: 'first' }, { timestamp: t0 + 1, message: 'second' }] }));
+    await c1.send(new DeleteLogStreamCommand({ logGroupName: '/app/pricing', logStreamName: 'scratch' }));
+    await c1.send(new PutLogEventsCommand({ logGroupName: '/app/pricing', logStreamName: 'run-1', logEvents: [{ timestamp: t0 + 2, message: 'last, just before the kill' }] }));
+    await killServe(first);
+    const second = await startServe(args, dir, stateDir);
+    const c2 = logs(second.endpoint);
+    try {
+      const groups = (await c2.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/app/' }))).logGroups ?? [];
+      assert.deepEqual(groups.map((g) => g.logGroupName), ['/app/pricing']);
+      const streams = (await c2.send(new DescribeLogStreamsCommand({ logGroupName: '/app/pricing' }))).logStreams ?? [];
+      assert.deepEqual(streams.map((x) => x.logStreamName), ['run-1'], 'the deleted stream stays deleted');
+      const events = (await c2.send(new GetLogEventsCommand({ logGroupName: '/app/pricing', logStreamName: 'run-1', startFromHead: true }))).events ?? [];
+      assert.deepEqual(events.map((e) => e.message), ['first', 'second', 'last, just before the kill']);
+    } finally {
+      c1.destroy();
+      c2.destroy();
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exit, 0);
     }
   });
 });
