@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JobDetail } from '@aws-sdk/client-batch';
@@ -41,7 +41,7 @@ describe('npm package of the CLI, installed outside the repository (integration)
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) assert.deepEqual(Object.keys(pkg[field] ?? {}), [], field);
     for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(pkg.scripts?.[script], undefined, script);
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    assert.deepEqual(files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|bin\/localbatch\.js|dist\/cli\.js|dist\/schemas\/\w+\.schema\.json)$/.test(f)), []);
+    assert.deepEqual(files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|bin\/localbatch\.js|dist\/cli\.js)$/.test(f)), []);
   });
 
   it('installs globally and as a dev dependency with nothing fetched, and validates and runs a workflow there', async function () {
@@ -78,5 +78,11 @@ describe('npm package of the CLI, installed outside the repository (integration)
     const npx = sh(project, 'npx', ['--offline', 'localbatch', 'validate', 'jobs', '--format', 'json']);
     assert.equal(npx.status, 0, npx.stderr);
     assert.deepEqual((JSON.parse(npx.stdout) as { summary: unknown }).summary, { errors: 0, warnings: 0, files: 2 });
+    // It is a command, not a library: `require('localbatch')` says so (package.json's `main` is the
+    // VSIX's extension, which this package does not carry); its package.json can be read.
+    const req = sh(project, process.execPath, ['-e', `try { require('localbatch'); } catch (e) { console.log(e.code); } console.log(require('localbatch/package.json').version);`]);
+    assert.equal(req.status, 0, req.stderr);
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual(req.stdout.trim().split('\n'), ['ERR_PACKAGE_PATH_NOT_EXPORTED', version]);
   });
 });
