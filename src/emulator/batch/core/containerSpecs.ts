@@ -30,6 +30,7 @@ export function containerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun
   const multi = plan.numNodes > 1 || plan.jobDefinition.type === 'multinode';
   const own = plan.nodes?.[node];
   const env: Record<string, string> = {
+    ...ecsVariables(host, job, run),
     ...(own?.environment ?? plan.environment),
     ...run.prepared?.environment,
     AWS_BATCH_JOB_ID: multi ? `${job.id}#${node}` : job.id,
@@ -63,6 +64,16 @@ export function containerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun
   };
 }
 
+/**
+ * What ECS sets in every task's containers (ECS guide, "Amazon ECS environment variables"): the
+ * Region and the compute option; a job definition's own values win. EKS pods get none of these.
+ */
+function ecsVariables(host: Pick<AttemptHost, 'partition'>, job: JobRecord, run: Pick<AttemptRun, 'ce'>): Record<string, string> {
+  if (job.plan.jobDefinition.eksProperties || run.ce.detail.eksConfiguration) return {};
+  const fargate = /^FARGATE/.test(run.ce.detail.computeResources?.type ?? '');
+  return { AWS_REGION: host.partition.region, AWS_DEFAULT_REGION: host.partition.region, AWS_EXECUTION_ENV: fargate ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2' };
+}
+
 export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {
   const base = containerSpec(host, job, run, 0);
   return {
@@ -70,7 +81,7 @@ export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: Attemp
     ...c.specBase,
     mounts: withPodVolumes(preparedMountsOf(job, run, c), run),
     image: imageToRun(c.specBase.image, host.imageOverrides),
-    environment: { ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
+    environment: { ...ecsVariables(host, job, run), ...c.environment, ...run.prepared?.environment, ...batchVariables(base.environment) },
     name: `${base.name}-${c.name.replace(/[^A-Za-z0-9_.-]/g, '-')}`,
     labels: { ...base.labels, [TASK_CONTAINER_LABEL]: c.name },
     network,

@@ -69,6 +69,26 @@ describe('Parameters, overrides and environment (unit)', () => {
     );
   });
 
+  it('sets what ECS sets in every task (the Region, AWS_EXECUTION_ENV by compute option); the job definition\'s own values win', async () => {
+    const h = await harness();
+    h.engine.createComputeEnvironment({ computeEnvironmentName: 'fg', type: 'MANAGED', computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: [] } }, { memoryMiB: 8192 });
+    h.engine.createJobQueue({ jobQueueName: 'fq', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'fg' }] });
+    await h.clock.settle();
+    h.def('e', 'exit 0');
+    h.def('own', 'exit 0', { containerProperties: { image: 'img', command: ['true'], environment: [{ name: 'AWS_REGION', value: 'eu-west-1' }], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '512' }] } });
+    const ec2 = h.engine.submitJob({ jobName: 'ec2', jobQueue: 'q', jobDefinition: 'e' }).jobId;
+    const fargate = h.engine.submitJob({ jobName: 'fargate', jobQueue: 'fq', jobDefinition: 'e' }).jobId;
+    const own = h.engine.submitJob({ jobName: 'own', jobQueue: 'q', jobDefinition: 'own' }).jobId;
+    await h.clock.advance(1);
+    const envOf = (jobId: string) => {
+      const e = h.runtime.started.find((s) => s.environment.AWS_BATCH_JOB_ID === jobId)?.environment ?? {};
+      return [e.AWS_REGION, e.AWS_DEFAULT_REGION, e.AWS_EXECUTION_ENV];
+    };
+    assert.deepEqual(envOf(ec2), ['us-east-1', 'us-east-1', 'AWS_ECS_EC2']);
+    assert.deepEqual(envOf(fargate), ['us-east-1', 'us-east-1', 'AWS_ECS_FARGATE']);
+    assert.deepEqual(envOf(own), ['eu-west-1', 'us-east-1', 'AWS_ECS_EC2']);
+  });
+
   it('runs each node of a multinode job with the node variables; the main node decides', async () => {
     const h = await harness();
     h.engine.registerJobDefinition({
