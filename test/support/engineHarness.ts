@@ -2,6 +2,7 @@
 import type { JobDetail, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { BatchEngine } from '../../src/emulator/batch/core/engine';
 import type { JobStateChangeEvent } from '../../src/emulator/batch/core/events';
+import type { AttemptPreparer } from '../../src/emulator/batch/core/ports';
 import { FakeClock } from '../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from './runtime-conformance';
@@ -19,12 +20,12 @@ export interface Harness {
   def(name: string, script: string, extra?: Partial<RegisterJobDefinitionRequest>): string;
 }
 
-export async function harness(opts: { vcpus?: number; memoryMiB?: number; pullDelayMs?: number; imageOverrides?: Record<string, string> } = {}): Promise<Harness> {
+export async function harness(opts: { vcpus?: number; memoryMiB?: number; pullDelayMs?: number; imageOverrides?: Record<string, string>; preparer?: AttemptPreparer } = {}): Promise<Harness> {
   const clock = new FakeClock();
   const logs = new MemoryLogSink();
   const runtime = new ScriptedRuntime({ clock, logs, pullDelayMs: opts.pullDelayMs });
   let n = 0;
-  const engine = new BatchEngine({ clock, runtime, imageOverrides: opts.imageOverrides, newId: () => `00000000-0000-4000-8000-${(++n).toString().padStart(12, '0')}` });
+  const engine = new BatchEngine({ clock, runtime, imageOverrides: opts.imageOverrides, preparer: opts.preparer, newId: () => `00000000-0000-4000-8000-${(++n).toString().padStart(12, '0')}` });
   engine.createComputeEnvironment({ computeEnvironmentName: 'ce', type: 'MANAGED', computeResources: { type: 'EC2', maxvCpus: opts.vcpus ?? 4, subnets: [] } }, { memoryMiB: opts.memoryMiB ?? 8192 });
   engine.createJobQueue({ jobQueueName: 'q', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'ce' }] });
   const events: JobStateChangeEvent[] = [];

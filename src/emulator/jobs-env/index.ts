@@ -143,8 +143,7 @@ export class JobEnvironment implements AttemptPreparer {
     Object.assign(environment, {
       AWS_CONTAINER_CREDENTIALS_FULL_URI: this.server.uriFor(grant.id),
       AWS_CONTAINER_AUTHORIZATION_TOKEN: grant.token,
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
+      // (AWS_REGION and AWS_DEFAULT_REGION: set for every job from `region`, see containerSpecs.ts)
       ...(this.apiUrl
         ? {
             // One endpoint serves every local service (Batch, Logs, S3, ...); service-specific

@@ -141,7 +141,8 @@ function deliverEmail(sub: SubscriptionRecord, n: Notification, o: SnsServiceOpt
   if (!outbox) return;
   mkdirSync(outbox, { recursive: true });
   const text = sub.Protocol === 'email-json' ? JSON.stringify(body(sub, n, o), null, 2) : n.Message;
-  const file = join(outbox, `${n.Timestamp.replace(/[:.]/g, '-')}-${n.MessageId}.eml`);
+  // One file per subscriber of the message (its subscription's id: the ARN's last part).
+  const file = join(outbox, `${n.Timestamp.replace(/[:.]/g, '-')}-${n.MessageId}-${sub.SubscriptionArn.split(':').pop()}.eml`);
   writeFileSync(file, `To: ${sub.Endpoint}\nFrom: no-reply@sns.localbatch\nSubject: ${n.Subject ?? 'AWS Notification Message'}\nX-Topic-Arn: ${n.TopicArn}\n\n${text}\n`, { mode: 0o600 });
 }
 

@@ -90,6 +90,13 @@ describe('SNS on the emulator endpoint (integration)', function () {
     assert.equal(mail.length, 1, 'the filter policy kept the low-severity message from oncall');
     assert.match(mail[0]!, /^To: team@example.com$/m);
     assert.match(mail[0]!, /job nightly failed/);
+    // A message for both email subscribers: a file each.
+    await c.send(new PublishCommand({ TopicArn, Message: 'disk full', MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' } } }));
+    const both = await until('a mail to each subscriber', () => {
+      const m = mails().filter((x) => x.includes('disk full'));
+      return m.length >= 2 ? m : undefined;
+    });
+    assert.deepEqual(both.map((m) => /^To: (.*)$/m.exec(m)?.[1]).sort(), ['oncall@example.com', 'team@example.com']);
     await assert.rejects(c.send(new PublishCommand({ TopicArn: `${TopicArn!}-missing`, Message: 'x' })), NotFoundException);
 
     // RawMessageDelivery set afterwards: the http subscriber gets the message itself as the body.

@@ -66,12 +66,14 @@ export function containerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun
 
 /**
  * What ECS sets in every task's containers (ECS guide, "Amazon ECS environment variables"): the
- * Region and the compute option; a job definition's own values win. EKS pods get none of these.
+ * Region (the jobs' Region: the preparer's, else the engine's) and the compute option; a job
+ * definition's own values win. EKS pods get none of these.
  */
-function ecsVariables(host: Pick<AttemptHost, 'partition'>, job: JobRecord, run: Pick<AttemptRun, 'ce'>): Record<string, string> {
+function ecsVariables(host: Pick<AttemptHost, 'partition' | 'preparer'>, job: JobRecord, run: Pick<AttemptRun, 'ce'>): Record<string, string> {
   if (job.plan.jobDefinition.eksProperties || run.ce.detail.eksConfiguration) return {};
   const fargate = /^FARGATE/.test(run.ce.detail.computeResources?.type ?? '');
-  return { AWS_REGION: host.partition.region, AWS_DEFAULT_REGION: host.partition.region, AWS_EXECUTION_ENV: fargate ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2' };
+  const region = host.preparer?.region ?? host.partition.region;
+  return { AWS_REGION: region, AWS_DEFAULT_REGION: region, AWS_EXECUTION_ENV: fargate ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2' };
 }
 
 export function taskContainerSpec(host: AttemptHost, job: JobRecord, run: AttemptRun, c: TaskContainerPlan, network: string): ContainerSpec {

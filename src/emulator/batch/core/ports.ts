@@ -258,6 +258,8 @@ export type AttemptPreparation =
  * is taken as a failure); `release` is called once when the attempt ends, whatever its outcome.
  */
 export interface AttemptPreparer {
+  /** The Region jobs run in (their AWS_REGION), when not the engine's own. */
+  readonly region?: string;
   prepare(attempt: AttemptToPrepare): Promise<AttemptPreparation>;
   release(jobId: string, attempt: number): void;
 }

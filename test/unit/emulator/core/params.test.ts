@@ -87,6 +87,14 @@ describe('Parameters, overrides and environment (unit)', () => {
     assert.deepEqual(envOf(ec2), ['us-east-1', 'us-east-1', 'AWS_ECS_EC2']);
     assert.deepEqual(envOf(fargate), ['us-east-1', 'us-east-1', 'AWS_ECS_FARGATE']);
     assert.deepEqual(envOf(own), ['eu-west-1', 'us-east-1', 'AWS_ECS_EC2']);
+
+    // The jobs' Region is the preparer's (localbatch.yaml's aws.region) when it has one, for every job.
+    const other = await harness({ preparer: { region: 'ap-south-1', prepare: () => Promise.resolve({ ok: true }), release: () => undefined } });
+    other.def('e', 'exit 0');
+    const id = other.engine.submitJob({ jobName: 'j', jobQueue: 'q', jobDefinition: 'e' }).jobId;
+    await other.clock.advance(1);
+    const env = other.runtime.started.find((s) => s.environment.AWS_BATCH_JOB_ID === id)?.environment ?? {};
+    assert.deepEqual([env.AWS_REGION, env.AWS_DEFAULT_REGION], ['ap-south-1', 'ap-south-1']);
   });
 
   it('runs each node of a multinode job with the node variables; the main node decides', async () => {

@@ -2,7 +2,7 @@
  * The SNS core's attribute rules (pure, on a fake clock, deliveries recorded by a fake port):
  * SetTopicAttributes and Set/GetSubscriptionAttributes with the names and values SNS takes, a filter
  * policy set after subscribing taking effect (and a bad one changing nothing), RawMessageDelivery
- * checked, and Publish refusing message attributes SNS refuses.
+ * checked, and Publish refusing message attributes and subjects SNS refuses.
  */
 import assert from 'node:assert/strict';
 import { SnsCore, SnsError, type Notification, type SnsRecord, type SubscriptionRecord } from '../../../../src/emulator/sns/core';
@@ -79,7 +79,11 @@ describe('SNS attributes (unit)', () => {
       ['a Binary without a BinaryValue', { a: { DataType: 'Binary', StringValue: 'x' } }],
     ];
     for (const [what, attrs] of bad) assert.throws(() => t.core.publish(t.topic, 'm', undefined, attrs), code('InvalidParameterValue'), what);
+    for (const subject of ['line1\nline2', 'tab\there', 'x'.repeat(100)]) assert.throws(() => t.core.publish(t.topic, 'm', subject), code('InvalidParameter'), JSON.stringify(subject));
     assert.equal(t.delivered.length, 0);
+    t.core.publish(t.topic, 'subject ok', `${'x'.repeat(98)}é`);
+    assert.deepEqual(t.delivered.map((d) => d.n.Message), ['subject ok']);
+    t.delivered.length = 0;
     t.core.publish(t.topic, 'm', undefined, { n: { DataType: 'Number.float', StringValue: '1.5e3' }, b: { DataType: 'Binary', BinaryValue: 'AAE=' }, l: { DataType: 'String.Array', StringValue: '["a",1]' } });
     assert.deepEqual(t.delivered[0]?.n.MessageAttributes, { n: { Type: 'Number.float', Value: '1.5e3' }, b: { Type: 'Binary', Value: 'AAE=' }, l: { Type: 'String.Array', Value: '["a",1]' } });
   });
