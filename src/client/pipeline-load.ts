@@ -16,7 +16,8 @@ import type { PipelineResource } from '../model/iac';
 import { asArr, asStr, prop } from '../model/values';
 import type { DefinitionEntry, Workspace } from '../model/workspace';
 import type { EmulatorEndpoint } from './endpoint';
-import { attributesOf, subscribe, subscriptionKey, unloadSns } from './pipeline-sns';
+import { LOCAL_PROTOCOLS, subscribeDeclared, unloadSns } from './pipeline-sns';
+import { isNothing, keyOf, loadedFrom, NOTHING_LOADED, subscriptionOf, type LoadedTemplates, type PipelineGone } from './pipeline-state';
 import { registerDefinitions } from './register';
 
 export interface PipelineSet {
@@ -92,101 +93,125 @@ export function pipelineClients(endpoint: EmulatorEndpoint): PipelineClients {
   return { ...c, destroy: () => Object.values(c).forEach((x) => x.destroy()) };
 }
 
+/** What a load did: one line per resource loaded or deleted, and one per resource it could not load or delete. */
+export interface LoadResult {
+  readonly lines: string[];
+  /** `file:line: kind name: why`, one per resource that failed (the others were loaded). */
+  readonly problems: string[];
+}
+
 /**
- * Loads `p` into the emulator at `endpoint`; returns what was loaded, one line each. `previous`:
- * what the last load of the same templates put in (a subscription's attributes dropped since are
- * reset).
+ * Loads `p` into the emulator at `endpoint`, each resource on its own (one that fails is a problem
+ * that names it, and the rest are loaded). `previous`: what the last load of the same templates
+ * put in, so a subscription's attributes the templates no longer set are reset.
  */
-export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClient, ws: Workspace, p: PipelineSet, previous?: PipelineSet): Promise<string[]> {
+export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClient, ws: Workspace, p: PipelineSet, previous?: LoadedTemplates): Promise<LoadResult> {
   const lines: string[] = [];
+  const problems: string[] = [];
+  const attempt = async (r: PipelineResource | undefined, what: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (err) {
+      problems.push(`${r ? `${whereIs(r)}: ` : ''}${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const defs = targetDefinitions(ws, p);
   if (defs.jobQueues.length + defs.jobDefinitions.length > 0) {
-    await registerDefinitions(batch, {
+    await attempt(undefined, 'the job queues and definitions the targets use', () => registerDefinitions(batch, {
       computeEnvironments: defs.computeEnvironments.map((e) => e.value as unknown as CreateComputeEnvironmentRequest),
       jobQueues: defs.jobQueues.map((e) => e.value as unknown as CreateJobQueueRequest),
       jobDefinitions: defs.jobDefinitions.map((e) => e.value as unknown as RegisterJobDefinitionRequest),
-    });
+    }).then(() => undefined));
   }
+  const now = loadedFrom(p);
   const c = pipelineClients(endpoint);
   try {
     for (const t of p.topics) {
-      await c.sns.send(new CreateTopicCommand({ Name: t.name }));
-      lines.push(`topic ${t.name}`);
+      await attempt(t, `topic ${t.name}`, async () => {
+        await c.sns.send(new CreateTopicCommand({ Name: t.name }));
+        lines.push(`topic ${t.name}`);
+      });
     }
-    for (const s of p.subscriptions) {
-      const v = s.value;
-      const before = previous?.subscriptions.find((x) => subscriptionKey(x) === subscriptionKey(s));
-      const updated = await subscribe(c.sns, s, before ? Object.keys(attributesOf(before)).filter((k) => !(k in attributesOf(s))) : []);
-      lines.push(`subscription ${asStr(v.Protocol)} ${asStr(v.Endpoint) ?? ''} to ${String(v.TopicArn).split(':').pop()}${updated ? ' (attributes updated)' : ''}`);
+    const byKey = new Map<string, PipelineResource[]>();
+    for (const s of p.subscriptions) byKey.set(keyOf(subscriptionOf(s)), [...(byKey.get(keyOf(subscriptionOf(s))) ?? []), s]);
+    for (const declared of byKey.values()) {
+      const { protocol, endpoint: to, topicArn } = subscriptionOf(declared[0]!);
+      if (!LOCAL_PROTOCOLS.has(protocol)) {
+        lines.push(`subscription ${protocol} ${to} to ${topicArn.split(':').pop()}: not loaded (the local SNS delivers to http, https, email and email-json)`);
+        continue;
+      }
+      await attempt(declared[0], `subscription ${protocol} ${to}`, async () => {
+        lines.push((await subscribeDeclared(c.sns, declared, previous, now)).line);
+      });
     }
     for (const b of p.buckets) {
-      const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
-      if (!exists) await c.s3.send(new CreateBucketCommand({ Bucket: b.name }));
-      if (b.value.EventBridgeEnabled === true) await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
-      lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${b.value.EventBridgeEnabled === true ? ', EventBridge notifications on' : ''}`);
+      await attempt(b, `bucket ${b.name}`, async () => {
+        const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
+        if (!exists) await c.s3.send(new CreateBucketCommand({ Bucket: b.name }));
+        if (b.value.EventBridgeEnabled === true) await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${b.value.EventBridgeEnabled === true ? ', EventBridge notifications on' : ''}`);
+      });
     }
     for (const r of p.rules) {
-      const v = r.value;
-      await c.events.send(new PutRuleCommand({ Name: r.name, EventPattern: asStr(v.EventPattern), ScheduleExpression: asStr(v.ScheduleExpression), State: asStr(v.State) as 'ENABLED' | undefined, Description: asStr(v.Description), RoleArn: asStr(v.RoleArn), EventBusName: asStr(v.EventBusName) }));
-      const targets = (asArr(v.Targets) ?? []) as Target[];
-      const keep = new Set(targets.map((t) => t.Id));
-      const old = (await c.events.send(new ListTargetsByRuleCommand({ Rule: r.name }))).Targets ?? [];
-      const gone = old.map((t) => t.Id!).filter((id) => !keep.has(id));
-      if (gone.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: r.name, Ids: gone }));
-      if (targets.length > 0) {
-        const res = await c.events.send(new PutTargetsCommand({ Rule: r.name, Targets: targets }));
-        if (res.FailedEntryCount) throw new Error(`rule ${r.name}: ${res.FailedEntries?.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; ')}`);
-      }
-      const when = asStr(v.ScheduleExpression) ?? 'on events';
-      lines.push(`rule ${r.name} (${when}${asStr(v.State) === 'DISABLED' ? ', disabled' : ''}) → ${targets.map((t) => targetLabel(t)).join(', ') || 'no targets'}`);
+      await attempt(r, `rule ${r.name}`, async () => {
+        lines.push(await putRule(c, r));
+      });
     }
     for (const s of p.schedules) {
-      const input = { FlexibleTimeWindow: { Mode: 'OFF' }, ...s.value, Name: s.name } as unknown as CreateScheduleCommandInput;
-      const exists = await c.scheduler.send(new GetScheduleCommand({ Name: s.name, GroupName: input.GroupName })).then(() => true, () => false);
-      await c.scheduler.send(exists ? new UpdateScheduleCommand(input) : new CreateScheduleCommand(input));
-      lines.push(`schedule ${s.name} (${asStr(s.value.ScheduleExpression) ?? ''}) → ${targetLabel(s.value.Target as Target)}`);
+      await attempt(s, `schedule ${s.name}`, async () => {
+        const input = { FlexibleTimeWindow: { Mode: 'OFF' }, ...s.value, Name: s.name } as unknown as CreateScheduleCommandInput;
+        const exists = await c.scheduler.send(new GetScheduleCommand({ Name: s.name, GroupName: input.GroupName })).then(() => true, () => false);
+        await c.scheduler.send(exists ? new UpdateScheduleCommand(input) : new CreateScheduleCommand(input));
+        lines.push(`schedule ${s.name} (${asStr(s.value.ScheduleExpression) ?? ''}) → ${targetLabel(s.value.Target as Target)}`);
+      });
     }
   } finally {
     c.destroy();
   }
-  return lines;
+  return { lines, problems };
 }
 
-/** What the templates no longer declare: rules and schedules by name, topics and subscriptions as the last load read them. */
-export interface PipelineGone {
-  readonly rules: readonly string[];
-  readonly schedules: readonly string[];
-  readonly topics: readonly PipelineResource[];
-  readonly subscriptions: readonly PipelineResource[];
+/** PutRule, then its targets (those the template no longer lists removed); its line. */
+async function putRule(c: PipelineClients, r: PipelineResource): Promise<string> {
+  const v = r.value;
+  await c.events.send(new PutRuleCommand({ Name: r.name, EventPattern: asStr(v.EventPattern), ScheduleExpression: asStr(v.ScheduleExpression), State: asStr(v.State) as 'ENABLED' | undefined, Description: asStr(v.Description), RoleArn: asStr(v.RoleArn), EventBusName: asStr(v.EventBusName) }));
+  const targets = (asArr(v.Targets) ?? []) as Target[];
+  const keep = new Set(targets.map((t) => t.Id));
+  const old = (await c.events.send(new ListTargetsByRuleCommand({ Rule: r.name }))).Targets ?? [];
+  const gone = old.map((t) => t.Id!).filter((id) => !keep.has(id));
+  if (gone.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: r.name, Ids: gone }));
+  if (targets.length > 0) {
+    const res = await c.events.send(new PutTargetsCommand({ Rule: r.name, Targets: targets }));
+    if (res.FailedEntryCount) throw new Error(res.FailedEntries?.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; '));
+  }
+  const when = asStr(v.ScheduleExpression) ?? 'on events';
+  return `rule ${r.name} (${when}${asStr(v.State) === 'DISABLED' ? ', disabled' : ''}) → ${targets.map((t) => targetLabel(t)).join(', ') || 'no targets'}`;
 }
 
-/** What `previous` loaded that `now` no longer declares. */
-export function pipelineGone(previous: PipelineSet, now: PipelineSet): PipelineGone {
-  const names = (rs: readonly PipelineResource[]) => new Set(rs.map((r) => r.name));
-  const [rules, schedules, topics] = [names(now.rules), names(now.schedules), new Set(now.topics.map((t) => asStr(t.value.TopicArn)))];
-  const subs = new Set(now.subscriptions.map(subscriptionKey));
-  return {
-    rules: [...names(previous.rules)].filter((n) => !rules.has(n)),
-    schedules: [...names(previous.schedules)].filter((n) => !schedules.has(n)),
-    topics: previous.topics.filter((t) => !topics.has(asStr(t.value.TopicArn))),
-    subscriptions: previous.subscriptions.filter((s) => !subs.has(subscriptionKey(s))),
-  };
-}
-
-export function isNothingGone(g: PipelineGone): boolean {
-  return g.rules.length + g.schedules.length + g.topics.length + g.subscriptions.length === 0;
+/** `file:line` of a template resource. */
+function whereIs(r: PipelineResource): string {
+  try {
+    return `${r.doc.file}:${r.doc.rangeOf([], 'key').start.line + 1}`;
+  } catch {
+    return r.doc.file;
+  }
 }
 
 /**
  * Deletes rules (their targets first), schedules, topics (with their subscriptions) and
- * subscriptions, as a template that no longer declares them; one line each. Buckets stay: their
- * folders hold the user's files.
+ * subscriptions, as a template that no longer declares them; one line each, and what could not be
+ * deleted, which stays in `kept` (to be tried again by the next load). Buckets stay: their folders
+ * hold the user's files.
  */
-export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineGone): Promise<string[]> {
-  if (isNothingGone(gone)) return [];
+export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineGone): Promise<{ lines: string[]; problems: string[]; kept: PipelineGone }> {
+  const none = { lines: [], problems: [], kept: NOTHING_LOADED };
+  if (isNothing(gone)) return none;
   const lines: string[] = [];
+  const problems: string[] = [];
+  const kept = { rules: [] as string[], schedules: [] as string[], topics: [] as Array<PipelineGone['topics'][number]>, subscriptions: [] as Array<PipelineGone['subscriptions'][number]> };
   const c = pipelineClients(endpoint);
   const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
+  const failed = (what: string, err: unknown) => problems.push(`${what} (no longer in the templates) could not be deleted: ${err instanceof Error ? err.message : String(err)}`);
   try {
     // (one a failed load never created is not there to delete: no line for it)
     for (const name of gone.rules) {
@@ -194,27 +219,34 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineG
         const ids = ((await c.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? []).map((t) => t.Id!);
         if (ids.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: name, Ids: ids }));
         await c.events.send(new DeleteRuleCommand({ Name: name }));
+        lines.push(`rule ${name} deleted (no longer in the templates)`);
       } catch (err) {
-        if (!missing(err)) throw err;
-        continue;
+        if (missing(err)) continue;
+        failed(`rule ${name}`, err);
+        kept.rules.push(name);
       }
-      lines.push(`rule ${name} deleted (no longer in the templates)`);
     }
     for (const name of gone.schedules) {
-      const deleted = await c.scheduler.send(new DeleteScheduleCommand({ Name: name })).then(
-        () => true,
-        (err: unknown) => {
-          if (!missing(err)) throw err;
-          return false;
-        },
-      );
-      if (deleted) lines.push(`schedule ${name} deleted (no longer in the templates)`);
+      try {
+        await c.scheduler.send(new DeleteScheduleCommand({ Name: name }));
+        lines.push(`schedule ${name} deleted (no longer in the templates)`);
+      } catch (err) {
+        if (missing(err)) continue;
+        failed(`schedule ${name}`, err);
+        kept.schedules.push(name);
+      }
     }
-    lines.push(...(await unloadSns(c.sns, gone)));
+    try {
+      lines.push(...(await unloadSns(c.sns, gone)));
+    } catch (err) {
+      failed('a topic or subscription', err);
+      kept.topics.push(...gone.topics);
+      kept.subscriptions.push(...gone.subscriptions);
+    }
   } finally {
     c.destroy();
   }
-  return lines;
+  return { lines, problems, kept };
 }
 
 function targetLabel(t: Target | undefined): string {

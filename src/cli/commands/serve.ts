@@ -18,114 +18,8 @@ import { readSettings, SettingsError } from '../../node/settings';
 import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import type { CliCommand } from './index';
-import { isEmpty as isEmptyPipeline, isNothingGone, loadPipeline, pipelineGone, pipelineOf, unloadPipeline, type PipelineSet } from '../../client/pipeline-load';
-import { formatDiagnostic, type Diagnostic } from '../../model/diagnostics';
-import { mightBeIac, parseTemplateDocument } from '../../model/iac';
-import { MAX_FILE_BYTES } from '../../node/definition-files';
-import { readRegularTextFile } from '../../node/read-file';
-import { loadWorkspace } from '../../node/load-workspace';
-import { clientsFor } from '../run/session';
-import { ownedBy } from './run';
-import Docker from 'dockerode';
-import type { Workspace } from '../../model/workspace';
-import { buildCdkAssetImages, tagForRunningServer } from '../run/cdk-asset-overrides';
-import { nestedWorkspaceLines } from '../nested-workspaces';
-import { subscriptionKey } from '../../client/pipeline-sns';
-import type { PipelineResource } from '../../model/iac';
+import { loadWorkspacePipeline } from '../run/serve-templates';
 import { watchTemplates, workspaceNames } from '../run/template-watch';
-
-/** What a load of the templates put into the emulator: the template files read, and what they declared. */
-interface LoadedPipeline {
-  readonly files: readonly string[];
-  readonly set: PipelineSet;
-}
-
-/**
- * The workspace's templates' rules, schedules, topics and buckets, loaded into the emulator (through
- * its own APIs), so they are live while it serves; loaded again when a template changes
- * (`previous`: what the last load put in; its rules and schedules the templates no longer declare
- * are deleted). Problems are reported, never fatal.
- */
-async function loadWorkspacePipeline(service: LocalService, root: string, runtime: 'docker' | 'scripted', previous?: LoadedPipeline, newFiles = false): Promise<LoadedPipeline> {
-  const loaded = await loadWorkspace(root, process.cwd());
-  if (!previous) for (const line of nestedWorkspaceLines(loaded, () => 'its rules, schedules and topics are not loaded here')) console.error(line);
-  const owned = ownedBy(loaded.root);
-  const files = loaded.workspace.templates.map((t) => t.doc.file).filter(owned).map((f) => path.resolve(loaded.root, f));
-  // Files came or went, but no template among them: nothing to load again.
-  if (previous && newFiles && sameFiles(files, previous.files)) return previous;
-  // A template that no longer parses (saved in the middle of an edit) was not removed: everything
-  // stays as loaded, and it stays watched, until it reads again.
-  const unreadable = previous ? await syntaxProblems(previous.files.filter((f) => !files.includes(f))) : [];
-  if (previous && unreadable.length > 0) {
-    for (const d of unreadable) console.error(formatDiagnostic(d));
-    console.error('localbatch serve: a template does not parse (above); its rules, schedules, topics and subscriptions stay as they were until it is fixed and saved again');
-    return { ...previous, files: [...new Set([...files, ...previous.files.filter((f) => unreadable.some((d) => path.resolve(process.cwd(), d.file) === f))])] };
-  }
-  const p = pipelineOf(loaded.workspace, owned);
-  const now: LoadedPipeline = { files, set: p };
-  const gone = pipelineGone(previous?.set ?? EMPTY, p);
-  if (isEmptyPipeline(p) && isNothingGone(gone)) return now;
-  if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown)/.test(d.rule));
-  for (const d of errors) console.error(formatDiagnostic(d));
-  const { batch } = clientsFor(service.endpoint);
-  try {
-    const lines = isEmptyPipeline(p) ? [] : await loadPipeline(service.endpoint, batch, loaded.workspace, p, previous?.set);
-    lines.push(...(await unloadPipeline(service.endpoint, gone)));
-    console.log(previous ? 'localbatch serve: a template changed; loaded again:' : 'localbatch serve: loaded from the workspace\'s templates:');
-    for (const l of lines) console.log(`  ${l}`);
-  } catch (err) {
-    console.error(`localbatch serve: could not load the templates' rules and schedules: ${err instanceof Error ? err.message : String(err)} (fix the template and save it again; \`localbatch validate\` shows the problems at their lines)`);
-    // Keep what the last good load put in, so a later fix deletes what the templates dropped.
-    return previous ? { files, set: union(previous.set, p) } : now;
-  } finally {
-    batch.destroy();
-  }
-  return now;
-}
-
-const EMPTY: PipelineSet = { rules: [], schedules: [], topics: [], subscriptions: [], buckets: [] };
-
-/** Both sets' resources (`b`'s where both have the same one). */
-function union(a: PipelineSet, b: PipelineSet): PipelineSet {
-  const key = (r: PipelineResource) => (r.kind === 'subscription' ? subscriptionKey(r) : `${r.kind} ${r.name}`);
-  const merge = <K extends keyof PipelineSet>(k: K) => [...a[k].filter((r) => !b[k].some((x) => key(x) === key(r))), ...b[k]];
-  return { rules: merge('rules'), schedules: merge('schedules'), topics: merge('topics'), subscriptions: merge('subscriptions'), buckets: merge('buckets') };
-}
-
-/** The first syntax error of each file that still looks like a template but does not parse. */
-async function syntaxProblems(files: readonly string[]): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  for (const f of files) {
-    const text = await readRegularTextFile(f, MAX_FILE_BYTES).catch(() => undefined);
-    if (text === undefined || !mightBeIac(text)) continue;
-    const first = parseTemplateDocument(path.relative(process.cwd(), f), text).syntaxErrors[0];
-    if (first) out.push(first);
-  }
-  return out;
-}
-
-function sameFiles(a: readonly string[], b: readonly string[]): boolean {
-  const sorted = [...b].sort();
-  return a.length === b.length && [...a].sort().every((f, i) => f === sorted[i]);
-}
-
-/**
- * CDK container image assets of the workspace's job definitions (the ones its rules and schedules
- * submit), built from cdk.out as `run` builds them and tagged with the ECR name the template gives,
- * so this server's engine finds them locally instead of pulling. A build failure is reported, not
- * fatal: the jobs that need the image fail to start with the pull error, as before.
- */
-async function buildAssetsForServe(workspace: Workspace): Promise<void> {
-  const docker = new Docker();
-  const say = (line: string) => console.log(`localbatch serve: ${line}`);
-  try {
-    const overrides = await buildCdkAssetImages(docker, [...workspace.jobDefinitions.values()], say);
-    await tagForRunningServer(docker, overrides, say);
-  } catch (err) {
-    console.error(`localbatch serve: could not build the CDK image assets: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 const HELP = `Usage: localbatch serve [--port P] [--state-dir DIR] [--runtime docker|scripted] [--terminate-all-on-exit]
                        [--idle-shutdown SECONDS]
@@ -235,8 +129,8 @@ export const serveCommand: CliCommand = {
         `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(stateDir)} aws --profile localbatch --endpoint-url ${url} batch describe-job-queues`,
     );
     const names = await workspaceNames(root).catch(() => undefined);
-    const pipeline = await loadWorkspacePipeline(service, root, opts.runtime);
-    const stopWatching = watchTemplates(root, pipeline, names, (previous, newFiles) => loadWorkspacePipeline(service, root, opts.runtime, previous, newFiles), (line) => console.error(line));
+    const pipeline = await loadWorkspacePipeline(service.endpoint, service.host.stateDir, root, opts.runtime);
+    const stopWatching = watchTemplates(root, pipeline, names, (previous, newFiles) => loadWorkspacePipeline(service.endpoint, service.host.stateDir, root, opts.runtime, previous, newFiles), (line) => console.error(line));
     const idle = service.idle.then(() => 'idle' as const);
     const got = await Promise.race([signal, idle]);
     stopWatching();

@@ -16,9 +16,11 @@ export async function loadAndSay(session: Session, ws: Workspace, p: PipelineSet
   if (isEmpty(p)) return;
   let lines: string[];
   try {
-    lines = await loadPipeline(session.endpoint, session.batch, ws, p);
+    const loaded = await loadPipeline(session.endpoint, session.batch, ws, p);
+    if (loaded.problems.length > 0) throw new Error(loaded.problems.join('\n  '));
+    lines = loaded.lines;
   } catch (err) {
-    throw new CliError(`loading the templates' rules, schedules and topics into the emulator failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+    throw new CliError(`loading the templates' rules, schedules and topics into the emulator failed:\n  ${err instanceof Error ? err.message : String(err)}`, 1);
   }
   say(`Loaded into the emulator at ${session.endpoint.url}:`);
   for (const l of lines) say(`  ${l}`);

@@ -1,7 +1,7 @@
 /**
  * How `localbatch serve` follows its workspace's templates while it runs: each template file it
- * loaded is polled once a second (so a file a tool writes anew, as `cdk synth` does, is followed
- * too), and the workspace's folders are scanned for new or removed JSON/YAML files (names only,
+ * loaded is polled once a second, as long as it serves (so a file a tool writes anew, as `cdk
+ * synth` does, is followed too, and so is a template that stops being one and becomes one again), and the workspace's folders are scanned for new or removed JSON/YAML files (names only,
  * as the first load found them), which may be templates added since. Changes within half a second
  * make one load; a load the scan asked for that finds the same templates changes nothing. The scan
  * runs every 5 seconds, or less often in a folder that takes long to walk (at most 5% of the time
@@ -60,10 +60,11 @@ export function watchTemplates<L extends WatchedLoad>(root: string, first: L, na
     }, SETTLE_MS);
   };
   const fileChanged = () => changed(false);
+  // A file stays watched once it was a template: one that stopped being one (its resources
+  // commented out) and becomes one again is loaded again, though its name never changed.
   const watch = (files: readonly string[]) => {
-    for (const f of watched) if (!files.includes(f)) unwatchFile(f, fileChanged);
     for (const f of files) if (!watched.includes(f)) watchFile(f, { interval: POLL_MS, persistent: false }, fileChanged);
-    watched = [...files];
+    watched = [...new Set([...watched, ...files])];
   };
   let known = names;
   const scan = async () => {

@@ -70,6 +70,35 @@ const TOPIC_ATTRIBUTES = new Set([
 const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
 const JSON_ATTRIBUTES = new Set(['Policy', 'DeliveryPolicy', 'ArchivePolicy', 'RedrivePolicy', 'ReplayPolicy']);
 
+/** Subscription attributes an empty value removes. */
+const REMOVABLE = new Set(['DeliveryPolicy', 'FilterPolicy', 'RedrivePolicy', 'ReplayPolicy', 'SubscriptionRoleArn']);
+/** What a subscription has when it was never given the attribute. */
+const SUBSCRIPTION_DEFAULTS: Readonly<Record<string, string>> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
+
+function isEmptyPolicy(value: string): boolean {
+  return value === '' || /^\s*\{\s*\}\s*$/.test(value);
+}
+
+/** Whether a subscription's value of attribute `name` (undefined: never set) is `asked`. */
+function sameAttribute(name: string, has: string | undefined, asked: string): boolean {
+  if (name === 'FilterPolicy' && isEmptyPolicy(asked)) return has === undefined;
+  const current = has ?? SUBSCRIPTION_DEFAULTS[name];
+  if (current === asked) return true;
+  if (current === undefined || !JSON_ATTRIBUTES.has(name) && name !== 'FilterPolicy') return false;
+  try {
+    return canonicalJson(JSON.parse(current)) === canonicalJson(JSON.parse(asked));
+  } catch {
+    return false;
+  }
+}
+
+/** JSON text with object keys sorted (so equal values compare equal). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
 function checkAttribute(name: string, value: string, allowed: ReadonlySet<string>, of: 'topic' | 'subscription'): void {
   if (!allowed.has(name)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: AttributeName ${name}: use one of ${[...allowed].slice(0, 9).join(', ')}${allowed.size > 9 ? ', ...' : ''}`);
   if (JSON_ATTRIBUTES.has(name)) {
@@ -182,32 +211,37 @@ export class SnsCore {
     return effectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy);
   }
 
-  /** SetSubscriptionAttributes (a FilterPolicy is compiled first: a bad one changes nothing); journaled. */
+  /**
+   * SetSubscriptionAttributes (a FilterPolicy is compiled first: a bad one changes nothing);
+   * journaled. An empty value removes an optional attribute, and so does a FilterPolicy of `{}`
+   * (the SNS guide's way to remove one).
+   */
   setSubscriptionAttribute(arn: string, name: string, value: string): void {
     const s = this.subscription(arn);
-    checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES, 'subscription');
-    // An empty value or `{}` removes the filter policy (the SNS guide's way to remove one).
-    const removes = name === 'FilterPolicy' && (value === '' || /^\s*\{\s*\}\s*$/.test(value));
+    const removes = REMOVABLE.has(name) && (value === '' || (name === 'FilterPolicy' && isEmptyPolicy(value)));
+    if (!removes) checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (name === 'FilterPolicy' && !removes) this.policy(value);
     const attributes = { ...s.Attributes, [name]: value };
-    if (removes) delete attributes.FilterPolicy;
+    if (removes) delete attributes[name];
     if (attributes.FilterPolicy === undefined) this.policies.delete(arn);
     this.setSub({ ...s, Attributes: attributes }, true);
   }
 
   /** Subscribe; `returnArn` (ReturnSubscriptionArn): the ARN even while confirmation is pending. */
-  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}, returnArn = false): string {
+  subscribe(topicArn: string, protocol: string, endpoint: string, asked: Record<string, string> = {}, returnArn = false): string {
     this.topic(topicArn);
     if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
     if ((protocol === 'http' || protocol === 'https') && !new RegExp(`^${protocol}://`).test(endpoint)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Endpoint must match the specified protocol`);
     if (protocol.startsWith('email') && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Email address');
+    // A FilterPolicy of `{}` is none.
+    const attributes = Object.fromEntries(Object.entries(asked).filter(([k, v]) => !(k === 'FilterPolicy' && isEmptyPolicy(v))));
     for (const [k, v] of Object.entries(attributes)) checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
     if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
     const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
     if (existing) {
-      // As SNS: the same subscription again is no change, but not with other values for the attributes asked for.
-      const defaults: Record<string, string> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
-      if (Object.entries(attributes).some(([k, v]) => (existing.Attributes[k] ?? defaults[k]) !== v)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      // As SNS: the same subscription again is no change, but not with other values for the
+      // attributes asked for (JSON ones compared as JSON, not as text).
+      if (Object.entries(asked).some(([k, v]) => !sameAttribute(k, existing.Attributes[k], v))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
       return existing.confirmed || returnArn ? existing.SubscriptionArn : 'pending confirmation';
     }
     const id = this.o.newId?.() ?? globalThis.crypto.randomUUID();

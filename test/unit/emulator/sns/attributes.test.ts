@@ -67,6 +67,17 @@ describe('SNS attributes (unit)', () => {
     assert.throws(() => t.core.subscribe(t.topic, 'email', 'team@example.com', { RawMessageDelivery: 'true' }), code('InvalidParameter'));
     assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicy, '{"kind":["failure"]}', 'a refused Subscribe changes nothing');
     assert.equal(t.core.subscriptions(t.topic).length, 1);
+    assert.equal(t.core.subscribe(t.topic, 'email', 'team@example.com', { FilterPolicy: '{ "kind": [ "failure" ] }' }), t.sub, 'the same policy, spaced otherwise');
+    assert.throws(() => t.core.subscribe(t.topic, 'email', 'team@example.com', { FilterPolicy: '{}' }), code('InvalidParameter'), '{} is no policy: not the one it has');
+    // `{}` is no filter policy: a new subscription with it has none, and one without any matches it.
+    const other = t.core.subscribe(t.topic, 'email', 'other@example.com', { FilterPolicy: '{}' });
+    assert.equal(t.core.subscriptionAttributes(other).FilterPolicy, undefined);
+    assert.equal(t.core.subscribe(t.topic, 'email', 'other@example.com', { FilterPolicy: ' {} ' }), other);
+    // An empty value removes an optional attribute (a JSON one too).
+    t.core.setSubscriptionAttribute(other, 'RedrivePolicy', '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:dlq"}');
+    t.core.setSubscriptionAttribute(other, 'RedrivePolicy', '');
+    assert.equal(t.core.subscriptionAttributes(other).RedrivePolicy, undefined);
+    assert.throws(() => t.core.setSubscriptionAttribute(other, 'RawMessageDelivery', ''), code('InvalidParameter'));
   });
 
   it('Publish refuses message attributes SNS refuses, and delivers nothing then', () => {

@@ -1,0 +1,120 @@
+/**
+ * `localbatch serve` following a template's SNS as a stack update would (the CLI as a child
+ * process, scripted runtime): an `sqs` subscription is not loaded and says so; a bad FilterPolicy
+ * is a problem naming the template's file and line while the rest loads; an emptied template keeps
+ * what it declared and is loaded again once restored; and edits made while serve was stopped are
+ * applied when it starts again (what it loaded is remembered in the state folder).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { EmulatorEndpoint } from '../../../src/client/endpoint';
+import { startServe, type ServeChild } from '../../support/serve-process';
+
+const ALERTS = 'arn:aws:sns:us-east-1:000000000000:alerts';
+
+function template(o: { filter?: string; audit?: boolean } = {}): string {
+  return `Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts
+${o.audit === false ? '' : `  Audit:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: audit
+`}  Oncall:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: ${ALERTS}
+      Protocol: email
+      Endpoint: oncall@example.com
+${o.filter !== undefined ? `      FilterPolicy: ${o.filter}\n` : ''}  Queue:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: ${ALERTS}
+      Protocol: sqs
+      Endpoint: arn:aws:sqs:us-east-1:000000000000:work
+`;
+}
+
+describe('localbatch serve follows a template\'s SNS (integration)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let stateDir: string;
+  let serve: (ServeChild & { endpoint: EmulatorEndpoint }) | undefined;
+  const file = () => path.join(dir, 'sns.yaml');
+  const waitFor = async (pattern: RegExp, from: number) => {
+    const deadline = Date.now() + 30_000;
+    while (!pattern.test(serve!.output().slice(from)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output().slice(from), pattern);
+  };
+  const withSns = async <T>(f: (sns: SNSClient) => Promise<T>): Promise<T> => {
+    const e = serve!.endpoint;
+    const sns = new SNSClient({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+    try {
+      return await f(sns);
+    } finally {
+      sns.destroy();
+    }
+  };
+  const topics = () => withSns(async (sns) => ((await sns.send(new ListTopicsCommand({}))).Topics ?? []).map((t) => t.TopicArn!.split(':').pop()).sort());
+  const oncall = () =>
+    withSns(async (sns) => {
+      const s = ((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: ALERTS }))).Subscriptions ?? []).find((x) => x.Endpoint === 'oncall@example.com');
+      return s ? (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }))).Attributes : undefined;
+    });
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-serve-sns-'));
+    stateDir = path.join(dir, '.localbatch');
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(file(), template({ filter: '{ level: [warn] }' }));
+  });
+  after(async () => {
+    if (serve) {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads what the local SNS delivers and says which subscription it does not; a bad FilterPolicy is named at its line while the rest loads', async () => {
+    serve = await startServe(['--runtime', 'scripted'], dir, stateDir);
+    await waitFor(/subscription email oncall@example.com to alerts/, 0);
+    assert.match(serve.output(), /subscription sqs arn:aws:sqs:us-east-1:000000000000:work to alerts: not loaded \(the local SNS delivers to http, https, email and email-json\)/);
+    assert.deepEqual(await topics(), ['alerts', 'audit']);
+    assert.equal((await oncall())?.FilterPolicy, '{"level":["warn"]}');
+
+    const before = serve.output().length;
+    writeFileSync(file(), template({ filter: '{ level: warn }' }));
+    await waitFor(/the rest is loaded/, before);
+    assert.match(serve.output().slice(before), /sns\.yaml:\d+: subscription email oncall@example\.com: .*FilterPolicy/);
+    assert.match(serve.output().slice(before), /topic audit\n/, 'the topics still load');
+    assert.equal((await oncall())?.FilterPolicy, '{"level":["warn"]}', 'the subscription keeps what it had');
+  });
+
+  it('an emptied template keeps what it declared, and is loaded again once it declares it again', async () => {
+    let before = serve!.output().length;
+    writeFileSync(file(), '');
+    await waitFor(/sns\.yaml:1:1: warning: the template is empty[\s\S]*stay as they were/, before);
+    assert.deepEqual(await topics(), ['alerts', 'audit']);
+    before = serve!.output().length;
+    writeFileSync(file(), template({ filter: '{ level: [warn, error] }' }));
+    await waitFor(/subscription email oncall@example.com to alerts \(attributes updated\)/, before);
+    assert.equal((await oncall())?.FilterPolicy, '{"level":["warn","error"]}');
+  });
+
+  it('applies the edits made while it was stopped when it starts again: a dropped topic deleted, a dropped FilterPolicy removed', async () => {
+    serve!.child.kill('SIGTERM');
+    await serve!.exit;
+    writeFileSync(file(), template({ audit: false }));
+    serve = await startServe(['--runtime', 'scripted'], dir, stateDir);
+    await waitFor(/topic audit deleted, with its subscriptions \(no longer in the templates\)/, 0);
+    assert.match(serve.output(), /subscription email oncall@example.com to alerts \(attributes updated\)/);
+    assert.deepEqual(await topics(), ['alerts']);
+    assert.equal((await oncall())?.FilterPolicy, undefined);
+  });
+});
