@@ -79,7 +79,11 @@ export class Workbench {
         const shot = await this.screenshot(`palette-${text.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch(() => 'none');
         throw new Error(`the palette did not list what was asked for "${text}" within ${timeoutMs} ms (${attempt} tries); it listed ${JSON.stringify(listed.map((t) => t.replace(/\s+/g, ' ').trim()))}; screenshot: ${shot}`);
       }
-      await input.press('Escape').catch(() => undefined);
+      // Close it only if it is still open (Escape would otherwise go to whatever has the focus).
+      if (await input.isVisible()) {
+        await input.press('Escape').catch(() => undefined);
+        await input.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      }
     }
   }
 
