@@ -100,7 +100,7 @@ export function readCfnPipeline(input: CfnPipelineInput): PipelineResources {
         if (v !== undefined) attributes[key] = typeof v === 'string' ? v : JSON.stringify(v);
       }
       const value: Obj = { TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint, ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}) };
-      if (attributes.FilterPolicy !== undefined) kids.set('Attributes', { at: [...at, 'Properties'], kids: new Map([['FilterPolicy', kids.get('FilterPolicy') ?? { at }]]) });
+      if (Object.keys(attributes).length > 0) kids.set('Attributes', { at: [...at, 'Properties'], kids: new Map(Object.keys(attributes).map((k) => [k, kids.get(k) ?? { at }])) });
       out.subscriptions.push(make('subscription', id, type, `${String(props.TopicArn)}/${String(props.Protocol)}`, value, origin, at));
     } else if (type === 'AWS::S3::Bucket') {
       const name = input.physicalName(id);

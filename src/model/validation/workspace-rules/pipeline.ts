@@ -2,8 +2,9 @@
  * Checks the EventBridge rules and EventBridge Scheduler schedules read from templates, at their
  * lines, as AWS checks them when they are created (the same checks the local EventBridge makes):
  * event pattern syntax and operators, schedule expressions (rate / cron, and at for schedules),
- * InputTransformer templates using placeholders InputPathsMap does not define, and Batch targets
- * naming a job queue or job definition the workspace does not define (with a did-you-mean).
+ * InputTransformer templates using placeholders InputPathsMap does not define, Batch targets
+ * naming a job queue or job definition the workspace does not define (with a did-you-mean), and
+ * SNS subscriptions' filter policies.
  */
 import type { JsonPath } from '../../document';
 import { compilePattern, parsePattern, PatternError } from '../../events/pattern';
@@ -21,6 +22,7 @@ export const PIPELINE_RULES = {
   'input-transformer-invalid': 'an InputTransformer whose InputTemplate uses a placeholder InputPathsMap does not define, or an invalid path',
   'target-unknown-job-queue': 'a rule or schedule target names a job queue the workspace does not define',
   'target-unknown-job-definition': 'a rule or schedule target names a job definition the workspace does not define',
+  'sns-filter-policy-invalid': 'an SNS subscription\'s FilterPolicy (or FilterPolicyScope, RawMessageDelivery) that SNS refuses',
 } as const;
 
 const QUEUE_ARN = /^arn:[^:]+:batch:[^:]*:[^:]*:job-queue\/(.+)$/;
@@ -29,8 +31,28 @@ export const pipelineChecks: WorkspaceRule = (ctx) => {
   for (const template of ctx.ws.templates) {
     for (const rule of template.pipeline?.rules ?? []) checkRule(ctx, rule);
     for (const schedule of template.pipeline?.schedules ?? []) checkSchedule(ctx, schedule);
+    for (const sub of template.pipeline?.subscriptions ?? []) checkSubscription(ctx, sub);
   }
 };
+
+/** A subscription's attributes as SNS checks them at Subscribe (FilterPolicy: the event pattern grammar, as the local SNS matches it). */
+function checkSubscription(ctx: WorkspaceRuleContext, sub: PipelineResource): void {
+  const attributes = isObj(sub.value.Attributes) ? sub.value.Attributes : {};
+  const label = `Subscription ${String(sub.value.Protocol)} ${String(sub.value.Endpoint)}`;
+  const policy = asStr(attributes.FilterPolicy);
+  if (policy !== undefined && !/^\s*(\{\s*\})?\s*$/.test(policy)) {
+    try {
+      parsePattern(policy);
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      ctx.report('error', sub.doc, ['Attributes', 'FilterPolicy'], 'sns-filter-policy-invalid', `${label}: FilterPolicy: ${err.message}`);
+    }
+  }
+  const scope = asStr(attributes.FilterPolicyScope);
+  if (scope !== undefined && scope !== 'MessageAttributes' && scope !== 'MessageBody') ctx.report('error', sub.doc, ['Attributes', 'FilterPolicyScope'], 'sns-filter-policy-invalid', `${label}: FilterPolicyScope must be MessageAttributes or MessageBody, not ${scope}`);
+  const raw = asStr(attributes.RawMessageDelivery);
+  if (raw !== undefined && raw !== 'true' && raw !== 'false') ctx.report('error', sub.doc, ['Attributes', 'RawMessageDelivery'], 'sns-filter-policy-invalid', `${label}: RawMessageDelivery must be true or false, not ${raw}`);
+}
 
 function checkRule(ctx: WorkspaceRuleContext, rule: PipelineResource): void {
   const { doc, value } = rule;

@@ -72,6 +72,33 @@ describe('pipeline resources in templates (unit)', () => {
     assert.deepEqual(pipeline!.subscriptions[0].value, { TopicArn: 'arn:aws:sns:us-east-1:000000000000:ops-Topic', Protocol: 'email', Endpoint: 'a@example.com', Attributes: { FilterPolicy: '{"status":["FAILED"]}' } });
   });
 
+  it('reports an SNS subscription\'s FilterPolicy, FilterPolicyScope and RawMessageDelivery that SNS refuses, at their lines', () => {
+    const text = `Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: alerts }
+  Oncall:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alerts
+      Protocol: email
+      Endpoint: oncall@example.com
+      FilterPolicy: { level: warn }
+      FilterPolicyScope: Body
+      RawMessageDelivery: yes
+  Fine:
+    Type: AWS::SNS::Subscription
+    Properties: { TopicArn: !Ref Alerts, Protocol: email, Endpoint: a@example.com, FilterPolicy: { level: [warn] }, RawMessageDelivery: true }
+  Empty:
+    Type: AWS::SNS::Subscription
+    Properties: { TopicArn: !Ref Alerts, Protocol: email, Endpoint: b@example.com, FilterPolicy: {} }
+`;
+    const lines = text.split('\n');
+    const ds = diagnosticsOf('sns.yaml', text).filter((d) => d.rule === 'sns-filter-policy-invalid');
+    assert.deepEqual(ds.map((d) => lines[d.range.start.line].trim().split(':')[0]), ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery']);
+    assert.match(ds[0].message, /Subscription email oncall@example.com: FilterPolicy: .*"level": \["warn"\]/);
+  });
+
   it('reports bad patterns, schedules, InputTransformer placeholders and unknown targets at their lines, with did-you-mean', () => {
     const broken = exampleText
       .replace('key: [{ prefix: incoming/ }]', 'key: [{ prefx: incoming/ }]')
