@@ -126,7 +126,9 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
   const now = loadedFrom(p);
   const c = pipelineClients(endpoint);
   try {
-    for (const t of p.topics) {
+    // A topic several templates declare is created once.
+    const topics = [...new Map(p.topics.map((t) => [asStr(t.value.TopicArn) ?? t.name, t])).values()];
+    for (const t of topics) {
       await attempt(t, `topic ${t.name}`, async () => {
         await c.sns.send(new CreateTopicCommand({ Name: t.name }));
         lines.push(`topic ${t.name}`);

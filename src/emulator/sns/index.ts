@@ -139,7 +139,7 @@ function body(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions): R
 
 function deliverEmail(sub: SubscriptionRecord, n: Notification, o: SnsServiceOptions, outbox: string | undefined): void {
   if (!outbox) return;
-  mkdirSync(outbox, { recursive: true });
+  mkdirSync(outbox, { recursive: true, mode: 0o700 });
   const text = sub.Protocol === 'email-json' ? JSON.stringify(body(sub, n, o), null, 2) : n.Message;
   // One file per subscriber of the message (its subscription's id: the ARN's last part).
   const file = join(outbox, `${n.Timestamp.replace(/[:.]/g, '-')}-${n.MessageId}-${sub.SubscriptionArn.split(':').pop()}.eml`);
