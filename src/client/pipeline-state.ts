@@ -6,7 +6,7 @@
  * stack update would. Pure: no I/O.
  */
 import type { PipelineResource } from '../model/iac';
-import { asStr, isObj } from '../model/values';
+import { asStr, isObj, parseJsonObject } from '../model/values';
 import type { PipelineSet } from './pipeline-load';
 
 export interface LoadedSubscription {
@@ -88,13 +88,8 @@ export function droppedAttributes(previous: LoadedTemplates | undefined, now: Lo
 
 /** The saved form read back, or undefined when it is not one (then nothing is taken as loaded). */
 export function parseLoaded(text: string): LoadedTemplates | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObj(v)) return undefined;
+  const v = parseJsonObject(text);
+  if (!v) return undefined;
   const strings = (x: unknown) => (Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined);
   const rules = strings(v.rules);
   const schedules = strings(v.schedules);

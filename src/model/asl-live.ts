@@ -18,6 +18,7 @@
 import { END_ID, START_ID, stateIds } from './asl-graph';
 import type { DagGraph, DagNodeUpdate, DagStatus } from './dag';
 import { timelineOf, type Timeline, type TimelineRow, type TimelineSegment } from './dag-timeline';
+import { parseJsonObject } from './values';
 
 /** One GetExecutionHistory event, as the SDK returns it (only what is read here). */
 export interface HistoryEventLike {
@@ -63,13 +64,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** The JobId in a task's output or cause (a JSON text), if there is one. */
 export function jobIdIn(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObj(v)) return undefined;
+  const v = parseJsonObject(text);
+  if (!v) return undefined;
   const id = v.JobId ?? v.jobId;
   return typeof id === 'string' && id ? id : undefined;
 }

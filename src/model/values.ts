@@ -8,6 +8,16 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `text` parsed as JSON when it holds an object, else undefined (not JSON, or another value). */
+export function parseJsonObject(text: string): Obj | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObj(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The own property `key` of `v` when `v` is an object, else undefined. */
 export function prop(v: unknown, key: string): unknown {
   return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
