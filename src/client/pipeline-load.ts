@@ -154,9 +154,14 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
         lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${b.value.EventBridgeEnabled === true ? ', EventBridge notifications on' : ''}`);
       });
     }
-    for (const r of p.rules) {
+    // A rule several templates declare under one name: the last one is loaded, and that is said.
+    const rules = new Map<string, PipelineResource[]>();
+    for (const r of p.rules) rules.set(r.name, [...(rules.get(r.name) ?? []), r]);
+    for (const declared of rules.values()) {
+      const r = declared.at(-1)!;
+      const note = declared.length > 1 ? ` (declared ${declared.length} times, at ${declared.map(whereIs).join(', ')}: the last one is loaded)` : '';
       await attempt(r, `rule ${r.name}`, async () => {
-        lines.push(await putRule(c, r));
+        lines.push(`${await putRule(c, r)}${note}`);
       });
     }
     for (const s of p.schedules) {

@@ -6,11 +6,12 @@
  * attributes they no longer set, as a stack update would. Problems are reported, never fatal.
  */
 import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
 import type { EmulatorEndpoint } from '../../client/endpoint';
 import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf, unloadPipeline } from '../../client/pipeline-load';
 import { goneSince, isNothing, loadedFrom, mergeLoaded, NOTHING_LOADED, parseLoaded, type LoadedTemplates } from '../../client/pipeline-state';
+import { isObj, parseJsonObject } from '../../model/values';
 import { writeDurableSync } from '../../emulator/store/durable-files';
 import { formatDiagnostic, ZERO_RANGE, type Diagnostic } from '../../model/diagnostics';
 import { mightBeIac, parseTemplateDocument } from '../../model/iac';
@@ -43,25 +44,28 @@ export async function loadWorkspacePipeline(endpoint: EmulatorEndpoint, stateDir
   const files = loaded.workspace.templates.map((t) => t.doc.file).filter(owned).map((f) => path.resolve(loaded.root, f));
   // Files came or went, but no template among them: nothing to load again.
   if (previous && newFiles && sameFiles(files, previous.files)) return previous;
-  // A template that no longer parses (saved in the middle of an edit) or was emptied was not
-  // removed: everything stays as loaded, and it stays watched, until it reads again.
-  const unreadable = previous ? await unreadableTemplates(previous.files.filter((f) => !files.includes(f))) : [];
-  if (previous && unreadable.length > 0) {
+  const before = previous ?? (await readSaved(stateDir));
+  // A template that no longer parses (saved in the middle of an edit, or while no server ran) or
+  // was emptied is not taken as removed: it stays watched, and nothing is deleted or reset until
+  // it reads again; the other templates load meanwhile.
+  const unreadable = await unreadableTemplates(before.files.filter((f) => !files.includes(f)));
+  const held = before.files.filter((f) => unreadable.some((d) => path.resolve(process.cwd(), d.file) === f));
+  if (unreadable.length > 0) {
     for (const d of unreadable) console.error(formatDiagnostic(d));
-    console.error('localbatch serve: a template does not parse or is empty (above); its rules, schedules, topics and subscriptions stay as they were until it declares them again (delete the file to delete them)');
-    return { ...previous, files: [...new Set([...files, ...previous.files.filter((f) => unreadable.some((d) => path.resolve(process.cwd(), d.file) === f))])] };
+    console.error('localbatch serve: a template does not parse or is empty (above): what it declared stays, and nothing is deleted, until it declares its resources again (delete the file to delete them); the other templates are loaded');
   }
-  const before = previous?.loaded ?? readSaved(stateDir);
+  const watched = [...new Set([...files, ...held])];
   const p = pipelineOf(loaded.workspace, owned);
   const declared = loadedFrom(p);
-  const gone = goneSince(before, declared);
-  if (isEmptyPipeline(p) && isNothing(gone)) return remember(stateDir, before, { files, loaded: declared });
+  const gone = held.length > 0 ? NOTHING_LOADED : goneSince(before.loaded, declared);
+  if (isEmptyPipeline(p) && isNothing(gone)) return remember(stateDir, before, { files: watched, loaded: held.length > 0 ? mergeLoaded(before.loaded, declared) : declared });
   if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown|sns-)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
   const { batch } = clientsFor(endpoint);
   try {
-    const result = isEmptyPipeline(p) ? { lines: [], problems: [] } : await loadPipeline(endpoint, batch, loaded.workspace, p, before);
+    // (attributes are reset only when every template reads: a held one may still set them)
+    const result = isEmptyPipeline(p) ? { lines: [], problems: [] } : await loadPipeline(endpoint, batch, loaded.workspace, p, held.length > 0 ? undefined : before.loaded);
     const unloaded = await unloadPipeline(endpoint, gone);
     console.log(previous ? 'localbatch serve: a template changed; loaded again:' : 'localbatch serve: loaded from the workspace\'s templates:');
     for (const l of [...result.lines, ...unloaded.lines]) console.log(`  ${l}`);
@@ -70,31 +74,32 @@ export async function loadWorkspacePipeline(endpoint: EmulatorEndpoint, stateDir
     if (problems.length > 0) console.error('localbatch serve: the rest is loaded; fix the template and save it again (`localbatch validate` checks it at its lines)');
     // A resource that failed to load keeps what the last load set on it pending, and one that could
     // not be deleted is tried again by the next load.
-    const next = mergeLoaded(result.problems.length > 0 ? mergeLoaded(declared, before) : declared, unloaded.kept);
-    return remember(stateDir, before, { files, loaded: next });
+    const next = mergeLoaded(result.problems.length > 0 || held.length > 0 ? mergeLoaded(declared, before.loaded) : declared, unloaded.kept);
+    return remember(stateDir, before, { files: watched, loaded: next });
   } catch (err) {
     console.error(`localbatch serve: could not load the templates: ${err instanceof Error ? err.message : String(err)}`);
-    return remember(stateDir, before, { files, loaded: mergeLoaded(before, declared) });
+    return remember(stateDir, before, { files: watched, loaded: mergeLoaded(before.loaded, declared) });
   } finally {
     batch.destroy();
   }
 }
 
-/** What the last server put in, from the state folder (nothing when there is no readable record). */
-function readSaved(stateDir: string): LoadedTemplates {
-  const file = path.join(stateDir, SAVED);
-  if (!existsSync(file)) return NOTHING_LOADED;
-  try {
-    return parseLoaded(readFileSync(file, 'utf8')) ?? NOTHING_LOADED;
-  } catch {
-    return NOTHING_LOADED;
-  }
+/**
+ * What the last server put in, from the state folder (nothing when there is no readable record; a
+ * FIFO or a folder in its place is no record, and is not waited on).
+ */
+async function readSaved(stateDir: string): Promise<LoadedPipeline> {
+  const text = await readRegularTextFile(path.join(stateDir, SAVED), MAX_FILE_BYTES).catch(() => undefined);
+  const v = text === undefined ? undefined : parseJsonObject(text);
+  const files = Array.isArray(v?.files) && v.files.every((f) => typeof f === 'string') ? (v.files as string[]) : [];
+  const loaded = v && isObj(v.loaded) ? parseLoaded(JSON.stringify(v.loaded)) : undefined;
+  return { files: loaded ? files : [], loaded: loaded ?? NOTHING_LOADED };
 }
 
 /** Records `now` in the state folder (durably, when it changed) and returns it. */
-function remember(stateDir: string, before: LoadedTemplates, now: LoadedPipeline): LoadedPipeline {
-  const text = JSON.stringify(now.loaded);
-  if (text !== JSON.stringify(before) || !existsSync(path.join(stateDir, SAVED))) {
+function remember(stateDir: string, before: LoadedPipeline, now: LoadedPipeline): LoadedPipeline {
+  const text = JSON.stringify({ files: now.files, loaded: now.loaded });
+  if (text !== JSON.stringify({ files: before.files, loaded: before.loaded }) || !existsSync(path.join(stateDir, SAVED))) {
     try {
       writeDurableSync(path.join(stateDir, SAVED), text);
     } catch (err) {

@@ -1,13 +1,16 @@
 /**
  * How `localbatch serve` follows its workspace's templates while it runs: each template file it
  * loaded is polled once a second, as long as it serves (so a file a tool writes anew, as `cdk
- * synth` does, is followed too, and so is a template that stops being one and becomes one again), and the workspace's folders are scanned for new or removed JSON/YAML files (names only,
- * as the first load found them), which may be templates added since. Changes within half a second
+ * synth` does, is followed too, and so is a template that stops being one and becomes one again),
+ * and the workspace's folders are scanned for new, removed or changed JSON/YAML files (names, sizes
+ * and mtimes), which may be templates added or filled in since. Changes within half a second
  * make one load; a load the scan asked for that finds the same templates changes nothing. The scan
  * runs every 5 seconds, or less often in a folder that takes long to walk (at most 5% of the time
  * walking). Node I/O only.
  */
 import { unwatchFile, watchFile } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { findDefinitionFiles } from '../../node/definition-files';
 
 export interface WatchedLoad {
@@ -24,10 +27,18 @@ const SCAN_MS = 5000;
 /** The scan's share of the time at most. */
 const SCAN_SHARE = 0.05;
 
-/** The workspace's definition and JSON/YAML file names (what the scan compares); take it before the first load. */
+/**
+ * The workspace's definition and JSON/YAML file names, with each JSON/YAML file's size and mtime
+ * (what the scan compares: a file that was no template, e.g. created empty and then filled in, is
+ * noticed once it changes); take it before the first load.
+ */
 export async function workspaceNames(root: string): Promise<string> {
   const found = await findDefinitionFiles([root], root);
-  return [...found.files, ...found.candidates].join('\n');
+  const stamp = async (f: string) => {
+    const st = await stat(path.resolve(root, f)).catch(() => undefined);
+    return st ? `${f} ${st.size} ${st.mtimeMs}` : f;
+  };
+  return [...found.files, ...(await Promise.all(found.candidates.map(stamp)))].join('\n');
 }
 
 /** `names`: workspaceNames taken before `first` was loaded (a template added meanwhile is then noticed). */

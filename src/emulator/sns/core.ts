@@ -279,7 +279,7 @@ export class SnsCore {
     if (Buffer.byteLength(message) > 256 * 1024) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
     // The API reference: no line breaks or control characters, fewer than 100 characters.
     // eslint-disable-next-line no-control-regex
-    if (subject !== undefined && (/[\u0000-\u001f\u007f]/.test(subject) || [...subject].length >= 100)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Subject: must have no line break or control character, and fewer than 100 characters');
+    if (subject !== undefined && (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(subject) || [...subject].length >= 100)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Subject: must have no line break or control character, and fewer than 100 characters');
     checkMessageAttributes(attributes);
     const id = this.messageId();
     const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }])) } : {}) };

@@ -1,5 +1,5 @@
 /** Small durable-file helpers (S3's objects, Step Functions' histories, the journals): write to a temp file, fsync, rename, fsync the folder. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -52,14 +52,20 @@ export async function writeDurable(file: string, data: string | Buffer, tmpDir =
 export function writeDurableSync(file: string, data: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${tempName()}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  const fd = openSync(tmp, 'r+');
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    writeFileSync(tmp, data, { mode: 0o600 });
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    // (a folder in the file's place, a full disk: no temp file is left behind)
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, file);
   fsyncDir(dirname(file));
 }
 

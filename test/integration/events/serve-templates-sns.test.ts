@@ -3,7 +3,8 @@
  * process, scripted runtime): an `sqs` subscription is not loaded and says so; a bad FilterPolicy
  * is a problem naming the template's file and line while the rest loads; an emptied template keeps
  * what it declared and is loaded again once restored; and edits made while serve was stopped are
- * applied when it starts again (what it loaded is remembered in the state folder).
+ * applied when it starts again (what it loaded is remembered in the state folder), while one broken
+ * meanwhile keeps what it declared and holds no other template back.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,7 +100,7 @@ describe('localbatch serve follows a template\'s SNS (integration)', function ()
   it('an emptied template keeps what it declared, and is loaded again once it declares it again', async () => {
     let before = serve!.output().length;
     writeFileSync(file(), '');
-    await waitFor(/sns\.yaml:1:1: warning: the template is empty[\s\S]*stay as they were/, before);
+    await waitFor(/sns\.yaml:1:1: warning: the template is empty[\s\S]*what it declared stays/, before);
     assert.deepEqual(await topics(), ['alerts', 'audit']);
     before = serve!.output().length;
     writeFileSync(file(), template({ filter: '{ level: [warn, error] }' }));
@@ -116,5 +117,24 @@ describe('localbatch serve follows a template\'s SNS (integration)', function ()
     assert.match(serve.output(), /subscription email oncall@example.com to alerts \(attributes updated\)/);
     assert.deepEqual(await topics(), ['alerts']);
     assert.equal((await oncall())?.FilterPolicy, undefined);
+  });
+
+  it('a template broken while it was stopped keeps what it declared at the next start, and holds no other template back', async () => {
+    serve!.child.kill('SIGTERM');
+    await serve!.exit;
+    writeFileSync(file(), template({ audit: false }).replace('Properties:\n      TopicName: alerts', 'Properties:\n    TopicName: [alerts'));
+    serve = await startServe(['--runtime', 'scripted'], dir, stateDir);
+    await waitFor(/does not parse or is empty/, 0);
+    assert.doesNotMatch(serve.output(), /no longer in the templates/);
+    assert.deepEqual(await topics(), ['alerts']);
+    // Another template, created empty and filled in later (the scan notices its change), loads meanwhile.
+    const before = serve.output().length;
+    const other = path.join(dir, 'other.yaml');
+    writeFileSync(other, '');
+    await new Promise((r) => setTimeout(r, 6_000));
+    writeFileSync(other, 'Resources:\n  Late:\n    Type: AWS::SNS::Topic\n    Properties: { TopicName: late }\n');
+    await waitFor(/topic late\n/, before);
+    assert.deepEqual(await topics(), ['alerts', 'late']);
+    assert.doesNotMatch(serve.output().slice(before), /no longer in the templates/, 'nothing is deleted while a template does not parse');
   });
 });

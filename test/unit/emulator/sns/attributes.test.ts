@@ -90,7 +90,7 @@ describe('SNS attributes (unit)', () => {
       ['a Binary without a BinaryValue', { a: { DataType: 'Binary', StringValue: 'x' } }],
     ];
     for (const [what, attrs] of bad) assert.throws(() => t.core.publish(t.topic, 'm', undefined, attrs), code('InvalidParameterValue'), what);
-    for (const subject of ['line1\nline2', 'tab\there', 'x'.repeat(100)]) assert.throws(() => t.core.publish(t.topic, 'm', subject), code('InvalidParameter'), JSON.stringify(subject));
+    for (const subject of ['line1\nline2', 'tab\there', 'next\u0085line', 'para\u2028graph', 'x'.repeat(100)]) assert.throws(() => t.core.publish(t.topic, 'm', subject), code('InvalidParameter'), JSON.stringify(subject));
     assert.equal(t.delivered.length, 0);
     t.core.publish(t.topic, 'subject ok', `${'x'.repeat(98)}é`);
     assert.deepEqual(t.delivered.map((d) => d.n.Message), ['subject ok']);
