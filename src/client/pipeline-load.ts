@@ -211,49 +211,44 @@ function whereIs(r: PipelineResource): string {
  * hold the user's files.
  */
 export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineGone): Promise<{ lines: string[]; problems: string[]; kept: PipelineGone }> {
-  const none = { lines: [], problems: [], kept: NOTHING_LOADED };
-  if (isNothing(gone)) return none;
+  if (isNothing(gone)) return { lines: [], problems: [], kept: NOTHING_LOADED };
   const lines: string[] = [];
   const problems: string[] = [];
-  const kept = { rules: [] as string[], schedules: [] as string[], topics: [] as Array<PipelineGone['topics'][number]>, subscriptions: [] as Array<PipelineGone['subscriptions'][number]> };
-  const c = pipelineClients(endpoint);
-  const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
   const failed = (what: string, err: unknown) => problems.push(`${what} (no longer in the templates) could not be deleted: ${err instanceof Error ? err.message : String(err)}`);
+  /** Deletes each of `names`; the ones that could not be deleted (one already gone has no line). */
+  const deleteEach = async (kind: string, names: readonly string[], del: (name: string) => Promise<unknown>): Promise<string[]> => {
+    const left: string[] = [];
+    for (const name of names) {
+      try {
+        await del(name);
+        lines.push(`${kind} ${name} deleted (no longer in the templates)`);
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') continue;
+        failed(`${kind} ${name}`, err);
+        left.push(name);
+      }
+    }
+    return left;
+  };
+  const c = pipelineClients(endpoint);
   try {
-    // (one a failed load never created is not there to delete: no line for it)
-    for (const name of gone.rules) {
-      try {
-        const ids = ((await c.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? []).map((t) => t.Id!);
-        if (ids.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: name, Ids: ids }));
-        await c.events.send(new DeleteRuleCommand({ Name: name }));
-        lines.push(`rule ${name} deleted (no longer in the templates)`);
-      } catch (err) {
-        if (missing(err)) continue;
-        failed(`rule ${name}`, err);
-        kept.rules.push(name);
-      }
-    }
-    for (const name of gone.schedules) {
-      try {
-        await c.scheduler.send(new DeleteScheduleCommand({ Name: name }));
-        lines.push(`schedule ${name} deleted (no longer in the templates)`);
-      } catch (err) {
-        if (missing(err)) continue;
-        failed(`schedule ${name}`, err);
-        kept.schedules.push(name);
-      }
-    }
+    const rules = await deleteEach('rule', gone.rules, async (name) => {
+      const ids = ((await c.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? []).map((t) => t.Id!);
+      if (ids.length > 0) await c.events.send(new RemoveTargetsCommand({ Rule: name, Ids: ids }));
+      await c.events.send(new DeleteRuleCommand({ Name: name }));
+    });
+    const schedules = await deleteEach('schedule', gone.schedules, (name) => c.scheduler.send(new DeleteScheduleCommand({ Name: name })));
+    let sns: Pick<PipelineGone, 'topics' | 'subscriptions'> = NOTHING_LOADED;
     try {
       lines.push(...(await unloadSns(c.sns, gone)));
     } catch (err) {
       failed('a topic or subscription', err);
-      kept.topics.push(...gone.topics);
-      kept.subscriptions.push(...gone.subscriptions);
+      sns = gone;
     }
+    return { lines, problems, kept: { rules, schedules, topics: sns.topics, subscriptions: sns.subscriptions } };
   } finally {
     c.destroy();
   }
-  return { lines, problems, kept };
 }
 
 function targetLabel(t: Target | undefined): string {

@@ -9,13 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { JobDetail, ResourceRequirement } from '@aws-sdk/client-batch';
 import type Docker from 'dockerode';
 import { LocalService } from '../../src/emulator/service';
 import { ensureProbeImage } from '../support/aws-probe-image';
 import { dockerForTests } from '../support/docker';
-
-const RESOURCES: ResourceRequirement[] = [{ type: 'VCPU', value: '0.5' }, { type: 'MEMORY', value: '128' }];
+import { runJobToEnd } from '../support/service-job';
 
 describe('CloudWatch Logs from inside a job container (integration)', function () {
   this.timeout(240_000);
@@ -36,18 +34,7 @@ describe('CloudWatch Logs from inside a job container (integration)', function (
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  const run = async (container: Record<string, unknown>): Promise<{ d: JobDetail; out: string }> => {
-    const e = service.host.engine;
-    const def = e.registerJobDefinition({ jobDefinitionName: `d${Date.now()}`, type: 'container', containerProperties: { resourceRequirements: RESOURCES, ...container } as never }).jobDefinitionArn;
-    const id = e.submitJob({ jobName: 'j', jobQueue: 'local', jobDefinition: def }).jobId;
-    const end = Date.now() + 120_000;
-    for (;;) {
-      const d = e.describeJobs([id])[0];
-      if (d.status === 'SUCCEEDED' || d.status === 'FAILED') return { d, out: service.host.logs.events(d.container?.logStreamName ?? '').map((ev) => ev.message).join('\n') };
-      if (Date.now() > end) throw new Error(`timed out waiting for job ${id}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const run = (container: Record<string, unknown>) => runJobToEnd(service, container);
 
   it('a job with a role creates a group and a stream and puts an event; a client here reads it', async () => {
     const { d, out } = await run({ image: probe, jobRoleArn: 'arn:aws:iam::123456789012:role/worker', command: ['logs', '/app/pricing', 'worker-1', 'priced 1000 paths'] });

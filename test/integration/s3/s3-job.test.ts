@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobDetail, ResourceRequirement } from '@aws-sdk/client-batch';
 import type Docker from 'dockerode';
 import { LocalService } from '../../../src/emulator/service';
 import { ensureProbeImage } from '../../support/aws-probe-image';
 import { dockerForTests, TEST_IMAGE } from '../../support/docker';
 import { runProcess } from '../../support/s3-harness';
-
-const RESOURCES: ResourceRequirement[] = [{ type: 'VCPU', value: '0.5' }, { type: 'MEMORY', value: '128' }];
+import { runJobToEnd } from '../../support/service-job';
 
 describe('S3 from inside a job container (integration)', function () {
   this.timeout(240_000);
@@ -43,26 +41,7 @@ describe('S3 from inside a job container (integration)', function () {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  const until = async <T>(what: string, get: () => T | undefined): Promise<T> => {
-    const end = Date.now() + 120_000;
-    for (;;) {
-      const v = get();
-      if (v !== undefined) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const run = async (container: Record<string, unknown>): Promise<{ d: JobDetail; out: string }> => {
-    const e = service.host.engine;
-    const def = e.registerJobDefinition({ jobDefinitionName: `d${Date.now()}`, type: 'container', containerProperties: { resourceRequirements: RESOURCES, ...container } as never }).jobDefinitionArn;
-    const id = e.submitJob({ jobName: 'j', jobQueue: 'local', jobDefinition: def }).jobId;
-    const d = await until(`job ${id}`, () => {
-      const x = e.describeJobs([id])[0];
-      return x.status === 'SUCCEEDED' || x.status === 'FAILED' ? x : undefined;
-    });
-    const out = service.host.logs.events(d.container?.logStreamName ?? '').map((ev) => ev.message).join('\n');
-    return { d, out };
-  };
+  const run = (container: Record<string, unknown>) => runJobToEnd(service, container);
 
   it('a job with the SDK reads a declared bucket and writes to another, with no S3 settings', async () => {
     const { d, out } = await run({ image: probe, jobRoleArn: 'arn:aws:iam::123456789012:role/worker', command: ['s3copy', 'raw', 'input.txt', 'results/out/result.txt'] });
