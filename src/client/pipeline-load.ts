@@ -18,6 +18,7 @@ import type { DefinitionEntry, Workspace } from '../model/workspace';
 import type { EmulatorEndpoint } from './endpoint';
 import { LOCAL_PROTOCOLS, subscribeDeclared, unloadSns } from './pipeline-sns';
 import { isNothing, keyOf, loadedFrom, NOTHING_LOADED, subscriptionOf, type LoadedTemplates, type PipelineGone } from './pipeline-state';
+import { whereIs } from './pipeline-where';
 import { registerDefinitions } from './register';
 
 export interface PipelineSet {
@@ -112,7 +113,8 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
     try {
       await work();
     } catch (err) {
-      problems.push(`${r ? `${whereIs(r)}: ` : ''}${what}: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push(`${r ? `${whereIs(r, message)}: ` : ''}${what}: ${message}`);
     }
   };
   const defs = targetDefinitions(ws, p);
@@ -159,7 +161,7 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
     for (const r of p.rules) rules.set(r.name, [...(rules.get(r.name) ?? []), r]);
     for (const declared of rules.values()) {
       const r = declared.at(-1)!;
-      const note = declared.length > 1 ? ` (declared ${declared.length} times, at ${declared.map(whereIs).join(', ')}: the last one is loaded)` : '';
+      const note = declared.length > 1 ? ` (declared ${declared.length} times, at ${declared.map((r) => whereIs(r)).join(', ')}: the last one is loaded)` : '';
       await attempt(r, `rule ${r.name}`, async () => {
         lines.push(`${await putRule(c, r)}${note}`);
       });
@@ -193,15 +195,6 @@ async function putRule(c: PipelineClients, r: PipelineResource): Promise<string>
   }
   const when = asStr(v.ScheduleExpression) ?? 'on events';
   return `rule ${r.name} (${when}${asStr(v.State) === 'DISABLED' ? ', disabled' : ''}) → ${targets.map((t) => targetLabel(t)).join(', ') || 'no targets'}`;
-}
-
-/** `file:line` of a template resource. */
-function whereIs(r: PipelineResource): string {
-  try {
-    return `${r.doc.file}:${r.doc.rangeOf([], 'key').start.line + 1}`;
-  } catch {
-    return r.doc.file;
-  }
 }
 
 /**

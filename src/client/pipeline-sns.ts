@@ -8,6 +8,7 @@
 import { DeleteTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import type { PipelineResource } from '../model/iac';
 import { droppedAttributes, keyOf, subscriptionOf, type LoadedTemplates, type PipelineGone } from './pipeline-state';
+import { whereIs } from './pipeline-where';
 
 /** The protocols the local SNS delivers to; a template's others are not loaded (said once each). */
 export const LOCAL_PROTOCOLS = new Set(['http', 'https', 'email', 'email-json']);
@@ -44,16 +45,18 @@ export async function subscribeDeclared(sns: SNSClient, declarations: readonly P
       values[k] = v;
     }
   }
-  const note = conflicts.size > 0 ? ` (declared ${subs.length} times with different ${[...conflicts].join(', ')}: the last one is loaded)` : '';
-  const updated = await subscribe(sns, first, values, droppedAttributes(previous, now, keyOf(first)));
-  return { line: `${label}${updated ? ' (attributes updated)' : ''}${note}`, updated };
+  const note = conflicts.size > 0 ? ` (declared ${subs.length} times with different ${[...conflicts].join(', ')}, at ${declarations.map((d) => whereIs(d)).join(', ')}: the last one is loaded)` : '';
+  const { arn, updated } = await subscribe(sns, first, values, droppedAttributes(previous, now, keyOf(first)));
+  // An http(s) endpoint confirms its subscription (SNS posts it a SubscriptionConfirmation); until then nothing is delivered to it.
+  const pending = arn && first.protocol.startsWith('http') && (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes?.PendingConfirmation === 'true';
+  return { line: `${label}${updated ? ' (attributes updated)' : ''}${pending ? ' (pending confirmation: the endpoint was sent a SubscriptionConfirmation to confirm)' : ''}${note}`, updated };
 }
 
 /**
  * Subscribes (the same subscription again is no change), bringing its attributes to `values` and
- * those in `dropped` back to their defaults. True if it changed an existing subscription.
+ * those in `dropped` back to their defaults. `updated`: it changed an existing subscription.
  */
-async function subscribe(sns: SNSClient, s: { topicArn: string; protocol: string; endpoint: string }, values: Readonly<Record<string, string>>, dropped: readonly string[]): Promise<boolean> {
+async function subscribe(sns: SNSClient, s: { topicArn: string; protocol: string; endpoint: string }, values: Readonly<Record<string, string>>, dropped: readonly string[]): Promise<{ arn?: string; updated: boolean }> {
   const base = { TopicArn: s.topicArn, Protocol: s.protocol, Endpoint: s.endpoint, ReturnSubscriptionArn: true };
   let arn: string | undefined;
   let updated = false;
@@ -64,9 +67,9 @@ async function subscribe(sns: SNSClient, s: { topicArn: string; protocol: string
     arn = (await sns.send(new SubscribeCommand(base))).SubscriptionArn;
     updated = await setAttributes(sns, arn!, values);
   }
-  if (dropped.length === 0 || !arn) return updated;
+  if (dropped.length === 0 || !arn) return { arn, updated };
   const resets = Object.fromEntries(dropped.filter((n) => values[n] === undefined).map((n) => [n, RESET[n] ?? '']));
-  return (await setAttributes(sns, arn, resets)) || updated;
+  return { arn, updated: (await setAttributes(sns, arn, resets)) || updated };
 }
 
 /** Sets each attribute whose value differs; true if one did. */

@@ -14,7 +14,7 @@ import { goneSince, isNothing, loadedFrom, mergeLoaded, NOTHING_LOADED, parseLoa
 import { isObj, parseJsonObject } from '../../model/values';
 import { writeDurableSync } from '../../emulator/store/durable-files';
 import { formatDiagnostic, ZERO_RANGE, type Diagnostic } from '../../model/diagnostics';
-import { mightBeIac, parseTemplateDocument } from '../../model/iac';
+import { isBlankTemplate, mightBeIac, parseTemplateDocument } from '../../model/iac';
 import type { Workspace } from '../../model/workspace';
 import { MAX_FILE_BYTES } from '../../node/definition-files';
 import { loadWorkspace } from '../../node/load-workspace';
@@ -115,8 +115,8 @@ async function unreadableTemplates(files: readonly string[]): Promise<Diagnostic
   for (const f of files) {
     const text = await readRegularTextFile(f, MAX_FILE_BYTES).catch(() => undefined);
     const file = path.relative(process.cwd(), f);
-    if (text !== undefined && text.trim() === '') out.push({ file, range: ZERO_RANGE, severity: 'warning', message: 'the template is empty', rule: 'template-empty' });
-    if (text === undefined || !mightBeIac(text)) continue;
+    if (text !== undefined && isBlankTemplate(text)) out.push({ file, range: ZERO_RANGE, severity: 'warning', message: 'the template is empty', rule: 'template-empty' });
+    if (text === undefined || isBlankTemplate(text) || !mightBeIac(text)) continue;
     const first = parseTemplateDocument(file, text).syntaxErrors[0];
     if (first) out.push(first);
   }

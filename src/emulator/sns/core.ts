@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../batch/core/ports';
 import { compilePattern, matches, PatternError, type CompiledPattern } from '../events/core/pattern';
-import { deliveryPolicyProblem, effectivePolicy, subscriptionEffectivePolicy, topicEffectivePolicy, type EffectivePolicy } from './delivery-policy';
+import { deliveryPolicyProblem, effectivePolicy, subscriptionEffectivePolicy, topicEffectivePolicy, type EffectivePolicy } from '../../model/sns/delivery-policy';
 
 export class SnsError extends Error {
   constructor(
@@ -195,10 +195,15 @@ export class SnsCore {
     return s;
   }
 
-  /** GetSubscriptionAttributes: what AWS reports for every subscription, then what was set. */
+  /**
+   * GetSubscriptionAttributes: what AWS reports for every subscription, then what was set. The
+   * filter policy's scope shows with a filter policy only, its default (MessageAttributes) too.
+   */
   subscriptionAttributes(arn: string): Record<string, string> {
     const s = this.subscription(arn);
-    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...(isHttp(s) ? { EffectiveDeliveryPolicy: subscriptionEffectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy) } : {}), ...s.Attributes };
+    const { FilterPolicyScope: scope, ...set } = s.Attributes;
+    const filter: Record<string, string> = set.FilterPolicy !== undefined ? { FilterPolicyScope: scope ?? 'MessageAttributes' } : {};
+    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...(isHttp(s) ? { EffectiveDeliveryPolicy: subscriptionEffectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy) } : {}), ...set, ...filter };
   }
 
   /** The subscription, if it exists (deliveries waiting for a retry look it up again). */

@@ -9,7 +9,7 @@
 import type { Clock } from '../batch/core/ports';
 import { Timers } from '../clock/timers';
 import type { Notification, SubscriptionRecord } from './core';
-import { retryDelays, type RetryPolicy } from './delivery-policy';
+import { retryDelays, type RetryPolicy } from '../../model/sns/delivery-policy';
 
 export interface PendingHttpDelivery {
   readonly subscriptionArn: string;

@@ -14,6 +14,17 @@ export function mightBeIac(text: string): boolean {
   return text.includes('AWS::Batch::') || text.includes('aws_batch_') || PIPELINE_MARKERS.some((m) => text.includes(m)) || mightHoldStateMachine(text);
 }
 
+/**
+ * Whether a template file declares nothing at all: only blank lines, YAML comments and document
+ * markers (a template commented out whole reads as empty, not as a syntax error).
+ */
+export function isBlankTemplate(text: string): boolean {
+  return text.split(/\r?\n/).every((line) => {
+    const t = line.trim();
+    return t === '' || t.startsWith('#') || t === '---' || t === '...';
+  });
+}
+
 /** State machines in templates (read by src/model/asl/templates.ts). */
 function mightHoldStateMachine(text: string): boolean {
   return text.includes('AWS::StepFunctions::StateMachine') || text.includes('AWS::Serverless::StateMachine') || text.includes('aws_sfn_state_machine');

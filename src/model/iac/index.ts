@@ -7,7 +7,7 @@ import type { IacOptions, IacTemplate } from './types';
 export type { IacOptions, IacResource, IacTemplate, IacTool } from './types';
 export type { PipelineKind, PipelineResource, PipelineResources } from './pipeline-types';
 export { parseTemplateDocument, iacFormat } from './template-document';
-export { IAC_FILE_PATTERN, mightBeIac } from './detect';
+export { IAC_FILE_PATTERN, isBlankTemplate, mightBeIac } from './detect';
 
 /** The Batch resources of a parsed template or Terraform JSON, or undefined when it holds none. */
 export function readIac(doc: SourceDocument, options: IacOptions = {}): IacTemplate | undefined {

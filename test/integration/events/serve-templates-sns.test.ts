@@ -26,6 +26,12 @@ ${o.audit === false ? '' : `  Audit:
     Type: AWS::SNS::Topic
     Properties:
       TopicName: audit
+  Hook:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Audit
+      Protocol: http
+      Endpoint: http://127.0.0.1:9/hook
 `}  Oncall:
     Type: AWS::SNS::Subscription
     Properties:
@@ -86,21 +92,30 @@ describe('localbatch serve follows a template\'s SNS (integration)', function ()
     serve = await startServe(['--runtime', 'scripted'], dir, stateDir);
     await waitFor(/subscription email oncall@example.com to alerts/, 0);
     assert.match(serve.output(), /subscription sqs arn:aws:sqs:us-east-1:000000000000:work to alerts: not loaded \(the local SNS delivers to http, https, email and email-json\)/);
+    assert.match(serve.output(), /subscription http http:\/\/127\.0\.0\.1:9\/hook to audit \(pending confirmation: the endpoint was sent a SubscriptionConfirmation to confirm\)/);
+    assert.doesNotMatch(serve.output(), /oncall@example\.com to alerts \(pending/, 'an email subscription is confirmed at once locally');
     assert.deepEqual(await topics(), ['alerts', 'audit']);
     assert.equal((await oncall())?.FilterPolicy, '{"level":["warn"]}');
 
     const before = serve.output().length;
-    writeFileSync(file(), template({ filter: '{ level: warn }' }));
+    const broken = template({ filter: '{ level: warn }' });
+    writeFileSync(file(), broken);
     await waitFor(/the rest is loaded/, before);
-    assert.match(serve.output().slice(before), /sns\.yaml:\d+: subscription email oncall@example\.com: .*FilterPolicy/);
+    // at the FilterPolicy's own line, as `localbatch validate` points at it
+    const line = broken.split('\n').findIndex((l) => l.includes('FilterPolicy:')) + 1;
+    assert.match(serve.output().slice(before), new RegExp(`sns\\.yaml:${line}: subscription email oncall@example\\.com: .*FilterPolicy`));
     assert.match(serve.output().slice(before), /topic audit\n/, 'the topics still load');
     assert.equal((await oncall())?.FilterPolicy, '{"level":["warn"]}', 'the subscription keeps what it had');
   });
 
-  it('an emptied template keeps what it declared, and is loaded again once it declares it again', async () => {
+  it('an emptied template (or one commented out whole) keeps what it declared, and is loaded again once it declares it again', async () => {
     let before = serve!.output().length;
     writeFileSync(file(), '');
     await waitFor(/sns\.yaml:1:1: warning: the template is empty[\s\S]*what it declared stays/, before);
+    before = serve!.output().length;
+    writeFileSync(file(), template({}).split('\n').map((l) => `# ${l}`).join('\n'));
+    await waitFor(/sns\.yaml:1:1: warning: the template is empty[\s\S]*what it declared stays/, before);
+    assert.doesNotMatch(serve!.output().slice(before), /error/);
     assert.deepEqual(await topics(), ['alerts', 'audit']);
     before = serve!.output().length;
     writeFileSync(file(), template({ filter: '{ level: [warn, error] }' }));

@@ -11,10 +11,11 @@ import { compilePattern, parsePattern, PatternError } from '../../events/pattern
 import { checkInputTransformer } from '../../events/input-transformer';
 import { parseSchedule, ScheduleExpressionError } from '../../events/schedule-expression';
 import type { PipelineResource } from '../../iac/pipeline-types';
+import { deliveryPolicyProblem, unknownDeliveryPolicyMembers } from '../../sns/delivery-policy';
 import { LOCAL_QUEUE_NAME } from '../../types';
 import { asStr, isObj } from '../../values';
 import { parseRef } from '../../workspace';
-import { didYouMean, type WorkspaceRuleContext, type WorkspaceRule } from './context';
+import { didYouMean, suggestion, type WorkspaceRuleContext, type WorkspaceRule } from './context';
 
 export const PIPELINE_RULES = {
   'event-pattern-invalid': 'an EventBridge rule\'s EventPattern that EventBridge refuses (syntax, unknown operator, wrong operand)',
@@ -23,6 +24,7 @@ export const PIPELINE_RULES = {
   'target-unknown-job-queue': 'a rule or schedule target names a job queue the workspace does not define',
   'target-unknown-job-definition': 'a rule or schedule target names a job definition the workspace does not define',
   'sns-filter-policy-invalid': 'an SNS subscription\'s FilterPolicy (or FilterPolicyScope, RawMessageDelivery) that SNS refuses',
+  'sns-delivery-policy-invalid': 'an SNS subscription\'s DeliveryPolicy that SNS refuses (an error), or with members SNS does not document (a warning)',
 } as const;
 
 const QUEUE_ARN = /^arn:[^:]+:batch:[^:]*:[^:]*:job-queue\/(.+)$/;
@@ -50,6 +52,15 @@ function checkSubscription(ctx: WorkspaceRuleContext, sub: PipelineResource): vo
   }
   const scope = asStr(attributes.FilterPolicyScope);
   if (scope !== undefined && scope !== 'MessageAttributes' && scope !== 'MessageBody') ctx.report('error', sub.doc, ['Attributes', 'FilterPolicyScope'], 'sns-filter-policy-invalid', `${label}: FilterPolicyScope must be MessageAttributes or MessageBody, not ${scope}`);
+  const delivery = asStr(attributes.DeliveryPolicy);
+  if (delivery !== undefined && delivery.trim() !== '') {
+    const problem = deliveryPolicyProblem(delivery, 'subscription');
+    if (problem) ctx.report('error', sub.doc, ['Attributes', 'DeliveryPolicy'], 'sns-delivery-policy-invalid', `${label}: DeliveryPolicy: ${problem}`);
+    for (const m of problem ? [] : unknownDeliveryPolicyMembers(delivery)) {
+      const like = suggestion(m, ['healthyRetryPolicy', 'throttlePolicy', 'requestPolicy']);
+      ctx.report('warning', sub.doc, ['Attributes', 'DeliveryPolicy'], 'sns-delivery-policy-invalid', `${label}: DeliveryPolicy: SNS does not document a member '${m}'${like}: it has no effect`);
+    }
+  }
   const raw = asStr(attributes.RawMessageDelivery);
   if (raw !== undefined && raw !== 'true' && raw !== 'false') ctx.report('error', sub.doc, ['Attributes', 'RawMessageDelivery'], 'sns-filter-policy-invalid', `${label}: RawMessageDelivery must be true or false, not ${raw}`);
 }

@@ -80,6 +80,18 @@ describe('SNS attributes (unit)', () => {
     assert.throws(() => t.core.setSubscriptionAttribute(other, 'RawMessageDelivery', ''), code('InvalidParameter'));
   });
 
+  it('GetSubscriptionAttributes shows the filter policy\'s scope with a filter policy only, its default too', () => {
+    const t = setup();
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicyScope, undefined);
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '{"kind":["failure"]}');
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicyScope, 'MessageAttributes');
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicyScope', 'MessageBody');
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicyScope, 'MessageBody');
+    t.core.setSubscriptionAttribute(t.sub, 'FilterPolicy', '');
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicyScope, undefined);
+    assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicy, undefined);
+  });
+
   it('Publish refuses message attributes SNS refuses, and delivers nothing then', () => {
     const t = setup();
     const bad: Array<[string, Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>]> = [

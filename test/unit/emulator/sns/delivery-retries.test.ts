@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { SnsCore, SnsError, type Notification, type SubscriptionRecord } from '../../../../src/emulator/sns/core';
-import { DEFAULT_RETRY_POLICY, deliveryPolicyProblem, effectivePolicy, retryDelays, type RetryPolicy } from '../../../../src/emulator/sns/delivery-policy';
+import { DEFAULT_RETRY_POLICY, deliveryPolicyProblem, effectivePolicy, retryDelays, type RetryPolicy } from '../../../../src/model/sns/delivery-policy';
 import { HttpDeliveries, type AttemptOutcome, type PendingHttpDelivery } from '../../../../src/emulator/sns/http-retries';
 
 const OK: AttemptOutcome = { delivered: true, retryable: false, detail: 'answered 200' };

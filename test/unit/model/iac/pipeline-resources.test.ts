@@ -99,6 +99,41 @@ describe('pipeline resources in templates (unit)', () => {
     assert.match(ds[0].message, /Subscription email oncall@example.com: FilterPolicy: .*"level": \["warn"\]/);
   });
 
+  it('reports an SNS subscription\'s DeliveryPolicy that SNS refuses (error) or with a member SNS does not document (warning, did-you-mean), at its line', () => {
+    const text = `Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: alerts }
+  Wrapped:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alerts
+      Protocol: https
+      Endpoint: https://example.com/a
+      DeliveryPolicy: { http: { defaultHealthyRetryPolicy: { numRetries: 3 } } }
+  Misspelt:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alerts
+      Protocol: https
+      Endpoint: https://example.com/b
+      DeliveryPolicy: { healthyRetryPolicys: { numRetries: 3 } }
+  Fine:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alerts
+      Protocol: https
+      Endpoint: https://example.com/c
+      DeliveryPolicy: { healthyRetryPolicy: { minDelayTarget: 1, maxDelayTarget: 5, numRetries: 3 }, throttlePolicy: { maxReceivesPerSecond: 5 }, guaranteed: false }
+`;
+    const lines = text.split('\n');
+    const ds = diagnosticsOf('sns.yaml', text).filter((d) => d.rule === 'sns-delivery-policy-invalid');
+    assert.deepEqual(ds.map((d) => [d.severity, d.range.start.line]), [['error', 10], ['warning', 17]]);
+    assert.ok(ds.every((d) => lines[d.range.start.line].trim().startsWith('DeliveryPolicy:')));
+    assert.match(ds[0].message, /Subscription https https:\/\/example.com\/a: DeliveryPolicy: a subscription's policy has no http member/);
+    assert.match(ds[1].message, /a member 'healthyRetryPolicys' \(did you mean 'healthyRetryPolicy'\?\): it has no effect/);
+  });
+
   it('reports bad patterns, schedules, InputTransformer placeholders and unknown targets at their lines, with did-you-mean', () => {
     const broken = exampleText
       .replace('key: [{ prefix: incoming/ }]', 'key: [{ prefx: incoming/ }]')

@@ -106,6 +106,18 @@ export function deliveryPolicyProblem(text: string, of: 'topic' | 'subscription'
   return (object(retry) && retryProblem(object(retry)!, 'http.defaultHealthyRetryPolicy')) || requestProblem(h.defaultRequestPolicy, 'http.defaultRequestPolicy');
 }
 
+/** The members SNS documents for a subscription's DeliveryPolicy. */
+const SUBSCRIPTION_MEMBERS = ['healthyRetryPolicy', 'sicklyRetryPolicy', 'throttlePolicy', 'requestPolicy', 'guaranteed'];
+
+/**
+ * Members of a subscription's DeliveryPolicy JSON that SNS does not document (a misspelt
+ * `healthyRetryPolicy` is no retry policy: the default one applies); [] when it is no JSON object.
+ */
+export function unknownDeliveryPolicyMembers(text: string): string[] {
+  const p = parse(text);
+  return p ? Object.keys(p).filter((k) => k !== 'http' && !SUBSCRIPTION_MEMBERS.includes(k)) : [];
+}
+
 export interface EffectivePolicy {
   readonly retry: RetryPolicy;
   readonly contentType: string;
