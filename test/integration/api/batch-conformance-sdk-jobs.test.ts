@@ -6,6 +6,7 @@ import {
   ClientException,
   CreateComputeEnvironmentCommand,
   CreateJobQueueCommand,
+  CreateSchedulingPolicyCommand,
   DescribeJobsCommand,
   GetJobQueueSnapshotCommand,
   ListJobsCommand,
@@ -55,9 +56,11 @@ describe('Batch conformance, jobs, through @aws-sdk/client-batch (integration)',
     await client.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'quick', type: 'container', containerProperties: container('echo hi') }));
     await client.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'sleeper', type: 'container', containerProperties: container('sleep 30') }));
     other1Arn = (await client.send(new RegisterJobDefinitionCommand({ jobDefinitionName: 'other', type: 'container', containerProperties: container('echo other') }))).jobDefinitionArn!;
-    // A queue whose only compute environment is DISABLED: its jobs stay RUNNABLE.
+    // A queue whose only compute environment is DISABLED: its jobs stay RUNNABLE. It has a fair-share
+    // policy, since SubmitJob takes a shareIdentifier (listed by the SHARE_IDENTIFIER filter) only then.
     await client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: 'off', type: 'UNMANAGED', state: 'DISABLED' }));
-    await client.send(new CreateJobQueueCommand({ jobQueueName: 'hold', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'off' }] }));
+    const policy = await client.send(new CreateSchedulingPolicyCommand({ name: 'hold-shares', fairsharePolicy: {} }));
+    await client.send(new CreateJobQueueCommand({ jobQueueName: 'hold', priority: 1, schedulingPolicyArn: policy.arn, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'off' }] }));
     for (let i = 0; i < 25; i++) {
       if (i === 20) {
         await sleep(5);
@@ -151,7 +154,7 @@ describe('Batch conformance, jobs, through @aws-sdk/client-batch (integration)',
   });
 
   it('lists an array job’s children by arrayJobId', async () => {
-    const parent = await client.send(new SubmitJobCommand({ jobName: 'fan', jobQueue: 'hold', jobDefinition: 'quick', arrayProperties: { size: 3 } }));
+    const parent = await client.send(new SubmitJobCommand({ jobName: 'fan', jobQueue: 'hold', jobDefinition: 'quick', shareIdentifier: 'even', arrayProperties: { size: 3 } }));
     await until(async () => (await client.send(new ListJobsCommand({ arrayJobId: parent.jobId, jobStatus: 'RUNNABLE' }))).jobSummaryList?.length === 3);
     const children = await client.send(new ListJobsCommand({ arrayJobId: parent.jobId, jobStatus: 'RUNNABLE' }));
     assert.deepEqual(children.jobSummaryList!.map((j) => [j.jobId, j.arrayProperties?.index]), [0, 1, 2].map((i) => [`${parent.jobId}:${i}`, i]));

@@ -36,6 +36,22 @@ function checkEksConfiguration(c: EksConfiguration): void {
   }
 }
 
+/**
+ * computeResources' vCPU counts as Batch bounds them: none negative, minvCpus at most maxvCpus, and
+ * desiredvCpus between the two (the rule `localbatch validate` reports as ce-vcpu-bounds).
+ */
+function checkVcpuBounds(cr: { minvCpus?: number; maxvCpus?: number; desiredvCpus?: number }): void {
+  for (const field of ['minvCpus', 'maxvCpus', 'desiredvCpus'] as const) {
+    const n = cr[field];
+    if (n !== undefined && n < 0) invalid(`computeResources.${field} must not be negative, not ${n}`);
+  }
+  const { minvCpus: min, maxvCpus: max, desiredvCpus: desired } = cr;
+  if (min !== undefined && max !== undefined && min > max) invalid(`computeResources.minvCpus (${min}) must not be greater than maxvCpus (${max})`);
+  if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
+    invalid(`computeResources.desiredvCpus (${desired}) must be between minvCpus (${min ?? 0}) and maxvCpus (${max ?? 'unset'})`);
+  }
+}
+
 export class ComputeEnvironments {
   private readonly byName = new Map<string, ComputeEnvironmentRecord>();
 
@@ -51,6 +67,7 @@ export class ComputeEnvironments {
     if (req.type !== 'MANAGED' && req.type !== 'UNMANAGED') invalid(`Invalid compute environment type: ${String(req.type)}`);
     if (req.type === 'MANAGED' && req.computeResources?.maxvCpus === undefined) invalid('computeResources.maxvCpus is required for a MANAGED compute environment');
     if (req.eksConfiguration) checkEksConfiguration(req.eksConfiguration);
+    if (req.computeResources) checkVcpuBounds(req.computeResources);
     const ceArn = arn(this.partition, 'compute-environment', name);
     const rec: ComputeEnvironmentRecord = {
       name,
@@ -97,6 +114,9 @@ export class ComputeEnvironments {
 
   update(req: UpdateComputeEnvironmentRequest): ComputeEnvironmentRecord {
     const rec = this.get(req.computeEnvironment ?? '');
+    // the bounds as they would be after the update (what it leaves out keeps its value; desiredvCpus only when it sets it)
+    const cr = req.computeResources;
+    if (cr) checkVcpuBounds({ minvCpus: cr.minvCpus ?? rec.detail.computeResources?.minvCpus, maxvCpus: cr.maxvCpus ?? rec.detail.computeResources?.maxvCpus, desiredvCpus: cr.desiredvCpus });
     if (req.state) rec.detail.state = req.state;
     if (req.computeResources?.maxvCpus !== undefined) {
       rec.capacity = { ...rec.capacity, vcpus: req.computeResources.maxvCpus };

@@ -13,6 +13,7 @@
  *   have not finished, or finished within the decay window.
  */
 import type { FairsharePolicy } from '@aws-sdk/client-batch';
+import { invalid } from './errors';
 import { needOf } from './placement';
 import type { JobRecord } from './jobs';
 import type { QueueRecord } from './queues';
@@ -113,4 +114,16 @@ export class FairShare {
     }
     return shares.size;
   }
+}
+
+/**
+ * SubmitJob's (and SubmitServiceJob's) shareIdentifier: required on a queue with a fair-share
+ * scheduling policy and refused on one without; up to 255 letters and digits, an asterisk after them
+ * allowed.
+ */
+export function checkShareIdentifier(id: string | undefined, queue: { name: string; detail: { schedulingPolicyArn?: string } }): void {
+  if (queue.detail.schedulingPolicyArn && !id) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+  if (id === undefined) return;
+  if (!queue.detail.schedulingPolicyArn) invalid(`Job queue ${queue.name} has no fair-share scheduling policy: do not specify shareIdentifier`);
+  if (!/^[A-Za-z0-9]{1,255}\*?$/.test(id)) invalid(`shareIdentifier must be up to 255 letters and digits, optionally followed by an asterisk (*), not ${JSON.stringify(id.slice(0, 300))}`);
 }

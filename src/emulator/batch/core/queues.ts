@@ -80,15 +80,19 @@ export class JobQueues {
 
   update(req: UpdateJobQueueRequest): QueueRecord {
     const rec = this.get(req.jobQueue ?? '');
-    if (req.state) rec.detail.state = req.state;
-    if (req.priority !== undefined) rec.detail.priority = req.priority;
     const service = rec.detail.jobQueueType === 'SAGEMAKER_TRAINING';
     if (service && req.computeEnvironmentOrder?.length) invalid(`Job queue ${rec.name} is a SAGEMAKER_TRAINING queue: it takes serviceEnvironmentOrder, not computeEnvironmentOrder`);
     if (!service && req.serviceEnvironmentOrder?.length) invalid(`Job queue ${rec.name} runs on compute environments: serviceEnvironmentOrder is only for SAGEMAKER_TRAINING queues`);
-    if (service && req.serviceEnvironmentOrder) rec.detail.serviceEnvironmentOrder = serviceOrder(req.serviceEnvironmentOrder, this.serviceEnvironmentArn);
-    if (req.computeEnvironmentOrder) this.setOrder(rec, req.computeEnvironmentOrder);
+    // Everything is checked before anything changes: a refused update changes nothing.
+    const services = service && req.serviceEnvironmentOrder ? serviceOrder(req.serviceEnvironmentOrder, this.serviceEnvironmentArn) : undefined;
+    const ces = req.computeEnvironmentOrder ? this.orderOf(req.computeEnvironmentOrder) : undefined;
+    const actions = req.jobStateTimeLimitActions ? validTimeLimitActions(req.jobStateTimeLimitActions, service) : undefined;
+    if (services) rec.detail.serviceEnvironmentOrder = services;
+    if (ces) [rec.computeEnvironments, rec.detail.computeEnvironmentOrder] = ces;
     if (req.schedulingPolicyArn) rec.detail.schedulingPolicyArn = req.schedulingPolicyArn;
-    if (req.jobStateTimeLimitActions) rec.detail.jobStateTimeLimitActions = validTimeLimitActions(req.jobStateTimeLimitActions, service);
+    if (actions) rec.detail.jobStateTimeLimitActions = actions;
+    if (req.state) rec.detail.state = req.state;
+    if (req.priority !== undefined) rec.detail.priority = req.priority;
     rec.detail.status = 'UPDATING';
     this.sort();
     return rec;
@@ -137,11 +141,23 @@ export class JobQueues {
   }
 
   private setOrder(rec: QueueRecord, order: CreateJobQueueRequest['computeEnvironmentOrder']): void {
+    [rec.computeEnvironments, rec.detail.computeEnvironmentOrder] = this.orderOf(order);
+  }
+
+  /** The compute environments of an order, checked, and the order as DescribeJobQueues gives it. */
+  private orderOf(order: CreateJobQueueRequest['computeEnvironmentOrder']): [ComputeEnvironmentRecord[], NonNullable<JobQueueDetail['computeEnvironmentOrder']>] {
     const entries = [...(order ?? [])];
     if (entries.length > 3) invalid('computeEnvironmentOrder can have at most 3 compute environments');
     entries.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-    rec.computeEnvironments = entries.map((e) => this.ces.get(e.computeEnvironment ?? ''));
-    rec.detail.computeEnvironmentOrder = entries.map((e, i) => ({ order: e.order, computeEnvironment: rec.computeEnvironments[i].arn }));
+    const ces = entries.map((e) => this.ces.get(e.computeEnvironment ?? ''));
+    // CreateJobQueue: "EC2 and Fargate compute environments can't be mixed" (the rule validate reports as queue-mixed-compute-types)
+    const fargate = (ce: (typeof ces)[number]) => /^FARGATE/.test(ce.detail.computeResources?.type ?? '');
+    const odd = ces.find((ce) => fargate(ce) !== fargate(ces[0]!));
+    if (odd) {
+      const kind = (ce: (typeof ces)[number]) => `${fargate(ce) ? 'Fargate' : 'EC2'} compute environment ${ce.name}`;
+      invalid(`computeEnvironmentOrder mixes the ${kind(ces[0]!)} with the ${kind(odd)}: a job queue's compute environments must all be EC2 (EC2, SPOT) or all Fargate (FARGATE, FARGATE_SPOT)`);
+    }
+    return [ces, entries.map((e, i) => ({ order: e.order, computeEnvironment: ces[i]!.arn }))];
   }
 
   private sort(): void {

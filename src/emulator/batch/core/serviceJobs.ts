@@ -9,6 +9,7 @@ import type { JobQueueDetail, SubmitServiceJobRequest } from '@aws-sdk/client-ba
 import type { Partition } from './arns';
 import { invalid } from './errors';
 import type { EventBus } from './events';
+import { checkShareIdentifier } from './fairShare';
 import type { QueueRecord } from './queues';
 import { blockedMessage, capacityByType, checkQuotaShare, environmentFor, notePreemption, preemptionExhausted, preemptionReason, quotaJobOf, shareStateOf } from './quotaQueue';
 import { decideQuotaShares, type BlockReason } from './quotaScheduling';
@@ -92,7 +93,7 @@ export class ServiceJobs {
     const shares = this.deps.quotaSharesOf?.(queue);
     if (shares) checkQuotaShare(req, queue.name, shares);
     else if (req.quotaShareName !== undefined) invalid(`Job queue ${queue.name} has no quota-share scheduling policy: do not specify quotaShareName`);
-    else if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+    else checkShareIdentifier(req.shareIdentifier, queue);
     const attempts = req.retryStrategy?.attempts;
     if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)) invalid('retryStrategy.attempts must be between 1 and 10');
     const duration = req.timeoutConfig?.attemptDurationSeconds;

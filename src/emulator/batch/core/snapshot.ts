@@ -221,15 +221,18 @@ function copyFields(f: JobFields): Omit<JobFields, 'attempts' | 'pods' | 'run'> 
   return { ...rest, attempts: f.attempts ? structuredClone(f.attempts) : undefined, pods: f.pods ? structuredClone(f.pods) : undefined, resumeRun: run ? { ...run } : undefined };
 }
 
-/** Puts a restored job back where it can make progress. */
 /**
  * Ends the attempt of a STARTING/RUNNING job whose containers are gone as AWS ends one whose host
  * disappeared, then retries it (per its retry strategy) or fails it.
  */
 export function endVanishedAttempt(parts: Pick<EngineParts, 'machine' | 'scheduler'>, job: JobRecord, now?: number): void {
-  const reason = job.resumeRun?.interrupted ?? hostTerminated(job.resumeRun?.taskId);
-  const attempt: AttemptDetail = { container: {}, statusReason: reason };
-  const startedAt = job.resumeRun?.startedAt ?? (job.status === 'RUNNING' ? job.startedAt : undefined);
+  const run = job.resumeRun;
+  const reason = run?.interrupted ?? hostTerminated(run?.taskId);
+  const startedAt = run?.startedAt ?? (job.status === 'RUNNING' ? job.startedAt : undefined);
+  // The attempt keeps its task and (once it ran) its log stream, as an attempt that ended with the server up.
+  const [, , , region, account] = job.plan.queue.arn.split(':');
+  const container: AttemptDetail['container'] = run ? { taskArn: `arn:aws:ecs:${region}:${account}:task/${run.ce}/${run.taskId}`, ...(startedAt !== undefined ? { logStreamName: run.logStreamName } : {}) } : {};
+  const attempt: AttemptDetail = { container, statusReason: reason };
   if (startedAt !== undefined) attempt.startedAt = startedAt;
   if (now !== undefined) attempt.stoppedAt = now;
   (job.attempts ??= []).push(attempt);
@@ -240,6 +243,7 @@ export function endVanishedAttempt(parts: Pick<EngineParts, 'machine' | 'schedul
   } else parts.machine.fail(job, job.isTerminated ? (job.cancelReason ?? reason) : reason);
 }
 
+/** Puts a restored job back where it can make progress. */
 function resume(parts: EngineParts, job: JobRecord): void {
   if (job.status === 'RUNNABLE') {
     pushRunnable(job);

@@ -6,6 +6,7 @@
 import type { SubmitJobRequest } from '@aws-sdk/client-batch';
 import type { ConsumableResources } from './consumableResources';
 import { invalid } from './errors';
+import { checkShareIdentifier } from './fairShare';
 import type { JobDefinitions } from './jobDefinitions';
 import { emptySummary, type JobRecord } from './jobs';
 import type { JobMachine } from './machine';
@@ -28,7 +29,7 @@ export function newJob(req: SubmitJobRequest, parts: SubmitParts, newId: () => s
   if (queue.detail.state !== 'ENABLED') invalid(`Job queue ${queue.name} is DISABLED and does not accept new jobs`);
   if (queue.detail.jobQueueType === 'SAGEMAKER_TRAINING') invalid(`Job queue ${queue.name} is a SAGEMAKER_TRAINING queue: submit to it with SubmitServiceJob`);
   const def = parts.definitions.resolve(req.jobDefinition ?? '');
-  if (queue.detail.schedulingPolicyArn && !req.shareIdentifier) invalid(`Job queue ${queue.name} has a scheduling policy: shareIdentifier is required`);
+  checkShareIdentifier(req.shareIdentifier, queue);
   const priority = req.schedulingPriorityOverride;
   if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 9999)) invalid('schedulingPriorityOverride must be between 0 and 9999');
   const deps = req.dependsOn ?? [];

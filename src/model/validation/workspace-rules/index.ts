@@ -33,6 +33,7 @@ export const WORKSPACE_RULES = {
   'queue-disabled': 'a job is sent to a DISABLED queue (warning)',
   'compute-environments-disabled': "all of a job queue's compute environments are DISABLED (warning)",
   'share-identifier-required': 'a job on a fair-share queue has no shareIdentifier',
+  'share-identifier-unexpected': 'a job on a queue without a fair-share policy has a shareIdentifier (SubmitJob refuses it)',
   'platform-mismatch': "a job definition's platform (EC2 / FARGATE) does not match its queue's compute environments",
   'job-exceeds-capacity': 'a job needs more vCPU / memory / GPU than any compute environment of its queue can provide',
   'job-exceeds-local-capacity': 'a job on the local queue needs more than `capacity` in localbatch.yaml (warning)',

@@ -46,6 +46,11 @@ export const queueUse: WorkspaceRule = (ctx) => {
   for (const job of ctx.ws.workflowJobs()) {
     const ref = asStr(job.value.jobQueue);
     const queue = ref === undefined ? undefined : ctx.ws.jobQueue(ref);
+    // SubmitJob refuses a shareIdentifier on a queue without a fair-share policy (the local queue has none)
+    if (job.value.shareIdentifier !== undefined && (ref === undefined || (queue && asStr(queue.value.schedulingPolicyArn) === undefined))) {
+      ctx.report('error', job.workflow.doc, [...job.path, 'shareIdentifier'], 'share-identifier-unexpected',
+        `Job '${job.key}' has a shareIdentifier, but its job queue '${queue?.name ?? 'the local queue'}' has no fair-share scheduling policy (schedulingPolicyArn): AWS Batch refuses it; remove it`);
+    }
     if (!queue) continue;
     const at = [...job.path, 'jobQueue'];
     if (prop(queue.value, 'state') === 'DISABLED') {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { BatchEngine } from '../../../../src/emulator/batch/core/engine';
+import type { EngineSnapshot } from '../../../../src/emulator/batch/core/snapshot';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { ScriptedRuntime } from '../../../../src/emulator/runtime/scripted';
 import { MemoryLogSink } from '../../../support/runtime-conformance';
@@ -27,6 +28,10 @@ describe('Snapshot and restore (unit)', () => {
     const [ra] = e2.describeJobs([a.jobId]);
     assert.equal(ra.status, 'SUCCEEDED', 'the interrupted attempt is retried');
     assert.match(ra.attempts?.[0].statusReason ?? '', /^Host EC2 \(instance i-[0-9a-f]{17}\) terminated\.$/);
+    // the attempt that ran before the restart keeps its task and log stream (its output is there)
+    const before = (snap as EngineSnapshot).jobs.find((j) => j.id === a.jobId)!.run!;
+    assert.equal(ra.attempts?.[0].container?.logStreamName, before.logStreamName);
+    assert.match(ra.attempts?.[0].container?.taskArn ?? '', new RegExp(`^arn:aws:ecs:[^:]+:\\d{12}:task/[^/]+/${before.taskId}$`));
     assert.deepEqual(e2.describeJobs([arr.jobId, seq.jobId]).map((d) => d.status), ['SUCCEEDED', 'SUCCEEDED']);
     assert.equal(e2.describeJobs([`${seq.jobId}:1`])[0].status, 'SUCCEEDED');
     assert.equal(runtime.started.length, 5);

@@ -31,5 +31,13 @@ describe('workspace rules: job queues (unit)', () => {
     const diags = validate({ 'fair.jobqueue.yaml': fair, [W]: workflow(['  a:', '    jobDefinition: work', '    jobQueue: fair', '  b:', '    jobDefinition: work', '    jobQueue: fair', '    shareIdentifier: teamA']) });
     expectOne(diags, 'share-identifier-required', W, 4);
     assert.equal(withRule(diags, 'share-identifier-required').length, 1);
+    assert.equal(withRule(diags, 'share-identifier-unexpected').length, 0);
+  });
+
+  it('refuses a shareIdentifier on jobs sent to a queue without a fair-share policy, or to the local queue, at its line', () => {
+    const plain = 'jobQueueName: plain\npriority: 1\ncomputeEnvironmentOrder: [{order: 1, computeEnvironment: ec2}]\n';
+    const diags = validate({ 'plain.jobqueue.yaml': plain, [W]: workflow(['  a:', '    jobDefinition: work', '    jobQueue: plain', '    shareIdentifier: teamA', '  b:', '    jobDefinition: work', '    shareIdentifier: teamB', '  c:', '    jobDefinition: work', '    jobQueue: plain']) });
+    assert.deepEqual(withRule(diags, 'share-identifier-unexpected').map((d) => [d.range.start.line + 1, d.severity]), [[5, 'error'], [8, 'error']]);
+    assert.match(withRule(diags, 'share-identifier-unexpected')[1].message, /'the local queue' has no fair-share scheduling policy/);
   });
 });
