@@ -75,7 +75,11 @@ export class SourceDocument {
       return format === 'json' ? parseJson(file, text) : parseYaml(file, text);
     } catch (err) {
       // The parsers recurse; absurdly deep input can exhaust the stack.
-      const reason = err instanceof RangeError ? 'the document is nested too deeply to read' : `the document could not be read (${String(err)})`;
+      const reason = err instanceof RangeError
+        ? 'the document is nested too deeply to read'
+        : /alias count/i.test(String(err))
+          ? 'the document uses its YAML aliases (*name) too often to read safely (at most 100 uses): write those values out'
+          : `the document could not be read (${String(err)})`;
       const doc = new SourceDocument(file, format, text, undefined, [], noRoot);
       return doc.withSyntaxError(0, 0, reason);
     }
@@ -320,7 +324,9 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const message = e.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one YAML document (the second starts at this `---`); a definition file holds one: move the second to a file of its own'
+      : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const [start, end] = yamlErrorSpan(text, doc.errors);
     const key = findMisindentedKey(text);
     if (key && key.offset <= Math.max(start, text.indexOf('\n', start))) {

@@ -54,6 +54,10 @@ describe('localbatch run (integration)', function () {
     const jobs = JSON.parse(r.stdout) as JobDetail[];
     assert.equal(jobs.length, 1 + 9 + 9 + 1 + 5);
     assert.deepEqual([...new Set(jobs.map((j) => j.status))], ['SUCCEEDED']);
+    // the progress lines are in time order (a job's events that came before its SubmitJob answered are not held back)
+    const times = r.stderr.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l)).map((l) => l.slice(0, 8));
+    assert.ok(times.length >= 25, r.stderr);
+    assert.deepEqual(times, [...times].sort(), r.stderr);
     const byName = (n: string) => jobs.filter((j) => j.jobName === n);
     const children = (n: string) => byName(n).filter((j) => j.arrayProperties?.index !== undefined).sort((a, b) => a.arrayProperties!.index! - b.arrayProperties!.index!);
     // N_TO_N: postprocess child i starts after simulate child i stopped.

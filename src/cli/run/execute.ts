@@ -7,6 +7,7 @@ import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDet
 import Docker from 'dockerode';
 import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
+import { EventHold } from './event-hold';
 import { interruptJob } from '../../client/interrupt';
 import { registerDefinitions } from '../../client/register';
 import { jobDefinitionResolver, jobQueueResolver, referencedDefinitions } from '../../client/workflow-run';
@@ -78,13 +79,13 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const plan = await prepare(ctx);
 
     // Subscribe before submitting, and hold events until the ids are known.
-    let buffered: Array<[JobStateChangeDetail, number]> | undefined = [];
+    let buffered: EventHold | undefined = new EventHold();
     let streamError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
       events = subscribeEvents(session.endpoint, {
         onOpen: resolve,
         onEvent: (e) => {
-          if (buffered) buffered.push([e.detail, Date.now()]);
+          if (buffered) buffered.push(e.detail, Date.now());
           else apply(e.detail, Date.now());
         },
         onClose: (error) => {
@@ -119,6 +120,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       const planned = plan.find((p) => p.name === s.name);
       tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);
       if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
+      for (const [d, at] of buffered?.release(s.jobId) ?? []) apply(d, at);
     }).catch(async (err: unknown) => {
       // The emulator refused the job (a ClientException: what it cannot run, or bad input): one line, no stack.
       if ((err as { $fault?: string })?.$fault !== 'client') throw err;
@@ -126,7 +128,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       if (submitted > 0) await terminateAll(ctx, tracker, `Run stopped by localbatch: SubmitJob of ${submitting} was refused`);
       throw new CliError(`SubmitJob of ${submitting} was refused: ${(err as Error).message}${submitted > 0 ? ` (the ${submitted} job${submitted === 1 ? '' : 's'} submitted before it ${submitted === 1 ? 'was' : 'were'} terminated)` : ''}`, 1);
     });
-    const early = buffered;
+    const early = buffered.releaseAll();
     buffered = undefined;
     for (const [d, at] of early) apply(d, at);
 

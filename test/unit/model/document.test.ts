@@ -22,6 +22,17 @@ describe('SourceDocument (unit)', () => {
     assert.equal(dup.syntaxErrors[0].range.start.line, 1);
   });
 
+  it('says a second YAML document is one, at its `---`, and an alias bomb in words', () => {
+    const two = SourceDocument.parse('m.jobdef.yaml', 'jobDefinitionName: a\ntype: container\n---\njobDefinitionName: b\n', 'yaml');
+    assert.equal(two.syntaxErrors.length, 1);
+    assert.equal(two.syntaxErrors[0].range.start.line, 2);
+    assert.match(two.syntaxErrors[0].message, /more than one YAML document .*move the second to a file of its own/);
+    const tens = (name: string, of: string) => `${name}: &${name} [${Array(10).fill(`*${of}`).join(', ')}]\n`;
+    const bomb = SourceDocument.parse('b.jobdef.yaml', `a: &a [x]\n${tens('b', 'a')}${tens('c', 'b')}${tens('d', 'c')}`, 'yaml');
+    assert.match(bomb.syntaxErrors[0]?.message ?? '', /uses its YAML aliases \(\*name\) too often to read safely/);
+    assert.doesNotMatch(bomb.syntaxErrors[0]?.message ?? '', /ReferenceError/);
+  });
+
   it('locates keys and values in YAML', () => {
     const text = 'jobDefinitionName: a\nretryStrategy:\n  attempts: 11\ncontainerProperties:\n  command: [echo, hi]\n';
     const doc = SourceDocument.parse('x.jobdef.yaml', text, 'yaml');
