@@ -324,10 +324,13 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
+    const opener = unclosedFlowOpener(text, e);
     const message = e.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one YAML document (the second starts at this `---`); a definition file holds one: move the second to a file of its own'
-      : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    const [start, end] = yamlErrorSpan(text, doc.errors);
+      : opener !== undefined
+        ? `the ${text[opener] === '[' ? 'list' : 'mapping'} opened here with ${text[opener]} is not closed: end it with ${text[opener] === '[' ? ']' : '}'} (a line that continues it must be indented more than its key)`
+        : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const [start, end] = opener !== undefined ? [opener, opener + 1] : yamlErrorSpan(text, doc.errors);
     const key = findMisindentedKey(text);
     if (key && key.offset <= Math.max(start, text.indexOf('\n', start))) {
       const where = key.expected.map((x) => `column ${x.column}${x.key !== undefined ? ` (like '${x.key}' above)` : ''}`).join(' or ');
@@ -349,6 +352,22 @@ function parseYamlFully(file: string, text: string): SourceDocument {
   }
   const value = doc.toJS({ maxAliasCount: 100 });
   return SourceDocument.create(file, 'yaml', text, value, [], yamlPos(doc.contents as YamlNode, 0));
+}
+
+/**
+ * The offset of the `[` or `{` a flow collection the parser found unclosed (or closed too far left)
+ * was opened with: the parser reports where it gave up, a line or more later.
+ */
+function unclosedFlowOpener(text: string, e: { code: string; message: string; pos: [number, number] }): number | undefined {
+  const closer = /^Flow (?:sequence|map|mapping) .*end with an? ([\]}])/.exec(e.message)?.[1];
+  if (!closer) return undefined;
+  const open = closer === ']' ? '[' : '{';
+  let depth = 0;
+  for (let i = Math.min(e.pos[0], text.length) - 1; i >= 0; i--) {
+    if (text[i] === closer) depth++;
+    else if (text[i] === open && depth-- === 0) return i;
+  }
+  return undefined;
 }
 
 /**

@@ -33,6 +33,17 @@ describe('SourceDocument (unit)', () => {
     assert.doesNotMatch(bomb.syntaxErrors[0]?.message ?? '', /ReferenceError/);
   });
 
+  it('points an unclosed flow list or mapping at the bracket that opened it, not where the parser gave up', () => {
+    const list = SourceDocument.parse('l.jobdef.yaml', 'containerProperties:\n  image: x\n  command: [echo, "hi"\n  vcpus: 1\n', 'yaml');
+    assert.deepEqual(list.syntaxErrors.map((d) => [d.range.start.line, d.range.start.column]), [[2, 11]]);
+    assert.match(list.syntaxErrors[0].message, /the list opened here with \[ is not closed: end it with \]/);
+    const map = SourceDocument.parse('m.jobdef.yaml', 'a:\n  m: {x: 1, y: [2]\n  z: 1\n', 'yaml');
+    assert.deepEqual(map.syntaxErrors.map((d) => [d.range.start.line, d.range.start.column]), [[1, 5]]);
+    assert.match(map.syntaxErrors[0].message, /the mapping opened here with \{ is not closed: end it with \}/);
+    const nested = SourceDocument.parse('n.jobdef.yaml', 'a: [1, [2, 3]\nb: 1\n', 'yaml');
+    assert.deepEqual(nested.syntaxErrors.map((d) => [d.range.start.line, d.range.start.column]), [[0, 3]]);
+  });
+
   it('locates keys and values in YAML', () => {
     const text = 'jobDefinitionName: a\nretryStrategy:\n  attempts: 11\ncontainerProperties:\n  command: [echo, hi]\n';
     const doc = SourceDocument.parse('x.jobdef.yaml', text, 'yaml');
