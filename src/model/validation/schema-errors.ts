@@ -276,6 +276,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  // (a number too large for a double, such as 1e400, reads as Infinity)
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to hold';
   return String(value);
 }
 

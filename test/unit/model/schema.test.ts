@@ -54,6 +54,8 @@ describe('schema check: errors (unit)', () => {
     const d = single('x.jobdef.yaml', text);
     assert.deepEqual([d.line, d.column], [4, 13]);
     assert.equal(d.message, 'retryStrategy.attempts must be a whole number, not "3"');
+    const huge = single('x.jobdef.json', '{"jobDefinitionName": "a", "type": "container", "retryStrategy": {"attempts": 1e400}, "containerProperties": {"image": "busybox"}}');
+    assert.equal(huge.message, 'retryStrategy.attempts must be a whole number, not a number too large to hold');
     const q = single('x.jobdef.yaml', 'jobDefinitionName: a\ntype: container\ncontainerProperties:\n  resourceRequirements:\n    - {type: VCPU, value: 2}\n');
     assert.deepEqual([q.line, q.column], [5, 27]);
     assert.match(q.message, /^containerProperties\.resourceRequirements\[0\]\.value must be a string, not 2 \(put the value in quotes: "2"\)$/);
