@@ -15,6 +15,7 @@ import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, type ChecksumType, composite, defaultType, type Hasher, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, isoDate, reply, type S3Context, type S3Request } from './context';
 import { writeDurable } from '../store/durable-files';
+import { writeCondition } from './conditional-writes';
 import { invalidArgument, noSuchUpload, S3Error } from './errors';
 import { bodyLength, ingest, type Ingested } from './ingest';
 import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from './names';
@@ -188,13 +189,16 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
   const inPlace = ctx.layout.beginComplete(id, dir) && laidOutInPlace(chosen, have);
   let source: string;
   let info;
+  // If-Match / If-None-Match: checked now (nothing assembled for a write that cannot happen) and again at the commit
+  const condition = writeCondition(header(req, 'if-match'), header(req, 'if-none-match'), key);
+  condition?.(await ctx.objects.head(bucket, key));
   const etag = `"${createHash('md5').update(Buffer.concat(chosen.map((c) => Buffer.from(c.part.etag.slice(1, -1), 'hex')))).digest('hex')}-${chosen.length}"`;
   let checksum: NewMeta['checksum'];
   try {
     source = inPlace ? await cutInPlace(join(dir, DATA_FILE), total, full) : await assemble(ctx, dir, chosen, total, full);
     if (up.algorithm && full) checksum = { algorithm: up.algorithm, value: await full.digest(), type: 'FULL_OBJECT' };
     else if (up.algorithm && chosen.every((c) => c.part.checksum)) checksum = { algorithm: up.algorithm, value: await composite(up.algorithm, chosen.map((c) => c.part.checksum!)), type: 'COMPOSITE' };
-    info = await ctx.objects.commit(bucket, key, source, { ...up.meta, etag, checksum, parts: chosen.length }).catch(async (err: unknown) => {
+    info = await ctx.objects.commit(bucket, key, source, { ...up.meta, etag, checksum, parts: chosen.length }, undefined, condition).catch(async (err: unknown) => {
       if (!inPlace) await rm(source, { force: true });
       throw err;
     });

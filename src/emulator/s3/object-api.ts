@@ -4,6 +4,7 @@ import type { Bucket } from './buckets';
 import { type ChecksumAlgorithm, hasher, headerOf, parseAlgorithm } from './checksums';
 import { header, httpDate, isoDate, reply, type S3Context, type S3Request } from './context';
 import { noSuchKey, S3Error } from './errors';
+import { writeCondition } from './conditional-writes';
 import { ingest } from './ingest';
 import { MAX_PUT_BYTES, MAX_USER_METADATA_BYTES } from './names';
 import type { NewMeta, ObjectInfo } from './objects';
@@ -53,9 +54,15 @@ function objectHeaders(info: ObjectInfo, checksumMode: boolean): Record<string, 
 export async function putObject(ctx: S3Context, req: S3Request, bucket: Bucket, key: string): Promise<void> {
   const meta = metaFromHeaders(req);
   ctx.objects.pathOf(bucket, key);
-  if (header(req, 'if-none-match') === '*' && (await ctx.objects.head(bucket, key))) {
-    req.body.resume();
-    throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+  const condition = writeCondition(header(req, 'if-match'), header(req, 'if-none-match'), key);
+  // (checked again when the object is committed; here to refuse before reading the body)
+  if (condition) {
+    try {
+      condition(await ctx.objects.head(bucket, key));
+    } catch (err) {
+      req.body.resume();
+      throw err;
+    }
   }
   // The temp file stays open until the commit syncs it (no second open of it).
   const got = await ingest(req.body, req.auth, ctx.objects.tempPath(), MAX_PUT_BYTES, undefined, true);
@@ -67,7 +74,7 @@ export async function putObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
   const checksum = got.checksum && { ...got.checksum, type: 'FULL_OBJECT' as const };
   let info: ObjectInfo;
   try {
-    info = await ctx.objects.commit(bucket, key, got.tmp, { ...meta, etag: `"${got.md5Hex}"`, checksum }, got.handle);
+    info = await ctx.objects.commit(bucket, key, got.tmp, { ...meta, etag: `"${got.md5Hex}"`, checksum }, got.handle, condition);
   } catch (err) {
     await rm(got.tmp, { force: true });
     throw err;
@@ -157,7 +164,7 @@ export async function getObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
 }
 
 export async function deleteObject(ctx: S3Context, req: S3Request, bucket: Bucket, key: string): Promise<void> {
-  const existed = await ctx.objects.delete(bucket, key);
+  const existed = await ctx.objects.delete(bucket, key, writeCondition(header(req, 'if-match'), undefined, key, 'delete'));
   if (existed) ctx.publish({ kind: 'deleted', bucket: bucket.name, key, reason: 'DeleteObject' }, req);
   reply(req, 204);
 }
@@ -173,7 +180,7 @@ export async function deleteObjects(ctx: S3Context, req: S3Request, bucket: Buck
   for (const o of objects) {
     const key = String(o.Key ?? '');
     try {
-      const existed = await ctx.objects.delete(bucket, key);
+      const existed = await ctx.objects.delete(bucket, key, writeCondition(o.ETag === undefined ? undefined : String(o.ETag), undefined, key, 'delete'));
       if (existed) ctx.publish({ kind: 'deleted', bucket: bucket.name, key, reason: 'DeleteObjects' }, req);
       if (!quiet) deleted.push({ Key: key });
     } catch (err) {
@@ -191,6 +198,7 @@ export async function copyObject(ctx: S3Context, req: S3Request, bucket: Bucket,
   if (!info) throw noSuchKey(srcKey);
   const failed = preconditions(req, info, 'x-amz-copy-source-');
   if (failed) throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: `x-amz-copy-source-${failed.condition}` });
+  const condition = writeCondition(header(req, 'if-match'), header(req, 'if-none-match'), key);
   const directive = (header(req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (from.name === bucket.name && srcKey === key && directive !== 'REPLACE') {
     throw new S3Error('InvalidRequest', 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
@@ -210,7 +218,7 @@ export async function copyObject(ctx: S3Context, req: S3Request, bucket: Bucket,
   const meta: NewMeta = directive === 'REPLACE' ? { ...metaFromHeaders(req), etag: info.etag, checksum, parts: info.parts } : { contentType: info.contentType, headers: info.headers, userMeta: info.userMeta, etag: info.etag, checksum, parts: info.parts };
   let out: ObjectInfo;
   try {
-    out = await ctx.objects.commit(bucket, key, tmp, meta);
+    out = await ctx.objects.commit(bucket, key, tmp, meta, undefined, condition);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;

@@ -50,6 +50,9 @@ export interface ObjectInfo extends ObjectMeta {
 
 export type NewMeta = Omit<ObjectMeta, 'key' | 'size' | 'mtimeMs'>;
 
+/** A conditional write's precondition on the object there now (none: undefined); throws when it fails. */
+export type WriteCondition = (current: ObjectInfo | undefined) => void;
+
 export class ObjectStore {
   readonly tmpDir: string;
   private readonly index: ListIndex;
@@ -256,9 +259,13 @@ export class ObjectStore {
    * Moves the temp file `tmp` to `key` with its metadata; durable once this resolves. `handle`: the
    * temp file still open (ingest's keepOpen), synced through it and closed here, whatever happens.
    */
-  async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile): Promise<ObjectInfo> {
+  async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile, condition?: WriteCondition): Promise<ObjectInfo> {
     try {
-      return await this.exclusive(bucket, key, () => this.commitNow(bucket, key, tmp, meta, handle));
+      return await this.exclusive(bucket, key, async () => {
+        // a conditional write's check and its write are one step: no other write to the key between
+        if (condition) condition(await this.head(bucket, key));
+        return this.commitNow(bucket, key, tmp, meta, handle);
+      });
     } finally {
       // Closed after the sync (or the failure): nothing waits for it.
       if (handle) void handle.close().catch(() => undefined);
@@ -373,8 +380,11 @@ export class ObjectStore {
   }
 
   /** Removes the object (a no-op when absent) and the folders it leaves empty. */
-  delete(bucket: Bucket, key: string): Promise<boolean> {
-    return this.exclusive(bucket, key, () => this.deleteNow(bucket, key));
+  delete(bucket: Bucket, key: string, condition?: WriteCondition): Promise<boolean> {
+    return this.exclusive(bucket, key, async () => {
+      if (condition) condition(await this.head(bucket, key));
+      return this.deleteNow(bucket, key);
+    });
   }
 
   private async deleteNow(bucket: Bucket, key: string): Promise<boolean> {
