@@ -101,7 +101,7 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           break;
         }
         case 'Publish':
-          result = `<MessageId>${core.publish(need(p, 'TopicArn'), need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p))}</MessageId>`;
+          result = `<MessageId>${core.publish(need(p, 'TopicArn'), need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p), p.get('MessageStructure') ?? undefined)}</MessageId>`;
           break;
         default:
           throw new SnsError('InvalidAction', 400, `localbatch's SNS does not serve ${action || 'this request'}; it serves CreateTopic, ListTopics, DeleteTopic, GetTopicAttributes, SetTopicAttributes, Subscribe, GetSubscriptionAttributes, SetSubscriptionAttributes, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic and Publish.`);

@@ -278,27 +278,33 @@ export class SnsCore {
     return [...this.subs.values()].filter((s) => topicArn === undefined || s.TopicArn === topicArn).map((s) => ({ SubscriptionArn: s.confirmed ? s.SubscriptionArn : 'PendingConfirmation', Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, TopicArn: s.TopicArn }));
   }
 
-  publish(topicArn: string, message: string, subject?: string, attributes: MessageAttributes = {}): string {
+  /**
+   * Publish. `structure` 'json': `message` is a JSON object of a message per protocol, its `default`
+   * required (each subscriber gets its protocol's entry, else the default), as the API reference says.
+   */
+  publish(topicArn: string, message: string, subject?: string, attributes: MessageAttributes = {}, structure?: string): string {
     const topic = this.topic(topicArn);
     if (message === '') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Empty message');
+    const perProtocol = structure === undefined ? undefined : messagesByProtocol(message, structure);
     if (Buffer.byteLength(message) > 256 * 1024) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
     // The API reference: no line breaks or control characters, fewer than 100 characters.
     // eslint-disable-next-line no-control-regex
     if (subject !== undefined && (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(subject) || [...subject].length >= 100)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Subject: must have no line break or control character, and fewer than 100 characters');
     checkMessageAttributes(attributes);
     const id = this.messageId();
-    const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }])) } : {}) };
+    const n: Notification = { Type: 'Notification', MessageId: id, TopicArn: topicArn, Subject: subject, Message: perProtocol?.default ?? message, Timestamp: this.now(), ...(Object.keys(attributes).length ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }])) } : {}) };
     const attrs = attributeValues(attributes);
-    let body: unknown;
+    const bodies = new Map<string, unknown>();
     for (const s of this.subs.values()) {
       if (s.TopicArn !== topicArn || !s.confirmed) continue;
+      const mine = perProtocol?.[s.Protocol] ?? n.Message;
       const policy = this.policies.get(s.SubscriptionArn);
       if (policy) {
         const onBody = s.Attributes.FilterPolicyScope === 'MessageBody';
-        if (onBody && body === undefined) body = safeJson(message);
-        if (!matches(policy, onBody ? body : attrs)) continue;
+        if (onBody && !bodies.has(mine)) bodies.set(mine, safeJson(mine));
+        if (!matches(policy, onBody ? bodies.get(mine) : attrs)) continue;
       }
-      this.o.ports.deliver(s, n);
+      this.o.ports.deliver(s, mine === n.Message ? n : { ...n, Message: mine });
     }
     this.o.ports.published?.(topic, n);
     return id;
@@ -348,4 +354,20 @@ function attributeValues(attrs: MessageAttributes): Record<string, unknown> {
     else if (v.DataType.startsWith('String')) out[k] = v.StringValue;
   }
   return out;
+}
+
+/** A MessageStructure=json message: its entries by protocol, `default` among them; InvalidParameter when it is not one. */
+function messagesByProtocol(message: string, structure: string): Record<string, string> & { default: string } {
+  if (structure !== 'json') throw new SnsError('InvalidParameter', 400, `Invalid parameter: MessageStructure: must be json, not ${structure.slice(0, 50)}`);
+  let v: unknown;
+  try {
+    v = JSON.parse(message);
+  } catch {
+    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - JSON message body failed to parse');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - JSON message body failed to parse');
+  const entries = v as Record<string, unknown>;
+  if (typeof entries.default !== 'string') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  for (const [k, e] of Object.entries(entries)) if (typeof e !== 'string') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Message Structure - the ${k} entry must be a string`);
+  return entries as Record<string, string> & { default: string };
 }

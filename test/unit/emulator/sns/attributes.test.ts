@@ -92,6 +92,19 @@ describe('SNS attributes (unit)', () => {
     assert.equal(t.core.subscriptionAttributes(t.sub).FilterPolicy, undefined);
   });
 
+  it('Publish with MessageStructure json sends each protocol its entry, else the default; refuses one that is no JSON or has no default', () => {
+    const t = setup();
+    const hook = t.core.subscribe(t.topic, 'https', 'https://example.com/hook', {}, true);
+    t.core.confirm(t.topic, t.core.subscription(hook).token);
+    t.delivered.length = 0; // (the SubscriptionConfirmation)
+    t.core.publish(t.topic, JSON.stringify({ default: 'd', email: 'e' }), undefined, {}, 'json');
+    assert.deepEqual(t.delivered.map((d) => [d.sub.Protocol, d.n.Message]), [['email', 'e'], ['https', 'd']]);
+    assert.throws(() => t.core.publish(t.topic, 'hi', undefined, {}, 'json'), code('InvalidParameter'));
+    assert.throws(() => t.core.publish(t.topic, '{"email":"e"}', undefined, {}, 'json'), (e: unknown) => e instanceof SnsError && /No default entry/.test(e.message));
+    assert.throws(() => t.core.publish(t.topic, '{"default":"d"}', undefined, {}, 'xml'), code('InvalidParameter'));
+    assert.equal(t.delivered.length, 2, 'a refused publish delivers nothing');
+  });
+
   it('Publish refuses message attributes SNS refuses, and delivers nothing then', () => {
     const t = setup();
     const bad: Array<[string, Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>]> = [
