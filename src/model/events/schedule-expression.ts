@@ -21,6 +21,8 @@ export class ScheduleExpressionError extends Error {}
 
 const UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 const FIELD_MAX = [59, 23, 31, 12, 7, 2199];
+/** The EventBridge cron fields' ranges (the user guide's "Cron expressions" table): day-of-week 1-7 is SUN-SAT. */
+const FIELD_MIN = [0, 0, 1, 1, 1, 1970];
 const FIELD_NAMES = ['minutes', 'hours', 'day-of-month', 'month', 'day-of-week', 'year'];
 
 /** Parses an expression; `timezone` (IANA) applies to cron and at. Throws ScheduleExpressionError. */
@@ -55,6 +57,7 @@ function parseCron(body: string, text: string, timezone: string | undefined): Cr
   const rewritten = fields.map((f, i) => {
     if (f === '?' ) return '*';
     if (!/^[0-9A-Za-z*,\-/#LW]+$/.test(f)) throw new ScheduleExpressionError(`${text}: the ${FIELD_NAMES[i]} field "${f}" holds characters cron does not allow`);
+    checkRange(f, i, text);
     // `a/b` → `a-max/b` (croner takes steps on ranges and *, not on a single start).
     return f.replace(/(^|,)(\d+)\/(\d+)/g, (_m, sep: string, start: string, step: string) => `${sep}${start}-${FIELD_MAX[i]}/${step}`);
   });
@@ -62,6 +65,20 @@ function parseCron(body: string, text: string, timezone: string | undefined): Cr
     return new Cron(`0 ${rewritten.join(' ')}`, { timezone, alternativeWeekdays: true, paused: true, mode: '7-part' } as ConstructorParameters<typeof Cron>[1]);
   } catch (err) {
     throw new ScheduleExpressionError(`${text}: ${(err as Error).message.replace(/^CronPattern: /, '')}`);
+  }
+}
+
+/** Each number of a cron field within the field's range, in the user's own terms (croner counts weekdays from 0). */
+function checkRange(field: string, i: number, text: string): void {
+  const bad = (n: string) => new ScheduleExpressionError(`${text}: ${n} is not a valid ${FIELD_NAMES[i]} (${FIELD_MIN[i]}-${FIELD_MAX[i]}${i === 3 ? ' or JAN-DEC' : i === 4 ? ' or SUN-SAT' : ''})`);
+  for (const part of field.split(',')) {
+    const [range = '', step] = part.split('/');
+    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) throw new ScheduleExpressionError(`${text}: the ${FIELD_NAMES[i]} field's step "/${step}" must be a whole number of 1 or more`);
+    const [value = '', nth] = range.split('#');
+    if (nth !== undefined && !/^[1-5]$/.test(nth)) throw new ScheduleExpressionError(`${text}: "#${nth}" must name the 1st to 5th weekday of the month (#1-#5)`);
+    for (const end of value.replace(/[LW]+$/, '').split('-')) {
+      if (/^\d+$/.test(end) && (Number(end) < FIELD_MIN[i]! || Number(end) > FIELD_MAX[i]!)) throw bad(end);
+    }
   }
 }
 

@@ -31,7 +31,20 @@ describe('Schedule expressions (EventBridge cron with 6 fields)', () => {
     assert.throws(() => parseSchedule('cron(0 12 * * ?)'), /6 fields/);
     assert.throws(() => parseSchedule('at(2026-03-01T10:00:00)'), /a rule takes rate\(\) or cron\(\)/);
     assert.throws(() => parseSchedule('every day'), /use rate\(value unit\)/);
-    assert.throws(() => parseSchedule('cron(99 12 * * ? *)'));
+    assert.throws(() => parseSchedule('cron(99 12 * * ? *)'), /99 is not a valid minutes \(0-59\)/);
+  });
+
+  it('refuses numbers out of each cron field\'s range, naming what was written (day-of-week 1-7, years 1970-2199)', () => {
+    assert.throws(() => parseSchedule('cron(0 3 ? * 8 *)'), /: 8 is not a valid day-of-week \(1-7 or SUN-SAT\)$/);
+    assert.throws(() => parseSchedule('cron(0 3 ? * 0 *)'), /: 0 is not a valid day-of-week/);
+    assert.throws(() => parseSchedule('cron(0 3 ? * 7-9 *)'), /: 9 is not a valid day-of-week/);
+    assert.throws(() => parseSchedule('cron(0 3 32 * ? *)'), /: 32 is not a valid day-of-month \(1-31\)/);
+    assert.throws(() => parseSchedule('cron(0 3 * 13 ? *)'), /: 13 is not a valid month \(1-12 or JAN-DEC\)/);
+    assert.throws(() => parseSchedule('cron(0 3 * * ? 1969)'), /1969 is not a valid year \(1970-2199\)/);
+    assert.throws(() => parseSchedule('cron(0 3 * * ? 2200)'), /2200 is not a valid year/);
+    assert.throws(() => parseSchedule('cron(0 3 ? * 2#6 *)'), /#1-#5/);
+    assert.throws(() => parseSchedule('cron(5/0 * * * ? *)'), /step "\/0"/);
+    for (const ok of ['cron(0 3 ? * 1,7 *)', 'cron(0 3 ? * 6L *)', 'cron(0 3 LW * ? *)', 'cron(0 3 15W * ? *)', 'cron(0 3 ? * 2#5 *)', 'cron(0 3 * * ? 1970-2199)']) parseSchedule(ok);
   });
 });
 
