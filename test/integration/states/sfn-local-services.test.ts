@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { LocalService } from '../../../src/emulator/service';
@@ -57,6 +57,18 @@ describe('Step Functions with the local S3 and SNS (client-sfn, client-s3)', fun
     sns?.destroy();
     await service?.close({ terminateAll: true, graceMs: 1000 });
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('StartSyncExecution of an EXPRESS machine answers its end, with the client\'s sync- host prefix off (as the README says)', async () => {
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'quick', type: 'EXPRESS', roleArn: ROLE, definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } }) }));
+    const direct = new SFNClient({ endpoint: service.endpoint.url, region: service.endpoint.region, credentials: service.endpoint.credentials, maxAttempts: 1, disableHostPrefix: true });
+    try {
+      const out = await direct.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"n":21}' }));
+      assert.equal(out.status, 'SUCCEEDED');
+      assert.deepEqual(JSON.parse(out.output!), { doubled: 42 });
+    } finally {
+      direct.destroy();
+    }
   });
 
   it('a distributed Map reads a CSV from the local S3 and writes its results there (manifest.json, SUCCEEDED_0.json)', async () => {

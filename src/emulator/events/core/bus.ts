@@ -174,6 +174,11 @@ export class EventsCore {
   /** PutEvents: each entry becomes an event on the bus (or a per-entry error, as AWS answers). */
   putEvents(input: { Entries?: unknown }): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     if (!Array.isArray(input.Entries) || input.Entries.length < 1 || input.Entries.length > 10) throw new EventsError('ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+    // The user guide's "Calculating PutEvents event entry size": Source, DetailType, Detail and
+    // Resources in UTF-8 bytes, 14 for a Time; a request's entries may hold 256 KB in all.
+    if ((input.Entries as unknown[]).reduce<number>((sum, raw) => sum + entrySize(raw), 0) > MAX_ENTRIES_BYTES) {
+      throw new EventsError('ValidationException', 'Total size of the entries in the request is over the limit (256 KB).');
+    }
     let failed = 0;
     const out: PutEventsResultEntry[] = [];
     for (const raw of input.Entries as unknown[]) {
@@ -318,4 +323,14 @@ function page<T>(all: T[], limitIn: unknown, tokenIn: unknown, key: (t: T) => st
   const items = all.slice(start, start + limit);
   const more = start + limit < all.length;
   return { [field]: items, ...(more ? { NextToken: Buffer.from(key(items.at(-1)!), 'utf8').toString('base64url') } : {}) };
+}
+
+const MAX_ENTRIES_BYTES = 256 * 1024;
+
+/** A PutEvents entry's size as EventBridge counts it. */
+function entrySize(raw: unknown): number {
+  if (typeof raw !== 'object' || raw === null) return 0;
+  const e = raw as Record<string, unknown>;
+  const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  return (e.Time !== undefined ? 14 : 0) + bytes(e.Source) + bytes(e.DetailType) + bytes(e.Detail) + (Array.isArray(e.Resources) ? e.Resources.reduce<number>((n, r) => n + bytes(r), 0) : 0);
 }

@@ -31,6 +31,9 @@ function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
   return { page: slice, nextToken: start + max < items.length ? Buffer.from(String(start + max)).toString('base64url') : undefined };
 }
 
+/** Step Functions' limit on an execution's input and a state's input or output (262,144 bytes). */
+const MAX_PAYLOAD_BYTES = 262_144;
+
 export function statesHandlers(svc: StatesService, committed: () => Promise<void> = async () => undefined): Record<string, Handler> {
   const machine = (arn: string) => {
     checkArn(arn, 'stateMachine');
@@ -64,6 +67,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
   });
   const startInput = (input: Input): string => {
     const raw = input.input === undefined ? '{}' : str(input, 'input');
+    // StartExecution's input: "Length Constraints: Maximum length of 262144" (the API reference)
+    if (Buffer.byteLength(raw) > MAX_PAYLOAD_BYTES) throw sfnError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (this input has ${Buffer.byteLength(raw)} bytes)`);
     try {
       JSON.parse(raw);
     } catch {
@@ -77,13 +82,21 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     if (!e) throw sfnError('InvalidToken', 'Invalid Token');
     return { t, e };
   };
+  const oneOf = <T extends string>(input: Input, key: string, values: readonly T[]): T | undefined => {
+    const v = input[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw sfnError('ValidationException', `1 validation error detected: Value '${String(v).slice(0, 100)}' at '${key}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+    return v as T;
+  };
   const handlers: Record<string, Handler> = {
     CreateStateMachine(input) {
       const name = str(input, 'name');
       if (!isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
       const definition = str(input, 'definition');
       checkDefinition(definition);
-      const type = (input.type as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD';
+      const type = oneOf(input, 'type', ['STANDARD', 'EXPRESS']) ?? 'STANDARD';
+      const roleArn = str(input, 'roleArn');
+      if (!/^arn:[^:]+:iam::[^:]*:role\/.+/.test(roleArn)) throw sfnError('InvalidArn', `Invalid Arn: '${roleArn}': the roleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
       const arn = svc.arn('stateMachine', name);
       const existing = svc.machines.get(arn);
       if (existing) {
@@ -91,7 +104,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
         throw sfnError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
       }
       const now = svc.options.clock.now();
-      svc.putMachine({ stateMachineArn: arn, name, definition, roleArn: str(input, 'roleArn'), type, creationDate: now, revisionId: randomUUID(), loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
+      svc.putMachine({ stateMachineArn: arn, name, definition, roleArn, type, creationDate: now, revisionId: randomUUID(), loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
       if (Array.isArray(input.tags)) svc.setTags(arn, Object.fromEntries((input.tags as Array<{ key: string; value: string }>).map((t) => [t.key, t.value])));
       return { stateMachineArn: arn, creationDate: secs(now) };
     },
@@ -146,7 +159,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     ListExecutions(input) {
       const arn = str(input, 'stateMachineArn');
       machine(arn);
-      const filter = input.statusFilter as string | undefined;
+      const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
       const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter)).sort((a, b) => b.startDate - a.startDate);
       const p = page(all, input);
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };

@@ -56,6 +56,15 @@ describe('EventBridge core', () => {
     assert.equal(seen.length, 1);
   });
 
+  it('refuses a PutEvents whose entries hold more than 256 KB in all, counted as EventBridge counts them', () => {
+    const { core } = setup();
+    const detail = (bytes: number) => JSON.stringify({ x: 'y'.repeat(bytes - 8) });
+    // Source 1 + DetailType 1 + Detail: exactly 256 KiB is taken; a byte more is not
+    assert.equal(core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: detail(256 * 1024 - 2) }] }).FailedEntryCount, 0);
+    assert.throws(() => core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: detail(256 * 1024 - 1) }] }), /Total size of the entries in the request is over the limit/);
+    assert.throws(() => core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: detail(200 * 1024) }, { Source: 'a', DetailType: 'b', Detail: detail(100 * 1024) }] }), /over the limit/);
+  });
+
   it('validates rules and targets with AWS error codes', () => {
     const { core } = setup();
     const code = (fn: () => unknown): string => {

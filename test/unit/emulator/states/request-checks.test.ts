@@ -1,0 +1,42 @@
+/**
+ * Step Functions requests refused as the API reference says (the handlers on a memory journal and a
+ * fake clock): an execution input over 262,144 bytes, a state machine type or execution status
+ * filter outside its enum, a roleArn that is no IAM role ARN. A refused request creates nothing.
+ */
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
+import { StatesService } from '../../../../src/emulator/states/service';
+import { memoryJournal } from '../../../../src/emulator/states/store';
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+const DEFINITION = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+const refused = (type: string, text: RegExp) => (e: unknown) => e instanceof Error && e.name === type && text.test(e.message);
+
+describe('Step Functions request checks (unit)', () => {
+  const setup = () => {
+    const svc = new StatesService({ clock: new FakeClock(), account: '123456789012', region: 'us-east-1', journal: memoryJournal(), runTask: () => Promise.reject(new Error('no tasks here')) });
+    return { svc, api: statesHandlers(svc) };
+  };
+
+  it('CreateStateMachine refuses a type outside STANDARD/EXPRESS and a roleArn that is no IAM role ARN', async () => {
+    const { svc, api } = setup();
+    await assert.rejects(async () => api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION, type: 'BOGUS' }), refused('ValidationException', /Member must satisfy enum value set: \[STANDARD, EXPRESS\]/));
+    await assert.rejects(async () => api.CreateStateMachine({ name: 'a', roleArn: 'notarn', definition: DEFINITION }), refused('InvalidArn', /roleArn must be an IAM role ARN/));
+    assert.equal(svc.machines.size, 0);
+    await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION, type: 'EXPRESS' });
+    assert.equal(svc.machines.size, 1);
+  });
+
+  it('StartExecution refuses an input over 262,144 bytes; ListExecutions a status filter outside its enum', async () => {
+    const { svc, api } = setup();
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION })) as { stateMachineArn: string };
+    const sized = (n: number) => JSON.stringify({ pad: 'x'.repeat(n - 10) });
+    assert.equal(Buffer.byteLength(sized(262_144)), 262_144);
+    await api.StartExecution({ stateMachineArn, input: sized(262_144) });
+    await assert.rejects(async () => api.StartExecution({ stateMachineArn, input: sized(262_145) }), /Member must have length less than or equal to 262144 \(this input has 262145 bytes\)/);
+    assert.equal(svc.executions.size, 1);
+    await assert.rejects(async () => api.ListExecutions({ stateMachineArn, statusFilter: 'NOPE' }), /Value 'NOPE' at 'statusFilter'/);
+    assert.equal(((await api.ListExecutions({ stateMachineArn, statusFilter: 'RUNNING' })) as { executions: unknown[] }).executions.length + ((await api.ListExecutions({ stateMachineArn, statusFilter: 'SUCCEEDED' })) as { executions: unknown[] }).executions.length, 1);
+  });
+});
