@@ -18,6 +18,7 @@ import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, PUT_LOG_EVENTS_MAX_BYT
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
 import { type EdgeService, findService, signingServiceOf } from './service';
+import { OWN_SIGNING_NAMES, unservedResponse } from './unserved';
 import { verifyStreamingSigV4 } from './stream-auth';
 
 export interface ApiServerOptions {
@@ -141,6 +142,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       : undefined;
     if (!service?.handleStream) boundRequest(req, res);
     if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
+    if (signedFor !== undefined && !OWN_SIGNING_NAMES.includes(signedFor) && !rawPath.startsWith(LOCAL_PREFIX)) {
+      const out = unservedResponse(signedFor, [...OWN_SIGNING_NAMES.filter((n) => n !== 'localbatch'), ...(opts.services ?? []).flatMap((s) => s.signingNames)], req.headers, requestId);
+      req.resume();
+      send(res, out.status, { ...base, ...out.headers }, out.body);
+      return;
+    }
     const target = classify(method, rawPath, req.headers['x-amz-target']);
     const contentType = target.api === 'logs' ? LOGS_JSON : BATCH_JSON;
     try {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EdgeService } from '../../../src/emulator/edge/service';
 import { rawFetch, signedFetch, startHarness, type ApiHarness } from '../../support/api-harness';
 
@@ -44,6 +46,20 @@ describe('Edge: one endpoint, many services (integration)', () => {
     const unsigned = await rawFetch(`${h.server.url}/`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.ListRules' }, body: '{}' });
     assert.equal(unsigned.status, 403);
     assert.equal(events.seen.length, 1);
+  });
+
+  it('answers a call to a service it does not serve (STS: query protocol; SSM: JSON) with an error its SDK shows, naming what is served', async () => {
+    const config = { endpoint: h.server.url, region: 'us-east-1', credentials: h.credentials, maxAttempts: 1 };
+    const sts = new STSClient(config);
+    const ssm = new SSMClient(config);
+    try {
+      await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'InvalidAction' && /localbatch does not serve sts \(it serves batch, events, logs, sns\).*AWS_ENDPOINT_URL_STS=/.test(e.message));
+      await assert.rejects(ssm.send(new GetParameterCommand({ Name: 'x' })), (e: Error) => e.name === 'UnknownOperationException' && /localbatch does not serve ssm .*AWS_ENDPOINT_URL_SSM=/.test(e.message));
+    } finally {
+      sts.destroy();
+      ssm.destroy();
+    }
+    assert.deepEqual([...sns.seen, ...events.seen].filter((l) => /GetCallerIdentity|GetParameter/.test(l)), []);
   });
 
   it('turns a service bug into a 500 without leaking it, and logs it', async () => {
