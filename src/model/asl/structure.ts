@@ -171,6 +171,7 @@ function checkRule(rule: Obj, at: JsonPath, report: AslReport, top: boolean, dep
     return;
   }
   if (ops.length === 1 && rule.Variable === undefined) report('error', at, 'asl-choice-rule', `The comparison ${ops[0]} needs a Variable (the path it compares)`);
+  if (ops.length === 1) checkOperand(ops[0]!, rule[ops[0]!], [...at, ops[0]!], report);
   if (logical[0] === 'Not') {
     if (isObj(rule.Not)) checkRule(rule.Not, [...at, 'Not'], report, false, depth + 1);
     else report('error', [...at, 'Not'], 'asl-choice-rule', 'Not takes one rule (an object)');
@@ -179,6 +180,12 @@ function checkRule(rule: Obj, at: JsonPath, report: AslReport, top: boolean, dep
     if (!list || list.length === 0) report('error', [...at, logical[0]], 'asl-choice-rule', `${logical[0]} takes a non-empty list of rules`);
     list?.forEach((r, i) => (isObj(r) ? checkRule(r, [...at, logical[0], i], report, false, depth + 1) : report('error', [...at, logical[0], i], 'asl-choice-rule', 'A Choice rule is an object')));
   }
+}
+
+/** A comparison's operand of the type the operator compares (a path for the `...Path` forms; IsNull and the like: true or false). */
+function checkOperand(op: string, v: unknown, at: JsonPath, report: AslReport): void {
+  const want = op.endsWith('Path') ? 'string' : op.startsWith('Numeric') ? 'number' : op.startsWith('Is') || op === 'BooleanEquals' ? 'boolean' : 'string';
+  if (typeof v !== want) report('error', at, 'asl-choice-rule', `${op} compares with ${want === 'string' ? (op.endsWith('Path') ? 'a path (a string)' : 'a string') : `a ${want}`}, not ${JSON.stringify(v)?.slice(0, 40) ?? 'nothing'}`);
 }
 
 function reportUnreachable(def: Obj, states: Obj, at: JsonPath, report: AslReport): void {

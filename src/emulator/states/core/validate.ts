@@ -5,6 +5,7 @@
  * a Wait has exactly one of its four fields, number fields are in range (model/asl/numbers.ts).
  */
 import { numberProblems } from '../../../model/asl/numbers';
+import { checkDefinition as checkDefinitionText } from '../../../model/asl/rules';
 import { KNOWN_STATES_ERRORS } from './errors';
 import type { StateMachineDef } from './types';
 
@@ -25,8 +26,15 @@ export function validateDefinition(text: string): Diagnostic[] {
   }
   const out: Diagnostic[] = [];
   checkMachine(def, '', out);
+  // The expressions and Choice rules, as `localbatch validate` checks them (model/asl): what
+  // Step Functions refuses at create time instead of failing the execution that meets it.
+  checkDefinitionText(def, (severity, path, rule, message) => {
+    if (severity === 'error' && EXPRESSION_RULES.has(rule)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message, location: `/${path.join('/')}` });
+  });
   return out;
 }
+
+const EXPRESSION_RULES = new Set(['asl-jsonpath', 'asl-intrinsic', 'asl-jsonata', 'asl-query-language', 'asl-choice-rule']);
 
 function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void {
   if (!def || typeof def !== 'object' || typeof def.States !== 'object' || def.States === null) {

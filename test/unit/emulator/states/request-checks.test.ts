@@ -28,6 +28,26 @@ describe('Step Functions request checks (unit)', () => {
     assert.equal(svc.machines.size, 1);
   });
 
+  it('CreateStateMachine refuses what validate reports in expressions and Choice rules (InvalidDefinition, at the field); ValidateStateMachineDefinition lists it', async () => {
+    const { svc, api } = setup();
+    const cases: Array<[object, RegExp]> = [
+      [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true, Parameters: { 'x.$': 'not a path' } } } }, /Invalid JSONPath 'not a path'/],
+      [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true, Parameters: { 'x.$': 'States.Format(1' } } } }, /Invalid intrinsic function call/],
+      [{ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $sum( %}', End: true } } }, /Invalid JSONata expression/],
+      [{ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { a: 1 }, End: true } } }, /Parameters is a JSONPath field; a JSONata state uses Arguments/],
+      [{ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 'a', Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } }, /NumericEquals compares with a number, not "a"/],
+    ];
+    for (const [def, message] of cases) {
+      await assert.rejects(async () => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify(def) }), refused('InvalidDefinition', message));
+      const v = (await api.ValidateStateMachineDefinition({ definition: JSON.stringify(def) })) as { result: string; diagnostics: Array<{ message: string }> };
+      assert.equal(v.result, 'FAIL');
+      assert.match(v.diagnostics[0]!.message, message);
+    }
+    assert.equal(svc.machines.size, 0);
+    const fine = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 1, Next: 'D' }, { Variable: '$.b', IsPresent: true, Next: 'D' }, { Variable: '$.c', StringEqualsPath: '$.d', Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } };
+    await api.CreateStateMachine({ name: 'fine', roleArn: ROLE, definition: JSON.stringify(fine) });
+  });
+
   it('StartExecution refuses an input over 262,144 bytes; ListExecutions a status filter outside its enum', async () => {
     const { svc, api } = setup();
     const { stateMachineArn } = (await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION })) as { stateMachineArn: string };
