@@ -198,7 +198,7 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
     source = inPlace ? await cutInPlace(join(dir, DATA_FILE), total, full) : await assemble(ctx, dir, chosen, total, full);
     if (up.algorithm && full) checksum = { algorithm: up.algorithm, value: await full.digest(), type: 'FULL_OBJECT' };
     else if (up.algorithm && chosen.every((c) => c.part.checksum)) checksum = { algorithm: up.algorithm, value: await composite(up.algorithm, chosen.map((c) => c.part.checksum!)), type: 'COMPOSITE' };
-    info = await ctx.objects.commit(bucket, key, source, { ...up.meta, etag, checksum, parts: chosen.length }, undefined, condition).catch(async (err: unknown) => {
+    info = await ctx.objects.commit(bucket, key, source, { ...up.meta, etag, checksum, parts: chosen.length, partSizes: chosen.map((c) => c.part.size) }, undefined, condition).catch(async (err: unknown) => {
       if (!inPlace) await rm(source, { force: true });
       throw err;
     });

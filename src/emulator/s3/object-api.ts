@@ -109,6 +109,20 @@ export function preconditions(req: S3Request, info: ObjectInfo, prefix = ''): { 
   return undefined;
 }
 
+/**
+ * The bytes of part `raw` of a multipart object (the whole object for part 1 of one uploaded whole,
+ * or of one whose part sizes are not recorded); 416 InvalidPartNumber past its last part.
+ */
+function partRange(info: ObjectInfo, raw: string): { start: number; end: number } | 'ignore' {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10_000) throw new S3Error('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: raw });
+  const sizes = info.partSizes;
+  if (n > (sizes?.length ?? 1)) throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', { PartNumberRequested: raw, ActualPartCount: String(sizes?.length ?? 1) });
+  if (!sizes || info.size === 0) return 'ignore';
+  const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+  return { start, end: start + sizes[n - 1]! - 1 };
+}
+
 function parseRange(value: string, size: number): { start: number; end: number } | 'ignore' | 'invalid' {
   const m = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'ignore';
@@ -138,8 +152,8 @@ export async function getObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
   if (failed) throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: failed.condition });
   const partNumber = req.query.get('partNumber');
   const rangeHeader = header(req, 'range');
-  let range = rangeHeader !== undefined ? parseRange(rangeHeader, info.size) : 'ignore';
-  if (partNumber !== null && partNumber !== '1') throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', { PartNumberRequested: partNumber });
+  if (partNumber !== null && rangeHeader !== undefined) throw new S3Error('InvalidRequest', 400, 'Cannot specify both Range header and partNumber query parameter');
+  let range = rangeHeader !== undefined ? parseRange(rangeHeader, info.size) : partNumber !== null ? partRange(info, partNumber) : 'ignore';
   if (range === 'invalid') {
     if (info.size === 0) range = 'ignore';
     else throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: rangeHeader ?? '', ActualObjectSize: String(info.size) });
@@ -215,7 +229,7 @@ export async function copyObject(ctx: S3Context, req: S3Request, bucket: Bucket,
       checksum = { algorithm: alg, value: await h.digest(), type: 'FULL_OBJECT' };
     }
   }
-  const meta: NewMeta = directive === 'REPLACE' ? { ...metaFromHeaders(req), etag: info.etag, checksum, parts: info.parts } : { contentType: info.contentType, headers: info.headers, userMeta: info.userMeta, etag: info.etag, checksum, parts: info.parts };
+  const meta: NewMeta = directive === 'REPLACE' ? { ...metaFromHeaders(req), etag: info.etag, checksum, parts: info.parts, partSizes: info.partSizes } : { contentType: info.contentType, headers: info.headers, userMeta: info.userMeta, etag: info.etag, checksum, parts: info.parts, partSizes: info.partSizes };
   let out: ObjectInfo;
   try {
     out = await ctx.objects.commit(bucket, key, tmp, meta, undefined, condition);

@@ -41,6 +41,8 @@ export interface ObjectMeta {
   readonly userMeta?: Readonly<Record<string, string>>;
   readonly checksum?: { readonly algorithm: ChecksumAlgorithm; readonly value: string; readonly type: ChecksumType };
   readonly parts?: number;
+  /** A multipart object's part sizes, in order (GetObject / HeadObject by partNumber). */
+  readonly partSizes?: readonly number[];
 }
 
 export interface ObjectInfo extends ObjectMeta {
