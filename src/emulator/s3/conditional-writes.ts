@@ -8,7 +8,10 @@
  *   object answers 404 NoSuchKey, a delete of one succeeds (204), as the API reference says.
  */
 import { S3Error } from './errors';
-import type { WriteCondition } from './objects';
+import type { ObjectInfo } from './objects';
+
+/** A conditional write's precondition on the object there now (none: undefined); throws when it fails. */
+export type WriteCondition = (current: ObjectInfo | undefined) => void;
 
 const failed = (condition: string) => new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
 const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');

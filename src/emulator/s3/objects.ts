@@ -24,6 +24,7 @@ import { fsyncDirAsync, fsyncFile, openQuietly, tempName, type OpenFile } from '
 import { linkOutOfBucket, S3Error, unstorableKey } from './errors';
 import type { Pace } from './list-ahead';
 import { md5SmallFile, md5Stream, SMALL_FILE, STAT_ETAG_BYTES, statEtag } from './file-hashes';
+import type { WriteCondition } from './conditional-writes';
 import { ListIndex, type Walk } from './list-index';
 import { keySegments, TEMP_PREFIX, UnstorableKeyError } from './names';
 import { walkKeys } from './walk';
@@ -51,9 +52,6 @@ export interface ObjectInfo extends ObjectMeta {
 }
 
 export type NewMeta = Omit<ObjectMeta, 'key' | 'size' | 'mtimeMs'>;
-
-/** A conditional write's precondition on the object there now (none: undefined); throws when it fails. */
-export type WriteCondition = (current: ObjectInfo | undefined) => void;
 
 export class ObjectStore {
   readonly tmpDir: string;
@@ -238,11 +236,16 @@ export class ObjectStore {
   }
 
   /**
-   * Runs `fn` after every earlier write or delete of the same key has finished: the metadata file
+   * Runs `write` after every earlier write or delete of the same key has finished: the metadata file
    * and the object's file are replaced in separate steps, so two writes of one key must not
-   * interleave (the object of one with the metadata of the other).
+   * interleave (the object of one with the metadata of the other). `condition` is checked first,
+   * inside that turn: a conditional write's check and its write are one step.
    */
-  private async exclusive<T>(bucket: Bucket, key: string, fn: () => Promise<T>): Promise<T> {
+  private async exclusive<T>(bucket: Bucket, key: string, write: () => Promise<T>, condition?: WriteCondition): Promise<T> {
+    const fn = async () => {
+      condition?.(await this.head(bucket, key));
+      return write();
+    };
     const id = `${bucket.name}\0${key}`;
     const mine = (this.writing.get(id) ?? Promise.resolve()).then(fn, fn);
     const settled = mine.then(
@@ -263,11 +266,7 @@ export class ObjectStore {
    */
   async commit(bucket: Bucket, key: string, tmp: string, meta: NewMeta, handle?: OpenFile, condition?: WriteCondition): Promise<ObjectInfo> {
     try {
-      return await this.exclusive(bucket, key, async () => {
-        // a conditional write's check and its write are one step: no other write to the key between
-        if (condition) condition(await this.head(bucket, key));
-        return this.commitNow(bucket, key, tmp, meta, handle);
-      });
+      return await this.exclusive(bucket, key, () => this.commitNow(bucket, key, tmp, meta, handle), condition);
     } finally {
       // Closed after the sync (or the failure): nothing waits for it.
       if (handle) void handle.close().catch(() => undefined);
@@ -383,10 +382,7 @@ export class ObjectStore {
 
   /** Removes the object (a no-op when absent) and the folders it leaves empty. */
   delete(bucket: Bucket, key: string, condition?: WriteCondition): Promise<boolean> {
-    return this.exclusive(bucket, key, async () => {
-      if (condition) condition(await this.head(bucket, key));
-      return this.deleteNow(bucket, key);
-    });
+    return this.exclusive(bucket, key, () => this.deleteNow(bucket, key), condition);
   }
 
   private async deleteNow(bucket: Bucket, key: string): Promise<boolean> {
