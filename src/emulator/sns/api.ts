@@ -100,9 +100,13 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           result = `<Subscriptions>${subs.map((s) => `<member><SubscriptionArn>${esc(s.SubscriptionArn)}</SubscriptionArn><Owner>${s.Owner}</Owner><Protocol>${esc(s.Protocol)}</Protocol><Endpoint>${esc(s.Endpoint)}</Endpoint><TopicArn>${esc(s.TopicArn)}</TopicArn></member>`).join('')}</Subscriptions>`;
           break;
         }
-        case 'Publish':
-          result = `<MessageId>${core.publish(need(p, 'TopicArn'), need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p), p.get('MessageStructure') ?? undefined)}</MessageId>`;
+        case 'Publish': {
+          if (p.get('PhoneNumber') !== null) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: PhoneNumber: localbatch\'s SNS sends no SMS; publish to a topic (TopicArn)');
+          const topicArn = p.get('TopicArn') ?? p.get('TargetArn') ?? need(p, 'TopicArn');
+          checkFifoPublish(core.topic(topicArn), p);
+          result = `<MessageId>${core.publish(topicArn, need(p, 'Message'), p.get('Subject') ?? undefined, messageAttributes(p), p.get('MessageStructure') ?? undefined)}</MessageId>`;
           break;
+        }
         default:
           throw new SnsError('InvalidAction', 400, `localbatch's SNS does not serve ${action || 'this request'}; it serves CreateTopic, ListTopics, DeleteTopic, GetTopicAttributes, SetTopicAttributes, Subscribe, GetSubscriptionAttributes, SetSubscriptionAttributes, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic and Publish.`);
       }
@@ -118,4 +122,13 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
       return { status, headers: { 'content-type': 'text/xml' }, body, logLine: status >= 500 ? `sns: ${err instanceof Error ? (err.stack ?? message) : String(err)}` : undefined };
     },
   };
+}
+
+/** A FIFO topic's Publish: a MessageGroupId, and a MessageDeduplicationId unless the topic deduplicates by content (the API reference). */
+function checkFifoPublish(topic: { Attributes: Record<string, string> }, p: URLSearchParams): void {
+  if (topic.Attributes.FifoTopic !== 'true') return;
+  if (!p.get('MessageGroupId')) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
+  if (topic.Attributes.ContentBasedDeduplication !== 'true' && !p.get('MessageDeduplicationId')) {
+    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+  }
 }

@@ -148,9 +148,16 @@ export class SnsCore {
   }
 
   createTopic(name: string, attributes: Record<string, string> = {}): string {
-    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name) && !(attributes.FifoTopic === 'true' && /^[A-Za-z0-9_-]{1,251}\.fifo$/.test(name))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Topic Name');
+    const fifo = attributes.FifoTopic === 'true';
+    if (fifo ? !/^[A-Za-z0-9_-]{1,251}\.fifo$/.test(name) : !/^[A-Za-z0-9_-]{1,256}$/.test(name)) {
+      throw new SnsError('InvalidParameter', 400, `Invalid parameter: Topic Name${fifo ? ': a FIFO topic\'s name ends with .fifo' : name.endsWith('.fifo') ? ': a name ending with .fifo is for a FIFO topic (FifoTopic=true)' : ''}`);
+    }
     const arn = `arn:aws:sns:${this.o.region}:${this.o.account}:${name}`;
     const old = this.topics.get(arn);
+    // The same name again: the same topic, unless it asks for other attribute values.
+    if (old && Object.entries(attributes).some(([k, v]) => (old.Attributes[k] ?? (k === 'FifoTopic' ? 'false' : undefined)) !== v)) {
+      throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Attributes Reason: Topic already exists with different attributes');
+    }
     if (old) return arn;
     const t: TopicRecord = { kind: 'topic', Name: name, TopicArn: arn, Attributes: attributes };
     this.topics.set(arn, t);

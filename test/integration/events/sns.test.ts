@@ -211,4 +211,22 @@ describe('SNS on the emulator endpoint (integration)', function () {
       flaky.close();
     }
   });
+
+  it('CreateTopic again with other attributes is refused; a FIFO topic needs its .fifo name, and its Publish a group id and a deduplication id; no SMS', async () => {
+    const c = sns(serve!.endpoint);
+    try {
+      const invalid = (text: RegExp) => (err: Error) => err.name === 'InvalidParameterException' && text.test(err.message);
+      const { TopicArn } = await c.send(new CreateTopicCommand({ Name: 'shaped', Attributes: { DisplayName: 'one' } }));
+      assert.equal((await c.send(new CreateTopicCommand({ Name: 'shaped', Attributes: { DisplayName: 'one' } }))).TopicArn, TopicArn);
+      await assert.rejects(c.send(new CreateTopicCommand({ Name: 'shaped', Attributes: { DisplayName: 'two' } })), invalid(/Topic already exists with different attributes/));
+      await assert.rejects(c.send(new CreateTopicCommand({ Name: 'plain', Attributes: { FifoTopic: 'true' } })), invalid(/FIFO topic's name ends with \.fifo/));
+      const fifo = (await c.send(new CreateTopicCommand({ Name: 'orders.fifo', Attributes: { FifoTopic: 'true' } }))).TopicArn!;
+      await assert.rejects(c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi' })), invalid(/MessageGroupId parameter is required/));
+      await assert.rejects(c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g' })), invalid(/ContentBasedDeduplication enabled or MessageDeduplicationId/));
+      assert.ok((await c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }))).MessageId);
+      await assert.rejects(c.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'hi' })), invalid(/sends no SMS/));
+    } finally {
+      c.destroy();
+    }
+  });
 });
