@@ -187,7 +187,7 @@ export async function deleteObjects(ctx: S3Context, req: S3Request, bucket: Buck
   const body = await readBodySmall(req, 2 * 1024 * 1024);
   const doc = fromXml(body, 'Delete');
   const objects = many<Record<string, unknown>>(doc.Object);
-  if (objects.length > 1000) throw new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (objects.length === 0 || objects.length > 1000) throw new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
   const quiet = String(doc.Quiet).toLowerCase() === 'true';
   const deleted: Array<Record<string, string>> = [];
   const errors: Array<Record<string, string>> = [];

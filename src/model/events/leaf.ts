@@ -76,8 +76,12 @@ function compileOperator(field: string, op: string, arg: unknown): ValueTest {
     case 'numeric':
       return numeric(field, arg);
     case 'cidr': {
-      const range = parseCidr(needString(field, op, arg));
-      if (!range) throw new PatternError(`Malformed CIDR, one "/" required (field "${field}": ${JSON.stringify(arg)})`);
+      const text = needString(field, op, arg);
+      const range = parseCidr(text);
+      if (!range) {
+        const why = text.split('/').length !== 2 ? 'one "/" required' : 'an IPv4 or IPv6 address, then a prefix length of at most 32 (IPv4) or 128 (IPv6)';
+        throw new PatternError(`Malformed CIDR, ${why} (field "${field}": ${JSON.stringify(arg)})`);
+      }
       return (x) => {
         if (typeof x !== 'string') return false;
         const ip = parseIp(x);

@@ -72,6 +72,8 @@ describe('EventBridge Scheduler on the emulator endpoint (integration)', functio
     const { scheduler } = clients(serve!.endpoint);
     await assert.rejects(scheduler.send(new CreateScheduleCommand({ Name: 'bad', ScheduleExpression: 'cron(0 3 * * * *)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', RoleArn: ROLE } })), ValidationException);
     await assert.rejects(scheduler.send(new CreateScheduleCommand({ Name: 'bad', ScheduleExpression: 'rate(1 hour)', ScheduleExpressionTimezone: 'Mars/Base', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', RoleArn: ROLE } })), ValidationException);
+    await assert.rejects(scheduler.send(new CreateScheduleCommand({ Name: 'bad', ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', RoleArn: ROLE, RetryPolicy: { MaximumRetryAttempts: 500 } } })), (e: Error) => e instanceof ValidationException && /MaximumRetryAttempts must be a whole number from 0 to 185/.test(e.message));
+    await assert.rejects(scheduler.send(new CreateScheduleCommand({ Name: 'bad', ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', RoleArn: ROLE, RetryPolicy: { MaximumEventAgeInSeconds: 100_000 } } })), ValidationException);
   });
 
   it('an acknowledged CreateSchedule and UpdateSchedule survive SIGKILL; the AWS CLI lists and deletes', async () => {

@@ -76,5 +76,7 @@ describe('S3 conditional writes and deletes (integration)', function () {
     await s3.send(new DeleteObjectCommand({ Bucket: 'cond-writes', Key: 'd', IfMatch: put.ETag }));
     await assert.rejects(body('d'), status(404, 'NoSuchKey'));
     await s3.send(new DeleteObjectCommand({ Bucket: 'cond-writes', Key: 'd', IfMatch: put.ETag }));
+    // (and a DeleteObjects of no key is malformed, as on S3)
+    await assert.rejects(s3.send(new DeleteObjectsCommand({ Bucket: 'cond-writes', Delete: { Objects: [] } })), status(400, 'MalformedXML'));
   });
 });

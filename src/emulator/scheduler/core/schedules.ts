@@ -171,6 +171,12 @@ export class SchedulerCore {
     if (ftw.Mode === 'FLEXIBLE' && (typeof ftw.MaximumWindowInMinutes !== 'number' || ftw.MaximumWindowInMinutes < 1 || ftw.MaximumWindowInMinutes > 1440)) throw new SchedulerError('ValidationException', 400, 'FlexibleTimeWindow Mode FLEXIBLE needs MaximumWindowInMinutes between 1 and 1440.');
     const t = i.Target as Partial<ScheduleTarget> | undefined;
     if (!t || typeof t.Arn !== 'string' || typeof t.RoleArn !== 'string') throw new SchedulerError('ValidationException', 400, 'Target is required, with Arn and RoleArn.');
+    // RetryPolicy: "MaximumEventAgeInSeconds 60-86400, MaximumRetryAttempts 0-185" (the Scheduler API reference)
+    const retry = t.RetryPolicy as Record<string, unknown> | undefined;
+    const within = (v: unknown, lo: number, hi: number) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi);
+    if (retry !== undefined && (!within(retry.MaximumRetryAttempts, 0, 185) || !within(retry.MaximumEventAgeInSeconds, 60, 86_400))) {
+      throw new SchedulerError('ValidationException', 400, 'Target.RetryPolicy: MaximumRetryAttempts must be a whole number from 0 to 185, MaximumEventAgeInSeconds from 60 to 86400.');
+    }
     const state = i.State ?? 'ENABLED';
     if (state !== 'ENABLED' && state !== 'DISABLED') throw new SchedulerError('ValidationException', 400, `State must be ENABLED or DISABLED, not ${String(state)}.`);
     const date = (v: unknown, what: string): number | undefined => {

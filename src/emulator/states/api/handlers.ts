@@ -110,6 +110,9 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     UpdateStateMachine(input) {
       const m = machine(str(input, 'stateMachineArn'));
+      if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
+        throw sfnError('MissingRequiredParameter', 'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified');
+      }
       if (input.definition !== undefined) checkDefinition(str(input, 'definition'));
       const now = svc.options.clock.now();
       svc.putMachine({ ...m, definition: (input.definition as string | undefined) ?? m.definition, roleArn: (input.roleArn as string | undefined) ?? m.roleArn, updateDate: now, revisionId: randomUUID() });

@@ -95,7 +95,8 @@ describe('EventBridge event patterns', () => {
     ['anything-but mixed list', '{"s":[{"anything-but":["a",1]}]}', /all values must be strings or all numbers/],
     ['anything-but numeric', '{"s":[{"anything-but":{"numeric":[">",1]}}]}', /Unsupported anything-but pattern/],
     ['wildcard consecutive stars', '{"s":[{"wildcard":"a**b"}]}', /Consecutive wildcard/],
-    ['cidr malformed', '{"s":[{"cidr":"10.0.0.1"}]}', /Malformed CIDR/],
+    ['cidr malformed', '{"s":[{"cidr":"10.0.0.1"}]}', /Malformed CIDR, one "\/" required/],
+    ['cidr prefix too long', '{"s":[{"cidr":"10.0.0.0/33"}]}', /Malformed CIDR, an IPv4 or IPv6 address, then a prefix length of at most 32/],
     ['$or with one alternative', '{"$or":[{"a":["b"]}]}', /at least two/],
     ['prefix not a string', '{"s":[{"prefix":5}]}', /prefix match pattern must be a string/],
   ];

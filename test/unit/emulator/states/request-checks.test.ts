@@ -26,6 +26,8 @@ describe('Step Functions request checks (unit)', () => {
     assert.equal(svc.machines.size, 0);
     await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION, type: 'EXPRESS' });
     assert.equal(svc.machines.size, 1);
+    const [arn] = [...svc.machines.keys()];
+    await assert.rejects(async () => api.UpdateStateMachine({ stateMachineArn: arn }), refused('MissingRequiredParameter', /Either the definition, the roleArn/));
   });
 
   it('CreateStateMachine refuses what validate reports in expressions and Choice rules (InvalidDefinition, at the field); ValidateStateMachineDefinition lists it', async () => {
