@@ -13,6 +13,9 @@ import { runTask, resourceParts, type TaskRunContext } from './task';
 import { runMap, runParallel } from './branches';
 import type { ExecutionIdentity, HistoryEventInput, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
 
+/** Step Functions' limit on a state's input or output, in bytes. */
+const MAX_PAYLOAD_BYTES = 262_144;
+
 export type Outcome =
   | { readonly status: 'SUCCEEDED'; readonly output: unknown }
   | { readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error: string; readonly cause: string };
@@ -132,7 +135,14 @@ export class Execution {
         throw err;
       }
       if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
-      if (frame.record) this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(step.output), outputDetails: { truncated: false } } }, frame.chain);
+      if (frame.record) {
+        const output = JSON.stringify(step.output) ?? 'null';
+        // Step Functions' payload limit (256 KiB) on what a state passes on: terminal, not caught by States.ALL
+        if (output.length > MAX_PAYLOAD_BYTES / 4 && Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) {
+          throw new StatesError('States.DataLimitExceeded', `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit (${Buffer.byteLength(output)} bytes; at most ${MAX_PAYLOAD_BYTES}).`);
+        }
+        this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false } } }, frame.chain);
+      }
       value = step.output;
       if (state.Type === 'Succeed') return value;
       const next = step.next ?? state.Next;
