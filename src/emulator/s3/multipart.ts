@@ -209,7 +209,9 @@ export async function completeUpload(ctx: S3Context, req: S3Request, bucket: Buc
   await rm(dir, { recursive: true, force: true });
   ctx.layout.forget(id);
   ctx.publish({ kind: 'created', bucket: bucket.name, key, size: info.size, etag: etag.slice(1, -1), reason: 'CompleteMultipartUpload' }, req);
-  const body: Record<string, unknown> = { Location: `/${bucket.name}/${key}`, Bucket: bucket.name, Key: key, ETag: etag };
+  // Location: the object's URL, as S3 gives it (path style on this endpoint)
+  const location = `http://${header(req, 'host') ?? '127.0.0.1'}/${encodeURIComponent(bucket.name)}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const body: Record<string, unknown> = { Location: location, Bucket: bucket.name, Key: key, ETag: etag };
   if (checksum) {
     body[`Checksum${checksum.algorithm}`] = checksum.value;
     body.ChecksumType = checksum.type;

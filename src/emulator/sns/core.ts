@@ -171,6 +171,7 @@ export class SnsCore {
 
   topic(arn: unknown): TopicRecord {
     const t = typeof arn === 'string' ? this.topics.get(arn) : undefined;
+    if (!t && (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/.test(arn))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn');
     if (!t) throw new SnsError('NotFound', 404, 'Topic does not exist');
     return t;
   }

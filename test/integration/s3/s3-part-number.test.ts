@@ -23,7 +23,8 @@ describe('S3 GetObject / HeadObject by partNumber (integration)', function () {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: 'multi' }));
     const done = [];
     for (const [i, body] of parts.entries()) done.push({ PartNumber: i + 1, ETag: (await s3.send(new UploadPartCommand({ Bucket: 'parts', Key: 'multi', UploadId, PartNumber: i + 1, Body: body }))).ETag });
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'parts', Key: 'multi', UploadId, MultipartUpload: { Parts: done } }));
+    const completed = await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'parts', Key: 'multi', UploadId, MultipartUpload: { Parts: done } }));
+    assert.equal(completed.Location, `${h.url}/parts/multi`, 'the object\'s URL');
     await s3.send(new PutObjectCommand({ Bucket: 'parts', Key: 'whole', Body: 'one piece' }));
   });
   after(async () => {

@@ -29,6 +29,7 @@ describe('SNS attributes (unit)', () => {
     assert.throws(() => t.core.setTopicAttribute(t.topic, 'Colour', 'red'), code('InvalidParameter'));
     assert.throws(() => t.core.setTopicAttribute(t.topic, 'Policy', '{not json'), code('InvalidParameter'));
     assert.throws(() => t.core.setTopicAttribute(`${t.topic}-gone`, 'DisplayName', 'x'), code('NotFound'));
+    assert.throws(() => t.core.publish('notarn', 'hi'), code('InvalidParameter'));
   });
 
   it('a FilterPolicy set after subscribing filters the next message; an invalid one changes nothing; removing it lets all through', () => {

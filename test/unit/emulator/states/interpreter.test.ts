@@ -72,12 +72,12 @@ describe('Step Functions interpreter', () => {
 
   it('a state whose output is over 256 KiB fails the execution with States.DataLimitExceeded, which States.ALL does not catch', async () => {
     const pad = 'x'.repeat(150_000);
-    const doubled = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'a.$': '$.pad', 'b.$': '$.pad' }, End: true } } };
+    const doubled: StateMachineDef = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'a.$': '$.pad', 'b.$': '$.pad' }, End: true } } };
     const o = await runToEnd(doubled, { pad });
     assert.equal(o.status, 'FAILED');
     assert.equal((o as { error: string }).error, 'States.DataLimitExceeded');
     assert.match((o as { cause: string }).cause, /The state\/task 'P' returned a result with a size exceeding the maximum number of bytes service limit/);
-    const caught = { StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [doubled], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }, Caught: { Type: 'Succeed' } } };
+    const caught: StateMachineDef = { StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [doubled], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }, Caught: { Type: 'Succeed' } } };
     assert.equal((await runToEnd(caught, { pad })).status, 'FAILED');
     assert.deepEqual(ok(await runToEnd(doubled, { pad: 'x'.repeat(100_000) })), { a: 'x'.repeat(100_000), b: 'x'.repeat(100_000) });
   });
