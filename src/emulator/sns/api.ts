@@ -88,7 +88,8 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           result = `<SubscriptionArn>${esc(core.subscribe(need(p, 'TopicArn'), need(p, 'Protocol'), p.get('Endpoint') ?? '', entries(p, 'Attributes'), p.get('ReturnSubscriptionArn') === 'true'))}</SubscriptionArn>`;
           break;
         case 'ConfirmSubscription':
-          result = `<SubscriptionArn>${esc(core.confirm(need(p, 'TopicArn'), need(p, 'Token')))}</SubscriptionArn>`;
+          // (a plain GET of the SubscribeURL is unsigned: ConfirmationWasAuthenticated stays false)
+          result = `<SubscriptionArn>${esc(core.confirm(need(p, 'TopicArn'), need(p, 'Token'), req.caller.accessKeyId !== ''))}</SubscriptionArn>`;
           break;
         case 'Unsubscribe':
           core.unsubscribe(need(p, 'SubscriptionArn'));

@@ -34,6 +34,8 @@ export interface SubscriptionRecord {
   readonly Endpoint: string;
   readonly Owner: string;
   readonly confirmed: boolean;
+  /** Confirmed by a signed ConfirmSubscription (false: by the SubscribeURL's plain GET; absent: confirmed at once). */
+  readonly authenticated?: boolean;
   readonly token: string;
   readonly Attributes: Record<string, string>;
 }
@@ -211,7 +213,7 @@ export class SnsCore {
     const s = this.subscription(arn);
     const { FilterPolicyScope: scope, ...set } = s.Attributes;
     const filter: Record<string, string> = set.FilterPolicy !== undefined ? { FilterPolicyScope: scope ?? 'MessageAttributes' } : {};
-    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...(isHttp(s) ? { EffectiveDeliveryPolicy: subscriptionEffectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy) } : {}), ...set, ...filter };
+    return { SubscriptionArn: s.SubscriptionArn, TopicArn: s.TopicArn, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, ConfirmationWasAuthenticated: String(s.authenticated ?? s.confirmed), PendingConfirmation: String(!s.confirmed), RawMessageDelivery: 'false', ...(isHttp(s) ? { EffectiveDeliveryPolicy: subscriptionEffectivePolicy(this.topics.get(s.TopicArn)?.Attributes.DeliveryPolicy, s.Attributes.DeliveryPolicy) } : {}), ...set, ...filter };
   }
 
   /** The subscription, if it exists (deliveries waiting for a retry look it up again). */
@@ -267,11 +269,11 @@ export class SnsCore {
     return sub.SubscriptionArn;
   }
 
-  confirm(topicArn: string, token: string): string {
+  confirm(topicArn: string, token: string, authenticated = true): string {
     this.topic(topicArn);
     const sub = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.token === token);
     if (!sub) throw new SnsError('InvalidParameter', 400, 'Invalid token');
-    if (!sub.confirmed) this.setSub({ ...sub, confirmed: true }, true);
+    if (!sub.confirmed) this.setSub({ ...sub, confirmed: true, authenticated }, true);
     return sub.SubscriptionArn;
   }
 

@@ -80,6 +80,7 @@ describe('SNS on the emulator endpoint (integration)', function () {
     assert.match(confirmation.body.SubscribeURL!, /Action=ConfirmSubscription/);
     const confirmed = await c.send(new ConfirmSubscriptionCommand({ TopicArn, Token: confirmation.body.Token! }));
     assert.match(confirmed.SubscriptionArn!, /^arn:aws:sns:.*:job-alerts:/);
+    assert.equal((await c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn }))).Attributes?.ConfirmationWasAuthenticated, 'true', 'confirmed by a signed request');
     await c.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'team@example.com' }));
     await c.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'oncall@example.com', Attributes: { FilterPolicy: JSON.stringify({ severity: ['high'] }) } }));
     await c.send(new PublishCommand({ TopicArn, Subject: 'Job failed', Message: 'job nightly failed', MessageAttributes: { severity: { DataType: 'String', StringValue: 'low' } } }));
@@ -145,6 +146,8 @@ describe('SNS on the emulator endpoint (integration)', function () {
     assert.match(text, /<ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:[^<]*:by-url:/);
     const subs = await c.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.match(subs.Subscriptions?.[0]?.SubscriptionArn ?? '', /^arn:aws:sns:.*:by-url:/);
+    const attrs = (await c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subs.Subscriptions![0]!.SubscriptionArn! }))).Attributes!;
+    assert.deepEqual([attrs.PendingConfirmation, attrs.ConfirmationWasAuthenticated], ['false', 'false'], 'confirmed by an unsigned request');
     // Every notification carries an UnsubscribeURL, which works unsigned too.
     await c.send(new PublishCommand({ TopicArn, Message: 'hello by url' }));
     const note = await until('the Notification', () => received.find((r) => r.body.Type === 'Notification' && r.body.TopicArn === TopicArn));
