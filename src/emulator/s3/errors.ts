@@ -52,6 +52,8 @@ export function s3ErrorResponse(err: unknown, requestId: string, resource = ''):
     if (err.message === SIGV2_UNSUPPORTED) [code, status, message] = ['InvalidRequest', 400, `${SIGV2_UNSUPPORTED} (Signature Version 2; with the AWS CLI v1: aws configure set default.s3.signature_version s3v4)`];
     else if (/^Signature expired: \S+ \+ \d+ s/.test(err.message)) [code, message] = ['AccessDenied', 'Request has expired'];
     else if (/^Signature (expired|not yet current)/.test(err.message)) code = 'RequestTimeTooSkewed';
+    // a presigned URL's query parameters (X-Amz-Expires over 7 days, a missing one): S3's own code for them
+    else if (err.type === 'IncompleteSignatureException' && /X-Amz-|^Presigned request/.test(err.message)) [code, status] = ['AuthorizationQueryParametersError', 400];
   } else if (err instanceof ApiError) {
     code = err.type === 'RequestEntityTooLargeException' ? 'EntityTooLarge' : err.type;
     status = err.status;
