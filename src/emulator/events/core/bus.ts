@@ -133,7 +133,7 @@ export class EventsCore {
     const failed: Array<{ TargetId?: string; ErrorCode: string; ErrorMessage: string }> = [];
     const targets = new Map(rule.record.Targets.map((t) => [t.Id!, t]));
     for (const raw of input.Targets as unknown[]) {
-      const t = (typeof raw === 'object' && raw !== null ? raw : {}) as Target;
+      const t = raw as Target;
       const problem = targetProblem(t);
       if (problem) throw new EventsError('ValidationException', problem);
       if (!targets.has(t.Id!) && targets.size >= MAX_TARGETS_PER_RULE) {
@@ -268,6 +268,7 @@ function optString(v: unknown, name: string, max: number): string | undefined {
 }
 
 function targetProblem(t: Target): string | undefined {
+  if (typeof t !== 'object' || t === null) return 'Each target is an object with an Id and an Arn.';
   if (typeof t.Id !== 'string' || !TARGET_ID.test(t.Id)) return `Target Id '${String(t.Id)}' is not valid: 1-64 letters, digits, '.', '-' or '_'.`;
   if (typeof t.Arn !== 'string' || !t.Arn.startsWith('arn:')) return `Parameter Arn of target ${t.Id} is not valid: give the ARN of the target (a job queue, SNS topic, log group or state machine).`;
   const inputs = [t.Input, t.InputPath, t.InputTransformer].filter((x) => x !== undefined).length;
@@ -303,6 +304,8 @@ function entryError(e: PutEventsRequestEntry): PutEventsResultEntry | undefined 
   if (typeof e.Source !== 'string' || e.Source === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
   if (typeof e.DetailType !== 'string' || e.DetailType === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
   if (typeof e.Detail !== 'string') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
+  // Time: a timestamp (the SDKs send epoch seconds; a string that is no date is not one)
+  if (e.Time !== undefined && Number.isNaN(new Date(e.Time as unknown as string | number).getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a timestamp.' };
   try {
     const d = JSON.parse(e.Detail) as unknown;
     if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error();

@@ -65,6 +65,15 @@ describe('EventBridge core', () => {
     assert.throws(() => core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: detail(200 * 1024) }, { Source: 'a', DetailType: 'b', Detail: detail(100 * 1024) }] }), /over the limit/);
   });
 
+  it('says a target that is no object is one, and refuses a PutEvents entry whose Time is no timestamp', () => {
+    const { core } = setup();
+    core.putRule({ Name: 'r', EventPattern: '{"source":["a"]}' });
+    assert.throws(() => core.putTargets({ Rule: 'r', Targets: [null] }), /Each target is an object with an Id and an Arn/);
+    const put = core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: '{}', Time: 'yesterday' as unknown as Date }, { Source: 'a', DetailType: 'b', Detail: '{}', Time: new Date(0) }] });
+    assert.deepEqual(put.Entries.map((e) => e.ErrorCode), ['InvalidArgument', undefined]);
+    assert.match(put.Entries[0]!.ErrorMessage!, /Time must be a timestamp/);
+  });
+
   it('validates rules and targets with AWS error codes', () => {
     const { core } = setup();
     const code = (fn: () => unknown): string => {
