@@ -80,6 +80,9 @@ export async function executeRun(ctx: RunContext): Promise<number> {
 
     // Subscribe before submitting, and hold events until the ids are known.
     let buffered: EventHold | undefined = new EventHold();
+    // The times the progress lines show never go back (a job's events can arrive before its SubmitJob answers).
+    let shown = 0;
+    const inOrder = (at: number) => (shown = Math.max(shown, at));
     let streamError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
       events = subscribeEvents(session.endpoint, {
@@ -99,13 +102,13 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       interrupt: (jobId) => interruptJob(session.endpoint, jobId),
       random: Math.random,
       later: (ms, fn) => void setTimeout(fn, ms),
-      report: (jobId, outcome) => progress.write(`${new Date().toISOString().slice(11, 19)} ${displayName(tracker, jobId)} ${outcome}\n`),
+      report: (jobId, outcome) => progress.write(`${new Date(inOrder(Date.now())).toISOString().slice(11, 19)} ${displayName(tracker, jobId)} ${outcome}\n`),
     });
     const apply = (detail: JobStateChangeDetail, at: number) => {
       const t = tracker.apply(detail, at);
       if (t?.status === 'RUNNING') chaos.onRunning(t.child === undefined ? t.job.jobId : `${t.job.jobId}:${t.child}`);
       if (t && !live) {
-        const line = transitionLine(t, at);
+        const line = transitionLine(t, inOrder(at));
         if (line) progress.write(line + '\n');
       }
       wake();
@@ -119,7 +122,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     }, (s) => {
       const planned = plan.find((p) => p.name === s.name);
       tracker.add(s.name, s.jobId, Date.now(), planned?.request.arrayProperties?.size, planned?.request.jobQueue);
-      if (!live) progress.write(`${new Date().toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
+      if (!live) progress.write(`${new Date(inOrder(Date.now())).toISOString().slice(11, 19)} ${s.name} SUBMITTED (${s.jobId})\n`);
       for (const [d, at] of buffered?.release(s.jobId) ?? []) apply(d, at);
     }).catch(async (err: unknown) => {
       // The emulator refused the job (a ClientException: what it cannot run, or bad input): one line, no stack.
