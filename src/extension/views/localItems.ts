@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { formatDuration, jobDuration, jobTooltip } from '../../client/job-display';
 import { arrayProgressText, isFinal, progressText, rootFailures, runDuration, startTimeText } from '../../model/runs';
 import { jobItem, statusIcon, type JobNode } from './jobNodes';
+import { isArrayParent } from './runSettle';
 import type { LocalNode, RunNode } from './localTree';
 
 export function runItem(node: RunNode, now: number): vscode.TreeItem {
@@ -35,7 +36,7 @@ export function readsOnList(node: LocalNode): boolean {
     case 'trainingQueue':
       return true;
     case 'job':
-      return node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined;
+      return isArrayParent(node);
     default:
       return false;
   }

@@ -29,14 +29,13 @@ import type { PipelineNode } from './pipeline/nodes';
 import { PipelineGroups } from './pipeline/pipelineGroups';
 import { ExpandedNodes, Prefetch, ReadAhead } from './prefetch';
 import { runChanges, sameRun, topRedraw, type RunsShape } from './runChanges';
+import { isArrayParent, RunSettle } from './runSettle';
 
 export { failureText } from './localItems';
 import { serviceJobChildren, serviceJobItem, trainingQueueItem, trainingQueueNodes, type ServiceJobNode, type TrainingQueueNode } from './serviceJobNodes';
 
 export const RUNS_LIST_KEY = 'runs';
 const TICK_MS = 1000;
-/** How many ticks redraw a run after it ended (see `settling`). */
-const SETTLE_TICKS = 2;
 /** Jobs of a run shown before its "Load more…" row (each adds as many). */
 export const RUN_JOBS_PAGE = 500;
 /** How many collapsed buckets get their first page read ahead (so an expand soon after needs no round trip). */
@@ -93,12 +92,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly bucketsAhead = new ReadAhead<LocalNode>(this.prefetch, (row) => this.listFresh(row), BUCKETS_READ_AHEAD);
   /** Each run's data and row when VS Code last drew its row. */
   private readonly drawnRuns = new Map<string, { run: EmulatorRun; row: string }>();
-  /**
-   * Runs that just ended, with the ticks left to redraw them. VS Code drops a redraw of a row it is
-   * still listing (a root listing in flight), and a run that ended is not redrawn by the ticks that
-   * keep running ones current, so its last state is sent again on the next ticks.
-   */
-  private readonly settling = new Map<string, number>();
+  /** The redraws of the runs that just ended (runSettle.ts). */
+  private readonly settle = new RunSettle();
   /** Buckets, Rules and schedules, Topics (views/pipeline/), above the runs. */
   readonly pipeline: PipelineGroups;
   readonly onDidChangeTreeData = this.changed.event;
@@ -235,7 +230,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     for (const run of changed) {
       const node = this.runNodes.get(run.id);
       if (!node) continue;
-      if (isFinal(run.status)) this.settling.set(run.id, SETTLE_TICKS);
+      if (isFinal(run.status)) this.settle.ended(run.id);
       node.run = run;
       redraw.push(node);
     }
@@ -257,11 +252,8 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private tick(): void {
     if (!this.view?.visible) return;
-    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status) || this.settling.has(n.run.id));
-    for (const [id, left] of this.settling) {
-      if (left <= 1) this.settling.delete(id);
-      else this.settling.set(id, left - 1);
-    }
+    const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status) || this.settle.redrawsRun(n.run.id));
+    active.push(...this.settle.tick());
     // A running service job's row redraws itself (its run time); nothing is listed again.
     for (const jobs of this.serviceJobs.values()) active.push(...jobs.filter((j) => j.job.status === 'RUNNING' || j.job.status === 'STARTING'));
     if (active.length > 0) this.changed.fire(active);
@@ -353,6 +345,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       this.shownRoot = children.map((c) => c.id);
       this.shownRuns = { ids: children.filter((c): c is RunNode => c.kind === 'run').map((c) => c.run.id), error: children.some((c) => c.id === 'error:runs'), more: children.some((c) => c.id === 'more:runs') };
     }
+    if (node?.kind === 'run' && !ours) this.settle.listed(node.run.id, children);
     if (node?.kind === 'pipeline' && node.type === 'group' && !ours) this.listedIds.set(node.id, children.map((c) => c.id).join('\n'));
     for (const c of children) {
       if (node) this.parents.set(c.id, node);
@@ -396,7 +389,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       // The run's current jobs; `this.runNodes` holds the latest data when a tick redraws an older node.
       return runJobNodes(this.runNodes.get(node.run.id)?.run ?? node.run, node, this.runLimits.get(node.id));
     }
-    if (node.kind === 'job' && node.job.arrayProperties?.size !== undefined && node.job.arrayProperties.index === undefined) {
+    if (isArrayParent(node)) {
       const key = `a:${node.job.jobId}`;
       let p = this.children.get(key);
       if (!p) {
@@ -425,6 +418,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     const none: ErrorNode[] = nodes.length === 0 ? [{ kind: 'error', id: 'empty:runs', empty: true, message: 'No runs yet: Run Workflow Locally or Run Job Definition Locally (a definition\'s editor title bar or the explorer\'s context menu)' }] : [];
     const rows = this.keepTop([...executions, ...this.pipeline.roots(), ...training, ...nodes, ...none, ...(this.runs.more ? [{ kind: 'more' as const, id: 'more:runs', view: 'local' as const, listKey: RUNS_LIST_KEY }] : [])]);
     this.runNodes = new Map(rows.filter((n): n is RunNode => n.kind === 'run').map((n) => [n.run.id, n]));
+    this.settle.keep(new Set(this.runNodes.keys()));
     this.trainingNodes = rows.filter((t): t is TrainingQueueNode => t.kind === 'trainingQueue');
     return rows;
   }

@@ -4,7 +4,7 @@
  * the server, its extension host and pty host together.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, type Dirent, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -153,6 +153,22 @@ export class CodeServer {
   /** The workbench URL that opens `folder` as the workspace. */
   folderUrl(folder: string): string {
     return `${this.baseUrl}/?folder=${encodeURIComponent(folder)}`;
+  }
+
+  /** The lines of the server's own logs (its extension hosts' among them) that match `pattern`. */
+  logLines(pattern: RegExp): string[] {
+    const out: string[] = [];
+    const walk = (dir: string): void => {
+      let entries: Dirent[];
+      try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.log')) out.push(...readFileSync(p, 'utf8').split('\n').filter((l) => pattern.test(l)));
+      }
+    };
+    walk(this.dataDir);
+    return out;
   }
 
   /** Ends the server with its extension host and pty host; SIGKILL after 10 s; removes its dirs. */
