@@ -27,6 +27,7 @@ import { dirname, resolve } from 'node:path';
 import { statesEdgeService, statesHandlers } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
+import { stsService } from './sts/api';
 import { LocalAws } from './states/tasks/local-aws';
 import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
@@ -137,7 +138,7 @@ export class LocalService {
       // Every target is wired now: deliveries that waited for a retry when the server stopped go on.
       pipeline.resumeRetries();
       const api = {
-        services: [s3, statesEdgeService(states), ...pipeline.edgeServices],
+        services: [s3, statesEdgeService(states), ...pipeline.edgeServices, stsService({ account: accountId, region, jobSession: (key) => host.jobEnvironment.sessionOfKey(key) })],
         credentials,
         batch: idleWatch ? touching(batch, idleWatch) : batch,
         logs: host.logs,

@@ -1,6 +1,6 @@
 /**
- * The answer to a request signed for an AWS service localbatch does not serve (STS, SQS, SSM,
- * Secrets Manager, IAM, ...): an error in that service's own protocol family, so the AWS CLI and
+ * The answer to a request signed for an AWS service localbatch does not serve (SQS, SSM, Secrets
+ * Manager, IAM, ...): an error in that service's own protocol family, so the AWS CLI and
  * SDKs show its message, saying which services are served and how to send the others to AWS,
  * instead of a signature error naming another service.
  */
@@ -20,7 +20,7 @@ export function unservedResponse(service: string, served: readonly string[], hea
   const variable = `AWS_ENDPOINT_URL_${(SERVICE_IDS[name] ?? name).toUpperCase().replace(/[- ]/g, '_')}`;
   const message = `localbatch does not serve ${name} (it serves ${[...new Set(served)].sort().join(', ')}). To send ${name} calls to AWS while localbatch is the endpoint, give ${name} its own: ${variable}=https://${name}.<region>.amazonaws.com (the SDKs' service-specific endpoint variable), or call it without --endpoint-url.`;
   const contentType = String(headers['content-type'] ?? '');
-  // The query protocol (STS, IAM, SQS's older form, EC2, ...) posts a form and reads an XML error.
+  // The query protocol (IAM, SQS's older form, EC2, ...) posts a form and reads an XML error.
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     const body = `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${esc(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return { status: 400, headers: { 'content-type': 'text/xml' }, body };

@@ -126,6 +126,15 @@ export class CredentialBroker {
     return this.keys.get(accessKeyId);
   }
 
+  /** The role and session of a live attempt's access key (for STS GetCallerIdentity). */
+  sessionOfKey(accessKeyId: string): { roleArn: string; sessionName: string } | undefined {
+    if (!this.keys.has(accessKeyId)) return undefined;
+    for (const state of this.grants.values()) {
+      if (state.keys.has(accessKeyId)) return { roleArn: state.roleArn, sessionName: sessionNameFor(state.jobId, state.attempt) };
+    }
+    return undefined;
+  }
+
   get liveGrants(): number {
     return this.grants.size;
   }

@@ -95,6 +95,11 @@ export class JobEnvironment implements AttemptPreparer {
     return c && { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   }
 
+  /** The role and session of a running job's access key (STS GetCallerIdentity answers with them). */
+  sessionOfKey(accessKeyId: string): { roleArn: string; sessionName: string } | undefined {
+    return this.broker.sessionOfKey(accessKeyId);
+  }
+
   private aws(): AwsAccess {
     this.access ??= new AwsAccess(this.options.settings?.aws ?? {}, this.options.settings?.aws?.region ?? this.options.settings?.region ?? DEFAULT_REGION);
     return this.access;

@@ -48,7 +48,7 @@ describe('Edge: one endpoint, many services (integration)', () => {
     assert.equal(events.seen.length, 1);
   });
 
-  it('answers a call to a service it does not serve (STS: query protocol; SSM: JSON) with an error its SDK shows, naming what is served', async () => {
+  it('answers a call to a service it does not serve (STS, which this harness does not serve: query protocol; SSM: JSON) with an error its SDK shows, naming what is served', async () => {
     const config = { endpoint: h.server.url, region: 'us-east-1', credentials: h.credentials, maxAttempts: 1 };
     const sts = new STSClient(config);
     const ssm = new SSMClient(config);

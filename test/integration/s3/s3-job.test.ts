@@ -2,7 +2,7 @@
  * Jobs reach the local S3 with no settings, on real Docker: a job with a role runs the real AWS SDK
  * for JavaScript (default chain, default checksums) against AWS_ENDPOINT_URL_S3, reading one
  * declared bucket's folder and writing to another's; a busybox job downloads with wget through a
- * presigned URL on the jobs' gateway.
+ * presigned URL on the jobs' gateway; a job's STS GetCallerIdentity names its role.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,13 @@ describe('S3 from inside a job container (integration)', function () {
     assert.equal(d.status, 'SUCCEEDED', out);
     assert.match(out, /COPIED 23/);
     assert.equal(readFileSync(path.join(workspace, 'data', 'results', 'out', 'result.txt'), 'utf8'), 'DROPPED INTO THE FOLDER');
+  });
+
+  it("a job's STS GetCallerIdentity answers its role assumed, in its attempt's session (the SDK's default chain and AWS_ENDPOINT_URL)", async () => {
+    const { d, out } = await run({ image: probe, jobRoleArn: 'arn:aws:iam::123456789012:role/team/worker', command: ['s3', 'raw', 'input.txt'] });
+    assert.equal(d.status, 'SUCCEEDED', out);
+    assert.match(out, new RegExp(`^CALLER arn:aws:sts::123456789012:assumed-role/worker/localbatch-${d.jobId}-1$`, 'm'));
+    assert.match(out, /^OBJECT dropped into the folder$/m);
   });
 
   it('busybox wget downloads through a presigned URL on the jobs gateway (busybox wget cannot PUT)', async () => {

@@ -72,6 +72,8 @@ describe('job environment (unit)', () => {
     const first = await broker.credentials(a.id, a.token);
     assert.equal(first.roleArn, 'arn:aws:iam::1:role/a');
     assert.ok(broker.lookupKey(first.accessKeyId));
+    assert.deepEqual(broker.sessionOfKey(first.accessKeyId), { roleArn: 'arn:aws:iam::1:role/a', sessionName: 'localbatch-job-a-1' });
+    assert.equal(broker.sessionOfKey('LBLKNOTAJOBKEY000000'), undefined);
     assert.equal((await broker.credentials(a.id, a.token)).accessKeyId, first.accessKeyId, 'cached while fresh');
     now = first.expiration.getTime() - REFRESH_BEFORE_MS + 1;
     const renewed = await broker.credentials(a.id, a.token);
@@ -81,6 +83,7 @@ describe('job environment (unit)', () => {
     await assert.rejects(broker.credentials(a.id, a.token), CredentialRefused);
     assert.equal(broker.lookupKey(first.accessKeyId), undefined);
     assert.equal(broker.lookupKey(renewed.accessKeyId), undefined);
+    assert.equal(broker.sessionOfKey(renewed.accessKeyId), undefined, 'a revoked key has no session');
     assert.equal(broker.liveGrants, 1);
   });
 
