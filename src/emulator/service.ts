@@ -95,7 +95,10 @@ export class LocalService {
       if (options.idleShutdownMs && options.idleShutdownMs > 0) {
         idleWatch = new IdleShutdown({ clock: systemClock(), idleMs: options.idleShutdownMs, probe: { attached: () => events.subscribers, busy: () => !host.engine.idle }, onIdle: () => becameIdle() });
       }
-      const s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region });
+      // Notifications to SNS topics go through SNS's public publish, as EventBridge targets do.
+      const sns = pipeline.sns;
+      const topics = { exists: (arn: string) => sns.hasTopic(arn), publish: (arn: string, message: string, subject: string) => void sns.publish(arn, message, subject) };
+      const s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region, topics });
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));

@@ -1,7 +1,9 @@
 /** Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, notifications. */
 import { readBodySmall } from './small-body';
-import { header, isoDate, reply, type S3Context, type S3Request } from './context';
+import { isoDate, reply, type S3Context, type S3Request } from './context';
 import { S3Error } from './errors';
+import { NOTIFICATION_SUBJECT, testEventMessage } from './events';
+import { notifyConfigXml, parseNotifyConfig } from './notify-config';
 import { fromXml, toXml } from './xml';
 
 const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'localbatch' };
@@ -61,10 +63,18 @@ export function getNotifications(ctx: S3Context, req: S3Request, name: string): 
 export async function putNotifications(ctx: S3Context, req: S3Request, name: string): Promise<void> {
   ctx.buckets.get(name);
   const body = await readBodySmall(req, 256 * 1024);
-  const conf = fromXml(body, 'NotificationConfiguration');
-  const eventBridge = 'EventBridgeConfiguration' in conf;
-  ctx.buckets.setNotifications(name, body.toString('utf8'), eventBridge);
+  const config = parseNotifyConfig(fromXml(body, 'NotificationConfiguration'));
+  const topics = config.targets.filter((t) => t.kind === 'Topic');
+  // S3 checks that each destination exists (and lets S3 publish to it) before it keeps the configuration.
+  const missing = topics.filter((t) => !ctx.topics?.exists(t.arn));
+  if (missing.length > 0) {
+    const why = ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
+    throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why}`]])));
+  }
+  const before = new Set(ctx.buckets.notifyConfig(name).targets.map((t) => t.arn));
+  ctx.buckets.setNotifications(name, notifyConfigXml(config), config);
   ctx.bucketsChanged?.();
-  void header;
+  // S3 sends a destination newly named an s3:TestEvent.
+  for (const arn of new Set(topics.map((t) => t.arn))) if (!before.has(arn)) ctx.topics?.publish(arn, testEventMessage(name, req.requestId, ctx.now()), NOTIFICATION_SUBJECT);
   reply(req, 200);
 }

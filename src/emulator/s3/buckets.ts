@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { writeDurableSync } from '../store/durable-files';
 import { S3Error, noSuchBucket } from './errors';
 import { checkBucketName } from './names';
+import { parseNotifyConfig, type NotifyConfig } from './notify-config';
+import { fromXml } from './xml';
 
 export interface DeclaredBucket {
   readonly path: string;
@@ -24,6 +26,8 @@ export interface Bucket {
   /** The NotificationConfiguration XML last put, if any. */
   readonly notificationXml?: string;
   readonly eventBridge: boolean;
+  /** Some of its notification configurations name an SNS topic (delivered locally). */
+  readonly notifiesTopics: boolean;
 }
 
 interface Saved {
@@ -35,6 +39,8 @@ export class BucketRegistry {
   private saved: Saved = { created: {}, notifications: {} };
   private readonly file: string;
   private readonly startedAt = new Date().toISOString();
+  /** Each bucket's configuration parsed from its XML (read on every write to it), by bucket name. */
+  private readonly parsed = new Map<string, NotifyConfig>();
 
   constructor(
     readonly s3Dir: string,
@@ -69,7 +75,25 @@ export class BucketRegistry {
       declared: !!d,
       notificationXml: n?.xml,
       eventBridge: n ? n.eventBridge : !!d?.eventBridge,
+      notifiesTopics: n ? this.notifyConfig(name).targets.some((t) => t.kind === 'Topic') : false,
     };
+  }
+
+  /** The bucket's notification configuration (none when it has none). */
+  notifyConfig(name: string): NotifyConfig {
+    const xml = this.saved.notifications[name]?.xml;
+    if (xml === undefined) return { targets: [], eventBridge: false };
+    let c = this.parsed.get(name);
+    if (!c) {
+      try {
+        c = parseNotifyConfig(fromXml(Buffer.from(xml), 'NotificationConfiguration'));
+      } catch {
+        // (a configuration saved before it was checked, which no longer passes: delivers nothing)
+        c = { targets: [], eventBridge: this.saved.notifications[name].eventBridge };
+      }
+      this.parsed.set(name, c);
+    }
+    return c;
   }
 
   get(name: string): Bucket {
@@ -96,6 +120,7 @@ export class BucketRegistry {
     if (existsSync(b.dir) && readdirSync(b.dir).length > 0) throw new S3Error('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
     delete this.saved.created[name];
     delete this.saved.notifications[name];
+    this.parsed.delete(name);
     this.save();
     try {
       rmdirSync(b.dir);
@@ -104,9 +129,10 @@ export class BucketRegistry {
     }
   }
 
-  setNotifications(name: string, xml: string, eventBridge: boolean): void {
+  setNotifications(name: string, xml: string, config: NotifyConfig): void {
     this.get(name);
-    this.saved.notifications[name] = { xml, eventBridge };
+    this.saved.notifications[name] = { xml, eventBridge: config.eventBridge };
+    this.parsed.set(name, config);
     this.save();
   }
 

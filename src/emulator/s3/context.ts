@@ -33,6 +33,14 @@ export interface S3Context {
   readonly listAhead: ListAhead;
   /** A bucket was created or deleted, or its notifications changed (the folder watch follows). */
   readonly bucketsChanged?: () => void;
+  /** The SNS topics notifications may name (none: a topic configuration cannot be validated). */
+  readonly topics?: TopicPort;
+}
+
+/** What S3 needs of SNS: whether a topic exists, and a way to publish to it. */
+export interface TopicPort {
+  exists(topicArn: string): boolean;
+  publish(topicArn: string, message: string, subject: string): void;
 }
 
 export function header(req: S3Request, name: string): string | undefined {

@@ -107,3 +107,36 @@ export function eventsFor(change: Change, ctx: EventContext): S3Event[] {
   });
   return out;
 }
+
+/** An object key as S3's event messages write it: URL-encoded, a space as `+`, `/` kept. */
+export function eventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}
+
+/** The message S3 publishes to a notification's topic for `change` (event structure version 2.1). */
+export function notificationMessage(change: Change, eventName: string, configurationId: string, ctx: EventContext): string {
+  const now = ctx.now();
+  const object: Record<string, unknown> = change.kind === 'created'
+    ? { key: eventKey(change.key), size: change.size ?? 0, eTag: change.etag ?? '', sequencer: sequencer(now) }
+    : { key: eventKey(change.key), sequencer: sequencer(now) };
+  const record = {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: ctx.region,
+    eventTime: now.toISOString(),
+    eventName,
+    userIdentity: { principalId: change.accessKeyId || ctx.account },
+    requestParameters: { sourceIPAddress: change.sourceIp },
+    responseElements: { 'x-amz-request-id': change.requestId, 'x-amz-id-2': change.requestId },
+    s3: { s3SchemaVersion: '1.0', configurationId, bucket: { name: change.bucket, ownerIdentity: { principalId: ctx.account }, arn: `arn:aws:s3:::${change.bucket}` }, object },
+  };
+  return JSON.stringify({ Records: [record] });
+}
+
+/** The s3:TestEvent S3 sends a destination when a configuration names it. */
+export function testEventMessage(bucket: string, requestId: string, now: Date): string {
+  return JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: now.toISOString(), Bucket: bucket, RequestId: requestId, HostId: requestId });
+}
+
+/** The Subject of S3's messages to SNS topics. */
+export const NOTIFICATION_SUBJECT = 'Amazon S3 Notification';

@@ -1,6 +1,6 @@
 /**
  * Files put into (or removed from) a bucket's folder by hand, as S3 events: for each bucket with
- * EventBridge notifications on, its folders are watched and a file that appears or changes becomes
+ * EventBridge notifications on (or a notification to an SNS topic), its folders are watched and a file that appears or changes becomes
  * an "Object Created" change, one that goes away an "Object Deleted", as if uploaded or deleted
  * through the API.
  *
@@ -78,10 +78,10 @@ export class FolderWatch {
 
   constructor(private readonly o: FolderWatchOptions) {}
 
-  /** Watches the folders of the buckets with EventBridge on, and stops watching the others. */
+  /** Watches the folders of the buckets with EventBridge (or a topic notification) on, and stops watching the others. */
   update(): void {
     if (this.closed) return;
-    const wanted = new Map(this.o.buckets().filter((b) => b.eventBridge).map((b) => [b.name, b]));
+    const wanted = new Map(this.o.buckets().filter((b) => b.eventBridge || b.notifiesTopics).map((b) => [b.name, b]));
     for (const [name, w] of this.watched) {
       if (wanted.get(name)?.dir === w.bucket.dir) continue;
       this.stop(w);

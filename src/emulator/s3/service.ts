@@ -13,9 +13,10 @@ import type { EdgeService, EdgeStreamRequest } from '../edge/service';
 import type { ErrorResponse } from '../edge/errors';
 import { BucketRegistry, type DeclaredBucket } from './buckets';
 import { createBucket, deleteBucket, getBucketLocation, getNotifications, headBucket, listBuckets, putNotifications } from './bucket-api';
-import type { S3Context, S3Request } from './context';
+import type { S3Context, S3Request, TopicPort } from './context';
 import { S3Error, s3ErrorResponse } from './errors';
-import { eventsFor, type Change, type S3EventListener } from './events';
+import { eventsFor, NOTIFICATION_SUBJECT, notificationMessage, type Change, type S3EventListener } from './events';
+import { eventNameOf, matchingTopics } from './notify-config';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { ListAhead } from './list-ahead';
 import { listObjects } from './list-api';
@@ -32,6 +33,8 @@ export interface S3ServiceOptions {
   readonly accountId: string;
   readonly region: string;
   readonly now?: () => Date;
+  /** SNS, for notifications to topics (without it a topic configuration is refused). */
+  readonly topics?: TopicPort;
 }
 
 export class S3Service implements EdgeService {
@@ -61,8 +64,8 @@ export class S3Service implements EdgeService {
       listAhead: new ListAhead(),
       publish: (change, req) => {
         this.folders.apiChanged(change.bucket, change.key, change.kind);
-        if (this.listeners.size === 0) return;
         const bucket = buckets.find(change.bucket);
+        if (this.listeners.size === 0 && !bucket?.notifiesTopics) return;
         const ua = req.headers['user-agent'];
         this.dispatch({
           ...change,
@@ -74,11 +77,14 @@ export class S3Service implements EdgeService {
         });
       },
       bucketsChanged: () => this.folders.update(),
+      topics: options.topics,
     };
     this.folders.update();
   }
 
   private dispatch(change: Change): void {
+    this.notifyTopics(change);
+    if (this.listeners.size === 0) return;
     for (const e of eventsFor(change, this.eventContext)) {
       for (const l of this.listeners) {
         try {
@@ -90,15 +96,29 @@ export class S3Service implements EdgeService {
     }
   }
 
+  /** The bucket's notifications to SNS topics that `change` matches, each published (S3's event message). */
+  private notifyTopics(change: Change): void {
+    const topics = this.ctx.topics;
+    if (!topics || !this.ctx.buckets.find(change.bucket)?.notifiesTopics) return;
+    const eventName = eventNameOf(change.kind, change.reason);
+    for (const t of matchingTopics(this.ctx.buckets.notifyConfig(change.bucket), eventName, change.key)) {
+      try {
+        topics.publish(t.arn, notificationMessage(change, eventName, t.id, this.eventContext), NOTIFICATION_SUBJECT);
+      } catch (err) {
+        // (the topic was deleted since: S3 drops the message too)
+        console.error(`localbatch s3: the notification of ${change.bucket}/${change.key} to ${t.arn} was not delivered: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
   /** A file put into (or removed from) a watched bucket's folder by hand: the events of a PutObject (DeleteObject). */
   private async byHand(c: FolderChange): Promise<void> {
-    if (this.listeners.size === 0) return;
     const bucket = this.ctx.buckets.find(c.bucket);
-    if (!bucket) return;
+    if (!bucket || (this.listeners.size === 0 && !bucket.notifiesTopics)) return;
     const info = c.kind === 'created' ? await this.ctx.objects.head(bucket, c.key).catch(() => undefined) : undefined;
     if (c.kind === 'created' && !info) return;
     const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
-    this.dispatch({ kind: c.kind, bucket: c.bucket, key: c.key, size: info?.size, etag: info?.etag.replace(/"/g, ''), reason: c.kind === 'created' ? 'PutObject' : 'DeleteObject', requestId, sourceIp: '127.0.0.1', accessKeyId: '', userAgent: 'localbatch (a file changed in the bucket\'s folder)', eventBridge: true });
+    this.dispatch({ kind: c.kind, bucket: c.bucket, key: c.key, size: info?.size, etag: info?.etag.replace(/"/g, ''), reason: c.kind === 'created' ? 'PutObject' : 'DeleteObject', requestId, sourceIp: '127.0.0.1', accessKeyId: '', userAgent: 'localbatch (a file changed in the bucket\'s folder)', eventBridge: bucket.eventBridge });
   }
 
   /** Resolves once the watched bucket folders' first walks are done (files there now are not new). */

@@ -102,7 +102,17 @@ export class SnsService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Publish for other services (EventBridge targets, schedules): resolves to the MessageId. */
+  /** Whether a topic of this ARN exists (S3 checks its notifications' topics). */
+  hasTopic(topicArn: string): boolean {
+    try {
+      this.core.topic(topicArn);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Publish for other services (EventBridge targets, schedules, S3 notifications): returns the MessageId. */
   publish(topicArn: string, message: string, subject?: string): string {
     return this.core.publish(topicArn, message, subject);
   }
