@@ -129,6 +129,8 @@ function parseRange(value: string, size: number): { start: number; end: number }
   if (m[1] === '') {
     const n = Number(m[2]);
     if (n === 0) return 'invalid';
+    // (the last n bytes of an empty object: satisfiable, and the whole object, which is nothing)
+    if (size === 0) return 'ignore';
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(m[1]);
@@ -153,11 +155,9 @@ export async function getObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
   const partNumber = req.query.get('partNumber');
   const rangeHeader = header(req, 'range');
   if (partNumber !== null && rangeHeader !== undefined) throw new S3Error('InvalidRequest', 400, 'Cannot specify both Range header and partNumber query parameter');
-  let range = rangeHeader !== undefined ? parseRange(rangeHeader, info.size) : partNumber !== null ? partRange(info, partNumber) : 'ignore';
-  if (range === 'invalid') {
-    if (info.size === 0) range = 'ignore';
-    else throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: rangeHeader ?? '', ActualObjectSize: String(info.size) });
-  }
+  const range = rangeHeader !== undefined ? parseRange(rangeHeader, info.size) : partNumber !== null ? partRange(info, partNumber) : 'ignore';
+  // (an empty object has no first byte: bytes=0- is not satisfiable either, as on S3)
+  if (range === 'invalid') throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: rangeHeader ?? '', ActualObjectSize: String(info.size) });
   const checksumMode = header(req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && range === 'ignore';
   const h = objectHeaders(info, checksumMode);
   for (const [q, name] of [['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'], ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires']]) {

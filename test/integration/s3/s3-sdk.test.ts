@@ -96,6 +96,13 @@ describe('S3 through the JavaScript SDK and boto3', function () {
     const tail = await s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'r.txt', Range: 'bytes=-3' }));
     assert.equal(await tail.Body!.transformToString(), '789');
     await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'r.txt', Range: 'bytes=20-' })), (e: Error) => e.name === 'InvalidRange');
+    // An empty object has no first byte (416, as S3 answers); its last bytes are the whole of it, nothing (200).
+    await s3.send(new PutObjectCommand({ Bucket: 'sdk', Key: 'empty.txt', Body: '' }));
+    for (const r of ['bytes=0-', 'bytes=0-0']) {
+      await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'empty.txt', Range: r })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidRange' && e.$metadata?.httpStatusCode === 416);
+    }
+    const emptyTail = await s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'empty.txt', Range: 'bytes=-5' }));
+    assert.deepEqual([emptyTail.$metadata.httpStatusCode, emptyTail.ContentRange, emptyTail.ContentLength, await emptyTail.Body!.transformToString()], [200, undefined, 0, '']);
     const etag = (await s3.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'r.txt' }))).ETag!;
     await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'r.txt', IfNoneMatch: etag })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 304);
     await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'r.txt', IfMatch: '"nope"' })), (e: Error) => e.name === 'PreconditionFailed');
