@@ -302,6 +302,9 @@ function entryError(e: PutEventsRequestEntry): PutEventsResultEntry | undefined 
     }
   }
   if (typeof e.Source !== 'string' || e.Source === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
+  // AWS services' own sources are theirs: PutEvents may not send them (to rehearse a rule on one
+  // locally, `localbatch events fire <rule>` or a real upload / job does).
+  if (e.Source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
   if (typeof e.DetailType !== 'string' || e.DetailType === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
   if (typeof e.Detail !== 'string') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
   // Time: a timestamp (the SDKs send epoch seconds; a string that is no date is not one)

@@ -37,11 +37,13 @@ describe('EventBridge core', () => {
         { Source: 'my.app', DetailType: 'x', Detail: '{"n":1}' },
         { Source: 'my.app', DetailType: 'x', Detail: 'nope' },
         { DetailType: 'x', Detail: '{}' },
+        { Source: 'aws.batch', DetailType: 'Batch Job State Change', Detail: '{}' },
       ],
     });
-    assert.equal(out.FailedEntryCount, 2);
+    assert.equal(out.FailedEntryCount, 3);
     assert.equal(out.Entries[2]!.ErrorCode, 'MalformedDetail');
     assert.equal(out.Entries[3]!.ErrorCode, 'InvalidArgument');
+    assert.deepEqual(out.Entries[4], { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' });
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     assert.match(out.Entries[0]!.EventId!, uuid);
     // Each event its own id, within a call and across calls.
