@@ -57,6 +57,7 @@ describe('EventBridge Scheduler on the emulator endpoint (integration)', functio
     const got = await scheduler.send(new GetScheduleCommand({ Name: 'once' }));
     assert.equal(got.ScheduleExpression, `at(${at})`);
     assert.ok(got.CreationDate instanceof Date);
+    assert.deepEqual(got.Target?.RetryPolicy, { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 }, 'the default retry policy, shown');
     await assert.rejects(scheduler.send(new CreateScheduleCommand({ Name: 'once', ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', RoleArn: ROLE } })), ConflictException);
     const deadline = Date.now() + 30_000;
     for (;;) {

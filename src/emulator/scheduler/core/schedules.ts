@@ -198,7 +198,8 @@ export class SchedulerCore {
       StartDate,
       EndDate,
       FlexibleTimeWindow: { Mode: ftw.Mode, ...(ftw.Mode === 'FLEXIBLE' ? { MaximumWindowInMinutes: ftw.MaximumWindowInMinutes as number } : {}) },
-      Target: { Arn: t.Arn, RoleArn: t.RoleArn, Input: typeof t.Input === 'string' ? t.Input : undefined, RetryPolicy: t.RetryPolicy, DeadLetterConfig: t.DeadLetterConfig },
+      // (GetSchedule shows the retry policy in force: the defaults, 24 hours and 185 retries, where none was given)
+      Target: { Arn: t.Arn, RoleArn: t.RoleArn, Input: typeof t.Input === 'string' ? t.Input : undefined, RetryPolicy: { MaximumEventAgeInSeconds: (retry?.MaximumEventAgeInSeconds as number | undefined) ?? 86_400, MaximumRetryAttempts: (retry?.MaximumRetryAttempts as number | undefined) ?? 185 }, DeadLetterConfig: t.DeadLetterConfig },
       State: state,
       Description: typeof i.Description === 'string' ? i.Description : undefined,
       ActionAfterCompletion: after,
