@@ -8,7 +8,7 @@
  */
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
-import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client, type TopicConfiguration } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { BatchClient } from '@aws-sdk/client-batch';
@@ -152,8 +152,13 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
       await attempt(b, `bucket ${b.name}`, async () => {
         const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
         if (!exists) await c.s3.send(new CreateBucketCommand({ Bucket: b.name }));
-        if (b.value.EventBridgeEnabled === true) await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
-        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${b.value.EventBridgeEnabled === true ? ', EventBridge notifications on' : ''}`);
+        const eventBridge = b.value.EventBridgeEnabled === true;
+        const topics = (asArr(b.value.TopicConfigurations) ?? []) as TopicConfiguration[];
+        if (eventBridge || topics.length > 0) {
+          await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { ...(eventBridge ? { EventBridgeConfiguration: {} } : {}), ...(topics.length > 0 ? { TopicConfigurations: topics } : {}) } }));
+        }
+        const to = [...new Set(topics.map((t) => String(t.TopicArn).split(':').pop()))];
+        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${eventBridge ? ', EventBridge notifications on' : ''}${to.length > 0 ? `, notifications to topic ${to.join(', ')}` : ''}`);
       });
     }
     // A rule several templates declare under one name: the last one is loaded, and that is said.

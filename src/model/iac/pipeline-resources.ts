@@ -3,8 +3,9 @@
  * `AWS::Events::Rule` (EventPattern, ScheduleExpression, State, Targets with BatchParameters,
  * Input / InputPath / InputTransformer, RetryPolicy, DeadLetterConfig), `AWS::Scheduler::Schedule`,
  * `AWS::SNS::Topic` (with its inline `Subscription` list), `AWS::SNS::Subscription`, and
- * `AWS::S3::Bucket` with `NotificationConfiguration.EventBridgeConfiguration` (and the CDK's
- * `Custom::S3BucketNotifications`, which is how `eventBridgeEnabled: true` synthesizes). The
+ * `AWS::S3::Bucket` with `NotificationConfiguration.EventBridgeConfiguration` and
+ * `TopicConfigurations` (and the CDK's `Custom::S3BucketNotifications`, which is how
+ * `eventBridgeEnabled: true` and `addEventNotification(..., new SnsDestination(topic))` synthesize). The
  * properties of these resources are their APIs' members already; intrinsics resolve as for the
  * Batch resources (a `Ref` to the template's job queue is its local ARN), and a target's
  * `BatchParameters.JobDefinition` naming one of the template's job definitions becomes its name
@@ -107,24 +108,45 @@ export function readCfnPipeline(input: CfnPipelineInput): PipelineResources {
       const nc = props.NotificationConfiguration;
       const enabled = isObj(nc) && isObj(nc.EventBridgeConfiguration) && nc.EventBridgeConfiguration.EventBridgeEnabled !== false && nc.EventBridgeConfiguration.EventBridgeEnabled !== 'false';
       kids.set('Bucket', kids.get('BucketName') ?? { at, part: 'key' });
-      out.buckets.push(make('bucket', id, type, name, { Bucket: name, EventBridgeEnabled: enabled }, origin, at));
+      out.buckets.push(make('bucket', id, type, name, { Bucket: name, EventBridgeEnabled: enabled, ...withTopics(cfnTopicConfigurations(nc)) }, origin, at));
     } else if (type === 'Custom::S3BucketNotifications') {
-      // The CDK's bucket notifications handler: `BucketName` + `NotificationConfiguration.EventBridgeConfiguration: {}`.
+      // The CDK's bucket notifications handler: `BucketName` + `NotificationConfiguration` in the
+      // S3 API's own shape (`EventBridgeConfiguration: {}`, `TopicConfigurations`, ...).
       const nc = props.NotificationConfiguration;
-      if (typeof props.BucketName === 'string' && isObj(nc) && isObj(nc.EventBridgeConfiguration)) {
+      const topics = isObj(nc) ? sdkTopicConfigurations(nc.TopicConfigurations) : [];
+      if (typeof props.BucketName === 'string' && isObj(nc) && (isObj(nc.EventBridgeConfiguration) || topics.length > 0)) {
         kids.set('Bucket', kids.get('BucketName') ?? { at });
-        out.buckets.push(make('bucket', id, type, props.BucketName, { Bucket: props.BucketName, EventBridgeEnabled: true }, origin, at));
+        out.buckets.push(make('bucket', id, type, props.BucketName, { Bucket: props.BucketName, EventBridgeEnabled: isObj(nc.EventBridgeConfiguration), ...withTopics(topics) }, origin, at));
       }
     }
   }
-  // A bucket named by both its resource and the CDK's notifications resource: one entry, notifications on.
+  // A bucket named by both its resource and the CDK's notifications resource: one entry, with the notifications of both.
   const byName = new Map<string, PipelineResource>();
   for (const b of out.buckets) {
     const first = byName.get(b.name);
     if (!first) byName.set(b.name, b);
-    else if (b.value.EventBridgeEnabled === true) byName.set(b.name, { ...first, value: { ...first.value, EventBridgeEnabled: true } });
+    else {
+      const topics = [...((first.value.TopicConfigurations as Obj[] | undefined) ?? []), ...((b.value.TopicConfigurations as Obj[] | undefined) ?? [])];
+      byName.set(b.name, { ...first, value: { ...first.value, EventBridgeEnabled: first.value.EventBridgeEnabled === true || b.value.EventBridgeEnabled === true, ...withTopics(topics) } });
+    }
   }
   return { ...out, buckets: [...byName.values()] };
+}
+
+const withTopics = (topics: Obj[]): Obj => (topics.length > 0 ? { TopicConfigurations: topics } : {});
+
+/** CloudFormation's `TopicConfigurations` (one `Event`, `Topic`, `Filter.S3Key.Rules`) in the S3 API's shape. */
+function cfnTopicConfigurations(nc: unknown): Obj[] {
+  if (!isObj(nc) || !Array.isArray(nc.TopicConfigurations)) return [];
+  return nc.TopicConfigurations.filter(isObj).map((t) => {
+    const rules = isObj(t.Filter) && isObj(t.Filter.S3Key) && Array.isArray(t.Filter.S3Key.Rules) ? t.Filter.S3Key.Rules : undefined;
+    return { TopicArn: t.Topic, Events: [t.Event], ...(rules ? { Filter: { Key: { FilterRules: rules } } } : {}) };
+  });
+}
+
+/** The CDK handler's `TopicConfigurations`, already in the S3 API's shape (`Events`, `TopicArn`, `Filter.Key.FilterRules`). */
+function sdkTopicConfigurations(list: unknown): Obj[] {
+  return Array.isArray(list) ? list.filter(isObj).map((t) => ({ ...(t.Id !== undefined ? { Id: t.Id } : {}), TopicArn: t.TopicArn, Events: t.Events, ...(isObj(t.Filter) ? { Filter: t.Filter } : {}) })) : [];
 }
 
 /** A target whose BatchParameters.JobDefinition is the ARN of a template job definition: its name instead. */

@@ -212,4 +212,44 @@ describe('pipeline resources in templates (unit)', () => {
     assert.equal(ds.length, 1);
     assert.equal(ds[0].range.start.line, bad.split('\n').findIndex((l) => l.includes('"tf-jbo"')));
   });
+
+  it('reads a bucket\'s notifications to topics: CloudFormation\'s TopicConfigurations and the CDK handler\'s, merged by bucket', () => {
+    const text = `Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: uploads
+  Raw:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: raw
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref Alerts
+            Filter:
+              S3Key:
+                Rules:
+                  - { Name: suffix, Value: .csv }
+  RawNotifications:
+    Type: Custom::S3BucketNotifications
+    Properties:
+      BucketName: raw
+      NotificationConfiguration:
+        EventBridgeConfiguration: {}
+        TopicConfigurations:
+          - Events: [s3:ObjectRemoved:*]
+            TopicArn: !Ref Alerts
+`;
+    const { pipeline } = read('n.yaml', text);
+    const topic = 'arn:aws:sns:us-east-1:000000000000:uploads';
+    assert.deepEqual(pipeline!.buckets.map((b) => b.value), [{
+      Bucket: 'raw',
+      EventBridgeEnabled: true,
+      TopicConfigurations: [
+        { TopicArn: topic, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } } },
+        { TopicArn: topic, Events: ['s3:ObjectRemoved:*'] },
+      ],
+    }]);
+  });
 });

@@ -1,0 +1,88 @@
+/**
+ * A template's bucket notifications to an SNS topic, loaded by `localbatch serve` (scripted runtime):
+ * CloudFormation's TopicConfigurations become the bucket's configuration, checked and delivered as
+ * one put through the API is; the load says so.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { EmulatorEndpoint } from '../../../src/client/endpoint';
+import { startServe, type ServeChild } from '../../support/serve-process';
+
+const TEMPLATE = `Resources:
+  Uploads:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: uploads
+  Ops:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Uploads
+      Protocol: email-json
+      Endpoint: ops@example.com
+  Raw:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: tpl-raw
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref Uploads
+            Filter:
+              S3Key:
+                Rules:
+                  - Name: suffix
+                    Value: .csv
+`;
+
+describe('a template\'s S3 notifications to a topic, loaded by serve (integration)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let serve: (ServeChild & { endpoint: EmulatorEndpoint }) | undefined;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-s3-tpl-'));
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
+    serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, path.join(dir, '.localbatch'));
+  });
+  after(async () => {
+    if (serve) {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the configuration after the topic, and a matching upload is published to it', async () => {
+    const deadline = Date.now() + 30_000;
+    while (!/bucket tpl-raw \(created\), notifications to topic uploads/.test(serve!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output(), /bucket tpl-raw \(created\), notifications to topic uploads/);
+    const e = serve!.endpoint;
+    const s3 = new S3Client({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1, forcePathStyle: true });
+    try {
+      const conf = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'tpl-raw' }));
+      assert.deepEqual(conf.TopicConfigurations?.map((t) => [t.TopicArn, t.Events, t.Filter?.Key?.FilterRules]), [['arn:aws:sns:us-east-1:000000000000:uploads', ['s3:ObjectCreated:*'], [{ Name: 'Suffix', Value: '.csv' }]]]);
+      await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'skip.txt', Body: 'x' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'day.csv', Body: 'a,b\n' }));
+    } finally {
+      s3.destroy();
+    }
+    const outbox = path.join(dir, '.localbatch', 'sns', 'outbox');
+    const messages = () => {
+      try {
+        return readdirSync(outbox).sort().map((f) => (JSON.parse(readFileSync(path.join(outbox, f), 'utf8').split('\n\n').slice(1).join('\n\n')) as { Message: string }).Message);
+      } catch {
+        return [];
+      }
+    };
+    const until = Date.now() + 15_000;
+    while (messages().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const [test, put] = messages();
+    assert.match(test!, /"Event":"s3:TestEvent"/);
+    assert.match(put!, /"eventName":"ObjectCreated:Put".*"key":"day\.csv"/);
+    assert.equal(messages().length, 2, 'skip.txt matched no filter');
+  });
+});
