@@ -18,6 +18,21 @@ export function parseJsonObject(text: string): Obj | undefined {
   }
 }
 
+/** How deeply `v` nests arrays and objects (a scalar: 0), counted without recursion, stopping past `limit`. */
+export function nestingDepth(v: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    const here = d + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) if (typeof child === 'object' && child !== null) stack.push([child, here]);
+  }
+  return deepest;
+}
+
 /** The own property `key` of `v` when `v` is an object, else undefined. */
 export function prop(v: unknown, key: string): unknown {
   return isObj(v) && Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;

@@ -17,6 +17,7 @@ export const ASL_RULES = {
   'asl-number': 'a number field out of its range (TimeoutSeconds, Wait Seconds, MaxConcurrency, a retrier\'s BackoffRate, ...)',
   'asl-unreachable': 'a state that no StartAt, Next, Default or Catch names',
   'asl-unknown-error': 'Retry / Catch ErrorEquals names a States.* error that does not exist',
+  'asl-unknown-field': 'a state, state machine or branch with a field its type does not take (Step Functions refuses it)',
   'asl-states-all-last': 'States.ALL not alone in ErrorEquals, or not in the last retrier / catcher',
   'asl-choice-rule': 'a Choice rule without exactly one comparison (with Variable) or And / Or / Not, or Next in a nested rule',
   'asl-jsonpath': 'a path, reference path or `.$` field that is not valid JSONPath',

@@ -10,6 +10,7 @@ import { closestName } from '../validation/workspace-rules/context';
 import { asArr, asStr, isObj, objEntries, type Obj } from '../values';
 import { CHOICE_OPERATORS, STATE_TYPES, STATES_ERROR_NAMES } from './language';
 import { numberProblems } from './numbers';
+import { checkLevelFields, checkStateFields } from './state-fields';
 import type { AslReport } from './rules';
 
 const TERMINAL = new Set(['Choice', 'Succeed', 'Fail']);
@@ -39,6 +40,7 @@ function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number
     report('error', at, 'asl-structure', `${at.length === 0 ? 'The state machine' : 'This branch'} needs a States object (state name → state)`, 'value');
     return;
   }
+  checkLevelFields(def, at, report);
   const states = def.States;
   const names = Object.keys(states);
   const target = (path: JsonPath, value: unknown, what: string) => {
@@ -70,6 +72,7 @@ function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number
         `${type ? `'${type}' is not a state type` : `The state '${name}' needs a Type`}: use one of ${STATE_TYPES.join(', ')}${best ? ` (did you mean '${best}'?)` : ''}`, s.Type === undefined ? 'key' : 'value', best);
       continue;
     }
+    checkStateFields(s, type, name, path, report);
     checkTransitions(s, type, name, path, report, target);
     checkErrorHandlers(s, path, report);
     if (type === 'Task' && s.Resource === undefined) report('error', path, 'asl-structure', `The Task state '${name}' needs a Resource`, 'key');

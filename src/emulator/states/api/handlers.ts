@@ -11,6 +11,7 @@ import { checkArn } from './arns';
 import { sfnError } from './errors';
 import { historyPage, maxResultsOf } from './history';
 import { isStateMachineName } from '../../../model/asl/names';
+import { nestingDepth } from '../../../model/values';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
@@ -33,6 +34,12 @@ function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
 
 /** Step Functions' limit on an execution's input and a state's input or output (262,144 bytes). */
 const MAX_PAYLOAD_BYTES = 262_144;
+/**
+ * The deepest nesting of arrays and objects an input or task output may have: a JSON parser's
+ * usual bound (Jackson's default is 1,000 levels); deeper values would overflow the stack of the
+ * functions that copy and serialise them.
+ */
+const MAX_DEPTH = 1000;
 
 export function statesHandlers(svc: StatesService, committed: () => Promise<void> = async () => undefined): Record<string, Handler> {
   const machine = (arn: string) => {
@@ -69,11 +76,13 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     const raw = input.input === undefined ? '{}' : str(input, 'input');
     // StartExecution's input: "Length Constraints: Maximum length of 262144" (the API reference)
     if (Buffer.byteLength(raw) > MAX_PAYLOAD_BYTES) throw sfnError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (this input has ${Buffer.byteLength(raw)} bytes)`);
+    let parsed: unknown;
     try {
-      JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch {
       throw sfnError('InvalidExecutionInput', `Invalid execution input: '${raw.slice(0, 200)}' is not JSON`);
     }
+    if (nestingDepth(parsed, MAX_DEPTH) > MAX_DEPTH) throw sfnError('InvalidExecutionInput', `Invalid execution input: it nests arrays and objects more than ${MAX_DEPTH} levels deep`);
     return raw;
   };
   const token = (input: Input) => {
@@ -192,6 +201,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       } catch {
         throw sfnError('InvalidOutput', 'Invalid Output: the output is not JSON');
       }
+      if (nestingDepth(output, MAX_DEPTH) > MAX_DEPTH) throw sfnError('InvalidOutput', `Invalid Output: it nests arrays and objects more than ${MAX_DEPTH} levels deep`);
       if (!e.run?.complete(t, { output })) throw sfnError('TaskTimedOut', 'Task Timed Out: the task is no longer waiting for this token');
       return {};
     },

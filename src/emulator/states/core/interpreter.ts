@@ -72,8 +72,25 @@ export class Execution {
     return this.lastEventId;
   }
 
-  /** Runs to the end; never throws. */
+  /**
+   * Runs to the end; never throws: an event that cannot be written (a value nested too deeply to
+   * serialise) fails the execution with States.Runtime instead of leaving it running.
+   */
   async run(): Promise<Outcome> {
+    try {
+      return await this.runToEnd();
+    } catch (err) {
+      const cause = `localbatch could not record this execution's events: ${err instanceof Error ? err.message : String(err)}`;
+      try {
+        this.emit('ExecutionFailed', { executionFailedEventDetails: { error: 'States.Runtime', cause } });
+      } catch {
+        // (the outcome below still ends the execution)
+      }
+      return { status: 'FAILED', error: 'States.Runtime', cause };
+    }
+  }
+
+  private async runToEnd(): Promise<Outcome> {
     const started = this.emit('ExecutionStarted', {
       executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn },
     });

@@ -2,10 +2,13 @@
  * Structural checks of a definition (what CreateStateMachine refuses with InvalidDefinition and
  * ValidateStateMachineDefinition reports): StartAt and Next targets exist, every state ends or
  * goes on, a state's Type is known, no state is unreachable, ErrorEquals names known States.* errors,
- * a Wait has exactly one of its four fields, number fields are in range (model/asl/numbers.ts).
+ * a Wait has exactly one of its four fields, number fields are in range (model/asl/numbers.ts);
+ * then the checks of `localbatch validate` these do not cover (model/asl): expressions, Choice
+ * rules, States.ALL alone and last, fields a state type does not take, Batch Task parameters.
  */
 import { numberProblems } from '../../../model/asl/numbers';
-import { checkDefinition as checkDefinitionText } from '../../../model/asl/rules';
+import { checkBatchParameters } from '../../../model/asl/batch-params';
+import { checkDefinition as checkDefinitionText, type AslReport } from '../../../model/asl/rules';
 import { KNOWN_STATES_ERRORS } from './errors';
 import type { StateMachineDef } from './types';
 
@@ -28,13 +31,16 @@ export function validateDefinition(text: string): Diagnostic[] {
   checkMachine(def, '', out);
   // The expressions and Choice rules, as `localbatch validate` checks them (model/asl): what
   // Step Functions refuses at create time instead of failing the execution that meets it.
-  checkDefinitionText(def, (severity, path, rule, message) => {
-    if (severity === 'error' && EXPRESSION_RULES.has(rule)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message, location: `/${path.join('/')}` });
-  });
+  const take: AslReport = (severity, path, rule, message) => {
+    if (severity === 'error' && VALIDATE_RULES.has(rule)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message, location: `/${path.join('/')}` });
+  };
+  checkDefinitionText(def, take);
+  checkBatchParameters(def, take);
   return out;
 }
 
-const EXPRESSION_RULES = new Set(['asl-jsonpath', 'asl-intrinsic', 'asl-jsonata', 'asl-query-language', 'asl-choice-rule']);
+/** The rules of `localbatch validate` this file's own checks (above) do not cover already. */
+const VALIDATE_RULES = new Set(['asl-jsonpath', 'asl-intrinsic', 'asl-jsonata', 'asl-query-language', 'asl-choice-rule', 'asl-states-all-last', 'asl-unknown-field', 'asl-batch-parameter']);
 
 function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void {
   if (!def || typeof def !== 'object' || typeof def.States !== 'object' || def.States === null) {

@@ -7,15 +7,13 @@
  */
 import type { SourceDocument, JsonPath } from '../../document';
 import { checkDefinition, type AslReport } from '../../asl/rules';
-import { forEachState } from '../../asl/structure';
-import { BATCH_SUBMIT_PARAMETERS, BATCH_SUBMIT_RESOURCE, JSONATA_EXPRESSION } from '../../asl/language';
+import { checkBatchParameters, forEachBatchTask } from '../../asl/batch-params';
+import { JSONATA_EXPRESSION } from '../../asl/language';
 import type { StateMachineEntry } from '../../asl/types';
 import { LOCAL_QUEUE_NAME } from '../../types';
 import { asStr, isObj, type Obj } from '../../values';
 import { isArn, parseRef } from '../../workspace';
 import { definedElsewhere, didYouMean, type WorkspaceRule, type WorkspaceRuleContext } from './context';
-
-const REQUIRED = ['JobName', 'JobDefinition', 'JobQueue'];
 
 export const stateMachineRules: WorkspaceRule = (ctx) => {
   const seen = new Set<string>();
@@ -35,26 +33,9 @@ export const stateMachineRules: WorkspaceRule = (ctx) => {
 };
 
 function checkBatchTasks(ctx: WorkspaceRuleContext, m: StateMachineEntry, report: AslReport): void {
-  const jsonata = m.definition?.QueryLanguage === 'JSONata';
-  forEachState(m.definition, (state, path, name) => {
-    const resource = asStr(state.Resource);
-    if (state.Type !== 'Task' || !resource || !BATCH_SUBMIT_RESOURCE.test(resource)) return;
-    const usesJsonata = state.QueryLanguage === 'JSONata' || (jsonata && state.QueryLanguage !== 'JSONPath');
-    const field = usesJsonata ? 'Arguments' : 'Parameters';
-    const params = state[field];
-    if (!isObj(params)) {
-      if (params === undefined) report('error', path, 'asl-batch-parameter', `The Task '${name}' calls AWS Batch SubmitJob: give ${field} with JobName, JobDefinition and JobQueue`, 'key');
-      return;
-    }
-    const given = (k: string) => params[k] !== undefined || params[`${k}.$`] !== undefined;
-    const missing = REQUIRED.filter((k) => !given(k));
-    if (missing.length > 0) report('error', [...path, field], 'asl-batch-parameter', `The Task '${name}' calls AWS Batch SubmitJob without ${missing.join(', ')}`, 'key');
-    for (const key of Object.keys(params)) {
-      const bare = key.endsWith('.$') ? key.slice(0, -2) : key;
-      if ((BATCH_SUBMIT_PARAMETERS as readonly string[]).includes(bare)) continue;
-      const best = ctx.closest(bare, BATCH_SUBMIT_PARAMETERS);
-      report('error', [...path, field, key], 'asl-batch-parameter', `Unknown property '${key}' of batch:submitJob${didYouMean(best)}`, 'key', best === undefined ? undefined : key.endsWith('.$') ? `${best}.$` : best);
-    }
+  checkBatchParameters(m.definition, report);
+  forEachBatchTask(m.definition, (params, field, path, name) => {
+    if (!isObj(params)) return;
     checkReference(ctx, params, [...path, field], name, 'JobDefinition', report);
     checkReference(ctx, params, [...path, field], name, 'JobQueue', report);
   });

@@ -264,4 +264,21 @@ describe('Step Functions interpreter', () => {
     const o = await s.done;
     assert.deepEqual([o.status, aborted, s.events.at(-1)?.type], ['ABORTED', true, 'ExecutionAborted']);
   });
+
+  it('never throws: an event it cannot write fails the execution with States.Runtime instead of leaving it running', async () => {
+    let writes = 0;
+    const ex = new Execution({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, {}, identity, {
+      clock: new FakeClock(),
+      runTask: async () => undefined,
+      emit: (e) => {
+        writes++;
+        if (e.type === 'ExecutionStarted') throw new RangeError('Maximum call stack size exceeded');
+        return writes;
+      },
+      random: () => 0.5,
+    });
+    const o = await ex.run();
+    assert.equal(o.status, 'FAILED');
+    assert.deepEqual([(o as { error: string }).error, /Maximum call stack size exceeded/.test((o as { cause: string }).cause)], ['States.Runtime', true]);
+  });
 });

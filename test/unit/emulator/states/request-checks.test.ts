@@ -1,6 +1,6 @@
 /**
  * Step Functions requests refused as the API reference says (the handlers on a memory journal and a
- * fake clock): an execution input over 262,144 bytes, a state machine type or execution status
+ * fake clock): an execution input over 262,144 bytes or nested over 1,000 levels deep, a state machine type or execution status
  * filter outside its enum, a roleArn that is no IAM role ARN. A refused request creates nothing.
  */
 import assert from 'node:assert/strict';
@@ -38,6 +38,12 @@ describe('Step Functions request checks (unit)', () => {
       [{ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $sum( %}', End: true } } }, /Invalid JSONata expression/],
       [{ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { a: 1 }, End: true } } }, /Parameters is a JSONPath field; a JSONata state uses Arguments/],
       [{ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 'a', Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } }, /NumericEquals compares with a number, not "a"/],
+      // what a user walk found accepted though validate reports it
+      [{ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Retry: [{ ErrorEquals: ['States.ALL', 'X'] }] } } }, /States\.ALL must be alone in ErrorEquals/],
+      [{ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'j', JobQueue: 'q' }, End: true } } }, /calls AWS Batch SubmitJob without JobDefinition/],
+      [{ StartAt: 'A', States: { A: { Type: 'Pass', Bogus: 1, End: true } } }, /A Pass state takes no field 'Bogus'/],
+      [{ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retyr: [], End: true } } }, /takes no field 'Retyr' \(did you mean 'Retry'\?\)/],
+      [{ StartAt: 'A', Timeout: 5, States: { A: { Type: 'Pass', End: true } } }, /A state machine takes no field 'Timeout'/],
     ];
     for (const [def, message] of cases) {
       await assert.rejects(async () => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify(def) }), refused('InvalidDefinition', message));
@@ -48,6 +54,19 @@ describe('Step Functions request checks (unit)', () => {
     assert.equal(svc.machines.size, 0);
     const fine = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 1, Next: 'D' }, { Variable: '$.b', IsPresent: true, Next: 'D' }, { Variable: '$.c', StringEqualsPath: '$.d', Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } };
     await api.CreateStateMachine({ name: 'fine', roleArn: ROLE, definition: JSON.stringify(fine) });
+  });
+
+  it('StartExecution refuses an input nested more than 1,000 levels deep (it ran forever, unstoppable), and runs one of 1,000', async () => {
+    const { svc, api } = setup();
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION })) as { stateMachineArn: string };
+    const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    for (const n of [1001, 5000, 100_000]) {
+      await assert.rejects(async () => api.StartExecution({ stateMachineArn, input: nested(n) }), refused('InvalidExecutionInput', /nests arrays and objects more than 1000 levels deep/));
+    }
+    assert.equal(svc.executions.size, 0);
+    const { executionArn } = (await api.StartExecution({ stateMachineArn, input: nested(1000) })) as { executionArn: string };
+    for (let i = 0; i < 50 && (svc.executions.get(executionArn)?.status ?? 'RUNNING') === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(svc.executions.get(executionArn)?.status, 'SUCCEEDED');
   });
 
   it('StartExecution refuses an input over 262,144 bytes; ListExecutions a status filter outside its enum', async () => {

@@ -132,6 +132,27 @@ States:
     assert.deepEqual(check('flows/fine.asl.json', JSON.stringify(fine)).filter((d) => d.rule === 'asl-number'), []);
   });
 
+  it('reports a field a state type, state machine or branch does not take (asl-unknown-field), with a quick fix to the closest', () => {
+    const text = `{
+  "StartAt": "A",
+  "TimeoutSecond": 60,
+  "States": {
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retyr": [], "Next": "B" },
+    "B": { "Type": "Pass", "Result": 1, "ResultPath": "$.r", "Assign": { "x": 1 }, "TimeoutSeconds": 5, "Next": "C" },
+    "C": { "Type": "Parallel", "Branches": [{ "StartAt": "D", "States": { "D": { "Type": "Succeed", "Output": 1 } }, "Bogus": true }], "End": true }
+  }
+}`;
+    const ds = check('sm.asl.json', text).filter((d) => d.rule === 'asl-unknown-field');
+    assert.deepEqual(ds.map(at), ['3:asl-unknown-field', '5:asl-unknown-field', '6:asl-unknown-field', '7:asl-unknown-field']);
+    assert.match(ds[0].message, /A state machine takes no field 'TimeoutSecond' \(did you mean 'TimeoutSeconds'\?\)/);
+    assert.match(ds[1].message, /A Task state takes no field 'Retyr' \(did you mean 'Retry'\?\)/);
+    assert.match(ds[2].message, /A Pass state takes no field 'TimeoutSeconds'/);
+    assert.match(ds[3].message, /A branch takes no field 'Bogus'/);
+    assert.deepEqual(check('good.asl.json', GOOD).filter((d) => d.rule === 'asl-unknown-field'), [], 'every field of the good definition is one its type takes');
+    const fix = quickFixesFor(ds[1], text);
+    assert.ok(fix.some((f) => f.edits.some((e) => e.newText.includes('Retry'))), JSON.stringify(fix));
+  });
+
   it('gives YAML files their lines', () => {
     const text = 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n';
     assert.deepEqual(check('a.asl.yml', text).map(at), ['5:asl-unknown-state']);
