@@ -71,8 +71,12 @@ export function targetPort(services: TargetServices): TargetPort {
       }
       if (service === 'sns') {
         if (!services.publishSns) throw new DeliveryError('SNS targets are not available in this emulator', false);
-        const id = await services.publishSns(arn, input);
-        return `published message ${id}`;
+        try {
+          return `published message ${await services.publishSns(arn, input)}`;
+        } catch (err) {
+          // SNS refusing the message (no such topic, an empty message, ...): retrying cannot help.
+          throw new DeliveryError(`Publish failed: ${err instanceof Error ? err.message : String(err)}`, !refused(err));
+        }
       }
       if (service === 'logs') {
         if (!services.putLogEvents) throw new DeliveryError('CloudWatch Logs targets are not available in this emulator', false);
@@ -84,11 +88,22 @@ export function targetPort(services: TargetServices): TargetPort {
       }
       if (service === 'states') {
         if (!services.startExecution) throw new DeliveryError('Step Functions targets are not wired in this emulator yet', false);
-        return `started execution ${await services.startExecution(arn, input)}`;
+        try {
+          return `started execution ${await services.startExecution(arn, input)}`;
+        } catch (err) {
+          throw new DeliveryError(`StartExecution failed: ${err instanceof Error ? err.message : String(err)}`, !refused(err));
+        }
       }
       throw new DeliveryError(`localbatch cannot deliver to ${service ?? arn} targets; it delivers to Batch job queues, SNS topics, CloudWatch Logs groups and Step Functions state machines`, false);
     },
   };
+}
+
+/** A service's answer that the request itself is wrong (a 4xx other than throttling): the same request fails again. */
+function refused(err: unknown): boolean {
+  const status = (err as { status?: unknown } | undefined)?.status;
+  const name = err instanceof Error ? err.name : '';
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429 && !/Throttl/.test(name);
 }
 
 /** `ContainerOverrides` in an EventBridge input is written in either case; SubmitJob takes camelCase. */

@@ -235,6 +235,7 @@ export class SnsCore {
     const s = this.subscription(arn);
     const removes = REMOVABLE.has(name) && (value === '' || (name === 'FilterPolicy' && isEmptyPolicy(value)));
     if (!removes) checkAttribute(name, value, SUBSCRIPTION_ATTRIBUTES, 'subscription');
+    checkRawDelivery(s.Protocol, name, value);
     if (name === 'FilterPolicy' && !removes) this.policy(value);
     const attributes = { ...s.Attributes, [name]: value };
     if (removes) delete attributes[name];
@@ -250,7 +251,10 @@ export class SnsCore {
     if (protocol.startsWith('email') && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Email address');
     // A FilterPolicy of `{}` is none.
     const attributes = Object.fromEntries(Object.entries(asked).filter(([k, v]) => !(k === 'FilterPolicy' && isEmptyPolicy(v))));
-    for (const [k, v] of Object.entries(attributes)) checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
+    for (const [k, v] of Object.entries(attributes)) {
+      checkAttribute(k, v, SUBSCRIPTION_ATTRIBUTES, 'subscription');
+      checkRawDelivery(protocol, k, v);
+    }
     if (attributes.FilterPolicy !== undefined) this.policy(attributes.FilterPolicy);
     const existing = [...this.subs.values()].find((s) => s.TopicArn === topicArn && s.Protocol === protocol && s.Endpoint === endpoint);
     if (existing) {
@@ -380,4 +384,11 @@ function messagesByProtocol(message: string, structure: string): Record<string, 
   if (typeof entries.default !== 'string') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - No default entry in JSON message body');
   for (const [k, e] of Object.entries(entries)) if (typeof e !== 'string') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Message Structure - the ${k} entry must be a string`);
   return entries as Record<string, string> & { default: string };
+}
+
+/** Raw message delivery is for http(s) (and SQS, Firehose) subscribers: SNS refuses it for email. */
+function checkRawDelivery(protocol: string, name: string, value: string): void {
+  if (name === 'RawMessageDelivery' && value === 'true' && protocol.startsWith('email')) {
+    throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: Delivery protocol [${protocol}] does not support raw message delivery.`);
+  }
 }

@@ -41,7 +41,7 @@ export function parseSchedule(expr: string, options: { allowAt?: boolean; timezo
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(text);
   if (at) {
     if (!options.allowAt) throw new ScheduleExpressionError(`${text}: at() expressions are for EventBridge Scheduler schedules; a rule takes rate() or cron()`);
-    if (Number.isNaN(Date.parse(`${at[1]}Z`))) throw new ScheduleExpressionError(`${text}: not a valid date and time`);
+    if (Number.isNaN(atTime(at[1]!))) throw new ScheduleExpressionError(`${text}: not a valid date and time (no such day or time)`);
     return { kind: 'at', at: at[1]!, text };
   }
   const cron = /^cron\((.*)\)$/.exec(text);
@@ -105,6 +105,8 @@ export function nextFiring(s: Schedule, after: number, anchor: number, timezone?
 /** The epoch time of an at() expression read in `timezone` (UTC when none). */
 export function atTime(at: string, timezone?: string): number {
   const utc = Date.parse(`${at}Z`);
+  // (Date.parse rolls 2030-02-30 over into March: a date that does not exist is no time)
+  if (Number.isNaN(utc) || new Date(utc).toISOString().slice(0, 19) !== at) return Number.NaN;
   if (!timezone || timezone === 'UTC') return utc;
   // The zone's offset at that wall time, found by formatting (Intl), applied twice to settle DST edges.
   const offset = (t: number): number => {

@@ -180,16 +180,16 @@ ${filter}`;
       assert.deepEqual(await topics(), ['alerts', 'audit']);
 
       before = serve!.output().length;
-      writeFileSync(file, template('      FilterPolicy: { kind: [failure, timeout] }\n      RawMessageDelivery: true\n'));
+      writeFileSync(file, template('      FilterPolicy: { kind: [failure, timeout] }\n      FilterPolicyScope: MessageBody\n'));
       await waitFor(/subscription email oncall@example.com to alerts \(attributes updated\)/, before);
       const changed = await oncall();
-      assert.deepEqual([changed?.FilterPolicy, changed?.RawMessageDelivery], ['{"kind":["failure","timeout"]}', 'true']);
+      assert.deepEqual([changed?.FilterPolicy, changed?.FilterPolicyScope], ['{"kind":["failure","timeout"]}', 'MessageBody']);
 
       before = serve!.output().length;
       writeFileSync(file, template(''));
       await waitFor(/subscription email oncall@example.com to alerts \(attributes updated\)/, before);
       const dropped = await oncall();
-      assert.deepEqual([dropped?.FilterPolicy, dropped?.RawMessageDelivery], [undefined, 'false']);
+      assert.deepEqual([dropped?.FilterPolicy, dropped?.FilterPolicyScope], [undefined, undefined]);
 
       before = serve!.output().length;
       writeFileSync(file, 'Resources:\n  Other:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: other\n');

@@ -69,7 +69,8 @@ export class SchedulerCore {
   }
 
   all(): ScheduleRecord[] {
-    return [...this.schedules.values()].sort((a, b) => key(a.GroupName, a.Name).localeCompare(key(b.GroupName, b.Name)));
+    // (in code-unit order, the order list()'s tokens compare in)
+    return [...this.schedules.values()].sort((a, b) => (key(a.GroupName, a.Name) < key(b.GroupName, b.Name) ? -1 : 1));
   }
 
   next(r: ScheduleRecord): number | undefined {
@@ -109,14 +110,26 @@ export class SchedulerCore {
   }
 
   list(q: { NamePrefix?: string; State?: string; ScheduleGroup?: string; MaxResults?: number; NextToken?: string }): { Schedules: object[]; NextToken?: string } {
+    if (q.State !== undefined && q.State !== 'ENABLED' && q.State !== 'DISABLED') throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value '${String(q.State).slice(0, 40)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`);
+    if (q.MaxResults !== undefined && !(Number.isInteger(q.MaxResults) && q.MaxResults >= 1 && q.MaxResults <= 100)) throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value '${String(q.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must be a whole number from 1 to 100`);
     const all = this.all().filter((r) => (!q.NamePrefix || r.Name.startsWith(q.NamePrefix)) && (!q.State || r.State === q.State) && (!q.ScheduleGroup || r.GroupName === q.ScheduleGroup));
-    const max = q.MaxResults && q.MaxResults > 0 ? Math.min(q.MaxResults, 100) : 100;
-    const start = q.NextToken ? Math.max(0, Number(Buffer.from(q.NextToken, 'base64url').toString('utf8')) || 0) : 0;
+    const max = q.MaxResults ?? 100;
+    // The token names the last schedule listed (not a position): a schedule created or deleted
+    // between two pages neither repeats one nor makes another be skipped.
+    let start = 0;
+    if (q.NextToken !== undefined) {
+      const after = Buffer.from(q.NextToken, 'base64url').toString('utf8');
+      if (!after.startsWith('after:')) throw new SchedulerError('ValidationException', 400, 'The NextToken is not valid: give the NextToken of the previous page.');
+      const last = after.slice('after:'.length);
+      start = all.findIndex((r) => key(r.GroupName, r.Name) > last);
+      if (start < 0) start = all.length;
+    }
     const items = all.slice(start, start + max);
     const more = start + max < all.length;
+    const last = items.at(-1);
     return {
       Schedules: items.map((r) => ({ Arn: r.Arn, Name: r.Name, GroupName: r.GroupName, State: r.State, CreationDate: r.CreationDate, LastModificationDate: r.LastModificationDate, Target: { Arn: r.Target.Arn } })),
-      ...(more ? { NextToken: Buffer.from(String(start + max), 'utf8').toString('base64url') } : {}),
+      ...(more && last ? { NextToken: Buffer.from(`after:${key(last.GroupName, last.Name)}`, 'utf8').toString('base64url') } : {}),
     };
   }
 
@@ -171,6 +184,9 @@ export class SchedulerCore {
     if (ftw.Mode === 'FLEXIBLE' && (typeof ftw.MaximumWindowInMinutes !== 'number' || ftw.MaximumWindowInMinutes < 1 || ftw.MaximumWindowInMinutes > 1440)) throw new SchedulerError('ValidationException', 400, 'FlexibleTimeWindow Mode FLEXIBLE needs MaximumWindowInMinutes between 1 and 1440.');
     const t = i.Target as Partial<ScheduleTarget> | undefined;
     if (!t || typeof t.Arn !== 'string' || typeof t.RoleArn !== 'string') throw new SchedulerError('ValidationException', 400, 'Target is required, with Arn and RoleArn.');
+    // "RoleArn pattern: ^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@\/-]+$" (the Scheduler API reference)
+    if (!/^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(t.RoleArn)) throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value '${t.RoleArn.slice(0, 100)}' at 'target.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$`);
+    if (typeof i.Description === 'string' && i.Description.length > 512) throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 512 (it has ${i.Description.length})`);
     // RetryPolicy: "MaximumEventAgeInSeconds 60-86400, MaximumRetryAttempts 0-185" (the Scheduler API reference)
     const retry = t.RetryPolicy as Record<string, unknown> | undefined;
     const within = (v: unknown, lo: number, hi: number) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi);

@@ -31,6 +31,10 @@ describe('Schedule expressions (EventBridge cron with 6 fields)', () => {
     assert.throws(() => parseSchedule('cron(0 12 * * ?)'), /6 fields/);
     assert.throws(() => parseSchedule('at(2026-03-01T10:00:00)'), /a rule takes rate\(\) or cron\(\)/);
     assert.throws(() => parseSchedule('every day'), /use rate\(value unit\)/);
+    for (const impossible of ['at(2030-02-30T00:00:00)', 'at(2031-02-29T00:00:00)', 'at(2030-04-31T10:00:00)', 'at(2030-01-01T24:00:00)', 'at(2030-01-01T10:60:00)']) {
+      assert.throws(() => parseSchedule(impossible, { allowAt: true }), /not a valid date and time \(no such day or time\)/, impossible);
+    }
+    assert.equal(iso(atTime('2032-02-29T00:00:00')), '2032-02-29T00:00:00.000Z', 'a leap day is one');
     assert.throws(() => parseSchedule('cron(99 12 * * ? *)'), /99 is not a valid minutes \(0-59\)/);
   });
 

@@ -52,8 +52,8 @@ describe('SNS attributes (unit)', () => {
     const got = t.core.subscriptionAttributes(t.sub);
     assert.deepEqual([got.TopicArn, got.Protocol, got.Endpoint, got.PendingConfirmation, got.RawMessageDelivery, got.FilterPolicy], [t.topic, 'email', 'team@example.com', 'false', 'false', undefined]);
     assert.throws(() => t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'yes'), code('InvalidParameter'));
-    t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'true');
-    assert.equal((t.journal.get(t.sub) as SubscriptionRecord).Attributes.RawMessageDelivery, 'true');
+    t.core.setSubscriptionAttribute(t.sub, 'RawMessageDelivery', 'false');
+    assert.equal((t.journal.get(t.sub) as SubscriptionRecord).Attributes.RawMessageDelivery, 'false');
     assert.throws(() => t.core.subscriptionAttributes(`${t.sub}x`), code('NotFound'));
   });
 
@@ -79,6 +79,18 @@ describe('SNS attributes (unit)', () => {
     t.core.setSubscriptionAttribute(other, 'RedrivePolicy', '');
     assert.equal(t.core.subscriptionAttributes(other).RedrivePolicy, undefined);
     assert.throws(() => t.core.setSubscriptionAttribute(other, 'RawMessageDelivery', ''), code('InvalidParameter'));
+  });
+
+  it('refuses RawMessageDelivery for an email subscriber (SNS raw-delivers to http(s), SQS and Firehose only)', () => {
+    const { core } = setup();
+    const topic = core.createTopic('raw-check');
+    const email = core.subscribe(topic, 'email', 'me@example.com', {}, true);
+    assert.throws(() => core.setSubscriptionAttribute(email, 'RawMessageDelivery', 'true'), /Delivery protocol \[email\] does not support raw message delivery/);
+    assert.throws(() => core.subscribe(topic, 'email-json', 'you@example.com', { RawMessageDelivery: 'true' }), /Delivery protocol \[email-json\] does not support raw message delivery/);
+    core.setSubscriptionAttribute(email, 'RawMessageDelivery', 'false');
+    const hook = core.subscribe(topic, 'http', 'http://127.0.0.1:9/h', {}, true);
+    core.setSubscriptionAttribute(hook, 'RawMessageDelivery', 'true');
+    assert.equal(core.subscriptionAttributes(hook).RawMessageDelivery, 'true');
   });
 
   it('GetSubscriptionAttributes shows the filter policy\'s scope with a filter policy only, its default too', () => {
