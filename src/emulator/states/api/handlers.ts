@@ -25,12 +25,29 @@ function str(input: Input, key: string, required = true): string {
   return v;
 }
 
-function page<T>(items: T[], input: Input): { page: T[]; nextToken?: string } {
+/**
+ * A page of `items`, listed in the order of `keyOf` (code-unit order of the keys, which are
+ * unique). The token names the last key listed, not a position: an item added or removed between
+ * two pages neither repeats one nor hides another. A token this did not give is InvalidToken.
+ */
+function page<T>(items: readonly T[], input: Input, keyOf: (item: T) => string): { page: T[]; nextToken?: string } {
   const max = maxResultsOf(input);
-  const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) || 0 : 0;
-  const slice = items.slice(start, start + max);
-  return { page: slice, nextToken: start + max < items.length ? Buffer.from(String(start + max)).toString('base64url') : undefined };
+  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let start = 0;
+  if (input.nextToken !== undefined && input.nextToken !== null) {
+    const text = typeof input.nextToken === 'string' ? Buffer.from(input.nextToken, 'base64url').toString('utf8') : '';
+    if (!text.startsWith('after:')) throw sfnError('InvalidToken', 'Invalid Token: the nextToken was not given by this list; call again without it to list from the start.');
+    const last = text.slice('after:'.length);
+    start = sorted.findIndex((x) => x.key > last);
+    if (start < 0) start = sorted.length;
+  }
+  const slice = sorted.slice(start, start + max);
+  const more = start + max < sorted.length;
+  return { page: slice.map((x) => x.item), nextToken: more ? Buffer.from(`after:${slice.at(-1)!.key}`).toString('base64url') : undefined };
 }
+
+/** Newest first: the start time counted down from the far future, then the ARN. */
+const newestFirst = (startDate: number, arn: string) => `${(9_999_999_999_999 - startDate).toString().padStart(13, '0')}|${arn}`;
 
 /** Step Functions' limit on an execution's input and a state's input or output (262,144 bytes). */
 const MAX_PAYLOAD_BYTES = 262_144;
@@ -132,8 +149,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return { stateMachineArn: m.stateMachineArn, name: m.name, status: 'ACTIVE', definition: m.definition, roleArn: m.roleArn, type: m.type, creationDate: secs(m.creationDate), revisionId: m.revisionId, loggingConfiguration: m.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false }, tracingConfiguration: m.tracingConfiguration ?? { enabled: false } };
     },
     ListStateMachines(input) {
-      const all = [...svc.machines.values()].sort((a, b) => a.name.localeCompare(b.name));
-      const p = page(all, input);
+      const p = page([...svc.machines.values()], input, (m) => `${m.name}|${m.stateMachineArn}`);
       return { stateMachines: p.page.map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: secs(m.creationDate) })), nextToken: p.nextToken };
     },
     DeleteStateMachine(input) {
@@ -172,8 +188,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       const arn = str(input, 'stateMachineArn');
       machine(arn);
       const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-      const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter)).sort((a, b) => b.startDate - a.startDate);
-      const p = page(all, input);
+      const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter));
+      const p = page(all, input, (e) => newestFirst(e.startDate, e.executionArn));
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
     },
     GetExecutionHistory(input) {

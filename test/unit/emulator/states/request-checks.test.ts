@@ -80,4 +80,29 @@ describe('Step Functions request checks (unit)', () => {
     await assert.rejects(async () => api.ListExecutions({ stateMachineArn, statusFilter: 'NOPE' }), /Value 'NOPE' at 'statusFilter'/);
     assert.equal(((await api.ListExecutions({ stateMachineArn, statusFilter: 'RUNNING' })) as { executions: unknown[] }).executions.length + ((await api.ListExecutions({ stateMachineArn, statusFilter: 'SUCCEEDED' })) as { executions: unknown[] }).executions.length, 1);
   });
+
+  it('ListExecutions and ListStateMachines page with tokens naming the last item: an execution started between pages repeats none; a bad token is InvalidToken', async () => {
+    const clock = new FakeClock();
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: memoryJournal(), runTask: () => Promise.reject(new Error('no tasks here')) });
+    const api = statesHandlers(svc);
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'a', roleArn: ROLE, definition: DEFINITION })) as { stateMachineArn: string };
+    for (const name of ['e1', 'e2', 'e3', 'e4']) {
+      await api.StartExecution({ stateMachineArn, name });
+      await clock.advance(1000);
+    }
+    const names = (r: unknown) => (r as { executions: Array<{ name: string }> }).executions.map((e) => e.name);
+    const first = (await api.ListExecutions({ stateMachineArn, maxResults: 2 })) as { nextToken?: string };
+    assert.deepEqual(names(first), ['e4', 'e3'], 'newest first');
+    await api.StartExecution({ stateMachineArn, name: 'e5' });
+    const second = (await api.ListExecutions({ stateMachineArn, maxResults: 2, nextToken: first.nextToken })) as { nextToken?: string };
+    assert.deepEqual(names(second), ['e2', 'e1'], 'the page after e3, whatever started since');
+    assert.equal(second.nextToken, undefined);
+    await assert.rejects(async () => api.ListExecutions({ stateMachineArn, nextToken: 'garbage' }), refused('InvalidToken', /not given by this list/));
+    for (const name of ['b', 'c']) await api.CreateStateMachine({ name, roleArn: ROLE, definition: DEFINITION });
+    const machines = (r: unknown) => (r as { stateMachines: Array<{ name: string }> }).stateMachines.map((m) => m.name);
+    const m1 = (await api.ListStateMachines({ maxResults: 2 })) as { nextToken?: string };
+    assert.deepEqual(machines(m1), ['a', 'b']);
+    await api.CreateStateMachine({ name: 'aa', roleArn: ROLE, definition: DEFINITION });
+    assert.deepEqual(machines(await api.ListStateMachines({ maxResults: 2, nextToken: m1.nextToken })), ['c']);
+  });
 });
