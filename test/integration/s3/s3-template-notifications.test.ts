@@ -4,12 +4,13 @@
  * one put through the API is; the load says so.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { startServe, type ServeChild } from '../../support/serve-process';
+import { outboxMessages } from '../../support/sns-outbox';
 
 const TEMPLATE = `Resources:
   Uploads:
@@ -70,14 +71,7 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
     } finally {
       s3.destroy();
     }
-    const outbox = path.join(dir, '.localbatch', 'sns', 'outbox');
-    const messages = () => {
-      try {
-        return readdirSync(outbox).sort().map((f) => (JSON.parse(readFileSync(path.join(outbox, f), 'utf8').split('\n\n').slice(1).join('\n\n')) as { Message: string }).Message);
-      } catch {
-        return [];
-      }
-    };
+    const messages = () => outboxMessages(path.join(dir, '.localbatch')).map((m) => m.Message);
     const until = Date.now() + 15_000;
     while (messages().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const [test, put] = messages();

@@ -7,32 +7,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { startServe, type ServeChild } from '../../support/serve-process';
-
-interface Mail { Subject: string; Message: string }
+import { outboxMessages, type OutboxMessage } from '../../support/sns-outbox';
 
 describe('S3 notifications to SNS topics (integration)', function () {
   this.timeout(180_000);
   let dir: string;
   let stateDir: string;
   let serve: (ServeChild & { endpoint: EmulatorEndpoint }) | undefined;
-  const outbox = () => path.join(stateDir, 'sns', 'outbox');
-  /** The email-json messages delivered so far, oldest first. */
-  const mails = (): Mail[] => {
-    let files: string[];
-    try {
-      files = readdirSync(outbox()).sort();
-    } catch {
-      return [];
-    }
-    return files.map((f) => JSON.parse(readFileSync(path.join(outbox(), f), 'utf8').split('\n\n').slice(1).join('\n\n')) as Mail);
-  };
+  const mails = () => outboxMessages(stateDir);
   async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 15_000): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -47,7 +36,7 @@ describe('S3 notifications to SNS topics (integration)', function () {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: e.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: e.credentials.secretAccessKey, AWS_DEFAULT_REGION: e.region, AWS_PAGER: '' };
     return spawnSync('aws', ['--endpoint-url', e.url, '--output', 'json', 's3api', ...args], { env, encoding: 'utf8', timeout: 60_000 });
   };
-  const records = (m: Mail) => (JSON.parse(m.Message) as { Records: Array<{ eventName: string; eventVersion: string; eventSource: string; s3: { configurationId: string; bucket: { name: string; arn: string }; object: { key: string; size?: number; eTag?: string } } }> }).Records;
+  const records = (m: OutboxMessage) => (JSON.parse(m.Message) as { Records: Array<{ eventName: string; eventVersion: string; eventSource: string; s3: { configurationId: string; bucket: { name: string; arn: string }; object: { key: string; size?: number; eTag?: string } } }> }).Records;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'localbatch-s3-sns-'));
