@@ -1,8 +1,8 @@
 /**
  * Files put into (or removed from) a bucket's folder by hand, as S3 events: for each bucket with
- * EventBridge notifications on (or a notification to an SNS topic), its folders are watched and a file that appears or changes becomes
- * an "Object Created" change, one that goes away an "Object Deleted", as if uploaded or deleted
- * through the API.
+ * EventBridge notifications on (or a notification to an SNS topic), its folders are watched and a
+ * file that appears or changes becomes an "Object Created" change, one that goes away an "Object
+ * Deleted", as if uploaded or deleted through the API.
  *
  * Each folder has a watch of its own (fs.watch, not recursive: inotify on Linux reports every
  * entry of a watched folder by name, also a file replaced by a rename). Node's recursive fs.watch

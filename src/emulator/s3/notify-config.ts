@@ -3,7 +3,7 @@
  * CloudFunction configuration names at least one event S3 documents, filter rules are one `prefix`
  * and one `suffix` at most, and no two configurations share an event type with overlapping key
  * filters. A configuration without an Id gets one. Which topic configurations an object change
- * matches, and the event message S3 publishes for it (event structure version 2.1).
+ * matches, and its event name (the message itself: events.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { S3Error } from './errors';
