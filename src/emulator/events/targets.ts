@@ -74,7 +74,8 @@ export function targetPort(services: TargetServices): TargetPort {
         try {
           return `published message ${await services.publishSns(arn, input)}`;
         } catch (err) {
-          // SNS refusing the message (no such topic, an empty message, ...): retrying cannot help.
+          // SNS refusing the message itself (an empty one, ...): retrying cannot help. A topic that
+          // does not exist (404) may be created meanwhile: that is retried.
           throw new DeliveryError(`Publish failed: ${err instanceof Error ? err.message : String(err)}`, !refused(err));
         }
       }
@@ -88,22 +89,19 @@ export function targetPort(services: TargetServices): TargetPort {
       }
       if (service === 'states') {
         if (!services.startExecution) throw new DeliveryError('Step Functions targets are not wired in this emulator yet', false);
-        try {
-          return `started execution ${await services.startExecution(arn, input)}`;
-        } catch (err) {
-          throw new DeliveryError(`StartExecution failed: ${err instanceof Error ? err.message : String(err)}`, !refused(err));
-        }
+        // (a state machine that does not exist yet is retried: created later, it gets the event)
+        return `started execution ${await services.startExecution(arn, input)}`;
       }
       throw new DeliveryError(`localbatch cannot deliver to ${service ?? arn} targets; it delivers to Batch job queues, SNS topics, CloudWatch Logs groups and Step Functions state machines`, false);
     },
   };
 }
 
-/** A service's answer that the request itself is wrong (a 4xx other than throttling): the same request fails again. */
+/** A service's answer that the request itself is wrong (a 4xx other than not found or throttling): the same request fails again. */
 function refused(err: unknown): boolean {
   const status = (err as { status?: unknown } | undefined)?.status;
   const name = err instanceof Error ? err.name : '';
-  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429 && !/Throttl/.test(name);
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 404 && status !== 429 && !/Throttl/.test(name);
 }
 
 /** `ContainerOverrides` in an EventBridge input is written in either case; SubmitJob takes camelCase. */

@@ -19,18 +19,18 @@ const failure = async (p: Promise<unknown>) => {
 };
 
 describe('target failures worth retrying (unit)', () => {
-  it('SNS refusing a message (an empty one from a schedule without Input, a missing topic) is not retried; an outage is', async () => {
+  it('SNS refusing a message (an empty one from a schedule without Input) is not retried; a missing topic (created later) and an outage are', async () => {
     const refuse = (e: Error) => targetPort({ now: () => 0, publishSns: () => { throw e; } });
     const empty = await failure(refuse(new SnsError('InvalidParameter', 400, 'Invalid parameter: Empty message')).deliver(topic, '', ctx));
     assert.equal(empty.retryable, false);
     assert.match(empty.message, /Publish failed: Invalid parameter: Empty message/);
-    assert.equal((await failure(refuse(new SnsError('NotFound', 404, 'Topic does not exist')).deliver(topic, 'x', ctx))).retryable, false);
+    assert.equal((await failure(refuse(new SnsError('NotFound', 404, 'Topic does not exist')).deliver(topic, 'x', ctx))).retryable, true);
     assert.equal((await failure(refuse(new SnsError('Throttled', 429, 'slow down')).deliver(topic, 'x', ctx))).retryable, true);
     assert.equal((await failure(refuse(new Error('socket hang up')).deliver(topic, 'x', ctx))).retryable, true);
   });
 
-  it('Step Functions refusing StartExecution (no such state machine) is not retried', async () => {
+  it('a state machine that does not exist yet is retried (created later, it gets the event: retry-after-kill.test.ts)', async () => {
     const port = targetPort({ now: () => 0, startExecution: () => { throw new ApiError('StateMachineDoesNotExist', 400, 'State Machine Does Not Exist'); } });
-    assert.equal((await failure(port.deliver(machine, '{}', ctx))).retryable, false);
+    await assert.rejects(port.deliver(machine, '{}', ctx), (e: unknown) => !(e instanceof DeliveryError) || e.retryable);
   });
 });
