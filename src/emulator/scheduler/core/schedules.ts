@@ -8,6 +8,7 @@
 import type { Clock } from '../../batch/core/ports';
 import { atTime, parseSchedule, ScheduleExpressionError } from './expression';
 import type { ScheduleRunner } from './runner';
+import { keysetPage } from '../../keyset-page';
 
 export class SchedulerError extends Error {
   constructor(
@@ -69,8 +70,7 @@ export class SchedulerCore {
   }
 
   all(): ScheduleRecord[] {
-    // (in code-unit order, the order list()'s tokens compare in)
-    return [...this.schedules.values()].sort((a, b) => (key(a.GroupName, a.Name) < key(b.GroupName, b.Name) ? -1 : 1));
+    return [...this.schedules.values()].sort((a, b) => key(a.GroupName, a.Name).localeCompare(key(b.GroupName, b.Name)));
   }
 
   next(r: ScheduleRecord): number | undefined {
@@ -113,23 +113,10 @@ export class SchedulerCore {
     if (q.State !== undefined && q.State !== 'ENABLED' && q.State !== 'DISABLED') throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value '${String(q.State).slice(0, 40)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`);
     if (q.MaxResults !== undefined && !(Number.isInteger(q.MaxResults) && q.MaxResults >= 1 && q.MaxResults <= 100)) throw new SchedulerError('ValidationException', 400, `1 validation error detected: Value '${String(q.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must be a whole number from 1 to 100`);
     const all = this.all().filter((r) => (!q.NamePrefix || r.Name.startsWith(q.NamePrefix)) && (!q.State || r.State === q.State) && (!q.ScheduleGroup || r.GroupName === q.ScheduleGroup));
-    const max = q.MaxResults ?? 100;
-    // The token names the last schedule listed (not a position): a schedule created or deleted
-    // between two pages neither repeats one nor makes another be skipped.
-    let start = 0;
-    if (q.NextToken !== undefined) {
-      const after = Buffer.from(q.NextToken, 'base64url').toString('utf8');
-      if (!after.startsWith('after:')) throw new SchedulerError('ValidationException', 400, 'The NextToken is not valid: give the NextToken of the previous page.');
-      const last = after.slice('after:'.length);
-      start = all.findIndex((r) => key(r.GroupName, r.Name) > last);
-      if (start < 0) start = all.length;
-    }
-    const items = all.slice(start, start + max);
-    const more = start + max < all.length;
-    const last = items.at(-1);
+    const p = keysetPage(all, (r) => key(r.GroupName, r.Name), q.MaxResults ?? 100, q.NextToken, () => new SchedulerError('ValidationException', 400, 'The NextToken is not valid: give the NextToken of the previous page.'));
     return {
-      Schedules: items.map((r) => ({ Arn: r.Arn, Name: r.Name, GroupName: r.GroupName, State: r.State, CreationDate: r.CreationDate, LastModificationDate: r.LastModificationDate, Target: { Arn: r.Target.Arn } })),
-      ...(more && last ? { NextToken: Buffer.from(`after:${key(last.GroupName, last.Name)}`, 'utf8').toString('base64url') } : {}),
+      Schedules: p.page.map((r) => ({ Arn: r.Arn, Name: r.Name, GroupName: r.GroupName, State: r.State, CreationDate: r.CreationDate, LastModificationDate: r.LastModificationDate, Target: { Arn: r.Target.Arn } })),
+      ...(p.nextToken ? { NextToken: p.nextToken } : {}),
     };
   }
 

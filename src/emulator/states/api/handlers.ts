@@ -12,6 +12,7 @@ import { sfnError } from './errors';
 import { historyPage, maxResultsOf } from './history';
 import { isStateMachineName } from '../../../model/asl/names';
 import { nestingDepth } from '../../../model/values';
+import { keysetPage } from '../../keyset-page';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
@@ -25,25 +26,9 @@ function str(input: Input, key: string, required = true): string {
   return v;
 }
 
-/**
- * A page of `items`, listed in the order of `keyOf` (code-unit order of the keys, which are
- * unique). The token names the last key listed, not a position: an item added or removed between
- * two pages neither repeats one nor hides another. A token this did not give is InvalidToken.
- */
+/** A page of `items` in the order of `keyOf` (keyset-page.ts); a token this did not give is InvalidToken. */
 function page<T>(items: readonly T[], input: Input, keyOf: (item: T) => string): { page: T[]; nextToken?: string } {
-  const max = maxResultsOf(input);
-  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  let start = 0;
-  if (input.nextToken !== undefined && input.nextToken !== null) {
-    const text = typeof input.nextToken === 'string' ? Buffer.from(input.nextToken, 'base64url').toString('utf8') : '';
-    if (!text.startsWith('after:')) throw sfnError('InvalidToken', 'Invalid Token: the nextToken was not given by this list; call again without it to list from the start.');
-    const last = text.slice('after:'.length);
-    start = sorted.findIndex((x) => x.key > last);
-    if (start < 0) start = sorted.length;
-  }
-  const slice = sorted.slice(start, start + max);
-  const more = start + max < sorted.length;
-  return { page: slice.map((x) => x.item), nextToken: more ? Buffer.from(`after:${slice.at(-1)!.key}`).toString('base64url') : undefined };
+  return keysetPage(items, keyOf, maxResultsOf(input), input.nextToken, () => sfnError('InvalidToken', 'Invalid Token: the nextToken was not given by this list; call again without it to list from the start.'));
 }
 
 /** Newest first: the start time counted down from the far future, then the ARN. */
