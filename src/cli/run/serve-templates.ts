@@ -60,7 +60,7 @@ export async function loadWorkspacePipeline(endpoint: EmulatorEndpoint, stateDir
   const gone = held.length > 0 ? NOTHING_LOADED : goneSince(before.loaded, declared);
   if (isEmptyPipeline(p) && isNothing(gone)) return remember(stateDir, before, { files: watched, loaded: held.length > 0 ? mergeLoaded(before.loaded, declared) : declared });
   if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown|sns-)/.test(d.rule));
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown|sns-|s3-notification-invalid)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
   const { batch } = clientsFor(endpoint);
   try {

@@ -65,11 +65,12 @@ export async function putNotifications(ctx: S3Context, req: S3Request, name: str
   const body = await readBodySmall(req, 256 * 1024);
   const config = parseNotifyConfig(fromXml(body, 'NotificationConfiguration'));
   const topics = config.targets.filter((t) => t.kind === 'Topic');
-  // S3 checks that each destination exists (and lets S3 publish to it) before it keeps the configuration.
-  const missing = topics.filter((t) => !ctx.topics?.exists(t.arn));
+  // S3 checks that each destination exists (and lets S3 publish to it) before it keeps the
+  // configuration; there is no local SQS or Lambda, so a queue or function never does.
+  const why = (kind: string) => kind === 'Queue' ? 'no local SQS queue to deliver to' : kind === 'CloudFunction' ? 'no local Lambda function to invoke' : ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
+  const missing = config.targets.filter((t) => t.kind !== 'Topic' || !ctx.topics?.exists(t.arn));
   if (missing.length > 0) {
-    const why = ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
-    throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why}`]])));
+    throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why(t.kind)}`]])));
   }
   const before = new Set(ctx.buckets.notifyConfig(name).targets.map((t) => t.arn));
   ctx.buckets.setNotifications(name, notifyConfigXml(config), config);

@@ -3,8 +3,8 @@
  * `AWS::Events::Rule` (EventPattern, ScheduleExpression, State, Targets with BatchParameters,
  * Input / InputPath / InputTransformer, RetryPolicy, DeadLetterConfig), `AWS::Scheduler::Schedule`,
  * `AWS::SNS::Topic` (with its inline `Subscription` list), `AWS::SNS::Subscription`, and
- * `AWS::S3::Bucket` with `NotificationConfiguration.EventBridgeConfiguration` and
- * `TopicConfigurations` (and the CDK's `Custom::S3BucketNotifications`, which is how
+ * `AWS::S3::Bucket` with `NotificationConfiguration.EventBridgeConfiguration` and its topic, queue
+ * and Lambda configurations (bucket-notifications.ts; and the CDK's `Custom::S3BucketNotifications`, which is how
  * `eventBridgeEnabled: true` and `addEventNotification(..., new SnsDestination(topic))` synthesize). The
  * properties of these resources are their APIs' members already; intrinsics resolve as for the
  * Batch resources (a `Ref` to the template's job queue is its local ARN), and a target's
@@ -16,6 +16,7 @@ import { isObj, type Obj } from '../values';
 import { evaluateCondition, resolveValue, str, type CfnScope, type Origin, type ResolveProblem } from './cfn-intrinsics';
 import { coerceNumbers, topicArn, type PipelineKind, type PipelineResource, type PipelineResources } from './pipeline-types';
 import { locateOrigin } from './types';
+import { apiConfigurations, cfnConfigurations, mergeConfigurations, placeConfigurations, type BucketConfigurations } from './bucket-notifications';
 
 export const PIPELINE_CFN_TYPES: ReadonlySet<string> = new Set(['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::S3::Bucket', 'Custom::S3BucketNotifications']);
 
@@ -46,6 +47,7 @@ export function readCfnPipeline(input: CfnPipelineInput): PipelineResources {
   const region = str(scope.pseudo['AWS::Region']);
   const account = str(scope.pseudo['AWS::AccountId']);
   const out = { rules: [] as PipelineResource[], schedules: [] as PipelineResource[], topics: [] as PipelineResource[], subscriptions: [] as PipelineResource[], buckets: [] as PipelineResource[] };
+  const buckets: BucketDraft[] = [];
   const make = (kind: PipelineKind, id: string, type: string, name: string, value: Obj, origin: Origin, at: JsonPath): PipelineResource =>
     ({ kind, id, type, name, value, doc: SourceDocument.view(doc, value, locateOrigin(origin)), path: at });
 
@@ -108,45 +110,41 @@ export function readCfnPipeline(input: CfnPipelineInput): PipelineResources {
       const nc = props.NotificationConfiguration;
       const enabled = isObj(nc) && isObj(nc.EventBridgeConfiguration) && nc.EventBridgeConfiguration.EventBridgeEnabled !== false && nc.EventBridgeConfiguration.EventBridgeEnabled !== 'false';
       kids.set('Bucket', kids.get('BucketName') ?? { at, part: 'key' });
-      out.buckets.push(make('bucket', id, type, name, { Bucket: name, EventBridgeEnabled: enabled, ...withTopics(cfnTopicConfigurations(nc)) }, origin, at));
+      buckets.push({ id, type, name, enabled, configurations: cfnConfigurations(nc, kids.get('NotificationConfiguration')), origin, at });
     } else if (type === 'Custom::S3BucketNotifications') {
       // The CDK's bucket notifications handler: `BucketName` + `NotificationConfiguration` in the
       // S3 API's own shape (`EventBridgeConfiguration: {}`, `TopicConfigurations`, ...).
       const nc = props.NotificationConfiguration;
-      const topics = isObj(nc) ? sdkTopicConfigurations(nc.TopicConfigurations) : [];
-      if (typeof props.BucketName === 'string' && isObj(nc) && (isObj(nc.EventBridgeConfiguration) || topics.length > 0)) {
+      const configurations = apiConfigurations(nc, kids.get('NotificationConfiguration'));
+      if (typeof props.BucketName === 'string' && isObj(nc) && (isObj(nc.EventBridgeConfiguration) || Object.keys(configurations).length > 0)) {
         kids.set('Bucket', kids.get('BucketName') ?? { at });
-        out.buckets.push(make('bucket', id, type, props.BucketName, { Bucket: props.BucketName, EventBridgeEnabled: isObj(nc.EventBridgeConfiguration), ...withTopics(topics) }, origin, at));
+        buckets.push({ id, type, name: props.BucketName, enabled: isObj(nc.EventBridgeConfiguration), configurations, origin, at });
       }
     }
   }
   // A bucket named by both its resource and the CDK's notifications resource: one entry, with the notifications of both.
-  const byName = new Map<string, PipelineResource>();
-  for (const b of out.buckets) {
+  const byName = new Map<string, BucketDraft>();
+  for (const b of buckets) {
     const first = byName.get(b.name);
-    if (!first) byName.set(b.name, b);
-    else {
-      const topics = [...((first.value.TopicConfigurations as Obj[] | undefined) ?? []), ...((b.value.TopicConfigurations as Obj[] | undefined) ?? [])];
-      byName.set(b.name, { ...first, value: { ...first.value, EventBridgeEnabled: first.value.EventBridgeEnabled === true || b.value.EventBridgeEnabled === true, ...withTopics(topics) } });
-    }
+    byName.set(b.name, first ? { ...first, enabled: first.enabled || b.enabled, configurations: mergeConfigurations(first.configurations, b.configurations) } : b);
   }
-  return { ...out, buckets: [...byName.values()] };
+  for (const b of byName.values()) {
+    const placed = placeConfigurations(b.configurations, b.at);
+    const origin: Origin = { ...b.origin, kids: new Map([...(b.origin.kids ?? []), ...placed.kids]) };
+    out.buckets.push(make('bucket', b.id, b.type, b.name, { Bucket: b.name, EventBridgeEnabled: b.enabled, ...placed.value }, origin, b.at));
+  }
+  return out;
 }
 
-const withTopics = (topics: Obj[]): Obj => (topics.length > 0 ? { TopicConfigurations: topics } : {});
-
-/** CloudFormation's `TopicConfigurations` (one `Event`, `Topic`, `Filter.S3Key.Rules`) in the S3 API's shape. */
-function cfnTopicConfigurations(nc: unknown): Obj[] {
-  if (!isObj(nc) || !Array.isArray(nc.TopicConfigurations)) return [];
-  return nc.TopicConfigurations.filter(isObj).map((t) => {
-    const rules = isObj(t.Filter) && isObj(t.Filter.S3Key) && Array.isArray(t.Filter.S3Key.Rules) ? t.Filter.S3Key.Rules : undefined;
-    return { TopicArn: t.Topic, Events: [t.Event], ...(rules ? { Filter: { Key: { FilterRules: rules } } } : {}) };
-  });
-}
-
-/** The CDK handler's `TopicConfigurations`, already in the S3 API's shape (`Events`, `TopicArn`, `Filter.Key.FilterRules`). */
-function sdkTopicConfigurations(list: unknown): Obj[] {
-  return Array.isArray(list) ? list.filter(isObj).map((t) => ({ ...(t.Id !== undefined ? { Id: t.Id } : {}), TopicArn: t.TopicArn, Events: t.Events, ...(isObj(t.Filter) ? { Filter: t.Filter } : {}) })) : [];
+/** A bucket read from a template, before the buckets of one name are merged. */
+interface BucketDraft {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly configurations: BucketConfigurations;
+  readonly origin: Origin;
+  readonly at: JsonPath;
 }
 
 /** A target whose BatchParameters.JobDefinition is the ARN of a template job definition: its name instead. */

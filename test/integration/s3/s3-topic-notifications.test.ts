@@ -65,6 +65,11 @@ describe('S3 notifications to SNS topics (integration)', function () {
     const missing = conf({ TopicConfigurations: [{ TopicArn: `${TopicArn!}-gone`, Events: ['s3:ObjectCreated:*'] }] });
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /\(InvalidArgument\) when calling the PutBucketNotificationConfiguration operation: Unable to validate the following destination configurations/);
+    // No local SQS or Lambda: such a destination cannot be validated, so the whole configuration is refused.
+    const queue = conf({ TopicConfigurations: [{ TopicArn, Events: ['s3:ObjectCreated:*'] }], QueueConfigurations: [{ QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q', Events: ['s3:ObjectRemoved:*'] }] });
+    assert.match(queue.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
+    const lambda = conf({ LambdaFunctionConfigurations: [{ LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', Events: ['s3:ObjectRemoved:*'] }] });
+    assert.match(lambda.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
     const unknown = conf({ TopicConfigurations: [{ TopicArn, Events: ['s3:ObjectCreated:Upload'] }] });
     assert.match(unknown.stderr, /\(InvalidArgument\).*The event is not supported for notifications/);
     const overlap = conf({ TopicConfigurations: [{ TopicArn, Events: ['s3:ObjectCreated:*'] }, { TopicArn, Events: ['s3:ObjectCreated:Put'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } } }] });

@@ -3,14 +3,15 @@
  * lines, as AWS checks them when they are created (the same checks the local EventBridge makes):
  * event pattern syntax and operators, schedule expressions (rate / cron, and at for schedules),
  * InputTransformer templates using placeholders InputPathsMap does not define, Batch targets
- * naming a job queue or job definition the workspace does not define (with a did-you-mean), and
- * SNS subscriptions' filter policies.
+ * naming a job queue or job definition the workspace does not define (with a did-you-mean), SNS
+ * subscriptions' filter policies, and buckets' notification configurations.
  */
 import type { JsonPath } from '../../document';
 import { compilePattern, parsePattern, PatternError } from '../../events/pattern';
 import { checkInputTransformer } from '../../events/input-transformer';
 import { parseSchedule, ScheduleExpressionError } from '../../events/schedule-expression';
 import type { PipelineResource } from '../../iac/pipeline-types';
+import { checkBucketNotifications } from './bucket-notifications';
 import { deliveryPolicyProblem, unknownDeliveryPolicyMembers } from '../../sns/delivery-policy';
 import { LOCAL_QUEUE_NAME } from '../../types';
 import { asStr, isObj } from '../../values';
@@ -25,15 +26,19 @@ export const PIPELINE_RULES = {
   'target-unknown-job-definition': 'a rule or schedule target names a job definition the workspace does not define',
   'sns-filter-policy-invalid': 'an SNS subscription\'s FilterPolicy (or FilterPolicyScope, RawMessageDelivery) that SNS refuses',
   'sns-delivery-policy-invalid': 'an SNS subscription\'s DeliveryPolicy that SNS refuses (an error), or with members SNS does not document (a warning)',
+  's3-notification-invalid': 'a bucket\'s notification configuration that S3 refuses (an event it does not document, filter rules other than one prefix and one suffix, overlapping configurations), or a topic the workspace does not declare (a warning)',
+  's3-notification-not-loaded': 'a bucket\'s queue or Lambda notification configuration: there is no local SQS or Lambda, so it is not loaded (a warning)',
 } as const;
 
 const QUEUE_ARN = /^arn:[^:]+:batch:[^:]*:[^:]*:job-queue\/(.+)$/;
 
 export const pipelineChecks: WorkspaceRule = (ctx) => {
+  const topics = new Set(ctx.ws.templates.flatMap((t) => (t.pipeline?.topics ?? []).map((x) => asStr(x.value.TopicArn))));
   for (const template of ctx.ws.templates) {
     for (const rule of template.pipeline?.rules ?? []) checkRule(ctx, rule);
     for (const schedule of template.pipeline?.schedules ?? []) checkSchedule(ctx, schedule);
     for (const sub of template.pipeline?.subscriptions ?? []) checkSubscription(ctx, sub);
+    for (const bucket of template.pipeline?.buckets ?? []) checkBucketNotifications(ctx, bucket, topics);
   }
 };
 

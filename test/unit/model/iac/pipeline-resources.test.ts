@@ -252,4 +252,63 @@ describe('pipeline resources in templates (unit)', () => {
       ],
     }]);
   });
+
+  it('checks a bucket\'s notification configurations as S3 does, at the template\'s lines, and warns of those not loaded', () => {
+    const text = `Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: uploads
+  Raw:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: raw
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:Upload
+            Topic: !Ref Alerts
+          - Event: s3:ObjectRemoved:*
+            Topic: arn:aws:sns:us-east-1:000000000000:elsewhere
+            Filter:
+              S3Key:
+                Rules:
+                  - { Name: prefix, Value: a/ }
+                  - { Name: contains, Value: x }
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref Alerts
+        QueueConfigurations:
+          - Event: s3:ObjectCreated:Put
+            Queue: arn:aws:sqs:us-east-1:000000000000:q
+  RawNotifications:
+    Type: Custom::S3BucketNotifications
+    Properties:
+      BucketName: raw
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Events: [s3:ObjectRestore:Post, s3:ObjectRemoved:Delete]
+            TopicArn: !Ref Alerts
+`;
+    const lines = text.split('\n');
+    const lineOf = (needle: string, from = 0) => lines.findIndex((l, i) => i >= from && l.includes(needle));
+    const ds = diagnosticsOf('b.yaml', text).filter((d) => d.rule.startsWith('s3-notification'));
+    const at = (d: (typeof ds)[number]) => [d.rule, d.severity, d.range.start.line];
+    assert.deepEqual(ds.map(at).sort(), [
+      // The unknown event, at its Event line (with a did-you-mean).
+      ['s3-notification-invalid', 'error', lineOf('s3:ObjectCreated:Upload')],
+      // The second filter rule, which is neither prefix nor suffix.
+      ['s3-notification-invalid', 'error', lineOf('Name: contains')],
+      // A topic no template declares.
+      ['s3-notification-invalid', 'warning', lineOf(':elsewhere')],
+      // The queue, at its ARN.
+      ['s3-notification-not-loaded', 'warning', lineOf('Queue: arn')],
+      // The queue's ObjectCreated:Put overlaps the third topic configuration's ObjectCreated:* (neither
+      // has a filter): reported at the later one. (An unknown event overlaps nothing.)
+      ['s3-notification-invalid', 'error', lineOf('- Event: s3:ObjectCreated:Put')],
+    ].sort());
+    const unsupported = ds.find((d) => /not supported/.test(d.message))!;
+    assert.match(unsupported.message, /Bucket 'raw': the event 's3:ObjectCreated:Upload' is not supported for notifications \(did you mean 's3:ObjectCreated:\w+'\?\)/);
+    assert.match(String(unsupported.suggestion), /^s3:ObjectCreated:\w+$/, 'the quick fix puts the suggested event in');
+    assert.match(ds.find((d) => /overlap/.test(d.message))!.message, /Configurations overlap.*s3:ObjectCreated/);
+  });
 });
+

@@ -1,0 +1,54 @@
+/**
+ * A template bucket's notification configurations checked as S3 checks them when they are put
+ * (src/model/s3/notifications.ts), at the template's lines: each event, each filter rule, and the
+ * second of two overlapping configurations. A topic no template of the workspace declares is a
+ * warning (the local S3 refuses a configuration whose topic does not exist when it is loaded), and
+ * so is each queue or Lambda configuration, which there is no local SQS or Lambda to deliver to.
+ */
+import type { JsonPath } from '../../document';
+import { CONFIGURATION_LISTS } from '../../iac/bucket-notifications';
+import type { PipelineResource } from '../../iac/pipeline-types';
+import { firstOverlap, isFilterProblem, keyFilterOf, OVERLAP_MESSAGE, S3_NOTIFICATION_EVENTS, type KeyFilter } from '../../s3/notifications';
+import { asStr, isObj } from '../../values';
+import { closestName, didYouMean, type WorkspaceRuleContext } from './context';
+
+const INVALID = 's3-notification-invalid';
+
+export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: PipelineResource, topics: ReadonlySet<string | undefined>): void {
+  const label = `Bucket '${bucket.name}'`;
+  const all: Array<KeyFilter & { events: string[]; at: JsonPath }> = [];
+  for (const { list, arn } of CONFIGURATION_LISTS) {
+    const configs = bucket.value[list];
+    if (!Array.isArray(configs)) continue;
+    configs.forEach((c, i) => {
+      if (!isObj(c)) return;
+      const at: JsonPath = [list, i];
+      const target = asStr(c[arn]);
+      if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
+        ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label} notifies the topic '${target.split(':').pop()}', which no template of the workspace declares: the local S3 refuses the configuration unless the topic exists when it is loaded`);
+      }
+      if (list !== 'TopicConfigurations') {
+        ctx.report('warning', bucket.doc, [...at, arn], 's3-notification-not-loaded', `${label}: its ${list === 'QueueConfigurations' ? 'SQS queue' : 'Lambda function'} notifications are not loaded (there is no local ${list === 'QueueConfigurations' ? 'SQS' : 'Lambda'}); only its topic and EventBridge notifications are delivered locally`);
+      }
+      const events = (Array.isArray(c.Events) ? c.Events : []).map((e) => (typeof e === 'string' ? e : ''));
+      if (events.length === 0) ctx.report('error', bucket.doc, [...at, 'Events'], INVALID, `${label}: a notification configuration needs at least one event`);
+      events.forEach((e, k) => {
+        if (S3_NOTIFICATION_EVENTS.has(e)) return;
+        const best = closestName(e, S3_NOTIFICATION_EVENTS);
+        ctx.report('error', bucket.doc, [...at, 'Events', k], INVALID, `${label}: the event '${e}' is not supported for notifications${didYouMean(best)}`, 'value', best);
+      });
+      const rules = isObj(c.Filter) && isObj(c.Filter.Key) && Array.isArray(c.Filter.Key.FilterRules) ? c.Filter.Key.FilterRules : [];
+      const filter = keyFilterOf(rules.map((r) => ({ name: isObj(r) ? (asStr(r.Name) ?? '') : '', value: isObj(r) ? (asStr(r.Value) ?? '') : '' })));
+      if (isFilterProblem(filter)) {
+        ctx.report('error', bucket.doc, [...at, 'Filter', 'Key', 'FilterRules', filter.index], INVALID, `${label}: ${filter.message}`);
+        return;
+      }
+      all.push({ ...filter, events: events.filter((e) => S3_NOTIFICATION_EVENTS.has(e)), at });
+    });
+  }
+  const overlap = firstOverlap(all);
+  if (overlap) {
+    const first = all[overlap.first]!.at;
+    ctx.report('error', bucket.doc, [...all[overlap.second]!.at, 'Events'], INVALID, `${label}: ${OVERLAP_MESSAGE} (${overlap.event}, with ${first[0]}[${first[1]}] and filters one key can match both of)`);
+  }
+}
