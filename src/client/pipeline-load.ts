@@ -158,7 +158,8 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
           await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { ...(eventBridge ? { EventBridgeConfiguration: {} } : {}), ...(topics.length > 0 ? { TopicConfigurations: topics } : {}) } }));
         }
         const to = [...new Set(topics.map((t) => String(t.TopicArn).split(':').pop()))];
-        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${eventBridge ? ', EventBridge notifications on' : ''}${to.length > 0 ? `, notifications to topic ${to.join(', ')}` : ''}`);
+        const unloaded = (asArr(b.value.QueueConfigurations)?.length ?? 0) + (asArr(b.value.LambdaFunctionConfigurations)?.length ?? 0);
+        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${eventBridge ? ', EventBridge notifications on' : ''}${to.length > 0 ? `, notifications to topic ${to.join(', ')}` : ''}${unloaded > 0 ? `; its ${unloaded} queue and Lambda notification configuration(s) not loaded (no local SQS or Lambda)` : ''}`);
       });
     }
     // A rule several templates declare under one name: the last one is loaded, and that is said.
@@ -205,8 +206,8 @@ async function putRule(c: PipelineClients, r: PipelineResource): Promise<string>
 /**
  * Deletes rules (their targets first), schedules, topics (with their subscriptions) and
  * subscriptions, as a template that no longer declares them; one line each, and what could not be
- * deleted, which stays in `kept` (to be tried again by the next load). Buckets stay: their folders
- * hold the user's files.
+ * deleted, which stays in `kept` (to be tried again by the next load). Buckets stay (their folders
+ * hold the user's files), without the notifications the templates no longer set on them.
  */
 export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineGone): Promise<{ lines: string[]; problems: string[]; kept: PipelineGone }> {
   if (isNothing(gone)) return { lines: [], problems: [], kept: NOTHING_LOADED };
@@ -214,12 +215,12 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineG
   const problems: string[] = [];
   const failed = (what: string, err: unknown) => problems.push(`${what} (no longer in the templates) could not be deleted: ${err instanceof Error ? err.message : String(err)}`);
   /** Deletes each of `names`; the ones that could not be deleted (one already gone has no line). */
-  const deleteEach = async (kind: string, names: readonly string[], del: (name: string) => Promise<unknown>): Promise<string[]> => {
+  const deleteEach = async (kind: string, names: readonly string[], del: (name: string) => Promise<unknown>, done = 'deleted'): Promise<string[]> => {
     const left: string[] = [];
     for (const name of names) {
       try {
         await del(name);
-        lines.push(`${kind} ${name} deleted (no longer in the templates)`);
+        lines.push(`${kind} ${name} ${done} (no longer in the templates)`);
       } catch (err) {
         if ((err as { name?: string }).name === 'ResourceNotFoundException') continue;
         failed(`${kind} ${name}`, err);
@@ -236,6 +237,12 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineG
       await c.events.send(new DeleteRuleCommand({ Name: name }));
     });
     const schedules = await deleteEach('schedule', gone.schedules, (name) => c.scheduler.send(new DeleteScheduleCommand({ Name: name })));
+    // A bucket stays (its folder holds the user's files); the notifications the templates put on it go.
+    const buckets = await deleteEach('bucket', gone.buckets, async (name) => {
+      await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: name, NotificationConfiguration: {} })).catch((err: unknown) => {
+        if ((err as { name?: string }).name !== 'NoSuchBucket') throw err;
+      });
+    }, 'notifications off');
     let sns: Pick<PipelineGone, 'topics' | 'subscriptions'> = NOTHING_LOADED;
     try {
       lines.push(...(await unloadSns(c.sns, gone)));
@@ -243,7 +250,7 @@ export async function unloadPipeline(endpoint: EmulatorEndpoint, gone: PipelineG
       failed('a topic or subscription', err);
       sns = gone;
     }
-    return { lines, problems, kept: { rules, schedules, topics: sns.topics, subscriptions: sns.subscriptions } };
+    return { lines, problems, kept: { rules, schedules, topics: sns.topics, subscriptions: sns.subscriptions, buckets } };
   } finally {
     c.destroy();
   }

@@ -1,9 +1,10 @@
 /**
  * What a workspace's templates put into an emulator, as `localbatch serve` remembers it between
  * loads (and across restarts, in the state folder): the names of the rules and schedules, the
- * topics, and each subscription with the attribute names its templates set. The next load deletes
- * what the templates no longer declare and resets the attributes none of them sets any more, as a
- * stack update would. Pure: no I/O.
+ * topics, each subscription with the attribute names its templates set, and the buckets they put a
+ * notification configuration on. The next load deletes what the templates no longer declare,
+ * resets the attributes none of them sets any more and clears the notifications of a bucket they no
+ * longer configure, as a stack update would. Pure: no I/O.
  */
 import type { PipelineResource } from '../model/iac';
 import { asStr, isObj, parseJsonObject } from '../model/values';
@@ -22,11 +23,13 @@ export interface LoadedTemplates {
   readonly schedules: readonly string[];
   readonly topics: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
   readonly subscriptions: readonly LoadedSubscription[];
+  /** The buckets the templates put a notification configuration on (EventBridge or topics). */
+  readonly buckets: readonly string[];
 }
 
-export const NOTHING_LOADED: LoadedTemplates = { rules: [], schedules: [], topics: [], subscriptions: [] };
+export const NOTHING_LOADED: LoadedTemplates = { rules: [], schedules: [], topics: [], subscriptions: [], buckets: [] };
 
-/** What the templates no longer declare (subscriptions without their attributes). */
+/** What the templates no longer declare (subscriptions without their attributes; buckets whose notifications they no longer set). */
 export type PipelineGone = LoadedTemplates;
 
 /** What names a subscription: its topic, protocol and endpoint. */
@@ -47,7 +50,14 @@ export function loadedFrom(p: PipelineSet): LoadedTemplates {
     schedules: unique(p.schedules.map((r) => r.name)),
     topics: uniqueBy(p.topics.map((t) => ({ name: t.name, arn: asStr(t.value.TopicArn) ?? '' })), (t) => t.arn),
     subscriptions: mergeSubscriptions(p.subscriptions.map(subscriptionOf)),
+    // (buckets alone are not loaded: see isEmpty in pipeline-load.ts)
+    buckets: p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length === 0 ? [] : unique(p.buckets.filter(notifies).map((b) => b.name)),
   };
+}
+
+/** Whether loading the bucket puts a notification configuration on it (what loadPipeline puts). */
+function notifies(b: PipelineResource): boolean {
+  return b.value.EventBridgeEnabled === true || (Array.isArray(b.value.TopicConfigurations) && b.value.TopicConfigurations.length > 0);
 }
 
 /** Both (for a load that did not finish: what either may have put in). */
@@ -57,6 +67,7 @@ export function mergeLoaded(a: LoadedTemplates, b: LoadedTemplates): LoadedTempl
     schedules: unique([...a.schedules, ...b.schedules]),
     topics: uniqueBy([...a.topics, ...b.topics], (t) => t.arn),
     subscriptions: mergeSubscriptions([...a.subscriptions, ...b.subscriptions]),
+    buckets: unique([...a.buckets, ...b.buckets]),
   };
 }
 
@@ -67,16 +78,18 @@ export function goneSince(previous: LoadedTemplates, now: LoadedTemplates): Pipe
   const schedules = has(now.schedules, (x) => x);
   const topics = has(now.topics, (t) => t.arn);
   const subs = has(now.subscriptions, keyOf);
+  const buckets = has(now.buckets, (x) => x);
   return {
     rules: previous.rules.filter((n) => !rules.has(n)),
     schedules: previous.schedules.filter((n) => !schedules.has(n)),
     topics: previous.topics.filter((t) => !topics.has(t.arn)),
     subscriptions: previous.subscriptions.filter((s) => !subs.has(keyOf(s))),
+    buckets: previous.buckets.filter((n) => !buckets.has(n)),
   };
 }
 
 export function isNothing(g: LoadedTemplates): boolean {
-  return g.rules.length + g.schedules.length + g.topics.length + g.subscriptions.length === 0;
+  return g.rules.length + g.schedules.length + g.topics.length + g.subscriptions.length + g.buckets.length === 0;
 }
 
 /** The attribute names `previous` set on the subscription `key` that `now` no longer sets. */
@@ -95,8 +108,10 @@ export function parseLoaded(text: string): LoadedTemplates | undefined {
   const schedules = strings(v.schedules);
   const topics = Array.isArray(v.topics) && v.topics.every((t) => isObj(t) && typeof t.name === 'string' && typeof t.arn === 'string') ? (v.topics as LoadedTemplates['topics']) : undefined;
   const subscriptions = Array.isArray(v.subscriptions) && v.subscriptions.every((s) => isObj(s) && typeof s.topicArn === 'string' && typeof s.protocol === 'string' && typeof s.endpoint === 'string' && strings(s.attributes)) ? (v.subscriptions as LoadedSubscription[]) : undefined;
-  if (!rules || !schedules || !topics || !subscriptions) return undefined;
-  return { rules, schedules, topics: topics.map((t) => ({ name: t.name, arn: t.arn })), subscriptions: subscriptions.map((s) => ({ topicArn: s.topicArn, protocol: s.protocol, endpoint: s.endpoint, attributes: [...s.attributes] })) };
+  // (a record written before buckets were recorded has none)
+  const buckets = v.buckets === undefined ? [] : strings(v.buckets);
+  if (!rules || !schedules || !topics || !subscriptions || !buckets) return undefined;
+  return { rules, schedules, buckets, topics: topics.map((t) => ({ name: t.name, arn: t.arn })), subscriptions: subscriptions.map((s) => ({ topicArn: s.topicArn, protocol: s.protocol, endpoint: s.endpoint, attributes: [...s.attributes] })) };
 }
 
 function mergeSubscriptions(list: readonly LoadedSubscription[]): LoadedSubscription[] {

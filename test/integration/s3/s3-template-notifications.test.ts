@@ -1,13 +1,13 @@
 /**
  * A template's bucket notifications to an SNS topic, loaded by `localbatch serve` (scripted runtime):
  * CloudFormation's TopicConfigurations become the bucket's configuration, checked and delivered as
- * one put through the API is; the load says so.
+ * one put through the API is; the load says so. A template that no longer sets them turns them off.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketNotificationConfigurationCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { startServe, type ServeChild } from '../../support/serve-process';
 import { outboxMessages } from '../../support/sns-outbox';
@@ -79,4 +79,25 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
     assert.match(put!, /"eventName":"ObjectCreated:Put".*"key":"day\.csv"/);
     assert.equal(messages().length, 2, 'skip.txt matched no filter');
   });
+
+  it('turns the notifications off when the template no longer sets them (the bucket stays)', async () => {
+    const before = outboxMessages(path.join(dir, '.localbatch')).length;
+    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE.slice(0, TEMPLATE.indexOf('      NotificationConfiguration:')));
+    const deadline = Date.now() + 30_000;
+    while (!/bucket tpl-raw notifications off \(no longer in the templates\)/.test(serve!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output(), /bucket tpl-raw notifications off \(no longer in the templates\)/);
+    const e = serve!.endpoint;
+    const s3 = new S3Client({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1, forcePathStyle: true });
+    try {
+      const conf = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'tpl-raw' }));
+      assert.equal(conf.TopicConfigurations, undefined);
+      await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'later.csv', Body: 'c,d\n' }));
+      assert.equal((await s3.send(new GetObjectCommand({ Bucket: 'tpl-raw', Key: 'day.csv' }))).ContentLength, 4, 'the bucket and its objects stay');
+    } finally {
+      s3.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(outboxMessages(path.join(dir, '.localbatch')).length, before, 'later.csv was not published');
+  });
 });
+

@@ -11,10 +11,10 @@ const loaded = (o: Partial<LoadedTemplates>): LoadedTemplates => ({ ...NOTHING_L
 
 describe('pipeline state of serve\'s template loads (unit)', () => {
   it('finds what the templates no longer declare, by name, topic ARN and subscription key', () => {
-    const before = loaded({ rules: ['a', 'b'], schedules: ['s'], topics: [{ name: 't', arn: 'arn:t' }, { name: 'u', arn: 'arn:u' }], subscriptions: [sub('x@example.com'), sub('y@example.com')] });
-    const now = loaded({ rules: ['b'], topics: [{ name: 't', arn: 'arn:t' }], subscriptions: [sub('y@example.com', ['FilterPolicy'])] });
+    const before = loaded({ rules: ['a', 'b'], schedules: ['s'], topics: [{ name: 't', arn: 'arn:t' }, { name: 'u', arn: 'arn:u' }], subscriptions: [sub('x@example.com'), sub('y@example.com')], buckets: ['raw', 'out'] });
+    const now = loaded({ rules: ['b'], topics: [{ name: 't', arn: 'arn:t' }], subscriptions: [sub('y@example.com', ['FilterPolicy'])], buckets: ['out'] });
     const gone = goneSince(before, now);
-    assert.deepEqual(gone, { rules: ['a'], schedules: ['s'], topics: [{ name: 'u', arn: 'arn:u' }], subscriptions: [sub('x@example.com')] });
+    assert.deepEqual(gone, { rules: ['a'], schedules: ['s'], topics: [{ name: 'u', arn: 'arn:u' }], subscriptions: [sub('x@example.com')], buckets: ['raw'] });
     assert.deepEqual(goneSince(now, now), NOTHING_LOADED);
   });
 
@@ -32,6 +32,10 @@ describe('pipeline state of serve\'s template loads (unit)', () => {
   it('reads back what it saved, and takes anything else for nothing loaded', () => {
     const l = loaded({ rules: ['a'], schedules: [], topics: [{ name: 't', arn: 'arn:t' }], subscriptions: [sub('x@example.com', ['FilterPolicy'])] });
     assert.deepEqual(parseLoaded(JSON.stringify(l)), l);
-    for (const bad of ['', '{', '[]', '{"rules":"a"}', JSON.stringify({ ...l, topics: [{ name: 1 }] }), JSON.stringify({ ...l, subscriptions: [{ topicArn: 't' }] })]) assert.equal(parseLoaded(bad), undefined, bad);
+    // A record from before buckets were recorded: none.
+    const { buckets: _, ...older } = l;
+    assert.deepEqual(parseLoaded(JSON.stringify(older)), { ...l, buckets: [] });
+    assert.deepEqual(parseLoaded(JSON.stringify({ ...l, buckets: ['raw'] }))?.buckets, ['raw']);
+    for (const bad of [JSON.stringify({ ...l, buckets: [1] }), '', '{', '[]', '{"rules":"a"}', JSON.stringify({ ...l, topics: [{ name: 1 }] }), JSON.stringify({ ...l, subscriptions: [{ topicArn: 't' }] })]) assert.equal(parseLoaded(bad), undefined, bad);
   });
 });
