@@ -93,6 +93,22 @@ export class AuthError extends ApiError {
   }
 }
 
+/**
+ * The same refusals in the codes of the query-protocol services (STS, SNS: their API references'
+ * "Common Errors").
+ */
+export const QUERY_AUTH_CODES: Readonly<Record<AuthErrorType, string>> = {
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+};
+
+/** An error's code for a query-protocol answer: an AuthError's in that protocol's codes. */
+export function queryErrorCode(err: ApiError): string {
+  return err instanceof AuthError ? (QUERY_AUTH_CODES[err.type as AuthErrorType] ?? err.type) : err.type;
+}
+
 export interface ErrorResponse {
   readonly status: number;
   readonly headers: Record<string, string>;

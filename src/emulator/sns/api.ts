@@ -4,7 +4,7 @@
  * `<ErrorResponse><Error><Type>Sender</Type><Code>...`. Changes answer once journaled.
  */
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
-import type { ErrorResponse } from '../edge/errors';
+import { ApiError, queryErrorCode, type ErrorResponse } from '../edge/errors';
 import { SnsCore, SnsError, type MessageAttributes } from './core';
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -116,7 +116,7 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
     },
     errorResponse(err: unknown, requestId: string): ErrorResponse {
       const e = err instanceof SnsError ? err : undefined;
-      const code = e?.code ?? (err instanceof Error && 'type' in err ? String((err as { type: unknown }).type) : 'InternalError');
+      const code = e?.code ?? (err instanceof ApiError ? queryErrorCode(err) : err instanceof Error && 'type' in err ? String((err as { type: unknown }).type) : 'InternalError');
       const status = e?.status ?? (err instanceof Error && 'status' in err ? Number((err as { status: unknown }).status) : 500);
       const message = err instanceof Error ? err.message : 'internal error';
       const body = `<ErrorResponse xmlns="${NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${esc(code)}</Code><Message>${esc(status >= 500 && !e ? 'localbatch hit an internal error; see the server log.' : message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;

@@ -4,7 +4,7 @@
  * jobs reach it through the `AWS_ENDPOINT_URL` they get. Answered with STS's XML; any other action
  * (AssumeRole, GetSessionToken, ...) is InvalidAction, saying how to send it to AWS instead.
  */
-import { ApiError, type ErrorResponse } from '../edge/errors';
+import { ApiError, queryErrorCode, type ErrorResponse } from '../edge/errors';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
 import { callerIdentity, type JobSession } from './identity';
 
@@ -42,7 +42,7 @@ export function stsService(o: StsOptions): EdgeService {
     },
     errorResponse(err: unknown, requestId: string): ErrorResponse {
       // (the edge's own refusals, such as a bad signature, are ApiErrors with their code and status)
-      const e = err instanceof StsError ? { code: err.code, status: err.status, message: err.message } : err instanceof ApiError ? { code: err.type, status: err.status, message: err.message } : undefined;
+      const e = err instanceof StsError ? { code: err.code, status: err.status, message: err.message } : err instanceof ApiError ? { code: queryErrorCode(err), status: err.status, message: err.message } : undefined;
       const status = e?.status ?? 500;
       const message = e ? e.message : 'localbatch hit an internal error; see the server log.';
       const body = `<ErrorResponse xmlns="${NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${esc(e?.code ?? 'InternalFailure')}</Code><Message>${esc(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;

@@ -66,5 +66,11 @@ describe('STS GetCallerIdentity on the emulator endpoint (integration)', functio
     const forged = await signedFetch(e.url, { accessKeyId: e.credentials.accessKeyId, secretAccessKey: 'wrong' }, { method: 'POST', path: '/', body: 'Action=GetCallerIdentity&Version=2011-06-15', service: 'sts', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(forged.status, 403);
     assert.doesNotMatch(forged.body, /user\/localbatch/);
+    assert.match(forged.body, /<Code>SignatureDoesNotMatch<\/Code>/);
+    // An access key the emulator does not know: STS's code for it, as the AWS CLI shows it.
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: e.region, AWS_PAGER: '' };
+    const stranger = spawnSync('aws', ['--endpoint-url', e.url, 'sts', 'get-caller-identity'], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.notEqual(stranger.status, 0);
+    assert.match(stranger.stderr, /\(InvalidClientTokenId\) when calling the GetCallerIdentity operation: The security token included in the request is invalid/);
   });
 });
