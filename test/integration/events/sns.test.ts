@@ -99,6 +99,10 @@ describe('SNS on the emulator endpoint (integration)', function () {
     });
     assert.deepEqual(both.map((m) => /^To: (.*)$/m.exec(m)?.[1]).sort(), ['oncall@example.com', 'team@example.com']);
     await assert.rejects(c.send(new PublishCommand({ TopicArn: `${TopicArn!}-missing`, Message: 'x' })), NotFoundException);
+    // A key the emulator does not know: SNS's own code for it.
+    const stranger = new SNSClient({ endpoint: serve!.endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
+    await assert.rejects(stranger.send(new ListTopicsCommand({})), (e: Error) => e.name === 'InvalidClientTokenId');
+    stranger.destroy();
 
     // RawMessageDelivery set afterwards: the http subscriber gets the message itself as the body.
     await c.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' }));
