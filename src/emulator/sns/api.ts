@@ -5,6 +5,7 @@
  */
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
 import { ApiError, queryErrorCode, type ErrorResponse } from '../edge/errors';
+import { keysetPage } from '../keyset-page';
 import { SnsCore, SnsError, type MessageAttributes } from './core';
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -39,6 +40,11 @@ function need(p: URLSearchParams, name: string): string {
   return v;
 }
 
+/** ListTopics and ListSubscriptions answer up to 100 items a page (the API reference). */
+const PAGE = 100;
+const badToken = () => new SnsError('InvalidParameter', 400, 'Invalid parameter: NextToken');
+const tokenXml = (token: string | undefined) => (token ? `<NextToken>${esc(token)}</NextToken>` : '');
+
 /** Actions answered once their changes are on disk (a Publish: its http(s) deliveries, journaled until they end). */
 const CHANGES = new Set(['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription', 'SetTopicAttributes', 'SetSubscriptionAttributes', 'Publish']);
 
@@ -63,9 +69,11 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           result = `<TopicArn>${esc(core.createTopic(need(p, 'Name'), attrs))}</TopicArn>`;
           break;
         }
-        case 'ListTopics':
-          result = `<Topics>${core.listTopics().map((a) => `<member><TopicArn>${esc(a)}</TopicArn></member>`).join('')}</Topics>`;
+        case 'ListTopics': {
+          const { page, nextToken } = keysetPage(core.listTopics(), (a) => a, PAGE, p.get('NextToken') ?? undefined, badToken);
+          result = `<Topics>${page.map((a) => `<member><TopicArn>${esc(a)}</TopicArn></member>`).join('')}</Topics>${tokenXml(nextToken)}`;
           break;
+        }
         case 'DeleteTopic':
           core.deleteTopic(need(p, 'TopicArn'));
           result = '';
@@ -97,8 +105,9 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
           break;
         case 'ListSubscriptionsByTopic':
         case 'ListSubscriptions': {
-          const subs = core.subscriptions(action === 'ListSubscriptionsByTopic' ? need(p, 'TopicArn') : undefined);
-          result = `<Subscriptions>${subs.map((s) => `<member><SubscriptionArn>${esc(s.SubscriptionArn)}</SubscriptionArn><Owner>${s.Owner}</Owner><Protocol>${esc(s.Protocol)}</Protocol><Endpoint>${esc(s.Endpoint)}</Endpoint><TopicArn>${esc(s.TopicArn)}</TopicArn></member>`).join('')}</Subscriptions>`;
+          const all = core.subscriptions(action === 'ListSubscriptionsByTopic' ? need(p, 'TopicArn') : undefined);
+          const { page: subs, nextToken } = keysetPage(all, (s) => s.id, PAGE, p.get('NextToken') ?? undefined, badToken);
+          result = `<Subscriptions>${subs.map((s) => `<member><SubscriptionArn>${esc(s.SubscriptionArn)}</SubscriptionArn><Owner>${s.Owner}</Owner><Protocol>${esc(s.Protocol)}</Protocol><Endpoint>${esc(s.Endpoint)}</Endpoint><TopicArn>${esc(s.TopicArn)}</TopicArn></member>`).join('')}</Subscriptions>${tokenXml(nextToken)}`;
           break;
         }
         case 'Publish': {

@@ -70,6 +70,8 @@ const TOPIC_ATTRIBUTES = new Set([
 ]);
 /** Subscription attributes SetSubscriptionAttributes takes. */
 const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
+const TOPIC_ARN = /^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/;
+const SUBSCRIPTION_ARN = /^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+:[^:]+$/;
 const JSON_ATTRIBUTES = new Set(['Policy', 'DeliveryPolicy', 'ArchivePolicy', 'RedrivePolicy', 'ReplayPolicy']);
 
 /** Subscription attributes an empty value removes. */
@@ -150,6 +152,12 @@ export class SnsCore {
   }
 
   createTopic(name: string, attributes: Record<string, string> = {}): string {
+    // CreateTopic takes the attributes SetTopicAttributes does, and FifoTopic (settable only here).
+    for (const [k, v] of Object.entries(attributes)) {
+      if (k === 'FifoTopic' || k === 'ContentBasedDeduplication') {
+        if (v !== 'true' && v !== 'false') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: ${k}: Invalid value [${v.slice(0, 50)}]. Must be true or false.`);
+      } else checkAttribute(k, v, TOPIC_ATTRIBUTES, 'topic');
+    }
     const fifo = attributes.FifoTopic === 'true';
     if (fifo ? !/^[A-Za-z0-9_-]{1,251}\.fifo$/.test(name) : !/^[A-Za-z0-9_-]{1,256}$/.test(name)) {
       throw new SnsError('InvalidParameter', 400, `Invalid parameter: Topic Name${fifo ? ': a FIFO topic\'s name ends with .fifo' : name.endsWith('.fifo') ? ': a name ending with .fifo is for a FIFO topic (FifoTopic=true)' : ''}`);
@@ -173,12 +181,14 @@ export class SnsCore {
 
   topic(arn: unknown): TopicRecord {
     const t = typeof arn === 'string' ? this.topics.get(arn) : undefined;
-    if (!t && (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/.test(arn))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn');
+    if (!t && (typeof arn !== 'string' || !TOPIC_ARN.test(arn))) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn');
     if (!t) throw new SnsError('NotFound', 404, 'Topic does not exist');
     return t;
   }
 
+  /** DeleteTopic: one that does not exist is no error (the API reference), a malformed ARN is. */
   deleteTopic(arn: string): void {
+    if (!this.topics.has(arn) && !TOPIC_ARN.test(arn)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn');
     if (!this.topics.delete(arn)) return;
     this.o.onChange?.(arn, undefined);
     for (const s of [...this.subs.values()]) if (s.TopicArn === arn) this.unsubscribe(s.SubscriptionArn);
@@ -201,6 +211,7 @@ export class SnsCore {
 
   subscription(arn: string): SubscriptionRecord {
     const s = this.subs.get(arn);
+    if (!s && !SUBSCRIPTION_ARN.test(arn)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: SubscriptionArn');
     if (!s) throw new SnsError('NotFound', 404, 'Subscription does not exist');
     return s;
   }
@@ -282,14 +293,16 @@ export class SnsCore {
   }
 
   unsubscribe(subArn: string): void {
+    if (!this.subs.has(subArn) && !SUBSCRIPTION_ARN.test(subArn)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: SubscriptionArn');
     if (!this.subs.delete(subArn)) throw new SnsError('NotFound', 404, 'Subscription does not exist');
     this.policies.delete(subArn);
     this.o.onChange?.(subArn, undefined);
   }
 
-  subscriptions(topicArn?: string): Array<{ SubscriptionArn: string; Owner: string; Protocol: string; Endpoint: string; TopicArn: string }> {
+  /** The subscriptions (of a topic), as ListSubscriptions shows them; `id`: the ARN (shown as PendingConfirmation until confirmed). */
+  subscriptions(topicArn?: string): Array<{ id: string; SubscriptionArn: string; Owner: string; Protocol: string; Endpoint: string; TopicArn: string }> {
     if (topicArn !== undefined) this.topic(topicArn);
-    return [...this.subs.values()].filter((s) => topicArn === undefined || s.TopicArn === topicArn).map((s) => ({ SubscriptionArn: s.confirmed ? s.SubscriptionArn : 'PendingConfirmation', Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, TopicArn: s.TopicArn }));
+    return [...this.subs.values()].filter((s) => topicArn === undefined || s.TopicArn === topicArn).map((s) => ({ id: s.SubscriptionArn, SubscriptionArn: s.confirmed ? s.SubscriptionArn : 'PendingConfirmation', Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint, TopicArn: s.TopicArn }));
   }
 
   /**

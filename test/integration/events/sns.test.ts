@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ConfirmSubscriptionCommand, CreateTopicCommand, DeleteTopicCommand, UnsubscribeCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { killServe, startServe, type ServeChild } from '../../support/serve-process';
 
@@ -232,6 +232,33 @@ describe('SNS on the emulator endpoint (integration)', function () {
       await assert.rejects(c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g' })), invalid(/ContentBasedDeduplication enabled or MessageDeduplicationId/));
       assert.ok((await c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }))).MessageId);
       await assert.rejects(c.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'hi' })), invalid(/sends no SMS/));
+      await assert.rejects(c.send(new CreateTopicCommand({ Name: 'maybe', Attributes: { FifoTopic: 'maybe' } })), invalid(/FifoTopic: Invalid value \[maybe\]/));
+      await assert.rejects(c.send(new CreateTopicCommand({ Name: 'typo', Attributes: { DisplayNme: 'x' } })), invalid(/AttributeName DisplayNme/));
+    } finally {
+      c.destroy();
+    }
+  });
+
+  it('pages ListTopics by 100 with a token naming the last topic; refuses a forged token and malformed ARNs', async () => {
+    const c = sns(serve!.endpoint);
+    try {
+      const invalid = (text: RegExp) => (err: Error) => err.name === 'InvalidParameterException' && text.test(err.message);
+      for (let i = 0; i < 120; i++) await c.send(new CreateTopicCommand({ Name: `paged-${String(i).padStart(3, '0')}` }));
+      const first = await c.send(new ListTopicsCommand({}));
+      assert.equal(first.Topics?.length, 100);
+      assert.ok(first.NextToken);
+      // A topic deleted between two pages neither repeats one nor hides another.
+      await c.send(new DeleteTopicCommand({ TopicArn: first.Topics![99].TopicArn }));
+      const second = await c.send(new ListTopicsCommand({ NextToken: first.NextToken }));
+      const all = [...first.Topics!, ...second.Topics!].map((t) => t.TopicArn!);
+      assert.equal(second.NextToken, undefined);
+      assert.equal(new Set(all).size, all.length);
+      assert.equal(all.filter((a) => /:paged-\d+$/.test(a)).length, 120);
+      await assert.rejects(c.send(new ListTopicsCommand({ NextToken: 'bm90LWEtdG9rZW4' })), invalid(/NextToken/));
+      await assert.rejects(c.send(new DeleteTopicCommand({ TopicArn: 'not-an-arn' })), invalid(/TopicArn/));
+      await c.send(new DeleteTopicCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:never-was' }));
+      await assert.rejects(c.send(new UnsubscribeCommand({ SubscriptionArn: 'nope' })), invalid(/SubscriptionArn/));
+      await assert.rejects(c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: 'nope' })), invalid(/SubscriptionArn/));
     } finally {
       c.destroy();
     }
