@@ -11,6 +11,7 @@ import { checkInputTransformer, targetInput } from './input';
 import { matches, parsePattern, PatternError } from './pattern';
 import { MAX_TARGETS_PER_RULE, RuleBook, type RuleRecord, type RuleState } from './rules';
 import { parseSchedule, ScheduleExpressionError } from '../../scheduler/core/expression';
+import { keysetPage } from '../../keyset-page';
 
 export class EventsError extends Error {
   constructor(
@@ -318,17 +319,13 @@ function entryError(e: PutEventsRequestEntry): PutEventsResultEntry | undefined 
   return undefined;
 }
 
+/** A page of a list (Limit 1 to 100, the API model's bounds; 100 without one) with a keyset token. */
 function page<T>(all: T[], limitIn: unknown, tokenIn: unknown, key: (t: T) => string, field: string): Record<string, unknown> {
-  const limit = typeof limitIn === 'number' && limitIn > 0 ? Math.min(limitIn, 100) : 100;
-  let start = 0;
-  if (typeof tokenIn === 'string') {
-    const after = Buffer.from(tokenIn, 'base64url').toString('utf8');
-    start = all.findIndex((t) => key(t) > after);
-    if (start < 0) start = all.length;
+  if (limitIn !== undefined && limitIn !== null && (typeof limitIn !== 'number' || !Number.isInteger(limitIn) || limitIn < 1 || limitIn > 100)) {
+    throw new EventsError('ValidationException', `1 validation error detected: Value '${String(limitIn).slice(0, 20)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`);
   }
-  const items = all.slice(start, start + limit);
-  const more = start + limit < all.length;
-  return { [field]: items, ...(more ? { NextToken: Buffer.from(key(items.at(-1)!), 'utf8').toString('base64url') } : {}) };
+  const { page: items, nextToken } = keysetPage(all, key, typeof limitIn === 'number' ? limitIn : 100, typeof tokenIn === 'string' ? tokenIn : undefined, () => new EventsError('ValidationException', 'The NextToken is not valid: give the NextToken of the page before.'));
+  return { [field]: items, ...(nextToken ? { NextToken: nextToken } : {}) };
 }
 
 const MAX_ENTRIES_BYTES = 256 * 1024;

@@ -102,6 +102,23 @@ describe('EventBridge core', () => {
     assert.equal(core.rules.size, 0);
   });
 
+  it('pages ListRules by Limit (1 to 100) with a token naming the last rule; refuses a bad Limit or token', () => {
+    const { core } = setup();
+    for (let i = 0; i < 25; i++) core.putRule({ Name: `r${String(i).padStart(2, '0')}`, ScheduleExpression: 'rate(1 hour)' });
+    const first = core.listRules({ Limit: 10 });
+    assert.deepEqual(first.Rules.map((r) => r.Name), Array.from({ length: 10 }, (_, i) => `r0${i}`));
+    // A rule deleted between two pages hides no other.
+    core.deleteRule({ Name: 'r09' });
+    const second = core.listRules({ Limit: 10, NextToken: first.NextToken });
+    assert.equal(second.Rules[0]?.Name, 'r10');
+    const rest = core.listRules({ NextToken: second.NextToken });
+    assert.equal(rest.Rules.length, 5);
+    assert.equal(rest.NextToken, undefined);
+    assert.equal(core.listRules({}).Rules.length, 24);
+    for (const Limit of [0, 101, 2.5, '10']) assert.throws(() => core.listRules({ Limit }), (e: unknown) => e instanceof EventsError && e.type === 'ValidationException' && /limit/.test(e.message), String(Limit));
+    assert.throws(() => core.listRules({ NextToken: 'forged' }), (e: unknown) => e instanceof EventsError && /NextToken/.test(e.message));
+  });
+
   it('retries a retryable failure with backoff, then sends to the dead-letter queue', async () => {
     const { clock, core, seen, dead, calls } = setup(() => new DeliveryError('throttled', true));
     core.putRule({ Name: 'r', EventPattern: '{"source":["a"]}' });
