@@ -25,7 +25,7 @@ import { systemClock } from '../../../src/emulator/clock/clock';
 import { statesEdgeService } from '../../../src/emulator/states/api/handlers';
 import { StatesService } from '../../../src/emulator/states/service';
 import { memoryJournal } from '../../../src/emulator/states/store';
-import { type ApiHarness, startHarness, TEST_ACCOUNT, TEST_REGION } from '../../support/api-harness';
+import { type ApiHarness, signedFetch, startHarness, TEST_ACCOUNT, TEST_REGION } from '../../support/api-harness';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../../support/moto';
 
 const MACHINE = `arn:aws:states:${TEST_REGION}:${TEST_ACCOUNT}:stateMachine:nothing-here`;
@@ -118,7 +118,7 @@ describe('Step Functions: malformed ARNs are InvalidArn, as on AWS and moto_serv
     assert.match(short.message, /is not a Step Functions ARN of the form arn:aws:states:<region>:<account>:execution:/);
   });
 
-  it('names follow the documented rule: periods and other punctuation pass, white space, / : and the other listed characters are InvalidName', async () => {
+  it('names follow the documented rule: periods and other punctuation pass, white space, / : and the other listed characters are InvalidName, over 80 characters a ValidationException', async () => {
     const definition = '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}';
     const roleArn = `arn:aws:iam::${TEST_ACCOUNT}:role/r`;
     const { stateMachineArn } = await local.send(new CreateStateMachineCommand({ name: 'etl.v2', roleArn, definition }));
@@ -129,9 +129,16 @@ describe('Step Functions: malformed ARNs are InvalidArn, as on AWS and moto_serv
     }
     for (const name of ['a b', 'a/b', 'a:b', 'a*', 'a#b', 'a\u0007', 'x'.repeat(81), '']) {
       const got = await outcome(local, new StartExecutionCommand({ stateMachineArn, name }));
-      assert.equal(got.code, name === '' ? 'ValidationException' : 'InvalidName', `${JSON.stringify(name)}: ${got.message}`);
+      // (an empty or over-long name breaks the API model's length bounds: ValidationException, as AWS answers)
+      assert.equal(got.code, name === '' || name.length > 80 ? 'ValidationException' : 'InvalidName', `${JSON.stringify(name)}: ${got.message}`);
     }
+    assert.match((await outcome(local, new StartExecutionCommand({ stateMachineArn, name: 'x'.repeat(81) }))).message, /at 'name' failed to satisfy constraint: Member must have length less than or equal to 80/);
     assert.equal((await outcome(local, new CreateStateMachineCommand({ name: 'a;b', roleArn, definition }))).code, 'InvalidName');
+    // A member of another JSON type than the model's is the protocol's SerializationException, not "must not be null".
+    const raw = await signedFetch(h.server.url, h.credentials, { method: 'POST', path: '/', service: 'states', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' }, body: JSON.stringify({ stateMachineArn, name: 42 }) });
+    assert.equal(raw.status, 400);
+    assert.match(raw.body, /SerializationException/);
+    assert.match(raw.body, /'name' must be a string, not a number/);
   });
 
   it('real ARNs still work: create, start, describe, history, list, stop', async () => {

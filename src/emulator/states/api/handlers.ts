@@ -22,8 +22,16 @@ const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 10
 function str(input: Input, key: string, required = true): string {
   const v = input[key];
   if (v === undefined && !required) return undefined as unknown as string;
+  // (a member of another JSON type is not read at all: the protocol's SerializationException)
+  if (v !== undefined && v !== null && typeof v !== 'string') throw sfnError('SerializationException', `The member '${key}' must be a string, not ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`}`);
   if (typeof v !== 'string' || (required && v === '')) throw sfnError('ValidationException', `1 validation error detected: Value at '${key[0].toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`);
   return v;
+}
+
+/** A state machine's or execution's name: its length as the API model bounds it (ValidationException), then its characters (InvalidName). */
+function checkName(name: string): void {
+  if (name.length > 80) throw sfnError('ValidationException', `1 validation error detected: Value '${name.slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`);
+  if (!isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
 }
 
 /** A page of `items` in the order of `keyOf` (keyset-page.ts); a token this did not give is InvalidToken. */
@@ -102,7 +110,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
   const handlers: Record<string, Handler> = {
     CreateStateMachine(input) {
       const name = str(input, 'name');
-      if (!isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      checkName(name);
       const definition = str(input, 'definition');
       checkDefinition(definition);
       const type = oneOf(input, 'type', ['STANDARD', 'EXPRESS']) ?? 'STANDARD';
@@ -148,7 +156,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       const [smArn, testCase] = str(input, 'stateMachineArn').split('#', 2);
       const m = machine(smArn);
       const name = input.name === undefined ? undefined : str(input, 'name');
-      if (name !== undefined && !isStateMachineName(name)) throw sfnError('InvalidName', `Invalid Name: '${name}'`);
+      if (name !== undefined) checkName(name);
       const raw = startInput(input);
       if (name !== undefined) {
         const existing = svc.executions.get(svc.arn(m.type === 'EXPRESS' ? 'express' : 'execution', `${m.name}:${name}`));
