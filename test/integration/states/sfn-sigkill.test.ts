@@ -2,14 +2,15 @@
  * SIGKILL of `localbatch serve` while a Step Functions `.sync` task waits on its Batch job (real
  * Docker): the next serve replays the execution, finds the job it had submitted, waits for it and
  * succeeds with that job's detail; the job ran once. Once it has ended, its history outlives the
- * next SIGKILL too.
+ * next SIGKILL too. A callback task's token, given out before a SIGKILL, still completes it after.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ListJobsCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { clientsFor } from '../../../src/cli/run/session';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { dockerForTests, TEST_IMAGE } from '../../support/docker';
@@ -72,4 +73,45 @@ describe('Step Functions .sync across a SIGKILL of the server', function () {
     assert.deepEqual(kept.events, ended.events, 'the ended execution answers the same history after the kill');
     await killServe(third);
   });
+
+  it('a task token given out before the kill completes its task after it (the token is journaled, not made again)', async () => {
+    const stateDir = path.join(dir, 'tokens');
+    const first = await startServe(['--runtime', 'scripted'], dir, stateDir);
+    let sfn = sfnFor(first.endpoint);
+    const sns = new SNSClient({ endpoint: first.endpoint.url, region: first.endpoint.region, credentials: first.endpoint.credentials, maxAttempts: 1 });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'approvals' }));
+    sns.destroy();
+    const definition = { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { TopicArn, 'Message.$': '$$.Task.Token' }, End: true } } };
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'ask', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify(definition) }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
+    let token: string | undefined;
+    for (let i = 0; i < 300 && !token; i++) {
+      const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+      const e = h.events!.find((x) => x.type === 'TaskScheduled');
+      token = e && (JSON.parse(e.taskScheduledEventDetails!.parameters!) as { Message: string }).Message;
+      if (!token) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(token);
+    await new Promise((r) => setTimeout(r, 300));
+    await killServe(first);
+
+    const second = await startServe(['--runtime', 'scripted'], dir, stateDir);
+    try {
+      sfn = sfnFor(second.endpoint);
+      const again = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+      const replayed = again.events!.find((x) => x.type === 'TaskScheduled');
+      assert.equal((JSON.parse(replayed!.taskScheduledEventDetails!.parameters!) as { Message: string }).Message, token, 'the replay gives out the same token');
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+      let d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      for (let i = 0; i < 100 && d.status === 'RUNNING'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      }
+      assert.equal(d.status, 'SUCCEEDED');
+      assert.deepEqual(JSON.parse(d.output!), { approved: true });
+    } finally {
+      await killServe(second);
+    }
+  });
 });
+

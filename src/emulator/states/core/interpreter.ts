@@ -3,6 +3,7 @@
  * Retry/Catch, timeouts, stop. Pure: time comes from the clock port, tasks from `runTask`, and each
  * step is reported as an AWS history event through `emit`.
  */
+import { randomBytes } from 'node:crypto';
 import { evaluateRule } from './choice';
 import { asStatesError, errorMatches, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression } from './jsonata';
@@ -292,7 +293,7 @@ export class Execution {
   /** Task, Parallel and Map: their processing around the work itself. */
   private async runWork(name: string, state: StateDef, frame: Frame, input: unknown, key: string, jsonata: boolean, retryCount: number): Promise<unknown> {
     const callback = state.Type === 'Task' && (state.Resource ?? '').endsWith('.waitForTaskToken');
-    const token = callback ? Buffer.from(JSON.stringify({ e: this.identity.executionArn, k: `${key}.${retryCount}` })).toString('base64url') : undefined;
+    const token = callback ? this.taskToken(`${key}.${retryCount}`) : undefined;
     const context = this.contextObject(frame, name, retryCount, token);
     const scope: PathScope = { input, context, variables: frame.variables };
     const jscope = { states: { input, context } as { input: unknown; context: unknown; result?: unknown }, variables: frame.variables };
@@ -355,6 +356,17 @@ export class Execution {
         return { output: applyResultPath(input, errorOutput, catcher.ResultPath === undefined ? '$' : catcher.ResultPath), next: catcher.Next };
       }
     }
+  }
+
+  /**
+   * The task token of a `.waitForTaskToken` attempt: the execution (so the API finds it), the
+   * attempt, and a random part remembered across restarts (a replay gives the same token), so a
+   * token cannot be made from the execution's ARN and state names: only one given out works.
+   */
+  private taskToken(k: string): string {
+    const secret = () => randomBytes(16).toString('base64url');
+    const n = this.ports.memo ? this.ports.memo(`token:${k}`, secret) : secret();
+    return Buffer.from(JSON.stringify({ e: this.identity.executionArn, k, n })).toString('base64url');
   }
 
   /** SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a token of this execution; false when no task waits on it. */

@@ -12,7 +12,7 @@ import type { InterpreterPorts, TaskInvocation } from '../core/types';
 import { limit, listedItem, parseItems } from './item-reader';
 import type { TaskMemory } from './batch';
 import type { LocalAws } from './local-aws';
-import { integrationOf } from '../../../model/asl/local-resources';
+import { calledIntegration, integrationOf } from '../../../model/asl/local-resources';
 
 export { isLocalServiceResource } from '../../../model/asl/local-resources';
 
@@ -28,7 +28,7 @@ function text(params: Record<string, unknown>, field: string, what: string): str
 }
 
 export async function runLocalServiceTask(inv: TaskInvocation, aws: LocalAws, memory: TaskMemory): Promise<unknown> {
-  const r = integrationOf(inv.resource) ?? '';
+  const r = calledIntegration(inv.resource) ?? '';
   const params = record(inv.parameters ?? {}, `state '${inv.stateName}'`);
   const once = async (call: () => Promise<unknown>) => {
     const done = memory.get(`${inv.key}:out`);

@@ -174,6 +174,9 @@ describe('Step Functions interpreter', () => {
       return { JobId: 'j' };
     });
     await cb.clock.advance(9000);
+    // A token made from the execution's ARN and the state's key alone (what tokens once were) is not the one given out.
+    const { e, k } = JSON.parse(Buffer.from(token!, 'base64url').toString('utf8')) as { e: string; k: string };
+    assert.equal(cb.ex.complete(Buffer.from(JSON.stringify({ e, k })).toString('base64url'), { output: { forged: true } }), false);
     assert.ok(token && cb.ex.complete(token, 'heartbeat'));
     await cb.clock.advance(9000);
     assert.ok(cb.ex.complete(token, { output: { done: true } }));
