@@ -22,10 +22,11 @@ const memory = () => {
 const inv = (parameters: unknown, key = 'k1'): TaskInvocation => ({ resource: 'arn:aws:states:::sns:publish', parameters, stateName: 'Notify', key, signal: new AbortController().signal, executionArn: 'arn', submitted: () => undefined });
 
 describe('sns:publish task (unit, fake SNS port)', () => {
-  it('recognises the optimized and SDK resources only', () => {
+  it('recognises the optimized and SDK resources only, also as callbacks (.waitForTaskToken; SNS has no .sync)', () => {
     assert.ok(isSnsPublish('arn:aws:states:::sns:publish'));
     assert.ok(isSnsPublish('arn:aws:states:::aws-sdk:sns:publish'));
-    assert.ok(!isSnsPublish('arn:aws:states:::sns:publish.waitForTaskToken'));
+    assert.ok(isSnsPublish('arn:aws:states:::sns:publish.waitForTaskToken'));
+    assert.ok(!isSnsPublish('arn:aws:states:::sns:publish.sync'));
     assert.ok(!isSnsPublish('arn:aws:states:::sqs:sendMessage'));
   });
 
