@@ -20,6 +20,8 @@ export interface StateMachineRecord {
   revisionId: string;
   loggingConfiguration?: unknown;
   tracingConfiguration?: unknown;
+  /** DeleteStateMachine was called while executions ran: it is deleted once the last one ends. */
+  deleting?: boolean;
 }
 
 export interface HistoryEvent {
@@ -110,6 +112,28 @@ export class StatesService {
       if (end) Object.assign(rec, end, { historySaved: true });
       else this.launch(rec);
     }
+    // A machine being deleted whose last execution ended just before the restart.
+    for (const m of [...this.machines.values()]) if (m.deleting) this.deleteIfIdle(m.stateMachineArn);
+  }
+
+  /**
+   * DeleteStateMachine: at once when none of its executions runs; else it is DELETING (it starts
+   * no more) until the last one ends, as on AWS.
+   */
+  deleteMachineWhenIdle(arn: string): void {
+    const m = this.machines.get(arn);
+    if (!m) return;
+    if (!m.deleting && this.running(arn)) this.putMachine({ ...m, deleting: true });
+    else this.deleteIfIdle(arn);
+  }
+
+  private running(machineArn: string): boolean {
+    for (const e of this.executions.values()) if (e.stateMachineArn === machineArn && e.status === 'RUNNING') return true;
+    return false;
+  }
+
+  private deleteIfIdle(arn: string): void {
+    if (this.machines.has(arn) && !this.running(arn)) this.deleteMachine(arn);
   }
 
   /** An execution's history; one that had ended before a restart is read back once, when first asked for. */
@@ -219,6 +243,7 @@ export class StatesService {
       Object.assign(rec, end);
       rec.run = undefined;
       if (!this.closed) this.options.journal.append({ k: 'end', arn: rec.executionArn, v: end });
+      if (!this.closed && this.machines.get(rec.stateMachineArn)?.deleting) this.deleteIfIdle(rec.stateMachineArn);
       return outcome;
     });
     // Nobody may be waiting for it: a failure here is logged, not an unhandled rejection.

@@ -28,6 +28,8 @@ function str(input: Input, key: string, required = true): string {
   return v;
 }
 
+const deleting = (arn: string) => sfnError('StateMachineDeleting', `State Machine is being deleted: '${arn}' (it is deleted once its running executions end)`);
+
 /** A state machine's or execution's name: its length as the API model bounds it (ValidationException), then its characters (InvalidName). */
 function checkName(name: string): void {
   if (name.length > 80) throw sfnError('ValidationException', `1 validation error detected: Value '${name.slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`);
@@ -118,6 +120,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       if (!/^arn:[^:]+:iam::[^:]*:role\/.+/.test(roleArn)) throw sfnError('InvalidArn', `Invalid Arn: '${roleArn}': the roleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
       const arn = svc.arn('stateMachine', name);
       const existing = svc.machines.get(arn);
+      if (existing?.deleting) throw deleting(arn);
       if (existing) {
         if (existing.definition === definition && existing.roleArn === input.roleArn) return { stateMachineArn: arn, creationDate: secs(existing.creationDate) };
         throw sfnError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
@@ -129,6 +132,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     UpdateStateMachine(input) {
       const m = machine(str(input, 'stateMachineArn'));
+      if (m.deleting) throw deleting(m.stateMachineArn);
       if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
         throw sfnError('MissingRequiredParameter', 'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified');
       }
@@ -139,7 +143,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     DescribeStateMachine(input) {
       const m = machine(str(input, 'stateMachineArn'));
-      return { stateMachineArn: m.stateMachineArn, name: m.name, status: 'ACTIVE', definition: m.definition, roleArn: m.roleArn, type: m.type, creationDate: secs(m.creationDate), revisionId: m.revisionId, loggingConfiguration: m.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false }, tracingConfiguration: m.tracingConfiguration ?? { enabled: false } };
+      return { stateMachineArn: m.stateMachineArn, name: m.name, status: m.deleting ? 'DELETING' : 'ACTIVE', definition: m.definition, roleArn: m.roleArn, type: m.type, creationDate: secs(m.creationDate), revisionId: m.revisionId, loggingConfiguration: m.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false }, tracingConfiguration: m.tracingConfiguration ?? { enabled: false } };
     },
     ListStateMachines(input) {
       const p = page([...svc.machines.values()], input, (m) => `${m.name}|${m.stateMachineArn}`);
@@ -148,13 +152,14 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     DeleteStateMachine(input) {
       const arn = str(input, 'stateMachineArn');
       checkArn(arn, 'stateMachine');
-      if (svc.machines.has(arn)) svc.deleteMachine(arn);
+      svc.deleteMachineWhenIdle(arn);
       return {};
     },
     StartExecution(input) {
       // Step Functions Local's mocked test case: `<stateMachineArn>#<TestCase>`.
       const [smArn, testCase] = str(input, 'stateMachineArn').split('#', 2);
       const m = machine(smArn);
+      if (m.deleting) throw deleting(m.stateMachineArn);
       const name = input.name === undefined ? undefined : str(input, 'name');
       if (name !== undefined) checkName(name);
       const raw = startInput(input);
@@ -171,6 +176,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     async StartSyncExecution(input) {
       const m = machine(str(input, 'stateMachineArn'));
       if (m.type !== 'EXPRESS') throw sfnError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      if (m.deleting) throw deleting(m.stateMachineArn);
       const e = svc.start(m, input.name as string | undefined, startInput(input));
       await e.done;
       const d = describeExecution(e);

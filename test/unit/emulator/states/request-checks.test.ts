@@ -105,4 +105,35 @@ describe('Step Functions request checks (unit)', () => {
     await api.CreateStateMachine({ name: 'aa', roleArn: ROLE, definition: DEFINITION });
     assert.deepEqual(machines(await api.ListStateMachines({ maxResults: 2, nextToken: m1.nextToken })), ['c']);
   });
+
+  it('DeleteStateMachine while an execution runs: DELETING, starts and updates refused, deleted when the execution ends (also across a restart)', async () => {
+    const clock = new FakeClock();
+    const journal = memoryJournal();
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal, runTask: () => Promise.reject(new Error('no tasks here')) });
+    const api = statesHandlers(svc);
+    const waits = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'slow', roleArn: ROLE, definition: waits })) as { stateMachineArn: string };
+    const { executionArn } = (await api.StartExecution({ stateMachineArn })) as { executionArn: string };
+    await api.DeleteStateMachine({ stateMachineArn });
+    assert.equal(((await api.DescribeStateMachine({ stateMachineArn })) as { status: string }).status, 'DELETING');
+    const beingDeleted = refused('StateMachineDeleting', /being deleted/);
+    await assert.rejects(async () => api.StartExecution({ stateMachineArn }), beingDeleted);
+    await assert.rejects(async () => api.UpdateStateMachine({ stateMachineArn, definition: waits }), beingDeleted);
+    await assert.rejects(async () => api.CreateStateMachine({ name: 'slow', roleArn: ROLE, definition: waits }), beingDeleted);
+    assert.equal(((await api.DescribeExecution({ executionArn })) as { status: string }).status, 'RUNNING');
+    // A restart keeps it DELETING while the replayed execution waits.
+    svc.close();
+    const again = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal, runTask: () => Promise.reject(new Error('no tasks here')) });
+    again.restore();
+    const api2 = statesHandlers(again);
+    assert.equal(((await api2.DescribeStateMachine({ stateMachineArn })) as { status: string }).status, 'DELETING');
+    await clock.advance(61_000);
+    await again.executions.get(executionArn)!.done;
+    await assert.rejects(async () => api2.DescribeStateMachine({ stateMachineArn }), (e: unknown) => e instanceof Error && e.name === 'StateMachineDoesNotExist');
+    // With nothing running, DeleteStateMachine deletes at once.
+    const { stateMachineArn: idle } = (await api2.CreateStateMachine({ name: 'idle', roleArn: ROLE, definition: DEFINITION })) as { stateMachineArn: string };
+    await api2.DeleteStateMachine({ stateMachineArn: idle });
+    assert.equal(again.machines.has(idle), false);
+  });
 });
+
