@@ -28,6 +28,7 @@ import { statesEdgeService, statesHandlers } from './states/api/handlers';
 import type { StatesService } from './states/service';
 import { createStatesService } from './states/wiring';
 import { stsService } from './sts/api';
+import { callerIdentity } from './sts/identity';
 import { LocalAws } from './states/tasks/local-aws';
 import { mockConfigProblems, type MockConfig } from './states/tasks/mocks';
 
@@ -98,7 +99,9 @@ export class LocalService {
       // Notifications to SNS topics go through SNS's public publish, as EventBridge targets do.
       const sns = pipeline.sns;
       const topics = { exists: (arn: string) => sns.hasTopic(arn), publish: (arn: string, message: string, subject: string) => void sns.publish(arn, message, subject) };
-      const s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region, topics });
+      // The events' userIdentity names who the request's key is, as STS GetCallerIdentity does.
+      const identity = (key: string) => callerIdentity(key, { account: accountId, region, job: host.jobEnvironment.sessionOfKey(key) });
+      const s3 = new S3Service({ stateDir: host.stateDir, buckets: declaredBuckets(options.settings, options.workspaceRoot ?? dirname(host.stateDir)), accountId, region, topics, identity });
       // S3's Object Created/Deleted and CloudTrail-shaped events reach EventBridge's rules.
       const events$ = pipeline.events;
       s3.subscribe((e) => events$.publish(e));

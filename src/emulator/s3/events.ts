@@ -42,6 +42,15 @@ export interface EventContext {
   readonly account: string;
   readonly region: string;
   readonly now: () => Date;
+  /** Who an access key is (as STS GetCallerIdentity says): the emulator's user, or a job's assumed role. */
+  readonly identity?: (accessKeyId: string) => { readonly Account: string; readonly Arn: string; readonly UserId: string } | undefined;
+}
+
+/** CloudTrail's userIdentity of the request's key: an IAM user, or a role assumed (a job's key). */
+function trailIdentity(change: Change, ctx: EventContext): Record<string, unknown> {
+  const who = change.accessKeyId ? ctx.identity?.(change.accessKeyId) : undefined;
+  if (!who) return { type: 'IAMUser', accountId: ctx.account, accessKeyId: change.accessKeyId, principalId: change.accessKeyId, arn: `arn:aws:iam::${ctx.account}:user/localbatch` };
+  return { type: who.Arn.includes(':assumed-role/') ? 'AssumedRole' : 'IAMUser', principalId: who.UserId, arn: who.Arn, accountId: who.Account, accessKeyId: change.accessKeyId };
 }
 
 let sequence = 0;
@@ -83,7 +92,7 @@ export function eventsFor(change: Change, ctx: EventContext): S3Event[] {
     resources: [],
     detail: {
       eventVersion: '1.09',
-      userIdentity: { type: 'IAMUser', accountId: ctx.account, accessKeyId: change.accessKeyId, principalId: change.accessKeyId, arn: `arn:aws:iam::${ctx.account}:user/localbatch` },
+      userIdentity: trailIdentity(change, ctx),
       eventTime: time,
       eventSource: 's3.amazonaws.com',
       eventName: change.reason,
@@ -113,6 +122,12 @@ export function eventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 }
 
+function identityOf(change: Change, ctx: EventContext): string | undefined {
+  if (!change.accessKeyId) return undefined;
+  const who = ctx.identity?.(change.accessKeyId);
+  return `AWS:${who?.UserId ?? change.accessKeyId}`;
+}
+
 /** The message S3 publishes to a notification's topic for `change` (event structure version 2.1). */
 export function notificationMessage(change: Change, eventName: string, configurationId: string, ctx: EventContext): string {
   const now = ctx.now();
@@ -125,7 +140,8 @@ export function notificationMessage(change: Change, eventName: string, configura
     awsRegion: ctx.region,
     eventTime: now.toISOString(),
     eventName,
-    userIdentity: { principalId: change.accessKeyId || ctx.account },
+    // (S3 names the requester `AWS:<its unique id>`; a file dropped into the folder has no requester)
+    userIdentity: { principalId: identityOf(change, ctx) ?? ctx.account },
     requestParameters: { sourceIPAddress: change.sourceIp },
     responseElements: { 'x-amz-request-id': change.requestId, 'x-amz-id-2': change.requestId },
     s3: { s3SchemaVersion: '1.0', configurationId, bucket: { name: change.bucket, ownerIdentity: { principalId: ctx.account }, arn: `arn:aws:s3:::${change.bucket}` }, object },

@@ -15,7 +15,7 @@ import { BucketRegistry, type DeclaredBucket } from './buckets';
 import { createBucket, deleteBucket, getBucketLocation, getNotifications, headBucket, listBuckets, putNotifications } from './bucket-api';
 import type { S3Context, S3Request, TopicPort } from './context';
 import { S3Error, s3ErrorResponse } from './errors';
-import { eventsFor, NOTIFICATION_SUBJECT, notificationMessage, type Change, type S3EventListener } from './events';
+import { eventsFor, NOTIFICATION_SUBJECT, notificationMessage, type Change, type EventContext, type S3EventListener } from './events';
 import { eventNameOf, matchingTopics } from './notify-config';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { ListAhead } from './list-ahead';
@@ -35,6 +35,8 @@ export interface S3ServiceOptions {
   readonly now?: () => Date;
   /** SNS, for notifications to topics (without it a topic configuration is refused). */
   readonly topics?: TopicPort;
+  /** Who an access key is, for the events' userIdentity (the composition root asks STS's rules). */
+  readonly identity?: EventContext['identity'];
 }
 
 export class S3Service implements EdgeService {
@@ -43,7 +45,7 @@ export class S3Service implements EdgeService {
   private readonly listeners = new Set<S3EventListener>();
   private readonly ctx: S3Context;
   private readonly folders: FolderWatch;
-  private readonly eventContext: { account: string; region: string; now: () => Date };
+  private readonly eventContext: EventContext;
 
   constructor(options: S3ServiceOptions) {
     const s3Dir = join(options.stateDir, 's3');
@@ -51,7 +53,7 @@ export class S3Service implements EdgeService {
     mkdirSync(uploadsDir, { recursive: true });
     const buckets = new BucketRegistry(s3Dir, options.buckets ?? {});
     const now = options.now ?? (() => new Date());
-    this.eventContext = { account: options.accountId, region: options.region, now };
+    this.eventContext = { account: options.accountId, region: options.region, now, ...(options.identity ? { identity: options.identity } : {}) };
     const objects = new ObjectStore(s3Dir, options.stateDir);
     this.folders = new FolderWatch({ buckets: () => buckets.list(), skip: options.stateDir, emit: (c) => void this.byHand(c), writtenByApi: (b, key, st) => objects.writtenByApi(b, key, st), log: (line) => console.error(line) });
     this.ctx = {

@@ -36,7 +36,7 @@ describe('S3 notifications to SNS topics (integration)', function () {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: e.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: e.credentials.secretAccessKey, AWS_DEFAULT_REGION: e.region, AWS_PAGER: '' };
     return spawnSync('aws', ['--endpoint-url', e.url, '--output', 'json', 's3api', ...args], { env, encoding: 'utf8', timeout: 60_000 });
   };
-  const records = (m: OutboxMessage) => (JSON.parse(m.Message) as { Records: Array<{ eventName: string; eventVersion: string; eventSource: string; s3: { configurationId: string; bucket: { name: string; arn: string }; object: { key: string; size?: number; eTag?: string } } }> }).Records;
+  const records = (m: OutboxMessage) => (JSON.parse(m.Message) as { Records: Array<{ eventName: string; eventVersion: string; eventSource: string; userIdentity: { principalId: string }; s3: { configurationId: string; bucket: { name: string; arn: string }; object: { key: string; size?: number; eTag?: string } } }> }).Records;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'localbatch-s3-sns-'));
@@ -90,6 +90,8 @@ describe('S3 notifications to SNS topics (integration)', function () {
     assert.equal(put.eventName, 'ObjectCreated:Put');
     assert.deepEqual([put.eventVersion, put.eventSource, put.s3.configurationId], ['2.1', 'aws:s3', 'csv-in']);
     assert.deepEqual(put.s3.bucket, { name: 'drops', ownerIdentity: { principalId: '000000000000' }, arn: 'arn:aws:s3:::drops' });
+    // The requester as S3 names it: `AWS:` and the unique id STS GetCallerIdentity gives the emulator's user.
+    assert.match(put.userIdentity.principalId, /^AWS:AIDA[A-Z2-7]{17}$/);
     assert.deepEqual([put.s3.object.key, put.s3.object.size, put.s3.object.eTag], ['in/day+1.csv', 4, createHash('md5').update('a,b\n').digest('hex')]);
     await s3.send(new DeleteObjectCommand({ Bucket: 'drops', Key: 'in/day 1.csv' }));
     const removed = records(await until('the delete notification', () => mails()[2]))[0];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { eventKey, notificationMessage } from '../../../../src/emulator/s3/events';
+import { eventKey, eventsFor, notificationMessage } from '../../../../src/emulator/s3/events';
 import { eventNameOf, matchingTopics, notifyConfigXml, parseNotifyConfig } from '../../../../src/emulator/s3/notify-config';
 import { S3Error } from '../../../../src/emulator/s3/errors';
 import { fromXml } from '../../../../src/emulator/s3/xml';
@@ -57,8 +57,19 @@ describe('S3 notification configurations (unit)', () => {
     const [r] = (JSON.parse(notificationMessage(change, 'ObjectCreated:Put', 'cfg', ctx)) as { Records: Array<Record<string, unknown>> }).Records;
     assert.deepEqual(r, {
       eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'eu-west-1', eventTime: '2026-01-02T03:04:05.678Z', eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'K' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'R1', 'x-amz-id-2': 'R1' },
+      userIdentity: { principalId: 'AWS:K' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'R1', 'x-amz-id-2': 'R1' },
       s3: { s3SchemaVersion: '1.0', configurationId: 'cfg', bucket: { name: 'b', ownerIdentity: { principalId: '000000000000' }, arn: 'arn:aws:s3:::b' }, object: { key: 'a+b', size: 3, eTag: 'abc', sequencer: (r.s3 as { object: { sequencer: string } }).object.sequencer } },
     });
+    // With who the key is (the server asks STS's rules): the requester's unique id, and CloudTrail's
+    // userIdentity an assumed role for a job's key.
+    const role = { Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/etl/localbatch-j1-1', UserId: 'AROAABCDEFGHIJKLMNOPQ:localbatch-j1-1' };
+    const withId = { ...ctx, identity: (key: string) => (key === 'K' ? role : undefined) };
+    const [n] = (JSON.parse(notificationMessage(change, 'ObjectCreated:Put', 'cfg', withId)) as { Records: Array<{ userIdentity: unknown }> }).Records;
+    assert.deepEqual(n.userIdentity, { principalId: `AWS:${role.UserId}` });
+    const trail = eventsFor(change, withId).find((e) => e['detail-type'] === 'AWS API Call via CloudTrail')!;
+    assert.deepEqual((trail.detail as { userIdentity: unknown }).userIdentity, { type: 'AssumedRole', principalId: role.UserId, arn: role.Arn, accountId: '111122223333', accessKeyId: 'K' });
+    // A file dropped into the folder has no requester: the bucket owner's account.
+    const [dropped] = (JSON.parse(notificationMessage({ ...change, accessKeyId: '' }, 'ObjectCreated:Put', 'cfg', withId)) as { Records: Array<{ userIdentity: unknown }> }).Records;
+    assert.deepEqual(dropped.userIdentity, { principalId: '000000000000' });
   });
 });
