@@ -2,7 +2,8 @@
  * Reads the event-driven resources of `terraform show -json` (plan or state): aws_cloudwatch_event_rule
  * with its aws_cloudwatch_event_target blocks (batch_target, input, input_path, input_transformer,
  * retry_policy, dead_letter_config), aws_scheduler_schedule, aws_sns_topic,
- * aws_sns_topic_subscription, aws_s3_bucket and aws_s3_bucket_notification (`eventbridge = true`),
+ * aws_sns_topic_subscription, aws_s3_bucket and aws_s3_bucket_notification (`eventbridge = true`;
+ * its `topic`, `queue` and `lambda_function` blocks in the S3 API's shape),
  * as the API requests that create them (see pipeline-types.ts). A value a plan knows only after
  * apply (the ARN of a queue or topic created by the same plan) is taken from the configuration's
  * reference to that resource. Pure.
@@ -10,6 +11,7 @@
 import { SourceDocument, type JsonPath } from '../document';
 import { asArr, asStr, isObj, type Obj } from '../values';
 import type { Origin } from './cfn-intrinsics';
+import type { ConfigurationList } from './bucket-notifications';
 import { topicArn, type PipelineKind, type PipelineResource, type PipelineResources } from './pipeline-types';
 import { afterUnknown, configurationRefs, moduleResources, type TfResource } from './terraform';
 import { locateOrigin } from './types';
@@ -185,14 +187,46 @@ export function readTerraformPipeline(doc: SourceDocument, root: Obj, options: {
       b.set('Bucket', bucket, [...at, 'bucket']);
       b.value.EventBridgeEnabled = r.type === 'aws_s3_bucket_notification' && v.eventbridge === true;
       b.kids.set('EventBridgeEnabled', { at: [...at, 'eventbridge'] });
+      if (r.type === 'aws_s3_bucket_notification') {
+        for (const [list, located] of Object.entries(tfConfigurations(v, at, exprs, (values, key, e) => attr(r, values, key, e)))) {
+          b.value[list] = located.map((x) => x.value);
+          b.kids.set(list, { at, kids: new Map(located.map((x, i) => [i, x.origin])) });
+        }
+      }
       out.buckets.push(make('bucket', r, bucket, b));
     }
   }
+  // A bucket and its aws_s3_bucket_notification: one entry, with the notification's configuration.
   const byName = new Map<string, PipelineResource>();
   for (const b of out.buckets) {
     const first = byName.get(b.name);
-    if (!first) byName.set(b.name, b);
-    else if (b.value.EventBridgeEnabled === true) byName.set(b.name, { ...first, value: { ...first.value, EventBridgeEnabled: true } });
+    byName.set(b.name, !first || b.type === 'aws_s3_bucket_notification' ? b : first);
   }
   return { ...out, buckets: [...byName.values()] };
+}
+
+/** Terraform's `topic`, `queue` and `lambda_function` blocks of an aws_s3_bucket_notification in the S3 API's shape, each with where it is. */
+function tfConfigurations(v: Obj, at: JsonPath, exprs: unknown, attr: (values: Obj, key: string, exprs: unknown) => unknown): Partial<Record<ConfigurationList, Array<{ value: Obj; origin: Origin }>>> {
+  const out: Partial<Record<ConfigurationList, Array<{ value: Obj; origin: Origin }>>> = {};
+  const blocks = [['topic', 'TopicConfigurations', 'TopicArn', 'topic_arn'], ['queue', 'QueueConfigurations', 'QueueArn', 'queue_arn'], ['lambda_function', 'LambdaFunctionConfigurations', 'LambdaFunctionArn', 'lambda_function_arn']] as const;
+  for (const [name, list, arnKey, tfArn] of blocks) {
+    const items = asArr(v[name]) ?? [];
+    const itemExprs = isObj(exprs) ? asArr(exprs[name]) : undefined;
+    const located = items.flatMap((t, i) => {
+      if (!isObj(t)) return [];
+      const p: JsonPath = [...at, name, i];
+      const events = asArr(t.events) ?? [];
+      const rules = [...(asStr(t.filter_prefix) ? [{ Name: 'Prefix', Value: t.filter_prefix }] : []), ...(asStr(t.filter_suffix) ? [{ Name: 'Suffix', Value: t.filter_suffix }] : [])];
+      const value: Obj = { ...(asStr(t.id) ? { Id: t.id } : {}), [arnKey]: attr(t, tfArn, itemExprs?.[i]), Events: events, ...(rules.length > 0 ? { Filter: { Key: { FilterRules: rules } } } : {}) };
+      const ruleAt = (n: number) => ({ at: [...p, rules[n]!.Name === 'Prefix' ? 'filter_prefix' : 'filter_suffix'] });
+      const kids = new Map<string | number, Origin>([
+        [arnKey, { at: [...p, tfArn] }],
+        ['Events', { at: [...p, 'events'], kids: new Map(events.map((_, k) => [k, { at: [...p, 'events', k] }])) }],
+        ['Filter', { at: p, kids: new Map([['Key', { at: p, kids: new Map([['FilterRules', { at: p, kids: new Map(rules.map((_, n) => [n, ruleAt(n)])) }]]) }]]) }],
+      ]);
+      return [{ value, origin: { at: p, kids } }];
+    });
+    if (located.length > 0) out[list] = located;
+  }
+  return out;
 }

@@ -182,7 +182,7 @@ describe('pipeline resources in templates (unit)', () => {
       { address: 'aws_scheduler_schedule.s', mode: 'managed', type: 'aws_scheduler_schedule', name: 's', values: { name: 'tf-nightly', schedule_expression: 'cron(0 3 * * ? *)', flexible_time_window: [{ mode: 'OFF', maximum_window_in_minutes: 0 }], target: [{ arn: 'arn:aws:scheduler:::aws-sdk:batch:submitJob', role_arn: 'arn:aws:iam::000000000000:role/r', input: '{"JobName":"n","JobQueue":"tf-queue","JobDefinition":"tf-job"}', retry_policy: [], dead_letter_config: [] }] } },
       { address: 'aws_sns_topic.alerts', mode: 'managed', type: 'aws_sns_topic', name: 'alerts', values: { name: 'tf-alerts', arn: topic } },
       { address: 'aws_sns_topic_subscription.mail', mode: 'managed', type: 'aws_sns_topic_subscription', name: 'mail', values: { topic_arn: topic, protocol: 'email', endpoint: 'ops@example.com', filter_policy: '' } },
-      { address: 'aws_s3_bucket_notification.raw', mode: 'managed', type: 'aws_s3_bucket_notification', name: 'raw', values: { bucket: 'tf-raw', eventbridge: true } },
+      { address: 'aws_s3_bucket_notification.raw', mode: 'managed', type: 'aws_s3_bucket_notification', name: 'raw', values: { bucket: 'tf-raw', eventbridge: true, topic: [{ id: 'csv', topic_arn: topic, events: ['s3:ObjectCreated:*'], filter_prefix: 'in/', filter_suffix: '.csv' }], queue: [{ queue_arn: 'arn:aws:sqs:us-east-1:123456789012:q', events: ['s3:ObjectRemoved:*'], filter_prefix: '', filter_suffix: '' }] } },
     ];
     const state = { format_version: '1.0', values: { root_module: { resources: resources('arn:aws:batch:us-east-1:123456789012:job-queue/tf-queue', 'arn:aws:sns:us-east-1:123456789012:tf-alerts') } } };
     const plan = {
@@ -192,6 +192,7 @@ describe('pipeline resources in templates (unit)', () => {
       configuration: { root_module: { resources: [
         { address: 'aws_cloudwatch_event_target.t', expressions: { arn: { references: ['aws_batch_job_queue.q.arn', 'aws_batch_job_queue.q'] }, rule: { references: ['aws_cloudwatch_event_rule.r.name', 'aws_cloudwatch_event_rule.r'] } } },
         { address: 'aws_sns_topic_subscription.mail', expressions: { topic_arn: { references: ['aws_sns_topic.alerts.arn', 'aws_sns_topic.alerts'] } } },
+        { address: 'aws_s3_bucket_notification.raw', expressions: { topic: [{ topic_arn: { references: ['aws_sns_topic.alerts.arn', 'aws_sns_topic.alerts'] } }] } },
       ] } },
     };
     for (const [file, json, arn, topicArn] of [['state.json', state, 'arn:aws:batch:us-east-1:123456789012:job-queue/tf-queue', 'arn:aws:sns:us-east-1:123456789012:tf-alerts'], ['plan.json', plan, 'arn:aws:batch:us-east-1:000000000000:job-queue/tf-queue', 'arn:aws:sns:us-east-1:000000000000:tf-alerts']] as const) {
@@ -203,14 +204,26 @@ describe('pipeline resources in templates (unit)', () => {
       assert.equal(p.schedules[0].value.ScheduleExpression, 'cron(0 3 * * ? *)');
       assert.deepEqual(p.schedules[0].value.FlexibleTimeWindow, { Mode: 'OFF' });
       assert.deepEqual(p.subscriptions[0].value, { TopicArn: topicArn, Protocol: 'email', Endpoint: 'ops@example.com' }, file);
-      assert.deepEqual(p.buckets[0].value, { Bucket: 'tf-raw', EventBridgeEnabled: true });
-      const ds = validateWorkspace([{ path: file, text }]).filter((d) => /^(event-pattern|schedule|input-transformer|target-unknown)/.test(d.rule));
+      assert.deepEqual(p.buckets[0].value, {
+        Bucket: 'tf-raw',
+        EventBridgeEnabled: true,
+        TopicConfigurations: [{ Id: 'csv', TopicArn: topicArn, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }, { Name: 'Suffix', Value: '.csv' }] } } }],
+        QueueConfigurations: [{ QueueArn: 'arn:aws:sqs:us-east-1:123456789012:q', Events: ['s3:ObjectRemoved:*'] }],
+      }, file);
+      const ds = validateWorkspace([{ path: file, text }]).filter((d) => /^(event-pattern|schedule|input-transformer|target-unknown|s3-notification-invalid)/.test(d.rule));
       assert.deepEqual(ds, [], file);
+      // The queue is not loaded: a warning at its queue_arn.
+      const queue = validateWorkspace([{ path: file, text }]).filter((d) => d.rule === 's3-notification-not-loaded');
+      assert.deepEqual(queue.map((d) => d.range.start.line), [text.split('\n').findIndex((l) => l.includes('"queue_arn"'))], file);
     }
     const bad = JSON.stringify(state, null, 1).replace('"job_definition": "tf-job"', '"job_definition": "tf-jbo"');
     const ds = validateWorkspace([{ path: 'state.json', text: bad }]).filter((d) => d.rule === 'target-unknown-job-definition');
     assert.equal(ds.length, 1);
     assert.equal(ds[0].range.start.line, bad.split('\n').findIndex((l) => l.includes('"tf-jbo"')));
+    // A bucket notification's unknown event, at its line in the state.
+    const badEvent = JSON.stringify(state, null, 1).replace('"s3:ObjectCreated:*"', '"s3:ObjectCreated:Puut"');
+    const ev = validateWorkspace([{ path: 'state.json', text: badEvent }]).filter((d) => d.rule === 's3-notification-invalid');
+    assert.deepEqual(ev.map((d) => d.range.start.line), [badEvent.split('\n').findIndex((l) => l.includes('Puut'))]);
   });
 
   it('reads a bucket\'s notifications to topics: CloudFormation\'s TopicConfigurations and the CDK handler\'s, merged by bucket', () => {
