@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { DEFAULT_ACCOUNT_ID } from '../../../src/model/types';
+import { signedFetch } from '../../support/api-harness';
 import { killServe, startServe, type ServeChild } from '../../support/serve-process';
 
 const ACCOUNT = DEFAULT_ACCOUNT_ID;
@@ -126,6 +127,13 @@ describe('EventBridge on the emulator endpoint (integration)', function () {
     const ev = { id: '1', account: ACCOUNT, source: 'a', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], 'detail-type': 'x', detail: { n: 7 } };
     const r = await events.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",5]}]}}', Event: JSON.stringify(ev) }));
     assert.equal(r.Result, true);
+    // A member of the wrong JSON type (the SDK would not send one): the protocol's SerializationException.
+    const e = serve!.endpoint;
+    const raw = await signedFetch(e.url, e.credentials, { method: 'POST', path: '/', service: 'events', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutRule' }, body: JSON.stringify({ Name: 42, ScheduleExpression: 'rate(1 hour)' }) });
+    assert.equal(raw.status, 400);
+    assert.match(raw.body, /SerializationException/);
+    assert.match(raw.body, /'Name' must be a string, not a number/);
+    await assert.rejects(events.send(new ListRulesCommand({ Limit: 101 })), (err: Error) => err.name === 'ValidationException' && /limit/.test(err.message));
   });
 
   it('the AWS CLI creates, lists and tests rules', () => {
