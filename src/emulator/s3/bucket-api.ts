@@ -56,7 +56,7 @@ export function getBucketLocation(ctx: S3Context, req: S3Request, name: string):
 
 export function getNotifications(ctx: S3Context, req: S3Request, name: string): void {
   const b = ctx.buckets.get(name);
-  const xml = b.notificationXml ?? (b.eventBridge ? toXml('NotificationConfiguration', { EventBridgeConfiguration: '' }) : toXml('NotificationConfiguration', {}));
+  const xml = b.notificationXml === undefined ? toXml('NotificationConfiguration', b.eventBridge ? { EventBridgeConfiguration: '' } : {}) : notifyConfigXml({ ...ctx.buckets.notifyConfig(name), eventBridge: b.eventBridge });
   reply(req, 200, {}, xml);
 }
 

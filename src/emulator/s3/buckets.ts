@@ -74,7 +74,9 @@ export class BucketRegistry {
       created: c?.created ?? this.startedAt,
       declared: !!d,
       notificationXml: n?.xml,
-      eventBridge: n ? n.eventBridge : !!d?.eventBridge,
+      // (localbatch.yaml's `eventBridge: true` is the user's own declaration: a configuration put
+      // through the API, such as a template's topic notifications, adds to it and does not turn it off)
+      eventBridge: !!n?.eventBridge || !!d?.eventBridge,
       notifiesTopics: n ? this.notifyConfig(name).targets.some((t) => t.kind === 'Topic') : false,
     };
   }

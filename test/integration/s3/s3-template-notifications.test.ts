@@ -45,7 +45,8 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'localbatch-s3-tpl-'));
-    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    // The bucket is a folder localbatch.yaml declares with EventBridge notifications: the template's topic notifications add to them.
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\nbuckets:\n  tpl-raw: { path: ./raw, eventBridge: true }\n');
     writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
     serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, path.join(dir, '.localbatch'));
   });
@@ -59,13 +60,14 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
 
   it('loads the configuration after the topic, and a matching upload is published to it', async () => {
     const deadline = Date.now() + 30_000;
-    while (!/bucket tpl-raw \(created\), notifications to topic uploads/.test(serve!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.match(serve!.output(), /bucket tpl-raw \(created\), notifications to topic uploads/);
+    while (!/bucket tpl-raw, notifications to topic uploads/.test(serve!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serve!.output(), /bucket tpl-raw, notifications to topic uploads/);
     const e = serve!.endpoint;
     const s3 = new S3Client({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1, forcePathStyle: true });
     try {
       const conf = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'tpl-raw' }));
       assert.deepEqual(conf.TopicConfigurations?.map((t) => [t.TopicArn, t.Events, t.Filter?.Key?.FilterRules]), [['arn:aws:sns:us-east-1:000000000000:uploads', ['s3:ObjectCreated:*'], [{ Name: 'Suffix', Value: '.csv' }]]]);
+      assert.deepEqual(conf.EventBridgeConfiguration, {}, "localbatch.yaml's eventBridge: true stays on");
       await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'skip.txt', Body: 'x' }));
       await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'day.csv', Body: 'a,b\n' }));
     } finally {
@@ -91,6 +93,7 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
     try {
       const conf = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'tpl-raw' }));
       assert.equal(conf.TopicConfigurations, undefined);
+      assert.deepEqual(conf.EventBridgeConfiguration, {}, "localbatch.yaml's eventBridge: true stays on");
       await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'later.csv', Body: 'c,d\n' }));
       assert.equal((await s3.send(new GetObjectCommand({ Bucket: 'tpl-raw', Key: 'day.csv' }))).ContentLength, 4, 'the bucket and its objects stay');
     } finally {
