@@ -50,13 +50,12 @@ export function loadedFrom(p: PipelineSet): LoadedTemplates {
     schedules: unique(p.schedules.map((r) => r.name)),
     topics: uniqueBy(p.topics.map((t) => ({ name: t.name, arn: asStr(t.value.TopicArn) ?? '' })), (t) => t.arn),
     subscriptions: mergeSubscriptions(p.subscriptions.map(subscriptionOf)),
-    // (buckets alone are not loaded: see isEmpty in pipeline-load.ts)
-    buckets: p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length === 0 ? [] : unique(p.buckets.filter(notifies).map((b) => b.name)),
+    buckets: unique(p.buckets.filter(notifies).map((b) => b.name)),
   };
 }
 
 /** Whether loading the bucket puts a notification configuration on it (what loadPipeline puts). */
-function notifies(b: PipelineResource): boolean {
+export function notifies(b: PipelineResource): boolean {
   return b.value.EventBridgeEnabled === true || (Array.isArray(b.value.TopicConfigurations) && b.value.TopicConfigurations.length > 0);
 }
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
 import type { EmulatorEndpoint } from '../../client/endpoint';
 import { isEmpty as isEmptyPipeline, loadPipeline, pipelineOf, unloadPipeline } from '../../client/pipeline-load';
-import { goneSince, isNothing, loadedFrom, mergeLoaded, NOTHING_LOADED, parseLoaded, type LoadedTemplates } from '../../client/pipeline-state';
+import { goneSince, isNothing, loadedFrom, mergeLoaded, NOTHING_LOADED, notifies, parseLoaded, type LoadedTemplates } from '../../client/pipeline-state';
 import { isObj, parseJsonObject } from '../../model/values';
 import { writeDurableSync } from '../../emulator/store/durable-files';
 import { formatDiagnostic, ZERO_RANGE, type Diagnostic } from '../../model/diagnostics';
@@ -56,16 +56,18 @@ export async function loadWorkspacePipeline(endpoint: EmulatorEndpoint, stateDir
   }
   const watched = [...new Set([...files, ...held])];
   const p = pipelineOf(loaded.workspace, owned);
+  // (serve also loads a template whose only pipeline resources are buckets with notifications)
+  const nothingToLoad = isEmptyPipeline(p) && !p.buckets.some(notifies);
   const declared = loadedFrom(p);
   const gone = held.length > 0 ? NOTHING_LOADED : goneSince(before.loaded, declared);
-  if (isEmptyPipeline(p) && isNothing(gone)) return remember(stateDir, before, { files: watched, loaded: held.length > 0 ? mergeLoaded(before.loaded, declared) : declared });
+  if (nothingToLoad && isNothing(gone)) return remember(stateDir, before, { files: watched, loaded: held.length > 0 ? mergeLoaded(before.loaded, declared) : declared });
   if (runtime === 'docker' && !isEmptyPipeline(p)) await buildAssetsForServe(loaded.workspace);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && /^(event-pattern|schedule-expression|input-transformer|target-unknown|sns-|s3-notification-invalid)/.test(d.rule));
   for (const d of errors) console.error(formatDiagnostic(d));
   const { batch } = clientsFor(endpoint);
   try {
     // (attributes are reset only when every template reads: a held one may still set them)
-    const result = isEmptyPipeline(p) ? { lines: [], problems: [] } : await loadPipeline(endpoint, batch, loaded.workspace, p, held.length > 0 ? undefined : before.loaded);
+    const result = nothingToLoad ? { lines: [], problems: [] } : await loadPipeline(endpoint, batch, loaded.workspace, p, held.length > 0 ? undefined : before.loaded);
     const unloaded = await unloadPipeline(endpoint, gone);
     console.log(previous ? 'localbatch serve: a template changed; loaded again:' : 'localbatch serve: loaded from the workspace\'s templates:');
     for (const l of [...result.lines, ...unloaded.lines]) console.log(`  ${l}`);

@@ -7,7 +7,7 @@
 export const IAC_FILE_PATTERN = /\.(json|ya?ml|template)$/i;
 
 /** Event-driven resource types localbatch reads too (see pipeline-resources.ts / pipeline-terraform.ts). */
-const PIPELINE_MARKERS = ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::', 'aws_cloudwatch_event_rule', 'aws_scheduler_schedule', 'aws_sns_topic'];
+const PIPELINE_MARKERS = ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::', 'Custom::S3BucketNotifications', 'EventBridgeConfiguration', 'TopicConfigurations', 'aws_cloudwatch_event_rule', 'aws_scheduler_schedule', 'aws_sns_topic', 'aws_s3_bucket_notification'];
 
 /** A cheap test on the text before parsing: does it mention an AWS Batch, event-driven or state machine resource type at all? */
 export function mightBeIac(text: string): boolean {

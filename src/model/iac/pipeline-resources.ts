@@ -20,10 +20,19 @@ import { apiConfigurations, cfnConfigurations, mergeConfigurations, placeConfigu
 
 export const PIPELINE_CFN_TYPES: ReadonlySet<string> = new Set(['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::S3::Bucket', 'Custom::S3BucketNotifications']);
 
-/** Whether a template declares a rule, schedule, topic or subscription (buckets alone do not make a pipeline). */
+/**
+ * Whether a template declares a rule, schedule, topic or subscription, or a bucket with EventBridge
+ * or topic notifications (a bucket without them, or with only queue or Lambda ones, does not make
+ * a pipeline: many templates have those).
+ */
 export function hasPipelineResources(template: unknown): boolean {
   if (!isObj(template) || !isObj(template.Resources)) return false;
-  return Object.values(template.Resources).some((r) => isObj(r) && typeof r.Type === 'string' && ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::Topic', 'AWS::SNS::Subscription'].includes(r.Type));
+  return Object.values(template.Resources).some((r) => {
+    if (!isObj(r) || typeof r.Type !== 'string') return false;
+    if (['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'Custom::S3BucketNotifications'].includes(r.Type)) return true;
+    const nc = r.Type === 'AWS::S3::Bucket' && isObj(r.Properties) ? r.Properties.NotificationConfiguration : undefined;
+    return isObj(nc) && (nc.EventBridgeConfiguration !== undefined || nc.TopicConfigurations !== undefined);
+  });
 }
 
 export interface CfnPipelineInput {

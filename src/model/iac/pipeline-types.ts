@@ -46,9 +46,9 @@ export function isEmptyPipeline(p: PipelineResources | undefined): boolean {
   return !p || p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length + p.buckets.length === 0;
 }
 
-/** Whether it holds a rule, schedule, topic or subscription (buckets alone do not make a pipeline). */
+/** Whether it holds a rule, schedule, topic or subscription, or a bucket with EventBridge or topic notifications. */
 export function isEventDriven(p: PipelineResources | undefined): boolean {
-  return !!p && p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length > 0;
+  return !!p && (p.rules.length + p.schedules.length + p.topics.length + p.subscriptions.length > 0 || p.buckets.some((b) => b.value.EventBridgeEnabled === true || Array.isArray(b.value.TopicConfigurations)));
 }
 
 /** The ARN of an SNS topic (its CloudFormation Ref). */

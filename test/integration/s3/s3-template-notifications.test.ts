@@ -48,6 +48,8 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
     // The bucket is a folder localbatch.yaml declares with EventBridge notifications: the template's topic notifications add to them.
     writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\nbuckets:\n  tpl-raw: { path: ./raw, eventBridge: true }\n');
     writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
+    // A template whose only pipeline resource is a bucket with notifications is loaded too.
+    writeFileSync(path.join(dir, 'bucket-only.yaml'), 'Resources:\n  Eb:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: tpl-eb\n      NotificationConfiguration:\n        EventBridgeConfiguration:\n          EventBridgeEnabled: true\n');
     serve = await startServe(['--runtime', 'scripted', '--port', '0'], dir, path.join(dir, '.localbatch'));
   });
   after(async () => {
@@ -62,6 +64,7 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
     const deadline = Date.now() + 30_000;
     while (!/bucket tpl-raw, notifications to topic uploads/.test(serve!.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.match(serve!.output(), /bucket tpl-raw, notifications to topic uploads/);
+    assert.match(serve!.output(), /bucket tpl-eb \(created\), EventBridge notifications on/);
     const e = serve!.endpoint;
     const s3 = new S3Client({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 1, forcePathStyle: true });
     try {

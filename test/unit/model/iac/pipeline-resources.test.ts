@@ -323,5 +323,15 @@ describe('pipeline resources in templates (unit)', () => {
     assert.match(String(unsupported.suggestion), /^s3:ObjectCreated:\w+$/, 'the quick fix puts the suggested event in');
     assert.match(ds.find((d) => /overlap/.test(d.message))!.message, /Configurations overlap.*s3:ObjectCreated/);
   });
+
+  it('reads a template whose only pipeline resource is a bucket with EventBridge or topic notifications; not one with none, or only Lambda ones', () => {
+    const bucket = (nc: string) => `Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b\n${nc}`;
+    const eb = readIac(parseTemplateDocument('eb.yaml', bucket('      NotificationConfiguration:\n        EventBridgeConfiguration:\n          EventBridgeEnabled: true\n')));
+    assert.deepEqual(eb?.pipeline?.buckets.map((b) => b.value), [{ Bucket: 'b', EventBridgeEnabled: true }]);
+    const cdk = readIac(parseTemplateDocument('cdk.json', JSON.stringify({ Resources: { N: { Type: 'Custom::S3BucketNotifications', Properties: { BucketName: 'b', NotificationConfiguration: { EventBridgeConfiguration: {} } } } } })));
+    assert.equal(cdk?.pipeline?.buckets[0]?.value.EventBridgeEnabled, true);
+    assert.equal(readIac(parseTemplateDocument('plain.yaml', bucket(''))), undefined);
+    assert.equal(readIac(parseTemplateDocument('lambda.yaml', bucket('      NotificationConfiguration:\n        LambdaConfigurations:\n          - { Event: s3:ObjectCreated:*, Function: arn:aws:lambda:us-east-1:1:function:f }\n'))), undefined);
+  });
 });
 
