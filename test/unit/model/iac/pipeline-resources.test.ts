@@ -322,6 +322,9 @@ describe('pipeline resources in templates (unit)', () => {
     assert.match(unsupported.message, /Bucket 'raw': the event 's3:ObjectCreated:Upload' is not supported for notifications \(did you mean 's3:ObjectCreated:\w+'\?\)/);
     assert.match(String(unsupported.suggestion), /^s3:ObjectCreated:\w+$/, 'the quick fix puts the suggested event in');
     assert.match(ds.find((d) => /overlap/.test(d.message))!.message, /Configurations overlap.*s3:ObjectCreated/);
+    assert.match(ds.find((d) => d.rule === 's3-notification-not-loaded')!.message, /^Bucket 'raw': its SQS queue notifications are not loaded \(there is no local SQS\)/);
+    assert.match(ds.find((d) => /contains|prefix or suffix/.test(d.message))!.message, /^Bucket 'raw': filter rule name must be either prefix or suffix$/);
+    assert.match(ds.find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid')!.message, /^Bucket 'raw' notifies the topic 'elsewhere', which no template/);
   });
 
   it('reads a template whose only pipeline resource is a bucket with EventBridge or topic notifications; not one with none, or only Lambda ones', () => {
