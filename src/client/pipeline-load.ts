@@ -153,13 +153,16 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
         const exists = await c.s3.send(new HeadBucketCommand({ Bucket: b.name })).then(() => true, () => false);
         if (!exists) await c.s3.send(new CreateBucketCommand({ Bucket: b.name }));
         const eventBridge = b.value.EventBridgeEnabled === true;
-        const topics = (asArr(b.value.TopicConfigurations) ?? []) as TopicConfiguration[];
-        if (eventBridge || topics.length > 0) {
+        // (a configuration whose shape the template reader could not take is not loaded: `validate` reports it)
+        const declaredTopics = (asArr(b.value.TopicConfigurations) ?? []) as Array<TopicConfiguration & { Problem?: string }>;
+        const topics = declaredTopics.filter((t) => t.Problem === undefined);
+        // (topic configurations none of which can be loaded: an empty configuration, not the last load's)
+        if (eventBridge || declaredTopics.length > 0) {
           await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { ...(eventBridge ? { EventBridgeConfiguration: {} } : {}), ...(topics.length > 0 ? { TopicConfigurations: topics } : {}) } }));
         }
         const to = [...new Set(topics.map((t) => String(t.TopicArn).split(':').pop()))];
         const unloaded = (asArr(b.value.QueueConfigurations)?.length ?? 0) + (asArr(b.value.LambdaFunctionConfigurations)?.length ?? 0);
-        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${eventBridge ? ', EventBridge notifications on' : ''}${to.length > 0 ? `, notifications to topic ${to.join(', ')}` : ''}${unloaded > 0 ? `; its ${unloaded} queue and Lambda notification configuration(s) not loaded (no local SQS or Lambda)` : ''}`);
+        lines.push(`bucket ${b.name}${exists ? '' : ' (created)'}${eventBridge ? ', EventBridge notifications on' : ''}${to.length > 0 ? `, notifications to topic ${to.join(', ')}` : ''}${unloaded > 0 ? `; its ${unloaded} queue and Lambda notification configuration(s) not loaded (no local SQS or Lambda)` : ''}${declaredTopics.length > topics.length ? `; ${declaredTopics.length - topics.length} topic configuration(s) not loaded: \`localbatch validate\` says what is wrong with them` : ''}`);
       });
     }
     // A rule several templates declare under one name: the last one is loaded, and that is said.

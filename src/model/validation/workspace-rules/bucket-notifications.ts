@@ -23,6 +23,11 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
     configs.forEach((c, i) => {
       if (!isObj(c)) return;
       const at: JsonPath = [list, i];
+      // (a configuration the template reader could not take: not loaded, see iac/bucket-notifications.ts)
+      if (typeof c.Problem === 'string') {
+        ctx.report('error', bucket.doc, at, INVALID, `${label}: ${c.Problem}; this configuration is not loaded`);
+        return;
+      }
       const target = asStr(c[arn]);
       if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
         ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label} notifies the topic '${target.split(':').pop()}', which no template of the workspace declares: the local S3 refuses the configuration unless the topic exists when it is loaded`);

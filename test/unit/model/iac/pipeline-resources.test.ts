@@ -336,5 +336,40 @@ describe('pipeline resources in templates (unit)', () => {
     assert.equal(readIac(parseTemplateDocument('plain.yaml', bucket(''))), undefined);
     assert.equal(readIac(parseTemplateDocument('lambda.yaml', bucket('      NotificationConfiguration:\n        LambdaConfigurations:\n          - { Event: s3:ObjectCreated:*, Function: arn:aws:lambda:us-east-1:1:function:f }\n'))), undefined);
   });
+
+  it('reports a CloudFormation notification configuration in another shape (the API\'s Filter.Key, Events, no Topic) and does not load it', () => {
+    const text = `Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: t }
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: b
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref T
+            Filter: { Key: { FilterRules: [{ Name: suffix, Value: .csv }] } }
+          - Events: [s3:ObjectRemoved:*]
+            Topic: !Ref T
+          - Event: s3:ObjectRestore:*
+          - Event: s3:ObjectCreated:Copy
+            Topic: !Ref T
+            Filter: { S3Key: { Rules: [{ Name: prefix, Value: in/ }] } }
+`;
+    const lines = text.split('\n');
+    const { pipeline } = read('shape.yaml', text);
+    const configs = pipeline!.buckets[0].value.TopicConfigurations as Array<Record<string, unknown>>;
+    assert.deepEqual(configs.map((c) => typeof c.Problem === 'string'), [true, true, true, false]);
+    assert.match(String(configs[0].Problem), /Filter: \{ S3Key: \{ Rules/);
+    assert.match(String(configs[1].Problem), /not 'Events' \(the S3 API's name; CloudFormation's is Event\)/);
+    assert.match(String(configs[2].Problem), /needs its Topic/);
+    const ds = diagnosticsOf('shape.yaml', text).filter((d) => d.rule === 's3-notification-invalid' && d.severity === 'error');
+    assert.deepEqual(ds.map((d) => d.range.start.line), [lines.findIndex((l) => l.includes('- Event: s3:ObjectCreated:*')), lines.findIndex((l) => l.includes('- Events:')), lines.findIndex((l) => l.includes('ObjectRestore'))]);
+    assert.ok(ds.every((d) => /this configuration is not loaded$/.test(d.message)));
+    const list = read('list.yaml', text.replace(/TopicConfigurations:[\s\S]*$/, 'TopicConfigurations: notalist\n'));
+    assert.match(String((list.pipeline!.buckets[0].value.TopicConfigurations as Array<Record<string, unknown>>)[0].Problem), /must be a list/);
+  });
 });
 
