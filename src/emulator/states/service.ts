@@ -250,11 +250,12 @@ export class StatesService {
     rec.done.catch((err: unknown) => this.options.log?.(`localbatch states: execution ${rec.executionArn} could not end cleanly: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  /** The execution a task token belongs to. */
+  /** The execution a task token belongs to; none for a token it never gave out (its random part is remembered per attempt, see interpreter.ts). */
   byToken(token: string): ExecutionRecord | undefined {
     try {
-      const { e } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { e?: string };
-      return e ? this.executions.get(e) : undefined;
+      const { e, k, n } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { e?: unknown; k?: unknown; n?: unknown };
+      const rec = typeof e === 'string' ? this.executions.get(e) : undefined;
+      return rec && typeof n === 'string' && rec.memo.get(`token:${String(k)}`) === n ? rec : undefined;
     } catch {
       return undefined;
     }

@@ -92,6 +92,10 @@ describe('Step Functions .sync across a SIGKILL of the server', function () {
       if (!token) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(token);
+    // A token made from the execution's ARN and the attempt, with another random part: never given out.
+    const parts = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, string>;
+    const forged = Buffer.from(JSON.stringify({ ...parts, n: 'AAAAAAAAAAAAAAAAAAAAAA' })).toString('base64url');
+    await assert.rejects(sfn.send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' })), (err: Error) => err.name === 'InvalidToken');
     await new Promise((r) => setTimeout(r, 300));
     await killServe(first);
 
