@@ -70,8 +70,9 @@ const TOPIC_ATTRIBUTES = new Set([
 ]);
 /** Subscription attributes SetSubscriptionAttributes takes. */
 const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
-const TOPIC_ARN = /^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/;
-const SUBSCRIPTION_ARN = /^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+:[^:]+$/;
+/** A topic's ARN: a partition, a region, a 12-digit account and a topic name (letters, digits, - and _, .fifo for a FIFO topic). */
+const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+const SUBSCRIPTION_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+:[^:\s]+$/;
 const JSON_ATTRIBUTES = new Set(['Policy', 'DeliveryPolicy', 'ArchivePolicy', 'RedrivePolicy', 'ReplayPolicy']);
 
 /** Subscription attributes an empty value removes. */
@@ -116,6 +117,7 @@ function checkAttribute(name: string, value: string, allowed: ReadonlySet<string
   }
   const policyProblem = name === 'DeliveryPolicy' ? deliveryPolicyProblem(value, of) : undefined;
   if (policyProblem) throw new SnsError('InvalidParameter', 400, `Invalid parameter: DeliveryPolicy: ${policyProblem}`);
+  if (name === 'ContentBasedDeduplication' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: ContentBasedDeduplication: Invalid value [${value.slice(0, 50)}]. Must be true or false.`);
   if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: RawMessageDelivery: Invalid value [' + value + '] for RawMessageDelivery. Must be true or false.');
   if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: FilterPolicyScope: must be MessageAttributes or MessageBody');
 }
@@ -154,7 +156,7 @@ export class SnsCore {
   createTopic(name: string, attributes: Record<string, string> = {}): string {
     // CreateTopic takes the attributes SetTopicAttributes does, and FifoTopic (settable only here).
     for (const [k, v] of Object.entries(attributes)) {
-      if (k === 'FifoTopic' || k === 'ContentBasedDeduplication') {
+      if (k === 'FifoTopic') {
         if (v !== 'true' && v !== 'false') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: ${k}: Invalid value [${v.slice(0, 50)}]. Must be true or false.`);
       } else checkAttribute(k, v, TOPIC_ATTRIBUTES, 'topic');
     }

@@ -256,6 +256,9 @@ describe('SNS on the emulator endpoint (integration)', function () {
       assert.equal(all.filter((a) => /:paged-\d+$/.test(a)).length, 120);
       await assert.rejects(c.send(new ListTopicsCommand({ NextToken: 'bm90LWEtdG9rZW4' })), invalid(/NextToken/));
       await assert.rejects(c.send(new DeleteTopicCommand({ TopicArn: 'not-an-arn' })), invalid(/TopicArn/));
+      for (const TopicArn of ['arn:aws:sns:::uploads', 'arn:aws:sns:us-east-1:000000000000:bad name']) await assert.rejects(c.send(new DeleteTopicCommand({ TopicArn })), invalid(/TopicArn/), TopicArn);
+      const fifo = (await c.send(new CreateTopicCommand({ Name: 'dedup.fifo', Attributes: { FifoTopic: 'true' } }))).TopicArn!;
+      await assert.rejects(c.send(new SetTopicAttributesCommand({ TopicArn: fifo, AttributeName: 'ContentBasedDeduplication', AttributeValue: 'maybe' })), invalid(/ContentBasedDeduplication: Invalid value \[maybe\]/));
       await c.send(new DeleteTopicCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:never-was' }));
       await assert.rejects(c.send(new UnsubscribeCommand({ SubscriptionArn: 'nope' })), invalid(/SubscriptionArn/));
       await assert.rejects(c.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: 'nope' })), invalid(/SubscriptionArn/));
