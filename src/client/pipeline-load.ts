@@ -113,7 +113,7 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
     try {
       await work();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = `${err instanceof Error ? err.message : String(err)}${argumentsOf(err)}`;
       problems.push(`${r ? `${whereIs(r, message)}: ` : ''}${what}: ${message}`);
     }
   };
@@ -264,4 +264,19 @@ function targetLabel(t: Target | undefined): string {
   const queue = QUEUE_ARN.exec(arn)?.[1];
   if (queue) return `job queue ${queue}${t?.BatchParameters?.JobDefinition ? ` (${t.BatchParameters.JobDefinition})` : ''}`;
   return arn.replace(/^arn:[^:]+:/, '');
+}
+
+/**
+ * What an S3 InvalidArgument error names (its ArgumentName / ArgumentValue members, numbered when
+ * there are several, such as the destinations S3 could not validate), as ` (name: value, ...)`.
+ */
+function argumentsOf(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const e = err as Record<string, unknown>;
+  const pairs: string[] = [];
+  for (const suffix of ['', '1', '2', '3', '4', '5']) {
+    const name = e[`ArgumentName${suffix}`];
+    if (typeof name === 'string') pairs.push(`${name}: ${String(e[`ArgumentValue${suffix}`] ?? '')}`);
+  }
+  return pairs.length > 0 ? ` (${pairs.join(', ')})` : '';
 }

@@ -35,4 +35,22 @@ describe('whereIs (where serve says a template resource is)', () => {
   it('a word that only contains a property name is not that property', () => {
     assert.equal(whereIs(sub, 'MyFilterPolicyX is wrong'), whereIs(sub));
   });
+
+  it('the line of the value an S3 error quotes (the event or the topic it could not validate)', () => {
+    const text = `Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: raw
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:Puut
+            Topic: arn:aws:sns:us-east-1:000000000000:missing
+`;
+    const bucket = readIac(parseTemplateDocument('b.yaml', text))!.pipeline!.buckets[0]!;
+    const at = (needle: string) => `b.yaml:${text.split('\n').findIndex((l) => l.includes(needle)) + 1}`;
+    assert.equal(whereIs(bucket, 'The event is not supported for notifications (Event: s3:ObjectCreated:Puut)'), at('Puut'));
+    assert.equal(whereIs(bucket, 'Unable to validate the following destination configurations (arn:aws:sns:us-east-1:000000000000:missing: Error: the topic does not exist)'), at(':missing'));
+  });
 });
+
