@@ -30,7 +30,7 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
       }
       const target = asStr(c[arn]);
       if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
-        ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label} notifies the topic '${target.split(':').pop()}', which no template of the workspace declares: the local S3 refuses the configuration unless the topic exists when it is loaded`);
+        ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label}: ${topicProblem(target, topics)}`);
       }
       if (list !== 'TopicConfigurations') {
         ctx.report('warning', bucket.doc, [...at, arn], 's3-notification-not-loaded', `${label}: its ${list === 'QueueConfigurations' ? 'SQS queue' : 'Lambda function'} notifications are not loaded (there is no local ${list === 'QueueConfigurations' ? 'SQS' : 'Lambda'}); only its topic and EventBridge notifications are delivered locally`);
@@ -53,7 +53,17 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
   }
   const overlap = firstOverlap(all);
   if (overlap) {
-    const first = all[overlap.first]!.at;
-    ctx.report('error', bucket.doc, [...all[overlap.second]!.at, 'Events'], INVALID, `${label}: ${OVERLAP_MESSAGE} (${overlap.event}, with ${first[0]}[${first[1]}] and filters one key can match both of)`);
+    const first = bucket.doc.rangeOf([...all[overlap.first]!.at, 'Events'], 'value').start.line + 1;
+    ctx.report('error', bucket.doc, [...all[overlap.second]!.at, 'Events'], INVALID, `${label}: ${OVERLAP_MESSAGE} (${overlap.event}, with the configuration at line ${first}, whose filter a key can match as well)`);
   }
+}
+
+/** Why a topic configuration's `TopicArn` names no topic of the workspace (its value is not one of theirs). */
+function topicProblem(target: string, topics: ReadonlySet<string | undefined>): string {
+  // (an intrinsic that did not resolve is reported where it is, by the template reader)
+  if (!/^arn:aws[\w-]*:sns:[^:]+:\d{12}:[\w.-]+$/.test(target)) return `the topic must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not '${target.slice(0, 80)}'`;
+  const name = target.split(':').pop()!;
+  const same = [...topics].find((t) => t?.split(':').pop() === name);
+  if (same) return `it notifies '${target}', but the workspace's topic ${name} is '${same}' (another region or account)`;
+  return `it notifies the topic '${name}', which no template of the workspace declares: the local S3 refuses the configuration unless the topic exists when it is loaded`;
 }

@@ -321,10 +321,15 @@ describe('pipeline resources in templates (unit)', () => {
     const unsupported = ds.find((d) => /not supported/.test(d.message))!;
     assert.match(unsupported.message, /Bucket 'raw': the event 's3:ObjectCreated:Upload' is not supported for notifications \(did you mean 's3:ObjectCreated:\w+'\?\)/);
     assert.match(String(unsupported.suggestion), /^s3:ObjectCreated:\w+$/, 'the quick fix puts the suggested event in');
-    assert.match(ds.find((d) => /overlap/.test(d.message))!.message, /Configurations overlap.*s3:ObjectCreated/);
+    assert.match(ds.find((d) => /overlap/.test(d.message))!.message, new RegExp(`Configurations overlap.*s3:ObjectCreated.*with the configuration at line ${lineOf('- Event: s3:ObjectCreated:*') + 1}, `));
     assert.match(ds.find((d) => d.rule === 's3-notification-not-loaded')!.message, /^Bucket 'raw': its SQS queue notifications are not loaded \(there is no local SQS\)/);
     assert.match(ds.find((d) => /contains|prefix or suffix/.test(d.message))!.message, /^Bucket 'raw': filter rule name must be either prefix or suffix$/);
-    assert.match(ds.find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid')!.message, /^Bucket 'raw' notifies the topic 'elsewhere', which no template/);
+    assert.match(ds.find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid')!.message, /^Bucket 'raw': it notifies the topic 'elsewhere', which no template/);
+    // A declared topic's name in another region or account, and a value that is no SNS topic ARN.
+    const other = diagnosticsOf('b.yaml', text.replace('arn:aws:sns:us-east-1:000000000000:elsewhere', 'arn:aws:sns:eu-west-1:111111111111:uploads')).find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid');
+    assert.match(other!.message, /it notifies 'arn:aws:sns:eu-west-1:111111111111:uploads', but the workspace's topic uploads is 'arn:aws:sns:us-east-1:000000000000:uploads'/);
+    const sqs = diagnosticsOf('b.yaml', text.replace('arn:aws:sns:us-east-1:000000000000:elsewhere', 'arn:aws:sqs:us-east-1:000000000000:q')).find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid');
+    assert.match(sqs!.message, /the topic must be an SNS topic ARN/);
   });
 
   it('reads a template whose only pipeline resource is a bucket with EventBridge or topic notifications; not one with none, or only Lambda ones', () => {
