@@ -69,13 +69,15 @@ export async function putNotifications(ctx: S3Context, req: S3Request, name: str
   // configuration; there is no local SQS or Lambda, so a queue or function never does.
   const why = (kind: string) => kind === 'Queue' ? 'no local SQS queue to deliver to' : kind === 'CloudFunction' ? 'no local Lambda function to invoke' : ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
   const missing = config.targets.filter((t) => t.kind !== 'Topic' || !ctx.topics?.exists(t.arn));
-  if (missing.length > 0) {
+  // SkipDestinationValidation (x-amz-skip-destination-validation: true): kept unchecked, as S3 does; delivered where a topic exists.
+  const skip = String(req.headers['x-amz-skip-destination-validation'] ?? '').toLowerCase() === 'true';
+  if (missing.length > 0 && !skip) {
     throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why(t.kind)}`]])));
   }
   const before = new Set(ctx.buckets.notifyConfig(name).targets.map((t) => t.arn));
   ctx.buckets.setNotifications(name, notifyConfigXml(config), config);
   ctx.bucketsChanged?.();
   // S3 sends a destination newly named an s3:TestEvent.
-  for (const arn of new Set(topics.map((t) => t.arn))) if (!before.has(arn)) ctx.topics?.publish(arn, testEventMessage(name, req.requestId, ctx.now()), NOTIFICATION_SUBJECT);
+  for (const arn of new Set(topics.map((t) => t.arn))) if (!before.has(arn) && ctx.topics?.exists(arn)) ctx.topics.publish(arn, testEventMessage(name, req.requestId, ctx.now()), NOTIFICATION_SUBJECT);
   reply(req, 200);
 }

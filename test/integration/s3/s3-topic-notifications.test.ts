@@ -70,6 +70,10 @@ describe('S3 notifications to SNS topics (integration)', function () {
     assert.match(queue.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
     const lambda = conf({ LambdaFunctionConfigurations: [{ LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', Events: ['s3:ObjectRemoved:*'] }] });
     assert.match(lambda.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
+    // SkipDestinationValidation: kept as given, unchecked (nothing is delivered to a topic that does not exist).
+    const skipped = cli('put-bucket-notification-configuration', '--bucket', 'drops', '--skip-destination-validation', '--notification-configuration', JSON.stringify({ TopicConfigurations: [{ TopicArn: `${TopicArn!}-gone`, Events: ['s3:ObjectCreated:*'] }] }));
+    assert.equal(skipped.status, 0, skipped.stderr);
+    assert.match(cli('get-bucket-notification-configuration', '--bucket', 'drops').stdout, /-gone/);
     const unknown = conf({ TopicConfigurations: [{ TopicArn, Events: ['s3:ObjectCreated:Upload'] }] });
     assert.match(unknown.stderr, /\(InvalidArgument\).*The event is not supported for notifications/);
     const overlap = conf({ TopicConfigurations: [{ TopicArn, Events: ['s3:ObjectCreated:*'] }, { TopicArn, Events: ['s3:ObjectCreated:Put'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } } }] });
