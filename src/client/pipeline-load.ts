@@ -6,6 +6,7 @@
  * (targets the template no longer lists are removed), CreateSchedule / UpdateSchedule. Loading again
  * updates what is there. Returns one line per resource for the user.
  */
+import { createHash } from 'node:crypto';
 import type { CreateComputeEnvironmentRequest, CreateJobQueueRequest, RegisterJobDefinitionRequest } from '@aws-sdk/client-batch';
 import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client, type TopicConfiguration } from '@aws-sdk/client-s3';
@@ -155,7 +156,8 @@ export async function loadPipeline(endpoint: EmulatorEndpoint, batch: BatchClien
         const eventBridge = b.value.EventBridgeEnabled === true;
         // (a configuration whose shape the template reader could not take is not loaded: `validate` reports it)
         const declaredTopics = (asArr(b.value.TopicConfigurations) ?? []) as Array<TopicConfiguration & { Problem?: string }>;
-        const topics = declaredTopics.filter((t) => t.Problem === undefined);
+        // (one without an Id gets one made from what it says, so a reload or restart keeps it: S3 would make a random one each time)
+        const topics = declaredTopics.filter((t) => t.Problem === undefined).map((t) => (t.Id ? t : { ...t, Id: createHash('sha256').update(JSON.stringify([b.name, t.TopicArn, t.Events, t.Filter ?? null])).digest('base64url').slice(0, 22) }));
         // (topic configurations none of which can be loaded: an empty configuration, not the last load's)
         if (eventBridge || declaredTopics.length > 0) {
           await c.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: b.name, NotificationConfiguration: { ...(eventBridge ? { EventBridgeConfiguration: {} } : {}), ...(topics.length > 0 ? { TopicConfigurations: topics } : {}) } }));

@@ -71,6 +71,8 @@ describe('a template\'s S3 notifications to a topic, loaded by serve (integratio
       const conf = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'tpl-raw' }));
       assert.deepEqual(conf.TopicConfigurations?.map((t) => [t.TopicArn, t.Events, t.Filter?.Key?.FilterRules]), [['arn:aws:sns:us-east-1:000000000000:uploads', ['s3:ObjectCreated:*'], [{ Name: 'Suffix', Value: '.csv' }]]]);
       assert.deepEqual(conf.EventBridgeConfiguration, {}, "localbatch.yaml's eventBridge: true stays on");
+      // An Id made from what the configuration says (the template gives none), so a reload keeps it.
+      assert.match(conf.TopicConfigurations![0].Id!, /^[A-Za-z0-9_-]{22}$/);
       await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'skip.txt', Body: 'x' }));
       await s3.send(new PutObjectCommand({ Bucket: 'tpl-raw', Key: 'day.csv', Body: 'a,b\n' }));
     } finally {
