@@ -70,6 +70,9 @@ const TOPIC_ATTRIBUTES = new Set([
 ]);
 /** Subscription attributes SetSubscriptionAttributes takes. */
 const SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
+/** The values the SNS API reference documents for these topic attributes. */
+const TOPIC_VALUES: Readonly<Record<string, readonly string[]>> = { SignatureVersion: ['1', '2'], TracingConfig: ['PassThrough', 'Active'], FifoThroughputScope: ['Topic', 'MessageGroup'] };
+
 /** A topic's ARN: a partition, a region, a 12-digit account and a topic name (letters, digits, - and _, .fifo for a FIFO topic). */
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const SUBSCRIPTION_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+:[^:\s]+$/;
@@ -117,6 +120,9 @@ function checkAttribute(name: string, value: string, allowed: ReadonlySet<string
   }
   const policyProblem = name === 'DeliveryPolicy' ? deliveryPolicyProblem(value, of) : undefined;
   if (policyProblem) throw new SnsError('InvalidParameter', 400, `Invalid parameter: DeliveryPolicy: ${policyProblem}`);
+  const allowedValues = TOPIC_VALUES[name];
+  if (of === 'topic' && allowedValues && !allowedValues.includes(value)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: ${name}: Invalid value [${value.slice(0, 50)}]. Must be ${allowedValues.join(' or ')}.`);
+  if (of === 'topic' && name === 'DisplayName' && [...value].length > 100) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Attributes Reason: DisplayName: at most 100 characters.');
   if (name === 'ContentBasedDeduplication' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Attributes Reason: ContentBasedDeduplication: Invalid value [${value.slice(0, 50)}]. Must be true or false.`);
   if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: RawMessageDelivery: Invalid value [' + value + '] for RawMessageDelivery. Must be true or false.');
   if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: FilterPolicyScope: must be MessageAttributes or MessageBody');

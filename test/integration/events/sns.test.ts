@@ -234,6 +234,12 @@ describe('SNS on the emulator endpoint (integration)', function () {
       await assert.rejects(c.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'hi' })), invalid(/sends no SMS/));
       await assert.rejects(c.send(new CreateTopicCommand({ Name: 'maybe', Attributes: { FifoTopic: 'maybe' } })), invalid(/FifoTopic: Invalid value \[maybe\]/));
       await assert.rejects(c.send(new CreateTopicCommand({ Name: 'typo', Attributes: { DisplayNme: 'x' } })), invalid(/AttributeName DisplayNme/));
+      // The values the API reference documents, at creation and later.
+      await assert.rejects(c.send(new CreateTopicCommand({ Name: 'sig', Attributes: { SignatureVersion: '3' } })), invalid(/SignatureVersion: Invalid value \[3\]\. Must be 1 or 2/));
+      const { TopicArn: signed } = await c.send(new CreateTopicCommand({ Name: 'sig', Attributes: { SignatureVersion: '2' } }));
+      await assert.rejects(c.send(new SetTopicAttributesCommand({ TopicArn: signed, AttributeName: 'TracingConfig', AttributeValue: 'Bogus' })), invalid(/TracingConfig: Invalid value \[Bogus\]\. Must be PassThrough or Active/));
+      await assert.rejects(c.send(new SetTopicAttributesCommand({ TopicArn: signed, AttributeName: 'DisplayName', AttributeValue: 'x'.repeat(101) })), invalid(/DisplayName: at most 100 characters/));
+      await c.send(new SetTopicAttributesCommand({ TopicArn: signed, AttributeName: 'DisplayName', AttributeValue: 'x'.repeat(100) }));
     } finally {
       c.destroy();
     }
