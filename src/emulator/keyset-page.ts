@@ -1,8 +1,9 @@
 /**
  * Keyset paging for the list APIs (Step Functions' ListExecutions and ListStateMachines,
- * Scheduler's ListSchedules, SNS's ListTopics and ListSubscriptions): items in the code-unit order of unique keys, and a token that names
- * the last key listed, not a position, so an item added or removed between two pages neither
- * repeats one nor hides another. Pure.
+ * Scheduler's ListSchedules, SNS's ListTopics and ListSubscriptions, EventBridge's ListRules and
+ * ListTargetsByRule): items in the code-unit order of unique keys, and a token that names the last
+ * key listed, not a position, so an item added or removed between two pages neither repeats one
+ * nor hides another. Pure.
  */
 
 const PREFIX = 'after:';

@@ -20,11 +20,20 @@ export interface JobSession {
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+/** Ids already made: S3's events ask for the writer's identity on every write that has listeners. */
+const madeIds = new Map<string, string>();
+const MADE_IDS_KEPT = 256;
+
 /** A unique id as IAM writes them: a four-letter prefix and 17 upper-case letters and digits, the same for the same seed. */
 export function uniqueId(prefix: 'AIDA' | 'AROA', seed: string): string {
+  const memoKey = `${prefix}:${seed}`;
+  const made = madeIds.get(memoKey);
+  if (made !== undefined) return made;
   const bytes = createHash('sha256').update(seed).digest();
   let out = prefix;
   for (let i = 0; i < 17; i++) out += BASE32[bytes[i] % 32];
+  if (madeIds.size >= MADE_IDS_KEPT) madeIds.clear();
+  madeIds.set(memoKey, out);
   return out;
 }
 

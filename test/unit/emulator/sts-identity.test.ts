@@ -20,6 +20,15 @@ describe('STS GetCallerIdentity: who a key is (unit)', () => {
     assert.match(id.UserId, /^AROA[A-Z2-7]{17}:localbatch-abc-2$/);
   });
 
+  it('ids stay the same for a seed and distinct between seeds past the ids kept in memory', () => {
+    const first = uniqueId('AIDA', 'seed-0');
+    const ids = Array.from({ length: 600 }, (_, i) => uniqueId('AIDA', `seed-${i}`));
+    assert.equal(new Set(ids).size, 600);
+    assert.equal(uniqueId('AIDA', 'seed-0'), first);
+    assert.notEqual(uniqueId('AROA', 'seed-0'), first);
+    assert.equal(uniqueId('AROA', 'seed-0').slice(4), first.slice(4));
+  });
+
   it('a job whose role is not a role ARN is answered as the emulator user', () => {
     const id = callerIdentity('ASIAJOB', { account: '000000000000', region: 'us-east-1', job: { roleArn: 'not-an-arn', sessionName: 's' } });
     assert.equal(id.Arn, 'arn:aws:iam::000000000000:user/localbatch');
