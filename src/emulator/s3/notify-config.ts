@@ -4,7 +4,7 @@
  * configurations an object change matches, and its event name (the message itself: events.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { coversEvent, firstOverlap, isFilterProblem, keyFilterOf, OVERLAP_MESSAGE, S3_NOTIFICATION_EVENTS } from '../../model/s3/notifications';
+import { coversEvent, DUPLICATE_ID_MESSAGE, firstDuplicateId, firstOverlap, isFilterProblem, keyFilterOf, OVERLAP_MESSAGE, S3_NOTIFICATION_EVENTS } from '../../model/s3/notifications';
 import { S3Error } from './errors';
 import { many, toXml } from './xml';
 
@@ -34,6 +34,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 /** The configuration a PutBucketNotificationConfiguration body holds (parsed XML), checked; throws S3's errors. */
 export function parseNotifyConfig(conf: Record<string, unknown>, newId: () => string = randomUUID): NotifyConfig {
   const targets: NotifyTarget[] = [];
+  const given: Array<string | undefined> = [];
   for (const kind of KINDS) {
     for (const raw of many<Record<string, unknown>>(conf[`${kind}Configuration`])) {
       const arn = text(raw?.[kind]);
@@ -45,12 +46,16 @@ export function parseNotifyConfig(conf: Record<string, unknown>, newId: () => st
       const filter = keyFilterOf(rules.map((r) => ({ name: text(r?.Name) ?? '', value: text(r?.Value) ?? '' })));
       if (isFilterProblem(filter)) throw invalid(filter.message, 'FilterRule', filter.name);
       const { prefix, suffix } = filter;
+      given.push(text(raw.Id));
       const id = text(raw.Id) || newId();
       targets.push({ kind, id, arn, events, ...(prefix !== undefined ? { prefix } : {}), ...(suffix !== undefined ? { suffix } : {}) });
     }
   }
   const overlap = firstOverlap(targets);
   if (overlap) throw invalid(OVERLAP_MESSAGE, 'Event', overlap.event);
+  // (of the Ids given: one made here is unique)
+  const duplicate = firstDuplicateId(given);
+  if (duplicate) throw invalid(DUPLICATE_ID_MESSAGE, 'Id', targets[duplicate.second]!.id);
   return { targets, eventBridge: 'EventBridgeConfiguration' in conf };
 }
 

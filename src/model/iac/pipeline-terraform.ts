@@ -222,6 +222,7 @@ function tfConfigurations(v: Obj, at: JsonPath, exprs: unknown, attr: (values: O
       const kids = new Map<string | number, Origin>([
         [arnKey, { at: [...p, tfArn] }],
         ['Events', { at: [...p, 'events'], kids: new Map(events.map((_, k) => [k, { at: [...p, 'events', k] }])) }],
+        ...(asStr(t.id) ? [['Id', { at: [...p, 'id'] }] as const] : []),
         ['Filter', { at: p, kids: new Map([['Key', { at: p, kids: new Map([['FilterRules', { at: p, kids: new Map(rules.map((_, n) => [n, ruleAt(n)])) }]]) }]]) }],
       ]);
       return [{ value, origin: { at: p, kids } }];

@@ -51,6 +51,22 @@ export function isFilterProblem(f: KeyFilter | FilterRuleProblem): f is FilterRu
 
 export const OVERLAP_MESSAGE = 'Configurations overlap. Configurations on the same bucket cannot share a common event type.';
 
+/** S3's answer to two configurations of a bucket (of any kind) with the same Id. */
+export const DUPLICATE_ID_MESSAGE = 'Same ID used for multiple configurations. IDs must be unique.';
+
+/** The first configuration (index) whose Id an earlier one has, with that one's; those without an Id are skipped. */
+export function firstDuplicateId(ids: ReadonlyArray<string | undefined>): { first: number; second: number } | undefined {
+  const seen = new Map<string, number>();
+  for (let j = 0; j < ids.length; j++) {
+    const id = ids[j];
+    if (id === undefined || id === '') continue;
+    const i = seen.get(id);
+    if (i !== undefined) return { first: i, second: j };
+    seen.set(id, j);
+  }
+  return undefined;
+}
+
 /** Whether `event` (an `s3:...` type, `*` for a family) covers the event named `full`. */
 export function coversEvent(event: string, full: string): boolean {
   return event === full || (event.endsWith(':*') && full.startsWith(event.slice(0, -1)));

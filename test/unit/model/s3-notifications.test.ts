@@ -1,6 +1,6 @@
 /** S3's rules for a bucket's notification configurations (pure): key filters, event families, overlaps. */
 import assert from 'node:assert/strict';
-import { coversEvent, firstOverlap, isFilterProblem, keyFilterOf, S3_NOTIFICATION_EVENTS } from '../../../src/model/s3/notifications';
+import { coversEvent, firstDuplicateId, firstOverlap, isFilterProblem, keyFilterOf, S3_NOTIFICATION_EVENTS } from '../../../src/model/s3/notifications';
 
 const config = (events: string[], prefix?: string, suffix?: string) => ({ events, ...(prefix !== undefined ? { prefix } : {}), ...(suffix !== undefined ? { suffix } : {}) });
 
@@ -43,5 +43,12 @@ describe('S3 notification rules (unit)', () => {
     assert.equal(overlaps(config(put, undefined, '.csv'), config(put, undefined, '.json')), undefined);
     // The first pair found, the later one second.
     assert.deepEqual(firstOverlap([config(put, 'a/'), config(put, 'b/'), config(put, 'b/x')]), { first: 1, second: 2, event: 's3:ObjectCreated:Put' });
+  });
+
+  it('finds the first configuration whose Id an earlier one has; those without an Id never clash', () => {
+    assert.equal(firstDuplicateId([]), undefined);
+    assert.equal(firstDuplicateId(['a', 'b', undefined, undefined, '', '']), undefined);
+    assert.deepEqual(firstDuplicateId(['a', 'b', 'c', 'b', 'a']), { first: 1, second: 3 });
+    assert.deepEqual(firstDuplicateId([undefined, 'x', 'X', 'x']), { first: 1, second: 3 });
   });
 });

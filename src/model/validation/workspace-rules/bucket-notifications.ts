@@ -1,14 +1,14 @@
 /**
  * A template bucket's notification configurations checked as S3 checks them when they are put
- * (src/model/s3/notifications.ts), at the template's lines: each event, each filter rule, and the
- * second of two overlapping configurations. A topic no template of the workspace declares is a
+ * (src/model/s3/notifications.ts), at the template's lines: each event, each filter rule, the
+ * second of two overlapping configurations and the second of two with the same Id. A topic no template of the workspace declares is a
  * warning (the local S3 refuses a configuration whose topic does not exist when it is loaded), and
  * so is each queue or Lambda configuration, which there is no local SQS or Lambda to deliver to.
  */
 import type { JsonPath } from '../../document';
 import { CONFIGURATION_LISTS } from '../../iac/bucket-notifications';
 import type { PipelineResource } from '../../iac/pipeline-types';
-import { firstOverlap, isFilterProblem, keyFilterOf, OVERLAP_MESSAGE, S3_NOTIFICATION_EVENTS, type KeyFilter } from '../../s3/notifications';
+import { DUPLICATE_ID_MESSAGE, firstDuplicateId, firstOverlap, isFilterProblem, keyFilterOf, OVERLAP_MESSAGE, S3_NOTIFICATION_EVENTS, type KeyFilter } from '../../s3/notifications';
 import { asStr, isObj } from '../../values';
 import { closestName, didYouMean, type WorkspaceRuleContext } from './context';
 
@@ -17,6 +17,7 @@ const INVALID = 's3-notification-invalid';
 export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: PipelineResource, topics: ReadonlySet<string | undefined>): void {
   const label = `Bucket '${bucket.name}'`;
   const all: Array<KeyFilter & { events: string[]; at: JsonPath }> = [];
+  const ids: Array<{ id: string | undefined; at: JsonPath }> = [];
   for (const { list, arn } of CONFIGURATION_LISTS) {
     const configs = bucket.value[list];
     if (!Array.isArray(configs)) continue;
@@ -28,6 +29,7 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
         ctx.report('error', bucket.doc, at, INVALID, `${label}: ${c.Problem}; this configuration is not loaded`);
         return;
       }
+      ids.push({ id: asStr(c.Id), at });
       const target = asStr(c[arn]);
       if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
         ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label}: ${topicProblem(target, topics)}`);
@@ -55,6 +57,11 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
   if (overlap) {
     const first = bucket.doc.rangeOf([...all[overlap.first]!.at, 'Events'], 'value').start.line + 1;
     ctx.report('error', bucket.doc, [...all[overlap.second]!.at, 'Events'], INVALID, `${label}: ${OVERLAP_MESSAGE} (${overlap.event}, with the configuration at line ${first}, whose filter a key can match as well)`);
+  }
+  const duplicate = firstDuplicateId(ids.map((x) => x.id));
+  if (duplicate) {
+    const first = bucket.doc.rangeOf([...ids[duplicate.first]!.at, 'Id'], 'value').start.line + 1;
+    ctx.report('error', bucket.doc, [...ids[duplicate.second]!.at, 'Id'], INVALID, `${label}: ${DUPLICATE_ID_MESSAGE} ('${ids[duplicate.second]!.id}' is also the Id of the configuration at line ${first})`);
   }
 }
 

@@ -5,7 +5,10 @@ import { S3Error } from '../../../../src/emulator/s3/errors';
 import { fromXml } from '../../../../src/emulator/s3/xml';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:t';
-const parse = (xml: string) => parseNotifyConfig(fromXml(Buffer.from(`<NotificationConfiguration>${xml}</NotificationConfiguration>`), 'NotificationConfiguration'), () => 'generated');
+const parse = (xml: string) => {
+  let made = 0;
+  return parseNotifyConfig(fromXml(Buffer.from(`<NotificationConfiguration>${xml}</NotificationConfiguration>`), 'NotificationConfiguration'), () => `generated-${++made}`);
+};
 const topic = (events: string[], rules = '', id = '') => `<TopicConfiguration>${id ? `<Id>${id}</Id>` : ''}<Topic>${TOPIC}</Topic>${events.map((e) => `<Event>${e}</Event>`).join('')}${rules ? `<Filter><S3Key>${rules}</S3Key></Filter>` : ''}</TopicConfiguration>`;
 const rule = (name: string, value: string) => `<FilterRule><Name>${name}</Name><Value>${value}</Value></FilterRule>`;
 const refused = (xml: string, code: string, message: RegExp) => assert.throws(() => parse(xml), (e: unknown) => e instanceof S3Error && e.code === code && message.test(e.message));
@@ -15,8 +18,8 @@ describe('S3 notification configurations (unit)', () => {
     const c = parse(`${topic(['s3:ObjectCreated:*'], rule('prefix', 'in/') + rule('Suffix', '.csv'), 'mine')}${topic(['s3:ObjectRemoved:Delete'])}<QueueConfiguration><Queue>arn:aws:sqs:us-east-1:1:q</Queue><Event>s3:ObjectRestore:Completed</Event></QueueConfiguration><EventBridgeConfiguration/>`);
     assert.deepEqual(c.targets.map((t) => [t.kind, t.id, t.events.join(','), t.prefix, t.suffix]), [
       ['Topic', 'mine', 's3:ObjectCreated:*', 'in/', '.csv'],
-      ['Topic', 'generated', 's3:ObjectRemoved:Delete', undefined, undefined],
-      ['Queue', 'generated', 's3:ObjectRestore:Completed', undefined, undefined],
+      ['Topic', 'generated-1', 's3:ObjectRemoved:Delete', undefined, undefined],
+      ['Queue', 'generated-2', 's3:ObjectRestore:Completed', undefined, undefined],
     ]);
     assert.equal(c.eventBridge, true);
     const again = parseNotifyConfig(fromXml(Buffer.from(notifyConfigXml(c)), 'NotificationConfiguration'));
@@ -33,6 +36,10 @@ describe('S3 notification configurations (unit)', () => {
     refused(`<TopicConfiguration><Event>s3:ObjectCreated:*</Event></TopicConfiguration>`, 'MalformedXML', /needs its Topic ARN/);
     refused(topic(['s3:ObjectCreated:*']) + topic(['s3:ObjectCreated:Put'], rule('prefix', 'in/')), 'InvalidArgument', /Configurations overlap/);
     refused(topic(['s3:ObjectCreated:Put'], rule('prefix', 'in/')) + topic(['s3:ObjectCreated:Put'], rule('prefix', 'in/deep/')), 'InvalidArgument', /overlap/);
+    // Two configurations with one Id, whatever their kinds (checked after the overlap); Ids made here never clash.
+    refused(topic(['s3:ObjectCreated:*'], '', 'csv') + `<QueueConfiguration><Id>csv</Id><Queue>arn:aws:sqs:us-east-1:1:q</Queue><Event>s3:ObjectRemoved:*</Event></QueueConfiguration>`, 'InvalidArgument', /^Same ID used for multiple configurations\. IDs must be unique\.$/);
+    parse(topic(['s3:ObjectCreated:*'], '', 'csv') + topic(['s3:ObjectRemoved:*'], '', 'CSV'));
+    assert.throws(() => parse(topic(['s3:ObjectCreated:*'], '', 'a') + topic(['s3:ObjectRemoved:*'], '', 'a')), (e: unknown) => e instanceof S3Error && e.extra.ArgumentName === 'Id' && e.extra.ArgumentValue === 'a');
     // No overlap: other events, or filters no key can match both of.
     parse(topic(['s3:ObjectCreated:*']) + topic(['s3:ObjectRemoved:*']));
     parse(topic(['s3:ObjectCreated:*'], rule('prefix', 'a/')) + topic(['s3:ObjectCreated:*'], rule('prefix', 'b/')));

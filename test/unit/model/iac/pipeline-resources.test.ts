@@ -224,6 +224,12 @@ describe('pipeline resources in templates (unit)', () => {
     const badEvent = JSON.stringify(state, null, 1).replace('"s3:ObjectCreated:*"', '"s3:ObjectCreated:Puut"');
     const ev = validateWorkspace([{ path: 'state.json', text: badEvent }]).filter((d) => d.rule === 's3-notification-invalid');
     assert.deepEqual(ev.map((d) => d.range.start.line), [badEvent.split('\n').findIndex((l) => l.includes('Puut'))]);
+    // The queue's block with the topic's id: S3 refuses two configurations with one Id, of any kind; at the second's id.
+    const twice = JSON.stringify(state, null, 1).replace('"queue_arn"', '"id": "csv",\n "queue_arn"');
+    const dup = validateWorkspace([{ path: 'state.json', text: twice }]).filter((d) => d.rule === 's3-notification-invalid');
+    const idLines = twice.split('\n').flatMap((l, i) => (l.includes('"id": "csv"') ? [i] : []));
+    assert.equal(idLines.length, 2);
+    assert.deepEqual(dup.map((d) => [d.range.start.line, d.message]), [[idLines[1], `Bucket 'tf-raw': Same ID used for multiple configurations. IDs must be unique. ('csv' is also the Id of the configuration at line ${idLines[0]! + 1})`]]);
   });
 
   it('reads a bucket\'s notifications to topics: CloudFormation\'s TopicConfigurations and the CDK handler\'s, merged by bucket', () => {
