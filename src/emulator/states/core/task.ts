@@ -1,7 +1,8 @@
 /**
  * A Task state's work: TaskScheduled → TaskStarted → (TaskSubmitted) → TaskSucceeded / TaskFailed /
  * TaskTimedOut, with TimeoutSeconds(Path), HeartbeatSeconds(Path) and the callback pattern
- * (`.waitForTaskToken`: the task waits for SendTaskSuccess / SendTaskFailure on its token).
+ * (`.waitForTaskToken`: the call's response is TaskSubmitted's output, then the task waits for
+ * SendTaskSuccess / SendTaskFailure on its token). A `.sync` task reports what it started itself.
  */
 import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression } from './jsonata';
@@ -80,6 +81,11 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
     if (heartbeatTimer) clock.clearTimer(heartbeatTimer);
     heartbeatTimer = clock.setTimer(heartbeat * 1000, () => expiry!(new StatesError('States.HeartbeatTimeout', '')));
   };
+  let wasSubmitted = false;
+  const submit = (output: unknown) => {
+    wasSubmitted = true;
+    if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
+  };
   try {
     const work = (async () => {
       let callbackResult: Promise<unknown> | undefined;
@@ -99,10 +105,10 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
         signal: controller.signal,
         taskToken: run.token,
         executionArn: execution.identity.executionArn,
-        submitted: (output) => {
-          if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
-        },
+        submitted: (output) => submit(output),
       });
+      // A callback task's call has been made: AWS records its response as submitted, then waits.
+      if (callbackResult && !wasSubmitted) submit(response);
       return callbackResult ? await callbackResult : response;
     })();
     // The task's own signal (aborted with the frame's, and when the task ends): a listener on the

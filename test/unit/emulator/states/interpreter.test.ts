@@ -181,6 +181,24 @@ describe('Step Functions interpreter', () => {
     await cb.clock.advance(9000);
     assert.ok(cb.ex.complete(token, { output: { done: true } }));
     assert.deepEqual(ok(await cb.done), { done: true });
+    // The call's response is recorded as submitted (as AWS records it), then the callback's result.
+    const tasks = cb.events.filter((x) => x.type.startsWith('Task') && !x.type.startsWith('TaskState'));
+    assert.deepEqual(tasks.map((x) => x.type), ['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
+    const details = (x: HistoryEventInput, k: string) => (x.details as Record<string, { output: string; resource: string }>)[k]!;
+    assert.deepEqual(JSON.parse(details(tasks[2]!, 'taskSubmittedEventDetails').output), { JobId: 'j' });
+    assert.equal(details(tasks[2]!, 'taskSubmittedEventDetails').resource, 'submitJob.waitForTaskToken');
+    // A .sync task reports what it started itself, once; a request-response task submits nothing.
+    const sync = start({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', End: true } } }, {}, async (i) => {
+      i.submitted?.({ JobId: 'started' });
+      return { Status: 'SUCCEEDED' };
+    });
+    await sync.clock.runAll();
+    ok(await sync.done);
+    assert.deepEqual(sync.events.filter((x) => x.type === 'TaskSubmitted').map((x) => JSON.parse(details(x, 'taskSubmittedEventDetails').output)), [{ JobId: 'started' }]);
+    const plain = start({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', End: true } } }, {});
+    await plain.clock.runAll();
+    ok(await plain.done);
+    assert.equal(plain.events.filter((x) => x.type === 'TaskSubmitted').length, 0);
   });
 
   it('Parallel and Map (MaxConcurrency, ItemSelector with $$.Map.Item, ItemBatcher, tolerated failures)', async () => {
