@@ -17,7 +17,7 @@ import { type EventSource, serveEventStream } from './events';
 import { bodyLimitError, MAX_BODY_BYTES, parseJsonObject, PUT_LOG_EVENTS_MAX_BYTES, readBody, send, sendRaw, SUBMIT_JOB_MAX_BYTES } from './http';
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX, type LogsBackend, type LogsContext } from '../logs/api';
 import { type BatchHandlers, matchRoute, queryMembers, type RouteMatch } from '../batch/api/routes';
-import { type EdgeService, findService, signingServiceOf } from './service';
+import { type EdgeService, findService, serviceOfQueryVersion, signingServiceOf } from './service';
 import { OWN_SIGNING_NAMES, unservedResponse } from './unserved';
 import { verifyStreamingSigV4 } from './stream-auth';
 
@@ -137,11 +137,28 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const signedFor = signingServiceOf(req.headers, rawQuery);
-    const service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
+    let service = opts.services?.length && !rawPath.startsWith(LOCAL_PREFIX)
       ? (findService(opts.services, signedFor, req.headers['x-amz-target']) ?? (signedFor === undefined ? unsignedService(opts.services, method, rawPath, rawQuery, req.headers['x-amz-target']) : undefined))
       : undefined;
+    // An unsigned query-protocol request (STS, SNS) is that service's, by the API version it names,
+    // so it is refused in that service's shape rather than as S3 refuses an anonymous request.
+    let preread: Buffer | undefined;
+    if (service && signedFor === undefined && rawPath === '/' && !service.acceptsUnsigned?.(method, rawQuery)) {
+      let version = new URLSearchParams(rawQuery).get('Version');
+      if (version === null && method === 'POST' && isSmallForm(req)) {
+        try {
+          preread = await readBody(req, QUERY_FORM_MAX_BYTES, () => new RequestEntityTooLargeException('The request body is too large.'));
+        } catch (err) {
+          const out = toErrorResponse(err);
+          send(res, out.status, { ...base, ...out.headers, connection: 'close' }, out.body);
+          return;
+        }
+        version = new URLSearchParams(preread.toString('utf8')).get('Version');
+      }
+      service = serviceOfQueryVersion(opts.services!, version) ?? service;
+    }
     if (!service?.handleStream) boundRequest(req, res);
-    if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery });
+    if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery }, preread);
     if (signedFor !== undefined && !OWN_SIGNING_NAMES.includes(signedFor) && !rawPath.startsWith(LOCAL_PREFIX)) {
       const out = unservedResponse(signedFor, [...OWN_SIGNING_NAMES.filter((n) => n !== 'localbatch'), ...(opts.services ?? []).flatMap((s) => s.signingNames)], req.headers, requestId);
       req.resume();
@@ -174,6 +191,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     req: IncomingMessage,
     res: ServerResponse,
     head: { requestId: string; method: string; rawPath: string; rawQuery: string },
+    preread?: Buffer,
   ): Promise<void> {
     const base = { 'x-amzn-requestid': head.requestId };
     try {
@@ -184,7 +202,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       }
       if (!service.handle) throw new UnknownOperationException(`${service.name} has no request handler.`);
       const limit = service.maxBodyBytes ?? MAX_BODY_BYTES;
-      const body = await readBody(req, limit, () => new RequestEntityTooLargeException(`The request body is larger than localbatch's limit of ${limit} bytes for ${service.name}.`));
+      const body = preread ?? (await readBody(req, limit, () => new RequestEntityTooLargeException(`The request body is larger than localbatch's limit of ${limit} bytes for ${service.name}.`)));
       const unsigned = signingServiceOf(req.headers, head.rawQuery) === undefined && service.acceptsUnsigned?.(head.method, head.rawQuery) === true;
       const caller = unsigned
         ? { accessKeyId: '', region: '', service: service.name }
@@ -300,6 +318,15 @@ function unsignedService(services: readonly EdgeService[], method: string, rawPa
   const accepting = services.find((s) => s.acceptsUnsigned?.(method, rawQuery));
   if (accepting || amzTarget !== undefined || matchRoute(method, rawPath).kind !== 'none') return accepting;
   return services.find((s) => s.signingNames.includes('s3'));
+}
+
+/** A query request's form body is read ahead (to route it by its Version) only when it says it is at most this long. */
+const QUERY_FORM_MAX_BYTES = 64 * 1024;
+
+function isSmallForm(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  const length = Number(req.headers['content-length']);
+  return type.toLowerCase().startsWith('application/x-www-form-urlencoded') && Number.isInteger(length) && length <= QUERY_FORM_MAX_BYTES;
 }
 
 function classify(method: string, rawPath: string, amzTarget: string | string[] | undefined): Target {

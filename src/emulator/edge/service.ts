@@ -51,6 +51,11 @@ export interface EdgeService {
   readonly signingNames: readonly string[];
   /** JSON protocols: `X-Amz-Target` prefixes this service answers, e.g. ['AWSEvents.']. */
   readonly targetPrefixes?: readonly string[];
+  /**
+   * Query protocol (STS, SNS): the API version its requests name (`Version=2011-06-15`). An
+   * unsigned query request is routed by it, so that it is refused in this service's own shape.
+   */
+  readonly queryVersion?: string;
   /** Cap on a request body (default: the edge's 1 MiB). */
   readonly maxBodyBytes?: number;
   handle?(req: EdgeRequest): Promise<EdgeResponse>;
@@ -90,4 +95,9 @@ export function findService(services: readonly EdgeService[], signingName: strin
   }
   if (typeof amzTarget === 'string') return services.find((s) => s.targetPrefixes?.some((p) => amzTarget.startsWith(p)));
   return undefined;
+}
+
+/** The query-protocol service whose API version an unsigned request names, if any. */
+export function serviceOfQueryVersion(services: readonly EdgeService[], version: string | null): EdgeService | undefined {
+  return version ? services.find((s) => s.queryVersion === version) : undefined;
 }

@@ -52,6 +52,7 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
   return {
     name: 'sns',
     signingNames: ['sns'],
+    queryVersion: '2010-03-31',
     // The SubscribeURL of a SubscriptionConfirmation is visited with a plain GET, as on AWS: the token confirms.
     acceptsUnsigned(method, rawQuery) {
       if (method !== 'GET') return false;

@@ -29,6 +29,7 @@ export function stsService(o: StsOptions): EdgeService {
   return {
     name: 'sts',
     signingNames: ['sts'],
+    queryVersion: '2011-06-15',
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const p = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);
       const action = p.get('Action') ?? '';

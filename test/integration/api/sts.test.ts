@@ -73,4 +73,23 @@ describe('STS GetCallerIdentity on the emulator endpoint (integration)', functio
     assert.notEqual(stranger.status, 0);
     assert.match(stranger.stderr, /\(InvalidClientTokenId\) when calling the GetCallerIdentity operation: The security token included in the request is invalid/);
   });
+
+  it('refuses an unsigned query request in the shape of the service its Version names (STS, SNS), and anything else as S3 does', async () => {
+    const unsigned = async (method: string, pathAndQuery: string, body?: string) => {
+      const r = await fetch(`${serve!.endpoint.url}${pathAndQuery}`, { method, ...(body !== undefined ? { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}) });
+      return { status: r.status, body: await r.text() };
+    };
+    const sts = await unsigned('POST', '/', 'Action=GetCallerIdentity&Version=2011-06-15');
+    assert.equal(sts.status, 403);
+    assert.match(sts.body, /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code>/);
+    assert.match((await unsigned('GET', '/?Action=GetCallerIdentity&Version=2011-06-15')).body, /sts\.amazonaws\.com.*<Code>MissingAuthenticationToken<\/Code>/);
+    const sns = await unsigned('POST', '/', 'Action=ListTopics&Version=2010-03-31');
+    assert.equal(sns.status, 403);
+    assert.match(sns.body, /^<ErrorResponse xmlns="http:\/\/sns\.amazonaws\.com\/doc\/2010-03-31\/">.*<Code>MissingAuthenticationToken<\/Code>/);
+    // No API version named: an anonymous request to the S3 endpoint, refused as S3 refuses it.
+    for (const r of [await unsigned('POST', '/', 'Action=ListTopics'), await unsigned('GET', '/bucket/key')]) {
+      assert.equal(r.status, 403);
+      assert.match(r.body, /<Error><Code>AccessDenied<\/Code>/);
+    }
+  });
 });
