@@ -50,9 +50,10 @@ describe('aws stepfunctions (AWS CLI) against the emulator', function () {
           Resource: 'arn:aws:states:::aws-sdk:batch:submitJob.waitForTaskToken',
           Arguments: { JobName: 'cb', JobQueue: 'local', JobDefinition: 'ok', ContainerOverrides: { Environment: [{ Name: 'TASK_TOKEN', Value: '{% $states.context.Task.Token %}' }] } },
           Assign: { answer: '{% $states.result.answer %}' },
-          Output: { doubled: '{% $answer * 2 %}' },
-          End: true,
+          // (the state's own Output sees the variables as the state found them; the next state sees `answer`)
+          Next: 'Double',
         },
+        Double: { Type: 'Pass', Output: { doubled: '{% $answer * 2 %}' }, End: true },
       },
     };
     const { stateMachineArn } = (await aws('create-state-machine', '--name', 'cb', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify(definition))) as { stateMachineArn: string };

@@ -29,6 +29,9 @@ export function asStatesError(err: unknown): StatesError {
 
 /** Whether a Retry/Catch `ErrorEquals` list matches an error (AWS's wildcard rules). */
 export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+  // AWS: "A States.Runtime error isn't retriable, and will always cause the execution to fail",
+  // even where ErrorEquals names it.
+  if (error === 'States.Runtime') return false;
   for (const name of errorEquals) {
     if (name === error) return true;
     if (name === 'States.ALL' && !TERMINAL_ERRORS.has(error)) return true;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { evaluateRule } from './choice';
 import { asStatesError, errorMatches, StatesError } from './errors';
-import { evaluateTemplate, isJsonataExpression } from './jsonata';
+import { evaluateTemplate, isJsonataExpression, QueryEvaluationError } from './jsonata';
 import { applyResultPath, mustRead, type PathScope } from './paths';
 import { applyTemplate, selectPath } from './payload';
 import { AbortedError, childController, sleep } from './timing';
@@ -36,6 +36,8 @@ export interface Frame {
    * previousEventId, so the events of concurrent branches form separate chains, as on AWS.
    */
   readonly chain?: Chain;
+  /** What the running state's Assign computed: set once the state's output is made (AWS: Output sees the old values). */
+  pendingAssign?: Map<string, unknown>;
 }
 
 /** The last event id of one branch's chain of history events (advanced by each event emitted on it). */
@@ -141,17 +143,20 @@ export class Execution {
       if (!state) throw new StatesError('States.Runtime', `The state '${name}' does not exist in the state machine`);
       const entry = (entries.get(name) ?? 0) + 1;
       entries.set(name, entry);
+      const beforeEntered = frame.chain?.last ?? this.lastEventId;
       const enteredId = frame.record ? this.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) : 0;
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
+      frame.pendingAssign = undefined;
       try {
         step = await this.runState(name, state, frame, value, key);
       } catch (err) {
-        if (err instanceof StatesError && err.error === 'States.Runtime' && !err.cause.startsWith('An error occurred while executing the state')) {
-          throw new StatesError(err.error, `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`);
-        }
-        throw err;
+        frame.pendingAssign = undefined;
+        throw this.stateFailure(err, name, enteredId, beforeEntered, frame.record);
       }
+      const assigned = frame.pendingAssign as Map<string, unknown> | undefined;
+      frame.pendingAssign = undefined;
+      for (const [k, v] of assigned ?? []) frame.variables.set(k, v);
       if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
       if (frame.record) {
         const output = JSON.stringify(step.output) ?? 'null';
@@ -159,7 +164,8 @@ export class Execution {
         if (output.length > MAX_PAYLOAD_BYTES / 4 && Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) {
           throw new StatesError('States.DataLimitExceeded', `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit (${Buffer.byteLength(output)} bytes; at most ${MAX_PAYLOAD_BYTES}).`);
         }
-        this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false } } }, frame.chain);
+        const variables = assigned ? { assignedVariables: Object.fromEntries([...assigned].map(([k, v]) => [k, JSON.stringify(v)])), assignedVariablesDetails: { truncated: false } } : {};
+        this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false }, ...variables } }, frame.chain);
       }
       value = step.output;
       if (state.Type === 'Succeed') return value;
@@ -168,6 +174,21 @@ export class Execution {
       if (!next) throw new StatesError('States.Runtime', `The state '${name}' has neither Next nor End`);
       name = next;
     }
+  }
+
+  /**
+   * A state's error as it leaves the state: a States.Runtime or JSONata evaluation error names the
+   * state and where it was entered (AWS's wording), and an evaluation error is recorded as
+   * EvaluationFailed (naming the field), chained to the event before the state was entered.
+   */
+  private stateFailure(err: unknown, name: string, enteredId: number, beforeEntered: number, record: boolean): unknown {
+    if (!(err instanceof StatesError) || (err.error !== 'States.Runtime' && err.error !== 'States.QueryEvaluationError')) return err;
+    if (err.cause.startsWith('An error occurred while executing the state')) return err;
+    const cause = `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`;
+    if (record && err instanceof QueryEvaluationError) {
+      this.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, location: err.location, state: name } }, { last: beforeEntered });
+    }
+    return new StatesError(err.error, cause);
   }
 
   contextObject(frame: Frame, stateName: string, retryCount: number, token?: string): Record<string, unknown> {
@@ -238,11 +259,13 @@ export class Execution {
     return (this.template({ 'v.$': path }, scope) as { v: unknown }).v ?? mustRead(path, scope, () => `The ${field} '${path}' selects nothing`);
   }
 
-  /** Assign: every value is computed from the current variables first, then all are set. */
+  /** Assign: every value is computed from the variables as the state found them; they are set when the state's output is made. */
   async assign(assign: Record<string, unknown> | undefined, frame: Frame, jsonata: boolean, jscope: Parameters<typeof evaluateTemplate>[1], scope: PathScope): Promise<void> {
     if (!assign) return;
     const values = jsonata ? ((await evaluateTemplate(assign, jscope, 'Assign')) as Record<string, unknown>) : (this.template(assign, scope) as Record<string, unknown>);
-    for (const [k, v] of Object.entries(values)) frame.variables.set(k, v);
+    const pending = frame.pendingAssign ?? new Map<string, unknown>();
+    for (const [k, v] of Object.entries(values)) pending.set(k, v);
+    frame.pendingAssign = pending;
   }
 
   private async runChoice(state: StateDef, frame: Frame, input: unknown, scope: PathScope, jscope: Parameters<typeof evaluateTemplate>[1], jsonata: boolean): Promise<StepResult> {
@@ -328,6 +351,8 @@ export class Execution {
         return { output: await attempt(retryCount) };
       } catch (err) {
         if (err instanceof AbortedError || frame.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
+        // (what the failed attempt's Assign computed is dropped: only a catcher's Assign is set)
+        frame.pendingAssign = undefined;
         const e = asStatesError(err);
         const index = (state.Retry ?? []).findIndex((r) => matches(r.ErrorEquals, e.error));
         if (index >= 0) {

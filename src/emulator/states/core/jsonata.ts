@@ -78,9 +78,12 @@ function mulberry(seed: number): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** Evaluates one `{% %}` string. */
+/**
+ * Evaluates one `{% %}` string. One that returns nothing fails the state, as on AWS:
+ * States.QueryEvaluationError naming the field (`Output/a/b[0]`; AWS's wording, from its histories).
+ */
 export async function evaluateJsonata(text: string, scope: JsonataScope, field: string): Promise<unknown> {
-  const source = EXPR.exec(text)![1];
+  const source = EXPR.exec(text)![1].trim();
   const expr = compileJsonata(source);
   const bindings: Record<string, unknown> = Object.fromEntries(scope.variables);
   bindings.states = scope.states;
@@ -91,30 +94,37 @@ export async function evaluateJsonata(text: string, scope: JsonataScope, field: 
     if (err instanceof StatesError) throw err;
     throw new StatesError('States.QueryEvaluationError', `An error occurred while evaluating the JSONata expression '${source}' in the field '${field}': ${jsonataMessage(err)}`);
   }
+  if (value === undefined) throw new QueryEvaluationError(`The JSONata expression '${source}' specified for the field '${field}' returned nothing (undefined).`, field);
   return normalise(value);
 }
 
-/** JSONata sequences and functions as plain JSON (arrays, no undefined). */
+/** A JSONata evaluation that failed a state: its history names the field (`location`). */
+export class QueryEvaluationError extends StatesError {
+  constructor(
+    cause: string,
+    readonly location: string,
+  ) {
+    super('States.QueryEvaluationError', cause);
+  }
+}
+
+/** JSONata sequences and functions as plain JSON (arrays). */
 function normalise(value: unknown): unknown {
-  if (value === undefined) return undefined;
   if (typeof value === 'function') throw new StatesError('States.QueryEvaluationError', 'A JSONata expression returned a function, which is not JSON');
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
-/** Evaluates every `{% %}` string inside a JSON value (objects and arrays walked). */
+/** Evaluates every `{% %}` string inside a JSON value (objects and arrays walked; `field` grows as AWS names it: `Output/a[0]`). */
 export async function evaluateTemplate(value: unknown, scope: JsonataScope, field: string): Promise<unknown> {
   if (isJsonataExpression(value)) return evaluateJsonata(value, scope, field);
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) out.push(await evaluateTemplate(v, scope, field));
+    for (let i = 0; i < value.length; i++) out.push(await evaluateTemplate(value[i], scope, `${field}[${i}]`));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const r = await evaluateTemplate(v, scope, field);
-      if (r !== undefined) out[k] = r;
-    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = await evaluateTemplate(v, scope, `${field}/${k}`);
     return out;
   }
   return value;

@@ -274,6 +274,85 @@ describe('Step Functions interpreter', () => {
     assert.deepEqual(out, { err: 'Batch.ClientException', prev: 'job-6' });
   });
 
+  it('JSONata: an expression that returns nothing fails the state with States.QueryEvaluationError naming the field (the cases AWS recorded)', async () => {
+    const failed = async (def: StateMachineDef, runTask?: (i: TaskInvocation) => Promise<unknown>) => {
+      const s = start(def, {}, runTask);
+      await s.clock.runAll();
+      const o = (await s.done) as { status: string; error: string; cause: string };
+      return { o, events: s.events };
+    };
+    const cases: Array<[StateMachineDef, string, string]> = [
+      [{ QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Pass', Output: '{% $doesNotExist %}', End: true } } }, 'Output', 'Pass'],
+      [{ QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Pass', Output: { result: '{% $doesNotExist %}' }, End: true } } }, 'Output/result', 'Pass'],
+      [{ QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Pass', Assign: { result: '{% $doesNotExist %}' }, End: true } } }, 'Assign/result', 'Pass'],
+      [{ QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '{% $doesNotExist %}' }, End: true } } }, 'Arguments/FunctionName', 'Task'],
+    ];
+    for (const [def, location] of cases) {
+      const { o, events } = await failed(def);
+      const cause = `An error occurred while executing the state 'State0' (entered at the event id #2). The JSONata expression '$doesNotExist' specified for the field '${location}' returned nothing (undefined).`;
+      assert.deepEqual([o.status, o.error, o.cause], ['FAILED', 'States.QueryEvaluationError', cause], location);
+      // EvaluationFailed, chained (as AWS chains it) to the event the state's entry was chained to.
+      const ev = events.find((e) => e.type === 'EvaluationFailed')!;
+      const entered = events.find((e) => e.type.endsWith('StateEntered'))!;
+      assert.deepEqual([ev.previousEventId, ev.details], [entered.previousEventId, { evaluationFailedEventDetails: { error: 'States.QueryEvaluationError', cause, location, state: 'State0' } }], location);
+    }
+    // An array element is named by its index; null and false are values, not nothing.
+    const arr = await failed({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { a: [1, '{% $states.input.x %}'] }, End: true } } });
+    assert.match(arr.o.cause, /specified for the field 'Output\/a\[1\]' returned nothing/);
+    assert.deepEqual(ok(await runToEnd({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { n: '{% null %}', f: '{% false %}' }, End: true } } }, {})), { n: null, f: false });
+    // A Task's own Catch takes it.
+    const caught = ok(await runToEnd({ QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', Arguments: { JobName: '{% $states.input.name %}' }, Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Next: 'C', Output: '{% $states.errorOutput.Error %}' }], End: true }, C: { Type: 'Succeed' } } }, {}));
+    assert.equal(caught, 'States.QueryEvaluationError');
+  });
+
+  it("Assign: the state's own Output/OutputPath sees the variables as the state found them; later states see the new values (recorded in StateExited)", async () => {
+    // AWS's recorded case (JSONPath): State1's OutputPath reads $answer as 42, not the value its Assign sets.
+    const s = start({
+      StartAt: 'State0',
+      States: {
+        State0: { Type: 'Pass', Result: { theQuestion: 'What is the answer?' }, Assign: { 'question.$': '$.theQuestion', answer: 42 }, Next: 'State1' },
+        State1: { Type: 'Pass', InputPath: '$answer', ResultPath: '$.theAnswer', OutputPath: '$answer', Assign: { answer: '<omitted>' }, End: true },
+      },
+    }, {});
+    await s.clock.runAll();
+    assert.equal(ok(await s.done), 42);
+    const exited = s.events.filter((e) => e.type === 'PassStateExited').map((e) => (e.details as { stateExitedEventDetails: Record<string, unknown> }).stateExitedEventDetails);
+    assert.deepEqual(exited.map((d) => d.assignedVariables), [{ question: '"What is the answer?"', answer: '42' }, { answer: '"<omitted>"' }]);
+    // JSONata: Output and the other Assign values read the old x; the next state reads the new one.
+    const out = ok(await runToEnd({
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1 }, Next: 'B' },
+        B: { Type: 'Pass', Assign: { x: 2, y: '{% $x %}' }, Output: { xOut: '{% $x %}' }, Next: 'C' },
+        C: { Type: 'Pass', Output: { x: '{% $x %}', y: '{% $y %}', before: '{% $states.input.xOut %}' }, End: true },
+      },
+    }, {}));
+    assert.deepEqual(out, { x: 2, y: 1, before: 1 });
+    // A failed attempt's Assign is dropped; the catcher's is kept.
+    const caught = ok(await runToEnd({
+      QueryLanguage: 'JSONata',
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', Assign: { a: 'task' }, Output: '{% $states.result.missing %}', Catch: [{ ErrorEquals: ['States.ALL'], Assign: { b: 'catch' }, Next: 'E' }], End: true },
+        E: { Type: 'Pass', Output: { a: '{% $exists($a) %}', b: '{% $b %}' }, End: true },
+      },
+    }, {}));
+    assert.deepEqual(caught, { a: false, b: 'catch' });
+  });
+
+  it('States.Runtime is never retried or caught, even where ErrorEquals names it', async () => {
+    const def: StateMachineDef = {
+      StartAt: 'Par',
+      States: {
+        Par: { Type: 'Parallel', Branches: [{ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'r.$': '$.nope' }, End: true } } }], Retry: [{ ErrorEquals: ['States.Runtime'] }], Catch: [{ ErrorEquals: ['States.Runtime'], Next: 'C' }], End: true },
+        C: { Type: 'Succeed' },
+      },
+    };
+    const o = (await runToEnd(def, {})) as { status: string; error: string };
+    assert.deepEqual([o.status, o.error], ['FAILED', 'States.Runtime']);
+  });
+
   it('stop aborts the running task and records ExecutionAborted', async () => {
     let aborted = false;
     const s = start({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', End: true } } }, {}, (i) => {
