@@ -1,6 +1,7 @@
 /**
- * The AWS Batch operations of the service model adapted to the engine: request checks and
- * response shapes as AWS has them, errors as ClientException. `batchHandlers(engine)` is what
+ * The AWS Batch operations of the service model adapted to the engine: request checks (every
+ * member's JSON type against the model first: request-shapes.ts) and response shapes as AWS has
+ * them, errors as ClientException. `batchHandlers(engine)` is what
  * `startApiServer({ batch })` takes.
  * Every operation of the service model has a handler (test/unit/emulator/api/operations-coverage.test.ts).
  */
@@ -17,9 +18,10 @@ import { schedulingPolicyHandlers } from './scheduling-policies';
 import { serviceEnvironmentHandlers } from './service-environments';
 import { serviceJobHandlers } from './service-jobs';
 import { tagHandlers } from './tags';
+import { checkRequestShape } from './request-shapes';
 
 export function batchHandlers(engine: BatchEngine): BatchHandlers {
-  return {
+  const handlers: BatchHandlers = {
     ...jobHandlers(engine),
     ListJobs: (input) => listJobs(engine, input),
     ...jobDefinitionHandlers(engine),
@@ -32,4 +34,14 @@ export function batchHandlers(engine: BatchEngine): BatchHandlers {
     ...serviceJobHandlers(engine),
     ...quotaShareHandlers(engine),
   };
+  // Every caller (the API, Step Functions, EventBridge targets) gets the model's type checks.
+  return Object.fromEntries(
+    Object.entries(handlers).map(([operation, handle]) => [
+      operation,
+      (input: Parameters<typeof handle>[0]) => {
+        checkRequestShape(operation, input);
+        return handle(input);
+      },
+    ]),
+  ) as BatchHandlers;
 }
