@@ -7,6 +7,7 @@ import type { BatchHandlers } from './routes';
 import { withContainerLists } from './defaults';
 import { asInput, checkShapes, oneOf, optionalInteger, optionalString, requiredString, stringList } from './input';
 import { decodeToken, fingerprint, pageOfArray, pageSize } from './pagination';
+import { checkResourceValues } from './resource-values';
 
 const LISTS = ['platformCapabilities'];
 const OBJECTS = ['parameters', 'containerProperties', 'nodeProperties', 'retryStrategy', 'timeout', 'eksProperties', 'ecsProperties', 'consumableResourceProperties'];
@@ -34,6 +35,7 @@ export function jobDefinitionHandlers(engine: BatchEngine): BatchHandlers {
       checkShapes(input, LISTS, OBJECTS);
       if (input.tags !== undefined) validateTags(input.tags);
       if (input.propagateTags !== undefined && typeof input.propagateTags !== 'boolean') throw new ClientException('propagateTags must be a boolean');
+      checkResourceValues({ containerProperties: input.containerProperties, nodeProperties: input.nodeProperties, ecsProperties: input.ecsProperties });
       return engine.registerJobDefinition(input as unknown as RegisterJobDefinitionRequest);
     },
 

@@ -6,6 +6,7 @@ import { ClientException } from '../../edge/errors';
 import type { BatchHandlers } from './routes';
 import { withContainerLists } from './defaults';
 import { asInput, checkShapes, optionalInteger, optionalString, requiredString, stringList } from './input';
+import { checkResourceValues } from './resource-values';
 
 const SUBMIT_LISTS = ['dependsOn'];
 const SUBMIT_OBJECTS = ['arrayProperties', 'parameters', 'containerOverrides', 'nodeOverrides', 'retryStrategy', 'timeout', 'eksPropertiesOverride', 'ecsPropertiesOverride', 'consumableResourcePropertiesOverride'];
@@ -38,6 +39,7 @@ export function jobHandlers(engine: BatchEngine): BatchHandlers {
       }
       const size = (input.arrayProperties as { size?: unknown } | undefined)?.size;
       if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size))) throw new ClientException('arrayProperties.size must be an integer');
+      checkResourceValues({ containerOverrides: input.containerOverrides, nodeOverrides: input.nodeOverrides, ecsPropertiesOverride: input.ecsPropertiesOverride });
       return engine.submitJob(input as unknown as SubmitJobRequest);
     },
 

@@ -58,3 +58,31 @@ describe('Batch request shapes from the service model (unit)', () => {
     assert.equal(((await handlers.DescribeJobDefinitions!({})) as { jobDefinitions: unknown[] }).jobDefinitions.length, 1);
   });
 });
+
+describe('Batch resource requirement values (unit)', () => {
+  const setup = () => {
+    const clock = new FakeClock();
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
+    engine.createComputeEnvironment({ computeEnvironmentName: 'local', type: 'UNMANAGED' });
+    engine.createJobQueue({ jobQueueName: 'local', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'local' }] });
+    const handlers = batchHandlers(engine);
+    return { handlers };
+  };
+  const def = (rr: unknown) => ({ jobDefinitionName: 'd', type: 'container', containerProperties: { image: 'busybox', command: ['true'], resourceRequirements: rr } });
+
+  it('refuses an unreadable VCPU, MEMORY or GPU value or an unknown type when the definition is registered or the job submitted', async () => {
+    const { handlers } = setup();
+    const refusedWith = async (call: () => unknown, message: RegExp) => assert.rejects(async () => call(), (e: unknown) => e instanceof ClientException && message.test(e.message));
+    await refusedWith(() => handlers.RegisterJobDefinition!(def([{ type: 'VCPU', value: 'lots' }])), /^containerProperties\.resourceRequirements\[0\]\.value "lots" is not a valid VCPU value: give a positive number of vCPUs/);
+    await refusedWith(() => handlers.RegisterJobDefinition!(def([{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: 'sixty' }])), /resourceRequirements\[1\]\.value "sixty" is not a valid MEMORY value/);
+    await refusedWith(() => handlers.RegisterJobDefinition!(def([{ type: 'MEMORY', value: '2.5' }])), /not a valid MEMORY value/);
+    await refusedWith(() => handlers.RegisterJobDefinition!(def([{ type: 'CPU', value: '1' }])), /resourceRequirements\[0\]\.type must be one of GPU, VCPU, MEMORY, not "CPU"/);
+    await refusedWith(() => handlers.RegisterJobDefinition!({ jobDefinitionName: 'm', type: 'multinode', nodeProperties: { numNodes: 1, mainNode: 0, nodeRangeProperties: [{ targetNodes: '0', container: { image: 'b', resourceRequirements: [{ type: 'GPU', value: '-1' }] } }] } }), /^nodeProperties\.nodeRangeProperties\[0\]\.container\.resourceRequirements\[0\]\.value "-1" is not a valid GPU value/);
+    await handlers.RegisterJobDefinition!(def([{ type: 'VCPU', value: '0.5' }, { type: 'MEMORY', value: '64' }]));
+    const submit = (ov: unknown) => handlers.SubmitJob!({ jobName: 'j', jobQueue: 'local', jobDefinition: 'd', containerOverrides: ov });
+    await refusedWith(() => submit({ resourceRequirements: [{ type: 'GPU', value: 'one' }] }), /^containerOverrides\.resourceRequirements\[0\]\.value "one" is not a valid GPU value: give a whole number of GPUs$/);
+    await refusedWith(() => submit({ resourceRequirements: [{ type: 'VCPU' }] }), /value is required/);
+    const ok = (await submit({ resourceRequirements: [{ type: 'GPU', value: '0' }, { type: 'VCPU', value: '1' }] })) as { jobId: string };
+    assert.ok(ok.jobId);
+  });
+});
