@@ -5,15 +5,15 @@ import { S3Error } from './errors';
 import { NOTIFICATION_SUBJECT, testEventMessage } from './events';
 import { notifyConfigXml, parseNotifyConfig } from './notify-config';
 import { fromXml, toXml } from './xml';
+import { S3_OWNER } from './owner';
 
-const OWNER = { ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'localbatch' };
 
 export function listBuckets(ctx: S3Context, req: S3Request): void {
   const buckets = ctx.buckets.list();
   const prefix = req.query.get('prefix') ?? '';
   const shown = buckets.filter((b) => b.name.startsWith(prefix));
   reply(req, 200, {}, toXml('ListAllMyBucketsResult', {
-    Owner: OWNER,
+    Owner: S3_OWNER,
     Buckets: { Bucket: shown.map((b) => ({ Name: b.name, CreationDate: isoDate(new Date(b.created)), BucketRegion: ctx.region })) },
     ...(prefix ? { Prefix: prefix } : {}),
   }));

@@ -6,6 +6,7 @@ import { compareKeys } from './names';
 import { FRESH_MS, type Pace } from './list-ahead';
 import type { Walk } from './list-index';
 import { toXml } from './xml';
+import { S3_OWNER } from './owner';
 
 interface ListParams {
   readonly v2: boolean;
@@ -14,6 +15,8 @@ interface ListParams {
   readonly delimiter: string;
   readonly maxKeys: number;
   readonly encode: boolean;
+  /** Each object names its owner (ListObjects always, ListObjectsV2 with fetch-owner=true). */
+  readonly owner: boolean;
   readonly token: string | null;
   /** Keys up to this one (StartAfter, marker, the token's) are not listed. */
   readonly after: string;
@@ -65,13 +68,16 @@ function parseParams(q: URLSearchParams, v2: boolean): ListParams {
   // (a marker or StartAfter that is a common prefix needs no skipping: pageOf leaves out common
   // prefixes up to `after`; skipping every key that begins with it left out `a/b` after `a/` with
   // the prefix `a/`)
-  return { v2, query: q, prefix, delimiter, maxKeys, encode: q.get('encoding-type') === 'url', token, after, skipPrefix };
+  const encoding = q.get('encoding-type');
+  if (encoding !== null && encoding !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encoding);
+  const owner = !v2 || q.get('fetch-owner') === 'true';
+  return { v2, query: q, prefix, delimiter, maxKeys, encode: encoding === 'url', owner, token, after, skipPrefix };
 }
 
 /** What the page's answer depends on: the bucket and the request's parameters. */
 function pageId(bucket: Bucket, p: ListParams): string {
   const q = p.query;
-  return JSON.stringify([bucket.name, bucket.dir, bucket.created, p.v2, p.prefix, p.delimiter, p.maxKeys, p.encode, p.token, q.get('start-after'), q.get('marker')]);
+  return JSON.stringify([bucket.name, bucket.dir, bucket.created, p.v2, p.prefix, p.delimiter, p.maxKeys, p.encode, p.owner, p.token, q.get('start-after'), q.get('marker')]);
 }
 
 /**
@@ -104,6 +110,8 @@ async function buildPage(ctx: S3Context, bucket: Bucket, p: ListParams, walk: Wa
       ...(info.checksum ? { ChecksumAlgorithm: info.checksum.algorithm, ChecksumType: info.checksum.type } : {}),
       Size: info.size,
       StorageClass: 'STANDARD',
+      // (ListObjects always names the owner; ListObjectsV2 when asked to, with fetch-owner=true)
+      ...(p.owner ? { Owner: S3_OWNER } : {}),
     });
   }
   const common = prefixes.map((c) => ({ Prefix: enc(c) }));

@@ -24,6 +24,7 @@ import { metaFromHeaders } from './object-api';
 import { DATA_FILE, laidOutInPlace, type PartPlace } from './part-layout';
 import { readBodySmall } from './small-body';
 import { fromXml, many, toXml } from './xml';
+import { S3_OWNER } from './owner';
 
 const COPY_BUFFER = 8 * 1024 * 1024;
 
@@ -293,8 +294,8 @@ export function listParts(ctx: S3Context, req: S3Request, bucket: Bucket, key: s
     MaxParts: max,
     IsTruncated: truncated,
     Part: page.map(([n, p]) => ({ PartNumber: n, LastModified: isoDate(new Date(p.lastModified)), ETag: p.etag, Size: p.size, ...(up.algorithm && p.checksum ? { [`Checksum${up.algorithm}`]: p.checksum } : {}) })),
-    Initiator: { ID: 'localbatch', DisplayName: 'localbatch' },
-    Owner: { ID: 'localbatch', DisplayName: 'localbatch' },
+    Initiator: S3_OWNER,
+    Owner: S3_OWNER,
     StorageClass: 'STANDARD',
     ...(up.algorithm ? { ChecksumAlgorithm: up.algorithm, ChecksumType: up.type } : {}),
   }));

@@ -34,7 +34,7 @@ export function metaFromHeaders(req: S3Request): Pick<NewMeta, 'contentType' | '
   return { contentType: header(req, 'content-type') ?? 'binary/octet-stream', headers, userMeta };
 }
 
-function objectHeaders(info: ObjectInfo, checksumMode: boolean): Record<string, string | number> {
+function objectHeaders(info: ObjectInfo, checksumMode: boolean, partAsked: boolean): Record<string, string | number> {
   const h: Record<string, string | number> = {
     etag: info.etag,
     'last-modified': httpDate(info.lastModified),
@@ -43,7 +43,8 @@ function objectHeaders(info: ObjectInfo, checksumMode: boolean): Record<string, 
     ...(info.headers ?? {}),
   };
   for (const [k, v] of Object.entries(info.userMeta ?? {})) h[`x-amz-meta-${k}`] = v;
-  if (info.parts) h['x-amz-mp-parts-count'] = info.parts;
+  // (S3 names the part count only to a request for a part: "only returned if you specify partNumber")
+  if (info.parts && partAsked) h['x-amz-mp-parts-count'] = info.parts;
   if (checksumMode && info.checksum) {
     h[headerOf(info.checksum.algorithm)] = info.checksum.value;
     h['x-amz-checksum-type'] = info.checksum.type;
@@ -159,7 +160,7 @@ export async function getObject(ctx: S3Context, req: S3Request, bucket: Bucket, 
   // (an empty object has no first byte: bytes=0- is not satisfiable either, as on S3)
   if (range === 'invalid') throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: rangeHeader ?? '', ActualObjectSize: String(info.size) });
   const checksumMode = header(req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && range === 'ignore';
-  const h = objectHeaders(info, checksumMode);
+  const h = objectHeaders(info, checksumMode, partNumber !== null);
   for (const [q, name] of [['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'], ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires']]) {
     const v = req.query.get(q);
     if (v !== null) h[name] = v;
@@ -213,7 +214,8 @@ export async function copyObject(ctx: S3Context, req: S3Request, bucket: Bucket,
   const failed = preconditions(req, info, 'x-amz-copy-source-');
   if (failed) throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: `x-amz-copy-source-${failed.condition}` });
   const condition = writeCondition(header(req, 'if-match'), header(req, 'if-none-match'), key);
-  const directive = (header(req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  const directive = header(req, 'x-amz-metadata-directive') ?? 'COPY';
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 400, 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   if (from.name === bucket.name && srcKey === key && directive !== 'REPLACE') {
     throw new S3Error('InvalidRequest', 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }

@@ -175,6 +175,9 @@ export function address(edge: Pick<EdgeStreamRequest, 'rawPath' | 'headers'>): {
   return { bucket: decode(path.slice(0, slash)), key: key === '' ? undefined : decode(key) };
 }
 
+/** The query parameters of ListObjects and ListObjectsV2 (and the SDK's `x-id`). */
+const LIST_PARAMS: ReadonlySet<string> = new Set(['list-type', 'prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type', 'continuation-token', 'fetch-owner', 'start-after', 'x-id']);
+
 async function route(ctx: S3Context, req: S3Request): Promise<void> {
   const { method, query: q } = req;
   if (!req.bucket) {
@@ -192,7 +195,9 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
     const bucket = ctx.buckets.get(name);
     if (method === 'POST' && q.has('delete')) return deleteObjects(ctx, req, bucket);
     if (method === 'GET' && q.has('uploads')) return listUploads(ctx, req, bucket);
-    if (method === 'GET' && !q.has('uploads') && !q.has('versions') && !q.has('policy') && !q.has('acl') && !q.has('tagging') && !q.has('versioning')) {
+    // A listing's own parameters only: any other (?cors, ?encryption, ?lifecycle, ...) is a bucket
+    // sub-resource this S3 does not serve, not a listing.
+    if (method === 'GET' && [...q.keys()].every((k) => LIST_PARAMS.has(k) || /^x-amz-/i.test(k))) {
       return listObjects(ctx, req, bucket, q.get('list-type') === '2');
     }
     throw notImplemented(req);
@@ -213,6 +218,12 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
   }
   const onlyOwn = [...q.keys()].every((k) => k.startsWith('X-Amz-') || k.startsWith('x-amz-') || k.startsWith('response-') || k === 'partNumber' || k === 'versionId' || k === 'x-id');
   if (!onlyOwn) throw notImplemented(req);
+  // Buckets here are never versioned: the only version an object has is `null`.
+  const versionId = q.get('versionId');
+  if (versionId !== null && versionId !== 'null') {
+    req.body.resume();
+    throw new S3Error('InvalidArgument', 400, 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
+  }
   if (method === 'PUT') {
     const source = req.headers['x-amz-copy-source'];
     if (typeof source === 'string') return copyObject(ctx, req, bucket, key, source);

@@ -11,6 +11,7 @@ import { invalidArgument } from './errors';
 import type { Upload } from './multipart';
 import { compareKeys } from './names';
 import { toXml } from './xml';
+import { S3_OWNER } from './owner';
 
 interface Listed extends Upload {
   readonly id: string;
@@ -80,7 +81,7 @@ export function listUploads(ctx: S3Context, req: S3Request, bucket: Bucket): voi
       lastId = u.id;
     }
   }
-  const owner = { ID: 'localbatch', DisplayName: 'localbatch' };
+  const owner = S3_OWNER;
   reply(req, 200, {}, toXml('ListMultipartUploadsResult', {
     Bucket: bucket.name,
     KeyMarker: enc(keyMarker),

@@ -109,6 +109,43 @@ describe('S3 through the AWS CLI', function () {
     assert.equal(loc.LocationConstraint ?? null, null);
   });
 
+  it("answers a bucket setting it does not keep as NotImplemented, not as a listing; S3's checks of versionId, metadata directives and encodings; owners and part counts only where S3 gives them", async () => {
+    await ok(['s3api', 'create-bucket', '--bucket', 'settings-bucket']);
+    // (each of these used to answer 200 with the bucket's listing: get-bucket-encryption printed {"ServerSideEncryptionConfiguration": {}})
+    for (const op of ['get-bucket-encryption', 'get-bucket-cors', 'get-bucket-lifecycle-configuration', 'get-bucket-website', 'get-bucket-logging', 'get-public-access-block', 'get-bucket-ownership-controls', 'get-bucket-accelerate-configuration', 'get-bucket-request-payment']) {
+      const r = await h.cli(['s3api', op, '--bucket', 'settings-bucket']);
+      assert.notEqual(r.status, 0, `${op}: ${r.stdout}`);
+      assert.match(r.stderr, /NotImplemented/, op);
+    }
+    const body = join(h.work, 'small.txt');
+    writeFileSync(body, 'x');
+    await ok(['s3api', 'put-object', '--bucket', 'settings-bucket', '--key', 'k', '--body', body]);
+    const version = await h.cli(['s3api', 'get-object', '--bucket', 'settings-bucket', '--key', 'k', '--version-id', 'abc', join(h.work, 'v.out')]);
+    assert.match(version.stderr, /InvalidArgument.*Invalid version id specified/);
+    await ok(['s3api', 'get-object', '--bucket', 'settings-bucket', '--key', 'k', '--version-id', 'null', join(h.work, 'v.out')]);
+    const directive = await h.cli(['s3api', 'copy-object', '--bucket', 'settings-bucket', '--key', 'k2', '--copy-source', 'settings-bucket/k', '--metadata-directive', 'BOGUS']);
+    assert.match(directive.stderr, /InvalidArgument.*Unknown metadata directive/);
+    const encoding = await h.cli(['s3api', 'list-objects-v2', '--bucket', 'settings-bucket', '--encoding-type', 'xml']);
+    assert.match(encoding.stderr, /InvalidArgument.*Invalid Encoding Method/);
+    // ListObjectsV2 names owners only with --fetch-owner; ListObjects always.
+    const v2 = JSON.parse(await ok(['s3api', 'list-objects-v2', '--bucket', 'settings-bucket'])) as { Contents: Array<{ Owner?: { ID: string } }> };
+    assert.equal(v2.Contents[0]!.Owner, undefined);
+    const owned = JSON.parse(await ok(['s3api', 'list-objects-v2', '--bucket', 'settings-bucket', '--fetch-owner'])) as { Contents: Array<{ Owner?: { ID: string } }> };
+    const buckets = JSON.parse(await ok(['s3api', 'list-buckets'])) as { Owner: { ID: string } };
+    assert.equal(owned.Contents[0]!.Owner!.ID, buckets.Owner.ID);
+    const v1 = JSON.parse(await ok(['s3api', 'list-objects', '--bucket', 'settings-bucket'])) as { Contents: Array<{ Owner?: { ID: string } }> };
+    assert.equal(v1.Contents[0]!.Owner!.ID, buckets.Owner.ID);
+    // A multipart object's part count only to a request for a part.
+    const big = join(h.work, 'parts.bin');
+    writeFileSync(big, randomBytes(9 * 1024 * 1024));
+    await ok(['s3', 'cp', big, 's3://settings-bucket/parts.bin']);
+    const plain = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'settings-bucket', '--key', 'parts.bin'])) as { PartsCount?: number; ETag: string };
+    assert.match(plain.ETag, /-2"$/);
+    assert.equal(plain.PartsCount, undefined);
+    const part = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'settings-bucket', '--key', 'parts.bin', '--part-number', '1'])) as { PartsCount?: number };
+    assert.equal(part.PartsCount, 2);
+  });
+
   it('refuses requests signed with a wrong secret (SignatureDoesNotMatch)', async () => {
     const env = { ...h.env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret' };
     const { runProcess } = await import('../../support/s3-harness');
