@@ -2,8 +2,9 @@
  * AWS clients for deploy and submit. Credentials come from the SDK's standard chain
  * (`fromNodeProviderChain`: environment, shared config and credentials files with the profile, SSO,
  * credential_process, web identity, container and instance roles); they are resolved lazily by the
- * SDK and never logged or written anywhere by localbatch. The region is `--region`, else the SDK's
- * own resolution (AWS_REGION, AWS_DEFAULT_REGION… then the profile's `region`).
+ * SDK and never logged or written anywhere by localbatch. The region is `--region`, else
+ * AWS_REGION, else AWS_DEFAULT_REGION (the AWS CLI's variable, which the JavaScript SDK does not
+ * read), else the profile's `region`.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -35,8 +36,9 @@ export class AwsConfigError extends Error {}
 export async function openAwsTarget(options: AwsTargetOptions): Promise<AwsTarget> {
   const profile = options.profile || undefined;
   const credentials = fromNodeProviderChain(profile ? { profile } : {});
+  const region0 = options.region || (process.env.AWS_REGION ? undefined : process.env.AWS_DEFAULT_REGION) || undefined;
   const base = {
-    ...(options.region ? { region: options.region } : {}),
+    ...(region0 ? { region: region0 } : {}),
     ...(profile ? { profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     credentials,
@@ -50,7 +52,7 @@ export async function openAwsTarget(options: AwsTargetOptions): Promise<AwsTarge
   }
   if (!region) {
     batch.destroy();
-    throw new AwsConfigError('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile');
+    throw new AwsConfigError('no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set a region in your AWS profile');
   }
   let ecr: ECRClient | undefined;
   let sfn: SFNClient | undefined;

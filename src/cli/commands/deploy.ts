@@ -27,7 +27,7 @@ revision, no change, or cannot change in place (with what to do instead). Nothin
 you confirm.
 
 Options:
-  --region R             AWS region (default: AWS_REGION, then the profile's region)
+  --region R             AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)
   --profile P            profile from ~/.aws/config and ~/.aws/credentials (default: the standard chain)
   --endpoint-url URL     another endpoint for Batch, ECR and Step Functions (e.g. moto_server, localbatch serve)
   --dry-run              print the plan and stop

@@ -15,7 +15,7 @@ definitions and queues must exist there (run \`localbatch deploy\` first): a job
 without a revision uses its latest ACTIVE revision.
 
 Options:
-  --region R          AWS region (default: AWS_REGION, then the profile's region)
+  --region R          AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)
   --profile P         profile from ~/.aws/config and ~/.aws/credentials (default: the standard chain)
   --endpoint-url URL  another Batch endpoint (e.g. moto_server, localbatch serve)
   --yes, -y           submit without asking (needed when standard input is not a terminal)
