@@ -116,6 +116,14 @@ export class ComputeEnvironments {
     const rec = this.get(req.computeEnvironment ?? '');
     // the bounds as they would be after the update (what it leaves out keeps its value; desiredvCpus only when it sets it)
     const cr = req.computeResources;
+    if (cr && rec.detail.type === 'UNMANAGED') invalid(`Compute environment ${rec.name} is UNMANAGED: its computeResources cannot be updated (an unmanaged environment has none; update unmanagedvCpus or state)`);
+    // API reference, ComputeResourceUpdate.type: EC2 and SPOT switch with an infrastructure
+    // update; Fargate environments do not take the parameter.
+    const from = rec.detail.computeResources?.type;
+    const fargate = (t: string | undefined) => t === 'FARGATE' || t === 'FARGATE_SPOT';
+    if (cr?.type !== undefined && cr.type !== from && (fargate(cr.type) || fargate(from))) {
+      invalid(`Compute environment ${rec.name} is ${from ?? 'EC2'}: its computeResources.type cannot change to ${cr.type} (only EC2 and SPOT switch in place; create another compute environment instead)`);
+    }
     if (cr) checkVcpuBounds({ minvCpus: cr.minvCpus ?? rec.detail.computeResources?.minvCpus, maxvCpus: cr.maxvCpus ?? rec.detail.computeResources?.maxvCpus, desiredvCpus: cr.desiredvCpus });
     if (req.state) rec.detail.state = req.state;
     if (req.computeResources?.maxvCpus !== undefined) {

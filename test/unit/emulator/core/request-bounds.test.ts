@@ -26,6 +26,22 @@ describe('requests Batch refuses (unit)', () => {
     assert.equal(h.engine.describeComputeEnvironments(['ce'])[0].computeResources?.maxvCpus, 8);
   });
 
+  it('UpdateComputeEnvironment switches EC2 and SPOT in place, but not to or from Fargate, and an unmanaged one takes no computeResources', async () => {
+    const h = await harness();
+    h.engine.createComputeEnvironment({ computeEnvironmentName: 'f', type: 'MANAGED', computeResources: { type: 'FARGATE', subnets: [], maxvCpus: 4 } });
+    h.engine.createComputeEnvironment({ computeEnvironmentName: 'e', type: 'MANAGED', computeResources: { type: 'EC2', subnets: [], maxvCpus: 4 } });
+    h.engine.createComputeEnvironment({ computeEnvironmentName: 'u', type: 'UNMANAGED' });
+    assert.throws(() => h.engine.updateComputeEnvironment({ computeEnvironment: 'f', computeResources: { type: 'EC2' } }), refused(/^Compute environment f is FARGATE: its computeResources\.type cannot change to EC2/));
+    assert.throws(() => h.engine.updateComputeEnvironment({ computeEnvironment: 'f', computeResources: { type: 'FARGATE_SPOT' } }), refused(/cannot change to FARGATE_SPOT/));
+    assert.throws(() => h.engine.updateComputeEnvironment({ computeEnvironment: 'e', computeResources: { type: 'FARGATE' } }), refused(/is EC2: its computeResources\.type cannot change to FARGATE/));
+    assert.throws(() => h.engine.updateComputeEnvironment({ computeEnvironment: 'u', computeResources: { maxvCpus: 8 } }), refused(/^Compute environment u is UNMANAGED: its computeResources cannot be updated/));
+    assert.equal(h.engine.describeComputeEnvironments(['f'])[0].computeResources?.type, 'FARGATE', 'a refused update changes nothing');
+    h.engine.updateComputeEnvironment({ computeEnvironment: 'e', computeResources: { type: 'SPOT' } });
+    assert.equal(h.engine.describeComputeEnvironments(['e'])[0].computeResources?.type, 'SPOT');
+    h.engine.updateComputeEnvironment({ computeEnvironment: 'f', computeResources: { type: 'FARGATE', maxvCpus: 8 } });
+    h.engine.updateComputeEnvironment({ computeEnvironment: 'u', state: 'DISABLED' });
+  });
+
   it('a job queue cannot mix EC2 and Fargate compute environments, at create or update (a refused update changes nothing)', async () => {
     const h = await harness();
     h.engine.createComputeEnvironment({ computeEnvironmentName: 'fg', type: 'MANAGED', computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: [], securityGroupIds: ['sg-1'] } });
