@@ -89,6 +89,8 @@ export class EventsService {
   /** An event from another service (Batch job state changes, S3 object events). */
   publish(event: object): void {
     const plain = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+    // EventBridge's `time` has whole seconds (2026-01-01T12:00:00Z); a producer's may have milliseconds.
+    if (typeof plain.time === 'string') plain.time = plain.time.replace(/\.\d+Z$/, 'Z');
     this.core.publish(plain);
   }
 

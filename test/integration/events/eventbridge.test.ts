@@ -113,8 +113,10 @@ describe('EventBridge on the emulator endpoint (integration)', function () {
     await events.send(new PutTargetsCommand({ Rule: 'job-events', Targets: [{ Id: 'log', Arn: `arn:aws:logs:${serve!.endpoint.region}:${ACCOUNT}:log-group:/aws/events/jobs` }] }));
     await events.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'Object Created', Detail: JSON.stringify({ object: { key: 'in/b.csv' } }) }] }));
     const messages = await until('the job event in the log group', () => logMessages(logs, '/aws/events/jobs'));
-    const event = JSON.parse(messages[0]!) as { source: string; 'detail-type': string; detail: { status: string; jobName: string; parameters: Record<string, string> } };
+    const event = JSON.parse(messages[0]!) as { source: string; time: string; 'detail-type': string; detail: { status: string; jobName: string; parameters: Record<string, string> } };
     assert.equal(event.source, 'aws.batch');
+    // EventBridge's time, in whole seconds
+    assert.match(event.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(event['detail-type'], 'Batch Job State Change');
     assert.equal(event.detail.status, 'RUNNABLE');
     assert.equal(event.detail.parameters.key, 'in/b.csv');
