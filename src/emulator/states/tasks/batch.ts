@@ -76,8 +76,10 @@ async function runSync(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory
   });
   const onAbort = () => ended!();
   inv.signal.addEventListener('abort', onAbort, { once: true });
+  let submittedNow = false;
   try {
     if (!jobId) {
+      submittedNow = true;
       let submitted: { jobId: string; jobName: string; jobArn: string };
       try {
         submitted = (await batch.call('SubmitJob', toCamel(inv.parameters ?? {}))) as typeof submitted;
@@ -90,6 +92,8 @@ async function runSync(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory
     }
     let detail = await describe(batch, jobId);
     if (!detail) throw new StatesError('States.TaskFailed', `The job ${jobId} no longer exists`);
+    // Replayed after a restart: the history written again records the same submission.
+    if (!submittedNow) inv.submitted(toPascal({ jobArn: detail.jobArn, jobName: detail.jobName, jobId }));
     if (!DONE.has(String(detail.status)) && !inv.signal.aborted) await end;
     if (inv.signal.aborted) {
       // The execution stopped or the state timed out: the job does not outlive its task.
