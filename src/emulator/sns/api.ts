@@ -135,9 +135,16 @@ export function snsService(core: SnsCore, committed: () => Promise<void>): EdgeS
   };
 }
 
-/** A FIFO topic's Publish: a MessageGroupId, and a MessageDeduplicationId unless the topic deduplicates by content (the API reference). */
+/**
+ * A FIFO topic's Publish: a MessageGroupId, and a MessageDeduplicationId unless the topic
+ * deduplicates by content (the API reference). A standard topic takes no MessageDeduplicationId
+ * (SNS's message for it, as recorded against AWS in localstack's tests).
+ */
 function checkFifoPublish(topic: { Attributes: Record<string, string> }, p: URLSearchParams): void {
-  if (topic.Attributes.FifoTopic !== 'true') return;
+  if (topic.Attributes.FifoTopic !== 'true') {
+    if (p.get('MessageDeduplicationId')) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
+    return;
+  }
   if (!p.get('MessageGroupId')) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
   if (topic.Attributes.ContentBasedDeduplication !== 'true' && !p.get('MessageDeduplicationId')) {
     throw new SnsError('InvalidParameter', 400, 'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');

@@ -231,6 +231,8 @@ describe('SNS on the emulator endpoint (integration)', function () {
       await assert.rejects(c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi' })), invalid(/MessageGroupId parameter is required/));
       await assert.rejects(c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g' })), invalid(/ContentBasedDeduplication enabled or MessageDeduplicationId/));
       assert.ok((await c.send(new PublishCommand({ TopicArn: fifo, Message: 'hi', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }))).MessageId);
+      // A standard topic takes no deduplication id (a group id it does: SNS's fair queues).
+      await assert.rejects(c.send(new PublishCommand({ TopicArn, Message: 'hi', MessageDeduplicationId: 'd1' })), invalid(/^Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type$/));
       await assert.rejects(c.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'hi' })), invalid(/sends no SMS/));
       await assert.rejects(c.send(new CreateTopicCommand({ Name: 'maybe', Attributes: { FifoTopic: 'maybe' } })), invalid(/FifoTopic: Invalid value \[maybe\]/));
       await assert.rejects(c.send(new CreateTopicCommand({ Name: 'typo', Attributes: { DisplayNme: 'x' } })), invalid(/AttributeName DisplayNme/));
