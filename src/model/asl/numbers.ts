@@ -3,7 +3,8 @@
  * Task TimeoutSeconds and HeartbeatSeconds positive integers (the heartbeat under the timeout),
  * Wait Seconds a non-negative integer, Map MaxConcurrency and ToleratedFailureCount non-negative
  * integers and ToleratedFailurePercentage 0 to 100; a retrier's IntervalSeconds and MaxDelaySeconds
- * positive integers, MaxAttempts a non-negative integer and BackoffRate at least 1.0. A field that
+ * positive integers, MaxAttempts a non-negative integer and BackoffRate at least 1.0; a number and
+ * its Path (TimeoutSeconds and TimeoutSecondsPath, ...) not both. A field that
  * is not a number (a JSONata expression) is checked when it runs. Shared by `localbatch validate`
  * and the emulator's CreateStateMachine. Pure.
  */
@@ -20,6 +21,10 @@ const STATE_RULES: Readonly<Record<string, ReadonlyArray<[string, Rule]>>> = {
   Task: [['TimeoutSeconds', 'positive'], ['HeartbeatSeconds', 'positive']],
   Wait: [['Seconds', 'non-negative']],
   Map: [['MaxConcurrency', 'non-negative'], ['ToleratedFailureCount', 'non-negative'], ['ToleratedFailurePercentage', 'percentage']],
+};
+const PAIRS: Readonly<Record<string, ReadonlyArray<[string, string]>>> = {
+  Task: [['TimeoutSeconds', 'TimeoutSecondsPath'], ['HeartbeatSeconds', 'HeartbeatSecondsPath']],
+  Map: [['ToleratedFailureCount', 'ToleratedFailureCountPath'], ['ToleratedFailurePercentage', 'ToleratedFailurePercentagePath'], ['MaxConcurrency', 'MaxConcurrencyPath']],
 };
 const RETRIER_RULES: ReadonlyArray<[string, Rule]> = [['IntervalSeconds', 'positive'], ['MaxAttempts', 'non-negative'], ['BackoffRate', 'backoff'], ['MaxDelaySeconds', 'positive']];
 
@@ -48,6 +53,10 @@ export function numberProblems(state: Readonly<Record<string, unknown>>, stateNa
   const { TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat } = state;
   if (state.Type === 'Task' && typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
     out.push({ path: ['HeartbeatSeconds'], message: `HeartbeatSeconds of the state '${stateName}' must be less than its TimeoutSeconds (${timeout})` });
+  }
+  // A number and its Path: one or the other (the language's "exactly one of" for these pairs).
+  for (const [field, path] of PAIRS[String(state.Type)] ?? []) {
+    if (state[field] !== undefined && state[path] !== undefined) out.push({ path: [path], message: `The state '${stateName}' has both ${field} and ${path}: keep one` });
   }
   const retry = state.Retry;
   if (Array.isArray(retry)) {

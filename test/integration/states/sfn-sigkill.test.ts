@@ -67,7 +67,7 @@ describe('Step Functions .sync across a SIGKILL of the server', function () {
     const ended = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     assert.equal(ended.events!.at(-1)!.type, 'ExecutionSucceeded');
     // The history written again by the replay records the same submission (TaskSubmitted, then the end).
-    const tasks = ended.events!.filter((x) => x.type.startsWith('Task') && !x.type.startsWith('TaskState')).map((x) => x.type);
+    const tasks = ended.events!.map((x) => x.type ?? '').filter((t) => t.startsWith('Task') && !t.startsWith('TaskState'));
     assert.deepEqual(tasks, ['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
     const again = ended.events!.find((x) => x.type === 'TaskSubmitted')!;
     assert.equal((JSON.parse(again.taskSubmittedEventDetails!.output!) as { JobId: string }).JobId, jobId);

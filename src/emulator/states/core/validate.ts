@@ -48,7 +48,9 @@ function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void
     return;
   }
   const names = Object.keys(def.States);
-  if (typeof def.StartAt !== 'string' || !(def.StartAt in def.States)) {
+  if (def.StartAt === undefined) {
+    out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `${at ? 'The branch' : 'The state machine'} needs StartAt, the name of its first state`, location: `${at}/StartAt` });
+  } else if (typeof def.StartAt !== 'string' || !(def.StartAt in def.States)) {
     out.push({ code: 'MISSING_TRANSITION_TARGET', message: `StartAt '${String(def.StartAt)}' is not a state of this level`, location: `${at}/StartAt` });
   }
   const reached = new Set<string>();
@@ -72,6 +74,7 @@ function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void
     if (!terminal && !s.Next && s.End !== true) out.push({ code: 'MISSING_TRANSITION_TARGET', message: `The state '${name}' needs Next or "End": true`, location: loc });
     if (s.Next && s.End) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The state '${name}' has both Next and End`, location: loc });
     if (s.Type === 'Task' && typeof s.Resource !== 'string') out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' needs a Resource`, location: `${loc}/Resource` });
+    else if (s.Type === 'Task' && !/^arn:[^:]+:[^:]+:/.test(s.Resource ?? '') && !(s.Resource ?? '').includes('${')) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' has a Resource that is not a valid ARN: ${JSON.stringify(s.Resource?.slice(0, 200))}`, location: `${loc}/Resource` });
     if (s.Type === 'Choice' && !(s.Choices && s.Choices.length)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Choice state '${name}' needs at least one rule in Choices`, location: `${loc}/Choices` });
     if (s.Type === 'Wait') {
       const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);
@@ -88,7 +91,8 @@ function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void
         }
       }
     }
-    for (const [i, b] of (s.Branches ?? []).entries()) checkMachine(b, `${loc}/Branches/${i}`, out);
+    if (s.Type === 'Parallel' && !(Array.isArray(s.Branches) && s.Branches.length > 0)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Parallel state '${name}' needs Branches, a list of at least one state machine`, location: `${loc}/Branches` });
+    for (const [i, b] of (Array.isArray(s.Branches) ? s.Branches : []).entries()) checkMachine(b, `${loc}/Branches/${i}`, out);
     const processor = s.ItemProcessor ?? s.Iterator;
     if (s.Type === 'Map') {
       if (processor) checkMachine(processor, `${loc}/${s.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`, out);

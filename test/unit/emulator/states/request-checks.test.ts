@@ -44,6 +44,11 @@ describe('Step Functions request checks (unit)', () => {
       [{ StartAt: 'A', States: { A: { Type: 'Pass', Bogus: 1, End: true } } }, /A Pass state takes no field 'Bogus'/],
       [{ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retyr: [], End: true } } }, /takes no field 'Retyr' \(did you mean 'Retry'\?\)/],
       [{ StartAt: 'A', Timeout: 5, States: { A: { Type: 'Pass', End: true } } }, /A state machine takes no field 'Timeout'/],
+      // and a second walk: a missing StartAt said 'undefined'; no branches, a number and its Path, a Resource that is no ARN were taken
+      [{ States: { A: { Type: 'Pass', End: true } } }, /SCHEMA_VALIDATION_FAILED at \/StartAt: The state machine needs StartAt, the name of its first state'$|^The state machine needs StartAt, the name of its first state$/],
+      [{ StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [], End: true } } }, /The Parallel state 'P' needs Branches, a list of at least one state machine/],
+      [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'j', JobQueue: 'q', JobDefinition: 'd' }, TimeoutSeconds: 5, TimeoutSecondsPath: '$.t', End: true } } }, /The state 'T' has both TimeoutSeconds and TimeoutSecondsPath/],
+      [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'not-an-arn', End: true } } }, /The Task state 'T' has a Resource that is not a valid ARN: "not-an-arn"/],
     ];
     for (const [def, message] of cases) {
       await assert.rejects(async () => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify(def) }), refused('InvalidDefinition', message));

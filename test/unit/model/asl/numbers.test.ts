@@ -23,6 +23,11 @@ describe('state machine number fields (unit)', () => {
       // Other types' fields of these names, and values that are not numbers (JSONata), are not checked here.
       [{ Type: 'Pass', TimeoutSeconds: -1, Seconds: -1 }, []],
       [{ Type: 'Map', MaxConcurrency: '{% $n %}' }, []],
+      // A number and its Path: one or the other.
+      [{ Type: 'Task', TimeoutSeconds: 5, TimeoutSecondsPath: '$.t' }, ['TimeoutSecondsPath']],
+      [{ Type: 'Task', HeartbeatSeconds: 5, HeartbeatSecondsPath: '$.h' }, ['HeartbeatSecondsPath']],
+      [{ Type: 'Task', TimeoutSecondsPath: '$.t', HeartbeatSeconds: 5 }, []],
+      [{ Type: 'Map', MaxConcurrency: 1, MaxConcurrencyPath: '$.m' }, ['MaxConcurrencyPath']],
     ];
     for (const [state, expected] of cases) assert.deepEqual(fields(state).sort(), expected, JSON.stringify(state));
   });
