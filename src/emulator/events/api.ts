@@ -8,6 +8,8 @@ import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
 import { ApiError, SerializationException, UnknownOperationException } from '../edge/errors';
 import { EventsCore, EventsError } from './core/bus';
 import type { RuleRecord } from './core/rules';
+import * as eventsModel from '@aws-sdk/client-eventbridge';
+import { modelShapes } from '../edge/model-shapes';
 
 type Input = Record<string, unknown>;
 
@@ -81,7 +83,7 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
         throw new SerializationException('The request body is not valid JSON.');
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SerializationException('The request body must be a JSON object.');
-      checkMemberTypes(input as Input);
+      checkShape(op, input);
       let result: unknown;
       const deliveries = core.deliveries.started;
       try {
@@ -100,19 +102,5 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
   };
 }
 
-/** The JSON type of the operations' top-level members (EventBridge's API model); a member of another type is not read. */
-const MEMBER_TYPES: Readonly<Record<string, 'string' | 'number' | 'boolean' | 'array'>> = {
-  Name: 'string', Rule: 'string', EventBusName: 'string', EventPattern: 'string', ScheduleExpression: 'string', State: 'string', Description: 'string',
-  RoleArn: 'string', NamePrefix: 'string', NextToken: 'string', TargetArn: 'string', Event: 'string', EndpointId: 'string',
-  Limit: 'number', Force: 'boolean', Targets: 'array', Ids: 'array', Entries: 'array', Tags: 'array',
-};
-
-/** A member of the wrong JSON type is the protocol's SerializationException, as AWS answers it, not a message about its value. */
-function checkMemberTypes(input: Input): void {
-  for (const [key, value] of Object.entries(input)) {
-    const want = MEMBER_TYPES[key];
-    if (!want || value === null || value === undefined) continue;
-    const got = Array.isArray(value) ? 'array' : typeof value;
-    if (got !== want) throw new SerializationException(`The member '${key}' must be ${want === 'array' ? 'a list' : `a ${want}`}, not ${got === 'object' ? 'an object' : got === 'array' ? 'a list' : `a ${got}`}.`);
-  }
-}
+/** A member of the wrong JSON type, at any depth (the model @aws-sdk/client-eventbridge ships), is the protocol's SerializationException, as AWS answers it. */
+const checkShape = modelShapes(eventsModel, (m) => new SerializationException(m));

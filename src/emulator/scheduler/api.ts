@@ -6,6 +6,11 @@
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/service';
 import { ApiError, SerializationException, UnknownOperationException } from '../edge/errors';
 import { SchedulerCore, SchedulerError } from './core/schedules';
+import * as schedulerModel from '@aws-sdk/client-scheduler';
+import { modelShapes } from '../edge/model-shapes';
+
+/** A member of the wrong JSON type, at any depth (the model @aws-sdk/client-scheduler ships), is the protocol's SerializationException. */
+const checkShape = modelShapes(schedulerModel, (m) => new SerializationException(m));
 
 function json(body: unknown): EdgeResponse {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -37,11 +42,13 @@ export function schedulerService(core: SchedulerCore, committed: () => Promise<v
         }
         switch (req.method) {
           case 'POST': {
+            checkShape('CreateSchedule', body);
             const out = core.create(name, body);
             await committed();
             return json(out);
           }
           case 'PUT': {
+            checkShape('UpdateSchedule', body);
             const out = core.update(name, body);
             await committed();
             return json(out);

@@ -134,7 +134,11 @@ describe('EventBridge on the emulator endpoint (integration)', function () {
     const raw = await signedFetch(e.url, e.credentials, { method: 'POST', path: '/', service: 'events', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutRule' }, body: JSON.stringify({ Name: 42, ScheduleExpression: 'rate(1 hour)' }) });
     assert.equal(raw.status, 400);
     assert.match(raw.body, /SerializationException/);
-    assert.match(raw.body, /'Name' must be a string, not a number/);
+    assert.match(raw.body, /Name must be a string, not number 42/);
+    // At any depth, as the model @aws-sdk/client-eventbridge ships has it: an entry's Detail is a JSON string.
+    const nested = await signedFetch(e.url, e.credentials, { method: 'POST', path: '/', service: 'events', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' }, body: JSON.stringify({ Entries: [{ Source: 'a', DetailType: 'x', Detail: { n: 1 } }] }) });
+    assert.equal(nested.status, 400);
+    assert.match(nested.body, /SerializationException.*Entries\[0\]\.Detail must be a string, not an object/);
     await assert.rejects(events.send(new ListRulesCommand({ Limit: 101 })), (err: Error) => err.name === 'ValidationException' && /limit/.test(err.message));
   });
 

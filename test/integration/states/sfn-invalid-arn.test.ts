@@ -138,7 +138,16 @@ describe('Step Functions: malformed ARNs are InvalidArn, as on AWS and moto_serv
     const raw = await signedFetch(h.server.url, h.credentials, { method: 'POST', path: '/', service: 'states', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' }, body: JSON.stringify({ stateMachineArn, name: 42 }) });
     assert.equal(raw.status, 400);
     assert.match(raw.body, /SerializationException/);
-    assert.match(raw.body, /'name' must be a string, not a number/);
+    assert.match(raw.body, /name must be a string, not number 42/);
+    const send = (op: string, body: object) => signedFetch(h.server.url, h.credentials, { method: 'POST', path: '/', service: 'states', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${op}` }, body: JSON.stringify(body) });
+    const typed = await send('ListStateMachines', { maxResults: 'ten' });
+    assert.equal(typed.status, 400);
+    assert.match(typed.body, /SerializationException.*maxResults must be a number, not string \\"ten\\"/);
+    const nestedTags = await send('TagResource', { resourceArn: stateMachineArn, tags: [{ key: 'a', value: 5 }] });
+    assert.match(nestedTags.body, /SerializationException.*tags\[0\]\.value must be a string/);
+    const negative = await send('ListExecutions', { stateMachineArn, maxResults: -1 });
+    assert.equal(negative.status, 400);
+    assert.match(negative.body, /ValidationException.*Member must have value greater than or equal to 0/);
   });
 
   it('real ARNs still work: create, start, describe, history, list, stop', async () => {

@@ -16,10 +16,11 @@ type Input = Record<string, unknown>;
 
 const DATA = ['input', 'output', 'parameters'];
 
-/** A list operation's maxResults: 0 or absent is the default 100; over 1000 is refused, as AWS refuses it. */
+/** A list operation's maxResults: 0 or absent is the default 100; under 0 or over 1000 is refused, as the model bounds it. */
 export function maxResultsOf(input: Input): number {
   const v = input.maxResults;
   if (typeof v === 'number' && v > 1000) throw sfnError('ValidationException', `1 validation error detected: Value '${v}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  if (typeof v === 'number' && v < 0) throw sfnError('ValidationException', `1 validation error detected: Value '${v}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0`);
   return typeof v === 'number' && v > 0 ? Math.floor(v) : 100;
 }
 
