@@ -2,8 +2,13 @@
  * The syntax of the JSONPath that Step Functions accepts in paths (InputPath, ItemsPath, `.$` fields,
  * Choice `Variable`, ...) and reference paths (ResultPath: no wildcards, filters, slices or unions),
  * checked before a run: `$` (the state input), `$$` (the context object) or `$name` (a variable),
- * then `.name`, `..name`, `.*`, `[n]`, `['name']`, `[*]`, `[a:b]`, `[a,b]`, `[?(...)]`. Pure.
+ * then `.name`, `..name`, `.*`, `[n]`, `['name']`, `[*]`, `[a:b]`, `[a,b]`, `[?(...)]`, and at
+ * the end of a path (not a reference path) one of the functions Step Functions' JSONPath (Jayway's)
+ * has, such as `.length()`. Pure.
  */
+
+/** The functions a path may end with (`$.items.length()`): Jayway JsonPath's that take no argument. */
+export const JSONPATH_FUNCTIONS: ReadonlySet<string> = new Set(['length', 'size', 'min', 'max', 'avg', 'sum', 'stddev', 'keys', 'first', 'last']);
 
 /** What is wrong with a path, or undefined when it is well formed. */
 export function jsonPathProblem(path: string, kind: 'path' | 'reference'): string | undefined {
@@ -28,6 +33,12 @@ export function jsonPathProblem(path: string, kind: 'path' | 'reference'): strin
       const name = /^[^.[\]\s()'"]+/.exec(path.slice(i));
       if (!name) return `a name is expected after '.' at position ${i + 1}`;
       i += name[0].length;
+      if (path[i] === '(') {
+        if (!JSONPATH_FUNCTIONS.has(name[0])) return `'${name[0]}()' is not a JSONPath function: ${[...JSONPATH_FUNCTIONS].map((f) => `${f}()`).join(', ')}`;
+        if (path.slice(i) !== '()') return `a function ('.${name[0]}()', no arguments) must end the path`;
+        if (reference) return notInReference('a function');
+        return undefined;
+      }
       continue;
     }
     if (c === '[') {

@@ -4,6 +4,7 @@
  */
 import { JSONPath } from 'jsonpath-plus';
 import { StatesError } from './errors';
+import { JSONPATH_FUNCTIONS } from '../../../model/asl/jsonpath-syntax';
 
 export interface PathScope {
   readonly input: unknown;
@@ -18,8 +19,16 @@ export function isIndefinite(path: string): boolean {
 }
 
 
+const FUNCTION_AT_END = /\.([a-z]+)\(\)$/;
+
 /** Reads a path; `NO_VALUE`-free API: returns `{ found: false }` when a definite path selects nothing. */
 export function readPath(path: string, scope: PathScope): { found: true; value: unknown } | { found: false } {
+  // A function at the end (`$.items.length()`), as Step Functions' JSONPath (Jayway's) has them.
+  const fn = FUNCTION_AT_END.exec(path);
+  if (fn && JSONPATH_FUNCTIONS.has(fn[1])) {
+    const of = readPath(path.slice(0, fn.index), scope);
+    return of.found ? { found: true, value: applyFunction(fn[1], of.value, path) } : of;
+  }
   let target: unknown;
   let rest: string;
   if (path.startsWith('$$')) {
@@ -106,3 +115,32 @@ export function applyResultPath(input: unknown, result: unknown, resultPath: str
   return root;
 }
 
+
+/** Jayway's path functions over what the path before them selected (a list, or an object for length() and keys()). */
+function applyFunction(name: string, value: unknown, path: string): unknown {
+  const fail = (what: string) => new StatesError('States.Runtime', `The JSONPath function ${name}() in '${path}' needs ${what}, not ${JSON.stringify(value)?.slice(0, 100)}`);
+  if (name === 'length' || name === 'size') {
+    if (Array.isArray(value)) return value.length;
+    if (typeof value === 'string') return value.length;
+    if (value !== null && typeof value === 'object') return Object.keys(value).length;
+    throw fail('a list, an object or a string');
+  }
+  if (name === 'keys') {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return Object.keys(value);
+    throw fail('an object');
+  }
+  if (!Array.isArray(value)) throw fail('a list');
+  if (name === 'first' || name === 'last') {
+    if (value.length === 0) throw fail('a list with an element');
+    return name === 'first' ? value[0] : value[value.length - 1];
+  }
+  if (value.length === 0 || value.some((v) => typeof v !== 'number')) throw fail('a list of numbers');
+  const nums = value as number[];
+  const sum = nums.reduce((a, b) => a + b, 0);
+  const avg = sum / nums.length;
+  if (name === 'sum') return sum;
+  if (name === 'avg') return avg;
+  if (name === 'min') return nums.reduce((a, b) => Math.min(a, b));
+  if (name === 'max') return nums.reduce((a, b) => Math.max(a, b));
+  return Math.sqrt(nums.reduce((a, b) => a + (b - avg) ** 2, 0) / nums.length);
+}

@@ -82,6 +82,25 @@ describe('Step Functions interpreter', () => {
     assert.deepEqual(ok(await runToEnd(doubled, { pad: 'x'.repeat(100_000) })), { a: 'x'.repeat(100_000), b: 'x'.repeat(100_000) });
   });
 
+  it("a path may end with one of Jayway's functions, as Step Functions' JSONPath has them (length(), sum(), keys(), ...)", async () => {
+    const input = { items: ['a', 'b', 'c'], nums: [1, 2, 3, 6], obj: { x: 1, y: 2 }, s: 'hello' };
+    const out = ok(await runToEnd({
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.items.length()', NumericGreaterThan: 2, Next: 'P' }], Default: 'F' },
+        P: {
+          Type: 'Pass',
+          Parameters: { 'n.$': '$.items.length()', 'sum.$': '$.nums.sum()', 'avg.$': '$.nums.avg()', 'min.$': '$.nums.min()', 'max.$': '$.nums.max()', 'keys.$': '$.obj.keys()', 'first.$': '$.items.first()', 'last.$': '$.items.last()', 'chars.$': '$.s.length()', 'all.$': '$.nums[*].length()' },
+          End: true,
+        },
+        F: { Type: 'Fail' },
+      },
+    }, input));
+    assert.deepEqual(out, { n: 3, sum: 12, avg: 3, min: 1, max: 6, keys: ['x', 'y'], first: 'a', last: 'c', chars: 5, all: 4 });
+    const bad = await runToEnd({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'x.$': '$.obj.sum()' }, End: true } } }, input);
+    assert.match((bad as { cause: string }).cause, /The JSONPath function sum\(\) in '\$\.obj\.sum\(\)' needs a list/);
+  });
+
   it('a missing path is States.Runtime with AWS message; Pass with Result', async () => {
     const o = await runToEnd({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'x.$': '$.missing' }, End: true } } }, { a: 1 });
     assert.equal(o.status, 'FAILED');

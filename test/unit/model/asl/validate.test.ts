@@ -77,6 +77,24 @@ States:
     End: true
 `;
     assert.deepEqual(check('p.asl.yaml', text).map(at), ['5:asl-jsonpath', '6:asl-jsonpath', '9:asl-intrinsic', '10:asl-intrinsic']);
+    // A path may end with one of Jayway's functions (not a reference path; not another function, not mid-path).
+    const fns = `StartAt: P
+States:
+  P:
+    Type: Pass
+    Parameters:
+      n.$: $.items.length()
+      s.$: $.nums[*].sum()
+      bad.$: $.items.size(2)
+      mid.$: $.items.length().x
+      nope.$: $.items.count()
+    ResultPath: $.n.length()
+    End: true
+`;
+    const found = check('f.asl.yaml', fns);
+    assert.deepEqual(found.map(at), ['8:asl-jsonpath', '9:asl-jsonpath', '10:asl-jsonpath', '11:asl-jsonpath']);
+    assert.match(found[2]!.message, /'count\(\)' is not a JSONPath function: length\(\), size\(\)/);
+    assert.match(found[3]!.message, /cannot hold a function/);
   });
 
   it('checks JSONata expressions and JSONPath-only fields in JSONata states', () => {
