@@ -11,6 +11,10 @@ import { checkBatchParameters } from '../../../model/asl/batch-params';
 import { checkDefinition as checkDefinitionText, type AslReport } from '../../../model/asl/rules';
 import { KNOWN_STATES_ERRORS } from './errors';
 import type { StateMachineDef } from './types';
+import { nestingDepth } from '../../../model/values';
+
+/** As deep as an execution's input may nest (StartExecution refuses deeper). */
+const MAX_DEPTH = 1000;
 
 export interface Diagnostic {
   readonly code: string;
@@ -27,6 +31,8 @@ export function validateDefinition(text: string): Diagnostic[] {
   } catch (err) {
     return [{ code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, location: '/' }];
   }
+  // (a value nested deeper than executions' inputs may be would fail every execution that meets it)
+  if (nestingDepth(def, MAX_DEPTH) > MAX_DEPTH) return [{ code: 'SCHEMA_VALIDATION_FAILED', message: `The definition nests arrays and objects more than ${MAX_DEPTH} levels deep`, location: '/' }];
   const out: Diagnostic[] = [];
   checkMachine(def, '', out);
   // The expressions and Choice rules, as `localbatch validate` checks them (model/asl): what

@@ -56,6 +56,9 @@ describe('Step Functions request checks (unit)', () => {
       assert.equal(v.result, 'FAIL');
       assert.match(v.diagnostics[0]!.message, message);
     }
+    // A value nested 5,000 deep (it failed every execution with "Maximum call stack size exceeded"), as text: stringifying it overflows here too.
+    const deep = `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":${'['.repeat(5000)}${']'.repeat(5000)},"End":true}}}`;
+    await assert.rejects(async () => api.CreateStateMachine({ name: 'deep', roleArn: ROLE, definition: deep }), refused('InvalidDefinition', /nests arrays and objects more than 1000 levels deep/));
     assert.equal(svc.machines.size, 0);
     const fine = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 1, Next: 'D' }, { Variable: '$.b', IsPresent: true, Next: 'D' }, { Variable: '$.c', StringEqualsPath: '$.d', Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } };
     await api.CreateStateMachine({ name: 'fine', roleArn: ROLE, definition: JSON.stringify(fine) });
