@@ -148,6 +148,13 @@ describe('Step Functions: malformed ARNs are InvalidArn, as on AWS and moto_serv
     const negative = await send('ListExecutions', { stateMachineArn, maxResults: -1 });
     assert.equal(negative.status, 400);
     assert.match(negative.body, /ValidationException.*Member must have value greater than or equal to 0/);
+    // A definition under the API's 1,048,576 characters is taken though its request is over 1 MiB; one over is a ValidationException.
+    const big = (n: number) => JSON.stringify({ Comment: 'x'.repeat(n), StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const under = await send('CreateStateMachine', { name: 'big', roleArn: `arn:aws:iam::${TEST_ACCOUNT}:role/r`, definition: big(1_040_000).replace(/x/g, 'é') });
+    assert.equal(under.status, 200, under.body.slice(0, 300));
+    const over = await send('CreateStateMachine', { name: 'bigger', roleArn: `arn:aws:iam::${TEST_ACCOUNT}:role/r`, definition: big(1_048_600) });
+    assert.equal(over.status, 400);
+    assert.match(over.body, /ValidationException.*at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576/);
   });
 
   it('real ARNs still work: create, start, describe, history, list, stop', async () => {

@@ -22,6 +22,9 @@ const checkShape = modelShapes(sfnModel, (m) => sfnError('SerializationException
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
 
+/** The API reference's bound on a definition's length. */
+const MAX_DEFINITION_CHARS = 1_048_576;
+
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function str(input: Input, key: string, required = true): string {
@@ -72,6 +75,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     return e;
   };
   const checkDefinition = (definition: string) => {
+    // CreateStateMachine's definition: "Length Constraints: Minimum length of 1. Maximum length of 1048576" (the API reference)
+    if (definition.length > MAX_DEFINITION_CHARS) throw sfnError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION_CHARS} (this one has ${definition.length})`);
     const problems = validateDefinition(definition);
     if (problems.length) throw sfnError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code} at ${p.location}: ${p.message}`).join(', ')}'`);
   };
@@ -274,6 +279,8 @@ export function statesEdgeService(svc: StatesService): EdgeService {
   return {
     name: 'states',
     signingNames: ['states'],
+    // (a definition of up to 1,048,576 characters, escaped in a JSON request: more than the edge's 1 MiB)
+    maxBodyBytes: 8 * 1024 * 1024,
     targetPrefixes: ['AWSStepFunctions.'],
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const target = String(req.headers['x-amz-target'] ?? '');
