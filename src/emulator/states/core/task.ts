@@ -25,12 +25,10 @@ export interface TaskRunContext {
 
 /** History's resourceType / resource for a Task's Resource (e.g. batch / submitJob.sync). */
 export function resourceParts(resource: string): { resourceType: string; resource: string } {
+  if (/^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:.+$/.test(resource)) return { resourceType: 'activity', resource };
   const optimized = /^arn:aws[\w-]*:states:[^:]*:[^:]*:(aws-sdk:[^:]+|[^:]+):(.+)$/.exec(resource);
   if (optimized) return { resourceType: optimized[1], resource: optimized[2] };
-  const lambda = /^arn:aws[\w-]*:lambda:/.exec(resource);
-  if (lambda) return { resourceType: 'lambda', resource: resource };
-  const activity = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:(.+)$/.exec(resource);
-  if (activity) return { resourceType: 'activity', resource: resource };
+  if (/^arn:aws[\w-]*:lambda:/.test(resource)) return { resourceType: 'lambda', resource };
   return { resourceType: 'unknown', resource };
 }
 
