@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { AwsConfigError, openAwsTarget } from '../../../src/deploy/aws';
 
 describe('deploy: which AWS region (unit)', () => {
-  const saved = { ...process.env };
+  const KEYS = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+  const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lb-region-'));
@@ -16,7 +17,10 @@ describe('deploy: which AWS region (unit)', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
   });
   afterEach(() => {
-    process.env = { ...saved };
+    for (const k of KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
