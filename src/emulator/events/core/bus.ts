@@ -190,7 +190,7 @@ export class EventsCore {
         out.push(error);
         continue;
       }
-      const event = this.envelope(e.Source!, e.DetailType!, JSON.parse(e.Detail!) as object, e.Resources ?? [], e.Time ? new Date(e.Time as unknown as string | number) : undefined);
+      const event = this.envelope(e.Source!, e.DetailType!, JSON.parse(e.Detail!) as object, e.Resources ?? [], e.Time !== undefined ? entryTime(e.Time) : undefined);
       this.publish(event);
       out.push({ EventId: event.id as string });
     }
@@ -309,7 +309,7 @@ function entryError(e: PutEventsRequestEntry): PutEventsResultEntry | undefined 
   if (typeof e.DetailType !== 'string' || e.DetailType === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
   if (typeof e.Detail !== 'string') return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
   // Time: a timestamp (the SDKs send epoch seconds; a string that is no date is not one)
-  if (e.Time !== undefined && Number.isNaN(new Date(e.Time as unknown as string | number).getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a timestamp.' };
+  if (e.Time !== undefined && Number.isNaN(entryTime(e.Time).getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a timestamp.' };
   try {
     const d = JSON.parse(e.Detail) as unknown;
     if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error();
@@ -336,4 +336,11 @@ function entrySize(raw: unknown): number {
   const e = raw as Record<string, unknown>;
   const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   return (e.Time !== undefined ? 14 : 0) + bytes(e.Source) + bytes(e.DetailType) + bytes(e.Detail) + (Array.isArray(e.Resources) ? e.Resources.reduce<number>((n, r) => n + bytes(r), 0) : 0);
+}
+
+/** An entry's Time as the JSON protocol carries a timestamp: epoch seconds (what the SDKs and the CLI send), or a date string. */
+function entryTime(t: unknown): Date {
+  if (typeof t === 'number') return new Date(t * 1000);
+  if (typeof t === 'string' && /^\d+(\.\d+)?$/.test(t)) return new Date(Number(t) * 1000);
+  return new Date(t as string);
 }

@@ -76,6 +76,16 @@ describe('EventBridge core', () => {
     assert.match(put.Entries[0]!.ErrorMessage!, /Time must be a timestamp/);
   });
 
+  it("dates an event by its entry's Time as the SDKs send it: epoch seconds (it was read as milliseconds: 1970), or a date string", async () => {
+    const { core, seen } = setup();
+    core.putRule({ Name: 'r', EventPattern: '{"source":["a"]}' });
+    core.putTargets({ Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sns:us-east-1:123456789012:topic', InputPath: '$.time' }] });
+    const at = Date.UTC(2026, 2, 4, 5, 6, 7) / 1000;
+    core.putEvents({ Entries: [{ Source: 'a', DetailType: 'b', Detail: '{}', Time: at as unknown as Date }, { Source: 'a', DetailType: 'b', Detail: '{}', Time: '2026-03-04T05:06:08Z' as unknown as Date }, { Source: 'a', DetailType: 'b', Detail: '{}', Time: String(at + 2) as unknown as Date }] });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen.map((x) => x.input), ['"2026-03-04T05:06:07Z"', '"2026-03-04T05:06:08Z"', '"2026-03-04T05:06:09Z"']);
+  });
+
   it('validates rules and targets with AWS error codes', () => {
     const { core } = setup();
     const code = (fn: () => unknown): string => {
