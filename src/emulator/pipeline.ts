@@ -12,6 +12,7 @@ import type { SubmitJobRequest } from '@aws-sdk/client-batch';
 import { systemClock } from './clock/clock';
 import type { EventSource } from './edge/events';
 import type { EdgeService } from './edge/service';
+import { batchHandlers } from './batch/api';
 import { EventsService } from './events';
 import { EventsError } from './events/core/bus';
 import type { EmulatorHost } from './host';
@@ -51,6 +52,7 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
   let startExecution: ((arn: string, input: string, name?: string) => Promise<string> | string) | undefined;
   let endpointUrl: string | undefined;
   const sns = await SnsService.open({ dir: o.persist ? join(host.stateDir, 'sns') : undefined, clock, account: o.accountId, region: o.region, endpointUrl: () => endpointUrl ?? 'http://127.0.0.1', log: o.log });
+  const batchApi = batchHandlers(host.engine);
   const targets = {
     // A rule or schedule that publishes is done once the message's http(s) deliveries are journaled.
     publishSns: async (topicArn: string, message: string, subject?: string) => {
@@ -58,7 +60,8 @@ export async function startPipelineServices(host: EmulatorHost, o: PipelineOptio
       await sns.committed();
       return id;
     },
-    submitJob: (req: SubmitJobRequest) => host.engine.submitJob(req),
+    // Through the Batch API's handler: the model's type checks and the resource values, as a SubmitJob call gets them.
+    submitJob: (req: SubmitJobRequest) => batchApi.SubmitJob!(req as unknown as Record<string, unknown>) as ReturnType<typeof host.engine.submitJob>,
     // A PutEvents that submitted jobs answers once they are journaled (acknowledged means durable).
     committed: () => host.committed(),
     putLogEvents: (group: string, stream: string, evs: ReadonlyArray<{ timestamp: number; message: string }>) => host.logs.append(stream, evs, group),

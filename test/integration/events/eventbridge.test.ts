@@ -12,6 +12,7 @@ import path from 'node:path';
 import { BatchClient, ListJobsCommand, DescribeJobsCommand, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DeleteRuleCommand,
   DescribeRuleCommand,
   EventBridgeClient,
   InvalidEventPatternException,
@@ -20,12 +21,14 @@ import {
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  RemoveTargetsCommand,
   ResourceNotFoundException,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { DEFAULT_ACCOUNT_ID } from '../../../src/model/types';
 import { signedFetch } from '../../support/api-harness';
+import { listLocalRules } from '../../../src/client/rules';
 import { killServe, startServe, type ServeChild } from '../../support/serve-process';
 
 const ACCOUNT = DEFAULT_ACCOUNT_ID;
@@ -105,6 +108,18 @@ describe('EventBridge on the emulator endpoint (integration)', function () {
     assert.equal(jobs.length, 1, 'only the .csv object matches');
     const detail = (await batch.send(new DescribeJobsCommand({ jobs: [jobs[0]!.jobId!] }))).jobs![0]!;
     assert.equal(detail.parameters?.key, 'in/a.csv');
+    // A target's SubmitJob gets the API's checks: a GPU count of 'one' fails the delivery (not retried),
+    // where it used to leave a job RUNNABLE for ever at the head of the queue.
+    await events.send(new PutRuleCommand({ Name: 'gpu-typo', EventPattern: JSON.stringify({ source: ['typo.app'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'gpu-typo', Targets: [{ Id: 'batch', Arn: queueArn, BatchParameters: { JobDefinition: 'ingest', JobName: 'gpu-typo' }, Input: JSON.stringify({ ContainerOverrides: { ResourceRequirements: [{ Type: 'GPU', Value: 'one' }] } }) }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'typo.app', DetailType: 'x', Detail: '{}' }] }));
+    const failed = await until('the failed delivery', async () => (await listLocalRules(serve!.endpoint)).Rules.find((r) => r.Name === 'gpu-typo' && r.LastDeliveries.length > 0));
+    assert.equal(failed.LastDeliveries[0]!.status, 'failed');
+    assert.match(failed.LastDeliveries[0]!.detail ?? '', /containerOverrides\.resourceRequirements\[0\]\.value "one" is not a valid GPU value/);
+    const typo = await batch.send(new ListJobsCommand({ jobQueue: 'local', filters: [{ name: 'JOB_NAME', values: ['gpu-typo'] }] }));
+    assert.deepEqual(typo.jobSummaryList, []);
+    await events.send(new RemoveTargetsCommand({ Rule: 'gpu-typo', Ids: ['batch'] }));
+    await events.send(new DeleteRuleCommand({ Name: 'gpu-typo' }));
   });
 
   it('Batch Job State Change events reach a rule with a CloudWatch Logs target', async () => {

@@ -34,7 +34,7 @@ export function batchHandlers(engine: BatchEngine): BatchHandlers {
     ...serviceJobHandlers(engine),
     ...quotaShareHandlers(engine),
   };
-  // Every caller (the API, Step Functions, EventBridge targets) gets the model's type checks.
+  // Every caller of these handlers (the API, Step Functions, EventBridge and Scheduler targets) gets the model's type checks.
   return Object.fromEntries(
     Object.entries(handlers).map(([operation, handle]) => [
       operation,

@@ -82,6 +82,8 @@ export function resolveContainer(cp: ContainerProperties, ov: ContainerOverrides
   const gpus = resource(ov?.resourceRequirements, 'GPU') ?? resource(cp.resourceRequirements, 'GPU') ?? 0;
   if (!(vcpus > 0)) invalid('The job requires at least a fraction of a vCPU');
   if (!(memoryMiB >= 4)) invalid('The job requires at least 4 MiB of memory');
+  // (a GPU count that is no whole number would leave the job RUNNABLE for ever at the head of its queue)
+  if (!(Number.isInteger(gpus) && gpus >= 0)) invalid('The job requires a whole number of GPUs');
   return {
     image: cp.image ?? '',
     command,
