@@ -146,6 +146,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (service && signedFor === undefined && rawPath === '/' && !service.acceptsUnsigned?.(method, rawQuery)) {
       let version = new URLSearchParams(rawQuery).get('Version');
       if (version === null && method === 'POST' && isSmallForm(req)) {
+        boundRequest(req, res);
         try {
           preread = await readBody(req, QUERY_FORM_MAX_BYTES, () => new RequestEntityTooLargeException('The request body is too large.'));
         } catch (err) {
@@ -157,7 +158,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       }
       service = serviceOfQueryVersion(opts.services!, version) ?? service;
     }
-    if (!service?.handleStream) boundRequest(req, res);
+    if (!service?.handleStream && preread === undefined) boundRequest(req, res);
     if (service) return handleService(service, req, res, { requestId, method, rawPath, rawQuery }, preread);
     if (signedFor !== undefined && !OWN_SIGNING_NAMES.includes(signedFor) && !rawPath.startsWith(LOCAL_PREFIX)) {
       const out = unservedResponse(signedFor, [...OWN_SIGNING_NAMES.filter((n) => n !== 'localbatch'), ...(opts.services ?? []).flatMap((s) => s.signingNames)], req.headers, requestId);
@@ -320,8 +321,8 @@ function unsignedService(services: readonly EdgeService[], method: string, rawPa
   return services.find((s) => s.signingNames.includes('s3'));
 }
 
-/** A query request's form body is read ahead (to route it by its Version) only when it says it is at most this long. */
-const QUERY_FORM_MAX_BYTES = 64 * 1024;
+/** A query request's form body is read ahead (to route it by its Version) only when it says it is at most this long (an SNS Publish's 256 KiB and its encoding fit). */
+const QUERY_FORM_MAX_BYTES = MAX_BODY_BYTES;
 
 function isSmallForm(req: IncomingMessage): boolean {
   const type = req.headers['content-type'] ?? '';

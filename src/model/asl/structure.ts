@@ -76,8 +76,8 @@ function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number
     checkTransitions(s, type, name, path, report, target);
     checkErrorHandlers(s, path, report);
     if (type === 'Task' && s.Resource === undefined) report('error', path, 'asl-structure', `The Task state '${name}' needs a Resource`, 'key');
-    // (a template's `${Name}` substitution is resolved, or reported, where the template is read)
-    else if (type === 'Task' && typeof s.Resource === 'string' && !/^arn:[^:]+:[^:]+:/.test(s.Resource) && !s.Resource.includes('${')) report('error', [...path, 'Resource'], 'asl-structure', `The Task state '${name}' has a Resource that is not an ARN (arn:aws:states:::batch:submitJob.sync, a Lambda function's ARN, ...)`, 'value');
+    // (a template's `${Name}` substitution or a value it cannot resolve is reported where the template is read)
+    else if (type === 'Task' && typeof s.Resource === 'string' && !/^arn:[^:]+:[^:]+:/.test(s.Resource) && !s.Resource.includes('${') && !s.Resource.startsWith('unresolved:')) report('error', [...path, 'Resource'], 'asl-structure', `The Task state '${name}' has a Resource that is not an ARN (arn:aws:states:::batch:submitJob.sync, a Lambda function's ARN, ...)`, 'value');
     if (type === 'Choice') checkChoice(s, path, report, target);
     for (const p of numberProblems(s, name)) report('error', [...path, ...p.path], 'asl-number', p.message, 'value');
     if (type === 'Wait') {

@@ -82,7 +82,8 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
   let wasSubmitted = false;
   const submit = (output: unknown) => {
     wasSubmitted = true;
-    if (rec) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
+    // (a call that answers after the task ended, by a timeout or a stop, is not recorded)
+    if (rec && !controller.signal.aborted) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
   };
   try {
     const work = (async () => {

@@ -80,7 +80,7 @@ function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void
     if (!terminal && !s.Next && s.End !== true) out.push({ code: 'MISSING_TRANSITION_TARGET', message: `The state '${name}' needs Next or "End": true`, location: loc });
     if (s.Next && s.End) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The state '${name}' has both Next and End`, location: loc });
     if (s.Type === 'Task' && typeof s.Resource !== 'string') out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' needs a Resource`, location: `${loc}/Resource` });
-    else if (s.Type === 'Task' && !/^arn:[^:]+:[^:]+:/.test(s.Resource ?? '') && !(s.Resource ?? '').includes('${')) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' has a Resource that is not a valid ARN: ${JSON.stringify(s.Resource?.slice(0, 200))}`, location: `${loc}/Resource` });
+    else if (s.Type === 'Task' && !/^arn:[^:]+:[^:]+:/.test(s.Resource ?? '') && !(s.Resource ?? '').includes('${') && !(s.Resource ?? '').startsWith('unresolved:')) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Task state '${name}' has a Resource that is not a valid ARN: ${JSON.stringify(s.Resource?.slice(0, 200))}`, location: `${loc}/Resource` });
     if (s.Type === 'Choice' && !(s.Choices && s.Choices.length)) out.push({ code: 'SCHEMA_VALIDATION_FAILED', message: `The Choice state '${name}' needs at least one rule in Choices`, location: `${loc}/Choices` });
     if (s.Type === 'Wait') {
       const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((k) => (s as unknown as Record<string, unknown>)[k] !== undefined);

@@ -62,6 +62,12 @@ ${BATCH}  Flow:
     const { workspace, diagnostics } = indexAndValidate([{ path: 'stack.yaml', text: template }]);
     assert.deepEqual(diagnostics.map((d) => [d.range.start.line + 1, d.rule]), [[24, 'asl-unknown-state']]);
     assert.equal(workspace.stateMachine('Flow')?.source, 'cloudformation');
+    // A Resource that is not an ARN is reported; one the template cannot resolve only as that (no second error at the line).
+    const notArn = indexAndValidate([{ path: 'stack.yaml', text: template.replace('Next: Nowhere', 'End: true').replace('Resource: arn:aws:states:::batch:submitJob.sync', 'Resource: submitJob') }]).diagnostics;
+    assert.deepEqual(notArn.map((d) => [d.range.start.line + 1, d.rule]), [[22, 'asl-structure']]);
+    assert.match(notArn[0]!.message, /has a Resource that is not an ARN/);
+    const unresolved = `Parameters:\n  FnArn: { Type: String }\n${template.replace('Next: Nowhere', 'End: true').replace('Resource: arn:aws:states:::batch:submitJob.sync', 'Resource: !Ref FnArn')}`;
+    assert.deepEqual(indexAndValidate([{ path: 'stack.yaml', text: unresolved }]).diagnostics.map((d) => d.rule), ['template-parameter-value']);
   });
 
   it('Terraform: aws_sfn_state_machine definition from show -json', () => {
