@@ -253,5 +253,9 @@ export function parseCopySource(source: string): { srcBucket: string; srcKey: st
   if (s.startsWith('/')) s = s.slice(1);
   const slash = s.indexOf('/');
   if (slash <= 0 || slash === s.length - 1) throw new S3Error('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source', ArgumentValue: source });
+  // Buckets here are never versioned: a source version other than `null` names none (as GET ?versionId= does).
+  const q = source.indexOf('?');
+  const versionId = q < 0 ? null : new URLSearchParams(source.slice(q + 1)).get('versionId');
+  if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 400, 'Invalid version id specified', { ArgumentName: 'x-amz-copy-source', ArgumentValue: source });
   return { srcBucket: s.slice(0, slash), srcKey: s.slice(slash + 1) };
 }

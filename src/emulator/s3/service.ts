@@ -175,8 +175,12 @@ export function address(edge: Pick<EdgeStreamRequest, 'rawPath' | 'headers'>): {
   return { bucket: decode(path.slice(0, slash)), key: key === '' ? undefined : decode(key) };
 }
 
-/** The query parameters of ListObjects and ListObjectsV2 (and the SDK's `x-id`). */
-const LIST_PARAMS: ReadonlySet<string> = new Set(['list-type', 'prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type', 'continuation-token', 'fetch-owner', 'start-after', 'x-id']);
+/** The bucket sub-resources of the S3 API (the query names of its bucket operations) other than a listing's. */
+const SUB_RESOURCES: ReadonlySet<string> = new Set([
+  'accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle', 'logging', 'metadataConfiguration', 'metadataTable',
+  'metrics', 'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'session', 'tagging',
+  'uploads', 'versioning', 'versions', 'website', 'abac', 'notification', 'location',
+]);
 
 async function route(ctx: S3Context, req: S3Request): Promise<void> {
   const { method, query: q } = req;
@@ -195,9 +199,9 @@ async function route(ctx: S3Context, req: S3Request): Promise<void> {
     const bucket = ctx.buckets.get(name);
     if (method === 'POST' && q.has('delete')) return deleteObjects(ctx, req, bucket);
     if (method === 'GET' && q.has('uploads')) return listUploads(ctx, req, bucket);
-    // A listing's own parameters only: any other (?cors, ?encryption, ?lifecycle, ...) is a bucket
-    // sub-resource this S3 does not serve, not a listing.
-    if (method === 'GET' && [...q.keys()].every((k) => LIST_PARAMS.has(k) || /^x-amz-/i.test(k))) {
+    // A bucket sub-resource this S3 does not serve (?cors, ?encryption, ?lifecycle, ...) is not a
+    // listing; other parameters S3 ignores, as it does.
+    if (method === 'GET' && ![...q.keys()].some((k) => SUB_RESOURCES.has(k))) {
       return listObjects(ctx, req, bucket, q.get('list-type') === '2');
     }
     throw notImplemented(req);

@@ -123,6 +123,17 @@ describe('S3 through the AWS CLI', function () {
     const version = await h.cli(['s3api', 'get-object', '--bucket', 'settings-bucket', '--key', 'k', '--version-id', 'abc', join(h.work, 'v.out')]);
     assert.match(version.stderr, /InvalidArgument.*Invalid version id specified/);
     await ok(['s3api', 'get-object', '--bucket', 'settings-bucket', '--key', 'k', '--version-id', 'null', join(h.work, 'v.out')]);
+    const sourceVersion = await h.cli(['s3api', 'copy-object', '--bucket', 'settings-bucket', '--key', 'k2', '--copy-source', 'settings-bucket/k?versionId=abc']);
+    assert.match(sourceVersion.stderr, /InvalidArgument.*Invalid version id specified/);
+    // A listing with a parameter S3 does not know (a cache-buster) is still a listing, as S3 ignores it.
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const client = h.client();
+    client.middlewareStack.add((next) => async (args) => {
+      (args.request as { query: Record<string, string> }).query['cache-buster'] = '1';
+      return next(args);
+    }, { step: 'build' });
+    assert.deepEqual((await client.send(new ListObjectsV2Command({ Bucket: 'settings-bucket' }))).Contents?.map((c) => c.Key), ['k']);
+    client.destroy();
     const directive = await h.cli(['s3api', 'copy-object', '--bucket', 'settings-bucket', '--key', 'k2', '--copy-source', 'settings-bucket/k', '--metadata-directive', 'BOGUS']);
     assert.match(directive.stderr, /InvalidArgument.*Unknown metadata directive/);
     const encoding = await h.cli(['s3api', 'list-objects-v2', '--bucket', 'settings-bucket', '--encoding-type', 'xml']);
