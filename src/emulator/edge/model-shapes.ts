@@ -123,10 +123,18 @@ function describe(value: unknown): string {
  * A checker of `model`'s requests (`import * as model from '@aws-sdk/client-batch'`): throws
  * `fail(message)` for the first member of an operation's input whose JSON type is not the model's.
  */
-export function modelShapes(model: object, fail: Fail): (operation: string, input: unknown) => void {
+export function modelShapes(model: object, fail: Fail): ModelShapeCheck {
   const inputs = new Map<string, ShapeNode | null>();
-  return (operation, input) => {
+  const check = (operation: string, input: unknown) => {
     const shape = inputShape(model, inputs, operation);
     if (shape && typeof input === 'object' && input !== null && !Array.isArray(input)) checkMembers(input as Record<string, unknown>, shape, '', fail);
   };
+  // (an operation the model has no schema for is not checked: `covers` lets a test see none is missing)
+  return Object.assign(check, { covers: (operation: string) => inputShape(model, inputs, operation) !== undefined });
+}
+
+export interface ModelShapeCheck {
+  (operation: string, input: unknown): void;
+  /** Whether the model has an input shape for the operation (else its requests go unchecked). */
+  covers(operation: string): boolean;
 }

@@ -83,7 +83,7 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
         throw new SerializationException('The request body is not valid JSON.');
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SerializationException('The request body must be a JSON object.');
-      checkShape(op, input);
+      checkEventsShape(op, input);
       let result: unknown;
       const deliveries = core.deliveries.started;
       try {
@@ -103,4 +103,4 @@ export function eventsService(core: EventsCore, committed: () => Promise<void>, 
 }
 
 /** A member of the wrong JSON type, at any depth (the model @aws-sdk/client-eventbridge ships), is the protocol's SerializationException, as AWS answers it. */
-const checkShape = modelShapes(eventsModel, (m) => new SerializationException(m));
+export const checkEventsShape = modelShapes(eventsModel, (m) => new SerializationException(m));

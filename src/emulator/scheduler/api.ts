@@ -10,7 +10,7 @@ import * as schedulerModel from '@aws-sdk/client-scheduler';
 import { modelShapes } from '../edge/model-shapes';
 
 /** A member of the wrong JSON type, at any depth (the model @aws-sdk/client-scheduler ships), is the protocol's SerializationException. */
-const checkShape = modelShapes(schedulerModel, (m) => new SerializationException(m));
+export const checkSchedulerShape = modelShapes(schedulerModel, (m) => new SerializationException(m));
 
 function json(body: unknown): EdgeResponse {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -42,13 +42,13 @@ export function schedulerService(core: SchedulerCore, committed: () => Promise<v
         }
         switch (req.method) {
           case 'POST': {
-            checkShape('CreateSchedule', body);
+            checkSchedulerShape('CreateSchedule', body);
             const out = core.create(name, body);
             await committed();
             return json(out);
           }
           case 'PUT': {
-            checkShape('UpdateSchedule', body);
+            checkSchedulerShape('UpdateSchedule', body);
             const out = core.update(name, body);
             await committed();
             return json(out);

@@ -6,7 +6,7 @@
  */
 import * as batchModel from '@aws-sdk/client-batch';
 import { ClientException } from '../../edge/errors';
-import { modelShapes } from '../../edge/model-shapes';
+import { modelShapes, type ModelShapeCheck } from '../../edge/model-shapes';
 
 /** Throws a ClientException for the first member of `input` whose JSON type is not the model's. */
-export const checkRequestShape: (operation: string, input: unknown) => void = modelShapes(batchModel, (m) => new ClientException(m));
+export const checkRequestShape: ModelShapeCheck = modelShapes(batchModel, (m) => new ClientException(m));

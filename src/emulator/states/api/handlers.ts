@@ -17,7 +17,7 @@ import * as sfnModel from '@aws-sdk/client-sfn';
 import { modelShapes } from '../../edge/model-shapes';
 
 /** A member of the wrong JSON type, at any depth (the model @aws-sdk/client-sfn ships), is the protocol's SerializationException. */
-const checkShape = modelShapes(sfnModel, (m) => sfnError('SerializationException', m));
+export const checkSfnShape = modelShapes(sfnModel, (m) => sfnError('SerializationException', m));
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Promise<unknown> | unknown;
@@ -295,7 +295,7 @@ export function statesEdgeService(svc: StatesService): EdgeService {
       } catch {
         throw new ApiError('SerializationException', 400, 'The request body is not a JSON object');
       }
-      checkShape(op, input);
+      checkSfnShape(op, input);
       const result = await handler(input);
       return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(result ?? {}) };
     },
