@@ -67,12 +67,14 @@ export async function putNotifications(ctx: S3Context, req: S3Request, name: str
   const topics = config.targets.filter((t) => t.kind === 'Topic');
   // S3 checks that each destination exists (and lets S3 publish to it) before it keeps the
   // configuration; there is no local SQS or Lambda, so a queue or function never does.
-  const why = (kind: string) => kind === 'Queue' ? 'no local SQS queue to deliver to' : kind === 'CloudFunction' ? 'no local Lambda function to invoke' : ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
-  const missing = config.targets.filter((t) => t.kind !== 'Topic' || !ctx.topics?.exists(t.arn));
+  // (S3 publishes to standard topics only: a FIFO topic is not a destination it can use)
+  const fifo = (t: { arn: string }) => t.arn.endsWith('.fifo');
+  const why = (t: { kind: string; arn: string }) => t.kind === 'Queue' ? 'no local SQS queue to deliver to' : t.kind === 'CloudFunction' ? 'no local Lambda function to invoke' : fifo(t) ? 'S3 event notifications go to standard topics, not FIFO topics' : ctx.topics ? 'the topic does not exist' : 'no local SNS to deliver to';
+  const missing = config.targets.filter((t) => t.kind !== 'Topic' || fifo(t) || !ctx.topics?.exists(t.arn));
   // SkipDestinationValidation (x-amz-skip-destination-validation: true): kept unchecked, as S3 does; delivered where a topic exists.
   const skip = String(req.headers['x-amz-skip-destination-validation'] ?? '').toLowerCase() === 'true';
   if (missing.length > 0 && !skip) {
-    throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why(t.kind)}`]])));
+    throw new S3Error('InvalidArgument', 400, 'Unable to validate the following destination configurations', Object.fromEntries(missing.flatMap((t, i) => [[`ArgumentName${i + 1}`, t.arn], [`ArgumentValue${i + 1}`, `Error: ${why(t)}`]])));
   }
   const before = new Set(ctx.buckets.notifyConfig(name).targets.map((t) => t.arn));
   ctx.buckets.setNotifications(name, notifyConfigXml(config), config);

@@ -264,7 +264,9 @@ export class SnsCore {
 
   /** Subscribe; `returnArn` (ReturnSubscriptionArn): the ARN even while confirmation is pending. */
   subscribe(topicArn: string, protocol: string, endpoint: string, asked: Record<string, string> = {}, returnArn = false): string {
-    this.topic(topicArn);
+    const topic = this.topic(topicArn);
+    // FIFO topics deliver to Amazon SQS queues only (the console offers nothing else), and there is no local SQS.
+    if (topic.Attributes.FifoTopic === 'true' && protocol !== 'sqs') throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol Reason: a FIFO topic delivers to Amazon SQS queues only, not ${protocol} (localbatch has no SQS to subscribe)`);
     if (!PROTOCOLS.has(protocol)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Protocol ${protocol}: localbatch delivers to http, https, email and email-json`);
     if ((protocol === 'http' || protocol === 'https') && !new RegExp(`^${protocol}://`).test(endpoint)) throw new SnsError('InvalidParameter', 400, `Invalid parameter: Endpoint must match the specified protocol`);
     if (protocol.startsWith('email') && !/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Email address');

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { EmulatorEndpoint } from '../../../src/client/endpoint';
 import { startServe, type ServeChild } from '../../support/serve-process';
@@ -70,6 +70,14 @@ describe('S3 notifications to SNS topics (integration)', function () {
     assert.match(queue.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
     const lambda = conf({ LambdaFunctionConfigurations: [{ LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', Events: ['s3:ObjectRemoved:*'] }] });
     assert.match(lambda.stderr, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
+    // S3 publishes to standard topics only: an existing FIFO topic is no destination either.
+    const { TopicArn: fifoArn } = await sns.send(new CreateTopicCommand({ Name: 'uploads.fifo', Attributes: { FifoTopic: 'true' } }));
+    const fifo = await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'drops', NotificationConfiguration: { TopicConfigurations: [{ TopicArn: fifoArn, Events: ['s3:ObjectCreated:*'] }] } })).catch((err: Error & { ArgumentValue1?: string }) => err);
+    assert.ok(fifo instanceof Error);
+    assert.equal(fifo.name, 'InvalidArgument');
+    assert.match(String((fifo as { ArgumentValue1?: string }).ArgumentValue1), /standard topics, not FIFO topics/);
+    // ... and a FIFO topic takes no subscriber but an SQS queue (there is none locally).
+    await assert.rejects(sns.send(new SubscribeCommand({ TopicArn: fifoArn, Protocol: 'email', Endpoint: 'ops@example.com' })), (err: Error) => err.name === 'InvalidParameterException' && /a FIFO topic delivers to Amazon SQS queues only, not email/.test(err.message));
     // SkipDestinationValidation: kept as given, unchecked (nothing is delivered to a topic that does not exist).
     const skipped = cli('put-bucket-notification-configuration', '--bucket', 'drops', '--skip-destination-validation', '--notification-configuration', JSON.stringify({ TopicConfigurations: [{ TopicArn: `${TopicArn!}-gone`, Events: ['s3:ObjectCreated:*'] }] }));
     assert.equal(skipped.status, 0, skipped.stderr);

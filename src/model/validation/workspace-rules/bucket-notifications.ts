@@ -31,7 +31,9 @@ export function checkBucketNotifications(ctx: WorkspaceRuleContext, bucket: Pipe
       }
       ids.push({ id: asStr(c.Id), at });
       const target = asStr(c[arn]);
-      if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
+      if (list === 'TopicConfigurations' && target?.endsWith('.fifo')) {
+        ctx.report('error', bucket.doc, [...at, arn], INVALID, `${label}: S3 event notifications go to standard topics; '${target.split(':').pop()}' is a FIFO topic, which S3 refuses as a destination`);
+      } else if (list === 'TopicConfigurations' && target !== undefined && !topics.has(target)) {
         ctx.report('warning', bucket.doc, [...at, arn], INVALID, `${label}: ${topicProblem(target, topics)}`);
       }
       if (list !== 'TopicConfigurations') {

@@ -336,6 +336,11 @@ describe('pipeline resources in templates (unit)', () => {
     assert.match(other!.message, /it notifies 'arn:aws:sns:eu-west-1:111111111111:uploads', but the workspace's topic uploads is 'arn:aws:sns:us-east-1:000000000000:uploads'/);
     const sqs = diagnosticsOf('b.yaml', text.replace('arn:aws:sns:us-east-1:000000000000:elsewhere', 'arn:aws:sqs:us-east-1:000000000000:q')).find((d) => d.severity === 'warning' && d.rule === 's3-notification-invalid');
     assert.match(sqs!.message, /the topic must be an SNS topic ARN/);
+    // A FIFO topic is no destination S3 takes: an error at its ARN.
+    const fifoText = text.replace('arn:aws:sns:us-east-1:000000000000:elsewhere', 'arn:aws:sns:us-east-1:000000000000:orders.fifo');
+    const fifo = diagnosticsOf('b.yaml', fifoText).find((d) => /FIFO/.test(d.message));
+    assert.deepEqual([fifo?.severity, fifo?.rule, fifo?.range.start.line], ['error', 's3-notification-invalid', fifoText.split('\n').findIndex((l) => l.includes('orders.fifo'))]);
+    assert.match(fifo!.message, /S3 event notifications go to standard topics; 'orders\.fifo' is a FIFO topic/);
   });
 
   it('reads a template whose only pipeline resource is a bucket with EventBridge or topic notifications; not one with none, or only Lambda ones', () => {
