@@ -79,8 +79,6 @@ const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  */
 function importedNames(pkg) {
   const names = new Set();
-  // (the emulator and the CLI run in their own process, from dist/cli.js: the extension's bundles hold
-  // none of their files that import an SDK package, which the check after the build below enforces)
   const from = `from ['"]${escapeRe(pkg)}['"]`;
   const named = new RegExp(`import\\s+(type\\s+)?\\{([^}]*)\\}\\s*${from}`, 'g');
   const whole = new RegExp(`import\\s+(\\*\\s+as\\s+\\w+|\\w+)\\s*(,|${from})|require\\(['"]${escapeRe(pkg)}['"]\\)|import\\(['"]${escapeRe(pkg)}['"]\\)`);
@@ -88,7 +86,6 @@ function importedNames(pkg) {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (OUTSIDE_EXTENSION.has(p.split(path.sep).join('/'))) continue;
         if (walk(p) === false) return false;
       } else if (/\.tsx?$/.test(e.name)) {
         const text = readFileSync(p, 'utf8');
@@ -108,9 +105,6 @@ function importedNames(pkg) {
   };
   return walk('src') ? [...names].sort() : undefined;
 }
-
-/** Folders of sources the extension's bundles do not hold (see importedNames). */
-const OUTSIDE_EXTENSION = new Set(['src/emulator', 'src/cli']);
 
 const lazySdk = {
   name: 'lazy-sdk',
@@ -187,22 +181,13 @@ if (existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.ends
 const chunks = new Map();
 const targets = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node, plugins: [noNative, jsonAsString] },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], metafile: true, plugins: [noNative, lazySchemas, jsonAsString, lazySdk, lazyChunks(chunks)] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, lazySchemas, jsonAsString, lazySdk, lazyChunks(chunks)] },
   // The dependency-graph webview and its layout worker: browser code, loaded from dist/webview/.
   { entryPoints: ['webview/dag/main.ts'], outfile: 'dist/webview/dag.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
   { entryPoints: ['webview/dag/layout-worker.ts'], outfile: 'dist/webview/layout-worker.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
-const results = await Promise.all(targets.map((t) => build({ ...common, ...t })));
-
-// The extension's bundle may hold a file of src/emulator or src/cli only if it imports no lazy
-// package: importedNames does not look there, so the stubs would lack that file's names.
-const extensionInputs = Object.keys(results[targets.findIndex((t) => t.outfile === 'dist/extension.js')]?.metafile?.inputs ?? {});
-for (const input of extensionInputs.filter((f) => [...OUTSIDE_EXTENSION].some((d) => f.startsWith(`${d}/`)))) {
-  const text = readFileSync(input, 'utf8');
-  const used = LAZY_PACKAGES.find((pkg) => new RegExp(`from ['"]${escapeRe(pkg)}['"]`).test(text));
-  if (used) throw new Error(`${input} is in the extension's bundle and imports ${used}: move the import, or let importedNames (scripts/build.mjs) read ${input}`);
-}
+await Promise.all(targets.map((t) => build({ ...common, ...t })));
 
 // The extension's lazy bundles: the lazy packages (each evaluated on first access), then every chunk
 // found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
