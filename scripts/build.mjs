@@ -71,63 +71,73 @@ const bundleOf = (pkg) => Object.keys(LAZY_BUNDLES).find((b) => LAZY_BUNDLES[b].
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
- * The names the project's sources import from a lazy package (`import { A, B as C } from 'pkg'`,
- * type-only names left out), or undefined when some file imports it whole (`import * as`, default).
- * The stub exports only these: esbuild copies every export of a CommonJS module into the importer's
- * namespace object when the bundle loads, and the SDK clients export thousands of names (measured:
- * tens of milliseconds of activation for names never used).
+ * The names `files` (one bundle's inputs) import from a lazy package (`import { A, B as C } from
+ * 'pkg'`, type-only names left out), or undefined when one of them imports it whole (`import * as`,
+ * default, `require`, `export *`). The stub exports only these: esbuild copies every export of a
+ * CommonJS module into the importer's namespace object when the bundle loads, and the SDK clients
+ * export hundreds of names each (measured: tens of milliseconds of activation for names never used).
+ * Per bundle, as the emulator imports whole clients (for their request models) and a bundle of the
+ * extension's that held none of its files would otherwise pay for them.
  */
-function importedNames(pkg) {
+function importedNames(pkg, files) {
   const names = new Set();
   const from = `from ['"]${escapeRe(pkg)}['"]`;
-  const named = new RegExp(`import\\s+(type\\s+)?\\{([^}]*)\\}\\s*${from}`, 'g');
-  const whole = new RegExp(`import\\s+(\\*\\s+as\\s+\\w+|\\w+)\\s*(,|${from})|require\\(['"]${escapeRe(pkg)}['"]\\)|import\\(['"]${escapeRe(pkg)}['"]\\)`);
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (walk(p) === false) return false;
-      } else if (/\.tsx?$/.test(e.name)) {
-        const text = readFileSync(p, 'utf8');
-        if (!text.includes(pkg)) continue;
-        if (whole.test(text)) return false;
-        for (const m of text.matchAll(named)) {
-          if (m[1]) continue;
-          for (const part of m[2].split(',')) {
-            const spec = part.trim();
-            if (!spec || spec.startsWith('type ')) continue;
-            names.add(spec.split(/\s+as\s+/)[0].trim());
-          }
-        }
+  const named = new RegExp(`(?:import|export)\\s+(type\\s+)?\\{([^}]*)\\}\\s*${from}`, 'g');
+  const whole = new RegExp(`import\\s+(\\*\\s+as\\s+\\w+|\\w+)\\s*(,|${from})|export\\s*\\*.*${from}|require\\(['"]${escapeRe(pkg)}['"]\\)|import\\(['"]${escapeRe(pkg)}['"]\\)`);
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(pkg)) continue;
+    if (whole.test(text)) return undefined;
+    for (const m of text.matchAll(named)) {
+      if (m[1]) continue;
+      for (const part of m[2].split(',')) {
+        const spec = part.trim();
+        if (!spec || spec.startsWith('type ')) continue;
+        names.add(spec.split(/\s+as\s+/)[0].trim());
       }
     }
-    return true;
-  };
-  return walk('src') ? [...names].sort() : undefined;
+  }
+  return [...names].sort();
 }
 
-const lazySdk = {
-  name: 'lazy-sdk',
-  setup(b) {
-    const filter = new RegExp(`^(${LAZY_PACKAGES.map(escapeRe).join('|')})$`);
-    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
-    b.onResolve({ filter: new RegExp(`^\\./(${Object.keys(LAZY_BUNDLES).map(escapeRe).join('|')})$`) }, (a) => ({ path: a.path, external: true }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
-      const all = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
-      const used = importedNames(a.path);
-      const missing = used?.filter((n) => !all.includes(n)) ?? [];
-      if (missing.length > 0) return { errors: [{ text: `${a.path} has no export ${missing.join(', ')}` }] };
-      const names = used ?? all;
-      return {
-        resolveDir: process.cwd(),
-        contents: `let m;
+/**
+ * Imports of the LAZY_PACKAGES → stubs (see the top of this file). `namesOf(pkg)`: the names the
+ * stub exports, undefined for all of the package's.
+ */
+function lazySdk(namesOf) {
+  return {
+    name: 'lazy-sdk',
+    setup(b) {
+      const filter = new RegExp(`^(${LAZY_PACKAGES.map(escapeRe).join('|')})$`);
+      b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-sdk' }));
+      b.onResolve({ filter: new RegExp(`^\\./(${Object.keys(LAZY_BUNDLES).map(escapeRe).join('|')})$`) }, (a) => ({ path: a.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (a) => {
+        const all = Object.keys(require(a.path)).filter((n) => n !== 'default' && n !== '__esModule');
+        const used = namesOf(a.path);
+        const missing = used?.filter((n) => !all.includes(n)) ?? [];
+        if (missing.length > 0) return { errors: [{ text: `${a.path} has no export ${missing.join(', ')}` }] };
+        return {
+          resolveDir: process.cwd(),
+          contents: `let m;
 const load = () => (m ??= require(${JSON.stringify(`./${bundleOf(a.path)}`)})[${JSON.stringify(a.path)}]);
 Object.defineProperty(exports, '__esModule', { value: true });
-for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
-      };
-    });
-  },
-};
+for (const k of ${JSON.stringify(used ?? all)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Builds `target` (whose `plugins(stubs)` gives its plugins around the lazy-sdk one) with stubs that
+ * export what its own files import: a first pass, written nowhere, finds those files.
+ */
+async function buildWithStubs(target) {
+  const { plugins, ...rest } = target;
+  const probe = await build({ ...common, ...rest, write: false, metafile: true, plugins: plugins(lazySdk(() => undefined)) });
+  const files = Object.keys(probe.metafile.inputs).filter((f) => !f.includes(':') && /\.[cm]?[jt]sx?$/.test(f));
+  return build({ ...common, ...rest, plugins: plugins(lazySdk((pkg) => importedNames(pkg, files))) });
+}
 
 /**
  * The JSON Schemas (src/model/schemas/*.schema.json, ~350 KB) live in dist/lazy-schemas.js: in the
@@ -181,22 +191,22 @@ if (existsSync('dist')) for (const f of readdirSync('dist').filter((n) => n.ends
 const chunks = new Map();
 const targets = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node, plugins: [noNative, jsonAsString] },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [noNative, lazySchemas, jsonAsString, lazySdk, lazyChunks(chunks)] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: (stubs) => [noNative, lazySchemas, jsonAsString, stubs, lazyChunks(chunks)] },
   // The dependency-graph webview and its layout worker: browser code, loaded from dist/webview/.
   { entryPoints: ['webview/dag/main.ts'], outfile: 'dist/webview/dag.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
   { entryPoints: ['webview/dag/layout-worker.ts'], outfile: 'dist/webview/layout-worker.js', platform: 'browser', target: 'chrome114', format: 'iife', minify: true },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
-await Promise.all(targets.map((t) => build({ ...common, ...t })));
+await Promise.all(targets.map((t) => (typeof t.plugins === 'function' ? buildWithStubs(t) : build({ ...common, ...t }))));
 
 // The extension's lazy bundles: the lazy packages (each evaluated on first access), then every chunk
 // found above (which use the SDK through the same stubs; a dynamic import inside a chunk stays in it).
 const entry = (pkgs) => `module.exports = {\n${pkgs.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`;
 const lazy = Object.entries(LAZY_BUNDLES).map(([file, pkgs]) => ({ stdin: { contents: entry(pkgs), resolveDir: process.cwd(), sourcefile: `${file}-entry.js` }, outfile: `dist/${file}`, ...node, plugins: [noNative] }));
-for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: [noNative, lazySchemas, jsonAsString, lazySdk] });
+for (const [name, file] of chunks) lazy.push({ entryPoints: [file], outfile: `dist/${name}`, ...node, external: ['vscode'], plugins: (stubs) => [noNative, lazySchemas, jsonAsString, stubs] });
 const schemasEntry = `module.exports = {\n${schemaFiles.map((f) => `  get ${JSON.stringify(f)}() { return require(${JSON.stringify(`./src/model/schemas/${f}`)}); },`).join('\n')}\n};\n`;
 lazy.push({ stdin: { contents: schemasEntry, resolveDir: process.cwd(), sourcefile: 'lazy-schemas-entry.js' }, outfile: 'dist/lazy-schemas.js', ...node, plugins: [jsonAsString] });
-await Promise.all(lazy.map((t) => build({ ...common, ...t })));
+await Promise.all(lazy.map((t) => (typeof t.plugins === 'function' ? buildWithStubs(t) : build({ ...common, ...t }))));
 
 // No dist/schemas: the extension contributes no JSON schemas to VS Code (its own diagnostics, hover
 // and completion cover them; VS Code's would report every mistake a second time).

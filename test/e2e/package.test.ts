@@ -37,6 +37,23 @@ describe('the packaged extension (e2e)', function () {
     assert.equal(readFileSync(main, 'utf8').includes('json-schema.org'), false, 'no JSON Schema text in the main bundle');
   });
 
+  it("each bundle's SDK stubs list only the names its own files import", () => {
+    // The emulator imports whole clients for their request models (client-batch: ~400 exports); a
+    // stub listing them all costs activation time (scripts/build.mjs, importedNames).
+    let stubs = 0;
+    for (const bundle of ['extension.js', 'lazy-flows.js']) {
+      const text = readFileSync(path.join(ROOT, 'dist', bundle), 'utf8');
+      for (const m of text.matchAll(/lazy-aws-sdk\.js"\)\["([^"]+)"\]/g)) {
+        const list = /of\s*(\[[^\]]*\])/.exec(text.slice(m.index, m.index + 2_000));
+        assert.ok(list, `${bundle}: the stub of ${m[1]} lists its names`);
+        const names = JSON.parse(list[1]!) as string[];
+        assert.ok(names.length > 0 && names.length < 60, `${bundle}: the stub of ${m[1]} lists ${names.length} names`);
+        stubs += 1;
+      }
+    }
+    assert.ok(stubs >= 10, `found ${stubs} stubs`);
+  });
+
   it('the packaged VSIX holds only runtime files', () => {
     const r = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
