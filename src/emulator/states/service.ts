@@ -68,6 +68,11 @@ export interface StatesServiceOptions {
     memory: { get(key: string): string | undefined; set(key: string, v: string): void },
     execution: { readonly stateMachineName: string; readonly testCase?: string; readonly invocation: number },
   ) => Promise<unknown>;
+  /** Why a Task's parameters would be refused before the call, if they would (InterpreterPorts.checkTask). */
+  readonly checkTask?: (
+    inv: { readonly resource: string; readonly parameters: unknown; readonly stateName: string },
+    execution: { readonly stateMachineName: string; readonly testCase?: string },
+  ) => string | undefined;
   readonly readItems?: InterpreterPorts['readItems'];
   readonly writeResults?: InterpreterPorts['writeResults'];
   /** Called once by close() (the wiring releases its clients). */
@@ -217,6 +222,7 @@ export class StatesService {
           { stateMachineName: machineName, testCase: rec.testCase, invocation },
         );
       },
+      checkTask: (resource, parameters, stateName) => this.options.checkTask?.({ resource, parameters, stateName }, { stateMachineName: machineName, testCase: rec.testCase }),
       readItems: this.options.readItems,
       writeResults: this.options.writeResults,
     };

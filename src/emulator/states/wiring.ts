@@ -6,9 +6,9 @@ import type { Clock } from '../batch/core/ports';
 import { StatesError } from './core/errors';
 import { StatesService } from './service';
 import { fileJournal, memoryJournal } from './store';
-import { isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
+import { batchParameterProblem, isBatchResource, runBatchTask, type BatchPort } from './tasks/batch';
 import type { LocalAws } from './tasks/local-aws';
-import { mockedResponse, type MockConfig } from './tasks/mocks';
+import { isMocked, mockedResponse, type MockConfig } from './tasks/mocks';
 import { isLocalServiceResource, localItemReader, localResultWriter, runLocalServiceTask } from './tasks/services';
 import { isSnsPublish, runSnsPublish, type SnsPort } from './tasks/sns';
 
@@ -49,6 +49,7 @@ export function createStatesService(w: StatesWiring): StatesService {
           `and start the execution on '<stateMachineArn>#<TestCase>'`,
       );
     },
+    checkTask: (inv, execution) => (isMocked(w.mocks, execution.stateMachineName, execution.testCase, inv.stateName) ? undefined : batchParameterProblem(inv.resource, inv.parameters, w.batch)),
     ...(w.aws ? { readItems: localItemReader(w.aws), writeResults: localResultWriter(w.aws), onClose: () => w.aws?.close() } : {}),
   });
   svc.restore();

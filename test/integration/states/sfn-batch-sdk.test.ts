@@ -124,6 +124,25 @@ describe('Step Functions with Batch .sync on real Docker (client-sfn)', function
     assert.deepEqual([d.status, d.error], ['FAILED', 'Batch.ClientException']);
   });
 
+  it('a parameter of the wrong type fails the execution with States.Runtime before the task is scheduled, uncaught', async () => {
+    const arn = await machine('badtype', {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'x', JobQueue: 'local', JobDefinition: 'ok', ContainerOverrides: { 'Command.$': '$.cmd' } }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+        Caught: { Type: 'Succeed' },
+      },
+    });
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ cmd: 'echo hi' }) }));
+    const d = await finished(executionArn!);
+    assert.deepEqual([d.status, d.error], ['FAILED', 'States.Runtime']);
+    assert.equal(
+      d.cause,
+      `An error occurred while executing the state 'T' (entered at the event id #2). The Parameters '{"JobName":"x","JobQueue":"local","JobDefinition":"ok","ContainerOverrides":{"Command":"echo hi"}}' could not be used to start the Task: [The value for the field 'ContainerOverrides.Command' must be a list, not string "echo hi"]`,
+    );
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    assert.deepEqual(history.events!.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
+  });
+
   it('StopExecution terminates the running job; a restart during a .sync wait does not submit the job twice', async () => {
     const batch = clientsFor(service!.endpoint).batch;
     const arn = await machine('slow', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'slow', JobQueue: 'local', JobDefinition: 'slow' }, End: true } } });

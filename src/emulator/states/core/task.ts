@@ -52,6 +52,9 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
   const parts = resourceParts(resource);
   const timeout = await seconds(run, 'TimeoutSeconds');
   const heartbeat = await seconds(run, 'HeartbeatSeconds');
+  // AWS checks an optimized integration's parameters before scheduling the task (no TaskScheduled).
+  const refused = execution.ports.checkTask?.(resource, parameters, run.name);
+  if (refused !== undefined) throw new StatesError('States.Runtime', `The Parameters '${JSON.stringify(parameters)}' could not be used to start the Task: [${refused}]`);
   const rec = frame.record;
   if (rec) {
     execution.emit('TaskScheduled', {

@@ -107,6 +107,11 @@ export interface TaskInvocation {
 export interface InterpreterPorts {
   readonly clock: Clock;
   readonly runTask: (invocation: TaskInvocation) => Promise<unknown>;
+  /**
+   * Why a Task's service would refuse its parameters before the call (an optimized integration's
+   * member of the wrong type), if it would: the state then fails with States.Runtime, unscheduled.
+   */
+  readonly checkTask?: (resource: string, parameters: unknown, stateName: string) => string | undefined;
   /** Called for each history event; returns its id. */
   readonly emit?: (event: HistoryEventInput) => number;
   /** A value fixed once per key across restarts (Wait deadlines); default computes it. */

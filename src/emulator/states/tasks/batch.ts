@@ -7,7 +7,7 @@
 import { StatesError } from '../core/errors';
 import { AbortedError } from '../core/timing';
 import type { TaskInvocation } from '../core/types';
-import { toCamel, toPascal } from './casing';
+import { pascalPath, toCamel, toPascal } from './casing';
 import { BATCH_OPTIMIZED, BATCH_SDK } from '../../../model/asl/local-resources';
 
 export interface BatchJobEvent {
@@ -18,6 +18,8 @@ export interface BatchJobEvent {
 export interface BatchPort {
   /** Calls a Batch API operation (e.g. 'SubmitJob') with its camelCase input. */
   call(operation: string, input: unknown): Promise<unknown>;
+  /** The first member of `input` of the wrong type for the operation, as a message; undefined when none. */
+  check?(operation: string, input: unknown): string | undefined;
   /** Job state changes; returns the unsubscribe function. */
   subscribe(listener: (event: BatchJobEvent) => void): () => void;
 }
@@ -36,6 +38,20 @@ function batchError(err: unknown): StatesError {
   const e = err as { name?: string; type?: string; message?: string };
   const code = e.type ?? (e.name && e.name !== 'Error' ? e.name : 'ServerException');
   return new StatesError(`Batch.${code}`, `${e.message ?? String(err)} (Service: AWSBatch; Status Code: ${code === 'ServerException' ? 500 : 400}; Error Code: ${code})`);
+}
+
+/**
+ * Why Step Functions would not start an optimized Batch task (`batch:submitJob`, `.sync`) with these
+ * Parameters, if it would not: the first member of the wrong type for SubmitJob, named as written
+ * (`The value for the field 'ContainerOverrides.Command' must be a list, not string "echo"`). AWS
+ * checks an optimized integration's parameters before scheduling the task.
+ */
+export function batchParameterProblem(resource: string, parameters: unknown, batch: BatchPort): string | undefined {
+  if (!BATCH_OPTIMIZED.test(resource) || !batch.check) return undefined;
+  const problem = batch.check('SubmitJob', toCamel(parameters ?? {}));
+  if (problem === undefined) return undefined;
+  const at = problem.indexOf(' must be ');
+  return at < 0 ? problem : `The value for the field '${pascalPath(problem.slice(0, at))}'${problem.slice(at)}`;
 }
 
 export async function runBatchTask(inv: TaskInvocation, batch: BatchPort, memory: TaskMemory): Promise<unknown> {

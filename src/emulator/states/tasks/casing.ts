@@ -15,6 +15,19 @@ export function toCamel(value: unknown, keepKeys = false): unknown {
   return out;
 }
 
+/** A camelCase member path (`containerOverrides.command[1]`) as Step Functions' parameters spell it. */
+export function pascalPath(path: string): string {
+  let userKeys = false;
+  return path
+    .split('.')
+    .map((segment) => {
+      const out = userKeys ? segment : segment.charAt(0).toUpperCase() + segment.slice(1);
+      userKeys = !/\]$/.test(segment) && USER_MAPS.has(segment);
+      return out;
+    })
+    .join('.');
+}
+
 export function toPascal(value: unknown, keepKeys = false): unknown {
   if (Array.isArray(value)) return value.map((v) => toPascal(v));
   if (value === null || typeof value !== 'object') return value;

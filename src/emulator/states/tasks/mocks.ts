@@ -31,6 +31,11 @@ export function mockConfigProblems(config: unknown): string[] {
   return out;
 }
 
+/** Whether a test case mocks `state` (its calls never reach a service). */
+export function isMocked(config: MockConfig | undefined, machine: string, testCase: string | undefined, state: string): boolean {
+  return !!(config && testCase && config.StateMachines?.[machine]?.TestCases?.[testCase]?.[state]);
+}
+
 /**
  * The mocked answer for the `invocation`-th call (0-based, retries included) of `state` in a test
  * case; undefined when the test case does not mock that state.

@@ -62,6 +62,29 @@ describe('Task history events (unit)', () => {
     assert.deepEqual(heartbeat.at(-1), { type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType: 'sns', resource: 'publish.waitForTaskToken', error: 'States.HeartbeatTimeout', cause: '' } });
   });
 
+  it('parameters the service would refuse fail the execution with States.Runtime, unscheduled and uncaught', async () => {
+    const clock = new FakeClock();
+    const events: HistoryEventInput[] = [];
+    let called = 0;
+    const def = task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] });
+    (def.States as Record<string, unknown>).Caught = { Type: 'Succeed' };
+    const checked: unknown[] = [];
+    const ex = new Execution(def, { a: 1 }, identity, {
+      clock,
+      runTask: async () => (called += 1),
+      checkTask: (resource, parameters, stateName) => (checked.push([resource, parameters, stateName]), 'The value for the field \'JobName\' must be a string, not number 1'),
+      emit: (e) => events.push(e),
+    });
+    const done = ex.run();
+    await clock.runAll();
+    const result = (await done) as { error?: string; cause?: string };
+    assert.deepEqual(checked, [['arn:aws:states:::batch:submitJob.sync', { JobName: 1 }, 'T']]);
+    assert.equal(called, 0);
+    assert.deepEqual(events.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
+    assert.equal(result.error, 'States.Runtime');
+    assert.equal(result.cause, `An error occurred while executing the state 'T' (entered at the event id #2). The Parameters '{"JobName":1}' could not be used to start the Task: [The value for the field 'JobName' must be a string, not number 1]`);
+  });
+
   it('names resources as the history does: optimized and SDK integrations, Lambda functions, activities', () => {
     assert.deepEqual(resourceParts('arn:aws:states:::batch:submitJob.sync'), parts);
     assert.deepEqual(resourceParts('arn:aws-us-gov:states:us-gov-west-1:123456789012:sns:publish'), { resourceType: 'sns', resource: 'publish' });
