@@ -11,6 +11,7 @@ import { INTRINSIC_ARITY, IntrinsicSyntaxError, isIntrinsicCall, parseIntrinsicC
 import { jsonPathProblem } from './jsonpath-syntax';
 import { CHOICE_OPERATORS, JSONATA_EXPRESSION, JSONPATH_ONLY_FIELDS, PATH_FIELDS, TEMPLATE_FIELDS } from './language';
 import type { AslReport } from './rules';
+import { parseTimestamp } from './timestamps';
 
 type Language = 'JSONPath' | 'JSONata';
 
@@ -28,6 +29,11 @@ function checkLevel(def: unknown, at: JsonPath, inherited: Language, report: Asl
     if (inherited === 'JSONata' && s.QueryLanguage === 'JSONPath') report('error', [...path, 'QueryLanguage'], 'asl-query-language', 'A state cannot use JSONPath when its state machine uses JSONata (the other way round is allowed)');
     if (language === 'JSONata') checkJsonataState(s, path, report);
     else checkJsonPathState(s, path, report);
+    // A Wait's Timestamp: a timestamp, or (in a JSONata state) an expression checked when it runs.
+    const t = s.Timestamp;
+    if (s.Type === 'Wait' && t !== undefined && !(language === 'JSONata' && typeof t === 'string' && JSONATA_EXPRESSION.test(t)) && parseTimestamp(t) === undefined) {
+      report('error', [...path, 'Timestamp'], 'asl-timestamp', `The Timestamp of the Wait state '${name}' must be an RFC 3339 timestamp with a time zone, such as 2026-01-01T00:00:00Z, not ${JSON.stringify(t)}`, 'value');
+    }
     asArr(s.Branches)?.forEach((b, i) => checkLevel(b, [...path, 'Branches', i], language, report, depth + 1));
     for (const key of ['ItemProcessor', 'Iterator']) if (isObj(s[key])) checkLevel(s[key], [...path, key], language, report, depth + 1);
   }

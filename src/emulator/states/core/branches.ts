@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { asStatesError, StatesError } from './errors';
-import { evaluateTemplate } from './jsonata';
+import { evaluateTemplate, isJsonataExpression, jsonataSource, QueryEvaluationError } from './jsonata';
 import { mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
@@ -55,12 +55,9 @@ async function numberField(run: TaskRunContext, field: 'MaxConcurrency' | 'Toler
   return v;
 }
 
-/** Map: `effective` is the state input after InputPath; `selectorInput` the Parameters-free input (unused in JSONPath). */
-export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown> {
+/** A Map's items (batched) and its numbers, evaluated before it starts. */
+async function mapInputs(run: TaskRunContext, effective: unknown) {
   const { execution, frame, state } = run;
-  const processor: StateMachineDef | undefined = state.ItemProcessor ?? state.Iterator;
-  if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
-  const distributed = state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
   let items: unknown;
   if (state.ItemReader) {
     if (!execution.ports.readItems) throw new StatesError('States.ItemReaderFailed', 'ItemReader is not available here');
@@ -79,13 +76,41 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   } else {
     items = state.ItemsPath !== undefined ? mustRead(state.ItemsPath, run.scope, () => `The ItemsPath '${state.ItemsPath}' selects nothing in the input`) : effective;
   }
-  if (!Array.isArray(items)) {
-    throw new StatesError(run.jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Map state's items must be a JSON array, not ${JSON.stringify(items)?.slice(0, 200)}`);
-  }
+  if (!Array.isArray(items)) throw notAnArray(run, items);
   const list = await batch(run, items);
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
   const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
+  return { list, maxConcurrency, toleratedPct, toleratedCount };
+}
+
+/**
+ * A Map's items that are not a list. With JSONata, AWS's wording and an EvaluationFailed event
+ * (naming Items when an expression gave them), then MapStateFailed.
+ */
+function notAnArray(run: TaskRunContext, items: unknown): StatesError {
+  if (!run.jsonata || run.state.ItemReader) return new StatesError(run.jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Map state's items must be a JSON array, not ${JSON.stringify(items)?.slice(0, 200)}`);
+  const kind = items === null ? 'null' : typeof items;
+  return isJsonataExpression(run.state.Items)
+    ? new QueryEvaluationError(`The JSONata expression '${jsonataSource(run.state.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${kind}' for value: ${JSON.stringify(items)}`, { location: 'Items' })
+    : new QueryEvaluationError(`Map state input must be an array but was: ${JSON.stringify(items)}`);
+}
+
+/** Map: `effective` is the state input after InputPath; `selectorInput` the Parameters-free input (unused in JSONPath). */
+export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown> {
+  const { execution, frame, state } = run;
+  const processor: StateMachineDef | undefined = state.ItemProcessor ?? state.Iterator;
+  if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
+  const distributed = state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  let prepared: Awaited<ReturnType<typeof mapInputs>>;
+  try {
+    prepared = await mapInputs(run, effective);
+  } catch (err) {
+    // Evaluated before the Map started: EvaluationFailed, then MapStateFailed (AWS's histories).
+    if (err instanceof QueryEvaluationError) err.then = 'MapStateFailed';
+    throw err;
+  }
+  const { list, maxConcurrency, toleratedPct, toleratedCount } = prepared;
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
   const mapRun = distributed ? mapRunOf(run) : undefined;

@@ -4,13 +4,12 @@
  */
 import { StatesError } from './errors';
 import { mustRead, readPath, type PathScope } from './paths';
+import { parseTimestamp } from '../../../model/asl/timestamps';
 
 export type ChoiceRule = Record<string, unknown>;
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
 export function isTimestamp(v: unknown): v is string {
-  return typeof v === 'string' && TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v));
+  return parseTimestamp(v) !== undefined;
 }
 
 /** StringMatches: `*` matches any run of characters; `\*` and `\\` are literal. */

@@ -13,6 +13,7 @@ import { AbortedError, childController, sleep } from './timing';
 import { runTask, resourceParts, type TaskRunContext } from './task';
 import { runMap, runParallel } from './branches';
 import type { ExecutionIdentity, HistoryEventInput, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
+import { parseTimestamp } from '../../../model/asl/timestamps';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
 const MAX_PAYLOAD_BYTES = 262_144;
@@ -186,7 +187,8 @@ export class Execution {
     if (err.cause.startsWith('An error occurred while executing the state')) return err;
     const cause = `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`;
     if (record && err instanceof QueryEvaluationError) {
-      this.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, location: err.location, state: name } }, { last: beforeEntered });
+      const id = this.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, ...(err.location !== undefined ? { location: err.location } : {}), state: name } }, { last: err.afterEntered ? enteredId : beforeEntered });
+      if (err.then) this.emit(err.then, undefined, { last: id });
     }
     return new StatesError(err.error, cause);
   }
@@ -302,8 +304,8 @@ export class Execution {
       until = now + s * 1000;
     } else {
       const t = state.TimestampPath !== undefined ? mustRead(state.TimestampPath, inner, () => `The TimestampPath '${state.TimestampPath}' selects nothing in the input`) : await value(state.Timestamp, 'Timestamp');
-      const at = typeof t === 'string' ? Date.parse(t) : NaN;
-      if (Number.isNaN(at)) throw new StatesError(jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Wait state's timestamp must be an RFC 3339 timestamp, not ${JSON.stringify(t)}`);
+      const at = parseTimestamp(t);
+      if (at === undefined) throw badTimestamp(state, t, jsonata);
       until = at;
     }
     const due = this.ports.memo ? this.ports.memo(`wait:${key}`, () => until) : until;
@@ -419,3 +421,11 @@ function matches(errorEquals: readonly string[], error: string): boolean {
 }
 
 export { resourceParts };
+
+/** A Wait's timestamp that is not an ISO-8601 extended offset date-time, in AWS's words. */
+function badTimestamp(state: StateDef, t: unknown, jsonata: boolean): StatesError {
+  const shown = typeof t === 'string' ? t : JSON.stringify(t);
+  if (state.TimestampPath !== undefined) return new StatesError('States.Runtime', `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${shown}`);
+  const message = `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`;
+  return jsonata ? new QueryEvaluationError(message, { location: 'Timestamp', afterEntered: true }) : new StatesError('States.Runtime', message);
+}

@@ -83,7 +83,7 @@ function mulberry(seed: number): number {
  * States.QueryEvaluationError naming the field (`Output/a/b[0]`; AWS's wording, from its histories).
  */
 export async function evaluateJsonata(text: string, scope: JsonataScope, field: string): Promise<unknown> {
-  const source = EXPR.exec(text)![1].trim();
+  const source = jsonataSource(text);
   const expr = compileJsonata(source);
   const bindings: Record<string, unknown> = Object.fromEntries(scope.variables);
   bindings.states = scope.states;
@@ -92,26 +92,48 @@ export async function evaluateJsonata(text: string, scope: JsonataScope, field: 
     value = await expr.evaluate(scope.states.input, bindings);
   } catch (err) {
     if (err instanceof StatesError) throw err;
-    throw new StatesError('States.QueryEvaluationError', `An error occurred while evaluating the JSONata expression '${source}' in the field '${field}': ${jsonataMessage(err)}`);
+    const code = (err as { code?: unknown } | null)?.code;
+    throw new QueryEvaluationError(`The JSONata expression '${source}' specified for the field '${field}' threw an error during evaluation. ${typeof code === 'string' ? `${code}: ` : ''}${jsonataMessage(err)}`, { location: field });
   }
-  if (value === undefined) throw new QueryEvaluationError(`The JSONata expression '${source}' specified for the field '${field}' returned nothing (undefined).`, field);
-  return normalise(value);
+  if (value === undefined) throw new QueryEvaluationError(`The JSONata expression '${source}' specified for the field '${field}' returned nothing (undefined).`, { location: field });
+  const json = normalise(value);
+  if (json === UNSUPPORTED) throw new QueryEvaluationError(`The JSONata expression '${source}' specified for the field '${field}' returned an unsupported result type.`, { location: field });
+  return json;
 }
 
-/** A JSONata evaluation that failed a state: its history names the field (`location`). */
+/**
+ * A JSONata evaluation (or a value it gave) that failed a state, recorded as EvaluationFailed, as
+ * AWS's histories show: `location` names the field; the event follows the event before the state
+ * was entered, or the state's entered event (`afterEntered`, a Wait's Timestamp); `then` is the
+ * event the state records after it (a Map that never started: MapStateFailed).
+ */
 export class QueryEvaluationError extends StatesError {
-  constructor(
-    cause: string,
-    readonly location: string,
-  ) {
+  readonly location?: string;
+  readonly afterEntered: boolean;
+  then?: 'MapStateFailed';
+
+  constructor(cause: string, options: { location?: string; afterEntered?: boolean } = {}) {
     super('States.QueryEvaluationError', cause);
+    this.location = options.location;
+    this.afterEntered = options.afterEntered ?? false;
   }
 }
 
-/** JSONata sequences and functions as plain JSON (arrays). */
+const UNSUPPORTED = Symbol('unsupported');
+
+/** JSONata sequences as plain JSON (arrays); a function (or anything JSON cannot hold) is UNSUPPORTED. */
 function normalise(value: unknown): unknown {
-  if (typeof value === 'function') throw new StatesError('States.QueryEvaluationError', 'A JSONata expression returned a function, which is not JSON');
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  if (typeof value === 'function' || (typeof value === 'object' && value !== null && ('_jsonata_lambda' in value || '_jsonata_function' in value))) return UNSUPPORTED;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return UNSUPPORTED;
+  }
+}
+
+/** `{% expression %}`'s expression. */
+export function jsonataSource(text: string): string {
+  return EXPR.exec(text)?.[1].trim() ?? text;
 }
 
 /** Evaluates every `{% %}` string inside a JSON value (objects and arrays walked; `field` grows as AWS names it: `Output/a[0]`). */
