@@ -42,7 +42,9 @@ function checkLevel(def: unknown, at: JsonPath, inherited: Language, report: Asl
 function checkJsonPathState(s: Obj, path: JsonPath, report: AslReport): void {
   for (const field of PATH_FIELDS) {
     const v = s[field];
-    if (typeof v === 'string') checkPath(v, [...path, field], 'path', report);
+    // (a Fail state's ErrorPath and CausePath may also be an intrinsic function: States.Format(...))
+    if (typeof v === 'string' && (field === 'ErrorPath' || field === 'CausePath') && isIntrinsicCall(v)) checkIntrinsic(v, [...path, field], report);
+    else if (typeof v === 'string') checkPath(v, [...path, field], 'path', report);
   }
   if (typeof s.ResultPath === 'string') checkPath(s.ResultPath, [...path, 'ResultPath'], 'reference', report);
   for (const field of TEMPLATE_FIELDS) checkTemplate(s[field], [...path, field], report, 0);

@@ -1,6 +1,10 @@
 /**
  * Parallel branches and Map iterations (inline, and distributed with ItemReader, ItemBatcher and
- * tolerated failures). A failing branch or iteration stops the others, as in AWS.
+ * tolerated failures). A failing branch or iteration stops the others, as in AWS. Their events
+ * follow AWS's recorded histories: no ParallelStateSucceeded; a distributed Map records
+ * MapStateStarted (length 0) and MapRunStarted before it reads its items, MapRunSucceeded or
+ * MapRunFailed, then MapStateSucceeded or MapStateFailed; ParallelStateFailed and MapStateFailed are
+ * recorded once the error leaves the state (not for an attempt a retrier runs again: failedEvent).
  */
 import { randomUUID } from 'node:crypto';
 import { asStatesError, StatesError } from './errors';
@@ -9,7 +13,7 @@ import { mapRunIdentity, transformResults, type MapRunIdentity } from './map-res
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
-import type { MapRunChild, StateDef, StateMachineDef } from './types';
+import type { MapRunChild, StateDef } from './types';
 
 export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
   const { execution, frame } = run;
@@ -28,16 +32,29 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
         }
       }),
     );
-    if (frame.record) execution.emit('ParallelStateSucceeded', undefined, frame.chain);
     return out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
-    const e = firstReal(err);
-    if (frame.record) execution.emit('ParallelStateFailed', { parallelStateFailedEventDetails: { error: e.error, cause: e.cause } } as Record<string, unknown>, frame.chain);
-    throw e;
+    throw failing(firstReal(err), 'ParallelStateFailed');
   } finally {
     controller.abort();
   }
+}
+
+const failedEvents = new WeakMap<object, string>();
+
+/** Marks the error of a Map or Parallel with the event it records once the error leaves the state. */
+function failing(e: StatesError, event: string): StatesError {
+  failedEvents.set(e, event);
+  return e;
+}
+
+/** The event a failed Map or Parallel records (ParallelStateFailed, MapStateFailed), taken once. */
+export function failedEvent(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const event = failedEvents.get(err);
+  failedEvents.delete(err);
+  return event;
 }
 
 function firstReal(err: unknown): StatesError {
@@ -51,11 +68,17 @@ async function numberField(run: TaskRunContext, field: 'MaxConcurrency' | 'Toler
   if (path !== undefined) v = mustRead(path, run.scope, () => `The ${field}Path '${path}' selects nothing in the input`);
   else if (run.jsonata && typeof v === 'string') v = await evaluateTemplate(v, run.jscope, field);
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || v < 0) throw new StatesError('States.Runtime', `The ${field} must be a non-negative number, not ${JSON.stringify(v)}`);
+  // (AWS's words for a Path's value, from its histories)
+  const whole = field !== 'ToleratedFailurePercentage';
+  if (path !== undefined && (typeof v !== 'number' || (whole && !Number.isInteger(v)))) {
+    throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${typeof v === 'string' ? v : JSON.stringify(v)}" which is not a valid ${whole ? 'integer' : 'number'}: ${path}`);
+  }
+  if (typeof v === 'number' && v < 0) throw new StatesError('States.Runtime', `${field} cannot be negative.`);
+  if (typeof v !== 'number') throw new StatesError('States.Runtime', `The ${field} must be a non-negative number, not ${JSON.stringify(v)}`);
   return v;
 }
 
-/** A Map's items (batched) and its numbers, evaluated before it starts. */
+/** A Map's items (read, selected and batched). */
 async function mapInputs(run: TaskRunContext, effective: unknown) {
   const { execution, frame, state } = run;
   let items: unknown;
@@ -77,11 +100,7 @@ async function mapInputs(run: TaskRunContext, effective: unknown) {
     items = state.ItemsPath !== undefined ? mustRead(state.ItemsPath, run.scope, () => `The ItemsPath '${state.ItemsPath}' selects nothing in the input`) : effective;
   }
   if (!Array.isArray(items)) throw notAnArray(run, items);
-  const list = await batch(run, items);
-  const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
-  const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
-  const toleratedCount = await numberField(run, 'ToleratedFailureCount');
-  return { list, maxConcurrency, toleratedPct, toleratedCount };
+  return batch(run, items);
 }
 
 /**
@@ -99,25 +118,44 @@ function notAnArray(run: TaskRunContext, items: unknown): StatesError {
 /** Map: `effective` is the state input after InputPath; `selectorInput` the Parameters-free input (unused in JSONPath). */
 export async function runMap(run: TaskRunContext, effective: unknown, _args: unknown): Promise<unknown> {
   const { execution, frame, state } = run;
-  const processor: StateMachineDef | undefined = state.ItemProcessor ?? state.Iterator;
+  const processor = state.ItemProcessor ?? state.Iterator;
   if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
-  const distributed = state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
-  let prepared: Awaited<ReturnType<typeof mapInputs>>;
-  try {
-    prepared = await mapInputs(run, effective);
-  } catch (err) {
-    // Evaluated before the Map started: EvaluationFailed, then MapStateFailed (AWS's histories).
-    if (err instanceof QueryEvaluationError) err.then = 'MapStateFailed';
-    throw err;
+  // (a legacy Iterator with ProcessorConfig DISTRIBUTED runs distributed too, as on AWS)
+  const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  const mapRun = distributed ? mapRunOf(run) : undefined;
+  const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
+  let list: unknown[];
+  // The order of AWS's histories: an inline Map reads its items before MapStateStarted (which
+  // counts them), its tolerated failures after; a distributed one starts (length 0), reads its
+  // tolerated failures, starts its map run, then reads its items.
+  const tolerated = async () => [await numberField(run, 'ToleratedFailurePercentage'), await numberField(run, 'ToleratedFailureCount')];
+  let toleratedPct: number | undefined;
+  let toleratedCount: number | undefined;
+  if (mapRun) {
+    if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: 0 } }, frame.chain);
+    [toleratedPct, toleratedCount] = await tolerated();
+    if (frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
+    try {
+      list = await mapInputs(run, effective);
+    } catch (err) {
+      throw mapRunFailed(run, err);
+    }
+  } else {
+    try {
+      list = await mapInputs(run, effective);
+    } catch (err) {
+      // Evaluated before the Map started: EvaluationFailed, then MapStateFailed (AWS's histories).
+      if (err instanceof QueryEvaluationError) err.then = 'MapStateFailed';
+      throw err;
+    }
+    if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: list.length } }, frame.chain);
+    [toleratedPct, toleratedCount] = await tolerated();
   }
-  const { list, maxConcurrency, toleratedPct, toleratedCount } = prepared;
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
-  const mapRun = distributed ? mapRunOf(run) : undefined;
   const writer = distributed ? state.ResultWriter : undefined;
   const children: MapRunChild[] = [];
   let writing = false;
-  if (frame.record) execution.emit(distributed ? 'MapRunStarted' : 'MapStateStarted', mapRun ? { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } } : { mapStateStartedEventDetails: { length: list.length } }, frame.chain);
   // Each iteration's events chain from its MapIterationStarted, which follows MapStateStarted.
   const started = frame.chain?.last;
   const controller = execution.controllerFor(frame.signal);
@@ -166,18 +204,28 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     });
     writing = true;
     const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
-    if (frame.record) execution.emit(distributed ? 'MapRunSucceeded' : 'MapStateSucceeded', undefined, frame.chain);
+    if (frame.record) {
+      if (mapRun) execution.emit('MapRunSucceeded', undefined, frame.chain);
+      execution.emit('MapStateSucceeded', undefined, frame.chain);
+    }
     return written ?? out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
-    const e = firstReal(err);
     // A failed map run still exports what its children did (the Map's own error is what counts).
     if (writer?.Resource !== undefined && mapRun && !writing) await writeResults(run, writer, mapRun, children, []).catch(() => undefined);
-    if (frame.record) execution.emit(distributed ? 'MapRunFailed' : 'MapStateFailed', distributed ? { mapRunFailedEventDetails: { error: e.error, cause: e.cause } } : undefined, frame.chain);
-    throw e;
+    if (mapRun) throw mapRunFailed(run, err);
+    throw failing(firstReal(err), 'MapStateFailed');
   } finally {
     controller.abort();
   }
+}
+
+/** A distributed Map's run that failed: MapRunFailed now, MapStateFailed once the error leaves the state. */
+function mapRunFailed(run: TaskRunContext, err: unknown): unknown {
+  if (run.frame.signal.aborted || err instanceof AbortedError) return new AbortedError();
+  const e = firstReal(err);
+  if (run.frame.record) run.execution.emit('MapRunFailed', { mapRunFailedEventDetails: { error: e.error, cause: e.cause } }, run.frame.chain);
+  return failing(e, 'MapStateFailed');
 }
 
 /** ReaderConfig.MaxItemsPath (JSONPath) or a JSONata MaxItems resolved to a number in ReaderConfig.MaxItems. */

@@ -11,7 +11,7 @@ import { applyResultPath, mustRead, type PathScope } from './paths';
 import { applyTemplate, selectPath } from './payload';
 import { AbortedError, childController, sleep } from './timing';
 import { runTask, resourceParts, type TaskRunContext } from './task';
-import { runMap, runParallel } from './branches';
+import { failedEvent, runMap, runParallel } from './branches';
 import type { ExecutionIdentity, HistoryEventInput, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
 import { parseTimestamp } from '../../../model/asl/timestamps';
 
@@ -300,6 +300,8 @@ export class Execution {
     const value = async (v: unknown, field: string) => (jsonata && isJsonataExpression(v) ? evaluateTemplate(v, jscope, field) : v);
     if (state.Seconds !== undefined || state.SecondsPath !== undefined) {
       const s = state.SecondsPath !== undefined ? mustRead(state.SecondsPath, inner, () => `The SecondsPath '${state.SecondsPath}' selects nothing in the input`) : await value(state.Seconds, 'Seconds');
+      if (state.SecondsPath !== undefined && (typeof s !== 'number' || !Number.isInteger(s))) throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${typeof s === 'string' ? s : JSON.stringify(s)}`);
+      if (state.SecondsPath !== undefined && (s as number) < 0) throw new StatesError('States.Runtime', `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${String(s)}`);
       if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new StatesError(jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Wait state's seconds must be a non-negative integer, not ${JSON.stringify(s)}`);
       until = now + s * 1000;
     } else {
@@ -308,6 +310,8 @@ export class Execution {
       if (at === undefined) throw badTimestamp(state, t, jsonata);
       until = at;
     }
+    // (AWS refuses a wait of more than 2^31 - 1 seconds, about 68 years)
+    if (until - now > MAX_WAIT_MS) throw new StatesError('States.Runtime', 'Wait state delay is too long.');
     const due = this.ports.memo ? this.ports.memo(`wait:${key}`, () => until) : until;
     await sleep(this.ports.clock, due - this.ports.clock.now(), frame.signal);
     await this.assign(state.Assign, frame, jsonata, jscope, inner);
@@ -356,6 +360,8 @@ export class Execution {
         // (what the failed attempt's Assign computed is dropped: only a catcher's Assign is set)
         frame.pendingAssign = undefined;
         const e = asStatesError(err);
+        // A Map's or Parallel's failed event: recorded once the error leaves the state, not per attempt.
+        const failed = failedEvent(err);
         const index = (state.Retry ?? []).findIndex((r) => matches(r.ErrorEquals, e.error));
         if (index >= 0) {
           const r = state.Retry![index];
@@ -370,6 +376,7 @@ export class Execution {
             continue;
           }
         }
+        if (failed && frame.record) this.emit(failed, undefined, frame.chain);
         const catcher = (state.Catch ?? []).find((c) => matches(c.ErrorEquals, e.error));
         if (!catcher) throw e;
         const errorOutput = { Error: e.error, Cause: e.cause };
@@ -421,6 +428,8 @@ function matches(errorEquals: readonly string[], error: string): boolean {
 }
 
 export { resourceParts };
+
+const MAX_WAIT_MS = (2 ** 31 - 1) * 1000;
 
 /** A Wait's timestamp that is not an ISO-8601 extended offset date-time, in AWS's words. */
 function badTimestamp(state: StateDef, t: unknown, jsonata: boolean): StatesError {

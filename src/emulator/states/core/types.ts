@@ -58,7 +58,7 @@ export interface StateDef {
   ItemsPath?: string;
   ItemSelector?: unknown;
   ItemProcessor?: StateMachineDef & { ProcessorConfig?: { Mode?: 'INLINE' | 'DISTRIBUTED'; ExecutionType?: 'STANDARD' | 'EXPRESS' } };
-  Iterator?: StateMachineDef;
+  Iterator?: StateMachineDef & { ProcessorConfig?: { Mode?: 'INLINE' | 'DISTRIBUTED'; ExecutionType?: 'STANDARD' | 'EXPRESS' } };
   ItemReader?: { Resource: string; Parameters?: unknown; Arguments?: unknown; ReaderConfig?: Record<string, unknown> };
   ItemBatcher?: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; MaxInputBytesPerBatch?: number; MaxInputBytesPerBatchPath?: string; BatchInput?: unknown };
   ResultWriter?: { Resource?: string; Parameters?: unknown; Arguments?: unknown; WriterConfig?: { Transformation?: string; OutputType?: string } };

@@ -1,0 +1,110 @@
+/**
+ * The history events of Parallel, Map and Wait states as AWS records them, matched to histories
+ * recorded against AWS (fake clock: FakeClock; the task runner is a function in the test, and
+ * readItems a fake ItemReader): no ParallelStateSucceeded, one ParallelStateFailed / MapStateFailed
+ * after the retries, a distributed Map's map-run events, and AWS's words for bad Path values.
+ */
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { Execution } from '../../../../src/emulator/states/core/interpreter';
+import { StatesError } from '../../../../src/emulator/states/core/errors';
+import { validateDefinition } from '../../../../src/emulator/states/core/validate';
+import type { HistoryEventInput, InterpreterPorts, StateMachineDef } from '../../../../src/emulator/states/core/types';
+
+const identity = {
+  executionArn: 'arn:aws:states:eu-west-2:123456789012:execution:sm:ex1',
+  name: 'ex1',
+  stateMachineArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:sm',
+  stateMachineName: 'sm',
+  roleArn: 'arn:aws:iam::123456789012:role/r',
+  startTime: '2026-01-01T00:00:00.000Z',
+};
+
+async function run(def: unknown, input: unknown = {}, ports: Partial<InterpreterPorts> = {}) {
+  const clock = new FakeClock();
+  const events: Array<{ type: string; details?: Record<string, unknown> }> = [];
+  const ex = new Execution(def as StateMachineDef, input, identity, { clock, runTask: async () => 'ok', emit: (e: HistoryEventInput) => events.push({ type: e.type, details: e.details }), ...ports });
+  const done = ex.run();
+  await clock.runAll();
+  const result = (await done) as { status: string; error?: string; cause?: string; output?: unknown };
+  return { result, types: events.map((e) => e.type), events };
+}
+
+const pass = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+const fail = { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Boom', Cause: 'no' } } };
+const retry = [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 2 }];
+const cause = (state: string, id: number, text: string) => `An error occurred while executing the state '${state}' (entered at the event id #${id}). ${text}`;
+
+describe('Parallel, Map and Wait history events (unit)', () => {
+  it('a Parallel records no ParallelStateSucceeded, and one ParallelStateFailed after its retries', async () => {
+    const ok = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [pass], End: true } } });
+    assert.deepEqual(ok.types, ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'ParallelStateExited', 'ExecutionSucceeded']);
+    const retried = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [fail], Retry: retry, End: true } } });
+    assert.deepEqual(retried.types, ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateFailed', 'ExecutionFailed']);
+    assert.equal(retried.events.find((e) => e.type === 'ParallelStateFailed')!.details, undefined);
+    const caught = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [fail], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }], End: true }, Done: { Type: 'Succeed' } } });
+    assert.deepEqual(caught.types.slice(3), ['FailStateEntered', 'ParallelStateFailed', 'ParallelStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('an inline Map records one MapStateFailed after its retries', async () => {
+    const r = await run({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: fail, Retry: retry, End: true } } }, [1]);
+    const attempt = ['MapStateStarted', 'MapIterationStarted', 'FailStateEntered', 'MapIterationFailed'];
+    assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', ...attempt, ...attempt, ...attempt, 'MapStateFailed', 'ExecutionFailed']);
+  });
+
+  it('a distributed Map (also a legacy Iterator in DISTRIBUTED mode) records MapStateStarted, then its map run', async () => {
+    for (const key of ['ItemProcessor', 'Iterator']) {
+      const r = await run({ StartAt: 'M', States: { M: { Type: 'Map', [key]: { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }, End: true } } }, [1, 2]);
+      assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'], key);
+      assert.deepEqual(r.events[2].details, { mapStateStartedEventDetails: { length: 0 } });
+      assert.deepEqual(r.result.output, [1, 2]);
+    }
+  });
+
+  it("a distributed Map whose ItemReader fails records MapRunFailed with the error, then MapStateFailed", async () => {
+    const def = { StartAt: 'M', States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }, End: true } } };
+    const r = await run(def, {}, { readItems: async () => { throw new StatesError('States.ItemReaderFailed', 'CSV headers cannot contain duplicates.'); } });
+    assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    assert.deepEqual(r.events[4].details, { mapRunFailedEventDetails: { error: 'States.ItemReaderFailed', cause: 'CSV headers cannot contain duplicates.' } });
+  });
+
+  it("names a Path's value that is not a whole number, or a negative one, in AWS's words", async () => {
+    const tolerated = (v: unknown) => run({ StartAt: 'M', States: { M: { Type: 'Map', ToleratedFailureCountPath: '$.n', ItemsPath: '$.items', ItemProcessor: pass, End: true } } }, { n: v, items: [1] });
+    const bad = await tolerated('NoNumber');
+    assert.deepEqual([bad.result.error, bad.result.cause], ['States.Runtime', cause('M', 2, 'The ToleratedFailureCountPath field refers to value "NoNumber" which is not a valid integer: $.n')]);
+    // (read after MapStateStarted, and no MapStateFailed for a States.Runtime)
+    assert.deepEqual(bad.types, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'ExecutionFailed']);
+    assert.equal((await tolerated({})).result.cause, cause('M', 2, 'The ToleratedFailureCountPath field refers to value "{}" which is not a valid integer: $.n'));
+    assert.equal((await tolerated(-1)).result.cause, cause('M', 2, 'ToleratedFailureCount cannot be negative.'));
+    assert.equal((await tolerated(1)).result.status, 'SUCCEEDED');
+    const concurrency = await run({ StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrencyPath: '$.c', ItemProcessor: pass, End: true } } }, { c: 'NoNumber' });
+    assert.equal(concurrency.result.cause, cause('M', 2, 'The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: $.c'));
+    assert.deepEqual(concurrency.types, ['ExecutionStarted', 'MapStateEntered', 'ExecutionFailed']);
+    const seconds = (v: unknown) => run({ StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.input.waitSeconds', End: true } } }, { input: { waitSeconds: v } });
+    assert.equal((await seconds(-1)).result.cause, cause('W', 2, 'The SecondsPath parameter references a negative value: $.input.waitSeconds == -1'));
+    assert.equal((await seconds(1.5)).result.cause, cause('W', 2, 'The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == 1.5'));
+    assert.equal((await seconds(-1.5)).result.cause, cause('W', 2, 'The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5'));
+  });
+
+  it('refuses a wait of more than 2^31 - 1 seconds', async () => {
+    const wait = (s: number) => run({ StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', End: true } } }, { s });
+    assert.deepEqual([(await wait(2 ** 31)).result.error, (await wait(2 ** 31)).result.cause], ['States.Runtime', cause('W', 2, 'Wait state delay is too long.')]);
+    // Just under the bound: the execution waits (here, a second of it).
+    const clock = new FakeClock();
+    const types: string[] = [];
+    const ex = new Execution({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 2 ** 31 - 1, End: true } } } as StateMachineDef, {}, identity, { clock, runTask: async () => 'ok', emit: (e) => types.push(e.type) });
+    void ex.run();
+    await clock.advance(1000);
+    assert.deepEqual(types, ['ExecutionStarted', 'WaitStateEntered']);
+    ex.stop();
+  });
+
+  it("takes a Fail state's ErrorPath and CausePath as intrinsic functions at create time", async () => {
+    const def = { StartAt: 'F', States: { F: { Type: 'Fail', ErrorPath: "States.Format('{}', $.Error)", CausePath: "States.Format('caused by {}', $.Cause)" } } };
+    assert.deepEqual(validateDefinition(JSON.stringify(def)), []);
+    const r = await run(def, { Error: 'E1', Cause: 'disk' });
+    assert.deepEqual([r.result.error, r.result.cause], ['E1', 'caused by disk']);
+    const bad = { StartAt: 'F', States: { F: { Type: 'Fail', ErrorPath: 'States.Nope($.Error)' } } };
+    assert.deepEqual(validateDefinition(JSON.stringify(bad)).map((p) => p.location), ['/States/F/ErrorPath']);
+  });
+});
