@@ -90,7 +90,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
-    ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+    ...(e.error ? { error: e.error } : {}),
+    ...(e.cause ? { cause: e.cause } : {}),
     redriveCount: 0,
     redriveStatus: 'NOT_REDRIVABLE',
   });

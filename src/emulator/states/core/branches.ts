@@ -1,7 +1,7 @@
 /**
  * Parallel branches and Map iterations (inline, and distributed with ItemReader, ItemBatcher and
  * tolerated failures). A failing branch or iteration stops the others, as in AWS. Their events
- * follow AWS's recorded histories: no ParallelStateSucceeded; a distributed Map records
+ * follow AWS's recorded histories: a distributed Map records
  * MapStateStarted (length 0) and MapRunStarted before it reads its items, MapRunSucceeded or
  * MapRunFailed, then MapStateSucceeded or MapStateFailed; ParallelStateFailed and MapStateFailed are
  * recorded once the error leaves the state (not for an attempt a retrier runs again: failedEvent).
@@ -32,6 +32,7 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
         }
       }),
     );
+    if (frame.record) execution.emit('ParallelStateSucceeded', undefined, frame.chain);
     return out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
@@ -124,23 +125,12 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   const mapRun = distributed ? mapRunOf(run) : undefined;
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
-  let list: unknown[];
-  // The order of AWS's histories: an inline Map reads its items before MapStateStarted (which
-  // counts them), its tolerated failures after; a distributed one starts (length 0), reads its
-  // tolerated failures, starts its map run, then reads its items.
-  const tolerated = async () => [await numberField(run, 'ToleratedFailurePercentage'), await numberField(run, 'ToleratedFailureCount')];
-  let toleratedPct: number | undefined;
-  let toleratedCount: number | undefined;
-  if (mapRun) {
-    if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: 0 } }, frame.chain);
-    [toleratedPct, toleratedCount] = await tolerated();
-    if (frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
-    try {
-      list = await mapInputs(run, effective);
-    } catch (err) {
-      throw mapRunFailed(run, err);
-    }
-  } else {
+  let list: unknown[] = [];
+  // The order of AWS's histories: a Map reads its items before MapStateStarted (which counts
+  // them), its tolerated failures after, then a distributed one starts its map run; one with an
+  // ItemReader starts (length 0) and reads its items once the map run has started.
+  const readLater = mapRun !== undefined && state.ItemReader !== undefined;
+  if (!readLater) {
     try {
       list = await mapInputs(run, effective);
     } catch (err) {
@@ -148,8 +138,17 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       if (err instanceof QueryEvaluationError) err.then = 'MapStateFailed';
       throw err;
     }
-    if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: list.length } }, frame.chain);
-    [toleratedPct, toleratedCount] = await tolerated();
+  }
+  if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain);
+  const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
+  const toleratedCount = await numberField(run, 'ToleratedFailureCount');
+  if (mapRun && frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
+  if (readLater) {
+    try {
+      list = await mapInputs(run, effective);
+    } catch (err) {
+      throw mapRunFailed(run, err);
+    }
   }
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;

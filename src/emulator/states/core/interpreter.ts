@@ -116,7 +116,8 @@ export class Execution {
         return { status: timedOut ? 'TIMED_OUT' : 'ABORTED', error: r.error, cause: r.cause };
       }
       const e = asStatesError(err);
-      this.emit('ExecutionFailed', { executionFailedEventDetails: { error: e.error, cause: e.cause } });
+      // (a Fail state without Error or Cause: AWS records neither)
+      this.emit('ExecutionFailed', { executionFailedEventDetails: { ...(e.error ? { error: e.error } : {}), ...(e.cause ? { cause: e.cause } : {}) } });
       return { status: 'FAILED', error: e.error, cause: e.cause };
     } finally {
       if (timer) this.ports.clock.clearTimer(timer);

@@ -1,7 +1,7 @@
 /**
  * The history events of Parallel, Map and Wait states as AWS records them, matched to histories
  * recorded against AWS (fake clock: FakeClock; the task runner is a function in the test, and
- * readItems a fake ItemReader): no ParallelStateSucceeded, one ParallelStateFailed / MapStateFailed
+ * readItems a fake ItemReader): one ParallelStateFailed / MapStateFailed
  * after the retries, a distributed Map's map-run events, and AWS's words for bad Path values.
  */
 import assert from 'node:assert/strict';
@@ -36,9 +36,9 @@ const retry = [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 2 }];
 const cause = (state: string, id: number, text: string) => `An error occurred while executing the state '${state}' (entered at the event id #${id}). ${text}`;
 
 describe('Parallel, Map and Wait history events (unit)', () => {
-  it('a Parallel records no ParallelStateSucceeded, and one ParallelStateFailed after its retries', async () => {
+  it('a Parallel records ParallelStateSucceeded, and one ParallelStateFailed after its retries', async () => {
     const ok = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [pass], End: true } } });
-    assert.deepEqual(ok.types, ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'ParallelStateExited', 'ExecutionSucceeded']);
+    assert.deepEqual(ok.types, ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'ParallelStateSucceeded', 'ParallelStateExited', 'ExecutionSucceeded']);
     const retried = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [fail], Retry: retry, End: true } } });
     assert.deepEqual(retried.types, ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateStarted', 'FailStateEntered', 'ParallelStateFailed', 'ExecutionFailed']);
     assert.equal(retried.events.find((e) => e.type === 'ParallelStateFailed')!.details, undefined);
@@ -56,7 +56,7 @@ describe('Parallel, Map and Wait history events (unit)', () => {
     for (const key of ['ItemProcessor', 'Iterator']) {
       const r = await run({ StartAt: 'M', States: { M: { Type: 'Map', [key]: { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }, End: true } } }, [1, 2]);
       assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'], key);
-      assert.deepEqual(r.events[2].details, { mapStateStartedEventDetails: { length: 0 } });
+      assert.deepEqual(r.events[2].details, { mapStateStartedEventDetails: { length: 2 } });
       assert.deepEqual(r.result.output, [1, 2]);
     }
   });
@@ -65,6 +65,7 @@ describe('Parallel, Map and Wait history events (unit)', () => {
     const def = { StartAt: 'M', States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }, End: true } } };
     const r = await run(def, {}, { readItems: async () => { throw new StatesError('States.ItemReaderFailed', 'CSV headers cannot contain duplicates.'); } });
     assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    assert.deepEqual(r.events[2].details, { mapStateStartedEventDetails: { length: 0 } });
     assert.deepEqual(r.events[4].details, { mapRunFailedEventDetails: { error: 'States.ItemReaderFailed', cause: 'CSV headers cannot contain duplicates.' } });
   });
 
@@ -84,6 +85,13 @@ describe('Parallel, Map and Wait history events (unit)', () => {
     assert.equal((await seconds(-1)).result.cause, cause('W', 2, 'The SecondsPath parameter references a negative value: $.input.waitSeconds == -1'));
     assert.equal((await seconds(1.5)).result.cause, cause('W', 2, 'The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == 1.5'));
     assert.equal((await seconds(-1.5)).result.cause, cause('W', 2, 'The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5'));
+  });
+
+  it('a Fail state without Error or Cause records neither', async () => {
+    const r = await run({ StartAt: 'F', States: { F: { Type: 'Fail' } } });
+    assert.deepEqual(r.events.at(-1), { type: 'ExecutionFailed', details: { executionFailedEventDetails: {} } });
+    const named = await run({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E' } } });
+    assert.deepEqual(named.events.at(-1)!.details, { executionFailedEventDetails: { error: 'E' } });
   });
 
   it('refuses a wait of more than 2^31 - 1 seconds', async () => {
