@@ -63,6 +63,8 @@ function call(name: string, a: unknown[], options: IntrinsicOptions): unknown {
     case 'States.Format':
       return format(str(name, a[0]), a.slice(1));
     case 'States.StringToJson': {
+      // (a blank string is null on AWS)
+      if (str(name, a[0]).trim() === '') return null;
       try {
         return JSON.parse(str(name, a[0])) as unknown;
       } catch {
@@ -129,17 +131,15 @@ function call(name: string, a: unknown[], options: IntrinsicOptions): unknown {
       return { ...obj(name, a[0]), ...obj(name, a[1]) };
     }
     case 'States.MathRandom': {
-      const start = int(name, a[0]);
-      const end = int(name, a[1]);
+      const start = Math.round(num(name, a[0]));
+      const end = Math.round(num(name, a[1]));
       if (a.length === 3) int(name, a[2]);
       if (end <= start) fail('States.MathRandom: the end must be greater than the start');
       return start + Math.floor((options.random ?? Math.random)() * (end - start));
     }
     case 'States.MathAdd': {
-      const x = num(name, a[0]);
-      const y = num(name, a[1]);
-      if (!isInt(x) || !isInt(y)) fail('States.MathAdd: both arguments must be integers');
-      return x + y;
+      // AWS rounds each argument to the nearest integer, halves up (1.5 → 2, -1.5 → -1)
+      return Math.round(num(name, a[0])) + Math.round(num(name, a[1])) || 0;
     }
     case 'States.StringSplit': {
       const s = str(name, a[0]);
@@ -163,6 +163,13 @@ function call(name: string, a: unknown[], options: IntrinsicOptions): unknown {
   }
 }
 
+/** A States.Format argument as AWS writes it: objects and lists as `{Arg1=1, Arg2=[a, b]}`, strings unquoted. */
+function formatted(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(formatted).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${formatted(x)}`).join(', ')}}`;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 function format(template: string, args: unknown[]): string {
   let out = '';
   let next = 0;
@@ -172,9 +179,7 @@ function format(template: string, args: unknown[]): string {
       out += template[++i];
     } else if (c === '{' && template[i + 1] === '}') {
       if (next >= args.length) fail(`States.Format: the template has more '{}' than the ${args.length} argument(s) given`);
-      const v = args[next++];
-      if (v !== null && typeof v === 'object') fail('States.Format: arguments must be strings, numbers, booleans or null');
-      out += typeof v === 'string' ? v : JSON.stringify(v);
+      out += formatted(args[next++]);
       i++;
     } else out += c;
   }

@@ -60,7 +60,8 @@ function registerFunctions(e: jsonata.Expression): void {
   e.registerFunction('range', (start: number, end: number, step: number) => {
     const out: number[] = [];
     for (let v = start; step > 0 ? v <= end : v >= end; v += step) out.push(v);
-    return out;
+    // (a range of one is that number, as a JSONata sequence of one is: AWS's $range(1, 9, 9) is 1)
+    return out.length === 1 ? out[0] : out;
   });
   e.registerFunction('hash', (data: string, algorithm: string) => {
     const algo = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }[algorithm];

@@ -105,6 +105,11 @@ describe('evaluation failures as AWS records them (unit)', () => {
     assert.deepEqual(problems("{% '2016-03-14T01:59:00Z' %}", 'JSONata'), []);
   });
 
+  it("AWS's $range: a range of one is that number", async () => {
+    const r = await run({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: { one: '{% $range(1, 9, 9) %}', more: '{% $range(1, 9, 4) %}' }, End: true } } }, {});
+    assert.deepEqual((r.result as { output?: unknown }).output, { one: 1, more: [1, 5, 9] });
+  });
+
   it('takes RFC 3339 date-times with an offset and a real calendar date only', () => {
     assert.equal(parseTimestamp('2016-03-14T01:59:00Z'), Date.UTC(2016, 2, 14, 1, 59));
     assert.equal(parseTimestamp('2016-03-14T01:59:00+02:00'), Date.UTC(2016, 2, 13, 23, 59));

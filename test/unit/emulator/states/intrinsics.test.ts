@@ -9,6 +9,8 @@ describe('Step Functions intrinsic functions (AWS documented examples)', () => {
   it('States.Format', () => {
     assert.equal(run("States.Format('Hello, my name is {}.', $.name)", { name: 'Arnav' }), 'Hello, my name is Arnav.');
     assert.equal(run("States.Format('{} and \\\\{literal\\\\} {}', $.a, $.b)", { a: 1, b: true }), '1 and {literal} true');
+    // Objects and lists as AWS writes them (its recorded histories), null as null.
+    assert.equal(run("States.Format('fst={} and snd={}.', $.o, $.n)", { o: { Arg1: 1, Arg2: [], s: 'x', l: ['a', 2, null] }, n: null }), 'fst={Arg1=1, Arg2=[], s=x, l=[a, 2, null]} and snd=null.');
   });
   it('States.StringToJson and States.JsonToString', () => {
     assert.deepEqual(run('States.StringToJson($.escapedJsonString)', { escapedJsonString: '{"foo": "bar"}' }), { foo: 'bar' });
@@ -41,6 +43,15 @@ describe('Step Functions intrinsic functions (AWS documented examples)', () => {
   it('States.MathRandom, States.MathAdd', () => {
     assert.equal(run('States.MathRandom($.start, $.end)', { start: 1, end: 999 }, { random: () => 0.5 }), 500);
     assert.equal(run('States.MathAdd($.value1, $.step)', { value1: 111, step: -1 }), 110);
+    // AWS rounds each argument, halves up (its recorded histories)
+    const add = (x: number, y: number) => run('States.MathAdd($.x, $.y)', { x, y });
+    assert.deepEqual([add(1.49, 1.5), add(1.5, 1.51), add(-1.49, -1.5), add(-1.5, -1.51), add(-0.5, 0.5), add(-0.5, 0), add(2.5, 0), add(-2.5, 0)], [3, 4, -2, -3, 1, 0, 3, -2]);
+    assert.equal(run('States.MathRandom($.start, $.end)', { start: 12.5, end: 44.51 }, { random: () => 0 }), 13);
+  });
+  it('States.StringToJson of a blank string is null', () => {
+    assert.equal(run('States.StringToJson($.s)', { s: '' }), null);
+    assert.equal(run('States.StringToJson($.s)', { s: ' ' }), null);
+    assert.equal(JSON.stringify(run('States.StringToJson($.s)', { s: '-0' })), '0');
   });
   it('States.StringSplit', () => {
     assert.deepEqual(run('States.StringSplit($.inputString, $.splitter)', { inputString: '1,2,3,4,5', splitter: ',' }), ['1', '2', '3', '4', '5']);
