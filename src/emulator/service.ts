@@ -181,7 +181,14 @@ export class LocalService {
       if (jobs.gateway) {
         // Jobs sign with the credentials the emulator handed them (see jobs-env/credentials.ts).
         // The editor's own endpoints (recent SNS messages) stay on 127.0.0.1: jobs have no use for them.
-        containerServer = await startApiServer({ ...api, local: undefined, host: jobs.gateway as '169.254.170.2', port: 0, jobCredentials: (id) => jobs.lookupKey(id) });
+        // On the previous run's port when it is free: containers re-attached from it hold that URL.
+        const onGateway = (port: number) => startApiServer({ ...api, local: undefined, host: jobs.gateway as '169.254.170.2', port, jobCredentials: (id) => jobs.lookupKey(id) });
+        const previous = jobs.previousApiPort;
+        containerServer = await (previous ? onGateway(previous) : onGateway(0)).catch((err: unknown) => {
+          if (!previous) throw err;
+          options.log?.(`localbatch: port ${previous} of the previous run's API for jobs is taken; jobs re-attached from it cannot reach the local AWS APIs`);
+          return onGateway(0);
+        });
         jobs.setApiUrl(containerServer.url);
       }
       const tmp = `${endpointFile}.${process.pid}.tmp`;

@@ -1,7 +1,8 @@
 /**
  * What the job-credentials endpoint must remember across a restart of the emulator, so a
  * re-attached container can go on fetching its credentials with the URI and token it was started
- * with: the endpoint's port and, per live grant, its id, attempt, role and a SHA-256 of its token
+ * with, and reaching the emulator's API at the URL it was given: the two endpoints' ports and, per
+ * live grant, its id, attempt, role and a SHA-256 of its token
  * (never the token itself, never credentials). `<state>/job-grants.json`, mode 0600, replaced
  * atomically (temp file, fsync, rename) before the grant's container can start.
  */
@@ -23,6 +24,8 @@ export interface StoredGrant {
 export interface StoredGrants {
   /** The credentials endpoint's port (the URIs containers hold name it). */
   readonly port?: number;
+  /** The port of the API on the containers' gateway (their AWS_ENDPOINT_URL names it). */
+  readonly apiPort?: number;
   readonly grants: readonly StoredGrant[];
 }
 
@@ -31,7 +34,7 @@ export function readGrants(stateDir: string): StoredGrants {
   try {
     const raw = JSON.parse(readFileSync(join(stateDir, GRANTS_FILE), 'utf8')) as Partial<StoredGrants>;
     const grants = Array.isArray(raw.grants) ? raw.grants.filter(isGrant) : [];
-    return { port: typeof raw.port === 'number' ? raw.port : undefined, grants };
+    return { port: typeof raw.port === 'number' ? raw.port : undefined, apiPort: typeof raw.apiPort === 'number' ? raw.apiPort : undefined, grants };
   } catch {
     return { grants: [] };
   }

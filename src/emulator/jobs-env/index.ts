@@ -33,6 +33,9 @@ export interface JobEnvironmentOptions {
 export class JobEnvironment implements AttemptPreparer {
   private access?: AwsAccess;
   private apiUrl?: string;
+  /** The previous run's port of the API on the gateway, which re-attached containers still name. */
+  private savedApiPort?: number;
+  private saveGrants?: () => void;
   readonly broker: CredentialBroker;
   private readonly podSecrets: PodSecrets;
   readonly region: string;
@@ -70,8 +73,11 @@ export class JobEnvironment implements AttemptPreparer {
       const port = env.server.port;
       // Grants of attempts that may be re-attached work again, on the same URIs (same port).
       if (saved?.port === port) env.broker.restore(saved.grants);
-      env.broker.onChange = (grants) => writeGrants(stateDir, { port, grants });
-      writeGrants(stateDir, { port, grants: env.broker.stored() });
+      env.savedApiPort = saved?.apiPort;
+      const apiPort = () => (env.apiUrl ? Number(new URL(env.apiUrl).port) : env.savedApiPort);
+      env.saveGrants = () => writeGrants(stateDir, { port, apiPort: apiPort(), grants: env.broker.stored() });
+      env.broker.onChange = () => env.saveGrants!();
+      env.saveGrants();
     }
     return env;
   }
@@ -84,9 +90,15 @@ export class JobEnvironment implements AttemptPreparer {
   /** The local S3's bucket folders (S3 Files volumes mapped to `s3://bucket`); set by the composition root. */
   bucketFolder?: BucketFolder;
 
-  /** Where containers reach the emulator's Batch and Logs API (set once that listener is up). */
+  /** The port the API on the gateway had in the previous run (containers re-attached from it name it), if known. */
+  get previousApiPort(): number | undefined {
+    return this.savedApiPort;
+  }
+
+  /** Where containers reach the emulator's Batch and Logs API (set once that listener is up; saved for a restart). */
   setApiUrl(url: string): void {
     this.apiUrl = url;
+    this.saveGrants?.();
   }
 
   /** Credentials handed to a live attempt, for the API's SigV4 check. */

@@ -141,7 +141,9 @@ describe('Restarts keep every kind of job whole (integration, Docker)', function
         image: TEST_IMAGE,
         jobRoleArn: 'arn:aws:iam::123456789012:role/reader',
         resourceRequirements: RES,
-        command: ['sh', '-c', `${WAIT_GO}; wget -qO- --header "authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" | grep -o '"AccessKeyId"'`],
+        // After the restart: its credentials, and the local APIs at the AWS_ENDPOINT_URL it was
+        // started with (any HTTP answer, here to an unsigned request, shows the port still serves).
+        command: ['sh', '-c', `${WAIT_GO}; wget -qO- --header "authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" | grep -o '"AccessKeyId"'; wget -S -O /dev/null "$AWS_ENDPOINT_URL/" 2>&1 | grep -o -m1 'HTTP/1.1 [0-9]*'`],
       },
     });
     const submit = async (def: string) => (await batch.send(new SubmitJobCommand({ jobName: def, jobQueue: 'local', jobDefinition: def }))).jobId!;
@@ -175,8 +177,10 @@ describe('Restarts keep every kind of job whole (integration, Docker)', function
     const mainNode = await describeJob(batch, `${mn}#0`);
     assert.deepEqual(await lines(logs, mainNode.container!.logStreamName!), ['main', 'main done'], "the main node's stream goes on, no line repeated");
 
-    assert.equal(r.status, 'SUCCEEDED', `the role job fetched its credentials after the restart: ${JSON.stringify(r.attempts)}`);
-    assert.deepEqual(await lines(logs, r.container!.logStreamName!), ['"AccessKeyId"']);
+    assert.equal(r.status, 'SUCCEEDED', `the role job fetched its credentials and reached the API after the restart: ${JSON.stringify(r.attempts)}`);
+    const roleLines = await lines(logs, r.container!.logStreamName!);
+    assert.equal(roleLines[0], '"AccessKeyId"');
+    assert.match(roleLines[1] ?? '', /^HTTP\/1\.1 [0-9]{3}$/, `the job's AWS_ENDPOINT_URL still answers after the restart: ${JSON.stringify(roleLines)}`);
 
     await until('containers and networks removed', async () => {
       const left = await leftovers();
