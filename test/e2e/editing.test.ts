@@ -10,6 +10,7 @@ import { requireRealVsCode, resultsPath } from './support/env';
 import { Session } from './support/session';
 import { extensionVsix } from './support/vsix';
 import { waitFor } from './support/wait';
+import { notificationTexts, waitForNotification } from './support/tree';
 import type { Locator } from 'playwright-core';
 import type { Workbench } from './support/workbench';
 
@@ -156,6 +157,25 @@ describe('editing in the workbench (e2e)', function () {
     await waitFor(async () => /"JobDefinition": "prep"/.test(await editorText(wb)) && (await markersOf(wb, 'typo.asl.json')).length === 0,
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the fixed value and its problem gone' });
     await wb.screenshot('asl-quick-fix-applied');
+  });
+
+  it('Run Workflow Locally on an empty or broken workflow file says why it cannot run (no TypeError), as does its graph', async () => {
+    const wb = await session!.workbench();
+    // (fixtures: zz-empty.workflow.yaml, and zz-broken.workflow.yaml with an unclosed [; named to sort
+    // after the files whose problems the other tests read in the Problems view)
+    for (const [file, expected] of [['zz-empty.workflow.yaml', /Cannot run workflow zz-empty\.workflow\.yaml: 1 error\(s\) in its definitions\. First: zz-empty\.workflow\.yaml:1: The file is empty/], ['zz-broken.workflow.yaml', /Cannot run workflow zz-broken\.workflow\.yaml: \d+ error\(s\) in its definitions\. First: zz-broken\.workflow\.yaml:/]] as const) {
+      await wb.openFile(file);
+      await wb.runCommand('LocalBatch: Run Workflow Locally');
+      const text = await waitForNotification(wb, expected, 30_000);
+      console.log(`      ${file}: ${text.slice(0, 160)}`);
+      assert.doesNotMatch((await notificationTexts(wb)).join('\n'), /Cannot read properties|TypeError/);
+    }
+    await wb.screenshot('run-broken-workflow');
+    await wb.runCommand('LocalBatch: Show Dependency Graph');
+    // Webviews are nested iframes: the outer host frame, then the content frame.
+    const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await waitFor(async () => /holds no workflow yet: it does not parse/.test((await frame.locator('body').textContent().catch(() => '')) ?? ''), { timeoutMs: 30_000, what: "the graph's notice" });
+    await wb.screenshot('graph-broken-workflow');
   });
 
   it('Deploy of a folder holding several workspaces (a localbatch.yaml each) asks which one', async () => {

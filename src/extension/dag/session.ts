@@ -164,7 +164,13 @@ export class DagSession implements vscode.Disposable {
       this.post({ type: 'notice', text: `${file} is not in the workspace any more.` });
       return undefined;
     }
-    const wf = indexed.doc.value as WorkflowFile;
+    const value = indexed.doc.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      // (an empty file, or one that does not parse: the Problems view says why)
+      this.post({ type: 'notice', text: `${file} holds no workflow yet${indexed.doc.syntaxErrors?.length ? ': it does not parse (see the Problems view)' : ''}.` });
+      return undefined;
+    }
+    const wf = value as WorkflowFile;
     const graph = graphFromWorkflow(wf, file.split('/').pop() ?? file);
     this.byJobName = new Map(Object.entries(wf.jobs ?? {}).map(([key, job]) => [typeof job?.jobName === 'string' ? job.jobName : key, key]));
     return graph;
