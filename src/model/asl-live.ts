@@ -46,6 +46,20 @@ export interface ExecutionPicture {
   readonly status: string;
   /** The times each state ran, by node id, in the order the states were first entered. */
   readonly runs: ReadonlyMap<string, readonly StateRun[]>;
+  /** Why the execution failed, timed out or was stopped (its last event's error and cause), when it did. */
+  readonly failure?: { readonly error?: string; readonly cause?: string };
+}
+
+/** An event's error and cause (`…EventDetails.error` / `.cause`, whatever the event type), when it has one. */
+export function eventFailure(e: HistoryEventLike): { error?: string; cause?: string } | undefined {
+  for (const [k, v] of Object.entries(e as Record<string, unknown>)) {
+    if (!k.endsWith('EventDetails') || !v || typeof v !== 'object') continue;
+    const d = v as { error?: unknown; cause?: unknown };
+    if (typeof d.error === 'string' || typeof d.cause === 'string') {
+      return { ...(typeof d.error === 'string' && d.error ? { error: d.error } : {}), ...(typeof d.cause === 'string' && d.cause ? { cause: d.cause } : {}) };
+    }
+  }
+  return undefined;
 }
 
 function millis(t: HistoryEventLike['timestamp']): number | undefined {
@@ -99,6 +113,7 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
   const open: Open[] = [];
   const runs = new Map<string, StateRun[]>();
   let execution = 'RUNNING';
+  let failure: ExecutionPicture['failure'];
   let now: number | undefined;
   const ran = (o: Open, status: StateRun['status']) => {
     const id = ids.get(o.name);
@@ -197,10 +212,12 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
       status.set(END_ID, 'SUCCEEDED');
     } else if (type === 'ExecutionFailed' || type === 'ExecutionTimedOut') {
       execution = type === 'ExecutionFailed' ? 'FAILED' : 'TIMED_OUT';
+      failure = eventFailure(e);
       endAll('FAILED');
       status.set(END_ID, 'FAILED');
     } else if (type === 'ExecutionAborted') {
       execution = 'ABORTED';
+      failure = eventFailure(e);
       endAll('ABORTED');
       status.set(END_ID, 'ABORTED');
     }
@@ -215,7 +232,7 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
   for (const o of open) ran(o, 'RUNNING');
   // Each state's runs in the order they started (they are recorded as they end).
   for (const list of runs.values()) list.sort((a, b) => a.start - b.start);
-  return { updates, jobs, status: execution, runs };
+  return { updates, jobs, status: execution, runs, ...(failure ? { failure } : {}) };
 }
 
 const SEGMENT: Record<StateRun['status'], TimelineSegment['status']> = { RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', CAUGHT: 'FAILED', FAILED: 'FAILED', ABORTED: 'FAILED' };

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { describeJobs, emulatorClientConfig } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
-import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForRows, waitForStatusBar } from './support/tree';
+import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForNotification, waitForRows, waitForStatusBar } from './support/tree';
 import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
@@ -60,6 +60,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     // For "Run with Input…" (written before the window opens: Quick Open's file list is read once).
     writeFileSync(path.join(session.workspace, 'echo.asl.json'), JSON.stringify({ StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }, null, 2));
     writeFileSync(path.join(session.workspace, 'echo-input.json'), '{"from": "a file"}');
+    writeFileSync(path.join(session.workspace, 'fails.asl.json'), JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'the input said so' } } }, null, 2));
     // A CDK app's cdk.out whose asset-job is built from a Dockerfile, and a state machine running it.
     cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(session.workspace, 'cdk.out'), { recursive: true });
     // A state machine in the template, as CDK writes one (DefinitionString an Fn::Join of JSON pieces
@@ -245,6 +246,30 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     } finally {
       sfn.destroy();
     }
+  });
+
+  it('an execution that fails says why: a notification, the graph and its ExecutionFailed row name the error and cause', async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('fails.asl.json');
+    await wb.runCommand('LocalBatch: Run State Machine Locally');
+    const text = await waitForNotification(wb, /execution \S+ of fails\.asl\.json FAILED: Boom: the input said so/, 60_000);
+    console.log(`      notification: ${text.slice(0, 160)}`);
+    await waitFor(async () => /FAILED \(Boom: the input said so\)/.test((await webview(wb).locator('body').textContent().catch(() => '')) ?? ''), { timeoutMs: 30_000, what: "the graph's notice naming the failure" });
+    await wb.openViewContainer('LocalBatch');
+    await expandView(wb, 'Local');
+    // (the earlier test left hello's history expanded below: Home brings the newest execution, listed first, in sight)
+    const list = viewPane(wb, 'Local').locator('.pane-body .monaco-list').first();
+    const inSight = async <T>(pick: (rows: Awaited<ReturnType<typeof treeRows>>) => T | undefined, what: string) =>
+      waitFor(async () => {
+        await list.focus();
+        await wb.page.keyboard.press('Home');
+        return pick(await treeRows(wb, 'Local'));
+      }, { timeoutMs: 60_000, intervalMs: 300, what });
+    await inSight((rows) => rows.find((r) => r.label.startsWith('fails: ') && r.description.startsWith('FAILED')), 'the failed execution row');
+    await expandRows(wb, 'Local', /^fails: /);
+    const failedRow = await inSight((rows) => rows.find((r) => / ExecutionFailed$/.test(r.label)), 'its ExecutionFailed row');
+    assert.equal(failedRow.description, 'Boom: the input said so');
+    console.log(`      screenshot: ${await wb.screenshot('stepfunctions-failed-execution')}`);
   });
 
   it('Run State Machine Locally builds the CDK fromAsset image of the job definition its Task names; the job runs it', async () => {

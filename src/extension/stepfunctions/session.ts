@@ -25,6 +25,9 @@ const EDIT_DEBOUNCE_MS = 600;
 
 type StateMachineSource = Extract<DagSource, { kind: 'stateMachine' }>;
 
+/** Executions whose failure has been announced (one notification each, whichever graph shows them). */
+const announced = new Set<string>();
+
 export class StateMachineSession implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private graph: DagGraph | undefined;
@@ -105,15 +108,29 @@ export class StateMachineSession implements vscode.Disposable {
     const picture = await this.readPicture(graph);
     if (seq !== this.seq || this.disposed) return;
     this.picture = picture;
+    this.announce();
     this.post({ type: 'graph', graph: picture ? applyUpdates(graph, picture.updates) : graph, source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
     this.postTimeline();
     this.schedule();
   }
 
+  /**
+   * An execution started from the editor that failed or timed out: says why, where the user is, once
+   * (the history's ExecutionFailed row and the graph's notice hold it too).
+   */
+  private announce(): void {
+    const arn = this.executionArn;
+    const p = this.picture;
+    if (!arn || !p || (p.status !== 'FAILED' && p.status !== 'TIMED_OUT') || announced.has(arn) || !this.ctx.views.local.executions.fileOf(arn)) return;
+    announced.add(arn);
+    void vscode.window.showWarningMessage(`LocalBatch: execution ${arn.split(':').at(-1)} of ${this.source.machine ?? this.source.file} ${p.status}: ${failureText(p.failure) || 'no error given'}`);
+  }
+
   private liveText(): string | undefined {
     if (!this.executionArn) return this.ctx.emulator.state === 'running' ? 'No execution yet: Run State Machine to start one' : undefined;
     const name = this.executionArn.split(':').at(-1);
-    return `Execution ${name}: ${this.picture?.status ?? 'unknown'}`;
+    const why = failureText(this.picture?.failure);
+    return `Execution ${name}: ${this.picture?.status ?? 'unknown'}${why ? ` (${why})` : ''}`;
   }
 
   private async readGraph(): Promise<DagGraph | undefined> {
@@ -195,6 +212,7 @@ export class StateMachineSession implements vscode.Disposable {
         const changed: DagNodeUpdate[] = next.updates.filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId);
         const statusChanged = next.status !== this.picture?.status;
         this.picture = next;
+        this.announce();
         if (changed.length > 0) this.post({ type: 'update', updates: changed });
         this.postTimeline();
         if (statusChanged) {
@@ -214,6 +232,13 @@ export class StateMachineSession implements vscode.Disposable {
     clearTimeout(this.editTimer);
     for (const d of this.subscriptions.splice(0)) d.dispose();
   }
+}
+
+/** `error: cause` of a failure, the cause cut to 400 characters. */
+export function failureText(failure: { error?: string; cause?: string } | undefined): string {
+  if (!failure) return '';
+  const cause = failure.cause && failure.cause.length > 400 ? `${failure.cause.slice(0, 400)}…` : failure.cause;
+  return [failure.error, cause].filter(Boolean).join(': ');
 }
 
 /** An execution's whole history, oldest first. */

@@ -11,7 +11,8 @@ import { startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import { sfnClientOf } from '../stepfunctions/client';
-import { readHistory } from '../stepfunctions/session';
+import { failureText, readHistory } from '../stepfunctions/session';
+import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
 
 export const EXECUTIONS_GROUP_ID = 'sfn:executions';
 const MAX_EXECUTIONS = 50;
@@ -129,7 +130,8 @@ export class ExecutionNodes implements vscode.Disposable {
         const name = ev.stateEnteredEventDetails?.name ?? ev.stateExitedEventDetails?.name;
         const item = new vscode.TreeItem(`${ev.id} ${ev.type ?? ''}`, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = name ?? '';
+        // (a failure's error and cause, where the event has them: ExecutionFailed, TaskFailed, ...)
+        item.description = name ?? failureText(eventFailure(ev as HistoryEventLike));
         item.tooltip = JSON.stringify(ev, null, 2).slice(0, 4000);
         return item;
       }

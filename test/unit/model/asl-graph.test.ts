@@ -10,7 +10,7 @@ import { Execution } from '../../../src/emulator/states/core/interpreter';
 import { StatesError } from '../../../src/emulator/states/core/errors';
 import type { StateMachineDef, TaskInvocation } from '../../../src/emulator/states/core/types';
 import { END_ID, graphFromDefinition, resourceLabel, ruleLabel, START_ID } from '../../../src/model/asl-graph';
-import { jobIdIn, pictureFromHistory, timelineFromPicture, type HistoryEventLike } from '../../../src/model/asl-live';
+import { eventFailure, jobIdIn, pictureFromHistory, timelineFromPicture, type HistoryEventLike } from '../../../src/model/asl-live';
 
 const BATCH = 'arn:aws:states:::batch:submitJob.sync';
 
@@ -247,5 +247,18 @@ describe('state machine live colours', () => {
     assert.equal(jobIdIn('not json'), undefined);
     assert.equal(jobIdIn('[1]'), undefined);
     assert.equal(jobIdIn(undefined), undefined);
+  });
+  it("names an execution's failure (its last event's error and cause), and any event's", () => {
+    const g = graphFromDefinition({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Boom', Cause: 'why' } } }, 'f');
+    const failed = [
+      { id: 1, type: 'ExecutionStarted' },
+      { id: 2, type: 'FailStateEntered', stateEnteredEventDetails: { name: 'F' } },
+      { id: 3, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Boom', cause: 'why' } },
+    ] as HistoryEventLike[];
+    assert.deepEqual(pictureFromHistory(g, failed).failure, { error: 'Boom', cause: 'why' });
+    assert.equal(pictureFromHistory(g, failed.slice(0, 2)).failure, undefined);
+    assert.deepEqual(eventFailure({ type: 'TaskFailed', taskFailedEventDetails: { error: 'States.TaskFailed', cause: '' } } as HistoryEventLike), { error: 'States.TaskFailed' });
+    assert.deepEqual(eventFailure({ type: 'ExecutionFailed', executionFailedEventDetails: {} } as HistoryEventLike), undefined);
+    assert.equal(eventFailure({ type: 'PassStateExited', stateExitedEventDetails: { name: 'P' } } as HistoryEventLike), undefined);
   });
 });
