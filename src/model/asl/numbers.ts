@@ -4,9 +4,9 @@
  * Wait Seconds a non-negative integer, Map MaxConcurrency and ToleratedFailureCount non-negative
  * integers and ToleratedFailurePercentage 0 to 100; a retrier's IntervalSeconds and MaxDelaySeconds
  * positive integers, MaxAttempts a non-negative integer and BackoffRate at least 1.0; a number and
- * its Path (TimeoutSeconds and TimeoutSecondsPath, ...) not both. A field that
- * is not a number (a JSONata expression) is checked when it runs. Shared by `localbatch validate`
- * and the emulator's CreateStateMachine. Pure.
+ * its Path (TimeoutSeconds and TimeoutSecondsPath, ...) not both. A JSONata expression (`{% %}`) in
+ * such a field is checked when it runs; any other value that is not a number (`"two"`) is refused.
+ * Shared by `localbatch validate` and the emulator's CreateStateMachine. Pure.
  */
 
 export interface NumberProblem {
@@ -46,7 +46,9 @@ export function numberProblems(state: Readonly<Record<string, unknown>>, stateNa
   const check = (owner: Readonly<Record<string, unknown>>, rules: ReadonlyArray<[string, Rule]>, at: ReadonlyArray<string | number>) => {
     for (const [field, rule] of rules) {
       const v = owner[field];
-      if (typeof v === 'number' && !fits(v, rule)) out.push({ path: [...at, field], message: `${field} of the state '${stateName}' must be ${DESCRIBE[rule]}, not ${v}` });
+      const expression = typeof v === 'string' && /^\{%[\s\S]*%\}$/.test(v.trim());
+      if (v === undefined || v === null || expression || (typeof v === 'number' && fits(v, rule))) continue;
+      out.push({ path: [...at, field], message: `${field} of the state '${stateName}' must be ${DESCRIBE[rule]}, not ${JSON.stringify(v)}` });
     }
   };
   check(state, STATE_RULES[String(state.Type)] ?? [], []);

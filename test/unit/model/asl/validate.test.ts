@@ -148,6 +148,16 @@ States:
     assert.deepEqual(numbers.sort(), ['BackoffRate', 'HeartbeatSeconds', 'IntervalSeconds', 'MaxConcurrency', 'Seconds', 'ToleratedFailurePercentage']);
     const fine = { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 0, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 0, End: true } } }, End: true } } };
     assert.deepEqual(check('flows/fine.asl.json', JSON.stringify(fine)).filter((d) => d.rule === 'asl-number'), []);
+    // A value that is not a number is refused too; a JSONata expression is checked when it runs.
+    const words = { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 'two', ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 'ten', Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 'three' }], End: true } } }, End: true } } };
+    const wordy = check('flows/w.asl.json', JSON.stringify(words, null, 2)).filter((d) => d.rule === 'asl-number').map((d) => d.message);
+    assert.deepEqual(wordy.sort(), [
+      `MaxAttempts of the state 'T' must be a whole number of 0 or more, not "three"`,
+      `MaxConcurrency of the state 'M' must be a whole number of 0 or more, not "two"`,
+      `TimeoutSeconds of the state 'T' must be a whole number of 1 or more, not "ten"`,
+    ]);
+    const jsonata = { QueryLanguage: 'JSONata', StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: '{% $states.input.n %}', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Pass', End: true } } }, End: true } } };
+    assert.deepEqual(check('flows/j.asl.json', JSON.stringify(jsonata)).filter((d) => d.rule === 'asl-number'), []);
   });
 
   it('reports a field a state type, state machine or branch does not take (asl-unknown-field), with a quick fix to the closest', () => {
