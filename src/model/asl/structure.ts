@@ -70,6 +70,11 @@ function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number
       const best = type ? closestName(type, STATE_TYPES) : undefined;
       report('error', s.Type === undefined ? path : [...path, 'Type'], 'asl-state-type',
         `${type ? `'${type}' is not a state type` : `The state '${name}' needs a Type`}: use one of ${STATE_TYPES.join(', ')}${best ? ` (did you mean '${best}'?)` : ''}`, s.Type === undefined ? 'key' : 'value', best);
+      // (where its Next and Catch lead is checked all the same: one mistake need not hide another)
+      if (s.Next !== undefined) target([...path, 'Next'], s.Next, 'Next');
+      asArr(s.Catch)?.forEach((c, i) => {
+        if (isObj(c)) target([...path, 'Catch', i, 'Next'], c.Next, 'Catch Next');
+      });
       continue;
     }
     checkStateFields(s, type, name, path, report);
@@ -204,8 +209,32 @@ function reportUnreachable(def: Obj, states: Obj, at: JsonPath, report: AslRepor
     reached.add(name);
     for (const t of targetsOf(states[name])) if (Object.prototype.hasOwnProperty.call(states, t)) queue.push(t);
   }
-  for (const name of Object.keys(states)) {
-    if (!reached.has(name)) report('error', [...at, 'States', name], 'asl-unreachable', `The state '${name}' cannot be reached: no StartAt, Next, Default or Catch names it`, 'key');
+  // Only the first state of each unreached part: the states after it are reached once it is (one
+  // misspelt Next is one problem, not one per state it cuts off).
+  const unreached = Object.keys(states).filter((n) => !reached.has(n));
+  const named = new Set<string>();
+  for (const n of unreached) for (const t of targetsOf(states[n])) if (t !== n) named.add(t);
+  const covered = new Set<string>();
+  const cover = (root: string) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (covered.has(n) || reached.has(n) || !Object.prototype.hasOwnProperty.call(states, n)) continue;
+      covered.add(n);
+      stack.push(...targetsOf(states[n]));
+    }
+  };
+  const roots = unreached.filter((n) => !named.has(n));
+  roots.forEach(cover);
+  // (a loop of unreached states that nothing outside it names: its first state)
+  for (const n of unreached) {
+    if (covered.has(n)) continue;
+    roots.push(n);
+    cover(n);
+  }
+  for (const name of roots) {
+    const after = [...covered].filter((n) => n !== name && !roots.includes(n));
+    report('error', [...at, 'States', name], 'asl-unreachable', `The state '${name}' cannot be reached: no StartAt, Next, Default or Catch names it${after.length > 0 && roots.length === 1 ? ` (nor the ${after.length} state(s) after it)` : ''}`, 'key');
   }
 }
 

@@ -56,6 +56,21 @@ describe('state machine validation (ASL files)', () => {
     assert.equal(diags[0].suggestion, 'Done');
   });
 
+  it('one misspelt Next is one unknown state and one unreachable state, however many states follow; a bad Type hides neither', () => {
+    const pass = (next?: string) => ({ Type: 'Pass', ...(next ? { Next: next } : { End: true }) });
+    const chain = { StartAt: 'A', States: { A: pass('Procss'), Process: pass('Report'), Report: pass('Notify'), Notify: pass('Done'), Done: { Type: 'Succeed' } } };
+    const rules = (def: unknown) => check('flows/c.asl.json', JSON.stringify(def, null, 2)).map((d) => `${d.rule}:${d.message}`);
+    assert.deepEqual(rules(chain), [
+      "asl-unknown-state:Next 'Procss' is not a state of this state machine (did you mean 'Process'?)",
+      "asl-unreachable:The state 'Process' cannot be reached: no StartAt, Next, Default or Catch names it (nor the 3 state(s) after it)",
+    ]);
+    const typed = { ...chain, States: { ...chain.States, A: { Type: 'Taks', Next: 'Procss' } } };
+    assert.deepEqual(rules(typed).map((r) => r.split(':')[0]), ['asl-state-type', 'asl-unknown-state', 'asl-unreachable']);
+    // A loop that nothing reaches: its first state.
+    const loop = { StartAt: 'A', States: { A: pass(), L1: pass('L2'), L2: pass('L1') } };
+    assert.deepEqual(rules(loop), ["asl-unreachable:The state 'L1' cannot be reached: no StartAt, Next, Default or Catch names it (nor the 1 state(s) after it)"]);
+  });
+
   it('reports a missing Next/End, unknown States.* errors and States.ALL not last', () => {
     const text = GOOD.replace(',\n      "Next": "Done"', '').replace('"States.TaskFailed"', '"States.TaskFail"').replace('[{ "ErrorEquals": ["States.ALL"], "Next": "Failed" }]', '[{ "ErrorEquals": ["States.ALL"], "Next": "Failed" }, { "ErrorEquals": ["X"], "Next": "Failed" }]');
     const diags = check('flows/align.asl.json', text);
