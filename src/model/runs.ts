@@ -49,7 +49,7 @@ export interface RunProgress {
   readonly total: number;
   readonly succeeded: number;
   readonly failed: number;
-  /** STARTING or RUNNING. */
+  /** STARTING or RUNNING: jobs, and an array job's children (its own status does not say they run). */
   readonly running: number;
 }
 
@@ -175,8 +175,10 @@ export function dependencyOrder<J extends RunJob>(jobs: readonly J[]): J[] {
 export function progressOf(jobs: readonly RunJob[]): RunProgress {
   let succeeded = 0, failed = 0, running = 0;
   for (const j of jobs) {
+    const children = j.arrayProperties?.index === undefined ? j.arrayProperties?.statusSummary : undefined;
     if (j.status === 'SUCCEEDED') succeeded++;
     else if (j.status === 'FAILED') failed++;
+    else if (children) running += (children.RUNNING ?? 0) + (children.STARTING ?? 0);
     else if (j.status === 'RUNNING' || j.status === 'STARTING') running++;
   }
   return { done: succeeded + failed, total: jobs.length, succeeded, failed, running };

@@ -121,6 +121,10 @@ describe('run model (unit)', () => {
       job('wait', 'RUNNABLE', 2600, { tags: tags('r4', 'b', 'u.workflow.yaml') }),
     ]);
     assert.deepEqual(statusCounts(runs), { running: 1, failed: 1, active: 2 });
+    // An array job counts its running children (its own status, PENDING, does not say they run).
+    const arrays = groupRuns([job('sim', 'PENDING', 2700, { tags: tags('r5', 'sim', 'x.workflow.yaml'), arrayProperties: { size: 10, statusSummary: { RUNNING: 7, STARTING: 1, SUCCEEDED: 2 } } })]);
+    assert.equal(statusCounts(arrays).running, 8);
+    assert.equal(progressText(arrays[0].progress), '0/1 · 8 running');
   });
 
   it('writes the start time as a clock time today, with the date before', () => {
