@@ -122,7 +122,15 @@ export function eksTaskContainers(def: JobDefinition, req: SubmitJobRequest, par
     const ov = (init ? override?.initContainers : override?.containers)?.find((o) => o.name === name);
     const cp = containerProperties(c, ov, def);
     const extraEnv = (ov?.env ?? []).map((e) => ({ name: e.name, value: e.value }));
-    const r = resolve(cp, extraEnv.length ? { environment: extraEnv } : undefined, parameters);
+    const resolved = resolve(cp, extraEnv.length ? { environment: extraEnv } : undefined, parameters);
+    // A container without a cpu or memory request reserves none and runs without that limit, as
+    // in Kubernetes; only the pod's first container gets the defaults, so the pod reserves something
+    // (resolve's defaults for every such container kept small pods from ever fitting).
+    const first = !init && i === 0;
+    const has = (type: string) => cp.resourceRequirements?.some((x) => x.type === type) ?? false;
+    const vcpus = first || has('VCPU') ? resolved.vcpus : 0;
+    const memoryMiB = first || has('MEMORY') ? resolved.memoryMiB : 0;
+    const r = { ...resolved, vcpus, memoryMiB, specBase: { ...resolved.specBase, vcpus, memoryMiB } };
     const entrypoint = ov?.command ?? c.command;
     const mounts = [...(r.specBase.mounts ?? []), ...podMountsOf(c, def)];
     return {

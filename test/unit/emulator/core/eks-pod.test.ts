@@ -145,4 +145,24 @@ describe('EKS pods: volumes and lifecycle (unit, scripted runtime)', () => {
     const slow = d.attempts![0].taskProperties![0].containers!.find((c) => c.name === 'slow')!;
     assert.deepEqual(h.logs.lines(slow.logStreamName!), ['slow done']);
   });
+  it('a container without cpu or memory requests reserves none and runs without limits (only the first container gets the defaults)', async () => {
+    const h = await harness({ vcpus: 4, memoryMiB: 4096 });
+    h.engine.registerJobDefinition({
+      jobDefinitionName: 'sparse',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          initContainers: [{ name: 'setup', image: 'img', command: ['sh', '-c'], args: ['exit 0'] }],
+          containers: [
+            { name: 'main', image: 'img', command: ['sh', '-c'], args: ['sleep 1'], resources: { requests: { cpu: '500m', memory: '64Mi' } } },
+            { name: 'side', image: 'img', command: ['sh', '-c'], args: ['sleep 1'] },
+          ],
+        },
+      },
+    });
+    const { jobId } = h.engine.submitJob({ jobName: 's', jobQueue: 'q', jobDefinition: 'sparse' });
+    await h.clock.advance(10_000);
+    assert.equal(h.describe(jobId).status, 'SUCCEEDED', JSON.stringify(h.describe(jobId).statusReason));
+    assert.deepEqual(h.runtime.started.map((c) => [c.vcpus, c.memoryMiB]), [[0, 0], [0.5, 64], [0, 0]]);
+  });
 });
