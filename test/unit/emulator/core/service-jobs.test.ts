@@ -133,6 +133,13 @@ describe('Service jobs on the fake clock (unit)', () => {
     await assert.rejects(async () => t.submit('huge', 1, { Environment: { BIG: 'x'.repeat(11_000) } }), /10 KiB/);
     await t.submit('tok', 1, {}, { clientToken: 't1' });
     await assert.rejects(async () => t.submit('tok2', 1, {}, { clientToken: 't1' }), /clientToken t1 was already used/);
+    // evaluateOnExit as SubmitJob checks it
+    const retry = (evaluateOnExit: unknown[]) => t.submit('r', 1, {}, { retryStrategy: { attempts: 2, evaluateOnExit } });
+    await assert.rejects(async () => retry([{ action: 'MAYBE', onStatusReason: '*' }]), /Invalid evaluateOnExit action: MAYBE/);
+    await assert.rejects(async () => retry([{ onStatusReason: '*' }]), /Invalid evaluateOnExit action/);
+    await assert.rejects(async () => retry([{ action: 'RETRY', onStatusReason: 'x'.repeat(513) }]), /Invalid evaluateOnExit pattern/);
+    await assert.rejects(async () => retry(Array.from({ length: 6 }, () => ({ action: 'EXIT', onStatusReason: '*' }))), /at most 5 entries/);
+    await retry([{ action: 'retry', onStatusReason: 'InternalServerError*' }]);
   });
 
   it('journal service environments and jobs; a snapshot rebuilt from the journal restores them, an attempt in flight ending as failed', async () => {
