@@ -130,6 +130,31 @@ describe('localbatch run with a CloudFormation template (integration)', function
     assert.deepEqual(jobs.map((j) => `${j.jobName} ${j.status}`), ['cleanup SUCCEEDED']);
   });
 
+  it("runs a template's one state machine (with --input), not its job definitions; --job-definition still picks a job", () => {
+    const flow = `${TEMPLATE}  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: Clean
+        States:
+          Clean:
+            Type: Task
+            Resource: arn:aws:states:::batch:submitJob.sync
+            Parameters: { JobName: clean, JobQueue: !Ref BatchQueue, JobDefinition: !Ref Cleanup }
+            ResultSelector: { "status.$": "$.Status" }
+            ResultPath: $.clean
+            End: true
+`;
+    writeFileSync(path.join(dir, 'infra', 'batch.yaml'), flow);
+    const r = cli(dir, ['run', 'infra/batch.yaml', '--input', '{"msg":"x"}', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const execution = JSON.parse(r.stdout) as { status: string; output: string };
+    assert.deepEqual([execution.status, JSON.parse(execution.output)], ['SUCCEEDED', { msg: 'x', clean: { status: 'SUCCEEDED' } }]);
+    const job = cli(dir, ['run', 'infra/batch.yaml', '--job-definition', 'Cleanup', '--json']);
+    assert.equal(job.code, 0, job.stderr);
+    assert.deepEqual((JSON.parse(job.stdout) as JobDetail[]).map((j) => `${j.jobName} ${j.status}`), ['cleanup SUCCEEDED']);
+  });
+
   it('refuses to run when a template value cannot be resolved, pointing at the template line', () => {
     writeFileSync(path.join(dir, 'localbatch.yaml'), 'templates: [infra/batch.yaml]\n');
     const r = cli(dir, ['run', 'flows/pipeline.workflow.yaml']);

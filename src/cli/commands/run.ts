@@ -268,9 +268,11 @@ function findStateMachine(ws: Workspace, abs: string, opts: RunOptions): StateMa
     const best = closestName(opts.stateMachine, machines.map((x) => x.id));
     throw new CliError(`${opts.file} holds no state machine '${opts.stateMachine}' (it holds ${machines.map((x) => x.id).join(', ')})${best ? `; did you mean '${best}'?` : ''}`, 2);
   }
-  if (opts.jobDefinition !== undefined || [...ws.jobDefinitions.values()].some((d) => same(d.doc.file))) return undefined;
+  // A template's state machine is what runs its jobs: it runs, unless --job-definition picks a job.
+  if (opts.jobDefinition !== undefined) return undefined;
   if (machines.length === 1) return machines[0];
-  throw new CliError(`${opts.file} holds ${machines.length} state machines (${machines.map((x) => x.id).join(', ')}); choose one with --state-machine`, 2);
+  const jobs = [...ws.jobDefinitions.values()].some((d) => same(d.doc.file));
+  throw new CliError(`${opts.file} holds ${machines.length} state machines (${machines.map((x) => x.id).join(', ')}); choose one with --state-machine${jobs ? ', or a job definition with --job-definition' : ''}`, 2);
 }
 
 async function readInput(given: string | undefined): Promise<string> {
