@@ -17,6 +17,8 @@ export const RUN_TAGS = {
   source: 'localbatch:source',
   /** The job's key in the workflow. */
   job: 'localbatch:job',
+  /** How many jobs the run's plan holds (a run cut short while submitting lacks some). */
+  size: 'localbatch:run-size',
 } as const;
 
 export interface RunInfo {
@@ -24,6 +26,8 @@ export interface RunInfo {
   readonly name: string;
   /** Workspace-relative path of the workflow or job definition file. */
   readonly source?: string;
+  /** How many jobs the whole plan holds (tagged on each job; default: the jobs tagged). */
+  readonly size?: number;
 }
 
 /** The job fields the run model reads (a subset of DescribeJobs' JobDetail). */
@@ -68,6 +72,8 @@ export interface Run<J extends RunJob = RunJob> {
   readonly startedAt?: number;
   /** When the last job stopped, once every job has finished. */
   readonly stoppedAt?: number;
+  /** Jobs of the run's plan that were never submitted (the submission was cut short). */
+  readonly missing?: number;
   readonly status: RunStatus;
   readonly progress: RunProgress;
 }
@@ -94,6 +100,7 @@ export function tagPlan(plan: readonly PlannedJob[], run: RunInfo): PlannedJob[]
   return plan.map((p) => {
     const tags: Record<string, string> = { ...(p.request.tags ?? {}), [RUN_TAGS.id]: run.id, [RUN_TAGS.name]: tagValue(run.name), [RUN_TAGS.job]: tagValue(p.name) };
     if (run.source) tags[RUN_TAGS.source] = tagValue(run.source);
+    tags[RUN_TAGS.size] = String(run.size ?? plan.length);
     return { ...p, request: { ...p.request, tags } };
   });
 }
@@ -132,9 +139,13 @@ function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[
     else current.set(key, job);
   }
   const jobs = dependencyOrder([...current.values()]);
-  const progress = progressOf(jobs);
+  // The newest job's plan size: jobs it lacks were never submitted (the submission was cut short).
+  const size = Number(newestFirst[0]?.tags?.[RUN_TAGS.size]);
+  const missing = Number.isInteger(size) && size > jobs.length ? size - jobs.length : 0;
+  const counted = progressOf(jobs);
+  const progress = missing > 0 ? { ...counted, total: counted.total + missing } : counted;
   const startedAts = jobs.map((j) => j.startedAt).filter((t): t is number => t !== undefined);
-  const allDone = progress.done === progress.total;
+  const allDone = counted.done === counted.total;
   const stoppedAts = jobs.map((j) => j.stoppedAt ?? j.startedAt ?? j.createdAt ?? 0);
   return {
     id: info.id,
@@ -146,8 +157,10 @@ function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[
     createdAt: Math.min(...all.map((j) => j.createdAt ?? 0)),
     startedAt: startedAts.length > 0 ? Math.min(...startedAts) : undefined,
     stoppedAt: allDone && jobs.length > 0 ? Math.max(...stoppedAts) : undefined,
-    status: statusOf(jobs),
+    // (every job submitted finished, but some never were: the run did not succeed)
+    status: missing > 0 && allDone ? 'FAILED' : statusOf(jobs),
     progress,
+    ...(missing > 0 ? { missing } : {}),
   };
 }
 

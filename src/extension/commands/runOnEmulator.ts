@@ -13,7 +13,7 @@ import type { Workspace } from '../../model/workspace';
 import { readSettings } from '../config';
 import type { Ctx } from '../ctx';
 import { buildImagesWithCli } from '../emulator/buildImages';
-import { UserError } from '../errors';
+import { errorMessage, UserError } from '../errors';
 
 export interface LocalRun {
   /** What the user sees in messages, e.g. `workflow pipeline.workflow.yaml`. */
@@ -90,11 +90,20 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions
     const full = planWorkflow(run.workflow, { defaultQueue: LOCAL_QUEUE_NAME, resolveJobDefinition: jobDefinitionResolver(run.workspace, registered.jobDefinitionArns), resolveJobQueue: jobQueueResolver(run.workspace) });
     const selected = options.select ? options.select(full) : full;
     if (selected.length === 0) throw new UserError(`Nothing to re-run in ${run.label}: every job succeeded.`);
-    const plan = tagPlan(selected, { id: options.runId ?? newRunId(Date.now()), name: run.name, source: run.source });
-    return submitPlan(plan, async (req) => batch.send(new SubmitJobCommand(req)), (job) => {
-      ctx.output.info(`submitted ${job.name} as ${job.jobName} (${job.jobId})`);
-      progress.report({ message: `submitted ${job.name}`, increment: 100 / plan.length });
-    });
+    const plan = tagPlan(selected, { id: options.runId ?? newRunId(Date.now()), name: run.name, source: run.source, size: full.length });
+    let count = 0;
+    try {
+      return await submitPlan(plan, async (req) => batch.send(new SubmitJobCommand(req)), (job) => {
+        count++;
+        ctx.output.info(`submitted ${job.name} as ${job.jobName} (${job.jobId})`);
+        progress.report({ message: `submitted ${job.name}`, increment: 100 / plan.length });
+      });
+    } catch (err) {
+      if (count === 0) throw err;
+      // Cut short (the emulator stopped answering): the run lacks the rest, and says so.
+      void ctx.runs.refresh();
+      throw new UserError(`Submitted ${count} of ${plan.length} jobs of ${run.label}, then: ${errorMessage(err)}. The run shows the ${plan.length - count} missing; Re-run Failed Jobs submits them once the emulator answers.`);
+    }
   });
   void ctx.runs.refresh();
   void vscode.commands.executeCommand('localbatch.local.focus');

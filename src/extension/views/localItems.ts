@@ -21,6 +21,7 @@ export function runItem(node: RunNode, now: number): vscode.TreeItem {
   const lines = [`${run.name} — ${run.status}`, `Started: ${new Date(run.startedAt ?? run.createdAt).toISOString()}`, `Duration: ${duration}`, `Jobs: ${progressText(run.progress)}`];
   if (run.source) lines.push(`From: ${run.source}`);
   for (const f of run.status === 'FAILED' ? rootFailures(run) : []) lines.push(`Failed: ${f.jobName} — ${failureText(f)}`);
+  if (run.missing) lines.push(`Never submitted: ${run.missing} job(s) of its plan (the submission was cut short; Re-run Failed Jobs submits them)`);
   lines.push(`Run id: ${run.id}`);
   item.tooltip = lines.join('\n');
   item.contextValue = `run.${run.status}${run.tagged && run.source ? '.rerun' : ''}`;

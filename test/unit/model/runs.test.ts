@@ -82,11 +82,19 @@ describe('run model (unit)', () => {
   it('tags every job of a plan, keeping the workflow\'s own tags, with values AWS accepts', () => {
     const plan = planWorkflow({ jobs: { a: { jobDefinition: 'd', tags: { team: 'x' } }, 'b(1)': { jobDefinition: 'd', dependsOn: [{ job: 'a' }] } } }, { defaultQueue: 'local' });
     const tagged = tagPlan(plan, { id: 'r-1', name: 'wf (copy).workflow.yaml', source: 'dir/wf.workflow.yaml' });
-    assert.deepEqual(tagged[0].request.tags, { team: 'x', [RUN_TAGS.id]: 'r-1', [RUN_TAGS.name]: 'wf _copy_.workflow.yaml', [RUN_TAGS.job]: 'a', [RUN_TAGS.source]: 'dir/wf.workflow.yaml' });
+    assert.deepEqual(tagged[0].request.tags, { team: 'x', [RUN_TAGS.id]: 'r-1', [RUN_TAGS.name]: 'wf _copy_.workflow.yaml', [RUN_TAGS.job]: 'a', [RUN_TAGS.source]: 'dir/wf.workflow.yaml', [RUN_TAGS.size]: '2' });
     assert.equal(tagged[1].request.tags?.[RUN_TAGS.job], 'b_1_');
     assert.equal(plan[0].request.tags?.[RUN_TAGS.id], undefined, 'the plan itself is not changed');
     assert.equal(tagValue('x'.repeat(300)).length, 256);
     assert.match(newRunId(1_700_000_000_000, () => 0.5), /^r-[0-9a-z]+-[0-9a-z]{6}$/);
+  });
+
+  it('a run whose submission was cut short counts the jobs it lacks and does not succeed', () => {
+    const t = (key: string) => ({ ...tags('r9', key, 'w.workflow.yaml'), [RUN_TAGS.size]: '5' });
+    const [run] = groupRuns(['a', 'b', 'c', 'd'].map((k, i) => job(`j${k}`, 'SUCCEEDED', 1000 + i, { tags: t(k) })));
+    assert.deepEqual([run.status, run.missing, progressText(run.progress)], ['FAILED', 1, '4/5']);
+    const [whole] = groupRuns(['a', 'b'].map((k, i) => job(`k${k}`, 'SUCCEEDED', 1000 + i, { tags: { ...tags('r8', k, 'w.workflow.yaml'), [RUN_TAGS.size]: '2' } })));
+    assert.deepEqual([whole.status, whole.missing, progressText(whole.progress)], ['SUCCEEDED', undefined, '2/2']);
   });
 
   it('re-run failed: failed jobs and everything downstream, dependencies on succeeded jobs dropped', () => {
