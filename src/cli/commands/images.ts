@@ -22,7 +22,7 @@ seed   makes the base image ${SEED_IMAGE} available without a registry: pulled w
        (Debian/Ubuntu: apt-get install busybox-static). Dockerfiles can then build FROM it offline.
 build  builds the images listed under images: in localbatch.yaml (of the folder, default the
        current one, or the nearest folder above holding localbatch.yaml), as \`localbatch run\` does.
-cdk-assets  builds the CDK container image assets (Stack.assets.json beside the template) that the
+cdk-assets  builds the CDK container image assets (Stack.assets.json beside the template, the parent's for a nested stack) that the
        template's job definitions use, as \`localbatch run\` does, and tags each also with the
        definition's image name, so a running \`localbatch serve\` runs it instead of pulling it.
        Assets made by a command (fromTarball) run it in cdk.out; assets with build secrets, ssh or

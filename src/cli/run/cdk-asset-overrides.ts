@@ -18,15 +18,11 @@ import type { DefinitionEntry, Workspace } from '../../model/workspace';
 import { assetImageName, ensureAssetImage } from '../../emulator/runtime/cdk-asset-images';
 import { dockerMessage } from '../../emulator/runtime/docker';
 import { loadWorkspace } from '../../node/load-workspace';
+import { assetManifestFileFor } from '../../node/cdk-asset-manifest';
 import { CliError } from '../errors';
 import type { RunTarget } from './execute';
 
-/** The `*.assets.json` beside a CDK template (`X.template.json` → `X.assets.json`), if there is one. */
-export function assetManifestFileFor(templateFile: string): string | undefined {
-  if (!templateFile.endsWith('.template.json')) return undefined;
-  const file = templateFile.slice(0, -'.template.json'.length) + '.assets.json';
-  return existsSync(file) ? file : undefined;
-}
+export { assetManifestFileFor };
 
 /**
  * Builds every asset image the definitions name and returns definition image → local image (merge it

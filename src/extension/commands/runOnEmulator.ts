@@ -1,5 +1,4 @@
 /** The shared path of "Run Workflow Locally" and "Run Job Definition Locally": validate, register, submit. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
@@ -11,6 +10,7 @@ import { newRunId, tagPlan } from '../../model/runs';
 import { planWorkflow, submitPlan, type PlannedJob, type SubmittedJob } from '../../model/workflow-plan';
 import type { Workspace } from '../../model/workspace';
 import { readSettings } from '../config';
+import { assetManifestFileFor } from '../../node/cdk-asset-manifest';
 import type { Ctx } from '../ctx';
 import { buildImagesWithCli } from '../emulator/buildImages';
 import { errorMessage, UserError } from '../errors';
@@ -69,7 +69,7 @@ export async function buildListedImages(ctx: Ctx, ws: Workspace, label: string, 
 export async function buildCdkAssets(ctx: Ctx, files: Iterable<string>, label: string, progress: vscode.Progress<{ message?: string }>): Promise<void> {
   for (const f of new Set(files)) {
     const file = ctx.index.uriOf(f)?.fsPath;
-    if (!file?.endsWith('.template.json') || !existsSync(file.replace(/\.template\.json$/, '.assets.json'))) continue;
+    if (!file || !assetManifestFileFor(file)) continue;
     progress.report({ message: `building CDK assets of ${path.basename(file)}` });
     await buildImagesWithCli(ctx.extension.asAbsolutePath('dist/cli.js'), path.dirname(file), ctx.output, ['cdk-assets', file]).catch((err: Error) => {
       throw new UserError(`Cannot run ${label}: ${err.message} (details in the LocalBatch output)`);
