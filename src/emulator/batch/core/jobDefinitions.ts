@@ -6,6 +6,7 @@ import type { JobDefinition, RegisterJobDefinitionRequest } from '@aws-sdk/clien
 import { arn, resourceOf, type Partition } from './arns';
 import { invalid } from './errors';
 import { validateRetryStrategy, validateTimeout, validateEnvironment } from './validation';
+import { validateEksProperties } from './eksValidation';
 
 export interface RegisterResult {
   readonly jobDefinitionName: string;
@@ -35,6 +36,9 @@ export class JobDefinitions {
       invalid('containerProperties is required for a container job definition');
     }
     if (req.type === 'multinode' && !req.nodeProperties) invalid('nodeProperties is required for a multinode job definition');
+    const kinds = (['containerProperties', 'ecsProperties', 'eksProperties'] as const).filter((k) => req[k] !== undefined);
+    if (kinds.length > 1) invalid(`A job definition takes one of containerProperties, ecsProperties and eksProperties, not ${kinds.join(' and ')}`);
+    if (req.eksProperties) validateEksProperties(req.eksProperties);
     if (req.containerProperties && !req.containerProperties.image) invalid('containerProperties.image is required');
     validateRetryStrategy(req.retryStrategy);
     validateTimeout(req.timeout);
@@ -50,7 +54,7 @@ export class JobDefinitions {
       status: 'ACTIVE',
       type: req.type,
       platformCapabilities: req.platformCapabilities ?? ['EC2'],
-      containerOrchestrationType: 'ECS',
+      containerOrchestrationType: req.eksProperties ? 'EKS' : 'ECS',
     };
     revisions.push(def);
     return { jobDefinitionName: name, jobDefinitionArn: def.jobDefinitionArn!, revision };

@@ -165,4 +165,21 @@ describe('EKS pods: volumes and lifecycle (unit, scripted runtime)', () => {
     assert.equal(h.describe(jobId).status, 'SUCCEEDED', JSON.stringify(h.describe(jobId).statusReason));
     assert.deepEqual(h.runtime.started.map((c) => [c.vcpus, c.memoryMiB]), [[0, 0], [0.5, 64], [0, 0]]);
   });
+  it('RegisterJobDefinition refuses what AWS refuses there: bad quantities, duplicate names, undefined volumes, a second kind of properties', async () => {
+    const h = await harness({ vcpus: 4, memoryMiB: 4096 });
+    const pod = (containers: unknown[], extra: Record<string, unknown> = {}) => () =>
+      h.engine.registerJobDefinition({ jobDefinitionName: 'bad', type: 'container', eksProperties: { podProperties: { containers, ...extra } }, ...(extra.also as object ?? {}) } as never);
+    const c = (resources?: unknown, more: Record<string, unknown> = {}) => ({ name: 'c', image: 'img', ...(resources ? { resources } : {}), ...more });
+    assert.throws(pod([c({ limits: { cpu: 'abc' } })]), /cpu abc is not a Kubernetes quantity/);
+    assert.throws(pod([c({ requests: { memory: '1Gb' } })]), /memory 1Gb is not a Kubernetes quantity/);
+    assert.throws(pod([c({ limits: { cpu: '0.3' } })]), /multiple of 0\.25 vCPU/);
+    assert.throws(pod([c({ limits: { memory: '2Mi' } })]), /at least 4 MiB/);
+    assert.throws(pod([c({ limits: { memory: '1Gi' }, requests: { memory: '512Mi' } })]), /limits\.memory \(1Gi\) must equal requests\.memory/);
+    assert.throws(pod([c(), c()]), /Container name c is used twice/);
+    assert.throws(pod([]), /at least one container/);
+    assert.throws(pod([c(undefined, { volumeMounts: [{ name: 'data', mountPath: '/d' }] })]), /mounts volume data, which the pod does not define/);
+    assert.throws(() => h.engine.registerJobDefinition({ jobDefinitionName: 'both', type: 'container', containerProperties: { image: 'img' }, eksProperties: { podProperties: { containers: [c()] } } }), /one of containerProperties, ecsProperties and eksProperties/);
+    const ok = h.engine.registerJobDefinition({ jobDefinitionName: 'ok', type: 'container', eksProperties: { podProperties: { containers: [c({ limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m', memory: '64Mi' } })] } } });
+    assert.equal(ok.revision, 1);
+  });
 });
