@@ -25,11 +25,14 @@ export function quotaShareArn(p: Partition, queueName: string, name: string): st
 function capacityLimits(v: unknown): QuotaShareCapacityLimit[] {
   if (!Array.isArray(v) || v.length === 0) invalid('capacityLimits is required: e.g. [{"maxCapacity": 2, "capacityUnit": "ml.m5.xlarge"}]');
   if (v.length > 5) invalid(`capacityLimits can have at most 5 entries, not ${v.length}`);
+  const seen = new Set<string>();
   return v.map((l: unknown) => {
     const o = l as { maxCapacity?: unknown; capacityUnit?: unknown } | null;
     if (o === null || typeof o !== 'object') invalid('capacityLimits entries must be objects');
     if (typeof o.maxCapacity !== 'number' || !Number.isInteger(o.maxCapacity) || o.maxCapacity < 1) invalid(`capacityLimits maxCapacity must be a positive integer, not ${String(o.maxCapacity)}`);
     if (typeof o.capacityUnit !== 'string' || o.capacityUnit === '') invalid('capacityLimits capacityUnit is required: an instance type such as ml.m5.xlarge');
+    if (seen.has(o.capacityUnit)) invalid(`capacityLimits names ${o.capacityUnit} twice: give each instance type one limit`);
+    seen.add(o.capacityUnit);
     return { maxCapacity: o.maxCapacity, capacityUnit: o.capacityUnit };
   });
 }

@@ -24,15 +24,19 @@ function nameOfRef(ref: string): string {
   return m ? m[1] : ref;
 }
 
-/** capacityLimits as the API takes them: 1 entry, maxCapacity a positive integer. */
+/** capacityLimits as the API takes them: maxCapacity a positive integer, each unit once (NUM_INSTANCES when none is given). */
 export function validCapacityLimits(limits: unknown): CapacityLimit[] {
   if (!Array.isArray(limits) || limits.length === 0) invalid('capacityLimits is required: e.g. [{"maxCapacity": 4, "capacityUnit": "NUM_INSTANCES"}]');
+  const seen = new Set<string>();
   return limits.map((l: unknown) => {
     const o = l as { maxCapacity?: unknown; capacityUnit?: unknown } | null;
     if (o === null || typeof o !== 'object') invalid('capacityLimits entries must be objects');
     if (typeof o.maxCapacity !== 'number' || !Number.isInteger(o.maxCapacity) || o.maxCapacity < 1) invalid(`capacityLimits maxCapacity must be a positive integer, not ${String(o.maxCapacity)}`);
     if (o.capacityUnit !== undefined && typeof o.capacityUnit !== 'string') invalid('capacityLimits capacityUnit must be a string such as NUM_INSTANCES');
-    return { maxCapacity: o.maxCapacity, capacityUnit: (o.capacityUnit as string | undefined) ?? 'NUM_INSTANCES' };
+    const unit = (o.capacityUnit as string | undefined) ?? 'NUM_INSTANCES';
+    if (seen.has(unit)) invalid(`capacityLimits names ${unit} twice: give each unit one limit`);
+    seen.add(unit);
+    return { maxCapacity: o.maxCapacity, capacityUnit: unit };
   });
 }
 

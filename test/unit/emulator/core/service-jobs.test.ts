@@ -178,6 +178,8 @@ describe('Quota shares and service environments through the handlers (unit)', ()
     await t.clock.settle();
     const six = Array.from({ length: 6 }, (_, i) => ({ maxCapacity: 1, capacityUnit: `ml.m5.${i}xlarge` }));
     await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'wide', ...base, capacityLimits: six }), /at most 5 entries/);
+    await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'twice', ...base, capacityLimits: [{ maxCapacity: 1, capacityUnit: 'ml.m5.large' }, { maxCapacity: 2, capacityUnit: 'ml.m5.large' }] }), /names ml\.m5\.large twice/);
+    await assert.rejects(async () => t.h.CreateServiceEnvironment!({ serviceEnvironmentName: 'twice', serviceEnvironmentType: 'SAGEMAKER_TRAINING', capacityLimits: [{ maxCapacity: 1, capacityUnit: 'NUM_INSTANCES' }, { maxCapacity: 2 }] }), /names NUM_INSTANCES twice/);
     const created = (await t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base, tags: { team: 'a' } })) as { quotaShareArn: string; quotaShareName: string };
     assert.equal(created.quotaShareName, 'team-a');
     await assert.rejects(async () => t.h.CreateQuotaShare!({ quotaShareName: 'team-a', ...base }), /already exists/);
