@@ -143,6 +143,19 @@ export async function readSources(found: FoundFiles, cwd: string): Promise<ReadS
         listed.add(target);
         out.listedTemplates.set(display, [...(out.listedTemplates.get(display) ?? []), displayPath(target, cwd)]);
       }
+      // The images it builds: their context folder and Dockerfile must exist (run would stop there).
+      for (const [i, entry] of (asArr(prop(settings.value, 'images')) ?? []).entries()) {
+        const context = asStr(prop(entry, 'context'));
+        if (context === undefined) continue;
+        const folder = path.resolve(path.dirname(abs), context);
+        const dockerfile = asStr(prop(entry, 'dockerfile')) ?? 'Dockerfile';
+        const where = (key: string) => settings.rangeOf(['images', i, key]);
+        if (!(await fs.stat(folder).catch(() => undefined))?.isDirectory()) {
+          out.diagnostics.push({ file: display, range: where('context'), severity: 'error', rule: 'image-context-not-found', message: `the build context '${context}' is not a folder (paths are relative to this file)` });
+        } else if (!(await fs.stat(path.resolve(folder, dockerfile)).catch(() => undefined))?.isFile()) {
+          out.diagnostics.push({ file: display, range: prop(entry, 'dockerfile') !== undefined ? where('dockerfile') : where('context'), severity: 'error', rule: 'image-context-not-found', message: `the Dockerfile '${dockerfile}' is not in the build context '${context}'` });
+        }
+      }
     }
   }
   const candidates = [...new Set([...found.candidates.map((c) => path.resolve(c)), ...listed])].filter((c) => !seen.has(c)).sort();

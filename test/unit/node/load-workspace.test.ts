@@ -25,6 +25,14 @@ describe('loadWorkspace: nested workspaces (unit)', () => {
 
   const names = (ws: Awaited<ReturnType<typeof loadWorkspace>>) => [...ws.workspace.jobDefinitions.values()].map((d) => `${d.name} ${d.doc.file}`).sort();
 
+  it("reports an images: entry whose build context or Dockerfile does not exist, at its line", async () => {
+    write('app/Dockerfile', 'FROM busybox\n');
+    write('localbatch.yaml', 'images:\n  - name: app:1\n    context: app\n  - name: gone:1\n    context: nothere\n  - name: nofile:1\n    context: app\n    dockerfile: Other.Dockerfile\n');
+    const loaded = await loadWorkspace(dir, dir);
+    const found = loaded.diagnostics.filter((d) => d.rule === 'image-context-not-found').map((d) => `${d.range.start.line + 1}: ${d.message}`);
+    assert.deepEqual(found, ["5: the build context 'nothere' is not a folder (paths are relative to this file)", "8: the Dockerfile 'Other.Dockerfile' is not in the build context 'app'"]);
+  });
+
   it('loads a folder without the subfolder that has its own localbatch.yaml (no duplicate names)', async () => {
     for (const settings of [false, true]) {
       if (settings) write('localbatch.yaml', 'region: us-east-1\n');
