@@ -67,6 +67,9 @@ export class SchedulerCore {
   restore(r: ScheduleRecord): void {
     this.schedules.set(key(r.GroupName, r.Name), r);
     this.arm(r);
+    // An at() schedule whose one time passed while the emulator was down (that firing is not made
+    // up) has completed: ActionAfterCompletion DELETE removes it, as after a firing.
+    if (r.State === 'ENABLED' && r.ActionAfterCompletion === 'DELETE' && /^at\(/.test(r.ScheduleExpression) && this.next(r) === undefined) this.delete(r.Name, r.GroupName);
   }
 
   all(): ScheduleRecord[] {

@@ -23,6 +23,24 @@ describe('Scheduler requests and paging (unit)', () => {
     core.create('a', input({ Description: 'x'.repeat(512) }));
   });
 
+  it('an at() schedule whose time passed while the emulator was down is deleted at the next start when it says DELETE (kept with NONE)', () => {
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const changes: Array<[string, boolean]> = [];
+    const options = { clock, runner: new ScheduleRunner(clock), account: '123456789012', region: 'us-east-1', fire: () => undefined, onChange: (k: string, r: unknown) => changes.push([k, r !== undefined]) };
+    const first = new SchedulerCore(options);
+    first.create('once', input({ ScheduleExpression: 'at(2026-01-01T00:05:00)', ActionAfterCompletion: 'DELETE' }));
+    first.create('kept', input({ ScheduleExpression: 'at(2026-01-01T00:05:00)', ActionAfterCompletion: 'NONE' }));
+    first.create('later', input({ ScheduleExpression: 'at(2026-01-02T00:00:00)', ActionAfterCompletion: 'DELETE' }));
+    const saved = first.all();
+    // The emulator restarts after 00:05.
+    const after = new FakeClock(Date.parse('2026-01-01T01:00:00Z'));
+    changes.length = 0;
+    const second = new SchedulerCore({ ...options, clock: after, runner: new ScheduleRunner(after) });
+    for (const r of saved) second.restore(r);
+    assert.deepEqual(second.all().map((r) => r.Name), ['kept', 'later']);
+    assert.deepEqual(changes, [['default/once', false]], 'the deletion is journaled');
+  });
+
   it('pages with tokens that name the last schedule: one created between pages neither repeats another nor is lost; bad values refused', () => {
     const core = setup();
     for (const n of ['a', 'c', 'e', 'g']) core.create(n, input());
