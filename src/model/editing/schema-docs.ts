@@ -139,9 +139,15 @@ function cleanText(text: string): string {
     .replace(/<([^<>\n]+)>/g, (m, inner: string) => (/^https?:/.test(inner) ? m : `\\<${inner}\\>`));
 }
 
-/** Plain-text descriptions shown as Markdown: characters Markdown would interpret are escaped. */
+/**
+ * Plain-text descriptions shown as Markdown: characters Markdown would interpret are escaped, but a
+ * `code span` stays one (the workflow and settings schemas write values that way: `N_TO_N`).
+ */
 function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>#])/g, '\\$1');
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\`*_[\]<>#])/g, '\\$1')))
+    .join('');
 }
 
 function typeLabel(node: SchemaNode): string | undefined {

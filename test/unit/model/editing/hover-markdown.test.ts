@@ -33,4 +33,10 @@ describe('editing: hover markdown (unit)', () => {
     }
     assert.ok(checked > 100, `checked ${checked} hovers`);
   });
+
+  it('a plain description keeps its code spans as code and escapes the rest', () => {
+    const md = hoverMarkdown('workflow', ['jobs', 'a', 'dependsOn', 0, 'type'])!;
+    assert.match(md, /`N_TO_N`/);
+    assert.doesNotMatch(md, /\\`/, md);
+  });
 });
