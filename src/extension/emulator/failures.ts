@@ -3,6 +3,7 @@ import { ListJobsCommand, type JobDetail, type JobSummary } from '@aws-sdk/clien
 import * as vscode from 'vscode';
 import { rootFailures } from '../../model/runs';
 import type { Ctx } from '../ctx';
+import { DagPanel } from '../dag/panel';
 import { jobNode, type JobTarget } from '../views/jobNodes';
 import { failureText } from '../views/localTree';
 import type { EmulatorRun } from './runs';
@@ -27,5 +28,7 @@ export async function announceFailure(ctx: Ctx, run: EmulatorRun): Promise<void>
   void ctx.views.local.revealJob(culprit.jobId!).catch(() => false);
   const choice = await vscode.window.showErrorMessage(message, 'Show Logs', 'Show Graph');
   if (choice === 'Show Logs') await vscode.commands.executeCommand('localbatch.showLogs', jobNode(culprit, target));
-  if (choice === 'Show Graph') await vscode.commands.executeCommand('localbatch.showDag', jobNode(job, target));
+  // A workflow's run: its workflow's graph (it follows the latest local run), the one already open if it is.
+  if (choice === 'Show Graph' && run.source && /\.workflow\.(ya?ml|json)$/.test(run.source)) DagPanel.createOrShow(ctx, { kind: 'workflow', file: run.source });
+  else if (choice === 'Show Graph') await vscode.commands.executeCommand('localbatch.showDag', jobNode(job, target));
 }
