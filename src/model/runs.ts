@@ -254,14 +254,18 @@ export function rerunFailedPlan(plan: readonly PlannedJob[], statusByKey: Readon
   return plan.filter((p) => rerun.has(p.name)).map((p) => ({ ...p, dependsOn: p.dependsOn.filter((d) => d.job === undefined || rerun.has(d.job)) }));
 }
 
-/** Jobs, over all runs, that run now; and the failed jobs of the newest run of each name (what is broken now). */
+/**
+ * Jobs, over all runs, that run now; and the failed jobs of the newest run of each name started from
+ * a workspace file (what is broken now: a job another client submitted, such as a state machine's
+ * Task whose failure its Catch handles, is not counted).
+ */
 export function statusCounts(runs: readonly Run[]): { running: number; failed: number; active: number } {
   let running = 0, failed = 0, active = 0;
   const seen = new Set<string>();
   for (const run of runs) {
     running += run.progress.running;
     if (!isFinal(run.status)) active += run.progress.total - run.progress.done;
-    if (seen.has(run.name)) continue;
+    if (!run.tagged || seen.has(run.name)) continue;
     seen.add(run.name);
     failed += run.progress.failed;
   }

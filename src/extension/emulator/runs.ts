@@ -108,7 +108,9 @@ export class RunsStore implements vscode.Disposable {
     const stateOf = (r: EmulatorRun) => `${r.status} ${r.jobs.map((j) => j.jobId).join(',')}`;
     this.known = new Map(runs.map((r) => [r.id, stateOf(r)]));
     for (const run of runs) {
-      if (run.status !== 'FAILED' || failedByUser(run)) continue;
+      // (only runs started from workspace files: a job another client submitted, such as a state
+      // machine's Task whose failure its Catch handles, is shown in the view but not announced)
+      if (run.status !== 'FAILED' || !run.tagged || failedByUser(run)) continue;
       const was = before?.get(run.id);
       // Ended since the last look (or was re-run and ended again), or started and ended between
       // two looks after we connected.

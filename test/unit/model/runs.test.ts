@@ -129,6 +129,8 @@ describe('run model (unit)', () => {
       job('wait', 'RUNNABLE', 2600, { tags: tags('r4', 'b', 'u.workflow.yaml') }),
     ]);
     assert.deepEqual(statusCounts(runs), { running: 1, failed: 1, active: 2 });
+    // A job another client submitted (untagged: a state machine's Task, say) is not counted as failed.
+    assert.deepEqual(statusCounts(groupRuns([job('task', 'FAILED', 3000), job('run2', 'RUNNING', 2900)])), { running: 1, failed: 0, active: 1 });
     // An array job counts its running children (its own status, PENDING, does not say they run).
     const arrays = groupRuns([job('sim', 'PENDING', 2700, { tags: tags('r5', 'sim', 'x.workflow.yaml'), arrayProperties: { size: 10, statusSummary: { RUNNING: 7, STARTING: 1, SUCCEEDED: 2 } } })]);
     assert.equal(statusCounts(arrays).running, 8);
