@@ -97,10 +97,17 @@ export const runCommand: CliCommand = {
       console.error(`localbatch run: ${errors.length} error${errors.length === 1 ? '' : 's'} in the definitions; nothing was run.`);
       return 1;
     }
-    const machine = findStateMachine(loaded.workspace, abs, opts);
-    if (machine) return runMachine(loaded, machine, opts);
+    // A template with rules or schedules stays live (its state machine runs when they start it);
+    // --state-machine or --input runs a state machine of it instead.
+    const explicit = kind !== undefined || opts.jobDefinition !== undefined;
+    const live = opts.stateMachine === undefined && opts.input === undefined ? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root) : undefined;
+    const machine = live ? undefined : findStateMachine(loaded.workspace, abs, opts);
+    if (machine) {
+      if (Object.keys(opts.params).length > 0) console.error("localbatch run: --param is for jobs run directly; a state machine's Tasks take their parameters from its definition and input (ignored)");
+      return runMachine(loaded, machine, opts);
+    }
     if (opts.input !== undefined) throw new CliError('--input is for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
-    const pipeline = pipelineToRun(loaded.workspace, abs, isFolder, kind !== undefined || opts.jobDefinition !== undefined, loaded.root);
+    const pipeline = live ?? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root);
     if (pipeline) {
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
       const { session, settings } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()]);
@@ -247,7 +254,7 @@ function findTarget(ws: Workspace, abs: string, shown: string, wanted: string | 
     : `${shown} holds no job definition '${wanted}' (it holds ${ids.join(', ')})`, 2);
 }
 
-/** The state machine the file names: an ASL file's, or the template's (by --state-machine, or its only one when it holds no job definition). */
+/** The state machine the file names: an ASL file's, or the template's (by --state-machine, or its only one unless --job-definition picks a job). */
 function findStateMachine(ws: Workspace, abs: string, opts: RunOptions): StateMachineEntry | undefined {
   const rel = path.relative(process.cwd(), abs);
   const same = (file: string) => path.resolve(file) === abs || file === rel;

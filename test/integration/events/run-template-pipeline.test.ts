@@ -183,4 +183,34 @@ describe('localbatch run <template> with rules (integration, scripted runtime)',
     assert.equal(await exit, 0, out);
     assert.match(out, /Stopped\./);
   });
+  it('a template with rules and a state machine stays live (the rules run it); --input runs the state machine once', async () => {
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(path.join(dir, 'stack.yaml'), `${TEMPLATE}  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: { StartAt: P, States: { P: { Type: Pass, End: true } } }
+`);
+    const stateDir = path.join(dir, 'state');
+    const cli = await bundledCli();
+    const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+    const start = (...extra: string[]) => spawn(process.execPath, ['-e', runner, 'run', 'stack.yaml', '--runtime', 'scripted', '--state-dir', stateDir, ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    const outputOf = (child: ReturnType<typeof start>) => {
+      const o = { text: '', exit: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+      child.stdout!.on('data', (c: Buffer) => (o.text += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (o.text += c.toString()));
+      return o;
+    };
+    const live = start();
+    const l = outputOf(live);
+    try {
+      await until('the rules to be live', () => (l.text.includes('Rules and schedules are live') ? true : undefined), () => l.text);
+      assert.doesNotMatch(l.text, /Execution/);
+    } finally {
+      live.kill('SIGINT');
+    }
+    assert.equal(await l.exit, 0, l.text);
+    const once = outputOf(start('--input', '{"a":1}'));
+    assert.equal(await once.exit, 0, once.text);
+    assert.match(once.text, /SUCCEEDED/);
+  });
 });

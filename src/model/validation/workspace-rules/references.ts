@@ -19,7 +19,10 @@ function unreadableMessage(ws: Workspace, kind: keyof typeof LABELS, name: strin
   const docs: SourceDocument[] = ws.unreadableFor(kind, name);
   if (docs.length === 0) return undefined;
   const files = docs.slice(0, 3).map((d) => d.file).join(', ') + (docs.length > 3 ? `, …` : '');
-  return `${subject} uses the ${LABELS[kind]} '${name}', which localbatch cannot read: ${files} ${docs.length === 1 ? 'has a' : 'have'} syntax error${docs.length === 1 ? '' : 's'}; fix ${docs.length === 1 ? 'it' : 'them'} first`;
+  // (a file is unreadable for a syntax error, or for holding no mapping: an empty file, a list)
+  const syntax = docs.every((d) => d.syntaxErrors.length > 0);
+  const why = syntax ? (docs.length === 1 ? 'has a syntax error' : 'have syntax errors') : docs.length === 1 ? 'holds no definition (a syntax error, or no mapping)' : 'hold no definitions (syntax errors, or no mapping)';
+  return `${subject} uses the ${LABELS[kind]} '${name}', which localbatch cannot read: ${files} ${why}; fix ${docs.length === 1 ? 'it' : 'them'} first`;
 }
 
 export const unknownJobDefinition: WorkspaceRule = ({ ws, report, closest, options }) => {
