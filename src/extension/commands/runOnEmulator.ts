@@ -100,9 +100,12 @@ export async function runOnEmulator(ctx: Ctx, run: LocalRun, options: RunOptions
       });
     } catch (err) {
       if (count === 0) throw err;
-      // Cut short (the emulator stopped answering): the run lacks the rest, and says so.
+      // Cut short: the run lacks the rest. A lost connection can be retried as it is; a refusal
+      // (a bad definition, say) needs a fix first.
       void ctx.runs.refresh();
-      throw new UserError(`Submitted ${count} of ${plan.length} jobs of ${run.label}, then: ${errorMessage(err)}. The run shows the ${plan.length - count} missing; Re-run Failed Jobs submits them once the emulator answers.`);
+      const lost = /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|ETIMEDOUT/.test(errorMessage(err));
+      const next = lost ? 'Re-run Failed Jobs submits the rest once the emulator answers' : 'fix it, then Re-run Failed Jobs submits the rest';
+      throw new UserError(`Submitted ${count} of ${plan.length} jobs of ${run.label}, then: ${errorMessage(err)}. ${options.runId ? '' : `The run counts the ${plan.length - count} missing; `}${next}.`);
     }
   });
   void ctx.runs.refresh();

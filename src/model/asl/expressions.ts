@@ -31,7 +31,8 @@ function checkLevel(def: unknown, at: JsonPath, inherited: Language, report: Asl
     else checkJsonPathState(s, path, report);
     // A Wait's Timestamp: a timestamp, or (in a JSONata state) an expression checked when it runs.
     const t = s.Timestamp;
-    if (s.Type === 'Wait' && t !== undefined && !(language === 'JSONata' && typeof t === 'string' && JSONATA_EXPRESSION.test(t)) && parseTimestamp(t) === undefined) {
+    const unresolved = typeof t === 'string' && (t.startsWith('unresolved:') || t.includes('${'));
+    if (s.Type === 'Wait' && t !== undefined && !unresolved && !(language === 'JSONata' && typeof t === 'string' && JSONATA_EXPRESSION.test(t)) && parseTimestamp(t) === undefined) {
       report('error', [...path, 'Timestamp'], 'asl-timestamp', `The Timestamp of the Wait state '${name}' must be an RFC 3339 timestamp with a time zone, such as 2026-01-01T00:00:00Z, not ${JSON.stringify(t)}`, 'value');
     }
     asArr(s.Branches)?.forEach((b, i) => checkLevel(b, [...path, 'Branches', i], language, report, depth + 1));

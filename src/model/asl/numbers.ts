@@ -46,8 +46,10 @@ export function numberProblems(state: Readonly<Record<string, unknown>>, stateNa
   const check = (owner: Readonly<Record<string, unknown>>, rules: ReadonlyArray<[string, Rule]>, at: ReadonlyArray<string | number>) => {
     for (const [field, rule] of rules) {
       const v = owner[field];
-      const expression = typeof v === 'string' && /^\{%[\s\S]*%\}$/.test(v.trim());
-      if (v === undefined || v === null || expression || (typeof v === 'number' && fits(v, rule))) continue;
+      // (a JSONata expression is checked when it runs; a template value not resolved locally is
+      // reported where the template is read)
+      const deferred = typeof v === 'string' && (/^\{%[\s\S]*%\}$/.test(v.trim()) || v.startsWith('unresolved:') || v.includes('${'));
+      if (v === undefined || v === null || deferred || (typeof v === 'number' && fits(v, rule))) continue;
       out.push({ path: [...at, field], message: `${field} of the state '${stateName}' must be ${DESCRIBE[rule]}, not ${JSON.stringify(v)}` });
     }
   };

@@ -226,15 +226,31 @@ function reportUnreachable(def: Obj, states: Obj, at: JsonPath, report: AslRepor
   };
   const roots = unreached.filter((n) => !named.has(n));
   roots.forEach(cover);
-  // (a loop of unreached states that nothing outside it names: its first state)
-  for (const n of unreached) {
-    if (covered.has(n)) continue;
-    roots.push(n);
-    cover(n);
+  // A loop of unreached states that nothing outside it names: its first state, taking a state whose
+  // every predecessor it leads back to (a loop member) before one the loop leads to.
+  const reachFrom = (n: string) => {
+    const seen = new Set<string>();
+    const stack = [n];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (seen.has(x) || reached.has(x) || !Object.prototype.hasOwnProperty.call(states, x)) continue;
+      seen.add(x);
+      stack.push(...targetsOf(states[x]));
+    }
+    return seen;
+  };
+  const predecessors = (n: string) => unreached.filter((p) => p !== n && targetsOf(states[p]).includes(n));
+  for (;;) {
+    const left = unreached.filter((n) => !covered.has(n));
+    if (left.length === 0) break;
+    const root = left.find((n) => predecessors(n).every((p) => reachFrom(n).has(p))) ?? left[0];
+    roots.push(root);
+    cover(root);
   }
   for (const name of roots) {
     const after = [...covered].filter((n) => n !== name && !roots.includes(n));
-    report('error', [...at, 'States', name], 'asl-unreachable', `The state '${name}' cannot be reached: no StartAt, Next, Default or Catch names it${after.length > 0 && roots.length === 1 ? ` (nor the ${after.length} state(s) after it)` : ''}`, 'key');
+    const why = named.has(name) ? 'only states after it name it (a loop nothing enters)' : 'no StartAt, Next, Default or Catch names it';
+    report('error', [...at, 'States', name], 'asl-unreachable', `The state '${name}' cannot be reached: ${why}${after.length > 0 && roots.length === 1 ? ` (nor the ${after.length} state(s) after it)` : ''}`, 'key');
   }
 }
 

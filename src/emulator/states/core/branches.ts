@@ -44,10 +44,14 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
 
 const failedEvents = new WeakMap<object, string>();
 
-/** Marks the error of a Map or Parallel with the event it records once the error leaves the state. */
+/**
+ * The error of a Map or Parallel, marked with the event it records once the error leaves the state:
+ * a copy per throw (same class and fields), so two states failing with one error object each record theirs.
+ */
 function failing(e: StatesError, event: string): StatesError {
-  failedEvents.set(e, event);
-  return e;
+  const own = Object.create(Object.getPrototypeOf(e) as object, Object.getOwnPropertyDescriptors(e)) as StatesError;
+  failedEvents.set(own, event);
+  return own;
 }
 
 /** The event a failed Map or Parallel records (ParallelStateFailed, MapStateFailed), taken once. */
@@ -135,7 +139,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       list = await mapInputs(run, effective);
     } catch (err) {
       // Evaluated before the Map started: EvaluationFailed, then MapStateFailed (AWS's histories).
-      if (err instanceof QueryEvaluationError) err.then = 'MapStateFailed';
+      if (err instanceof QueryEvaluationError) err.followedBy = 'MapStateFailed';
       throw err;
     }
   }

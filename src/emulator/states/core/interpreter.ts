@@ -189,7 +189,7 @@ export class Execution {
     const cause = `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`;
     if (record && err instanceof QueryEvaluationError) {
       const id = this.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, ...(err.location !== undefined ? { location: err.location } : {}), state: name } }, { last: err.afterEntered ? enteredId : beforeEntered });
-      if (err.then) this.emit(err.then, undefined, { last: id });
+      if (err.followedBy) this.emit(err.followedBy, undefined, { last: id });
     }
     return new StatesError(err.error, cause);
   }

@@ -105,13 +105,13 @@ export async function evaluateJsonata(text: string, scope: JsonataScope, field: 
 /**
  * A JSONata evaluation (or a value it gave) that failed a state, recorded as EvaluationFailed, as
  * AWS's histories show: `location` names the field; the event follows the event before the state
- * was entered, or the state's entered event (`afterEntered`, a Wait's Timestamp); `then` is the
+ * was entered, or the state's entered event (`afterEntered`, a Wait's Timestamp); `followedBy` is the
  * event the state records after it (a Map that never started: MapStateFailed).
  */
 export class QueryEvaluationError extends StatesError {
   readonly location?: string;
   readonly afterEntered: boolean;
-  then?: 'MapStateFailed';
+  followedBy?: 'MapStateFailed';
 
   constructor(cause: string, options: { location?: string; afterEntered?: boolean } = {}) {
     super('States.QueryEvaluationError', cause);

@@ -52,6 +52,13 @@ describe('Parallel, Map and Wait history events (unit)', () => {
     assert.deepEqual(r.types, ['ExecutionStarted', 'MapStateEntered', ...attempt, ...attempt, ...attempt, 'MapStateFailed', 'ExecutionFailed']);
   });
 
+  it('two Maps failing with one error object each record their MapStateFailed', async () => {
+    const shared = new StatesError('Boom', 'shared');
+    const inner = { StartAt: 'IM', States: { IM: { Type: 'Map', ItemsPath: '$.xs', ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', End: true } } }, End: true } } };
+    const r = await run({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: inner, End: true } } }, [{ xs: [1] }, { xs: [2] }], { runTask: () => Promise.reject(shared) });
+    assert.equal(r.types.filter((t) => t === 'MapStateFailed').length, 3, r.types.join(','));
+  });
+
   it('a distributed Map (also a legacy Iterator in DISTRIBUTED mode) records MapStateStarted, then its map run', async () => {
     for (const key of ['ItemProcessor', 'Iterator']) {
       const r = await run({ StartAt: 'M', States: { M: { Type: 'Map', [key]: { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }, End: true } } }, [1, 2]);

@@ -68,7 +68,10 @@ describe('state machine validation (ASL files)', () => {
     assert.deepEqual(rules(typed).map((r) => r.split(':')[0]), ['asl-state-type', 'asl-unknown-state', 'asl-unreachable']);
     // A loop that nothing reaches: its first state.
     const loop = { StartAt: 'A', States: { A: pass(), L1: pass('L2'), L2: pass('L1') } };
-    assert.deepEqual(rules(loop), ["asl-unreachable:The state 'L1' cannot be reached: no StartAt, Next, Default or Catch names it (nor the 1 state(s) after it)"]);
+    assert.deepEqual(rules(loop), ["asl-unreachable:The state 'L1' cannot be reached: only states after it name it (a loop nothing enters) (nor the 1 state(s) after it)"]);
+    // A state the loop leads to, declared before it, is not taken for the loop's start.
+    const exit = { StartAt: 'A', States: { A: pass(), X: pass(), L1: pass('L2'), L2: { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'L1' }], Default: 'X' } } };
+    assert.deepEqual(rules(exit).map((r) => r.split(' cannot')[0]), ["asl-unreachable:The state 'L1'"]);
   });
 
   it('reports a missing Next/End, unknown States.* errors and States.ALL not last', () => {
@@ -173,6 +176,9 @@ States:
     ]);
     const jsonata = { QueryLanguage: 'JSONata', StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: '{% $states.input.n %}', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Pass', End: true } } }, End: true } } };
     assert.deepEqual(check('flows/j.asl.json', JSON.stringify(jsonata)).filter((d) => d.rule === 'asl-number'), []);
+    // A template value not resolved locally is reported where the template is read, not here again.
+    const unresolved = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: "unresolved:Parameter 'WaitSecs' has no Default", Next: 'V' }, V: { Type: 'Wait', Timestamp: "unresolved:Parameter 'Deadline' has no Default", End: true } } };
+    assert.deepEqual(check('flows/u.asl.json', JSON.stringify(unresolved)).filter((d) => d.rule === 'asl-number' || d.rule === 'asl-timestamp'), []);
   });
 
   it('reports a field a state type, state machine or branch does not take (asl-unknown-field), with a quick fix to the closest', () => {
