@@ -165,6 +165,8 @@ export class EmulatorHost {
         s3: options.trainingS3,
       }),
     );
+    // Training attempts in flight at the stop: their containers, kept by reconcile(), are followed again.
+    await engine.services.jobs.resumeAttempts();
     if (r.reattached + r.exitedWhileDown + r.vanished + r.neverStarted + r.removed > 0) {
       log(
         `localbatch: after the restart: ${r.reattached} running container(s) re-attached, ${r.exitedWhileDown} that exited meanwhile recorded, ` +

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContainerExit, ContainerRuntime, RunningContainer, VolumeMount } from '../batch/core/ports';
 import type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from '../batch/core/serviceJobs';
+import { TRAINING_JOB_LABEL } from '../batch/core/trainingPort';
 import { inputDataConfig, resourceConfig, trainingHosts } from '../batch/core/trainingRequest';
 import { writeTarGz } from './tar';
 
@@ -60,19 +61,45 @@ export class DockerTrainingRunner implements TrainingRunner {
 
   run(launch: TrainingLaunch, running: () => void): RunningTraining {
     const state = { stop: false, containers: [] as RunningContainer[] };
-    const finished = this.execute(launch, running, state).catch(
-      (e: unknown): TrainingOutcome => ({ succeeded: false, failureReason: e instanceof TrainingError ? e.message : `InternalServerError: ${e instanceof Error ? e.message : String(e)}` }),
-    );
-    return {
-      finished,
-      stop: () => {
-        state.stop = true;
-        for (const c of state.containers) void this.options.runtime.signal(c.id, 'SIGTERM');
-        setTimeout(() => {
-          for (const c of state.containers) void this.options.runtime.signal(c.id, 'SIGKILL');
-        }, STOP_GRACE_MS).unref();
-      },
-    };
+    return { finished: this.execute(launch, running, state).catch(outcomeOfError), stop: () => this.stop(state) };
+  }
+
+  /**
+   * After a restart: the attempt's containers (one per host, named for the job, attempt and host),
+   * still running or exited while the emulator was down, followed to their end, then its output
+   * packed as for a run; undefined when its folder or any host's container is gone.
+   */
+  async reattach(launch: TrainingLaunch): Promise<RunningTraining | undefined> {
+    const { runtime } = this.options;
+    const root = join(this.options.workDir, `${launch.jobId}-${launch.attempt}`);
+    if (!existsSync(root)) return undefined;
+    const hosts = trainingHosts(launch.request.instanceCount);
+    const listed = await runtime.list({ ...this.options.labels, [TRAINING_JOB_LABEL]: launch.jobId });
+    const found = hosts.map((host) => listed.find((c) => c.name === containerName(launch, host)));
+    if (found.some((c) => !c || c.state.status === 'created')) return undefined;
+    const state = { stop: false, containers: [] as RunningContainer[] };
+    for (const [i, c] of found.entries()) state.containers.push(await runtime.attach(c!.id, `${launch.request.trainingJobName}/${hosts[i]}-${launch.attempt}`, LOG_GROUP));
+    const network = hosts.length > 1 ? networkName(launch) : undefined;
+    const finished = this.finishRun(launch, root, hosts, state.containers).catch(outcomeOfError).finally(() => (network ? runtime.removeNetwork(network).catch(() => undefined) : undefined));
+    return { finished, stop: () => this.stop(state) };
+  }
+
+  private stop(state: { stop: boolean; containers: RunningContainer[] }): void {
+    state.stop = true;
+    for (const c of state.containers) void this.options.runtime.signal(c.id, 'SIGTERM');
+    setTimeout(() => {
+      for (const c of state.containers) void this.options.runtime.signal(c.id, 'SIGKILL');
+    }, STOP_GRACE_MS).unref();
+  }
+
+  /** The hosts' exits, the containers removed, then the outcome: the first failing host's reason, or the model packed. */
+  private async finishRun(launch: TrainingLaunch, root: string, hosts: readonly string[], started: readonly RunningContainer[]): Promise<TrainingOutcome> {
+    const exits = await Promise.all(started.map((c) => c.exited));
+    for (const c of started) await this.options.runtime.remove(c.id).catch(() => undefined);
+    const failed = exits.findIndex((e) => e.exitCode !== 0);
+    if (failed >= 0) return { succeeded: false, failureReason: this.failureOf(join(root, hosts[failed], 'output', 'failure'), exits[failed]) };
+    if (launch.request.outputPath) await this.packModel(root, hosts, launch.request.outputPath, launch.request.trainingJobName);
+    return { succeeded: true };
   }
 
   private async execute(launch: TrainingLaunch, running: () => void, state: { stop: boolean; containers: RunningContainer[] }): Promise<TrainingOutcome> {
@@ -82,7 +109,7 @@ export class DockerTrainingRunner implements TrainingRunner {
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     const hosts = trainingHosts(req.instanceCount);
-    const labels = { ...this.options.labels, 'localbatch.training-job': launch.jobId };
+    const labels = { ...this.options.labels, [TRAINING_JOB_LABEL]: launch.jobId };
     // Channels: a file:// folder is bound as it is (read-only); s3:// goes through the local S3 hook.
     const channelMounts: VolumeMount[] = [];
     for (const ch of req.channels) {
@@ -112,7 +139,7 @@ export class DockerTrainingRunner implements TrainingRunner {
     } catch (e) {
       throw new TrainingError(`ClientError: the training image ${req.image} could not be found: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const network = hosts.length > 1 ? `localbatch-train-${launch.jobId.slice(0, 12)}-${launch.attempt}` : undefined;
+    const network = hosts.length > 1 ? networkName(launch) : undefined;
     if (network) await runtime.createNetwork(network, labels);
     try {
       for (const host of hosts) {
@@ -126,7 +153,7 @@ export class DockerTrainingRunner implements TrainingRunner {
       const started = await Promise.all(
         hosts.map((host) =>
           runtime.start({
-            name: `localbatch-train-${launch.jobId.slice(0, 18)}-${launch.attempt}-${host}`,
+            name: containerName(launch, host),
             image,
             entrypoint: req.entrypoint,
             command: req.entrypoint ? [...(req.arguments ?? [])] : ['train', ...(req.arguments ?? [])],
@@ -158,12 +185,7 @@ export class DockerTrainingRunner implements TrainingRunner {
         }, STOP_GRACE_MS).unref();
       }
       running();
-      const exits = await Promise.all(started.map((c) => c.exited));
-      for (const c of started) await runtime.remove(c.id).catch(() => undefined);
-      const failed = exits.findIndex((e) => e.exitCode !== 0);
-      if (failed >= 0) return { succeeded: false, failureReason: this.failureOf(join(root, hosts[failed], 'output', 'failure'), exits[failed]) };
-      if (output) await this.packModel(root, hosts, output, req.trainingJobName);
-      return { succeeded: true };
+      return await this.finishRun(launch, root, hosts, started);
     } finally {
       if (network) await runtime.removeNetwork(network).catch(() => undefined);
     }
@@ -201,4 +223,11 @@ export class DockerTrainingRunner implements TrainingRunner {
     mkdirSync(join(target, '..'), { recursive: true });
     await writeTarGz(merged, target);
   }
+}
+
+const containerName = (launch: TrainingLaunch, host: string) => `localbatch-train-${launch.jobId.slice(0, 18)}-${launch.attempt}-${host}`;
+const networkName = (launch: TrainingLaunch) => `localbatch-train-${launch.jobId.slice(0, 12)}-${launch.attempt}`;
+
+function outcomeOfError(e: unknown): TrainingOutcome {
+  return { succeeded: false, failureReason: e instanceof TrainingError ? e.message : `InternalServerError: ${e instanceof Error ? e.message : String(e)}` };
 }

@@ -34,6 +34,7 @@ import { JobMachine } from './machine';
 import type { JournalEntry, JournalSink } from './journal';
 import type { AttemptPreparer, Clock, ContainerRuntime } from './ports';
 import { reconcile, type ReconcileReport } from './reconcile';
+import { TRAINING_JOB_LABEL } from './trainingPort';
 import { JobQueues } from './queues';
 import { SchedulingPolicies } from './schedulingPolicies';
 import { ServiceBatch } from './serviceBatch';
@@ -357,6 +358,8 @@ export class BatchEngine {
         { runtime: this.attempts.runtime, machine: this.machine, scheduler: this.scheduler, attempts: this.attempts, computeEnvironments: this.computeEnvironments, now: () => this.clock.now() },
         active,
         this.containerLabels,
+        // A training job's containers, which its service job follows again (resumeAttempts).
+        (c) => c.labels[TRAINING_JOB_LABEL] !== undefined && this.services.jobs.awaitsReattach(c.labels[TRAINING_JOB_LABEL]),
       );
     } finally {
       this.scheduler.resume();

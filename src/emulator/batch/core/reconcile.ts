@@ -42,7 +42,7 @@ export interface ReconcileReport {
   networksRemoved: number;
 }
 
-export async function reconcile(parts: ReconcileParts, active: readonly JobRecord[], labels: Readonly<Record<string, string>>): Promise<ReconcileReport> {
+export async function reconcile(parts: ReconcileParts, active: readonly JobRecord[], labels: Readonly<Record<string, string>>, keepOthers: (c: ManagedContainer) => boolean = () => false): Promise<ReconcileReport> {
   const report: ReconcileReport = { reattached: 0, exitedWhileDown: 0, vanished: 0, neverStarted: 0, removed: 0, networksRemoved: 0 };
   const containers = await parts.runtime.list(labels);
   const byAttempt = new Map<string, ManagedContainer[]>();
@@ -68,7 +68,8 @@ export async function reconcile(parts: ReconcileParts, active: readonly JobRecor
     plans.push({ job, containers: started });
   }
   for (const c of containers) {
-    if (keep.has(c.id)) continue;
+    // (`keepOthers`: containers of no job attempt followed again later, a training job's)
+    if (keep.has(c.id) || keepOthers(c)) continue;
     await parts.runtime.remove(c.id).catch(() => undefined);
     report.removed++;
   }

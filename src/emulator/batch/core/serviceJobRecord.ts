@@ -8,6 +8,7 @@ import type { Partition } from './arns';
 import type { TimerHandle } from './ports';
 import type { RunningTraining } from './trainingPort';
 import type { TrainingRequest } from './trainingRequest';
+import type { RetryPolicy } from './retry';
 
 export type ServiceJobStatus = 'SUBMITTED' | 'PENDING' | 'RUNNABLE' | 'SCHEDULED' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 export const SERVICE_JOB_STATUSES: readonly ServiceJobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
@@ -50,4 +51,19 @@ export interface ServiceJobRecord extends ServiceJobStored {
 
 export function serviceJobArn(p: Partition, id: string): string {
   return `arn:aws:batch:${p.region}:${p.account}:service-job/${id}`;
+}
+
+export function trainingJobArn(p: Partition, name: string): string {
+  return `arn:aws:sagemaker:${p.region}:${p.account}:training-job/${name.toLowerCase()}`;
+}
+
+/** A service job's retry strategy as the container jobs' decision reads it (only onStatusReason). */
+export function retryPolicyOf(req: SubmitServiceJobRequest): RetryPolicy {
+  const r = req.retryStrategy;
+  return { attempts: r?.attempts ?? 1, evaluateOnExit: (r?.evaluateOnExit ?? []).map((e) => ({ action: (e.action ?? '') as 'RETRY', onStatusReason: e.onStatusReason })) };
+}
+
+export function toStored(job: ServiceJobRecord): ServiceJobStored {
+  const { training: _t, run: _r, limitTimer: _l, blockedReason: _b, ...stored } = job;
+  return structuredClone(stored);
 }

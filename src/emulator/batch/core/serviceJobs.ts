@@ -8,20 +8,21 @@
 import type { JobQueueDetail, SubmitServiceJobRequest } from '@aws-sdk/client-batch';
 import type { Partition } from './arns';
 import { invalid } from './errors';
+import { checkServiceJobRequest } from './serviceJobChecks';
 import type { EventBus } from './events';
 import { checkShareIdentifier } from './fairShare';
 import type { QueueRecord } from './queues';
 import { blockedMessage, capacityByType, checkQuotaShare, environmentFor, notePreemption, preemptionExhausted, preemptionReason, quotaJobOf, shareStateOf } from './quotaQueue';
 import { decideQuotaShares, type BlockReason } from './quotaScheduling';
 import type { QuotaShareStored } from './quotaShares';
-import { shouldRetry, type RetryPolicy } from './retry';
+import { shouldRetry } from './retry';
 import type { ServiceEnvironmentRecord, ServiceEnvironments } from './serviceEnvironments';
 import type { Clock } from './ports';
 import { serviceJobDetail, serviceJobSummary } from './serviceJobView';
 import { parseTrainingRequest, type TrainingRequest } from './trainingRequest';
 
 export { SERVICE_JOB_STATUSES, serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
-import { serviceJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
+import { retryPolicyOf, serviceJobArn, toStored, trainingJobArn, type ServiceJobRecord, type ServiceJobStatus, type ServiceJobStored } from './serviceJobRecord';
 export type { RunningTraining, TrainingLaunch, TrainingOutcome, TrainingRunner } from './trainingPort';
 import type { TrainingOutcome, TrainingRunner } from './trainingPort';
 
@@ -46,10 +47,6 @@ export interface ServiceJobsDeps {
 }
 
 
-export function trainingJobArn(p: Partition, name: string): string {
-  return `arn:aws:sagemaker:${p.region}:${p.account}:training-job/${name.toLowerCase()}`;
-}
-
 /** The arns of a SAGEMAKER_TRAINING queue's service environments, in order. */
 export function serviceEnvironmentArns(detail: JobQueueDetail): string[] {
   return [...(detail.serviceEnvironmentOrder ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((e) => e.serviceEnvironment ?? '');
@@ -59,6 +56,8 @@ export class ServiceJobs {
   readonly jobs = new Map<string, ServiceJobRecord>();
   private readonly byToken = new Map<string, string>();
   private runner?: TrainingRunner;
+  /** Restored jobs whose attempt was in flight, until resumeAttempts() follows or ends it. */
+  private readonly orphans = new Set<string>();
   private passQueued = false;
   private stopped = false;
   /** Attempts scheduled so far (their order, for the choice of preemption victims). */
@@ -94,20 +93,8 @@ export class ServiceJobs {
     if (shares) checkQuotaShare(req, queue.name, shares);
     else if (req.quotaShareName !== undefined) invalid(`Job queue ${queue.name} has no quota-share scheduling policy: do not specify quotaShareName`);
     else checkShareIdentifier(req.shareIdentifier, queue);
-    const attempts = req.retryStrategy?.attempts;
-    if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)) invalid('retryStrategy.attempts must be between 1 and 10');
-    // (evaluateOnExit: RETRY or EXIT, at most 5, patterns of at most 512 printable characters)
-    const onExit = req.retryStrategy?.evaluateOnExit ?? [];
-    if (onExit.length > 5) invalid('evaluateOnExit can have at most 5 entries');
-    for (const e of onExit) {
-      if (!e.action || !['RETRY', 'EXIT'].includes(String(e.action).toUpperCase())) invalid(`Invalid evaluateOnExit action: ${String(e.action)}`);
-      const p = e.onStatusReason;
-      if (p !== undefined && (p.length > 512 || !/^[\x20-\x7e\t]*$/.test(p))) invalid(`Invalid evaluateOnExit pattern: ${p.length > 512 ? `${p.slice(0, 40)}… (${p.length} characters, at most 512)` : p}`);
-    }
-    const duration = req.timeoutConfig?.attemptDurationSeconds;
-    if (duration !== undefined && (!Number.isInteger(duration) || duration < 1)) invalid('timeoutConfig.attemptDurationSeconds must be a positive integer');
+    checkServiceJobRequest(req);
     const priority = req.schedulingPriority;
-    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 9999)) invalid('schedulingPriority must be between 0 and 9999');
     const id = this.deps.newId();
     const job: ServiceJobRecord = { id, name: req.jobName, queueName: queue.name, request: structuredClone(req), training, status: 'SUBMITTED', createdAt: this.deps.clock.now(), attempts: [], schedulingPriority: priority };
     this.jobs.set(id, job);
@@ -132,7 +119,12 @@ export class ServiceJobs {
       job.run.stopReason = reason;
       job.run.handle.stop();
       this.changed(job);
-    } else this.finish(job, 'FAILED', reason);
+    } else {
+      // (a restored attempt not followed yet: its containers are stopped by the cleanup of a stop, or removed at the next start)
+      this.orphans.delete(job.id);
+      job.run = undefined;
+      this.finish(job, 'FAILED', reason);
+    }
     return job;
   }
 
@@ -401,28 +393,55 @@ export class ServiceJobs {
       this.jobs.set(job.id, job);
       if (job.request.clientToken) this.byToken.set(job.request.clientToken, job.id);
       if (IN_FLIGHT.has(job.status)) {
-        const run = { scheduledAt: job.scheduledAt ?? job.createdAt, order: 0 };
-        job.run = run;
-        this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' }); // a preemption under way completes as one
+        // Its containers may still run (or have ended while the emulator was down): resumeAttempts() follows them.
+        job.run = { scheduledAt: job.scheduledAt ?? job.createdAt, order: 0 };
+        this.orphans.add(job.id);
       }
     }
     this.requestPass();
     return problems;
   }
 
+  /** Whether a restored job's attempt waits to be followed again (its containers are kept meanwhile). */
+  awaitsReattach(jobId: string): boolean {
+    return this.orphans.has(jobId);
+  }
+
+  /**
+   * After a restart, once the runner is set: each attempt that was in flight follows its containers
+   * to their end (finished work is not failed); one whose containers are gone ends as failed
+   * (`localbatch restarted during the training job`) and its retry strategy decides.
+   */
+  async resumeAttempts(): Promise<void> {
+    for (const id of [...this.orphans]) {
+      this.orphans.delete(id);
+      const job = this.jobs.get(id);
+      const run = job?.run;
+      if (!job || !run || TERMINAL_SERVICE.has(job.status)) continue;
+      const launch = { jobId: job.id, attempt: job.attempts.length, trainingJobArn: trainingJobArn(this.deps.partition, job.training.trainingJobName), request: job.training };
+      const handle = job.attempts.length > 0 ? await this.runner?.reattach?.(launch).catch(() => undefined) : undefined;
+      if (job.run !== run) continue;
+      if (!handle) {
+        this.attemptEnded(job, run, { succeeded: false, failureReason: 'InternalServerError: localbatch restarted during the training job' }); // a preemption under way completes as one
+        continue;
+      }
+      run.handle = handle;
+      // Its time limit goes on from when the attempt started.
+      const seconds = job.request.timeoutConfig?.attemptDurationSeconds ?? job.training.maxRuntimeSeconds;
+      const startedAt = job.attempts[job.attempts.length - 1]?.startedAt ?? job.startedAt ?? this.deps.clock.now();
+      if (seconds !== undefined) {
+        run.timer = this.deps.clock.setTimer(Math.max(0, seconds * 1000 - (this.deps.clock.now() - startedAt)), () => {
+          if (job.run !== run) return;
+          run.stopReason = 'Job attempt duration exceeded timeout';
+          handle.stop();
+        });
+      }
+      void handle.finished.then((outcome) => this.attemptEnded(job, run, outcome));
+    }
+  }
+
   /** Stops scheduling (shutdown); attempts in flight are left to the runner. */
   stop(): void {
     this.stopped = true;
   }
-}
-
-/** A service job's retry strategy as the container jobs' decision reads it (only onStatusReason). */
-function retryPolicyOf(req: SubmitServiceJobRequest): RetryPolicy {
-  const r = req.retryStrategy;
-  return { attempts: r?.attempts ?? 1, evaluateOnExit: (r?.evaluateOnExit ?? []).map((e) => ({ action: (e.action ?? '') as 'RETRY', onStatusReason: e.onStatusReason })) };
-}
-
-export function toStored(job: ServiceJobRecord): ServiceJobStored {
-  const { training: _t, run: _r, limitTimer: _l, blockedReason: _b, ...stored } = job;
-  return structuredClone(stored);
 }

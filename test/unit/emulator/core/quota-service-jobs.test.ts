@@ -196,6 +196,8 @@ describe('Quota-managed service job queues on the fake clock (unit)', () => {
     const clock = new FakeClock(t.clock.now());
     const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
     engine.restore(replay(journal.entries));
+    // (no runner that can follow the attempts again: each in flight ends, a preemption under way as one)
+    await engine.services.jobs.resumeAttempts();
     const h = batchHandlers(engine);
     const share = (await h.DescribeQuotaShare!({ quotaShareArn: shares.lo })) as { capacityLimits: Array<{ maxCapacity: number }>; resourceSharingConfiguration: { borrowLimit: number } };
     assert.deepEqual([share.capacityLimits[0].maxCapacity, share.resourceSharingConfiguration.borrowLimit], [1, 300]);

@@ -142,7 +142,7 @@ describe('Service jobs on the fake clock (unit)', () => {
     await retry([{ action: 'retry', onStatusReason: 'InternalServerError*' }]);
   });
 
-  it('journal service environments and jobs; a snapshot rebuilt from the journal restores them, an attempt in flight ending as failed', async () => {
+  it('journal service environments and jobs; a snapshot rebuilt from the journal restores them, an attempt in flight whose containers are gone ending as failed', async () => {
     const journal = new MemoryJournal();
     const t = await setup(() => ({ ms: 1_000_000, outcome: { succeeded: true } }), 2, journal);
     const done = await t.submit('done', 1);
@@ -155,12 +155,37 @@ describe('Service jobs on the fake clock (unit)', () => {
     engine.restore(snapshot);
     const h = batchHandlers(engine);
     assert.equal(((await h.DescribeServiceEnvironments!({})) as { serviceEnvironments: unknown[] }).serviceEnvironments.length, 1);
-    const d1 = (await h.DescribeServiceJob!({ jobId: done })) as { status: string; statusReason: string };
-    assert.deepEqual([d1.status, d1.statusReason], ['FAILED', 'Received status from SageMaker: InternalServerError: localbatch restarted during the training job']);
+    // (a runner that cannot follow it again: its containers are gone)
     const runner = new FakeTrainingRunner(clock, () => ({ ms: 10, outcome: { succeeded: true } }));
     engine.services.jobs.setRunner(runner);
+    assert.equal(engine.services.jobs.awaitsReattach(done), true);
+    await engine.services.jobs.resumeAttempts();
+    const d1 = (await h.DescribeServiceJob!({ jobId: done })) as { status: string; statusReason: string };
+    assert.deepEqual([d1.status, d1.statusReason], ['FAILED', 'Received status from SageMaker: InternalServerError: localbatch restarted during the training job']);
     await clock.advance(20);
     assert.equal(((await h.DescribeServiceJob!({ jobId: waiting })) as { status: string }).status, 'SUCCEEDED');
+  });
+
+  it('after a restart, an attempt in flight whose containers the runner follows again ends as they do (finished work is not failed)', async () => {
+    const journal = new MemoryJournal();
+    const t = await setup(() => ({ ms: 1_000_000, outcome: { succeeded: true } }), 2, journal);
+    const id = await t.submit('long', 1);
+    await t.clock.advance(2);
+    const clock = new FakeClock();
+    const engine = new BatchEngine({ clock, runtime: new ScriptedRuntime({ clock, logs: { append: () => undefined }, record: false }) });
+    engine.restore(replay(journal.entries));
+    const runner = new FakeTrainingRunner(clock, () => ({ ms: 10, outcome: { succeeded: true } }));
+    const followed: string[] = [];
+    (runner as { reattach?: unknown }).reattach = async (launch: { jobId: string; attempt: number }) => {
+      followed.push(`${launch.jobId}#${launch.attempt}`);
+      return { finished: new Promise((r) => clock.setTimer(5, () => r({ succeeded: true }))), stop: () => undefined };
+    };
+    engine.services.jobs.setRunner(runner);
+    await engine.services.jobs.resumeAttempts();
+    assert.deepEqual(followed, [`${id}#1`]);
+    await clock.advance(10);
+    const d = (await batchHandlers(engine).DescribeServiceJob!({ jobId: id })) as { status: string; statusReason: string };
+    assert.deepEqual([d.status, d.statusReason], ['SUCCEEDED', 'Received status from SageMaker: Training job completed']);
   });
 });
 
