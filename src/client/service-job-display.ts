@@ -26,10 +26,13 @@ export function isServiceJobActive(status: string | undefined): boolean {
   return status !== 'SUCCEEDED' && status !== 'FAILED';
 }
 
-/** `2 instances`, from capacityUsage (NUM_INSTANCES). */
+/** `2 ml.m5.large instances`, from capacityUsage (its unit is the instance type; NUM_INSTANCES from older emulators). */
 function instancesText(job: ServiceJobView): string | undefined {
-  const n = job.capacityUsage?.find((c) => c.capacityUnit === 'NUM_INSTANCES')?.quantity;
-  return n === undefined ? undefined : `${n} instance${n === 1 ? '' : 's'}`;
+  const usage = job.capacityUsage?.find((c) => c.quantity !== undefined);
+  if (!usage) return undefined;
+  const n = usage.quantity!;
+  const type = usage.capacityUnit && usage.capacityUnit !== 'NUM_INSTANCES' ? `${usage.capacityUnit} ` : '';
+  return `${n} ${type}instance${n === 1 ? '' : 's'}`;
 }
 
 /** One line next to the job's name: status, run time, status reason. */

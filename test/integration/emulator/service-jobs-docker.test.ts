@@ -201,7 +201,7 @@ describe('SageMaker training service jobs on Docker (integration)', function () 
     );
     const d = await finished(r.jobId!);
     assert.equal(d.status, 'SUCCEEDED', d.statusReason);
-    assert.deepEqual(d.capacityUsage, [{ capacityUnit: 'NUM_INSTANCES', quantity: 2 }]);
+    assert.deepEqual(d.capacityUsage, [{ capacityUnit: 'ml.m5.large', quantity: 2 }], 'the instance type, as the API documents for service jobs');
     const files = untar(path.join(workspace, 'out', 'pair-1', 'output', 'model.tar.gz'));
     assert.equal(files.get('algo-2-received.txt')?.trim(), 'hello from algo-1');
     assert.equal(files.get('algo-1.txt')?.trim(), 'sent');

@@ -8,7 +8,7 @@ describe('service job display: a ListServiceJobs summary as a tree row (unit)', 
   it('a failed job: name, status icon and colour, status, duration and reason, menus by status', () => {
     const row = serviceJobRow({
       jobId: 'j-1', jobName: 'fit', status: 'FAILED', statusReason: 'Received status from SageMaker: AlgorithmError: epochs must be a number',
-      createdAt: T0, startedAt: T0 + 2000, stoppedAt: T0 + 7000, capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: 2 }],
+      createdAt: T0, startedAt: T0 + 2000, stoppedAt: T0 + 7000, capacityUsage: [{ capacityUnit: 'ml.m5.large', quantity: 2 }],
       latestAttempt: { serviceResourceId: { name: 'TrainingJobArn', value: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/fit-1' } },
     }, T0 + 60_000);
     assert.equal(row.label, 'fit');
@@ -21,7 +21,7 @@ describe('service job display: a ListServiceJobs summary as a tree row (unit)', 
       'Reason: Received status from SageMaker: AlgorithmError: epochs must be a number',
       'Created: 2026-12-05T08:00:00.000Z',
       'Duration: 5s',
-      'Capacity: 2 instances',
+      'Capacity: 2 ml.m5.large instances',
       'Training job: arn:aws:sagemaker:us-east-1:123456789012:training-job/fit-1',
     ]);
   });

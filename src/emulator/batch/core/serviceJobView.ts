@@ -10,7 +10,7 @@ export function serviceJobDetail(p: Partition, job: ServiceJobRecord, queue: Que
   const latest = job.attempts[job.attempts.length - 1];
   return dropUndefined({
     attempts: structuredClone(job.attempts),
-    capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
+    capacityUsage: capacityUsageOf(job),
     createdAt: job.createdAt,
     isTerminated: job.isTerminated ?? false,
     jobArn: serviceJobArn(p, job.id),
@@ -41,7 +41,7 @@ export function serviceJobSummary(p: Partition, job: ServiceJobRecord): Record<s
   const latest = job.attempts[job.attempts.length - 1];
   return dropUndefined({
     latestAttempt: latest ? { serviceResourceId: latest.serviceResourceId } : undefined,
-    capacityUsage: [{ capacityUnit: 'NUM_INSTANCES', quantity: job.training.instanceCount }],
+    capacityUsage: capacityUsageOf(job),
     createdAt: job.createdAt,
     jobArn: serviceJobArn(p, job.id),
     jobId: job.id,
@@ -61,4 +61,9 @@ export function serviceJobSummary(p: Partition, job: ServiceJobRecord): Record<s
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** A service job's capacity: its instances, in the unit the API documents for service jobs (the instance type). */
+function capacityUsageOf(job: ServiceJobRecord): Array<{ capacityUnit: string; quantity: number }> {
+  return [{ capacityUnit: job.training.instanceType, quantity: job.training.instanceCount }];
 }

@@ -45,6 +45,9 @@ describe('Service jobs on the fake clock (unit)', () => {
     assert.deepEqual([d.status, d.statusReason], ['SUCCEEDED', 'Received status from SageMaker: Training job completed']);
     const states = t.events.filter((e) => e['detail-type'] === 'Batch Service Job State Change').map((e) => (e.detail as unknown as { status: string }).status);
     assert.deepEqual(states, ['SUBMITTED', 'RUNNABLE', 'SCHEDULED', 'STARTING', 'RUNNING', 'SUCCEEDED']);
+    // Capacity in the unit the API documents for service jobs: the instance type.
+    const listed = (await t.h.ListServiceJobs!({ jobQueue: 'q', jobStatus: 'SUCCEEDED' })) as { jobSummaryList: Array<{ capacityUsage: unknown }> };
+    assert.deepEqual([d.capacityUsage, listed.jobSummaryList[0].capacityUsage], [[{ capacityUnit: 'ml.m5.large', quantity: 1 }], [{ capacityUnit: 'ml.m5.large', quantity: 1 }]]);
   });
 
   it('ListServiceJobs with a filter ignores jobStatus and lists newest first, as AWS documents', async () => {
