@@ -20,10 +20,24 @@ export function checkTemplates(ws: Workspace): Diagnostic[] {
       checkSchema(resource.kind, resource.value, reporter);
       checkFileRules(resource.kind, resource.value, reporter);
       const skipped = resource.unresolved.map((p) => template.doc.rangeOf(p));
-      out.push(...reporter.diagnostics.filter((d) => !skipped.some((r) => within(d.range, r))));
+      const kept = reporter.diagnostics.filter((d) => !skipped.some((r) => within(d.range, r)));
+      out.push(...(template.tool === 'terraform' ? kept : kept.map(inTemplateCase)));
     }
   }
   return out;
+}
+
+/**
+ * A CloudFormation template writes the API's property names in PascalCase (`Command`, not
+ * `command`): the schema's findings name them (and suggest them) as the template does.
+ */
+function inTemplateCase(d: Diagnostic): Diagnostic {
+  // (only messages about property names: a value's message may quote lowercase values, "container")
+  if (d.rule !== 'schema' || !/^Unknown property "|the required propert/.test(d.message)) return d;
+  const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  const message = d.message.replace(/"([a-z][A-Za-z0-9]*)"/g, (_m, k: string) => `"${upper(k)}"`).replace(/ in ([a-z][A-Za-z0-9]*)(?=[;:.,]|$)/, (_m, k: string) => ` in ${upper(k)}`);
+  const suggestion = d.suggestion && /^[a-z][A-Za-z0-9]*$/.test(d.suggestion) && /^Unknown property/.test(d.message) ? upper(d.suggestion) : d.suggestion;
+  return { ...d, message, ...(suggestion !== undefined ? { suggestion } : {}) };
 }
 
 function within(inner: Range, outer: Range): boolean {

@@ -60,6 +60,13 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.equal(workspace.templates[0].tool, 'cloudformation');
   });
 
+  it("names a misspelt property as the template writes it (PascalCase), with a quick fix to the template's key", () => {
+    const text = 'Resources:\n  Def:\n    Type: AWS::Batch::JobDefinition\n    Properties:\n      Type: container\n      ContainerProperties:\n        Image: busybox\n        Comand: [echo, hi]\n        ResourceRequirements: [{ Type: VCPU, Value: "1" }, { Type: MEMORY, Value: "64" }]\n';
+    const [d] = indexAndValidate([{ path: 'infra/t.yaml', text }]).diagnostics.filter((x) => x.rule === 'schema');
+    assert.equal(d.message, 'Unknown property "Comand" in ContainerProperties; did you mean "Command"?');
+    assert.equal(d.suggestion, 'Command');
+  });
+
   it('reads the documented resource examples (JSON) cleanly, and cross-file rules see them', () => {
     const docs = source('cloudformation/documented-examples.json');
     const { workspace, diagnostics } = indexAndValidate([docs]);
