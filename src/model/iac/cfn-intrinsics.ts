@@ -202,8 +202,26 @@ function parameter(name: string, decl: Obj, at: JsonPath, scope: CfnScope): Reso
   const raw = given ?? decl.Default;
   if (raw === undefined) return problem(scope, at, 'template-parameter-value', `Parameter '${name}' has no Default; give it a local value under parameters: in localbatch.yaml`);
   const text = Array.isArray(raw) ? raw.map(str).join(',') : str(raw);
+  const refused = refusedValue(name, decl, type.startsWith('List<') || type === 'CommaDelimitedList' ? text.split(',').map((s) => s.trim()) : [text]);
+  if (refused) return problem(scope, at, 'template-parameter-value', refused);
   if (type.startsWith('List<') || type === 'CommaDelimitedList') return leaf(at, text.split(',').map((s) => s.trim()));
   return leaf(at, type === 'Number' && /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text);
+}
+
+/** Why CloudFormation would refuse the parameter's value: not one of its AllowedValues, or not matching its AllowedPattern. */
+function refusedValue(name: string, decl: Obj, values: readonly string[]): string | undefined {
+  const allowed = Array.isArray(decl.AllowedValues) ? decl.AllowedValues.map(str) : undefined;
+  const outside = allowed && values.find((v) => !allowed.includes(v));
+  if (outside !== undefined) return `Parameter '${name}' is '${outside}', which is not one of its AllowedValues (${allowed!.join(', ')}): CloudFormation refuses it; give it one under parameters: in localbatch.yaml`;
+  if (typeof decl.AllowedPattern !== 'string') return undefined;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(`^(?:${decl.AllowedPattern})$`);
+  } catch {
+    return undefined;
+  }
+  const bad = values.find((v) => !pattern.test(v));
+  return bad === undefined ? undefined : `Parameter '${name}' is '${bad}', which does not match its AllowedPattern ${decl.AllowedPattern}: CloudFormation refuses it`;
 }
 
 function fnSub(arg: unknown, at: JsonPath, nodeAt: JsonPath, scope: CfnScope, depth: number): Resolved {

@@ -67,6 +67,16 @@ describe('IaC: CloudFormation templates (unit)', () => {
     assert.equal(d.suggestion, 'Command');
   });
 
+  it("refuses a parameter value outside its AllowedValues or AllowedPattern, as CloudFormation does", () => {
+    const text = (env: string) => `Parameters:\n  Env:\n    Type: String\n    AllowedValues: [dev, prod]\n    Default: ${env}\n  Tag:\n    Type: String\n    AllowedPattern: "[a-z]+"\n    Default: v1\nResources:\n  Def:\n    Type: AWS::Batch::JobDefinition\n    Properties:\n      Type: container\n      ContainerProperties:\n        Image: !Sub "busybox:\${Env}"\n        Command: [!Ref Tag]\n        ResourceRequirements: [{ Type: VCPU, Value: "1" }, { Type: MEMORY, Value: "64" }]\n`;
+    const messages = (env: string) => indexAndValidate([{ path: 'infra/p.yaml', text: text(env) }]).diagnostics.filter((d) => d.rule === 'template-parameter-value').map((d) => d.message);
+    assert.deepEqual(messages('staging'), [
+      "Parameter 'Env' is 'staging', which is not one of its AllowedValues (dev, prod): CloudFormation refuses it; give it one under parameters: in localbatch.yaml",
+      "Parameter 'Tag' is 'v1', which does not match its AllowedPattern [a-z]+: CloudFormation refuses it",
+    ]);
+    assert.equal(messages('dev').length, 1);
+  });
+
   it('reads the documented resource examples (JSON) cleanly, and cross-file rules see them', () => {
     const docs = source('cloudformation/documented-examples.json');
     const { workspace, diagnostics } = indexAndValidate([docs]);
