@@ -103,7 +103,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
       continue;
     }
     if ((asArr(r.values.eks_properties) ?? []).length > 0) {
-      diagnostics.push({ file: doc.file, range: doc.rangeOf([...at, 'eks_properties']), severity: 'warning', rule: 'terraform-not-read', message: `${r.address}: eks_properties blocks are not read by localbatch (EKS job definitions do not run locally); the rest of the job definition is` });
+      diagnostics.push({ file: doc.file, range: doc.rangeOf([...at, 'eks_properties']), severity: 'warning', rule: 'terraform-not-read', message: `${r.address}: eks_properties blocks of a Terraform plan are not read by localbatch yet (an EKS job definition runs locally from a *.jobdef file, a CloudFormation template or a CDK app); the rest of the job definition is` });
     }
     const conv = convert(r.values, at, type.nameKey, type.kind !== 'jobDefinition', (path, message) => problem(path, `${r.address}: ${message}`));
     const value = conv.value as Record<string, unknown>;
