@@ -11,7 +11,7 @@ import { checkHealth } from '../client/signed-http';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../model/types';
 import { VERSION } from '../version';
 import { batchHandlers } from './batch/api';
-import { checkRequestShape } from './batch/api/request-shapes';
+import { requestShapeProblem } from './batch/api/request-shapes';
 import { loadOrCreateCredentials, startApiServer, type ApiServer } from './edge';
 import type { BatchHandler, BatchHandlers } from './batch/api/routes';
 import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
@@ -128,14 +128,7 @@ export class LocalService {
           },
         },
         batch: {
-          check: (operation, input) => {
-            try {
-              checkRequestShape(operation, input);
-              return undefined;
-            } catch (err) {
-              return (err as Error).message;
-            }
-          },
+          check: requestShapeProblem,
           call: async (operation, input) => {
             const handler = batch[operation as keyof typeof batch];
             if (!handler) throw Object.assign(new Error(`AWS Batch has no operation ${operation}`), { name: 'ClientException' });

@@ -214,31 +214,24 @@ function reportUnreachable(def: Obj, states: Obj, at: JsonPath, report: AslRepor
   const unreached = Object.keys(states).filter((n) => !reached.has(n));
   const named = new Set<string>();
   for (const n of unreached) for (const t of targetsOf(states[n])) if (t !== n) named.add(t);
-  const covered = new Set<string>();
-  const cover = (root: string) => {
-    const stack = [root];
+  /** Adds to `into` the unreached states `from` leads to (itself included). */
+  const walk = (from: string, into: Set<string>) => {
+    const stack = [from];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (covered.has(n) || reached.has(n) || !Object.prototype.hasOwnProperty.call(states, n)) continue;
-      covered.add(n);
+      if (into.has(n) || reached.has(n) || !Object.prototype.hasOwnProperty.call(states, n)) continue;
+      into.add(n);
       stack.push(...targetsOf(states[n]));
     }
+    return into;
   };
+  const covered = new Set<string>();
+  const cover = (root: string) => walk(root, covered);
   const roots = unreached.filter((n) => !named.has(n));
   roots.forEach(cover);
   // A loop of unreached states that nothing outside it names: its first state, taking a state whose
   // every predecessor it leads back to (a loop member) before one the loop leads to.
-  const reachFrom = (n: string) => {
-    const seen = new Set<string>();
-    const stack = [n];
-    while (stack.length > 0) {
-      const x = stack.pop()!;
-      if (seen.has(x) || reached.has(x) || !Object.prototype.hasOwnProperty.call(states, x)) continue;
-      seen.add(x);
-      stack.push(...targetsOf(states[x]));
-    }
-    return seen;
-  };
+  const reachFrom = (n: string) => walk(n, new Set<string>());
   const predecessors = (n: string) => unreached.filter((p) => p !== n && targetsOf(states[p]).includes(n));
   for (;;) {
     const left = unreached.filter((n) => !covered.has(n));

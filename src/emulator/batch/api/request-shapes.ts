@@ -10,3 +10,13 @@ import { modelShapes, type ModelShapeCheck } from '../../edge/model-shapes';
 
 /** Throws a ClientException for the first member of `input` whose JSON type is not the model's. */
 export const checkRequestShape: ModelShapeCheck = modelShapes(batchModel, (m) => new ClientException(m));
+
+/** The message of the first member of `input` of the wrong type for the operation, or undefined when none is. */
+export function requestShapeProblem(operation: string, input: unknown): string | undefined {
+  try {
+    checkRequestShape(operation, input);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

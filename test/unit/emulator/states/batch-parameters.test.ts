@@ -4,21 +4,14 @@
  * the state machine spells them; and how a camelCase member path reads in PascalCase.
  */
 import assert from 'node:assert/strict';
-import { checkRequestShape } from '../../../../src/emulator/batch/api/request-shapes';
+import { requestShapeProblem } from '../../../../src/emulator/batch/api/request-shapes';
 import { pascalPath } from '../../../../src/emulator/states/tasks/casing';
 import { batchParameterProblem, type BatchPort } from '../../../../src/emulator/states/tasks/batch';
 
 const port: BatchPort = {
   call: () => Promise.reject(new Error('not called')),
   subscribe: () => () => undefined,
-  check: (operation, input) => {
-    try {
-      checkRequestShape(operation, input);
-      return undefined;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  },
+  check: requestShapeProblem,
 };
 const SYNC = 'arn:aws:states:::batch:submitJob.sync';
 

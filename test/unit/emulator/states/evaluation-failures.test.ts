@@ -10,15 +10,9 @@ import { Execution } from '../../../../src/emulator/states/core/interpreter';
 import { validateDefinition } from '../../../../src/emulator/states/core/validate';
 import type { HistoryEventInput, StateMachineDef } from '../../../../src/emulator/states/core/types';
 import { parseTimestamp } from '../../../../src/model/asl/timestamps';
+import { EXECUTION_IDENTITY } from '../../../support/states-identity';
 
-const identity = {
-  executionArn: 'arn:aws:states:eu-west-2:123456789012:execution:sm:ex1',
-  name: 'ex1',
-  stateMachineArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:sm',
-  stateMachineName: 'sm',
-  roleArn: 'arn:aws:iam::123456789012:role/r',
-  startTime: '2026-01-01T00:00:00.000Z',
-};
+const identity = EXECUTION_IDENTITY;
 
 interface Recorded { id: number; previousEventId: number; type: string; details?: Record<string, unknown> }
 
