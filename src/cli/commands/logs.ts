@@ -14,13 +14,14 @@ import type { CliCommand } from './index';
 import { parseChildId, parsePositiveInteger } from '../../emulator/batch/core/job-ids';
 import { isFinalJobStatus } from '../../model/types';
 
-const HELP = `Usage: localbatch logs <job-id> [--attempt N] [--follow] [--state-dir DIR]
+const HELP = `Usage: localbatch logs <job-id> [--attempt N] [--container NAME] [--follow] [--state-dir DIR]
 
 Prints the output of a job run by the local emulator: its latest attempt, or attempt N (from 1).
 Array children are addressed as <array-job-id>:<index>.
 
 Options:
   --attempt N       print attempt N instead of the latest
+  --container NAME  a multi-container job's container (default: its main one; the others are named)
   -f, --follow      keep printing new output until the job finishes (needs a running emulator:
                     \`localbatch serve\`, or a \`localbatch run\` in progress); a job that has
                     not started yet is waited for; ends quietly when the emulator stops
@@ -33,7 +34,7 @@ export const logsCommand: CliCommand = {
   summary: "print a local job's log (latest attempt, or --attempt N), optionally following it",
   async run(args: string[]): Promise<number> {
     const parsed = parseCommandArgs(
-      { args, allowPositionals: true, options: { attempt: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, 'state-dir': { type: 'string' }, ...HELP_OPTION } },
+      { args, allowPositionals: true, options: { attempt: { type: 'string' }, container: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, 'state-dir': { type: 'string' }, ...HELP_OPTION } },
       HELP,
     );
     if (!parsed) return 0;
@@ -44,19 +45,20 @@ export const logsCommand: CliCommand = {
     const bad = badJobId(jobId);
     if (bad) throw new CliError(bad, 2);
     const follow = parsed.values.follow === true;
+    const container = parsed.values.container;
     // Without --state-dir, look where `run` keeps state: see stateDirCandidates.
     const given = parsed.values['state-dir'];
     const candidates = given !== undefined ? [path.resolve(given)] : stateDirCandidates(process.cwd());
     for (const stateDir of candidates) {
       const endpoint = await attach(stateDir);
       if (endpoint) {
-        const found = await printLive(endpoint, stateDir, jobId, attempt, follow);
+        const found = await printLive(endpoint, stateDir, jobId, attempt, follow, container);
         if (found !== undefined) return found;
       }
       const saved = savedInfoIn(stateDir, jobId);
       if (!saved) continue;
       if (follow && !isFinalJobStatus(saved.status)) console.error('localbatch logs: no emulator is running, so there is nothing to follow; printing the saved log.');
-      const stream = pickStream(saved, attempt, jobId, false);
+      const stream = pickStream(ofContainer(saved, container, jobId), attempt, jobId, false);
       for (const e of new FileLogStore(stateDir).events(stream, saved.logGroupName)) process.stdout.write(e.message + '\n');
       return 0;
     }
@@ -83,11 +85,29 @@ interface JobLogInfo {
   readonly noSuchChildOf?: number;
   readonly logGroupName: string;
   readonly streams: ReadonlyArray<string | undefined>;
+  /** A multi-container job's containers per attempt, with their streams. */
+  readonly containers?: ReadonlyArray<ReadonlyArray<{ readonly name: string; readonly stream?: string }>>;
+}
+
+/**
+ * The streams of one container of a multi-container job (`--container`), or the job's own (its
+ * first essential container's) with a note naming the others.
+ */
+function ofContainer(info: JobLogInfo, container: string | undefined, jobId: string, note = true): JobLogInfo {
+  const names = [...new Set((info.containers ?? []).flat().map((c) => c.name).filter(Boolean))];
+  if (container === undefined) {
+    if (note && names.length > 1) console.error(`localbatch logs: job ${jobId} has the containers ${names.join(', ')}; this is its main one's log (another: --container NAME)`);
+    return info;
+  }
+  // (not started yet: --follow waits for the attempt that has it)
+  if (names.length === 0 && info.streams.length === 0) return info;
+  if (!names.includes(container)) throw new CliError(names.length > 0 ? `job ${jobId} has no container '${container}' (it has ${names.join(', ')})` : `job ${jobId} runs one container: leave --container out`, 1);
+  return { ...info, streams: (info.containers ?? []).map((list) => list.find((c) => c.name === container)?.stream) };
 }
 
 function savedInfo(snapshot: NonNullable<ReturnType<typeof loadState>['loaded']['snapshot']>, jobId: string): JobLogInfo | undefined {
   const job = savedJobLogs(snapshot, jobId);
-  if (job) return { status: job.status, statusReason: job.statusReason, arraySize: job.arraySize, logGroupName: job.logGroupName, streams: job.attemptStreams };
+  if (job) return { status: job.status, statusReason: job.statusReason, arraySize: job.arraySize, logGroupName: job.logGroupName, streams: job.attemptStreams, containers: job.attemptContainers };
   const child = parseChildId(jobId);
   const size = child && savedArraySize(snapshot, child.parentId);
   return size !== undefined ? { status: 'UNKNOWN', noSuchChildOf: size, logGroupName: '', streams: [] } : undefined;
@@ -104,7 +124,8 @@ function liveInfo(job: JobDetail): JobLogInfo {
   const current = job.container?.logStreamName;
   if (current && !streams.includes(current) && (job.status === 'RUNNING' || job.status === 'STARTING')) streams.push(current);
   const parent = job.arrayProperties?.size !== undefined && job.arrayProperties.index === undefined;
-  return { status: job.status ?? 'UNKNOWN', statusReason: job.statusReason, arraySize: parent ? job.arrayProperties!.size : undefined, logGroupName: logGroupOfJob(job), streams };
+  const containers = (job.attempts ?? []).map((a) => (a.taskProperties?.[0]?.containers ?? []).map((c) => ({ name: c.name ?? '', stream: c.logStreamName })));
+  return { status: job.status ?? 'UNKNOWN', statusReason: job.statusReason, arraySize: parent ? job.arrayProperties!.size : undefined, logGroupName: logGroupOfJob(job), streams, containers };
 }
 
 /** Why a job that has no log stream yet never will (it ended, or waits on a MISCONFIGURATION). */
@@ -146,7 +167,7 @@ function isConnectionLost(err: unknown): boolean {
 }
 
 /** Prints (and follows) a job's log from a running emulator; undefined when it does not know the job. */
-async function printLive(endpoint: Parameters<typeof clientsFor>[0], stateDir: string, jobId: string, attempt: number | undefined, follow: boolean): Promise<number | undefined> {
+async function printLive(endpoint: Parameters<typeof clientsFor>[0], stateDir: string, jobId: string, attempt: number | undefined, follow: boolean, container?: string): Promise<number | undefined> {
   const { batch, logs } = clientsFor(endpoint);
   let stream: string | undefined;
   let logGroupName = '';
@@ -161,14 +182,14 @@ async function printLive(endpoint: Parameters<typeof clientsFor>[0], stateDir: s
       if (size === undefined) return undefined;
       pickStream({ status: 'UNKNOWN', noSuchChildOf: size, logGroupName: '', streams: [] }, attempt, jobId, true);
     }
-    let info = liveInfo(job!);
+    let info = ofContainer(liveInfo(job!), container, jobId);
     stream = pickStream(info, attempt, jobId, follow);
     if (stream === undefined) console.error(`localbatch logs: job ${jobId} is ${info.status}; waiting for its first attempt (Ctrl-C to stop)…`);
     while (stream === undefined) {
       await new Promise((r) => setTimeout(r, 500));
       job = await describe();
       if (!job) return 0;
-      info = liveInfo(job);
+      info = ofContainer(liveInfo(job), container, jobId, false);
       stream = pickStream(info, attempt, jobId, true);
     }
     logGroupName = info.logGroupName;
@@ -189,7 +210,8 @@ async function printLive(endpoint: Parameters<typeof clientsFor>[0], stateDir: s
   } catch (err) {
     if (!isConnectionLost(err)) throw err;
     // The emulator stopped (the run that hosted it ended): print what it saved after what was shown.
-    const saved = savedInfoIn(stateDir, jobId);
+    const found = savedInfoIn(stateDir, jobId);
+    const saved = found && ofContainer(found, container, jobId, false);
     if (stream === undefined && saved && saved.streams.length > 0 && saved.arraySize === undefined) {
       stream = saved.streams[(attempt ?? saved.streams.length) - 1];
       logGroupName = saved.logGroupName;

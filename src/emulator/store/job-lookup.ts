@@ -16,6 +16,8 @@ export interface SavedJobLogs {
   readonly logGroupName: string;
   /** One stream name per attempt, in attempt order (undefined where an attempt never ran). */
   readonly attemptStreams: ReadonlyArray<string | undefined>;
+  /** A multi-container job's containers per attempt, with their streams. */
+  readonly attemptContainers: ReadonlyArray<ReadonlyArray<{ readonly name: string; readonly stream?: string }>>;
 }
 
 export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobLogs | undefined {
@@ -33,6 +35,7 @@ export function savedJobLogs(snapshot: EngineSnapshot, jobId: string): SavedJobL
     ...(!child && top.request.arrayProperties?.size !== undefined ? { arraySize: top.request.arrayProperties.size } : {}),
     logGroupName: definition ? logGroupOf(definition) : '/aws/batch/job',
     attemptStreams: (fields.attempts ?? []).map((a) => a.container?.logStreamName),
+    attemptContainers: (fields.attempts ?? []).map((a) => (a.taskProperties?.[0]?.containers ?? []).map((c) => ({ name: c.name ?? '', stream: c.logStreamName }))),
   };
 }
 

@@ -172,6 +172,14 @@ describe('Restarts keep every kind of job whole (integration, Docker)', function
     assert.deepEqual(await lines(logs, byName.get('app')!.logStreamName!), ['before', 'after'], "the app's stream goes on, no line repeated");
     assert.deepEqual(await lines(logs, byName.get('init')!.logStreamName!), ['init']);
     assert.deepEqual(await lines(logs, byName.get('sidecar')!.logStreamName!), ['side']);
+    // `localbatch logs` shows the main container's log and names the others; --container picks one.
+    const main = await runCli(['logs', mc, '--state-dir', stateDir], dir);
+    assert.match(main.output, /has the containers init, sidecar, app/);
+    const side = await runCli(['logs', mc, '--container', 'sidecar', '--state-dir', stateDir], dir);
+    assert.equal(side.code, 0, side.output);
+    assert.match(side.output, /^side$/m);
+    const none = await runCli(['logs', mc, '--container', 'nope', '--state-dir', stateDir], dir);
+    assert.match(none.output, /has no container 'nope' \(it has init, sidecar, app\)/);
 
     assert.equal(n.status, 'SUCCEEDED', JSON.stringify(n.attempts));
     const mainNode = await describeJob(batch, `${mn}#0`);
