@@ -22,7 +22,6 @@ import { assetManifestFileFor } from '../../node/cdk-asset-manifest';
 import { CliError } from '../errors';
 import type { RunTarget } from './execute';
 
-export { assetManifestFileFor };
 
 /**
  * Builds every asset image the definitions name and returns definition image → local image (merge it
