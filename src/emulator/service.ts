@@ -18,6 +18,7 @@ import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { CountedEventSource, IdleShutdown } from './idle-shutdown';
 import { localEvents, startPipelineServices, type PipelineServices } from './pipeline';
 import { checkDocker, dockerMessage } from './runtime/docker';
+import { acquireServeLock, SERVE_LOCK_FILE, StateDirLockedError, type ServeLock } from './store/serve-lock';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
 import { S3Service } from './s3/service';
@@ -45,12 +46,18 @@ export interface ServiceOptions extends HostOptions {
   readonly idleShutdownMs?: number;
 }
 
-/** Thrown when another live emulator already serves the state directory. */
-export class AlreadyServingError extends Error {}
+/** Thrown when another live emulator already serves (or is starting on) the state directory. */
+export class AlreadyServingError extends Error {
+  /** Printed as is by the CLI (no stack trace). */
+  readonly userFacing = true;
+}
 
 export class LocalService {
   private closing: Promise<void> | undefined;
-  private readonly onExit = () => this.removeEndpoint();
+  private readonly onExit = () => {
+    this.removeEndpoint();
+    this.lock.release();
+  };
   /** Resolves once the emulator has been idle for `idleShutdownMs` (never without it). */
   readonly idle: Promise<void>;
 
@@ -61,6 +68,8 @@ export class LocalService {
     readonly containerServer: ApiServer | undefined,
     readonly endpoint: EmulatorEndpoint,
     private readonly endpointFile: string,
+    /** The state directory's serve.lock, held until the journal is closed. */
+    private readonly lock: ServeLock,
     private readonly idleWatch: IdleShutdown | undefined,
     idle: Promise<void>,
     /** The local S3 on the same endpoint; `s3.subscribe` gives its EventBridge events. */
@@ -76,10 +85,17 @@ export class LocalService {
 
   static async start(options: ServiceOptions): Promise<LocalService> {
     const endpointFile = join(ensureStateDir(options.stateDir), ENDPOINT_FILE);
-    await refuseIfServed(options.stateDir, endpointFile);
-    // Training jobs' s3:// channels and outputs use the local S3's API once it listens (below).
+    const lock = await takeServeLock(options.stateDir, endpointFile);
     const trainingS3 = new LocalTrainingS3();
-    const host = await EmulatorHost.start({ ...options, trainingS3 });
+    let host: EmulatorHost;
+    try {
+      await refuseIfServed(options.stateDir, endpointFile);
+      // Training jobs' s3:// channels and outputs use the local S3's API once it listens (below).
+      host = await EmulatorHost.start({ ...options, trainingS3 });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     const region = options.settings?.region ?? DEFAULT_REGION;
     let containerServer: ApiServer | undefined;
     let idleWatch: IdleShutdown | undefined;
@@ -187,13 +203,14 @@ export class LocalService {
       const tmp = `${endpointFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
-      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, idleWatch, idle, s3, states, pipeline);
+      return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, lock, idleWatch, idle, s3, states, pipeline);
     } catch (err) {
       idleWatch?.stop();
       states?.close();
       await containerServer?.close();
       await pipeline?.close();
       await host.close();
+      lock.release();
       throw err;
     }
   }
@@ -213,6 +230,7 @@ export class LocalService {
       await this.containerServer?.close();
       await this.pipeline.close();
       await this.host.close(options);
+      this.lock.release();
     })();
     return this.closing;
   }
@@ -278,6 +296,22 @@ function touching(handlers: BatchHandlers, watch: IdleShutdown): BatchHandlers {
     };
   }
   return out;
+}
+
+/**
+ * The state directory's serve.lock (store/serve-lock.ts), or AlreadyServingError naming the emulator
+ * that holds it: its URL once it answers, else that it is starting.
+ */
+async function takeServeLock(stateDir: string, endpointFile: string): Promise<ServeLock> {
+  try {
+    return acquireServeLock(stateDir);
+  } catch (err) {
+    if (!(err instanceof StateDirLockedError)) throw err;
+    const endpoint = existsSync(endpointFile) ? await readEndpoint(stateDir).catch(() => undefined) : undefined;
+    const health = endpoint?.pid === err.pid ? await checkHealth(endpoint, 2000).catch(() => undefined) : undefined;
+    const where = endpoint && health?.ok ? `at ${endpoint.url} (pid ${err.pid})` : `(pid ${err.pid}, starting: it holds ${SERVE_LOCK_FILE} but does not answer yet)`;
+    throw new AlreadyServingError(`an emulator is already serving ${stateDir} ${where}; stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`);
+  }
 }
 
 /** Refuses to start over a live emulator of the same state directory; clears a stale endpoint.json. */

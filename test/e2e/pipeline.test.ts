@@ -15,7 +15,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { TEST_IMAGE } from '../support/docker';
 import { emulatorClientConfig } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
-import { startEmulatorInLocalView, viewPane, waitForNotification, waitForRows, type TreeRow } from './support/tree';
+import { expandRow, startEmulatorInLocalView, viewPane, waitForNotification, waitForRows, type TreeRow } from './support/tree';
 import { waitFor } from './support/wait';
 
 /** The rows directly beneath the level-1 row labelled `label`. */
@@ -88,11 +88,7 @@ describe('LocalBatch pipelines: SNS notifications and the Local view\'s buckets,
   it('the Local view shows the bucket (an object opens read-only), the rule with its delivery and the topic with the message', async () => {
     const wb = await session!.workbench();
     const pane = viewPane(wb, 'Local');
-    const expand = async (label: string, level: number) => {
-      const row = pane.locator(`.pane-body .monaco-list-row[aria-level="${level}"][aria-expanded="false"]`, { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-      await row.waitFor({ state: 'visible', timeout: 15_000 });
-      await row.locator('.monaco-tl-twistie').click();
-    };
+    const expand = (label: string, level: number) => expandRow(wb, 'Local', label, level);
     for (const group of ['Buckets', 'Rules and schedules', 'Topics']) await expand(group, 1);
     await expand('results', 2);
     await expand('job-failures', 2);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchClient, DescribeJobQueuesCommand, DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobQueuesCommand, DescribeJobsCommand, ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { readEndpoint } from '../../src/client/endpoint';
 import { checkHealth } from '../../src/client/signed-http';
 
@@ -84,6 +84,94 @@ describe('localbatch serve CLI (integration)', () => {
     const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => r('timeout'), 20_000))]);
     assert.equal(code, 0);
     assert.equal(existsSync(path.join(stateDir, 'endpoint.json')), false);
+    assert.equal(existsSync(path.join(stateDir, 'serve.lock')), false);
     assert.equal(existsSync(path.join(stateDir, 'state.json')), true);
+  });
+});
+
+describe('localbatch serve: one emulator per state directory (integration)', () => {
+  let dir: string;
+  const children: ChildProcess[] = [];
+  const serve = (stateDir: string) => {
+    const child = spawn(process.execPath, cliArgs('serve', '--runtime', 'scripted', '--port', '0', '--state-dir', stateDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stdout!.resume();
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, exit, stderr: () => stderr };
+  };
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'localbatch-serve-lock-'));
+  });
+  after(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('of two started together on a new state directory, one serves and the other is refused; a killed one\'s lock is taken over at once', async function () {
+    this.timeout(120_000);
+    const stateDir = path.join(dir, 'state');
+    const a = serve(stateDir);
+    const b = serve(stateDir);
+    // The loser exits 1; the winner keeps serving and writes endpoint.json.
+    const first = await Promise.race([a.exit.then(() => a), b.exit.then(() => b)]);
+    const winner = first === a ? b : a;
+    assert.equal(await first.exit, 1, first.stderr());
+    assert.match(first.stderr(), /already serving .*state/);
+    await until(async () => {
+      const endpoint = await readEndpoint(stateDir).catch(() => undefined);
+      return endpoint?.pid === winner.child.pid && (await checkHealth(endpoint!, 2000).catch(() => undefined))?.ok === true;
+    }, 45_000);
+    assert.equal((JSON.parse(readFileSync(path.join(stateDir, 'serve.lock'), 'utf8')) as { pid: number }).pid, winner.child.pid);
+    // Killed, it leaves its lock; the next start takes it over without waiting.
+    winner.child.kill('SIGKILL');
+    await winner.exit;
+    assert.equal(existsSync(path.join(stateDir, 'serve.lock')), true);
+    const next = serve(stateDir);
+    await until(async () => (await readEndpoint(stateDir).catch(() => undefined))?.pid === next.child.pid, 45_000);
+    next.child.kill('SIGTERM');
+    assert.equal(await next.exit, 0, next.stderr());
+    assert.equal(existsSync(path.join(stateDir, 'serve.lock')), false);
+  });
+
+  it('a `run` that finds the state directory locked by an emulator still starting waits for it and submits there', async function () {
+    this.timeout(120_000);
+    const work = path.join(dir, 'ws');
+    const stateDir = path.join(work, '.localbatch');
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(path.join(work, 'hi.jobdef.json'), JSON.stringify({ jobDefinitionName: 'hi', type: 'container', containerProperties: { image: 'busybox', command: ['echo', 'hi'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '32' }] } }));
+    // A live process holds the lock, as an emulator does while it opens its saved state.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    children.push(holder);
+    const holderGone = new Promise((resolve) => holder.once('exit', resolve));
+    writeFileSync(path.join(stateDir, 'serve.lock'), JSON.stringify({ pid: holder.pid }));
+    const run = spawn(process.execPath, cliArgs('run', path.join(work, 'hi.jobdef.json'), '--runtime', 'scripted', '--state-dir', stateDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(run);
+    let out = '';
+    run.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    run.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const runExit = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+    // Still waiting a few seconds on: it neither started its own emulator nor gave up.
+    await new Promise((r) => setTimeout(r, 4_000));
+    assert.equal(run.exitCode, null, out);
+    assert.equal(existsSync(path.join(stateDir, 'endpoint.json')), false);
+    // The holder goes; a serve takes its stale lock and the waiting run submits to it.
+    holder.kill('SIGKILL');
+    await holderGone;
+    const server = serve(stateDir);
+    assert.equal(await runExit, 0, out);
+    const endpoint = await readEndpoint(stateDir);
+    assert.equal(endpoint.pid, server.child.pid);
+    const client = new BatchClient({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1 });
+    try {
+      const jobs = await client.send(new ListJobsCommand({ jobQueue: 'local', jobStatus: 'SUCCEEDED' }));
+      assert.deepEqual(jobs.jobSummaryList?.map((j) => j.jobName), ['hi']);
+    } finally {
+      client.destroy();
+    }
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exit, 0, server.stderr());
   });
 });

@@ -7,7 +7,7 @@ import { BatchClient } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
 import { checkHealth } from '../../client/signed-http';
-import { LocalService } from '../../emulator/service';
+import { AlreadyServingError, LocalService } from '../../emulator/service';
 import type { EmulatorHost } from '../../emulator/host';
 import type { LocalSettingsFile } from '../../model/types';
 import { ScriptedRuntime } from '../../emulator/runtime/scripted';
@@ -47,13 +47,25 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
     const clients = clientsFor(running);
     return { endpoint: running, ...clients, close: async () => destroy(clients) };
   }
-  const service = await LocalService.start({
-    stateDir: options.stateDir,
-    settings: options.settings,
-    workspaceRoot: options.workspaceRoot,
-    runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
-    log: options.log,
-  });
+  let service: LocalService;
+  try {
+    service = await LocalService.start({
+      stateDir: options.stateDir,
+      settings: options.settings,
+      workspaceRoot: options.workspaceRoot,
+      runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
+      log: options.log,
+    });
+  } catch (err) {
+    // Another emulator took the state directory while starting (a `serve` in another terminal, the
+    // editor's): submit to it once it answers.
+    if (!(err instanceof AlreadyServingError)) throw err;
+    console.error(`localbatch: another emulator is starting on ${options.stateDir}; waiting up to ${OTHER_START_WAIT_MS / 1000} s to submit to it`);
+    const other = await waitForEmulator(options.stateDir, OTHER_START_WAIT_MS);
+    if (!other) throw err;
+    const clients = clientsFor(other);
+    return { endpoint: other, ...clients, close: async () => destroy(clients) };
+  }
   const clients = clientsFor(service.endpoint);
   return {
     endpoint: service.endpoint,
@@ -64,6 +76,19 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
       await service.close();
     },
   };
+}
+
+/** How long `run` waits for an emulator that is starting on its state directory. */
+const OTHER_START_WAIT_MS = 60_000;
+
+async function waitForEmulator(stateDir: string, ms: number): Promise<EmulatorEndpoint | undefined> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const running = await attach(stateDir);
+    if (running) return running;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
 }
 
 function destroy(clients: { batch: BatchClient; logs: CloudWatchLogsClient }): void {

@@ -7,10 +7,8 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ENDPOINT_FILE, readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
+import { readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { dockerProblem } from '../../client/job-display';
 import type { SnsNotification } from '../../client/sns-messages';
@@ -104,8 +102,8 @@ export class EmulatorManager implements vscode.Disposable {
     this.setState('starting');
     try {
       if (await this.attach(settings)) return;
-      // A stale endpoint file from a server that died would make us attach to nothing.
-      await rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
+      // A stale endpoint.json (its server died) is replaced by the new server, which holds the
+      // state directory's lock first; removing it here could hide a live but slow server.
       const logOffset = serveLogSize(stateDir);
       const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, idleShutdownSeconds: settings.emulatorIdleShutdownSeconds, cwd, log: this.log });
       this.child = child;
@@ -120,11 +118,21 @@ export class EmulatorManager implements vscode.Disposable {
       });
       child.on('error', (err) => (exited = err.message));
       const deadline = Date.now() + START_TIMEOUT_MS;
-      while (Date.now() < deadline && !exited && !this.disposed) {
+      // Refused because another emulator (a terminal's) took the state directory while starting:
+      // then attach to that one once it answers.
+      let othersStarting = false;
+      while (Date.now() < deadline && !this.disposed) {
         if (await this.attach(settings)) {
-          this.conn = { ...this.conn!, owned: true };
-          await this.memory?.update(OWNED_PID_KEY, child.pid);
+          const conn = this.conn;
+          if (conn && conn.endpoint.pid === child.pid) {
+            this.conn = { ...conn, owned: true };
+            await this.memory?.update(OWNED_PID_KEY, child.pid);
+          }
           return;
+        }
+        if (exited && !othersStarting) {
+          othersStarting = serveLogTail(stateDir, logOffset).some((line) => /already serving/.test(line));
+          if (!othersStarting) break;
         }
         await new Promise((r) => setTimeout(r, START_POLL_MS));
       }

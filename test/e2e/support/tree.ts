@@ -76,6 +76,27 @@ export async function expandRows(wb: Workbench, title: string, label: RegExp): P
   }
 }
 
+/**
+ * Expands the row labelled exactly `label` at `level` and waits until the tree says it is expanded.
+ * A click can land while the list re-renders (a group above gaining rows) and be lost, so the
+ * twistie is clicked again while the row still says collapsed.
+ */
+export async function expandRow(wb: Workbench, title: string, label: string, level: number, timeoutMs = 15_000): Promise<void> {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = viewPane(wb, title).locator(`.pane-body .monaco-list-row[aria-level="${level}"]`, { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  let clickedAt = 0;
+  await waitFor(async () => {
+    const state = await row.getAttribute('aria-expanded', { timeout: 2_000 });
+    if (state === 'true') return true;
+    if (state === 'false' && Date.now() - clickedAt > 2_000) {
+      await row.locator('.monaco-tl-twistie').click({ timeout: 2_000 });
+      clickedAt = Date.now();
+    }
+    return false;
+  }, { timeoutMs, intervalMs: 200, what: `the ${title} view's row ${label} (level ${level}) to expand` });
+}
+
 /** The status bar's entries' texts (icons dropped). */
 export async function statusBarTexts(wb: Workbench): Promise<string[]> {
   return wb.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
