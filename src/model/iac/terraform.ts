@@ -2,7 +2,8 @@
  * Reads the AWS Batch resources of `terraform show -json` output, a plan (`planned_values`) or a state
  * (`values`), root module and child modules, as API requests: aws_batch_job_definition (its
  * `container_properties`, `node_properties` and `ecs_properties` JSON strings are the API's shapes
- * already), aws_batch_job_queue (`compute_environment_order` blocks or the older
+ * already; `eks_properties` blocks become the API's eksProperties as the AWS provider sends them),
+ * aws_batch_job_queue (`compute_environment_order` blocks or the older
  * `compute_environments` list), aws_batch_compute_environment (`compute_resources`) and
  * aws_batch_scheduling_policy. A value a plan knows only after apply is taken from the
  * configuration's references where it names another resource of the plan, else reported.
@@ -38,18 +39,28 @@ const RENAMES: Readonly<Record<string, string>> = {
   fair_share_policy: 'fairsharePolicy',
   job_state_time_limit_action: 'jobStateTimeLimitActions',
   compute_environment_name: 'computeEnvironmentName',
+  // eks_properties: the provider's names for EksPodProperties.imagePullSecrets and
+  // EksContainerSecurityContext.readOnlyRootFilesystem.
+  image_pull_secret: 'imagePullSecrets',
+  read_only_root_file_system: 'readOnlyRootFilesystem',
 };
 /** Blocks Terraform writes as a one-item list, the API as an object. */
-const SINGLE_BLOCKS = new Set(['retry_strategy', 'timeout', 'compute_resources', 'launch_template', 'eks_configuration', 'fair_share_policy']);
+const SINGLE_BLOCKS = new Set([
+  'retry_strategy', 'timeout', 'compute_resources', 'launch_template', 'eks_configuration', 'fair_share_policy',
+  // eks_properties and the blocks inside it
+  'eks_properties', 'pod_properties', 'metadata', 'resources', 'security_context', 'empty_dir', 'host_path', 'secret',
+]);
 const JSON_STRINGS = new Set(['container_properties', 'node_properties', 'ecs_properties']);
-const FREE_FORM = new Set(['tags', 'parameters']);
+/** Maps whose keys are values (a pod's labels, a container's `limits` such as `nvidia.com/gpu`), not attribute names. */
+const FREE_FORM = new Set(['tags', 'parameters', 'labels', 'limits', 'requests']);
 /** Computed or Terraform-only attributes, not request members. */
-const SKIPPED = new Set(['arn', 'arn_prefix', 'id', 'revision', 'tags_all', 'status', 'status_reason', 'ecs_cluster_arn', 'timeouts', 'name_prefix', 'compute_environment_name_prefix', 'region', 'deregister_on_new_revision', 'update_policy', 'eks_properties', 'compute_environments', 'compute_environment_order']);
+const SKIPPED = new Set(['arn', 'arn_prefix', 'id', 'revision', 'tags_all', 'status', 'status_reason', 'ecs_cluster_arn', 'timeouts', 'name_prefix', 'compute_environment_name_prefix', 'region', 'deregister_on_new_revision', 'update_policy', 'compute_environments', 'compute_environment_order']);
 /**
- * Numbers where 0 is a value. Everywhere else the AWS provider sends a number only when it is not 0
+ * Numbers where 0 is a value (in an eks_properties `security_context` block the provider sends
+ * run_as_user and run_as_group whenever the block is there, 0 included). Everywhere else the AWS provider sends a number only when it is not 0
  * (its expanders test `v != 0`), and its state holds 0 for an optional number never set.
  */
-const ZERO_IS_A_VALUE = new Set(['priority', 'order']);
+const ZERO_IS_A_VALUE = new Set(['priority', 'order', 'run_as_user', 'run_as_group']);
 /** Attributes the provider upper-cases (its StateFunc), so a configuration may write them in any case. */
 const UPPER = new Set(['type', 'state', 'allocation_strategy']);
 
@@ -102,8 +113,12 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
       problem(r.path, `${r.address}: ${pending.join(', ')} is known only after apply in this plan (it uses values of resources not created yet); read the state (terraform show -json after apply) instead`);
       continue;
     }
-    if ((asArr(r.values.eks_properties) ?? []).length > 0) {
-      diagnostics.push({ file: doc.file, range: doc.rangeOf([...at, 'eks_properties']), severity: 'warning', rule: 'terraform-not-read', message: `${r.address}: eks_properties blocks of a Terraform plan are not read by localbatch yet (an EKS job definition runs locally from a *.jobdef file, a CloudFormation template or a CDK app); the rest of the job definition is` });
+    // A JSON string that does not parse is the one problem to report: the definition without it
+    // would only add "no containerProperties" errors about the same mistake.
+    const broken = [...JSON_STRINGS].filter((k) => typeof r.values[k] === 'string' && r.values[k] !== '' && !parses(r.values[k]));
+    if (broken.length > 0) {
+      for (const k of broken) problem([...at, k], `${r.address}: ${k} is not valid JSON`);
+      continue;
     }
     const conv = convert(r.values, at, type.nameKey, type.kind !== 'jobDefinition', (path, message) => problem(path, `${r.address}: ${message}`));
     const value = conv.value as Record<string, unknown>;
@@ -126,6 +141,15 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
     resources.push({ kind: type.kind, id: r.address, type: r.type, name: String(value[type.nameKey]), generatedName, doc: SourceDocument.view(doc, value, locateOrigin(origin)), value, path: r.path, unresolved: [] });
   }
   return { tool: 'terraform', doc, resources, diagnostics, ...(isEmptyPipeline(pipeline) ? {} : { pipeline }) };
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean, problem: (path: JsonPath, message: string) => void): { value: unknown; origin: Origin } {

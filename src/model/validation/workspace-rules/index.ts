@@ -51,7 +51,6 @@ export const WORKSPACE_RULES = {
   'template-invalid-intrinsic': 'an intrinsic function with arguments of the wrong shape',
   'template-unsupported': 'an intrinsic function localbatch does not evaluate locally',
   'terraform-unknown-value': 'a Terraform plan value known only after apply, or a JSON attribute that is not valid JSON',
-  'terraform-not-read': 'a Terraform attribute localbatch does not read (eks_properties blocks; warning)',
   ...ASL_RULES,
   ...PIPELINE_RULES,
 } as const;

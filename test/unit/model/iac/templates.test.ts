@@ -231,7 +231,8 @@ describe('IaC: Terraform show -json (unit)', () => {
   it('reports rules at the attribute inside the plan, and reads a state too', () => {
     const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [
       { address: 'aws_batch_job_queue.q', mode: 'managed', type: 'aws_batch_job_queue', name: 'q', values: { name: 'q', priority: 1, state: 'enabled', compute_environments: ['arn:aws:batch:us-east-1:1:compute-environment/a', 'arn:aws:batch:us-east-1:1:compute-environment/b', 'arn:aws:batch:us-east-1:1:compute-environment/c', 'arn:aws:batch:us-east-1:1:compute-environment/d'] } },
-      { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', eks_properties: [{ pod_properties: [{ containers: [{ image: 'busybox' }] }] }] } },
+      { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', eks_properties: [{ pod_properties: [{ containers: [{ image: 'busybox', env: [{ name: 'AWS_BATCH_MINE', value: 'x' }], resources: [{ limits: { cpu: '1', 'nvidia.com/gpu': '1' } }], security_context: [{ privileged: false, read_only_root_file_system: true, run_as_user: 0, run_as_group: 0, run_as_non_root: false }] }], image_pull_secret: [{ name: 'regcred' }], metadata: [{ labels: { app: 'k8s' } }], host_network: true, dns_policy: '', volumes: [{ name: 'scratch', empty_dir: [{ medium: '', size_limit: '1Gi' }], host_path: [], secret: [] }] }] }] } },
+      { address: 'aws_batch_job_definition.bad', mode: 'managed', type: 'aws_batch_job_definition', name: 'bad', values: { name: 'bad', type: 'container', container_properties: '{"image": "broken",' } },
       { address: 'aws_batch_job_definition.j', mode: 'managed', type: 'aws_batch_job_definition', name: 'j', values: { name: 'j', type: 'container', retry_strategy: [{ attempts: 11 }], container_properties: '{"image":"busybox","resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"512"}]}' } },
     ] } } }, null, 2);
     const { diagnostics, workspace } = indexAndValidate([{ path: 'terraform.tfstate.json', text: state }]);
@@ -240,7 +241,20 @@ describe('IaC: Terraform show -json (unit)', () => {
     const line = (g: string) => Number(g.split(':')[0]);
     assert.deepEqual(got.filter((g) => g.endsWith('queue-compute-environment-limit')).map(line), [lineOf(state, '"compute_environments"')]);
     assert.deepEqual(got.filter((g) => g.endsWith('retry-attempts-range')).map(line), [lineOf(state, '"attempts": 11')]);
-    assert.deepEqual(got.filter((g) => g.endsWith('terraform-not-read')).map(line), [lineOf(state, '"eks_properties"')]);
+    // Invalid JSON is reported once, at the attribute (not also as a definition without a body).
+    const badAt = (g: string) => line(g) > lineOf(state, 'aws_batch_job_definition.bad') && line(g) < lineOf(state, 'aws_batch_job_definition.j');
+    assert.deepEqual(got.filter(badAt), [`${lineOf(state, 'broken')}:37 terraform-unknown-value`]);
+    assert.deepEqual(got.filter((g) => g.endsWith('job-definition-shape')), []);
+    // An EKS definition's eks_properties blocks are read as the AWS provider sends them, and
+    // problems are reported inside them.
+    assert.deepEqual(got.filter((g) => g.endsWith('env-reserved-name')).map(line), [lineOf(state, '"name": "AWS_BATCH_MINE"')]);
+    assert.deepEqual(workspace.jobDefinition('k8s')?.value.eksProperties, { podProperties: {
+      containers: [{ image: 'busybox', env: [{ name: 'AWS_BATCH_MINE', value: 'x' }], resources: { limits: { cpu: '1', 'nvidia.com/gpu': '1' } }, securityContext: { privileged: false, readOnlyRootFilesystem: true, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false } }],
+      imagePullSecrets: [{ name: 'regcred' }],
+      metadata: { labels: { app: 'k8s' } },
+      hostNetwork: true,
+      volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '1Gi' } }],
+    } });
   });
 });
 
