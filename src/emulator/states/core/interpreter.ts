@@ -194,12 +194,13 @@ export class Execution {
     return new StatesError(err.error, cause);
   }
 
-  contextObject(frame: Frame, stateName: string, retryCount: number, token?: string): Record<string, unknown> {
+  /** `retryCount`: for Task, Parallel and Map (the states with Retry); AWS gives other states none. */
+  contextObject(frame: Frame, stateName: string, retryCount: number | undefined, token?: string): Record<string, unknown> {
     const id = this.identity;
     const ctx: Record<string, unknown> = {
       Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: 0 },
       StateMachine: { Id: id.stateMachineArn, Name: id.stateMachineName },
-      State: { Name: stateName, EnteredTime: new Date(this.ports.clock.now()).toISOString(), RetryCount: retryCount },
+      State: { Name: stateName, EnteredTime: new Date(this.ports.clock.now()).toISOString(), ...(retryCount !== undefined ? { RetryCount: retryCount } : {}) },
     };
     if (token) ctx.Task = { Token: token };
     if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
@@ -209,7 +210,7 @@ export class Execution {
   private async runState(name: string, state: StateDef, frame: Frame, input: unknown, key: string): Promise<StepResult> {
     const language: QueryLanguage = state.QueryLanguage ?? frame.language;
     const jsonata = language === 'JSONata';
-    const context = this.contextObject(frame, name, 0);
+    const context = this.contextObject(frame, name, state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map' ? 0 : undefined);
     const scope: PathScope = { input, context, variables: frame.variables };
     const jscope = { states: { input, context }, variables: frame.variables };
     switch (state.Type) {

@@ -220,6 +220,18 @@ describe('Step Functions interpreter', () => {
     assert.equal(plain.events.filter((x) => x.type === 'TaskSubmitted').length, 0);
   });
 
+  it('the context object\'s State: RetryCount for a Task (counting its retries), none for a Pass', async () => {
+    const pass = ok(await runToEnd({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'state.$': '$$.State' }, End: true } } }, {})) as { state: Record<string, unknown> };
+    assert.deepEqual(Object.keys(pass.state).sort(), ['EnteredTime', 'Name']);
+    let calls = 0;
+    const flaky = async (i: TaskInvocation) => {
+      if (++calls < 3) throw new StatesError('Flaky', 'not yet');
+      return i.parameters;
+    };
+    const task = ok(await runToEnd({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'retry.$': '$$.State.RetryCount', 'name.$': '$$.State.Name' }, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 3 }], End: true } } }, {}, flaky));
+    assert.deepEqual(task, { retry: 2, name: 'T' });
+  });
+
   it('Parallel and Map (MaxConcurrency, ItemSelector with $$.Map.Item, ItemBatcher, tolerated failures)', async () => {
     const par = ok(await runToEnd({ StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Result: 1, End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', InputPath: '$.x', End: true } } }] } } }, { x: 2 }));
     assert.deepEqual(par, [1, 2]);
