@@ -248,6 +248,41 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     }
   });
 
+  it('the Definitions view lists the state machine files and the template\'s state machine; a row\'s inline Run starts it', async () => {
+    const wb = await session!.workbench();
+    await wb.openViewContainer('LocalBatch');
+    // The Definitions view gets the side bar's height (its list draws only the rows in sight).
+    for (const title of ['Local', 'AWS']) {
+      const header = viewPane(wb, title).locator('.pane-header').first();
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
+    await expandView(wb, 'Definitions');
+    const rows = await waitForRows(wb, 'Definitions', (r) => r.some((x) => x.label === 'State Machines') && r.some((x) => x.label === 'asset-flow') && r, 'the State Machines group and the template\'s state machine', 30_000);
+    for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
+    const group = rows.findIndex((r) => r.level === 1 && r.label === 'State Machines');
+    const files: string[] = [];
+    for (const r of rows.slice(group + 1)) {
+      if (r.level <= 1) break;
+      files.push(r.label);
+    }
+    assert.deepEqual([...files].sort(), ['asset', 'echo', 'fails', 'hello']);
+    assert.equal(rows.find((r) => r.label === 'asset-flow')?.description, 'state machine · AssetFlow');
+    console.log(`      screenshot: ${await wb.screenshot('definitions-state-machines')}`);
+    const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
+    try {
+      const before = (await executionsOf(sfn, 'echo')).length;
+      const row = viewPane(wb, 'Definitions').locator('.pane-body .monaco-list-row[aria-level="2"]', { has: wb.page.locator('.label-name', { hasText: /^echo$/ }) }).first();
+      await row.hover();
+      await row.locator('.action-label[aria-label="Run State Machine Locally"]').click();
+      await waitFor(async () => {
+        const all = await executionsOf(sfn, 'echo');
+        return all.length === before + 1 && all.at(-1)?.status === 'SUCCEEDED';
+      }, { timeoutMs: 60_000, intervalMs: 300, what: 'a new SUCCEEDED execution of echo started from its Definitions row' });
+    } finally {
+      sfn.destroy();
+    }
+  });
+
   it('an execution that fails says why: a notification, the graph and its ExecutionFailed row name the error and cause', async () => {
     const wb = await session!.workbench();
     await wb.openFile('fails.asl.json');

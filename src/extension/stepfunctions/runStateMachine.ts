@@ -48,7 +48,7 @@ function isTemplateArg(arg: unknown): arg is TemplateStateMachineArg {
  */
 export async function stateMachineArg(ctx: Ctx, arg: unknown): Promise<StateMachineTarget> {
   if (isTemplateArg(arg)) return { uri: arg.uri, machine: arg.machine };
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : (fileNodeUri(arg) ?? vscode.window.activeTextEditor?.document.uri);
   if (uri && !isAslFile(uri.path)) {
     await ctx.index.ready();
     const file = ctx.index.get(uri)?.doc.file;
@@ -63,9 +63,15 @@ export async function stateMachineArg(ctx: Ctx, arg: unknown): Promise<StateMach
   return { uri: aslFileArg(arg) };
 }
 
-/** The ASL file a command was invoked on: a URI (explorer, CodeLens) or the active editor. */
+/** A Definitions view file row's URI. */
+function fileNodeUri(arg: unknown): vscode.Uri | undefined {
+  const node = arg as { kind?: unknown; uri?: unknown } | undefined;
+  return node?.kind === 'file' && node.uri instanceof vscode.Uri ? node.uri : undefined;
+}
+
+/** The ASL file a command was invoked on: a URI (explorer, CodeLens, a Definitions view row) or the active editor. */
 export function aslFileArg(arg: unknown): vscode.Uri {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : (fileNodeUri(arg) ?? vscode.window.activeTextEditor?.document.uri);
   if (!uri || !isAslFile(uri.path)) throw new UserError('Open a state machine file (*.asl.json, *.asl.yaml or *.asl.yml), or a template that declares one, first.');
   return uri;
 }

@@ -1,8 +1,10 @@
 /**
- * The Definitions view: the workspace's definition files grouped by kind, with their problem counts,
- * and CloudFormation/CDK templates and Terraform files with their AWS Batch resources under them.
+ * The Definitions view: the workspace's definition files grouped by kind (state machine files too),
+ * with their problem counts, and CloudFormation/CDK templates and Terraform files with their AWS
+ * Batch resources and state machines under them.
  */
 import * as vscode from 'vscode';
+import type { StateMachineEntry } from '../../model/asl/types';
 import type { IacResource } from '../../model/iac';
 import { KIND_LABELS, type DefinitionKind } from '../../model/kinds';
 import { asStr, prop } from '../../model/values';
@@ -12,6 +14,7 @@ import type { DefinitionIndex, IndexedFile } from '../editing/definitionIndex';
 type GroupKind = DefinitionKind | 'template';
 const GROUPS: ReadonlyArray<[GroupKind, string, string]> = [
   ['workflow', 'Workflows', 'type-hierarchy'],
+  ['stateMachine', 'State Machines', 'type-hierarchy-sub'],
   ['jobDefinition', 'Job Definitions', 'file-code'],
   ['jobQueue', 'Job Queues', 'list-ordered'],
   ['computeEnvironment', 'Compute Environments', 'server'],
@@ -31,7 +34,9 @@ interface GroupNode { readonly kind: 'group'; readonly defKind: GroupKind; reado
 interface FileNode { readonly kind: 'file'; readonly file: IndexedFile; readonly uri: vscode.Uri }
 /** A Batch resource of a template: `resourceId` is its logical id (or Terraform address). */
 export interface TemplateResourceNode { readonly kind: 'templateResource'; readonly file: IndexedFile; readonly uri: vscode.Uri; readonly resourceId: string; readonly resource: IacResource }
-export type DefinitionNode = GroupNode | FileNode | TemplateResourceNode;
+/** A state machine of a template: the shape Run State Machine Locally takes from a template's lens. */
+export interface TemplateStateMachineNode { readonly kind: 'templateStateMachine'; readonly file: IndexedFile; readonly uri: vscode.Uri; readonly machine: string; readonly entry: StateMachineEntry }
+export type DefinitionNode = GroupNode | FileNode | TemplateResourceNode | TemplateStateMachineNode;
 
 export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DefinitionNode | undefined>();
@@ -64,11 +69,12 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
       return item;
     }
     if (node.kind === 'templateResource') return this.resourceItem(node);
+    if (node.kind === 'templateStateMachine') return this.stateMachineItem(node);
     const { file } = node;
     if (file.kind.kind === 'template') return this.templateItem(node, file);
     const nameKey = NAME_KEYS[file.kind.kind];
     const base = file.doc.file.split(/[\\/]/).pop() ?? file.doc.file;
-    const name = (nameKey && asStr(prop(file.doc.value, nameKey))) || base.replace(/\.(jobdef|jobqueue|computeenv|workflow)\.(json|ya?ml)$/i, '');
+    const name = (nameKey && asStr(prop(file.doc.value, nameKey))) || base.replace(/\.(jobdef|jobqueue|computeenv|workflow|asl)\.(json|ya?ml)$/i, '');
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
     item.id = `file:${file.uri.toString()}`;
     item.resourceUri = file.uri;
@@ -112,6 +118,19 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     return item;
   }
 
+  private stateMachineItem(node: TemplateStateMachineNode): vscode.TreeItem {
+    const { entry } = node;
+    const item = new vscode.TreeItem(entry.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `templateStateMachine:${node.uri.toString()}#${entry.id}`;
+    item.description = entry.id === entry.name ? 'state machine' : `state machine · ${entry.id}`;
+    const problems = entry.diagnostics.length;
+    item.tooltip = `state machine ${entry.name}\n${entry.id} in ${node.file.doc.file}${entry.definition ? '' : '\nits definition could not be read'}${problems ? `\n${problems} problem${problems === 1 ? '' : 's'} reading it` : ''}`;
+    item.iconPath = new vscode.ThemeIcon('type-hierarchy-sub');
+    item.contextValue = 'templateResource.stateMachine';
+    item.command = { command: 'localbatch.openDefinition', title: 'Open Definition', arguments: [node] };
+    return item;
+  }
+
   /** The template a file holds, read with its workspace's settings (parameters, region, account). */
   private templateOf(file: IndexedFile) {
     return this.index.workspaceOf(file.doc.file).templates.find((t) => t.doc.file === file.doc.file);
@@ -121,7 +140,13 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     if (node?.kind === 'group') return node.files.map((file): FileNode => ({ kind: 'file', file, uri: file.uri }));
     if (node?.kind === 'file' && node.file.kind.kind === 'template') {
       const template = this.templateOf(node.file);
-      return (template?.resources ?? []).map((resource): TemplateResourceNode => ({ kind: 'templateResource', file: node.file, uri: node.uri, resourceId: resource.id, resource }));
+      const file = node.file.doc.file;
+      const machines = this.index.workspaceOf(file).stateMachines.filter((m) => m.source !== 'file' && m.file === file);
+      // The state machines first: they are what a template's row is run from.
+      return [
+        ...machines.map((entry): TemplateStateMachineNode => ({ kind: 'templateStateMachine', file: node.file, uri: node.uri, machine: entry.id, entry })),
+        ...(template?.resources ?? []).map((resource): TemplateResourceNode => ({ kind: 'templateResource', file: node.file, uri: node.uri, resourceId: resource.id, resource })),
+      ];
     }
     if (node) return [];
     await this.index.ready();
