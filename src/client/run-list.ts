@@ -8,7 +8,7 @@
  * nothing is new or unfinished, the runs of the last look are answered again without regrouping.
  */
 import { DescribeJobsCommand, ListJobsCommand, type BatchClient, type JobDetail, type JobSummary } from '@aws-sdk/client-batch';
-import { groupRuns, isFinal, runInfoOf, type Run } from '../model/runs';
+import { groupRuns, isFinal, runInfoOf, type Run, type RunOwnerOf } from '../model/runs';
 import { listQueues } from './jobs';
 
 /** AWS returns at most 100 jobs a page when a filter is given. */
@@ -49,22 +49,28 @@ export class RunLister {
   private readonly finished = new Map<string, JobDetail>();
   private readonly listings = new Map<string, QueueListing>();
   /** The last answer, reused while no job is new and none is unfinished (grouping 10,000 jobs costs tens of ms). */
-  private last: { listed: QueueListing[]; runLimit: number; result: RunList } | undefined;
+  private last: { listed: QueueListing[]; runLimit: number; ownersVersion: number; result: RunList } | undefined;
+  private ownerOf: RunOwnerOf | undefined;
 
-  /** The newest `runLimit` runs over all queues. */
-  async list(batch: BatchClient, runLimit: number): Promise<RunList> {
+  /**
+   * The newest `runLimit` runs over all queues. `owners`: who submitted untagged jobs (see
+   * RunOwner), with a version that changes whenever what it answers changes.
+   */
+  async list(batch: BatchClient, runLimit: number, owners?: { readonly ownerOf: RunOwnerOf; readonly version: number }): Promise<RunList> {
     const queues = await listQueues(batch);
     const names = queues.map((q) => q.jobQueueArn ?? q.jobQueueName!);
     for (const known of this.listings.keys()) if (!names.includes(known)) this.listings.delete(known);
+    this.ownerOf = owners?.ownerOf;
     const listed = await Promise.all(names.map((q) => this.listQueue(batch, q, runLimit)));
     const summaries = listed.flatMap((l) => l.jobs);
     const last = this.last;
-    const same = last !== undefined && last.runLimit === runLimit && last.listed.length === listed.length && last.listed.every((l, i) => l === listed[i]);
+    const ownersVersion = owners?.version ?? 0;
+    const same = last !== undefined && last.runLimit === runLimit && last.ownersVersion === ownersVersion && last.listed.length === listed.length && last.listed.every((l, i) => l === listed[i]);
     if (same && summaries.every((s) => this.finished.has(s.jobId!))) return last.result;
     const details = await this.describe(batch, summaries);
-    const runs = groupRuns(details);
+    const runs = groupRuns(details, owners?.ownerOf);
     const result = { runs: runs.slice(0, runLimit), more: runs.length > runLimit || listed.some((l) => l.more) };
-    this.last = { listed, runLimit, result };
+    this.last = { listed, runLimit, ownersVersion, result };
     return result;
   }
 
@@ -108,7 +114,7 @@ export class RunLister {
       jobs.push(...summaries);
       nextToken = page.nextToken;
       const details = await this.describe(batch, summaries);
-      const runIds = new Set(details.map((d) => runInfoOf(d).id));
+      const runIds = new Set(details.map((d) => runInfoOf(d, this.ownerOf).id));
       for (const id of runIds) if (!runOrder.includes(id)) runOrder.push(id);
       passed = runOrder.length > runLimit && !runOrder.slice(0, runLimit).some((id) => runIds.has(id));
     } while (nextToken && !passed && jobs.length < MAX_LISTED_JOBS);

@@ -84,6 +84,23 @@ export function jobIdIn(text: unknown): string | undefined {
   return typeof id === 'string' && id ? id : undefined;
 }
 
+/**
+ * The AWS Batch jobs an execution's Tasks started, in the order the history names them: the JobId of
+ * a `batch` Task's TaskSubmitted / TaskSucceeded output or TaskFailed / TaskTimedOut cause.
+ */
+export function batchJobIdsOf(events: readonly HistoryEventLike[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const type = e.type ?? '';
+    if (type !== 'TaskSubmitted' && type !== 'TaskSucceeded' && type !== 'TaskFailed' && type !== 'TaskTimedOut') continue;
+    const d = details(e);
+    if (d.resourceType !== 'batch') continue;
+    const id = jobIdIn(type === 'TaskSubmitted' || type === 'TaskSucceeded' ? d.output : d.cause);
+    if (id) ids.add(id);
+  }
+  return [...ids];
+}
+
 /** The details object of an event (`taskSucceededEventDetails` for `TaskSucceeded`, ...). */
 function details(e: HistoryEventLike): Obj {
   const type = e.type ?? '';

@@ -105,36 +105,52 @@ export function tagPlan(plan: readonly PlannedJob[], run: RunInfo): PlannedJob[]
   });
 }
 
-/** The run a job belongs to, from its tags; an untagged job is a run of its own. */
-export function runInfoOf(job: RunJob): RunInfo & { tagged: boolean; key: string } {
+/**
+ * Who submitted an untagged job, when the caller knows (a Step Functions execution whose Task
+ * submitted it): its jobs make one run, named after it, instead of a run per job.
+ */
+export interface RunOwner {
+  /** Unique among owners (e.g. the execution's ARN). */
+  readonly id: string;
+  readonly name: string;
+}
+export type RunOwnerOf = (jobId: string) => RunOwner | undefined;
+
+/**
+ * The run a job belongs to, from its tags; an untagged job is a run of its own, or of its owner's
+ * run (each job its own key there: a Map's iterations submit jobs of one name).
+ */
+export function runInfoOf(job: RunJob, ownerOf?: RunOwnerOf): RunInfo & { tagged: boolean; key: string } {
   const t = job.tags ?? {};
   const id = t[RUN_TAGS.id];
   if (id) return { id, name: t[RUN_TAGS.name] || job.jobName || id, source: t[RUN_TAGS.source] || undefined, tagged: true, key: t[RUN_TAGS.job] || job.jobName || job.jobId || '' };
   const jobId = job.jobId ?? '';
+  const owner = jobId ? ownerOf?.(jobId) : undefined;
+  if (owner) return { id: `owner-${owner.id}`, name: owner.name, tagged: false, key: jobId };
   return { id: `job-${jobId}`, name: job.jobName ?? jobId, tagged: false, key: job.jobName ?? jobId };
 }
 
 /** Groups top-level jobs (array children are ignored) into runs, newest first. */
-export function groupRuns<J extends RunJob>(jobs: readonly J[]): Run<J>[] {
+export function groupRuns<J extends RunJob>(jobs: readonly J[], ownerOf?: RunOwnerOf): Run<J>[] {
   const byRun = new Map<string, { info: ReturnType<typeof runInfoOf>; jobs: J[] }>();
   for (const job of jobs) {
     if (job.arrayProperties?.index !== undefined || !job.jobId) continue;
-    const info = runInfoOf(job);
+    const info = runInfoOf(job, ownerOf);
     const entry = byRun.get(info.id) ?? { info, jobs: [] };
     entry.jobs.push(job);
     byRun.set(info.id, entry);
   }
-  const runs = [...byRun.values()].map(({ info, jobs: all }) => buildRun(info, all));
+  const runs = [...byRun.values()].map(({ info, jobs: all }) => buildRun(info, all, ownerOf));
   return runs.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
 }
 
-function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[]): Run<J> {
+function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[], ownerOf: RunOwnerOf | undefined): Run<J> {
   // The newest job per workflow key is current; older ones were replaced by "Re-run failed".
   const newestFirst = [...all].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   const current = new Map<string, J>();
   const replaced: J[] = [];
   for (const job of newestFirst) {
-    const key = runInfoOf(job).key;
+    const key = runInfoOf(job, ownerOf).key;
     if (current.has(key)) replaced.push(job);
     else current.set(key, job);
   }

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { describeJobs, emulatorClientConfig } from './support/emulator-jobs';
 import { extensionSession, type Session } from './support/session';
-import { expandRows, expandView, notificationTexts, treeRows, viewPane, waitForNotification, waitForRows, waitForStatusBar } from './support/tree';
+import { expandRow, expandRows, expandView, notificationTexts, treeRows, viewPane, waitForNotification, waitForRows, waitForStatusBar } from './support/tree';
 import { runMenuEntry } from './support/context-menu';
 import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
@@ -182,6 +182,26 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     });
     assert.deepEqual(history.slice(0, 4).map((r) => `${r.label}|${r.description}`), ['1 ExecutionStarted|', '2 PassStateEntered|Prepare', '3 PassStateExited|Prepare', '4 TaskStateEntered|Greet']);
     console.log(`      Local view: ${row.label} | ${row.description}, ${history.length} history events; screenshot: ${await wb.screenshot('stepfunctions-local-view')}`);
+
+    // The Task's Batch job is in a run named after the execution, not a run of its own.
+    const execRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"][aria-expanded="true"]', { has: wb.page.locator('.label-name', { hasText: /^hello: / }) }).first();
+    if (await execRow.count()) await execRow.locator('.monaco-tl-twistie').click();
+    const lookHome = async () => {
+      await list.focus();
+      await wb.page.keyboard.press('Home');
+      return treeRows(wb, 'Local');
+    };
+    const runOf = (rows: Awaited<ReturnType<typeof treeRows>>) => rows.find((r) => r.level === 1 && /^hello: .+ \(Step Functions\)$/.test(r.label) && r.description.startsWith('1/1 · '));
+    const executionRun = await waitFor(async () => runOf(await lookHome()), { timeoutMs: 30_000, intervalMs: 300, what: 'the execution\'s run of Batch jobs' });
+    await expandRow(wb, 'Local', executionRun.label, 1);
+    const rows = await waitFor(async () => {
+      const all = await lookHome();
+      const at = all.findIndex((r) => r === runOf(all));
+      return at >= 0 && all[at + 1]?.level === 2 && all[at + 1]?.label === 'greet' && all;
+    }, { timeoutMs: 30_000, intervalMs: 300, what: 'greet under the execution\'s run' });
+    for (const r of rows) console.log(`      ${'  '.repeat(r.level)}${r.label} | ${r.description}`);
+    assert.equal(rows.filter((r) => r.level === 1 && r.label === 'greet').length, 0, 'no run of its own for the Task\'s job');
+    console.log(`      screenshot: ${await wb.screenshot('stepfunctions-execution-run')}`);
   });
 
   it('Re-run starts the execution again from the Local view; Stop aborts it, the graph shows where, and its Batch job is terminated', async () => {

@@ -8,6 +8,10 @@ import * as vscode from 'vscode';
 import { RunLister } from '../../client/run-list';
 import { failedByUser, isFinal, statusCounts, type Run } from '../../model/runs';
 import { errorMessage } from '../errors';
+import { sfnClientOf } from '../stepfunctions/client';
+import { ExecutionJobs } from '../stepfunctions/executionJobs';
+import { readHistory } from '../stepfunctions/session';
+import { listExecutions } from '../views/executionNodes';
 import type { EmulatorManager } from './manager';
 
 export const RUNS_REFRESH_DEBOUNCE_MS = 300;
@@ -34,10 +38,14 @@ export class RunsStore implements vscode.Disposable {
   /** A run ended (all its jobs finished) with at least one failed job. */
   readonly onRunFailed = this.failed.event;
 
+  /** The Step Functions executions' Batch jobs: each execution's jobs make one run. */
+  private readonly executionJobs = new ExecutionJobs();
+
   constructor(private readonly emulator: EmulatorManager) {
     this.disposables.push(
       emulator.onDidChangeState((s) => {
         this.lister.clear();
+        this.executionJobs.clear();
         this.known = undefined;
         this.connectedAt = Date.now();
         if (s !== 'running') {
@@ -90,7 +98,11 @@ export class RunsStore implements vscode.Disposable {
     const conn = this.emulator.connection;
     if (!conn || this.emulator.state !== 'running') return;
     try {
-      const list = await this.lister.list(conn.batch, this.limit);
+      const sfn = sfnClientOf(conn);
+      // (the runs are listed even when Step Functions cannot be read: its jobs then show one by one)
+      await listExecutions(sfn).then((executions) => this.executionJobs.update((arn) => readHistory(sfn, arn), executions)).catch(() => undefined);
+      if (this.emulator.connection !== conn) return;
+      const list = await this.lister.list(conn.batch, this.limit, this.executionJobs);
       if (this.emulator.connection !== conn) return;
       this.runs = list.runs;
       this.more = list.more;

@@ -150,7 +150,7 @@ export class ExecutionNodes implements vscode.Disposable {
 }
 
 /** The newest executions of every state machine on the emulator, newest first. */
-async function listExecutions(sfn: SFNClient): Promise<ExecutionListItem[]> {
+export async function listExecutions(sfn: SFNClient): Promise<ExecutionListItem[]> {
   const all: ExecutionListItem[] = [];
   let nextToken: string | undefined;
   do {

@@ -10,7 +10,7 @@ import { Execution } from '../../../src/emulator/states/core/interpreter';
 import { StatesError } from '../../../src/emulator/states/core/errors';
 import type { StateMachineDef, TaskInvocation } from '../../../src/emulator/states/core/types';
 import { END_ID, graphFromDefinition, resourceLabel, ruleLabel, START_ID } from '../../../src/model/asl-graph';
-import { eventFailure, jobIdIn, pictureFromHistory, timelineFromPicture, type HistoryEventLike } from '../../../src/model/asl-live';
+import { batchJobIdsOf, eventFailure, jobIdIn, pictureFromHistory, timelineFromPicture, type HistoryEventLike } from '../../../src/model/asl-live';
 
 const BATCH = 'arn:aws:states:::batch:submitJob.sync';
 
@@ -125,6 +125,18 @@ describe('state machine graph', () => {
 });
 
 describe('state machine live colours', () => {
+  it('batchJobIdsOf: the jobs a history\'s Batch Tasks started, in order, each once; other resources\' ids are not jobs', () => {
+    const task = (id: number, type: string, d: Record<string, unknown>) => ({ id, type, [`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`]: d });
+    const events: HistoryEventLike[] = [
+      task(5, 'TaskSubmitted', { resourceType: 'batch', resource: 'submitJob.sync', output: JSON.stringify({ JobId: 'j-1', JobName: 'a' }) }),
+      task(7, 'TaskSucceeded', { resourceType: 'batch', resource: 'submitJob.sync', output: JSON.stringify({ JobId: 'j-1', Status: 'SUCCEEDED' }) }),
+      task(9, 'TaskFailed', { resourceType: 'batch', resource: 'submitJob.sync', error: 'States.TaskFailed', cause: JSON.stringify({ JobId: 'j-2', Status: 'FAILED' }) }),
+      task(11, 'TaskSucceeded', { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ JobId: 'not-a-batch-job' }) }),
+      task(13, 'TaskSucceeded', { resourceType: 'batch', resource: 'submitJob', output: JSON.stringify({ JobId: 'j-3' }) }),
+    ];
+    assert.deepEqual(batchJobIdsOf(events), ['j-1', 'j-2', 'j-3']);
+  });
+
   it('pairs each run of a state with its own exit when Map iterations overlap (through previousEventId)', async () => {
     // Iteration 0 runs Work from 0 s to 2 s, iteration 1 from 1 s to 3 s: the first exit is iteration 0's.
     const def = {

@@ -40,6 +40,26 @@ describe('run model (unit)', () => {
     assert.equal(failedByUser(stopped), true, 'stopped on purpose: not announced');
   });
 
+  it('untagged jobs an owner claims (a state machine execution\'s) make one run named after it, each job its own key', () => {
+    const owner = { id: 'arn:exec:1', name: 'flow: run-1' };
+    const ownerOf = (id: string) => (id.startsWith('m') ? owner : undefined);
+    const runs = groupRuns([
+      job('m1', 'SUCCEEDED', 10, { jobName: 'item', startedAt: 11, stoppedAt: 20 }),
+      job('m2', 'FAILED', 12, { jobName: 'item', startedAt: 13, stoppedAt: 30 }),
+      job('m3', 'RUNNING', 14, { jobName: 'item', startedAt: 15 }),
+      job('x', 'SUCCEEDED', 16),
+      job('mt', 'SUCCEEDED', 17, { tags: tags('r9', 'mt') }),
+    ], ownerOf);
+    assert.deepEqual(runs.map((r) => [r.id, r.name, r.tagged, r.jobs.map((j) => j.jobId), r.replaced.length]), [
+      ['r9', 'p.workflow.yaml', true, ['mt'], 0],
+      ['job-x', 'x', false, ['x'], 0],
+      ['owner-arn:exec:1', 'flow: run-1', false, ['m1', 'm2', 'm3'], 0],
+    ]);
+    assert.equal(progressText(runs[2].progress), '2/3 · 1 failed · 1 running');
+    // Without an owner, the same jobs are runs of their own.
+    assert.equal(groupRuns([job('m1', 'SUCCEEDED', 10), job('m2', 'SUCCEEDED', 12)]).length, 2);
+  });
+
   it('orders by dependencies even when a dependency was submitted later', () => {
     const order = dependencyOrder([job('c', 'PENDING', 1, { dependsOn: [{ jobId: 'b' }] }), job('b', 'PENDING', 3, { dependsOn: [{ jobId: 'a' }] }), job('a', 'PENDING', 2)]);
     assert.deepEqual(order.map((j) => j.jobId), ['a', 'b', 'c']);

@@ -1,0 +1,72 @@
+/**
+ * Which local Step Functions execution submitted which Batch job, read from the executions'
+ * histories (the JobIds their Batch Tasks name), so the Local view shows an execution's jobs as one
+ * run named after it instead of a run per job (a Map of 100 Batch tasks would bury every workflow
+ * run). An ended execution's history never changes, so it is read once; a running one at most every
+ * few seconds. Only AWS's own Step Functions API is used: Batch itself records nothing of the kind.
+ */
+import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import { batchJobIdsOf, type HistoryEventLike } from '../../model/asl-live';
+import type { RunOwner, RunOwnerOf } from '../../model/runs';
+
+/** A running execution's history is read again at most this often. */
+const RUNNING_REREAD_MS = 1000;
+/** Histories read at once. */
+const READ_AT_ONCE = 4;
+
+interface Known {
+  readonly jobIds: readonly string[];
+  readonly ended: boolean;
+  readonly readAt: number;
+}
+
+export class ExecutionJobs {
+  private readonly known = new Map<string, Known>();
+  private byJob = new Map<string, RunOwner>();
+  /** Changes whenever `ownerOf` answers differently. */
+  version = 0;
+  readonly ownerOf: RunOwnerOf = (jobId) => this.byJob.get(jobId);
+
+  /**
+   * Reads (with `read`: GetExecutionHistory, every page) the histories not known yet, or of executions
+   * still running; `now` for the re-read bound. A history that cannot be read is tried next time.
+   */
+  async update(read: (executionArn: string) => Promise<readonly HistoryEventLike[]>, executions: readonly ExecutionListItem[], now = Date.now()): Promise<void> {
+    const wanted = executions.filter((e) => {
+      const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
+      return e.executionArn && (!k || (!k.ended && now - k.readAt >= RUNNING_REREAD_MS));
+    });
+    for (let i = 0; i < wanted.length; i += READ_AT_ONCE) {
+      await Promise.all(wanted.slice(i, i + READ_AT_ONCE).map(async (e) => {
+        const events = await read(e.executionArn!).catch(() => undefined);
+        if (events) this.known.set(e.executionArn!, { jobIds: batchJobIdsOf(events), ended: e.status !== 'RUNNING', readAt: now });
+      }));
+    }
+    // Executions no longer listed (older than the list keeps) are forgotten.
+    const listed = new Set(executions.map((e) => e.executionArn));
+    for (const arn of this.known.keys()) if (!listed.has(arn)) this.known.delete(arn);
+    const byJob = new Map<string, RunOwner>();
+    for (const e of executions) {
+      const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
+      if (!k) continue;
+      const owner: RunOwner = { id: e.executionArn!, name: `${e.stateMachineArn?.split(':').at(-1) ?? '?'}: ${e.name ?? '?'} (Step Functions)` };
+      for (const id of k.jobIds) byJob.set(id, owner);
+    }
+    if (!sameOwners(this.byJob, byJob)) {
+      this.byJob = byJob;
+      this.version++;
+    }
+  }
+
+  clear(): void {
+    this.known.clear();
+    if (this.byJob.size > 0) this.version++;
+    this.byJob = new Map();
+  }
+}
+
+function sameOwners(a: ReadonlyMap<string, RunOwner>, b: ReadonlyMap<string, RunOwner>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k)?.id !== v.id) return false;
+  return true;
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import { ExecutionJobs } from '../../../src/extension/stepfunctions/executionJobs';
+import type { HistoryEventLike } from '../../../src/model/asl-live';
+
+const submitted = (jobId: string): HistoryEventLike => ({ type: 'TaskSubmitted', taskSubmittedEventDetails: { resourceType: 'batch', output: JSON.stringify({ JobId: jobId }) } }) as HistoryEventLike;
+const execution = (name: string, status: string): ExecutionListItem => ({ executionArn: `arn:aws:states:us-east-1:1:execution:flow:${name}`, stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:flow', name, status: status as ExecutionListItem['status'], startDate: new Date(0) });
+
+describe('Local view: which execution submitted which Batch job (unit, a fake history reader)', () => {
+  it('reads an ended execution\'s history once, a running one again after a second; the version moves only when an owner changes', async () => {
+    const histories = new Map<string, HistoryEventLike[]>([['done', [submitted('j1'), submitted('j2')]], ['live', [submitted('j3')]]]);
+    const reads: string[] = [];
+    const read = async (arn: string) => {
+      const name = arn.split(':').at(-1)!;
+      reads.push(name);
+      return histories.get(name) ?? [];
+    };
+    const jobs = new ExecutionJobs();
+    const list = [execution('done', 'SUCCEEDED'), execution('live', 'RUNNING')];
+    await jobs.update(read, list, 1000);
+    assert.deepEqual(reads.sort(), ['done', 'live']);
+    assert.equal(jobs.ownerOf('j1')?.name, 'flow: done (Step Functions)');
+    assert.equal(jobs.ownerOf('j3')?.id, list[1].executionArn);
+    assert.equal(jobs.ownerOf('other'), undefined);
+    const v1 = jobs.version;
+    assert.ok(v1 > 0);
+
+    // Half a second on: nothing is read again; the running one's new job waits.
+    histories.get('live')!.push(submitted('j4'));
+    await jobs.update(read, list, 1500);
+    assert.equal(reads.length, 2);
+    assert.equal(jobs.ownerOf('j4'), undefined);
+    assert.equal(jobs.version, v1);
+
+    // A second on: only the running one is read again.
+    await jobs.update(read, list, 2100);
+    assert.deepEqual(reads.slice(2), ['live']);
+    assert.equal(jobs.ownerOf('j4')?.name, 'flow: live (Step Functions)');
+    assert.equal(jobs.version, v1 + 1);
+
+    // Read again with nothing new: the version stays.
+    await jobs.update(read, list, 3200);
+    assert.equal(jobs.version, v1 + 1);
+
+    // An execution no longer listed is forgotten with its jobs; a failed read is tried next time.
+    const failing = async () => {
+      throw new Error('unreachable');
+    };
+    await jobs.update(failing, [execution('other', 'SUCCEEDED')], 5000);
+    assert.equal(jobs.ownerOf('j1'), undefined);
+    await jobs.update(read, [execution('done', 'SUCCEEDED')], 6000);
+    assert.equal(jobs.ownerOf('j2')?.name, 'flow: done (Step Functions)');
+  });
+});
