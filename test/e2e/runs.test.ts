@@ -226,6 +226,18 @@ describe('LocalBatch runs, failures and job logs (e2e)', function () {
     console.log(`      ${runs[0].run.label} | ${runs[0].run.description}`);
     console.log(`      screenshot: ${await wb.screenshot('rerun-failed')}`);
     await waitFor(async () => !(await waitForStatusBar(wb, /LocalBatch/, 5_000)).includes('failed'), { timeoutMs: 15_000, what: 'the failed count to clear' });
+
+    // The re-run boom's log opens a terminal of its own, named apart from the first boom's.
+    const boomRow = viewPane(wb, 'Local').locator('.pane-body .monaco-list-row[aria-level="2"]', { hasText: 'boom' }).first();
+    await boomRow.hover();
+    await boomRow.locator('.action-label[aria-label="Show Logs"]').click();
+    const tabs = wb.page.locator('.terminal-tabs-entry, .single-terminal-tab');
+    const names = await waitFor(async () => {
+      const all = (await tabs.allInnerTexts()).map((t) => t.trim());
+      return all.length === 2 && all;
+    }, { timeoutMs: 15_000, what: 'a second log terminal' });
+    console.log(`      terminal tabs: ${names.join(' | ')}`);
+    assert.ok(names.some((n) => /Logs: boom(?! \()/.test(n)) && names.some((n) => /Logs: boom \([0-9a-f]{8}\)/.test(n)), names.join(' | '));
   });
 
   it('opens Job Details as a read-only JSON document with ISO times', async () => {

@@ -1,6 +1,7 @@
 /**
  * Job logs in terminals: one pseudoterminal per job, following it live (timestamps, attempts
- * separated, the exit code at the end). Showing the same job again focuses its terminal.
+ * separated, the exit code at the end). Showing the same job again focuses its terminal; another
+ * job of the same name (a Map's iterations, a job run again) gets its job id in the terminal's name.
  */
 import * as vscode from 'vscode';
 import { followJobLog, type LogLineSink } from '../../client/job-log-follow';
@@ -14,6 +15,7 @@ const RESET = '\x1b[0m';
 interface Entry {
   readonly terminal: vscode.Terminal;
   readonly abort: AbortController;
+  readonly name: string;
 }
 
 export class JobTerminals implements vscode.Disposable {
@@ -59,8 +61,10 @@ export class JobTerminals implements vscode.Disposable {
         write.dispose();
       },
     };
-    const terminal = vscode.window.createTerminal({ name: `Logs: ${title}`, pty, iconPath: new vscode.ThemeIcon('output'), isTransient: true });
-    this.byJob.set(key, { terminal, abort });
+    const taken = new Set([...this.byJob.values()].map((e) => e.name));
+    const name = taken.has(`Logs: ${title}`) ? `Logs: ${title} (${jobId.slice(0, 8)})` : `Logs: ${title}`;
+    const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('output'), isTransient: true });
+    this.byJob.set(key, { terminal, abort, name });
     terminal.show(false);
     return terminal;
   }
