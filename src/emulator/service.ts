@@ -18,7 +18,7 @@ import { EmulatorHost, type CloseOptions, type HostOptions } from './host';
 import { CountedEventSource, IdleShutdown } from './idle-shutdown';
 import { localEvents, startPipelineServices, type PipelineServices } from './pipeline';
 import { checkDocker, dockerMessage } from './runtime/docker';
-import { acquireServeLock, SERVE_LOCK_FILE, StateDirLockedError, type ServeLock } from './store/serve-lock';
+import { acquireServeLock, SERVE_LOCK_FILE, StateDirLockedError, type ServeLock } from '../client/serve-lock';
 import { ensureStateDir } from './store/state-dir';
 import { systemClock } from './clock/clock';
 import { S3Service } from './s3/service';
@@ -299,18 +299,23 @@ function touching(handlers: BatchHandlers, watch: IdleShutdown): BatchHandlers {
 }
 
 /**
- * The state directory's serve.lock (store/serve-lock.ts), or AlreadyServingError naming the emulator
+ * The state directory's serve.lock (client/serve-lock.ts), or AlreadyServingError naming the emulator
  * that holds it: its URL once it answers, else that it is starting.
  */
 async function takeServeLock(stateDir: string, endpointFile: string): Promise<ServeLock> {
   try {
-    return acquireServeLock(stateDir);
+    return await acquireServeLock(stateDir);
   } catch (err) {
     if (!(err instanceof StateDirLockedError)) throw err;
     const endpoint = existsSync(endpointFile) ? await readEndpoint(stateDir).catch(() => undefined) : undefined;
     const health = endpoint?.pid === err.pid ? await checkHealth(endpoint, 2000).catch(() => undefined) : undefined;
-    const where = endpoint && health?.ok ? `at ${endpoint.url} (pid ${err.pid})` : `(pid ${err.pid}, starting: it holds ${SERVE_LOCK_FILE} but does not answer yet)`;
-    throw new AlreadyServingError(`an emulator is already serving ${stateDir} ${where}; stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`);
+    if (endpoint && health?.ok) {
+      throw new AlreadyServingError(`an emulator is already serving ${stateDir} at ${endpoint.url} (pid ${err.pid}); stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`);
+    }
+    throw new AlreadyServingError(
+      `an emulator is already serving ${stateDir} (pid ${err.pid}, starting: it holds ${join(stateDir, SERVE_LOCK_FILE)} but does not answer yet); ` +
+        `wait for it, or if process ${err.pid} is no localbatch emulator, remove that file`,
+    );
   }
 }
 

@@ -113,6 +113,12 @@ export interface RunOwner {
   /** Unique among owners (e.g. the execution's ARN). */
   readonly id: string;
   readonly name: string;
+  /**
+   * How the owner ended, once it has (SUCCEEDED, or FAILED for any other end): the run's status
+   * then, whatever its jobs say (a job that failed and was retried, or whose failure a Catch
+   * handled, does not fail an execution that succeeded).
+   */
+  readonly ended?: 'SUCCEEDED' | 'FAILED';
 }
 export type RunOwnerOf = (jobId: string) => RunOwner | undefined;
 
@@ -120,13 +126,13 @@ export type RunOwnerOf = (jobId: string) => RunOwner | undefined;
  * The run a job belongs to, from its tags; an untagged job is a run of its own, or of its owner's
  * run (each job its own key there: a Map's iterations submit jobs of one name).
  */
-export function runInfoOf(job: RunJob, ownerOf?: RunOwnerOf): RunInfo & { tagged: boolean; key: string } {
+export function runInfoOf(job: RunJob, ownerOf?: RunOwnerOf): RunInfo & { tagged: boolean; key: string; ended?: RunOwner['ended'] } {
   const t = job.tags ?? {};
   const id = t[RUN_TAGS.id];
   if (id) return { id, name: t[RUN_TAGS.name] || job.jobName || id, source: t[RUN_TAGS.source] || undefined, tagged: true, key: t[RUN_TAGS.job] || job.jobName || job.jobId || '' };
   const jobId = job.jobId ?? '';
   const owner = jobId ? ownerOf?.(jobId) : undefined;
-  if (owner) return { id: `owner-${owner.id}`, name: owner.name, tagged: false, key: jobId };
+  if (owner) return { id: `owner-${owner.id}`, name: owner.name, tagged: false, key: jobId, ...(owner.ended ? { ended: owner.ended } : {}) };
   return { id: `job-${jobId}`, name: job.jobName ?? jobId, tagged: false, key: job.jobName ?? jobId };
 }
 
@@ -144,7 +150,7 @@ export function groupRuns<J extends RunJob>(jobs: readonly J[], ownerOf?: RunOwn
   return runs.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
 }
 
-function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[], ownerOf: RunOwnerOf | undefined): Run<J> {
+function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean; ended?: RunOwner['ended'] }, all: J[], ownerOf: RunOwnerOf | undefined): Run<J> {
   // The newest job per workflow key is current; older ones were replaced by "Re-run failed".
   const newestFirst = [...all].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   const current = new Map<string, J>();
@@ -174,7 +180,7 @@ function buildRun<J extends RunJob>(info: RunInfo & { tagged: boolean }, all: J[
     startedAt: startedAts.length > 0 ? Math.min(...startedAts) : undefined,
     stoppedAt: allDone && jobs.length > 0 ? Math.max(...stoppedAts) : undefined,
     // (every job submitted finished, but some never were: the run did not succeed)
-    status: missing > 0 && allDone ? 'FAILED' : statusOf(jobs),
+    status: info.ended && allDone ? info.ended : missing > 0 && allDone ? 'FAILED' : statusOf(jobs),
     progress,
     ...(missing > 0 ? { missing } : {}),
   };

@@ -42,54 +42,45 @@ export async function attach(stateDir: string): Promise<EmulatorEndpoint | undef
 }
 
 export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void; workspaceRoot?: string }): Promise<Session> {
-  const running = await attach(options.stateDir);
-  if (running) {
-    const clients = clientsFor(running);
-    return { endpoint: running, ...clients, close: async () => destroy(clients) };
+  const deadline = Date.now() + OTHER_START_WAIT_MS;
+  let waiting = false;
+  for (;;) {
+    const running = await attach(options.stateDir);
+    if (running) {
+      const clients = clientsFor(running);
+      return { endpoint: running, ...clients, close: async () => destroy(clients) };
+    }
+    try {
+      const service = await LocalService.start({
+        stateDir: options.stateDir,
+        settings: options.settings,
+        workspaceRoot: options.workspaceRoot,
+        runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
+        log: options.log,
+      });
+      const clients = clientsFor(service.endpoint);
+      return {
+        endpoint: service.endpoint,
+        ...clients,
+        host: service.host,
+        close: async () => {
+          destroy(clients);
+          await service.close();
+        },
+      };
+    } catch (err) {
+      // Another emulator holds the state directory while it starts (a `serve` in another terminal,
+      // the editor's) or stops: submit to it once it answers, or start one once it is gone.
+      if (!(err instanceof AlreadyServingError) || Date.now() > deadline) throw err;
+      if (!waiting) console.error(`localbatch: another emulator is starting or stopping on ${options.stateDir}; waiting up to ${OTHER_START_WAIT_MS / 1000} s for it`);
+      waiting = true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
-  let service: LocalService;
-  try {
-    service = await LocalService.start({
-      stateDir: options.stateDir,
-      settings: options.settings,
-      workspaceRoot: options.workspaceRoot,
-      runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
-      log: options.log,
-    });
-  } catch (err) {
-    // Another emulator took the state directory while starting (a `serve` in another terminal, the
-    // editor's): submit to it once it answers.
-    if (!(err instanceof AlreadyServingError)) throw err;
-    console.error(`localbatch: another emulator is starting on ${options.stateDir}; waiting up to ${OTHER_START_WAIT_MS / 1000} s to submit to it`);
-    const other = await waitForEmulator(options.stateDir, OTHER_START_WAIT_MS);
-    if (!other) throw err;
-    const clients = clientsFor(other);
-    return { endpoint: other, ...clients, close: async () => destroy(clients) };
-  }
-  const clients = clientsFor(service.endpoint);
-  return {
-    endpoint: service.endpoint,
-    ...clients,
-    host: service.host,
-    close: async () => {
-      destroy(clients);
-      await service.close();
-    },
-  };
 }
 
-/** How long `run` waits for an emulator that is starting on its state directory. */
+/** How long `run` waits for an emulator that is starting or stopping on its state directory. */
 const OTHER_START_WAIT_MS = 60_000;
-
-async function waitForEmulator(stateDir: string, ms: number): Promise<EmulatorEndpoint | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const running = await attach(stateDir);
-    if (running) return running;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return undefined;
-}
 
 function destroy(clients: { batch: BatchClient; logs: CloudWatchLogsClient }): void {
   clients.batch.destroy();

@@ -11,7 +11,7 @@ export async function openDefinition(_ctx: Ctx, arg: unknown): Promise<void> {
   const resource = (arg as { resource?: IacResource } | undefined)?.resource;
   // A template's state machine: at its definition, when the template holds it (not a SAM DefinitionUri's file).
   const machine = (arg as { kind?: string; entry?: StateMachineEntry } | undefined)?.kind === 'templateStateMachine' ? (arg as { entry: StateMachineEntry }).entry : undefined;
-  const range = resource ? resource.doc.source.rangeOf(resource.path, 'key') : machine && machine.doc.file === vscode.workspace.asRelativePath(uri, false) ? machine.doc.rangeOf([]) : undefined;
+  const range = resource ? resource.doc.source.rangeOf(resource.path, 'key') : machine && machine.doc.file === machine.file ? machine.doc.rangeOf([]) : undefined;
   const selection = range ? toVsRange(range) : undefined;
   await vscode.window.showTextDocument(uri, { preview: true, ...(selection ? { selection } : {}) });
 }

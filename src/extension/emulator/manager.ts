@@ -9,6 +9,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
+import { serveLockHolder } from '../../client/serve-lock';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { dockerProblem } from '../../client/job-display';
 import type { SnsNotification } from '../../client/sns-messages';
@@ -104,43 +105,50 @@ export class EmulatorManager implements vscode.Disposable {
       if (await this.attach(settings)) return;
       // A stale endpoint.json (its server died) is replaced by the new server, which holds the
       // state directory's lock first; removing it here could hide a live but slow server.
-      const logOffset = serveLogSize(stateDir);
-      const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, idleShutdownSeconds: settings.emulatorIdleShutdownSeconds, cwd, log: this.log });
-      this.child = child;
-      let exited: string | undefined;
-      child.on('exit', (code, signal) => {
-        exited = `exited with ${signal ?? `code ${code}`}`;
-        this.log.info(`localbatch serve ${exited}`);
-        if (this.child === child) {
-          this.child = undefined;
-          if (this.conn?.owned) this.disconnect();
-        }
-      });
-      child.on('error', (err) => (exited = err.message));
+      const spawn = () => {
+        const logOffset = serveLogSize(stateDir);
+        const child = spawnServe({ cliPath: this.cliPath, stateDir, port: settings.emulatorPort, idleShutdownSeconds: settings.emulatorIdleShutdownSeconds, cwd, log: this.log });
+        this.child = child;
+        const started = { child, logOffset, exited: undefined as string | undefined };
+        child.on('exit', (code, signal) => {
+          started.exited = `exited with ${signal ?? `code ${code}`}`;
+          this.log.info(`localbatch serve ${started.exited}`);
+          if (this.child === child) {
+            this.child = undefined;
+            if (this.conn?.owned) this.disconnect();
+          }
+        });
+        child.on('error', (err) => (started.exited = err.message));
+        return started;
+      };
+      let current = spawn();
+      let spawns = 1;
       const deadline = Date.now() + START_TIMEOUT_MS;
-      // Refused because another emulator (a terminal's) took the state directory while starting:
-      // then attach to that one once it answers.
-      let othersStarting = false;
       while (Date.now() < deadline && !this.disposed) {
         if (await this.attach(settings)) {
           const conn = this.conn;
-          if (conn && conn.endpoint.pid === child.pid) {
+          if (conn && conn.endpoint.pid === current.child.pid) {
             this.conn = { ...conn, owned: true };
-            await this.memory?.update(OWNED_PID_KEY, child.pid);
+            await this.memory?.update(OWNED_PID_KEY, current.child.pid);
           }
           return;
         }
-        if (exited && !othersStarting) {
-          othersStarting = serveLogTail(stateDir, logOffset).some((line) => /already serving/.test(line));
-          if (!othersStarting) break;
+        if (current.exited) {
+          // Refused because another emulator (a terminal's) held the state directory while it
+          // started or stopped: attach to it once it answers, or start again once it is gone.
+          if (!serveLogTail(stateDir, current.logOffset).some((line) => /already serving/.test(line))) break;
+          if (serveLockHolder(stateDir) === undefined && spawns < 3) {
+            current = spawn();
+            spawns++;
+          }
         }
         await new Promise((r) => setTimeout(r, START_POLL_MS));
       }
-      child.kill();
+      current.child.kill();
       // The server's own last line (e.g. "Docker is not reachable at … Start Docker …") is what the
       // user needs to read when it stops before it is ready.
-      const lastError = serveLogTail(stateDir, logOffset)[0] ?? '';
-      if (exited) throw new Error(lastError ? lastError.replace(/^localbatch serve: /, 'The emulator could not start: ') : `localbatch serve ${exited} before it was ready (see ${serveLogPath(stateDir)})`);
+      const lastError = serveLogTail(stateDir, current.logOffset)[0] ?? '';
+      if (current.exited) throw new Error(lastError ? lastError.replace(/^localbatch serve: /, 'The emulator could not start: ') : `localbatch serve ${current.exited} before it was ready (see ${serveLogPath(stateDir)})`);
       throw new Error(`localbatch serve did not answer within ${START_TIMEOUT_MS / 1000} s`);
     } catch (err) {
       if ((this.stateValue as EmulatorState) === 'starting') this.setState('stopped');

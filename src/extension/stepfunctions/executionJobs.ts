@@ -34,7 +34,8 @@ export class ExecutionJobs {
   async update(read: (executionArn: string) => Promise<readonly HistoryEventLike[]>, executions: readonly ExecutionListItem[], now = Date.now()): Promise<void> {
     const wanted = executions.filter((e) => {
       const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
-      return e.executionArn && (!k || (!k.ended && now - k.readAt >= RUNNING_REREAD_MS));
+      // (one that ended since it was read is read once more: its last jobs may be new)
+      return e.executionArn && (!k || (!k.ended && (e.status !== 'RUNNING' || now - k.readAt >= RUNNING_REREAD_MS)));
     });
     for (let i = 0; i < wanted.length; i += READ_AT_ONCE) {
       await Promise.all(wanted.slice(i, i + READ_AT_ONCE).map(async (e) => {
@@ -49,7 +50,8 @@ export class ExecutionJobs {
     for (const e of executions) {
       const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
       if (!k) continue;
-      const owner: RunOwner = { id: e.executionArn!, name: `${e.stateMachineArn?.split(':').at(-1) ?? '?'}: ${e.name ?? '?'} (Step Functions)` };
+      const ended = e.status === 'RUNNING' || e.status === undefined ? undefined : e.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
+      const owner: RunOwner = { id: e.executionArn!, name: `${e.stateMachineArn?.split(':').at(-1) ?? '?'}: ${e.name ?? '?'} (Step Functions)`, ...(ended ? { ended } : {}) };
       for (const id of k.jobIds) byJob.set(id, owner);
     }
     if (!sameOwners(this.byJob, byJob)) {
@@ -67,6 +69,6 @@ export class ExecutionJobs {
 
 function sameOwners(a: ReadonlyMap<string, RunOwner>, b: ReadonlyMap<string, RunOwner>): boolean {
   if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k)?.id !== v.id) return false;
+  for (const [k, v] of a) if (b.get(k)?.id !== v.id || b.get(k)?.ended !== v.ended) return false;
   return true;
 }

@@ -151,7 +151,10 @@ export class DefinitionsTree implements vscode.TreeDataProvider<DefinitionNode>,
     if (node) return [];
     await this.index.ready();
     const all = this.index.all();
-    const inGroup = (f: IndexedFile, kind: GroupKind) => f.kind.kind === kind && (kind !== 'template' || this.templateOf(f) !== undefined);
+    // A template is listed when it holds Batch or pipeline resources, or a state machine (whose
+    // Batch resources may live in another stack).
+    const holdsMachine = (f: IndexedFile) => this.index.workspaceOf(f.doc.file).stateMachines.some((m) => m.source !== 'file' && m.file === f.doc.file);
+    const inGroup = (f: IndexedFile, kind: GroupKind) => f.kind.kind === kind && (kind !== 'template' || this.templateOf(f) !== undefined || holdsMachine(f));
     return GROUPS.map(([defKind, title, icon]): GroupNode => ({ kind: 'group', defKind, title, icon, files: all.filter((f) => inGroup(f, defKind)) })).filter((g) => g.files.length > 0);
   }
 

@@ -108,7 +108,10 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
     const type = TF_TYPES[r.type];
     const at: JsonPath = [...r.path, 'values'];
     const problem = (path: JsonPath, message: string) => diagnostics.push({ file: doc.file, range: doc.rangeOf(path), severity: 'error', rule: 'terraform-unknown-value', message });
+    // (a JSON string the plan leaves out, or any value inside eks_properties' blocks: the plan
+    // omits it from `values` and marks it true in after_unknown)
     const pending = [...JSON_STRINGS].filter((k) => r.values[k] === undefined && unknown.get(r.address)?.[k] === true);
+    if (anyTrue(unknown.get(r.address)?.eks_properties)) pending.push('a value in eks_properties');
     if (pending.length > 0) {
       problem(r.path, `${r.address}: ${pending.join(', ')} is known only after apply in this plan (it uses values of resources not created yet); read the state (terraform show -json after apply) instead`);
       continue;
@@ -141,6 +144,12 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
     resources.push({ kind: type.kind, id: r.address, type: r.type, name: String(value[type.nameKey]), generatedName, doc: SourceDocument.view(doc, value, locateOrigin(origin)), value, path: r.path, unresolved: [] });
   }
   return { tool: 'terraform', doc, resources, diagnostics, ...(isEmptyPipeline(pipeline) ? {} : { pipeline }) };
+}
+
+function anyTrue(v: unknown): boolean {
+  if (v === true) return true;
+  if (Array.isArray(v)) return v.some(anyTrue);
+  return isObj(v) && Object.values(v).some(anyTrue);
 }
 
 function parses(text: string): boolean {

@@ -42,6 +42,18 @@ describe('Local view: which execution submitted which Batch job (unit, a fake hi
     await jobs.update(read, list, 3200);
     assert.equal(jobs.version, v1 + 1);
 
+    // Ended since its last read: read once more at once (its last jobs), its owner now says how it ended.
+    histories.get('live')!.push(submitted('j5'));
+    const ended = [list[0], { ...list[1], status: 'FAILED' as const }];
+    await jobs.update(read, ended, 3300);
+    assert.deepEqual(reads.slice(-1), ['live']);
+    assert.equal(jobs.ownerOf('j5')?.ended, 'FAILED');
+    assert.equal(jobs.ownerOf('j1')?.ended, 'SUCCEEDED');
+    assert.equal(jobs.version, v1 + 2);
+    const readsNow = reads.length;
+    await jobs.update(read, ended, 9000);
+    assert.equal(reads.length, readsNow, 'ended: never read again');
+
     // An execution no longer listed is forgotten with its jobs; a failed read is tried next time.
     const failing = async () => {
       throw new Error('unreachable');

@@ -56,6 +56,11 @@ describe('run model (unit)', () => {
       ['owner-arn:exec:1', 'flow: run-1', false, ['m1', 'm2', 'm3'], 0],
     ]);
     assert.equal(progressText(runs[2].progress), '2/3 · 1 failed · 1 running');
+    // An owner that ended says how the run ended: a failed job a Retry or Catch handled does not fail it.
+    const ended = groupRuns([job('m1', 'FAILED', 10, { startedAt: 11, stoppedAt: 12 }), job('m2', 'SUCCEEDED', 13, { startedAt: 14, stoppedAt: 15 })], () => ({ ...owner, ended: 'SUCCEEDED' }));
+    assert.deepEqual(ended.map((r) => [r.status, progressText(r.progress)]), [['SUCCEEDED', '2/2 · 1 failed']]);
+    const stillRunning = groupRuns([job('m1', 'FAILED', 10, { startedAt: 11, stoppedAt: 12 })], () => owner);
+    assert.equal(stillRunning[0].status, 'FAILED', 'while it runs, the jobs say');
     // Without an owner, the same jobs are runs of their own.
     assert.equal(groupRuns([job('m1', 'SUCCEEDED', 10), job('m2', 'SUCCEEDED', 12)]).length, 2);
   });

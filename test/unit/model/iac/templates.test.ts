@@ -228,6 +228,17 @@ describe('IaC: Terraform show -json (unit)', () => {
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'error' && d.rule !== 'terraform-unknown-value').map((d) => `${at(d)} ${d.rule} ${d.message}`), []);
   });
 
+  it('an eks_properties value a plan knows only after apply is reported, and that definition left out', () => {
+    const plan = JSON.stringify({ format_version: '1.2', planned_values: { root_module: { resources: [
+      { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', eks_properties: [{ pod_properties: [{ containers: [{ command: ['run'] }] }] }] } },
+    ] } }, resource_changes: [
+      { address: 'aws_batch_job_definition.k8s', change: { after_unknown: { eks_properties: [{ pod_properties: [{ containers: [{ image: true }] }] }] } } },
+    ] }, null, 2);
+    const { diagnostics, workspace } = indexAndValidate([{ path: 'plan.json', text: plan }]);
+    assert.deepEqual(diagnostics.map((d) => `${d.rule} ${d.message}`), ['terraform-unknown-value aws_batch_job_definition.k8s: a value in eks_properties is known only after apply in this plan (it uses values of resources not created yet); read the state (terraform show -json after apply) instead']);
+    assert.equal(workspace.jobDefinition('k8s'), undefined);
+  });
+
   it('reports rules at the attribute inside the plan, and reads a state too', () => {
     const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [
       { address: 'aws_batch_job_queue.q', mode: 'managed', type: 'aws_batch_job_queue', name: 'q', values: { name: 'q', priority: 1, state: 'enabled', compute_environments: ['arn:aws:batch:us-east-1:1:compute-environment/a', 'arn:aws:batch:us-east-1:1:compute-environment/b', 'arn:aws:batch:us-east-1:1:compute-environment/c', 'arn:aws:batch:us-east-1:1:compute-environment/d'] } },
