@@ -172,7 +172,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, mapItem, record, chain);
       let input = value;
       if (selector !== undefined) {
-        const context = { ...execution.contextObject(frame, run.name, 0), Map: { Item: mapItem } };
+        // (the Map state's own context: its RetryCount when the Map is being retried)
+        const context = { ...(run.scope.context as Record<string, unknown>), Map: { Item: mapItem } };
         input = run.jsonata
           ? await evaluateTemplate(selector, { states: { input: run.jscope.states.input, context }, variables: frame.variables }, 'ItemSelector')
           : execution.template(selector, { ...run.scope, context });

@@ -230,6 +230,15 @@ describe('Step Functions interpreter', () => {
     };
     const task = ok(await runToEnd({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'retry.$': '$$.State.RetryCount', 'name.$': '$$.State.Name' }, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 3 }], End: true } } }, {}, flaky));
     assert.deepEqual(task, { retry: 2, name: 'T' });
+
+    // A Map being retried: its ItemSelector sees the Map's RetryCount.
+    let mapCalls = 0;
+    const failsOnce = async (i: TaskInvocation) => {
+      if (++mapCalls === 1) throw new StatesError('Flaky', 'first try');
+      return i.parameters;
+    };
+    const map = ok(await runToEnd({ StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemSelector: { 'retry.$': '$$.State.RetryCount', 'v.$': '$$.Map.Item.Value' }, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'in.$': '$' }, OutputPath: '$.in', End: true } } }, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1 }], End: true } } }, { items: ['a'] }, failsOnce));
+    assert.deepEqual(map, [{ retry: 1, v: 'a' }]);
   });
 
   it('Parallel and Map (MaxConcurrency, ItemSelector with $$.Map.Item, ItemBatcher, tolerated failures)', async () => {
