@@ -21,6 +21,8 @@ export interface EmulatorEndpoint {
   readonly url: string;
   readonly pid?: number;
   readonly version?: string;
+  /** `run`: the private emulator of a `localbatch run`, which stops it when its run ends. */
+  readonly owner?: 'run';
   readonly region: string;
   readonly credentials: StaticCredentials;
 }
@@ -62,6 +64,7 @@ export function parseEndpoint(endpointText: string, credentialsText: string): Em
     url: obj.url.replace(/\/+$/, ''),
     pid: typeof obj.pid === 'number' ? obj.pid : undefined,
     version: typeof obj.version === 'string' ? obj.version : undefined,
+    ...(obj.owner === 'run' ? { owner: 'run' as const } : {}),
     region: typeof obj.region === 'string' ? obj.region : profile?.get('region') ?? DEFAULT_REGION,
     credentials: { accessKeyId, secretAccessKey },
   };

@@ -31,8 +31,10 @@ export class StateDirLockedError extends Error {
   constructor(
     readonly pid: number,
     readonly stateDir: string,
+    /** Set when the holder is of another host (its process cannot be checked from here). */
+    readonly host?: string,
   ) {
-    super(`an emulator (pid ${pid}) is starting or serving ${stateDir}`);
+    super(`an emulator (pid ${pid}${host ? ` on ${host}` : ''}) is starting or serving ${stateDir}`);
     this.name = 'StateDirLockedError';
   }
 }
@@ -64,7 +66,7 @@ export async function acquireServeLock(stateDir: string, pid = process.pid): Pro
     }
     const held = readLock(file);
     if (held === undefined) continue; // removed meanwhile: try again
-    if (held.holder && isLive(held.holder, pid)) throw new StateDirLockedError(held.holder.pid, stateDir);
+    if (held.holder && isLive(held.holder, pid)) throw new StateDirLockedError(held.holder.pid, stateDir, held.holder.host !== undefined && held.holder.host !== hostname() ? held.holder.host : undefined);
     await removeStale(file, held.raw);
   }
   throw new Error(`could not take ${file}: it kept changing; is another emulator starting on ${stateDir}?`);

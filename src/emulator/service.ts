@@ -44,6 +44,8 @@ export interface ServiceOptions extends HostOptions {
    * and no API request (see idle-shutdown.ts): `idle` then resolves. Undefined or 0: never.
    */
   readonly idleShutdownMs?: number;
+  /** `run`: a `localbatch run`'s own emulator (endpoint.json says so: other runs do not share it). */
+  readonly owner?: 'run';
 }
 
 /** Thrown when another live emulator already serves (or is starting on) the state directory. */
@@ -201,7 +203,7 @@ export class LocalService {
         jobs.setApiUrl(containerServer.url);
       }
       const tmp = `${endpointFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION }, null, 2) + '\n', { mode: 0o600 });
+      writeFileSync(tmp, JSON.stringify({ url: server.url, port: server.port, pid: process.pid, version: VERSION, ...(options.owner ? { owner: options.owner } : {}) }, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, endpointFile);
       return new LocalService(host, server, containerServer, { url: server.url, pid: process.pid, version: VERSION, region, credentials }, endpointFile, lock, idleWatch, idle, s3, states, pipeline);
     } catch (err) {
@@ -309,6 +311,14 @@ async function takeServeLock(stateDir: string, endpointFile: string): Promise<Se
     if (!(err instanceof StateDirLockedError)) throw err;
     const endpoint = existsSync(endpointFile) ? await readEndpoint(stateDir).catch(() => undefined) : undefined;
     const health = endpoint?.pid === err.pid ? await checkHealth(endpoint, 2000).catch(() => undefined) : undefined;
+    if (endpoint?.owner === 'run' && health?.ok) {
+      throw new AlreadyServingError(`a localbatch run (pid ${err.pid}) is using ${stateDir} with its own emulator until its run ends; wait for it, or use another state directory (runs started while a localbatch serve runs share it)`);
+    }
+    if (err.host) {
+      throw new AlreadyServingError(
+        `an emulator of another host (${err.host}, pid ${err.pid}) holds ${join(stateDir, SERVE_LOCK_FILE)}; stop it there, or if none runs there, remove that file`,
+      );
+    }
     if (endpoint && health?.ok) {
       throw new AlreadyServingError(`an emulator is already serving ${stateDir} at ${endpoint.url} (pid ${err.pid}); stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`);
     }

@@ -142,6 +142,33 @@ describe('localbatch run (integration)', function () {
     assert.equal(jobs[0].status, 'FAILED');
     assert.equal(jobs[0].statusReason, 'Run interrupted by the user');
   });
+
+  it('two runs at once: the second waits for the first\'s own emulator to end, then runs with its own; stop refuses a run\'s emulator', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'first.jobdef.json'), jobdef('first', ['sleep', '4']));
+    writeFileSync(path.join(dir, 'second.jobdef.json'), jobdef('second', ['echo', 'second done']));
+    const start = (file: string) => {
+      const child = spawn(process.execPath, [BIN, 'run', file], { cwd: dir, env: { ...process.env, CI: '1' } });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.stderr.on('data', (d) => (text += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      return { exited, text: () => text };
+    };
+    const first = start('first.jobdef.json');
+    const deadline = Date.now() + 60_000;
+    while (!/first RUNNING/.test(first.text()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(first.text(), /first RUNNING/);
+    // Its emulator is the run's own: stop does not interrupt the run.
+    const stop = cli(dir, ['stop']);
+    assert.equal(stop.code, 1, stop.stderr);
+    assert.match(stop.stderr, /is a localbatch run's own \(pid \d+\): it stops when that run ends/);
+    const second = start('second.jobdef.json');
+    assert.equal(await first.exited, 0, first.text());
+    assert.equal(await second.exited, 0, second.text());
+    assert.match(second.text(), /another localbatch run \(pid \d+\) is using .* with its own emulator until its run ends; waiting/);
+    assert.match(second.text(), /The job SUCCEEDED/);
+  });
 });
 
 describe('localbatch run without Docker (integration)', () => {

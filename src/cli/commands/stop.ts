@@ -40,6 +40,10 @@ export const stopCommand: CliCommand = {
     const endpoint = await attach(stateDir);
     if (!endpoint) throw new CliError(await notRunning(stateDir), 1);
     if (!endpoint.pid) throw new CliError(`the emulator at ${endpoint.url} did not say its process id; stop it where it runs`, 1);
+    if (endpoint.owner === 'run') {
+      // Its SIGTERM would interrupt that run (its jobs terminated), not just stop an emulator.
+      throw new CliError(`the emulator of ${stateDir} is a localbatch run's own (pid ${endpoint.pid}): it stops when that run ends; to end the run early, press Ctrl-C where it runs (its jobs are terminated)`, 1);
+    }
     if (parsed.values['terminate-all']) {
       const { batch } = clientsFor(endpoint);
       try {

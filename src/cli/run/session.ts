@@ -41,11 +41,17 @@ export async function attach(stateDir: string): Promise<EmulatorEndpoint | undef
   return health?.ok ? endpoint : undefined;
 }
 
+/** A running server to share: not another `localbatch run`'s own emulator, which stops with its run. */
+async function shared(stateDir: string): Promise<EmulatorEndpoint | undefined> {
+  const endpoint = await attach(stateDir);
+  return endpoint?.owner === 'run' ? undefined : endpoint;
+}
+
 export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void; workspaceRoot?: string }): Promise<Session> {
   const deadline = Date.now() + OTHER_START_WAIT_MS;
   let waiting = false;
   for (;;) {
-    const running = await attach(options.stateDir);
+    const running = await shared(options.stateDir);
     if (running) {
       const clients = clientsFor(running);
       return { endpoint: running, ...clients, close: async () => destroy(clients) };
@@ -57,6 +63,7 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
         workspaceRoot: options.workspaceRoot,
         runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
         log: options.log,
+        owner: 'run',
       });
       const clients = clientsFor(service.endpoint);
       return {
@@ -72,7 +79,12 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
       // Another emulator holds the state directory while it starts (a `serve` in another terminal,
       // the editor's) or stops: submit to it once it answers, or start one once it is gone.
       if (!(err instanceof AlreadyServingError) || Date.now() > deadline) throw err;
-      if (!waiting) console.error(`localbatch: another emulator is starting or stopping on ${options.stateDir}; waiting up to ${OTHER_START_WAIT_MS / 1000} s for it`);
+      if (!waiting) {
+        const other = await attach(options.stateDir);
+        console.error(other?.owner === 'run'
+          ? `localbatch: another localbatch run (pid ${other.pid ?? '?'}) is using ${options.stateDir} with its own emulator until its run ends; waiting up to ${OTHER_START_WAIT_MS / 1000} s for it (to run several at once, start localbatch serve there: runs share it)`
+          : `localbatch: another emulator is starting or stopping on ${options.stateDir}; waiting up to ${OTHER_START_WAIT_MS / 1000} s for it`);
+      }
       waiting = true;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -61,6 +61,8 @@ const SKIPPED = new Set(['arn', 'arn_prefix', 'id', 'revision', 'tags_all', 'sta
  * (its expanders test `v != 0`), and its state holds 0 for an optional number never set.
  */
 const ZERO_IS_A_VALUE = new Set(['priority', 'order', 'run_as_user', 'run_as_group']);
+/** Booleans the provider sends only when true (d.GetOk skips false): a state's `false` is unset. */
+const TRUE_ONLY = new Set(['propagate_tags']);
 /** Attributes the provider upper-cases (its StateFunc), so a configuration may write them in any case. */
 const UPPER = new Set(['type', 'state', 'allocation_strategy']);
 
@@ -120,7 +122,7 @@ export function readTerraform(doc: SourceDocument, options: { region?: string; a
     // would only add "no containerProperties" errors about the same mistake.
     const broken = [...JSON_STRINGS].filter((k) => typeof r.values[k] === 'string' && r.values[k] !== '' && !parses(r.values[k]));
     if (broken.length > 0) {
-      for (const k of broken) problem([...at, k], `${r.address}: ${k} is not valid JSON`);
+      for (const k of broken) problem([...at, k], `${r.address}: ${k} is not valid JSON (${parseError(r.values[k] as string)}); fix it in the configuration and run terraform show -json again`);
       continue;
     }
     const conv = convert(r.values, at, type.nameKey, type.kind !== 'jobDefinition', (path, message) => problem(path, `${r.address}: ${message}`));
@@ -153,11 +155,16 @@ function anyTrue(v: unknown): boolean {
 }
 
 function parses(text: string): boolean {
+  return parseError(text) === undefined;
+}
+
+/** JSON.parse's complaint about `text`, or undefined when it parses. */
+function parseError(text: string): string | undefined {
   try {
     JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
 }
 
@@ -166,6 +173,7 @@ function convert(values: Obj, at: JsonPath, nameKey: string, upperCase: boolean,
     // Terraform's forms of "unset": null, and in a state the zero value of the attribute's type.
     if (v === null || v === undefined || v === '') return undefined;
     if (v === 0 && !(key && ZERO_IS_A_VALUE.has(key))) return undefined;
+    if (v === false && depth === 1 && key && TRUE_ONLY.has(key)) return undefined;
     if (key && JSON_STRINGS.has(key) && typeof v === 'string') {
       try {
         return { value: withoutEmpties(JSON.parse(v)), origin: { at: p } };

@@ -242,7 +242,7 @@ describe('IaC: Terraform show -json (unit)', () => {
   it('reports rules at the attribute inside the plan, and reads a state too', () => {
     const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [
       { address: 'aws_batch_job_queue.q', mode: 'managed', type: 'aws_batch_job_queue', name: 'q', values: { name: 'q', priority: 1, state: 'enabled', compute_environments: ['arn:aws:batch:us-east-1:1:compute-environment/a', 'arn:aws:batch:us-east-1:1:compute-environment/b', 'arn:aws:batch:us-east-1:1:compute-environment/c', 'arn:aws:batch:us-east-1:1:compute-environment/d'] } },
-      { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', eks_properties: [{ pod_properties: [{ containers: [{ image: 'busybox', env: [{ name: 'AWS_BATCH_MINE', value: 'x' }], resources: [{ limits: { cpu: '1', 'nvidia.com/gpu': '1' } }], security_context: [{ privileged: false, read_only_root_file_system: true, run_as_user: 0, run_as_group: 0, run_as_non_root: false }] }], image_pull_secret: [{ name: 'regcred' }], metadata: [{ labels: { app: 'k8s' } }], host_network: true, dns_policy: '', volumes: [{ name: 'scratch', empty_dir: [{ medium: '', size_limit: '1Gi' }], host_path: [], secret: [] }] }] }] } },
+      { address: 'aws_batch_job_definition.k8s', mode: 'managed', type: 'aws_batch_job_definition', name: 'k8s', values: { name: 'k8s', type: 'container', propagate_tags: false, eks_properties: [{ pod_properties: [{ containers: [{ image: 'busybox', env: [{ name: 'AWS_BATCH_MINE', value: 'x' }], resources: [{ limits: { cpu: '1', 'nvidia.com/gpu': '1' } }], security_context: [{ privileged: false, read_only_root_file_system: true, run_as_user: 0, run_as_group: 0, run_as_non_root: false }] }], image_pull_secret: [{ name: 'regcred' }], metadata: [{ labels: { app: 'k8s' } }], host_network: true, dns_policy: '', volumes: [{ name: 'scratch', empty_dir: [{ medium: '', size_limit: '1Gi' }], host_path: [], secret: [] }] }] }] } },
       { address: 'aws_batch_job_definition.bad', mode: 'managed', type: 'aws_batch_job_definition', name: 'bad', values: { name: 'bad', type: 'container', container_properties: '{"image": "broken",' } },
       { address: 'aws_batch_job_definition.j', mode: 'managed', type: 'aws_batch_job_definition', name: 'j', values: { name: 'j', type: 'container', retry_strategy: [{ attempts: 11 }], container_properties: '{"image":"busybox","resourceRequirements":[{"type":"VCPU","value":"1"},{"type":"MEMORY","value":"512"}]}' } },
     ] } } }, null, 2);
@@ -259,6 +259,9 @@ describe('IaC: Terraform show -json (unit)', () => {
     // An EKS definition's eks_properties blocks are read as the AWS provider sends them, and
     // problems are reported inside them.
     assert.deepEqual(got.filter((g) => g.endsWith('env-reserved-name')).map(line), [lineOf(state, '"name": "AWS_BATCH_MINE"')]);
+    // (every state holds propagate_tags: false; the provider never sends false, and an EKS definition must not set it)
+    assert.deepEqual(got.filter((g) => g.endsWith('eks-unsupported-field')), []);
+    assert.equal(workspace.jobDefinition('k8s')?.value.propagateTags, undefined);
     assert.deepEqual(workspace.jobDefinition('k8s')?.value.eksProperties, { podProperties: {
       containers: [{ image: 'busybox', env: [{ name: 'AWS_BATCH_MINE', value: 'x' }], resources: { limits: { cpu: '1', 'nvidia.com/gpu': '1' } }, securityContext: { privileged: false, readOnlyRootFilesystem: true, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false } }],
       imagePullSecrets: [{ name: 'regcred' }],
