@@ -3,7 +3,7 @@
  * containers one after the other (each must succeed before the next), then the containers. A
  * Kubernetes `command` replaces the image's ENTRYPOINT and `args` its CMD; `resources` (limits,
  * else requests: cpu "500m"/"2", memory "512Mi"/"1Gi"/bytes) become the container's vCPUs and
- * memory; `env`, `securityContext` (runAsUser, privileged, readOnlyRootFilesystem), `hostPath`,
+ * memory; `env`, `securityContext` (runAsUser with runAsGroup, privileged, readOnlyRootFilesystem), `hostPath`,
  * `emptyDir` (podVolumes.ts) and `secret` volumes (resolved by the attempt preparer) carry over. SubmitJob's `eksPropertiesOverride` applies by container name.
  */
 import type { ContainerOverrides, ContainerProperties, EksContainer, EksContainerOverride, JobDefinition, SubmitJobRequest } from '@aws-sdk/client-batch';
@@ -65,7 +65,8 @@ function containerProperties(c: EksContainer, ov: EksContainerOverride | undefin
       ...(memory !== undefined ? [{ type: 'MEMORY' as const, value: String(memory) }] : []),
       ...(gpus !== undefined ? [{ type: 'GPU' as const, value: gpus }] : []),
     ],
-    user: sc?.runAsUser !== undefined ? String(sc.runAsUser) : undefined,
+    // (runAsGroup is the primary group of runAsUser: Docker's user:group; alone it is not applied)
+    user: sc?.runAsUser !== undefined ? `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}` : undefined,
     privileged: sc?.privileged,
     readonlyRootFilesystem: sc?.readOnlyRootFilesystem,
     volumes: hostVolumes,

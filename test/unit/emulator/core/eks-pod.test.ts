@@ -11,6 +11,17 @@ describe('EKS pods as local tasks (unit)', () => {
     assert.throws(() => memoryOf('1GB'), /Kubernetes quantity/);
   });
 
+  it('a container\'s securityContext runAsUser with runAsGroup runs as uid:gid (runAsGroup alone leaves the image\'s user)', async () => {
+    const h = await harness({ vcpus: 8, memoryMiB: 8192 });
+    const pod = (securityContext: Record<string, number>) => ({ podProperties: { containers: [{ name: 'main', image: 'img', command: ['true'], securityContext }] } });
+    h.engine.registerJobDefinition({ jobDefinitionName: 'both', type: 'container', eksProperties: pod({ runAsUser: 1000, runAsGroup: 2000 }) });
+    h.engine.registerJobDefinition({ jobDefinitionName: 'user', type: 'container', eksProperties: pod({ runAsUser: 1000 }) });
+    h.engine.registerJobDefinition({ jobDefinitionName: 'group', type: 'container', eksProperties: pod({ runAsGroup: 2000 }) });
+    for (const d of ['both', 'user', 'group']) h.engine.submitJob({ jobName: d, jobQueue: 'q', jobDefinition: d });
+    await h.clock.advance(10_000);
+    assert.deepEqual(h.runtime.started.map((s) => s.user), ['1000:2000', '1000', undefined]);
+  });
+
   it('start init containers in order, then the containers; command is the entrypoint, args the command; overrides by name', async () => {
     const h = await harness({ vcpus: 8, memoryMiB: 8192 });
     h.engine.registerJobDefinition({
