@@ -17,7 +17,7 @@
  * `serve.lock.takeover` (itself created exclusively), after reading it again there, so two
  * processes taking over the same stale lock cannot remove each other's new one.
  */
-import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,7 +59,8 @@ export async function acquireServeLock(stateDir: string, pid = process.pid): Pro
   if (heldHere.has(file)) throw new StateDirLockedError(pid, stateDir);
   const me: Holder = { pid, host: hostname(), ...linuxIdentity(pid) };
   const content = `${JSON.stringify({ ...me, since: new Date().toISOString() })}\n`;
-  for (let attempt = 0; attempt < 10; attempt++) {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
     if (createWhole(file, content)) {
       heldHere.add(file);
       return lockOf(file, content);
@@ -67,6 +68,11 @@ export async function acquireServeLock(stateDir: string, pid = process.pid): Pro
     const held = readLock(file);
     if (held === undefined) continue; // removed meanwhile: try again
     if (held.holder && isLive(held.holder, pid)) throw new StateDirLockedError(held.holder.pid, stateDir, held.holder.host !== undefined && held.holder.host !== hostname() ? held.holder.host : undefined);
+    // Unreadable and new: being written (where there are no hard links, the file is created, then written).
+    if (!held.holder && (ageMs(file) ?? Infinity) < 2_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
     await removeStale(file, held.raw);
   }
   throw new Error(`could not take ${file}: it kept changing; is another emulator starting on ${stateDir}?`);
@@ -116,9 +122,31 @@ async function removeStale(file: string, raw: string): Promise<void> {
     }
     // Another process is taking over; one that crashed doing so left its mutex behind.
     const age = ageMs(mutex);
-    if (age !== undefined && age > TAKEOVER_STALE_MS) rmSync(mutex, { force: true });
+    if (age !== undefined && age > TAKEOVER_STALE_MS) clearStaleMutex(mutex);
     else await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Clears a takeover mutex a crash left: renamed aside first (only one of several clearing it at once
+ * succeeds), removed if what was moved is still old, put back if it was another's fresh one.
+ */
+function clearStaleMutex(mutex: string): void {
+  const aside = `${mutex}.${process.pid}.${Math.random().toString(36).slice(2)}.stale`;
+  try {
+    renameSync(mutex, aside);
+  } catch {
+    return; // gone meanwhile: another cleared it
+  }
+  const age = ageMs(aside);
+  if (age !== undefined && age <= TAKEOVER_STALE_MS) {
+    try {
+      linkSync(aside, mutex);
+    } catch {
+      // a newer one is there
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 function ageMs(file: string): number | undefined {

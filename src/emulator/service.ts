@@ -52,6 +52,13 @@ export interface ServiceOptions extends HostOptions {
 export class AlreadyServingError extends Error {
   /** Printed as is by the CLI (no stack trace). */
   readonly userFacing = true;
+  constructor(
+    message: string,
+    /** What holds the state directory: a serve (or shared run) answering, a run's own, one starting, or another host's. */
+    readonly holder: 'serving' | 'run' | 'starting' | 'other-host' = 'serving',
+  ) {
+    super(message);
+  }
 }
 
 export class LocalService {
@@ -311,20 +318,19 @@ async function takeServeLock(stateDir: string, endpointFile: string): Promise<Se
     if (!(err instanceof StateDirLockedError)) throw err;
     const endpoint = existsSync(endpointFile) ? await readEndpoint(stateDir).catch(() => undefined) : undefined;
     const health = endpoint?.pid === err.pid ? await checkHealth(endpoint, 2000).catch(() => undefined) : undefined;
-    if (endpoint?.owner === 'run' && health?.ok) {
-      throw new AlreadyServingError(`a localbatch run (pid ${err.pid}) is using ${stateDir} with its own emulator until its run ends; wait for it, or use another state directory (runs started while a localbatch serve runs share it)`);
+    if (endpoint && health?.ok) {
+      if (endpoint.owner === 'run') {
+        throw new AlreadyServingError(`a localbatch run (pid ${err.pid}) is using ${stateDir} with its own emulator until its run ends; wait for it, or use another state directory (runs started while a localbatch serve runs share it)`, 'run');
+      }
+      throw new AlreadyServingError(`an emulator is already serving ${stateDir} at ${endpoint.url} (pid ${err.pid}); stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`, 'serving');
     }
     if (err.host) {
-      throw new AlreadyServingError(
-        `an emulator of another host (${err.host}, pid ${err.pid}) holds ${join(stateDir, SERVE_LOCK_FILE)}; stop it there, or if none runs there, remove that file`,
-      );
-    }
-    if (endpoint && health?.ok) {
-      throw new AlreadyServingError(`an emulator is already serving ${stateDir} at ${endpoint.url} (pid ${err.pid}); stop it first (localbatch stop --state-dir ${stateDir}) or use another state directory`);
+      throw new AlreadyServingError(`an emulator of another host (${err.host}, pid ${err.pid}) holds ${join(stateDir, SERVE_LOCK_FILE)}; stop it there, or if none runs there, remove that file`, 'other-host');
     }
     throw new AlreadyServingError(
       `an emulator is already serving ${stateDir} (pid ${err.pid}, starting: it holds ${join(stateDir, SERVE_LOCK_FILE)} but does not answer yet); ` +
         `wait for it, or if process ${err.pid} is no localbatch emulator, remove that file`,
+      'starting',
     );
   }
 }

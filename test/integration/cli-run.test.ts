@@ -145,7 +145,7 @@ describe('localbatch run (integration)', function () {
 
   it('two runs at once: the second waits for the first\'s own emulator to end, then runs with its own; stop refuses a run\'s emulator', async () => {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'first.jobdef.json'), jobdef('first', ['sleep', '4']));
+    writeFileSync(path.join(dir, 'first.jobdef.json'), jobdef('first', ['sleep', '12']));
     writeFileSync(path.join(dir, 'second.jobdef.json'), jobdef('second', ['echo', 'second done']));
     const start = (file: string) => {
       const child = spawn(process.execPath, [BIN, 'run', file], { cwd: dir, env: { ...process.env, CI: '1' } });

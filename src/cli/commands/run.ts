@@ -110,7 +110,7 @@ export const runCommand: CliCommand = {
     const pipeline = live ?? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root);
     if (pipeline) {
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
-      const { session, settings } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()]);
+      const { session, settings } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()], true);
       await buildImagesOrClose(session, settings, loaded.root, opts);
       return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
     }
@@ -317,12 +317,13 @@ async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, o
  * serve, or an emulator started here with the assets as image overrides; a running serve gets the
  * images tagged with the template's names) and prints where it runs.
  */
-async function startRun(loaded: LoadedWorkspace, opts: RunOptions, definitions: readonly DefinitionEntry[]): Promise<{ session: Session; settings: LocalSettingsFile | undefined; stateDir: string }> {
+/** `shared`: the run stays live until Ctrl-C (rules and schedules), so its emulator serves other clients too. */
+async function startRun(loaded: LoadedWorkspace, opts: RunOptions, definitions: readonly DefinitionEntry[], shared = false): Promise<{ session: Session; settings: LocalSettingsFile | undefined; stateDir: string }> {
   let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
   const assetOverrides = opts.runtime === 'docker' && definitions.length > 0 ? await buildCdkAssetImages(new Docker(), definitions, (line) => console.error(line)) : {};
   if (Object.keys(assetOverrides).length > 0) settings = { ...settings, imageOverrides: { ...assetOverrides, ...settings?.imageOverrides } };
   const stateDir = path.resolve(opts.stateDir ?? path.join(loaded.root, DEFAULT_STATE_DIR_NAME));
-  const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root }).catch((err: unknown) => {
+  const session = await openSession({ stateDir, settings, runtime: opts.runtime, log: (line) => console.error(line), workspaceRoot: loaded.root, shared }).catch((err: unknown) => {
     // Docker unreachable (or another start-up problem the user can fix): one line, no stack.
     if (err instanceof DockerUnavailableError) throw new CliError(err.message, 1);
     throw err;

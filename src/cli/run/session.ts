@@ -47,7 +47,11 @@ async function shared(stateDir: string): Promise<EmulatorEndpoint | undefined> {
   return endpoint?.owner === 'run' ? undefined : endpoint;
 }
 
-export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void; workspaceRoot?: string }): Promise<Session> {
+/**
+ * `shared`: an emulator this command starts serves others too, as `serve` does (a `run` that stays
+ * live until Ctrl-C); otherwise it is this run's own, which other runs do not use.
+ */
+export async function openSession(options: { stateDir: string; settings?: LocalSettingsFile; runtime?: RuntimeKind; log?: (line: string) => void; workspaceRoot?: string; shared?: boolean }): Promise<Session> {
   const deadline = Date.now() + OTHER_START_WAIT_MS;
   let waiting = false;
   for (;;) {
@@ -63,7 +67,7 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
         workspaceRoot: options.workspaceRoot,
         runtime: options.runtime === 'scripted' ? (logs) => new ScriptedRuntime({ clock: systemClock(), logs, record: false }) : undefined,
         log: options.log,
-        owner: 'run',
+        ...(options.shared ? {} : { owner: 'run' as const }),
       });
       const clients = clientsFor(service.endpoint);
       return {
@@ -78,7 +82,8 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
     } catch (err) {
       // Another emulator holds the state directory while it starts (a `serve` in another terminal,
       // the editor's) or stops: submit to it once it answers, or start one once it is gone.
-      if (!(err instanceof AlreadyServingError) || Date.now() > deadline) throw err;
+      // (another host's emulator does not go away by waiting)
+      if (!(err instanceof AlreadyServingError) || err.holder === 'other-host' || Date.now() > deadline) throw err;
       if (!waiting) {
         const other = await attach(options.stateDir);
         console.error(other?.owner === 'run'

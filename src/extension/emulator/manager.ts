@@ -163,6 +163,10 @@ export class EmulatorManager implements vscode.Disposable {
    */
   async stop(): Promise<void> {
     const conn = this.conn;
+    if (conn?.endpoint.owner === 'run') {
+      // Its SIGTERM would interrupt that run (its jobs terminated), as `localbatch stop` says too.
+      throw new UserError(`This emulator is a localbatch run's own (pid ${conn.endpoint.pid ?? '?'}): it stops when that run ends. To end the run early, press Ctrl-C where it runs.`);
+    }
     this.setState('stopping');
     const pid = this.child?.pid ?? conn?.endpoint.pid;
     this.disconnect();

@@ -134,6 +134,20 @@ describe('serve.lock: one emulator per state directory', () => {
     lock.release();
   });
 
+  it('an unreadable lock is waited on while new (being written), taken over once old', async () => {
+    const lock = await acquireServeLock(dir);
+    const parent = parentsLock();
+    lock.release();
+    writeFileSync(lockFile(), '');
+    // Its writer finishes 200 ms later: the lock is then a live holder's, so the take is refused.
+    setTimeout(() => writeFileSync(lockFile(), JSON.stringify(parent)), 200);
+    await assert.rejects(acquireServeLock(dir), StateDirLockedError);
+    writeFileSync(lockFile(), '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFile(), old, old);
+    (await acquireServeLock(dir)).release();
+  });
+
   it('a release leaves alone a lock another process has taken since', async () => {
     const lock = await acquireServeLock(dir);
     writeFileSync(lockFile(), JSON.stringify({ pid: process.ppid }));
