@@ -169,6 +169,40 @@ describe('localbatch run (integration)', function () {
     assert.match(second.text(), /another localbatch run \(pid \d+\) is using .* with its own emulator until its run ends; waiting/);
     assert.match(second.text(), /The job SUCCEEDED/);
   });
+
+  it('a run on a serve that is stopped mid-run says so in one line, exit 1, and the job is kept for the next start', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'slow.jobdef.json'), jobdef('slow', ['sleep', '300']));
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+    const serverExit = new Promise((resolve) => server.on('exit', resolve));
+    try {
+      const up = Date.now() + 60_000;
+      while (!existsSync(path.join(dir, '.localbatch', 'endpoint.json')) && Date.now() < up) await new Promise((r) => setTimeout(r, 100));
+      const run = spawn(process.execPath, [BIN, 'run', 'slow.jobdef.json'], { cwd: dir, env: { ...process.env, CI: '1' } });
+      let text = '';
+      run.stdout.on('data', (d) => (text += d));
+      run.stderr.on('data', (d) => (text += d));
+      const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 60_000;
+      while (!/slow RUNNING/.test(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(text, /Emulator: localbatch serve at/);
+      const stop = cli(dir, ['stop']);
+      assert.equal(stop.code, 0, stop.stderr);
+      assert.equal(await exited, 1, text);
+      assert.match(text, /the emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); its 1 unfinished job is kept: start it again/);
+      assert.doesNotMatch(text, /unexpected error|\n\s+at /);
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+      await serverExit;
+      // The kept job: a serve started again re-attaches it; end it so that no container is left.
+      const again = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--terminate-all-on-exit'], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+      const againExit = new Promise((resolve) => again.on('exit', resolve));
+      const up = Date.now() + 60_000;
+      while (!existsSync(path.join(dir, '.localbatch', 'endpoint.json')) && Date.now() < up) await new Promise((r) => setTimeout(r, 100));
+      again.kill('SIGTERM');
+      await againExit;
+    }
+  });
 });
 
 describe('localbatch run without Docker (integration)', () => {

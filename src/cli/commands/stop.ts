@@ -15,6 +15,7 @@ import { HELP_OPTION, parseCommandArgs } from '../args';
 import { CliError } from '../errors';
 import { attach, clientsFor } from '../run/session';
 import type { CliCommand } from './index';
+import { processAlive } from '../../client/serve-lock';
 
 const HELP = `Usage: localbatch stop [--terminate-all] [--state-dir DIR]
 
@@ -57,7 +58,7 @@ export const stopCommand: CliCommand = {
     }
     process.kill(endpoint.pid, 'SIGTERM');
     const deadline = Date.now() + EXIT_WAIT_MS;
-    while (alive(endpoint.pid)) {
+    while (processAlive(endpoint.pid)) {
       if (Date.now() > deadline) throw new CliError(`the emulator (pid ${endpoint.pid}) is still running after ${EXIT_WAIT_MS / 1000} s`, 1);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -77,7 +78,7 @@ async function notRunning(stateDir: string): Promise<string> {
   const left = await readEndpoint(stateDir).catch(() => undefined);
   if (!left) return `no emulator is running on ${stateDir}`;
   if (left.pid === undefined) return `no emulator answers at ${left.url} for ${stateDir}, and its ${ENDPOINT_FILE} names no process; if none runs, the next start replaces it`;
-  if (alive(left.pid)) return `no emulator answers at ${left.url} for ${stateDir}, but its process ${left.pid} is alive: it may be starting or stuck; try again, or end that process`;
+  if (processAlive(left.pid)) return `no emulator answers at ${left.url} for ${stateDir}, but its process ${left.pid} is alive: it may be starting or stuck; try again, or end that process`;
   // Removed only if no server wrote a new one meanwhile.
   if (readText(file) === text) rmSync(file, { force: true });
   return `no emulator is running on ${stateDir}: the last one (pid ${left.pid}) ended without stopping (killed?); its ${ENDPOINT_FILE} is removed. Jobs are kept: the next start re-attaches them`;
@@ -88,15 +89,5 @@ function readText(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-/** Whether a process has that pid (one of another user's counts: EPERM). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

@@ -156,7 +156,15 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       clearInterval(reconciler);
       draw();
     }
-    if (streamError && !tracker.done) throw streamError;
+    if (streamError && !tracker.done) {
+      // The shared emulator stopped (localbatch stop, Ctrl-C where it runs, killed): one line, no stack.
+      const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
+      throw new CliError(
+        `the emulator at ${session.endpoint.url} stopped while the run was in progress (${streamError.message}); ` +
+          `its ${left} unfinished job${left === 1 ? ' is' : 's are'} kept: start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`,
+        1,
+      );
+    }
     if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
     const stopped = stuck ? [`Run stopped by localbatch: ${stuck}`, ...stuckHints(stuck, ctx.settings?.capacity ?? {})].join(' ') : undefined;
     if (interrupted || stopped) await terminateAll(ctx, tracker, interrupted ? 'Run interrupted by the user' : stopped!);

@@ -9,7 +9,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { readEndpoint, type EmulatorEndpoint } from '../../client/endpoint';
-import { serveLockHolder } from '../../client/serve-lock';
+import { processAlive, serveLockHolder } from '../../client/serve-lock';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { dockerProblem } from '../../client/job-display';
 import type { SnsNotification } from '../../client/sns-messages';
@@ -34,14 +34,6 @@ const RESUBSCRIBE_DELAY_MS = 1000;
 const STOP_TIMEOUT_MS = 15_000;
 const OWNED_PID_KEY = 'localbatch.emulator.startedPid';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export class EmulatorManager implements vscode.Disposable {
   private stateValue: EmulatorState = 'stopped';
@@ -175,7 +167,7 @@ export class EmulatorManager implements vscode.Disposable {
       try {
         process.kill(pid, 'SIGTERM');
         const deadline = Date.now() + STOP_TIMEOUT_MS;
-        while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 100));
+        while (Date.now() < deadline && processAlive(pid)) await new Promise((r) => setTimeout(r, 100));
       } catch (err) {
         this.log.warn(`could not stop process ${pid}: ${String(err)}`);
       }

@@ -156,8 +156,23 @@ describe('serve.lock: one emulator per state directory', () => {
     assert.equal(holder(), process.ppid);
   });
 
-  it('processAlive: this process is, an exited one is not', () => {
+  it('processAlive: this process is, an exited one is not, nor one exited but not yet reaped (a zombie)', async function () {
     assert.equal(processAlive(process.pid), true);
     assert.equal(processAlive(deadPid()), false);
+    if (!linux) return;
+    // A child that exits while this process's event loop is blocked stays a zombie until it runs again
+    // (as an emulator does whose parent waits in spawnSync: \`localbatch stop\` waited on it for 60 s).
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    const pid = child.pid!;
+    const wait = new Int32Array(new SharedArrayBuffer(4));
+    let zombie = false;
+    for (let i = 0; i < 200 && !zombie; i++) {
+      Atomics.wait(wait, 0, 0, 25);
+      zombie = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+    }
+    assert.ok(zombie, 'the child became a zombie');
+    assert.equal(processAlive(pid), false);
+    await new Promise((r) => child.once('exit', r));
   });
 });
