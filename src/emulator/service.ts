@@ -308,8 +308,8 @@ function touching(handlers: BatchHandlers, watch: IdleShutdown): BatchHandlers {
 }
 
 /**
- * The state directory's serve.lock (client/serve-lock.ts), or AlreadyServingError naming the emulator
- * that holds it: its URL once it answers, else that it is starting.
+ * The state directory's serve.lock (client/serve-lock.ts), or AlreadyServingError naming what holds
+ * it: a serve answering (its URL), a `localbatch run`'s own emulator, another host's, or one starting.
  */
 async function takeServeLock(stateDir: string, endpointFile: string): Promise<ServeLock> {
   try {

@@ -3,7 +3,7 @@
  * the bundled examples and small workflows written for each rule.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,32 @@ const MANAGED = 'dev.localbatch.managed=true';
 function cli(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, CI: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI started in the background: its stdout and stderr as they come, and its exit code. */
+function spawnCli(cwd: string, args: string[]): { child: ChildProcess; exited: Promise<number | null>; out: () => string; err: () => string; text: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: '1' } });
+  let out = '';
+  let err = '';
+  let text = '';
+  child.stdout!.on('data', (d) => ((out += d), (text += d)));
+  child.stderr!.on('data', (d) => ((err += d), (text += d)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => out, err: () => err, text: () => text };
+}
+
+/** Polls `done` every 100 ms for up to a minute. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** `localbatch serve` on a free port in `dir`, once its endpoint.json is written. */
+async function serveIn(dir: string, ...flags: string[]): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...flags], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await until(() => existsSync(path.join(dir, '.localbatch', 'endpoint.json')));
+  return { child, exited };
 }
 
 function jobdef(name: string, command: string[], extra: Record<string, unknown> = {}): string {
@@ -127,18 +153,12 @@ describe('localbatch run (integration)', function () {
   it('stops cleanly on Ctrl-C: exit 130, jobs terminated, no container left', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'sleepy.jobdef.json'), jobdef('sleepy', ['sleep', '300']));
-    const child = spawn(process.execPath, [BIN, 'run', 'sleepy.jobdef.json', '--json'], { cwd: dir, env: { ...process.env, CI: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
-    while (!/sleepy RUNNING/.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.match(err, /sleepy RUNNING/);
-    child.kill('SIGINT');
-    assert.equal(await exited, 130, err);
-    const jobs = JSON.parse(out) as JobDetail[];
+    const run = spawnCli(dir, ['run', 'sleepy.jobdef.json', '--json']);
+    await until(() => /sleepy RUNNING/.test(run.err()));
+    assert.match(run.err(), /sleepy RUNNING/);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130, run.err());
+    const jobs = JSON.parse(run.out()) as JobDetail[];
     assert.equal(jobs[0].status, 'FAILED');
     assert.equal(jobs[0].statusReason, 'Run interrupted by the user');
   });
@@ -147,23 +167,14 @@ describe('localbatch run (integration)', function () {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'first.jobdef.json'), jobdef('first', ['sleep', '12']));
     writeFileSync(path.join(dir, 'second.jobdef.json'), jobdef('second', ['echo', 'second done']));
-    const start = (file: string) => {
-      const child = spawn(process.execPath, [BIN, 'run', file], { cwd: dir, env: { ...process.env, CI: '1' } });
-      let text = '';
-      child.stdout.on('data', (d) => (text += d));
-      child.stderr.on('data', (d) => (text += d));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      return { exited, text: () => text };
-    };
-    const first = start('first.jobdef.json');
-    const deadline = Date.now() + 60_000;
-    while (!/first RUNNING/.test(first.text()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const first = spawnCli(dir, ['run', 'first.jobdef.json']);
+    await until(() => /first RUNNING/.test(first.text()));
     assert.match(first.text(), /first RUNNING/);
     // Its emulator is the run's own: stop does not interrupt the run.
     const stop = cli(dir, ['stop']);
     assert.equal(stop.code, 1, stop.stderr);
     assert.match(stop.stderr, /is a localbatch run's own \(pid \d+\): it stops when that run ends/);
-    const second = start('second.jobdef.json');
+    const second = spawnCli(dir, ['run', 'second.jobdef.json']);
     assert.equal(await first.exited, 0, first.text());
     assert.equal(await second.exited, 0, second.text());
     assert.match(second.text(), /another localbatch run \(pid \d+\) is using .* with its own emulator until its run ends; waiting/);
@@ -173,34 +184,24 @@ describe('localbatch run (integration)', function () {
   it('a run on a serve that is stopped mid-run says so in one line, exit 1, and the job is kept for the next start', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'slow.jobdef.json'), jobdef('slow', ['sleep', '300']));
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
-    const serverExit = new Promise((resolve) => server.on('exit', resolve));
+    const server = await serveIn(dir);
     try {
-      const up = Date.now() + 60_000;
-      while (!existsSync(path.join(dir, '.localbatch', 'endpoint.json')) && Date.now() < up) await new Promise((r) => setTimeout(r, 100));
-      const run = spawn(process.execPath, [BIN, 'run', 'slow.jobdef.json'], { cwd: dir, env: { ...process.env, CI: '1' } });
-      let text = '';
-      run.stdout.on('data', (d) => (text += d));
-      run.stderr.on('data', (d) => (text += d));
-      const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 60_000;
-      while (!/slow RUNNING/.test(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      assert.match(text, /Emulator: localbatch serve at/);
+      const run = spawnCli(dir, ['run', 'slow.jobdef.json']);
+      await until(() => /slow RUNNING/.test(run.text()));
+      const text = () => run.text();
+      assert.match(text(), /Emulator: localbatch serve at/);
       const stop = cli(dir, ['stop']);
       assert.equal(stop.code, 0, stop.stderr);
-      assert.equal(await exited, 1, text);
-      assert.match(text, /the emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); its 1 unfinished job is kept: start it again/);
-      assert.doesNotMatch(text, /unexpected error|\n\s+at /);
+      assert.equal(await run.exited, 1, text());
+      assert.match(text(), /the emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); its 1 unfinished job is kept: start it again/);
+      assert.doesNotMatch(text(), /unexpected error|\n\s+at /);
     } finally {
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
-      await serverExit;
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+      await server.exited;
       // The kept job: a serve started again re-attaches it; end it so that no container is left.
-      const again = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--terminate-all-on-exit'], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
-      const againExit = new Promise((resolve) => again.on('exit', resolve));
-      const up = Date.now() + 60_000;
-      while (!existsSync(path.join(dir, '.localbatch', 'endpoint.json')) && Date.now() < up) await new Promise((r) => setTimeout(r, 100));
-      again.kill('SIGTERM');
-      await againExit;
+      const again = await serveIn(dir, '--terminate-all-on-exit');
+      again.child.kill('SIGTERM');
+      await again.exited;
     }
   });
 });

@@ -315,9 +315,9 @@ async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, o
 /**
  * Builds the CDK image assets of `definitions` (Docker runtime), opens the session (a running
  * serve, or an emulator started here with the assets as image overrides; a running serve gets the
- * images tagged with the template's names) and prints where it runs.
+ * images tagged with the template's names) and prints where it runs. `shared`: the run stays live
+ * until Ctrl-C (rules and schedules), so an emulator it starts serves other clients too.
  */
-/** `shared`: the run stays live until Ctrl-C (rules and schedules), so its emulator serves other clients too. */
 async function startRun(loaded: LoadedWorkspace, opts: RunOptions, definitions: readonly DefinitionEntry[], shared = false): Promise<{ session: Session; settings: LocalSettingsFile | undefined; stateDir: string }> {
   let settings = loaded.workspace.settings?.value as LocalSettingsFile | undefined;
   const assetOverrides = opts.runtime === 'docker' && definitions.length > 0 ? await buildCdkAssetImages(new Docker(), definitions, (line) => console.error(line)) : {};

@@ -22,7 +22,6 @@ import { assetManifestFileFor } from '../../node/cdk-asset-manifest';
 import { CliError } from '../errors';
 import type { RunTarget } from './execute';
 
-
 /**
  * Builds every asset image the definitions name and returns definition image → local image (merge it
  * into imageOverrides). Definitions that are no resource of a CDK template, and images that are no
