@@ -1,6 +1,6 @@
 'use strict';
 // Mocha's spec reporter, followed by the ten slowest test files (hooks included: where CI's time
-// goes) and a plain closing line "N passed, N failed, N skipped" so that CI logs state the outcome
+// goes; under --parallel, their tests' time) and a plain closing line "N passed, N failed, N skipped" so that CI logs state the outcome
 // in a runner-neutral form.
 //
 // Under CI (CI set, and not "false"/"0") a skipped test is a failure: a missing prerequisite must not
@@ -13,7 +13,7 @@
 // holds the process itself.
 const Mocha = require('mocha');
 const { Spec } = Mocha.reporters;
-const { EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+const { EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_END, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 const isCI = () => !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const PLATFORM_SKIP = /\b(another|other) platforms?\b/i;
@@ -74,6 +74,12 @@ class SummaryReporter extends Spec {
       const f = suite.file && suite.parent && suite.parent.root ? files.get(suite.file) : undefined;
       if (f && f.started !== undefined) f.ms += Date.now() - f.started;
     });
+    // With --parallel, a worker's events arrive at once when its file is done and suites carry no
+    // file: there the tests' own durations are summed per file instead (hooks left out).
+    const testTime = new Map();
+    runner.on(EVENT_TEST_END, (test) => {
+      if (test.file && typeof test.duration === 'number') testTime.set(test.file, (testTime.get(test.file) || 0) + test.duration);
+    });
     runner.on(EVENT_TEST_PENDING, (test) => {
       if (!isCI()) return;
       if (PLATFORM_SKIP.test(test.fullTitle())) {
@@ -85,9 +91,11 @@ class SummaryReporter extends Spec {
     });
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats || {};
-      const slowest = [...files.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
+      const byHooks = files.size > 0;
+      const times = byHooks ? files : new Map([...testTime].map(([file, ms]) => [file, { ms }]));
+      const slowest = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
       if (slowest.length > 1) {
-        process.stdout.write('Slowest files (hooks included):\n');
+        process.stdout.write(byHooks ? 'Slowest files (hooks included):\n' : 'Slowest files (their tests\' time, hooks not included):\n');
         for (const [file, f] of slowest) process.stdout.write(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${require('node:path').relative(process.cwd(), file)}\n`);
       }
       const extra = platformSkips ? ` (${platformSkips} for another platform)` : '';

@@ -9,7 +9,6 @@
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
@@ -18,6 +17,7 @@ import {
   type DescribeExecutionOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
 import { localDefinition, taskDefinitions } from '../../client/state-machine-definitions';
@@ -85,9 +85,9 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     };
 
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }));
-    executionArn = started.executionArn!;
-    say(`Execution ${executionArn.split(':').pop()} started`);
-    const shown = new Set<number>();
+    const arn = started.executionArn!;
+    executionArn = arn;
+    say(`Execution ${arn.split(':').pop()} started`);
     const show = (e: HistoryEvent) => {
       const at = e.timestamp?.getTime();
       const line = historyLine(e);
@@ -100,22 +100,14 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
       if (e.type === 'TaskSucceeded') say(`  submitted job ${job.name} (${jobId})`, at);
       if (job.status) say(`  job ${job.name} (${jobId}) ${job.status}`, at);
     };
-    // The whole history each round (GetExecutionHistory pages from the start); what was shown is
-    // skipped. The job events that arrived before the read, or during it from before its last
-    // event, are shown with it, in time order; later ones wait for the next read.
+    // Each round reads the events since the last one shown (sfn-history.ts). The job events that
+    // arrived before the read, or during it from before its last event, are shown with it, in time
+    // order; later ones wait for the next read.
+    let lastShown = 0;
     const readHistory = async () => {
       const before = arrived.length;
-      const fresh: HistoryEvent[] = [];
-      let token: string | undefined;
-      do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken: token, maxResults: 1000 }));
-        for (const e of page.events ?? []) {
-          if (e.id === undefined || shown.has(e.id)) continue;
-          shown.add(e.id);
-          fresh.push(e);
-        }
-        token = page.nextToken;
-      } while (token);
+      const fresh = await readHistoryAfter(sfn, arn, lastShown);
+      lastShown = lastEventId(fresh, lastShown);
       let latest = -Infinity;
       for (const e of fresh) latest = Math.max(latest, e.timestamp?.getTime() ?? -Infinity);
       const now: TimedJobEvent[] = [];

@@ -41,8 +41,10 @@ export function toCreateOptions(spec: ContainerSpec, opts: SpecMappingOptions): 
     if (m.hostPath !== undefined) {
       binds.push(`${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`);
     } else if (m.volumeName !== undefined) {
-      // A named volume outlives the container (remove v=true removes anonymous volumes only).
-      mounts.push({ Type: 'volume', Source: m.volumeName, Target: m.containerPath, ReadOnly: m.readOnly });
+      // A named volume outlives the container (remove v=true removes anonymous volumes only). An
+      // emptyDir starts empty, as the kubelet makes it: Docker would copy the image's files at that
+      // path into a new volume.
+      mounts.push({ Type: 'volume', Source: m.volumeName, Target: m.containerPath, ReadOnly: m.readOnly, ...(m.emptyDir ? { VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'] } : {}) });
     } else {
       // No Source: Docker creates an anonymous volume, removed with the container (remove v=true).
       mounts.push({ Type: 'volume', Source: '', Target: m.containerPath, ReadOnly: m.readOnly });
@@ -106,11 +108,14 @@ export function volumeLabels(mount: { efs?: { fileSystemId: string; rootDirector
   return labels;
 }
 
-/** An emptyDir with `medium: Memory` is a tmpfs volume (the local driver's tmpfs type), sized by its sizeLimit. */
+/**
+ * An emptyDir with `medium: Memory` is a tmpfs volume (the local driver's tmpfs type), sized by its
+ * sizeLimit, writable by every user (mode 0777) as the kubelet makes an emptyDir.
+ */
 export function emptyDirDriver(mount: { emptyDir?: { memory: boolean; sizeMiB?: number } }): { Driver?: string; DriverOpts?: Record<string, string> } {
   if (!mount.emptyDir?.memory) return {};
   const size = mount.emptyDir.sizeMiB;
-  return { Driver: 'local', DriverOpts: { type: 'tmpfs', device: 'tmpfs', ...(size !== undefined ? { o: `size=${size}m` } : {}) } };
+  return { Driver: 'local', DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: [...(size !== undefined ? [`size=${size}m`] : []), 'mode=0777'].join(',') } };
 }
 
 /** vCPUs → NanoCpus, clamped to the host's CPUs; undefined (no limit) for 0 or less. */

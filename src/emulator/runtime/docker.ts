@@ -20,6 +20,7 @@ import type {
 import { RuntimeUnavailableError, isRuntimeUnavailable } from '../batch/core/ports';
 import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
 import { FollowedOutput, reconnect } from './docker-reconnect';
+import { worldWritableFolders } from './tar';
 import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, emptyDirDriver, toCreateOptions, volumeLabels } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
@@ -105,8 +106,9 @@ export class DockerRuntime implements ContainerRuntime {
     let container: Docker.Container;
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
     const create = () => within(this.docker.createContainer(options), CALL_TIMEOUT_MS, 'create');
+    let fresh: string[];
     try {
-      await this.ensureVolumes(spec);
+      fresh = await this.ensureVolumes(spec);
       try {
         container = await create();
       } catch (err) {
@@ -127,6 +129,7 @@ export class DockerRuntime implements ContainerRuntime {
       throw new Error(`CannotCreateContainerError: ${dockerMessage(err)}`, { cause: err });
     }
     try {
+      if (fresh.length > 0) await within(container.putArchive(await worldWritableFolders(fresh), { path: '/' }), CALL_TIMEOUT_MS, 'emptyDir mode');
       // Attached before start (as `docker run` does) so the very first bytes are captured.
       const follow = this.follow();
       const stream = (await within(container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal }), CALL_TIMEOUT_MS, 'attach')) as NodeJS.ReadableStream;
@@ -147,8 +150,13 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /** Creates the named volumes a spec mounts (with localbatch's labels); an existing one is kept as is. */
-  private async ensureVolumes(spec: ContainerSpec): Promise<void> {
+  /**
+   * Creates the named volumes a spec mounts (with localbatch's labels); an existing one is kept as
+   * is. Answers the mount points of the disk emptyDir volumes it created (made mode 0777 once the
+   * container is created; a memory one is mounted so).
+   */
+  private async ensureVolumes(spec: ContainerSpec): Promise<string[]> {
+    const fresh: string[] = [];
     for (const m of spec.mounts ?? []) {
       if (m.volumeName === undefined || m.hostPath !== undefined) continue;
       try {
@@ -156,11 +164,17 @@ export class DockerRuntime implements ContainerRuntime {
       } catch {
         const options = { Name: m.volumeName, Labels: { ...volumeLabels(m), ...(m.emptyDir ? spec.labels : {}) }, ...emptyDirDriver(m) };
         // Two containers of one pod may create their shared emptyDir at once: the second finds it made.
-        await this.docker.createVolume(options).catch(async (err: unknown) => {
-          if (!(await this.docker.getVolume(m.volumeName!).inspect().then(() => true, () => false))) throw err;
-        });
+        const made = await this.docker.createVolume(options).then(
+          () => true,
+          async (err: unknown) => {
+            if (!(await this.docker.getVolume(m.volumeName!).inspect().then(() => true, () => false))) throw err;
+            return false;
+          },
+        );
+        if (made && m.emptyDir && !m.emptyDir.memory) fresh.push(m.containerPath);
       }
     }
+    return fresh;
   }
 
   async removeVolume(name: string): Promise<void> {

@@ -1,8 +1,9 @@
 /**
- * A gzip'd tar archive of a folder (SageMaker's model.tar.gz), streamed with tar-stream (the
- * library the image build context already uses) through node:zlib, so a large model is never held
- * in memory. Regular files and folders only (symlinks and others are left out); names relative to
- * the folder, in name order.
+ * Tar archives made with tar-stream (the library the image build context already uses). A gzip'd
+ * tar archive of a folder (SageMaker's model.tar.gz), streamed through node:zlib, so a large model is
+ * never held in memory: regular files and folders only (symlinks and others are left out), names
+ * relative to the folder, in name order. And the archive that makes new emptyDir volumes writable by
+ * every user.
  */
 import { createReadStream, createWriteStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,4 +50,19 @@ export async function writeTarGz(folder: string, file: string): Promise<void> {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
   }
   await written;
+}
+
+/**
+ * A tar archive that, put at `/` into a created container, makes the folders at `paths` (the
+ * mount points of new disk emptyDir volumes) mode 0777, owned by root, as the kubelet makes an
+ * emptyDir: a new Docker volume is root's 0755. Docker applies a folder entry's mode to the folder
+ * that is there, the volume mounted on it.
+ */
+export async function worldWritableFolders(paths: readonly string[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const p of paths) pack.entry({ name: `${p.replace(/^\/+|\/+$/g, '')}/`, type: 'directory', mode: 0o777, uid: 0, gid: 0 });
+  pack.finalize();
+  const pieces: Buffer[] = [];
+  for await (const piece of pack) pieces.push(piece as Buffer);
+  return Buffer.concat(pieces);
 }

@@ -10,7 +10,7 @@ import { failedByUser, isFinal, statusCounts, type Run } from '../../model/runs'
 import { errorMessage } from '../errors';
 import { sfnClientOf } from '../stepfunctions/client';
 import { ExecutionJobs } from '../stepfunctions/executionJobs';
-import { readHistory } from '../stepfunctions/session';
+import { readHistoryAfter } from '../../client/sfn-history';
 import { listExecutions } from '../views/executionNodes';
 import type { EmulatorManager } from './manager';
 
@@ -100,7 +100,7 @@ export class RunsStore implements vscode.Disposable {
     try {
       const sfn = sfnClientOf(conn);
       // (the runs are listed even when Step Functions cannot be read: its jobs then show one by one)
-      await listExecutions(sfn).then((executions) => this.executionJobs.update((arn) => readHistory(sfn, arn), executions)).catch(() => undefined);
+      await listExecutions(sfn).then((executions) => this.executionJobs.update((arn, afterId) => readHistoryAfter(sfn, arn, afterId), executions)).catch(() => undefined);
       if (this.emulator.connection !== conn) return;
       const list = await this.lister.list(conn.batch, this.limit, this.executionJobs);
       if (this.emulator.connection !== conn) return;

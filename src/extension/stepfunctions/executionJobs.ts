@@ -2,8 +2,10 @@
  * Which local Step Functions execution submitted which Batch job, read from the executions'
  * histories (the JobIds their Batch Tasks name), so the Local view shows an execution's jobs as one
  * run named after it instead of a run per job (a Map of 100 Batch tasks would bury every workflow
- * run). An ended execution's history never changes, so it is read once; a running one at most every
- * few seconds. Only AWS's own Step Functions API is used: Batch itself records nothing of the kind.
+ * run). An ended execution's history never changes, so it is read once; a running one at most once a
+ * second, and then only its events newer than the last read (a Map of thousands of tasks would
+ * otherwise be read whole every second). Only AWS's own Step Functions API is used: Batch itself
+ * records nothing of the kind.
  */
 import type { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { batchJobIdsOf, type HistoryEventLike } from '../../model/asl-live';
@@ -14,8 +16,13 @@ const RUNNING_REREAD_MS = 1000;
 /** Histories read at once. */
 const READ_AT_ONCE = 4;
 
+/** Reads an execution's history events whose id is above `afterId` (0: the whole history). */
+export type HistoryReader = (executionArn: string, afterId: number) => Promise<readonly HistoryEventLike[]>;
+
 interface Known {
-  readonly jobIds: readonly string[];
+  readonly jobIds: ReadonlySet<string>;
+  /** The highest event id read. */
+  readonly lastId: number;
   readonly ended: boolean;
   readonly readAt: number;
 }
@@ -28,10 +35,11 @@ export class ExecutionJobs {
   readonly ownerOf: RunOwnerOf = (jobId) => this.byJob.get(jobId);
 
   /**
-   * Reads (with `read`: GetExecutionHistory, every page) the histories not known yet, or of executions
-   * still running; `now` for the re-read bound. A history that cannot be read is tried next time.
+   * Reads (with `read`: GetExecutionHistory) the histories not known yet, and the new events of
+   * executions still running; `now` for the re-read bound. A history that cannot be read is tried
+   * next time.
    */
-  async update(read: (executionArn: string) => Promise<readonly HistoryEventLike[]>, executions: readonly ExecutionListItem[], now = Date.now()): Promise<void> {
+  async update(read: HistoryReader, executions: readonly ExecutionListItem[], now = Date.now()): Promise<void> {
     const wanted = executions.filter((e) => {
       const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
       // (one that ended since it was read is read once more: its last jobs may be new)
@@ -39,8 +47,12 @@ export class ExecutionJobs {
     });
     for (let i = 0; i < wanted.length; i += READ_AT_ONCE) {
       await Promise.all(wanted.slice(i, i + READ_AT_ONCE).map(async (e) => {
-        const events = await read(e.executionArn!).catch(() => undefined);
-        if (events) this.known.set(e.executionArn!, { jobIds: batchJobIdsOf(events), ended: e.status !== 'RUNNING', readAt: now });
+        const before = this.known.get(e.executionArn!);
+        const events = await read(e.executionArn!, before?.lastId ?? 0).catch(() => undefined);
+        if (!events) return;
+        const jobIds = new Set([...(before?.jobIds ?? []), ...batchJobIdsOf(events)]);
+        const lastId = events.reduce((max, ev) => Math.max(max, ev.id ?? 0), before?.lastId ?? 0);
+        this.known.set(e.executionArn!, { jobIds, lastId, ended: e.status !== 'RUNNING', readAt: now });
       }));
     }
     // Executions no longer listed (older than the list keeps) are forgotten.

@@ -2,14 +2,15 @@
  * What a graph panel shows for a state machine file (or a template's state machine, read through the
  * workspace index): its states (asl-graph.ts), drawn again as the file is edited, coloured by an
  * execution on the local emulator (the one given, else the latest of the state machine named for the
- * file, or of the template's state machine's name) from its history (asl-live.ts). The history is read again
- * every half second while the execution runs (the emulator's event stream carries Batch job events
- * only); updates carry only the states that changed, applied in place. The Timeline tab shows each
+ * file, or of the template's state machine's name) from its history (asl-live.ts). The history's new
+ * events are read every half second while the execution runs (the emulator's event stream carries
+ * Batch job events only); updates carry only the states that changed, applied in place. The Timeline tab shows each
  * time a state ran (asl-live.ts timelineFromPicture), sent with each read while the tab is shown.
  */
-import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
+import { HistoryFollower } from '../../client/sfn-history';
 import { graphFromDefinition } from '../../model/asl-graph';
 import { pictureFromHistory, timelineFromPicture, type ExecutionPicture } from '../../model/asl-live';
 import { parseAslText, stateMachineNameFor } from '../../model/asl-text';
@@ -33,6 +34,8 @@ export class StateMachineSession implements vscode.Disposable {
   private graph: DagGraph | undefined;
   private picture: ExecutionPicture | undefined;
   private executionArn: string | undefined;
+  /** The shown execution's history: read whole by a refresh, then only its new events by each poll. */
+  private history: HistoryFollower | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
@@ -171,7 +174,10 @@ export class StateMachineSession implements vscode.Disposable {
     try {
       this.executionArn ??= await this.latestExecution(sfn);
       if (!this.executionArn) return undefined;
-      return pictureFromHistory(graph, await readHistory(sfn, this.executionArn));
+      const history = new HistoryFollower(sfn, this.executionArn);
+      await history.read();
+      this.history = history;
+      return pictureFromHistory(graph, history.events);
     } catch (err) {
       this.ctx.output.warn(`state machine graph: could not read the execution: ${String(err)}`);
       return undefined;
@@ -206,7 +212,9 @@ export class StateMachineSession implements vscode.Disposable {
     const seq = this.seq;
     try {
       if (!this.paused) {
-        const next = pictureFromHistory(graph, await readHistory(sfn, arn));
+        const history = this.history?.executionArn === arn ? this.history : (this.history = new HistoryFollower(sfn, arn));
+        await history.read();
+        const next = pictureFromHistory(graph, history.events);
         if (seq !== this.seq || this.disposed) return;
         const before = new Map((this.picture?.updates ?? []).map((u) => [u.id, u]));
         const changed: DagNodeUpdate[] = next.updates.filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId);
@@ -239,16 +247,4 @@ export function failureText(failure: { error?: string; cause?: string } | undefi
   if (!failure) return '';
   const cause = failure.cause && failure.cause.length > 400 ? `${failure.cause.slice(0, 400)}…` : failure.cause;
   return [failure.error, cause].filter(Boolean).join(': ');
-}
-
-/** An execution's whole history, oldest first. */
-export async function readHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }

@@ -11,7 +11,8 @@ import { startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import { sfnClientOf } from '../stepfunctions/client';
-import { failureText, readHistory } from '../stepfunctions/session';
+import { readHistory } from '../../client/sfn-history';
+import { failureText } from '../stepfunctions/session';
 import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
 
 export const EXECUTIONS_GROUP_ID = 'sfn:executions';

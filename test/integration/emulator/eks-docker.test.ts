@@ -108,6 +108,28 @@ describe('EKS job on Docker (integration)', function () {
     }
   });
 
+  it('makes each emptyDir as the kubelet does: empty over the image\'s folder, and writable (mode 0777) by a container of another user', async () => {
+    const host = await suite.start();
+    const resources = { limits: { cpu: '500m', memory: '64Mi' } };
+    // /etc holds the image's mtab: a Docker volume would start as a copy of it.
+    const script = 'for d in /etc /ram; do echo "$d $(stat -c %a $d) $(ls -A $d | grep -c mtab) $(id -u)"; echo x > $d/w && echo "$d written"; done';
+    host.engine.registerJobDefinition({
+      jobDefinitionName: 'pod-emptydir-mode',
+      type: 'container',
+      eksProperties: {
+        podProperties: {
+          containers: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', script], resources, securityContext: { runAsUser: 1000 }, volumeMounts: [{ name: 'disk', mountPath: '/etc' }, { name: 'ram', mountPath: '/ram' }] }],
+          volumes: [{ name: 'disk', emptyDir: {} }, { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
+        },
+      },
+    });
+    const { jobId } = host.engine.submitJob({ jobName: 'pod-emptydir-mode', jobQueue: 'local', jobDefinition: 'pod-emptydir-mode' });
+    const d = await suite.finished(host, jobId);
+    const main = d.attempts![0].taskProperties![0].containers![0];
+    assert.deepEqual(host.logs.events(main.logStreamName!).map((x) => x.message), ['/etc 777 0 1000', '/etc written', '/ram 777 0 1000', '/ram written']);
+    assert.equal(d.status, 'SUCCEEDED');
+  });
+
   it('fails to start a pod whose secret volume has no local value, saying where to add it', async () => {
     const host = await suite.start();
     host.engine.registerJobDefinition({

@@ -3,17 +3,21 @@ import type { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { ExecutionJobs } from '../../../src/extension/stepfunctions/executionJobs';
 import type { HistoryEventLike } from '../../../src/model/asl-live';
 
-const submitted = (jobId: string): HistoryEventLike => ({ type: 'TaskSubmitted', taskSubmittedEventDetails: { resourceType: 'batch', output: JSON.stringify({ JobId: jobId }) } }) as HistoryEventLike;
+let nextId = 1;
+const submitted = (jobId: string): HistoryEventLike => ({ id: nextId++, type: 'TaskSubmitted', taskSubmittedEventDetails: { resourceType: 'batch', output: JSON.stringify({ JobId: jobId }) } }) as HistoryEventLike;
 const execution = (name: string, status: string): ExecutionListItem => ({ executionArn: `arn:aws:states:us-east-1:1:execution:flow:${name}`, stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:flow', name, status: status as ExecutionListItem['status'], startDate: new Date(0) });
 
 describe('Local view: which execution submitted which Batch job (unit, a fake history reader)', () => {
-  it('reads an ended execution\'s history once, a running one again after a second; the version moves only when an owner changes', async () => {
+  it('reads an ended execution\'s history once, a running one\'s new events again after a second; the version moves only when an owner changes', async () => {
     const histories = new Map<string, HistoryEventLike[]>([['done', [submitted('j1'), submitted('j2')]], ['live', [submitted('j3')]]]);
     const reads: string[] = [];
-    const read = async (arn: string) => {
+    /** The event id each read asked to read after. */
+    const after: number[] = [];
+    const read = async (arn: string, afterId: number) => {
       const name = arn.split(':').at(-1)!;
       reads.push(name);
-      return histories.get(name) ?? [];
+      after.push(afterId);
+      return (histories.get(name) ?? []).filter((e) => e.id! > afterId);
     };
     const jobs = new ExecutionJobs();
     const list = [execution('done', 'SUCCEEDED'), execution('live', 'RUNNING')];
@@ -32,10 +36,13 @@ describe('Local view: which execution submitted which Batch job (unit, a fake hi
     assert.equal(jobs.ownerOf('j4'), undefined);
     assert.equal(jobs.version, v1);
 
-    // A second on: only the running one is read again.
+    // A second on: only the running one is read again, from after its last event read; its first job stays.
+    assert.deepEqual(after, [0, 0]);
     await jobs.update(read, list, 2100);
     assert.deepEqual(reads.slice(2), ['live']);
+    assert.deepEqual(after.slice(2), [histories.get('live')![0].id]);
     assert.equal(jobs.ownerOf('j4')?.name, 'flow: live (Step Functions)');
+    assert.equal(jobs.ownerOf('j3')?.name, 'flow: live (Step Functions)');
     assert.equal(jobs.version, v1 + 1);
 
     // Read again with nothing new: the version stays.
