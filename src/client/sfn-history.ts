@@ -1,15 +1,16 @@
 /**
  * Reading a Step Functions execution's history through any SFN client. A running execution is read
  * again and again (the live graph, the Local view's runs, `localbatch run`), so after the first read
- * only the events newer than the last one seen are read: GetExecutionHistory newest first
- * (`reverseOrder`), page by page, until a page reaches the last id seen. Event ids count up from 1
- * in the order the events happened, so a poll of a Map of thousands of items costs one page of 100
- * events (then pages of 1,000 while there are more new ones), not its whole history.
+ * only the events newer than the last one seen are read, newest first (`reverseOrder`). Event ids
+ * count up from 1 in the order the events happened, so the newest event's id says how many are
+ * new: a first page of 100 answers most polls; when more are new, the newest are listed again in
+ * pages sized to end at the last event seen (a token is used with the arguments it was given with,
+ * as AWS asks). A poll of a Map of thousands of items costs a page, not its whole history.
  */
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 
 const PAGE = 1000;
-/** The first page of a read of new events: most polls find a few, and a page answers whole. */
+/** The first page of a read of new events. */
 const FIRST_NEW_PAGE = 100;
 
 /** An execution's whole history, oldest first. */
@@ -27,14 +28,23 @@ export async function readHistory(sfn: SFNClient, executionArn: string): Promise
 /** The events of an execution's history whose id is above `afterId`, oldest first (0: the whole history). */
 export async function readHistoryAfter(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
   if (afterId <= 0) return readHistory(sfn, executionArn);
+  const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: FIRST_NEW_PAGE, reverseOrder: true }));
+  const events = first.events ?? [];
+  const newestId = events[0]?.id ?? 0;
+  if (!first.nextToken || events.some((e) => (e.id ?? 0) <= afterId)) return events.filter((e) => (e.id ?? 0) > afterId).reverse();
+  // More are new than one page holds: from the newest read down to the last one seen (inclusive,
+  // so the last page shows where to stop), in equal pages of at most 1,000. Events newer than the
+  // first page's are left for the next read.
+  const wanted = newestId - afterId + 1;
+  const maxResults = Math.ceil(wanted / Math.ceil(wanted / PAGE));
   const newestFirst: HistoryEvent[] = [];
   let nextToken: string | undefined;
   read: do {
-    const maxResults = nextToken ? PAGE : FIRST_NEW_PAGE;
     const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults, reverseOrder: true }));
     for (const e of page.events ?? []) {
-      if ((e.id ?? 0) <= afterId) break read;
-      newestFirst.push(e);
+      const id = e.id ?? 0;
+      if (id <= afterId) break read;
+      if (id <= newestId) newestFirst.push(e);
     }
     nextToken = page.nextToken;
   } while (nextToken);
@@ -48,13 +58,14 @@ export function lastEventId(events: readonly { readonly id?: number }[], since =
   return last;
 }
 
-/** One execution's history as it grows: `read` adds the events since the last read. */
+/** One execution's history as it grows, through one client: `read` adds the events since the last read. */
 export class HistoryFollower {
   private readonly all: HistoryEvent[] = [];
   private last = 0;
+  private reading: Promise<HistoryEvent[]> | undefined;
 
   constructor(
-    private readonly sfn: SFNClient,
+    readonly sfn: SFNClient,
     readonly executionArn: string,
   ) {}
 
@@ -63,11 +74,15 @@ export class HistoryFollower {
     return this.all;
   }
 
-  /** Reads the events since the last read; answers them (oldest first). */
-  async read(): Promise<HistoryEvent[]> {
-    const fresh = await readHistoryAfter(this.sfn, this.executionArn, this.last);
-    this.last = lastEventId(fresh, this.last);
-    this.all.push(...fresh);
-    return fresh;
+  /** Reads the events since the last read; answers them (oldest first). A read asked for while one runs is that read. */
+  read(): Promise<HistoryEvent[]> {
+    this.reading ??= readHistoryAfter(this.sfn, this.executionArn, this.last)
+      .then((fresh) => {
+        this.last = lastEventId(fresh, this.last);
+        this.all.push(...fresh);
+        return fresh;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 }

@@ -20,8 +20,8 @@ import type {
 import { RuntimeUnavailableError, isRuntimeUnavailable } from '../batch/core/ports';
 import { CALL_TIMEOUT_MS, EngineHealth, isUnreachable, withTimeout as within, type HealthTimings } from './docker-health';
 import { FollowedOutput, reconnect } from './docker-reconnect';
-import { worldWritableFolders } from './tar';
-import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, emptyDirDriver, toCreateOptions, volumeLabels } from './docker-spec';
+import { DockerVolumes } from './docker-volumes';
+import { labelFilters, MANAGED_LABEL, MANAGED_LABEL_VALUE, toCreateOptions } from './docker-spec';
 import { pumpLogs } from './docker-logs';
 import type { RegistryAuth } from './ecr-auth';
 import { inspectState, listManaged } from './docker-state';
@@ -51,6 +51,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly present = new Set<string>();
   /** One per followed container: detach() aborts its wait and log stream (the runtime can attach again). */
   private readonly following = new Set<AbortController>();
+  private readonly volumes: DockerVolumes;
 
   constructor(
     docker: Docker | Docker.DockerOptions | undefined,
@@ -62,6 +63,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.registryAuth = options.registryAuth;
     this.onImageProgress = options.onImageProgress;
     this.availability = new EngineHealth(this.docker, dockerEndpoint(this.docker), options.health);
+    this.volumes = new DockerVolumes(this.docker);
   }
 
   /** The engine could not be reached: mark it down and say so in the port's terms. */
@@ -106,9 +108,8 @@ export class DockerRuntime implements ContainerRuntime {
     let container: Docker.Container;
     const options = toCreateOptions(spec, { hostCpus: this.hostCpus });
     const create = () => within(this.docker.createContainer(options), CALL_TIMEOUT_MS, 'create');
-    let fresh: string[];
     try {
-      fresh = await this.ensureVolumes(spec);
+      await this.volumes.ensure(spec);
       try {
         container = await create();
       } catch (err) {
@@ -129,7 +130,6 @@ export class DockerRuntime implements ContainerRuntime {
       throw new Error(`CannotCreateContainerError: ${dockerMessage(err)}`, { cause: err });
     }
     try {
-      if (fresh.length > 0) await within(container.putArchive(await worldWritableFolders(fresh), { path: '/' }), CALL_TIMEOUT_MS, 'emptyDir mode');
       // Attached before start (as `docker run` does) so the very first bytes are captured.
       const follow = this.follow();
       const stream = (await within(container.attach({ stream: true, stdout: true, stderr: true, abortSignal: follow.signal }), CALL_TIMEOUT_MS, 'attach')) as NodeJS.ReadableStream;
@@ -150,40 +150,10 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /**
-   * Creates the named volumes a spec mounts (with localbatch's labels); an existing one is kept as
-   * is. Answers the mount points of the disk emptyDir volumes it created (made mode 0777 once the
-   * container is created; a memory one is mounted so).
-   */
-  private async ensureVolumes(spec: ContainerSpec): Promise<string[]> {
-    const fresh: string[] = [];
-    for (const m of spec.mounts ?? []) {
-      if (m.volumeName === undefined || m.hostPath !== undefined) continue;
-      try {
-        await this.docker.getVolume(m.volumeName).inspect();
-      } catch {
-        const options = { Name: m.volumeName, Labels: { ...volumeLabels(m), ...(m.emptyDir ? spec.labels : {}) }, ...emptyDirDriver(m) };
-        // Two containers of one pod may create their shared emptyDir at once: the second finds it made.
-        const made = await this.docker.createVolume(options).then(
-          () => true,
-          async (err: unknown) => {
-            if (!(await this.docker.getVolume(m.volumeName!).inspect().then(() => true, () => false))) throw err;
-            return false;
-          },
-        );
-        if (made && m.emptyDir && !m.emptyDir.memory) fresh.push(m.containerPath);
-      }
-    }
-    return fresh;
+  removeVolume(name: string): Promise<void> {
+    return this.volumes.remove(name);
   }
 
-  async removeVolume(name: string): Promise<void> {
-    try {
-      await within(this.docker.getVolume(name).remove(), CALL_TIMEOUT_MS, 'volume remove');
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-    }
-  }
 
   /** Removes a leftover container of this very attempt (same name and job), if that is what holds the name. */
   private async removeStale(spec: ContainerSpec): Promise<boolean> {

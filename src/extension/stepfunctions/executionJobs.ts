@@ -8,6 +8,7 @@
  * records nothing of the kind.
  */
 import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import { lastEventId } from '../../client/sfn-history';
 import { batchJobIdsOf, type HistoryEventLike } from '../../model/asl-live';
 import type { RunOwner, RunOwnerOf } from '../../model/runs';
 
@@ -30,6 +31,8 @@ interface Known {
 export class ExecutionJobs {
   private readonly known = new Map<string, Known>();
   private byJob = new Map<string, RunOwner>();
+  /** Moves with each clear(): a read that began before it is dropped (it may be another emulator's). */
+  private generation = 0;
   /** Changes whenever `ownerOf` answers differently. */
   version = 0;
   readonly ownerOf: RunOwnerOf = (jobId) => this.byJob.get(jobId);
@@ -40,6 +43,7 @@ export class ExecutionJobs {
    * next time.
    */
   async update(read: HistoryReader, executions: readonly ExecutionListItem[], now = Date.now()): Promise<void> {
+    const generation = this.generation;
     const wanted = executions.filter((e) => {
       const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
       // (one that ended since it was read is read once more: its last jobs may be new)
@@ -49,12 +53,13 @@ export class ExecutionJobs {
       await Promise.all(wanted.slice(i, i + READ_AT_ONCE).map(async (e) => {
         const before = this.known.get(e.executionArn!);
         const events = await read(e.executionArn!, before?.lastId ?? 0).catch(() => undefined);
-        if (!events) return;
+        if (!events || generation !== this.generation) return;
         const jobIds = new Set([...(before?.jobIds ?? []), ...batchJobIdsOf(events)]);
-        const lastId = events.reduce((max, ev) => Math.max(max, ev.id ?? 0), before?.lastId ?? 0);
+        const lastId = lastEventId(events, before?.lastId ?? 0);
         this.known.set(e.executionArn!, { jobIds, lastId, ended: e.status !== 'RUNNING', readAt: now });
       }));
     }
+    if (generation !== this.generation) return;
     // Executions no longer listed (older than the list keeps) are forgotten.
     const listed = new Set(executions.map((e) => e.executionArn));
     for (const arn of this.known.keys()) if (!listed.has(arn)) this.known.delete(arn);
@@ -73,6 +78,7 @@ export class ExecutionJobs {
   }
 
   clear(): void {
+    this.generation++;
     this.known.clear();
     if (this.byJob.size > 0) this.version++;
     this.byJob = new Map();

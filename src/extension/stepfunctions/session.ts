@@ -171,6 +171,8 @@ export class StateMachineSession implements vscode.Disposable {
   private async readPicture(graph: DagGraph): Promise<ExecutionPicture | undefined> {
     const sfn = this.sfn();
     if (!sfn) return undefined;
+    // (read whole again: after a reconnect the emulator may be another one, its event ids anew)
+    this.history = undefined;
     try {
       this.executionArn ??= await this.latestExecution(sfn);
       if (!this.executionArn) return undefined;
@@ -212,7 +214,8 @@ export class StateMachineSession implements vscode.Disposable {
     const seq = this.seq;
     try {
       if (!this.paused) {
-        const history = this.history?.executionArn === arn ? this.history : (this.history = new HistoryFollower(sfn, arn));
+        // (the same execution through the same connection: only its new events)
+        const history = this.history?.executionArn === arn && this.history.sfn === sfn ? this.history : (this.history = new HistoryFollower(sfn, arn));
         await history.read();
         const next = pictureFromHistory(graph, history.events);
         if (seq !== this.seq || this.disposed) return;

@@ -108,8 +108,8 @@ describe('EKS job on Docker (integration)', function () {
     }
   });
 
-  it('makes each emptyDir as the kubelet does: empty over the image\'s folder, and writable (mode 0777) by a container of another user', async () => {
-    const host = await suite.start();
+  it('makes each emptyDir as the kubelet does: empty over the image\'s folder, and writable (mode 0777) by a container of another user, also with a read-only root or mount', async () => {
+    const host = await suite.start({ capacity: { vcpus: 4, memoryMiB: 2048 } });
     const resources = { limits: { cpu: '500m', memory: '64Mi' } };
     // /etc holds the image's mtab: a Docker volume would start as a copy of it.
     const script = 'for d in /etc /ram; do echo "$d $(stat -c %a $d) $(ls -A $d | grep -c mtab) $(id -u)"; echo x > $d/w && echo "$d written"; done';
@@ -118,15 +118,21 @@ describe('EKS job on Docker (integration)', function () {
       type: 'container',
       eksProperties: {
         podProperties: {
-          containers: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', script], resources, securityContext: { runAsUser: 1000 }, volumeMounts: [{ name: 'disk', mountPath: '/etc' }, { name: 'ram', mountPath: '/ram' }] }],
+          containers: [
+            // Started with main (first: it holds the pod's network namespace until main has joined it):
+            // whichever of the two makes the shared volume, both see it made.
+            { name: 'reader', image: TEST_IMAGE, command: ['sh', '-c', 'echo "/shared $(stat -c %a /shared)"; sleep 2'], resources, securityContext: { runAsUser: 2000 }, volumeMounts: [{ name: 'disk', mountPath: '/shared', readOnly: true }] },
+            { name: 'main', image: TEST_IMAGE, command: ['sh', '-c', script], resources, securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true }, volumeMounts: [{ name: 'disk', mountPath: '/etc' }, { name: 'ram', mountPath: '/ram' }] },
+          ],
           volumes: [{ name: 'disk', emptyDir: {} }, { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
         },
       },
     });
     const { jobId } = host.engine.submitJob({ jobName: 'pod-emptydir-mode', jobQueue: 'local', jobDefinition: 'pod-emptydir-mode' });
     const d = await suite.finished(host, jobId);
-    const main = d.attempts![0].taskProperties![0].containers![0];
-    assert.deepEqual(host.logs.events(main.logStreamName!).map((x) => x.message), ['/etc 777 0 1000', '/etc written', '/ram 777 0 1000', '/ram written']);
+    const [reader, main] = d.attempts![0].taskProperties![0].containers!;
+    assert.deepEqual(host.logs.events(main.logStreamName!).map((x) => x.message), ['/etc 777 0 1000', '/etc written', '/ram 777 0 1000', '/ram written'], JSON.stringify(d.attempts));
+    assert.deepEqual(host.logs.events(reader.logStreamName!).map((x) => x.message), ['/shared 777'], JSON.stringify(d.attempts![0].taskProperties));
     assert.equal(d.status, 'SUCCEEDED');
   });
 

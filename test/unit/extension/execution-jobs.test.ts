@@ -71,4 +71,26 @@ describe('Local view: which execution submitted which Batch job (unit, a fake hi
     await jobs.update(read, [execution('done', 'SUCCEEDED')], 6000);
     assert.equal(jobs.ownerOf('j2')?.name, 'flow: done (Step Functions)');
   });
+
+  it('drops a read that was under way when the emulator changed (clear): its events and ids may be another emulator\'s', async () => {
+    const jobs = new ExecutionJobs();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = async () => {
+      await gate;
+      return [submitted('stale')];
+    };
+    const pending = jobs.update(slow, [execution('live', 'RUNNING')], 1000);
+    jobs.clear();
+    const version = jobs.version;
+    release();
+    await pending;
+    assert.equal(jobs.ownerOf('stale'), undefined);
+    assert.equal(jobs.version, version);
+    // The next look reads the execution whole again (from after event 0).
+    const after: number[] = [];
+    await jobs.update(async (_arn, afterId) => (after.push(afterId), [submitted('fresh')]), [execution('live', 'RUNNING')], 5000);
+    assert.deepEqual(after, [0]);
+    assert.equal(jobs.ownerOf('fresh')?.name, 'flow: live (Step Functions)');
+  });
 });
