@@ -119,9 +119,10 @@ describe('EKS job on Docker (integration)', function () {
       eksProperties: {
         podProperties: {
           containers: [
-            // Started with main (first: it holds the pod's network namespace until main has joined it):
-            // whichever of the two makes the shared volume, both see it made.
-            { name: 'reader', image: TEST_IMAGE, command: ['sh', '-c', 'echo "/shared $(stat -c %a /shared)"; sleep 2'], resources, securityContext: { runAsUser: 2000 }, volumeMounts: [{ name: 'disk', mountPath: '/shared', readOnly: true }] },
+            // Started with main: whichever of the two makes the shared volume, both see it made. It
+            // owns the pod's network namespace and exits at once: main, too late to join it, owns
+            // one in its place (it used to fail to start).
+            { name: 'reader', image: TEST_IMAGE, command: ['sh', '-c', 'echo "/shared $(stat -c %a /shared)"'], resources, securityContext: { runAsUser: 2000 }, volumeMounts: [{ name: 'disk', mountPath: '/shared', readOnly: true }] },
             { name: 'main', image: TEST_IMAGE, command: ['sh', '-c', script], resources, securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true }, volumeMounts: [{ name: 'disk', mountPath: '/etc' }, { name: 'ram', mountPath: '/ram' }] },
           ],
           volumes: [{ name: 'disk', emptyDir: {} }, { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],

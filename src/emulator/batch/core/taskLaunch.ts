@@ -29,7 +29,7 @@ export async function createTaskNetwork(host: AttemptHost, job: JobRecord, run: 
 /** Runs the task on `network` to its end; `start` overrides how a container starts (re-attach). */
 export function launchTask(host: AttemptHost, job: JobRecord, run: AttemptRun, task: readonly TaskContainerPlan[], network: string, hooks: LaunchHooks, start?: TaskPorts['start']): Promise<TaskOutcome> {
   const { runtime } = host;
-  const localhost = new SharedLocalhost(task);
+  const localhost = new SharedLocalhost(task, (id) => runtime.inspect(id).then((st) => st?.status === 'exited', () => false));
   return runTask(task, {
     start: start ?? ((c) => localhost.start(c, taskContainerSpec(host, job, run, c, network), (spec) => runtime.start(spec))),
     started: (id, c) => {
