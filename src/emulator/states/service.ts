@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../batch/core/ports';
 import { Execution, type Outcome } from './core/interpreter';
+import type { MapRunRecord } from './core/map-run-progress';
 import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
 import type { StatesJournal } from './store';
 
@@ -85,6 +86,8 @@ export class StatesService {
   readonly machines = new Map<string, StateMachineRecord>();
   readonly executions = new Map<string, ExecutionRecord>();
   readonly tags = new Map<string, Record<string, string>>();
+  /** Distributed Map runs: a running one is its live progress, an ended one as journaled. */
+  readonly mapRuns = new Map<string, MapRunRecord>();
 
   constructor(readonly options: StatesServiceOptions) {}
 
@@ -103,6 +106,7 @@ export class StatesService {
       else if (r.k === 'tags') this.tags.set(r.arn, r.tags);
       else if (r.k === 'ex') started.push(r.v);
       else if (r.k === 'end') ended.set(r.arn, r.v);
+      else if (r.k === 'maprun') this.mapRuns.set(String(r.v.mapRunArn), r.v as unknown as MapRunRecord);
       else if (r.k === 'memo') {
         const m = memos.get(r.arn) ?? new Map<string, unknown>();
         m.set(r.key, r.v);
@@ -225,6 +229,11 @@ export class StatesService {
       checkTask: (resource, parameters, stateName) => this.options.checkTask?.({ resource, parameters, stateName }, { stateMachineName: machineName, testCase: rec.testCase }),
       readItems: this.options.readItems,
       writeResults: this.options.writeResults,
+      mapRunStarted: (p) => void this.mapRuns.set(p.record.mapRunArn, p.record),
+      mapRunEnded: (p) => {
+        this.mapRuns.set(p.record.mapRunArn, p.record);
+        if (!this.closed) this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
+      },
     };
     const run = new Execution(def, JSON.parse(rec.input) as unknown, {
       executionArn: rec.executionArn,

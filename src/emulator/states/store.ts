@@ -2,7 +2,7 @@
  * The Step Functions journal: `<state>/states.jsonl`, one JSON record a line, fsync'd before an API
  * answers (acknowledged means durable). State machines, executions, their ends, and what each task
  * or Wait fixed (a submitted job's id, a Wait deadline) so a restart replays an execution without
- * submitting its jobs twice. An ended execution's history is one file of its own under
+ * submitting its jobs twice, and each distributed Map run as it ended. An ended execution's history is one file of its own under
  * `<state>/states-history/`, written (and synced) before its end is journaled, and read back only
  * when it is asked for after a restart.
  */
@@ -18,7 +18,8 @@ export type StatesRecord =
   | { k: 'tags'; arn: string; tags: Record<string, string> }
   | { k: 'ex'; v: Record<string, unknown> }
   | { k: 'end'; arn: string; v: Record<string, unknown> }
-  | { k: 'memo'; arn: string; key: string; v: unknown };
+  | { k: 'memo'; arn: string; key: string; v: unknown }
+  | { k: 'maprun'; v: Record<string, unknown> };
 
 export interface StatesJournal {
   append(record: StatesRecord): void;

@@ -6,11 +6,11 @@
 import type { JobDetail } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
 import { RunLister } from '../../client/run-list';
+import { readHistoryAfter } from '../../client/sfn-history';
 import { failedByUser, isFinal, statusCounts, type Run } from '../../model/runs';
 import { errorMessage } from '../errors';
 import { sfnClientOf } from '../stepfunctions/client';
 import { ExecutionJobs } from '../stepfunctions/executionJobs';
-import { readHistoryAfter } from '../../client/sfn-history';
 import { listExecutions } from '../views/executionNodes';
 import type { EmulatorManager } from './manager';
 

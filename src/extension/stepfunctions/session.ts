@@ -4,8 +4,9 @@
  * execution on the local emulator (the one given, else the latest of the state machine named for the
  * file, or of the template's state machine's name) from its history (asl-live.ts). The history's new
  * events are read every half second while the execution runs (the emulator's event stream carries
- * Batch job events only); updates carry only the states that changed, applied in place. The Timeline tab shows each
- * time a state ran (asl-live.ts timelineFromPicture), sent with each read while the tab is shown.
+ * Batch job events only); updates carry only the states that changed, applied in place. The
+ * Timeline tab shows each time a state ran (asl-live.ts timelineFromPicture), sent with each read
+ * while the tab is shown.
  */
 import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { BatchClient } from '@aws-sdk/client-batch';

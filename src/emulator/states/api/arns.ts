@@ -9,18 +9,20 @@
 import { sfnError } from './errors';
 
 /** The resource types in `arn:<partition>:states:<region>:<account>:<type>:...` an operation takes. */
-export type ArnKind = 'stateMachine' | 'execution' | 'resource';
+export type ArnKind = 'stateMachine' | 'execution' | 'resource' | 'mapRun';
 
 const TYPES: Readonly<Record<ArnKind, readonly string[]>> = {
   stateMachine: ['stateMachine'],
   execution: ['execution', 'express'],
   resource: ['stateMachine', 'activity'],
+  mapRun: ['mapRun'],
 };
 
 const FORM: Readonly<Record<ArnKind, string>> = {
   stateMachine: 'arn:aws:states:<region>:<account>:stateMachine:<name>',
   execution: 'arn:aws:states:<region>:<account>:execution:<state machine name>:<execution name>',
   resource: 'arn:aws:states:<region>:<account>:stateMachine:<name> (or an activity ARN)',
+  mapRun: 'arn:aws:states:<region>:<account>:mapRun:<state machine name>/<Map state name>:<id>',
 };
 
 /** Throws InvalidArn when `arn` is not a Step Functions ARN of `kind`. */

@@ -1,6 +1,7 @@
 /**
  * The Step Functions API (awsJson1_0, X-Amz-Target `AWSStepFunctions.<Operation>`) over the
- * StatesService: state machines, executions, history (paged), task tokens, validation, tags.
+ * StatesService: state machines, executions, history (paged), distributed Map runs, task tokens,
+ * validation, tags.
  */
 import { randomUUID } from 'node:crypto';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/service';
@@ -195,12 +196,30 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     DescribeExecution: (input) => describeExecution(execution(str(input, 'executionArn'))),
     ListExecutions(input) {
+      if (input.mapRunArn !== undefined && input.stateMachineArn === undefined) {
+        throw sfnError('ValidationException', 'localbatch runs a distributed Map\'s child workflows inside the execution, so they are not listed: DescribeMapRun counts them, and the Map\'s ResultWriter exports each one');
+      }
       const arn = str(input, 'stateMachineArn');
       machine(arn);
       const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
       const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter));
       const p = page(all, input, (e) => newestFirst(e.startDate, e.executionArn));
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
+    },
+    DescribeMapRun(input) {
+      const arn = str(input, 'mapRunArn');
+      checkArn(arn, 'mapRun');
+      const r = svc.mapRuns.get(arn);
+      if (!r) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+      const { startDate, stopDate, stateMachineArn: _child, ...rest } = r;
+      return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), redriveCount: 0 };
+    },
+    ListMapRuns(input) {
+      const arn = str(input, 'executionArn');
+      execution(arn);
+      const runs = [...svc.mapRuns.values()].filter((r) => r.executionArn === arn);
+      const p = page(runs, input, (r) => newestFirst(r.startDate, r.mapRunArn));
+      return { mapRuns: p.page.map((r) => ({ executionArn: r.executionArn, mapRunArn: r.mapRunArn, stateMachineArn: r.stateMachineArn, startDate: secs(r.startDate), stopDate: secs(r.stopDate) })), nextToken: p.nextToken };
     },
     GetExecutionHistory(input) {
       const arn = str(input, 'executionArn');

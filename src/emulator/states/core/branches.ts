@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression, jsonataSource, QueryEvaluationError } from './jsonata';
 import { mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
+import { MapRunProgress } from './map-run-progress';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
@@ -147,13 +148,24 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
   if (mapRun && frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
+  const progress = mapRun && frame.record ? new MapRunProgress(mapRun, execution.identity.executionArn, execution.ports.clock.now(), { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
+  if (progress) execution.ports.mapRunStarted?.(progress);
+  const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
+    if (!progress) return;
+    progress.ended(status, execution.ports.clock.now(), written);
+    execution.ports.mapRunEnded?.(progress);
+  };
   if (readLater) {
     try {
       list = await mapInputs(run, effective);
     } catch (err) {
+      ended(frame.signal.aborted || err instanceof AbortedError ? 'ABORTED' : 'FAILED', false);
       throw mapRunFailed(run, err);
     }
   }
+  // (a batch of the ItemBatcher is one child of its items)
+  const itemsOf = (child: unknown) => (state.ItemBatcher ? ((child as { Items?: unknown[] }).Items?.length ?? 0) : 1);
+  progress?.planned(list.map(itemsOf));
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
   const writer = distributed ? state.ResultWriter : undefined;
@@ -182,12 +194,15 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
         children.push({ index, name: execution.ports.uuid?.() ?? randomUUID(), input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
+      progress?.childStarted(itemsOf(value));
       try {
         const r = await execution.runStates(itemFrame, input);
+        progress?.childEnded(itemsOf(value), 'succeeded');
         if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } }, chain);
         if (writer) child({ status: 'SUCCEEDED', output: r });
         return r;
       } catch (err) {
+        progress?.childEnded(itemsOf(value), err instanceof AbortedError || frame.signal.aborted ? 'aborted' : 'failed');
         if (frame.signal.aborted) throw new AbortedError();
         if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } }, chain);
         if (err instanceof AbortedError) throw err;
@@ -212,11 +227,16 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       if (mapRun) execution.emit('MapRunSucceeded', undefined, frame.chain);
       execution.emit('MapStateSucceeded', undefined, frame.chain);
     }
+    ended('SUCCEEDED', writer?.Resource !== undefined);
     return written ?? out;
   } catch (err) {
-    if (frame.signal.aborted) throw new AbortedError();
+    if (frame.signal.aborted) {
+      ended('ABORTED', false);
+      throw new AbortedError();
+    }
     // A failed map run still exports what its children did (the Map's own error is what counts).
-    if (writer?.Resource !== undefined && mapRun && !writing) await writeResults(run, writer, mapRun, children, []).catch(() => undefined);
+    const exported = writer?.Resource !== undefined && mapRun && !writing ? await writeResults(run, writer, mapRun, children, []).then(() => true, () => false) : false;
+    ended('FAILED', exported);
     if (mapRun) throw mapRunFailed(run, err);
     throw failing(firstReal(err), 'MapStateFailed');
   } finally {

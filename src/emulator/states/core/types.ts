@@ -1,4 +1,5 @@
 /** Amazon States Language as the interpreter reads it (validated loosely; see validate.ts for checks). */
+import type { MapRunProgress } from './map-run-progress';
 import type { Clock } from '../../batch/core/ports';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
@@ -122,6 +123,9 @@ export interface InterpreterPorts {
   readonly readItems?: (reader: NonNullable<StateDef['ItemReader']>, parameters: unknown, signal: AbortSignal) => Promise<unknown[]>;
   /** A distributed Map's ResultWriter with a Resource: writes the run's results, returns ResultWriterDetails. */
   readonly writeResults?: (writer: NonNullable<StateDef['ResultWriter']>, parameters: unknown, run: MapRunReport, signal: AbortSignal) => Promise<unknown>;
+  /** A distributed Map run started (its progress is kept current while it runs), and ended. */
+  readonly mapRunStarted?: (run: MapRunProgress) => void;
+  readonly mapRunEnded?: (run: MapRunProgress) => void;
 }
 
 /** One child workflow execution of a distributed Map run, as the ResultWriter exports it. */

@@ -1,0 +1,92 @@
+/**
+ * A distributed Map run as DescribeMapRun and ListMapRuns show it: its status, dates, settings and
+ * how many of its items and child workflow executions are pending, running, succeeded, failed or
+ * aborted. runMap keeps it current as the children run (an execution's child processes a batch of
+ * items when the Map has an ItemBatcher, one item otherwise); the service holds it for the API and
+ * journals it once the run ends. Locally the children run inside the parent execution: they are
+ * counted here, not listed as executions of their own.
+ */
+import type { MapRunIdentity } from './map-results';
+
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+/** What is kept of a map run (plain data: journaled as it is). */
+export interface MapRunRecord {
+  readonly mapRunArn: string;
+  readonly executionArn: string;
+  /** The child workflows' state machine (`stateMachine:<machine>/<Map state>:<id>`). */
+  readonly stateMachineArn: string;
+  readonly startDate: number;
+  stopDate?: number;
+  status: MapRunStatus;
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly toleratedFailureCount: number;
+  readonly itemCounts: MapRunCounts;
+  readonly executionCounts: MapRunCounts;
+}
+
+const zero = (): MapRunCounts => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0 });
+
+export type ChildEnd = 'succeeded' | 'failed' | 'aborted';
+
+export class MapRunProgress {
+  readonly record: MapRunRecord;
+
+  constructor(identity: MapRunIdentity, executionArn: string, startDate: number, settings: { maxConcurrency?: number; toleratedFailurePercentage?: number; toleratedFailureCount?: number }) {
+    this.record = {
+      mapRunArn: identity.mapRunArn,
+      executionArn,
+      stateMachineArn: identity.stateMachineArn,
+      startDate,
+      status: 'RUNNING',
+      maxConcurrency: settings.maxConcurrency ?? 0,
+      toleratedFailurePercentage: settings.toleratedFailurePercentage ?? 0,
+      toleratedFailureCount: settings.toleratedFailureCount ?? 0,
+      itemCounts: zero(),
+      executionCounts: zero(),
+    };
+  }
+
+  /** The run's children are known: how many items each processes (a batch's, or one). */
+  planned(itemsPerChild: readonly number[]): void {
+    const items = itemsPerChild.reduce((n, k) => n + k, 0);
+    Object.assign(this.record.executionCounts, { total: itemsPerChild.length, pending: itemsPerChild.length });
+    Object.assign(this.record.itemCounts, { total: items, pending: items });
+  }
+
+  /** A child of `items` items started. */
+  childStarted(items: number): void {
+    move(this.record.executionCounts, 'pending', 'running', 1);
+    move(this.record.itemCounts, 'pending', 'running', items);
+  }
+
+  childEnded(items: number, end: ChildEnd): void {
+    move(this.record.executionCounts, 'running', end, 1);
+    move(this.record.itemCounts, 'running', end, items);
+  }
+
+  /** The run ended; `written`: its results went to the ResultWriter's bucket. */
+  ended(status: Exclude<MapRunStatus, 'RUNNING'>, stopDate: number, written: boolean): void {
+    this.record.status = status;
+    this.record.stopDate = stopDate;
+    const items = this.record.itemCounts;
+    if (written) items.resultsWritten = items.succeeded + items.failed;
+  }
+}
+
+function move(c: MapRunCounts, from: 'pending' | 'running', to: 'running' | ChildEnd, n: number): void {
+  c[from] -= n;
+  c[to] += n;
+}

@@ -1,0 +1,132 @@
+/**
+ * Distributed Map runs through the API (DescribeMapRun, ListMapRuns): a StatesService on the file
+ * journal (a real temporary state folder) and a fake clock. A run's item and child execution counts
+ * while it runs and once it ended (batched items, tolerated failures), its settings and dates; an
+ * ended run answered again by a service restored from the same folder; the API's errors.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { ApiError } from '../../../../src/emulator/edge/errors';
+import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
+import { StatesService } from '../../../../src/emulator/states/service';
+import { fileJournal } from '../../../../src/emulator/states/store';
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+const distributed = (processor: object, extra: object = {}) => ({
+  StartAt: 'M',
+  States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...processor }, ...extra, End: true } },
+});
+/** Each child waits an hour. */
+const WAITS = distributed({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }, { MaxConcurrency: 2 });
+/** Items in batches of 3: the batch holding item 4 fails; one failure is tolerated. */
+const SOME_FAIL = distributed(
+  {
+    StartAt: 'C',
+    States: { C: { Type: 'Choice', Choices: [{ And: [{ Variable: '$.Items[1]', IsPresent: true }, { Variable: '$.Items[1]', NumericEquals: 4 }], Next: 'F' }], Default: 'P' }, F: { Type: 'Fail', Error: 'Bad', Cause: 'item 4' }, P: { Type: 'Pass', End: true } },
+  },
+  { ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 1 },
+);
+
+type Described = Record<string, unknown> & { itemCounts: Record<string, number>; executionCounts: Record<string, number> };
+
+describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fake clock)', () => {
+  let dir: string;
+  let clock: FakeClock;
+  const service = () => {
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), runTask: () => Promise.reject(new Error('no tasks here')) });
+    svc.restore();
+    return { svc, api: statesHandlers(svc) };
+  };
+  const start = async (api: ReturnType<typeof statesHandlers>, definition: object, items: number) => {
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: `m${Math.random().toString(36).slice(2, 8)}`, roleArn: ROLE, definition: JSON.stringify(definition) })) as { stateMachineArn: string };
+    const { executionArn } = (await api.StartExecution({ stateMachineArn, input: JSON.stringify({ items: Array.from({ length: items }, (_, i) => i) }) })) as { executionArn: string };
+    await clock.advance(0);
+    return executionArn;
+  };
+  const rejects = (fn: () => unknown, code: string) =>
+    assert.throws(fn, (e: unknown) => e instanceof ApiError && e.type === code);
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-maprun-'));
+    clock = new FakeClock();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts a running map run\'s children, MaxConcurrency at a time, and ends it SUCCEEDED', async () => {
+    const { svc, api } = service();
+    const executionArn = await start(api, WAITS, 5);
+    const { mapRuns } = (await api.ListMapRuns({ executionArn })) as { mapRuns: Array<Record<string, unknown>> };
+    assert.equal(mapRuns.length, 1);
+    const mapRunArn = String(mapRuns[0].mapRunArn);
+    assert.match(mapRunArn, /^arn:aws:states:us-east-1:123456789012:mapRun:m\w+\/M:[0-9a-f-]{36}$/);
+    assert.equal(mapRuns[0].stateMachineArn, mapRunArn.replace(':mapRun:', ':stateMachine:'));
+    assert.equal(mapRuns[0].stopDate, undefined);
+
+    const running = (await api.DescribeMapRun({ mapRunArn })) as Described;
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.executionArn, executionArn);
+    assert.equal(running.maxConcurrency, 2);
+    assert.deepEqual(running.executionCounts, { pending: 3, running: 2, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 0 });
+    assert.deepEqual(running.itemCounts, running.executionCounts);
+
+    await clock.advance(3600_000);
+    const later = (await api.DescribeMapRun({ mapRunArn })) as Described;
+    assert.deepEqual([later.executionCounts.succeeded, later.executionCounts.running, later.executionCounts.pending], [2, 2, 1]);
+    await clock.runAll();
+    await svc.executions.get(executionArn)!.done;
+    const done = (await api.DescribeMapRun({ mapRunArn })) as Described;
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.equal(done.executionCounts.succeeded, 5);
+    assert.equal((done.stopDate as number) - (done.startDate as number), 3 * 3600);
+  });
+
+  it('counts batched items apart from child executions, tolerated failures as failed, and keeps the ended run across a restart', async () => {
+    const first = service();
+    const executionArn = await start(first.api, SOME_FAIL, 10);
+    await clock.runAll();
+    const outcome = await first.svc.executions.get(executionArn)!.done;
+    assert.equal(outcome?.status, 'SUCCEEDED', JSON.stringify(outcome));
+    const { mapRuns } = (await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> };
+    const described = (await first.api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn })) as Described;
+    // 10 items in batches of 3: 4 children, the one with item 4 (items 3-5) failed and tolerated.
+    assert.deepEqual(described.executionCounts, { pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0 });
+    assert.deepEqual(described.itemCounts, { pending: 0, running: 0, succeeded: 7, failed: 3, timedOut: 0, aborted: 0, total: 10, resultsWritten: 0 });
+    assert.deepEqual([described.status, described.toleratedFailureCount, described.toleratedFailurePercentage, described.maxConcurrency], ['SUCCEEDED', 1, 0, 0]);
+
+    const again = service();
+    assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn }), described);
+    assert.deepEqual(((await again.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns, ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns);
+  });
+
+  it('ends a run FAILED past its tolerated failures, ABORTED when the execution is stopped; errors as AWS names them', async () => {
+    const { svc, api } = service();
+    const failing = await start(api, { ...SOME_FAIL, States: { M: { ...SOME_FAIL.States.M, ToleratedFailureCount: 0 } } }, 10);
+    await clock.runAll();
+    await svc.executions.get(failing)!.done;
+    const [failed] = ((await api.ListMapRuns({ executionArn: failing })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    assert.equal(((await api.DescribeMapRun({ mapRunArn: failed.mapRunArn })) as Described).status, 'FAILED');
+
+    const stopped = await start(api, WAITS, 3);
+    await api.StopExecution({ executionArn: stopped });
+    await svc.executions.get(stopped)!.done;
+    const [aborted] = ((await api.ListMapRuns({ executionArn: stopped })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const d = (await api.DescribeMapRun({ mapRunArn: aborted.mapRunArn })) as Described;
+    assert.equal(d.status, 'ABORTED');
+    assert.deepEqual([d.executionCounts.aborted, d.executionCounts.pending, d.executionCounts.running], [2, 1, 0]);
+
+    rejects(() => api.DescribeMapRun({ mapRunArn: 'nope' }), 'InvalidArn');
+    rejects(() => api.DescribeMapRun({ mapRunArn: failing }), 'InvalidArn');
+    rejects(() => api.DescribeMapRun({ mapRunArn: `${failed.mapRunArn.slice(0, -4)}0000` }), 'ResourceNotFound');
+    rejects(() => api.ListMapRuns({ executionArn: `${failing}x` }), 'ExecutionDoesNotExist');
+    // Its children run inside the execution: not listed, and the answer says so.
+    assert.throws(() => api.ListExecutions({ mapRunArn: failed.mapRunArn }), (e: unknown) => e instanceof ApiError && /DescribeMapRun counts them/.test(e.message));
+    // An execution without a distributed Map has no map runs.
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'plain', roleArn: ROLE, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) })) as { stateMachineArn: string };
+    const { executionArn: plain } = (await api.StartExecution({ stateMachineArn })) as { executionArn: string };
+    await svc.executions.get(plain)!.done;
+    assert.deepEqual(((await api.ListMapRuns({ executionArn: plain })) as { mapRuns: unknown[] }).mapRuns, []);
+  });
+});
