@@ -229,9 +229,13 @@ export class StatesService {
       checkTask: (resource, parameters, stateName) => this.options.checkTask?.({ resource, parameters, stateName }, { stateMachineName: machineName, testCase: rec.testCase }),
       readItems: this.options.readItems,
       writeResults: this.options.writeResults,
-      mapRunStarted: (p) => void this.mapRuns.set(p.record.mapRunArn, p.record),
+      // (a replay after a restart runs a map run again under its ARN: one that had ended keeps its record)
+      mapRunStarted: (p) => {
+        const before = this.mapRuns.get(p.record.mapRunArn);
+        if (!before || before.status === 'RUNNING') this.mapRuns.set(p.record.mapRunArn, p.record);
+      },
       mapRunEnded: (p) => {
-        this.mapRuns.set(p.record.mapRunArn, p.record);
+        if (this.mapRuns.get(p.record.mapRunArn) !== p.record) return;
         if (!this.closed) this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
       },
     };

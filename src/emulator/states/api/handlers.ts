@@ -196,7 +196,11 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     DescribeExecution: (input) => describeExecution(execution(str(input, 'executionArn'))),
     ListExecutions(input) {
-      if (input.mapRunArn !== undefined && input.stateMachineArn === undefined) {
+      if (input.mapRunArn !== undefined) {
+        if (input.stateMachineArn !== undefined) throw sfnError('ValidationException', 'Give stateMachineArn or mapRunArn, not both');
+        const mapRunArn = str(input, 'mapRunArn');
+        checkArn(mapRunArn, 'mapRun');
+        if (!svc.mapRuns.has(mapRunArn)) throw sfnError('ResourceNotFound', `Resource not found: '${mapRunArn}'`);
         throw sfnError('ValidationException', 'localbatch runs a distributed Map\'s child workflows inside the execution, so they are not listed: DescribeMapRun counts them, and the Map\'s ResultWriter exports each one');
       }
       const arn = str(input, 'stateMachineArn');
@@ -211,8 +215,10 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       checkArn(arn, 'mapRun');
       const r = svc.mapRuns.get(arn);
       if (!r) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
-      const { startDate, stopDate, stateMachineArn: _child, ...rest } = r;
-      return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), redriveCount: 0 };
+      const { startDate, stopDate, stateMachineArn: _child, itemCounts, executionCounts, ...rest } = r;
+      // (no redrives here)
+      const counts = (c: typeof itemCounts) => ({ ...c, failuresNotRedrivable: 0, pendingRedrive: 0 });
+      return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), itemCounts: counts(itemCounts), executionCounts: counts(executionCounts), redriveCount: 0 };
     },
     ListMapRuns(input) {
       const arn = str(input, 'executionArn');

@@ -148,7 +148,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
   if (mapRun && frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
-  const progress = mapRun && frame.record ? new MapRunProgress(mapRun, execution.identity.executionArn, execution.ports.clock.now(), { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
+  // (its start as first recorded: a replay after a restart runs it again under the same ARN)
+  const startDate = mapRun ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
+  const progress = mapRun && frame.record ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
     if (!progress) return;
@@ -165,6 +167,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   }
   // (a batch of the ItemBatcher is one child of its items)
   const itemsOf = (child: unknown) => (state.ItemBatcher ? ((child as { Items?: unknown[] }).Items?.length ?? 0) : 1);
+  const itemTotal = state.ItemBatcher ? list.reduce<number>((n, child) => n + itemsOf(child), 0) : list.length;
   progress?.planned(list.map(itemsOf));
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
@@ -209,9 +212,10 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         const e = asStatesError(err);
         if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
         if (tolerant) {
-          failures++;
+          // (the thresholds count items: a failed batch of the ItemBatcher is all of its items)
+          failures += itemsOf(value);
           const overCount = toleratedCount !== undefined && failures > toleratedCount;
-          const overPct = toleratedPct !== undefined && (failures / list.length) * 100 > toleratedPct;
+          const overPct = toleratedPct !== undefined && (failures / itemTotal) * 100 > toleratedPct;
           const over = toleratedCount !== undefined && toleratedPct !== undefined ? overCount && overPct : overCount || overPct;
           if (!over) return { Error: e.error, Cause: e.cause };
           controller.abort();

@@ -68,21 +68,35 @@ export class MapRunProgress {
 
   /** A child of `items` items started. */
   childStarted(items: number): void {
+    if (this.record.status !== 'RUNNING') return;
     move(this.record.executionCounts, 'pending', 'running', 1);
     move(this.record.itemCounts, 'pending', 'running', items);
   }
 
   childEnded(items: number, end: ChildEnd): void {
+    if (this.record.status !== 'RUNNING') return;
     move(this.record.executionCounts, 'running', end, 1);
     move(this.record.itemCounts, 'running', end, items);
   }
 
-  /** The run ended; `written`: its results went to the ResultWriter's bucket. */
+  /**
+   * The run ended; `written`: its results went to the ResultWriter's bucket. Children still running
+   * are stopped with it (aborted); ones never started were never child executions (items that were
+   * not processed stay pending). Later news of its children changes nothing.
+   */
   ended(status: Exclude<MapRunStatus, 'RUNNING'>, stopDate: number, written: boolean): void {
+    if (this.record.status !== 'RUNNING') return;
     this.record.status = status;
     this.record.stopDate = stopDate;
-    const items = this.record.itemCounts;
-    if (written) items.resultsWritten = items.succeeded + items.failed;
+    const { itemCounts: items, executionCounts: children } = this.record;
+    move(children, 'running', 'aborted', children.running);
+    move(items, 'running', 'aborted', items.running);
+    children.total -= children.pending;
+    children.pending = 0;
+    if (written) {
+      items.resultsWritten = items.succeeded + items.failed;
+      children.resultsWritten = children.succeeded + children.failed;
+    }
   }
 }
 

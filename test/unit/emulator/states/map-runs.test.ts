@@ -21,16 +21,18 @@ const distributed = (processor: object, extra: object = {}) => ({
 });
 /** Each child waits an hour. */
 const WAITS = distributed({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }, { MaxConcurrency: 2 });
-/** Items in batches of 3: the batch holding item 4 fails; one failure is tolerated. */
+/** Items in batches of 3: the batch holding item 4 fails; three failed items are tolerated (the thresholds count items). */
 const SOME_FAIL = distributed(
   {
     StartAt: 'C',
     States: { C: { Type: 'Choice', Choices: [{ And: [{ Variable: '$.Items[1]', IsPresent: true }, { Variable: '$.Items[1]', NumericEquals: 4 }], Next: 'F' }], Default: 'P' }, F: { Type: 'Fail', Error: 'Bad', Cause: 'item 4' }, P: { Type: 'Pass', End: true } },
   },
-  { ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 1 },
+  { ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 3 },
 );
 
 type Described = Record<string, unknown> & { itemCounts: Record<string, number>; executionCounts: Record<string, number> };
+/** A count object as DescribeMapRun answers it (nothing is redriven here). */
+const counts = (c: Partial<Record<string, number>>) => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0, ...c });
 
 describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fake clock)', () => {
   let dir: string;
@@ -69,7 +71,7 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     assert.equal(running.status, 'RUNNING');
     assert.equal(running.executionArn, executionArn);
     assert.equal(running.maxConcurrency, 2);
-    assert.deepEqual(running.executionCounts, { pending: 3, running: 2, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 0 });
+    assert.deepEqual(running.executionCounts, counts({ pending: 3, running: 2, total: 5 }));
     assert.deepEqual(running.itemCounts, running.executionCounts);
 
     await clock.advance(3600_000);
@@ -92,22 +94,51 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     const { mapRuns } = (await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> };
     const described = (await first.api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn })) as Described;
     // 10 items in batches of 3: 4 children, the one with item 4 (items 3-5) failed and tolerated.
-    assert.deepEqual(described.executionCounts, { pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0 });
-    assert.deepEqual(described.itemCounts, { pending: 0, running: 0, succeeded: 7, failed: 3, timedOut: 0, aborted: 0, total: 10, resultsWritten: 0 });
-    assert.deepEqual([described.status, described.toleratedFailureCount, described.toleratedFailurePercentage, described.maxConcurrency], ['SUCCEEDED', 1, 0, 0]);
+    assert.deepEqual(described.executionCounts, counts({ succeeded: 3, failed: 1, total: 4 }));
+    assert.deepEqual(described.itemCounts, counts({ succeeded: 7, failed: 3, total: 10 }));
+    assert.deepEqual([described.status, described.toleratedFailureCount, described.toleratedFailurePercentage, described.maxConcurrency], ['SUCCEEDED', 3, 0, 0]);
 
     const again = service();
     assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn }), described);
     assert.deepEqual(((await again.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns, ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns);
   });
 
+  it('keeps a map run\'s start, and an ended run\'s whole record, when a restart replays its execution', async () => {
+    const then = new Date(clock.now());
+    const first = service();
+    // The Map ends, then the execution waits: a restart now replays it, and its Map runs again.
+    const executionArn = await start(first.api, { StartAt: 'M', States: { M: { ...SOME_FAIL.States.M, End: undefined, Next: 'Hold' }, Hold: { Type: 'Wait', Seconds: 3600, End: true } } }, 10);
+    await clock.advance(1000);
+    const [ended] = ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const before = await first.api.DescribeMapRun({ mapRunArn: ended.mapRunArn });
+    assert.equal((before as Described).status, 'SUCCEEDED');
+    // One still running at the restart: its start is the first one.
+    const running = await start(first.api, WAITS, 3);
+    const [live] = ((await first.api.ListMapRuns({ executionArn: running })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const liveStart = ((await first.api.DescribeMapRun({ mapRunArn: live.mapRunArn })) as Described).startDate;
+    first.svc.close();
+
+    clock = new FakeClock(then.getTime() + 600_000);
+    const again = service();
+    await clock.advance(1000);
+    assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn: ended.mapRunArn }), before);
+    const replayed = (await again.api.DescribeMapRun({ mapRunArn: live.mapRunArn })) as Described;
+    assert.deepEqual([replayed.status, replayed.startDate], ['RUNNING', liveStart]);
+    assert.equal(((await again.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns.length, 1);
+    again.svc.close();
+  });
+
   it('ends a run FAILED past its tolerated failures, ABORTED when the execution is stopped; errors as AWS names them', async () => {
     const { svc, api } = service();
-    const failing = await start(api, { ...SOME_FAIL, States: { M: { ...SOME_FAIL.States.M, ToleratedFailureCount: 0 } } }, 10);
+    // Three failed items (one batch) are over a tolerated count of 2.
+    const failing = await start(api, { ...SOME_FAIL, States: { M: { ...SOME_FAIL.States.M, ToleratedFailureCount: 2 } } }, 10);
     await clock.runAll();
     await svc.executions.get(failing)!.done;
     const [failed] = ((await api.ListMapRuns({ executionArn: failing })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
-    assert.equal(((await api.DescribeMapRun({ mapRunArn: failed.mapRunArn })) as Described).status, 'FAILED');
+    const f = (await api.DescribeMapRun({ mapRunArn: failed.mapRunArn })) as Described;
+    assert.equal(f.status, 'FAILED');
+    assert.equal(f.itemCounts.failed, 3);
+    assert.equal(f.executionCounts.running, 0, 'none still running once ended');
 
     const stopped = await start(api, WAITS, 3);
     await api.StopExecution({ executionArn: stopped });
@@ -115,7 +146,9 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     const [aborted] = ((await api.ListMapRuns({ executionArn: stopped })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     const d = (await api.DescribeMapRun({ mapRunArn: aborted.mapRunArn })) as Described;
     assert.equal(d.status, 'ABORTED');
-    assert.deepEqual([d.executionCounts.aborted, d.executionCounts.pending, d.executionCounts.running], [2, 1, 0]);
+    // The child never started was never an execution; its item was never processed.
+    assert.deepEqual(d.executionCounts, counts({ aborted: 2, total: 2 }));
+    assert.deepEqual(d.itemCounts, counts({ aborted: 2, pending: 1, total: 3 }));
 
     rejects(() => api.DescribeMapRun({ mapRunArn: 'nope' }), 'InvalidArn');
     rejects(() => api.DescribeMapRun({ mapRunArn: failing }), 'InvalidArn');
