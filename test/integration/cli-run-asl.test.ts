@@ -62,6 +62,16 @@ describe('localbatch run of a state machine file (integration)', function () {
     assert.match(r.output, /Execution SUCCEEDED/);
   });
 
+  it('shows a distributed Map\'s progress, which its history does not (DescribeMapRun)', async () => {
+    const fan = { StartAt: 'Fan', States: { Fan: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }, End: true } } };
+    writeFileSync(path.join(dir, 'fan.asl.json'), JSON.stringify(fan, null, 2));
+    const r = await runCli(['run', 'fan.asl.json', '--input', '{"items":[1,2,3,4,5,6]}'], dir, 200_000);
+    assert.equal(r.code, 0, r.output);
+    const lines = r.output.split('\n').filter((l) => l.includes('map run Fan:'));
+    assert.match(lines.at(-1) ?? '', /map run Fan: 6 of 6 items done \(6 succeeded\): SUCCEEDED$/, r.output);
+    assert.ok(lines.some((l) => /map run Fan: [0-5] of 6 items done \(\d succeeded\), 2 running$/.test(l)), `a line while it ran:\n${r.output}`);
+  });
+
   it('exits 1 when the execution fails, and --json prints DescribeExecution', async () => {
     const r = await runCli(['run', 'flow.asl.json', '--input', '{"code":"3"}', '--json'], dir, 200_000);
     assert.equal(r.code, 1, r.output);

@@ -18,6 +18,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
+import { MapRunWatch } from './map-run-watch';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
 import { localDefinition, taskDefinitions } from '../../client/state-machine-definitions';
@@ -88,7 +89,9 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const arn = started.executionArn!;
     executionArn = arn;
     say(`Execution ${arn.split(':').pop()} started`);
+    const mapRuns = new MapRunWatch(sfn, (line) => say(line));
     const show = (e: HistoryEvent) => {
+      mapRuns.seen(e);
       const at = e.timestamp?.getTime();
       const line = historyLine(e);
       if (line) say(line, at);
@@ -122,11 +125,13 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     let described: DescribeExecutionOutput;
     for (;;) {
       await readHistory();
+      await mapRuns.look();
       described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (described.status !== 'RUNNING') break;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     await readHistory(); // the last events may land between the two calls
+    await mapRuns.look(Date.now(), true);
     arrived.splice(0).forEach(showJobEvent);
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
