@@ -149,8 +149,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
   if (mapRun && frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
   // (its start as first recorded: a replay after a restart runs it again under the same ARN)
-  const startDate = mapRun ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
-  const progress = mapRun && frame.record ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
+  const counted = mapRun !== undefined && frame.record;
+  const startDate = counted ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
+  const progress = counted ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
     if (!progress) return;
