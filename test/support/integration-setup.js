@@ -26,4 +26,4 @@ function buildOnce() {
   if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr}`);
 }
 
-module.exports = { mochaGlobalSetup: buildOnce };
+module.exports = { mochaGlobalSetup: buildOnce, buildOnce };

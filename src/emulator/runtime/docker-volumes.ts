@@ -10,8 +10,8 @@ import { emptyDirDriver, volumeLabels } from './docker-spec';
 import { worldWritableFolders } from './tar';
 
 export class DockerVolumes {
-  /** The volumes made (or being made) for the containers started; a failed one is tried again. */
-  private readonly made = new Map<string, Promise<void>>();
+  /** The volumes being made: a container mounting one waits for it (once made, it is found). */
+  private readonly making = new Map<string, Promise<void>>();
 
   constructor(private readonly docker: Docker) {}
 
@@ -20,18 +20,16 @@ export class DockerVolumes {
     for (const m of spec.mounts ?? []) {
       const name = m.volumeName;
       if (name === undefined || m.hostPath !== undefined) continue;
-      let made = this.made.get(name);
-      if (!made) {
-        made = this.make(spec, m);
-        this.made.set(name, made);
-        made.catch(() => this.made.delete(name));
+      let making = this.making.get(name);
+      if (!making) {
+        making = this.make(spec, m).finally(() => this.making.delete(name));
+        this.making.set(name, making);
       }
-      await made;
+      await making;
     }
   }
 
   async remove(name: string): Promise<void> {
-    this.made.delete(name);
     try {
       await within(this.docker.getVolume(name).remove(), CALL_TIMEOUT_MS, 'volume remove');
     } catch (err) {

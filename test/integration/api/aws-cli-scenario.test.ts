@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkDocker } from '../../../src/emulator/runtime/docker';
 import Docker from 'dockerode';
 import { ensureTestImage } from '../../support/docker';
+// (bin/localbatch.js runs dist/cli.js: built again when the sources are newer, also when this file runs alone)
+import { buildOnce } from '../../support/integration-setup.js';
 
 /**
  * A realistic AWS CLI session against `localbatch serve` (bin/localbatch.js), as a user would run
@@ -243,24 +245,6 @@ function sectionsOf(stdout: string): Map<string, Section> {
   return out;
 }
 
-/** The newest mtime under dir (files only). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** bin/localbatch.js runs dist/cli.js: (re)build it when the sources are newer. */
-function ensureBuilt(): void {
-  const cli = path.join(ROOT, 'dist/cli.js');
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr}`);
-}
-
 class Serve {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'localbatch-aws-cli-'));
   readonly state = path.join(this.dir, 'state');
@@ -349,7 +333,7 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
 
     before(async function () {
       this.timeout(900_000);
-      ensureBuilt();
+      buildOnce();
       await serve.start('scripted');
       out = accessor(await serve.run(SCRIPTED, 850_000));
     });
@@ -674,7 +658,7 @@ describe('AWS CLI scenario against localbatch serve (integration)', function () 
         this.skip();
       }
       await ensureTestImage(docker);
-      ensureBuilt();
+      buildOnce();
       await serve.start('docker');
       out = accessor(await serve.run(DOCKER, 280_000));
     });

@@ -168,8 +168,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   }
   // (a batch of the ItemBatcher is one child of its items)
   const itemsOf = (child: unknown) => (state.ItemBatcher ? ((child as { Items?: unknown[] }).Items?.length ?? 0) : 1);
-  const itemTotal = state.ItemBatcher ? list.reduce<number>((n, child) => n + itemsOf(child), 0) : list.length;
-  progress?.planned(list.map(itemsOf));
+  const itemsPerChild = list.map(itemsOf);
+  const itemTotal = itemsPerChild.reduce((n, k) => n + k, 0);
+  progress?.planned(itemsPerChild);
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   const record = frame.record && !distributed;
   const writer = distributed ? state.ResultWriter : undefined;
