@@ -9,10 +9,18 @@ import type { DagEdge, DagEdgeType, DagGraph, DagNode } from './dag';
 export const START_ID = '(start)';
 export const END_ID = '(end)';
 const MAX_LABEL = 32;
+/** The second line of a distributed Map (its map run's progress replaces it while it runs). */
+export const DISTRIBUTED_MAP = 'Distributed Map';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A Map state whose ItemProcessor (or legacy Iterator) runs in DISTRIBUTED mode. */
+function isDistributed(state: Obj): boolean {
+  const processor = state.ItemProcessor ?? state.Iterator;
+  return isObj(processor) && isObj(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED';
+}
 
 function short(s: string): string {
   return s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s;
@@ -86,7 +94,7 @@ class Builder {
       const state = isObj(raw) ? raw : {};
       const type = str(state.Type) ?? 'Unknown';
       const resource = str(state.Resource);
-      const detail = type === 'Task' && resource ? resourceLabel(resource) : type;
+      const detail = type === 'Task' && resource ? resourceLabel(resource) : type === 'Map' && isDistributed(state) ? DISTRIBUTED_MAP : type;
       const group = type === 'Parallel' || type === 'Map';
       this.nodes.push({ id, name, status: 'PLANNED', stateType: type, detail, ...(container ? { container } : {}), ...(group ? { group: true } : {}) });
       if (type === 'Parallel') {

@@ -46,6 +46,8 @@ export interface ExecutionPicture {
   readonly status: string;
   /** The times each state ran, by node id, in the order the states were first entered. */
   readonly runs: ReadonlyMap<string, readonly StateRun[]>;
+  /** The last map run each distributed Map state started (MapRunStarted), by node id. */
+  readonly mapRuns: ReadonlyMap<string, string>;
   /** Why the execution failed, timed out or was stopped (its last event's error and cause), when it did. */
   readonly failure?: { readonly error?: string; readonly cause?: string };
 }
@@ -129,6 +131,7 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
   const jobs = new Map<string, string[]>();
   const open: Open[] = [];
   const runs = new Map<string, StateRun[]>();
+  const mapRuns = new Map<string, string>();
   let execution = 'RUNNING';
   let failure: ExecutionPicture['failure'];
   let now: number | undefined;
@@ -218,6 +221,11 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
         addJob(o.name, jobIdIn(d.cause));
         set(o.name, 'FAILED');
       }
+    } else if (type === 'MapRunStarted') {
+      const byChain = chained(e);
+      const o = byChain?.type === 'Map' ? byChain : latestOpen((x) => x.type === 'Map');
+      const id = o && ids.get(o.name);
+      if (id && typeof d.mapRunArn === 'string') mapRuns.set(id, d.mapRunArn);
     } else if (type === 'ParallelStateFailed' || type === 'MapStateFailed' || type === 'MapRunFailed') {
       const o = latestOpen((x) => x.type === (type.startsWith('Parallel') ? 'Parallel' : 'Map'));
       if (o) {
@@ -249,7 +257,7 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
   for (const o of open) ran(o, 'RUNNING');
   // Each state's runs in the order they started (they are recorded as they end).
   for (const list of runs.values()) list.sort((a, b) => a.start - b.start);
-  return { updates, jobs, status: execution, runs, ...(failure ? { failure } : {}) };
+  return { updates, jobs, status: execution, runs, mapRuns, ...(failure ? { failure } : {}) };
 }
 
 const SEGMENT: Record<StateRun['status'], TimelineSegment['status']> = { RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', CAUGHT: 'FAILED', FAILED: 'FAILED', ABORTED: 'FAILED' };

@@ -6,7 +6,7 @@
 import type { DagGraph, DagNode, DagNodeUpdate } from './dag';
 
 /**
- * `queue` followed by `incoming`, one entry per node: the later status wins; counts and jobId are kept
+ * `queue` followed by `incoming`, one entry per node: the later status wins; counts, progress and jobId are kept
  * unless replaced (a reset to PLANNED drops the jobId).
  */
 export function mergeUpdates(queue: readonly DagNodeUpdate[], incoming: readonly DagNodeUpdate[]): DagNodeUpdate[] {
@@ -18,11 +18,12 @@ export function mergeUpdates(queue: readonly DagNodeUpdate[], incoming: readonly
       continue;
     }
     const counts = u.counts ?? prev.counts;
+    const progress = u.progress ?? prev.progress;
     // A node reset to PLANNED (a new run starts) is bound to no job any more.
     const jobId = u.status === 'PLANNED' ? u.jobId : (u.jobId ?? prev.jobId);
     // Delete first so the merged entry moves to the end: updates keep the order they last changed in.
     byId.delete(u.id);
-    byId.set(u.id, { id: u.id, status: u.status, ...(counts ? { counts } : {}), ...(jobId ? { jobId } : {}) });
+    byId.set(u.id, { id: u.id, status: u.status, ...(counts ? { counts } : {}), ...(jobId ? { jobId } : {}), ...(progress !== undefined ? { progress } : {}) });
   }
   return [...byId.values()];
 }
@@ -38,7 +39,7 @@ export function applyUpdates(graph: DagGraph, updates: readonly DagNodeUpdate[])
     changed = true;
     const { jobId: _old, ...rest } = n;
     const jobId = u.jobId ?? (u.status === 'PLANNED' ? undefined : n.jobId);
-    return { ...rest, status: u.status, ...(u.counts ? { counts: u.counts } : {}), ...(jobId ? { jobId } : {}) };
+    return { ...rest, status: u.status, ...(u.counts ? { counts: u.counts } : {}), ...(jobId ? { jobId } : {}), ...(u.progress !== undefined ? { progress: u.progress } : {}) };
   });
   return changed ? { ...graph, nodes } : graph;
 }

@@ -46,6 +46,8 @@ export interface DagNode {
   readonly group?: boolean;
   /** A short second line (e.g. a Task's resource) shown instead of array details. */
   readonly detail?: string;
+  /** Live progress shown instead of the detail (a distributed Map's items: "5 of 6 items done ..."). */
+  readonly progress?: string;
 }
 
 export interface DagEdge {
@@ -71,6 +73,8 @@ export interface DagNodeUpdate {
   readonly status: DagStatus;
   readonly counts?: StatusCounts;
   readonly jobId?: string;
+  /** Replaces the node's progress line (kept by later updates that carry none). */
+  readonly progress?: string;
 }
 
 function edgeId(source: string, target: string, type: DagEdgeType): string {

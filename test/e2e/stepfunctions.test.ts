@@ -7,7 +7,8 @@
  * with its history. "Run with Input…" asks for the execution's input (JSON or @file), refuses text
  * that is not JSON, and offers the last input given again. A Task naming a CDK `fromAsset` job
  * definition (batch-app's committed cdk.out) gets its image built before the run. A state machine
- * declared in that CDK template runs from its code lens and draws its graph.
+ * declared in that CDK template runs from its code lens and draws its graph. A distributed Map's
+ * progress (DescribeMapRun) shows on its group while it runs.
  */
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,11 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     // For "Run with Input…" (written before the window opens: Quick Open's file list is read once).
     writeFileSync(path.join(session.workspace, 'echo.asl.json'), JSON.stringify({ StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }, null, 2));
     writeFileSync(path.join(session.workspace, 'echo-input.json'), '{"from": "a file"}');
+    // A distributed Map of 8 items, 2 at a time, each 2 s: its progress shows on the graph while it runs.
+    writeFileSync(path.join(session.workspace, 'sweep.asl.json'), JSON.stringify({ StartAt: 'Items', States: {
+      Items: { Type: 'Pass', Result: [1, 2, 3, 4, 5, 6, 7, 8], Next: 'Sweep' },
+      Sweep: { Type: 'Map', MaxConcurrency: 2, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Wait', Seconds: 2, End: true } } }, End: true },
+    } }, null, 2));
     writeFileSync(path.join(session.workspace, 'fails.asl.json'), JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'the input said so' } } }, null, 2));
     // A CDK app's cdk.out whose asset-job is built from a Dockerfile, and a state machine running it.
     cpSync(path.join(FIXTURES_DIR, 'batch-app', 'cdk.out'), path.join(session.workspace, 'cdk.out'), { recursive: true });
@@ -325,6 +331,27 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     const failedRow = await inSight((rows) => rows.find((r) => / ExecutionFailed$/.test(r.label)), 'its ExecutionFailed row');
     assert.equal(failedRow.description, 'Boom: the input said so');
     console.log(`      screenshot: ${await wb.screenshot('stepfunctions-failed-execution')}`);
+  });
+
+  it("a distributed Map shows its map run's progress on the graph while it runs, and its end", async () => {
+    const wb = await session!.workbench();
+    await wb.openFile('sweep.asl.json');
+    await wb.waitForExtensionsActivated();
+    await wb.runCommand('LocalBatch: Run State Machine Locally');
+    const line = webview(wb).locator('g.node.group[data-id="Sweep"] text.node-status');
+    const seen = new Set<string>();
+    const look = async (what: string, ok: (text: string) => boolean) => waitFor(async () => {
+      const text = (await line.textContent().catch(() => '')) ?? '';
+      seen.add(text);
+      return ok(text);
+    }, { timeoutMs: 60_000, intervalMs: 150, what }).catch(async (err: unknown) => {
+      console.log(`      seen: ${[...seen].join(' | ')}; screenshot: ${await wb.screenshot('stepfunctions-map-run-failed')}`);
+      throw err;
+    });
+    await look('the Map running with items left', (t) => /^RUNNING · [0-6]\/8 items, 2 running$/.test(t));
+    console.log(`      while it runs: ${[...seen].at(-1)}; screenshot: ${await wb.screenshot('stepfunctions-map-run-progress')}`);
+    await look('every item done', (t) => t === 'SUCCEEDED · 8/8 items');
+    console.log(`      lines seen: ${[...seen].join(' | ')}`);
   });
 
   it('Run State Machine Locally builds the CDK fromAsset image of the job definition its Task names; the job runs it', async () => {

@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { canExpand, type DagGraph, type DagNode, type DagNodeUpdate } from '../../src/model/dag';
 import { isToWebview, type DagDirection, type DagSource, type DagTab, type DagViewState, type FromWebview, type NodeAction, type ToWebview } from '../../src/model/dag-protocol';
-import { mergeUpdates } from '../../src/model/dag-updates';
+import { applyUpdates, mergeUpdates } from '../../src/model/dag-updates';
 import { LayoutClient } from './layout-client';
 import { DagRenderer, nodeSize } from './render';
 import { TimelineView } from './timeline';
@@ -51,6 +51,8 @@ let selected: DagNode | undefined;
 let statusFilter: Set<string> | undefined;
 /** Updates not applied yet: merged per node, applied on the next frame or, during a layout, after it. */
 let pending: DagNodeUpdate[] = [];
+/** The updates drawn since the graph came, which a new layout of it (another direction) must keep. */
+let drawnSince: DagNodeUpdate[] = [];
 let frame = 0;
 let laying = false;
 /** The graph was drawn while its tab was hidden: fit it when the tab is shown. */
@@ -116,6 +118,7 @@ function flushUpdates(): void {
   const batch = pending;
   pending = [];
   renderer.update(batch);
+  drawnSince = mergeUpdates(drawnSince, batch);
   stats.updates += batch.length;
   if (statusFilter) renderer.filter(statusFilter);
   if (selected) showDetails(selected);
@@ -127,6 +130,7 @@ function onMessage(m: ToWebview): void {
       // The graph carries the statuses of its moment: earlier updates are in it already.
       graph = m.graph;
       pending = [];
+      drawnSince = [];
       saveState(m.source);
       document.body.dataset.source = m.source.kind;
       $('title').textContent = m.graph.title;
@@ -201,7 +205,11 @@ onClick('direction', () => {
   direction = direction === 'RIGHT' ? 'DOWN' : 'RIGHT';
   $('direction').textContent = direction === 'RIGHT' ? 'Top–Down' : 'Left–Right';
   if (state) saveState(state.source);
-  if (graph) void layoutAndDraw(graph);
+  if (!graph) return;
+  // (laid out again with the statuses drawn since it came, not those of its moment)
+  graph = applyUpdates(graph, drawnSince);
+  drawnSince = [];
+  void layoutAndDraw(graph);
 });
 onClick('export', () => post({ type: 'exportSvg', svg: renderer.exportSvg() }));
 onClick('act-definition', () => selected && nodeAction('openDefinition', selected));

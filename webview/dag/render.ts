@@ -4,6 +4,7 @@
  * variables), so status changes are attribute changes: no re-layout, nothing moves.
  */
 import { JOB_STATUSES, type JobStatus } from '../../src/model/types';
+import { DISTRIBUTED_MAP } from '../../src/model/asl-graph';
 import type { DagEdge, DagGraph, DagNode, DagNodeUpdate, StatusCounts } from '../../src/model/dag';
 import type { LayoutNodeInput, LayoutResponse, Point } from '../../src/model/dag-protocol';
 import { TextMeasure } from './measure';
@@ -31,6 +32,7 @@ function nodeLabel(n: DagNode): string {
 }
 
 function metaText(n: DagNode): string {
+  if (n.progress !== undefined) return n.progress;
   if (n.detail !== undefined) return n.detail;
   const parts: string[] = [];
   if (n.arraySize !== undefined) parts.push(`array ×${n.arraySize}`);
@@ -49,7 +51,9 @@ function statusLine(status: string, n: DagNode): string {
  * nodes stay cheap). The status line is sized for the longest status so updates never overflow.
  */
 export function nodeSize(n: DagNode): LayoutNodeInput {
-  const text = Math.max(labelText.width(nodeLabel(n)), statusText.width(statusLine('SUCCEEDED', n)));
+  // (a distributed Map keeps room for its map run's progress, which replaces its second line as it runs)
+  const widest = n.detail === DISTRIBUTED_MAP ? statusLine('SUCCEEDED', { ...n, progress: '1000/1000 items, 100 failed' }) : statusLine('SUCCEEDED', n);
+  const text = Math.max(labelText.width(nodeLabel(n)), statusText.width(widest));
   // Rounded up (and a pixel to spare): a status line sized exactly must never be cut by rounding.
   const width = Math.ceil(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, PAD_LEFT + text + PAD_RIGHT + 1)));
   return { id: n.id, width, height: n.arraySize !== undefined ? 58 : 44, ...(n.container !== undefined ? { container: n.container } : {}), ...(n.group ? { group: true } : {}) };
@@ -201,12 +205,18 @@ export class DagRenderer {
     bar.setAttribute('data-counts', parts.join(', '));
   }
 
-  /** Applies status changes in place. Unknown ids are ignored. */
+  /** Applies status (and progress) changes in place. Unknown ids are ignored. */
   update(updates: readonly DagNodeUpdate[]): void {
     for (const u of updates) {
-      const d = this.drawn.get(u.id);
+      let d = this.drawn.get(u.id);
       if (!d) continue;
-      if (d.g.getAttribute('data-status') !== u.status) {
+      // (a new progress line: a distributed Map's items)
+      const progressed = u.progress !== undefined && u.progress !== d.node.progress;
+      if (progressed) {
+        d = { ...d, node: { ...d.node, progress: u.progress } };
+        this.drawn.set(u.id, d);
+      }
+      if (progressed || d.g.getAttribute('data-status') !== u.status) {
         d.g.setAttribute('data-status', u.status);
         d.status.textContent = shownStatus(u.status, d.node, d.width);
         const title = d.g.querySelector('title');

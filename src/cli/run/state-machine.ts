@@ -18,7 +18,8 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
-import { MapRunWatch } from './map-run-watch';
+import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
+import { mapRunProgressText } from '../../model/map-run-text';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
 import { localDefinition, taskDefinitions } from '../../client/state-machine-definitions';
@@ -89,9 +90,9 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const arn = started.executionArn!;
     executionArn = arn;
     say(`Execution ${arn.split(':').pop()} started`);
-    const mapRuns = new MapRunWatch(sfn, (line) => say(line));
+    const mapRuns = new MapRunWatch(sfn, (arn, d) => say(`  map run ${mapRunStateName(arn)}: ${mapRunProgressText(d.itemCounts)}${d.status && d.status !== 'RUNNING' ? `: ${d.status}` : ''}`));
     const show = (e: HistoryEvent) => {
-      mapRuns.seen(e);
+      mapRuns.seen(e.mapRunStartedEventDetails?.mapRunArn);
       const at = e.timestamp?.getTime();
       const line = historyLine(e);
       if (line) say(line, at);

@@ -6,11 +6,13 @@
  * events are read every half second while the execution runs (the emulator's event stream carries
  * Batch job events only); updates carry only the states that changed, applied in place. The
  * Timeline tab shows each time a state ran (asl-live.ts timelineFromPicture), sent with each read
- * while the tab is shown.
+ * while the tab is shown. A distributed Map's progress, which the history does not hold, comes from
+ * DescribeMapRun (at most every second while it runs, once more at the end) as the Map's second line.
  */
 import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
+import { MapRunWatch } from '../../client/map-run-watch';
 import { HistoryFollower } from '../../client/sfn-history';
 import { graphFromDefinition } from '../../model/asl-graph';
 import { pictureFromHistory, timelineFromPicture, type ExecutionPicture } from '../../model/asl-live';
@@ -18,11 +20,13 @@ import { parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import type { DagGraph, DagNodeUpdate } from '../../model/dag';
 import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
 import { applyUpdates } from '../../model/dag-updates';
+import { mapRunProgressShort } from '../../model/map-run-text';
 import type { Ctx } from '../ctx';
 import { sfnClientOf } from './client';
 import { templateStateMachine } from './templateMachine';
 
 const POLL_MS = 500;
+const MAP_RUN_EVERY_MS = 1000;
 const EDIT_DEBOUNCE_MS = 600;
 
 type StateMachineSource = Extract<DagSource, { kind: 'stateMachine' }>;
@@ -37,6 +41,10 @@ export class StateMachineSession implements vscode.Disposable {
   private executionArn: string | undefined;
   /** The shown execution's history: read whole by a refresh, then only its new events by each poll. */
   private history: HistoryFollower | undefined;
+  /** The map runs of the shown execution, and each Map node's progress line. */
+  private mapRuns: MapRunWatch | undefined;
+  private readonly mapRunNodes = new Map<string, string>();
+  private readonly progress = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
@@ -85,7 +93,7 @@ export class StateMachineSession implements vscode.Disposable {
   /** The execution's states on a time axis, while the Timeline tab is shown. */
   private postTimeline(): void {
     if (!this.timelineShown || !this.graph) return;
-    const empty: ExecutionPicture = { updates: [], jobs: new Map(), status: 'SUCCEEDED', runs: new Map() };
+    const empty: ExecutionPicture = { updates: [], jobs: new Map(), status: 'SUCCEEDED', runs: new Map(), mapRuns: new Map() };
     this.post({ type: 'timeline', timeline: timelineFromPicture(this.graph, this.picture ?? empty, Date.now()) });
   }
 
@@ -113,7 +121,10 @@ export class StateMachineSession implements vscode.Disposable {
     if (seq !== this.seq || this.disposed) return;
     this.picture = picture;
     this.announce();
-    this.post({ type: 'graph', graph: picture ? applyUpdates(graph, picture.updates) : graph, source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
+    if (picture) await this.lookAtMapRuns(picture);
+    if (seq !== this.seq || this.disposed) return;
+    const updates = (picture?.updates ?? []).map((u) => (this.progress.has(u.id) ? { ...u, progress: this.progress.get(u.id) } : u));
+    this.post({ type: 'graph', graph: applyUpdates(graph, updates), source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
     this.postTimeline();
     this.schedule();
   }
@@ -174,6 +185,9 @@ export class StateMachineSession implements vscode.Disposable {
     if (!sfn) return undefined;
     // (read whole again: after a reconnect the emulator may be another one, its event ids anew)
     this.history = undefined;
+    this.mapRuns = undefined;
+    this.mapRunNodes.clear();
+    this.progress.clear();
     try {
       this.executionArn ??= await this.latestExecution(sfn);
       if (!this.executionArn) return undefined;
@@ -200,6 +214,25 @@ export class StateMachineSession implements vscode.Disposable {
     return undefined;
   }
 
+  /** Asks about the picture's map runs (at most every second; at once when the execution has ended). */
+  private async lookAtMapRuns(picture: ExecutionPicture): Promise<void> {
+    const sfn = this.sfn();
+    if (!sfn || picture.mapRuns.size === 0) return;
+    // (one watch per connection, as the history follower)
+    if (this.mapRuns?.sfn !== sfn) {
+      this.mapRuns = new MapRunWatch(sfn, (arn, d) => {
+        const id = this.mapRunNodes.get(arn);
+        if (id) this.progress.set(id, mapRunProgressShort(d.itemCounts));
+      }, MAP_RUN_EVERY_MS);
+    }
+    const watch = this.mapRuns;
+    for (const [id, arn] of picture.mapRuns) {
+      this.mapRunNodes.set(arn, id);
+      watch.seen(arn);
+    }
+    await watch.look(Date.now(), picture.status !== 'RUNNING');
+  }
+
   /** While the execution runs: read its history again and send what changed. */
   private schedule(): void {
     clearTimeout(this.timer);
@@ -220,8 +253,13 @@ export class StateMachineSession implements vscode.Disposable {
         await history.read();
         const next = pictureFromHistory(graph, history.events);
         if (seq !== this.seq || this.disposed) return;
+        const progressBefore = new Map(this.progress);
+        await this.lookAtMapRuns(next);
+        if (seq !== this.seq || this.disposed) return;
         const before = new Map((this.picture?.updates ?? []).map((u) => [u.id, u]));
-        const changed: DagNodeUpdate[] = next.updates.filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId);
+        const changed: DagNodeUpdate[] = next.updates
+          .filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId || progressBefore.get(u.id) !== this.progress.get(u.id))
+          .map((u) => (this.progress.has(u.id) ? { ...u, progress: this.progress.get(u.id) } : u));
         const statusChanged = next.status !== this.picture?.status;
         this.picture = next;
         this.announce();

@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { graphFromDefinition } from '../../../src/model/asl-graph';
 import { graphFromWorkflow } from '../../../src/model/dag';
+import { applyUpdates } from '../../../src/model/dag-updates';
 import type { WorkflowFile } from '../../../src/model/types';
 import { isCI, resultsPath } from '../../e2e/support/env';
 import { CHROMIUM, DagHost, fixtureGraph, launchChromium, openDagPage, posted, send, showGraph, THEME } from './dag-host';
@@ -169,6 +171,33 @@ describe('dependency graph webview (integration)', function () {
     // Large graphs start at a readable zoom, not shrunk to fit.
     const transform = await page.locator('g.viewport').getAttribute('transform');
     assert.ok(Number(/scale\(([\d.]+)\)/.exec(transform ?? '')?.[1]) >= 0.6, transform ?? '');
+  });
+
+  it("shows a distributed Map's progress as its group's second line, updated in place and kept by later status updates", async () => {
+    const def = { StartAt: 'Fan', States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } }, End: true } } };
+    const graph = graphFromDefinition(def, 'fan.asl.json');
+    const fan = graph.nodes.find((n) => n.name === 'Fan')!;
+    await showGraph(page, applyUpdates(graph, [{ id: fan.id, status: 'RUNNING', progress: '1/5 items, 2 running' }]));
+    const line = () => page.locator(`g.node.group[data-id="${fan.id}"] text.node-status`).textContent();
+    assert.equal(await line(), 'RUNNING · 1/5 items, 2 running', 'drawn with the graph');
+    await send(page, { type: 'update', updates: [{ id: fan.id, status: 'RUNNING', progress: '4/5 items, 1 failed, 1 running' }] });
+    await page.waitForFunction((id) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector(`g.node[data-id="${id}"] text.node-status`)?.textContent.includes('4/5'), fan.id);
+    assert.equal(await line(), 'RUNNING · 4/5 items, 1 failed, 1 running');
+    await send(page, { type: 'update', updates: [{ id: fan.id, status: 'FAILED' }] });
+    await page.waitForFunction((id) => (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(`g.node[data-id="${id}"][data-status="FAILED"]`), fan.id);
+    assert.equal(await line(), 'FAILED · 4/5 items, 1 failed, 1 running', 'a status update without progress keeps the line');
+    assert.match((await page.locator(`g.node.group[data-id="${fan.id}"] title`).textContent()) ?? '', /4\/5 items, 1 failed/);
+    await page.screenshot({ path: resultsPath('webview-dag-map-run-progress.png') });
+    // Top-down too, the group is as wide as its status line needs (it used to be only as wide as its members).
+    const renders = () => page.evaluate(() => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0));
+    for (const direction of ['Top–Down', 'Left–Right']) {
+      const before = await renders();
+      assert.equal(await page.locator('#direction').textContent(), direction);
+      await page.locator('#direction').click();
+      await page.waitForFunction((n) => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0) > n, before);
+      assert.equal(await line(), 'FAILED · 4/5 items, 1 failed, 1 running', `laid out ${direction}`);
+    }
+    await showGraph(page, graphFromWorkflow(WORKFLOW, 'montecarlo'));
   });
 
   it('draws the timeline: a row per job and child, attempts as segments coloured by status, a growing running bar', async () => {

@@ -60,6 +60,7 @@ function batch(fail: ReadonlySet<string> = new Set()) {
   };
 }
 
+const stateIdsOf = (g: ReturnType<typeof graphFromDefinition>) => Object.fromEntries(g.nodes.map((n) => [n.name, n.id]));
 const statusOf = (updates: ReadonlyArray<{ id: string; status: string }>) => Object.fromEntries(updates.map((u) => [u.id, u.status]));
 
 describe('state machine graph', () => {
@@ -253,6 +254,22 @@ describe('state machine live colours', () => {
     assert.equal(stopped.end, 1_200_000);
   });
 
+  it('names the map run each distributed Map started, also while two run at once in a Parallel (through previousEventId)', async () => {
+    const fan = (name: string) => ({ StartAt: name, States: { [name]: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: `${name}Work`, States: { [`${name}Work`]: { Type: 'Wait', Seconds: 1, End: true } } }, End: true } } });
+    const def = { StartAt: 'Both', States: { Both: { Type: 'Parallel', Branches: [fan('Left'), fan('Right')], Next: 'Inline' }, Inline: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Pass', End: true } } }, End: true } } };
+    const g = graphFromDefinition(def, 'fan');
+    const events = await history(def, [1, 2], batch());
+    const started = events.filter((e) => e.type === 'MapRunStarted').map((e) => (e as { mapRunStartedEventDetails: { mapRunArn: string } }).mapRunStartedEventDetails.mapRunArn);
+    assert.equal(started.length, 2);
+    const p = pictureFromHistory(g, events);
+    const ids = stateIdsOf(g);
+    assert.deepEqual([...p.mapRuns.keys()].sort(), [ids.Left, ids.Right].sort());
+    assert.match(p.mapRuns.get(ids.Left)!, /:mapRun:sm\/Left:/);
+    assert.match(p.mapRuns.get(ids.Right)!, /:mapRun:sm\/Right:/);
+    assert.equal(p.mapRuns.has(ids.Inline), false, 'an inline Map starts no map run');
+    // Before the history reaches a MapRunStarted, no map run is named.
+    assert.equal(pictureFromHistory(g, events.slice(0, events.findIndex((e) => e.type === 'MapRunStarted'))).mapRuns.size, 0);
+  });
   it('reads a JobId from JSON outputs only', () => {
     assert.equal(jobIdIn('{"JobId":"a"}'), 'a');
     assert.equal(jobIdIn('{"jobId":"b"}'), 'b');

@@ -18,6 +18,15 @@ describe('dependency graph update merging (unit)', () => {
     ]);
   });
 
+  it('keeps a node\'s progress line (a distributed Map\'s items) until an update replaces it', () => {
+    const merged = mergeUpdates([{ id: 'm', status: 'RUNNING', progress: '1 of 3 items done' }], [{ id: 'm', status: 'RUNNING' }]);
+    assert.deepEqual(merged, [{ id: 'm', status: 'RUNNING', progress: '1 of 3 items done' }]);
+    assert.deepEqual(mergeUpdates(merged, [{ id: 'm', status: 'SUCCEEDED', progress: '3 of 3 items done' }]), [{ id: 'm', status: 'SUCCEEDED', progress: '3 of 3 items done' }]);
+    const graph = graphFromWorkflow({ jobs: { m: { jobDefinition: 'x' } } }, 't');
+    const drawn = applyUpdates(applyUpdates(graph, [{ id: 'm', status: 'RUNNING', progress: '1 of 3 items done' }]), [{ id: 'm', status: 'SUCCEEDED' }]);
+    assert.equal(drawn.nodes[0].progress, '1 of 3 items done');
+  });
+
   it('a reset to PLANNED (a new run) drops the old job id; a bind after it sets the new one', () => {
     const merged = mergeUpdates([{ id: 'a', status: 'SUCCEEDED', jobId: 'old' }], [{ id: 'a', status: 'PLANNED', counts: {} }]);
     assert.deepEqual(merged, [{ id: 'a', status: 'PLANNED', counts: {} }]);
@@ -31,6 +40,7 @@ describe('dependency graph update merging (unit)', () => {
       status: fc.constantFrom(...DAG_STATUSES),
       jobId: fc.option(fc.constantFrom('J1', 'J2'), { nil: undefined }),
       counts: fc.option(fc.record({ RUNNING: fc.nat(3) }), { nil: undefined }),
+      progress: fc.option(fc.constantFrom('0 of 2 items done', '2 of 2 items done'), { nil: undefined }),
     }).map((u) => Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined)) as unknown as DagNodeUpdate);
     fc.assert(fc.property(fc.array(update, { maxLength: 30 }), fc.nat(30), (updates, cut) => {
       const oneByOne = updates.reduce((g, u) => applyUpdates(g, [u]), graph);
