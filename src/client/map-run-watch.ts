@@ -26,6 +26,11 @@ export class MapRunWatch {
     private readonly everyMs = LOOK_EVERY_MS,
   ) {}
 
+  /** Whether a map run seen has not been seen to end. */
+  get watching(): boolean {
+    return [...this.runs.values()].some((r) => !r.done);
+  }
+
   /** Notes a map run (from a MapRunStarted event's mapRunStartedEventDetails). */
   seen(mapRunArn: string | undefined): void {
     if (mapRunArn && !this.runs.has(mapRunArn)) this.runs.set(mapRunArn, {});

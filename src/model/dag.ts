@@ -46,7 +46,7 @@ export interface DagNode {
   readonly group?: boolean;
   /** A short second line (e.g. a Task's resource) shown instead of array details. */
   readonly detail?: string;
-  /** Live progress shown instead of the detail (a distributed Map's items: "5 of 6 items done ..."). */
+  /** Live progress shown instead of the detail (a distributed Map's items: "5/6 items, 1 failed"); '' none yet. */
   readonly progress?: string;
 }
 

@@ -75,13 +75,15 @@ async function layoutGroups(req: LayoutRequest): Promise<LayoutResponse> {
   const start = performance.now();
   const base = options({ ...req, nodes: req.nodes.slice(0, 1) });
   const byId = new Map<string, ElkNode>();
-  // elk reads a group's minimum size in its layered frame, which a vertical direction turns by a
-  // quarter: given as (width, height), a top-down group came out at least `width` tall and only as
-  // wide as its members, its name and status line cut.
-  const vertical = req.direction === 'DOWN';
+  // elk reads the minimum size of a group with members in that group's own layered frame, which a
+  // vertical direction turns by a quarter: given as (width, height), a top-down group came out at
+  // least `width` tall and only as wide as its members, its name and status line cut. (An empty
+  // group is a plain node to elk, whose minimum size it turns itself.)
+  const withMembers = new Set(req.nodes.map((n) => n.container));
+  const turned = (n: LayoutRequest['nodes'][number]) => req.direction === 'DOWN' && withMembers.has(n.id);
   for (const n of req.nodes) {
     byId.set(n.id, n.group
-      ? { id: n.id, children: [], layoutOptions: { 'elk.direction': req.direction, 'elk.padding': '[top=34,left=14,bottom=14,right=14]', 'elk.nodeSize.minimum': vertical ? `(${n.height},${n.width})` : `(${n.width},${n.height})`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' } }
+      ? { id: n.id, children: [], layoutOptions: { 'elk.direction': req.direction, 'elk.padding': '[top=34,left=14,bottom=14,right=14]', 'elk.nodeSize.minimum': turned(n) ? `(${n.height},${n.width})` : `(${n.width},${n.height})`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' } }
       : { id: n.id, width: n.width, height: n.height });
   }
   const root: ElkNode = {

@@ -32,7 +32,8 @@ function nodeLabel(n: DagNode): string {
 }
 
 function metaText(n: DagNode): string {
-  if (n.progress !== undefined) return n.progress;
+  // ('' : no progress known yet, the detail shows)
+  if (n.progress) return n.progress;
   if (n.detail !== undefined) return n.detail;
   const parts: string[] = [];
   if (n.arraySize !== undefined) parts.push(`array ×${n.arraySize}`);
@@ -92,7 +93,7 @@ function groupMarkup(n: DagNode, x: number, y: number, width: number, height: nu
     + `<rect class="node-box group-box" width="${width.toFixed(1)}" height="${height.toFixed(1)}" rx="6" ry="6"/>`
     + `<text class="node-label" x="${PAD_LEFT}" y="15">${esc(label)}</text>`
     + `<text class="node-status" x="${PAD_LEFT}" y="27">${esc(status)}</text>`
-    + `<title>${esc(`${n.name} (${n.status})`)}</title>`
+    + `<title>${esc(n.stateType === 'Branch' ? `${n.name} (${n.status})` : `${n.name} (${n.status}), ${metaText(n)}`)}</title>`
     + '</g>';
 }
 

@@ -47,6 +47,8 @@ export interface RunContext {
 const RECONCILE_MS = 5_000;
 const INTERRUPT_GRACE_MS = 40_000;
 const EXIT_INTERRUPTED = 130;
+/** How long a run waits for its shared emulator to come back after it stopped. */
+const RECONNECT_WAIT_MS = 5 * 60_000;
 
 export async function executeRun(ctx: RunContext): Promise<number> {
   const { session } = ctx;
@@ -84,20 +86,25 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     let shown = 0;
     const inOrder = (at: number) => (shown = Math.max(shown, at));
     let streamError: Error | undefined;
-    await new Promise<void>((resolve, reject) => {
+    // Resolves once the stream is open (or with the error that closed it first); a close sets streamError.
+    const subscribe = () => new Promise<Error | undefined>((resolve) => {
+      events?.close();
+      streamError = undefined;
       events = subscribeEvents(session.endpoint, {
-        onOpen: resolve,
+        onOpen: () => resolve(undefined),
         onEvent: (e) => {
           if (buffered) buffered.push(e.detail, Date.now());
           else apply(e.detail, Date.now());
         },
         onClose: (error) => {
           streamError = error ?? new Error('the emulator closed the event stream');
-          reject(streamError);
+          resolve(streamError);
           wake();
         },
       });
     });
+    const refused = await subscribe();
+    if (refused) throw refused;
     const chaos = new RandomInterrupter(ctx.interruptRate ?? 0, {
       interrupt: (jobId) => interruptJob(session.endpoint, jobId),
       random: Math.random,
@@ -146,9 +153,26 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     let stuck: string | undefined;
     const ticker = setInterval(draw, 250);
     const reconciler = setInterval(() => void reconcile(ctx, tracker).then(wake, () => undefined), RECONCILE_MS);
+    // A shared emulator that stops mid-run (restarted to take new settings, stopped by mistake) is
+    // waited for: once one serves the state directory again, the run is followed there.
+    const comeBack = async (): Promise<boolean> => {
+      if (!session.reconnect || !streamError) return false;
+      const url = session.endpoint.url;
+      progress.write(`\nThe emulator at ${url} stopped while the run was in progress (${streamError.message}); its ${unfinished(tracker)} kept. Waiting up to ${RECONNECT_WAIT_MS / 60_000} min for an emulator to serve ${ctx.stateDir ?? 'its state directory'} again (localbatch serve, or the editor); Ctrl-C stops waiting.\n`);
+      if (!(await session.reconnect(Date.now() + RECONNECT_WAIT_MS, () => interrupted))) return false;
+      if (await subscribe()) return true; // gone again: wait again
+      progress.write(`The emulator is back at ${session.endpoint.url}: following the run again.\n`);
+      // What changed while it was away (the lines of those changes, as the events would have given).
+      await reconcile(ctx, tracker, apply).catch(() => undefined);
+      return true;
+    };
     try {
       const timeLimited = timeLimitedQueues(ctx.workspace);
-      while (!tracker.done && !interrupted && !streamError && !(stuck = tracker.stuckReason(timeLimited))) {
+      while (!tracker.done && !interrupted && !(stuck = tracker.stuckReason(timeLimited))) {
+        if (streamError) {
+          if (await comeBack()) continue;
+          break;
+        }
         await new Promise<void>((resolve) => (wake = resolve));
       }
     } finally {
@@ -157,12 +181,13 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       draw();
     }
     if (streamError && !tracker.done) {
-      // The shared emulator stopped (localbatch stop, Ctrl-C where it runs, killed): one line, no stack.
+      // The shared emulator stopped (localbatch stop, Ctrl-C where it runs, killed) and did not come
+      // back in time, or Ctrl-C stopped the waiting: one line, no stack.
       const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
       throw new CliError(
-        `the emulator at ${session.endpoint.url} stopped while the run was in progress (${streamError.message}); ` +
-          `its ${left} unfinished job${left === 1 ? ' is' : 's are'} kept: start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`,
-        1,
+        `the emulator at ${session.endpoint.url} stopped while the run was in progress (${streamError.message})${session.reconnect ? (interrupted ? ' and the waiting for it was stopped' : ` and did not come back within ${RECONNECT_WAIT_MS / 60_000} min`) : ''}; ` +
+          `its ${unfinished(tracker)} kept: start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`,
+        interrupted ? EXIT_INTERRUPTED : 1,
       );
     }
     if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
@@ -240,12 +265,19 @@ function timeLimitedQueues(ws: Workspace): TimeLimited {
 }
 
 /** Catches up with the service's view, in case an event was missed. */
-async function reconcile(ctx: RunContext, tracker: RunTracker): Promise<void> {
+/** The unfinished jobs' current states (DescribeJobs), applied to the tracker (or through `apply`). */
+async function reconcile(ctx: RunContext, tracker: RunTracker, apply: (d: JobStateChangeDetail, at: number) => unknown = (d, at) => tracker.apply(d, at)): Promise<void> {
   const open = tracker.jobs.filter((j) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED');
   for (let i = 0; i < open.length; i += 100) {
     const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100).map((j) => j.jobId) }));
-    for (const d of res.jobs ?? []) if (d.jobId && d.status) tracker.apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
+    for (const d of res.jobs ?? []) if (d.jobId && d.status) apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
   }
+}
+
+/** "its 3 unfinished jobs are" / "its 1 unfinished job is". */
+function unfinished(tracker: RunTracker): string {
+  const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
+  return `${left} unfinished job${left === 1 ? ' is' : 's are'}`;
 }
 
 async function terminateAll(ctx: RunContext, tracker: RunTracker, reason: string): Promise<void> {

@@ -21,6 +21,12 @@ export interface Session {
   readonly logs: CloudWatchLogsClient;
   /** Set when this process runs the emulator (no server was running). */
   readonly host?: EmulatorHost;
+  /**
+   * A shared emulator that stopped (`localbatch stop`, Ctrl-C where it ran, a crash): waits until
+   * `until` (or `cancelled()`) for an emulator to answer on the state directory again (on any port),
+   * then talks to that one: true once it does. Unset for this process's own emulator.
+   */
+  readonly reconnect?: (until: number, cancelled: () => boolean) => Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -56,10 +62,7 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
   let waiting = false;
   for (;;) {
     const running = await shared(options.stateDir);
-    if (running) {
-      const clients = clientsFor(running);
-      return { endpoint: running, ...clients, close: async () => destroy(clients) };
-    }
+    if (running) return sharedSession(options.stateDir, running);
     try {
       const service = await LocalService.start({
         stateDir: options.stateDir,
@@ -95,6 +98,39 @@ export async function openSession(options: { stateDir: string; settings?: LocalS
     }
   }
 }
+
+/** A session on the shared emulator `endpoint` serving `stateDir`, which follows it to a restart. */
+function sharedSession(stateDir: string, endpoint: EmulatorEndpoint): Session {
+  let current = endpoint;
+  let clients = clientsFor(endpoint);
+  return {
+    get endpoint() {
+      return current;
+    },
+    get batch() {
+      return clients.batch;
+    },
+    get logs() {
+      return clients.logs;
+    },
+    reconnect: async (until, cancelled) => {
+      while (!cancelled() && Date.now() < until) {
+        const back = await shared(stateDir);
+        if (back) {
+          destroy(clients);
+          current = back;
+          clients = clientsFor(back);
+          return true;
+        }
+        await new Promise((r) => setTimeout(r, RECONNECT_POLL_MS));
+      }
+      return false;
+    },
+    close: async () => destroy(clients),
+  };
+}
+
+const RECONNECT_POLL_MS = 500;
 
 /** How long `run` waits for an emulator that is starting or stopping on its state directory. */
 const OTHER_START_WAIT_MS = 60_000;

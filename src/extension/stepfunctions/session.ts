@@ -12,7 +12,7 @@
 import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import * as vscode from 'vscode';
-import { MapRunWatch } from '../../client/map-run-watch';
+import { MapRunLines } from '../../client/map-run-lines';
 import { HistoryFollower } from '../../client/sfn-history';
 import { graphFromDefinition } from '../../model/asl-graph';
 import { pictureFromHistory, timelineFromPicture, type ExecutionPicture } from '../../model/asl-live';
@@ -20,13 +20,13 @@ import { parseAslText, stateMachineNameFor } from '../../model/asl-text';
 import type { DagGraph, DagNodeUpdate } from '../../model/dag';
 import type { DagSource, DagTab, ToWebview } from '../../model/dag-protocol';
 import { applyUpdates } from '../../model/dag-updates';
-import { mapRunProgressShort } from '../../model/map-run-text';
 import type { Ctx } from '../ctx';
 import { sfnClientOf } from './client';
 import { templateStateMachine } from './templateMachine';
 
 const POLL_MS = 500;
 const MAP_RUN_EVERY_MS = 1000;
+const LATE_LOOKS = 20;
 const EDIT_DEBOUNCE_MS = 600;
 
 type StateMachineSource = Extract<DagSource, { kind: 'stateMachine' }>;
@@ -42,9 +42,9 @@ export class StateMachineSession implements vscode.Disposable {
   /** The shown execution's history: read whole by a refresh, then only its new events by each poll. */
   private history: HistoryFollower | undefined;
   /** The map runs of the shown execution, and each Map node's progress line. */
-  private mapRuns: MapRunWatch | undefined;
-  private readonly mapRunNodes = new Map<string, string>();
-  private readonly progress = new Map<string, string>();
+  private mapRuns = new MapRunLines(MAP_RUN_EVERY_MS);
+  /** Polls after the execution ended, for map runs not yet seen to end. */
+  private lateLooks = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
@@ -123,8 +123,7 @@ export class StateMachineSession implements vscode.Disposable {
     this.announce();
     if (picture) await this.lookAtMapRuns(picture);
     if (seq !== this.seq || this.disposed) return;
-    const updates = (picture?.updates ?? []).map((u) => (this.progress.has(u.id) ? { ...u, progress: this.progress.get(u.id) } : u));
-    this.post({ type: 'graph', graph: applyUpdates(graph, updates), source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
+    this.post({ type: 'graph', graph: applyUpdates(graph, this.withProgress(picture?.updates ?? [])), source: { ...this.source, ...(this.executionArn ? { executionArn: this.executionArn } : {}) }, live: this.liveText() });
     this.postTimeline();
     this.schedule();
   }
@@ -185,9 +184,8 @@ export class StateMachineSession implements vscode.Disposable {
     if (!sfn) return undefined;
     // (read whole again: after a reconnect the emulator may be another one, its event ids anew)
     this.history = undefined;
-    this.mapRuns = undefined;
-    this.mapRunNodes.clear();
-    this.progress.clear();
+    this.mapRuns = new MapRunLines(MAP_RUN_EVERY_MS);
+    this.lateLooks = 0;
     try {
       this.executionArn ??= await this.latestExecution(sfn);
       if (!this.executionArn) return undefined;
@@ -217,26 +215,24 @@ export class StateMachineSession implements vscode.Disposable {
   /** Asks about the picture's map runs (at most every second; at once when the execution has ended). */
   private async lookAtMapRuns(picture: ExecutionPicture): Promise<void> {
     const sfn = this.sfn();
-    if (!sfn || picture.mapRuns.size === 0) return;
-    // (one watch per connection, as the history follower)
-    if (this.mapRuns?.sfn !== sfn) {
-      this.mapRuns = new MapRunWatch(sfn, (arn, d) => {
-        const id = this.mapRunNodes.get(arn);
-        if (id) this.progress.set(id, mapRunProgressShort(d.itemCounts));
-      }, MAP_RUN_EVERY_MS);
-    }
-    const watch = this.mapRuns;
-    for (const [id, arn] of picture.mapRuns) {
-      this.mapRunNodes.set(arn, id);
-      watch.seen(arn);
-    }
-    await watch.look(Date.now(), picture.status !== 'RUNNING');
+    if (sfn) await this.mapRuns.update(sfn, picture.mapRuns, picture.status !== 'RUNNING');
+  }
+
+  /** The picture's updates, each Map's with its map run's line. */
+  private withProgress(updates: readonly DagNodeUpdate[]): DagNodeUpdate[] {
+    return updates.map((u) => {
+      const progress = this.mapRuns.line(u.id);
+      return progress === undefined ? u : { ...u, progress };
+    });
   }
 
   /** While the execution runs: read its history again and send what changed. */
   private schedule(): void {
     clearTimeout(this.timer);
-    if (this.disposed || !this.executionArn || (this.picture && this.picture.status !== 'RUNNING')) return;
+    if (this.disposed || !this.executionArn) return;
+    // Ended: a few more polls while a map run's end has not been seen (a failed ask, or one
+    // answered while its last children were still being stopped).
+    if (this.picture && this.picture.status !== 'RUNNING' && !(this.mapRuns.watching && this.lateLooks++ < LATE_LOOKS)) return;
     this.timer = setTimeout(() => void this.poll(), POLL_MS);
   }
 
@@ -253,13 +249,11 @@ export class StateMachineSession implements vscode.Disposable {
         await history.read();
         const next = pictureFromHistory(graph, history.events);
         if (seq !== this.seq || this.disposed) return;
-        const progressBefore = new Map(this.progress);
+        const linesBefore = new Map(next.updates.map((u) => [u.id, this.mapRuns.line(u.id)]));
         await this.lookAtMapRuns(next);
         if (seq !== this.seq || this.disposed) return;
         const before = new Map((this.picture?.updates ?? []).map((u) => [u.id, u]));
-        const changed: DagNodeUpdate[] = next.updates
-          .filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId || progressBefore.get(u.id) !== this.progress.get(u.id))
-          .map((u) => (this.progress.has(u.id) ? { ...u, progress: this.progress.get(u.id) } : u));
+        const changed = this.withProgress(next.updates.filter((u) => before.get(u.id)?.status !== u.status || before.get(u.id)?.jobId !== u.jobId || linesBefore.get(u.id) !== this.mapRuns.line(u.id)));
         const statusChanged = next.status !== this.picture?.status;
         this.picture = next;
         this.announce();

@@ -174,7 +174,8 @@ describe('dependency graph webview (integration)', function () {
   });
 
   it("shows a distributed Map's progress as its group's second line, updated in place and kept by later status updates", async () => {
-    const def = { StartAt: 'Fan', States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } }, End: true } } };
+    // (Later: a Map not written yet, an empty group)
+    const def = { StartAt: 'Fan', States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } }, Next: 'Later' }, Later: { Type: 'Map', End: true } } };
     const graph = graphFromDefinition(def, 'fan.asl.json');
     const fan = graph.nodes.find((n) => n.name === 'Fan')!;
     await showGraph(page, applyUpdates(graph, [{ id: fan.id, status: 'RUNNING', progress: '1/5 items, 2 running' }]));
@@ -187,6 +188,7 @@ describe('dependency graph webview (integration)', function () {
     await page.waitForFunction((id) => (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(`g.node[data-id="${id}"][data-status="FAILED"]`), fan.id);
     assert.equal(await line(), 'FAILED · 4/5 items, 1 failed, 1 running', 'a status update without progress keeps the line');
     assert.match((await page.locator(`g.node.group[data-id="${fan.id}"] title`).textContent()) ?? '', /4\/5 items, 1 failed/);
+    assert.equal(await page.locator('g.node.group[data-job-name="Later"] title').textContent(), 'Later (PLANNED), Map', 'a group drawn says its second line in its tooltip');
     await page.screenshot({ path: resultsPath('webview-dag-map-run-progress.png') });
     // Top-down too, the group is as wide as its status line needs (it used to be only as wide as its members).
     const renders = () => page.evaluate(() => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0));
@@ -196,6 +198,8 @@ describe('dependency graph webview (integration)', function () {
       await page.locator('#direction').click();
       await page.waitForFunction((n) => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.renders ?? 0) > n, before);
       assert.equal(await line(), 'FAILED · 4/5 items, 1 failed, 1 running', `laid out ${direction}`);
+      const later = await page.locator('g.node.group[data-job-name="Later"] rect.group-box').evaluate((e) => [Number(e.getAttribute('width')), Number(e.getAttribute('height'))]);
+      assert.ok(later[0] >= 112 && later[1] < 100, `the empty group Later laid out ${direction} as wide as its name needs, not turned: ${later.join('x')}`);
     }
     await showGraph(page, graphFromWorkflow(WORKFLOW, 'montecarlo'));
   });

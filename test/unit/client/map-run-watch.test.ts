@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DescribeMapRunCommand, type DescribeMapRunOutput, type SFNClient } from '@aws-sdk/client-sfn';
+import { MapRunLines } from '../../../src/client/map-run-lines';
 import { MapRunWatch, mapRunStateName } from '../../../src/client/map-run-watch';
 import { mapRunProgressShort, mapRunProgressText } from '../../../src/model/map-run-text';
 
@@ -59,5 +60,32 @@ describe('map run progress (unit, fake SFN client)', () => {
     assert.equal(mapRunProgressShort({ total: 6, succeeded: 3, failed: 1, timedOut: 1, running: 1 }), '5/6 items, 1 failed, 1 timed out, 1 running');
     assert.equal(mapRunProgressShort({ total: 2, succeeded: 2 }), '2/2 items');
     assert.equal(mapRunStateName(ARN), 'Fan Out');
+  });
+
+  it("the graph's lines: each Map node's latest map run only; a Map entered again shows none until its new run is described", async () => {
+    const answers = new Map<string, Partial<DescribeMapRunOutput>>();
+    const count = (total: number, succeeded: number, running: number) => ({ total, succeeded, running }) as DescribeMapRunOutput['itemCounts'];
+    const sfn = { send: async (cmd: DescribeMapRunCommand) => answers.get(cmd.input.mapRunArn!) ?? Promise.reject(new Error('unknown')) } as unknown as SFNClient;
+    const lines = new MapRunLines(1000);
+    await lines.update(sfn, new Map(), false, 0);
+    assert.equal(lines.line('Loop'), undefined);
+    assert.equal(lines.watching, false);
+    answers.set('run-1', { status: 'RUNNING', itemCounts: count(4, 1, 2) });
+    await lines.update(sfn, new Map([['Loop', 'run-1']]), false, 1_000);
+    assert.equal(lines.line('Loop'), '1/4 items, 2 running');
+    assert.equal(lines.watching, true);
+    answers.set('run-1', { status: 'SUCCEEDED', itemCounts: count(4, 4, 0) });
+    // The Map is entered again (the history's latest run for it is run-2), which cannot be described yet.
+    await lines.update(sfn, new Map([['Loop', 'run-2']]), false, 5_000);
+    assert.equal(lines.line('Loop'), '', 'the last pass\'s 4/4 is not shown for the new pass');
+    answers.set('run-2', { status: 'RUNNING', itemCounts: count(3, 0, 3) });
+    await lines.update(sfn, new Map([['Loop', 'run-2']]), false, 5_500);
+    assert.equal(lines.line('Loop'), '', 'asked at most every second');
+    await lines.update(sfn, new Map([['Loop', 'run-2']]), false, 6_000);
+    assert.equal(lines.line('Loop'), '0/3 items, 3 running');
+    answers.set('run-2', { status: 'SUCCEEDED', itemCounts: count(3, 3, 0) });
+    await lines.update(sfn, new Map([['Loop', 'run-2']]), true, 6_100);
+    assert.equal(lines.line('Loop'), '3/3 items', 'the execution ended: asked at once');
+    assert.equal(lines.watching, false);
   });
 });
