@@ -21,7 +21,8 @@ export class MapRunWatch {
   private lastLook = 0;
 
   constructor(
-    readonly sfn: SFNClient,
+    /** The client asked (replaced when its emulator is reached anew). */
+    public sfn: SFNClient,
     private readonly changed: (mapRunArn: string, run: DescribeMapRunOutput) => void,
     private readonly everyMs = LOOK_EVERY_MS,
   ) {}

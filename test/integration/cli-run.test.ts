@@ -181,20 +181,44 @@ describe('localbatch run (integration)', function () {
     assert.match(second.text(), /The job SUCCEEDED/);
   });
 
-  it('a run on a serve that is stopped mid-run says so in one line, exit 1, and the job is kept for the next start', async () => {
+  it('a run on a serve that is stopped mid-run waits for one to serve again (on another port), then follows its job to the end; Ctrl-C while it waits keeps the job', async () => {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'slow.jobdef.json'), jobdef('slow', ['sleep', '300']));
-    const server = await serveIn(dir);
+    writeFileSync(path.join(dir, 'slow.jobdef.json'), jobdef('slow', ['sh', '-c', 'sleep 5; echo slow done']));
+    writeFileSync(path.join(dir, 'slower.jobdef.json'), jobdef('slower', ['sleep', '300']));
+    let server = await serveIn(dir);
     try {
       const run = spawnCli(dir, ['run', 'slow.jobdef.json']);
       await until(() => /slow RUNNING/.test(run.text()));
       const text = () => run.text();
       assert.match(text(), /Emulator: localbatch serve at/);
+      const firstUrl = /localbatch serve at (http:\/\/127\.0\.0\.1:\d+)/.exec(text())?.[1];
       const stop = cli(dir, ['stop']);
       assert.equal(stop.code, 0, stop.stderr);
-      assert.equal(await run.exited, 1, text());
-      assert.match(text(), /the emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); its 1 unfinished job is kept: start it again/);
+      await server.exited;
+      await until(() => /Waiting up to 5 min for an emulator to serve/.test(text()));
+      assert.match(text(), /The emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); its 1 unfinished job is kept\. Waiting up to 5 min/);
+      assert.equal(run.child.exitCode, null, 'still waiting');
+      // The job's container runs on and ends while no emulator serves; the next one finds it ended.
+      await new Promise((r) => setTimeout(r, 6_000));
+      server = await serveIn(dir);
+      assert.equal(await run.exited, 0, text());
+      const back = /The emulator is back at (http:\/\/127\.0\.0\.1:\d+): following the run again/.exec(text());
+      assert.ok(back, text());
+      assert.notEqual(back[1], firstUrl, 'another port');
+      assert.match(text().slice(back.index), /slow SUCCEEDED/);
+      assert.match(text(), /The job SUCCEEDED/);
       assert.doesNotMatch(text(), /unexpected error|\n\s+at /);
+
+      // Ctrl-C while it waits: exit 130, the job kept (nothing can terminate it with no emulator).
+      const second = spawnCli(dir, ['run', 'slower.jobdef.json']);
+      await until(() => /slower RUNNING/.test(second.text()));
+      assert.equal(cli(dir, ['stop']).code, 0);
+      await server.exited;
+      await until(() => /Waiting up to 5 min/.test(second.text()));
+      second.child.kill('SIGINT');
+      assert.equal(await second.exited, 130, second.text());
+      assert.match(second.text(), /stopped while the run was in progress \(.*\) and the waiting for it was stopped; its 1 unfinished job is kept: start it again/);
+      assert.doesNotMatch(second.text(), /unexpected error|\n\s+at /);
     } finally {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
       await server.exited;
@@ -202,6 +226,29 @@ describe('localbatch run (integration)', function () {
       const again = await serveIn(dir, '--terminate-all-on-exit');
       again.child.kill('SIGTERM');
       await again.exited;
+    }
+  });
+
+  it('a state machine run on a serve that is stopped mid-run waits for one to serve again and follows the execution to its end', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'pause.asl.json'), JSON.stringify({ StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 6, Next: 'After' }, After: { Type: 'Pass', End: true } } }));
+    let server = await serveIn(dir);
+    try {
+      const run = spawnCli(dir, ['run', 'pause.asl.json']);
+      await until(() => /Pause entered \(Wait\)/.test(run.text()));
+      assert.equal(cli(dir, ['stop']).code, 0);
+      await server.exited;
+      await until(() => /Waiting up to 5 min/.test(run.text()));
+      assert.match(run.text(), /The emulator at http:\/\/127\.0\.0\.1:\d+ stopped while the run was in progress \(.*\); the execution is kept\. Waiting up to 5 min/);
+      server = await serveIn(dir);
+      assert.equal(await run.exited, 0, run.text());
+      const back = run.text().indexOf('The emulator is back at');
+      assert.ok(back > 0, run.text());
+      assert.match(run.text().slice(back), /After exited[\s\S]*Execution SUCCEEDED/);
+      assert.doesNotMatch(run.text(), /unexpected error|\n\s+at /);
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+      await server.exited;
     }
   });
 });

@@ -307,9 +307,9 @@ async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, o
   if (!machine.definition) throw new CliError(`the state machine '${machine.id}' has no definition localbatch can read (see the diagnostics above)`, 1);
   const input = await readInput(opts.input);
   // The CDK image assets of the job definitions its Batch Tasks submit are built first, as for a workflow run.
-  const { session, settings } = await startRun(loaded, opts, taskDefinitionEntries(loaded.workspace, machine.definition).jobDefinitions);
+  const { session, settings, stateDir } = await startRun(loaded, opts, taskDefinitionEntries(loaded.workspace, machine.definition).jobDefinitions);
   await buildImagesOrClose(session, settings, loaded.root, opts);
-  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr });
+  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr, stateDir });
 }
 
 /**

@@ -21,6 +21,7 @@ import { outputLine, renderTable, stuckHints, stuckLine, summaryLines, transitio
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
+import { stoppedMessage, waitForEmulator } from './reconnect';
 import { isFinalJobStatus } from '../../model/types';
 import { stateDirCandidates } from '../../node/state-dirs';
 import { CliError } from '../errors';
@@ -47,8 +48,6 @@ export interface RunContext {
 const RECONCILE_MS = 5_000;
 const INTERRUPT_GRACE_MS = 40_000;
 const EXIT_INTERRUPTED = 130;
-/** How long a run waits for its shared emulator to come back after it stopped. */
-const RECONNECT_WAIT_MS = 5 * 60_000;
 
 export async function executeRun(ctx: RunContext): Promise<number> {
   const { session } = ctx;
@@ -155,13 +154,12 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const reconciler = setInterval(() => void reconcile(ctx, tracker).then(wake, () => undefined), RECONCILE_MS);
     // A shared emulator that stops mid-run (restarted to take new settings, stopped by mistake) is
     // waited for: once one serves the state directory again, the run is followed there.
+    let stoppedAt = session.endpoint.url;
     const comeBack = async (): Promise<boolean> => {
-      if (!session.reconnect || !streamError) return false;
-      const url = session.endpoint.url;
-      progress.write(`\nThe emulator at ${url} stopped while the run was in progress (${streamError.message}); its ${unfinished(tracker)} kept. Waiting up to ${RECONNECT_WAIT_MS / 60_000} min for an emulator to serve ${ctx.stateDir ?? 'its state directory'} again (localbatch serve, or the editor); Ctrl-C stops waiting.\n`);
-      if (!(await session.reconnect(Date.now() + RECONNECT_WAIT_MS, () => interrupted))) return false;
+      if (!streamError) return false;
+      stoppedAt = session.endpoint.url;
+      if (!(await waitForEmulator(session, streamError.message, `its ${unfinished(tracker)} kept`, (t) => progress.write(t), () => interrupted, ctx.stateDir))) return false;
       if (await subscribe()) return true; // gone again: wait again
-      progress.write(`The emulator is back at ${session.endpoint.url}: following the run again.\n`);
       // What changed while it was away (the lines of those changes, as the events would have given).
       await reconcile(ctx, tracker, apply).catch(() => undefined);
       return true;
@@ -184,11 +182,8 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       // The shared emulator stopped (localbatch stop, Ctrl-C where it runs, killed) and did not come
       // back in time, or Ctrl-C stopped the waiting: one line, no stack.
       const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
-      throw new CliError(
-        `the emulator at ${session.endpoint.url} stopped while the run was in progress (${streamError.message})${session.reconnect ? (interrupted ? ' and the waiting for it was stopped' : ` and did not come back within ${RECONNECT_WAIT_MS / 60_000} min`) : ''}; ` +
-          `its ${unfinished(tracker)} kept: start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`,
-        interrupted ? EXIT_INTERRUPTED : 1,
-      );
+      const follow = `start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`;
+      throw new CliError(stoppedMessage(session, stoppedAt, streamError.message, interrupted, `its ${unfinished(tracker)} kept`, follow), interrupted ? EXIT_INTERRUPTED : 1);
     }
     if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
     const stopped = stuck ? [`Run stopped by localbatch: ${stuck}`, ...stuckHints(stuck, ctx.settings?.capacity ?? {})].join(' ') : undefined;

@@ -19,6 +19,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
+import { CliError } from '../errors';
+import { isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
 import { mapRunProgressText } from '../../model/map-run-text';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
@@ -37,6 +39,8 @@ export interface StateMachineRun {
   readonly json: boolean;
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
+  /** The emulator's state directory (for what the run says when its emulator stops). */
+  readonly stateDir?: string;
 }
 
 const POLL_MS = 250;
@@ -47,7 +51,9 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
   const progress = run.json ? run.err : run.out;
   /** A progress line, stamped with when it happened (`at`, ms) or else now. */
   const say = (line: string, at = Date.now()) => progress.write(`${new Date(at).toISOString().slice(11, 19)} ${line}\n`);
-  const sfn = new SFNClient({ endpoint: session.endpoint.url, region: session.endpoint.region, credentials: session.endpoint.credentials, maxAttempts: 2 });
+  const sfnClient = () => new SFNClient({ endpoint: session.endpoint.url, region: session.endpoint.region, credentials: session.endpoint.credentials, maxAttempts: 2 });
+  // (made again when the run follows its emulator to a restart)
+  let sfn = sfnClient();
   let events: EventSubscription | undefined;
   let interrupted = false;
   let executionArn: string | undefined;
@@ -70,7 +76,8 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const jobs = new Map<string, { name: string; status?: string }>();
     const pending = new Map<string, string>();
     const arrived: TimedJobEvent[] = [];
-    await new Promise<void>((resolve) => {
+    const subscribe = () => new Promise<void>((resolve) => {
+      events?.close();
       events = subscribeEvents(session.endpoint, {
         onOpen: resolve,
         // (stamped by the emulator when the job changed, on the clock its history uses)
@@ -78,6 +85,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         onClose: () => resolve(),
       });
     });
+    await subscribe();
     const showJobEvent = ({ at, event: e }: TimedJobEvent) => {
       const job = jobs.get(e.detail.jobId);
       if (!job) return void pending.set(e.detail.jobId, e.detail.status);
@@ -123,13 +131,27 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         else show(item);
       }
     };
-    let described: DescribeExecutionOutput;
-    for (;;) {
-      await readHistory();
-      await mapRuns.look();
-      described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (described.status !== 'RUNNING') break;
-      await new Promise((r) => setTimeout(r, POLL_MS));
+    let described: DescribeExecutionOutput | undefined;
+    while (described?.status === undefined || described.status === 'RUNNING') {
+      if (described) await new Promise((r) => setTimeout(r, POLL_MS));
+      try {
+        await readHistory();
+        await mapRuns.look();
+        described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      } catch (err) {
+        // A shared emulator that stopped: wait for one to serve again, then read on there (the
+        // execution is in its journal; a restart replays a running one).
+        if (!isUnreachable(err)) throw err;
+        const url = session.endpoint.url;
+        const why = err instanceof Error ? err.message : String(err);
+        if (!(await waitForEmulator(session, why, 'the execution is kept', (t) => progress.write(t), () => interrupted, run.stateDir))) {
+          throw new CliError(stoppedMessage(session, url, why, interrupted, 'the execution is kept', 'start it again (localbatch serve) and follow it in the editor\'s Local view or with aws stepfunctions describe-execution'), interrupted ? EXIT_INTERRUPTED : 1);
+        }
+        sfn.destroy();
+        sfn = sfnClient();
+        mapRuns.sfn = sfn;
+        await subscribe();
+      }
     }
     await readHistory(); // the last events may land between the two calls
     await mapRuns.look(Date.now(), true);
