@@ -217,6 +217,8 @@ describe('localbatch run (integration)', function () {
       await until(() => /Waiting up to 5 min/.test(second.text()));
       second.child.kill('SIGINT');
       assert.equal(await second.exited, 130, second.text());
+      assert.match(second.text(), /Interrupted: no longer waiting for the emulator \(the jobs are kept\)/);
+      assert.doesNotMatch(second.text(), /terminating the run's jobs/);
       assert.match(second.text(), /stopped while the run was in progress \(.*\) and the waiting for it was stopped; its 1 unfinished job is kept: start it again/);
       assert.doesNotMatch(second.text(), /unexpected error|\n\s+at /);
     } finally {
@@ -231,11 +233,14 @@ describe('localbatch run (integration)', function () {
 
   it('a state machine run on a serve that is stopped mid-run waits for one to serve again and follows the execution to its end', async () => {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'pause.asl.json'), JSON.stringify({ StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 6, Next: 'After' }, After: { Type: 'Pass', End: true } } }));
+    // Two branches at once: the restarted emulator replays the execution and writes its history
+    // again (new ids, branches perhaps in another order); each line is still shown once.
+    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: 'Wait', Seconds: 6, Next: `${name}Done` }, [`${name}Done`]: { Type: 'Pass', End: true } } });
+    writeFileSync(path.join(dir, 'pause.asl.json'), JSON.stringify({ StartAt: 'Both', States: { Both: { Type: 'Parallel', Branches: [branch('Left'), branch('Right')], Next: 'After' }, After: { Type: 'Pass', End: true } } }));
     let server = await serveIn(dir);
     try {
       const run = spawnCli(dir, ['run', 'pause.asl.json']);
-      await until(() => /Pause entered \(Wait\)/.test(run.text()));
+      await until(() => /Left entered \(Wait\)/.test(run.text()) && /Right entered \(Wait\)/.test(run.text()));
       assert.equal(cli(dir, ['stop']).code, 0);
       await server.exited;
       await until(() => /Waiting up to 5 min/.test(run.text()));
@@ -245,6 +250,8 @@ describe('localbatch run (integration)', function () {
       const back = run.text().indexOf('The emulator is back at');
       assert.ok(back > 0, run.text());
       assert.match(run.text().slice(back), /After exited[\s\S]*Execution SUCCEEDED/);
+      const times = (re: RegExp) => run.text().match(new RegExp(re, 'g'))?.length ?? 0;
+      for (const line of [/Both entered \(Parallel\)/, /Left entered \(Wait\)/, /Right entered \(Wait\)/, /LeftDone exited/, /RightDone exited/, /After exited/]) assert.equal(times(line), 1, `${line} once: ${run.text()}`);
       assert.doesNotMatch(run.text(), /unexpected error|\n\s+at /);
     } finally {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');

@@ -21,7 +21,7 @@ import { outputLine, renderTable, stuckHints, stuckLine, summaryLines, transitio
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
-import { stoppedMessage, waitForEmulator } from './reconnect';
+import { emulatorGone, errorText, stoppedMessage, waitForEmulator, type WaitOutcome } from './reconnect';
 import { isFinalJobStatus } from '../../model/types';
 import { stateDirCandidates } from '../../node/state-dirs';
 import { CliError } from '../errors';
@@ -56,7 +56,14 @@ export async function executeRun(ctx: RunContext): Promise<number> {
   const tracker = new RunTracker();
   let interrupted = false;
   let forcing = false;
+  // Waiting for a stopped shared emulator to come back: Ctrl-C ends the waiting (nothing to terminate).
+  let waiting = false;
   const onSigint = () => {
+    if (waiting) {
+      if (!interrupted) progress.write('\nInterrupted: no longer waiting for the emulator (the jobs are kept)…\n');
+      interrupted = true;
+      return;
+    }
     if (interrupted) {
       // Asked twice: stop waiting, remove the run's containers now and exit.
       if (forcing) process.exit(EXIT_INTERRUPTED);
@@ -151,14 +158,22 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     };
     let stuck: string | undefined;
     const ticker = setInterval(draw, 250);
-    const reconciler = setInterval(() => void reconcile(ctx, tracker).then(wake, () => undefined), RECONCILE_MS);
+    // (not while the emulator is away: what changed then is caught up with its lines once it is back)
+    const reconciler = setInterval(() => void (streamError ? undefined : reconcile(ctx, tracker).then(wake, () => undefined)), RECONCILE_MS);
     // A shared emulator that stops mid-run (restarted to take new settings, stopped by mistake) is
     // waited for: once one serves the state directory again, the run is followed there.
     let stoppedAt = session.endpoint.url;
+    let outcome: WaitOutcome = 'not-waited';
     const comeBack = async (): Promise<boolean> => {
       if (!streamError) return false;
       stoppedAt = session.endpoint.url;
-      if (!(await waitForEmulator(session, streamError.message, `its ${unfinished(tracker)} kept`, (t) => progress.write(t), () => interrupted, ctx.stateDir))) return false;
+      waiting = true;
+      try {
+        outcome = await waitForEmulator(session, streamError.message, `its ${unfinished(tracker)} kept`, (t) => progress.write(t), () => interrupted, ctx.stateDir);
+      } finally {
+        waiting = false;
+      }
+      if (outcome !== 'back') return false;
       if (await subscribe()) return true; // gone again: wait again
       // What changed while it was away (the lines of those changes, as the events would have given).
       await reconcile(ctx, tracker, apply).catch(() => undefined);
@@ -181,9 +196,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     if (streamError && !tracker.done) {
       // The shared emulator stopped (localbatch stop, Ctrl-C where it runs, killed) and did not come
       // back in time, or Ctrl-C stopped the waiting: one line, no stack.
-      const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
-      const follow = `start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`;
-      throw new CliError(stoppedMessage(session, stoppedAt, streamError.message, interrupted, `its ${unfinished(tracker)} kept`, follow), interrupted ? EXIT_INTERRUPTED : 1);
+      throw new CliError(stoppedMessage(stoppedAt, streamError.message, outcome, `its ${unfinished(tracker)} kept`, followJobs(tracker)), interrupted ? EXIT_INTERRUPTED : 1);
     }
     if (stuck) progress.write(stuckLine(stuck, ctx.settings?.capacity ?? {}));
     const stopped = stuck ? [`Run stopped by localbatch: ${stuck}`, ...stuckHints(stuck, ctx.settings?.capacity ?? {})].join(' ') : undefined;
@@ -199,6 +212,11 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     progress.write('\n' + summary.join('\n') + '\n');
     if (interrupted) return EXIT_INTERRUPTED;
     return tracker.allSucceeded ? 0 : 1;
+  } catch (err) {
+    // The emulator stopped during a step that is not waited through (submitting, the report): one line.
+    if (err instanceof CliError || !(await emulatorGone(session, err))) throw err;
+    const kept = tracker.jobs.length > 0 ? `its ${unfinished(tracker)} kept` : 'nothing was submitted';
+    throw new CliError(stoppedMessage(session.endpoint.url, errorText(err), 'not-waited', kept, tracker.jobs.length > 0 ? followJobs(tracker) : 'start it again (localbatch serve) and run again'), interrupted ? EXIT_INTERRUPTED : 1);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -267,6 +285,12 @@ async function reconcile(ctx: RunContext, tracker: RunTracker, apply: (d: JobSta
     const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100).map((j) => j.jobId) }));
     for (const d of res.jobs ?? []) if (d.jobId && d.status) apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
   }
+}
+
+/** What to do about kept jobs once the emulator is back. */
+function followJobs(tracker: RunTracker): string {
+  const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
+  return `start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`;
 }
 
 /** "its 3 unfinished jobs are" / "its 1 unfinished job is". */

@@ -19,8 +19,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
+import { DescribeJobsCommand } from '@aws-sdk/client-batch';
 import { CliError } from '../errors';
-import { isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
+import { emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
 import { mapRunProgressText } from '../../model/map-run-text';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
@@ -44,6 +45,7 @@ export interface StateMachineRun {
 }
 
 const POLL_MS = 250;
+const FOLLOW_EXECUTION = "start it again (localbatch serve) and follow it in the editor's Local view or with aws stepfunctions describe-execution";
 const EXIT_INTERRUPTED = 130;
 
 export async function runStateMachine(run: StateMachineRun): Promise<number> {
@@ -57,7 +59,14 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
   let events: EventSubscription | undefined;
   let interrupted = false;
   let executionArn: string | undefined;
+  // Waiting for a stopped shared emulator to come back: Ctrl-C ends the waiting (the execution is kept).
+  let waiting = false;
   const onSigint = () => {
+    if (waiting) {
+      if (!interrupted) progress.write('\nInterrupted: no longer waiting for the emulator (the execution is kept)…\n');
+      interrupted = true;
+      return;
+    }
     interrupted = true;
     progress.write('\nInterrupted: stopping the execution (its running jobs are terminated)…\n');
     if (executionArn) void sfn.send(new StopExecutionCommand({ executionArn, error: 'localbatch.Interrupted', cause: 'Run interrupted by the user' })).catch(() => undefined);
@@ -86,24 +95,34 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
       });
     });
     await subscribe();
-    const showJobEvent = ({ at, event: e }: TimedJobEvent) => {
-      const job = jobs.get(e.detail.jobId);
-      if (!job) return void pending.set(e.detail.jobId, e.detail.status);
-      if (job.status === e.detail.status) return;
-      job.status = e.detail.status;
-      say(`  job ${job.name} (${e.detail.jobId}) ${e.detail.status}${e.detail.statusReason && e.detail.status === 'FAILED' ? `: ${e.detail.statusReason}` : ''}`, at);
+    const jobStatus = (jobId: string, status: string, reason: string | undefined, at: number) => {
+      const job = jobs.get(jobId);
+      if (!job) return void pending.set(jobId, status);
+      if (job.status === status) return;
+      job.status = status;
+      say(`  job ${job.name} (${jobId}) ${status}${reason && status === 'FAILED' ? `: ${reason}` : ''}`, at);
     };
+    const showJobEvent = ({ at, event: e }: TimedJobEvent) => jobStatus(e.detail.jobId, e.detail.status, e.detail.statusReason, at);
 
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }));
     const arn = started.executionArn!;
     executionArn = arn;
     say(`Execution ${arn.split(':').pop()} started`);
     const mapRuns = new MapRunWatch(sfn, (arn, d) => say(`  map run ${mapRunStateName(arn)}: ${mapRunProgressText(d.itemCounts)}${d.status && d.status !== 'RUNNING' ? `: ${d.status}` : ''}`));
+    // The lines shown, counted by their text: after a restart the emulator replays a running
+    // execution and writes its history again (ids and times anew, branches perhaps in another
+    // order), so it is read again from the start and each line shown as often as it was before is skipped.
+    const shownLines = new Map<string, number>();
+    let replayed: Map<string, number> | undefined;
     const show = (e: HistoryEvent) => {
       mapRuns.seen(e.mapRunStartedEventDetails?.mapRunArn);
       const at = e.timestamp?.getTime();
       const line = historyLine(e);
-      if (line) say(line, at);
+      const again = line !== undefined && replayed !== undefined && (replayed.set(line, (replayed.get(line) ?? 0) + 1).get(line) ?? 0) <= (shownLines.get(line) ?? 0);
+      if (line && !again) {
+        say(line, at);
+        shownLines.set(line, (shownLines.get(line) ?? 0) + 1);
+      }
       const jobId = startedJob(e);
       if (!jobId || jobs.has(jobId)) return;
       const job = { name: jobNameOf(e) ?? jobId.slice(0, 8), status: pending.get(jobId) };
@@ -131,6 +150,14 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         else show(item);
       }
     };
+    /** The unfinished jobs' states, as lines (what they did while the emulator was away). */
+    const catchUpJobs = async () => {
+      const open = [...jobs].filter(([, j]) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED').map(([id]) => id);
+      for (let i = 0; i < open.length; i += 100) {
+        const res = await session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100) }));
+        for (const d of res.jobs ?? []) if (d.jobId && d.status) jobStatus(d.jobId, d.status, d.statusReason, Date.now());
+      }
+    };
     let described: DescribeExecutionOutput | undefined;
     while (described?.status === undefined || described.status === 'RUNNING') {
       if (described) await new Promise((r) => setTimeout(r, POLL_MS));
@@ -143,17 +170,23 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         // execution is in its journal; a restart replays a running one).
         if (!isUnreachable(err)) throw err;
         const url = session.endpoint.url;
-        const why = err instanceof Error ? err.message : String(err);
-        if (!(await waitForEmulator(session, why, 'the execution is kept', (t) => progress.write(t), () => interrupted, run.stateDir))) {
-          throw new CliError(stoppedMessage(session, url, why, interrupted, 'the execution is kept', 'start it again (localbatch serve) and follow it in the editor\'s Local view or with aws stepfunctions describe-execution'), interrupted ? EXIT_INTERRUPTED : 1);
-        }
+        waiting = true;
+        const outcome = await waitForEmulator(session, errorText(err), 'the execution is kept', (t) => progress.write(t), () => interrupted, run.stateDir).finally(() => (waiting = false));
+        if (outcome !== 'back') throw new CliError(stoppedMessage(url, errorText(err), outcome, 'the execution is kept', FOLLOW_EXECUTION), interrupted ? EXIT_INTERRUPTED : 1);
         sfn.destroy();
         sfn = sfnClient();
         mapRuns.sfn = sfn;
         await subscribe();
+        // Its history from the start (lines shown already are skipped), and its jobs' states now.
+        lastShown = 0;
+        replayed = new Map();
+        await catchUpJobs().catch(() => undefined);
       }
     }
-    await readHistory(); // the last events may land between the two calls
+    // (the last events may land between the two calls; the emulator may have stopped since)
+    await readHistory().catch(async (err: unknown) => {
+      if (!(await emulatorGone(session, err))) throw err;
+    });
     await mapRuns.look(Date.now(), true);
     arrived.splice(0).forEach(showJobEvent);
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
@@ -161,6 +194,10 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);
     if (interrupted) return EXIT_INTERRUPTED;
     return described.status === 'SUCCEEDED' ? 0 : 1;
+  } catch (err) {
+    // The emulator stopped during a step that is not waited through (creating, starting): one line.
+    if (err instanceof CliError || !(await emulatorGone(session, err))) throw err;
+    throw new CliError(stoppedMessage(session.endpoint.url, errorText(err), 'not-waited', executionArn ? 'the execution is kept' : 'no execution was started', executionArn ? FOLLOW_EXECUTION : 'start it again (localbatch serve) and run again'), interrupted ? EXIT_INTERRUPTED : 1);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
