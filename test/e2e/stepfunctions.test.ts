@@ -291,7 +291,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
       if (r.level <= 1) break;
       files.push(r.label);
     }
-    assert.deepEqual([...files].sort(), ['asset', 'echo', 'fails', 'hello']);
+    assert.deepEqual([...files].sort(), ['asset', 'echo', 'fails', 'hello', 'sweep']);
     assert.equal(rows.find((r) => r.label === 'asset-flow')?.description, 'state machine · AssetFlow');
     console.log(`      screenshot: ${await wb.screenshot('definitions-state-machines')}`);
     const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));

@@ -110,9 +110,9 @@ export const runCommand: CliCommand = {
     const pipeline = live ?? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root);
     if (pipeline) {
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
-      const { session, settings } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()], true);
+      const { session, settings, stateDir } = await startRun(loaded, opts, [...loaded.workspace.jobDefinitions.values()], true);
       await buildImagesOrClose(session, settings, loaded.root, opts);
-      return watchPipeline(session, loaded.workspace, pipeline, process.stdout);
+      return watchPipeline(session, loaded.workspace, pipeline, process.stdout, stateDir);
     }
     if (isFolder) throw new CliError(`${opts.file} holds no template with EventBridge rules, schedules or SNS topics; give a workflow, job definition or template file to run`, 2);
     const target = findTarget(loaded.workspace, abs, opts.file, opts.jobDefinition);

@@ -183,6 +183,48 @@ describe('localbatch run <template> with rules (integration, scripted runtime)',
     assert.equal(await exit, 0, out);
     assert.match(out, /Stopped\./);
   });
+  it('stays live through a restart of the serve it uses: it waits for one to serve again, then shows the jobs its rules start there', async () => {
+    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
+    const stateDir = path.join(dir, 'state');
+    const cli = await bundledCli();
+    const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+    const launch = (...args: string[]) => {
+      const child = spawn(process.execPath, ['-e', runner, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+      const o = { child, text: '', exit: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+      child.stdout!.on('data', (c: Buffer) => (o.text += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (o.text += c.toString()));
+      return o;
+    };
+    const serve = () => launch('serve', '--runtime', 'scripted', '--port', '0', '--state-dir', stateDir);
+    let server = serve();
+    await until('the serve', () => readEndpoint(stateDir).then(() => true, () => undefined), () => server.text);
+    const run = launch('run', 'stack.yaml', '--state-dir', stateDir);
+    try {
+      await until('the rules to be live', () => (run.text.includes('Rules and schedules are live') ? true : undefined), () => run.text);
+      assert.match(run.text, /Emulator: localbatch serve at/);
+      const stop = launch('stop', '--state-dir', stateDir);
+      assert.equal(await stop.exit, 0, stop.text);
+      await server.exit;
+      await until('the run to wait', () => (/Waiting up to 5 min/.test(run.text) ? true : undefined), () => run.text);
+      assert.match(run.text, /stopped while the run was in progress \(.*\); the rules, schedules and their jobs are kept\. Waiting up to 5 min/);
+      server = serve();
+      await until('the run to follow the new serve', () => (/The emulator is back at http:\/\/127\.0\.0\.1:\d+: following the run again/.test(run.text) ? true : undefined), () => run.text);
+      const endpoint = await readEndpoint(stateDir);
+      const s3 = new S3Client({ endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 1, forcePathStyle: true });
+      await s3.send(new PutObjectCommand({ Bucket: 'raw-data', Key: 'incoming/after-restart.csv', Body: 'a\n' }));
+      s3.destroy();
+      await until('the ingest job to succeed', () => (/ingest SUCCEEDED/.test(run.text.slice(run.text.indexOf('is back at'))) ? true : undefined), () => run.text);
+    } finally {
+      run.child.kill('SIGINT');
+      server.child.kill('SIGTERM');
+    }
+    assert.equal(await run.exit, 0, run.text);
+    assert.match(run.text, /Stopped\./);
+    assert.doesNotMatch(run.text, /unexpected error|\n\s+at /);
+    await server.exit;
+  });
+
   it('a template with rules and a state machine stays live (the rules run it); --input runs the state machine once', async () => {
     writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
     writeFileSync(path.join(dir, 'stack.yaml'), `${TEMPLATE}  Flow:
