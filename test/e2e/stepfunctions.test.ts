@@ -8,7 +8,7 @@
  * that is not JSON, and offers the last input given again. A Task naming a CDK `fromAsset` job
  * definition (batch-app's committed cdk.out) gets its image built before the run. A state machine
  * declared in that CDK template runs from its code lens and draws its graph. A distributed Map's
- * progress (DescribeMapRun) shows on its group while it runs.
+ * progress (DescribeMapRun) shows on its group while it runs, and on its execution's row in the Local view.
  */
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 import Docker from 'dockerode';
 import { FIXTURES_DIR } from '../../scripts/synth-cdk-fixtures';
-import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 
 function webview(wb: Workbench): FrameLocator {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -352,6 +352,30 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     console.log(`      while it runs: ${[...seen].at(-1)}; screenshot: ${await wb.screenshot('stepfunctions-map-run-progress')}`);
     await look('every item done', (t) => t === 'SUCCEEDED · 8/8 items');
     console.log(`      lines seen: ${[...seen].join(' | ')}`);
+  });
+
+  it("an execution started elsewhere (the SDK) shows in the Local view without a Refresh, its row saying how far its distributed Map is", async () => {
+    const wb = await session!.workbench();
+    const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
+    let executionArn: string | undefined;
+    try {
+      // Each item waits a minute, one at a time: the execution runs for the whole check.
+      const definition = { StartAt: 'Slow', States: { Slow: { Type: 'Map', MaxConcurrency: 1, ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 60, End: true } } }, End: true } } };
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'long-sweep', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/long-sweep' }));
+      executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held', input: JSON.stringify({ items: [1, 2, 3] }) }))).executionArn;
+      await wb.openViewContainer('LocalBatch');
+      await expandView(wb, 'Local');
+      const list = viewPane(wb, 'Local').locator('.pane-body .monaco-list').first();
+      const row = await waitFor(async () => {
+        await list.focus();
+        await wb.page.keyboard.press('Home');
+        return (await treeRows(wb, 'Local')).find((r) => r.label === 'long-sweep: held' && /^RUNNING · map run Slow 0\/3 items, 1 running · /.test(r.description));
+      }, { timeoutMs: 60_000, intervalMs: 300, what: 'the running execution row with its map run' });
+      console.log(`      row: ${row.label} | ${row.description}; screenshot: ${await wb.screenshot('stepfunctions-map-run-row')}`);
+    } finally {
+      if (executionArn) await sfn.send(new StopExecutionCommand({ executionArn })).catch(() => undefined);
+      sfn.destroy();
+    }
   });
 
   it('Run State Machine Locally builds the CDK fromAsset image of the job definition its Task names; the job runs it', async () => {

@@ -2,8 +2,9 @@
  * The Local view's "State machine executions" group: the local emulator's Step Functions executions,
  * newest first (state machine: execution name, status, start time), each with its history events as
  * children. Listed with ListStateMachines / ListExecutions each time the view redraws; while one runs,
- * the view redraws every couple of seconds. Execution items carry the Re-run / Stop / Show Graph
- * actions (contextValue `execution.<STATUS>`).
+ * the view redraws every couple of seconds, and a running execution's row says how far its latest
+ * distributed Map is (ListMapRuns, DescribeMapRun). Execution items carry the Re-run / Stop / Show
+ * Graph actions (contextValue `execution.<STATUS>`).
  */
 import { ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import * as vscode from 'vscode';
@@ -11,6 +12,7 @@ import { startTimeText } from '../../model/runs';
 import { errorMessage } from '../errors';
 import type { EmulatorManager } from '../emulator/manager';
 import { sfnClientOf } from '../stepfunctions/client';
+import { latestMapRunText } from '../../client/map-run-summary';
 import { readHistory } from '../../client/sfn-history';
 import { failureText } from '../stepfunctions/session';
 import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
@@ -19,9 +21,14 @@ export const EXECUTIONS_GROUP_ID = 'sfn:executions';
 const MAX_EXECUTIONS = 50;
 const PER_MACHINE = 20;
 const RUNNING_REFRESH_MS = 2000;
+/** While nothing runs, the view looks for executions started elsewhere this often. */
+const LOOK_FOR_NEW_MS = 5000;
+/** Running executions whose map runs are read for a redraw (each costs two calls). */
+const MAP_RUNS_READ = 10;
 
-export interface ExecutionsGroupNode { readonly kind: 'sfnGroup'; readonly id: string; readonly executions: readonly ExecutionListItem[] }
-export interface ExecutionNode { readonly kind: 'execution'; readonly id: string; readonly execution: ExecutionListItem }
+/** `mapRuns`: a running execution's latest distributed Map progress, by execution ARN. */
+export interface ExecutionsGroupNode { readonly kind: 'sfnGroup'; readonly id: string; readonly executions: readonly ExecutionListItem[]; readonly mapRuns?: ReadonlyMap<string, string> }
+export interface ExecutionNode { readonly kind: 'execution'; readonly id: string; readonly execution: ExecutionListItem; readonly mapRun?: string }
 export interface HistoryEventNode { readonly kind: 'sfnEvent'; readonly id: string; readonly event: HistoryEvent }
 export interface SfnErrorNode { readonly kind: 'sfnError'; readonly id: string; readonly message: string }
 export type ExecutionsNode = ExecutionsGroupNode | ExecutionNode | HistoryEventNode | SfnErrorNode;
@@ -51,6 +58,10 @@ export interface StateMachineRef {
 export class ExecutionNodes implements vscode.Disposable {
   private readonly files = new Map<string, StateMachineRef>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The executions (ARN and status) last listed for the view, and when a look for new ones was last made. */
+  private listed: string | undefined;
+  private lastLook = 0;
+  private looking = false;
 
   /** `redraw` redraws the Local view. */
   constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
@@ -83,15 +94,50 @@ export class ExecutionNodes implements vscode.Disposable {
     if (!sfn) return [];
     try {
       const executions = await listExecutions(sfn);
-      if (executions.some((e) => e.status === 'RUNNING') && !this.timer) this.timer = setTimeout(() => this.changed(), RUNNING_REFRESH_MS);
-      return executions.length > 0 ? [{ kind: 'sfnGroup', id: EXECUTIONS_GROUP_ID, executions }] : [];
+      this.listed = signature(executions);
+      const running = executions.filter((e) => e.status === 'RUNNING' && e.executionArn);
+      if (running.length > 0 && !this.timer) this.timer = setTimeout(() => this.changed(), RUNNING_REFRESH_MS);
+      // A running execution's distributed Map: how far it is (its history does not say).
+      const mapRuns = new Map<string, string>();
+      await Promise.all(running.slice(0, MAP_RUNS_READ).map(async (e) => {
+        const text = await latestMapRunText(sfn, e.executionArn!);
+        if (text) mapRuns.set(e.executionArn!, text);
+      }));
+      return executions.length > 0 ? [{ kind: 'sfnGroup', id: EXECUTIONS_GROUP_ID, executions, mapRuns }] : [];
     } catch (err) {
       return [{ kind: 'sfnError', id: 'sfn:error', message: `Could not list the state machine executions: ${errorMessage(err)}` }];
     }
   }
 
+  /**
+   * While the view shows and nothing runs (a running execution redraws it every couple of seconds
+   * anyway): at most every `everyMs`, lists the executions and redraws when they changed. An
+   * execution started elsewhere (the AWS CLI, a rule, a schedule, a `localbatch run` in a terminal)
+   * shows without a Refresh.
+   */
+  async lookForNew(now = Date.now(), everyMs = LOOK_FOR_NEW_MS): Promise<void> {
+    if (this.timer || this.looking || now - this.lastLook < everyMs) return;
+    const sfn = this.sfn();
+    if (!sfn) return;
+    this.lastLook = now;
+    this.looking = true;
+    try {
+      const current = signature(await listExecutions(sfn));
+      if (this.listed !== undefined && current !== this.listed && !this.timer) this.changed();
+    } catch {
+      // (the next look tries again; the view's own listing says what went wrong)
+    } finally {
+      this.looking = false;
+    }
+  }
+
   async children(node: ExecutionsNode): Promise<ExecutionsNode[]> {
-    if (node.kind === 'sfnGroup') return node.executions.map((execution): ExecutionNode => ({ kind: 'execution', id: `execution:${execution.executionArn}`, execution }));
+    if (node.kind === 'sfnGroup') {
+      return node.executions.map((execution): ExecutionNode => {
+        const mapRun = node.mapRuns?.get(execution.executionArn ?? '');
+        return { kind: 'execution', id: `execution:${execution.executionArn}`, execution, ...(mapRun ? { mapRun } : {}) };
+      });
+    }
     if (node.kind !== 'execution') return [];
     const sfn = this.sfn();
     if (!sfn) return [];
@@ -120,8 +166,8 @@ export class ExecutionNodes implements vscode.Disposable {
         item.id = node.id;
         const [icon, color] = STATUS_ICON[e.status ?? ''] ?? ['circle-outline', undefined];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.description = `${e.status ?? ''} · ${startTimeText(e.startDate?.getTime() ?? Date.now(), Date.now())}`;
-        item.tooltip = [`${e.name} — ${e.status}`, `State machine: ${e.stateMachineArn}`, `Started: ${e.startDate?.toISOString() ?? '?'}`, ...(e.stopDate ? [`Stopped: ${e.stopDate.toISOString()}`] : []), `Execution ARN: ${e.executionArn}`].join('\n');
+        item.description = `${e.status ?? ''}${node.mapRun ? ` · map run ${node.mapRun}` : ''} · ${startTimeText(e.startDate?.getTime() ?? Date.now(), Date.now())}`;
+        item.tooltip = [`${e.name} — ${e.status}`, ...(node.mapRun ? [`Map run: ${node.mapRun}`] : []), `State machine: ${e.stateMachineArn}`, `Started: ${e.startDate?.toISOString() ?? '?'}`, ...(e.stopDate ? [`Stopped: ${e.stopDate.toISOString()}`] : []), `Execution ARN: ${e.executionArn}`].join('\n');
         item.contextValue = `execution.${e.status ?? 'UNKNOWN'}`;
         item.command = { command: 'localbatch.showExecutionGraph', title: 'Show Graph', arguments: [node] };
         return item;
@@ -148,6 +194,11 @@ export class ExecutionNodes implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.timer);
   }
+}
+
+/** The executions listed, as a text that changes when one starts, ends or goes. */
+function signature(executions: readonly ExecutionListItem[]): string {
+  return executions.map((e) => `${e.executionArn} ${e.status}`).join('\n');
 }
 
 /** The newest executions of every state machine on the emulator, newest first. */

@@ -252,6 +252,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
 
   private tick(): void {
     if (!this.view?.visible) return;
+    void this.executions.lookForNew();
     const active: LocalNode[] = [...this.runNodes.values()].filter((n) => !isFinal(n.run.status) || this.settle.redrawsRun(n.run.id));
     active.push(...this.settle.tick());
     // A running service job's row redraws itself (its run time); nothing is listed again.

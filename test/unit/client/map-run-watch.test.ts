@@ -5,7 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { DescribeMapRunCommand, type DescribeMapRunOutput, type SFNClient } from '@aws-sdk/client-sfn';
+import { ListMapRunsCommand } from '@aws-sdk/client-sfn';
 import { MapRunLines } from '../../../src/client/map-run-lines';
+import { latestMapRunText } from '../../../src/client/map-run-summary';
 import { MapRunWatch, mapRunStateName } from '../../../src/client/map-run-watch';
 import { mapRunProgressShort, mapRunProgressText } from '../../../src/model/map-run-text';
 
@@ -87,5 +89,24 @@ describe('map run progress (unit, fake SFN client)', () => {
     await lines.update(sfn, new Map([['Loop', 'run-2']]), true, 6_100);
     assert.equal(lines.line('Loop'), '3/3 items', 'the execution ended: asked at once');
     assert.equal(lines.watching, false);
+  });
+
+  it("a list row's words: the execution's newest map run and its counts; nothing when it has none or they cannot be read", async () => {
+    const run = (state: string, id: string) => `arn:aws:states:us-east-1:000000000000:mapRun:flow/${state}:${id}`;
+    let runs: Array<{ mapRunArn: string; startDate: Date }> = [];
+    let failing = false;
+    const sfn = {
+      send: async (cmd: unknown) => {
+        if (failing) throw new Error('connection refused');
+        if (cmd instanceof ListMapRunsCommand) return { mapRuns: runs };
+        const arn = (cmd as DescribeMapRunCommand).input.mapRunArn!;
+        return { status: 'RUNNING', itemCounts: arn.endsWith(':new') ? { total: 8, succeeded: 4, failed: 1, running: 2 } : { total: 2, succeeded: 2 } };
+      },
+    } as unknown as SFNClient;
+    assert.equal(await latestMapRunText(sfn, 'arn:exec'), undefined);
+    runs = [{ mapRunArn: run('Fan', 'old'), startDate: new Date(1000) }, { mapRunArn: run('Sweep', 'new'), startDate: new Date(2000) }];
+    assert.equal(await latestMapRunText(sfn, 'arn:exec'), 'Sweep 5/8 items, 1 failed, 2 running');
+    failing = true;
+    assert.equal(await latestMapRunText(sfn, 'arn:exec'), undefined);
   });
 });
