@@ -116,6 +116,15 @@ async function until<T>(what: string, fn: () => T | undefined | Promise<T | unde
   }
 }
 
+/** `template` as stack.yaml (and a localbatch.yaml) in `dir`; the bundled CLI's runner script and the state folder. */
+async function workspaceWith(dir: string, template: string): Promise<{ stateDir: string; runner: string }> {
+  writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
+  writeFileSync(path.join(dir, 'stack.yaml'), template);
+  const cli = await bundledCli();
+  const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+  return { stateDir: path.join(dir, 'state'), runner };
+}
+
 describe('localbatch run <template> with rules (integration, scripted runtime)', function () {
   this.timeout(180_000);
   let dir: string;
@@ -123,11 +132,7 @@ describe('localbatch run <template> with rules (integration, scripted runtime)',
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads rules, schedule, topic and bucket; an upload starts the array job with the transformed input; a failure mails', async () => {
-    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
-    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
-    const stateDir = path.join(dir, 'state');
-    const cli = await bundledCli();
-    const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+    const { stateDir, runner } = await workspaceWith(dir, TEMPLATE);
     const child = spawn(process.execPath, ['-e', runner, 'run', 'stack.yaml', '--runtime', 'scripted', '--state-dir', stateDir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -184,11 +189,7 @@ describe('localbatch run <template> with rules (integration, scripted runtime)',
     assert.match(out, /Stopped\./);
   });
   it('stays live through a restart of the serve it uses: it waits for one to serve again, then shows the jobs its rules start there', async () => {
-    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
-    writeFileSync(path.join(dir, 'stack.yaml'), TEMPLATE);
-    const stateDir = path.join(dir, 'state');
-    const cli = await bundledCli();
-    const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
+    const { stateDir, runner } = await workspaceWith(dir, TEMPLATE);
     const launch = (...args: string[]) => {
       const child = spawn(process.execPath, ['-e', runner, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
       const o = { child, text: '', exit: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
@@ -226,15 +227,11 @@ describe('localbatch run <template> with rules (integration, scripted runtime)',
   });
 
   it('a template with rules and a state machine stays live (the rules run it); --input runs the state machine once', async () => {
-    writeFileSync(path.join(dir, 'localbatch.yaml'), 'region: us-east-1\n');
-    writeFileSync(path.join(dir, 'stack.yaml'), `${TEMPLATE}  Flow:
+    const { stateDir, runner } = await workspaceWith(dir, `${TEMPLATE}  Flow:
     Type: AWS::StepFunctions::StateMachine
     Properties:
       Definition: { StartAt: P, States: { P: { Type: Pass, End: true } } }
 `);
-    const stateDir = path.join(dir, 'state');
-    const cli = await bundledCli();
-    const runner = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c)=>{process.exitCode=c},(e)=>{console.error(e);process.exitCode=1})`;
     const start = (...extra: string[]) => spawn(process.execPath, ['-e', runner, 'run', 'stack.yaml', '--runtime', 'scripted', '--state-dir', stateDir, ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
     const outputOf = (child: ReturnType<typeof start>) => {
       const o = { text: '', exit: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
