@@ -21,7 +21,7 @@ import { outputLine, renderTable, stuckHints, stuckLine, summaryLines, transitio
 import type { RuntimeKind, Session } from './session';
 import { RunTracker, type TimeLimited } from './tracker';
 import { removeRunContainers } from './force-stop';
-import { emulatorGone, errorText, stoppedMessage, waitForEmulator, type WaitOutcome } from './reconnect';
+import { backLine, emulatorGone, errorText, stoppedMessage, waitForEmulator, type WaitOutcome } from './reconnect';
 import { isFinalJobStatus } from '../../model/types';
 import { stateDirCandidates } from '../../node/state-dirs';
 import { CliError } from '../errors';
@@ -58,9 +58,12 @@ export async function executeRun(ctx: RunContext): Promise<number> {
   let forcing = false;
   // Waiting for a stopped shared emulator to come back: Ctrl-C ends the waiting (nothing to terminate).
   let waiting = false;
+  // A line written below the live table: the table is drawn anew below it (set once the table exists).
+  let belowTable: () => void = () => {};
   const onSigint = () => {
     if (waiting) {
       if (!interrupted) progress.write('\nInterrupted: no longer waiting for the emulator (the jobs are kept)…\n');
+      belowTable();
       interrupted = true;
       return;
     }
@@ -76,6 +79,7 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     }
     interrupted = true;
     progress.write('\nInterrupted: terminating the run\'s jobs and removing their containers (press Ctrl-C again to force-stop)…\n');
+    belowTable();
     wake();
   };
   let wake: () => void = () => {};
@@ -156,10 +160,13 @@ export async function executeRun(ctx: RunContext): Promise<number> {
       progress.write(lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
       lastDrawn = lines.length;
     };
+    belowTable = () => (lastDrawn = 0);
     let stuck: string | undefined;
     const ticker = setInterval(draw, 250);
     // (not while the emulator is away: what changed then is caught up with its lines once it is back)
-    const reconciler = setInterval(() => void (streamError ? undefined : reconcile(ctx, tracker).then(wake, () => undefined)), RECONCILE_MS);
+    // (from the emulator's stop until the catch-up after it is back)
+    let away = false;
+    const reconciler = setInterval(() => void (away ? undefined : reconcile(ctx, tracker).then(wake, () => undefined)), RECONCILE_MS);
     // A shared emulator that stops mid-run (restarted to take new settings, stopped by mistake) is
     // waited for: once one serves the state directory again, the run is followed there.
     let stoppedAt = session.endpoint.url;
@@ -167,16 +174,23 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     const comeBack = async (): Promise<boolean> => {
       if (!streamError) return false;
       stoppedAt = session.endpoint.url;
+      away = true;
       waiting = true;
+      const say = (t: string) => {
+        progress.write(t);
+        belowTable();
+      };
       try {
-        outcome = await waitForEmulator(session, streamError.message, `its ${unfinished(tracker)} kept`, (t) => progress.write(t), () => interrupted, ctx.stateDir);
+        outcome = await waitForEmulator(session, streamError.message, `its ${unfinished(tracker)} kept`, say, () => interrupted, ctx.stateDir);
       } finally {
         waiting = false;
       }
       if (outcome !== 'back') return false;
       if (await subscribe()) return true; // gone again: wait again
+      say(backLine(session));
       // What changed while it was away (the lines of those changes, as the events would have given).
       await reconcile(ctx, tracker, apply).catch(() => undefined);
+      away = false;
       return true;
     };
     try {

@@ -9,7 +9,7 @@ import { subscribeEvents } from '../../client/events';
 import { isEmpty, loadPipeline, type PipelineSet } from '../../client/pipeline-load';
 import type { Workspace } from '../../model/workspace';
 import { CliError } from '../errors';
-import { stoppedMessage, waitForEmulator } from './reconnect';
+import { backLine, stoppedMessage, waitForEmulator } from './reconnect';
 import type { Session } from './session';
 
 /** Loads the pipeline into the session's emulator and prints what was loaded. */
@@ -68,7 +68,7 @@ export async function watchPipeline(session: Session, ws: Workspace, p: Pipeline
     await subscribe();
     const refused = closedBy();
     if (refused) throw new CliError(refused.message, 1);
-    say('Rules and schedules are live; jobs they start are shown here. Ctrl-C stops.');
+    if (!signalled) say('Rules and schedules are live; jobs they start are shown here. Ctrl-C stops.');
     try {
       for (;;) {
         if (!signalled && !closedBy()) await new Promise<void>((resolve) => (wake = resolve));
@@ -83,6 +83,7 @@ export async function watchPipeline(session: Session, ws: Workspace, p: Pipeline
           throw new CliError(stoppedMessage(url, why, outcome, 'the rules, schedules and their jobs are kept', 'start it again (localbatch serve): they run there'), 1);
         }
         await subscribe();
+        if (!closedBy()) say(backLine(session).trimEnd());
       }
     } finally {
       sub?.close();

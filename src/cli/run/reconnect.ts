@@ -14,16 +14,19 @@ export type WaitOutcome = 'back' | 'not-waited' | 'timeout' | 'cancelled';
 
 /**
  * Says that the emulator stopped (`why`) and what is kept (`kept`: "its 2 unfinished jobs are
- * kept"), then waits for one to answer again (until `cancelled()`: Ctrl-C). Not for a session that
+ * kept"), then waits for one to answer again (until `cancelled()`: Ctrl-C); 'back': the session
+ * talks to it (the caller says so with backLine once it follows it again). Not for a session that
  * cannot reconnect (the run's own emulator), nor after Ctrl-C (the run was ending already).
  */
 export async function waitForEmulator(session: Session, why: string, kept: string, write: (text: string) => void, cancelled: () => boolean, stateDir?: string): Promise<WaitOutcome> {
   if (!session.reconnect || cancelled()) return 'not-waited';
   write(`\nThe emulator at ${session.endpoint.url} stopped while the run was in progress (${why}); ${kept}. Waiting up to ${RECONNECT_WAIT_MS / 60_000} min for an emulator to serve ${stateDir ?? 'its state directory'} again (localbatch serve, or the editor); Ctrl-C stops waiting.\n`);
   if (!(await session.reconnect(Date.now() + RECONNECT_WAIT_MS, cancelled))) return cancelled() ? 'cancelled' : 'timeout';
-  write(`The emulator is back at ${session.endpoint.url}: following the run again.\n`);
   return 'back';
 }
+
+/** Said once the run follows the emulator that came back (its event stream open again). */
+export const backLine = (session: Session): string => `The emulator is back at ${session.endpoint.url}: following the run again.\n`;
 
 /** The end of a run whose emulator stopped and was not (or not in time) back: what happened and what is kept. */
 export function stoppedMessage(url: string, why: string, outcome: WaitOutcome, kept: string, follow: string): string {

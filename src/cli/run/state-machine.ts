@@ -21,7 +21,7 @@ import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
 import { CliError } from '../errors';
-import { emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
+import { backLine, emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
 import { mapRunProgressText } from '../../model/map-run-text';
 import { subscribeEvents, type EventSubscription, type JobStateChangeEvent } from '../../client/events';
 import { registerDefinitions } from '../../client/register';
@@ -158,11 +158,17 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         for (const d of res.jobs ?? []) if (d.jobId && d.status) jobStatus(d.jobId, d.status, d.statusReason, Date.now());
       }
     };
+    let catchUp = false;
     let described: DescribeExecutionOutput | undefined;
     while (described?.status === undefined || described.status === 'RUNNING') {
       if (described) await new Promise((r) => setTimeout(r, POLL_MS));
       try {
         await readHistory();
+        // (after the replayed history's first read: its jobs are known then)
+        if (catchUp) {
+          await catchUpJobs().catch(() => undefined);
+          catchUp = false;
+        }
         await mapRuns.look();
         described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       } catch (err) {
@@ -177,10 +183,11 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         sfn = sfnClient();
         mapRuns.sfn = sfn;
         await subscribe();
-        // Its history from the start (lines shown already are skipped), and its jobs' states now.
+        progress.write(backLine(session));
+        // Its history from the start (lines shown already are skipped), then its jobs' states now.
         lastShown = 0;
         replayed = new Map();
-        await catchUpJobs().catch(() => undefined);
+        catchUp = true;
       }
     }
     // (the last events may land between the two calls; the emulator may have stopped since)
