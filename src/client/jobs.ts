@@ -1,10 +1,19 @@
 /** Listing queues and jobs through any Batch client (the emulator or AWS), page by page. */
-import { DescribeJobQueuesCommand, ListJobsCommand, type BatchClient, type JobQueueDetail, type JobSummary } from '@aws-sdk/client-batch';
+import { DescribeJobQueuesCommand, DescribeJobsCommand, ListJobsCommand, type BatchClient, type JobDetail, type JobQueueDetail, type JobSummary } from '@aws-sdk/client-batch';
 import { JOB_STATUSES, type JobStatus } from '../model/types';
 
 /** AWS allows up to 1000 per ListJobs page; a tree shows this many per "Load more…". */
 export const JOBS_PAGE_SIZE = 50;
 const MAX_API_PAGE = 1000;
+/** DescribeJobs takes at most this many ids a call. */
+const DESCRIBE_AT_ONCE = 100;
+
+/** DescribeJobs of `ids`, 100 a call, in order; unknown ids are absent. */
+export async function describeJobs(batch: BatchClient, ids: readonly string[]): Promise<JobDetail[]> {
+  const out: JobDetail[] = [];
+  for (let i = 0; i < ids.length; i += DESCRIBE_AT_ONCE) out.push(...((await batch.send(new DescribeJobsCommand({ jobs: ids.slice(i, i + DESCRIBE_AT_ONCE) }))).jobs ?? []));
+  return out;
+}
 
 export async function listQueues(batch: BatchClient): Promise<JobQueueDetail[]> {
   const out: JobQueueDetail[] = [];

@@ -1,7 +1,7 @@
 /**
  * The state machine graph's map run lines: for each distributed Map node, its latest map run's
- * progress in short ("5/8 items, 1 failed, 2 running"), asked for through a MapRunWatch (one per
- * SFN client: a reconnect makes a new one). A Map entered again (a loop) starts another map run: its
+ * progress in short ("5/8 items, 1 failed, 2 running"), asked for through a MapRunWatch (through
+ * the SFN client of the moment). A Map entered again (a loop) starts another map run: its
  * line is '' (none known) until that run is described, and an earlier run still answering never
  * shows over it.
  */
@@ -33,13 +33,12 @@ export class MapRunLines {
    */
   async update(sfn: SFNClient, mapRuns: ReadonlyMap<string, string>, ended: boolean, now = Date.now()): Promise<void> {
     if (mapRuns.size === 0) return;
-    if (this.watch?.sfn !== sfn) {
-      this.watch = new MapRunWatch(sfn, (arn, d) => {
-        const id = this.nodeOfRun.get(arn);
-        if (id !== undefined && this.latestRun.get(id) === arn) this.lines.set(id, mapRunProgressShort(d.itemCounts));
-      }, this.everyMs);
-      for (const arn of this.latestRun.values()) this.watch.seen(arn);
-    }
+    // (the client of the moment: a reconnect brings another)
+    this.watch ??= new MapRunWatch(sfn, (arn, d) => {
+      const id = this.nodeOfRun.get(arn);
+      if (id !== undefined && this.latestRun.get(id) === arn) this.lines.set(id, mapRunProgressShort(d.itemCounts));
+    }, this.everyMs);
+    this.watch.sfn = sfn;
     for (const [id, arn] of mapRuns) {
       if (this.latestRun.get(id) === arn) continue;
       if (this.latestRun.has(id)) this.lines.set(id, '');

@@ -3,12 +3,13 @@
  * events until every job has finished (or can never start), then report. Talks to the emulator
  * only through the AWS Batch API and its event stream.
  */
-import { DescribeJobsCommand, SubmitJobCommand, TerminateJobCommand, type JobDetail } from '@aws-sdk/client-batch';
+import { SubmitJobCommand, TerminateJobCommand, type JobDetail } from '@aws-sdk/client-batch';
 import Docker from 'dockerode';
 import path from 'node:path';
 import { subscribeEvents, type JobStateChangeDetail } from '../../client/events';
 import { EventHold } from './event-hold';
 import { interruptJob } from '../../client/interrupt';
+import { describeJobs } from '../../client/jobs';
 import { registerDefinitions } from '../../client/register';
 import { jobDefinitionResolver, jobQueueResolver, referencedDefinitions } from '../../client/workflow-run';
 import { prepareImages } from './images';
@@ -163,8 +164,8 @@ export async function executeRun(ctx: RunContext): Promise<number> {
     belowTable = () => (lastDrawn = 0);
     let stuck: string | undefined;
     const ticker = setInterval(draw, 250);
-    // (not while the emulator is away: what changed then is caught up with its lines once it is back)
-    // (from the emulator's stop until the catch-up after it is back)
+    // Not while the emulator is away (from its stop until the catch-up once it is back): what changed
+    // then is printed by that catch-up.
     let away = false;
     const reconciler = setInterval(() => void (away ? undefined : reconcile(ctx, tracker).then(wake, () => undefined)), RECONCILE_MS);
     // A shared emulator that stops mid-run (restarted to take new settings, stopped by mistake) is
@@ -291,25 +292,25 @@ function timeLimitedQueues(ws: Workspace): TimeLimited {
   };
 }
 
-/** Catches up with the service's view, in case an event was missed. */
-/** The unfinished jobs' current states (DescribeJobs), applied to the tracker (or through `apply`). */
+/**
+ * Catches up with the service's view, in case an event was missed: the unfinished jobs' current
+ * states, applied to the tracker (or through `apply`, which prints their lines).
+ */
 async function reconcile(ctx: RunContext, tracker: RunTracker, apply: (d: JobStateChangeDetail, at: number) => unknown = (d, at) => tracker.apply(d, at)): Promise<void> {
-  const open = tracker.jobs.filter((j) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED');
-  for (let i = 0; i < open.length; i += 100) {
-    const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100).map((j) => j.jobId) }));
-    for (const d of res.jobs ?? []) if (d.jobId && d.status) apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
-  }
+  const open = tracker.jobs.filter((j) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED').map((j) => j.jobId);
+  for (const d of await describeJobs(ctx.session.batch, open)) if (d.jobId && d.status) apply({ ...d, jobId: d.jobId, status: d.status } as JobStateChangeDetail, Date.now());
 }
+
+const unfinishedCount = (tracker: RunTracker): number => tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
 
 /** What to do about kept jobs once the emulator is back. */
 function followJobs(tracker: RunTracker): string {
-  const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
-  return `start it again (localbatch serve) and follow ${left === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`;
+  return `start it again (localbatch serve) and follow ${unfinishedCount(tracker) === 1 ? 'it' : 'them'} with localbatch logs or the editor's Local view`;
 }
 
 /** "its 3 unfinished jobs are" / "its 1 unfinished job is". */
 function unfinished(tracker: RunTracker): string {
-  const left = tracker.jobs.filter((j) => !isFinalJobStatus(j.status)).length;
+  const left = unfinishedCount(tracker);
   return `${left} unfinished job${left === 1 ? ' is' : 's are'}`;
 }
 
@@ -332,10 +333,5 @@ async function describeAll(ctx: RunContext, tracker: RunTracker): Promise<JobDet
     ids.push(j.jobId);
     for (let i = 0; i < (j.arraySize ?? 0); i++) ids.push(`${j.jobId}:${i}`);
   }
-  const out: JobDetail[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    const res = await ctx.session.batch.send(new DescribeJobsCommand({ jobs: ids.slice(i, i + 100) }));
-    out.push(...(res.jobs ?? []));
-  }
-  return out;
+  return describeJobs(ctx.session.batch, ids);
 }

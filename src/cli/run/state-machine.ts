@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
-import { DescribeJobsCommand } from '@aws-sdk/client-batch';
+import { describeJobs } from '../../client/jobs';
 import { CliError } from '../errors';
 import { backLine, emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
 import { mapRunProgressText } from '../../model/map-run-text';
@@ -153,10 +153,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     /** The unfinished jobs' states, as lines (what they did while the emulator was away). */
     const catchUpJobs = async () => {
       const open = [...jobs].filter(([, j]) => j.status !== 'SUCCEEDED' && j.status !== 'FAILED').map(([id]) => id);
-      for (let i = 0; i < open.length; i += 100) {
-        const res = await session.batch.send(new DescribeJobsCommand({ jobs: open.slice(i, i + 100) }));
-        for (const d of res.jobs ?? []) if (d.jobId && d.status) jobStatus(d.jobId, d.status, d.statusReason, Date.now());
-      }
+      for (const d of await describeJobs(session.batch, open)) if (d.jobId && d.status) jobStatus(d.jobId, d.status, d.statusReason, Date.now());
     };
     let catchUp = false;
     let described: DescribeExecutionOutput | undefined;
