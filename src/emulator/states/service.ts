@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../batch/core/ports';
 import { Execution, type Outcome } from './core/interpreter';
 import type { MapRunRecord } from './core/map-run-progress';
+import { MapRunChildren } from './map-run-children';
 import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
 import type { StatesJournal } from './store';
 
@@ -88,8 +89,12 @@ export class StatesService {
   readonly tags = new Map<string, Record<string, string>>();
   /** Distributed Map runs: a running one is its live progress, an ended one as journaled. */
   readonly mapRuns = new Map<string, MapRunRecord>();
+  /** Their child workflow executions. */
+  readonly mapRunChildren: MapRunChildren;
 
-  constructor(readonly options: StatesServiceOptions) {}
+  constructor(readonly options: StatesServiceOptions) {
+    this.mapRunChildren = new MapRunChildren(options.journal.childLogs, options.clock, options.log);
+  }
 
   arn(kind: 'stateMachine' | 'execution' | 'express', rest: string): string {
     return `arn:aws:states:${this.options.region}:${this.options.account}:${kind}:${rest}`;
@@ -230,13 +235,19 @@ export class StatesService {
       readItems: this.options.readItems,
       writeResults: this.options.writeResults,
       // (a replay after a restart runs a map run again under its ARN: one that had ended keeps its record)
+      // (and its children are recorded again: the replay gives them the names they had)
       mapRunStarted: (p) => {
         const before = this.mapRuns.get(p.record.mapRunArn);
-        if (!before || before.status === 'RUNNING') this.mapRuns.set(p.record.mapRunArn, p.record);
+        if (before && before.status !== 'RUNNING') return;
+        this.mapRuns.set(p.record.mapRunArn, p.record);
+        if (!this.closed) this.mapRunChildren.begin(p.record.mapRunArn);
       },
+      mapRunChild: (run, child) => (this.closed ? undefined : this.mapRunChildren.start(run, child)),
+      // (its children's log is durable before its end is journaled)
       mapRunEnded: (p) => {
-        if (this.mapRuns.get(p.record.mapRunArn) !== p.record) return;
-        if (!this.closed) this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
+        if (this.mapRuns.get(p.record.mapRunArn) !== p.record || this.closed) return;
+        this.mapRunChildren.finish(p.record.mapRunArn);
+        this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
       },
     };
     const run = new Execution(def, JSON.parse(rec.input) as unknown, {
@@ -283,7 +294,10 @@ export class StatesService {
   /** Stops every running execution's timers without ending them (a graceful server stop). */
   close(): void {
     // Executions stay RUNNING in the journal (nothing more is written): the next start replays them.
-    if (!this.closed) this.options.onClose?.();
+    if (!this.closed) {
+      this.options.onClose?.();
+      this.mapRunChildren.close();
+    }
     this.closed = true;
   }
 

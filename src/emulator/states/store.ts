@@ -4,12 +4,14 @@
  * or Wait fixed (a submitted job's id, a Wait deadline) so a restart replays an execution without
  * submitting its jobs twice, and each distributed Map run as it ended. An ended execution's history is one file of its own under
  * `<state>/states-history/`, written (and synced) before its end is journaled, and read back only
- * when it is asked for after a restart.
+ * when it is asked for after a restart. A distributed Map run's children are kept in
+ * `<state>/states-maprun/` (child-logs.ts).
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDurable } from '../store/durable-files';
+import { fileChildLogs, memoryChildLogs, type ChildLogs } from './child-logs';
 import type { HistoryEvent } from './service';
 
 export type StatesRecord =
@@ -28,6 +30,8 @@ export interface StatesJournal {
   saveHistory(executionArn: string, events: readonly HistoryEvent[]): Promise<void>;
   /** The history saveHistory kept, or undefined (none was kept, or its file is unreadable). */
   loadHistory(executionArn: string): HistoryEvent[] | undefined;
+  /** The distributed Map runs' child executions (child-logs.ts). */
+  readonly childLogs: ChildLogs;
 }
 
 export function fileJournal(stateDir: string): StatesJournal {
@@ -36,6 +40,7 @@ export function fileJournal(stateDir: string): StatesJournal {
   // An ARN can be longer than a file name may be and holds ':'; its hash names the file.
   const historyFile = (arn: string) => join(histories, `${createHash('sha256').update(arn).digest('hex').slice(0, 40)}.json`);
   return {
+    childLogs: fileChildLogs(stateDir),
     append(record) {
       const fd = openSync(file, 'a', 0o600);
       try {
@@ -77,6 +82,7 @@ export function memoryJournal(): StatesJournal {
   const records: StatesRecord[] = [];
   const histories = new Map<string, HistoryEvent[]>();
   return {
+    childLogs: memoryChildLogs(),
     append: (r) => void records.push(r),
     load: () => records.slice(),
     saveHistory: async (arn, events) => void histories.set(arn, events.slice()),

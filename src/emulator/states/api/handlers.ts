@@ -11,6 +11,7 @@ import type { ExecutionRecord, StatesService } from '../service';
 import { checkArn } from './arns';
 import { sfnError } from './errors';
 import { historyPage, maxResultsOf } from './history';
+import { childExecution, childListItem, childStateMachine, describeChild } from './children';
 import { isStateMachineName } from '../../../model/asl/names';
 import { nestingDepth } from '../../../model/values';
 import { keysetPage } from '../../keyset-page';
@@ -74,6 +75,12 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     const e = svc.executions.get(arn);
     if (!e) throw sfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
+  };
+  /** An execution, or a distributed Map's child workflow execution. */
+  const executionOrChild = (arn: string) => {
+    checkArn(arn, 'execution');
+    const c = svc.executions.has(arn) ? undefined : childExecution(svc, arn);
+    return c ? { child: c } : { top: execution(arn) };
   };
   const checkDefinition = (definition: string) => {
     // CreateStateMachine's definition: "Length Constraints: Minimum length of 1. Maximum length of 1048576" (the API reference)
@@ -194,14 +201,20 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       const d = describeExecution(e);
       return { ...d, billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, (e.stopDate ?? 0) - e.startDate) } };
     },
-    DescribeExecution: (input) => describeExecution(execution(str(input, 'executionArn'))),
+    DescribeExecution(input) {
+      const e = executionOrChild(str(input, 'executionArn'));
+      return e.child ? describeChild(svc, e.child) : describeExecution(e.top);
+    },
     ListExecutions(input) {
       if (input.mapRunArn !== undefined) {
         if (input.stateMachineArn !== undefined) throw sfnError('ValidationException', 'Give stateMachineArn or mapRunArn, not both');
         const mapRunArn = str(input, 'mapRunArn');
         checkArn(mapRunArn, 'mapRun');
         if (!svc.mapRuns.has(mapRunArn)) throw sfnError('ResourceNotFound', `Resource not found: '${mapRunArn}'`);
-        throw sfnError('ValidationException', 'localbatch runs a distributed Map\'s child workflows inside the execution, so they are not listed: DescribeMapRun counts them, and the Map\'s ResultWriter exports each one');
+        const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+        const children = svc.mapRunChildren.list(mapRunArn).filter((c) => !filter || c.status === filter);
+        const p = page(children, input, (c) => newestFirst(c.startDate, c.executionArn));
+        return { executions: p.page.map(childListItem), nextToken: p.nextToken };
       }
       const arn = str(input, 'stateMachineArn');
       machine(arn);
@@ -229,10 +242,17 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     GetExecutionHistory(input) {
       const arn = str(input, 'executionArn');
-      return historyPage(arn, svc.historyOf(execution(arn)), input, (ms) => ms / 1000);
+      const e = executionOrChild(arn);
+      return historyPage(arn, e.child ? svc.mapRunChildren.data(e.child).events : svc.historyOf(e.top), input, (ms) => ms / 1000);
     },
     async StopExecution(input) {
-      const e = execution(str(input, 'executionArn'));
+      const arn = str(input, 'executionArn');
+      const child = executionOrChild(arn).child;
+      if (child) {
+        const run = svc.mapRuns.get(child.mapRunArn);
+        throw sfnError('ValidationException', `localbatch stops a distributed Map's child workflow executions with their parent: stop '${run?.executionArn ?? child.mapRunArn}'`);
+      }
+      const e = execution(arn);
       if (e.run) {
         e.run.stop((input.error as string | undefined) ?? '', (input.cause as string | undefined) ?? '');
         await e.done;
@@ -240,7 +260,9 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return { stopDate: secs(e.stopDate ?? svc.options.clock.now()) };
     },
     DescribeStateMachineForExecution(input) {
-      const e = execution(str(input, 'executionArn'));
+      const found = executionOrChild(str(input, 'executionArn'));
+      if (found.child) return childStateMachine(svc, found.child);
+      const e = found.top;
       const m = svc.machines.get(e.stateMachineArn);
       return { stateMachineArn: e.stateMachineArn, name: m?.name ?? e.stateMachineArn.split(':').at(-1), definition: e.definition, roleArn: e.roleArn, updateDate: secs(m?.updateDate ?? m?.creationDate ?? e.startDate), revisionId: m?.revisionId };
     },

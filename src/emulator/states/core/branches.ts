@@ -9,18 +9,19 @@
 import { randomUUID } from 'node:crypto';
 import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression, jsonataSource, QueryEvaluationError } from './jsonata';
-import { mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
+import { childName, mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
+import { History } from './history';
 import { MapRunProgress } from './map-run-progress';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
-import type { MapRunChild, StateDef } from './types';
+import type { ChildEnd, MapRunChild, StateDef } from './types';
 
 export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
   const { execution, frame } = run;
   const branches = run.state.Branches ?? [];
   // Each branch's events chain from ParallelStateStarted; the state's own events chain on.
-  if (frame.record) execution.emit('ParallelStateStarted', undefined, frame.chain);
+  frame.history?.emit('ParallelStateStarted', undefined, frame.chain);
   const controller = execution.controllerFor(frame.signal);
   try {
     const out = await Promise.all(
@@ -33,7 +34,7 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
         }
       }),
     );
-    if (frame.record) execution.emit('ParallelStateSucceeded', undefined, frame.chain);
+    frame.history?.emit('ParallelStateSucceeded', undefined, frame.chain);
     return out;
   } catch (err) {
     if (frame.signal.aborted) throw new AbortedError();
@@ -144,12 +145,13 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       throw err;
     }
   }
-  if (frame.record) execution.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain);
+  frame.history?.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain);
   const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
-  if (mapRun && frame.record) execution.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
-  // (its start as first recorded: a replay after a restart runs it again under the same ARN)
-  const counted = mapRun !== undefined && frame.record;
+  if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
+  // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
+  // distributed Map inside a child execution is not counted, and its children are not recorded)
+  const counted = mapRun !== undefined && frame.history !== undefined && frame.history === execution.history;
   const startDate = counted ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
   const progress = counted ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
   if (progress) execution.ports.mapRunStarted?.(progress);
@@ -172,7 +174,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const itemTotal = itemsPerChild.reduce((n, k) => n + k, 0);
   progress?.planned(itemsPerChild);
   const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
-  const record = frame.record && !distributed;
+  // An inline Map's iterations record into the execution's history; a distributed Map's children each into their own.
+  const iterations = distributed ? undefined : frame.history;
   const writer = distributed ? state.ResultWriter : undefined;
   const children: MapRunChild[] = [];
   let writing = false;
@@ -185,8 +188,6 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const out = await pool(list, maxConcurrency, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
       const mapItem = { Index: index, Value: value };
-      const chain = started === undefined ? undefined : { last: started };
-      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, mapItem, record, chain);
       let input = value;
       if (selector !== undefined) {
         // (the Map state's own context: its RetryCount when the Map is being retried)
@@ -195,21 +196,28 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           ? await evaluateTemplate(selector, { states: { input: run.jscope.states.input, context }, variables: frame.variables }, 'ItemSelector')
           : execution.template(selector, { ...run.scope, context });
       }
-      if (record) execution.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
+      const name = mapRun ? childName(mapRun.id, index) : '';
+      const childRun = counted ? startChild(run, mapRun, { index, name, input, items: itemsOf(value) }) : undefined;
+      const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
+      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain });
+      iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
-        children.push({ index, name: execution.ports.uuid?.() ?? randomUUID(), input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
+        children.push({ index, name, input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
       progress?.childStarted(itemsOf(value));
       try {
         const r = await execution.runStates(itemFrame, input);
         progress?.childEnded(itemsOf(value), 'succeeded');
-        if (record) execution.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } }, chain);
+        childRun?.end({ status: 'SUCCEEDED', output: r });
+        iterations?.emit('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: run.name, index } }, chain);
         if (writer) child({ status: 'SUCCEEDED', output: r });
         return r;
       } catch (err) {
-        progress?.childEnded(itemsOf(value), err instanceof AbortedError || frame.signal.aborted ? 'aborted' : 'failed');
+        const aborted = err instanceof AbortedError || frame.signal.aborted;
+        progress?.childEnded(itemsOf(value), aborted ? 'aborted' : 'failed');
+        childRun?.end(aborted ? { status: 'ABORTED', error: '', cause: '' } : { status: 'FAILED', ...errorOf(err) });
         if (frame.signal.aborted) throw new AbortedError();
-        if (record) execution.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } }, chain);
+        iterations?.emit(err instanceof AbortedError ? 'MapIterationAborted' : 'MapIterationFailed', { [err instanceof AbortedError ? 'mapIterationAbortedEventDetails' : 'mapIterationFailedEventDetails']: { name: run.name, index } }, chain);
         if (err instanceof AbortedError) throw err;
         const e = asStatesError(err);
         if (writer) child({ status: 'FAILED', error: e.error, cause: e.cause });
@@ -229,10 +237,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     });
     writing = true;
     const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
-    if (frame.record) {
-      if (mapRun) execution.emit('MapRunSucceeded', undefined, frame.chain);
-      execution.emit('MapStateSucceeded', undefined, frame.chain);
-    }
+    if (mapRun) frame.history?.emit('MapRunSucceeded', undefined, frame.chain);
+    frame.history?.emit('MapStateSucceeded', undefined, frame.chain);
     ended('SUCCEEDED', writer?.Resource !== undefined);
     return written ?? out;
   } catch (err) {
@@ -250,11 +256,37 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   }
 }
 
+/**
+ * A distributed Map's child workflow execution, when the service records it: a history of its own,
+ * from ExecutionStarted (its input) to ExecutionSucceeded, ExecutionFailed or ExecutionAborted.
+ */
+function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, child: { index: number; name: string; input: unknown; items: number }) {
+  const sink = mapRun ? run.execution.ports.mapRunChild?.(mapRun, child) : undefined;
+  if (!sink) return undefined;
+  const history = new History(sink.emit);
+  const started = history.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(child.input), inputDetails: { truncated: false }, roleArn: run.execution.identity.roleArn } });
+  let ended = false;
+  const end = (outcome: ChildEnd) => {
+    if (ended) return;
+    ended = true;
+    if (outcome.status === 'SUCCEEDED') history.emit('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(outcome.output) ?? 'null', outputDetails: { truncated: false } } });
+    else if (outcome.status === 'FAILED') history.emit('ExecutionFailed', { executionFailedEventDetails: { ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.cause ? { cause: outcome.cause } : {}) } });
+    else history.emit('ExecutionAborted', { executionAbortedEventDetails: {} });
+    sink.ended(outcome);
+  };
+  return { history, started, end };
+}
+
+function errorOf(err: unknown): { error: string; cause: string } {
+  const e = asStatesError(err);
+  return { error: e.error, cause: e.cause };
+}
+
 /** A distributed Map's run that failed: MapRunFailed now, MapStateFailed once the error leaves the state. */
 function mapRunFailed(run: TaskRunContext, err: unknown): unknown {
   if (run.frame.signal.aborted || err instanceof AbortedError) return new AbortedError();
   const e = firstReal(err);
-  if (run.frame.record) run.execution.emit('MapRunFailed', { mapRunFailedEventDetails: { error: e.error, cause: e.cause } }, run.frame.chain);
+  run.frame.history?.emit('MapRunFailed', { mapRunFailedEventDetails: { error: e.error, cause: e.cause } }, run.frame.chain);
   return failing(e, 'MapStateFailed');
 }
 

@@ -12,11 +12,14 @@ import { applyTemplate, selectPath } from './payload';
 import { AbortedError, childController, sleep } from './timing';
 import { runTask, resourceParts, type TaskRunContext } from './task';
 import { failedEvent, runMap, runParallel } from './branches';
-import type { ExecutionIdentity, HistoryEventInput, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
+import { History, type Chain } from './history';
+import type { ExecutionIdentity, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
 import { parseTimestamp } from '../../../model/asl/timestamps';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
 const MAX_PAYLOAD_BYTES = 262_144;
+
+export { History, type Chain };
 
 export type Outcome =
   | { readonly status: 'SUCCEEDED'; readonly output: unknown }
@@ -30,8 +33,11 @@ export interface Frame {
   readonly keyPrefix: string;
   readonly signal: AbortSignal;
   readonly mapItem?: { Index: number; Value: unknown };
-  /** History events of this level are recorded (not for distributed Map children). */
-  readonly record: boolean;
+  /**
+   * Where this level's history events go: the execution's own history, or a distributed Map
+   * child's (an execution of its own); none for a child that is not recorded.
+   */
+  readonly history?: History;
   /**
    * The last history event of this branch or iteration: each event it records names it as its
    * previousEventId, so the events of concurrent branches form separate chains, as on AWS.
@@ -39,11 +45,6 @@ export interface Frame {
   readonly chain?: Chain;
   /** What the running state's Assign computed: set once the state's output is made (AWS: Output sees the old values). */
   pendingAssign?: Map<string, unknown>;
-}
-
-/** The last event id of one branch's chain of history events (advanced by each event emitted on it). */
-export interface Chain {
-  last: number;
 }
 
 interface StepResult {
@@ -54,7 +55,8 @@ interface StepResult {
 export class Execution {
   private readonly controller = new AbortController();
   private stopReason: { error: string; cause: string } | undefined;
-  private lastEventId = 0;
+  /** The execution's own history (a distributed Map's children each have theirs). */
+  readonly history: History;
   readonly callbacks = new Map<string, { resolve: (v: unknown) => void; reject: (e: StatesError) => void; heartbeat: () => void }>();
 
   constructor(
@@ -62,18 +64,17 @@ export class Execution {
     readonly input: unknown,
     readonly identity: ExecutionIdentity,
     readonly ports: InterpreterPorts,
-  ) {}
+  ) {
+    this.history = new History(ports.emit);
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** Records a history event; `chain`: the branch it belongs to (its previous event, then advanced to it). */
-  emit(type: string, details?: Record<string, unknown>, chain?: Chain): number {
-    const e: HistoryEventInput = { type, details, previousEventId: chain ? chain.last : this.lastEventId };
-    this.lastEventId = this.ports.emit ? this.ports.emit(e) : this.lastEventId + 1;
-    if (chain) chain.last = this.lastEventId;
-    return this.lastEventId;
+  /** Records an event of the execution's own history (its start and end). */
+  emit(type: string, details?: Record<string, unknown>): number {
+    return this.history.emit(type, details);
   }
 
   /**
@@ -99,7 +100,7 @@ export class Execution {
       executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn },
     });
     const language = this.def.QueryLanguage ?? 'JSONPath';
-    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, record: true, chain: { last: started } };
+    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, history: this.history, chain: { last: started } };
     let timer: { id: number } | undefined;
     if (typeof this.def.TimeoutSeconds === 'number' && this.def.TimeoutSeconds > 0) {
       timer = this.ports.clock.setTimer(this.def.TimeoutSeconds * 1000, () => this.stop('States.Timeout', `The execution timed out after ${this.def.TimeoutSeconds} seconds`, 'TIMED_OUT'));
@@ -145,8 +146,8 @@ export class Execution {
       if (!state) throw new StatesError('States.Runtime', `The state '${name}' does not exist in the state machine`);
       const entry = (entries.get(name) ?? 0) + 1;
       entries.set(name, entry);
-      const beforeEntered = frame.chain?.last ?? this.lastEventId;
-      const enteredId = frame.record ? this.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) : 0;
+      const beforeEntered = frame.chain?.last ?? frame.history?.last ?? 0;
+      const enteredId = frame.history?.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) ?? 0;
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
       frame.pendingAssign = undefined;
@@ -154,20 +155,20 @@ export class Execution {
         step = await this.runState(name, state, frame, value, key);
       } catch (err) {
         frame.pendingAssign = undefined;
-        throw this.stateFailure(err, name, enteredId, beforeEntered, frame.record);
+        throw this.stateFailure(err, name, enteredId, beforeEntered, frame.history);
       }
       const assigned = frame.pendingAssign as Map<string, unknown> | undefined;
       frame.pendingAssign = undefined;
       for (const [k, v] of assigned ?? []) frame.variables.set(k, v);
       if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
-      if (frame.record) {
+      if (frame.history) {
         const output = JSON.stringify(step.output) ?? 'null';
         // Step Functions' payload limit (256 KiB) on what a state passes on: terminal, not caught by States.ALL
         if (output.length > MAX_PAYLOAD_BYTES / 4 && Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) {
           throw new StatesError('States.DataLimitExceeded', `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit (${Buffer.byteLength(output)} bytes; at most ${MAX_PAYLOAD_BYTES}).`);
         }
         const variables = assigned ? { assignedVariables: Object.fromEntries([...assigned].map(([k, v]) => [k, JSON.stringify(v)])), assignedVariablesDetails: { truncated: false } } : {};
-        this.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false }, ...variables } }, frame.chain);
+        frame.history.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false }, ...variables } }, frame.chain);
       }
       value = step.output;
       if (state.Type === 'Succeed') return value;
@@ -183,13 +184,13 @@ export class Execution {
    * state and where it was entered (AWS's wording), and an evaluation error is recorded as
    * EvaluationFailed (naming the field), chained to the event before the state was entered.
    */
-  private stateFailure(err: unknown, name: string, enteredId: number, beforeEntered: number, record: boolean): unknown {
+  private stateFailure(err: unknown, name: string, enteredId: number, beforeEntered: number, history: History | undefined): unknown {
     if (!(err instanceof StatesError) || (err.error !== 'States.Runtime' && err.error !== 'States.QueryEvaluationError')) return err;
     if (err.cause.startsWith('An error occurred while executing the state')) return err;
     const cause = `An error occurred while executing the state '${name}' (entered at the event id #${enteredId}). ${err.cause}`;
-    if (record && err instanceof QueryEvaluationError) {
-      const id = this.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, ...(err.location !== undefined ? { location: err.location } : {}), state: name } }, { last: err.afterEntered ? enteredId : beforeEntered });
-      if (err.followedBy) this.emit(err.followedBy, undefined, { last: id });
+    if (history && err instanceof QueryEvaluationError) {
+      const id = history.emit('EvaluationFailed', { evaluationFailedEventDetails: { error: err.error, cause, ...(err.location !== undefined ? { location: err.location } : {}), state: name } }, { last: err.afterEntered ? enteredId : beforeEntered });
+      if (err.followedBy) history.emit(err.followedBy, undefined, { last: id });
     }
     return new StatesError(err.error, cause);
   }
@@ -378,7 +379,7 @@ export class Execution {
             continue;
           }
         }
-        if (failed && frame.record) this.emit(failed, undefined, frame.chain);
+        if (failed) frame.history?.emit(failed, undefined, frame.chain);
         const catcher = (state.Catch ?? []).find((c) => matches(c.ErrorEquals, e.error));
         if (!catcher) throw e;
         const errorOutput = { Error: e.error, Cause: e.cause };
@@ -415,9 +416,14 @@ export class Execution {
     return true;
   }
 
-  /** `chain`: the branch's own chain of events (default: one starting at its parent's last event). */
-  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, mapItem?: Frame['mapItem'], record = frame.record, chain: Chain = { last: frame.chain?.last ?? this.lastEventId }): Frame {
-    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem, record, chain };
+  /**
+   * A Parallel branch's level (recorded where its parent records), or a Map item's: `item.history`
+   * is where its events go (none: not recorded), `item.chain` its own chain of events.
+   */
+  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain }): Frame {
+    const history = item ? item.history : frame.history;
+    const chain = item?.chain ?? { last: frame.chain?.last ?? history?.last ?? 0 };
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem: item?.mapItem, history, chain };
   }
 
   controllerFor(signal: AbortSignal): AbortController {

@@ -6,6 +6,7 @@
  * SUCCEEDED_n / FAILED_n / PENDING_n file per status that has results, and manifest.json listing
  * them. Pure: the caller does the writing.
  */
+import { createHash } from 'node:crypto';
 import type { MapRunChild, MapRunReport } from './types';
 
 export interface MapRunIdentity {
@@ -22,6 +23,21 @@ export function mapRunIdentity(stateMachineArn: string, stateName: string, id: s
   const machine = m?.[2] ?? 'unknown';
   const tail = `${machine}/${stateName}:${id}`;
   return { mapRunArn: `${head}:mapRun:${tail}`, id, stateMachineArn: `${head}:stateMachine:${tail}`, executionArnPrefix: `${head}:execution:${tail}` };
+}
+
+/**
+ * A child workflow execution's name: a UUID made from the map run's id and the item's index, so a
+ * replay after a restart gives each child the name (and ARN) it had.
+ */
+export function childName(mapRunId: string, index: number): string {
+  const h = createHash('sha256').update(`${mapRunId}:${index}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The map run a child workflow execution's ARN belongs to (`execution:<machine>/<state>:<id>:<name>`), or undefined. */
+export function mapRunOfChild(executionArn: string): string | undefined {
+  const m = /^(arn:[^:]+:states:[^:]*:[^:]*):execution:([^:/]+\/[^:]+:[^:]+):[^:]+$/.exec(executionArn);
+  return m ? `${m[1]}:mapRun:${m[2]}` : undefined;
 }
 
 /** A child workflow execution as the ResultWriter exports it (Transformation NONE). */

@@ -55,9 +55,9 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
   // AWS checks an optimized integration's parameters before scheduling the task (no TaskScheduled).
   const refused = execution.ports.checkTask?.(resource, parameters, run.name);
   if (refused !== undefined) throw new StatesError('States.Runtime', `The Parameters '${JSON.stringify(parameters)}' could not be used to start the Task: [${refused}]`);
-  const rec = frame.record;
-  if (rec) {
-    execution.emit('TaskScheduled', {
+  const history = frame.history;
+  if (history) {
+    history.emit('TaskScheduled', {
       taskScheduledEventDetails: {
         resourceType: parts.resourceType,
         resource: parts.resource,
@@ -67,7 +67,7 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
         ...(heartbeat !== undefined ? { heartbeatInSeconds: heartbeat } : {}),
       },
     }, frame.chain);
-    execution.emit('TaskStarted', { taskStartedEventDetails: { resourceType: parts.resourceType, resource: parts.resource } }, frame.chain);
+    history.emit('TaskStarted', { taskStartedEventDetails: { resourceType: parts.resourceType, resource: parts.resource } }, frame.chain);
   }
   const controller = execution.controllerFor(frame.signal);
   const clock = execution.ports.clock;
@@ -86,7 +86,7 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
   const submit = (output: unknown) => {
     wasSubmitted = true;
     // (a call that answers after the task ended, by a timeout or a stop, is not recorded)
-    if (rec && !controller.signal.aborted) execution.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
+    if (history && !controller.signal.aborted) history.emit('TaskSubmitted', { taskSubmittedEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(output), outputDetails: { truncated: false } } }, frame.chain);
   };
   try {
     const work = (async () => {
@@ -116,13 +116,13 @@ export async function runTask(run: TaskRunContext, parameters: unknown): Promise
     // The task's own signal (aborted with the frame's, and when the task ends): a listener on the
     // frame's signal would stay there for every task the frame ever ran.
     const result = await Promise.race([work, expired, whenAborted(controller.signal)]);
-    if (rec) execution.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } }, frame.chain);
+    history?.emit('TaskSucceeded', { taskSucceededEventDetails: { resourceType: parts.resourceType, resource: parts.resource, output: JSON.stringify(result), outputDetails: { truncated: false } } }, frame.chain);
     return result;
   } catch (err) {
     if (err instanceof AbortedError || frame.signal.aborted) throw new AbortedError();
     const e = asStatesError(err);
     const timedOut = e.error === 'States.Timeout' || e.error === 'States.HeartbeatTimeout';
-    if (rec) execution.emit(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resourceType: parts.resourceType, resource: parts.resource, error: e.error, cause: e.cause } }, frame.chain);
+    history?.emit(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resourceType: parts.resourceType, resource: parts.resource, error: e.error, cause: e.cause } }, frame.chain);
     throw e;
   } finally {
     // The state is over: a `.sync` task still running (timeout, stop) is told to end its work.

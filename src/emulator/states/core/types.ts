@@ -1,5 +1,6 @@
 /** Amazon States Language as the interpreter reads it (validated loosely; see validate.ts for checks). */
 import type { MapRunProgress } from './map-run-progress';
+import type { MapRunIdentity } from './map-results';
 import type { Clock } from '../../batch/core/ports';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
@@ -126,6 +127,20 @@ export interface InterpreterPorts {
   /** A distributed Map run started (its progress is kept current while it runs), and ended. */
   readonly mapRunStarted?: (run: MapRunProgress) => void;
   readonly mapRunEnded?: (run: MapRunProgress) => void;
+  /**
+   * A counted map run's child workflow execution started: where its history goes, and its end
+   * (none: it is not recorded, e.g. a map run that had ended before a restart, run again by the replay).
+   */
+  readonly mapRunChild?: (run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }) => ChildExecutionSink | undefined;
+}
+
+/** How a distributed Map's child workflow execution ended. */
+export type ChildEnd = { readonly status: 'SUCCEEDED'; readonly output: unknown } | { readonly status: 'FAILED' | 'ABORTED'; readonly error: string; readonly cause: string };
+
+/** Where a distributed Map's child workflow execution is kept: each history event (returns its id), then its end. */
+export interface ChildExecutionSink {
+  readonly emit: (event: HistoryEventInput) => number;
+  readonly ended: (end: ChildEnd) => void;
 }
 
 /** One child workflow execution of a distributed Map run, as the ResultWriter exports it. */

@@ -1,0 +1,82 @@
+/**
+ * A distributed Map's child workflow executions through the API: found by their ARN
+ * (`execution:<machine>/<Map state>:<map run id>:<name>`), listed by their map run, described, their
+ * histories paged, and the state machine they run (the Map's ItemProcessor).
+ */
+import { mapRunOfChild } from '../core/map-results';
+import type { StateDef, StateMachineDef } from '../core/types';
+import type { ChildSummary } from '../map-run-children';
+import type { StatesService } from '../service';
+
+const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+/** The child execution an ARN names, if it is one this emulator keeps. */
+export function childExecution(svc: StatesService, executionArn: string): ChildSummary | undefined {
+  const mapRunArn = mapRunOfChild(executionArn);
+  if (!mapRunArn || !svc.mapRuns.has(mapRunArn)) return undefined;
+  return svc.mapRunChildren.get(mapRunArn, executionArn);
+}
+
+/** ExecutionListItem of a child (ListExecutions with a mapRunArn). */
+export function childListItem(c: ChildSummary): Record<string, unknown> {
+  return { executionArn: c.executionArn, stateMachineArn: c.stateMachineArn, name: c.name, status: c.status, startDate: secs(c.startDate), stopDate: secs(c.stopDate), mapRunArn: c.mapRunArn, itemCount: c.itemCount };
+}
+
+/** DescribeExecution of a child: its data read back from its map run's log. */
+export function describeChild(svc: StatesService, c: ChildSummary): Record<string, unknown> {
+  const d = svc.mapRunChildren.data(c);
+  return {
+    executionArn: c.executionArn,
+    stateMachineArn: c.stateMachineArn,
+    name: c.name,
+    status: c.status,
+    startDate: secs(c.startDate),
+    stopDate: secs(c.stopDate),
+    input: d.input,
+    inputDetails: { included: true },
+    ...(d.output !== undefined ? { output: d.output, outputDetails: { included: true } } : {}),
+    ...(d.error ? { error: d.error } : {}),
+    ...(d.cause ? { cause: d.cause } : {}),
+    mapRunArn: c.mapRunArn,
+    redriveCount: 0,
+    // (as the ResultWriter exports them: a failed child is redriven by redriving its map run)
+    redriveStatus: c.status === 'SUCCEEDED' || c.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'REDRIVABLE_BY_MAP_RUN',
+  };
+}
+
+/** DescribeStateMachineForExecution of a child: the Map's ItemProcessor, its map run and label. */
+export function childStateMachine(svc: StatesService, c: ChildSummary): Record<string, unknown> {
+  const run = svc.mapRuns.get(c.mapRunArn);
+  const parent = run ? svc.executions.get(run.executionArn) : undefined;
+  // `…:stateMachine:<machine>/<label>:<id>`
+  const [machine, label] = (/:stateMachine:([^:]+):[^:]+$/.exec(c.stateMachineArn)?.[1] ?? '/').split('/');
+  let processor: StateMachineDef | undefined;
+  try {
+    processor = parent ? findProcessor(JSON.parse(parent.definition) as StateMachineDef, label) : undefined;
+  } catch {
+    processor = undefined;
+  }
+  const { ProcessorConfig: _p, ...definition } = (processor ?? {}) as StateMachineDef & { ProcessorConfig?: unknown };
+  return {
+    stateMachineArn: c.stateMachineArn,
+    name: `${machine}/${label}`,
+    definition: JSON.stringify(definition),
+    roleArn: parent?.roleArn ?? '',
+    updateDate: secs(c.startDate),
+    mapRunArn: c.mapRunArn,
+    label,
+  };
+}
+
+/** The ItemProcessor of the Map state named `name`, at any depth of the definition. */
+function findProcessor(def: StateMachineDef, name: string): StateMachineDef | undefined {
+  for (const [stateName, state] of Object.entries(def.States ?? {})) {
+    const inner = (state as StateDef).ItemProcessor ?? (state as StateDef).Iterator;
+    if (stateName === name && inner) return inner;
+    for (const d of [...((state as StateDef).Branches ?? []), ...(inner ? [inner] : [])]) {
+      const found = findProcessor(d, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * Where a distributed Map run's ended child workflow executions are kept: one file a map run,
+ * `<state>/states-maprun/<hash of its ARN>.jsonl`, a JSON line a child, appended as each child ends
+ * and synced when the run ends (before its end is journaled). A line is read back by its place, so
+ * only the summaries of a run's children stay in memory.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fsyncDir } from '../store/durable-files';
+
+/** Where a line is in its log. */
+export interface LinePlace {
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface ChildLog {
+  /** Adds a line (not yet durable). */
+  append(line: string): LinePlace;
+  /** Makes every line appended so far durable, and lets go of the file. */
+  sync(): void;
+  read(place: LinePlace): string;
+  /** Every whole line, with its place (a torn last line from a crash is left out). */
+  lines(): Array<{ line: string; place: LinePlace }>;
+}
+
+export interface ChildLogs {
+  /** A map run's log; `fresh` empties it first (a replay writes a running map run's children anew). */
+  open(mapRunArn: string, fresh: boolean): ChildLog;
+}
+
+export function fileChildLogs(stateDir: string): ChildLogs {
+  const dir = join(stateDir, 'states-maprun');
+  return {
+    open(mapRunArn, fresh) {
+      const file = join(dir, `${createHash('sha256').update(mapRunArn).digest('hex').slice(0, 40)}.jsonl`);
+      let fd: number | undefined;
+      let size = 0;
+      const writer = () => {
+        if (fd !== undefined) return fd;
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const created = !existsSync(file);
+        fd = openSync(file, fresh ? 'w' : 'a', 0o600);
+        fresh = false;
+        size = fstatSync(fd).size;
+        if (created) fsyncDir(dir);
+        return fd;
+      };
+      return {
+        append(line) {
+          const fdNow = writer();
+          const bytes = Buffer.from(line + '\n', 'utf8');
+          writeSync(fdNow, bytes);
+          const place = { offset: size, length: bytes.length - 1 };
+          size += bytes.length;
+          return place;
+        },
+        sync() {
+          if (fd === undefined) return;
+          const was = fd;
+          fd = undefined;
+          try {
+            fsyncSync(was);
+          } finally {
+            closeSync(was);
+          }
+        },
+        read(place) {
+          const rfd = openSync(file, 'r');
+          try {
+            const buf = Buffer.alloc(place.length);
+            readSync(rfd, buf, 0, place.length, place.offset);
+            return buf.toString('utf8');
+          } finally {
+            closeSync(rfd);
+          }
+        },
+        lines() {
+          if (fresh || !existsSync(file)) return [];
+          const data = readFileSync(file);
+          const out: Array<{ line: string; place: LinePlace }> = [];
+          let start = 0;
+          for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+            out.push({ line: data.toString('utf8', start, nl), place: { offset: start, length: nl - start } });
+            start = nl + 1;
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
+
+/** Logs kept in memory (tests, and a server without a state directory). */
+export function memoryChildLogs(): ChildLogs {
+  const logs = new Map<string, string[]>();
+  return {
+    open(mapRunArn, fresh) {
+      if (fresh || !logs.has(mapRunArn)) logs.set(mapRunArn, []);
+      const lines = logs.get(mapRunArn)!;
+      return {
+        append: (line) => ({ offset: lines.push(line) - 1, length: line.length }),
+        sync: () => undefined,
+        read: (place) => lines[place.offset],
+        lines: () => lines.map((line, offset) => ({ line, place: { offset, length: line.length } })),
+      };
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * A distributed Map run's child workflow executions, as ListExecutions (by mapRunArn),
+ * DescribeExecution, GetExecutionHistory and DescribeStateMachineForExecution show them. A running
+ * child's input and history are held in memory; once it ends they go to its map run's log
+ * (child-logs.ts) and only its summary stays. When the run ends, its children still running are
+ * ended ABORTED with it and the log is synced. After a restart an ended run's children are read from
+ * its log when first asked for; a run that was still running is run again by the replay, which
+ * writes its log anew (the children get the same names: map-results.ts childName).
+ */
+import type { ChildLog, ChildLogs, LinePlace } from './child-logs';
+import type { ChildEnd, ChildExecutionSink } from './core/types';
+import type { MapRunIdentity } from './core/map-results';
+import type { Clock } from '../batch/core/ports';
+import type { HistoryEvent } from './service';
+
+export type ChildStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/** What stays in memory of a child: DescribeExecution's and ListExecutions' fields but its data. */
+export interface ChildSummary {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly index: number;
+  readonly mapRunArn: string;
+  /** The map run's state machine (`stateMachine:<machine>/<Map state>:<id>`). */
+  readonly stateMachineArn: string;
+  readonly startDate: number;
+  readonly itemCount: number;
+  status: ChildStatus;
+  stopDate?: number;
+  /** While it runs. */
+  live?: { readonly input: string; readonly history: HistoryEvent[] };
+  /** Once ended: its line in the map run's log. */
+  saved?: LinePlace;
+  /** Once ended, when its line could not be written: its data, held until the server stops. */
+  held?: ChildData;
+}
+
+/** A child's data, as its log line holds it (with its summary's fields). */
+export interface ChildData {
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: HistoryEvent[];
+}
+
+interface Run {
+  readonly log: ChildLog;
+  readonly children: Map<string, ChildSummary>;
+  /** The run has ended: its children are all in the log. */
+  closed: boolean;
+}
+
+export class MapRunChildren {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(
+    private readonly logs: ChildLogs,
+    private readonly clock: Clock,
+    private readonly log?: (line: string) => void,
+  ) {}
+
+  /** A map run starts (or starts again in a replay): its log is written anew. */
+  begin(mapRunArn: string): void {
+    this.runs.set(mapRunArn, { log: this.logs.open(mapRunArn, true), children: new Map(), closed: false });
+  }
+
+  /** A child of a run begun here starts; undefined when the run is not being recorded. */
+  start(run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }): ChildExecutionSink | undefined {
+    const r = this.runs.get(run.mapRunArn);
+    if (!r || r.closed) return undefined;
+    const summary: ChildSummary = {
+      executionArn: `${run.executionArnPrefix}:${child.name}`,
+      name: child.name,
+      index: child.index,
+      mapRunArn: run.mapRunArn,
+      stateMachineArn: run.stateMachineArn,
+      startDate: this.clock.now(),
+      itemCount: child.items,
+      status: 'RUNNING',
+      live: { input: JSON.stringify(child.input) ?? 'null', history: [] },
+    };
+    r.children.set(summary.executionArn, summary);
+    return {
+      emit: (e) => {
+        const history = summary.live?.history;
+        if (!history) return 0;
+        const id = history.length + 1;
+        history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
+        return id;
+      },
+      ended: (end) => {
+        if (summary.live) this.save(r, summary, end);
+      },
+    };
+  }
+
+  /** The run ended: children still running end ABORTED with it, and its log is made durable. */
+  finish(mapRunArn: string): void {
+    const r = this.runs.get(mapRunArn);
+    if (!r || r.closed) return;
+    for (const c of r.children.values()) {
+      if (!c.live) continue;
+      const history = c.live.history;
+      history.push({ timestamp: this.clock.now(), type: 'ExecutionAborted', id: history.length + 1, previousEventId: history.length, executionAbortedEventDetails: {} });
+      this.save(r, c, { status: 'ABORTED', error: '', cause: '' });
+    }
+    r.closed = true;
+    try {
+      r.log.sync();
+    } catch (err) {
+      this.log?.(`localbatch states: the log of the map run ${mapRunArn}'s children could not be synced (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+
+  /** The server stops: logs are let go of (a running run is written anew by the replay). */
+  close(): void {
+    for (const r of this.runs.values()) {
+      if (r.closed) continue;
+      try {
+        r.log.sync();
+      } catch {
+        // (the replay writes it anew)
+      }
+    }
+  }
+
+  /** A run's children (an ended run's read from its log when first asked for); undefined for a run with none kept. */
+  list(mapRunArn: string): ChildSummary[] {
+    return [...this.load(mapRunArn).children.values()];
+  }
+
+  /** A child by its ARN, in the given run. */
+  get(mapRunArn: string, executionArn: string): ChildSummary | undefined {
+    return this.load(mapRunArn).children.get(executionArn);
+  }
+
+  /** A child's input, output or error and history. */
+  data(c: ChildSummary): ChildData {
+    if (c.live) return { input: c.live.input, events: c.live.history };
+    if (c.held) return c.held;
+    const r = this.load(c.mapRunArn);
+    return JSON.parse(r.log.read(c.saved!)) as ChildData;
+  }
+
+  private load(mapRunArn: string): Run {
+    let r = this.runs.get(mapRunArn);
+    if (r) return r;
+    const log = this.logs.open(mapRunArn, false);
+    r = { log, children: new Map(), closed: true };
+    for (const { line, place } of log.lines()) {
+      try {
+        const v = JSON.parse(line) as ChildSummary & ChildData;
+        r.children.set(v.executionArn, { executionArn: v.executionArn, name: v.name, index: v.index, mapRunArn, stateMachineArn: v.stateMachineArn, startDate: v.startDate, itemCount: v.itemCount, status: v.status, stopDate: v.stopDate, saved: place });
+      } catch {
+        // a torn line from a crash while the run still ran (the run's end was not journaled then)
+      }
+    }
+    this.runs.set(mapRunArn, r);
+    return r;
+  }
+
+  private save(r: Run, c: ChildSummary, end: ChildEnd): void {
+    const { input, history } = c.live!;
+    c.status = end.status;
+    c.stopDate = this.clock.now();
+    const data = end.status === 'SUCCEEDED' ? { output: JSON.stringify(end.output) ?? 'null' } : { ...(end.error ? { error: end.error } : {}), ...(end.cause ? { cause: end.cause } : {}) };
+    const { live: _l, saved: _s, held: _h, ...summary } = c;
+    const kept: ChildData = { input, ...data, events: history };
+    try {
+      c.saved = r.log.append(JSON.stringify({ ...summary, ...kept }));
+    } catch (err) {
+      c.held = kept;
+      this.log?.(`localbatch states: the child execution ${c.executionArn} could not be written to its map run's log (${err instanceof Error ? err.message : String(err)}); it is kept in memory until the server stops`);
+    }
+    c.live = undefined;
+  }
+}

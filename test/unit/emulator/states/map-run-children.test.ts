@@ -1,0 +1,196 @@
+/**
+ * A distributed Map's child workflow executions through the API: ListExecutions by mapRunArn,
+ * DescribeExecution, GetExecutionHistory and DescribeStateMachineForExecution of a child, while its
+ * run runs and once it ended, after a restart (read back from the map run's log, or written anew
+ * by the replay of a run still running), and a stopped parent's children. A StatesService on the
+ * file journal (a real temporary state folder) and a fake clock.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { ApiError } from '../../../../src/emulator/edge/errors';
+import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
+import { StatesService } from '../../../../src/emulator/states/service';
+import { fileJournal } from '../../../../src/emulator/states/store';
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+const processor = (states: object) => ({ ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: Object.keys(states)[0], States: states });
+/** Each child waits an hour, then doubles its item; two at a time. */
+const WAITS = {
+  StartAt: 'M',
+  States: {
+    M: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ItemProcessor: processor({ W: { Type: 'Wait', Seconds: 3600, Next: 'D' }, D: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, $)' }, End: true } }), End: true },
+  },
+};
+/** In a Parallel's branch: batches of 3, the batch holding item 4 fails (tolerated). */
+const BATCHED = {
+  StartAt: 'P',
+  States: {
+    P: {
+      Type: 'Parallel',
+      End: true,
+      Branches: [
+        {
+          StartAt: 'Inner',
+          States: {
+            Inner: {
+              Type: 'Map',
+              ItemsPath: '$.items',
+              ItemBatcher: { MaxItemsPerBatch: 3 },
+              ToleratedFailureCount: 3,
+              ItemProcessor: processor({ C: { Type: 'Choice', Choices: [{ Variable: '$.Items[0]', NumericEquals: 4, Next: 'F' }], Default: 'OK' }, F: { Type: 'Fail', Error: 'Bad', Cause: 'item 4' }, OK: { Type: 'Succeed' } }),
+              End: true,
+            },
+          },
+        },
+      ],
+    },
+  },
+};
+
+type Item = Record<string, unknown> & { executionArn: string; status: string };
+type Event = Record<string, unknown> & { type: string; id: number; previousEventId: number };
+
+describe('distributed Map child executions: ListExecutions, DescribeExecution, GetExecutionHistory (file journal, fake clock)', () => {
+  let dir: string;
+  let clock: FakeClock;
+  const service = () => {
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), runTask: () => Promise.reject(new Error('no tasks here')) });
+    svc.restore();
+    return { svc, api: statesHandlers(svc) };
+  };
+  const start = async (api: ReturnType<typeof statesHandlers>, definition: object, items: number, name = 'm') => {
+    const { stateMachineArn } = (await api.CreateStateMachine({ name, roleArn: ROLE, definition: JSON.stringify(definition) })) as { stateMachineArn: string };
+    const { executionArn } = (await api.StartExecution({ stateMachineArn, name: 'run1', input: JSON.stringify({ items: Array.from({ length: items }, (_, i) => i + 1) }) })) as { executionArn: string };
+    await clock.advance(0);
+    const [run] = ((await api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    return { executionArn, mapRunArn: run.mapRunArn };
+  };
+  const children = async (api: ReturnType<typeof statesHandlers>, input: Record<string, unknown>) => ((await api.ListExecutions(input)) as { executions: Item[] }).executions;
+  const history = async (api: ReturnType<typeof statesHandlers>, executionArn: string) => ((await api.GetExecutionHistory({ executionArn })) as { events: Event[] }).events;
+  const rejects = async (fn: () => unknown, code: string, message?: RegExp) =>
+    assert.rejects(async () => fn(), (e: unknown) => e instanceof ApiError && e.type === code && (!message || message.test(e.message)));
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-children-'));
+    clock = new FakeClock();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the children started so far, each an execution with its own history, input and output', async () => {
+    const { svc, api } = service();
+    const { executionArn, mapRunArn } = await start(api, WAITS, 3);
+    const running = await children(api, { mapRunArn });
+    assert.equal(running.length, 2, 'MaxConcurrency 2: the third child has not started');
+    const prefix = mapRunArn.replace(':mapRun:', ':execution:');
+    for (const c of running) {
+      assert.equal(c.executionArn, `${prefix}:${String(c.name)}`);
+      assert.match(String(c.name), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.deepEqual([c.status, c.stateMachineArn, c.mapRunArn, c.itemCount, c.stopDate], ['RUNNING', mapRunArn.replace(':mapRun:', ':stateMachine:'), mapRunArn, 1, undefined]);
+    }
+    const live = running.find((c) => svc.mapRunChildren.get(mapRunArn, c.executionArn)?.index === 0)!;
+    const d = (await api.DescribeExecution({ executionArn: live.executionArn })) as Record<string, unknown>;
+    assert.deepEqual([d.status, d.input, d.output, d.mapRunArn], ['RUNNING', '1', undefined, mapRunArn]);
+    assert.deepEqual((await history(api, live.executionArn)).map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered']);
+
+    await clock.runAll();
+    await svc.executions.get(executionArn)!.done;
+    const ended = await children(api, { mapRunArn });
+    assert.equal(ended.length, 3);
+    assert.deepEqual(ended.map((c) => c.status), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Newest first: the third child started an hour after the first two.
+    assert.equal(svc.mapRunChildren.get(mapRunArn, ended[0].executionArn)?.index, 2);
+    const done = (await api.DescribeExecution({ executionArn: live.executionArn })) as Record<string, unknown>;
+    assert.deepEqual([done.status, done.input, done.output, done.redriveStatus, (done.stopDate as number) - (done.startDate as number)], ['SUCCEEDED', '1', '{"v":2}', 'NOT_REDRIVABLE', 3600]);
+    const events = await history(api, live.executionArn);
+    assert.deepEqual(events.map((e) => [e.type, e.id, e.previousEventId]), [
+      ['ExecutionStarted', 1, 0],
+      ['WaitStateEntered', 2, 1],
+      ['WaitStateExited', 3, 2],
+      ['PassStateEntered', 4, 3],
+      ['PassStateExited', 5, 4],
+      ['ExecutionSucceeded', 6, 5],
+    ]);
+    assert.deepEqual(events[0].executionStartedEventDetails, { input: '1', inputDetails: { truncated: false }, roleArn: ROLE });
+    assert.deepEqual(events[5].executionSucceededEventDetails, { output: '{"v":2}', outputDetails: { truncated: false } });
+    // The parent's own history holds none of its children's states.
+    assert.ok(!(await history(api, executionArn)).some((e) => e.type.startsWith('Wait') || e.type.startsWith('Pass')));
+
+    // Paged, newest first, and filtered by status.
+    const first = (await api.ListExecutions({ mapRunArn, maxResults: 2 })) as { executions: Item[]; nextToken?: string };
+    const rest = (await api.ListExecutions({ mapRunArn, maxResults: 2, nextToken: first.nextToken })) as { executions: Item[]; nextToken?: string };
+    assert.deepEqual([...first.executions, ...rest.executions].map((c) => c.executionArn), ended.map((c) => c.executionArn));
+    assert.equal(rest.nextToken, undefined);
+    assert.deepEqual(await children(api, { mapRunArn, statusFilter: 'FAILED' }), []);
+
+    const sm = (await api.DescribeStateMachineForExecution({ executionArn: live.executionArn })) as Record<string, unknown>;
+    assert.deepEqual([sm.stateMachineArn, sm.name, sm.label, sm.mapRunArn, sm.roleArn], [mapRunArn.replace(':mapRun:', ':stateMachine:'), 'm/M', 'M', mapRunArn, ROLE]);
+    assert.deepEqual(JSON.parse(String(sm.definition)), { StartAt: 'W', States: WAITS.States.M.ItemProcessor.States });
+  });
+
+  it('a batch is one child of its items; a failed one says its error; a Map in a Parallel\'s branch is found', async () => {
+    const { svc, api } = service();
+    const { executionArn, mapRunArn } = await start(api, BATCHED, 7);
+    await clock.runAll();
+    assert.equal((await svc.executions.get(executionArn)!.done)?.status, 'SUCCEEDED');
+    const all = await children(api, { mapRunArn });
+    assert.deepEqual(all.map((c) => c.itemCount).sort(), [1, 3, 3]);
+    const [failed] = await children(api, { mapRunArn, statusFilter: 'FAILED' });
+    const d = (await api.DescribeExecution({ executionArn: failed.executionArn })) as Record<string, unknown>;
+    assert.deepEqual([d.error, d.cause, d.redriveStatus, JSON.parse(String(d.input)).Items], ['Bad', 'item 4', 'REDRIVABLE_BY_MAP_RUN', [4, 5, 6]]);
+    assert.deepEqual((await history(api, failed.executionArn)).map((e) => e.type), ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'FailStateEntered', 'ExecutionFailed']);
+    const sm = (await api.DescribeStateMachineForExecution({ executionArn: failed.executionArn })) as Record<string, unknown>;
+    assert.equal(JSON.parse(String(sm.definition)).StartAt, 'C');
+    assert.equal(sm.label, 'Inner');
+  });
+
+  it('an ended run\'s children are read back after a restart; a running run\'s are written anew by the replay, under the same names', async () => {
+    const first = service();
+    const ended = await start(first.api, BATCHED, 7, 'done');
+    await clock.runAll();
+    await first.svc.executions.get(ended.executionArn)!.done;
+    const before = await children(first.api, { mapRunArn: ended.mapRunArn });
+    const described = await Promise.all(before.map((c) => first.api.DescribeExecution({ executionArn: c.executionArn })));
+    const histories = await Promise.all(before.map((c) => history(first.api, c.executionArn)));
+    const live = await start(first.api, WAITS, 3, 'live');
+    const liveBefore = (await children(first.api, { mapRunArn: live.mapRunArn })).map((c) => c.executionArn).sort();
+    first.svc.close();
+
+    const again = service();
+    assert.deepEqual(await children(again.api, { mapRunArn: ended.mapRunArn }), before);
+    assert.deepEqual(await Promise.all(before.map((c) => again.api.DescribeExecution({ executionArn: c.executionArn }))), described);
+    assert.deepEqual(await Promise.all(before.map((c) => history(again.api, c.executionArn))), histories);
+    // The replay runs the live Map again: the same two children, started anew, none twice.
+    await clock.advance(0);
+    const replayed = await children(again.api, { mapRunArn: live.mapRunArn });
+    assert.deepEqual(replayed.map((c) => c.executionArn).sort(), liveBefore);
+    assert.deepEqual(replayed.map((c) => c.status), ['RUNNING', 'RUNNING']);
+    await clock.runAll();
+    await again.svc.executions.get(live.executionArn)!.done;
+    assert.equal((await children(again.api, { mapRunArn: live.mapRunArn })).filter((c) => c.status === 'SUCCEEDED').length, 3);
+    assert.equal(readdirSync(path.join(dir, 'states-maprun')).length, 2, 'one log a map run');
+    again.svc.close();
+  });
+
+  it('a stopped parent\'s running children end ABORTED; a child is not stopped alone; unknown children do not exist', async () => {
+    const { svc, api } = service();
+    const { executionArn, mapRunArn } = await start(api, WAITS, 3);
+    const [one] = await children(api, { mapRunArn });
+    await rejects(() => api.StopExecution({ executionArn: one.executionArn }), 'ValidationException', new RegExp(`stop '${executionArn}'`));
+    await api.StopExecution({ executionArn });
+    await svc.executions.get(executionArn)!.done;
+    const after = await children(api, { mapRunArn });
+    assert.deepEqual(after.map((c) => c.status), ['ABORTED', 'ABORTED']);
+    const events = await history(api, one.executionArn);
+    assert.deepEqual(events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
+    assert.equal(((await api.DescribeExecution({ executionArn: one.executionArn })) as Record<string, unknown>).redriveStatus, 'REDRIVABLE_BY_MAP_RUN');
+
+    await rejects(() => api.DescribeExecution({ executionArn: `${one.executionArn.slice(0, -4)}0000` }), 'ExecutionDoesNotExist');
+    await rejects(() => api.GetExecutionHistory({ executionArn: `${mapRunArn.replace(':mapRun:', ':execution:')}x:y` }), 'ExecutionDoesNotExist');
+    await rejects(() => api.ListExecutions({ mapRunArn: `${mapRunArn.slice(0, -4)}0000` }), 'ResourceNotFound');
+    await rejects(() => api.ListExecutions({ mapRunArn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' }), 'ValidationException');
+    await rejects(() => api.ListExecutions({ mapRunArn, statusFilter: 'NOPE' }), 'ValidationException');
+  });
+});
