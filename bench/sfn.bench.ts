@@ -6,14 +6,15 @@
  * GetExecutionHistory of a 10,000-event history read page by page. Also a Map of 100 Batch `.sync`
  * tasks against the same 100 jobs as one array job (goal: at most 1.10× its time), on the same
  * server with scripted containers (1 s each, 20 at a time), so it measures the orchestration, not
- * Docker.
+ * Docker. And a distributed Map of 10,000 Pass items against the same inline (what its child
+ * executions cost), then its children listed page by page.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type BatchClient } from '@aws-sdk/client-batch';
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { clientsFor } from '../src/cli/run/session';
 import { systemClock } from '../src/emulator/clock/clock';
 import { ScriptedRuntime } from '../src/emulator/runtime/scripted';
@@ -91,6 +92,49 @@ async function timeExecution(sfn: SFNClient, name: string, definition: unknown, 
   }
 }
 
+/**
+ * What a distributed Map's child executions cost (moto runs no distributed Map): the same 10,000
+ * Pass items as a distributed Map (each child an execution with its own history, written to its map
+ * run's log) against an inline Map on the same server, alternated twice; then its children listed,
+ * 1,000 a page.
+ */
+async function distributedAgainstInline(sfn: SFNClient): Promise<string> {
+  const items = { items: Array.from({ length: DISTRIBUTED_ITEMS }, (_, i) => i) };
+  const distributed = { StartAt: 'M', States: { M: { ...mapOfPass.States.M, ItemProcessor: { ...mapOfPass.States.M.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } } } } };
+  const times: Record<'inline' | 'distributed', number[]> = { inline: [], distributed: [] };
+  let last = '';
+  for (let round = 0; round < 2; round++) {
+    for (const [kind, def] of [['inline', mapOfPass], ['distributed', distributed]] as const) {
+      const r = await timeExecution(sfn, `${kind}${round}`, def, items);
+      if (r.status !== 'SUCCEEDED') throw new Error(`the ${kind} Map ended ${r.status}`);
+      times[kind].push(r.ms);
+    }
+    last = `distributed${round}`;
+  }
+  const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name === last)!;
+  const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions!;
+  const [run] = (await sfn.send(new ListMapRunsCommand({ executionArn: execution.executionArn }))).mapRuns!;
+  const start = performance.now();
+  let token: string | undefined;
+  let pages = 0;
+  let children = 0;
+  do {
+    const page = await sfn.send(new ListExecutionsCommand({ mapRunArn: run.mapRunArn, maxResults: 1000, nextToken: token }));
+    children += page.executions!.length;
+    pages++;
+    token = page.nextToken;
+  } while (token);
+  const listed = performance.now() - start;
+  const best = (xs: number[]) => Math.min(...xs);
+  return (
+    `sfn distributed Map of ${DISTRIBUTED_ITEMS.toLocaleString('en')} Pass items (each a child execution with its history): ${times.distributed.map((x) => x.toFixed(0)).join(', ')} ms; ` +
+    `the same as an inline Map: ${times.inline.map((x) => x.toFixed(0)).join(', ')} ms: best ${(best(times.distributed) / best(times.inline)).toFixed(2)}× the inline Map; ` +
+    `ListExecutions of its ${children} children: ${pages} pages of ≤1,000 in ${listed.toFixed(0)} ms (${(listed / pages).toFixed(1)} ms a page)`
+  );
+}
+
+const DISTRIBUTED_ITEMS = 10_000;
+
 export const sfnBench: Benchmark = {
   name: 'sfn',
   async run() {
@@ -154,6 +198,7 @@ export const sfnBench: Benchmark = {
         token = page.nextToken;
       } while (token);
       lines.push(`sfn GetExecutionHistory of ${events} events: ${pages} pages of ≤1,000 in ${(performance.now() - start).toFixed(0)} ms (${((performance.now() - start) / pages).toFixed(1)} ms a page)`);
+      lines.push(await distributedAgainstInline(ours));
     } finally {
       await local.close({ terminateAll: true, graceMs: 1000 });
       rmSync(dir, { recursive: true, force: true });

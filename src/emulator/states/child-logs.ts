@@ -5,7 +5,7 @@
  * only the summaries of a run's children stay in memory.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir } from '../store/durable-files';
 
@@ -16,7 +16,7 @@ export interface LinePlace {
 }
 
 export interface ChildLog {
-  /** Adds a line (not yet durable). */
+  /** Adds a line (not yet durable: written once a few hundred KiB wait, or by sync or a read). */
   append(line: string): LinePlace;
   /** Makes every line appended so far durable, and lets go of the file. */
   sync(): void;
@@ -30,6 +30,9 @@ export interface ChildLogs {
   open(mapRunArn: string, fresh: boolean): ChildLog;
 }
 
+/** Appended lines are written once this many bytes wait. */
+const FLUSH_BYTES = 256 * 1024;
+
 export function fileChildLogs(stateDir: string): ChildLogs {
   const dir = join(stateDir, 'states-maprun');
   return {
@@ -37,26 +40,40 @@ export function fileChildLogs(stateDir: string): ChildLogs {
       const file = join(dir, `${createHash('sha256').update(mapRunArn).digest('hex').slice(0, 40)}.jsonl`);
       let fd: number | undefined;
       let size = 0;
+      // Lines appended but not yet written: written in one call once they add up (or before a read or sync).
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = () => {
+        if (!pendingBytes) return;
+        const data = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        writeSync(writer(), data);
+      };
       const writer = () => {
         if (fd !== undefined) return fd;
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const created = !existsSync(file);
         fd = openSync(file, fresh ? 'w' : 'a', 0o600);
         fresh = false;
-        size = fstatSync(fd).size;
         if (created) fsyncDir(dir);
         return fd;
       };
+      if (!fresh && existsSync(file)) size = statSync(file).size;
       return {
         append(line) {
-          const fdNow = writer();
           const bytes = Buffer.from(line + '\n', 'utf8');
-          writeSync(fdNow, bytes);
           const place = { offset: size, length: bytes.length - 1 };
           size += bytes.length;
+          pending.push(bytes);
+          pendingBytes += bytes.length;
+          if (pendingBytes >= FLUSH_BYTES) flush();
           return place;
         },
         sync() {
+          flush();
+          // (a log opened fresh is emptied even when no line came: none of the old ones stays)
+          if (fresh) writer();
           if (fd === undefined) return;
           const was = fd;
           fd = undefined;
@@ -67,6 +84,7 @@ export function fileChildLogs(stateDir: string): ChildLogs {
           }
         },
         read(place) {
+          flush();
           const rfd = openSync(file, 'r');
           try {
             const buf = Buffer.alloc(place.length);
@@ -77,6 +95,7 @@ export function fileChildLogs(stateDir: string): ChildLogs {
           }
         },
         lines() {
+          flush();
           if (fresh || !existsSync(file)) return [];
           const data = readFileSync(file);
           const out: Array<{ line: string; place: LinePlace }> = [];

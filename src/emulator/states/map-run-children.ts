@@ -165,14 +165,34 @@ export class MapRunChildren {
     c.status = end.status;
     c.stopDate = this.clock.now();
     const data = end.status === 'SUCCEEDED' ? { output: JSON.stringify(end.output) ?? 'null' } : { ...(end.error ? { error: end.error } : {}), ...(end.cause ? { cause: end.cause } : {}) };
-    const { live: _l, saved: _s, held: _h, ...summary } = c;
     const kept: ChildData = { input, ...data, events: history };
     try {
-      c.saved = r.log.append(JSON.stringify({ ...summary, ...kept }));
+      c.saved = r.log.append(lineOf(c, kept));
     } catch (err) {
       c.held = kept;
       this.log?.(`localbatch states: the child execution ${c.executionArn} could not be written to its map run's log (${err instanceof Error ? err.message : String(err)}); it is kept in memory until the server stops`);
     }
     c.live = undefined;
   }
+}
+
+/** A child's log line: its summary's fields and its data, as one JSON object. */
+function lineOf(c: ChildSummary, d: ChildData): string {
+  const fields: Array<[string, unknown]> = [
+    ['executionArn', c.executionArn],
+    ['name', c.name],
+    ['index', c.index],
+    ['stateMachineArn', c.stateMachineArn],
+    ['startDate', c.startDate],
+    ['itemCount', c.itemCount],
+    ['status', c.status],
+    ['stopDate', c.stopDate],
+    ['input', d.input],
+    ['output', d.output],
+    ['error', d.error],
+    ['cause', d.cause],
+  ];
+  let line = '{';
+  for (const [k, v] of fields) if (v !== undefined) line += `"${k}":${JSON.stringify(v)},`;
+  return `${line}"events":${JSON.stringify(d.events)}}`;
 }

@@ -17,6 +17,9 @@ import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
 import type { ChildEnd, MapRunChild, StateDef } from './types';
 
+/** How many child workflow executions a distributed Map runs at once when MaxConcurrency is 0 or absent. */
+const DISTRIBUTED_DEFAULT_CONCURRENCY = 10_000;
+
 export async function runParallel(run: TaskRunContext, input: unknown): Promise<unknown[]> {
   const { execution, frame } = run;
   const branches = run.state.Branches ?? [];
@@ -185,7 +188,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   let failures = 0;
   const selector = state.ItemSelector ?? state.Parameters;
   try {
-    const out = await pool(list, maxConcurrency, async (value, index) => {
+    // (a distributed Map without MaxConcurrency runs up to 10,000 children at once, as AWS documents)
+    const width = distributed && maxConcurrency === 0 ? DISTRIBUTED_DEFAULT_CONCURRENCY : maxConcurrency;
+    const out = await pool(list, width, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
       const mapItem = { Index: index, Value: value };
       let input = value;
