@@ -354,7 +354,7 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     console.log(`      lines seen: ${[...seen].join(' | ')}`);
   });
 
-  it("an execution started elsewhere (the SDK) shows in the Local view without a Refresh, its row saying how far its distributed Map is", async () => {
+  it("an execution started elsewhere (the SDK) shows in the Local view without a Refresh, its row saying how far its distributed Map is; expanded, its map run's child executions", async () => {
     const wb = await session!.workbench();
     const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
     let executionArn: string | undefined;
@@ -372,6 +372,16 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
         return (await treeRows(wb, 'Local')).find((r) => r.label === 'long-sweep: held' && /^RUNNING · map run Slow 0\/3 items, 1 running · /.test(r.description));
       }, { timeoutMs: 60_000, intervalMs: 300, what: 'the running execution row with its map run' });
       console.log(`      row: ${row.label} | ${row.description}; screenshot: ${await wb.screenshot('stepfunctions-map-run-row')}`);
+      // Expanded: its map run, and under it the child execution running (named by its input).
+      await expandRow(wb, 'Local', 'long-sweep: held', row.level);
+      const run = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label === 'Map run Slow' && r.level === row.level + 1), 'the execution\'s map run row');
+      assert.equal(run.description, 'RUNNING · 0/3 items, 1 running');
+      await expandRow(wb, 'Local', 'Map run Slow', run.level);
+      const child = await waitForRows(wb, 'Local', (rows) => rows.find((r) => r.label === '1' && r.level === run.level + 1), 'the running child execution, named by its input');
+      assert.match(child.description, /^RUNNING · /);
+      await expandRow(wb, 'Local', '1', child.level);
+      await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === '2 WaitStateEntered' && r.level === child.level + 1), 'the child\'s own history');
+      console.log(`      map run: ${run.description}; child: ${child.label} | ${child.description}; screenshot: ${await wb.screenshot('stepfunctions-map-run-children')}`);
     } finally {
       if (executionArn) await sfn.send(new StopExecutionCommand({ executionArn })).catch(() => undefined);
       sfn.destroy();

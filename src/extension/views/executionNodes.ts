@@ -1,7 +1,7 @@
 /**
  * The Local view's "State machine executions" group: the local emulator's Step Functions executions,
- * newest first (state machine: execution name, status, start time), each with its history events as
- * children. Listed with ListStateMachines / ListExecutions each time the view redraws; while one runs,
+ * newest first (state machine: execution name, status, start time), each with its distributed Map
+ * runs (mapRunNodes.ts) and its history events as children. Listed with ListStateMachines / ListExecutions each time the view redraws; while one runs,
  * the view redraws every couple of seconds, and a running execution's row says how far its latest
  * distributed Map is (ListMapRuns, DescribeMapRun). Execution items carry the Re-run / Stop / Show
  * Graph actions (contextValue `execution.<STATUS>`).
@@ -16,6 +16,7 @@ import { latestMapRunText } from '../../client/map-run-summary';
 import { readHistory } from '../../client/sfn-history';
 import { failureText } from '../stepfunctions/session';
 import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
+import { childNodes, MAP_RUN_KINDS, mapRunItem, mapRunNodes, statusIcon, type MapRunsNode } from './mapRunNodes';
 
 export const EXECUTIONS_GROUP_ID = 'sfn:executions';
 const MAX_EXECUTIONS = 50;
@@ -31,23 +32,15 @@ export interface ExecutionsGroupNode { readonly kind: 'sfnGroup'; readonly id: s
 export interface ExecutionNode { readonly kind: 'execution'; readonly id: string; readonly execution: ExecutionListItem; readonly mapRun?: string }
 export interface HistoryEventNode { readonly kind: 'sfnEvent'; readonly id: string; readonly event: HistoryEvent }
 export interface SfnErrorNode { readonly kind: 'sfnError'; readonly id: string; readonly message: string }
-export type ExecutionsNode = ExecutionsGroupNode | ExecutionNode | HistoryEventNode | SfnErrorNode;
+export type ExecutionsNode = ExecutionsGroupNode | ExecutionNode | HistoryEventNode | SfnErrorNode | MapRunsNode;
 
-const KINDS = new Set(['sfnGroup', 'execution', 'sfnEvent', 'sfnError']);
+const KINDS = new Set<string>(['sfnGroup', 'execution', 'sfnEvent', 'sfnError', ...MAP_RUN_KINDS]);
 export function isExecutionsNode(x: unknown): x is ExecutionsNode {
   return typeof x === 'object' && x !== null && KINDS.has((x as { kind?: string }).kind ?? '');
 }
 export function isExecutionNode(x: unknown): x is ExecutionNode {
   return isExecutionsNode(x) && x.kind === 'execution' && typeof x.execution?.executionArn === 'string';
 }
-
-const STATUS_ICON: Record<string, [string, string | undefined]> = {
-  RUNNING: ['sync~spin', 'charts.blue'],
-  SUCCEEDED: ['pass', 'testing.iconPassed'],
-  FAILED: ['error', 'testing.iconFailed'],
-  TIMED_OUT: ['watch', 'testing.iconFailed'],
-  ABORTED: ['circle-slash', undefined],
-};
 
 /** Where a state machine comes from: an ASL file, or a template's state machine (`machine`: its id). */
 export interface StateMachineRef {
@@ -138,14 +131,17 @@ export class ExecutionNodes implements vscode.Disposable {
         return { kind: 'execution', id: `execution:${execution.executionArn}`, execution, ...(mapRun ? { mapRun } : {}) };
       });
     }
-    if (node.kind !== 'execution') return [];
+    if (node.kind !== 'execution' && node.kind !== 'sfnMapRun' && node.kind !== 'sfnChild') return [];
     const sfn = this.sfn();
     if (!sfn) return [];
     try {
-      const events = await readHistory(sfn, node.execution.executionArn!);
-      return events.map((event): HistoryEventNode => ({ kind: 'sfnEvent', id: `${node.id}#${event.id}`, event }));
+      if (node.kind === 'sfnMapRun') return await childNodes(sfn, node);
+      // An execution: its distributed Maps' runs first (their children are executions of their own), then its history.
+      const executionArn = node.kind === 'execution' ? node.execution.executionArn! : node.row.executionArn;
+      const [runs, events] = await Promise.all([node.kind === 'execution' ? mapRunNodes(sfn, node.id, executionArn) : [], readHistory(sfn, executionArn)]);
+      return [...runs, ...events.map((event): HistoryEventNode => ({ kind: 'sfnEvent', id: `${node.id}#${event.id}`, event }))];
     } catch (err) {
-      return [{ kind: 'sfnError', id: `${node.id}#error`, message: `Could not read the history: ${errorMessage(err)}` }];
+      return [{ kind: 'sfnError', id: `${node.id}#error`, message: `Could not read ${node.kind === 'sfnMapRun' ? 'the map run\'s child executions' : 'the history'}: ${errorMessage(err)}` }];
     }
   }
 
@@ -164,8 +160,7 @@ export class ExecutionNodes implements vscode.Disposable {
         const e = node.execution;
         const item = new vscode.TreeItem(`${e.stateMachineArn?.split(':').at(-1) ?? '?'}: ${e.name ?? '?'}`, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
-        const [icon, color] = STATUS_ICON[e.status ?? ''] ?? ['circle-outline', undefined];
-        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.iconPath = statusIcon(e.status ?? '');
         item.description = `${e.status ?? ''}${node.mapRun ? ` · map run ${node.mapRun}` : ''} · ${startTimeText(e.startDate?.getTime() ?? Date.now(), Date.now())}`;
         item.tooltip = [`${e.name} — ${e.status}`, ...(node.mapRun ? [`Map run: ${node.mapRun}`] : []), `State machine: ${e.stateMachineArn}`, `Started: ${e.startDate?.toISOString() ?? '?'}`, ...(e.stopDate ? [`Stopped: ${e.stopDate.toISOString()}`] : []), `Execution ARN: ${e.executionArn}`].join('\n');
         item.contextValue = `execution.${e.status ?? 'UNKNOWN'}`;
@@ -188,6 +183,8 @@ export class ExecutionNodes implements vscode.Disposable {
         item.iconPath = new vscode.ThemeIcon('warning');
         return item;
       }
+      default:
+        return mapRunItem(node);
     }
   }
 

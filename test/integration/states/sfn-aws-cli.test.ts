@@ -95,4 +95,43 @@ describe('aws stepfunctions (AWS CLI) against the emulator', function () {
     await aws('tag-resource', '--resource-arn', stateMachineArn, '--tags', 'key=team,value=genomics');
     assert.deepEqual((await aws('list-tags-for-resource', '--resource-arn', stateMachineArn)).tags, [{ key: 'team', value: 'genomics' }]);
   });
+
+  it('a distributed Map\'s children: list-executions --map-run-arn, describe-execution, get-execution-history and describe-state-machine-for-execution of a child', async () => {
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.rows',
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: { Check: { Type: 'Choice', Choices: [{ Variable: '$.id', StringEquals: 'bad', Next: 'Boom' }], Default: 'Done' }, Boom: { Type: 'Fail', Error: 'RowError', Cause: 'row bad' }, Done: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const { stateMachineArn } = (await aws('create-state-machine', '--name', 'fan', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify(definition))) as { stateMachineArn: string };
+    const { executionArn } = (await aws('start-execution', '--state-machine-arn', stateMachineArn, '--input', JSON.stringify({ rows: [{ id: 'a' }, { id: 'bad' }, { id: 'c' }] }))) as { executionArn: string };
+    for (let i = 0; (await aws('describe-execution', '--execution-arn', executionArn)).status === 'RUNNING'; i++) {
+      assert.ok(i < 100, 'the execution ends');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { mapRuns } = (await aws('list-map-runs', '--execution-arn', executionArn)) as { mapRuns: Array<{ mapRunArn: string }> };
+    const mapRunArn = mapRuns[0].mapRunArn;
+    const { executions } = (await aws('list-executions', '--map-run-arn', mapRunArn)) as { executions: Array<Record<string, unknown>> };
+    assert.deepEqual(executions.map((e) => e.status).sort(), ['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    assert.ok(executions.every((e) => e.mapRunArn === mapRunArn && e.itemCount === 1 && String(e.executionArn).startsWith(`${mapRunArn.replace(':mapRun:', ':execution:')}:`)));
+    const [failed] = ((await aws('list-executions', '--map-run-arn', mapRunArn, '--status-filter', 'FAILED')) as { executions: Array<{ executionArn: string }> }).executions;
+    const d = await aws('describe-execution', '--execution-arn', failed.executionArn);
+    assert.deepEqual([d.status, JSON.parse(String(d.input)), d.error, d.cause, d.mapRunArn], ['FAILED', { id: 'bad' }, 'RowError', 'row bad', mapRunArn]);
+    const { events } = (await aws('get-execution-history', '--execution-arn', failed.executionArn)) as { events: Array<{ type: string }> };
+    assert.deepEqual(events.map((e) => e.type), ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'FailStateEntered', 'ExecutionFailed']);
+    const sm = await aws('describe-state-machine-for-execution', '--execution-arn', failed.executionArn);
+    assert.deepEqual([sm.label, sm.mapRunArn, JSON.parse(String(sm.definition)).StartAt], ['Fan', mapRunArn, 'Check']);
+    await assert.rejects(aws('stop-execution', '--execution-arn', failed.executionArn), /ValidationException[\s\S]*stop '/);
+    await assert.rejects(aws('list-executions', '--map-run-arn', 'not-an-arn'), /InvalidArn/);
+  });
 });

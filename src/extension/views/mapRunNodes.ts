@@ -1,0 +1,85 @@
+/**
+ * Under an execution in the Local view, a row per distributed Map run (its Map state, status and
+ * progress), expanding to its child workflow executions: up to 100 (one ListExecutions page), the
+ * ones that did not succeed first, each named by its input and saying its error; a child expands
+ * to its own history (executionNodes.ts reads it).
+ */
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import * as vscode from 'vscode';
+import { CHILDREN_SHOWN, childRows, inputLine, mapRunRows, type ChildRow, type MapRunRow } from '../../client/map-run-children';
+import { startTimeText } from '../../model/runs';
+import { failureText } from '../stepfunctions/session';
+
+export interface MapRunNode { readonly kind: 'sfnMapRun'; readonly id: string; readonly row: MapRunRow }
+export interface ChildExecutionNode { readonly kind: 'sfnChild'; readonly id: string; readonly row: ChildRow }
+export interface MapRunNoteNode { readonly kind: 'sfnNote'; readonly id: string; readonly message: string }
+export type MapRunsNode = MapRunNode | ChildExecutionNode | MapRunNoteNode;
+
+export const MAP_RUN_KINDS = ['sfnMapRun', 'sfnChild', 'sfnNote'] as const;
+
+const STATUS_ICON: Record<string, [string, string | undefined]> = {
+  RUNNING: ['sync~spin', 'charts.blue'],
+  SUCCEEDED: ['pass', 'testing.iconPassed'],
+  FAILED: ['error', 'testing.iconFailed'],
+  TIMED_OUT: ['watch', 'testing.iconFailed'],
+  ABORTED: ['circle-slash', undefined],
+};
+
+/** An execution's status as an icon (the Local view's executions and child executions). */
+export function statusIcon(status: string): vscode.ThemeIcon {
+  const [name, color] = STATUS_ICON[status] ?? ['circle-outline', undefined];
+  return new vscode.ThemeIcon(name, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** An execution's map runs, in the order they started (none for an execution without a distributed Map). */
+export async function mapRunNodes(sfn: SFNClient, executionNodeId: string, executionArn: string): Promise<MapRunNode[]> {
+  return (await mapRunRows(sfn, executionArn)).map((row) => ({ kind: 'sfnMapRun', id: `${executionNodeId}/${row.mapRunArn}`, row }));
+}
+
+export async function childNodes(sfn: SFNClient, node: MapRunNode): Promise<Array<ChildExecutionNode | MapRunNoteNode>> {
+  const rows = await childRows(sfn, node.row.mapRunArn);
+  const nodes: Array<ChildExecutionNode | MapRunNoteNode> = rows.map((row) => ({ kind: 'sfnChild', id: `${node.id}/${row.name}`, row }));
+  if (node.row.children > rows.length && rows.length >= CHILDREN_SHOWN) {
+    nodes.push({ kind: 'sfnNote', id: `${node.id}/more`, message: `${rows.length} of ${node.row.children} child executions shown: aws stepfunctions list-executions --map-run-arn ${node.row.mapRunArn} lists them all` });
+  }
+  return nodes;
+}
+
+export function mapRunItem(node: MapRunsNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'sfnMapRun': {
+      const r = node.row;
+      const item = new vscode.TreeItem(`Map run ${r.state}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.id;
+      item.iconPath = statusIcon(r.status);
+      item.description = `${r.status} · ${r.progress}`;
+      item.tooltip = [`Map run of the Map state ${r.state}: ${r.status}`, r.progress, `${r.children} child execution${r.children === 1 ? '' : 's'} (pending ones included)`, `Map run ARN: ${r.mapRunArn}`].join('\n');
+      item.contextValue = 'sfnMapRun';
+      return item;
+    }
+    case 'sfnChild': {
+      const c = node.row;
+      const item = new vscode.TreeItem(inputLine(c.input) || c.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.id;
+      item.iconPath = statusIcon(c.status);
+      const failure = failureText(c.error || c.cause ? { error: c.error, cause: c.cause } : undefined);
+      item.description = [c.status, failure || startTimeText(c.startDate?.getTime() ?? Date.now(), Date.now())].join(' · ');
+      item.tooltip = [
+        `Child execution ${c.name} — ${c.status}`,
+        ...(c.input !== undefined ? [`Input: ${inputLine(c.input, 400)}`] : []),
+        ...(failure ? [`Failed: ${failure}`] : []),
+        `Started: ${c.startDate?.toISOString() ?? '?'}`,
+        ...(c.stopDate ? [`Stopped: ${c.stopDate.toISOString()}`] : []),
+        `Execution ARN: ${c.executionArn}`,
+      ].join('\n');
+      item.contextValue = `sfnChild.${c.status}`;
+      return item;
+    }
+    case 'sfnNote': {
+      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+      item.id = node.id;
+      item.iconPath = new vscode.ThemeIcon('info');
+      return item;
+    }
+  }
+}
