@@ -193,4 +193,15 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     await rejects(() => api.ListExecutions({ mapRunArn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' }), 'ValidationException');
     await rejects(() => api.ListExecutions({ mapRunArn, statusFilter: 'NOPE' }), 'ValidationException');
   });
+
+  it('without MaxConcurrency, runs at most 10,000 children at once (as AWS documents)', async () => {
+    const { svc, api } = service();
+    const unbounded = { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: undefined } } };
+    const { executionArn, mapRunArn } = await start(api, unbounded, 10_001);
+    const d = (await api.DescribeMapRun({ mapRunArn })) as { executionCounts: Record<string, number> };
+    assert.deepEqual([d.executionCounts.running, d.executionCounts.pending], [10_000, 1]);
+    await api.StopExecution({ executionArn });
+    await svc.executions.get(executionArn)!.done;
+    assert.equal((await children(api, { mapRunArn, maxResults: 1000 })).length, 1000);
+  });
 });
