@@ -1,0 +1,46 @@
+/**
+ * A map run's log of ended child executions (child-logs.ts) in a real temporary folder: lines read
+ * back by their place before and after they are written out, a log opened fresh empties the old
+ * one even when no line comes, and a torn last line from a crash is left out.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileChildLogs } from '../../../../src/emulator/states/child-logs';
+
+const ARN = 'arn:aws:states:us-east-1:123456789012:mapRun:m/M:1';
+
+describe('map run child logs (files)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'lb-child-logs-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads each line back by its place, buffered or written, and after a reopen', () => {
+    const log = fileChildLogs(dir).open(ARN, true);
+    const a = log.append('{"a":"é"}');
+    const b = log.append('{"b":2}');
+    assert.equal(log.read(b), '{"b":2}', 'read while still buffered');
+    // Enough lines to be written out in chunks (256 KiB) while appending.
+    const many = Array.from({ length: 3000 }, (_, i) => log.append(JSON.stringify({ i, pad: 'x'.repeat(100) })));
+    assert.equal(log.read(a), '{"a":"é"}');
+    assert.equal(JSON.parse(log.read(many[2999])).i, 2999);
+    log.sync();
+    const again = fileChildLogs(dir).open(ARN, false);
+    const lines = again.lines();
+    assert.equal(lines.length, 3002);
+    assert.deepEqual(lines[0], { line: '{"a":"é"}', place: a });
+    assert.equal(again.read(many[1500]), lines[1502].line);
+  });
+
+  it('a log opened fresh empties the old one at sync even with no line; a torn last line is left out', () => {
+    const first = fileChildLogs(dir).open(ARN, true);
+    first.append('{"old":1}');
+    first.sync();
+    const [file] = readdirSync(path.join(dir, 'states-maprun'));
+    appendFileSync(path.join(dir, 'states-maprun', file), '{"torn":');
+    assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines().map((l) => l.line), ['{"old":1}']);
+    fileChildLogs(dir).open(ARN, true).sync();
+    assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines(), []);
+  });
+});
