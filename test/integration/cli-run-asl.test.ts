@@ -72,6 +72,19 @@ describe('localbatch run of a state machine file (integration)', function () {
     assert.ok(lines.some((l) => /map run Fan: [0-5] of 6 items done \(\d succeeded\), 2 running$/.test(l)), `a line while it ran:\n${r.output}`);
   });
 
+  it('names the items of a distributed Map that failed, and why, at the end', async () => {
+    const check = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 3, Next: 'Bad' }], Default: 'Ok' }, Bad: { Type: 'Fail', Error: 'TooBig', Cause: 'over three' }, Ok: { Type: 'Pass', End: true } } };
+    const rows = { StartAt: 'Rows', States: { Rows: { Type: 'Map', ItemsPath: '$.items', ToleratedFailureCount: 10, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...check }, End: true } } };
+    writeFileSync(path.join(dir, 'rows.asl.json'), JSON.stringify(rows, null, 2));
+    const items = Array.from({ length: 10 }, (_, i) => ({ n: i }));
+    const r = await runCli(['run', 'rows.asl.json', '--input', JSON.stringify({ items })], dir, 200_000);
+    assert.equal(r.code, 0, r.output);
+    const failed = r.output.split('\n').filter((l) => / map run Rows: item /.test(l));
+    assert.equal(failed.length, 5, r.output);
+    for (const l of failed) assert.match(l, /map run Rows: item \{"n":[4-9]\} FAILED: TooBig: over three$/);
+    assert.match(r.output, /map run Rows: 1 more failed; aws stepfunctions list-executions --map-run-arn arn:aws:states:[^ ]+:mapRun:rows\/Rows:[0-9a-f-]{36} --status-filter FAILED lists them/);
+  });
+
   it('exits 1 when the execution fails, and --json prints DescribeExecution', async () => {
     const r = await runCli(['run', 'flow.asl.json', '--input', '{"code":"3"}', '--json'], dir, 200_000);
     assert.equal(r.code, 1, r.output);

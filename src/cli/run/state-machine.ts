@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
+import { mapRunFailureLines } from './map-run-failures';
 import { describeJobs } from '../../client/jobs';
 import { CliError } from '../errors';
 import { backLine, emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
@@ -108,7 +109,12 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const arn = started.executionArn!;
     executionArn = arn;
     say(`Execution ${arn.split(':').pop()} started`);
-    const mapRuns = new MapRunWatch(sfn, (arn, d) => say(`  map run ${mapRunStateName(arn)}: ${mapRunProgressText(d.itemCounts)}${d.status && d.status !== 'RUNNING' ? `: ${d.status}` : ''}`));
+    // (how many children of each map run failed: named at the end)
+    const failedChildren = new Map<string, number>();
+    const mapRuns = new MapRunWatch(sfn, (arn, d) => {
+      failedChildren.set(arn, (d.executionCounts?.failed ?? 0) + (d.executionCounts?.timedOut ?? 0));
+      say(`  map run ${mapRunStateName(arn)}: ${mapRunProgressText(d.itemCounts)}${d.status && d.status !== 'RUNNING' ? `: ${d.status}` : ''}`);
+    });
     // The lines shown, counted by their text: after a restart the emulator replays a running
     // execution and writes its history again (ids and times anew, branches perhaps in another
     // order), so it is read again from the start and each line shown as often as it was before is skipped.
@@ -193,6 +199,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     });
     await mapRuns.look(Date.now(), true);
     arrived.splice(0).forEach(showJobEvent);
+    for (const line of await mapRunFailureLines(sfn, failedChildren)) say(line);
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
     progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);

@@ -16,9 +16,9 @@ export interface LinePlace {
 }
 
 export interface ChildLog {
-  /** Adds a line (not yet durable: written once a few hundred KiB wait, or by sync or a read). */
+  /** Adds a line (not yet durable: written once a few hundred KiB wait, or by sync or a read; never throws). */
   append(line: string): LinePlace;
-  /** Makes every line appended so far durable, and lets go of the file. */
+  /** Makes every line appended so far durable, and lets go of the file; throws when it cannot. */
   sync(): void;
   read(place: LinePlace): string;
   /** Every whole line, with its place (a torn last line from a crash is left out). */
@@ -39,17 +39,11 @@ export function fileChildLogs(stateDir: string): ChildLogs {
     open(mapRunArn, fresh) {
       const file = join(dir, `${createHash('sha256').update(mapRunArn).digest('hex').slice(0, 40)}.jsonl`);
       let fd: number | undefined;
-      let size = 0;
-      // Lines appended but not yet written: written in one call once they add up (or before a read or sync).
+      // Bytes in the file; then the lines appended but not yet written (written in one call once
+      // they add up, or by a sync or a read). What could not be written stays here, still readable.
+      let written = !fresh && existsSync(file) ? statSync(file).size : 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
-      const flush = () => {
-        if (!pendingBytes) return;
-        const data = Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        writeSync(writer(), data);
-      };
       const writer = () => {
         if (fd !== undefined) return fd;
         mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -59,15 +53,34 @@ export function fileChildLogs(stateDir: string): ChildLogs {
         if (created) fsyncDir(dir);
         return fd;
       };
-      if (!fresh && existsSync(file)) size = statSync(file).size;
+      /** Writes what waits (throws when it cannot; what was not written keeps waiting). */
+      const flush = () => {
+        if (!pendingBytes) return;
+        const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+        let done = 0;
+        try {
+          const to = writer();
+          while (done < data.length) done += writeSync(to, data, done, data.length - done);
+        } finally {
+          written += done;
+          pending = done < data.length ? [data.subarray(done)] : [];
+          pendingBytes = data.length - done;
+        }
+      };
+      const tryFlush = () => {
+        try {
+          flush();
+        } catch {
+          // (kept in memory; sync() reports it)
+        }
+      };
       return {
         append(line) {
           const bytes = Buffer.from(line + '\n', 'utf8');
-          const place = { offset: size, length: bytes.length - 1 };
-          size += bytes.length;
+          const place = { offset: written + pendingBytes, length: bytes.length - 1 };
           pending.push(bytes);
           pendingBytes += bytes.length;
-          if (pendingBytes >= FLUSH_BYTES) flush();
+          if (pendingBytes >= FLUSH_BYTES) tryFlush();
           return place;
         },
         sync() {
@@ -84,18 +97,23 @@ export function fileChildLogs(stateDir: string): ChildLogs {
           }
         },
         read(place) {
-          flush();
-          const rfd = openSync(file, 'r');
-          try {
-            const buf = Buffer.alloc(place.length);
-            readSync(rfd, buf, 0, place.length, place.offset);
-            return buf.toString('utf8');
-          } finally {
-            closeSync(rfd);
+          tryFlush();
+          const buf = Buffer.alloc(place.length);
+          const inFile = Math.max(0, Math.min(place.length, written - place.offset));
+          if (inFile > 0) {
+            const rfd = openSync(file, 'r');
+            try {
+              readSync(rfd, buf, 0, inFile, place.offset);
+            } finally {
+              closeSync(rfd);
+            }
           }
+          // (the rest of it, not written yet)
+          if (inFile < place.length) Buffer.concat(pending, pendingBytes).copy(buf, inFile, place.offset + inFile - written, place.offset + place.length - written);
+          return buf.toString('utf8');
         },
         lines() {
-          flush();
+          tryFlush();
           if (fresh || !existsSync(file)) return [];
           const data = readFileSync(file);
           const out: Array<{ line: string; place: LinePlace }> = [];

@@ -31,8 +31,6 @@ export interface ChildSummary {
   live?: { readonly input: string; readonly history: HistoryEvent[] };
   /** Once ended: its line in the map run's log. */
   saved?: LinePlace;
-  /** Once ended, when its line could not be written: its data, held until the server stops. */
-  held?: ChildData;
 }
 
 /** A child's data, as its log line holds it (with its summary's fields). */
@@ -57,6 +55,7 @@ export class MapRunChildren {
   constructor(
     private readonly logs: ChildLogs,
     private readonly clock: Clock,
+    /** The server's log. */
     private readonly log?: (line: string) => void,
   ) {}
 
@@ -82,23 +81,28 @@ export class MapRunChildren {
     };
     r.children.set(summary.executionArn, summary);
     return {
+      // (once the run ended, or the server stops, a child still running is no longer written)
       emit: (e) => {
         const history = summary.live?.history;
-        if (!history) return 0;
+        if (!history || r.closed) return 0;
         const id = history.length + 1;
         history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
         return id;
       },
       ended: (end) => {
-        if (summary.live) this.save(r, summary, end);
+        if (summary.live && !r.closed) this.save(r, summary, end);
       },
     };
   }
 
-  /** The run ended: children still running end ABORTED with it, and its log is made durable. */
-  finish(mapRunArn: string): void {
+  /**
+   * The run ended: children still running end ABORTED with it, and its log is made durable. False
+   * when the log could not be written (logged): the run's end is then not journaled, so a replay
+   * after a restart runs it again.
+   */
+  finish(mapRunArn: string): boolean {
     const r = this.runs.get(mapRunArn);
-    if (!r || r.closed) return;
+    if (!r || r.closed) return true;
     for (const c of r.children.values()) {
       if (!c.live) continue;
       const history = c.live.history;
@@ -108,15 +112,18 @@ export class MapRunChildren {
     r.closed = true;
     try {
       r.log.sync();
+      return true;
     } catch (err) {
-      this.log?.(`localbatch states: the log of the map run ${mapRunArn}'s children could not be synced (${err instanceof Error ? err.message : String(err)})`);
+      this.log?.(`localbatch states: the children of the map run ${mapRunArn} could not be written to its log (${err instanceof Error ? err.message : String(err)}); they are kept in memory until the server stops, and the run's end is not journaled`);
+      return false;
     }
   }
 
-  /** The server stops: logs are let go of (a running run is written anew by the replay). */
+  /** The server stops: nothing more is written (a running run is written anew by the replay). */
   close(): void {
     for (const r of this.runs.values()) {
       if (r.closed) continue;
+      r.closed = true;
       try {
         r.log.sync();
       } catch {
@@ -138,7 +145,6 @@ export class MapRunChildren {
   /** A child's input, output or error and history. */
   data(c: ChildSummary): ChildData {
     if (c.live) return { input: c.live.input, events: c.live.history };
-    if (c.held) return c.held;
     const r = this.load(c.mapRunArn);
     return JSON.parse(r.log.read(c.saved!)) as ChildData;
   }
@@ -165,13 +171,7 @@ export class MapRunChildren {
     c.status = end.status;
     c.stopDate = this.clock.now();
     const data = end.status === 'SUCCEEDED' ? { output: JSON.stringify(end.output) ?? 'null' } : { ...(end.error ? { error: end.error } : {}), ...(end.cause ? { cause: end.cause } : {}) };
-    const kept: ChildData = { input, ...data, events: history };
-    try {
-      c.saved = r.log.append(lineOf(c, kept));
-    } catch (err) {
-      c.held = kept;
-      this.log?.(`localbatch states: the child execution ${c.executionArn} could not be written to its map run's log (${err instanceof Error ? err.message : String(err)}); it is kept in memory until the server stops`);
-    }
+    c.saved = r.log.append(lineOf(c, { input, ...data, events: history }));
     c.live = undefined;
   }
 }

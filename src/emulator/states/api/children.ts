@@ -48,33 +48,39 @@ export function describeChild(svc: StatesService, c: ChildSummary): Record<strin
 export function childStateMachine(svc: StatesService, c: ChildSummary): Record<string, unknown> {
   const run = svc.mapRuns.get(c.mapRunArn);
   const parent = run ? svc.executions.get(run.executionArn) : undefined;
-  // `…:stateMachine:<machine>/<label>:<id>`
-  const [machine, label] = (/:stateMachine:([^:]+):[^:]+$/.exec(c.stateMachineArn)?.[1] ?? '/').split('/');
-  let processor: StateMachineDef | undefined;
-  try {
-    processor = parent ? findProcessor(JSON.parse(parent.definition) as StateMachineDef, label) : undefined;
-  } catch {
-    processor = undefined;
-  }
-  const { ProcessorConfig: _p, ...definition } = (processor ?? {}) as StateMachineDef & { ProcessorConfig?: unknown };
+  // `…:stateMachine:<machine>/<label>:<id>` (a run journaled before its label was kept: read from there)
+  const tail = c.stateMachineArn.slice(c.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length, c.stateMachineArn.lastIndexOf(':'));
+  const machine = tail.slice(0, tail.indexOf('/'));
+  const label = run?.label ?? tail.slice(tail.indexOf('/') + 1);
   return {
     stateMachineArn: c.stateMachineArn,
     name: `${machine}/${label}`,
-    definition: JSON.stringify(definition),
+    definition: run?.processor ?? processorOf(parent?.definition, label),
     roleArn: parent?.roleArn ?? '',
-    updateDate: secs(c.startDate),
+    updateDate: secs(run?.startDate ?? c.startDate),
     mapRunArn: c.mapRunArn,
     label,
   };
 }
 
-/** The ItemProcessor of the Map state named `name`, at any depth of the definition. */
-function findProcessor(def: StateMachineDef, name: string): StateMachineDef | undefined {
+/** The ItemProcessor of the Map `label` names in a definition (without ProcessorConfig), as JSON; '{}' when not found. */
+function processorOf(definition: string | undefined, label: string): string {
+  try {
+    const found = definition ? findProcessor(JSON.parse(definition) as StateMachineDef, label) : undefined;
+    const { ProcessorConfig: _p, ...rest } = (found ?? {}) as StateMachineDef & { ProcessorConfig?: unknown };
+    return JSON.stringify(rest);
+  } catch {
+    return '{}';
+  }
+}
+
+/** The ItemProcessor of the Map labelled (or else named) `label`, at any depth of the definition. */
+function findProcessor(def: StateMachineDef, label: string): StateMachineDef | undefined {
   for (const [stateName, state] of Object.entries(def.States ?? {})) {
     const inner = (state as StateDef).ItemProcessor ?? (state as StateDef).Iterator;
-    if (stateName === name && inner) return inner;
+    if (((state as StateDef).Label ?? stateName) === label && inner) return inner;
     for (const d of [...((state as StateDef).Branches ?? []), ...(inner ? [inner] : [])]) {
-      const found = findProcessor(d, name);
+      const found = findProcessor(d, label);
       if (found) return found;
     }
   }

@@ -228,7 +228,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       checkArn(arn, 'mapRun');
       const r = svc.mapRuns.get(arn);
       if (!r) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
-      const { startDate, stopDate, stateMachineArn: _child, itemCounts, executionCounts, ...rest } = r;
+      const { startDate, stopDate, stateMachineArn: _child, itemCounts, executionCounts, label: _label, processor: _processor, ...rest } = r;
       // (no redrives here)
       const counts = (c: typeof itemCounts) => ({ ...c, failuresNotRedrivable: 0, pendingRedrive: 0 });
       return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), itemCounts: counts(itemCounts), executionCounts: counts(executionCounts), redriveCount: 0 };

@@ -156,7 +156,10 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   // distributed Map inside a child execution is not counted, and its children are not recorded)
   const counted = mapRun !== undefined && frame.history !== undefined && frame.history === execution.history;
   const startDate = counted ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
-  const progress = counted ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }) : undefined;
+  const { ProcessorConfig: _config, ...childDefinition } = processor;
+  const progress = counted
+    ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }, { label: state.Label ?? run.name, processor: JSON.stringify(childDefinition) })
+    : undefined;
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
     if (!progress) return;
@@ -202,7 +205,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           : execution.template(selector, { ...run.scope, context });
       }
       const name = mapRun ? childName(mapRun.id, index) : '';
-      const childRun = counted ? startChild(run, mapRun, { index, name, input, items: itemsOf(value) }) : undefined;
+      // (a child has a history of its own even when it is not recorded: what its states check and
+      // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
+      const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
       const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain });
       iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
@@ -262,13 +267,13 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
 }
 
 /**
- * A distributed Map's child workflow execution, when the service records it: a history of its own,
- * from ExecutionStarted (its input) to ExecutionSucceeded, ExecutionFailed or ExecutionAborted.
+ * A distributed Map's child workflow execution: a history of its own, from ExecutionStarted (its
+ * input) to ExecutionSucceeded, ExecutionFailed or ExecutionAborted, kept by the service when it
+ * records the child (`mapRun`: the run of a counted Map), else only counted.
  */
 function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, child: { index: number; name: string; input: unknown; items: number }) {
   const sink = mapRun ? run.execution.ports.mapRunChild?.(mapRun, child) : undefined;
-  if (!sink) return undefined;
-  const history = new History(sink.emit);
+  const history = new History(sink?.emit);
   const started = history.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(child.input), inputDetails: { truncated: false }, roleArn: run.execution.identity.roleArn } });
   let ended = false;
   const end = (outcome: ChildEnd) => {
@@ -277,7 +282,7 @@ function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, chi
     if (outcome.status === 'SUCCEEDED') history.emit('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(outcome.output) ?? 'null', outputDetails: { truncated: false } } });
     else if (outcome.status === 'FAILED') history.emit('ExecutionFailed', { executionFailedEventDetails: { ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.cause ? { cause: outcome.cause } : {}) } });
     else history.emit('ExecutionAborted', { executionAbortedEventDetails: {} });
-    sink.ended(outcome);
+    sink?.ended(outcome);
   };
   return { history, started, end };
 }
@@ -314,7 +319,8 @@ function mapRunOf(run: TaskRunContext): MapRunIdentity {
   const { execution } = run;
   const make = () => execution.ports.uuid?.() ?? randomUUID();
   const id = execution.ports.memo ? execution.ports.memo(`maprun:${run.key}`, make) : make();
-  return mapRunIdentity(execution.identity.stateMachineArn, run.name, id);
+  // (AWS names a map run after the Map's Label, else its state name)
+  return mapRunIdentity(execution.identity.stateMachineArn, run.state.Label ?? run.name, id);
 }
 
 /**

@@ -34,10 +34,15 @@ export function childName(mapRunId: string, index: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The map run a child workflow execution's ARN belongs to (`execution:<machine>/<state>:<id>:<name>`), or undefined. */
+/**
+ * The map run a child workflow execution's ARN belongs to, or undefined: its last part (the child's
+ * name, a UUID) taken off and `:execution:` made `:mapRun:` (a Map's label may hold ':' or '/').
+ */
 export function mapRunOfChild(executionArn: string): string | undefined {
-  const m = /^(arn:[^:]+:states:[^:]*:[^:]*):execution:([^:/]+\/[^:]+:[^:]+):[^:]+$/.exec(executionArn);
-  return m ? `${m[1]}:mapRun:${m[2]}` : undefined;
+  const at = executionArn.indexOf(':execution:');
+  const last = executionArn.lastIndexOf(':');
+  if (at < 0 || last <= at + ':execution:'.length || !executionArn.slice(at + ':execution:'.length, last).includes('/')) return undefined;
+  return `${executionArn.slice(0, at)}:mapRun:${executionArn.slice(at + ':execution:'.length, last)}`;
 }
 
 /** A child workflow execution as the ResultWriter exports it (Transformation NONE). */

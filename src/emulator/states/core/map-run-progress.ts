@@ -35,6 +35,10 @@ export interface MapRunRecord {
   readonly toleratedFailureCount: number;
   readonly itemCounts: MapRunCounts;
   readonly executionCounts: MapRunCounts;
+  /** The Map's label (its Label, else its state name); absent in records journaled before it was kept. */
+  readonly label?: string;
+  /** The child workflows' definition (the Map's ItemProcessor, without ProcessorConfig), as JSON. */
+  readonly processor?: string;
 }
 
 const zero = (): MapRunCounts => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0 });
@@ -44,7 +48,13 @@ export type ChildEnd = 'succeeded' | 'failed' | 'aborted';
 export class MapRunProgress {
   readonly record: MapRunRecord;
 
-  constructor(identity: MapRunIdentity, executionArn: string, startDate: number, settings: { maxConcurrency?: number; toleratedFailurePercentage?: number; toleratedFailureCount?: number }) {
+  constructor(
+    identity: MapRunIdentity,
+    executionArn: string,
+    startDate: number,
+    settings: { maxConcurrency?: number; toleratedFailurePercentage?: number; toleratedFailureCount?: number },
+    children: { label: string; processor: string },
+  ) {
     this.record = {
       mapRunArn: identity.mapRunArn,
       executionArn,
@@ -56,6 +66,8 @@ export class MapRunProgress {
       toleratedFailureCount: settings.toleratedFailureCount ?? 0,
       itemCounts: zero(),
       executionCounts: zero(),
+      label: children.label,
+      processor: children.processor,
     };
   }
 

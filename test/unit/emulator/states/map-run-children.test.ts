@@ -6,7 +6,7 @@
  * file journal (a real temporary state folder) and a fake clock.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
@@ -203,5 +203,74 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     await api.StopExecution({ executionArn });
     await svc.executions.get(executionArn)!.done;
     assert.equal((await children(api, { mapRunArn, maxResults: 1000 })).length, 1000);
+  });
+
+  it('the replay of a map run that had ended takes the path it took: a child over the payload limit fails there too', async () => {
+    const def = {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemsPath: '$.items', ResultPath: null, ItemProcessor: processor({ Big: { Type: 'Pass', Result: 'x'.repeat(300_000), End: true } }), Catch: [{ ErrorEquals: ['States.DataLimitExceeded'], Next: 'Caught' }], Next: 'Ok' },
+        Caught: { Type: 'Wait', Seconds: 3600, Next: 'CaughtEnd' },
+        CaughtEnd: { Type: 'Pass', Result: 'caught', End: true },
+        Ok: { Type: 'Pass', Result: 'ok', End: true },
+      },
+    };
+    const first = service();
+    const { executionArn, mapRunArn } = await start(first.api, def, 1);
+    const [child] = await children(first.api, { mapRunArn });
+    const cause = ((await first.api.DescribeExecution({ executionArn: child.executionArn })) as { cause: string }).cause;
+    assert.match(cause, /^The state\/task 'Big' returned a result with a size exceeding the maximum/);
+    first.svc.close();
+    // The map run had ended (FAILED) and is not recorded again: its child still has a history of its own, so the same check fails it.
+    const again = service();
+    await clock.runAll();
+    const outcome = await again.svc.executions.get(executionArn)!.done;
+    assert.deepEqual(outcome, { status: 'SUCCEEDED', output: 'caught' });
+    const caught = ((await again.api.GetExecutionHistory({ executionArn })) as { events: Event[] }).events.find((e) => e.type === 'MapRunFailed');
+    assert.equal((caught?.mapRunFailedEventDetails as { error?: string })?.error, 'States.DataLimitExceeded');
+  });
+
+  it('a Map\'s Label names its map run; a label with \':\' or \'/\' still finds its children and their state machine', async () => {
+    const { svc, api } = service();
+    const def = { StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'rows:by/day', MaxConcurrency: 1 } } };
+    const { executionArn, mapRunArn } = await start(api, def, 1);
+    assert.match(mapRunArn, /:mapRun:m\/rows:by\/day:[0-9a-f-]{36}$/);
+    await clock.runAll();
+    await svc.executions.get(executionArn)!.done;
+    const [child] = await children(api, { mapRunArn });
+    assert.equal(((await api.DescribeExecution({ executionArn: child.executionArn })) as Record<string, unknown>).status, 'SUCCEEDED');
+    const sm = (await api.DescribeStateMachineForExecution({ executionArn: child.executionArn })) as Record<string, unknown>;
+    assert.deepEqual([sm.name, sm.label, JSON.parse(String(sm.definition)).StartAt], ['m/rows:by/day', 'rows:by/day', 'W']);
+  });
+
+  it('a log that cannot be written keeps its children readable and does not journal the run\'s end', async () => {
+    const lines: string[] = [];
+    writeFileSync(path.join(dir, 'states-maprun'), 'not a folder');
+    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), log: (l) => lines.push(l), runTask: () => Promise.reject(new Error('no tasks here')) });
+    svc.restore();
+    const api = statesHandlers(svc);
+    const { executionArn, mapRunArn } = await start(api, { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: 0 } } }, 3);
+    await clock.runAll();
+    assert.equal((await svc.executions.get(executionArn)!.done)?.status, 'SUCCEEDED');
+    const kids = await children(api, { mapRunArn });
+    assert.equal(kids.length, 3);
+    for (const k of kids) assert.equal(((await api.DescribeExecution({ executionArn: k.executionArn })) as Record<string, unknown>).output, JSON.stringify({ v: 2 * (svc.mapRunChildren.get(mapRunArn, k.executionArn)!.index + 1) }));
+    assert.ok(lines.some((l) => /could not be written to its log/.test(l)), lines.join('\n'));
+    svc.close();
+    assert.ok(!fileJournal(dir).load().some((r) => r.k === 'maprun'), 'the run\'s end is not journaled');
+  });
+
+  it('after a graceful stop, children that end write nothing more to their log', async () => {
+    const first = service();
+    // 120 children of about 3 KB each end after the stop: more than the log buffers before it writes.
+    const def = { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: 0, ItemSelector: { pad: 'p'.repeat(3000), 'n.$': '$$.Map.Item.Value' }, ItemProcessor: processor({ W: { Type: 'Wait', Seconds: 60, End: true } }) } } };
+    const { mapRunArn } = await start(first.api, def, 120);
+    assert.equal((await children(first.api, { mapRunArn, maxResults: 1000 })).length, 120);
+    first.svc.close();
+    const folder = path.join(dir, 'states-maprun');
+    const sizes = () => readdirSync(folder).map((f) => statSync(path.join(folder, f)).size);
+    const before = sizes();
+    await clock.advance(60_000);
+    assert.deepEqual(sizes(), before);
   });
 });
