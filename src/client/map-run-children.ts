@@ -52,15 +52,27 @@ export async function mapRunRows(sfn: SFNClient, executionArn: string): Promise<
 
 const RANK: Record<string, number> = { FAILED: 0, TIMED_OUT: 0, ABORTED: 1, RUNNING: 2 };
 
-/** Up to CHILDREN_SHOWN children of a map run: failed, timed out and aborted first, then running, then the rest (newest first within each). */
-export async function childRows(sfn: SFNClient, mapRunArn: string): Promise<ChildRow[]> {
+/**
+ * Up to CHILDREN_SHOWN children of a map run: failed, timed out and aborted first, then running,
+ * then the rest (newest first within each). `ended`: children described before that had ended
+ * (they never change), not described again; those that ended now are added.
+ */
+export async function childRows(sfn: SFNClient, mapRunArn: string, ended = new Map<string, ChildRow>()): Promise<ChildRow[]> {
   const listed = (await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: CHILDREN_SHOWN }))).executions ?? [];
   const rows: ChildRow[] = new Array<ChildRow>(listed.length);
-  for (let i = 0; i < listed.length; i += DESCRIBE_AT_ONCE) {
-    await Promise.all(listed.slice(i, i + DESCRIBE_AT_ONCE).map(async (c, k) => {
+  const wanted: number[] = [];
+  listed.forEach((c, i) => {
+    const known = ended.get(c.executionArn ?? '');
+    if (known) rows[i] = known;
+    else wanted.push(i);
+  });
+  for (let w = 0; w < wanted.length; w += DESCRIBE_AT_ONCE) {
+    await Promise.all(wanted.slice(w, w + DESCRIBE_AT_ONCE).map(async (i) => {
+      const c = listed[i];
       const base = { executionArn: c.executionArn ?? '', name: c.name ?? '', status: c.status ?? '', startDate: c.startDate, stopDate: c.stopDate };
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: c.executionArn })).catch(() => undefined);
-      rows[i + k] = d ? { ...base, status: d.status ?? base.status, input: d.input, error: d.error, cause: d.cause } : base;
+      rows[i] = d ? { ...base, status: d.status ?? base.status, input: d.input, error: d.error, cause: d.cause, stopDate: d.stopDate ?? base.stopDate } : base;
+      if (d && d.status !== 'RUNNING') ended.set(rows[i].executionArn, rows[i]);
     }));
   }
   const rank = (s: string) => RANK[s] ?? 3;

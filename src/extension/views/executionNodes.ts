@@ -16,6 +16,7 @@ import { latestMapRunText } from '../../client/map-run-summary';
 import { readHistory } from '../../client/sfn-history';
 import { failureText } from '../stepfunctions/session';
 import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
+import type { ChildRow } from '../../client/map-run-children';
 import { childNodes, MAP_RUN_KINDS, mapRunItem, mapRunNodes, statusIcon, type MapRunsNode } from './mapRunNodes';
 
 export const EXECUTIONS_GROUP_ID = 'sfn:executions';
@@ -24,6 +25,8 @@ const PER_MACHINE = 20;
 const RUNNING_REFRESH_MS = 2000;
 /** While nothing runs, the view looks for executions started elsewhere this often. */
 const LOOK_FOR_NEW_MS = 5000;
+/** Ended map run children remembered at most (then forgotten, and described again when shown). */
+const ENDED_CHILDREN_KEPT = 5000;
 /** Running executions whose map runs are read for a redraw (each costs two calls). */
 const MAP_RUNS_READ = 10;
 
@@ -55,6 +58,8 @@ export class ExecutionNodes implements vscode.Disposable {
   private listed: string | undefined;
   private lastLook = 0;
   private looking = false;
+  /** Map run children described after they ended, by ARN (they never change). */
+  private readonly endedChildren = new Map<string, ChildRow>();
 
   /** `redraw` redraws the Local view. */
   constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
@@ -135,7 +140,11 @@ export class ExecutionNodes implements vscode.Disposable {
     const sfn = this.sfn();
     if (!sfn) return [];
     try {
-      if (node.kind === 'sfnMapRun') return await childNodes(sfn, node);
+      if (node.kind === 'sfnMapRun') {
+        // (a redraw every couple of seconds while the execution runs asks only for the children still running)
+        if (this.endedChildren.size > ENDED_CHILDREN_KEPT) this.endedChildren.clear();
+        return await childNodes(sfn, node, this.endedChildren);
+      }
       // An execution: its distributed Maps' runs first (their children are executions of their own), then its history.
       const executionArn = node.kind === 'execution' ? node.execution.executionArn! : node.row.executionArn;
       const [runs, events] = await Promise.all([node.kind === 'execution' ? mapRunNodes(sfn, node.id, executionArn) : [], readHistory(sfn, executionArn)]);

@@ -36,8 +36,9 @@ export async function mapRunNodes(sfn: SFNClient, executionNodeId: string, execu
   return (await mapRunRows(sfn, executionArn)).map((row) => ({ kind: 'sfnMapRun', id: `${executionNodeId}/${row.mapRunArn}`, row }));
 }
 
-export async function childNodes(sfn: SFNClient, node: MapRunNode): Promise<Array<ChildExecutionNode | MapRunNoteNode>> {
-  const rows = await childRows(sfn, node.row.mapRunArn);
+/** `ended`: children already described that had ended (kept by the caller: not asked for again). */
+export async function childNodes(sfn: SFNClient, node: MapRunNode, ended?: Map<string, ChildRow>): Promise<Array<ChildExecutionNode | MapRunNoteNode>> {
+  const rows = await childRows(sfn, node.row.mapRunArn, ended);
   const nodes: Array<ChildExecutionNode | MapRunNoteNode> = rows.map((row) => ({ kind: 'sfnChild', id: `${node.id}/${row.name}`, row }));
   if (node.row.children > rows.length && rows.length >= CHILDREN_SHOWN) {
     nodes.push({ kind: 'sfnNote', id: `${node.id}/more`, message: `${rows.length} of ${node.row.children} child executions shown: aws stepfunctions list-executions --map-run-arn ${node.row.mapRunArn} lists them all` });

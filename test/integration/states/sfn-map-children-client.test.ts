@@ -18,11 +18,17 @@ describe('A distributed Map\'s runs and children for a list (client-sfn, served 
   let dir: string;
   let service: LocalService;
   let sfn: SFNClient;
+  /** DescribeExecution calls made. */
+  let described = 0;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-children-'));
     service = await LocalService.start({ stateDir: path.join(dir, '.localbatch'), workspaceRoot: dir, log: () => undefined });
     sfn = new SFNClient({ endpoint: service.endpoint.url, region: service.endpoint.region, credentials: service.endpoint.credentials, maxAttempts: 1 });
+    sfn.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'DescribeExecutionCommand') described++;
+      return next(args);
+    }, { step: 'initialize' });
   });
   after(async () => {
     sfn?.destroy();
@@ -56,5 +62,12 @@ describe('A distributed Map\'s runs and children for a list (client-sfn, served 
     assert.deepEqual(children.slice(2).map((c) => [c.status, c.error]), [['SUCCEEDED', undefined], ['SUCCEEDED', undefined], ['SUCCEEDED', undefined]]);
     assert.deepEqual(children.slice(2).map((c) => c.input).sort(), ['1', '2', '3']);
     assert.equal(inputLine(JSON.stringify({ id: 'x'.repeat(100) }), 20), '{"id":"xxxxxxxxxxxx…');
+    // Children described once they ended are not described again (a redraw while an execution runs).
+    const ended = new Map<string, (typeof children)[number]>();
+    described = 0;
+    await childRows(sfn, runs[0].mapRunArn, ended);
+    assert.deepEqual([described, ended.size], [5, 5]);
+    assert.deepEqual(await childRows(sfn, runs[0].mapRunArn, ended), children);
+    assert.equal(described, 5, 'none described again');
   });
 });
