@@ -1,22 +1,22 @@
 /**
  * A distributed Map's runs and their child workflow executions, as a list wants them: an
- * execution's map runs in the order they started (ListMapRuns, DescribeMapRun), and a map run's
- * children (ListExecutions by mapRunArn, one page), each described for its input and error
- * (DescribeExecution), the ones that did not succeed first.
+ * execution's newest map runs in the order they started (ListMapRuns, DescribeMapRun), and a map
+ * run's children (ListExecutions by mapRunArn and status: failed, timed out and aborted first, then
+ * running, then succeeded), each described once for its input and error (DescribeExecution).
  */
-import { DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, type ExecutionStatus, type MapRunExecutionCounts, type SFNClient } from '@aws-sdk/client-sfn';
 import { mapRunProgressShort } from '../model/map-run-text';
 import { mapRunStateName } from './map-run-watch';
 
 export interface MapRunRow {
   readonly mapRunArn: string;
-  /** The Map state's name. */
+  /** The Map's label (its Label, else its state name). */
   readonly state: string;
   readonly status: string;
   /** "5/8 items, 1 failed, 2 running". */
   readonly progress: string;
-  /** Child executions of the run, pending ones included (DescribeMapRun's executionCounts.total). */
-  readonly children: number;
+  /** Its child executions by status (DescribeMapRun's executionCounts; total includes pending ones). */
+  readonly counts?: MapRunExecutionCounts;
 }
 
 export interface ChildRow {
@@ -32,51 +32,77 @@ export interface ChildRow {
 
 /** The children a list shows of one map run at most (one ListExecutions page). */
 export const CHILDREN_SHOWN = 100;
-/** DescribeExecution calls made at once. */
-const DESCRIBE_AT_ONCE = 8;
+/** The map runs an execution's list shows at most (its newest; a distributed Map in a loop or an inline Map makes many). */
+export const MAP_RUNS_SHOWN = 20;
+/** Describe calls made at once. */
+const AT_ONCE = 8;
 
-export async function mapRunRows(sfn: SFNClient, executionArn: string): Promise<MapRunRow[]> {
+/** Runs `work` on each item, AT_ONCE at a time. */
+async function inTurns<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += AT_ONCE) await Promise.all(items.slice(i, i + AT_ONCE).map(work));
+}
+
+/** The newest MAP_RUNS_SHOWN map runs of an execution, oldest first, and how many it has. */
+export async function mapRunRows(sfn: SFNClient, executionArn: string): Promise<{ rows: MapRunRow[]; total: number }> {
   const runs: Array<{ mapRunArn?: string; startDate?: Date }> = [];
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(new ListMapRunsCommand({ executionArn, nextToken }));
-    runs.push(...(page.mapRuns ?? []));
+    runs.push(...(page.mapRuns ?? []).filter((r) => r.mapRunArn));
     nextToken = page.nextToken;
   } while (nextToken);
-  runs.sort((a, b) => (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0));
-  return Promise.all(runs.filter((r) => r.mapRunArn).map(async (r) => {
+  const shown = runs.sort((a, b) => (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0)).slice(-MAP_RUNS_SHOWN);
+  const rows = new Array<MapRunRow>(shown.length);
+  await inTurns(shown.map((r, i) => ({ r, i })), async ({ r, i }) => {
     const d = await sfn.send(new DescribeMapRunCommand({ mapRunArn: r.mapRunArn }));
-    return { mapRunArn: r.mapRunArn!, state: mapRunStateName(r.mapRunArn!), status: d.status ?? '', progress: mapRunProgressShort(d.itemCounts), children: d.executionCounts?.total ?? 0 };
-  }));
+    rows[i] = { mapRunArn: r.mapRunArn!, state: mapRunStateName(r.mapRunArn!), status: d.status ?? '', progress: mapRunProgressShort(d.itemCounts), counts: d.executionCounts };
+  });
+  return { rows, total: runs.length };
 }
 
-const RANK: Record<string, number> = { FAILED: 0, TIMED_OUT: 0, ABORTED: 1, RUNNING: 2 };
+/** The order children are listed in, and their counts' names. */
+const ORDER: ReadonlyArray<[ExecutionStatus, keyof MapRunExecutionCounts]> = [
+  ['FAILED', 'failed'],
+  ['TIMED_OUT', 'timedOut'],
+  ['ABORTED', 'aborted'],
+  ['RUNNING', 'running'],
+  ['SUCCEEDED', 'succeeded'],
+];
 
 /**
- * Up to CHILDREN_SHOWN children of a map run: failed, timed out and aborted first, then running,
- * then the rest (newest first within each). `ended`: children described before that had ended
- * (they never change), not described again; those that ended now are added.
+ * Up to `limit` children of a map run with the given statuses, in ORDER (newest first within each).
+ * `counts` (the run's) skips statuses none has. `known`: what was described before, by ARN, kept
+ * current here: a child's input never changes and an ended one's row never does, so a row is
+ * described again only when it is new or its status changed (a restart's replay runs a child again).
  */
-export async function childRows(sfn: SFNClient, mapRunArn: string, ended = new Map<string, ChildRow>()): Promise<ChildRow[]> {
-  const listed = (await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: CHILDREN_SHOWN }))).executions ?? [];
-  const rows: ChildRow[] = new Array<ChildRow>(listed.length);
-  const wanted: number[] = [];
-  listed.forEach((c, i) => {
-    const known = ended.get(c.executionArn ?? '');
-    if (known) rows[i] = known;
-    else wanted.push(i);
-  });
-  for (let w = 0; w < wanted.length; w += DESCRIBE_AT_ONCE) {
-    await Promise.all(wanted.slice(w, w + DESCRIBE_AT_ONCE).map(async (i) => {
-      const c = listed[i];
-      const base = { executionArn: c.executionArn ?? '', name: c.name ?? '', status: c.status ?? '', startDate: c.startDate, stopDate: c.stopDate };
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: c.executionArn })).catch(() => undefined);
-      rows[i] = d ? { ...base, status: d.status ?? base.status, input: d.input, error: d.error, cause: d.cause, stopDate: d.stopDate ?? base.stopDate } : base;
-      if (d && d.status !== 'RUNNING') ended.set(rows[i].executionArn, rows[i]);
-    }));
+export async function childRows(
+  sfn: SFNClient,
+  mapRunArn: string,
+  options: { counts?: MapRunExecutionCounts; known?: Map<string, ChildRow>; statuses?: readonly ExecutionStatus[]; limit?: number } = {},
+): Promise<ChildRow[]> {
+  const limit = options.limit ?? CHILDREN_SHOWN;
+  const known = options.known ?? new Map<string, ChildRow>();
+  const listed: ChildRow[] = [];
+  for (const [status, count] of ORDER) {
+    if (listed.length >= limit) break;
+    if ((options.statuses && !options.statuses.includes(status)) || (options.counts && !options.counts[count])) continue;
+    const page = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: status, maxResults: limit - listed.length }));
+    for (const c of page.executions ?? []) listed.push({ executionArn: c.executionArn ?? '', name: c.name ?? '', status: c.status ?? status, startDate: c.startDate, stopDate: c.stopDate });
   }
-  const rank = (s: string) => RANK[s] ?? 3;
-  return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r.status) - rank(b.r.status) || a.i - b.i).map(({ r }) => r);
+  const rows = listed.map((c) => {
+    const k = known.get(c.executionArn);
+    // (a running child's input is known from before; an ended one's whole row)
+    if (k && k.status === c.status) return k;
+    if (k && c.status === 'RUNNING') return { ...c, input: k.input };
+    return undefined;
+  });
+  await inTurns(rows.flatMap((r, i) => (r ? [] : [i])), async (i) => {
+    const c = listed[i];
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn: c.executionArn })).catch(() => undefined);
+    rows[i] = d ? { ...c, status: d.status ?? c.status, input: d.input, error: d.error, cause: d.cause, stopDate: d.stopDate ?? c.stopDate } : c;
+    if (d) known.set(c.executionArn, rows[i]!);
+  });
+  return rows as ChildRow[];
 }
 
 /** A child's input on one line, cut to `max` characters. */

@@ -153,11 +153,13 @@ describe('localbatch serve: one emulator per state directory (integration)', () 
     run.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     run.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     const runExit = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
-    // Still waiting a few seconds on: it neither started its own emulator nor gave up.
-    await new Promise((r) => setTimeout(r, 4_000));
+    // It says it waits (however long the CLI takes to start on a loaded machine), and a few seconds
+    // on it still waits: it neither started its own emulator nor gave up.
+    await until(async () => /another emulator is starting or stopping on/.test(out) || run.exitCode !== null, 60_000);
+    assert.match(out, /another emulator is starting or stopping on/);
+    await new Promise((r) => setTimeout(r, 3_000));
     assert.equal(run.exitCode, null, out);
     assert.equal(existsSync(path.join(stateDir, 'endpoint.json')), false);
-    assert.match(out, /another emulator is starting or stopping on/);
     // The holder goes (as one that failed to start, or stopped): the waiting run starts its own.
     holder.kill('SIGKILL');
     await holderGone;

@@ -15,7 +15,7 @@ export async function mapRunFailureLines(sfn: SFNClient, failed: ReadonlyMap<str
   for (const [arn, count] of failed) {
     if (count <= 0) continue;
     const state = mapRunStateName(arn);
-    const rows = (await childRows(sfn, arn).catch(() => [])).filter((c) => c.status === 'FAILED' || c.status === 'TIMED_OUT');
+    const rows = await childRows(sfn, arn, { statuses: ['FAILED', 'TIMED_OUT'], limit: SHOWN }).catch(() => []);
     for (const c of rows.slice(0, SHOWN)) {
       const why = [c.error, c.cause].filter(Boolean).join(': ');
       lines.push(`  map run ${state}: item ${inputLine(c.input) || c.name} ${c.status}${why ? `: ${why.length > 300 ? `${why.slice(0, 300)}…` : why}` : ''}`);

@@ -53,6 +53,8 @@ export function fileChildLogs(stateDir: string): ChildLogs {
         if (created) fsyncDir(dir);
         return fd;
       };
+      // A write failed: later appends and reads no longer try (each try would copy all that waits); sync() does.
+      let failing = false;
       /** Writes what waits (throws when it cannot; what was not written keeps waiting). */
       const flush = () => {
         if (!pendingBytes) return;
@@ -61,6 +63,10 @@ export function fileChildLogs(stateDir: string): ChildLogs {
         try {
           const to = writer();
           while (done < data.length) done += writeSync(to, data, done, data.length - done);
+          failing = false;
+        } catch (err) {
+          failing = true;
+          throw err;
         } finally {
           written += done;
           pending = done < data.length ? [data.subarray(done)] : [];
@@ -68,10 +74,26 @@ export function fileChildLogs(stateDir: string): ChildLogs {
         }
       };
       const tryFlush = () => {
+        if (failing) return;
         try {
           flush();
         } catch {
           // (kept in memory; sync() reports it)
+        }
+      };
+      /** Copies `length` bytes of what waits, from `from` (0: its first byte), into `to` at `at`. */
+      const copyPending = (to: Buffer, at: number, from: number, length: number) => {
+        let skip = from;
+        for (const chunk of pending) {
+          if (length <= 0) return;
+          if (skip >= chunk.length) {
+            skip -= chunk.length;
+            continue;
+          }
+          const n = chunk.copy(to, at, skip, Math.min(chunk.length, skip + length));
+          at += n;
+          length -= n;
+          skip = 0;
         }
       };
       return {
@@ -109,7 +131,7 @@ export function fileChildLogs(stateDir: string): ChildLogs {
             }
           }
           // (the rest of it, not written yet)
-          if (inFile < place.length) Buffer.concat(pending, pendingBytes).copy(buf, inFile, place.offset + inFile - written, place.offset + place.length - written);
+          if (inFile < place.length) copyPending(buf, inFile, place.offset + inFile - written, place.length - inFile);
           return buf.toString('utf8');
         },
         lines() {

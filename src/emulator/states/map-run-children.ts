@@ -80,13 +80,13 @@ export class MapRunChildren {
       live: { input: JSON.stringify(child.input) ?? 'null', history: [] },
     };
     r.children.set(summary.executionArn, summary);
+    let events = 0;
     return {
-      // (once the run ended, or the server stops, a child still running is no longer written)
+      // (once the run ended, or the server stops, a child still running is no longer written; its
+      // events are still numbered, so what its states say of them is the same)
       emit: (e) => {
-        const history = summary.live?.history;
-        if (!history || r.closed) return 0;
-        const id = history.length + 1;
-        history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
+        const id = ++events;
+        if (summary.live && !r.closed) summary.live.history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
         return id;
       },
       ended: (end) => {
@@ -96,13 +96,13 @@ export class MapRunChildren {
   }
 
   /**
-   * The run ended: children still running end ABORTED with it, and its log is made durable. False
-   * when the log could not be written (logged): the run's end is then not journaled, so a replay
-   * after a restart runs it again.
+   * The run ended: children still running end ABORTED with it, and its log is made durable (the
+   * caller journals the run's end after this). A log that cannot be written is logged: its children
+   * are kept in memory until the server stops, and after a restart those not written are missing.
    */
-  finish(mapRunArn: string): boolean {
+  finish(mapRunArn: string): void {
     const r = this.runs.get(mapRunArn);
-    if (!r || r.closed) return true;
+    if (!r || r.closed) return;
     for (const c of r.children.values()) {
       if (!c.live) continue;
       const history = c.live.history;
@@ -112,10 +112,8 @@ export class MapRunChildren {
     r.closed = true;
     try {
       r.log.sync();
-      return true;
     } catch (err) {
-      this.log?.(`localbatch states: the children of the map run ${mapRunArn} could not be written to its log (${err instanceof Error ? err.message : String(err)}); they are kept in memory until the server stops, and the run's end is not journaled`);
-      return false;
+      this.log?.(`localbatch states: the children of the map run ${mapRunArn} could not be written to its log (${err instanceof Error ? err.message : String(err)}); they are kept in memory until the server stops, and after a restart those not written are not listed`);
     }
   }
 

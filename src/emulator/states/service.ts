@@ -246,7 +246,8 @@ export class StatesService {
       // (its children's log is durable before its end is journaled)
       mapRunEnded: (p) => {
         if (this.mapRuns.get(p.record.mapRunArn) !== p.record || this.closed) return;
-        if (this.mapRunChildren.finish(p.record.mapRunArn)) this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
+        this.mapRunChildren.finish(p.record.mapRunArn);
+        this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });
       },
     };
     const run = new Execution(def, JSON.parse(rec.input) as unknown, {

@@ -25,8 +25,8 @@ const PER_MACHINE = 20;
 const RUNNING_REFRESH_MS = 2000;
 /** While nothing runs, the view looks for executions started elsewhere this often. */
 const LOOK_FOR_NEW_MS = 5000;
-/** Ended map run children remembered at most (then forgotten, and described again when shown). */
-const ENDED_CHILDREN_KEPT = 5000;
+/** Map run children remembered at most (then forgotten, and described again when shown). */
+const KNOWN_CHILDREN_KEPT = 5000;
 /** Running executions whose map runs are read for a redraw (each costs two calls). */
 const MAP_RUNS_READ = 10;
 
@@ -58,8 +58,8 @@ export class ExecutionNodes implements vscode.Disposable {
   private listed: string | undefined;
   private lastLook = 0;
   private looking = false;
-  /** Map run children described after they ended, by ARN (they never change). */
-  private readonly endedChildren = new Map<string, ChildRow>();
+  /** Map run children described, by ARN (an input never changes, an ended child's row neither). */
+  private readonly knownChildren = new Map<string, ChildRow>();
 
   /** `redraw` redraws the Local view. */
   constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
@@ -141,9 +141,9 @@ export class ExecutionNodes implements vscode.Disposable {
     if (!sfn) return [];
     try {
       if (node.kind === 'sfnMapRun') {
-        // (a redraw every couple of seconds while the execution runs asks only for the children still running)
-        if (this.endedChildren.size > ENDED_CHILDREN_KEPT) this.endedChildren.clear();
-        return await childNodes(sfn, node, this.endedChildren);
+        // (a redraw every couple of seconds while the execution runs describes only children new or changed)
+        if (this.knownChildren.size > KNOWN_CHILDREN_KEPT) this.knownChildren.clear();
+        return await childNodes(sfn, node, this.knownChildren);
       }
       // An execution: its distributed Maps' runs first (their children are executions of their own), then its history.
       const executionArn = node.kind === 'execution' ? node.execution.executionArn! : node.row.executionArn;

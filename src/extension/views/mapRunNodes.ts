@@ -1,7 +1,7 @@
 /**
- * Under an execution in the Local view, a row per distributed Map run (its Map state, status and
- * progress), expanding to its child workflow executions: up to 100 (one ListExecutions page), the
- * ones that did not succeed first, each named by its input and saying its error; a child expands
+ * Under an execution in the Local view, a row per distributed Map run (its Map's label, status and
+ * progress; the newest 20), expanding to its child workflow executions: up to 100, the ones that did
+ * not succeed first, each named by its input and saying its error; a child expands
  * to its own history (executionNodes.ts reads it).
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -31,17 +31,21 @@ export function statusIcon(status: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(name, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** An execution's map runs, in the order they started (none for an execution without a distributed Map). */
-export async function mapRunNodes(sfn: SFNClient, executionNodeId: string, executionArn: string): Promise<MapRunNode[]> {
-  return (await mapRunRows(sfn, executionArn)).map((row) => ({ kind: 'sfnMapRun', id: `${executionNodeId}/${row.mapRunArn}`, row }));
+/** An execution's newest map runs, in the order they started (none for an execution without a distributed Map), and a note when it has more. */
+export async function mapRunNodes(sfn: SFNClient, executionNodeId: string, executionArn: string): Promise<Array<MapRunNode | MapRunNoteNode>> {
+  const { rows, total } = await mapRunRows(sfn, executionArn);
+  const nodes: Array<MapRunNode | MapRunNoteNode> = rows.map((row) => ({ kind: 'sfnMapRun', id: `${executionNodeId}/${row.mapRunArn}`, row }));
+  if (total > rows.length) nodes.unshift({ kind: 'sfnNote', id: `${executionNodeId}/maprun-more`, message: `The newest ${rows.length} of ${total} map runs: aws stepfunctions list-map-runs --execution-arn ${executionArn} lists them all` });
+  return nodes;
 }
 
-/** `ended`: children already described that had ended (kept by the caller: not asked for again). */
-export async function childNodes(sfn: SFNClient, node: MapRunNode, ended?: Map<string, ChildRow>): Promise<Array<ChildExecutionNode | MapRunNoteNode>> {
-  const rows = await childRows(sfn, node.row.mapRunArn, ended);
+/** `known`: children described before, by ARN (kept by the caller: not asked for again while they do not change). */
+export async function childNodes(sfn: SFNClient, node: MapRunNode, known?: Map<string, ChildRow>): Promise<Array<ChildExecutionNode | MapRunNoteNode>> {
+  const rows = await childRows(sfn, node.row.mapRunArn, { counts: node.row.counts, known });
   const nodes: Array<ChildExecutionNode | MapRunNoteNode> = rows.map((row) => ({ kind: 'sfnChild', id: `${node.id}/${row.name}`, row }));
-  if (node.row.children > rows.length && rows.length >= CHILDREN_SHOWN) {
-    nodes.push({ kind: 'sfnNote', id: `${node.id}/more`, message: `${rows.length} of ${node.row.children} child executions shown: aws stepfunctions list-executions --map-run-arn ${node.row.mapRunArn} lists them all` });
+  const started = (node.row.counts?.total ?? 0) - (node.row.counts?.pending ?? 0);
+  if (started > rows.length && rows.length >= CHILDREN_SHOWN) {
+    nodes.push({ kind: 'sfnNote', id: `${node.id}/more`, message: `${rows.length} of ${started} child executions shown: aws stepfunctions list-executions --map-run-arn ${node.row.mapRunArn} lists them all` });
   }
   return nodes;
 }
@@ -54,7 +58,8 @@ export function mapRunItem(node: MapRunsNode): vscode.TreeItem {
       item.id = node.id;
       item.iconPath = statusIcon(r.status);
       item.description = `${r.status} · ${r.progress}`;
-      item.tooltip = [`Map run of the Map state ${r.state}: ${r.status}`, r.progress, `${r.children} child execution${r.children === 1 ? '' : 's'} (pending ones included)`, `Map run ARN: ${r.mapRunArn}`].join('\n');
+      const started = (r.counts?.total ?? 0) - (r.counts?.pending ?? 0);
+      item.tooltip = [`Map run ${r.state}: ${r.status}`, r.progress, `${started} child execution${started === 1 ? '' : 's'} started`, `Map run ARN: ${r.mapRunArn}`].join('\n');
       item.contextValue = 'sfnMapRun';
       return item;
     }

@@ -15,6 +15,7 @@ export const ASL_RULES = {
   'asl-missing-transition': 'a state has neither Next nor "End": true',
   'asl-next-and-end': 'a state has both Next and End',
   'asl-number': 'a number field out of its range (TimeoutSeconds, Wait Seconds, MaxConcurrency, a retrier\'s BackoffRate, ...)',
+  'asl-map-label': 'a Map state\'s Label that is not 1-40 characters without white space or special characters, or that another Map uses',
   'asl-timestamp': 'a Wait state\'s Timestamp that is not an RFC 3339 timestamp with a time zone (2026-01-01T00:00:00Z)',
   'asl-unreachable': 'a state that no StartAt, Next, Default or Catch names',
   'asl-unknown-error': 'Retry / Catch ErrorEquals names a States.* error that does not exist',

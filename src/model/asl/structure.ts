@@ -10,6 +10,7 @@ import { closestName } from '../validation/workspace-rules/context';
 import { asArr, asStr, isObj, objEntries, type Obj } from '../values';
 import { CHOICE_OPERATORS, STATE_TYPES, STATES_ERROR_NAMES } from './language';
 import { numberProblems } from './numbers';
+import { isMapLabel } from './names';
 import { checkLevelFields, checkStateFields } from './state-fields';
 import type { AslReport } from './rules';
 
@@ -29,6 +30,23 @@ export function forEachState(def: unknown, visit: (state: Obj, path: JsonPath, n
 
 export function checkStructure(def: unknown, report: AslReport): void {
   checkLevel(def, [], report, 0);
+  checkLabels(def, report);
+}
+
+/**
+ * A Map's Label names its map runs (and their child executions' ARNs): Step Functions takes 1 to 40
+ * characters without white space or the characters a name may not hold, unique in the state machine.
+ */
+function checkLabels(def: unknown, report: AslReport): void {
+  const seen = new Set<string>();
+  forEachState(def, (state, path, name) => {
+    if (state.Type !== 'Map' || state.Label === undefined) return;
+    const label = state.Label;
+    if (typeof label !== 'string' || !isMapLabel(label)) {
+      report('error', [...path, 'Label'], 'asl-map-label', `The Map state '${name}' has a Label that is not 1-40 characters without white space, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /`, 'value');
+    } else if (seen.has(label)) report('error', [...path, 'Label'], 'asl-map-label', `The Label '${label}' is used by another Map state: a Label names one Map's map runs`, 'value');
+    else seen.add(label);
+  });
 }
 
 function checkLevel(def: unknown, at: JsonPath, report: AslReport, depth: number): void {

@@ -51,23 +51,43 @@ describe('A distributed Map\'s runs and children for a list (client-sfn, served 
       assert.ok(i < 200, 'the execution ends');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const runs = await mapRunRows(sfn, executionArn!);
-    assert.deepEqual(runs.map((r) => [r.state, r.status, r.progress, r.children]), [
+    const { rows: runs, total } = await mapRunRows(sfn, executionArn!);
+    assert.equal(total, 2);
+    assert.deepEqual(runs.map((r) => [r.state, r.status, r.progress, r.counts?.total]), [
       ['First', 'SUCCEEDED', '5/5 items, 2 failed', 5],
       ['Second', 'SUCCEEDED', '1/1 items', 1],
     ]);
-    const children = await childRows(sfn, runs[0].mapRunArn);
+    const children = await childRows(sfn, runs[0].mapRunArn, { counts: runs[0].counts });
     assert.deepEqual(children.slice(0, 2).map((c) => [c.status, c.error, c.cause]), [['FAILED', 'TooBig', 'over five'], ['FAILED', 'TooBig', 'over five']]);
     assert.deepEqual(children.slice(0, 2).map((c) => c.input).sort(), ['7', '9']);
     assert.deepEqual(children.slice(2).map((c) => [c.status, c.error]), [['SUCCEEDED', undefined], ['SUCCEEDED', undefined], ['SUCCEEDED', undefined]]);
     assert.deepEqual(children.slice(2).map((c) => c.input).sort(), ['1', '2', '3']);
     assert.equal(inputLine(JSON.stringify({ id: 'x'.repeat(100) }), 20), '{"id":"xxxxxxxxxxxx…');
-    // Children described once they ended are not described again (a redraw while an execution runs).
-    const ended = new Map<string, (typeof children)[number]>();
+    // Children described before are not described again while their status stays (a redraw while an execution runs).
+    const known = new Map<string, (typeof children)[number]>();
     described = 0;
-    await childRows(sfn, runs[0].mapRunArn, ended);
-    assert.deepEqual([described, ended.size], [5, 5]);
-    assert.deepEqual(await childRows(sfn, runs[0].mapRunArn, ended), children);
+    await childRows(sfn, runs[0].mapRunArn, { known });
+    assert.deepEqual([described, known.size], [5, 5]);
+    assert.deepEqual(await childRows(sfn, runs[0].mapRunArn, { known }), children);
     assert.equal(described, 5, 'none described again');
+    // Only the failed ones, at most two (what `localbatch run` names at the end).
+    assert.deepEqual((await childRows(sfn, runs[0].mapRunArn, { statuses: ['FAILED', 'TIMED_OUT'], limit: 2 })).map((c) => c.status), ['FAILED', 'FAILED']);
+  });
+
+  it('finds a failed child among more than a page of children (the newest 100 all succeeded)', async () => {
+    // One at a time: item 0 waits a second, then fails; the other 149 start after it, so they are all newer.
+    const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 0, Next: 'Hold' }], Default: 'Ok' }, Hold: { Type: 'Wait', Seconds: 1, Next: 'Bad' }, Bad: { Type: 'Fail', Error: 'First', Cause: 'item 0' }, Ok: { Type: 'Pass', End: true } } };
+    const definition = { StartAt: 'Many', States: { Many: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ToleratedFailureCount: 1, ItemProcessor: processor, End: true } } };
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'many', roleArn: ROLE, definition: JSON.stringify(definition) }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ items: Array.from({ length: 150 }, (_, i) => i) }) }));
+    for (let i = 0; (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING'; i++) {
+      assert.ok(i < 400, 'the execution ends');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { rows: [run] } = await mapRunRows(sfn, executionArn!);
+    const rows = await childRows(sfn, run.mapRunArn, { counts: run.counts });
+    assert.equal(rows.length, 100);
+    assert.deepEqual([rows[0].status, rows[0].input, rows[0].error], ['FAILED', '0', 'First']);
+    assert.ok(rows.slice(1).every((c) => c.status === 'SUCCEEDED'));
   });
 });

@@ -78,7 +78,7 @@ function processorOf(definition: string | undefined, label: string): string {
 function findProcessor(def: StateMachineDef, label: string): StateMachineDef | undefined {
   for (const [stateName, state] of Object.entries(def.States ?? {})) {
     const inner = (state as StateDef).ItemProcessor ?? (state as StateDef).Iterator;
-    if (((state as StateDef).Label ?? stateName) === label && inner) return inner;
+    if ((stateName === label || (state as StateDef).Label === label) && inner) return inner;
     for (const d of [...((state as StateDef).Branches ?? []), ...(inner ? [inner] : [])]) {
       const found = findProcessor(d, label);
       if (found) return found;

@@ -46,7 +46,7 @@ export function validateDefinition(text: string): Diagnostic[] {
 }
 
 /** The rules of `localbatch validate` this file's own checks (above) do not cover already. */
-const VALIDATE_RULES = new Set(['asl-jsonpath', 'asl-intrinsic', 'asl-jsonata', 'asl-query-language', 'asl-choice-rule', 'asl-states-all-last', 'asl-unknown-field', 'asl-batch-parameter', 'asl-timestamp']);
+const VALIDATE_RULES = new Set(['asl-jsonpath', 'asl-intrinsic', 'asl-jsonata', 'asl-query-language', 'asl-choice-rule', 'asl-states-all-last', 'asl-unknown-field', 'asl-batch-parameter', 'asl-timestamp', 'asl-map-label']);
 
 function checkMachine(def: StateMachineDef, at: string, out: Diagnostic[]): void {
   if (!def || typeof def !== 'object' || typeof def.States !== 'object' || def.States === null) {

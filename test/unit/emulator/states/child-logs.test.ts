@@ -4,7 +4,7 @@
  * one even when no line comes, and a torn last line from a crash is left out.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileChildLogs } from '../../../../src/emulator/states/child-logs';
@@ -42,5 +42,20 @@ describe('map run child logs (files)', () => {
     assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines().map((l) => l.line), ['{"old":1}']);
     fileChildLogs(dir).open(ARN, true).sync();
     assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines(), []);
+  });
+
+  it('lines that cannot be written stay readable; a later sync writes them all, at the places given', () => {
+    // The log's folder cannot be made while a file holds its name.
+    writeFileSync(path.join(dir, 'states-maprun'), 'in the way');
+    const log = fileChildLogs(dir).open(ARN, true);
+    const places = Array.from({ length: 3000 }, (_, i) => log.append(JSON.stringify({ i, pad: 'x'.repeat(100) })));
+    assert.equal(JSON.parse(log.read(places[2500])).i, 2500);
+    assert.throws(() => log.sync());
+    rmSync(path.join(dir, 'states-maprun'));
+    log.sync();
+    const lines = fileChildLogs(dir).open(ARN, false).lines();
+    assert.equal(lines.length, 3000);
+    assert.deepEqual(lines[2999].place, places[2999]);
+    assert.equal(JSON.parse(lines[1234].line).i, 1234);
   });
 });

@@ -230,20 +230,26 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     assert.equal((caught?.mapRunFailedEventDetails as { error?: string })?.error, 'States.DataLimitExceeded');
   });
 
-  it('a Map\'s Label names its map run; a label with \':\' or \'/\' still finds its children and their state machine', async () => {
+  it('a Map\'s Label names its map run (a bad or repeated one is refused); a Map named with \':\' and \'/\' still finds its children', async () => {
     const { svc, api } = service();
-    const def = { StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'rows:by/day', MaxConcurrency: 1 } } };
-    const { executionArn, mapRunArn } = await start(api, def, 1);
-    assert.match(mapRunArn, /:mapRun:m\/rows:by\/day:[0-9a-f-]{36}$/);
+    const labelled = await start(api, { StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'by-day', MaxConcurrency: 1 } } }, 1, 'labelled');
+    assert.match(labelled.mapRunArn, /:mapRun:labelled\/by-day:[0-9a-f-]{36}$/);
+    const named = await start(api, { StartAt: 'rows:by/day', States: { 'rows:by/day': { ...WAITS.States.M, MaxConcurrency: 1 } } }, 1, 'named');
+    assert.match(named.mapRunArn, /:mapRun:named\/rows:by\/day:[0-9a-f-]{36}$/);
     await clock.runAll();
-    await svc.executions.get(executionArn)!.done;
-    const [child] = await children(api, { mapRunArn });
-    assert.equal(((await api.DescribeExecution({ executionArn: child.executionArn })) as Record<string, unknown>).status, 'SUCCEEDED');
-    const sm = (await api.DescribeStateMachineForExecution({ executionArn: child.executionArn })) as Record<string, unknown>;
-    assert.deepEqual([sm.name, sm.label, JSON.parse(String(sm.definition)).StartAt], ['m/rows:by/day', 'rows:by/day', 'W']);
+    for (const [run, label] of [[labelled, 'by-day'], [named, 'rows:by/day']] as const) {
+      await svc.executions.get(run.executionArn)!.done;
+      const [child] = await children(api, { mapRunArn: run.mapRunArn });
+      assert.equal(((await api.DescribeExecution({ executionArn: child.executionArn })) as Record<string, unknown>).status, 'SUCCEEDED');
+      const sm = (await api.DescribeStateMachineForExecution({ executionArn: child.executionArn })) as Record<string, unknown>;
+      assert.deepEqual([sm.label, JSON.parse(String(sm.definition)).StartAt], [label, 'W']);
+    }
+    const refused = (definition: object) => rejects(() => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify(definition) }), 'InvalidDefinition', /Label/);
+    await refused({ StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'by:day' } } });
+    await refused({ StartAt: 'A', States: { A: { ...WAITS.States.M, Label: 'x', End: undefined, Next: 'B' }, B: { ...WAITS.States.M, Label: 'x' } } });
   });
 
-  it('a log that cannot be written keeps its children readable and does not journal the run\'s end', async () => {
+  it('a log that cannot be written keeps its children readable, says so, and still journals the run\'s end', async () => {
     const lines: string[] = [];
     writeFileSync(path.join(dir, 'states-maprun'), 'not a folder');
     const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), log: (l) => lines.push(l), runTask: () => Promise.reject(new Error('no tasks here')) });
@@ -257,7 +263,8 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     for (const k of kids) assert.equal(((await api.DescribeExecution({ executionArn: k.executionArn })) as Record<string, unknown>).output, JSON.stringify({ v: 2 * (svc.mapRunChildren.get(mapRunArn, k.executionArn)!.index + 1) }));
     assert.ok(lines.some((l) => /could not be written to its log/.test(l)), lines.join('\n'));
     svc.close();
-    assert.ok(!fileJournal(dir).load().some((r) => r.k === 'maprun'), 'the run\'s end is not journaled');
+    // (the run itself is kept: after a restart it is listed, its unwritten children are not)
+    assert.ok(fileJournal(dir).load().some((r) => r.k === 'maprun' && r.v.mapRunArn === mapRunArn));
   });
 
   it('after a graceful stop, children that end write nothing more to their log', async () => {
