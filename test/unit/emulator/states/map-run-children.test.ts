@@ -6,13 +6,11 @@
  * file journal (a real temporary state folder) and a fake clock.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { statesTestbed } from './testbed';
 import { ApiError } from '../../../../src/emulator/edge/errors';
-import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
-import { StatesService } from '../../../../src/emulator/states/service';
+import type { statesHandlers } from '../../../../src/emulator/states/api/handlers';
 import { fileJournal } from '../../../../src/emulator/states/store';
 
 const ROLE = 'arn:aws:iam::123456789012:role/r';
@@ -54,17 +52,11 @@ type Item = Record<string, unknown> & { executionArn: string; status: string };
 type Event = Record<string, unknown> & { type: string; id: number; previousEventId: number };
 
 describe('distributed Map child executions: ListExecutions, DescribeExecution, GetExecutionHistory (file journal, fake clock)', () => {
-  let dir: string;
-  let clock: FakeClock;
-  const service = () => {
-    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), runTask: () => Promise.reject(new Error('no tasks here')) });
-    svc.restore();
-    return { svc, api: statesHandlers(svc) };
-  };
+  const bed = statesTestbed('lb-sfn-children-');
   const start = async (api: ReturnType<typeof statesHandlers>, definition: object, items: number, name = 'm') => {
     const { stateMachineArn } = (await api.CreateStateMachine({ name, roleArn: ROLE, definition: JSON.stringify(definition) })) as { stateMachineArn: string };
     const { executionArn } = (await api.StartExecution({ stateMachineArn, name: 'run1', input: JSON.stringify({ items: Array.from({ length: items }, (_, i) => i + 1) }) })) as { executionArn: string };
-    await clock.advance(0);
+    await bed.clock.advance(0);
     const [run] = ((await api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     return { executionArn, mapRunArn: run.mapRunArn };
   };
@@ -73,14 +65,8 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
   const rejects = async (fn: () => unknown, code: string, message?: RegExp) =>
     assert.rejects(async () => fn(), (e: unknown) => e instanceof ApiError && e.type === code && (!message || message.test(e.message)));
 
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-children-'));
-    clock = new FakeClock();
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('lists the children started so far, each an execution with its own history, input and output', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const { executionArn, mapRunArn } = await start(api, WAITS, 3);
     const running = await children(api, { mapRunArn });
     assert.equal(running.length, 2, 'MaxConcurrency 2: the third child has not started');
@@ -95,7 +81,7 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     assert.deepEqual([d.status, d.input, d.output, d.mapRunArn], ['RUNNING', '1', undefined, mapRunArn]);
     assert.deepEqual((await history(api, live.executionArn)).map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered']);
 
-    await clock.runAll();
+    await bed.clock.runAll();
     await svc.executions.get(executionArn)!.done;
     const ended = await children(api, { mapRunArn });
     assert.equal(ended.length, 3);
@@ -131,9 +117,9 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
   });
 
   it('a batch is one child of its items; a failed one says its error; a Map in a Parallel\'s branch is found', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const { executionArn, mapRunArn } = await start(api, BATCHED, 7);
-    await clock.runAll();
+    await bed.clock.runAll();
     assert.equal((await svc.executions.get(executionArn)!.done)?.status, 'SUCCEEDED');
     const all = await children(api, { mapRunArn });
     assert.deepEqual(all.map((c) => c.itemCount).sort(), [1, 3, 3]);
@@ -147,9 +133,9 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
   });
 
   it('an ended run\'s children are read back after a restart; a running run\'s are written anew by the replay, under the same names', async () => {
-    const first = service();
+    const first = bed.service();
     const ended = await start(first.api, BATCHED, 7, 'done');
-    await clock.runAll();
+    await bed.clock.runAll();
     await first.svc.executions.get(ended.executionArn)!.done;
     const before = await children(first.api, { mapRunArn: ended.mapRunArn });
     const described = await Promise.all(before.map((c) => first.api.DescribeExecution({ executionArn: c.executionArn })));
@@ -158,24 +144,24 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     const liveBefore = (await children(first.api, { mapRunArn: live.mapRunArn })).map((c) => c.executionArn).sort();
     first.svc.close();
 
-    const again = service();
+    const again = bed.service();
     assert.deepEqual(await children(again.api, { mapRunArn: ended.mapRunArn }), before);
     assert.deepEqual(await Promise.all(before.map((c) => again.api.DescribeExecution({ executionArn: c.executionArn }))), described);
     assert.deepEqual(await Promise.all(before.map((c) => history(again.api, c.executionArn))), histories);
     // The replay runs the live Map again: the same two children, started anew, none twice.
-    await clock.advance(0);
+    await bed.clock.advance(0);
     const replayed = await children(again.api, { mapRunArn: live.mapRunArn });
     assert.deepEqual(replayed.map((c) => c.executionArn).sort(), liveBefore);
     assert.deepEqual(replayed.map((c) => c.status), ['RUNNING', 'RUNNING']);
-    await clock.runAll();
+    await bed.clock.runAll();
     await again.svc.executions.get(live.executionArn)!.done;
     assert.equal((await children(again.api, { mapRunArn: live.mapRunArn })).filter((c) => c.status === 'SUCCEEDED').length, 3);
-    assert.equal(readdirSync(path.join(dir, 'states-maprun')).length, 2, 'one log a map run');
+    assert.equal(readdirSync(path.join(bed.dir, 'states-maprun')).length, 2, 'one log a map run');
     again.svc.close();
   });
 
   it('a stopped parent\'s running children end ABORTED; a child is not stopped alone; unknown children do not exist', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const { executionArn, mapRunArn } = await start(api, WAITS, 3);
     const [one] = await children(api, { mapRunArn });
     await rejects(() => api.StopExecution({ executionArn: one.executionArn }), 'ValidationException', new RegExp(`stop '${executionArn}'`));
@@ -195,7 +181,7 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
   });
 
   it('without MaxConcurrency, runs at most 10,000 children at once (as AWS documents)', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const unbounded = { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: undefined } } };
     const { executionArn, mapRunArn } = await start(api, unbounded, 10_001);
     const d = (await api.DescribeMapRun({ mapRunArn })) as { executionCounts: Record<string, number> };
@@ -215,15 +201,15 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
         Ok: { Type: 'Pass', Result: 'ok', End: true },
       },
     };
-    const first = service();
+    const first = bed.service();
     const { executionArn, mapRunArn } = await start(first.api, def, 1);
     const [child] = await children(first.api, { mapRunArn });
     const cause = ((await first.api.DescribeExecution({ executionArn: child.executionArn })) as { cause: string }).cause;
     assert.match(cause, /^The state\/task 'Big' returned a result with a size exceeding the maximum/);
     first.svc.close();
     // The map run had ended (FAILED) and is not recorded again: its child still has a history of its own, so the same check fails it.
-    const again = service();
-    await clock.runAll();
+    const again = bed.service();
+    await bed.clock.runAll();
     const outcome = await again.svc.executions.get(executionArn)!.done;
     assert.deepEqual(outcome, { status: 'SUCCEEDED', output: 'caught' });
     const caught = ((await again.api.GetExecutionHistory({ executionArn })) as { events: Event[] }).events.find((e) => e.type === 'MapRunFailed');
@@ -231,12 +217,12 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
   });
 
   it('a Map\'s Label names its map run (a bad or repeated one is refused); a Map named with \':\' and \'/\' still finds its children', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const labelled = await start(api, { StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'by-day', MaxConcurrency: 1 } } }, 1, 'labelled');
     assert.match(labelled.mapRunArn, /:mapRun:labelled\/by-day:[0-9a-f-]{36}$/);
     const named = await start(api, { StartAt: 'rows:by/day', States: { 'rows:by/day': { ...WAITS.States.M, MaxConcurrency: 1 } } }, 1, 'named');
     assert.match(named.mapRunArn, /:mapRun:named\/rows:by\/day:[0-9a-f-]{36}$/);
-    await clock.runAll();
+    await bed.clock.runAll();
     for (const [run, label] of [[labelled, 'by-day'], [named, 'rows:by/day']] as const) {
       await svc.executions.get(run.executionArn)!.done;
       const [child] = await children(api, { mapRunArn: run.mapRunArn });
@@ -251,12 +237,10 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
 
   it('a log that cannot be written keeps its children readable, says so, and still journals the run\'s end', async () => {
     const lines: string[] = [];
-    writeFileSync(path.join(dir, 'states-maprun'), 'not a folder');
-    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), log: (l) => lines.push(l), runTask: () => Promise.reject(new Error('no tasks here')) });
-    svc.restore();
-    const api = statesHandlers(svc);
+    writeFileSync(path.join(bed.dir, 'states-maprun'), 'not a folder');
+    const { svc, api } = bed.service((l) => lines.push(l));
     const { executionArn, mapRunArn } = await start(api, { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: 0 } } }, 3);
-    await clock.runAll();
+    await bed.clock.runAll();
     assert.equal((await svc.executions.get(executionArn)!.done)?.status, 'SUCCEEDED');
     const kids = await children(api, { mapRunArn });
     assert.equal(kids.length, 3);
@@ -264,20 +248,20 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     assert.ok(lines.some((l) => /could not be written to its log/.test(l)), lines.join('\n'));
     svc.close();
     // (the run itself is kept: after a restart it is listed, its unwritten children are not)
-    assert.ok(fileJournal(dir).load().some((r) => r.k === 'maprun' && r.v.mapRunArn === mapRunArn));
+    assert.ok(fileJournal(bed.dir).load().some((r) => r.k === 'maprun' && r.v.mapRunArn === mapRunArn));
   });
 
   it('after a graceful stop, children that end write nothing more to their log', async () => {
-    const first = service();
+    const first = bed.service();
     // 120 children of about 3 KB each end after the stop: more than the log buffers before it writes.
     const def = { StartAt: 'M', States: { M: { ...WAITS.States.M, MaxConcurrency: 0, ItemSelector: { pad: 'p'.repeat(3000), 'n.$': '$$.Map.Item.Value' }, ItemProcessor: processor({ W: { Type: 'Wait', Seconds: 60, End: true } }) } } };
     const { mapRunArn } = await start(first.api, def, 120);
     assert.equal((await children(first.api, { mapRunArn, maxResults: 1000 })).length, 120);
     first.svc.close();
-    const folder = path.join(dir, 'states-maprun');
+    const folder = path.join(bed.dir, 'states-maprun');
     const sizes = () => readdirSync(folder).map((f) => statSync(path.join(folder, f)).size);
     const before = sizes();
-    await clock.advance(60_000);
+    await bed.clock.advance(60_000);
     assert.deepEqual(sizes(), before);
   });
 });

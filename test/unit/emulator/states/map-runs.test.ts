@@ -5,14 +5,10 @@
  * ended run answered again by a service restored from the same folder; the API's errors.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { statesTestbed } from './testbed';
 import { ApiError } from '../../../../src/emulator/edge/errors';
-import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
-import { StatesService } from '../../../../src/emulator/states/service';
-import { fileJournal } from '../../../../src/emulator/states/store';
+import type { statesHandlers } from '../../../../src/emulator/states/api/handlers';
 
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const distributed = (processor: object, extra: object = {}) => ({
@@ -35,30 +31,18 @@ type Described = Record<string, unknown> & { itemCounts: Record<string, number>;
 const counts = (c: Partial<Record<string, number>>) => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0, ...c });
 
 describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fake clock)', () => {
-  let dir: string;
-  let clock: FakeClock;
-  const service = () => {
-    const svc = new StatesService({ clock, account: '123456789012', region: 'us-east-1', journal: fileJournal(dir), runTask: () => Promise.reject(new Error('no tasks here')) });
-    svc.restore();
-    return { svc, api: statesHandlers(svc) };
-  };
+  const bed = statesTestbed('lb-sfn-maprun-');
   const start = async (api: ReturnType<typeof statesHandlers>, definition: object, items: number) => {
     const { stateMachineArn } = (await api.CreateStateMachine({ name: `m${Math.random().toString(36).slice(2, 8)}`, roleArn: ROLE, definition: JSON.stringify(definition) })) as { stateMachineArn: string };
     const { executionArn } = (await api.StartExecution({ stateMachineArn, input: JSON.stringify({ items: Array.from({ length: items }, (_, i) => i) }) })) as { executionArn: string };
-    await clock.advance(0);
+    await bed.clock.advance(0);
     return executionArn;
   };
   const rejects = (fn: () => unknown, code: string) =>
     assert.throws(fn, (e: unknown) => e instanceof ApiError && e.type === code);
 
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-maprun-'));
-    clock = new FakeClock();
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('counts a running map run\'s children, MaxConcurrency at a time, and ends it SUCCEEDED', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     const executionArn = await start(api, WAITS, 5);
     const { mapRuns } = (await api.ListMapRuns({ executionArn })) as { mapRuns: Array<Record<string, unknown>> };
     assert.equal(mapRuns.length, 1);
@@ -74,10 +58,10 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     assert.deepEqual(running.executionCounts, counts({ pending: 3, running: 2, total: 5 }));
     assert.deepEqual(running.itemCounts, running.executionCounts);
 
-    await clock.advance(3600_000);
+    await bed.clock.advance(3600_000);
     const later = (await api.DescribeMapRun({ mapRunArn })) as Described;
     assert.deepEqual([later.executionCounts.succeeded, later.executionCounts.running, later.executionCounts.pending], [2, 2, 1]);
-    await clock.runAll();
+    await bed.clock.runAll();
     await svc.executions.get(executionArn)!.done;
     const done = (await api.DescribeMapRun({ mapRunArn })) as Described;
     assert.equal(done.status, 'SUCCEEDED');
@@ -86,9 +70,9 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
   });
 
   it('counts batched items apart from child executions, tolerated failures as failed, and keeps the ended run across a restart', async () => {
-    const first = service();
+    const first = bed.service();
     const executionArn = await start(first.api, SOME_FAIL, 10);
-    await clock.runAll();
+    await bed.clock.runAll();
     const outcome = await first.svc.executions.get(executionArn)!.done;
     assert.equal(outcome?.status, 'SUCCEEDED', JSON.stringify(outcome));
     const { mapRuns } = (await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> };
@@ -98,17 +82,17 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     assert.deepEqual(described.itemCounts, counts({ succeeded: 7, failed: 3, total: 10 }));
     assert.deepEqual([described.status, described.toleratedFailureCount, described.toleratedFailurePercentage, described.maxConcurrency], ['SUCCEEDED', 3, 0, 0]);
 
-    const again = service();
+    const again = bed.service();
     assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn }), described);
     assert.deepEqual(((await again.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns, ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns);
   });
 
   it('keeps a map run\'s start, and an ended run\'s whole record, when a restart replays its execution', async () => {
-    const then = new Date(clock.now());
-    const first = service();
+    const then = new Date(bed.clock.now());
+    const first = bed.service();
     // The Map ends, then the execution waits: a restart now replays it, and its Map runs again.
     const executionArn = await start(first.api, { StartAt: 'M', States: { M: { ...SOME_FAIL.States.M, End: undefined, Next: 'Hold' }, Hold: { Type: 'Wait', Seconds: 3600, End: true } } }, 10);
-    await clock.advance(1000);
+    await bed.clock.advance(1000);
     const [ended] = ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     const before = await first.api.DescribeMapRun({ mapRunArn: ended.mapRunArn });
     assert.equal((before as Described).status, 'SUCCEEDED');
@@ -118,9 +102,9 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     const liveStart = ((await first.api.DescribeMapRun({ mapRunArn: live.mapRunArn })) as Described).startDate;
     first.svc.close();
 
-    clock = new FakeClock(then.getTime() + 600_000);
-    const again = service();
-    await clock.advance(1000);
+    bed.clock = new FakeClock(then.getTime() + 600_000);
+    const again = bed.service();
+    await bed.clock.advance(1000);
     assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn: ended.mapRunArn }), before);
     const replayed = (await again.api.DescribeMapRun({ mapRunArn: live.mapRunArn })) as Described;
     assert.deepEqual([replayed.status, replayed.startDate], ['RUNNING', liveStart]);
@@ -129,10 +113,10 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
   });
 
   it('ends a run FAILED past its tolerated failures, ABORTED when the execution is stopped; errors as AWS names them', async () => {
-    const { svc, api } = service();
+    const { svc, api } = bed.service();
     // Three failed items (one batch) are over a tolerated count of 2.
     const failing = await start(api, { ...SOME_FAIL, States: { M: { ...SOME_FAIL.States.M, ToleratedFailureCount: 2 } } }, 10);
-    await clock.runAll();
+    await bed.clock.runAll();
     await svc.executions.get(failing)!.done;
     const [failed] = ((await api.ListMapRuns({ executionArn: failing })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     const f = (await api.DescribeMapRun({ mapRunArn: failed.mapRunArn })) as Described;
