@@ -92,7 +92,6 @@ export class ExecutionNodes implements vscode.Disposable {
     if (!sfn) return [];
     try {
       const executions = await listExecutions(sfn);
-      this.listed = signature(executions);
       const running = executions.filter((e) => e.status === 'RUNNING' && e.executionArn);
       if (running.length > 0 && !this.timer) this.timer = setTimeout(() => this.changed(), RUNNING_REFRESH_MS);
       // A running execution's distributed Map: how far it is (its history does not say).
@@ -105,6 +104,15 @@ export class ExecutionNodes implements vscode.Disposable {
     } catch (err) {
       return [{ kind: 'sfnError', id: 'sfn:error', message: `Could not list the state machine executions: ${errorMessage(err)}` }];
     }
+  }
+
+  /**
+   * The view's top rows as VS Code was given them: the executions they show are what lookForNew
+   * compares with (a listing of the tree's own, e.g. to reveal a job, shows nothing).
+   */
+  shown(rows: readonly { readonly kind: string }[]): void {
+    const group = rows.find((r): r is ExecutionsGroupNode => r.kind === 'sfnGroup');
+    this.listed = signature(group?.executions ?? []);
   }
 
   /**

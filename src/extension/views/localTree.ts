@@ -343,6 +343,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (node) this.expanded.listed(node);
     const children = await this.listChildren(node);
     if (!node && !ours) {
+      this.executions.shown(children);
       this.shownRoot = children.map((c) => c.id);
       this.shownRuns = { ids: children.filter((c): c is RunNode => c.kind === 'run').map((c) => c.run.id), error: children.some((c) => c.id === 'error:runs'), more: children.some((c) => c.id === 'more:runs') };
     }
