@@ -82,7 +82,7 @@ describe('localbatch run of a state machine file (integration)', function () {
     const failed = r.output.split('\n').filter((l) => / map run Rows: item /.test(l));
     assert.equal(failed.length, 5, r.output);
     for (const l of failed) assert.match(l, /map run Rows: item \{"n":[4-9]\} FAILED: TooBig: over three$/);
-    assert.match(r.output, /map run Rows: 1 more failed; aws stepfunctions list-executions --map-run-arn arn:aws:states:[^ ]+:mapRun:rows\/Rows:[0-9a-f-]{36} --status-filter FAILED lists them/);
+    assert.match(r.output, /map run Rows: 1 more failed: (once localbatch serve runs on \S+, )?AWS_SHARED_CREDENTIALS_FILE=\S+\/credentials aws --profile localbatch --endpoint-url (http:\/\/127\.0\.0\.1:\d+|<its URL>) stepfunctions list-executions --map-run-arn arn:aws:states:[^ ]+:mapRun:rows\/Rows:[0-9a-f-]{36} --status-filter FAILED$/m);
   });
 
   it('exits 1 when the execution fails, and --json prints DescribeExecution', async () => {

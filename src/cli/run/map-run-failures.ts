@@ -6,11 +6,14 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { childRows, inputLine } from '../../client/map-run-children';
 import { mapRunStateName } from '../../client/map-run-watch';
 
-/** Failed children said by name, per map run; the rest are counted. */
+/** Failed children said by name (the newest), per map run; the rest are counted. */
 const SHOWN = 5;
 
-/** Lines for the map runs that had failed children (`failed`: their count, by map run ARN). */
-export async function mapRunFailureLines(sfn: SFNClient, failed: ReadonlyMap<string, number>): Promise<string[]> {
+/**
+ * Lines for the map runs that had failed children (`failed`: their count, by map run ARN).
+ * `listCommand`: the AWS CLI command that lists a run's failed children (its ARN given).
+ */
+export async function mapRunFailureLines(sfn: SFNClient, failed: ReadonlyMap<string, number>, listCommand: (mapRunArn: string) => string): Promise<string[]> {
   const lines: string[] = [];
   for (const [arn, count] of failed) {
     if (count <= 0) continue;
@@ -21,7 +24,7 @@ export async function mapRunFailureLines(sfn: SFNClient, failed: ReadonlyMap<str
       lines.push(`  map run ${state}: item ${inputLine(c.input) || c.name} ${c.status}${why ? `: ${why.length > 300 ? `${why.slice(0, 300)}…` : why}` : ''}`);
     }
     const more = count - Math.min(rows.length, SHOWN);
-    if (more > 0) lines.push(`  map run ${state}: ${more} more failed; aws stepfunctions list-executions --map-run-arn ${arn} --status-filter FAILED lists them`);
+    if (more > 0) lines.push(`  map run ${state}: ${more} more failed: ${listCommand(arn)}`);
   }
   return lines;
 }

@@ -20,6 +20,7 @@ import {
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
 import { mapRunFailureLines } from './map-run-failures';
+import { credentialsPath } from '../../emulator/edge';
 import { describeJobs } from '../../client/jobs';
 import { CliError } from '../errors';
 import { backLine, emulatorGone, errorText, isUnreachable, stoppedMessage, waitForEmulator } from './reconnect';
@@ -199,7 +200,11 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     });
     await mapRuns.look(Date.now(), true);
     arrived.splice(0).forEach(showJobEvent);
-    for (const line of await mapRunFailureLines(sfn, failedChildren)) say(line);
+    // (this run's own emulator ends with it: a serve on the state directory answers for the run after)
+    const own = session.host !== undefined;
+    const listFailed = (mapRunArn: string) =>
+      `${own ? `once localbatch serve runs on ${run.stateDir ?? 'this state directory'}, ` : ''}${run.stateDir ? `AWS_SHARED_CREDENTIALS_FILE=${credentialsPath(run.stateDir)} aws --profile localbatch` : 'aws'} --endpoint-url ${own ? '<its URL>' : session.endpoint.url} stepfunctions list-executions --map-run-arn ${mapRunArn} --status-filter FAILED`;
+    for (const line of await mapRunFailureLines(sfn, failedChildren, listFailed)) say(line);
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
     progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);

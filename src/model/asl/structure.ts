@@ -42,7 +42,8 @@ function checkLabels(def: unknown, report: AslReport): void {
   forEachState(def, (state, path, name) => {
     if (state.Type !== 'Map' || state.Label === undefined) return;
     const label = state.Label;
-    if (typeof label !== 'string' || !isMapLabel(label)) {
+    if (typeof label !== 'string') report('error', [...path, 'Label'], 'asl-map-label', `The Map state '${name}' has a Label that is not a string`, 'value');
+    else if (!isMapLabel(label)) {
       report('error', [...path, 'Label'], 'asl-map-label', `The Map state '${name}' has a Label that is not 1-40 characters without white space, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /`, 'value');
     } else if (seen.has(label)) report('error', [...path, 'Label'], 'asl-map-label', `The Label '${label}' is used by another Map state: a Label names one Map's map runs`, 'value');
     else seen.add(label);

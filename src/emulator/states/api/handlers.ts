@@ -206,20 +206,23 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return e.child ? describeChild(svc, e.child) : describeExecution(e.top);
     },
     ListExecutions(input) {
+      // (nothing is redriven here: REDRIVEN lists none, NOT_REDRIVEN all)
+      const redriven = oneOf(input, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN']) === 'REDRIVEN';
+      if (input.mapRunArn === undefined && input.stateMachineArn === undefined) throw sfnError('ValidationException', 'Give stateMachineArn (its executions) or mapRunArn (a distributed Map run\'s child executions)');
       if (input.mapRunArn !== undefined) {
         if (input.stateMachineArn !== undefined) throw sfnError('ValidationException', 'Give stateMachineArn or mapRunArn, not both');
         const mapRunArn = str(input, 'mapRunArn');
         checkArn(mapRunArn, 'mapRun');
         if (!svc.mapRuns.has(mapRunArn)) throw sfnError('ResourceNotFound', `Resource not found: '${mapRunArn}'`);
         const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-        const children = svc.mapRunChildren.list(mapRunArn).filter((c) => !filter || c.status === filter);
+        const children = redriven ? [] : svc.mapRunChildren.list(mapRunArn).filter((c) => !filter || c.status === filter);
         const p = page(children, input, (c) => newestFirst(c.startDate, c.executionArn));
         return { executions: p.page.map(childListItem), nextToken: p.nextToken };
       }
       const arn = str(input, 'stateMachineArn');
       machine(arn);
       const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-      const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter));
+      const all = redriven ? [] : [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter));
       const p = page(all, input, (e) => newestFirst(e.startDate, e.executionArn));
       return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
     },
@@ -235,7 +238,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     ListMapRuns(input) {
       const arn = str(input, 'executionArn');
-      execution(arn);
+      // (a child execution's own distributed Maps are not counted as map runs here)
+      if (executionOrChild(arn).child) return { mapRuns: [] };
       const runs = [...svc.mapRuns.values()].filter((r) => r.executionArn === arn);
       const p = page(runs, input, (r) => newestFirst(r.startDate, r.mapRunArn));
       return { mapRuns: p.page.map((r) => ({ executionArn: r.executionArn, mapRunArn: r.mapRunArn, stateMachineArn: r.stateMachineArn, startDate: secs(r.startDate), stopDate: secs(r.stopDate) })), nextToken: p.nextToken };

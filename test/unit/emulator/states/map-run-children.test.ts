@@ -178,6 +178,13 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     await rejects(() => api.ListExecutions({ mapRunArn: `${mapRunArn.slice(0, -4)}0000` }), 'ResourceNotFound');
     await rejects(() => api.ListExecutions({ mapRunArn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' }), 'ValidationException');
     await rejects(() => api.ListExecutions({ mapRunArn, statusFilter: 'NOPE' }), 'ValidationException');
+    await rejects(() => api.ListExecutions({}), 'ValidationException', /stateMachineArn .*or mapRunArn/);
+    // Nothing is redriven here: REDRIVEN lists none, NOT_REDRIVEN all; another filter is refused.
+    assert.deepEqual(await children(api, { mapRunArn, redriveFilter: 'REDRIVEN' }), []);
+    assert.equal((await children(api, { mapRunArn, redriveFilter: 'NOT_REDRIVEN' })).length, 2);
+    await rejects(() => api.ListExecutions({ mapRunArn, redriveFilter: 'BOGUS' }), 'ValidationException');
+    // A child's own map runs: none are kept (an empty list, not an unknown execution).
+    assert.deepEqual(await api.ListMapRuns({ executionArn: one.executionArn }), { mapRuns: [] });
   });
 
   it('without MaxConcurrency, runs at most 10,000 children at once (as AWS documents)', async () => {
@@ -232,6 +239,7 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     }
     const refused = (definition: object) => rejects(() => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify(definition) }), 'InvalidDefinition', /Label/);
     await refused({ StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 'by:day' } } });
+    await rejects(() => api.CreateStateMachine({ name: 'bad', roleArn: ROLE, definition: JSON.stringify({ StartAt: 'Rows', States: { Rows: { ...WAITS.States.M, Label: 123 } } }) }), 'InvalidDefinition', /Label that is not a string/);
     await refused({ StartAt: 'A', States: { A: { ...WAITS.States.M, Label: 'x', End: undefined, Next: 'B' }, B: { ...WAITS.States.M, Label: 'x' } } });
   });
 
