@@ -45,7 +45,7 @@ export interface ChildData {
 interface Run {
   readonly log: ChildLog;
   readonly children: Map<string, ChildSummary>;
-  /** The run has ended: its children are all in the log. */
+  /** The run has ended (its children are all in the log), or the server stops: nothing more is written. */
   closed: boolean;
 }
 
@@ -130,7 +130,7 @@ export class MapRunChildren {
     }
   }
 
-  /** A run's children (an ended run's read from its log when first asked for); undefined for a run with none kept. */
+  /** A run's children (an ended run's read from its log when first asked for; none when it has no log). */
   list(mapRunArn: string): ChildSummary[] {
     return [...this.load(mapRunArn).children.values()];
   }
@@ -174,23 +174,8 @@ export class MapRunChildren {
   }
 }
 
-/** A child's log line: its summary's fields and its data, as one JSON object. */
+/** A child's log line: its summary's fields (not its place in memory) and its data, as one JSON object. */
 function lineOf(c: ChildSummary, d: ChildData): string {
-  const fields: Array<[string, unknown]> = [
-    ['executionArn', c.executionArn],
-    ['name', c.name],
-    ['index', c.index],
-    ['stateMachineArn', c.stateMachineArn],
-    ['startDate', c.startDate],
-    ['itemCount', c.itemCount],
-    ['status', c.status],
-    ['stopDate', c.stopDate],
-    ['input', d.input],
-    ['output', d.output],
-    ['error', d.error],
-    ['cause', d.cause],
-  ];
-  let line = '{';
-  for (const [k, v] of fields) if (v !== undefined) line += `"${k}":${JSON.stringify(v)},`;
-  return `${line}"events":${JSON.stringify(d.events)}}`;
+  const { live: _live, saved: _saved, mapRunArn: _run, ...summary } = c;
+  return JSON.stringify({ ...summary, ...d });
 }

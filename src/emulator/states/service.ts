@@ -242,7 +242,8 @@ export class StatesService {
         this.mapRuns.set(p.record.mapRunArn, p.record);
         if (!this.closed) this.mapRunChildren.begin(p.record.mapRunArn);
       },
-      mapRunChild: (run, child) => (this.closed ? undefined : this.mapRunChildren.start(run, child)),
+      // (none once the server stops: its runs are closed then)
+      mapRunChild: (run, child) => this.mapRunChildren.start(run, child),
       // (its children's log is durable before its end is journaled)
       mapRunEnded: (p) => {
         if (this.mapRuns.get(p.record.mapRunArn) !== p.record || this.closed) return;

@@ -17,7 +17,7 @@ import { readHistory } from '../../client/sfn-history';
 import { failureText } from '../stepfunctions/session';
 import { eventFailure, type HistoryEventLike } from '../../model/asl-live';
 import type { ChildRow } from '../../client/map-run-children';
-import { childNodes, MAP_RUN_KINDS, mapRunItem, mapRunNodes, statusIcon, type MapRunsNode } from './mapRunNodes';
+import { childNodes, MAP_RUN_KINDS, mapRunItem, mapRunNodes, messageItem, statusIcon, type MapRunsNode } from './mapRunNodes';
 
 export const EXECUTIONS_GROUP_ID = 'sfn:executions';
 const MAX_EXECUTIONS = 50;
@@ -194,12 +194,8 @@ export class ExecutionNodes implements vscode.Disposable {
         item.tooltip = JSON.stringify(ev, null, 2).slice(0, 4000);
         return item;
       }
-      case 'sfnError': {
-        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('warning');
-        return item;
-      }
+      case 'sfnError':
+        return messageItem(node, 'warning');
       default:
         return mapRunItem(node);
     }

@@ -25,6 +25,14 @@ const STATUS_ICON: Record<string, [string, string | undefined]> = {
   ABORTED: ['circle-slash', undefined],
 };
 
+/** A row that only says something (a note, an error), with its icon. */
+export function messageItem(node: { readonly id: string; readonly message: string }, icon: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon(icon);
+  return item;
+}
+
 /** An execution's status as an icon (the Local view's executions and child executions). */
 export function statusIcon(status: string): vscode.ThemeIcon {
   const [name, color] = STATUS_ICON[status] ?? ['circle-outline', undefined];
@@ -81,11 +89,7 @@ export function mapRunItem(node: MapRunsNode): vscode.TreeItem {
       item.contextValue = `sfnChild.${c.status}`;
       return item;
     }
-    case 'sfnNote': {
-      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-      item.id = node.id;
-      item.iconPath = new vscode.ThemeIcon('info');
-      return item;
-    }
+    case 'sfnNote':
+      return messageItem(node, 'info');
   }
 }

@@ -4,6 +4,7 @@
  * histories paged, and the state machine they run (the Map's ItemProcessor).
  */
 import { mapRunOfChild } from '../core/map-results';
+import { executionDescription } from './describe-execution';
 import type { StateDef, StateMachineDef } from '../core/types';
 import type { ChildSummary } from '../map-run-children';
 import type { StatesService } from '../service';
@@ -24,24 +25,9 @@ export function childListItem(c: ChildSummary): Record<string, unknown> {
 
 /** DescribeExecution of a child: its data read back from its map run's log. */
 export function describeChild(svc: StatesService, c: ChildSummary): Record<string, unknown> {
-  const d = svc.mapRunChildren.data(c);
-  return {
-    executionArn: c.executionArn,
-    stateMachineArn: c.stateMachineArn,
-    name: c.name,
-    status: c.status,
-    startDate: secs(c.startDate),
-    stopDate: secs(c.stopDate),
-    input: d.input,
-    inputDetails: { included: true },
-    ...(d.output !== undefined ? { output: d.output, outputDetails: { included: true } } : {}),
-    ...(d.error ? { error: d.error } : {}),
-    ...(d.cause ? { cause: d.cause } : {}),
-    mapRunArn: c.mapRunArn,
-    redriveCount: 0,
-    // (as the ResultWriter exports them: a failed child is redriven by redriving its map run)
-    redriveStatus: c.status === 'SUCCEEDED' || c.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'REDRIVABLE_BY_MAP_RUN',
-  };
+  // (as the ResultWriter exports them: a failed child is redriven by redriving its map run)
+  const redriveStatus = c.status === 'SUCCEEDED' || c.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'REDRIVABLE_BY_MAP_RUN';
+  return executionDescription({ ...c, ...svc.mapRunChildren.data(c) }, { mapRunArn: c.mapRunArn, redriveStatus });
 }
 
 /** DescribeStateMachineForExecution of a child: the Map's ItemProcessor, its map run and label. */

@@ -12,6 +12,7 @@ import { checkArn } from './arns';
 import { sfnError } from './errors';
 import { historyPage, maxResultsOf } from './history';
 import { childExecution, childListItem, childStateMachine, describeChild } from './children';
+import { executionDescription } from './describe-execution';
 import { isStateMachineName } from '../../../model/asl/names';
 import { nestingDepth } from '../../../model/values';
 import { keysetPage } from '../../keyset-page';
@@ -88,21 +89,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     const problems = validateDefinition(definition);
     if (problems.length) throw sfnError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code} at ${p.location}: ${p.message}`).join(', ')}'`);
   };
-  const describeExecution = (e: ExecutionRecord) => ({
-    executionArn: e.executionArn,
-    stateMachineArn: e.stateMachineArn,
-    name: e.name,
-    status: e.status,
-    startDate: secs(e.startDate),
-    stopDate: secs(e.stopDate),
-    input: e.input,
-    inputDetails: { included: true },
-    ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
-    ...(e.error ? { error: e.error } : {}),
-    ...(e.cause ? { cause: e.cause } : {}),
-    redriveCount: 0,
-    redriveStatus: 'NOT_REDRIVABLE',
-  });
+  const describeExecution = (e: ExecutionRecord) => executionDescription(e, { redriveStatus: 'NOT_REDRIVABLE' });
   const startInput = (input: Input): string => {
     const raw = input.input === undefined ? '{}' : str(input, 'input');
     // StartExecution's input: "Length Constraints: Maximum length of 262144" (the API reference)
