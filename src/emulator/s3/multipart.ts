@@ -76,6 +76,14 @@ function parts(ctx: S3Context, id: string): Map<number, Part> {
   return out;
 }
 
+/**
+ * A new upload's id: 32 URL-safe characters, never starting with '-' (the AWS CLI would read
+ * `--upload-id -abc…` as an option: 1 id in 64 did).
+ */
+export function newUploadId(): string {
+  return randomBytes(24).toString('base64url').replace(/^-/, 'A');
+}
+
 export async function createUpload(ctx: S3Context, req: S3Request, bucket: Bucket, key: string): Promise<void> {
   ctx.objects.pathOf(bucket, key);
   req.body.resume();
@@ -85,7 +93,7 @@ export async function createUpload(ctx: S3Context, req: S3Request, bucket: Bucke
   const type = algorithm ? ((typeHeader as ChecksumType | undefined) ?? defaultType(algorithm)) : undefined;
   if (algorithm && type === 'FULL_OBJECT' && (algorithm === 'SHA1' || algorithm === 'SHA256')) throw invalidArgument(`The ${algorithm} checksum algorithm does not support the FULL_OBJECT checksum type.`);
   if (algorithm && type === 'COMPOSITE' && algorithm === 'CRC64NVME') throw invalidArgument('The CRC64NVME checksum algorithm supports only the FULL_OBJECT checksum type.');
-  const id = randomBytes(24).toString('base64url');
+  const id = newUploadId();
   const up: Upload = { bucket: bucket.name, key, initiated: ctx.now().toISOString(), meta: metaFromHeaders(req), algorithm, type };
   mkdirSync(uploadDir(ctx, id), { recursive: true });
   await writeDurable(join(uploadDir(ctx, id), 'upload.json'), JSON.stringify(up));
