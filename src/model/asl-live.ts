@@ -240,6 +240,11 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
       failure = eventFailure(e);
       endAll('FAILED');
       status.set(END_ID, 'FAILED');
+    } else if (type === 'ExecutionRedriven') {
+      // (RedriveExecution: the run goes on from its unsuccessful states; its end is to come)
+      execution = 'RUNNING';
+      failure = undefined;
+      status.delete(END_ID);
     } else if (type === 'ExecutionAborted') {
       execution = 'ABORTED';
       failure = eventFailure(e);

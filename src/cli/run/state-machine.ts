@@ -283,6 +283,7 @@ export function historyLine(e: HistoryEvent): string | undefined {
   if (type === 'ExecutionFailed') return `Execution failed: ${e.executionFailedEventDetails?.error ?? ''}`;
   if (type === 'ExecutionTimedOut') return 'Execution timed out';
   if (type === 'ExecutionAborted') return 'Execution stopped';
+  if (type === 'ExecutionRedriven') return `Execution redriven (${e.executionRedrivenEventDetails?.redriveCount ?? ''})`;
   if (type === 'MapIterationStarted') return `  map iteration ${e.mapIterationStartedEventDetails?.index} started`;
   return undefined;
 }

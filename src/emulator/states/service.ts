@@ -8,6 +8,7 @@ import type { Clock } from '../batch/core/ports';
 import { Execution, type Outcome } from './core/interpreter';
 import type { MapRunRecord } from './core/map-run-progress';
 import { MapRunChildren } from './map-run-children';
+import { exitsOf, historyBeforeRedrive, type Resume } from './core/redrive';
 import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
 import type { StatesJournal } from './store';
 
@@ -57,6 +58,10 @@ export interface ExecutionRecord {
   testCase?: string;
   /** Task calls per state so far (mocked responses are picked by this number). */
   calls?: Map<string, number>;
+  /** RedriveExecution: how many times, the last one's date and client token. */
+  redriveCount?: number;
+  redriveDate?: number;
+  redriveToken?: string;
 }
 
 export interface StatesServiceOptions {
@@ -103,6 +108,7 @@ export class StatesService {
   /** Loads the journal; executions that were running are replayed (their tasks find what they started). */
   restore(): void {
     const ended = new Map<string, Record<string, unknown>>();
+    const redriven = new Map<string, { redriveCount: number; redriveDate: number; clientToken?: string }>();
     const started: Array<Record<string, unknown>> = [];
     const memos = new Map<string, Map<string, unknown>>();
     for (const r of this.options.journal.load()) {
@@ -111,6 +117,11 @@ export class StatesService {
       else if (r.k === 'tags') this.tags.set(r.arn, r.tags);
       else if (r.k === 'ex') started.push(r.v);
       else if (r.k === 'end') ended.set(r.arn, r.v);
+      // (a redrive's end is journaled after it)
+      else if (r.k === 'redrive') {
+        ended.delete(r.arn);
+        redriven.set(r.arn, r.v);
+      }
       else if (r.k === 'maprun') this.mapRuns.set(String(r.v.mapRunArn), r.v as unknown as MapRunRecord);
       else if (r.k === 'memo') {
         const m = memos.get(r.arn) ?? new Map<string, unknown>();
@@ -123,7 +134,10 @@ export class StatesService {
       const end = ended.get(arn);
       const rec: ExecutionRecord = { ...(v as unknown as ExecutionRecord), status: 'RUNNING', history: [], memo: memos.get(arn) ?? new Map() };
       this.executions.set(arn, rec);
+      const redrive = redriven.get(arn);
+      if (redrive) Object.assign(rec, { redriveCount: redrive.redriveCount, redriveDate: redrive.redriveDate, redriveToken: redrive.clientToken });
       if (end) Object.assign(rec, end, { historySaved: true });
+      else if (redrive) this.launch(rec, this.resumeOf(rec, this.options.journal.loadHistory(arn) ?? []));
       else this.launch(rec);
     }
     // A machine being deleted whose last execution ended just before the restart.
@@ -157,6 +171,25 @@ export class StatesService {
       rec.historySaved = false;
     }
     return rec.history;
+  }
+
+  /**
+   * RedriveExecution of an execution that ended unsuccessfully (the API checks that it may be): it
+   * runs again at once, passing over the states that had exited (core/redrive.ts). Journaled first.
+   */
+  redrive(rec: ExecutionRecord, clientToken?: string): void {
+    const history = this.historyOf(rec);
+    const redriveCount = (rec.redriveCount ?? 0) + 1;
+    const redriveDate = this.options.clock.now();
+    this.options.journal.append({ k: 'redrive', arn: rec.executionArn, v: { redriveCount, redriveDate, ...(clientToken ? { clientToken } : {}) } });
+    Object.assign(rec, { status: 'RUNNING', redriveCount, redriveDate, redriveToken: clientToken, stopDate: undefined, output: undefined, error: undefined, cause: undefined });
+    this.launch(rec, this.resumeOf(rec, history));
+  }
+
+  /** A redrive's start: the history before it (kept), and what its states left. */
+  private resumeOf(rec: ExecutionRecord, history: readonly HistoryEvent[]): Resume {
+    rec.history = historyBeforeRedrive(history, rec.redriveCount ?? 0);
+    return { redriveCount: rec.redriveCount ?? 0, lastEventId: rec.history.length, exits: exitsOf(rec.history) };
   }
 
   putMachine(rec: StateMachineRecord): void {
@@ -197,23 +230,25 @@ export class StatesService {
     return rec;
   }
 
-  private launch(rec: ExecutionRecord): void {
+  private launch(rec: ExecutionRecord, resume?: Resume): void {
     const clock = this.options.clock;
     const def = JSON.parse(rec.definition) as StateMachineDef;
     const machineName = rec.stateMachineArn.split(':').at(-1) ?? '';
+    // (a redrive's tasks, Waits and tokens are its own: what the runs before it fixed is not found)
+    const scoped = memoScope(rec);
     const remember = (key: string, value: unknown) => {
-      rec.memo.set(key, value);
-      if (!this.closed) this.options.journal.append({ k: 'memo', arn: rec.executionArn, key, v: value });
+      rec.memo.set(scoped(key), value);
+      if (!this.closed) this.options.journal.append({ k: 'memo', arn: rec.executionArn, key: scoped(key), v: value });
     };
     const ports: InterpreterPorts = {
       clock,
       emit: (e) => {
         const id = rec.history.length + 1;
-        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
+        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
         return id;
       },
       memo: <T>(key: string, compute: () => T): T => {
-        if (rec.memo.has(key)) return rec.memo.get(key) as T;
+        if (rec.memo.has(scoped(key))) return rec.memo.get(scoped(key)) as T;
         const v = compute();
         remember(key, v);
         return v;
@@ -225,7 +260,7 @@ export class StatesService {
         return this.options.runTask(
           inv,
           {
-            get: (key) => rec.memo.get(`task:${key}`) as string | undefined,
+            get: (key) => rec.memo.get(scoped(`task:${key}`)) as string | undefined,
             set: (key, v) => remember(`task:${key}`, v),
           },
           { stateMachineName: machineName, testCase: rec.testCase, invocation },
@@ -258,7 +293,7 @@ export class StatesService {
       stateMachineName: machineName,
       roleArn: rec.roleArn,
       startTime: new Date(rec.startDate).toISOString(),
-    }, ports);
+    }, ports, resume);
     rec.run = run;
     rec.done = run.run().then(async (outcome) => {
       const stopDate = clock.now();
@@ -286,7 +321,7 @@ export class StatesService {
     try {
       const { e, k, n } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { e?: unknown; k?: unknown; n?: unknown };
       const rec = typeof e === 'string' ? this.executions.get(e) : undefined;
-      return rec && typeof n === 'string' && rec.memo.get(`token:${String(k)}`) === n ? rec : undefined;
+      return rec && typeof n === 'string' && rec.memo.get(memoScope(rec)(`token:${String(k)}`)) === n ? rec : undefined;
     } catch {
       return undefined;
     }
@@ -303,4 +338,10 @@ export class StatesService {
   }
 
   private closed = false;
+}
+
+/** An execution's memo keys: a redrive's are apart from the runs' before it. */
+function memoScope(rec: ExecutionRecord): (key: string) => string {
+  const n = rec.redriveCount ?? 0;
+  return n ? (key) => `redrive${n}:${key}` : (key) => key;
 }

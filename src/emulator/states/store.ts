@@ -2,7 +2,7 @@
  * The Step Functions journal: `<state>/states.jsonl`, one JSON record a line, fsync'd before an API
  * answers (acknowledged means durable). State machines, executions, their ends, and what each task
  * or Wait fixed (a submitted job's id, a Wait deadline) so a restart replays an execution without
- * submitting its jobs twice, and each distributed Map run as it ended. An ended execution's history is one file of its own under
+ * submitting its jobs twice, each redrive of an execution, and each distributed Map run as it ended. An ended execution's history is one file of its own under
  * `<state>/states-history/`, written (and synced) before its end is journaled, and read back only
  * when it is asked for after a restart. A distributed Map run's children are kept in
  * `<state>/states-maprun/` (child-logs.ts).
@@ -20,6 +20,7 @@ export type StatesRecord =
   | { k: 'tags'; arn: string; tags: Record<string, string> }
   | { k: 'ex'; v: Record<string, unknown> }
   | { k: 'end'; arn: string; v: Record<string, unknown> }
+  | { k: 'redrive'; arn: string; v: { redriveCount: number; redriveDate: number; clientToken?: string } }
   | { k: 'memo'; arn: string; key: string; v: unknown }
   | { k: 'maprun'; v: Record<string, unknown> };
 

@@ -1,8 +1,8 @@
 /**
  * The state machine commands: Run and Run with Input… (from the file, its CodeLens or the editor title), Show Graph (of a
- * file, or of an execution in the Local view), and the execution actions Re-run and Stop.
+ * file, or of an execution in the Local view), and the execution actions Re-run, Redrive and Stop.
  */
-import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import * as vscode from 'vscode';
 import { stateMachineNameFor } from '../../model/asl-text';
 import type { CommandHandler } from '../commands/command';
@@ -70,6 +70,26 @@ const rerunExecution: CommandHandler = async (ctx, arg) => {
   }
 };
 
+/**
+ * RedriveExecution of a failed, timed out or stopped execution: it goes on from its unsuccessful
+ * states (those that had ended are not run again), with the definition it ran with. Its graph
+ * shows it running again.
+ */
+const redriveExecution: CommandHandler = async (ctx, arg) => {
+  requireTrust('run state machines');
+  const node = executionArg(arg);
+  const sfn = sfnClientOf(ctx.emulator.requireConnection());
+  try {
+    await sfn.send(new RedriveExecutionCommand({ executionArn: node.execution.executionArn }));
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ExecutionNotRedrivable') throw new UserError(`${node.execution.name} cannot be redriven: ${(err as Error).message.replace(/^.*cannot be redriven: /, '')}`);
+    throw err;
+  }
+  const source = await fileOf(ctx, node);
+  if (source) DagPanel.createOrShow(ctx, { kind: 'stateMachine', ...source, executionArn: node.execution.executionArn });
+  ctx.views.local.executions.changed();
+};
+
 const stopExecution: CommandHandler = async (ctx, arg) => {
   const node = executionArg(arg);
   const sfn = sfnClientOf(ctx.emulator.requireConnection());
@@ -83,5 +103,6 @@ export const STATE_MACHINE_COMMANDS: ReadonlyArray<[string, CommandHandler]> = [
   ['localbatch.showStateMachineGraph', showStateMachineGraph],
   ['localbatch.showExecutionGraph', showExecutionGraph],
   ['localbatch.rerunExecution', rerunExecution],
+  ['localbatch.redriveExecution', redriveExecution],
   ['localbatch.stopExecution', stopExecution],
 ];

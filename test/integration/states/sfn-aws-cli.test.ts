@@ -1,6 +1,7 @@
 /**
  * The AWS CLI's `aws stepfunctions` against the emulator's endpoint: a JSONata and JSONPath machine
- * with a callback task answered by send-task-success, validation, histories and tags.
+ * with a callback task answered by send-task-success, validation, histories and tags, a
+ * distributed Map's children, and redrive-execution.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientsFor } from '../../../src/cli/run/session';
 import { credentialsPath } from '../../../src/emulator/edge/credentials';
 import { LocalService } from '../../../src/emulator/service';
@@ -133,5 +135,50 @@ describe('aws stepfunctions (AWS CLI) against the emulator', function () {
     assert.deepEqual([sm.label, sm.mapRunArn, JSON.parse(String(sm.definition)).StartAt], ['Fan', mapRunArn, 'Check']);
     await assert.rejects(aws('stop-execution', '--execution-arn', failed.executionArn), /ValidationException[\s\S]*stop '/);
     await assert.rejects(aws('list-executions', '--map-run-arn', 'not-an-arn'), /InvalidArn/);
+  });
+
+  it('redrive-execution: a run that failed on a missing input goes on from that state once the input is there', async () => {
+    const s3 = new S3Client({ endpoint: service.endpoint.url, region: service.endpoint.region, credentials: service.endpoint.credentials, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'redrive-inputs' }));
+    const definition = {
+      StartAt: 'Mint',
+      States: {
+        Mint: { Type: 'Pass', Parameters: { 'runId.$': 'States.UUID()' }, ResultPath: '$.mint', Next: 'Read' },
+        Read: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket: 'redrive-inputs', Key: 'input.json' }, ResultSelector: { 'body.$': '$.Body' }, ResultPath: '$.read', End: true },
+      },
+    };
+    const { stateMachineArn } = (await aws('create-state-machine', '--name', 'redrive', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify(definition))) as { stateMachineArn: string };
+    const { executionArn } = (await aws('start-execution', '--state-machine-arn', stateMachineArn, '--input', '{}')) as { executionArn: string };
+    const settle = async () => {
+      for (let i = 0; ; i++) {
+        const d = await aws('describe-execution', '--execution-arn', executionArn);
+        if (d.status !== 'RUNNING') return d;
+        assert.ok(i < 100, 'the execution ends');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const failed = await settle();
+    assert.deepEqual([failed.status, failed.error, failed.redriveStatus, failed.redriveCount], ['FAILED', 'S3.NoSuchKeyException', 'REDRIVABLE', 0]);
+    const firstHistory = (await aws('get-execution-history', '--execution-arn', executionArn)) as { events: Array<Record<string, unknown>> };
+
+    await s3.send(new PutObjectCommand({ Bucket: 'redrive-inputs', Key: 'input.json', Body: '{"rows":3}' }));
+    const { redriveDate } = (await aws('redrive-execution', '--execution-arn', executionArn)) as { redriveDate: number };
+    assert.ok(typeof redriveDate === 'number' && redriveDate >= Number(failed.stopDate));
+    const done = await settle();
+    assert.deepEqual([done.status, done.redriveCount, done.redriveDate, done.redriveStatus], ['SUCCEEDED', 1, redriveDate, 'NOT_REDRIVABLE']);
+    const output = JSON.parse(String(done.output)) as { mint: { runId: string }; read: { body: string } };
+    assert.equal(output.read.body, '{"rows":3}');
+    const { events } = (await aws('get-execution-history', '--execution-arn', executionArn)) as { events: Array<Record<string, unknown>> };
+    assert.deepEqual(events.slice(0, firstHistory.events.length), firstHistory.events, 'the first attempt\'s events are kept');
+    assert.deepEqual(events.slice(firstHistory.events.length).map((e) => e.type), ['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    const minted = firstHistory.events.find((e) => e.type === 'PassStateExited') as { stateExitedEventDetails: { output: string } };
+    assert.equal(output.mint.runId, (JSON.parse(minted.stateExitedEventDetails.output) as { mint: { runId: string } }).mint.runId, 'Mint was not run again');
+
+    const listed = (filter: string) => aws('list-executions', '--state-machine-arn', stateMachineArn, '--redrive-filter', filter) as Promise<{ executions: Array<Record<string, unknown>> }>;
+    assert.deepEqual((await listed('REDRIVEN')).executions.map((e) => [e.executionArn, e.redriveCount]), [[executionArn, 1]]);
+    assert.deepEqual((await listed('NOT_REDRIVEN')).executions, []);
+    await assert.rejects(aws('redrive-execution', '--execution-arn', executionArn), /ExecutionNotRedrivable[\s\S]*SUCCEEDED/);
+    await assert.rejects(aws('redrive-execution', '--execution-arn', `${executionArn}-nope`), /ExecutionDoesNotExist/);
+    await assert.rejects(aws('redrive-execution', '--execution-arn', 'not-an-arn'), /InvalidArn/);
   });
 });

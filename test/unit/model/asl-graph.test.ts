@@ -221,6 +221,26 @@ describe('state machine live colours', () => {
     assert.equal(aborted.status, 'ABORTED');
   });
 
+  it('a redriven execution runs again: RUNNING with its End to come, then the redriven state and the End as they end', () => {
+    const def = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'T' }, T: { Type: 'Task', Resource: BATCH, End: true } } };
+    const g = graphFromDefinition(def, 'd');
+    const task = { resourceType: 'batch', resource: 'submitJob.sync' };
+    const first = [
+      { type: 'ExecutionStarted' }, { type: 'PassStateEntered', stateEnteredEventDetails: { name: 'A' } }, { type: 'PassStateExited', stateExitedEventDetails: { name: 'A' } },
+      { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T' } }, { type: 'TaskScheduled', taskScheduledEventDetails: task },
+      { type: 'TaskFailed', taskFailedEventDetails: { ...task, error: 'States.TaskFailed', cause: '{"JobId":"j1"}' } }, { type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.TaskFailed' } },
+    ];
+    const redriven = [...first, { type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: 1 } }, { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T' } }, { type: 'TaskScheduled', taskScheduledEventDetails: task }];
+    const running = pictureFromHistory(g, redriven as HistoryEventLike[]);
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.failure, undefined);
+    assert.deepEqual([statusOf(running.updates).A, statusOf(running.updates).T, statusOf(running.updates)[END_ID]], ['SUCCEEDED', 'RUNNING', 'PLANNED']);
+    const done = pictureFromHistory(g, [...redriven, { type: 'TaskSucceeded', taskSucceededEventDetails: { ...task, output: '{"JobId":"j2"}' } }, { type: 'TaskStateExited', stateExitedEventDetails: { name: 'T' } }, { type: 'ExecutionSucceeded' }] as HistoryEventLike[]);
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual([statusOf(done.updates).T, statusOf(done.updates)[END_ID]], ['SUCCEEDED', 'SUCCEEDED']);
+    assert.deepEqual(done.jobs.get('T'), ['j1', 'j2']);
+  });
+
   it('puts each time a state ran on the Timeline: first entered first, a bar per Map iteration, a caught Task failed', async () => {
     const g = graphFromDefinition(PIPELINE, 'p');
     const events = await history(PIPELINE, { items: [1, 2, 3], n: 5 }, batch(new Set(['big'])));

@@ -14,8 +14,8 @@ export interface DescribedExecution {
   readonly cause?: string;
 }
 
-/** `extra`: the fields of its kind (a child's mapRunArn) and its redriveStatus; nothing is redriven here. */
-export function executionDescription(e: DescribedExecution, extra: { readonly redriveStatus: string; readonly mapRunArn?: string }): Record<string, unknown> {
+/** `extra`: the fields of its kind (a child's mapRunArn) and its redrive members (redriveStatus; redriveCount, 0 when not given). */
+export function executionDescription(e: DescribedExecution, extra: { readonly redriveStatus: string; readonly mapRunArn?: string } & Record<string, unknown>): Record<string, unknown> {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,

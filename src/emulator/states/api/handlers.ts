@@ -13,6 +13,7 @@ import { sfnError } from './errors';
 import { historyPage, maxResultsOf } from './history';
 import { childExecution, childListItem, childStateMachine, describeChild } from './children';
 import { executionDescription } from './describe-execution';
+import { redriveExecution, redriveMembers } from './redrive';
 import { isStateMachineName } from '../../../model/asl/names';
 import { nestingDepth } from '../../../model/values';
 import { keysetPage } from '../../keyset-page';
@@ -89,7 +90,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     const problems = validateDefinition(definition);
     if (problems.length) throw sfnError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code} at ${p.location}: ${p.message}`).join(', ')}'`);
   };
-  const describeExecution = (e: ExecutionRecord) => executionDescription(e, { redriveStatus: 'NOT_REDRIVABLE' });
+  const describeExecution = (e: ExecutionRecord) => executionDescription(e, redriveMembers(svc, e));
   const startInput = (input: Input): string => {
     const raw = input.input === undefined ? '{}' : str(input, 'input');
     // StartExecution's input: "Length Constraints: Maximum length of 262144" (the API reference)
@@ -193,8 +194,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       return e.child ? describeChild(svc, e.child) : describeExecution(e.top);
     },
     ListExecutions(input) {
-      // (nothing is redriven here: REDRIVEN lists none, NOT_REDRIVEN all)
-      const redriven = oneOf(input, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN']) === 'REDRIVEN';
+      const redriveFilter = oneOf(input, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN']);
+      const wanted = (redriveCount: number | undefined) => !redriveFilter || (redriveFilter === 'REDRIVEN') === (redriveCount ?? 0) > 0;
       if (input.mapRunArn === undefined && input.stateMachineArn === undefined) throw sfnError('ValidationException', 'Give stateMachineArn (its executions) or mapRunArn (a distributed Map run\'s child executions)');
       if (input.mapRunArn !== undefined) {
         if (input.stateMachineArn !== undefined) throw sfnError('ValidationException', 'Give stateMachineArn or mapRunArn, not both');
@@ -202,16 +203,20 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
         checkArn(mapRunArn, 'mapRun');
         if (!svc.mapRuns.has(mapRunArn)) throw sfnError('ResourceNotFound', `Resource not found: '${mapRunArn}'`);
         const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-        const children = redriven ? [] : svc.mapRunChildren.list(mapRunArn).filter((c) => !filter || c.status === filter);
+        // (a child is not redriven here)
+        const children = svc.mapRunChildren.list(mapRunArn).filter((c) => wanted(0) && (!filter || c.status === filter));
         const p = page(children, input, (c) => newestFirst(c.startDate, c.executionArn));
         return { executions: p.page.map(childListItem), nextToken: p.nextToken };
       }
       const arn = str(input, 'stateMachineArn');
       machine(arn);
       const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-      const all = redriven ? [] : [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter));
+      const all = [...svc.executions.values()].filter((e) => e.stateMachineArn === arn && wanted(e.redriveCount) && (!filter || e.status === filter));
       const p = page(all, input, (e) => newestFirst(e.startDate, e.executionArn));
-      return { executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate) })), nextToken: p.nextToken };
+      return {
+        executions: p.page.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: secs(e.startDate), stopDate: secs(e.stopDate), redriveCount: e.redriveCount ?? 0, redriveDate: secs(e.redriveDate) })),
+        nextToken: p.nextToken,
+      };
     },
     DescribeMapRun(input) {
       const arn = str(input, 'mapRunArn');
@@ -249,6 +254,16 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
         await e.done;
       }
       return { stopDate: secs(e.stopDate ?? svc.options.clock.now()) };
+    },
+    RedriveExecution(input) {
+      const arn = str(input, 'executionArn');
+      const clientToken = input.clientToken === undefined ? undefined : str(input, 'clientToken');
+      const found = executionOrChild(arn);
+      if (found.child) {
+        const run = svc.mapRuns.get(found.child.mapRunArn);
+        throw sfnError('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: it is a child workflow execution of a distributed Map; redrive its parent '${run?.executionArn ?? found.child.mapRunArn}'`);
+      }
+      return redriveExecution(svc, found.top, clientToken);
     },
     DescribeStateMachineForExecution(input) {
       const found = executionOrChild(str(input, 'executionArn'));

@@ -42,7 +42,9 @@ function fromToken(text: unknown, reverse: boolean, tag: string): number {
 }
 
 function copy(ev: HistoryEvent, secs: (ms: number) => number, withData: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...ev, timestamp: secs(ev.timestamp) };
+  // (a StateExited event's mark for RedriveExecution is localbatch's own: not answered)
+  const { exit: _exit, ...event } = ev;
+  const out: Record<string, unknown> = { ...event, timestamp: secs(ev.timestamp) };
   if (withData) return out;
   for (const [k, v] of Object.entries(out)) {
     if (!v || typeof v !== 'object' || Array.isArray(v)) continue;

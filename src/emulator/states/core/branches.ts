@@ -11,6 +11,7 @@ import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression, jsonataSource, QueryEvaluationError } from './jsonata';
 import { childName, mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
 import { History } from './history';
+import { finishedLevel } from './redrive';
 import { MapRunProgress } from './map-run-progress';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
@@ -30,7 +31,7 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
     const out = await Promise.all(
       branches.map(async (def, i) => {
         try {
-          return await execution.runStates(execution.childFrame(frame, def, `${run.key}[${i}]`, controller.signal), input);
+          return await execution.runStates(execution.childFrame(frame, def, { key: `${run.key}[${i}]`, exit: `${run.exitKey}[${i}]` }, controller.signal), input);
         } catch (err) {
           controller.abort();
           throw err;
@@ -195,6 +196,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const width = distributed && maxConcurrency === 0 ? DISTRIBUTED_DEFAULT_CONCURRENCY : maxConcurrency;
     const out = await pool(list, width, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
+      // (a redrive passes over an inline Map's iterations that had ended, recording nothing)
+      const finished = !distributed && execution.resume ? finishedLevel(execution.resume.exits, `${run.exitKey}[${index}]`, processor.StartAt) : undefined;
+      if (finished) return finished.output;
       const mapItem = { Index: index, Value: value };
       let input = value;
       if (selector !== undefined) {
@@ -209,7 +213,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
       const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
-      const itemFrame = execution.childFrame(frame, processor, `${run.key}[${index}]`, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain });
+      const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain });
       iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>

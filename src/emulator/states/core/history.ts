@@ -1,4 +1,5 @@
 /** An execution's history as the interpreter writes it, and the chains of its concurrent branches. */
+import type { ExitMark } from './redrive';
 import type { HistoryEventInput } from './types';
 
 /** The last event id of one branch's chain of history events (advanced by each event emitted on it). */
@@ -12,9 +13,12 @@ export class History {
 
   constructor(private readonly sink?: (event: HistoryEventInput) => number) {}
 
-  /** Records an event; `chain`: the branch it belongs to (its previous event, then advanced to it). */
-  emit(type: string, details?: Record<string, unknown>, chain?: Chain): number {
-    const e: HistoryEventInput = { type, details, previousEventId: chain ? chain.last : this.last };
+  /**
+   * Records an event; `chain`: the branch it belongs to (its previous event, then advanced to it);
+   * `exit`: a StateExited event's mark (redrive.ts).
+   */
+  emit(type: string, details?: Record<string, unknown>, chain?: Chain, exit?: ExitMark): number {
+    const e: HistoryEventInput = { type, details, previousEventId: chain ? chain.last : this.last, ...(exit ? { exit } : {}) };
     this.last = this.sink ? this.sink(e) : this.last + 1;
     if (chain) chain.last = this.last;
     return this.last;

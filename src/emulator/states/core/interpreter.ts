@@ -13,8 +13,9 @@ import { AbortedError, childController, sleep } from './timing';
 import { runTask, resourceParts, type TaskRunContext } from './task';
 import { failedEvent, runMap, runParallel } from './branches';
 import { History, type Chain } from './history';
+import { runWait } from './wait';
+import type { Resume } from './redrive';
 import type { ExecutionIdentity, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
-import { parseTimestamp } from '../../../model/asl/timestamps';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
 const MAX_PAYLOAD_BYTES = 262_144;
@@ -31,6 +32,8 @@ export interface Frame {
   readonly language: QueryLanguage;
   readonly variables: Map<string, unknown>;
   readonly keyPrefix: string;
+  /** Its place in the run without the attempts of the states around it (a redrive's keys: redrive.ts). */
+  readonly exitPrefix: string;
   readonly signal: AbortSignal;
   readonly mapItem?: { Index: number; Value: unknown };
   /**
@@ -64,8 +67,11 @@ export class Execution {
     readonly input: unknown,
     readonly identity: ExecutionIdentity,
     readonly ports: InterpreterPorts,
+    /** A redrive: the states that had exited are passed over (redrive.ts). */
+    readonly resume?: Resume,
   ) {
     this.history = new History(ports.emit);
+    if (resume) this.history.last = resume.lastEventId;
   }
 
   get signal(): AbortSignal {
@@ -96,11 +102,11 @@ export class Execution {
   }
 
   private async runToEnd(): Promise<Outcome> {
-    const started = this.emit('ExecutionStarted', {
-      executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn },
-    });
+    const started = this.resume
+      ? this.emit('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: this.resume.redriveCount } })
+      : this.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn } });
     const language = this.def.QueryLanguage ?? 'JSONPath';
-    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', signal: this.controller.signal, history: this.history, chain: { last: started } };
+    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', exitPrefix: '', signal: this.controller.signal, history: this.history, chain: { last: started } };
     let timer: { id: number } | undefined;
     if (typeof this.def.TimeoutSeconds === 'number' && this.def.TimeoutSeconds > 0) {
       timer = this.ports.clock.setTimer(this.def.TimeoutSeconds * 1000, () => this.stop('States.Timeout', `The execution timed out after ${this.def.TimeoutSeconds} seconds`, 'TIMED_OUT'));
@@ -146,13 +152,23 @@ export class Execution {
       if (!state) throw new StatesError('States.Runtime', `The state '${name}' does not exist in the state machine`);
       const entry = (entries.get(name) ?? 0) + 1;
       entries.set(name, entry);
+      const exitKey = `${frame.exitPrefix}/${name}#${entry}`;
+      const exited = this.resume?.exits.get(exitKey);
+      if (exited) {
+        // (a redrive passes over a state that had exited: what it left, recording nothing)
+        for (const [k, v] of exited.assigned ?? []) frame.variables.set(k, v);
+        value = exited.output;
+        if (exited.next === undefined) return value;
+        name = exited.next;
+        continue;
+      }
       const beforeEntered = frame.chain?.last ?? frame.history?.last ?? 0;
       const enteredId = frame.history?.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) ?? 0;
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
       frame.pendingAssign = undefined;
       try {
-        step = await this.runState(name, state, frame, value, key);
+        step = await this.runState(name, state, frame, value, key, exitKey);
       } catch (err) {
         frame.pendingAssign = undefined;
         throw this.stateFailure(err, name, enteredId, beforeEntered, frame.history);
@@ -161,6 +177,7 @@ export class Execution {
       frame.pendingAssign = undefined;
       for (const [k, v] of assigned ?? []) frame.variables.set(k, v);
       if (state.Type === 'Fail') throw new StatesError('States.Runtime', 'unreachable');
+      const next = state.Type === 'Succeed' || (state.End && !step.next) ? undefined : (step.next ?? state.Next);
       if (frame.history) {
         const output = JSON.stringify(step.output) ?? 'null';
         // Step Functions' payload limit (256 KiB) on what a state passes on: terminal, not caught by States.ALL
@@ -168,12 +185,10 @@ export class Execution {
           throw new StatesError('States.DataLimitExceeded', `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit (${Buffer.byteLength(output)} bytes; at most ${MAX_PAYLOAD_BYTES}).`);
         }
         const variables = assigned ? { assignedVariables: Object.fromEntries([...assigned].map(([k, v]) => [k, JSON.stringify(v)])), assignedVariablesDetails: { truncated: false } } : {};
-        frame.history.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false }, ...variables } }, frame.chain);
+        frame.history.emit(`${state.Type}StateExited`, { stateExitedEventDetails: { name, output, outputDetails: { truncated: false }, ...variables } }, frame.chain, { key: exitKey, next });
       }
       value = step.output;
-      if (state.Type === 'Succeed') return value;
-      const next = step.next ?? state.Next;
-      if (state.End && !step.next) return value;
+      if (state.Type === 'Succeed' || (state.End && !step.next)) return value;
       if (!next) throw new StatesError('States.Runtime', `The state '${name}' has neither Next nor End`);
       name = next;
     }
@@ -199,7 +214,7 @@ export class Execution {
   contextObject(frame: Frame, stateName: string, retryCount: number | undefined, token?: string): Record<string, unknown> {
     const id = this.identity;
     const ctx: Record<string, unknown> = {
-      Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: 0 },
+      Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: this.resume?.redriveCount ?? 0 },
       StateMachine: { Id: id.stateMachineArn, Name: id.stateMachineName },
       State: { Name: stateName, EnteredTime: new Date(this.ports.clock.now()).toISOString(), ...(retryCount !== undefined ? { RetryCount: retryCount } : {}) },
     };
@@ -208,7 +223,7 @@ export class Execution {
     return ctx;
   }
 
-  private async runState(name: string, state: StateDef, frame: Frame, input: unknown, key: string): Promise<StepResult> {
+  private async runState(name: string, state: StateDef, frame: Frame, input: unknown, key: string, exitKey: string): Promise<StepResult> {
     const language: QueryLanguage = state.QueryLanguage ?? frame.language;
     const jsonata = language === 'JSONata';
     const context = this.contextObject(frame, name, state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map' ? 0 : undefined);
@@ -246,11 +261,11 @@ export class Execution {
       case 'Choice':
         return this.runChoice(state, frame, input, scope, jscope, jsonata);
       case 'Wait':
-        return this.runWait(state, frame, input, scope, jscope, jsonata, key);
+        return runWait(this, state, frame, input, { scope, jscope, jsonata }, key);
       case 'Task':
       case 'Parallel':
       case 'Map':
-        return this.withRetryCatch(name, state, frame, input, jsonata, (retryCount) => this.runWork(name, state, frame, input, key, jsonata, retryCount));
+        return this.withRetryCatch(name, state, frame, input, jsonata, (retryCount) => this.runWork(name, state, frame, input, { key, exitKey }, jsonata, retryCount));
       default:
         throw new StatesError('States.Runtime', `The state '${name}' has an unknown Type ${JSON.stringify((state as { Type: unknown }).Type)}`);
     }
@@ -295,35 +310,8 @@ export class Execution {
     return { output: selectPath(state.OutputPath, inner, 'OutputPath'), next: state.Default };
   }
 
-  private async runWait(state: StateDef, frame: Frame, input: unknown, scope: PathScope, jscope: Parameters<typeof evaluateTemplate>[1], jsonata: boolean, key: string): Promise<StepResult> {
-    const effective = jsonata ? input : selectPath(state.InputPath, scope, 'InputPath');
-    const inner = { ...scope, input: effective };
-    const now = this.ports.clock.now();
-    let until: number;
-    const value = async (v: unknown, field: string) => (jsonata && isJsonataExpression(v) ? evaluateTemplate(v, jscope, field) : v);
-    if (state.Seconds !== undefined || state.SecondsPath !== undefined) {
-      const s = state.SecondsPath !== undefined ? mustRead(state.SecondsPath, inner, () => `The SecondsPath '${state.SecondsPath}' selects nothing in the input`) : await value(state.Seconds, 'Seconds');
-      if (state.SecondsPath !== undefined && (typeof s !== 'number' || !Number.isInteger(s))) throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${typeof s === 'string' ? s : JSON.stringify(s)}`);
-      if (state.SecondsPath !== undefined && (s as number) < 0) throw new StatesError('States.Runtime', `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${String(s)}`);
-      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new StatesError(jsonata ? 'States.QueryEvaluationError' : 'States.Runtime', `The Wait state's seconds must be a non-negative integer, not ${JSON.stringify(s)}`);
-      until = now + s * 1000;
-    } else {
-      const t = state.TimestampPath !== undefined ? mustRead(state.TimestampPath, inner, () => `The TimestampPath '${state.TimestampPath}' selects nothing in the input`) : await value(state.Timestamp, 'Timestamp');
-      const at = parseTimestamp(t);
-      if (at === undefined) throw badTimestamp(state, t, jsonata);
-      until = at;
-    }
-    // (AWS refuses a wait of more than 2^31 - 1 seconds, about 68 years)
-    if (until - now > MAX_WAIT_MS) throw new StatesError('States.Runtime', 'Wait state delay is too long.');
-    const due = this.ports.memo ? this.ports.memo(`wait:${key}`, () => until) : until;
-    await sleep(this.ports.clock, due - this.ports.clock.now(), frame.signal);
-    await this.assign(state.Assign, frame, jsonata, jscope, inner);
-    if (jsonata) return { output: state.Output !== undefined ? await evaluateTemplate(state.Output, jscope, 'Output') : input };
-    return { output: selectPath(state.OutputPath, inner, 'OutputPath') };
-  }
-
   /** Task, Parallel and Map: their processing around the work itself. */
-  private async runWork(name: string, state: StateDef, frame: Frame, input: unknown, key: string, jsonata: boolean, retryCount: number): Promise<unknown> {
+  private async runWork(name: string, state: StateDef, frame: Frame, input: unknown, { key, exitKey }: { key: string; exitKey: string }, jsonata: boolean, retryCount: number): Promise<unknown> {
     const callback = state.Type === 'Task' && (state.Resource ?? '').endsWith('.waitForTaskToken');
     const token = callback ? this.taskToken(`${key}.${retryCount}`) : undefined;
     const context = this.contextObject(frame, name, retryCount, token);
@@ -337,7 +325,7 @@ export class Execution {
       // A Map's Parameters are its legacy ItemSelector (evaluated per item).
       args = state.Parameters !== undefined && state.Type !== 'Map' ? this.template(state.Parameters, { ...scope, input: effective }) : effective;
     }
-    const run: TaskRunContext = { execution: this, frame, name, state, key: `${key}.${retryCount}`, jsonata, scope: { ...scope, input: effective }, jscope, token };
+    const run: TaskRunContext = { execution: this, frame, name, state, key: `${key}.${retryCount}`, exitKey, jsonata, scope: { ...scope, input: effective }, jscope, token };
     let result: unknown;
     if (state.Type === 'Task') result = await runTask(run, args);
     else if (state.Type === 'Parallel') result = await runParallel(run, args);
@@ -420,10 +408,10 @@ export class Execution {
    * A Parallel branch's level (recorded where its parent records), or a Map item's: `item.history`
    * is where its events go (none: not recorded), `item.chain` its own chain of events.
    */
-  childFrame(frame: Frame, def: StateMachineDef, keyPrefix: string, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain }): Frame {
+  childFrame(frame: Frame, def: StateMachineDef, keys: { readonly key: string; readonly exit: string }, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain }): Frame {
     const history = item ? item.history : frame.history;
     const chain = item?.chain ?? { last: frame.chain?.last ?? history?.last ?? 0 };
-    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix, signal, mapItem: item?.mapItem, history, chain };
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix: keys.key, exitPrefix: keys.exit, signal, mapItem: item?.mapItem, history, chain };
   }
 
   controllerFor(signal: AbortSignal): AbortController {
@@ -436,13 +424,3 @@ function matches(errorEquals: readonly string[], error: string): boolean {
 }
 
 export { resourceParts };
-
-const MAX_WAIT_MS = (2 ** 31 - 1) * 1000;
-
-/** A Wait's timestamp that is not an ISO-8601 extended offset date-time, in AWS's words. */
-function badTimestamp(state: StateDef, t: unknown, jsonata: boolean): StatesError {
-  const shown = typeof t === 'string' ? t : JSON.stringify(t);
-  if (state.TimestampPath !== undefined) return new StatesError('States.Runtime', `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${shown}`);
-  const message = `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown}`;
-  return jsonata ? new QueryEvaluationError(message, { location: 'Timestamp', afterEntered: true }) : new StatesError('States.Runtime', message);
-}

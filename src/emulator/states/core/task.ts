@@ -17,6 +17,8 @@ export interface TaskRunContext {
   readonly name: string;
   readonly state: StateDef;
   readonly key: string;
+  /** The state's place in the run without its attempt (redrive.ts). */
+  readonly exitKey: string;
   readonly jsonata: boolean;
   readonly scope: PathScope;
   readonly jscope: Parameters<typeof evaluateTemplate>[1];

@@ -1,5 +1,6 @@
 /** Amazon States Language as the interpreter reads it (validated loosely; see validate.ts for checks). */
 import type { MapRunProgress } from './map-run-progress';
+import type { ExitMark } from './redrive';
 import type { MapRunIdentity } from './map-results';
 import type { Clock } from '../../batch/core/ports';
 
@@ -89,6 +90,8 @@ export interface HistoryEventInput {
   readonly details?: Record<string, unknown>;
   /** The event before it in its own branch or iteration (so concurrent branches form separate chains). */
   readonly previousEventId?: number;
+  /** A StateExited event's place in the run and where the state went (kept for RedriveExecution, not answered). */
+  readonly exit?: ExitMark;
 }
 
 export interface TaskInvocation {

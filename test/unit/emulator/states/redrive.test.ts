@@ -1,0 +1,309 @@
+/**
+ * RedriveExecution on the file journal (a real temporary state folder) with a fake clock and a
+ * fake task runner (fakes: the clock, and tasks that answer or fail as each test sets): the states
+ * that had exited are passed over with what they left, the unsuccessful ones run again, the
+ * history goes on after an ExecutionRedriven event, and a redrive outlives a restart.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
+import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
+import { StatesError } from '../../../../src/emulator/states/core/errors';
+import { StatesService } from '../../../../src/emulator/states/service';
+import { fileJournal } from '../../../../src/emulator/states/store';
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+const task = (step: string, next?: string, extra: object = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { step, ...extra }, ResultPath: `$.${step}`, ...(next ? { Next: next } : { End: true }) });
+const SEQUENCE = { StartAt: 'A', States: { A: task('A', 'B'), B: task('B', 'C'), C: task('C') } };
+
+type Api = ReturnType<typeof statesHandlers>;
+type Call = { step: string; parameters: Record<string, unknown>; key: string; found?: string };
+
+describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
+  let dir: string;
+  let clock: FakeClock;
+  /** Steps that fail; steps that fail their first call only; steps whose call never answers (until the test ends). */
+  let broken: Set<string>;
+  let brokenOnce: Set<string>;
+  let hanging: Set<string>;
+  let calls: Call[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lb-sfn-redrive-'));
+    clock = new FakeClock();
+    broken = new Set();
+    brokenOnce = new Set();
+    hanging = new Set();
+    calls = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function service(): { svc: StatesService; api: Api } {
+    const svc = new StatesService({
+      clock,
+      account: '123456789012',
+      region: 'us-east-1',
+      journal: fileJournal(dir),
+      runTask: (inv, memory) => {
+        const parameters = inv.parameters as Record<string, unknown>;
+        const step = String(parameters.step);
+        // (as a `.sync` task does: what it started is remembered under its key, and found by a replay)
+        const found = memory.get(inv.key);
+        if (!found) memory.set(inv.key, `${step}-job-${calls.length}`);
+        calls.push({ step, parameters, key: inv.key, found });
+        if (hanging.has(step)) return new Promise(() => undefined);
+        if (brokenOnce.delete(step) || broken.has(step) || broken.has(`${step}:${String(parameters.row)}`)) return Promise.reject(new StatesError('Broken', `step ${step} is broken`));
+        return Promise.resolve({ did: step });
+      },
+    });
+    svc.restore();
+    return { svc, api: statesHandlers(svc) };
+  }
+
+  async function start(api: Api, definition: object, input = '{}'): Promise<string> {
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'm', roleArn: ROLE, definition: JSON.stringify(definition) })) as { stateMachineArn: string };
+    return ((await api.StartExecution({ stateMachineArn, input })) as { executionArn: string }).executionArn;
+  }
+
+  const ended = (svc: StatesService, arn: string) => svc.executions.get(arn)!.done!;
+  const history = (api: Api, executionArn: string) => (api.GetExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, unknown>> }).events;
+  const describe = (api: Api, executionArn: string) => api.DescribeExecution({ executionArn }) as Record<string, unknown>;
+
+  it('runs the failed state and what follows it again; the states that had exited are passed over with their outputs', async () => {
+    const { svc, api } = service();
+    broken.add('B');
+    const arn = await start(api, SEQUENCE, '{"n":1}');
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'FAILED');
+    assert.deepEqual(
+      [describe(api, arn).redriveStatus, describe(api, arn).redriveCount],
+      ['REDRIVABLE', 0],
+    );
+    const before = history(api, arn);
+    assert.deepEqual(calls.map((c) => c.step), ['A', 'B']);
+
+    broken.clear();
+    clock.advance(5000);
+    const answer = (await api.RedriveExecution({ executionArn: arn })) as { redriveDate: number };
+    assert.equal(answer.redriveDate, clock.now() / 1000);
+    assert.equal(describe(api, arn).status, 'RUNNING', 'running again at once');
+    await ended(svc, arn);
+    assert.deepEqual(calls.map((c) => c.step), ['A', 'B', 'B', 'C'], 'A is not run again');
+    assert.equal(calls[2].found, undefined, "the redrive's B is a new call, not the failed one found again");
+    const d = describe(api, arn);
+    assert.equal(d.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(String(d.output)), { n: 1, A: { did: 'A' }, B: { did: 'B' }, C: { did: 'C' } });
+    assert.deepEqual([d.redriveCount, d.redriveDate, d.redriveStatus, d.redriveStatusReason], [1, answer.redriveDate, 'NOT_REDRIVABLE', 'Execution is SUCCEEDED and cannot be redriven.']);
+
+    const after = history(api, arn);
+    assert.deepEqual(after.slice(0, before.length), before, 'the history before the redrive is kept');
+    const added = after.slice(before.length);
+    assert.deepEqual(added.map((e) => e.type), [
+      'ExecutionRedriven',
+      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited',
+      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    assert.deepEqual(added[0], { timestamp: answer.redriveDate, type: 'ExecutionRedriven', id: before.length + 1, previousEventId: before.length, executionRedrivenEventDetails: { redriveCount: 1 } });
+    assert.deepEqual(added.map((e) => e.id), added.map((_, i) => before.length + 1 + i), 'ids go on');
+    assert.ok(after.every((e) => !('exit' in e)), "the exits' marks are not answered");
+
+    const listed = (filter?: string) => ((api.ListExecutions({ stateMachineArn: String(d.stateMachineArn), ...(filter ? { redriveFilter: filter } : {}) }) as { executions: Array<Record<string, unknown>> }).executions);
+    assert.deepEqual(listed('REDRIVEN').map((e) => [e.executionArn, e.redriveCount, e.redriveDate]), [[arn, 1, answer.redriveDate]]);
+    assert.deepEqual(listed('NOT_REDRIVEN'), []);
+  });
+
+  it('runs only the failed branch of a Parallel again, and a state passed over keeps the variables it set', async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Mint',
+      States: {
+        Mint: { Type: 'Pass', Assign: { 'token.$': 'States.UUID()' }, Next: 'Both' },
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'X', States: { X: task('X') } },
+            { StartAt: 'Y', States: { Y: task('Y', undefined, { 'token.$': '$token', 'redrives.$': '$$.Execution.RedriveCount' }) } },
+          ],
+          End: true,
+        },
+      },
+    };
+    broken.add('Y');
+    const arn = await start(api, definition);
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'FAILED');
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.map((c) => c.step).sort(), ['X', 'Y', 'Y'], 'the branch that had ended is not run again');
+    const [first, second] = calls.filter((c) => c.step === 'Y');
+    assert.equal(second.parameters.token, first.parameters.token, 'the variable Mint set (a UUID) is the one it had set');
+    assert.deepEqual([first.parameters.redrives, second.parameters.redrives], [0, 1]);
+    const output = JSON.parse(String(describe(api, arn).output)) as Array<Record<string, unknown>>;
+    assert.deepEqual(output.map((o) => (o.X ?? o.Y) as unknown), [{ did: 'X' }, { did: 'Y' }]);
+  });
+
+  it("passes over the branches a retried Parallel's last attempt finished", async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'X', States: { X: task('X') } }, { StartAt: 'Y', States: { Y: task('Y', 'Z'), Z: task('Z') } }],
+          Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          End: true,
+        },
+      },
+    };
+    // X fails its first attempt only (its branch ends in the second); Y's branch fails at Z both times
+    brokenOnce.add('X');
+    broken.add('Z');
+    const arn = await start(api, definition);
+    await clock.runAll();
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'FAILED');
+    assert.equal(calls.filter((c) => c.step === 'X').length, 2, 'two attempts');
+    const before = calls.length;
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.slice(before).map((c) => c.step), ['Z'], "only Z runs again: X's branch ended in the last attempt, and Y had exited");
+    assert.equal(describe(api, arn).status, 'SUCCEEDED');
+  });
+
+  it("runs only an inline Map's failed iteration again; the iterations that had ended record nothing", async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.rows',
+          // (one at a time: "c" has not started when "b" fails)
+          MaxConcurrency: 1,
+          ItemSelector: { 'row.$': '$$.Map.Item.Value' },
+          ItemProcessor: { StartAt: 'Work', States: { Work: task('Work', 'Tidy', { 'row.$': '$.row' }), Tidy: { Type: 'Pass', OutputPath: '$.Work', End: true } } },
+          End: true,
+        },
+      },
+    };
+    broken.add('Work:b');
+    const arn = await start(api, definition, '{"rows":["a","b","c"]}');
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'FAILED');
+    const before = calls.length;
+    const events = history(api, arn).length;
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.slice(0, before).map((c) => c.parameters.row), ['a', 'b']);
+    assert.deepEqual(calls.slice(before).map((c) => c.parameters.row), ['b', 'c'], 'the failed row and the one not started run; "a" does not');
+    const added = history(api, arn).slice(events);
+    assert.deepEqual(added.filter((e) => String(e.type).startsWith('MapIteration')).map((e) => [e.type, (e.mapIterationStartedEventDetails ?? e.mapIterationSucceededEventDetails) as unknown]), [
+      ['MapIterationStarted', { name: 'Each', index: 1 }],
+      ['MapIterationSucceeded', { name: 'Each', index: 1 }],
+      ['MapIterationStarted', { name: 'Each', index: 2 }],
+      ['MapIterationSucceeded', { name: 'Each', index: 2 }],
+    ]);
+    assert.deepEqual(JSON.parse(String(describe(api, arn).output)), [{ did: 'Work' }, { did: 'Work' }, { did: 'Work' }]);
+  });
+
+  it('follows the path a Choice and a Catch took, and redrives a redrive', async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Pick',
+      States: {
+        Pick: { Type: 'Choice', Choices: [{ Variable: '$.go', StringEquals: 'left', Next: 'Left' }], Default: 'Right' },
+        Left: { ...task('Left', 'After'), Catch: [{ ErrorEquals: ['Broken'], ResultPath: '$.caught', Next: 'After' }] },
+        Right: task('Right'),
+        After: task('After', 'Last'),
+        Last: task('Last'),
+      },
+    };
+    broken.add('Left');
+    broken.add('After');
+    const arn = await start(api, definition, '{"go":"left"}');
+    await ended(svc, arn);
+    assert.deepEqual(calls.map((c) => c.step), ['Left', 'After']);
+    broken.delete('Left');
+    broken.add('Last');
+    broken.delete('After');
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'FAILED', 'Last fails now');
+    assert.deepEqual(calls.map((c) => c.step), ['Left', 'After', 'After', 'Last'], 'Left was caught: it had exited, and is not run again');
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.map((c) => c.step), ['Left', 'After', 'After', 'Last', 'Last']);
+    const d = describe(api, arn);
+    assert.deepEqual([d.status, d.redriveCount], ['SUCCEEDED', 2]);
+    const out = JSON.parse(String(d.output)) as Record<string, unknown>;
+    assert.equal((out.caught as { Error: string }).Error, 'Broken', "the catcher's output is the one recorded");
+    assert.deepEqual(history(api, arn).filter((e) => e.type === 'ExecutionRedriven').map((e) => (e.executionRedrivenEventDetails as { redriveCount: number }).redriveCount), [1, 2]);
+  });
+
+  it('refuses an execution that is running or succeeded; the same client token answers the same redrive', async () => {
+    const { svc, api } = service();
+    hanging.add('A');
+    const running = await start(api, SEQUENCE);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([describe(api, running).redriveStatus, describe(api, running).redriveStatusReason], ['NOT_REDRIVABLE', 'Execution is RUNNING and cannot be redriven.']);
+    assert.throws(() => api.RedriveExecution({ executionArn: running }), (e: { name?: string; code?: string; message: string }) => /ExecutionNotRedrivable/.test(`${e.name} ${e.code}`) && /RUNNING/.test(e.message));
+    await api.StopExecution({ executionArn: running });
+    assert.equal(describe(api, running).redriveStatus, 'REDRIVABLE', 'an aborted execution may be redriven');
+
+    hanging.clear();
+    broken.add('C');
+    const { stateMachineArn } = describe(api, running) as { stateMachineArn: string };
+    const arn = ((await api.StartExecution({ stateMachineArn, input: '{}' })) as { executionArn: string }).executionArn;
+    await ended(svc, arn);
+    broken.clear();
+    const first = (await api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' })) as { redriveDate: number };
+    clock.advance(1000);
+    const again = (await api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' })) as { redriveDate: number };
+    assert.equal(again.redriveDate, first.redriveDate);
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).redriveCount, 1, 'redriven once');
+    assert.throws(() => api.RedriveExecution({ executionArn: arn, clientToken: 'tok-2' }), (e: { message: string }) => /SUCCEEDED/.test(e.message));
+    assert.throws(() => api.RedriveExecution({ executionArn: `${arn}x` }), (e: { name?: string; code?: string }) => /ExecutionDoesNotExist/.test(`${e.name} ${e.code}`));
+    svc.close();
+  });
+
+  it('a redrive outlives a restart: one still running is replayed (its tasks find what it started), one ended is kept', async () => {
+    const first = service();
+    broken.add('B');
+    const arn = await start(first.api, SEQUENCE);
+    await ended(first.svc, arn);
+    broken.clear();
+    hanging.add('C');
+    await first.api.RedriveExecution({ executionArn: arn });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls.map((c) => c.step), ['A', 'B', 'B', 'C']);
+    const cKey = calls[3].key;
+    first.svc.close();
+
+    hanging.clear();
+    const second = service();
+    await ended(second.svc, arn);
+    assert.deepEqual(calls.map((c) => c.step), ['A', 'B', 'B', 'C', 'B', 'C'], 'the replay runs the redrive again from where it began (A stays passed over)');
+    assert.equal(calls[5].key, cKey);
+    assert.equal(calls[5].found, `C-job-3`, "the replayed C finds what the redrive's C started");
+    assert.equal(calls[4].found, 'B-job-2', "the replayed B finds the redrive's B, not the failed one");
+    const events = history(second.api, arn);
+    assert.deepEqual(events.filter((e) => e.type === 'ExecutionRedriven').length, 1, 'ExecutionRedriven once');
+    assert.equal(events.filter((e) => e.type === 'ExecutionFailed').length, 1);
+    assert.equal(events.at(-1)!.type, 'ExecutionSucceeded');
+    second.svc.close();
+
+    const third = service();
+    const d = describe(third.api, arn);
+    assert.deepEqual([d.status, d.redriveCount], ['SUCCEEDED', 1]);
+    assert.deepEqual(history(third.api, arn), events);
+    third.svc.close();
+  });
+});
