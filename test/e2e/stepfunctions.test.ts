@@ -22,7 +22,7 @@ import { waitFor } from './support/wait';
 import type { Workbench } from './support/workbench';
 import Docker from 'dockerode';
 import { FIXTURES_DIR } from '../../scripts/synth-cdk-fixtures';
-import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 
 function webview(wb: Workbench): FrameLocator {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -41,6 +41,8 @@ const DONE = [
 describe('state machines: run from the editor, live graph and Local view (e2e)', function () {
   this.timeout(300_000);
   let session: Session | undefined;
+  /** The execution the Stop test stopped, and its Task's job (terminated). */
+  let stopped: { name: string; jobId: string } | undefined;
 
   before(async function () {
     session = await extensionSession(this, { name: 'stepfunctions', fixture: 'stepfunctions', docker: true });
@@ -233,6 +235,48 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === `hello: ${name}` && r.description.startsWith('ABORTED')), 'the execution ABORTED in the Local view');
     await waitFor(async () => (await describeJobs(session!.workspace, [jobId]))[0]?.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 500, what: 'the stopped execution\'s job terminated' });
     console.log(`      re-run ${name} stopped: Greet ABORTED, job ${jobId} FAILED; screenshot: ${await wb.screenshot('stepfunctions-stopped')}`);
+    stopped = { name, jobId };
+  });
+
+  it('Redrive goes on from where the stopped execution stopped: Greet runs again as a new job, Prepare does not; the graph and the Local view end SUCCEEDED', async () => {
+    assert.ok(stopped, 'the Stop test stopped an execution');
+    const { name, jobId } = stopped;
+    const wb = await session!.workbench();
+    const frame = webview(wb);
+    writeFileSync(path.join(session!.workspace, 'gate', 'open'), '');
+    const succeeded = async () => {
+      const s = await statuses(frame);
+      return /Greet:SUCCEEDED/.test(s) && /\(end\):SUCCEEDED/.test(s) && ((await frame.locator('#notice').textContent()) ?? '').includes(name);
+    };
+    await runMenuEntry(wb, localRow(wb, new RegExp(`^hello: ${name}$`)), 'Redrive Execution', succeeded, { what: 'the redriven execution SUCCEEDED on its graph', timeoutMs: 120_000 });
+    await waitForRows(wb, 'Local', (rows) => rows.some((r) => r.label === `hello: ${name}` && r.description.startsWith('SUCCEEDED')), 'the redriven execution SUCCEEDED in the Local view');
+    // Both of its jobs (the stopped one and the redrive's) are in the execution's run; the new one has no run of its own.
+    const list = viewPane(wb, 'Local').locator('.pane-body .monaco-list').first();
+    const run = await waitFor(async () => {
+      await list.focus();
+      await wb.page.keyboard.press('Home');
+      const rows = await treeRows(wb, 'Local');
+      return !rows.some((r) => r.level === 1 && r.label === 'greet') && rows.find((r) => r.level === 1 && r.label === `hello: ${name} (Step Functions)` && /^2\/2 · 1 failed · /.test(r.description));
+    }, { timeoutMs: 30_000, intervalMs: 300, what: "the execution's run holding both its jobs" }).catch(async (err: Error) => {
+      const rows = (await treeRows(wb, 'Local')).map((r) => `${r.level} ${r.label} | ${r.description}`);
+      throw new Error(`${err.message}; rows: ${JSON.stringify(rows)}; screenshot: ${await wb.screenshot('stepfunctions-redriven-run')}`);
+    });
+    const newJob = (await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id'))!;
+    assert.ok(newJob && newJob !== jobId, `Greet ran a new job (${newJob}), not the stopped one (${jobId})`);
+    assert.equal((await describeJobs(session!.workspace, [newJob]))[0]?.status, 'SUCCEEDED');
+    const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
+    try {
+      const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name === 'hello')!;
+      const execution = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }))).executions!.find((e) => e.name === name)!;
+      assert.equal(execution.redriveCount, 1);
+      const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+      const entered = events!.filter((e) => e.type === 'PassStateEntered' && e.stateEnteredEventDetails?.name === 'Prepare');
+      assert.equal(entered.length, 1, 'Prepare ran once');
+      assert.equal(events!.filter((e) => e.type === 'ExecutionRedriven').length, 1);
+    } finally {
+      sfn.destroy();
+    }
+    console.log(`      redriven ${name}: Greet ran job ${newJob}; run ${run.label} | ${run.description}; screenshot: ${await wb.screenshot('stepfunctions-redriven')}`);
   });
 
   it('Run with Input… starts the execution with the JSON given (or @file), refuses text that is not JSON, and offers the last input again', async () => {

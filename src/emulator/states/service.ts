@@ -8,7 +8,7 @@ import type { Clock } from '../batch/core/ports';
 import { Execution, type Outcome } from './core/interpreter';
 import type { MapRunRecord } from './core/map-run-progress';
 import { MapRunChildren } from './map-run-children';
-import { exitsOf, historyBeforeRedrive, type Resume } from './core/redrive';
+import { exitsOf, historyBeforeRedrive, taskCallsOf, unredrivableHistory, type Resume } from './core/redrive';
 import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
 import type { StatesJournal } from './store';
 
@@ -58,10 +58,10 @@ export interface ExecutionRecord {
   testCase?: string;
   /** Task calls per state so far (mocked responses are picked by this number). */
   calls?: Map<string, number>;
-  /** RedriveExecution: how many times, the last one's date and client token. */
+  /** RedriveExecution: how many times, the last one's date, and the last client tokens given (newest last). */
   redriveCount?: number;
   redriveDate?: number;
-  redriveToken?: string;
+  redriveTokens?: Array<{ readonly token: string; readonly redriveDate: number }>;
 }
 
 export interface StatesServiceOptions {
@@ -109,6 +109,7 @@ export class StatesService {
   restore(): void {
     const ended = new Map<string, Record<string, unknown>>();
     const redriven = new Map<string, { redriveCount: number; redriveDate: number; clientToken?: string }>();
+    const redriveTokens = new Map<string, Array<{ token: string; redriveDate: number }>>();
     const started: Array<Record<string, unknown>> = [];
     const memos = new Map<string, Map<string, unknown>>();
     for (const r of this.options.journal.load()) {
@@ -121,6 +122,7 @@ export class StatesService {
       else if (r.k === 'redrive') {
         ended.delete(r.arn);
         redriven.set(r.arn, r.v);
+        if (r.v.clientToken) redriveTokens.set(r.arn, keepTokens(redriveTokens.get(r.arn), { token: r.v.clientToken, redriveDate: r.v.redriveDate }));
       }
       else if (r.k === 'maprun') this.mapRuns.set(String(r.v.mapRunArn), r.v as unknown as MapRunRecord);
       else if (r.k === 'memo') {
@@ -135,9 +137,9 @@ export class StatesService {
       const rec: ExecutionRecord = { ...(v as unknown as ExecutionRecord), status: 'RUNNING', history: [], memo: memos.get(arn) ?? new Map() };
       this.executions.set(arn, rec);
       const redrive = redriven.get(arn);
-      if (redrive) Object.assign(rec, { redriveCount: redrive.redriveCount, redriveDate: redrive.redriveDate, redriveToken: redrive.clientToken });
+      if (redrive) Object.assign(rec, { redriveCount: redrive.redriveCount, redriveDate: redrive.redriveDate, redriveTokens: redriveTokens.get(arn) });
       if (end) Object.assign(rec, end, { historySaved: true });
-      else if (redrive) this.launch(rec, this.resumeOf(rec, this.options.journal.loadHistory(arn) ?? []));
+      else if (redrive) this.launch(rec, this.resumeOf(rec, this.options.journal.loadHistory(arn) ?? [], redrive));
       else this.launch(rec);
     }
     // A machine being deleted whose last execution ended just before the restart.
@@ -178,18 +180,30 @@ export class StatesService {
    * runs again at once, passing over the states that had exited (core/redrive.ts). Journaled first.
    */
   redrive(rec: ExecutionRecord, clientToken?: string): void {
-    const history = this.historyOf(rec);
     const redriveCount = (rec.redriveCount ?? 0) + 1;
     const redriveDate = this.options.clock.now();
+    const resume = this.resumeOf(rec, this.historyOf(rec), { redriveCount, redriveDate });
     this.options.journal.append({ k: 'redrive', arn: rec.executionArn, v: { redriveCount, redriveDate, ...(clientToken ? { clientToken } : {}) } });
-    Object.assign(rec, { status: 'RUNNING', redriveCount, redriveDate, redriveToken: clientToken, stopDate: undefined, output: undefined, error: undefined, cause: undefined });
-    this.launch(rec, this.resumeOf(rec, history));
+    const redriveTokens = clientToken ? keepTokens(rec.redriveTokens, { token: clientToken, redriveDate }) : rec.redriveTokens;
+    Object.assign(rec, { status: 'RUNNING', redriveCount, redriveDate, redriveTokens, stopDate: undefined, output: undefined, error: undefined, cause: undefined });
+    this.launch(rec, resume);
   }
 
-  /** A redrive's start: the history before it (kept), and what its states left. */
-  private resumeOf(rec: ExecutionRecord, history: readonly HistoryEvent[]): Resume {
-    rec.history = historyBeforeRedrive(history, rec.redriveCount ?? 0);
-    return { redriveCount: rec.redriveCount ?? 0, lastEventId: rec.history.length, exits: exitsOf(rec.history) };
+  /** Why an ended execution's history cannot be redriven (read when first asked for), if it cannot. */
+  redriveBlocker(rec: ExecutionRecord): string | undefined {
+    return unredrivableHistory(this.historyOf(rec));
+  }
+
+  /**
+   * A redrive's start: the history before it (kept), what its states left, and its Tasks' calls so
+   * far (a mock's responses go on from there, with or without a restart between).
+   */
+  private resumeOf(rec: ExecutionRecord, history: readonly HistoryEvent[], { redriveCount, redriveDate }: { redriveCount: number; redriveDate: number }): Resume {
+    const before = historyBeforeRedrive(history, redriveCount);
+    const resume = { redriveCount, redriveTime: new Date(redriveDate).toISOString(), lastEventId: before.length, exits: exitsOf(before) };
+    rec.history = before;
+    rec.calls = taskCallsOf(before);
+    return resume;
   }
 
   putMachine(rec: StateMachineRecord): void {
@@ -344,4 +358,9 @@ export class StatesService {
 function memoScope(rec: ExecutionRecord): (key: string) => string {
   const n = rec.redriveCount ?? 0;
   return n ? (key) => `redrive${n}:${key}` : (key) => key;
+}
+
+/** The client tokens a redrive answers again: AWS keeps an execution's last 10. */
+function keepTokens(tokens: ReadonlyArray<{ token: string; redriveDate: number }> | undefined, added: { token: string; redriveDate: number }): Array<{ token: string; redriveDate: number }> {
+  return [...(tokens ?? []), added].slice(-10);
 }

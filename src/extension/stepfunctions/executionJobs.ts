@@ -26,6 +26,8 @@ interface Known {
   readonly lastId: number;
   readonly ended: boolean;
   readonly readAt: number;
+  /** Its redrives when read: a redrive runs an ended execution again (RedriveExecution). */
+  readonly redriveCount: number;
 }
 
 export class ExecutionJobs {
@@ -46,8 +48,10 @@ export class ExecutionJobs {
     const generation = this.generation;
     const wanted = executions.filter((e) => {
       const k = e.executionArn ? this.known.get(e.executionArn) : undefined;
-      // (one that ended since it was read is read once more: its last jobs may be new)
-      return e.executionArn && (!k || (!k.ended && (e.status !== 'RUNNING' || now - k.readAt >= RUNNING_REREAD_MS)));
+      // (one that ended since it was read is read once more: its last jobs may be new; so is one
+      // redriven since, whose history goes on)
+      const redriven = k !== undefined && (e.redriveCount ?? 0) !== k.redriveCount;
+      return e.executionArn && (!k || redriven || (!k.ended && (e.status !== 'RUNNING' || now - k.readAt >= RUNNING_REREAD_MS)));
     });
     for (let i = 0; i < wanted.length; i += READ_AT_ONCE) {
       await Promise.all(wanted.slice(i, i + READ_AT_ONCE).map(async (e) => {
@@ -56,7 +60,7 @@ export class ExecutionJobs {
         if (!events || generation !== this.generation) return;
         const jobIds = new Set([...(before?.jobIds ?? []), ...batchJobIdsOf(events)]);
         const lastId = lastEventId(events, before?.lastId ?? 0);
-        this.known.set(e.executionArn!, { jobIds, lastId, ended: e.status !== 'RUNNING', readAt: now });
+        this.known.set(e.executionArn!, { jobIds, lastId, ended: e.status !== 'RUNNING', readAt: now, redriveCount: e.redriveCount ?? 0 });
       }));
     }
     if (generation !== this.generation) return;

@@ -62,6 +62,15 @@ describe('Local view: which execution submitted which Batch job (unit, a fake hi
     await jobs.update(read, ended, 9000);
     assert.equal(reads.length, readsNow, 'ended: never read again');
 
+    // Redriven (RedriveExecution): its history goes on, with the redrive's job; read from its last event read.
+    histories.get('live')!.push(submitted('j6'));
+    const redriven = [list[0], { ...list[1], status: 'RUNNING' as const, redriveCount: 1 }];
+    await jobs.update(read, redriven, 9100);
+    assert.deepEqual(reads.slice(readsNow), ['live'], 'a redriven execution is read again');
+    assert.equal(after.at(-1), histories.get('live')!.at(-2)!.id);
+    assert.equal(jobs.ownerOf('j6')?.name, 'flow: live (Step Functions)');
+    assert.equal(jobs.ownerOf('j6')?.ended, undefined, 'running again');
+
     // An execution no longer listed is forgotten with its jobs; a failed read is tried next time.
     const failing = async () => {
       throw new Error('unreachable');

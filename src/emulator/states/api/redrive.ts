@@ -13,7 +13,7 @@ export function notRedrivable(svc: StatesService, e: ExecutionRecord): string | 
   const machine = svc.machines.get(e.stateMachineArn);
   if (!machine) return 'State machine does not exist.';
   if (machine.deleting) return 'State machine is in DELETING status.';
-  return undefined;
+  return svc.redriveBlocker(e);
 }
 
 /** DescribeExecution's redrive members. */
@@ -27,12 +27,17 @@ export function redriveMembers(svc: StatesService, e: ExecutionRecord): { readon
   };
 }
 
+/** How long a client token answers its redrive again, as AWS keeps one. */
+const TOKEN_MS = 15 * 60_000;
+
 /**
- * RedriveExecution: `clientToken` makes it idempotent (the same token as the last redrive answers
- * that redrive's date and redrives nothing).
+ * RedriveExecution: `clientToken` makes it idempotent (a token of one of the execution's last 10
+ * redrives, given within 15 minutes of it, answers that redrive's date and redrives nothing).
  */
 export function redriveExecution(svc: StatesService, e: ExecutionRecord, clientToken: string | undefined): { redriveDate: number } {
-  if (clientToken !== undefined && e.redriveToken === clientToken && e.redriveDate !== undefined) return { redriveDate: e.redriveDate / 1000 };
+  if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) throw sfnError('ValidationException', `1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64`);
+  const earlier = clientToken === undefined ? undefined : e.redriveTokens?.find((t) => t.token === clientToken && svc.options.clock.now() - t.redriveDate < TOKEN_MS);
+  if (earlier) return { redriveDate: earlier.redriveDate / 1000 };
   const reason = notRedrivable(svc, e);
   if (reason) throw sfnError('ExecutionNotRedrivable', `Execution '${e.executionArn}' cannot be redriven: ${reason}`);
   svc.redrive(e, clientToken);

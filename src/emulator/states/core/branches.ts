@@ -25,7 +25,7 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
   const { execution, frame } = run;
   const branches = run.state.Branches ?? [];
   // Each branch's events chain from ParallelStateStarted; the state's own events chain on.
-  frame.history?.emit('ParallelStateStarted', undefined, frame.chain);
+  frame.history?.emit('ParallelStateStarted', undefined, frame.chain, retryMark(run));
   const controller = execution.controllerFor(frame.signal);
   try {
     const out = await Promise.all(
@@ -46,6 +46,11 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
   } finally {
     controller.abort();
   }
+}
+
+/** A Parallel's or Map's attempt after the first: what its earlier attempts exited no longer counts for a redrive (redrive.ts). */
+function retryMark(run: TaskRunContext): { retry: string } | undefined {
+  return run.key === `${run.exitKey}.0` ? undefined : { retry: run.exitKey };
 }
 
 const failedEvents = new WeakMap<object, string>();
@@ -149,7 +154,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       throw err;
     }
   }
-  frame.history?.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain);
+  frame.history?.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain, retryMark(run));
   const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   const toleratedCount = await numberField(run, 'ToleratedFailureCount');
   if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);

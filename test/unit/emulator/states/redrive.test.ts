@@ -5,12 +5,13 @@
  * history goes on after an ExecutionRedriven event, and a redrive outlives a restart.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../../../src/emulator/clock/testing/fakeClock';
 import { statesHandlers } from '../../../../src/emulator/states/api/handlers';
 import { StatesError } from '../../../../src/emulator/states/core/errors';
+import { taskCallsOf } from '../../../../src/emulator/states/core/redrive';
 import { StatesService } from '../../../../src/emulator/states/service';
 import { fileJournal } from '../../../../src/emulator/states/store';
 
@@ -27,6 +28,8 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
   /** Steps that fail; steps that fail their first call only; steps whose call never answers (until the test ends). */
   let broken: Set<string>;
   let brokenOnce: Set<string>;
+  /** A step's outcomes call by call (then as `broken` says). */
+  let script: Map<string, Array<'ok' | 'fail'>>;
   let hanging: Set<string>;
   let calls: Call[];
 
@@ -35,6 +38,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     clock = new FakeClock();
     broken = new Set();
     brokenOnce = new Set();
+    script = new Map();
     hanging = new Set();
     calls = [];
   });
@@ -54,7 +58,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
         if (!found) memory.set(inv.key, `${step}-job-${calls.length}`);
         calls.push({ step, parameters, key: inv.key, found });
         if (hanging.has(step)) return new Promise(() => undefined);
-        if (brokenOnce.delete(step) || broken.has(step) || broken.has(`${step}:${String(parameters.row)}`)) return Promise.reject(new StatesError('Broken', `step ${step} is broken`));
+        if (script.get(step)?.shift() === 'fail' || brokenOnce.delete(step) || broken.has(step) || broken.has(`${step}:${String(parameters.row)}`)) return Promise.reject(new StatesError('Broken', `step ${step} is broken`));
         return Promise.resolve({ did: step });
       },
     });
@@ -85,7 +89,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.deepEqual(calls.map((c) => c.step), ['A', 'B']);
 
     broken.clear();
-    clock.advance(5000);
+    await clock.advance(5000);
     const answer = (await api.RedriveExecution({ executionArn: arn })) as { redriveDate: number };
     assert.equal(answer.redriveDate, clock.now() / 1000);
     assert.equal(describe(api, arn).status, 'RUNNING', 'running again at once');
@@ -125,7 +129,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
           Type: 'Parallel',
           Branches: [
             { StartAt: 'X', States: { X: task('X') } },
-            { StartAt: 'Y', States: { Y: task('Y', undefined, { 'token.$': '$token', 'redrives.$': '$$.Execution.RedriveCount' }) } },
+            { StartAt: 'Y', States: { Y: task('Y', undefined, { 'token.$': '$token', 'redrives.$': '$$.Execution.RedriveCount', 'execution.$': '$$.Execution' }) } },
           ],
           End: true,
         },
@@ -142,6 +146,9 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     const [first, second] = calls.filter((c) => c.step === 'Y');
     assert.equal(second.parameters.token, first.parameters.token, 'the variable Mint set (a UUID) is the one it had set');
     assert.deepEqual([first.parameters.redrives, second.parameters.redrives], [0, 1]);
+    const redriveDate = describe(api, arn).redriveDate as number;
+    assert.equal((first.parameters.execution as Record<string, unknown>).RedriveTime, undefined, 'not redriven yet: no RedriveTime');
+    assert.equal((second.parameters.execution as Record<string, unknown>).RedriveTime, new Date(redriveDate * 1000).toISOString());
     const output = JSON.parse(String(describe(api, arn).output)) as Array<Record<string, unknown>>;
     assert.deepEqual(output.map((o) => (o.X ?? o.Y) as unknown), [{ did: 'X' }, { did: 'Y' }]);
   });
@@ -212,6 +219,97 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.deepEqual(JSON.parse(String(describe(api, arn).output)), [{ did: 'Work' }, { did: 'Work' }, { did: 'Work' }]);
   });
 
+  it("runs again a branch state that had exited in an earlier attempt of a retried Parallel but failed in its last", async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Y', States: { Y: task('Y', 'Z'), Z: task('Z') } }],
+          Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          End: true,
+        },
+      },
+    };
+    // attempt 0: Y exits, Z fails; attempt 1: Y fails
+    script.set('Y', ['ok', 'fail']);
+    script.set('Z', ['fail']);
+    const arn = await start(api, definition);
+    await clock.runAll();
+    await ended(svc, arn);
+    assert.deepEqual([describe(api, arn).status, calls.map((c) => c.step)], ['FAILED', ['Y', 'Z', 'Y']]);
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.slice(3).map((c) => c.step), ['Y', 'Z'], "Y's exit in the first attempt does not count: it failed in the last");
+    assert.equal(describe(api, arn).status, 'SUCCEEDED');
+  });
+
+  it("a retry in a redrive does not void what an earlier run had finished: a second redrive passes over it still", async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'X', States: { X: task('X') } }, { StartAt: 'Y', States: { Y: task('Y') } }],
+          Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          End: true,
+        },
+      },
+    };
+    // Y fails both attempts of the first run and of the first redrive; X succeeds
+    script.set('Y', ['fail', 'fail', 'fail', 'fail']);
+    const arn = await start(api, definition);
+    await clock.runAll();
+    await ended(svc, arn);
+    await api.RedriveExecution({ executionArn: arn });
+    await clock.runAll();
+    await ended(svc, arn);
+    const before = calls.length;
+    assert.deepEqual(calls.map((c) => c.step).sort(), ['X', 'X', 'Y', 'Y', 'Y', 'Y'], 'X ran in both attempts of the first run only');
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(calls.slice(before).map((c) => c.step), ['Y']);
+    assert.equal(describe(api, arn).status, 'SUCCEEDED');
+  });
+
+  it('an execution whose history has no marks (run before RedriveExecution was there) is not redrivable', async () => {
+    const first = service();
+    broken.add('B');
+    const arn = await start(first.api, SEQUENCE);
+    await ended(first.svc, arn);
+    first.svc.close();
+    // (the history file as a localbatch without RedriveExecution wrote it)
+    const folder = path.join(dir, 'states-history');
+    const [file] = readdirSync(folder);
+    const saved = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as { events: Array<Record<string, unknown>> };
+    for (const e of saved.events) delete e.exit;
+    writeFileSync(path.join(folder, file), JSON.stringify(saved));
+    const { svc, api } = service();
+    const d = describe(api, arn);
+    assert.deepEqual([d.redriveStatus, d.redriveStatusReason], ['NOT_REDRIVABLE', 'Execution was started before the launch of RedriveExecution.']);
+    assert.throws(() => api.RedriveExecution({ executionArn: arn }), (e: { message: string }) => /before the launch of RedriveExecution/.test(e.message));
+    svc.close();
+  });
+
+  it("counts a history's Task calls per state, retries too (a redrive's mocked responses go on from there)", () => {
+    const h = [
+      { id: 1, type: 'ExecutionStarted', previousEventId: 0 },
+      { id: 2, type: 'TaskStateEntered', previousEventId: 1, stateEnteredEventDetails: { name: 'T' } },
+      { id: 3, type: 'TaskScheduled', previousEventId: 2 },
+      { id: 4, type: 'TaskStarted', previousEventId: 3 },
+      { id: 5, type: 'TaskFailed', previousEventId: 4 },
+      { id: 6, type: 'TaskScheduled', previousEventId: 5 },
+      { id: 7, type: 'ParallelStateEntered', previousEventId: 6, stateEnteredEventDetails: { name: 'P' } },
+      { id: 8, type: 'TaskStateEntered', previousEventId: 7, stateEnteredEventDetails: { name: 'U' } },
+      { id: 9, type: 'TaskStateEntered', previousEventId: 7, stateEnteredEventDetails: { name: 'V' } },
+      { id: 10, type: 'TaskScheduled', previousEventId: 9 },
+      { id: 11, type: 'TaskScheduled', previousEventId: 8 },
+    ];
+    assert.deepEqual(Object.fromEntries(taskCallsOf(h)), { T: 2, V: 1, U: 1 });
+  });
+
   it('follows the path a Choice and a Catch took, and redrives a redrive', async () => {
     const { svc, api } = service();
     const definition = {
@@ -264,11 +362,15 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     await ended(svc, arn);
     broken.clear();
     const first = (await api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' })) as { redriveDate: number };
-    clock.advance(1000);
+    await clock.advance(1000);
     const again = (await api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' })) as { redriveDate: number };
     assert.equal(again.redriveDate, first.redriveDate);
     await ended(svc, arn);
     assert.equal(describe(api, arn).redriveCount, 1, 'redriven once');
+    assert.deepEqual(await api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' }), first, 'within 15 minutes');
+    await clock.advance(15 * 60_000);
+    assert.throws(() => api.RedriveExecution({ executionArn: arn, clientToken: 'tok-1' }), (e: { message: string }) => /SUCCEEDED/.test(e.message), 'not after 15 minutes');
+    assert.throws(() => api.RedriveExecution({ executionArn: arn, clientToken: 'x'.repeat(65) }), (e: { message: string }) => /clientToken/.test(e.message));
     assert.throws(() => api.RedriveExecution({ executionArn: arn, clientToken: 'tok-2' }), (e: { message: string }) => /SUCCEEDED/.test(e.message));
     assert.throws(() => api.RedriveExecution({ executionArn: `${arn}x` }), (e: { name?: string; code?: string }) => /ExecutionDoesNotExist/.test(`${e.name} ${e.code}`));
     svc.close();
