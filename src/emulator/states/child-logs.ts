@@ -44,6 +44,8 @@ export function fileChildLogs(stateDir: string): ChildLogs {
       let written = !fresh && existsSync(file) ? statSync(file).size : 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
+      // (a log appended to again, a redriven map run's, may end in a line torn by a crash: the next one starts on a line of its own)
+      let torn = written > 0 && !endsWithNewline(file, written);
       const writer = () => {
         if (fd !== undefined) return fd;
         mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -98,6 +100,11 @@ export function fileChildLogs(stateDir: string): ChildLogs {
       };
       return {
         append(line) {
+          if (torn) {
+            torn = false;
+            pending.push(Buffer.from('\n'));
+            pendingBytes += 1;
+          }
           const bytes = Buffer.from(line + '\n', 'utf8');
           const place = { offset: written + pendingBytes, length: bytes.length - 1 };
           pending.push(bytes);
@@ -166,4 +173,15 @@ export function memoryChildLogs(): ChildLogs {
       };
     },
   };
+}
+
+function endsWithNewline(file: string, size: number): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
 }

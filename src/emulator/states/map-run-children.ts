@@ -64,6 +64,15 @@ export class MapRunChildren {
     this.runs.set(mapRunArn, { log: this.logs.open(mapRunArn, true), children: new Map(), closed: false });
   }
 
+  /**
+   * A map run that had ended is redriven: its children stay, and those that run again are appended
+   * to its log (a child's later line replaces its earlier one when the log is read back).
+   */
+  resume(mapRunArn: string): void {
+    const { children } = this.load(mapRunArn);
+    this.runs.set(mapRunArn, { log: this.logs.open(mapRunArn, false), children, closed: false });
+  }
+
   /** A child of a run begun here starts; undefined when the run is not being recorded. */
   start(run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }): ChildExecutionSink | undefined {
     const r = this.runs.get(run.mapRunArn);

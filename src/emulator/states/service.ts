@@ -9,7 +9,7 @@ import { Execution, type Outcome } from './core/interpreter';
 import type { MapRunRecord } from './core/map-run-progress';
 import { MapRunChildren } from './map-run-children';
 import { exitsOf, historyBeforeRedrive, taskCallsOf, unredrivableHistory, type Resume } from './core/redrive';
-import type { InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
+import type { EarlierMapRun, InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
 import type { StatesJournal } from './store';
 
 export interface StateMachineRecord {
@@ -194,6 +194,27 @@ export class StatesService {
     return unredrivableHistory(this.historyOf(rec));
   }
 
+  /** The last map run a distributed Map (at `key` in the run) of an execution started, for its redrive. */
+  private earlierMapRun(rec: ExecutionRecord, key: string): EarlierMapRun | undefined {
+    let last: MapRunRecord | undefined;
+    for (const r of this.mapRuns.values()) if (r.executionArn === rec.executionArn && r.key === key && (!last || r.startDate >= last.startDate)) last = r;
+    if (!last) return undefined;
+    const run = last;
+    const childPrefix = run.mapRunArn.replace(':mapRun:', ':execution:');
+    return {
+      id: run.mapRunArn.slice(run.mapRunArn.lastIndexOf(':') + 1),
+      startDate: run.startDate,
+      // (a replay of this redrive finds the run it had started, or ended, counted already)
+      redriveCount: (run.redriveCount ?? 0) + (run.executionRedrive === (rec.redriveCount ?? 0) ? 0 : 1),
+      succeeded: (name) => {
+        const c = this.mapRunChildren.get(run.mapRunArn, `${childPrefix}:${name}`);
+        if (c?.status !== 'SUCCEEDED') return undefined;
+        const output = this.mapRunChildren.data(c).output;
+        return { output: output === undefined ? null : (JSON.parse(output) as unknown), startDate: c.startDate, stopDate: c.stopDate ?? c.startDate };
+      },
+    };
+  }
+
   /**
    * A redrive's start: the history before it (kept), what its states left, and its Tasks' calls so
    * far (a mock's responses go on from there, with or without a restart between).
@@ -285,12 +306,17 @@ export class StatesService {
       writeResults: this.options.writeResults,
       // (a replay after a restart runs a map run again under its ARN: one that had ended keeps its record)
       // (and its children are recorded again: the replay gives them the names they had)
+      // (a redrive runs an ended one again: its children stay, those that run again are added)
       mapRunStarted: (p) => {
         const before = this.mapRuns.get(p.record.mapRunArn);
-        if (before && before.status !== 'RUNNING') return;
+        const redriven = before !== undefined && before.status !== 'RUNNING' && (p.record.redriveCount ?? 0) > (before.redriveCount ?? 0);
+        if (before && before.status !== 'RUNNING' && !redriven) return;
         this.mapRuns.set(p.record.mapRunArn, p.record);
-        if (!this.closed) this.mapRunChildren.begin(p.record.mapRunArn);
+        if (this.closed) return;
+        if (redriven) this.mapRunChildren.resume(p.record.mapRunArn);
+        else this.mapRunChildren.begin(p.record.mapRunArn);
       },
+      earlierMapRun: (key) => this.earlierMapRun(rec, key),
       // (none once the server stops: its runs are closed then)
       mapRunChild: (run, child) => this.mapRunChildren.start(run, child),
       // (its children's log is durable before its end is journaled)

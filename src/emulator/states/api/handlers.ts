@@ -223,10 +223,10 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       checkArn(arn, 'mapRun');
       const r = svc.mapRuns.get(arn);
       if (!r) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
-      const { startDate, stopDate, stateMachineArn: _child, itemCounts, executionCounts, label: _label, processor: _processor, ...rest } = r;
-      // (no redrives here)
+      const { startDate, stopDate, stateMachineArn: _child, itemCounts, executionCounts, label: _label, processor: _processor, key: _key, executionRedrive: _ran, redriveCount, redriveDate, ...rest } = r;
+      // (a redrive runs again at once what it runs again: nothing is pending redrive)
       const counts = (c: typeof itemCounts) => ({ ...c, failuresNotRedrivable: 0, pendingRedrive: 0 });
-      return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), itemCounts: counts(itemCounts), executionCounts: counts(executionCounts), redriveCount: 0 };
+      return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), itemCounts: counts(itemCounts), executionCounts: counts(executionCounts), redriveCount: redriveCount ?? 0, ...(redriveDate !== undefined ? { redriveDate: secs(redriveDate) } : {}) };
     },
     ListMapRuns(input) {
       const arn = str(input, 'executionArn');

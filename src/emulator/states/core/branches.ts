@@ -138,7 +138,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
   // (a legacy Iterator with ProcessorConfig DISTRIBUTED runs distributed too, as on AWS)
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
-  const mapRun = distributed ? mapRunOf(run) : undefined;
+  // (a redrive runs the map run that had not ended again, under its ARN)
+  const earlier = distributed && execution.resume ? execution.ports.earlierMapRun?.(run.exitKey) : undefined;
+  const mapRun = !distributed ? undefined : earlier ? mapRunIdentity(execution.identity.stateMachineArn, state.Label ?? run.name, earlier.id) : mapRunOf(run);
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
   let list: unknown[] = [];
   // The order of AWS's histories: a Map reads its items before MapStateStarted (which counts
@@ -161,10 +163,16 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
   // distributed Map inside a child execution is not counted, and its children are not recorded)
   const counted = mapRun !== undefined && frame.history !== undefined && frame.history === execution.history;
-  const startDate = counted ? (execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now()) : 0;
+  const startDate = !counted ? 0 : (earlier?.startDate ?? execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now());
   const { ProcessorConfig: _config, ...childDefinition } = processor;
   const progress = counted
-    ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }, { label: state.Label ?? run.name, processor: JSON.stringify(childDefinition) })
+    ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }, {
+        label: state.Label ?? run.name,
+        processor: JSON.stringify(childDefinition),
+        key: run.exitKey,
+        executionRedrive: execution.resume?.redriveCount ?? 0,
+        ...(earlier && earlier.redriveCount > 0 ? { redrive: { count: earlier.redriveCount, date: execution.ports.clock.now() } } : {}),
+      })
     : undefined;
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
@@ -214,6 +222,14 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           : execution.template(selector, { ...run.scope, context });
       }
       const name = mapRun ? childName(mapRun.id, index) : '';
+      // (a redriven map run's child that had succeeded is not run again: its output stands)
+      const kept = earlier?.succeeded(name);
+      if (kept) {
+        progress?.childStarted(itemsOf(value));
+        progress?.childEnded(itemsOf(value), 'succeeded');
+        if (writer) children.push({ index, name, input, status: 'SUCCEEDED', output: kept.output, startDate: new Date(kept.startDate).toISOString(), stopDate: new Date(kept.stopDate).toISOString() });
+        return kept.output;
+      }
       // (a child has a history of its own even when it is not recorded: what its states check and
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
       const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }) : undefined;

@@ -39,6 +39,12 @@ export interface MapRunRecord {
   readonly label?: string;
   /** The child workflows' definition (the Map's ItemProcessor, without ProcessorConfig), as JSON. */
   readonly processor?: string;
+  /** The Map's place in its execution's run (core/redrive.ts), and which of the execution's redrives ran it last. */
+  readonly key?: string;
+  readonly executionRedrive?: number;
+  /** RedriveExecution redrove it: how many times, the last one's date. */
+  readonly redriveCount?: number;
+  readonly redriveDate?: number;
 }
 
 const zero = (): MapRunCounts => ({ pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0 });
@@ -53,7 +59,7 @@ export class MapRunProgress {
     executionArn: string,
     startDate: number,
     settings: { maxConcurrency?: number; toleratedFailurePercentage?: number; toleratedFailureCount?: number },
-    children: { label: string; processor: string },
+    children: { label: string; processor: string; key?: string; executionRedrive?: number; redrive?: { count: number; date: number } },
   ) {
     this.record = {
       mapRunArn: identity.mapRunArn,
@@ -68,6 +74,8 @@ export class MapRunProgress {
       executionCounts: zero(),
       label: children.label,
       processor: children.processor,
+      ...(children.key !== undefined ? { key: children.key, executionRedrive: children.executionRedrive ?? 0 } : {}),
+      ...(children.redrive ? { redriveCount: children.redrive.count, redriveDate: children.redrive.date } : {}),
     };
   }
 

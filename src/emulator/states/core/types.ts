@@ -135,6 +135,19 @@ export interface InterpreterPorts {
    * (none: it is not recorded, e.g. a map run that had ended before a restart, run again by the replay).
    */
   readonly mapRunChild?: (run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }) => ChildExecutionSink | undefined;
+  /** In a redrive: the last map run a distributed Map (by its place in the run) started, which the redrive runs again. */
+  readonly earlierMapRun?: (key: string) => EarlierMapRun | undefined;
+}
+
+/** A map run a redrive runs again: under its ARN, passing over the children that had succeeded. */
+export interface EarlierMapRun {
+  /** Its id (the last part of its ARN). */
+  readonly id: string;
+  readonly startDate: number;
+  /** What it is counted as now (its redriveCount, one more unless this redrive had run it already: a replay). */
+  readonly redriveCount: number;
+  /** A child that had succeeded: its output and dates (ms). */
+  succeeded(name: string): { readonly output: unknown; readonly startDate: number; readonly stopDate: number } | undefined;
 }
 
 /** How a distributed Map's child workflow execution ended. */

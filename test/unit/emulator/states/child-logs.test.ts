@@ -44,6 +44,19 @@ describe('map run child logs (files)', () => {
     assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines(), []);
   });
 
+  it('a log appended to again after a crash tore its last line starts its next line on a line of its own', () => {
+    const first = fileChildLogs(dir).open(ARN, true);
+    first.append('{"kept":1}');
+    first.sync();
+    const [file] = readdirSync(path.join(dir, 'states-maprun'));
+    appendFileSync(path.join(dir, 'states-maprun', file), '{"torn":');
+    const again = fileChildLogs(dir).open(ARN, false);
+    const place = again.append('{"added":2}');
+    again.sync();
+    assert.equal(again.read(place), '{"added":2}');
+    assert.deepEqual(fileChildLogs(dir).open(ARN, false).lines().map((l) => l.line), ['{"kept":1}', '{"torn":', '{"added":2}']);
+  });
+
   it('lines that cannot be written stay readable; a later sync writes them all, at the places given', () => {
     // The log's folder cannot be made while a file holds its name.
     writeFileSync(path.join(dir, 'states-maprun'), 'in the way');

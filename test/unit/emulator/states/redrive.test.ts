@@ -274,6 +274,52 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.equal(describe(api, arn).status, 'SUCCEEDED');
   });
 
+  it("redrives a distributed Map's map run under its ARN: the children that had succeeded are not run again; it outlives a restart", async () => {
+    const first = service();
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.rows',
+          MaxConcurrency: 1,
+          ItemSelector: { 'row.$': '$$.Map.Item.Value' },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Item', States: { Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } } },
+          End: true,
+        },
+      },
+    };
+    broken.add('Item:b');
+    const arn = await start(first.api, definition, '{"rows":["a","b","c","d"]}');
+    await ended(first.svc, arn);
+    assert.equal(describe(first.api, arn).status, 'FAILED');
+    const [{ mapRunArn }] = (first.api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const childrenOf = (api: Api) => (api.ListExecutions({ mapRunArn }) as { executions: Array<{ executionArn: string; status: string; name: string }> }).executions;
+    const before = childrenOf(first.api);
+    assert.deepEqual(before.map((c) => c.status).sort(), ['FAILED', 'SUCCEEDED'], 'a succeeded, b failed, c and d never started');
+    const a = before.find((c) => c.status === 'SUCCEEDED')!;
+    const aBefore = first.api.DescribeExecution({ executionArn: a.executionArn });
+    broken.clear();
+    await first.api.RedriveExecution({ executionArn: arn });
+    await ended(first.svc, arn);
+    assert.deepEqual(calls.map((c) => c.parameters.row), ['a', 'b', 'b', 'c', 'd'], '"a" is not run again');
+    const runs = (first.api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    assert.deepEqual(runs.map((r) => r.mapRunArn), [mapRunArn], 'the same map run');
+    const d = first.api.DescribeMapRun({ mapRunArn }) as { status: string; redriveCount: number; redriveDate?: number; itemCounts: Record<string, number>; executionCounts: Record<string, number> };
+    assert.deepEqual([d.status, d.redriveCount, d.redriveDate, d.itemCounts.succeeded, d.itemCounts.total, d.executionCounts.succeeded], ['SUCCEEDED', 1, describe(first.api, arn).redriveDate, 4, 4, 4]);
+    const after = childrenOf(first.api);
+    assert.deepEqual(after.map((c) => c.status), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    assert.deepEqual(first.api.DescribeExecution({ executionArn: a.executionArn }), aBefore, 'the child that had succeeded is as it was');
+    assert.equal(after.filter((c) => c.executionArn === a.executionArn).length, 1);
+    assert.equal(describe(first.api, arn).status, 'SUCCEEDED');
+    first.svc.close();
+
+    const second = service();
+    assert.deepEqual(second.api.DescribeMapRun({ mapRunArn }), first.api.DescribeMapRun({ mapRunArn }));
+    assert.deepEqual(childrenOf(second.api).map((c) => [c.executionArn, c.status]), after.map((c) => [c.executionArn, c.status]), 'the log read back: the redriven children replace their failed lines');
+    second.svc.close();
+  });
+
   it('an execution whose history has no marks (run before RedriveExecution was there) is not redrivable', async () => {
     const first = service();
     broken.add('B');
