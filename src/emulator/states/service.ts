@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../batch/core/ports';
 import { Execution, type Outcome } from './core/interpreter';
-import type { MapRunRecord } from './core/map-run-progress';
+import type { MapRunProgress, MapRunRecord, MapRunSettings } from './core/map-run-progress';
 import { MapRunChildren } from './map-run-children';
 import { exitsOf, historyBeforeRedrive, taskCallsOf, unredrivableHistory, type Resume } from './core/redrive';
 import type { EarlierMapRun, InterpreterPorts, StateMachineDef, TaskInvocation } from './core/types';
@@ -96,6 +96,9 @@ export class StatesService {
   readonly mapRuns = new Map<string, MapRunRecord>();
   /** Their child workflow executions. */
   readonly mapRunChildren: MapRunChildren;
+  /** The map runs running now, and what UpdateMapRun changed of each map run (applied again when a replay or a redrive runs it). */
+  private readonly liveMapRuns = new Map<string, MapRunProgress>();
+  private readonly mapRunUpdates = new Map<string, MapRunSettings>();
 
   constructor(readonly options: StatesServiceOptions) {
     this.mapRunChildren = new MapRunChildren(options.journal.childLogs, options.clock, options.log);
@@ -125,6 +128,7 @@ export class StatesService {
         if (r.v.clientToken) redriveTokens.set(r.arn, keepTokens(redriveTokens.get(r.arn), { token: r.v.clientToken, redriveDate: r.v.redriveDate }));
       }
       else if (r.k === 'maprun') this.mapRuns.set(String(r.v.mapRunArn), r.v as unknown as MapRunRecord);
+      else if (r.k === 'maprun-update') this.mapRunUpdates.set(r.arn, { ...this.mapRunUpdates.get(r.arn), ...r.v });
       else if (r.k === 'memo') {
         const m = memos.get(r.arn) ?? new Map<string, unknown>();
         m.set(r.key, r.v);
@@ -192,6 +196,16 @@ export class StatesService {
   /** Why an ended execution's history cannot be redriven (read when first asked for), if it cannot. */
   redriveBlocker(rec: ExecutionRecord): string | undefined {
     return unredrivableHistory(this.historyOf(rec));
+  }
+
+  /** UpdateMapRun of a running map run: journaled, then told to the run. False when it is not running here. */
+  updateMapRun(mapRunArn: string, changes: MapRunSettings): boolean {
+    const run = this.liveMapRuns.get(mapRunArn);
+    if (!run || run.record.status !== 'RUNNING') return false;
+    this.options.journal.append({ k: 'maprun-update', arn: mapRunArn, v: { ...changes } });
+    this.mapRunUpdates.set(mapRunArn, { ...this.mapRunUpdates.get(mapRunArn), ...changes });
+    run.update(changes);
+    return true;
   }
 
   /** The last map run a distributed Map (at `key` in the run) of an execution started, for its redrive. */
@@ -312,6 +326,9 @@ export class StatesService {
         const redriven = before !== undefined && before.status !== 'RUNNING' && (p.record.redriveCount ?? 0) > (before.redriveCount ?? 0);
         if (before && before.status !== 'RUNNING' && !redriven) return;
         this.mapRuns.set(p.record.mapRunArn, p.record);
+        this.liveMapRuns.set(p.record.mapRunArn, p);
+        const updated = this.mapRunUpdates.get(p.record.mapRunArn);
+        if (updated) p.update(updated);
         if (this.closed) return;
         if (redriven) this.mapRunChildren.resume(p.record.mapRunArn);
         else this.mapRunChildren.begin(p.record.mapRunArn);
@@ -321,6 +338,7 @@ export class StatesService {
       mapRunChild: (run, child) => this.mapRunChildren.start(run, child),
       // (its children's log is durable before its end is journaled)
       mapRunEnded: (p) => {
+        if (this.liveMapRuns.get(p.record.mapRunArn) === p) this.liveMapRuns.delete(p.record.mapRunArn);
         if (this.mapRuns.get(p.record.mapRunArn) !== p.record || this.closed) return;
         this.mapRunChildren.finish(p.record.mapRunArn);
         this.options.journal.append({ k: 'maprun', v: { ...p.record } as unknown as Record<string, unknown> });

@@ -22,7 +22,8 @@ export type StatesRecord =
   | { k: 'end'; arn: string; v: Record<string, unknown> }
   | { k: 'redrive'; arn: string; v: { redriveCount: number; redriveDate: number; clientToken?: string } }
   | { k: 'memo'; arn: string; key: string; v: unknown }
-  | { k: 'maprun'; v: Record<string, unknown> };
+  | { k: 'maprun'; v: Record<string, unknown> }
+  | { k: 'maprun-update'; arn: string; v: Record<string, number> };
 
 export interface StatesJournal {
   append(record: StatesRecord): void;

@@ -181,4 +181,22 @@ describe('aws stepfunctions (AWS CLI) against the emulator', function () {
     await assert.rejects(aws('redrive-execution', '--execution-arn', `${executionArn}-nope`), /ExecutionDoesNotExist/);
     await assert.rejects(aws('redrive-execution', '--execution-arn', 'not-an-arn'), /InvalidArn/);
   });
+
+  it('update-map-run: a running map run takes more children at once; a bad value and an ended run are refused', async () => {
+    const definition = { StartAt: 'Slow', States: { Slow: { Type: 'Map', MaxConcurrency: 1, ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 60, End: true } } }, End: true } } };
+    const { stateMachineArn } = (await aws('create-state-machine', '--name', 'update-map-run', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--definition', JSON.stringify(definition))) as { stateMachineArn: string };
+    const { executionArn } = (await aws('start-execution', '--state-machine-arn', stateMachineArn, '--input', JSON.stringify({ items: [1, 2, 3, 4] }))) as { executionArn: string };
+    let mapRunArn: string | undefined;
+    for (let i = 0; !mapRunArn; i++) {
+      assert.ok(i < 100, 'the map run starts');
+      mapRunArn = ((await aws('list-map-runs', '--execution-arn', executionArn)) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns[0]?.mapRunArn;
+      if (!mapRunArn) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(await aws('update-map-run', '--map-run-arn', mapRunArn, '--max-concurrency', '3', '--tolerated-failure-percentage', '25.5'), {});
+    const d = (await aws('describe-map-run', '--map-run-arn', mapRunArn)) as { maxConcurrency: number; toleratedFailurePercentage: number; executionCounts: { running: number } };
+    assert.deepEqual([d.maxConcurrency, d.toleratedFailurePercentage, d.executionCounts.running], [3, 25.5, 3]);
+    await assert.rejects(aws('update-map-run', '--map-run-arn', mapRunArn, '--tolerated-failure-percentage', '150'), /ValidationException/);
+    await aws('stop-execution', '--execution-arn', executionArn);
+    await assert.rejects(aws('update-map-run', '--map-run-arn', mapRunArn, '--max-concurrency', '5'), /ValidationException[\s\S]*ABORTED/);
+  });
 });

@@ -228,6 +228,22 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
       const counts = (c: typeof itemCounts) => ({ ...c, failuresNotRedrivable: 0, pendingRedrive: 0 });
       return { ...rest, startDate: secs(startDate), stopDate: secs(stopDate), itemCounts: counts(itemCounts), executionCounts: counts(executionCounts), redriveCount: redriveCount ?? 0, ...(redriveDate !== undefined ? { redriveDate: secs(redriveDate) } : {}) };
     },
+    UpdateMapRun(input) {
+      const arn = str(input, 'mapRunArn');
+      checkArn(arn, 'mapRun');
+      const r = svc.mapRuns.get(arn);
+      if (!r) throw sfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+      const changes: Record<string, number> = {};
+      for (const [key, max, whole] of [['maxConcurrency', undefined, true], ['toleratedFailureCount', undefined, true], ['toleratedFailurePercentage', 100, false]] as const) {
+        const v = input[key];
+        if (v === undefined || v === null) continue;
+        // (the model's valid ranges)
+        if (typeof v !== 'number' || v < 0 || (max !== undefined && v > max) || (whole && !Number.isInteger(v))) throw sfnError('ValidationException', `1 validation error detected: Value '${String(v)}' at '${key}' failed to satisfy constraint: Member must be ${whole ? 'a whole number ' : ''}${max !== undefined ? `between 0 and ${max}` : 'at least 0'}`);
+        changes[key] = v;
+      }
+      if (!svc.updateMapRun(arn, changes)) throw sfnError('ValidationException', `Map Run '${arn}' is ${r.status}: only a running map run can be updated`);
+      return {};
+    },
     ListMapRuns(input) {
       const arn = str(input, 'executionArn');
       // (a child execution's own distributed Maps are not counted as map runs here)

@@ -157,8 +157,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     }
   }
   frame.history?.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain, retryMark(run));
-  const toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
-  const toleratedCount = await numberField(run, 'ToleratedFailureCount');
+  let toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
+  let toleratedCount = await numberField(run, 'ToleratedFailureCount');
   if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
   // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
   // distributed Map inside a child execution is not counted, and its children are not recorded)
@@ -174,6 +174,19 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         ...(earlier && earlier.redriveCount > 0 ? { redrive: { count: earlier.redriveCount, date: execution.ports.clock.now() } } : {}),
       })
     : undefined;
+  let tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
+  // (a distributed Map without MaxConcurrency runs up to 10,000 children at once, as AWS documents)
+  const widthOf = (n: number) => (distributed && n === 0 ? DISTRIBUTED_DEFAULT_CONCURRENCY : n);
+  let width = widthOf(maxConcurrency);
+  let widen: (() => void) | undefined;
+  // UpdateMapRun: from now on (children running stay running when the width shrinks)
+  progress?.onUpdate((changes) => {
+    if (changes.toleratedFailurePercentage !== undefined) toleratedPct = changes.toleratedFailurePercentage;
+    if (changes.toleratedFailureCount !== undefined) toleratedCount = changes.toleratedFailureCount;
+    tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
+    if (changes.maxConcurrency !== undefined) width = widthOf(changes.maxConcurrency);
+    widen?.();
+  });
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
     if (!progress) return;
@@ -193,7 +206,6 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   const itemsPerChild = list.map(itemsOf);
   const itemTotal = itemsPerChild.reduce((n, k) => n + k, 0);
   progress?.planned(itemsPerChild);
-  const tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
   // An inline Map's iterations record into the execution's history; a distributed Map's children each into their own.
   const iterations = distributed ? undefined : frame.history;
   const writer = distributed ? state.ResultWriter : undefined;
@@ -205,9 +217,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   let failures = 0;
   const selector = state.ItemSelector ?? state.Parameters;
   try {
-    // (a distributed Map without MaxConcurrency runs up to 10,000 children at once, as AWS documents)
-    const width = distributed && maxConcurrency === 0 ? DISTRIBUTED_DEFAULT_CONCURRENCY : maxConcurrency;
-    const out = await pool(list, width, async (value, index) => {
+    const out = await pool(list, () => width, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
       // (a redrive passes over an inline Map's iterations that had ended, recording nothing)
       const finished = !distributed && execution.resume ? finishedLevel(execution.resume.exits, `${run.exitKey}[${index}]`, processor.StartAt) : undefined;
@@ -269,7 +279,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         controller.abort();
         throw e;
       }
-    });
+    }, (w) => (widen = w));
     writing = true;
     const written = writer && mapRun ? await writeResults(run, writer, mapRun, children, out) : undefined;
     if (mapRun) frame.history?.emit('MapRunSucceeded', undefined, frame.chain);

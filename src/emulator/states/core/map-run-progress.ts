@@ -30,9 +30,10 @@ export interface MapRunRecord {
   readonly startDate: number;
   stopDate?: number;
   status: MapRunStatus;
-  readonly maxConcurrency: number;
-  readonly toleratedFailurePercentage: number;
-  readonly toleratedFailureCount: number;
+  /** Its settings (UpdateMapRun changes them while it runs). */
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
   readonly itemCounts: MapRunCounts;
   readonly executionCounts: MapRunCounts;
   /** The Map's label (its Label, else its state name); absent in records journaled before it was kept. */
@@ -51,8 +52,16 @@ const zero = (): MapRunCounts => ({ pending: 0, running: 0, succeeded: 0, failed
 
 export type ChildEnd = 'succeeded' | 'failed' | 'aborted';
 
+/** UpdateMapRun's changes to a running map run's settings. */
+export interface MapRunSettings {
+  readonly maxConcurrency?: number;
+  readonly toleratedFailurePercentage?: number;
+  readonly toleratedFailureCount?: number;
+}
+
 export class MapRunProgress {
   readonly record: MapRunRecord;
+  private readonly listeners: Array<(changes: MapRunSettings) => void> = [];
 
   constructor(
     identity: MapRunIdentity,
@@ -77,6 +86,17 @@ export class MapRunProgress {
       ...(children.key !== undefined ? { key: children.key, executionRedrive: children.executionRedrive ?? 0 } : {}),
       ...(children.redrive ? { redriveCount: children.redrive.count, redriveDate: children.redrive.date } : {}),
     };
+  }
+
+  /** UpdateMapRun: new settings, told to the run (runMap) at once. */
+  update(changes: MapRunSettings): void {
+    if (this.record.status !== 'RUNNING') return;
+    for (const k of ['maxConcurrency', 'toleratedFailurePercentage', 'toleratedFailureCount'] as const) if (changes[k] !== undefined) this.record[k] = changes[k];
+    for (const l of this.listeners) l(changes);
+  }
+
+  onUpdate(listener: (changes: MapRunSettings) => void): void {
+    this.listeners.push(listener);
   }
 
   /** The run's children are known: how many items each processes (a batch's, or one). */

@@ -49,22 +49,40 @@ export function childController(parent: AbortSignal): AbortController {
   return c;
 }
 
-/** Runs `work` over `items` with at most `limit` at once (0 = all); stops starting new ones when `signal` aborts. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const width = limit > 0 ? Math.min(limit, items.length) : items.length;
-  const lanes: Promise<void>[] = [];
-  for (let l = 0; l < width; l++) {
-    lanes.push(
-      (async () => {
-        while (next < items.length) {
-          const i = next++;
-          out[i] = await work(items[i], i);
-        }
-      })(),
-    );
-  }
-  await Promise.all(lanes);
-  return out;
+/**
+ * Runs `work` over `items` with at most `limit()` at once (0 = all), read again as each one ends and
+ * when `widen` is called back (UpdateMapRun's maxConcurrency); answers their results in order, or
+ * the first failure (after which none is started).
+ */
+export function pool<T, R>(items: readonly T[], limit: () => number, work: (item: T, index: number) => Promise<R>, onWiden?: (widen: () => void) => void): Promise<R[]> {
+  return new Promise<R[]>((resolve, reject) => {
+    const out = new Array<R>(items.length);
+    let next = 0;
+    let running = 0;
+    let done = 0;
+    let failed = false;
+    const fill = () => {
+      while (!failed && next < items.length && running < (limit() > 0 ? limit() : items.length)) {
+        const i = next++;
+        running++;
+        work(items[i], i).then(
+          (r) => {
+            out[i] = r;
+            running--;
+            if (++done === items.length) resolve(out);
+            else fill();
+          },
+          (err: unknown) => {
+            running--;
+            if (failed) return;
+            failed = true;
+            reject(err);
+          },
+        );
+      }
+    };
+    if (items.length === 0) return resolve(out);
+    onWiden?.(fill);
+    fill();
+  });
 }

@@ -112,6 +112,55 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     again.svc.close();
   });
 
+  it('UpdateMapRun changes a running map run: more children at once, a tolerated failure count; kept across a restart; refused once it ended', async () => {
+    const first = bed.service();
+    const executionArn = await start(first.api, WAITS, 6);
+    const [{ mapRunArn }] = ((await first.api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const described = async (api: ReturnType<typeof statesHandlers>) => (await api.DescribeMapRun({ mapRunArn })) as Described;
+    assert.equal((await described(first.api)).executionCounts.running, 2);
+    assert.deepEqual(await first.api.UpdateMapRun({ mapRunArn, maxConcurrency: 4, toleratedFailureCount: 1 }), {});
+    await bed.clock.advance(0);
+    let d = await described(first.api);
+    assert.deepEqual([d.maxConcurrency, d.toleratedFailureCount, d.executionCounts.running, d.executionCounts.pending], [4, 1, 4, 2], 'two more children start at once');
+    rejects(() => first.api.UpdateMapRun({ mapRunArn, maxConcurrency: -1 }), 'ValidationException');
+    rejects(() => first.api.UpdateMapRun({ mapRunArn, toleratedFailurePercentage: 101 }), 'ValidationException');
+    rejects(() => first.api.UpdateMapRun({ mapRunArn, maxConcurrency: 1.5 }), 'ValidationException');
+    rejects(() => first.api.UpdateMapRun({ mapRunArn: `${mapRunArn.slice(0, -4)}0000` }), 'ResourceNotFound');
+    rejects(() => first.api.UpdateMapRun({ mapRunArn: executionArn }), 'InvalidArn');
+    first.svc.close();
+
+    // The replay after a restart runs the map run with its updated settings.
+    const again = bed.service();
+    await bed.clock.advance(0);
+    d = await described(again.api);
+    assert.deepEqual([d.maxConcurrency, d.toleratedFailureCount, d.executionCounts.running], [4, 1, 4]);
+    await again.api.UpdateMapRun({ mapRunArn, maxConcurrency: 0 });
+    await bed.clock.advance(0);
+    assert.equal((await described(again.api)).executionCounts.running, 6, '0: all at once');
+    await bed.clock.runAll();
+    await again.svc.executions.get(executionArn)!.done;
+    assert.equal((await described(again.api)).status, 'SUCCEEDED');
+    rejects(() => again.api.UpdateMapRun({ mapRunArn, maxConcurrency: 2 }), 'ValidationException');
+    again.svc.close();
+  });
+
+  it('UpdateMapRun of a tolerated failure count lets a run go on that would have failed', async () => {
+    const { svc, api } = bed.service();
+    // Item 0 fails at once; the others wait; the Map tolerates no failure until it is updated.
+    const definition = distributed({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 0, Next: 'F' }], Default: 'W' }, F: { Type: 'Fail', Error: 'Bad' }, W: { Type: 'Wait', Seconds: 60, End: true } } }, { MaxConcurrency: 1, ToleratedFailureCount: 0 });
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'tolerate', roleArn: ROLE, definition: JSON.stringify({ ...definition, States: { M: { ...definition.States.M, ItemsPath: '$.items' } } }) })) as { stateMachineArn: string };
+    // (the first item waits, so the update comes before the failing one runs)
+    const { executionArn } = (await api.StartExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 0, 2] }) })) as { executionArn: string };
+    await bed.clock.advance(0);
+    const [{ mapRunArn }] = ((await api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    await api.UpdateMapRun({ mapRunArn, toleratedFailureCount: 1 });
+    await bed.clock.runAll();
+    await svc.executions.get(executionArn)!.done;
+    const d = (await api.DescribeMapRun({ mapRunArn })) as Described;
+    assert.deepEqual([d.status, d.itemCounts.failed, d.itemCounts.succeeded], ['SUCCEEDED', 1, 2]);
+    svc.close();
+  });
+
   it('ends a run FAILED past its tolerated failures, ABORTED when the execution is stopped; errors as AWS names them', async () => {
     const { svc, api } = bed.service();
     // Three failed items (one batch) are over a tolerated count of 2.
