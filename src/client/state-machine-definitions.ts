@@ -40,14 +40,16 @@ export function taskDefinitions(ws: Workspace, definition: unknown): Definitions
 
 /**
  * The definition to create on the emulator: its Batch Tasks' job definitions and queues (names, ARNs
- * of another account, a template's logical ids) mapped to the revisions just registered and the
- * queues' names.
+ * of another account, a template's logical ids) mapped to the names of the job definitions just
+ * registered and of the queues. A name, not a revision: Batch takes its latest ACTIVE revision when
+ * the Task submits the job, as on AWS, so a redrive after the job definition was fixed (and
+ * registered again) runs the fix.
  */
 export function localDefinition(ws: Workspace, definition: Record<string, unknown>, registered: Pick<Registered, 'jobDefinitionArns'>): Record<string, unknown> {
   return mapBatchReferences(definition, {
     jobDefinition: (ref) => {
       const e = ws.jobDefinition(ref);
-      return e ? registered.jobDefinitionArns.get(e.name) : undefined;
+      return e && registered.jobDefinitionArns.has(e.name) ? e.name : undefined;
     },
     jobQueue: (ref) => ws.jobQueue(ref)?.name,
   });

@@ -221,7 +221,7 @@ export function pictureFromHistory(graph: DagGraph, events: readonly HistoryEven
         addJob(o.name, jobIdIn(d.cause));
         set(o.name, 'FAILED');
       }
-    } else if (type === 'MapRunStarted') {
+    } else if (type === 'MapRunStarted' || type === 'MapRunRedriven') {
       const byChain = chained(e);
       const o = byChain?.type === 'Map' ? byChain : latestOpen((x) => x.type === 'Map');
       const id = o && ids.get(o.name);

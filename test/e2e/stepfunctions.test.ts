@@ -238,12 +238,20 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     stopped = { name, jobId };
   });
 
-  it('Redrive goes on from where the stopped execution stopped: Greet runs again as a new job, Prepare does not; the graph and the Local view end SUCCEEDED', async () => {
+  it('Redrive goes on from where the stopped execution stopped, with the job definition fixed since: Greet runs again as a new job of it, Prepare does not; the graph and the Local view end SUCCEEDED', async () => {
     assert.ok(stopped, 'the Stop test stopped an execution');
     const { name, jobId } = stopped;
     const wb = await session!.workbench();
     const frame = webview(wb);
+    // The "fix": the job no longer waits for the gate (Redrive registers the job definition again).
+    const jobdef = path.join(session!.workspace, 'gate.jobdef.json');
+    const fixed = JSON.parse(readFileSync(jobdef, 'utf8')) as { containerProperties: { command: string[] } };
+    fixed.containerProperties.command = ['sh', '-c', 'echo fixed'];
+    writeFileSync(jobdef, JSON.stringify(fixed, null, 2));
+    // (the gate opens too: were the editor to register the job definition it had before, the job would end, and the command check below say so)
     writeFileSync(path.join(session!.workspace, 'gate', 'open'), '');
+    // (the editor reads the changed file through its file watcher: no sign of it to wait for)
+    await new Promise((r) => setTimeout(r, 1500));
     const succeeded = async () => {
       const s = await statuses(frame);
       return /Greet:SUCCEEDED/.test(s) && /\(end\):SUCCEEDED/.test(s) && ((await frame.locator('#notice').textContent()) ?? '').includes(name);
@@ -263,7 +271,9 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
     });
     const newJob = (await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id'))!;
     assert.ok(newJob && newJob !== jobId, `Greet ran a new job (${newJob}), not the stopped one (${jobId})`);
-    assert.equal((await describeJobs(session!.workspace, [newJob]))[0]?.status, 'SUCCEEDED');
+    const [job] = await describeJobs(session!.workspace, [newJob]);
+    assert.equal(job?.status, 'SUCCEEDED');
+    assert.deepEqual(job.command, ['sh', '-c', 'echo fixed'], "the redriven Task's job runs the fixed job definition");
     const sfn = new SFNClient(await emulatorClientConfig(session!.workspace));
     try {
       const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name === 'hello')!;

@@ -122,7 +122,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const shownLines = new Map<string, number>();
     let replayed: Map<string, number> | undefined;
     const show = (e: HistoryEvent) => {
-      mapRuns.seen(e.mapRunStartedEventDetails?.mapRunArn);
+      mapRuns.seen(e.mapRunStartedEventDetails?.mapRunArn ?? e.mapRunRedrivenEventDetails?.mapRunArn);
       const at = e.timestamp?.getTime();
       const line = historyLine(e);
       const again = line !== undefined && replayed !== undefined && (replayed.set(line, (replayed.get(line) ?? 0) + 1).get(line) ?? 0) <= (shownLines.get(line) ?? 0);

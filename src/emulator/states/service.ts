@@ -293,7 +293,9 @@ export class StatesService {
       clock,
       emit: (e) => {
         const id = rec.history.length + 1;
-        rec.history.push({ timestamp: clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
+        // (a redrive's event is dated as the redrive, also when a replay after a restart writes it again)
+        const timestamp = e.type === 'ExecutionRedriven' && rec.redriveDate !== undefined ? rec.redriveDate : clock.now();
+        rec.history.push({ timestamp, type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
         return id;
       },
       memo: <T>(key: string, compute: () => T): T => {

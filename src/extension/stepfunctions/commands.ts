@@ -13,7 +13,7 @@ import { requireTrust } from '../trust';
 import { isExecutionNode, type ExecutionNode, type StateMachineRef } from '../views/executionNodes';
 import { sfnClientOf } from './client';
 import { askExecutionInput } from './executionInput';
-import { runStateMachine, stateMachineArg } from './runStateMachine';
+import { prepareTasks, runStateMachine, stateMachineArg } from './runStateMachine';
 
 function executionArg(arg: unknown): ExecutionNode {
   if (!isExecutionNode(arg)) throw new UserError('Pick a state machine execution in the Local view.');
@@ -72,20 +72,26 @@ const rerunExecution: CommandHandler = async (ctx, arg) => {
 
 /**
  * RedriveExecution of a failed, timed out or stopped execution: it goes on from its unsuccessful
- * states (those that had ended are not run again), with the definition it ran with. Its graph
- * shows it running again.
+ * states (those that had ended are not run again), with the definition it ran with. What its Tasks
+ * need is built and registered again first, as Run does, so a job definition fixed since is the one
+ * its Tasks' jobs run (they name it without a revision). Its graph shows it running again.
  */
 const redriveExecution: CommandHandler = async (ctx, arg) => {
   requireTrust('run state machines');
   const node = executionArg(arg);
   const sfn = sfnClientOf(ctx.emulator.requireConnection());
+  const source = await fileOf(ctx, node);
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (source && root) {
+    const target = { uri: vscode.Uri.joinPath(root, source.file), ...(source.machine ? { machine: source.machine } : {}) };
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Redriving ${node.execution.name}` }, (progress) => prepareTasks(ctx, target, progress));
+  }
   try {
     await sfn.send(new RedriveExecutionCommand({ executionArn: node.execution.executionArn }));
   } catch (err) {
     if ((err as { name?: string }).name === 'ExecutionNotRedrivable') throw new UserError(`${node.execution.name} cannot be redriven: ${(err as Error).message.replace(/^.*cannot be redriven: /, '')}`);
     throw err;
   }
-  const source = await fileOf(ctx, node);
   if (source) DagPanel.createOrShow(ctx, { kind: 'stateMachine', ...source, executionArn: node.execution.executionArn });
   ctx.views.local.executions.changed();
 };

@@ -7,7 +7,7 @@
  * was given), and the graph view follows it.
  * Trusted workspaces only (its Tasks run containers).
  */
-import { registerDefinitions } from '../../client/register';
+import { registerDefinitions, type Registered } from '../../client/register';
 import { localDefinition, taskDefinitionEntries, taskDefinitions } from '../../client/state-machine-definitions';
 import { CreateStateMachineCommand, StartExecutionCommand, UpdateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import * as vscode from 'vscode';
@@ -85,24 +85,46 @@ export async function readAslFile(uri: vscode.Uri): Promise<{ text: string; defi
   return { text, definition: parsed.definition };
 }
 
+/** A state machine's definition as the workspace has it now (its file's text, or its template's). */
+async function definitionOf(ctx: Ctx, target: StateMachineTarget): Promise<{ file: string; definition: unknown; name: string; label: string }> {
+  const file = vscode.workspace.asRelativePath(target.uri, false);
+  const read = target.machine ? await templateMachine(ctx, target.uri, target.machine) : { ...(await readAslFile(target.uri)), name: stateMachineNameFor(file), label: file };
+  return { file, ...read };
+}
+
+/**
+ * What a state machine's Tasks need on the emulator, as the workspace has it now: the images
+ * localbatch.yaml lists and the CDK assets of its job definitions built, its job definitions and
+ * queues registered. Errors the editor shows for its file stop it (checked by the caller that
+ * gives what it read, `known`).
+ */
+export async function prepareTasks(ctx: Ctx, target: StateMachineTarget, progress: vscode.Progress<{ message?: string }>, known?: Awaited<ReturnType<typeof definitionOf>>): Promise<Registered> {
+  const { file, definition, label } = known ?? (await definitionOf(ctx, target));
+  if (!known) await blockOnErrors(ctx, [file], label);
+  const conn = ctx.emulator.requireConnection();
+  const ws = ctx.index.workspaceOf(ctx.index.get(target.uri)?.doc.file ?? file);
+  // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
+  await buildListedImages(ctx, ws, label, progress);
+  await buildCdkAssets(ctx, taskDefinitionEntries(ws, definition).jobDefinitions.map((e) => e.doc.file), label, progress);
+  progress.report({ message: 'registering definitions' });
+  const registered = await registerDefinitions(conn.batch, taskDefinitions(ws, definition));
+  for (const a of registered.actions) ctx.output.info(a);
+  return registered;
+}
+
 export async function runStateMachine(ctx: Ctx, arg: unknown, input = '{}'): Promise<string> {
   requireTrust('run state machines');
   const target = await stateMachineArg(ctx, arg);
   const { uri } = target;
-  const file = vscode.workspace.asRelativePath(uri, false);
-  const { definition, name, label } = target.machine ? await templateMachine(ctx, uri, target.machine) : { ...(await readAslFile(uri)), name: stateMachineNameFor(file), label: file };
+  const read = await definitionOf(ctx, target);
+  const { file, definition, name, label } = read;
   // Errors the editor shows for the file stop the run, as for workflows (once ASL files are indexed).
   await blockOnErrors(ctx, [file], label);
   if (ctx.emulator.state !== 'running') await ctx.emulator.start(readSettings(), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const conn = ctx.emulator.requireConnection();
   const executionArn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${label} locally` }, async (progress) => {
     const ws = ctx.index.workspaceOf(ctx.index.get(uri)?.doc.file ?? file);
-    // The images localbatch.yaml lists are built first, as `localbatch run` does (a Task's job may run one).
-    await buildListedImages(ctx, ws, label, progress);
-    await buildCdkAssets(ctx, taskDefinitionEntries(ws, definition).jobDefinitions.map((e) => e.doc.file), label, progress);
-    progress.report({ message: 'registering definitions' });
-    const registered = await registerDefinitions(conn.batch, taskDefinitions(ws, definition));
-    for (const a of registered.actions) ctx.output.info(a);
+    const registered = await prepareTasks(ctx, target, progress, read);
     const sfn = sfnClientOf(conn);
     const stateMachineArn = await putStateMachine(sfn, name, JSON.stringify(localDefinition(ws, definition as Record<string, unknown>, registered)));
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));

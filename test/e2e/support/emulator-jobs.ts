@@ -7,7 +7,7 @@ import { BatchClient, DescribeJobsCommand } from '@aws-sdk/client-batch';
 import * as path from 'node:path';
 import { readEndpoint, type EmulatorEndpoint } from '../../../src/client/endpoint';
 
-export interface EmulatorJob { readonly jobId: string; readonly jobName: string; readonly status: string }
+export interface EmulatorJob { readonly jobId: string; readonly jobName: string; readonly status: string; readonly command?: string[] }
 
 /** SDK client settings for the workspace's emulator (any of its services). */
 export async function emulatorClientConfig(workspace: string): Promise<{ endpoint: string; region: string; credentials: EmulatorEndpoint['credentials']; maxAttempts: number }> {
@@ -20,7 +20,7 @@ export async function describeJobs(workspace: string, ids: readonly string[]): P
   const client = new BatchClient(await emulatorClientConfig(workspace));
   try {
     const out = await client.send(new DescribeJobsCommand({ jobs: [...ids] }));
-    return (out.jobs ?? []).map((j) => ({ jobId: j.jobId!, jobName: j.jobName!, status: j.status! }));
+    return (out.jobs ?? []).map((j) => ({ jobId: j.jobId!, jobName: j.jobName!, status: j.status!, command: j.container?.command }));
   } finally {
     client.destroy();
   }

@@ -159,7 +159,10 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   frame.history?.emit('MapStateStarted', { mapStateStartedEventDetails: { length: readLater ? 0 : list.length } }, frame.chain, retryMark(run));
   let toleratedPct = await numberField(run, 'ToleratedFailurePercentage');
   let toleratedCount = await numberField(run, 'ToleratedFailureCount');
-  if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
+  // (a redriven map run: MapRunRedriven, as AWS records it)
+  const redriven = earlier !== undefined && earlier.redriveCount > 0;
+  if (mapRun && redriven) frame.history?.emit('MapRunRedriven', { mapRunRedrivenEventDetails: { mapRunArn: mapRun.mapRunArn, redriveCount: earlier.redriveCount } }, frame.chain);
+  else if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
   // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
   // distributed Map inside a child execution is not counted, and its children are not recorded)
   const counted = mapRun !== undefined && frame.history !== undefined && frame.history === execution.history;
@@ -171,7 +174,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         processor: JSON.stringify(childDefinition),
         key: run.exitKey,
         executionRedrive: execution.resume?.redriveCount ?? 0,
-        ...(earlier && earlier.redriveCount > 0 ? { redrive: { count: earlier.redriveCount, date: execution.ports.clock.now() } } : {}),
+        // (its date is the execution's redrive's, also in a replay after a restart)
+        ...(redriven ? { redrive: { count: earlier.redriveCount, date: Date.parse(execution.resume!.redriveTime) } } : {}),
       })
     : undefined;
   let tolerant = toleratedPct !== undefined || toleratedCount !== undefined;

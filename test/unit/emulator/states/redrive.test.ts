@@ -305,6 +305,9 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.deepEqual(calls.map((c) => c.parameters.row), ['a', 'b', 'b', 'c', 'd'], '"a" is not run again');
     const runs = (first.api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     assert.deepEqual(runs.map((r) => r.mapRunArn), [mapRunArn], 'the same map run');
+    const parentEvents = history(first.api, arn);
+    assert.deepEqual(parentEvents.filter((e) => String(e.type).startsWith('MapRun')).map((e) => e.type), ['MapRunStarted', 'MapRunFailed', 'MapRunRedriven', 'MapRunSucceeded']);
+    assert.deepEqual(parentEvents.find((e) => e.type === 'MapRunRedriven')!.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
     const d = first.api.DescribeMapRun({ mapRunArn }) as { status: string; redriveCount: number; redriveDate?: number; itemCounts: Record<string, number>; executionCounts: Record<string, number> };
     assert.deepEqual([d.status, d.redriveCount, d.redriveDate, d.itemCounts.succeeded, d.itemCounts.total, d.executionCounts.succeeded], ['SUCCEEDED', 1, describe(first.api, arn).redriveDate, 4, 4, 4]);
     const after = childrenOf(first.api);
@@ -436,6 +439,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     first.svc.close();
 
     hanging.clear();
+    await clock.advance(60_000);
     const second = service();
     await ended(second.svc, arn);
     assert.deepEqual(calls.map((c) => c.step), ['A', 'B', 'B', 'C', 'B', 'C'], 'the replay runs the redrive again from where it began (A stays passed over)');
@@ -443,7 +447,9 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.equal(calls[5].found, `C-job-3`, "the replayed C finds what the redrive's C started");
     assert.equal(calls[4].found, 'B-job-2', "the replayed B finds the redrive's B, not the failed one");
     const events = history(second.api, arn);
-    assert.deepEqual(events.filter((e) => e.type === 'ExecutionRedriven').length, 1, 'ExecutionRedriven once');
+    const redriven = events.filter((e) => e.type === 'ExecutionRedriven');
+    assert.equal(redriven.length, 1, 'ExecutionRedriven once');
+    assert.equal(redriven[0].timestamp, describe(second.api, arn).redriveDate, "dated as the redrive, not as the replay");
     assert.equal(events.filter((e) => e.type === 'ExecutionFailed').length, 1);
     assert.equal(events.at(-1)!.type, 'ExecutionSucceeded');
     second.svc.close();
