@@ -2,7 +2,8 @@
  * `localbatch run` and `localbatch validate` of a Step Functions state machine file, as users run
  * them (the bundled CLI, a real Docker engine): the execution's states and the Batch job its Task
  * started are shown live, the exit status follows the execution, `--json` prints DescribeExecution,
- * and a misspelt job definition stops the run with one diagnostic at its line.
+ * `--redrive` goes on with a failed execution once its job definition is fixed, and a misspelt job
+ * definition stops the run with one diagnostic at its line.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +94,35 @@ describe('localbatch run of a state machine file (integration)', function () {
     assert.equal(json.error, 'StepFailed');
     assert.match(json.executionArn, /^arn:aws:states:[a-z0-9-]+:\d{12}:execution:flow:/);
     assert.match(r.output, /job step \([0-9a-f-]{36}\) FAILED/);
+  });
+
+  it('--redrive goes on from the failed Task once its job definition is fixed: the state before it is not run again', async () => {
+    const jobdef = (command: string) => JSON.stringify({ jobDefinitionName: 'work', type: 'container', containerProperties: { image: TEST_IMAGE, command: ['sh', '-c', command], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] } });
+    writeFileSync(path.join(dir, 'work.jobdef.json'), jobdef('echo broken; exit 3'));
+    writeFileSync(path.join(dir, 'steps.asl.json'), JSON.stringify({
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Next: 'Work' },
+        Work: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'work', JobDefinition: 'work', JobQueue: 'local' }, End: true },
+      },
+    }, null, 2));
+    const none = await runCli(['run', 'steps.asl.json', '--redrive'], dir, 60_000);
+    assert.equal(none.code, 1, none.output);
+    assert.match(none.output, /steps has no execution to redrive; run it without --redrive first/);
+    const failed = await runCli(['run', 'steps.asl.json'], dir, 200_000);
+    assert.equal(failed.code, 1, failed.output);
+    assert.match(failed.output, /go on from where it stopped \(the states that ended are not run again\): localbatch run steps\.asl\.json --redrive/);
+
+    writeFileSync(path.join(dir, 'work.jobdef.json'), jobdef('echo fixed'));
+    const redriven = await runCli(['run', 'steps.asl.json', '--redrive'], dir, 200_000);
+    assert.equal(redriven.code, 0, redriven.output);
+    assert.match(redriven.output, /Execution [0-9a-f-]{36} redriven \(redrive 1\)/);
+    assert.match(redriven.output, /Work entered \(Task\)[\s\S]*job work \([0-9a-f-]{36}\) SUCCEEDED[\s\S]*Execution SUCCEEDED/);
+    assert.doesNotMatch(redriven.output, /Prepare entered/, 'Prepare had exited: not run again, nor shown');
+    const again = await runCli(['run', 'steps.asl.json', '--redrive'], dir, 60_000);
+    assert.equal(again.code, 1);
+    assert.match(again.output, /newest execution of steps \([0-9a-f-]{36}\) is SUCCEEDED: nothing to redrive/);
+    assert.equal((await runCli(['run', 'steps.asl.json', '--redrive', '--input', '{}'], dir, 60_000)).code, 2);
   });
 
   it('validate and run report a misspelt JobDefinition at its line, and run starts nothing', async () => {

@@ -29,7 +29,7 @@ import { loadAndSay, watchPipeline } from '../run/pipeline-mode';
 import { ExecutionInputError, readExecutionInput } from '../../client/execution-input';
 
 const HELP = `Usage: localbatch run <file or folder> [--job-definition ID] [--param name=value]... [--state-dir DIR] [--json] [--interrupt-rate R]
-       localbatch run <file.asl.json|yaml | template> [--state-machine ID] [--input JSON|@file] [--state-dir DIR] [--json]
+       localbatch run <file.asl.json|yaml | template> [--state-machine ID] [--input JSON|@file | --redrive] [--state-dir DIR] [--json]
 
 Runs a workflow (*.workflow.json|yaml) or a single job definition (*.jobdef.json|yaml, or one
 AWS::Batch::JobDefinition of a CloudFormation/CDK template or Terraform show -json file) on the
@@ -65,6 +65,9 @@ Options:
   --state-machine ID  the template's state machine to run (logical id, Terraform address or
                       name); needed when the template holds more than one
   --input JSON|@file  the execution input (JSON text, or @ and a file holding it); default {}
+  --redrive           redrive the state machine's newest execution (failed, timed out or stopped)
+                      instead of starting one: it goes on from where it stopped, the states that
+                      had ended not run again, its Tasks' job definitions registered anew first
   --interrupt-rate R  rehearse Spot interruptions: each attempt that reaches RUNNING is killed
                       with probability R (0-1) within 2 s, failing "Host EC2 (instance i-...)
                       terminated." (see \`localbatch interrupt\`); retries follow evaluateOnExit
@@ -86,9 +89,10 @@ export const runCommand: CliCommand = {
     if (kind && kind.kind !== 'workflow' && kind.kind !== 'jobDefinition' && kind.kind !== 'stateMachine') {
       throw new CliError(`${opts.file} is not a workflow (*.workflow.json|yaml|yml), job definition (*.jobdef.json|yaml|yml), state machine (*.asl.json|yaml|yml) or template file`, 2);
     }
-    if (kind?.kind !== 'stateMachine' && kind !== undefined && (opts.stateMachine !== undefined || opts.input !== undefined)) {
-      throw new CliError('--state-machine and --input are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
+    if (kind?.kind !== 'stateMachine' && kind !== undefined && (opts.stateMachine !== undefined || opts.input !== undefined || opts.redrive)) {
+      throw new CliError('--state-machine, --input and --redrive are for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
     }
+    if (opts.redrive && opts.input !== undefined) throw new CliError('--redrive goes on with the input the execution started with: give --input or --redrive, not both', 2);
     const loaded = await loadWorkspace(isFolder ? abs : path.dirname(abs), process.cwd());
     if (isFolder) for (const line of nestedWorkspaceLines(loaded, (rel) => `its files run with its own definitions: \`localbatch run ${rel}/<file>\``)) console.error(line);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -100,13 +104,13 @@ export const runCommand: CliCommand = {
     // A template with rules or schedules stays live (its state machine runs when they start it);
     // --state-machine or --input runs a state machine of it instead.
     const explicit = kind !== undefined || opts.jobDefinition !== undefined;
-    const live = opts.stateMachine === undefined && opts.input === undefined ? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root) : undefined;
+    const live = opts.stateMachine === undefined && opts.input === undefined && !opts.redrive ? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root) : undefined;
     const machine = live ? undefined : findStateMachine(loaded.workspace, abs, opts);
     if (machine) {
       if (Object.keys(opts.params).length > 0) console.error("localbatch run: --param is for jobs run directly; a state machine's Tasks take their parameters from its definition and input (ignored)");
       return runMachine(loaded, machine, opts);
     }
-    if (opts.input !== undefined) throw new CliError('--input is for state machines (*.asl.json|yaml|yml, or a template holding one)', 2);
+    if (opts.input !== undefined || opts.redrive) throw new CliError(`${opts.redrive ? '--redrive' : '--input'} is for state machines (*.asl.json|yaml|yml, or a template holding one)`, 2);
     const pipeline = live ?? pipelineToRun(loaded.workspace, abs, isFolder, explicit, loaded.root);
     if (pipeline) {
       // The CDK image assets of the job definitions its rules and schedules submit are built first, as for a workflow run.
@@ -146,6 +150,7 @@ interface RunOptions {
   stateMachine?: string;
   /** `--input` as given (JSON text or @file). */
   input?: string;
+  redrive: boolean;
   jobDefinition?: string;
   params: Record<string, string>;
   stateDir?: string;
@@ -164,6 +169,7 @@ function parse(args: string[]): RunOptions | undefined {
         'job-definition': { type: 'string' },
         'state-machine': { type: 'string' },
         input: { type: 'string' },
+        redrive: { type: 'boolean', default: false },
         'state-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         'interrupt-rate': { type: 'string' },
@@ -190,7 +196,7 @@ function parse(args: string[]): RunOptions | undefined {
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  return { file: parsed.positionals[0], stateMachine: parsed.values['state-machine'], input: parsed.values.input, jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
+  return { file: parsed.positionals[0], stateMachine: parsed.values['state-machine'], input: parsed.values.input, redrive: parsed.values.redrive ?? false, jobDefinition: parsed.values['job-definition'], params, stateDir: parsed.values['state-dir'], json: parsed.values.json ?? false, runtime, interruptRate };
 }
 
 /** A warning per --param name no job of the run uses (no `Ref::name` nor default), with the closest used name. */
@@ -309,7 +315,9 @@ async function runMachine(loaded: LoadedWorkspace, machine: StateMachineEntry, o
   // The CDK image assets of the job definitions its Batch Tasks submit are built first, as for a workflow run.
   const { session, settings, stateDir } = await startRun(loaded, opts, taskDefinitionEntries(loaded.workspace, machine.definition).jobDefinitions);
   await buildImagesOrClose(session, settings, loaded.root, opts);
-  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr, stateDir });
+  const arg = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const redriveCommand = ['localbatch run', arg(opts.file), ...(opts.stateMachine ? ['--state-machine', arg(opts.stateMachine)] : []), ...(opts.stateDir ? ['--state-dir', arg(opts.stateDir)] : []), '--redrive'].join(' ');
+  return runStateMachine({ session, workspace: loaded.workspace, machine, input, json: opts.json, out: process.stdout, err: process.stderr, stateDir, redrive: opts.redrive, redriveCommand });
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
 import { MapRunWatch, mapRunStateName } from '../../client/map-run-watch';
 import { mapRunFailureLines } from './map-run-failures';
+import { redriveNewest } from './redrive';
 import { credentialsPath } from '../../emulator/edge';
 import { describeJobs } from '../../client/jobs';
 import { CliError } from '../errors';
@@ -44,6 +45,10 @@ export interface StateMachineRun {
   readonly err: NodeJS.WritableStream;
   /** The emulator's state directory (for what the run says when its emulator stops). */
   readonly stateDir?: string;
+  /** Redrive the state machine's newest execution (failed, timed out or stopped) instead of starting one. */
+  readonly redrive?: boolean;
+  /** The command that redrives it (said when the execution ends unsuccessfully). */
+  readonly redriveCommand?: string;
 }
 
 const POLL_MS = 250;
@@ -106,10 +111,11 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     };
     const showJobEvent = ({ at, event: e }: TimedJobEvent) => jobStatus(e.detail.jobId, e.detail.status, e.detail.statusReason, at);
 
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }));
-    const arn = started.executionArn!;
+    // (a redrive's history is shown from the events it adds)
+    const redriven = run.redrive ? await redriveNewest(sfn, stateMachineArn, machine.name) : undefined;
+    const arn = redriven?.executionArn ?? (await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }))).executionArn!;
     executionArn = arn;
-    say(`Execution ${arn.split(':').pop()} started`);
+    say(redriven ? `Execution ${arn.split(':').pop()} redriven (redrive ${redriven.redriveCount}): it goes on from where it stopped` : `Execution ${arn.split(':').pop()} started`);
     // (how many children of each map run failed: named at the end)
     const failedChildren = new Map<string, number>();
     const mapRuns = new MapRunWatch(sfn, (arn, d) => {
@@ -141,7 +147,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     // Each round reads the events since the last one shown (sfn-history.ts). The job events that
     // arrived before the read, or during it from before its last event, are shown with it, in time
     // order; later ones wait for the next read.
-    let lastShown = 0;
+    let lastShown = redriven?.lastEventId ?? 0;
     const readHistory = async () => {
       const before = arrived.length;
       const fresh = await readHistoryAfter(sfn, arn, lastShown);
@@ -208,6 +214,7 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const { $metadata: _m, ...shape } = described as DescribeExecutionOutput & { $metadata?: unknown };
     if (run.json) run.out.write(JSON.stringify(shape, null, 2) + '\n');
     progress.write(`\nExecution ${described.status}${described.error ? `: ${described.error}${described.cause ? ` (${causeLine(described.cause)})` : ''}` : ''}\n`);
+    if (described.status !== 'SUCCEEDED' && run.redriveCommand && !arn.includes(':express:')) progress.write(`Once it is fixed, go on from where it stopped (the states that ended are not run again): ${run.redriveCommand}\n`);
     if (interrupted) return EXIT_INTERRUPTED;
     return described.status === 'SUCCEEDED' ? 0 : 1;
   } catch (err) {
