@@ -48,6 +48,8 @@ export interface Frame {
   readonly chain?: Chain;
   /** What the running state's Assign computed: set once the state's output is made (AWS: Output sees the old values). */
   pendingAssign?: Map<string, unknown>;
+  /** When the running state was entered (`$$.State.EnteredTime`: the same in each of its retries). */
+  enteredAt?: number;
 }
 
 interface StepResult {
@@ -163,6 +165,7 @@ export class Execution {
         continue;
       }
       const beforeEntered = frame.chain?.last ?? frame.history?.last ?? 0;
+      frame.enteredAt = this.ports.clock.now();
       const enteredId = frame.history?.emit(`${state.Type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(value), inputDetails: { truncated: false } } }, frame.chain) ?? 0;
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
@@ -216,7 +219,7 @@ export class Execution {
     const ctx: Record<string, unknown> = {
       Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: this.resume?.redriveCount ?? 0, ...(this.resume ? { RedriveTime: this.resume.redriveTime } : {}) },
       StateMachine: { Id: id.stateMachineArn, Name: id.stateMachineName },
-      State: { Name: stateName, EnteredTime: new Date(this.ports.clock.now()).toISOString(), ...(retryCount !== undefined ? { RetryCount: retryCount } : {}) },
+      State: { Name: stateName, EnteredTime: new Date(frame.enteredAt ?? this.ports.clock.now()).toISOString(), ...(retryCount !== undefined ? { RetryCount: retryCount } : {}) },
     };
     if (token) ctx.Task = { Token: token };
     if (frame.mapItem) ctx.Map = { Item: frame.mapItem };

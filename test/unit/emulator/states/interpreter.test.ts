@@ -228,8 +228,9 @@ describe('Step Functions interpreter', () => {
       if (++calls < 3) throw new StatesError('Flaky', 'not yet');
       return i.parameters;
     };
-    const task = ok(await runToEnd({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'retry.$': '$$.State.RetryCount', 'name.$': '$$.State.Name' }, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 3 }], End: true } } }, {}, flaky));
-    assert.deepEqual(task, { retry: 2, name: 'T' });
+    const task = ok(await runToEnd({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'retry.$': '$$.State.RetryCount', 'name.$': '$$.State.Name', 'entered.$': '$$.State.EnteredTime', 'execution.$': '$$.Execution.StartTime' }, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 3 }], End: true } } }, {}, flaky)) as Record<string, unknown>;
+    // (the retries came 1 s and 2 s later: EnteredTime is when the state was entered, not the attempt)
+    assert.deepEqual(task, { retry: 2, name: 'T', entered: new Date(new FakeClock().now()).toISOString(), execution: identity.startTime });
 
     // A Map being retried: its ItemSelector sees the Map's RetryCount.
     let mapCalls = 0;
