@@ -246,8 +246,8 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
     },
     ListMapRuns(input) {
       const arn = str(input, 'executionArn');
-      // (a child execution's own distributed Maps are not counted as map runs here)
-      if (executionOrChild(arn).child) return { mapRuns: [] };
+      // (an execution's, or a distributed Map child execution's own)
+      executionOrChild(arn);
       const runs = [...svc.mapRuns.values()].filter((r) => r.executionArn === arn);
       const p = page(runs, input, (r) => newestFirst(r.startDate, r.mapRunArn));
       return { mapRuns: p.page.map((r) => ({ executionArn: r.executionArn, mapRunArn: r.mapRunArn, stateMachineArn: r.stateMachineArn, startDate: secs(r.startDate), stopDate: secs(r.stopDate) })), nextToken: p.nextToken };

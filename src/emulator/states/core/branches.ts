@@ -139,7 +139,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   // (a legacy Iterator with ProcessorConfig DISTRIBUTED runs distributed too, as on AWS)
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   // (a redrive runs the map run that had not ended again, under its ARN)
-  const earlier = distributed && execution.resume ? execution.ports.earlierMapRun?.(run.exitKey) : undefined;
+  // (one in a child execution runs anew, as its child does)
+  const earlier = distributed && execution.resume && frame.owner === undefined ? execution.ports.earlierMapRun?.(run.exitKey) : undefined;
   const mapRun = !distributed ? undefined : earlier ? mapRunIdentity(execution.identity.stateMachineArn, state.Label ?? run.name, earlier.id) : mapRunOf(run);
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
   let list: unknown[] = [];
@@ -164,12 +165,13 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   if (mapRun && redriven) frame.history?.emit('MapRunRedriven', { mapRunRedrivenEventDetails: { mapRunArn: mapRun.mapRunArn, redriveCount: earlier.redriveCount } }, frame.chain);
   else if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
   // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
-  // distributed Map inside a child execution is not counted, and its children are not recorded)
-  const counted = mapRun !== undefined && frame.history !== undefined && frame.history === execution.history;
+  // distributed Map inside a child execution is a map run of that child when the child is
+  // recorded, else it is not counted and its children are not recorded)
+  const counted = mapRun !== undefined && frame.history !== undefined && (frame.history === execution.history || frame.owner !== undefined);
   const startDate = !counted ? 0 : (earlier?.startDate ?? execution.ports.memo?.(`maprun-start:${mapRun.mapRunArn}`, () => execution.ports.clock.now()) ?? execution.ports.clock.now());
   const { ProcessorConfig: _config, ...childDefinition } = processor;
   const progress = counted
-    ? new MapRunProgress(mapRun, execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }, {
+    ? new MapRunProgress(mapRun, frame.owner ?? execution.identity.executionArn, startDate, { maxConcurrency, toleratedFailurePercentage: toleratedPct, toleratedFailureCount: toleratedCount }, {
         label: state.Label ?? run.name,
         processor: JSON.stringify(childDefinition),
         key: run.exitKey,
@@ -248,7 +250,9 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
       const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
-      const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain });
+      // (a recorded child's own distributed Maps are map runs of that child)
+      const owner = childRun?.recorded ? `${mapRun!.executionArnPrefix}:${name}` : undefined;
+      const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain, ...(distributed ? { owner } : {}) });
       iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
@@ -323,7 +327,7 @@ function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, chi
     else history.emit('ExecutionAborted', { executionAbortedEventDetails: {} });
     sink?.ended(outcome);
   };
-  return { history, started, end };
+  return { history, started, end, recorded: sink !== undefined };
 }
 
 function errorOf(err: unknown): { error: string; cause: string } {

@@ -46,6 +46,11 @@ export interface Frame {
    * previousEventId, so the events of concurrent branches form separate chains, as on AWS.
    */
   readonly chain?: Chain;
+  /**
+   * The distributed Map child execution whose states this level runs, when it is recorded (its ARN):
+   * a distributed Map in it is a map run of that child. None: the execution's own states.
+   */
+  readonly owner?: string;
   /** What the running state's Assign computed: set once the state's output is made (AWS: Output sees the old values). */
   pendingAssign?: Map<string, unknown>;
   /** When the running state was entered (`$$.State.EnteredTime`: the same in each of its retries). */
@@ -411,10 +416,10 @@ export class Execution {
    * A Parallel branch's level (recorded where its parent records), or a Map item's: `item.history`
    * is where its events go (none: not recorded), `item.chain` its own chain of events.
    */
-  childFrame(frame: Frame, def: StateMachineDef, keys: { readonly key: string; readonly exit: string }, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain }): Frame {
+  childFrame(frame: Frame, def: StateMachineDef, keys: { readonly key: string; readonly exit: string }, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain; owner?: string }): Frame {
     const history = item ? item.history : frame.history;
     const chain = item?.chain ?? { last: frame.chain?.last ?? history?.last ?? 0 };
-    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix: keys.key, exitPrefix: keys.exit, signal, mapItem: item?.mapItem, history, chain };
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix: keys.key, exitPrefix: keys.exit, owner: item && 'owner' in item ? item.owner : frame.owner, signal, mapItem: item?.mapItem, history, chain };
   }
 
   controllerFor(signal: AbortSignal): AbortController {

@@ -183,8 +183,54 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     assert.deepEqual(await children(api, { mapRunArn, redriveFilter: 'REDRIVEN' }), []);
     assert.equal((await children(api, { mapRunArn, redriveFilter: 'NOT_REDRIVEN' })).length, 2);
     await rejects(() => api.ListExecutions({ mapRunArn, redriveFilter: 'BOGUS' }), 'ValidationException');
-    // A child's own map runs: none are kept (an empty list, not an unknown execution).
-    assert.deepEqual(await api.ListMapRuns({ executionArn: one.executionArn }), { mapRuns: [] });
+    // A child's own map runs: it has none (an empty list, not an unknown execution).
+    assert.deepEqual(((await api.ListMapRuns({ executionArn: one.executionArn })) as { mapRuns: unknown[] }).mapRuns, []);
+  });
+
+  it("a distributed Map inside a child is a map run of that child: listed by ListMapRuns of the child, its own children listed and kept across a restart", async () => {
+    const first = bed.service();
+    const nested = {
+      StartAt: 'Outer',
+      States: {
+        Outer: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'rows.$': 'States.Array($$.Map.Item.Value, 10)' },
+          ItemProcessor: processor({ Inner: { Type: 'Map', Label: 'Rows', ItemsPath: '$.rows', ItemProcessor: processor({ D: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, 1)' }, End: true } }), End: true } }),
+          End: true,
+        },
+      },
+    };
+    const { executionArn, mapRunArn } = await start(first.api, nested, 2, 'nested');
+    await bed.clock.runAll();
+    await first.svc.executions.get(executionArn)!.done;
+    assert.equal(first.svc.executions.get(executionArn)!.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(first.svc.executions.get(executionArn)!.output!), [[{ v: 2 }, { v: 11 }], [{ v: 3 }, { v: 11 }]]);
+    const outer = await children(first.api, { mapRunArn });
+    assert.equal(outer.length, 2);
+    const inner = async (api: ReturnType<typeof statesHandlers>) => {
+      const out: Array<{ run: Record<string, unknown>; children: string[] }> = [];
+      for (const child of outer) {
+        const { mapRuns } = (await api.ListMapRuns({ executionArn: child.executionArn })) as { mapRuns: Array<{ mapRunArn: string; executionArn: string }> };
+        assert.equal(mapRuns.length, 1, "the child's own map run");
+        assert.equal(mapRuns[0].executionArn, child.executionArn);
+        assert.match(mapRuns[0].mapRunArn, /:mapRun:nested\/Rows:/);
+        const run = (await api.DescribeMapRun({ mapRunArn: mapRuns[0].mapRunArn })) as Record<string, unknown>;
+        const grandchildren = await children(api, { mapRunArn: mapRuns[0].mapRunArn });
+        out.push({ run, children: grandchildren.map((c) => `${c.status} ${JSON.stringify((api.DescribeExecution({ executionArn: c.executionArn }) as { output: string }).output)}`).sort() });
+        const childHistory = await history(api, child.executionArn);
+        assert.ok(childHistory.some((e) => e.type === 'MapRunStarted' && (e.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn === mapRuns[0].mapRunArn), "the child's history names it");
+      }
+      return out;
+    };
+    const before = await inner(first.api);
+    assert.deepEqual(before.map((b) => [b.run.status, (b.run.executionCounts as { succeeded: number }).succeeded]), [['SUCCEEDED', 2], ['SUCCEEDED', 2]]);
+    assert.deepEqual(before.map((b) => b.children.length), [2, 2]);
+    assert.deepEqual(((await first.api.ListMapRuns({ executionArn })) as { mapRuns: unknown[] }).mapRuns.length, 1, "the parent's own map runs only");
+    first.svc.close();
+    const again = bed.service();
+    assert.deepEqual(await inner(again.api), before);
+    again.svc.close();
   });
 
   it('without MaxConcurrency, runs at most 10,000 children at once (as AWS documents)', async () => {
