@@ -20,6 +20,9 @@ import type { ExecutionIdentity, InterpreterPorts, QueryLanguage, StateDef, Stat
 /** Step Functions' limit on a state's input or output, in bytes. */
 const MAX_PAYLOAD_BYTES = 262_144;
 
+/** The states a stop records as aborted while they run (`<Type>StateAborted`, as AWS's history event types name them). */
+const ABORTABLE = new Set(['Task', 'Wait', 'Parallel', 'Map']);
+
 export { History, type Chain };
 
 export type Outcome =
@@ -145,7 +148,27 @@ export class Execution {
     if (this.stopReason) return;
     this.timedOut = status === 'TIMED_OUT';
     this.stopReason = { error, cause };
+    // What was running is recorded as aborted, innermost first (a map run before its Map state),
+    // before anything unwinds: ExecutionAborted (or TimedOut) follows them.
+    for (const open of [...this.running.values()].reverse()) open.history.emit(open.event, undefined, open.chain);
+    this.running.clear();
     this.controller.abort();
+  }
+
+  /** The states (Task, Wait, Parallel, Map) and map runs running in the execution's own history. */
+  private readonly running = new Map<object, { readonly event: string; readonly history: History; readonly chain?: Chain }>();
+
+  /** Notes something running that a stop records as aborted (`event`); undefined when its level is not the execution's own. */
+  markRunning(frame: Frame, event: string): object | undefined {
+    if (!frame.history || frame.history !== this.history) return undefined;
+    const token = {};
+    this.running.set(token, { event, history: frame.history, chain: frame.chain });
+    return token;
+  }
+
+  /** It ended (or was recorded as aborted). */
+  markEnded(token: object | undefined): void {
+    if (token) this.running.delete(token);
   }
 
   /** Runs a level of states from its StartAt to an End / Succeed; returns its output. */
@@ -175,11 +198,14 @@ export class Execution {
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
       frame.pendingAssign = undefined;
+      const running = ABORTABLE.has(state.Type) ? this.markRunning(frame, `${state.Type}StateAborted`) : undefined;
       try {
         step = await this.runState(name, state, frame, value, key, exitKey);
       } catch (err) {
         frame.pendingAssign = undefined;
         throw this.stateFailure(err, name, enteredId, beforeEntered, frame.history);
+      } finally {
+        this.markEnded(running);
       }
       const assigned = frame.pendingAssign as Map<string, unknown> | undefined;
       frame.pendingAssign = undefined;

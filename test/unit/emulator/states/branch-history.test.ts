@@ -88,6 +88,41 @@ describe('Parallel, Map and Wait history events (unit)', () => {
     assert.equal((await seconds(-1.5)).result.cause, cause('W', 2, 'The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5'));
   });
 
+  it('a stop (or the execution timing out) records the running states as aborted, innermost first, then ExecutionAborted', async () => {
+    // (the event types AWS's API names; their order here is not checked against histories recorded on AWS)
+    const stopped = async (def: unknown) => {
+      const clock = new FakeClock();
+      const events: string[] = [];
+      const ex = new Execution(def as StateMachineDef, {}, identity, { clock, runTask: () => new Promise(() => undefined), emit: (e: HistoryEventInput) => events.push(e.type) });
+      const done = ex.run();
+      await clock.advance(1000);
+      ex.stop('Stopped', 'by the test');
+      await clock.runAll();
+      await done;
+      return events;
+    };
+    const waits = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } };
+    assert.deepEqual(await stopped(waits), ['ExecutionStarted', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionAborted']);
+    const task = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
+    assert.deepEqual((await stopped({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [task, pass], End: true } } })).slice(-3), ['TaskStateAborted', 'ParallelStateAborted', 'ExecutionAborted']);
+    const distributed = { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$$.Execution.Input', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...waits }, End: true } } };
+    const clock = new FakeClock();
+    const events: string[] = [];
+    const ex = new Execution(distributed as unknown as StateMachineDef, [1, 2], identity, { clock, runTask: async () => 'ok', emit: (e: HistoryEventInput) => events.push(e.type) });
+    const done = ex.run();
+    await clock.advance(1000);
+    ex.stop();
+    await clock.runAll();
+    await done;
+    assert.deepEqual(events, ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunAborted', 'MapStateAborted', 'ExecutionAborted']);
+    // A state that ended is not aborted; a timeout records the same.
+    const timedOut = await run({ TimeoutSeconds: 5, StartAt: 'P', States: { P: { Type: 'Pass', Next: 'W' }, W: { Type: 'Wait', Seconds: 60, End: true } } });
+    assert.deepEqual(timedOut.types, ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionTimedOut']);
+    // A failing branch's sibling is not recorded as aborted (only a stop is).
+    const failing = await run({ StartAt: 'Par', States: { Par: { Type: 'Parallel', Branches: [fail, waits], End: true } } });
+    assert.ok(!failing.types.some((t) => t.endsWith('Aborted')), failing.types.join());
+  });
+
   it('a Fail state without Error or Cause records neither', async () => {
     const r = await run({ StartAt: 'F', States: { F: { Type: 'Fail' } } });
     assert.deepEqual(r.events.at(-1), { type: 'ExecutionFailed', details: { executionFailedEventDetails: {} } });
