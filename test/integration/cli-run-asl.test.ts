@@ -6,7 +6,7 @@
  * definition stops the run with one diagnostic at its line.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -114,8 +114,11 @@ describe('localbatch run of a state machine file (integration)', function () {
     assert.match(failed.output, /go on from where it stopped \(the states that ended are not run again\): localbatch run steps\.asl\.json --redrive/);
 
     writeFileSync(path.join(dir, 'work.jobdef.json'), jobdef('echo fixed'));
+    // (the state machine file changed too: the redrive runs the definition the execution started with, and says so)
+    writeFileSync(path.join(dir, 'steps.asl.json'), readFileSync(path.join(dir, 'steps.asl.json'), 'utf8').replace('"Prepare": {', '"Prepare": { "Comment": "edited",'));
     const redriven = await runCli(['run', 'steps.asl.json', '--redrive'], dir, 200_000);
     assert.equal(redriven.code, 0, redriven.output);
+    assert.match(redriven.output, /steps changed since this execution started: a redrive runs the definition it started with/);
     assert.match(redriven.output, /Execution [0-9a-f-]{36} redriven \(redrive 1\)/);
     assert.match(redriven.output, /Work entered \(Task\)[\s\S]*job work \([0-9a-f-]{36}\) SUCCEEDED[\s\S]*Execution SUCCEEDED/);
     assert.doesNotMatch(redriven.output, /Prepare entered/, 'Prepare had exited: not run again, nor shown');

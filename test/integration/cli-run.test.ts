@@ -258,6 +258,41 @@ describe('localbatch run (integration)', function () {
       await server.exited;
     }
   });
+
+  it('a --redrive run on a serve that is stopped mid-redrive shows only what the redrive adds, each line once', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'mend.jobdef.json'), jobdef('mend', ['sh', '-c', 'exit 3']));
+    writeFileSync(path.join(dir, 'mend.asl.json'), JSON.stringify({
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Next: 'Mend' },
+        Mend: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Parameters: { JobName: 'mend', JobDefinition: 'mend', JobQueue: 'local' }, Next: 'Hold' },
+        Hold: { Type: 'Wait', Seconds: 6, Next: 'After' },
+        After: { Type: 'Pass', End: true },
+      },
+    }));
+    let server = await serveIn(dir);
+    try {
+      const failed = cli(dir, ['run', 'mend.asl.json']);
+      assert.equal(failed.code, 1, failed.stderr);
+      writeFileSync(path.join(dir, 'mend.jobdef.json'), jobdef('mend', ['sh', '-c', 'echo mended']));
+      const run = spawnCli(dir, ['run', 'mend.asl.json', '--redrive']);
+      await until(() => /Hold entered \(Wait\)/.test(run.text()));
+      assert.equal(cli(dir, ['stop']).code, 0);
+      await server.exited;
+      await until(() => /Waiting up to 5 min/.test(run.text()));
+      server = await serveIn(dir);
+      assert.equal(await run.exited, 0, run.text());
+      assert.match(run.text(), /The emulator is back at[\s\S]*After exited[\s\S]*Execution SUCCEEDED/);
+      const times = (re: RegExp) => run.text().match(new RegExp(re, 'g'))?.length ?? 0;
+      assert.equal(times(/Prepare entered/), 0, `the states before the redrive are not shown: ${run.text()}`);
+      assert.equal(times(/task failed/), 0, run.text());
+      for (const line of [/Mend entered \(Task\)/, /Hold entered \(Wait\)/, /After exited/]) assert.equal(times(line), 1, `${line} once: ${run.text()}`);
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
 });
 
 describe('localbatch run without Docker (integration)', () => {

@@ -112,10 +112,11 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
     const showJobEvent = ({ at, event: e }: TimedJobEvent) => jobStatus(e.detail.jobId, e.detail.status, e.detail.statusReason, at);
 
     // (a redrive's history is shown from the events it adds)
-    const redriven = run.redrive ? await redriveNewest(sfn, stateMachineArn, machine.name) : undefined;
+    const redriven = run.redrive ? await redriveNewest(sfn, stateMachineArn, machine.name, JSON.stringify(definition)) : undefined;
     const arn = redriven?.executionArn ?? (await sfn.send(new StartExecutionCommand({ stateMachineArn, input: run.input }))).executionArn!;
     executionArn = arn;
     say(redriven ? `Execution ${arn.split(':').pop()} redriven (redrive ${redriven.redriveCount}): it goes on from where it stopped` : `Execution ${arn.split(':').pop()} started`);
+    if (redriven?.olderDefinition) say(`  (${machine.name} changed since this execution started: a redrive runs the definition it started with, as on AWS; its Tasks' job definitions are the ones just registered. Run without --redrive to run the new one.)`);
     // (how many children of each map run failed: named at the end)
     const failedChildren = new Map<string, number>();
     const mapRuns = new MapRunWatch(sfn, (arn, d) => {
@@ -194,8 +195,9 @@ export async function runStateMachine(run: StateMachineRun): Promise<number> {
         mapRuns.sfn = sfn;
         await subscribe();
         progress.write(backLine(session));
-        // Its history from the start (lines shown already are skipped), then its jobs' states now.
-        lastShown = 0;
+        // Its history from the start (lines shown already are skipped), then its jobs' states now
+        // (a redrive's from where it began: what came before is kept as it was).
+        lastShown = redriven?.lastEventId ?? 0;
         replayed = new Map();
         catchUp = true;
       }

@@ -324,13 +324,14 @@ export class StatesService {
       // (and its children are recorded again: the replay gives them the names they had)
       // (a redrive runs an ended one again: its children stay, those that run again are added)
       mapRunStarted: (p) => {
+        // (what UpdateMapRun changed holds for any run of it: a replay takes the path it took)
+        const updated = this.mapRunUpdates.get(p.record.mapRunArn);
+        if (updated) p.update(updated);
         const before = this.mapRuns.get(p.record.mapRunArn);
         const redriven = before !== undefined && before.status !== 'RUNNING' && (p.record.redriveCount ?? 0) > (before.redriveCount ?? 0);
         if (before && before.status !== 'RUNNING' && !redriven) return;
         this.mapRuns.set(p.record.mapRunArn, p.record);
         this.liveMapRuns.set(p.record.mapRunArn, p);
-        const updated = this.mapRunUpdates.get(p.record.mapRunArn);
-        if (updated) p.update(updated);
         if (this.closed) return;
         if (redriven) this.mapRunChildren.resume(p.record.mapRunArn);
         else this.mapRunChildren.begin(p.record.mapRunArn);

@@ -65,7 +65,14 @@ export function pool<T, R>(items: readonly T[], limit: () => number, work: (item
       while (!failed && next < items.length && running < (limit() > 0 ? limit() : items.length)) {
         const i = next++;
         running++;
-        work(items[i], i).then(
+        // (a work that throws at once fails the pool as one that rejects)
+        let started: Promise<R>;
+        try {
+          started = work(items[i], i);
+        } catch (err) {
+          started = Promise.reject(err);
+        }
+        started.then(
           (r) => {
             out[i] = r;
             running--;

@@ -144,21 +144,27 @@ describe('distributed Map runs: DescribeMapRun and ListMapRuns (file journal, fa
     again.svc.close();
   });
 
-  it('UpdateMapRun of a tolerated failure count lets a run go on that would have failed', async () => {
+  it('UpdateMapRun of a tolerated failure count lets a run go on that would have failed, also in the replay after a restart', async () => {
     const { svc, api } = bed.service();
     // Item 0 fails at once; the others wait; the Map tolerates no failure until it is updated.
     const definition = distributed({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 0, Next: 'F' }], Default: 'W' }, F: { Type: 'Fail', Error: 'Bad' }, W: { Type: 'Wait', Seconds: 60, End: true } } }, { MaxConcurrency: 1, ToleratedFailureCount: 0 });
-    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'tolerate', roleArn: ROLE, definition: JSON.stringify({ ...definition, States: { M: { ...definition.States.M, ItemsPath: '$.items' } } }) })) as { stateMachineArn: string };
+    // (then the execution waits: a restart replays it, Map and all)
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'tolerate', roleArn: ROLE, definition: JSON.stringify({ StartAt: 'M', States: { M: { ...definition.States.M, End: undefined, Next: 'Hold' }, Hold: { Type: 'Wait', Seconds: 3600, End: true } } }) })) as { stateMachineArn: string };
     // (the first item waits, so the update comes before the failing one runs)
     const { executionArn } = (await api.StartExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 0, 2] }) })) as { executionArn: string };
     await bed.clock.advance(0);
     const [{ mapRunArn }] = ((await api.ListMapRuns({ executionArn })) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     await api.UpdateMapRun({ mapRunArn, toleratedFailureCount: 1 });
-    await bed.clock.runAll();
-    await svc.executions.get(executionArn)!.done;
+    await bed.clock.advance(300_000);
     const d = (await api.DescribeMapRun({ mapRunArn })) as Described;
     assert.deepEqual([d.status, d.itemCounts.failed, d.itemCounts.succeeded], ['SUCCEEDED', 1, 2]);
     svc.close();
+    const again = bed.service();
+    await bed.clock.runAll();
+    await again.svc.executions.get(executionArn)!.done;
+    assert.equal(again.svc.executions.get(executionArn)!.status, 'SUCCEEDED', 'the replayed Map tolerates the failure as the updated run did');
+    assert.deepEqual(await again.api.DescribeMapRun({ mapRunArn }), d);
+    again.svc.close();
   });
 
   it('ends a run FAILED past its tolerated failures, ABORTED when the execution is stopped; errors as AWS names them', async () => {

@@ -323,6 +323,43 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     second.svc.close();
   });
 
+  it("a distributed Map's retry within a redrive starts a map run of its own, as outside one", async () => {
+    const { svc, api } = service();
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemsPath: '$.rows',
+          MaxConcurrency: 1,
+          ItemSelector: { 'row.$': '$$.Map.Item.Value' },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Item', States: { Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } } },
+          Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          End: true,
+        },
+      },
+    };
+    broken.add('Item:b');
+    const arn = await start(api, definition, '{"rows":["a","b"]}');
+    await clock.runAll();
+    await ended(svc, arn);
+    const runs = () => (api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((r) => r.mapRunArn);
+    assert.equal(runs().length, 2, 'a map run per attempt');
+    // Still broken: the redrive redrives the last attempt's run, then its retry starts another.
+    await api.RedriveExecution({ executionArn: arn });
+    await clock.runAll();
+    await ended(svc, arn);
+    const after = runs();
+    assert.equal(after.length, 3, after.join());
+    const described = after.map((mapRunArn) => api.DescribeMapRun({ mapRunArn }) as { status: string; redriveCount: number; executionCounts: { total: number } });
+    assert.deepEqual(described.map((d) => [d.status, d.redriveCount]).sort(), [['FAILED', 0], ['FAILED', 0], ['FAILED', 1]]);
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.equal(describe(api, arn).status, 'SUCCEEDED');
+    assert.equal(runs().length, 3, 'the second redrive redrives the last run');
+  });
+
   it('an execution whose history has no marks (run before RedriveExecution was there) is not redrivable', async () => {
     const first = service();
     broken.add('B');
