@@ -4,7 +4,7 @@
  * runs (mapRunNodes.ts) and its history events as children. Listed with ListStateMachines / ListExecutions each time the view redraws; while one runs,
  * the view redraws every couple of seconds, and a running execution's row says how far its latest
  * distributed Map is (ListMapRuns, DescribeMapRun). Execution items carry the Re-run / Stop / Show
- * Graph actions (contextValue `execution.<STATUS>`).
+ * Graph actions (contextValue `execution.<STATUS>`, `execution.express.<STATUS>` for an EXPRESS one).
  */
 import { ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import * as vscode from 'vscode';
@@ -180,7 +180,8 @@ export class ExecutionNodes implements vscode.Disposable {
         item.iconPath = statusIcon(e.status ?? '');
         item.description = `${e.status ?? ''}${node.mapRun ? ` · map run ${node.mapRun}` : ''} · ${startTimeText(e.startDate?.getTime() ?? Date.now(), Date.now())}`;
         item.tooltip = [`${e.name} — ${e.status}`, ...(node.mapRun ? [`Map run: ${node.mapRun}`] : []), `State machine: ${e.stateMachineArn}`, `Started: ${e.startDate?.toISOString() ?? '?'}`, ...(e.stopDate ? [`Stopped: ${e.stopDate.toISOString()}`] : []), `Execution ARN: ${e.executionArn}`].join('\n');
-        item.contextValue = `execution.${e.status ?? 'UNKNOWN'}`;
+        // (an EXPRESS execution can be neither stopped nor redriven: its actions are the others)
+        item.contextValue = `execution.${e.executionArn?.includes(':express:') ? 'express.' : ''}${e.status ?? 'UNKNOWN'}`;
         item.command = { command: 'localbatch.showExecutionGraph', title: 'Show Graph', arguments: [node] };
         return item;
       }
