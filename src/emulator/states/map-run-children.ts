@@ -8,7 +8,7 @@
  * writes its log anew (the children get the same names: map-results.ts childName).
  */
 import type { ChildLog, ChildLogs, LinePlace } from './child-logs';
-import type { ChildEnd, ChildExecutionSink } from './core/types';
+import type { ChildEnd, ChildExecutionSink, ChildRedrive } from './core/types';
 import type { MapRunIdentity } from './core/map-results';
 import type { Clock } from '../batch/core/ports';
 import type { HistoryEvent } from './service';
@@ -27,6 +27,9 @@ export interface ChildSummary {
   readonly itemCount: number;
   status: ChildStatus;
   stopDate?: number;
+  /** A redriven map run ran it again from where it stopped: how many times, the last one's date. */
+  redriveCount?: number;
+  redriveDate?: number;
   /** While it runs. */
   live?: { readonly input: string; readonly history: HistoryEvent[] };
   /** Once ended: its line in the map run's log. */
@@ -74,28 +77,31 @@ export class MapRunChildren {
   }
 
   /** A child of a run begun here starts; undefined when the run is not being recorded. */
-  start(run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }): ChildExecutionSink | undefined {
+  start(run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }, redriven?: ChildRedrive): ChildExecutionSink | undefined {
     const r = this.runs.get(run.mapRunArn);
     if (!r || r.closed) return undefined;
+    const executionArn = `${run.executionArnPrefix}:${child.name}`;
     const summary: ChildSummary = {
-      executionArn: `${run.executionArnPrefix}:${child.name}`,
+      executionArn,
       name: child.name,
       index: child.index,
       mapRunArn: run.mapRunArn,
       stateMachineArn: run.stateMachineArn,
-      startDate: this.clock.now(),
+      // (a redriven child keeps its start, its input and its history, which goes on)
+      startDate: redriven ? (r.children.get(executionArn)?.startDate ?? this.clock.now()) : this.clock.now(),
       itemCount: child.items,
       status: 'RUNNING',
-      live: { input: JSON.stringify(child.input) ?? 'null', history: [] },
+      ...(redriven ? { redriveCount: redriven.redriveCount, redriveDate: this.clock.now() } : {}),
+      live: { input: JSON.stringify(child.input) ?? 'null', history: redriven ? [...(redriven.events as HistoryEvent[])] : [] },
     };
     r.children.set(summary.executionArn, summary);
-    let events = 0;
+    let events = summary.live!.history.length;
     return {
       // (once the run ended, or the server stops, a child still running is no longer written; its
       // events are still numbered, so what its states say of them is the same)
       emit: (e) => {
         const id = ++events;
-        if (summary.live && !r.closed) summary.live.history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}) });
+        if (summary.live && !r.closed) summary.live.history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
         return id;
       },
       ended: (end) => {
@@ -164,7 +170,7 @@ export class MapRunChildren {
     for (const { line, place } of log.lines()) {
       try {
         const v = JSON.parse(line) as ChildSummary & ChildData;
-        r.children.set(v.executionArn, { executionArn: v.executionArn, name: v.name, index: v.index, mapRunArn, stateMachineArn: v.stateMachineArn, startDate: v.startDate, itemCount: v.itemCount, status: v.status, stopDate: v.stopDate, saved: place });
+        r.children.set(v.executionArn, { executionArn: v.executionArn, name: v.name, index: v.index, mapRunArn, stateMachineArn: v.stateMachineArn, startDate: v.startDate, itemCount: v.itemCount, status: v.status, stopDate: v.stopDate, ...(v.redriveCount ? { redriveCount: v.redriveCount, redriveDate: v.redriveDate } : {}), saved: place });
       } catch {
         // a torn line from a crash while the run still ran (the run's end was not journaled then)
       }

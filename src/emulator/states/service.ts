@@ -220,11 +220,11 @@ export class StatesService {
       startDate: run.startDate,
       // (a replay of this redrive finds the run it had started, or ended, counted already)
       redriveCount: (run.redriveCount ?? 0) + (run.executionRedrive === (rec.redriveCount ?? 0) ? 0 : 1),
-      succeeded: (name) => {
+      child: (name) => {
         const c = this.mapRunChildren.get(run.mapRunArn, `${childPrefix}:${name}`);
-        if (c?.status !== 'SUCCEEDED') return undefined;
-        const output = this.mapRunChildren.data(c).output;
-        return { output: output === undefined ? null : (JSON.parse(output) as unknown), startDate: c.startDate, stopDate: c.stopDate ?? c.startDate };
+        if (!c) return undefined;
+        const { output, events } = this.mapRunChildren.data(c);
+        return { status: c.status, ...(output !== undefined ? { output: JSON.parse(output) as unknown } : {}), startDate: c.startDate, stopDate: c.stopDate ?? c.startDate, events };
       },
     };
   }
@@ -338,7 +338,7 @@ export class StatesService {
       },
       earlierMapRun: (key) => this.earlierMapRun(rec, key),
       // (none once the server stops: its runs are closed then)
-      mapRunChild: (run, child) => this.mapRunChildren.start(run, child),
+      mapRunChild: (run, child, redriven) => this.mapRunChildren.start(run, child, redriven),
       // (its children's log is durable before its end is journaled)
       mapRunEnded: (p) => {
         if (this.liveMapRuns.get(p.record.mapRunArn) === p) this.liveMapRuns.delete(p.record.mapRunArn);

@@ -20,14 +20,14 @@ export function childExecution(svc: StatesService, executionArn: string): ChildS
 
 /** ExecutionListItem of a child (ListExecutions with a mapRunArn). */
 export function childListItem(c: ChildSummary): Record<string, unknown> {
-  return { executionArn: c.executionArn, stateMachineArn: c.stateMachineArn, name: c.name, status: c.status, startDate: secs(c.startDate), stopDate: secs(c.stopDate), mapRunArn: c.mapRunArn, itemCount: c.itemCount };
+  return { executionArn: c.executionArn, stateMachineArn: c.stateMachineArn, name: c.name, status: c.status, startDate: secs(c.startDate), stopDate: secs(c.stopDate), mapRunArn: c.mapRunArn, itemCount: c.itemCount, redriveCount: c.redriveCount ?? 0, redriveDate: secs(c.redriveDate) };
 }
 
 /** DescribeExecution of a child: its data read back from its map run's log. */
 export function describeChild(svc: StatesService, c: ChildSummary): Record<string, unknown> {
   // (as the ResultWriter exports them: a failed child is redriven by redriving its map run)
   const redriveStatus = c.status === 'SUCCEEDED' || c.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'REDRIVABLE_BY_MAP_RUN';
-  return executionDescription({ ...c, ...svc.mapRunChildren.data(c) }, { mapRunArn: c.mapRunArn, redriveStatus });
+  return executionDescription({ ...c, ...svc.mapRunChildren.data(c) }, { mapRunArn: c.mapRunArn, redriveStatus, redriveCount: c.redriveCount ?? 0, ...(c.redriveDate !== undefined ? { redriveDate: c.redriveDate / 1000 } : {}) });
 }
 
 /** DescribeStateMachineForExecution of a child: the Map's ItemProcessor, its map run and label. */

@@ -203,8 +203,7 @@ export function statesHandlers(svc: StatesService, committed: () => Promise<void
         checkArn(mapRunArn, 'mapRun');
         if (!svc.mapRuns.has(mapRunArn)) throw sfnError('ResourceNotFound', `Resource not found: '${mapRunArn}'`);
         const filter = oneOf(input, 'statusFilter', ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
-        // (a child is not redriven here)
-        const children = svc.mapRunChildren.list(mapRunArn).filter((c) => wanted(0) && (!filter || c.status === filter));
+        const children = svc.mapRunChildren.list(mapRunArn).filter((c) => wanted(c.redriveCount) && (!filter || c.status === filter));
         const p = page(children, input, (c) => newestFirst(c.startDate, c.executionArn));
         return { executions: p.page.map(childListItem), nextToken: p.nextToken };
       }

@@ -11,12 +11,12 @@ import { asStatesError, StatesError } from './errors';
 import { evaluateTemplate, isJsonataExpression, jsonataSource, QueryEvaluationError } from './jsonata';
 import { childName, mapRunIdentity, transformResults, type MapRunIdentity } from './map-results';
 import { History } from './history';
-import { finishedLevel } from './redrive';
+import { exitsOf, finishedLevel, historyBeforeRedrive } from './redrive';
 import { MapRunProgress } from './map-run-progress';
 import { mustRead } from './paths';
 import { AbortedError, pool } from './timing';
 import type { TaskRunContext } from './task';
-import type { ChildEnd, MapRunChild, StateDef } from './types';
+import type { ChildEnd, ChildRedrive, MapRunChild, StateDef } from './types';
 
 /** How many child workflow executions a distributed Map runs at once when MaxConcurrency is 0 or absent. */
 const DISTRIBUTED_DEFAULT_CONCURRENCY = 10_000;
@@ -230,7 +230,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
     const out = await pool(list, () => width, async (value, index) => {
       if (controller.signal.aborted) throw new AbortedError();
       // (a redrive passes over an inline Map's iterations that had ended, recording nothing)
-      const finished = !distributed && execution.resume ? finishedLevel(execution.resume.exits, `${run.exitKey}[${index}]`, processor.StartAt) : undefined;
+      const finished = !distributed && frame.exits ? finishedLevel(frame.exits, `${run.exitKey}[${index}]`, processor.StartAt) : undefined;
       if (finished) return finished.output;
       const mapItem = { Index: index, Value: value };
       let input = value;
@@ -242,8 +242,10 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
           : execution.template(selector, { ...run.scope, context });
       }
       const name = mapRun ? childName(mapRun.id, index) : '';
-      // (a redriven map run's child that had succeeded is not run again: its output stands)
-      const kept = earlier?.succeeded(name);
+      // (a redriven map run's child that had succeeded is not run again: its output stands; one
+      // that had not goes on from where it stopped, its history going on after ExecutionRedriven)
+      const before = earlier?.child(name);
+      const kept = before?.status === 'SUCCEEDED' ? before : undefined;
       if (kept) {
         progress?.childStarted(itemsOf(value));
         progress?.childEnded(itemsOf(value), 'succeeded');
@@ -252,11 +254,12 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       }
       // (a child has a history of its own even when it is not recorded: what its states check and
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
-      const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }) : undefined;
+      const redrive = earlier && before?.events.length ? { events: historyBeforeRedrive(before.events, earlier.redriveCount), redriveCount: earlier.redriveCount } : undefined;
+      const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }, redrive) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
       // (a recorded child's own distributed Maps are map runs of that child)
       const owner = childRun?.recorded ? `${mapRun!.executionArnPrefix}:${name}` : undefined;
-      const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain, ...(distributed ? { owner } : {}) });
+      const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain, ...(distributed ? { owner, exits: redrive ? exitsOf(redrive.events) : undefined } : {}) });
       iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
       const startDate = new Date(execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
@@ -318,10 +321,13 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
  * input) to ExecutionSucceeded, ExecutionFailed or ExecutionAborted, kept by the service when it
  * records the child (`mapRun`: the run of a counted Map), else only counted.
  */
-function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, child: { index: number; name: string; input: unknown; items: number }) {
-  const sink = mapRun ? run.execution.ports.mapRunChild?.(mapRun, child) : undefined;
+function startChild(run: TaskRunContext, mapRun: MapRunIdentity | undefined, child: { index: number; name: string; input: unknown; items: number }, redrive?: ChildRedrive) {
+  const sink = mapRun ? run.execution.ports.mapRunChild?.(mapRun, child, redrive) : undefined;
   const history = new History(sink?.emit);
-  const started = history.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(child.input), inputDetails: { truncated: false }, roleArn: run.execution.identity.roleArn } });
+  if (redrive) history.last = redrive.events.length;
+  const started = redrive
+    ? history.emit('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: redrive.redriveCount } })
+    : history.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(child.input), inputDetails: { truncated: false }, roleArn: run.execution.identity.roleArn } });
   let ended = false;
   const end = (outcome: ChildEnd) => {
     if (ended) return;

@@ -14,7 +14,7 @@ import { runTask, resourceParts, type TaskRunContext } from './task';
 import { failedEvent, runMap, runParallel } from './branches';
 import { History, type Chain } from './history';
 import { runWait } from './wait';
-import type { Resume } from './redrive';
+import type { ExitRecord, Resume } from './redrive';
 import type { ExecutionIdentity, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
@@ -54,6 +54,11 @@ export interface Frame {
    * a distributed Map in it is a map run of that child. None: the execution's own states.
    */
   readonly owner?: string;
+  /**
+   * A redrive: the states of this level (and the levels in it) that had exited, passed over (the
+   * execution's, or a redriven child execution's own: core/redrive.ts).
+   */
+  readonly exits?: ReadonlyMap<string, ExitRecord>;
   /** What the running state's Assign computed: set once the state's output is made (AWS: Output sees the old values). */
   pendingAssign?: Map<string, unknown>;
   /** When the running state was entered (`$$.State.EnteredTime`: the same in each of its retries). */
@@ -116,7 +121,7 @@ export class Execution {
       ? this.emit('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: this.resume.redriveCount } })
       : this.emit('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(this.input), inputDetails: { truncated: false }, roleArn: this.identity.roleArn } });
     const language = this.def.QueryLanguage ?? 'JSONPath';
-    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', exitPrefix: '', signal: this.controller.signal, history: this.history, chain: { last: started } };
+    const frame: Frame = { def: this.def, language, variables: new Map(), keyPrefix: '', exitPrefix: '', exits: this.resume?.exits, signal: this.controller.signal, history: this.history, chain: { last: started } };
     let timer: { id: number } | undefined;
     if (typeof this.def.TimeoutSeconds === 'number' && this.def.TimeoutSeconds > 0) {
       timer = this.ports.clock.setTimer(this.def.TimeoutSeconds * 1000, () => this.stop('States.Timeout', `The execution timed out after ${this.def.TimeoutSeconds} seconds`, 'TIMED_OUT'));
@@ -183,7 +188,7 @@ export class Execution {
       const entry = (entries.get(name) ?? 0) + 1;
       entries.set(name, entry);
       const exitKey = `${frame.exitPrefix}/${name}#${entry}`;
-      const exited = this.resume?.exits.get(exitKey);
+      const exited = frame.exits?.get(exitKey);
       if (exited) {
         // (a redrive passes over a state that had exited: what it left, recording nothing)
         for (const [k, v] of exited.assigned ?? []) frame.variables.set(k, v);
@@ -442,10 +447,10 @@ export class Execution {
    * A Parallel branch's level (recorded where its parent records), or a Map item's: `item.history`
    * is where its events go (none: not recorded), `item.chain` its own chain of events.
    */
-  childFrame(frame: Frame, def: StateMachineDef, keys: { readonly key: string; readonly exit: string }, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain; owner?: string }): Frame {
+  childFrame(frame: Frame, def: StateMachineDef, keys: { readonly key: string; readonly exit: string }, signal: AbortSignal, item?: { mapItem: NonNullable<Frame['mapItem']>; history: History | undefined; chain?: Chain; owner?: string; exits?: ReadonlyMap<string, ExitRecord> }): Frame {
     const history = item ? item.history : frame.history;
     const chain = item?.chain ?? { last: frame.chain?.last ?? history?.last ?? 0 };
-    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix: keys.key, exitPrefix: keys.exit, owner: item && 'owner' in item ? item.owner : frame.owner, signal, mapItem: item?.mapItem, history, chain };
+    return { def, language: def.QueryLanguage ?? frame.language, variables: new Map(frame.variables), keyPrefix: keys.key, exitPrefix: keys.exit, owner: item && 'owner' in item ? item.owner : frame.owner, exits: item && 'owner' in item ? item.exits : frame.exits, signal, mapItem: item?.mapItem, history, chain };
   }
 
   controllerFor(signal: AbortSignal): AbortController {

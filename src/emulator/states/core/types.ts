@@ -134,7 +134,7 @@ export interface InterpreterPorts {
    * A counted map run's child workflow execution started: where its history goes, and its end
    * (none: it is not recorded, e.g. a map run that had ended before a restart, run again by the replay).
    */
-  readonly mapRunChild?: (run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }) => ChildExecutionSink | undefined;
+  readonly mapRunChild?: (run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }, redriven?: ChildRedrive) => ChildExecutionSink | undefined;
   /** In a redrive: the last map run a distributed Map (by its place in the run) started, which the redrive runs again. */
   readonly earlierMapRun?: (key: string) => EarlierMapRun | undefined;
 }
@@ -146,8 +146,14 @@ export interface EarlierMapRun {
   readonly startDate: number;
   /** What it is counted as now (its redriveCount, one more unless this redrive had run it already: a replay). */
   readonly redriveCount: number;
-  /** A child that had succeeded: its output and dates (ms). */
-  succeeded(name: string): { readonly output: unknown; readonly startDate: number; readonly stopDate: number } | undefined;
+  /** A child it had run: how it ended, its output and dates (ms), and its history (with its exits' marks). */
+  child(name: string): { readonly status: string; readonly output?: unknown; readonly startDate: number; readonly stopDate: number; readonly events: readonly object[] } | undefined;
+}
+
+/** A child execution a redriven map run runs again from where it stopped: its history before, and its redrive's number. */
+export interface ChildRedrive {
+  readonly events: readonly object[];
+  readonly redriveCount: number;
 }
 
 /** How a distributed Map's child workflow execution ended. */

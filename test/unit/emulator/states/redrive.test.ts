@@ -274,7 +274,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.equal(describe(api, arn).status, 'SUCCEEDED');
   });
 
-  it("redrives a distributed Map's map run under its ARN: the children that had succeeded are not run again; it outlives a restart", async () => {
+  it("redrives a distributed Map's map run under its ARN: the children that had succeeded are not run again, a failed one goes on from where it stopped; it outlives a restart", async () => {
     const first = service();
     const definition = {
       StartAt: 'Fan',
@@ -284,7 +284,8 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
           ItemsPath: '$.rows',
           MaxConcurrency: 1,
           ItemSelector: { 'row.$': '$$.Map.Item.Value' },
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Item', States: { Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } } },
+          // (each child mints an id, then its Task runs: a redriven child keeps the id it minted)
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Mint', States: { Mint: { Type: 'Pass', Parameters: { 'row.$': '$.row', 'id.$': 'States.UUID()' }, Next: 'Item' }, Item: { ...task('Item', undefined, { 'row.$': '$.row', 'id.$': '$.id' }), ResultPath: null } } },
           End: true,
         },
       },
@@ -298,28 +299,42 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     const before = childrenOf(first.api);
     assert.deepEqual(before.map((c) => c.status).sort(), ['FAILED', 'SUCCEEDED'], 'a succeeded, b failed, c and d never started');
     const a = before.find((c) => c.status === 'SUCCEEDED')!;
+    const b = before.find((c) => c.status === 'FAILED')!;
     const aBefore = first.api.DescribeExecution({ executionArn: a.executionArn });
+    const bBefore = first.api.DescribeExecution({ executionArn: b.executionArn }) as { startDate: number; input: string };
+    const bHistory = history(first.api, b.executionArn);
     broken.clear();
     await first.api.RedriveExecution({ executionArn: arn });
     await ended(first.svc, arn);
     assert.deepEqual(calls.map((c) => c.parameters.row), ['a', 'b', 'b', 'c', 'd'], '"a" is not run again');
+    const d = first.api.DescribeMapRun({ mapRunArn }) as { status: string; redriveCount: number; redriveDate?: number; itemCounts: Record<string, number>; executionCounts: Record<string, number> };
     const runs = (first.api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     assert.deepEqual(runs.map((r) => r.mapRunArn), [mapRunArn], 'the same map run');
     const parentEvents = history(first.api, arn);
     assert.deepEqual(parentEvents.filter((e) => String(e.type).startsWith('MapRun')).map((e) => e.type), ['MapRunStarted', 'MapRunFailed', 'MapRunRedriven', 'MapRunSucceeded']);
     assert.deepEqual(parentEvents.find((e) => e.type === 'MapRunRedriven')!.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
-    const d = first.api.DescribeMapRun({ mapRunArn }) as { status: string; redriveCount: number; redriveDate?: number; itemCounts: Record<string, number>; executionCounts: Record<string, number> };
     assert.deepEqual([d.status, d.redriveCount, d.redriveDate, d.itemCounts.succeeded, d.itemCounts.total, d.executionCounts.succeeded], ['SUCCEEDED', 1, describe(first.api, arn).redriveDate, 4, 4, 4]);
     const after = childrenOf(first.api);
     assert.deepEqual(after.map((c) => c.status), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     assert.deepEqual(first.api.DescribeExecution({ executionArn: a.executionArn }), aBefore, 'the child that had succeeded is as it was');
     assert.equal(after.filter((c) => c.executionArn === a.executionArn).length, 1);
+    // b went on from where it stopped: its Mint (its id) kept, its history going on after ExecutionRedriven.
+    const [bFirst, bAgain] = calls.filter((c) => c.parameters.row === 'b');
+    assert.equal(bAgain.parameters.id, bFirst.parameters.id, "the child's Mint was not run again");
+    const bNow = first.api.DescribeExecution({ executionArn: b.executionArn }) as { status: string; startDate: number; input: string; redriveCount: number; redriveDate: number };
+    assert.deepEqual([bNow.status, bNow.startDate, bNow.input, bNow.redriveCount, bNow.redriveDate], ['SUCCEEDED', bBefore.startDate, bBefore.input, 1, d.redriveDate]);
+    const bEvents = history(first.api, b.executionArn);
+    assert.deepEqual(bEvents.slice(0, bHistory.length), bHistory);
+    assert.deepEqual(bEvents.slice(bHistory.length).map((e) => e.type), ['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    assert.deepEqual((first.api.ListExecutions({ mapRunArn, redriveFilter: 'REDRIVEN' }) as { executions: Array<{ executionArn: string }> }).executions.map((e) => e.executionArn), [b.executionArn]);
     assert.equal(describe(first.api, arn).status, 'SUCCEEDED');
     first.svc.close();
 
     const second = service();
     assert.deepEqual(second.api.DescribeMapRun({ mapRunArn }), first.api.DescribeMapRun({ mapRunArn }));
     assert.deepEqual(childrenOf(second.api).map((c) => [c.executionArn, c.status]), after.map((c) => [c.executionArn, c.status]), 'the log read back: the redriven children replace their failed lines');
+    assert.deepEqual(second.api.DescribeExecution({ executionArn: b.executionArn }), first.api.DescribeExecution({ executionArn: b.executionArn }));
+    assert.deepEqual(history(second.api, b.executionArn), bEvents);
     second.svc.close();
   });
 
