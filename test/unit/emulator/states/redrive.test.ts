@@ -18,6 +18,21 @@ import { fileJournal } from '../../../../src/emulator/states/store';
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const task = (step: string, next?: string, extra: object = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { step, ...extra }, ResultPath: `$.${step}`, ...(next ? { Next: next } : { End: true }) });
 const SEQUENCE = { StartAt: 'A', States: { A: task('A', 'B'), B: task('B', 'C'), C: task('C') } };
+/** A distributed Map over `$.rows`, one child at a time, each child running `states` (from the first) on `{ row }`. */
+const fan = (states: Record<string, object>, extra: object = {}) => ({
+  StartAt: 'Fan',
+  States: {
+    Fan: {
+      Type: 'Map',
+      ItemsPath: '$.rows',
+      MaxConcurrency: 1,
+      ItemSelector: { 'row.$': '$$.Map.Item.Value' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: Object.keys(states)[0], States: states },
+      ...extra,
+      End: true,
+    },
+  },
+});
 
 type Api = ReturnType<typeof statesHandlers>;
 type Call = { step: string; parameters: Record<string, unknown>; key: string; found?: string };
@@ -276,20 +291,8 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
 
   it("redrives a distributed Map's map run under its ARN: the children that had succeeded are not run again, a failed one goes on from where it stopped; it outlives a restart", async () => {
     const first = service();
-    const definition = {
-      StartAt: 'Fan',
-      States: {
-        Fan: {
-          Type: 'Map',
-          ItemsPath: '$.rows',
-          MaxConcurrency: 1,
-          ItemSelector: { 'row.$': '$$.Map.Item.Value' },
-          // (each child mints an id, then its Task runs: a redriven child keeps the id it minted)
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Mint', States: { Mint: { Type: 'Pass', Parameters: { 'row.$': '$.row', 'id.$': 'States.UUID()' }, Next: 'Item' }, Item: { ...task('Item', undefined, { 'row.$': '$.row', 'id.$': '$.id' }), ResultPath: null } } },
-          End: true,
-        },
-      },
-    };
+    // (each child mints an id, then its Task runs: a redriven child keeps the id it minted)
+    const definition = fan({ Mint: { Type: 'Pass', Parameters: { 'row.$': '$.row', 'id.$': 'States.UUID()' }, Next: 'Item' }, Item: { ...task('Item', undefined, { 'row.$': '$.row', 'id.$': '$.id' }), ResultPath: null } });
     broken.add('Item:b');
     const arn = await start(first.api, definition, '{"rows":["a","b","c","d"]}');
     await ended(first.svc, arn);
@@ -340,20 +343,7 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
 
   it("a distributed Map's retry within a redrive starts a map run of its own, as outside one", async () => {
     const { svc, api } = service();
-    const definition = {
-      StartAt: 'Fan',
-      States: {
-        Fan: {
-          Type: 'Map',
-          ItemsPath: '$.rows',
-          MaxConcurrency: 1,
-          ItemSelector: { 'row.$': '$$.Map.Item.Value' },
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Item', States: { Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } } },
-          Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }],
-          End: true,
-        },
-      },
-    };
+    const definition = fan({ Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } }, { Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }] });
     broken.add('Item:b');
     const arn = await start(api, definition, '{"rows":["a","b"]}');
     await clock.runAll();
