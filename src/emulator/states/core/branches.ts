@@ -138,9 +138,8 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
   // (a legacy Iterator with ProcessorConfig DISTRIBUTED runs distributed too, as on AWS)
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
-  // (a redrive runs the map run that had not ended again, under its ARN)
-  // (one in a child execution runs anew, as its child does; so does a retry's attempt within the
-  // redrive, as outside one: a map run of its own)
+  // (a redrive runs the Map's last map run again, under its ARN; one in a child execution runs
+  // anew, as its child does; so does a retry's attempt within the redrive, as outside one)
   const earlier = distributed && execution.resume && frame.owner === undefined && run.key === `${run.exitKey}.0` ? execution.ports.earlierMapRun?.(run.exitKey) : undefined;
   const mapRun = !distributed ? undefined : earlier ? mapRunIdentity(execution.identity.stateMachineArn, state.Label ?? run.name, earlier.id) : mapRunOf(run);
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
