@@ -165,7 +165,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   if (mapRun && redriven) frame.history?.emit('MapRunRedriven', { mapRunRedrivenEventDetails: { mapRunArn: mapRun.mapRunArn, redriveCount: earlier.redriveCount } }, frame.chain);
   else if (mapRun) frame.history?.emit('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRun.mapRunArn } }, frame.chain);
   // (a stop while it runs records MapRunAborted)
-  const runningRun = mapRun ? execution.markRunning(frame, 'MapRunAborted') : undefined;
+  const runningRun = mapRun ? execution.running.mark(frame.history, frame.chain, 'MapRunAborted') : undefined;
   // (its start as first recorded: a replay after a restart runs it again under the same ARN; a
   // distributed Map inside a child execution is a map run of that child when the child is
   // recorded, else it is not counted and its children are not recorded)
@@ -197,7 +197,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   });
   if (progress) execution.ports.mapRunStarted?.(progress);
   const ended = (status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', written: boolean) => {
-    execution.markEnded(runningRun);
+    execution.running.ended(runningRun);
     if (!progress) return;
     progress.ended(status, execution.ports.clock.now(), written);
     execution.ports.mapRunEnded?.(progress);

@@ -14,14 +14,12 @@ import { runTask, resourceParts, type TaskRunContext } from './task';
 import { failedEvent, runMap, runParallel } from './branches';
 import { History, type Chain } from './history';
 import { runWait } from './wait';
+import { ABORTABLE, RunningStates } from './running';
 import type { ExitRecord, Resume } from './redrive';
 import type { ExecutionIdentity, InterpreterPorts, QueryLanguage, StateDef, StateMachineDef } from './types';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
 const MAX_PAYLOAD_BYTES = 262_144;
-
-/** The states a stop records as aborted while they run (`<Type>StateAborted`, as AWS's history event types name them). */
-const ABORTABLE = new Set(['Task', 'Wait', 'Parallel', 'Map']);
 
 export { History, type Chain };
 
@@ -87,6 +85,7 @@ export class Execution {
   ) {
     this.history = new History(ports.emit);
     if (resume) this.history.last = resume.lastEventId;
+    this.running = new RunningStates(this.history);
   }
 
   get signal(): AbortSignal {
@@ -153,28 +152,13 @@ export class Execution {
     if (this.stopReason) return;
     this.timedOut = status === 'TIMED_OUT';
     this.stopReason = { error, cause };
-    // What was running is recorded as aborted, innermost first (a map run before its Map state),
-    // before anything unwinds: ExecutionAborted (or TimedOut) follows them.
-    for (const open of [...this.running.values()].reverse()) open.history.emit(open.event, undefined, open.chain);
-    this.running.clear();
+    // (what runs is recorded as aborted first: running.ts)
+    this.running.abortAll();
     this.controller.abort();
   }
 
-  /** The states (Task, Wait, Parallel, Map) and map runs running in the execution's own history. */
-  private readonly running = new Map<object, { readonly event: string; readonly history: History; readonly chain?: Chain }>();
-
-  /** Notes something running that a stop records as aborted (`event`); undefined when its level is not the execution's own. */
-  markRunning(frame: Frame, event: string): object | undefined {
-    if (!frame.history || frame.history !== this.history) return undefined;
-    const token = {};
-    this.running.set(token, { event, history: frame.history, chain: frame.chain });
-    return token;
-  }
-
-  /** It ended (or was recorded as aborted). */
-  markEnded(token: object | undefined): void {
-    if (token) this.running.delete(token);
-  }
+  /** The states and map runs running in the execution's own history (what a stop records as aborted). */
+  readonly running: RunningStates;
 
   /** Runs a level of states from its StartAt to an End / Succeed; returns its output. */
   async runStates(frame: Frame, input: unknown): Promise<unknown> {
@@ -203,14 +187,14 @@ export class Execution {
       const key = `${frame.keyPrefix}/${name}#${entry}`;
       let step: StepResult;
       frame.pendingAssign = undefined;
-      const running = ABORTABLE.has(state.Type) ? this.markRunning(frame, `${state.Type}StateAborted`) : undefined;
+      const running = ABORTABLE.has(state.Type) ? this.running.mark(frame.history, frame.chain, `${state.Type}StateAborted`) : undefined;
       try {
         step = await this.runState(name, state, frame, value, key, exitKey);
       } catch (err) {
         frame.pendingAssign = undefined;
         throw this.stateFailure(err, name, enteredId, beforeEntered, frame.history);
       } finally {
-        this.markEnded(running);
+        this.running.ended(running);
       }
       const assigned = frame.pendingAssign as Map<string, unknown> | undefined;
       frame.pendingAssign = undefined;
