@@ -91,7 +91,7 @@ export class MapRunChildren {
       startDate: redriven ? (r.children.get(executionArn)?.startDate ?? this.clock.now()) : this.clock.now(),
       itemCount: child.items,
       status: 'RUNNING',
-      ...(redriven ? { redriveCount: redriven.redriveCount, redriveDate: this.clock.now() } : {}),
+      ...(redriven ? { redriveCount: redriven.redriveCount, redriveDate: redriven.redriveDate } : {}),
       live: { input: JSON.stringify(child.input) ?? 'null', history: redriven ? [...(redriven.events as HistoryEvent[])] : [] },
     };
     r.children.set(summary.executionArn, summary);
@@ -101,7 +101,9 @@ export class MapRunChildren {
       // events are still numbered, so what its states say of them is the same)
       emit: (e) => {
         const id = ++events;
-        if (summary.live && !r.closed) summary.live.history.push({ timestamp: this.clock.now(), type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
+        // (a redrive's event is dated as the redrive, also when a replay after a restart writes it again)
+        const timestamp = e.type === 'ExecutionRedriven' && redriven ? redriven.redriveDate : this.clock.now();
+        if (summary.live && !r.closed) summary.live.history.push({ timestamp, type: e.type, id, previousEventId: e.previousEventId ?? id - 1, ...(e.details ?? {}), ...(e.exit ? { exit: e.exit } : {}) });
         return id;
       },
       ended: (end) => {

@@ -208,10 +208,11 @@ export class StatesService {
     return true;
   }
 
-  /** The last map run a distributed Map (at `key` in the run) of an execution started, for its redrive. */
-  private earlierMapRun(rec: ExecutionRecord, key: string): EarlierMapRun | undefined {
+  /** The last map run a distributed Map (at `key` in the run; in the child execution `owner`, or the execution's own) started, for its redrive. */
+  private earlierMapRun(rec: ExecutionRecord, key: string, owner?: string): EarlierMapRun | undefined {
     let last: MapRunRecord | undefined;
-    for (const r of this.mapRuns.values()) if (r.executionArn === rec.executionArn && r.key === key && (!last || r.startDate >= last.startDate)) last = r;
+    const of = owner ?? rec.executionArn;
+    for (const r of this.mapRuns.values()) if (r.executionArn === of && r.key === key && (!last || r.startDate >= last.startDate)) last = r;
     if (!last) return undefined;
     const run = last;
     const childPrefix = run.mapRunArn.replace(':mapRun:', ':execution:');
@@ -336,7 +337,7 @@ export class StatesService {
         if (redriven) this.mapRunChildren.resume(p.record.mapRunArn);
         else this.mapRunChildren.begin(p.record.mapRunArn);
       },
-      earlierMapRun: (key) => this.earlierMapRun(rec, key),
+      earlierMapRun: (key, owner) => this.earlierMapRun(rec, key, owner),
       // (none once the server stops: its runs are closed then)
       mapRunChild: (run, child, redriven) => this.mapRunChildren.start(run, child, redriven),
       // (its children's log is durable before its end is journaled)

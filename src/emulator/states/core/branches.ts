@@ -50,7 +50,7 @@ export async function runParallel(run: TaskRunContext, input: unknown): Promise<
 
 /** A Parallel's or Map's attempt after the first: what its earlier attempts exited no longer counts for a redrive (redrive.ts). */
 function retryMark(run: TaskRunContext): { retry: string } | undefined {
-  return run.key === `${run.exitKey}.0` ? undefined : { retry: run.exitKey };
+  return run.attempt === 0 ? undefined : { retry: run.exitKey };
 }
 
 const failedEvents = new WeakMap<object, string>();
@@ -138,9 +138,10 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
   if (!processor) throw new StatesError('States.Runtime', `The Map state '${run.name}' has no ItemProcessor`);
   // (a legacy Iterator with ProcessorConfig DISTRIBUTED runs distributed too, as on AWS)
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
-  // (a redrive runs the Map's last map run again, under its ARN; one in a child execution runs
-  // anew, as its child does; so does a retry's attempt within the redrive, as outside one)
-  const earlier = distributed && execution.resume && frame.owner === undefined && run.key === `${run.exitKey}.0` ? execution.ports.earlierMapRun?.(run.exitKey) : undefined;
+  // (a redrive runs the Map's last map run again, under its ARN, also one in a child execution
+  // that goes on from where it stopped; a retry's attempt within the redrive starts a map run of
+  // its own, as outside one)
+  const earlier = distributed && execution.resume && run.attempt === 0 ? execution.ports.earlierMapRun?.(run.exitKey, frame.owner) : undefined;
   const mapRun = !distributed ? undefined : earlier ? mapRunIdentity(execution.identity.stateMachineArn, state.Label ?? run.name, earlier.id) : mapRunOf(run);
   const maxConcurrency = (await numberField(run, 'MaxConcurrency')) ?? 0;
   let list: unknown[] = [];
@@ -253,16 +254,17 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       }
       // (a child has a history of its own even when it is not recorded: what its states check and
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
-      const redrive = earlier && before?.events.length ? { events: historyBeforeRedrive(before.events, earlier.redriveCount), redriveCount: earlier.redriveCount } : undefined;
+      const redrive = earlier && before?.events.length ? { events: historyBeforeRedrive(before.events, earlier.redriveCount), redriveCount: earlier.redriveCount, redriveDate: Date.parse(execution.resume!.redriveTime) } : undefined;
       const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }, redrive) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
       // (a recorded child's own distributed Maps are map runs of that child)
       const owner = childRun?.recorded ? `${mapRun!.executionArnPrefix}:${name}` : undefined;
       const itemFrame = execution.childFrame(frame, processor, { key: `${run.key}[${index}]`, exit: `${run.exitKey}[${index}]` }, controller.signal, { mapItem, history: childRun ? childRun.history : iterations, chain, ...(distributed ? { owner, exits: redrive ? exitsOf(redrive.events) : undefined } : {}) });
       iterations?.emit('MapIterationStarted', { mapIterationStartedEventDetails: { name: run.name, index } }, chain);
-      const startDate = new Date(execution.ports.clock.now()).toISOString();
+      // (a redriven child keeps its start)
+      const startDate = new Date(redrive && before ? before.startDate : execution.ports.clock.now()).toISOString();
       const child = (rest: Pick<MapRunChild, 'status' | 'output' | 'error' | 'cause'>) =>
-        children.push({ index, name, input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...rest });
+        children.push({ index, name, input, startDate, stopDate: new Date(execution.ports.clock.now()).toISOString(), ...(redrive ? { redriveCount: redrive.redriveCount } : {}), ...rest });
       progress?.childStarted(itemsOf(value));
       try {
         const r = await execution.runStates(itemFrame, input);

@@ -348,7 +348,7 @@ export class Execution {
       // A Map's Parameters are its legacy ItemSelector (evaluated per item).
       args = state.Parameters !== undefined && state.Type !== 'Map' ? this.template(state.Parameters, { ...scope, input: effective }) : effective;
     }
-    const run: TaskRunContext = { execution: this, frame, name, state, key: `${key}.${retryCount}`, exitKey, jsonata, scope: { ...scope, input: effective }, jscope, token };
+    const run: TaskRunContext = { execution: this, frame, name, state, key: `${key}.${retryCount}`, exitKey, attempt: retryCount, jsonata, scope: { ...scope, input: effective }, jscope, token };
     let result: unknown;
     if (state.Type === 'Task') result = await runTask(run, args);
     else if (state.Type === 'Parallel') result = await runParallel(run, args);

@@ -55,9 +55,9 @@ export function childRecord(run: Pick<MapRunReport, 'stateMachineArn' | 'executi
   };
   const tail = { StartDate: c.startDate, StateMachineArn: run.stateMachineArn, Status: c.status, StopDate: c.stopDate };
   if (c.status === 'SUCCEEDED') {
-    return { ...common, Output: JSON.stringify(c.output), OutputDetails: { Included: true }, RedriveCount: 0, RedriveStatus: 'NOT_REDRIVABLE', RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven', ...tail };
+    return { ...common, Output: JSON.stringify(c.output), OutputDetails: { Included: true }, RedriveCount: c.redriveCount ?? 0, RedriveStatus: 'NOT_REDRIVABLE', RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven', ...tail };
   }
-  return { Cause: c.cause ?? '', Error: c.error ?? '', ...common, RedriveCount: 0, RedriveStatus: 'REDRIVABLE_BY_MAP_RUN', ...tail };
+  return { Cause: c.cause ?? '', Error: c.error ?? '', ...common, RedriveCount: c.redriveCount ?? 0, RedriveStatus: 'REDRIVABLE_BY_MAP_RUN', ...tail };
 }
 
 /** WriterConfig.Transformation on the results: NONE (the records), COMPACT (the outputs), FLATTEN (outputs, arrays flattened one level). */

@@ -19,6 +19,8 @@ export interface TaskRunContext {
   readonly key: string;
   /** The state's place in the run without its attempt (redrive.ts). */
   readonly exitKey: string;
+  /** Which attempt this is (its retrier's count: 0 for the first). */
+  readonly attempt: number;
   readonly jsonata: boolean;
   readonly scope: PathScope;
   readonly jscope: Parameters<typeof evaluateTemplate>[1];

@@ -135,8 +135,11 @@ export interface InterpreterPorts {
    * (none: it is not recorded, e.g. a map run that had ended before a restart, run again by the replay).
    */
   readonly mapRunChild?: (run: MapRunIdentity, child: { readonly index: number; readonly name: string; readonly input: unknown; readonly items: number }, redriven?: ChildRedrive) => ChildExecutionSink | undefined;
-  /** In a redrive: the last map run a distributed Map (by its place in the run) started, which the redrive runs again. */
-  readonly earlierMapRun?: (key: string) => EarlierMapRun | undefined;
+  /**
+   * In a redrive: the last map run a distributed Map (by its place in the run; `owner`: the child
+   * execution it is in, if it is in one) started, which the redrive runs again.
+   */
+  readonly earlierMapRun?: (key: string, owner?: string) => EarlierMapRun | undefined;
 }
 
 /** A map run a redrive runs again: under its ARN, passing over the children that had succeeded. */
@@ -154,6 +157,8 @@ export interface EarlierMapRun {
 export interface ChildRedrive {
   readonly events: readonly object[];
   readonly redriveCount: number;
+  /** The redrive's date (the execution's: also in a replay after a restart), ms. */
+  readonly redriveDate: number;
 }
 
 /** How a distributed Map's child workflow execution ended. */
@@ -176,6 +181,8 @@ export interface MapRunChild {
   readonly cause?: string;
   readonly startDate: string;
   readonly stopDate: string;
+  /** A child a redriven map run ran again: its redrive's number. */
+  readonly redriveCount?: number;
 }
 
 export interface MapRunReport {

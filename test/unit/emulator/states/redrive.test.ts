@@ -341,6 +341,60 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     second.svc.close();
   });
 
+  it('redrives under their ARNs the map runs of a distributed Map in a Parallel and of one inside a child execution', async () => {
+    const { svc, api } = service();
+    const item = { Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } };
+    const inParallel = { StartAt: 'Both', States: { Both: { Type: 'Parallel', Branches: [fan(item)], End: true } } };
+    broken.add('Item:b');
+    const arn = await start(api, inParallel, '{"rows":["a","b"]}');
+    await ended(svc, arn);
+    const runsOf = (executionArn: string) => (api.ListMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((r) => r.mapRunArn);
+    const [run] = runsOf(arn);
+    broken.clear();
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    assert.deepEqual(runsOf(arn), [run], 'the same map run');
+    assert.deepEqual([(api.DescribeMapRun({ mapRunArn: run }) as { redriveCount: number }).redriveCount, describe(api, arn).status], [1, 'SUCCEEDED']);
+    assert.deepEqual(calls.map((c) => c.parameters.row), ['a', 'b', 'b']);
+
+    // A child's own distributed Map: the child goes on from where it stopped, and so does its map run.
+    calls.length = 0;
+    broken.add('Item:b');
+    const nested = { StartAt: 'Groups', States: { Groups: { ...fan({ Inner: { ...fan(item).States.Fan, ItemsPath: '$.row', End: true } }).States.Fan, ItemsPath: '$.groups' } } };
+    const { stateMachineArn } = (await api.CreateStateMachine({ name: 'nested', roleArn: ROLE, definition: JSON.stringify(nested) })) as { stateMachineArn: string };
+    const outer = ((await api.StartExecution({ stateMachineArn, input: '{"groups":[["a","b"]]}' })) as { executionArn: string }).executionArn;
+    await ended(svc, outer);
+    assert.equal(describe(api, outer).status, 'FAILED');
+    const [groupRun] = runsOf(outer);
+    const [child] = (api.ListExecutions({ mapRunArn: groupRun }) as { executions: Array<{ executionArn: string }> }).executions;
+    const [innerRun] = runsOf(child.executionArn);
+    broken.clear();
+    await api.RedriveExecution({ executionArn: outer });
+    await ended(svc, outer);
+    assert.equal(describe(api, outer).status, 'SUCCEEDED');
+    assert.deepEqual(runsOf(child.executionArn), [innerRun], "the child's map run, redriven");
+    assert.equal((api.DescribeMapRun({ mapRunArn: innerRun }) as { redriveCount: number }).redriveCount, 1);
+    assert.deepEqual(calls.map((c) => c.parameters.row), ['a', 'b', 'b'], '"a" of the inner map run is not run again');
+  });
+
+  it("the ResultWriter's records of a redriven map run's children say their redrive and keep their start", async () => {
+    const { svc, api } = service();
+    const definition = fan({ Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } }, { ResultWriter: { WriterConfig: { Transformation: 'NONE', OutputType: 'JSON' } } });
+    broken.add('Item:b');
+    const arn = await start(api, definition, '{"rows":["a","b"]}');
+    await ended(svc, arn);
+    const [run] = (api.ListMapRuns({ executionArn: arn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    const [failed] = (api.ListExecutions({ mapRunArn: run.mapRunArn, statusFilter: 'FAILED' }) as { executions: Array<{ executionArn: string; startDate: number }> }).executions;
+    broken.clear();
+    await clock.advance(5000);
+    await api.RedriveExecution({ executionArn: arn });
+    await ended(svc, arn);
+    const records = JSON.parse(String(describe(api, arn).output)) as Array<{ ExecutionArn: string; RedriveCount: number; StartDate: string; Status: string }>;
+    const b = records.find((r) => r.ExecutionArn === failed.executionArn)!;
+    assert.deepEqual([b.Status, b.RedriveCount, b.StartDate], ['SUCCEEDED', 1, new Date(failed.startDate * 1000).toISOString()]);
+    assert.deepEqual(records.filter((r) => r !== b).map((r) => r.RedriveCount), [0]);
+  });
+
   it("a distributed Map's retry within a redrive starts a map run of its own, as outside one", async () => {
     const { svc, api } = service();
     const definition = fan({ Item: { ...task('Item', undefined, { 'row.$': '$.row' }), ResultPath: null } }, { Retry: [{ ErrorEquals: ['Broken'], MaxAttempts: 1, IntervalSeconds: 1 }] });
