@@ -4,8 +4,7 @@
  * new execution starting; the run then follows it as it follows a new one, from the events the
  * redrive adds.
  */
-import { DescribeStateMachineForExecutionCommand, ListExecutionsCommand, RedriveExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { lastEventId, readHistoryAfter } from '../../client/sfn-history';
+import { DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { CliError } from '../errors';
 
 /**
@@ -17,7 +16,8 @@ export async function redriveNewest(sfn: SFNClient, stateMachineArn: string, mac
   const [newest] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1 }))).executions ?? [];
   if (!newest?.executionArn) throw new CliError(`--redrive: ${machineName} has no execution to redrive; run it without --redrive first`, 1);
   if (newest.status === 'RUNNING' || newest.status === 'SUCCEEDED') throw new CliError(`--redrive: the newest execution of ${machineName} (${newest.name}) is ${newest.status}: nothing to redrive; run it without --redrive to start another`, 1);
-  const before = lastEventId(await readHistoryAfter(sfn, newest.executionArn, 0));
+  // (its newest event: what the redrive adds follows it)
+  const before = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: newest.executionArn, maxResults: 1, reverseOrder: true }))).events?.[0]?.id ?? 0;
   try {
     await sfn.send(new RedriveExecutionCommand({ executionArn: newest.executionArn }));
   } catch (err) {
