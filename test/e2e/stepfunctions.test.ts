@@ -269,6 +269,12 @@ describe('state machines: run from the editor, live graph and Local view (e2e)',
       const rows = (await treeRows(wb, 'Local')).map((r) => `${r.level} ${r.label} | ${r.description}`);
       throw new Error(`${err.message}; rows: ${JSON.stringify(rows)}; screenshot: ${await wb.screenshot('stepfunctions-redriven-run')}`);
     });
+    // Its icon says how the execution ended (SUCCEEDED), not its stopped job's FAILED.
+    const runRow = viewPane(wb, 'Local').locator('.monaco-list-row[aria-level="1"]', { has: wb.page.locator('.label-name', { hasText: `hello: ${name} (Step Functions)` }) }).first();
+    await waitFor(async () => (await runRow.locator('.codicon-pass').count()) > 0, { timeoutMs: 30_000, intervalMs: 300, what: "the redriven execution's run marked SUCCEEDED" }).catch(async (err: Error) => {
+      const rows = (await treeRows(wb, 'Local')).map((r) => `${r.level} ${r.label} | ${r.description}`);
+      throw new Error(`${err.message}; rows: ${JSON.stringify(rows)}; screenshot: ${await wb.screenshot('stepfunctions-redriven-run')}`);
+    });
     const newJob = (await frame.locator('g.node[data-id="Greet"]').getAttribute('data-job-id'))!;
     assert.ok(newJob && newJob !== jobId, `Greet ran a new job (${newJob}), not the stopped one (${jobId})`);
     const [job] = await describeJobs(session!.workspace, [newJob]);

@@ -61,8 +61,14 @@ export class ExecutionNodes implements vscode.Disposable {
   /** Map run children described, by ARN (an input never changes, an ended child's row neither). */
   private readonly knownChildren = new Map<string, ChildRow>();
 
-  /** `redraw` redraws the Local view. */
-  constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void) {}
+  /** Each execution's status when last listed (to tell when one ends). */
+  private statuses = new Map<string, string>();
+
+  /**
+   * `redraw` redraws the Local view; `ended` is told when an execution listed running is listed
+   * ended (the runs of its Batch jobs take their status from it, and no job event says so).
+   */
+  constructor(private readonly emulator: EmulatorManager, private readonly redraw: () => void, private readonly ended: () => void = () => undefined) {}
 
   /** Remembers which workspace file (and template state machine) an execution was started from (for its graph). */
   remember(executionArn: string, source: StateMachineRef): void {
@@ -92,6 +98,9 @@ export class ExecutionNodes implements vscode.Disposable {
     if (!sfn) return [];
     try {
       const executions = await listExecutions(sfn);
+      const before = this.statuses;
+      this.statuses = new Map(executions.map((e) => [e.executionArn ?? '', e.status ?? '']));
+      if (executions.some((e) => before.get(e.executionArn ?? '') === 'RUNNING' && e.status !== 'RUNNING')) this.ended();
       const running = executions.filter((e) => e.status === 'RUNNING' && e.executionArn);
       if (running.length > 0 && !this.timer) this.timer = setTimeout(() => this.changed(), RUNNING_REFRESH_MS);
       // A running execution's distributed Map: how far it is (its history does not say).

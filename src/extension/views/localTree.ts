@@ -101,7 +101,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   readonly executions: ExecutionNodes;
 
   constructor(private readonly emulator: EmulatorManager, private readonly runs: RunsStore) {
-    this.executions = new ExecutionNodes(emulator, () => this.refresh());
+    this.executions = new ExecutionNodes(emulator, () => this.refresh(), () => void runs.refresh());
     this.disposables.push(
       this.executions,
       runs.onDidChange(() => void this.runsChanged()),
