@@ -85,7 +85,7 @@ export class Execution {
   ) {
     this.history = new History(ports.emit);
     if (resume) this.history.last = resume.lastEventId;
-    this.running = new RunningStates(this.history);
+    this.running = new RunningStates();
   }
 
   get signal(): AbortSignal {

@@ -1,8 +1,9 @@
 /**
- * What runs in an execution's own history that a stop (StopExecution, or the execution timing out)
- * records as aborted: its running Task, Wait, Parallel and Map states (`<Type>StateAborted`) and its
- * running map runs (`MapRunAborted`), as AWS's history event types name them. They are recorded at
- * the stop, innermost first, before anything unwinds, so the execution's own end follows them.
+ * What runs in an execution that a stop (StopExecution, or the execution timing out) records as
+ * aborted: its running Task, Wait, Parallel and Map states (`<Type>StateAborted`) and its running
+ * map runs (`MapRunAborted`), as AWS's history event types name them, in the history each is in
+ * (the execution's own, or a distributed Map child's). They are recorded at the stop, innermost
+ * first, before anything unwinds, so each execution's own end follows them.
  */
 import type { Chain, History } from './history';
 
@@ -10,15 +11,13 @@ import type { Chain, History } from './history';
 export const ABORTABLE = new Set(['Task', 'Wait', 'Parallel', 'Map']);
 
 export class RunningStates {
-  private readonly open = new Map<object, { readonly event: string; readonly chain?: Chain }>();
+  private readonly open = new Map<object, { readonly event: string; readonly history: History; readonly chain?: Chain }>();
 
-  constructor(private readonly history: History) {}
-
-  /** Notes something running in `history` (a level's); undefined when that is not the execution's own. */
+  /** Notes something running in `history` (a level's); undefined when the level records nothing. */
   mark(history: History | undefined, chain: Chain | undefined, event: string): object | undefined {
-    if (history !== this.history) return undefined;
+    if (!history) return undefined;
     const token = {};
-    this.open.set(token, { event, chain });
+    this.open.set(token, { event, history, chain });
     return token;
   }
 
@@ -29,7 +28,7 @@ export class RunningStates {
 
   /** The stop: each one still running is recorded as aborted, innermost (latest) first. */
   abortAll(): void {
-    for (const { event, chain } of [...this.open.values()].reverse()) this.history.emit(event, undefined, chain);
+    for (const { event, history, chain } of [...this.open.values()].reverse()) history.emit(event, undefined, chain);
     this.open.clear();
   }
 }

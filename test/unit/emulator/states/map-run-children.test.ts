@@ -170,7 +170,7 @@ describe('distributed Map child executions: ListExecutions, DescribeExecution, G
     const after = await children(api, { mapRunArn });
     assert.deepEqual(after.map((c) => c.status), ['ABORTED', 'ABORTED']);
     const events = await history(api, one.executionArn);
-    assert.deepEqual(events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
+    assert.deepEqual(events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionAborted']);
     assert.equal(((await api.DescribeExecution({ executionArn: one.executionArn })) as Record<string, unknown>).redriveStatus, 'REDRIVABLE_BY_MAP_RUN');
 
     await rejects(() => api.DescribeExecution({ executionArn: `${one.executionArn.slice(0, -4)}0000` }), 'ExecutionDoesNotExist');
