@@ -195,8 +195,16 @@ export class StatesService {
 
   /** Why an ended execution's history cannot be redriven (read when first asked for), if it cannot. */
   redriveBlocker(rec: ExecutionRecord): string | undefined {
-    return unredrivableHistory(this.historyOf(rec));
+    // (asked by each DescribeExecution of an ended execution: its history is read once, until it changes)
+    const history = this.historyOf(rec);
+    const known = this.blockers.get(history);
+    if (known && known.length === history.length) return known.reason;
+    const reason = unredrivableHistory(history);
+    this.blockers.set(history, { length: history.length, reason });
+    return reason;
   }
+
+  private readonly blockers = new WeakMap<readonly HistoryEvent[], { readonly length: number; readonly reason: string | undefined }>();
 
   /** UpdateMapRun of a running map run: journaled, then told to the run. False when it is not running here. */
   updateMapRun(mapRunArn: string, changes: MapRunSettings): boolean {
@@ -236,7 +244,7 @@ export class StatesService {
    */
   private resumeOf(rec: ExecutionRecord, history: readonly HistoryEvent[], { redriveCount, redriveDate }: { redriveCount: number; redriveDate: number }): Resume {
     const before = historyBeforeRedrive(history, redriveCount);
-    const resume = { redriveCount, redriveTime: new Date(redriveDate).toISOString(), lastEventId: before.length, exits: exitsOf(before) };
+    const resume = { redriveCount, redriveDate, lastEventId: before.length, exits: exitsOf(before) };
     rec.history = before;
     rec.calls = taskCallsOf(before);
     return resume;

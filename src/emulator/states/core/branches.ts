@@ -180,7 +180,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
         key: run.exitKey,
         executionRedrive: execution.resume?.redriveCount ?? 0,
         // (its date is the execution's redrive's, also in a replay after a restart)
-        ...(redriven ? { redrive: { count: earlier.redriveCount, date: Date.parse(execution.resume!.redriveTime) } } : {}),
+        ...(redriven ? { redrive: { count: earlier.redriveCount, date: execution.resume!.redriveDate } } : {}),
       })
     : undefined;
   let tolerant = toleratedPct !== undefined || toleratedCount !== undefined;
@@ -254,7 +254,7 @@ export async function runMap(run: TaskRunContext, effective: unknown, _args: unk
       }
       // (a child has a history of its own even when it is not recorded: what its states check and
       // say, e.g. an event id in an error's cause, is then the same in a replay that records nothing)
-      const redrive = earlier && before?.events.length ? { events: historyBeforeRedrive(before.events, earlier.redriveCount), redriveCount: earlier.redriveCount, redriveDate: Date.parse(execution.resume!.redriveTime) } : undefined;
+      const redrive = earlier && before?.events.length ? { events: historyBeforeRedrive(before.events, earlier.redriveCount), redriveCount: earlier.redriveCount, redriveDate: execution.resume!.redriveDate } : undefined;
       const childRun = mapRun ? startChild(run, counted ? mapRun : undefined, { index, name, input, items: itemsOf(value) }, redrive) : undefined;
       const chain = childRun ? { last: childRun.started } : started === undefined ? undefined : { last: started };
       // (a recorded child's own distributed Maps are map runs of that child)

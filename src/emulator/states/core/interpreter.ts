@@ -237,7 +237,7 @@ export class Execution {
   contextObject(frame: Frame, stateName: string, retryCount: number | undefined, token?: string): Record<string, unknown> {
     const id = this.identity;
     const ctx: Record<string, unknown> = {
-      Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: this.resume?.redriveCount ?? 0, ...(this.resume ? { RedriveTime: this.resume.redriveTime } : {}) },
+      Execution: { Id: id.executionArn, Input: this.input, Name: id.name, RoleArn: id.roleArn, StartTime: id.startTime, RedriveCount: this.resume?.redriveCount ?? 0, ...(this.resume ? { RedriveTime: new Date(this.resume.redriveDate).toISOString() } : {}) },
       StateMachine: { Id: id.stateMachineArn, Name: id.stateMachineName },
       State: { Name: stateName, EnteredTime: new Date(frame.enteredAt ?? this.ports.clock.now()).toISOString(), ...(retryCount !== undefined ? { RetryCount: retryCount } : {}) },
     };

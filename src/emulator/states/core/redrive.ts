@@ -31,8 +31,8 @@ export interface ExitRecord {
 /** What a redrive runs with: its number (`$$.Execution.RedriveCount`), and the states that had exited. */
 export interface Resume {
   readonly redriveCount: number;
-  /** When it was redriven (`$$.Execution.RedriveTime`, ISO 8601). */
-  readonly redriveTime: string;
+  /** When it was redriven, ms (`$$.Execution.RedriveTime`). */
+  readonly redriveDate: number;
   /** The history's last event before the redrive (ExecutionRedriven follows it). */
   readonly lastEventId: number;
   readonly exits: ReadonlyMap<string, ExitRecord>;

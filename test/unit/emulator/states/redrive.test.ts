@@ -35,7 +35,7 @@ const fan = (states: Record<string, object>, extra: object = {}) => ({
 });
 
 type Api = ReturnType<typeof statesHandlers>;
-type Call = { step: string; parameters: Record<string, unknown>; key: string; found?: string };
+type Call = { step: string; parameters: Record<string, unknown>; key: string; found?: string; invocation: number };
 
 describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
   let dir: string;
@@ -65,13 +65,13 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
       account: '123456789012',
       region: 'us-east-1',
       journal: fileJournal(dir),
-      runTask: (inv, memory) => {
+      runTask: (inv, memory, execution) => {
         const parameters = inv.parameters as Record<string, unknown>;
         const step = String(parameters.step);
         // (as a `.sync` task does: what it started is remembered under its key, and found by a replay)
         const found = memory.get(inv.key);
         if (!found) memory.set(inv.key, `${step}-job-${calls.length}`);
-        calls.push({ step, parameters, key: inv.key, found });
+        calls.push({ step, parameters, key: inv.key, found, invocation: execution.invocation });
         if (hanging.has(step)) return new Promise(() => undefined);
         if (script.get(step)?.shift() === 'fail' || brokenOnce.delete(step) || broken.has(step) || broken.has(`${step}:${String(parameters.row)}`)) return Promise.reject(new StatesError('Broken', `step ${step} is broken`));
         return Promise.resolve({ did: step });
@@ -542,6 +542,8 @@ describe('RedriveExecution (file journal, fake clock, fake tasks)', () => {
     assert.equal(calls[5].key, cKey);
     assert.equal(calls[5].found, `C-job-3`, "the replayed C finds what the redrive's C started");
     assert.equal(calls[4].found, 'B-job-2', "the replayed B finds the redrive's B, not the failed one");
+    // (a mock file's responses are picked by this number: the redrive's B is B's second call, also after the restart)
+    assert.deepEqual(calls.map((c) => `${c.step}${c.invocation}`), ['A0', 'B0', 'B1', 'C0', 'B1', 'C0']);
     const events = history(second.api, arn);
     const redriven = events.filter((e) => e.type === 'ExecutionRedriven');
     assert.equal(redriven.length, 1, 'ExecutionRedriven once');
